@@ -1,0 +1,123 @@
+//! Reading PowerShell exports: JSON (both `ConvertTo-Json` dialects, array / object / NDJSON),
+//! `Export-Clixml` and `Export-Csv`, in UTF-8 or UTF-16 with a BOM, one record at a time.
+//!
+//! `open_input(path)` sniffs the encoding and the dialect and returns an iterator of
+//! [`Record`]s. Errors carry the file, the record number and, from the typed accessors, the
+//! property. A fatal error ends the iteration; any other spoils one record only.
+
+pub mod clixml;
+pub mod csv;
+pub mod dates;
+pub mod json;
+pub mod record;
+pub mod source;
+pub mod value;
+
+pub use record::Record;
+pub use source::TextEncoding;
+pub use value::{PsObject, PsValue};
+
+use crate::error::InputError;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    JsonArray,
+    JsonObject,
+    Ndjson,
+    Clixml,
+    Csv,
+}
+
+impl Dialect {
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::JsonArray => "JSON array",
+            Dialect::JsonObject => "JSON object",
+            Dialect::Ndjson => "NDJSON",
+            Dialect::Clixml => "CLIXML",
+            Dialect::Csv => "CSV",
+        }
+    }
+}
+
+enum Reader {
+    Json(json::JsonReader),
+    Clixml(clixml::ClixmlReader),
+    Csv(csv::CsvReader),
+}
+
+/// An opened input: what was detected, and the records.
+pub struct InputFile {
+    pub name: Arc<str>,
+    pub encoding: TextEncoding,
+    reader: Reader,
+}
+
+impl InputFile {
+    pub fn dialect(&self) -> Dialect {
+        match &self.reader {
+            Reader::Json(j) => match j.layout() {
+                json::JsonLayout::Array => Dialect::JsonArray,
+                json::JsonLayout::SingleObject => Dialect::JsonObject,
+                json::JsonLayout::Ndjson => Dialect::Ndjson,
+            },
+            Reader::Clixml(_) => Dialect::Clixml,
+            Reader::Csv(_) => Dialect::Csv,
+        }
+    }
+
+    /// The `#TYPE` line of a Windows PowerShell 5.1 CSV.
+    pub fn csv_type_name(&self) -> Option<&str> {
+        match &self.reader {
+            Reader::Csv(c) => c.type_name.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl Iterator for InputFile {
+    type Item = Result<Record, InputError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.reader {
+            Reader::Json(r) => r.next(),
+            Reader::Clixml(r) => r.next(),
+            Reader::Csv(r) => r.next(),
+        }
+    }
+}
+
+/// Opens a path (or `-` for stdin) and detects encoding and dialect.
+pub fn open_input(path: &str) -> Result<InputFile, InputError> {
+    let mut src = source::open(path)?;
+    from_source(&mut src).map(|reader| InputFile {
+        name: src.name.clone(),
+        encoding: src.encoding,
+        reader,
+    })
+}
+
+/// Reads from any byte stream (tests, embedded data).
+pub fn open_reader(name: &str, raw: Box<dyn std::io::Read>) -> Result<InputFile, InputError> {
+    let mut src = source::decode(name, raw)?;
+    from_source(&mut src).map(|reader| InputFile {
+        name: src.name.clone(),
+        encoding: src.encoding,
+        reader,
+    })
+}
+
+fn from_source(src: &mut source::Source) -> Result<Reader, InputError> {
+    let first = source::first_significant_byte(&mut src.reader)
+        .map_err(|e| InputError::file(&*src.name, format!("cannot read: {e}")))?;
+    let reader = std::mem::replace(&mut src.reader, Box::new(std::io::empty()));
+    match first {
+        None => Err(InputError::file(
+            &*src.name,
+            "is empty (ConvertTo-Json writes nothing for an empty collection: if there are no such objects, leave the option out)",
+        )),
+        Some(b'[') | Some(b'{') => Ok(Reader::Json(json::JsonReader::new(src.name.clone(), reader))),
+        Some(b'<') => Ok(Reader::Clixml(clixml::ClixmlReader::new(src.name.clone(), reader))),
+        Some(_) => Ok(Reader::Csv(csv::CsvReader::new(src.name.clone(), reader)?)),
+    }
+}

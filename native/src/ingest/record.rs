@@ -1,0 +1,317 @@
+//! One input record with its location, and typed, lenient accessors that report problems with
+//! file, record number and property name.
+
+use super::dates::parse_date;
+use super::value::{PsObject, PsValue};
+use crate::error::InputError;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub file: Arc<str>,
+    /// 1-based position in the file.
+    pub index: u64,
+    pub obj: PsObject,
+}
+
+impl Record {
+    pub fn error(&self, field: &str, message: impl Into<String>) -> InputError {
+        InputError::field(&*self.file, self.index, field, message)
+    }
+
+    pub fn record_error(&self, message: impl Into<String>) -> InputError {
+        InputError::record(&*self.file, self.index, message)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&PsValue> {
+        self.obj.get(name)
+    }
+
+    /// Text of a property; `None` when absent, null or blank.
+    pub fn opt_str(&self, name: &str) -> Result<Option<String>, InputError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) => value_text(v).map_err(|m| self.error(name, m)),
+        }
+    }
+
+    pub fn req_str(&self, name: &str) -> Result<String, InputError> {
+        self.opt_str(name)?
+            .ok_or_else(|| self.error(name, "required property is missing or empty"))
+    }
+
+    /// Booleans as PowerShell exports them: JSON true/false, CSV `True`/`False`, CLIXML `<B>`,
+    /// and the odd `1`/`0` or `$true` from hand-made files.
+    pub fn opt_bool(&self, name: &str) -> Result<Option<bool>, InputError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) => value_bool(v).map_err(|m| self.error(name, m)),
+        }
+    }
+
+    pub fn bool_or(&self, name: &str, default: bool) -> Result<bool, InputError> {
+        Ok(self.opt_bool(name)?.unwrap_or(default))
+    }
+
+    pub fn opt_int(&self, name: &str) -> Result<Option<i64>, InputError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) => value_int(v).map_err(|m| self.error(name, m)),
+        }
+    }
+
+    pub fn opt_date(&self, name: &str) -> Result<Option<DateTime<Utc>>, InputError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) if v.is_blank() => Ok(None),
+            Some(v) => parse_date(v)
+                .map(|(d, _)| Some(d))
+                .map_err(|m| self.error(name, m)),
+        }
+    }
+
+    /// An enum exported either by name (PowerShell 7, CLIXML ToString, CSV) or by its integer
+    /// (Windows PowerShell 5.1 ConvertTo-Json). `names` maps the integers; integers of unknown
+    /// meaning are an error, because enum numbering is not stable across product versions.
+    pub fn opt_enum(
+        &self,
+        name: &str,
+        names: &[(i64, &'static str)],
+    ) -> Result<Option<String>, InputError> {
+        let v = match self.get(name) {
+            None => return Ok(None),
+            Some(v) if v.is_blank() => return Ok(None),
+            Some(v) => v,
+        };
+        let as_int = match v {
+            PsValue::Int(i) => Some(*i),
+            PsValue::Object(o) if o.to_string.is_none() => match o.base.as_deref() {
+                Some(PsValue::Int(i)) => Some(*i),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(i) = as_int {
+            return names
+                .iter()
+                .find(|(n, _)| *n == i)
+                .map(|(_, s)| Some((*s).to_string()))
+                .ok_or_else(|| {
+                    self.error(
+                        name,
+                        format!(
+                            "enum value {i} is not one of {}; export it as text ([string]$_.{name})",
+                            names.iter().map(|(n, s)| format!("{n}={s}")).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                });
+        }
+        let text = self.opt_str(name)?;
+        Ok(text.map(|t| {
+            names
+                .iter()
+                .find(|(_, s)| s.eq_ignore_ascii_case(t.trim()))
+                .map(|(_, s)| (*s).to_string())
+                .unwrap_or(t)
+        }))
+    }
+
+    /// A list property. A single value is a one-item list; Windows PowerShell 5.1's
+    /// `{"value":[…],"Count":n}` array wrapper is unwrapped.
+    pub fn str_list(&self, name: &str) -> Result<Vec<String>, InputError> {
+        let Some(v) = self.get(name) else {
+            return Ok(Vec::new());
+        };
+        let items = list_items(v);
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            match value_text(item) {
+                Ok(Some(s)) => out.push(s),
+                Ok(None) => {}
+                Err(m) => return Err(self.error(name, format!("item {}: {m}", i + 1))),
+            }
+        }
+        Ok(out)
+    }
+}
+
+pub fn list_items(v: &PsValue) -> Vec<&PsValue> {
+    match v {
+        PsValue::Null => Vec::new(),
+        PsValue::List(items) => items.iter().collect(),
+        PsValue::Object(o) if o.props.len() <= 2 && o.get("Count").is_some() => {
+            match o.get("value") {
+                Some(PsValue::List(items)) => items.iter().collect(),
+                _ => vec![v],
+            }
+        }
+        other => vec![other],
+    }
+}
+
+pub fn value_text(v: &PsValue) -> Result<Option<String>, String> {
+    match v {
+        PsValue::Null => Ok(None),
+        PsValue::Str(s) if s.trim().is_empty() => Ok(None),
+        PsValue::Str(s) => Ok(Some(s.clone())),
+        PsValue::Int(i) => Ok(Some(i.to_string())),
+        PsValue::Float(f) => Ok(Some(f.to_string())),
+        PsValue::Bool(b) => Ok(Some(if *b { "True" } else { "False" }.to_string())),
+        PsValue::Date(d) => Ok(Some(d.to_rfc3339())),
+        PsValue::Object(o) => match &o.to_string {
+            Some(s) if s.trim().is_empty() => Ok(None),
+            Some(s) => Ok(Some(s.clone())),
+            None => {
+                Err("expected text, got an object (convert it with [string] before export)".into())
+            }
+        },
+        PsValue::List(items) if items.len() == 1 => value_text(&items[0]),
+        PsValue::List(_) => Err("expected one value, got a list".into()),
+        PsValue::Flattened(t) => Err(flattened_message(t)),
+    }
+}
+
+pub fn value_bool(v: &PsValue) -> Result<Option<bool>, String> {
+    match v {
+        PsValue::Null => Ok(None),
+        PsValue::Bool(b) => Ok(Some(*b)),
+        PsValue::Int(0) => Ok(Some(false)),
+        PsValue::Int(1) => Ok(Some(true)),
+        PsValue::Str(s) => {
+            let t = s.trim();
+            if t.is_empty() {
+                Ok(None)
+            } else if ["true", "$true", "1", "yes"]
+                .iter()
+                .any(|w| t.eq_ignore_ascii_case(w))
+            {
+                Ok(Some(true))
+            } else if ["false", "$false", "0", "no"]
+                .iter()
+                .any(|w| t.eq_ignore_ascii_case(w))
+            {
+                Ok(Some(false))
+            } else {
+                Err(format!("expected True or False, got '{t}'"))
+            }
+        }
+        PsValue::Flattened(t) => Err(flattened_message(t)),
+        other => Err(format!("expected True or False, got {}", other.kind())),
+    }
+}
+
+pub fn value_int(v: &PsValue) -> Result<Option<i64>, String> {
+    match v {
+        PsValue::Null => Ok(None),
+        PsValue::Int(i) => Ok(Some(*i)),
+        PsValue::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(*f as i64)),
+        PsValue::Str(s) if s.trim().is_empty() => Ok(None),
+        PsValue::Str(s) => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("expected a whole number, got '{}'", s.trim())),
+        PsValue::Object(o) => match o.base.as_deref() {
+            Some(b) => value_int(b),
+            None => Err("expected a whole number, got an object".into()),
+        },
+        PsValue::Flattened(t) => Err(flattened_message(t)),
+        other => Err(format!("expected a whole number, got {}", other.kind())),
+    }
+}
+
+pub fn flattened_message(type_name: &str) -> String {
+    format!(
+        "the cell holds '{type_name}', not a value: Export-Csv flattened a collection; export with ConvertTo-Json or Export-Clixml, or join it first (@{{n='X';e={{$_.X -join ';'}}}})"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(props: Vec<(&str, PsValue)>) -> Record {
+        let mut obj = PsObject::default();
+        for (k, v) in props {
+            obj.insert(k.to_string(), v);
+        }
+        Record {
+            file: Arc::from("users.json"),
+            index: 7,
+            obj,
+        }
+    }
+
+    #[test]
+    fn names_match_case_insensitively_and_errors_locate_the_field() {
+        let r = rec(vec![(
+            "EnterpriseVoiceEnabled",
+            PsValue::Str("maybe".into()),
+        )]);
+        let e = r.opt_bool("enterprisevoiceenabled").unwrap_err();
+        assert_eq!(e.to_string(), "users.json, record 7, property 'enterprisevoiceenabled': expected True or False, got 'maybe'");
+    }
+
+    #[test]
+    fn booleans_in_every_spelling() {
+        for (v, want) in [
+            (PsValue::Bool(true), Some(true)),
+            (PsValue::Str("False".into()), Some(false)),
+            (PsValue::Str("TRUE".into()), Some(true)),
+            (PsValue::Int(0), Some(false)),
+            (PsValue::Str("".into()), None),
+            (PsValue::Null, None),
+        ] {
+            assert_eq!(value_bool(&v).unwrap(), want, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn enums_by_integer_or_name() {
+        const SHARING: &[(i64, &str)] = &[(0, "Desktop"), (1, "SingleApplication"), (2, "None")];
+        let r = rec(vec![
+            ("A", PsValue::Int(2)),
+            ("B", PsValue::Str("desktop".into())),
+            ("C", PsValue::Int(9)),
+        ]);
+        assert_eq!(r.opt_enum("A", SHARING).unwrap().as_deref(), Some("None"));
+        assert_eq!(
+            r.opt_enum("B", SHARING).unwrap().as_deref(),
+            Some("Desktop")
+        );
+        assert!(r
+            .opt_enum("C", SHARING)
+            .unwrap_err()
+            .message
+            .contains("enum value 9"));
+    }
+
+    #[test]
+    fn lists_unwrap_the_51_array_wrapper() {
+        let mut wrapper = PsObject::default();
+        wrapper.insert(
+            "value".into(),
+            PsValue::List(vec![PsValue::Str("a".into()), PsValue::Str("b".into())]),
+        );
+        wrapper.insert("Count".into(), PsValue::Int(2));
+        let r = rec(vec![
+            ("AgentsByUri", PsValue::Object(Box::new(wrapper))),
+            ("One", PsValue::Str("x".into())),
+        ]);
+        assert_eq!(r.str_list("agentsbyuri").unwrap(), vec!["a", "b"]);
+        assert_eq!(r.str_list("One").unwrap(), vec!["x"]);
+        assert!(r.str_list("Missing").unwrap().is_empty());
+    }
+
+    #[test]
+    fn flattened_cells_are_an_error_only_when_used() {
+        let r = rec(vec![(
+            "ProxyAddresses",
+            PsValue::Flattened("System.Object[]".into()),
+        )]);
+        let e = r.opt_str("ProxyAddresses").unwrap_err();
+        assert!(e.message.contains("System.Object[]"));
+        assert_eq!(r.opt_str("Other").unwrap(), None);
+    }
+}

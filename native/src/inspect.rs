@@ -1,0 +1,219 @@
+//! `inspect FILE`: what the reader makes of a file. The first thing to run when an export will
+//! not load: encoding, dialect, PowerShell edition, record count, the properties seen, and every
+//! problem with its record number.
+
+use crate::error::{AppError, AppResult};
+use crate::ingest::dates::{looks_like_date, DateSpelling};
+use crate::ingest::{open_input, Dialect, PsValue};
+use crate::records::OutputRecord;
+use crate::run::Context;
+use schemars::JsonSchema;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// What `inspect` detected in one input file.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct InputInspection {
+    pub file: String,
+    /// UTF-8, UTF-8 with BOM, UTF-16 LE/BE with BOM
+    pub encoding: String,
+    /// JSON array, JSON object, NDJSON, CLIXML or CSV
+    pub dialect: String,
+    /// Which PowerShell most likely wrote it, and the evidence
+    pub power_shell_edition: String,
+    /// Records read, good or bad
+    pub records: u64,
+    pub bad_records: u64,
+    /// How dates are spelled (tells 5.1 from 7 exports)
+    pub date_spellings: Vec<String>,
+    /// CLIXML type names / the CSV #TYPE line
+    pub type_names: Vec<String>,
+    /// Properties in order of first appearance, with how many records have them
+    pub properties: Vec<PropertySeen>,
+    /// Problems found (the first 100)
+    pub problems: Vec<InspectionProblem>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct PropertySeen {
+    pub name: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct InspectionProblem {
+    pub record: Option<u64>,
+    pub property: Option<String>,
+    pub message: String,
+}
+
+impl OutputRecord for InputInspection {
+    const RECORD_TYPE: &'static str = "InputInspection";
+    const TABLE_COLUMNS: &'static [&'static str] = &[
+        "File",
+        "Encoding",
+        "Dialect",
+        "PowerShellEdition",
+        "Records",
+        "BadRecords",
+        "Properties",
+    ];
+}
+
+const MAX_PROBLEMS: usize = 100;
+
+pub fn inspect_file(path: &str) -> Result<InputInspection, crate::error::InputError> {
+    let mut input = open_input(path)?;
+    let mut report = InputInspection {
+        file: input.name.to_string(),
+        encoding: input.encoding.name().to_string(),
+        dialect: String::new(),
+        power_shell_edition: String::new(),
+        records: 0,
+        bad_records: 0,
+        date_spellings: Vec::new(),
+        type_names: Vec::new(),
+        properties: Vec::new(),
+        problems: Vec::new(),
+    };
+    let mut spellings = BTreeSet::new();
+    let mut types = BTreeSet::new();
+    for item in input.by_ref() {
+        report.records += 1;
+        let rec = match item {
+            Ok(r) => r,
+            Err(e) => {
+                // A fatal error (truncation) is not a record; it ends the file.
+                let fatal = e.fatal;
+                if fatal {
+                    report.records -= 1;
+                } else {
+                    report.bad_records += 1;
+                }
+                if report.problems.len() < MAX_PROBLEMS {
+                    report.problems.push(InspectionProblem {
+                        record: e.record,
+                        property: e.field,
+                        message: e.message,
+                    });
+                }
+                if fatal {
+                    break;
+                }
+                continue;
+            }
+        };
+        if let Some(t) = rec.obj.type_names.first() {
+            types.insert(t.clone());
+        }
+        for (name, value) in &rec.obj.props {
+            match report
+                .properties
+                .iter_mut()
+                .find(|p| p.name.eq_ignore_ascii_case(name))
+            {
+                Some(p) => p.count += 1,
+                None => report.properties.push(PropertySeen {
+                    name: name.clone(),
+                    count: 1,
+                }),
+            }
+            if let PsValue::Flattened(t) = value {
+                if report.problems.len() < MAX_PROBLEMS {
+                    report.problems.push(InspectionProblem {
+                        record: Some(rec.index),
+                        property: Some(name.clone()),
+                        message: crate::ingest::record::flattened_message(t),
+                    });
+                }
+            }
+            collect_spellings(value, &mut spellings, 0);
+        }
+    }
+    let dialect = input.dialect();
+    report.dialect = dialect.name().to_string();
+    if let Some(t) = input.csv_type_name() {
+        types.insert(t.to_string());
+    }
+    report.type_names = types.into_iter().collect();
+    report.power_shell_edition = edition(dialect, &spellings, input.csv_type_name().is_some());
+    report.date_spellings = spellings.iter().map(|s| s.name().to_string()).collect();
+    Ok(report)
+}
+
+fn collect_spellings(v: &PsValue, out: &mut BTreeSet<DateSpelling>, depth: u32) {
+    match v {
+        PsValue::Str(s) => {
+            if let Some(k) = looks_like_date(s) {
+                out.insert(k);
+            }
+        }
+        PsValue::Date(_) => {
+            out.insert(DateSpelling::Clixml);
+        }
+        PsValue::Object(o) if depth < 3 => {
+            if o.get("value").is_some() && o.get("DateTime").is_some() {
+                out.insert(DateSpelling::DateTimeWrapper);
+            } else {
+                o.props
+                    .iter()
+                    .for_each(|(_, v)| collect_spellings(v, out, depth + 1));
+            }
+        }
+        PsValue::List(items) if depth < 3 => items
+            .iter()
+            .for_each(|v| collect_spellings(v, out, depth + 1)),
+        _ => {}
+    }
+}
+
+fn edition(dialect: Dialect, spellings: &BTreeSet<DateSpelling>, csv_type_line: bool) -> String {
+    let legacy = spellings.contains(&DateSpelling::MicrosoftJson)
+        || spellings.contains(&DateSpelling::DateTimeWrapper);
+    match dialect {
+        Dialect::Clixml => "any (CLIXML is the same in every edition)".into(),
+        Dialect::Csv if csv_type_line => "Windows PowerShell 5.1 (#TYPE line)".into(),
+        Dialect::Csv => "PowerShell 7, or 5.1 with -NoTypeInformation".into(),
+        _ if legacy => "Windows PowerShell 5.1 (\\/Date()\\/ dates)".into(),
+        _ if spellings.contains(&DateSpelling::Iso8601) => "PowerShell 7 (ISO 8601 dates)".into(),
+        _ => "unknown (no dates to tell by)".into(),
+    }
+}
+
+pub fn run(ctx: &mut Context, args: &crate::cli::InspectArgs) -> AppResult<()> {
+    let mut out = ctx.open_output()?;
+    let mut problems = 0usize;
+    let mut progress = ctx.progress("Inspecting input files");
+    for (i, path) in args.files.iter().enumerate() {
+        progress.tick(path, i as u64, Some(args.files.len() as u64));
+        match inspect_file(path) {
+            Ok(report) => {
+                for p in &report.problems {
+                    let e = crate::error::InputError {
+                        file: report.file.clone(),
+                        record: p.record,
+                        field: p.property.clone(),
+                        message: p.message.clone(),
+                        fatal: false,
+                    };
+                    ctx.diag.input_error(&e);
+                }
+                problems += report.problems.len();
+                out.write(&report).map_err(AppError::Output)?;
+            }
+            Err(e) => {
+                problems += 1;
+                ctx.diag.input_error(&e);
+            }
+        }
+    }
+    progress.finish("done", args.files.len() as u64);
+    out.finish().map_err(AppError::Output)?;
+    if problems > 0 {
+        return Err(AppError::InputProblems { count: problems });
+    }
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! LicenseAudit engine: reads PowerShell exports of Lync/SfB, Teams, UAL and UC estates and
+//! works out which licences are needed, by whom, and why.
+
+pub mod cli;
+pub mod error;
+pub mod ingest;
+pub mod inspect;
+pub mod output;
+pub mod records;
+pub mod run;
+pub mod schema_cmd;

@@ -1,0 +1,73 @@
+//! Errors and warnings on stderr, as text or as JSON lines
+//! `{"level","code","message","file","record","field"}` (CONTRACT.md), which the PowerShell
+//! module turns into WriteError / WriteWarning.
+
+use crate::error::{Exit, InputError};
+use clap::ValueEnum;
+use std::io::{self, Write};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ErrorFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+pub struct Diagnostics {
+    format: ErrorFormat,
+    errors: usize,
+    w: Box<dyn Write>,
+}
+
+impl Diagnostics {
+    pub fn new(format: ErrorFormat) -> Self {
+        Diagnostics {
+            format,
+            errors: 0,
+            w: Box::new(io::stderr()),
+        }
+    }
+
+    pub fn to_writer(format: ErrorFormat, w: Box<dyn Write>) -> Self {
+        Diagnostics {
+            format,
+            errors: 0,
+            w,
+        }
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.errors
+    }
+
+    pub fn input_error(&mut self, e: &InputError) {
+        self.errors += 1;
+        self.emit("error", Exit::InvalidInput.name(), &e.to_string(), Some(e));
+    }
+
+    pub fn error(&mut self, code: Exit, message: &str) {
+        self.errors += 1;
+        self.emit("error", code.name(), message, None);
+    }
+
+    pub fn warning(&mut self, code: &str, message: &str) {
+        self.emit("warning", code, message, None);
+    }
+
+    fn emit(&mut self, level: &str, code: &str, message: &str, at: Option<&InputError>) {
+        let _ = match self.format {
+            ErrorFormat::Text => writeln!(self.w, "license-audit: {level}: {message}"),
+            ErrorFormat::Json => {
+                let line = serde_json::json!({
+                    "level": level,
+                    "code": code,
+                    "message": message,
+                    "file": at.map(|e| e.file.clone()),
+                    "record": at.and_then(|e| e.record),
+                    "field": at.and_then(|e| e.field.clone()),
+                });
+                writeln!(self.w, "{line}")
+            }
+        };
+    }
+}

@@ -1,0 +1,190 @@
+//! Writing records (NDJSON, JSON array, CSV, table), progress and diagnostics.
+
+pub mod diagnostics;
+pub mod progress;
+mod table;
+
+use crate::records::OutputRecord;
+use clap::ValueEnum;
+use serde_json::{Map, Value};
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Ndjson,
+    Json,
+    Csv,
+    Table,
+}
+
+impl Format {
+    /// CONTRACT.md: `table` when stdout is a terminal (and no --output), else `ndjson`.
+    pub fn resolve(requested: Option<Format>, to_file: bool) -> Format {
+        requested.unwrap_or(if !to_file && io::stdout().is_terminal() {
+            Format::Table
+        } else {
+            Format::Ndjson
+        })
+    }
+}
+
+pub struct Output {
+    format: Format,
+    w: Box<dyn Write>,
+    written: u64,
+    csv: Option<(String, Vec<String>)>,
+    table: table::Table,
+}
+
+impl Output {
+    pub fn new(format: Format, path: Option<&Path>) -> io::Result<Self> {
+        let w: Box<dyn Write> = match path {
+            Some(p) => Box::new(BufWriter::with_capacity(256 * 1024, File::create(p)?)),
+            None => Box::new(BufWriter::with_capacity(64 * 1024, io::stdout())),
+        };
+        Ok(Self::to_writer(format, w))
+    }
+
+    pub fn to_writer(format: Format, w: Box<dyn Write>) -> Self {
+        Output {
+            format,
+            w,
+            written: 0,
+            csv: None,
+            table: table::Table::default(),
+        }
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    pub fn write<R: OutputRecord>(&mut self, record: &R) -> io::Result<()> {
+        let body = serde_json::to_value(record).map_err(io::Error::other)?;
+        let mut map = Map::with_capacity(16);
+        map.insert("RecordType".into(), Value::String(R::RECORD_TYPE.into()));
+        if let Value::Object(fields) = body {
+            map.extend(fields);
+        }
+        self.write_map(R::RECORD_TYPE, R::TABLE_COLUMNS, map)
+    }
+
+    fn write_map(
+        &mut self,
+        record_type: &str,
+        columns: &[&str],
+        map: Map<String, Value>,
+    ) -> io::Result<()> {
+        match self.format {
+            Format::Ndjson => {
+                serde_json::to_writer(&mut self.w, &map)?;
+                self.w.write_all(b"\n")?;
+            }
+            Format::Json => {
+                self.w
+                    .write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
+                serde_json::to_writer(&mut self.w, &map)?;
+            }
+            Format::Csv => self.write_csv(record_type, map)?,
+            Format::Table => {
+                let cells = columns
+                    .iter()
+                    .map(|c| map.get(*c).map(cell_text).unwrap_or_default())
+                    .collect();
+                self.table.push(&mut self.w, record_type, columns, cells)?;
+            }
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    /// One header per record type; a change of type starts a new block after a blank line.
+    fn write_csv(&mut self, record_type: &str, map: Map<String, Value>) -> io::Result<()> {
+        let new_block = !matches!(&self.csv, Some((t, _)) if t == record_type);
+        if new_block {
+            if self.csv.is_some() {
+                self.w.write_all(b"\n")?;
+            }
+            let columns: Vec<String> = map.keys().cloned().collect();
+            self.w.write_all(&csv_row(&columns)?)?;
+            self.csv = Some((record_type.to_string(), columns));
+        }
+        let (_, columns) = self.csv.as_ref().expect("set above");
+        let row: Vec<String> = columns
+            .iter()
+            .map(|c| map.get(c).map(cell_text).unwrap_or_default())
+            .collect();
+        self.w.write_all(&csv_row(&row)?)
+    }
+
+    /// Summary lines printed under a table (ignored by the machine formats, which carry the
+    /// summary as records instead).
+    pub fn footer(&mut self, lines: &[String]) -> io::Result<()> {
+        if self.format == Format::Table {
+            self.table.flush(&mut self.w)?;
+            self.w.write_all(b"\n")?;
+            for l in lines {
+                writeln!(self.w, "{l}")?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> io::Result<u64> {
+        match self.format {
+            Format::Json => self
+                .w
+                .write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })?,
+            Format::Table => self.table.flush(&mut self.w)?,
+            _ => {}
+        }
+        self.w.flush()?;
+        Ok(self.written)
+    }
+}
+
+fn csv_row(cells: &[String]) -> io::Result<Vec<u8>> {
+    let mut cw = csv::WriterBuilder::new().from_writer(Vec::with_capacity(256));
+    cw.write_record(cells).map_err(io::Error::other)?;
+    cw.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// How a value reads in one CSV or table cell: booleans as PowerShell prints them, lists joined
+/// with "; ", an object's values joined with " | " (e.g. a reason: "Enterprise | ConferencingPolicy
+/// Global | AllowIPVideo=True").
+pub fn cell_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(cell_text).collect::<Vec<_>>().join("; "),
+        Value::Object(m) => m
+            .values()
+            .map(cell_text)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" | "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cells_read_like_powershell() {
+        assert_eq!(cell_text(&json!(true)), "True");
+        assert_eq!(cell_text(&json!(["a", "b"])), "a; b");
+        assert_eq!(
+            cell_text(
+                &json!([{"Cal":"Enterprise","Source":"Global","Detail":"AllowIPVideo=True"}])
+            ),
+            "Enterprise | Global | AllowIPVideo=True"
+        );
+    }
+}

@@ -1,0 +1,121 @@
+//! From argv to exit code: parse, set up output/progress/diagnostics, dispatch, report.
+
+use crate::cli::{Cli, Command};
+use crate::error::{AppError, AppResult, Exit};
+use crate::output::diagnostics::{Diagnostics, ErrorFormat};
+use crate::output::progress::{Progress, ProgressMode};
+use crate::output::{Format, Output};
+use chrono::{DateTime, Utc};
+use clap::Parser;
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// What every command gets: where output goes, how progress and errors are reported, and the
+/// audit's "now".
+pub struct Context {
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    pub progress: ProgressMode,
+    pub as_of: DateTime<Utc>,
+    pub diag: Diagnostics,
+}
+
+impl Context {
+    pub fn open_output(&self) -> AppResult<Output> {
+        Output::new(self.format, self.output.as_deref()).map_err(|e| {
+            AppError::Arguments(format!(
+                "cannot create --output {}: {e}",
+                self.output
+                    .as_deref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            ))
+        })
+    }
+
+    pub fn progress(&self, activity: &str) -> Progress {
+        Progress::new(self.progress, activity)
+    }
+}
+
+pub fn run<I, T>(args: I) -> Exit
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let early_format = error_format_from_argv(&args);
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return Exit::Success;
+            }
+            if early_format == ErrorFormat::Json {
+                let mut d = Diagnostics::new(early_format);
+                d.error(
+                    Exit::InvalidArguments,
+                    e.to_string().lines().next().unwrap_or("invalid arguments"),
+                );
+            } else {
+                let _ = e.print();
+            }
+            return Exit::InvalidArguments;
+        }
+    };
+    let mut ctx = Context {
+        format: Format::resolve(cli.global.format, cli.global.output.is_some()),
+        output: cli.global.output.clone(),
+        progress: ProgressMode::resolve(cli.global.progress),
+        as_of: cli.global.as_of.unwrap_or_else(Utc::now),
+        diag: Diagnostics::new(cli.global.error_format),
+    };
+    let stdin_uses = args.iter().filter(|a| a.to_str() == Some("-")).count()
+        + args
+            .iter()
+            .filter(|a| a.to_str() == Some("--password-stdin"))
+            .count();
+    let result = if stdin_uses > 1 {
+        Err(AppError::Arguments(
+            "standard input (-) can feed only one input per run".into(),
+        ))
+    } else {
+        dispatch(&mut ctx, &cli.command)
+    };
+    match result {
+        Ok(()) => Exit::Success,
+        Err(AppError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Success,
+        Err(e) => {
+            let exit = e.exit();
+            match &e {
+                // Already reported one by one.
+                AppError::InputProblems { .. } => {}
+                AppError::Input(ie) => ctx.diag.input_error(ie),
+                other => ctx.diag.error(exit, &other.to_string()),
+            }
+            exit
+        }
+    }
+}
+
+fn error_format_from_argv(args: &[OsString]) -> ErrorFormat {
+    let strs: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
+    let json = strs
+        .windows(2)
+        .any(|w| w[0] == "--error-format" && w[1] == "json")
+        || strs.contains(&"--error-format=json");
+    if json {
+        ErrorFormat::Json
+    } else {
+        ErrorFormat::Text
+    }
+}
+
+fn dispatch(ctx: &mut Context, command: &Command) -> AppResult<()> {
+    match command {
+        Command::Schema(a) => crate::schema_cmd::run(ctx, a),
+        Command::Inspect(a) => crate::inspect::run(ctx, a),
+    }
+}

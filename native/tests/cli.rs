@@ -1,0 +1,218 @@
+//! The binary's surface: exit codes, schema, inspect, output formats, error formats.
+
+mod util;
+use util::{fixture, run, run_with_stdin};
+
+#[test]
+fn schema_lists_record_types_and_prints_draft_2020_12() {
+    let r = run(&["schema", "--list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let names: Vec<&str> = r
+        .stdout
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert!(names.contains(&"InputInspection"), "{names:?}");
+    for name in names {
+        let s = run(&["schema", name]);
+        assert_eq!(s.code, 0, "{name}: {}", s.stderr);
+        let v: serde_json::Value = serde_json::from_str(&s.stdout).unwrap();
+        assert_eq!(
+            v["$schema"], "https://json-schema.org/draft/2020-12/schema",
+            "{name}"
+        );
+        if r.stdout.contains(&format!("{name}\toutput")) {
+            assert_eq!(v["properties"]["RecordType"]["const"], name);
+        }
+    }
+    let all: serde_json::Value = serde_json::from_str(&run(&["schema"]).stdout).unwrap();
+    assert!(all["$defs"]["InputInspection"].is_object());
+    let bad = run(&["schema", "NoSuchRecord"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("no record type 'NoSuchRecord'"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn inspect_reports_dialect_encoding_edition_and_properties() {
+    let r = run(&[
+        "inspect",
+        &fixture("ingest/getcsuser.ps51.utf16le.json"),
+        &fixture("ingest/getcsuser.clixml"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let recs = r.records_of("InputInspection");
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["Encoding"], "UTF-16 LE with BOM");
+    assert_eq!(recs[0]["Dialect"], "JSON array");
+    assert_eq!(recs[0]["Records"], 3);
+    assert!(recs[0]["PowerShellEdition"]
+        .as_str()
+        .unwrap()
+        .starts_with("Windows PowerShell 5.1"));
+    let props: Vec<&str> = recs[0]["Properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["Name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        props[..4],
+        [
+            "SamAccountName",
+            "UserPrincipalName",
+            "DisplayName",
+            "SipAddress"
+        ]
+    );
+    assert_eq!(recs[1]["Dialect"], "CLIXML");
+    assert_eq!(
+        recs[1]["TypeNames"][0],
+        "Deserialized.Microsoft.Rtc.Management.ADConnect.Schema.OCSADUser"
+    );
+    let ps7 = run(&["inspect", &fixture("ingest/getcsuser.ps7.json")]);
+    assert!(ps7.records()[0]["PowerShellEdition"]
+        .as_str()
+        .unwrap()
+        .starts_with("PowerShell 7"));
+}
+
+#[test]
+fn bad_inputs_exit_3_with_one_located_line_and_no_panic() {
+    let cases = [
+        ("ingest/truncated.ps51.json", "ends inside record 2"),
+        (
+            "ingest/getcsuser.nobom-utf16.json",
+            "UTF-16 without a byte-order mark",
+        ),
+        ("ingest/not-clixml.xml", "not PowerShell CLIXML"),
+        (
+            "ingest/flattened.ps51.csv",
+            "record 1, property 'AgentsByUri'",
+        ),
+        ("ingest/empty.json", "is empty"),
+        ("ingest", "is a directory"),
+        ("ingest/missing.json", "file not found"),
+    ];
+    for (file, expect) in cases {
+        let path = fixture(file);
+        let r = run(&["inspect", &path]);
+        assert_eq!(r.code, 3, "{file}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{file}: {}", r.stderr);
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{file}: one line expected: {}", r.stderr);
+        assert!(
+            lines[0].contains(&path) && lines[0].contains(expect),
+            "{file}: {}",
+            lines[0]
+        );
+    }
+}
+
+#[test]
+fn json_error_format_carries_file_record_and_field() {
+    let r = run(&[
+        "inspect",
+        &fixture("ingest/flattened.ps51.csv"),
+        "--error-format",
+        "json",
+    ]);
+    assert_eq!(r.code, 3);
+    let e: serde_json::Value = serde_json::from_str(r.stderr.lines().next().unwrap()).unwrap();
+    assert_eq!(e["level"], "error");
+    assert_eq!(e["code"], "InvalidInput");
+    assert_eq!(e["record"], 1);
+    assert_eq!(e["field"], "AgentsByUri");
+    assert!(e["file"].as_str().unwrap().ends_with("flattened.ps51.csv"));
+}
+
+#[test]
+fn argument_errors_exit_2() {
+    assert_eq!(run(&["inspect"]).code, 2);
+    assert_eq!(run(&["no-such-command"]).code, 2);
+    assert_eq!(run(&["inspect", "x", "--format", "yaml"]).code, 2);
+    let r = run(&[
+        "inspect",
+        "x",
+        "--as-of",
+        "yesterday",
+        "--error-format",
+        "json",
+    ]);
+    assert_eq!(r.code, 2);
+    let e: serde_json::Value = serde_json::from_str(r.stderr.lines().next().unwrap()).unwrap();
+    assert_eq!(e["code"], "InvalidArguments");
+    let two_stdin = run(&["inspect", "-", "-"]);
+    assert_eq!(two_stdin.code, 2);
+    assert!(
+        two_stdin.stderr.contains("standard input"),
+        "{}",
+        two_stdin.stderr
+    );
+    assert_eq!(run(&["--version"]).code, 0);
+}
+
+#[test]
+fn stdin_is_read_when_the_file_is_dash() {
+    let bytes = std::fs::read(fixture("ingest/getcsuser.ndjson")).unwrap();
+    let r = run_with_stdin(&["inspect", "-"], Some(&bytes));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.records()[0]["Records"], 3);
+    assert_eq!(r.records()[0]["Dialect"], "NDJSON");
+}
+
+#[test]
+fn output_formats_json_csv_table_and_file() {
+    let f = fixture("ingest/getcsuser.ps7.json");
+    let json = run(&["inspect", &f, "--format", "json"]);
+    let arr: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(arr.as_array().unwrap().len(), 1);
+    let csv = run(&["inspect", &f, "--format", "csv"]);
+    let mut rdr = csv::Reader::from_reader(csv.stdout.as_bytes());
+    let headers = rdr.headers().unwrap().clone();
+    assert_eq!(&headers[0], "RecordType");
+    let row = rdr.records().next().unwrap().unwrap();
+    assert_eq!(
+        &row[headers.iter().position(|h| h == "Records").unwrap()],
+        "3"
+    );
+    let table = run(&["inspect", &f, "--format", "table"]);
+    assert!(
+        table.stdout.lines().next().unwrap().starts_with("File"),
+        "{}",
+        table.stdout
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o.ndjson");
+    let r = run(&["inspect", &f, "--output", out.to_str().unwrap()]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""));
+    assert!(std::fs::read_to_string(out)
+        .unwrap()
+        .contains("\"RecordType\":\"InputInspection\""));
+}
+
+#[test]
+fn json_progress_lines_are_well_formed() {
+    let r = run(&[
+        "inspect",
+        &fixture("ingest/getcsuser.ps7.json"),
+        "--progress",
+        "json",
+    ]);
+    assert_eq!(r.code, 0);
+    let lines: Vec<serde_json::Value> = r
+        .stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!lines.is_empty(), "no progress written");
+    for v in &lines {
+        for key in ["activity", "status", "completed", "total"] {
+            assert!(v.get(key).is_some(), "{key} missing in {v}");
+        }
+    }
+    assert_eq!(lines.last().unwrap()["completed"], 1);
+}
