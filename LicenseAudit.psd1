@@ -1,0 +1,28 @@
+@{
+    RootModule           = 'LicenseAudit.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f0c8d4e-3b1a-4f55-9a8e-2d7c1b9e4a10'
+    Author               = 'LicenseAudit contributors'
+    CompanyName          = 'LicenseAudit'
+    Copyright            = '(c) LicenseAudit contributors. MIT licence.'
+    Description          = 'Which Lync / Skype for Business / Teams and Windows Server licences are needed, who needs them and why: CAL tiers from policies and from monitoring data, server CALs from User Access Logging, UC licence counts. A thin PowerShell layer over a native engine.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FunctionsToExport    = @(
+        'Get-LicenseAuditInputInfo',
+        'Get-LicenseAuditSchema'
+    )
+    CmdletsToExport      = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    FormatsToProcess     = @('LicenseAudit.Format.ps1xml')
+    FileList             = @('LicenseAudit.psd1', 'LicenseAudit.psm1', 'LicenseAudit.Format.ps1xml', 'Private/NativeProcess.cs')
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Lync', 'SkypeForBusiness', 'Teams', 'CAL', 'Licensing', 'UAL', 'Compliance', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')
+            LicenseUri   = 'https://github.com/licenseaudit/LicenseAudit/blob/main/LICENSE'
+            ProjectUri   = 'https://github.com/licenseaudit/LicenseAudit'
+            ReleaseNotes = 'Foundation: native reader for PowerShell exports, inspect and schema.'
+        }
+    }
+}

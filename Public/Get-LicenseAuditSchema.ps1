@@ -1,0 +1,49 @@
+function Get-LicenseAuditSchema {
+    <#
+    .SYNOPSIS
+    Lists LicenseAudit's record types, or returns the JSON Schema (draft 2020-12) of one.
+
+    .DESCRIPTION
+    Wraps `license-audit schema`. Without -Name, lists every input and output record type with a
+    description. With -Name, returns that record type's JSON Schema as text, for validation or
+    for generating reports.
+
+    .PARAMETER Name
+    A record type, e.g. LyncUserCal or InputInspection.
+
+    .EXAMPLE
+    Get-LicenseAuditSchema
+
+    Lists the record types.
+
+    .EXAMPLE
+    Get-LicenseAuditSchema -Name InputInspection | Set-Content InputInspection.schema.json
+
+    Saves one record type's schema.
+    #>
+    [CmdletBinding()]
+    [OutputType([psobject], [string])]
+    param(
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [string]$Name
+    )
+    process {
+        $binary = Get-LicenseAuditBinaryPath
+        if ($Name) {
+            $text = & $binary 'schema' $Name '--error-format' 'text' 2>&1
+            if ($LASTEXITCODE -ne 0) {
+                $PSCmdlet.WriteError((New-Object System.Management.Automation.ErrorRecord (
+                    (New-Object System.ArgumentException ([string]($text | Select-Object -First 1))), 'LicenseAudit.Schema',
+                    [System.Management.Automation.ErrorCategory]::InvalidArgument, $Name)))
+                return
+            }
+            return ($text -join [Environment]::NewLine)
+        }
+        $lines = & $binary 'schema' '--list'
+        if ($LASTEXITCODE -ne 0) { throw "license-audit schema --list failed with exit code $LASTEXITCODE" }
+        foreach ($line in $lines) {
+            $parts = $line -split "`t", 3
+            [pscustomobject]@{ PSTypeName = 'LicenseAudit.SchemaEntry'; Name = $parts[0]; Kind = $parts[1]; Description = $parts[2] }
+        }
+    }
+}
