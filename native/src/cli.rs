@@ -1,6 +1,8 @@
 //! The command line (CONTRACT.md "Global options" and "Commands"). Definitions only: `run`
 //! dispatches.
 
+use crate::lync::plan::Tier;
+use crate::lync::policy::RuleSet;
 use crate::output::diagnostics::ErrorFormat;
 use crate::output::progress::ProgressMode;
 use crate::output::Format;
@@ -56,6 +58,113 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Show what the reader detects in an input file: encoding, dialect, records, properties
     Inspect(InspectArgs),
+    /// Lync / Skype for Business Server CAL audits
+    #[command(subcommand)]
+    Lync(LyncCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LyncCommand {
+    /// The CALs (Standard / Enterprise / Plus) each user and device is configured to need, and why
+    Entitlement(EntitlementArgs),
+    /// Audit the conferencing policies: implied tier, Enterprise features, users, misconfigurations
+    Policies(PoliciesArgs),
+    /// Policy changes that bring each user's conferencing capability in line with their licence
+    Plan(PlanArgs),
+    /// The five-policy CAL scheme (seed 001) as New-CsConferencingPolicy parameters
+    Template(TemplateArgs),
+}
+
+/// The Lync management-shell exports an entitlement audit reads.
+#[derive(Debug, Args)]
+pub struct EntitlementInputs {
+    /// A folder of exports named users, conferencing-policies, voice-policies, pools,
+    /// common-area-phones, analog-devices, meeting-rooms, rgs-agent-groups (.json, .ndjson, .xml,
+    /// .clixml or .csv); options given explicitly win
+    #[arg(long, value_name = "DIR")]
+    pub estate: Option<PathBuf>,
+    /// Get-CsUser output
+    #[arg(long, value_name = "FILE")]
+    pub users: Option<String>,
+    /// Get-CsConferencingPolicy output (all scopes; Global must be there)
+    #[arg(long, value_name = "FILE")]
+    pub conferencing_policies: Option<String>,
+    /// Get-CsVoicePolicy output (adds the voice policy and its Plus features to the reasons)
+    #[arg(long, value_name = "FILE")]
+    pub voice_policies: Option<String>,
+    /// Get-CsPool output: the site of each registrar pool (needed when site policies exist)
+    #[arg(long, value_name = "FILE")]
+    pub pools: Option<String>,
+    /// Get-CsCommonAreaPhone output
+    #[arg(long, value_name = "FILE")]
+    pub common_area_phones: Option<String>,
+    /// Get-CsAnalogDevice output
+    #[arg(long, value_name = "FILE")]
+    pub analog_devices: Option<String>,
+    /// Get-CsMeetingRoom output
+    #[arg(long, value_name = "FILE")]
+    pub meeting_rooms: Option<String>,
+    /// Get-CsRgsAgentGroup output (agents need Plus)
+    #[arg(long, value_name = "FILE")]
+    pub rgs_agent_groups: Option<String>,
+    /// Which conferencing settings count as Enterprise (see README)
+    #[arg(long, value_enum, default_value_t = RuleSet::Default)]
+    pub rules: RuleSet,
+}
+
+#[derive(Debug, Args)]
+pub struct EntitlementArgs {
+    #[command(flatten)]
+    pub inputs: EntitlementInputs,
+    /// Also write a LyncCalSummary record (counts per tier, kind and combination)
+    #[arg(long)]
+    pub summary: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PoliciesArgs {
+    /// A folder of exports (conferencing-policies, and users and pools when present)
+    #[arg(long, value_name = "DIR")]
+    pub estate: Option<PathBuf>,
+    /// Get-CsConferencingPolicy output
+    #[arg(long, value_name = "FILE")]
+    pub conferencing_policies: Option<String>,
+    /// Get-CsUser output, to count the users each policy applies to
+    #[arg(long, value_name = "FILE")]
+    pub users: Option<String>,
+    /// Get-CsPool output (with --users, when site policies exist)
+    #[arg(long, value_name = "FILE")]
+    pub pools: Option<String>,
+    #[arg(long, value_enum, default_value_t = RuleSet::Default)]
+    pub rules: RuleSet,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub inputs: EntitlementInputs,
+    /// What each user is licensed for: columns SipAddress or Identity, and Tier (Standard/Enterprise)
+    #[arg(long, value_name = "FILE")]
+    pub licensed: Option<String>,
+    /// The tier of users not in --licensed
+    #[arg(long, value_enum)]
+    pub default_tier: Option<Tier>,
+    /// The policy to grant per tier, e.g. Standard=Tag:STD_CAL_NoConferencing (repeatable)
+    #[arg(long, value_name = "TIER=POLICY")]
+    pub tier_policy: Vec<String>,
+    /// Also list users whose policy already matches their licence (Action None)
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Put before each policy name, e.g. Contoso_
+    #[arg(long, default_value = "")]
+    pub prefix: String,
+    /// The rule set the templates must satisfy
+    #[arg(long, value_enum, default_value_t = RuleSet::Default)]
+    pub rules: RuleSet,
 }
 
 #[derive(Debug, Args)]
@@ -72,4 +181,87 @@ pub struct InspectArgs {
     /// Exported files to examine (path, or - for stdin)
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
+}
+
+/// The entitlement inputs with `--estate` applied: what will actually be read.
+#[derive(Debug, Clone)]
+pub struct EntitlementFiles {
+    pub users: String,
+    pub conferencing_policies: String,
+    pub voice_policies: Option<String>,
+    pub pools: Option<String>,
+    pub common_area_phones: Option<String>,
+    pub analog_devices: Option<String>,
+    pub meeting_rooms: Option<String>,
+    pub rgs_agent_groups: Option<String>,
+    pub rules: RuleSet,
+}
+
+/// Fills inputs from an `--estate` folder: `<name>.json|ndjson|xml|clixml|csv`.
+pub struct EstateDir<'a>(Option<&'a std::path::Path>);
+
+impl<'a> EstateDir<'a> {
+    pub fn new(dir: Option<&'a std::path::Path>) -> Result<Self, crate::error::AppError> {
+        if let Some(d) = dir {
+            if !d.is_dir() {
+                return Err(crate::error::AppError::Arguments(format!(
+                    "--estate {} is not a folder",
+                    d.display()
+                )));
+            }
+        }
+        Ok(EstateDir(dir))
+    }
+
+    pub fn pick(&self, given: &Option<String>, name: &str) -> Option<String> {
+        given.clone().or_else(|| {
+            let d = self.0?;
+            ["json", "ndjson", "xml", "clixml", "csv"]
+                .iter()
+                .map(|ext| d.join(format!("{name}.{ext}")))
+                .find(|p| p.is_file())
+                .map(|p| p.to_string_lossy().into_owned())
+        })
+    }
+
+    pub fn required(
+        &self,
+        given: &Option<String>,
+        name: &str,
+        flag: &str,
+    ) -> Result<String, crate::error::AppError> {
+        self.pick(given, name).ok_or_else(|| {
+            crate::error::AppError::Arguments(match self.0 {
+                Some(d) => format!(
+                    "{flag} FILE is required (no {name}.json/.xml/.csv in {})",
+                    d.display()
+                ),
+                None => format!("{flag} FILE (or --estate DIR) is required"),
+            })
+        })
+    }
+}
+
+impl EntitlementInputs {
+    pub fn files(&self) -> Result<EntitlementFiles, crate::error::AppError> {
+        let dir = EstateDir::new(self.estate.as_deref())?;
+        let pick = |given: &Option<String>, name: &str| dir.pick(given, name);
+        let required =
+            |given: &Option<String>, name: &str, flag: &str| dir.required(given, name, flag);
+        Ok(EntitlementFiles {
+            users: required(&self.users, "users", "--users")?,
+            conferencing_policies: required(
+                &self.conferencing_policies,
+                "conferencing-policies",
+                "--conferencing-policies",
+            )?,
+            voice_policies: pick(&self.voice_policies, "voice-policies"),
+            pools: pick(&self.pools, "pools"),
+            common_area_phones: pick(&self.common_area_phones, "common-area-phones"),
+            analog_devices: pick(&self.analog_devices, "analog-devices"),
+            meeting_rooms: pick(&self.meeting_rooms, "meeting-rooms"),
+            rgs_agent_groups: pick(&self.rgs_agent_groups, "rgs-agent-groups"),
+            rules: self.rules,
+        })
+    }
 }

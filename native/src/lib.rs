@@ -5,6 +5,7 @@ pub mod cli;
 pub mod error;
 pub mod ingest;
 pub mod inspect;
+pub mod lync;
 pub mod output;
 pub mod records;
 pub mod run;

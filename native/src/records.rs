@@ -51,12 +51,50 @@ pub fn input_schema<T: JsonSchema>() -> Value {
 
 /// Every record type the binary reads or writes. Add new ones here.
 pub fn registry() -> Vec<SchemaEntry> {
-    let mut all = vec![SchemaEntry {
-        name: crate::inspect::InputInspection::RECORD_TYPE,
-        kind: SchemaKind::Output,
-        description: "What `inspect` detected in an input file",
-        schema: output_schema::<crate::inspect::InputInspection>,
-    }];
+    use crate::lync::{entitlement, inputs, plan, policies, template};
+    fn output<R: OutputRecord>(description: &'static str) -> SchemaEntry {
+        SchemaEntry {
+            name: R::RECORD_TYPE,
+            kind: SchemaKind::Output,
+            description,
+            schema: output_schema::<R>,
+        }
+    }
+    fn input<T: JsonSchema>(name: &'static str, description: &'static str) -> SchemaEntry {
+        SchemaEntry {
+            name,
+            kind: SchemaKind::Input,
+            description,
+            schema: input_schema::<T>,
+        }
+    }
+    let mut all = vec![
+        output::<crate::inspect::InputInspection>("What `inspect` detected in an input file"),
+        output::<entitlement::LyncUserCal>(
+            "CALs one Lync/SfB user or device is configured to need, with reasons",
+        ),
+        output::<entitlement::LyncCalSummary>(
+            "Counts per tier, kind and combination (`lync entitlement --summary`)",
+        ),
+        output::<policies::LyncPolicyAudit>("One conferencing policy audited (`lync policies`)"),
+        output::<plan::LyncPolicyChange>("One user's conferencing-policy change (`lync plan`)"),
+        output::<template::LyncPolicyTemplate>(
+            "A conferencing policy of the CAL scheme (`lync template`)",
+        ),
+        input::<inputs::CsUserInput>("CsUser", "Get-CsUser output"),
+        input::<inputs::CsConferencingPolicyInput>(
+            "CsConferencingPolicy",
+            "Get-CsConferencingPolicy output",
+        ),
+        input::<inputs::CsVoicePolicyInput>("CsVoicePolicy", "Get-CsVoicePolicy output"),
+        input::<inputs::CsPoolInput>("CsPool", "Get-CsPool output"),
+        input::<inputs::CsDeviceInput>(
+            "CsDevice",
+            "Get-CsCommonAreaPhone / Get-CsAnalogDevice / Get-CsMeetingRoom output",
+        ),
+        input::<inputs::CsRgsAgentGroupInput>("CsRgsAgentGroup", "Get-CsRgsAgentGroup output"),
+        input::<plan::LicensedUserInput>("LicensedUser", "`lync plan --licensed` rows"),
+    ];
     all.sort_by_key(|e| e.name);
     all
 }

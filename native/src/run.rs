@@ -1,6 +1,6 @@
 //! From argv to exit code: parse, set up output/progress/diagnostics, dispatch, report.
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, LyncCommand};
 use crate::error::{AppError, AppResult, Exit};
 use crate::output::diagnostics::{Diagnostics, ErrorFormat};
 use crate::output::progress::{Progress, ProgressMode};
@@ -35,6 +35,57 @@ impl Context {
 
     pub fn progress(&self, activity: &str) -> Progress {
         Progress::new(self.progress, activity)
+    }
+
+    /// Reads every record of a small input (policies, pools, ...) into memory. Each bad record
+    /// is reported; if any was bad the command stops with exit 3, because results built on a
+    /// partly-read policy set could be wrong for many users at once.
+    pub fn load_all<T>(
+        &mut self,
+        path: &str,
+        read: impl Fn(&crate::ingest::Record) -> Result<T, crate::error::InputError>,
+    ) -> AppResult<Vec<T>> {
+        let mut items = Vec::new();
+        let mut bad = 0;
+        for rec in crate::ingest::open_input(path)? {
+            match rec.and_then(|r| read(&r)) {
+                Ok(item) => items.push(item),
+                Err(e) => {
+                    bad += 1;
+                    self.diag.input_error(&e);
+                }
+            }
+        }
+        if bad > 0 {
+            return Err(AppError::InputProblems { count: bad });
+        }
+        Ok(items)
+    }
+
+    /// Streams a large input (users), calling `each` per good record; bad records are reported
+    /// and counted, never silently dropped. Returns the number of bad records.
+    pub fn stream_each(
+        &mut self,
+        path: &str,
+        activity: &str,
+        mut each: impl FnMut(&mut Self, crate::ingest::Record) -> AppResult<()>,
+    ) -> AppResult<usize> {
+        let mut progress = self.progress(activity);
+        let mut bad = 0;
+        let mut n = 0u64;
+        for rec in crate::ingest::open_input(path)? {
+            n += 1;
+            progress.tick("records read", n, None);
+            match rec {
+                Ok(r) => each(self, r)?,
+                Err(e) => {
+                    bad += 1;
+                    self.diag.input_error(&e);
+                }
+            }
+        }
+        progress.finish("records read", n);
+        Ok(bad)
     }
 }
 
@@ -117,5 +168,11 @@ fn dispatch(ctx: &mut Context, command: &Command) -> AppResult<()> {
     match command {
         Command::Schema(a) => crate::schema_cmd::run(ctx, a),
         Command::Inspect(a) => crate::inspect::run(ctx, a),
+        Command::Lync(l) => match l {
+            LyncCommand::Entitlement(a) => crate::lync::entitlement::run(ctx, a),
+            LyncCommand::Policies(a) => crate::lync::policies::run(ctx, a),
+            LyncCommand::Plan(a) => crate::lync::plan::run(ctx, a),
+            LyncCommand::Template(a) => crate::lync::template::run(ctx, a),
+        },
     }
 }

@@ -91,7 +91,7 @@ impl Output {
             Format::Table => {
                 let cells = columns
                     .iter()
-                    .map(|c| map.get(*c).map(cell_text).unwrap_or_default())
+                    .map(|c| map.get(*c).map(table_cell_text).unwrap_or_default())
                     .collect();
                 self.table.push(&mut self.w, record_type, columns, cells)?;
             }
@@ -168,6 +168,19 @@ pub fn cell_text(v: &Value) -> String {
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(" | "),
+    }
+}
+
+/// Like [`cell_text`], but a list of findings shows just their codes: a terminal row has no
+/// room for the messages (json/csv keep them).
+fn table_cell_text(v: &Value) -> String {
+    match v {
+        Value::Array(items) if items.iter().all(|i| i.get("Code").is_some()) => items
+            .iter()
+            .map(|i| cell_text(&i["Code"]))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => cell_text(other),
     }
 }
 

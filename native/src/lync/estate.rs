@@ -1,0 +1,261 @@
+//! The configuration every user is judged against: policies by scope, pools → sites, Response
+//! Group agents; and the effective-policy rule (user tag → site of the registrar pool → Global).
+
+use super::inputs::{
+    sip_key, ConferencingPolicy, PolicyRef, Pool, RgsAgentGroup, Scope, VoicePolicy,
+};
+use super::policy::RuleSet;
+use super::Finding;
+use crate::error::{AppError, AppResult, InputError};
+use crate::run::Context;
+use std::collections::HashMap;
+
+pub trait Scoped {
+    fn scope(&self) -> &Scope;
+    fn origin(&self) -> &super::inputs::Origin;
+}
+
+impl Scoped for ConferencingPolicy {
+    fn scope(&self) -> &Scope {
+        &self.scope
+    }
+    fn origin(&self) -> &super::inputs::Origin {
+        &self.origin
+    }
+}
+
+impl Scoped for VoicePolicy {
+    fn scope(&self) -> &Scope {
+        &self.scope
+    }
+    fn origin(&self) -> &super::inputs::Origin {
+        &self.origin
+    }
+}
+
+/// Policies of one kind, looked up case-insensitively by Identity.
+pub struct PolicyTable<P> {
+    pub items: Vec<P>,
+    by_key: HashMap<String, usize>,
+    pub has_site_policies: bool,
+}
+
+impl<P: Scoped> PolicyTable<P> {
+    /// Duplicate identities and a missing Global policy are input errors: Global always exists
+    /// in Lync, so an export without it is incomplete.
+    pub fn new(items: Vec<P>, file: &str, what: &str) -> Result<Self, InputError> {
+        let mut by_key = HashMap::with_capacity(items.len());
+        for (i, p) in items.iter().enumerate() {
+            if let Some(prev) = by_key.insert(p.scope().key(), i) {
+                let first = items[prev].origin();
+                return Err(InputError::record(
+                    file,
+                    p.origin().record,
+                    format!(
+                        "duplicate {what} Identity '{}' (also record {} of {})",
+                        p.scope().identity(),
+                        first.record,
+                        first.file
+                    ),
+                ));
+            }
+        }
+        if !by_key.contains_key("global") {
+            return Err(InputError::file(
+                file,
+                format!("has no Global {what}: Global always exists in Lync, so the export is incomplete (export Get-Cs{} without -Identity or -Filter)", pascal_case(what)),
+            ));
+        }
+        let has_site_policies = items.iter().any(|p| matches!(p.scope(), Scope::Site(_)));
+        Ok(PolicyTable {
+            items,
+            by_key,
+            has_site_policies,
+        })
+    }
+
+    pub fn get(&self, scope: &Scope) -> Option<&P> {
+        self.by_key.get(&scope.key()).map(|i| &self.items[*i])
+    }
+
+    pub fn global(&self) -> &P {
+        self.get(&Scope::Global).expect("checked on load")
+    }
+}
+
+/// Which policy applies to one user and why.
+pub struct Resolution<'a, P> {
+    /// None when the user is assigned a policy that does not exist.
+    pub policy: Option<&'a P>,
+    pub identity: String,
+    /// `User`, `Site` or `Global`.
+    pub source: &'static str,
+    pub finding: Option<Finding>,
+}
+
+/// The site a registrar pool belongs to, as far as the pools export says.
+pub enum SiteLookup<'a> {
+    /// No pool (or no pools file): site policies cannot apply.
+    NoPool,
+    /// The pool is not in the pools export.
+    UnknownPool(&'a str),
+    Site(Option<&'a str>),
+}
+
+pub struct Estate {
+    pub rules: RuleSet,
+    pub conferencing: PolicyTable<ConferencingPolicy>,
+    pub voice: Option<PolicyTable<VoicePolicy>>,
+    pools: Option<HashMap<String, Option<String>>>,
+    rgs_agents: HashMap<String, Vec<String>>,
+}
+
+pub struct EstateFiles<'a> {
+    pub conferencing_policies: &'a str,
+    pub voice_policies: Option<&'a str>,
+    pub pools: Option<&'a str>,
+    pub rgs_agent_groups: Option<&'a str>,
+}
+
+impl Estate {
+    pub fn load(ctx: &mut Context, files: &EstateFiles, rules: RuleSet) -> AppResult<Estate> {
+        let conf = ctx.load_all(files.conferencing_policies, ConferencingPolicy::read)?;
+        let conferencing =
+            PolicyTable::new(conf, files.conferencing_policies, "conferencing policy")?;
+        let voice = match files.voice_policies {
+            Some(path) => Some(PolicyTable::new(
+                ctx.load_all(path, VoicePolicy::read)?,
+                path,
+                "voice policy",
+            )?),
+            None => None,
+        };
+        let needs_pools =
+            conferencing.has_site_policies || voice.as_ref().is_some_and(|v| v.has_site_policies);
+        let pools = match files.pools {
+            Some(path) => Some(
+                ctx.load_all(path, Pool::read)?
+                    .into_iter()
+                    .map(|p| (p.fqdn.to_ascii_lowercase(), p.site))
+                    .collect(),
+            ),
+            None if needs_pools => {
+                return Err(AppError::Arguments(
+                    "--pools (Get-CsPool) is needed: site-scoped policies exist, and a user without a per-user policy gets the policy of their registrar pool's site".into(),
+                ))
+            }
+            None => None,
+        };
+        let mut rgs_agents: HashMap<String, Vec<String>> = HashMap::new();
+        if let Some(path) = files.rgs_agent_groups {
+            for g in ctx.load_all(path, RgsAgentGroup::read)? {
+                for a in &g.agents {
+                    let groups = rgs_agents.entry(sip_key(a)).or_default();
+                    if !groups.contains(&g.name) {
+                        groups.push(g.name.clone());
+                    }
+                }
+            }
+        }
+        Ok(Estate {
+            rules,
+            conferencing,
+            voice,
+            pools,
+            rgs_agents,
+        })
+    }
+
+    pub fn from_parts(rules: RuleSet, conferencing: PolicyTable<ConferencingPolicy>) -> Estate {
+        Estate {
+            rules,
+            conferencing,
+            voice: None,
+            pools: None,
+            rgs_agents: HashMap::new(),
+        }
+    }
+
+    pub fn site_of<'a>(&'a self, pool: Option<&'a str>) -> SiteLookup<'a> {
+        match (pool, &self.pools) {
+            (None, _) | (_, None) => SiteLookup::NoPool,
+            (Some(p), Some(pools)) => match pools.get(&p.trim().to_ascii_lowercase()) {
+                Some(site) => SiteLookup::Site(site.as_deref()),
+                None => SiteLookup::UnknownPool(p),
+            },
+        }
+    }
+
+    pub fn rgs_groups(&self, sip: &str) -> Option<&Vec<String>> {
+        self.rgs_agents.get(&sip_key(sip))
+    }
+}
+
+/// The effective policy: the user's own assignment, else the policy of their registrar pool's
+/// site, else Global. `what` names the policy kind in findings.
+pub fn resolve<'a, P: Scoped>(
+    table: &'a PolicyTable<P>,
+    assigned: &PolicyRef,
+    site: &SiteLookup,
+    what: &str,
+) -> Resolution<'a, P> {
+    if let PolicyRef::Named(name) = assigned {
+        let scope = if name.eq_ignore_ascii_case("Global") {
+            Scope::Global
+        } else {
+            Scope::Tag(name.clone())
+        };
+        return match table.get(&scope) {
+            Some(p) => Resolution { policy: Some(p), identity: p.scope().identity(), source: "User", finding: None },
+            None => Resolution {
+                policy: None,
+                identity: scope.identity(),
+                source: "User",
+                finding: Some(Finding::error(
+                    &format!("{}NotFound", pascal_case(what)),
+                    format!("assigned {what} '{}' does not exist in the {what} export; the tier it grants cannot be decided", scope.identity()),
+                )),
+            },
+        };
+    }
+    let mut finding = None;
+    match site {
+        SiteLookup::Site(Some(site)) => {
+            if let Some(p) = table.get(&Scope::Site(site.to_string())) {
+                return Resolution {
+                    policy: Some(p),
+                    identity: p.scope().identity(),
+                    source: "Site",
+                    finding: None,
+                };
+            }
+        }
+        SiteLookup::UnknownPool(pool) if table.has_site_policies => {
+            finding = Some(Finding::warning(
+                "PoolNotFound",
+                format!("registrar pool '{pool}' is not in the pools export, so its site is unknown; the Global {what} was used"),
+            ));
+        }
+        _ => {}
+    }
+    let g = table.global();
+    Resolution {
+        policy: Some(g),
+        identity: "Global".into(),
+        source: "Global",
+        finding,
+    }
+}
+
+/// "conferencing policy" → "ConferencingPolicy", for finding codes.
+fn pascal_case(words: &str) -> String {
+    words
+        .split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}

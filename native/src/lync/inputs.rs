@@ -1,0 +1,509 @@
+//! Reading the Lync/SfB management-shell exports into typed values: users, conferencing and
+//! voice policies, pools, devices and Response Group agent groups. Property names and value
+//! shapes follow ../shared/domain/lync-cal.md "How Get-CsUser values look once exported".
+
+use super::policy::{Kind, SettingState, SettingValue, SETTINGS, SHARING_NAMES};
+use crate::error::InputError;
+use crate::ingest::record::value_text;
+use crate::ingest::{PsValue, Record};
+use schemars::JsonSchema;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    Site(String),
+    Tag(String),
+}
+
+impl Scope {
+    /// Parses a policy Identity: `Global`, `Site:<name>`, `Tag:<name>`; a bare name is a tag.
+    pub fn parse(identity: &str) -> Scope {
+        let id = identity.trim();
+        if id.eq_ignore_ascii_case("Global") {
+            Scope::Global
+        } else if let Some(site) = strip_prefix_ci(id, "Site:") {
+            Scope::Site(site.to_string())
+        } else if let Some(tag) = strip_prefix_ci(id, "Tag:") {
+            Scope::Tag(tag.to_string())
+        } else {
+            Scope::Tag(id.to_string())
+        }
+    }
+
+    pub fn identity(&self) -> String {
+        match self {
+            Scope::Global => "Global".into(),
+            Scope::Site(s) => format!("Site:{s}"),
+            Scope::Tag(t) => format!("Tag:{t}"),
+        }
+    }
+
+    /// Case-insensitive lookup key.
+    pub fn key(&self) -> String {
+        self.identity().to_ascii_lowercase()
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Scope::Global => "Global",
+            Scope::Site(_) => "Site",
+            Scope::Tag(_) => "Tag",
+        }
+    }
+}
+
+pub fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    if s.len() >= prefix.len()
+        && s.is_char_boundary(prefix.len())
+        && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+    {
+        Some(&s[prefix.len()..])
+    } else {
+        None
+    }
+}
+
+/// Where an input record came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub record: u64,
+}
+
+impl Origin {
+    pub fn of(r: &Record) -> Origin {
+        Origin {
+            file: r.file.to_string(),
+            record: r.index,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ConferencingPolicy {
+    pub scope: Scope,
+    pub settings: Vec<SettingState>,
+    pub origin: Origin,
+}
+
+impl ConferencingPolicy {
+    pub fn read(r: &Record) -> Result<Self, InputError> {
+        let scope = Scope::parse(&r.req_str("Identity")?);
+        let mut settings = Vec::with_capacity(SETTINGS.len());
+        for def in SETTINGS {
+            let value = match def.kind {
+                Kind::Bool => r.opt_bool(def.name)?.map(SettingValue::Bool),
+                Kind::Int => r.opt_int(def.name)?.map(SettingValue::Int),
+                Kind::Sharing => sharing(r, def.name)?.map(SettingValue::Text),
+            };
+            settings.push(match value {
+                Some(v) => SettingState {
+                    name: def.name,
+                    value: v,
+                    explicit: true,
+                },
+                None => SettingState {
+                    name: def.name,
+                    value: (def.default)(),
+                    explicit: false,
+                },
+            });
+        }
+        Ok(ConferencingPolicy {
+            scope,
+            settings,
+            origin: Origin::of(r),
+        })
+    }
+
+    pub fn get(&self, name: &str) -> &SettingState {
+        self.settings
+            .iter()
+            .find(|s| s.name == name)
+            .expect("every setting is read")
+    }
+
+    /// A policy built from New-CsConferencingPolicy parameters (templates, tests).
+    pub fn from_values(identity: &str, values: &[(&str, SettingValue)]) -> Self {
+        let settings = SETTINGS
+            .iter()
+            .map(|def| match values.iter().find(|(n, _)| *n == def.name) {
+                Some((_, v)) => SettingState {
+                    name: def.name,
+                    value: v.clone(),
+                    explicit: true,
+                },
+                None => SettingState {
+                    name: def.name,
+                    value: (def.default)(),
+                    explicit: false,
+                },
+            })
+            .collect();
+        ConferencingPolicy {
+            scope: Scope::parse(identity),
+            settings,
+            origin: Origin {
+                file: "<template>".into(),
+                record: 0,
+            },
+        }
+    }
+}
+
+/// EnableAppDesktopSharing by name. Its integer form is refused: enum numbering is not stable
+/// across Lync versions, and the module exports it as text.
+fn sharing(r: &Record, name: &str) -> Result<Option<String>, InputError> {
+    match r.get(name) {
+        Some(PsValue::Int(i)) => Err(r.error(
+            name,
+            format!("enum value {i} cannot be trusted across Lync versions; export it as text (Desktop, SingleApplication or None), e.g. Select-Object @{{n='{name}';e={{[string]$_.{name}}}}}"),
+        )),
+        _ => {
+            let v = r.opt_str(name)?;
+            match v {
+                None => Ok(None),
+                Some(s) => SHARING_NAMES
+                    .iter()
+                    .find(|n| n.eq_ignore_ascii_case(s.trim()))
+                    .map(|n| Some(n.to_string()))
+                    .ok_or_else(|| r.error(name, format!("'{s}' is not Desktop, SingleApplication or None"))),
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct VoicePolicy {
+    pub scope: Scope,
+    /// Plus features the policy turns on, described ("EnableDelegation=True").
+    pub plus_features: Vec<String>,
+    pub origin: Origin,
+}
+
+/// Voice-policy features that are Plus-tier (they only work for Enterprise Voice users), with
+/// their Lync defaults.
+pub const VOICE_FEATURES: &[(&str, bool)] = &[
+    ("EnableDelegation", true),
+    ("EnableTeamCall", true),
+    ("EnableCallPark", false),
+    ("AllowSimulRing", true),
+    ("AllowCallForwarding", true),
+];
+
+impl VoicePolicy {
+    pub fn read(r: &Record) -> Result<Self, InputError> {
+        let scope = Scope::parse(&r.req_str("Identity")?);
+        let mut plus_features = Vec::new();
+        for (name, default) in VOICE_FEATURES {
+            match r.opt_bool(name)? {
+                Some(true) => plus_features.push(format!("{name}=True")),
+                Some(false) => {}
+                None if *default => {
+                    plus_features.push(format!("{name}=True (Lync default; not in the export)"))
+                }
+                None => {}
+            }
+        }
+        let usages = r.str_list("PstnUsages")?;
+        if !usages.is_empty() {
+            plus_features.push(format!("PstnUsages={}", usages.join(",")));
+        }
+        Ok(VoicePolicy {
+            scope,
+            plus_features,
+            origin: Origin::of(r),
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Pool {
+    pub fqdn: String,
+    pub site: Option<String>,
+}
+
+impl Pool {
+    pub fn read(r: &Record) -> Result<Self, InputError> {
+        let fqdn = match r.opt_str("Fqdn")? {
+            Some(f) => f,
+            None => r.req_str("Identity")?,
+        };
+        let site = r.opt_str("Site")?.map(|s| {
+            strip_prefix_ci(s.trim(), "Site:")
+                .unwrap_or(s.trim())
+                .to_string()
+        });
+        Ok(Pool { fqdn, site })
+    }
+}
+
+/// A per-user policy assignment as Get-CsUser shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyRef {
+    /// Blank: the site's or the Global policy applies.
+    Inherited,
+    Named(String),
+}
+
+impl PolicyRef {
+    /// Null/empty, a bare tag name (remote session), `Tag:Name`, or an object with FriendlyName
+    /// (serialised snap-in object) all resolve to the same policy.
+    pub fn read(r: &Record, name: &str) -> Result<PolicyRef, InputError> {
+        let text = match r.get(name) {
+            Some(PsValue::Object(o)) if o.get("FriendlyName").is_some() => {
+                value_text(o.get("FriendlyName").expect("checked")).map_err(|m| r.error(name, m))?
+            }
+            _ => r.opt_str(name)?,
+        };
+        Ok(match text {
+            None => PolicyRef::Inherited,
+            Some(t) => PolicyRef::Named(
+                strip_prefix_ci(t.trim(), "Tag:")
+                    .unwrap_or(t.trim())
+                    .to_string(),
+            ),
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CsUser {
+    pub identity: String,
+    pub sip: String,
+    pub display_name: String,
+    pub enabled: bool,
+    pub enterprise_voice: bool,
+    pub remote_call_control: bool,
+    pub audio_video_disabled: bool,
+    pub registrar_pool: Option<String>,
+    pub hosting_provider: Option<String>,
+    pub conferencing: PolicyRef,
+    pub voice: PolicyRef,
+    pub origin: Origin,
+}
+
+impl CsUser {
+    pub fn read(r: &Record) -> Result<Self, InputError> {
+        let sip = r.req_str("SipAddress")?;
+        Ok(CsUser {
+            identity: r.opt_str("Identity")?.unwrap_or_else(|| sip.clone()),
+            display_name: r.opt_str("DisplayName")?.unwrap_or_default(),
+            enabled: r
+                .opt_bool("Enabled")?
+                .ok_or_else(|| r.error("Enabled", "required property is missing"))?,
+            enterprise_voice: r.bool_or("EnterpriseVoiceEnabled", false)?,
+            remote_call_control: r.bool_or("RemoteCallControlTelephonyEnabled", false)?,
+            audio_video_disabled: r.bool_or("AudioVideoDisabled", false)?,
+            registrar_pool: r.opt_str("RegistrarPool")?,
+            hosting_provider: r.opt_str("HostingProvider")?,
+            conferencing: PolicyRef::read(r, "ConferencingPolicy")?,
+            voice: PolicyRef::read(r, "VoicePolicy")?,
+            sip,
+            origin: Origin::of(r),
+        })
+    }
+
+    /// Homed in Skype for Business Online (hybrid): licensed in the cloud, not by on-premises CALs.
+    pub fn homed_online(&self) -> bool {
+        self.registrar_pool.is_none()
+            && self
+                .hosting_provider
+                .as_deref()
+                .is_some_and(|h| !h.eq_ignore_ascii_case("SRV:"))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceKind {
+    CommonAreaPhone,
+    AnalogDevice,
+    MeetingRoom,
+}
+
+impl DeviceKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            DeviceKind::CommonAreaPhone => "CommonAreaPhone",
+            DeviceKind::AnalogDevice => "AnalogDevice",
+            DeviceKind::MeetingRoom => "MeetingRoom",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CsDevice {
+    pub kind: DeviceKind,
+    pub identity: String,
+    pub sip: String,
+    pub display_name: String,
+    pub enabled: bool,
+    pub enterprise_voice: bool,
+    pub registrar_pool: Option<String>,
+    pub conferencing: PolicyRef,
+    pub voice: PolicyRef,
+    pub origin: Origin,
+}
+
+impl CsDevice {
+    pub fn read(r: &Record, kind: DeviceKind) -> Result<Self, InputError> {
+        let sip = r.req_str("SipAddress")?;
+        Ok(CsDevice {
+            kind,
+            identity: r.opt_str("Identity")?.unwrap_or_else(|| sip.clone()),
+            display_name: r.opt_str("DisplayName")?.unwrap_or_default(),
+            // Get-CsCommonAreaPhone / Get-CsAnalogDevice objects exist only when enabled in
+            // Lync; an explicit Enabled=False is honoured.
+            enabled: r.bool_or("Enabled", true)?,
+            enterprise_voice: r.bool_or("EnterpriseVoiceEnabled", false)?,
+            registrar_pool: r.opt_str("RegistrarPool")?,
+            conferencing: PolicyRef::read(r, "ConferencingPolicy")?,
+            voice: PolicyRef::read(r, "VoicePolicy")?,
+            sip,
+            origin: Origin::of(r),
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RgsAgentGroup {
+    pub name: String,
+    pub agents: Vec<String>,
+}
+
+impl RgsAgentGroup {
+    pub fn read(r: &Record) -> Result<Self, InputError> {
+        let name = match r.opt_str("Name")? {
+            Some(n) => n,
+            None => r.req_str("Identity")?,
+        };
+        Ok(RgsAgentGroup {
+            name,
+            agents: r.str_list("AgentsByUri")?,
+        })
+    }
+}
+
+/// The form SIP addresses are compared in: lower case, with the `sip:` scheme.
+pub fn sip_key(sip: &str) -> String {
+    let s = sip.trim().to_ascii_lowercase();
+    if s.starts_with("sip:") {
+        s
+    } else {
+        format!("sip:{s}")
+    }
+}
+
+// ---- Input schemas (`license-audit schema`): the properties each reader uses. ----
+
+/// Get-CsUser output: the properties `lync entitlement` reads.
+#[derive(JsonSchema)]
+#[allow(non_snake_case, dead_code)]
+pub struct CsUserInput {
+    /// Required. `sip:user@domain`.
+    SipAddress: String,
+    /// Required.
+    Enabled: bool,
+    Identity: Option<String>,
+    DisplayName: Option<String>,
+    EnterpriseVoiceEnabled: Option<bool>,
+    RemoteCallControlTelephonyEnabled: Option<bool>,
+    AudioVideoDisabled: Option<bool>,
+    /// The registrar pool FQDN; its site (from Get-CsPool) selects the site policy.
+    RegistrarPool: Option<String>,
+    /// Set (and RegistrarPool empty) for users homed online.
+    HostingProvider: Option<String>,
+    /// Null/empty (inherited), `Name`, `Tag:Name`, or an object with FriendlyName.
+    ConferencingPolicy: Option<serde_json::Value>,
+    /// As ConferencingPolicy.
+    VoicePolicy: Option<serde_json::Value>,
+}
+
+/// Get-CsConferencingPolicy output. Missing settings take the Lync default.
+#[derive(JsonSchema)]
+#[allow(non_snake_case, dead_code)]
+pub struct CsConferencingPolicyInput {
+    /// Required. `Global`, `Site:<name>` or `Tag:<name>`.
+    Identity: String,
+    AllowIPAudio: Option<bool>,
+    AllowIPVideo: Option<bool>,
+    EnableDialInConferencing: Option<bool>,
+    /// Desktop, SingleApplication or None (as text).
+    EnableAppDesktopSharing: Option<String>,
+    AllowUserToScheduleMeetingsWithAppSharing: Option<bool>,
+    AllowAnonymousParticipantsInMeetings: Option<bool>,
+    AllowPolls: Option<bool>,
+    EnableDataCollaboration: Option<bool>,
+    AllowMultiView: Option<bool>,
+    AllowConferenceRecording: Option<bool>,
+    AllowExternalUsersToRecordMeeting: Option<bool>,
+    EnableP2PRecording: Option<bool>,
+    MaxMeetingSize: Option<i64>,
+}
+
+/// Get-CsVoicePolicy output.
+#[derive(JsonSchema)]
+#[allow(non_snake_case, dead_code)]
+pub struct CsVoicePolicyInput {
+    Identity: String,
+    EnableDelegation: Option<bool>,
+    EnableTeamCall: Option<bool>,
+    EnableCallPark: Option<bool>,
+    AllowSimulRing: Option<bool>,
+    AllowCallForwarding: Option<bool>,
+    PstnUsages: Option<Vec<String>>,
+}
+
+/// Get-CsPool output.
+#[derive(JsonSchema)]
+#[allow(non_snake_case, dead_code)]
+pub struct CsPoolInput {
+    /// The pool FQDN (Fqdn is used when present).
+    Identity: String,
+    Fqdn: Option<String>,
+    /// `Site:<name>` or `<name>`.
+    Site: Option<String>,
+}
+
+/// Get-CsCommonAreaPhone, Get-CsAnalogDevice or Get-CsMeetingRoom output.
+#[derive(JsonSchema)]
+#[allow(non_snake_case, dead_code)]
+pub struct CsDeviceInput {
+    SipAddress: String,
+    Identity: Option<String>,
+    DisplayName: Option<String>,
+    Enabled: Option<bool>,
+    EnterpriseVoiceEnabled: Option<bool>,
+    RegistrarPool: Option<String>,
+    ConferencingPolicy: Option<serde_json::Value>,
+    VoicePolicy: Option<serde_json::Value>,
+}
+
+/// Get-CsRgsAgentGroup output.
+#[derive(JsonSchema)]
+#[allow(non_snake_case, dead_code)]
+pub struct CsRgsAgentGroupInput {
+    Name: Option<String>,
+    Identity: Option<String>,
+    /// SIP URIs of the agents (each needs Plus).
+    AgentsByUri: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_parse_case_insensitively() {
+        assert_eq!(Scope::parse("global"), Scope::Global);
+        assert_eq!(Scope::parse("site:Redmond"), Scope::Site("Redmond".into()));
+        assert_eq!(Scope::parse("TAG:ENT"), Scope::Tag("ENT".into()));
+        assert_eq!(Scope::parse("ENT").key(), "tag:ent");
+    }
+
+    #[test]
+    fn sip_keys() {
+        assert_eq!(sip_key("Alice@Contoso.com"), "sip:alice@contoso.com");
+        assert_eq!(sip_key("SIP:alice@contoso.com"), "sip:alice@contoso.com");
+    }
+}

@@ -1,0 +1,215 @@
+//! `lync policies`: an audit of the conferencing policies themselves — the tier each implies,
+//! the Enterprise features it enables, who it applies to, and the known misconfigurations.
+
+use super::estate::{resolve, Estate, PolicyTable};
+use super::inputs::{ConferencingPolicy, CsUser, Scope};
+use super::policy::{enterprise_features, RuleSet, SettingValue, DISPUTED_RECORDING};
+use super::Finding;
+use crate::error::{AppError, AppResult};
+use crate::records::OutputRecord;
+use crate::run::Context;
+use schemars::JsonSchema;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// One conferencing policy, audited.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct LyncPolicyAudit {
+    pub identity: String,
+    /// Global, Site or Tag
+    pub scope: String,
+    /// Standard or Enterprise; null for an assigned policy that does not exist
+    pub implied_cal: Option<String>,
+    /// The settings that make an organiser Enterprise under the rule set
+    pub enterprise_features: Vec<String>,
+    pub max_meeting_size: Option<i64>,
+    /// Enabled users whose effective policy this is (when --users is given)
+    pub assigned_users: Option<u64>,
+    pub rules: String,
+    pub findings: Vec<Finding>,
+}
+
+impl OutputRecord for LyncPolicyAudit {
+    const RECORD_TYPE: &'static str = "LyncPolicyAudit";
+    const TABLE_COLUMNS: &'static [&'static str] = &[
+        "Identity",
+        "Scope",
+        "ImpliedCal",
+        "AssignedUsers",
+        "EnterpriseFeatures",
+        "Findings",
+    ];
+}
+
+/// Whether a policy name says it is for Standard users: a word STD or Standard
+/// (`STD_CAL_NoConferencing`, `Standard-Users`, `StdUsers`).
+pub fn named_standard(name: &str) -> bool {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .map(|w| w.to_ascii_lowercase())
+        .any(|w| w.starts_with("std") || w.starts_with("standard"))
+}
+
+pub fn audit_policy(
+    p: &ConferencingPolicy,
+    rules: RuleSet,
+    assigned: Option<u64>,
+) -> LyncPolicyAudit {
+    let features = enterprise_features(&p.settings, rules, false);
+    let enterprise = !features.is_empty();
+    let listed = features
+        .iter()
+        .map(|f| f.describe())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut findings = Vec::new();
+    let max = match &p.get("MaxMeetingSize").value {
+        SettingValue::Int(i) => Some(*i),
+        _ => None,
+    };
+    if let Some(m) = max.filter(|m| *m <= 2) {
+        findings.push(Finding::warning(
+            "MaxMeetingSizeBlocksMultipartyIm",
+            format!("MaxMeetingSize={m} stops a third person joining an IM conversation, and multi-party IM is included in the Standard CAL; raise it (any value above 2, e.g. the default 250)"),
+        ));
+    }
+    let name = match &p.scope {
+        Scope::Tag(n) | Scope::Site(n) => n.as_str(),
+        Scope::Global => "Global",
+    };
+    if enterprise && named_standard(name) {
+        findings.push(Finding::error(
+            "StandardNameEnablesEnterprise",
+            format!("named as a Standard policy but enables Enterprise features ({listed}): everyone it applies to needs an Enterprise CAL"),
+        ));
+    }
+    if enterprise && !matches!(p.scope, Scope::Tag(_)) {
+        let who = match &p.scope {
+            Scope::Site(s) => format!("every user homed at site {s} without a per-user policy"),
+            _ => "every user without a per-user or site policy".to_string(),
+        };
+        findings.push(Finding::warning(
+            "InheritedPolicyEnterprise",
+            format!("{} policy enables Enterprise features ({listed}): {who} inherits it and needs an Enterprise CAL{}",
+                p.scope.kind(),
+                assigned.map(|n| format!(" ({n} users now)")).unwrap_or_default()),
+        ));
+    }
+    for name in DISPUTED_RECORDING {
+        let s = p.get(name);
+        if s.value == SettingValue::Bool(true) {
+            findings.push(Finding::warning(
+                "RecordingTierDisputed",
+                format!("{}: no source confirms which CAL recording needs; decide it with your licensing partner and record the decision", s.describe()),
+            ));
+        }
+    }
+    if assigned == Some(0) && matches!(p.scope, Scope::Tag(_)) {
+        findings.push(Finding::info(
+            "PolicyUnused",
+            "no enabled user has this policy; remove it or document why it is kept",
+        ));
+    }
+    LyncPolicyAudit {
+        identity: p.scope.identity(),
+        scope: p.scope.kind().into(),
+        implied_cal: Some(if enterprise { "Enterprise" } else { "Standard" }.into()),
+        enterprise_features: features.iter().map(|f| f.name.to_string()).collect(),
+        max_meeting_size: max,
+        assigned_users: assigned,
+        rules: rules.name().into(),
+        findings,
+    }
+}
+
+pub fn run(ctx: &mut Context, args: &crate::cli::PoliciesArgs) -> AppResult<()> {
+    let dir = crate::cli::EstateDir::new(args.estate.as_deref())?;
+    let conf_path = dir.required(
+        &args.conferencing_policies,
+        "conferencing-policies",
+        "--conferencing-policies",
+    )?;
+    let users_path = dir.pick(&args.users, "users");
+    let pools_path = dir.pick(&args.pools, "pools");
+    let conf = ctx.load_all(&conf_path, ConferencingPolicy::read)?;
+    let table = PolicyTable::new(conf, &conf_path, "conferencing policy")?;
+    let mut counts: Option<HashMap<String, u64>> = None;
+    let mut missing: BTreeMap<String, u64> = BTreeMap::new();
+    let errors_before = ctx.diag.error_count();
+    if let Some(users) = &users_path {
+        let files = super::estate::EstateFiles {
+            conferencing_policies: &conf_path,
+            voice_policies: None,
+            pools: pools_path.as_deref(),
+            rgs_agent_groups: None,
+        };
+        let estate = Estate::load(ctx, &files, args.rules)?;
+        let mut c: HashMap<String, u64> = HashMap::new();
+        ctx.stream_each(users, "Counting policy assignments", |ctx, rec| {
+            match CsUser::read(&rec) {
+                Ok(u) if u.enabled && !u.homed_online() => {
+                    let site = estate.site_of(u.registrar_pool.as_deref());
+                    let r = resolve(
+                        &estate.conferencing,
+                        &u.conferencing,
+                        &site,
+                        "conferencing policy",
+                    );
+                    if r.policy.is_some() {
+                        *c.entry(r.identity.to_ascii_lowercase()).or_default() += 1;
+                    } else {
+                        *missing.entry(r.identity).or_default() += 1;
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => ctx.diag.input_error(&e),
+            }
+            Ok(())
+        })?;
+        counts = Some(c);
+    }
+    let mut out = ctx.open_output()?;
+    for p in &table.items {
+        let assigned = counts
+            .as_ref()
+            .map(|c| c.get(&p.scope.key()).copied().unwrap_or(0));
+        out.write(&audit_policy(p, args.rules, assigned))
+            .map_err(AppError::Output)?;
+    }
+    for (identity, n) in missing {
+        out.write(&LyncPolicyAudit {
+            scope: Scope::parse(&identity).kind().into(),
+            identity: identity.clone(),
+            implied_cal: None,
+            enterprise_features: Vec::new(),
+            max_meeting_size: None,
+            assigned_users: Some(n),
+            rules: args.rules.name().into(),
+            findings: vec![Finding::error(
+                "AssignedPolicyMissing",
+                format!("{n} user(s) are assigned {identity}, which is not in the conferencing policy export: their Enterprise need cannot be decided (re-export Get-CsConferencingPolicy, or re-assign them)"),
+            )],
+        })
+        .map_err(AppError::Output)?;
+    }
+    out.finish().map_err(AppError::Output)?;
+    let problems = ctx.diag.error_count() - errors_before;
+    if problems > 0 {
+        return Err(AppError::InputProblems { count: problems });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_names() {
+        assert!(named_standard("STD_CAL_NoConferencing"));
+        assert!(named_standard("Standard-Users"));
+        assert!(named_standard("StdUsers"));
+        assert!(!named_standard("ENT_CAL_REC_Audio"));
+        assert!(!named_standard("Studio"));
+    }
+}

@@ -1,0 +1,754 @@
+//! Lync entitlement, policy audit, plan and template, end to end through the binary.
+
+mod util;
+use serde_json::Value;
+use util::{repo_path, run};
+
+struct Estate(tempfile::TempDir);
+
+impl Estate {
+    fn new(files: &[(&str, &str)]) -> Estate {
+        let d = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(d.path().join(name), text).unwrap();
+        }
+        Estate(d)
+    }
+    fn path(&self, name: &str) -> String {
+        self.0.path().join(name).to_string_lossy().into_owned()
+    }
+    fn dir(&self) -> String {
+        self.0.path().to_string_lossy().into_owned()
+    }
+}
+
+fn by_sip(records: &[Value], sip: &str) -> Value {
+    records
+        .iter()
+        .find(|r| r["SipAddress"] == sip)
+        .unwrap_or_else(|| panic!("no record for {sip}"))
+        .clone()
+}
+
+fn tiers(r: &Value) -> (Value, Value, Value) {
+    (
+        r["Standard"].clone(),
+        r["Enterprise"].clone(),
+        r["Plus"].clone(),
+    )
+}
+
+fn reason_details(r: &Value, cal: &str) -> Vec<String> {
+    r["Reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["Cal"] == cal)
+        .map(|x| {
+            format!(
+                "{} {}",
+                x["Source"].as_str().unwrap(),
+                x["Detail"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+const T: Value = Value::Bool(true);
+const F: Value = Value::Bool(false);
+
+#[test]
+fn example_estate_gives_the_right_tiers_with_reasons() {
+    let r = run(&[
+        "lync",
+        "entitlement",
+        "--estate",
+        &repo_path("examples/contoso"),
+        "--summary",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let recs = r.records_of("LyncUserCal");
+    let expect = [
+        (
+            "sip:alice@contoso.com",
+            T,
+            T,
+            T,
+            "Tag:ENT_CAL_REC_Audio",
+            "User",
+        ),
+        ("sip:bob@contoso.com", T, F, F, "Site:Redmond", "Site"),
+        ("sip:carol@contoso.com", T, T, F, "Site:Dublin", "Site"),
+        (
+            "sip:dave@contoso.com",
+            T,
+            F,
+            F,
+            "Tag:STD_CAL_NoConferencing",
+            "User",
+        ),
+        (
+            "sip:erin@contoso.com",
+            T,
+            T,
+            F,
+            "Tag:ENT_CAL_REC_AudioVideo_PSTN",
+            "User",
+        ),
+        (
+            "sip:grace@contoso.com",
+            T,
+            T,
+            F,
+            "Tag:Standard_Users_Legacy",
+            "User",
+        ),
+        (
+            "sip:heidi@contoso.com",
+            T,
+            F,
+            T,
+            "Tag:STD_CAL_NoConferencing",
+            "User",
+        ),
+        ("sip:ivan@contoso.com", T, F, F, "Global", "Global"),
+        ("sip:judy@contoso.com", T, F, T, "Site:Redmond", "Site"),
+        (
+            "sip:mallory@contoso.com",
+            T,
+            T,
+            F,
+            "Tag:ENT_CAL_REC_AudioVideo",
+            "User",
+        ),
+        (
+            "sip:zoe@contoso.com",
+            T,
+            T,
+            T,
+            "Tag:ENT_CAL_REC_AudioVideo",
+            "User",
+        ),
+    ];
+    for (sip, s, e, p, policy, source) in expect {
+        let u = by_sip(&recs, sip);
+        assert_eq!(tiers(&u), (s, e, p), "{sip}");
+        assert_eq!(u["ConferencingPolicy"], policy, "{sip}");
+        assert_eq!(u["ConferencingPolicySource"], source, "{sip}");
+    }
+    // Disabled user: nothing, and says why.
+    let frank = by_sip(&recs, "sip:frank@contoso.com");
+    assert_eq!(tiers(&frank), (F, F, F));
+    assert!(reason_details(&frank, "None")[0].contains("Enabled=False"));
+    // Reasons name the policy and setting, the user flag, the RGS group.
+    let alice = by_sip(&recs, "sip:alice@contoso.com");
+    let ent = reason_details(&alice, "Enterprise");
+    assert!(
+        ent.contains(&"ConferencingPolicy Tag:ENT_CAL_REC_Audio AllowIPAudio=True".to_string()),
+        "{ent:?}"
+    );
+    assert!(
+        !ent.iter().any(|d| d.contains("AllowIPVideo")),
+        "video is off in ENT_CAL_REC_Audio: {ent:?}"
+    );
+    let plus = reason_details(&alice, "Plus");
+    assert!(
+        plus.contains(&"User EnterpriseVoiceEnabled=True".to_string()),
+        "{plus:?}"
+    );
+    assert!(
+        plus.iter().any(|d| d.starts_with("RgsAgentGroup Helpdesk")),
+        "{plus:?}"
+    );
+    assert!(
+        plus.contains(&"VoicePolicy Tag:VP_Delegation EnableDelegation=True".to_string()),
+        "{plus:?}"
+    );
+    // Grace's "Standard" policy leaves AllowIPVideo unset: the Lync default (True) applies, and the reason says so.
+    let grace = by_sip(&recs, "sip:grace@contoso.com");
+    assert_eq!(reason_details(&grace, "Enterprise"), vec!["ConferencingPolicy Tag:Standard_Users_Legacy AllowIPVideo=True (Lync default; not in the export)"]);
+    // Carol inherits the Dublin site policy.
+    assert!(
+        reason_details(&by_sip(&recs, "sip:carol@contoso.com"), "Enterprise")[0]
+            .starts_with("ConferencingPolicy Site:Dublin")
+    );
+    // Judy is Plus only because she is a Response Group agent.
+    assert_eq!(
+        reason_details(&by_sip(&recs, "sip:judy@contoso.com"), "Plus"),
+        vec!["RgsAgentGroup Helpdesk Response Group agent sip:judy@contoso.com"]
+    );
+    // Heidi: remote call control.
+    assert_eq!(
+        reason_details(&by_sip(&recs, "sip:heidi@contoso.com"), "Plus"),
+        vec!["User RemoteCallControlTelephonyEnabled=True"]
+    );
+    // Mallory: AudioVideoDisabled removes A/V, but sharing keeps her Enterprise.
+    let mallory = by_sip(&recs, "sip:mallory@contoso.com");
+    assert!(!reason_details(&mallory, "Enterprise")
+        .iter()
+        .any(|d| d.contains("AllowIPAudio")));
+    assert_eq!(mallory["Findings"][0]["Code"], "AudioVideoDisabled");
+    // Ivan's pool is not in the pools export: Global, with a finding.
+    assert_eq!(
+        by_sip(&recs, "sip:ivan@contoso.com")["Findings"][0]["Code"],
+        "PoolNotFound"
+    );
+    // Devices.
+    let cap = recs
+        .iter()
+        .find(|r| r["Kind"] == "CommonAreaPhone")
+        .unwrap();
+    assert_eq!(tiers(cap), (T, F, T));
+    let analog = recs.iter().find(|r| r["Kind"] == "AnalogDevice").unwrap();
+    assert_eq!(tiers(analog), (T, F, T));
+    let room = recs.iter().find(|r| r["Kind"] == "MeetingRoom").unwrap();
+    assert_eq!(tiers(room), (T, T, F));
+
+    let summary = &r.records_of("LyncCalSummary")[0];
+    assert_eq!(summary["Total"], 15);
+    assert_eq!(summary["Standard"], 14);
+    assert_eq!(summary["Enterprise"], 7);
+    assert_eq!(summary["Plus"], 6);
+    assert_eq!(summary["NeedNothing"], 1);
+    let combos: Vec<(String, u64)> = summary["ByCombination"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["Combination"].as_str().unwrap().to_string(),
+                c["Count"].as_u64().unwrap(),
+            )
+        })
+        .filter(|c| c.1 > 0)
+        .collect();
+    assert_eq!(
+        combos,
+        vec![
+            ("Standard".into(), 3),
+            ("Standard+Enterprise".into(), 5),
+            ("Standard+Plus".into(), 4),
+            ("Standard+Enterprise+Plus".into(), 2),
+            ("None".into(), 1)
+        ]
+    );
+    // Deterministic: a second run is byte-identical.
+    let again = run(&[
+        "lync",
+        "entitlement",
+        "--estate",
+        &repo_path("examples/contoso"),
+        "--summary",
+    ]);
+    assert_eq!(again.stdout, r.stdout);
+}
+
+const POLICIES_ENTERPRISE_GLOBAL: &str = r#"[
+  {"Identity":"Global","AllowIPAudio":true,"AllowIPVideo":true,"EnableDialInConferencing":true,"EnableAppDesktopSharing":"Desktop"},
+  {"Identity":"Site:Oslo","AllowIPAudio":false,"AllowIPVideo":false,"EnableDialInConferencing":false,"EnableAppDesktopSharing":"None","AllowUserToScheduleMeetingsWithAppSharing":false},
+  {"Identity":"Tag:STD","AllowIPAudio":false,"AllowIPVideo":false,"EnableDialInConferencing":false,"EnableAppDesktopSharing":"None","AllowUserToScheduleMeetingsWithAppSharing":false},
+  {"Identity":"Tag:ENT","AllowIPAudio":true}
+]"#;
+
+const POOLS: &str = r#"[{"Identity":"pool.oslo.example.com","Site":"Site:Oslo"},{"Identity":"pool.rome.example.com","Site":"Rome"}]"#;
+
+/// Get-CsUser as Windows PowerShell 5.1 writes it: one user per policy-value shape.
+const USERS_51: &str = r#"[
+    {"SipAddress":  "sip:inherits-global@example.com","Enabled":  true,"RegistrarPool":  "pool.rome.example.com","ConferencingPolicy":  null},
+    {"SipAddress":  "sip:inherits-site@example.com","Enabled":  true,"RegistrarPool":  "POOL.OSLO.example.com","ConferencingPolicy":  ""},
+    {"SipAddress":  "sip:bare-tag@example.com","Enabled":  true,"RegistrarPool":  "pool.oslo.example.com","ConferencingPolicy":  "std"},
+    {"SipAddress":  "sip:prefixed-tag@example.com","Enabled":  true,"RegistrarPool":  "pool.oslo.example.com","ConferencingPolicy":  "Tag:ENT"},
+    {"SipAddress":  "sip:friendly-name@example.com","Enabled":  true,"RegistrarPool":  "pool.rome.example.com","ConferencingPolicy":  {"FriendlyName":  "STD","Name":  "STD"}},
+    {"SipAddress":  "sip:missing-policy@example.com","Enabled":  true,"RegistrarPool":  "pool.oslo.example.com","ConferencingPolicy":  "Tag:ENT_DELETED"},
+    {"SipAddress":  "sip:strings@example.com","Enabled":  "True","EnterpriseVoiceEnabled":  "False","RegistrarPool":  "pool.oslo.example.com"}
+]"#;
+
+#[test]
+fn inheritance_tag_then_site_then_global() {
+    let e = Estate::new(&[
+        ("users.json", USERS_51),
+        ("conferencing-policies.json", POLICIES_ENTERPRISE_GLOBAL),
+        ("pools.json", POOLS),
+    ]);
+    let r = run(&["lync", "entitlement", "--estate", &e.dir()]);
+    let recs = r.records_of("LyncUserCal");
+    // Rome has no site policy: its users inherit an Enterprise Global policy.
+    let g = by_sip(&recs, "sip:inherits-global@example.com");
+    assert_eq!(
+        (
+            g["ConferencingPolicy"].as_str(),
+            g["ConferencingPolicySource"].as_str()
+        ),
+        (Some("Global"), Some("Global"))
+    );
+    assert_eq!(g["Enterprise"], T);
+    assert!(reason_details(&g, "Enterprise")
+        .contains(&"ConferencingPolicy Global AllowIPVideo=True".to_string()));
+    assert_eq!(g["Site"], "Rome");
+    // Pool names compare case-insensitively; the Oslo site policy wins over Global.
+    let s = by_sip(&recs, "sip:inherits-site@example.com");
+    assert_eq!(
+        (s["ConferencingPolicy"].as_str(), s["Enterprise"].clone()),
+        (Some("Site:Oslo"), F)
+    );
+    // Tags win over the site, whatever shape the value has.
+    assert_eq!(
+        by_sip(&recs, "sip:bare-tag@example.com")["ConferencingPolicy"],
+        "Tag:STD"
+    );
+    assert_eq!(
+        by_sip(&recs, "sip:prefixed-tag@example.com")["Enterprise"],
+        T
+    );
+    let f = by_sip(&recs, "sip:friendly-name@example.com");
+    assert_eq!(
+        (f["ConferencingPolicy"].as_str(), f["Enterprise"].clone()),
+        (Some("Tag:STD"), F)
+    );
+    // Booleans as strings read.
+    assert_eq!(tiers(&by_sip(&recs, "sip:strings@example.com")), (T, F, F));
+    // A policy that does not exist: undecided, with an error finding, not a silent Standard.
+    let m = by_sip(&recs, "sip:missing-policy@example.com");
+    assert_eq!(m["Enterprise"], Value::Null);
+    assert_eq!(m["Findings"][0]["Code"], "ConferencingPolicyNotFound");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn the_same_users_from_powershell_7_json_clixml_and_csv_classify_alike() {
+    let ps7 = r#"[
+  {"SipAddress": "sip:a@example.com", "Enabled": true, "RegistrarPool": "pool.rome.example.com", "ConferencingPolicy": null, "WhenChanged": "2024-03-01T10:00:00.1234567+01:00"},
+  {"SipAddress": "sip:b@example.com", "Enabled": true, "RegistrarPool": "pool.oslo.example.com", "ConferencingPolicy": "STD", "EnterpriseVoiceEnabled": true}
+]"#;
+    let csv = "#TYPE Selected.Microsoft.Rtc.Management.ADConnect.Schema.OCSADUser\r\n\"SipAddress\",\"Enabled\",\"RegistrarPool\",\"ConferencingPolicy\",\"EnterpriseVoiceEnabled\"\r\n\"sip:a@example.com\",\"True\",\"pool.rome.example.com\",\"\",\"False\"\r\n\"sip:b@example.com\",\"True\",\"pool.oslo.example.com\",\"Tag:STD\",\"True\"\r\n";
+    let clixml = r#"<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">
+  <Obj RefId="0"><TN RefId="0"><T>Deserialized.Microsoft.Rtc.Management.ADConnect.Schema.OCSADUser</T></TN><ToString>a</ToString>
+    <Props><S N="SipAddress">sip:a@example.com</S><B N="Enabled">true</B><S N="RegistrarPool">pool.rome.example.com</S><Nil N="ConferencingPolicy" /></Props></Obj>
+  <Obj RefId="1"><TNRef RefId="0" /><ToString>b</ToString>
+    <Props><S N="SipAddress">sip:b@example.com</S><B N="Enabled">true</B><S N="RegistrarPool">pool.oslo.example.com</S><B N="EnterpriseVoiceEnabled">true</B>
+      <Obj N="ConferencingPolicy" RefId="2"><TN RefId="1"><T>Deserialized.Microsoft.Rtc.Management.ADConnect.Schema.PolicyReference</T></TN><ToString>STD</ToString><Props><S N="FriendlyName">STD</S></Props></Obj>
+    </Props></Obj>
+</Objs>"#;
+    let e = Estate::new(&[
+        ("u7.json", ps7),
+        ("u.csv", csv),
+        ("u.xml", clixml),
+        ("conferencing-policies.json", POLICIES_ENTERPRISE_GLOBAL),
+        ("pools.json", POOLS),
+    ]);
+    let mut results = Vec::new();
+    for f in ["u7.json", "u.csv", "u.xml"] {
+        let r = run(&[
+            "lync",
+            "entitlement",
+            "--users",
+            &e.path(f),
+            "--estate",
+            &e.dir(),
+        ]);
+        assert_eq!(r.code, 0, "{f}: {}", r.stderr);
+        let summary: Vec<_> = r
+            .records_of("LyncUserCal")
+            .iter()
+            .map(|u| {
+                (
+                    u["SipAddress"].clone(),
+                    tiers(u),
+                    u["ConferencingPolicy"].clone(),
+                )
+            })
+            .collect();
+        results.push(summary);
+    }
+    assert_eq!(results[0], results[1]);
+    assert_eq!(results[0], results[2]);
+    assert_eq!(results[0][0].1, (T, T, F));
+    assert_eq!(results[0][1].1, (T, F, T));
+}
+
+#[test]
+fn rule_sets_change_what_counts_as_enterprise() {
+    // Only polls and anonymous participants are on: Enterprise under strict, Standard otherwise.
+    let policies = r#"[{"Identity":"Global","AllowIPAudio":false,"AllowIPVideo":false,"EnableDialInConferencing":false,"EnableAppDesktopSharing":"None","AllowUserToScheduleMeetingsWithAppSharing":false,"AllowPolls":true,"AllowAnonymousParticipantsInMeetings":true,"EnableDataCollaboration":false,"AllowMultiView":false}]"#;
+    let users = r#"{"SipAddress":"sip:x@example.com","Enabled":true}"#;
+    let e = Estate::new(&[
+        ("users.json", users),
+        ("conferencing-policies.json", policies),
+    ]);
+    let get = |rules: &str| {
+        let r = run(&[
+            "lync",
+            "entitlement",
+            "--estate",
+            &e.dir(),
+            "--rules",
+            rules,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.records_of("LyncUserCal")[0].clone()
+    };
+    assert_eq!(get("lenient")["Enterprise"], F);
+    assert_eq!(get("default")["Enterprise"], F);
+    let strict = get("strict");
+    assert_eq!(strict["Enterprise"], T);
+    assert_eq!(strict["Rules"], "strict");
+    assert_eq!(
+        reason_details(&strict, "Enterprise"),
+        vec![
+            "ConferencingPolicy Global AllowAnonymousParticipantsInMeetings=True",
+            "ConferencingPolicy Global AllowPolls=True"
+        ]
+    );
+}
+
+#[test]
+fn bad_inputs_are_reported_with_the_right_exit_code() {
+    let users = r#"[{"SipAddress":"sip:x@example.com","Enabled":true,"RegistrarPool":"pool.oslo.example.com"}]"#;
+    let dup = r#"[{"Identity":"Global"},{"Identity":"Tag:ENT"},{"Identity":"tag:ent"}]"#;
+    let no_global = r#"[{"Identity":"Tag:ENT"}]"#;
+    let e = Estate::new(&[
+        ("users.json", users),
+        ("dup.json", dup),
+        ("noglobal.json", no_global),
+        ("site.json", POLICIES_ENTERPRISE_GLOBAL),
+        ("global.json", r#"[{"Identity":"Global"}]"#),
+    ]);
+
+    let r = run(&[
+        "lync",
+        "entitlement",
+        "--users",
+        &e.path("users.json"),
+        "--conferencing-policies",
+        &e.path("dup.json"),
+    ]);
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stderr.contains("record 3")
+            && r.stderr
+                .contains("duplicate conferencing policy Identity 'Tag:ent'")
+            && r.stderr.contains("also record 2"),
+        "{}",
+        r.stderr
+    );
+
+    let r = run(&[
+        "lync",
+        "entitlement",
+        "--users",
+        &e.path("users.json"),
+        "--conferencing-policies",
+        &e.path("noglobal.json"),
+    ]);
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stderr.contains("has no Global conferencing policy"),
+        "{}",
+        r.stderr
+    );
+
+    let r = run(&[
+        "lync",
+        "entitlement",
+        "--users",
+        &e.path("users.json"),
+        "--conferencing-policies",
+        &e.path("site.json"),
+    ]);
+    assert_eq!(r.code, 2, "site policies without --pools");
+    assert!(r.stderr.contains("--pools"), "{}", r.stderr);
+
+    let r = run(&[
+        "lync",
+        "entitlement",
+        "--users",
+        &e.path("nope.json"),
+        "--conferencing-policies",
+        &e.path("global.json"),
+    ]);
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stderr.contains("nope.json: file not found"),
+        "{}",
+        r.stderr
+    );
+
+    let r = run(&[
+        "lync",
+        "entitlement",
+        "--conferencing-policies",
+        &e.path("dup.json"),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--users FILE"), "{}", r.stderr);
+}
+
+#[test]
+fn one_bad_user_is_reported_and_the_rest_are_classified() {
+    let users = "{\"SipAddress\":\"sip:a@example.com\",\"Enabled\":true}\n{\"SipAddress\":\"sip:b@example.com\",\"Enabled\":\"sometimes\"}\n{\"Enabled\":true}\n{\"SipAddress\":\"sip:A@example.com\",\"Enabled\":true}\n{\"SipAddress\":\"sip:c@example.com\",\"Enabled\":true}\n";
+    let e = Estate::new(&[
+        ("users.json", users),
+        ("conferencing-policies.json", r#"{"Identity":"Global"}"#),
+    ]);
+    let r = run(&[
+        "lync",
+        "entitlement",
+        "--estate",
+        &e.dir(),
+        "--error-format",
+        "json",
+    ]);
+    assert_eq!(r.code, 3);
+    let sips: Vec<_> = r
+        .records_of("LyncUserCal")
+        .iter()
+        .map(|u| u["SipAddress"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(sips, vec!["sip:a@example.com", "sip:c@example.com"]);
+    let errors: Vec<Value> = r
+        .stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let located: Vec<(u64, String)> = errors
+        .iter()
+        .map(|e| {
+            (
+                e["record"].as_u64().unwrap(),
+                e["field"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        located,
+        vec![
+            (2, "Enabled".into()),
+            (3, "SipAddress".into()),
+            (4, "SipAddress".into())
+        ]
+    );
+    assert!(errors[2]["message"]
+        .as_str()
+        .unwrap()
+        .contains("appears more than once"));
+}
+
+#[test]
+fn enum_integers_are_refused_with_advice() {
+    let policies = r#"[{"Identity":"Global","EnableAppDesktopSharing":2}]"#;
+    let e = Estate::new(&[
+        (
+            "users.json",
+            r#"{"SipAddress":"sip:a@example.com","Enabled":true}"#,
+        ),
+        ("conferencing-policies.json", policies),
+    ]);
+    let r = run(&["lync", "entitlement", "--estate", &e.dir()]);
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stderr
+            .contains("record 1, property 'EnableAppDesktopSharing'")
+            && r.stderr.contains("export it as text"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn policy_audit_codes() {
+    let r = run(&[
+        "lync",
+        "policies",
+        "--estate",
+        &repo_path("examples/contoso"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let recs = r.records_of("LyncPolicyAudit");
+    let find = |id: &str| {
+        recs.iter()
+            .find(|p| p["Identity"] == id)
+            .unwrap_or_else(|| panic!("{id}"))
+            .clone()
+    };
+    let codes = |p: &Value| {
+        p["Findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["Code"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let std = find("Tag:STD_CAL_NoConferencing");
+    assert_eq!(std["ImpliedCal"], "Standard");
+    assert_eq!(codes(&std), vec!["MaxMeetingSizeBlocksMultipartyIm"]);
+    assert_eq!(std["AssignedUsers"], 2);
+    let legacy = find("Tag:Standard_Users_Legacy");
+    assert_eq!(codes(&legacy), vec!["StandardNameEnablesEnterprise"]);
+    assert_eq!(
+        legacy["EnterpriseFeatures"],
+        serde_json::json!(["AllowIPVideo"])
+    );
+    let dublin = find("Site:Dublin");
+    assert_eq!(dublin["Scope"], "Site");
+    assert_eq!(codes(&dublin), vec!["InheritedPolicyEnterprise"]);
+    assert!(codes(&find("Tag:ENT_CAL_REC_Audio")).contains(&"RecordingTierDisputed".to_string()));
+    assert_eq!(
+        codes(&find("Tag:ENT_CAL_NOREC_AudioVideo")),
+        vec!["PolicyUnused"]
+    );
+    assert_eq!(find("Global")["AssignedUsers"], 1);
+
+    // Users assigned to a policy that is not exported.
+    let e = Estate::new(&[
+        ("users.json", USERS_51),
+        ("conferencing-policies.json", POLICIES_ENTERPRISE_GLOBAL),
+        ("pools.json", POOLS),
+    ]);
+    let r = run(&["lync", "policies", "--estate", &e.dir()]);
+    let recs = r.records_of("LyncPolicyAudit");
+    let missing = recs
+        .iter()
+        .find(|p| p["Identity"] == "Tag:ENT_DELETED")
+        .unwrap();
+    assert_eq!(missing["ImpliedCal"], Value::Null);
+    assert_eq!(missing["AssignedUsers"], 1);
+    assert_eq!(missing["Findings"][0]["Code"], "AssignedPolicyMissing");
+    let global = recs.iter().find(|p| p["Identity"] == "Global").unwrap();
+    assert_eq!(global["Findings"][0]["Code"], "InheritedPolicyEnterprise");
+    // Without users there are no counts (and no PolicyUnused guesses).
+    let r = run(&[
+        "lync",
+        "policies",
+        "--conferencing-policies",
+        &e.path("conferencing-policies.json"),
+    ]);
+    assert!(r.records().iter().all(|p| p["AssignedUsers"].is_null()));
+}
+
+#[test]
+fn plan_grants_the_licensed_tier_policy() {
+    let base = [
+        "lync",
+        "plan",
+        "--estate",
+        &repo_path("examples/contoso"),
+        "--licensed",
+        &repo_path("examples/contoso/licensed.csv"),
+        "--default-tier",
+        "standard",
+        "--tier-policy",
+        "Standard=Tag:STD_CAL_NoConferencing",
+        "--tier-policy",
+        "Enterprise=ENT_CAL_REC_AudioVideo",
+    ];
+    let r = run(&base);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let changes = r.records_of("LyncPolicyChange");
+    let sips: Vec<&str> = changes
+        .iter()
+        .map(|c| c["SipAddress"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sips,
+        vec![
+            "sip:carol@contoso.com",
+            "sip:grace@contoso.com",
+            "sip:mallory@contoso.com"
+        ]
+    );
+    for c in &changes {
+        assert_eq!(c["Action"], "Grant");
+        assert_eq!(c["LicensedTier"], "Standard");
+        assert_eq!(c["TargetPolicy"], "Tag:STD_CAL_NoConferencing");
+        assert_eq!(c["GrantPolicyName"], "STD_CAL_NoConferencing");
+    }
+    assert!(changes[0]["Reason"]
+        .as_str()
+        .unwrap()
+        .contains("effective policy Site:Dublin enables Enterprise features (AllowIPAudio=True"));
+    // --all lists the users already right, with Action None; devices and disabled users never appear.
+    let mut all = base.to_vec();
+    all.push("--all");
+    let r = run(&all);
+    let changes = r.records_of("LyncPolicyChange");
+    assert_eq!(changes.len(), 11, "every enabled on-premises user, once");
+    let alice = by_sip(&changes, "sip:alice@contoso.com");
+    assert_eq!(
+        (alice["Action"].as_str(), alice["LicensedTier"].as_str()),
+        (Some("None"), Some("Enterprise"))
+    );
+    assert!(!changes
+        .iter()
+        .any(|c| c["SipAddress"] == "sip:frank@contoso.com"));
+}
+
+#[test]
+fn plan_refuses_a_tier_policy_that_grants_the_wrong_tier() {
+    let r = run(&[
+        "lync",
+        "plan",
+        "--estate",
+        &repo_path("examples/contoso"),
+        "--default-tier",
+        "standard",
+        "--tier-policy",
+        "Standard=Tag:Standard_Users_Legacy",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("grants Enterprise under the default rules (AllowIPVideo=True"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&[
+        "lync",
+        "plan",
+        "--estate",
+        &repo_path("examples/contoso"),
+        "--default-tier",
+        "enterprise",
+        "--tier-policy",
+        "Standard=Tag:STD_CAL_NoConferencing",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("--tier-policy Enterprise=POLICY is needed"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&[
+        "lync",
+        "plan",
+        "--estate",
+        &repo_path("examples/contoso"),
+        "--tier-policy",
+        "Standard=Tag:STD_CAL_NoConferencing",
+    ]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn template_is_the_five_policy_scheme() {
+    let r = run(&["lync", "template", "--prefix", "Contoso_"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = r.records_of("LyncPolicyTemplate");
+    let names: Vec<&str> = t.iter().map(|x| x["Name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "Contoso_STD_CAL_NoConferencing",
+            "Contoso_ENT_CAL_REC_Audio",
+            "Contoso_ENT_CAL_REC_AudioVideo",
+            "Contoso_ENT_CAL_REC_AudioVideo_PSTN",
+            "Contoso_ENT_CAL_NOREC_AudioVideo"
+        ]
+    );
+    assert_eq!(t[0]["ImpliedCal"], "Standard");
+    assert_eq!(t[0]["Parameters"]["MaxMeetingSize"], 250);
+    assert_eq!(t[1]["Parameters"]["AllowIPVideo"], false);
+    assert_eq!(t[3]["Parameters"]["EnableDialInConferencing"], true);
+    assert_eq!(t[4]["Parameters"]["AllowConferenceRecording"], false);
+    assert_eq!(run(&["lync", "template", "--prefix", "bad prefix"]).code, 2);
+}
