@@ -10,7 +10,12 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
         'Get-LicenseAuditInputInfo',
-        'Get-LicenseAuditSchema'
+        'Get-LicenseAuditSchema',
+        'Get-LyncCalRequirement',
+        'Test-LyncConferencingPolicy',
+        'Get-LyncCalPolicyPlan',
+        'Set-LyncCalPolicyAssignment',
+        'New-LyncCalPolicyTemplate'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
@@ -22,7 +27,7 @@
             Tags         = @('Lync', 'SkypeForBusiness', 'Teams', 'CAL', 'Licensing', 'UAL', 'Compliance', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')
             LicenseUri   = 'https://github.com/licenseaudit/LicenseAudit/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/licenseaudit/LicenseAudit'
-            ReleaseNotes = 'Foundation: native reader for PowerShell exports, inspect and schema.'
+            ReleaseNotes = 'Reader for PowerShell exports (inspect, schema); Lync/SfB CAL entitlement audit, policy audit, remediation plan and policy templates.'
         }
     }
 }

@@ -157,6 +157,10 @@ function Receive-LicenseAuditNativeDiagnostic {
         elseif ($item.level -eq 'warning') {
             $Session.Cmdlet.WriteWarning([string]$item.message)
         }
+        elseif (@('InvalidArguments', 'SourceUnreachable', 'Failure') -contains [string]$item.code) {
+            # The run failed as a whole: Receive -Wait throws this as a terminating error.
+            $Session.LastError = [string]$item.message
+        }
         else {
             Write-LicenseAuditNativeError -Session $Session -Message ([string]$item.message) -Code ([string]$item.code) -File $item.file -Record $item.record
         }
