@@ -67,13 +67,14 @@ impl Context {
     pub fn stream_each(
         &mut self,
         path: &str,
+        select: Option<&'static [&'static str]>,
         activity: &str,
         mut each: impl FnMut(&mut Self, crate::ingest::Record) -> AppResult<()>,
     ) -> AppResult<usize> {
         let mut progress = self.progress(activity);
         let mut bad = 0;
         let mut n = 0u64;
-        for rec in crate::ingest::open_input(path)? {
+        for rec in crate::ingest::open_input_selecting(path, select)? {
             n += 1;
             progress.tick("records read", n, None);
             match rec {

@@ -33,6 +33,7 @@ enum Expect {
 
 pub struct JsonReader {
     file: Arc<str>,
+    select: Option<&'static [&'static str]>,
     r: Box<dyn BufRead>,
     buf: Vec<u8>,
     expect: Expect,
@@ -45,9 +46,14 @@ pub struct JsonReader {
 }
 
 impl JsonReader {
-    pub fn new(file: Arc<str>, r: Box<dyn BufRead>) -> Self {
+    pub fn new(
+        file: Arc<str>,
+        r: Box<dyn BufRead>,
+        select: Option<&'static [&'static str]>,
+    ) -> Self {
         JsonReader {
             file,
+            select,
             r,
             buf: Vec::with_capacity(8 * 1024),
             expect: Expect::TopLevel,
@@ -127,50 +133,59 @@ impl JsonReader {
                 )));
             }
             let mut end = None;
-            for (i, &b) in chunk.iter().enumerate() {
-                if b == b'\n' {
-                    self.line += 1;
-                }
-                if scalar {
+            if scalar {
+                for (i, &b) in chunk.iter().enumerate() {
                     if b.is_ascii_whitespace() || matches!(b, b',' | b']' | b'}') {
                         end = Some(i);
                         break;
                     }
-                    continue;
                 }
-                if in_string {
-                    if escaped {
-                        escaped = false;
-                    } else if b == b'\\' {
-                        escaped = true;
-                    } else if b == b'"' {
-                        in_string = false;
-                        if depth == 0 {
-                            end = Some(i + 1);
-                            break;
+            } else {
+                let mut i = 0;
+                while i < chunk.len() {
+                    if in_string {
+                        if escaped {
+                            escaped = false;
+                            i += 1;
+                            continue;
                         }
-                    }
-                    continue;
-                }
-                match b {
-                    b'"' => in_string = true,
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth = depth.saturating_sub(1);
-                        if depth == 0 {
-                            end = Some(i + 1);
-                            break;
+                        // Inside a string only a quote or a backslash matters: jump to the next.
+                        match memchr::memchr2(b'"', b'\\', &chunk[i..]) {
+                            None => i = chunk.len(),
+                            Some(off) => {
+                                i += off;
+                                if chunk[i] == b'\\' {
+                                    escaped = true;
+                                } else {
+                                    in_string = false;
+                                    if depth == 0 {
+                                        end = Some(i + 1);
+                                        break;
+                                    }
+                                }
+                                i += 1;
+                            }
                         }
+                        continue;
                     }
-                    _ => {}
+                    match chunk[i] {
+                        b'\n' => self.line += 1,
+                        b'"' => in_string = true,
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                end = Some(i + 1);
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
                 }
             }
             match end {
                 Some(n) => {
-                    // A newline at the scalar's delimiter is counted again by peek_significant.
-                    if scalar && chunk[n] == b'\n' {
-                        self.line -= 1;
-                    }
                     self.buf.extend_from_slice(&chunk[..n]);
                     self.r.consume(n);
                     return Ok(());
@@ -269,7 +284,17 @@ impl Iterator for JsonReader {
                 Some(Err(e))
             }
             Ok(true) => {
-                let parsed: Result<PsValue, _> = serde_json::from_slice(&self.buf);
+                let parsed: Result<PsValue, _> = match self.select {
+                    None => serde_json::from_slice(&self.buf),
+                    Some(names) => {
+                        let mut de = serde_json::Deserializer::from_slice(&self.buf);
+                        serde::de::DeserializeSeed::deserialize(
+                            super::value::Selected(names),
+                            &mut de,
+                        )
+                        .and_then(|v| de.end().map(|_| v))
+                    }
+                };
                 match parsed {
                     Err(e) => {
                         self.index += 1;

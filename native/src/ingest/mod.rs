@@ -89,8 +89,18 @@ impl Iterator for InputFile {
 
 /// Opens a path (or `-` for stdin) and detects encoding and dialect.
 pub fn open_input(path: &str) -> Result<InputFile, InputError> {
+    open_input_selecting(path, None)
+}
+
+/// Like [`open_input`], but JSON records keep only the named properties (case-insensitive),
+/// which saves parsing the rest of a wide export.
+pub fn open_input_selecting(
+    path: &str,
+    select: Option<&'static [&'static str]>,
+) -> Result<InputFile, InputError> {
     let mut src = source::open(path)?;
-    from_source(&mut src).map(|reader| InputFile {
+    let reader = from_source(&mut src, select)?;
+    Ok(InputFile {
         name: src.name.clone(),
         encoding: src.encoding,
         reader,
@@ -100,14 +110,18 @@ pub fn open_input(path: &str) -> Result<InputFile, InputError> {
 /// Reads from any byte stream (tests, embedded data).
 pub fn open_reader(name: &str, raw: Box<dyn std::io::Read>) -> Result<InputFile, InputError> {
     let mut src = source::decode(name, raw)?;
-    from_source(&mut src).map(|reader| InputFile {
+    let reader = from_source(&mut src, None)?;
+    Ok(InputFile {
         name: src.name.clone(),
         encoding: src.encoding,
         reader,
     })
 }
 
-fn from_source(src: &mut source::Source) -> Result<Reader, InputError> {
+fn from_source(
+    src: &mut source::Source,
+    select: Option<&'static [&'static str]>,
+) -> Result<Reader, InputError> {
     let first = source::first_significant_byte(&mut src.reader)
         .map_err(|e| InputError::file(&*src.name, format!("cannot read: {e}")))?;
     let reader = std::mem::replace(&mut src.reader, Box::new(std::io::empty()));
@@ -116,7 +130,7 @@ fn from_source(src: &mut source::Source) -> Result<Reader, InputError> {
             &*src.name,
             "is empty (ConvertTo-Json writes nothing for an empty collection: if there are no such objects, leave the option out)",
         )),
-        Some(b'[') | Some(b'{') => Ok(Reader::Json(json::JsonReader::new(src.name.clone(), reader))),
+        Some(b'[') | Some(b'{') => Ok(Reader::Json(json::JsonReader::new(src.name.clone(), reader, select))),
         Some(b'<') => Ok(Reader::Clixml(clixml::ClixmlReader::new(src.name.clone(), reader))),
         Some(_) => Ok(Reader::Csv(csv::CsvReader::new(src.name.clone(), reader)?)),
     }

@@ -129,3 +129,87 @@ impl<'de> Visitor<'de> for PsValueVisitor {
         Ok(PsValue::Object(Box::new(obj)))
     }
 }
+
+/// Deserialises a record keeping only the named properties (case-insensitively), skipping the
+/// rest without allocating: a full Get-CsUser export has ~45 properties and the audit reads ~12.
+/// `value` and `Count` are always kept so the Windows PowerShell 5.1 array wrapper still unwraps.
+pub struct Selected(pub &'static [&'static str]);
+
+impl<'de> de::DeserializeSeed<'de> for Selected {
+    type Value = PsValue;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<PsValue, D::Error> {
+        d.deserialize_any(SelectedVisitor(self.0))
+    }
+}
+
+struct SelectedVisitor(&'static [&'static str]);
+
+/// A property name, borrowed from the input when it has no escapes.
+struct Key<'a>(std::borrow::Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a property name")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Visitor<'de> for SelectedVisitor {
+    type Value = PsValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PsValue, A::Error> {
+        let mut obj = PsObject::default();
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            let wanted = k.eq_ignore_ascii_case("value")
+                || k.eq_ignore_ascii_case("Count")
+                || self.0.iter().any(|n| n.eq_ignore_ascii_case(&k));
+            if wanted {
+                let v = map.next_value::<PsValue>()?;
+                obj.props.push((k.into_owned(), v));
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        Ok(PsValue::Object(Box::new(obj)))
+    }
+    // Anything but an object is read whole (and then refused as a record by the reader).
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<PsValue, E> {
+        PsValueVisitor.visit_bool(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<PsValue, E> {
+        PsValueVisitor.visit_i64(v)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<PsValue, E> {
+        PsValueVisitor.visit_u64(v)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<PsValue, E> {
+        PsValueVisitor.visit_f64(v)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<PsValue, E> {
+        PsValueVisitor.visit_str(v)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<PsValue, E> {
+        PsValueVisitor.visit_unit()
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<PsValue, A::Error> {
+        PsValueVisitor.visit_seq(seq)
+    }
+}

@@ -435,7 +435,7 @@ pub fn for_each_classified(
     mut each: impl FnMut(&mut Context, LyncUserCal) -> AppResult<()>,
 ) -> AppResult<usize> {
     let mut seen = SeenAddresses::default();
-    let mut bad = ctx.stream_each(&inputs.users, "Classifying Lync users", |ctx, rec| {
+    let mut bad = ctx.stream_each(&inputs.users, Some(CsUser::PROPERTIES), "Classifying Lync users", |ctx, rec| {
         match CsUser::read(&rec) {
             Ok(u) => {
                 if !seen.first_time(&u.sip) {
@@ -458,18 +458,18 @@ pub fn for_each_classified(
     ];
     for (path, kind) in devices {
         if let Some(path) = path {
-            bad +=
-                ctx.stream_each(
-                    path,
-                    "Classifying Lync devices",
-                    |ctx, rec| match CsDevice::read(&rec, kind) {
-                        Ok(d) => each(ctx, classify_device(estate, &d)),
-                        Err(e) => {
-                            ctx.diag.input_error(&e);
-                            Ok(())
-                        }
-                    },
-                )?;
+            bad += ctx.stream_each(
+                path,
+                Some(CsDevice::PROPERTIES),
+                "Classifying Lync devices",
+                |ctx, rec| match CsDevice::read(&rec, kind) {
+                    Ok(d) => each(ctx, classify_device(estate, &d)),
+                    Err(e) => {
+                        ctx.diag.input_error(&e);
+                        Ok(())
+                    }
+                },
+            )?;
         }
     }
     Ok(bad)

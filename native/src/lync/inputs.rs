@@ -284,6 +284,21 @@ pub struct CsUser {
 }
 
 impl CsUser {
+    /// The Get-CsUser properties `read` uses.
+    pub const PROPERTIES: &'static [&'static str] = &[
+        "SipAddress",
+        "Identity",
+        "DisplayName",
+        "Enabled",
+        "EnterpriseVoiceEnabled",
+        "RemoteCallControlTelephonyEnabled",
+        "AudioVideoDisabled",
+        "RegistrarPool",
+        "HostingProvider",
+        "ConferencingPolicy",
+        "VoicePolicy",
+    ];
+
     pub fn read(r: &Record) -> Result<Self, InputError> {
         let sip = r.req_str("SipAddress")?;
         Ok(CsUser {
@@ -346,6 +361,17 @@ pub struct CsDevice {
 }
 
 impl CsDevice {
+    pub const PROPERTIES: &'static [&'static str] = &[
+        "SipAddress",
+        "Identity",
+        "DisplayName",
+        "Enabled",
+        "EnterpriseVoiceEnabled",
+        "RegistrarPool",
+        "ConferencingPolicy",
+        "VoicePolicy",
+    ];
+
     pub fn read(r: &Record, kind: DeviceKind) -> Result<Self, InputError> {
         let sip = r.req_str("SipAddress")?;
         Ok(CsDevice {

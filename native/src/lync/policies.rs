@@ -145,27 +145,32 @@ pub fn run(ctx: &mut Context, args: &crate::cli::PoliciesArgs) -> AppResult<()> 
         };
         let estate = Estate::load(ctx, &files, args.rules)?;
         let mut c: HashMap<String, u64> = HashMap::new();
-        ctx.stream_each(users, "Counting policy assignments", |ctx, rec| {
-            match CsUser::read(&rec) {
-                Ok(u) if u.enabled && !u.homed_online() => {
-                    let site = estate.site_of(u.registrar_pool.as_deref());
-                    let r = resolve(
-                        &estate.conferencing,
-                        &u.conferencing,
-                        &site,
-                        "conferencing policy",
-                    );
-                    if r.policy.is_some() {
-                        *c.entry(r.identity.to_ascii_lowercase()).or_default() += 1;
-                    } else {
-                        *missing.entry(r.identity).or_default() += 1;
+        ctx.stream_each(
+            users,
+            Some(CsUser::PROPERTIES),
+            "Counting policy assignments",
+            |ctx, rec| {
+                match CsUser::read(&rec) {
+                    Ok(u) if u.enabled && !u.homed_online() => {
+                        let site = estate.site_of(u.registrar_pool.as_deref());
+                        let r = resolve(
+                            &estate.conferencing,
+                            &u.conferencing,
+                            &site,
+                            "conferencing policy",
+                        );
+                        if r.policy.is_some() {
+                            *c.entry(r.identity.to_ascii_lowercase()).or_default() += 1;
+                        } else {
+                            *missing.entry(r.identity).or_default() += 1;
+                        }
                     }
+                    Ok(_) => {}
+                    Err(e) => ctx.diag.input_error(&e),
                 }
-                Ok(_) => {}
-                Err(e) => ctx.diag.input_error(&e),
-            }
-            Ok(())
-        })?;
+                Ok(())
+            },
+        )?;
         counts = Some(c);
     }
     let mut out = ctx.open_output()?;

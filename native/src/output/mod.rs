@@ -36,6 +36,7 @@ pub struct Output {
     written: u64,
     csv: Option<(String, Vec<String>)>,
     table: table::Table,
+    scratch: Vec<u8>,
 }
 
 impl Output {
@@ -54,6 +55,7 @@ impl Output {
             written: 0,
             csv: None,
             table: table::Table::default(),
+            scratch: Vec::with_capacity(4096),
         }
     }
 
@@ -62,6 +64,28 @@ impl Output {
     }
 
     pub fn write<R: OutputRecord>(&mut self, record: &R) -> io::Result<()> {
+        if matches!(self.format, Format::Ndjson | Format::Json) {
+            // Fast path: serialise the struct once and put RecordType in front of its fields.
+            self.scratch.clear();
+            serde_json::to_writer(&mut self.scratch, record)?;
+            if self.format == Format::Json {
+                self.w
+                    .write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
+            }
+            self.w.write_all(b"{\"RecordType\":")?;
+            serde_json::to_writer(&mut self.w, R::RECORD_TYPE)?;
+            if self.scratch.len() > 2 {
+                self.w.write_all(b",")?;
+                self.w.write_all(&self.scratch[1..])?;
+            } else {
+                self.w.write_all(b"}")?;
+            }
+            if self.format == Format::Ndjson {
+                self.w.write_all(b"\n")?;
+            }
+            self.written += 1;
+            return Ok(());
+        }
         let body = serde_json::to_value(record).map_err(io::Error::other)?;
         let mut map = Map::with_capacity(16);
         map.insert("RecordType".into(), Value::String(R::RECORD_TYPE.into()));
