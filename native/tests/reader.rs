@@ -346,3 +346,47 @@ fn one_bad_record_does_not_hide_the_others() {
     assert_eq!(e.record, Some(4));
     assert!(e.message.contains("expected an object"), "{e}");
 }
+
+#[test]
+fn selecting_properties_keeps_only_those_case_insensitively() {
+    static WANT: &[&str] = &["sipaddress", "ENABLED"];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("u.json");
+    std::fs::write(
+        &path,
+        r#"[{"Sip\u0041ddress":"sip:a@x.com","Enabled":true,"Huge":{"Nested":[1,2,{"x":"y"}]},"Other":"z"},
+            {"value":[{"SipAddress":"sip:b@x.com","Enabled":false,"Other":1}],"Count":1}]"#,
+    )
+    .unwrap();
+    let recs: Vec<_> =
+        license_audit::ingest::open_input_selecting(path.to_str().unwrap(), Some(WANT))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+    assert_eq!(
+        recs.len(),
+        2,
+        "the 5.1 array wrapper still unwraps under a selection"
+    );
+    let names: Vec<&str> = recs[0].obj.props.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        names,
+        vec!["SipAddress", "Enabled"],
+        "escaped names match; the rest is skipped"
+    );
+    assert_eq!(recs[1].req_str("SipAddress").unwrap(), "sip:b@x.com");
+}
+
+#[test]
+fn syntax_errors_between_records_name_the_line() {
+    let text = b"[\n  {\"a\": 1},\n  {\"a\": 2}\n  {\"a\": 3}\n]";
+    let results: Vec<_> = license_audit::ingest::open_reader("l.json", Box::new(&text[..]))
+        .unwrap()
+        .collect();
+    let e = results.last().unwrap().as_ref().unwrap_err();
+    assert!(
+        e.message
+            .starts_with("line 4: unexpected '{' after record 2"),
+        "{e}"
+    );
+}
