@@ -61,6 +61,54 @@ pub enum Command {
     /// Lync / Skype for Business Server CAL audits
     #[command(subcommand)]
     Lync(LyncCommand),
+    /// Windows Server / SQL Server / RDS CAL compliance from User Access Logging
+    #[command(subcommand)]
+    Ual(UalCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UalCommand {
+    /// CAL consumption and compliance from UAL (and FlexNet spreadsheet) access evidence
+    Compliance(UalComplianceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UalComplianceArgs {
+    /// Get-UalUserAccess / Get-UalDeviceAccess / Get-UalDaily*Access / Get-UalOverview output, or
+    /// FlexNet ConsolidatedAccessEvidence CSV (several files, or the option repeated)
+    #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+    pub evidence: Vec<String>,
+    /// Get-UalSystemId output (server OS version, cores)
+    #[arg(long, value_name = "FILE")]
+    pub systems: Option<String>,
+    /// Licences owned: CSV with Product, Version, CalType, Quantity, Priority, Servers
+    #[arg(long, value_name = "FILE")]
+    pub licenses: Option<String>,
+    /// usage: principals with evidence in the window consume; access: every --principals entry does
+    #[arg(long, value_enum, default_value_t = crate::ual::compliance::Mode::Usage)]
+    pub mode: crate::ual::compliance::Mode,
+    /// The usage window, ending at --as-of
+    #[arg(long, default_value_t = 90, value_name = "DAYS")]
+    pub window_days: u32,
+    /// Users and devices in scope for --mode access
+    #[arg(long, value_name = "FILE")]
+    pub principals: Option<String>,
+    /// A domain whose users are internal (repeatable); others count toward External Connectors.
+    /// Without it every user is internal
+    #[arg(long, value_name = "DOMAIN")]
+    pub internal_domain: Vec<String>,
+    /// A server licensed per core: SERVER (every product but Windows Server) or PRODUCT=SERVER (repeatable)
+    #[arg(long, value_name = "SERVER")]
+    pub per_core_server: Vec<String>,
+    /// An administrator account exempt from CALs, domain\user (repeatable; licence terms allow two)
+    #[arg(long, value_name = "ACCOUNT")]
+    pub admin_account: Vec<String>,
+    /// Also write every evidence row, normalised (UalEvidence)
+    #[arg(long)]
+    pub emit_evidence: bool,
+    /// Exit with code 5 when any CAL is short
+    #[arg(long)]
+    pub fail_on_shortfall: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,3 +10,4 @@ pub mod output;
 pub mod records;
 pub mod run;
 pub mod schema_cmd;
+pub mod ual;

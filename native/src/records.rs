@@ -52,6 +52,7 @@ pub fn input_schema<T: JsonSchema>() -> Value {
 /// Every record type the binary reads or writes. Add new ones here.
 pub fn registry() -> Vec<SchemaEntry> {
     use crate::lync::{entitlement, inputs, plan, policies, template};
+    use crate::ual::records as ual;
     fn output<R: OutputRecord>(description: &'static str) -> SchemaEntry {
         SchemaEntry {
             name: R::RECORD_TYPE,
@@ -94,6 +95,26 @@ pub fn registry() -> Vec<SchemaEntry> {
         ),
         input::<inputs::CsRgsAgentGroupInput>("CsRgsAgentGroup", "Get-CsRgsAgentGroup output"),
         input::<plan::LicensedUserInput>("LicensedUser", "`lync plan --licensed` rows"),
+        output::<ual::UalEvidence>(
+            "One UAL evidence row, normalised (`ual compliance --emit-evidence`)",
+        ),
+        output::<ual::UnrecognizedEvidence>("Evidence no known product matched, kept and reported"),
+        output::<ual::CalConsumption>(
+            "One CAL consumed: a principal and product family, or an External Connector",
+        ),
+        output::<ual::CalCompliance>(
+            "Required, owned, covered and short per product, CAL type and version",
+        ),
+        output::<ual::CalLicenseUse>("How much of one licence row was used"),
+        output::<ual::UalEvidenceSummary>("What the evidence held and what was excluded, and why"),
+        input::<crate::ual::licenses::LicenseInput>(
+            "CalLicense",
+            "`ual compliance --licenses` rows",
+        ),
+        input::<crate::ual::compliance::UalPrincipalInput>(
+            "UalPrincipal",
+            "`ual compliance --principals` rows",
+        ),
     ];
     all.sort_by_key(|e| e.name);
     all

@@ -1,6 +1,6 @@
 //! From argv to exit code: parse, set up output/progress/diagnostics, dispatch, report.
 
-use crate::cli::{Cli, Command, LyncCommand};
+use crate::cli::{Cli, Command, LyncCommand, UalCommand};
 use crate::error::{AppError, AppResult, Exit};
 use crate::output::diagnostics::{Diagnostics, ErrorFormat};
 use crate::output::progress::{Progress, ProgressMode};
@@ -175,5 +175,6 @@ fn dispatch(ctx: &mut Context, command: &Command) -> AppResult<()> {
             LyncCommand::Plan(a) => crate::lync::plan::run(ctx, a),
             LyncCommand::Template(a) => crate::lync::template::run(ctx, a),
         },
+        Command::Ual(UalCommand::Compliance(a)) => crate::ual::compliance::run(ctx, a),
     }
 }

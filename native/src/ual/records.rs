@@ -1,0 +1,196 @@
+//! The records `ual compliance` writes.
+
+use crate::records::OutputRecord;
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// One evidence row, normalised (with --emit-evidence).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct UalEvidence {
+    pub server: String,
+    /// Get-UalUserAccess, Get-UalDailyAccess, FlexNet spreadsheet, ...
+    pub source: String,
+    pub products: Vec<String>,
+    pub role_name: Option<String>,
+    pub role_guid: Option<String>,
+    /// User or Device
+    pub principal_type: String,
+    /// domain\user (lower case) or the device's name or address
+    pub principal: String,
+    pub first_seen: Option<DateTime<Utc>>,
+    pub last_seen: Option<DateTime<Utc>>,
+    pub access_count: Option<i64>,
+    /// Counted, External, or Excluded
+    pub status: String,
+    /// Why it was excluded (ComputerAccount, SystemAccount, AdminAccount, BlankUserName, Loopback,
+    /// Ipv6Device, OutsideWindow, PerCoreServer), or a note
+    pub reason: Option<String>,
+}
+
+impl OutputRecord for UalEvidence {
+    const RECORD_TYPE: &'static str = "UalEvidence";
+    const TABLE_COLUMNS: &'static [&'static str] = &[
+        "Server",
+        "PrincipalType",
+        "Principal",
+        "Products",
+        "Status",
+        "Reason",
+    ];
+}
+
+/// Evidence no known product matched: kept and reported, never dropped.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct UnrecognizedEvidence {
+    pub server: String,
+    pub source: String,
+    pub role_guid: Option<String>,
+    pub role_name: Option<String>,
+    pub product_name: Option<String>,
+    pub rows: u64,
+    pub first_seen: Option<DateTime<Utc>>,
+    pub last_seen: Option<DateTime<Utc>>,
+    /// One principal seen, to help identify the application
+    pub sample_principal: Option<String>,
+}
+
+impl OutputRecord for UnrecognizedEvidence {
+    const RECORD_TYPE: &'static str = "UnrecognizedEvidence";
+    const TABLE_COLUMNS: &'static [&'static str] =
+        &["Server", "RoleGuid", "RoleName", "ProductName", "Rows"];
+}
+
+/// One CAL consumed: a principal's access to a product family (one per family, however many
+/// servers), or an External Connector for a server.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct CalConsumption {
+    pub product: String,
+    /// User, Device or ExternalConnector
+    pub cal_type: String,
+    /// The CAL version needed: the newest server version accessed (null: unknown)
+    pub version: Option<u16>,
+    /// domain\user, device, or for an External Connector the server
+    pub principal: String,
+    pub servers: Vec<String>,
+    pub first_seen: Option<DateTime<Utc>>,
+    pub last_seen: Option<DateTime<Utc>>,
+    /// The licence it drew from, or null when none was left (a shortfall)
+    pub license: Option<String>,
+    pub covered: bool,
+    pub detail: Option<String>,
+}
+
+impl OutputRecord for CalConsumption {
+    const RECORD_TYPE: &'static str = "CalConsumption";
+    const TABLE_COLUMNS: &'static [&'static str] = &[
+        "Product",
+        "CalType",
+        "Version",
+        "Principal",
+        "Servers",
+        "License",
+    ];
+}
+
+/// The compliance position for one product, CAL type and version.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct CalCompliance {
+    pub product: String,
+    pub cal_type: String,
+    pub version: Option<u16>,
+    /// Principals (or servers, for External Connectors) that need this CAL
+    pub required: u64,
+    /// Licences of exactly this product, type and version
+    pub owned: u64,
+    /// Required accesses covered by some licence (this one, a newer version, or a suite)
+    pub covered: u64,
+    pub shortfall: u64,
+    pub drawn_from: Vec<LicenseDraw>,
+    /// Why this CAL type was used for the product
+    pub basis: String,
+    pub suggestion: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct LicenseDraw {
+    pub license: String,
+    pub count: u64,
+}
+
+impl OutputRecord for CalCompliance {
+    const RECORD_TYPE: &'static str = "CalCompliance";
+    const TABLE_COLUMNS: &'static [&'static str] = &[
+        "Product",
+        "CalType",
+        "Version",
+        "Required",
+        "Owned",
+        "Covered",
+        "Shortfall",
+        "Suggestion",
+    ];
+}
+
+/// How much of one licence row was used.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct CalLicenseUse {
+    pub license: String,
+    pub product: String,
+    pub version: Option<u16>,
+    pub cal_type: String,
+    pub quantity: u64,
+    pub used: u64,
+    pub remaining: u64,
+    pub priority: i64,
+    pub servers: Vec<String>,
+}
+
+impl OutputRecord for CalLicenseUse {
+    const RECORD_TYPE: &'static str = "CalLicenseUse";
+    const TABLE_COLUMNS: &'static [&'static str] = &["License", "Quantity", "Used", "Remaining"];
+}
+
+/// What the evidence held and what was left out, and why.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct UalEvidenceSummary {
+    /// usage or access
+    pub mode: String,
+    pub window_start: Option<DateTime<Utc>>,
+    pub as_of: DateTime<Utc>,
+    pub rows: u64,
+    /// Principal accesses that consume CALs (before one-per-principal de-duplication)
+    pub counted: u64,
+    pub external: u64,
+    pub unrecognized_rows: u64,
+    pub overview_rows: u64,
+    pub excluded: Vec<ExclusionCount>,
+    pub ipv6_device_addresses: u64,
+    pub servers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExclusionCount {
+    pub reason: String,
+    pub count: u64,
+}
+
+impl OutputRecord for UalEvidenceSummary {
+    const RECORD_TYPE: &'static str = "UalEvidenceSummary";
+    const TABLE_COLUMNS: &'static [&'static str] = &[
+        "Mode",
+        "Rows",
+        "Counted",
+        "External",
+        "UnrecognizedRows",
+        "Excluded",
+    ];
+}

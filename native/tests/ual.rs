@@ -1,0 +1,480 @@
+//! `ual compliance`: each documented rule, proven on the bundled example (examples/ual) or a
+//! small estate written by the test.
+
+mod util;
+use serde_json::{json, Value};
+use util::{repo_path, run};
+
+const AS_OF: &str = "2026-11-01T00:00:00Z";
+
+fn example_args() -> Vec<String> {
+    let e = |f: &str| repo_path(&format!("examples/ual/{f}"));
+    vec![
+        "ual".into(),
+        "compliance".into(),
+        "--evidence".into(),
+        e("ual-user-access.json"),
+        e("ual-device-access.json"),
+        e("flexnet-evidence.csv"),
+        "--systems".into(),
+        e("ual-system-id.json"),
+        "--licenses".into(),
+        e("licenses.csv"),
+        "--internal-domain".into(),
+        "contoso.com".into(),
+        "--as-of".into(),
+        AS_OF.into(),
+    ]
+}
+
+fn run_example(extra: &[&str]) -> util::Run {
+    let mut args = example_args();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    run(&refs)
+}
+
+fn consumption<'a>(recs: &'a [Value], product: &str, principal: &str) -> Vec<&'a Value> {
+    recs.iter()
+        .filter(|c| c["Product"] == product && c["Principal"] == principal)
+        .collect()
+}
+
+fn position<'a>(recs: &'a [Value], product: &str, cal_type: &str, version: Value) -> &'a Value {
+    recs.iter()
+        .find(|c| c["Product"] == product && c["CalType"] == cal_type && c["Version"] == version)
+        .unwrap_or_else(|| panic!("no CalCompliance for {product} {cal_type} {version}"))
+}
+
+#[test]
+fn one_cal_per_user_per_product_across_servers() {
+    let r = run_example(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = r.records_of("CalConsumption");
+    // Peter reached FS01, FS02, SQL01 (UAL) and EXCH2010 (spreadsheet, no UAL there): one
+    // Windows Server CAL, listing all four servers.
+    let peter = consumption(&c, "Windows Server", "contoso\\peter");
+    assert_eq!(peter.len(), 1);
+    assert_eq!(
+        peter[0]["Servers"],
+        json!([
+            "EXCH2010",
+            "FS01.contoso.com",
+            "FS02.contoso.com",
+            "SQL01.contoso.com"
+        ])
+    );
+    assert_eq!(
+        peter[0]["Version"], 2019,
+        "the newest server he reached decides the CAL version"
+    );
+    // Anna reached FS01 and SQL02 (as CONTOSO\Anna): one Windows CAL and one SQL CAL.
+    assert_eq!(consumption(&c, "Windows Server", "contoso\\anna").len(), 1);
+    assert_eq!(
+        consumption(&c, "SQL Server", "contoso\\anna")[0]["License"],
+        "SQL Server 2017 User (licence row 3)"
+    );
+    let users: Vec<&str> = c
+        .iter()
+        .filter(|x| x["Product"] == "Windows Server" && x["CalType"] == "User")
+        .map(|x| x["Principal"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        users,
+        vec![
+            "contoso\\anna",
+            "contoso\\bob",
+            "contoso\\carl",
+            "contoso\\dora",
+            "contoso\\erin",
+            "contoso\\peter"
+        ]
+    );
+}
+
+#[test]
+fn per_core_sql_needs_no_sql_cal_but_the_windows_cal_stays() {
+    let r = run_example(&[]);
+    let c = r.records_of("CalConsumption");
+    assert!(
+        consumption(&c, "SQL Server", "contoso\\carl").is_empty(),
+        "SQL01 is licensed per core"
+    );
+    assert_eq!(consumption(&c, "Windows Server", "contoso\\carl").len(), 1);
+    let summary = &r.records_of("UalEvidenceSummary")[0];
+    let excluded = summary["Excluded"].as_array().unwrap();
+    assert!(
+        excluded.contains(&json!({"Reason": "PerCoreServer", "Count": 2})),
+        "{excluded:?}"
+    );
+}
+
+#[test]
+fn rds_needs_an_rds_cal_and_a_windows_cal() {
+    let c = run_example(&[]).records_of("CalConsumption");
+    assert_eq!(
+        consumption(&c, "Remote Desktop Services", "contoso\\dora")[0]["License"],
+        "Remote Desktop Services 2019 User (licence row 4)"
+    );
+    assert_eq!(consumption(&c, "Windows Server", "contoso\\dora").len(), 1);
+}
+
+#[test]
+fn external_users_need_an_external_connector_per_server() {
+    let r = run_example(&[]);
+    let c = r.records_of("CalConsumption");
+    assert!(
+        c.iter().all(|x| x["Principal"] != "fabrikam\\guest1"),
+        "an external user consumes no CAL"
+    );
+    let ec: Vec<&Value> = c
+        .iter()
+        .filter(|x| x["CalType"] == "ExternalConnector")
+        .collect();
+    assert_eq!(
+        ec.len(),
+        2,
+        "RDS01 needs a Windows Server and an RDS External Connector"
+    );
+    let ws = ec
+        .iter()
+        .find(|x| x["Product"] == "Windows Server")
+        .unwrap();
+    assert_eq!(ws["Principal"], "RDS01.contoso.com");
+    assert_eq!(
+        ws["License"],
+        "Windows Server 2019 ExternalConnector (licence row 6)"
+    );
+    assert!(ws["Detail"].as_str().unwrap().contains("fabrikam\\guest1"));
+    let p = r.records_of("CalCompliance");
+    assert_eq!(
+        position(
+            &p,
+            "Remote Desktop Services",
+            "ExternalConnector",
+            json!(2019)
+        )["Shortfall"],
+        1
+    );
+    // Without --internal-domain everyone is internal: guest1 takes a CAL instead.
+    let mut args = example_args();
+    let i = args.iter().position(|a| a == "--internal-domain").unwrap();
+    args.drain(i..i + 2);
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let all_internal = run(&refs).records_of("CalConsumption");
+    assert_eq!(
+        consumption(&all_internal, "Windows Server", "fabrikam\\guest1").len(),
+        1
+    );
+}
+
+#[test]
+fn an_older_cal_does_not_cover_a_newer_server() {
+    let r = run_example(&[]);
+    let p = r.records_of("CalCompliance");
+    let ws2019 = position(&p, "Windows Server", "User", json!(2019));
+    assert_eq!(
+        (
+            ws2019["Required"].as_u64(),
+            ws2019["Covered"].as_u64(),
+            ws2019["Shortfall"].as_u64()
+        ),
+        (Some(4), Some(3), Some(1))
+    );
+    // ... even though a 2016 CAL is left over.
+    let uses = r.records_of("CalLicenseUse");
+    let ws2016 = uses
+        .iter()
+        .find(|u| u["Product"] == "Windows Server" && u["Version"] == 2016)
+        .unwrap();
+    assert_eq!(ws2016["Remaining"], 1);
+    let c = r.records_of("CalConsumption");
+    let peter = &consumption(&c, "Windows Server", "contoso\\peter")[0];
+    assert_eq!(
+        (peter["Covered"].clone(), peter["License"].clone()),
+        (json!(false), Value::Null)
+    );
+}
+
+#[test]
+fn licences_are_drawn_in_priority_order_and_suites_cover_their_members() {
+    let r = run_example(&[]);
+    let uses = r.records_of("CalLicenseUse");
+    // Priority 10 (the suite) is drawn before priority 20 (Windows Server 2016 CALs).
+    assert_eq!(
+        uses[0]["License"],
+        "Core CAL Suite 2019 User (licence row 1)"
+    );
+    assert_eq!(uses[0]["Used"], 4);
+    let p = r.records_of("CalCompliance");
+    let drawn = &position(&p, "Windows Server", "User", json!(2019))["DrawnFrom"];
+    assert_eq!(
+        drawn,
+        &json!([{"License": "Core CAL Suite 2019 User (licence row 1)", "Count": 3}])
+    );
+
+    // One suite seat covers both products of one user.
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("ev.csv");
+    std::fs::write(&ev, "ComputerID,ProductName,Version,AccessingUser,AccessDate\r\nMAIL01,Exchange Server,2016,CONTOSO/zed,20261020\r\n").unwrap();
+    let sys = dir.path().join("sys.json");
+    std::fs::write(&sys, r#"[{"SystemDNSHostName":"MAIL01.contoso.com","OSMajor":6,"OSMinor":1,"OSBuildNumber":7601}]"#).unwrap();
+    let lic = dir.path().join("lic.csv");
+    std::fs::write(&lic, "Product,Version,CalType,Quantity,Priority\r\nCore CAL Suite,2019,User,1,1\r\nWindows Server,2019,User,5,2\r\n").unwrap();
+    let r = run(&[
+        "ual",
+        "compliance",
+        "--evidence",
+        ev.to_str().unwrap(),
+        "--systems",
+        sys.to_str().unwrap(),
+        "--licenses",
+        lic.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = r.records_of("CalConsumption");
+    assert_eq!(
+        c.len(),
+        2,
+        "Exchange, and Windows Server implied because MAIL01 (2008 R2) has no UAL"
+    );
+    assert!(
+        c.iter()
+            .all(|x| x["License"] == "Core CAL Suite 2019 User (licence row 1)"),
+        "{c:?}"
+    );
+    assert_eq!(r.records_of("CalLicenseUse")[0]["Used"], 1);
+}
+
+#[test]
+fn flexnet_spreadsheet_rows_count_and_imply_windows_server() {
+    let c = run_example(&[]).records_of("CalConsumption");
+    let erin = consumption(&c, "Exchange Server", "contoso\\erin");
+    assert_eq!(
+        (erin[0]["Version"].clone(), erin[0]["Servers"].clone()),
+        (json!(2010), json!(["EXCH2010"]))
+    );
+    assert_eq!(
+        consumption(&c, "Windows Server", "contoso\\erin")[0]["Servers"],
+        json!(["EXCH2010"])
+    );
+}
+
+#[test]
+fn unrecognised_roles_are_reported_not_dropped() {
+    let r = run_example(&[]);
+    let u = r.records_of("UnrecognizedEvidence");
+    assert_eq!(u.len(), 1);
+    assert_eq!(u[0]["RoleName"], "Contoso Claims Service");
+    assert_eq!(u[0]["SamplePrincipal"], "contoso\\anna");
+    assert_eq!(r.records_of("UalEvidenceSummary")[0]["UnrecognizedRows"], 1);
+}
+
+#[test]
+fn exclusions_are_counted_with_their_reasons() {
+    let r = run_example(&["--emit-evidence"]);
+    let summary = &r.records_of("UalEvidenceSummary")[0];
+    let excluded: Vec<(String, u64)> = summary["Excluded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["Reason"].as_str().unwrap().to_string(),
+                e["Count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        excluded,
+        vec![
+            ("BlankUserName".into(), 1),
+            ("ComputerAccount".into(), 1),
+            ("Ipv6Device".into(), 1),
+            ("Loopback".into(), 1),
+            ("OutsideWindow".into(), 1),
+            ("PerCoreServer".into(), 2),
+            ("SystemAccount".into(), 1)
+        ]
+    );
+    assert_eq!(summary["Ipv6DeviceAddresses"], 1);
+    let ev = r.records_of("UalEvidence");
+    let computer = ev
+        .iter()
+        .find(|e| e["Principal"] == "contoso\\sql01$")
+        .unwrap();
+    assert_eq!(
+        (computer["Status"].as_str(), computer["Reason"].as_str()),
+        (Some("Excluded"), Some("ComputerAccount"))
+    );
+    let ipv6 = ev
+        .iter()
+        .find(|e| {
+            e["PrincipalType"] == "Device" && e["Principal"].as_str().unwrap().starts_with("fe80")
+        })
+        .unwrap();
+    assert_eq!(ipv6["Reason"], "Ipv6Device");
+    // A longer window brings the old access back.
+    let long = run_example(&["--window-days", "365"]).records_of("CalConsumption");
+    assert_eq!(
+        consumption(&long, "Windows Server", "contoso\\olduser").len(),
+        1
+    );
+    // Admin accounts are configurable.
+    let admins = run_example(&["--admin-account", "CONTOSO\\bob"]).records_of("CalConsumption");
+    assert!(consumption(&admins, "Windows Server", "contoso\\bob").is_empty());
+}
+
+#[test]
+fn device_cals_are_suggested_when_fewer_devices_than_users() {
+    let p = run_example(&[]).records_of("CalCompliance");
+    let s = position(&p, "Windows Server", "User", json!(2019))["Suggestion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        s.starts_with("2 devices accessed Windows Server against 6 users"),
+        "{s}"
+    );
+}
+
+#[test]
+fn device_licences_switch_the_product_to_device_cals() {
+    let dir = tempfile::tempdir().unwrap();
+    let lic = dir.path().join("lic.csv");
+    std::fs::write(
+        &lic,
+        "Product,Version,CalType,Quantity\r\nWindows Server,2019,Device,10\r\n",
+    )
+    .unwrap();
+    let mut args = example_args();
+    let i = args.iter().position(|a| a == "--licenses").unwrap();
+    args[i + 1] = lic.to_string_lossy().into_owned();
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = run(&refs);
+    let p = r.records_of("CalCompliance");
+    let dev = position(&p, "Windows Server", "Device", json!(2019));
+    assert_eq!(
+        (dev["Required"].as_u64(), dev["Shortfall"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(dev["Basis"], "licences hold Device CALs only");
+    assert!(
+        dev["Suggestion"].is_null(),
+        "fewer devices than users: device CALs are already the cheaper choice"
+    );
+}
+
+#[test]
+fn fail_on_shortfall_exits_5() {
+    let r = run_example(&["--fail-on-shortfall"]);
+    assert_eq!(r.code, 5);
+    assert!(r.stderr.contains("shortfall"), "{}", r.stderr);
+    assert!(
+        !r.records_of("CalCompliance").is_empty(),
+        "the records are still written"
+    );
+}
+
+#[test]
+fn access_mode_counts_every_listed_principal() {
+    let dir = tempfile::tempdir().unwrap();
+    let principals = dir.path().join("p.csv");
+    std::fs::write(&principals, "\"Domain\",\"SamAccountName\"\r\n\"CONTOSO\",\"peter\"\r\n\"CONTOSO\",\"nobody-seen\"\r\n\"CONTOSO\",\"svc$\"\r\n").unwrap();
+    let r = run_example(&[
+        "--mode",
+        "access",
+        "--principals",
+        principals.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = r.records_of("CalConsumption");
+    let ws: Vec<&str> = c
+        .iter()
+        .filter(|x| x["Product"] == "Windows Server" && x["CalType"] == "User")
+        .map(|x| x["Principal"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ws,
+        vec!["contoso\\nobody-seen", "contoso\\peter"],
+        "no evidence needed; computer accounts still exempt"
+    );
+    assert_eq!(
+        run_example(&["--mode", "access"]).code,
+        2,
+        "access mode needs --principals"
+    );
+}
+
+#[test]
+fn bad_evidence_is_reported_and_the_rest_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("ev.json");
+    std::fs::write(
+        &ev,
+        r#"[
+    {"RoleGuid":  "10a9226f-50ee-49d8-a393-9a501d47ce04","RoleName":  "File Server","ProductName":  "Windows Server 2012 R2 Standard","UserName":  "contoso\\a","LastSeen":  "\/Date(1790000000000)\/","PSComputerName":  "FS9"},
+    {"RoleGuid":  "10a9226f-50ee-49d8-a393-9a501d47ce04","RoleName":  "File Server","UserName":  "contoso\\b","LastSeen":  "\/Date(1790000000000)\/"},
+    {"RoleGuid":  "10a9226f-50ee-49d8-a393-9a501d47ce04","RoleName":  "File Server","ProductName":  "Windows Server 2012 R2 Standard","UserName":  "contoso\\c","LastSeen":  "soon","PSComputerName":  "FS9"}
+]"#,
+    )
+    .unwrap();
+    let r = run(&[
+        "ual",
+        "compliance",
+        "--evidence",
+        ev.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--error-format",
+        "json",
+    ]);
+    assert_eq!(r.code, 3);
+    let c = r.records_of("CalConsumption");
+    assert_eq!(c.len(), 1);
+    assert_eq!(
+        (c[0]["Principal"].as_str(), c[0]["Version"].as_u64()),
+        (Some("contoso\\a"), Some(2012))
+    );
+    let errors: Vec<Value> = r
+        .stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        (errors[0]["record"].as_u64(), errors[0]["field"].as_str()),
+        (Some(2), Some("PSComputerName"))
+    );
+    assert_eq!(
+        (errors[1]["record"].as_u64(), errors[1]["field"].as_str()),
+        (Some(3), Some("LastSeen"))
+    );
+
+    let lic = dir.path().join("lic.csv");
+    std::fs::write(
+        &lic,
+        "Product,Version,CalType,Quantity\r\nOracle Database,19,User,1\r\n",
+    )
+    .unwrap();
+    let r = run(&[
+        "ual",
+        "compliance",
+        "--evidence",
+        ev.to_str().unwrap(),
+        "--licenses",
+        lic.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stderr.contains("record 1, property 'Product'"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn output_is_deterministic() {
+    assert_eq!(run_example(&[]).stdout, run_example(&[]).stdout);
+}
