@@ -15,7 +15,10 @@
         'Test-LyncConferencingPolicy',
         'Get-LyncCalPolicyPlan',
         'Set-LyncCalPolicyAssignment',
-        'New-LyncCalPolicyTemplate'
+        'New-LyncCalPolicyTemplate',
+        'Get-UalCalEvidence',
+        'Get-ServerCalCompliance',
+        'Export-CalEvidenceTemplate'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
@@ -27,7 +30,7 @@
             Tags         = @('Lync', 'SkypeForBusiness', 'Teams', 'CAL', 'Licensing', 'UAL', 'Compliance', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')
             LicenseUri   = 'https://github.com/licenseaudit/LicenseAudit/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/licenseaudit/LicenseAudit'
-            ReleaseNotes = 'Reader for PowerShell exports (inspect, schema); Lync/SfB CAL entitlement audit, policy audit, remediation plan and policy templates.'
+            ReleaseNotes = 'Reader for PowerShell exports (inspect, schema); Lync/SfB CAL entitlement audit, policy audit, remediation plan and policy templates; server CAL compliance from User Access Logging.'
         }
     }
 }

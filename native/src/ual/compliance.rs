@@ -258,13 +258,15 @@ impl Engine<'_> {
                     continue;
                 }
                 counted_any = true;
-                self.agg
-                    .principals
-                    .entry((family, kind))
-                    .or_default()
-                    .entry(name.clone())
-                    .or_default()
-                    .add(server, e.first_seen, e.last_seen, *version);
+                let map = self.agg.principals.entry((family, kind)).or_default();
+                match map.get_mut(name.as_str()) {
+                    Some(a) => a.add(server, e.first_seen, e.last_seen, *version),
+                    None => {
+                        let mut a = PrincipalAgg::default();
+                        a.add(server, e.first_seen, e.last_seen, *version);
+                        map.insert(name.clone(), a);
+                    }
+                }
             }
             if external {
                 self.agg.external_count += 1;
@@ -486,8 +488,17 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UalComplianceArgs) -> AppResult
     // Deterministic order: by principal, then product, so a principal's suite seat is shared.
     needs.sort_by(|a, b| (a.kind, &a.principal, a.family).cmp(&(b.kind, &b.principal, b.family)));
 
+    for u in engine.agg.unrecognized.values() {
+        out.write(u).map_err(AppError::Output)?;
+    }
+    // Consumptions are written as they are decided (a principal's server list can run to
+    // hundreds of names; holding them all would make memory grow with principals × servers).
+    let mut positions: BTreeMap<(String, String, Option<u16>), CalCompliance> = BTreeMap::new();
+    let mut emit = |c: CalConsumption, out: &mut crate::output::Output| -> AppResult<()> {
+        tally(&mut positions, &c, &licenses, &models);
+        out.write(&c).map_err(AppError::Output)
+    };
     let mut remaining: Vec<u64> = licenses.iter().map(|l| l.quantity).collect();
-    let mut consumptions = Vec::with_capacity(needs.len());
     let mut held: Vec<usize> = Vec::new();
     let mut current: Option<(PrincipalKind, String)> = None;
     for need in &needs {
@@ -530,26 +541,29 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UalComplianceArgs) -> AppResult
                 }
                 pick
             });
-        consumptions.push(CalConsumption {
-            product: need.family.into(),
-            cal_type: need.kind.name().into(),
-            version: (need.agg.version > 0).then_some(need.agg.version),
-            principal: need.principal.clone(),
-            servers: {
-                let mut names: Vec<String> = need
-                    .agg
-                    .server_ids()
-                    .map(|s| engine.servers.names[s as usize].clone())
-                    .collect();
-                names.sort_by_key(|n| n.to_ascii_lowercase());
-                names
+        emit(
+            CalConsumption {
+                product: need.family.into(),
+                cal_type: need.kind.name().into(),
+                version: (need.agg.version > 0).then_some(need.agg.version),
+                principal: need.principal.clone(),
+                servers: {
+                    let mut names: Vec<String> = need
+                        .agg
+                        .server_ids()
+                        .map(|s| engine.servers.names[s as usize].clone())
+                        .collect();
+                    names.sort_by_key(|n| n.to_ascii_lowercase());
+                    names
+                },
+                first_seen: need.agg.first,
+                last_seen: need.agg.last,
+                license: chosen.map(|i| licenses[i].label()),
+                covered: chosen.is_some(),
+                detail: None,
             },
-            first_seen: need.agg.first,
-            last_seen: need.agg.last,
-            license: chosen.map(|i| licenses[i].label()),
-            covered: chosen.is_some(),
-            detail: None,
-        });
+            &mut out,
+        )?;
     }
     // External Connectors: one per server (and product) that external users reached.
     for ((family, server), (users, version)) in &engine.agg.external {
@@ -576,79 +590,33 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UalComplianceArgs) -> AppResult
             remaining[i] -= 1;
         }
         let listed: Vec<&str> = users.iter().take(5).map(String::as_str).collect();
-        consumptions.push(CalConsumption {
-            product: family.to_string(),
-            cal_type: "ExternalConnector".into(),
-            version: (*version > 0).then_some(*version),
-            principal: engine.servers.names[*server as usize].clone(),
-            servers: vec![engine.servers.names[*server as usize].clone()],
-            first_seen: None,
-            last_seen: None,
-            license: chosen.map(|i| licenses[i].label()),
-            covered: chosen.is_some(),
-            detail: Some(format!(
-                "{} external user(s): {}{}",
-                users.len(),
-                listed.join(", "),
-                if users.len() > listed.len() {
-                    ", …"
-                } else {
-                    ""
-                }
-            )),
-        });
+        emit(
+            CalConsumption {
+                product: family.to_string(),
+                cal_type: "ExternalConnector".into(),
+                version: (*version > 0).then_some(*version),
+                principal: engine.servers.names[*server as usize].clone(),
+                servers: vec![engine.servers.names[*server as usize].clone()],
+                first_seen: None,
+                last_seen: None,
+                license: chosen.map(|i| licenses[i].label()),
+                covered: chosen.is_some(),
+                detail: Some(format!(
+                    "{} external user(s): {}{}",
+                    users.len(),
+                    listed.join(", "),
+                    if users.len() > listed.len() {
+                        ", …"
+                    } else {
+                        ""
+                    }
+                )),
+            },
+            &mut out,
+        )?;
     }
+    drop(emit);
 
-    // Compliance per product, CAL type and version.
-    let mut positions: BTreeMap<(String, String, Option<u16>), CalCompliance> = BTreeMap::new();
-    for c in &consumptions {
-        let p = positions
-            .entry((c.product.clone(), c.cal_type.clone(), c.version))
-            .or_insert_with(|| {
-                let basis = if c.cal_type == "ExternalConnector" {
-                    "external users (outside --internal-domain) reached this server".to_string()
-                } else {
-                    models
-                        .get(c.product.as_str())
-                        .map(|m| m.1.clone())
-                        .unwrap_or_default()
-                };
-                CalCompliance {
-                    product: c.product.clone(),
-                    cal_type: c.cal_type.clone(),
-                    version: c.version,
-                    required: 0,
-                    owned: licenses
-                        .iter()
-                        .filter(|l| {
-                            l.product == c.product
-                                && l.cal_type.name() == c.cal_type
-                                && l.version == c.version
-                        })
-                        .map(|l| l.quantity)
-                        .sum(),
-                    covered: 0,
-                    shortfall: 0,
-                    drawn_from: Vec::new(),
-                    basis,
-                    suggestion: None,
-                }
-            });
-        p.required += 1;
-        match &c.license {
-            Some(label) => {
-                p.covered += 1;
-                match p.drawn_from.iter_mut().find(|d| &d.license == label) {
-                    Some(d) => d.count += 1,
-                    None => p.drawn_from.push(LicenseDraw {
-                        license: label.clone(),
-                        count: 1,
-                    }),
-                }
-            }
-            None => p.shortfall += 1,
-        }
-    }
     for p in positions.values_mut() {
         let users = all_kinds
             .get(&(family_static(&p.product), PrincipalKind::User))
@@ -673,12 +641,6 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UalComplianceArgs) -> AppResult
         };
     }
 
-    for u in engine.agg.unrecognized.values() {
-        out.write(u).map_err(AppError::Output)?;
-    }
-    for c in &consumptions {
-        out.write(c).map_err(AppError::Output)?;
-    }
     let shortfall: u64 = positions.values().map(|p| p.shortfall).sum();
     for p in positions.values() {
         out.write(p).map_err(AppError::Output)?;
@@ -748,6 +710,61 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UalComplianceArgs) -> AppResult
         )));
     }
     Ok(())
+}
+
+/// Folds one consumption into the compliance position of its product, CAL type and version.
+fn tally(
+    positions: &mut BTreeMap<(String, String, Option<u16>), CalCompliance>,
+    c: &CalConsumption,
+    licenses: &[License],
+    models: &BTreeMap<&'static str, (PrincipalKind, String)>,
+) {
+    let p = positions
+        .entry((c.product.clone(), c.cal_type.clone(), c.version))
+        .or_insert_with(|| {
+            let basis = if c.cal_type == "ExternalConnector" {
+                "external users (outside --internal-domain) reached this server".to_string()
+            } else {
+                models
+                    .get(c.product.as_str())
+                    .map(|m| m.1.clone())
+                    .unwrap_or_default()
+            };
+            CalCompliance {
+                product: c.product.clone(),
+                cal_type: c.cal_type.clone(),
+                version: c.version,
+                required: 0,
+                owned: licenses
+                    .iter()
+                    .filter(|l| {
+                        l.product == c.product
+                            && l.cal_type.name() == c.cal_type
+                            && l.version == c.version
+                    })
+                    .map(|l| l.quantity)
+                    .sum(),
+                covered: 0,
+                shortfall: 0,
+                drawn_from: Vec::new(),
+                basis,
+                suggestion: None,
+            }
+        });
+    p.required += 1;
+    match &c.license {
+        Some(label) => {
+            p.covered += 1;
+            match p.drawn_from.iter_mut().find(|d| &d.license == label) {
+                Some(d) => d.count += 1,
+                None => p.drawn_from.push(LicenseDraw {
+                    license: label.clone(),
+                    count: 1,
+                }),
+            }
+        }
+        None => p.shortfall += 1,
+    }
 }
 
 /// The static family name for a record's product name.
