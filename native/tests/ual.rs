@@ -478,3 +478,67 @@ fn bad_evidence_is_reported_and_the_rest_counted() {
 fn output_is_deterministic() {
     assert_eq!(run_example(&[]).stdout, run_example(&[]).stdout);
 }
+
+#[test]
+fn daily_access_and_overview_rows_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("daily.json");
+    // Get-UalDailyAccess: user and device in one row; Get-UalOverview: roles, no principals.
+    std::fs::write(
+        &ev,
+        r#"[
+  {"ProductName": "Windows Server 2022 Standard", "RoleGuid": "10a9226f-50ee-49d8-a393-9a501d47ce04", "RoleName": "File Server", "TenantIdentifier": "00000000-0000-0000-0000-000000000000", "IPAddress": "10.1.1.5", "UserName": "contoso\\ivy", "AccessDate": "2026-10-15T00:00:00", "AccessCount": 4, "PSComputerName": "FS22"},
+  {"ProductName": "Windows Server 2022 Standard", "RoleName": "File Server", "GUID": "10a9226f-50ee-49d8-a393-9a501d47ce04", "FirstSeen": "2024-01-01T00:00:00", "LastSeen": "2026-10-31T00:00:00", "PSComputerName": "FS22"},
+  {"ProductName": "Contoso Thing", "RoleName": "Contoso Thing", "GUID": "aaaaaaaa-0000-0000-0000-000000000001", "FirstSeen": "2024-01-01T00:00:00", "LastSeen": "2026-10-31T00:00:00", "PSComputerName": "FS22"}
+]"#,
+    )
+    .unwrap();
+    let r = run(&[
+        "ual",
+        "compliance",
+        "--evidence",
+        ev.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--emit-evidence",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = r.records_of("CalConsumption");
+    let kinds: Vec<(&str, &str, u64)> = c
+        .iter()
+        .map(|x| {
+            (
+                x["CalType"].as_str().unwrap(),
+                x["Principal"].as_str().unwrap(),
+                x["Version"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![("User", "contoso\\ivy", 2022)],
+        "no licences: User CALs; the device is counted for the suggestion only"
+    );
+    let ev = r.records_of("UalEvidence");
+    assert_eq!(
+        ev.iter()
+            .filter(|e| e["Source"] == "Get-UalDailyAccess")
+            .count(),
+        2,
+        "one row, a user and a device"
+    );
+    let summary = &r.records_of("UalEvidenceSummary")[0];
+    assert_eq!(
+        (
+            summary["OverviewRows"].as_u64(),
+            summary["UnrecognizedRows"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    let p = r.records_of("CalCompliance");
+    assert_eq!(p[0]["Servers"], json!(["FS22"]));
+    assert_eq!(
+        p[0]["Basis"],
+        "no licences for this product: User CALs assumed"
+    );
+}

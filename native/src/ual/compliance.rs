@@ -746,12 +746,18 @@ fn tally(
                     .sum(),
                 covered: 0,
                 shortfall: 0,
+                servers: Vec::new(),
                 drawn_from: Vec::new(),
                 basis,
                 suggestion: None,
             }
         });
     p.required += 1;
+    for server in &c.servers {
+        if let Err(at) = p.servers.binary_search(server) {
+            p.servers.insert(at, server.clone());
+        }
+    }
     match &c.license {
         Some(label) => {
             p.covered += 1;

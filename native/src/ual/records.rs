@@ -110,6 +110,8 @@ pub struct CalCompliance {
     /// Required accesses covered by some licence (this one, a newer version, or a suite)
     pub covered: u64,
     pub shortfall: u64,
+    /// The servers these accesses reached
+    pub servers: Vec<String>,
     pub drawn_from: Vec<LicenseDraw>,
     /// Why this CAL type was used for the product
     pub basis: String,
