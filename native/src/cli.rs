@@ -121,6 +121,71 @@ pub enum LyncCommand {
     Plan(PlanArgs),
     /// The five-policy CAL scheme (seed 001) as New-CsConferencingPolicy parameters
     Template(TemplateArgs),
+    /// What each user and device actually used, from the LcsCDR monitoring database (MAP parity)
+    Usage(UsageArgs),
+    /// Print the exact SQL `lync usage` runs, for a DBA to review
+    UsageQueries(UsageQueriesArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SqlAuth {
+    /// SQL login: --user, password from LICENSEAUDIT_SQL_PASSWORD or --password-stdin
+    Sql,
+    /// Windows integrated authentication (Windows only)
+    Integrated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    /// The monitoring SQL Server: HOST, HOST\INSTANCE (port from the SQL Browser) or HOST,PORT
+    #[arg(long, value_name = "HOST[\\INSTANCE][,PORT]")]
+    pub server: String,
+    /// The call detail recording database
+    #[arg(long, default_value = "LcsCDR", value_name = "NAME")]
+    pub cdr_database: String,
+    /// The QoE database (accepted for the contract; this version classifies devices from LcsCDR client versions)
+    #[arg(long, default_value = "QoEMetrics", value_name = "NAME")]
+    pub qoe_database: String,
+    #[arg(long, value_enum, default_value_t = SqlAuth::Sql)]
+    pub auth: SqlAuth,
+    /// SQL login name (with --auth sql)
+    #[arg(long, value_name = "LOGIN")]
+    pub user: Option<String>,
+    /// Read the SQL password from the first line of stdin (else LICENSEAUDIT_SQL_PASSWORD)
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// TLS to the server (off: no TLS at all, only for servers without one)
+    #[arg(long, value_enum, default_value_t = OnOff::On)]
+    pub encrypt: OnOff,
+    /// Accept the server's certificate without validating it (MAP's "Validate SSL certificate" unticked)
+    #[arg(long)]
+    pub trust_server_certificate: bool,
+    /// The window, in days ending at --as-of
+    #[arg(long, default_value_t = 90)]
+    pub days: u32,
+    #[arg(long, default_value_t = 15, value_name = "SECONDS")]
+    pub connect_timeout: u64,
+    #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+    pub query_timeout: u64,
+    /// Get-CsUser output: every user gets an answer, including those with no usage (No)
+    #[arg(long, value_name = "FILE")]
+    pub users: Option<String>,
+    /// Get-CsCommonAreaPhone output: these devices are common area phones (Standard + Plus)
+    #[arg(long, value_name = "FILE")]
+    pub common_area_phones: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UsageQueriesArgs {
+    /// Show the Lync 2010 shape (no Registration.DeviceId, no ClientVersions.ClientType)
+    #[arg(long)]
+    pub lync2010: bool,
 }
 
 /// The Lync management-shell exports an entitlement audit reads.

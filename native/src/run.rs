@@ -174,6 +174,8 @@ fn dispatch(ctx: &mut Context, command: &Command) -> AppResult<()> {
             LyncCommand::Policies(a) => crate::lync::policies::run(ctx, a),
             LyncCommand::Plan(a) => crate::lync::plan::run(ctx, a),
             LyncCommand::Template(a) => crate::lync::template::run(ctx, a),
+            LyncCommand::Usage(a) => crate::lync::usage::run(ctx, a),
+            LyncCommand::UsageQueries(a) => crate::lync::usage::print_queries(ctx, a),
         },
         Command::Ual(UalCommand::Compliance(a)) => crate::ual::compliance::run(ctx, a),
     }

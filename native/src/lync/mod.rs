@@ -8,6 +8,7 @@ pub mod plan;
 pub mod policies;
 pub mod policy;
 pub mod template;
+pub mod usage;
 
 use schemars::JsonSchema;
 use serde::Serialize;

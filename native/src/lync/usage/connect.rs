@@ -1,0 +1,224 @@
+//! Connecting to the Lync monitoring SQL Server: `host`, `host\instance` (port from the SQL
+//! Browser on UDP 1434), `host,port`; SQL login or Windows integrated auth; TLS on by default;
+//! read-only intent; connect timeout. Every failure is a clear SourceUnreachable (exit 4).
+
+use crate::error::AppError;
+use std::time::Duration;
+use tiberius::{AuthMethod, Client, Config, EncryptionLevel};
+use tokio::net::TcpStream;
+use tokio_util::compat::{Compat, TokioAsyncWriteCompatExt};
+
+pub type SqlClient = Client<Compat<TcpStream>>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerAddress {
+    pub host: String,
+    pub instance: Option<String>,
+    pub port: Option<u16>,
+}
+
+impl ServerAddress {
+    /// `host`, `host\instance`, `host,port`, `host\instance,port` (an explicit port wins).
+    pub fn parse(s: &str) -> Result<ServerAddress, String> {
+        let s = s.trim().trim_start_matches("tcp:");
+        let (rest, port) = match s.rsplit_once(',') {
+            Some((r, p)) => (
+                r,
+                Some(
+                    p.trim()
+                        .parse::<u16>()
+                        .map_err(|_| format!("'{p}' is not a port number"))?,
+                ),
+            ),
+            None => (s, None),
+        };
+        let (host, instance) = match rest.split_once('\\') {
+            Some((h, i)) if !i.is_empty() => (h, Some(i.to_string())),
+            Some((h, _)) => (h, None),
+            None => (rest, None),
+        };
+        if host.is_empty() {
+            return Err(format!("'{s}' names no host"));
+        }
+        let host = if host == "." || host.eq_ignore_ascii_case("(local)") {
+            "localhost"
+        } else {
+            host
+        };
+        Ok(ServerAddress {
+            host: host.to_string(),
+            instance,
+            port,
+        })
+    }
+
+    pub fn display(&self) -> String {
+        let mut s = self.host.clone();
+        if let Some(i) = &self.instance {
+            s.push('\\');
+            s.push_str(i);
+        }
+        if let Some(p) = self.port {
+            s.push_str(&format!(",{p}"));
+        }
+        s
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Auth {
+    Sql { user: String, password: String },
+    Integrated,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    pub server: ServerAddress,
+    pub auth: Auth,
+    pub encrypt: bool,
+    pub trust_server_certificate: bool,
+    pub connect_timeout: Duration,
+}
+
+/// Asks the SQL Browser (UDP 1434; LICENSEAUDIT_SQL_BROWSER_PORT overrides it for tests) which
+/// TCP port a named instance listens on.
+async fn browse(host: &str, instance: &str, timeout: Duration) -> Result<u16, AppError> {
+    let port: u16 = std::env::var("LICENSEAUDIT_SQL_BROWSER_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1434);
+    let unreachable = |m: String| AppError::Unreachable(m);
+    let socket = tokio::net::UdpSocket::bind("0.0.0.0:0")
+        .await
+        .map_err(|e| unreachable(format!("SQL Browser: {e}")))?;
+    let msg = [&[4u8][..], instance.as_bytes()].concat();
+    socket.send_to(&msg, (host, port)).await.map_err(|e| {
+        unreachable(format!(
+            "cannot ask the SQL Browser on {host} (UDP {port}) for instance {instance}: {e}"
+        ))
+    })?;
+    let mut buf = vec![0u8; 4096];
+    let n = tokio::time::timeout(timeout, socket.recv(&mut buf))
+        .await
+        .map_err(|_| unreachable(format!("the SQL Browser on {host} (UDP {port}) did not answer for instance {instance}: is the SQL Server Browser service running and UDP {port} open? Or give the port: --server {host},PORT")))?
+        .map_err(|e| unreachable(format!("SQL Browser on {host}: {e}")))?;
+    // SVR_RESP: 0x05, u16 length, then "ServerName;X;InstanceName;Y;IsClustered;No;Version;..;tcp;1433;;"
+    let text = String::from_utf8_lossy(buf.get(3..n).unwrap_or_default()).to_string();
+    let parts: Vec<&str> = text.split(';').collect();
+    parts
+        .windows(2)
+        .find(|w| w[0].eq_ignore_ascii_case("tcp"))
+        .and_then(|w| w[1].parse().ok())
+        .ok_or_else(|| unreachable(format!("the SQL Browser on {host} knows no TCP port for instance {instance} (answer: {text})")))
+}
+
+pub async fn connect(o: &ConnectOptions, database: &str) -> Result<SqlClient, AppError> {
+    let port = match (o.server.port, &o.server.instance) {
+        (Some(p), _) => p,
+        (None, Some(i)) => browse(&o.server.host, i, o.connect_timeout).await?,
+        (None, None) => 1433,
+    };
+    let mut config = Config::new();
+    config.host(&o.server.host);
+    config.port(port);
+    config.database(database);
+    config.application_name("LicenseAudit");
+    config.readonly(true);
+    if o.encrypt {
+        config.encryption(EncryptionLevel::Required);
+    } else {
+        // Without TLS at all: tiberius only stays unencrypted when it asks NotSupported.
+        config.encryption(EncryptionLevel::NotSupported);
+    }
+    if o.trust_server_certificate {
+        config.trust_cert();
+    }
+    match &o.auth {
+        Auth::Sql { user, password } => {
+            config.authentication(AuthMethod::sql_server(user, password))
+        }
+        Auth::Integrated => {
+            #[cfg(windows)]
+            config.authentication(AuthMethod::Integrated);
+            #[cfg(not(windows))]
+            return Err(AppError::Arguments(
+                "--auth integrated needs Windows (SSPI); use --auth sql with --user".into(),
+            ));
+        }
+    }
+    let target = format!("{} (port {port}), database {database}", o.server.display());
+    let attempt = async {
+        let tcp = TcpStream::connect((o.server.host.as_str(), port))
+            .await
+            .map_err(|e| AppError::Unreachable(format!("cannot reach SQL Server {target}: {e}")))?;
+        tcp.set_nodelay(true).ok();
+        Client::connect(config, tcp.compat_write())
+            .await
+            .map_err(|e| describe(&e, &target, o))
+    };
+    tokio::time::timeout(o.connect_timeout, attempt)
+        .await
+        .map_err(|_| {
+            AppError::Unreachable(format!(
+                "connecting to {target} timed out after {} s",
+                o.connect_timeout.as_secs()
+            ))
+        })?
+}
+
+fn describe(e: &tiberius::error::Error, target: &str, o: &ConnectOptions) -> AppError {
+    match e {
+        tiberius::error::Error::Server(t) if t.code() == 18456 => {
+            let user = match &o.auth {
+                Auth::Sql { user, .. } => user.as_str(),
+                Auth::Integrated => "(Windows account)",
+            };
+            AppError::Unreachable(format!(
+                "login to {target} failed for '{user}' (SQL Server error 18456): check the user and LICENSEAUDIT_SQL_PASSWORD / --password-stdin, and that the login may read the database"
+            ))
+        }
+        tiberius::error::Error::Server(t) => AppError::Unreachable(format!("{target}: SQL Server error {}: {}", t.code(), t.message())),
+        tiberius::error::Error::Tls(m) => AppError::Unreachable(format!(
+            "TLS with {target} failed: {m}. If the server's certificate is not trusted here, use --trust-server-certificate; for a server without TLS, --encrypt off"
+        )),
+        tiberius::error::Error::Io { kind, message } => {
+            AppError::Unreachable(format!("{target}: connection failed ({kind:?}: {message}); with TLS on, a server that does not offer TLS also ends up here (--encrypt off)"))
+        }
+        other => AppError::Unreachable(format!("{target}: {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_forms() {
+        assert_eq!(
+            ServerAddress::parse("sql01").unwrap(),
+            ServerAddress {
+                host: "sql01".into(),
+                instance: None,
+                port: None
+            }
+        );
+        assert_eq!(
+            ServerAddress::parse("sql01\\LYNCMON")
+                .unwrap()
+                .instance
+                .as_deref(),
+            Some("LYNCMON")
+        );
+        assert_eq!(ServerAddress::parse("sql01,1533").unwrap().port, Some(1533));
+        let both = ServerAddress::parse("sql01\\LYNCMON,1533").unwrap();
+        assert_eq!(
+            (both.instance.as_deref(), both.port),
+            (Some("LYNCMON"), Some(1533))
+        );
+        assert!(ServerAddress::parse("sql01,port").is_err());
+        assert_eq!(
+            ServerAddress::parse(".\\SQLEXPRESS").unwrap().host,
+            "localhost"
+        );
+    }
+}

@@ -1,0 +1,405 @@
+//! `lync usage` end to end: the binary, through tiberius, against the SQLite-backed TDS test
+//! server loaded with LcsCDR tables that hold one scenario per user.
+
+#[path = "support/tds.rs"]
+mod tds;
+mod util;
+
+use serde_json::Value;
+use util::{fixture, run_with_env};
+
+const AS_OF: &str = "2026-11-01T00:00:00Z";
+
+fn server(variant: &str, options: tds::Options) -> tds::TdsTestServer {
+    let dbs =
+        tds::load_databases(std::path::Path::new(&fixture(&format!("lcscdr/{variant}")))).unwrap();
+    tds::start(options, dbs)
+}
+
+fn estate() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let users: Vec<String> = [
+        "p2ponly",
+        "organizer",
+        "attendee",
+        "dialin",
+        "pstnout",
+        "pstnin",
+        "rgsagent",
+        "delegate",
+        "boss",
+        "phoneuser",
+        "idle",
+        "sharer",
+    ]
+    .iter()
+    .map(|u| format!(r#"{{"SipAddress":"sip:{u}@contoso.com","Enabled":true}}"#))
+    .collect();
+    std::fs::write(d.path().join("users.ndjson"), users.join("\n")).unwrap();
+    std::fs::write(
+        d.path().join("caps.json"),
+        r#"[{"SipAddress":"sip:lobbyphone@contoso.com","DisplayName":"Lobby"}]"#,
+    )
+    .unwrap();
+    d
+}
+
+fn usage(s: &tds::TdsTestServer, extra: &[&str], password: &str) -> util::Run {
+    let e = estate();
+    let users = e.path().join("users.ndjson");
+    let caps = e.path().join("caps.json");
+    let server = format!("127.0.0.1,{}", s.addr.port());
+    let mut args = vec![
+        "lync",
+        "usage",
+        "--server",
+        &server,
+        "--user",
+        "audit",
+        "--encrypt",
+        "off",
+        "--as-of",
+        AS_OF,
+        "--users",
+        users.to_str().unwrap(),
+        "--common-area-phones",
+        caps.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run_with_env(&args, None, &[("LICENSEAUDIT_SQL_PASSWORD", password)])
+}
+
+fn user<'a>(recs: &'a [Value], name: &str) -> &'a Value {
+    let sip = format!("sip:{name}@contoso.com");
+    recs.iter()
+        .find(|r| r["SipAddress"] == sip.as_str())
+        .unwrap_or_else(|| panic!("no record for {sip}"))
+}
+
+fn tiers(r: &Value) -> (String, String, String) {
+    (
+        r["Standard"].as_str().unwrap().into(),
+        r["Enterprise"].as_str().unwrap().into(),
+        r["Plus"].as_str().unwrap().into(),
+    )
+}
+
+fn t(s: &str, e: &str, p: &str) -> (String, String, String) {
+    (s.into(), e.into(), p.into())
+}
+
+fn check_scenarios(r: &util::Run) {
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let u = r.records_of("LyncUserUsage");
+    assert_eq!(
+        tiers(user(&u, "p2ponly")),
+        t("Yes", "No", "No"),
+        "P2P IM only"
+    );
+    assert_eq!(
+        user(&u, "p2ponly")["Evidence"]["P2PImSessions"],
+        1,
+        "the failed (486) session does not count"
+    );
+    assert_eq!(
+        tiers(user(&u, "organizer")),
+        t("Yes", "Yes", "No"),
+        "organised a conference with video, 2 participants"
+    );
+    assert_eq!(
+        user(&u, "organizer")["Evidence"]["ConferencesOrganizedAudioVideo"],
+        1
+    );
+    assert_eq!(
+        tiers(user(&u, "attendee")),
+        t("Yes", "No", "No"),
+        "attendee only: joining is Standard"
+    );
+    assert_eq!(
+        tiers(user(&u, "dialin")),
+        t("Yes", "Yes", "No"),
+        "a dial-in participant makes the organiser Enterprise"
+    );
+    assert_eq!(user(&u, "dialin")["Evidence"]["DialInParticipants"], 1);
+    assert_eq!(
+        tiers(user(&u, "pstnout")).2,
+        "Yes",
+        "PSTN out through a gateway"
+    );
+    assert_eq!(user(&u, "pstnout")["Evidence"]["PstnCallsOut"], 1);
+    assert_eq!(
+        tiers(user(&u, "pstnin")),
+        t("Yes", "No", "Yes"),
+        "PSTN in through a gateway; Plus implies Standard"
+    );
+    assert_eq!(
+        tiers(user(&u, "rgsagent")).2,
+        "Yes",
+        "Response Group agent call"
+    );
+    assert_eq!(tiers(user(&u, "delegate")).2, "Yes", "delegation");
+    assert_eq!(
+        tiers(user(&u, "sharer")).1,
+        "Yes",
+        "P2P application sharing"
+    );
+    assert_eq!(
+        tiers(user(&u, "idle")),
+        t("No", "No", "No"),
+        "a known user with no usage in a covered window"
+    );
+    assert!(user(&u, "organizer")["Reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x.as_str().unwrap().contains("audio/video joined by 2+")));
+    assert!(
+        u.iter()
+            .all(|x| x["SipAddress"] != "sip:lobbyphone@contoso.com"),
+        "a common area phone is a device, not a user"
+    );
+    let watcher = u
+        .iter()
+        .find(|x| x["SipAddress"] == "sip:watcher@contoso.com");
+    assert!(
+        watcher.is_none_or(|w| w["Enterprise"] != "Yes"),
+        "a synthetic-transaction conference is not usage"
+    );
+
+    let d = r.records_of("LyncDeviceUsage");
+    let cap = d
+        .iter()
+        .find(|x| x["DeviceKind"] == "CommonAreaPhone")
+        .unwrap();
+    assert_eq!(tiers(cap), t("Yes", "No", "Yes"));
+    let phone = d.iter().find(|x| x["DeviceKind"] == "IPPhone").unwrap();
+    assert_eq!(phone["SipAddress"], "sip:phoneuser@contoso.com");
+    assert_eq!(tiers(phone).0, "Yes");
+    let pc = d
+        .iter()
+        .find(|x| x["DeviceKind"] == "Computer" && x["SipAddress"] == "sip:phoneuser@contoso.com")
+        .unwrap();
+    assert_eq!(
+        tiers(pc),
+        t("InsufficientData", "InsufficientData", "InsufficientData"),
+        "a computer with no recorded sessions"
+    );
+    assert!(
+        d.iter()
+            .all(|x| x["SipAddress"] != "sip:watcher@contoso.com"),
+        "system (CAS) endpoints are not devices"
+    );
+
+    let c = &r.records_of("LyncUsageCoverage")[0];
+    assert_eq!(c["WindowCovered"], true);
+    assert_eq!(c["FirstRecord"], "2026-07-15T10:00:00Z");
+}
+
+#[test]
+fn every_scenario_on_lync_2013() {
+    let s = server("lync2013", tds::Options::default());
+    let r = usage(&s, &[], "S3cret!pass");
+    check_scenarios(&r);
+    let c = &r.records_of("LyncUsageCoverage")[0];
+    assert_eq!(c["Schema"], "Lync 2013 or later");
+    let phone = r
+        .records_of("LyncDeviceUsage")
+        .into_iter()
+        .find(|x| x["DeviceKind"] == "IPPhone")
+        .unwrap();
+    assert_eq!(
+        phone["Device"], "20015781346",
+        "the MAC address from Devices"
+    );
+    // Read-only intent, only SELECTs, every value a parameter.
+    assert!(s.logins.lock().unwrap().iter().all(|l| l.read_only_intent));
+    for sql in s.statements.lock().unwrap().iter() {
+        assert!(sql.trim_start().starts_with("SELECT"), "{sql}");
+        assert!(!sql.contains("2026"), "dates must be parameters: {sql}");
+    }
+}
+
+#[test]
+fn every_scenario_on_lync_2010() {
+    let s = server("lync2010", tds::Options::default());
+    let r = usage(&s, &[], "S3cret!pass");
+    check_scenarios(&r);
+    assert_eq!(r.records_of("LyncUsageCoverage")[0]["Schema"], "Lync 2010");
+    let phone = r
+        .records_of("LyncDeviceUsage")
+        .into_iter()
+        .find(|x| x["DeviceKind"] == "IPPhone")
+        .unwrap();
+    assert_eq!(
+        phone["Device"], "ep-desk-phone",
+        "no Devices table in use: the endpoint id"
+    );
+}
+
+#[test]
+fn a_window_the_data_does_not_cover_gives_insufficient_data_not_no() {
+    let s = server("lync2013", tds::Options::default());
+    let r = usage(&s, &["--days", "180"], "S3cret!pass");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let u = r.records_of("LyncUserUsage");
+    assert_eq!(
+        tiers(user(&u, "idle")),
+        t("InsufficientData", "InsufficientData", "InsufficientData")
+    );
+    assert_eq!(
+        tiers(user(&u, "p2ponly")),
+        t("Yes", "InsufficientData", "InsufficientData")
+    );
+    let c = &r.records_of("LyncUsageCoverage")[0];
+    assert_eq!(c["WindowCovered"], false);
+    assert!(c["Note"].as_str().unwrap().contains("InsufficientData"));
+}
+
+#[test]
+fn rows_received_grow_with_users_not_sessions() {
+    let s = server("lync2013", tds::Options::default());
+    let r = usage(&s, &[], "S3cret!pass");
+    let c = &r.records_of("LyncUsageCoverage")[0];
+    // Six queries; each returns at most one row per user (or device).
+    let users = 15u64;
+    assert!(
+        c["RowsReceived"].as_u64().unwrap() <= 1 + 5 * users + 5,
+        "{c}"
+    );
+    assert_eq!(
+        c["RowsReceived"].as_u64(),
+        Some(*s.rows_sent.lock().unwrap())
+    );
+}
+
+#[test]
+fn wrong_password_exits_4_with_a_clear_message_and_no_secret() {
+    let s = server("lync2013", tds::Options::default());
+    let r = usage(&s, &[], "not-the-password");
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("login to 127.0.0.1")
+            && r.stderr.contains("failed for 'audit'")
+            && r.stderr.contains("18456"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("not-the-password"));
+}
+
+#[test]
+fn password_from_stdin_never_from_argv() {
+    let s = server("lync2013", tds::Options::default());
+    let server = format!("127.0.0.1,{}", s.addr.port());
+    let args = [
+        "lync",
+        "usage",
+        "--server",
+        &server,
+        "--user",
+        "audit",
+        "--encrypt",
+        "off",
+        "--as-of",
+        AS_OF,
+        "--password-stdin",
+    ];
+    let r = util::run_with_stdin(&args, Some(b"S3cret!pass\n"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = util::run(&[
+        "lync",
+        "usage",
+        "--server",
+        &server,
+        "--user",
+        "audit",
+        "--encrypt",
+        "off",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("LICENSEAUDIT_SQL_PASSWORD"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn server_not_listening_exits_4() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let server = format!("127.0.0.1,{port}");
+    let r = run_with_env(
+        &[
+            "lync",
+            "usage",
+            "--server",
+            &server,
+            "--user",
+            "audit",
+            "--encrypt",
+            "off",
+        ],
+        None,
+        &[("LICENSEAUDIT_SQL_PASSWORD", "x")],
+    );
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot reach SQL Server"), "{}", r.stderr);
+}
+
+#[test]
+fn query_timeout_exits_4() {
+    let s = server(
+        "lync2013",
+        tds::Options {
+            query_delay: Some(std::time::Duration::from_secs(3)),
+            ..Default::default()
+        },
+    );
+    let r = usage(&s, &["--query-timeout", "1"], "S3cret!pass");
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("timed out"), "{}", r.stderr);
+}
+
+#[test]
+fn tls_required_against_a_server_without_tls_fails_clearly() {
+    let s = server("lync2013", tds::Options::default());
+    let server = format!("127.0.0.1,{}", s.addr.port());
+    let r = run_with_env(
+        &[
+            "lync",
+            "usage",
+            "--server",
+            &server,
+            "--user",
+            "audit",
+            "--connect-timeout",
+            "5",
+        ],
+        None,
+        &[("LICENSEAUDIT_SQL_PASSWORD", "S3cret!pass")],
+    );
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--encrypt off") || r.stderr.contains("TLS"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn usage_queries_prints_the_sql_for_review() {
+    let r = util::run(&["lync", "usage-queries"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains("-- PeerToPeer:") && r.stdout.contains("ut.UriType = 'conf:audio-video'")
+    );
+    assert!(r.stdout.contains("cv.ClientType = 8"));
+    let old = util::run(&["lync", "usage-queries", "--lync2010"]);
+    assert!(
+        !old.stdout.contains("ClientType") || old.stdout.contains("no ClientVersions.ClientType")
+    );
+    assert!(!old.stdout.contains("dbo.Devices"));
+}
