@@ -149,7 +149,7 @@ pub struct UsageArgs {
     /// The call detail recording database
     #[arg(long, default_value = "LcsCDR", value_name = "NAME")]
     pub cdr_database: String,
-    /// The QoE database (accepted for the contract; this version classifies devices from LcsCDR client versions)
+    /// The QoE database (which calls were made from IP phones)
     #[arg(long, default_value = "QoEMetrics", value_name = "NAME")]
     pub qoe_database: String,
     #[arg(long, value_enum, default_value_t = SqlAuth::Sql)]

@@ -403,3 +403,51 @@ fn usage_queries_prints_the_sql_for_review() {
     );
     assert!(!old.stdout.contains("dbo.Devices"));
 }
+
+#[test]
+fn named_instances_are_found_through_the_sql_browser() {
+    let s = server("lync2013", tds::Options::default());
+    let browser = tds::start_browser("LYNCMON", s.addr.port());
+    let browser_port = browser.to_string();
+    let args = [
+        "lync",
+        "usage",
+        "--server",
+        "127.0.0.1\\LYNCMON",
+        "--user",
+        "audit",
+        "--encrypt",
+        "off",
+        "--as-of",
+        AS_OF,
+    ];
+    let env = [
+        ("LICENSEAUDIT_SQL_PASSWORD", "S3cret!pass"),
+        ("LICENSEAUDIT_SQL_BROWSER_PORT", browser_port.as_str()),
+    ];
+    let r = run_with_env(&args, None, &env);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.records_of("LyncUsageCoverage")[0]["Server"],
+        "127.0.0.1\\LYNCMON"
+    );
+    let missing = [
+        "lync",
+        "usage",
+        "--server",
+        "127.0.0.1\\NOSUCH",
+        "--user",
+        "audit",
+        "--encrypt",
+        "off",
+        "--connect-timeout",
+        "1",
+    ];
+    let r = run_with_env(&missing, None, &env);
+    assert_eq!(r.code, 4);
+    assert!(
+        r.stderr.contains("SQL Browser") && r.stderr.contains("NOSUCH"),
+        "{}",
+        r.stderr
+    );
+}

@@ -862,3 +862,31 @@ impl<'a> Cursor<'a> {
         }
     }
 }
+
+/// A SQL Browser (MS-SQLR) answering CLNT_UCAST_INST for one instance, on a free UDP port of
+/// 127.0.0.1 (the client is pointed at it with LICENSEAUDIT_SQL_BROWSER_PORT).
+pub fn start_browser(instance: &str, tcp_port: u16) -> u16 {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind udp");
+    let port = socket.local_addr().unwrap().port();
+    let instance = instance.to_string();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 1024];
+        while let Ok((n, from)) = socket.recv_from(&mut buf) {
+            if n < 2 || buf[0] != 0x04 {
+                continue;
+            }
+            let asked = String::from_utf8_lossy(&buf[1..n])
+                .trim_end_matches('\0')
+                .to_string();
+            if !asked.eq_ignore_ascii_case(&instance) {
+                continue;
+            }
+            let text = format!("ServerName;TDSTEST;InstanceName;{instance};IsClustered;No;Version;15.0.4000.0;tcp;{tcp_port};;");
+            let mut reply = vec![0x05];
+            reply.extend_from_slice(&(text.len() as u16).to_le_bytes());
+            reply.extend_from_slice(text.as_bytes());
+            let _ = socket.send_to(&reply, from);
+        }
+    });
+    port
+}

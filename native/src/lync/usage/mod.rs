@@ -365,10 +365,12 @@ fn read_password(args: &crate::cli::UsageArgs) -> AppResult<String> {
     })
 }
 
+/// Coverage, schema shape, users, LcsCDR device rows, QoE IP-phone rows, rows received.
 type Fetched = (
     (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
     Schema,
     BTreeMap<String, UserAgg>,
+    Vec<tiberius::Row>,
     Vec<tiberius::Row>,
     u64,
 );
@@ -486,13 +488,24 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UsageArgs) -> AppResult<()> {
             }
             progress.tick("Devices", total, Some(total));
             let devices = r.rows(&queries::device_query(schema), s, e).await?;
-            let rows = r.rows;
+            let mut rows = r.rows;
             let _ = client.close().await;
-            Ok::<Fetched, AppError>((coverage, schema, users, devices, rows))
+            // QoEMetrics tells which calls were made from IP phones.
+            let mut qoe_client = connect::connect(&options, &args.qoe_database).await?;
+            let mut q = Runner {
+                client: &mut qoe_client,
+                timeout: std::time::Duration::from_secs(args.query_timeout),
+                rows: 0,
+                what: format!("{} / {}", options.server.display(), args.qoe_database),
+            };
+            let phones = q.rows(&queries::qoe_ip_phones(), s, e).await?;
+            rows += q.rows;
+            let _ = qoe_client.close().await;
+            Ok::<Fetched, AppError>((coverage, schema, users, devices, phones, rows))
         })
     }));
     std::panic::set_hook(previous_hook);
-    let (coverage_row, schema, users, devices, rows) = match outcome {
+    let (coverage_row, schema, users, devices, qoe_phones, rows) = match outcome {
         Ok(result) => result?,
         Err(panic) => {
             let detail = panic
@@ -524,8 +537,16 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UsageArgs) -> AppResult<()> {
         out.write(&classify_user(s.clone(), agg, covered))
             .map_err(AppError::Output)?;
     }
+    // IP-phone sessions per user (QoEMetrics); endpoints seen only there become devices too.
+    let mut phone_sessions: BTreeMap<String, i64> = BTreeMap::new();
+    for row in &qoe_phones {
+        if let Some(u) = text(row, "UserUri") {
+            *phone_sessions.entry(sip(&u)).or_default() += int(row, "Sessions");
+        }
+    }
     let mut device_count = 0u64;
     let mut seen_caps = BTreeSet::new();
+    let mut phone_users_seen = BTreeSet::new();
     for row in &devices {
         let user = text(row, "UserUri").map(|u| sip(&u));
         let mac = text(row, "MacAddress");
@@ -585,6 +606,36 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UsageArgs) -> AppResult<()> {
         })
         .map_err(AppError::Output)?;
     }
+    // IP phones seen in QoEMetrics whose registrations fell outside what LcsCDR returned.
+    for row in &qoe_phones {
+        let Some(user) = text(row, "UserUri").map(|u| sip(&u)) else {
+            continue;
+        };
+        if phone_users_seen.contains(&user) || caps.contains(&user) {
+            continue;
+        }
+        phone_users_seen.insert(user.clone());
+        let pstn = all
+            .get(&user)
+            .is_some_and(|a| a.e.pstn_calls_in + a.e.pstn_calls_out > 0);
+        device_count += 1;
+        out.write(&LyncDeviceUsage {
+            device: text(row, "EndpointName").unwrap_or_else(|| user.clone()),
+            device_kind: "IPPhone".into(),
+            sip_address: Some(user),
+            client_version: None,
+            standard: "Yes".into(),
+            enterprise: "No".into(),
+            plus: if pstn { "Yes" } else { answer(false, covered) }.into(),
+            last_activity: time(row, "LastActivity"),
+            registrations: 0,
+            reasons: vec![format!(
+                "IP phone: {} call(s) from an IP phone (QoEMetrics)",
+                int(row, "Sessions")
+            )],
+        })
+        .map_err(AppError::Output)?;
+    }
     // Common area phones that never registered in the window are still Standard + Plus.
     for cap in caps.difference(&seen_caps) {
         device_count += 1;
@@ -630,7 +681,7 @@ pub fn print_queries(ctx: &mut Context, args: &crate::cli::UsageQueriesArgs) -> 
     } else {
         Schema::lync2013()
     };
-    let mut text = String::from("-- LicenseAudit `lync usage`: read-only queries against the LcsCDR database.\n-- @P1 = window start, @P2 = window end (datetime2 parameters).\n");
+    let mut text = String::from("-- LicenseAudit `lync usage`: read-only queries against the LcsCDR database (and the last one against QoEMetrics).\n-- @P1 = window start, @P2 = window end (datetime2 parameters).\n");
     text.push_str(&format!(
         "-- Schema shape: {}. Column probes run first: {}; {}.\n\n",
         if args.lync2010 {
@@ -644,6 +695,7 @@ pub fn print_queries(ctx: &mut Context, args: &crate::cli::UsageQueriesArgs) -> 
     let mut all = vec![queries::coverage()];
     all.extend(queries::user_queries(schema));
     all.push(queries::device_query(schema));
+    all.push(queries::qoe_ip_phones());
     for q in all {
         text.push_str(&format!("-- {}: {}\n{};\n\n", q.name, q.purpose, q.sql));
     }

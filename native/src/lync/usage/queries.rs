@@ -172,3 +172,22 @@ WHERE r.RegisterTime >= @P1 AND r.RegisterTime < @P2 AND {system} GROUP BY r.End
 pub fn probe(table: &str) -> String {
     format!("SELECT * FROM dbo.{table} WHERE 1 = 0")
 }
+
+/// QoEMetrics: audio sessions from IP phones (UserAgent.UAType 8), per user and endpoint.
+pub fn qoe_ip_phones() -> Query {
+    Query {
+        name: "QoeIpPhones",
+        purpose: "devices (QoEMetrics): sessions from IP phones (UserAgent.UAType 8), per user and endpoint",
+        sql: "SELECT x.UserUri AS UserUri, x.EndpointName AS EndpointName, COUNT(*) AS Sessions, MAX(x.StartTime) AS LastActivity FROM (\
+SELECT us.URI AS UserUri, e.Name AS EndpointName, s.StartTime AS StartTime FROM dbo.Session s \
+JOIN dbo.[User] us ON us.UserKey = s.CallerURI JOIN dbo.UserAgent ua ON ua.UserAgentKey = s.CallerUserAgent \
+LEFT JOIN dbo.Endpoint e ON e.EndpointKey = s.CallerEndpoint \
+WHERE ua.UAType = 8 AND s.StartTime >= @P1 AND s.StartTime < @P2 \
+UNION ALL SELECT us.URI AS UserUri, e.Name AS EndpointName, s.StartTime AS StartTime FROM dbo.Session s \
+JOIN dbo.[User] us ON us.UserKey = s.CalleeUri JOIN dbo.UserAgent ua ON ua.UserAgentKey = s.CalleeUserAgent \
+LEFT JOIN dbo.Endpoint e ON e.EndpointKey = s.CalleeEndpoint \
+WHERE ua.UAType = 8 AND s.StartTime >= @P1 AND s.StartTime < @P2\
+) x GROUP BY x.UserUri, x.EndpointName"
+            .into(),
+    }
+}
