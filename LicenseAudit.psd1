@@ -16,6 +16,7 @@
         'Get-LyncCalPolicyPlan',
         'Set-LyncCalPolicyAssignment',
         'New-LyncCalPolicyTemplate',
+        'Get-LyncCalUsage',
         'Get-UalCalEvidence',
         'Get-ServerCalCompliance',
         'Export-CalEvidenceTemplate'
