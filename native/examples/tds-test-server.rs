@@ -16,7 +16,10 @@ fn arg(name: &str) -> Option<String> {
 fn main() {
     let dir = arg("--load").expect("--load DIR");
     let port = arg("--port").unwrap_or_else(|| "14330".into());
-    let mut options = tds::Options::default();
+    let mut options = tds::Options {
+        log_sessions: true,
+        ..Default::default()
+    };
     if let Some(u) = arg("--user") {
         options.user = u;
     }

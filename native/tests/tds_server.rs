@@ -57,7 +57,7 @@ fn tiberius_logs_in_and_runs_parameterised_aggregates() {
             .expect("rows");
         assert_eq!(rows.len(), 1, "the June session of bob is outside the window");
         assert_eq!(rows[0].get::<&str, _>("UserUri"), Some("alice@contoso.com"));
-        assert_eq!(rows[0].get::<i64, _>("Sessions"), Some(2));
+        assert_eq!(rows[0].get::<i32, _>("Sessions"), Some(2), "COUNT(*) comes back as int, as on SQL Server");
         let last: NaiveDateTime = rows[0].get("LastSession").expect("datetime2");
         assert_eq!(last.to_string(), "2026-10-02 10:30:00");
         // Column metadata comes back even for an empty result: how schema columns are detected.
@@ -105,6 +105,6 @@ fn wrong_password_and_writes_are_refused() {
             .into_first_result()
             .await
             .unwrap();
-        assert_eq!(rows[0].get::<i64, _>(0), Some(8));
+        assert_eq!(rows[0].get::<i32, _>(0), Some(8), "an int column is int");
     });
 }

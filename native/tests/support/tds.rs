@@ -38,6 +38,8 @@ pub struct Options {
     pub password: String,
     /// Delay before answering any query (timeout tests).
     pub query_delay: Option<Duration>,
+    /// Print rows and bytes sent when each client session ends (benchmarks).
+    pub log_sessions: bool,
 }
 
 impl Default for Options {
@@ -46,6 +48,7 @@ impl Default for Options {
             user: "audit".into(),
             password: "S3cret!pass".into(),
             query_delay: None,
+            log_sessions: false,
         }
     }
 }
@@ -127,8 +130,11 @@ pub fn column_type(name: &str) -> &'static str {
         "BIT"
     } else if TEXT.iter().any(|t| t.eq_ignore_ascii_case(name)) {
         "NVARCHAR"
-    } else {
+    } else if name == "MacAddress" {
         "BIGINT"
+    } else {
+        // Ids, counts, flags and codes are int in the real schema.
+        "INT"
     }
 }
 
@@ -215,6 +221,23 @@ pub fn load_database(dir: &Path) -> rusqlite::Result<rusqlite::Connection> {
             }
         }
         tx.commit()?;
+        for key in [
+            "UserId",
+            "SessionIdTime",
+            "McuId",
+            "UriTypeId",
+            "VersionId",
+            "DeviceId",
+            "UserKey",
+            "UserAgentKey",
+            "EndpointKey",
+        ] {
+            if headers.iter().any(|h| h == key) {
+                conn.execute_batch(&format!(
+                    "CREATE INDEX dbo.\"ix_{table}_{key}\" ON \"{table}\" (\"{key}\");"
+                ))?;
+            }
+        }
     }
     Ok(conn)
 }
@@ -260,7 +283,7 @@ pub fn start_on(
                 r2.clone(),
             );
             std::thread::spawn(move || {
-                let _ = Session {
+                let mut session = Session {
                     stream,
                     options: o,
                     dbs: d,
@@ -269,8 +292,16 @@ pub fn start_on(
                     rows_sent: r,
                     database: String::new(),
                     packet_id: 1,
+                    session_rows: 0,
+                    session_bytes: 0,
+                };
+                let _ = session.run();
+                if session.options.log_sessions {
+                    eprintln!(
+                        "session {}: rows {} bytes {}",
+                        session.database, session.session_rows, session.session_bytes
+                    );
                 }
-                .run();
             });
         }
     });
@@ -292,10 +323,13 @@ struct Session {
     rows_sent: Arc<Mutex<u64>>,
     database: String,
     packet_id: u8,
+    session_rows: u64,
+    session_bytes: u64,
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum ColType {
+    Int,
     BigInt,
     Bit,
     Float,
@@ -369,6 +403,7 @@ impl Session {
             self.packet_id = self.packet_id.wrapping_add(1);
             out.extend_from_slice(chunk);
         }
+        self.session_bytes += out.len() as u64;
         self.stream.write_all(&out)
     }
 
@@ -508,6 +543,7 @@ impl Session {
                     }
                 }
                 *self.rows_sent.lock().unwrap() += rows.len() as u64;
+                self.session_rows += rows.len() as u64;
                 if rpc {
                     done_token(&mut out, 0xFF, 0x10, 0xC1, rows.len() as u64);
                     out.push(0x79);
@@ -565,13 +601,25 @@ fn run_select(
                 Some("DATETIME") => ColType::DateTime2,
                 Some("BIT") => ColType::Bit,
                 Some("BIGINT") => ColType::BigInt,
+                Some("INT") => ColType::Int,
                 Some("NVARCHAR") => ColType::NVarChar,
                 _ => match rows
                     .iter()
                     .map(|r| &r[i])
                     .find(|v| !matches!(v, Value::Null))
                 {
-                    Some(Value::Integer(_)) => ColType::BigInt,
+                    // COUNT and SUM of int columns are int on SQL Server, unless too big.
+                    Some(Value::Integer(_)) => {
+                        let fits = rows.iter().all(|r| match &r[i] {
+                            Value::Integer(x) => i32::try_from(*x).is_ok(),
+                            _ => true,
+                        });
+                        if fits {
+                            ColType::Int
+                        } else {
+                            ColType::BigInt
+                        }
+                    }
                     Some(Value::Real(_)) => ColType::Float,
                     Some(Value::Text(t)) if normalise_datetime(t).is_some() => ColType::DateTime2,
                     _ => ColType::NVarChar,
@@ -590,6 +638,7 @@ fn colmetadata(out: &mut Vec<u8>, cols: &[(String, ColType)]) {
         out.extend_from_slice(&0u32.to_le_bytes()); // user type
         out.extend_from_slice(&0x0001u16.to_le_bytes()); // nullable
         match ty {
+            ColType::Int => out.extend_from_slice(&[0x26, 4]),
             ColType::BigInt => out.extend_from_slice(&[0x26, 8]),
             ColType::Bit => out.extend_from_slice(&[0x68, 1]),
             ColType::Float => out.extend_from_slice(&[0x6D, 8]),
@@ -608,6 +657,10 @@ fn write_value(out: &mut Vec<u8>, ty: ColType, v: &Value) {
     match (ty, v) {
         (ColType::NVarChar, Value::Null) => out.extend_from_slice(&0xFFFFu16.to_le_bytes()),
         (_, Value::Null) => out.push(0),
+        (ColType::Int, Value::Integer(i)) => {
+            out.push(4);
+            out.extend_from_slice(&(*i as i32).to_le_bytes());
+        }
         (ColType::BigInt, Value::Integer(i)) => {
             out.push(8);
             out.extend_from_slice(&i.to_le_bytes());
