@@ -169,3 +169,48 @@ function Get-LicenseAuditLyncArgument {
         if ($Files[$key]) { $map[$key]; $Files[$key] }
     }
 }
+
+function Send-LicenseAuditLyncUser {
+    <#
+    .SYNOPSIS
+    Streams Get-CsUser objects (their audit properties, as text) to a running engine session and
+    emits whatever records are already back.
+    #>
+    [CmdletBinding()]
+    [OutputType([psobject])]
+    param(
+        [Parameter(Mandatory)]
+        [psobject]$Session,
+        [AllowNull()]
+        [object[]]$InputObject
+    )
+    foreach ($user in $InputObject) {
+        Send-LicenseAuditNativeInput -Session $Session -InputObject (ConvertTo-LicenseAuditRecord -InputObject $user -Property $script:LyncUserProperties)
+    }
+}
+
+function Complete-LicenseAuditLyncUserRun {
+    <#
+    .SYNOPSIS
+    Ends a users-on-stdin engine run: streams Get-CsUser when no users were piped in, emits the
+    remaining records, checks the exit code, and deletes the temporary configuration files.
+    #>
+    [CmdletBinding()]
+    [OutputType([psobject])]
+    param(
+        [Parameter(Mandatory)]
+        [psobject]$Session,
+        [hashtable]$Files,
+        [switch]$GatherUsers
+    )
+    try {
+        if ($GatherUsers) {
+            Get-CsUser | ForEach-Object { Send-LicenseAuditLyncUser -Session $Session -InputObject $_ }
+        }
+        Receive-LicenseAuditNativeOutput -Session $Session -Wait
+    }
+    finally {
+        $Session.Process.Dispose()
+        Remove-LicenseAuditInputFile -Files $Files
+    }
+}

@@ -81,22 +81,9 @@ function Get-LyncCalPolicyPlan {
         $gatherUsers = -not $PSCmdlet.MyInvocation.ExpectingInput -and -not $PSBoundParameters.ContainsKey('InputObject')
     }
     process {
-        foreach ($user in $InputObject) {
-            Send-LicenseAuditNativeInput -Session $session -InputObject (ConvertTo-LicenseAuditRecord -InputObject $user -Property $script:LyncUserProperties)
-        }
+        Send-LicenseAuditLyncUser -Session $session -InputObject $InputObject
     }
     end {
-        try {
-            if ($gatherUsers) {
-                Get-CsUser | ForEach-Object {
-                    Send-LicenseAuditNativeInput -Session $session -InputObject (ConvertTo-LicenseAuditRecord -InputObject $_ -Property $script:LyncUserProperties)
-                }
-            }
-            Receive-LicenseAuditNativeOutput -Session $session -Wait
-        }
-        finally {
-            $session.Process.Dispose()
-            Remove-LicenseAuditInputFile -Files $files
-        }
+        Complete-LicenseAuditLyncUserRun -Session $session -Files $files -GatherUsers:$gatherUsers
     }
 }

@@ -6,30 +6,12 @@
 //!
 //! cargo run --release --example gen_lcscdr -- --users 20000 --days 30 --out bench-data/lcscdr
 
+#[path = "support/gen.rs"]
+mod gen;
+use gen::{arg, Rng};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-
-fn arg(name: &str, default: &str) -> String {
-    let args: Vec<String> = std::env::args().collect();
-    args.windows(2)
-        .find(|w| w[0] == name)
-        .map(|w| w[1].clone())
-        .unwrap_or_else(|| default.to_string())
-}
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 fn csv(dir: &Path, name: &str, header: &str) -> std::io::Result<BufWriter<File>> {
     let mut w = BufWriter::with_capacity(1 << 20, File::create(dir.join(format!("{name}.csv")))?);

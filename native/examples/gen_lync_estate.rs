@@ -4,31 +4,12 @@
 //!
 //! cargo run --release --example gen_lync_estate -- --users 1000000 --out bench-data/lync
 
+#[path = "support/gen.rs"]
+mod gen;
+use gen::{arg, Rng};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
-
-fn arg(name: &str, default: &str) -> String {
-    let args: Vec<String> = std::env::args().collect();
-    args.windows(2)
-        .find(|w| w[0] == name)
-        .map(|w| w[1].clone())
-        .unwrap_or_else(|| default.to_string())
-}
-
-/// A small deterministic generator (xorshift), so runs are comparable.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 fn main() -> std::io::Result<()> {
     let users: u64 = arg("--users", "1000000").parse().expect("--users N");

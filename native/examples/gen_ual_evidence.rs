@@ -4,17 +4,12 @@
 //!
 //! cargo run --release --example gen_ual_evidence -- --servers 500 --users 20000 --out bench-data/ual
 
+#[path = "support/gen.rs"]
+mod gen;
+use gen::arg;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
-
-fn arg(name: &str, default: &str) -> String {
-    let args: Vec<String> = std::env::args().collect();
-    args.windows(2)
-        .find(|w| w[0] == name)
-        .map(|w| w[1].clone())
-        .unwrap_or_else(|| default.to_string())
-}
 
 const ROLES: &[(&str, &str, &str)] = &[
     (

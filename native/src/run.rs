@@ -33,6 +33,20 @@ impl Context {
         })
     }
 
+    /// Writes plain text (schemas, SQL) to --output or stdout: for commands whose output is not
+    /// records.
+    pub fn write_text(&self, text: &str) -> AppResult<()> {
+        use std::io::Write;
+        let mut w: Box<dyn Write> = match &self.output {
+            Some(p) => Box::new(std::fs::File::create(p).map_err(|e| {
+                AppError::Arguments(format!("cannot create --output {}: {e}", p.display()))
+            })?),
+            None => Box::new(std::io::stdout()),
+        };
+        w.write_all(text.as_bytes()).map_err(AppError::Output)?;
+        w.flush().map_err(AppError::Output)
+    }
+
     pub fn progress(&self, activity: &str) -> Progress {
         Progress::new(self.progress, activity)
     }

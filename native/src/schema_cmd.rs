@@ -4,7 +4,6 @@ use crate::cli::SchemaArgs;
 use crate::error::{AppError, AppResult};
 use crate::records::{registry, SchemaKind};
 use crate::run::Context;
-use std::io::Write;
 
 pub fn run(ctx: &mut Context, args: &SchemaArgs) -> AppResult<()> {
     let entries = registry();
@@ -47,12 +46,5 @@ pub fn run(ctx: &mut Context, args: &SchemaArgs) -> AppResult<()> {
         });
         serde_json::to_string_pretty(&all).expect("json") + "\n"
     };
-    let mut w: Box<dyn Write> = match &ctx.output {
-        Some(p) => Box::new(std::fs::File::create(p).map_err(|e| {
-            AppError::Arguments(format!("cannot create --output {}: {e}", p.display()))
-        })?),
-        None => Box::new(std::io::stdout()),
-    };
-    w.write_all(text.as_bytes()).map_err(AppError::Output)?;
-    w.flush().map_err(AppError::Output)
+    ctx.write_text(&text)
 }

@@ -699,14 +699,7 @@ pub fn print_queries(ctx: &mut Context, args: &crate::cli::UsageQueriesArgs) -> 
     for q in all {
         text.push_str(&format!("-- {}: {}\n{};\n\n", q.name, q.purpose, q.sql));
     }
-    let mut w: Box<dyn std::io::Write> = match &ctx.output {
-        Some(p) => Box::new(std::fs::File::create(p).map_err(|e| {
-            AppError::Arguments(format!("cannot create --output {}: {e}", p.display()))
-        })?),
-        None => Box::new(std::io::stdout()),
-    };
-    w.write_all(text.as_bytes()).map_err(AppError::Output)?;
-    w.flush().map_err(AppError::Output)
+    ctx.write_text(&text)
 }
 
 #[cfg(test)]
