@@ -182,7 +182,9 @@ pub struct VoicePolicy {
 }
 
 /// Voice-policy features that are Plus-tier (they only work for Enterprise Voice users), with
-/// their Lync defaults.
+/// their Lync defaults (MicrosoftDocs/office-docs-powershell, skype/skype-ps/skype/New-CsVoicePolicy.md:
+/// AllowCallForwarding, AllowSimulRing, EnableDelegation, EnableTeamCall default True;
+/// EnableCallPark False; PstnUsages empty).
 pub const VOICE_FEATURES: &[(&str, bool)] = &[
     ("EnableDelegation", true),
     ("EnableTeamCall", true),
