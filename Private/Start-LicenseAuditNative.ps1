@@ -37,10 +37,15 @@ function Start-LicenseAuditNative {
         throw "Cannot start '$binary': $($_.Exception.Message).$hint"
     }
     if ($Secret) {
-        $plain = [System.Runtime.InteropServices.Marshal]::PtrToStringBSTR(
-            [System.Runtime.InteropServices.Marshal]::SecureStringToBSTR($Secret))
-        [void]$process.WriteSecret($plain)
-        $plain = $null
+        # Decrypted only for the moment it is written to the engine's stdin; the unmanaged copy
+        # is zeroed.
+        $bstr = [System.Runtime.InteropServices.Marshal]::SecureStringToBSTR($Secret)
+        try {
+            $process.WriteSecret([System.Runtime.InteropServices.Marshal]::PtrToStringBSTR($bstr))
+        }
+        finally {
+            [System.Runtime.InteropServices.Marshal]::ZeroFreeBSTR($bstr)
+        }
     }
     [pscustomobject]@{
         PSTypeName = 'LicenseAudit.NativeSession'
