@@ -615,7 +615,6 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UalComplianceArgs) -> AppResult
             &mut out,
         )?;
     }
-    drop(emit);
 
     for p in positions.values_mut() {
         let users = all_kinds

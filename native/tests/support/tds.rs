@@ -508,7 +508,6 @@ impl Session {
         }
         let mut out = Vec::new();
         let first = sql
-            .trim_start()
             .split_whitespace()
             .next()
             .unwrap_or("")
