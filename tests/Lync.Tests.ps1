@@ -4,13 +4,7 @@
 BeforeAll {
     $script:RepoRoot = Split-Path -Parent $PSScriptRoot
     $script:Estate = Join-Path $RepoRoot 'examples/contoso'
-    foreach ($name in 'Get-CsUser', 'Get-CsConferencingPolicy', 'Get-CsVoicePolicy', 'Get-CsPool',
-        'Get-CsCommonAreaPhone', 'Get-CsAnalogDevice', 'Get-CsMeetingRoom', 'Get-CsRgsAgentGroup',
-        'Grant-CsConferencingPolicy', 'New-CsConferencingPolicy') {
-        if (-not (Get-Command $name -ErrorAction SilentlyContinue)) {
-            New-Item -Path "function:global:$name" -Value { param([Parameter(ValueFromRemainingArguments)]$Rest) } | Out-Null
-        }
-    }
+    . (Join-Path $PSScriptRoot 'TestStubs.ps1')
     Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1') -Force
 
     function script:Read-Example([string]$Name) {

@@ -4,14 +4,7 @@
 
 BeforeAll {
     $script:RepoRoot = Split-Path -Parent $PSScriptRoot
-    if (-not (Get-Command Get-CsService -ErrorAction SilentlyContinue)) {
-        New-Item -Path 'function:global:Get-CsService' -Value { param([switch]$MonitoringDatabase) } | Out-Null
-    }
-    foreach ($name in 'Get-CsUser', 'Get-CsCommonAreaPhone') {
-        if (-not (Get-Command $name -ErrorAction SilentlyContinue)) {
-            New-Item -Path "function:global:$name" -Value { param([Parameter(ValueFromRemainingArguments)]$Rest) } | Out-Null
-        }
-    }
+    . (Join-Path $PSScriptRoot 'TestStubs.ps1')
     Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1') -Force
     $script:Password = ConvertTo-SecureString 'S3cret!pass' -AsPlainText -Force
     $script:Credential = New-Object System.Management.Automation.PSCredential ('audit', $Password)

@@ -5,11 +5,7 @@
 BeforeAll {
     $script:RepoRoot = Split-Path -Parent $PSScriptRoot
     $script:Example = Join-Path $RepoRoot 'examples/ual'
-    foreach ($name in 'Get-UalUserAccess', 'Get-UalDeviceAccess', 'Get-UalSystemId', 'Get-UalOverview', 'New-CimSession', 'Remove-CimSession') {
-        if (-not (Get-Command $name -ErrorAction SilentlyContinue)) {
-            New-Item -Path "function:global:$name" -Value { param([Parameter(ValueFromRemainingArguments)]$Rest) } | Out-Null
-        }
-    }
+    . (Join-Path $PSScriptRoot 'TestStubs.ps1')
     Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1') -Force
     $script:UserRows = Get-Content -Raw (Join-Path $Example 'ual-user-access.json') | ConvertFrom-Json
     $script:DeviceRows = Get-Content -Raw (Join-Path $Example 'ual-device-access.json') | ConvertFrom-Json

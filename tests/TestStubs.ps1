@@ -1,0 +1,44 @@
+# Stand-ins for the Lync, UserAccessLogging and CIM cmdlets, for test hosts that do not have
+# those modules (every host but a Lync server; and Linux). They only declare the parameters the
+# module passes, so Pester can mock them and filter on those parameters; a real module's
+# command, when present, is left alone.
+
+function Register-LicenseAuditTestStub {
+    param([string]$Name, [scriptblock]$Definition)
+    if (-not (Get-Command $Name -ErrorAction SilentlyContinue)) {
+        New-Item -Path "function:global:$Name" -Value $Definition | Out-Null
+    }
+}
+
+Register-LicenseAuditTestStub Get-CsUser { [CmdletBinding()] param([string]$Identity, [string]$Filter) }
+Register-LicenseAuditTestStub Get-CsConferencingPolicy { [CmdletBinding()] param([string]$Identity) }
+Register-LicenseAuditTestStub Get-CsVoicePolicy { [CmdletBinding()] param([string]$Identity) }
+Register-LicenseAuditTestStub Get-CsPool { [CmdletBinding()] param([string]$Identity) }
+Register-LicenseAuditTestStub Get-CsCommonAreaPhone { [CmdletBinding()] param([string]$Identity) }
+Register-LicenseAuditTestStub Get-CsAnalogDevice { [CmdletBinding()] param([string]$Identity) }
+Register-LicenseAuditTestStub Get-CsMeetingRoom { [CmdletBinding()] param([string]$Identity) }
+Register-LicenseAuditTestStub Get-CsRgsAgentGroup { [CmdletBinding()] param([string]$Identity) }
+Register-LicenseAuditTestStub Get-CsService { [CmdletBinding()] param([switch]$MonitoringDatabase) }
+Register-LicenseAuditTestStub Grant-CsConferencingPolicy {
+    [CmdletBinding()] param([string]$Identity, [AllowNull()][string]$PolicyName)
+}
+Register-LicenseAuditTestStub New-CsConferencingPolicy {
+    [CmdletBinding()]
+    param(
+        [string]$Identity, [string]$Description, $AllowIPAudio, $AllowIPVideo, $AllowMultiView,
+        $EnableDialInConferencing, $EnableAppDesktopSharing, $AllowUserToScheduleMeetingsWithAppSharing,
+        $AllowAnonymousParticipantsInMeetings, $AllowPolls, $EnableDataCollaboration, $AllowConferenceRecording,
+        $AllowExternalUsersToRecordMeeting, $EnableP2PRecording, $EnableP2PVideo, $EnableP2PFileTransfer,
+        $EnableFileTransfer, $MaxMeetingSize
+    )
+}
+foreach ($ual in 'Get-UalUserAccess', 'Get-UalDeviceAccess', 'Get-UalSystemId', 'Get-UalOverview') {
+    Register-LicenseAuditTestStub $ual { [CmdletBinding()] param([object[]]$CimSession, [int]$ThrottleLimit) }
+}
+Register-LicenseAuditTestStub New-CimSession {
+    [CmdletBinding()]
+    param([string[]]$ComputerName, [pscredential]$Credential, [uint32]$OperationTimeoutSec)
+}
+Register-LicenseAuditTestStub Remove-CimSession {
+    [CmdletBinding()] param([Parameter(ValueFromPipeline)][object[]]$CimSession)
+}
