@@ -76,31 +76,36 @@ impl Context {
         Ok(items)
     }
 
-    /// Streams a large input (users), calling `each` per good record; bad records are reported
-    /// and counted, never silently dropped. Returns the number of bad records.
+    /// Streams a large input (users), calling `each` per good record; bad records are reported,
+    /// never silently dropped (see [`Context::problems_since`]).
     pub fn stream_each(
         &mut self,
         path: &str,
         select: Option<&'static [&'static str]>,
         activity: &str,
         mut each: impl FnMut(&mut Self, crate::ingest::Record) -> AppResult<()>,
-    ) -> AppResult<usize> {
+    ) -> AppResult<()> {
         let mut progress = self.progress(activity);
-        let mut bad = 0;
         let mut n = 0u64;
         for rec in crate::ingest::open_input_selecting(path, select)? {
             n += 1;
             progress.tick("records read", n, None);
             match rec {
                 Ok(r) => each(self, r)?,
-                Err(e) => {
-                    bad += 1;
-                    self.diag.input_error(&e);
-                }
+                Err(e) => self.diag.input_error(&e),
             }
         }
         progress.finish("records read", n);
-        Ok(bad)
+        Ok(())
+    }
+
+    /// After a run that reported bad records one by one and carried on: exit 3 if any error was
+    /// reported since `before` (a `diag.error_count()` taken at the start).
+    pub fn problems_since(&self, before: usize) -> AppResult<()> {
+        match self.diag.error_count() - before {
+            0 => Ok(()),
+            count => Err(AppError::InputProblems { count }),
+        }
     }
 }
 

@@ -427,15 +427,14 @@ impl SeenAddresses {
 }
 
 /// Streams the users (then devices) through `each`, reporting bad and duplicate records.
-/// Returns the number of bad records.
 pub fn for_each_classified(
     ctx: &mut Context,
     estate: &Estate,
     inputs: &EntitlementFiles,
     mut each: impl FnMut(&mut Context, LyncUserCal) -> AppResult<()>,
-) -> AppResult<usize> {
+) -> AppResult<()> {
     let mut seen = SeenAddresses::default();
-    let mut bad = ctx.stream_each(&inputs.users, Some(CsUser::PROPERTIES), "Classifying Lync users", |ctx, rec| {
+    ctx.stream_each(&inputs.users, Some(CsUser::PROPERTIES), "Classifying Lync users", |ctx, rec| {
         match CsUser::read(&rec) {
             Ok(u) => {
                 if !seen.first_time(&u.sip) {
@@ -450,7 +449,6 @@ pub fn for_each_classified(
             }
         }
     })?;
-    // stream_each counts unreadable records; per-property errors were reported above.
     let devices = [
         (&inputs.common_area_phones, DeviceKind::CommonAreaPhone),
         (&inputs.analog_devices, DeviceKind::AnalogDevice),
@@ -458,7 +456,7 @@ pub fn for_each_classified(
     ];
     for (path, kind) in devices {
         if let Some(path) = path {
-            bad += ctx.stream_each(
+            ctx.stream_each(
                 path,
                 Some(CsDevice::PROPERTIES),
                 "Classifying Lync devices",
@@ -472,7 +470,7 @@ pub fn for_each_classified(
             )?;
         }
     }
-    Ok(bad)
+    Ok(())
 }
 
 pub fn estate_files(i: &EntitlementFiles) -> EstateFiles<'_> {
@@ -499,9 +497,5 @@ pub fn run(ctx: &mut Context, args: &crate::cli::EntitlementArgs) -> AppResult<(
     }
     out.footer(&summary.lines()).map_err(AppError::Output)?;
     out.finish().map_err(AppError::Output)?;
-    let problems = ctx.diag.error_count() - errors_before;
-    if problems > 0 {
-        return Err(AppError::InputProblems { count: problems });
-    }
-    Ok(())
+    ctx.problems_since(errors_before)
 }

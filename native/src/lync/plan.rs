@@ -305,11 +305,7 @@ pub fn run(ctx: &mut Context, args: &crate::cli::PlanArgs) -> AppResult<()> {
             ),
         );
     }
-    let problems = ctx.diag.error_count() - errors_before;
-    if problems > 0 {
-        return Err(AppError::InputProblems { count: problems });
-    }
-    Ok(())
+    ctx.problems_since(errors_before)
 }
 
 /// A `--licensed` row (CSV or any supported export).

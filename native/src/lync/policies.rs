@@ -198,11 +198,7 @@ pub fn run(ctx: &mut Context, args: &crate::cli::PoliciesArgs) -> AppResult<()> 
         .map_err(AppError::Output)?;
     }
     out.finish().map_err(AppError::Output)?;
-    let problems = ctx.diag.error_count() - errors_before;
-    if problems > 0 {
-        return Err(AppError::InputProblems { count: problems });
-    }
-    Ok(())
+    ctx.problems_since(errors_before)
 }
 
 #[cfg(test)]

@@ -699,10 +699,7 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UalComplianceArgs) -> AppResult
         .collect();
     out.footer(&lines).map_err(AppError::Output)?;
     out.finish().map_err(AppError::Output)?;
-    let problems = ctx.diag.error_count() - errors_before;
-    if problems > 0 {
-        return Err(AppError::InputProblems { count: problems });
-    }
+    ctx.problems_since(errors_before)?;
     if shortfall > 0 && args.fail_on_shortfall {
         return Err(AppError::Shortfall(format!(
             "compliance shortfall: {shortfall} CAL(s) short (see the CalCompliance records)"
