@@ -1,9 +1,11 @@
 //! LicenseAudit engine: reads PowerShell exports of Lync/SfB, Teams, UAL and UC estates and
 //! works out which licences are needed, by whom, and why.
 
+pub use license_audit_ingest as ingest;
+pub use license_audit_model as model;
+
 pub mod cli;
 pub mod error;
-pub mod ingest;
 pub mod inspect;
 pub mod lync;
 pub mod output;

@@ -5,7 +5,7 @@
 
 use super::value::{PsObject, PsValue};
 use super::Record;
-use crate::error::InputError;
+use license_audit_model::InputError;
 use std::io::{BufRead, Cursor, Read};
 use std::sync::Arc;
 

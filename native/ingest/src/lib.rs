@@ -17,7 +17,7 @@ pub use record::Record;
 pub use source::TextEncoding;
 pub use value::{PsObject, PsValue};
 
-use crate::error::InputError;
+use license_audit_model::InputError;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,8 +8,8 @@
 
 use super::value::{PsObject, PsValue};
 use super::Record;
-use crate::error::InputError;
 use chrono::DateTime;
+use license_audit_model::InputError;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::{HashMap, VecDeque};
 use std::io::BufRead;
@@ -290,9 +290,7 @@ impl ClixmlReader {
                                     while let Some(kv) = self.next_element()? {
                                         let v = self.value(&kv)?;
                                         if kv.n.as_deref() == Some("Key") {
-                                            key = crate::ingest::record::value_text(&v)
-                                                .ok()
-                                                .flatten();
+                                            key = crate::record::value_text(&v).ok().flatten();
                                         } else {
                                             value = v;
                                         }

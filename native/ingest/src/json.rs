@@ -7,7 +7,7 @@
 
 use super::value::PsValue;
 use super::Record;
-use crate::error::InputError;
+use license_audit_model::InputError;
 use std::collections::VecDeque;
 use std::io::BufRead;
 use std::sync::Arc;

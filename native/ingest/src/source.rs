@@ -4,7 +4,7 @@
 //! `-Encoding UTF8`; PowerShell 7 writes UTF-8 without a BOM. UTF-16 is transcoded to UTF-8 on the
 //! fly (encoding_rs_io), so nothing is read into memory ahead of the parser.
 
-use crate::error::InputError;
+use license_audit_model::InputError;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::sync::Arc;

@@ -3,8 +3,8 @@
 
 use super::dates::parse_date;
 use super::value::{PsObject, PsValue};
-use crate::error::InputError;
 use chrono::{DateTime, Utc};
+use license_audit_model::InputError;
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
