@@ -2,11 +2,9 @@
 //! not load: encoding, dialect, PowerShell edition, record count, the properties seen, and every
 //! problem with its record number.
 
-use crate::error::{AppError, AppResult};
 use crate::ingest::dates::{looks_like_date, DateSpelling};
 use crate::ingest::{open_input, Dialect, PsValue};
-use crate::records::OutputRecord;
-use crate::run::Context;
+use crate::model::{InputError, OutputRecord, RecordSink, Reporter, SchemaEntry};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -65,7 +63,7 @@ impl OutputRecord for InputInspection {
 
 const MAX_PROBLEMS: usize = 100;
 
-pub fn inspect_file(path: &str) -> Result<InputInspection, crate::error::InputError> {
+pub fn inspect_file(path: &str) -> Result<InputInspection, InputError> {
     let mut input = open_input(path)?;
     let mut report = InputInspection {
         file: input.name.to_string(),
@@ -183,37 +181,38 @@ fn edition(dialect: Dialect, spellings: &BTreeSet<DateSpelling>, csv_type_line: 
     }
 }
 
-pub fn run(ctx: &mut Context, args: &crate::cli::InspectArgs) -> AppResult<()> {
-    let mut out = ctx.open_output()?;
-    let mut problems = 0usize;
-    let mut progress = ctx.progress("Inspecting input files");
-    for (i, path) in args.files.iter().enumerate() {
-        progress.tick(path, i as u64, Some(args.files.len() as u64));
+pub fn schemas() -> Vec<SchemaEntry> {
+    vec![SchemaEntry::output::<InputInspection>(
+        "What `inspect` detected in an input file",
+    )]
+}
+
+/// `inspect`: one InputInspection per file; every problem found is also reported (so the run
+/// ends with "invalid input" when any file has one).
+pub fn run(
+    files: &[String],
+    sink: &mut impl RecordSink,
+    reporter: &mut impl Reporter,
+) -> std::io::Result<()> {
+    let activity = "Inspecting input files";
+    for (i, path) in files.iter().enumerate() {
+        reporter.progress(activity, path, i as u64, Some(files.len() as u64));
         match inspect_file(path) {
             Ok(report) => {
                 for p in &report.problems {
-                    let e = crate::error::InputError {
+                    reporter.bad_record(&InputError {
                         file: report.file.clone(),
                         record: p.record,
                         field: p.property.clone(),
                         message: p.message.clone(),
                         fatal: false,
-                    };
-                    ctx.diag.input_error(&e);
+                    });
                 }
-                problems += report.problems.len();
-                out.write(&report).map_err(AppError::Output)?;
+                sink.write(&report)?;
             }
-            Err(e) => {
-                problems += 1;
-                ctx.diag.input_error(&e);
-            }
+            Err(e) => reporter.bad_record(&e),
         }
     }
-    progress.finish("done", args.files.len() as u64);
-    out.finish().map_err(AppError::Output)?;
-    if problems > 0 {
-        return Err(AppError::InputProblems { count: problems });
-    }
+    reporter.progress_done(activity, "done", files.len() as u64);
     Ok(())
 }

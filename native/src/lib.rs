@@ -1,15 +1,16 @@
 //! LicenseAudit engine: reads PowerShell exports of Lync/SfB, Teams, UAL and UC estates and
 //! works out which licences are needed, by whom, and why.
+//!
+//! Layers (README "Architecture"): the model and the reader are crates of their own
+//! (`license-audit-model`, `license-audit-ingest`); here, each audit has one folder and depends on
+//! them only; `output` holds the record writers and the console reporter; `app` maps the command
+//! line onto the audits and is the only layer that knows flags and exit codes.
 
 pub use license_audit_ingest as ingest;
 pub use license_audit_model as model;
 
-pub mod cli;
-pub mod error;
+pub mod app;
 pub mod inspect;
 pub mod lync;
 pub mod output;
-pub mod records;
-pub mod run;
-pub mod schema_cmd;
 pub mod ual;

@@ -1,5 +1,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    license_audit::run::run(std::env::args_os()).into()
+    license_audit::app::run(std::env::args_os()).into()
 }

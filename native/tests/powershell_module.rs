@@ -4,7 +4,7 @@
 //! under the subcommand it calls.
 
 use clap::CommandFactory;
-use license_audit::cli::Cli;
+use license_audit::app::cli::Cli;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use tree_sitter::{Node, Parser, Tree};
@@ -420,8 +420,8 @@ fn every_flag_a_cmdlet_passes_exists_in_the_cli() {
 #[test]
 fn format_views_cover_every_output_record_type() {
     let xml = read(&repo().join("LicenseAudit.Format.ps1xml"));
-    for entry in license_audit::records::registry() {
-        if entry.kind == license_audit::records::SchemaKind::Output {
+    for entry in license_audit::app::schema::registry() {
+        if entry.kind == license_audit::model::SchemaKind::Output {
             let type_name = format!("<TypeName>LicenseAudit.{}</TypeName>", entry.name);
             assert!(
                 xml.contains(&type_name),

@@ -275,7 +275,7 @@ fn powershell_51_array_wrapper_is_unwrapped() {
     assert_eq!(recs[1].index, 2);
 }
 
-fn first_error(path: &str) -> license_audit::error::InputError {
+fn first_error(path: &str) -> license_audit::model::InputError {
     match open_input(&fixture(path)) {
         Err(e) => e,
         Ok(mut input) => input

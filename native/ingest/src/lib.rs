@@ -9,10 +9,12 @@ pub mod clixml;
 pub mod csv;
 pub mod dates;
 pub mod json;
+pub mod load;
 pub mod record;
 pub mod source;
 pub mod value;
 
+pub use load::{load_all, stream_each};
 pub use record::Record;
 pub use source::TextEncoding;
 pub use value::{PsObject, PsValue};

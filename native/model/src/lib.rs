@@ -3,11 +3,23 @@
 //! reasons and findings behind every classification, the tiers and answers records carry, input
 //! errors, and the [`RecordSink`] / [`Reporter`] traits audits write through.
 //!
-//! Dependency rule (checked by `native/tests/architecture.rs`): this crate depends on no other
-//! LicenseAudit crate, performs no I/O and knows nothing of command-line flags.
+//! Dependency rule (the compiler enforces it: this crate depends on no other LicenseAudit
+//! crate): no I/O, nothing of the command line.
 
+mod choice;
+mod finding;
 mod input_error;
 pub mod record;
+pub mod server_cal;
+pub mod sink;
+pub mod tier;
 
+pub use choice::Choice;
+pub use finding::{Finding, Reason, Severity};
 pub use input_error::InputError;
-pub use record::{input_schema, output_schema, OutputRecord};
+pub use record::{input_schema, output_schema, OutputRecord, SchemaEntry, SchemaKind};
+pub use sink::{RecordSink, Reporter};
+pub use tier::{
+    Cal, LyncKind, PlanAction, PolicyScope, PolicySource, RuleSet, Tier, UsageAnswer,
+    UsageDeviceKind,
+};

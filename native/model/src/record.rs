@@ -48,3 +48,25 @@ pub fn output_schema<R: OutputRecord>() -> Value {
 pub fn input_schema<T: JsonSchema>() -> Value {
     serde_json::to_value(schemars::schema_for!(T)).expect("schema serialises")
 }
+
+impl SchemaEntry {
+    /// The entry of an output record type.
+    pub fn output<R: OutputRecord>(description: &'static str) -> SchemaEntry {
+        SchemaEntry {
+            name: R::RECORD_TYPE,
+            kind: SchemaKind::Output,
+            description,
+            schema: output_schema::<R>,
+        }
+    }
+
+    /// The entry of an input row shape (what an export must hold).
+    pub fn input<T: JsonSchema>(name: &'static str, description: &'static str) -> SchemaEntry {
+        SchemaEntry {
+            name,
+            kind: SchemaKind::Input,
+            description,
+            schema: input_schema::<T>,
+        }
+    }
+}

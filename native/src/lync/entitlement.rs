@@ -1,13 +1,13 @@
 //! `lync entitlement`: the CALs each user and device is configured to need, with reasons.
 
-use super::estate::{resolve, Estate, EstateFiles, SiteLookup};
-use super::inputs::{CsDevice, CsUser, DeviceKind};
-use super::policy::enterprise_features;
-use super::{Finding, Reason};
-use crate::cli::EntitlementFiles;
-use crate::error::{AppError, AppResult};
-use crate::records::OutputRecord;
-use crate::run::Context;
+use super::estate::{resolve, Estate, EstateFiles};
+use super::inputs::{sip_key, CsDevice, CsUser, DeviceKind};
+use super::policy::{enterprise_features, implied_tier, RuleSet};
+use super::LyncError;
+use crate::ingest::stream_each;
+use crate::model::{
+    Cal, Finding, LyncKind, OutputRecord, PolicySource, Reason, RecordSink, Reporter, Tier,
+};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -19,8 +19,7 @@ pub struct LyncUserCal {
     pub identity: String,
     pub sip_address: String,
     pub display_name: String,
-    /// User, CommonAreaPhone, AnalogDevice or MeetingRoom
-    pub kind: String,
+    pub kind: LyncKind,
     pub enabled: bool,
     pub standard: bool,
     /// Null when the assigned conferencing policy does not exist (see Findings)
@@ -28,14 +27,13 @@ pub struct LyncUserCal {
     pub plus: bool,
     /// The effective conferencing policy (Tag:…, Site:…, Global)
     pub conferencing_policy: Option<String>,
-    /// User, Site or Global
-    pub conferencing_policy_source: Option<String>,
+    pub conferencing_policy_source: Option<PolicySource>,
     pub voice_policy: Option<String>,
-    pub voice_policy_source: Option<String>,
+    pub voice_policy_source: Option<PolicySource>,
     pub registrar_pool: Option<String>,
     pub site: Option<String>,
-    /// The rule set used (lenient, default, strict)
-    pub rules: String,
+    /// The rule set used
+    pub rules: RuleSet,
     pub reasons: Vec<Reason>,
     pub findings: Vec<Finding>,
 }
@@ -54,10 +52,10 @@ impl OutputRecord for LyncUserCal {
 }
 
 /// Counts per tier and per combination, so the total can be defended line by line.
-#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct LyncCalSummary {
-    pub rules: String,
+    pub rules: RuleSet,
     /// Records classified (users and devices)
     pub total: u64,
     /// Disabled, or homed online: no on-premises CAL
@@ -75,7 +73,7 @@ pub struct LyncCalSummary {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct KindCount {
-    pub kind: String,
+    pub kind: LyncKind,
     pub total: u64,
     pub standard: u64,
     pub enterprise: u64,
@@ -102,7 +100,6 @@ impl OutputRecord for LyncCalSummary {
     ];
 }
 
-const KINDS: &[&str] = &["User", "CommonAreaPhone", "AnalogDevice", "MeetingRoom"];
 const COMBINATIONS: &[&str] = &[
     "Standard",
     "Standard+Enterprise",
@@ -114,13 +111,20 @@ const COMBINATIONS: &[&str] = &[
 ];
 
 impl LyncCalSummary {
-    pub fn new(rules: &str) -> Self {
+    pub fn new(rules: RuleSet) -> Self {
+        use crate::model::Choice;
         LyncCalSummary {
-            rules: rules.into(),
-            by_kind: KINDS
+            rules,
+            total: 0,
+            need_nothing: 0,
+            standard: 0,
+            enterprise: 0,
+            plus: 0,
+            undetermined: 0,
+            by_kind: LyncKind::ALL
                 .iter()
                 .map(|k| KindCount {
-                    kind: k.to_string(),
+                    kind: *k,
                     total: 0,
                     standard: 0,
                     enterprise: 0,
@@ -134,7 +138,6 @@ impl LyncCalSummary {
                     count: 0,
                 })
                 .collect(),
-            ..Default::default()
         }
     }
 
@@ -195,18 +198,18 @@ impl LyncCalSummary {
 }
 
 fn none_needed(
-    kind: &str,
+    kind: LyncKind,
     identity: &str,
     sip: &str,
     display: &str,
-    rules: &str,
+    rules: RuleSet,
     why: Reason,
 ) -> LyncUserCal {
     LyncUserCal {
         identity: identity.into(),
         sip_address: sip.into(),
         display_name: display.into(),
-        kind: kind.into(),
+        kind,
         enabled: false,
         standard: false,
         enterprise: Some(false),
@@ -217,31 +220,31 @@ fn none_needed(
         voice_policy_source: None,
         registrar_pool: None,
         site: None,
-        rules: rules.into(),
+        rules,
         reasons: vec![why],
         findings: Vec::new(),
     }
 }
 
 pub fn classify_user(estate: &Estate, u: &CsUser) -> LyncUserCal {
-    let rules = estate.rules.name();
+    let rules = estate.rules;
     if !u.enabled {
         return none_needed(
-            "User",
+            LyncKind::User,
             &u.identity,
             &u.sip,
             &u.display_name,
             rules,
             Reason::new(
-                "None",
+                Cal::None,
                 "User",
                 "Enabled=False: a user disabled for Lync needs no CAL",
             ),
         );
     }
     if u.homed_online() {
-        let mut c = none_needed("User", &u.identity, &u.sip, &u.display_name, rules, Reason::new(
-            "None",
+        let mut c = none_needed(LyncKind::User, &u.identity, &u.sip, &u.display_name, rules, Reason::new(
+            Cal::None,
             "User",
             format!("HostingProvider={} with no RegistrarPool: homed online, licensed by the online service, not by on-premises CALs", u.hosting_provider.as_deref().unwrap_or_default()),
         ));
@@ -249,11 +252,8 @@ pub fn classify_user(estate: &Estate, u: &CsUser) -> LyncUserCal {
         return c;
     }
     let site = estate.site_of(u.registrar_pool.as_deref());
-    let site_name = match &site {
-        SiteLookup::Site(s) => s.map(str::to_string),
-        _ => None,
-    };
-    let mut reasons = vec![Reason::new("Standard", "User", "Enabled=True")];
+    let site_name = site.name();
+    let mut reasons = vec![Reason::new(Cal::Standard, "User", "Enabled=True")];
     let mut findings = Vec::new();
 
     let conf = resolve(
@@ -264,27 +264,31 @@ pub fn classify_user(estate: &Estate, u: &CsUser) -> LyncUserCal {
     );
     findings.extend(conf.finding.clone());
     let enterprise = conf.policy.map(|p| {
-        let features = enterprise_features(&p.settings, estate.rules, u.audio_video_disabled);
+        let (tier, features) = implied_tier(&p.settings, estate.rules, u.audio_video_disabled);
         let source = format!("ConferencingPolicy {}", conf.identity);
-        reasons.extend(features.iter().map(|f| Reason::new("Enterprise", &source, f.describe())));
+        reasons.extend(features.iter().map(|f| Reason::new(Cal::Enterprise, &source, f.describe())));
         if u.audio_video_disabled && enterprise_features(&p.settings, estate.rules, false).len() != features.len() {
             findings.push(Finding::info(
                 "AudioVideoDisabled",
                 "AudioVideoDisabled=True: the policy's audio/video settings do not apply to this user",
             ));
         }
-        !features.is_empty()
+        tier == Tier::Enterprise
     });
 
     let mut plus = false;
     if u.enterprise_voice {
         plus = true;
-        reasons.push(Reason::new("Plus", "User", "EnterpriseVoiceEnabled=True"));
+        reasons.push(Reason::new(
+            Cal::Plus,
+            "User",
+            "EnterpriseVoiceEnabled=True",
+        ));
     }
     if u.remote_call_control {
         plus = true;
         reasons.push(Reason::new(
-            "Plus",
+            Cal::Plus,
             "User",
             "RemoteCallControlTelephonyEnabled=True",
         ));
@@ -293,7 +297,7 @@ pub fn classify_user(estate: &Estate, u: &CsUser) -> LyncUserCal {
         plus = true;
         for g in groups {
             reasons.push(Reason::new(
-                "Plus",
+                Cal::Plus,
                 format!("RgsAgentGroup {g}"),
                 format!("Response Group agent {}", u.sip),
             ));
@@ -309,11 +313,11 @@ pub fn classify_user(estate: &Estate, u: &CsUser) -> LyncUserCal {
                     reasons.extend(
                         p.plus_features
                             .iter()
-                            .map(|f| Reason::new("Plus", &source, f.clone())),
+                            .map(|f| Reason::new(Cal::Plus, &source, f.clone())),
                     );
                 }
             }
-            (Some(v.identity), Some(v.source.to_string()))
+            (Some(v.identity), Some(v.source))
         }
         None => (None, None),
     };
@@ -322,26 +326,26 @@ pub fn classify_user(estate: &Estate, u: &CsUser) -> LyncUserCal {
         identity: u.identity.clone(),
         sip_address: u.sip.clone(),
         display_name: u.display_name.clone(),
-        kind: "User".into(),
+        kind: LyncKind::User,
         enabled: true,
         standard: true,
         enterprise,
         plus,
         conferencing_policy: Some(conf.identity),
-        conferencing_policy_source: Some(conf.source.into()),
+        conferencing_policy_source: Some(conf.source),
         voice_policy,
         voice_policy_source: voice_source,
         registrar_pool: u.registrar_pool.clone(),
         site: site_name,
-        rules: rules.into(),
+        rules,
         reasons,
         findings,
     }
 }
 
 pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
-    let rules = estate.rules.name();
-    let kind = d.kind.name();
+    let rules = estate.rules;
+    let kind = d.kind.kind();
     if !d.enabled {
         return none_needed(
             kind,
@@ -350,7 +354,7 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
             &d.display_name,
             rules,
             Reason::new(
-                "None",
+                Cal::None,
                 "Device",
                 "Enabled=False: a disabled device needs no CAL",
             ),
@@ -360,29 +364,33 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
     let (enterprise, plus) = match d.kind {
         DeviceKind::CommonAreaPhone => {
             let why = "common area phone: needs Standard and Plus device CALs whatever its usage";
-            reasons.push(Reason::new("Standard", "Device", why));
-            reasons.push(Reason::new("Plus", "Device", why));
+            reasons.push(Reason::new(Cal::Standard, "Device", why));
+            reasons.push(Reason::new(Cal::Plus, "Device", why));
             (false, true)
         }
         DeviceKind::AnalogDevice => {
             let why = "analog device: needs Standard and Plus device CALs";
-            reasons.push(Reason::new("Standard", "Device", why));
-            reasons.push(Reason::new("Plus", "Device", why));
+            reasons.push(Reason::new(Cal::Standard, "Device", why));
+            reasons.push(Reason::new(Cal::Plus, "Device", why));
             (false, true)
         }
         DeviceKind::MeetingRoom => {
             reasons.push(Reason::new(
-                "Standard",
+                Cal::Standard,
                 "Device",
                 "meeting room: a registered endpoint needs Standard",
             ));
             reasons.push(Reason::new(
-                "Enterprise",
+                Cal::Enterprise,
                 "Device",
                 "meeting room: room systems are an Enterprise feature",
             ));
             if d.enterprise_voice {
-                reasons.push(Reason::new("Plus", "Device", "EnterpriseVoiceEnabled=True"));
+                reasons.push(Reason::new(
+                    Cal::Plus,
+                    "Device",
+                    "EnterpriseVoiceEnabled=True",
+                ));
             }
             (true, d.enterprise_voice)
         }
@@ -392,7 +400,7 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
         identity: d.identity.clone(),
         sip_address: d.sip.clone(),
         display_name: d.display_name.clone(),
-        kind: kind.into(),
+        kind,
         enabled: true,
         standard: true,
         enterprise: Some(enterprise),
@@ -402,11 +410,8 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
         voice_policy: None,
         voice_policy_source: None,
         registrar_pool: d.registrar_pool.clone(),
-        site: match site {
-            SiteLookup::Site(s) => s.map(str::to_string),
-            _ => None,
-        },
-        rules: rules.into(),
+        site: site.name(),
+        rules,
         reasons,
         findings: Vec::new(),
     }
@@ -421,49 +426,76 @@ impl SeenAddresses {
     pub fn first_time(&mut self, sip: &str) -> bool {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        super::inputs::sip_key(sip).hash(&mut h);
+        sip_key(sip).hash(&mut h);
         self.0.insert(h.finish())
     }
 }
 
+/// The exports an entitlement audit reads.
+#[derive(Debug, Clone, Default)]
+pub struct EntitlementFiles {
+    pub estate: EstateFiles,
+    /// Get-CsUser
+    pub users: String,
+    /// Get-CsCommonAreaPhone
+    pub common_area_phones: Option<String>,
+    /// Get-CsAnalogDevice
+    pub analog_devices: Option<String>,
+    /// Get-CsMeetingRoom
+    pub meeting_rooms: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EntitlementOptions {
+    pub files: EntitlementFiles,
+    pub rules: RuleSet,
+    /// Also write a LyncCalSummary record
+    pub summary: bool,
+}
+
 /// Streams the users (then devices) through `each`, reporting bad and duplicate records.
-pub fn for_each_classified(
-    ctx: &mut Context,
+pub fn for_each_classified<R: Reporter>(
     estate: &Estate,
-    inputs: &EntitlementFiles,
-    mut each: impl FnMut(&mut Context, LyncUserCal) -> AppResult<()>,
-) -> AppResult<()> {
+    files: &EntitlementFiles,
+    reporter: &mut R,
+    mut each: impl FnMut(LyncUserCal) -> Result<(), LyncError>,
+) -> Result<(), LyncError> {
     let mut seen = SeenAddresses::default();
-    ctx.stream_each(&inputs.users, Some(CsUser::PROPERTIES), "Classifying Lync users", |ctx, rec| {
-        match CsUser::read(&rec) {
+    stream_each(
+        &files.users,
+        Some(CsUser::PROPERTIES),
+        "Classifying Lync users",
+        reporter,
+        |reporter, rec| match CsUser::read(&rec) {
             Ok(u) => {
                 if !seen.first_time(&u.sip) {
-                    ctx.diag.input_error(&rec.error("SipAddress", format!("{} appears more than once; the later record is skipped so it is counted once", u.sip)));
+                    reporter.bad_record(&rec.error("SipAddress", format!("{} appears more than once; the later record is skipped so it is counted once", u.sip)));
                     return Ok(());
                 }
-                each(ctx, classify_user(estate, &u))
+                each(classify_user(estate, &u))
             }
             Err(e) => {
-                ctx.diag.input_error(&e);
+                reporter.bad_record(&e);
                 Ok(())
             }
-        }
-    })?;
+        },
+    )?;
     let devices = [
-        (&inputs.common_area_phones, DeviceKind::CommonAreaPhone),
-        (&inputs.analog_devices, DeviceKind::AnalogDevice),
-        (&inputs.meeting_rooms, DeviceKind::MeetingRoom),
+        (&files.common_area_phones, DeviceKind::CommonAreaPhone),
+        (&files.analog_devices, DeviceKind::AnalogDevice),
+        (&files.meeting_rooms, DeviceKind::MeetingRoom),
     ];
     for (path, kind) in devices {
         if let Some(path) = path {
-            ctx.stream_each(
+            stream_each(
                 path,
                 Some(CsDevice::PROPERTIES),
                 "Classifying Lync devices",
-                |ctx, rec| match CsDevice::read(&rec, kind) {
-                    Ok(d) => each(ctx, classify_device(estate, &d)),
+                reporter,
+                |reporter, rec| match CsDevice::read(&rec, kind) {
+                    Ok(d) => each(classify_device(estate, &d)),
                     Err(e) => {
-                        ctx.diag.input_error(&e);
+                        reporter.bad_record(&e);
                         Ok(())
                     }
                 },
@@ -473,29 +505,21 @@ pub fn for_each_classified(
     Ok(())
 }
 
-pub fn estate_files(i: &EntitlementFiles) -> EstateFiles<'_> {
-    EstateFiles {
-        conferencing_policies: &i.conferencing_policies,
-        voice_policies: i.voice_policies.as_deref(),
-        pools: i.pools.as_deref(),
-        rgs_agent_groups: i.rgs_agent_groups.as_deref(),
-    }
-}
-
-pub fn run(ctx: &mut Context, args: &crate::cli::EntitlementArgs) -> AppResult<()> {
-    let files = args.inputs.files()?;
-    let estate = Estate::load(ctx, &estate_files(&files), files.rules)?;
-    let mut out = ctx.open_output()?;
-    let mut summary = LyncCalSummary::new(estate.rules.name());
-    let errors_before = ctx.diag.error_count();
-    for_each_classified(ctx, &estate, &files, |_, cal| {
+/// `lync entitlement`: one LyncUserCal per user and device, then (optionally) the summary.
+pub fn run(
+    options: &EntitlementOptions,
+    sink: &mut impl RecordSink,
+    reporter: &mut impl Reporter,
+) -> Result<(), LyncError> {
+    let estate = Estate::load(&options.files.estate, options.rules, reporter)?;
+    let mut summary = LyncCalSummary::new(estate.rules);
+    for_each_classified(&estate, &options.files, reporter, |cal| {
         summary.add(&cal);
-        out.write(&cal).map_err(AppError::Output)
+        Ok(sink.write(&cal)?)
     })?;
-    if args.summary {
-        out.write(&summary).map_err(AppError::Output)?;
+    if options.summary {
+        sink.write(&summary)?;
     }
-    out.footer(&summary.lines()).map_err(AppError::Output)?;
-    out.finish().map_err(AppError::Output)?;
-    ctx.problems_since(errors_before)
+    sink.footer(&summary.lines())?;
+    Ok(())
 }

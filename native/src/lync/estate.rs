@@ -2,24 +2,24 @@
 //! Group agents; and the effective-policy rule (user tag → site of the registrar pool → Global).
 
 use super::inputs::{
-    sip_key, ConferencingPolicy, PolicyRef, Pool, RgsAgentGroup, Scope, VoicePolicy,
+    sip_key, ConferencingPolicy, Origin, PolicyRef, Pool, RgsAgentGroup, Scope, VoicePolicy,
 };
 use super::policy::RuleSet;
-use super::Finding;
-use crate::error::{AppError, AppResult, InputError};
-use crate::run::Context;
+use super::{LyncError, MissingInput};
+use crate::ingest::load_all;
+use crate::model::{Finding, InputError, PolicySource, Reporter};
 use std::collections::HashMap;
 
 pub trait Scoped {
     fn scope(&self) -> &Scope;
-    fn origin(&self) -> &super::inputs::Origin;
+    fn origin(&self) -> &Origin;
 }
 
 impl Scoped for ConferencingPolicy {
     fn scope(&self) -> &Scope {
         &self.scope
     }
-    fn origin(&self) -> &super::inputs::Origin {
+    fn origin(&self) -> &Origin {
         &self.origin
     }
 }
@@ -28,7 +28,7 @@ impl Scoped for VoicePolicy {
     fn scope(&self) -> &Scope {
         &self.scope
     }
-    fn origin(&self) -> &super::inputs::Origin {
+    fn origin(&self) -> &Origin {
         &self.origin
     }
 }
@@ -88,8 +88,7 @@ pub struct Resolution<'a, P> {
     /// None when the user is assigned a policy that does not exist.
     pub policy: Option<&'a P>,
     pub identity: String,
-    /// `User`, `Site` or `Global`.
-    pub source: &'static str,
+    pub source: PolicySource,
     pub finding: Option<Finding>,
 }
 
@@ -102,6 +101,16 @@ pub enum SiteLookup<'a> {
     Site(Option<&'a str>),
 }
 
+impl SiteLookup<'_> {
+    /// The site's name, when the pools export gives one.
+    pub fn name(&self) -> Option<String> {
+        match self {
+            SiteLookup::Site(s) => s.map(str::to_string),
+            _ => None,
+        }
+    }
+}
+
 pub struct Estate {
     pub rules: RuleSet,
     pub conferencing: PolicyTable<ConferencingPolicy>,
@@ -110,21 +119,35 @@ pub struct Estate {
     rgs_agents: HashMap<String, Vec<String>>,
 }
 
-pub struct EstateFiles<'a> {
-    pub conferencing_policies: &'a str,
-    pub voice_policies: Option<&'a str>,
-    pub pools: Option<&'a str>,
-    pub rgs_agent_groups: Option<&'a str>,
+/// The configuration exports every user is judged against.
+#[derive(Debug, Clone, Default)]
+pub struct EstateFiles {
+    /// Get-CsConferencingPolicy (all scopes; Global must be there)
+    pub conferencing_policies: String,
+    /// Get-CsVoicePolicy (adds voice policies and their Plus features to the reasons)
+    pub voice_policies: Option<String>,
+    /// Get-CsPool (the site of each registrar pool; needed when site policies exist)
+    pub pools: Option<String>,
+    /// Get-CsRgsAgentGroup (agents need Plus)
+    pub rgs_agent_groups: Option<String>,
 }
 
 impl Estate {
-    pub fn load(ctx: &mut Context, files: &EstateFiles, rules: RuleSet) -> AppResult<Estate> {
-        let conf = ctx.load_all(files.conferencing_policies, ConferencingPolicy::read)?;
+    pub fn load(
+        files: &EstateFiles,
+        rules: RuleSet,
+        reporter: &mut impl Reporter,
+    ) -> Result<Estate, LyncError> {
+        let conf = load_all(
+            &files.conferencing_policies,
+            reporter,
+            ConferencingPolicy::read,
+        )?;
         let conferencing =
-            PolicyTable::new(conf, files.conferencing_policies, "conferencing policy")?;
-        let voice = match files.voice_policies {
+            PolicyTable::new(conf, &files.conferencing_policies, "conferencing policy")?;
+        let voice = match &files.voice_policies {
             Some(path) => Some(PolicyTable::new(
-                ctx.load_all(path, VoicePolicy::read)?,
+                load_all(path, reporter, VoicePolicy::read)?,
                 path,
                 "voice policy",
             )?),
@@ -132,23 +155,19 @@ impl Estate {
         };
         let needs_pools =
             conferencing.has_site_policies || voice.as_ref().is_some_and(|v| v.has_site_policies);
-        let pools = match files.pools {
+        let pools = match &files.pools {
             Some(path) => Some(
-                ctx.load_all(path, Pool::read)?
+                load_all(path, reporter, Pool::read)?
                     .into_iter()
                     .map(|p| (p.fqdn.to_ascii_lowercase(), p.site))
                     .collect(),
             ),
-            None if needs_pools => {
-                return Err(AppError::Arguments(
-                    "--pools (Get-CsPool) is needed: site-scoped policies exist, and a user without a per-user policy gets the policy of their registrar pool's site".into(),
-                ))
-            }
+            None if needs_pools => return Err(LyncError::Missing(MissingInput::Pools)),
             None => None,
         };
         let mut rgs_agents: HashMap<String, Vec<String>> = HashMap::new();
-        if let Some(path) = files.rgs_agent_groups {
-            for g in ctx.load_all(path, RgsAgentGroup::read)? {
+        if let Some(path) = &files.rgs_agent_groups {
+            for g in load_all(path, reporter, RgsAgentGroup::read)? {
                 for a in &g.agents {
                     let groups = rgs_agents.entry(sip_key(a)).or_default();
                     if !groups.contains(&g.name) {
@@ -206,11 +225,11 @@ pub fn resolve<'a, P: Scoped>(
             Scope::Tag(name.clone())
         };
         return match table.get(&scope) {
-            Some(p) => Resolution { policy: Some(p), identity: p.scope().identity(), source: "User", finding: None },
+            Some(p) => Resolution { policy: Some(p), identity: p.scope().identity(), source: PolicySource::User, finding: None },
             None => Resolution {
                 policy: None,
                 identity: scope.identity(),
-                source: "User",
+                source: PolicySource::User,
                 finding: Some(Finding::error(
                     &format!("{}NotFound", pascal_case(what)),
                     format!("assigned {what} '{}' does not exist in the {what} export; the tier it grants cannot be decided", scope.identity()),
@@ -225,7 +244,7 @@ pub fn resolve<'a, P: Scoped>(
                 return Resolution {
                     policy: Some(p),
                     identity: p.scope().identity(),
-                    source: "Site",
+                    source: PolicySource::Site,
                     finding: None,
                 };
             }
@@ -242,7 +261,7 @@ pub fn resolve<'a, P: Scoped>(
     Resolution {
         policy: Some(g),
         identity: "Global".into(),
-        source: "Global",
+        source: PolicySource::Global,
         finding,
     }
 }

@@ -1,11 +1,11 @@
 //! Reading the Lync/SfB management-shell exports into typed values: users, conferencing and
 //! voice policies, pools, devices and Response Group agent groups. Property names and value
-//! shapes follow ../shared/domain/lync-cal.md "How Get-CsUser values look once exported".
+//! shapes are described in docs/rules/lync-configured.md "Inputs".
 
 use super::policy::{Kind, SettingState, SettingValue, SETTINGS, SHARING_NAMES};
-use crate::error::InputError;
 use crate::ingest::record::value_text;
 use crate::ingest::{PsValue, Record};
+use crate::model::{InputError, LyncKind, PolicyScope, SchemaEntry};
 use schemars::JsonSchema;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,11 +43,11 @@ impl Scope {
         self.identity().to_ascii_lowercase()
     }
 
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> PolicyScope {
         match self {
-            Scope::Global => "Global",
-            Scope::Site(_) => "Site",
-            Scope::Tag(_) => "Tag",
+            Scope::Global => PolicyScope::Global,
+            Scope::Site(_) => PolicyScope::Site,
+            Scope::Tag(_) => PolicyScope::Tag,
         }
     }
 }
@@ -331,6 +331,7 @@ impl CsUser {
     }
 }
 
+/// The Lync objects that are devices rather than users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeviceKind {
     CommonAreaPhone,
@@ -339,11 +340,11 @@ pub enum DeviceKind {
 }
 
 impl DeviceKind {
-    pub fn name(self) -> &'static str {
+    pub fn kind(self) -> LyncKind {
         match self {
-            DeviceKind::CommonAreaPhone => "CommonAreaPhone",
-            DeviceKind::AnalogDevice => "AnalogDevice",
-            DeviceKind::MeetingRoom => "MeetingRoom",
+            DeviceKind::CommonAreaPhone => LyncKind::CommonAreaPhone,
+            DeviceKind::AnalogDevice => LyncKind::AnalogDevice,
+            DeviceKind::MeetingRoom => LyncKind::MeetingRoom,
         }
     }
 }
@@ -423,6 +424,23 @@ pub fn sip_key(sip: &str) -> String {
 }
 
 // ---- Input schemas (`license-audit schema`): the properties each reader uses. ----
+
+pub fn schemas() -> Vec<SchemaEntry> {
+    vec![
+        SchemaEntry::input::<CsUserInput>("CsUser", "Get-CsUser output"),
+        SchemaEntry::input::<CsConferencingPolicyInput>(
+            "CsConferencingPolicy",
+            "Get-CsConferencingPolicy output",
+        ),
+        SchemaEntry::input::<CsVoicePolicyInput>("CsVoicePolicy", "Get-CsVoicePolicy output"),
+        SchemaEntry::input::<CsPoolInput>("CsPool", "Get-CsPool output"),
+        SchemaEntry::input::<CsDeviceInput>(
+            "CsDevice",
+            "Get-CsCommonAreaPhone / Get-CsAnalogDevice / Get-CsMeetingRoom output",
+        ),
+        SchemaEntry::input::<CsRgsAgentGroupInput>("CsRgsAgentGroup", "Get-CsRgsAgentGroup output"),
+    ]
+}
 
 /// Get-CsUser output: the properties `lync entitlement` reads.
 #[derive(JsonSchema)]

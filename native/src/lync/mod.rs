@@ -1,7 +1,13 @@
 //! Lync / Skype for Business Server: CAL tiers from configuration (entitlement, policy audit,
-//! remediation plan, policy templates). Facts: ../shared/domain/lync-cal.md; seed 001.
+//! remediation plan, policy templates) and from usage (`usage/`). Rules: docs/rules/lync-configured.md
+//! and docs/rules/lync-usage.md.
+//!
+//! Layering: this folder depends on the model and the reader only. It never sees flags, stdout or
+//! stderr: each command takes an `Options` value, writes records to a `RecordSink` and reports
+//! through a `Reporter`.
 
 pub mod entitlement;
+mod error;
 pub mod estate;
 pub mod inputs;
 pub mod plan;
@@ -10,61 +16,34 @@ pub mod policy;
 pub mod template;
 pub mod usage;
 
-use schemars::JsonSchema;
-use serde::Serialize;
+pub use error::{LyncError, MissingInput};
 
-/// Why a tier applies: which setting or flag, on which object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "PascalCase")]
-pub struct Reason {
-    /// Standard, Enterprise, Plus, or None (nothing needed)
-    pub cal: String,
-    /// e.g. `User`, `ConferencingPolicy Tag:ENT_CAL_REC_Audio`, `RgsAgentGroup Helpdesk`
-    pub source: String,
-    /// e.g. `AllowIPAudio=True`
-    pub detail: String,
-}
+use crate::model::SchemaEntry;
 
-impl Reason {
-    pub fn new(cal: &str, source: impl Into<String>, detail: impl Into<String>) -> Reason {
-        Reason {
-            cal: cal.into(),
-            source: source.into(),
-            detail: detail.into(),
-        }
-    }
-}
-
-/// Something an admin should look at, with a stable code to filter on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "PascalCase")]
-pub struct Finding {
-    /// Error, Warning or Info
-    pub severity: String,
-    pub code: String,
-    pub message: String,
-}
-
-impl Finding {
-    pub fn error(code: &str, message: impl Into<String>) -> Finding {
-        Finding {
-            severity: "Error".into(),
-            code: code.into(),
-            message: message.into(),
-        }
-    }
-    pub fn warning(code: &str, message: impl Into<String>) -> Finding {
-        Finding {
-            severity: "Warning".into(),
-            code: code.into(),
-            message: message.into(),
-        }
-    }
-    pub fn info(code: &str, message: impl Into<String>) -> Finding {
-        Finding {
-            severity: "Info".into(),
-            code: code.into(),
-            message: message.into(),
-        }
-    }
+/// The record types the configured-tier commands read and write (usage has its own).
+pub fn schemas() -> Vec<SchemaEntry> {
+    let mut all = vec![
+        SchemaEntry::output::<entitlement::LyncUserCal>(
+            "CALs one Lync/SfB user or device is configured to need, with reasons",
+        ),
+        SchemaEntry::output::<entitlement::LyncCalSummary>(
+            "Counts per tier, kind and combination (`lync entitlement`, with the summary)",
+        ),
+        SchemaEntry::output::<policies::LyncPolicyAudit>(
+            "One conferencing policy audited (`lync policies`)",
+        ),
+        SchemaEntry::output::<plan::LyncPolicyChange>(
+            "One user's conferencing-policy change (`lync plan`)",
+        ),
+        SchemaEntry::output::<template::LyncPolicyTemplate>(
+            "A conferencing policy of the CAL scheme (`lync template`)",
+        ),
+        SchemaEntry::input::<plan::LicensedUserInput>(
+            "LicensedUser",
+            "Licence list rows `lync plan` reads (who is licensed for which tier)",
+        ),
+    ];
+    all.extend(inputs::schemas());
+    all.extend(usage::schemas());
+    all
 }

@@ -2,45 +2,32 @@
 //! enabled user whose effective policy grants more (or less) than their licence, the policy to
 //! grant instead, ready for Grant-CsConferencingPolicy.
 
-use super::entitlement::for_each_classified;
+use super::entitlement::{for_each_classified, EntitlementFiles};
 use super::estate::{Estate, PolicyTable};
 use super::inputs::{sip_key, ConferencingPolicy, Scope};
-use super::policy::enterprise_features;
-use crate::error::{AppError, AppResult, InputError};
-use crate::ingest::Record;
-use crate::records::OutputRecord;
-use crate::run::Context;
-use clap::ValueEnum;
+use super::policy::{describe_features, implied_tier, RuleSet};
+use super::{LyncError, MissingInput};
+use crate::ingest::{load_all, Record};
+use crate::model::{
+    Cal, Choice, InputError, LyncKind, OutputRecord, PlanAction, PolicySource, RecordSink,
+    Reporter, Tier,
+};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum, Serialize, JsonSchema)]
-pub enum Tier {
-    Standard,
-    Enterprise,
-}
-
-impl Tier {
-    pub fn name(self) -> &'static str {
-        match self {
-            Tier::Standard => "Standard",
-            Tier::Enterprise => "Enterprise",
-        }
-    }
-
-    /// `Standard`, `Enterprise`, and the spellings licence sheets use (`Enterprise+Plus`,
-    /// `Lync Enterprise CAL`): Enterprise wins when both words appear.
-    pub fn parse(s: &str) -> Option<Tier> {
-        let l = s.to_ascii_lowercase();
-        if l.contains("enterprise") {
-            Some(Tier::Enterprise)
-        } else if l.contains("standard") {
-            Some(Tier::Standard)
-        } else {
-            None
-        }
-    }
+#[derive(Debug, Clone)]
+pub struct PlanOptions {
+    pub files: EntitlementFiles,
+    pub rules: RuleSet,
+    /// What each user is licensed for: SipAddress or Identity, and Tier
+    pub licensed: Option<String>,
+    /// The tier of users the licence list does not name
+    pub default_tier: Option<Tier>,
+    /// The policy to grant per tier (identity as Get-CsConferencingPolicy shows it)
+    pub tier_policies: Vec<(Tier, String)>,
+    /// Also list users whose policy already matches their licence (Action None)
+    pub all: bool,
 }
 
 /// One user's conferencing-policy change (or confirmation, with --all).
@@ -49,18 +36,17 @@ impl Tier {
 pub struct LyncPolicyChange {
     pub identity: String,
     pub sip_address: String,
-    /// Standard or Enterprise; null when no licence information covers the user
-    pub licensed_tier: Option<String>,
+    /// Null when no licence information covers the user
+    pub licensed_tier: Option<Tier>,
     /// The effective conferencing policy now
     pub current_policy: Option<String>,
-    pub current_policy_source: Option<String>,
+    pub current_policy_source: Option<PolicySource>,
     /// The tier the current policy grants (null: assigned policy missing)
-    pub current_cal: Option<String>,
+    pub current_cal: Option<Tier>,
     pub target_policy: Option<String>,
     /// Grant-CsConferencingPolicy -PolicyName value; null removes the per-user assignment
     pub grant_policy_name: Option<String>,
-    /// Grant or None
-    pub action: String,
+    pub action: PlanAction,
     pub reason: String,
 }
 
@@ -81,9 +67,10 @@ struct Licences {
 }
 
 impl Licences {
-    fn read(ctx: &mut Context, path: &str) -> AppResult<Licences> {
-        let rows = ctx.load_all(
+    fn read(path: &str, reporter: &mut impl Reporter) -> Result<Licences, InputError> {
+        let rows = load_all(
             path,
+            reporter,
             |r: &Record| -> Result<(Vec<String>, Tier), InputError> {
                 let mut keys = Vec::new();
                 if let Some(s) = r.opt_str("SipAddress")? {
@@ -96,7 +83,7 @@ impl Licences {
                     return Err(r.record_error("has neither SipAddress nor Identity"));
                 }
                 let text = r.req_str("Tier")?;
-                let tier = Tier::parse(&text).ok_or_else(|| {
+                let tier = Tier::from_licence_text(&text).ok_or_else(|| {
                     r.error(
                         "Tier",
                         format!("'{text}' is neither Standard nor Enterprise"),
@@ -122,148 +109,124 @@ impl Licences {
     }
 }
 
-/// Parses `--tier-policy Standard=Tag:STD_CAL_NoConferencing` and checks the policy exists and
-/// grants exactly that tier under the rule set, so the plan never proposes a policy that would
-/// itself be wrong.
+/// Checks each tier's target policy exists and grants exactly that tier under the rule set, so
+/// the plan never proposes a policy that would itself be wrong.
 fn tier_policies(
-    args: &[String],
+    wanted: &[(Tier, String)],
     table: &PolicyTable<ConferencingPolicy>,
-    estate: &Estate,
-) -> AppResult<HashMap<Tier, Scope>> {
+    rules: RuleSet,
+) -> Result<HashMap<Tier, Scope>, LyncError> {
     let mut map = HashMap::new();
-    for a in args {
-        let (t, p) = a.split_once('=').ok_or_else(|| {
-            AppError::Arguments(format!(
-                "--tier-policy '{a}' is not TIER=POLICY (e.g. Standard=Tag:STD_CAL_NoConferencing)"
-            ))
-        })?;
-        let tier = Tier::parse(t.trim()).ok_or_else(|| {
-            AppError::Arguments(format!(
-                "--tier-policy '{a}': '{t}' is not Standard or Enterprise"
-            ))
-        })?;
-        let scope = Scope::parse(p);
-        let policy = table.get(&scope).ok_or_else(|| {
-            AppError::Arguments(format!(
-                "--tier-policy '{a}': {} is not in the conferencing policy export",
+    for (tier, policy) in wanted {
+        let scope = Scope::parse(policy);
+        let problem = |problem: String| LyncError::TierPolicy {
+            tier: *tier,
+            policy: policy.clone(),
+            problem,
+        };
+        let found = table.get(&scope).ok_or_else(|| {
+            problem(format!(
+                "{} is not in the conferencing policy export",
                 scope.identity()
             ))
         })?;
-        let features = enterprise_features(&policy.settings, estate.rules, false);
-        let grants = if features.is_empty() {
-            Tier::Standard
-        } else {
-            Tier::Enterprise
-        };
-        if grants != tier {
-            return Err(AppError::Arguments(format!(
-                "--tier-policy '{a}': {} grants {} under the {} rules ({}), so it cannot be the {} policy",
+        let (grants, features) = implied_tier(&found.settings, rules, false);
+        if grants != *tier {
+            return Err(problem(format!(
+                "{} grants {grants} under the {rules} rules ({}), so it cannot be the {tier} policy",
                 scope.identity(),
-                grants.name(),
-                estate.rules.name(),
-                if features.is_empty() { "no Enterprise feature".to_string() } else { features.iter().map(|f| f.describe()).collect::<Vec<_>>().join(", ") },
-                tier.name()
+                describe_features(&features),
             )));
         }
-        map.insert(tier, scope);
+        map.insert(*tier, scope);
     }
     Ok(map)
 }
 
-pub fn run(ctx: &mut Context, args: &crate::cli::PlanArgs) -> AppResult<()> {
-    if args.licensed.is_none() && args.default_tier.is_none() {
-        return Err(AppError::Arguments("give --licensed FILE, --default-tier, or both: the plan needs to know what each user is licensed for".into()));
+/// `lync plan`: one LyncPolicyChange per enabled user whose policy does not match their licence.
+pub fn run(
+    options: &PlanOptions,
+    sink: &mut impl RecordSink,
+    reporter: &mut impl Reporter,
+) -> Result<(), LyncError> {
+    if options.licensed.is_none() && options.default_tier.is_none() {
+        return Err(LyncError::Missing(MissingInput::Licensing));
     }
-    let files = args.inputs.files()?;
-    let estate = Estate::load(ctx, &super::entitlement::estate_files(&files), files.rules)?;
-    let licences = match &args.licensed {
-        Some(p) => Some(Licences::read(ctx, p)?),
+    let estate = Estate::load(&options.files.estate, options.rules, reporter)?;
+    let licences = match &options.licensed {
+        Some(p) => Some(Licences::read(p, reporter)?),
         None => None,
     };
-    let targets = tier_policies(&args.tier_policy, &estate.conferencing, &estate)?;
+    let targets = tier_policies(&options.tier_policies, &estate.conferencing, estate.rules)?;
     let mut needed: Vec<Tier> = licences
         .iter()
         .flat_map(|l| l.by_key.values().copied())
-        .chain(args.default_tier)
+        .chain(options.default_tier)
         .collect();
     needed.sort_by_key(|t| t.name());
     needed.dedup();
     if let Some(t) = needed.iter().find(|t| !targets.contains_key(t)) {
-        return Err(AppError::Arguments(format!(
-            "--tier-policy {}=POLICY is needed: users are licensed {}",
-            t.name(),
-            t.name()
-        )));
+        return Err(LyncError::Missing(MissingInput::TierPolicy(*t)));
     }
-    let mut out = ctx.open_output()?;
-    let errors_before = ctx.diag.error_count();
     let mut unlicensed = 0u64;
-    for_each_classified(ctx, &estate, &files, |_, cal| {
-        if cal.kind != "User" || !cal.standard {
+    for_each_classified(&estate, &options.files, reporter, |cal| {
+        if cal.kind != LyncKind::User || !cal.standard {
             return Ok(());
         }
         let licensed = licences
             .as_ref()
             .and_then(|l| l.tier_of(&cal.sip_address, &cal.identity))
-            .or(args.default_tier);
-        let current = cal
-            .enterprise
-            .map(|e| if e { Tier::Enterprise } else { Tier::Standard });
+            .or(options.default_tier);
+        let current = cal.enterprise.map(Tier::of);
         let enterprise_reasons: Vec<&str> = cal
             .reasons
             .iter()
-            .filter(|r| r.cal == "Enterprise")
+            .filter(|r| r.cal == Cal::Enterprise)
             .map(|r| r.detail.as_str())
             .collect();
         let policy = cal.conferencing_policy.clone().unwrap_or_default();
         let mut change = LyncPolicyChange {
             identity: cal.identity.clone(),
             sip_address: cal.sip_address.clone(),
-            licensed_tier: licensed.map(|t| t.name().to_string()),
+            licensed_tier: licensed,
             current_policy: cal.conferencing_policy.clone(),
-            current_policy_source: cal.conferencing_policy_source.clone(),
-            current_cal: current.map(|t| t.name().to_string()),
+            current_policy_source: cal.conferencing_policy_source,
+            current_cal: current,
             target_policy: None,
             grant_policy_name: None,
-            action: "None".into(),
+            action: PlanAction::None,
             reason: String::new(),
         };
         let Some(licensed) = licensed else {
             unlicensed += 1;
-            change.reason = "no licence information: the user is not in --licensed and no --default-tier was given".into();
-            return out.write(&change).map_err(AppError::Output);
+            change.reason = "no licence information: the user is not in the licence list and no default tier was given".into();
+            return Ok(sink.write(&change)?);
         };
         if current == Some(licensed) {
-            if !args.all {
+            if !options.all {
                 return Ok(());
             }
-            change.reason = format!(
-                "effective policy {policy} grants {}, as licensed",
-                licensed.name()
-            );
-            return out.write(&change).map_err(AppError::Output);
+            change.reason = format!("effective policy {policy} grants {licensed}, as licensed");
+            return Ok(sink.write(&change)?);
         }
         let target = &targets[&licensed];
         change.reason = match current {
             Some(Tier::Enterprise) => format!(
-                "licensed {}, but effective policy {policy} enables Enterprise features ({})",
-                licensed.name(),
+                "licensed {licensed}, but effective policy {policy} enables Enterprise features ({})",
                 enterprise_reasons.join(", ")
             ),
             Some(Tier::Standard) => format!(
-                "licensed {}, but effective policy {policy} enables no Enterprise feature",
-                licensed.name()
+                "licensed {licensed}, but effective policy {policy} enables no Enterprise feature"
             ),
             None => format!(
-                "assigned policy {policy} does not exist; assign a policy that grants {}",
-                licensed.name()
+                "assigned policy {policy} does not exist; assign a policy that grants {licensed}"
             ),
         };
         change.target_policy = Some(target.identity());
         match target {
             Scope::Tag(name) => {
                 change.grant_policy_name = Some(name.clone());
-                change.action = "Grant".into();
+                change.action = PlanAction::Grant;
             }
             inherited => {
                 // Removing the per-user policy only helps if the user would inherit the target.
@@ -278,34 +241,32 @@ pub fn run(ctx: &mut Context, args: &crate::cli::PlanArgs) -> AppResult<()> {
                     Scope::Global
                 };
                 if &inherits == inherited {
-                    change.action = "Grant".into();
+                    change.action = PlanAction::Grant;
                     change.reason.push_str(&format!(
                         "; removing the per-user policy makes {} apply",
                         inherited.identity()
                     ));
                 } else {
                     change.reason.push_str(&format!(
-                        "; the target {} is not what this user would inherit ({}): give a Tag: policy for {}",
+                        "; the target {} is not what this user would inherit ({}): give a Tag: policy for {licensed}",
                         inherited.identity(),
                         inherits.identity(),
-                        licensed.name()
                     ));
                     change.target_policy = None;
                 }
             }
         }
-        out.write(&change).map_err(AppError::Output)
+        Ok(sink.write(&change)?)
     })?;
-    out.finish().map_err(AppError::Output)?;
     if unlicensed > 0 {
-        ctx.diag.warning(
+        reporter.warning(
             "Unlicensed",
             &format!(
                 "{unlicensed} enabled user(s) have no licence information; their records say so"
             ),
         );
     }
-    ctx.problems_since(errors_before)
+    Ok(())
 }
 
 /// A `--licensed` row (CSV or any supported export).

@@ -1,13 +1,12 @@
 //! `lync policies`: an audit of the conferencing policies themselves — the tier each implies,
 //! the Enterprise features it enables, who it applies to, and the known misconfigurations.
 
-use super::estate::{resolve, Estate, PolicyTable};
+use super::estate::{resolve, Estate, EstateFiles, PolicyTable};
 use super::inputs::{ConferencingPolicy, CsUser, Scope};
-use super::policy::{enterprise_features, RuleSet, SettingValue, DISPUTED_RECORDING};
-use super::Finding;
-use crate::error::{AppError, AppResult};
-use crate::records::OutputRecord;
-use crate::run::Context;
+use super::policy::{implied_tier, RuleSet, SettingValue, DISPUTED_RECORDING};
+use super::LyncError;
+use crate::ingest::{load_all, stream_each};
+use crate::model::{Finding, OutputRecord, PolicyScope, RecordSink, Reporter, Tier};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -17,16 +16,15 @@ use std::collections::{BTreeMap, HashMap};
 #[serde(rename_all = "PascalCase")]
 pub struct LyncPolicyAudit {
     pub identity: String,
-    /// Global, Site or Tag
-    pub scope: String,
-    /// Standard or Enterprise; null for an assigned policy that does not exist
-    pub implied_cal: Option<String>,
+    pub scope: PolicyScope,
+    /// Null for an assigned policy that does not exist
+    pub implied_cal: Option<Tier>,
     /// The settings that make an organiser Enterprise under the rule set
     pub enterprise_features: Vec<String>,
     pub max_meeting_size: Option<i64>,
     /// Enabled users whose effective policy this is (when --users is given)
     pub assigned_users: Option<u64>,
-    pub rules: String,
+    pub rules: RuleSet,
     pub findings: Vec<Finding>,
 }
 
@@ -55,8 +53,8 @@ pub fn audit_policy(
     rules: RuleSet,
     assigned: Option<u64>,
 ) -> LyncPolicyAudit {
-    let features = enterprise_features(&p.settings, rules, false);
-    let enterprise = !features.is_empty();
+    let (tier, features) = implied_tier(&p.settings, rules, false);
+    let enterprise = tier == Tier::Enterprise;
     let listed = features
         .iter()
         .map(|f| f.describe())
@@ -112,44 +110,52 @@ pub fn audit_policy(
     }
     LyncPolicyAudit {
         identity: p.scope.identity(),
-        scope: p.scope.kind().into(),
-        implied_cal: Some(if enterprise { "Enterprise" } else { "Standard" }.into()),
+        scope: p.scope.kind(),
+        implied_cal: Some(tier),
         enterprise_features: features.iter().map(|f| f.name.to_string()).collect(),
         max_meeting_size: max,
         assigned_users: assigned,
-        rules: rules.name().into(),
+        rules,
         findings,
     }
 }
 
-pub fn run(ctx: &mut Context, args: &crate::cli::PoliciesArgs) -> AppResult<()> {
-    let dir = crate::cli::EstateDir::new(args.estate.as_deref())?;
-    let conf_path = dir.required(
-        &args.conferencing_policies,
-        "conferencing-policies",
-        "--conferencing-policies",
-    )?;
-    let users_path = dir.pick(&args.users, "users");
-    let pools_path = dir.pick(&args.pools, "pools");
-    let conf = ctx.load_all(&conf_path, ConferencingPolicy::read)?;
-    let table = PolicyTable::new(conf, &conf_path, "conferencing policy")?;
+#[derive(Debug, Clone)]
+pub struct PoliciesOptions {
+    /// Get-CsConferencingPolicy
+    pub conferencing_policies: String,
+    /// Get-CsUser, to count the users each policy applies to
+    pub users: Option<String>,
+    /// Get-CsPool (with users, when site policies exist)
+    pub pools: Option<String>,
+    pub rules: RuleSet,
+}
+
+/// `lync policies`: one LyncPolicyAudit per policy, and one per assigned policy that is missing.
+pub fn run(
+    options: &PoliciesOptions,
+    sink: &mut impl RecordSink,
+    reporter: &mut impl Reporter,
+) -> Result<(), LyncError> {
+    let conf_path = &options.conferencing_policies;
+    let conf = load_all(conf_path, reporter, ConferencingPolicy::read)?;
+    let table = PolicyTable::new(conf, conf_path, "conferencing policy")?;
     let mut counts: Option<HashMap<String, u64>> = None;
     let mut missing: BTreeMap<String, u64> = BTreeMap::new();
-    let errors_before = ctx.diag.error_count();
-    if let Some(users) = &users_path {
-        let files = super::estate::EstateFiles {
-            conferencing_policies: &conf_path,
-            voice_policies: None,
-            pools: pools_path.as_deref(),
-            rgs_agent_groups: None,
+    if let Some(users) = &options.users {
+        let files = EstateFiles {
+            conferencing_policies: conf_path.clone(),
+            pools: options.pools.clone(),
+            ..Default::default()
         };
-        let estate = Estate::load(ctx, &files, args.rules)?;
+        let estate = Estate::load(&files, options.rules, reporter)?;
         let mut c: HashMap<String, u64> = HashMap::new();
-        ctx.stream_each(
+        stream_each(
             users,
             Some(CsUser::PROPERTIES),
             "Counting policy assignments",
-            |ctx, rec| {
+            reporter,
+            |reporter, rec| {
                 match CsUser::read(&rec) {
                     Ok(u) if u.enabled && !u.homed_online() => {
                         let site = estate.site_of(u.registrar_pool.as_deref());
@@ -166,39 +172,35 @@ pub fn run(ctx: &mut Context, args: &crate::cli::PoliciesArgs) -> AppResult<()> 
                         }
                     }
                     Ok(_) => {}
-                    Err(e) => ctx.diag.input_error(&e),
+                    Err(e) => reporter.bad_record(&e),
                 }
-                Ok(())
+                Ok::<(), LyncError>(())
             },
         )?;
         counts = Some(c);
     }
-    let mut out = ctx.open_output()?;
     for p in &table.items {
         let assigned = counts
             .as_ref()
             .map(|c| c.get(&p.scope.key()).copied().unwrap_or(0));
-        out.write(&audit_policy(p, args.rules, assigned))
-            .map_err(AppError::Output)?;
+        sink.write(&audit_policy(p, options.rules, assigned))?;
     }
     for (identity, n) in missing {
-        out.write(&LyncPolicyAudit {
-            scope: Scope::parse(&identity).kind().into(),
+        sink.write(&LyncPolicyAudit {
+            scope: Scope::parse(&identity).kind(),
             identity: identity.clone(),
             implied_cal: None,
             enterprise_features: Vec::new(),
             max_meeting_size: None,
             assigned_users: Some(n),
-            rules: args.rules.name().into(),
+            rules: options.rules,
             findings: vec![Finding::error(
                 "AssignedPolicyMissing",
                 format!("{n} user(s) are assigned {identity}, which is not in the conferencing policy export: their Enterprise need cannot be decided (re-export Get-CsConferencingPolicy, or re-assign them)"),
             )],
-        })
-        .map_err(AppError::Output)?;
+        })?;
     }
-    out.finish().map_err(AppError::Output)?;
-    ctx.problems_since(errors_before)
+    Ok(())
 }
 
 #[cfg(test)]

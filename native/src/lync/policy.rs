@@ -1,5 +1,5 @@
 //! Conferencing-policy settings and the rule sets that decide which of them make a user
-//! Enterprise (facts: ../shared/domain/lync-cal.md "Conferencing policy settings").
+//! Enterprise (docs/rules/lync-configured.md "Conferencing policy settings").
 //!
 //! Public scripts disagree on the rule, so it is a choice the admin makes and sees:
 //! - `lenient`: only what plainly needs Enterprise — organising IP audio or video conferences,
@@ -11,28 +11,8 @@
 //!   Get-LyncUsers.ps1), and multiple video streams (AllowMultiView).
 //! Recording settings are never decided silently: the policy audit reports them as disputed.
 
-use clap::ValueEnum;
-use serde::Serialize;
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default, Serialize, schemars::JsonSchema,
-)]
-pub enum RuleSet {
-    Lenient,
-    #[default]
-    Default,
-    Strict,
-}
-
-impl RuleSet {
-    pub fn name(self) -> &'static str {
-        match self {
-            RuleSet::Lenient => "lenient",
-            RuleSet::Default => "default",
-            RuleSet::Strict => "strict",
-        }
-    }
-}
+pub use crate::model::RuleSet;
+use crate::model::Tier;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SettingValue {
@@ -238,6 +218,30 @@ pub fn enterprise_features<'a>(
             def.enterprise_in.contains(&rules) && !(av_disabled && def.av) && is_on(def, &s.value)
         })
         .collect()
+}
+
+/// The tier a policy grants its users under a rule set, and the settings that make it so: the
+/// one place "Enterprise features enabled → Enterprise" is decided.
+pub fn implied_tier(
+    settings: &[SettingState],
+    rules: RuleSet,
+    av_disabled: bool,
+) -> (Tier, Vec<&SettingState>) {
+    let features = enterprise_features(settings, rules, av_disabled);
+    (Tier::of(!features.is_empty()), features)
+}
+
+/// "AllowIPAudio=True, AllowIPVideo=True", or "no Enterprise feature".
+pub fn describe_features(features: &[&SettingState]) -> String {
+    if features.is_empty() {
+        "no Enterprise feature".into()
+    } else {
+        features
+            .iter()
+            .map(|f| f.describe())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 #[cfg(test)]

@@ -15,10 +15,8 @@
 //! which counts it as Enterprise.
 
 use super::inputs::ConferencingPolicy;
-use super::policy::{enterprise_features, RuleSet, SettingValue};
-use crate::error::{AppError, AppResult};
-use crate::records::OutputRecord;
-use crate::run::Context;
+use super::policy::{implied_tier, RuleSet, SettingValue};
+use crate::model::{OutputRecord, RecordSink, Tier};
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -32,8 +30,8 @@ pub struct LyncPolicyTemplate {
     /// The name to pass to New-CsConferencingPolicy -Identity and Grant-CsConferencingPolicy -PolicyName
     pub name: String,
     /// The CAL tier users of this policy need, under `Rules`
-    pub implied_cal: String,
-    pub rules: String,
+    pub implied_cal: Tier,
+    pub rules: RuleSet,
     pub description: String,
     /// New-CsConferencingPolicy parameters (name → value)
     pub parameters: Map<String, Value>,
@@ -135,7 +133,7 @@ pub fn templates(prefix: &str, rules: RuleSet) -> Vec<LyncPolicyTemplate> {
             let name = format!("{prefix}{}", s.name);
             let params = parameters(s, rules);
             let policy = ConferencingPolicy::from_values(&format!("Tag:{name}"), &params);
-            let enterprise = !enterprise_features(&policy.settings, rules, false).is_empty();
+            let (implied_cal, _) = implied_tier(&policy.settings, rules, false);
             let mut map = Map::new();
             let mut command = format!(
                 "New-CsConferencingPolicy -Identity '{name}' -Description '{}'",
@@ -153,8 +151,8 @@ pub fn templates(prefix: &str, rules: RuleSet) -> Vec<LyncPolicyTemplate> {
             LyncPolicyTemplate {
                 identity: format!("Tag:{name}"),
                 name,
-                implied_cal: if enterprise { "Enterprise" } else { "Standard" }.into(),
-                rules: rules.name().into(),
+                implied_cal,
+                rules,
                 description: s.description.into(),
                 parameters: map,
                 command,
@@ -163,22 +161,18 @@ pub fn templates(prefix: &str, rules: RuleSet) -> Vec<LyncPolicyTemplate> {
         .collect()
 }
 
-pub fn run(ctx: &mut Context, args: &crate::cli::TemplateArgs) -> AppResult<()> {
-    if args
-        .prefix
+/// Whether a prefix is safe inside a policy name and a PowerShell command line.
+pub fn valid_prefix(prefix: &str) -> bool {
+    prefix
         .chars()
-        .any(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-    {
-        return Err(AppError::Arguments(format!(
-            "--prefix '{}' may hold only letters, digits, _ and -",
-            args.prefix
-        )));
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// `lync template`: the scheme's policies (the prefix is checked with [`valid_prefix`] first).
+pub fn run(prefix: &str, rules: RuleSet, sink: &mut impl RecordSink) -> std::io::Result<()> {
+    for t in templates(prefix, rules) {
+        sink.write(&t)?;
     }
-    let mut out = ctx.open_output()?;
-    for t in templates(&args.prefix, args.rules) {
-        out.write(&t).map_err(AppError::Output)?;
-    }
-    out.finish().map_err(AppError::Output)?;
     Ok(())
 }
 
@@ -191,9 +185,9 @@ mod tests {
         for rules in [RuleSet::Lenient, RuleSet::Default, RuleSet::Strict] {
             for t in templates("", rules) {
                 let want = if t.name.starts_with("STD") {
-                    "Standard"
+                    Tier::Standard
                 } else {
-                    "Enterprise"
+                    Tier::Enterprise
                 };
                 assert_eq!(t.implied_cal, want, "{} under {rules:?}", t.name);
                 assert_eq!(

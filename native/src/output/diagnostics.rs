@@ -1,12 +1,11 @@
 //! Errors and warnings on stderr, as text or as JSON lines
-//! `{"level","code","message","file","record","field"}` (CONTRACT.md), which the PowerShell
+//! `{"level","code","message","file","record","field"}` (docs/contract.md), which the PowerShell
 //! module turns into WriteError / WriteWarning.
 
-use crate::error::{Exit, InputError};
-use clap::ValueEnum;
+use crate::model::InputError;
 use std::io::{self, Write};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ErrorFormat {
     #[default]
     Text,
@@ -42,12 +41,13 @@ impl Diagnostics {
 
     pub fn input_error(&mut self, e: &InputError) {
         self.errors += 1;
-        self.emit("error", Exit::InvalidInput.name(), &e.to_string(), Some(e));
+        self.emit("error", "InvalidInput", &e.to_string(), Some(e));
     }
 
-    pub fn error(&mut self, code: Exit, message: &str) {
+    /// An error that is not about one input record; `code` is the exit code's stable name.
+    pub fn error(&mut self, code: &str, message: &str) {
         self.errors += 1;
-        self.emit("error", code.name(), message, None);
+        self.emit("error", code, message, None);
     }
 
     pub fn warning(&mut self, code: &str, message: &str) {

@@ -2,16 +2,18 @@
 
 pub mod diagnostics;
 pub mod progress;
+mod reporter;
 mod table;
 
-use crate::records::OutputRecord;
-use clap::ValueEnum;
+pub use reporter::ConsoleReporter;
+
+use crate::model::{OutputRecord, RecordSink};
 use serde_json::{Map, Value};
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Ndjson,
     Json,
@@ -20,7 +22,7 @@ pub enum Format {
 }
 
 impl Format {
-    /// CONTRACT.md: `table` when stdout is a terminal (and no --output), else `ndjson`.
+    /// `table` when stdout is a terminal (and no --output), else `ndjson`.
     pub fn resolve(requested: Option<Format>, to_file: bool) -> Format {
         requested.unwrap_or(if !to_file && io::stdout().is_terminal() {
             Format::Table
@@ -166,6 +168,15 @@ impl Output {
         }
         self.w.flush()?;
         Ok(self.written)
+    }
+}
+
+impl RecordSink for Output {
+    fn write<R: OutputRecord>(&mut self, record: &R) -> io::Result<()> {
+        Output::write(self, record)
+    }
+    fn footer(&mut self, lines: &[String]) -> io::Result<()> {
+        Output::footer(self, lines)
     }
 }
 

@@ -1,11 +1,10 @@
 //! Progress on stderr: `json` lines for the PowerShell module (turned into Write-Progress), a
 //! one-line counter on a terminal, or nothing. Rate-limited so it never costs throughput.
 
-use clap::ValueEnum;
 use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProgressMode {
     None,
     Json,

@@ -1,25 +1,63 @@
 //! `ual compliance`: evidence → one CAL per principal per product family → licences drawn in
 //! priority order → compliance position.
 
+use super::allocation::draw;
 use super::evidence::{
-    device_exclusion, server_key, user_domain, user_exclusion, Evidence, PrincipalKind, SystemInfo,
+    exclusion, normalise_user, server_key, user_domain, Evidence, PrincipalKind, SystemInfo,
 };
 use super::licenses::{CalType, License};
 use super::records::*;
-use super::roles::{suite_members, WINDOWS_SERVER};
-use crate::error::{AppError, AppResult, InputError};
-use crate::ingest::Record;
-use crate::run::Context;
+use super::roles::{product_family, suite_members, WINDOWS_SERVER};
+use crate::ingest::{load_all, stream_each, Record};
+use crate::model::server_cal::{ConsumptionMode as Mode, EvidenceStatus};
+use crate::model::{InputError, RecordSink, Reporter};
 use chrono::{DateTime, Duration, Utc};
-use clap::ValueEnum;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Mode {
-    /// Principals with evidence in the last --window-days consume CALs
-    Usage,
-    /// Every principal in --principals consumes CALs, evidence or not
-    Access,
+/// What `ual compliance` reads and how it counts.
+#[derive(Debug, Clone)]
+pub struct ComplianceOptions {
+    /// Get-Ual* output or FlexNet ConsolidatedAccessEvidence CSV files
+    pub evidence: Vec<String>,
+    /// Get-UalSystemId output (server OS version, cores)
+    pub systems: Option<String>,
+    /// Licences owned (CSV: Product, Version, CalType, Quantity, Priority, Servers)
+    pub licenses: Option<String>,
+    pub mode: Mode,
+    /// The usage window ends at `as_of` and is this many days long
+    pub window_days: u32,
+    pub as_of: DateTime<Utc>,
+    /// Users and devices in scope (access mode)
+    pub principals: Option<String>,
+    /// Domains whose users are internal; others count toward External Connectors
+    pub internal_domains: Vec<String>,
+    /// Servers licensed per core: (product, or None for every product but Windows Server; server)
+    pub per_core_servers: Vec<(Option<String>, String)>,
+    /// Administrator accounts exempt from CALs (domain\user)
+    pub admin_accounts: Vec<String>,
+    /// Also write every evidence row, normalised (UalEvidence)
+    pub emit_evidence: bool,
+}
+
+/// How the compliance position came out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Outcome {
+    /// CALs required but not covered by any licence.
+    pub shortfall: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UalError {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+    /// A per-core exemption names a product that is not licensed per core instead of CALs.
+    #[error("'{product}' is not a product licensed per core instead of CALs (e.g. SQL Server)")]
+    NotPerCoreProduct { product: String },
+    /// Access mode counts the principals in scope, so they must be given.
+    #[error("access mode needs the principals in scope (every user or device)")]
+    PrincipalsNeeded,
 }
 
 /// Servers seen, interned so per-principal server sets are bitsets.
@@ -201,7 +239,7 @@ impl Engine<'_> {
         ];
         for (kind, name) in principals {
             let Some(name) = name else { continue };
-            let mut record = |status: &str, reason: Option<&str>| {
+            let mut record = |status: EvidenceStatus, reason: Option<&str>| {
                 if emit {
                     out.push(UalEvidence {
                         server: e.server.clone(),
@@ -209,38 +247,34 @@ impl Engine<'_> {
                         products: e.products.iter().map(|(f, _)| f.to_string()).collect(),
                         role_name: e.role_name.clone(),
                         role_guid: e.role_guid.clone(),
-                        principal_type: kind.name().into(),
+                        principal_type: kind,
                         principal: name.clone(),
                         first_seen: e.first_seen,
                         last_seen: e.last_seen,
                         access_count: e.count,
-                        status: status.into(),
+                        status,
                         reason: reason.map(str::to_string),
                     });
                 }
             };
-            let exclusion = match kind {
-                PrincipalKind::User => user_exclusion(name, &self.settings.admin_accounts),
-                PrincipalKind::Device => device_exclusion(name),
-            };
-            if let Some(reason) = exclusion {
+            if let Some(reason) = exclusion(kind, name, &self.settings.admin_accounts) {
                 *self.agg.excluded.entry(reason).or_default() += 1;
                 if reason == "Ipv6Device" {
                     self.agg.ipv6.insert(name.clone());
                 }
-                record("Excluded", Some(reason));
+                record(EvidenceStatus::Excluded, Some(reason));
                 continue;
             }
             if outside {
                 *self.agg.excluded.entry("OutsideWindow").or_default() += 1;
-                record("Excluded", Some("OutsideWindow"));
+                record(EvidenceStatus::Excluded, Some("OutsideWindow"));
                 continue;
             }
             if self.settings.mode == Mode::Access {
                 // In access mode the --principals list consumes; evidence only scopes products.
                 record(
-                    "Counted",
-                    Some("access mode: consumption comes from --principals"),
+                    EvidenceStatus::Counted,
+                    Some("access mode: consumption comes from the principals in scope"),
                 );
                 continue;
             }
@@ -271,18 +305,18 @@ impl Engine<'_> {
             if external {
                 self.agg.external_count += 1;
                 record(
-                    "External",
-                    Some("user outside --internal-domain: counts toward an External Connector"),
+                    EvidenceStatus::External,
+                    Some("user outside the internal domains: counts toward an External Connector"),
                 );
             } else if counted_any {
                 self.agg.counted += 1;
                 record(
-                    "Counted",
+                    EvidenceStatus::Counted,
                     e.implied_windows
                         .then_some("Windows Server evidence implied: the server has no UAL"),
                 );
             } else {
-                record("Excluded", Some("PerCoreServer"));
+                record(EvidenceStatus::Excluded, Some("PerCoreServer"));
             }
         }
         out
@@ -295,13 +329,6 @@ struct Need {
     kind: PrincipalKind,
     principal: String,
     agg: PrincipalAgg,
-}
-
-fn cal_type_of(kind: PrincipalKind) -> CalType {
-    match kind {
-        PrincipalKind::User => CalType::User,
-        PrincipalKind::Device => CalType::Device,
-    }
 }
 
 /// The CAL type a product is counted in: the type its licences (direct or via a suite) hold.
@@ -320,54 +347,27 @@ fn model(family: &str, licenses: &[License]) -> (PrincipalKind, String) {
     }
 }
 
-pub fn run(ctx: &mut Context, args: &crate::cli::UalComplianceArgs) -> AppResult<()> {
-    let as_of = ctx.as_of;
-    let systems: HashMap<String, SystemInfo> = match &args.systems {
-        Some(p) => ctx.load_all(p, SystemInfo::read)?.into_iter().collect(),
+/// Compliance positions by product, CAL type and version (sorted: the output order).
+type Positions = BTreeMap<(String, CalType, Option<u16>), CalCompliance>;
+
+/// `ual compliance`: evidence → one CAL per principal and product family → licences drawn in
+/// priority order → one compliance position per product, CAL type and version.
+pub fn run(
+    options: &ComplianceOptions,
+    sink: &mut impl RecordSink,
+    reporter: &mut impl Reporter,
+) -> Result<Outcome, UalError> {
+    let systems: HashMap<String, SystemInfo> = match &options.systems {
+        Some(p) => load_all(p, reporter, SystemInfo::read)?
+            .into_iter()
+            .collect(),
         None => HashMap::new(),
     };
-    let licenses: Vec<License> = match &args.licenses {
-        Some(p) => ctx.load_all(p, License::read)?,
+    let licenses: Vec<License> = match &options.licenses {
+        Some(p) => load_all(p, reporter, License::read)?,
         None => Vec::new(),
     };
-    let mut per_core = Vec::new();
-    for spec in &args.per_core_server {
-        match spec.split_once('=') {
-            Some((product, server)) => {
-                let family = super::roles::product_family(product)
-                    .filter(|f| *f != WINDOWS_SERVER && !f.contains("Suite"))
-                    .ok_or_else(|| AppError::Arguments(format!("--per-core-server '{spec}': '{product}' is not a product licensed per core instead of CALs (e.g. SQL Server)")))?;
-                per_core.push((Some(family), server_key(server)));
-            }
-            None => per_core.push((None, server_key(spec))),
-        }
-    }
-    for l in licenses.iter().filter(|l| l.cal_type == CalType::PerCore) {
-        for s in &l.servers {
-            per_core.push((Some(l.product), s.clone()));
-        }
-    }
-    if args.mode == Mode::Access && args.principals.is_none() {
-        return Err(AppError::Arguments(
-            "--mode access needs --principals FILE (every user or device in scope)".into(),
-        ));
-    }
-    let settings = Settings {
-        mode: args.mode,
-        window_start: (args.mode == Mode::Usage)
-            .then(|| as_of - Duration::days(args.window_days as i64)),
-        internal_domains: args
-            .internal_domain
-            .iter()
-            .map(|d| d.trim().to_ascii_lowercase())
-            .collect(),
-        admin_accounts: args
-            .admin_account
-            .iter()
-            .map(|a| super::evidence::normalise_user(a))
-            .collect(),
-        per_core,
-    };
+    let settings = settings(options, &licenses)?;
     let mut engine = Engine {
         settings: &settings,
         servers: Servers::default(),
@@ -378,107 +378,37 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UalComplianceArgs) -> AppResult
     for (key, s) in known {
         engine.servers.intern(key, &s.name);
     }
-    let mut out = ctx.open_output()?;
-    let errors_before = ctx.diag.error_count();
-    for path in &args.evidence {
-        ctx.stream_each(
+    for path in &options.evidence {
+        stream_each(
             path,
             Some(Evidence::PROPERTIES),
             "Reading access evidence",
-            |ctx, rec| {
+            reporter,
+            |reporter, rec| {
                 match Evidence::read(&rec, &systems) {
                     Ok(e) => {
-                        for r in engine.add(&e, args.emit_evidence) {
-                            out.write(&r).map_err(AppError::Output)?;
+                        for r in engine.add(&e, options.emit_evidence) {
+                            sink.write(&r)?;
                         }
                     }
-                    Err(err) => ctx.diag.input_error(&err),
+                    Err(err) => reporter.bad_record(&err),
                 }
-                Ok(())
+                Ok::<(), UalError>(())
             },
         )?;
     }
 
-    // Access mode: every listed principal needs every product in scope.
-    let mut needs: Vec<Need> = Vec::new();
-    let mut all_kinds: BTreeMap<(&'static str, PrincipalKind), u64> = BTreeMap::new();
-    if settings.mode == Mode::Access {
-        let principals =
-            ctx.load_all(args.principals.as_deref().expect("checked"), read_principal)?;
-        let mut families: BTreeSet<&'static str> =
-            engine.agg.versions.keys().map(|(f, _)| *f).collect();
-        for l in licenses
-            .iter()
-            .filter(|l| matches!(l.cal_type, CalType::User | CalType::Device))
-        {
-            families.extend(suite_members(l.product).iter().copied());
-            if suite_members(l.product).is_empty() {
-                families.insert(l.product);
-            }
+    let (mut needs, all_kinds) = match settings.mode {
+        Mode::Access => {
+            let path = options
+                .principals
+                .as_deref()
+                .ok_or(UalError::PrincipalsNeeded)?;
+            let principals = load_all(path, reporter, read_principal)?;
+            access_needs(&mut engine, &licenses, principals)
         }
-        let mut seen = HashSet::new();
-        for (kind, name) in principals {
-            if !seen.insert((kind, name.clone())) {
-                continue;
-            }
-            let excluded = match kind {
-                PrincipalKind::User => user_exclusion(&name, &settings.admin_accounts),
-                PrincipalKind::Device => device_exclusion(&name),
-            };
-            if let Some(reason) = excluded {
-                *engine.agg.excluded.entry(reason).or_default() += 1;
-                continue;
-            }
-            if kind == PrincipalKind::User && settings.is_external(&name) {
-                engine.agg.external_count += 1;
-                continue;
-            }
-            for family in &families {
-                let servers: Vec<u32> = engine
-                    .agg
-                    .versions
-                    .keys()
-                    .filter(|(f, _)| f == family)
-                    .map(|(_, s)| *s)
-                    .collect();
-                if !servers.is_empty()
-                    && servers
-                        .iter()
-                        .all(|s| settings.is_per_core(family, &engine.servers.keys[*s as usize]))
-                {
-                    continue;
-                }
-                let mut agg = PrincipalAgg::default();
-                for s in &servers {
-                    agg.add(
-                        *s,
-                        None,
-                        None,
-                        engine.agg.versions.get(&(family, *s)).copied(),
-                    );
-                }
-                *all_kinds.entry((family, kind)).or_default() += 1;
-                needs.push(Need {
-                    family,
-                    kind,
-                    principal: name.clone(),
-                    agg,
-                });
-            }
-        }
-    } else {
-        for ((family, kind), map) in std::mem::take(&mut engine.agg.principals) {
-            all_kinds.insert((family, kind), map.len() as u64);
-            for (principal, agg) in map {
-                needs.push(Need {
-                    family,
-                    kind,
-                    principal,
-                    agg,
-                });
-            }
-        }
-    }
+        Mode::Usage => usage_needs(&mut engine),
+    };
 
     // Which CAL type each product is counted in.
     let families: BTreeSet<&'static str> = all_kinds.keys().map(|(f, _)| *f).collect();
@@ -489,22 +419,191 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UalComplianceArgs) -> AppResult
     needs.sort_by(|a, b| (a.kind, &a.principal, a.family).cmp(&(b.kind, &b.principal, b.family)));
 
     for u in engine.agg.unrecognized.values() {
-        out.write(u).map_err(AppError::Output)?;
+        sink.write(u)?;
     }
-    // Consumptions are written as they are decided (a principal's server list can run to
-    // hundreds of names; holding them all would make memory grow with principals × servers).
-    let mut positions: BTreeMap<(String, String, Option<u16>), CalCompliance> = BTreeMap::new();
-    let mut emit = |c: CalConsumption, out: &mut crate::output::Output| -> AppResult<()> {
-        tally(&mut positions, &c, &licenses, &models);
-        out.write(&c).map_err(AppError::Output)
+    let mut positions = Positions::new();
+    let remaining = allocate(&engine, &needs, &licenses, &models, &mut positions, sink)?;
+    suggest(&mut positions, &all_kinds);
+
+    let shortfall: u64 = positions.values().map(|p| p.shortfall).sum();
+    for p in positions.values() {
+        sink.write(p)?;
+    }
+    for (i, l) in licenses.iter().enumerate() {
+        sink.write(&CalLicenseUse {
+            license: l.label(),
+            product: l.product.into(),
+            version: l.version,
+            cal_type: l.cal_type,
+            quantity: l.quantity,
+            used: l.quantity - remaining[i],
+            remaining: remaining[i],
+            priority: l.priority,
+            servers: l.servers.clone(),
+        })?;
+    }
+    sink.write(&summary(&engine, options.as_of))?;
+    sink.footer(&footer(&positions))?;
+    Ok(Outcome { shortfall })
+}
+
+/// The counting rules the options imply: per-core servers (from the options and from per-core
+/// licence rows), the window, internal domains and exempt administrators.
+fn settings(options: &ComplianceOptions, licenses: &[License]) -> Result<Settings, UalError> {
+    let mut per_core = Vec::new();
+    for (product, server) in &options.per_core_servers {
+        let family = match product {
+            Some(product) => Some(
+                product_family(product)
+                    .filter(|f| *f != WINDOWS_SERVER && !f.contains("Suite"))
+                    .ok_or_else(|| UalError::NotPerCoreProduct {
+                        product: product.clone(),
+                    })?,
+            ),
+            None => None,
+        };
+        per_core.push((family, server_key(server)));
+    }
+    for l in licenses.iter().filter(|l| l.cal_type == CalType::PerCore) {
+        for s in &l.servers {
+            per_core.push((Some(l.product), s.clone()));
+        }
+    }
+    if options.mode == Mode::Access && options.principals.is_none() {
+        return Err(UalError::PrincipalsNeeded);
+    }
+    Ok(Settings {
+        mode: options.mode,
+        window_start: (options.mode == Mode::Usage)
+            .then(|| options.as_of - Duration::days(options.window_days as i64)),
+        internal_domains: options
+            .internal_domains
+            .iter()
+            .map(|d| d.trim().to_ascii_lowercase())
+            .collect(),
+        admin_accounts: options
+            .admin_accounts
+            .iter()
+            .map(|a| normalise_user(a))
+            .collect(),
+        per_core,
+    })
+}
+
+/// Principals counted per product family and CAL kind.
+type KindCounts = BTreeMap<(&'static str, PrincipalKind), u64>;
+
+/// Access mode: every listed principal needs every product in scope (evidence only says which
+/// products and servers are in scope).
+fn access_needs(
+    engine: &mut Engine,
+    licenses: &[License],
+    principals: Vec<(PrincipalKind, String)>,
+) -> (Vec<Need>, KindCounts) {
+    let settings = engine.settings;
+    let mut needs = Vec::new();
+    let mut all_kinds = KindCounts::new();
+    let mut families: BTreeSet<&'static str> =
+        engine.agg.versions.keys().map(|(f, _)| *f).collect();
+    for l in licenses
+        .iter()
+        .filter(|l| matches!(l.cal_type, CalType::User | CalType::Device))
+    {
+        families.extend(suite_members(l.product).iter().copied());
+        if suite_members(l.product).is_empty() {
+            families.insert(l.product);
+        }
+    }
+    let mut seen = HashSet::new();
+    for (kind, name) in principals {
+        if !seen.insert((kind, name.clone())) {
+            continue;
+        }
+        if let Some(reason) = exclusion(kind, &name, &settings.admin_accounts) {
+            *engine.agg.excluded.entry(reason).or_default() += 1;
+            continue;
+        }
+        if kind == PrincipalKind::User && settings.is_external(&name) {
+            engine.agg.external_count += 1;
+            continue;
+        }
+        for family in &families {
+            let servers: Vec<u32> = engine
+                .agg
+                .versions
+                .keys()
+                .filter(|(f, _)| f == family)
+                .map(|(_, s)| *s)
+                .collect();
+            if !servers.is_empty()
+                && servers
+                    .iter()
+                    .all(|s| settings.is_per_core(family, &engine.servers.keys[*s as usize]))
+            {
+                continue;
+            }
+            let mut agg = PrincipalAgg::default();
+            for s in &servers {
+                agg.add(
+                    *s,
+                    None,
+                    None,
+                    engine.agg.versions.get(&(family, *s)).copied(),
+                );
+            }
+            *all_kinds.entry((family, kind)).or_default() += 1;
+            needs.push(Need {
+                family,
+                kind,
+                principal: name.clone(),
+                agg,
+            });
+        }
+    }
+    (needs, all_kinds)
+}
+
+/// Usage mode: each principal with evidence in the window needs the products it reached.
+fn usage_needs(engine: &mut Engine) -> (Vec<Need>, KindCounts) {
+    let mut needs = Vec::new();
+    let mut all_kinds = KindCounts::new();
+    for ((family, kind), map) in std::mem::take(&mut engine.agg.principals) {
+        all_kinds.insert((family, kind), map.len() as u64);
+        for (principal, agg) in map {
+            needs.push(Need {
+                family,
+                kind,
+                principal,
+                agg,
+            });
+        }
+    }
+    (needs, all_kinds)
+}
+
+/// Draws a licence for every need, then one External Connector per server (and product) that
+/// external users reached; writes each consumption as it is decided (a principal's server list
+/// can run to hundreds of names, so holding them all would make memory grow with principals ×
+/// servers) and folds it into `positions`. Returns the seats left per licence row.
+fn allocate(
+    engine: &Engine,
+    needs: &[Need],
+    licenses: &[License],
+    models: &BTreeMap<&'static str, (PrincipalKind, String)>,
+    positions: &mut Positions,
+    sink: &mut impl RecordSink,
+) -> Result<Vec<u64>, UalError> {
+    let mut emit = |c: CalConsumption| -> Result<(), UalError> {
+        tally(positions, &c, licenses, models);
+        Ok(sink.write(&c)?)
     };
     let mut remaining: Vec<u64> = licenses.iter().map(|l| l.quantity).collect();
     let mut held: Vec<usize> = Vec::new();
-    let mut current: Option<(PrincipalKind, String)> = None;
-    for need in &needs {
-        if current.as_ref() != Some(&(need.kind, need.principal.clone())) {
+    let mut current: Option<(PrincipalKind, &str)> = None;
+    for need in needs {
+        if current != Some((need.kind, need.principal.as_str())) {
             held.clear();
-            current = Some((need.kind, need.principal.clone()));
+            current = Some((need.kind, need.principal.as_str()));
         }
         let server_keys: Vec<&str> = need
             .agg
@@ -512,126 +611,94 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UalComplianceArgs) -> AppResult
             .map(|s| engine.servers.keys[s as usize].as_str())
             .collect();
         let fits = |l: &License| {
-            l.cal_type == cal_type_of(need.kind)
+            l.cal_type == need.kind.cal_type()
                 && l.covers(need.family)
                 && l.version
                     .is_none_or(|v| need.agg.version == 0 || v >= need.agg.version)
                 && (l.servers.is_empty()
                     || server_keys.iter().all(|s| l.servers.iter().any(|x| x == s)))
         };
+        // A suite seat this principal already holds covers its other products too.
         let chosen = held
             .iter()
             .copied()
             .find(|i| fits(&licenses[*i]) && !suite_members(licenses[*i].product).is_empty())
             .or_else(|| {
-                let mut c: Vec<usize> = (0..licenses.len())
-                    .filter(|i| remaining[*i] > 0 && fits(&licenses[*i]))
-                    .collect();
-                c.sort_by_key(|i| {
-                    (
-                        licenses[*i].priority,
-                        licenses[*i].version.unwrap_or(0),
-                        licenses[*i].row,
-                    )
-                });
-                let pick = c.first().copied();
-                if let Some(i) = pick {
-                    remaining[i] -= 1;
-                    held.push(i);
-                }
+                let pick = draw(licenses, &mut remaining, fits);
+                held.extend(pick);
                 pick
             });
-        emit(
-            CalConsumption {
-                product: need.family.into(),
-                cal_type: need.kind.name().into(),
-                version: (need.agg.version > 0).then_some(need.agg.version),
-                principal: need.principal.clone(),
-                servers: {
-                    let mut names: Vec<String> = need
-                        .agg
-                        .server_ids()
-                        .map(|s| engine.servers.names[s as usize].clone())
-                        .collect();
-                    names.sort_by_key(|n| n.to_ascii_lowercase());
-                    names
-                },
-                first_seen: need.agg.first,
-                last_seen: need.agg.last,
-                license: chosen.map(|i| licenses[i].label()),
-                covered: chosen.is_some(),
-                detail: None,
-            },
-            &mut out,
-        )?;
+        let mut servers: Vec<String> = need
+            .agg
+            .server_ids()
+            .map(|s| engine.servers.names[s as usize].clone())
+            .collect();
+        servers.sort_by_key(|n| n.to_ascii_lowercase());
+        emit(CalConsumption {
+            product: need.family.into(),
+            cal_type: need.kind.cal_type(),
+            version: (need.agg.version > 0).then_some(need.agg.version),
+            principal: need.principal.clone(),
+            servers,
+            first_seen: need.agg.first,
+            last_seen: need.agg.last,
+            license: chosen.map(|i| licenses[i].label()),
+            covered: chosen.is_some(),
+            detail: None,
+        })?;
     }
-    // External Connectors: one per server (and product) that external users reached.
     for ((family, server), (users, version)) in &engine.agg.external {
         let key = &engine.servers.keys[*server as usize];
-        let mut c: Vec<usize> = (0..licenses.len())
-            .filter(|i| {
-                let l = &licenses[*i];
-                remaining[*i] > 0
-                    && l.cal_type == CalType::ExternalConnector
-                    && l.product == *family
-                    && l.version.is_none_or(|v| *version == 0 || v >= *version)
-                    && (l.servers.is_empty() || l.servers.contains(key))
-            })
-            .collect();
-        c.sort_by_key(|i| {
-            (
-                licenses[*i].priority,
-                licenses[*i].version.unwrap_or(0),
-                licenses[*i].row,
-            )
+        let chosen = draw(licenses, &mut remaining, |l| {
+            l.cal_type == CalType::ExternalConnector
+                && l.product == *family
+                && l.version.is_none_or(|v| *version == 0 || v >= *version)
+                && (l.servers.is_empty() || l.servers.contains(key))
         });
-        let chosen = c.first().copied();
-        if let Some(i) = chosen {
-            remaining[i] -= 1;
-        }
         let listed: Vec<&str> = users.iter().take(5).map(String::as_str).collect();
-        emit(
-            CalConsumption {
-                product: family.to_string(),
-                cal_type: "ExternalConnector".into(),
-                version: (*version > 0).then_some(*version),
-                principal: engine.servers.names[*server as usize].clone(),
-                servers: vec![engine.servers.names[*server as usize].clone()],
-                first_seen: None,
-                last_seen: None,
-                license: chosen.map(|i| licenses[i].label()),
-                covered: chosen.is_some(),
-                detail: Some(format!(
-                    "{} external user(s): {}{}",
-                    users.len(),
-                    listed.join(", "),
-                    if users.len() > listed.len() {
-                        ", …"
-                    } else {
-                        ""
-                    }
-                )),
-            },
-            &mut out,
-        )?;
+        let name = engine.servers.names[*server as usize].clone();
+        emit(CalConsumption {
+            product: family.to_string(),
+            cal_type: CalType::ExternalConnector,
+            version: (*version > 0).then_some(*version),
+            principal: name.clone(),
+            servers: vec![name],
+            first_seen: None,
+            last_seen: None,
+            license: chosen.map(|i| licenses[i].label()),
+            covered: chosen.is_some(),
+            detail: Some(format!(
+                "{} external user(s): {}{}",
+                users.len(),
+                listed.join(", "),
+                if users.len() > listed.len() {
+                    ", …"
+                } else {
+                    ""
+                }
+            )),
+        })?;
     }
+    Ok(remaining)
+}
 
+/// Where the other CAL type would need fewer licences, say so.
+fn suggest(positions: &mut Positions, all_kinds: &KindCounts) {
     for p in positions.values_mut() {
-        let users = all_kinds
-            .get(&(family_static(&p.product), PrincipalKind::User))
-            .copied()
-            .unwrap_or(0);
-        let devices = all_kinds
-            .get(&(family_static(&p.product), PrincipalKind::Device))
-            .copied()
-            .unwrap_or(0);
-        p.suggestion = match p.cal_type.as_str() {
-            "User" if devices > 0 && devices < users => Some(format!(
+        let count = |kind| {
+            all_kinds
+                .get(&(family_static(&p.product), kind))
+                .copied()
+                .unwrap_or(0)
+        };
+        let (users, devices) = (count(PrincipalKind::User), count(PrincipalKind::Device));
+        p.suggestion = match p.cal_type {
+            CalType::User if devices > 0 && devices < users => Some(format!(
                 "{devices} devices accessed {} against {users} users: Device CALs would need {} fewer licences (if those devices are the only way in)",
                 p.product,
                 users - devices
             )),
-            "Device" if users > 0 && users < devices => Some(format!(
+            CalType::Device if users > 0 && users < devices => Some(format!(
                 "{users} users accessed {} against {devices} devices: User CALs would need {} fewer licences",
                 p.product,
                 devices - users
@@ -639,36 +706,20 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UalComplianceArgs) -> AppResult
             _ => None,
         };
     }
+}
 
-    let shortfall: u64 = positions.values().map(|p| p.shortfall).sum();
-    for p in positions.values() {
-        out.write(p).map_err(AppError::Output)?;
-    }
-    for (i, l) in licenses.iter().enumerate() {
-        out.write(&CalLicenseUse {
-            license: l.label(),
-            product: l.product.into(),
-            version: l.version,
-            cal_type: l.cal_type.name().into(),
-            quantity: l.quantity,
-            used: l.quantity - remaining[i],
-            remaining: remaining[i],
-            priority: l.priority,
-            servers: l.servers.clone(),
-        })
-        .map_err(AppError::Output)?;
-    }
-    out.write(&UalEvidenceSummary {
-        mode: format!("{:?}", settings.mode).to_ascii_lowercase(),
-        window_start: settings.window_start,
+fn summary(engine: &Engine, as_of: DateTime<Utc>) -> UalEvidenceSummary {
+    let agg = &engine.agg;
+    UalEvidenceSummary {
+        mode: engine.settings.mode,
+        window_start: engine.settings.window_start,
         as_of,
-        rows: engine.agg.rows,
-        counted: engine.agg.counted,
-        external: engine.agg.external_count,
-        unrecognized_rows: engine.agg.unrecognized_rows,
-        overview_rows: engine.agg.overview_rows,
-        excluded: engine
-            .agg
+        rows: agg.rows,
+        counted: agg.counted,
+        external: agg.external_count,
+        unrecognized_rows: agg.unrecognized_rows,
+        overview_rows: agg.overview_rows,
+        excluded: agg
             .excluded
             .iter()
             .map(|(r, c)| ExclusionCount {
@@ -676,11 +727,14 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UalComplianceArgs) -> AppResult
                 count: *c,
             })
             .collect(),
-        ipv6_device_addresses: engine.agg.ipv6.len() as u64,
+        ipv6_device_addresses: agg.ipv6.len() as u64,
         servers: engine.servers.names.clone(),
-    })
-    .map_err(AppError::Output)?;
-    let lines: Vec<String> = positions
+    }
+}
+
+/// The lines under a table: one per compliance position.
+fn footer(positions: &Positions) -> Vec<String> {
+    positions
         .values()
         .map(|p| {
             format!(
@@ -696,30 +750,21 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UalComplianceArgs) -> AppResult
                 p.shortfall
             )
         })
-        .collect();
-    out.footer(&lines).map_err(AppError::Output)?;
-    out.finish().map_err(AppError::Output)?;
-    ctx.problems_since(errors_before)?;
-    if shortfall > 0 && args.fail_on_shortfall {
-        return Err(AppError::Shortfall(format!(
-            "compliance shortfall: {shortfall} CAL(s) short (see the CalCompliance records)"
-        )));
-    }
-    Ok(())
+        .collect()
 }
 
 /// Folds one consumption into the compliance position of its product, CAL type and version.
 fn tally(
-    positions: &mut BTreeMap<(String, String, Option<u16>), CalCompliance>,
+    positions: &mut Positions,
     c: &CalConsumption,
     licenses: &[License],
     models: &BTreeMap<&'static str, (PrincipalKind, String)>,
 ) {
     let p = positions
-        .entry((c.product.clone(), c.cal_type.clone(), c.version))
+        .entry((c.product.clone(), c.cal_type, c.version))
         .or_insert_with(|| {
-            let basis = if c.cal_type == "ExternalConnector" {
-                "external users (outside --internal-domain) reached this server".to_string()
+            let basis = if c.cal_type == CalType::ExternalConnector {
+                "external users (outside the internal domains) reached this server".to_string()
             } else {
                 models
                     .get(c.product.as_str())
@@ -728,15 +773,13 @@ fn tally(
             };
             CalCompliance {
                 product: c.product.clone(),
-                cal_type: c.cal_type.clone(),
+                cal_type: c.cal_type,
                 version: c.version,
                 required: 0,
                 owned: licenses
                     .iter()
                     .filter(|l| {
-                        l.product == c.product
-                            && l.cal_type.name() == c.cal_type
-                            && l.version == c.version
+                        l.product == c.product && l.cal_type == c.cal_type && l.version == c.version
                     })
                     .map(|l| l.quantity)
                     .sum(),
@@ -795,15 +838,12 @@ fn read_principal(r: &Record) -> Result<(PrincipalKind, String), InputError> {
             return Ok(if device {
                 (PrincipalKind::Device, v.trim().to_ascii_lowercase())
             } else {
-                (PrincipalKind::User, super::evidence::normalise_user(&v))
+                (PrincipalKind::User, normalise_user(&v))
             });
         }
     }
     if let (Some(d), Some(s)) = (r.opt_str("Domain")?, r.opt_str("SamAccountName")?) {
-        return Ok((
-            PrincipalKind::User,
-            super::evidence::normalise_user(&format!("{d}\\{s}")),
-        ));
+        return Ok((PrincipalKind::User, normalise_user(&format!("{d}\\{s}"))));
     }
     for p in ["ComputerName", "DNSHostName", "IPAddress"] {
         if let Some(v) = r.opt_str(p)? {

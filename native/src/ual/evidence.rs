@@ -2,8 +2,8 @@
 //! and FlexNet ConsolidatedAccessEvidence spreadsheets — and normalising principals.
 
 use super::roles::{self, find_role, product_family, version_year, WINDOWS_SERVER};
-use crate::error::InputError;
 use crate::ingest::Record;
+use crate::model::InputError;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use std::collections::HashMap;
 
@@ -57,20 +57,7 @@ impl SystemInfo {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PrincipalKind {
-    User,
-    Device,
-}
-
-impl PrincipalKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            PrincipalKind::User => "User",
-            PrincipalKind::Device => "Device",
-        }
-    }
-}
+pub use crate::model::server_cal::PrincipalKind;
 
 /// One evidence row, recognised (or not) and normalised.
 #[derive(Debug, Clone)]
@@ -94,7 +81,19 @@ pub struct Evidence {
     pub count: Option<i64>,
 }
 
-/// Why a principal does not consume a CAL.
+/// Why a principal of either kind does not consume a CAL (the one place both rules are applied).
+pub fn exclusion(
+    kind: PrincipalKind,
+    name: &str,
+    admin_accounts: &[String],
+) -> Option<&'static str> {
+    match kind {
+        PrincipalKind::User => user_exclusion(name, admin_accounts),
+        PrincipalKind::Device => device_exclusion(name),
+    }
+}
+
+/// Why a user does not consume a CAL.
 pub fn user_exclusion(user: &str, admin_accounts: &[String]) -> Option<&'static str> {
     let u = user.trim();
     if u.is_empty() {

@@ -3,38 +3,21 @@
 
 use super::evidence::server_key;
 use super::roles::{product_family, suite_members, WINDOWS_SERVER};
-use crate::error::InputError;
 use crate::ingest::Record;
+pub use crate::model::server_cal::CalType;
+use crate::model::InputError;
 use schemars::JsonSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum CalType {
-    User,
-    Device,
-    ExternalConnector,
-    PerCore,
-}
-
-impl CalType {
-    pub fn name(self) -> &'static str {
-        match self {
-            CalType::User => "User",
-            CalType::Device => "Device",
-            CalType::ExternalConnector => "ExternalConnector",
-            CalType::PerCore => "PerCore",
-        }
-    }
-
-    fn parse(s: &str) -> Option<CalType> {
-        let l = s.trim().to_ascii_lowercase().replace([' ', '-', '_'], "");
-        Some(match l.as_str() {
-            "user" | "usercal" => CalType::User,
-            "device" | "devicecal" => CalType::Device,
-            "externalconnector" | "ec" => CalType::ExternalConnector,
-            "percore" | "core" | "processor" | "perprocessor" => CalType::PerCore,
-            _ => return None,
-        })
-    }
+/// A licence sheet's CAL type, in the spellings sheets use (`User CAL`, `EC`, `Processor`).
+fn parse_cal_type(s: &str) -> Option<CalType> {
+    let l = s.trim().to_ascii_lowercase().replace([' ', '-', '_'], "");
+    Some(match l.as_str() {
+        "user" | "usercal" => CalType::User,
+        "device" | "devicecal" => CalType::Device,
+        "externalconnector" | "ec" => CalType::ExternalConnector,
+        "percore" | "core" | "processor" | "perprocessor" => CalType::PerCore,
+        _ => return None,
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -58,7 +41,7 @@ impl License {
             r.error("Product", format!("'{name}' is not a product this tool knows (Windows Server, SQL Server, Remote Desktop Services, Active Directory Rights Management Services, Exchange Server, SharePoint Server, Skype for Business Server, Core CAL Suite, Enterprise CAL Suite)"))
         })?;
         let ct = r.req_str("CalType")?;
-        let cal_type = CalType::parse(&ct).ok_or_else(|| {
+        let cal_type = parse_cal_type(&ct).ok_or_else(|| {
             r.error(
                 "CalType",
                 format!("'{ct}' is not User, Device, ExternalConnector or PerCore"),
@@ -108,9 +91,7 @@ impl License {
         let v = self.version.map(|v| format!(" {v}")).unwrap_or_default();
         format!(
             "{}{v} {} (licence row {})",
-            self.product,
-            self.cal_type.name(),
-            self.row
+            self.product, self.cal_type, self.row
         )
     }
 }

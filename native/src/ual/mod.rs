@@ -1,8 +1,46 @@
-//! Server CALs from User Access Logging: evidence → consumption → compliance (seed 002,
-//! ../shared/domain/ual-cal.md).
+//! Server CALs from User Access Logging: evidence → consumption → compliance. Rules:
+//! docs/rules/ual-server-cal.md.
+//!
+//! Layering: depends on the model and the reader only; `compliance::run` takes `Options`,
+//! writes to a `RecordSink` and reports through a `Reporter`.
 
+pub mod allocation;
 pub mod compliance;
 pub mod evidence;
 pub mod licenses;
 pub mod records;
 pub mod roles;
+
+pub use compliance::{ComplianceOptions, Outcome, UalError};
+
+use crate::model::SchemaEntry;
+
+pub fn schemas() -> Vec<SchemaEntry> {
+    use records::*;
+    vec![
+        SchemaEntry::output::<UalEvidence>(
+            "One UAL evidence row, normalised (`ual compliance`, when evidence output is asked for)",
+        ),
+        SchemaEntry::output::<UnrecognizedEvidence>(
+            "Evidence no known product matched, kept and reported",
+        ),
+        SchemaEntry::output::<CalConsumption>(
+            "One CAL consumed: a principal and product family, or an External Connector",
+        ),
+        SchemaEntry::output::<CalCompliance>(
+            "Required, owned, covered and short per product, CAL type and version",
+        ),
+        SchemaEntry::output::<CalLicenseUse>("How much of one licence row was used"),
+        SchemaEntry::output::<UalEvidenceSummary>(
+            "What the evidence held and what was excluded, and why",
+        ),
+        SchemaEntry::input::<licenses::LicenseInput>(
+            "CalLicense",
+            "Licences-owned rows `ual compliance` reads",
+        ),
+        SchemaEntry::input::<compliance::UalPrincipalInput>(
+            "UalPrincipal",
+            "Principals-in-scope rows `ual compliance` reads (access mode)",
+        ),
+    ]
+}

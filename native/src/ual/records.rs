@@ -1,11 +1,12 @@
 //! The records `ual compliance` writes.
 
-use crate::records::OutputRecord;
+use crate::model::server_cal::{CalType, ConsumptionMode, EvidenceStatus, PrincipalKind};
+use crate::model::OutputRecord;
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Serialize;
 
-/// One evidence row, normalised (with --emit-evidence).
+/// One evidence row, normalised (written when evidence output is asked for).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct UalEvidence {
@@ -15,15 +16,13 @@ pub struct UalEvidence {
     pub products: Vec<String>,
     pub role_name: Option<String>,
     pub role_guid: Option<String>,
-    /// User or Device
-    pub principal_type: String,
+    pub principal_type: PrincipalKind,
     /// domain\user (lower case) or the device's name or address
     pub principal: String,
     pub first_seen: Option<DateTime<Utc>>,
     pub last_seen: Option<DateTime<Utc>>,
     pub access_count: Option<i64>,
-    /// Counted, External, or Excluded
-    pub status: String,
+    pub status: EvidenceStatus,
     /// Why it was excluded (ComputerAccount, SystemAccount, AdminAccount, BlankUserName, Loopback,
     /// Ipv6Device, OutsideWindow, PerCoreServer), or a note
     pub reason: Option<String>,
@@ -69,8 +68,7 @@ impl OutputRecord for UnrecognizedEvidence {
 #[serde(rename_all = "PascalCase")]
 pub struct CalConsumption {
     pub product: String,
-    /// User, Device or ExternalConnector
-    pub cal_type: String,
+    pub cal_type: CalType,
     /// The CAL version needed: the newest server version accessed (null: unknown)
     pub version: Option<u16>,
     /// domain\user, device, or for an External Connector the server
@@ -101,7 +99,7 @@ impl OutputRecord for CalConsumption {
 #[serde(rename_all = "PascalCase")]
 pub struct CalCompliance {
     pub product: String,
-    pub cal_type: String,
+    pub cal_type: CalType,
     pub version: Option<u16>,
     /// Principals (or servers, for External Connectors) that need this CAL
     pub required: u64,
@@ -146,7 +144,7 @@ pub struct CalLicenseUse {
     pub license: String,
     pub product: String,
     pub version: Option<u16>,
-    pub cal_type: String,
+    pub cal_type: CalType,
     pub quantity: u64,
     pub used: u64,
     pub remaining: u64,
@@ -163,8 +161,7 @@ impl OutputRecord for CalLicenseUse {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct UalEvidenceSummary {
-    /// usage or access
-    pub mode: String,
+    pub mode: ConsumptionMode,
     pub window_start: Option<DateTime<Utc>>,
     pub as_of: DateTime<Utc>,
     pub rows: u64,

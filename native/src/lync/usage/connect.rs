@@ -2,7 +2,7 @@
 //! Browser on UDP 1434), `host,port`; SQL login or Windows integrated auth; TLS on by default;
 //! read-only intent; connect timeout. Every failure is a clear SourceUnreachable (exit 4).
 
-use crate::error::AppError;
+use super::{ConnectHint, UsageError};
 use std::time::Duration;
 use tiberius::{AuthMethod, Client, Config, EncryptionLevel};
 use tokio::net::TcpStream;
@@ -82,12 +82,12 @@ pub struct ConnectOptions {
 
 /// Asks the SQL Browser (UDP 1434; LICENSEAUDIT_SQL_BROWSER_PORT overrides it for tests) which
 /// TCP port a named instance listens on.
-async fn browse(host: &str, instance: &str, timeout: Duration) -> Result<u16, AppError> {
+async fn browse(host: &str, instance: &str, timeout: Duration) -> Result<u16, UsageError> {
     let port: u16 = std::env::var("LICENSEAUDIT_SQL_BROWSER_PORT")
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(1434);
-    let unreachable = |m: String| AppError::Unreachable(m);
+    let unreachable = |m: String| UsageError::unreachable(m);
     let socket = tokio::net::UdpSocket::bind("0.0.0.0:0")
         .await
         .map_err(|e| unreachable(format!("SQL Browser: {e}")))?;
@@ -100,7 +100,10 @@ async fn browse(host: &str, instance: &str, timeout: Duration) -> Result<u16, Ap
     let mut buf = vec![0u8; 4096];
     let n = tokio::time::timeout(timeout, socket.recv(&mut buf))
         .await
-        .map_err(|_| unreachable(format!("the SQL Browser on {host} (UDP {port}) did not answer for instance {instance}: is the SQL Server Browser service running and UDP {port} open? Or give the port: --server {host},PORT")))?
+        .map_err(|_| UsageError::Unreachable {
+            message: format!("the SQL Browser on {host} (UDP {port}) did not answer for instance {instance}: is the SQL Server Browser service running and UDP {port} open?"),
+            hint: Some(ConnectHint::GivePort { host: host.to_string() }),
+        })?
         .map_err(|e| unreachable(format!("SQL Browser on {host}: {e}")))?;
     // SVR_RESP: 0x05, u16 length, then "ServerName;X;InstanceName;Y;IsClustered;No;Version;..;tcp;1433;;"
     let text = String::from_utf8_lossy(buf.get(3..n).unwrap_or_default()).to_string();
@@ -112,7 +115,7 @@ async fn browse(host: &str, instance: &str, timeout: Duration) -> Result<u16, Ap
         .ok_or_else(|| unreachable(format!("the SQL Browser on {host} knows no TCP port for instance {instance} (answer: {text})")))
 }
 
-pub async fn connect(o: &ConnectOptions, database: &str) -> Result<SqlClient, AppError> {
+pub async fn connect(o: &ConnectOptions, database: &str) -> Result<SqlClient, UsageError> {
     let port = match (o.server.port, &o.server.instance) {
         (Some(p), _) => p,
         (None, Some(i)) => browse(&o.server.host, i, o.connect_timeout).await?,
@@ -141,16 +144,16 @@ pub async fn connect(o: &ConnectOptions, database: &str) -> Result<SqlClient, Ap
             #[cfg(windows)]
             config.authentication(AuthMethod::Integrated);
             #[cfg(not(windows))]
-            return Err(AppError::Arguments(
-                "--auth integrated needs Windows (SSPI); use --auth sql with --user".into(),
-            ));
+            return Err(UsageError::IntegratedAuthNeedsWindows);
         }
     }
     let target = format!("{} (port {port}), database {database}", o.server.display());
     let attempt = async {
         let tcp = TcpStream::connect((o.server.host.as_str(), port))
             .await
-            .map_err(|e| AppError::Unreachable(format!("cannot reach SQL Server {target}: {e}")))?;
+            .map_err(|e| {
+                UsageError::unreachable(format!("cannot reach SQL Server {target}: {e}"))
+            })?;
         tcp.set_nodelay(true).ok();
         Client::connect(config, tcp.compat_write())
             .await
@@ -159,32 +162,35 @@ pub async fn connect(o: &ConnectOptions, database: &str) -> Result<SqlClient, Ap
     tokio::time::timeout(o.connect_timeout, attempt)
         .await
         .map_err(|_| {
-            AppError::Unreachable(format!(
+            UsageError::unreachable(format!(
                 "connecting to {target} timed out after {} s",
                 o.connect_timeout.as_secs()
             ))
         })?
 }
 
-fn describe(e: &tiberius::error::Error, target: &str, o: &ConnectOptions) -> AppError {
+fn describe(e: &tiberius::error::Error, target: &str, o: &ConnectOptions) -> UsageError {
     match e {
         tiberius::error::Error::Server(t) if t.code() == 18456 => {
             let user = match &o.auth {
                 Auth::Sql { user, .. } => user.as_str(),
                 Auth::Integrated => "(Windows account)",
             };
-            AppError::Unreachable(format!(
-                "login to {target} failed for '{user}' (SQL Server error 18456): check the user and LICENSEAUDIT_SQL_PASSWORD / --password-stdin, and that the login may read the database"
-            ))
+            UsageError::Unreachable {
+                message: format!("login to {target} failed for '{user}' (SQL Server error 18456): check the user and the password, and that the login may read the database"),
+                hint: Some(ConnectHint::CheckPassword),
+            }
         }
-        tiberius::error::Error::Server(t) => AppError::Unreachable(format!("{target}: SQL Server error {}: {}", t.code(), t.message())),
-        tiberius::error::Error::Tls(m) => AppError::Unreachable(format!(
-            "TLS with {target} failed: {m}. If the server's certificate is not trusted here, use --trust-server-certificate; for a server without TLS, --encrypt off"
-        )),
-        tiberius::error::Error::Io { kind, message } => {
-            AppError::Unreachable(format!("{target}: connection failed ({kind:?}: {message}); with TLS on, a server that does not offer TLS also ends up here (--encrypt off)"))
-        }
-        other => AppError::Unreachable(format!("{target}: {other}")),
+        tiberius::error::Error::Server(t) => UsageError::unreachable(format!("{target}: SQL Server error {}: {}", t.code(), t.message())),
+        tiberius::error::Error::Tls(m) => UsageError::Unreachable {
+            message: format!("TLS with {target} failed: {m}"),
+            hint: Some(ConnectHint::TrustCertificateOrEncryptOff),
+        },
+        tiberius::error::Error::Io { kind, message } => UsageError::Unreachable {
+            message: format!("{target}: connection failed ({kind:?}: {message}); with TLS on, a server that does not offer TLS also ends up here"),
+            hint: Some(ConnectHint::EncryptOff),
+        },
+        other => UsageError::unreachable(format!("{target}: {other}")),
     }
 }
 

@@ -1,20 +1,54 @@
 //! `lync usage`: what each user and device actually used, from the LcsCDR monitoring database,
-//! in MAP Toolkit terms (Yes / No / InsufficientData per Standard, Enterprise, Plus; seed 000,
-//! ../shared/domain/lync-cal.md "Monitoring databases").
+//! in MAP Toolkit terms (Yes / No / InsufficientData per Standard, Enterprise, Plus; rules in
+//! docs/rules/lync-usage.md).
 
 pub mod connect;
+mod error;
 pub mod queries;
 
-use crate::error::{AppError, AppResult};
-use crate::records::OutputRecord;
-use crate::run::Context;
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use connect::{Auth, ConnectOptions, ServerAddress, SqlClient};
+pub use error::{ConnectHint, UsageError};
+
+use crate::ingest::load_all;
+use crate::model::{OutputRecord, RecordSink, Reporter, SchemaEntry, UsageAnswer, UsageDeviceKind};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use connect::{ConnectOptions, SqlClient};
+use futures_util::FutureExt;
 use queries::{Query, Schema};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::BufRead;
+use std::time::Duration;
+
+/// What `lync usage` reads, from where, over which window.
+#[derive(Debug, Clone)]
+pub struct UsageOptions {
+    pub connection: ConnectOptions,
+    /// The call detail recording database (LcsCDR)
+    pub cdr_database: String,
+    /// The QoE database (which calls were made from IP phones)
+    pub qoe_database: String,
+    pub query_timeout: Duration,
+    pub window_start: DateTime<Utc>,
+    pub window_end: DateTime<Utc>,
+    /// Get-CsUser: every user gets an answer, including those with no usage (No)
+    pub users: Option<String>,
+    /// Get-CsCommonAreaPhone: these devices are common area phones (Standard + Plus)
+    pub common_area_phones: Option<String>,
+}
+
+pub fn schemas() -> Vec<SchemaEntry> {
+    vec![
+        SchemaEntry::output::<LyncUserUsage>(
+            "What one Lync/SfB user used in the window, MAP-style (Yes / No / InsufficientData)",
+        ),
+        SchemaEntry::output::<LyncDeviceUsage>(
+            "What one device (common area phone, IP phone, computer) used in the window",
+        ),
+        SchemaEntry::output::<LyncUsageCoverage>(
+            "Whether the monitoring data covers the window, and what was read",
+        ),
+    ]
+}
 
 /// Evidence counts behind one user's answer, all within the window.
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
@@ -44,10 +78,9 @@ pub struct UsageEvidence {
 #[serde(rename_all = "PascalCase")]
 pub struct LyncUserUsage {
     pub sip_address: String,
-    /// Yes, No or InsufficientData
-    pub standard: String,
-    pub enterprise: String,
-    pub plus: String,
+    pub standard: UsageAnswer,
+    pub enterprise: UsageAnswer,
+    pub plus: UsageAnswer,
     pub last_activity: Option<DateTime<Utc>>,
     pub evidence: UsageEvidence,
     /// Which evidence decided each Yes, or why an answer is InsufficientData
@@ -71,13 +104,12 @@ impl OutputRecord for LyncUserUsage {
 pub struct LyncDeviceUsage {
     /// MAC address (Lync 2013+), else the endpoint id
     pub device: String,
-    /// CommonAreaPhone, IPPhone or Computer
-    pub device_kind: String,
+    pub device_kind: UsageDeviceKind,
     pub sip_address: Option<String>,
     pub client_version: Option<String>,
-    pub standard: String,
-    pub enterprise: String,
-    pub plus: String,
+    pub standard: UsageAnswer,
+    pub enterprise: UsageAnswer,
+    pub plus: UsageAnswer,
     pub last_activity: Option<DateTime<Utc>>,
     pub registrations: i64,
     pub reasons: Vec<String>,
@@ -170,7 +202,7 @@ impl Runner<'_> {
         q: &Query,
         start: NaiveDateTime,
         end: NaiveDateTime,
-    ) -> AppResult<Vec<tiberius::Row>> {
+    ) -> Result<Vec<tiberius::Row>, UsageError> {
         let secs = self.timeout.as_secs();
         let what = self.what.clone();
         let run = async {
@@ -179,18 +211,18 @@ impl Runner<'_> {
         };
         let rows = tokio::time::timeout(self.timeout, run)
             .await
-            .map_err(|_| {
-                AppError::Unreachable(format!(
-                    "{what}: query {} timed out after {secs} s (--query-timeout)",
-                    q.name
-                ))
+            .map_err(|_| UsageError::Unreachable {
+                message: format!("{what}: query {} timed out after {secs} s", q.name),
+                hint: Some(ConnectHint::QueryTimeout),
             })?
-            .map_err(|e| AppError::Unreachable(format!("{what}: query {} failed: {e}", q.name)))?;
+            .map_err(|e| {
+                UsageError::unreachable(format!("{what}: query {} failed: {e}", q.name))
+            })?;
         self.rows += rows.len() as u64;
         Ok(rows)
     }
 
-    async fn columns(&mut self, table: &str) -> AppResult<BTreeSet<String>> {
+    async fn columns(&mut self, table: &str) -> Result<BTreeSet<String>, UsageError> {
         let what = self.what.clone();
         let run = async {
             let mut stream = self.client.simple_query(queries::probe(table)).await?;
@@ -204,8 +236,8 @@ impl Runner<'_> {
         };
         tokio::time::timeout(self.timeout, run)
             .await
-            .map_err(|_| AppError::Unreachable(format!("{what}: probing dbo.{table} timed out")))?
-            .map_err(|e| AppError::Unreachable(format!("{what}: cannot read dbo.{table} ({e}): is this an LcsCDR database, and may the login read it?")))
+            .map_err(|_| UsageError::unreachable(format!("{what}: probing dbo.{table} timed out")))?
+            .map_err(|e| UsageError::unreachable(format!("{what}: cannot read dbo.{table} ({e}): is this an LcsCDR database, and may the login read it?")))
     }
 }
 
@@ -222,14 +254,8 @@ fn later(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<
     }
 }
 
-/// MAP's answer: Yes on evidence; without evidence No when the window is covered, else
-/// InsufficientData.
-fn answer(yes: bool, covered: bool) -> &'static str {
-    match (yes, covered) {
-        (true, _) => "Yes",
-        (false, true) => "No",
-        (false, false) => "InsufficientData",
-    }
+fn answer(yes: bool, covered: bool) -> UsageAnswer {
+    UsageAnswer::from_evidence(yes, covered)
 }
 
 fn classify_user(sip_address: String, agg: &UserAgg, covered: bool) -> LyncUserUsage {
@@ -337,32 +363,13 @@ fn classify_user(sip_address: String, agg: &UserAgg, covered: bool) -> LyncUserU
     }
     LyncUserUsage {
         sip_address,
-        standard: answer(standard, covered).into(),
-        enterprise: answer(enterprise, covered).into(),
-        plus: answer(plus, covered).into(),
+        standard: answer(standard, covered),
+        enterprise: answer(enterprise, covered),
+        plus: answer(plus, covered),
         last_activity: agg.last,
         evidence: e.clone(),
         reasons,
     }
-}
-
-fn read_password(args: &crate::cli::UsageArgs) -> AppResult<String> {
-    if args.password_stdin {
-        let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-            AppError::Arguments(format!("--password-stdin: cannot read stdin: {e}"))
-        })?;
-        let p = line.trim_end_matches(['\r', '\n']).to_string();
-        if p.is_empty() {
-            return Err(AppError::Arguments(
-                "--password-stdin: stdin held no password".into(),
-            ));
-        }
-        return Ok(p);
-    }
-    std::env::var("LICENSEAUDIT_SQL_PASSWORD").map_err(|_| {
-        AppError::Arguments("a SQL login needs its password in LICENSEAUDIT_SQL_PASSWORD or on stdin with --password-stdin (never on the command line)".into())
-    })
 }
 
 /// Coverage, schema shape, users, LcsCDR device rows, QoE IP-phone rows, rows received.
@@ -375,155 +382,140 @@ type Fetched = (
     u64,
 );
 
-pub fn run(ctx: &mut Context, args: &crate::cli::UsageArgs) -> AppResult<()> {
-    let server = ServerAddress::parse(&args.server)
-        .map_err(|m| AppError::Arguments(format!("--server: {m}")))?;
-    let auth = match args.auth {
-        crate::cli::SqlAuth::Sql => Auth::Sql {
-            user: args
-                .user
-                .clone()
-                .ok_or_else(|| AppError::Arguments("--auth sql needs --user".into()))?,
-            password: read_password(args)?,
-        },
-        crate::cli::SqlAuth::Integrated => Auth::Integrated,
+/// Reads the monitoring databases. Runs on the caller's async runtime.
+async fn fetch(
+    options: &UsageOptions,
+    reporter: &mut impl Reporter,
+) -> Result<Fetched, UsageError> {
+    let activity = "Reading Lync monitoring data";
+    let connection = &options.connection;
+    let what = format!("{} / {}", connection.server.display(), options.cdr_database);
+    let (s, e) = (
+        options.window_start.naive_utc(),
+        options.window_end.naive_utc(),
+    );
+    let mut client = connect::connect(connection, &options.cdr_database).await?;
+    let mut r = Runner {
+        client: &mut client,
+        timeout: options.query_timeout,
+        rows: 0,
+        what,
     };
-    let options = ConnectOptions {
-        server,
-        auth,
-        encrypt: args.encrypt == crate::cli::OnOff::On,
-        trust_server_certificate: args.trust_server_certificate,
-        connect_timeout: std::time::Duration::from_secs(args.connect_timeout),
+    let reg = r.columns("Registration").await?;
+    let cv = r.columns("ClientVersions").await?;
+    let schema = Schema {
+        registration_device_id: reg.contains("deviceid"),
+        client_type: cv.contains("clienttype"),
     };
-    let end = ctx.as_of;
-    let start = end - Duration::days(args.days as i64);
+    reporter.progress(activity, "coverage", 0, None);
+    let cov = r.rows(&queries::coverage(), s, e).await?;
+    let coverage = cov
+        .first()
+        .map(|row| (time(row, "FirstRecord"), time(row, "LastRecord")))
+        .unwrap_or((None, None));
+    let mut users: BTreeMap<String, UserAgg> = BTreeMap::new();
+    let qs = queries::user_queries(schema);
+    let total = qs.len() as u64 + 1;
+    for (i, q) in qs.iter().enumerate() {
+        reporter.progress(activity, q.name, i as u64 + 1, Some(total));
+        for row in r.rows(q, s, e).await? {
+            let Some(uri) = text(&row, "UserUri") else {
+                continue;
+            };
+            let a = users.entry(sip(&uri)).or_default();
+            a.last = later(a.last, time(&row, "LastActivity"));
+            let ev = &mut a.e;
+            match q.name {
+                "Registrations" => ev.registrations += int(&row, "Registrations"),
+                "PeerToPeer" => {
+                    ev.p2p_im_sessions += int(&row, "P2PIm");
+                    ev.p2p_audio_video_sessions += int(&row, "P2PAudioVideo");
+                    ev.p2p_app_sharing_sessions += int(&row, "P2PAppSharing");
+                    ev.delegated_calls += int(&row, "DelegatedCalls");
+                    ev.rgs_agent_calls += int(&row, "RgsAgentCalls");
+                }
+                "Pstn" => {
+                    ev.pstn_calls_out += int(&row, "PstnOut");
+                    ev.pstn_calls_in += int(&row, "PstnIn");
+                }
+                "ConferencesOrganized" => {
+                    ev.conferences_organized_audio_video += int(&row, "AudioVideoConferences");
+                    ev.conferences_organized_app_sharing += int(&row, "AppSharingConferences");
+                    ev.conferences_organized_data += int(&row, "DataConferences");
+                    ev.dial_in_participants += int(&row, "DialInParticipants");
+                    ev.max_conference_participants = ev
+                        .max_conference_participants
+                        .max(int(&row, "MaxParticipants"));
+                }
+                "ConferencesJoined" => ev.conferences_joined += int(&row, "ConferencesJoined"),
+                _ => {}
+            }
+        }
+    }
+    reporter.progress(activity, "Devices", total, Some(total));
+    let devices = r.rows(&queries::device_query(schema), s, e).await?;
+    let mut rows = r.rows;
+    let _ = client.close().await;
+    // QoEMetrics tells which calls were made from IP phones.
+    let mut qoe_client = connect::connect(connection, &options.qoe_database).await?;
+    let mut q = Runner {
+        client: &mut qoe_client,
+        timeout: options.query_timeout,
+        rows: 0,
+        what: format!("{} / {}", connection.server.display(), options.qoe_database),
+    };
+    let phones = q.rows(&queries::qoe_ip_phones(), s, e).await?;
+    rows += q.rows;
+    let _ = qoe_client.close().await;
+    reporter.progress_done(activity, "done", rows);
+    Ok((coverage, schema, users, devices, phones, rows))
+}
+
+/// `lync usage`: one LyncUserUsage per user, one LyncDeviceUsage per device, then the coverage.
+pub async fn run(
+    options: &UsageOptions,
+    sink: &mut impl RecordSink,
+    reporter: &mut impl Reporter,
+) -> Result<(), UsageError> {
+    let (start, end) = (options.window_start, options.window_end);
     // Devices named as common area phones (Get-CsCommonAreaPhone) are reported as such.
     let mut caps: BTreeSet<String> = BTreeSet::new();
-    if let Some(path) = &args.common_area_phones {
-        for d in ctx.load_all(path, |r| r.req_str("SipAddress"))? {
+    if let Some(path) = &options.common_area_phones {
+        for d in load_all(path, reporter, |r| r.req_str("SipAddress"))? {
             caps.insert(sip(&d));
         }
     }
-    // With --users, every Lync user gets an answer, not only those with usage.
+    // With the users export, every Lync user gets an answer, not only those with usage.
     let mut population: BTreeSet<String> = BTreeSet::new();
-    if let Some(path) = &args.users {
-        for u in ctx.load_all(path, |r| r.req_str("SipAddress"))? {
+    if let Some(path) = &options.users {
+        for u in load_all(path, reporter, |r| r.req_str("SipAddress"))? {
             population.insert(sip(&u));
         }
     }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| AppError::Unreachable(format!("cannot start the async runtime: {e}")))?;
-    let mut progress = ctx.progress("Reading Lync monitoring data");
-    let what = format!("{} / {}", options.server.display(), args.cdr_database);
-    // tiberius asserts (panics) on some protocol surprises from a misbehaving server; such a
-    // server is a data source problem (exit 4), never a crash.
-    let previous_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        rt.block_on(async {
-            let mut client = connect::connect(&options, &args.cdr_database).await?;
-            let mut r = Runner {
-                client: &mut client,
-                timeout: std::time::Duration::from_secs(args.query_timeout),
-                rows: 0,
-                what,
-            };
-            let reg = r.columns("Registration").await?;
-            let cv = r.columns("ClientVersions").await?;
-            let schema = Schema {
-                registration_device_id: reg.contains("deviceid"),
-                client_type: cv.contains("clienttype"),
-            };
-            let (s, e) = (start.naive_utc(), end.naive_utc());
-            progress.tick("coverage", 0, None);
-            let cov = r.rows(&queries::coverage(), s, e).await?;
-            let coverage = cov
-                .first()
-                .map(|row| (time(row, "FirstRecord"), time(row, "LastRecord")))
-                .unwrap_or((None, None));
-            let mut users: BTreeMap<String, UserAgg> = BTreeMap::new();
-            let qs = queries::user_queries(schema);
-            let total = qs.len() as u64 + 1;
-            for (i, q) in qs.iter().enumerate() {
-                progress.tick(q.name, i as u64 + 1, Some(total));
-                for row in r.rows(q, s, e).await? {
-                    let Some(uri) = text(&row, "UserUri") else {
-                        continue;
-                    };
-                    let a = users.entry(sip(&uri)).or_default();
-                    a.last = later(a.last, time(&row, "LastActivity"));
-                    let ev = &mut a.e;
-                    match q.name {
-                        "Registrations" => ev.registrations += int(&row, "Registrations"),
-                        "PeerToPeer" => {
-                            ev.p2p_im_sessions += int(&row, "P2PIm");
-                            ev.p2p_audio_video_sessions += int(&row, "P2PAudioVideo");
-                            ev.p2p_app_sharing_sessions += int(&row, "P2PAppSharing");
-                            ev.delegated_calls += int(&row, "DelegatedCalls");
-                            ev.rgs_agent_calls += int(&row, "RgsAgentCalls");
-                        }
-                        "Pstn" => {
-                            ev.pstn_calls_out += int(&row, "PstnOut");
-                            ev.pstn_calls_in += int(&row, "PstnIn");
-                        }
-                        "ConferencesOrganized" => {
-                            ev.conferences_organized_audio_video +=
-                                int(&row, "AudioVideoConferences");
-                            ev.conferences_organized_app_sharing +=
-                                int(&row, "AppSharingConferences");
-                            ev.conferences_organized_data += int(&row, "DataConferences");
-                            ev.dial_in_participants += int(&row, "DialInParticipants");
-                            ev.max_conference_participants = ev
-                                .max_conference_participants
-                                .max(int(&row, "MaxParticipants"));
-                        }
-                        "ConferencesJoined" => {
-                            ev.conferences_joined += int(&row, "ConferencesJoined")
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            progress.tick("Devices", total, Some(total));
-            let devices = r.rows(&queries::device_query(schema), s, e).await?;
-            let mut rows = r.rows;
-            let _ = client.close().await;
-            // QoEMetrics tells which calls were made from IP phones.
-            let mut qoe_client = connect::connect(&options, &args.qoe_database).await?;
-            let mut q = Runner {
-                client: &mut qoe_client,
-                timeout: std::time::Duration::from_secs(args.query_timeout),
-                rows: 0,
-                what: format!("{} / {}", options.server.display(), args.qoe_database),
-            };
-            let phones = q.rows(&queries::qoe_ip_phones(), s, e).await?;
-            rows += q.rows;
-            let _ = qoe_client.close().await;
-            Ok::<Fetched, AppError>((coverage, schema, users, devices, phones, rows))
-        })
-    }));
-    std::panic::set_hook(previous_hook);
-    let (coverage_row, schema, users, devices, qoe_phones, rows) = match outcome {
-        Ok(result) => result?,
-        Err(panic) => {
+    // tiberius asserts (panics) on some protocol surprises from a misbehaving server: such a
+    // server is a data-source problem (exit 4), not a crash, so the panic is contained here,
+    // at the exchange, and reported with what to try. The panic message still reaches stderr.
+    let fetched = std::panic::AssertUnwindSafe(fetch(options, reporter))
+        .catch_unwind()
+        .await
+        .map_err(|panic| {
             let detail = panic
                 .downcast_ref::<String>()
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("unexpected protocol state");
-            return Err(AppError::Unreachable(format!(
-                "the SQL Server connection to {} failed during the protocol exchange ({detail}); with TLS on, a server that does not offer TLS ends here: try --encrypt off or --trust-server-certificate",
-                args.server
-            )));
-        }
-    };
-    progress.finish("done", rows);
+            UsageError::Unreachable {
+                message: format!(
+                    "the SQL Server connection to {} failed during the protocol exchange ({detail}); with TLS on, a server that does not offer TLS ends here",
+                    options.connection.server.display()
+                ),
+                hint: Some(ConnectHint::TrustCertificateOrEncryptOff),
+            }
+        })?;
+    let (coverage_row, schema, users, devices, qoe_phones, rows) = fetched?;
 
     let (first, last) = coverage_row;
     let covered = first.is_some_and(|f| f <= start);
-    let mut out = ctx.open_output()?;
     // Users with no usage at all still get an answer.
     let mut all: BTreeMap<String, UserAgg> = users;
     for s in population {
@@ -534,8 +526,7 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UsageArgs) -> AppResult<()> {
         if caps.contains(s) {
             continue;
         }
-        out.write(&classify_user(s.clone(), agg, covered))
-            .map_err(AppError::Output)?;
+        sink.write(&classify_user(s.clone(), agg, covered))?;
     }
     // IP-phone sessions per user (QoEMetrics); endpoints seen only there become devices too.
     let mut phone_sessions: BTreeMap<String, i64> = BTreeMap::new();
@@ -558,10 +549,10 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UsageArgs) -> AppResult<()> {
         let (kind, std, ent, plus, reasons) = if is_cap {
             seen_caps.insert(user.clone().unwrap_or_default());
             (
-                "CommonAreaPhone",
-                "Yes",
-                "No",
-                "Yes",
+                UsageDeviceKind::CommonAreaPhone,
+                UsageAnswer::Yes,
+                UsageAnswer::No,
+                UsageAnswer::Yes,
                 vec!["common area phone: Standard and Plus whatever its usage (MAP)".to_string()],
             )
         } else if is_phone {
@@ -573,10 +564,10 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UsageArgs) -> AppResult<()> {
                 r.push("Plus: PSTN calls by the user the phone is registered to".into());
             }
             (
-                "IPPhone",
-                "Yes",
-                "No",
-                if pstn { "Yes" } else { answer(false, covered) },
+                UsageDeviceKind::IpPhone,
+                UsageAnswer::Yes,
+                UsageAnswer::No,
+                answer(pstn, covered),
                 r,
             )
         } else {
@@ -584,27 +575,26 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UsageArgs) -> AppResult<()> {
                 a.e.p2p_im_sessions + a.e.p2p_audio_video_sessions + a.e.conferences_joined > 0
             });
             (
-                "Computer",
-                if used { "Yes" } else { "InsufficientData" },
-                "InsufficientData",
-                "InsufficientData",
+                UsageDeviceKind::Computer,
+                if used { UsageAnswer::Yes } else { UsageAnswer::InsufficientData },
+                UsageAnswer::InsufficientData,
+                UsageAnswer::InsufficientData,
                 vec!["computer: Enterprise and Plus cannot be decided per device; Standard only when its user's sessions are recorded (MAP)".to_string()],
             )
         };
         device_count += 1;
-        out.write(&LyncDeviceUsage {
+        sink.write(&LyncDeviceUsage {
             device,
-            device_kind: kind.into(),
+            device_kind: kind,
             sip_address: user,
             client_version: text(row, "ClientVersion"),
-            standard: std.into(),
-            enterprise: ent.into(),
-            plus: plus.into(),
+            standard: std,
+            enterprise: ent,
+            plus,
             last_activity: time(row, "LastActivity"),
             registrations,
             reasons,
-        })
-        .map_err(AppError::Output)?;
+        })?;
     }
     // IP phones seen in QoEMetrics whose registrations fell outside what LcsCDR returned.
     for row in &qoe_phones {
@@ -619,43 +609,42 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UsageArgs) -> AppResult<()> {
             .get(&user)
             .is_some_and(|a| a.e.pstn_calls_in + a.e.pstn_calls_out > 0);
         device_count += 1;
-        out.write(&LyncDeviceUsage {
+        sink.write(&LyncDeviceUsage {
             device: text(row, "EndpointName").unwrap_or_else(|| user.clone()),
-            device_kind: "IPPhone".into(),
+            device_kind: UsageDeviceKind::IpPhone,
             sip_address: Some(user),
             client_version: None,
-            standard: "Yes".into(),
-            enterprise: "No".into(),
-            plus: if pstn { "Yes" } else { answer(false, covered) }.into(),
+            standard: UsageAnswer::Yes,
+            enterprise: UsageAnswer::No,
+            plus: answer(pstn, covered),
             last_activity: time(row, "LastActivity"),
             registrations: 0,
             reasons: vec![format!(
                 "IP phone: {} call(s) from an IP phone (QoEMetrics)",
                 int(row, "Sessions")
             )],
-        })
-        .map_err(AppError::Output)?;
+        })?;
     }
     // Common area phones that never registered in the window are still Standard + Plus.
     for cap in caps.difference(&seen_caps) {
         device_count += 1;
-        out.write(&LyncDeviceUsage {
+        sink.write(&LyncDeviceUsage {
             device: cap.clone(),
-            device_kind: "CommonAreaPhone".into(),
+            device_kind: UsageDeviceKind::CommonAreaPhone,
             sip_address: Some(cap.clone()),
             client_version: None,
-            standard: "Yes".into(),
-            enterprise: "No".into(),
-            plus: "Yes".into(),
+            standard: UsageAnswer::Yes,
+            enterprise: UsageAnswer::No,
+            plus: UsageAnswer::Yes,
             last_activity: None,
             registrations: 0,
             reasons: vec!["common area phone: Standard and Plus whatever its usage (MAP); no registration in the window".into()],
         })
-        .map_err(AppError::Output)?;
+        ?;
     }
-    out.write(&LyncUsageCoverage {
-        server: options.server.display(),
-        cdr_database: args.cdr_database.clone(),
+    sink.write(&LyncUsageCoverage {
+        server: options.connection.server.display(),
+        cdr_database: options.cdr_database.clone(),
         window_start: start,
         window_end: end,
         first_record: first,
@@ -666,17 +655,16 @@ pub fn run(ctx: &mut Context, args: &crate::cli::UsageArgs) -> AppResult<()> {
         devices: device_count,
         rows_received: rows,
         note: (!covered).then(|| {
-            "the call detail records start after the window start (KeepCallDetailForDays may be shorter than --days): users without usage are InsufficientData, not No".to_string()
+            "the call detail records start after the window start (KeepCallDetailForDays may be shorter than the window): users without usage are InsufficientData, not No".to_string()
         }),
     })
-    .map_err(AppError::Output)?;
-    out.finish().map_err(AppError::Output)?;
+    ?;
     Ok(())
 }
 
 /// `lync usage-queries`: the exact SQL, for a DBA to review before granting access.
-pub fn print_queries(ctx: &mut Context, args: &crate::cli::UsageQueriesArgs) -> AppResult<()> {
-    let schema = if args.lync2010 {
+pub fn queries_text(lync2010: bool) -> String {
+    let schema = if lync2010 {
         Schema::lync2010()
     } else {
         Schema::lync2013()
@@ -684,7 +672,7 @@ pub fn print_queries(ctx: &mut Context, args: &crate::cli::UsageQueriesArgs) -> 
     let mut text = String::from("-- LicenseAudit `lync usage`: read-only queries against the LcsCDR database (and the last one against QoEMetrics).\n-- @P1 = window start, @P2 = window end (datetime2 parameters).\n");
     text.push_str(&format!(
         "-- Schema shape: {}. Column probes run first: {}; {}.\n\n",
-        if args.lync2010 {
+        if lync2010 {
             "Lync 2010 (no Registration.DeviceId, no ClientVersions.ClientType)"
         } else {
             "Lync 2013 and later"
@@ -699,7 +687,7 @@ pub fn print_queries(ctx: &mut Context, args: &crate::cli::UsageQueriesArgs) -> 
     for q in all {
         text.push_str(&format!("-- {}: {}\n{};\n\n", q.name, q.purpose, q.sql));
     }
-    ctx.write_text(&text)
+    text
 }
 
 #[cfg(test)]
@@ -717,8 +705,8 @@ mod tests {
         };
         let u = classify_user("sip:x@contoso.com".into(), &agg, true);
         assert_eq!(
-            (u.standard.as_str(), u.enterprise.as_str(), u.plus.as_str()),
-            ("Yes", "No", "Yes")
+            (u.standard, u.enterprise, u.plus),
+            (UsageAnswer::Yes, UsageAnswer::No, UsageAnswer::Yes)
         );
         assert!(
             u.reasons[0].starts_with("Standard: implied"),
@@ -730,10 +718,13 @@ mod tests {
     #[test]
     fn no_evidence_is_no_only_when_the_window_is_covered() {
         let agg = UserAgg::default();
-        assert_eq!(classify_user("a".into(), &agg, true).standard, "No");
+        assert_eq!(
+            classify_user("a".into(), &agg, true).standard,
+            UsageAnswer::No
+        );
         assert_eq!(
             classify_user("a".into(), &agg, false).standard,
-            "InsufficientData"
+            UsageAnswer::InsufficientData
         );
     }
 }

@@ -1,14 +1,48 @@
-//! The command line (CONTRACT.md "Global options" and "Commands"). Definitions only: `run`
-//! dispatches.
+//! The command line (docs/contract.md "Global options" and "Commands"). Definitions only: the
+//! app layer maps these onto each audit's `Options`. Flag names live here and in the mapping,
+//! nowhere else; this file depends on the model alone (its closed value sets).
 
-use crate::lync::plan::Tier;
-use crate::lync::policy::RuleSet;
-use crate::output::diagnostics::ErrorFormat;
-use crate::output::progress::ProgressMode;
-use crate::output::Format;
+use crate::model::server_cal::ConsumptionMode;
+use crate::model::{Choice, RuleSet, Tier};
 use chrono::{DateTime, Utc};
-use clap::{Args, Parser, Subcommand};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+
+/// A clap parser for a model [`Choice`]: its command-line spellings, with help.
+fn choice<T: Choice>() -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(
+        T::ALL
+            .iter()
+            .map(|c| PossibleValue::new(c.arg()).help(c.help())),
+    )
+    .map(|s| T::parse(&s).expect("clap accepted only listed values"))
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Ndjson,
+    Json,
+    Csv,
+    Table,
+}
+
+/// Progress on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressArg {
+    None,
+    Json,
+    Bar,
+}
+
+/// How errors and warnings are written on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ErrorFormatArg {
+    #[default]
+    Text,
+    Json,
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,19 +65,19 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// Output format [default: table on a terminal, else ndjson]
     #[arg(long, global = true, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
     /// Write records to this file instead of stdout
     #[arg(long, global = true, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Progress on stderr [default: bar on a terminal, else none]
     #[arg(long, global = true, value_enum)]
-    pub progress: Option<ProgressMode>,
+    pub progress: Option<ProgressArg>,
     /// The audit's "now" (RFC 3339); windows such as --days end here [default: current time]
     #[arg(long, global = true, value_name = "RFC3339", value_parser = parse_as_of)]
     pub as_of: Option<DateTime<Utc>>,
     /// How errors and warnings are written on stderr
-    #[arg(long, global = true, value_enum, default_value_t = ErrorFormat::Text)]
-    pub error_format: ErrorFormat,
+    #[arg(long, global = true, value_enum, default_value_t = ErrorFormatArg::Text)]
+    pub error_format: ErrorFormatArg,
 }
 
 fn parse_as_of(s: &str) -> Result<DateTime<Utc>, String> {
@@ -85,8 +119,8 @@ pub struct UalComplianceArgs {
     #[arg(long, value_name = "FILE")]
     pub licenses: Option<String>,
     /// usage: principals with evidence in the window consume; access: every --principals entry does
-    #[arg(long, value_enum, default_value_t = crate::ual::compliance::Mode::Usage)]
-    pub mode: crate::ual::compliance::Mode,
+    #[arg(long, value_parser = choice::<ConsumptionMode>(), default_value = "usage")]
+    pub mode: ConsumptionMode,
     /// The usage window, ending at --as-of
     #[arg(long, default_value_t = 90, value_name = "DAYS")]
     pub window_days: u32,
@@ -221,7 +255,7 @@ pub struct EntitlementInputs {
     #[arg(long, value_name = "FILE")]
     pub rgs_agent_groups: Option<String>,
     /// Which conferencing settings count as Enterprise (see README)
-    #[arg(long, value_enum, default_value_t = RuleSet::Default)]
+    #[arg(long, value_parser = choice::<RuleSet>(), default_value = "default")]
     pub rules: RuleSet,
 }
 
@@ -248,7 +282,7 @@ pub struct PoliciesArgs {
     /// Get-CsPool output (with --users, when site policies exist)
     #[arg(long, value_name = "FILE")]
     pub pools: Option<String>,
-    #[arg(long, value_enum, default_value_t = RuleSet::Default)]
+    #[arg(long, value_parser = choice::<RuleSet>(), default_value = "default")]
     pub rules: RuleSet,
 }
 
@@ -260,7 +294,7 @@ pub struct PlanArgs {
     #[arg(long, value_name = "FILE")]
     pub licensed: Option<String>,
     /// The tier of users not in --licensed
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = choice::<Tier>())]
     pub default_tier: Option<Tier>,
     /// The policy to grant per tier, e.g. Standard=Tag:STD_CAL_NoConferencing (repeatable)
     #[arg(long, value_name = "TIER=POLICY")]
@@ -276,7 +310,7 @@ pub struct TemplateArgs {
     #[arg(long, default_value = "")]
     pub prefix: String,
     /// The rule set the templates must satisfy
-    #[arg(long, value_enum, default_value_t = RuleSet::Default)]
+    #[arg(long, value_parser = choice::<RuleSet>(), default_value = "default")]
     pub rules: RuleSet,
 }
 
@@ -294,87 +328,4 @@ pub struct InspectArgs {
     /// Exported files to examine (path, or - for stdin)
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
-}
-
-/// The entitlement inputs with `--estate` applied: what will actually be read.
-#[derive(Debug, Clone)]
-pub struct EntitlementFiles {
-    pub users: String,
-    pub conferencing_policies: String,
-    pub voice_policies: Option<String>,
-    pub pools: Option<String>,
-    pub common_area_phones: Option<String>,
-    pub analog_devices: Option<String>,
-    pub meeting_rooms: Option<String>,
-    pub rgs_agent_groups: Option<String>,
-    pub rules: RuleSet,
-}
-
-/// Fills inputs from an `--estate` folder: `<name>.json|ndjson|xml|clixml|csv`.
-pub struct EstateDir<'a>(Option<&'a std::path::Path>);
-
-impl<'a> EstateDir<'a> {
-    pub fn new(dir: Option<&'a std::path::Path>) -> Result<Self, crate::error::AppError> {
-        if let Some(d) = dir {
-            if !d.is_dir() {
-                return Err(crate::error::AppError::Arguments(format!(
-                    "--estate {} is not a folder",
-                    d.display()
-                )));
-            }
-        }
-        Ok(EstateDir(dir))
-    }
-
-    pub fn pick(&self, given: &Option<String>, name: &str) -> Option<String> {
-        given.clone().or_else(|| {
-            let d = self.0?;
-            ["json", "ndjson", "xml", "clixml", "csv"]
-                .iter()
-                .map(|ext| d.join(format!("{name}.{ext}")))
-                .find(|p| p.is_file())
-                .map(|p| p.to_string_lossy().into_owned())
-        })
-    }
-
-    pub fn required(
-        &self,
-        given: &Option<String>,
-        name: &str,
-        flag: &str,
-    ) -> Result<String, crate::error::AppError> {
-        self.pick(given, name).ok_or_else(|| {
-            crate::error::AppError::Arguments(match self.0 {
-                Some(d) => format!(
-                    "{flag} FILE is required (no {name}.json/.xml/.csv in {})",
-                    d.display()
-                ),
-                None => format!("{flag} FILE (or --estate DIR) is required"),
-            })
-        })
-    }
-}
-
-impl EntitlementInputs {
-    pub fn files(&self) -> Result<EntitlementFiles, crate::error::AppError> {
-        let dir = EstateDir::new(self.estate.as_deref())?;
-        let pick = |given: &Option<String>, name: &str| dir.pick(given, name);
-        let required =
-            |given: &Option<String>, name: &str, flag: &str| dir.required(given, name, flag);
-        Ok(EntitlementFiles {
-            users: required(&self.users, "users", "--users")?,
-            conferencing_policies: required(
-                &self.conferencing_policies,
-                "conferencing-policies",
-                "--conferencing-policies",
-            )?,
-            voice_policies: pick(&self.voice_policies, "voice-policies"),
-            pools: pick(&self.pools, "pools"),
-            common_area_phones: pick(&self.common_area_phones, "common-area-phones"),
-            analog_devices: pick(&self.analog_devices, "analog-devices"),
-            meeting_rooms: pick(&self.meeting_rooms, "meeting-rooms"),
-            rgs_agent_groups: pick(&self.rgs_agent_groups, "rgs-agent-groups"),
-            rules: self.rules,
-        })
-    }
 }

@@ -1,11 +1,20 @@
 //! `schema [--list|NAME]`: JSON Schema (draft 2020-12) of every record type.
 
-use crate::cli::SchemaArgs;
-use crate::error::{AppError, AppResult};
-use crate::records::{registry, SchemaKind};
-use crate::run::Context;
+use super::cli::SchemaArgs;
+use super::exit::AppError;
+use super::Session;
+use crate::model::{SchemaEntry, SchemaKind};
 
-pub fn run(ctx: &mut Context, args: &SchemaArgs) -> AppResult<()> {
+/// Every record type the binary reads or writes: each audit lists its own.
+pub fn registry() -> Vec<SchemaEntry> {
+    let mut all = crate::inspect::schemas();
+    all.extend(crate::lync::schemas());
+    all.extend(crate::ual::schemas());
+    all.sort_by_key(|e| e.name);
+    all
+}
+
+pub fn run(s: &mut Session, args: &SchemaArgs) -> Result<(), AppError> {
     let entries = registry();
     let text = if args.list {
         entries
@@ -46,5 +55,5 @@ pub fn run(ctx: &mut Context, args: &SchemaArgs) -> AppResult<()> {
         });
         serde_json::to_string_pretty(&all).expect("json") + "\n"
     };
-    ctx.write_text(&text)
+    s.write_text(&text)
 }

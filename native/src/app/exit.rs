@@ -1,9 +1,8 @@
-//! Errors and the exit codes CONTRACT.md assigns to them.
+//! Errors and the exit codes the contract (docs/contract.md "Exit codes") assigns to them.
 
 use std::process::ExitCode;
 
-/// Exit codes from CONTRACT.md. Anything not covered there (an output file that cannot be
-/// written, an internal fault) uses 1, which the contract leaves free.
+/// Exit codes (docs/contract.md). 1 is for an output that cannot be written or an internal fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Success = 0,
@@ -38,7 +37,7 @@ impl From<Exit> for ExitCode {
     }
 }
 
-pub use crate::model::InputError;
+use crate::model::InputError;
 
 /// Every way a command can fail, each mapped to one exit code.
 #[derive(Debug, thiserror::Error)]

@@ -1,0 +1,123 @@
+//! Lync / Skype for Business Server client access licence tiers, as configured, licensed and used.
+
+use crate::choice;
+
+choice! {
+    /// A CAL a reason grants. Standard, Enterprise and Plus are the Lync/SfB Server CALs
+    /// (Enterprise and Plus are additive to Standard); None marks a reason that nothing is needed.
+    pub enum Cal {
+        Standard => "Standard" / "standard",
+        Enterprise => "Enterprise" / "enterprise",
+        Plus => "Plus" / "plus",
+        None => "None" / "none",
+    }
+}
+
+choice! {
+    /// The conferencing tier a user is licensed for or a policy grants.
+    pub enum Tier {
+        Standard => "Standard" / "standard",
+        Enterprise => "Enterprise" / "enterprise",
+    }
+}
+
+impl Tier {
+    /// `Standard`, `Enterprise`, and the spellings licence sheets use (`Enterprise+Plus`,
+    /// `Lync Enterprise CAL`): Enterprise wins when both words appear.
+    pub fn from_licence_text(s: &str) -> Option<Tier> {
+        let l = s.to_ascii_lowercase();
+        if l.contains("enterprise") {
+            Some(Tier::Enterprise)
+        } else if l.contains("standard") {
+            Some(Tier::Standard)
+        } else {
+            None
+        }
+    }
+
+    pub fn of(enterprise: bool) -> Tier {
+        if enterprise {
+            Tier::Enterprise
+        } else {
+            Tier::Standard
+        }
+    }
+}
+
+choice! {
+    /// Which conferencing settings count as Enterprise. Public sources disagree, so the admin
+    /// chooses and every record names the choice.
+    #[derive(Default)]
+    pub enum RuleSet {
+        Lenient => "lenient" / "lenient": "only what plainly needs Enterprise: IP audio/video conferencing, dial-in, desktop/application sharing",
+        #[default]
+        Default => "default" / "default": "lenient plus scheduling meetings with application sharing",
+        Strict => "strict" / "strict": "default plus anonymous participants, polls, data collaboration and multiple video streams",
+    }
+}
+
+choice! {
+    /// What a Lync/SfB record describes.
+    pub enum LyncKind {
+        User => "User" / "user",
+        CommonAreaPhone => "CommonAreaPhone" / "common-area-phone",
+        AnalogDevice => "AnalogDevice" / "analog-device",
+        MeetingRoom => "MeetingRoom" / "meeting-room",
+    }
+}
+
+choice! {
+    /// Where a policy's scope is: a per-user (Tag) policy, a site policy or Global.
+    pub enum PolicyScope {
+        Global => "Global" / "global",
+        Site => "Site" / "site",
+        Tag => "Tag" / "tag",
+    }
+}
+
+choice! {
+    /// How a user came by their effective policy.
+    pub enum PolicySource {
+        User => "User" / "user",
+        Site => "Site" / "site",
+        Global => "Global" / "global",
+    }
+}
+
+choice! {
+    /// What a remediation plan does for one user.
+    pub enum PlanAction {
+        Grant => "Grant" / "grant",
+        None => "None" / "none",
+    }
+}
+
+choice! {
+    /// MAP Toolkit's usage answer for one tier.
+    pub enum UsageAnswer {
+        Yes => "Yes" / "yes",
+        No => "No" / "no",
+        InsufficientData => "InsufficientData" / "insufficient-data",
+    }
+}
+
+impl UsageAnswer {
+    /// MAP's rule: Yes on evidence; without evidence No only when the monitoring data covers
+    /// the whole window, else InsufficientData (absence of data proves nothing).
+    pub fn from_evidence(used: bool, window_covered: bool) -> UsageAnswer {
+        match (used, window_covered) {
+            (true, _) => UsageAnswer::Yes,
+            (false, true) => UsageAnswer::No,
+            (false, false) => UsageAnswer::InsufficientData,
+        }
+    }
+}
+
+choice! {
+    /// What a device in the usage audit is.
+    pub enum UsageDeviceKind {
+        CommonAreaPhone => "CommonAreaPhone" / "common-area-phone",
+        IpPhone => "IPPhone" / "ip-phone",
+        Computer => "Computer" / "computer",
+    }
+}

@@ -1,0 +1,196 @@
+//! `lync …`: command-line arguments → each Lync audit's options, and its errors → messages that
+//! name the flags.
+
+use super::cli::{
+    EntitlementArgs, EntitlementInputs, OnOff, PlanArgs, PoliciesArgs, SqlAuth, TemplateArgs,
+    UsageArgs,
+};
+use super::estate::EstateDir;
+use super::exit::AppError;
+use super::Session;
+use crate::lync::entitlement::{self, EntitlementFiles, EntitlementOptions};
+use crate::lync::estate::EstateFiles;
+use crate::lync::plan::{self, PlanOptions};
+use crate::lync::policies::{self, PoliciesOptions};
+use crate::lync::template;
+use crate::lync::usage::connect::{Auth, ConnectOptions, ServerAddress};
+use crate::lync::usage::{self, ConnectHint, UsageError, UsageOptions};
+use crate::lync::{LyncError, MissingInput};
+use crate::model::Tier;
+use chrono::Duration;
+
+impl From<LyncError> for AppError {
+    fn from(e: LyncError) -> AppError {
+        match e {
+            LyncError::Input(e) => AppError::Input(e),
+            LyncError::Output(e) => AppError::Output(e),
+            LyncError::Missing(MissingInput::Pools) => AppError::Arguments(
+                "--pools (Get-CsPool) is needed: site-scoped policies exist, and a user without a per-user policy gets the policy of their registrar pool's site".into(),
+            ),
+            LyncError::Missing(MissingInput::Licensing) => AppError::Arguments(
+                "give --licensed FILE, --default-tier, or both: the plan needs to know what each user is licensed for".into(),
+            ),
+            LyncError::Missing(MissingInput::TierPolicy(t)) => AppError::Arguments(format!(
+                "--tier-policy {t}=POLICY is needed: users are licensed {t}"
+            )),
+            LyncError::TierPolicy {
+                tier,
+                policy,
+                problem,
+            } => AppError::Arguments(format!("--tier-policy '{tier}={policy}': {problem}")),
+        }
+    }
+}
+
+impl From<UsageError> for AppError {
+    fn from(e: UsageError) -> AppError {
+        match e {
+            UsageError::Input(e) => AppError::Input(e),
+            UsageError::Output(e) => AppError::Output(e),
+            UsageError::IntegratedAuthNeedsWindows => AppError::Arguments(
+                "--auth integrated needs Windows (SSPI); use --auth sql with --user".into(),
+            ),
+            UsageError::Unreachable { message, hint } => {
+                let hint = match hint {
+                    None => String::new(),
+                    Some(ConnectHint::GivePort { host }) => {
+                        format!(" Or give the port: --server {host},PORT")
+                    }
+                    Some(ConnectHint::TrustCertificateOrEncryptOff) => ". If the server's certificate is not trusted here, use --trust-server-certificate; for a server without TLS, --encrypt off".into(),
+                    Some(ConnectHint::EncryptOff) => " (--encrypt off)".into(),
+                    Some(ConnectHint::CheckPassword) => format!(
+                        " ({} / --password-stdin)",
+                        super::secrets::PASSWORD_VARIABLE
+                    ),
+                    Some(ConnectHint::QueryTimeout) => " (--query-timeout)".into(),
+                };
+                AppError::Unreachable(format!("{message}{hint}"))
+            }
+        }
+    }
+}
+
+/// The entitlement inputs with `--estate` applied: what will actually be read.
+fn entitlement_files(i: &EntitlementInputs) -> Result<EntitlementFiles, AppError> {
+    let dir = EstateDir::new(i.estate.as_deref())?;
+    let pick = |given: &Option<String>, name: &str| dir.pick(given, name);
+    Ok(EntitlementFiles {
+        estate: EstateFiles {
+            conferencing_policies: dir.required(
+                &i.conferencing_policies,
+                "conferencing-policies",
+                "--conferencing-policies",
+            )?,
+            voice_policies: pick(&i.voice_policies, "voice-policies"),
+            pools: pick(&i.pools, "pools"),
+            rgs_agent_groups: pick(&i.rgs_agent_groups, "rgs-agent-groups"),
+        },
+        users: dir.required(&i.users, "users", "--users")?,
+        common_area_phones: pick(&i.common_area_phones, "common-area-phones"),
+        analog_devices: pick(&i.analog_devices, "analog-devices"),
+        meeting_rooms: pick(&i.meeting_rooms, "meeting-rooms"),
+    })
+}
+
+pub fn entitlement(s: &mut Session, a: &EntitlementArgs) -> Result<(), AppError> {
+    let options = EntitlementOptions {
+        files: entitlement_files(&a.inputs)?,
+        rules: a.inputs.rules,
+        summary: a.summary,
+    };
+    s.with_records(|out, rep| Ok(entitlement::run(&options, out, rep)?))
+}
+
+pub fn policies(s: &mut Session, a: &PoliciesArgs) -> Result<(), AppError> {
+    let dir = EstateDir::new(a.estate.as_deref())?;
+    let options = PoliciesOptions {
+        conferencing_policies: dir.required(
+            &a.conferencing_policies,
+            "conferencing-policies",
+            "--conferencing-policies",
+        )?,
+        users: dir.pick(&a.users, "users"),
+        pools: dir.pick(&a.pools, "pools"),
+        rules: a.rules,
+    };
+    s.with_records(|out, rep| Ok(policies::run(&options, out, rep)?))
+}
+
+/// `--tier-policy Standard=Tag:STD_CAL_NoConferencing` → (Standard, "Tag:STD_CAL_NoConferencing").
+fn tier_policy(arg: &str) -> Result<(Tier, String), AppError> {
+    use crate::model::Choice;
+    let (t, p) = arg.split_once('=').ok_or_else(|| {
+        AppError::Arguments(format!(
+            "--tier-policy '{arg}' is not TIER=POLICY (e.g. Standard=Tag:STD_CAL_NoConferencing)"
+        ))
+    })?;
+    let tier = Tier::parse(t).ok_or_else(|| {
+        AppError::Arguments(format!(
+            "--tier-policy '{arg}': '{t}' is not Standard or Enterprise"
+        ))
+    })?;
+    Ok((tier, p.trim().to_string()))
+}
+
+pub fn plan(s: &mut Session, a: &PlanArgs) -> Result<(), AppError> {
+    let options = PlanOptions {
+        files: entitlement_files(&a.inputs)?,
+        rules: a.inputs.rules,
+        licensed: a.licensed.clone(),
+        default_tier: a.default_tier,
+        tier_policies: a
+            .tier_policy
+            .iter()
+            .map(|p| tier_policy(p))
+            .collect::<Result<_, _>>()?,
+        all: a.all,
+    };
+    s.with_records(|out, rep| Ok(plan::run(&options, out, rep)?))
+}
+
+pub fn template(s: &mut Session, a: &TemplateArgs) -> Result<(), AppError> {
+    if !template::valid_prefix(&a.prefix) {
+        return Err(AppError::Arguments(format!(
+            "--prefix '{}' may hold only letters, digits, _ and -",
+            a.prefix
+        )));
+    }
+    s.with_records(|out, _| template::run(&a.prefix, a.rules, out).map_err(AppError::Output))
+}
+
+pub fn usage(s: &mut Session, a: &UsageArgs) -> Result<(), AppError> {
+    let server = ServerAddress::parse(&a.server)
+        .map_err(|m| AppError::Arguments(format!("--server: {m}")))?;
+    let auth = match a.auth {
+        SqlAuth::Sql => Auth::Sql {
+            user: a
+                .user
+                .clone()
+                .ok_or_else(|| AppError::Arguments("--auth sql needs --user".into()))?,
+            password: super::secrets::sql_password(a.password_stdin)?,
+        },
+        SqlAuth::Integrated => Auth::Integrated,
+    };
+    let options = UsageOptions {
+        connection: ConnectOptions {
+            server,
+            auth,
+            encrypt: a.encrypt == OnOff::On,
+            trust_server_certificate: a.trust_server_certificate,
+            connect_timeout: std::time::Duration::from_secs(a.connect_timeout),
+        },
+        cdr_database: a.cdr_database.clone(),
+        qoe_database: a.qoe_database.clone(),
+        query_timeout: std::time::Duration::from_secs(a.query_timeout),
+        window_start: s.as_of - Duration::days(a.days as i64),
+        window_end: s.as_of,
+        users: a.users.clone(),
+        common_area_phones: a.common_area_phones.clone(),
+    };
+    let runtime = super::async_runtime()?;
+    s.with_records(|out, rep| Ok(runtime.block_on(usage::run(&options, out, rep))?))
+}
+
+pub fn usage_queries(s: &mut Session, lync2010: bool) -> Result<(), AppError> {
+    s.write_text(&usage::queries_text(lync2010))
+}

@@ -1,0 +1,57 @@
+//! `ual compliance`: arguments → options, and the exit decision on a shortfall.
+
+use super::cli::UalComplianceArgs;
+use super::exit::AppError;
+use super::Session;
+use crate::ual::{compliance, ComplianceOptions, UalError};
+
+impl From<UalError> for AppError {
+    fn from(e: UalError) -> AppError {
+        match e {
+            UalError::Input(e) => AppError::Input(e),
+            UalError::Output(e) => AppError::Output(e),
+            UalError::NotPerCoreProduct { product } => AppError::Arguments(format!(
+                "--per-core-server: '{product}' is not a product licensed per core instead of CALs (e.g. SQL Server)"
+            )),
+            UalError::PrincipalsNeeded => AppError::Arguments(
+                "--mode access needs --principals FILE (every user or device in scope)".into(),
+            ),
+        }
+    }
+}
+
+pub fn compliance(s: &mut Session, a: &UalComplianceArgs) -> Result<(), AppError> {
+    let options = ComplianceOptions {
+        evidence: a.evidence.clone(),
+        systems: a.systems.clone(),
+        licenses: a.licenses.clone(),
+        mode: a.mode,
+        window_days: a.window_days,
+        as_of: s.as_of,
+        principals: a.principals.clone(),
+        internal_domains: a.internal_domain.clone(),
+        // PRODUCT=SERVER, or SERVER alone for every product but Windows Server.
+        per_core_servers: a
+            .per_core_server
+            .iter()
+            .map(|spec| match spec.split_once('=') {
+                Some((product, server)) => (Some(product.to_string()), server.to_string()),
+                None => (None, spec.clone()),
+            })
+            .collect(),
+        admin_accounts: a.admin_account.clone(),
+        emit_evidence: a.emit_evidence,
+    };
+    let mut outcome = compliance::Outcome::default();
+    s.with_records(|out, rep| {
+        outcome = compliance::run(&options, out, rep)?;
+        Ok(())
+    })?;
+    if outcome.shortfall > 0 && a.fail_on_shortfall {
+        return Err(AppError::Shortfall(format!(
+            "compliance shortfall: {} CAL(s) short (see the CalCompliance records)",
+            outcome.shortfall
+        )));
+    }
+    Ok(())
+}
