@@ -7,7 +7,7 @@ use super::cli::{
 };
 use super::estate::EstateDir;
 use super::exit::AppError;
-use super::Session;
+use super::session::{async_runtime, Session};
 use crate::lync::entitlement::{self, EntitlementFiles, EntitlementOptions};
 use crate::lync::estate::EstateFiles;
 use crate::lync::plan::{self, PlanOptions};
@@ -187,7 +187,7 @@ pub fn usage(s: &mut Session, a: &UsageArgs) -> Result<(), AppError> {
         users: a.users.clone(),
         common_area_phones: a.common_area_phones.clone(),
     };
-    let runtime = super::async_runtime()?;
+    let runtime = async_runtime()?;
     s.with_records(|out, rep| Ok(runtime.block_on(usage::run(&options, out, rep))?))
 }
 

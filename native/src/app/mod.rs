@@ -11,80 +11,19 @@ pub mod exit;
 mod lync;
 pub mod schema;
 mod secrets;
+mod session;
 mod ual;
 
-use crate::model::Reporter;
+pub use session::Session;
+
 use crate::output::diagnostics::{Diagnostics, ErrorFormat};
 use crate::output::progress::ProgressMode;
-use crate::output::{ConsoleReporter, Format, Output};
-use chrono::{DateTime, Utc};
+use crate::output::{ConsoleReporter, Format};
+use chrono::Utc;
 use clap::Parser;
 use cli::{Cli, Command, ErrorFormatArg, FormatArg, LyncCommand, ProgressArg, UalCommand};
 use exit::{AppError, Exit};
 use std::ffi::OsString;
-use std::path::PathBuf;
-
-/// One run of the binary: where records go, the reporter for problems and progress, and the
-/// audit's "now".
-pub struct Session {
-    format: Format,
-    output: Option<PathBuf>,
-    pub as_of: DateTime<Utc>,
-    reporter: ConsoleReporter,
-}
-
-impl Session {
-    fn open_output(&self) -> Result<Output, AppError> {
-        Output::new(self.format, self.output.as_deref()).map_err(|e| {
-            AppError::Arguments(format!(
-                "cannot create --output {}: {e}",
-                self.output
-                    .as_deref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default()
-            ))
-        })
-    }
-
-    /// Runs an audit that writes records: opens the output, hands the audit the sink and the
-    /// reporter, finishes the output, and ends with exit 3 when any bad record was reported
-    /// (the results then cover the remaining records).
-    pub fn with_records(
-        &mut self,
-        audit: impl FnOnce(&mut Output, &mut ConsoleReporter) -> Result<(), AppError>,
-    ) -> Result<(), AppError> {
-        let mut out = self.open_output()?;
-        let before = self.reporter.bad_records();
-        audit(&mut out, &mut self.reporter)?;
-        out.finish().map_err(AppError::Output)?;
-        match self.reporter.bad_records() - before {
-            0 => Ok(()),
-            count => Err(AppError::InputProblems { count }),
-        }
-    }
-
-    /// Writes plain text (schemas, SQL) to --output or stdout: for commands whose output is not
-    /// records.
-    pub fn write_text(&self, text: &str) -> Result<(), AppError> {
-        use std::io::Write;
-        let mut w: Box<dyn Write> = match &self.output {
-            Some(p) => Box::new(std::fs::File::create(p).map_err(|e| {
-                AppError::Arguments(format!("cannot create --output {}: {e}", p.display()))
-            })?),
-            None => Box::new(std::io::stdout()),
-        };
-        w.write_all(text.as_bytes()).map_err(AppError::Output)?;
-        w.flush().map_err(AppError::Output)
-    }
-}
-
-/// The async runtime the SQL reader runs on (one thread: the audit is I/O-bound).
-fn async_runtime() -> Result<tokio::runtime::Runtime, AppError> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| AppError::Unreachable(format!("cannot start the async runtime: {e}")))
-}
 
 pub fn run<I, T>(args: I) -> Exit
 where
@@ -129,15 +68,15 @@ where
         ErrorFormatArg::Text => ErrorFormat::Text,
         ErrorFormatArg::Json => ErrorFormat::Json,
     };
-    let mut session = Session {
-        format: Format::resolve(format, g.output.is_some()),
-        output: g.output.clone(),
-        as_of: g.as_of.unwrap_or_else(Utc::now),
-        reporter: ConsoleReporter::new(
+    let mut session = Session::new(
+        Format::resolve(format, g.output.is_some()),
+        g.output.clone(),
+        g.as_of.unwrap_or_else(Utc::now),
+        ConsoleReporter::new(
             Diagnostics::new(error_format),
             ProgressMode::resolve(progress),
         ),
-    };
+    );
     let stdin_uses = args.iter().filter(|a| a.to_str() == Some("-")).count()
         + args
             .iter()
@@ -155,7 +94,7 @@ where
         Err(AppError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Success,
         Err(e) => {
             let exit = e.exit();
-            let diag = &mut session.reporter.diag;
+            let diag = session.diagnostics();
             match &e {
                 // Already reported one by one.
                 AppError::InputProblems { .. } => {}

@@ -2,7 +2,7 @@
 
 use super::cli::SchemaArgs;
 use super::exit::AppError;
-use super::Session;
+use super::session::Session;
 use crate::model::{SchemaEntry, SchemaKind};
 
 /// Every record type the binary reads or writes: each audit lists its own.

@@ -2,7 +2,7 @@
 
 use super::cli::UalComplianceArgs;
 use super::exit::AppError;
-use super::Session;
+use super::session::Session;
 use crate::ual::{compliance, ComplianceOptions, UalError};
 
 impl From<UalError> for AppError {
