@@ -348,7 +348,8 @@ fn layer_violations(g: &BTreeMap<ModPath, BTreeSet<ModPath>>) -> Vec<String> {
             } else if top(from) == "output" {
                 (top(to) != "output").then_some("output depends on the model only")
             } else if SHARED_INPUTS.contains(&top(from)) {
-                (top(to) != top(from)).then_some("a shared input module depends on the model and the reader only")
+                (top(to) != top(from))
+                    .then_some("a shared input module depends on the model and the reader only")
             } else if is_audit(from) {
                 match top(to) {
                     "app" | "output" => Some("an audit never sees the app layer or the writers"),
@@ -373,7 +374,11 @@ fn engine_tree() -> Tree {
 #[test]
 fn native_src_has_no_import_cycle() {
     let g = engine_tree().graph();
-    assert!(g.len() > 20, "the walk found the source files ({})", g.len());
+    assert!(
+        g.len() > 20,
+        "the walk found the source files ({})",
+        g.len()
+    );
     if let Some(c) = find_cycle(&g) {
         let names: Vec<String> = c.iter().map(|m| m.join("::")).collect();
         panic!("import cycle: {}", names.join(" -> "));
@@ -386,7 +391,9 @@ fn dependencies_run_one_way() {
     let bad = layer_violations(&g);
     assert!(bad.is_empty(), "layering broken:\n{}", bad.join("\n"));
     // The audits do reach the layers below them (so the check above has edges to judge).
-    let usage = g.get(&vec!["lync".to_string(), "usage".to_string()]).expect("lync::usage");
+    let usage = g
+        .get(&vec!["lync".to_string(), "usage".to_string()])
+        .expect("lync::usage");
     assert!(usage.iter().any(|t| top(t) == "lync"));
 }
 
@@ -400,7 +407,14 @@ fn flags_console_and_clap_live_in_the_app_layer() {
             bad.push(format!("{place}: uses clap outside the app layer"));
         }
         if !matches!(top(module), "app" | "output") {
-            for io in ["stdin()", "stdout()", "stderr()", "process::exit", "println!", "eprintln!"] {
+            for io in [
+                "stdin()",
+                "stdout()",
+                "stderr()",
+                "process::exit",
+                "println!",
+                "eprintln!",
+            ] {
                 if src.code.contains(io) {
                     bad.push(format!("{place}: console I/O ({io}) outside app/output"));
                 }
@@ -409,7 +423,10 @@ fn flags_console_and_clap_live_in_the_app_layer() {
         if is_audit(module) {
             for s in &src.strings {
                 let flag = s.match_indices("--").any(|(i, _)| {
-                    s[i + 2..].chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                    s[i + 2..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_lowercase())
                         && (i == 0 || !s[..i].ends_with(|c: char| c.is_ascii_alphanumeric()))
                 });
                 if flag {
@@ -446,11 +463,20 @@ fn the_checker_reads_use_trees_super_paths_and_reexports() {
     assert!(refs.contains(&m(&["lync", "LyncError"])));
     assert!(refs.contains(&m(&["lync", "estate", "PolicyTable"])));
     assert!(refs.contains(&m(&["ual", "roles", "find"])));
-    assert!(!refs.iter().any(|r| top(r) == "app"), "strings are not code");
+    assert!(
+        !refs.iter().any(|r| top(r) == "app"),
+        "strings are not code"
+    );
 
     let tree = Tree {
         files: [
-            (m(&["lync"]), src(&["lync"], "mod error;\npub use error::{LyncError, MissingInput};")),
+            (
+                m(&["lync"]),
+                src(
+                    &["lync"],
+                    "mod error;\npub use error::{LyncError, MissingInput};",
+                ),
+            ),
             (m(&["lync", "error"]), src(&["lync", "error"], "")),
         ]
         .into_iter()
@@ -467,17 +493,31 @@ fn the_checker_reads_use_trees_super_paths_and_reexports() {
 #[test]
 fn the_checker_finds_cycles_and_wrong_way_edges() {
     let mut g: BTreeMap<ModPath, BTreeSet<ModPath>> = BTreeMap::new();
-    g.entry(m(&["lync", "a"])).or_default().insert(m(&["lync", "b"]));
-    g.entry(m(&["lync", "b"])).or_default().insert(m(&["lync", "c"]));
-    g.entry(m(&["lync", "c"])).or_default().insert(m(&["lync", "a"]));
+    g.entry(m(&["lync", "a"]))
+        .or_default()
+        .insert(m(&["lync", "b"]));
+    g.entry(m(&["lync", "b"]))
+        .or_default()
+        .insert(m(&["lync", "c"]));
+    g.entry(m(&["lync", "c"]))
+        .or_default()
+        .insert(m(&["lync", "a"]));
     assert_eq!(find_cycle(&g).map(|c| c.len()), Some(4));
     g.get_mut(&m(&["lync", "c"])).unwrap().clear();
     assert_eq!(find_cycle(&g), None);
 
-    g.entry(m(&["lync", "c"])).or_default().insert(m(&["app", "cli"]));
-    g.entry(m(&["ual", "x"])).or_default().insert(m(&["lync", "a"]));
-    g.entry(m(&["app", "cli"])).or_default().insert(m(&["lync", "policy"]));
-    g.entry(m(&["uc", "count"])).or_default().insert(m(&["m365", "online_user"]));
+    g.entry(m(&["lync", "c"]))
+        .or_default()
+        .insert(m(&["app", "cli"]));
+    g.entry(m(&["ual", "x"]))
+        .or_default()
+        .insert(m(&["lync", "a"]));
+    g.entry(m(&["app", "cli"]))
+        .or_default()
+        .insert(m(&["lync", "policy"]));
+    g.entry(m(&["uc", "count"]))
+        .or_default()
+        .insert(m(&["m365", "online_user"]));
     let bad = layer_violations(&g);
     assert_eq!(bad.len(), 3, "{bad:?}");
     let (_, strings) = lex(r#"let x = "use --pools"; let c = '"'; let y = "a--b";"#);

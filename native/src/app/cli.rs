@@ -51,8 +51,9 @@ pub enum ErrorFormatArg {
     about = "Which Lync/SfB, Teams and Windows Server licences are needed, by whom, and why",
     long_about = "Reads PowerShell exports (ConvertTo-Json from Windows PowerShell 5.1 or PowerShell 7, \
 Export-Clixml, Export-Csv; a path or - for stdin) and writes one record per user, device, policy or \
-licence finding. Exit codes: 0 success, 2 invalid arguments, 3 invalid input data, 4 data source \
-unreachable or login failed, 5 compliance shortfall with --fail-on-shortfall."
+licence finding. Exit codes: 0 success, 1 output could not be written or internal failure, 2 invalid arguments, \
+3 invalid input data, 4 data source unreachable or login failed, 5 compliance shortfall with \
+--fail-on-shortfall."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -153,7 +154,7 @@ pub enum LyncCommand {
     Policies(PoliciesArgs),
     /// Policy changes that bring each user's conferencing capability in line with their licence
     Plan(PlanArgs),
-    /// The five-policy CAL scheme (seed 001) as New-CsConferencingPolicy parameters
+    /// The five-policy CAL scheme (STD_CAL_NoConferencing, ENT_CAL_…) as New-CsConferencingPolicy parameters
     Template(TemplateArgs),
     /// What each user and device actually used, from the LcsCDR monitoring database (MAP parity)
     Usage(UsageArgs),

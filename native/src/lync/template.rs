@@ -1,4 +1,4 @@
-//! `lync template`: seed 001's five-policy scheme as New-CsConferencingPolicy parameters, so
+//! `lync template`: the five-policy scheme of docs/rules/lync-configured.md as New-CsConferencingPolicy parameters, so
 //! conferencing capability follows the CALs owned. The settings behind each name:
 //!
 //! | policy | audio | video | sharing | dial-in | recording |
@@ -10,7 +10,7 @@
 //! | ENT_CAL_NOREC_AudioVideo | ✓ | ✓ | ✓ | – | – |
 //!
 //! STD_CAL_NoConferencing keeps MaxMeetingSize at 250, not the 2 of the original post, because
-//! multi-party IM is part of the Standard CAL (the seed's own correction), and keeps
+//! multi-party IM is part of the Standard CAL (the scheme's author corrected the original post), and keeps
 //! EnableDataCollaboration on (multi-party file transfer) except under the strict rule set,
 //! which counts it as Enterprise.
 

@@ -1,5 +1,5 @@
 //! Recognising UAL evidence: role GUID / role name / product name → product family and version.
-//! GUIDs from ../shared/domain/ual-cal.md ("Role GUIDs"); CAL rules from its "Which CAL".
+//! GUIDs and the CALs each role needs: docs/rules/ual-server-cal.md, with its public sources.
 
 /// Product families CALs are sold for. Names as licence sheets and CONTRACT.md spell them.
 pub const WINDOWS_SERVER: &str = "Windows Server";
