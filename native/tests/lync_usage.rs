@@ -137,6 +137,15 @@ fn check_scenarios(r: &util::Run) {
         "Yes",
         "Response Group agent call"
     );
+    assert_eq!(user(&u, "rgsagent")["Evidence"]["RgsAgentCalls"], 1);
+    let called = u
+        .iter()
+        .find(|x| x["SipAddress"] == "sip:pstnparty@contoso.com")
+        .expect("the called party has a record");
+    assert_eq!(
+        called["Evidence"]["RgsAgentCalls"], 0,
+        "the party an agent calls uses no Plus feature"
+    );
     assert_eq!(tiers(user(&u, "delegate")).2, "Yes", "delegation");
     assert_eq!(
         tiers(user(&u, "sharer")).1,
@@ -172,8 +181,21 @@ fn check_scenarios(r: &util::Run) {
         .find(|x| x["DeviceKind"] == "CommonAreaPhone")
         .unwrap();
     assert_eq!(tiers(cap), t("Yes", "No", "Yes"));
-    let phone = d.iter().find(|x| x["DeviceKind"] == "IPPhone").unwrap();
-    assert_eq!(phone["SipAddress"], "sip:phoneuser@contoso.com");
+    let phones: Vec<_> = d
+        .iter()
+        .filter(|x| x["DeviceKind"] == "IPPhone" && x["SipAddress"] == "sip:phoneuser@contoso.com")
+        .collect();
+    assert_eq!(
+        phones.len(),
+        1,
+        "one record per IP phone, whether LcsCDR, QoEMetrics or both saw it: {phones:?}"
+    );
+    let phone = phones[0];
+    let why = phone["Reasons"].to_string();
+    assert!(
+        why.contains("(LcsCDR)") && why.contains("(QoEMetrics)"),
+        "evidence from both sources: {why}"
+    );
     assert_eq!(tiers(phone).0, "Yes");
     let pc = d
         .iter()
@@ -449,5 +471,27 @@ fn named_instances_are_found_through_the_sql_browser() {
         r.stderr.contains("SQL Browser") && r.stderr.contains("NOSUCH"),
         "{}",
         r.stderr
+    );
+}
+
+#[test]
+fn a_column_of_another_type_is_an_error_naming_it_not_a_silent_zero() {
+    let s = server(
+        "lync2013",
+        tds::Options {
+            text_columns: vec!["PstnOut".into()],
+            ..tds::Options::default()
+        },
+    );
+    let r = usage(&s, &[], "S3cret!pass");
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("column PstnOut") && r.stderr.contains("not an integer"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.records_of("LyncUserUsage").is_empty(),
+        "no answers built on a misread column"
     );
 }

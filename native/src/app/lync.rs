@@ -47,6 +47,7 @@ impl From<UsageError> for AppError {
         match e {
             UsageError::Input(e) => AppError::Input(e),
             UsageError::Output(e) => AppError::Output(e),
+            e @ UsageError::UnexpectedColumn { .. } => AppError::Unreachable(e.to_string()),
             UsageError::IntegratedAuthNeedsWindows => AppError::Arguments(
                 "--auth integrated needs Windows (SSPI); use --auth sql with --user".into(),
             ),

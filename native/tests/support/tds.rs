@@ -40,6 +40,8 @@ pub struct Options {
     pub query_delay: Option<Duration>,
     /// Print rows and bytes sent when each client session ends (benchmarks).
     pub log_sessions: bool,
+    /// Result columns sent as nvarchar whatever their values (a server whose schema differs).
+    pub text_columns: Vec<String>,
 }
 
 impl Default for Options {
@@ -49,6 +51,7 @@ impl Default for Options {
             password: "S3cret!pass".into(),
             query_delay: None,
             log_sessions: false,
+            text_columns: Vec::new(),
         }
     }
 }
@@ -533,7 +536,22 @@ impl Session {
                     done_token(&mut out, 0xFD, 0x02, 0, 0);
                 }
             }
-            Ok((cols, rows)) => {
+            Ok((mut cols, mut rows)) => {
+                for (i, (name, ty)) in cols.iter_mut().enumerate() {
+                    if self
+                        .options
+                        .text_columns
+                        .iter()
+                        .any(|c| c.eq_ignore_ascii_case(name))
+                    {
+                        *ty = ColType::NVarChar;
+                        for row in rows.iter_mut() {
+                            if let Value::Integer(v) = row[i] {
+                                row[i] = Value::Text(v.to_string());
+                            }
+                        }
+                    }
+                }
                 colmetadata(&mut out, &cols);
                 for row in &rows {
                     out.push(0xD1);

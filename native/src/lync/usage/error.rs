@@ -15,6 +15,9 @@ pub enum UsageError {
         message: String,
         hint: Option<ConnectHint>,
     },
+    /// The server answered a query with a column of another type than the query asks for.
+    #[error("the monitoring database returned column {column}, which {problem}: is this a supported LcsCDR/QoEMetrics schema?")]
+    UnexpectedColumn { column: String, problem: String },
     /// Windows integrated authentication (SSPI) exists only on Windows.
     #[error("integrated authentication needs Windows (SSPI); use a SQL login")]
     IntegratedAuthNeedsWindows,

@@ -164,29 +164,55 @@ fn sip(uri: &str) -> String {
     crate::lync::inputs::sip_key(uri)
 }
 
-/// A result column read whatever integer width or date type the server used.
-fn int(row: &tiberius::Row, name: &str) -> i64 {
-    row.try_get::<i64, _>(name)
-        .ok()
-        .flatten()
-        .or_else(|| row.try_get::<i32, _>(name).ok().flatten().map(i64::from))
-        .or_else(|| row.try_get::<u8, _>(name).ok().flatten().map(i64::from))
-        .or_else(|| row.try_get::<bool, _>(name).ok().flatten().map(i64::from))
-        .unwrap_or(0)
+/// A column the server returned with a type the query did not ask for (or not at all): an
+/// error naming it, never a silent 0 that would turn usage into "No".
+fn column_error(row: &tiberius::Row, name: &str, wanted: &str) -> UsageError {
+    let found = row
+        .columns()
+        .iter()
+        .find(|c| c.name().eq_ignore_ascii_case(name))
+        .map(|c| format!("{:?}", c.column_type()));
+    UsageError::UnexpectedColumn {
+        column: name.to_string(),
+        problem: match found {
+            Some(t) => format!("is {t}, not {wanted}"),
+            None => "is missing from the result".to_string(),
+        },
+    }
 }
 
-fn time(row: &tiberius::Row, name: &str) -> Option<DateTime<Utc>> {
+/// An integer column of any width (or a bit); NULL is 0.
+fn int(row: &tiberius::Row, name: &str) -> Result<i64, UsageError> {
+    if let Ok(v) = row.try_get::<i64, _>(name) {
+        return Ok(v.unwrap_or(0));
+    }
+    if let Ok(v) = row.try_get::<i32, _>(name) {
+        return Ok(v.map_or(0, i64::from));
+    }
+    if let Ok(v) = row.try_get::<i16, _>(name) {
+        return Ok(v.map_or(0, i64::from));
+    }
+    if let Ok(v) = row.try_get::<u8, _>(name) {
+        return Ok(v.map_or(0, i64::from));
+    }
+    if let Ok(v) = row.try_get::<bool, _>(name) {
+        return Ok(v.map_or(0, i64::from));
+    }
+    Err(column_error(row, name, "an integer"))
+}
+
+/// A datetime column; NULL is None.
+fn time(row: &tiberius::Row, name: &str) -> Result<Option<DateTime<Utc>>, UsageError> {
     row.try_get::<NaiveDateTime, _>(name)
-        .ok()
-        .flatten()
-        .map(|n| n.and_utc())
+        .map(|v| v.map(|n| n.and_utc()))
+        .map_err(|_| column_error(row, name, "a date and time"))
 }
 
-fn text(row: &tiberius::Row, name: &str) -> Option<String> {
+/// A text column; NULL is None.
+fn text(row: &tiberius::Row, name: &str) -> Result<Option<String>, UsageError> {
     row.try_get::<&str, _>(name)
-        .ok()
-        .flatten()
-        .map(str::to_string)
+        .map(|v| v.map(str::to_string))
+        .map_err(|_| column_error(row, name, "text"))
 }
 
 struct Runner<'a> {
@@ -346,7 +372,10 @@ fn classify_user(sip_address: String, agg: &UserAgg, covered: bool) -> LyncUserU
     );
     say(
         e.rgs_agent_calls > 0,
-        format!("Plus: {} Response Group agent call(s)", e.rgs_agent_calls),
+        format!(
+            "Plus: {} call(s) placed as a Response Group agent (CallFlag 0x02, this user the calling party)",
+            e.rgs_agent_calls
+        ),
     );
     // Enterprise and Plus are added to Standard: any use of them is use of Lync.
     let direct_standard = standard;
@@ -411,7 +440,8 @@ async fn fetch(
     let cov = r.rows(&queries::coverage(), s, e).await?;
     let coverage = cov
         .first()
-        .map(|row| (time(row, "FirstRecord"), time(row, "LastRecord")))
+        .map(|row| Ok::<_, UsageError>((time(row, "FirstRecord")?, time(row, "LastRecord")?)))
+        .transpose()?
         .unwrap_or((None, None));
     let mut users: BTreeMap<String, UserAgg> = BTreeMap::new();
     let qs = queries::user_queries(schema);
@@ -419,35 +449,35 @@ async fn fetch(
     for (i, q) in qs.iter().enumerate() {
         reporter.progress(activity, q.name, i as u64 + 1, Some(total));
         for row in r.rows(q, s, e).await? {
-            let Some(uri) = text(&row, "UserUri") else {
+            let Some(uri) = text(&row, "UserUri")? else {
                 continue;
             };
             let a = users.entry(sip(&uri)).or_default();
-            a.last = later(a.last, time(&row, "LastActivity"));
+            a.last = later(a.last, time(&row, "LastActivity")?);
             let ev = &mut a.e;
             match q.name {
-                "Registrations" => ev.registrations += int(&row, "Registrations"),
+                "Registrations" => ev.registrations += int(&row, "Registrations")?,
                 "PeerToPeer" => {
-                    ev.p2p_im_sessions += int(&row, "P2PIm");
-                    ev.p2p_audio_video_sessions += int(&row, "P2PAudioVideo");
-                    ev.p2p_app_sharing_sessions += int(&row, "P2PAppSharing");
-                    ev.delegated_calls += int(&row, "DelegatedCalls");
-                    ev.rgs_agent_calls += int(&row, "RgsAgentCalls");
+                    ev.p2p_im_sessions += int(&row, "P2PIm")?;
+                    ev.p2p_audio_video_sessions += int(&row, "P2PAudioVideo")?;
+                    ev.p2p_app_sharing_sessions += int(&row, "P2PAppSharing")?;
+                    ev.delegated_calls += int(&row, "DelegatedCalls")?;
+                    ev.rgs_agent_calls += int(&row, "RgsAgentCalls")?;
                 }
                 "Pstn" => {
-                    ev.pstn_calls_out += int(&row, "PstnOut");
-                    ev.pstn_calls_in += int(&row, "PstnIn");
+                    ev.pstn_calls_out += int(&row, "PstnOut")?;
+                    ev.pstn_calls_in += int(&row, "PstnIn")?;
                 }
                 "ConferencesOrganized" => {
-                    ev.conferences_organized_audio_video += int(&row, "AudioVideoConferences");
-                    ev.conferences_organized_app_sharing += int(&row, "AppSharingConferences");
-                    ev.conferences_organized_data += int(&row, "DataConferences");
-                    ev.dial_in_participants += int(&row, "DialInParticipants");
+                    ev.conferences_organized_audio_video += int(&row, "AudioVideoConferences")?;
+                    ev.conferences_organized_app_sharing += int(&row, "AppSharingConferences")?;
+                    ev.conferences_organized_data += int(&row, "DataConferences")?;
+                    ev.dial_in_participants += int(&row, "DialInParticipants")?;
                     ev.max_conference_participants = ev
                         .max_conference_participants
-                        .max(int(&row, "MaxParticipants"));
+                        .max(int(&row, "MaxParticipants")?);
                 }
-                "ConferencesJoined" => ev.conferences_joined += int(&row, "ConferencesJoined"),
+                "ConferencesJoined" => ev.conferences_joined += int(&row, "ConferencesJoined")?,
                 _ => {}
             }
         }
@@ -521,30 +551,40 @@ pub async fn run(
     for s in population {
         all.entry(s).or_default();
     }
-    let user_count = all.len() as u64;
+    let user_count = all.keys().filter(|s| !caps.contains(*s)).count() as u64;
     for (s, agg) in &all {
         if caps.contains(s) {
             continue;
         }
         sink.write(&classify_user(s.clone(), agg, covered))?;
     }
-    // IP-phone sessions per user (QoEMetrics); endpoints seen only there become devices too.
-    let mut phone_sessions: BTreeMap<String, i64> = BTreeMap::new();
+    // IP-phone sessions per user (QoEMetrics). A phone LcsCDR also reported gets this evidence
+    // on its one record; endpoints seen only in QoEMetrics become devices of their own.
+    let mut phone_sessions: BTreeMap<String, (i64, Option<String>, Option<DateTime<Utc>>)> =
+        BTreeMap::new();
     for row in &qoe_phones {
-        if let Some(u) = text(row, "UserUri") {
-            *phone_sessions.entry(sip(&u)).or_default() += int(row, "Sessions");
+        if let Some(u) = text(row, "UserUri")? {
+            let e = phone_sessions.entry(sip(&u)).or_default();
+            e.0 += int(row, "Sessions")?;
+            if e.1.is_none() {
+                e.1 = text(row, "EndpointName")?;
+            }
+            e.2 = later(e.2, time(row, "LastActivity")?);
         }
     }
     let mut device_count = 0u64;
     let mut seen_caps = BTreeSet::new();
     let mut phone_users_seen = BTreeSet::new();
     for row in &devices {
-        let user = text(row, "UserUri").map(|u| sip(&u));
-        let mac = text(row, "MacAddress");
-        let device = mac.or_else(|| text(row, "EndpointId")).unwrap_or_default();
-        let registrations = int(row, "Registrations");
+        let user = text(row, "UserUri")?.map(|u| sip(&u));
+        let mac = text(row, "MacAddress")?;
+        let device = match mac {
+            Some(m) => m,
+            None => text(row, "EndpointId")?.unwrap_or_default(),
+        };
+        let registrations = int(row, "Registrations")?;
         let is_cap = user.as_ref().is_some_and(|u| caps.contains(u));
-        let is_phone = int(row, "IsIpPhone") == 1;
+        let is_phone = int(row, "IsIpPhone")? == 1;
         let user_agg = user.as_ref().and_then(|u| all.get(u));
         let (kind, std, ent, plus, reasons) = if is_cap {
             seen_caps.insert(user.clone().unwrap_or_default());
@@ -558,8 +598,18 @@ pub async fn run(
         } else if is_phone {
             let pstn = user_agg.is_some_and(|a| a.e.pstn_calls_in + a.e.pstn_calls_out > 0);
             let mut r = vec![format!(
-                "IP phone: {registrations} registration(s) in the window"
+                "IP phone: {registrations} registration(s) in the window (LcsCDR)"
             )];
+            if let Some(u) = &user {
+                // QoE evidence for this user's phone belongs to the first phone LcsCDR lists.
+                if phone_users_seen.insert(u.clone()) {
+                    if let Some((calls, _, _)) = phone_sessions.get(u) {
+                        r.push(format!(
+                            "IP phone: {calls} call(s) from an IP phone (QoEMetrics)"
+                        ));
+                    }
+                }
+            }
             if pstn {
                 r.push("Plus: PSTN calls by the user the phone is registered to".into());
             }
@@ -587,41 +637,36 @@ pub async fn run(
             device,
             device_kind: kind,
             sip_address: user,
-            client_version: text(row, "ClientVersion"),
+            client_version: text(row, "ClientVersion")?,
             standard: std,
             enterprise: ent,
             plus,
-            last_activity: time(row, "LastActivity"),
+            last_activity: time(row, "LastActivity")?,
             registrations,
             reasons,
         })?;
     }
-    // IP phones seen in QoEMetrics whose registrations fell outside what LcsCDR returned.
-    for row in &qoe_phones {
-        let Some(user) = text(row, "UserUri").map(|u| sip(&u)) else {
-            continue;
-        };
-        if phone_users_seen.contains(&user) || caps.contains(&user) {
+    // IP phones seen only in QoEMetrics (their registrations fell outside what LcsCDR returned).
+    for (user, (calls, endpoint, last)) in &phone_sessions {
+        if phone_users_seen.contains(user) || caps.contains(user) {
             continue;
         }
-        phone_users_seen.insert(user.clone());
         let pstn = all
-            .get(&user)
+            .get(user)
             .is_some_and(|a| a.e.pstn_calls_in + a.e.pstn_calls_out > 0);
         device_count += 1;
         sink.write(&LyncDeviceUsage {
-            device: text(row, "EndpointName").unwrap_or_else(|| user.clone()),
+            device: endpoint.clone().unwrap_or_else(|| user.clone()),
             device_kind: UsageDeviceKind::IpPhone,
-            sip_address: Some(user),
+            sip_address: Some(user.clone()),
             client_version: None,
             standard: UsageAnswer::Yes,
             enterprise: UsageAnswer::No,
             plus: answer(pstn, covered),
-            last_activity: time(row, "LastActivity"),
+            last_activity: *last,
             registrations: 0,
             reasons: vec![format!(
-                "IP phone: {} call(s) from an IP phone (QoEMetrics)",
-                int(row, "Sessions")
+                "IP phone: {calls} call(s) from an IP phone (QoEMetrics; no registration in LcsCDR)"
             )],
         })?;
     }
