@@ -583,7 +583,11 @@ fn policy_audit_codes() {
     assert_eq!(codes(&std), vec!["MaxMeetingSizeBlocksMultipartyIm"]);
     assert_eq!(std["AssignedUsers"], 2);
     let legacy = find("Tag:Standard_Users_Legacy");
-    assert_eq!(codes(&legacy), vec!["StandardNameEnablesEnterprise"]);
+    assert_eq!(
+        codes(&legacy),
+        vec!["StandardNameEnablesEnterprise", "TierFromLyncDefaults"],
+        "its only Enterprise setting is not in the export"
+    );
     assert_eq!(
         legacy["EnterpriseFeatures"],
         serde_json::json!(["AllowIPVideo"])
@@ -751,4 +755,131 @@ fn template_is_the_five_policy_scheme() {
     assert_eq!(t[3]["Parameters"]["EnableDialInConferencing"], true);
     assert_eq!(t[4]["Parameters"]["AllowConferenceRecording"], false);
     assert_eq!(run(&["lync", "template", "--prefix", "bad prefix"]).code, 2);
+}
+
+/// stderr lines that are errors (text format).
+fn error_lines(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|l| l.contains(": error: ")).collect()
+}
+
+#[test]
+fn a_neighbouring_cmdlets_export_is_refused_once_with_what_it_is() {
+    let contoso = repo_path("examples/contoso");
+    let teams_json = util::fixture("neighbours/teams-meeting-policy.ps51.json");
+    let teams_clixml = util::fixture("neighbours/teams-meeting-policy.clixml");
+    let online_users = util::fixture("neighbours/csonlineuser.ps7.json");
+
+    // A Teams meeting policy (5.1 JSON) as the conferencing policies: told by its properties.
+    let r = run(&[
+        "lync",
+        "entitlement",
+        "--estate",
+        &contoso,
+        "--conferencing-policies",
+        &teams_json,
+    ]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(error_lines(&r.stderr).len(), 1, "said once: {}", r.stderr);
+    assert!(
+        r.stderr.contains("Teams meeting policy")
+            && r.stderr.contains("ScreenSharingMode")
+            && r.stderr.contains("Get-CsConferencingPolicy"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.trim().is_empty(),
+        "nothing classified on a Teams policy"
+    );
+
+    // The same from Export-Clixml, with none of the tell-tale properties: told by its type name.
+    let r = run(&["lync", "policies", "--conferencing-policies", &teams_clixml]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("its type is") && r.stderr.contains("TeamsMeetingPolicy"),
+        "{}",
+        r.stderr
+    );
+
+    // Get-CsOnlineUser given as Get-CsUser: refused at the first record, not once per user.
+    let r = run(&[
+        "lync",
+        "entitlement",
+        "--estate",
+        &contoso,
+        "--users",
+        &online_users,
+    ]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(error_lines(&r.stderr).len(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Get-CsOnlineUser") && r.stderr.contains("FeatureTypes"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn values_taken_from_lync_defaults_are_marked_on_every_record() {
+    // Tag:Sparse holds no Enterprise setting at all: every one of them is a Lync default.
+    let policies = r#"[{"Identity":"Global","AllowIPAudio":false,"AllowIPVideo":false,"EnableDialInConferencing":false,"EnableAppDesktopSharing":"None","AllowUserToScheduleMeetingsWithAppSharing":false},{"Identity":"Tag:Sparse"}]"#;
+    let users = r#"[{"SipAddress":"sip:a@contoso.com","Enabled":true,"ConferencingPolicy":"Sparse"},{"SipAddress":"sip:b@contoso.com","Enabled":true}]"#;
+    let e = Estate::new(&[
+        ("users.json", users),
+        ("conferencing-policies.json", policies),
+    ]);
+    let r = run(&[
+        "lync",
+        "policies",
+        "--estate",
+        &e.dir(),
+        "--format",
+        "ndjson",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let audits = r.records_of("LyncPolicyAudit");
+    let sparse = audits
+        .iter()
+        .find(|p| p["Identity"] == "Tag:Sparse")
+        .unwrap();
+    let defaults: Vec<&str> = sparse["SettingsFromDefaults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(defaults.contains(&"AllowIPVideo=True"), "{defaults:?}");
+    assert!(sparse["Findings"]
+        .to_string()
+        .contains("TierFromLyncDefaults"));
+    let global = audits.iter().find(|p| p["Identity"] == "Global").unwrap();
+    assert!(
+        !global["SettingsFromDefaults"]
+            .to_string()
+            .contains("AllowIPVideo"),
+        "explicit settings are not defaults"
+    );
+
+    let r = run(&[
+        "lync",
+        "entitlement",
+        "--estate",
+        &e.dir(),
+        "--format",
+        "ndjson",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let recs = r.records_of("LyncUserCal");
+    let a = by_sip(&recs, "sip:a@contoso.com");
+    assert_eq!(a["Enterprise"], T);
+    assert!(
+        a["Findings"].to_string().contains("TierFromLyncDefaults"),
+        "{a}"
+    );
+    assert!(reason_details(&a, "Enterprise")
+        .iter()
+        .all(|d| d.contains("(Lync default; not in the export)")));
+    let b = by_sip(&recs, "sip:b@contoso.com");
+    assert_eq!(b["Enterprise"], F);
+    assert!(!b["Findings"].to_string().contains("TierFromLyncDefaults"));
 }

@@ -542,3 +542,133 @@ fn daily_access_and_overview_rows_are_read() {
         "no licences for this product: User CALs assumed"
     );
 }
+
+fn local(f: &str) -> String {
+    util::fixture(&format!("ual-local/{f}"))
+}
+
+fn ual_run(args: &[&str]) -> util::Run {
+    let mut all = vec!["ual", "compliance", "--as-of", AS_OF, "--format", "ndjson"];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
+fn servers_of(r: &util::Run) -> Vec<String> {
+    r.records_of("CalConsumption")
+        .iter()
+        .flat_map(|c| c["Servers"].as_array().unwrap().clone())
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn evidence_read_on_the_server_itself_takes_its_server_from_the_admin_or_system_id() {
+    let csv = local("fs09-user-access.ps51.csv");
+    // Without any way to know the server: one clear error for the file, not one per row.
+    let r = ual_run(&["--evidence", &csv]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("error:").count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("names no server") && r.stderr.contains("fs09-user-access"),
+        "{}",
+        r.stderr
+    );
+
+    // Named by the admin.
+    let r = ual_run(&["--evidence", &csv, "--computer-name", "FS09"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("ServerNameAssumed") || r.stderr.contains("taken as evidence of FS09"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("named by the admin"), "{}", r.stderr);
+    assert_eq!(r.records_of("CalConsumption").len(), 2, "anna and ben");
+    assert!(servers_of(&r).iter().all(|s| s == "FS09"));
+
+    // The only server of the Get-UalSystemId export.
+    let r = ual_run(&[
+        "--evidence",
+        &csv,
+        "--systems",
+        &local("fs09-system-id.json"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("only server the Get-UalSystemId export describes"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        servers_of(&r).iter().all(|s| s == "FS09.contoso.com"),
+        "{:?}",
+        servers_of(&r)
+    );
+    let ws = r.records_of("CalConsumption");
+    assert_eq!(
+        ws[0]["Version"], 2022,
+        "the OS version comes from Get-UalSystemId"
+    );
+
+    // A Get-UalSystemId row in the same file.
+    let r = ual_run(&["--evidence", &local("fs09-local-mixed.ps7.json")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Get-UalSystemId row in the same file"),
+        "{}",
+        r.stderr
+    );
+    let c = r.records_of("CalConsumption");
+    assert_eq!(c.len(), 1, "the SystemId row is not evidence: {c:?}");
+    assert_eq!(c[0]["Principal"], "contoso\\anna");
+    assert_eq!(c[0]["Servers"], json!(["FS09.contoso.com"]));
+}
+
+#[test]
+fn server_user_and_device_rows_are_recognised_as_what_they_are() {
+    let r = ual_run(&[
+        "--evidence",
+        &local("fs09-server-user-device.ps7.json"),
+        "--systems",
+        &local("fs09-system-id.json"),
+        "--emit-evidence",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("ServerNameAssumed"),
+        "named by UUID, not assumed: {}",
+        r.stderr
+    );
+    let ev = r.records_of("UalEvidence");
+    let sources: Vec<&str> = ev.iter().map(|e| e["Source"].as_str().unwrap()).collect();
+    assert_eq!(sources, vec!["Get-UalServerUser", "Get-UalServerDevice"]);
+    assert!(
+        r.records_of("UnrecognizedEvidence").is_empty(),
+        "server-level access is recognised"
+    );
+    let c = r.records_of("CalConsumption");
+    let carl = consumption(&c, "Windows Server", "contoso\\carl");
+    assert_eq!(carl.len(), 1);
+    assert_eq!(carl[0]["Servers"], json!(["FS09.contoso.com"]));
+    assert_eq!(carl[0]["Version"], 2022);
+}
+
+#[test]
+fn a_daily_access_row_is_counted_once_in_the_summary() {
+    let r = ual_run(&["--evidence", &local("fs09-daily-access.ps7.json")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s = &r.records_of("UalEvidenceSummary")[0];
+    assert_eq!(s["Rows"], 1);
+    assert_eq!(s["Counted"], 1, "one row naming a user and a device: {s}");
+    // Both principals still need their CAL (User CALs are assumed without licences: the user).
+    assert_eq!(
+        consumption(
+            &r.records_of("CalConsumption"),
+            "Windows Server",
+            "contoso\\dora"
+        )
+        .len(),
+        1
+    );
+}

@@ -128,6 +128,11 @@ pub struct UalComplianceArgs {
     /// Users and devices in scope for --mode access
     #[arg(long, value_name = "FILE")]
     pub principals: Option<String>,
+    /// The server that evidence rows without PSComputerName come from (UAL exported on the
+    /// server itself, without -CimSession) [default: a Get-UalSystemId row in the same file, or
+    /// the only server in --systems]
+    #[arg(long, value_name = "NAME")]
+    pub computer_name: Option<String>,
     /// A domain whose users are internal (repeatable); others count toward External Connectors.
     /// Without it every user is internal
     #[arg(long, value_name = "DOMAIN")]

@@ -29,6 +29,7 @@ pub fn compliance(s: &mut Session, a: &UalComplianceArgs) -> Result<(), AppError
         window_days: a.window_days,
         as_of: s.as_of,
         principals: a.principals.clone(),
+        computer_name: a.computer_name.clone(),
         internal_domains: a.internal_domain.clone(),
         // PRODUCT=SERVER, or SERVER alone for every product but Windows Server.
         per_core_servers: a

@@ -2,7 +2,7 @@
 
 use super::estate::{resolve, Estate, EstateFiles};
 use super::inputs::{sip_key, CsDevice, CsUser, DeviceKind};
-use super::policy::{enterprise_features, implied_tier, RuleSet};
+use super::policy::{describe_features, enterprise_features, implied_tier, RuleSet};
 use super::LyncError;
 use crate::ingest::stream_each;
 use crate::model::{
@@ -273,6 +273,12 @@ pub fn classify_user(estate: &Estate, u: &CsUser) -> LyncUserCal {
                 "AudioVideoDisabled=True: the policy's audio/video settings do not apply to this user",
             ));
         }
+        if tier == Tier::Enterprise && features.iter().all(|f| !f.explicit) {
+            findings.push(Finding::warning(
+                "TierFromLyncDefaults",
+                format!("Enterprise rests only on settings the conferencing policy export does not hold, read as their Lync defaults ({}): re-export Get-CsConferencingPolicy with every property", describe_features(&features)),
+            ));
+        }
         tier == Tier::Enterprise
     });
 
@@ -474,6 +480,7 @@ pub fn for_each_classified<R: Reporter>(
                 }
                 each(classify_user(estate, &u))
             }
+            Err(e) if e.fatal => Err(e.into()),
             Err(e) => {
                 reporter.bad_record(&e);
                 Ok(())

@@ -63,6 +63,65 @@ pub fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     }
 }
 
+/// An export of a neighbouring cmdlet, told by its type names (CLIXML) or by properties only it
+/// has (JSON, CSV). Given in place of the expected export it would read "successfully" — with
+/// Lync defaults filled in for everything it lacks — so it is refused, once, as fatal.
+pub struct Neighbour {
+    /// What the object is, for the message.
+    pub what: &'static str,
+    /// A type-name fragment (CLIXML `<TN>`) that identifies it.
+    pub type_name: &'static str,
+    /// Properties it has and the expected export never has.
+    pub properties: &'static [&'static str],
+}
+
+/// Teams meeting policies look like Lync conferencing policies (both have AllowIPAudio and
+/// AllowIPVideo) but have no EnableAppDesktopSharing: a Lync default of Desktop would be read in.
+pub const TEAMS_MEETING_POLICY: Neighbour = Neighbour {
+    what: "a Teams meeting policy (Get-CsTeamsMeetingPolicy)",
+    type_name: "TeamsMeetingPolicy",
+    properties: &[
+        "ScreenSharingMode",
+        "AllowMeetNow",
+        "MeetingChatEnabledType",
+        "AllowTranscription",
+        "AllowCloudRecording",
+        "AllowChannelMeetingScheduling",
+    ],
+};
+
+pub const TEAMS_ONLINE_USER: Neighbour = Neighbour {
+    what: "a Teams / Skype for Business Online user (Get-CsOnlineUser)",
+    type_name: "OnlineUser",
+    properties: &["FeatureTypes", "AssignedPlan"],
+};
+
+pub const TEAMS_VOICE_POLICY: Neighbour = Neighbour {
+    what: "a Teams voice routing or calling policy (Get-CsOnlineVoiceRoutingPolicy / Get-CsTeamsCallingPolicy)",
+    type_name: "Teams",
+    properties: &["OnlinePstnUsages", "AllowPrivateCalling", "AllowWebPSTNCalling"],
+};
+
+impl Neighbour {
+    /// A fatal error when `r` is this neighbour's object, naming what it is, what was expected
+    /// and the evidence (type name or property).
+    pub fn refuse(&self, r: &Record, expected: &str) -> Result<(), InputError> {
+        let by_type = r.obj.type_names.iter().find(|t| t.contains(self.type_name));
+        let by_property = self.properties.iter().find(|p| r.get(p).is_some());
+        let evidence = match (by_type, by_property) {
+            (Some(t), _) => format!("its type is {t}"),
+            (None, Some(p)) => format!("it has {p}, which {expected} never has"),
+            (None, None) => return Ok(()),
+        };
+        Err(r
+            .record_error(format!(
+                "is {} ({evidence}), not {expected}: its settings mean something else, so the file is refused; export {expected} from the Lync / Skype for Business Server Management Shell",
+                self.what
+            ))
+            .fatal())
+    }
+}
+
 /// Where an input record came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
@@ -88,6 +147,7 @@ pub struct ConferencingPolicy {
 
 impl ConferencingPolicy {
     pub fn read(r: &Record) -> Result<Self, InputError> {
+        TEAMS_MEETING_POLICY.refuse(r, "Get-CsConferencingPolicy output")?;
         let scope = Scope::parse(&r.req_str("Identity")?);
         let mut settings = Vec::with_capacity(SETTINGS.len());
         for def in SETTINGS {
@@ -195,6 +255,7 @@ pub const VOICE_FEATURES: &[(&str, bool)] = &[
 
 impl VoicePolicy {
     pub fn read(r: &Record) -> Result<Self, InputError> {
+        TEAMS_VOICE_POLICY.refuse(r, "Get-CsVoicePolicy output")?;
         let scope = Scope::parse(&r.req_str("Identity")?);
         let mut plus_features = Vec::new();
         for (name, default) in VOICE_FEATURES {
@@ -299,9 +360,13 @@ impl CsUser {
         "HostingProvider",
         "ConferencingPolicy",
         "VoicePolicy",
+        // Read only to refuse a Get-CsOnlineUser export given as Get-CsUser.
+        "FeatureTypes",
+        "AssignedPlan",
     ];
 
     pub fn read(r: &Record) -> Result<Self, InputError> {
+        TEAMS_ONLINE_USER.refuse(r, "Get-CsUser output")?;
         let sip = r.req_str("SipAddress")?;
         Ok(CsUser {
             identity: r.opt_str("Identity")?.unwrap_or_else(|| sip.clone()),

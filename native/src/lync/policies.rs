@@ -22,6 +22,8 @@ pub struct LyncPolicyAudit {
     /// The settings that make an organiser Enterprise under the rule set
     pub enterprise_features: Vec<String>,
     pub max_meeting_size: Option<i64>,
+    /// Settings the export did not hold, read as their Lync default (e.g. `AllowIPVideo=True`)
+    pub settings_from_defaults: Vec<String>,
     /// Enabled users whose effective policy this is (when --users is given)
     pub assigned_users: Option<u64>,
     pub rules: RuleSet,
@@ -108,7 +110,20 @@ pub fn audit_policy(
             "no enabled user has this policy; remove it or document why it is kept",
         ));
     }
+    let settings_from_defaults: Vec<String> = p
+        .settings
+        .iter()
+        .filter(|s| !s.explicit)
+        .map(|s| format!("{}={}", s.name, s.value))
+        .collect();
+    if enterprise && features.iter().all(|f| !f.explicit) {
+        findings.push(Finding::warning(
+            "TierFromLyncDefaults",
+            format!("Enterprise rests only on settings the export does not hold, read as their Lync defaults ({listed}): re-export Get-CsConferencingPolicy with every property before relying on it"),
+        ));
+    }
     LyncPolicyAudit {
+        settings_from_defaults,
         identity: p.scope.identity(),
         scope: p.scope.kind(),
         implied_cal: Some(tier),
@@ -172,6 +187,7 @@ pub fn run(
                         }
                     }
                     Ok(_) => {}
+                    Err(e) if e.fatal => return Err(LyncError::Input(e)),
                     Err(e) => reporter.bad_record(&e),
                 }
                 Ok::<(), LyncError>(())
@@ -192,6 +208,7 @@ pub fn run(
             implied_cal: None,
             enterprise_features: Vec::new(),
             max_meeting_size: None,
+            settings_from_defaults: Vec::new(),
             assigned_users: Some(n),
             rules: options.rules,
             findings: vec![Finding::error(

@@ -3,7 +3,8 @@
 
 use super::allocation::draw;
 use super::evidence::{
-    exclusion, normalise_user, server_key, user_domain, Evidence, PrincipalKind, SystemInfo,
+    exclusion, normalise_user, server_key, user_domain, Evidence, FallbackServer, PrincipalKind,
+    ServerFrom, SystemInfo, Systems, NO_SERVER_FIELD,
 };
 use super::licenses::{CalType, License};
 use super::records::*;
@@ -29,6 +30,8 @@ pub struct ComplianceOptions {
     pub as_of: DateTime<Utc>,
     /// Users and devices in scope (access mode)
     pub principals: Option<String>,
+    /// The server evidence rows without a server name come from (UAL read locally)
+    pub computer_name: Option<String>,
     /// Domains whose users are internal; others count toward External Connectors
     pub internal_domains: Vec<String>,
     /// Servers licensed per core: (product, or None for every product but Windows Server; server)
@@ -237,6 +240,8 @@ impl Engine<'_> {
             (PrincipalKind::User, &e.user),
             (PrincipalKind::Device, &e.device),
         ];
+        // A daily-access row names a user and a device: it is one row of evidence, counted once.
+        let (mut row_counted, mut row_external) = (false, false);
         for (kind, name) in principals {
             let Some(name) = name else { continue };
             let mut record = |status: EvidenceStatus, reason: Option<&str>| {
@@ -303,13 +308,13 @@ impl Engine<'_> {
                 }
             }
             if external {
-                self.agg.external_count += 1;
+                row_external = true;
                 record(
                     EvidenceStatus::External,
                     Some("user outside the internal domains: counts toward an External Connector"),
                 );
             } else if counted_any {
-                self.agg.counted += 1;
+                row_counted = true;
                 record(
                     EvidenceStatus::Counted,
                     e.implied_windows
@@ -319,6 +324,8 @@ impl Engine<'_> {
                 record(EvidenceStatus::Excluded, Some("PerCoreServer"));
             }
         }
+        self.agg.counted += row_counted as u64;
+        self.agg.external_count += (row_external && !row_counted) as u64;
         out
     }
 }
@@ -357,12 +364,12 @@ pub fn run(
     sink: &mut impl RecordSink,
     reporter: &mut impl Reporter,
 ) -> Result<Outcome, UalError> {
-    let systems: HashMap<String, SystemInfo> = match &options.systems {
-        Some(p) => load_all(p, reporter, SystemInfo::read)?
-            .into_iter()
-            .collect(),
-        None => HashMap::new(),
-    };
+    let mut systems = Systems::default();
+    if let Some(p) = &options.systems {
+        for (key, info) in load_all(p, reporter, SystemInfo::read)? {
+            systems.insert(key, info);
+        }
+    }
     let licenses: Vec<License> = match &options.licenses {
         Some(p) => load_all(p, reporter, License::read)?,
         None => Vec::new(),
@@ -373,23 +380,70 @@ pub fn run(
         servers: Servers::default(),
         agg: Aggregates::default(),
     };
-    let mut known: Vec<(&String, &SystemInfo)> = systems.iter().collect();
-    known.sort_by(|a, b| a.0.cmp(b.0));
-    for (key, s) in known {
+    for (key, s) in &systems.by_key {
         engine.servers.intern(key, &s.name);
     }
     for path in &options.evidence {
+        // Rows that name no server (UAL read on the server itself) are that server's: the one
+        // the admin names, else a Get-UalSystemId row earlier in the same file, else the only
+        // server the Get-UalSystemId export describes. Said once per file.
+        let mut in_file: Option<FallbackServer> = None;
+        let mut said = false;
+        // A file whose first evidence row names no server is a local export: every row would
+        // fail alike, so it is refused once. Later rows without one are bad records.
+        let mut named_rows = 0u64;
         stream_each(
             path,
             Some(Evidence::PROPERTIES),
             "Reading access evidence",
             reporter,
             |reporter, rec| {
-                match Evidence::read(&rec, &systems) {
+                if SystemInfo::is_system_row(&rec) {
+                    match SystemInfo::read(&rec) {
+                        Ok((key, info)) => {
+                            engine.servers.intern(&key, &info.name);
+                            in_file = Some(FallbackServer {
+                                name: info.name.clone(),
+                                because: "the Get-UalSystemId row in the same file".into(),
+                            });
+                            systems.insert(key, info);
+                        }
+                        Err(err) => reporter.bad_record(&err),
+                    }
+                    return Ok(());
+                }
+                let fallback = match &options.computer_name {
+                    Some(name) => Some(FallbackServer {
+                        name: name.clone(),
+                        because: "named by the admin".into(),
+                    }),
+                    None => in_file.clone().or_else(|| {
+                        systems.only().map(|s| FallbackServer {
+                            name: s.name.clone(),
+                            because: "the only server the Get-UalSystemId export describes".into(),
+                        })
+                    }),
+                };
+                match Evidence::read(&rec, &systems, fallback.as_ref()) {
                     Ok(e) => {
+                        named_rows += 1;
+                        if e.server_from == ServerFrom::Fallback && !said {
+                            said = true;
+                            let f = fallback.as_ref().expect("used");
+                            reporter.warning(
+                                "ServerNameAssumed",
+                                &format!("{path}: rows without PSComputerName (UAL read on the server itself) are taken as evidence of {} ({})", f.name, f.because),
+                            );
+                        }
                         for r in engine.add(&e, options.emit_evidence) {
                             sink.write(&r)?;
                         }
+                    }
+                    Err(err) if err.fatal => return Err(UalError::Input(err)),
+                    Err(err)
+                        if named_rows == 0 && err.field.as_deref() == Some(NO_SERVER_FIELD) =>
+                    {
+                        return Err(UalError::Input(err.fatal()))
                     }
                     Err(err) => reporter.bad_record(&err),
                 }

@@ -5,7 +5,6 @@ use super::roles::{self, find_role, product_family, version_year, WINDOWS_SERVER
 use crate::ingest::Record;
 use crate::model::InputError;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use std::collections::HashMap;
 
 /// The server a record came from, compared by its short name (`SQL001` = `sql001.contoso.com`).
 pub fn server_key(name: &str) -> String {
@@ -22,9 +21,45 @@ pub struct SystemInfo {
     pub name: String,
     pub windows_year: Option<u16>,
     pub cores: Option<i64>,
+    /// SystemSMBIOSUUID: what Get-UalServerUser / Get-UalServerDevice rows name the server by.
+    pub uuid: Option<String>,
+}
+
+/// The servers Get-UalSystemId described, by short name and by SMBIOS UUID.
+#[derive(Debug, Clone, Default)]
+pub struct Systems {
+    pub by_key: std::collections::BTreeMap<String, SystemInfo>,
+}
+
+impl Systems {
+    pub fn insert(&mut self, key: String, info: SystemInfo) {
+        self.by_key.insert(key, info);
+    }
+    pub fn get(&self, key: &str) -> Option<&SystemInfo> {
+        self.by_key.get(key)
+    }
+    fn by_uuid(&self, uuid: &str) -> Option<&SystemInfo> {
+        let uuid = uuid.trim();
+        self.by_key.values().find(|s| {
+            s.uuid
+                .as_deref()
+                .is_some_and(|u| u.eq_ignore_ascii_case(uuid))
+        })
+    }
+    /// The only server described, when there is exactly one (a local collection).
+    pub fn only(&self) -> Option<&SystemInfo> {
+        (self.by_key.len() == 1)
+            .then(|| self.by_key.values().next())
+            .flatten()
+    }
 }
 
 impl SystemInfo {
+    /// Whether a row is Get-UalSystemId output (it may be mixed into an evidence file).
+    pub fn is_system_row(r: &Record) -> bool {
+        r.get("SystemDNSHostName").is_some() && r.get("OSMajor").is_some()
+    }
+
     pub fn read(r: &Record) -> Result<(String, SystemInfo), InputError> {
         let name = match r.opt_str("SystemDNSHostName")? {
             Some(n) => n,
@@ -52,6 +87,7 @@ impl SystemInfo {
                 name,
                 windows_year,
                 cores,
+                uuid: r.opt_str("SystemSMBIOSUUID")?,
             },
         ))
     }
@@ -79,6 +115,30 @@ pub struct Evidence {
     pub first_seen: Option<DateTime<Utc>>,
     pub last_seen: Option<DateTime<Utc>>,
     pub count: Option<i64>,
+    /// How the server was known.
+    pub server_from: ServerFrom,
+}
+
+/// The field an error names when a row names no server.
+pub const NO_SERVER_FIELD: &str = "PSComputerName";
+
+/// Where an evidence row's server name came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerFrom {
+    /// The row itself (PSComputerName, ComputerName, ComputerID).
+    Row,
+    /// The row's UUID matched a Get-UalSystemId SystemSMBIOSUUID.
+    SystemUuid,
+    /// The row names no server (collected locally): the fallback server was used.
+    Fallback,
+}
+
+/// The server to assume for rows that name none, and how it is known.
+#[derive(Debug, Clone)]
+pub struct FallbackServer {
+    pub name: String,
+    /// e.g. "given by the admin", "the only server in the Get-UalSystemId export"
+    pub because: String,
 }
 
 /// Why a principal of either kind does not consume a CAL (the one place both rules are applied).
@@ -189,17 +249,40 @@ impl Evidence {
         "AccessingDeviceComputerName",
         "AccessingUser",
         "InventoryDate",
+        "UUID",
+        "ChassisSerialNumber",
+        // Get-UalSystemId rows mixed into an evidence file.
+        "SystemDNSHostName",
+        "SystemDomainName",
+        "SystemSMBIOSUUID",
+        "OSMajor",
+        "OSMinor",
+        "OSBuildNumber",
+        "PhysicalProcessorCount",
+        "CoresPerPhysicalProcessor",
     ];
 
-    pub fn read(r: &Record, systems: &HashMap<String, SystemInfo>) -> Result<Evidence, InputError> {
+    pub fn read(
+        r: &Record,
+        systems: &Systems,
+        fallback: Option<&FallbackServer>,
+    ) -> Result<Evidence, InputError> {
         if r.get("ComputerID").is_some() {
             return Self::read_flexnet(r, systems);
         }
-        let server = match r.opt_str("PSComputerName")? {
-            Some(s) => s,
-            None => r.opt_str("ComputerName")?.ok_or_else(|| {
-                r.error("PSComputerName", "no server name: collect with -CimSession (which adds PSComputerName) or add a ComputerName column")
-            })?,
+        let uuid = r.opt_str("UUID")?;
+        let (server, server_from) = match r.opt_str("PSComputerName")? {
+            Some(s) => (s, ServerFrom::Row),
+            None => match r.opt_str("ComputerName")? {
+                Some(s) => (s, ServerFrom::Row),
+                None => match (uuid.as_deref().and_then(|u| systems.by_uuid(u)), fallback) {
+                    (Some(sys), _) => (sys.name.clone(), ServerFrom::SystemUuid),
+                    (None, Some(f)) => (f.name.clone(), ServerFrom::Fallback),
+                    (None, None) => {
+                        return Err(r.error(NO_SERVER_FIELD, "the row names no server: PSComputerName is empty when UAL is read on the server itself (no -CimSession). Name the server the evidence comes from (ComputerName), or give that server's Get-UalSystemId output with it"))
+                    }
+                },
+            },
         };
         let key = server_key(&server);
         let guid = match r.opt_str("RoleGuid")? {
@@ -211,11 +294,16 @@ impl Evidence {
         let user = r.opt_str("UserName")?;
         let device = r.opt_str("IPAddress")?;
         let daily = r.get("AccessDate").is_some();
-        let source = match (
-            user.is_some() || r.get("UserName").is_some(),
-            device.is_some() || r.get("IPAddress").is_some(),
-            daily,
-        ) {
+        let has_user = user.is_some() || r.get("UserName").is_some();
+        let has_device = device.is_some() || r.get("IPAddress").is_some();
+        // Get-UalServerUser / Get-UalServerDevice: access to the server as a whole (no role),
+        // the server named by its SMBIOS UUID and chassis serial number.
+        let server_level = guid.is_none()
+            && role_name.is_none()
+            && (r.get("UUID").is_some() || r.get("ChassisSerialNumber").is_some());
+        let source = match (has_user, has_device, daily) {
+            _ if server_level && has_user => "Get-UalServerUser",
+            _ if server_level && has_device => "Get-UalServerDevice",
             (true, true, _) => "Get-UalDailyAccess",
             (true, false, true) => "Get-UalDailyUserAccess",
             (true, false, false) => "Get-UalUserAccess",
@@ -246,6 +334,9 @@ impl Evidence {
             if let Some(extra) = role.extra_product {
                 products.push((extra, product_name.as_deref().and_then(version_year)));
             }
+        } else if server_level {
+            // Any client access to a Windows server needs a Windows Server CAL.
+            products.push((WINDOWS_SERVER, os_year));
         }
         Ok(Evidence {
             server,
@@ -254,9 +345,10 @@ impl Evidence {
             role_guid: guid,
             role_name,
             product_name,
-            recognized: role.is_some(),
+            recognized: role.is_some() || server_level,
             products,
             implied_windows: false,
+            server_from,
             user: user
                 .map(|u| normalise_user(&u))
                 .or_else(|| r.get("UserName").map(|_| String::new())),
@@ -269,10 +361,7 @@ impl Evidence {
 
     /// A ConsolidatedAccessEvidence row: ComputerID, ProductName, Version, Edition,
     /// AccessingDevice*, AccessingUser (DOMAIN/sam), AccessDate (yyyyMMdd), AccessCount.
-    fn read_flexnet(
-        r: &Record,
-        systems: &HashMap<String, SystemInfo>,
-    ) -> Result<Evidence, InputError> {
+    fn read_flexnet(r: &Record, systems: &Systems) -> Result<Evidence, InputError> {
         let server = r.req_str("ComputerID")?;
         let key = server_key(&server);
         let product_name = r.opt_str("ProductName")?;
@@ -330,6 +419,7 @@ impl Evidence {
             first_seen: date,
             last_seen: date,
             count: r.opt_int("AccessCount")?,
+            server_from: ServerFrom::Row,
         })
     }
 }

@@ -165,8 +165,10 @@ pub struct UalEvidenceSummary {
     pub window_start: Option<DateTime<Utc>>,
     pub as_of: DateTime<Utc>,
     pub rows: u64,
-    /// Principal accesses that consume CALs (before one-per-principal de-duplication)
+    /// Evidence rows that consume CALs (a daily-access row naming a user and a device is one row),
+    /// before one-CAL-per-principal de-duplication
     pub counted: u64,
+    /// Evidence rows whose only consumption is toward an External Connector
     pub external: u64,
     pub unrecognized_rows: u64,
     pub overview_rows: u64,
