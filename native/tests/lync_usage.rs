@@ -495,3 +495,108 @@ fn a_column_of_another_type_is_an_error_naming_it_not_a_silent_zero() {
         "no answers built on a misread column"
     );
 }
+
+#[test]
+fn without_qoemetrics_the_cdr_audit_completes_and_says_why() {
+    let mut dbs = tds::load_databases(std::path::Path::new(&fixture("lcscdr/lync2013"))).unwrap();
+    assert!(
+        dbs.remove("qoemetrics").is_some(),
+        "the fixture has a QoEMetrics database to take away"
+    );
+    let s = tds::start(tds::Options::default(), dbs);
+    let r = usage(&s, &[], "S3cret!pass");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("QoEMetricsUnavailable")
+            || r.stderr.contains("the audit goes on without it"),
+        "{}",
+        r.stderr
+    );
+    let u = r.records_of("LyncUserUsage");
+    assert_eq!(
+        tiers(user(&u, "pstnin")),
+        t("Yes", "No", "Yes"),
+        "CDR answers stand"
+    );
+    let c = &r.records_of("LyncUsageCoverage")[0];
+    assert_eq!(c["QoeDatabase"], Value::Null);
+    assert!(
+        c["QoeProblem"].as_str().unwrap().contains("QoEMetrics"),
+        "{c}"
+    );
+    let d = r.records_of("LyncDeviceUsage");
+    let phone = d
+        .iter()
+        .find(|x| x["DeviceKind"] == "IPPhone" && x["SipAddress"] == "sip:phoneuser@contoso.com")
+        .expect("the phone LcsCDR saw is still there");
+    assert!(phone["Reasons"]
+        .to_string()
+        .contains("QoEMetrics could not be read"));
+    assert!(
+        d.iter().all(|x| x["SipAddress"] != "sip:desk2@contoso.com"),
+        "a phone only QoEMetrics knew cannot be listed"
+    );
+}
+
+#[test]
+fn a_connection_dropped_mid_result_exits_4_clearly() {
+    let s = server(
+        "lync2013",
+        tds::Options {
+            drop_mid_result: Some("AS PstnOut".into()),
+            ..tds::Options::default()
+        },
+    );
+    let started = std::time::Instant::now();
+    let r = usage(&s, &["--query-timeout", "10"], "S3cret!pass");
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Pstn"),
+        "names the query that failed: {}",
+        r.stderr
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert!(
+        r.records_of("LyncUserUsage").is_empty(),
+        "no answers from half a result"
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_prelogin_times_out_with_exit_4() {
+    // Accepts the TCP connection and says nothing.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let held = std::thread::spawn(move || {
+        let conn = listener.accept();
+        std::thread::sleep(std::time::Duration::from_secs(6));
+        drop(conn);
+    });
+    let server = format!("127.0.0.1,{port}");
+    let started = std::time::Instant::now();
+    let r = run_with_env(
+        &[
+            "lync",
+            "usage",
+            "--server",
+            &server,
+            "--user",
+            "audit",
+            "--encrypt",
+            "off",
+            "--connect-timeout",
+            "2",
+            "--as-of",
+            AS_OF,
+        ],
+        None,
+        &[("LICENSEAUDIT_SQL_PASSWORD", "S3cret!pass")],
+    );
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("timed out after 2 s"), "{}", r.stderr);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "within the timeout"
+    );
+    held.join().unwrap();
+}

@@ -69,14 +69,24 @@ impl Session {
     /// records.
     pub fn write_text(&self, text: &str) -> Result<(), AppError> {
         use std::io::Write;
-        let mut w: Box<dyn Write> = match &self.output {
-            Some(p) => Box::new(std::fs::File::create(p).map_err(|e| {
-                AppError::Arguments(format!("cannot create --output {}: {e}", p.display()))
-            })?),
-            None => Box::new(std::io::stdout()),
-        };
-        w.write_all(text.as_bytes()).map_err(AppError::Output)?;
-        w.flush().map_err(AppError::Output)
+        match &self.output {
+            Some(p) => {
+                // Complete or absent, as for records (see Output::new).
+                let temp = crate::output::temporary_beside(p);
+                std::fs::write(&temp, text).map_err(|e| {
+                    AppError::Arguments(format!("cannot create --output {}: {e}", p.display()))
+                })?;
+                std::fs::rename(&temp, p).map_err(|e| {
+                    let _ = std::fs::remove_file(&temp);
+                    AppError::Output(e)
+                })
+            }
+            None => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(text.as_bytes()).map_err(AppError::Output)?;
+                out.flush().map_err(AppError::Output)
+            }
+        }
     }
 }
 

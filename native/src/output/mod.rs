@@ -11,7 +11,7 @@ use crate::model::{OutputRecord, RecordSink};
 use serde_json::{Map, Value};
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -35,6 +35,8 @@ impl Format {
 pub struct Output {
     format: Format,
     w: Box<dyn Write>,
+    /// Writing to a file: (the temporary file written, the path it becomes on `finish`).
+    commit: Option<(PathBuf, PathBuf)>,
     written: u64,
     csv: Option<(String, Vec<String>)>,
     table: table::Table,
@@ -42,18 +44,31 @@ pub struct Output {
 }
 
 impl Output {
+    /// Records to stdout, or to a file that appears under its name only when complete: they are
+    /// written to a temporary file beside it and renamed by [`Output::finish`], so a failed,
+    /// killed or disk-full run never leaves a half-written file that looks like a result.
     pub fn new(format: Format, path: Option<&Path>) -> io::Result<Self> {
-        let w: Box<dyn Write> = match path {
-            Some(p) => Box::new(BufWriter::with_capacity(256 * 1024, File::create(p)?)),
-            None => Box::new(BufWriter::with_capacity(64 * 1024, io::stdout())),
-        };
-        Ok(Self::to_writer(format, w))
+        match path {
+            Some(p) => {
+                let temp = temporary_beside(p);
+                let file = File::create(&temp)?;
+                let mut out =
+                    Self::to_writer(format, Box::new(BufWriter::with_capacity(256 * 1024, file)));
+                out.commit = Some((temp, p.to_path_buf()));
+                Ok(out)
+            }
+            None => Ok(Self::to_writer(
+                format,
+                Box::new(BufWriter::with_capacity(64 * 1024, io::stdout())),
+            )),
+        }
     }
 
     pub fn to_writer(format: Format, w: Box<dyn Write>) -> Self {
         Output {
             format,
             w,
+            commit: None,
             written: 0,
             csv: None,
             table: table::Table::default(),
@@ -140,7 +155,12 @@ impl Output {
         let (_, columns) = self.csv.as_ref().expect("set above");
         let row: Vec<String> = columns
             .iter()
-            .map(|c| map.get(c).map(cell_text).unwrap_or_default())
+            .map(|c| match map.get(c) {
+                // Numbers are numbers (a negative one is not a formula).
+                Some(Value::Number(n)) => n.to_string(),
+                Some(v) => defuse_formula(cell_text(v)),
+                None => String::new(),
+            })
             .collect();
         self.w.write_all(&csv_row(&row)?)
     }
@@ -167,7 +187,45 @@ impl Output {
             _ => {}
         }
         self.w.flush()?;
+        if let Some((temp, path)) = self.commit.take() {
+            // Close the file before renaming it (Windows will not rename an open file).
+            self.w = Box::new(io::sink());
+            if let Err(e) = std::fs::rename(&temp, &path) {
+                let _ = std::fs::remove_file(&temp);
+                return Err(e);
+            }
+        }
         Ok(self.written)
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        // Not finished: the run failed, so its partial file goes.
+        if let Some((temp, _)) = self.commit.take() {
+            self.w = Box::new(io::sink());
+            let _ = std::fs::remove_file(temp);
+        }
+    }
+}
+
+/// `.<name>.partial-<pid>` in the same folder (a rename within a folder is atomic).
+pub fn temporary_beside(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    path.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+}
+
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return
+/// first) gets a leading apostrophe, so a DisplayName such as `=HYPERLINK(…)` stays text when the
+/// CSV is opened in Excel (OWASP "CSV Injection").
+pub fn defuse_formula(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
     }
 }
 

@@ -1,5 +1,6 @@
-//! Progress on stderr: `json` lines for the PowerShell module (turned into Write-Progress), a
-//! one-line counter on a terminal, or nothing. Rate-limited so it never costs throughput.
+//! Progress on stderr: `json` lines for the PowerShell module (turned into Write-Progress), one
+//! bar per activity on a terminal that redraws in place and is cleared when the activity ends
+//! (indicatif), or nothing. Rate-limited so it never costs throughput.
 
 use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, Instant};
@@ -23,26 +24,48 @@ impl ProgressMode {
 
 const INTERVAL: Duration = Duration::from_millis(250);
 
+enum Display {
+    None,
+    Json,
+    Bar(indicatif::ProgressBar),
+}
+
 pub struct Progress {
-    mode: ProgressMode,
+    display: Display,
     activity: String,
     last: Option<Instant>,
-    bar_drawn: bool,
 }
 
 impl Progress {
     pub fn new(mode: ProgressMode, activity: impl Into<String>) -> Self {
+        let activity = activity.into();
+        let display = match mode {
+            ProgressMode::None => Display::None,
+            ProgressMode::Json => Display::Json,
+            ProgressMode::Bar => {
+                // Drawn only when stderr is a terminal (indicatif hides it otherwise).
+                let bar = indicatif::ProgressBar::with_draw_target(
+                    None,
+                    indicatif::ProgressDrawTarget::stderr_with_hz(4),
+                );
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{prefix}: {msg}")
+                        .expect("valid template"),
+                );
+                bar.set_prefix(activity.clone());
+                Display::Bar(bar)
+            }
+        };
         Progress {
-            mode,
-            activity: activity.into(),
+            display,
+            activity,
             last: None,
-            bar_drawn: false,
         }
     }
 
     /// Reports unless the last report was under 250 ms ago. Cheap enough to call per record.
     pub fn tick(&mut self, status: &str, completed: u64, total: Option<u64>) {
-        if self.mode == ProgressMode::None {
+        if matches!(self.display, Display::None) {
             return;
         }
         let now = Instant::now();
@@ -53,31 +76,38 @@ impl Progress {
         self.emit(status, completed, total);
     }
 
+    /// The activity is done: a last JSON line, or the bar cleared from the terminal.
     pub fn finish(&mut self, status: &str, completed: u64) {
-        if self.mode == ProgressMode::None {
-            return;
-        }
-        self.emit(status, completed, Some(completed));
-        if self.bar_drawn {
-            let _ = writeln!(io::stderr());
-            self.bar_drawn = false;
+        match &self.display {
+            Display::None => {}
+            Display::Json => self.emit(status, completed, Some(completed)),
+            Display::Bar(bar) => bar.finish_and_clear(),
         }
     }
 
     fn emit(&mut self, status: &str, completed: u64, total: Option<u64>) {
-        let mut err = io::stderr().lock();
-        match self.mode {
-            ProgressMode::None => {}
-            ProgressMode::Json => {
+        match &self.display {
+            Display::None => {}
+            Display::Json => {
                 let line = serde_json::json!({
                     "activity": self.activity, "status": status, "completed": completed, "total": total,
                 });
-                let _ = writeln!(err, "{line}");
+                let _ = writeln!(io::stderr().lock(), "{line}");
             }
-            ProgressMode::Bar => {
+            Display::Bar(bar) => {
                 let of = total.map(|t| format!(" of {t}")).unwrap_or_default();
-                let _ = write!(err, "\r{}: {status} {completed}{of}\x1b[K", self.activity);
-                self.bar_drawn = true;
+                bar.set_message(format!("{status} {completed}{of}"));
+            }
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        // An activity cut short by an error leaves no bar behind.
+        if let Display::Bar(bar) = &self.display {
+            if !bar.is_finished() {
+                bar.finish_and_clear();
             }
         }
     }

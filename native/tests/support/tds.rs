@@ -42,6 +42,9 @@ pub struct Options {
     pub log_sessions: bool,
     /// Result columns sent as nvarchar whatever their values (a server whose schema differs).
     pub text_columns: Vec<String>,
+    /// Close the connection halfway through the result of the first statement containing this
+    /// text (a connection dropped mid-result).
+    pub drop_mid_result: Option<String>,
 }
 
 impl Default for Options {
@@ -52,6 +55,7 @@ impl Default for Options {
             query_delay: None,
             log_sessions: false,
             text_columns: Vec::new(),
+            drop_mid_result: None,
         }
     }
 }
@@ -570,6 +574,25 @@ impl Session {
                     done_token(&mut out, 0xFD, 0x10, 0xC1, rows.len() as u64);
                 }
             }
+        }
+        if self
+            .options
+            .drop_mid_result
+            .as_deref()
+            .is_some_and(|t| sql.contains(t))
+        {
+            // Half a result, then the connection is gone.
+            let half = out.len() / 2;
+            let mut packet = vec![0x04, 0x00];
+            packet.extend_from_slice(&((half + 8) as u16).to_be_bytes());
+            packet.extend_from_slice(&[0, 0, self.packet_id, 0]);
+            packet.extend_from_slice(&out[..half]);
+            self.stream.write_all(&packet)?;
+            let _ = self.stream.shutdown(std::net::Shutdown::Both);
+            return Err(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "dropped on purpose",
+            ));
         }
         self.send(0x04, &out)
     }

@@ -145,6 +145,11 @@ pub struct LyncUsageCoverage {
     pub devices: u64,
     /// Rows received from the server, all queries
     pub rows_received: u64,
+    /// The QoE database; null when it could not be read (see QoeProblem)
+    pub qoe_database: Option<String>,
+    /// Why QoEMetrics could not be read: IP phones are then told from LcsCDR registrations only,
+    /// and phones that made calls without registering in the window are not listed
+    pub qoe_problem: Option<String>,
     pub note: Option<String>,
 }
 
@@ -401,13 +406,14 @@ fn classify_user(sip_address: String, agg: &UserAgg, covered: bool) -> LyncUserU
     }
 }
 
-/// Coverage, schema shape, users, LcsCDR device rows, QoE IP-phone rows, rows received.
+/// Coverage, schema shape, users, LcsCDR device rows, QoE IP-phone rows (or why QoEMetrics could
+/// not be read), rows received.
 type Fetched = (
     (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
     Schema,
     BTreeMap<String, UserAgg>,
     Vec<tiberius::Row>,
-    Vec<tiberius::Row>,
+    Result<Vec<tiberius::Row>, String>,
     u64,
 );
 
@@ -486,19 +492,43 @@ async fn fetch(
     let devices = r.rows(&queries::device_query(schema), s, e).await?;
     let mut rows = r.rows;
     let _ = client.close().await;
-    // QoEMetrics tells which calls were made from IP phones.
-    let mut qoe_client = connect::connect(connection, &options.qoe_database).await?;
+    // QoEMetrics tells which calls were made from IP phones. It is optional: QoE may be off, or
+    // the login granted LcsCDR only; the CDR answers stand without it.
+    let qoe = match read_qoe(options, s, e).await {
+        Ok((phones, n)) => {
+            rows += n;
+            Ok(phones)
+        }
+        Err(err) => {
+            reporter.warning(
+                "QoEMetricsUnavailable",
+                &format!("{err}; the audit goes on without it: IP phones are told from LcsCDR registrations only"),
+            );
+            Err(err.to_string())
+        }
+    };
+    reporter.progress_done(activity, "done", rows);
+    Ok((coverage, schema, users, devices, qoe, rows))
+}
+
+/// The QoEMetrics IP-phone rows, and how many rows were received.
+async fn read_qoe(
+    options: &UsageOptions,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> Result<(Vec<tiberius::Row>, u64), UsageError> {
+    let connection = &options.connection;
+    let mut client = connect::connect(connection, &options.qoe_database).await?;
     let mut q = Runner {
-        client: &mut qoe_client,
+        client: &mut client,
         timeout: options.query_timeout,
         rows: 0,
         what: format!("{} / {}", connection.server.display(), options.qoe_database),
     };
-    let phones = q.rows(&queries::qoe_ip_phones(), s, e).await?;
-    rows += q.rows;
-    let _ = qoe_client.close().await;
-    reporter.progress_done(activity, "done", rows);
-    Ok((coverage, schema, users, devices, phones, rows))
+    let phones = q.rows(&queries::qoe_ip_phones(), start, end).await?;
+    let n = q.rows;
+    let _ = client.close().await;
+    Ok((phones, n))
 }
 
 /// `lync usage`: one LyncUserUsage per user, one LyncDeviceUsage per device, then the coverage.
@@ -542,7 +572,9 @@ pub async fn run(
                 hint: Some(ConnectHint::TrustCertificateOrEncryptOff),
             }
         })?;
-    let (coverage_row, schema, users, devices, qoe_phones, rows) = fetched?;
+    let (coverage_row, schema, users, devices, qoe, rows) = fetched?;
+    let no_rows = Vec::new();
+    let qoe_phones = qoe.as_ref().unwrap_or(&no_rows);
 
     let (first, last) = coverage_row;
     let covered = first.is_some_and(|f| f <= start);
@@ -562,7 +594,7 @@ pub async fn run(
     // on its one record; endpoints seen only in QoEMetrics become devices of their own.
     let mut phone_sessions: BTreeMap<String, (i64, Option<String>, Option<DateTime<Utc>>)> =
         BTreeMap::new();
-    for row in &qoe_phones {
+    for row in qoe_phones {
         if let Some(u) = text(row, "UserUri")? {
             let e = phone_sessions.entry(sip(&u)).or_default();
             e.0 += int(row, "Sessions")?;
@@ -612,6 +644,12 @@ pub async fn run(
             }
             if pstn {
                 r.push("Plus: PSTN calls by the user the phone is registered to".into());
+            }
+            if qoe.is_err() {
+                r.push(
+                    "QoEMetrics could not be read: calls made from this phone are not counted"
+                        .into(),
+                );
             }
             (
                 UsageDeviceKind::IpPhone,
@@ -699,6 +737,8 @@ pub async fn run(
         users: user_count,
         devices: device_count,
         rows_received: rows,
+        qoe_database: qoe.is_ok().then(|| options.qoe_database.clone()),
+        qoe_problem: qoe.as_ref().err().cloned(),
         note: (!covered).then(|| {
             "the call detail records start after the window start (KeepCallDetailForDays may be shorter than the window): users without usage are InsufficientData, not No".to_string()
         }),
