@@ -3,6 +3,7 @@
 //! policies, voice policies and 20 pools across sites.
 //!
 //! cargo run --release --example gen_lync_estate -- --users 1000000 --out bench-data/lync
+//! `--compact` writes the users as `ConvertTo-Json -Compress` lines (users.ndjson) instead.
 
 #[path = "support/gen.rs"]
 mod gen;
@@ -14,6 +15,7 @@ use std::path::PathBuf;
 fn main() -> std::io::Result<()> {
     let users: u64 = arg("--users", "1000000").parse().expect("--users N");
     let out = PathBuf::from(arg("--out", "bench-data/lync"));
+    let compact = std::env::args().any(|a| a == "--compact");
     std::fs::create_dir_all(&out)?;
     let sites = 5;
     let pools = 20;
@@ -55,9 +57,14 @@ fn main() -> std::io::Result<()> {
     w.flush()?;
 
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let mut w = BufWriter::with_capacity(1 << 20, File::create(out.join("users.json"))?);
-    writeln!(w, "[")?;
+    let name = if compact { "users.ndjson" } else { "users.json" };
+    let mut w = BufWriter::with_capacity(1 << 20, File::create(out.join(name))?);
+    if !compact {
+        writeln!(w, "[")?;
+    }
+    let mut record = String::with_capacity(4096);
     for i in 0..users {
+        record.clear();
         let pool = rng.below(pools);
         let tag = rng.below(4);
         let policy = if tag == 0 {
@@ -75,10 +82,11 @@ fn main() -> std::io::Result<()> {
         };
         let ev = rng.below(5) == 0;
         let enabled = rng.below(50) != 0;
-        let sep = if i + 1 < users { "," } else { "" };
+        let sep = if i + 1 < users && !compact { "," } else { "" };
         let ms = 1_600_000_000 + rng.below(100_000_000);
+        use std::fmt::Write as _;
         write!(
-            w,
+            record,
             r#"  {{
     "SamAccountName": "user{i}",
     "UserPrincipalName": "user{i}@contoso.com",
@@ -137,9 +145,18 @@ fn main() -> std::io::Result<()> {
             guid = i,
             guid2 = rng.next() & 0xFFFF_FFFF_FFFF,
             changed = chrono_like(ms),
-        )?;
+        )
+        .expect("write to a String");
+        if compact {
+            let line: String = record.lines().map(str::trim).collect();
+            writeln!(w, "{}", line.replace("\": ", "\":"))?;
+        } else {
+            w.write_all(record.as_bytes())?;
+        }
     }
-    writeln!(w, "]")?;
+    if !compact {
+        writeln!(w, "]")?;
+    }
     w.flush()?;
     Ok(())
 }

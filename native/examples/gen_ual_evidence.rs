@@ -3,6 +3,7 @@
 //! indent, ISO dates, PSComputerName), plus Get-UalSystemId for each server and a licences CSV.
 //!
 //! cargo run --release --example gen_ual_evidence -- --servers 500 --users 20000 --out bench-data/ual
+//! `--compact` writes the evidence as `ConvertTo-Json -Compress` lines (user-access.ndjson).
 
 #[path = "support/gen.rs"]
 mod gen;
@@ -38,6 +39,7 @@ fn main() -> std::io::Result<()> {
     let servers: u64 = arg("--servers", "500").parse().expect("--servers N");
     let users: u64 = arg("--users", "20000").parse().expect("--users N");
     let out = PathBuf::from(arg("--out", "bench-data/ual"));
+    let compact = std::env::args().any(|a| a == "--compact");
     std::fs::create_dir_all(&out)?;
 
     let mut w = BufWriter::new(File::create(out.join("systems.json"))?);
@@ -54,29 +56,41 @@ fn main() -> std::io::Result<()> {
         format!("Product,Version,CalType,Quantity,Priority,Servers\r\nCore CAL Suite,2019,User,{},10,\r\nSQL Server,2019,User,{},10,\r\nRemote Desktop Services,2019,User,{},10,\r\n", users * 9 / 10, users / 2, users / 4),
     )?;
 
-    let mut w = BufWriter::with_capacity(1 << 20, File::create(out.join("user-access.json"))?);
-    writeln!(w, "[")?;
+    let name = if compact { "user-access.ndjson" } else { "user-access.json" };
+    let mut w = BufWriter::with_capacity(1 << 20, File::create(out.join(name))?);
+    if !compact {
+        writeln!(w, "[")?;
+    }
     let total = servers * users;
     let mut n = 0u64;
     for s in 0..servers {
         let (guid, role, product) = ROLES[(s % ROLES.len() as u64) as usize];
         for u in 0..users {
             n += 1;
-            let sep = if n < total { "," } else { "" };
+            let sep = if n < total && !compact { "," } else { "" };
             let user = if u % 1000 == 999 {
                 format!("contoso\\\\ws{u:05}$")
             } else {
                 format!("contoso\\\\user{u:05}")
             };
             let day = 1 + (u + s) % 28;
-            write!(
-                w,
-                "  {{\n    \"ActivityCount\": {},\n    \"FirstSeen\": \"2026-08-{day:02}T07:12:44.0000000+00:00\",\n    \"LastSeen\": \"2026-10-{day:02}T16:40:02.0000000+00:00\",\n    \"ProductName\": \"{product}\",\n    \"RoleGuid\": \"{guid}\",\n    \"RoleName\": \"{role}\",\n    \"TenantIdentifier\": \"00000000-0000-0000-0000-000000000000\",\n    \"UserName\": \"{user}\",\n    \"PSComputerName\": \"srv{s:04}.contoso.com\"\n  }}{sep}\n",
-                (u * 7 + s) % 65535
-            )?;
+            let count = (u * 7 + s) % 65535;
+            if compact {
+                writeln!(
+                    w,
+                    "{{\"ActivityCount\":{count},\"FirstSeen\":\"2026-08-{day:02}T07:12:44.0000000+00:00\",\"LastSeen\":\"2026-10-{day:02}T16:40:02.0000000+00:00\",\"ProductName\":\"{product}\",\"RoleGuid\":\"{guid}\",\"RoleName\":\"{role}\",\"TenantIdentifier\":\"00000000-0000-0000-0000-000000000000\",\"UserName\":\"{user}\",\"PSComputerName\":\"srv{s:04}.contoso.com\"}}"
+                )?;
+            } else {
+                write!(
+                    w,
+                    "  {{\n    \"ActivityCount\": {count},\n    \"FirstSeen\": \"2026-08-{day:02}T07:12:44.0000000+00:00\",\n    \"LastSeen\": \"2026-10-{day:02}T16:40:02.0000000+00:00\",\n    \"ProductName\": \"{product}\",\n    \"RoleGuid\": \"{guid}\",\n    \"RoleName\": \"{role}\",\n    \"TenantIdentifier\": \"00000000-0000-0000-0000-000000000000\",\n    \"UserName\": \"{user}\",\n    \"PSComputerName\": \"srv{s:04}.contoso.com\"\n  }}{sep}\n"
+                )?;
+            }
         }
     }
-    writeln!(w, "]")?;
+    if !compact {
+        writeln!(w, "]")?;
+    }
     w.flush()?;
     Ok(())
 }
