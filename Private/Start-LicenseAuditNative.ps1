@@ -41,7 +41,7 @@ function Start-LicenseAuditNative {
         # is zeroed.
         $bstr = [System.Runtime.InteropServices.Marshal]::SecureStringToBSTR($Secret)
         try {
-            $process.WriteSecret([System.Runtime.InteropServices.Marshal]::PtrToStringBSTR($bstr))
+            [void]$process.WriteSecret([System.Runtime.InteropServices.Marshal]::PtrToStringBSTR($bstr))
         }
         finally {
             [System.Runtime.InteropServices.Marshal]::ZeroFreeBSTR($bstr)
