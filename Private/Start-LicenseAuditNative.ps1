@@ -71,7 +71,10 @@ function New-LicenseAuditNativeSession {
         foreach ($file in $this.Files) {
             try { [System.IO.File]::Delete($file) } catch { $null = $_ }
         }
-        try { [void]$this.Registry.Remove($this) } catch { $null = $_ }
+        # By Id: PSCustomObjects do not compare by reference.
+        for ($i = $this.Registry.Count - 1; $i -ge 0; $i--) {
+            if ($this.Registry[$i].Id -eq $this.Id) { $this.Registry.RemoveAt($i) }
+        }
     }
     $script:LicenseAuditSessions.Add($session)
     $session
@@ -335,6 +338,7 @@ function Receive-LicenseAuditNativeOutput {
         }
         5 {
             $message = "license-audit $($Session.Command): compliance shortfall (exit code 5 with -FailOnShortfall); every record was written before this error."
+            if ($Session.LastError) { $message = "$($Session.LastError). Every record was written before this error." }
             $failure = New-LicenseAuditErrorRecord -ErrorId 'ComplianceShortfall' -Category LimitsExceeded -TargetObject $Session.Target -Message $message
         }
         default {
@@ -407,7 +411,8 @@ function Receive-LicenseAuditNativeDiagnostic {
         elseif ($item.PSObject.Properties['level'] -and $item.level -eq 'warning') {
             $Session.Cmdlet.WriteWarning([string]$item.message)
         }
-        elseif ($item.PSObject.Properties['code'] -and @('InvalidArguments', 'SourceUnreachable', 'Failure') -contains [string]$item.code) {
+        elseif ($item.PSObject.Properties['code'] -and @('InvalidArguments', 'SourceUnreachable', 'Failure', 'Shortfall') -contains [string]$item.code -and
+            -not ($item.PSObject.Properties['file'] -and $item.file)) {
             # The run failed as a whole: Receive -Wait throws this as a terminating error.
             $Session.LastError = [string]$item.message
         }

@@ -124,11 +124,18 @@ function Get-UalCalEvidence {
             Write-Progress -Activity 'Collecting UAL evidence' -Completed
         }
         finally {
-            # A method call, not a command: this also runs in a stopping pipeline.
-            foreach ($cim in $sessions) {
-                try { if ($cim -is [System.IDisposable]) { $cim.Dispose() } } catch { $null = $_ }
+            try {
+                if ($sessions.Count -gt 0) { $sessions | Remove-CimSession -ErrorAction SilentlyContinue }
             }
-            if ($sessions.Count -gt 0) { $sessions | Remove-CimSession -ErrorAction SilentlyContinue }
+            finally {
+                # In a stopping pipeline Remove-CimSession is refused; Dispose is a method call
+                # and still closes the sessions (a no-op after Remove-CimSession).
+                foreach ($cim in $sessions) {
+                    if ($cim -is [System.IDisposable]) {
+                        try { $cim.Dispose() } catch { $null = $_ }
+                    }
+                }
+            }
         }
     }
 }
