@@ -1056,3 +1056,145 @@ fn pester_tests_assert_something() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Parameter names and aliases of each exported function (lower case), common parameters
+/// included, -WhatIf/-Confirm only with SupportsShouldProcess.
+fn cmdlet_parameters() -> BTreeMap<String, BTreeSet<String>> {
+    let mut out = BTreeMap::new();
+    for e in std::fs::read_dir(repo().join("Public")).unwrap() {
+        let path = e.unwrap().path();
+        let name = path
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .to_ascii_lowercase();
+        let src = read(&path);
+        let tree = parse(&src);
+        let mut params: BTreeSet<String> = [
+            "verbose",
+            "debug",
+            "erroraction",
+            "warningaction",
+            "informationaction",
+            "progressaction",
+            "errorvariable",
+            "warningvariable",
+            "informationvariable",
+            "outvariable",
+            "outbuffer",
+            "pipelinevariable",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        if src.contains("SupportsShouldProcess") {
+            params.insert("whatif".into());
+            params.insert("confirm".into());
+        }
+        walk(tree.root_node(), &mut |n| {
+            if n.kind() != "script_parameter" {
+                return;
+            }
+            let t = text(n, &src);
+            if let Some(v) = t.rsplit('$').next() {
+                let v: String = v
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                params.insert(v.to_ascii_lowercase());
+            }
+            if let Some(i) = t.find("[Alias(") {
+                let inner = &t[i + 7..];
+                let inner = &inner[..inner.find(')').unwrap_or(0)];
+                for a in inner.split(',') {
+                    params.insert(a.trim().trim_matches('\'').to_ascii_lowercase());
+                }
+            }
+        });
+        out.insert(name, params);
+    }
+    out
+}
+
+/// PowerShell snippets the documentation shows: README ```powershell blocks and the first line
+/// of every .EXAMPLE in the help.
+fn documented_snippets() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let readme = read(&repo().join("README.md"));
+    let mut in_block = false;
+    let mut block = String::new();
+    let mut start = 0;
+    for (i, line) in readme.lines().enumerate() {
+        if line.trim_start().starts_with("```powershell") {
+            in_block = true;
+            block.clear();
+            start = i + 1;
+        } else if in_block && line.trim_start().starts_with("```") {
+            in_block = false;
+            out.push((format!("README.md:{}", start + 1), block.clone()));
+        } else if in_block {
+            block.push_str(line);
+            block.push('\n');
+        }
+    }
+    for e in std::fs::read_dir(repo().join("Public")).unwrap() {
+        let path = e.unwrap().path();
+        let src = read(&path);
+        let lines: Vec<&str> = src.lines().collect();
+        for (i, l) in lines.iter().enumerate() {
+            if l.trim() == ".EXAMPLE" {
+                if let Some(code) = lines.get(i + 1) {
+                    out.push((format!("{}:{}", rel(&path), i + 2), code.trim().to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn documented_examples_parse_and_use_real_parameters() {
+    let params = cmdlet_parameters();
+    let snippets = documented_snippets();
+    assert!(
+        snippets.len() > 20,
+        "found only {} snippets",
+        snippets.len()
+    );
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (at, code) in &snippets {
+        let tree = parse(code);
+        if tree.root_node().has_error() {
+            problems.push(format!("{at}: does not parse: {code}"));
+            continue;
+        }
+        for (name, cmd) in commands(tree.root_node(), code) {
+            let Some(known) = params.get(&name.to_ascii_lowercase()) else {
+                continue;
+            };
+            let Some(elements) = cmd.child_by_field_name("command_elements") else {
+                continue;
+            };
+            let mut c = elements.walk();
+            let parameters: Vec<Node> = elements
+                .named_children(&mut c)
+                .filter(|k| k.kind() == "command_parameter")
+                .collect();
+            for n in parameters {
+                let p = text(n, code)
+                    .trim_start_matches('-')
+                    .split(':')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                checked += 1;
+                if !known.contains(&p) {
+                    problems.push(format!("{at}: {name} has no parameter -{p}"));
+                }
+            }
+        }
+    }
+    assert!(checked > 30, "checked only {checked} parameters");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
