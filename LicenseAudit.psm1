@@ -2,26 +2,25 @@
 # host and stream them to the binary as JSON lines; the binary does the classification.
 Set-StrictMode -Version 2.0
 
+# The process wrapper (Private/NativeProcess.cs) is C#, loaded with Add-Type. Constrained
+# Language Mode (AppLocker / WDAC application control) refuses Add-Type for code it does not
+# trust: say so plainly instead of failing later with a parse error about a missing type.
+if ($ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage') {
+    # Only what Constrained Language allows here: no New-Object of engine types, no static calls.
+    $message = "LicenseAudit needs FullLanguage mode, and this session runs in $($ExecutionContext.SessionState.LanguageMode) " +
+        '(AppLocker or WDAC application control). The module compiles a small C# process helper with Add-Type, which ' +
+        'Constrained Language Mode refuses. Sign LicenseAudit.psd1, LicenseAudit.psm1, Public/*.ps1, Private/*.ps1 and ' +
+        'Private/NativeProcess.cs (or a prebuilt Private/LicenseAudit.NativeProcess.dll) with a code-signing certificate ' +
+        'your policy trusts, so the module runs in FullLanguage: see README, "Constrained Language Mode".'
+    Write-Error -Message $message -ErrorId 'LicenseAudit.ConstrainedLanguage' -Category SecurityError -ErrorAction Stop
+}
+
 $script:LicenseAuditModuleRoot = $PSScriptRoot
 # Engine runs in progress in this session (Private/Start-LicenseAuditNative.ps1), so that a
 # pipeline stopped without end{} is reaped on the next call and on Remove-Module.
 $script:LicenseAuditSessions = New-Object System.Collections.Generic.List[object]
 $script:LicenseAuditStaleFilesSwept = $false
 $script:LicenseAuditEngineFeatures = @{}
-
-# The process wrapper (Private/NativeProcess.cs) is C#, loaded with Add-Type. Constrained
-# Language Mode (AppLocker / WDAC application control) refuses Add-Type for code it does not
-# trust: say so plainly instead of failing later with a parse error about a missing type.
-if ($ExecutionContext.SessionState.LanguageMode -ne [System.Management.Automation.PSLanguageMode]::FullLanguage) {
-    $message = "LicenseAudit needs FullLanguage mode, and this session runs in $($ExecutionContext.SessionState.LanguageMode) " +
-        '(AppLocker or WDAC application control). The module compiles a small C# process helper with Add-Type, which ' +
-        'Constrained Language Mode refuses. Sign LicenseAudit.psd1, LicenseAudit.psm1, Public/*.ps1, Private/*.ps1 and ' +
-        'Private/NativeProcess.cs (or a prebuilt Private/LicenseAudit.NativeProcess.dll) with a code-signing certificate ' +
-        'your policy trusts, so the module runs in FullLanguage: see README, "Constrained Language Mode".'
-    throw (New-Object System.Management.Automation.ErrorRecord (
-            (New-Object System.Management.Automation.PSSecurityException $message), 'LicenseAudit.ConstrainedLanguage',
-            [System.Management.Automation.ErrorCategory]::SecurityError, $ExecutionContext.SessionState.LanguageMode))
-}
 
 if (-not ('LicenseAudit.NativeProcess' -as [type])) {
     # A packaged release may ship the helper prebuilt (no csc.exe at import on 5.1).

@@ -33,7 +33,8 @@ function New-LicenseAuditNativeSession {
         # The TargetObject of a failure of the whole run (e.g. the SQL server).
         [object]$Target
     )
-    Remove-LicenseAuditOrphanedSession
+    # Housekeeping, not the caller's change: never subject to its -WhatIf / -Confirm.
+    Remove-LicenseAuditOrphanedSession -WhatIf:$false -Confirm:$false
     $collected = @{}
     foreach ($type in $CollectType) { $collected[$type] = New-Object System.Collections.Generic.List[object] }
     $session = [pscustomobject]@{
@@ -122,7 +123,7 @@ function Remove-LicenseAuditOrphanedSession {
     }
     if ($All -or -not $script:LicenseAuditStaleFilesSwept) {
         $script:LicenseAuditStaleFilesSwept = $true
-        Remove-LicenseAuditStaleFile
+        Remove-LicenseAuditStaleFile -WhatIf:$false -Confirm:$false
     }
 }
 
@@ -173,6 +174,17 @@ function New-LicenseAuditSpoolFile {
     if (-not $PSCmdlet.ShouldProcess($path, 'Write engine input')) { return $null }
     # Registered before it exists, so a stop in the middle of writing still deletes it.
     $Session.Files.Add($path)
+    [System.IO.File]::WriteAllText($path, '')
+    if (-not (Test-LicenseAuditOnWindows)) {
+        # /tmp is shared on Unix: owner-only (like %TEMP% on Windows), before any data is in it.
+        $modeType = 'System.IO.UnixFileMode' -as [type]
+        if ($modeType -and [System.IO.File].GetMethod('SetUnixFileMode', [type[]]@([string], $modeType))) {
+            [System.IO.File]::SetUnixFileMode($path, ('UserRead, UserWrite' -as $modeType))
+        }
+        else {
+            & '/bin/chmod' '600' $path
+        }
+    }
     $writer = New-Object System.IO.StreamWriter -ArgumentList $path, $false, (New-Object System.Text.UTF8Encoding -ArgumentList $false)
     try {
         $writer.NewLine = "`n"
@@ -182,15 +194,6 @@ function New-LicenseAuditSpoolFile {
     }
     finally {
         $writer.Dispose()
-    }
-    if (-not (Test-LicenseAuditOnWindows)) {
-        # /tmp is shared on Unix: owner-only, like %TEMP% on Windows.
-        if ([System.IO.File].GetMethod('SetUnixFileMode', [type[]]@([string], [System.IO.UnixFileMode]))) {
-            [System.IO.File]::SetUnixFileMode($path, [System.IO.UnixFileMode]'UserRead, UserWrite')
-        }
-        else {
-            & '/bin/chmod' '600' $path
-        }
     }
     $path
 }
