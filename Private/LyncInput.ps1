@@ -113,10 +113,11 @@ function Get-LicenseAuditLyncUserQuery {
     #>
     [CmdletBinding()]
     [OutputType([hashtable])]
-    param([Parameter(Mandatory)][hashtable]$BoundParameters)
+    param([Parameter(Mandatory)][System.Collections.IDictionary]$BoundParameters)
     $query = @{}
+    $given = @($BoundParameters.Keys)
     foreach ($name in $script:LyncUserQueryParameters) {
-        if ($BoundParameters.ContainsKey($name)) { $query[$name] = $BoundParameters[$name] }
+        if ($given -contains $name) { $query[$name] = $BoundParameters[$name] }
     }
     $query
 }
