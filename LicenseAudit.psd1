@@ -25,7 +25,33 @@
     VariablesToExport    = @()
     AliasesToExport      = @()
     FormatsToProcess     = @('LicenseAudit.Format.ps1xml')
-    FileList             = @('LicenseAudit.psd1', 'LicenseAudit.psm1', 'LicenseAudit.Format.ps1xml', 'Private/NativeProcess.cs')
+    FileList             = @(
+        'LicenseAudit.psd1',
+        'LicenseAudit.psm1',
+        'LicenseAudit.Format.ps1xml',
+        'LICENSE',
+        'Private/ConvertFrom-LicenseAuditRecord.ps1',
+        'Private/ConvertTo-LicenseAuditInputLine.ps1',
+        'Private/Get-LicenseAuditBinaryPath.ps1',
+        'Private/Get-LicenseAuditErrorServer.ps1',
+        'Private/LyncInput.ps1',
+        'Private/Merge-LicenseAuditLyncUsage.ps1',
+        'Private/NativeProcess.cs',
+        'Private/New-LicenseAuditErrorRecord.ps1',
+        'Private/Resolve-LicenseAuditPath.ps1',
+        'Private/Start-LicenseAuditNative.ps1',
+        'Public/Export-CalEvidenceTemplate.ps1',
+        'Public/Get-LicenseAuditInputInfo.ps1',
+        'Public/Get-LicenseAuditSchema.ps1',
+        'Public/Get-LyncCalPolicyPlan.ps1',
+        'Public/Get-LyncCalRequirement.ps1',
+        'Public/Get-LyncCalUsage.ps1',
+        'Public/Get-ServerCalCompliance.ps1',
+        'Public/Get-UalCalEvidence.ps1',
+        'Public/New-LyncCalPolicyTemplate.ps1',
+        'Public/Set-LyncCalPolicyAssignment.ps1',
+        'Public/Test-LyncConferencingPolicy.ps1'
+    )
     PrivateData          = @{
         PSData = @{
             Tags         = @('Lync', 'SkypeForBusiness', 'Teams', 'CAL', 'Licensing', 'UAL', 'Compliance', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')

@@ -2,11 +2,36 @@
 # host and stream them to the binary as JSON lines; the binary does the classification.
 Set-StrictMode -Version 2.0
 
-$script:LicenseAuditModuleRoot = $PSScriptRoot
+# The process wrapper (Private/NativeProcess.cs) is C#, loaded with Add-Type. Constrained
+# Language Mode (AppLocker / WDAC application control) refuses Add-Type for code it does not
+# trust: say so plainly instead of failing later with a parse error about a missing type.
+if ($ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage') {
+    # Only what Constrained Language allows here: no New-Object of engine types, no static calls.
+    $message = "LicenseAudit needs FullLanguage mode, and this session runs in $($ExecutionContext.SessionState.LanguageMode) " +
+        '(AppLocker or WDAC application control). The module compiles a small C# process helper with Add-Type, which ' +
+        'Constrained Language Mode refuses. Sign LicenseAudit.psd1, LicenseAudit.psm1, Public/*.ps1, Private/*.ps1 and ' +
+        'Private/NativeProcess.cs (or a prebuilt Private/LicenseAudit.NativeProcess.dll) with a code-signing certificate ' +
+        'your policy trusts, so the module runs in FullLanguage: see README, "Constrained Language Mode".'
+    Write-Error -Message $message -ErrorId 'LicenseAudit.ConstrainedLanguage' -Category SecurityError -ErrorAction Stop
+}
 
-# The process wrapper pumps stdout/stderr on background threads (see the file for why).
+$script:LicenseAuditModuleRoot = $PSScriptRoot
+# Engine runs in progress in this session (Private/Start-LicenseAuditNative.ps1), so that a
+# pipeline stopped without end{} is reaped on the next call and on Remove-Module.
+$script:LicenseAuditSessions = New-Object System.Collections.Generic.List[object]
+$script:LicenseAuditStaleFilesSwept = $false
+$script:LicenseAuditEngineFeatures = @{}
+
 if (-not ('LicenseAudit.NativeProcess' -as [type])) {
-    Add-Type -Path (Join-Path (Join-Path $PSScriptRoot 'Private') 'NativeProcess.cs')
+    # A packaged release may ship the helper prebuilt (no csc.exe at import on 5.1).
+    $prebuilt = Join-Path (Join-Path $PSScriptRoot 'Private') 'LicenseAudit.NativeProcess.dll'
+    if (Test-Path -LiteralPath $prebuilt) {
+        Add-Type -Path $prebuilt
+    }
+    else {
+        # On Windows PowerShell 5.1 this runs csc.exe once per session.
+        Add-Type -Path (Join-Path (Join-Path $PSScriptRoot 'Private') 'NativeProcess.cs')
+    }
 }
 
 foreach ($folder in @('Private', 'Public')) {
@@ -16,4 +41,11 @@ foreach ($folder in @('Private', 'Public')) {
             . $file.FullName
         }
     }
+}
+
+Register-LicenseAuditArgumentCompleter
+
+# Remove-Module: end every engine still running for this session and delete its files.
+$ExecutionContext.SessionState.Module.OnRemove = {
+    foreach ($session in @($script:LicenseAuditSessions)) { $session.Stop() }
 }

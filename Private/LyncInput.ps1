@@ -1,4 +1,5 @@
-# Turning Lync management-shell objects into the flat records the binary reads. Policy
+# Turning Lync management-shell objects into the flat records the binary reads, and the shared
+# "users on stdin" run behind Get-LyncCalRequirement and Get-LyncCalPolicyPlan. Policy
 # references and enums become text here: a snap-in session gives objects (name in
 # FriendlyName), a remote session gives strings, and enum integers differ across versions.
 
@@ -23,13 +24,15 @@ $script:LyncDeviceProperties = @(
     'ConferencingPolicy', 'VoicePolicy', 'LineURI'
 )
 $script:LyncRgsAgentGroupProperties = @('Identity', 'Name', 'AgentsByUri')
+# Get-CsUser parameters the cmdlets pass through (Cs-style selection of users).
+$script:LyncUserQueryParameters = @('Identity', 'Filter', 'LdapFilter', 'OU', 'ResultSize', 'DomainController')
 
 function ConvertTo-LicenseAuditRecord {
     <#
     .SYNOPSIS
     Selects the named properties of an object, keeping booleans, numbers and strings as they are,
-    turning lists into string arrays and anything else (policy references, enums, identities)
-    into text.
+    dates as invariant ISO 8601 UTC, lists as string arrays and anything else (policy references,
+    enums, identities) as text.
     #>
     [CmdletBinding()]
     [OutputType([psobject])]
@@ -51,7 +54,7 @@ function ConvertTo-LicenseAuditRecord {
                 $record[$name] = $value
             }
             elseif ($value -is [datetime]) {
-                $record[$name] = $value.ToUniversalTime().ToString('o')
+                $record[$name] = $value.ToUniversalTime().ToString('o', [System.Globalization.CultureInfo]::InvariantCulture)
             }
             elseif ($value -is [System.Collections.IEnumerable]) {
                 $record[$name] = @($value | ForEach-Object { ConvertTo-LicenseAuditText $_ })
@@ -64,49 +67,18 @@ function ConvertTo-LicenseAuditRecord {
     }
 }
 
-function Write-LicenseAuditInputFile {
-    <#
-    .SYNOPSIS
-    Writes objects as NDJSON (UTF-8, no BOM) to a new temporary file and returns its path, or
-    $null when there were no objects (the binary treats an empty file as an error).
-    #>
-    [CmdletBinding()]
-    [OutputType([string])]
-    param(
-        [AllowNull()]
-        [AllowEmptyCollection()]
-        [object[]]$InputObject,
-        [Parameter(Mandatory)]
-        [string[]]$Property
-    )
-    $items = @($InputObject | Where-Object { $null -ne $_ })
-    if ($items.Count -eq 0) { return $null }
-    $path = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'licenseaudit-' + [guid]::NewGuid().ToString('N') + '.ndjson')
-    $writer = New-Object System.IO.StreamWriter -ArgumentList $path, $false, (New-Object System.Text.UTF8Encoding -ArgumentList $false)
-    try {
-        $writer.NewLine = "`n"
-        foreach ($item in $items) {
-            $writer.WriteLine((ConvertTo-LicenseAuditInputLine -InputObject (ConvertTo-LicenseAuditRecord -InputObject $item -Property $Property)))
-        }
-    }
-    finally {
-        $writer.Dispose()
-    }
-    $path
-}
-
 function Get-LicenseAuditLyncConfiguration {
     <#
     .SYNOPSIS
     Gathers what an entitlement audit needs besides users (policies, pools, and with
-    -IncludeDevices the devices and Response Group agent groups) into temporary files.
-    Objects passed in are used as given; the rest are read with the Get-Cs* cmdlets.
+    -IncludeDevices the devices and Response Group agent groups), as records in memory: they are
+    written to the engine only when the run starts. Objects passed in are used as given; the
+    rest are read with the Get-Cs* cmdlets.
     .OUTPUTS
-    A hashtable of temporary file paths (ConferencingPolicies, VoicePolicies, Pools,
-    CommonAreaPhones, AnalogDevices, MeetingRooms, RgsAgentGroups); missing entries had no objects.
+    An ordered dictionary: engine option (--conferencing-policies, ...) → records.
     #>
     [CmdletBinding()]
-    [OutputType([hashtable])]
+    [OutputType([System.Collections.Specialized.OrderedDictionary])]
     param(
         [object[]]$ConferencingPolicy,
         [object[]]$VoicePolicy,
@@ -116,65 +88,65 @@ function Get-LicenseAuditLyncConfiguration {
     if (-not $ConferencingPolicy) { $ConferencingPolicy = @(Get-CsConferencingPolicy) }
     if (-not $VoicePolicy) { $VoicePolicy = @(Get-CsVoicePolicy) }
     if (-not $Pool) { $Pool = @(Get-CsPool) }
-    $files = @{
-        ConferencingPolicies = Write-LicenseAuditInputFile -InputObject $ConferencingPolicy -Property $script:LyncConferencingPolicyProperties
-        VoicePolicies        = Write-LicenseAuditInputFile -InputObject $VoicePolicy -Property $script:LyncVoicePolicyProperties
-        Pools                = Write-LicenseAuditInputFile -InputObject $Pool -Property $script:LyncPoolProperties
+    $configuration = [ordered]@{
+        '--conferencing-policies' = @($ConferencingPolicy | ConvertTo-LicenseAuditRecord -Property $script:LyncConferencingPolicyProperties)
+        '--voice-policies'        = @($VoicePolicy | ConvertTo-LicenseAuditRecord -Property $script:LyncVoicePolicyProperties)
+        '--pools'                 = @($Pool | ConvertTo-LicenseAuditRecord -Property $script:LyncPoolProperties)
     }
     if ($IncludeDevices) {
-        $files.CommonAreaPhones = Write-LicenseAuditInputFile -InputObject @(Get-CsCommonAreaPhone) -Property $script:LyncDeviceProperties
-        $files.AnalogDevices = Write-LicenseAuditInputFile -InputObject @(Get-CsAnalogDevice) -Property $script:LyncDeviceProperties
+        $configuration['--common-area-phones'] = @(Get-CsCommonAreaPhone | ConvertTo-LicenseAuditRecord -Property $script:LyncDeviceProperties)
+        $configuration['--analog-devices'] = @(Get-CsAnalogDevice | ConvertTo-LicenseAuditRecord -Property $script:LyncDeviceProperties)
         if (Get-Command Get-CsMeetingRoom -ErrorAction SilentlyContinue) {
             # Lync 2013 and later only.
-            $files.MeetingRooms = Write-LicenseAuditInputFile -InputObject @(Get-CsMeetingRoom) -Property $script:LyncDeviceProperties
+            $configuration['--meeting-rooms'] = @(Get-CsMeetingRoom | ConvertTo-LicenseAuditRecord -Property $script:LyncDeviceProperties)
         }
-        $files.RgsAgentGroups = Write-LicenseAuditInputFile -InputObject @(Get-CsRgsAgentGroup) -Property $script:LyncRgsAgentGroupProperties
+        $configuration['--rgs-agent-groups'] = @(Get-CsRgsAgentGroup | ConvertTo-LicenseAuditRecord -Property $script:LyncRgsAgentGroupProperties)
     }
-    $files
+    $configuration
 }
 
-function Remove-LicenseAuditInputFile {
+function Get-LicenseAuditLyncUserQuery {
     <#
     .SYNOPSIS
-    Deletes the temporary files Get-LicenseAuditLyncConfiguration wrote.
+    The Get-CsUser parameters (-Identity, -Filter, -OU, -LdapFilter, -ResultSize,
+    -DomainController) a cmdlet was given, for splatting.
     #>
     [CmdletBinding()]
-    param([hashtable]$Files)
-    if (-not $Files) { return }
-    foreach ($path in $Files.Values) {
-        if ($path -and (Test-Path -LiteralPath $path)) {
-            Remove-Item -LiteralPath $path -Force -WhatIf:$false -Confirm:$false
-        }
+    [OutputType([hashtable])]
+    param([Parameter(Mandatory)][System.Collections.IDictionary]$BoundParameters)
+    $query = @{}
+    $given = @($BoundParameters.Keys)
+    foreach ($name in $script:LyncUserQueryParameters) {
+        if ($given -contains $name) { $query[$name] = $BoundParameters[$name] }
     }
+    $query
 }
 
-function Get-LicenseAuditLyncArgument {
+function Start-LicenseAuditLyncSession {
     <#
     .SYNOPSIS
-    The binary's input options for the files Get-LicenseAuditLyncConfiguration wrote.
+    Starts the engine of a users-on-stdin run prepared with New-LicenseAuditNativeSession and
+    $Session.Pending = @{ Configuration; Arguments }: configuration to temporary files (deleted
+    when the session stops), users on stdin.
     #>
     [CmdletBinding()]
-    [OutputType([string[]])]
-    param([Parameter(Mandatory)][hashtable]$Files)
-    $map = [ordered]@{
-        ConferencingPolicies = '--conferencing-policies'
-        VoicePolicies        = '--voice-policies'
-        Pools                = '--pools'
-        CommonAreaPhones     = '--common-area-phones'
-        AnalogDevices        = '--analog-devices'
-        MeetingRooms         = '--meeting-rooms'
-        RgsAgentGroups       = '--rgs-agent-groups'
+    [OutputType([void])]
+    param([Parameter(Mandatory)][psobject]$Session)
+    if ($null -ne $Session.Process) { return }
+    $arguments = @('--users', '-') + @($Session.Pending.Arguments)
+    foreach ($option in $Session.Pending.Configuration.Keys) {
+        $path = New-LicenseAuditSpoolFile -Session $Session -Record $Session.Pending.Configuration[$option] -Confirm:$false -WhatIf:$false
+        if ($path) { $arguments += @($option, $path) }
     }
-    foreach ($key in $map.Keys) {
-        if ($Files[$key]) { $map[$key]; $Files[$key] }
-    }
+    Start-LicenseAuditNative -Session $Session -Arguments $arguments -StdinRecords
 }
 
 function Send-LicenseAuditLyncUser {
     <#
     .SYNOPSIS
-    Streams Get-CsUser objects (their audit properties, as text) to a running engine session and
-    emits whatever records are already back.
+    Streams users to a running (or not yet started) users-on-stdin session and emits whatever
+    records are already back. A string is an identity (SIP address, UPN, DN...): it is resolved
+    with Get-CsUser -Identity; an identity that resolves to nothing is a non-terminating error.
     #>
     [CmdletBinding()]
     [OutputType([psobject])]
@@ -182,35 +154,75 @@ function Send-LicenseAuditLyncUser {
         [Parameter(Mandatory)]
         [psobject]$Session,
         [AllowNull()]
-        [object[]]$InputObject
+        [object[]]$InputObject,
+        [hashtable]$Query = @{}
     )
-    foreach ($user in $InputObject) {
-        Send-LicenseAuditNativeInput -Session $Session -InputObject (ConvertTo-LicenseAuditRecord -InputObject $user -Property $script:LyncUserProperties)
+    foreach ($item in $InputObject) {
+        if ($null -eq $item) { continue }
+        $users = @($item)
+        if ($item -is [string]) {
+            $lookup = @{ Identity = $item }
+            if ($Query.ContainsKey('DomainController')) { $lookup.DomainController = $Query.DomainController }
+            try {
+                $users = @(Get-CsUser @lookup -ErrorAction Stop)
+            }
+            catch {
+                $Session.Cmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject $item `
+                            -InnerException $_.Exception -Message ("Get-CsUser -Identity '{0}' failed: {1}" -f $item, $_.Exception.Message)))
+                continue
+            }
+        }
+        foreach ($user in $users) {
+            if ($null -eq $Session.Process) { Start-LicenseAuditLyncSession -Session $Session }
+            Send-LicenseAuditNativeInput -Session $Session -InputObject $item -Record (ConvertTo-LicenseAuditRecord -InputObject $user -Property $script:LyncUserProperties)
+        }
     }
 }
 
 function Complete-LicenseAuditLyncUserRun {
     <#
     .SYNOPSIS
-    Ends a users-on-stdin engine run: streams Get-CsUser when no users were piped in, emits the
-    remaining records, checks the exit code, and deletes the temporary configuration files.
+    Ends a users-on-stdin run: streams Get-CsUser (with the cmdlet's -Identity/-Filter/...) when
+    no users were piped in, starts the engine if no user did (an empty pipeline is "no users",
+    and devices and the summary still come out), emits the remaining records and checks the exit
+    code. The caller stops the session in its finally block.
     #>
     [CmdletBinding()]
     [OutputType([psobject])]
     param(
         [Parameter(Mandatory)]
         [psobject]$Session,
-        [hashtable]$Files,
-        [switch]$GatherUsers
+        [switch]$GatherUsers,
+        [hashtable]$Query = @{}
     )
-    try {
-        if ($GatherUsers) {
-            Get-CsUser | ForEach-Object { Send-LicenseAuditLyncUser -Session $Session -InputObject $_ }
-        }
-        Receive-LicenseAuditNativeOutput -Session $Session -Wait
+    if ($GatherUsers) {
+        Get-CsUser @Query | ForEach-Object { Send-LicenseAuditLyncUser -Session $Session -InputObject $_ }
     }
-    finally {
-        $Session.Process.Dispose()
-        Remove-LicenseAuditInputFile -Files $Files
+    Start-LicenseAuditLyncSession -Session $Session
+    Receive-LicenseAuditNativeOutput -Session $Session -Wait
+}
+
+function Register-LicenseAuditArgumentCompleter {
+    <#
+    .SYNOPSIS
+    Tab completion of conferencing policy names (Get-CsConferencingPolicy, when the Lync
+    cmdlets are loaded) for Set-LyncCalPolicyAssignment -GrantPolicyName.
+    #>
+    [CmdletBinding()]
+    [OutputType([void])]
+    param()
+    if (-not (Get-Command Register-ArgumentCompleter -ErrorAction SilentlyContinue)) { return }
+    $policyNames = {
+        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+        if (-not (Get-Command Get-CsConferencingPolicy -ErrorAction SilentlyContinue)) { return }
+        $word = ([string]$wordToComplete).Trim('''', '"')
+        Get-CsConferencingPolicy -ErrorAction SilentlyContinue |
+            ForEach-Object { [string]$_.Identity } |
+            Where-Object { $_ -like 'Tag:*' } |
+            ForEach-Object { $_.Substring(4) } |
+            Where-Object { $_ -like "$word*" } |
+            Sort-Object |
+            ForEach-Object { New-Object System.Management.Automation.CompletionResult ("'" + $_ + "'"), $_, 'ParameterValue', $_ }
     }
+    Register-ArgumentCompleter -CommandName 'Set-LyncCalPolicyAssignment' -ParameterName 'GrantPolicyName' -ScriptBlock $policyNames
 }

@@ -1,11 +1,28 @@
 // Runs license-audit with stdout and stderr pumped on background threads, so a PowerShell
 // cmdlet can stream pipeline objects into stdin while records come back, without the pipe
-// deadlock a single-threaded read/write loop risks. Plain C# 5: Windows PowerShell 5.1 compiles
-// this with the .NET Framework compiler.
+// deadlock a single-threaded read/write loop risks.
+//
+// Plain C# 5 (no ?., no $"", no nameof, no expression-bodied members): Windows PowerShell 5.1
+// compiles this with the .NET Framework compiler (csc.exe behind Add-Type), and CI compiles it
+// with `mcs -langversion:5` and drives it under Mono (tests/NativeProcessHarness.cs).
+//
+// Why it is written this way:
+// - An exception on a background thread that nobody catches ends powershell.exe. The pumps take
+//   the two readers ONCE (Process.Dispose sets Process.StandardOutput/StandardError to null, and
+//   the getters then throw), and catch everything.
+// - Dispose may come at any moment: `| Select-Object -First 10`, Ctrl+C, -ErrorAction Stop on
+//   one bad record. It kills the child (so nothing blocks on a full pipe), joins the pumps with
+//   a timeout, and only then disposes the readers and the process. Dispose twice is harmless.
+// - stdin is written by our own StreamWriter over the pipe with UTF8Encoding(false), so this
+//   code never writes a byte-order mark. (On .NET Framework, Process.Start itself may already
+//   have written the console input code page's preamble into the pipe when that code page is
+//   UTF-8; the engine strips a leading BOM from stdin for that reason. On .NET Core,
+//   StandardInputEncoding is set to UTF-8 without BOM through reflection.)
 using System;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO;
+using System.Reflection;
 using System.Text;
 using System.Threading;
 
@@ -13,13 +30,23 @@ namespace LicenseAudit
 {
     public sealed class NativeProcess : IDisposable
     {
+        private static readonly Encoding Utf8NoBom = new UTF8Encoding(false);
+
+        /// <summary>How long Dispose waits for each pump after killing the child.</summary>
+        public static int JoinTimeoutMilliseconds = 5000;
+
         private readonly Process process;
         private readonly StreamWriter input;
+        private readonly StreamReader standardOutput;
+        private readonly StreamReader standardError;
         private readonly BlockingCollection<string> output = new BlockingCollection<string>(new ConcurrentQueue<string>());
         private readonly ConcurrentQueue<string> errors = new ConcurrentQueue<string>();
         private readonly Thread outputPump;
         private readonly Thread errorPump;
-        private bool inputBroken;
+        private readonly int processId;
+        private volatile bool inputBroken;
+        private volatile string pumpFault;
+        private int disposed;
 
         public NativeProcess(string path, string[] arguments)
         {
@@ -29,48 +56,78 @@ namespace LicenseAudit
             info.RedirectStandardInput = true;
             info.RedirectStandardOutput = true;
             info.RedirectStandardError = true;
-            info.StandardOutputEncoding = new UTF8Encoding(false);
-            info.StandardErrorEncoding = new UTF8Encoding(false);
+            info.StandardOutputEncoding = Utf8NoBom;
+            info.StandardErrorEncoding = Utf8NoBom;
+            // .NET Core 2.1+ / PowerShell 7 only; .NET Framework has no such property.
+            PropertyInfo inputEncoding = typeof(ProcessStartInfo).GetProperty("StandardInputEncoding");
+            if (inputEncoding != null && inputEncoding.CanWrite)
+            {
+                inputEncoding.SetValue(info, Utf8NoBom, null);
+            }
             process = Process.Start(info);
+            processId = process.Id;
+            // Taken once: after Process.Dispose these getters throw.
+            standardOutput = process.StandardOutput;
+            standardError = process.StandardError;
             // UTF-8 without BOM, "\n" line ends: one JSON record per line.
-            input = new StreamWriter(process.StandardInput.BaseStream, new UTF8Encoding(false), 65536);
+            input = new StreamWriter(process.StandardInput.BaseStream, Utf8NoBom, 65536);
             input.NewLine = "\n";
             outputPump = new Thread(PumpOutput);
             outputPump.IsBackground = true;
+            outputPump.Name = "license-audit stdout";
             outputPump.Start();
             errorPump = new Thread(PumpErrors);
             errorPump.IsBackground = true;
+            errorPump.Name = "license-audit stderr";
             errorPump.Start();
         }
 
-        public int ProcessId { get { return process.Id; } }
+        public int ProcessId { get { return processId; } }
 
-        /// <summary>False once the binary has stopped reading (it exited, usually on an error
-        /// that stderr explains).</summary>
-        public bool WriteLine(string line)
+        public bool IsDisposed { get { return Thread.VolatileRead(ref disposed) != 0; } }
+
+        /// <summary>A pump's failure other than end of stream (null when none): reported, never thrown.</summary>
+        public string PumpFault { get { return pumpFault; } }
+
+        public bool HasExited
         {
-            if (inputBroken) { return false; }
-            try { input.WriteLine(line); return true; }
-            catch (IOException) { inputBroken = true; return false; }
-            catch (ObjectDisposedException) { inputBroken = true; return false; }
+            get
+            {
+                try { return process.HasExited; }
+                catch (Exception) { return true; }
+            }
         }
 
-        public void WriteSecret(string secret)
+        /// <summary>False once the binary has stopped reading (it exited, usually on an error
+        /// that stderr explains), or after Dispose.</summary>
+        public bool WriteLine(string line)
         {
-            // For --password-stdin: written once, never logged.
-            WriteLine(secret);
+            if (inputBroken || IsDisposed) { return false; }
+            try { input.WriteLine(line); return true; }
+            catch (Exception) { inputBroken = true; return false; }
+        }
+
+        /// <summary>For --password-stdin: written once as the first line, flushed, never logged.</summary>
+        public bool WriteSecret(string secret)
+        {
+            if (inputBroken || IsDisposed) { return false; }
+            try { input.WriteLine(secret); input.Flush(); return true; }
+            catch (Exception) { inputBroken = true; return false; }
         }
 
         public void CloseInput()
         {
-            try { input.Flush(); input.Close(); }
-            catch (IOException) { inputBroken = true; }
-            catch (ObjectDisposedException) { }
+            if (IsDisposed) { return; }
+            try { input.Flush(); }
+            catch (Exception) { inputBroken = true; }
+            try { input.Close(); }
+            catch (Exception) { inputBroken = true; }
         }
 
         public bool TryTakeOutput(out string line, int millisecondsTimeout)
         {
-            return output.TryTake(out line, millisecondsTimeout);
+            try { return output.TryTake(out line, millisecondsTimeout); }
+            catch (Exception) { line = null; return false; }
         }
 
         public bool OutputCompleted { get { return output.IsCompleted; } }
@@ -80,18 +137,50 @@ namespace LicenseAudit
             return errors.TryDequeue(out line);
         }
 
+        /// <summary>Waits for the child and both pumps; the exit code, or -1 after Dispose.</summary>
         public int WaitForExit()
         {
-            process.WaitForExit();
-            outputPump.Join();
-            errorPump.Join();
-            return process.ExitCode;
+            if (IsDisposed) { return -1; }
+            try
+            {
+                process.WaitForExit();
+                outputPump.Join();
+                errorPump.Join();
+                return process.ExitCode;
+            }
+            catch (Exception) { return -1; }
         }
 
+        /// <summary>Kills the child if it still runs. Never throws.</summary>
+        public void Kill()
+        {
+            try
+            {
+                if (!process.HasExited) { process.Kill(); }
+            }
+            catch (Exception) { }
+        }
+
+        /// <summary>Kill, join the pumps (bounded), then dispose. Safe to call twice, from any
+        /// state, while records are still being written.</summary>
         public void Dispose()
         {
-            try { if (!process.HasExited) { process.Kill(); } } catch (InvalidOperationException) { }
-            process.Dispose();
+            if (Interlocked.Exchange(ref disposed, 1) != 0) { return; }
+            inputBroken = true;
+            Kill();
+            bool outputJoined = false;
+            bool errorJoined = false;
+            try { outputJoined = outputPump.Join(JoinTimeoutMilliseconds); } catch (Exception) { }
+            try { errorJoined = errorPump.Join(JoinTimeoutMilliseconds); } catch (Exception) { }
+            // Closing stdin after the kill: its buffered bytes go nowhere, and the write fails
+            // quietly instead of blocking on a pipe nobody reads.
+            try { input.Dispose(); } catch (Exception) { }
+            // A reader is closed only once its pump has ended: closing a handle another thread
+            // is blocked reading can itself block on Windows. (A pump still running after the
+            // timeout means something else holds the pipe; it ends with it, and catches.)
+            if (outputJoined) { try { standardOutput.Dispose(); } catch (Exception) { } }
+            if (errorJoined) { try { standardError.Dispose(); } catch (Exception) { } }
+            try { process.Dispose(); } catch (Exception) { }
         }
 
         private void PumpOutput()
@@ -99,15 +188,29 @@ namespace LicenseAudit
             try
             {
                 string line;
-                while ((line = process.StandardOutput.ReadLine()) != null) { output.Add(line); }
+                while ((line = standardOutput.ReadLine()) != null) { output.Add(line); }
             }
-            finally { output.CompleteAdding(); }
+            catch (Exception e)
+            {
+                if (!IsDisposed) { pumpFault = "stdout: " + e.Message; }
+            }
+            finally
+            {
+                try { output.CompleteAdding(); } catch (Exception) { }
+            }
         }
 
         private void PumpErrors()
         {
-            string line;
-            while ((line = process.StandardError.ReadLine()) != null) { errors.Enqueue(line); }
+            try
+            {
+                string line;
+                while ((line = standardError.ReadLine()) != null) { errors.Enqueue(line); }
+            }
+            catch (Exception e)
+            {
+                if (!IsDisposed) { pumpFault = "stderr: " + e.Message; }
+            }
         }
 
         // CommandLineToArgvW quoting, which .NET also applies when it splits Arguments on Unix.

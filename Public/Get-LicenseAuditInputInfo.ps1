@@ -11,7 +11,11 @@ function Get-LicenseAuditInputInfo {
     Problems are written as non-terminating errors naming the file, record and property.
 
     .PARAMETER Path
-    One or more exported files. Accepts pipeline input, including FileInfo objects from Get-ChildItem.
+    One or more exported files; wildcards are expanded. Accepts pipeline input (strings).
+
+    .PARAMETER LiteralPath
+    One or more exported files, taken exactly as typed. FileInfo objects from Get-ChildItem bind
+    here (by PSPath).
 
     .EXAMPLE
     Get-CsUser | Export-Clixml users.xml; Get-LicenseAuditInputInfo users.xml
@@ -23,21 +27,38 @@ function Get-LicenseAuditInputInfo {
 
     Finds the exports with records that will not load.
 
+    .EXAMPLE
+    Get-LicenseAuditInputInfo -Path .\exports\users-*.json
+
+    Inspects every matching export.
+
+    .INPUTS
+    System.String paths, System.IO.FileInfo.
+
     .OUTPUTS
     LicenseAudit.InputInspection
+
+    .LINK
+    Get-LicenseAuditSchema
     #>
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'Path')]
     [OutputType('LicenseAudit.InputInspection')]
     param(
-        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
-        [Alias('FullName', 'PSPath')]
-        [string[]]$Path
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName, ParameterSetName = 'Path')]
+        [string[]]$Path,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName, ParameterSetName = 'LiteralPath')]
+        [Alias('PSPath', 'LP')]
+        [string[]]$LiteralPath
     )
     process {
-        foreach ($item in $Path) {
-            $resolved = $item
-            try { $resolved = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($item) } catch { $resolved = $item }
-            Invoke-LicenseAuditNative -Command 'inspect' -Arguments @($resolved) -Cmdlet $PSCmdlet -Activity 'Inspecting input'
+        if ($PSCmdlet.ParameterSetName -eq 'LiteralPath') {
+            $files = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -LiteralPath $LiteralPath)
+        }
+        else {
+            $files = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $Path)
+        }
+        foreach ($file in $files) {
+            Invoke-LicenseAuditNative -Command 'inspect' -Arguments @($file) -Cmdlet $PSCmdlet -Activity 'Inspecting input' -OutputType 'InputInspection' -Target $file
         }
     }
 }

@@ -20,6 +20,15 @@ function Get-LicenseAuditSchema {
     Get-LicenseAuditSchema -Name InputInspection | Set-Content InputInspection.schema.json
 
     Saves one record type's schema.
+
+    .INPUTS
+    Objects with a Name property (Get-LicenseAuditSchema output).
+
+    .OUTPUTS
+    LicenseAudit.SchemaEntry, or System.String (a JSON Schema) with -Name.
+
+    .LINK
+    Get-LicenseAuditInputInfo
     #>
     [CmdletBinding()]
     [OutputType([psobject], [string])]
@@ -28,19 +37,21 @@ function Get-LicenseAuditSchema {
         [string]$Name
     )
     process {
-        $binary = Get-LicenseAuditBinaryPath
+        $binary = Get-LicenseAuditBinaryPath -Cmdlet $PSCmdlet
         if ($Name) {
             $text = & $binary 'schema' $Name '--error-format' 'text' 2>&1
             if ($LASTEXITCODE -ne 0) {
-                $PSCmdlet.WriteError((New-Object System.Management.Automation.ErrorRecord (
-                    (New-Object System.ArgumentException ([string]($text | Select-Object -First 1))), 'LicenseAudit.Schema',
-                    [System.Management.Automation.ErrorCategory]::InvalidArgument, $Name)))
+                $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'UnknownRecordType' -Category InvalidArgument -TargetObject $Name `
+                            -ExceptionType 'System.ArgumentException' -Message ([string]($text | Select-Object -First 1))))
                 return
             }
             return ($text -join [Environment]::NewLine)
         }
         $lines = & $binary 'schema' '--list'
-        if ($LASTEXITCODE -ne 0) { throw "license-audit schema --list failed with exit code $LASTEXITCODE" }
+        if ($LASTEXITCODE -ne 0) {
+            $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'EngineFailed' -TargetObject $binary `
+                        -Message "license-audit schema --list failed with exit code $LASTEXITCODE"))
+        }
         foreach ($line in $lines) {
             $parts = $line -split "`t", 3
             [pscustomobject]@{ PSTypeName = 'LicenseAudit.SchemaEntry'; Name = $parts[0]; Kind = $parts[1]; Description = $parts[2] }

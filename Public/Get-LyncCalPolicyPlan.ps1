@@ -13,14 +13,35 @@ function Get-LyncCalPolicyPlan {
     with -All. The tier policies are checked first: a "Standard" policy that would itself grant
     Enterprise is refused.
 
-    Pipe the result into Set-LyncCalPolicyAssignment -WhatIf to review, then run it for real.
-    Wraps `license-audit lync plan`.
+    Users come from the pipeline (Get-CsUser objects or identities) or from Get-CsUser with the
+    -Identity, -Filter, -LdapFilter, -OU, -ResultSize and -DomainController given here, and are
+    streamed to the engine on standard input. Pipe the result into Set-LyncCalPolicyAssignment
+    -WhatIf to review, then run it for real. Wraps `license-audit lync plan`.
 
     .PARAMETER InputObject
-    Get-CsUser objects. When none are piped, Get-CsUser is called.
+    Get-CsUser objects, or identities (SIP address, ...). When none are piped, Get-CsUser is called.
+
+    .PARAMETER Identity
+    Passed to Get-CsUser -Identity when nothing is piped.
+
+    .PARAMETER Filter
+    Passed to Get-CsUser -Filter.
+
+    .PARAMETER LdapFilter
+    Passed to Get-CsUser -LdapFilter.
+
+    .PARAMETER OU
+    Passed to Get-CsUser -OU.
+
+    .PARAMETER ResultSize
+    Passed to Get-CsUser -ResultSize.
+
+    .PARAMETER DomainController
+    Passed to Get-CsUser -DomainController.
 
     .PARAMETER LicensedPath
     A CSV (or any supported export) with SipAddress or Identity, and Tier (Standard/Enterprise).
+    Wildcards are expanded; they must match one file.
 
     .PARAMETER DefaultTier
     The tier of users not in -LicensedPath.
@@ -42,16 +63,37 @@ function Get-LyncCalPolicyPlan {
     .EXAMPLE
     Get-LyncCalPolicyPlan -DefaultTier Standard -TierPolicy @{ Standard = 'STD_CAL_NoConferencing' } | Export-Csv plan.csv -NoTypeInformation
 
-    Saves the plan for a change-advisory board when every user is licensed Standard.
+    Saves the plan for a change-advisory board when every user is licensed Standard; the CSV
+    reads back into Set-LyncCalPolicyAssignment.
+
+    .INPUTS
+    Get-CsUser objects, or System.String identities.
 
     .OUTPUTS
     LicenseAudit.LyncPolicyChange
+
+    .LINK
+    Set-LyncCalPolicyAssignment
+
+    .LINK
+    Get-LyncCalRequirement
     #>
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'Pipeline')]
     [OutputType('LicenseAudit.LyncPolicyChange')]
     param(
-        [Parameter(ValueFromPipeline)]
+        [Parameter(ValueFromPipeline, ParameterSetName = 'Pipeline')]
         [object[]]$InputObject,
+        [Parameter(ParameterSetName = 'Query')]
+        [string]$Identity,
+        [Parameter(ParameterSetName = 'Query')]
+        [string]$Filter,
+        [Parameter(ParameterSetName = 'Query')]
+        [string]$LdapFilter,
+        [Parameter(ParameterSetName = 'Query')]
+        [string]$OU,
+        [Parameter(ParameterSetName = 'Query')]
+        [uint32]$ResultSize,
+        [string]$DomainController,
         [string]$LicensedPath,
         [ValidateSet('Standard', 'Enterprise')]
         [string]$DefaultTier,
@@ -63,27 +105,45 @@ function Get-LyncCalPolicyPlan {
     )
     begin {
         if (-not $LicensedPath -and -not $DefaultTier) {
-            throw 'Give -LicensedPath, -DefaultTier, or both: the plan needs to know what each user is licensed for.'
+            $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'NoLicenceSource' -Category InvalidArgument `
+                        -ExceptionType 'System.ArgumentException' `
+                        -Message 'Give -LicensedPath, -DefaultTier, or both: the plan needs to know what each user is licensed for.'))
         }
-        $files = Get-LicenseAuditLyncConfiguration
-        $arguments = @('--users', '-', '--rules', $Rules) + @(Get-LicenseAuditLyncArgument -Files $files)
-        if ($LicensedPath) { $arguments += @('--licensed', $PSCmdlet.GetUnresolvedProviderPathFromPSPath($LicensedPath)) }
+        $query = Get-LicenseAuditLyncUserQuery -BoundParameters $PSBoundParameters
+        $arguments = @('--rules', $Rules)
+        if ($LicensedPath) {
+            $licensed = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $LicensedPath)
+            if ($licensed.Count -ne 1) {
+                $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'LicensedPathNotOneFile' -Category InvalidArgument `
+                            -TargetObject $LicensedPath -ExceptionType 'System.ArgumentException' `
+                            -Message ("-LicensedPath '{0}' must name exactly one file; it matches {1}." -f $LicensedPath, $licensed.Count)))
+            }
+            $arguments += @('--licensed', $licensed[0])
+        }
         if ($DefaultTier) { $arguments += @('--default-tier', $DefaultTier.ToLowerInvariant()) }
         foreach ($tier in $TierPolicy.Keys) { $arguments += @('--tier-policy', ('{0}={1}' -f $tier, $TierPolicy[$tier])) }
         if ($All) { $arguments += '--all' }
-        try {
-            $session = Start-LicenseAuditNative -Command 'lync', 'plan' -Arguments $arguments -Cmdlet $PSCmdlet -Activity 'Lync CAL policy plan'
-        }
-        catch {
-            Remove-LicenseAuditInputFile -Files $files
-            throw
-        }
+        $configuration = Get-LicenseAuditLyncConfiguration
+        $session = New-LicenseAuditNativeSession -Command 'lync', 'plan' -Cmdlet $PSCmdlet -Activity 'Lync CAL policy plan' -OutputType 'LyncPolicyChange'
+        $session.Pending = @{ Configuration = $configuration; Arguments = $arguments }
         $gatherUsers = -not $PSCmdlet.MyInvocation.ExpectingInput -and -not $PSBoundParameters.ContainsKey('InputObject')
     }
     process {
-        Send-LicenseAuditLyncUser -Session $session -InputObject $InputObject
+        $completed = $false
+        try {
+            Send-LicenseAuditLyncUser -Session $session -InputObject $InputObject -Query $query
+            $completed = $true
+        }
+        finally {
+            if (-not $completed) { $session.Stop() }
+        }
     }
     end {
-        Complete-LicenseAuditLyncUserRun -Session $session -Files $files -GatherUsers:$gatherUsers
+        try {
+            Complete-LicenseAuditLyncUserRun -Session $session -GatherUsers:$gatherUsers -Query $query
+        }
+        finally {
+            $session.Stop()
+        }
     }
 }

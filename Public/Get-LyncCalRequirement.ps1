@@ -13,14 +13,43 @@ function Get-LyncCalRequirement {
     and analog devices need Standard and Plus; meeting rooms Standard and Enterprise.
 
     Every record lists its Reasons (which policy setting or user flag triggered each tier) and
-    Findings (a missing policy, a pool not in Get-CsPool). Users come from the pipeline
-    (Get-CsUser objects) or, when none are piped, from Get-CsUser. Policies and pools are read
-    with Get-CsConferencingPolicy, Get-CsVoicePolicy and Get-CsPool unless given.
+    Findings (a missing policy, a pool not in Get-CsPool), and the same as one line of text in
+    ReasonsText and FindingsText for Export-Csv.
 
-    Wraps `license-audit lync entitlement`; users are streamed to it one JSON line at a time.
+    Users come from the pipeline (Get-CsUser objects, or identities such as SIP addresses, which
+    are looked up with Get-CsUser -Identity), or, when nothing is piped, from Get-CsUser with the
+    -Identity, -Filter, -LdapFilter, -OU, -ResultSize and -DomainController given here. An empty
+    pipeline means no users (devices and the summary are still reported). Policies and pools
+    are read with Get-CsConferencingPolicy, Get-CsVoicePolicy and Get-CsPool unless given.
+
+    The pipeline carries LyncUserCal records only, so Export-Csv gets one kind of row. The
+    summary (counts per tier, kind and combination) is what -Summary emits instead, or what
+    -SummaryVariable stores alongside the records.
+
+    Wraps `license-audit lync entitlement`; users are streamed to it one JSON line at a time on
+    standard input (never through a temporary file).
 
     .PARAMETER InputObject
-    Get-CsUser objects. When none are piped, Get-CsUser is called.
+    Get-CsUser objects, or identities (SIP address, user principal name, ...). When none are
+    piped, Get-CsUser is called.
+
+    .PARAMETER Identity
+    Passed to Get-CsUser -Identity when nothing is piped.
+
+    .PARAMETER Filter
+    Passed to Get-CsUser -Filter, e.g. 'EnterpriseVoiceEnabled -eq $true'.
+
+    .PARAMETER LdapFilter
+    Passed to Get-CsUser -LdapFilter.
+
+    .PARAMETER OU
+    Passed to Get-CsUser -OU.
+
+    .PARAMETER ResultSize
+    Passed to Get-CsUser -ResultSize.
+
+    .PARAMETER DomainController
+    Passed to Get-CsUser -DomainController (also for identities piped in).
 
     .PARAMETER Rules
     Which conferencing settings count as Enterprise: lenient, default or strict (see README).
@@ -30,7 +59,12 @@ function Get-LyncCalRequirement {
     agent groups (agents need Plus).
 
     .PARAMETER Summary
-    Also emit one LicenseAudit.LyncCalSummary object with the counts per tier, kind and combination.
+    Emit one LicenseAudit.LyncCalSummary (counts per tier, kind and combination) instead of the
+    per-user records.
+
+    .PARAMETER SummaryVariable
+    Store the LicenseAudit.LyncCalSummary in this variable (name without $), while the per-user
+    records go down the pipeline.
 
     .PARAMETER ConferencingPolicy
     Get-CsConferencingPolicy objects to use instead of reading them.
@@ -42,55 +76,105 @@ function Get-LyncCalRequirement {
     Get-CsPool objects to use instead of reading them.
 
     .EXAMPLE
-    Get-LyncCalRequirement -IncludeDevices -Summary | Export-Csv cal-requirement.csv -NoTypeInformation
+    Get-LyncCalRequirement -IncludeDevices -SummaryVariable summary | Export-Csv cal-requirement.csv -NoTypeInformation
 
-    Audits every user and device and saves the result, reasons included.
+    Audits every user and device and saves one row each, reasons as text in ReasonsText; the
+    counts are in $summary.
 
     .EXAMPLE
-    Get-CsUser -OU 'OU=Sales,DC=contoso,DC=com' | Get-LyncCalRequirement | Where-Object Enterprise
+    Get-LyncCalRequirement -OU 'OU=Sales,DC=contoso,DC=com' | Where-Object Enterprise
 
     Lists the Sales users whose configuration needs an Enterprise CAL.
 
     .EXAMPLE
-    Get-LyncCalRequirement -Rules strict | Where-Object { $_.Enterprise -and $_.ConferencingPolicySource -ne 'User' }
+    'sip:alice@contoso.com', 'sip:bob@contoso.com' | Get-LyncCalRequirement | Select-Object SipAddress, Enterprise, ReasonsText
 
-    Finds users who are Enterprise only because of a site or Global policy they inherit.
+    Checks two users by SIP address.
+
+    .EXAMPLE
+    Get-LyncCalRequirement -Rules strict -Summary
+
+    The counts under the strict rule set, without the per-user records.
+
+    .INPUTS
+    Get-CsUser objects (any object with SipAddress, ConferencingPolicy, RegistrarPool, ...), or
+    System.String identities.
 
     .OUTPUTS
-    LicenseAudit.LyncUserCal, LicenseAudit.LyncCalSummary
+    LicenseAudit.LyncUserCal, or LicenseAudit.LyncCalSummary with -Summary.
+
+    .LINK
+    Get-LyncCalPolicyPlan
+
+    .LINK
+    Test-LyncConferencingPolicy
+
+    .LINK
+    Get-LyncCalUsage
     #>
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'Pipeline')]
     [OutputType('LicenseAudit.LyncUserCal', 'LicenseAudit.LyncCalSummary')]
     param(
-        [Parameter(ValueFromPipeline)]
+        [Parameter(ValueFromPipeline, ParameterSetName = 'Pipeline')]
         [object[]]$InputObject,
+        [Parameter(ParameterSetName = 'Query', Position = 0)]
+        [string]$Identity,
+        [Parameter(ParameterSetName = 'Query')]
+        [string]$Filter,
+        [Parameter(ParameterSetName = 'Query')]
+        [string]$LdapFilter,
+        [Parameter(ParameterSetName = 'Query')]
+        [string]$OU,
+        [Parameter(ParameterSetName = 'Query')]
+        [uint32]$ResultSize,
+        [string]$DomainController,
         [ValidateSet('lenient', 'default', 'strict')]
         [string]$Rules = 'default',
         [switch]$IncludeDevices,
         [switch]$Summary,
+        [ValidateNotNullOrEmpty()]
+        [string]$SummaryVariable,
         [object[]]$ConferencingPolicy,
         [object[]]$VoicePolicy,
         [object[]]$Pool
     )
     begin {
-        $files = Get-LicenseAuditLyncConfiguration -ConferencingPolicy $ConferencingPolicy -VoicePolicy $VoicePolicy -Pool $Pool -IncludeDevices:$IncludeDevices
-        $arguments = @('--users', '-', '--rules', $Rules) + @(Get-LicenseAuditLyncArgument -Files $files)
-        if ($Summary) { $arguments += '--summary' }
-        try {
-            $session = Start-LicenseAuditNative -Command 'lync', 'entitlement' -Arguments $arguments -Cmdlet $PSCmdlet -Activity 'Lync CAL requirement'
-        }
-        catch {
-            Remove-LicenseAuditInputFile -Files $files
-            throw
-        }
+        $query = Get-LicenseAuditLyncUserQuery -BoundParameters $PSBoundParameters
+        $outputType = @('LyncUserCal')
+        $collectType = @()
+        if ($Summary) { $outputType = @('LyncCalSummary') }
+        if ($SummaryVariable) { $collectType = @('LyncCalSummary') }
+        $arguments = @('--rules', $Rules)
+        if ($Summary -or $SummaryVariable) { $arguments += '--summary' }
+        # Policies and pools are read now, in memory; the engine starts with the first user.
+        $configuration = Get-LicenseAuditLyncConfiguration -ConferencingPolicy $ConferencingPolicy -VoicePolicy $VoicePolicy -Pool $Pool -IncludeDevices:$IncludeDevices
+        $session = New-LicenseAuditNativeSession -Command 'lync', 'entitlement' -Cmdlet $PSCmdlet -Activity 'Lync CAL requirement' `
+            -OutputType $outputType -CollectType $collectType
+        $session.Pending = @{ Configuration = $configuration; Arguments = $arguments }
         # Read Get-CsUser only when no users come from the pipeline or -InputObject (an empty
         # pipeline means "no users", not "all users").
         $gatherUsers = -not $PSCmdlet.MyInvocation.ExpectingInput -and -not $PSBoundParameters.ContainsKey('InputObject')
     }
     process {
-        Send-LicenseAuditLyncUser -Session $session -InputObject $InputObject
+        $completed = $false
+        try {
+            Send-LicenseAuditLyncUser -Session $session -InputObject $InputObject -Query $query
+            $completed = $true
+        }
+        finally {
+            # A stop (Select-Object -First, Ctrl+C, -ErrorAction Stop) skips end{}: end the engine now.
+            if (-not $completed) { $session.Stop() }
+        }
     }
     end {
-        Complete-LicenseAuditLyncUserRun -Session $session -Files $files -GatherUsers:$gatherUsers
+        try {
+            Complete-LicenseAuditLyncUserRun -Session $session -GatherUsers:$gatherUsers -Query $query
+            if ($SummaryVariable) {
+                $PSCmdlet.SessionState.PSVariable.Set($SummaryVariable, ($session.Collected['LyncCalSummary'] | Select-Object -First 1))
+            }
+        }
+        finally {
+            $session.Stop()
+        }
     }
 }

@@ -7,20 +7,31 @@ function Get-LyncCalUsage {
     .DESCRIPTION
     Reads the LcsCDR and QoEMetrics databases over TDS with read-only queries that aggregate on
     the server (review them with `license-audit lync usage-queries`). Finds the monitoring SQL
-    instance with Get-CsService -MonitoringDatabase unless -SqlServer is given. With -Credential
+    instances with Get-CsService -MonitoringDatabase unless -SqlServer is given. With -Credential
     it logs in as that SQL login (the password goes to the engine on stdin, never on a command
     line); without it, Windows integrated authentication is used. TLS is required unless
     -DisableEncryption; -TrustServerCertificate accepts a certificate this machine does not trust.
 
-    Emits LicenseAudit.LyncUserUsage per user (with evidence counts and reasons),
-    LicenseAudit.LyncDeviceUsage per device (common area phones, IP phones, computers) and one
-    LicenseAudit.LyncUsageCoverage per server saying whether the data reaches back to the start
-    of the window (if not, users without usage are InsufficientData, not No).
+    The pipeline carries one LicenseAudit.LyncUserUsage per user (evidence counts in Evidence
+    and EvidenceText, reasons in Reasons and ReasonsText), so Export-Csv gets one kind of row.
+    Devices (common area phones, IP phones, computers: LicenseAudit.LyncDeviceUsage) go to
+    -DeviceVariable, and the coverage of each store (LicenseAudit.LyncUsageCoverage: does the
+    data reach back to the start of the window?) to -CoverageVariable; a store whose data does
+    not cover the window is also a warning (users without usage there are InsufficientData, not
+    No).
+
+    Several monitoring stores (one per pool pair or site) are merged into ONE answer per user
+    and device: Yes in any store is Yes; otherwise InsufficientData in any store (or a store
+    that could not be read) is InsufficientData; otherwise No. Evidence counts add up, the
+    latest activity wins, and reasons name their store. A store that cannot be reached is a
+    non-terminating error naming it (LicenseAudit.StoreUnreachable) and the others are still
+    read; only when none can be read is it a terminating error.
+
     Wraps `license-audit lync usage`.
 
     .PARAMETER SqlServer
-    The monitoring SQL Server: HOST, HOST\INSTANCE or HOST,PORT. Default: every monitoring store
-    Get-CsService -MonitoringDatabase lists.
+    The monitoring SQL Server(s): HOST, HOST\INSTANCE or HOST,PORT. Default: every monitoring
+    store Get-CsService -MonitoringDatabase lists.
 
     .PARAMETER Credential
     A SQL login with read access to LcsCDR and QoEMetrics. Without it, integrated authentication.
@@ -49,21 +60,43 @@ function Get-LyncCalUsage {
     .PARAMETER IncludeCommonAreaPhones
     Read Get-CsCommonAreaPhone so those devices are reported as common area phones (Standard + Plus).
 
-    .EXAMPLE
-    Get-LyncCalUsage -IncludeAllUsers -IncludeCommonAreaPhones | Export-Csv lync-usage.csv -NoTypeInformation
+    .PARAMETER DeviceVariable
+    Store the LicenseAudit.LyncDeviceUsage records in this variable (name without $).
 
-    Usage over the last 90 days from the monitoring store the topology names, integrated auth.
+    .PARAMETER CoverageVariable
+    Store the LicenseAudit.LyncUsageCoverage records (one per store) in this variable.
+
+    .EXAMPLE
+    Get-LyncCalUsage -IncludeAllUsers -IncludeCommonAreaPhones -DeviceVariable devices | Export-Csv lync-usage.csv -NoTypeInformation
+
+    Usage over the last 90 days from every monitoring store the topology names, integrated
+    auth; one row per user in the CSV, the devices in $devices.
 
     .EXAMPLE
     Get-LyncCalUsage -SqlServer 'sqlmon01\LYNCMON' -Credential (Get-Credential licenseaudit) -Days 60 | Where-Object Enterprise -eq 'Yes'
 
     The users who organised Enterprise-tier meetings in the last 60 days.
 
+    .EXAMPLE
+    Get-LyncCalUsage -SqlServer sqlmon01, sqlmon02 -CoverageVariable coverage | Where-Object LastActivity -lt (Get-Date).AddDays(-30)
+
+    Two stores merged; users whose last activity is over 30 days old (LastActivity is a
+    [datetime] on Windows PowerShell 5.1 and PowerShell 7 alike).
+
+    .INPUTS
+    None.
+
     .OUTPUTS
-    LicenseAudit.LyncUserUsage, LicenseAudit.LyncDeviceUsage, LicenseAudit.LyncUsageCoverage
+    LicenseAudit.LyncUserUsage
+
+    .LINK
+    Get-LyncCalRequirement
+
+    .LINK
+    https://github.com/licenseaudit/LicenseAudit#lync--skype-for-business-cal-tiers-from-usage-monitoring-databases
     #>
     [CmdletBinding()]
-    [OutputType('LicenseAudit.LyncUserUsage', 'LicenseAudit.LyncDeviceUsage', 'LicenseAudit.LyncUsageCoverage')]
+    [OutputType('LicenseAudit.LyncUserUsage')]
     param(
         [string[]]$SqlServer,
         [System.Management.Automation.PSCredential]
@@ -77,43 +110,117 @@ function Get-LyncCalUsage {
         [switch]$TrustServerCertificate,
         [switch]$DisableEncryption,
         [switch]$IncludeAllUsers,
-        [switch]$IncludeCommonAreaPhones
+        [switch]$IncludeCommonAreaPhones,
+        [ValidateNotNullOrEmpty()]
+        [string]$DeviceVariable,
+        [ValidateNotNullOrEmpty()]
+        [string]$CoverageVariable
     )
     if (-not $SqlServer) {
         $SqlServer = @(Get-CsService -MonitoringDatabase | ForEach-Object {
                 if ($_.SqlInstanceName) { '{0}\{1}' -f $_.PoolFqdn, $_.SqlInstanceName } else { [string]$_.PoolFqdn }
-            })
+            } | Select-Object -Unique)
         if ($SqlServer.Count -eq 0) {
-            throw 'Get-CsService -MonitoringDatabase lists no monitoring store; give -SqlServer.'
+            $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'NoMonitoringStore' -Category ObjectNotFound `
+                        -Message 'Get-CsService -MonitoringDatabase lists no monitoring store; give -SqlServer.'))
         }
     }
-    $files = @{}
-    try {
-        if ($IncludeAllUsers) {
-            $files.Users = Write-LicenseAuditInputFile -InputObject @(Get-CsUser) -Property @('SipAddress')
-        }
-        if ($IncludeCommonAreaPhones) {
-            $files.CommonAreaPhones = Write-LicenseAuditInputFile -InputObject @(Get-CsCommonAreaPhone) -Property @('SipAddress', 'DisplayName')
-        }
-        foreach ($server in $SqlServer) {
-            $arguments = @('--server', $server, '--cdr-database', $CdrDatabase, '--qoe-database', $QoeDatabase, '--days', [string]$Days)
-            $secret = $null
-            if ($Credential -ne [System.Management.Automation.PSCredential]::Empty) {
-                $arguments += @('--auth', 'sql', '--user', $Credential.UserName, '--password-stdin')
-                $secret = $Credential.Password
+    $sqlLogin = $Credential -ne [System.Management.Automation.PSCredential]::Empty
+    $features = Get-LicenseAuditEngineFeature -Binary (Get-LicenseAuditBinaryPath -Cmdlet $PSCmdlet)
+
+    # Users are SIP addresses only: read once, streamed on stdin to each run. stdin is free for
+    # them with integrated auth; a SQL login's password needs it too, which engines from 0.2.0
+    # allow (password first); an older engine gets them in a temporary file, deleted after.
+    $users = $null
+    if ($IncludeAllUsers) {
+        $users = New-Object System.Collections.Generic.List[object]
+        Get-CsUser | ForEach-Object { if ($_.SipAddress) { $users.Add([pscustomobject]@{ SipAddress = [string]$_.SipAddress }) } }
+    }
+    $usersOnStdin = (-not $sqlLogin) -or $features.PasswordWithRecords
+    $phones = @()
+    if ($IncludeCommonAreaPhones) {
+        $phones = @(Get-CsCommonAreaPhone | ConvertTo-LicenseAuditRecord -Property @('SipAddress', 'DisplayName'))
+    }
+
+    $common = @('--cdr-database', $CdrDatabase, '--qoe-database', $QoeDatabase, '--days', [string]$Days)
+    $secret = $null
+    if ($sqlLogin) {
+        $common += @('--auth', 'sql', '--user', $Credential.UserName, '--password-stdin')
+        $secret = $Credential.Password
+    }
+    else {
+        $common += @('--auth', 'integrated')
+    }
+    if ($TrustServerCertificate) { $common += '--trust-server-certificate' }
+    if ($DisableEncryption) { $common += @('--encrypt', 'off') }
+    if ($PSBoundParameters.ContainsKey('AsOf')) {
+        $common += @('--as-of', $AsOf.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture))
+    }
+
+    # One run per store, unless the engine merges stores itself (0.2.0: --server repeated).
+    $runs = @()
+    if ($features.MultiServer -and $SqlServer.Count -gt 1) { $runs = @(, $SqlServer) }
+    else { $runs = @($SqlServer | ForEach-Object { , @($_) }) }
+    $merge = $runs.Count -gt 1
+    $results = New-Object System.Collections.Generic.List[object]
+    $failed = New-Object System.Collections.Generic.List[string]
+    $devices = New-Object System.Collections.Generic.List[object]
+    $coverage = New-Object System.Collections.Generic.List[object]
+
+    foreach ($servers in $runs) {
+        $target = $servers -join ', '
+        $outputType = @('LyncUserUsage')
+        if ($merge) { $outputType = @('None') }
+        $collect = @('LyncDeviceUsage', 'LyncUsageCoverage')
+        if ($merge) { $collect += 'LyncUserUsage' }
+        $session = New-LicenseAuditNativeSession -Command 'lync', 'usage' -Cmdlet $PSCmdlet -Activity "Lync usage on $target" `
+            -OutputType $outputType -CollectType $collect -Target $target -InputName 'Get-CsUser'
+        try {
+            $arguments = @()
+            foreach ($server in $servers) { $arguments += @('--server', $server) }
+            $arguments += $common
+            $phoneFile = New-LicenseAuditSpoolFile -Session $session -Record $phones -Confirm:$false -WhatIf:$false
+            if ($phoneFile) { $arguments += @('--common-area-phones', $phoneFile) }
+            if ($null -ne $users -and -not $usersOnStdin) {
+                Write-Verbose 'This engine cannot take users on stdin after the password (engine 0.2.0 can): the SIP addresses go in a temporary file, deleted when the run ends.'
+                $userFile = New-LicenseAuditSpoolFile -Session $session -Record $users.ToArray() -Confirm:$false -WhatIf:$false
+                if ($userFile) { $arguments += @('--users', $userFile) }
             }
-            else {
-                $arguments += @('--auth', 'integrated')
+            $stdinUsers = ($null -ne $users) -and $usersOnStdin
+            if ($stdinUsers) { $arguments += @('--users', '-') }
+            Start-LicenseAuditNative -Session $session -Arguments $arguments -Secret $secret -StdinRecords:$stdinUsers
+            if ($stdinUsers) {
+                foreach ($user in $users) { Send-LicenseAuditNativeInput -Session $session -Record $user }
             }
-            if ($TrustServerCertificate) { $arguments += '--trust-server-certificate' }
-            if ($DisableEncryption) { $arguments += @('--encrypt', 'off') }
-            if ($files.Users) { $arguments += @('--users', $files.Users) }
-            if ($files.CommonAreaPhones) { $arguments += @('--common-area-phones', $files.CommonAreaPhones) }
-            if ($PSBoundParameters.ContainsKey('AsOf')) { $arguments += @('--as-of', $AsOf.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')) }
-            Invoke-LicenseAuditNative -Command 'lync', 'usage' -Arguments $arguments -Cmdlet $PSCmdlet -Activity "Lync usage on $server" -Secret $secret
+            Receive-LicenseAuditNativeOutput -Session $session -Wait -NoThrow:$merge
+        }
+        finally {
+            $session.Stop()
+        }
+        if ($session.Failure) {
+            $failed.Add($target)
+            $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'StoreUnreachable' -Category ConnectionError -TargetObject $target `
+                        -Message ("Monitoring store {0} could not be read; the other stores are still used, and answers that are not Yes become InsufficientData: {1}" -f $target, $session.Failure.Exception.Message)))
+            continue
+        }
+        if ($merge) { $results.Add(@{ Store = $target; Users = $session.Collected['LyncUserUsage'] }) }
+        foreach ($d in $session.Collected['LyncDeviceUsage']) { $devices.Add($d) }
+        foreach ($c in $session.Collected['LyncUsageCoverage']) { $coverage.Add($c) }
+    }
+
+    if ($merge) {
+        if ($results.Count -eq 0) {
+            $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'NoStoreReadable' -Category ConnectionError -TargetObject ($SqlServer -join ', ') `
+                        -Message ("None of the monitoring stores could be read: {0}." -f ($failed -join ', '))))
+        }
+        Merge-LicenseAuditLyncUsage -Result $results.ToArray() -Key 'SipAddress' -FailedStore $failed.ToArray()
+        $devices = Merge-LicenseAuditLyncUsage -Result @(@{ Store = ''; Users = $devices }) -Key 'Device' -FailedStore $failed.ToArray()
+    }
+    foreach ($c in $coverage) {
+        if (-not $c.WindowCovered) {
+            Write-Warning ("{0}: the call detail records start at {1}, after the window start {2}; users without usage there are InsufficientData." -f $c.Server, $c.FirstRecord, $c.WindowStart)
         }
     }
-    finally {
-        Remove-LicenseAuditInputFile -Files $files
-    }
+    if ($DeviceVariable) { $PSCmdlet.SessionState.PSVariable.Set($DeviceVariable, @($devices)) }
+    if ($CoverageVariable) { $PSCmdlet.SessionState.PSVariable.Set($CoverageVariable, @($coverage)) }
 }

@@ -8,19 +8,29 @@ function Get-ServerCalCompliance {
     Takes evidence from the pipeline (Get-UalCalEvidence output, or Import-Csv of a FlexNet
     ConsolidatedAccessEvidence spreadsheet) and/or files (-EvidencePath), plus Get-UalSystemId
     records (from the pipeline or -SystemIdPath) and the licences owned (-LicensePath CSV:
-    Product, Version, CalType, Quantity, Priority, Servers). Emits UnrecognizedEvidence,
-    CalConsumption (one CAL per user or device per product family, with the servers and the
-    licence it drew from), CalCompliance (required, owned, covered, shortfall per product, CAL type
-    and version, with a device-CAL suggestion), CalLicenseUse and a UalEvidenceSummary of what was
-    excluded and why. Pipeline evidence is spooled to a temporary file, so memory does not grow
-    with the number of rows. Wraps `license-audit ual compliance`.
+    Product, Version, CalType, Quantity, Priority, Servers).
+
+    The pipeline carries the compliance position: one LicenseAudit.CalCompliance per product,
+    CAL type and version (required, owned, covered, shortfall, with a device-CAL suggestion;
+    Servers and DrawnFrom also as ServersText and DrawnFromText), so Export-Csv gets one kind of
+    row. The detail - CalConsumption (one CAL per user or device per product family),
+    CalLicenseUse, UnrecognizedEvidence, UalEvidenceSummary and, with -IncludeEvidence,
+    UalEvidence - goes to -DetailVariable, a hashtable keyed by record type. Unrecognized
+    evidence is also a warning.
+
+    Piped evidence streams to the engine on standard input (user names are never written to a
+    temporary file), so memory does not grow with the number of rows. Get-UalSystemId objects
+    must come before the evidence they describe (Get-UalCalEvidence emits them first); one that
+    arrives after evidence has started is reported (LicenseAudit.SystemIdAfterEvidence) unless
+    the engine takes system ids in the evidence stream (engine 0.2.0). Wraps
+    `license-audit ual compliance`.
 
     .PARAMETER InputObject
     Evidence objects: Get-UalUserAccess / DeviceAccess / Daily*Access / Overview / SystemId output
     with PSComputerName, or FlexNet spreadsheet rows.
 
     .PARAMETER EvidencePath
-    Evidence files (JSON, CLIXML or CSV exports).
+    Evidence files (JSON, CLIXML or CSV exports). Wildcards are expanded.
 
     .PARAMETER SystemIdPath
     A Get-UalSystemId export.
@@ -47,29 +57,48 @@ function Get-ServerCalCompliance {
     Administrator accounts exempt from CALs (domain\user).
 
     .PARAMETER IncludeEvidence
-    Also emit every evidence row, normalised (UalEvidence).
+    Also return every evidence row, normalised (UalEvidence), in -DetailVariable.
 
     .PARAMETER AsOf
     The audit's "now" (default: the current time).
 
     .PARAMETER FailOnShortfall
-    Make a shortfall a terminating error (for runbooks).
+    Make a shortfall a terminating error (LicenseAudit.ComplianceShortfall), thrown after every
+    record has been written: a runbook job then ends Failed, not Completed.
+
+    .PARAMETER DetailVariable
+    Store the other record types in this variable (name without $): a hashtable with keys
+    CalConsumption, CalLicenseUse, UnrecognizedEvidence, UalEvidenceSummary, UalEvidence.
 
     .EXAMPLE
-    Get-UalCalEvidence -ComputerName $servers | Get-ServerCalCompliance -LicensePath licences.csv -InternalDomain contoso.com | Where-Object { $_.PSObject.TypeNames[0] -eq 'LicenseAudit.CalCompliance' }
+    Get-UalCalEvidence -ComputerName $servers | Get-ServerCalCompliance -LicensePath licences.csv -InternalDomain contoso.com | Export-Csv position.csv -NoTypeInformation
 
-    The compliance position for the servers.
+    The compliance position for the servers, one row per product, CAL type and version.
 
     .EXAMPLE
-    Get-ServerCalCompliance -EvidencePath .\ual.json, .\flexnet.csv -SystemIdPath .\systems.json -LicensePath .\licences.csv -PerCoreServer SQL01 -FailOnShortfall
+    Get-ServerCalCompliance -EvidencePath .\ual-*.json, .\flexnet.csv -SystemIdPath .\systems.json -LicensePath .\licences.csv -PerCoreServer SQL01 -FailOnShortfall
 
     A runbook step that fails when any CAL is short.
 
+    .EXAMPLE
+    Get-ServerCalCompliance -EvidencePath .\ual.json -LicensePath .\licences.csv -DetailVariable detail | Out-Null; $detail.CalConsumption | Export-Csv consumption.csv -NoTypeInformation
+
+    Saves who consumes which CAL, from which servers (ServersText).
+
+    .INPUTS
+    UAL evidence objects (Get-UalCalEvidence output), Get-UalSystemId objects, FlexNet spreadsheet rows (Import-Csv).
+
     .OUTPUTS
-    LicenseAudit.CalCompliance, LicenseAudit.CalConsumption, LicenseAudit.UnrecognizedEvidence, LicenseAudit.CalLicenseUse, LicenseAudit.UalEvidenceSummary
+    LicenseAudit.CalCompliance
+
+    .LINK
+    Get-UalCalEvidence
+
+    .LINK
+    Export-CalEvidenceTemplate
     #>
     [CmdletBinding()]
-    [OutputType('LicenseAudit.CalCompliance', 'LicenseAudit.CalConsumption', 'LicenseAudit.UnrecognizedEvidence', 'LicenseAudit.CalLicenseUse', 'LicenseAudit.UalEvidenceSummary')]
+    [OutputType('LicenseAudit.CalCompliance')]
     param(
         [Parameter(ValueFromPipeline)]
         [object[]]$InputObject,
@@ -86,7 +115,9 @@ function Get-ServerCalCompliance {
         [string[]]$AdminAccount,
         [switch]$IncludeEvidence,
         [datetime]$AsOf,
-        [switch]$FailOnShortfall
+        [switch]$FailOnShortfall,
+        [ValidateNotNullOrEmpty()]
+        [string]$DetailVariable
     )
     begin {
         $evidenceProperties = @(
@@ -98,58 +129,102 @@ function Get-ServerCalCompliance {
             'SystemDNSHostName', 'PSComputerName', 'OSMajor', 'OSMinor', 'OSBuildNumber', 'PhysicalProcessorCount',
             'CoresPerPhysicalProcessor', 'OSProductType'
         )
-        $temp = [System.IO.Path]::GetTempPath()
-        $files = @{
-            Evidence = [System.IO.Path]::Combine($temp, 'licenseaudit-' + [guid]::NewGuid().ToString('N') + '.ndjson')
-            Systems  = [System.IO.Path]::Combine($temp, 'licenseaudit-' + [guid]::NewGuid().ToString('N') + '.ndjson')
+        $detailTypes = @('CalConsumption', 'CalLicenseUse', 'UnrecognizedEvidence', 'UalEvidenceSummary', 'UalEvidence')
+        $collect = @('UnrecognizedEvidence')
+        if ($DetailVariable) { $collect = $detailTypes }
+
+        $evidenceFiles = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $EvidencePath)
+        $arguments = @('--mode', $Mode.ToLowerInvariant(), '--window-days', [string]$WindowDays)
+        foreach ($option in @(@('--systems', $SystemIdPath), @('--licenses', $LicensePath), @('--principals', $PrincipalPath))) {
+            if (-not $option[1]) { continue }
+            $one = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $option[1])
+            if ($one.Count -ne 1) {
+                $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'PathNotOneFile' -Category InvalidArgument -TargetObject $option[1] `
+                            -ExceptionType 'System.ArgumentException' -Message ("'{0}' must name exactly one file; it matches {1}." -f $option[1], $one.Count)))
+            }
+            $arguments += @($option[0], $one[0])
         }
-        $utf8 = New-Object System.Text.UTF8Encoding -ArgumentList $false
-        $evidenceWriter = New-Object System.IO.StreamWriter -ArgumentList $files.Evidence, $false, $utf8
-        $systemWriter = New-Object System.IO.StreamWriter -ArgumentList $files.Systems, $false, $utf8
-        $evidenceWriter.NewLine = "`n"
-        $systemWriter.NewLine = "`n"
-        $evidenceRows = 0
-        $systemRows = 0
+        foreach ($d in $InternalDomain) { $arguments += @('--internal-domain', $d) }
+        foreach ($s in $PerCoreServer) { $arguments += @('--per-core-server', $s) }
+        foreach ($a in $AdminAccount) { $arguments += @('--admin-account', $a) }
+        if ($IncludeEvidence) { $arguments += '--emit-evidence' }
+        if ($PSBoundParameters.ContainsKey('AsOf')) {
+            $arguments += @('--as-of', $AsOf.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture))
+        }
+        if ($FailOnShortfall) { $arguments += '--fail-on-shortfall' }
+
+        $session = New-LicenseAuditNativeSession -Command 'ual', 'compliance' -Cmdlet $PSCmdlet -Activity 'Server CAL compliance' `
+            -OutputType 'CalCompliance' -CollectType $collect -InputName 'pipeline evidence'
+        $systems = New-Object System.Collections.Generic.List[object]
+        $lateSystems = New-Object System.Collections.Generic.List[string]
+        $systemsInStream = $false
     }
     process {
-        foreach ($item in $InputObject) {
-            if ($null -eq $item) { continue }
-            # Get-UalSystemId objects describe servers; everything else is access evidence.
-            if ($item.PSObject.Properties['SystemDNSHostName'] -or $item.PSObject.Properties['OSMajor']) {
-                $systemWriter.WriteLine((ConvertTo-LicenseAuditInputLine -InputObject (ConvertTo-LicenseAuditRecord -InputObject $item -Property $systemProperties)))
-                $systemRows++
+        $completed = $false
+        try {
+            foreach ($item in $InputObject) {
+                if ($null -eq $item) { continue }
+                # Get-UalSystemId objects describe servers; everything else is access evidence.
+                $isSystem = [bool]($item.PSObject.Properties['SystemDNSHostName'] -or $item.PSObject.Properties['OSMajor'])
+                if ($isSystem -and $null -eq $session.Process) {
+                    $systems.Add((ConvertTo-LicenseAuditRecord -InputObject $item -Property $systemProperties))
+                    continue
+                }
+                if ($isSystem -and -not $systemsInStream) {
+                    $lateSystems.Add([string]$item.SystemDNSHostName)
+                    continue
+                }
+                if ($null -eq $session.Process) {
+                    $features = Get-LicenseAuditEngineFeature -Binary (Get-LicenseAuditBinaryPath -Cmdlet $PSCmdlet)
+                    $systemsInStream = $features.SystemsOnEvidence
+                    $start = @('--evidence', '-') + $evidenceFiles + $arguments
+                    if (-not $SystemIdPath -and $systems.Count -gt 0) {
+                        # Server names and OS versions only: no user data in this file.
+                        $start += @('--systems', (New-LicenseAuditSpoolFile -Session $session -Record $systems.ToArray() -Confirm:$false -WhatIf:$false))
+                    }
+                    Start-LicenseAuditNative -Session $session -Arguments $start -StdinRecords
+                }
+                $properties = $evidenceProperties
+                if ($isSystem) { $properties = $systemProperties }
+                Send-LicenseAuditNativeInput -Session $session -InputObject $item -Record (ConvertTo-LicenseAuditRecord -InputObject $item -Property $properties)
             }
-            else {
-                $evidenceWriter.WriteLine((ConvertTo-LicenseAuditInputLine -InputObject (ConvertTo-LicenseAuditRecord -InputObject $item -Property $evidenceProperties)))
-                $evidenceRows++
-            }
+            $completed = $true
+        }
+        finally {
+            if (-not $completed) { $session.Stop() }
         }
     }
     end {
-        $evidenceWriter.Dispose()
-        $systemWriter.Dispose()
         try {
-            $evidence = @()
-            if ($evidenceRows -gt 0) { $evidence += $files.Evidence }
-            foreach ($path in $EvidencePath) { $evidence += $PSCmdlet.GetUnresolvedProviderPathFromPSPath($path) }
-            if ($evidence.Count -eq 0) {
-                throw 'No evidence: pipe Get-UalCalEvidence output in, or give -EvidencePath.'
+            if ($null -eq $session.Process) {
+                if ($evidenceFiles.Count -eq 0) {
+                    $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'NoEvidence' -Category InvalidArgument `
+                                -ExceptionType 'System.ArgumentException' -Message 'No evidence: pipe Get-UalCalEvidence output in, or give -EvidencePath.'))
+                }
+                $start = @('--evidence') + $evidenceFiles + $arguments
+                if (-not $SystemIdPath -and $systems.Count -gt 0) {
+                    $start += @('--systems', (New-LicenseAuditSpoolFile -Session $session -Record $systems.ToArray() -Confirm:$false -WhatIf:$false))
+                }
+                Start-LicenseAuditNative -Session $session -Arguments $start
             }
-            $arguments = @('--evidence') + $evidence + @('--mode', $Mode.ToLowerInvariant(), '--window-days', [string]$WindowDays)
-            if ($SystemIdPath) { $arguments += @('--systems', $PSCmdlet.GetUnresolvedProviderPathFromPSPath($SystemIdPath)) }
-            elseif ($systemRows -gt 0) { $arguments += @('--systems', $files.Systems) }
-            if ($LicensePath) { $arguments += @('--licenses', $PSCmdlet.GetUnresolvedProviderPathFromPSPath($LicensePath)) }
-            if ($PrincipalPath) { $arguments += @('--principals', $PSCmdlet.GetUnresolvedProviderPathFromPSPath($PrincipalPath)) }
-            foreach ($d in $InternalDomain) { $arguments += @('--internal-domain', $d) }
-            foreach ($s in $PerCoreServer) { $arguments += @('--per-core-server', $s) }
-            foreach ($a in $AdminAccount) { $arguments += @('--admin-account', $a) }
-            if ($IncludeEvidence) { $arguments += '--emit-evidence' }
-            if ($PSBoundParameters.ContainsKey('AsOf')) { $arguments += @('--as-of', $AsOf.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')) }
-            if ($FailOnShortfall) { $arguments += '--fail-on-shortfall' }
-            Invoke-LicenseAuditNative -Command 'ual', 'compliance' -Arguments $arguments -Cmdlet $PSCmdlet -Activity 'Server CAL compliance'
+            Receive-LicenseAuditNativeOutput -Session $session -Wait -NoThrow
         }
         finally {
-            Remove-LicenseAuditInputFile -Files $files
+            $session.Stop()
         }
+        if ($lateSystems.Count -gt 0) {
+            $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'SystemIdAfterEvidence' -Category InvalidData -TargetObject @($lateSystems) `
+                        -Message ("{0} Get-UalSystemId object(s) ({1}) came after evidence had started streaming, and this engine reads system ids before evidence: their servers' Windows versions were not used. Pipe system ids first (Get-UalCalEvidence does), or give -SystemIdPath." -f $lateSystems.Count, ($lateSystems -join ', '))))
+        }
+        $unrecognized = @($session.Collected['UnrecognizedEvidence'])
+        if ($unrecognized.Count -gt 0) {
+            Write-Warning ("{0} kind(s) of evidence matched no known product (e.g. role '{1}' on {2}); see UnrecognizedEvidence in -DetailVariable." -f $unrecognized.Count, $unrecognized[0].RoleName, $unrecognized[0].Server)
+        }
+        if ($DetailVariable) {
+            $detail = @{}
+            foreach ($type in $detailTypes) { $detail[$type] = @($session.Collected[$type]) }
+            $PSCmdlet.SessionState.PSVariable.Set($DetailVariable, $detail)
+        }
+        if ($session.Failure) { $PSCmdlet.ThrowTerminatingError($session.Failure) }
     }
 }

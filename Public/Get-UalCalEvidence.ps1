@@ -10,7 +10,9 @@ function Get-UalCalEvidence {
     CIM sessions in parallel, up to -ThrottleLimit at a time). A server that cannot be reached, or
     whose UAL query fails, gets its own non-terminating error naming it; the others carry on.
     Every object carries PSComputerName (the server it came from). Without -ComputerName, the
-    local server is read.
+    local server is read. Get-UalSystemId objects come first, so Get-ServerCalCompliance knows
+    each server's Windows version before its evidence streams past. The CIM sessions are
+    removed however the command ends (-ErrorAction Stop, a stopped pipeline).
 
     Pipe the result into Get-ServerCalCompliance, or save it with ConvertTo-Json / Export-Clixml
     for later.
@@ -40,8 +42,14 @@ function Get-UalCalEvidence {
 
     Saves the evidence for an audit run elsewhere.
 
+    .INPUTS
+    System.String server names, or objects with a DNSHostName / ComputerName property (Get-ADComputer).
+
     .OUTPUTS
-    UAL evidence objects (MsftUal_UserAccess, MsftUal_DeviceAccess, MsftUal_SystemId, MsftUal_Overview) with PSComputerName.
+    UAL evidence objects (MsftUal_SystemId, MsftUal_UserAccess, MsftUal_DeviceAccess, MsftUal_Overview) with PSComputerName.
+
+    .LINK
+    Get-ServerCalCompliance
     #>
     [CmdletBinding()]
     [OutputType([psobject])]
@@ -55,18 +63,20 @@ function Get-UalCalEvidence {
         [ValidateRange(1, 1024)]
         [int]$ThrottleLimit = 32,
         [ValidateSet('UserAccess', 'DeviceAccess', 'SystemId', 'Overview')]
-        [string[]]$Kind = @('UserAccess', 'DeviceAccess', 'SystemId', 'Overview'),
+        [string[]]$Kind = @('SystemId', 'UserAccess', 'DeviceAccess', 'Overview'),
         [ValidateRange(1, 3600)]
         [int]$OperationTimeoutSec = 120
     )
     begin {
         $computers = New-Object System.Collections.Generic.List[string]
+        # System ids first, whatever order -Kind names them in.
         $queries = [ordered]@{
+            SystemId     = 'Get-UalSystemId'
             UserAccess   = 'Get-UalUserAccess'
             DeviceAccess = 'Get-UalDeviceAccess'
-            SystemId     = 'Get-UalSystemId'
             Overview     = 'Get-UalOverview'
         }
+        $kinds = @($queries.Keys | Where-Object { $Kind -contains $_ })
     }
     process {
         foreach ($name in $ComputerName) {
@@ -76,46 +86,56 @@ function Get-UalCalEvidence {
     end {
         if ($computers.Count -eq 0) {
             # Local server: the cmdlets add no PSComputerName, so add it.
-            foreach ($k in $Kind) {
+            foreach ($k in $kinds) {
                 foreach ($item in @(& $queries[$k])) {
                     $item | Add-Member -NotePropertyName PSComputerName -NotePropertyValue $env:COMPUTERNAME -Force -PassThru
                 }
             }
             return
         }
+        $sessionErrors = $null
         $sessionParameters = @{ ComputerName = $computers.ToArray(); OperationTimeoutSec = $OperationTimeoutSec; ErrorAction = 'SilentlyContinue'; ErrorVariable = 'sessionErrors' }
         if ($Credential -ne [System.Management.Automation.PSCredential]::Empty) { $sessionParameters.Credential = $Credential }
-        $sessionErrors = $null
-        $sessions = @(New-CimSession @sessionParameters)
-        foreach ($failure in @($sessionErrors)) {
-            if ($null -eq $failure) { continue }
-            $server = $failure.TargetObject
-            if ($failure.OriginInfo -and $failure.OriginInfo.PSComputerName) { $server = $failure.OriginInfo.PSComputerName }
-            $PSCmdlet.WriteError((New-Object System.Management.Automation.ErrorRecord (
-                (New-Object System.InvalidOperationException ("Cannot open a CIM session to {0}: {1}" -f $server, $failure.Exception.Message)),
-                'LicenseAudit.UalSessionFailed', [System.Management.Automation.ErrorCategory]::ConnectionError, $server)))
-        }
+        $sessions = @()
         try {
+            $sessions = @(New-CimSession @sessionParameters)
+            # Inside try: with -ErrorAction Stop the first WriteError throws, and the finally
+            # still removes the sessions that did open.
+            foreach ($failure in @($sessionErrors)) {
+                if ($null -eq $failure) { continue }
+                $server = Get-LicenseAuditErrorServer -ErrorRecord $failure
+                $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'UalSessionFailed' -Category ConnectionError -TargetObject $server `
+                            -Message ("Cannot open a CIM session to {0}: {1}" -f $server, $failure.Exception.Message)))
+            }
             if ($sessions.Count -eq 0) { return }
             $i = 0
-            foreach ($k in $Kind) {
+            foreach ($k in $kinds) {
                 $i++
-                Write-Progress -Activity 'Collecting UAL evidence' -Status "$($queries[$k]) on $($sessions.Count) server(s)" -PercentComplete (100 * ($i - 1) / $Kind.Count)
+                Write-Progress -Activity 'Collecting UAL evidence' -Status "$($queries[$k]) on $($sessions.Count) server(s)" -PercentComplete (100 * ($i - 1) / $kinds.Count)
                 $queryErrors = $null
                 & $queries[$k] -CimSession $sessions -ThrottleLimit $ThrottleLimit -ErrorAction SilentlyContinue -ErrorVariable queryErrors
                 foreach ($failure in @($queryErrors)) {
                     if ($null -eq $failure) { continue }
-                    $server = $null
-                    if ($failure.OriginInfo) { $server = $failure.OriginInfo.PSComputerName }
-                    $PSCmdlet.WriteError((New-Object System.Management.Automation.ErrorRecord (
-                        (New-Object System.InvalidOperationException ("{0} failed on {1}: {2}" -f $queries[$k], $server, $failure.Exception.Message)),
-                        'LicenseAudit.UalQueryFailed', [System.Management.Automation.ErrorCategory]::ReadError, $server)))
+                    $server = Get-LicenseAuditErrorServer -ErrorRecord $failure
+                    $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'UalQueryFailed' -Category ReadError -TargetObject $server `
+                                -Message ("{0} failed on {1}: {2}" -f $queries[$k], $server, $failure.Exception.Message)))
                 }
             }
             Write-Progress -Activity 'Collecting UAL evidence' -Completed
         }
         finally {
-            if ($sessions.Count -gt 0) { $sessions | Remove-CimSession -ErrorAction SilentlyContinue }
+            try {
+                if ($sessions.Count -gt 0) { $sessions | Remove-CimSession -ErrorAction SilentlyContinue }
+            }
+            finally {
+                # In a stopping pipeline Remove-CimSession is refused; Dispose is a method call
+                # and still closes the sessions (a no-op after Remove-CimSession).
+                foreach ($cim in $sessions) {
+                    if ($cim -is [System.IDisposable]) {
+                        try { $cim.Dispose() } catch { $null = $_ }
+                    }
+                }
+            }
         }
     }
 }

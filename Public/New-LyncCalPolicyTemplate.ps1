@@ -9,8 +9,14 @@ function New-LyncCalPolicyTemplate {
     Gets the scheme from `license-audit lync template` (each policy's New-CsConferencingPolicy
     parameters and the tier it implies under -Rules) and creates each policy that does not exist
     yet. STD_CAL_NoConferencing keeps MaxMeetingSize at 250 so Standard users keep multi-party IM.
-    Supports -WhatIf and -Confirm. Existing policies are left alone with a warning. With
-    -TemplateOnly nothing is created: the templates are emitted for review.
+    Supports -WhatIf and -Confirm (one prompt per policy; New-CsConferencingPolicy runs with
+    -Confirm:$false once you have said yes). Existing policies are left alone with a warning.
+    With -TemplateOnly nothing is created: the templates are emitted for review.
+
+    Only the parameters this server's New-CsConferencingPolicy has are passed: Lync Server 2010
+    has no AllowMultiView (and other settings later versions added), so each template setting
+    the host's cmdlet lacks is left out with a warning naming it, instead of every policy
+    failing to bind.
 
     .PARAMETER Prefix
     Put before each policy name, e.g. 'Contoso_'.
@@ -31,8 +37,17 @@ function New-LyncCalPolicyTemplate {
 
     Reviews the scheme before creating it.
 
+    .INPUTS
+    None.
+
     .OUTPUTS
     LicenseAudit.LyncPolicyTemplate
+
+    .LINK
+    Set-LyncCalPolicyAssignment
+
+    .LINK
+    Test-LyncConferencingPolicy
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     [OutputType('LicenseAudit.LyncPolicyTemplate')]
@@ -42,27 +57,47 @@ function New-LyncCalPolicyTemplate {
         [string]$Rules = 'default',
         [switch]$TemplateOnly
     )
-    $templates = Invoke-LicenseAuditNative -Command 'lync', 'template' -Arguments @('--prefix', $Prefix, '--rules', $Rules) -Cmdlet $PSCmdlet -Activity 'Conferencing policy templates'
+    $templates = @(Invoke-LicenseAuditNative -Command 'lync', 'template' -Arguments @('--prefix', $Prefix, '--rules', $Rules) -Cmdlet $PSCmdlet -Activity 'Conferencing policy templates')
+    if ($TemplateOnly) {
+        $templates
+        return
+    }
+    # The parameters this host's New-CsConferencingPolicy accepts (Lync 2010 lacks some).
+    $command = Get-Command New-CsConferencingPolicy -ErrorAction SilentlyContinue
+    if (-not $command) {
+        $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'LyncCmdletsMissing' -Category ObjectNotFound `
+                    -TargetObject 'New-CsConferencingPolicy' -Message 'New-CsConferencingPolicy is not available: run this in a Lync / Skype for Business Management Shell, or a remote session to one. -TemplateOnly works anywhere.'))
+    }
+    $accepted = $command.Parameters
+    $unsupported = New-Object System.Collections.Generic.List[string]
     foreach ($template in $templates) {
-        if ($TemplateOnly) {
-            $template
-            continue
-        }
         if (Get-CsConferencingPolicy -Identity $template.Identity -ErrorAction SilentlyContinue) {
             Write-Warning "$($template.Identity) already exists; left unchanged."
             continue
         }
         $parameters = @{ Identity = $template.Name; Description = $template.Description }
+        $skipped = New-Object System.Collections.Generic.List[string]
         foreach ($property in $template.Parameters.PSObject.Properties) {
-            $parameters[$property.Name] = $property.Value
+            if ($accepted.ContainsKey($property.Name)) {
+                $parameters[$property.Name] = $property.Value
+            }
+            else {
+                $skipped.Add(('{0}={1}' -f $property.Name, $property.Value))
+                if (-not $unsupported.Contains($property.Name)) { $unsupported.Add($property.Name) }
+            }
+        }
+        if ($skipped.Count -gt 0) {
+            Write-Warning ("{0}: this server's New-CsConferencingPolicy has no {1}; the policy is created without it." -f $template.Identity, ($skipped -join ', '))
         }
         if ($PSCmdlet.ShouldProcess($template.Identity, 'New-CsConferencingPolicy')) {
             try {
-                New-CsConferencingPolicy @parameters -ErrorAction Stop | Out-Null
+                # -Confirm:$false: one prompt per policy, ours.
+                New-CsConferencingPolicy @parameters -Confirm:$false -ErrorAction Stop | Out-Null
                 $template
             }
             catch {
-                $PSCmdlet.WriteError($_)
+                $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'NewPolicyFailed' -Category WriteError -TargetObject $template.Identity `
+                            -InnerException $_.Exception -Message ("New-CsConferencingPolicy {0} failed: {1}" -f $template.Identity, $_.Exception.Message)))
             }
         }
     }

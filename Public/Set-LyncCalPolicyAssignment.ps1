@@ -5,12 +5,22 @@ function Set-LyncCalPolicyAssignment {
     chose, through Grant-CsConferencingPolicy.
 
     .DESCRIPTION
-    Takes LicenseAudit.LyncPolicyChange objects from the pipeline (or any objects with SipAddress
-    or Identity, Action and GrantPolicyName properties) and, for each with Action Grant, runs
-    Grant-CsConferencingPolicy -Identity <SipAddress> -PolicyName <GrantPolicyName>. A null
-    GrantPolicyName removes the per-user assignment so the site or Global policy applies.
-    Supports -WhatIf and -Confirm: review every change before making it. Records with Action None
-    are skipped. With -PassThru, each change is emitted after it is made, with Applied set.
+    Takes LicenseAudit.LyncPolicyChange objects from the pipeline (or any objects, such as an
+    approved plan read back with Import-Csv, with SipAddress or Identity, Action, and
+    GrantPolicyName or TargetPolicy) and, for each with Action Grant, runs
+    Grant-CsConferencingPolicy -Identity <SipAddress> -PolicyName <policy>.
+
+    A Grant must name its target. GrantPolicyName (or, when a record has none, TargetPolicy) is a
+    per-user policy ('STD_CAL_NoConferencing' or 'Tag:STD_CAL_NoConferencing'), or a Global or
+    Site: policy, which means "remove the per-user policy so the user inherits it" (the plan
+    writes GrantPolicyName empty and TargetPolicy 'Site:Dublin' for that). A record without
+    either property is not bound at all; one with both empty is refused
+    (LicenseAudit.NoTargetPolicy): neither ever removes a user's policy by accident.
+
+    Supports -WhatIf and -Confirm: one prompt per user (Grant-CsConferencingPolicy itself runs
+    with -Confirm:$false once you have said yes). Records with Action None are skipped. With
+    -PassThru, each record is emitted after it is processed, with every property it came with
+    and Applied set.
 
     .PARAMETER SipAddress
     The user's SIP address (from the plan record).
@@ -19,7 +29,9 @@ function Set-LyncCalPolicyAssignment {
     The user's identity, used when SipAddress is empty.
 
     .PARAMETER GrantPolicyName
-    The policy name to grant; empty removes the per-user assignment.
+    The policy to grant (alias TargetPolicy): a per-user (tag) policy name, or Global / Site:<name>
+    to remove the per-user assignment. Empty only when the record's TargetPolicy says what the
+    user will inherit.
 
     .PARAMETER Action
     Grant or None; only Grant changes anything.
@@ -35,10 +47,25 @@ function Set-LyncCalPolicyAssignment {
     .EXAMPLE
     Import-Csv approved-plan.csv | Set-LyncCalPolicyAssignment -Confirm:$false -PassThru | Export-Csv applied.csv -NoTypeInformation
 
-    Applies a plan approved as a CSV and records what was done.
+    Applies a plan approved as a CSV and records what was done, every plan column kept.
+
+    .EXAMPLE
+    Set-LyncCalPolicyAssignment -SipAddress sip:carol@contoso.com -GrantPolicyName STD_CAL_NoConferencing -Action Grant
+
+    Grants one user a policy (tab completes policy names where Get-CsConferencingPolicy exists).
+
+    .INPUTS
+    LicenseAudit.LyncPolicyChange, or any object with SipAddress/Identity, Action and
+    GrantPolicyName/TargetPolicy properties.
 
     .OUTPUTS
     LicenseAudit.LyncPolicyChange (with -PassThru)
+
+    .LINK
+    Get-LyncCalPolicyPlan
+
+    .LINK
+    New-LyncCalPolicyTemplate
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     [OutputType('LicenseAudit.LyncPolicyChange')]
@@ -51,7 +78,8 @@ function Set-LyncCalPolicyAssignment {
         [AllowEmptyString()]
         [AllowNull()]
         [string]$Identity,
-        [Parameter(ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('TargetPolicy')]
         [AllowEmptyString()]
         [AllowNull()]
         [string]$GrantPolicyName,
@@ -62,36 +90,62 @@ function Set-LyncCalPolicyAssignment {
     )
     process {
         if ($Action -ne 'Grant') { return }
+        $piped = $null
+        if ($PSCmdlet.MyInvocation.ExpectingInput) { $piped = $_ }
         $target = $SipAddress
         if (-not $target) { $target = $Identity }
         if (-not $target) {
-            $PSCmdlet.WriteError((New-Object System.Management.Automation.ErrorRecord (
-                (New-Object System.ArgumentException 'A plan record has neither SipAddress nor Identity.'), 'LicenseAudit.NoIdentity',
-                [System.Management.Automation.ErrorCategory]::InvalidArgument, $null)))
+            $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'NoIdentity' -Category InvalidArgument -TargetObject $piped `
+                        -ExceptionType 'System.ArgumentException' -Message 'A plan record has neither SipAddress nor Identity.'))
+            return
+        }
+        # What to grant: GrantPolicyName, else the record's TargetPolicy (the plan leaves
+        # GrantPolicyName empty when the target is what the user would inherit).
+        $wanted = $GrantPolicyName
+        if (-not $wanted -and $null -ne $piped -and $piped.PSObject.Properties['TargetPolicy']) {
+            $wanted = [string]$piped.TargetPolicy
+        }
+        if (-not $wanted) {
+            $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'NoTargetPolicy' -Category InvalidArgument -TargetObject $target `
+                        -ExceptionType 'System.ArgumentException' `
+                        -Message ("Refusing to grant {0} nothing: the record has Action Grant but no GrantPolicyName or TargetPolicy (Grant-CsConferencingPolicy -PolicyName `$null would remove the user's policy)." -f $target)))
             return
         }
         $policyName = $null
-        if ($GrantPolicyName) { $policyName = $GrantPolicyName -replace '^(?i)tag:', '' }
-        $description = 'Grant-CsConferencingPolicy -PolicyName ' + $(if ($policyName) { $policyName } else { '$null (inherit the site or Global policy)' })
+        if ($wanted -match '^(?i)(global|site:.+)$') {
+            $description = "Grant-CsConferencingPolicy -PolicyName `$null (remove the per-user policy; the user inherits $wanted)"
+        }
+        else {
+            $policyName = $wanted -replace '^(?i)tag:', ''
+            $description = "Grant-CsConferencingPolicy -PolicyName $policyName"
+        }
         $applied = $false
         if ($PSCmdlet.ShouldProcess($target, $description)) {
             try {
-                Grant-CsConferencingPolicy -Identity $target -PolicyName $policyName -ErrorAction Stop | Out-Null
+                # -Confirm:$false: the user already answered our prompt; without it the inner
+                # cmdlet sees the lowered $ConfirmPreference and asks again.
+                Grant-CsConferencingPolicy -Identity $target -PolicyName $policyName -Confirm:$false -ErrorAction Stop | Out-Null
                 $applied = $true
             }
             catch {
-                $PSCmdlet.WriteError($_)
+                $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'GrantFailed' -Category WriteError -TargetObject $target `
+                            -InnerException $_.Exception -Message ("Grant-CsConferencingPolicy for {0} failed: {1}" -f $target, $_.Exception.Message)))
             }
         }
         if ($PassThru) {
-            [pscustomobject]@{
-                PSTypeName      = 'LicenseAudit.LyncPolicyChange'
-                SipAddress      = $SipAddress
-                Identity        = $Identity
-                GrantPolicyName = $policyName
-                Action          = $Action
-                Applied         = $applied
+            $record = [ordered]@{}
+            if ($null -ne $piped -and -not ($piped -is [string])) {
+                foreach ($property in $piped.PSObject.Properties) { $record[$property.Name] = $property.Value }
             }
+            if ($record.Contains('RecordType')) { $record.Remove('RecordType') }
+            $record['SipAddress'] = $SipAddress
+            $record['Identity'] = $Identity
+            $record['GrantPolicyName'] = $policyName
+            $record['Action'] = $Action
+            $record['Applied'] = $applied
+            $out = [pscustomobject]$record
+            $out.PSObject.TypeNames.Insert(0, 'LicenseAudit.LyncPolicyChange')
+            $out
         }
     }
 }

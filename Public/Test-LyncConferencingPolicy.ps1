@@ -14,7 +14,9 @@ function Test-LyncConferencingPolicy {
 
     Policies come from the pipeline (Get-CsConferencingPolicy objects) or Get-CsConferencingPolicy.
     With -IncludeUserCount, Get-CsUser and Get-CsPool are read to count the users each policy
-    applies to. Wraps `license-audit lync policies`.
+    applies to (users stream to the engine on standard input). Findings are also in
+    FindingsText, and EnterpriseFeatures in EnterpriseFeaturesText, for Export-Csv.
+    Wraps `license-audit lync policies`.
 
     .PARAMETER InputObject
     Get-CsConferencingPolicy objects. When none are piped, Get-CsConferencingPolicy is called.
@@ -35,8 +37,17 @@ function Test-LyncConferencingPolicy {
 
     Checks one policy.
 
+    .INPUTS
+    Get-CsConferencingPolicy objects.
+
     .OUTPUTS
     LicenseAudit.LyncPolicyAudit
+
+    .LINK
+    Get-LyncCalRequirement
+
+    .LINK
+    New-LyncCalPolicyTemplate
     #>
     [CmdletBinding()]
     [OutputType('LicenseAudit.LyncPolicyAudit')]
@@ -52,28 +63,38 @@ function Test-LyncConferencingPolicy {
         $gather = -not $PSCmdlet.MyInvocation.ExpectingInput -and -not $PSBoundParameters.ContainsKey('InputObject')
     }
     process {
-        foreach ($policy in $InputObject) { $policies.Add($policy) }
+        foreach ($policy in $InputObject) {
+            if ($null -ne $policy) { $policies.Add((ConvertTo-LicenseAuditRecord -InputObject $policy -Property $script:LyncConferencingPolicyProperties)) }
+        }
     }
     end {
-        if ($gather) { foreach ($policy in @(Get-CsConferencingPolicy)) { $policies.Add($policy) } }
-        $files = @{}
+        if ($gather) {
+            foreach ($policy in @(Get-CsConferencingPolicy)) { $policies.Add((ConvertTo-LicenseAuditRecord -InputObject $policy -Property $script:LyncConferencingPolicyProperties)) }
+        }
+        if ($policies.Count -eq 0) {
+            Write-Warning 'No conferencing policies to audit.'
+            return
+        }
+        $session = New-LicenseAuditNativeSession -Command 'lync', 'policies' -Cmdlet $PSCmdlet -Activity 'Auditing conferencing policies' -OutputType 'LyncPolicyAudit'
         try {
-            $files.ConferencingPolicies = Write-LicenseAuditInputFile -InputObject $policies.ToArray() -Property $script:LyncConferencingPolicyProperties
-            if (-not $files.ConferencingPolicies) {
-                Write-Warning 'No conferencing policies to audit.'
-                return
+            $arguments = @('--conferencing-policies', (New-LicenseAuditSpoolFile -Session $session -Record $policies.ToArray() -Confirm:$false -WhatIf:$false), '--rules', $Rules)
+            if (-not $IncludeUserCount) {
+                Start-LicenseAuditNative -Session $session -Arguments $arguments
             }
-            $arguments = @('--conferencing-policies', $files.ConferencingPolicies, '--rules', $Rules)
-            if ($IncludeUserCount) {
-                $files.Users = Write-LicenseAuditInputFile -InputObject @(Get-CsUser) -Property $script:LyncUserProperties
-                $files.Pools = Write-LicenseAuditInputFile -InputObject @(Get-CsPool) -Property $script:LyncPoolProperties
-                if ($files.Users) { $arguments += @('--users', $files.Users) }
-                if ($files.Pools) { $arguments += @('--pools', $files.Pools) }
+            else {
+                $pools = @(Get-CsPool | ConvertTo-LicenseAuditRecord -Property $script:LyncPoolProperties)
+                $poolFile = New-LicenseAuditSpoolFile -Session $session -Record $pools -Confirm:$false -WhatIf:$false
+                if ($poolFile) { $arguments += @('--pools', $poolFile) }
+                # Users stream on stdin: no file of SIP addresses is left behind.
+                Start-LicenseAuditNative -Session $session -Arguments ($arguments + @('--users', '-')) -StdinRecords
+                Get-CsUser | ForEach-Object {
+                    Send-LicenseAuditNativeInput -Session $session -InputObject $_ -Record (ConvertTo-LicenseAuditRecord -InputObject $_ -Property $script:LyncUserProperties)
+                }
             }
-            Invoke-LicenseAuditNative -Command 'lync', 'policies' -Arguments $arguments -Cmdlet $PSCmdlet -Activity 'Auditing conferencing policies'
+            Receive-LicenseAuditNativeOutput -Session $session -Wait
         }
         finally {
-            Remove-LicenseAuditInputFile -Files $files
+            $session.Stop()
         }
     }
 }

@@ -25,14 +25,81 @@ Describe 'Module manifest' {
         $exported | Should -Be ($manifest.FunctionsToExport | Sort-Object)
     }
 
-    It '<_> has a synopsis and an example' -ForEach (Import-PowerShellDataFile (Join-Path (Split-Path -Parent $PSScriptRoot) 'LicenseAudit.psd1')).FunctionsToExport {
+    It '<_> has a synopsis, an example, inputs and links' -ForEach (Import-PowerShellDataFile (Join-Path (Split-Path -Parent $PSScriptRoot) 'LicenseAudit.psd1')).FunctionsToExport {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         @($help.Examples.Example).Count | Should -BeGreaterThan 0
+        $help.inputTypes | Should -Not -BeNullOrEmpty
+        @($help.relatedLinks.navigationLink).Count | Should -BeGreaterThan 0
+    }
+
+    It 'lists every file it ships, and the LICENSE it links to exists' {
+        $manifest = Import-PowerShellDataFile (Join-Path $RepoRoot 'LicenseAudit.psd1')
+        foreach ($file in $manifest.FileList) {
+            Join-Path $RepoRoot $file | Should -Exist
+        }
+        $manifest.FileList | Should -Contain 'LICENSE'
+        $manifest.PrivateData.PSData.LicenseUri | Should -BeLike '*/LICENSE'
+        $shipped = @(Get-ChildItem (Join-Path $RepoRoot 'Public'), (Join-Path $RepoRoot 'Private') -File | ForEach-Object { '{0}/{1}' -f $_.Directory.Name, $_.Name })
+        foreach ($file in $shipped) { $manifest.FileList | Should -Contain $file }
+    }
+
+    It 'says clearly on import that Constrained Language Mode blocks it' -Skip:(-not (Get-Command pwsh -ErrorAction SilentlyContinue)) {
+        $module = Join-Path $RepoRoot 'LicenseAudit.psd1'
+        $output = & pwsh -NoProfile -NonInteractive -Command "`$ExecutionContext.SessionState.LanguageMode = 'ConstrainedLanguage'; try { Import-Module '$module' -ErrorAction Stop; 'imported' } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }" 2>&1
+        $text = $output -join "`n"
+        $text | Should -BeLike '*LicenseAudit.ConstrainedLanguage*'
+        $text | Should -BeLike '*Sign*'
+        $text | Should -Not -BeLike '*imported*'
+    }
+}
+
+Describe 'Engine records' {
+    It 'turns date fields into local [datetime] and lists into text, in th-TH and de-DE too' {
+        $saved = [System.Threading.Thread]::CurrentThread.CurrentCulture
+        try {
+            foreach ($name in 'th-TH', 'de-DE', 'en-US') {
+                $culture = [System.Globalization.CultureInfo]::GetCultureInfo($name)
+                [System.Threading.Thread]::CurrentThread.CurrentCulture = $culture
+                [System.Globalization.CultureInfo]::CurrentCulture = $culture
+                $record = InModuleScope LicenseAudit {
+                    ConvertFrom-LicenseAuditRecord -Line '{"RecordType":"LyncUserUsage","SipAddress":"sip:a@contoso.com","Standard":"Yes","Enterprise":"No","Plus":"No","LastActivity":"2026-10-01T12:30:00Z","Evidence":{"Registrations":3},"Reasons":["Standard: 3 registrations","x"]}'
+                }
+                $record.LastActivity | Should -BeOfType [datetime]
+                $record.LastActivity.Kind | Should -Be 'Local'
+                $record.LastActivity.ToUniversalTime() | Should -Be ([datetime]::new(2026, 10, 1, 12, 30, 0, [System.DateTimeKind]::Utc))
+                @($record | Where-Object LastActivity -lt (Get-Date)).Count | Should -Be 1
+                $record.ReasonsText | Should -Be 'Standard: 3 registrations; x'
+                $record.EvidenceText | Should -Be 'Registrations=3'
+            }
+        }
+        finally {
+            [System.Threading.Thread]::CurrentThread.CurrentCulture = $saved
+            [System.Globalization.CultureInfo]::CurrentCulture = $saved
+        }
     }
 }
 
 Describe 'Finding the binary' {
+    It 'restores a lost execute bit (a .nupkg install drops it)' -Skip:($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop') {
+        $dir = Join-Path ([System.IO.Path]::GetTempPath()) ("la-bin-{0}" -f [guid]::NewGuid())
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        $saved = $env:LICENSEAUDIT_BINARY
+        try {
+            $copy = Join-Path $dir 'license-audit'
+            Copy-Item -LiteralPath (InModuleScope LicenseAudit { Get-LicenseAuditBinaryPath }) -Destination $copy
+            & chmod a-x $copy
+            $env:LICENSEAUDIT_BINARY = $copy
+            (Get-LicenseAuditSchema).Name | Should -Contain 'InputInspection'
+            & sh -c 'test -x "$1"' sh $copy
+            $LASTEXITCODE | Should -Be 0
+        }
+        finally {
+            $env:LICENSEAUDIT_BINARY = $saved
+            Remove-Item -LiteralPath $dir -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'honours LICENSEAUDIT_BINARY' {
         InModuleScope LicenseAudit {
             $saved = $env:LICENSEAUDIT_BINARY
@@ -72,6 +139,23 @@ Describe 'Get-LicenseAuditInputInfo' {
         $info.Dialect | Should -Be 'JSON array'
     }
 
+    It 'expands wildcards in -Path and takes -LiteralPath as written' {
+        $infos = @(Get-LicenseAuditInputInfo -Path (Join-Path $Fixtures 'getcsuser.ps7*.json'))
+        $infos.Count | Should -Be 1
+        $dir = Join-Path ([System.IO.Path]::GetTempPath()) ("la-[x]-{0}" -f [guid]::NewGuid())
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        try {
+            $literal = Join-Path $dir 'users[1].json'
+            Copy-Item -LiteralPath (Join-Path $Fixtures 'getcsuser.ps7.json') -Destination $literal
+            (Get-LicenseAuditInputInfo -LiteralPath $literal).Records | Should -Be 3
+            Get-LicenseAuditInputInfo -Path (Join-Path $Fixtures 'no-such-*.json') -ErrorVariable missing -ErrorAction SilentlyContinue
+            $missing[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.PathNotFound*'
+        }
+        finally {
+            Remove-Item -LiteralPath $dir -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'takes files from Get-ChildItem on the pipeline' {
         $infos = Get-ChildItem (Join-Path $Fixtures 'getcsuser.ps7.json'), (Join-Path $Fixtures 'getcsuser.clixml') | Get-LicenseAuditInputInfo
         @($infos).Count | Should -Be 2
@@ -103,6 +187,33 @@ Describe 'Streaming pipeline objects to the binary' {
             $result.Records | Should -Be 500
             $result.Dialect | Should -Be 'NDJSON'
             $result.Encoding | Should -Be 'UTF-8'
+        }
+    }
+}
+
+Describe 'Removing the module' {
+    It 'ends every engine still running for the session' {
+        InModuleScope LicenseAudit {
+            function Test-Orphan {
+                [CmdletBinding()]
+                param()
+                $session = New-LicenseAuditNativeSession -Command 'inspect' -Cmdlet $PSCmdlet
+                Start-LicenseAuditNative -Session $session -Arguments @('-') -StdinRecords
+                $session
+            }
+            $script:Orphan = Test-Orphan
+            $script:Orphan.Process.HasExited | Should -BeFalse
+        }
+        $enginePid = InModuleScope LicenseAudit { $script:Orphan.Process.ProcessId }
+        Get-Process -Id $enginePid -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty
+        Remove-Module LicenseAudit
+        try {
+            $deadline = (Get-Date).AddSeconds(10)
+            while ((Get-Process -Id $enginePid -ErrorAction SilentlyContinue) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            Get-Process -Id $enginePid -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+        finally {
+            Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1') -Force
         }
     }
 }

@@ -18,6 +18,18 @@ BeforeAll {
     $script:Analog = Read-Example 'analog-devices.json'
     $script:Rooms = Read-Example 'meeting-rooms.json'
     $script:Rgs = Read-Example 'rgs-agent-groups.json'
+
+    function script:New-TestUser([int]$Number) {
+        [pscustomobject]@{ SipAddress = "sip:user$Number@contoso.com"; Enabled = $true; RegistrarPool = 'pool01.redmond.contoso.com' }
+    }
+    function script:Get-EngineCount {
+        @(Get-Process -Name 'license-audit' -ErrorAction SilentlyContinue).Count
+    }
+    function script:Wait-EngineCount([int]$Expected) {
+        $deadline = (Get-Date).AddSeconds(10)
+        while ((Get-EngineCount) -gt $Expected -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        Get-EngineCount
+    }
 }
 
 AfterAll {
@@ -37,13 +49,15 @@ Describe 'Get-LyncCalRequirement' {
     }
 
     It 'gathers users, policies and pools itself and types the records' {
-        $result = @(Get-LyncCalRequirement)
+        $result = @(Get-LyncCalRequirement -ErrorVariable problems)
+        $problems.Count | Should -Be 0
         $result.Count | Should -Be 12
         $result[0].PSObject.TypeNames[0] | Should -Be 'LicenseAudit.LyncUserCal'
         $alice = $result | Where-Object SipAddress -eq 'sip:alice@contoso.com'
         $alice.Enterprise | Should -BeTrue
         $alice.Plus | Should -BeTrue
         ($alice.Reasons | Where-Object Cal -eq 'Enterprise').Detail | Should -Contain 'AllowIPAudio=True'
+        $alice.ReasonsText | Should -BeLike '*Enterprise: AllowIPAudio=True (ConferencingPolicy Tag:ENT_CAL_REC_Audio)*'
         ($result | Where-Object SipAddress -eq 'sip:carol@contoso.com').ConferencingPolicy | Should -Be 'Site:Dublin'
         Should -Invoke -ModuleName LicenseAudit Get-CsUser -Times 1 -Exactly
     }
@@ -54,9 +68,44 @@ Describe 'Get-LyncCalRequirement' {
         Should -Invoke -ModuleName LicenseAudit Get-CsUser -Times 0 -Exactly
     }
 
-    It 'treats an empty pipeline as no users' {
-        @(@() | Get-LyncCalRequirement).Count | Should -Be 0
+    It 'treats an empty pipeline as no users, without an error' {
+        $result = @(@() | Get-LyncCalRequirement -ErrorVariable problems)
+        $problems.Count | Should -Be 0
+        $result.Count | Should -Be 0
         Should -Invoke -ModuleName LicenseAudit Get-CsUser -Times 0 -Exactly
+    }
+
+    It 'still reports devices and the summary for an empty pipeline (-IncludeDevices -Summary)' {
+        $summary = @(@() | Get-LyncCalRequirement -IncludeDevices -Summary -ErrorVariable problems)
+        $problems.Count | Should -Be 0
+        $summary.Count | Should -Be 1
+        $summary[0].PSObject.TypeNames[0] | Should -Be 'LicenseAudit.LyncCalSummary'
+        $summary[0].Total | Should -Be 3
+    }
+
+    It 'looks up a piped SIP address with Get-CsUser -Identity' {
+        Mock -ModuleName LicenseAudit Get-CsUser { $script:Users | Where-Object SipAddress -eq $Identity } -ParameterFilter { $Identity }
+        $result = @('sip:alice@contoso.com' | Get-LyncCalRequirement)
+        $result.Count | Should -Be 1
+        $result[0].SipAddress | Should -Be 'sip:alice@contoso.com'
+        Should -Invoke -ModuleName LicenseAudit Get-CsUser -Times 1 -Exactly -ParameterFilter { $Identity -eq 'sip:alice@contoso.com' }
+    }
+
+    It 'reports an identity Get-CsUser cannot find, and carries on' {
+        Mock -ModuleName LicenseAudit Get-CsUser { throw "Management object not found for identity '$Identity'." } -ParameterFilter { $Identity -eq 'sip:nobody@contoso.com' }
+        Mock -ModuleName LicenseAudit Get-CsUser { $script:Users | Where-Object SipAddress -eq $Identity } -ParameterFilter { $Identity -eq 'sip:bob@contoso.com' }
+        $result = @('sip:nobody@contoso.com', 'sip:bob@contoso.com' | Get-LyncCalRequirement -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $result.SipAddress | Should -Be 'sip:bob@contoso.com'
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.UserNotFound*'
+        $problems[0].TargetObject | Should -Be 'sip:nobody@contoso.com'
+    }
+
+    It 'passes -Filter, -OU and -DomainController to Get-CsUser' {
+        @(Get-LyncCalRequirement -Filter 'EnterpriseVoiceEnabled -eq $true' -OU 'OU=Sales,DC=contoso,DC=com' -DomainController dc01.contoso.com).Count | Should -Be 12
+        Should -Invoke -ModuleName LicenseAudit Get-CsUser -Times 1 -Exactly -ParameterFilter {
+            $Filter -eq 'EnterpriseVoiceEnabled -eq $true' -and $OU -eq 'OU=Sales,DC=contoso,DC=com' -and $DomainController -eq 'dc01.contoso.com'
+        }
     }
 
     It 'turns snap-in policy objects into names before sending them' {
@@ -72,16 +121,105 @@ Describe 'Get-LyncCalRequirement' {
         $result.Enterprise | Should -BeTrue
     }
 
-    It 'classifies devices and emits a summary with -IncludeDevices -Summary' {
-        $result = @(Get-LyncCalRequirement -IncludeDevices -Summary)
-        $summary = $result | Where-Object { $_.PSObject.TypeNames[0] -eq 'LicenseAudit.LyncCalSummary' }
+    It 'writes only user records to the pipeline; the summary goes to -SummaryVariable' {
+        $result = @(Get-LyncCalRequirement -IncludeDevices -SummaryVariable summary)
+        @($result | ForEach-Object { $_.PSObject.TypeNames[0] } | Sort-Object -Unique) | Should -Be @('LicenseAudit.LyncUserCal')
+        $result.Count | Should -Be 15
+        $summary.PSObject.TypeNames[0] | Should -Be 'LicenseAudit.LyncCalSummary'
         $summary.Total | Should -Be 15
         $summary.Enterprise | Should -Be 7
         ($result | Where-Object Kind -eq 'CommonAreaPhone').Plus | Should -BeTrue
     }
 
+    It 'emits only the summary with -Summary' {
+        $result = @(Get-LyncCalRequirement -IncludeDevices -Summary)
+        $result.Count | Should -Be 1
+        $result[0].Total | Should -Be 15
+    }
+
     It 'applies -Rules' {
         (Get-LyncCalRequirement -Rules strict | Where-Object SipAddress -eq 'sip:bob@contoso.com').Rules | Should -Be 'strict'
+    }
+
+    It 'exports to CSV with one kind of row and list properties as text' {
+        $path = Join-Path ([System.IO.Path]::GetTempPath()) ("cal-{0}.csv" -f [guid]::NewGuid())
+        try {
+            Get-LyncCalRequirement -IncludeDevices -SummaryVariable summary | Export-Csv -Path $path -NoTypeInformation
+            $rows = @(Import-Csv -Path $path)
+            $rows.Count | Should -Be 15
+            @($rows | Where-Object { -not $_.SipAddress -and -not $_.Identity }).Count | Should -Be 0
+            ($rows | Where-Object SipAddress -eq 'sip:alice@contoso.com').ReasonsText | Should -BeLike '*AllowIPAudio=True*'
+            @($rows | Where-Object { $_.ReasonsText -eq 'System.Object[]' -or $_.FindingsText -eq 'System.Object[]' }).Count | Should -Be 0
+            ($rows | Where-Object SipAddress -eq 'sip:mallory@contoso.com').FindingsText | Should -Not -BeNullOrEmpty
+        }
+        finally {
+            Remove-Item -LiteralPath $path -ErrorAction SilentlyContinue
+        }
+    }
+}
+
+Describe 'Stopping a pipeline never leaks the engine or its files' {
+    BeforeEach {
+        Mock -ModuleName LicenseAudit Get-CsConferencingPolicy { $script:ConferencingPolicies }
+        Mock -ModuleName LicenseAudit Get-CsVoicePolicy { $script:VoicePolicies }
+        Mock -ModuleName LicenseAudit Get-CsPool { $script:Pools }
+        $script:Baseline = Get-EngineCount
+        $script:TempBefore = @(Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter "licenseaudit-$PID-*.ndjson" -ErrorAction SilentlyContinue).Count
+    }
+
+    It 'ends the engine when Select-Object -First stops the pipeline after the first record' {
+        $first = @(1..5000 | ForEach-Object { New-TestUser $_ } | Get-LyncCalRequirement | Select-Object -First 1)
+        $first.Count | Should -Be 1
+        InModuleScope LicenseAudit { $script:LicenseAuditSessions.Count } | Should -Be 0
+        Wait-EngineCount $Baseline | Should -Be $Baseline
+        @(Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter "licenseaudit-$PID-*.ndjson" -ErrorAction SilentlyContinue).Count | Should -Be $TempBefore
+    }
+
+    It 'ends the engine on -ErrorAction Stop at a bad record mid-stream, naming the piped object' {
+        $users = @(1..3000 | ForEach-Object { New-TestUser $_ })
+        $users[1500].Enabled = 'maybe'
+        $failure = $null
+        try { $users | Get-LyncCalRequirement -ErrorAction Stop | Out-Null } catch { $failure = $_ }
+        $failure | Should -Not -BeNullOrEmpty
+        $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.InvalidInput*'
+        $failure.TargetObject.SipAddress | Should -Be 'sip:user1501@contoso.com'
+        $failure.Exception.Message | Should -Not -BeLike '*<stdin>*'
+        InModuleScope LicenseAudit { $script:LicenseAuditSessions.Count } | Should -Be 0
+        Wait-EngineCount $Baseline | Should -Be $Baseline
+    }
+
+    It 'reaps the engine of a pipeline an upstream error stopped, on the next call' {
+        try {
+            & { New-TestUser 1; New-TestUser 2; throw 'upstream failed' } | Get-LyncCalRequirement | Out-Null
+        }
+        catch {
+            $_.Exception.Message | Should -Be 'upstream failed'
+        }
+        # The next call of any engine-backed cmdlet reaps the orphan.
+        Get-LicenseAuditInputInfo -Path (Join-Path $RepoRoot 'native/tests/fixtures/ingest/getcsuser.ps7.json') | Out-Null
+        InModuleScope LicenseAudit { $script:LicenseAuditSessions.Count } | Should -Be 0
+        Wait-EngineCount $Baseline | Should -Be $Baseline
+        @(Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter "licenseaudit-$PID-*.ndjson" -ErrorAction SilentlyContinue).Count | Should -Be $TempBefore
+    }
+
+    It 'survives disposing the engine mid-output (a host process, not just this runspace)' -Skip:(-not (Get-Command pwsh -ErrorAction SilentlyContinue)) {
+        $module = Join-Path $RepoRoot 'LicenseAudit.psd1'
+        $policies = Join-Path $Estate 'conferencing-policies.json'
+        $pools = Join-Path $Estate 'pools.xml'
+        $script = @"
+Import-Module '$module'
+`$policies = Get-Content -Raw '$policies' | ConvertFrom-Json
+`$pools = Import-Clixml '$pools'
+`$users = 1..20000 | ForEach-Object { [pscustomobject]@{ SipAddress = "sip:u`$_@contoso.com"; Enabled = `$true } }
+foreach (`$i in 1..5) {
+    `$users | Get-LyncCalRequirement -ConferencingPolicy `$policies -VoicePolicy @([pscustomobject]@{ Identity = 'Global' }) -Pool `$pools | Select-Object -First 10 | Out-Null
+}
+[GC]::Collect(); [GC]::WaitForPendingFinalizers(); Start-Sleep -Seconds 2
+'host alive'
+"@
+        $output = & pwsh -NoProfile -NonInteractive -Command $script 2>&1
+        $LASTEXITCODE | Should -Be 0
+        ($output -join "`n") | Should -BeLike '*host alive*'
     }
 }
 
@@ -96,6 +234,7 @@ Describe 'Test-LyncConferencingPolicy' {
         $audit = Test-LyncConferencingPolicy -IncludeUserCount
         $std = $audit | Where-Object Identity -eq 'Tag:STD_CAL_NoConferencing'
         $std.Findings.Code | Should -Contain 'MaxMeetingSizeBlocksMultipartyIm'
+        $std.FindingsText | Should -BeLike '*MaxMeetingSizeBlocksMultipartyIm*'
         $std.AssignedUsers | Should -Be 2
         ($audit | Where-Object Identity -eq 'Tag:Standard_Users_Legacy').Findings.Code | Should -Contain 'StandardNameEnablesEnterprise'
     }
@@ -105,6 +244,19 @@ Describe 'Test-LyncConferencingPolicy' {
         $audit.Count | Should -Be 1
         $audit[0].PSObject.TypeNames[0] | Should -Be 'LicenseAudit.LyncPolicyAudit'
         Should -Invoke -ModuleName LicenseAudit Get-CsConferencingPolicy -Times 0 -Exactly
+    }
+
+    It 'exports to CSV and reads back' {
+        $path = Join-Path ([System.IO.Path]::GetTempPath()) ("policies-{0}.csv" -f [guid]::NewGuid())
+        try {
+            Test-LyncConferencingPolicy -IncludeUserCount | Export-Csv -Path $path -NoTypeInformation
+            $rows = @(Import-Csv -Path $path)
+            $rows.Count | Should -Be @($script:ConferencingPolicies).Count
+            ($rows | Where-Object Identity -eq 'Tag:STD_CAL_NoConferencing').FindingsText | Should -BeLike '*MaxMeetingSizeBlocksMultipartyIm*'
+        }
+        finally {
+            Remove-Item -LiteralPath $path -ErrorAction SilentlyContinue
+        }
     }
 }
 
@@ -116,28 +268,93 @@ Describe 'Get-LyncCalPolicyPlan and Set-LyncCalPolicyAssignment' {
         Mock -ModuleName LicenseAudit Get-CsPool { $script:Pools }
         Mock -ModuleName LicenseAudit Grant-CsConferencingPolicy { return }
         $script:TierPolicy = @{ Standard = 'Tag:STD_CAL_NoConferencing'; Enterprise = 'Tag:ENT_CAL_REC_AudioVideo' }
+        $script:Licensed = Join-Path $Estate 'licensed.csv'
     }
 
     It 'plans a Grant for each user whose policy exceeds the licence' {
-        $plan = @(Get-LyncCalPolicyPlan -LicensedPath (Join-Path $Estate 'licensed.csv') -DefaultTier Standard -TierPolicy $TierPolicy)
+        $plan = @(Get-LyncCalPolicyPlan -LicensedPath $Licensed -DefaultTier Standard -TierPolicy $TierPolicy)
         $plan.SipAddress | Should -Be @('sip:carol@contoso.com', 'sip:grace@contoso.com', 'sip:mallory@contoso.com')
         $plan.Action | Sort-Object -Unique | Should -Be 'Grant'
         $plan[0].GrantPolicyName | Should -Be 'STD_CAL_NoConferencing'
     }
 
+    It 'refuses to run without a licence source, with a stable error id' {
+        $failure = $null
+        try { Get-LyncCalPolicyPlan -TierPolicy $TierPolicy } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.NoLicenceSource*'
+    }
+
     It '-WhatIf shows the changes and makes none' {
-        $plan = Get-LyncCalPolicyPlan -LicensedPath (Join-Path $Estate 'licensed.csv') -DefaultTier Standard -TierPolicy $TierPolicy
+        $plan = Get-LyncCalPolicyPlan -LicensedPath $Licensed -DefaultTier Standard -TierPolicy $TierPolicy
         $plan | Set-LyncCalPolicyAssignment -WhatIf
         Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 0 -Exactly
     }
 
-    It 'grants the planned policy to each user' {
-        $plan = Get-LyncCalPolicyPlan -LicensedPath (Join-Path $Estate 'licensed.csv') -DefaultTier Standard -TierPolicy $TierPolicy
+    It 'grants the planned policy to each user, with -Confirm:$false on the inner cmdlet (one prompt per user)' {
+        $plan = Get-LyncCalPolicyPlan -LicensedPath $Licensed -DefaultTier Standard -TierPolicy $TierPolicy
         $applied = @($plan | Set-LyncCalPolicyAssignment -Confirm:$false -PassThru)
         $applied.Applied | Should -Be @($true, $true, $true)
         Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 3 -Exactly
         Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 1 -Exactly -ParameterFilter {
             $Identity -eq 'sip:carol@contoso.com' -and $PolicyName -eq 'STD_CAL_NoConferencing'
+        }
+        # The inner cmdlet would otherwise see the lowered $ConfirmPreference and ask again.
+        Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 3 -Exactly -ParameterFilter {
+            $PesterBoundParameters.ContainsKey('Confirm') -and -not $PesterBoundParameters['Confirm']
+        }
+    }
+
+    It '-PassThru keeps every plan property and types the record' {
+        $plan = Get-LyncCalPolicyPlan -LicensedPath $Licensed -DefaultTier Standard -TierPolicy $TierPolicy
+        $applied = @($plan | Set-LyncCalPolicyAssignment -Confirm:$false -PassThru)
+        $applied[0].PSObject.TypeNames[0] | Should -Be 'LicenseAudit.LyncPolicyChange'
+        $applied[0].CurrentPolicy | Should -Be 'Site:Dublin'
+        $applied[0].Reason | Should -Not -BeNullOrEmpty
+        $applied[0].TargetPolicy | Should -Be 'Tag:STD_CAL_NoConferencing'
+    }
+
+    It 'reads an approved plan back from CSV' {
+        $path = Join-Path ([System.IO.Path]::GetTempPath()) ("plan-{0}.csv" -f [guid]::NewGuid())
+        try {
+            Get-LyncCalPolicyPlan -LicensedPath $Licensed -DefaultTier Standard -TierPolicy $TierPolicy | Export-Csv -Path $path -NoTypeInformation
+            $rows = @(Import-Csv -Path $path)
+            $rows.Count | Should -Be 3
+            $rows | Set-LyncCalPolicyAssignment -Confirm:$false
+            Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 3 -Exactly -ParameterFilter { $PolicyName -eq 'STD_CAL_NoConferencing' }
+        }
+        finally {
+            Remove-Item -LiteralPath $path -ErrorAction SilentlyContinue
+        }
+    }
+
+    It 'never binds a record without GrantPolicyName or TargetPolicy, so no policy is removed' {
+        [pscustomobject]@{ SipAddress = 'sip:alice@contoso.com'; Action = 'Grant' } |
+            Set-LyncCalPolicyAssignment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems.Count | Should -Be 1
+        Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 0 -Exactly
+    }
+
+    It 'refuses a Grant whose target is empty' {
+        [pscustomobject]@{ SipAddress = 'sip:alice@contoso.com'; Action = 'Grant'; GrantPolicyName = '' } |
+            Set-LyncCalPolicyAssignment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.NoTargetPolicy*'
+        Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 0 -Exactly
+    }
+
+    It 'accepts TargetPolicy for GrantPolicyName' {
+        [pscustomobject]@{ SipAddress = 'sip:alice@contoso.com'; Action = 'Grant'; TargetPolicy = 'Tag:STD_CAL_NoConferencing' } |
+            Set-LyncCalPolicyAssignment -Confirm:$false
+        Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 1 -Exactly -ParameterFilter {
+            $Identity -eq 'sip:alice@contoso.com' -and $PolicyName -eq 'STD_CAL_NoConferencing'
+        }
+    }
+
+    It 'removes the per-user policy only when the plan targets an inherited policy' {
+        [pscustomobject]@{ SipAddress = 'sip:carol@contoso.com'; Action = 'Grant'; GrantPolicyName = $null; TargetPolicy = 'Site:Dublin' } |
+            Set-LyncCalPolicyAssignment -Confirm:$false
+        Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 1 -Exactly -ParameterFilter {
+            $Identity -eq 'sip:carol@contoso.com' -and [string]::IsNullOrEmpty($PolicyName)
         }
     }
 
@@ -163,12 +380,30 @@ Describe 'New-LyncCalPolicyTemplate' {
         Should -Invoke -ModuleName LicenseAudit New-CsConferencingPolicy -Times 0 -Exactly
     }
 
-    It 'creates the five policies with their parameters' {
+    It 'creates the five policies with their parameters, one prompt each' {
         $created = @(New-LyncCalPolicyTemplate -Prefix 'Contoso_' -Confirm:$false)
         $created.Count | Should -Be 5
         Should -Invoke -ModuleName LicenseAudit New-CsConferencingPolicy -Times 1 -Exactly -ParameterFilter {
             $Identity -eq 'Contoso_STD_CAL_NoConferencing' -and $MaxMeetingSize -eq 250 -and $AllowIPAudio -eq $false
         }
+        Should -Invoke -ModuleName LicenseAudit New-CsConferencingPolicy -Times 5 -Exactly -ParameterFilter {
+            $PesterBoundParameters.ContainsKey('Confirm') -and -not $PesterBoundParameters['Confirm']
+        }
+    }
+
+    It 'on Lync 2010 passes only the parameters New-CsConferencingPolicy has, and warns about the rest' {
+        $lync2010 = @{}
+        foreach ($name in 'Identity', 'Description', 'AllowIPAudio', 'AllowIPVideo', 'EnableDialInConferencing', 'EnableAppDesktopSharing',
+            'AllowUserToScheduleMeetingsWithAppSharing', 'AllowAnonymousParticipantsInMeetings', 'AllowPolls', 'EnableDataCollaboration',
+            'AllowConferenceRecording', 'AllowExternalUsersToRecordMeeting', 'EnableP2PRecording', 'EnableP2PVideo', 'EnableP2PFileTransfer',
+            'EnableFileTransfer', 'MaxMeetingSize', 'Confirm', 'WhatIf') {
+            $lync2010[$name] = $true
+        }
+        Mock -ModuleName LicenseAudit Get-Command { [pscustomobject]@{ Name = 'New-CsConferencingPolicy'; Parameters = $lync2010 } } -ParameterFilter { $Name -eq 'New-CsConferencingPolicy' }
+        $created = @(New-LyncCalPolicyTemplate -Confirm:$false -WarningVariable warnings 3>$null)
+        $created.Count | Should -Be 5
+        Should -Invoke -ModuleName LicenseAudit New-CsConferencingPolicy -Times 5 -Exactly -ParameterFilter { -not $PesterBoundParameters.ContainsKey('AllowMultiView') }
+        @($warnings | Where-Object { "$_" -like '*AllowMultiView*' }).Count | Should -Be 5
     }
 
     It 'leaves existing policies alone' {
@@ -176,5 +411,18 @@ Describe 'New-LyncCalPolicyTemplate' {
         New-LyncCalPolicyTemplate -Confirm:$false -WarningVariable warnings 3>$null
         Should -Invoke -ModuleName LicenseAudit New-CsConferencingPolicy -Times 0 -Exactly
         $warnings.Count | Should -Be 5
+    }
+
+    It 'exports the templates to CSV with their parameters as text' {
+        $path = Join-Path ([System.IO.Path]::GetTempPath()) ("templates-{0}.csv" -f [guid]::NewGuid())
+        try {
+            New-LyncCalPolicyTemplate -TemplateOnly | Export-Csv -Path $path -NoTypeInformation
+            $rows = @(Import-Csv -Path $path)
+            $rows.Count | Should -Be 5
+            $rows[0].ParametersText | Should -BeLike '*MaxMeetingSize=250*'
+        }
+        finally {
+            Remove-Item -LiteralPath $path -ErrorAction SilentlyContinue
+        }
     }
 }

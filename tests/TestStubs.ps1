@@ -10,7 +10,10 @@ function Register-LicenseAuditTestStub {
     }
 }
 
-Register-LicenseAuditTestStub Get-CsUser { [CmdletBinding()] param([string]$Identity, [string]$Filter) }
+Register-LicenseAuditTestStub Get-CsUser {
+    [CmdletBinding()]
+    param([string]$Identity, [string]$Filter, [string]$LdapFilter, [string]$OU, [uint32]$ResultSize, [string]$DomainController)
+}
 Register-LicenseAuditTestStub Get-CsConferencingPolicy { [CmdletBinding()] param([string]$Identity) }
 Register-LicenseAuditTestStub Get-CsVoicePolicy { [CmdletBinding()] param([string]$Identity) }
 Register-LicenseAuditTestStub Get-CsPool { [CmdletBinding()] param([string]$Identity) }
@@ -19,11 +22,12 @@ Register-LicenseAuditTestStub Get-CsAnalogDevice { [CmdletBinding()] param([stri
 Register-LicenseAuditTestStub Get-CsMeetingRoom { [CmdletBinding()] param([string]$Identity) }
 Register-LicenseAuditTestStub Get-CsRgsAgentGroup { [CmdletBinding()] param([string]$Identity) }
 Register-LicenseAuditTestStub Get-CsService { [CmdletBinding()] param([switch]$MonitoringDatabase) }
+# Like the real ones, the state-changing stubs support -WhatIf / -Confirm.
 Register-LicenseAuditTestStub Grant-CsConferencingPolicy {
-    [CmdletBinding()] param([string]$Identity, [AllowNull()][string]$PolicyName)
+    [CmdletBinding(SupportsShouldProcess)] param([string]$Identity, [AllowNull()][string]$PolicyName)
 }
 Register-LicenseAuditTestStub New-CsConferencingPolicy {
-    [CmdletBinding()]
+    [CmdletBinding(SupportsShouldProcess)]
     param(
         [string]$Identity, [string]$Description, $AllowIPAudio, $AllowIPVideo, $AllowMultiView,
         $EnableDialInConferencing, $EnableAppDesktopSharing, $AllowUserToScheduleMeetingsWithAppSharing,

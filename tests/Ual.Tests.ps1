@@ -10,6 +10,13 @@ BeforeAll {
     $script:UserRows = Get-Content -Raw (Join-Path $Example 'ual-user-access.json') | ConvertFrom-Json
     $script:DeviceRows = Get-Content -Raw (Join-Path $Example 'ual-device-access.json') | ConvertFrom-Json
     $script:SystemRows = Get-Content -Raw (Join-Path $Example 'ual-system-id.json') | ConvertFrom-Json
+    $script:AsOf = [datetime]'2026-11-01T00:00:00Z'
+
+    function script:Set-TestCulture([string]$Name) {
+        $culture = [System.Globalization.CultureInfo]::GetCultureInfo($Name)
+        [System.Threading.Thread]::CurrentThread.CurrentCulture = $culture
+        [System.Globalization.CultureInfo]::CurrentCulture = $culture
+    }
 }
 
 AfterAll {
@@ -21,6 +28,7 @@ Describe 'Get-UalCalEvidence' {
         Mock -ModuleName LicenseAudit New-CimSession {
             foreach ($c in $ComputerName) {
                 if ($c -eq 'OFFLINE01') {
+                    # A plain ErrorRecord, as New-CimSession writes: no OriginInfo property.
                     Write-Error -Message 'The WinRM client cannot complete the operation.' -TargetObject $c
                 }
                 else {
@@ -39,10 +47,37 @@ Describe 'Get-UalCalEvidence' {
         $rows = @(Get-UalCalEvidence -ComputerName FS01, FS02, OFFLINE01 -ThrottleLimit 8 -ErrorVariable problems -ErrorAction SilentlyContinue)
         ($rows | Where-Object UserName).Count | Should -Be 8
         @($rows | Where-Object SystemDNSHostName).Count | Should -Be 2
-        $problems.Count | Should -Be 1
-        $problems[0].Exception.Message | Should -BeLike '*OFFLINE01*'
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.UalSessionFailed*'
+        # -ErrorVariable also collects the inner New-CimSession error: count ours, by id.
+        $ours = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'LicenseAudit.*' })
+        $ours.Count | Should -Be 1
+        $ours[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.UalSessionFailed*'
+        $ours[0].TargetObject | Should -Be 'OFFLINE01'
+        $ours[0].Exception.Message | Should -BeLike '*OFFLINE01*'
         Should -Invoke -ModuleName LicenseAudit Get-UalUserAccess -Times 1 -Exactly -ParameterFilter { $ThrottleLimit -eq 8 -and @($CimSession).Count -eq 2 }
+        Should -Invoke -ModuleName LicenseAudit Remove-CimSession -Times 1 -Exactly
+    }
+
+    It 'emits system ids before the evidence they describe' {
+        $rows = @(Get-UalCalEvidence -ComputerName FS01 -Kind UserAccess, SystemId)
+        $rows[0].PSObject.Properties['SystemDNSHostName'] | Should -Not -BeNullOrEmpty
+        $rows[-1].PSObject.Properties['UserName'] | Should -Not -BeNullOrEmpty
+    }
+
+    It 'works under Set-StrictMode -Version Latest with errors that have no OriginInfo' {
+        Set-StrictMode -Version Latest
+        try {
+            $rows = @(Get-UalCalEvidence -ComputerName FS01, OFFLINE01 -ErrorVariable problems -ErrorAction SilentlyContinue)
+        }
+        finally {
+            Set-StrictMode -Off
+        }
+        $rows.Count | Should -BeGreaterThan 0
+        @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'LicenseAudit.UalSessionFailed*' }).Count | Should -Be 1
+        @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PropertyNotFoundStrict*' }).Count | Should -Be 0
+    }
+
+    It 'removes the CIM sessions when -ErrorAction Stop ends it at the first failure' {
+        { Get-UalCalEvidence -ComputerName FS01, OFFLINE01 -ErrorAction Stop } | Should -Throw '*OFFLINE01*'
         Should -Invoke -ModuleName LicenseAudit Remove-CimSession -Times 1 -Exactly
     }
 
@@ -59,41 +94,160 @@ Describe 'Get-UalCalEvidence' {
 }
 
 Describe 'Get-ServerCalCompliance' {
-    It 'computes the compliance position from piped evidence and system ids' {
-        $evidence = @($script:UserRows) + @($script:DeviceRows) + @($script:SystemRows)
-        $result = $evidence | Get-ServerCalCompliance -EvidencePath (Join-Path $Example 'flexnet-evidence.csv') `
-            -LicensePath (Join-Path $Example 'licenses.csv') -InternalDomain contoso.com -AsOf ([datetime]'2026-11-01T00:00:00Z')
-        $positions = $result | Where-Object { $_.PSObject.TypeNames[0] -eq 'LicenseAudit.CalCompliance' }
-        $ws2019 = $positions | Where-Object { $_.Product -eq 'Windows Server' -and $_.CalType -eq 'User' -and $_.Version -eq 2019 }
+    BeforeAll {
+        $script:Evidence = @($script:SystemRows) + @($script:UserRows) + @($script:DeviceRows)
+        $script:Flexnet = Join-Path $Example 'flexnet-evidence.csv'
+        $script:Licenses = Join-Path $Example 'licenses.csv'
+    }
+
+    It 'writes the compliance position to the pipeline and the detail to -DetailVariable' {
+        $result = @($Evidence | Get-ServerCalCompliance -EvidencePath $Flexnet -LicensePath $Licenses -InternalDomain contoso.com -AsOf $AsOf -DetailVariable detail -WarningVariable warnings 3>$null)
+        @($result | ForEach-Object { $_.PSObject.TypeNames[0] } | Sort-Object -Unique) | Should -Be @('LicenseAudit.CalCompliance')
+        $ws2019 = $result | Where-Object { $_.Product -eq 'Windows Server' -and $_.CalType -eq 'User' -and $_.Version -eq 2019 }
         $ws2019.Shortfall | Should -Be 1
-        ($result | Where-Object { $_.PSObject.TypeNames[0] -eq 'LicenseAudit.UnrecognizedEvidence' }).RoleName | Should -Be 'Contoso Claims Service'
+        $detail.UnrecognizedEvidence.RoleName | Should -Be 'Contoso Claims Service'
+        @($detail.CalConsumption).Count | Should -BeGreaterThan 0
+        $detail.CalConsumption[0].FirstSeen | Should -BeOfType [datetime]
+        @($warnings | Where-Object { "$_" -like '*matched no known product*' }).Count | Should -Be 1
     }
 
-    It 'makes a shortfall terminating with -FailOnShortfall' {
-        { Get-ServerCalCompliance -EvidencePath (Join-Path $Example 'ual-user-access.json') -LicensePath (Join-Path $Example 'licenses.csv') -AsOf ([datetime]'2026-11-01T00:00:00Z') -FailOnShortfall -ErrorAction Stop } |
-            Should -Throw '*shortfall*'
+    It 'reports Get-UalSystemId objects that arrive after the evidence' {
+        $late = @($script:UserRows) + @($script:SystemRows)
+        $late | Get-ServerCalCompliance -LicensePath $Licenses -AsOf $AsOf -ErrorVariable problems -ErrorAction SilentlyContinue 3>$null | Out-Null
+        @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'LicenseAudit.SystemIdAfterEvidence*' }).Count | Should -Be 1
     }
 
-    It 'refuses to run without evidence' {
-        { Get-ServerCalCompliance -LicensePath (Join-Path $Example 'licenses.csv') } | Should -Throw '*No evidence*'
+    It 'makes a shortfall terminating with -FailOnShortfall, after writing every record' {
+        $failure = $null
+        $records = $null
+        try {
+            Get-ServerCalCompliance -EvidencePath (Join-Path $Example 'ual-user-access.json') -LicensePath $Licenses -AsOf $AsOf -FailOnShortfall -OutVariable records 3>$null | Out-Null
+        }
+        catch {
+            $failure = $_
+        }
+        # Without -ErrorAction Stop: a runbook job ends Failed, not Completed with a warning.
+        $failure | Should -Not -BeNullOrEmpty
+        $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.ComplianceShortfall*'
+        @($records).Count | Should -BeGreaterThan 0
+    }
+
+    It 'refuses to run without evidence, with a stable error id' {
+        $failure = $null
+        try { Get-ServerCalCompliance -LicensePath $Licenses } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.NoEvidence*'
+    }
+
+    It 'expands wildcards in -EvidencePath' {
+        $result = @(Get-ServerCalCompliance -EvidencePath (Join-Path $Example 'ual-*-access.json') -SystemIdPath (Join-Path $Example 'ual-system-id.json') -LicensePath $Licenses -AsOf $AsOf -InternalDomain contoso.com -DetailVariable detail 3>$null)
+        $result.Count | Should -BeGreaterThan 0
+        $detail.UalEvidenceSummary[0].Rows | Should -Be (@($script:UserRows).Count + @($script:DeviceRows).Count)
+    }
+
+    It 'gives the same answer in th-TH and de-DE as in the invariant culture (-AsOf is not a Buddhist year)' {
+        $saved = [System.Threading.Thread]::CurrentThread.CurrentCulture
+        $answers = @{}
+        try {
+            foreach ($name in 'en-US', 'th-TH', 'de-DE') {
+                Set-TestCulture $name
+                $answers[$name] = @($Evidence | Get-ServerCalCompliance -LicensePath $Licenses -InternalDomain contoso.com -AsOf $AsOf -DetailVariable detail 3>$null |
+                        ForEach-Object { '{0}|{1}|{2}|{3}' -f $_.Product, $_.CalType, $_.Version, $_.Shortfall }) -join ';'
+                $detail.UalEvidenceSummary[0].AsOf.ToUniversalTime().Year | Should -Be 2026
+            }
+        }
+        finally {
+            [System.Threading.Thread]::CurrentThread.CurrentCulture = $saved
+            [System.Globalization.CultureInfo]::CurrentCulture = $saved
+        }
+        $answers['th-TH'] | Should -Be $answers['en-US']
+        $answers['de-DE'] | Should -Be $answers['en-US']
+    }
+
+    It 'exports the position and the consumption to CSV and reads them back' {
+        $position = Join-Path ([System.IO.Path]::GetTempPath()) ("position-{0}.csv" -f [guid]::NewGuid())
+        $consumption = Join-Path ([System.IO.Path]::GetTempPath()) ("consumption-{0}.csv" -f [guid]::NewGuid())
+        try {
+            $Evidence | Get-ServerCalCompliance -LicensePath $Licenses -InternalDomain contoso.com -AsOf $AsOf -DetailVariable detail 3>$null |
+                Export-Csv -Path $position -NoTypeInformation
+            $detail.CalConsumption | Export-Csv -Path $consumption -NoTypeInformation
+            $rows = @(Import-Csv -Path $position)
+            $rows.Count | Should -BeGreaterThan 0
+            @($rows | Where-Object { $_.ServersText -eq 'System.Object[]' -or -not $_.Product }).Count | Should -Be 0
+            $used = @(Import-Csv -Path $consumption)
+            $used.Count | Should -Be @($detail.CalConsumption).Count
+            $used[0].ServersText | Should -Not -BeNullOrEmpty
+        }
+        finally {
+            Remove-Item -LiteralPath $position, $consumption -ErrorAction SilentlyContinue
+        }
+    }
+
+    It 'leaves no temporary file behind' {
+        $before = @(Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter "licenseaudit-$PID-*.ndjson" -ErrorAction SilentlyContinue).Count
+        $Evidence | Get-ServerCalCompliance -LicensePath $Licenses -AsOf $AsOf 3>$null | Out-Null
+        @(Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter "licenseaudit-$PID-*.ndjson" -ErrorAction SilentlyContinue).Count | Should -Be $before
     }
 }
 
 Describe 'Export-CalEvidenceTemplate' {
+    BeforeEach {
+        $script:Path = Join-Path ([System.IO.Path]::GetTempPath()) ("template-{0}.csv" -f [guid]::NewGuid())
+    }
+    AfterEach {
+        Remove-Item -LiteralPath $script:Path -ErrorAction SilentlyContinue
+    }
+
     It 'writes the ConsolidatedAccessEvidence columns that ual compliance reads' {
-        $path = Join-Path ([System.IO.Path]::GetTempPath()) ("template-{0}.csv" -f [guid]::NewGuid())
+        Export-CalEvidenceTemplate -Path $Path -IncludeExample | Should -BeOfType System.IO.FileInfo
+        $rows = @(Import-Csv $Path)
+        $rows[0].PSObject.Properties.Name | Should -Contain 'AccessingUser'
+        $rows[0].AccessingUser | Should -Be 'CONTOSO/peter'
+    }
+
+    It 'overwrites an existing file, as Export-Csv does, unless -NoClobber' {
+        Set-Content -LiteralPath $Path -Value 'old'
+        Export-CalEvidenceTemplate -Path $Path | Out-Null
+        (Get-Content -LiteralPath $Path -TotalCount 1) | Should -BeLike '"ComputerID"*'
+        Set-Content -LiteralPath $Path -Value 'old'
+        Export-CalEvidenceTemplate -Path $Path -NoClobber -ErrorVariable exists -ErrorAction SilentlyContinue
+        $exists.Count | Should -Be 1
+        $exists[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.FileExists*'
+        Get-Content -LiteralPath $Path | Should -Be 'old'
+    }
+
+    It '-WhatIf reaches ShouldProcess and writes nothing, for a new file and for an existing one' {
+        Export-CalEvidenceTemplate -Path $Path -WhatIf -ErrorVariable problems
+        $problems.Count | Should -Be 0
+        Test-Path -LiteralPath $Path | Should -BeFalse
+        Set-Content -LiteralPath $Path -Value 'old'
+        Export-CalEvidenceTemplate -Path $Path -IncludeExample -WhatIf -ErrorVariable problems
+        $problems.Count | Should -Be 0
+        Get-Content -LiteralPath $Path | Should -Be 'old'
+    }
+
+    It 'takes -LiteralPath with wildcard characters in the name' {
+        $literal = Join-Path ([System.IO.Path]::GetTempPath()) ("template[1]-{0}.csv" -f [guid]::NewGuid())
         try {
-            Export-CalEvidenceTemplate -Path $path -IncludeExample | Should -BeOfType System.IO.FileInfo
-            $rows = @(Import-Csv $path)
-            $rows[0].PSObject.Properties.Name | Should -Contain 'AccessingUser'
-            $rows[0].AccessingUser | Should -Be 'CONTOSO/peter'
-            Export-CalEvidenceTemplate -Path $path -ErrorAction SilentlyContinue -ErrorVariable exists
-            $exists.Count | Should -Be 1
-            Export-CalEvidenceTemplate -Path $path -WhatIf
-            (Import-Csv $path).Count | Should -Be 1
+            Export-CalEvidenceTemplate -LiteralPath $literal | Out-Null
+            Test-Path -LiteralPath $literal | Should -BeTrue
         }
         finally {
-            Remove-Item $path -ErrorAction SilentlyContinue
+            Remove-Item -LiteralPath $literal -ErrorAction SilentlyContinue
         }
+    }
+
+    It 'writes a Gregorian AccessDate in a th-TH session' {
+        $saved = [System.Threading.Thread]::CurrentThread.CurrentCulture
+        try {
+            Set-TestCulture 'th-TH'
+            Export-CalEvidenceTemplate -Path $Path -IncludeExample | Out-Null
+        }
+        finally {
+            [System.Threading.Thread]::CurrentThread.CurrentCulture = $saved
+            [System.Globalization.CultureInfo]::CurrentCulture = $saved
+        }
+        $row = @(Import-Csv $Path)[0]
+        $row.AccessDate | Should -Match '^20\d{6}$'
+        [int]$row.AccessDate.Substring(0, 4) | Should -Be ([datetime]::Now.Year)
     }
 }

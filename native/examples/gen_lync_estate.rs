@@ -57,7 +57,11 @@ fn main() -> std::io::Result<()> {
     w.flush()?;
 
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let name = if compact { "users.ndjson" } else { "users.json" };
+    let name = if compact {
+        "users.ndjson"
+    } else {
+        "users.json"
+    };
     let mut w = BufWriter::with_capacity(1 << 20, File::create(out.join(name))?);
     if !compact {
         writeln!(w, "[")?;

@@ -56,7 +56,11 @@ fn main() -> std::io::Result<()> {
         format!("Product,Version,CalType,Quantity,Priority,Servers\r\nCore CAL Suite,2019,User,{},10,\r\nSQL Server,2019,User,{},10,\r\nRemote Desktop Services,2019,User,{},10,\r\n", users * 9 / 10, users / 2, users / 4),
     )?;
 
-    let name = if compact { "user-access.ndjson" } else { "user-access.json" };
+    let name = if compact {
+        "user-access.ndjson"
+    } else {
+        "user-access.json"
+    };
     let mut w = BufWriter::with_capacity(1 << 20, File::create(out.join(name))?);
     if !compact {
         writeln!(w, "[")?;

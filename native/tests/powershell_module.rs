@@ -1,7 +1,10 @@
 //! Static checks of the PowerShell module against the binary, for hosts without pwsh: every
-//! .ps1/.psm1/.psd1 parses (tree-sitter-powershell, no ERROR nodes); every exported function has
-//! its Public/<Name>.ps1 with comment-based help; every --flag a cmdlet passes exists in the CLI
-//! under the subcommand it calls.
+//! .ps1/.psm1/.psd1 parses (tree-sitter-powershell, no ERROR nodes: `??`, `?.`, ternaries and
+//! `clean {}` do not parse on 5.1 and are ERROR nodes here too); every exported function has
+//! its Public/<Name>.ps1 with complete comment-based help; every --flag a cmdlet passes exists in
+//! the CLI under the subcommand it calls; and the rules issue 9 found broken on real hosts
+//! (cleanup that a stopping pipeline skips, engines started in begin{}, culture-dependent dates,
+//! double -Confirm prompts, throw 'text', record shapes that drift from the engine's schemas).
 
 use clap::CommandFactory;
 use license_audit::app::cli::Cli;
@@ -352,9 +355,13 @@ fn every_flag_a_cmdlet_passes_exists_in_the_cli() {
                 .child_by_field_name("command_name")
                 .map(|c| text(c, &src))
                 .unwrap_or("");
-            if !["Invoke-LicenseAuditNative", "Start-LicenseAuditNative"]
-                .iter()
-                .any(|c| c.eq_ignore_ascii_case(name))
+            if ![
+                "Invoke-LicenseAuditNative",
+                "Start-LicenseAuditNative",
+                "New-LicenseAuditNativeSession",
+            ]
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(name))
             {
                 return;
             }
@@ -430,4 +437,752 @@ fn format_views_cover_every_output_record_type() {
             );
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 9: what breaks on a real Windows PowerShell 5.1 / PowerShell 7 host, caught statically.
+
+/// The module's own code: Public/, Private/ and the .psm1 (not tests/).
+fn module_files() -> Vec<PathBuf> {
+    powershell_files()
+        .into_iter()
+        .filter(|p| !p.components().any(|c| c.as_os_str() == "tests"))
+        .filter(|p| !p.extension().is_some_and(|e| e == "psd1"))
+        .collect()
+}
+
+fn rel(p: &Path) -> String {
+    p.strip_prefix(repo())
+        .map(|r| r.display().to_string())
+        .unwrap_or_else(|_| p.display().to_string())
+}
+
+/// Commands (name, node) anywhere under `node`.
+fn commands<'a>(node: Node<'a>, src: &'a str) -> Vec<(String, Node<'a>)> {
+    let mut out = Vec::new();
+    walk(node, &mut |n| {
+        if n.kind() == "command" {
+            if let Some(name) = n.child_by_field_name("command_name") {
+                out.push((text(name, src).to_string(), n));
+            }
+        }
+    });
+    out
+}
+
+/// Every function the module defines (Public and Private).
+fn module_functions() -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for f in module_files() {
+        let src = read(&f);
+        let tree = parse(&src);
+        walk(tree.root_node(), &mut |n| {
+            if n.kind() == "function_name" {
+                names.insert(text(n, &src).to_ascii_lowercase());
+            }
+        });
+    }
+    names
+}
+
+fn block_name(n: Node, src: &str) -> Option<String> {
+    if n.kind() != "named_block" {
+        return None;
+    }
+    let mut c = n.walk();
+    let name = n
+        .children(&mut c)
+        .find(|k| k.kind() == "block_name")
+        .map(|k| text(k, src).to_ascii_lowercase());
+    name
+}
+
+#[test]
+fn no_powershell_7_only_syntax() {
+    // `??`, `?.`, ternaries and clean{} are parse errors (every_powershell_file_parses...);
+    // pipeline chains and ForEach-Object -Parallel parse, but not on 5.1 / not in 5.1 paths.
+    let mut problems = Vec::new();
+    for f in powershell_files() {
+        let src = read(&f);
+        let tree = parse(&src);
+        walk(tree.root_node(), &mut |n| {
+            let line = n.start_position().row + 1;
+            if n.kind() == "pipeline_chain_tail" {
+                problems.push(format!(
+                    "{}:{line}: && / || pipeline chain (PowerShell 7 only)",
+                    rel(&f)
+                ));
+            }
+            if n.kind() == "command_parameter" && text(n, &src).eq_ignore_ascii_case("-Parallel") {
+                problems.push(format!("{}:{line}: -Parallel (PowerShell 7 only)", rel(&f)));
+            }
+        });
+        for (i, l) in src.lines().enumerate() {
+            let code = l.split('#').next().unwrap_or("");
+            if code.contains("??") || code.contains("?.") {
+                problems.push(format!(
+                    "{}:{}: `??` / `?.` (PowerShell 7 only)",
+                    rel(&f),
+                    i + 1
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn errors_have_stable_ids_not_throw_text() {
+    // `throw 'text'` gives FullyQualifiedErrorId = the text: runbooks cannot match on it.
+    let mut problems = Vec::new();
+    for f in module_files() {
+        let src = read(&f);
+        let tree = parse(&src);
+        walk(tree.root_node(), &mut |n| {
+            if n.kind() != "flow_control_statement" || !text(n, &src).starts_with("throw") {
+                return;
+            }
+            let rest = text(n, &src)[5..].trim_start();
+            // A bare `throw` in a catch block rethrows: fine.
+            if rest.starts_with('\'')
+                || rest.starts_with('"')
+                || rest.starts_with("@'")
+                || rest.starts_with("@\"")
+            {
+                problems.push(format!(
+                    "{}:{}: {} (use ThrowTerminatingError with New-LicenseAuditErrorRecord)",
+                    rel(&f),
+                    n.start_position().row + 1,
+                    text(n, &src).lines().next().unwrap_or("")
+                ));
+            }
+        });
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn dates_are_formatted_with_the_invariant_culture() {
+    // .ToString('yyyy-MM-dd...') and Get-Date -Format follow the current culture: th-TH writes a
+    // Buddhist year, and ':' and '/' become the culture's separators.
+    let mut problems = Vec::new();
+    for f in module_files() {
+        let src = read(&f);
+        let tree = parse(&src);
+        walk(tree.root_node(), &mut |n| {
+            if n.kind() != "member_access" && n.kind() != "invokation_expression" {
+                // Method calls: a member_name followed by an argument_list.
+            }
+            if n.kind() == "argument_list" {
+                let prev = n.prev_sibling();
+                let is_to_string = prev.is_some_and(|p| {
+                    p.kind() == "member_name" && text(p, &src).eq_ignore_ascii_case("ToString")
+                });
+                let receiver = n
+                    .parent()
+                    .map(|p| text(p, &src).to_string())
+                    .unwrap_or_default();
+                let args = text(n, &src);
+                let has_format = args.contains('\'') || args.contains('"');
+                // A GUID's 'N' format has no culture.
+                let guid = receiver.contains("Guid()");
+                if is_to_string && has_format && !guid && !args.contains("InvariantCulture") {
+                    problems.push(format!(
+                        "{}:{}: .ToString{args} without [CultureInfo]::InvariantCulture",
+                        rel(&f),
+                        n.start_position().row + 1
+                    ));
+                }
+            }
+        });
+        for (name, cmd) in commands(tree.root_node(), &src) {
+            if name.eq_ignore_ascii_case("Get-Date") {
+                let t = text(cmd, &src).to_ascii_lowercase();
+                if t.contains("-format") || t.contains("-uformat") {
+                    problems.push(format!(
+                        "{}:{}: Get-Date -Format follows the current culture",
+                        rel(&f),
+                        cmd.start_position().row + 1
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn cleanup_in_finally_does_not_call_module_functions() {
+    // When a pipeline is stopping (Ctrl+C, Select-Object -First), a finally block runs but any
+    // command it starts throws PipelineStoppedException before doing anything: cleanup must be
+    // method calls ($session.Stop()), not calls to the module's own functions.
+    let functions = module_functions();
+    let mut problems = Vec::new();
+    for f in module_files() {
+        let src = read(&f);
+        let tree = parse(&src);
+        walk(tree.root_node(), &mut |n| {
+            if n.kind() != "finally_clause" {
+                return;
+            }
+            for (name, cmd) in commands(n, &src) {
+                if functions.contains(&name.to_ascii_lowercase()) {
+                    problems.push(format!(
+                        "{}:{}: finally calls {name}; a stopping pipeline refuses it (use a method such as $session.Stop())",
+                        rel(&f),
+                        cmd.start_position().row + 1
+                    ));
+                }
+            }
+        });
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn engines_and_temp_files_are_not_started_in_begin_blocks() {
+    // end{} never runs when the pipeline stops; an engine started in begin{} then waits on stdin
+    // forever and its temporary files stay. Start lazily, at the first record or in end{}.
+    let starters = [
+        "Start-LicenseAuditNative",
+        "Invoke-LicenseAuditNative",
+        "New-LicenseAuditSpoolFile",
+        "Start-LicenseAuditLyncSession",
+    ];
+    let mut problems = Vec::new();
+    for f in module_files() {
+        let src = read(&f);
+        let tree = parse(&src);
+        walk(tree.root_node(), &mut |n| {
+            if block_name(n, &src).as_deref() != Some("begin") {
+                return;
+            }
+            for (name, cmd) in commands(n, &src) {
+                if starters.iter().any(|s| s.eq_ignore_ascii_case(&name)) {
+                    problems.push(format!(
+                        "{}:{}: {name} in begin{{}}",
+                        rel(&f),
+                        cmd.start_position().row + 1
+                    ));
+                }
+            }
+        });
+        // Temporary files are made in one place, owned by a session that deletes them.
+        let allowed = f.ends_with("Private/Start-LicenseAuditNative.ps1");
+        for needle in ["GetTempFileName", "New-TemporaryFile", "GetTempPath"] {
+            if !allowed && src.contains(needle) {
+                problems.push(format!(
+                    "{}: {needle}: use New-LicenseAuditSpoolFile (session-owned, reaped)",
+                    rel(&f)
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn state_changes_support_should_process_and_inner_cmdlets_do_not_prompt_again() {
+    let mut problems = Vec::new();
+    let changing = [
+        "Set",
+        "New",
+        "Remove",
+        "Grant",
+        "Revoke",
+        "Export",
+        "Update",
+        "Add",
+        "Clear",
+        "Install",
+        "Uninstall",
+        "Register",
+        "Unregister",
+        "Rename",
+        "Move",
+        "Reset",
+        "Enable",
+        "Disable",
+    ];
+    for f in std::fs::read_dir(repo().join("Public")).unwrap() {
+        let f = f.unwrap().path();
+        let name = f.file_stem().unwrap().to_string_lossy().to_string();
+        let src = read(&f);
+        let verb = name.split('-').next().unwrap_or("");
+        if changing.contains(&verb) && !src.contains("SupportsShouldProcess") {
+            problems.push(format!(
+                "{name}: changes state but lacks SupportsShouldProcess"
+            ));
+        }
+        let tree = parse(&src);
+        for (cmd_name, cmd) in commands(tree.root_node(), &src) {
+            let lower = cmd_name.to_ascii_lowercase();
+            let lync_change = ["grant-cs", "new-cs", "set-cs", "remove-cs", "revoke-cs"]
+                .iter()
+                .any(|p| lower.starts_with(p));
+            if lync_change && !text(cmd, &src).contains("-Confirm:$false") {
+                problems.push(format!(
+                    "{}:{}: {cmd_name} inside ShouldProcess needs -Confirm:$false (else -Confirm prompts twice)",
+                    rel(&f),
+                    cmd.start_position().row + 1
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn help_documents_every_parameter_inputs_outputs_and_links() {
+    let manifest = read(&repo().join("LicenseAudit.psd1"));
+    let mtree = parse(&manifest);
+    let mut problems = Vec::new();
+    for name in manifest_entry(&manifest, &mtree, "FunctionsToExport") {
+        let path = repo().join("Public").join(format!("{name}.ps1"));
+        let src = read(&path);
+        let tree = parse(&src);
+        let mut help = String::new();
+        let mut params = Vec::new();
+        walk(tree.root_node(), &mut |n| {
+            if n.kind() == "comment" && text(n, &src).starts_with("<#") && help.is_empty() {
+                help = text(n, &src).to_string();
+            }
+            if n.kind() == "script_parameter" {
+                let mut c = n.walk();
+                let v = n.children(&mut c).find(|k| k.kind() == "variable");
+                if let Some(v) = v {
+                    params.push(text(v, &src).trim_start_matches('$').to_string());
+                }
+            }
+        });
+        for section in [
+            ".SYNOPSIS",
+            ".DESCRIPTION",
+            ".EXAMPLE",
+            ".INPUTS",
+            ".OUTPUTS",
+            ".LINK",
+        ] {
+            if !help.contains(section) {
+                problems.push(format!("{name}: help lacks {section}"));
+            }
+        }
+        for p in params {
+            if !help.contains(&format!(".PARAMETER {p}\n"))
+                && !help.contains(&format!(".PARAMETER {p}\r\n"))
+            {
+                problems.push(format!("{name}: help lacks .PARAMETER {p}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn manifest_file_list_is_complete_and_its_licence_exists() {
+    let src = read(&repo().join("LicenseAudit.psd1"));
+    let tree = parse(&src);
+    let listed: BTreeSet<String> = manifest_entry(&src, &tree, "FileList")
+        .into_iter()
+        .collect();
+    let mut expected: BTreeSet<String> = [
+        "LicenseAudit.psd1",
+        "LicenseAudit.psm1",
+        "LicenseAudit.Format.ps1xml",
+        "LICENSE",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for folder in ["Public", "Private"] {
+        for e in std::fs::read_dir(repo().join(folder)).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().to_string();
+            expected.insert(format!("{folder}/{name}"));
+        }
+    }
+    assert_eq!(
+        listed, expected,
+        "FileList must name every file the module loads"
+    );
+    for f in &listed {
+        assert!(
+            repo().join(f).is_file(),
+            "FileList names {f}, which does not exist"
+        );
+    }
+    let uri = manifest_entry(&src, &tree, "LicenseUri");
+    assert!(
+        uri.iter().any(|u| u.ends_with("/LICENSE")),
+        "LicenseUri should point at LICENSE: {uri:?}"
+    );
+    assert!(
+        repo().join("LICENSE").is_file(),
+        "LicenseUri links a LICENSE that is missing"
+    );
+}
+
+#[test]
+fn import_says_so_under_constrained_language_before_add_type() {
+    let src = read(&repo().join("LicenseAudit.psm1"));
+    let clm = src
+        .find("$ExecutionContext.SessionState.LanguageMode")
+        .expect("the .psm1 checks the language mode");
+    let add_type = src
+        .find("Add-Type -Path")
+        .expect("the .psm1 loads NativeProcess with Add-Type");
+    assert!(clm < add_type, "check the language mode before Add-Type");
+    assert!(
+        src.contains("LicenseAudit.ConstrainedLanguage"),
+        "a stable error id for CLM"
+    );
+    assert!(
+        src.contains("OnRemove"),
+        "Remove-Module must reap running engines"
+    );
+}
+
+#[test]
+fn secrets_stay_off_command_lines() {
+    let mut problems = Vec::new();
+    for f in module_files() {
+        let src = read(&f);
+        for needle in [
+            "GetNetworkCredential",
+            "-AsPlainText",
+            "LICENSEAUDIT_SQL_PASSWORD",
+        ] {
+            if src.contains(needle) {
+                problems.push(format!("{}: {needle}", rel(&f)));
+            }
+        }
+        if src.contains("PtrToStringBSTR") && !f.ends_with("Private/Start-LicenseAuditNative.ps1") {
+            problems.push(format!(
+                "{}: decrypts a SecureString outside Start-LicenseAuditNative",
+                rel(&f)
+            ));
+        }
+        if src.contains("'--password-stdin'") && !src.contains("-Secret") {
+            problems.push(format!("{}: --password-stdin without -Secret", rel(&f)));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Dates and list/object fields per output record type, from the engine's JSON Schemas.
+fn schema_shape(schema: &serde_json::Value) -> (BTreeSet<String>, BTreeSet<String>) {
+    let defs = schema.get("$defs").cloned().unwrap_or_default();
+    let resolve = |p: &serde_json::Value| -> serde_json::Value {
+        let mut p = p.clone();
+        for _ in 0..4 {
+            if let Some(r) = p.get("$ref").and_then(|r| r.as_str()) {
+                let name = r.rsplit('/').next().unwrap();
+                p = defs.get(name).cloned().unwrap_or_default();
+                continue;
+            }
+            let alt = ["anyOf", "oneOf"].iter().find_map(|k| {
+                p.get(*k).and_then(|a| a.as_array()).and_then(|a| {
+                    a.iter()
+                        .find(|q| q.get("type").and_then(|t| t.as_str()) != Some("null"))
+                        .cloned()
+                })
+            });
+            if let Some(q) = alt {
+                p = q;
+                continue;
+            }
+            break;
+        }
+        p
+    };
+    let mut dates = BTreeSet::new();
+    let mut lists = BTreeSet::new();
+    if let Some(props) = schema.get("properties").and_then(|p| p.as_object()) {
+        for (name, p) in props {
+            let r = resolve(p);
+            let format = p
+                .get("format")
+                .or_else(|| r.get("format"))
+                .and_then(|f| f.as_str())
+                .map(str::to_string);
+            let kind = match r.get("type") {
+                Some(serde_json::Value::String(t)) => t.clone(),
+                Some(serde_json::Value::Array(ts)) => ts
+                    .iter()
+                    .filter_map(|t| t.as_str())
+                    .find(|t| *t != "null")
+                    .unwrap_or("")
+                    .to_string(),
+                _ if r.get("properties").is_some() => "object".to_string(),
+                _ => String::new(),
+            };
+            if format.as_deref() == Some("date-time") {
+                dates.insert(name.clone());
+            } else if kind == "array" || kind == "object" {
+                lists.insert(name.clone());
+            }
+        }
+    }
+    (dates, lists)
+}
+
+/// `Type = @{ Dates = @('A'); Lists = @('B', 'C') }` lines of ConvertFrom-LicenseAuditRecord.ps1.
+fn powershell_shapes() -> BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> {
+    let src = read(&repo().join("Private/ConvertFrom-LicenseAuditRecord.ps1"));
+    let names = |s: &str| -> BTreeSet<String> {
+        s.split(',')
+            .map(|x| x.trim().trim_matches('\'').to_string())
+            .filter(|x| !x.is_empty())
+            .collect()
+    };
+    let mut out = BTreeMap::new();
+    for line in src.lines() {
+        let l = line.trim();
+        let (Some(eq), Some(d), Some(li)) =
+            (l.find("= @{"), l.find("Dates = @("), l.find("Lists = @("))
+        else {
+            continue;
+        };
+        let ty = l[..eq].trim().to_string();
+        let dates = &l[d + 10..];
+        let dates = &dates[..dates.find(')').unwrap()];
+        let lists = &l[li + 10..];
+        let lists = &lists[..lists.find(')').unwrap()];
+        out.insert(ty, (names(dates), names(lists)));
+    }
+    out
+}
+
+#[test]
+fn record_shapes_match_the_engine_schemas() {
+    use license_audit::app::schema::registry;
+    use license_audit::model::SchemaKind;
+    let ps = powershell_shapes();
+    assert!(ps.len() >= 10, "the shapes table was not found: {ps:?}");
+    let schemas: Vec<(String, serde_json::Value)> = registry()
+        .into_iter()
+        .filter(|e| e.kind == SchemaKind::Output)
+        .map(|e| (e.name.to_string(), (e.schema)()))
+        .collect();
+    let mut problems = Vec::new();
+    for (name, schema) in &schemas {
+        let (dates, lists) = schema_shape(schema);
+        match ps.get(name) {
+            None => problems.push(format!(
+                "{name}: no line in $script:LicenseAuditRecordShapes"
+            )),
+            Some((d, l)) => {
+                if d != &dates {
+                    problems.push(format!("{name}: Dates {d:?}, engine schema has {dates:?}"));
+                }
+                if l != &lists {
+                    problems.push(format!("{name}: Lists {l:?}, engine schema has {lists:?}"));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn engine_features_the_cmdlets_gate_on_version_exist_from_that_version() {
+    // Get-LicenseAuditEngineFeature turns MultiServer / PasswordWithRecords / SystemsOnEvidence
+    // on from engine 0.2.0. When the engine reaches that version, it must have them.
+    let src = read(&repo().join("Private/Get-LicenseAuditBinaryPath.ps1"));
+    assert!(
+        src.contains("-ge [version]'0.2.0'"),
+        "the feature gate moved: update this test"
+    );
+    let version: Vec<u32> = env!("CARGO_PKG_VERSION")
+        .split('.')
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    if version < vec![0, 2, 0] {
+        println!(
+            "engine {} is below 0.2.0: the cmdlets use per-store runs, users in a temporary file with a SQL login, and system ids before evidence",
+            env!("CARGO_PKG_VERSION")
+        );
+        return;
+    }
+    let cli = Cli::command();
+    let usage = cli
+        .find_subcommand("lync")
+        .and_then(|l| l.find_subcommand("usage"))
+        .expect("lync usage");
+    let server = usage
+        .get_arguments()
+        .find(|a| a.get_long() == Some("server"))
+        .expect("--server");
+    assert!(
+        matches!(server.get_action(), clap::ArgAction::Append),
+        "engine >= 0.2.0: lync usage --server must be repeatable (MultiServer)"
+    );
+}
+
+#[test]
+fn pester_tests_assert_something() {
+    let mut problems = Vec::new();
+    for f in powershell_files()
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".Tests.ps1"))
+    {
+        let src = read(&f);
+        let tree = parse(&src);
+        for (name, cmd) in commands(tree.root_node(), &src) {
+            if !name.eq_ignore_ascii_case("It") {
+                continue;
+            }
+            let body = text(cmd, &src);
+            if !body.contains("Should ") && !body.contains("Should\n") {
+                let title: String = body.lines().next().unwrap_or("").chars().take(80).collect();
+                problems.push(format!(
+                    "{}:{}: {title} asserts nothing",
+                    rel(&f),
+                    cmd.start_position().row + 1
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Parameter names and aliases of each exported function (lower case), common parameters
+/// included, -WhatIf/-Confirm only with SupportsShouldProcess.
+fn cmdlet_parameters() -> BTreeMap<String, BTreeSet<String>> {
+    let mut out = BTreeMap::new();
+    for e in std::fs::read_dir(repo().join("Public")).unwrap() {
+        let path = e.unwrap().path();
+        let name = path
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .to_ascii_lowercase();
+        let src = read(&path);
+        let tree = parse(&src);
+        let mut params: BTreeSet<String> = [
+            "verbose",
+            "debug",
+            "erroraction",
+            "warningaction",
+            "informationaction",
+            "progressaction",
+            "errorvariable",
+            "warningvariable",
+            "informationvariable",
+            "outvariable",
+            "outbuffer",
+            "pipelinevariable",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        if src.contains("SupportsShouldProcess") {
+            params.insert("whatif".into());
+            params.insert("confirm".into());
+        }
+        walk(tree.root_node(), &mut |n| {
+            if n.kind() != "script_parameter" {
+                return;
+            }
+            let t = text(n, &src);
+            if let Some(v) = t.rsplit('$').next() {
+                let v: String = v
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                params.insert(v.to_ascii_lowercase());
+            }
+            if let Some(i) = t.find("[Alias(") {
+                let inner = &t[i + 7..];
+                let inner = &inner[..inner.find(')').unwrap_or(0)];
+                for a in inner.split(',') {
+                    params.insert(a.trim().trim_matches('\'').to_ascii_lowercase());
+                }
+            }
+        });
+        out.insert(name, params);
+    }
+    out
+}
+
+/// PowerShell snippets the documentation shows: README ```powershell blocks and the first line
+/// of every .EXAMPLE in the help.
+fn documented_snippets() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let readme = read(&repo().join("README.md"));
+    let mut in_block = false;
+    let mut block = String::new();
+    let mut start = 0;
+    for (i, line) in readme.lines().enumerate() {
+        if line.trim_start().starts_with("```powershell") {
+            in_block = true;
+            block.clear();
+            start = i + 1;
+        } else if in_block && line.trim_start().starts_with("```") {
+            in_block = false;
+            out.push((format!("README.md:{}", start + 1), block.clone()));
+        } else if in_block {
+            block.push_str(line);
+            block.push('\n');
+        }
+    }
+    for e in std::fs::read_dir(repo().join("Public")).unwrap() {
+        let path = e.unwrap().path();
+        let src = read(&path);
+        let lines: Vec<&str> = src.lines().collect();
+        for (i, l) in lines.iter().enumerate() {
+            if l.trim() == ".EXAMPLE" {
+                if let Some(code) = lines.get(i + 1) {
+                    out.push((format!("{}:{}", rel(&path), i + 2), code.trim().to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn documented_examples_parse_and_use_real_parameters() {
+    let params = cmdlet_parameters();
+    let snippets = documented_snippets();
+    assert!(
+        snippets.len() > 20,
+        "found only {} snippets",
+        snippets.len()
+    );
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (at, code) in &snippets {
+        let tree = parse(code);
+        if tree.root_node().has_error() {
+            problems.push(format!("{at}: does not parse: {code}"));
+            continue;
+        }
+        for (name, cmd) in commands(tree.root_node(), code) {
+            let Some(known) = params.get(&name.to_ascii_lowercase()) else {
+                continue;
+            };
+            let Some(elements) = cmd.child_by_field_name("command_elements") else {
+                continue;
+            };
+            let mut c = elements.walk();
+            let parameters: Vec<Node> = elements
+                .named_children(&mut c)
+                .filter(|k| k.kind() == "command_parameter")
+                .collect();
+            for n in parameters {
+                let p = text(n, code)
+                    .trim_start_matches('-')
+                    .split(':')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                checked += 1;
+                if !known.contains(&p) {
+                    problems.push(format!("{at}: {name} has no parameter -{p}"));
+                }
+            }
+        }
+    }
+    assert!(checked > 30, "checked only {checked} parameters");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
