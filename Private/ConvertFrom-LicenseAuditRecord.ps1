@@ -8,7 +8,7 @@ $script:LicenseAuditRecordShapes = @{
     CalLicenseUse        = @{ Dates = @(); Lists = @('Servers') }
     InputInspection      = @{ Dates = @(); Lists = @('DateSpellings', 'TypeNames', 'Properties', 'Problems') }
     LyncCalSummary       = @{ Dates = @(); Lists = @('ByKind', 'ByCombination') }
-    LyncPolicyAudit      = @{ Dates = @(); Lists = @('EnterpriseFeatures', 'Findings') }
+    LyncPolicyAudit      = @{ Dates = @(); Lists = @('EnterpriseFeatures', 'SettingsFromDefaults', 'Findings') }
     LyncPolicyChange     = @{ Dates = @(); Lists = @() }
     LyncPolicyTemplate   = @{ Dates = @(); Lists = @('Parameters') }
     LyncUserCal          = @{ Dates = @(); Lists = @('Reasons', 'Findings') }
