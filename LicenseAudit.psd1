@@ -1,6 +1,6 @@
 @{
     RootModule           = 'LicenseAudit.psm1'
-    ModuleVersion        = '0.1.0'
+    ModuleVersion        = '0.2.0'
     GUID                 = '6f0c8d4e-3b1a-4f55-9a8e-2d7c1b9e4a10'
     Author               = 'LicenseAudit contributors'
     CompanyName          = 'LicenseAudit'

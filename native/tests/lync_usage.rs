@@ -600,3 +600,144 @@ fn a_server_that_never_answers_prelogin_times_out_with_exit_4() {
     );
     held.join().unwrap();
 }
+
+#[test]
+fn the_password_and_the_users_share_stdin() {
+    let s = server("lync2013", tds::Options::default());
+    let address = format!("127.0.0.1,{}", s.addr.port());
+    // Windows PowerShell 5.1 with a UTF-8 console code page starts the pipe with a BOM.
+    let stdin = "\u{feff}S3cret!pass\r\n{\"SipAddress\":\"sip:idle@contoso.com\",\"Enabled\":true}\n{\"SipAddress\":\"sip:attendee@contoso.com\",\"Enabled\":true}\n";
+    let r = util::run_with_stdin(
+        &[
+            "lync",
+            "usage",
+            "--server",
+            &address,
+            "--user",
+            "audit",
+            "--encrypt",
+            "off",
+            "--password-stdin",
+            "--users",
+            "-",
+            "--as-of",
+            AS_OF,
+        ],
+        Some(stdin.as_bytes()),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let u = r.records_of("LyncUserUsage");
+    assert_eq!(
+        tiers(user(&u, "idle")),
+        t("No", "No", "No"),
+        "a user from stdin gets an answer"
+    );
+    assert_eq!(tiers(user(&u, "attendee")).0, "Yes");
+    // Two `-` inputs are still refused.
+    let r = util::run_with_stdin(
+        &[
+            "lync",
+            "usage",
+            "--server",
+            &address,
+            "--user",
+            "audit",
+            "--password-stdin",
+            "--users",
+            "-",
+            "--common-area-phones",
+            "-",
+        ],
+        Some(stdin.as_bytes()),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[test]
+fn several_stores_merge_into_one_answer_per_user_and_a_dead_store_is_reported() {
+    let a = server("lync2013", tds::Options::default());
+    let b = server("lync2013", tds::Options::default());
+    let (sa, sb) = (
+        format!("127.0.0.1,{}", a.addr.port()),
+        format!("127.0.0.1,{}", b.addr.port()),
+    );
+    let r = usage(
+        &a,
+        &["--server", &sb, "--error-format", "json"],
+        "S3cret!pass",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let u = r.records_of("LyncUserUsage");
+    let p2p: Vec<_> = u
+        .iter()
+        .filter(|x| x["SipAddress"] == "sip:p2ponly@contoso.com")
+        .collect();
+    assert_eq!(p2p.len(), 1, "one answer per user, not one per store");
+    assert_eq!(
+        p2p[0]["Evidence"]["P2PImSessions"], 2,
+        "evidence adds up across stores"
+    );
+    let reasons = p2p[0]["Reasons"].to_string();
+    assert!(
+        reasons.contains(&format!("[{sa}]")) && reasons.contains(&format!("[{sb}]")),
+        "{reasons}"
+    );
+    assert_eq!(tiers(user(&u, "idle")), t("No", "No", "No"));
+    assert_eq!(
+        r.records_of("LyncUsageCoverage").len(),
+        2,
+        "one coverage per store"
+    );
+    let phones: Vec<_> = r
+        .records_of("LyncDeviceUsage")
+        .into_iter()
+        .filter(|d| d["DeviceKind"] == "IPPhone" && d["SipAddress"] == "sip:phoneuser@contoso.com")
+        .collect();
+    assert_eq!(
+        phones.len(),
+        1,
+        "the same device in both stores is one device"
+    );
+
+    // A third store that cannot be read: reported with its name, the others still answer, and
+    // "No" becomes "InsufficientData" because that store may hold the usage.
+    let r = usage(
+        &a,
+        &[
+            "--server",
+            &sb,
+            "--server",
+            "127.0.0.1,1",
+            "--connect-timeout",
+            "2",
+            "--error-format",
+            "json",
+        ],
+        "S3cret!pass",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let failure: Value = r
+        .stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|l| l["code"] == "StoreUnreachable")
+        .unwrap_or_else(|| panic!("no StoreUnreachable line: {}", r.stderr));
+    assert_eq!(failure["level"], "error");
+    assert_eq!(failure["file"], "127.0.0.1,1");
+    let u = r.records_of("LyncUserUsage");
+    let idle = user(&u, "idle");
+    assert_eq!(
+        tiers(idle),
+        t("InsufficientData", "InsufficientData", "InsufficientData")
+    );
+    assert!(idle["Reasons"].to_string().contains("127.0.0.1,1"));
+    assert_eq!(tiers(user(&u, "attendee")).0, "Yes", "a Yes stands");
+
+    // No store readable at all: exit 4.
+    let r = usage(
+        &a,
+        &["--server", "127.0.0.1,1", "--connect-timeout", "2"],
+        "wrong password",
+    );
+    assert_eq!(r.code, 4, "{}", r.stderr);
+}

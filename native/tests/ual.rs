@@ -672,3 +672,22 @@ fn a_daily_access_row_is_counted_once_in_the_summary() {
         1
     );
 }
+
+#[test]
+fn a_system_id_row_after_the_evidence_still_gives_the_windows_version() {
+    let r = ual_run(&["--evidence", &local("fs10-system-id-last.ps7.json")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let erik = consumption(
+        &r.records_of("CalConsumption"),
+        "Windows Server",
+        "contoso\\erik",
+    )
+    .into_iter()
+    .next()
+    .cloned()
+    .expect("erik consumes a Windows Server CAL");
+    assert_eq!(
+        erik["Version"], 2022,
+        "the version comes from the later Get-UalSystemId row"
+    );
+}

@@ -19,6 +19,8 @@ pub trait Reporter {
     fn bad_record(&mut self, error: &InputError);
     /// Something the admin should know that spoils no record (stable `code`).
     fn warning(&mut self, code: &str, message: &str);
+    /// One of several data sources failed (named as the admin gave it); the others still answer.
+    fn source_failed(&mut self, code: &str, source: &str, message: &str);
     /// Progress of one activity; cheap enough to call per record (implementations rate-limit).
     fn progress(&mut self, activity: &str, status: &str, completed: u64, total: Option<u64>);
     /// The activity is done.
@@ -55,6 +57,10 @@ impl Reporter for Collected {
     }
     fn warning(&mut self, code: &str, message: &str) {
         self.warnings.push((code.into(), message.into()));
+    }
+    fn source_failed(&mut self, code: &str, source: &str, message: &str) {
+        self.warnings
+            .push((code.into(), format!("{source}: {message}")));
     }
     fn progress(&mut self, _: &str, _: &str, _: u64, _: Option<u64>) {}
     fn progress_done(&mut self, _: &str, _: &str, _: u64) {}

@@ -183,9 +183,11 @@ pub enum OnOff {
 
 #[derive(Debug, Args)]
 pub struct UsageArgs {
-    /// The monitoring SQL Server: HOST, HOST\INSTANCE (port from the SQL Browser) or HOST,PORT
-    #[arg(long, value_name = "HOST[\\INSTANCE][,PORT]")]
-    pub server: String,
+    /// A monitoring SQL Server: HOST, HOST\INSTANCE (port from the SQL Browser) or HOST,PORT.
+    /// Repeat it for several monitoring stores: their answers are merged into one per user and
+    /// device, and a store that cannot be read is reported while the others still answer
+    #[arg(long, required = true, value_name = "HOST[\\INSTANCE][,PORT]")]
+    pub server: Vec<String>,
     /// The call detail recording database
     #[arg(long, default_value = "LcsCDR", value_name = "NAME")]
     pub cdr_database: String,
@@ -197,7 +199,8 @@ pub struct UsageArgs {
     /// SQL login name (with --auth sql)
     #[arg(long, value_name = "LOGIN")]
     pub user: Option<String>,
-    /// Read the SQL password from the first line of stdin (else LICENSEAUDIT_SQL_PASSWORD)
+    /// Read the SQL password from the first line of stdin (else LICENSEAUDIT_SQL_PASSWORD); one
+    /// input may still be `-`: its records follow the password line
     #[arg(long)]
     pub password_stdin: bool,
     /// TLS to the server (off: no TLS at all, only for servers without one)

@@ -14,7 +14,7 @@ use crate::lync::plan::{self, PlanOptions};
 use crate::lync::policies::{self, PoliciesOptions};
 use crate::lync::template;
 use crate::lync::usage::connect::{Auth, ConnectOptions, ServerAddress};
-use crate::lync::usage::{self, ConnectHint, UsageError, UsageOptions};
+use crate::lync::usage::{self, ConnectHint, Store, UsageError, UsageOptions};
 use crate::lync::{LyncError, MissingInput};
 use crate::model::Tier;
 use chrono::Duration;
@@ -160,8 +160,6 @@ pub fn template(s: &mut Session, a: &TemplateArgs) -> Result<(), AppError> {
 }
 
 pub fn usage(s: &mut Session, a: &UsageArgs) -> Result<(), AppError> {
-    let server = ServerAddress::parse(&a.server)
-        .map_err(|m| AppError::Arguments(format!("--server: {m}")))?;
     let auth = match a.auth {
         SqlAuth::Sql => Auth::Sql {
             user: a
@@ -172,14 +170,23 @@ pub fn usage(s: &mut Session, a: &UsageArgs) -> Result<(), AppError> {
         },
         SqlAuth::Integrated => Auth::Integrated,
     };
+    let mut stores = Vec::new();
+    for name in &a.server {
+        let server = ServerAddress::parse(name)
+            .map_err(|m| AppError::Arguments(format!("--server {name}: {m}")))?;
+        stores.push(Store {
+            name: name.clone(),
+            connection: ConnectOptions {
+                server,
+                auth: auth.clone(),
+                encrypt: a.encrypt == OnOff::On,
+                trust_server_certificate: a.trust_server_certificate,
+                connect_timeout: std::time::Duration::from_secs(a.connect_timeout),
+            },
+        });
+    }
     let options = UsageOptions {
-        connection: ConnectOptions {
-            server,
-            auth,
-            encrypt: a.encrypt == OnOff::On,
-            trust_server_certificate: a.trust_server_certificate,
-            connect_timeout: std::time::Duration::from_secs(a.connect_timeout),
-        },
+        stores,
         cdr_database: a.cdr_database.clone(),
         qoe_database: a.qoe_database.clone(),
         query_timeout: std::time::Duration::from_secs(a.query_timeout),

@@ -77,12 +77,10 @@ where
             ProgressMode::resolve(progress),
         ),
     );
-    let stdin_uses = args.iter().filter(|a| a.to_str() == Some("-")).count()
-        + args
-            .iter()
-            .filter(|a| a.to_str() == Some("--password-stdin"))
-            .count();
-    let result = if stdin_uses > 1 {
+    // stdin feeds one input per run; a password read with --password-stdin is its first line
+    // and the records of one `-` input may follow it.
+    let dash_inputs = args.iter().filter(|a| a.to_str() == Some("-")).count();
+    let result = if dash_inputs > 1 {
         Err(AppError::Arguments(
             "standard input (-) can feed only one input per run".into(),
         ))

@@ -50,6 +50,13 @@ impl Diagnostics {
         self.emit("error", code, message, None);
     }
 
+    /// One data source failed while the run goes on with the others: an error line naming the
+    /// source in `file` (it does not by itself change the exit code).
+    pub fn source_error(&mut self, code: &str, source: &str, message: &str) {
+        let at = InputError::file(source, message);
+        self.emit("error", code, &at.to_string(), Some(&at));
+    }
+
     pub fn warning(&mut self, code: &str, message: &str) {
         self.emit("warning", code, message, None);
     }

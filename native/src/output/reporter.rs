@@ -38,6 +38,9 @@ impl Reporter for ConsoleReporter {
     fn warning(&mut self, code: &str, message: &str) {
         self.diag.warning(code, message);
     }
+    fn source_failed(&mut self, code: &str, source: &str, message: &str) {
+        self.diag.source_error(code, source, message);
+    }
     fn progress(&mut self, activity: &str, status: &str, completed: u64, total: Option<u64>) {
         self.activity(activity).tick(status, completed, total);
     }

@@ -330,6 +330,41 @@ impl Engine<'_> {
     }
 }
 
+impl Engine<'_> {
+    /// Windows Server versions from Get-UalSystemId, applied once all evidence is read: a
+    /// SystemId row may come after the access rows of its server (a local collection streamed
+    /// in any order), and a row whose product name carries no year needs the server's OS.
+    fn apply_system_versions(&mut self, systems: &Systems) {
+        let os: HashMap<u32, u16> = systems
+            .by_key
+            .iter()
+            .filter_map(|(key, s)| Some((*self.servers.index.get(key)?, s.windows_year?)))
+            .collect();
+        if os.is_empty() {
+            return;
+        }
+        for ((family, server), v) in self.agg.versions.iter_mut() {
+            if *family == WINDOWS_SERVER {
+                *v = (*v).max(os.get(server).copied().unwrap_or(0));
+            }
+        }
+        for ((family, _), map) in self.agg.principals.iter_mut() {
+            if *family != WINDOWS_SERVER {
+                continue;
+            }
+            for agg in map.values_mut() {
+                let newest = agg.server_ids().filter_map(|s| os.get(&s)).max().copied();
+                agg.version = agg.version.max(newest.unwrap_or(0));
+            }
+        }
+        for ((family, server), (_, v)) in self.agg.external.iter_mut() {
+            if *family == WINDOWS_SERVER {
+                *v = (*v).max(os.get(server).copied().unwrap_or(0));
+            }
+        }
+    }
+}
+
 /// One principal's need for one product family.
 struct Need {
     family: &'static str,
@@ -452,6 +487,7 @@ pub fn run(
         )?;
     }
 
+    engine.apply_system_versions(&systems);
     let (mut needs, all_kinds) = match settings.mode {
         Mode::Access => {
             let path = options

@@ -4,6 +4,7 @@
 
 pub mod connect;
 mod error;
+pub mod merge;
 pub mod queries;
 
 pub use error::{ConnectHint, UsageError};
@@ -19,10 +20,19 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+/// One monitoring store: the SQL Server holding LcsCDR (and QoEMetrics).
+#[derive(Debug, Clone)]
+pub struct Store {
+    /// As the admin named it, for messages and merged reasons.
+    pub name: String,
+    pub connection: ConnectOptions,
+}
+
 /// What `lync usage` reads, from where, over which window.
 #[derive(Debug, Clone)]
 pub struct UsageOptions {
-    pub connection: ConnectOptions,
+    /// One or more monitoring stores; several are merged into one answer per user and device.
+    pub stores: Vec<Store>,
     /// The call detail recording database (LcsCDR)
     pub cdr_database: String,
     /// The QoE database (which calls were made from IP phones)
@@ -420,10 +430,10 @@ type Fetched = (
 /// Reads the monitoring databases. Runs on the caller's async runtime.
 async fn fetch(
     options: &UsageOptions,
+    connection: &ConnectOptions,
     reporter: &mut impl Reporter,
 ) -> Result<Fetched, UsageError> {
     let activity = "Reading Lync monitoring data";
-    let connection = &options.connection;
     let what = format!("{} / {}", connection.server.display(), options.cdr_database);
     let (s, e) = (
         options.window_start.naive_utc(),
@@ -494,7 +504,7 @@ async fn fetch(
     let _ = client.close().await;
     // QoEMetrics tells which calls were made from IP phones. It is optional: QoE may be off, or
     // the login granted LcsCDR only; the CDR answers stand without it.
-    let qoe = match read_qoe(options, s, e).await {
+    let qoe = match read_qoe(options, connection, s, e).await {
         Ok((phones, n)) => {
             rows += n;
             Ok(phones)
@@ -514,10 +524,10 @@ async fn fetch(
 /// The QoEMetrics IP-phone rows, and how many rows were received.
 async fn read_qoe(
     options: &UsageOptions,
+    connection: &ConnectOptions,
     start: NaiveDateTime,
     end: NaiveDateTime,
 ) -> Result<(Vec<tiberius::Row>, u64), UsageError> {
-    let connection = &options.connection;
     let mut client = connect::connect(connection, &options.qoe_database).await?;
     let mut q = Runner {
         client: &mut client,
@@ -531,13 +541,21 @@ async fn read_qoe(
     Ok((phones, n))
 }
 
-/// `lync usage`: one LyncUserUsage per user, one LyncDeviceUsage per device, then the coverage.
+/// One store's records, as they are decided.
+pub enum StoreRecord {
+    User(LyncUserUsage),
+    Device(LyncDeviceUsage),
+    Coverage(LyncUsageCoverage),
+}
+
+/// `lync usage`: one LyncUserUsage per user, one LyncDeviceUsage per device, then the coverage
+/// of each store. With several stores the answers are merged (see [`merge`]); a store that
+/// cannot be read is reported and the others still answer, unless none can be.
 pub async fn run(
     options: &UsageOptions,
     sink: &mut impl RecordSink,
     reporter: &mut impl Reporter,
 ) -> Result<(), UsageError> {
-    let (start, end) = (options.window_start, options.window_end);
     // Devices named as common area phones (Get-CsCommonAreaPhone) are reported as such.
     let mut caps: BTreeSet<String> = BTreeSet::new();
     if let Some(path) = &options.common_area_phones {
@@ -552,10 +570,48 @@ pub async fn run(
             population.insert(sip(&u));
         }
     }
-    // tiberius asserts (panics) on some protocol surprises from a misbehaving server: such a
-    // server is a data-source problem (exit 4), not a crash, so the panic is contained here,
-    // at the exchange, and reported with what to try. The panic message still reaches stderr.
-    let fetched = std::panic::AssertUnwindSafe(fetch(options, reporter))
+    if let [store] = options.stores.as_slice() {
+        let fetched = read_store(options, store, reporter).await?;
+        return report_store(options, store, fetched, &caps, &population, &mut |r| {
+            match r {
+                StoreRecord::User(u) => sink.write(&u)?,
+                StoreRecord::Device(d) => sink.write(&d)?,
+                StoreRecord::Coverage(c) => sink.write(&c)?,
+            }
+            Ok(())
+        });
+    }
+    let mut merged = merge::Merged::default();
+    let mut failed: Vec<(String, UsageError)> = Vec::new();
+    for store in &options.stores {
+        match read_store(options, store, reporter).await {
+            Ok(fetched) => report_store(options, store, fetched, &caps, &population, &mut |r| {
+                merged.add(&store.name, r);
+                Ok(())
+            })?,
+            Err(e) => {
+                reporter.source_failed("StoreUnreachable", &store.name, &e.to_string());
+                failed.push((store.name.clone(), e));
+            }
+        }
+    }
+    if failed.len() == options.stores.len() {
+        return Err(failed.remove(0).1);
+    }
+    let failed: Vec<String> = failed.into_iter().map(|(name, _)| name).collect();
+    merged.write(&failed, sink)
+}
+
+/// Reads one store. tiberius asserts (panics) on some protocol surprises from a misbehaving
+/// server: such a server is a data-source problem (exit 4), not a crash, so the panic is
+/// contained here, at the exchange, and reported with what to try. Its message still reaches
+/// stderr.
+async fn read_store(
+    options: &UsageOptions,
+    store: &Store,
+    reporter: &mut impl Reporter,
+) -> Result<Fetched, UsageError> {
+    std::panic::AssertUnwindSafe(fetch(options, &store.connection, reporter))
         .catch_unwind()
         .await
         .map_err(|panic| {
@@ -567,12 +623,24 @@ pub async fn run(
             UsageError::Unreachable {
                 message: format!(
                     "the SQL Server connection to {} failed during the protocol exchange ({detail}); with TLS on, a server that does not offer TLS ends here",
-                    options.connection.server.display()
+                    store.connection.server.display()
                 ),
                 hint: Some(ConnectHint::TrustCertificateOrEncryptOff),
             }
-        })?;
-    let (coverage_row, schema, users, devices, qoe, rows) = fetched?;
+        })?
+}
+
+/// One store's answers, handed to `emit` as they are decided.
+fn report_store(
+    options: &UsageOptions,
+    store: &Store,
+    fetched: Fetched,
+    caps: &BTreeSet<String>,
+    population: &BTreeSet<String>,
+    emit: &mut dyn FnMut(StoreRecord) -> Result<(), UsageError>,
+) -> Result<(), UsageError> {
+    let (start, end) = (options.window_start, options.window_end);
+    let (coverage_row, schema, users, devices, qoe, rows) = fetched;
     let no_rows = Vec::new();
     let qoe_phones = qoe.as_ref().unwrap_or(&no_rows);
 
@@ -581,14 +649,14 @@ pub async fn run(
     // Users with no usage at all still get an answer.
     let mut all: BTreeMap<String, UserAgg> = users;
     for s in population {
-        all.entry(s).or_default();
+        all.entry(s.clone()).or_default();
     }
     let user_count = all.keys().filter(|s| !caps.contains(*s)).count() as u64;
     for (s, agg) in &all {
         if caps.contains(s) {
             continue;
         }
-        sink.write(&classify_user(s.clone(), agg, covered))?;
+        emit(StoreRecord::User(classify_user(s.clone(), agg, covered)))?;
     }
     // IP-phone sessions per user (QoEMetrics). A phone LcsCDR also reported gets this evidence
     // on its one record; endpoints seen only in QoEMetrics become devices of their own.
@@ -671,7 +739,7 @@ pub async fn run(
             )
         };
         device_count += 1;
-        sink.write(&LyncDeviceUsage {
+        emit(StoreRecord::Device(LyncDeviceUsage {
             device,
             device_kind: kind,
             sip_address: user,
@@ -682,7 +750,7 @@ pub async fn run(
             last_activity: time(row, "LastActivity")?,
             registrations,
             reasons,
-        })?;
+        }))?;
     }
     // IP phones seen only in QoEMetrics (their registrations fell outside what LcsCDR returned).
     for (user, (calls, endpoint, last)) in &phone_sessions {
@@ -693,7 +761,7 @@ pub async fn run(
             .get(user)
             .is_some_and(|a| a.e.pstn_calls_in + a.e.pstn_calls_out > 0);
         device_count += 1;
-        sink.write(&LyncDeviceUsage {
+        emit(StoreRecord::Device(LyncDeviceUsage {
             device: endpoint.clone().unwrap_or_else(|| user.clone()),
             device_kind: UsageDeviceKind::IpPhone,
             sip_address: Some(user.clone()),
@@ -706,12 +774,12 @@ pub async fn run(
             reasons: vec![format!(
                 "IP phone: {calls} call(s) from an IP phone (QoEMetrics; no registration in LcsCDR)"
             )],
-        })?;
+        }))?;
     }
     // Common area phones that never registered in the window are still Standard + Plus.
     for cap in caps.difference(&seen_caps) {
         device_count += 1;
-        sink.write(&LyncDeviceUsage {
+        emit(StoreRecord::Device(LyncDeviceUsage {
             device: cap.clone(),
             device_kind: UsageDeviceKind::CommonAreaPhone,
             sip_address: Some(cap.clone()),
@@ -722,11 +790,10 @@ pub async fn run(
             last_activity: None,
             registrations: 0,
             reasons: vec!["common area phone: Standard and Plus whatever its usage (MAP); no registration in the window".into()],
-        })
-        ?;
+        }))?;
     }
-    sink.write(&LyncUsageCoverage {
-        server: options.connection.server.display(),
+    emit(StoreRecord::Coverage(LyncUsageCoverage {
+        server: store.connection.server.display(),
         cdr_database: options.cdr_database.clone(),
         window_start: start,
         window_end: end,
@@ -742,8 +809,7 @@ pub async fn run(
         note: (!covered).then(|| {
             "the call detail records start after the window start (KeepCallDetailForDays may be shorter than the window): users without usage are InsufficientData, not No".to_string()
         }),
-    })
-    ?;
+    }))?;
     Ok(())
 }
 
