@@ -136,7 +136,8 @@ function Get-LicenseAuditEngineFeature {
     From engine 0.2.0 on (see README, "Engine features the cmdlets use"):
     MultiServer - `lync usage` takes --server more than once and merges the stores;
     PasswordWithRecords - `--password-stdin` and one `-` input share stdin (password first);
-    SystemsOnEvidence - `ual compliance --evidence -` accepts Get-UalSystemId rows in the stream.
+    SystemsOnEvidence - `ual compliance --evidence -` accepts Get-UalSystemId rows in the stream;
+    SummaryOnly - `lync entitlement --summary-only` writes the summary without the user records.
     #>
     [CmdletBinding()]
     [OutputType([hashtable])]
@@ -154,6 +155,7 @@ function Get-LicenseAuditEngineFeature {
             MultiServer         = $modern
             PasswordWithRecords = $modern
             SystemsOnEvidence   = $modern
+            SummaryOnly         = $modern
         }
     }
     $script:LicenseAuditEngineFeatures[$Binary]

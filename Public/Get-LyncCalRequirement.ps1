@@ -145,7 +145,11 @@ function Get-LyncCalRequirement {
         if ($Summary) { $outputType = @('LyncCalSummary') }
         if ($SummaryVariable) { $collectType = @('LyncCalSummary') }
         $arguments = @('--rules', $Rules)
-        if ($Summary -or $SummaryVariable) { $arguments += '--summary' }
+        if ($Summary -and -not $SummaryVariable -and (Get-LicenseAuditEngineFeature -Binary (Get-LicenseAuditBinaryPath -Cmdlet $PSCmdlet)).SummaryOnly) {
+            # Only the counts are wanted: the engine need not write 200,000 records to discard.
+            $arguments += '--summary-only'
+        }
+        elseif ($Summary -or $SummaryVariable) { $arguments += '--summary' }
         # Policies and pools are read now, in memory; the engine starts with the first user.
         $configuration = Get-LicenseAuditLyncConfiguration -ConferencingPolicy $ConferencingPolicy -VoicePolicy $VoicePolicy -Pool $Pool -IncludeDevices:$IncludeDevices
         $session = New-LicenseAuditNativeSession -Command 'lync', 'entitlement' -Cmdlet $PSCmdlet -Activity 'Lync CAL requirement' `

@@ -883,3 +883,45 @@ fn values_taken_from_lync_defaults_are_marked_on_every_record() {
     assert_eq!(b["Enterprise"], F);
     assert!(!b["Findings"].to_string().contains("TierFromLyncDefaults"));
 }
+
+#[test]
+fn summary_only_writes_the_counts_alone_and_they_match() {
+    let contoso = repo_path("examples/contoso");
+    let full = run(&[
+        "lync",
+        "entitlement",
+        "--estate",
+        &contoso,
+        "--summary",
+        "--format",
+        "ndjson",
+    ]);
+    let only = run(&[
+        "lync",
+        "entitlement",
+        "--estate",
+        &contoso,
+        "--summary-only",
+        "--format",
+        "ndjson",
+    ]);
+    assert_eq!(
+        (full.code, only.code),
+        (0, 0),
+        "{}{}",
+        full.stderr,
+        only.stderr
+    );
+    assert!(only.records_of("LyncUserCal").is_empty());
+    assert_eq!(only.records().len(), 1);
+    assert_eq!(
+        only.records_of("LyncCalSummary"),
+        full.records_of("LyncCalSummary")
+    );
+    assert_eq!(
+        full.records_of("LyncUserCal").len() as u64,
+        full.records_of("LyncCalSummary")[0]["Total"]
+            .as_u64()
+            .unwrap()
+    );
+}

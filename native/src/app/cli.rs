@@ -275,6 +275,9 @@ pub struct EntitlementArgs {
     /// Also write a LyncCalSummary record (counts per tier, kind and combination)
     #[arg(long)]
     pub summary: bool,
+    /// Write only the LyncCalSummary record, not one record per user and device
+    #[arg(long, conflicts_with = "summary")]
+    pub summary_only: bool,
 }
 
 #[derive(Debug, Args)]

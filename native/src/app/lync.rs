@@ -97,7 +97,8 @@ pub fn entitlement(s: &mut Session, a: &EntitlementArgs) -> Result<(), AppError>
     let options = EntitlementOptions {
         files: entitlement_files(&a.inputs)?,
         rules: a.inputs.rules,
-        summary: a.summary,
+        summary: a.summary || a.summary_only,
+        records: !a.summary_only,
     };
     s.with_records(|out, rep| Ok(entitlement::run(&options, out, rep)?))
 }

@@ -457,6 +457,8 @@ pub struct EntitlementOptions {
     pub rules: RuleSet,
     /// Also write a LyncCalSummary record
     pub summary: bool,
+    /// Write one LyncUserCal per user and device (off: the summary alone)
+    pub records: bool,
 }
 
 /// Streams the users (then devices) through `each`, reporting bad and duplicate records.
@@ -522,7 +524,10 @@ pub fn run(
     let mut summary = LyncCalSummary::new(estate.rules);
     for_each_classified(&estate, &options.files, reporter, |cal| {
         summary.add(&cal);
-        Ok(sink.write(&cal)?)
+        if options.records {
+            sink.write(&cal)?;
+        }
+        Ok(())
     })?;
     if options.summary {
         sink.write(&summary)?;
