@@ -115,7 +115,7 @@ pub struct Estate {
     pub rules: RuleSet,
     pub conferencing: PolicyTable<ConferencingPolicy>,
     pub voice: Option<PolicyTable<VoicePolicy>>,
-    pools: Option<HashMap<String, Option<String>>>,
+    pools: Option<Vec<(String, Option<String>)>>,
     rgs_agents: HashMap<String, Vec<String>>,
 }
 
@@ -198,7 +198,12 @@ impl Estate {
     pub fn site_of<'a>(&'a self, pool: Option<&'a str>) -> SiteLookup<'a> {
         match (pool, &self.pools) {
             (None, _) | (_, None) => SiteLookup::NoPool,
-            (Some(p), Some(pools)) => match pools.get(&p.trim().to_ascii_lowercase()) {
+            // Pool names are few: a case-insensitive scan beats lower-casing every user's pool.
+            (Some(p), Some(pools)) => match pools
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(p.trim()))
+                .map(|(_, site)| site)
+            {
                 Some(site) => SiteLookup::Site(site.as_deref()),
                 None => SiteLookup::UnknownPool(p),
             },
