@@ -13,4 +13,5 @@ pub mod app;
 pub mod inspect;
 pub mod lync;
 pub mod output;
+pub mod rightsize;
 pub mod ual;

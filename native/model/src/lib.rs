@@ -10,6 +10,7 @@ mod choice;
 mod finding;
 mod input_error;
 pub mod record;
+pub mod rightsizing;
 pub mod server_cal;
 pub mod sink;
 pub mod tier;
@@ -17,6 +18,7 @@ pub mod tier;
 pub use choice::Choice;
 pub use finding::{Finding, Reason, Severity};
 pub use input_error::InputError;
+pub use rightsizing::{Confidence, RightSizingCode};
 pub use record::{input_schema, output_schema, OutputRecord, SchemaEntry, SchemaKind};
 pub use sink::{RecordSink, Reporter};
 pub use tier::{

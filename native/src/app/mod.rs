@@ -9,6 +9,7 @@ pub mod cli;
 mod estate;
 pub mod exit;
 mod lync;
+mod report;
 pub mod schema;
 mod secrets;
 mod ual;
@@ -194,6 +195,7 @@ fn dispatch(s: &mut Session, command: &Command) -> Result<(), AppError> {
             LyncCommand::Template(a) => lync::template(s, a),
             LyncCommand::Usage(a) => lync::usage(s, a),
             LyncCommand::UsageQueries(a) => lync::usage_queries(s, a.lync2010),
+            LyncCommand::Rightsize(a) => report::rightsize(s, a),
         },
         Command::Ual(UalCommand::Compliance(a)) => ual::compliance(s, a),
     }
