@@ -88,11 +88,17 @@ fn every_transition_on_the_example_estate() {
         .unwrap()
         .contains("no Enterprise use in 90 days"));
     let ev = carol["Evidence"].to_string();
-    assert!(ev.contains("Enterprise configured by ConferencingPolicy Site:Dublin"), "{ev}");
+    assert!(
+        ev.contains("Enterprise configured by ConferencingPolicy Site:Dublin"),
+        "{ev}"
+    );
     assert!(ev.contains("Enterprise=No"), "{ev}");
     // Exposure: PSTN use without a Plus licence.
     let erin = user(&recs, "erin");
-    assert!(erin["Reason"].as_str().unwrap().contains("without a Plus licence"));
+    assert!(erin["Reason"]
+        .as_str()
+        .unwrap()
+        .contains("without a Plus licence"));
     assert_eq!(erin["KeepPlus"], true);
     // Insufficient data: never a downgrade.
     let grace = user(&recs, "grace");
@@ -103,7 +109,10 @@ fn every_transition_on_the_example_estate() {
         .contains("never recommended for downgrade"));
     assert_eq!(grace["TargetPolicy"], Value::Null);
     // Up: used Enterprise though configured Standard.
-    assert_eq!(user(&recs, "bob")["TargetPolicy"], "Tag:ENT_CAL_REC_AudioVideo");
+    assert_eq!(
+        user(&recs, "bob")["TargetPolicy"],
+        "Tag:ENT_CAL_REC_AudioVideo"
+    );
 
     let s = &r.records_of("LyncCalRightSizingSummary")[0];
     assert_eq!(s["Users"], 12);
@@ -126,8 +135,16 @@ fn prices_give_the_yearly_saving_and_exposure() {
     let (r, _d) = rightsize(&["--licensed", &licensed, "--prices", &prices, "--summary"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let recs = r.records_of("LyncCalRightSizing");
-    assert_eq!(user(&recs, "zoe")["YearlySaving"], 145.0, "Enterprise 60 + Plus 85");
-    assert_eq!(user(&recs, "ivan")["YearlySaving"], 40.0, "an inactive user frees Standard");
+    assert_eq!(
+        user(&recs, "zoe")["YearlySaving"],
+        145.0,
+        "Enterprise 60 + Plus 85"
+    );
+    assert_eq!(
+        user(&recs, "ivan")["YearlySaving"],
+        40.0,
+        "an inactive user frees Standard"
+    );
     assert_eq!(user(&recs, "dave")["YearlyExposure"], 60.0);
     let s = &r.records_of("LyncCalRightSizingSummary")[0];
     assert_eq!(s["YearlySaving"], 330.0);
@@ -154,7 +171,10 @@ fn a_short_window_makes_every_recommendation_weak() {
     let cal = configured(&dir);
     let usage = std::fs::read_to_string(repo_path("examples/rightsizing/usage.ndjson"))
         .unwrap()
-        .replace("\"WindowStart\":\"2026-08-03T00:00:00Z\"", "\"WindowStart\":\"2026-10-18T00:00:00Z\"");
+        .replace(
+            "\"WindowStart\":\"2026-08-03T00:00:00Z\"",
+            "\"WindowStart\":\"2026-10-18T00:00:00Z\"",
+        );
     let p = dir.path().join("usage-14.ndjson");
     std::fs::write(&p, usage).unwrap();
     let r = run(&[
@@ -181,7 +201,9 @@ fn a_short_window_makes_every_recommendation_weak() {
     assert!(carol["Evidence"].to_string().contains("shorter than 30"));
     let s = &r.records_of("LyncCalRightSizingSummary")[0];
     assert_eq!(s["Confidence"], "Weak");
-    assert!(s["Notes"].to_string().contains("recommendations are weaker"));
+    assert!(s["Notes"]
+        .to_string()
+        .contains("recommendations are weaker"));
     assert!(r.stderr.contains("shorter than 30"), "{}", r.stderr);
 }
 
@@ -219,9 +241,27 @@ fn the_output_feeds_lync_plan() {
             )
         })
         .collect();
-    assert!(grants.contains(&("sip:carol@contoso.com".into(), "STD_CAL_NoConferencing".into())), "{grants:?}");
-    assert!(grants.contains(&("sip:zoe@contoso.com".into(), "STD_CAL_NoConferencing".into())), "{grants:?}");
-    assert!(grants.contains(&("sip:bob@contoso.com".into(), "ENT_CAL_REC_AudioVideo".into())), "{grants:?}");
+    assert!(
+        grants.contains(&(
+            "sip:carol@contoso.com".into(),
+            "STD_CAL_NoConferencing".into()
+        )),
+        "{grants:?}"
+    );
+    assert!(
+        grants.contains(&(
+            "sip:zoe@contoso.com".into(),
+            "STD_CAL_NoConferencing".into()
+        )),
+        "{grants:?}"
+    );
+    assert!(
+        grants.contains(&(
+            "sip:bob@contoso.com".into(),
+            "ENT_CAL_REC_AudioVideo".into()
+        )),
+        "{grants:?}"
+    );
     // Insufficient data and exposures keep their tier: no grant for them.
     for name in ["grace", "dave", "erin"] {
         assert!(
@@ -238,18 +278,40 @@ fn bad_inputs_say_which_file_and_what_it_holds() {
     // The configured file as the usage file: no usage records.
     let r = run(&["lync", "rightsize", "--configured", &cal, "--usage", &cal]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("--usage") && r.stderr.contains("no LyncUserUsage"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--usage") && r.stderr.contains("no LyncUserUsage"),
+        "{}",
+        r.stderr
+    );
     let usage = repo_path("examples/rightsizing/usage.ndjson");
-    let r = run(&["lync", "rightsize", "--configured", &usage, "--usage", &usage]);
+    let r = run(&[
+        "lync",
+        "rightsize",
+        "--configured",
+        &usage,
+        "--usage",
+        &usage,
+    ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("--configured"), "{}", r.stderr);
     // A bad usage answer is one bad record: reported, the rest carry on, exit 3.
-    let bad = std::fs::read_to_string(&usage)
-        .unwrap()
-        .replacen("\"Enterprise\":\"No\"", "\"Enterprise\":\"Maybe\"", 1);
+    let bad = std::fs::read_to_string(&usage).unwrap().replacen(
+        "\"Enterprise\":\"No\"",
+        "\"Enterprise\":\"Maybe\"",
+        1,
+    );
     let p = dir.path().join("bad.ndjson");
     std::fs::write(&p, bad).unwrap();
-    let r = run(&["lync", "rightsize", "--configured", &cal, "--usage", &p.to_string_lossy(), "--format", "ndjson"]);
+    let r = run(&[
+        "lync",
+        "rightsize",
+        "--configured",
+        &cal,
+        "--usage",
+        &p.to_string_lossy(),
+        "--format",
+        "ndjson",
+    ]);
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("Maybe"), "{}", r.stderr);
     assert_eq!(r.records_of("LyncCalRightSizing").len(), 12);

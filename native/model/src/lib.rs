@@ -18,8 +18,8 @@ pub mod tier;
 pub use choice::Choice;
 pub use finding::{Finding, Reason, Severity};
 pub use input_error::InputError;
-pub use rightsizing::{Confidence, RightSizingCode};
 pub use record::{input_schema, output_schema, OutputRecord, SchemaEntry, SchemaKind};
+pub use rightsizing::{Confidence, RightSizingCode};
 pub use sink::{RecordSink, Reporter};
 pub use tier::{
     Cal, LyncKind, PlanAction, PolicyScope, PolicySource, RuleSet, Tier, UsageAnswer,

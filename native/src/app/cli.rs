@@ -102,6 +102,10 @@ pub enum Command {
     /// Windows Server / SQL Server / RDS CAL compliance from User Access Logging
     #[command(subcommand)]
     Ual(UalCommand),
+    /// An Excel workbook (MAP-style) from the record files the audits write; --output FILE.xlsx
+    Report(ReportArgs),
+    /// How the totals kept with --history moved from run to run
+    History(HistoryArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -378,4 +382,7 @@ pub struct HistoryArgs {
     /// Only runs of this command, e.g. "lync entitlement"
     #[arg(long, value_name = "COMMAND")]
     pub command: Option<String>,
+    /// Also list the totals that did not move
+    #[arg(long)]
+    pub all: bool,
 }

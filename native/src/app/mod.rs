@@ -8,6 +8,7 @@
 pub mod cli;
 mod estate;
 pub mod exit;
+mod history;
 mod lync;
 mod report;
 pub mod schema;
@@ -32,6 +33,8 @@ pub struct Session {
     output: Option<PathBuf>,
     pub as_of: DateTime<Utc>,
     reporter: ConsoleReporter,
+    /// --history DIR, and the command's words ("lync entitlement") for the run file
+    history: Option<(PathBuf, String)>,
 }
 
 impl Session {
@@ -52,12 +55,30 @@ impl Session {
     /// (the results then cover the remaining records).
     pub fn with_records(
         &mut self,
-        audit: impl FnOnce(&mut Output, &mut ConsoleReporter) -> Result<(), AppError>,
+        audit: impl FnOnce(&mut history::Recorder<Output>, &mut ConsoleReporter) -> Result<(), AppError>,
     ) -> Result<(), AppError> {
-        let mut out = self.open_output()?;
+        let run = self.history.as_ref().map(|(_, command)| {
+            crate::report::history::LicenseAuditRun::new(
+                env!("CARGO_PKG_VERSION"),
+                command,
+                self.as_of,
+                Utc::now(),
+            )
+        });
+        let mut out = history::Recorder::new(self.open_output()?, run);
         let before = self.reporter.bad_records();
         audit(&mut out, &mut self.reporter)?;
+        let (out, run) = out.into_parts();
         out.finish().map_err(AppError::Output)?;
+        if let (Some((dir, _)), Some(mut run)) = (&self.history, run) {
+            run.bad_records = (self.reporter.bad_records() - before) as u64;
+            history::save(dir, &run).map_err(|e| {
+                AppError::Output(std::io::Error::new(
+                    e.kind(),
+                    format!("--history {}: {e}", dir.display()),
+                ))
+            })?;
+        }
         match self.reporter.bad_records() - before {
             0 => Ok(()),
             count => Err(AppError::InputProblems { count }),
@@ -138,6 +159,10 @@ where
             Diagnostics::new(error_format),
             ProgressMode::resolve(progress),
         ),
+        history: g
+            .history
+            .clone()
+            .map(|dir| (dir, history_command_name(&args))),
     };
     let stdin_uses = args.iter().filter(|a| a.to_str() == Some("-")).count()
         + args
@@ -166,6 +191,20 @@ where
             exit
         }
     }
+}
+
+/// The subcommand words of this run ("lync entitlement"), for the --history run file.
+fn history_command_name(args: &[OsString]) -> String {
+    use clap::CommandFactory;
+    let mut words = Vec::new();
+    if let Ok(m) = Cli::command().try_get_matches_from(args) {
+        let mut m = &m;
+        while let Some((name, sub)) = m.subcommand() {
+            words.push(name.to_string());
+            m = sub;
+        }
+    }
+    words.join(" ")
 }
 
 fn error_format_from_argv(args: &[OsString]) -> ErrorFormat {
@@ -198,5 +237,7 @@ fn dispatch(s: &mut Session, command: &Command) -> Result<(), AppError> {
             LyncCommand::Rightsize(a) => report::rightsize(s, a),
         },
         Command::Ual(UalCommand::Compliance(a)) => ual::compliance(s, a),
+        Command::Report(a) => report::report(s, a),
+        Command::History(a) => report::history(s, a),
     }
 }

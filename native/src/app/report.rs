@@ -1,10 +1,13 @@
 //! `lync rightsize`, `report` and `history`: command-line arguments → each audit's options, and
 //! its errors → messages that name the flags.
 
-use super::cli::RightsizeArgs;
+use super::cli::{HistoryArgs, ReportArgs, RightsizeArgs};
 use super::exit::AppError;
 use super::Session;
-use crate::model::{Choice, Tier};
+use crate::model::{Choice, Reporter, Tier};
+use crate::output::Output;
+use crate::report::history::{HistoryError, HistoryOptions};
+use crate::report::{self, ReportError, ReportOptions};
 use crate::rightsize::{self, RightSizeError, RightSizeOptions};
 
 impl From<RightSizeError> for AppError {
@@ -58,4 +61,71 @@ pub fn rightsize(s: &mut Session, a: &RightsizeArgs) -> Result<(), AppError> {
         rightsize::run(&options, out, rep)?;
         Ok(())
     })
+}
+
+impl From<ReportError> for AppError {
+    fn from(e: ReportError) -> AppError {
+        match e {
+            ReportError::Input(e) => AppError::Input(e),
+            ReportError::Output(e) => AppError::Output(e),
+            ReportError::Workbook { path, message } => {
+                AppError::Output(std::io::Error::other(format!("--output {path}: {message}")))
+            }
+            ReportError::NotXlsx(name) => AppError::Arguments(format!(
+                "--output {name}: the workbook's name must end in .xlsx"
+            )),
+        }
+    }
+}
+
+impl From<HistoryError> for AppError {
+    fn from(e: HistoryError) -> AppError {
+        match e {
+            HistoryError::Output(e) => AppError::Output(e),
+            other => AppError::Arguments(other.to_string()),
+        }
+    }
+}
+
+/// `report FILE… --output audit.xlsx`: the workbook goes to --output, one ReportSheet record per
+/// worksheet to stdout.
+pub fn report(s: &mut Session, a: &ReportArgs) -> Result<(), AppError> {
+    let output = s.output.clone().ok_or_else(|| {
+        AppError::Arguments("report needs --output FILE.xlsx: where to write the workbook".into())
+    })?;
+    let options = ReportOptions {
+        files: a.files.clone(),
+        output,
+        as_of: s.as_of,
+        generated_at: chrono::Utc::now(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let mut out = Output::new(s.format, None).map_err(AppError::Output)?;
+    let before = s.reporter.bad_records();
+    report::run(&options, &mut out, &mut s.reporter)?;
+    out.finish().map_err(AppError::Output)?;
+    match s.reporter.bad_records() - before {
+        0 => Ok(()),
+        count => Err(AppError::InputProblems { count }),
+    }
+}
+
+/// `history DIR`: how the kept totals moved.
+pub fn history(s: &mut Session, a: &HistoryArgs) -> Result<(), AppError> {
+    if !(a.alert_threshold >= 0.0) {
+        return Err(AppError::Arguments(format!(
+            "--alert-threshold {} must be a percentage of 0 or more",
+            a.alert_threshold
+        )));
+    }
+    let options = HistoryOptions {
+        dir: a.dir.clone(),
+        alert_threshold: a.alert_threshold,
+        command: a.command.clone(),
+        all: a.all,
+    };
+    let mut out = s.open_output()?;
+    report::history::run(&options, &mut out, &mut s.reporter)?;
+    out.finish().map_err(AppError::Output)?;
+    Ok(())
 }

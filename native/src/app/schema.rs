@@ -11,6 +11,7 @@ pub fn registry() -> Vec<SchemaEntry> {
     all.extend(crate::lync::schemas());
     all.extend(crate::ual::schemas());
     all.extend(crate::rightsize::schemas());
+    all.extend(crate::report::schemas());
     all.sort_by_key(|e| e.name);
     all
 }

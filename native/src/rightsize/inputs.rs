@@ -255,9 +255,9 @@ pub fn configured(r: &Record) -> Result<Option<Configured>, InputError> {
         identity: r.opt_str("Identity")?.unwrap_or_default(),
         display_name: r.opt_str("DisplayName")?.unwrap_or_default(),
         is_user: kind.eq_ignore_ascii_case("User"),
-        standard: r.opt_bool("Standard")?.ok_or_else(|| {
-            r.error("Standard", "required property is missing or empty")
-        })?,
+        standard: r
+            .opt_bool("Standard")?
+            .ok_or_else(|| r.error("Standard", "required property is missing or empty"))?,
         enterprise: r.opt_bool("Enterprise")?,
         plus: r.bool_or("Plus", false)?,
         conferencing_policy: r.opt_str("ConferencingPolicy")?,
@@ -283,30 +283,34 @@ pub struct Licences {
 
 impl Licences {
     pub fn read(path: &str, reporter: &mut impl Reporter) -> Result<Licences, InputError> {
-        let rows = load_all(path, reporter, |r| -> Result<(Vec<String>, Licence), InputError> {
-            let mut keys = Vec::new();
-            if let Some(s) = r.opt_str("SipAddress")? {
-                keys.push(sip_key(&s));
-            }
-            for field in ["UserPrincipalName", "Identity"] {
-                if let Some(i) = r.opt_str(field)? {
-                    keys.push(i.trim().to_ascii_lowercase());
+        let rows = load_all(
+            path,
+            reporter,
+            |r| -> Result<(Vec<String>, Licence), InputError> {
+                let mut keys = Vec::new();
+                if let Some(s) = r.opt_str("SipAddress")? {
+                    keys.push(sip_key(&s));
                 }
-            }
-            if keys.is_empty() {
-                return Err(r.record_error(
-                    "has none of SipAddress, UserPrincipalName and Identity",
-                ));
-            }
-            let text = r.req_str("Tier")?;
-            let licence = licence_from_text(&text).ok_or_else(|| {
-                r.error(
-                    "Tier",
-                    format!("'{text}' names none of Standard, Enterprise and Plus"),
-                )
-            })?;
-            Ok((keys, licence))
-        })?;
+                for field in ["UserPrincipalName", "Identity"] {
+                    if let Some(i) = r.opt_str(field)? {
+                        keys.push(i.trim().to_ascii_lowercase());
+                    }
+                }
+                if keys.is_empty() {
+                    return Err(
+                        r.record_error("has none of SipAddress, UserPrincipalName and Identity")
+                    );
+                }
+                let text = r.req_str("Tier")?;
+                let licence = licence_from_text(&text).ok_or_else(|| {
+                    r.error(
+                        "Tier",
+                        format!("'{text}' names none of Standard, Enterprise and Plus"),
+                    )
+                })?;
+                Ok((keys, licence))
+            },
+        )?;
         let mut by_key = HashMap::new();
         for (keys, licence) in rows {
             for k in keys {
@@ -368,7 +372,10 @@ impl Prices {
                 .unwrap_or("Price");
             let text = r.req_str(field)?;
             let price = price_number(&text).ok_or_else(|| {
-                r.error(field, format!("'{text}' is not a price (a number, per year)"))
+                r.error(
+                    field,
+                    format!("'{text}' is not a price (a number, per year)"),
+                )
             })?;
             Ok((cal, price))
         })?;

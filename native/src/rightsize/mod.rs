@@ -10,8 +10,8 @@ pub mod rules;
 
 use crate::ingest::stream_each;
 use crate::model::{
-    Confidence, InputError, OutputRecord, RecordSink, Reporter, RightSizingCode,
-    SchemaEntry, Tier, UsageAnswer,
+    Confidence, InputError, OutputRecord, RecordSink, Reporter, RightSizingCode, SchemaEntry, Tier,
+    UsageAnswer,
 };
 use chrono::{DateTime, Utc};
 use inputs::{Licences, Prices, Usage, Window};
@@ -500,9 +500,9 @@ fn build(
     }
     if confidence == Confidence::Weak {
         evidence.push(match window.days() {
-            Some(days) => format!(
-                "Weak: the usage window is {days} days, shorter than {MIN_WINDOW_DAYS}"
-            ),
+            Some(days) => {
+                format!("Weak: the usage window is {days} days, shorter than {MIN_WINDOW_DAYS}")
+            }
             None => "Weak: the usage window is unknown".into(),
         });
     }
@@ -560,7 +560,10 @@ mod tests {
 
     #[test]
     fn combinations_read_like_the_entitlement_summary() {
-        assert_eq!(combination(true, Some(true), true), "Standard+Enterprise+Plus");
+        assert_eq!(
+            combination(true, Some(true), true),
+            "Standard+Enterprise+Plus"
+        );
         assert_eq!(combination(true, None, false), "Standard+Undetermined");
         assert_eq!(combination(false, Some(true), true), "None");
         let u = rules::Used {
@@ -568,7 +571,10 @@ mod tests {
             enterprise: UsageAnswer::InsufficientData,
             plus: UsageAnswer::InsufficientData,
         };
-        assert_eq!(used_text(Some(&u)), "Standard (Enterprise, Plus: Insufficient Data)");
+        assert_eq!(
+            used_text(Some(&u)),
+            "Standard (Enterprise, Plus: Insufficient Data)"
+        );
         assert_eq!(used_text(None), "No usage record");
         let _ = <UsageAnswer as crate::model::Choice>::parse("Yes");
     }

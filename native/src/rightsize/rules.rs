@@ -299,7 +299,12 @@ mod tests {
         })
     }
 
-    fn facts(enterprise: Option<bool>, plus: bool, u: Option<Used>, l: Option<(bool, bool)>) -> Facts {
+    fn facts(
+        enterprise: Option<bool>,
+        plus: bool,
+        u: Option<Used>,
+        l: Option<(bool, bool)>,
+    ) -> Facts {
         Facts {
             standard: true,
             enterprise,
@@ -315,12 +320,21 @@ mod tests {
 
     #[test]
     fn down_enterprise_configured_not_used_in_a_covered_window() {
-        let d = decide(&facts(Some(true), false, used(Y, N, N), Some((true, false))));
+        let d = decide(&facts(
+            Some(true),
+            false,
+            used(Y, N, N),
+            Some((true, false)),
+        ));
         assert_eq!(d.code, RightSizingCode::Downgrade);
         assert_eq!(d.tier, Tier::Standard);
         assert_eq!(d.enterprise, Verdict::Drop);
         assert_eq!(d.frees, vec![Tier3::Enterprise]);
-        assert!(d.changes[0].contains("no Enterprise use in 90 days"), "{:?}", d.changes);
+        assert!(
+            d.changes[0].contains("no Enterprise use in 90 days"),
+            "{:?}",
+            d.changes
+        );
     }
 
     #[test]
@@ -333,7 +347,12 @@ mod tests {
 
     #[test]
     fn down_plus_configured_not_used() {
-        let d = decide(&facts(Some(false), true, used(Y, N, N), Some((false, true))));
+        let d = decide(&facts(
+            Some(false),
+            true,
+            used(Y, N, N),
+            Some((false, true)),
+        ));
         assert_eq!(d.code, RightSizingCode::Downgrade);
         assert_eq!(d.plus, Verdict::Drop);
         assert!(!d.keep_plus);
@@ -343,7 +362,12 @@ mod tests {
 
     #[test]
     fn down_licence_held_but_neither_configured_nor_used() {
-        let d = decide(&facts(Some(false), false, used(Y, N, N), Some((true, true))));
+        let d = decide(&facts(
+            Some(false),
+            false,
+            used(Y, N, N),
+            Some((true, true)),
+        ));
         assert_eq!(d.code, RightSizingCode::Downgrade);
         assert_eq!(d.frees, vec![Tier3::Enterprise, Tier3::Plus]);
     }
@@ -360,7 +384,12 @@ mod tests {
 
     #[test]
     fn up_enterprise_used_but_configured_standard() {
-        let d = decide(&facts(Some(false), false, used(Y, Y, N), Some((true, false))));
+        let d = decide(&facts(
+            Some(false),
+            false,
+            used(Y, Y, N),
+            Some((true, false)),
+        ));
         assert_eq!(d.code, RightSizingCode::Upgrade);
         assert_eq!(d.tier, Tier::Enterprise);
         let d = decide(&facts(Some(false), false, used(Y, Y, N), None));
@@ -389,15 +418,28 @@ mod tests {
 
     #[test]
     fn exposure_pstn_use_without_a_plus_licence() {
-        let d = decide(&facts(Some(false), true, used(Y, N, Y), Some((false, false))));
+        let d = decide(&facts(
+            Some(false),
+            true,
+            used(Y, N, Y),
+            Some((false, false)),
+        ));
         assert_eq!(d.code, RightSizingCode::Exposure);
         assert_eq!(d.exposed, vec![Tier3::Plus]);
-        assert!(d.changes.iter().any(|c| c.contains("without a Plus licence")));
+        assert!(d
+            .changes
+            .iter()
+            .any(|c| c.contains("without a Plus licence")));
     }
 
     #[test]
     fn exposure_enterprise_use_without_an_enterprise_licence() {
-        let d = decide(&facts(Some(true), false, used(Y, Y, N), Some((false, false))));
+        let d = decide(&facts(
+            Some(true),
+            false,
+            used(Y, Y, N),
+            Some((false, false)),
+        ));
         assert_eq!(d.code, RightSizingCode::Exposure);
         assert_eq!(d.exposed, vec![Tier3::Enterprise]);
         assert_eq!(d.tier, Tier::Enterprise, "never takes away what is used");
@@ -429,7 +471,12 @@ mod tests {
 
     #[test]
     fn insufficient_data_with_a_licence_gap_is_an_exposure_not_a_downgrade() {
-        let d = decide(&facts(Some(true), false, used(Y, I, I), Some((false, false))));
+        let d = decide(&facts(
+            Some(true),
+            false,
+            used(Y, I, I),
+            Some((false, false)),
+        ));
         assert_eq!(d.code, RightSizingCode::Exposure);
         assert_eq!(d.tier, Tier::Enterprise);
         assert!(d.frees.is_empty());
