@@ -321,6 +321,42 @@ fn the_example_workbook_reads_back_with_every_record() {
     }
 }
 
+/// examples/records (what README's one-command workbook reads) is what the audits write today.
+#[test]
+fn the_committed_example_records_are_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = example_records(dir.path());
+    for (name, path) in [
+        ("lync-entitlement.ndjson", &fresh[0]),
+        ("lync-policies.ndjson", &fresh[1]),
+        ("lync-rightsize.ndjson", &fresh[2]),
+        ("ual-compliance.ndjson", &fresh[3]),
+    ] {
+        let committed = std::fs::read_to_string(repo_path(&format!("examples/records/{name}"))).unwrap();
+        assert!(
+            committed == std::fs::read_to_string(path).unwrap(),
+            "examples/records/{name} is stale: run scripts/make-example-records"
+        );
+    }
+}
+
+/// README's one command.
+#[test]
+fn the_readme_command_builds_the_example_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("audit.xlsx");
+    let mut files: Vec<String> = ["lync-entitlement", "lync-policies", "lync-rightsize", "ual-compliance"]
+        .iter()
+        .map(|n| repo_path(&format!("examples/records/{n}.ndjson")))
+        .collect();
+    files.push(repo_path("examples/rightsizing/usage.ndjson"));
+    files.push(repo_path("examples/contoso/pools.xml"));
+    files.push(repo_path("examples/ual/ual-system-id.json"));
+    let r = report(&files, &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.records_of("ReportSheet").len(), 11);
+}
+
 #[test]
 fn only_the_sheets_whose_records_were_given() {
     let dir = tempfile::tempdir().unwrap();

@@ -52,6 +52,8 @@ impl Formats {
             header: border(
                 Format::new()
                     .set_bold()
+                    .set_text_wrap()
+                    .set_align(rust_xlsxwriter::FormatAlign::Top)
                     .set_background_color(Color::RGB(0xD9E1F2)),
             ),
             cell: border(Format::new()),
@@ -248,9 +250,9 @@ fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Worksheet, XlsxEr
     ws.set_name("Overview")?;
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 1);
-    ws.set_column_width(0, 44)?;
+    ws.set_column_width(0, 46)?;
     for c in 1..=7 {
-        ws.set_column_width(c, 16)?;
+        ws.set_column_width(c, 15)?;
     }
     let mut at = Cursor { row: 0 };
     ws.write_string_with_format(
@@ -296,6 +298,7 @@ fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Worksheet, XlsxEr
             &f.bold,
         )?;
         at.row += 1;
+        ws.set_row_height(at.row, 30)?;
         let head = [
             "Tier",
             "Configured",
@@ -386,6 +389,7 @@ fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Worksheet, XlsxEr
                 &f.bold,
             )?;
             at.row += 1;
+            ws.set_row_height(at.row, 30)?;
             for (c, h) in ["Tier", "Configured", "Used", "Used: Insufficient Data"]
                 .iter()
                 .enumerate()
