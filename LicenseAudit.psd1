@@ -19,7 +19,10 @@
         'Get-LyncCalUsage',
         'Get-UalCalEvidence',
         'Get-ServerCalCompliance',
-        'Export-CalEvidenceTemplate'
+        'Export-CalEvidenceTemplate',
+        'Export-LicenseAuditReport',
+        'Get-LyncCalRightSizing',
+        'Get-LicenseAuditHistory'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
