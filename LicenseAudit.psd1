@@ -19,7 +19,10 @@
         'Get-LyncCalUsage',
         'Get-UalCalEvidence',
         'Get-ServerCalCompliance',
-        'Export-CalEvidenceTemplate'
+        'Export-CalEvidenceTemplate',
+        'Export-LicenseAuditReport',
+        'Get-LyncCalRightSizing',
+        'Get-LicenseAuditHistory'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
@@ -41,10 +44,13 @@
         'Private/Resolve-LicenseAuditPath.ps1',
         'Private/Start-LicenseAuditNative.ps1',
         'Public/Export-CalEvidenceTemplate.ps1',
+        'Public/Export-LicenseAuditReport.ps1',
+        'Public/Get-LicenseAuditHistory.ps1',
         'Public/Get-LicenseAuditInputInfo.ps1',
         'Public/Get-LicenseAuditSchema.ps1',
         'Public/Get-LyncCalPolicyPlan.ps1',
         'Public/Get-LyncCalRequirement.ps1',
+        'Public/Get-LyncCalRightSizing.ps1',
         'Public/Get-LyncCalUsage.ps1',
         'Public/Get-ServerCalCompliance.ps1',
         'Public/Get-UalCalEvidence.ps1',

@@ -18,6 +18,11 @@ $script:LicenseAuditRecordShapes = @{
     LyncUserUsage        = @{ Dates = @('LastActivity'); Lists = @('Evidence', 'Reasons') }
     LyncDeviceUsage      = @{ Dates = @('LastActivity'); Lists = @('Reasons') }
     LyncUsageCoverage    = @{ Dates = @('WindowStart', 'WindowEnd', 'FirstRecord', 'LastRecord'); Lists = @() }
+    LyncCalRightSizing   = @{ Dates = @('LastActivity'); Lists = @('Changes', 'Evidence') }
+    LyncCalRightSizingSummary = @{ Dates = @('WindowStart', 'WindowEnd'); Lists = @('Notes') }
+    ReportSheet          = @{ Dates = @(); Lists = @('RecordTypes') }
+    LicenseAuditRun      = @{ Dates = @('AsOf', 'RunAt'); Lists = @('Records', 'Totals', 'Summaries') }
+    LicenseAuditTrend    = @{ Dates = @('AsOf'); Lists = @() }
 }
 
 function ConvertFrom-LicenseAuditRecord {

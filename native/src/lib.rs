@@ -13,4 +13,6 @@ pub mod app;
 pub mod inspect;
 pub mod lync;
 pub mod output;
+pub mod report;
+pub mod rightsize;
 pub mod ual;

@@ -79,6 +79,64 @@ fn all_emitted() -> BTreeSet<String> {
     ));
     all.extend(emitted_by(&["inspect", &ual("licenses.csv")], &[]));
 
+    // The deliverables, from the committed example records.
+    let records = |f: &str| repo_path(&format!("examples/records/{f}"));
+    let rightsizing = |f: &str| repo_path(&format!("examples/rightsizing/{f}"));
+    all.extend(emitted_by(
+        &[
+            "lync",
+            "rightsize",
+            "--configured",
+            &records("lync-entitlement.ndjson"),
+            "--usage",
+            &rightsizing("usage.ndjson"),
+            "--licensed",
+            &rightsizing("licensed.csv"),
+            "--prices",
+            &rightsizing("prices.csv"),
+            "--summary",
+        ],
+        &[],
+    ));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let workbook = dir.path().join("audit.xlsx");
+    all.extend(emitted_by(
+        &[
+            "report",
+            &records("lync-entitlement.ndjson"),
+            &records("ual-compliance.ndjson"),
+            "--output",
+            workbook.to_str().expect("utf-8 path"),
+        ],
+        &[],
+    ));
+    // Two runs kept with --history, then compared (the run files are LicenseAuditRun records).
+    let runs = dir.path().join("runs");
+    let runs_dir = runs.to_str().expect("utf-8 path");
+    for as_of in ["2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z"] {
+        let r = run(&[
+            "lync",
+            "entitlement",
+            "--estate",
+            &contoso,
+            "--summary",
+            "--history",
+            runs_dir,
+            "--as-of",
+            as_of,
+            "--output",
+            "/dev/null",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    all.extend(emitted_by(&["history", runs_dir, "--all"], &[]));
+    for f in std::fs::read_dir(&runs).expect("run files") {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(f.expect("entry").path()).expect("read"))
+                .expect("a run file is JSON");
+        all.insert(v["RecordType"].as_str().expect("RecordType").to_string());
+    }
+
     let dbs =
         tds::load_databases(std::path::Path::new(&fixture("lcscdr/lync2013"))).expect("fixture");
     let server = tds::start(tds::Options::default(), dbs);

@@ -10,6 +10,7 @@ mod choice;
 mod finding;
 mod input_error;
 pub mod record;
+pub mod rightsizing;
 pub mod server_cal;
 pub mod sink;
 pub mod tier;
@@ -18,6 +19,7 @@ pub use choice::Choice;
 pub use finding::{Finding, Reason, Severity};
 pub use input_error::InputError;
 pub use record::{input_schema, output_schema, OutputRecord, SchemaEntry, SchemaKind};
+pub use rightsizing::{Confidence, RightSizingCode};
 pub use sink::{RecordSink, Reporter};
 pub use tier::{
     Cal, LyncKind, PlanAction, PolicyScope, PolicySource, RuleSet, Tier, UsageAnswer,

@@ -79,6 +79,10 @@ pub struct GlobalArgs {
     /// How errors and warnings are written on stderr
     #[arg(long, global = true, value_enum, default_value_t = ErrorFormatArg::Text)]
     pub error_format: ErrorFormatArg,
+    /// Keep this run's totals as a dated JSON file in DIR (never overwriting an earlier run);
+    /// `history DIR` compares the runs
+    #[arg(long, global = true, value_name = "DIR")]
+    pub history: Option<PathBuf>,
 }
 
 fn parse_as_of(s: &str) -> Result<DateTime<Utc>, String> {
@@ -99,6 +103,10 @@ pub enum Command {
     /// Windows Server / SQL Server / RDS CAL compliance from User Access Logging
     #[command(subcommand)]
     Ual(UalCommand),
+    /// An Excel workbook (MAP-style) from the record files the audits write; --output FILE.xlsx
+    Report(ReportArgs),
+    /// How the totals kept with --history moved from run to run
+    History(HistoryArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -165,6 +173,8 @@ pub enum LyncCommand {
     Usage(UsageArgs),
     /// Print the exact SQL `lync usage` runs, for a DBA to review
     UsageQueries(UsageQueriesArgs),
+    /// Configured vs used vs licensed per user: what to drop, where you are exposed
+    Rightsize(RightsizeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -340,4 +350,51 @@ pub struct InspectArgs {
     /// Exported files to examine (path, or - for stdin)
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RightsizeArgs {
+    /// `lync entitlement` output (LyncUserCal records; other record types are skipped)
+    #[arg(long, value_name = "FILE")]
+    pub configured: String,
+    /// `lync usage` output (LyncUserUsage and LyncUsageCoverage records)
+    #[arg(long, value_name = "FILE")]
+    pub usage: String,
+    /// What each user is licensed for: SipAddress, UserPrincipalName or Identity, and Tier
+    /// (Standard, Enterprise, Enterprise+Plus, Standard+Plus)
+    #[arg(long, value_name = "FILE")]
+    pub licensed: Option<String>,
+    /// Yearly price per CAL: CSV with Cal (Standard/Enterprise/Plus) and Price
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<String>,
+    /// The policy named for a tier change, e.g. Standard=Tag:STD_CAL_NoConferencing (repeatable)
+    #[arg(long, value_name = "TIER=POLICY")]
+    pub tier_policy: Vec<String>,
+    /// Also write a LyncCalRightSizingSummary record (leave it out when piping into lync plan)
+    #[arg(long)]
+    pub summary: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Record files the audits wrote (NDJSON, JSON, CSV or CLIXML; any mix; - for stdin), plus
+    /// Get-CsPool and Get-UalSystemId exports for the Server Details sheet
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The folder --history wrote run files to
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Flag a change between two runs larger than this many percent
+    #[arg(long, default_value_t = 10.0, value_name = "PERCENT")]
+    pub alert_threshold: f64,
+    /// Only runs of this command, e.g. "lync entitlement"
+    #[arg(long, value_name = "COMMAND")]
+    pub command: Option<String>,
+    /// Also list the totals that did not move
+    #[arg(long)]
+    pub all: bool,
 }

@@ -8,7 +8,9 @@
 pub mod cli;
 mod estate;
 pub mod exit;
+mod history;
 mod lync;
+mod report;
 pub mod schema;
 mod secrets;
 mod session;
@@ -76,6 +78,9 @@ where
             Diagnostics::new(error_format),
             ProgressMode::resolve(progress),
         ),
+        g.history
+            .clone()
+            .map(|dir| (dir, history_command_name(&args))),
     );
     // stdin feeds one input per run; a password read with --password-stdin is its first line
     // and the records of one `-` input may follow it.
@@ -102,6 +107,20 @@ where
             exit
         }
     }
+}
+
+/// The subcommand words of this run ("lync entitlement"), for the --history run file.
+fn history_command_name(args: &[OsString]) -> String {
+    use clap::CommandFactory;
+    let mut words = Vec::new();
+    if let Ok(m) = Cli::command().try_get_matches_from(args) {
+        let mut m = &m;
+        while let Some((name, sub)) = m.subcommand() {
+            words.push(name.to_string());
+            m = sub;
+        }
+    }
+    words.join(" ")
 }
 
 fn error_format_from_argv(args: &[OsString]) -> ErrorFormat {
@@ -131,7 +150,10 @@ fn dispatch(s: &mut Session, command: &Command) -> Result<(), AppError> {
             LyncCommand::Template(a) => lync::template(s, a),
             LyncCommand::Usage(a) => lync::usage(s, a),
             LyncCommand::UsageQueries(a) => lync::usage_queries(s, a.lync2010),
+            LyncCommand::Rightsize(a) => report::rightsize(s, a),
         },
         Command::Ual(UalCommand::Compliance(a)) => ual::compliance(s, a),
+        Command::Report(a) => report::report(s, a),
+        Command::History(a) => report::history(s, a),
     }
 }

@@ -2,6 +2,7 @@
 //! and the async runtime for audits that read over the network.
 
 use super::exit::AppError;
+use super::history::Recorder;
 use crate::model::Reporter;
 use crate::output::diagnostics::Diagnostics;
 use crate::output::{ConsoleReporter, Format, Output};
@@ -11,10 +12,12 @@ use std::path::PathBuf;
 /// One run of the binary: where records go, the reporter for problems and progress, and the
 /// audit's "now".
 pub struct Session {
-    format: Format,
-    output: Option<PathBuf>,
+    pub(super) format: Format,
+    pub(super) output: Option<PathBuf>,
     pub as_of: DateTime<Utc>,
-    reporter: ConsoleReporter,
+    pub(super) reporter: ConsoleReporter,
+    /// --history DIR, and the command's words ("lync entitlement") for the run file
+    history: Option<(PathBuf, String)>,
 }
 
 impl Session {
@@ -23,12 +26,14 @@ impl Session {
         output: Option<PathBuf>,
         as_of: DateTime<Utc>,
         reporter: ConsoleReporter,
+        history: Option<(PathBuf, String)>,
     ) -> Session {
         Session {
             format,
             output,
             as_of,
             reporter,
+            history,
         }
     }
 
@@ -36,7 +41,7 @@ impl Session {
         &mut self.reporter.diag
     }
 
-    fn open_output(&self) -> Result<Output, AppError> {
+    pub(super) fn open_output(&self) -> Result<Output, AppError> {
         Output::new(self.format, self.output.as_deref()).map_err(|e| {
             AppError::Arguments(format!(
                 "cannot create --output {}: {e}",
@@ -53,12 +58,30 @@ impl Session {
     /// (the results then cover the remaining records).
     pub fn with_records(
         &mut self,
-        audit: impl FnOnce(&mut Output, &mut ConsoleReporter) -> Result<(), AppError>,
+        audit: impl FnOnce(&mut Recorder<Output>, &mut ConsoleReporter) -> Result<(), AppError>,
     ) -> Result<(), AppError> {
-        let mut out = self.open_output()?;
+        let run = self.history.as_ref().map(|(_, command)| {
+            crate::report::history::LicenseAuditRun::new(
+                env!("CARGO_PKG_VERSION"),
+                command,
+                self.as_of,
+                Utc::now(),
+            )
+        });
+        let mut out = Recorder::new(self.open_output()?, run);
         let before = self.reporter.bad_records();
         audit(&mut out, &mut self.reporter)?;
+        let (out, run) = out.into_parts();
         out.finish().map_err(AppError::Output)?;
+        if let (Some((dir, _)), Some(mut run)) = (&self.history, run) {
+            run.bad_records = (self.reporter.bad_records() - before) as u64;
+            super::history::save(dir, &run).map_err(|e| {
+                AppError::Output(std::io::Error::new(
+                    e.kind(),
+                    format!("--history {}: {e}", dir.display()),
+                ))
+            })?;
+        }
         match self.reporter.bad_records() - before {
             0 => Ok(()),
             count => Err(AppError::InputProblems { count }),

@@ -1,0 +1,131 @@
+//! `lync rightsize`, `report` and `history`: command-line arguments → each audit's options, and
+//! its errors → messages that name the flags.
+
+use super::cli::{HistoryArgs, ReportArgs, RightsizeArgs};
+use super::exit::AppError;
+use super::Session;
+use crate::model::{Choice, Reporter, Tier};
+use crate::output::Output;
+use crate::report::history::{HistoryError, HistoryOptions};
+use crate::report::{self, ReportError, ReportOptions};
+use crate::rightsize::{self, RightSizeError, RightSizeOptions};
+
+impl From<RightSizeError> for AppError {
+    fn from(e: RightSizeError) -> AppError {
+        match e {
+            RightSizeError::Input(e) => AppError::Input(e),
+            RightSizeError::Output(e) => AppError::Output(e),
+            RightSizeError::NoConfiguredRecords { file, skipped } => AppError::Arguments(format!(
+                "--configured {file} holds no LyncUserCal records ({skipped} of other types): give `lync entitlement` output"
+            )),
+            RightSizeError::NoUsageRecords { file, skipped } => AppError::Arguments(format!(
+                "--usage {file} holds no LyncUserUsage records ({skipped} of other types): give `lync usage` output"
+            )),
+        }
+    }
+}
+
+/// The seed-001 policy names, used unless --tier-policy names others.
+const STANDARD_POLICY: &str = "Tag:STD_CAL_NoConferencing";
+const ENTERPRISE_POLICY: &str = "Tag:ENT_CAL_REC_AudioVideo";
+
+pub fn rightsize(s: &mut Session, a: &RightsizeArgs) -> Result<(), AppError> {
+    let mut standard_policy = STANDARD_POLICY.to_string();
+    let mut enterprise_policy = ENTERPRISE_POLICY.to_string();
+    for arg in &a.tier_policy {
+        let (t, p) = arg.split_once('=').ok_or_else(|| {
+            AppError::Arguments(format!(
+                "--tier-policy '{arg}' is not TIER=POLICY (e.g. Standard=Tag:STD_CAL_NoConferencing)"
+            ))
+        })?;
+        match Tier::parse(t) {
+            Some(Tier::Standard) => standard_policy = p.trim().to_string(),
+            Some(Tier::Enterprise) => enterprise_policy = p.trim().to_string(),
+            None => {
+                return Err(AppError::Arguments(format!(
+                    "--tier-policy '{arg}': '{t}' is not Standard or Enterprise"
+                )))
+            }
+        }
+    }
+    let options = RightSizeOptions {
+        configured: a.configured.clone(),
+        usage: a.usage.clone(),
+        licensed: a.licensed.clone(),
+        prices: a.prices.clone(),
+        standard_policy,
+        enterprise_policy,
+        summary: a.summary,
+    };
+    s.with_records(|out, rep| {
+        rightsize::run(&options, out, rep)?;
+        Ok(())
+    })
+}
+
+impl From<ReportError> for AppError {
+    fn from(e: ReportError) -> AppError {
+        match e {
+            ReportError::Input(e) => AppError::Input(e),
+            ReportError::Output(e) => AppError::Output(e),
+            ReportError::Workbook { path, message } => {
+                AppError::Output(std::io::Error::other(format!("--output {path}: {message}")))
+            }
+            ReportError::NotXlsx(name) => AppError::Arguments(format!(
+                "--output {name}: the workbook's name must end in .xlsx"
+            )),
+        }
+    }
+}
+
+impl From<HistoryError> for AppError {
+    fn from(e: HistoryError) -> AppError {
+        match e {
+            HistoryError::Output(e) => AppError::Output(e),
+            other => AppError::Arguments(other.to_string()),
+        }
+    }
+}
+
+/// `report FILE… --output audit.xlsx`: the workbook goes to --output, one ReportSheet record per
+/// worksheet to stdout.
+pub fn report(s: &mut Session, a: &ReportArgs) -> Result<(), AppError> {
+    let output = s.output.clone().ok_or_else(|| {
+        AppError::Arguments("report needs --output FILE.xlsx: where to write the workbook".into())
+    })?;
+    let options = ReportOptions {
+        files: a.files.clone(),
+        output,
+        as_of: s.as_of,
+        generated_at: chrono::Utc::now(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let mut out = Output::new(s.format, None).map_err(AppError::Output)?;
+    let before = s.reporter.bad_records();
+    report::run(&options, &mut out, &mut s.reporter)?;
+    out.finish().map_err(AppError::Output)?;
+    match s.reporter.bad_records() - before {
+        0 => Ok(()),
+        count => Err(AppError::InputProblems { count }),
+    }
+}
+
+/// `history DIR`: how the kept totals moved.
+pub fn history(s: &mut Session, a: &HistoryArgs) -> Result<(), AppError> {
+    if !(a.alert_threshold >= 0.0) {
+        return Err(AppError::Arguments(format!(
+            "--alert-threshold {} must be a percentage of 0 or more",
+            a.alert_threshold
+        )));
+    }
+    let options = HistoryOptions {
+        dir: a.dir.clone(),
+        alert_threshold: a.alert_threshold,
+        command: a.command.clone(),
+        all: a.all,
+    };
+    let mut out = s.open_output()?;
+    report::history::run(&options, &mut out, &mut s.reporter)?;
+    out.finish().map_err(AppError::Output)?;
+    Ok(())
+}

@@ -1,0 +1,109 @@
+//! `report`: the deliverable. Reads the record files the audits write (any mix, any format the
+//! reader takes) and writes one Excel workbook like the MAP Toolkit's: Overview, Report Details,
+//! then a sheet per kind of record (User, Device and Server Details, Policies, Server CALs, UC
+//! Totals, Right-sizing, …), only those whose records were given. Also `history`: how the totals
+//! kept by scheduled runs moved.
+//!
+//! Layering: depends on the model and the reader only; reads every record by field name (never
+//! another audit's types); writes through a `RecordSink` and reports through a `Reporter`.
+
+pub mod catalog;
+pub mod cells;
+pub mod collect;
+pub mod history;
+pub mod workbook;
+
+use crate::model::{InputError, OutputRecord, RecordSink, Reporter, SchemaEntry};
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// What `report` reads and where the workbook goes.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub files: Vec<String>,
+    pub output: PathBuf,
+    pub as_of: DateTime<Utc>,
+    pub generated_at: DateTime<Utc>,
+    pub tool_version: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+    /// The workbook could not be written (the writer's message).
+    #[error("cannot write the workbook {path}: {message}")]
+    Workbook { path: String, message: String },
+    /// The output name does not end in .xlsx.
+    #[error("the workbook name {0} must end in .xlsx")]
+    NotXlsx(String),
+}
+
+/// One worksheet of the workbook written.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct ReportSheet {
+    pub sheet: String,
+    /// Data rows (table rows; for Report Details, input files)
+    pub rows: u64,
+    /// The record types on the sheet
+    pub record_types: Vec<String>,
+    pub columns: u64,
+}
+
+impl OutputRecord for ReportSheet {
+    const RECORD_TYPE: &'static str = "ReportSheet";
+    const TABLE_COLUMNS: &'static [&'static str] = &["Sheet", "Rows", "RecordTypes"];
+}
+
+pub fn schemas() -> Vec<SchemaEntry> {
+    let mut all = vec![SchemaEntry::output::<ReportSheet>(
+        "One worksheet of the workbook `report` wrote",
+    )];
+    all.extend(history::schemas());
+    all
+}
+
+/// `report`: writes the workbook, then one ReportSheet per worksheet.
+pub fn run(
+    options: &ReportOptions,
+    sink: &mut impl RecordSink,
+    reporter: &mut impl Reporter,
+) -> Result<Vec<ReportSheet>, ReportError> {
+    let name = options.output.display().to_string();
+    if !name.to_ascii_lowercase().ends_with(".xlsx") {
+        return Err(ReportError::NotXlsx(name));
+    }
+    let collected = collect::collect(&options.files, reporter)?;
+    let kept = collected.stats.kept_out();
+    let meta = workbook::Meta {
+        tool_version: options.tool_version.clone(),
+        generated_at: options.generated_at,
+        as_of: options.as_of,
+        output: options
+            .output
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| name.clone()),
+    };
+    let sheets =
+        workbook::write(&options.output, collected, &meta).map_err(|e| ReportError::Workbook {
+            path: name.clone(),
+            message: e.to_string(),
+        })?;
+    for s in &sheets {
+        sink.write(s)?;
+    }
+    let mut footer = vec![format!("Wrote {name}: {} sheet(s)", sheets.len())];
+    if kept > 0 {
+        footer.push(format!(
+            "{kept} record(s) kept out of the workbook (see the warnings and Report Details)"
+        ));
+    }
+    sink.footer(&footer)?;
+    Ok(sheets)
+}

@@ -1,0 +1,812 @@
+//! Second pass: the workbook. Overview and Report Details from the totals, then one sheet per
+//! kind of record, each an Excel table (filters, frozen header row, fitted columns) written row
+//! by row from its spool file in constant memory.
+
+use super::catalog::SHEETS;
+use super::cells::{self, Cell};
+use super::collect::{Answers, Collected, SheetData, Stats, Tiers};
+use super::ReportSheet;
+use chrono::{DateTime, Utc};
+use rust_xlsxwriter::{
+    Chart, ChartType, Color, ExcelDateTime, Format, FormatBorder, Table, TableColumn, Workbook,
+    Worksheet, XlsxError,
+};
+use serde_json::{Map, Value};
+use std::io::{BufRead, BufReader, Seek};
+use std::path::Path;
+
+/// Data rows per sheet: Excel's 1,048,576 rows less the header. Larger sets continue on
+/// "<Sheet> (2)".
+pub const MAX_DATA_ROWS: u64 = 1_048_575;
+
+/// A usage window shorter than this is stated on the Overview as weaker evidence.
+pub const MIN_WINDOW_DAYS: i64 = 30;
+
+/// What the Report Details sheet says about the run itself.
+pub struct Meta {
+    pub tool_version: String,
+    pub generated_at: DateTime<Utc>,
+    pub as_of: DateTime<Utc>,
+    pub output: String,
+}
+
+struct Formats {
+    title: Format,
+    bold: Format,
+    header: Format,
+    cell: Format,
+    short: Format,
+    warn: Format,
+    money: Format,
+    date: Format,
+    text: Format,
+    wrap: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let border = |f: Format| f.set_border(FormatBorder::Thin);
+        Formats {
+            title: Format::new().set_bold().set_font_size(14),
+            bold: Format::new().set_bold(),
+            header: border(
+                Format::new()
+                    .set_bold()
+                    .set_text_wrap()
+                    .set_align(rust_xlsxwriter::FormatAlign::Top)
+                    .set_background_color(Color::RGB(0xD9E1F2)),
+            ),
+            cell: border(Format::new()),
+            short: border(
+                Format::new()
+                    .set_bold()
+                    .set_font_color(Color::RGB(0x9C0006))
+                    .set_background_color(Color::RGB(0xFFC7CE)),
+            ),
+            warn: Format::new()
+                .set_bold()
+                .set_font_color(Color::RGB(0x9C0006)),
+            money: border(Format::new().set_num_format("#,##0.00")),
+            date: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
+            // A quote prefix keeps text that starts like a formula as text, even when edited.
+            text: Format::new().set_quote_prefix(),
+            wrap: Format::new()
+                .set_text_wrap()
+                .set_align(rust_xlsxwriter::FormatAlign::Top),
+        }
+    }
+}
+
+fn day(d: DateTime<Utc>) -> String {
+    d.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+fn s<'a>(m: &'a Map<String, Value>, k: &str) -> &'a str {
+    m.get(k).and_then(Value::as_str).unwrap_or("")
+}
+
+fn n(m: &Map<String, Value>, k: &str) -> f64 {
+    match m.get(k) {
+        Some(Value::Number(x)) => x.as_f64().unwrap_or(0.0),
+        Some(Value::String(t)) => t.trim().parse().unwrap_or(0.0),
+        _ => 0.0,
+    }
+}
+
+/// Writes one cell, the way every sheet does: text that looks like a formula stays text.
+fn put(ws: &mut Worksheet, f: &Formats, row: u32, col: u16, c: &Cell) -> Result<(), XlsxError> {
+    match c {
+        Cell::Empty => {}
+        Cell::Text(t) if cells::looks_like_formula(t) => {
+            ws.write_string_with_format(row, col, t, &f.text)?;
+        }
+        Cell::Text(t) => {
+            ws.write_string(row, col, t)?;
+        }
+        Cell::Number(x) => {
+            ws.write_number(row, col, *x)?;
+        }
+        Cell::Date(d) => match ExcelDateTime::from_timestamp(d.timestamp()) {
+            Ok(x) => {
+                ws.write_datetime_with_format(row, col, &x, &f.date)?;
+            }
+            Err(_) => {
+                ws.write_string(row, col, d.to_rfc3339())?;
+            }
+        },
+    }
+    Ok(())
+}
+
+/// Writes the workbook and says which sheets it has.
+pub fn write(
+    path: &Path,
+    collected: Collected,
+    meta: &Meta,
+) -> Result<Vec<ReportSheet>, XlsxError> {
+    let Collected { sheets, stats } = collected;
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    let mut out = Vec::new();
+
+    let overview = overview(&stats, meta, &f)?;
+    wb.push_worksheet(overview);
+    out.push(ReportSheet {
+        sheet: "Overview".into(),
+        rows: 0,
+        record_types: summary_types(&stats),
+        columns: 0,
+    });
+    let details = report_details(&stats, &sheets, meta, &f)?;
+    let inputs = stats.files.len() as u64;
+    wb.push_worksheet(details);
+    out.push(ReportSheet {
+        sheet: "Report Details".into(),
+        rows: inputs,
+        record_types: Vec::new(),
+        columns: 0,
+    });
+
+    for data in sheets {
+        out.extend(detail_sheets(&mut wb, data, &f)?);
+    }
+    wb.save(path)?;
+    Ok(out)
+}
+
+fn summary_types(stats: &Stats) -> Vec<String> {
+    let mut t = Vec::new();
+    for (name, present) in [
+        ("LyncCalSummary", !stats.cal_summaries.is_empty()),
+        ("LyncUsageCoverage", !stats.coverage.is_empty()),
+        ("UalEvidenceSummary", !stats.ual_summaries.is_empty()),
+        (
+            "LyncCalRightSizingSummary",
+            !stats.rightsizing_summaries.is_empty(),
+        ),
+    ] {
+        if present {
+            t.push(name.to_string());
+        }
+    }
+    t
+}
+
+fn detail_sheets(
+    wb: &mut Workbook,
+    data: SheetData,
+    f: &Formats,
+) -> Result<Vec<ReportSheet>, XlsxError> {
+    let spec = &SHEETS[data.spec];
+    let cols = data.used_columns();
+    let headers: Vec<String> = cols.iter().map(|i| data.columns[*i].clone()).collect();
+    let kinds: Vec<String> = data.kinds.keys().cloned().collect();
+    let total = data.rows;
+    let mut file = data
+        .spool
+        .into_inner()
+        .map_err(|e| XlsxError::IoError(e.into_error()))?;
+    file.rewind()?;
+    let mut lines = BufReader::new(file).lines();
+    let mut out = Vec::new();
+    let mut written = 0u64;
+    let mut part = 0u32;
+    while written < total {
+        part += 1;
+        let rows = (total - written).min(MAX_DATA_ROWS);
+        let mut ws = wb.new_worksheet_with_constant_memory();
+        let (name, table_name) = if part == 1 {
+            (spec.name.to_string(), spec.table.to_string())
+        } else {
+            (
+                format!("{} ({part})", spec.name),
+                format!("{}{part}", spec.table),
+            )
+        };
+        ws.set_name(&name)?;
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
+        for (c, i) in cols.iter().enumerate() {
+            ws.set_column_width(c as u16, (data.widths[*i] + 2).max(8) as f64)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        let columns: Vec<TableColumn> = headers
+            .iter()
+            .map(|h| TableColumn::new().set_header(h))
+            .collect();
+        let table = Table::new().set_name(&table_name).set_columns(&columns);
+        ws.add_table(0, 0, rows as u32, (headers.len() - 1) as u16, &table)?;
+        for r in 0..rows {
+            let line = lines.next().transpose()?.unwrap_or_default();
+            let row: Map<String, Value> = serde_json::from_str(&line).unwrap_or_default();
+            for (c, h) in headers.iter().enumerate() {
+                let v = row.get(h).unwrap_or(&Value::Null);
+                put(&mut ws, f, (r + 1) as u32, c as u16, &cells::cell(h, v))?;
+            }
+        }
+        written += rows;
+        wb.push_worksheet(ws);
+        out.push(ReportSheet {
+            sheet: name,
+            rows,
+            record_types: kinds.clone(),
+            columns: headers.len() as u64,
+        });
+    }
+    Ok(out)
+}
+
+/// Rows of a small key/value or summary table, written from `row` on.
+struct Cursor {
+    row: u32,
+}
+
+fn tier_rows(t: &Tiers) -> [f64; 3] {
+    [t.standard as f64, t.enterprise as f64, t.plus as f64]
+}
+
+fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut ws = Worksheet::new();
+    ws.set_name("Overview")?;
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 1);
+    ws.set_column_width(0, 46)?;
+    for c in 1..=7 {
+        ws.set_column_width(c, 15)?;
+    }
+    let mut at = Cursor { row: 0 };
+    ws.write_string_with_format(
+        0,
+        0,
+        "LicenseAudit: licence position for the true-up",
+        &f.title,
+    )?;
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "As of {} · generated {} by license-audit {}",
+            day(meta.as_of),
+            day(meta.generated_at),
+            meta.tool_version
+        ),
+    )?;
+    ws.write_string(2, 0, "Values: Yes = this licence type is required; No = not required; Insufficient Data = could not be determined (MAP Toolkit)")?;
+    at.row = 4;
+
+    // Lync tiers: configured vs used vs licensed, users.
+    let configured = if stats.configured_users.total > 0 {
+        Some(stats.configured_users)
+    } else if stats.rs_configured.total > 0 {
+        Some(stats.rs_configured)
+    } else {
+        None
+    };
+    let used: Option<Answers> = if stats.used_users.total > 0 {
+        Some(stats.used_users)
+    } else if stats.rs_used.total > 0 {
+        Some(stats.rs_used)
+    } else {
+        None
+    };
+    let licensed = (stats.licensed.total > 0).then_some(stats.licensed);
+    if configured.is_some() || used.is_some() {
+        ws.write_string_with_format(
+            at.row,
+            0,
+            "Lync / Skype for Business Server CALs: users",
+            &f.bold,
+        )?;
+        at.row += 1;
+        ws.set_row_height(at.row, 30)?;
+        let head = [
+            "Tier",
+            "Configured",
+            "Used",
+            "Used: Insufficient Data",
+            "Licensed",
+            "Short vs configured",
+            "Short vs used",
+        ];
+        for (c, h) in head.iter().enumerate() {
+            ws.write_string_with_format(at.row, c as u16, *h, &f.header)?;
+        }
+        let first = at.row + 1;
+        let conf = configured.map(|t| tier_rows(&t));
+        let lic = licensed.map(|t| tier_rows(&t));
+        for (i, tier) in ["Standard", "Enterprise", "Plus"].iter().enumerate() {
+            let r = first + i as u32;
+            ws.write_string_with_format(r, 0, *tier, &f.cell)?;
+            let cell_or_blank = |ws: &mut Worksheet,
+                                 c: u16,
+                                 v: Option<f64>,
+                                 fmt: &Format|
+             -> Result<(), XlsxError> {
+                match v {
+                    Some(x) => ws.write_number_with_format(r, c, x, fmt).map(|_| ()),
+                    None => ws
+                        .write_string_with_format(r, c, "not given", fmt)
+                        .map(|_| ()),
+                }
+            };
+            cell_or_blank(&mut ws, 1, conf.map(|c| c[i]), &f.cell)?;
+            cell_or_blank(&mut ws, 2, used.map(|u| u.yes[i] as f64), &f.cell)?;
+            cell_or_blank(&mut ws, 3, used.map(|u| u.insufficient[i] as f64), &f.cell)?;
+            cell_or_blank(&mut ws, 4, lic.map(|l| l[i]), &f.cell)?;
+            for (c, need) in [
+                (5u16, conf.map(|c| c[i])),
+                (6, used.map(|u| u.yes[i] as f64)),
+            ] {
+                match (need, lic) {
+                    (Some(need), Some(l)) => {
+                        let gap = (need - l[i]).max(0.0);
+                        ws.write_number_with_format(
+                            r,
+                            c,
+                            gap,
+                            if gap > 0.0 { &f.short } else { &f.cell },
+                        )?;
+                    }
+                    _ => {
+                        ws.write_string_with_format(r, c, "", &f.cell)?;
+                    }
+                }
+            }
+        }
+        if let Some(c) = configured {
+            if c.undetermined > 0 {
+                ws.write_string_with_format(first + 3, 0, format!("Enterprise undetermined for {} user(s): assigned conferencing policy missing (see User Details Findings)", c.undetermined), &f.warn)?;
+            }
+        }
+        // The bar chart: Standard / Enterprise / Plus, configured vs used (vs licensed).
+        let mut chart = Chart::new(ChartType::Column);
+        chart
+            .title()
+            .set_name("Standard / Enterprise / Plus: configured vs used");
+        let series: [(u16, &str, bool); 3] = [
+            (1, "Configured", configured.is_some()),
+            (2, "Used", used.is_some()),
+            (4, "Licensed", licensed.is_some()),
+        ];
+        for (col, name, present) in series {
+            if present {
+                chart
+                    .add_series()
+                    .set_name(name)
+                    .set_categories(("Overview", first, 0, first + 2, 0))
+                    .set_values(("Overview", first, col, first + 2, col));
+            }
+        }
+        chart.y_axis().set_name("Users");
+        ws.insert_chart(4, 8, &chart)?;
+        at.row = first + 5;
+
+        if stats.configured_devices.total > 0 || stats.used_devices.total > 0 {
+            ws.write_string_with_format(
+                at.row,
+                0,
+                "Devices (common area phones, analog devices, room systems, IP phones, computers)",
+                &f.bold,
+            )?;
+            at.row += 1;
+            ws.set_row_height(at.row, 30)?;
+            for (c, h) in ["Tier", "Configured", "Used", "Used: Insufficient Data"]
+                .iter()
+                .enumerate()
+            {
+                ws.write_string_with_format(at.row, c as u16, *h, &f.header)?;
+            }
+            let d = tier_rows(&stats.configured_devices);
+            for (i, tier) in ["Standard", "Enterprise", "Plus"].iter().enumerate() {
+                let r = at.row + 1 + i as u32;
+                ws.write_string_with_format(r, 0, *tier, &f.cell)?;
+                ws.write_number_with_format(r, 1, d[i], &f.cell)?;
+                ws.write_number_with_format(r, 2, stats.used_devices.yes[i] as f64, &f.cell)?;
+                ws.write_number_with_format(
+                    r,
+                    3,
+                    stats.used_devices.insufficient[i] as f64,
+                    &f.cell,
+                )?;
+            }
+            at.row += 5;
+        }
+        for c in &stats.coverage {
+            if c.get("WindowCovered") == Some(&Value::Bool(false)) {
+                ws.write_string_with_format(at.row, 0, format!("The monitoring data of {} starts after the window start: answers without evidence are Insufficient Data", s(c, "Server")), &f.warn)?;
+                at.row += 1;
+            }
+        }
+        if let Some(days) = stats.shortest_window() {
+            if days < MIN_WINDOW_DAYS {
+                ws.write_string_with_format(at.row, 0, format!("The usage window is {days} days, shorter than {} days: usage answers (and right-sizing built on them) are weaker; seasonal and monthly use may be missed", MIN_WINDOW_DAYS), &f.warn)?;
+                at.row += 1;
+            } else {
+                ws.write_string(at.row, 0, format!("Usage window: {days} days"))?;
+                at.row += 1;
+            }
+        }
+        at.row += 1;
+    }
+
+    // Server CAL compliance position.
+    if !stats.compliance.is_empty() {
+        ws.write_string_with_format(
+            at.row,
+            0,
+            "Server CAL compliance position (User Access Logging)",
+            &f.bold,
+        )?;
+        at.row += 1;
+        for (c, h) in [
+            "Product",
+            "CAL type",
+            "Version",
+            "Required",
+            "Owned",
+            "Covered",
+            "Shortfall",
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string_with_format(at.row, c as u16, *h, &f.header)?;
+        }
+        at.row += 1;
+        let mut short_total = 0.0;
+        for m in &stats.compliance {
+            let shortfall = n(m, "Shortfall");
+            short_total += shortfall;
+            let fmt = if shortfall > 0.0 { &f.short } else { &f.cell };
+            ws.write_string_with_format(at.row, 0, s(m, "Product"), fmt)?;
+            ws.write_string_with_format(at.row, 1, s(m, "CalType"), fmt)?;
+            match m.get("Version") {
+                Some(Value::Number(v)) => {
+                    ws.write_number_with_format(at.row, 2, v.as_f64().unwrap_or(0.0), fmt)?
+                }
+                _ => ws.write_string_with_format(at.row, 2, "", fmt)?,
+            };
+            for (c, k) in [
+                (3u16, "Required"),
+                (4, "Owned"),
+                (5, "Covered"),
+                (6, "Shortfall"),
+            ] {
+                ws.write_number_with_format(at.row, c, n(m, k), fmt)?;
+            }
+            at.row += 1;
+        }
+        if short_total > 0.0 {
+            ws.write_string_with_format(
+                at.row,
+                0,
+                format!("{short_total} server CAL(s) short: see Server CALs"),
+                &f.warn,
+            )?;
+        } else {
+            ws.write_string(at.row, 0, "No server CAL shortfall")?;
+        }
+        at.row += 2;
+    }
+
+    // Right-sizing.
+    if !stats.rightsizing.is_empty() {
+        ws.write_string_with_format(
+            at.row,
+            0,
+            "Right-sizing: configured vs used vs licensed",
+            &f.bold,
+        )?;
+        at.row += 1;
+        ws.write_string_with_format(at.row, 0, "Recommendation", &f.header)?;
+        ws.write_string_with_format(at.row, 1, "Users", &f.header)?;
+        at.row += 1;
+        for code in [
+            "Downgrade",
+            "Upgrade",
+            "Unchanged",
+            "Exposure",
+            "InsufficientData",
+            "NoCalNeeded",
+        ] {
+            let count = stats.rightsizing.get(code).copied().unwrap_or(0) as f64;
+            let fmt = if code == "Exposure" && count > 0.0 {
+                &f.short
+            } else {
+                &f.cell
+            };
+            let label = if code == "InsufficientData" {
+                "Insufficient Data"
+            } else {
+                code
+            };
+            ws.write_string_with_format(at.row, 0, label, fmt)?;
+            ws.write_number_with_format(at.row, 1, count, fmt)?;
+            at.row += 1;
+        }
+        if let Some(v) = stats.saving {
+            ws.write_string_with_format(at.row, 0, "Yearly saving (CALs freed)", &f.cell)?;
+            ws.write_number_with_format(at.row, 1, v, &f.money)?;
+            at.row += 1;
+        }
+        if let Some(v) = stats.exposure {
+            let fmt = if v > 0.0 { &f.short } else { &f.money };
+            ws.write_string_with_format(
+                at.row,
+                0,
+                "Yearly exposure (CALs used beyond the licence)",
+                fmt,
+            )?;
+            ws.write_number_with_format(at.row, 1, v, &f.money)?;
+            at.row += 1;
+        }
+        if stats.rs_weak > 0 {
+            ws.write_string_with_format(at.row, 0, format!("{} recommendation(s) are Weak: the usage window is shorter than 30 days or unknown", stats.rs_weak), &f.warn)?;
+            at.row += 1;
+        }
+        at.row += 1;
+    }
+
+    if stats.uc_customers > 0 {
+        ws.write_string_with_format(at.row, 0, "UC licence totals", &f.bold)?;
+        ws.write_string(at.row + 1, 0, "Customers")?;
+        ws.write_number(at.row + 1, 1, stats.uc_customers as f64)?;
+        ws.write_string(at.row + 2, 0, "User licences")?;
+        ws.write_number(at.row + 2, 1, stats.uc_user_licences)?;
+        at.row += 4;
+    }
+    if stats.trend_alerts > 0 {
+        ws.write_string_with_format(
+            at.row,
+            0,
+            format!(
+                "{} change(s) between runs beyond the alert threshold: see History",
+                stats.trend_alerts
+            ),
+            &f.warn,
+        )?;
+        at.row += 2;
+    }
+    let kept = stats.kept_out();
+    if kept > 0 {
+        ws.write_string_with_format(at.row, 0, format!("{kept} record(s) were kept out of this workbook (another version or an unknown type): see Report Details"), &f.warn)?;
+    }
+    Ok(ws)
+}
+
+fn report_details(
+    stats: &Stats,
+    sheets: &[SheetData],
+    meta: &Meta,
+    f: &Formats,
+) -> Result<Worksheet, XlsxError> {
+    let mut ws = Worksheet::new();
+    ws.set_name("Report Details")?;
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_column_width(0, 34)?;
+    ws.set_column_width(1, 90)?;
+    let mut items: Vec<(String, String)> = vec![
+        ("Report".into(), "LicenseAudit licence audit workbook (MAP Toolkit-style: Overview, Report Details, User, Device and Server Details)".into()),
+        ("Tool version".into(), format!("license-audit {}", meta.tool_version)),
+        ("Generated".into(), day(meta.generated_at)),
+        ("As of".into(), day(meta.as_of)),
+        ("Workbook".into(), meta.output.clone()),
+        ("Rule set (configured tiers)".into(), if stats.rules.is_empty() { "not given (no LyncUserCal or LyncCalSummary records)".into() } else { stats.rules.iter().cloned().collect::<Vec<_>>().join(", ") }),
+    ];
+    for c in &stats.coverage {
+        let start = c
+            .get("WindowStart")
+            .and_then(Value::as_str)
+            .and_then(cells::date_of);
+        let end = c
+            .get("WindowEnd")
+            .and_then(Value::as_str)
+            .and_then(cells::date_of);
+        let window = match (start, end) {
+            (Some(a), Some(b)) => format!("{} days, {} to {}", (b - a).num_days(), day(a), day(b)),
+            _ => "unknown".into(),
+        };
+        items.push((format!("Usage window ({})", s(c, "Server")), window));
+        items.push((
+            format!("Usage coverage ({})", s(c, "Server")),
+            format!(
+                "{}; first call detail record {}; {} schema; {} users, {} devices{}",
+                if c.get("WindowCovered") == Some(&Value::Bool(true)) {
+                    "window covered"
+                } else {
+                    "window NOT covered: answers without evidence are Insufficient Data"
+                },
+                s(c, "FirstRecord"),
+                s(c, "Schema"),
+                n(c, "Users"),
+                n(c, "Devices"),
+                match s(c, "Note") {
+                    "" => String::new(),
+                    note => format!("; {note}"),
+                }
+            ),
+        ));
+    }
+    for u in &stats.ual_summaries {
+        let excluded = u.get("Excluded").map(cells::text).unwrap_or_default();
+        items.push((
+            "UAL evidence".into(),
+            format!(
+                "mode {}; window {} to {}; {} rows, {} counted, {} external, {} unrecognized; excluded: {}",
+                s(u, "Mode"),
+                s(u, "WindowStart"),
+                s(u, "AsOf"),
+                n(u, "Rows"),
+                n(u, "Counted"),
+                n(u, "External"),
+                n(u, "UnrecognizedRows"),
+                if excluded.is_empty() { "none".into() } else { excluded }
+            ),
+        ));
+    }
+    for r in &stats.rightsizing_summaries {
+        items.push((
+            "Right-sizing".into(),
+            format!(
+                "{} users; window {} days; confidence {}{}",
+                n(r, "Users"),
+                r.get("WindowDays").map(cells::text).unwrap_or_default(),
+                s(r, "Confidence"),
+                match r.get("Notes").map(cells::text) {
+                    Some(t) if !t.is_empty() => format!("; {t}"),
+                    _ => String::new(),
+                }
+            ),
+        ));
+    }
+    // What could not be determined.
+    let mut unknown = Vec::new();
+    if stats.configured_users.undetermined + stats.configured_devices.undetermined > 0 {
+        unknown.push(format!("Enterprise undetermined for {} user(s)/device(s): the assigned conferencing policy is not in the export", stats.configured_users.undetermined + stats.configured_devices.undetermined));
+    }
+    for (label, a) in [
+        ("users", &stats.used_users),
+        ("devices", &stats.used_devices),
+    ] {
+        if a.total > 0 && a.insufficient.iter().any(|x| *x > 0) {
+            unknown.push(format!(
+                "Usage Insufficient Data for {label}: Standard {}, Enterprise {}, Plus {}",
+                a.insufficient[0], a.insufficient[1], a.insufficient[2]
+            ));
+        }
+    }
+    if let Some(x) = stats.rightsizing.get("InsufficientData") {
+        unknown.push(format!(
+            "Right-sizing InsufficientData for {x} user(s): never recommended for downgrade"
+        ));
+    }
+    for r in &stats.rightsizing_summaries {
+        if n(r, "NoLicenceInformation") > 0.0 {
+            unknown.push(format!(
+                "{} user(s) not in the licence list: no exposure decided for them",
+                n(r, "NoLicenceInformation")
+            ));
+        }
+    }
+    if stats.unrecognized_rows > 0 {
+        unknown.push(format!(
+            "{} UAL evidence row(s) matched no known product (Unrecognized Evidence)",
+            stats.unrecognized_rows
+        ));
+    }
+    for (code, count) in &stats.findings {
+        unknown.push(format!("Finding {code}: {count} user(s)/device(s)"));
+    }
+    let kept = stats.kept_out();
+    if kept > 0 {
+        unknown.push(format!(
+            "{kept} record(s) kept out of the workbook (listed under Inputs below)"
+        ));
+    }
+    if unknown.is_empty() {
+        unknown.push("nothing: every record was placed and every answer decided".into());
+    }
+    for u in unknown {
+        items.push(("Could not be determined".into(), u));
+    }
+    items.push(("Yes".into(), "This licence type is required".into()));
+    items.push(("No".into(), "This licence type is NOT required".into()));
+    items.push(("Insufficient Data".into(), "Could not determine if this licence type is required (e.g. computers: Enterprise and Plus cannot be decided per device; common area phones need Standard and Plus whatever their usage)".into()));
+    let sheet_list: Vec<String> = sheets
+        .iter()
+        .map(|d| format!("{} ({} rows)", SHEETS[d.spec].name, d.rows))
+        .collect();
+    items.push((
+        "Sheets".into(),
+        if sheet_list.is_empty() {
+            "Overview and Report Details only".into()
+        } else {
+            sheet_list.join(", ")
+        },
+    ));
+
+    ws.write_string_with_format(0, 0, "Item", &f.header)?;
+    ws.write_string_with_format(0, 1, "Value", &f.header)?;
+    ws.set_freeze_panes(1, 0)?;
+    let mut row = 1u32;
+    for (k, v) in &items {
+        ws.write_string_with_format(row, 0, k, &f.bold)?;
+        put(&mut ws, f, row, 1, &Cell::Text(v.clone()))?;
+        row += 1;
+    }
+    ws.set_column_format(1, &f.wrap)?;
+
+    // Inputs: every file, every record type, in the workbook or kept out and why.
+    row += 1;
+    ws.write_string_with_format(row, 0, "Inputs", &f.bold)?;
+    row += 1;
+    let first = row;
+    let mut rows: Vec<[String; 5]> = Vec::new();
+    for file in &stats.files {
+        for (kind, count) in &file.taken {
+            rows.push([
+                file.name.clone(),
+                file.format.clone(),
+                kind.clone(),
+                count.to_string(),
+                "Yes".into(),
+            ]);
+        }
+        for (kind, (count, why)) in &file.kept_out {
+            rows.push([
+                file.name.clone(),
+                file.format.clone(),
+                kind.clone(),
+                count.to_string(),
+                format!("No: {why}"),
+            ]);
+        }
+        if file.bad_records > 0 {
+            rows.push([
+                file.name.clone(),
+                file.format.clone(),
+                "(unreadable records)".into(),
+                file.bad_records.to_string(),
+                "No: reported as input errors".into(),
+            ]);
+        }
+        if file.taken.is_empty() && file.kept_out.is_empty() && file.bad_records == 0 {
+            rows.push([
+                file.name.clone(),
+                file.format.clone(),
+                "(none)".into(),
+                "0".into(),
+                "No records".into(),
+            ]);
+        }
+    }
+    if !rows.is_empty() {
+        let headers = ["File", "Format", "Record type", "Records", "In workbook"];
+        let columns: Vec<TableColumn> = headers
+            .iter()
+            .map(|h| TableColumn::new().set_header(*h))
+            .collect();
+        ws.add_table(
+            first,
+            0,
+            first + rows.len() as u32,
+            4,
+            &Table::new().set_name("Inputs0").set_columns(&columns),
+        )?;
+        for (i, r) in rows.iter().enumerate() {
+            let rr = first + 1 + i as u32;
+            for (c, v) in r.iter().enumerate() {
+                if c == 3 {
+                    ws.write_number(rr, c as u16, v.parse::<f64>().unwrap_or(0.0))?;
+                } else {
+                    put(&mut ws, f, rr, c as u16, &Cell::Text(v.clone()))?;
+                }
+            }
+        }
+        for (c, w) in [(2u16, 26), (3, 10), (4, 60)] {
+            ws.set_column_width(c, w)?;
+        }
+    }
+    Ok(ws)
+}

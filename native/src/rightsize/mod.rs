@@ -1,0 +1,581 @@
+//! `lync rightsize`: joins what each Lync/SfB user is configured for (LyncUserCal), what they used
+//! (LyncUserUsage, with its window) and, optionally, what they are licensed for, into one
+//! recommendation per user with the evidence behind it. Rules: docs/rules/rightsizing.md.
+//!
+//! Layering: depends on the model and the reader only. It reads the other audits' records by
+//! field name (never their types), writes to a `RecordSink` and reports through a `Reporter`.
+
+pub mod inputs;
+pub mod rules;
+
+use crate::ingest::stream_each;
+use crate::model::{
+    Confidence, InputError, OutputRecord, RecordSink, Reporter, RightSizingCode, SchemaEntry, Tier,
+    UsageAnswer,
+};
+use chrono::{DateTime, Utc};
+use inputs::{Licences, Prices, Usage, Window};
+use rules::{Decision, Facts, Tier3};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// A usage window shorter than this makes every recommendation Weak.
+pub const MIN_WINDOW_DAYS: i64 = 30;
+
+/// What `lync rightsize` reads.
+#[derive(Debug, Clone)]
+pub struct RightSizeOptions {
+    /// LyncUserCal records (`lync entitlement` output); other record types are skipped
+    pub configured: String,
+    /// LyncUserUsage and LyncUsageCoverage records (`lync usage` output)
+    pub usage: String,
+    /// Licence list: SipAddress, UserPrincipalName or Identity, and Tier
+    pub licensed: Option<String>,
+    /// Price list: Cal, Price (per year)
+    pub prices: Option<String>,
+    /// The conferencing policy to name for users who should be Standard / Enterprise
+    pub standard_policy: String,
+    pub enterprise_policy: String,
+    /// Also write the LyncCalRightSizingSummary record
+    pub summary: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RightSizeError {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+    /// The configured records held no LyncUserCal record at all.
+    #[error("{file} holds no LyncUserCal records ({skipped} record(s) of other types)")]
+    NoConfiguredRecords { file: String, skipped: u64 },
+    /// The usage records held no LyncUserUsage record at all.
+    #[error("{file} holds no LyncUserUsage records ({skipped} record(s) of other types)")]
+    NoUsageRecords { file: String, skipped: u64 },
+}
+
+/// One user's right-sizing: configured vs used vs licensed, and what to do.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct LyncCalRightSizing {
+    pub sip_address: String,
+    pub identity: String,
+    pub display_name: String,
+    /// What the configuration needs, e.g. Standard+Enterprise+Plus (Undetermined: the assigned
+    /// conferencing policy is missing; None: disabled or homed online)
+    pub configured: String,
+    /// What was used in the window, e.g. Standard+Plus, with the tiers whose use could not be
+    /// determined
+    pub used: String,
+    /// What the licence list grants (null: no licence information for this user)
+    pub licensed: Option<String>,
+    pub recommendation: RightSizingCode,
+    /// The conferencing tier the user should have: `lync plan` reads this column as the licence
+    pub tier: Tier,
+    /// Whether the user should keep Plus (Enterprise Voice, remote call control, RGS agent)
+    pub keep_plus: bool,
+    /// What to change, one line per tier that moves
+    pub changes: Vec<String>,
+    pub conferencing_policy: Option<String>,
+    /// The conferencing policy that grants Tier, when the tier changes
+    pub target_policy: Option<String>,
+    /// Weak when the usage window is shorter than 30 days or unknown
+    pub confidence: Confidence,
+    pub window_days: Option<i64>,
+    pub window_covered: Option<bool>,
+    pub last_activity: Option<DateTime<Utc>>,
+    /// Yearly price of the CALs the recommendation frees (with a price list)
+    pub yearly_saving: Option<f64>,
+    /// Yearly price of the CALs used or configured beyond the licence (with a price list)
+    pub yearly_exposure: Option<f64>,
+    pub reason: String,
+    /// Configuration reasons, usage answers and counts, licence: what the recommendation rests on
+    pub evidence: Vec<String>,
+}
+
+impl OutputRecord for LyncCalRightSizing {
+    const RECORD_TYPE: &'static str = "LyncCalRightSizing";
+    const TABLE_COLUMNS: &'static [&'static str] = &[
+        "SipAddress",
+        "Configured",
+        "Used",
+        "Licensed",
+        "Recommendation",
+        "Tier",
+        "Confidence",
+    ];
+}
+
+/// Counts per recommendation, CALs freed and exposed, and what they are worth per year.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct LyncCalRightSizingSummary {
+    /// Users right-sized (devices are not: their CALs follow the device)
+    pub users: u64,
+    pub downgrade: u64,
+    pub upgrade: u64,
+    pub unchanged: u64,
+    pub exposure: u64,
+    pub insufficient_data: u64,
+    pub no_cal_needed: u64,
+    /// CALs the recommendations free, per tier
+    pub standard_freed: u64,
+    pub enterprise_freed: u64,
+    pub plus_freed: u64,
+    /// CALs used or configured beyond the licence, per tier
+    pub enterprise_exposed: u64,
+    pub plus_exposed: u64,
+    pub yearly_saving: Option<f64>,
+    pub yearly_exposure: Option<f64>,
+    pub window_start: Option<DateTime<Utc>>,
+    pub window_end: Option<DateTime<Utc>>,
+    pub window_days: Option<i64>,
+    pub window_covered: Option<bool>,
+    pub confidence: Option<Confidence>,
+    /// Enabled users the licence list does not name
+    pub no_licence_information: u64,
+    /// Users with usage but no LyncUserCal record (not right-sized)
+    pub usage_only_users: u64,
+    /// Devices in the configured records (not right-sized)
+    pub devices_skipped: u64,
+    pub notes: Vec<String>,
+}
+
+impl OutputRecord for LyncCalRightSizingSummary {
+    const RECORD_TYPE: &'static str = "LyncCalRightSizingSummary";
+    const TABLE_COLUMNS: &'static [&'static str] = &[
+        "Users",
+        "Downgrade",
+        "Upgrade",
+        "Unchanged",
+        "Exposure",
+        "InsufficientData",
+        "YearlySaving",
+        "YearlyExposure",
+    ];
+}
+
+pub fn schemas() -> Vec<SchemaEntry> {
+    vec![
+        SchemaEntry::output::<LyncCalRightSizing>(
+            "One Lync/SfB user: configured vs used vs licensed, and the recommendation (`lync rightsize`)",
+        ),
+        SchemaEntry::output::<LyncCalRightSizingSummary>(
+            "Right-sizing counts per recommendation, CALs freed and exposed, yearly saving and exposure",
+        ),
+    ]
+}
+
+fn combination(standard: bool, enterprise: Option<bool>, plus: bool) -> String {
+    if !standard {
+        return "None".into();
+    }
+    let mut parts = vec!["Standard"];
+    match enterprise {
+        Some(true) => parts.push("Enterprise"),
+        Some(false) => {}
+        None => parts.push("Undetermined"),
+    }
+    if plus {
+        parts.push("Plus");
+    }
+    parts.join("+")
+}
+
+fn used_text(used: Option<&rules::Used>) -> String {
+    let Some(u) = used else {
+        return "No usage record".into();
+    };
+    let tiers = [
+        ("Standard", u.standard),
+        ("Enterprise", u.enterprise),
+        ("Plus", u.plus),
+    ];
+    let yes: Vec<&str> = tiers
+        .iter()
+        .filter(|(_, a)| *a == UsageAnswer::Yes)
+        .map(|(n, _)| *n)
+        .collect();
+    let unknown: Vec<&str> = tiers
+        .iter()
+        .filter(|(_, a)| *a == UsageAnswer::InsufficientData)
+        .map(|(n, _)| *n)
+        .collect();
+    let mut text = if yes.is_empty() {
+        "None".to_string()
+    } else {
+        yes.join("+")
+    };
+    if !unknown.is_empty() {
+        text.push_str(&format!(" ({}: Insufficient Data)", unknown.join(", ")));
+    }
+    text
+}
+
+fn licence_text(l: rules::Licence) -> String {
+    combination(true, Some(l.enterprise), l.plus)
+}
+
+fn day(d: DateTime<Utc>) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn window_text(w: &Window) -> String {
+    match (w.start, w.end) {
+        (Some(s), Some(e)) => format!(
+            "{} days, {} to {}{}",
+            (e - s).num_days(),
+            day(s),
+            day(e),
+            match w.covered {
+                Some(true) => ", covered by the monitoring data",
+                Some(false) => ", NOT covered by the monitoring data (records start later)",
+                None => "",
+            }
+        ),
+        _ => "window unknown (no LyncUsageCoverage record)".into(),
+    }
+}
+
+fn price_sum(prices: Option<&Prices>, tiers: &[Tier3]) -> Option<f64> {
+    let p = prices?;
+    Some(tiers.iter().filter_map(|t| p.of(*t)).sum())
+}
+
+/// `lync rightsize`: one LyncCalRightSizing per user in the configured records, and with the
+/// summary option a LyncCalRightSizingSummary.
+pub fn run(
+    options: &RightSizeOptions,
+    sink: &mut impl RecordSink,
+    reporter: &mut impl Reporter,
+) -> Result<LyncCalRightSizingSummary, RightSizeError> {
+    let mut usage: Usage = inputs::read_usage(&options.usage, reporter)?;
+    if usage.users.is_empty() {
+        return Err(RightSizeError::NoUsageRecords {
+            file: options.usage.clone(),
+            skipped: usage.skipped,
+        });
+    }
+    let licences = match &options.licensed {
+        Some(p) => Some(Licences::read(p, reporter)?),
+        None => None,
+    };
+    let prices = match &options.prices {
+        Some(p) => Some(Prices::read(p, reporter)?),
+        None => None,
+    };
+    let window = usage.window.clone();
+    let days = window.days();
+    let confidence = match days {
+        Some(d) if d >= MIN_WINDOW_DAYS => Confidence::Normal,
+        _ => Confidence::Weak,
+    };
+    let weak_note = match days {
+        Some(d) if d < MIN_WINDOW_DAYS => Some(format!(
+            "the usage window is {d} days, shorter than {MIN_WINDOW_DAYS}: recommendations are weaker (seasonal and monthly use may be missed)"
+        )),
+        None => Some(
+            "the usage window is unknown (no LyncUsageCoverage record): recommendations are weaker"
+                .to_string(),
+        ),
+        _ => None,
+    };
+    if let Some(n) = &weak_note {
+        reporter.warning("ShortUsageWindow", n);
+    }
+
+    let mut summary = LyncCalRightSizingSummary {
+        window_start: window.start,
+        window_end: window.end,
+        window_days: days,
+        window_covered: window.covered,
+        confidence: Some(confidence),
+        notes: weak_note.iter().cloned().collect(),
+        ..Default::default()
+    };
+    let mut configured_records = 0u64;
+    let mut skipped = 0u64;
+    let mut freed_value = 0.0;
+    let mut exposed_value = 0.0;
+
+    stream_each(
+        &options.configured,
+        Some(inputs::CONFIGURED_FIELDS),
+        "Right-sizing users",
+        reporter,
+        |rep, r| -> Result<(), RightSizeError> {
+            let cal = match inputs::configured(&r) {
+                Ok(Some(c)) => c,
+                Ok(None) => {
+                    skipped += 1;
+                    return Ok(());
+                }
+                Err(e) => {
+                    rep.bad_record(&e);
+                    return Ok(());
+                }
+            };
+            configured_records += 1;
+            if !cal.is_user {
+                summary.devices_skipped += 1;
+                return Ok(());
+            }
+            let key = inputs::sip_key(&cal.sip_address);
+            let facts_used = usage.users.get_mut(&key).map(|u| {
+                u.matched = true;
+                u.clone()
+            });
+            let licence = licences
+                .as_ref()
+                .and_then(|l| l.of(&cal.sip_address, &cal.identity));
+            if licences.is_some() && licence.is_none() && cal.standard {
+                summary.no_licence_information += 1;
+            }
+            let facts = Facts {
+                standard: cal.standard,
+                enterprise: cal.enterprise,
+                plus: cal.plus,
+                used: facts_used.as_ref().map(|u| u.used),
+                licence,
+                window_days: days,
+            };
+            let d: Decision = rules::decide(&facts);
+            let record = build(
+                &cal,
+                &facts,
+                &d,
+                facts_used.as_ref(),
+                &window,
+                confidence,
+                licences.is_some(),
+                prices.as_ref(),
+                options,
+            );
+            summary.users += 1;
+            match d.code {
+                RightSizingCode::Downgrade => summary.downgrade += 1,
+                RightSizingCode::Upgrade => summary.upgrade += 1,
+                RightSizingCode::Unchanged => summary.unchanged += 1,
+                RightSizingCode::Exposure => summary.exposure += 1,
+                RightSizingCode::InsufficientData => summary.insufficient_data += 1,
+                RightSizingCode::NoCalNeeded => summary.no_cal_needed += 1,
+            }
+            for t in &d.frees {
+                match t {
+                    Tier3::Standard => summary.standard_freed += 1,
+                    Tier3::Enterprise => summary.enterprise_freed += 1,
+                    Tier3::Plus => summary.plus_freed += 1,
+                }
+            }
+            for t in &d.exposed {
+                match t {
+                    Tier3::Enterprise => summary.enterprise_exposed += 1,
+                    Tier3::Plus => summary.plus_exposed += 1,
+                    Tier3::Standard => {}
+                }
+            }
+            freed_value += record.yearly_saving.unwrap_or(0.0);
+            exposed_value += record.yearly_exposure.unwrap_or(0.0);
+            sink.write(&record)?;
+            Ok(())
+        },
+    )?;
+    if configured_records == 0 {
+        return Err(RightSizeError::NoConfiguredRecords {
+            file: options.configured.clone(),
+            skipped,
+        });
+    }
+    summary.usage_only_users = usage.users.values().filter(|u| !u.matched).count() as u64;
+    if summary.usage_only_users > 0 {
+        reporter.warning(
+            "UsageOnlyUsers",
+            &format!(
+                "{} user(s) in the usage records have no LyncUserCal record (removed, or homed elsewhere since): not right-sized",
+                summary.usage_only_users
+            ),
+        );
+        summary.notes.push(format!(
+            "{} user(s) with usage but no configuration record were not right-sized",
+            summary.usage_only_users
+        ));
+    }
+    if summary.no_licence_information > 0 {
+        reporter.warning(
+            "NoLicenceInformation",
+            &format!(
+                "{} enabled user(s) are not in the licence list: no exposure can be decided for them",
+                summary.no_licence_information
+            ),
+        );
+    }
+    if prices.is_some() {
+        summary.yearly_saving = Some(round2(freed_value));
+        summary.yearly_exposure = Some(round2(exposed_value));
+    }
+    if options.summary {
+        sink.write(&summary)?;
+    }
+    sink.footer(&footer(&summary))?;
+    Ok(summary)
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn footer(s: &LyncCalRightSizingSummary) -> Vec<String> {
+    let mut lines = vec![format!(
+        "{} users: {} downgrade, {} upgrade, {} unchanged, {} exposure, {} insufficient data, {} need no CAL",
+        s.users, s.downgrade, s.upgrade, s.unchanged, s.exposure, s.insufficient_data, s.no_cal_needed
+    )];
+    lines.push(format!(
+        "CALs freed: {} Standard, {} Enterprise, {} Plus; exposed: {} Enterprise, {} Plus",
+        s.standard_freed, s.enterprise_freed, s.plus_freed, s.enterprise_exposed, s.plus_exposed
+    ));
+    if let (Some(save), Some(exp)) = (s.yearly_saving, s.yearly_exposure) {
+        lines.push(format!("Per year: saving {save:.2}, exposure {exp:.2}"));
+    }
+    lines.extend(s.notes.iter().cloned());
+    lines
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build(
+    cal: &inputs::Configured,
+    facts: &Facts,
+    d: &Decision,
+    used: Option<&inputs::UsageFacts>,
+    window: &Window,
+    confidence: Confidence,
+    licence_list: bool,
+    prices: Option<&Prices>,
+    options: &RightSizeOptions,
+) -> LyncCalRightSizing {
+    let mut evidence = Vec::new();
+    let configured = combination(cal.standard, cal.enterprise, cal.plus);
+    let mut conf = format!("Configured {configured}");
+    if let Some(p) = &cal.conferencing_policy {
+        conf.push_str(&format!(" (conferencing policy {p})"));
+    }
+    evidence.push(conf);
+    for r in &cal.enterprise_reasons {
+        evidence.push(format!("Enterprise configured by {r}"));
+    }
+    for r in &cal.plus_reasons {
+        evidence.push(format!("Plus configured by {r}"));
+    }
+    match used {
+        Some(u) => {
+            evidence.push(format!(
+                "Used over {}: Standard={}, Enterprise={}, Plus={}{}",
+                window_text(window),
+                u.used.standard,
+                u.used.enterprise,
+                u.used.plus,
+                u.last_activity
+                    .map(|t| format!("; last activity {}", day(t)))
+                    .unwrap_or_default()
+            ));
+            let [conf_org, dial_in, p2p_share] = u.enterprise_evidence;
+            let [pstn, delegated, rgs] = u.plus_evidence;
+            evidence.push(format!(
+                "Enterprise evidence: {conf_org} conference(s) organised with audio/video, sharing or data; {dial_in} dial-in participant(s); {p2p_share} P2P sharing session(s)"
+            ));
+            evidence.push(format!(
+                "Plus evidence: {pstn} PSTN call(s); {delegated} delegated call(s); {rgs} Response Group agent call(s)"
+            ));
+        }
+        None => evidence.push(format!(
+            "No usage record for this user over {}: use cannot be determined",
+            window_text(window)
+        )),
+    }
+    match facts.licence {
+        Some(l) => evidence.push(format!("Licensed {} (licence list)", licence_text(l))),
+        None if licence_list => {
+            evidence.push("Not in the licence list: no exposure can be decided".into())
+        }
+        None => {}
+    }
+    if confidence == Confidence::Weak {
+        evidence.push(match window.days() {
+            Some(days) => {
+                format!("Weak: the usage window is {days} days, shorter than {MIN_WINDOW_DAYS}")
+            }
+            None => "Weak: the usage window is unknown".into(),
+        });
+    }
+
+    let current_tier = cal.enterprise.map(Tier::of);
+    let target_policy = (current_tier != Some(d.tier) && cal.standard).then(|| match d.tier {
+        Tier::Standard => options.standard_policy.clone(),
+        Tier::Enterprise => options.enterprise_policy.clone(),
+    });
+    let reason = match d.code {
+        RightSizingCode::NoCalNeeded => {
+            "disabled or homed online: needs no on-premises CAL".to_string()
+        }
+        RightSizingCode::Unchanged => format!(
+            "configured {configured}, used {}{}: nothing to change",
+            used_text(facts.used.as_ref()),
+            facts
+                .licence
+                .map(|l| format!(", licensed {}", licence_text(l)))
+                .unwrap_or_default()
+        ),
+        RightSizingCode::InsufficientData => format!(
+            "configured {configured}; use could not be determined ({}): never recommended for downgrade",
+            used_text(facts.used.as_ref())
+        ),
+        _ => d.changes.join("; "),
+    };
+    LyncCalRightSizing {
+        sip_address: cal.sip_address.clone(),
+        identity: cal.identity.clone(),
+        display_name: cal.display_name.clone(),
+        configured,
+        used: used_text(facts.used.as_ref()),
+        licensed: facts.licence.map(licence_text),
+        recommendation: d.code,
+        tier: d.tier,
+        keep_plus: d.keep_plus,
+        changes: d.changes.clone(),
+        conferencing_policy: cal.conferencing_policy.clone(),
+        target_policy,
+        confidence,
+        window_days: window.days(),
+        window_covered: window.covered,
+        last_activity: used.and_then(|u| u.last_activity),
+        yearly_saving: price_sum(prices, &d.frees).map(round2),
+        yearly_exposure: price_sum(prices, &d.exposed).map(round2),
+        reason,
+        evidence,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn combinations_read_like_the_entitlement_summary() {
+        assert_eq!(
+            combination(true, Some(true), true),
+            "Standard+Enterprise+Plus"
+        );
+        assert_eq!(combination(true, None, false), "Standard+Undetermined");
+        assert_eq!(combination(false, Some(true), true), "None");
+        let u = rules::Used {
+            standard: UsageAnswer::Yes,
+            enterprise: UsageAnswer::InsufficientData,
+            plus: UsageAnswer::InsufficientData,
+        };
+        assert_eq!(
+            used_text(Some(&u)),
+            "Standard (Enterprise, Plus: Insufficient Data)"
+        );
+        assert_eq!(used_text(None), "No usage record");
+        let _ = <UsageAnswer as crate::model::Choice>::parse("Yes");
+    }
+}

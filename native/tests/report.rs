@@ -1,0 +1,536 @@
+//! `report`: the workbook, read back with calamine (and converted by LibreOffice where it is
+//! installed); records kept out with a warning; the short-window statement.
+
+mod util;
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use serde_json::Value;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use util::{repo_path, run};
+
+const AS_OF: &str = "2026-11-01T00:00:00Z";
+
+/// Runs the audits on the examples into `dir`; returns the record files.
+fn example_records(dir: &Path) -> Vec<String> {
+    let w = |name: &str, args: &[&str]| {
+        let r = run(args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        let p = dir.join(name);
+        std::fs::write(&p, &r.stdout).unwrap();
+        p.to_string_lossy().into_owned()
+    };
+    let contoso = repo_path("examples/contoso");
+    let cal = w(
+        "cal.ndjson",
+        &[
+            "lync",
+            "entitlement",
+            "--estate",
+            &contoso,
+            "--summary",
+            "--format",
+            "ndjson",
+        ],
+    );
+    let policies = w(
+        "policies.ndjson",
+        &[
+            "lync", "policies", "--estate", &contoso, "--format", "ndjson",
+        ],
+    );
+    let usage = repo_path("examples/rightsizing/usage.ndjson");
+    let licensed = repo_path("examples/rightsizing/licensed.csv");
+    let prices = repo_path("examples/rightsizing/prices.csv");
+    let rs = w(
+        "rightsizing.ndjson",
+        &[
+            "lync",
+            "rightsize",
+            "--configured",
+            &cal,
+            "--usage",
+            &usage,
+            "--licensed",
+            &licensed,
+            "--prices",
+            &prices,
+            "--summary",
+            "--format",
+            "ndjson",
+        ],
+    );
+    let ual = |f: &str| repo_path(&format!("examples/ual/{f}"));
+    let compliance = w(
+        "ual.ndjson",
+        &[
+            "ual",
+            "compliance",
+            "--as-of",
+            AS_OF,
+            "--internal-domain",
+            "contoso.com",
+            "--evidence",
+            &ual("ual-user-access.json"),
+            &ual("ual-device-access.json"),
+            &ual("flexnet-evidence.csv"),
+            "--systems",
+            &ual("ual-system-id.json"),
+            "--licenses",
+            &ual("licenses.csv"),
+            "--format",
+            "ndjson",
+        ],
+    );
+    vec![
+        cal,
+        policies,
+        rs,
+        compliance,
+        usage,
+        repo_path("examples/contoso/pools.xml"),
+        ual("ual-system-id.json"),
+    ]
+}
+
+fn ndjson(path: &str) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn count(records: &[Value], kind: &str) -> usize {
+    records.iter().filter(|r| r["RecordType"] == kind).count()
+}
+
+fn report(files: &[String], out: &Path) -> util::Run {
+    let out_s = out.to_string_lossy().into_owned();
+    let mut args = vec![
+        "report", "--output", &out_s, "--as-of", AS_OF, "--format", "ndjson",
+    ];
+    args.extend(files.iter().map(String::as_str));
+    run(&args)
+}
+
+/// A sheet as rows of cells, the header first.
+fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let range = wb
+        .worksheet_range(name)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    range.rows().map(|r| r.to_vec()).collect()
+}
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn column(rows: &[Vec<Data>], header: &str) -> usize {
+    rows[0]
+        .iter()
+        .position(|h| text(h) == header)
+        .unwrap_or_else(|| panic!("no column {header} in {:?}", rows[0]))
+}
+
+fn xml(path: &Path, part: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut s = String::new();
+    z.by_name(part).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+#[test]
+fn the_example_workbook_reads_back_with_every_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = example_records(dir.path());
+    let out = dir.path().join("audit.xlsx");
+    let r = report(&files, &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.is_empty(),
+        "no warnings on the examples: {}",
+        r.stderr
+    );
+
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        vec![
+            "Overview",
+            "Report Details",
+            "User Details",
+            "Device Details",
+            "Server Details",
+            "Policies",
+            "Server CALs",
+            "CAL Consumption",
+            "CAL Licences",
+            "Unrecognized Evidence",
+            "Right-sizing"
+        ]
+    );
+    // Every detail sheet is a real Excel table over its rows.
+    wb.load_tables().unwrap();
+    let tables: Vec<String> = wb.table_names().into_iter().cloned().collect();
+    for t in [
+        "UserDetails",
+        "DeviceDetails",
+        "ServerDetails",
+        "Policies",
+        "ServerCALs",
+        "RightSizing",
+        "Inputs0",
+    ] {
+        assert!(tables.contains(&t.to_string()), "{t} not in {tables:?}");
+    }
+    let sheets = r.records_of("ReportSheet");
+    assert_eq!(sheets.len(), 11);
+
+    let cal = ndjson(&files[0]);
+    let users = cal
+        .iter()
+        .filter(|r| r["RecordType"] == "LyncUserCal" && r["Kind"] == "User")
+        .count();
+    let devices = count(&cal, "LyncUserCal") - users;
+    let usage = ndjson(&files[4]);
+    let ual = ndjson(&files[3]);
+    let rs = ndjson(&files[2]);
+    let expect = [
+        ("User Details", users + count(&usage, "LyncUserUsage")),
+        ("Device Details", devices + count(&usage, "LyncDeviceUsage")),
+        (
+            "Server Details",
+            2 /* pools */ + 5 /* UAL systems */ + count(&usage, "LyncUsageCoverage"),
+        ),
+        ("Policies", count(&ndjson(&files[1]), "LyncPolicyAudit")),
+        ("Server CALs", count(&ual, "CalCompliance")),
+        ("CAL Consumption", count(&ual, "CalConsumption")),
+        ("CAL Licences", count(&ual, "CalLicenseUse")),
+        ("Unrecognized Evidence", count(&ual, "UnrecognizedEvidence")),
+        ("Right-sizing", count(&rs, "LyncCalRightSizing")),
+    ];
+    for (name, n) in expect {
+        let rows = sheet(&out, name);
+        assert_eq!(rows.len() - 1, n, "{name}: data rows");
+        let s = sheets.iter().find(|s| s["Sheet"] == name).unwrap();
+        assert_eq!(s["Rows"], n as u64, "{name}");
+    }
+
+    // User Details: one row per configured user and per usage record, as MAP spells answers.
+    let ud = sheet(&out, "User Details");
+    let (src, sip, ent, last) = (
+        column(&ud, "Source"),
+        column(&ud, "SipAddress"),
+        column(&ud, "Enterprise"),
+        column(&ud, "LastActivity"),
+    );
+    let row = |source: &str, who: &str| {
+        ud.iter()
+            .find(|r| text(&r[src]) == source && text(&r[sip]) == format!("sip:{who}@contoso.com"))
+            .unwrap_or_else(|| panic!("no {source} row for {who}"))
+            .clone()
+    };
+    assert_eq!(text(&row("Configured", "carol")[ent]), "Yes");
+    assert_eq!(text(&row("Used", "carol")[ent]), "No");
+    assert!(
+        matches!(row("Used", "carol")[last], Data::DateTime(_)),
+        "dates are dates: {:?}",
+        row("Used", "carol")[last]
+    );
+    assert_eq!(
+        text(&row("Used", "ivan")[last]),
+        "",
+        "no activity: an empty cell"
+    );
+    let reg = column(&ud, "Registrations");
+    assert_eq!(
+        row("Used", "alice")[reg],
+        Data::Float(88.0),
+        "evidence counts are numbers"
+    );
+    let dd = sheet(&out, "Device Details");
+    let plus = column(&dd, "Enterprise");
+    assert!(
+        dd.iter().any(|r| text(&r[plus]) == "Insufficient Data"),
+        "MAP's spelling"
+    );
+
+    // Right-sizing and the Overview.
+    let rsd = sheet(&out, "Right-sizing");
+    let rec = column(&rsd, "Recommendation");
+    let codes: Vec<String> = rsd[1..].iter().map(|r| text(&r[rec])).collect();
+    for code in [
+        "Downgrade",
+        "Upgrade",
+        "Unchanged",
+        "Exposure",
+        "Insufficient Data",
+    ] {
+        assert!(codes.iter().any(|c| c == code), "{code} in {codes:?}");
+    }
+    let ov = sheet(&out, "Overview");
+    let flat: Vec<String> = ov.iter().flatten().map(text).collect();
+    assert!(flat
+        .iter()
+        .any(|c| c.contains("configured vs used vs licensed")));
+    assert!(flat.iter().any(|c| c == "Short vs configured"));
+    assert!(
+        flat.iter().any(|c| c.contains("server CAL(s) short")),
+        "{flat:?}"
+    );
+    assert!(
+        flat.iter().any(|c| c == "Usage window: 90 days"),
+        "{flat:?}"
+    );
+    let ov_xml = xml(&out, "xl/worksheets/sheet1.xml");
+    assert!(ov_xml.contains("<drawing"), "the Overview has its chart");
+    let chart = xml(&out, "xl/charts/chart1.xml");
+    assert!(chart.contains("barChart") && chart.contains("Configured") && chart.contains("Used"));
+
+    // Frozen header rows and fitted columns on the detail sheets.
+    let ud_xml = xml(&out, "xl/worksheets/sheet3.xml");
+    assert!(ud_xml.contains("state=\"frozen\""), "frozen header");
+    assert!(ud_xml.contains("customWidth=\"1\""), "fitted widths");
+
+    // Report Details: inputs, rule set, window, as-of, tool version, coverage.
+    let rd: Vec<String> = sheet(&out, "Report Details")
+        .iter()
+        .flatten()
+        .map(text)
+        .collect();
+    for needle in [
+        "Tool version",
+        "Rule set (configured tiers)",
+        "default",
+        "Usage window (sqlmon01\\LYNCMON)",
+        "2026-11-01 00:00 UTC",
+        "window covered",
+        "Could not be determined",
+        "Insufficient Data",
+    ] {
+        assert!(
+            rd.iter().any(|c| c.contains(needle)),
+            "Report Details lacks {needle}: {rd:?}"
+        );
+    }
+}
+
+/// examples/records (what README's one-command workbook reads) is what the audits write today.
+#[test]
+fn the_committed_example_records_are_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = example_records(dir.path());
+    for (name, path) in [
+        ("lync-entitlement.ndjson", &fresh[0]),
+        ("lync-policies.ndjson", &fresh[1]),
+        ("lync-rightsize.ndjson", &fresh[2]),
+        ("ual-compliance.ndjson", &fresh[3]),
+    ] {
+        let committed =
+            std::fs::read_to_string(repo_path(&format!("examples/records/{name}"))).unwrap();
+        assert!(
+            committed == std::fs::read_to_string(path).unwrap(),
+            "examples/records/{name} is stale: run scripts/make-example-records"
+        );
+    }
+}
+
+/// README's one command.
+#[test]
+fn the_readme_command_builds_the_example_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("audit.xlsx");
+    let mut files: Vec<String> = [
+        "lync-entitlement",
+        "lync-policies",
+        "lync-rightsize",
+        "ual-compliance",
+    ]
+    .iter()
+    .map(|n| repo_path(&format!("examples/records/{n}.ndjson")))
+    .collect();
+    files.push(repo_path("examples/rightsizing/usage.ndjson"));
+    files.push(repo_path("examples/contoso/pools.xml"));
+    files.push(repo_path("examples/ual/ual-system-id.json"));
+    let r = report(&files, &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.records_of("ReportSheet").len(), 11);
+}
+
+#[test]
+fn only_the_sheets_whose_records_were_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("usage.xlsx");
+    let r = report(&[repo_path("examples/rightsizing/usage.ndjson")], &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let wb: Xlsx<_> = open_workbook(&out).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        vec![
+            "Overview",
+            "Report Details",
+            "User Details",
+            "Device Details",
+            "Server Details"
+        ]
+    );
+}
+
+#[test]
+fn other_versions_and_unknown_types_are_kept_out_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join("odd.ndjson");
+    std::fs::write(
+        &odd,
+        concat!(
+            "{\"RecordType\":\"LyncUserCal\",\"SipAddress\":\"sip:old@contoso.com\",\"Tier\":\"Enterprise\"}\n",
+            "{\"RecordType\":\"TeamsWidget\",\"Name\":\"x\"}\n",
+            "{\"Name\":\"no type at all\"}\n",
+            "{\"RecordType\":\"LyncUserUsage\",\"SipAddress\":\"sip:ok@contoso.com\",\"Standard\":\"Yes\",\"Enterprise\":\"No\",\"Plus\":\"No\",\"DisplayName\":\"=HYPERLINK(\\\"http://x\\\")\"}\n",
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("odd.xlsx");
+    let r = report(&[odd.to_string_lossy().into_owned()], &out);
+    assert_eq!(
+        r.code, 0,
+        "kept-out records are warnings, not errors: {}",
+        r.stderr
+    );
+    for needle in [
+        "odd.ndjson: 1 LyncUserCal record(s) kept out",
+        "lacks Standard, Plus",
+        "1 TeamsWidget record(s) kept out",
+        "(no RecordType)",
+    ] {
+        assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
+    }
+    let ud = sheet(&out, "User Details");
+    assert_eq!(ud.len(), 2, "only the good record");
+    // A cell that starts like a formula is text, not a formula.
+    let name = column(&ud, "DisplayName");
+    assert_eq!(text(&ud[1][name]), "=HYPERLINK(\"http://x\")");
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    let formulas = wb.worksheet_formula("User Details").unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no formula"
+    );
+    assert!(xml(&out, "xl/styles.xml").contains("quotePrefix=\"1\""));
+    let rd: Vec<String> = sheet(&out, "Report Details")
+        .iter()
+        .flatten()
+        .map(text)
+        .collect();
+    assert!(
+        rd.iter().any(|c| c.starts_with("No: lacks Standard, Plus")),
+        "{rd:?}"
+    );
+    assert!(
+        rd.iter().any(|c| c.contains("3 record(s) kept out")),
+        "{rd:?}"
+    );
+
+    // A file that cannot be read is an input error (exit 3), and the workbook is still written.
+    let r = report(
+        &[
+            odd.to_string_lossy().into_owned(),
+            dir.path()
+                .join("missing.ndjson")
+                .to_string_lossy()
+                .into_owned(),
+        ],
+        &out,
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(open_workbook::<Xlsx<_>, _>(&out).is_ok());
+}
+
+#[test]
+fn a_short_usage_window_is_stated_on_the_overview() {
+    let dir = tempfile::tempdir().unwrap();
+    let usage = std::fs::read_to_string(repo_path("examples/rightsizing/usage.ndjson"))
+        .unwrap()
+        .replace(
+            "\"WindowStart\":\"2026-08-03T00:00:00Z\"",
+            "\"WindowStart\":\"2026-10-18T00:00:00Z\"",
+        );
+    let p = dir.path().join("usage14.ndjson");
+    std::fs::write(&p, usage).unwrap();
+    let out = dir.path().join("short.xlsx");
+    let r = report(&[p.to_string_lossy().into_owned()], &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ov: Vec<String> = sheet(&out, "Overview").iter().flatten().map(text).collect();
+    assert!(
+        ov.iter()
+            .any(|c| c.contains("The usage window is 14 days, shorter than 30 days")),
+        "{ov:?}"
+    );
+}
+
+#[test]
+fn the_output_must_be_an_xlsx_file() {
+    let r = run(&[
+        "report",
+        repo_path("examples/rightsizing/usage.ndjson").as_str(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--output"), "{}", r.stderr);
+    let r = run(&[
+        "report",
+        "--output",
+        "x.csv",
+        repo_path("examples/rightsizing/usage.ndjson").as_str(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains(".xlsx"), "{}", r.stderr);
+}
+
+fn soffice() -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("soffice"))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Where LibreOffice is installed, the workbook converts headless without error.
+#[test]
+fn libreoffice_converts_the_workbook() {
+    let Some(soffice) = soffice() else {
+        eprintln!("LibreOffice (soffice) not installed: conversion check skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let files = example_records(dir.path());
+    let out = dir.path().join("audit.xlsx");
+    assert_eq!(report(&files, &out).code, 0);
+    let profile = dir.path().join("lo-profile");
+    let status = std::process::Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let pdf = dir.path().join("audit.pdf");
+    assert!(
+        pdf.is_file() && std::fs::metadata(&pdf).unwrap().len() > 10_000,
+        "no PDF: {}",
+        String::from_utf8_lossy(&status.stdout)
+    );
+}

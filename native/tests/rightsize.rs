@@ -1,0 +1,318 @@
+//! `lync rightsize` end to end through the binary on the example estate: every transition (down,
+//! up, unchanged, exposure, insufficient data), prices, a short window, and the hand-off to
+//! `lync plan`.
+
+mod util;
+use serde_json::Value;
+use util::{repo_path, run, run_with_stdin};
+
+/// `lync entitlement` output for the example estate, in a temporary file.
+fn configured(dir: &tempfile::TempDir) -> String {
+    let r = run(&[
+        "lync",
+        "entitlement",
+        "--estate",
+        &repo_path("examples/contoso"),
+        "--summary",
+        "--format",
+        "ndjson",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let p = dir.path().join("configured.ndjson");
+    std::fs::write(&p, &r.stdout).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+fn rightsize(extra: &[&str]) -> (util::Run, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let cal = configured(&dir);
+    let usage = repo_path("examples/rightsizing/usage.ndjson");
+    let mut args = vec![
+        "lync",
+        "rightsize",
+        "--configured",
+        &cal,
+        "--usage",
+        &usage,
+        "--format",
+        "ndjson",
+    ];
+    args.extend_from_slice(extra);
+    let r = run(&args);
+    (r, dir)
+}
+
+fn user<'a>(records: &'a [Value], name: &str) -> &'a Value {
+    let sip = format!("sip:{name}@contoso.com");
+    records
+        .iter()
+        .find(|r| r["SipAddress"] == sip.as_str())
+        .unwrap_or_else(|| panic!("no record for {sip}"))
+}
+
+#[test]
+fn every_transition_on_the_example_estate() {
+    let licensed = repo_path("examples/rightsizing/licensed.csv");
+    let (r, _d) = rightsize(&["--licensed", &licensed, "--summary"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let recs = r.records_of("LyncCalRightSizing");
+    assert_eq!(recs.len(), 12, "users only: devices are not right-sized");
+    let expect = [
+        ("alice", "Unchanged", "Enterprise"),
+        ("bob", "Upgrade", "Enterprise"),
+        ("carol", "Downgrade", "Standard"),
+        ("dave", "Exposure", "Standard"),
+        ("erin", "Exposure", "Enterprise"),
+        ("frank", "NoCalNeeded", "Standard"),
+        ("grace", "InsufficientData", "Enterprise"),
+        ("heidi", "Downgrade", "Standard"),
+        ("ivan", "Downgrade", "Standard"),
+        ("judy", "Unchanged", "Standard"),
+        ("mallory", "Unchanged", "Enterprise"),
+        ("zoe", "Downgrade", "Standard"),
+    ];
+    for (name, code, tier) in expect {
+        let u = user(&recs, name);
+        assert_eq!(u["Recommendation"], code, "{name}: {u:#}");
+        assert_eq!(u["Tier"], tier, "{name}: {u:#}");
+        assert_eq!(u["Confidence"], "Normal", "{name}");
+        assert_eq!(u["WindowDays"], 90, "{name}");
+    }
+    // Down: Enterprise configured, no Enterprise use in 90 days → the Standard policy.
+    let carol = user(&recs, "carol");
+    assert_eq!(carol["Configured"], "Standard+Enterprise");
+    assert_eq!(carol["Used"], "Standard");
+    assert_eq!(carol["TargetPolicy"], "Tag:STD_CAL_NoConferencing");
+    assert!(carol["Reason"]
+        .as_str()
+        .unwrap()
+        .contains("no Enterprise use in 90 days"));
+    let ev = carol["Evidence"].to_string();
+    assert!(
+        ev.contains("Enterprise configured by ConferencingPolicy Site:Dublin"),
+        "{ev}"
+    );
+    assert!(ev.contains("Enterprise=No"), "{ev}");
+    // Exposure: PSTN use without a Plus licence.
+    let erin = user(&recs, "erin");
+    assert!(erin["Reason"]
+        .as_str()
+        .unwrap()
+        .contains("without a Plus licence"));
+    assert_eq!(erin["KeepPlus"], true);
+    // Insufficient data: never a downgrade.
+    let grace = user(&recs, "grace");
+    assert_eq!(grace["Used"], "No usage record");
+    assert!(grace["Reason"]
+        .as_str()
+        .unwrap()
+        .contains("never recommended for downgrade"));
+    assert_eq!(grace["TargetPolicy"], Value::Null);
+    // Up: used Enterprise though configured Standard.
+    assert_eq!(
+        user(&recs, "bob")["TargetPolicy"],
+        "Tag:ENT_CAL_REC_AudioVideo"
+    );
+
+    let s = &r.records_of("LyncCalRightSizingSummary")[0];
+    assert_eq!(s["Users"], 12);
+    assert_eq!(s["Downgrade"], 4);
+    assert_eq!(s["Upgrade"], 1);
+    assert_eq!(s["Unchanged"], 3);
+    assert_eq!(s["Exposure"], 2);
+    assert_eq!(s["InsufficientData"], 1);
+    assert_eq!(s["NoCalNeeded"], 1);
+    assert_eq!(s["DevicesSkipped"], 3);
+    assert_eq!(s["UsageOnlyUsers"], 1);
+    assert_eq!(s["YearlySaving"], Value::Null, "no price list given");
+    assert!(r.stderr.contains("no LyncUserCal record"), "{}", r.stderr);
+}
+
+#[test]
+fn prices_give_the_yearly_saving_and_exposure() {
+    let licensed = repo_path("examples/rightsizing/licensed.csv");
+    let prices = repo_path("examples/rightsizing/prices.csv");
+    let (r, _d) = rightsize(&["--licensed", &licensed, "--prices", &prices, "--summary"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let recs = r.records_of("LyncCalRightSizing");
+    assert_eq!(
+        user(&recs, "zoe")["YearlySaving"],
+        145.0,
+        "Enterprise 60 + Plus 85"
+    );
+    assert_eq!(
+        user(&recs, "ivan")["YearlySaving"],
+        40.0,
+        "an inactive user frees Standard"
+    );
+    assert_eq!(user(&recs, "dave")["YearlyExposure"], 60.0);
+    let s = &r.records_of("LyncCalRightSizingSummary")[0];
+    assert_eq!(s["YearlySaving"], 330.0);
+    assert_eq!(s["YearlyExposure"], 145.0);
+    assert_eq!(s["EnterpriseFreed"], 2);
+    assert_eq!(s["PlusFreed"], 2);
+    assert_eq!(s["StandardFreed"], 1);
+}
+
+#[test]
+fn without_a_licence_list_nothing_is_an_exposure() {
+    let (r, _d) = rightsize(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let recs = r.records_of("LyncCalRightSizing");
+    assert!(recs.iter().all(|x| x["Recommendation"] != "Exposure"));
+    assert_eq!(user(&recs, "dave")["Recommendation"], "Upgrade");
+    assert_eq!(user(&recs, "dave")["Licensed"], Value::Null);
+    assert!(r.records_of("LyncCalRightSizingSummary").is_empty());
+}
+
+#[test]
+fn a_short_window_makes_every_recommendation_weak() {
+    let dir = tempfile::tempdir().unwrap();
+    let cal = configured(&dir);
+    let usage = std::fs::read_to_string(repo_path("examples/rightsizing/usage.ndjson"))
+        .unwrap()
+        .replace(
+            "\"WindowStart\":\"2026-08-03T00:00:00Z\"",
+            "\"WindowStart\":\"2026-10-18T00:00:00Z\"",
+        );
+    let p = dir.path().join("usage-14.ndjson");
+    std::fs::write(&p, usage).unwrap();
+    let r = run(&[
+        "lync",
+        "rightsize",
+        "--configured",
+        &cal,
+        "--usage",
+        &p.to_string_lossy(),
+        "--summary",
+        "--format",
+        "ndjson",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for rec in r.records_of("LyncCalRightSizing") {
+        assert_eq!(rec["Confidence"], "Weak", "{rec}");
+        assert_eq!(rec["WindowDays"], 14);
+    }
+    let carol = r
+        .records_of("LyncCalRightSizing")
+        .into_iter()
+        .find(|x| x["SipAddress"] == "sip:carol@contoso.com")
+        .unwrap();
+    assert!(carol["Evidence"].to_string().contains("shorter than 30"));
+    let s = &r.records_of("LyncCalRightSizingSummary")[0];
+    assert_eq!(s["Confidence"], "Weak");
+    assert!(s["Notes"]
+        .to_string()
+        .contains("recommendations are weaker"));
+    assert!(r.stderr.contains("shorter than 30"), "{}", r.stderr);
+}
+
+#[test]
+fn the_output_feeds_lync_plan() {
+    let licensed = repo_path("examples/rightsizing/licensed.csv");
+    let (r, _d) = rightsize(&["--licensed", &licensed]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let plan = run_with_stdin(
+        &[
+            "lync",
+            "plan",
+            "--estate",
+            &repo_path("examples/contoso"),
+            "--licensed",
+            "-",
+            "--tier-policy",
+            "Standard=Tag:STD_CAL_NoConferencing",
+            "--tier-policy",
+            "Enterprise=Tag:ENT_CAL_REC_AudioVideo",
+            "--format",
+            "ndjson",
+        ],
+        Some(r.stdout.as_bytes()),
+    );
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    let changes = plan.records_of("LyncPolicyChange");
+    let grants: Vec<(String, String)> = changes
+        .iter()
+        .filter(|c| c["Action"] == "Grant")
+        .map(|c| {
+            (
+                c["SipAddress"].as_str().unwrap().to_string(),
+                c["GrantPolicyName"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        grants.contains(&(
+            "sip:carol@contoso.com".into(),
+            "STD_CAL_NoConferencing".into()
+        )),
+        "{grants:?}"
+    );
+    assert!(
+        grants.contains(&(
+            "sip:zoe@contoso.com".into(),
+            "STD_CAL_NoConferencing".into()
+        )),
+        "{grants:?}"
+    );
+    assert!(
+        grants.contains(&(
+            "sip:bob@contoso.com".into(),
+            "ENT_CAL_REC_AudioVideo".into()
+        )),
+        "{grants:?}"
+    );
+    // Insufficient data and exposures keep their tier: no grant for them.
+    for name in ["grace", "dave", "erin"] {
+        assert!(
+            !grants.iter().any(|(s, _)| s.contains(name)),
+            "{name} must not be changed: {grants:?}"
+        );
+    }
+}
+
+#[test]
+fn bad_inputs_say_which_file_and_what_it_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let cal = configured(&dir);
+    // The configured file as the usage file: no usage records.
+    let r = run(&["lync", "rightsize", "--configured", &cal, "--usage", &cal]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--usage") && r.stderr.contains("no LyncUserUsage"),
+        "{}",
+        r.stderr
+    );
+    let usage = repo_path("examples/rightsizing/usage.ndjson");
+    let r = run(&[
+        "lync",
+        "rightsize",
+        "--configured",
+        &usage,
+        "--usage",
+        &usage,
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--configured"), "{}", r.stderr);
+    // A bad usage answer is one bad record: reported, the rest carry on, exit 3.
+    let bad = std::fs::read_to_string(&usage).unwrap().replacen(
+        "\"Enterprise\":\"No\"",
+        "\"Enterprise\":\"Maybe\"",
+        1,
+    );
+    let p = dir.path().join("bad.ndjson");
+    std::fs::write(&p, bad).unwrap();
+    let r = run(&[
+        "lync",
+        "rightsize",
+        "--configured",
+        &cal,
+        "--usage",
+        &p.to_string_lossy(),
+        "--format",
+        "ndjson",
+    ]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("Maybe"), "{}", r.stderr);
+    assert_eq!(r.records_of("LyncCalRightSizing").len(), 12);
+}
