@@ -150,7 +150,21 @@ pub fn write(
     for data in sheets {
         out.extend(detail_sheets(&mut wb, data, &f)?);
     }
-    wb.save(path)?;
+    // Written beside the target and renamed when complete, so a killed or failed run never
+    // leaves a half-written workbook under the name an auditor will open.
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "workbook.xlsx".into());
+    let temp = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+    if let Err(e) = wb.save(&temp) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(e.into());
+    }
+    if let Err(e) = std::fs::rename(&temp, path) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(XlsxError::IoError(e));
+    }
     Ok(out)
 }
 
