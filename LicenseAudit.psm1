@@ -16,12 +16,19 @@ if ($ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage') {
 }
 
 $script:LicenseAuditModuleRoot = $PSScriptRoot
-# Engine runs in progress in this session (Private/Start-LicenseAuditNative.ps1), so that a
-# pipeline stopped without end{} is reaped on the next call and on Remove-Module.
+# Engine runs in progress in this session (LicenseAudit.NativeSession objects, which add and
+# remove themselves; Private/Start-LicenseAuditNative.ps1), so that a pipeline stopped without
+# end{} is reaped on the next call and on Remove-Module.
 $script:LicenseAuditSessions = New-Object System.Collections.Generic.List[object]
 $script:LicenseAuditStaleFilesSwept = $false
 $script:LicenseAuditEngineFeatures = @{}
 
+if (('LicenseAudit.NativeProcess' -as [type]) -and -not ('LicenseAudit.NativeSession' -as [type])) {
+    # An older LicenseAudit compiled its helper into this session, and .NET cannot unload a type.
+    Write-Error -Message ('An older version of the LicenseAudit process helper is already loaded in this PowerShell session ' +
+        '(LicenseAudit.NativeProcess without LicenseAudit.NativeSession), and .NET cannot replace it: start a new PowerShell session, then import LicenseAudit.') `
+        -ErrorId 'LicenseAudit.HelperOutdated' -Category ResourceExists -ErrorAction Stop
+}
 if (-not ('LicenseAudit.NativeProcess' -as [type])) {
     # A packaged release may ship the helper prebuilt (no csc.exe at import on 5.1).
     $prebuilt = Join-Path (Join-Path $PSScriptRoot 'Private') 'LicenseAudit.NativeProcess.dll'
@@ -47,5 +54,5 @@ Register-LicenseAuditArgumentCompleter
 
 # Remove-Module: end every engine still running for this session and delete its files.
 $ExecutionContext.SessionState.Module.OnRemove = {
-    foreach ($session in @($script:LicenseAuditSessions)) { $session.Stop() }
+    foreach ($session in [LicenseAudit.NativeSession]::Snapshot($script:LicenseAuditSessions)) { $session.Stop() }
 }

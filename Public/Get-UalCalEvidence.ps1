@@ -128,13 +128,10 @@ function Get-UalCalEvidence {
                 if ($sessions.Count -gt 0) { $sessions | Remove-CimSession -ErrorAction SilentlyContinue }
             }
             finally {
-                # In a stopping pipeline Remove-CimSession is refused; Dispose is a method call
-                # and still closes the sessions (a no-op after Remove-CimSession).
-                foreach ($cim in $sessions) {
-                    if ($cim -is [System.IDisposable]) {
-                        try { $cim.Dispose() } catch { $null = $_ }
-                    }
-                }
+                # In a stopping pipeline (Ctrl+C) Remove-CimSession is refused, and so is a
+                # PowerShell loop over the sessions: one .NET call disposes them all (a no-op
+                # after Remove-CimSession).
+                [LicenseAudit.NativeSession]::DisposeAll($sessions)
             }
         }
     }

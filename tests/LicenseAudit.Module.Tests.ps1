@@ -191,6 +191,39 @@ Describe 'Streaming pipeline objects to the binary' {
     }
 }
 
+Describe 'Engine sessions' {
+    It 'stop through a .NET method, which a stopping pipeline still runs (a script method it refuses)' {
+        InModuleScope LicenseAudit {
+            function Test-Session {
+                [CmdletBinding()]
+                param()
+                New-LicenseAuditNativeSession -Command 'inspect' -Cmdlet $PSCmdlet
+            }
+            $session = Test-Session
+            $session | Should -BeOfType LicenseAudit.NativeSession
+            ($session | Get-Member -Name Stop).MemberType | Should -Be 'Method'
+            $session.Cmdlet | Should -Not -BeNullOrEmpty
+            $script:LicenseAuditSessions.Count | Should -Be 1
+            # The note properties survive the trip through the registry (a List[object]).
+            [LicenseAudit.NativeSession]::Snapshot($script:LicenseAuditSessions)[0].Command | Should -Be 'inspect'
+            $file = Join-Path ([System.IO.Path]::GetTempPath()) ('licenseaudit-{0}-{1}.ndjson' -f $PID, [guid]::NewGuid().ToString('N'))
+            $session.Files.Add($file)
+            [System.IO.File]::WriteAllText($file, '')
+            $session.Stop()
+            $session.Stopped | Should -BeTrue
+            Test-Path -LiteralPath $file | Should -BeFalse
+            $script:LicenseAuditSessions.Count | Should -Be 0
+        }
+    }
+
+    It 'disposes CIM sessions (or anything disposable) without a PowerShell loop, wrappers and all' {
+        $streams = @(New-Object System.IO.MemoryStream; New-Object System.IO.MemoryStream)
+        [LicenseAudit.NativeSession]::DisposeAll($streams)
+        @($streams | Where-Object { $_.CanRead }).Count | Should -Be 0
+        { [LicenseAudit.NativeSession]::DisposeAll(@('x', $null, [pscustomobject]@{ A = 1 })) } | Should -Not -Throw
+    }
+}
+
 Describe 'Removing the module' {
     It 'ends every engine still running for the session' {
         InModuleScope LicenseAudit {

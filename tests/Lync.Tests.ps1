@@ -202,6 +202,51 @@ Describe 'Stopping a pipeline never leaks the engine or its files' {
         @(Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter "licenseaudit-$PID-*.ndjson" -ErrorAction SilentlyContinue).Count | Should -Be $TempBefore
     }
 
+    It 'ends the engine and deletes its files when the host stops the pipeline (Ctrl+C)' {
+        # PowerShell.Stop() is what Ctrl+C does. The cmdlet's finally blocks then run in a
+        # stopping pipeline, where PowerShell refuses commands, script blocks, script methods
+        # and loops: only .NET calls ($session.Stop() on LicenseAudit.NativeSession) still run.
+        $flag = Join-Path ([System.IO.Path]::GetTempPath()) ('la-first-record-{0}' -f [guid]::NewGuid())
+        $runspace = [runspacefactory]::CreateRunspace()
+        $runspace.Open()
+        $shell = [powershell]::Create()
+        $shell.Runspace = $runspace
+        try {
+            $null = $shell.AddScript({
+                    param($Module, $Policies, $Pools, $Flag)
+                    Import-Module $Module
+                    $users = foreach ($i in 1..20000) {
+                        [pscustomobject]@{ SipAddress = "sip:user$i@contoso.com"; Enabled = $true; RegistrarPool = 'pool01.redmond.contoso.com' }
+                    }
+                    # A slow consumer keeps the cmdlet's process block on the stack when the stop comes.
+                    Get-LyncCalRequirement -InputObject $users -ConferencingPolicy $Policies -VoicePolicy @([pscustomobject]@{ Identity = 'Global' }) -Pool $Pools |
+                        ForEach-Object { [System.IO.File]::WriteAllText($Flag, 'first'); Start-Sleep -Milliseconds 50 }
+                }).AddArgument((Join-Path $RepoRoot 'LicenseAudit.psd1')).AddArgument($script:ConferencingPolicies).AddArgument($script:Pools).AddArgument($flag)
+            $async = $shell.BeginInvoke()
+            $deadline = (Get-Date).AddSeconds(60)
+            while (-not (Test-Path -LiteralPath $flag) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            Test-Path -LiteralPath $flag | Should -BeTrue
+            Get-EngineCount | Should -BeGreaterThan $Baseline
+            @(Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter "licenseaudit-$PID-*.ndjson").Count | Should -BeGreaterThan $TempBefore
+
+            $shell.Stop()
+            try { $null = $shell.EndInvoke($async) } catch { $null = $_ }
+
+            Wait-EngineCount $Baseline | Should -Be $Baseline
+            @(Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter "licenseaudit-$PID-*.ndjson" -ErrorAction SilentlyContinue).Count | Should -Be $TempBefore
+            $probe = [powershell]::Create()
+            $probe.Runspace = $runspace
+            $left = $probe.AddScript('& (Get-Module LicenseAudit) { $script:LicenseAuditSessions.Count }').Invoke()
+            $probe.Dispose()
+            $left | Should -Be 0
+        }
+        finally {
+            $shell.Dispose()
+            $runspace.Dispose()
+            Remove-Item -LiteralPath $flag -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'survives disposing the engine mid-output (a host process, not just this runspace)' -Skip:(-not (Get-Command pwsh -ErrorAction SilentlyContinue)) {
         $module = Join-Path $RepoRoot 'LicenseAudit.psd1'
         $policies = Join-Path $Estate 'conferencing-policies.json'

@@ -2,7 +2,8 @@
 //! as C# 5 (`mcs -langversion:5`, what Windows PowerShell 5.1's Add-Type accepts) and exercised
 //! under Mono by tests/NativeProcessHarness.cs against this build's `license-audit`: streaming
 //! 20,000 JSON lines, disposing mid-output (`| Select-Object -First 10`), disposing while the
-//! child waits on stdin (a stopped pipeline), a child that exits early, the secret on stdin.
+//! child waits on stdin (a stopped pipeline), a child that exits early, the secret on stdin, and
+//! NativeSession.Stop() / DisposeAll(), the .NET cleanup a stopping pipeline's finally runs.
 //! An exception escaping a pump thread ends the Mono process as it would end powershell.exe.
 //!
 //! Without mcs/mono the tests print why and pass, except under CI (CI set), where .ci/run
@@ -128,6 +129,8 @@ fn native_process_survives_dispose_under_mono() {
         "ok the secret reaches --password-stdin",
         "ok arguments with spaces",
         "ok quoting follows CommandLineToArgvW",
+        "ok session stop kills the engine, deletes its files and unregisters it",
+        "ok session dispose-all looks through PSObject wrappers",
     ] {
         assert!(
             stdout.contains(scenario),

@@ -613,9 +613,9 @@ fn dates_are_formatted_with_the_invariant_culture() {
 
 #[test]
 fn cleanup_in_finally_does_not_call_module_functions() {
-    // When a pipeline is stopping (Ctrl+C, Select-Object -First), a finally block runs but any
-    // command it starts throws PipelineStoppedException before doing anything: cleanup must be
-    // method calls ($session.Stop()), not calls to the module's own functions.
+    // When a pipeline is stopping (Ctrl+C, a host's PowerShell.Stop()), a finally block runs but
+    // any command it starts throws PipelineStoppedException before doing anything: cleanup must
+    // be .NET method calls ($session.Stop()), not calls to the module's own functions.
     let functions = module_functions();
     let mut problems = Vec::new();
     for f in module_files() {
@@ -637,6 +637,75 @@ fn cleanup_in_finally_does_not_call_module_functions() {
         });
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn cleanup_in_finally_is_dotnet_calls_not_loops_or_script_methods() {
+    // In a stopping pipeline PowerShell also refuses, with PipelineStoppedException, to start
+    // any script block (ScriptBlock.InvokeWithPipeImpl checks first; a ScriptMethod is one, so
+    // a `$session.Stop()` written with Add-Member -MemberType ScriptMethod never ran on Ctrl+C)
+    // and the next turn of any loop or switch (PipelineOps.CheckForInterrupts). What a finally
+    // block must still do (kill the engine, delete its files, dispose CIM sessions) is .NET:
+    // LicenseAudit.NativeSession.Stop() and NativeSession.DisposeAll() in NativeProcess.cs.
+    let loops = [
+        "foreach_statement",
+        "for_statement",
+        "while_statement",
+        "do_statement",
+        "switch_statement",
+    ];
+    // Nested finally blocks and nested redirection nodes see the same line twice: a set.
+    let mut problems = BTreeSet::new();
+    for f in module_files() {
+        let src = read(&f);
+        let tree = parse(&src);
+        walk(tree.root_node(), &mut |n| {
+            if n.kind() != "finally_clause" {
+                return;
+            }
+            walk(n, &mut |inner| {
+                if loops.contains(&inner.kind()) {
+                    problems.insert(format!(
+                        "{}:{}: a {} in a finally block: a stopping pipeline refuses its first turn (use a .NET call such as [LicenseAudit.NativeSession]::DisposeAll)",
+                        rel(&f),
+                        inner.start_position().row + 1,
+                        inner.kind().trim_end_matches("_statement")
+                    ));
+                }
+            });
+        });
+        for (i, line) in src.lines().enumerate() {
+            let code = line.split('#').next().unwrap_or("");
+            if code.contains("ScriptMethod") {
+                problems.insert(format!(
+                    "{}:{}: a ScriptMethod is a script block, refused in a stopping pipeline: cleanup belongs in NativeProcess.cs",
+                    rel(&f),
+                    i + 1
+                ));
+            }
+        }
+    }
+    let helper = read(&repo().join("Private/NativeProcess.cs"));
+    for needle in [
+        "public sealed class NativeSession",
+        "public void Stop()",
+        "public static void DisposeAll(",
+    ] {
+        if !helper.contains(needle) {
+            problems.insert(format!("Private/NativeProcess.cs lacks `{needle}`"));
+        }
+    }
+    let sessions = read(&repo().join("Private/Start-LicenseAuditNative.ps1"));
+    if !sessions.contains("New-Object -TypeName LicenseAudit.NativeSession") {
+        problems.insert(
+            "New-LicenseAuditNativeSession must create a LicenseAudit.NativeSession (its Stop() is .NET)".to_string(),
+        );
+    }
+    assert!(
+        problems.is_empty(),
+        "{}",
+        problems.into_iter().collect::<Vec<_>>().join("\n")
+    );
 }
 
 #[test]
