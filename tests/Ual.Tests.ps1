@@ -144,6 +144,12 @@ Describe 'Get-ServerCalCompliance' {
         $detail.UalEvidenceSummary[0].Rows | Should -Be (@($script:UserRows).Count + @($script:DeviceRows).Count)
     }
 
+    It 'reports an -EvidencePath pattern that matches no file, instead of auditing without it' {
+        $result = @($Evidence | Get-ServerCalCompliance -EvidencePath (Join-Path $Example 'no-such-*.csv') -LicensePath $Licenses -AsOf $AsOf -ErrorVariable problems -ErrorAction SilentlyContinue 3>$null)
+        @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'LicenseAudit.PathNotFound*' }).Count | Should -Be 1
+        $result.Count | Should -BeGreaterThan 0
+    }
+
     It 'gives the same answer in th-TH and de-DE as in the invariant culture (-AsOf is not a Buddhist year)' {
         $saved = [System.Threading.Thread]::CurrentThread.CurrentCulture
         $answers = @{}
