@@ -87,6 +87,16 @@ Describe 'Get-UalCalEvidence' {
         Should -Invoke -ModuleName LicenseAudit New-CimSession -Times 1 -Exactly -ParameterFilter { $Credential.UserName -eq 'contoso\auditor' }
     }
 
+    It 'reads nothing, not the local server, when the pipeline of server names is empty' {
+        $rows = @(@() | Get-UalCalEvidence -WarningVariable warnings 3>$null)
+        $rows.Count | Should -Be 0
+        @($warnings).Count | Should -Be 1
+        Should -Invoke -ModuleName LicenseAudit Get-UalUserAccess -Times 0 -Exactly
+        Should -Invoke -ModuleName LicenseAudit Get-UalSystemId -Times 0 -Exactly
+        @(Get-UalCalEvidence -ComputerName @() 3>$null).Count | Should -Be 0
+        Should -Invoke -ModuleName LicenseAudit Get-UalUserAccess -Times 0 -Exactly
+    }
+
     It 'takes server names from the pipeline by property name' {
         $rows = @([pscustomobject]@{ DNSHostName = 'SQL01' } | Get-UalCalEvidence -Kind UserAccess)
         $rows.Count | Should -Be 3
