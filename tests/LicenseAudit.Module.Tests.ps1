@@ -255,6 +255,14 @@ Describe 'Get-LicenseAuditSchema' {
     It 'lists record types' {
         (Get-LicenseAuditSchema).Name | Should -Contain 'InputInspection'
     }
+    It 'reports an unknown record type with its own error id, also under -ErrorAction Stop' {
+        # Windows PowerShell 5.1 made the merged stderr line a terminating NativeCommandError.
+        $failure = $null
+        try { Get-LicenseAuditSchema -Name NoSuchRecordType -ErrorAction Stop } catch { $failure = $_ }
+        $failure | Should -Not -BeNullOrEmpty
+        $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.UnknownRecordType*'
+        $failure.TargetObject | Should -Be 'NoSuchRecordType'
+    }
     It 'returns a draft 2020-12 schema' {
         $schema = Get-LicenseAuditSchema -Name InputInspection | ConvertFrom-Json
         $schema.'$schema' | Should -Be 'https://json-schema.org/draft/2020-12/schema'

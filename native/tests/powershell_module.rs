@@ -709,6 +709,52 @@ fn cleanup_in_finally_is_dotnet_calls_not_loops_or_script_methods() {
 }
 
 #[test]
+fn merged_native_stderr_is_not_subject_to_a_callers_stop_preference() {
+    // `& $binary ... 2>&1`: Windows PowerShell 5.1 (and 7 before 7.2) turns each stderr line
+    // into an error record that $ErrorActionPreference = 'Stop' (which -ErrorAction Stop sets)
+    // makes terminating, so the cmdlet throws NativeCommandError instead of its own stable id.
+    // The preference must be 'Continue' in the script block that runs the native command.
+    // Nested finally blocks and nested redirection nodes see the same line twice: a set.
+    let mut problems = BTreeSet::new();
+    for f in module_files() {
+        let src = read(&f);
+        let tree = parse(&src);
+        walk(tree.root_node(), &mut |n| {
+            if !text(n, &src).starts_with("2>&1") || n.kind().contains("statement") {
+                return;
+            }
+            if !n.kind().contains("redirection") {
+                return;
+            }
+            let mut scope = n.parent();
+            while let Some(p) = scope {
+                if p.kind() == "script_block" || p.kind() == "function_statement" {
+                    break;
+                }
+                scope = p.parent();
+            }
+            let body = scope.map(|p| text(p, &src)).unwrap_or("");
+            let sets_continue = body.lines().any(|l| {
+                let l = l.trim().to_ascii_lowercase().replace(' ', "");
+                l.starts_with("$erroractionpreference='continue'")
+            });
+            if !sets_continue {
+                problems.insert(format!(
+                    "{}:{}: `2>&1` on a native command without $ErrorActionPreference = 'Continue' in the same script block",
+                    rel(&f),
+                    n.start_position().row + 1
+                ));
+            }
+        });
+    }
+    assert!(
+        problems.is_empty(),
+        "{}",
+        problems.into_iter().collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[test]
 fn engines_and_temp_files_are_not_started_in_begin_blocks() {
     // end{} never runs when the pipeline stops; an engine started in begin{} then waits on stdin
     // forever and its temporary files stay. Start lazily, at the first record or in end{}.
