@@ -387,6 +387,16 @@ Describe 'Get-LyncCalPolicyPlan and Set-LyncCalPolicyAssignment' {
         Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 0 -Exactly
     }
 
+    It 'refuses a target that names no policy (''Tag:'', blanks): Grant-CsConferencingPolicy would remove the user''s policy' {
+        [pscustomobject]@{ SipAddress = 'sip:alice@contoso.com'; Action = 'Grant'; GrantPolicyName = 'Tag:' },
+        [pscustomobject]@{ SipAddress = 'sip:bob@contoso.com'; Action = 'Grant'; GrantPolicyName = '  ' },
+        [pscustomobject]@{ SipAddress = 'sip:carol@contoso.com'; Action = 'Grant'; GrantPolicyName = ''; TargetPolicy = 'tag: ' } |
+            Set-LyncCalPolicyAssignment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems.Count | Should -Be 3
+        @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'LicenseAudit.NoTargetPolicy*' }).Count | Should -Be 3
+        Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 0 -Exactly
+    }
+
     It 'accepts TargetPolicy for GrantPolicyName' {
         [pscustomobject]@{ SipAddress = 'sip:alice@contoso.com'; Action = 'Grant'; TargetPolicy = 'Tag:STD_CAL_NoConferencing' } |
             Set-LyncCalPolicyAssignment -Confirm:$false
