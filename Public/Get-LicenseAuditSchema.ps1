@@ -43,8 +43,10 @@ function Get-LicenseAuditSchema {
             # merged stderr line into an error record that -ErrorAction Stop (or a caller's
             # $ErrorActionPreference = 'Stop') makes terminating, a NativeCommandError instead
             # of LicenseAudit.UnknownRecordType: the preference is 'Continue' in this scope.
+            # $PSNativeCommandUseErrorActionPreference (7.3+) is off too: it throws on exit code 2.
             $text = & {
                 $ErrorActionPreference = 'Continue'
+                $PSNativeCommandUseErrorActionPreference = $false
                 & $binary 'schema' $Name '--error-format' 'text' 2>&1
             }
             if ($LASTEXITCODE -ne 0) {

@@ -262,6 +262,18 @@ Describe 'Get-LicenseAuditSchema' {
         $failure | Should -Not -BeNullOrEmpty
         $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.UnknownRecordType*'
         $failure.TargetObject | Should -Be 'NoSuchRecordType'
+        # PowerShell 7.3+ can also throw on the exit code (2) before the module sees it.
+        $saved = Get-Variable -Name PSNativeCommandUseErrorActionPreference -Scope Global -ErrorAction SilentlyContinue
+        try {
+            $global:PSNativeCommandUseErrorActionPreference = $true
+            $failure = $null
+            try { Get-LicenseAuditSchema -Name NoSuchRecordType -ErrorAction Stop } catch { $failure = $_ }
+            $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.UnknownRecordType*'
+        }
+        finally {
+            if ($saved) { $global:PSNativeCommandUseErrorActionPreference = $saved.Value }
+            else { Remove-Variable -Name PSNativeCommandUseErrorActionPreference -Scope Global -ErrorAction SilentlyContinue }
+        }
     }
     It 'returns a draft 2020-12 schema' {
         $schema = Get-LicenseAuditSchema -Name InputInspection | ConvertFrom-Json
