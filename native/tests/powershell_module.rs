@@ -439,6 +439,99 @@ fn format_views_cover_every_output_record_type() {
     }
 }
 
+/// The text between every `<tag>` and `</tag>` in `xml`, in order.
+fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find(&open) {
+        let after = &rest[i + open.len()..];
+        let Some(j) = after.find(&close) else { break };
+        out.push(&after[..j]);
+        rest = &after[j + close.len()..];
+    }
+    out
+}
+
+#[test]
+fn format_views_are_well_formed_and_name_properties_the_records_have() {
+    // A view column naming a property the record lacks shows an empty column forever; a
+    // header/item count mismatch makes PowerShell reject the whole format file at import.
+    let xml = read(&repo().join("LicenseAudit.Format.ps1xml"));
+    let mut properties: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for entry in license_audit::app::schema::registry() {
+        if entry.kind == license_audit::model::SchemaKind::Output {
+            let schema = (entry.schema)();
+            let names = schema
+                .get("properties")
+                .and_then(|p| p.as_object())
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            properties.insert(format!("LicenseAudit.{}", entry.name), names);
+        }
+    }
+    // Get-LicenseAuditSchema's own rows.
+    properties.insert(
+        "LicenseAudit.SchemaEntry".into(),
+        ["Name", "Kind", "Description"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+    );
+    assert_eq!(
+        xml.matches("<View>").count(),
+        xml.matches("</View>").count(),
+        "unbalanced <View>"
+    );
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for view in elements(&xml, "View") {
+        let types = elements(view, "TypeName");
+        let [type_name] = types.as_slice() else {
+            problems.push(format!("a view selects {types:?}, expected one type"));
+            continue;
+        };
+        if !seen.insert(type_name.to_string()) {
+            problems.push(format!("{type_name}: more than one view"));
+        }
+        let Some(known) = properties.get(*type_name) else {
+            problems.push(format!("{type_name}: no such record type"));
+            continue;
+        };
+        let headers = elements(view, "TableColumnHeader").len();
+        let items = elements(view, "TableColumnItem").len();
+        if headers != items {
+            problems.push(format!(
+                "{type_name}: {headers} column headers, {items} column items"
+            ));
+        }
+        for p in elements(view, "PropertyName") {
+            if !known.contains(p) {
+                problems.push(format!(
+                    "{type_name}: column property {p} is not in the record"
+                ));
+            }
+        }
+        for block in elements(view, "ScriptBlock") {
+            for (i, _) in block.match_indices("$_.") {
+                // Only the record's own properties: $_ inside a nested { } is a list item.
+                let depth =
+                    block[..i].matches('{').count() as i64 - block[..i].matches('}').count() as i64;
+                let name: String = block[i + 3..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                if depth == 0 && !name.is_empty() && !known.contains(&name) {
+                    problems.push(format!(
+                        "{type_name}: script block reads $_.{name}, not in the record"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Issue 9: what breaks on a real Windows PowerShell 5.1 / PowerShell 7 host, caught statically.
 
