@@ -5,7 +5,10 @@
 //
 // Plain C# 5 (no ?., no $"", no nameof, no expression-bodied members): Windows PowerShell 5.1
 // compiles this with the .NET Framework compiler (csc.exe behind Add-Type), and CI compiles it
-// with `mcs -langversion:5` and drives it under Mono (tests/NativeProcessHarness.cs).
+// with `mcs -langversion:5` and drives it under Mono (tests/NativeProcessHarness.cs). And no
+// API that a later .NET marks obsolete: PowerShell 7's Add-Type turns every compiler warning
+// into an error, so Thread.VolatileRead (SYSLIB0054 from .NET 9, i.e. PowerShell 7.5) would make
+// the module fail to import. Volatile.Read exists since .NET Framework 4.5.
 //
 // Why it is written this way:
 // - An exception on a background thread that nobody catches ends powershell.exe. The pumps take
@@ -87,7 +90,7 @@ namespace LicenseAudit
 
         public int ProcessId { get { return processId; } }
 
-        public bool IsDisposed { get { return Thread.VolatileRead(ref disposed) != 0; } }
+        public bool IsDisposed { get { return Volatile.Read(ref disposed) != 0; } }
 
         /// <summary>A pump's failure other than end of stream (null when none): reported, never thrown.</summary>
         public string PumpFault { get { return pumpFault; } }
@@ -284,7 +287,7 @@ namespace LicenseAudit
             set { process = value; }
         }
 
-        public bool Stopped { get { return Thread.VolatileRead(ref stopped) != 0; } }
+        public bool Stopped { get { return Volatile.Read(ref stopped) != 0; } }
 
         /// <summary>Kills the engine (NativeProcess.Dispose), deletes the session's files and takes
         /// it out of the registry. Never throws; the second call does nothing.</summary>
