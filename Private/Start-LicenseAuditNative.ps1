@@ -361,12 +361,13 @@ function Write-LicenseAuditNativeRecord {
     $type = $null
     if ($Line -match '^\{"RecordType":"([A-Za-z0-9]+)"') { $type = $Matches[1] }
     $outputAll = @($Session.OutputType).Count -eq 0
-    if ($outputAll -or ($null -eq $type) -or ($Session.OutputType -contains $type)) {
-        ConvertFrom-LicenseAuditRecord -Line $Line
-    }
-    elseif ($Session.CollectType -contains $type) {
-        $Session.Collected[$type].Add((ConvertFrom-LicenseAuditRecord -Line $Line))
-    }
+    $toOutput = $outputAll -or ($null -eq $type) -or ($Session.OutputType -contains $type)
+    # Both is possible (Get-LyncCalRequirement -Summary -SummaryVariable).
+    $toCollect = ($null -ne $type) -and ($Session.CollectType -contains $type)
+    if (-not ($toOutput -or $toCollect)) { return }
+    $record = ConvertFrom-LicenseAuditRecord -Line $Line
+    if ($toCollect) { $Session.Collected[$type].Add($record) }
+    if ($toOutput) { $record }
 }
 
 function Receive-LicenseAuditNativeDiagnostic {

@@ -137,6 +137,12 @@ Describe 'Get-LyncCalRequirement' {
         $result[0].Total | Should -Be 15
     }
 
+    It 'fills -SummaryVariable with -Summary too' {
+        $result = @(Get-LyncCalRequirement -IncludeDevices -Summary -SummaryVariable summary)
+        $result.Count | Should -Be 1
+        $summary.Total | Should -Be 15
+    }
+
     It 'applies -Rules' {
         (Get-LyncCalRequirement -Rules strict | Where-Object SipAddress -eq 'sip:bob@contoso.com').Rules | Should -Be 'strict'
     }
