@@ -23,12 +23,6 @@ $script:LicenseAuditSessions = New-Object System.Collections.Generic.List[object
 $script:LicenseAuditStaleFilesSwept = $false
 $script:LicenseAuditEngineFeatures = @{}
 
-if (('LicenseAudit.NativeProcess' -as [type]) -and -not ('LicenseAudit.NativeSession' -as [type])) {
-    # An older LicenseAudit compiled its helper into this session, and .NET cannot unload a type.
-    Write-Error -Message ('An older version of the LicenseAudit process helper is already loaded in this PowerShell session ' +
-        '(LicenseAudit.NativeProcess without LicenseAudit.NativeSession), and .NET cannot replace it: start a new PowerShell session, then import LicenseAudit.') `
-        -ErrorId 'LicenseAudit.HelperOutdated' -Category ResourceExists -ErrorAction Stop
-}
 if (-not ('LicenseAudit.NativeProcess' -as [type])) {
     # A packaged release may ship the helper prebuilt (no csc.exe at import on 5.1).
     $prebuilt = Join-Path (Join-Path $PSScriptRoot 'Private') 'LicenseAudit.NativeProcess.dll'
@@ -39,6 +33,14 @@ if (-not ('LicenseAudit.NativeProcess' -as [type])) {
         # On Windows PowerShell 5.1 this runs csc.exe once per session.
         Add-Type -Path (Join-Path (Join-Path $PSScriptRoot 'Private') 'NativeProcess.cs')
     }
+}
+if (-not ('LicenseAudit.NativeSession' -as [type])) {
+    # The helper in this session predates NativeSession: compiled by an older LicenseAudit earlier
+    # in the session (.NET cannot replace a loaded type), or an outdated prebuilt DLL.
+    Write-Error -Message ('The LicenseAudit process helper loaded in this PowerShell session is older than this module ' +
+        '(LicenseAudit.NativeProcess without LicenseAudit.NativeSession). Start a new PowerShell session; if the module ships ' +
+        'Private/LicenseAudit.NativeProcess.dll, rebuild it from Private/NativeProcess.cs.') `
+        -ErrorId 'LicenseAudit.HelperOutdated' -Category ResourceExists -ErrorAction Stop
 }
 
 foreach ($folder in @('Private', 'Public')) {
