@@ -16,8 +16,9 @@ if ($ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage') {
 }
 
 $script:LicenseAuditModuleRoot = $PSScriptRoot
-# Engine runs in progress in this session (Private/Start-LicenseAuditNative.ps1), so that a
-# pipeline stopped without end{} is reaped on the next call and on Remove-Module.
+# Engine runs in progress in this session (LicenseAudit.NativeSession objects, which add and
+# remove themselves; Private/Start-LicenseAuditNative.ps1), so that a pipeline stopped without
+# end{} is reaped on the next call and on Remove-Module.
 $script:LicenseAuditSessions = New-Object System.Collections.Generic.List[object]
 $script:LicenseAuditStaleFilesSwept = $false
 $script:LicenseAuditEngineFeatures = @{}
@@ -33,6 +34,14 @@ if (-not ('LicenseAudit.NativeProcess' -as [type])) {
         Add-Type -Path (Join-Path (Join-Path $PSScriptRoot 'Private') 'NativeProcess.cs')
     }
 }
+if (-not ('LicenseAudit.NativeSession' -as [type])) {
+    # The helper in this session predates NativeSession: compiled by an older LicenseAudit earlier
+    # in the session (.NET cannot replace a loaded type), or an outdated prebuilt DLL.
+    Write-Error -Message ('The LicenseAudit process helper loaded in this PowerShell session is older than this module ' +
+        '(LicenseAudit.NativeProcess without LicenseAudit.NativeSession). Start a new PowerShell session; if the module ships ' +
+        'Private/LicenseAudit.NativeProcess.dll, rebuild it from Private/NativeProcess.cs.') `
+        -ErrorId 'LicenseAudit.HelperOutdated' -Category ResourceExists -ErrorAction Stop
+}
 
 foreach ($folder in @('Private', 'Public')) {
     $path = Join-Path $PSScriptRoot $folder
@@ -47,5 +56,5 @@ Register-LicenseAuditArgumentCompleter
 
 # Remove-Module: end every engine still running for this session and delete its files.
 $ExecutionContext.SessionState.Module.OnRemove = {
-    foreach ($session in @($script:LicenseAuditSessions)) { $session.Stop() }
+    foreach ($session in [LicenseAudit.NativeSession]::Snapshot($script:LicenseAuditSessions)) { $session.Stop() }
 }

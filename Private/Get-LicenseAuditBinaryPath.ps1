@@ -73,7 +73,13 @@ function Set-LicenseAuditExecutableBit {
         & '/bin/sh' -c 'test -x "$1"' sh $Path
         if ($LASTEXITCODE -eq 0) { return }
         if (-not $PSCmdlet.ShouldProcess($Path, 'Set the execute bit')) { return }
-        $failure = (& '/bin/chmod' '+x' $Path 2>&1 | Out-String).Trim()
+        # stderr merged into the message: with the preference 'Continue' here, so that a
+        # caller's 'Stop' does not turn chmod's message into a NativeCommandError (PowerShell
+        # before 7.2 applies it to redirected stderr) instead of LicenseAudit.EngineNotExecutable.
+        $failure = & {
+            $ErrorActionPreference = 'Continue'
+            (& '/bin/chmod' '+x' $Path 2>&1 | Out-String).Trim()
+        }
         if ($LASTEXITCODE -eq 0) { return }
     }
     $Cmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'EngineNotExecutable' `

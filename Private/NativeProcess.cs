@@ -1,10 +1,14 @@
 // Runs license-audit with stdout and stderr pumped on background threads, so a PowerShell
 // cmdlet can stream pipeline objects into stdin while records come back, without the pipe
-// deadlock a single-threaded read/write loop risks.
+// deadlock a single-threaded read/write loop risks; and NativeSession, the cleanup of one run
+// that must still work in a finally block of a stopping pipeline.
 //
 // Plain C# 5 (no ?., no $"", no nameof, no expression-bodied members): Windows PowerShell 5.1
 // compiles this with the .NET Framework compiler (csc.exe behind Add-Type), and CI compiles it
-// with `mcs -langversion:5` and drives it under Mono (tests/NativeProcessHarness.cs).
+// with `mcs -langversion:5` and drives it under Mono (tests/NativeProcessHarness.cs). And no
+// API that a later .NET marks obsolete: PowerShell 7's Add-Type turns every compiler warning
+// into an error, so Thread.VolatileRead (SYSLIB0054 from .NET 9, i.e. PowerShell 7.5) would make
+// the module fail to import. Volatile.Read exists since .NET Framework 4.5.
 //
 // Why it is written this way:
 // - An exception on a background thread that nobody catches ends powershell.exe. The pumps take
@@ -19,7 +23,9 @@
 //   UTF-8; the engine strips a leading BOM from stdin for that reason. On .NET Core,
 //   StandardInputEncoding is set to UTF-8 without BOM through reflection.)
 using System;
+using System.Collections;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Reflection;
@@ -84,7 +90,7 @@ namespace LicenseAudit
 
         public int ProcessId { get { return processId; } }
 
-        public bool IsDisposed { get { return Thread.VolatileRead(ref disposed) != 0; } }
+        public bool IsDisposed { get { return Volatile.Read(ref disposed) != 0; } }
 
         /// <summary>A pump's failure other than end of stream (null when none): reported, never thrown.</summary>
         public string PumpFault { get { return pumpFault; } }
@@ -237,6 +243,127 @@ namespace LicenseAudit
                 all.Append('"');
             }
             return all.ToString();
+        }
+    }
+
+    /// <summary>
+    /// One engine run as the module registers it: the process once started, the temporary files
+    /// it owns, and its entry in the module's session registry. Its Stop() is plain .NET on
+    /// purpose. In a pipeline that is stopping (Ctrl+C, PowerShell.Stop() from a host, a stopped
+    /// job) the finally blocks run, but PowerShell refuses to start anything written in
+    /// PowerShell there: a command, a script block, a script method (ScriptBlock.InvokeWithPipeImpl
+    /// throws PipelineStoppedException on entry) and the next turn of any loop
+    /// (PipelineOps.CheckForInterrupts). A .NET method call is the one thing that still runs.
+    /// </summary>
+    public sealed class NativeSession
+    {
+        private readonly string id = Guid.NewGuid().ToString("N");
+        private readonly List<string> files = new List<string>();
+        private readonly IList registry;
+        private NativeProcess process;
+        private int stopped;
+
+        /// <summary>Registers the session in <paramref name="registry"/> (the module's list of
+        /// running sessions; null for none). Stop() takes it out again.</summary>
+        public NativeSession(IList registry)
+        {
+            this.registry = registry;
+            if (registry != null)
+            {
+                lock (registry.SyncRoot) { registry.Add(this); }
+            }
+        }
+
+        public string Id { get { return id; } }
+
+        /// <summary>Temporary files the session owns: deleted by Stop(). Add a path before the file
+        /// exists, so a stop in the middle of writing it still deletes it.</summary>
+        public List<string> Files { get { return files; } }
+
+        /// <summary>The engine, once started (null before).</summary>
+        public NativeProcess Process
+        {
+            get { return process; }
+            set { process = value; }
+        }
+
+        public bool Stopped { get { return Volatile.Read(ref stopped) != 0; } }
+
+        /// <summary>Kills the engine (NativeProcess.Dispose), deletes the session's files and takes
+        /// it out of the registry. Never throws; the second call does nothing.</summary>
+        public void Stop()
+        {
+            if (Interlocked.Exchange(ref stopped, 1) != 0) { return; }
+            NativeProcess running = process;
+            if (running != null)
+            {
+                try { running.Dispose(); } catch (Exception) { }
+            }
+            foreach (string file in files.ToArray())
+            {
+                try { File.Delete(file); } catch (Exception) { }
+            }
+            if (registry != null)
+            {
+                try
+                {
+                    lock (registry.SyncRoot)
+                    {
+                        for (int i = registry.Count - 1; i >= 0; i--)
+                        {
+                            if (object.ReferenceEquals(Unwrap(registry[i]), this)) { registry.RemoveAt(i); }
+                        }
+                    }
+                }
+                catch (Exception) { }
+            }
+        }
+
+        /// <summary>The registry's sessions at this moment, for PowerShell to loop over.</summary>
+        public static object[] Snapshot(IList registry)
+        {
+            if (registry == null) { return new object[0]; }
+            lock (registry.SyncRoot)
+            {
+                object[] all = new object[registry.Count];
+                registry.CopyTo(all, 0);
+                return all;
+            }
+        }
+
+        /// <summary>Disposes every IDisposable in <paramref name="items"/> (PowerShell's PSObject
+        /// wrappers are looked through), one failure not stopping the others. Never throws. For
+        /// finally blocks: a PowerShell loop there is refused in a stopping pipeline.</summary>
+        public static void DisposeAll(IEnumerable items)
+        {
+            if (items == null) { return; }
+            try
+            {
+                foreach (object item in items)
+                {
+                    IDisposable disposable = Unwrap(item) as IDisposable;
+                    if (disposable == null) { continue; }
+                    try { disposable.Dispose(); } catch (Exception) { }
+                }
+            }
+            catch (Exception) { }
+        }
+
+        // System.Management.Automation.PSObject.BaseObject, by reflection: this file also compiles
+        // without PowerShell's assembly (mcs, the Mono harness).
+        private static object Unwrap(object item)
+        {
+            for (int depth = 0; item != null && depth < 4; depth++)
+            {
+                Type type = item.GetType();
+                if (type.FullName != "System.Management.Automation.PSObject") { return item; }
+                PropertyInfo baseObject = type.GetProperty("BaseObject");
+                if (baseObject == null) { return item; }
+                object inner = baseObject.GetValue(item, null);
+                if (object.ReferenceEquals(inner, item)) { return item; }
+                item = inner;
+            }
+            return item;
         }
     }
 }

@@ -31,6 +31,13 @@ function Resolve-LicenseAuditPath {
                         -Message ("'{0}' is on the {1} provider; give a file-system path." -f $item, $provider.Name)))
             continue
         }
+        # A wildcard pattern that matches nothing is no exception to PowerShell (the resolver
+        # returns an empty list; only a literal path that does not exist throws).
+        if (@($resolved).Count -eq 0) {
+            $Cmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'PathNotFound' -Category ObjectNotFound -TargetObject $item `
+                        -ExceptionType 'System.IO.FileNotFoundException' -Message ("No file matches '{0}'." -f $item)))
+            continue
+        }
         foreach ($one in $resolved) { $one }
     }
     foreach ($item in $LiteralPath) {

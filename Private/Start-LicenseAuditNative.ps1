@@ -3,9 +3,12 @@
 # Ctrl+C, a terminating error elsewhere in the pipeline). clean{} would do this, but needs
 # PowerShell 7.3 and does not parse on 5.1.
 #
-# Cleanup runs in finally blocks, where a stopping pipeline refuses to start any command
-# (PipelineStoppedException): so a session cleans up through its Stop() script METHOD, which is
-# plain .NET calls, never through a function.
+# Cleanup runs in finally blocks. In a pipeline that is stopping (Ctrl+C, a host's Stop(), a
+# stopped job) PowerShell refuses there to start anything written in PowerShell: a command, a
+# script block, a script method, even the next turn of a loop (PipelineStoppedException). So a
+# session is a LicenseAudit.NativeSession (Private/NativeProcess.cs) whose Stop() is a .NET
+# method: it kills the engine, deletes the session's files and unregisters it. The PowerShell
+# side of the session (the cmdlet, counters, collected records) is note properties on it.
 
 function New-LicenseAuditNativeSession {
     <#
@@ -37,47 +40,28 @@ function New-LicenseAuditNativeSession {
     Remove-LicenseAuditOrphanedSession -WhatIf:$false -Confirm:$false
     $collected = @{}
     foreach ($type in $CollectType) { $collected[$type] = New-Object System.Collections.Generic.List[object] }
-    $session = [pscustomobject]@{
-        PSTypeName  = 'LicenseAudit.NativeSession'
-        Id          = [guid]::NewGuid().ToString('N')
-        Command     = ($Command -join ' ')
-        CommandWords = $Command
-        Cmdlet      = $Cmdlet
-        Activity    = $Activity
-        Process     = $null
-        Files       = New-Object System.Collections.Generic.List[string]
-        Registry    = $script:LicenseAuditSessions
-        Sent        = 0
-        Recent      = New-Object 'System.Collections.Generic.Dictionary[int,object]'
-        StdinRecords = $false
-        Errors      = 0
-        LastError   = $null
-        ExitCode    = $null
-        Failure     = $null
-        OutputType  = $OutputType
-        CollectType = $CollectType
-        Collected   = $collected
-        InputName   = $InputName
-        Target      = $Target
-        Pending     = $null
-        Stopped     = $false
-    }
-    # Plain .NET calls only: this runs in finally blocks of a stopping pipeline.
-    Add-Member -InputObject $session -MemberType ScriptMethod -Name Stop -Value {
-        if ($this.Stopped) { return }
-        $this.Stopped = $true
-        if ($null -ne $this.Process) {
-            try { $this.Process.Dispose() } catch { $null = $_ }
-        }
-        foreach ($file in $this.Files) {
-            try { [System.IO.File]::Delete($file) } catch { $null = $_ }
-        }
-        # By Id: PSCustomObjects do not compare by reference.
-        for ($i = $this.Registry.Count - 1; $i -ge 0; $i--) {
-            if ($this.Registry[$i].Id -eq $this.Id) { $this.Registry.RemoveAt($i) }
-        }
-    }
-    $script:LicenseAuditSessions.Add($session)
+    # Registers itself in $script:LicenseAuditSessions; Id, Files, Process, Stopped and Stop()
+    # are .NET members (see the top of this file).
+    $session = New-Object -TypeName LicenseAudit.NativeSession -ArgumentList (, $script:LicenseAuditSessions)
+    Add-Member -InputObject $session -NotePropertyMembers ([ordered]@{
+            Command      = ($Command -join ' ')
+            CommandWords = $Command
+            Cmdlet       = $Cmdlet
+            Activity     = $Activity
+            Sent         = 0
+            Recent       = New-Object 'System.Collections.Generic.Dictionary[int,object]'
+            StdinRecords = $false
+            Errors       = 0
+            LastError    = $null
+            ExitCode     = $null
+            Failure      = $null
+            OutputType   = $OutputType
+            CollectType  = $CollectType
+            Collected    = $collected
+            InputName    = $InputName
+            Target       = $Target
+            Pending      = $null
+        })
     $session
 }
 
@@ -113,7 +97,7 @@ function Remove-LicenseAuditOrphanedSession {
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')]
     [OutputType([void])]
     param([switch]$All)
-    foreach ($session in @($script:LicenseAuditSessions)) {
+    foreach ($session in [LicenseAudit.NativeSession]::Snapshot($script:LicenseAuditSessions)) {
         if ($All -or (Test-LicenseAuditSessionOrphaned -Session $session)) {
             if ($PSCmdlet.ShouldProcess($session.Command, 'Stop the orphaned engine session')) {
                 Write-Verbose ("Reaping an orphaned license-audit {0} session (its pipeline stopped)." -f $session.Command)
@@ -377,12 +361,13 @@ function Write-LicenseAuditNativeRecord {
     $type = $null
     if ($Line -match '^\{"RecordType":"([A-Za-z0-9]+)"') { $type = $Matches[1] }
     $outputAll = @($Session.OutputType).Count -eq 0
-    if ($outputAll -or ($null -eq $type) -or ($Session.OutputType -contains $type)) {
-        ConvertFrom-LicenseAuditRecord -Line $Line
-    }
-    elseif ($Session.CollectType -contains $type) {
-        $Session.Collected[$type].Add((ConvertFrom-LicenseAuditRecord -Line $Line))
-    }
+    $toOutput = $outputAll -or ($null -eq $type) -or ($Session.OutputType -contains $type)
+    # Both is possible (Get-LyncCalRequirement -Summary -SummaryVariable).
+    $toCollect = ($null -ne $type) -and ($Session.CollectType -contains $type)
+    if (-not ($toOutput -or $toCollect)) { return }
+    $record = ConvertFrom-LicenseAuditRecord -Line $Line
+    if ($toCollect) { $Session.Collected[$type].Add($record) }
+    if ($toOutput) { $record }
 }
 
 function Receive-LicenseAuditNativeDiagnostic {

@@ -39,7 +39,16 @@ function Get-LicenseAuditSchema {
     process {
         $binary = Get-LicenseAuditBinaryPath -Cmdlet $PSCmdlet
         if ($Name) {
-            $text = & $binary 'schema' $Name '--error-format' 'text' 2>&1
+            # stderr is merged to become the error message. Windows PowerShell 5.1 turns each
+            # merged stderr line into an error record that -ErrorAction Stop (or a caller's
+            # $ErrorActionPreference = 'Stop') makes terminating, a NativeCommandError instead
+            # of LicenseAudit.UnknownRecordType: the preference is 'Continue' in this scope.
+            # $PSNativeCommandUseErrorActionPreference (7.3+) is off too: it throws on exit code 2.
+            $text = & {
+                $ErrorActionPreference = 'Continue'
+                $PSNativeCommandUseErrorActionPreference = $false
+                & $binary 'schema' $Name '--error-format' 'text' 2>&1
+            }
             if ($LASTEXITCODE -ne 0) {
                 $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'UnknownRecordType' -Category InvalidArgument -TargetObject $Name `
                             -ExceptionType 'System.ArgumentException' -Message ([string]($text | Select-Object -First 1))))

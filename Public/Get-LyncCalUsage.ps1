@@ -192,10 +192,21 @@ function Get-LyncCalUsage {
             if ($stdinUsers) {
                 foreach ($user in $users) { Send-LicenseAuditNativeInput -Session $session -Record $user }
             }
-            Receive-LicenseAuditNativeOutput -Session $session -Wait -NoThrow:$merge
+            # One run for several stores (the engine merges them): its failure is handled below.
+            Receive-LicenseAuditNativeOutput -Session $session -Wait -NoThrow:($merge -or @($servers).Count -gt 1)
         }
         finally {
             $session.Stop()
+        }
+        if ($session.Failure -and -not $merge) {
+            # The engine exits 4 for several stores only when none of them could be read: the
+            # same stable id as the per-store runs of older engines give for that case.
+            if (@($servers).Count -gt 1 -and $session.Failure.FullyQualifiedErrorId -like 'LicenseAudit.SourceUnreachable*') {
+                $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'NoStoreReadable' -Category ConnectionError -TargetObject $target `
+                            -InnerException $session.Failure.Exception `
+                            -Message ("None of the monitoring stores could be read ({0}): {1}" -f $target, $session.Failure.Exception.Message)))
+            }
+            $PSCmdlet.ThrowTerminatingError($session.Failure)
         }
         if ($session.Failure) {
             $failed.Add($target)

@@ -9,10 +9,12 @@ function Get-UalCalEvidence {
     Get-UalSystemId and Get-UalOverview against all of them at once (the UAL cmdlets fan out over
     CIM sessions in parallel, up to -ThrottleLimit at a time). A server that cannot be reached, or
     whose UAL query fails, gets its own non-terminating error naming it; the others carry on.
-    Every object carries PSComputerName (the server it came from). Without -ComputerName, the
-    local server is read. Get-UalSystemId objects come first, so Get-ServerCalCompliance knows
-    each server's Windows version before its evidence streams past. The CIM sessions are
-    removed however the command ends (-ErrorAction Stop, a stopped pipeline).
+    Every object carries PSComputerName (the server it came from). Without -ComputerName and
+    without pipeline input, the local server is read; an empty pipeline or an empty
+    -ComputerName reads nothing (a warning says so). Get-UalSystemId objects come first, so
+    Get-ServerCalCompliance knows each server's Windows version before its evidence streams
+    past. The CIM sessions are removed however the command ends (-ErrorAction Stop, a stopped
+    pipeline).
 
     Pipe the result into Get-ServerCalCompliance, or save it with ConvertTo-Json / Export-Clixml
     for later.
@@ -77,6 +79,9 @@ function Get-UalCalEvidence {
             Overview     = 'Get-UalOverview'
         }
         $kinds = @($queries.Keys | Where-Object { $Kind -contains $_ })
+        # The local server only when no server was named at all: an empty pipeline (say
+        # Get-ADComputer matching nothing) or -ComputerName @() means no servers, not this one.
+        $readLocal = -not $PSBoundParameters.ContainsKey('ComputerName') -and -not $PSCmdlet.MyInvocation.ExpectingInput
     }
     process {
         foreach ($name in $ComputerName) {
@@ -85,6 +90,10 @@ function Get-UalCalEvidence {
     }
     end {
         if ($computers.Count -eq 0) {
+            if (-not $readLocal) {
+                Write-Warning 'No server names were given (the pipeline or -ComputerName was empty): no UAL evidence collected.'
+                return
+            }
             # Local server: the cmdlets add no PSComputerName, so add it.
             foreach ($k in $kinds) {
                 foreach ($item in @(& $queries[$k])) {
@@ -128,13 +137,10 @@ function Get-UalCalEvidence {
                 if ($sessions.Count -gt 0) { $sessions | Remove-CimSession -ErrorAction SilentlyContinue }
             }
             finally {
-                # In a stopping pipeline Remove-CimSession is refused; Dispose is a method call
-                # and still closes the sessions (a no-op after Remove-CimSession).
-                foreach ($cim in $sessions) {
-                    if ($cim -is [System.IDisposable]) {
-                        try { $cim.Dispose() } catch { $null = $_ }
-                    }
-                }
+                # In a stopping pipeline (Ctrl+C) Remove-CimSession is refused, and so is a
+                # PowerShell loop over the sessions: one .NET call disposes them all (a no-op
+                # after Remove-CimSession).
+                [LicenseAudit.NativeSession]::DisposeAll($sessions)
             }
         }
     }

@@ -101,11 +101,13 @@ function Set-LyncCalPolicyAssignment {
         }
         # What to grant: GrantPolicyName, else the record's TargetPolicy (the plan leaves
         # GrantPolicyName empty when the target is what the user would inherit).
-        $wanted = $GrantPolicyName
+        $wanted = ([string]$GrantPolicyName).Trim()
         if (-not $wanted -and $null -ne $piped -and $piped.PSObject.Properties['TargetPolicy']) {
-            $wanted = [string]$piped.TargetPolicy
+            $wanted = ([string]$piped.TargetPolicy).Trim()
         }
-        if (-not $wanted) {
+        # 'Tag:' alone names no policy either: -PolicyName '' is as good as $null to
+        # Grant-CsConferencingPolicy, which then removes the user's policy.
+        if (-not ($wanted -replace '^(?i)tag:\s*', '')) {
             $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'NoTargetPolicy' -Category InvalidArgument -TargetObject $target `
                         -ExceptionType 'System.ArgumentException' `
                         -Message ("Refusing to grant {0} nothing: the record has Action Grant but no GrantPolicyName or TargetPolicy (Grant-CsConferencingPolicy -PolicyName `$null would remove the user's policy)." -f $target)))
@@ -116,7 +118,7 @@ function Set-LyncCalPolicyAssignment {
             $description = "Grant-CsConferencingPolicy -PolicyName `$null (remove the per-user policy; the user inherits $wanted)"
         }
         else {
-            $policyName = $wanted -replace '^(?i)tag:', ''
+            $policyName = $wanted -replace '^(?i)tag:\s*', ''
             $description = "Grant-CsConferencingPolicy -PolicyName $policyName"
         }
         $applied = $false

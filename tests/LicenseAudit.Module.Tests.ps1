@@ -191,6 +191,39 @@ Describe 'Streaming pipeline objects to the binary' {
     }
 }
 
+Describe 'Engine sessions' {
+    It 'stop through a .NET method, which a stopping pipeline still runs (a script method it refuses)' {
+        InModuleScope LicenseAudit {
+            function Test-Session {
+                [CmdletBinding()]
+                param()
+                New-LicenseAuditNativeSession -Command 'inspect' -Cmdlet $PSCmdlet
+            }
+            $session = Test-Session
+            $session | Should -BeOfType LicenseAudit.NativeSession
+            ($session | Get-Member -Name Stop).MemberType | Should -Be 'Method'
+            $session.Cmdlet | Should -Not -BeNullOrEmpty
+            $script:LicenseAuditSessions.Count | Should -Be 1
+            # The note properties survive the trip through the registry (a List[object]).
+            [LicenseAudit.NativeSession]::Snapshot($script:LicenseAuditSessions)[0].Command | Should -Be 'inspect'
+            $file = Join-Path ([System.IO.Path]::GetTempPath()) ('licenseaudit-{0}-{1}.ndjson' -f $PID, [guid]::NewGuid().ToString('N'))
+            $session.Files.Add($file)
+            [System.IO.File]::WriteAllText($file, '')
+            $session.Stop()
+            $session.Stopped | Should -BeTrue
+            Test-Path -LiteralPath $file | Should -BeFalse
+            $script:LicenseAuditSessions.Count | Should -Be 0
+        }
+    }
+
+    It 'disposes CIM sessions (or anything disposable) without a PowerShell loop, wrappers and all' {
+        $streams = @(New-Object System.IO.MemoryStream; New-Object System.IO.MemoryStream)
+        [LicenseAudit.NativeSession]::DisposeAll($streams)
+        @($streams | Where-Object { $_.CanRead }).Count | Should -Be 0
+        { [LicenseAudit.NativeSession]::DisposeAll(@('x', $null, [pscustomobject]@{ A = 1 })) } | Should -Not -Throw
+    }
+}
+
 Describe 'Removing the module' {
     It 'ends every engine still running for the session' {
         InModuleScope LicenseAudit {
@@ -221,6 +254,26 @@ Describe 'Removing the module' {
 Describe 'Get-LicenseAuditSchema' {
     It 'lists record types' {
         (Get-LicenseAuditSchema).Name | Should -Contain 'InputInspection'
+    }
+    It 'reports an unknown record type with its own error id, also under -ErrorAction Stop' {
+        # Windows PowerShell 5.1 made the merged stderr line a terminating NativeCommandError.
+        $failure = $null
+        try { Get-LicenseAuditSchema -Name NoSuchRecordType -ErrorAction Stop } catch { $failure = $_ }
+        $failure | Should -Not -BeNullOrEmpty
+        $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.UnknownRecordType*'
+        $failure.TargetObject | Should -Be 'NoSuchRecordType'
+        # PowerShell 7.3+ can also throw on the exit code (2) before the module sees it.
+        $saved = Get-Variable -Name PSNativeCommandUseErrorActionPreference -Scope Global -ErrorAction SilentlyContinue
+        try {
+            $global:PSNativeCommandUseErrorActionPreference = $true
+            $failure = $null
+            try { Get-LicenseAuditSchema -Name NoSuchRecordType -ErrorAction Stop } catch { $failure = $_ }
+            $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.UnknownRecordType*'
+        }
+        finally {
+            if ($saved) { $global:PSNativeCommandUseErrorActionPreference = $saved.Value }
+            else { Remove-Variable -Name PSNativeCommandUseErrorActionPreference -Scope Global -ErrorAction SilentlyContinue }
+        }
     }
     It 'returns a draft 2020-12 schema' {
         $schema = Get-LicenseAuditSchema -Name InputInspection | ConvertFrom-Json

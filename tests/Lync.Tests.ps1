@@ -137,6 +137,12 @@ Describe 'Get-LyncCalRequirement' {
         $result[0].Total | Should -Be 15
     }
 
+    It 'fills -SummaryVariable with -Summary too' {
+        $result = @(Get-LyncCalRequirement -IncludeDevices -Summary -SummaryVariable summary)
+        $result.Count | Should -Be 1
+        $summary.Total | Should -Be 15
+    }
+
     It 'applies -Rules' {
         (Get-LyncCalRequirement -Rules strict | Where-Object SipAddress -eq 'sip:bob@contoso.com').Rules | Should -Be 'strict'
     }
@@ -200,6 +206,51 @@ Describe 'Stopping a pipeline never leaks the engine or its files' {
         InModuleScope LicenseAudit { $script:LicenseAuditSessions.Count } | Should -Be 0
         Wait-EngineCount $Baseline | Should -Be $Baseline
         @(Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter "licenseaudit-$PID-*.ndjson" -ErrorAction SilentlyContinue).Count | Should -Be $TempBefore
+    }
+
+    It 'ends the engine and deletes its files when the host stops the pipeline (Ctrl+C)' {
+        # PowerShell.Stop() is what Ctrl+C does. The cmdlet's finally blocks then run in a
+        # stopping pipeline, where PowerShell refuses commands, script blocks, script methods
+        # and loops: only .NET calls ($session.Stop() on LicenseAudit.NativeSession) still run.
+        $flag = Join-Path ([System.IO.Path]::GetTempPath()) ('la-first-record-{0}' -f [guid]::NewGuid())
+        $runspace = [runspacefactory]::CreateRunspace()
+        $runspace.Open()
+        $shell = [powershell]::Create()
+        $shell.Runspace = $runspace
+        try {
+            $null = $shell.AddScript({
+                    param($Module, $Policies, $Pools, $Flag)
+                    Import-Module $Module
+                    $users = foreach ($i in 1..20000) {
+                        [pscustomobject]@{ SipAddress = "sip:user$i@contoso.com"; Enabled = $true; RegistrarPool = 'pool01.redmond.contoso.com' }
+                    }
+                    # A slow consumer keeps the cmdlet's process block on the stack when the stop comes.
+                    Get-LyncCalRequirement -InputObject $users -ConferencingPolicy $Policies -VoicePolicy @([pscustomobject]@{ Identity = 'Global' }) -Pool $Pools |
+                        ForEach-Object { [System.IO.File]::WriteAllText($Flag, 'first'); Start-Sleep -Milliseconds 50 }
+                }).AddArgument((Join-Path $RepoRoot 'LicenseAudit.psd1')).AddArgument($script:ConferencingPolicies).AddArgument($script:Pools).AddArgument($flag)
+            $async = $shell.BeginInvoke()
+            $deadline = (Get-Date).AddSeconds(60)
+            while (-not (Test-Path -LiteralPath $flag) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            Test-Path -LiteralPath $flag | Should -BeTrue
+            Get-EngineCount | Should -BeGreaterThan $Baseline
+            @(Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter "licenseaudit-$PID-*.ndjson").Count | Should -BeGreaterThan $TempBefore
+
+            $shell.Stop()
+            try { $null = $shell.EndInvoke($async) } catch { $null = $_ }
+
+            Wait-EngineCount $Baseline | Should -Be $Baseline
+            @(Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter "licenseaudit-$PID-*.ndjson" -ErrorAction SilentlyContinue).Count | Should -Be $TempBefore
+            $probe = [powershell]::Create()
+            $probe.Runspace = $runspace
+            $left = $probe.AddScript('& (Get-Module LicenseAudit) { $script:LicenseAuditSessions.Count }').Invoke()
+            $probe.Dispose()
+            $left | Should -Be 0
+        }
+        finally {
+            $shell.Dispose()
+            $runspace.Dispose()
+            Remove-Item -LiteralPath $flag -ErrorAction SilentlyContinue
+        }
     }
 
     It 'survives disposing the engine mid-output (a host process, not just this runspace)' -Skip:(-not (Get-Command pwsh -ErrorAction SilentlyContinue)) {
@@ -339,6 +390,16 @@ Describe 'Get-LyncCalPolicyPlan and Set-LyncCalPolicyAssignment' {
             Set-LyncCalPolicyAssignment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
         $problems.Count | Should -Be 1
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.NoTargetPolicy*'
+        Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 0 -Exactly
+    }
+
+    It 'refuses a target that names no policy (''Tag:'', blanks): Grant-CsConferencingPolicy would remove the user''s policy' {
+        [pscustomobject]@{ SipAddress = 'sip:alice@contoso.com'; Action = 'Grant'; GrantPolicyName = 'Tag:' },
+        [pscustomobject]@{ SipAddress = 'sip:bob@contoso.com'; Action = 'Grant'; GrantPolicyName = '  ' },
+        [pscustomobject]@{ SipAddress = 'sip:carol@contoso.com'; Action = 'Grant'; GrantPolicyName = ''; TargetPolicy = 'tag: ' } |
+            Set-LyncCalPolicyAssignment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems.Count | Should -Be 3
+        @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'LicenseAudit.NoTargetPolicy*' }).Count | Should -Be 3
         Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 0 -Exactly
     }
 

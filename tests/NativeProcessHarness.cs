@@ -48,6 +48,8 @@ public static class NativeProcessHarness
         Run("writes to a child that exited early fail quietly; its JSON error is read", ChildExitsEarly);
         Run("the secret reaches --password-stdin as the first line", SecretOnStdin);
         Run("arguments with spaces reach the child intact", ArgumentsWithSpaces);
+        Run("session stop kills the engine, deletes its files and unregisters it", SessionStop);
+        Run("session dispose-all looks through PSObject wrappers", SessionDisposeAll);
 
         // Give any pump that would throw late the chance to do so before declaring success.
         Thread.Sleep(500);
@@ -269,6 +271,48 @@ public static class NativeProcessHarness
         Check(!errors.ToString().Contains("S3cret!pass"), "the password was echoed on stderr");
     }
 
+    private static void SessionStop()
+    {
+        // What a finally block of a stopping pipeline calls: it must do everything in .NET.
+        List<object> registry = new List<object>();
+        NativeSession session = new NativeSession(registry);
+        Check(registry.Count == 1 && object.ReferenceEquals(registry[0], session), "the session did not register itself");
+        Check(NativeSession.Snapshot(registry).Length == 1, "snapshot");
+        string file = Path.Combine(Path.GetTempPath(), "licenseaudit-harness-" + Guid.NewGuid().ToString("N") + ".ndjson");
+        session.Files.Add(file);
+        File.WriteAllText(file, "{\"Identity\":\"Global\"}\n");
+        session.Process = new NativeProcess(binary, Args("lync", "entitlement", "--users", "-",
+            "--conferencing-policies", Example("conferencing-policies.json"), "--pools", Example("pools.xml")));
+        int pid = session.Process.ProcessId;
+        Check(session.Process.WriteLine(User(1)), "first write refused");
+        Thread.Sleep(200);
+        Check(!session.Process.HasExited, "child should be waiting on stdin");
+        session.Stop();
+        Check(session.Stopped, "not marked stopped");
+        Check(Gone(pid, 5000), "child " + pid + " still running after Stop");
+        Check(!File.Exists(file), "the session's file is still there");
+        Check(registry.Count == 0, "still registered");
+        session.Stop();
+        // A session that never started an engine, with a file that was never written.
+        NativeSession idle = new NativeSession(registry);
+        idle.Files.Add(Path.Combine(Path.GetTempPath(), "licenseaudit-harness-missing-" + Guid.NewGuid().ToString("N")));
+        idle.Stop();
+        Check(registry.Count == 0 && idle.Stopped, "an idle session did not stop cleanly");
+        new NativeSession(null).Stop();
+    }
+
+    private static void SessionDisposeAll()
+    {
+        MemoryStream plain = new MemoryStream();
+        MemoryStream wrapped = new MemoryStream();
+        NativeSession.DisposeAll(new object[] {
+            plain, new System.Management.Automation.PSObject(new System.Management.Automation.PSObject(wrapped)), "not disposable", null
+        });
+        Check(!plain.CanRead, "a plain IDisposable was not disposed");
+        Check(!wrapped.CanRead, "a PSObject-wrapped IDisposable was not disposed");
+        NativeSession.DisposeAll(null);
+    }
+
     private static void ArgumentsWithSpaces()
     {
         string dir = Path.Combine(Path.GetTempPath(), "licenseaudit harness " + Guid.NewGuid().ToString("N"));
@@ -295,6 +339,27 @@ public static class NativeProcessHarness
         finally
         {
             Directory.Delete(dir, true);
+        }
+    }
+}
+
+namespace System.Management.Automation
+{
+    // Stand-in for PowerShell's PSObject, which wraps what cmdlets output: BaseObject is all
+    // NativeSession.DisposeAll reads (by reflection, by this full type name).
+    public sealed class PSObject
+    {
+        private readonly object baseObject;
+
+        public PSObject(object baseObject) { this.baseObject = baseObject; }
+
+        public object BaseObject
+        {
+            get
+            {
+                PSObject inner = baseObject as PSObject;
+                return inner != null ? inner.BaseObject : baseObject;
+            }
         }
     }
 }

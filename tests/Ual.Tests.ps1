@@ -87,6 +87,16 @@ Describe 'Get-UalCalEvidence' {
         Should -Invoke -ModuleName LicenseAudit New-CimSession -Times 1 -Exactly -ParameterFilter { $Credential.UserName -eq 'contoso\auditor' }
     }
 
+    It 'reads nothing, not the local server, when the pipeline of server names is empty' {
+        $rows = @(@() | Get-UalCalEvidence -WarningVariable warnings 3>$null)
+        $rows.Count | Should -Be 0
+        @($warnings).Count | Should -Be 1
+        Should -Invoke -ModuleName LicenseAudit Get-UalUserAccess -Times 0 -Exactly
+        Should -Invoke -ModuleName LicenseAudit Get-UalSystemId -Times 0 -Exactly
+        @(Get-UalCalEvidence -ComputerName @() 3>$null).Count | Should -Be 0
+        Should -Invoke -ModuleName LicenseAudit Get-UalUserAccess -Times 0 -Exactly
+    }
+
     It 'takes server names from the pipeline by property name' {
         $rows = @([pscustomobject]@{ DNSHostName = 'SQL01' } | Get-UalCalEvidence -Kind UserAccess)
         $rows.Count | Should -Be 3
@@ -111,10 +121,21 @@ Describe 'Get-ServerCalCompliance' {
         @($warnings | Where-Object { "$_" -like '*matched no known product*' }).Count | Should -Be 1
     }
 
-    It 'reports Get-UalSystemId objects that arrive after the evidence' {
+    It 'uses Get-UalSystemId objects that arrive after the evidence (engine 0.2.0), or reports them (older engines)' {
+        $features = InModuleScope LicenseAudit { Get-LicenseAuditEngineFeature -Binary (Get-LicenseAuditBinaryPath) }
+        $answer = { process { '{0}|{1}|{2}|{3}' -f $_.Product, $_.CalType, $_.Version, $_.Shortfall } }
         $late = @($script:UserRows) + @($script:SystemRows)
-        $late | Get-ServerCalCompliance -LicensePath $Licenses -AsOf $AsOf -ErrorVariable problems -ErrorAction SilentlyContinue 3>$null | Out-Null
-        @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'LicenseAudit.SystemIdAfterEvidence*' }).Count | Should -Be 1
+        $lateAnswer = @($late | Get-ServerCalCompliance -LicensePath $Licenses -AsOf $AsOf -ErrorVariable problems -ErrorAction SilentlyContinue 3>$null | & $answer) -join ';'
+        $reported = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'LicenseAudit.SystemIdAfterEvidence*' }).Count
+        if ($features.SystemsOnEvidence) {
+            # The engine reads system ids anywhere in the stream: same answer as systems first.
+            $firstAnswer = @(@($script:SystemRows) + @($script:UserRows) | Get-ServerCalCompliance -LicensePath $Licenses -AsOf $AsOf 3>$null | & $answer) -join ';'
+            $reported | Should -Be 0
+            $lateAnswer | Should -Be $firstAnswer
+        }
+        else {
+            $reported | Should -Be 1
+        }
     }
 
     It 'makes a shortfall terminating with -FailOnShortfall, after writing every record' {
@@ -142,6 +163,12 @@ Describe 'Get-ServerCalCompliance' {
         $result = @(Get-ServerCalCompliance -EvidencePath (Join-Path $Example 'ual-*-access.json') -SystemIdPath (Join-Path $Example 'ual-system-id.json') -LicensePath $Licenses -AsOf $AsOf -InternalDomain contoso.com -DetailVariable detail 3>$null)
         $result.Count | Should -BeGreaterThan 0
         $detail.UalEvidenceSummary[0].Rows | Should -Be (@($script:UserRows).Count + @($script:DeviceRows).Count)
+    }
+
+    It 'reports an -EvidencePath pattern that matches no file, instead of auditing without it' {
+        $result = @($Evidence | Get-ServerCalCompliance -EvidencePath (Join-Path $Example 'no-such-*.csv') -LicensePath $Licenses -AsOf $AsOf -ErrorVariable problems -ErrorAction SilentlyContinue 3>$null)
+        @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'LicenseAudit.PathNotFound*' }).Count | Should -Be 1
+        $result.Count | Should -BeGreaterThan 0
     }
 
     It 'gives the same answer in th-TH and de-DE as in the invariant culture (-AsOf is not a Buddhist year)' {

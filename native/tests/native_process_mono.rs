@@ -2,7 +2,8 @@
 //! as C# 5 (`mcs -langversion:5`, what Windows PowerShell 5.1's Add-Type accepts) and exercised
 //! under Mono by tests/NativeProcessHarness.cs against this build's `license-audit`: streaming
 //! 20,000 JSON lines, disposing mid-output (`| Select-Object -First 10`), disposing while the
-//! child waits on stdin (a stopped pipeline), a child that exits early, the secret on stdin.
+//! child waits on stdin (a stopped pipeline), a child that exits early, the secret on stdin, and
+//! NativeSession.Stop() / DisposeAll(), the .NET cleanup a stopping pipeline's finally runs.
 //! An exception escaping a pump thread ends the Mono process as it would end powershell.exe.
 //!
 //! Without mcs/mono the tests print why and pass, except under CI (CI set), where .ci/run
@@ -72,6 +73,54 @@ fn native_process_compiles_as_csharp5() {
 }
 
 #[test]
+fn native_process_uses_no_api_a_later_dotnet_obsoletes() {
+    // PowerShell 7's Add-Type compiles with every warning as an error (its default
+    // ReportDiagnostic.Error, unless -IgnoreWarnings), against the reference assemblies of the
+    // .NET it runs on. An API marked [Obsolete] in a later .NET therefore breaks `Import-Module`
+    // on that PowerShell while mcs (Mono's .NET Framework profile) still accepts it: e.g.
+    // Thread.VolatileRead, SYSLIB0054 from .NET 9 = PowerShell 7.5. No compiler for those
+    // here, so a list.
+    let source = std::fs::read_to_string(repo().join("Private/NativeProcess.cs")).unwrap();
+    let code: String = source
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let obsolete = [
+        (
+            "Thread.VolatileRead",
+            "SYSLIB0054 (.NET 9): use Volatile.Read",
+        ),
+        (
+            "Thread.VolatileWrite",
+            "SYSLIB0054 (.NET 9): use Volatile.Write",
+        ),
+        (".Abort(", "SYSLIB0006 (.NET 5): Thread.Abort"),
+        ("BinaryFormatter", "SYSLIB0011 (.NET 5)"),
+        ("WebRequest", "SYSLIB0014 (.NET 6)"),
+        ("WebClient", "SYSLIB0014 (.NET 6)"),
+        ("ServicePointManager", "SYSLIB0014 (.NET 6)"),
+        (".CodeBase", "SYSLIB0012 (.NET 5)"),
+        ("Encoding.UTF7", "SYSLIB0001 (.NET 5)"),
+        ("RNGCryptoServiceProvider", "SYSLIB0023 (.NET 6)"),
+        ("SHA1Managed", "SYSLIB0021 (.NET 6)"),
+        ("SHA256Managed", "SYSLIB0021 (.NET 6)"),
+        ("new Rfc2898DeriveBytes", "SYSLIB0041 (.NET 8)"),
+        ("new X509Certificate2(", "SYSLIB0057 (.NET 9)"),
+    ];
+    let found: Vec<String> = obsolete
+        .iter()
+        .filter(|(api, _)| code.contains(api))
+        .map(|(api, why)| format!("{api}: {why}"))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "Private/NativeProcess.cs uses APIs PowerShell 7's Add-Type rejects as errors:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
 fn native_process_survives_dispose_under_mono() {
     if !mono_available("native_process_survives_dispose_under_mono") {
         return;
@@ -128,6 +177,8 @@ fn native_process_survives_dispose_under_mono() {
         "ok the secret reaches --password-stdin",
         "ok arguments with spaces",
         "ok quoting follows CommandLineToArgvW",
+        "ok session stop kills the engine, deletes its files and unregisters it",
+        "ok session dispose-all looks through PSObject wrappers",
     ] {
         assert!(
             stdout.contains(scenario),

@@ -439,6 +439,99 @@ fn format_views_cover_every_output_record_type() {
     }
 }
 
+/// The text between every `<tag>` and `</tag>` in `xml`, in order.
+fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find(&open) {
+        let after = &rest[i + open.len()..];
+        let Some(j) = after.find(&close) else { break };
+        out.push(&after[..j]);
+        rest = &after[j + close.len()..];
+    }
+    out
+}
+
+#[test]
+fn format_views_are_well_formed_and_name_properties_the_records_have() {
+    // A view column naming a property the record lacks shows an empty column forever; a
+    // header/item count mismatch makes PowerShell reject the whole format file at import.
+    let xml = read(&repo().join("LicenseAudit.Format.ps1xml"));
+    let mut properties: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for entry in license_audit::app::schema::registry() {
+        if entry.kind == license_audit::model::SchemaKind::Output {
+            let schema = (entry.schema)();
+            let names = schema
+                .get("properties")
+                .and_then(|p| p.as_object())
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            properties.insert(format!("LicenseAudit.{}", entry.name), names);
+        }
+    }
+    // Get-LicenseAuditSchema's own rows.
+    properties.insert(
+        "LicenseAudit.SchemaEntry".into(),
+        ["Name", "Kind", "Description"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+    );
+    assert_eq!(
+        xml.matches("<View>").count(),
+        xml.matches("</View>").count(),
+        "unbalanced <View>"
+    );
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for view in elements(&xml, "View") {
+        let types = elements(view, "TypeName");
+        let [type_name] = types.as_slice() else {
+            problems.push(format!("a view selects {types:?}, expected one type"));
+            continue;
+        };
+        if !seen.insert(type_name.to_string()) {
+            problems.push(format!("{type_name}: more than one view"));
+        }
+        let Some(known) = properties.get(*type_name) else {
+            problems.push(format!("{type_name}: no such record type"));
+            continue;
+        };
+        let headers = elements(view, "TableColumnHeader").len();
+        let items = elements(view, "TableColumnItem").len();
+        if headers != items {
+            problems.push(format!(
+                "{type_name}: {headers} column headers, {items} column items"
+            ));
+        }
+        for p in elements(view, "PropertyName") {
+            if !known.contains(p) {
+                problems.push(format!(
+                    "{type_name}: column property {p} is not in the record"
+                ));
+            }
+        }
+        for block in elements(view, "ScriptBlock") {
+            for (i, _) in block.match_indices("$_.") {
+                // Only the record's own properties: $_ inside a nested { } is a list item.
+                let depth =
+                    block[..i].matches('{').count() as i64 - block[..i].matches('}').count() as i64;
+                let name: String = block[i + 3..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                if depth == 0 && !name.is_empty() && !known.contains(&name) {
+                    problems.push(format!(
+                        "{type_name}: script block reads $_.{name}, not in the record"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Issue 9: what breaks on a real Windows PowerShell 5.1 / PowerShell 7 host, caught statically.
 
@@ -613,9 +706,9 @@ fn dates_are_formatted_with_the_invariant_culture() {
 
 #[test]
 fn cleanup_in_finally_does_not_call_module_functions() {
-    // When a pipeline is stopping (Ctrl+C, Select-Object -First), a finally block runs but any
-    // command it starts throws PipelineStoppedException before doing anything: cleanup must be
-    // method calls ($session.Stop()), not calls to the module's own functions.
+    // When a pipeline is stopping (Ctrl+C, a host's PowerShell.Stop()), a finally block runs but
+    // any command it starts throws PipelineStoppedException before doing anything: cleanup must
+    // be .NET method calls ($session.Stop()), not calls to the module's own functions.
     let functions = module_functions();
     let mut problems = Vec::new();
     for f in module_files() {
@@ -637,6 +730,121 @@ fn cleanup_in_finally_does_not_call_module_functions() {
         });
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn cleanup_in_finally_is_dotnet_calls_not_loops_or_script_methods() {
+    // In a stopping pipeline PowerShell also refuses, with PipelineStoppedException, to start
+    // any script block (ScriptBlock.InvokeWithPipeImpl checks first; a ScriptMethod is one, so
+    // a `$session.Stop()` written with Add-Member -MemberType ScriptMethod never ran on Ctrl+C)
+    // and the next turn of any loop or switch (PipelineOps.CheckForInterrupts). What a finally
+    // block must still do (kill the engine, delete its files, dispose CIM sessions) is .NET:
+    // LicenseAudit.NativeSession.Stop() and NativeSession.DisposeAll() in NativeProcess.cs.
+    let loops = [
+        "foreach_statement",
+        "for_statement",
+        "while_statement",
+        "do_statement",
+        "switch_statement",
+    ];
+    // Nested finally blocks and nested redirection nodes see the same line twice: a set.
+    let mut problems = BTreeSet::new();
+    for f in module_files() {
+        let src = read(&f);
+        let tree = parse(&src);
+        walk(tree.root_node(), &mut |n| {
+            if n.kind() != "finally_clause" {
+                return;
+            }
+            walk(n, &mut |inner| {
+                if loops.contains(&inner.kind()) {
+                    problems.insert(format!(
+                        "{}:{}: a {} in a finally block: a stopping pipeline refuses its first turn (use a .NET call such as [LicenseAudit.NativeSession]::DisposeAll)",
+                        rel(&f),
+                        inner.start_position().row + 1,
+                        inner.kind().trim_end_matches("_statement")
+                    ));
+                }
+            });
+        });
+        for (i, line) in src.lines().enumerate() {
+            let code = line.split('#').next().unwrap_or("");
+            if code.contains("ScriptMethod") {
+                problems.insert(format!(
+                    "{}:{}: a ScriptMethod is a script block, refused in a stopping pipeline: cleanup belongs in NativeProcess.cs",
+                    rel(&f),
+                    i + 1
+                ));
+            }
+        }
+    }
+    let helper = read(&repo().join("Private/NativeProcess.cs"));
+    for needle in [
+        "public sealed class NativeSession",
+        "public void Stop()",
+        "public static void DisposeAll(",
+    ] {
+        if !helper.contains(needle) {
+            problems.insert(format!("Private/NativeProcess.cs lacks `{needle}`"));
+        }
+    }
+    let sessions = read(&repo().join("Private/Start-LicenseAuditNative.ps1"));
+    if !sessions.contains("New-Object -TypeName LicenseAudit.NativeSession") {
+        problems.insert(
+            "New-LicenseAuditNativeSession must create a LicenseAudit.NativeSession (its Stop() is .NET)".to_string(),
+        );
+    }
+    assert!(
+        problems.is_empty(),
+        "{}",
+        problems.into_iter().collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[test]
+fn merged_native_stderr_is_not_subject_to_a_callers_stop_preference() {
+    // `& $binary ... 2>&1`: Windows PowerShell 5.1 (and 7 before 7.2) turns each stderr line
+    // into an error record that $ErrorActionPreference = 'Stop' (which -ErrorAction Stop sets)
+    // makes terminating, so the cmdlet throws NativeCommandError instead of its own stable id.
+    // The preference must be 'Continue' in the script block that runs the native command.
+    // Nested finally blocks and nested redirection nodes see the same line twice: a set.
+    let mut problems = BTreeSet::new();
+    for f in module_files() {
+        let src = read(&f);
+        let tree = parse(&src);
+        walk(tree.root_node(), &mut |n| {
+            if !text(n, &src).starts_with("2>&1") || n.kind().contains("statement") {
+                return;
+            }
+            if !n.kind().contains("redirection") {
+                return;
+            }
+            let mut scope = n.parent();
+            while let Some(p) = scope {
+                if p.kind() == "script_block" || p.kind() == "function_statement" {
+                    break;
+                }
+                scope = p.parent();
+            }
+            let body = scope.map(|p| text(p, &src)).unwrap_or("");
+            let sets_continue = body.lines().any(|l| {
+                let l = l.trim().to_ascii_lowercase().replace(' ', "");
+                l.starts_with("$erroractionpreference='continue'")
+            });
+            if !sets_continue {
+                problems.insert(format!(
+                    "{}:{}: `2>&1` on a native command without $ErrorActionPreference = 'Continue' in the same script block",
+                    rel(&f),
+                    n.start_position().row + 1
+                ));
+            }
+        });
+    }
+    assert!(
+        problems.is_empty(),
+        "{}",
+        problems.into_iter().collect::<Vec<_>>().join("\n")
+    );
 }
 
 #[test]
