@@ -341,7 +341,7 @@ fn the_committed_example_records_are_current() {
     }
 }
 
-/// README's one command.
+/// README's one command for the example workbook ("The deliverable").
 #[test]
 fn the_readme_command_builds_the_example_workbook() {
     let dir = tempfile::tempdir().unwrap();
