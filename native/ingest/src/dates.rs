@@ -47,6 +47,7 @@ pub fn parse_date(value: &PsValue) -> Result<(DateTime<Utc>, DateSpelling), Stri
             }
             _ => Err("expected a date, got an object".into()),
         },
+        PsValue::Truncated(t) => Err(crate::record::truncated_message(t)),
         other => Err(format!("expected a date, got {}", other.kind())),
     }
 }
@@ -210,7 +211,7 @@ mod tests {
             "DateTime".into(),
             PsValue::Str("Tuesday, November 19, 2019 10:33:39 PM".into()),
         );
-        let (d, k) = parse_date(&PsValue::Object(Box::new(o))).unwrap();
+        let (d, k) = parse_date(&PsValue::object(o)).unwrap();
         assert_eq!(d, utc("2019-11-19T22:33:39Z"));
         assert_eq!(k, DateSpelling::DateTimeWrapper);
     }

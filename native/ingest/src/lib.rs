@@ -20,6 +20,18 @@ pub use value::{PsObject, PsValue};
 use license_audit_model::InputError;
 use std::sync::Arc;
 
+/// The most bytes one record may take: 64 MiB. A PowerShell export of one user, policy or UAL
+/// row is a few kilobytes; a record this large is a damaged file (an unclosed CSV quote, a
+/// truncated JSON string) or a hostile one, and refusing it keeps memory bounded whatever the
+/// file holds. Lines may be longer: `ConvertTo-Json -Compress` writes a whole array on one line,
+/// and its records are read one at a time. Memory for one record is at most about twice this
+/// (buffers grow by doubling).
+pub const MAX_RECORD_BYTES: usize = 64 << 20;
+
+pub(crate) fn describe_record_limit() -> String {
+    format!("{} MiB", MAX_RECORD_BYTES >> 20)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
     JsonArray,
