@@ -384,6 +384,15 @@ impl JsonReader {
                     self.top_level_values += 1;
                     self.expect = Expect::FirstElement;
                 }
+                (Expect::TopLevel, Some(b)) if matches!(b, b'}' | b']' | b',') => {
+                    // Nothing can start here; reading it as a value would never consume it.
+                    return Err(self.fatal(format!(
+                        "line {}: unexpected '{}' after record {}: not valid JSON",
+                        self.line,
+                        char::from(b),
+                        self.index
+                    )));
+                }
                 (Expect::TopLevel, Some(b)) => {
                     self.top_level_values += 1;
                     return self.read_value(b).map(Some);

@@ -521,3 +521,18 @@ fn dialect_is_still_reported_after_errors() {
     assert_eq!(input.by_ref().filter(|r| r.is_ok()).count(), 2);
     assert_eq!(input.dialect(), Dialect::JsonArray);
 }
+
+#[test]
+fn json_stray_closing_brace_between_records_ends_the_file_instead_of_looping() {
+    // Found by the fuzz harness: a '}' where a record should start was "read" as an empty
+    // value forever.
+    let res = results_of("stray.ndjson", b"{\"a\":1}}\n{\"a\":2}\n".to_vec());
+    assert_eq!(res.len(), 2, "{res:#?}");
+    assert!(res[0].is_ok());
+    let e = res[1].as_ref().unwrap_err();
+    assert!(e.fatal);
+    assert!(
+        e.message.contains("line 1: unexpected '}' after record 1"),
+        "{e}"
+    );
+}
