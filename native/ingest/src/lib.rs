@@ -6,6 +6,7 @@
 //! property. A fatal error ends the iteration; any other spoils one record only.
 
 pub mod clixml;
+pub mod console;
 pub mod csv;
 pub mod dates;
 pub mod json;
@@ -39,6 +40,8 @@ pub enum Dialect {
     Ndjson,
     Clixml,
     Csv,
+    /// `Format-List` console text (`Name : Value` blocks), read as text like CSV.
+    FormatList,
 }
 
 impl Dialect {
@@ -49,6 +52,7 @@ impl Dialect {
             Dialect::Ndjson => "NDJSON",
             Dialect::Clixml => "CLIXML",
             Dialect::Csv => "CSV",
+            Dialect::FormatList => "Format-List text",
         }
     }
 }
@@ -57,6 +61,7 @@ enum Reader {
     Json(json::JsonReader),
     Clixml(clixml::ClixmlReader),
     Csv(csv::CsvReader),
+    FormatList(console::FormatListReader),
 }
 
 /// An opened input: what was detected, and the records.
@@ -76,6 +81,16 @@ impl InputFile {
             },
             Reader::Clixml(_) => Dialect::Clixml,
             Reader::Csv(_) => Dialect::Csv,
+            Reader::FormatList(_) => Dialect::FormatList,
+        }
+    }
+
+    /// What a caller should tell the user about how the file was read, if anything: for
+    /// Format-List console text, that it is lossy and the command that makes a real export.
+    pub fn note(&self) -> Option<String> {
+        match &self.reader {
+            Reader::FormatList(r) => Some(console::format_list_note(r.command.as_deref())),
+            _ => None,
         }
     }
 
@@ -95,6 +110,7 @@ impl Iterator for InputFile {
             Reader::Json(r) => r.next(),
             Reader::Clixml(r) => r.next(),
             Reader::Csv(r) => r.next(),
+            Reader::FormatList(r) => r.next(),
         }
     }
 }
@@ -136,14 +152,35 @@ fn from_source(
 ) -> Result<Reader, InputError> {
     let first = source::first_significant_byte(&mut src.reader)
         .map_err(|e| InputError::file(&*src.name, format!("cannot read: {e}")))?;
-    let reader = std::mem::replace(&mut src.reader, Box::new(std::io::empty()));
+    let mut reader = source::Lookahead::new(std::mem::replace(
+        &mut src.reader,
+        Box::new(std::io::empty()),
+    ));
+    let name = src.name.clone();
     match first {
         None => Err(InputError::file(
-            &*src.name,
+            &*name,
             "is empty (ConvertTo-Json writes nothing for an empty collection: if there are no such objects, leave the option out)",
         )),
-        Some(b'[') | Some(b'{') => Ok(Reader::Json(json::JsonReader::new(src.name.clone(), reader, select))),
-        Some(b'<') => Ok(Reader::Clixml(clixml::ClixmlReader::new(src.name.clone(), reader))),
-        Some(_) => Ok(Reader::Csv(csv::CsvReader::new(src.name.clone(), reader)?)),
+        Some(b'[') | Some(b'{') => Ok(Reader::Json(json::JsonReader::new(name, Box::new(reader), select))),
+        Some(b'<') => Ok(Reader::Clixml(clixml::ClixmlReader::new(name, Box::new(reader)))),
+        Some(_) => {
+            let head = reader
+                .peek(console::SNIFF_BYTES)
+                .map_err(|e| InputError::file(&*name, format!("cannot read: {e}")))?;
+            match console::sniff(&String::from_utf8_lossy(head)) {
+                console::Sniffed::FormatList {
+                    double_spaced,
+                    command,
+                } => Ok(Reader::FormatList(console::FormatListReader::new(
+                    name,
+                    Box::new(reader),
+                    double_spaced,
+                    command,
+                ))),
+                console::Sniffed::Refused(message) => Err(InputError::file(&*name, message)),
+                console::Sniffed::Other => Ok(Reader::Csv(csv::CsvReader::new(name, Box::new(reader))?)),
+            }
+        }
     }
 }
