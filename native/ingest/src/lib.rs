@@ -1,9 +1,13 @@
 //! Reading PowerShell exports: JSON (both `ConvertTo-Json` dialects, array / object / NDJSON),
-//! `Export-Clixml` and `Export-Csv`, in UTF-8 or UTF-16 with a BOM, one record at a time.
+//! `Export-Clixml` and `Export-Csv`, in UTF-8 or UTF-16 with a BOM, one record at a time; and
+//! `Format-List` console text, which admins paste instead (other console text is refused with
+//! the command that makes an export).
 //!
-//! `open_input(path)` sniffs the encoding and the dialect and returns an iterator of
-//! [`Record`]s. Errors carry the file, the record number and, from the typed accessors, the
-//! property. A fatal error ends the iteration; any other spoils one record only.
+//! `open_input(path)` (or `open_input_with(path, ReadOptions { select, date_order })`) sniffs
+//! the encoding and the dialect and returns an iterator of [`Record`]s. Errors carry the file,
+//! the record number and, from the typed accessors, the property. A fatal error ends the
+//! iteration; any other spoils one record only. Memory follows the largest record, which may
+//! take at most [`MAX_RECORD_BYTES`].
 
 pub mod clixml;
 pub mod console;
@@ -14,6 +18,7 @@ pub mod record;
 pub mod source;
 pub mod value;
 
+pub use dates::DateOrder;
 pub use record::Record;
 pub use source::TextEncoding;
 pub use value::{PsObject, PsValue};
@@ -64,11 +69,22 @@ enum Reader {
     FormatList(console::FormatListReader),
 }
 
+/// How to read an input. `Default` is what [`open_input`] does.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// JSON records keep only these properties (case-insensitive); see [`open_input_selecting`].
+    pub select: Option<&'static [&'static str]>,
+    /// The month/day order of culture-text dates (`8/9/2012`), when the user knows it; without
+    /// it the file decides (see [`dates`]).
+    pub date_order: Option<DateOrder>,
+}
+
 /// An opened input: what was detected, and the records.
 pub struct InputFile {
     pub name: Arc<str>,
     pub encoding: TextEncoding,
     reader: Reader,
+    dates: Arc<dates::FileDates>,
 }
 
 impl InputFile {
@@ -106,18 +122,19 @@ impl InputFile {
 impl Iterator for InputFile {
     type Item = Result<Record, InputError>;
     fn next(&mut self) -> Option<Self::Item> {
-        match &mut self.reader {
+        let item = match &mut self.reader {
             Reader::Json(r) => r.next(),
             Reader::Clixml(r) => r.next(),
             Reader::Csv(r) => r.next(),
             Reader::FormatList(r) => r.next(),
-        }
+        };
+        Some(item?.map(|r| r.with_dates(self.dates.clone())))
     }
 }
 
 /// Opens a path (or `-` for stdin) and detects encoding and dialect.
 pub fn open_input(path: &str) -> Result<InputFile, InputError> {
-    open_input_selecting(path, None)
+    open_input_with(path, ReadOptions::default())
 }
 
 /// Like [`open_input`], but JSON records keep only the named properties (case-insensitive),
@@ -126,30 +143,76 @@ pub fn open_input_selecting(
     path: &str,
     select: Option<&'static [&'static str]>,
 ) -> Result<InputFile, InputError> {
+    open_input_with(
+        path,
+        ReadOptions {
+            select,
+            ..ReadOptions::default()
+        },
+    )
+}
+
+/// Opens a path (or `-` for stdin) with [`ReadOptions`].
+pub fn open_input_with(path: &str, options: ReadOptions) -> Result<InputFile, InputError> {
     let mut src = source::open(path)?;
-    let reader = from_source(&mut src, select)?;
-    Ok(InputFile {
-        name: src.name.clone(),
-        encoding: src.encoding,
-        reader,
-    })
+    // Only a regular file can be read a second time (for the date-order scan).
+    let rescan = (path != "-" && std::fs::metadata(path).is_ok_and(|m| m.is_file()))
+        .then(|| std::path::PathBuf::from(path));
+    InputFile::from_source(&mut src, options, rescan)
 }
 
 /// Reads from any byte stream (tests, embedded data).
 pub fn open_reader(name: &str, raw: Box<dyn std::io::Read>) -> Result<InputFile, InputError> {
-    let mut src = source::decode(name, raw)?;
-    let reader = from_source(&mut src, None)?;
-    Ok(InputFile {
-        name: src.name.clone(),
-        encoding: src.encoding,
-        reader,
-    })
+    open_reader_with(name, raw, ReadOptions::default())
 }
 
-fn from_source(
+/// [`open_reader`] with [`ReadOptions`].
+pub fn open_reader_with(
+    name: &str,
+    raw: Box<dyn std::io::Read>,
+    options: ReadOptions,
+) -> Result<InputFile, InputError> {
+    let mut src = source::decode(name, raw)?;
+    InputFile::from_source(&mut src, options, None)
+}
+
+impl InputFile {
+    fn from_source(
+        src: &mut source::Source,
+        options: ReadOptions,
+        rescan: Option<std::path::PathBuf>,
+    ) -> Result<InputFile, InputError> {
+        let (reader, deciding) = dialect_reader(src, options.select)?;
+        let day_first_hint = match &reader {
+            Reader::Csv(c) if c.delimiter == b';' => Some("the CSV is ;-separated"),
+            _ => None,
+        };
+        Ok(InputFile {
+            name: src.name.clone(),
+            encoding: src.encoding,
+            reader,
+            dates: Arc::new(dates::FileDates::new(
+                options.date_order,
+                deciding,
+                rescan,
+                day_first_hint,
+            )),
+        })
+    }
+
+    /// The month/day order culture-text dates are read with, and why (given, or the date in
+    /// the file that settled it); `None` while the file has not shown it.
+    pub fn date_order(&self) -> Option<(DateOrder, String)> {
+        self.dates.order()
+    }
+}
+
+/// The reader for the source's dialect, and the first date in the file's head whose month/day
+/// order is certain.
+fn dialect_reader(
     src: &mut source::Source,
     select: Option<&'static [&'static str]>,
-) -> Result<Reader, InputError> {
+) -> Result<(Reader, Option<(DateOrder, String)>), InputError> {
     let first = source::first_significant_byte(&mut src.reader)
         .map_err(|e| InputError::file(&*src.name, format!("cannot read: {e}")))?;
     let mut reader = source::Lookahead::new(std::mem::replace(
@@ -157,30 +220,41 @@ fn from_source(
         Box::new(std::io::empty()),
     ));
     let name = src.name.clone();
-    match first {
-        None => Err(InputError::file(
+    if first.is_none() {
+        return Err(InputError::file(
             &*name,
             "is empty (ConvertTo-Json writes nothing for an empty collection: if there are no such objects, leave the option out)",
-        )),
-        Some(b'[') | Some(b'{') => Ok(Reader::Json(json::JsonReader::new(name, Box::new(reader), select))),
-        Some(b'<') => Ok(Reader::Clixml(clixml::ClixmlReader::new(name, Box::new(reader)))),
-        Some(_) => {
-            let head = reader
-                .peek(console::SNIFF_BYTES)
-                .map_err(|e| InputError::file(&*name, format!("cannot read: {e}")))?;
-            match console::sniff(&String::from_utf8_lossy(head)) {
+        ));
+    }
+    let head = reader
+        .peek(dates::HEAD_SCAN_BYTES)
+        .map_err(|e| InputError::file(&*name, format!("cannot read: {e}")))?;
+    let deciding = dates::find_deciding_date(head);
+    let reader = match first {
+        Some(b'[') | Some(b'{') => {
+            Reader::Json(json::JsonReader::new(name, Box::new(reader), select))
+        }
+        Some(b'<') => Reader::Clixml(clixml::ClixmlReader::new(name, Box::new(reader))),
+        _ => {
+            let sniff_len = head.len().min(console::SNIFF_BYTES);
+            match console::sniff(&String::from_utf8_lossy(&head[..sniff_len])) {
                 console::Sniffed::FormatList {
                     double_spaced,
                     command,
-                } => Ok(Reader::FormatList(console::FormatListReader::new(
+                } => Reader::FormatList(console::FormatListReader::new(
                     name,
                     Box::new(reader),
                     double_spaced,
                     command,
-                ))),
-                console::Sniffed::Refused(message) => Err(InputError::file(&*name, message)),
-                console::Sniffed::Other => Ok(Reader::Csv(csv::CsvReader::new(name, Box::new(reader))?)),
+                )),
+                console::Sniffed::Refused(message) => {
+                    return Err(InputError::file(&*name, message))
+                }
+                console::Sniffed::Other => {
+                    Reader::Csv(csv::CsvReader::new(name, Box::new(reader))?)
+                }
             }
         }
-    }
+    };
+    Ok((reader, deciding))
 }

@@ -1,7 +1,7 @@
 //! One input record with its location, and typed, lenient accessors that report problems with
 //! file, record number and property name.
 
-use super::dates::parse_date;
+use super::dates::{parse_date_in, FileDates};
 use super::value::{PsObject, PsValue};
 use chrono::{DateTime, Utc};
 use license_audit_model::InputError;
@@ -13,11 +13,29 @@ pub struct Record {
     /// 1-based position in the file.
     pub index: u64,
     pub obj: PsObject,
+    /// The file's month/day order for culture-text dates, shared by its records.
+    dates: Arc<FileDates>,
 }
 
 impl Record {
     pub fn new(file: Arc<str>, index: u64, obj: PsObject) -> Record {
-        Record { file, index, obj }
+        Record {
+            file,
+            index,
+            obj,
+            dates: Arc::default(),
+        }
+    }
+
+    /// A record whose culture-text dates follow its file's month/day order.
+    pub fn with_dates(mut self, dates: Arc<FileDates>) -> Record {
+        self.dates = dates;
+        self
+    }
+
+    /// The month/day order this record's dates are read with, if it is known.
+    pub fn dates(&self) -> &FileDates {
+        &self.dates
     }
 
     pub fn error(&self, field: &str, message: impl Into<String>) -> InputError {
@@ -69,7 +87,7 @@ impl Record {
         match self.get(name) {
             None => Ok(None),
             Some(v) if v.is_blank() => Ok(None),
-            Some(v) => parse_date(v)
+            Some(v) => parse_date_in(v, &self.dates)
                 .map(|(d, _)| Some(d))
                 .map_err(|m| self.error(name, m)),
         }
@@ -274,11 +292,7 @@ mod tests {
         for (k, v) in props {
             obj.insert(k.to_string(), v);
         }
-        Record {
-            file: Arc::from("users.json"),
-            index: 7,
-            obj,
-        }
+        Record::new(Arc::from("users.json"), 7, obj)
     }
 
     #[test]
