@@ -259,7 +259,9 @@ pub enum DateSpelling {
 impl DateSpelling {
     pub fn name(self) -> &'static str {
         match self {
-            DateSpelling::MicrosoftJson => "\\/Date(ms)\\/ (Windows PowerShell 5.1)",
+            // The escape is gone once the JSON string is read, and a file re-serialised by
+            // another tool has none: InputFile::power_shell_edition tells from the bytes.
+            DateSpelling::MicrosoftJson => "/Date(ms)/ (Microsoft JSON date)",
             DateSpelling::DateTimeWrapper => {
                 "{value,DisplayHint,DateTime} (Windows PowerShell 5.1)"
             }

@@ -59,6 +59,8 @@ pub struct JsonReader {
     bom_seen: u8,
     /// Line of the current record's first byte.
     start_line: u64,
+    /// What the bytes say about the PowerShell edition that wrote them.
+    evidence: crate::edition::JsonEvidence,
     done: bool,
 }
 
@@ -82,8 +84,14 @@ impl JsonReader {
             in_wrapper: false,
             bom_seen: 0,
             start_line: 1,
+            evidence: Default::default(),
             done: false,
         }
+    }
+
+    /// What the records read so far show about the edition that wrote them.
+    pub fn evidence(&self) -> &crate::edition::JsonEvidence {
+        &self.evidence
     }
 
     pub fn layout(&self) -> JsonLayout {
@@ -330,7 +338,11 @@ impl JsonReader {
                     }
                     match chunk[i] {
                         b'\n' => self.line += 1,
-                        b'"' => in_string = true,
+                        b'"' => {
+                            in_string = true;
+                            self.evidence.string_start(&chunk[i + 1..]);
+                        }
+                        b':' => self.evidence.colon(&chunk[i + 1..]),
                         b'{' | b'[' => depth += 1,
                         b'}' | b']' => {
                             depth = depth.saturating_sub(1);
@@ -379,6 +391,7 @@ impl JsonReader {
                     self.expect = Expect::FirstElement;
                 }
                 (Expect::TopLevel, Some(b'{')) if self.at_wrapper()? => {
+                    self.evidence.array_wrapper = true;
                     self.saw_array = true;
                     self.in_wrapper = true;
                     self.top_level_values += 1;
@@ -538,6 +551,7 @@ impl Iterator for JsonReader {
                         if let PsValue::Object(o) = &value {
                             if o.props.len() == 2 && o.get("Count").is_some() {
                                 if let Some(PsValue::List(items)) = o.get("value") {
+                                    self.evidence.array_wrapper = true;
                                     self.pending.extend(items.iter().cloned());
                                     return self.next();
                                 }

@@ -13,6 +13,7 @@ pub mod clixml;
 pub mod console;
 pub mod csv;
 pub mod dates;
+pub mod edition;
 pub mod json;
 pub mod record;
 pub mod source;
@@ -108,6 +109,16 @@ impl InputFile {
             Reader::FormatList(r) => Some(console::format_list_note(r.command.as_deref())),
             _ => None,
         }
+    }
+
+    /// Which PowerShell most likely wrote the file, and what was seen that says so. The JSON
+    /// evidence is gathered as records are read: call it after reading them.
+    pub fn power_shell_edition(&self) -> edition::EditionReport {
+        let json = match &self.reader {
+            Reader::Json(j) => Some(j.evidence()),
+            _ => None,
+        };
+        edition::detect(self.dialect(), json, self.csv_type_name().is_some())
     }
 
     /// The `#TYPE` line of a Windows PowerShell 5.1 CSV.
