@@ -12,22 +12,24 @@
 //!
 //! `"/Date(…)/"` without the backslashes is written by neither (5.1 always escapes the slash):
 //! the file went through another JSON tool, and that is what is reported. `-Compress` output has
-//! no layout to tell by. The JSON reader counts these while it scans each record (the bytes, not
-//! the parsed values, which lose the escape), so the evidence covers every record read.
+//! no layout to tell by. The JSON reader notes these in the bytes (not the parsed values, which
+//! lose the escape) while it scans each record for its end, at the cost of a comparison per
+//! string, so the evidence covers every record read.
 
 use crate::Dialect;
 use std::fmt;
 
-/// What the JSON scanner saw, counted over the records read so far.
+/// What the JSON reader saw in the records read so far (dates are counted as they are met while
+/// a record's bytes are scanned; the layout once per record, after its first name).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JsonEvidence {
     /// `"\/Date(…)\/"`: JavaScriptSerializer, Windows PowerShell 5.1.
     pub escaped_ms_dates: u64,
     /// `"/Date(…)/"`: the same date re-serialised by some other tool.
     pub plain_ms_dates: u64,
-    /// Strings starting `yyyy-MM-ddT`: PowerShell 7's dates.
+    /// Strings starting `yyyy-MM-ddT`: PowerShell 7's dates (looked for until one is found).
     pub iso_dates: u64,
-    /// `"name":  value`: 5.1's indented layout.
+    /// `"name":  value` after the record's first name: 5.1's indented layout.
     pub two_space_colons: u64,
     /// `"name": value`: 7's indented layout.
     pub one_space_colons: u64,
@@ -38,20 +40,28 @@ pub struct JsonEvidence {
 }
 
 impl JsonEvidence {
+    /// Notes the layout after the record's first name (a name never holds a colon).
+    pub(crate) fn record(&mut self, buf: &[u8]) {
+        if let Some(p) = memchr::memchr(b':', buf) {
+            if p > 0 && buf[p - 1] == b'"' {
+                self.colon(&buf[p + 1..]);
+            }
+        }
+    }
+
+    /// Notes an escaped slash inside a string (`s` starts at the slash).
+    pub(crate) fn escaped_slash(&mut self, s: &[u8]) {
+        if s.starts_with(b"/Date(") {
+            self.escaped_ms_dates += 1;
+        }
+    }
+
     /// Notes what a string starting at `s` (just after its opening quote) shows.
     pub(crate) fn string_start(&mut self, s: &[u8]) {
         match s.first() {
-            Some(b'\\') if s.starts_with(b"\\/Date(") => self.escaped_ms_dates += 1,
+            Some(b'\\') => self.escaped_slash(&s[1..]),
             Some(b'/') if s.starts_with(b"/Date(") => self.plain_ms_dates += 1,
-            Some(b'0'..=b'9')
-                if s.len() > 10
-                    && s[4] == b'-'
-                    && s[7] == b'-'
-                    && s[10] == b'T'
-                    && s[..4].iter().all(u8::is_ascii_digit) =>
-            {
-                self.iso_dates += 1
-            }
+            Some(b'0'..=b'9') if is_iso_date(s) => self.iso_dates += 1,
             _ => {}
         }
     }
@@ -65,6 +75,15 @@ impl JsonEvidence {
             _ => {}
         }
     }
+}
+
+/// `yyyy-MM-ddT…` at the start of `s`.
+pub(crate) fn is_iso_date(s: &[u8]) -> bool {
+    s.len() > 10
+        && s[4] == b'-'
+        && s[7] == b'-'
+        && s[10] == b'T'
+        && s[..4].iter().all(u8::is_ascii_digit)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -133,21 +133,22 @@ impl JsonReader {
             }
             let mut i = 0;
             let mut lines = 0;
-            while i < buf.len() {
-                let b = buf[i];
-                if self.bom_seen > 0 {
-                    if b != BOM[self.bom_seen as usize] {
-                        break;
+            loop {
+                if self.bom_seen == 0 {
+                    while i < buf.len() && buf[i].is_ascii_whitespace() {
+                        lines += u64::from(buf[i] == b'\n');
+                        i += 1;
                     }
-                    self.bom_seen = (self.bom_seen + 1) % 3;
-                } else if b == BOM[0] {
-                    self.bom_seen = 1;
-                } else if b.is_ascii_whitespace() {
-                    if b == b'\n' {
-                        lines += 1;
+                }
+                match buf.get(i) {
+                    Some(&b) if self.bom_seen > 0 => {
+                        if b != BOM[self.bom_seen as usize] {
+                            break;
+                        }
+                        self.bom_seen = (self.bom_seen + 1) % 3;
                     }
-                } else {
-                    break;
+                    Some(&b) if b == BOM[0] => self.bom_seen = 1,
+                    _ => break,
                 }
                 i += 1;
             }
@@ -324,6 +325,11 @@ impl JsonReader {
                                 i += off;
                                 if chunk[i] == b'\\' {
                                     escaped = true;
+                                    // 5.1's "\/Date(ms)\/": seen here for the cost of one
+                                    // comparison per backslash.
+                                    if chunk.get(i + 1) == Some(&b'/') {
+                                        self.evidence.escaped_slash(&chunk[i + 1..]);
+                                    }
                                 } else {
                                     in_string = false;
                                     if depth == 0 {
@@ -340,9 +346,15 @@ impl JsonReader {
                         b'\n' => self.line += 1,
                         b'"' => {
                             in_string = true;
-                            self.evidence.string_start(&chunk[i + 1..]);
+                            // "/Date(" and ISO dates: one comparison per string.
+                            match chunk.get(i + 1) {
+                                Some(b'/') => self.evidence.string_start(&chunk[i + 1..]),
+                                Some(b'0'..=b'9') if self.evidence.iso_dates == 0 => {
+                                    self.evidence.string_start(&chunk[i + 1..])
+                                }
+                                _ => {}
+                            }
                         }
-                        b':' => self.evidence.colon(&chunk[i + 1..]),
                         b'{' | b'[' => depth += 1,
                         b'}' | b']' => {
                             depth = depth.saturating_sub(1);
@@ -526,6 +538,7 @@ impl Iterator for JsonReader {
                 )))
             }
             Ok(Some(Scanned::Value)) => {
+                self.evidence.record(&self.buf);
                 let parsed: Result<PsValue, _> = match self.select {
                     None => serde_json::from_slice(&self.buf),
                     Some(names) => {

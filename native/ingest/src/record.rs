@@ -13,8 +13,9 @@ pub struct Record {
     /// 1-based position in the file.
     pub index: u64,
     pub obj: PsObject,
-    /// The file's month/day order for culture-text dates, shared by its records.
-    dates: Arc<FileDates>,
+    /// The file's month/day order for culture-text dates, shared by its records (none: a
+    /// record on its own, whose dates must settle their own order).
+    dates: Option<Arc<FileDates>>,
 }
 
 impl Record {
@@ -23,19 +24,20 @@ impl Record {
             file,
             index,
             obj,
-            dates: Arc::default(),
+            dates: None,
         }
     }
 
     /// A record whose culture-text dates follow its file's month/day order.
     pub fn with_dates(mut self, dates: Arc<FileDates>) -> Record {
-        self.dates = dates;
+        self.dates = Some(dates);
         self
     }
 
-    /// The month/day order this record's dates are read with, if it is known.
-    pub fn dates(&self) -> &FileDates {
-        &self.dates
+    /// The file's month/day order this record's dates are read with; `None` for a record made
+    /// on its own, whose culture-text dates must each settle their own order.
+    pub fn dates(&self) -> Option<&FileDates> {
+        self.dates.as_deref()
     }
 
     pub fn error(&self, field: &str, message: impl Into<String>) -> InputError {
@@ -87,9 +89,12 @@ impl Record {
         match self.get(name) {
             None => Ok(None),
             Some(v) if v.is_blank() => Ok(None),
-            Some(v) => parse_date_in(v, &self.dates)
-                .map(|(d, _)| Some(d))
-                .map_err(|m| self.error(name, m)),
+            Some(v) => match self.dates() {
+                Some(file) => parse_date_in(v, file),
+                None => parse_date_in(v, &FileDates::default()),
+            }
+            .map(|(d, _)| Some(d))
+            .map_err(|m| self.error(name, m)),
         }
     }
 

@@ -77,31 +77,42 @@ impl PsObject {
     }
 }
 
+/// [`PsObject::set`] with a 128-bit filter of the names already set (see [`PropsBuilder`]).
+#[inline(always)]
+fn set_unique(obj: &mut PsObject, seen: &mut u128, name: String, value: PsValue) {
+    // Length and five letters, case folded (`| 0x20` folds more than ASCII case, which only
+    // adds collisions), mixed by one multiplication; the top 7 bits pick one of 128.
+    let b = name.as_bytes();
+    let n = b.len();
+    let at = |i: usize| u64::from(b.get(i).map_or(0, |c| c | 0x20));
+    let x = n as u64
+        | at(0) << 8
+        | at(1) << 16
+        | at(n / 2) << 24
+        | at(n.wrapping_sub(2)) << 32
+        | at(n.wrapping_sub(1)) << 40;
+    let bit = 1u128 << (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57);
+    if *seen & bit == 0 {
+        *seen |= bit;
+        obj.props.push((name, value));
+    } else {
+        obj.set(name, value);
+    }
+}
+
 /// [`PsObject::set`] for objects built property by property, without a scan per property: a
-/// 64-bit filter of (length, first and last letter) says when a name cannot have been seen.
+/// 128-bit filter of each name's length and a few of its letters says when a name cannot have
+/// been seen (only then, rarely, are the names compared).
 #[derive(Default)]
 pub struct PropsBuilder {
     obj: PsObject,
-    seen: u64,
+    seen: u128,
 }
 
 impl PropsBuilder {
+    #[inline]
     pub fn set(&mut self, name: String, value: PsValue) {
-        let b = name.as_bytes();
-        let (first, last) = match (b.first(), b.last()) {
-            (Some(f), Some(l)) => (
-                f.to_ascii_lowercase() as usize,
-                l.to_ascii_lowercase() as usize,
-            ),
-            _ => (0, 0),
-        };
-        let bit = 1u64 << ((b.len().wrapping_mul(31) + first.wrapping_mul(7) + last) % 64);
-        if self.seen & bit == 0 {
-            self.seen |= bit;
-            self.obj.props.push((name, value));
-        } else {
-            self.obj.set(name, value);
-        }
+        set_unique(&mut self.obj, &mut self.seen, name, value);
     }
 
     pub fn obj_mut(&mut self) -> &mut PsObject {
@@ -194,11 +205,12 @@ impl<'de> Visitor<'de> for PsValueVisitor {
         Ok(PsValue::list(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PsValue, A::Error> {
-        let mut obj = PsObject::builder();
+        let mut obj = PsObject::default();
+        let mut seen = 0u128;
         while let Some((k, v)) = map.next_entry::<String, PsValue>()? {
-            obj.set(k, v);
+            set_unique(&mut obj, &mut seen, k, v);
         }
-        Ok(PsValue::object(obj.finish()))
+        Ok(PsValue::object(obj))
     }
 }
 
@@ -248,19 +260,20 @@ impl<'de> Visitor<'de> for SelectedVisitor {
         f.write_str("a JSON value")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PsValue, A::Error> {
-        let mut obj = PsObject::builder();
+        let mut obj = PsObject::default();
+        let mut seen = 0u128;
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             let wanted = k.eq_ignore_ascii_case("value")
                 || k.eq_ignore_ascii_case("Count")
                 || self.0.iter().any(|n| n.eq_ignore_ascii_case(&k));
             if wanted {
                 let v = map.next_value::<PsValue>()?;
-                obj.set(k.into_owned(), v);
+                set_unique(&mut obj, &mut seen, k.into_owned(), v);
             } else {
                 map.next_value::<de::IgnoredAny>()?;
             }
         }
-        Ok(PsValue::object(obj.finish()))
+        Ok(PsValue::object(obj))
     }
     // Anything but an object is read whole (and then refused as a record by the reader).
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<PsValue, E> {
