@@ -197,11 +197,13 @@ pub struct FormatListReader {
     done: bool,
 }
 
-/// The property being read: its name, its text so far, and the length of its last line.
+/// The property being read: its name, its text so far, the length of its last line, and the
+/// column its value starts at (continuation lines are indented to it).
 struct Open {
     name: String,
     value: String,
     last_len: usize,
+    indent: usize,
 }
 
 /// A line that wrapped at the console's width (79 or more characters) is joined without a
@@ -316,7 +318,9 @@ impl FormatListReader {
             if line.starts_with(char::is_whitespace) {
                 match open.as_mut() {
                     Some(o) => {
-                        let part = line.trim();
+                        // Only the indentation goes: a space the value had at the wrap stays.
+                        let pad = line.len() - line.trim_start_matches(' ').len();
+                        let part = &line[pad.min(o.indent)..];
                         if o.last_len < WRAP_WIDTH {
                             o.value.push('\n');
                         }
@@ -329,7 +333,7 @@ impl FormatListReader {
                 continue;
             }
             match property_line(&line) {
-                Some((name, value, _)) => {
+                Some((name, value, colon)) => {
                     let seen = obj.get(name).is_some()
                         || open
                             .as_ref()
@@ -347,6 +351,7 @@ impl FormatListReader {
                         name: name.to_string(),
                         value: value.to_string(),
                         last_len: line.len(),
+                        indent: colon + 2,
                     });
                 }
                 None => {

@@ -536,3 +536,23 @@ fn json_stray_closing_brace_between_records_ends_the_file_instead_of_looping() {
         "{e}"
     );
 }
+
+#[test]
+fn json_51_wrapper_edge_cases() {
+    // Empty, 5.1-indented, followed by another top-level value, and one with a stray property.
+    let res = results_of("w.json", b"{\"value\":[],\"Count\":0}".to_vec());
+    assert!(res.is_empty(), "{res:#?}");
+    let text = "{\r\n    \"value\":  [\r\n                  {\r\n                      \"a\":  1\r\n                  }\r\n              ],\r\n    \"Count\":  1\r\n}\r\n{\"a\":2}\r\n";
+    let res = results_of("w.json", text.as_bytes().to_vec());
+    let vals: Vec<i64> = oks(&res)
+        .iter()
+        .map(|r| r.opt_int("a").unwrap().unwrap())
+        .collect();
+    assert_eq!(vals, [1, 2]);
+    assert!(errs(&res).is_empty());
+    let res = results_of("w.json", b"{\"value\":[{\"a\":1}],\"Name\":\"x\"}".to_vec());
+    assert_eq!(oks(&res).len(), 1);
+    let e = errs(&res)[0];
+    assert!(e.fatal);
+    assert!(e.message.contains("wrapper"), "{e}");
+}

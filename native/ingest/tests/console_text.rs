@@ -242,3 +242,35 @@ fn a_csv_whose_first_line_holds_space_colon_stays_csv() {
     assert_eq!(input.dialect(), Dialect::Csv);
     assert_eq!(r.req_str("Note : x").unwrap(), "b");
 }
+
+#[test]
+fn format_list_redirected_with_51s_out_file_is_utf16_and_reads_the_same() {
+    // `Get-UalUserAccess > ual.txt` in Windows PowerShell 5.1 writes UTF-16 LE with a BOM.
+    let text = std::fs::read_to_string(path(&console("get-ualuseraccess.console.txt"))).unwrap();
+    let bytes: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(|u| u.to_le_bytes()))
+        .collect();
+    let res = results_of("ual.txt", bytes);
+    assert!(errs(&res).is_empty(), "{res:#?}");
+    let users: Vec<String> = oks(&res)
+        .iter()
+        .map(|r| r.req_str("UserName").unwrap())
+        .collect();
+    assert_eq!(users.len(), 3);
+    assert_eq!(users[2], "western\\ananya");
+}
+
+#[test]
+fn a_wrapped_list_keeps_the_space_that_fell_at_the_wrap() {
+    // Format-List wraps at the window's width: here right after a comma, so the next line
+    // starts with the list's own space, after the 13 columns of indentation.
+    let first = format!("PstnUsages : {{{}", "Usage, ".repeat(15));
+    let first = first.trim_end_matches(' ').to_string();
+    assert!(first.len() >= 79);
+    let text = format!("Identity   : Tag:Long\r\n{first}\r\n              Last}}\r\n");
+    let res = results_of("wrapped.txt", text.into_bytes());
+    let usages = oks(&res)[0].str_list("PstnUsages").unwrap();
+    assert_eq!(usages.len(), 16);
+    assert_eq!(usages.last().unwrap(), "Last");
+}
