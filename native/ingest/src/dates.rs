@@ -15,8 +15,10 @@
 //!   the date order.
 //!
 //! How the file is searched for a deciding date while streaming stays bounded: the first
-//! [`HEAD_SCAN_BYTES`] are scanned when the file is opened (from the look-ahead buffer the
-//! dialect sniffing fills anyway), which settles nearly every real export at no cost. Only if
+//! [`HEAD_SCAN_BYTES`] of a CSV or console text are scanned when the file is opened (from the
+//! look-ahead buffer the dialect sniffing fills anyway), which settles nearly every real export
+//! at no cost. (JSON and CLIXML are not held back for it: they start streaming at once, and
+//! their dates are ISO or `/Date()/`.) Only if
 //! that finds nothing and a record then needs an ambiguous date is the file scanned to the end,
 //! once, by opening it again (a regular file only; standard input cannot be read twice), in
 //! chunks, stopping at the first deciding date. That costs a second read only for files that

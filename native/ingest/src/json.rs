@@ -33,6 +33,27 @@ enum Expect {
     WrapperTail,
 }
 
+/// `{ "value" : [` at the start of `buf`: its length, not it, or more bytes needed.
+fn wrapper_prefix(buf: &[u8]) -> Option<Result<usize, ()>> {
+    const PARTS: [&[u8]; 4] = [b"{", b"\"value\"", b":", b"["];
+    let mut i = 0;
+    for part in PARTS {
+        while buf.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        let have = &buf[i.min(buf.len())..];
+        let n = have.len().min(part.len());
+        if have[..n] != part[..n] {
+            return Some(Err(()));
+        }
+        if n < part.len() {
+            return None;
+        }
+        i += part.len();
+    }
+    Some(Ok(i))
+}
+
 /// What reading one value gave.
 enum Scanned {
     /// The value's bytes are in the buffer.
@@ -177,37 +198,35 @@ impl JsonReader {
     }
 
     /// Whether the next bytes are Windows PowerShell 5.1's `{"value":[` array wrapper, which
-    /// then is read element by element instead of as one (possibly huge) record. Looks at
-    /// the next 256 bytes (the wrapper's `{"value":  [` is about 20 with 5.1's indentation).
+    /// then is read element by element instead of as one (possibly huge) record. Looks ahead
+    /// only as far as it takes to tell (a record starting `{"Sip…` is told by its third byte,
+    /// so a pipe is never waited on), and at most 256 bytes.
     fn at_wrapper(&mut self) -> Result<bool, InputError> {
-        let buf = match self.r.peek(256) {
-            Ok(b) => b,
-            Err(e) => return Err(self.io_error(e)),
-        };
-        let mut i = 1; // past '{'
-        let skip_ws = |i: &mut usize| {
-            while *i < buf.len() && buf[*i].is_ascii_whitespace() {
-                *i += 1;
+        // First what is already buffered (never waits), then more only if that cannot tell.
+        let mut want = 0;
+        loop {
+            let got = if want == 0 {
+                self.r.fill_buf()
+            } else {
+                self.r.peek(want)
+            };
+            let buf = match got {
+                Ok(b) => b,
+                Err(e) => return Err(self.io_error(e)),
+            };
+            match wrapper_prefix(buf) {
+                Some(Ok(len)) => {
+                    let lines = buf[..len].iter().filter(|&&b| b == b'\n').count() as u64;
+                    self.r.consume(len);
+                    self.line += lines;
+                    return Ok(true);
+                }
+                Some(Err(())) => return Ok(false),
+                None if want == 0 => want = 16,
+                None if buf.len() < want || want >= 256 => return Ok(false),
+                None => want *= 4,
             }
-        };
-        skip_ws(&mut i);
-        if !buf[i.min(buf.len())..].starts_with(b"\"value\"") {
-            return Ok(false);
         }
-        i += 7;
-        skip_ws(&mut i);
-        if buf.get(i) != Some(&b':') {
-            return Ok(false);
-        }
-        i += 1;
-        skip_ws(&mut i);
-        if buf.get(i) != Some(&b'[') {
-            return Ok(false);
-        }
-        let lines = buf[..=i].iter().filter(|&&b| b == b'\n').count() as u64;
-        self.r.consume(i + 1);
-        self.line += lines;
-        Ok(true)
     }
 
     /// After the wrapper's array: `, "Count": n }`.

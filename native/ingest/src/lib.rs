@@ -237,16 +237,21 @@ fn dialect_reader(
             "is empty (ConvertTo-Json writes nothing for an empty collection: if there are no such objects, leave the option out)",
         ));
     }
-    let head = reader
-        .peek(dates::HEAD_SCAN_BYTES)
-        .map_err(|e| InputError::file(&*name, format!("cannot read: {e}")))?;
-    let deciding = dates::find_deciding_date(head);
+    // JSON and CLIXML start streaming at once (the PowerShell module pipes NDJSON into the
+    // engine as objects arrive); their dates are ISO or /Date()/, so a culture-text date in them
+    // is rare and its order is found lazily. Other text is sniffed for console output, and its
+    // first MiB scanned for a date that settles the month/day order (see dates.rs).
+    let mut deciding = None;
     let reader = match first {
         Some(b'[') | Some(b'{') => {
             Reader::Json(json::JsonReader::new(name, Box::new(reader), select))
         }
         Some(b'<') => Reader::Clixml(clixml::ClixmlReader::new(name, Box::new(reader))),
         _ => {
+            let head = reader
+                .peek(dates::HEAD_SCAN_BYTES)
+                .map_err(|e| InputError::file(&*name, format!("cannot read: {e}")))?;
+            deciding = dates::find_deciding_date(head);
             let sniff_len = head.len().min(console::SNIFF_BYTES);
             match console::sniff(&String::from_utf8_lossy(&head[..sniff_len])) {
                 console::Sniffed::FormatList {

@@ -556,3 +556,31 @@ fn json_51_wrapper_edge_cases() {
     assert!(e.fatal);
     assert!(e.message.contains("wrapper"), "{e}");
 }
+
+#[test]
+fn json_51_wrapper_is_found_however_the_stream_is_chunked() {
+    /// Hands out one byte per read, as a slow pipe might.
+    struct Trickle(Vec<u8>, usize);
+    impl std::io::Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.0.get(self.1) {
+                Some(&b) if !buf.is_empty() => {
+                    buf[0] = b;
+                    self.1 += 1;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+    let text = b"{\r\n    \"value\":  [\r\n        {\"a\":  1},\r\n        {\"a\":  2}\r\n    ],\r\n    \"Count\":  2\r\n}".to_vec();
+    let mut input = open_reader("slow.json", Box::new(Trickle(text, 0))).unwrap();
+    let n = input.by_ref().map(|r| r.unwrap()).count();
+    assert_eq!(n, 2);
+    assert_eq!(
+        input.dialect(),
+        Dialect::JsonArray,
+        "read as an array, not one record"
+    );
+    assert!(input.power_shell_edition().to_string().contains("wrapper"));
+}

@@ -259,3 +259,45 @@ fn iso_and_json_dates_are_not_affected_by_the_order() {
     let rec = results("fixtures/getcsuser.ps51.csv");
     assert!(oks(&rec)[0].opt_date("WhenChanged").unwrap().is_some());
 }
+
+/// Serves its bytes, then fails: like a pipe whose writer has not written more yet.
+struct ThenFails(std::io::Cursor<Vec<u8>>);
+
+impl std::io::Read for ThenFails {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.0.read(buf)? {
+            0 => Err(std::io::Error::other("nothing more yet")),
+            n => Ok(n),
+        }
+    }
+}
+
+#[test]
+fn json_on_a_pipe_streams_without_waiting_for_a_head_scan() {
+    // The PowerShell module pipes NDJSON in as objects arrive: the first record must come back
+    // without the reader waiting for a MiB of input.
+    let text = b"{\"SipAddress\":\"sip:a@x.com\",\"When\":\"9/2/2012\"}\n".to_vec();
+    let mut input =
+        license_audit_ingest::open_reader("-", Box::new(ThenFails(std::io::Cursor::new(text))))
+            .unwrap();
+    let rec = input.next().unwrap().unwrap();
+    assert_eq!(rec.req_str("SipAddress").unwrap(), "sip:a@x.com");
+    // Its culture-text date cannot be settled from a stream.
+    assert!(rec
+        .opt_date("When")
+        .unwrap_err()
+        .message
+        .contains("ambiguous"));
+}
+
+#[test]
+fn culture_dates_in_a_json_file_are_settled_by_scanning_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("u.json");
+    std::fs::write(&path, "[{\"When\":\"9/2/2012\"},{\"When\":\"8/25/2012\"}]").unwrap();
+    let recs: Vec<_> = open_input_with(path.to_str().unwrap(), ReadOptions::default())
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(recs[0].opt_date("When").unwrap(), Some(day("2012-09-02")));
+}
