@@ -5,40 +5,48 @@
 
 use super::value::{PsObject, PsValue};
 use super::Record;
+use crate::source::Budgeted;
 use license_audit_model::InputError;
 use std::io::{BufRead, Cursor, Read};
 use std::sync::Arc;
 
 pub struct CsvReader {
     file: Arc<str>,
-    rows: csv::StringRecordsIntoIter<Box<dyn Read>>,
+    rdr: csv::Reader<Budgeted>,
     headers: Vec<String>,
+    /// The header row as written (with quotes?), to tell a truncated last line.
+    quoted: bool,
     pub type_name: Option<String>,
     pub delimiter: u8,
+    /// Lines before the header (the #TYPE line): the CSV parser counts from the header.
+    line_offset: u64,
+    /// The row being returned and the one after it (read one ahead to know which is last).
+    row: csv::StringRecord,
+    ahead: Option<Result<bool, csv::Error>>,
+    ahead_row: csv::StringRecord,
     index: u64,
     done: bool,
 }
 
 impl CsvReader {
     pub fn new(file: Arc<str>, mut r: Box<dyn BufRead>) -> Result<Self, InputError> {
-        let mut first = String::new();
-        read_line(&file, &mut r, &mut first)?;
+        let mut first = read_line(&file, &mut r)?;
         let mut type_name = None;
         if let Some(t) = first.strip_prefix("#TYPE") {
             type_name = Some(t.trim().to_string());
-            first.clear();
-            read_line(&file, &mut r, &mut first)?;
+            first = read_line(&file, &mut r)?;
         }
         if first.trim().is_empty() {
             return Err(InputError::file(&*file, "has no CSV header row"));
         }
         let delimiter = sniff_delimiter(&first);
-        let chained: Box<dyn Read> = Box::new(Cursor::new(first.into_bytes()).chain(r));
+        let quoted = first.trim_start().starts_with('"');
+        let chained: Box<dyn BufRead> = Box::new(Cursor::new(first.into_bytes()).chain(r));
         let mut rdr = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(true)
             .flexible(true)
-            .from_reader(chained);
+            .from_reader(Budgeted::new(chained, crate::MAX_RECORD_BYTES));
         let headers = rdr
             .headers()
             .map_err(|e| InputError::file(&*file, format!("cannot read the CSV header: {e}")))?
@@ -58,10 +66,15 @@ impl CsvReader {
         }
         Ok(CsvReader {
             file,
-            rows: rdr.into_records(),
+            rdr,
             headers,
+            quoted,
+            line_offset: u64::from(type_name.is_some()),
             type_name,
             delimiter,
+            row: csv::StringRecord::new(),
+            ahead: None,
+            ahead_row: csv::StringRecord::new(),
             index: 0,
             done: false,
         })
@@ -70,14 +83,105 @@ impl CsvReader {
     pub fn headers(&self) -> &[String] {
         &self.headers
     }
+
+    fn read_ahead(&mut self) {
+        self.rdr.get_mut().reset();
+        self.ahead = Some(self.rdr.read_record(&mut self.ahead_row));
+    }
+
+    /// A row that repeats the header (or a `#TYPE` line, or starts with a byte-order mark):
+    /// what joining two exports of the same command as text gives. `Ok(true)`: skip it.
+    fn is_repeated_header(&self, row: &csv::StringRecord) -> Result<bool, InputError> {
+        let first = row.get(0).unwrap_or("");
+        let bom = first.starts_with('\u{FEFF}');
+        let first = first.trim_start_matches('\u{FEFF}');
+        let unquoted = first
+            .strip_prefix('"')
+            .and_then(|f| f.strip_suffix('"'))
+            .unwrap_or(first);
+        if row.len() == 1 && unquoted.starts_with("#TYPE") {
+            return Ok(true);
+        }
+        let same = row.len() == self.headers.len()
+            && row.iter().enumerate().all(|(i, c)| {
+                let c = if i == 0 { unquoted } else { c };
+                c.trim().eq_ignore_ascii_case(&self.headers[i])
+            });
+        if same {
+            return Ok(true);
+        }
+        if bom {
+            let line = self.line_of(row.position());
+            return Err(InputError::file(
+                &*self.file,
+                format!(
+                    "line {line}: a byte-order mark in the middle of the file, followed by other columns: two different files were joined; give them separately"
+                ),
+            ));
+        }
+        Ok(false)
+    }
+
+    /// The file's line number where a row starts.
+    fn line_of(&self, pos: Option<&csv::Position>) -> u64 {
+        pos.map_or(0, |p| p.line() + 1 + self.line_offset)
+    }
+
+    fn row_error(&mut self, e: csv::Error) -> InputError {
+        if self.rdr.get_ref().exceeded() {
+            self.done = true;
+            return InputError::record(
+                &*self.file,
+                self.index,
+                format!(
+                    "is larger than {}: a quote that is never closed swallows the rest of the file, or the file is damaged",
+                    crate::describe_record_limit()
+                ),
+            )
+            .fatal();
+        }
+        match e.kind() {
+            csv::ErrorKind::Io(_) => {
+                self.done = true;
+                InputError::file(&*self.file, format!("cannot read: {e}"))
+            }
+            csv::ErrorKind::Utf8 { pos, .. } => InputError::record(
+                &*self.file,
+                self.index,
+                format!(
+                    "line {}: {}",
+                    self.line_of(pos.as_ref()),
+                    crate::source::not_utf8_message()
+                ),
+            ),
+            _ => InputError::record(&*self.file, self.index, format!("is not valid CSV: {e}")),
+        }
+    }
 }
 
-fn read_line(file: &str, r: &mut Box<dyn BufRead>, into: &mut String) -> Result<(), InputError> {
-    r.read_line(into)
-        .map(|_| ())
-        .map_err(|e| InputError::file(file, format!("cannot read the first lines: {e}")))
+/// Reads the first lines (#TYPE, header), at most one record's worth.
+fn read_line(file: &str, r: &mut Box<dyn BufRead>) -> Result<String, InputError> {
+    let mut bytes = Vec::new();
+    r.by_ref()
+        .take(crate::MAX_RECORD_BYTES as u64)
+        .read_until(b'\n', &mut bytes)
+        .map_err(|e| InputError::file(file, format!("cannot read the first lines: {e}")))?;
+    if bytes.len() >= crate::MAX_RECORD_BYTES {
+        return Err(InputError::file(
+            file,
+            format!(
+                "the first line is longer than {}: this is not a CSV export",
+                crate::describe_record_limit()
+            ),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        InputError::file(
+            file,
+            format!("the first lines: {}", crate::source::not_utf8_message()),
+        )
+    })
 }
-
 fn sniff_delimiter(header: &str) -> u8 {
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
     let mut in_quotes = false;
@@ -114,30 +218,48 @@ impl Iterator for CsvReader {
     type Item = Result<Record, InputError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let row = match self.rows.next()? {
-            Ok(row) => row,
-            Err(e) => {
-                self.index += 1;
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    self.done = true;
-                    return Some(Err(InputError::file(
-                        &*self.file,
-                        format!("cannot read: {e}"),
-                    )));
-                }
-                return Some(Err(InputError::record(
-                    &*self.file,
-                    self.index,
-                    format!("is not valid CSV: {e}"),
-                )));
+        loop {
+            if self.done {
+                return None;
             }
-        };
-        self.index += 1;
+            if self.ahead.is_none() {
+                self.read_ahead();
+            }
+            match self.ahead.take()? {
+                Ok(false) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(e) => {
+                    self.index += 1;
+                    let e = self.row_error(e);
+                    return Some(Err(e));
+                }
+                Ok(true) => {
+                    std::mem::swap(&mut self.row, &mut self.ahead_row);
+                    match self.is_repeated_header(&self.row) {
+                        Ok(true) => continue,
+                        Ok(false) => {}
+                        Err(e) => {
+                            self.done = true;
+                            return Some(Err(e));
+                        }
+                    }
+                    self.index += 1;
+                    self.read_ahead();
+                    let last = matches!(self.ahead, Some(Ok(false)));
+                    return Some(self.record(last));
+                }
+            }
+        }
+    }
+}
+
+impl CsvReader {
+    fn record(&mut self, last: bool) -> Result<Record, InputError> {
+        let row = &self.row;
         if row.len() > self.headers.len() {
-            return Some(Err(InputError::record(
+            return Err(InputError::record(
                 &*self.file,
                 self.index,
                 format!(
@@ -145,7 +267,26 @@ impl Iterator for CsvReader {
                     row.len(),
                     self.headers.len()
                 ),
-            )));
+            ));
+        }
+        // Export-Csv ends every line, the last too, with a line break; a last line without one
+        // that is short of cells (or, in a quoted export, stops inside a cell) was cut off.
+        if last && self.rdr.get_ref().last_byte() != Some(b'\n') {
+            let short = row.len() < self.headers.len();
+            let open_cell = self.quoted && self.rdr.get_ref().last_byte() != Some(b'"');
+            if short || open_cell {
+                self.done = true;
+                return Err(InputError::record(
+                    &*self.file,
+                    self.index,
+                    format!(
+                        "the file ends in the middle of this line ({} of {} cells, no line break): it is truncated, or was still being written",
+                        row.len(),
+                        self.headers.len()
+                    ),
+                )
+                .fatal());
+            }
         }
         let mut obj = PsObject::default();
         obj.props.reserve(self.headers.len());
@@ -160,11 +301,7 @@ impl Iterator for CsvReader {
         if let Some(t) = &self.type_name {
             obj.type_names.push(t.clone());
         }
-        Some(Ok(Record {
-            file: self.file.clone(),
-            index: self.index,
-            obj,
-        }))
+        Ok(Record::new(self.file.clone(), self.index, obj))
     }
 }
 

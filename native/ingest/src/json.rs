@@ -29,12 +29,43 @@ enum Expect {
     Separator,
     /// After `,`: an element.
     Element,
+    /// After the `]` of Windows PowerShell 5.1's `{"value":[…],"Count":n}` wrapper: `,"Count":n}`.
+    WrapperTail,
+}
+
+/// `{ "value" : [` at the start of `buf`: its length, not it, or more bytes needed.
+fn wrapper_prefix(buf: &[u8]) -> Option<Result<usize, ()>> {
+    const PARTS: [&[u8]; 4] = [b"{", b"\"value\"", b":", b"["];
+    let mut i = 0;
+    for part in PARTS {
+        while buf.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        let have = &buf[i.min(buf.len())..];
+        let n = have.len().min(part.len());
+        if have[..n] != part[..n] {
+            return Some(Err(()));
+        }
+        if n < part.len() {
+            return None;
+        }
+        i += part.len();
+    }
+    Some(Ok(i))
+}
+
+/// What reading one value gave.
+enum Scanned {
+    /// The value's bytes are in the buffer.
+    Value,
+    /// The value was longer than [`crate::MAX_RECORD_BYTES`]; it was read past, not kept.
+    TooLarge,
 }
 
 pub struct JsonReader {
     file: Arc<str>,
     select: Option<&'static [&'static str]>,
-    r: Box<dyn BufRead>,
+    r: crate::source::Lookahead,
     buf: Vec<u8>,
     expect: Expect,
     index: u64,
@@ -42,6 +73,15 @@ pub struct JsonReader {
     top_level_values: u64,
     saw_array: bool,
     pending: VecDeque<PsValue>,
+    /// Inside a top-level 5.1 `{"value":[…]}` wrapper, read element by element.
+    in_wrapper: bool,
+    /// How many bytes of a byte-order mark between records have been skipped (a BOM can fall
+    /// across two reads).
+    bom_seen: u8,
+    /// Line of the current record's first byte.
+    start_line: u64,
+    /// What the bytes say about the PowerShell edition that wrote them.
+    evidence: crate::edition::JsonEvidence,
     done: bool,
 }
 
@@ -54,7 +94,7 @@ impl JsonReader {
         JsonReader {
             file,
             select,
-            r,
+            r: crate::source::Lookahead::new(r),
             buf: Vec::with_capacity(8 * 1024),
             expect: Expect::TopLevel,
             index: 0,
@@ -62,8 +102,17 @@ impl JsonReader {
             top_level_values: 0,
             saw_array: false,
             pending: VecDeque::new(),
+            in_wrapper: false,
+            bom_seen: 0,
+            start_line: 1,
+            evidence: Default::default(),
             done: false,
         }
+    }
+
+    /// What the records read so far show about the edition that wrote them.
+    pub fn evidence(&self) -> &crate::edition::JsonEvidence {
+        &self.evidence
     }
 
     pub fn layout(&self) -> JsonLayout {
@@ -84,36 +133,175 @@ impl JsonReader {
         self.fatal(format!("cannot read: {e}"))
     }
 
-    /// Skips white space, counting lines, and returns the next byte without consuming it.
+    /// Skips white space (and the byte-order marks that concatenating exports leaves between
+    /// records: U+FEFF carries no data there), counting lines, and returns the next byte without
+    /// consuming it.
     fn peek_significant(&mut self) -> Result<Option<u8>, InputError> {
+        const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
         loop {
             let buf = match self.r.fill_buf() {
                 Ok(b) => b,
                 Err(e) => return Err(self.io_error(e)),
             };
             if buf.is_empty() {
+                if self.bom_seen > 0 {
+                    return Err(self.fatal(format!(
+                        "line {}: the file ends in a broken character: it is truncated",
+                        self.line
+                    )));
+                }
                 return Ok(None);
             }
             let mut i = 0;
-            while i < buf.len() && buf[i].is_ascii_whitespace() {
-                if buf[i] == b'\n' {
-                    self.line += 1;
+            let mut lines = 0;
+            loop {
+                if self.bom_seen == 0 {
+                    while i < buf.len() && buf[i].is_ascii_whitespace() {
+                        lines += u64::from(buf[i] == b'\n');
+                        i += 1;
+                    }
+                }
+                match buf.get(i) {
+                    Some(&b) if self.bom_seen > 0 => {
+                        if b != BOM[self.bom_seen as usize] {
+                            break;
+                        }
+                        self.bom_seen = (self.bom_seen + 1) % 3;
+                    }
+                    Some(&b) if b == BOM[0] => self.bom_seen = 1,
+                    _ => break,
                 }
                 i += 1;
             }
+            self.line += lines;
             if i < buf.len() {
                 let b = buf[i];
                 self.r.consume(i);
+                if self.bom_seen == 1 && b == 0xBF {
+                    // EF BF BD, U+FFFD: what the UTF-16 decoder makes of half a character.
+                    return Err(self.fatal(format!(
+                        "line {}: unexpected broken character (U+FFFD) after record {}: the file ends in the middle of a character (it is truncated) or is damaged",
+                        self.line, self.index
+                    )));
+                }
+                if self.bom_seen > 0 {
+                    return Err(self.fatal(format!(
+                        "line {}: byte 0x{b:02X} where a record should start: {}",
+                        self.line,
+                        crate::source::not_utf8_message()
+                    )));
+                }
                 return Ok(Some(b));
             }
             self.r.consume(i);
         }
     }
 
+    /// Whether the next bytes are Windows PowerShell 5.1's `{"value":[` array wrapper, which
+    /// then is read element by element instead of as one (possibly huge) record. Looks ahead
+    /// only as far as it takes to tell (a record starting `{"Sip…` is told by its third byte,
+    /// so a pipe is never waited on), and at most 256 bytes.
+    fn at_wrapper(&mut self) -> Result<bool, InputError> {
+        // First what is already buffered (never waits), then more only if that cannot tell.
+        let mut want = 0;
+        loop {
+            let got = if want == 0 {
+                self.r.fill_buf()
+            } else {
+                self.r.peek(want)
+            };
+            let buf = match got {
+                Ok(b) => b,
+                Err(e) => return Err(self.io_error(e)),
+            };
+            match wrapper_prefix(buf) {
+                Some(Ok(len)) => {
+                    let lines = buf[..len].iter().filter(|&&b| b == b'\n').count() as u64;
+                    self.r.consume(len);
+                    self.line += lines;
+                    return Ok(true);
+                }
+                Some(Err(())) => return Ok(false),
+                None if want == 0 => want = 16,
+                None if buf.len() < want || want >= 256 => return Ok(false),
+                None => want *= 4,
+            }
+        }
+    }
+
+    /// After the wrapper's array: `, "Count": n }`.
+    fn finish_wrapper(&mut self) -> Result<(), InputError> {
+        let bad = |me: &Self, what: &str| {
+            me.fatal(format!(
+                "line {}: {what} after the array in Windows PowerShell 5.1's {{\"value\":[…],\"Count\":n}} wrapper: the file was altered or is not a ConvertTo-Json export",
+                me.line
+            ))
+        };
+        if self.peek_significant()? == Some(b'}') {
+            self.r.consume(1);
+            return Ok(());
+        }
+        if self.peek_significant()? != Some(b',') {
+            return Err(bad(self, "something other than ,\"Count\""));
+        }
+        self.r.consume(1);
+        if self.peek_significant()? != Some(b'"') {
+            return Err(bad(self, "something other than \"Count\""));
+        }
+        let key = self.take_while(64, |b| b != b',' && b != b':' && !b.is_ascii_whitespace())?;
+        if !key.eq_ignore_ascii_case(b"\"Count\"") {
+            return Err(bad(
+                self,
+                &format!("property {}", String::from_utf8_lossy(&key)),
+            ));
+        }
+        if self.peek_significant()? != Some(b':') {
+            return Err(bad(self, "a Count without a value"));
+        }
+        self.r.consume(1);
+        self.peek_significant()?;
+        let n = self.take_while(24, |b| b.is_ascii_digit())?;
+        if n.is_empty() {
+            return Err(bad(self, "a Count that is not a number"));
+        }
+        if self.peek_significant()? != Some(b'}') {
+            return Err(bad(self, "more properties"));
+        }
+        self.r.consume(1);
+        Ok(())
+    }
+
+    /// Consumes up to `max` bytes while `keep` holds.
+    fn take_while(&mut self, max: usize, keep: impl Fn(u8) -> bool) -> Result<Vec<u8>, InputError> {
+        let mut out = Vec::new();
+        loop {
+            let buf = match self.r.fill_buf() {
+                Ok(b) => b,
+                Err(e) => return Err(self.io_error(e)),
+            };
+            if buf.is_empty() {
+                return Ok(out);
+            }
+            let n = buf
+                .iter()
+                .take(max - out.len())
+                .take_while(|&&b| keep(b))
+                .count();
+            out.extend_from_slice(&buf[..n]);
+            let whole = n == buf.len();
+            self.r.consume(n);
+            if !whole || out.len() >= max {
+                return Ok(out);
+            }
+        }
+    }
+
     /// Copies one JSON value into `self.buf`. The first byte has been peeked, not consumed.
-    fn read_value(&mut self, first: u8) -> Result<(), InputError> {
+    fn read_value(&mut self, first: u8) -> Result<Scanned, InputError> {
         self.buf.clear();
+        self.start_line = self.line;
         let start_line = self.line;
+        let mut too_large = false;
         let mut depth: u32 = 0;
         let mut in_string = false;
         let mut escaped = false;
@@ -125,7 +313,7 @@ impl JsonReader {
             };
             if chunk.is_empty() {
                 if scalar && !self.buf.is_empty() {
-                    return Ok(());
+                    return Ok(Scanned::Value);
                 }
                 return Err(self.fatal(format!(
                     "the file ends inside record {} (started on line {start_line}): it is truncated, or was still being written",
@@ -156,6 +344,11 @@ impl JsonReader {
                                 i += off;
                                 if chunk[i] == b'\\' {
                                     escaped = true;
+                                    // 5.1's "\/Date(ms)\/": seen here for the cost of one
+                                    // comparison per backslash.
+                                    if chunk.get(i + 1) == Some(&b'/') {
+                                        self.evidence.escaped_slash(&chunk[i + 1..]);
+                                    }
                                 } else {
                                     in_string = false;
                                     if depth == 0 {
@@ -170,7 +363,17 @@ impl JsonReader {
                     }
                     match chunk[i] {
                         b'\n' => self.line += 1,
-                        b'"' => in_string = true,
+                        b'"' => {
+                            in_string = true;
+                            // "/Date(" and ISO dates: one comparison per string.
+                            match chunk.get(i + 1) {
+                                Some(b'/') => self.evidence.string_start(&chunk[i + 1..]),
+                                Some(b'0'..=b'9') if self.evidence.iso_dates == 0 => {
+                                    self.evidence.string_start(&chunk[i + 1..])
+                                }
+                                _ => {}
+                            }
+                        }
                         b'{' | b'[' => depth += 1,
                         b'}' | b']' => {
                             depth = depth.saturating_sub(1);
@@ -184,40 +387,71 @@ impl JsonReader {
                     i += 1;
                 }
             }
-            match end {
-                Some(n) => {
+            let n = end.unwrap_or(chunk.len());
+            if !too_large {
+                if self.buf.len() + n > crate::MAX_RECORD_BYTES {
+                    // Read on to the record's end without keeping it: memory stays bounded and
+                    // the records after it are still read.
+                    too_large = true;
+                    self.buf = Vec::with_capacity(8 * 1024);
+                } else {
                     self.buf.extend_from_slice(&chunk[..n]);
-                    self.r.consume(n);
-                    return Ok(());
                 }
-                None => {
-                    let n = chunk.len();
-                    self.buf.extend_from_slice(chunk);
-                    self.r.consume(n);
-                }
+            }
+            self.r.consume(n);
+            if end.is_some() {
+                return Ok(if too_large {
+                    Scanned::TooLarge
+                } else {
+                    Scanned::Value
+                });
             }
         }
     }
 
-    /// Finds the next record's bytes; `Ok(false)` at a clean end of input.
-    fn next_raw(&mut self) -> Result<bool, InputError> {
+    /// Finds the next record's bytes; `Ok(None)` at a clean end of input.
+    fn next_raw(&mut self) -> Result<Option<Scanned>, InputError> {
         loop {
             let next = self.peek_significant()?;
             match (self.expect, next) {
-                (Expect::TopLevel, None) => return Ok(false),
+                (Expect::TopLevel, None) => return Ok(None),
                 (Expect::TopLevel, Some(b'[')) => {
                     self.r.consume(1);
                     self.saw_array = true;
                     self.top_level_values += 1;
                     self.expect = Expect::FirstElement;
                 }
+                (Expect::TopLevel, Some(b'{')) if self.at_wrapper()? => {
+                    self.evidence.array_wrapper = true;
+                    self.saw_array = true;
+                    self.in_wrapper = true;
+                    self.top_level_values += 1;
+                    self.expect = Expect::FirstElement;
+                }
+                (Expect::TopLevel, Some(b)) if matches!(b, b'}' | b']' | b',') => {
+                    // Nothing can start here; reading it as a value would never consume it.
+                    return Err(self.fatal(format!(
+                        "line {}: unexpected '{}' after record {}: not valid JSON",
+                        self.line,
+                        char::from(b),
+                        self.index
+                    )));
+                }
                 (Expect::TopLevel, Some(b)) => {
                     self.top_level_values += 1;
-                    self.read_value(b)?;
-                    return Ok(true);
+                    return self.read_value(b).map(Some);
                 }
                 (Expect::FirstElement, Some(b']')) | (Expect::Separator, Some(b']')) => {
                     self.r.consume(1);
+                    self.expect = if self.in_wrapper {
+                        Expect::WrapperTail
+                    } else {
+                        Expect::TopLevel
+                    };
+                }
+                (Expect::WrapperTail, _) => {
+                    self.finish_wrapper()?;
+                    self.in_wrapper = false;
                     self.expect = Expect::TopLevel;
                 }
                 (Expect::Separator, Some(b',')) => {
@@ -225,9 +459,9 @@ impl JsonReader {
                     self.expect = Expect::Element;
                 }
                 (Expect::FirstElement, Some(b)) | (Expect::Element, Some(b)) if b != b']' && b != b',' => {
-                    self.read_value(b)?;
+                    let scanned = self.read_value(b)?;
                     self.expect = Expect::Separator;
-                    return Ok(true);
+                    return Ok(Some(scanned));
                 }
                 (_, None) => {
                     return Err(self.fatal(format!(
@@ -247,13 +481,40 @@ impl JsonReader {
         }
     }
 
-    fn to_record(&mut self, value: PsValue) -> Result<Record, InputError> {
+    /// A clear message for a record serde_json refused.
+    fn parse_error(&self, e: &serde_json::Error) -> String {
+        let text = e.to_string();
+        if let Err(bad) = std::str::from_utf8(&self.buf) {
+            let at = bad.valid_up_to();
+            let line =
+                self.start_line + self.buf[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+            return format!(
+                "line {line}: byte 0x{:02X} {}",
+                self.buf[at],
+                crate::source::not_utf8_message()
+            );
+        }
+        if text.starts_with("recursion limit exceeded") {
+            return format!(
+                "nests objects and arrays more than 128 deep (ConvertTo-Json writes at most -Depth 100): refusing it ({text})"
+            );
+        }
+        let bare = |word: &[u8]| memchr::memmem::find(&self.buf, word).is_some();
+        if e.is_syntax() && (bare(b"NaN") || bare(b"Infinity")) {
+            return format!(
+                "is not valid JSON: {text} (NaN and Infinity are not JSON numbers; ConvertTo-Json writes them as the strings \"NaN\" and \"Infinity\")"
+            );
+        }
+        format!("is not valid JSON: {text}")
+    }
+
+    fn make_record(&mut self, value: PsValue) -> Result<Record, InputError> {
         match value {
-            PsValue::Object(obj) => Ok(Record {
-                file: self.file.clone(),
-                index: self.index,
-                obj: *obj,
-            }),
+            PsValue::Object(obj) => Ok(Record::new(
+                self.file.clone(),
+                self.index,
+                Arc::unwrap_or_clone(obj),
+            )),
             other => Err(InputError::record(
                 &*self.file,
                 self.index,
@@ -269,13 +530,13 @@ impl Iterator for JsonReader {
     fn next(&mut self) -> Option<Self::Item> {
         if let Some(v) = self.pending.pop_front() {
             self.index += 1;
-            return Some(self.to_record(v));
+            return Some(self.make_record(v));
         }
         if self.done {
             return None;
         }
         match self.next_raw() {
-            Ok(false) => {
+            Ok(None) => {
                 self.done = true;
                 None
             }
@@ -283,7 +544,20 @@ impl Iterator for JsonReader {
                 self.done = true;
                 Some(Err(e))
             }
-            Ok(true) => {
+            Ok(Some(Scanned::TooLarge)) => {
+                self.index += 1;
+                Some(Err(InputError::record(
+                    &*self.file,
+                    self.index,
+                    format!(
+                        "(line {}) is larger than {}, more than any PowerShell object: a string or list in it never ends, or the file is damaged; the records after it are still read",
+                        self.start_line,
+                        crate::describe_record_limit()
+                    ),
+                )))
+            }
+            Ok(Some(Scanned::Value)) => {
+                self.evidence.record(&self.buf);
                 let parsed: Result<PsValue, _> = match self.select {
                     None => serde_json::from_slice(&self.buf),
                     Some(names) => {
@@ -301,7 +575,7 @@ impl Iterator for JsonReader {
                         Some(Err(InputError::record(
                             &*self.file,
                             self.index,
-                            format!("is not valid JSON: {e}"),
+                            self.parse_error(&e),
                         )))
                     }
                     Ok(value) => {
@@ -309,13 +583,14 @@ impl Iterator for JsonReader {
                         if let PsValue::Object(o) = &value {
                             if o.props.len() == 2 && o.get("Count").is_some() {
                                 if let Some(PsValue::List(items)) = o.get("value") {
+                                    self.evidence.array_wrapper = true;
                                     self.pending.extend(items.iter().cloned());
                                     return self.next();
                                 }
                             }
                         }
                         self.index += 1;
-                        Some(self.to_record(value))
+                        Some(self.make_record(value))
                     }
                 }
             }

@@ -1,7 +1,7 @@
 //! One input record with its location, and typed, lenient accessors that report problems with
 //! file, record number and property name.
 
-use super::dates::parse_date;
+use super::dates::{parse_date_in, FileDates};
 use super::value::{PsObject, PsValue};
 use chrono::{DateTime, Utc};
 use license_audit_model::InputError;
@@ -13,9 +13,33 @@ pub struct Record {
     /// 1-based position in the file.
     pub index: u64,
     pub obj: PsObject,
+    /// The file's month/day order for culture-text dates, shared by its records (none: a
+    /// record on its own, whose dates must settle their own order).
+    dates: Option<Arc<FileDates>>,
 }
 
 impl Record {
+    pub fn new(file: Arc<str>, index: u64, obj: PsObject) -> Record {
+        Record {
+            file,
+            index,
+            obj,
+            dates: None,
+        }
+    }
+
+    /// A record whose culture-text dates follow its file's month/day order.
+    pub fn with_dates(mut self, dates: Arc<FileDates>) -> Record {
+        self.dates = Some(dates);
+        self
+    }
+
+    /// The file's month/day order this record's dates are read with; `None` for a record made
+    /// on its own, whose culture-text dates must each settle their own order.
+    pub fn dates(&self) -> Option<&FileDates> {
+        self.dates.as_deref()
+    }
+
     pub fn error(&self, field: &str, message: impl Into<String>) -> InputError {
         InputError::field(&*self.file, self.index, field, message)
     }
@@ -65,9 +89,12 @@ impl Record {
         match self.get(name) {
             None => Ok(None),
             Some(v) if v.is_blank() => Ok(None),
-            Some(v) => parse_date(v)
-                .map(|(d, _)| Some(d))
-                .map_err(|m| self.error(name, m)),
+            Some(v) => match self.dates() {
+                Some(file) => parse_date_in(v, file),
+                None => parse_date_in(v, &FileDates::default()),
+            }
+            .map(|(d, _)| Some(d))
+            .map_err(|m| self.error(name, m)),
         }
     }
 
@@ -156,6 +183,10 @@ pub fn value_text(v: &PsValue) -> Result<Option<String>, String> {
         PsValue::Str(s) if s.trim().is_empty() => Ok(None),
         PsValue::Str(s) => Ok(Some(s.clone())),
         PsValue::Int(i) => Ok(Some(i.to_string())),
+        PsValue::Float(f) if is_inexact_integer(*f) => Err(inexact_message(*f)),
+        PsValue::Float(f) if f.is_infinite() => Ok(Some(
+            if *f > 0.0 { "Infinity" } else { "-Infinity" }.to_string(),
+        )),
         PsValue::Float(f) => Ok(Some(f.to_string())),
         PsValue::Bool(b) => Ok(Some(if *b { "True" } else { "False" }.to_string())),
         PsValue::Date(d) => Ok(Some(d.to_rfc3339())),
@@ -169,6 +200,7 @@ pub fn value_text(v: &PsValue) -> Result<Option<String>, String> {
         PsValue::List(items) if items.len() == 1 => value_text(&items[0]),
         PsValue::List(_) => Err("expected one value, got a list".into()),
         PsValue::Flattened(t) => Err(flattened_message(t)),
+        PsValue::Truncated(t) => Err(truncated_message(t)),
     }
 }
 
@@ -197,6 +229,7 @@ pub fn value_bool(v: &PsValue) -> Result<Option<bool>, String> {
             }
         }
         PsValue::Flattened(t) => Err(flattened_message(t)),
+        PsValue::Truncated(t) => Err(truncated_message(t)),
         other => Err(format!("expected True or False, got {}", other.kind())),
     }
 }
@@ -206,19 +239,47 @@ pub fn value_int(v: &PsValue) -> Result<Option<i64>, String> {
         PsValue::Null => Ok(None),
         PsValue::Int(i) => Ok(Some(*i)),
         PsValue::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(*f as i64)),
+        PsValue::Float(f) if is_inexact_integer(*f) => Err(inexact_message(*f)),
+        PsValue::Float(f) => Err(format!("expected a whole number, got {f}")),
         PsValue::Str(s) if s.trim().is_empty() => Ok(None),
-        PsValue::Str(s) => s
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| format!("expected a whole number, got '{}'", s.trim())),
+        PsValue::Str(s) => {
+            let t = s.trim();
+            t.parse().map(Some).map_err(|_| {
+                let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+                if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                    format!("'{t}' is beyond the range of a 64-bit whole number")
+                } else {
+                    format!("expected a whole number, got '{t}'")
+                }
+            })
+        }
         PsValue::Object(o) => match o.base.as_deref() {
             Some(b) => value_int(b),
             None => Err("expected a whole number, got an object".into()),
         },
         PsValue::Flattened(t) => Err(flattened_message(t)),
+        PsValue::Truncated(t) => Err(truncated_message(t)),
         other => Err(format!("expected a whole number, got {}", other.kind())),
     }
+}
+
+/// A whole number too large for a double to hold exactly (a JSON integer beyond 64 bits, a
+/// UInt64 above 2^63): its digits are no longer known.
+fn is_inexact_integer(f: f64) -> bool {
+    f.is_finite() && f.fract() == 0.0 && f.abs() >= 9.0e15
+}
+
+fn inexact_message(f: f64) -> String {
+    format!(
+        "the number {f:e} is beyond the range of a 64-bit whole number and its exact digits are lost; export it as text ([string]$_.Property)"
+    )
+}
+
+/// Why a value PowerShell's console formatting cut short is not read.
+pub fn truncated_message(shown: &str) -> String {
+    format!(
+        "truncated by Format-List ('{shown}'): the rest of the value is unknown; export with Export-Clixml or ConvertTo-Json instead of copying console output"
+    )
 }
 
 pub fn flattened_message(type_name: &str) -> String {
@@ -236,11 +297,7 @@ mod tests {
         for (k, v) in props {
             obj.insert(k.to_string(), v);
         }
-        Record {
-            file: Arc::from("users.json"),
-            index: 7,
-            obj,
-        }
+        Record::new(Arc::from("users.json"), 7, obj)
     }
 
     #[test]
@@ -292,11 +349,11 @@ mod tests {
         let mut wrapper = PsObject::default();
         wrapper.insert(
             "value".into(),
-            PsValue::List(vec![PsValue::Str("a".into()), PsValue::Str("b".into())]),
+            PsValue::list(vec![PsValue::Str("a".into()), PsValue::Str("b".into())]),
         );
         wrapper.insert("Count".into(), PsValue::Int(2));
         let r = rec(vec![
-            ("AgentsByUri", PsValue::Object(Box::new(wrapper))),
+            ("AgentsByUri", PsValue::object(wrapper)),
             ("One", PsValue::Str("x".into())),
         ]);
         assert_eq!(r.str_list("agentsbyuri").unwrap(), vec!["a", "b"]);

@@ -108,6 +108,172 @@ pub fn decode(name: &str, mut raw: Box<dyn Read>) -> Result<Source, InputError> 
     })
 }
 
+/// What every reader says about bytes that are not UTF-8 (after any UTF-16 was transcoded).
+pub fn not_utf8_message() -> String {
+    "is not UTF-8 text: it was probably saved in a legacy code page (Windows-1252 or similar, which Set-Content, Out-File -Encoding Default and Export-Csv -Encoding Default write in Windows PowerShell 5.1); export it again with -Encoding UTF8 or -Encoding Unicode".to_string()
+}
+
+/// A reader that refuses to hand out more than `limit` bytes between two [`Budgeted::reset`]s:
+/// the CSV and CLIXML readers reset it at every record, so one record (an unclosed quote that
+/// swallows the rest of a CSV, a gigabyte text node) cannot take unbounded memory. JSON counts
+/// its record buffer itself.
+pub struct Budgeted {
+    inner: Box<dyn BufRead>,
+    used: u64,
+    limit: u64,
+    exceeded: bool,
+    last_byte: Option<u8>,
+}
+
+/// What [`Budgeted`] reports when a record is over the limit; readers turn it into a located
+/// [`InputError`].
+#[derive(Debug)]
+pub struct RecordTooLarge;
+
+impl std::fmt::Display for RecordTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "a record is larger than {}",
+            crate::describe_record_limit()
+        )
+    }
+}
+
+impl std::error::Error for RecordTooLarge {}
+
+impl Budgeted {
+    pub fn new(inner: Box<dyn BufRead>, limit: usize) -> Self {
+        Budgeted {
+            inner,
+            used: 0,
+            limit: limit as u64,
+            exceeded: false,
+            last_byte: None,
+        }
+    }
+
+    pub fn reset(&mut self) {
+        self.used = 0;
+    }
+
+    /// Whether the limit was hit (the error the caller saw came from here).
+    pub fn exceeded(&self) -> bool {
+        self.exceeded
+    }
+
+    /// The last byte handed out through `read` (CSV uses it to tell a truncated last line).
+    pub fn last_byte(&self) -> Option<u8> {
+        self.last_byte
+    }
+}
+
+impl Read for Budgeted {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let buf = self.fill_buf()?;
+            let n = buf.len().min(out.len());
+            out[..n].copy_from_slice(&buf[..n]);
+            n
+        };
+        if n > 0 {
+            self.last_byte = Some(out[n - 1]);
+        }
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Budgeted {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.used > self.limit {
+            self.exceeded = true;
+            return Err(io::Error::other(RecordTooLarge));
+        }
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.used += n as u64;
+        self.inner.consume(n);
+    }
+}
+
+/// A buffered reader that can look further ahead than one read: [`Lookahead::peek`] gathers at
+/// least `n` bytes (fewer only at the end) without consuming them, however the stream happens
+/// to be chunked (a pipe, the UTF-16 decoder). Dialect sniffing and the JSON reader use it.
+pub struct Lookahead {
+    inner: Box<dyn BufRead>,
+    held: Vec<u8>,
+    pos: usize,
+}
+
+impl Lookahead {
+    pub fn new(inner: Box<dyn BufRead>) -> Self {
+        Lookahead {
+            inner,
+            held: Vec::new(),
+            pos: 0,
+        }
+    }
+
+    /// At least `n` bytes ahead, or all that is left.
+    pub fn peek(&mut self, n: usize) -> io::Result<&[u8]> {
+        if self.held.len() - self.pos < n {
+            self.held.drain(..self.pos);
+            self.pos = 0;
+            while self.held.len() < n {
+                let buf = match self.inner.fill_buf() {
+                    Ok(b) => b,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                };
+                if buf.is_empty() {
+                    break;
+                }
+                let take = buf.len().min(n - self.held.len());
+                self.held.extend_from_slice(&buf[..take]);
+                self.inner.consume(take);
+            }
+        }
+        Ok(&self.held[self.pos..])
+    }
+}
+
+impl Read for Lookahead {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let buf = self.fill_buf()?;
+            let n = buf.len().min(out.len());
+            out[..n].copy_from_slice(&buf[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Lookahead {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos < self.held.len() {
+            return Ok(&self.held[self.pos..]);
+        }
+        if !self.held.is_empty() {
+            self.held.clear();
+            self.pos = 0;
+        }
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, n: usize) {
+        if self.pos < self.held.len() {
+            self.pos += n;
+        } else {
+            self.inner.consume(n);
+        }
+    }
+}
+
 /// Skips leading white space and returns the first significant byte without consuming it.
 pub fn first_significant_byte(r: &mut dyn BufRead) -> io::Result<Option<u8>> {
     loop {

@@ -8,6 +8,7 @@
 use chrono::{DateTime, FixedOffset};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PsValue {
@@ -18,11 +19,18 @@ pub enum PsValue {
     Str(String),
     /// A CLIXML `<DT>`: JSON and CSV dates arrive as strings and are parsed on access.
     Date(DateTime<FixedOffset>),
-    List(Vec<PsValue>),
-    Object(Box<PsObject>),
+    /// Lists and objects are reference-counted: a CLIXML `<Ref>` is the same value as the object
+    /// it points to, not a copy, so a file of nested references costs memory in proportion to its
+    /// size (the reader also caps how many values one record may stand for).
+    List(Arc<[PsValue]>),
+    Object(Arc<PsObject>),
     /// A CSV cell holding a .NET type name instead of a value (`System.Object[]`): Export-Csv
     /// flattened a collection. Kept so the error surfaces only if the property is used.
     Flattened(String),
+    /// A value PowerShell's console formatting cut short (`{a, b, c...}`, `Some text...`,
+    /// `…`) in Format-List text: unknown, never a value. Kept so the error surfaces, naming the
+    /// property, only if the property is used.
+    Truncated(String),
 }
 
 /// A PowerShell object: ordered properties with case-insensitive lookup, plus the type names
@@ -38,6 +46,13 @@ pub struct PsObject {
 }
 
 impl PsObject {
+    /// Builds an object one property at a time; a name given twice (case-insensitively) keeps
+    /// its first position and its last value. That is the rule for every dialect: JSON's
+    /// `JSON.parse` and Json.NET keep the last value too.
+    pub fn builder() -> PropsBuilder {
+        PropsBuilder::default()
+    }
+
     pub fn get(&self, name: &str) -> Option<&PsValue> {
         self.props
             .iter()
@@ -48,9 +63,76 @@ impl PsObject {
     pub fn insert(&mut self, name: String, value: PsValue) {
         self.props.push((name, value));
     }
+
+    /// Sets a property: replaces the value of an existing one (case-insensitively), else appends.
+    pub fn set(&mut self, name: String, value: PsValue) {
+        match self
+            .props
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case(&name))
+        {
+            Some((_, v)) => *v = value,
+            None => self.props.push((name, value)),
+        }
+    }
+}
+
+/// [`PsObject::set`] with a 128-bit filter of the names already set (see [`PropsBuilder`]).
+#[inline(always)]
+fn set_unique(obj: &mut PsObject, seen: &mut u128, name: String, value: PsValue) {
+    // Length and five letters, case folded (`| 0x20` folds more than ASCII case, which only
+    // adds collisions), mixed by one multiplication; the top 7 bits pick one of 128.
+    let b = name.as_bytes();
+    let n = b.len();
+    let at = |i: usize| u64::from(b.get(i).map_or(0, |c| c | 0x20));
+    let x = n as u64
+        | at(0) << 8
+        | at(1) << 16
+        | at(n / 2) << 24
+        | at(n.wrapping_sub(2)) << 32
+        | at(n.wrapping_sub(1)) << 40;
+    let bit = 1u128 << (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57);
+    if *seen & bit == 0 {
+        *seen |= bit;
+        obj.props.push((name, value));
+    } else {
+        obj.set(name, value);
+    }
+}
+
+/// [`PsObject::set`] for objects built property by property, without a scan per property: a
+/// 128-bit filter of each name's length and a few of its letters says when a name cannot have
+/// been seen (only then, rarely, are the names compared).
+#[derive(Default)]
+pub struct PropsBuilder {
+    obj: PsObject,
+    seen: u128,
+}
+
+impl PropsBuilder {
+    #[inline]
+    pub fn set(&mut self, name: String, value: PsValue) {
+        set_unique(&mut self.obj, &mut self.seen, name, value);
+    }
+
+    pub fn obj_mut(&mut self) -> &mut PsObject {
+        &mut self.obj
+    }
+
+    pub fn finish(self) -> PsObject {
+        self.obj
+    }
 }
 
 impl PsValue {
+    pub fn list(items: Vec<PsValue>) -> PsValue {
+        PsValue::List(items.into())
+    }
+
+    pub fn object(obj: PsObject) -> PsValue {
+        PsValue::Object(Arc::new(obj))
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             PsValue::Null => "null",
@@ -62,6 +144,7 @@ impl PsValue {
             PsValue::List(_) => "a list",
             PsValue::Object(_) => "an object",
             PsValue::Flattened(_) => "a flattened collection",
+            PsValue::Truncated(_) => "a value cut short by Format-List",
         }
     }
 
@@ -119,14 +202,15 @@ impl<'de> Visitor<'de> for PsValueVisitor {
         while let Some(v) = seq.next_element()? {
             items.push(v);
         }
-        Ok(PsValue::List(items))
+        Ok(PsValue::list(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PsValue, A::Error> {
         let mut obj = PsObject::default();
+        let mut seen = 0u128;
         while let Some((k, v)) = map.next_entry::<String, PsValue>()? {
-            obj.props.push((k, v));
+            set_unique(&mut obj, &mut seen, k, v);
         }
-        Ok(PsValue::Object(Box::new(obj)))
+        Ok(PsValue::object(obj))
     }
 }
 
@@ -177,18 +261,19 @@ impl<'de> Visitor<'de> for SelectedVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PsValue, A::Error> {
         let mut obj = PsObject::default();
+        let mut seen = 0u128;
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             let wanted = k.eq_ignore_ascii_case("value")
                 || k.eq_ignore_ascii_case("Count")
                 || self.0.iter().any(|n| n.eq_ignore_ascii_case(&k));
             if wanted {
                 let v = map.next_value::<PsValue>()?;
-                obj.props.push((k.into_owned(), v));
+                set_unique(&mut obj, &mut seen, k.into_owned(), v);
             } else {
                 map.next_value::<de::IgnoredAny>()?;
             }
         }
-        Ok(PsValue::Object(Box::new(obj)))
+        Ok(PsValue::object(obj))
     }
     // Anything but an object is read whole (and then refused as a record by the reader).
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<PsValue, E> {

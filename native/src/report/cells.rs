@@ -133,17 +133,17 @@ pub fn flatten(obj: Map<String, Value>) -> Map<String, Value> {
 }
 
 /// A reader value as JSON (dates as RFC 3339 text, which [`cell`] turns back into dates).
-pub fn json_of(v: PsValue) -> Value {
+pub fn json_of(v: &PsValue) -> Value {
     match v {
         PsValue::Null => Value::Null,
-        PsValue::Bool(b) => Value::Bool(b),
-        PsValue::Int(i) => Value::from(i),
-        PsValue::Float(f) => serde_json::Number::from_f64(f)
+        PsValue::Bool(b) => Value::Bool(*b),
+        PsValue::Int(i) => Value::from(*i),
+        PsValue::Float(f) => serde_json::Number::from_f64(*f)
             .map(Value::Number)
             .unwrap_or(Value::Null),
-        PsValue::Str(s) => Value::String(s),
+        PsValue::Str(s) => Value::String(s.clone()),
         PsValue::Date(d) => Value::String(d.with_timezone(&Utc).to_rfc3339()),
-        PsValue::List(items) => Value::Array(items.into_iter().map(json_of).collect()),
+        PsValue::List(items) => Value::Array(items.iter().map(json_of).collect()),
         PsValue::Object(o) => {
             // A Windows PowerShell 5.1 date wrapper {value, DisplayHint, DateTime}.
             if o.get("DateTime").is_some() {
@@ -153,9 +153,15 @@ pub fn json_of(v: PsValue) -> Value {
                     }
                 }
             }
-            Value::Object(o.props.into_iter().map(|(k, v)| (k, json_of(v))).collect())
+            Value::Object(
+                o.props
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json_of(v)))
+                    .collect(),
+            )
         }
-        PsValue::Flattened(t) => Value::String(t),
+        // Text the reader could not take as a value: kept as the text it was.
+        PsValue::Flattened(t) | PsValue::Truncated(t) => Value::String(t.clone()),
     }
 }
 

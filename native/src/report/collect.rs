@@ -376,7 +376,9 @@ pub fn collect(files: &[String], reporter: &mut impl Reporter) -> std::io::Resul
                     continue;
                 }
             };
-            let Value::Object(obj) = cells::json_of(PsValue::Object(Box::new(record.obj))) else {
+            let Value::Object(obj) =
+                cells::json_of(&PsValue::Object(std::sync::Arc::new(record.obj)))
+            else {
                 continue;
             };
             let Some(kind) = catalog::kind_of(&obj) else {
