@@ -3,7 +3,7 @@
 //! problem with its record number.
 
 use crate::ingest::dates::{looks_like_date, DateSpelling};
-use crate::ingest::{open_input, Dialect, PsValue};
+use crate::ingest::{open_input, PsValue};
 use crate::model::{InputError, OutputRecord, RecordSink, Reporter, SchemaEntry};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -14,6 +14,8 @@ use std::collections::BTreeSet;
 #[serde(rename_all = "PascalCase")]
 pub struct InputInspection {
     pub file: String,
+    /// In one line: what the file is and whether it reads, or what to do when it does not
+    pub verdict: String,
     /// UTF-8, UTF-8 with BOM, UTF-16 LE/BE with BOM
     pub encoding: String,
     /// JSON array, JSON object, NDJSON, CLIXML or CSV
@@ -52,6 +54,7 @@ impl OutputRecord for InputInspection {
     const RECORD_TYPE: &'static str = "InputInspection";
     const TABLE_COLUMNS: &'static [&'static str] = &[
         "File",
+        "Verdict",
         "Encoding",
         "Dialect",
         "PowerShellEdition",
@@ -67,6 +70,7 @@ pub fn inspect_file(path: &str) -> Result<InputInspection, InputError> {
     let mut input = open_input(path)?;
     let mut report = InputInspection {
         file: input.name.to_string(),
+        verdict: String::new(),
         encoding: input.encoding.name().to_string(),
         dialect: String::new(),
         power_shell_edition: String::new(),
@@ -79,14 +83,15 @@ pub fn inspect_file(path: &str) -> Result<InputInspection, InputError> {
     };
     let mut spellings = BTreeSet::new();
     let mut types = BTreeSet::new();
+    let mut fatal = None;
     for item in input.by_ref() {
         report.records += 1;
         let rec = match item {
             Ok(r) => r,
             Err(e) => {
                 // A fatal error (truncation) is not a record; it ends the file.
-                let fatal = e.fatal;
-                if fatal {
+                let is_fatal = e.fatal;
+                if is_fatal {
                     report.records -= 1;
                 } else {
                     report.bad_records += 1;
@@ -94,11 +99,12 @@ pub fn inspect_file(path: &str) -> Result<InputInspection, InputError> {
                 if report.problems.len() < MAX_PROBLEMS {
                     report.problems.push(InspectionProblem {
                         record: e.record,
-                        property: e.field,
-                        message: e.message,
+                        property: e.field.clone(),
+                        message: e.message.clone(),
                     });
                 }
-                if fatal {
+                if is_fatal {
+                    fatal = Some(e);
                     break;
                 }
                 continue;
@@ -137,9 +143,60 @@ pub fn inspect_file(path: &str) -> Result<InputInspection, InputError> {
         types.insert(t.to_string());
     }
     report.type_names = types.into_iter().collect();
-    report.power_shell_edition = edition(dialect, &spellings, input.csv_type_name().is_some());
+    report.power_shell_edition = input.power_shell_edition().to_string();
     report.date_spellings = spellings.iter().map(|s| s.name().to_string()).collect();
+    report.verdict = verdict(&report, fatal.as_ref());
     Ok(report)
+}
+
+/// The one line an admin reads first.
+fn verdict(r: &InputInspection, fatal: Option<&InputError>) -> String {
+    let what = format!(
+        "{}{}, {}",
+        r.dialect,
+        r.type_names
+            .first()
+            .map(|t| format!(" of {t}"))
+            .unwrap_or_default(),
+        r.encoding
+    );
+    match fatal {
+        Some(e) => format!(
+            "{what}: reading stopped{}: {}",
+            e.record
+                .map(|n| format!(" at record {n}"))
+                .unwrap_or_default(),
+            e.message
+        ),
+        None if r.bad_records > 0 => format!(
+            "{what}: {} of {} records have problems (see Problems); the others read",
+            r.bad_records, r.records
+        ),
+        None if r.records == 0 => format!("{what}: holds no records"),
+        None => format!("{what}: reads; {} records", r.records),
+    }
+}
+
+/// What `inspect` says of a file that cannot be opened at all (empty, console text, unknown
+/// encoding): the reason, which carries what to do.
+fn unreadable(path: &str, e: &InputError) -> InputInspection {
+    InputInspection {
+        file: path.to_string(),
+        verdict: format!("cannot be read: {}", e.message),
+        encoding: String::new(),
+        dialect: String::new(),
+        power_shell_edition: String::new(),
+        records: 0,
+        bad_records: 0,
+        date_spellings: Vec::new(),
+        type_names: Vec::new(),
+        properties: Vec::new(),
+        problems: vec![InspectionProblem {
+            record: e.record,
+            property: e.field.clone(),
+            message: e.message.clone(),
+        }],
+    }
 }
 
 fn collect_spellings(v: &PsValue, out: &mut BTreeSet<DateSpelling>, depth: u32) {
@@ -165,19 +222,6 @@ fn collect_spellings(v: &PsValue, out: &mut BTreeSet<DateSpelling>, depth: u32) 
             .iter()
             .for_each(|v| collect_spellings(v, out, depth + 1)),
         _ => {}
-    }
-}
-
-fn edition(dialect: Dialect, spellings: &BTreeSet<DateSpelling>, csv_type_line: bool) -> String {
-    let legacy = spellings.contains(&DateSpelling::MicrosoftJson)
-        || spellings.contains(&DateSpelling::DateTimeWrapper);
-    match dialect {
-        Dialect::Clixml => "any (CLIXML is the same in every edition)".into(),
-        Dialect::Csv if csv_type_line => "Windows PowerShell 5.1 (#TYPE line)".into(),
-        Dialect::Csv => "PowerShell 7, or 5.1 with -NoTypeInformation".into(),
-        _ if legacy => "Windows PowerShell 5.1 (\\/Date()\\/ dates)".into(),
-        _ if spellings.contains(&DateSpelling::Iso8601) => "PowerShell 7 (ISO 8601 dates)".into(),
-        _ => "unknown (no dates to tell by)".into(),
     }
 }
 
@@ -210,7 +254,10 @@ pub fn run(
                 }
                 sink.write(&report)?;
             }
-            Err(e) => reporter.bad_record(&e),
+            Err(e) => {
+                reporter.bad_record(&e);
+                sink.write(&unreadable(path, &e))?;
+            }
         }
     }
     reporter.progress_done(activity, "done", files.len() as u64);

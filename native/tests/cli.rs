@@ -216,3 +216,43 @@ fn json_progress_lines_are_well_formed() {
     }
     assert_eq!(lines.last().unwrap()["completed"], 1);
 }
+
+#[test]
+fn inspect_says_in_one_line_what_a_file_is_or_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("policies.txt");
+    std::fs::write(
+        &table,
+        "Identity        AllowIPAudio\r\n--------        ------------\r\nGlobal          True\r\n",
+    )
+    .unwrap();
+    let users = util::repo_path("examples/contoso/users.json");
+    let r = run(&[
+        "inspect",
+        &users,
+        table.to_str().unwrap(),
+        "--format",
+        "ndjson",
+    ]);
+    assert_eq!(r.code, 3, "the console text is a problem: {}", r.stderr);
+    let recs = r.records_of("InputInspection");
+    assert_eq!(
+        recs.len(),
+        2,
+        "a record even for the file that cannot be read"
+    );
+    assert_eq!(
+        recs[0]["Verdict"],
+        "JSON array, UTF-8 with BOM: reads; 12 records"
+    );
+    let refused = recs[1]["Verdict"].as_str().unwrap();
+    assert!(
+        refused.starts_with("cannot be read: is Format-Table console text")
+            && refused.contains("Export-Clixml"),
+        "{refused}"
+    );
+    assert!(recs[0]["PowerShellEdition"]
+        .as_str()
+        .unwrap()
+        .starts_with("Windows PowerShell 5.1"));
+}

@@ -691,3 +691,27 @@ fn a_system_id_row_after_the_evidence_still_gives_the_windows_version() {
         "the version comes from the later Get-UalSystemId row"
     );
 }
+
+#[test]
+fn a_file_whose_every_date_is_ambiguous_asks_for_the_date_order_and_reads_with_it() {
+    let csv = local("ambiguous-dates.ps51.csv");
+    let r = ual_run(&["--evidence", &csv, "--emit-evidence"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("is ambiguous") && r.stderr.contains("mdy or dmy"),
+        "{}",
+        r.stderr
+    );
+    let r = ual_run(&["--evidence", &csv, "--emit-evidence", "--date-order", "dmy"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ev = &r.records_of("UalEvidence")[0];
+    assert_eq!(
+        ev["FirstSeen"], "2026-09-08T08:00:00Z",
+        "8/9 is the 8th of September"
+    );
+    let r = ual_run(&["--evidence", &csv, "--emit-evidence", "--date-order", "mdy"]);
+    assert_eq!(
+        r.records_of("UalEvidence")[0]["FirstSeen"],
+        "2026-08-09T08:00:00Z"
+    );
+}

@@ -36,6 +36,15 @@ pub enum ProgressArg {
     Bar,
 }
 
+/// The month/day order of culture-text dates (`8/9/2012`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DateOrderArg {
+    /// M/d/yyyy (en-US)
+    Mdy,
+    /// d/M/yyyy (most other cultures)
+    Dmy,
+}
+
 /// How errors and warnings are written on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum ErrorFormatArg {
@@ -79,6 +88,10 @@ pub struct GlobalArgs {
     /// How errors and warnings are written on stderr
     #[arg(long, global = true, value_enum, default_value_t = ErrorFormatArg::Text)]
     pub error_format: ErrorFormatArg,
+    /// The month/day order of dates such as 8/9/2012 in CSV and Format-List exports, when the
+    /// file alone cannot tell (every day 12 or less) [default: decided per file]
+    #[arg(long, global = true, value_enum, value_name = "ORDER")]
+    pub date_order: Option<DateOrderArg>,
     /// Keep this run's totals as a dated JSON file in DIR (never overwriting an earlier run);
     /// `history DIR` compares the runs
     #[arg(long, global = true, value_name = "DIR")]

@@ -66,6 +66,12 @@ where
         ProgressArg::Json => ProgressMode::Json,
         ProgressArg::Bar => ProgressMode::Bar,
     });
+    if let Some(order) = g.date_order {
+        crate::ingest::set_default_date_order(match order {
+            cli::DateOrderArg::Mdy => crate::ingest::DateOrder::MonthFirst,
+            cli::DateOrderArg::Dmy => crate::ingest::DateOrder::DayFirst,
+        });
+    }
     let error_format = match g.error_format {
         ErrorFormatArg::Text => ErrorFormat::Text,
         ErrorFormatArg::Json => ErrorFormat::Json,
