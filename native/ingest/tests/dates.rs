@@ -199,7 +199,7 @@ fn late_deciding_csv() -> Vec<u8> {
 
 #[test]
 fn a_deciding_date_past_the_first_mib_is_found_by_scanning_the_file_again() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempDir::new();
     let path = dir.path().join("daily.csv");
     std::fs::File::create(&path)
         .unwrap()
@@ -292,7 +292,7 @@ fn json_on_a_pipe_streams_without_waiting_for_a_head_scan() {
 
 #[test]
 fn culture_dates_in_a_json_file_are_settled_by_scanning_it() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempDir::new();
     let path = dir.path().join("u.json");
     std::fs::write(&path, "[{\"When\":\"9/2/2012\"},{\"When\":\"8/25/2012\"}]").unwrap();
     let recs: Vec<_> = open_input_with(path.to_str().unwrap(), ReadOptions::default())
