@@ -125,12 +125,17 @@ pub fn inspect_file(path: &str) -> Result<InputInspection, InputError> {
                     count: 1,
                 }),
             }
-            if let PsValue::Flattened(t) = value {
+            let lost = match value {
+                PsValue::Flattened(t) => Some(crate::ingest::record::flattened_message(t)),
+                PsValue::Truncated(t) => Some(crate::ingest::record::truncated_message(t)),
+                _ => None,
+            };
+            if let Some(message) = lost {
                 if report.problems.len() < MAX_PROBLEMS {
                     report.problems.push(InspectionProblem {
                         record: Some(rec.index),
                         property: Some(name.clone()),
-                        message: crate::ingest::record::flattened_message(t),
+                        message,
                     });
                 }
             }
@@ -146,6 +151,10 @@ pub fn inspect_file(path: &str) -> Result<InputInspection, InputError> {
     report.power_shell_edition = input.power_shell_edition().to_string();
     report.date_spellings = spellings.iter().map(|s| s.name().to_string()).collect();
     report.verdict = verdict(&report, fatal.as_ref());
+    // Format-List text reads, but loses what the console cut short: say so, with the export.
+    if let Some(note) = input.note() {
+        report.verdict = format!("{}; {note}", report.verdict);
+    }
     Ok(report)
 }
 

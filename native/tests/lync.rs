@@ -925,3 +925,41 @@ fn summary_only_writes_the_counts_alone_and_they_match() {
             .unwrap()
     );
 }
+
+#[test]
+fn pasted_format_list_text_is_audited_and_a_pasted_table_is_refused_once() {
+    let console = |f: &str| repo_path(&format!("native/ingest/tests/fixtures/console/{f}"));
+    // The console output of Get-CsConferencingPolicy, prompt line and all.
+    let r = run(&[
+        "lync",
+        "policies",
+        "--conferencing-policies",
+        &console("get-csconferencingpolicy.console.txt"),
+        "--format",
+        "ndjson",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let audits = r.records_of("LyncPolicyAudit");
+    let global = audits
+        .iter()
+        .find(|p| p["Identity"] == "Global")
+        .expect("Global read");
+    assert_eq!(global["ImpliedCal"], "Enterprise");
+    assert!(global["EnterpriseFeatures"]
+        .to_string()
+        .contains("AllowIPVideo"));
+    // Format-Table text: one error that says how to export, nothing audited.
+    let r = run(&[
+        "lync",
+        "policies",
+        "--conferencing-policies",
+        &console("get-csconferencingpolicy.table.txt"),
+    ]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(error_lines(&r.stderr).len(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Format-Table") && r.stderr.contains("Export-Clixml"),
+        "{}",
+        r.stderr
+    );
+}
