@@ -49,6 +49,27 @@ impl JsonEvidence {
         }
     }
 
+    /// The date evidence of one whole-line record read without the byte scanner (NDJSON):
+    /// `\/Date(` and `"/Date(` anywhere in it, and an ISO date until one has been seen.
+    pub(crate) fn line_dates(&mut self, line: &[u8]) {
+        for pos in memchr::memmem::find_iter(line, b"Date(") {
+            if pos >= 2 && &line[pos - 2..pos] == b"\\/" {
+                self.escaped_ms_dates += 1;
+            } else if pos >= 2 && &line[pos - 2..pos] == b"\"/" {
+                self.plain_ms_dates += 1;
+            }
+        }
+        if self.iso_dates == 0 {
+            for q in memchr::memchr_iter(b'"', line) {
+                let s = &line[q + 1..];
+                if s.first().is_some_and(u8::is_ascii_digit) && is_iso_date(s) {
+                    self.iso_dates += 1;
+                    break;
+                }
+            }
+        }
+    }
+
     /// Notes an escaped slash inside a string (`s` starts at the slash).
     pub(crate) fn escaped_slash(&mut self, s: &[u8]) {
         if s.starts_with(b"/Date(") {

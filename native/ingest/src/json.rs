@@ -58,6 +58,8 @@ fn wrapper_prefix(buf: &[u8]) -> Option<Result<usize, ()>> {
 enum Scanned {
     /// The value's bytes are in the buffer.
     Value,
+    /// A whole one-line record (NDJSON), parsed straight from the read buffer.
+    Parsed(PsValue),
     /// The value was longer than [`crate::MAX_RECORD_BYTES`]; it was read past, not kept.
     TooLarge,
 }
@@ -409,6 +411,45 @@ impl JsonReader {
         }
     }
 
+    /// One NDJSON line parsed in the read buffer, when the buffered bytes hold the whole line and
+    /// it parses as one value; else nothing is consumed and the scanner reads the record (and
+    /// reports any error exactly).
+    fn read_line_record(&mut self) -> Result<Option<Scanned>, InputError> {
+        let select = self.select;
+        let chunk = match self.r.fill_buf() {
+            Ok(b) => b,
+            Err(e) => return Err(InputError::file(&*self.file, format!("cannot read: {e}"))),
+        };
+        let Some(nl) = memchr::memchr(b'\n', chunk) else {
+            return Ok(None);
+        };
+        let mut end = nl;
+        while end > 0 && chunk[end - 1].is_ascii_whitespace() {
+            end -= 1;
+        }
+        if end == 0 || chunk[end - 1] != b'}' {
+            return Ok(None);
+        }
+        let line = &chunk[..end];
+        let parsed: Result<PsValue, serde_json::Error> = match select {
+            None => serde_json::from_slice(line),
+            Some(names) => {
+                let mut de = serde_json::Deserializer::from_slice(line);
+                serde::de::DeserializeSeed::deserialize(super::value::Selected(names), &mut de)
+                    .and_then(|v| de.end().map(|_| v))
+            }
+        };
+        let Ok(value) = parsed else {
+            return Ok(None);
+        };
+        self.evidence.record(line);
+        self.evidence.line_dates(line);
+        self.r.consume(nl + 1);
+        self.start_line = self.line;
+        self.line += 1;
+        Ok(Some(Scanned::Parsed(value)))
+    }
+
     /// Finds the next record's bytes; `Ok(None)` at a clean end of input.
     fn next_raw(&mut self) -> Result<Option<Scanned>, InputError> {
         loop {
@@ -439,6 +480,15 @@ impl JsonReader {
                 }
                 (Expect::TopLevel, Some(b)) => {
                     self.top_level_values += 1;
+                    // NDJSON (`ConvertTo-Json -Compress`, one record a line): from the second
+                    // record on, a line that is one whole object is parsed where it lies, without
+                    // the byte scan. The first record goes through the scanner, which also notes
+                    // the date spellings the edition is told by.
+                    if b == b'{' && self.index > 0 {
+                        if let Some(parsed) = self.read_line_record()? {
+                            return Ok(Some(parsed));
+                        }
+                    }
                     return self.read_value(b).map(Some);
                 }
                 (Expect::FirstElement, Some(b']')) | (Expect::Separator, Some(b']')) => {
@@ -524,6 +574,24 @@ impl JsonReader {
     }
 }
 
+impl JsonReader {
+    /// A parsed top-level value: a record, or Windows PowerShell 5.1's
+    /// `{"value":[…],"Count":n}` wrapper of a whole array, whose items are the records.
+    fn accept(&mut self, value: PsValue) -> Option<Result<Record, InputError>> {
+        if let PsValue::Object(o) = &value {
+            if o.props.len() == 2 && o.get("Count").is_some() {
+                if let Some(PsValue::List(items)) = o.get("value") {
+                    self.evidence.array_wrapper = true;
+                    self.pending.extend(items.iter().cloned());
+                    return self.next();
+                }
+            }
+        }
+        self.index += 1;
+        Some(self.make_record(value))
+    }
+}
+
 impl Iterator for JsonReader {
     type Item = Result<Record, InputError>;
 
@@ -556,6 +624,7 @@ impl Iterator for JsonReader {
                     ),
                 )))
             }
+            Ok(Some(Scanned::Parsed(value))) => self.accept(value),
             Ok(Some(Scanned::Value)) => {
                 self.evidence.record(&self.buf);
                 let parsed: Result<PsValue, _> = match self.select {
@@ -578,20 +647,7 @@ impl Iterator for JsonReader {
                             self.parse_error(&e),
                         )))
                     }
-                    Ok(value) => {
-                        // Windows PowerShell 5.1 sometimes wraps a whole array as {"value":[…],"Count":n}.
-                        if let PsValue::Object(o) = &value {
-                            if o.props.len() == 2 && o.get("Count").is_some() {
-                                if let Some(PsValue::List(items)) = o.get("value") {
-                                    self.evidence.array_wrapper = true;
-                                    self.pending.extend(items.iter().cloned());
-                                    return self.next();
-                                }
-                            }
-                        }
-                        self.index += 1;
-                        Some(self.make_record(value))
-                    }
+                    Ok(value) => self.accept(value),
                 }
             }
         }
