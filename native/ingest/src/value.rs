@@ -228,8 +228,10 @@ impl<'de> de::DeserializeSeed<'de> for Selected {
 
 struct SelectedVisitor(&'static [&'static str]);
 
-/// A property name, borrowed from the input when it has no escapes.
-struct Key<'a>(std::borrow::Cow<'a, str>);
+/// A property name as raw bytes, borrowed from the input when it has no escapes. Read as bytes
+/// so the names a record is not asked for (most of a wide export) are never UTF-8-checked; a
+/// wanted name is checked when it becomes a `String`.
+struct Key<'a>(std::borrow::Cow<'a, [u8]>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -239,17 +241,23 @@ impl<'de> Deserialize<'de> for Key<'de> {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a property name")
             }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+            fn visit_borrowed_bytes<E>(self, v: &'de [u8]) -> Result<Key<'de>, E> {
                 Ok(Key(std::borrow::Cow::Borrowed(v)))
             }
-            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+            fn visit_bytes<E>(self, v: &[u8]) -> Result<Key<'de>, E> {
                 Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
             }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v.as_bytes())))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.as_bytes().to_owned())))
+            }
             fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Owned(v)))
+                Ok(Key(std::borrow::Cow::Owned(v.into_bytes())))
             }
         }
-        d.deserialize_str(V)
+        d.deserialize_bytes(V)
     }
 }
 
@@ -263,12 +271,14 @@ impl<'de> Visitor<'de> for SelectedVisitor {
         let mut obj = PsObject::default();
         let mut seen = 0u128;
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
-            let wanted = k.eq_ignore_ascii_case("value")
-                || k.eq_ignore_ascii_case("Count")
-                || self.0.iter().any(|n| n.eq_ignore_ascii_case(&k));
+            let wanted = k.eq_ignore_ascii_case(b"value")
+                || k.eq_ignore_ascii_case(b"Count")
+                || self.0.iter().any(|n| n.as_bytes().eq_ignore_ascii_case(&k));
             if wanted {
+                let name = String::from_utf8(k.into_owned())
+                    .map_err(|_| de::Error::custom("a property name is not valid UTF-8"))?;
                 let v = map.next_value::<PsValue>()?;
-                set_unique(&mut obj, &mut seen, k.into_owned(), v);
+                set_unique(&mut obj, &mut seen, name, v);
             } else {
                 map.next_value::<de::IgnoredAny>()?;
             }

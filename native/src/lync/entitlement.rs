@@ -428,7 +428,25 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
 /// Keeps one record per SIP address: a second export row for the same address would count the
 /// same person twice. Hashes keep memory at 8 bytes a user.
 #[derive(Default)]
-pub struct SeenAddresses(HashSet<u64>);
+pub struct SeenAddresses(HashSet<u64, std::hash::BuildHasherDefault<PassThrough>>);
+
+/// The keys are already hashes: hashing them again (SipHash) would cost more than the lookup.
+#[derive(Default)]
+pub struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
 
 impl SeenAddresses {
     pub fn first_time(&mut self, sip: &str) -> bool {
