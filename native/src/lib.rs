@@ -12,5 +12,7 @@ pub use license_audit_model as model;
 pub mod app;
 pub mod inspect;
 pub mod lync;
+pub mod m365;
 pub mod output;
 pub mod ual;
+pub mod uc;

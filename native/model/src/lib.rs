@@ -13,6 +13,7 @@ pub mod record;
 pub mod server_cal;
 pub mod sink;
 pub mod tier;
+pub mod uc;
 
 pub use choice::Choice;
 pub use finding::{Finding, Reason, Severity};

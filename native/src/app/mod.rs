@@ -2,7 +2,7 @@
 //! problems and progress go, maps each command's arguments onto its audit's options, runs it, and
 //! decides the exit code. The only layer that knows flags, stdout/stderr and exit codes.
 //!
-//! Dependencies run one way: model ← ingest ← audits (`inspect`, `lync`, `lync::usage`, `ual`)
+//! Dependencies run one way: model ← ingest ← audits (`inspect`, `lync`, `lync::usage`, `ual`, `uc`)
 //! ← app. `native/tests/architecture.rs` fails on any import that runs the other way.
 
 pub mod cli;
@@ -12,6 +12,7 @@ mod lync;
 pub mod schema;
 mod secrets;
 mod ual;
+mod uc;
 
 use crate::model::Reporter;
 use crate::output::diagnostics::{Diagnostics, ErrorFormat};
@@ -19,7 +20,9 @@ use crate::output::progress::ProgressMode;
 use crate::output::{ConsoleReporter, Format, Output};
 use chrono::{DateTime, Utc};
 use clap::Parser;
-use cli::{Cli, Command, ErrorFormatArg, FormatArg, LyncCommand, ProgressArg, UalCommand};
+use cli::{
+    Cli, Command, ErrorFormatArg, FormatArg, LyncCommand, ProgressArg, UalCommand, UcCommand,
+};
 use exit::{AppError, Exit};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -196,5 +199,6 @@ fn dispatch(s: &mut Session, command: &Command) -> Result<(), AppError> {
             LyncCommand::UsageQueries(a) => lync::usage_queries(s, a.lync2010),
         },
         Command::Ual(UalCommand::Compliance(a)) => ual::compliance(s, a),
+        Command::Uc(UcCommand::Count(a)) => uc::count(s, a),
     }
 }

@@ -10,6 +10,7 @@ pub fn registry() -> Vec<SchemaEntry> {
     let mut all = crate::inspect::schemas();
     all.extend(crate::lync::schemas());
     all.extend(crate::ual::schemas());
+    all.extend(crate::uc::schemas());
     all.sort_by_key(|e| e.name);
     all
 }
