@@ -59,8 +59,10 @@ pub struct CsOnlineUser {
     pub enterprise_voice_enabled: Option<bool>,
     /// None: FeatureTypes is not in the export (an older MicrosoftTeams module).
     pub feature_types: Option<Vec<String>>,
-    /// None: AssignedPlan is not in the export.
+    /// None: AssignedPlan is not in the export (or was cut short, see `assigned_plan_truncated`).
     pub assigned_plans: Option<Vec<AssignedPlan>>,
+    /// ConvertTo-Json stopped at its depth limit and wrote each plan as its type name.
+    pub assigned_plan_truncated: bool,
     pub line_uri: Option<String>,
     /// Set for a user deleted and restorable (the unfiltered list includes them).
     pub soft_deletion_timestamp: Option<DateTime<Utc>>,
@@ -96,6 +98,9 @@ impl CsOnlineUser {
     pub fn read(r: &Record) -> Result<CsOnlineUser, InputError> {
         let upn = r.req_str("UserPrincipalName")?;
         let ip_phone_policy_exported = r.get("TeamsIPPhonePolicy").is_some();
+        // FeatureTypes first: when Export-Csv flattened both lists, it is the one that matters.
+        let features = feature_types(r)?;
+        let plans = assigned_plans(r)?;
         Ok(CsOnlineUser {
             user_principal_name: upn.trim().to_string(),
             identity: r.opt_str("Identity")?,
@@ -107,8 +112,9 @@ impl CsOnlineUser {
             account_type: r.opt_str("AccountType")?,
             interpreted_user_type: r.opt_str("InterpretedUserType")?,
             enterprise_voice_enabled: r.opt_bool("EnterpriseVoiceEnabled")?,
-            feature_types: feature_types(r)?,
-            assigned_plans: assigned_plans(r)?,
+            feature_types: features,
+            assigned_plans: plans.as_ref().ok().cloned().flatten(),
+            assigned_plan_truncated: plans.is_err(),
             line_uri: r.opt_str("LineUri")?,
             soft_deletion_timestamp: soft_deletion(r)?,
             ip_phone_policy: read_policy(r, "TeamsIPPhonePolicy")?,
@@ -209,11 +215,13 @@ fn feature_types(r: &Record) -> Result<Option<Vec<String>>, InputError> {
     Ok(Some(out))
 }
 
-fn assigned_plans(r: &Record) -> Result<Option<Vec<AssignedPlan>>, InputError> {
+/// Ok(Err(())) when ConvertTo-Json cut the plans to their type name.
+#[allow(clippy::type_complexity)]
+fn assigned_plans(r: &Record) -> Result<Result<Option<Vec<AssignedPlan>>, ()>, InputError> {
     let (name, v) = match (r.get("AssignedPlan"), r.get("AssignedPlans")) {
         (Some(v), _) => ("AssignedPlan", v),
         (None, Some(v)) => ("AssignedPlans", v),
-        (None, None) => return Ok(None),
+        (None, None) => return Ok(Ok(None)),
     };
     if let PsValue::Flattened(t) = v {
         return Err(flattened(r, name, t));
@@ -238,16 +246,7 @@ fn assigned_plans(r: &Record) -> Result<Option<Vec<AssignedPlan>>, InputError> {
             }
             PsValue::Null => {}
             other => match value_text(other).map_err(|m| r.error(name, m))? {
-                Some(s) if looks_like_type_name(&s) => {
-                    return Err(r
-                        .error(
-                            name,
-                            format!(
-                                "holds '{s}' instead of the plan: ConvertTo-Json stopped at its depth limit; export with ConvertTo-Json -Depth 5"
-                            ),
-                        )
-                        .fatal())
-                }
+                Some(s) if looks_like_type_name(&s) => return Ok(Err(())),
                 Some(s) => out.push(AssignedPlan {
                     capability: s,
                     status: None,
@@ -257,7 +256,7 @@ fn assigned_plans(r: &Record) -> Result<Option<Vec<AssignedPlan>>, InputError> {
             },
         }
     }
-    Ok(Some(out))
+    Ok(Ok(Some(out)))
 }
 
 fn soft_deletion(r: &Record) -> Result<Option<DateTime<Utc>>, InputError> {
@@ -390,9 +389,7 @@ mod tests {
                 )]),
             ),
         ]);
-        assert!(CsOnlineUser::read(&r)
-            .unwrap_err()
-            .message
-            .contains("-Depth"));
+        let u = CsOnlineUser::read(&r).unwrap();
+        assert!(u.assigned_plan_truncated && u.assigned_plans.is_none());
     }
 }

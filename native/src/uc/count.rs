@@ -189,8 +189,12 @@ struct Counter {
     /// Pexip conferences with no owner email: (name, file, record).
     pexip_unowned: Vec<(String, Arc<str>, u64)>,
     customers: Customers,
+    /// Teams-only estates: rooms and shared phones seen in the directory pass, written with
+    /// the other devices.
+    pending_devices: Vec<(SelfTeams, u32)>,
     seen_users: KeySet,
     teams_missing_features: u64,
+    teams_plans_truncated: u64,
     webex_unnamed: u64,
 }
 
@@ -220,8 +224,10 @@ pub fn run(
         pexip: None,
         pexip_unowned: Vec::new(),
         customers: Customers::new(),
+        pending_devices: Vec::new(),
         seen_users: KeySet::default(),
         teams_missing_features: 0,
+        teams_plans_truncated: 0,
         webex_unnamed: 0,
     };
     c.read_context(f, reporter)?;
@@ -671,6 +677,7 @@ impl Counter {
         let mut t: Table<TeamsData> = Table::new(UcService::Teams);
         let ctx = &self.ctx;
         let missing = &mut self.teams_missing_features;
+        let truncated = &mut self.teams_plans_truncated;
         for path in &f.teams {
             stream_each(
                 path,
@@ -686,6 +693,7 @@ impl Counter {
                     if u.feature_types.is_none() {
                         *missing += 1;
                     }
+                    *truncated += u.assigned_plan_truncated as u64;
                     let device = match facts.is_device() {
                         true => Some(Box::new(teams_device(&u, &rec)?)),
                         false => None,
@@ -887,9 +895,14 @@ impl Counter {
             reasons.push(UcReason::new(counts, source, detail));
         }
         if more_than_ten {
+            let cucm = linked
+                .iter()
+                .find(|l| l.service == UcService::Cucm)
+                .map(|l| self.privacy.show(&l.identity))
+                .unwrap_or_default();
             reasons.push(UcReason::new(
                 UcCount::PhoneLicenses,
-                "CUCM",
+                format!("CUCM {cucm}"),
                 format!(
                     "{phone_count} phones: {licenses} licences (one per started ten above ten); listed in Users With More Than 10 Phones"
                 ),
@@ -1395,7 +1408,13 @@ impl Counter {
                 );
             }
         }
-        // Teams rooms and common area phones (mixed estates), and Teams exclusions.
+        // Teams rooms and common area phones: Teams-only estates, then mixed ones (with the
+        // Teams exclusions).
+        for (own, row) in std::mem::take(&mut self.pending_devices) {
+            if let Some(d) = &own.device {
+                self.write_teams_device(sink, &own.upn, &own.facts, d, row, false)?;
+            }
+        }
         if let Some(teams) = self.teams.take() {
             for e in &teams.entries {
                 let own = e.data.device.as_ref().map(|d| &d.org);
@@ -1551,6 +1570,9 @@ impl Counter {
         }
         if self.teams_missing_features > 0 {
             rep.warning("UcFeatureTypesMissing", &format!("{} Get-CsOnlineUser record(s) have no FeatureTypes property (an older MicrosoftTeams module?): the voice-user and meeting-room rules cannot be applied to them, and enabled voice users among them are left undecided", self.teams_missing_features));
+        }
+        if self.teams_plans_truncated > 0 {
+            rep.warning("UcAssignedPlanTruncated", &format!("{} Get-CsOnlineUser record(s) hold AssignedPlan items cut to their type name by ConvertTo-Json's depth limit: AssignedPlan was ignored for them (export with ConvertTo-Json -Depth 5 to use it)", self.teams_plans_truncated));
         }
         if self.webex_unnamed > 0 {
             rep.warning("UcWebexLicensesUnnamed", &format!("{} Webex person(s) hold licence ids that no Webex licence export names: whether they hold Webex Calling - Professional is undecided", self.webex_unnamed));

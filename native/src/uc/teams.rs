@@ -386,6 +386,7 @@ mod tests {
             enterprise_voice_enabled: Some(true),
             feature_types: features.map(|f| f.iter().map(|x| x.to_string()).collect()),
             assigned_plans: None,
+            assigned_plan_truncated: false,
             line_uri: None,
             soft_deletion_timestamp: None,
             ip_phone_policy: None,
