@@ -19,7 +19,9 @@
         'Get-LyncCalUsage',
         'Get-UalCalEvidence',
         'Get-ServerCalCompliance',
-        'Export-CalEvidenceTemplate'
+        'Export-CalEvidenceTemplate',
+        'Get-TeamsLicenseCount',
+        'Get-UcLicenseCount'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
