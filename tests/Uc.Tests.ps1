@@ -94,7 +94,7 @@ Describe 'Get-TeamsLicenseCount' {
         $result = @($script:OlderModuleUsers | Get-TeamsLicenseCount -WarningVariable warnings -WarningAction SilentlyContinue)
         $voice = $result | Where-Object Username -eq 'voice@contoso.com'
         $voice.Licensed | Should -BeNullOrEmpty
-        $voice.LinkedServices[0].Detail | Should -BeLike '*FeatureTypes is not in the Get-CsOnlineUser export*'
+        $voice.Reasons[0].Detail | Should -BeLike '*FeatureTypes is not in the Get-CsOnlineUser export*'
         ($warnings -join "`n") | Should -BeLike '*FeatureTypes*'
     }
 

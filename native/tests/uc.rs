@@ -67,6 +67,24 @@ fn link<'a>(u: &'a Value, service: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{} has no {service} link: {u}", u["Username"]))
 }
 
+/// The detail of the reason a linked service gives (its Source is "<Service> <identity>").
+fn reason(u: &Value, service: &str) -> String {
+    u["Reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["Source"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{service} "))
+        })
+        .unwrap_or_else(|| panic!("{} has no {service} reason: {u}", u["Username"]))["Detail"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 fn excluded(t: &Value, reason: &str) -> u64 {
     t["Excluded"]
         .as_array()
@@ -195,10 +213,7 @@ fn example_users_carry_their_links_and_reasons() {
     assert_eq!(link(&gina, "Teams")["LinkRule"], "LinkField");
     let frank = user(&r, "frank");
     assert_eq!(frank["Licensed"], false);
-    assert!(link(&frank, "CUCM")["Detail"]
-        .as_str()
-        .unwrap()
-        .contains("1 CTI device(s) excluded"));
+    assert!(reason(&frank, "CUCM").contains("1 CTI device(s) excluded"));
     assert_eq!(link(&frank, "Webex")["Counted"], false);
     let jon = user(&r, "jon");
     assert_eq!(jon["Licensed"], false);
@@ -236,10 +251,7 @@ fn seed_worked_examples_5_15_30_phones() {
         assert_eq!(u["MoreThanTenPhones"], listed, "{name}");
     }
     // five's CTI port (associated and owned) is excluded, not counted.
-    assert!(link(&user(&r, "five"), "CUCM")["Detail"]
-        .as_str()
-        .unwrap()
-        .contains("1 CTI device(s) excluded"));
+    assert!(reason(&user(&r, "five"), "CUCM").contains("1 CTI device(s) excluded"));
     let t = total(&r, "Customer", json!("c-1"));
     assert_eq!(t["UserLicenses"], 6);
     assert_eq!(t["LicensedUsers"], 3);
@@ -505,16 +517,10 @@ fn uccx_unity_exchange_pexip_conditions() {
     assert_eq!(user(&r, "mbx")["Licensed"], true);
     let shared = user(&r, "shared");
     assert_eq!(shared["Licensed"], false);
-    assert!(link(&shared, "ExchangeOnline")["Detail"]
-        .as_str()
-        .unwrap()
-        .contains("SharedMailbox"));
+    assert!(reason(&shared, "ExchangeOnline").contains("SharedMailbox"));
     let vmr = user(&r, "vmr");
     assert_eq!(vmr["Licensed"], true);
-    assert!(link(&vmr, "Pexip")["Detail"]
-        .as_str()
-        .unwrap()
-        .contains("2 conferences"));
+    assert!(reason(&vmr, "Pexip").contains("2 conferences"));
 }
 
 #[test]
@@ -584,10 +590,7 @@ fn teams_voice_user_condition_needs_enabled_voice_and_phone_system() {
     let r = count(&["--users", &users, "--teams", &teams]);
     assert_eq!(user(&r, "v")["Licensed"], true);
     assert_eq!(user(&r, "noev")["Licensed"], false);
-    assert!(link(&user(&r, "noev"), "Teams")["Detail"]
-        .as_str()
-        .unwrap()
-        .contains("EnterpriseVoiceEnabled=False"));
+    assert!(reason(&user(&r, "noev"), "Teams").contains("EnterpriseVoiceEnabled=False"));
     assert_eq!(user(&r, "nops")["Licensed"], false);
 }
 
@@ -759,10 +762,7 @@ fn resource_accounts_from_get_csonlineapplicationinstance() {
     let r = count(&["--teams", &teams, "--teams-resource-accounts", &apps]);
     let u = user(&r, "cq-sales@contoso.com");
     assert_eq!(u["Excluded"], "ResourceAccount");
-    assert!(link(&u, "Teams")["Detail"]
-        .as_str()
-        .unwrap()
-        .contains("call queue"));
+    assert!(reason(&u, "Teams").contains("call queue"));
 }
 
 // ---------------------------------------------------------------- PowerShell export shapes
@@ -819,7 +819,7 @@ fn older_module_without_feature_types_says_which_rule_cannot_be_applied() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = user(&r, "voice@contoso.com");
     assert_eq!(v["Licensed"], Value::Null, "never guessed");
-    let detail = link(&v, "Teams")["Detail"].as_str().unwrap().to_string();
+    let detail = reason(&v, "Teams").to_string();
     assert!(
         detail.contains("FeatureTypes is not in the Get-CsOnlineUser export"),
         "{detail}"
@@ -1124,4 +1124,32 @@ fn csv_and_table_formats_render_the_records() {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("RecordType,Scope,Provider"));
+}
+
+#[test]
+fn teams_accounts_no_user_links_to_are_named_whether_read_from_a_file_or_stdin() {
+    let e = Estate::new();
+    let users = directory(&e, &["a,a@contoso.com,C,c1,S,,,,,,"]);
+    let teams = json!([
+        {"UserPrincipalName": "a@contoso.com", "AccountEnabled": true, "EnterpriseVoiceEnabled": true, "FeatureTypes": ["PhoneSystem"]},
+        {"UserPrincipalName": "Nobody@Contoso.com", "AccountEnabled": true, "EnterpriseVoiceEnabled": true, "FeatureTypes": ["PhoneSystem"]}
+    ]);
+    let file = e.json("teams.json", teams.clone());
+    let from_file = count(&["--users", &users, "--teams", &file]);
+    let stdin = serde_json::to_vec(&teams).unwrap();
+    let from_stdin = util::run_with_stdin(
+        &[
+            "uc", "count", "--format", "ndjson", "--users", &users, "--teams", "-",
+        ],
+        Some(&stdin),
+    );
+    for r in [&from_file, &from_stdin] {
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let o = r.records_of("UcOrphanService");
+        assert_eq!(o.len(), 1, "{o:?}");
+        assert_eq!(o[0]["Identity"], "Nobody@Contoso.com");
+        assert_eq!(o[0]["Record"], 2);
+        // The linked account's identity is the directory's spelling of the same UPN.
+        assert_eq!(link(&user(r, "a"), "Teams")["Identity"], "a@contoso.com");
+    }
 }

@@ -10,12 +10,12 @@
 //!    records nothing links to (UcOrphanService), and the totals (UcLicenseTotal).
 
 use super::inputs::*;
-use super::key::{Key, KeySet};
+use super::key::{Key, ShortSet};
 use super::privacy::Privacy;
 use super::records::*;
 use super::services::*;
 use super::teams::{
-    classify, TeamsClass, TeamsContext, TeamsFacts, SHARED_DEVICES_PART_NUMBER,
+    classify, AppKind, TeamsClass, TeamsContext, TeamsFacts, SHARED_DEVICES_PART_NUMBER,
     SHARED_DEVICES_SKU_ID,
 };
 use super::totals::{device_index, footer, service_index, Customers};
@@ -192,7 +192,7 @@ struct Counter {
     /// Teams-only estates: rooms and shared phones seen in the directory pass, written with
     /// the other devices.
     pending_devices: Vec<(SelfTeams, u32)>,
-    seen_users: KeySet,
+    seen_users: ShortSet,
     teams_missing_features: u64,
     teams_plans_truncated: u64,
     webex_unnamed: u64,
@@ -225,7 +225,7 @@ pub fn run(
         pexip_unowned: Vec::new(),
         customers: Customers::new(),
         pending_devices: Vec::new(),
-        seen_users: KeySet::default(),
+        seen_users: ShortSet::default(),
         teams_missing_features: 0,
         teams_plans_truncated: 0,
         webex_unnamed: 0,
@@ -241,7 +241,7 @@ pub fn run(
         None => c.read_teams_directory(f, sink, reporter)?,
     }
     c.write_devices(f, sink, reporter)?;
-    c.write_orphans(sink)?;
+    c.write_orphans(f, sink, reporter)?;
     c.warn(f, reporter);
     let totals = c.customers.records(&c.privacy);
     for t in &totals {
@@ -297,7 +297,8 @@ impl Counter {
         }
         if let Some(p) = &f.teams_resource_accounts {
             for a in load_all(p, rep, ApplicationInstance::read)? {
-                self.ctx.add_app_instance(&a.user_principal_name, a.kind());
+                self.ctx
+                    .add_app_instance(&a.user_principal_name, AppKind::from_text(a.kind()));
             }
         }
         if let Some(p) = &f.m365_licenses {
@@ -379,9 +380,6 @@ impl Counter {
                     }
                     let d = &mut table.entries[i as usize].data;
                     d.has_user_record = true;
-                    if d.mailid.is_none() {
-                        d.mailid = u.mailid.as_deref().map(Into::into);
-                    }
                     d.pending
                         .extend(u.devices.iter().map(|s| s.as_str().into()));
                     d.phone_profiles = d
@@ -478,9 +476,11 @@ impl Counter {
             }
             counted.sort_unstable();
             counted.dedup();
+            counted.shrink_to_fit();
             d.phones = counted;
             d.unknown_devices.sort_unstable();
             d.unknown_devices.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+            d.unknown_devices.shrink_to_fit();
         }
         self.phones = Some(phones);
         self.cucm = Some(table);
@@ -675,6 +675,9 @@ impl Counter {
             return Ok(());
         }
         let mut t: Table<TeamsData> = Table::new(UcService::Teams);
+        // A million UPNs are not kept: records nothing links to are named by reading the export
+        // again (write_orphans), which standard input cannot be.
+        t.keep_ids = f.teams.iter().any(|p| p == "-");
         let ctx = &self.ctx;
         let missing = &mut self.teams_missing_features;
         let truncated = &mut self.teams_plans_truncated;
@@ -811,7 +814,7 @@ impl Counter {
             (None, None) => return true,
         };
         let Some(k) = Key::of(value) else { return true };
-        if self.seen_users.insert(k) {
+        if self.seen_users.insert(k.short()) {
             return true;
         }
         rep.bad_record(&rec.error(
@@ -1007,7 +1010,6 @@ impl Counter {
                     identity: p.id(&l.identity),
                     link_rule: l.rule,
                     counted: l.counted,
-                    detail: l.detail,
                 })
                 .collect(),
             excluded,
@@ -1034,7 +1036,7 @@ impl Counter {
                 let mut hit = None;
                 if let Some((name, value)) = field {
                     match t.find_id(value) {
-                        Some(i) => hit = Some((i, UcLinkRule::LinkField)),
+                        Some(i) => hit = Some((i, UcLinkRule::LinkField, value)),
                         None => findings.push(Finding::warning(
                             "LinkTargetNotFound",
                             format!(
@@ -1045,8 +1047,10 @@ impl Counter {
                     }
                 }
                 if hit.is_none() && spec.by_username {
-                    if let Some(i) = u.username.as_deref().and_then(|n| t.find_id(n)) {
-                        hit = Some((i, UcLinkRule::Username));
+                    if let Some(n) = u.username.as_deref() {
+                        if let Some(i) = t.find_id(n) {
+                            hit = Some((i, UcLinkRule::Username, n));
+                        }
                     }
                 }
                 if hit.is_none() {
@@ -1057,17 +1061,20 @@ impl Counter {
                             EmailMatch::None => None,
                         };
                         if let Some(i) = i {
-                            hit = Some((i, UcLinkRule::Email));
+                            hit = Some((i, UcLinkRule::Email, e));
                         }
                     }
                 }
                 hit
             }};
         }
+        // The record's identity: its own, or (Teams, whose identities are not kept) the text that
+        // matched it, which equals it but for letter case.
         macro_rules! mark {
-            ($t:expr, $i:expr) => {{
+            ($t:expr, $i:expr, $matched:expr) => {{
                 let e = &mut $t.as_mut().expect("found above").entries[$i as usize];
-                e.links += 1;
+                let id: String = if e.id.is_empty() { $matched.to_string() } else { e.id.to_string() };
+                e.links = e.links.saturating_add(1);
                 if e.customer == u32::MAX {
                     e.customer = row;
                 }
@@ -1076,11 +1083,11 @@ impl Counter {
                         "ServiceLinkedToSeveralUsers",
                         format!(
                             "{service} record {} is linked to another directory user too; each of them counts it",
-                            self.privacy.show(&e.id)
+                            self.privacy.show(&id)
                         ),
                     ));
                 }
-                e.id.to_string()
+                id
             }};
         }
         let linked = |identity: String, rule, counted, detail: String| Linked {
@@ -1094,8 +1101,8 @@ impl Counter {
         };
         match service {
             UcService::Cucm => {
-                let (i, rule) = find!(self.cucm)?;
-                let id = mark!(self.cucm, i);
+                let (i, rule, matched) = find!(self.cucm)?;
+                let id = mark!(self.cucm, i, matched);
                 let d = &self.cucm.as_ref()?.entries[i as usize].data;
                 let phones = self.phones.as_ref();
                 let mut names: Vec<String> = d
@@ -1116,13 +1123,13 @@ impl Counter {
                 Some(l)
             }
             UcService::Uccx => {
-                let (i, rule) = find!(self.uccx)?;
-                let id = mark!(self.uccx, i);
+                let (i, rule, matched) = find!(self.uccx)?;
+                let id = mark!(self.uccx, i, matched);
                 Some(linked(id, rule, Some(true), "UCCX resource exists".into()))
             }
             UcService::Unity => {
-                let (i, rule) = find!(self.unity)?;
-                let id = mark!(self.unity, i);
+                let (i, rule, matched) = find!(self.unity)?;
+                let id = mark!(self.unity, i, matched);
                 Some(linked(
                     id,
                     rule,
@@ -1131,15 +1138,15 @@ impl Counter {
                 ))
             }
             UcService::Webex => {
-                let (i, rule) = find!(self.webex)?;
-                let id = mark!(self.webex, i);
+                let (i, rule, matched) = find!(self.webex)?;
+                let id = mark!(self.webex, i, matched);
                 let d = &self.webex.as_ref()?.entries[i as usize].data;
                 let (counted, detail) = webex_detail(d);
                 Some(linked(id, rule, counted, detail))
             }
             UcService::Teams => {
-                let (i, rule) = find!(self.teams)?;
-                let id = mark!(self.teams, i);
+                let (i, rule, matched) = find!(self.teams)?;
+                let id = mark!(self.teams, i, matched);
                 let d = &self.teams.as_ref()?.entries[i as usize].data;
                 if d.facts.policy_not_found {
                     findings.push(policy_not_found());
@@ -1152,15 +1159,15 @@ impl Counter {
                 ))
             }
             UcService::Exchange => {
-                let (i, rule) = find!(self.exchange)?;
-                let id = mark!(self.exchange, i);
+                let (i, rule, matched) = find!(self.exchange)?;
+                let id = mark!(self.exchange, i, matched);
                 let d = &self.exchange.as_ref()?.entries[i as usize].data;
                 let (counted, detail) = mailbox_detail(d);
                 Some(linked(id, rule, Some(counted), detail))
             }
             UcService::Pexip => {
-                let (i, rule) = find!(self.pexip)?;
-                let id = mark!(self.pexip, i);
+                let (i, rule, matched) = find!(self.pexip)?;
+                let id = mark!(self.pexip, i, matched);
                 let d = &self.pexip.as_ref()?.entries[i as usize].data;
                 Some(linked(id, rule, Some(true), pexip_detail(d, &self.privacy)))
             }
@@ -1428,7 +1435,7 @@ impl Counter {
                     self.customers.row(row).exclude(x);
                 }
                 if let Some(d) = &e.data.device {
-                    self.write_teams_device(sink, &e.id, &e.data.facts, d, row, fallback)?;
+                    self.write_teams_device(sink, &d.upn, &e.data.facts, d, row, fallback)?;
                 }
             }
             self.teams = Some(teams);
@@ -1436,7 +1443,13 @@ impl Counter {
         Ok(())
     }
 
-    fn write_orphans(&mut self, sink: &mut impl RecordSink) -> Result<(), UcError> {
+    fn write_orphans<R: Reporter>(
+        &mut self,
+        f: &UcFiles,
+        sink: &mut impl RecordSink,
+        rep: &mut R,
+    ) -> Result<(), UcError> {
+        let teams_ids = self.teams_orphan_ids(f, rep)?;
         let p = &self.privacy;
         let customers = &mut self.customers;
         let mut emit = |service: UcService,
@@ -1459,7 +1472,7 @@ impl Counter {
             })?;
             Ok(())
         };
-        let unlinked = |e_links: u32| e_links == 0;
+        let unlinked = |e_links: u16| e_links == 0;
         if let Some(t) = &self.cucm {
             for (i, e) in t.entries.iter().enumerate() {
                 if unlinked(e.links) {
@@ -1516,12 +1529,19 @@ impl Counter {
         }
         if let Some(t) = &self.teams {
             for (i, e) in t.entries.iter().enumerate() {
-                // Rooms, shared phones and excluded accounts are not user services.
-                if unlinked(e.links)
-                    && !e.data.facts.is_device()
-                    && e.data.facts.exclusion().is_none()
-                {
-                    emit(UcService::Teams, &e.id, t.location(i as u32), e.data.facts.counts_as_user(), "no directory user has username_ms_teams or Email equal to its UserPrincipalName".into(), e.data.facts.detail(&self.ctx))?;
+                if teams_orphan(e) {
+                    let id = match teams_ids.get(&(i as u32)) {
+                        Some(id) => id.as_str(),
+                        None => &e.id,
+                    };
+                    emit(
+                        UcService::Teams,
+                        id,
+                        t.location(i as u32),
+                        e.data.facts.counts_as_user(),
+                        "no directory user has username_ms_teams or Email equal to its UserPrincipalName".into(),
+                        e.data.facts.detail(&self.ctx),
+                    )?;
                 }
             }
         }
@@ -1561,6 +1581,51 @@ impl Counter {
         Ok(())
     }
 
+    /// The UPNs of the Teams accounts nothing links to, read again from the export (their
+    /// identities were not kept). Empty when none are unlinked or the identities were kept.
+    fn teams_orphan_ids<R: Reporter>(
+        &self,
+        f: &UcFiles,
+        rep: &mut R,
+    ) -> Result<HashMap<u32, String>, UcError> {
+        let mut found = HashMap::new();
+        let Some(t) = &self.teams else {
+            return Ok(found);
+        };
+        if t.keep_ids {
+            return Ok(found);
+        }
+        let wanted: HashMap<u64, u32> = t
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| teams_orphan(e))
+            .map(|(i, _)| (t.loc(i as u32), i as u32))
+            .collect();
+        if wanted.is_empty() {
+            return Ok(found);
+        }
+        // Bad records were reported on the first read: not again.
+        let mut quiet = Quiet(rep);
+        for path in &f.teams {
+            stream_each(
+                path,
+                Some(&["UserPrincipalName"]),
+                "Naming Teams accounts no user links to",
+                &mut quiet,
+                |_, rec| {
+                    if let Some(i) = t.loc_of(&rec.file, rec.index).and_then(|l| wanted.get(&l)) {
+                        if let Ok(Some(upn)) = rec.opt_str("UserPrincipalName") {
+                            found.insert(*i, upn);
+                        }
+                    }
+                    Ok::<(), UcError>(())
+                },
+            )?;
+        }
+        Ok(found)
+    }
+
     fn warn<R: Reporter>(&self, f: &UcFiles, rep: &mut R) {
         if !f.cucm_users.is_empty() && f.cucm_phones.is_empty() {
             rep.warning("UcNoCucmPhones", "the CUCM phone export was not given: CTI devices among associatedDevices cannot be excluded, phones owned but not associated are missed, and standalone phones are not counted");
@@ -1578,6 +1643,31 @@ impl Counter {
             rep.warning("UcWebexLicensesUnnamed", &format!("{} Webex person(s) hold licence ids that no Webex licence export names: whether they hold Webex Calling - Professional is undecided", self.webex_unnamed));
         }
     }
+}
+
+/// Passes progress and warnings on, drops bad records (already reported).
+struct Quiet<'a, R>(&'a mut R);
+
+impl<R: Reporter> Reporter for Quiet<'_, R> {
+    fn bad_record(&mut self, _: &crate::model::InputError) {}
+    fn warning(&mut self, code: &str, message: &str) {
+        self.0.warning(code, message)
+    }
+    fn progress(&mut self, activity: &str, status: &str, completed: u64, total: Option<u64>) {
+        self.0.progress(activity, status, completed, total)
+    }
+    fn progress_done(&mut self, activity: &str, status: &str, completed: u64) {
+        self.0.progress_done(activity, status, completed)
+    }
+    fn bad_records(&self) -> usize {
+        self.0.bad_records()
+    }
+}
+
+/// A Teams account that is a user (not a room, shared phone or excluded account) and that no
+/// directory user links to.
+fn teams_orphan(e: &Entry<TeamsData>) -> bool {
+    e.links == 0 && !e.data.facts.is_device() && e.data.facts.exclusion().is_none()
 }
 
 fn rule_text(rule: UcLinkRule) -> &'static str {
@@ -1598,6 +1688,7 @@ fn policy_not_found() -> Finding {
 
 fn teams_device(u: &CsOnlineUser, rec: &Record) -> Result<TeamsDevice, UcError> {
     Ok(TeamsDevice {
+        upn: u.user_principal_name.clone(),
         display_name: u.display_name.clone(),
         room_features: u
             .feature_types

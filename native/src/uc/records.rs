@@ -59,9 +59,9 @@ pub struct UcLinkedService {
     /// The record's identity (CUCM userid, UPN, alias, email)
     pub identity: Option<String>,
     pub link_rule: UcLinkRule,
-    /// Whether the record meets the service's condition; null when it could not be decided
+    /// Whether the record meets the service's condition (why: the matching entry of Reasons);
+    /// null when it could not be decided
     pub counted: Option<bool>,
-    pub detail: String,
 }
 
 /// A device counted (or considered and not counted) outside any user: a standalone CUCM phone,

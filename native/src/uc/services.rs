@@ -11,10 +11,10 @@ use std::sync::Arc;
 /// One service record (or several merged, for services spread over clusters).
 pub struct Entry<T> {
     pub id: Box<str>,
-    pub file: u16,
-    pub record: u64,
-    /// Directory users linked to it.
-    pub links: u32,
+    /// File index (top 16 bits) and record number.
+    loc: u64,
+    /// Directory users linked to it (saturating).
+    pub links: u16,
     /// The customer of the first user linked (u32::MAX: none yet).
     pub customer: u32,
     pub data: T,
@@ -24,6 +24,8 @@ pub struct Entry<T> {
 /// each of its emails), `by_email` (CUCM mailid).
 pub struct Table<T> {
     pub service: UcService,
+    /// Keep each record's identity text (Teams does not: a million UPNs; see `count`).
+    pub keep_ids: bool,
     pub files: Vec<Arc<str>>,
     pub entries: Vec<Entry<T>>,
     by_id: KeyMap<u32>,
@@ -34,6 +36,7 @@ impl<T> Table<T> {
     pub fn new(service: UcService) -> Table<T> {
         Table {
             service,
+            keep_ids: true,
             files: Vec::new(),
             entries: Vec::new(),
             by_id: KeyMap::default(),
@@ -71,9 +74,12 @@ impl<T> Table<T> {
         }
         let i = self.entries.len() as u32;
         self.entries.push(Entry {
-            id: id.into(),
-            file,
-            record,
+            id: if self.keep_ids {
+                id.into()
+            } else {
+                Box::default()
+            },
+            loc: (u64::from(file) << 48) | (record & 0xFFFF_FFFF_FFFF),
             links: 0,
             customer: u32::MAX,
             data,
@@ -96,14 +102,27 @@ impl<T> Table<T> {
         }
     }
 
+    /// The file index and record number, packed.
+    pub fn loc(&self, i: u32) -> u64 {
+        self.entries[i as usize].loc
+    }
+
+    /// The packed location of a record of a file, if the file is one of this table's.
+    pub fn loc_of(&self, file: &Arc<str>, record: u64) -> Option<u64> {
+        self.files
+            .iter()
+            .position(|f| f == file)
+            .map(|i| ((i as u64) << 48) | (record & 0xFFFF_FFFF_FFFF))
+    }
+
     pub fn location(&self, i: u32) -> (String, u64) {
         let e = &self.entries[i as usize];
         (
             self.files
-                .get(e.file as usize)
+                .get((e.loc >> 48) as usize)
                 .map(|f| f.to_string())
                 .unwrap_or_default(),
-            e.record,
+            e.loc & 0xFFFF_FFFF_FFFF,
         )
     }
 }
@@ -122,7 +141,6 @@ pub struct CucmData {
     pub remote_destination_profiles: u16,
     /// False when only phones name this userid as their owner.
     pub has_user_record: bool,
-    pub mailid: Option<Box<str>>,
 }
 
 impl CucmData {
@@ -151,6 +169,7 @@ pub struct TeamsData {
 }
 
 pub struct TeamsDevice {
+    pub upn: String,
     pub display_name: Option<String>,
     pub room_features: Vec<String>,
     pub org: Org,

@@ -24,7 +24,7 @@ pub struct TeamsContext {
     policy_names: Vec<String>,
     pub policies_given: bool,
     /// Resource accounts from Get-CsOnlineApplicationInstance: UPN → application kind.
-    app_instances: KeyMap<&'static str>,
+    app_instances: KeyMap<AppKind>,
     /// UPNs holding the Shared Devices SKU.
     shared_devices: KeySet,
     pub licences_given: bool,
@@ -39,7 +39,7 @@ impl TeamsContext {
             .insert(policy_key(&p.name), (i, p.is_common_area_phone()));
     }
 
-    pub fn add_app_instance(&mut self, upn: &str, kind: &'static str) {
+    pub fn add_app_instance(&mut self, upn: &str, kind: AppKind) {
         if let Some(k) = Key::of(upn) {
             self.app_instances.insert(k, kind);
         }
@@ -56,6 +56,32 @@ impl TeamsContext {
     }
 }
 
+/// The voice application behind a resource account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppKind {
+    AutoAttendant,
+    CallQueue,
+    Other,
+}
+
+impl AppKind {
+    pub fn from_text(kind: &str) -> AppKind {
+        match kind {
+            "auto attendant" => AppKind::AutoAttendant,
+            "call queue" => AppKind::CallQueue,
+            _ => AppKind::Other,
+        }
+    }
+
+    fn text(self) -> &'static str {
+        match self {
+            AppKind::AutoAttendant => "auto attendant",
+            AppKind::CallQueue => "call queue",
+            AppKind::Other => "voice application",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExcludedVia {
     SoftDeletionTimestamp,
@@ -66,7 +92,7 @@ pub enum ExcludedVia {
     InterpretedApplicationInstance,
     VoiceApp,
     VirtualUserPlan,
-    ApplicationInstance(&'static str),
+    ApplicationInstance(AppKind),
     AccountDisabled,
 }
 
@@ -188,7 +214,7 @@ pub fn classify(u: &CsOnlineUser, ctx: &TeamsContext) -> TeamsFacts {
     if let Some(kind) = key.and_then(|k| ctx.app_instances.get(&k)) {
         return facts(Excluded(
             UcExclusion::ResourceAccount,
-            ExcludedVia::ApplicationInstance(kind),
+            ExcludedVia::ApplicationInstance(*kind),
         ));
     }
     if u.account_enabled == Some(false) {
@@ -360,7 +386,10 @@ impl TeamsFacts {
                 ExcludedVia::InterpretedApplicationInstance => "resource account: InterpretedUserType names an application instance".into(),
                 ExcludedVia::VoiceApp => "resource account: FeatureTypes contains VoiceApp".into(),
                 ExcludedVia::VirtualUserPlan => "resource account: AssignedPlan holds MCOEV_VIRTUALUSER (Teams Phone Resource Account)".into(),
-                ExcludedVia::ApplicationInstance(kind) => format!("resource account: Get-CsOnlineApplicationInstance lists it ({kind})"),
+                ExcludedVia::ApplicationInstance(kind) => format!(
+                    "resource account: Get-CsOnlineApplicationInstance lists it ({})",
+                    kind.text()
+                ),
                 ExcludedVia::AccountDisabled => "disabled: AccountEnabled=False".into(),
             },
         }
