@@ -1153,3 +1153,49 @@ fn teams_accounts_no_user_links_to_are_named_whether_read_from_a_file_or_stdin()
         assert_eq!(link(&user(r, "a"), "Teams")["Identity"], "a@contoso.com");
     }
 }
+
+#[test]
+fn readme_hand_count_table_matches_the_run() {
+    let readme = std::fs::read_to_string(repo_path("README.md")).unwrap();
+    let start = readme
+        .find("### The example estate, counted by hand")
+        .expect("README section");
+    let table: Vec<&str> = readme[start..]
+        .lines()
+        .skip_while(|l| !l.starts_with("| | Contoso"))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert!(table.len() > 5, "README table not found");
+    let r = example();
+    let rows = [
+        total(&r, "Customer", json!(CONTOSO)),
+        total(&r, "Customer", json!(FABRIKAM)),
+        total(&r, "AboveCustomer", Value::Null),
+        estate_total(&r),
+    ];
+    let mut checked = 0;
+    for line in &table[2..] {
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        let field = cells[0];
+        for (i, row) in rows.iter().enumerate() {
+            let readme_value: u64 = cells[i + 1]
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap_or_else(|_| panic!("README {field}: {}", cells[i + 1]));
+            let actual = match field {
+                "Excluded" => row["Excluded"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e["Count"].as_u64().unwrap())
+                    .sum(),
+                f => row[f].as_u64().unwrap_or_else(|| panic!("no {f} in {row}")),
+            };
+            assert_eq!(actual, readme_value, "README {field}, column {}", i + 1);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 32);
+}

@@ -446,7 +446,6 @@ impl Counter {
             )?;
         }
         // Each user's devices: associated ∪ owned, CTI excluded, by name.
-        let have_phones = !f.cucm_phones.is_empty();
         for e in &mut table.entries {
             let d = &mut e.data;
             let pending = std::mem::take(&mut d.pending);
@@ -470,7 +469,7 @@ impl Counter {
                         phones.list[i as usize].associated = true;
                         counted.push(i);
                     }
-                    None if have_phones => d.unknown_devices.push(name),
+                    // Not in the phone export (or none was given): not known to be CTI.
                     None => d.unknown_devices.push(name),
                 }
             }
