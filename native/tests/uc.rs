@@ -1199,3 +1199,101 @@ fn readme_hand_count_table_matches_the_run() {
     }
     assert_eq!(checked, 32);
 }
+
+fn record_type_runs(r: &Run) -> Vec<String> {
+    let mut runs: Vec<String> = Vec::new();
+    for rec in r.records() {
+        let t = rec["RecordType"].as_str().unwrap().to_string();
+        if runs.last() != Some(&t) {
+            runs.push(t);
+        }
+    }
+    runs
+}
+
+#[test]
+fn teams_only_estates_write_every_user_before_the_devices() {
+    let r = count(&[
+        "--teams",
+        &fixture("uc/teams.ps7.json"),
+        "--teams-ip-phone-policies",
+        &fixture("uc/teams-ip-phone-policies.json"),
+        "--m365-licenses",
+        &fixture("uc/m365-licenses.json"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        record_type_runs(&r),
+        vec![
+            "UcUserLicense",
+            "UcMeetingRoom",
+            "UcDevice",
+            "UcLicenseTotal"
+        ],
+        "rooms and shared phones are written after the last user, in directory order"
+    );
+    let runs = record_type_runs(&r);
+    assert_eq!(runs[0], "UcUserLicense");
+    assert_eq!(
+        runs.iter().filter(|t| *t == "UcUserLicense").count(),
+        1,
+        "{runs:?}"
+    );
+    assert_eq!(runs.last().unwrap(), "UcLicenseTotal");
+}
+
+#[test]
+fn export_clixml_reads_policies_lists_and_plans() {
+    let r = count(&[
+        "--teams",
+        &fixture("uc/teams.clixml"),
+        "--teams-ip-phone-policies",
+        &fixture("uc/teams-ip-phone-policies.json"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(user(&r, "voice@contoso.com")["Licensed"], true);
+    assert_eq!(user(&r, "novoice@contoso.com")["Licensed"], false);
+    let cap = r
+        .records_of("UcDevice")
+        .into_iter()
+        .find(|d| d["Name"] == "cap@contoso.com")
+        .expect("the CAP policy object was read");
+    assert_eq!(cap["Counted"], true);
+    assert_eq!(
+        r.records_of("UcMeetingRoom")[0]["Features"],
+        json!(["TeamsRoomBasic"])
+    );
+}
+
+#[test]
+fn assigned_plan_cut_by_the_json_depth_limit_is_ignored_with_a_warning() {
+    let e = Estate::new();
+    let teams = e.json(
+        "teams.json",
+        json!([{
+            "UserPrincipalName": "a@contoso.com", "AccountEnabled": true, "EnterpriseVoiceEnabled": true,
+            "FeatureTypes": ["PhoneSystem"],
+            "AssignedPlan": ["Microsoft.Teams.ConfigAPI.Cmdlets.Generated.Models.AssignedPlan"]
+        }]),
+    );
+    let users = directory(&e, &["a,a@contoso.com,C,c1,S,,,,,,"]);
+    for mode in [
+        vec!["--teams", teams.as_str()],
+        vec!["--users", users.as_str(), "--teams", teams.as_str()],
+    ] {
+        let r = count(&mode);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stderr.contains("depth limit"), "{}", r.stderr);
+        assert_eq!(
+            user(
+                &r,
+                if mode[0] == "--teams" {
+                    "a@contoso.com"
+                } else {
+                    "a"
+                }
+            )["Licensed"],
+            true
+        );
+    }
+}

@@ -783,6 +783,7 @@ impl Counter {
                     if t.feature_types.is_none() {
                         self.teams_missing_features += 1;
                     }
+                    self.teams_plans_truncated += t.assigned_plan_truncated as u64;
                     let device = match facts.is_device() {
                         true => Some(teams_device(&t, &rec)?),
                         false => None,
@@ -794,9 +795,10 @@ impl Counter {
                     };
                     let record = self.count_user(&u, Some(&own));
                     sink.write(&record)?;
-                    if let Some(d) = &own.device {
+                    if own.device.is_some() {
+                        // Written with the other devices, after the users.
                         let row = self.customers.of(&u.org);
-                        self.write_teams_device(sink, &own.upn, &own.facts, d, row, false)?;
+                        self.pending_devices.push((own, row));
                     }
                     Ok::<(), UcError>(())
                 },
