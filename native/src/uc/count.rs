@@ -380,8 +380,10 @@ impl Counter {
                     }
                     let d = &mut table.entries[i as usize].data;
                     d.has_user_record = true;
-                    d.pending
-                        .extend(u.devices.iter().map(|s| s.as_str().into()));
+                    for device in &u.devices {
+                        d.pending.push_str(device);
+                        d.pending.push('\n');
+                    }
                     d.phone_profiles = d
                         .phone_profiles
                         .saturating_add(u.phone_profiles.len() as u16);
@@ -449,7 +451,8 @@ impl Counter {
         for e in &mut table.entries {
             let d = &mut e.data;
             let pending = std::mem::take(&mut d.pending);
-            let mut counted: Vec<u32> = Vec::with_capacity(d.phones.len() + pending.len());
+            let mut counted: Vec<u32> =
+                Vec::with_capacity(d.phones.len() + pending.lines().count());
             for i in d.phones.drain(..) {
                 if phones.list[i as usize].cti {
                     d.cti_excluded += 1;
@@ -457,8 +460,8 @@ impl Counter {
                     counted.push(i);
                 }
             }
-            for name in pending {
-                match phones.find(&name) {
+            for name in pending.lines() {
+                match phones.find(name) {
                     Some(i) if phones.list[i as usize].cti => {
                         if !phones.list[i as usize].has_owner {
                             d.cti_excluded += 1;
@@ -470,7 +473,7 @@ impl Counter {
                         counted.push(i);
                     }
                     // Not in the phone export (or none was given): not known to be CTI.
-                    None => d.unknown_devices.push(name),
+                    None => d.unknown_devices.push(name.into()),
                 }
             }
             counted.sort_unstable();

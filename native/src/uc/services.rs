@@ -130,8 +130,8 @@ impl<T> Table<T> {
 /// A CUCM end user, or the owner named by phones when no user record has that userid.
 #[derive(Default)]
 pub struct CucmData {
-    /// associatedDevices names, until the phones are read.
-    pub pending: Vec<Box<str>>,
+    /// associatedDevices names, one per line, until the phones are read (one allocation).
+    pub pending: String,
     /// Counted devices (indexes into `Phones`).
     pub phones: Vec<u32>,
     /// Associated device names the phone export does not have (counted: not known to be CTI).
