@@ -2,7 +2,7 @@
 //! problems and progress go, maps each command's arguments onto its audit's options, runs it, and
 //! decides the exit code. The only layer that knows flags, stdout/stderr and exit codes.
 //!
-//! Dependencies run one way: model ← ingest ← audits (`inspect`, `lync`, `lync::usage`, `ual`, `uc`)
+//! Dependencies run one way: model ← ingest ← audits (`inspect`, `lync`, `lync::usage`, `ual`)
 //! ← app. `native/tests/architecture.rs` fails on any import that runs the other way.
 
 pub mod cli;
@@ -20,9 +20,8 @@ use crate::output::progress::ProgressMode;
 use crate::output::{ConsoleReporter, Format, Output};
 use chrono::{DateTime, Utc};
 use clap::Parser;
-use cli::{
-    Cli, Command, ErrorFormatArg, FormatArg, LyncCommand, ProgressArg, UalCommand, UcCommand,
-};
+use cli::UcCommand;
+use cli::{Cli, Command, ErrorFormatArg, FormatArg, LyncCommand, ProgressArg, UalCommand};
 use exit::{AppError, Exit};
 use std::ffi::OsString;
 use std::path::PathBuf;
