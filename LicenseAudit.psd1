@@ -22,7 +22,9 @@
         'Export-CalEvidenceTemplate',
         'Export-LicenseAuditReport',
         'Get-LyncCalRightSizing',
-        'Get-LicenseAuditHistory'
+        'Get-LicenseAuditHistory',
+        'Get-TeamsLicenseCount',
+        'Get-UcLicenseCount'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
