@@ -298,7 +298,7 @@ mod tests {
         policy.insert("Name".into(), s("CommonAreaPhone"));
         let r = rec(vec![
             ("UserPrincipalName", s("cap@contoso.com")),
-            ("TeamsIPPhonePolicy", PsValue::object((policy))),
+            ("TeamsIPPhonePolicy", PsValue::object(policy)),
         ]);
         let u = CsOnlineUser::read(&r).unwrap();
         assert_eq!(
@@ -369,7 +369,7 @@ mod tests {
         );
         let r = rec(vec![
             ("UserPrincipalName", s("a@contoso.com")),
-            ("AssignedPlan", PsValue::list(vec![PsValue::object((plan))])),
+            ("AssignedPlan", PsValue::list(vec![PsValue::object(plan)])),
         ]);
         let u = CsOnlineUser::read(&r).unwrap();
         assert_eq!(u.plans_starting("MCOEV").len(), 1);

@@ -532,7 +532,7 @@ mod tests {
         for (k, v) in props {
             o.insert(k.into(), v);
         }
-        PsValue::object((o))
+        PsValue::object(o)
     }
 
     fn rec(props: Vec<(&str, PsValue)>) -> Record {
