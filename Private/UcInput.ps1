@@ -1,9 +1,11 @@
-# Turning Microsoft Teams and Graph objects into the records `license-audit uc count` reads.
-# Lists stay lists (FeatureTypes, AssignedPlan) and policies stay {Authority, Name} objects: the
-# generic ConvertTo-LicenseAuditRecord would turn them into text. A property the object does
-# not have is left out, never sent empty: an export from an older MicrosoftTeams module without
+# Turning Microsoft Teams and Graph objects into the records `license-audit uc count` reads, and
+# the "Get-CsOnlineUser on stdin" run behind Get-TeamsLicenseCount. Lists stay lists
+# (FeatureTypes, AssignedPlan) and policies stay {Authority, Name} objects: the generic
+# ConvertTo-LicenseAuditRecord would turn them into text. A property the object does not have
+# is left out, never sent empty: an export from an older MicrosoftTeams module without
 # FeatureTypes must read as "not exported", not as "no features".
 
+# What Get-CsOnlineUser is asked for (-Properties) and what is sent of each account.
 $script:UcTeamsUserProperties = @(
     'Identity', 'UserPrincipalName', 'Alias', 'DisplayName', 'SipAddress', 'TenantId', 'AccountEnabled',
     'AccountType', 'InterpretedUserType', 'EnterpriseVoiceEnabled', 'FeatureTypes', 'AssignedPlan', 'LineUri',
@@ -11,6 +13,13 @@ $script:UcTeamsUserProperties = @(
 )
 $script:UcIpPhonePolicyProperties = @('Identity', 'SignInMode')
 $script:UcApplicationInstanceProperties = @('UserPrincipalName', 'ObjectId', 'ApplicationId', 'DisplayName')
+# The Teams Shared Devices SKU (formerly Common Area Phone): its holders are common area phones.
+# The same id and part number as native/src/uc/teams.rs.
+$script:UcSharedDevicesSkuId = '295a8eb0-f78d-45c7-8b5b-1eed5ed02dff'
+$script:UcSharedDevicesPartNumber = 'MCOCAP'
+# Record types of `uc count`: one goes down the pipeline, the others to -SummaryVariable and
+# -DetailVariable.
+$script:UcDetailTypes = @('UcDevice', 'UcMeetingRoom', 'UcOrphanService')
 
 function Get-LicenseAuditUcMember {
     <#
@@ -32,7 +41,8 @@ function Get-LicenseAuditUcMember {
 function ConvertTo-LicenseAuditUcScalar {
     <#
     .SYNOPSIS
-    Booleans, numbers and strings as they are; dates as ISO 8601 UTC; anything else as text.
+    Booleans, numbers and strings as they are; dates as invariant ISO 8601 UTC; anything else
+    (enums, identities) as text.
     #>
     [CmdletBinding()]
     param([AllowNull()][object]$Value)
@@ -40,8 +50,8 @@ function ConvertTo-LicenseAuditUcScalar {
     if ($Value -is [bool] -or $Value -is [string] -or $Value -is [int] -or $Value -is [long] -or $Value -is [double]) {
         return $Value
     }
-    if ($Value -is [datetime]) { return $Value.ToUniversalTime().ToString('o') }
-    [string]$Value
+    if ($Value -is [datetime]) { return $Value.ToUniversalTime().ToString('o', [System.Globalization.CultureInfo]::InvariantCulture) }
+    [System.Convert]::ToString($Value, [System.Globalization.CultureInfo]::InvariantCulture)
 }
 
 function ConvertTo-LicenseAuditUcPolicy {
@@ -107,11 +117,16 @@ function ConvertTo-LicenseAuditTeamsUser {
     }
 }
 
-function ConvertTo-LicenseAuditUcLicenseRecord {
+function Select-LicenseAuditUcSharedDevice {
     <#
     .SYNOPSIS
-    A Microsoft Graph user (Get-MgUser -Property UserPrincipalName,AssignedLicenses) as
-    {UserPrincipalName, AssignedLicenses: [{SkuId}]}; rows that already carry SkuId pass through.
+    The accounts of Microsoft Graph licence data (Get-MgUser -Property
+    UserPrincipalName,AssignedLicenses, or rows of UserPrincipalName, SkuId, SkuPartNumber) that
+    hold the Teams Shared Devices SKU, as {UserPrincipalName, SkuId}.
+    .DESCRIPTION
+    That SKU is all `uc count` reads licence data for, and the engine reads it before stdin
+    starts, so it goes to a session-owned file: only device accounts are written there, never
+    the licences of people.
     #>
     [CmdletBinding()]
     [OutputType([psobject])]
@@ -122,68 +137,160 @@ function ConvertTo-LicenseAuditUcLicenseRecord {
     )
     process {
         if ($null -eq $InputObject) { return }
-        $record = [ordered]@{ UserPrincipalName = [string](Get-LicenseAuditUcMember $InputObject 'UserPrincipalName') }
-        $assigned = Get-LicenseAuditUcMember $InputObject 'AssignedLicenses'
-        if ($null -ne $assigned) {
-            $record.AssignedLicenses = @(@($assigned) | Where-Object { $null -ne $_ } | ForEach-Object {
-                    [ordered]@{ SkuId = [string](Get-LicenseAuditUcMember $_ 'SkuId') }
-                })
+        $upn = [string](Get-LicenseAuditUcMember $InputObject 'UserPrincipalName')
+        if (-not $upn.Trim()) { return }
+        $skus = New-Object System.Collections.Generic.List[object]
+        foreach ($item in @(Get-LicenseAuditUcMember $InputObject 'AssignedLicenses')) {
+            if ($null -eq $item) { continue }
+            if ($item -is [string] -or $item -is [guid]) { $skus.Add(@([string]$item, $null)); continue }
+            $skus.Add(@([string](Get-LicenseAuditUcMember $item 'SkuId'), [string](Get-LicenseAuditUcMember $item 'SkuPartNumber')))
         }
-        foreach ($name in 'SkuId', 'SkuPartNumber') {
-            $value = Get-LicenseAuditUcMember $InputObject $name
-            if ($null -ne $value) { $record[$name] = [string]$value }
-        }
-        [pscustomobject]$record
-    }
-}
-
-function Write-LicenseAuditUcFile {
-    <#
-    .SYNOPSIS
-    Writes already-converted records as NDJSON (UTF-8, no BOM) to a new temporary file; $null
-    when there are none.
-    #>
-    [CmdletBinding()]
-    [OutputType([string])]
-    param(
-        [AllowNull()]
-        [AllowEmptyCollection()]
-        [object[]]$InputObject
-    )
-    $items = @($InputObject | Where-Object { $null -ne $_ })
-    if ($items.Count -eq 0) { return $null }
-    $path = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'licenseaudit-' + [guid]::NewGuid().ToString('N') + '.ndjson')
-    $writer = New-Object System.IO.StreamWriter -ArgumentList $path, $false, (New-Object System.Text.UTF8Encoding -ArgumentList $false)
-    try {
-        $writer.NewLine = "`n"
-        foreach ($item in $items) {
-            $writer.WriteLine((ConvertTo-LicenseAuditInputLine -InputObject $item))
+        $skus.Add(@([string](Get-LicenseAuditUcMember $InputObject 'SkuId'), [string](Get-LicenseAuditUcMember $InputObject 'SkuPartNumber')))
+        foreach ($sku in $skus) {
+            $id = ([string]$sku[0]).Trim().Trim('{', '}')
+            $part = ([string]$sku[1]).Trim()
+            if ($id -eq $script:UcSharedDevicesSkuId -or $part -eq $script:UcSharedDevicesPartNumber) {
+                return [pscustomobject][ordered]@{ UserPrincipalName = $upn.Trim(); SkuId = $script:UcSharedDevicesSkuId }
+            }
         }
     }
-    finally {
-        $writer.Dispose()
-    }
-    $path
 }
 
 function Get-LicenseAuditUcPrivacyArgument {
     <#
     .SYNOPSIS
     The anonymous / pseudonym arguments of `uc count`. The key stays in the environment: only
-    the variable's name is passed.
+    the variable's name is passed, and the key is never read into a variable here.
     #>
     [CmdletBinding()]
     [OutputType([string[]])]
     param(
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet]$Cmdlet,
         [switch]$Anonymous,
         [string]$PseudonymKeyVariable
     )
     if ($Anonymous) { '--anonymous' }
     if ($PseudonymKeyVariable) {
-        if (-not [System.Environment]::GetEnvironmentVariable($PseudonymKeyVariable)) {
-            throw "The environment variable '$PseudonymKeyVariable' named by -PseudonymKeyVariable is not set. Put the key there first (for example `$env:$PseudonymKeyVariable = '<32 random characters>'); it is never passed on a command line."
+        if ([string]::IsNullOrEmpty([System.Environment]::GetEnvironmentVariable($PseudonymKeyVariable))) {
+            $Cmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'PseudonymKeyNotSet' -Category InvalidArgument -TargetObject $PseudonymKeyVariable `
+                        -ExceptionType 'System.ArgumentException' `
+                        -Message ("The environment variable '{0}' named by -PseudonymKeyVariable is not set. Put the key (at least 16 random bytes) there first, e.g. from a vault: `$env:{0} = <key>. It is never passed on a command line." -f $PseudonymKeyVariable)))
         }
         '--pseudonym-key-env'
         $PseudonymKeyVariable
+    }
+}
+
+function Resolve-LicenseAuditUcPath {
+    <#
+    .SYNOPSIS
+    The files of one `uc count` input, as the engine needs them: wildcards expanded, file-system
+    paths only; with -Single, exactly one file.
+    .DESCRIPTION
+    Unlike the evidence files of a compliance run, a count without one of the exports it was
+    given would be a wrong count, not a partial one: a pattern that matches no file is a
+    terminating error (LicenseAudit.PathNotFound), raised before the engine starts.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet]$Cmdlet,
+        [Parameter(Mandatory)]
+        [string]$ParameterName,
+        [AllowEmptyCollection()]
+        [string[]]$Path = @(),
+        [switch]$Single
+    )
+    $files = New-Object System.Collections.Generic.List[string]
+    foreach ($pattern in $Path) {
+        if (-not $pattern) { continue }
+        $found = @()
+        if (Test-Path -Path $pattern -PathType Leaf) {
+            $found = @(Resolve-LicenseAuditPath -Cmdlet $Cmdlet -Path $pattern)
+        }
+        if ($found.Count -eq 0) {
+            $Cmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'PathNotFound' -Category ObjectNotFound -TargetObject $pattern `
+                        -ExceptionType 'System.IO.FileNotFoundException' `
+                        -Message ("-{0} '{1}' matches no file; the count would leave that export out, so nothing was counted." -f $ParameterName, $pattern)))
+        }
+        foreach ($one in $found) { $files.Add($one) }
+    }
+    if ($Single -and $files.Count -gt 1) {
+        $Cmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'PathNotOneFile' -Category InvalidArgument -TargetObject $Path `
+                    -ExceptionType 'System.ArgumentException' -Message ("-{0} must name exactly one file; it matches {1}." -f $ParameterName, $files.Count)))
+    }
+    $files.ToArray()
+}
+
+function Resolve-LicenseAuditUcFolder {
+    <#
+    .SYNOPSIS
+    The file-system folder -EstatePath names (exactly one), or a terminating
+    LicenseAudit.PathNotFound.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet]$Cmdlet,
+        [Parameter(Mandatory)]
+        [string]$Path
+    )
+    $found = @()
+    $provider = $null
+    if (Test-Path -Path $Path -PathType Container) {
+        $found = @($Cmdlet.GetResolvedProviderPathFromPSPath($Path, [ref]$provider))
+    }
+    if ($found.Count -ne 1 -or $null -eq $provider -or $provider.Name -ne 'FileSystem') {
+        $Cmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'PathNotFound' -Category ObjectNotFound -TargetObject $Path `
+                    -ExceptionType 'System.IO.DirectoryNotFoundException' `
+                    -Message ("-EstatePath '{0}' must name one file-system folder of exports; it matches {1}." -f $Path, $found.Count)))
+    }
+    $found[0]
+}
+
+function Start-LicenseAuditUcSession {
+    <#
+    .SYNOPSIS
+    Starts the engine of a Get-CsOnlineUser-on-stdin count prepared with
+    New-LicenseAuditNativeSession and $Session.Pending = @{ Configuration; Arguments }: the
+    configuration (IP phone policies, resource accounts, Shared Devices licence holders) to
+    session-owned files, deleted when the session stops; the accounts on stdin.
+    #>
+    [CmdletBinding()]
+    [OutputType([void])]
+    param([Parameter(Mandatory)][psobject]$Session)
+    if ($null -ne $Session.Process) { return }
+    $arguments = @('--teams', '-')
+    foreach ($option in $Session.Pending.Configuration.Keys) {
+        # Given but empty (licence data in which nobody holds the Shared Devices SKU) is still
+        # "given": the file holds an empty array.
+        $path = New-LicenseAuditSpoolFile -Session $Session -Record $Session.Pending.Configuration[$option] -AllowEmpty -Confirm:$false -WhatIf:$false
+        if ($path) { $arguments += @($option, $path) }
+    }
+    $arguments += @($Session.Pending.Arguments)
+    Start-LicenseAuditNative -Session $Session -Arguments $arguments -StdinRecords
+}
+
+function Send-LicenseAuditUcTeamsUser {
+    <#
+    .SYNOPSIS
+    Streams Get-CsOnlineUser objects to a running (or not yet started) count and emits whatever
+    records are already back.
+    #>
+    [CmdletBinding()]
+    [OutputType([psobject])]
+    param(
+        [Parameter(Mandatory)]
+        [psobject]$Session,
+        [AllowNull()]
+        [object[]]$InputObject
+    )
+    foreach ($user in $InputObject) {
+        if ($null -eq $user) { continue }
+        if ($null -eq $Session.Process) { Start-LicenseAuditUcSession -Session $Session }
+        Send-LicenseAuditNativeInput -Session $Session -InputObject $user -Record (ConvertTo-LicenseAuditTeamsUser -InputObject $user)
     }
 }
