@@ -7,24 +7,37 @@ function Get-TeamsLicenseCount {
     .DESCRIPTION
     Reads Get-CsOnlineUser objects (from the pipeline, or by calling Get-CsOnlineUser itself
     with only the properties the count needs) and streams them to `license-audit uc count` as
-    the directory of a Teams-only estate. Each account becomes a LicenseAudit.UcUserLicense:
-    licensed when AccountEnabled and EnterpriseVoiceEnabled are true and FeatureTypes contains
-    PhoneSystem but no TeamsRoom* value. Accounts with a TeamsRoom* feature are meeting rooms
-    (LicenseAudit.UcMeetingRoom); accounts whose IP phone policy has SignInMode
-    CommonAreaPhoneSignIn, or that hold the Teams Shared Devices licence (with -LicenseData),
-    are common area phones, counted as devices (LicenseAudit.UcDevice), not users. Resource
-    accounts, guests, disabled and soft-deleted accounts are left out and counted per reason in
-    the LicenseAudit.UcLicenseTotal records.
+    the directory of a Teams-only estate, one JSON line at a time on standard input (never
+    through a temporary file).
+
+    The pipeline carries one LicenseAudit.UcUserLicense per account, so Export-Csv gets one kind
+    of row: licensed when AccountEnabled and EnterpriseVoiceEnabled are true and FeatureTypes
+    contains PhoneSystem but no TeamsRoom* value. Accounts that are meeting rooms (a TeamsRoom*
+    feature), common area phones (an IP phone policy with SignInMode CommonAreaPhoneSignIn, or
+    the Teams Shared Devices licence in -LicenseData), resource accounts, guests, disabled and
+    soft-deleted accounts get a record saying what they are, and license nobody. Lists
+    (LinkedServices, Reasons, Findings, Phones) also come as one line of text (ReasonsText, ...).
+
+    The totals (LicenseAudit.UcLicenseTotal: user licences, meeting rooms, standalone devices,
+    exclusions per reason) are what -Summary emits instead, or what -SummaryVariable stores
+    alongside the records. The meeting rooms and common area phones themselves
+    (LicenseAudit.UcMeetingRoom, LicenseAudit.UcDevice) go to -DetailVariable.
 
     A Get-CsOnlineUser object without FeatureTypes (an older MicrosoftTeams module) is never
-    guessed: its licence is left undecided and the record says which rule could not be applied.
+    guessed: its licence is left undecided, the record says which rule could not be applied,
+    and a warning says how many.
+
+    The IP phone policies, resource accounts and Shared Devices licence holders are read before
+    the accounts, so they go to temporary files owned by the run and deleted when it ends; of
+    -LicenseData only the accounts holding the Shared Devices SKU are written there.
 
     For estates with Cisco services, Exchange or a separate user directory, export the data and
     use Get-UcLicenseCount. Wraps `license-audit uc count --teams -`.
 
     .PARAMETER InputObject
     Get-CsOnlineUser objects. When none are piped, Get-CsOnlineUser is called (with -Properties
-    when the installed MicrosoftTeams module has it).
+    when the installed MicrosoftTeams module has it; without the module that is a terminating
+    error, LicenseAudit.TeamsCmdletsNotFound). An empty pipeline means no accounts.
 
     .PARAMETER IpPhonePolicy
     Get-CsTeamsIPPhonePolicy objects. When not given and Get-CsOnlineUser is called here,
@@ -39,8 +52,8 @@ function Get-TeamsLicenseCount {
 
     .PARAMETER LicenseData
     Microsoft Graph users with their licences (Get-MgUser -All -Property
-    UserPrincipalName,AssignedLicenses): holders of the Teams Shared Devices SKU are common area
-    phones.
+    UserPrincipalName,AssignedLicenses), or rows of UserPrincipalName, SkuId, SkuPartNumber:
+    holders of the Teams Shared Devices SKU (MCOCAP) are common area phones.
 
     .PARAMETER Anonymous
     The anonymous audit file: no names of providers, resellers, customers or sites, and no
@@ -49,29 +62,60 @@ function Get-TeamsLicenseCount {
     .PARAMETER PseudonymKeyVariable
     The name of an environment variable holding a key (at least 16 bytes): identities are
     replaced by HMAC-SHA256 pseudonyms, the same for the same key, so two audits can be compared
-    without names. The key itself never appears on a command line.
+    without names. Only the variable's name is passed to the engine; the key never appears on a
+    command line, in a file or in the output. A variable that is not set is a terminating error
+    (LicenseAudit.PseudonymKeyNotSet).
+
+    .PARAMETER Summary
+    Emit the LicenseAudit.UcLicenseTotal records (the totals) instead of one record per account.
+
+    .PARAMETER SummaryVariable
+    Store the LicenseAudit.UcLicenseTotal records in this variable (name without $), while the
+    per-account records go down the pipeline.
+
+    .PARAMETER DetailVariable
+    Store the other record types in this variable (name without $): a hashtable with keys
+    UcDevice (common area phones), UcMeetingRoom and UcOrphanService.
 
     .EXAMPLE
-    Get-TeamsLicenseCount | Where-Object { $_.PSObject.TypeNames[0] -eq 'LicenseAudit.UcLicenseTotal' }
+    Get-TeamsLicenseCount -Summary
 
-    The totals for the connected tenant: voice users, meeting rooms, common area phones, and
-    how many accounts were left out and why.
-
-    .EXAMPLE
-    Get-CsOnlineUser -Filter "EnterpriseVoiceEnabled -eq `$true" | Get-TeamsLicenseCount -IpPhonePolicy (Get-CsTeamsIPPhonePolicy) | Export-Csv teams-licences.csv -NoTypeInformation
-
-    Counts the Enterprise Voice users only, with the IP phone policies, and saves every record.
+    The totals for the connected tenant: voice-user licences, meeting rooms, common area phones,
+    and how many accounts were left out and why.
 
     .EXAMPLE
-    $env:UC_AUDIT_KEY = 'keep-this-in-a-vault-0123456789'; Get-TeamsLicenseCount -Anonymous -PseudonymKeyVariable UC_AUDIT_KEY | Export-Csv anonymous.csv -NoTypeInformation
+    Get-CsOnlineUser -Filter "EnterpriseVoiceEnabled -eq `$true" | Get-TeamsLicenseCount -IpPhonePolicy (Get-CsTeamsIPPhonePolicy) -SummaryVariable totals | Export-Csv teams-licences.csv -NoTypeInformation
 
-    An anonymous audit whose users can still be matched with next month's run under the same key.
+    Counts the Enterprise Voice accounts only, with the IP phone policies, saves one row per
+    account (reasons as text in ReasonsText) and keeps the totals in $totals.
+
+    .EXAMPLE
+    Get-TeamsLicenseCount -DetailVariable detail | Where-Object Licensed | Measure-Object; $detail.UcMeetingRoom | Format-Table
+
+    The licensed voice users, then the meeting rooms.
+
+    .EXAMPLE
+    Get-TeamsLicenseCount -Anonymous -PseudonymKeyVariable UC_AUDIT_KEY | Export-Csv anonymous.csv -NoTypeInformation
+
+    An anonymous audit whose accounts can still be matched with next month's run under the same
+    key. Put the key into $env:UC_AUDIT_KEY first (from a vault, not typed into a script); the
+    engine reads it from the environment it inherits.
+
+    .INPUTS
+    Get-CsOnlineUser objects (any object with UserPrincipalName, AccountEnabled,
+    EnterpriseVoiceEnabled, FeatureTypes, ...).
 
     .OUTPUTS
-    LicenseAudit.UcUserLicense, LicenseAudit.UcMeetingRoom, LicenseAudit.UcDevice, LicenseAudit.UcOrphanService, LicenseAudit.UcLicenseTotal
+    LicenseAudit.UcUserLicense, or LicenseAudit.UcLicenseTotal with -Summary.
+
+    .LINK
+    Get-UcLicenseCount
+
+    .LINK
+    Export-LicenseAuditReport
     #>
     [CmdletBinding()]
-    [OutputType('LicenseAudit.UcUserLicense', 'LicenseAudit.UcMeetingRoom', 'LicenseAudit.UcDevice', 'LicenseAudit.UcOrphanService', 'LicenseAudit.UcLicenseTotal')]
+    [OutputType('LicenseAudit.UcUserLicense', 'LicenseAudit.UcLicenseTotal')]
     param(
         [Parameter(ValueFromPipeline)]
         [object[]]$InputObject,
@@ -80,63 +124,83 @@ function Get-TeamsLicenseCount {
         [switch]$IncludeApplicationInstances,
         [object[]]$LicenseData,
         [switch]$Anonymous,
-        [string]$PseudonymKeyVariable
+        [ValidateNotNullOrEmpty()]
+        [string]$PseudonymKeyVariable,
+        [switch]$Summary,
+        [ValidateNotNullOrEmpty()]
+        [string]$SummaryVariable,
+        [ValidateNotNullOrEmpty()]
+        [string]$DetailVariable
     )
     begin {
-        # Read Get-CsOnlineUser only when no users come from the pipeline or -InputObject (an
-        # empty pipeline means "no users", not "all users").
+        $arguments = @(Get-LicenseAuditUcPrivacyArgument -Cmdlet $PSCmdlet -Anonymous:$Anonymous -PseudonymKeyVariable $PseudonymKeyVariable)
+        # Read Get-CsOnlineUser only when no accounts come from the pipeline or -InputObject (an
+        # empty pipeline means "no accounts", not "all accounts").
         $gatherUsers = -not $PSCmdlet.MyInvocation.ExpectingInput -and -not $PSBoundParameters.ContainsKey('InputObject')
-        $files = @{}
-        try {
-            if (-not $PSBoundParameters.ContainsKey('IpPhonePolicy') -and $gatherUsers -and (Get-Command Get-CsTeamsIPPhonePolicy -ErrorAction SilentlyContinue)) {
-                $IpPhonePolicy = @(Get-CsTeamsIPPhonePolicy)
-            }
-            if ($IncludeApplicationInstances -and -not $PSBoundParameters.ContainsKey('ApplicationInstance')) {
-                $ApplicationInstance = @(Get-CsOnlineApplicationInstance)
-            }
-            $files.IpPhonePolicies = Write-LicenseAuditUcFile -InputObject @($IpPhonePolicy | Where-Object { $null -ne $_ } | ForEach-Object {
-                    ConvertTo-LicenseAuditRecord -InputObject $_ -Property $script:UcIpPhonePolicyProperties
-                })
-            $files.ResourceAccounts = Write-LicenseAuditUcFile -InputObject @($ApplicationInstance | Where-Object { $null -ne $_ } | ForEach-Object {
-                    ConvertTo-LicenseAuditRecord -InputObject $_ -Property $script:UcApplicationInstanceProperties
-                })
-            $files.Licenses = Write-LicenseAuditUcFile -InputObject @($LicenseData | ConvertTo-LicenseAuditUcLicenseRecord)
+        if ($gatherUsers -and -not (Get-Command Get-CsOnlineUser -ErrorAction SilentlyContinue)) {
+            $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'TeamsCmdletsNotFound' -Category ObjectNotFound -TargetObject 'Get-CsOnlineUser' `
+                        -Message 'Get-CsOnlineUser is not available: install the MicrosoftTeams module and run Connect-MicrosoftTeams first, or pipe Get-CsOnlineUser objects in (e.g. from Import-Clixml), or count exported files with Get-UcLicenseCount -TeamsPath.'))
+        }
+        if (-not $PSBoundParameters.ContainsKey('IpPhonePolicy') -and $gatherUsers -and (Get-Command Get-CsTeamsIPPhonePolicy -ErrorAction SilentlyContinue)) {
+            $IpPhonePolicy = @(Get-CsTeamsIPPhonePolicy)
+        }
+        if ($IncludeApplicationInstances -and -not $PSBoundParameters.ContainsKey('ApplicationInstance')) {
+            $ApplicationInstance = @(Get-CsOnlineApplicationInstance)
+        }
+        # Read now, in memory; written to the engine only when the run starts.
+        $configuration = [ordered]@{}
+        $policies = @($IpPhonePolicy | ConvertTo-LicenseAuditRecord -Property $script:UcIpPhonePolicyProperties)
+        if ($policies.Count -gt 0) { $configuration['--teams-ip-phone-policies'] = $policies }
+        $resourceAccounts = @($ApplicationInstance | ConvertTo-LicenseAuditRecord -Property $script:UcApplicationInstanceProperties)
+        if ($resourceAccounts.Count -gt 0) { $configuration['--teams-resource-accounts'] = $resourceAccounts }
+        if ($PSBoundParameters.ContainsKey('LicenseData')) {
+            $configuration['--m365-licenses'] = @($LicenseData | Select-LicenseAuditUcSharedDevice)
+        }
 
-            $arguments = @('--teams', '-')
-            if ($files.IpPhonePolicies) { $arguments += @('--teams-ip-phone-policies', $files.IpPhonePolicies) }
-            if ($files.ResourceAccounts) { $arguments += @('--teams-resource-accounts', $files.ResourceAccounts) }
-            if ($files.Licenses) { $arguments += @('--m365-licenses', $files.Licenses) }
-            $arguments += @(Get-LicenseAuditUcPrivacyArgument -Anonymous:$Anonymous -PseudonymKeyVariable $PseudonymKeyVariable)
-            $session = Start-LicenseAuditNative -Command 'uc', 'count' -Arguments $arguments -Cmdlet $PSCmdlet -Activity 'Teams licence count'
-        }
-        catch {
-            Remove-LicenseAuditInputFile -Files $files
-            throw
-        }
+        $outputType = @('UcUserLicense')
+        if ($Summary) { $outputType = @('UcLicenseTotal') }
+        $collectType = @()
+        if ($SummaryVariable) { $collectType += 'UcLicenseTotal' }
+        if ($DetailVariable) { $collectType += $script:UcDetailTypes }
+        $session = New-LicenseAuditNativeSession -Command 'uc', 'count' -Cmdlet $PSCmdlet -Activity 'Teams licence count' `
+            -OutputType $outputType -CollectType $collectType -InputName 'pipeline accounts'
+        $session.Pending = @{ Configuration = $configuration; Arguments = $arguments }
     }
     process {
-        foreach ($user in $InputObject) {
-            if ($null -eq $user) { continue }
-            Send-LicenseAuditNativeInput -Session $session -InputObject (ConvertTo-LicenseAuditTeamsUser -InputObject $user)
+        $completed = $false
+        try {
+            Send-LicenseAuditUcTeamsUser -Session $session -InputObject $InputObject
+            $completed = $true
+        }
+        finally {
+            # A stop (Select-Object -First, Ctrl+C, -ErrorAction Stop) skips end{}: end the engine now.
+            if (-not $completed) { $session.Stop() }
         }
     }
     end {
         try {
             if ($gatherUsers) {
-                $command = Get-Command Get-CsOnlineUser
                 $query = @{}
-                if ($command.Parameters.ContainsKey('Properties')) {
+                if ((Get-Command Get-CsOnlineUser).Parameters.ContainsKey('Properties')) {
                     $query.Properties = $script:UcTeamsUserProperties -join ','
                 }
-                Get-CsOnlineUser @query | ForEach-Object {
-                    Send-LicenseAuditNativeInput -Session $session -InputObject (ConvertTo-LicenseAuditTeamsUser -InputObject $_)
-                }
+                Get-CsOnlineUser @query | ForEach-Object { Send-LicenseAuditUcTeamsUser -Session $session -InputObject $_ }
             }
-            Receive-LicenseAuditNativeOutput -Session $session -Wait
+            # No accounts at all still starts the engine: it reports an empty count.
+            Start-LicenseAuditUcSession -Session $session
+            Receive-LicenseAuditNativeOutput -Session $session -Wait -NoThrow
         }
         finally {
-            $session.Process.Dispose()
-            Remove-LicenseAuditInputFile -Files $files
+            $session.Stop()
         }
+        if ($SummaryVariable) {
+            $PSCmdlet.SessionState.PSVariable.Set($SummaryVariable, @($session.Collected['UcLicenseTotal']))
+        }
+        if ($DetailVariable) {
+            $detail = @{}
+            foreach ($type in $script:UcDetailTypes) { $detail[$type] = @($session.Collected[$type]) }
+            $PSCmdlet.SessionState.PSVariable.Set($DetailVariable, $detail)
+        }
+        if ($session.Failure) { $PSCmdlet.ThrowTerminatingError($session.Failure) }
     }
 }
