@@ -22,7 +22,9 @@
         'Export-CalEvidenceTemplate',
         'Export-LicenseAuditReport',
         'Get-LyncCalRightSizing',
-        'Get-LicenseAuditHistory'
+        'Get-LicenseAuditHistory',
+        'Get-TeamsLicenseCount',
+        'Get-UcLicenseCount'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
@@ -43,6 +45,7 @@
         'Private/New-LicenseAuditErrorRecord.ps1',
         'Private/Resolve-LicenseAuditPath.ps1',
         'Private/Start-LicenseAuditNative.ps1',
+        'Private/UcInput.ps1',
         'Public/Export-CalEvidenceTemplate.ps1',
         'Public/Export-LicenseAuditReport.ps1',
         'Public/Get-LicenseAuditHistory.ps1',
@@ -53,7 +56,9 @@
         'Public/Get-LyncCalRightSizing.ps1',
         'Public/Get-LyncCalUsage.ps1',
         'Public/Get-ServerCalCompliance.ps1',
+        'Public/Get-TeamsLicenseCount.ps1',
         'Public/Get-UalCalEvidence.ps1',
+        'Public/Get-UcLicenseCount.ps1',
         'Public/New-LyncCalPolicyTemplate.ps1',
         'Public/Set-LyncCalPolicyAssignment.ps1',
         'Public/Test-LyncConferencingPolicy.ps1'
@@ -63,7 +68,7 @@
             Tags         = @('Lync', 'SkypeForBusiness', 'Teams', 'CAL', 'Licensing', 'UAL', 'Compliance', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')
             LicenseUri   = 'https://github.com/licenseaudit/LicenseAudit/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/licenseaudit/LicenseAudit'
-            ReleaseNotes = 'Reader for PowerShell exports (inspect, schema); Lync/SfB CAL entitlement audit, policy audit, remediation plan and policy templates; server CAL compliance from User Access Logging.'
+            ReleaseNotes = 'Reader for PowerShell exports (inspect, schema); Lync/SfB CAL entitlement audit, policy audit, remediation plan and policy templates; server CAL compliance from User Access Logging; UC licence counts for Teams and Cisco estates (VOSS-style).'
         }
     }
 }

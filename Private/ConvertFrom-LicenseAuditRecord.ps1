@@ -23,6 +23,11 @@ $script:LicenseAuditRecordShapes = @{
     ReportSheet          = @{ Dates = @(); Lists = @('RecordTypes') }
     LicenseAuditRun      = @{ Dates = @('AsOf', 'RunAt'); Lists = @('Records', 'Totals', 'Summaries') }
     LicenseAuditTrend    = @{ Dates = @('AsOf'); Lists = @() }
+    UcUserLicense        = @{ Dates = @(); Lists = @('LinkedServices', 'Phones', 'Reasons', 'Findings') }
+    UcDevice             = @{ Dates = @(); Lists = @('Reasons') }
+    UcMeetingRoom        = @{ Dates = @(); Lists = @('Features', 'Reasons') }
+    UcOrphanService      = @{ Dates = @(); Lists = @() }
+    UcLicenseTotal       = @{ Dates = @(); Lists = @('MoreThanTenPhones', 'UsersByService', 'DevicesByKind', 'Excluded', 'Reasons') }
 }
 
 function ConvertFrom-LicenseAuditRecord {
@@ -91,8 +96,9 @@ function ConvertTo-LicenseAuditDate {
 function ConvertTo-LicenseAuditListText {
     <#
     .SYNOPSIS
-    A list or nested object as one line of text for CSV: reasons as "Cal: Detail (Source)",
-    findings as "Severity Code: Message", other objects as "Name=Value, ...", items joined by "; ".
+    A list or nested object as one line of text for CSV: reasons as "Cal: Detail (Source)" (UC
+    reasons as "Counts: Detail (Source)"), findings as "Severity Code: Message", other objects
+    as "Name=Value, ...", items joined by "; ".
     #>
     [CmdletBinding()]
     [OutputType([string])]
@@ -111,6 +117,12 @@ function ConvertTo-LicenseAuditListText {
         $props = $item.PSObject.Properties
         if ($props['Cal'] -and $props['Detail']) {
             $text = '{0}: {1}' -f $item.Cal, $item.Detail
+            if ($props['Source'] -and $item.Source) { $text += ' (' + $item.Source + ')' }
+            $text
+        }
+        elseif ($props['Counts'] -and $props['Detail']) {
+            # uc count's reasons: what the item counts as, why, and which record says so.
+            $text = '{0}: {1}' -f $item.Counts, $item.Detail
             if ($props['Source'] -and $item.Source) { $text += ' (' + $item.Source + ')' }
             $text
         }

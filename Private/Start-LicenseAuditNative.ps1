@@ -140,8 +140,8 @@ function New-LicenseAuditSpoolFile {
     .SYNOPSIS
     Writes records as NDJSON (UTF-8, no BOM) to a temporary file owned by the session (deleted
     when it stops, or reaped) and returns its path; $null when there were no records (the engine
-    treats an empty file as an error). For configuration the engine must have before stdin
-    starts (policies, pools): user data streams on stdin instead.
+    treats an empty file as an error), unless -AllowEmpty. For configuration the engine must
+    have before stdin starts (policies, pools): user data streams on stdin instead.
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')]
     [OutputType([string])]
@@ -150,10 +150,13 @@ function New-LicenseAuditSpoolFile {
         [psobject]$Session,
         [AllowNull()]
         [AllowEmptyCollection()]
-        [object[]]$Record
+        [object[]]$Record,
+        # With no records, write an empty JSON array (an input given, and known to hold none)
+        # instead of returning $null.
+        [switch]$AllowEmpty
     )
     $items = @($Record | Where-Object { $null -ne $_ })
-    if ($items.Count -eq 0) { return $null }
+    if ($items.Count -eq 0 -and -not $AllowEmpty) { return $null }
     $path = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), ('licenseaudit-{0}-{1}.ndjson' -f $PID, [guid]::NewGuid().ToString('N')))
     if (-not $PSCmdlet.ShouldProcess($path, 'Write engine input')) { return $null }
     # Registered before it exists, so a stop in the middle of writing still deletes it.
@@ -172,6 +175,7 @@ function New-LicenseAuditSpoolFile {
     $writer = New-Object System.IO.StreamWriter -ArgumentList $path, $false, (New-Object System.Text.UTF8Encoding -ArgumentList $false)
     try {
         $writer.NewLine = "`n"
+        if ($items.Count -eq 0) { $writer.WriteLine('[]') }
         foreach ($item in $items) {
             $writer.WriteLine((ConvertTo-LicenseAuditInputLine -InputObject $item))
         }

@@ -78,6 +78,12 @@ fn all_emitted() -> BTreeSet<String> {
         &[],
     ));
     all.extend(emitted_by(&["inspect", &ual("licenses.csv")], &[]));
+    // UC licence counting on the bundled, hand-counted estate (users, devices, a meeting room,
+    // orphan service records and the totals).
+    all.extend(emitted_by(
+        &["uc", "count", "--estate", &repo_path("examples/uc")],
+        &[],
+    ));
 
     // The deliverables, from the committed example records.
     let records = |f: &str| repo_path(&format!("examples/records/{f}"));

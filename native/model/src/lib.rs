@@ -14,6 +14,7 @@ pub mod rightsizing;
 pub mod server_cal;
 pub mod sink;
 pub mod tier;
+pub mod uc;
 
 pub use choice::Choice;
 pub use finding::{Finding, Reason, Severity};

@@ -120,6 +120,9 @@ pub enum Command {
     Report(ReportArgs),
     /// How the totals kept with --history moved from run to run
     History(HistoryArgs),
+    /// UC licence counting for Teams and Cisco estates (VOSS-style)
+    #[command(subcommand)]
+    Uc(UcCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -410,4 +413,76 @@ pub struct HistoryArgs {
     /// Also list the totals that did not move
     #[arg(long)]
     pub all: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UcCommand {
+    /// Licensed users, hybrid users, standalone devices, meeting rooms and sites per customer,
+    /// from a user directory and UC service exports
+    Count(UcCountArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UcCountArgs {
+    /// A folder of exports named users, teams, teams-ip-phone-policies, teams-resource-accounts,
+    /// m365-licenses, exchange, cucm-users, cucm-phones, uccx-agents, unity-users, webex-users,
+    /// webex-licenses, webex-workspaces, pexip-conferences (.json, .ndjson, .xml, .clixml or .csv);
+    /// options given explicitly win
+    #[arg(long, value_name = "DIR")]
+    pub estate: Option<PathBuf>,
+    /// The user directory: Username, Email, Customer, CustomerPkid, Reseller, Provider, Site and the
+    /// link fields username_cucm, username_uccx, username_cuc, username_webex_teams,
+    /// username_ms_teams, username_ms_365. Without it the Get-CsOnlineUser export is the directory
+    #[arg(long, value_name = "FILE")]
+    pub users: Option<String>,
+    /// Get-CsOnlineUser output (several files: several tenants)
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub teams: Vec<String>,
+    /// Get-CsTeamsIPPhonePolicy output: accounts whose policy has SignInMode CommonAreaPhoneSignIn
+    /// are common area phones (devices), not users
+    #[arg(long, value_name = "FILE")]
+    pub teams_ip_phone_policies: Option<String>,
+    /// Get-CsOnlineApplicationInstance output: resource accounts, never users
+    #[arg(long, value_name = "FILE")]
+    pub teams_resource_accounts: Option<String>,
+    /// User licence data (Get-MgUser -Property UserPrincipalName,AssignedLicenses, or UPN + SkuId
+    /// rows): holders of the Teams Shared Devices SKU are common area phones
+    #[arg(long, value_name = "FILE")]
+    pub m365_licenses: Option<String>,
+    /// Exchange Online mailboxes (Get-EXOMailbox: UserPrincipalName, RecipientTypeDetails)
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub exchange: Vec<String>,
+    /// CUCM end users (AXL getUser/listUser: userid, mailid, associatedDevices, phoneProfiles,
+    /// associatedRemoteDestinationProfiles), JSON or CSV; several files: several clusters
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub cucm_users: Vec<String>,
+    /// CUCM phones (AXL listPhone: name, product, model, class, ownerUserName), JSON or CSV
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub cucm_phones: Vec<String>,
+    /// UCCX resources (/adminapi/resource: userID)
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub uccx_agents: Vec<String>,
+    /// Unity Connection users (/vmrest/users: Alias)
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub unity_users: Vec<String>,
+    /// Webex people (/v1/people: emails, licenses)
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub webex_users: Vec<String>,
+    /// Webex licences (/v1/licenses: id, name), to name the licence ids people hold
+    #[arg(long, value_name = "FILE")]
+    pub webex_licenses: Option<String>,
+    /// Webex workspaces (/v1/workspaces: displayName, calling.type)
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub webex_workspaces: Vec<String>,
+    /// Pexip conferences (/api/admin/configuration/v1/conference/: name, primary_owner_email_address)
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub pexip_conferences: Vec<String>,
+    /// The anonymous audit file: no provider, reseller, customer or site names, no identities
+    /// (pseudonyms instead with --pseudonym-key-env)
+    #[arg(long)]
+    pub anonymous: bool,
+    /// Replace identities with HMAC-SHA256 pseudonyms keyed by the value of this environment
+    /// variable (at least 16 bytes; the key is never taken from the command line)
+    #[arg(long, value_name = "VAR")]
+    pub pseudonym_key_env: Option<String>,
 }

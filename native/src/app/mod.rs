@@ -15,6 +15,7 @@ pub mod schema;
 mod secrets;
 mod session;
 mod ual;
+mod uc;
 
 pub use session::Session;
 
@@ -23,6 +24,7 @@ use crate::output::progress::ProgressMode;
 use crate::output::{ConsoleReporter, Format};
 use chrono::Utc;
 use clap::Parser;
+use cli::UcCommand;
 use cli::{Cli, Command, ErrorFormatArg, FormatArg, LyncCommand, ProgressArg, UalCommand};
 use exit::{AppError, Exit};
 use std::ffi::OsString;
@@ -161,5 +163,6 @@ fn dispatch(s: &mut Session, command: &Command) -> Result<(), AppError> {
         Command::Ual(UalCommand::Compliance(a)) => ual::compliance(s, a),
         Command::Report(a) => report::report(s, a),
         Command::History(a) => report::history(s, a),
+        Command::Uc(UcCommand::Count(a)) => uc::count(s, a),
     }
 }

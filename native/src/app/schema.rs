@@ -12,6 +12,7 @@ pub fn registry() -> Vec<SchemaEntry> {
     all.extend(crate::ual::schemas());
     all.extend(crate::rightsize::schemas());
     all.extend(crate::report::schemas());
+    all.extend(crate::uc::schemas());
     all.sort_by_key(|e| e.name);
     all
 }
