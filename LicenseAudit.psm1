@@ -34,12 +34,13 @@ if (-not ('LicenseAudit.NativeProcess' -as [type])) {
         Add-Type -Path (Join-Path (Join-Path $PSScriptRoot 'Private') 'NativeProcess.cs')
     }
 }
-if (-not ('LicenseAudit.NativeSession' -as [type])) {
-    # The helper in this session predates NativeSession: compiled by an older LicenseAudit earlier
-    # in the session (.NET cannot replace a loaded type), or an outdated prebuilt DLL.
+if (-not ('LicenseAudit.NativeSession' -as [type]) -or -not ('LicenseAudit.EngineProbe' -as [type])) {
+    # The helper in this session predates NativeSession or the engine checks (EngineProbe,
+    # EngineCheck, EngineDiagnosis): compiled by an older LicenseAudit earlier in the session
+    # (.NET cannot replace a loaded type), or an outdated prebuilt DLL.
     Write-Error -Message ('The LicenseAudit process helper loaded in this PowerShell session is older than this module ' +
-        '(LicenseAudit.NativeProcess without LicenseAudit.NativeSession). Start a new PowerShell session; if the module ships ' +
-        'Private/LicenseAudit.NativeProcess.dll, rebuild it from Private/NativeProcess.cs.') `
+        '(LicenseAudit.NativeProcess without LicenseAudit.NativeSession or LicenseAudit.EngineProbe). Start a new PowerShell ' +
+        'session; if the module ships Private/LicenseAudit.NativeProcess.dll, rebuild it from Private/NativeProcess.cs.') `
         -ErrorId 'LicenseAudit.HelperOutdated' -Category ResourceExists -ErrorAction Stop
 }
 

@@ -3,7 +3,10 @@
 //! under Mono by tests/NativeProcessHarness.cs against this build's `license-audit`: streaming
 //! 20,000 JSON lines, disposing mid-output (`| Select-Object -First 10`), disposing while the
 //! child waits on stdin (a stopped pipeline), a child that exits early, the secret on stdin, and
-//! NativeSession.Stop() / DisposeAll(), the .NET cleanup a stopping pipeline's finally runs.
+//! NativeSession.Stop() / DisposeAll(), the .NET cleanup a stopping pipeline's finally runs; and
+//! the checks before first use: the version handshake (EngineProbe: stdin closed, a timeout), the
+//! explanation of start errors and foreign exit codes (EngineDiagnosis) and the SHA256SUMS entry
+//! (EngineCheck).
 //! An exception escaping a pump thread ends the Mono process as it would end powershell.exe.
 //!
 //! Without mcs/mono the tests print why and pass, except under CI (CI set), where .ci/run
@@ -143,6 +146,7 @@ fn native_process_survives_dispose_under_mono() {
         .arg(&exe)
         .arg(env!("CARGO_BIN_EXE_license-audit"))
         .arg(repo())
+        .arg(env!("CARGO_PKG_VERSION"))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -179,6 +183,14 @@ fn native_process_survives_dispose_under_mono() {
         "ok quoting follows CommandLineToArgvW",
         "ok session stop kills the engine, deletes its files and unregisters it",
         "ok session dispose-all looks through PSObject wrappers",
+        "ok probe reads the engine's version with stdin closed",
+        "ok probe reports a start failure instead of throwing",
+        "ok probe kills an engine that does not answer in time",
+        "ok probe closes stdin, so a program that reads it ends",
+        "ok diagnosis names the loader failures and keeps the engine's own exit codes",
+        "ok diagnosis maps start errors per system",
+        "ok SHA256SUMS needs exactly one line for the binary",
+        "ok system description and Windows version",
     ] {
         assert!(
             stdout.contains(scenario),
