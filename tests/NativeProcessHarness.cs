@@ -3,7 +3,7 @@
 // PowerShell 5.1's Add-Type accepts) together with NativeProcess.cs, run under Mono by
 // native/tests/native_process_mono.rs.
 //
-//   mono harness.exe <license-audit binary> <repository root> [<engine version>]
+//   mono harness.exe <license-audit binary> <repository root> [<engine version> [<package bin folder>]]
 //
 // Prints "ok <scenario>" per scenario and exits 0; on a failed check prints "FAIL <scenario>:
 // <why>" and exits 1. An exception on a background thread ends the process (as it ends
@@ -21,19 +21,21 @@ public static class NativeProcessHarness
     private static string binary;
     private static string root;
     private static string version;
+    private static string packageBin;
     private static int failures;
     private static string unhandled;
 
     public static int Main(string[] args)
     {
-        if (args.Length != 2 && args.Length != 3)
+        if (args.Length < 2 || args.Length > 4)
         {
-            Console.Error.WriteLine("usage: harness.exe <license-audit binary> <repository root> [<engine version>]");
+            Console.Error.WriteLine("usage: harness.exe <license-audit binary> <repository root> [<engine version> [<package bin folder>]]");
             return 2;
         }
         binary = args[0];
         root = args[1];
-        version = args.Length == 3 ? args[2] : null;
+        version = args.Length >= 3 ? args[2] : null;
+        packageBin = args.Length == 4 ? args[3] : null;
         AppDomain.CurrentDomain.UnhandledException += delegate(object sender, UnhandledExceptionEventArgs e)
         {
             // Reaching this handler means the runtime is about to end the process: say why.
@@ -59,6 +61,7 @@ public static class NativeProcessHarness
         Run("diagnosis names the loader failures and keeps the engine's own exit codes", DiagnosisExitCodes);
         Run("diagnosis maps start errors per system", DiagnosisStartErrors);
         Run("SHA256SUMS needs exactly one line for the binary", ChecksumEntry);
+        if (packageBin != null) { Run("SHA256SUMS as scripts/package writes it gives each binary's hash", PackageSums); }
         Run("system description and Windows version", SystemDescription);
 
         // Give any pump that would throw late the chance to do so before declaring success.
@@ -500,6 +503,26 @@ public static class NativeProcessHarness
         Check(EngineCheck.ExpectedHash(sums, "./win-x64/license-audit.exe", out problem) == null, "a path is compared exactly");
         Check(EngineCheck.ExpectedHash(a.Substring(1) + "  win-x64/license-audit.exe", "win-x64/license-audit.exe", out problem) == null, "63 hex digits");
         Check(EngineCheck.ExpectedHash(null, "win-x64/license-audit.exe", out problem) == null, "no text");
+    }
+
+    private static void PackageSums()
+    {
+        string sums = File.ReadAllText(Path.Combine(packageBin, "SHA256SUMS"));
+        string[] entries = { "linux-x64/license-audit", "win-x64/license-audit.exe" };
+        foreach (string entry in entries)
+        {
+            string problem;
+            string expected = EngineCheck.ExpectedHash(sums, entry, out problem);
+            Check(expected != null, entry + ": " + problem);
+            byte[] hash;
+            using (System.Security.Cryptography.SHA256 sha = System.Security.Cryptography.SHA256.Create())
+            using (FileStream file = File.OpenRead(Path.Combine(packageBin, entry.Replace('/', Path.DirectorySeparatorChar))))
+            {
+                hash = sha.ComputeHash(file);
+            }
+            string actual = BitConverter.ToString(hash).Replace("-", "");
+            Check(string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase), entry + ": " + expected + " vs " + actual);
+        }
     }
 
     private static void SystemDescription()

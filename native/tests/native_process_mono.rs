@@ -142,11 +142,41 @@ fn native_process_survives_dispose_under_mono() {
         "NativeProcessHarness.cs",
     );
 
+    // A bin/ folder with SHA256SUMS written by the very command scripts/package uses.
+    let bin = dir.path().join("package/bin");
+    std::fs::create_dir_all(bin.join("linux-x64")).unwrap();
+    std::fs::create_dir_all(bin.join("win-x64")).unwrap();
+    std::fs::copy(
+        env!("CARGO_BIN_EXE_license-audit"),
+        bin.join("linux-x64/license-audit"),
+    )
+    .unwrap();
+    std::fs::write(bin.join("win-x64/license-audit.exe"), b"MZ not a real exe").unwrap();
+    let package = std::fs::read_to_string(repo().join("scripts/package")).unwrap();
+    let sums_line = package
+        .lines()
+        .find(|l| l.contains("xargs sha256sum"))
+        .expect("scripts/package writes SHA256SUMS with sha256sum");
+    let sums = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -euo pipefail; {}; mv \"$DEST/SHA256SUMS\" \"$DEST/bin/SHA256SUMS\"",
+            sums_line.trim()
+        ))
+        .env("DEST", dir.path().join("package"))
+        .status()
+        .expect("bash runs");
+    assert!(
+        sums.success(),
+        "the SHA256SUMS line of scripts/package failed"
+    );
+
     let mut child = Command::new("mono")
         .arg(&exe)
         .arg(env!("CARGO_BIN_EXE_license-audit"))
         .arg(repo())
         .arg(env!("CARGO_PKG_VERSION"))
+        .arg(&bin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -190,6 +220,7 @@ fn native_process_survives_dispose_under_mono() {
         "ok diagnosis names the loader failures and keeps the engine's own exit codes",
         "ok diagnosis maps start errors per system",
         "ok SHA256SUMS needs exactly one line for the binary",
+        "ok SHA256SUMS as scripts/package writes it gives each binary's hash",
         "ok system description and Windows version",
     ] {
         assert!(
