@@ -22,7 +22,8 @@
         'Export-CalEvidenceTemplate',
         'Export-LicenseAuditReport',
         'Get-LyncCalRightSizing',
-        'Get-LicenseAuditHistory'
+        'Get-LicenseAuditHistory',
+        'Export-LicenseAuditSnapshot'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
@@ -45,6 +46,7 @@
         'Private/Start-LicenseAuditNative.ps1',
         'Public/Export-CalEvidenceTemplate.ps1',
         'Public/Export-LicenseAuditReport.ps1',
+        'Public/Export-LicenseAuditSnapshot.ps1',
         'Public/Get-LicenseAuditHistory.ps1',
         'Public/Get-LicenseAuditInputInfo.ps1',
         'Public/Get-LicenseAuditSchema.ps1',
@@ -56,7 +58,8 @@
         'Public/Get-UalCalEvidence.ps1',
         'Public/New-LyncCalPolicyTemplate.ps1',
         'Public/Set-LyncCalPolicyAssignment.ps1',
-        'Public/Test-LyncConferencingPolicy.ps1'
+        'Public/Test-LyncConferencingPolicy.ps1',
+        'scripts/Export-LicenseAuditSnapshot.ps1'
     )
     PrivateData          = @{
         PSData = @{

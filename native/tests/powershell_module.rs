@@ -1013,6 +1013,14 @@ fn manifest_file_list_is_complete_and_its_licence_exists() {
             expected.insert(format!("{folder}/{name}"));
         }
     }
+    // The PowerShell scripts that ship with the module (the offline snapshot, which
+    // Export-LicenseAuditSnapshot runs and which also runs alone).
+    for e in std::fs::read_dir(repo().join("scripts")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        if name.ends_with(".ps1") {
+            expected.insert(format!("scripts/{name}"));
+        }
+    }
     assert_eq!(
         listed, expected,
         "FileList must name every file the module loads"
