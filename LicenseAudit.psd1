@@ -23,7 +23,8 @@
         'Export-LicenseAuditReport',
         'Get-LyncCalRightSizing',
         'Get-LicenseAuditHistory',
-        'Export-LicenseAuditSnapshot'
+        'Export-LicenseAuditSnapshot',
+        'Invoke-LicenseAudit'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
@@ -38,6 +39,7 @@
         'Private/ConvertTo-LicenseAuditInputLine.ps1',
         'Private/Get-LicenseAuditBinaryPath.ps1',
         'Private/Get-LicenseAuditErrorServer.ps1',
+        'Private/LicenseAuditRun.ps1',
         'Private/LyncInput.ps1',
         'Private/Merge-LicenseAuditLyncUsage.ps1',
         'Private/NativeProcess.cs',
@@ -56,6 +58,7 @@
         'Public/Get-LyncCalUsage.ps1',
         'Public/Get-ServerCalCompliance.ps1',
         'Public/Get-UalCalEvidence.ps1',
+        'Public/Invoke-LicenseAudit.ps1',
         'Public/New-LyncCalPolicyTemplate.ps1',
         'Public/Set-LyncCalPolicyAssignment.ps1',
         'Public/Test-LyncConferencingPolicy.ps1',
@@ -66,7 +69,7 @@
             Tags         = @('Lync', 'SkypeForBusiness', 'Teams', 'CAL', 'Licensing', 'UAL', 'Compliance', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')
             LicenseUri   = 'https://github.com/licenseaudit/LicenseAudit/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/licenseaudit/LicenseAudit'
-            ReleaseNotes = 'Reader for PowerShell exports (inspect, schema); Lync/SfB CAL entitlement audit, policy audit, remediation plan and policy templates; server CAL compliance from User Access Logging.'
+            ReleaseNotes = 'Reader for PowerShell exports (inspect, schema); Lync/SfB CAL entitlement audit, policy audit, remediation plan and policy templates; server CAL compliance from User Access Logging; the audit workbook and run history; the offline snapshot (Export-LicenseAuditSnapshot, also a PowerShell 2.0 script) and Invoke-LicenseAudit for scheduled runbooks; the engine is checked (SHA256SUMS, version, Windows version) before its first use.'
         }
     }
 }

@@ -364,6 +364,7 @@ fn every_flag_a_cmdlet_passes_exists_in_the_cli() {
                 "Invoke-LicenseAuditNative",
                 "Start-LicenseAuditNative",
                 "New-LicenseAuditNativeSession",
+                "Invoke-LicenseAuditRunStep",
             ]
             .iter()
             .any(|c| c.eq_ignore_ascii_case(name))
@@ -458,6 +459,43 @@ fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
     out
 }
 
+/// The keys (PSTypeName excluded) of the hash literal in `file` whose PSTypeName is `type_name`:
+/// the properties of a record the module makes itself.
+fn powershell_record_keys(file: &str, type_name: &str) -> BTreeSet<String> {
+    let src = read(&repo().join(file));
+    let tree = parse(&src);
+    let mut keys = BTreeSet::new();
+    walk(tree.root_node(), &mut |n| {
+        if n.kind() != "hash_literal_body" {
+            return;
+        }
+        let mut c = n.walk();
+        let entries: Vec<(String, String)> = n
+            .children(&mut c)
+            .filter(|e| e.kind() == "hash_entry")
+            .filter_map(|e| {
+                let mut cc = e.walk();
+                let kids: Vec<Node> = e.children(&mut cc).collect();
+                let key = kids.iter().find(|k| k.kind() == "key_expression")?;
+                let value = kids.iter().find(|k| k.kind() == "pipeline")?;
+                Some((text(*key, &src).to_string(), text(*value, &src).to_string()))
+            })
+            .collect();
+        if entries
+            .iter()
+            .any(|(k, v)| k == "PSTypeName" && v.trim_matches('\'') == type_name)
+        {
+            keys.extend(
+                entries
+                    .into_iter()
+                    .map(|(k, _)| k)
+                    .filter(|k| k != "PSTypeName"),
+            );
+        }
+    });
+    keys
+}
+
 #[test]
 fn format_views_are_well_formed_and_name_properties_the_records_have() {
     // A view column naming a property the record lacks shows an empty column forever; a
@@ -483,6 +521,11 @@ fn format_views_are_well_formed_and_name_properties_the_records_have() {
             .map(|s| s.to_string())
             .collect(),
     );
+    // Invoke-LicenseAudit's summary: the keys of its [pscustomobject]@{ PSTypeName = ... }.
+    let summary =
+        powershell_record_keys("Public/Invoke-LicenseAudit.ps1", "LicenseAudit.RunSummary");
+    assert!(summary.len() > 10, "RunSummary keys: {summary:?}");
+    properties.insert("LicenseAudit.RunSummary".into(), summary);
     assert_eq!(
         xml.matches("<View>").count(),
         xml.matches("</View>").count(),
@@ -861,6 +904,8 @@ fn engines_and_temp_files_are_not_started_in_begin_blocks() {
         "Invoke-LicenseAuditNative",
         "New-LicenseAuditSpoolFile",
         "Start-LicenseAuditLyncSession",
+        "Invoke-LicenseAuditRunStep",
+        "Export-LicenseAuditUalEvidence",
     ];
     let mut problems = Vec::new();
     for f in module_files() {
