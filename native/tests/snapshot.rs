@@ -700,3 +700,96 @@ fn the_manifest_says_what_the_files_hold() {
         }
     }
 }
+
+/// The keys of one compressed JSON object line, in order (the fixtures' values hold no `":`).
+fn keys_in_order(line: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let bytes: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < bytes.len() {
+        if (bytes[i] == '{' || bytes[i] == ',') && bytes.get(i + 1) == Some(&'"') {
+            let start = i + 2;
+            if let Some(len) = bytes[start..].iter().position(|c| *c == '"') {
+                if bytes.get(start + len + 1) == Some(&':') {
+                    keys.push(bytes[start..start + len].iter().collect());
+                }
+            }
+        }
+        i += 1;
+    }
+    keys
+}
+
+#[test]
+fn the_fixtures_are_shaped_as_the_script_writes() {
+    // Records: the script's properties, in the script's order (those an object lacks left out).
+    for source in sources() {
+        let path = PathBuf::from(fixture(&format!("snapshot/ps51-json/{}.json", source.name)));
+        let text = std::fs::read_to_string(&path).unwrap();
+        for line in text.lines().filter(|l| l.starts_with('{')) {
+            let keys = keys_in_order(line);
+            let mut expected = source.properties.iter();
+            for key in &keys {
+                assert!(
+                    expected.any(|p| p == key),
+                    "{}: {key} is not in the script's list, or out of its order: {keys:?}",
+                    source.name
+                );
+            }
+        }
+    }
+    // The manifest: the fields the script writes, in its order, and the same per file.
+    let src = script_text();
+    let start = src.find("$fields = @(").expect("$fields");
+    let block = &src[start..start + src[start..].find("\n)\n").unwrap()];
+    let fields: Vec<String> = block
+        .lines()
+        .skip(1)
+        .filter_map(|l| quoted(l).into_iter().next())
+        .collect();
+    assert!(fields.contains(&"CreatedUtc".to_string()) && fields.contains(&"Complete".to_string()));
+    let entry_line = src
+        .lines()
+        .find(|l| l.contains("foreach ($name in @('Name', 'File'"))
+        .expect("the manifest's file entries");
+    let entry: Vec<String> = quoted(&entry_line[..entry_line.find("))").unwrap()]);
+    for dir in ["snapshot/ps51-json", "snapshot/ps2-clixml"] {
+        let text =
+            std::fs::read_to_string(fixture(&format!("{dir}/snapshot-manifest.json"))).unwrap();
+        let top: Vec<String> = text
+            .lines()
+            .filter(|l| l.starts_with("  \""))
+            .map(|l| {
+                l.trim()
+                    .trim_start_matches('"')
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        let mut expected = fields.clone();
+        expected.push("Files".into());
+        assert_eq!(top, expected, "{dir}: the manifest's fields");
+        for line in text
+            .lines()
+            .filter(|l| l.trim_start().starts_with("{\"Name\""))
+        {
+            let keys: Vec<String> = line
+                .split("\": ")
+                .filter_map(|part| part.rsplit('"').next())
+                .map(String::from)
+                .filter(|k| !k.is_empty())
+                .collect();
+            assert_eq!(&keys[..entry.len()], &entry[..], "{dir}: {line}");
+        }
+    }
+    // What Invoke-LicenseAudit reads of it is written.
+    let invoke = std::fs::read_to_string(repo_path("Public/Invoke-LicenseAudit.ps1")).unwrap();
+    for field in ["CreatedUtc", "Complete", "Files"] {
+        assert!(invoke.contains(&format!("Properties['{field}']")));
+    }
+    for field in ["Status", "Name", "Command", "Message"] {
+        assert!(entry.contains(&field.to_string()));
+    }
+}
