@@ -24,7 +24,9 @@
         'Get-LyncCalRightSizing',
         'Get-LicenseAuditHistory',
         'Get-TeamsLicenseCount',
-        'Get-UcLicenseCount'
+        'Get-UcLicenseCount',
+        'Export-LicenseAuditSnapshot',
+        'Invoke-LicenseAudit'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
@@ -39,6 +41,7 @@
         'Private/ConvertTo-LicenseAuditInputLine.ps1',
         'Private/Get-LicenseAuditBinaryPath.ps1',
         'Private/Get-LicenseAuditErrorServer.ps1',
+        'Private/LicenseAuditRun.ps1',
         'Private/LyncInput.ps1',
         'Private/Merge-LicenseAuditLyncUsage.ps1',
         'Private/NativeProcess.cs',
@@ -48,6 +51,7 @@
         'Private/UcInput.ps1',
         'Public/Export-CalEvidenceTemplate.ps1',
         'Public/Export-LicenseAuditReport.ps1',
+        'Public/Export-LicenseAuditSnapshot.ps1',
         'Public/Get-LicenseAuditHistory.ps1',
         'Public/Get-LicenseAuditInputInfo.ps1',
         'Public/Get-LicenseAuditSchema.ps1',
@@ -59,16 +63,18 @@
         'Public/Get-TeamsLicenseCount.ps1',
         'Public/Get-UalCalEvidence.ps1',
         'Public/Get-UcLicenseCount.ps1',
+        'Public/Invoke-LicenseAudit.ps1',
         'Public/New-LyncCalPolicyTemplate.ps1',
         'Public/Set-LyncCalPolicyAssignment.ps1',
-        'Public/Test-LyncConferencingPolicy.ps1'
+        'Public/Test-LyncConferencingPolicy.ps1',
+        'scripts/Export-LicenseAuditSnapshot.ps1'
     )
     PrivateData          = @{
         PSData = @{
             Tags         = @('Lync', 'SkypeForBusiness', 'Teams', 'CAL', 'Licensing', 'UAL', 'Compliance', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')
             LicenseUri   = 'https://github.com/licenseaudit/LicenseAudit/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/licenseaudit/LicenseAudit'
-            ReleaseNotes = 'Reader for PowerShell exports (inspect, schema); Lync/SfB CAL entitlement audit, policy audit, remediation plan and policy templates; server CAL compliance from User Access Logging; UC licence counts for Teams and Cisco estates (VOSS-style).'
+            ReleaseNotes = 'Reader for PowerShell exports (inspect, schema); Lync/SfB CAL entitlement audit, policy audit, remediation plan and policy templates; server CAL compliance from User Access Logging; the audit workbook and run history; the offline snapshot (Export-LicenseAuditSnapshot, also a PowerShell 2.0 script) and Invoke-LicenseAudit for scheduled runbooks; the engine is checked (SHA256SUMS, version, Windows version) before its first use.'
         }
     }
 }

@@ -22,6 +22,22 @@ $script:LicenseAuditModuleRoot = $PSScriptRoot
 $script:LicenseAuditSessions = New-Object System.Collections.Generic.List[object]
 $script:LicenseAuditStaleFilesSwept = $false
 $script:LicenseAuditEngineFeatures = @{}
+# The checks before an engine's first use (Private/Get-LicenseAuditBinaryPath.ps1), once per
+# session: binaries verified (key: path|LastWriteTimeUtc|Length → version), versions by path,
+# and whether this Windows is new enough.
+$script:LicenseAuditVerifiedBinaries = @{}
+$script:LicenseAuditEngineVersions = @{}
+$script:LicenseAuditWindowsChecked = $false
+# The engine version the handshake expects: this manifest's ModuleVersion (and Prerelease), which
+# native/tests/version.rs keeps equal to Cargo's version, the one `license-audit --version` prints.
+$script:LicenseAuditExpectedEngineVersion = ''
+$manifestData = Import-PowerShellDataFile -LiteralPath (Join-Path $PSScriptRoot 'LicenseAudit.psd1')
+$script:LicenseAuditExpectedEngineVersion = [string]$manifestData.ModuleVersion
+if ($manifestData.ContainsKey('PrivateData') -and $manifestData.PrivateData -and $manifestData.PrivateData.ContainsKey('PSData') -and
+    $manifestData.PrivateData.PSData.ContainsKey('Prerelease') -and $manifestData.PrivateData.PSData.Prerelease) {
+    $script:LicenseAuditExpectedEngineVersion += '-' + $manifestData.PrivateData.PSData.Prerelease
+}
+Remove-Variable -Name manifestData
 
 if (-not ('LicenseAudit.NativeProcess' -as [type])) {
     # A packaged release may ship the helper prebuilt (no csc.exe at import on 5.1).
@@ -34,12 +50,13 @@ if (-not ('LicenseAudit.NativeProcess' -as [type])) {
         Add-Type -Path (Join-Path (Join-Path $PSScriptRoot 'Private') 'NativeProcess.cs')
     }
 }
-if (-not ('LicenseAudit.NativeSession' -as [type])) {
-    # The helper in this session predates NativeSession: compiled by an older LicenseAudit earlier
-    # in the session (.NET cannot replace a loaded type), or an outdated prebuilt DLL.
+if (-not ('LicenseAudit.NativeSession' -as [type]) -or -not ('LicenseAudit.EngineProbe' -as [type])) {
+    # The helper in this session predates NativeSession or the engine checks (EngineProbe,
+    # EngineCheck, EngineDiagnosis): compiled by an older LicenseAudit earlier in the session
+    # (.NET cannot replace a loaded type), or an outdated prebuilt DLL.
     Write-Error -Message ('The LicenseAudit process helper loaded in this PowerShell session is older than this module ' +
-        '(LicenseAudit.NativeProcess without LicenseAudit.NativeSession). Start a new PowerShell session; if the module ships ' +
-        'Private/LicenseAudit.NativeProcess.dll, rebuild it from Private/NativeProcess.cs.') `
+        '(LicenseAudit.NativeProcess without LicenseAudit.NativeSession or LicenseAudit.EngineProbe). Start a new PowerShell ' +
+        'session; if the module ships Private/LicenseAudit.NativeProcess.dll, rebuild it from Private/NativeProcess.cs.') `
         -ErrorId 'LicenseAudit.HelperOutdated' -Category ResourceExists -ErrorAction Stop
 }
 

@@ -1,7 +1,10 @@
 // Runs license-audit with stdout and stderr pumped on background threads, so a PowerShell
 // cmdlet can stream pipeline objects into stdin while records come back, without the pipe
-// deadlock a single-threaded read/write loop risks; and NativeSession, the cleanup of one run
-// that must still work in a finally block of a stopping pipeline.
+// deadlock a single-threaded read/write loop risks; NativeSession, the cleanup of one run
+// that must still work in a finally block of a stopping pipeline; and the checks before the
+// engine's first use (Private/Get-LicenseAuditBinaryPath.ps1): EngineProbe (the version
+// handshake, stdin closed, with a timeout), EngineCheck (the SHA256SUMS entry, the real Windows
+// version) and EngineDiagnosis (what a start error or a foreign exit code means).
 //
 // Plain C# 5 (no ?., no $"", no nameof, no expression-bodied members): Windows PowerShell 5.1
 // compiles this with the .NET Framework compiler (csc.exe behind Add-Type), and CI compiles it
@@ -26,11 +29,15 @@ using System;
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Diagnostics;
 using System.IO;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace LicenseAudit
 {
@@ -364,6 +371,386 @@ namespace LicenseAudit
                 item = inner;
             }
             return item;
+        }
+    }
+    /// <summary>What one short run of the engine gave (the version handshake): whether it
+    /// started, why not, its exit code and output, and whether it had to be killed.</summary>
+    public sealed class ProbeResult
+    {
+        private bool started;
+        private int startError;
+        private string startMessage;
+        private bool timedOut;
+        private int exitCode;
+        private string output = "";
+        private string error = "";
+
+        public bool Started { get { return started; } internal set { started = value; } }
+
+        /// <summary>Win32Exception.NativeErrorCode when Process.Start failed (a Win32 error on
+        /// Windows, errno on Linux and macOS); -1 for a failure that was not a Win32Exception;
+        /// 0 when it started.</summary>
+        public int StartError { get { return startError; } internal set { startError = value; } }
+
+        public string StartMessage { get { return startMessage; } internal set { startMessage = value; } }
+
+        /// <summary>It did not exit within the timeout and was killed.</summary>
+        public bool TimedOut { get { return timedOut; } internal set { timedOut = value; } }
+
+        public int ExitCode { get { return exitCode; } internal set { exitCode = value; } }
+
+        public string Output { get { return output; } internal set { output = value ?? ""; } }
+
+        public string Error { get { return error; } internal set { error = value ?? ""; } }
+    }
+
+    /// <summary>
+    /// Runs the engine once to completion with stdin closed and a timeout: the version handshake
+    /// before first use. Never throws: a start failure is reported in the result (with the
+    /// native error code EngineDiagnosis.StartFailure explains), a hang is killed.
+    /// </summary>
+    public static class EngineProbe
+    {
+        public static ProbeResult Run(string path, string[] arguments, int timeoutMilliseconds)
+        {
+            ProbeResult result = new ProbeResult();
+            Process process = null;
+            try
+            {
+                ProcessStartInfo info = new ProcessStartInfo(path, NativeProcess.JoinArguments(arguments));
+                info.UseShellExecute = false;
+                info.CreateNoWindow = true;
+                // Redirected and closed at once: an engine (or something else at that path) that
+                // reads stdin sees end of input instead of waiting on a console nobody types into.
+                info.RedirectStandardInput = true;
+                info.RedirectStandardOutput = true;
+                info.RedirectStandardError = true;
+                info.StandardOutputEncoding = new UTF8Encoding(false);
+                info.StandardErrorEncoding = new UTF8Encoding(false);
+                process = Process.Start(info);
+            }
+            catch (Win32Exception e)
+            {
+                result.StartError = e.NativeErrorCode;
+                result.StartMessage = e.Message;
+                return result;
+            }
+            catch (Exception e)
+            {
+                result.StartError = -1;
+                result.StartMessage = e.Message;
+                return result;
+            }
+            if (process == null)
+            {
+                result.StartError = -1;
+                result.StartMessage = "Process.Start returned no process";
+                return result;
+            }
+            result.Started = true;
+            Task<string> output = null;
+            Task<string> error = null;
+            bool drained = false;
+            try
+            {
+                try { process.StandardInput.Close(); } catch (Exception) { }
+                output = process.StandardOutput.ReadToEndAsync();
+                error = process.StandardError.ReadToEndAsync();
+                if (!process.WaitForExit(timeoutMilliseconds))
+                {
+                    result.TimedOut = true;
+                    try { process.Kill(); } catch (Exception) { }
+                    try { process.WaitForExit(5000); } catch (Exception) { }
+                }
+                else
+                {
+                    result.ExitCode = process.ExitCode;
+                }
+                // Bounded: a grandchild that inherited the pipes could hold them open.
+                drained = Wait(output, 5000) & Wait(error, 5000);
+                if (output.Status == TaskStatus.RanToCompletion) { result.Output = output.Result; }
+                if (error.Status == TaskStatus.RanToCompletion) { result.Error = error.Result; }
+            }
+            catch (Exception e)
+            {
+                if (result.StartMessage == null) { result.StartMessage = e.Message; }
+            }
+            finally
+            {
+                // Closing a pipe another thread is blocked reading can block on Windows: the
+                // process (and its readers) is disposed only once both reads have ended.
+                if (drained || output == null) { try { process.Dispose(); } catch (Exception) { } }
+            }
+            return result;
+        }
+
+        private static bool Wait(Task task, int milliseconds)
+        {
+            try { return task.Wait(milliseconds); }
+            catch (Exception) { return true; }
+        }
+    }
+
+    /// <summary>
+    /// The checks before first use that need no PowerShell: the SHA256SUMS entry of the binary,
+    /// and the real Windows version (GetVersionEx, behind [Environment]::OSVersion on .NET
+    /// Framework, reports 6.2 to a process whose manifest does not declare Windows 10; the
+    /// Windows PowerShell 5.1 console declares it, other hosts may not).
+    /// </summary>
+    public static class EngineCheck
+    {
+        private static readonly Regex SumsLine = new Regex("^([0-9a-fA-F]{64}) [ *](.+)$");
+
+        /// <summary>The expected SHA-256 (lower case) of <paramref name="entry"/> (a path
+        /// relative to bin/ with '/', e.g. win-x64/license-audit.exe) in the text of a
+        /// sha256sum-format SHA256SUMS, or null with <paramref name="problem"/> saying why:
+        /// exactly one line must name it.</summary>
+        public static string ExpectedHash(string sums, string entry, out string problem)
+        {
+            problem = null;
+            string found = null;
+            int count = 0;
+            string[] lines = (sums ?? "").Split('\n');
+            foreach (string raw in lines)
+            {
+                string line = raw.TrimEnd('\r');
+                Match m = SumsLine.Match(line);
+                if (!m.Success || m.Groups[2].Value != entry) { continue; }
+                count++;
+                found = m.Groups[1].Value.ToLowerInvariant();
+            }
+            if (count == 1) { return found; }
+            problem = count == 0
+                ? "SHA256SUMS has no line for " + entry
+                : "SHA256SUMS has " + count + " lines for " + entry + ", expected one";
+            return null;
+        }
+
+        [StructLayout(LayoutKind.Sequential, CharSet = CharSet.Unicode)]
+        private struct OsVersionInfo
+        {
+            public int Size;
+            public int Major;
+            public int Minor;
+            public int Build;
+            public int Platform;
+            [MarshalAs(UnmanagedType.ByValTStr, SizeConst = 128)]
+            public string ServicePack;
+        }
+
+        [DllImport("ntdll.dll")]
+        private static extern int RtlGetVersion(ref OsVersionInfo info);
+
+        /// <summary>The Windows version from RtlGetVersion, which no application manifest
+        /// changes; null on other systems.</summary>
+        public static Version WindowsVersion()
+        {
+            if (Environment.OSVersion.Platform != PlatformID.Win32NT) { return null; }
+            try
+            {
+                OsVersionInfo info = new OsVersionInfo();
+                info.Size = Marshal.SizeOf(typeof(OsVersionInfo));
+                if (RtlGetVersion(ref info) == 0) { return new Version(info.Major, info.Minor, info.Build); }
+            }
+            catch (Exception) { }
+            return Environment.OSVersion.Version;
+        }
+
+        /// <summary>This system, for messages: the OS description .NET gives, and on Windows the
+        /// real version.</summary>
+        public static string OsDescription()
+        {
+            string text = Environment.OSVersion.VersionString;
+            try
+            {
+                Type info = Type.GetType("System.Runtime.InteropServices.RuntimeInformation, System.Runtime.InteropServices.RuntimeInformation", false);
+                if (info == null) { info = Type.GetType("System.Runtime.InteropServices.RuntimeInformation", false); }
+                if (info != null)
+                {
+                    PropertyInfo description = info.GetProperty("OSDescription");
+                    PropertyInfo architecture = info.GetProperty("OSArchitecture");
+                    if (description != null) { text = ((string)description.GetValue(null, null)).Trim(); }
+                    if (architecture != null) { text += " " + architecture.GetValue(null, null); }
+                }
+            }
+            catch (Exception) { }
+            Version windows = WindowsVersion();
+            if (windows != null && text.IndexOf(windows.ToString(), StringComparison.Ordinal) < 0)
+            {
+                text += " (Windows " + windows + ")";
+            }
+            return text;
+        }
+    }
+
+    /// <summary>
+    /// Why the engine could not start, or exited with a code that is not its own (0-5 are the
+    /// engine's: docs/contract.md). Id is the error id without the "LicenseAudit." prefix;
+    /// Category names a System.Management.Automation.ErrorCategory (this file compiles without
+    /// PowerShell's assembly).
+    /// </summary>
+    public sealed class EngineDiagnosis
+    {
+        private readonly string id;
+        private readonly string category;
+        private readonly string message;
+
+        public EngineDiagnosis(string id, string category, string message)
+        {
+            this.id = id;
+            this.category = category;
+            this.message = message;
+        }
+
+        public string Id { get { return id; } }
+
+        public string Category { get { return category; } }
+
+        public string Message { get { return message; } }
+
+        private const string Reinstall = "Reinstall the module (or copy it again, completely), or set LICENSEAUDIT_BINARY to a working copy.";
+
+        /// <summary>Process.Start failed with <paramref name="code"/> (Win32Exception.NativeErrorCode:
+        /// a Win32 error on Windows, errno elsewhere).</summary>
+        public static EngineDiagnosis StartFailure(int code, string systemMessage, bool windows, bool fileExists, string path)
+        {
+            string head = "Cannot start the engine '" + path + "': " + (systemMessage ?? "unknown error") + " (error " + code + "). ";
+            if (windows)
+            {
+                switch (code)
+                {
+                    case 2:
+                    case 3:
+                        return new EngineDiagnosis("EngineNotFound", "ObjectNotFound", head +
+                            "The file is missing: an incomplete copy of the module, or antivirus removed it (check its quarantine). " + Reinstall);
+                    case 5:
+                    case 1260:
+                    case 4551:
+                        return new EngineDiagnosis("EngineBlocked", "SecurityError", head +
+                            "Windows refused to run it: application control (AppLocker, Software Restriction Policies or WDAC / " +
+                            "Device Guard code integrity) or antivirus blocks this exe. Allow license-audit.exe by path, hash or " +
+                            "publisher in that policy (ask its owner), or run the module where it is allowed; see README, \"Install\".");
+                    case 225:
+                    case 226:
+                        return new EngineDiagnosis("EngineQuarantined", "SecurityError", head +
+                            "Antivirus reports the file as a virus or potentially unwanted software and blocked (or removed) it. " +
+                            "Compare it with bin/SHA256SUMS of the release; if it matches, it is a false positive: report it to " +
+                            "the antivirus vendor and allow the file by hash.");
+                    case 193:
+                    case 216:
+                        return new EngineDiagnosis("EngineWrongArchitecture", "InvalidOperation", head +
+                            "Windows cannot load it: the exe is for another processor (it is x64: 32-bit Windows cannot run it) " +
+                            "or the file is damaged (a partial copy). " + Reinstall);
+                }
+            }
+            else
+            {
+                switch (code)
+                {
+                    case 13:
+                        return new EngineDiagnosis("EngineNotExecutable", "PermissionDenied", head +
+                            "It has no execute permission, or its file system is mounted noexec (check: findmnt -no OPTIONS --target '" +
+                            path + "'). Run chmod +x on it as the owner, or copy the module to a file system mounted with exec " +
+                            "and set LICENSEAUDIT_BINARY to the copy.");
+                    case 2:
+                        if (fileExists)
+                        {
+                            return new EngineDiagnosis("EngineNeedsGlibc", "NotInstalled", head +
+                                "The file is there, so what is missing is its program loader: the Linux engine is built for glibc " +
+                                "2.34 or later (/lib64/ld-linux-x86-64.so.2) and does not run on musl systems such as Alpine. Use a " +
+                                "glibc distribution (Debian 12, Ubuntu 22.04, RHEL 9 or later) or container.");
+                        }
+                        return new EngineDiagnosis("EngineNotFound", "ObjectNotFound", head + "The file is missing. " + Reinstall);
+                    case 8:
+                        return new EngineDiagnosis("EngineWrongArchitecture", "InvalidOperation", head +
+                            "The system cannot execute this file format: a binary for another processor or system, or a damaged " +
+                            "file. " + Reinstall);
+                }
+            }
+            return new EngineDiagnosis("EngineStartFailed", "ResourceUnavailable", head + Reinstall);
+        }
+
+        /// <summary>The exit code as a person reads it: NTSTATUS codes (negative as Int32) in
+        /// hex, e.g. 0xC0000139 (-1073741511); others in decimal.</summary>
+        public static string ExitCodeText(int code)
+        {
+            if (code < 0) { return "0x" + unchecked((uint)code).ToString("X8", System.Globalization.CultureInfo.InvariantCulture) + " (" + code + ")"; }
+            return code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>Why the engine exited with <paramref name="exitCode"/>, or null when that is
+        /// one of its own codes (0-5) and stderr shows no loader failure. <paramref name="stderr"/>
+        /// is the first lines it wrote; <paramref name="os"/> describes this system.</summary>
+        public static EngineDiagnosis ExitFailure(int exitCode, bool windows, string stderr, string os, string path)
+        {
+            string lines = FirstLines(stderr, 5);
+            string tail = " Exit code " + ExitCodeText(exitCode) + "; system: " + os +
+                (lines.Length > 0 ? "; its first lines of error output: " + lines : "; it wrote no error output") + ".";
+            if (!windows && stderr != null && stderr.IndexOf("GLIBC_", StringComparison.Ordinal) >= 0 &&
+                stderr.IndexOf("not found", StringComparison.Ordinal) >= 0)
+            {
+                return new EngineDiagnosis("EngineNeedsGlibc", "NotInstalled",
+                    "The engine '" + path + "' did not start: this system's C library is older than it needs. The Linux engine " +
+                    "needs glibc 2.34 or later (Debian 12, Ubuntu 22.04, RHEL 9 or later; check with ldd --version)." + tail);
+            }
+            if (exitCode >= 0 && exitCode <= 5) { return null; }
+            if (windows)
+            {
+                switch (unchecked((uint)exitCode))
+                {
+                    case 0xC0000139:
+                        return new EngineDiagnosis("EngineLoaderFailed", "NotInstalled",
+                            "Windows could not start the engine '" + path + "': STATUS_ENTRYPOINT_NOT_FOUND, a function it imports " +
+                            "is missing. On Windows Server 2012 R2 / Windows 8.1 and older that is ProcessPrng in " +
+                            "bcryptprimitives.dll, which Rust's standard library needs since Rust 1.78: the engine needs Windows 10 or " +
+                            "Windows Server 2016 or later (x64). Export there with Export-LicenseAuditSnapshot and audit the folder " +
+                            "on a supported machine (Invoke-LicenseAudit -SnapshotPath)." + tail);
+                    case 0xC0000135:
+                        return new EngineDiagnosis("EngineLoaderFailed", "NotInstalled",
+                            "Windows could not start the engine '" + path + "': STATUS_DLL_NOT_FOUND, a DLL it imports is missing. " +
+                            "It imports only DLLs every Windows 10 / Server 2016 has: this Windows is older or has components " +
+                            "removed." + tail);
+                    case 0xC000007B:
+                        return new EngineDiagnosis("EngineLoaderFailed", "InvalidOperation",
+                            "Windows could not start the engine '" + path + "': STATUS_INVALID_IMAGE_FORMAT, the exe or a DLL it " +
+                            "loads is for another architecture or damaged (for example a 32-bit DLL of a system DLL's name beside " +
+                            "the exe or on PATH, or a partial copy). " + Reinstall + tail);
+                    case 0xC0000142:
+                        return new EngineDiagnosis("EngineLoaderFailed", "ResourceUnavailable",
+                            "Windows could not start the engine '" + path + "': STATUS_DLL_INIT_FAILED, a DLL failed to initialise. " +
+                            "Often the desktop heap of a non-interactive session (a service or scheduled task) is exhausted, or " +
+                            "security software injected into the process failed; retry, and check the antivirus / EDR logs." + tail);
+                }
+            }
+            else if (exitCode > 128 && exitCode < 160)
+            {
+                int signal = exitCode - 128;
+                string why = signal == 9 ? " (SIGKILL: often the out-of-memory killer; see dmesg or journalctl -k)"
+                    : signal == 11 ? " (SIGSEGV: a crash)" : signal == 15 ? " (SIGTERM: stopped from outside)" : "";
+                return new EngineDiagnosis("EngineCrashed", "OperationStopped",
+                    "The engine '" + path + "' was ended by signal " + signal + why + "." + tail);
+            }
+            if (exitCode == 101)
+            {
+                return new EngineDiagnosis("EngineCrashed", "NotSpecified",
+                    "The engine '" + path + "' panicked (an internal error, a bug): please report it with the lines below." + tail);
+            }
+            return new EngineDiagnosis("EngineCrashed", "NotSpecified",
+                "The engine '" + path + "' crashed or never started: its own exit codes are 0 to 5." + tail);
+        }
+
+        private static string FirstLines(string text, int count)
+        {
+            if (string.IsNullOrEmpty(text)) { return ""; }
+            List<string> kept = new List<string>();
+            foreach (string raw in text.Split('\n'))
+            {
+                string line = raw.Trim();
+                if (line.Length == 0) { continue; }
+                kept.Add(line);
+                if (kept.Count == count) { break; }
+            }
+            return string.Join(" | ", kept.ToArray());
         }
     }
 }

@@ -61,6 +61,8 @@ function New-LicenseAuditNativeSession {
             InputName    = $InputName
             Target       = $Target
             Pending      = $null
+            Binary       = $null
+            StderrHead   = New-Object System.Collections.Generic.List[string]
         })
     $session
 }
@@ -208,6 +210,7 @@ function Start-LicenseAuditNative {
     )
     $cmdlet = $Session.Cmdlet
     $binary = Get-LicenseAuditBinaryPath -Cmdlet $cmdlet
+    $Session.Binary = $binary
     $all = @($Session.CommandWords) + @($Arguments) + @('--format', 'ndjson', '--progress', 'json', '--error-format', 'json')
     Write-Verbose ("{0} {1}" -f $binary, ($all -join ' '))
     $Session.StdinRecords = [bool]$StdinRecords
@@ -215,14 +218,22 @@ function Start-LicenseAuditNative {
         $Session.Process = New-Object -TypeName LicenseAudit.NativeProcess -ArgumentList $binary, ([string[]]$all)
     }
     catch {
-        $hint = ''
-        if ((Test-Path variable:PSPrivateMetadata) -and $PSPrivateMetadata.JobId) {
-            $hint = ' Azure Automation cloud sandboxes cannot start native programs: run this runbook on a Hybrid Runbook Worker.'
-        }
         $Session.Stop()
+        # The handshake started this binary a moment ago; what fails now (antivirus acting on
+        # a later start, a file removed since) is explained from the Win32Exception's code.
+        $win32 = $null
+        for ($inner = $_.Exception; $null -ne $inner; $inner = $inner.InnerException) {
+            if ($inner -is [System.ComponentModel.Win32Exception]) { $win32 = $inner; break }
+        }
+        if ($win32) {
+            $diagnosis = [LicenseAudit.EngineDiagnosis]::StartFailure($win32.NativeErrorCode, $win32.Message, (Test-LicenseAuditOnWindows),
+                (Test-Path -LiteralPath $binary -PathType Leaf), $binary)
+            $cmdlet.ThrowTerminatingError((New-LicenseAuditEngineErrorRecord -Diagnosis $diagnosis -TargetObject $binary -InnerException $win32 `
+                        -Suffix (Get-LicenseAuditSandboxHint)))
+        }
         $cmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'EngineStartFailed' -Category ResourceUnavailable `
                     -TargetObject $binary -InnerException $_.Exception `
-                    -Message "Cannot start '$binary': $($_.Exception.Message).$hint"))
+                    -Message "Cannot start '$binary': $($_.Exception.Message).$(Get-LicenseAuditSandboxHint)"))
     }
     if ($Secret) {
         # Decrypted only for the moment it is written to the engine's stdin; the unmanaged copy
@@ -277,11 +288,14 @@ function Receive-LicenseAuditNativeOutput {
     rest, checks the exit code and stops the session). Progress lines become Write-Progress,
     error lines WriteError.
     .DESCRIPTION
-    Exit codes (CONTRACT.md): 0 ok, 2 arguments, 3 input data (errors already written one by
+    Exit codes (docs/contract.md): 0 ok, 2 arguments, 3 input data (errors already written one by
     one), 4 source unreachable / login failed, 5 compliance shortfall (--fail-on-shortfall).
     2, 4 and 5 are terminating errors (LicenseAudit.InvalidArguments, .SourceUnreachable,
     .ComplianceShortfall), thrown after every record has been written; with -NoThrow the
-    ErrorRecord is left in $Session.Failure instead.
+    ErrorRecord is left in $Session.Failure instead. Any other code is not the engine's: it
+    crashed or never started (LicenseAudit.EngineCrashed, .EngineLoaderFailed,
+    .EngineNeedsGlibc), said with the code in hex when negative, its first lines of error output
+    and the OS version.
     #>
     [CmdletBinding()]
     [OutputType([psobject])]
@@ -319,27 +333,38 @@ function Receive-LicenseAuditNativeOutput {
     $Session.Stop()
     $Session.Cmdlet.WriteProgress((New-Object System.Management.Automation.ProgressRecord 0, $Session.Activity, 'Done' -Property @{ RecordType = 'Completed' }))
     $failure = $null
-    switch ($exitCode) {
-        0 { }
-        -1 { }
-        3 {
-            if ($Session.Errors -eq 0) {
-                Write-LicenseAuditNativeError -Session $Session -Message "license-audit $($Session.Command) reported invalid input (exit code 3)." -Code 'InvalidInput'
+    $diagnosis = $null
+    if ($exitCode -ne 0 -and $exitCode -ne -1) {
+        # Not one of the engine's own codes (0-5), or a loader message on stderr: say what happened.
+        $diagnosis = [LicenseAudit.EngineDiagnosis]::ExitFailure($exitCode, (Test-LicenseAuditOnWindows), ($Session.StderrHead -join "`n"),
+            [LicenseAudit.EngineCheck]::OsDescription(), [string]$Session.Binary)
+    }
+    if ($diagnosis) {
+        $failure = New-LicenseAuditEngineErrorRecord -Diagnosis $diagnosis -TargetObject $Session.Target
+    }
+    else {
+        switch ($exitCode) {
+            0 { }
+            -1 { }
+            3 {
+                if ($Session.Errors -eq 0) {
+                    Write-LicenseAuditNativeError -Session $Session -Message "license-audit $($Session.Command) reported invalid input (exit code 3)." -Code 'InvalidInput'
+                }
             }
-        }
-        5 {
-            $message = "license-audit $($Session.Command): compliance shortfall (exit code 5 with -FailOnShortfall); every record was written before this error."
-            if ($Session.LastError) { $message = "$($Session.LastError). Every record was written before this error." }
-            $failure = New-LicenseAuditErrorRecord -ErrorId 'ComplianceShortfall' -Category LimitsExceeded -TargetObject $Session.Target -Message $message
-        }
-        default {
-            $message = $Session.LastError
-            if (-not $message) { $message = "license-audit $($Session.Command) failed with exit code $exitCode." }
-            $id = 'EngineFailed'
-            $category = [System.Management.Automation.ErrorCategory]::NotSpecified
-            if ($exitCode -eq 2) { $id = 'InvalidArguments'; $category = [System.Management.Automation.ErrorCategory]::InvalidArgument }
-            if ($exitCode -eq 4) { $id = 'SourceUnreachable'; $category = [System.Management.Automation.ErrorCategory]::ConnectionError }
-            $failure = New-LicenseAuditErrorRecord -ErrorId $id -Category $category -TargetObject $Session.Target -Message $message
+            5 {
+                $message = "license-audit $($Session.Command): compliance shortfall (exit code 5 with -FailOnShortfall); every record was written before this error."
+                if ($Session.LastError) { $message = "$($Session.LastError). Every record was written before this error." }
+                $failure = New-LicenseAuditErrorRecord -ErrorId 'ComplianceShortfall' -Category LimitsExceeded -TargetObject $Session.Target -Message $message
+            }
+            default {
+                $message = $Session.LastError
+                if (-not $message) { $message = "license-audit $($Session.Command) failed with exit code $exitCode." }
+                $id = 'EngineFailed'
+                $category = [System.Management.Automation.ErrorCategory]::NotSpecified
+                if ($exitCode -eq 2) { $id = 'InvalidArguments'; $category = [System.Management.Automation.ErrorCategory]::InvalidArgument }
+                if ($exitCode -eq 4) { $id = 'SourceUnreachable'; $category = [System.Management.Automation.ErrorCategory]::ConnectionError }
+                $failure = New-LicenseAuditErrorRecord -ErrorId $id -Category $category -TargetObject $Session.Target -Message $message
+            }
         }
     }
     $Session.Failure = $failure
@@ -391,6 +416,8 @@ function Receive-LicenseAuditNativeDiagnostic {
         $item = $null
         try { $item = ConvertFrom-Json -InputObject $line } catch { $item = $null }
         if ($null -eq $item -or $item -isnot [psobject]) {
+            # Not the engine's JSON: a loader failure or a panic. Kept for the exit-code diagnosis.
+            if ($Session.StderrHead.Count -lt 10) { $Session.StderrHead.Add($line) }
             Write-Verbose $line
         }
         elseif ($item.PSObject.Properties['activity']) {

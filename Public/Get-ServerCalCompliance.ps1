@@ -120,15 +120,9 @@ function Get-ServerCalCompliance {
         [string]$DetailVariable
     )
     begin {
-        $evidenceProperties = @(
-            'PSComputerName', 'ComputerName', 'ProductName', 'RoleName', 'RoleGuid', 'GUID', 'UserName', 'IPAddress',
-            'FirstSeen', 'LastSeen', 'AccessDate', 'ActivityCount', 'AccessCount', 'ComputerID', 'Version', 'Edition',
-            'AccessingDeviceIPAddress', 'AccessingDeviceComputerName', 'AccessingUser', 'InventoryDate'
-        )
-        $systemProperties = @(
-            'SystemDNSHostName', 'PSComputerName', 'OSMajor', 'OSMinor', 'OSBuildNumber', 'PhysicalProcessorCount',
-            'CoresPerPhysicalProcessor', 'OSProductType'
-        )
+        # The properties the engine reads (Private/LicenseAuditRun.ps1; Invoke-LicenseAudit uses them too).
+        $evidenceProperties = $script:UalEvidenceProperties
+        $systemProperties = $script:UalSystemProperties
         $detailTypes = @('CalConsumption', 'CalLicenseUse', 'UnrecognizedEvidence', 'UalEvidenceSummary', 'UalEvidence')
         $collect = @('UnrecognizedEvidence')
         if ($DetailVariable) { $collect = $detailTypes }

@@ -104,10 +104,15 @@ Describe 'Finding the binary' {
         InModuleScope LicenseAudit {
             $saved = $env:LICENSEAUDIT_BINARY
             try {
+                # Find only locates; Get-LicenseAuditBinaryPath would also run the handshake
+                # (tests/Engine.Tests.ps1).
                 $fake = New-TemporaryFile
                 $env:LICENSEAUDIT_BINARY = $fake.FullName
-                Get-LicenseAuditBinaryPath | Should -Be $fake.FullName
+                $found = Find-LicenseAuditBinary
+                $found.Path | Should -Be $fake.FullName
+                $found.Source | Should -Be 'Environment'
                 $env:LICENSEAUDIT_BINARY = Join-Path $fake.DirectoryName 'no-such-binary'
+                { Find-LicenseAuditBinary } | Should -Throw '*no file is there*'
                 { Get-LicenseAuditBinaryPath } | Should -Throw '*no file is there*'
             }
             finally {

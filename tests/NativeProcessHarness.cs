@@ -3,7 +3,7 @@
 // PowerShell 5.1's Add-Type accepts) together with NativeProcess.cs, run under Mono by
 // native/tests/native_process_mono.rs.
 //
-//   mono harness.exe <license-audit binary> <repository root>
+//   mono harness.exe <license-audit binary> <repository root> [<engine version> [<package bin folder>]]
 //
 // Prints "ok <scenario>" per scenario and exits 0; on a failed check prints "FAIL <scenario>:
 // <why>" and exits 1. An exception on a background thread ends the process (as it ends
@@ -20,18 +20,22 @@ public static class NativeProcessHarness
 {
     private static string binary;
     private static string root;
+    private static string version;
+    private static string packageBin;
     private static int failures;
     private static string unhandled;
 
     public static int Main(string[] args)
     {
-        if (args.Length != 2)
+        if (args.Length < 2 || args.Length > 4)
         {
-            Console.Error.WriteLine("usage: harness.exe <license-audit binary> <repository root>");
+            Console.Error.WriteLine("usage: harness.exe <license-audit binary> <repository root> [<engine version> [<package bin folder>]]");
             return 2;
         }
         binary = args[0];
         root = args[1];
+        version = args.Length >= 3 ? args[2] : null;
+        packageBin = args.Length == 4 ? args[3] : null;
         AppDomain.CurrentDomain.UnhandledException += delegate(object sender, UnhandledExceptionEventArgs e)
         {
             // Reaching this handler means the runtime is about to end the process: say why.
@@ -50,6 +54,15 @@ public static class NativeProcessHarness
         Run("arguments with spaces reach the child intact", ArgumentsWithSpaces);
         Run("session stop kills the engine, deletes its files and unregisters it", SessionStop);
         Run("session dispose-all looks through PSObject wrappers", SessionDisposeAll);
+        Run("probe reads the engine's version with stdin closed", ProbeVersion);
+        Run("probe reports a start failure instead of throwing", ProbeStartFailure);
+        Run("probe kills an engine that does not answer in time", ProbeTimeout);
+        Run("probe closes stdin, so a program that reads it ends", ProbeClosedStdin);
+        Run("diagnosis names the loader failures and keeps the engine's own exit codes", DiagnosisExitCodes);
+        Run("diagnosis maps start errors per system", DiagnosisStartErrors);
+        Run("SHA256SUMS needs exactly one line for the binary", ChecksumEntry);
+        if (packageBin != null) { Run("SHA256SUMS as scripts/package writes it gives each binary's hash", PackageSums); }
+        Run("system description and Windows version", SystemDescription);
 
         // Give any pump that would throw late the chance to do so before declaring success.
         Thread.Sleep(500);
@@ -340,6 +353,184 @@ public static class NativeProcessHarness
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    // ---- The checks before first use: EngineProbe, EngineDiagnosis, EngineCheck. ----
+
+    private static string Script(string name, string body, bool executable)
+    {
+        string path = Path.Combine(Path.GetTempPath(), "licenseaudit-harness-" + Guid.NewGuid().ToString("N") + "-" + name);
+        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
+        if (executable)
+        {
+            Process chmod = Process.Start("/bin/chmod", "+x " + path);
+            chmod.WaitForExit();
+        }
+        return path;
+    }
+
+    private static void ProbeVersion()
+    {
+        ProbeResult r = EngineProbe.Run(binary, new string[] { "--version" }, 30000);
+        Check(r.Started && r.StartError == 0, "did not start: " + r.StartMessage);
+        Check(!r.TimedOut, "timed out");
+        Check(r.ExitCode == 0, "exit code " + r.ExitCode);
+        Check(r.Output.Trim().StartsWith("license-audit "), "output: " + r.Output);
+        if (version != null) { Check(r.Output.Trim() == "license-audit " + version, "output: " + r.Output + ", expected version " + version); }
+    }
+
+    private static void ProbeStartFailure()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "licenseaudit-harness-missing-" + Guid.NewGuid().ToString("N"));
+        ProbeResult r = EngineProbe.Run(missing, new string[] { "--version" }, 5000);
+        Check(!r.Started && r.StartError != 0, "a missing file started? error " + r.StartError);
+        EngineDiagnosis d = EngineDiagnosis.StartFailure(r.StartError, r.StartMessage, false, false, missing);
+        Console.Out.WriteLine("  missing file: error " + r.StartError + " -> " + d.Id);
+        // Mono reports errno 2 as Win32 error 2 too (.NET on Linux: errno); both mean "not found".
+        Check(r.StartError != 2 || d.Id == "EngineNotFound", d.Id);
+        string plain = Script("no-exec-bit", "echo license-audit 0.0.0", false);
+        try
+        {
+            r = EngineProbe.Run(plain, new string[] { "--version" }, 5000);
+            Check(!r.Started && r.StartError != 0, "a file without the execute bit started");
+            Console.Out.WriteLine("  no execute bit: error " + r.StartError + " (" + r.StartMessage + ")");
+        }
+        finally { File.Delete(plain); }
+    }
+
+    private static void ProbeTimeout()
+    {
+        string sleeper = Script("sleeper", "exec sleep 30", true);
+        try
+        {
+            Stopwatch clock = Stopwatch.StartNew();
+            ProbeResult r = EngineProbe.Run(sleeper, new string[] { "--version" }, 500);
+            Check(r.Started, "did not start: " + r.StartMessage);
+            Check(r.TimedOut, "not reported as timed out");
+            Check(clock.ElapsedMilliseconds < 12000, "took " + clock.ElapsedMilliseconds + " ms");
+        }
+        finally { File.Delete(sleeper); }
+    }
+
+    private static void ProbeClosedStdin()
+    {
+        string reader = Script("reader", "cat >/dev/null; echo license-audit 9.9.9; echo a warning >&2; exit 0", true);
+        try
+        {
+            ProbeResult r = EngineProbe.Run(reader, new string[] { "--version" }, 10000);
+            Check(r.Started && !r.TimedOut, "stdin was not closed: timed out");
+            Check(r.ExitCode == 0 && r.Output.Trim() == "license-audit 9.9.9", "output: " + r.Output);
+            Check(r.Error.Trim() == "a warning", "stderr: " + r.Error);
+        }
+        finally { File.Delete(reader); }
+        // A Linux loader failure: the dynamic linker's message on stderr, exit 127.
+        string old = Script("old-glibc", "echo \"$0: /lib/x86_64-linux-gnu/libc.so.6: version \\`GLIBC_2.34' not found (required by $0)\" >&2; exit 127", true);
+        try
+        {
+            ProbeResult r = EngineProbe.Run(old, new string[] { "--version" }, 10000);
+            Check(r.ExitCode == 127, "exit " + r.ExitCode);
+            EngineDiagnosis d = EngineDiagnosis.ExitFailure(r.ExitCode, false, r.Error, EngineCheck.OsDescription(), old);
+            Check(d != null && d.Id == "EngineNeedsGlibc", d == null ? "no diagnosis" : d.Id);
+            Check(d.Message.Contains("2.34") && d.Message.Contains("GLIBC_2.34"), d.Message);
+        }
+        finally { File.Delete(old); }
+    }
+
+    private static void DiagnosisExitCodes()
+    {
+        for (int own = 0; own <= 5; own++)
+        {
+            Check(EngineDiagnosis.ExitFailure(own, true, "", "Windows", "x.exe") == null, "exit " + own + " is the engine's own");
+            Check(EngineDiagnosis.ExitFailure(own, false, "license-audit: error: x", "Linux", "x") == null, "exit " + own + " (Linux)");
+        }
+        EngineDiagnosis d = EngineDiagnosis.ExitFailure(unchecked((int)0xC0000139), true, "", "Microsoft Windows NT 6.3.9600.0", "C:\\m\\license-audit.exe");
+        Check(d.Id == "EngineLoaderFailed", d.Id);
+        Check(d.Message.Contains("0xC0000139 (-1073741511)") && d.Message.Contains("ProcessPrng") && d.Message.Contains("2012 R2")
+            && d.Message.Contains("6.3.9600") && d.Message.Contains("no error output"), d.Message);
+        string[] loader = { "C0000135", "C000007B", "C0000142" };
+        foreach (string hex in loader)
+        {
+            int code = unchecked((int)Convert.ToUInt32(hex, 16));
+            d = EngineDiagnosis.ExitFailure(code, true, "line one\r\n\r\nline two\r\n", "Windows", "x.exe");
+            Check(d.Id == "EngineLoaderFailed" && d.Message.Contains("0x" + hex), hex + ": " + d.Message);
+            Check(d.Message.Contains("line one | line two"), d.Message);
+        }
+        d = EngineDiagnosis.ExitFailure(unchecked((int)0xC0000005), true, "", "Windows", "x.exe");
+        Check(d.Id == "EngineCrashed" && d.Message.Contains("0xC0000005"), d.Message);
+        d = EngineDiagnosis.ExitFailure(101, false, "thread 'main' panicked at src/x.rs:1:1", "Linux", "x");
+        Check(d.Id == "EngineCrashed" && d.Message.Contains("panicked") && d.Message.Contains("Exit code 101"), d.Message);
+        d = EngineDiagnosis.ExitFailure(137, false, "", "Linux", "x");
+        Check(d.Id == "EngineCrashed" && d.Message.Contains("signal 9"), d.Message);
+        Check(EngineDiagnosis.ExitCodeText(-1073741515) == "0xC0000135 (-1073741515)", EngineDiagnosis.ExitCodeText(-1073741515));
+        Check(EngineDiagnosis.ExitCodeText(7) == "7", EngineDiagnosis.ExitCodeText(7));
+    }
+
+    private static void DiagnosisStartErrors()
+    {
+        string[] expected = {
+            "2:EngineNotFound", "3:EngineNotFound", "5:EngineBlocked", "1260:EngineBlocked", "4551:EngineBlocked",
+            "225:EngineQuarantined", "193:EngineWrongArchitecture", "216:EngineWrongArchitecture", "1455:EngineStartFailed"
+        };
+        foreach (string pair in expected)
+        {
+            string[] parts = pair.Split(':');
+            EngineDiagnosis d = EngineDiagnosis.StartFailure(int.Parse(parts[0]), "message", true, true, "C:\\m\\license-audit.exe");
+            Check(d.Id == parts[1], "Windows " + parts[0] + ": " + d.Id);
+            Check(d.Message.Contains("(error " + parts[0] + ")") && d.Message.Contains("license-audit.exe"), d.Message);
+        }
+        Check(EngineDiagnosis.StartFailure(5, "m", true, true, "x").Message.Contains("AppLocker"), "5 names AppLocker");
+        Check(EngineDiagnosis.StartFailure(13, "Permission denied", false, true, "/m/license-audit").Id == "EngineNotExecutable", "13");
+        Check(EngineDiagnosis.StartFailure(13, "Permission denied", false, true, "/m/license-audit").Message.Contains("noexec"), "13 noexec");
+        Check(EngineDiagnosis.StartFailure(2, "No such file", false, true, "/m/license-audit").Id == "EngineNeedsGlibc", "2, file there");
+        Check(EngineDiagnosis.StartFailure(2, "No such file", false, true, "/m/license-audit").Message.Contains("Alpine"), "Alpine");
+        Check(EngineDiagnosis.StartFailure(2, "No such file", false, false, "/m/license-audit").Id == "EngineNotFound", "2, file gone");
+        Check(EngineDiagnosis.StartFailure(8, "Exec format error", false, true, "/m/license-audit").Id == "EngineWrongArchitecture", "8");
+        Check(EngineDiagnosis.StartFailure(13, "m", true, true, "x").Id == "EngineStartFailed", "13 on Windows is no errno");
+    }
+
+    private static void ChecksumEntry()
+    {
+        string a = new string('a', 64);
+        string b = "0123456789ABCDEF0123456789abcdef0123456789ABCDEF0123456789abcdef";
+        // sha256sum's two forms: "  " (text mode) and " *" (binary mode); CRLF from a Windows copy.
+        string sums = a + "  linux-x64/license-audit\r\n" + b + " *win-x64/license-audit.exe\r\n\r\n";
+        string problem;
+        Check(EngineCheck.ExpectedHash(sums, "win-x64/license-audit.exe", out problem) == b.ToLowerInvariant(), "win-x64: " + problem);
+        Check(EngineCheck.ExpectedHash(sums, "linux-x64/license-audit", out problem) == a, "linux-x64: " + problem);
+        Check(EngineCheck.ExpectedHash(sums, "osx-arm64/license-audit", out problem) == null && problem.Contains("no line"), "missing entry");
+        Check(EngineCheck.ExpectedHash(sums + a + "  win-x64/license-audit.exe\n", "win-x64/license-audit.exe", out problem) == null
+            && problem.Contains("2 lines"), "two lines");
+        Check(EngineCheck.ExpectedHash(sums, "./win-x64/license-audit.exe", out problem) == null, "a path is compared exactly");
+        Check(EngineCheck.ExpectedHash(a.Substring(1) + "  win-x64/license-audit.exe", "win-x64/license-audit.exe", out problem) == null, "63 hex digits");
+        Check(EngineCheck.ExpectedHash(null, "win-x64/license-audit.exe", out problem) == null, "no text");
+    }
+
+    private static void PackageSums()
+    {
+        string sums = File.ReadAllText(Path.Combine(packageBin, "SHA256SUMS"));
+        string[] entries = { "linux-x64/license-audit", "win-x64/license-audit.exe" };
+        foreach (string entry in entries)
+        {
+            string problem;
+            string expected = EngineCheck.ExpectedHash(sums, entry, out problem);
+            Check(expected != null, entry + ": " + problem);
+            byte[] hash;
+            using (System.Security.Cryptography.SHA256 sha = System.Security.Cryptography.SHA256.Create())
+            using (FileStream file = File.OpenRead(Path.Combine(packageBin, entry.Replace('/', Path.DirectorySeparatorChar))))
+            {
+                hash = sha.ComputeHash(file);
+            }
+            string actual = BitConverter.ToString(hash).Replace("-", "");
+            Check(string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase), entry + ": " + expected + " vs " + actual);
+        }
+    }
+
+    private static void SystemDescription()
+    {
+        Check(EngineCheck.WindowsVersion() == null, "a Windows version on a system that is not Windows");
+        string os = EngineCheck.OsDescription();
+        Check(!string.IsNullOrEmpty(os), "no OS description");
+        Console.Out.WriteLine("  system: " + os);
     }
 }
 

@@ -17,6 +17,7 @@ Register-LicenseAuditTestStub Get-CsUser {
 Register-LicenseAuditTestStub Get-CsConferencingPolicy { [CmdletBinding()] param([string]$Identity) }
 Register-LicenseAuditTestStub Get-CsVoicePolicy { [CmdletBinding()] param([string]$Identity) }
 Register-LicenseAuditTestStub Get-CsPool { [CmdletBinding()] param([string]$Identity) }
+Register-LicenseAuditTestStub Get-CsSite { [CmdletBinding()] param([string]$Identity) }
 Register-LicenseAuditTestStub Get-CsCommonAreaPhone { [CmdletBinding()] param([string]$Identity) }
 Register-LicenseAuditTestStub Get-CsAnalogDevice { [CmdletBinding()] param([string]$Identity) }
 Register-LicenseAuditTestStub Get-CsMeetingRoom { [CmdletBinding()] param([string]$Identity) }

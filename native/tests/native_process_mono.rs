@@ -3,7 +3,10 @@
 //! under Mono by tests/NativeProcessHarness.cs against this build's `license-audit`: streaming
 //! 20,000 JSON lines, disposing mid-output (`| Select-Object -First 10`), disposing while the
 //! child waits on stdin (a stopped pipeline), a child that exits early, the secret on stdin, and
-//! NativeSession.Stop() / DisposeAll(), the .NET cleanup a stopping pipeline's finally runs.
+//! NativeSession.Stop() / DisposeAll(), the .NET cleanup a stopping pipeline's finally runs; and
+//! the checks before first use: the version handshake (EngineProbe: stdin closed, a timeout), the
+//! explanation of start errors and foreign exit codes (EngineDiagnosis) and the SHA256SUMS entry
+//! (EngineCheck).
 //! An exception escaping a pump thread ends the Mono process as it would end powershell.exe.
 //!
 //! Without mcs/mono the tests print why and pass, except under CI (CI set), where .ci/run
@@ -139,10 +142,41 @@ fn native_process_survives_dispose_under_mono() {
         "NativeProcessHarness.cs",
     );
 
+    // A bin/ folder with SHA256SUMS written by the very command scripts/package uses.
+    let bin = dir.path().join("package/bin");
+    std::fs::create_dir_all(bin.join("linux-x64")).unwrap();
+    std::fs::create_dir_all(bin.join("win-x64")).unwrap();
+    std::fs::copy(
+        env!("CARGO_BIN_EXE_license-audit"),
+        bin.join("linux-x64/license-audit"),
+    )
+    .unwrap();
+    std::fs::write(bin.join("win-x64/license-audit.exe"), b"MZ not a real exe").unwrap();
+    let package = std::fs::read_to_string(repo().join("scripts/package")).unwrap();
+    let sums_line = package
+        .lines()
+        .find(|l| l.contains("xargs sha256sum"))
+        .expect("scripts/package writes SHA256SUMS with sha256sum");
+    let sums = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -euo pipefail; {}; mv \"$DEST/SHA256SUMS\" \"$DEST/bin/SHA256SUMS\"",
+            sums_line.trim()
+        ))
+        .env("DEST", dir.path().join("package"))
+        .status()
+        .expect("bash runs");
+    assert!(
+        sums.success(),
+        "the SHA256SUMS line of scripts/package failed"
+    );
+
     let mut child = Command::new("mono")
         .arg(&exe)
         .arg(env!("CARGO_BIN_EXE_license-audit"))
         .arg(repo())
+        .arg(env!("CARGO_PKG_VERSION"))
+        .arg(&bin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -179,6 +213,15 @@ fn native_process_survives_dispose_under_mono() {
         "ok quoting follows CommandLineToArgvW",
         "ok session stop kills the engine, deletes its files and unregisters it",
         "ok session dispose-all looks through PSObject wrappers",
+        "ok probe reads the engine's version with stdin closed",
+        "ok probe reports a start failure instead of throwing",
+        "ok probe kills an engine that does not answer in time",
+        "ok probe closes stdin, so a program that reads it ends",
+        "ok diagnosis names the loader failures and keeps the engine's own exit codes",
+        "ok diagnosis maps start errors per system",
+        "ok SHA256SUMS needs exactly one line for the binary",
+        "ok SHA256SUMS as scripts/package writes it gives each binary's hash",
+        "ok system description and Windows version",
     ] {
         assert!(
             stdout.contains(scenario),

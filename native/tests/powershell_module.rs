@@ -335,8 +335,13 @@ fn cli_flags() -> BTreeMap<String, BTreeSet<String>> {
 #[test]
 fn every_flag_a_cmdlet_passes_exists_in_the_cli() {
     let cli = cli_flags();
-    let globals = cli[""].clone();
-    let anywhere: BTreeSet<String> = cli.values().flatten().cloned().collect();
+    let mut globals = cli[""].clone();
+    // clap's own: the version handshake runs `license-audit --version`.
+    if Cli::command().get_version().is_some() {
+        globals.insert("--version".to_string());
+    }
+    let mut anywhere: BTreeSet<String> = cli.values().flatten().cloned().collect();
+    anywhere.extend(globals.iter().cloned());
     let mut checked = 0;
     // The module's own files; tests/ drive other programs (the TDS test server) with their flags.
     for f in powershell_files()
@@ -359,6 +364,7 @@ fn every_flag_a_cmdlet_passes_exists_in_the_cli() {
                 "Invoke-LicenseAuditNative",
                 "Start-LicenseAuditNative",
                 "New-LicenseAuditNativeSession",
+                "Invoke-LicenseAuditRunStep",
             ]
             .iter()
             .any(|c| c.eq_ignore_ascii_case(name))
@@ -453,6 +459,43 @@ fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
     out
 }
 
+/// The keys (PSTypeName excluded) of the hash literal in `file` whose PSTypeName is `type_name`:
+/// the properties of a record the module makes itself.
+fn powershell_record_keys(file: &str, type_name: &str) -> BTreeSet<String> {
+    let src = read(&repo().join(file));
+    let tree = parse(&src);
+    let mut keys = BTreeSet::new();
+    walk(tree.root_node(), &mut |n| {
+        if n.kind() != "hash_literal_body" {
+            return;
+        }
+        let mut c = n.walk();
+        let entries: Vec<(String, String)> = n
+            .children(&mut c)
+            .filter(|e| e.kind() == "hash_entry")
+            .filter_map(|e| {
+                let mut cc = e.walk();
+                let kids: Vec<Node> = e.children(&mut cc).collect();
+                let key = kids.iter().find(|k| k.kind() == "key_expression")?;
+                let value = kids.iter().find(|k| k.kind() == "pipeline")?;
+                Some((text(*key, &src).to_string(), text(*value, &src).to_string()))
+            })
+            .collect();
+        if entries
+            .iter()
+            .any(|(k, v)| k == "PSTypeName" && v.trim_matches('\'') == type_name)
+        {
+            keys.extend(
+                entries
+                    .into_iter()
+                    .map(|(k, _)| k)
+                    .filter(|k| k != "PSTypeName"),
+            );
+        }
+    });
+    keys
+}
+
 #[test]
 fn format_views_are_well_formed_and_name_properties_the_records_have() {
     // A view column naming a property the record lacks shows an empty column forever; a
@@ -478,6 +521,11 @@ fn format_views_are_well_formed_and_name_properties_the_records_have() {
             .map(|s| s.to_string())
             .collect(),
     );
+    // Invoke-LicenseAudit's summary: the keys of its [pscustomobject]@{ PSTypeName = ... }.
+    let summary =
+        powershell_record_keys("Public/Invoke-LicenseAudit.ps1", "LicenseAudit.RunSummary");
+    assert!(summary.len() > 10, "RunSummary keys: {summary:?}");
+    properties.insert("LicenseAudit.RunSummary".into(), summary);
     assert_eq!(
         xml.matches("<View>").count(),
         xml.matches("</View>").count(),
@@ -856,6 +904,8 @@ fn engines_and_temp_files_are_not_started_in_begin_blocks() {
         "Invoke-LicenseAuditNative",
         "New-LicenseAuditSpoolFile",
         "Start-LicenseAuditLyncSession",
+        "Invoke-LicenseAuditRunStep",
+        "Export-LicenseAuditUalEvidence",
     ];
     let mut problems = Vec::new();
     for f in module_files() {
@@ -1006,6 +1056,14 @@ fn manifest_file_list_is_complete_and_its_licence_exists() {
         for e in std::fs::read_dir(repo().join(folder)).unwrap() {
             let name = e.unwrap().file_name().to_string_lossy().to_string();
             expected.insert(format!("{folder}/{name}"));
+        }
+    }
+    // The PowerShell scripts that ship with the module (the offline snapshot, which
+    // Export-LicenseAuditSnapshot runs and which also runs alone).
+    for e in std::fs::read_dir(repo().join("scripts")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        if name.ends_with(".ps1") {
+            expected.insert(format!("scripts/{name}"));
         }
     }
     assert_eq!(
@@ -1392,5 +1450,277 @@ fn documented_examples_parse_and_use_real_parameters() {
         }
     }
     assert!(checked > 30, "checked only {checked} parameters");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 12: the checks before the engine's first use, and what a failure to start becomes.
+
+/// The text of `function <name> { ... }` in `src`.
+fn function_text<'a>(src: &'a str, name: &str) -> &'a str {
+    let tree = parse(src);
+    let mut found = None;
+    walk(tree.root_node(), &mut |n| {
+        if n.kind() == "function_statement" && found.is_none() {
+            let mut c = n.walk();
+            let named = n
+                .children(&mut c)
+                .find(|k| k.kind() == "function_name")
+                .is_some_and(|k| text(k, src).eq_ignore_ascii_case(name));
+            if named {
+                found = Some(n.byte_range());
+            }
+        }
+    });
+    let range = found.unwrap_or_else(|| panic!("function {name} not found"));
+    &src[range]
+}
+
+fn position(haystack: &str, needle: &str, what: &str) -> usize {
+    haystack
+        .find(needle)
+        .unwrap_or_else(|| panic!("{what}: `{needle}` not found"))
+}
+
+#[test]
+fn the_engine_is_checked_before_its_first_use() {
+    let src = read(&repo().join("Private/Get-LicenseAuditBinaryPath.ps1"));
+    // In this order: the Windows version (before anything is started), where the binary is,
+    // SHA256SUMS (packaged binaries only), the execute bit, the --version handshake; once per
+    // binary, on path + LastWriteTimeUtc + Length.
+    let get = function_text(&src, "Get-LicenseAuditBinaryPath");
+    let order = [
+        "Assert-LicenseAuditWindowsVersion -Cmdlet",
+        "$binary = Find-LicenseAuditBinary",
+        "LastWriteTimeUtc.Ticks, $file.Length",
+        "$script:LicenseAuditVerifiedBinaries.ContainsKey($key)",
+        "if ($binary.Source -eq 'Package') { Assert-LicenseAuditBinaryChecksum",
+        "Set-LicenseAuditExecutableBit",
+        "Invoke-LicenseAuditEngineHandshake",
+    ];
+    let mut last = 0;
+    for step in order {
+        let at = position(get, step, "Get-LicenseAuditBinaryPath");
+        assert!(
+            at >= last,
+            "Get-LicenseAuditBinaryPath: `{step}` comes too early"
+        );
+        last = at;
+    }
+    let find = function_text(&src, "Find-LicenseAuditBinary");
+    assert!(
+        find.contains("if ($rid -eq 'win-arm64') { $rids += 'win-x64' }"),
+        "win-arm64 falls back to the win-x64 engine"
+    );
+    // The machine's architecture: PROCESSOR_ARCHITEW6432 (WOW64) before PROCESSOR_ARCHITECTURE.
+    let rid = function_text(&src, "Get-LicenseAuditRuntimeId");
+    assert!(rid.contains(
+        "-Architecture $env:PROCESSOR_ARCHITECTURE -Architew6432 $env:PROCESSOR_ARCHITEW6432"
+    ));
+    let arch = function_text(&src, "ConvertTo-LicenseAuditWindowsArchitecture");
+    assert!(
+        position(arch, "$machine = $Architew6432", "architecture")
+            < position(arch, "$machine = $Architecture", "architecture"),
+        "PROCESSOR_ARCHITEW6432 is read first"
+    );
+    let handshake = function_text(&src, "Invoke-LicenseAuditEngineHandshake");
+    for needle in [
+        "[LicenseAudit.EngineProbe]::Run($Path, [string[]]@('--version'), $TimeoutSeconds * 1000)",
+        "[int]$TimeoutSeconds = 30",
+        "$ExpectedVersion = $script:LicenseAuditExpectedEngineVersion",
+        "'EngineVersionMismatch'",
+    ] {
+        position(handshake, needle, "Invoke-LicenseAuditEngineHandshake");
+    }
+    let checksum = function_text(&src, "Assert-LicenseAuditBinaryChecksum");
+    for needle in [
+        "'SHA256SUMS'",
+        "Get-FileHash -LiteralPath $Binary.Path -Algorithm SHA256",
+        "[System.StringComparison]::OrdinalIgnoreCase",
+        "'ChecksumFileMissing'",
+        "'ChecksumMismatch'",
+    ] {
+        position(checksum, needle, "Assert-LicenseAuditBinaryChecksum");
+    }
+    let windows = function_text(&src, "Assert-LicenseAuditWindowsVersion");
+    for needle in [
+        "[System.Environment]::OSVersion.Version",
+        "[LicenseAudit.EngineCheck]::WindowsVersion()",
+        "New-Object System.Version -ArgumentList 10, 0",
+    ] {
+        position(windows, needle, "Assert-LicenseAuditWindowsVersion");
+    }
+    // The line format the package writes (sha256sum), parsed in one place.
+    let helper = read(&repo().join("Private/NativeProcess.cs"));
+    assert!(
+        helper.contains(r#"new Regex("^([0-9a-fA-F]{64}) [ *](.+)$")"#),
+        "NativeProcess.cs: the SHA256SUMS line pattern changed"
+    );
+    let package = std::fs::read_to_string(repo().join("scripts/package")).unwrap();
+    assert!(
+        package.contains("xargs sha256sum >../SHA256SUMS"),
+        "scripts/package no longer writes SHA256SUMS with sha256sum: check EngineCheck.ExpectedHash"
+    );
+}
+
+#[test]
+fn only_checked_binaries_are_started() {
+    // The engine starts in three places: the handshake (EngineProbe), a session
+    // (LicenseAudit.NativeProcess) and `& $binary` for plain-text commands. Each must run a
+    // path Get-LicenseAuditBinaryPath returned, so the checks above cannot be bypassed.
+    let mut problems = Vec::new();
+    for f in module_files() {
+        let src = read(&f);
+        let name = rel(&f);
+        if src.contains("EngineProbe]::Run(") && !name.ends_with("Get-LicenseAuditBinaryPath.ps1") {
+            problems.push(format!("{name}: runs EngineProbe outside the handshake"));
+        }
+        if src.contains("LicenseAudit.NativeProcess -ArgumentList")
+            && !name.ends_with("Start-LicenseAuditNative.ps1")
+        {
+            problems.push(format!(
+                "{name}: starts LicenseAudit.NativeProcess outside Start-LicenseAuditNative"
+            ));
+        }
+        for (i, line) in src.lines().enumerate() {
+            let code = line.split('#').next().unwrap_or("");
+            let Some(at) = code.find("& $") else { continue };
+            let var: String = code[at + 3..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let lower = var.to_ascii_lowercase();
+            if !(lower.contains("binary") || lower.contains("engine") || lower.contains("exe")) {
+                continue;
+            }
+            if !src.contains(&format!("${var} = Get-LicenseAuditBinaryPath")) {
+                problems.push(format!(
+                    "{name}:{}: `& ${var}` without `${var} = Get-LicenseAuditBinaryPath`",
+                    i + 1
+                ));
+            }
+            if code.contains("--version") {
+                problems.push(format!(
+                    "{name}:{}: runs --version itself; the handshake's version is cached (Get-LicenseAuditEngineFeature)",
+                    i + 1
+                ));
+            }
+        }
+    }
+    let start = read(&repo().join("Private/Start-LicenseAuditNative.ps1"));
+    let starter = function_text(&start, "Start-LicenseAuditNative");
+    assert!(
+        position(
+            starter,
+            "Get-LicenseAuditBinaryPath",
+            "Start-LicenseAuditNative"
+        ) < position(
+            starter,
+            "LicenseAudit.NativeProcess",
+            "Start-LicenseAuditNative"
+        )
+    );
+    assert!(
+        starter.contains("[System.ComponentModel.Win32Exception]")
+            && starter.contains("[LicenseAudit.EngineDiagnosis]::StartFailure("),
+        "a failed Process.Start is explained from its Win32 error code"
+    );
+    let receive = function_text(&start, "Receive-LicenseAuditNativeOutput");
+    assert!(
+        receive.contains("[LicenseAudit.EngineDiagnosis]::ExitFailure("),
+        "an exit code that is not the engine's is explained"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The ids and categories of every `new EngineDiagnosis("Id", "Category", ...)` in NativeProcess.cs.
+fn engine_diagnoses() -> BTreeSet<(String, String)> {
+    let helper = read(&repo().join("Private/NativeProcess.cs"));
+    let mut out = BTreeSet::new();
+    for (at, _) in helper.match_indices("new EngineDiagnosis(\"") {
+        let rest = &helper[at + "new EngineDiagnosis(\"".len()..];
+        let id = &rest[..rest.find('"').unwrap()];
+        let rest = &rest[id.len() + 1..];
+        let rest = &rest[rest.find('"').unwrap() + 1..];
+        let category = &rest[..rest.find('"').unwrap()];
+        out.insert((id.to_string(), category.to_string()));
+    }
+    out
+}
+
+#[test]
+fn engine_diagnoses_have_stable_ids_real_categories_and_are_documented() {
+    // The category is converted with [System.Management.Automation.ErrorCategory]'Name': a
+    // name that is not one throws while the error is being reported.
+    const CATEGORIES: &[&str] = &[
+        "NotSpecified",
+        "OpenError",
+        "CloseError",
+        "DeviceError",
+        "DeadlockDetected",
+        "InvalidArgument",
+        "InvalidData",
+        "InvalidOperation",
+        "InvalidResult",
+        "InvalidType",
+        "MetadataError",
+        "NotImplemented",
+        "NotInstalled",
+        "ObjectNotFound",
+        "OperationStopped",
+        "OperationTimeout",
+        "SyntaxError",
+        "ParserError",
+        "PermissionDenied",
+        "ResourceBusy",
+        "ResourceExists",
+        "ResourceUnavailable",
+        "ReadError",
+        "WriteError",
+        "FromStdErr",
+        "SecurityError",
+        "ProtocolError",
+        "ConnectionError",
+        "AuthenticationError",
+        "LimitsExceeded",
+        "QuotaExceeded",
+        "NotEnabled",
+    ];
+    let mut diagnoses = engine_diagnoses();
+    // The one built in PowerShell (a --version that exits 1-5).
+    diagnoses.insert(("EngineStartFailed".into(), "ResourceUnavailable".into()));
+    assert!(diagnoses.len() >= 8, "found only {diagnoses:?}");
+    let readme = read(&repo().join("README.md"));
+    let mut problems = Vec::new();
+    for (id, category) in &diagnoses {
+        if !CATEGORIES.contains(&category.as_str()) {
+            problems.push(format!("{id}: '{category}' is not an ErrorCategory"));
+        }
+        if !id.starts_with("Engine") || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+            problems.push(format!("{id}: not an Engine* id"));
+        }
+        if !readme.contains(&format!("LicenseAudit.{id}")) {
+            problems.push(format!("README.md does not name LicenseAudit.{id}"));
+        }
+    }
+    let loader = read(&repo().join("Private/Get-LicenseAuditBinaryPath.ps1"));
+    for id in [
+        "WindowsTooOld",
+        "ChecksumFileMissing",
+        "ChecksumEntryMissing",
+        "ChecksumMismatch",
+        "EngineNotResponding",
+        "EngineNotRecognized",
+        "EngineVersionMismatch",
+    ] {
+        if !loader.contains(&format!("'{id}'")) {
+            problems.push(format!(
+                "Get-LicenseAuditBinaryPath.ps1 no longer raises {id}"
+            ));
+        }
+        if !readme.contains(&format!("LicenseAudit.{id}")) {
+            problems.push(format!("README.md does not name LicenseAudit.{id}"));
+        }
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -1,0 +1,479 @@
+function Invoke-LicenseAudit {
+    <#
+    .SYNOPSIS
+    One command for a scheduled runbook: collects (live, or from an offline snapshot), runs the
+    audits asked for, writes the workbook and the run history, and returns one summary.
+
+    .DESCRIPTION
+    Each run gets its own folder under -OutputPath, named by its as-of time (yyyyMMddTHHmmssZ),
+    holding what was audited and what came out:
+
+      estate\                    the live collection (Export-LicenseAuditSnapshot), when not -SnapshotPath
+      lync-entitlement.ndjson    -Audit Entitlement   (license-audit lync entitlement --summary)
+      lync-policies.ndjson       -Audit Policies      (lync policies)
+      lync-usage.ndjson          -Audit Usage         (lync usage: the monitoring databases)
+      lync-rightsize.ndjson      -Audit RightSizing   (lync rightsize; implies Entitlement and Usage)
+      ual-evidence.ndjson        -UalComputerName     (Get-UalCalEvidence, collected live)
+      ual-compliance.ndjson      -Audit ServerCal     (ual compliance)
+      history-trend.ndjson       how the totals moved (license-audit history)
+      LicenseAudit-<as-of>.xlsx  the audit workbook (license-audit report)
+
+    Every audit keeps its totals in -HistoryPath (default <OutputPath>\history) with --history,
+    and runs with the same --as-of, so runs compare. A total of this run that moved more than
+    -AlertThreshold percent since the previous one is a warning.
+
+    Collection: without -SnapshotPath the Lync configuration is read live with
+    Export-LicenseAuditSnapshot into the run's estate folder (a Lync Management Shell, or the Lync
+    module on this machine, is needed for the Lync audits). With -SnapshotPath a folder that
+    scripts\Export-LicenseAuditSnapshot.ps1 wrote on a front end (or any folder of exports named
+    as `--estate` reads them) is audited as it is; its manifest's date and failures are reported.
+    Usage reads the monitoring stores -SqlServer names, else those in the estate's
+    monitoring-databases file, with -SqlCredential (a SQL login) or integrated authentication.
+    ServerCal reads -EvidencePath files and/or collects from -UalComputerName.
+
+    An audit that fails (a store that cannot be reached, a login refused) is a non-terminating
+    error with its stable id; the others still run and the workbook holds what succeeded
+    (Succeeded is then false). The summary (LicenseAudit.RunSummary) comes last. With
+    -FailOnShortfall, a shortfall (server CALs short of what is required, or Lync CALs used or
+    configured beyond the licence list given with -LicensedPath) is then a terminating error,
+    LicenseAudit.ComplianceShortfall, whose TargetObject is the summary: a runbook job fails on
+    it. The workbook and the history are written before.
+
+    Azure Automation: run it on a Hybrid Runbook Worker (a Windows or Linux machine of yours with
+    this module); the cloud sandbox cannot start native programs (README, "Scheduled runbooks").
+
+    .PARAMETER OutputPath
+    The folder for the runs (one subfolder per run) and, unless -HistoryPath, the history.
+
+    .PARAMETER SnapshotPath
+    Audit this estate folder (an offline snapshot) instead of reading the Lync configuration live.
+
+    .PARAMETER Audit
+    Entitlement, Policies, Usage, RightSizing, ServerCal (default: Entitlement, Policies).
+    RightSizing also runs Entitlement and Usage.
+
+    .PARAMETER Rules
+    Which conferencing settings count as Enterprise: lenient, default or strict.
+
+    .PARAMETER SqlServer
+    Usage: the monitoring SQL Server(s), HOST, HOST\INSTANCE or HOST,PORT. Default: the stores in
+    the estate's monitoring-databases file (Get-CsService -MonitoringDatabase).
+
+    .PARAMETER SqlCredential
+    Usage: a SQL login with read access to LcsCDR and QoEMetrics (the password goes to the engine
+    on stdin). Without it, Windows integrated authentication.
+
+    .PARAMETER Days
+    Usage: the window in days (default 90).
+
+    .PARAMETER TrustServerCertificate
+    Usage: accept the SQL Server's certificate without validating it.
+
+    .PARAMETER DisableEncryption
+    Usage: connect without TLS (only for servers that have none).
+
+    .PARAMETER LicensedPath
+    RightSizing: who is licensed for which tier (CSV: SipAddress or Identity, and Tier). With it,
+    Lync CALs used or configured beyond the licence count as a shortfall.
+
+    .PARAMETER PricesPath
+    RightSizing: the yearly price per CAL (CSV: Cal, Price).
+
+    .PARAMETER EvidencePath
+    ServerCal: UAL evidence files (Get-UalCalEvidence exports, FlexNet spreadsheets); wildcards.
+
+    .PARAMETER UalComputerName
+    ServerCal: servers to collect UAL evidence from now, over CIM (Get-UalCalEvidence).
+
+    .PARAMETER UalCredential
+    ServerCal: the credential for -UalComputerName.
+
+    .PARAMETER SystemIdPath
+    ServerCal: a Get-UalSystemId export (each server's Windows version).
+
+    .PARAMETER LicensePath
+    ServerCal: the CAL licences owned (CSV: Product, Version, CalType, Quantity, ...).
+
+    .PARAMETER InternalDomain
+    ServerCal: your domains; users of others need an External Connector instead of a CAL.
+
+    .PARAMETER PerCoreServer
+    ServerCal: servers (or PRODUCT=SERVER) licensed per core, which consume no CALs.
+
+    .PARAMETER HistoryPath
+    Where the run history is kept (default: <OutputPath>\history).
+
+    .PARAMETER AlertThreshold
+    Percent change of a total since the previous run that is a warning (default 10).
+
+    .PARAMETER AsOf
+    The audits' "now" (default: the time the run starts).
+
+    .PARAMETER FailOnShortfall
+    End with the terminating error LicenseAudit.ComplianceShortfall when a shortfall is found.
+
+    .EXAMPLE
+    Invoke-LicenseAudit -OutputPath D:\LicenseAudit -Audit Entitlement, Policies
+
+    In a Lync Management Shell: reads the configuration, audits it, and writes
+    D:\LicenseAudit\<as-of>\LicenseAudit-<as-of>.xlsx and the history in D:\LicenseAudit\history.
+
+    .EXAMPLE
+    Invoke-LicenseAudit -OutputPath /srv/licenseaudit -SnapshotPath /srv/licenseaudit/inbox/snapshot-2026-11
+
+    On a Linux (or Windows Server 2016+) machine: audits a snapshot copied from a Server 2012 R2
+    front end, where Export-LicenseAuditSnapshot wrote it.
+
+    .EXAMPLE
+    Invoke-LicenseAudit -OutputPath D:\LicenseAudit -Audit RightSizing, ServerCal -SqlCredential (Get-AutomationPSCredential -Name LyncMonitoring) -LicensedPath D:\LicenseAudit\licensed.csv -UalComputerName (Get-Content D:\LicenseAudit\servers.txt) -LicensePath D:\LicenseAudit\cal-licences.csv -InternalDomain contoso.com -FailOnShortfall
+
+    The monthly runbook on a Hybrid Runbook Worker: usage and right-sizing, server CALs from UAL,
+    and a failed job when anything is short (examples/runbook.ps1).
+
+    .INPUTS
+    None.
+
+    .OUTPUTS
+    LicenseAudit.RunSummary
+
+    .LINK
+    Export-LicenseAuditSnapshot
+
+    .LINK
+    Export-LicenseAuditReport
+
+    .LINK
+    Get-LicenseAuditHistory
+
+    .LINK
+    https://github.com/licenseaudit/LicenseAudit#scheduled-runbooks
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Live')]
+    [OutputType('LicenseAudit.RunSummary')]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [string]$OutputPath,
+        [Parameter(Mandatory, ParameterSetName = 'Snapshot')]
+        [string]$SnapshotPath,
+        [ValidateSet('Entitlement', 'Policies', 'Usage', 'RightSizing', 'ServerCal')]
+        [string[]]$Audit = @('Entitlement', 'Policies'),
+        [ValidateSet('lenient', 'default', 'strict')]
+        [string]$Rules = 'default',
+        [string[]]$SqlServer,
+        [System.Management.Automation.PSCredential]
+        [System.Management.Automation.Credential()]
+        $SqlCredential = [System.Management.Automation.PSCredential]::Empty,
+        [ValidateRange(1, 3650)]
+        [int]$Days = 90,
+        [switch]$TrustServerCertificate,
+        [switch]$DisableEncryption,
+        [string]$LicensedPath,
+        [string]$PricesPath,
+        [string[]]$EvidencePath,
+        [string[]]$UalComputerName,
+        [System.Management.Automation.PSCredential]
+        [System.Management.Automation.Credential()]
+        $UalCredential = [System.Management.Automation.PSCredential]::Empty,
+        [string]$SystemIdPath,
+        [string]$LicensePath,
+        [string[]]$InternalDomain,
+        [string[]]$PerCoreServer,
+        [string]$HistoryPath,
+        [ValidateRange(0, 100000)]
+        [double]$AlertThreshold = 10,
+        [datetime]$AsOf,
+        [switch]$FailOnShortfall
+    )
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    $invariant = [System.Globalization.CultureInfo]::InvariantCulture
+
+    # ---- What to run, checked before anything is read or written. ----
+    $audits = New-Object System.Collections.Generic.List[string]
+    foreach ($name in @('Entitlement', 'Policies', 'Usage', 'RightSizing', 'ServerCal')) {
+        $wanted = $Audit -contains $name
+        if ($Audit -contains 'RightSizing' -and ($name -eq 'Entitlement' -or $name -eq 'Usage')) { $wanted = $true }
+        if ($wanted) { $audits.Add($name) }
+    }
+    $lyncAudits = @($audits | Where-Object { $_ -ne 'ServerCal' })
+    $single = @{}
+    foreach ($option in @(@('LicensedPath', $LicensedPath), @('PricesPath', $PricesPath), @('SystemIdPath', $SystemIdPath), @('LicensePath', $LicensePath))) {
+        if (-not $option[1]) { continue }
+        $one = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $option[1])
+        if ($one.Count -ne 1) {
+            $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'PathNotOneFile' -Category InvalidArgument -TargetObject $option[1] `
+                        -ExceptionType 'System.ArgumentException' -Message ("-{0} '{1}' must name exactly one file; it matches {2}." -f $option[0], $option[1], $one.Count)))
+        }
+        $single[$option[0]] = $one[0]
+    }
+    $evidenceFiles = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $EvidencePath)
+    if ($audits.Contains('ServerCal') -and $evidenceFiles.Count -eq 0 -and -not $UalComputerName) {
+        $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'NoEvidence' -Category InvalidArgument -TargetObject 'ServerCal' `
+                    -ExceptionType 'System.ArgumentException' -Message '-Audit ServerCal needs UAL evidence: -EvidencePath files and/or -UalComputerName servers to collect from.'))
+    }
+    $estate = $null
+    $source = 'Live'
+    if ($PSCmdlet.ParameterSetName -eq 'Snapshot') {
+        $source = 'Snapshot'
+        $estate = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($SnapshotPath)
+        if (-not (Test-Path -LiteralPath $estate -PathType Container)) {
+            $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'PathNotFound' -Category ObjectNotFound -TargetObject $estate `
+                        -ExceptionType 'System.IO.DirectoryNotFoundException' -Message "-SnapshotPath '$estate' is not a folder."))
+        }
+    }
+
+    $utc = [System.DateTime]::UtcNow
+    if ($PSBoundParameters.ContainsKey('AsOf')) { $utc = $AsOf.ToUniversalTime() }
+    $utc = New-Object System.DateTime -ArgumentList $utc.Year, $utc.Month, $utc.Day, $utc.Hour, $utc.Minute, $utc.Second, ([System.DateTimeKind]::Utc)
+    $asOfText = $utc.ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture)
+    $runName = $utc.ToString('yyyyMMddTHHmmssZ', [System.Globalization.CultureInfo]::InvariantCulture)
+    $root = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($OutputPath)
+    $runFolder = Join-Path $root $runName
+    for ($n = 2; Test-Path -LiteralPath $runFolder; $n++) { $runFolder = Join-Path $root ('{0}-{1}' -f $runName, $n) }
+    $history = Join-Path $root 'history'
+    if ($HistoryPath) { $history = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($HistoryPath) }
+
+    if (-not $PSCmdlet.ShouldProcess($runFolder, ('Run the LicenseAudit audits {0} and write their records, the workbook and the history ({1})' -f ($audits -join ', '), $history))) {
+        return
+    }
+    # Every check before the engine's first use (version, SHA256SUMS, Windows version) now,
+    # before anything is collected.
+    $null = Get-LicenseAuditBinaryPath -Cmdlet $PSCmdlet
+    $null = [System.IO.Directory]::CreateDirectory($runFolder)
+
+    $steps = New-Object System.Collections.Generic.List[object]
+    $failed = New-Object System.Collections.Generic.List[string]
+    $snapshotCreated = $null
+    $snapshotComplete = $true
+
+    # ---- The estate: a snapshot folder as it is, or the live configuration into the run folder. ----
+    if ($lyncAudits.Count -gt 0) {
+        if ($source -eq 'Live') {
+            $estate = Join-Path $runFolder 'estate'
+            $collected = Export-LicenseAuditSnapshot -Path $estate -Confirm:$false -WhatIf:$false
+            $snapshotComplete = [bool]$collected.Complete
+        }
+        $manifest = Read-LicenseAuditSnapshotManifest -Estate $estate
+        if ($null -eq $manifest) {
+            Write-Warning ("'{0}' has no snapshot-manifest.json: exports made by hand, or a snapshot that did not finish. Audited as it is." -f $estate)
+        }
+        else {
+            if ($manifest.PSObject.Properties['CreatedUtc']) { $snapshotCreated = ConvertTo-LicenseAuditDate -Value $manifest.CreatedUtc }
+            if ($manifest.PSObject.Properties['Complete'] -and -not $manifest.Complete) { $snapshotComplete = $false }
+            $listed = @()
+            if ($manifest.PSObject.Properties['Files']) { $listed = @($manifest.Files) }
+            foreach ($file in @($listed | Where-Object { $_.Status -eq 'Failed' })) {
+                Write-Warning ("The snapshot has no {0}: {1} failed there ({2}). The audits run without it." -f $file.Name, $file.Command, $file.Message)
+            }
+        }
+        if (-not $snapshotComplete) {
+            $failed.Add('Snapshot')
+        }
+    }
+
+    $common = @('--rules', $Rules)
+    $recordFiles = New-Object System.Collections.Generic.List[string]
+    $results = @{}
+
+    if ($audits.Contains('Entitlement')) {
+        $results.Entitlement = Invoke-LicenseAuditRunStep -Name 'Entitlement' -Command 'lync', 'entitlement' `
+            -Arguments (@('--estate', $estate, '--summary') + $common) -OutputFile (Join-Path $runFolder 'lync-entitlement.ndjson') `
+            -HistoryPath $history -AsOf $asOfText
+    }
+    if ($audits.Contains('Policies')) {
+        $results.Policies = Invoke-LicenseAuditRunStep -Name 'Policies' -Command 'lync', 'policies' `
+            -Arguments (@('--estate', $estate) + $common) -OutputFile (Join-Path $runFolder 'lync-policies.ndjson') `
+            -HistoryPath $history -AsOf $asOfText
+    }
+    if ($audits.Contains('Usage')) {
+        $stores = @($SqlServer | Where-Object { $_ })
+        if ($stores.Count -eq 0) {
+            $monitoring = Get-LicenseAuditEstateFile -Estate $estate -Name 'monitoring-databases'
+            if ($monitoring) {
+                $stores = @(Read-LicenseAuditEstateExport -Path $monitoring | ForEach-Object {
+                        if ($_.PSObject.Properties['SqlInstanceName'] -and $_.SqlInstanceName) { '{0}\{1}' -f $_.PoolFqdn, $_.SqlInstanceName } else { [string]$_.PoolFqdn }
+                    } | Where-Object { $_ } | Select-Object -Unique)
+            }
+        }
+        $features = Get-LicenseAuditEngineFeature -Binary (Get-LicenseAuditBinaryPath -Cmdlet $PSCmdlet)
+        $problem = $null
+        if ($stores.Count -eq 0) { $problem = New-LicenseAuditErrorRecord -ErrorId 'NoMonitoringStore' -Category ObjectNotFound -TargetObject $estate -Message 'Usage: no monitoring store: give -SqlServer, or audit an estate whose monitoring-databases file lists one (Get-CsService -MonitoringDatabase).' }
+        elseif ($stores.Count -gt 1 -and -not $features.MultiServer) { $problem = New-LicenseAuditErrorRecord -ErrorId 'EngineTooOld' -Category NotImplemented -TargetObject $stores -Message ('Usage: this engine ({0}) reads one monitoring store per run; Invoke-LicenseAudit needs 0.2.0 or later for {1} stores (or use Get-LyncCalUsage).' -f $features.Version, $stores.Count) }
+        if ($problem) {
+            $PSCmdlet.WriteError($problem)
+            $results.Usage = [pscustomobject]@{ Name = 'Usage'; Status = 'Failed'; ExitCode = $null; OutputFile = $null; Run = $null; Collected = @{}; Error = $problem }
+        }
+        else {
+            $usage = @()
+            foreach ($store in $stores) { $usage += @('--server', $store) }
+            $usage += @('--days', [string]$Days)
+            $users = Get-LicenseAuditEstateFile -Estate $estate -Name 'users'
+            if ($users) { $usage += @('--users', $users) }
+            $phones = Get-LicenseAuditEstateFile -Estate $estate -Name 'common-area-phones'
+            if ($phones) { $usage += @('--common-area-phones', $phones) }
+            $secret = $null
+            if ($SqlCredential -ne [System.Management.Automation.PSCredential]::Empty) {
+                $usage += @('--auth', 'sql', '--user', $SqlCredential.UserName, '--password-stdin')
+                $secret = $SqlCredential.Password
+            }
+            else {
+                $usage += @('--auth', 'integrated')
+            }
+            if ($TrustServerCertificate) { $usage += '--trust-server-certificate' }
+            if ($DisableEncryption) { $usage += @('--encrypt', 'off') }
+            $results.Usage = Invoke-LicenseAuditRunStep -Name 'Usage' -Command 'lync', 'usage' -Arguments $usage -Secret $secret `
+                -OutputFile (Join-Path $runFolder 'lync-usage.ndjson') -HistoryPath $history -AsOf $asOfText
+        }
+    }
+    if ($audits.Contains('RightSizing')) {
+        $configured = $results.Entitlement.OutputFile
+        $used = $results.Usage.OutputFile
+        if (-not $configured -or -not $used) {
+            $problem = New-LicenseAuditErrorRecord -ErrorId 'RightSizingInputsMissing' -Category ObjectNotFound -TargetObject 'RightSizing' `
+                -Message 'RightSizing: not run, because the Entitlement or the Usage audit of this run failed (see the errors above).'
+            $PSCmdlet.WriteError($problem)
+            $results.RightSizing = [pscustomobject]@{ Name = 'RightSizing'; Status = 'Failed'; ExitCode = $null; OutputFile = $null; Run = $null; Collected = @{}; Error = $problem }
+        }
+        else {
+            $rightsize = @('--configured', $configured, '--usage', $used, '--summary')
+            if ($single.ContainsKey('LicensedPath')) { $rightsize += @('--licensed', $single.LicensedPath) }
+            if ($single.ContainsKey('PricesPath')) { $rightsize += @('--prices', $single.PricesPath) }
+            $results.RightSizing = Invoke-LicenseAuditRunStep -Name 'RightSizing' -Command 'lync', 'rightsize' -Arguments $rightsize `
+                -OutputFile (Join-Path $runFolder 'lync-rightsize.ndjson') -HistoryPath $history -AsOf $asOfText
+        }
+    }
+    if ($audits.Contains('ServerCal')) {
+        $evidence = @($evidenceFiles)
+        if ($UalComputerName) {
+            $collectedFile = Join-Path $runFolder 'ual-evidence.ndjson'
+            $lines = Export-LicenseAuditUalEvidence -ComputerName $UalComputerName -Credential $UalCredential -Path $collectedFile -Confirm:$false -WhatIf:$false
+            # Kept in the run folder as the evidence the audit rests on (not a workbook input:
+            # the workbook takes the engine's records).
+            if ($lines -gt 0) { $evidence = @($collectedFile) + $evidence }
+            else {
+                Write-Warning ('No UAL evidence came back from {0}.' -f ($UalComputerName -join ', '))
+            }
+        }
+        if ($evidence.Count -eq 0) {
+            $problem = New-LicenseAuditErrorRecord -ErrorId 'NoEvidence' -Category ObjectNotFound -TargetObject $UalComputerName -Message 'ServerCal: no UAL evidence to audit.'
+            $PSCmdlet.WriteError($problem)
+            $results.ServerCal = [pscustomobject]@{ Name = 'ServerCal'; Status = 'Failed'; ExitCode = $null; OutputFile = $null; Run = $null; Collected = @{}; Error = $problem }
+        }
+        else {
+            $ual = @('--evidence') + $evidence
+            if ($single.ContainsKey('SystemIdPath')) { $ual += @('--systems', $single.SystemIdPath) }
+            if ($single.ContainsKey('LicensePath')) { $ual += @('--licenses', $single.LicensePath) }
+            foreach ($domain in $InternalDomain) { $ual += @('--internal-domain', $domain) }
+            foreach ($server in $PerCoreServer) { $ual += @('--per-core-server', $server) }
+            $results.ServerCal = Invoke-LicenseAuditRunStep -Name 'ServerCal' -Command 'ual', 'compliance' -Arguments $ual `
+                -OutputFile (Join-Path $runFolder 'ual-compliance.ndjson') -HistoryPath $history -AsOf $asOfText
+        }
+    }
+    foreach ($name in $audits) {
+        $step = $results[$name]
+        $steps.Add($step)
+        if ($step.Status -eq 'Failed') { $failed.Add($name) }
+        if ($step.OutputFile) { $recordFiles.Add($step.OutputFile) }
+    }
+
+    # ---- How the totals moved; this run's alerts become warnings. ----
+    $alerts = @()
+    $trendFile = Join-Path $runFolder 'history-trend.ndjson'
+    if (Test-Path -LiteralPath $history -PathType Container) {
+        # The engine warns about every alert of every run kept; only this run's are warnings here.
+        $trend = Invoke-LicenseAuditRunStep -Name 'History' -Command 'history' `
+            -Arguments @($history, '--alert-threshold', $AlertThreshold.ToString($invariant)) -OutputFile $trendFile -WarningAction SilentlyContinue
+        if ($trend.Status -eq 'Failed') { $failed.Add('History') }
+        if ($trend.OutputFile) {
+            foreach ($line in [System.IO.File]::ReadAllLines($trendFile)) {
+                if (-not $line.Trim()) { continue }
+                $record = ConvertFrom-LicenseAuditRecord -Line $line
+                if ($record.Alert -and $record.AsOf -and $record.AsOf.ToUniversalTime() -eq $utc) { $alerts += $record }
+            }
+        }
+    }
+    foreach ($alert in $alerts) {
+        Write-Warning ('{0}: {1} moved {2} -> {3} ({4:+0.0;-0.0}%), beyond {5}% since the previous run.' -f $alert.Command, $alert.Metric, $alert.Previous, $alert.Value, $alert.ChangePercent, $AlertThreshold)
+    }
+
+    # ---- The workbook, from every record file of the run. ----
+    $reportPath = $null
+    $inputs = @($recordFiles)
+    if (Test-Path -LiteralPath $trendFile -PathType Leaf) { $inputs += $trendFile }
+    if ($estate) {
+        $pools = Get-LicenseAuditEstateFile -Estate $estate -Name 'pools'
+        if ($pools) { $inputs += $pools }
+    }
+    if ($single.ContainsKey('SystemIdPath')) { $inputs += $single.SystemIdPath }
+    if (@($recordFiles).Count -gt 0) {
+        $workbook = Join-Path $runFolder ('LicenseAudit-{0}.xlsx' -f $runName)
+        $report = Invoke-LicenseAuditRunStep -Name 'Report' -Command 'report' -Arguments $inputs -OutputFile $workbook -AsOf $asOfText
+        if ($report.Status -eq 'Failed') { $failed.Add('Report') }
+        if ($report.OutputFile) { $reportPath = $report.OutputFile }
+    }
+
+    # ---- The summary. ----
+    $entitlementRun = $null; $usageRun = $null; $rightsizeRun = $null; $ualRun = $null
+    if ($results.ContainsKey('Entitlement')) { $entitlementRun = $results.Entitlement.Run }
+    if ($results.ContainsKey('Usage')) { $usageRun = $results.Usage.Run }
+    if ($results.ContainsKey('RightSizing')) { $rightsizeRun = $results.RightSizing.Run }
+    if ($results.ContainsKey('ServerCal')) { $ualRun = $results.ServerCal.Run }
+    $policyErrors = $null
+    if ($results.ContainsKey('Policies') -and $results.Policies.OutputFile) {
+        $policyErrors = 0
+        foreach ($line in [System.IO.File]::ReadAllLines($results.Policies.OutputFile)) {
+            if (-not $line.Trim()) { continue }
+            $policy = ConvertFrom-Json -InputObject $line
+            $policyErrors += @($policy.Findings | Where-Object { $_.Severity -eq 'Error' }).Count
+        }
+    }
+    $covered = $null
+    if ($usageRun) {
+        $coverage = @($usageRun.Summaries | Where-Object { $_.PSObject.Properties['WindowCovered'] })
+        if ($coverage.Count -gt 0) { $covered = -not ($coverage | Where-Object { -not $_.WindowCovered }) }
+    }
+    $serverShortfall = $null
+    if ($ualRun) { $serverShortfall = Get-LicenseAuditRunTotal -Run $ualRun -Like 'CalCompliance`[*`].Shortfall' }
+    $enterpriseExposed = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.EnterpriseExposed'
+    $plusExposed = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.PlusExposed'
+    $shortfall = ($serverShortfall -gt 0) -or ($enterpriseExposed -gt 0) -or ($plusExposed -gt 0)
+    $summary = [pscustomobject]@{
+        PSTypeName         = 'LicenseAudit.RunSummary'
+        AsOf               = $utc.ToLocalTime()
+        Source             = $source
+        EstatePath         = $estate
+        SnapshotCreated    = $snapshotCreated
+        Audits             = [string[]]$audits.ToArray()
+        Failed             = [string[]]$failed.ToArray()
+        Succeeded          = ($failed.Count -eq 0)
+        Total              = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Total'
+        Standard           = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Standard'
+        Enterprise         = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Enterprise'
+        Plus               = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Plus'
+        Undetermined       = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Undetermined'
+        PolicyErrors       = $policyErrors
+        EnterpriseUsed     = Get-LicenseAuditRunTotal -Run $usageRun -Name 'LyncUserUsage.Enterprise.Yes'
+        PlusUsed           = Get-LicenseAuditRunTotal -Run $usageRun -Name 'LyncUserUsage.Plus.Yes'
+        UsageWindowCovered = $covered
+        EnterpriseExposed  = $enterpriseExposed
+        PlusExposed        = $plusExposed
+        YearlySaving       = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.YearlySaving'
+        ServerCalShortfall = $serverShortfall
+        ShortfallFound     = $shortfall
+        Alerts             = $alerts.Count
+        AlertsText         = (@($alerts | ForEach-Object { '{0} {1} {2} -> {3}' -f $_.Command, $_.Metric, $_.Previous, $_.Value }) -join '; ')
+        ReportPath         = $reportPath
+        OutputPath         = $runFolder
+        HistoryPath        = $history
+        Files              = [string[]]$recordFiles.ToArray()
+        Duration           = $clock.Elapsed
+    }
+    $summary
+    if ($FailOnShortfall -and $shortfall) {
+        $parts = @()
+        if ($serverShortfall -gt 0) { $parts += ('{0} server CAL(s) short' -f $serverShortfall) }
+        if ($enterpriseExposed -gt 0) { $parts += ('{0} Enterprise CAL(s) beyond the licence' -f $enterpriseExposed) }
+        if ($plusExposed -gt 0) { $parts += ('{0} Plus CAL(s) beyond the licence' -f $plusExposed) }
+        $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'ComplianceShortfall' -Category LimitsExceeded -TargetObject $summary `
+                    -Message ('Compliance shortfall: {0}. The workbook ({1}) and the history were written; the summary is the TargetObject of this error.' -f ($parts -join ', '), $reportPath)))
+    }
+}

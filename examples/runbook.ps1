@@ -1,0 +1,100 @@
+<#
+.SYNOPSIS
+The monthly LicenseAudit runbook for Azure Automation, on a Hybrid Runbook Worker (or as a
+scheduled task): one Invoke-LicenseAudit run, and a failed job on a shortfall or a failed audit.
+
+.DESCRIPTION
+Runs on a Hybrid Runbook Worker, never in Azure Automation's cloud sandbox: LicenseAudit's
+engine is a native program (license-audit.exe), and the sandbox cannot start native programs
+(README, "Scheduled runbooks"). On the worker (Windows Server 2016 or later, or Linux with
+PowerShell 7), once:
+
+    Install-Module LicenseAudit -Scope AllUsers     # modules of hybrid runbooks live on the worker
+
+and in the Automation account: a credential asset for the SQL login that reads the monitoring
+databases (default name LyncMonitoring; without it, the worker's account logs in with integrated
+authentication), and a schedule linked to this runbook with "Run on: Hybrid Worker".
+
+Where the Lync configuration comes from:
+- the worker is a Skype for Business / Lync server or has its administrative tools: live
+  (leave -SnapshotPath empty);
+- the front ends run Windows Server 2012 R2 (where the engine cannot run) or the worker has no
+  Lync cmdlets: a scheduled task on a front end runs scripts\Export-LicenseAuditSnapshot.ps1 into
+  a share, e.g. -Path \\fileserver\LicenseAudit\inbox\snapshot -Force, and this runbook audits
+  that folder (-SnapshotPath).
+
+Each run writes <OutputPath>\<as-of>\ (records, workbook) and keeps its totals in
+<OutputPath>\history. The summary goes to the job's output; a compliance shortfall, or an audit
+that failed, fails the job (which Azure Monitor can alert on).
+
+.PARAMETER OutputPath
+Where the runs and the history go (a local folder or a share the worker's account can write).
+
+.PARAMETER SnapshotPath
+An offline snapshot folder to audit instead of reading the Lync configuration live.
+
+.PARAMETER Audit
+The audits to run (Entitlement, Policies, Usage, RightSizing, ServerCal).
+
+.PARAMETER SqlCredentialName
+The Automation credential asset with the SQL login for the monitoring databases.
+
+.PARAMETER LicensedPath
+The licence list for right-sizing (SipAddress/Identity, Tier).
+
+.PARAMETER UalServerListPath
+A text file with one server name per line, to collect UAL evidence from (ServerCal).
+
+.PARAMETER LicensePath
+The CAL licences owned, for ServerCal.
+#>
+param(
+    [string]$OutputPath = 'D:\LicenseAudit',
+    [string]$SnapshotPath = '',
+    [string[]]$Audit = @('Entitlement', 'Policies', 'Usage', 'RightSizing'),
+    [string]$SqlCredentialName = 'LyncMonitoring',
+    [string]$LicensedPath = 'D:\LicenseAudit\licensed.csv',
+    [string]$UalServerListPath = '',
+    [string]$LicensePath = ''
+)
+
+Import-Module LicenseAudit -ErrorAction Stop
+
+$arguments = @{
+    OutputPath      = $OutputPath
+    Audit           = $Audit
+    FailOnShortfall = $true
+}
+if ($SnapshotPath) { $arguments.SnapshotPath = $SnapshotPath }
+if ($LicensedPath -and (Test-Path -LiteralPath $LicensedPath)) { $arguments.LicensedPath = $LicensedPath }
+if ($LicensePath) { $arguments.LicensePath = $LicensePath }
+if ($UalServerListPath) {
+    $arguments.UalComputerName = @(Get-Content -LiteralPath $UalServerListPath | Where-Object { $_.Trim() })
+    if ($Audit -notcontains 'ServerCal') { $arguments.Audit = @($Audit) + 'ServerCal' }
+}
+# Get-AutomationPSCredential exists in Azure Automation jobs (cloud and hybrid); as a scheduled
+# task without it, the SQL login is left out and integrated authentication is used.
+if ($SqlCredentialName -and (Get-Command -Name Get-AutomationPSCredential -ErrorAction SilentlyContinue)) {
+    $credential = Get-AutomationPSCredential -Name $SqlCredentialName
+    if ($credential) { $arguments.SqlCredential = $credential }
+}
+
+$summary = $null
+try {
+    $summary = Invoke-LicenseAudit @arguments
+}
+catch {
+    if ($_.FullyQualifiedErrorId -notlike 'LicenseAudit.ComplianceShortfall*') { throw }
+    # The run finished, workbook and history written, and something is short: the summary is
+    # the error's TargetObject. Show it, then fail the job.
+    $summary = $_.TargetObject
+    $summary | Format-List | Out-String | Write-Output
+    Write-Error -Message ('LicenseAudit found a compliance shortfall: server CALs short {0}, Lync Enterprise/Plus CALs beyond the licence {1}/{2}. Workbook: {3}' -f $summary.ServerCalShortfall, $summary.EnterpriseExposed, $summary.PlusExposed, $summary.ReportPath) `
+        -ErrorId 'LicenseAudit.ComplianceShortfall' -Category LimitsExceeded -TargetObject $summary -ErrorAction Stop
+}
+
+$summary | Format-List | Out-String | Write-Output
+if (-not $summary.Succeeded) {
+    Write-Error -Message ('LicenseAudit: these did not complete: {0} (see the errors above). Workbook: {1}' -f ($summary.Failed -join ', '), $summary.ReportPath) `
+        -ErrorId 'LicenseAudit.RunIncomplete' -Category OperationStopped -TargetObject $summary -ErrorAction Stop
+}
