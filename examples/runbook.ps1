@@ -69,7 +69,7 @@ if ($SnapshotPath) { $arguments.SnapshotPath = $SnapshotPath }
 if ($LicensedPath -and (Test-Path -LiteralPath $LicensedPath)) { $arguments.LicensedPath = $LicensedPath }
 if ($LicensePath) { $arguments.LicensePath = $LicensePath }
 if ($UalServerListPath) {
-    $arguments.UalComputerName = @(Get-Content -LiteralPath $UalServerListPath | Where-Object { $_.Trim() })
+    $arguments.UalComputerName = @(Get-Content -LiteralPath $UalServerListPath | ForEach-Object { $_.Trim() } | Where-Object { $_ })
     if ($Audit -notcontains 'ServerCal') { $arguments.Audit = @($Audit) + 'ServerCal' }
 }
 # Get-AutomationPSCredential exists in Azure Automation jobs (cloud and hybrid); as a scheduled

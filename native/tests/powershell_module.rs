@@ -1724,3 +1724,18 @@ fn engine_diagnoses_have_stable_ids_real_categories_and_are_documented() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn the_runbook_passes_server_names_trimmed() {
+    // `Where-Object { $_.Trim() }` only filters blank lines: "FS01 " (a trailing space in the
+    // list) would still reach -UalComputerName and fail to resolve.
+    let runbook = std::fs::read_to_string(repo().join("examples/runbook.ps1")).unwrap();
+    let line = runbook
+        .lines()
+        .find(|l| l.contains("$arguments.UalComputerName ="))
+        .expect("the runbook sets -UalComputerName");
+    assert!(
+        line.contains("ForEach-Object { $_.Trim() }"),
+        "the server names are trimmed before -UalComputerName: {line}"
+    );
+}
