@@ -495,52 +495,26 @@ impl Counter {
         rep: &mut R,
     ) -> Result<(), UcError> {
         if !f.uccx_agents.is_empty() {
-            let mut t: Table<()> = Table::new(UcService::Uccx);
-            for path in &f.uccx_agents {
-                stream_each(
-                    path,
-                    Some(UccxAgent::PROPERTIES),
-                    "Reading UCCX agents",
-                    rep,
-                    |rep, rec| {
-                        for rec in unwrap_rest(rec, "userID") {
-                            match UccxAgent::read(&rec) {
-                                Ok(a) => {
-                                    let file = t.file_index(&rec.file);
-                                    let _ = t.insert(&a.user_id, file, rec.index, ());
-                                }
-                                Err(e) => skip_bad(rep, e)?,
-                            }
-                        }
-                        Ok::<(), UcError>(())
-                    },
-                )?;
-            }
-            self.uccx = Some(t);
+            self.uccx = Some(key_table(
+                UcService::Uccx,
+                &f.uccx_agents,
+                UccxAgent::PROPERTIES,
+                "userID",
+                "Reading UCCX agents",
+                rep,
+                |r| UccxAgent::read(r).map(|a| a.user_id),
+            )?);
         }
         if !f.unity_users.is_empty() {
-            let mut t: Table<()> = Table::new(UcService::Unity);
-            for path in &f.unity_users {
-                stream_each(
-                    path,
-                    Some(UnityUser::PROPERTIES),
-                    "Reading Unity Connection users",
-                    rep,
-                    |rep, rec| {
-                        for rec in unwrap_rest(rec, "Alias") {
-                            match UnityUser::read(&rec) {
-                                Ok(u) => {
-                                    let file = t.file_index(&rec.file);
-                                    let _ = t.insert(&u.alias, file, rec.index, ());
-                                }
-                                Err(e) => skip_bad(rep, e)?,
-                            }
-                        }
-                        Ok::<(), UcError>(())
-                    },
-                )?;
-            }
-            self.unity = Some(t);
+            self.unity = Some(key_table(
+                UcService::Unity,
+                &f.unity_users,
+                UnityUser::PROPERTIES,
+                "Alias",
+                "Reading Unity Connection users",
+                rep,
+                |r| UnityUser::read(r).map(|u| u.alias),
+            )?);
         }
         if !f.exchange.is_empty() {
             let mut t: Table<MailboxData> = Table::new(UcService::Exchange);
@@ -1647,6 +1621,35 @@ impl Counter {
             rep.warning("UcWebexLicensesUnnamed", &format!("{} Webex person(s) hold licence ids that no Webex licence export names: whether they hold Webex Calling - Professional is undecided", self.webex_unnamed));
         }
     }
+}
+
+/// A service whose records only link (UCCX agents, Unity Connection users): a table of keys,
+/// read from every file given, REST wrappers unwrapped, bad records reported and skipped.
+fn key_table<R: Reporter>(
+    service: UcService,
+    paths: &[String],
+    properties: &'static [&'static str],
+    key_property: &str,
+    activity: &str,
+    rep: &mut R,
+    read: impl Fn(&Record) -> Result<String, crate::model::InputError>,
+) -> Result<Table<()>, UcError> {
+    let mut t: Table<()> = Table::new(service);
+    for path in paths {
+        stream_each(path, Some(properties), activity, rep, |rep, rec| {
+            for rec in unwrap_rest(rec, key_property) {
+                match read(&rec) {
+                    Ok(key) => {
+                        let file = t.file_index(&rec.file);
+                        let _ = t.insert(&key, file, rec.index, ());
+                    }
+                    Err(e) => skip_bad(rep, e)?,
+                }
+            }
+            Ok::<(), UcError>(())
+        })?;
+    }
+    Ok(t)
 }
 
 /// Passes progress and warnings on, drops bad records (already reported).
