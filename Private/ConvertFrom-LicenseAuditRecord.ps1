@@ -28,6 +28,8 @@ $script:LicenseAuditRecordShapes = @{
     UcMeetingRoom        = @{ Dates = @(); Lists = @('Features', 'Reasons') }
     UcOrphanService      = @{ Dates = @(); Lists = @() }
     UcLicenseTotal       = @{ Dates = @(); Lists = @('MoreThanTenPhones', 'UsersByService', 'DevicesByKind', 'Excluded', 'Reasons') }
+    TeamsAssignmentFinding = @{ Dates = @(); Lists = @('Plans', 'ReclaimablePlans', 'Evidence') }
+    TeamsAssignmentSummary = @{ Dates = @(); Lists = @('AccountsNotEvaluated', 'ByCode', 'Plans', 'UnpricedPlans', 'Rules') }
 }
 
 function ConvertFrom-LicenseAuditRecord {

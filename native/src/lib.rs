@@ -16,5 +16,6 @@ pub mod m365;
 pub mod output;
 pub mod report;
 pub mod rightsize;
+pub mod teams;
 pub mod ual;
 pub mod uc;

@@ -84,6 +84,11 @@ fn all_emitted() -> BTreeSet<String> {
         &["uc", "count", "--estate", &repo_path("examples/uc")],
         &[],
     ));
+    // The Teams licence ↔ configuration audit on the bundled example tenant.
+    all.extend(emitted_by(
+        &["teams", "assignments", "--estate", &repo_path("examples/teams")],
+        &[],
+    ));
 
     // The deliverables, from the committed example records.
     let records = |f: &str| repo_path(&format!("examples/records/{f}"));

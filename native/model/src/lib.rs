@@ -13,6 +13,7 @@ pub mod record;
 pub mod rightsizing;
 pub mod server_cal;
 pub mod sink;
+pub mod teams;
 pub mod tier;
 pub mod uc;
 

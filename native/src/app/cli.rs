@@ -123,6 +123,9 @@ pub enum Command {
     /// UC licence counting for Teams and Cisco estates (VOSS-style)
     #[command(subcommand)]
     Uc(UcCommand),
+    /// Teams licence ↔ configuration audits
+    #[command(subcommand)]
+    Teams(TeamsCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -485,4 +488,35 @@ pub struct UcCountArgs {
     /// variable (at least 16 bytes; the key is never taken from the command line)
     #[arg(long, value_name = "VAR")]
     pub pseudonym_key_env: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamsCommand {
+    /// Licences paid for but unusable as configured (waste), voice configured without a licence
+    /// (broken), voice on a licence in grace (risk); then a summary with reclaimable plans
+    Assignments(TeamsAssignmentsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TeamsAssignmentsArgs {
+    /// A folder of exports named teams (Get-CsOnlineUser), teams-phone-numbers,
+    /// teams-resource-accounts and teams-prices (.json, .ndjson, .xml, .clixml or .csv); options
+    /// given explicitly win
+    #[arg(long, value_name = "DIR")]
+    pub estate: Option<PathBuf>,
+    /// Get-CsOnlineUser output with AssignedPlan (JSON with -Depth 5, Export-Clixml, or one JSON
+    /// line per user); several files are read as one
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub online_users: Vec<String>,
+    /// Get-CsPhoneNumberAssignment output (TelephoneNumber, NumberType, AssignedPstnTargetId):
+    /// numbers not in LineUri, and the number type the Calling Plan rule needs
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub phone_numbers: Vec<String>,
+    /// Get-CsOnlineApplicationInstance output: resource accounts an older module shows as User
+    #[arg(long, value_name = "FILE")]
+    pub resource_accounts: Option<String>,
+    /// Price list CSV with columns Plan (an AssignedPlan Capability such as MCOEV) and
+    /// MonthlyPrice (12.50): the summary then gives the monthly waste
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<String>,
 }

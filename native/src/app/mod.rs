@@ -14,6 +14,7 @@ mod report;
 pub mod schema;
 mod secrets;
 mod session;
+mod teams;
 mod ual;
 mod uc;
 
@@ -24,8 +25,8 @@ use crate::output::progress::ProgressMode;
 use crate::output::{ConsoleReporter, Format};
 use chrono::Utc;
 use clap::Parser;
-use cli::UcCommand;
 use cli::{Cli, Command, ErrorFormatArg, FormatArg, LyncCommand, ProgressArg, UalCommand};
+use cli::{TeamsCommand, UcCommand};
 use exit::{AppError, Exit};
 use std::ffi::OsString;
 
@@ -164,5 +165,6 @@ fn dispatch(s: &mut Session, command: &Command) -> Result<(), AppError> {
         Command::Report(a) => report::report(s, a),
         Command::History(a) => report::history(s, a),
         Command::Uc(UcCommand::Count(a)) => uc::count(s, a),
+        Command::Teams(TeamsCommand::Assignments(a)) => teams::assignments(s, a),
     }
 }

@@ -13,6 +13,7 @@ pub fn registry() -> Vec<SchemaEntry> {
     all.extend(crate::rightsize::schemas());
     all.extend(crate::report::schemas());
     all.extend(crate::uc::schemas());
+    all.extend(crate::teams::schemas());
     all.sort_by_key(|e| e.name);
     all
 }

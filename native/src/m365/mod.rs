@@ -12,7 +12,7 @@ pub mod user_license;
 
 pub use application_instance::ApplicationInstance;
 pub use ip_phone_policy::IpPhonePolicy;
-pub use online_user::{AssignedPlan, CsOnlineUser, PolicyAssignment};
+pub use online_user::{AssignedPlan, CsOnlineUser, PlanState, PolicyAssignment};
 pub use user_license::UserLicenses;
 
 use crate::ingest::record::value_text;

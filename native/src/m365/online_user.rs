@@ -33,7 +33,43 @@ pub struct AssignedPlan {
     pub service_plan_id: Option<String>,
 }
 
+/// CapabilityStatus as Microsoft Graph documents it for assignedPlan: Enabled, Warning (grace
+/// after the subscription lapsed), Suspended, LockedOut, Deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanState {
+    /// Enabled, or no status exported
+    Enabled,
+    Warning,
+    Suspended,
+    LockedOut,
+    Deleted,
+    /// A status this reader does not know (kept as text on the plan)
+    Other,
+}
+
 impl AssignedPlan {
+    pub fn state(&self) -> PlanState {
+        let Some(s) = self.status.as_deref().map(str::trim) else {
+            return PlanState::Enabled;
+        };
+        for (name, state) in [
+            ("Enabled", PlanState::Enabled),
+            ("Warning", PlanState::Warning),
+            ("Suspended", PlanState::Suspended),
+            ("LockedOut", PlanState::LockedOut),
+            ("Deleted", PlanState::Deleted),
+        ] {
+            if s.eq_ignore_ascii_case(name) {
+                return state;
+            }
+        }
+        if s.is_empty() {
+            PlanState::Enabled
+        } else {
+            PlanState::Other
+        }
+    }
+
     /// Enabled, or no status exported.
     pub fn enabled(&self) -> bool {
         self.status
@@ -47,6 +83,8 @@ impl AssignedPlan {
 pub struct CsOnlineUser {
     pub user_principal_name: String,
     pub identity: Option<String>,
+    /// The Entra object id, when exported apart from Identity (older modules)
+    pub object_id: Option<String>,
     pub alias: Option<String>,
     pub display_name: Option<String>,
     pub sip_address: Option<String>,
@@ -70,12 +108,16 @@ pub struct CsOnlineUser {
     /// `ip_phone_policy_exported`).
     pub ip_phone_policy: Option<PolicyAssignment>,
     pub ip_phone_policy_exported: bool,
+    /// None: the Global policy applies (or not exported; see `voice_routing_policy_exported`).
+    pub voice_routing_policy: Option<PolicyAssignment>,
+    pub voice_routing_policy_exported: bool,
 }
 
 /// Every Get-CsOnlineUser property `CsOnlineUser::read` looks at.
 pub const PROPERTIES: &[&str] = &[
     "UserPrincipalName",
     "Identity",
+    "ObjectId",
     "Alias",
     "DisplayName",
     "SipAddress",
@@ -90,6 +132,7 @@ pub const PROPERTIES: &[&str] = &[
     "LineUri",
     "SoftDeletionTimestamp",
     "TeamsIPPhonePolicy",
+    "OnlineVoiceRoutingPolicy",
 ];
 
 impl CsOnlineUser {
@@ -104,6 +147,7 @@ impl CsOnlineUser {
         Ok(CsOnlineUser {
             user_principal_name: upn.trim().to_string(),
             identity: r.opt_str("Identity")?,
+            object_id: r.opt_str("ObjectId")?,
             alias: r.opt_str("Alias")?,
             display_name: r.opt_str("DisplayName")?,
             sip_address: r.opt_str("SipAddress")?,
@@ -119,6 +163,8 @@ impl CsOnlineUser {
             soft_deletion_timestamp: soft_deletion(r)?,
             ip_phone_policy: read_policy(r, "TeamsIPPhonePolicy")?,
             ip_phone_policy_exported,
+            voice_routing_policy: read_policy(r, "OnlineVoiceRoutingPolicy")?,
+            voice_routing_policy_exported: r.get("OnlineVoiceRoutingPolicy").is_some(),
         })
     }
 

@@ -405,6 +405,7 @@ mod tests {
         CsOnlineUser {
             user_principal_name: "a@contoso.com".into(),
             identity: None,
+            object_id: None,
             alias: None,
             display_name: None,
             sip_address: None,
@@ -420,6 +421,8 @@ mod tests {
             soft_deletion_timestamp: None,
             ip_phone_policy: None,
             ip_phone_policy_exported: true,
+            voice_routing_policy: None,
+            voice_routing_policy_exported: false,
         }
     }
 

@@ -1,0 +1,156 @@
+//! Teams licence ↔ configuration (`teams assignments`): what a finding says is wrong, how much it
+//! matters, and which family a service plan belongs to.
+
+use crate::choice;
+
+choice! {
+    /// What a Teams assignment finding costs the tenant.
+    pub enum TeamsSeverity {
+        Waste => "Waste" / "waste": "a paid licence that cannot be used as configured: reclaimable",
+        Broken => "Broken" / "broken": "configured for something no licence covers: the feature fails or is out of compliance",
+        Risk => "Risk" / "risk": "works today, stops when a licence in grace ends",
+    }
+}
+
+choice! {
+    /// The stable code of a Teams assignment finding (filter on it; the text may change).
+    pub enum TeamsFindingCode {
+        PhoneLicenseVoiceDisabled => "PhoneLicenseVoiceDisabled" / "phone-license-voice-disabled": "Teams Phone (MCOEV*) licensed, EnterpriseVoiceEnabled false",
+        PhoneLicenseNoNumberNoRouting => "PhoneLicenseNoNumberNoRouting" / "phone-license-no-number-no-routing": "Teams Phone licensed and voice enabled, but no number, no Calling Plan and no voice routing policy: no PSTN calls possible",
+        VoiceWithoutPhoneLicense => "VoiceWithoutPhoneLicense" / "voice-without-phone-license": "voice enabled or a number assigned with no Teams Phone licence",
+        CallingPlanOnDirectRouting => "CallingPlanOnDirectRouting" / "calling-plan-on-direct-routing": "a Calling Plan (MCOPSTN*) on a user whose numbers are all Direct Routing or Operator Connect",
+        ResourceAccountUserPhoneLicense => "ResourceAccountUserPhoneLicense" / "resource-account-user-phone-license": "a resource account holds a user Teams Phone licence instead of the free Teams Phone Resource Account licence (MCOEV_VIRTUALUSER)",
+        LicenseNotActiveVoiceEnabled => "LicenseNotActiveVoiceEnabled" / "license-not-active-voice-enabled": "a Teams Phone or Calling Plan licence in Warning, Suspended or LockedOut state on a user still enabled for voice",
+        DisabledAccountPaidPlans => "DisabledAccountPaidPlans" / "disabled-account-paid-plans": "a disabled account still holds paid plans",
+        DeletedAccountPaidPlans => "DeletedAccountPaidPlans" / "deleted-account-paid-plans": "a soft-deleted account still holds paid plans",
+    }
+}
+
+impl TeamsFindingCode {
+    /// Every code has one severity.
+    pub fn severity(self) -> TeamsSeverity {
+        use TeamsFindingCode::*;
+        match self {
+            PhoneLicenseVoiceDisabled
+            | PhoneLicenseNoNumberNoRouting
+            | CallingPlanOnDirectRouting
+            | ResourceAccountUserPhoneLicense
+            | DisabledAccountPaidPlans
+            | DeletedAccountPaidPlans => TeamsSeverity::Waste,
+            VoiceWithoutPhoneLicense => TeamsSeverity::Broken,
+            LicenseNotActiveVoiceEnabled => TeamsSeverity::Risk,
+        }
+    }
+}
+
+choice! {
+    /// What a service plan (AssignedPlan Capability) is, for the rules. Names from Microsoft
+    /// Learn, "Product names and service plan identifiers for licensing" and the Teams PSTN
+    /// usage report's capability list.
+    pub enum TeamsPlanFamily {
+        TeamsPhone => "TeamsPhone" / "teams-phone": "MCOEV* (Teams Phone / Phone System), not the resource-account plan",
+        TeamsPhoneResourceAccount => "TeamsPhoneResourceAccount" / "teams-phone-resource-account": "MCOEV_VIRTUALUSER*: the free Teams Phone Resource Account licence",
+        CallingPlan => "CallingPlan" / "calling-plan": "MCOPSTN* Calling Plans (not Communications Credits)",
+        CommunicationsCredits => "CommunicationsCredits" / "communications-credits": "MCOPSTNC / MCOPSTNPP: prepaid credits, not a per-user licence",
+        AudioConferencing => "AudioConferencing" / "audio-conferencing": "MCOMEETADV, MCOMEETADD*, MCOMEETACPEA*",
+        TeamsRooms => "TeamsRooms" / "teams-rooms": "Teams_Room* (Teams Rooms Basic, Pro, Standard)",
+        Teams => "Teams" / "teams": "TEAMS1 and its government variants: Teams itself",
+        SkypeForBusinessOnline => "SkypeForBusinessOnline" / "skype-for-business-online": "MCOSTANDARD and other MCO* plans of suites",
+        Unknown => "Unknown" / "unknown": "not a plan this audit knows: kept and counted, never dropped",
+    }
+}
+
+impl TeamsPlanFamily {
+    /// The family of an AssignedPlan Capability (case-insensitive).
+    pub fn of(capability: &str) -> TeamsPlanFamily {
+        let c = capability.trim().to_ascii_uppercase();
+        let c = c.as_str();
+        if c.starts_with("MCOEV_VIRTUALUSER") || c.starts_with("PHONESYSTEM_VIRTUALUSER") {
+            TeamsPlanFamily::TeamsPhoneResourceAccount
+        } else if c.starts_with("MCOEV") {
+            TeamsPlanFamily::TeamsPhone
+        } else if c == "MCOPSTNC" || c == "MCOPSTNPP" {
+            TeamsPlanFamily::CommunicationsCredits
+        } else if c.starts_with("MCOPSTN") {
+            TeamsPlanFamily::CallingPlan
+        } else if c.starts_with("MCOMEETADV")
+            || c.starts_with("MCOMEETADD")
+            || c.starts_with("MCOMEETACPEA")
+        {
+            TeamsPlanFamily::AudioConferencing
+        } else if c.starts_with("TEAMS_ROOM") {
+            TeamsPlanFamily::TeamsRooms
+        } else if c.starts_with("TEAMS1")
+            || c.starts_with("TEAMS_GOV")
+            || c == "TEAMS_AR_DOD"
+            || c == "TEAMS_AR_GCCHIGH"
+        {
+            TeamsPlanFamily::Teams
+        } else if c.starts_with("MCO") {
+            TeamsPlanFamily::SkypeForBusinessOnline
+        } else {
+            TeamsPlanFamily::Unknown
+        }
+    }
+
+    /// Whether holding the plan costs money on its own (what a disabled account should give
+    /// back). Resource-account plans and Teams Rooms Basic are free; credits are pooled.
+    pub fn paid(self, capability: &str) -> bool {
+        match self {
+            TeamsPlanFamily::TeamsPhone
+            | TeamsPlanFamily::CallingPlan
+            | TeamsPlanFamily::AudioConferencing
+            | TeamsPlanFamily::Teams
+            | TeamsPlanFamily::SkypeForBusinessOnline => true,
+            TeamsPlanFamily::TeamsRooms => !capability.to_ascii_uppercase().contains("BASIC"),
+            TeamsPlanFamily::TeamsPhoneResourceAccount
+            | TeamsPlanFamily::CommunicationsCredits
+            | TeamsPlanFamily::Unknown => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_families() {
+        use TeamsPlanFamily::*;
+        for (c, f) in [
+            ("MCOEV", TeamsPhone),
+            ("mcoev_gov", TeamsPhone),
+            ("MCOEV_VIRTUALUSER", TeamsPhoneResourceAccount),
+            ("MCOEV_VIRTUALUSER_GOV", TeamsPhoneResourceAccount),
+            ("MCOPSTN1", CallingPlan),
+            ("MCOPSTN2", CallingPlan),
+            ("MCOPSTNEAU2", CallingPlan),
+            ("MCOPSTNC", CommunicationsCredits),
+            ("MCOPSTNPP", CommunicationsCredits),
+            ("MCOMEETADV", AudioConferencing),
+            ("Teams_Room_Pro", TeamsRooms),
+            ("TEAMS1", Teams),
+            ("MCOSTANDARD", SkypeForBusinessOnline),
+            ("exchange", Unknown),
+        ] {
+            assert_eq!(TeamsPlanFamily::of(c), f, "{c}");
+        }
+        assert!(!TeamsRooms.paid("Teams_Room_Basic"));
+        assert!(TeamsRooms.paid("Teams_Room_Pro"));
+        assert!(!TeamsPhoneResourceAccount.paid("MCOEV_VIRTUALUSER"));
+    }
+
+    #[test]
+    fn every_code_has_a_severity() {
+        use crate::Choice;
+        let waste = TeamsFindingCode::ALL
+            .iter()
+            .filter(|c| c.severity() == TeamsSeverity::Waste)
+            .count();
+        assert_eq!(waste, 6);
+        assert_eq!(
+            TeamsFindingCode::VoiceWithoutPhoneLicense.severity(),
+            TeamsSeverity::Broken
+        );
+    }
+}

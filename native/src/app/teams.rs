@@ -1,0 +1,38 @@
+//! `teams assignments`: arguments → the audit's options (with `--estate` applied), and its
+//! errors → messages that name the flags.
+
+use super::cli::TeamsAssignmentsArgs;
+use super::estate::EstateDir;
+use super::exit::AppError;
+use super::Session;
+use crate::teams::{self, AssignmentOptions, TeamsError};
+
+impl From<TeamsError> for AppError {
+    fn from(e: TeamsError) -> AppError {
+        match e {
+            TeamsError::Input(e) => AppError::Input(e),
+            TeamsError::Output(e) => AppError::Output(e),
+            TeamsError::NoUsers => AppError::Arguments(
+                "--online-users FILE is required (Get-CsOnlineUser | ConvertTo-Json -Depth 5), or --estate DIR with teams.*".into(),
+            ),
+        }
+    }
+}
+
+pub fn assignments(s: &mut Session, a: &TeamsAssignmentsArgs) -> Result<(), AppError> {
+    let dir = EstateDir::new(a.estate.as_deref())?;
+    let many = |given: &Vec<String>, name: &str| -> Vec<String> {
+        if given.is_empty() {
+            dir.pick(&None, name).into_iter().collect()
+        } else {
+            given.clone()
+        }
+    };
+    let options = AssignmentOptions {
+        online_users: many(&a.online_users, "teams"),
+        phone_numbers: many(&a.phone_numbers, "teams-phone-numbers"),
+        resource_accounts: dir.pick(&a.resource_accounts, "teams-resource-accounts"),
+        prices: dir.pick(&a.prices, "teams-prices"),
+    };
+    s.with_records(|out, rep| Ok(teams::run(&options, out, rep)?))
+}

@@ -1,0 +1,519 @@
+//! `teams assignments`: every rule proven through the binary on the bundled example tenant
+//! (examples/teams, hand-checked in the README), the same tenant in each shape PowerShell writes
+//! it (7's ConvertTo-Json, 5.1's UTF-16 JSON with array wrappers and /Date()/ times, one line
+//! per object, Export-Clixml, policies as plain strings), and the bad inputs admins hand over.
+
+mod util;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use util::{repo_path, run, Run};
+
+fn example(name: &str) -> String {
+    repo_path(&format!("examples/teams/{name}"))
+}
+
+fn audit(args: &[&str]) -> Run {
+    let mut all = vec!["teams", "assignments", "--format", "ndjson"];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
+fn full_example() -> Run {
+    let r = audit(&["--estate", &repo_path("examples/teams")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r
+}
+
+/// UPN → codes of its findings.
+fn codes(r: &Run) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in r.records_of("TeamsAssignmentFinding") {
+        out.entry(f["UserPrincipalName"].as_str().unwrap().to_string())
+            .or_default()
+            .push(f["Code"].as_str().unwrap().to_string());
+    }
+    out
+}
+
+fn summary(r: &Run) -> Value {
+    let s = r.records_of("TeamsAssignmentSummary");
+    assert_eq!(s.len(), 1, "{}", r.stdout);
+    s[0].clone()
+}
+
+fn finding<'a>(r: &'a [Value], upn: &str) -> &'a Value {
+    r.iter()
+        .find(|f| f["UserPrincipalName"] == upn)
+        .unwrap_or_else(|| panic!("no finding for {upn}"))
+}
+
+#[test]
+fn every_rule_fires_on_the_example_tenant_with_its_evidence() {
+    let r = full_example();
+    let expected: BTreeMap<String, Vec<String>> = [
+        ("bob@contoso.com", "PhoneLicenseVoiceDisabled"),
+        ("carol@contoso.com", "CallingPlanOnDirectRouting"),
+        ("dave@contoso.com", "VoiceWithoutPhoneLicense"),
+        ("erin@contoso.com", "PhoneLicenseNoNumberNoRouting"),
+        ("frank@contoso.com", "LicenseNotActiveVoiceEnabled"),
+        ("grace@contoso.com", "DisabledAccountPaidPlans"),
+        ("henry@contoso.com", "DeletedAccountPaidPlans"),
+        ("aa-main@contoso.com", "ResourceAccountUserPhoneLicense"),
+    ]
+    .into_iter()
+    .map(|(u, c)| (u.to_string(), vec![c.to_string()]))
+    .collect();
+    // alice (all in order), ivan (number only in Get-CsPhoneNumberAssignment), the call queue
+    // (resource-account licence), the room (its Teams Phone comes with Teams Rooms Pro) and the
+    // guest have none.
+    assert_eq!(codes(&r), expected);
+
+    let f = r.records_of("TeamsAssignmentFinding");
+    let carol = finding(&f, "carol@contoso.com");
+    assert_eq!(carol["Severity"], "Waste");
+    assert_eq!(carol["ReclaimablePlans"], json!(["MCOPSTN1"]));
+    assert!(carol["Evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["Source"] == "Get-CsPhoneNumberAssignment" && e["Value"] == "DirectRouting"));
+    let dave = finding(&f, "dave@contoso.com");
+    assert_eq!(dave["Severity"], "Broken");
+    assert_eq!(dave["ReclaimablePlans"], json!([]));
+    let frank = finding(&f, "frank@contoso.com");
+    assert_eq!(frank["Severity"], "Risk");
+    assert!(frank["Evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["Property"] == "AssignedPlan MCOEV" && e["Value"] == "Warning"));
+    let aa = finding(&f, "aa-main@contoso.com");
+    assert_eq!(aa["AccountType"], "ResourceAccount");
+    assert!(aa["Message"]
+        .as_str()
+        .unwrap()
+        .contains("MCOEV_VIRTUALUSER"));
+    let grace = finding(&f, "grace@contoso.com");
+    assert_eq!(
+        grace["ReclaimablePlans"],
+        json!(["MCOEV", "MCOMEETADV", "TEAMS1"])
+    );
+    assert!(grace["Source"]
+        .as_str()
+        .unwrap()
+        .ends_with("teams.json record 7"));
+}
+
+#[test]
+fn the_summary_adds_up_to_the_findings() {
+    let r = full_example();
+    let f = r.records_of("TeamsAssignmentFinding");
+    let s = summary(&r);
+    assert_eq!(s["Findings"], f.len());
+    let by_code: u64 = s["ByCode"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["Findings"].as_u64().unwrap())
+        .sum();
+    assert_eq!(by_code, f.len() as u64);
+    for severity in ["Waste", "Broken", "Risk"] {
+        let n = f.iter().filter(|x| x["Severity"] == severity).count();
+        assert_eq!(s[severity], n, "{severity}");
+    }
+    for c in s["ByCode"].as_array().unwrap() {
+        let n = f.iter().filter(|x| x["Code"] == c["Code"]).count();
+        assert_eq!(c["Findings"], n, "{}", c["Code"]);
+    }
+    // Reclaimable per plan: the accounts whose Waste findings name it, each once.
+    for p in s["Plans"].as_array().unwrap() {
+        let plan = p["Plan"].as_str().unwrap();
+        let users: BTreeSet<&str> = f
+            .iter()
+            .filter(|x| x["Severity"] == "Waste")
+            .filter(|x| {
+                x["ReclaimablePlans"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|q| q == plan)
+            })
+            .map(|x| x["UserPrincipalName"].as_str().unwrap())
+            .collect();
+        assert_eq!(p["Reclaimable"], users.len(), "{plan}");
+    }
+    assert_eq!(s["AccountsRead"], 13);
+    assert_eq!(s["AccountsEvaluated"], 12);
+    assert_eq!(s["AccountsNotEvaluated"][0]["Count"], 1);
+    // 5 × MCOEV at 8.00 + 1 × MCOPSTN1 at 12.00 + 1 × MCOMEETADV at 4.00; TEAMS1 is not priced.
+    assert_eq!(s["MonthlyWaste"], 56.0);
+    assert_eq!(s["UnpricedPlans"], json!(["TEAMS1"]));
+    let plan = |name: &str| {
+        s["Plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["Plan"] == name)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(plan("MCOEV")["Reclaimable"], 5);
+    assert_eq!(plan("MCOEV")["MonthlyWaste"], 40.0);
+    assert_eq!(
+        plan("MCOEV_VIRTUALUSER")["Family"],
+        "TeamsPhoneResourceAccount"
+    );
+    // Every rule ran except the one this data cannot decide, which says what it would need.
+    let rooms = s["Rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["Rule"] == "TeamsRoomsProUnused")
+        .unwrap();
+    assert_eq!(rooms["Evaluated"], false);
+    assert!(rooms["Note"].as_str().unwrap().contains("not guessed"));
+    assert!(s["Rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["Rule"] != "TeamsRoomsProUnused")
+        .all(|x| x["Evaluated"] == true));
+}
+
+#[test]
+fn unknown_plans_are_kept_and_reported_never_dropped() {
+    let r = full_example();
+    assert!(r.stderr.contains("TEAMSPRO_MGMT"), "{}", r.stderr);
+    let s = summary(&r);
+    let p = s["Plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["Plan"] == "TEAMSPRO_MGMT")
+        .unwrap();
+    assert_eq!(p["Known"], false);
+    assert_eq!(p["Family"], "Unknown");
+    assert_eq!(p["Holders"], 1);
+}
+
+/// Findings without the Source column (which names the file), and the summary.
+fn comparable(r: &Run) -> (Vec<Value>, Value) {
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let f = r
+        .records_of("TeamsAssignmentFinding")
+        .into_iter()
+        .map(|mut x| {
+            x.as_object_mut().unwrap().remove("Source");
+            x
+        })
+        .collect();
+    (f, summary(r))
+}
+
+fn with_example_inputs(users: &str) -> Run {
+    audit(&[
+        "--online-users",
+        users,
+        "--phone-numbers",
+        &example("teams-phone-numbers.json"),
+        "--resource-accounts",
+        &example("teams-resource-accounts.json"),
+        "--prices",
+        &example("teams-prices.csv"),
+    ])
+}
+
+fn tenant() -> Vec<Value> {
+    serde_json::from_str(&std::fs::read_to_string(example("teams.json")).unwrap()).unwrap()
+}
+
+/// Windows PowerShell 5.1: `ConvertTo-Json` wraps arrays held by PSObjects as
+/// `{"value": [...], "Count": n}`, writes DateTime as `"\/Date(ms)\/"`, and `Out-File` writes
+/// UTF-16 LE with a BOM.
+fn ps51(v: &Value, inside_object: bool) -> Value {
+    match v {
+        Value::Array(items) if inside_object => json!({
+            "value": items.iter().map(|x| ps51(x, true)).collect::<Vec<_>>(),
+            "Count": items.len(),
+        }),
+        Value::Array(items) => Value::Array(items.iter().map(|x| ps51(x, true)).collect()),
+        Value::Object(o) => {
+            Value::Object(o.iter().map(|(k, x)| (k.clone(), ps51(x, true))).collect())
+        }
+        Value::String(s) => match chrono::DateTime::parse_from_rfc3339(s) {
+            Ok(t) => Value::String(format!("/Date({})/", t.timestamp_millis())),
+            Err(_) => v.clone(),
+        },
+        other => other.clone(),
+    }
+}
+
+fn utf16_with_bom(text: &str) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        out.extend_from_slice(&u.to_le_bytes());
+    }
+    out
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Export-Clixml of the same objects: deserialized type names, typed properties, `<Nil>`.
+fn clixml(users: &[Value]) -> String {
+    let mut ref_id = 0;
+    let mut next = || {
+        ref_id += 1;
+        ref_id
+    };
+    fn prop(out: &mut String, name: &str, v: &Value, next: &mut dyn FnMut() -> i32) {
+        let n = match name {
+            "" => String::new(),
+            _ => format!(" N=\"{name}\""),
+        };
+        match v {
+            Value::Null => out.push_str(&format!("<Nil{n} />")),
+            Value::Bool(b) => out.push_str(&format!("<B{n}>{b}</B>")),
+            Value::String(s) if chrono::DateTime::parse_from_rfc3339(s).is_ok() => {
+                out.push_str(&format!("<DT{n}>{s}</DT>"))
+            }
+            Value::String(s) => out.push_str(&format!("<S{n}>{}</S>", xml_escape(s))),
+            Value::Number(x) => out.push_str(&format!("<I32{n}>{x}</I32>")),
+            Value::Array(items) => {
+                out.push_str(&format!(
+                    "<Obj{n} RefId=\"{}\"><TN RefId=\"{}\"><T>Deserialized.System.Object[]</T><T>Deserialized.System.Array</T><T>Deserialized.System.Object</T></TN><LST>",
+                    next(),
+                    next()
+                ));
+                for i in items {
+                    prop(out, "", i, next);
+                }
+                out.push_str("</LST></Obj>");
+            }
+            Value::Object(o) => {
+                let kind = if o.contains_key("Capability") {
+                    "AssignedPlan"
+                } else {
+                    "PolicyAssignment"
+                };
+                out.push_str(&format!(
+                    "<Obj{n} RefId=\"{}\"><TN RefId=\"{}\"><T>Deserialized.Microsoft.Teams.ConfigAPI.Cmdlets.Generated.Models.{kind}</T><T>Deserialized.System.Object</T></TN><ToString>Microsoft.Teams.ConfigAPI.Cmdlets.Generated.Models.{kind}</ToString><Props>",
+                    next(),
+                    next()
+                ));
+                for (k, x) in o {
+                    prop(out, k, x, next);
+                }
+                out.push_str("</Props></Obj>");
+            }
+        }
+    }
+    let mut out = String::from(
+        "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\n",
+    );
+    for u in users {
+        out.push_str(&format!(
+            "  <Obj RefId=\"{}\"><TN RefId=\"{}\"><T>Deserialized.Microsoft.Teams.ConfigAPI.Cmdlets.Generated.Models.User</T><T>Deserialized.System.Object</T></TN><ToString>{}</ToString><Props>",
+            next(),
+            next(),
+            u["UserPrincipalName"].as_str().unwrap()
+        ));
+        for (k, v) in u.as_object().unwrap() {
+            prop(&mut out, k, v, &mut next);
+        }
+        out.push_str("</Props></Obj>\n");
+    }
+    out.push_str("</Objs>\n");
+    out
+}
+
+#[test]
+fn the_same_tenant_in_every_powershell_flavour_gives_the_same_findings() {
+    let reference = comparable(&with_example_inputs(&example("teams.json")));
+    let dir = tempfile::tempdir().unwrap();
+    let users = tenant();
+
+    let ndjson = dir.path().join("teams.ndjson");
+    let lines: Vec<String> = users
+        .iter()
+        .map(|u| serde_json::to_string(u).unwrap())
+        .collect();
+    std::fs::write(&ndjson, lines.join("\r\n") + "\r\n").unwrap();
+
+    let win = dir.path().join("teams-ps51.json");
+    let text = serde_json::to_string_pretty(&ps51(&Value::Array(users.clone()), false)).unwrap();
+    assert!(
+        text.contains("\"Count\"") && text.contains("/Date("),
+        "the 5.1 shape is really used"
+    );
+    std::fs::write(&win, utf16_with_bom(&text)).unwrap();
+
+    let xml = dir.path().join("teams.clixml");
+    std::fs::write(&xml, clixml(&users)).unwrap();
+
+    for file in [&ndjson, &win, &xml] {
+        let got = comparable(&with_example_inputs(&file.to_string_lossy()));
+        assert_eq!(got, reference, "{}", file.display());
+    }
+    // And two runs are identical byte for byte (diffable).
+    let a = with_example_inputs(&example("teams.json"));
+    let b = with_example_inputs(&example("teams.json"));
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn policies_as_plain_strings_as_older_modules_and_gcc_high_write_them() {
+    let reference = comparable(&with_example_inputs(&example("teams.json")));
+    let mut users = tenant();
+    for u in &mut users {
+        for p in ["OnlineVoiceRoutingPolicy", "TeamsCallingPolicy"] {
+            let name = u[p]["Name"].as_str().map(|n| format!("Tag:{n}"));
+            u[p] = match name {
+                Some(n) => Value::String(n),
+                None => Value::String(String::new()),
+            };
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("teams.json");
+    std::fs::write(&f, serde_json::to_string(&users).unwrap()).unwrap();
+    assert_eq!(
+        comparable(&with_example_inputs(&f.to_string_lossy())),
+        reference
+    );
+}
+
+#[test]
+fn export_csv_plans_are_refused_naming_file_record_and_field() {
+    let csv = util::fixture("uc/teams.ps51.csv");
+    let r = audit(&["--online-users", &csv]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("teams.ps51.csv"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("AssignedPlan") && r.stderr.contains("System.Object[]"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("record 1"), "{}", r.stderr);
+    assert!(r.stderr.contains("ConvertTo-Json -Depth 5"), "{}", r.stderr);
+    assert!(r.records_of("TeamsAssignmentSummary").is_empty());
+}
+
+#[test]
+fn a_get_csuser_export_is_refused_not_audited_as_licence_free() {
+    let r = audit(&["--online-users", &repo_path("examples/contoso/users.json")]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("AssignedPlan") && r.stderr.contains("Get-CsUser"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn plans_cut_by_the_json_depth_limit_name_the_fix() {
+    let mut users = tenant();
+    users[0]["AssignedPlan"] =
+        json!(["Microsoft.Teams.ConfigAPI.Cmdlets.Generated.Models.AssignedPlan"]);
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("teams.json");
+    std::fs::write(&f, serde_json::to_string(&users).unwrap()).unwrap();
+    let r = audit(&["--online-users", &f.to_string_lossy()]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("-Depth 5"), "{}", r.stderr);
+}
+
+#[test]
+fn without_the_number_export_the_calling_plan_rule_says_what_it_needs() {
+    let r = audit(&["--online-users", &example("teams.json")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !codes(&r).contains_key("carol@contoso.com"),
+        "not guessed without number types"
+    );
+    // ivan's number is only in the number export: without it he looks unrouted.
+    assert_eq!(
+        codes(&r)["ivan@contoso.com"],
+        ["PhoneLicenseNoNumberNoRouting"]
+    );
+    let s = summary(&r);
+    let rule = s["Rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["Rule"] == "CallingPlanOnDirectRouting")
+        .unwrap();
+    assert_eq!(rule["Evaluated"], false);
+    assert_eq!(rule["Undecided"], 1);
+    assert!(rule["Note"]
+        .as_str()
+        .unwrap()
+        .contains("Get-CsPhoneNumberAssignment"));
+    assert_eq!(s["MonthlyWaste"], Value::Null, "no price list, no money");
+    // Without the application instance export the resource account is still known by its
+    // AccountType.
+    assert_eq!(
+        codes(&r)["aa-main@contoso.com"],
+        ["ResourceAccountUserPhoneLicense"]
+    );
+}
+
+#[test]
+fn a_bad_price_row_stops_the_audit_naming_file_record_and_field() {
+    // A price list read in part would understate the waste: like every lookup input, it is
+    // read whole or not at all.
+    let dir = tempfile::tempdir().unwrap();
+    let prices = dir.path().join("prices.csv");
+    std::fs::write(
+        &prices,
+        "\"Plan\",\"MonthlyPrice\"\n\"MCOEV\",\"8,00\"\n\"MCOPSTN1\",\"12.00\"\n",
+    )
+    .unwrap();
+    let r = audit(&[
+        "--online-users",
+        &example("teams.json"),
+        "--prices",
+        &prices.to_string_lossy(),
+    ]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("prices.csv, record 1, property 'MonthlyPrice'"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("decimal separator"), "{}", r.stderr);
+    assert!(
+        r.stdout.is_empty(),
+        "nothing half-priced is written: {}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_repeated_account_is_audited_once_and_reported() {
+    let mut users = tenant();
+    users.push(users[1].clone());
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("teams.json");
+    std::fs::write(&f, serde_json::to_string(&users).unwrap()).unwrap();
+    let r = audit(&["--online-users", &f.to_string_lossy()]);
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stderr.contains("bob@contoso.com appears more than once"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(codes(&r)["bob@contoso.com"].len(), 1);
+    assert_eq!(summary(&r)["AccountsRead"], 13);
+}
+
+#[test]
+fn no_online_users_is_an_argument_error_naming_the_flag() {
+    let r = audit(&[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--online-users"), "{}", r.stderr);
+}
