@@ -86,7 +86,12 @@ fn all_emitted() -> BTreeSet<String> {
     ));
     // The Teams licence ↔ configuration audit on the bundled example tenant.
     all.extend(emitted_by(
-        &["teams", "assignments", "--estate", &repo_path("examples/teams")],
+        &[
+            "teams",
+            "assignments",
+            "--estate",
+            &repo_path("examples/teams"),
+        ],
         &[],
     ));
 

@@ -81,11 +81,23 @@ fn example_records(dir: &Path) -> Vec<String> {
             "ndjson",
         ],
     );
+    let teams = w(
+        "teams.ndjson",
+        &[
+            "teams",
+            "assignments",
+            "--estate",
+            &repo_path("examples/teams"),
+            "--format",
+            "ndjson",
+        ],
+    );
     vec![
         cal,
         policies,
         rs,
         compliance,
+        teams,
         usage,
         repo_path("examples/contoso/pools.xml"),
         ual("ual-system-id.json"),
@@ -172,6 +184,7 @@ fn the_example_workbook_reads_back_with_every_record() {
             "CAL Consumption",
             "CAL Licences",
             "Unrecognized Evidence",
+            "Teams Assignments",
             "Right-sizing"
         ]
     );
@@ -185,12 +198,13 @@ fn the_example_workbook_reads_back_with_every_record() {
         "Policies",
         "ServerCALs",
         "RightSizing",
+        "TeamsAssignments",
         "Inputs0",
     ] {
         assert!(tables.contains(&t.to_string()), "{t} not in {tables:?}");
     }
     let sheets = r.records_of("ReportSheet");
-    assert_eq!(sheets.len(), 11);
+    assert_eq!(sheets.len(), 12);
 
     let cal = ndjson(&files[0]);
     let users = cal
@@ -198,7 +212,7 @@ fn the_example_workbook_reads_back_with_every_record() {
         .filter(|r| r["RecordType"] == "LyncUserCal" && r["Kind"] == "User")
         .count();
     let devices = count(&cal, "LyncUserCal") - users;
-    let usage = ndjson(&files[4]);
+    let usage = ndjson(&files[5]);
     let ual = ndjson(&files[3]);
     let rs = ndjson(&files[2]);
     let expect = [
@@ -214,6 +228,10 @@ fn the_example_workbook_reads_back_with_every_record() {
         ("CAL Licences", count(&ual, "CalLicenseUse")),
         ("Unrecognized Evidence", count(&ual, "UnrecognizedEvidence")),
         ("Right-sizing", count(&rs, "LyncCalRightSizing")),
+        (
+            "Teams Assignments",
+            count(&ndjson(&files[4]), "TeamsAssignmentFinding"),
+        ),
     ];
     for (name, n) in expect {
         let rows = sheet(&out, name);
@@ -331,11 +349,17 @@ fn the_committed_example_records_are_current() {
         ("lync-policies.ndjson", &fresh[1]),
         ("lync-rightsize.ndjson", &fresh[2]),
         ("ual-compliance.ndjson", &fresh[3]),
+        ("teams-assignments.ndjson", &fresh[4]),
     ] {
         let committed =
             std::fs::read_to_string(repo_path(&format!("examples/records/{name}"))).unwrap();
+        // Finding sources name the input as given: the script's relative path, the test's
+        // absolute one.
+        let fresh = std::fs::read_to_string(path)
+            .unwrap()
+            .replace(&repo_path("examples/"), "examples/");
         assert!(
-            committed == std::fs::read_to_string(path).unwrap(),
+            committed == fresh,
             "examples/records/{name} is stale: run scripts/make-example-records"
         );
     }
@@ -351,6 +375,7 @@ fn the_readme_command_builds_the_example_workbook() {
         "lync-policies",
         "lync-rightsize",
         "ual-compliance",
+        "teams-assignments",
     ]
     .iter()
     .map(|n| repo_path(&format!("examples/records/{n}.ndjson")))
@@ -360,7 +385,7 @@ fn the_readme_command_builds_the_example_workbook() {
     files.push(repo_path("examples/ual/ual-system-id.json"));
     let r = report(&files, &out);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.records_of("ReportSheet").len(), 11);
+    assert_eq!(r.records_of("ReportSheet").len(), 12);
 }
 
 #[test]
@@ -532,5 +557,62 @@ fn libreoffice_converts_the_workbook() {
         pdf.is_file() && std::fs::metadata(&pdf).unwrap().len() > 10_000,
         "no PDF: {}",
         String::from_utf8_lossy(&status.stdout)
+    );
+}
+
+#[test]
+fn teams_assignments_get_their_sheet_and_overview_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = dir.path().join("teams.ndjson");
+    let r = run(&[
+        "teams",
+        "assignments",
+        "--estate",
+        &repo_path("examples/teams"),
+        "--format",
+        "ndjson",
+        "--output",
+        &records.to_string_lossy(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = dir.path().join("teams.xlsx");
+    let r = report(&[records.to_string_lossy().into_owned()], &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = sheet(&out, "Teams Assignments");
+    assert_eq!(rows.len(), 1 + 8, "a header and the eight findings");
+    let code = column(&rows, "Code");
+    let severity = column(&rows, "Severity");
+    let upn = column(&rows, "UserPrincipalName");
+    let bob = rows
+        .iter()
+        .find(|r| text(&r[upn]) == "bob@contoso.com")
+        .unwrap();
+    assert_eq!(text(&bob[code]), "PhoneLicenseVoiceDisabled");
+    assert_eq!(text(&bob[severity]), "Waste");
+    let overview: Vec<Vec<String>> = sheet(&out, "Overview")
+        .iter()
+        .map(|r| r.iter().map(text).collect())
+        .collect();
+    let value = |label: &str| {
+        overview
+            .iter()
+            .find(|r| r.first().map(String::as_str) == Some(label))
+            .and_then(|r| r.get(1).cloned())
+            .unwrap_or_else(|| panic!("no Overview line {label}: {overview:?}"))
+    };
+    assert_eq!(value("Teams licence assignments"), "");
+    assert_eq!(value("Waste findings (reclaimable licences)"), "6");
+    assert_eq!(value("Broken findings (voice without a licence)"), "1");
+    assert_eq!(value("Risk findings (licence in grace)"), "1");
+    assert_eq!(value("Monthly waste (priced plans)"), "56");
+    assert_eq!(value("Reclaimable MCOEV"), "5");
+    let details: String = sheet(&out, "Report Details")
+        .iter()
+        .flat_map(|r| r.iter().map(text))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        details.contains("Teams rule TeamsRoomsProUnused"),
+        "{details}"
     );
 }

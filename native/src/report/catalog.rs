@@ -335,6 +335,27 @@ pub const SHEETS: &[SheetSpec] = &[
         columns: &[],
     },
     SheetSpec {
+        name: "Teams Assignments",
+        table: "TeamsAssignments",
+        sources: &[Source {
+            record_type: "TeamsAssignmentFinding",
+            label: "",
+            required: &["UserPrincipalName", "Code", "Severity"],
+        }],
+        columns: &[
+            "UserPrincipalName",
+            "DisplayName",
+            "AccountType",
+            "Severity",
+            "Code",
+            "Plans",
+            "ReclaimablePlans",
+            "Message",
+            "Evidence",
+            "Source",
+        ],
+    },
+    SheetSpec {
         name: "Right-sizing",
         table: "RightSizing",
         sources: &[Source {
@@ -403,6 +424,10 @@ pub const SUMMARY_TYPES: &[(&str, &[&str])] = &[
     (
         "LyncCalRightSizingSummary",
         &["Users", "Downgrade", "Exposure"],
+    ),
+    (
+        "TeamsAssignmentSummary",
+        &["Findings", "Waste", "Broken", "Risk", "Plans"],
     ),
 ];
 

@@ -142,6 +142,7 @@ pub struct Stats {
     pub coverage: Vec<Map<String, Value>>,
     pub ual_summaries: Vec<Map<String, Value>>,
     pub rightsizing_summaries: Vec<Map<String, Value>>,
+    pub teams_summaries: Vec<Map<String, Value>>,
     pub compliance: Vec<Map<String, Value>>,
     pub rightsizing: BTreeMap<String, u64>,
     pub rs_configured: Tiers,
@@ -278,6 +279,7 @@ impl Stats {
             "LyncUsageCoverage" => self.coverage.push(obj.clone()),
             "UalEvidenceSummary" => self.ual_summaries.push(obj.clone()),
             "LyncCalRightSizingSummary" => self.rightsizing_summaries.push(obj.clone()),
+            "TeamsAssignmentSummary" => self.teams_summaries.push(obj.clone()),
             "CalCompliance" => self.compliance.push(obj.clone()),
             "UnrecognizedEvidence" => {
                 self.unrecognized_rows += num(obj, "Rows").unwrap_or(1.0) as u64

@@ -18,6 +18,7 @@ pub const SUMMARY_TYPES: &[&str] = &[
     "UalEvidenceSummary",
     "LyncCalRightSizingSummary",
     "UcLicenseTotal",
+    "TeamsAssignmentSummary",
 ];
 
 /// Record types whose tiers are counted one record at a time.

@@ -178,6 +178,7 @@ fn summary_types(stats: &Stats) -> Vec<String> {
             "LyncCalRightSizingSummary",
             !stats.rightsizing_summaries.is_empty(),
         ),
+        ("TeamsAssignmentSummary", !stats.teams_summaries.is_empty()),
     ] {
         if present {
             t.push(name.to_string());
@@ -569,6 +570,35 @@ fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Worksheet, XlsxEr
         ws.write_number(at.row + 2, 1, stats.uc_user_licences)?;
         at.row += 4;
     }
+    for t in &stats.teams_summaries {
+        ws.write_string_with_format(at.row, 0, "Teams licence assignments", &f.bold)?;
+        at.row += 1;
+        for (label, field) in [
+            ("Accounts evaluated", "AccountsEvaluated"),
+            ("Waste findings (reclaimable licences)", "Waste"),
+            ("Broken findings (voice without a licence)", "Broken"),
+            ("Risk findings (licence in grace)", "Risk"),
+        ] {
+            ws.write_string(at.row, 0, label)?;
+            ws.write_number(at.row, 1, n(t, field))?;
+            at.row += 1;
+        }
+        if let Some(v) = t.get("MonthlyWaste").and_then(Value::as_f64) {
+            ws.write_string_with_format(at.row, 0, "Monthly waste (priced plans)", &f.cell)?;
+            ws.write_number_with_format(at.row, 1, v, &f.money)?;
+            at.row += 1;
+        }
+        if let Some(Value::Array(plans)) = t.get("Plans") {
+            for p in plans.iter().filter_map(Value::as_object) {
+                if n(p, "Reclaimable") > 0.0 {
+                    ws.write_string(at.row, 0, format!("Reclaimable {}", s(p, "Plan")))?;
+                    ws.write_number(at.row, 1, n(p, "Reclaimable"))?;
+                    at.row += 1;
+                }
+            }
+        }
+        at.row += 1;
+    }
     if stats.trend_alerts > 0 {
         ws.write_string_with_format(
             at.row,
@@ -708,6 +738,16 @@ fn report_details(
             "{} UAL evidence row(s) matched no known product (Unrecognized Evidence)",
             stats.unrecognized_rows
         ));
+    }
+    for t in &stats.teams_summaries {
+        if let Some(Value::Array(rules)) = t.get("Rules") {
+            for r in rules.iter().filter_map(Value::as_object) {
+                let note = s(r, "Note");
+                if r.get("Evaluated") == Some(&Value::Bool(false)) || n(r, "Undecided") > 0.0 {
+                    unknown.push(format!("Teams rule {}: {}", s(r, "Rule"), note));
+                }
+            }
+        }
     }
     for (code, count) in &stats.findings {
         unknown.push(format!("Finding {code}: {count} user(s)/device(s)"));
