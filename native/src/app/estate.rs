@@ -34,6 +34,15 @@ impl<'a> EstateDir<'a> {
         })
     }
 
+    /// For an option taking several files: the files given, else `<name>.<ext>` in the folder.
+    pub fn pick_many(&self, given: &[String], name: &str) -> Vec<String> {
+        if given.is_empty() {
+            self.pick(&None, name).into_iter().collect()
+        } else {
+            given.to_vec()
+        }
+    }
+
     /// Like [`EstateDir::pick`], but the input must be there.
     pub fn required(
         &self,

@@ -21,13 +21,7 @@ impl From<TeamsError> for AppError {
 
 pub fn assignments(s: &mut Session, a: &TeamsAssignmentsArgs) -> Result<(), AppError> {
     let dir = EstateDir::new(a.estate.as_deref())?;
-    let many = |given: &Vec<String>, name: &str| -> Vec<String> {
-        if given.is_empty() {
-            dir.pick(&None, name).into_iter().collect()
-        } else {
-            given.clone()
-        }
-    };
+    let many = |given: &Vec<String>, name: &str| dir.pick_many(given, name);
     let options = AssignmentOptions {
         online_users: many(&a.online_users, "teams"),
         phone_numbers: many(&a.phone_numbers, "teams-phone-numbers"),

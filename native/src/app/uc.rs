@@ -40,13 +40,7 @@ fn pseudonym_key(var: &str) -> Result<Vec<u8>, AppError> {
 
 pub fn count(s: &mut Session, a: &UcCountArgs) -> Result<(), AppError> {
     let dir = EstateDir::new(a.estate.as_deref())?;
-    let many = |given: &Vec<String>, name: &str| -> Vec<String> {
-        if given.is_empty() {
-            dir.pick(&None, name).into_iter().collect()
-        } else {
-            given.clone()
-        }
-    };
+    let many = |given: &Vec<String>, name: &str| dir.pick_many(given, name);
     let files = UcFiles {
         users: dir.pick(&a.users, "users"),
         teams: many(&a.teams, "teams"),

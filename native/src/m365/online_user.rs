@@ -185,6 +185,35 @@ impl CsOnlineUser {
     }
 }
 
+#[cfg(test)]
+impl CsOnlineUser {
+    /// An enabled, voice-enabled user account with nothing else set, for tests to adjust.
+    pub fn test_user(upn: &str) -> CsOnlineUser {
+        CsOnlineUser {
+            user_principal_name: upn.into(),
+            identity: None,
+            object_id: None,
+            alias: None,
+            display_name: None,
+            sip_address: None,
+            tenant_id: None,
+            account_enabled: Some(true),
+            account_type: Some("User".into()),
+            interpreted_user_type: None,
+            enterprise_voice_enabled: Some(true),
+            feature_types: None,
+            assigned_plans: None,
+            assigned_plan_truncated: false,
+            line_uri: None,
+            soft_deletion_timestamp: None,
+            ip_phone_policy: None,
+            ip_phone_policy_exported: true,
+            voice_routing_policy: None,
+            voice_routing_policy_exported: false,
+        }
+    }
+}
+
 pub(crate) fn starts_ci(s: &str, prefix: &str) -> bool {
     s.len() >= prefix.len()
         && s.is_char_boundary(prefix.len())

@@ -476,26 +476,13 @@ mod tests {
 
     fn user(ev: Option<bool>, line: Option<&str>, plans: Vec<AssignedPlan>) -> CsOnlineUser {
         CsOnlineUser {
-            user_principal_name: "a@contoso.com".into(),
             identity: Some("6f1c1e2a-0000-4000-8000-000000000001".into()),
-            object_id: None,
-            alias: None,
-            display_name: None,
-            sip_address: None,
-            tenant_id: None,
-            account_enabled: Some(true),
-            account_type: Some("User".into()),
-            interpreted_user_type: None,
             enterprise_voice_enabled: ev,
             feature_types: Some(vec!["Teams".into()]),
             assigned_plans: Some(plans),
-            assigned_plan_truncated: false,
             line_uri: line.map(Into::into),
-            soft_deletion_timestamp: None,
-            ip_phone_policy: None,
-            ip_phone_policy_exported: true,
-            voice_routing_policy: None,
             voice_routing_policy_exported: true,
+            ..CsOnlineUser::test_user("a@contoso.com")
         }
     }
 
@@ -636,6 +623,10 @@ mod tests {
         assert_eq!(e.account_type.as_deref(), Some("ResourceAccount"));
         assert_eq!(e.hits[0].evidence[0].source, APPS);
         u.account_type = None;
+        assert_eq!(
+            codes(&evaluate(&u, &ctx)),
+            [ResourceAccountUserPhoneLicense]
+        );
     }
 
     #[test]

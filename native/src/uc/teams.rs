@@ -403,26 +403,8 @@ mod tests {
 
     fn user(features: Option<&[&str]>) -> CsOnlineUser {
         CsOnlineUser {
-            user_principal_name: "a@contoso.com".into(),
-            identity: None,
-            object_id: None,
-            alias: None,
-            display_name: None,
-            sip_address: None,
-            tenant_id: None,
-            account_enabled: Some(true),
-            account_type: Some("User".into()),
-            interpreted_user_type: None,
-            enterprise_voice_enabled: Some(true),
             feature_types: features.map(|f| f.iter().map(|x| x.to_string()).collect()),
-            assigned_plans: None,
-            assigned_plan_truncated: false,
-            line_uri: None,
-            soft_deletion_timestamp: None,
-            ip_phone_policy: None,
-            ip_phone_policy_exported: true,
-            voice_routing_policy: None,
-            voice_routing_policy_exported: false,
+            ..CsOnlineUser::test_user("a@contoso.com")
         }
     }
 
