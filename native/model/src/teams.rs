@@ -61,32 +61,32 @@ choice! {
 }
 
 impl TeamsPlanFamily {
-    /// The family of an AssignedPlan Capability (case-insensitive).
+    /// The family of an AssignedPlan Capability (case-insensitive; no allocation: it runs for
+    /// every plan of every account).
     pub fn of(capability: &str) -> TeamsPlanFamily {
-        let c = capability.trim().to_ascii_uppercase();
-        let c = c.as_str();
-        if c.starts_with("MCOEV_VIRTUALUSER") || c.starts_with("PHONESYSTEM_VIRTUALUSER") {
+        let c = capability.trim();
+        let starts = |p: &str| {
+            c.len() >= p.len() && c.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+        };
+        if starts("MCOEV_VIRTUALUSER") || starts("PHONESYSTEM_VIRTUALUSER") {
             TeamsPlanFamily::TeamsPhoneResourceAccount
-        } else if c.starts_with("MCOEV") {
+        } else if starts("MCOEV") {
             TeamsPlanFamily::TeamsPhone
-        } else if c == "MCOPSTNC" || c == "MCOPSTNPP" {
+        } else if c.eq_ignore_ascii_case("MCOPSTNC") || c.eq_ignore_ascii_case("MCOPSTNPP") {
             TeamsPlanFamily::CommunicationsCredits
-        } else if c.starts_with("MCOPSTN") {
+        } else if starts("MCOPSTN") {
             TeamsPlanFamily::CallingPlan
-        } else if c.starts_with("MCOMEETADV")
-            || c.starts_with("MCOMEETADD")
-            || c.starts_with("MCOMEETACPEA")
-        {
+        } else if starts("MCOMEETADV") || starts("MCOMEETADD") || starts("MCOMEETACPEA") {
             TeamsPlanFamily::AudioConferencing
-        } else if c.starts_with("TEAMS_ROOM") {
+        } else if starts("TEAMS_ROOM") {
             TeamsPlanFamily::TeamsRooms
-        } else if c.starts_with("TEAMS1")
-            || c.starts_with("TEAMS_GOV")
-            || c == "TEAMS_AR_DOD"
-            || c == "TEAMS_AR_GCCHIGH"
+        } else if starts("TEAMS1")
+            || starts("TEAMS_GOV")
+            || c.eq_ignore_ascii_case("TEAMS_AR_DOD")
+            || c.eq_ignore_ascii_case("TEAMS_AR_GCCHIGH")
         {
             TeamsPlanFamily::Teams
-        } else if c.starts_with("MCO") {
+        } else if starts("MCO") {
             TeamsPlanFamily::SkypeForBusinessOnline
         } else {
             TeamsPlanFamily::Unknown
@@ -102,7 +102,10 @@ impl TeamsPlanFamily {
             | TeamsPlanFamily::AudioConferencing
             | TeamsPlanFamily::Teams
             | TeamsPlanFamily::SkypeForBusinessOnline => true,
-            TeamsPlanFamily::TeamsRooms => !capability.to_ascii_uppercase().contains("BASIC"),
+            TeamsPlanFamily::TeamsRooms => !capability
+                .as_bytes()
+                .windows(5)
+                .any(|w| w.eq_ignore_ascii_case(b"BASIC")),
             TeamsPlanFamily::TeamsPhoneResourceAccount
             | TeamsPlanFamily::CommunicationsCredits
             | TeamsPlanFamily::Unknown => false,

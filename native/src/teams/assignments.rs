@@ -10,7 +10,7 @@ use crate::ingest::{load_all, stream_each, PsValue};
 use crate::m365::{ApplicationInstance, CsOnlineUser, PlanState};
 use crate::model::teams::{TeamsFindingCode, TeamsPlanFamily, TeamsSeverity};
 use crate::model::{Choice, InputError, RecordSink, Reporter};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// What `teams assignments` reads.
 #[derive(Debug, Clone, Default)]
@@ -33,15 +33,41 @@ struct Tally {
     not_evaluated: BTreeMap<NotEvaluated, u64>,
     by_code: BTreeMap<TeamsFindingCode, u64>,
     undecided: BTreeMap<TeamsFindingCode, u64>,
-    /// Upper-case capability → (first spelling, holders, reclaimable)
-    plans: BTreeMap<String, (String, u64, u64)>,
+    plans: Vec<PlanTally>,
+    /// Capability as spelled in the input → index in `plans` (no allocation on a hit)
+    by_spelling: HashMap<String, usize>,
+    /// Upper-case capability → index: spellings that differ only in case are one plan
+    by_upper: HashMap<String, usize>,
+}
+
+struct PlanTally {
+    /// As first seen
+    name: String,
+    holders: u64,
+    reclaimable: u64,
 }
 
 impl Tally {
-    fn plan(&mut self, capability: &str) -> &mut (String, u64, u64) {
-        self.plans
-            .entry(capability.trim().to_ascii_uppercase())
-            .or_insert_with(|| (capability.trim().to_string(), 0, 0))
+    fn plan(&mut self, capability: &str) -> usize {
+        let c = capability.trim();
+        if let Some(&i) = self.by_spelling.get(c) {
+            return i;
+        }
+        let upper = c.to_ascii_uppercase();
+        let i = match self.by_upper.get(&upper) {
+            Some(&i) => i,
+            None => {
+                self.plans.push(PlanTally {
+                    name: c.to_string(),
+                    holders: 0,
+                    reclaimable: 0,
+                });
+                self.by_upper.insert(upper, self.plans.len() - 1);
+                self.plans.len() - 1
+            }
+        };
+        self.by_spelling.insert(c.to_string(), i);
+        i
     }
 }
 
@@ -120,13 +146,13 @@ pub fn run<R: Reporter>(
                     return Ok(());
                 }
                 t.read += 1;
-                let mut held: HashSet<String> = HashSet::new();
+                let mut held: Vec<usize> = Vec::new();
                 for p in u.assigned_plans.iter().flatten() {
-                    let key = p.capability.trim().to_ascii_uppercase();
+                    let i = t.plan(&p.capability);
                     let active = matches!(p.state(), PlanState::Enabled | PlanState::Warning);
-                    let entry = t.plan(&p.capability);
-                    if active && held.insert(key) {
-                        entry.1 += 1;
+                    if active && !held.contains(&i) {
+                        held.push(i);
+                        t.plans[i].holders += 1;
                     }
                 }
                 let e = evaluate(&u, &ctx);
@@ -138,11 +164,16 @@ pub fn run<R: Reporter>(
                 for code in &e.undecided {
                     *t.undecided.entry(*code).or_default() += 1;
                 }
-                let mut reclaimed: BTreeSet<String> = BTreeSet::new();
+                let mut reclaimed: Vec<usize> = Vec::new();
                 for h in e.hits {
                     *t.by_code.entry(h.code).or_default() += 1;
                     if h.code.severity() == TeamsSeverity::Waste {
-                        reclaimed.extend(h.reclaimable.iter().map(|p| p.to_ascii_uppercase()));
+                        for p in &h.reclaimable {
+                            let i = t.plan(p);
+                            if !reclaimed.contains(&i) {
+                                reclaimed.push(i);
+                            }
+                        }
                     }
                     sink.write(&TeamsAssignmentFinding {
                         user_principal_name: u.user_principal_name.clone(),
@@ -157,20 +188,21 @@ pub fn run<R: Reporter>(
                         source: format!("{} record {}", rec.file, rec.index),
                     })?;
                 }
-                for p in reclaimed {
-                    t.plan(&p).2 += 1;
+                for i in reclaimed {
+                    t.plans[i].reclaimable += 1;
                 }
                 Ok(())
             },
         )?;
     }
 
-    let unknown: Vec<&str> = t
+    let mut unknown: Vec<&str> = t
         .plans
-        .values()
-        .filter(|(name, _, _)| TeamsPlanFamily::of(name) == TeamsPlanFamily::Unknown)
-        .map(|(name, _, _)| name.as_str())
+        .iter()
+        .filter(|p| TeamsPlanFamily::of(&p.name) == TeamsPlanFamily::Unknown)
+        .map(|p| p.name.as_str())
         .collect();
+    unknown.sort_by_key(|n| n.to_ascii_uppercase());
     if !unknown.is_empty() {
         rep.warning(
             "UnknownPlan",
@@ -233,18 +265,18 @@ fn summary(
     };
     let mut plans: Vec<TeamsPlanCount> = t
         .plans
-        .values()
-        .map(|(name, holders, reclaimable)| {
-            let family = TeamsPlanFamily::of(name);
-            let price = prices.and_then(|p| p.get(&name.to_ascii_uppercase()).copied());
+        .iter()
+        .map(|p| {
+            let family = TeamsPlanFamily::of(&p.name);
+            let price = prices.and_then(|x| x.get(&p.name.to_ascii_uppercase()).copied());
             TeamsPlanCount {
-                plan: name.clone(),
+                plan: p.name.clone(),
                 family,
                 known: family != TeamsPlanFamily::Unknown,
-                holders: *holders,
-                reclaimable: *reclaimable,
+                holders: p.holders,
+                reclaimable: p.reclaimable,
                 monthly_price: price,
-                monthly_waste: price.map(|p| round_cents(p * *reclaimable as f64)),
+                monthly_waste: price.map(|x| round_cents(x * p.reclaimable as f64)),
             }
         })
         .collect();
