@@ -167,7 +167,12 @@ function Test-TeamsLicenseAssignment {
             $configuration['--phone-numbers'] = @(Get-LicenseAuditTeamsPhoneNumber -Cmdlet $PSCmdlet)
         }
         elseif ($PSBoundParameters.ContainsKey('PhoneNumberAssignment')) {
-            $configuration['--phone-numbers'] = @(Expand-LicenseAuditTeamsInput -InputObject $PhoneNumberAssignment | ConvertTo-LicenseAuditTeamsPhoneNumber)
+            $given = @(Expand-LicenseAuditTeamsInput -InputObject $PhoneNumberAssignment)
+            $configuration['--phone-numbers'] = @($given | ConvertTo-LicenseAuditTeamsPhoneNumber)
+            $dropped = $given.Count - $configuration['--phone-numbers'].Count
+            if ($dropped -gt 0) {
+                $PSCmdlet.WriteWarning(('{0} -PhoneNumberAssignment object(s) have no TelephoneNumber and were left out: pass Get-CsPhoneNumberAssignment output.' -f $dropped))
+            }
         }
         if ($readResourceAccounts) {
             $ResourceAccount = @(Get-CsOnlineApplicationInstance)

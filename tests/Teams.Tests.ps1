@@ -180,6 +180,13 @@ Describe 'Test-TeamsLicenseAssignment' {
         Get-FindingLine $result | Should -Be $script:Expected
     }
 
+    It 'leaves out, with a warning, -PhoneNumberAssignment objects that are not phone numbers' {
+        $wrong = @($script:Numbers) + @($script:Users[0])
+        $result = @($script:Users | Test-TeamsLicenseAssignment -PhoneNumberAssignment $wrong -WarningVariable warnings -WarningAction SilentlyContinue)
+        Get-FindingLine $result | Should -Be $script:Expected
+        ($warnings -join "`n") | Should -BeLike '*1 -PhoneNumberAssignment object(s) have no TelephoneNumber*'
+    }
+
     It 'without phone numbers the Calling Plan rule does not run, and the summary says so' {
         $result = @($script:Users | Test-TeamsLicenseAssignment -SummaryVariable summary -WarningAction SilentlyContinue)
         $result.Code | Should -Not -Contain 'CallingPlanOnDirectRouting'
