@@ -24,6 +24,7 @@
         'Get-LyncCalRightSizing',
         'Get-LicenseAuditHistory',
         'Get-TeamsLicenseCount',
+        'Test-TeamsLicenseAssignment',
         'Get-UcLicenseCount',
         'Export-LicenseAuditSnapshot',
         'Invoke-LicenseAudit'
@@ -48,6 +49,7 @@
         'Private/New-LicenseAuditErrorRecord.ps1',
         'Private/Resolve-LicenseAuditPath.ps1',
         'Private/Start-LicenseAuditNative.ps1',
+        'Private/TeamsInput.ps1',
         'Private/UcInput.ps1',
         'Public/Export-CalEvidenceTemplate.ps1',
         'Public/Export-LicenseAuditReport.ps1',
@@ -67,6 +69,7 @@
         'Public/New-LyncCalPolicyTemplate.ps1',
         'Public/Set-LyncCalPolicyAssignment.ps1',
         'Public/Test-LyncConferencingPolicy.ps1',
+        'Public/Test-TeamsLicenseAssignment.ps1',
         'scripts/Export-LicenseAuditSnapshot.ps1'
     )
     PrivateData          = @{

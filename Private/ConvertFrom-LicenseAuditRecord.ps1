@@ -99,8 +99,8 @@ function ConvertTo-LicenseAuditListText {
     <#
     .SYNOPSIS
     A list or nested object as one line of text for CSV: reasons as "Cal: Detail (Source)" (UC
-    reasons as "Counts: Detail (Source)"), findings as "Severity Code: Message", other objects
-    as "Name=Value, ...", items joined by "; ".
+    reasons as "Counts: Detail (Source)"), Teams evidence as "Property=Value (Source)", findings
+    as "Severity Code: Message", other objects as "Name=Value, ...", items joined by "; ".
     #>
     [CmdletBinding()]
     [OutputType([string])]
@@ -127,6 +127,10 @@ function ConvertTo-LicenseAuditListText {
             $text = '{0}: {1}' -f $item.Counts, $item.Detail
             if ($props['Source'] -and $item.Source) { $text += ' (' + $item.Source + ')' }
             $text
+        }
+        elseif ($props['Property'] -and $props['Value'] -and $props['Source'] -and -not $props['Message']) {
+            # teams assignments' evidence: what was read, and from which cmdlet's output.
+            '{0}={1} ({2})' -f $item.Property, $item.Value, $item.Source
         }
         elseif ($props['Code'] -and $props['Message']) {
             $severity = ''

@@ -73,20 +73,23 @@ function ConvertTo-LicenseAuditUcPolicy {
 function ConvertTo-LicenseAuditTeamsUser {
     <#
     .SYNOPSIS
-    One Get-CsOnlineUser object as the record `uc count` reads: the properties it needs, lists
-    kept as lists, policies as {Authority, Name}, missing properties left out.
+    One Get-CsOnlineUser object as the record `uc count` (or, with -Property
+    $script:TeamsAssignmentUserProperties, `teams assignments`) reads: the properties it needs,
+    lists kept as lists, policies as {Authority, Name} (a null policy, the Global one, stays
+    null), missing properties left out.
     #>
     [CmdletBinding()]
     [OutputType([psobject])]
     param(
         [Parameter(Mandatory, ValueFromPipeline)]
         [AllowNull()]
-        [object]$InputObject
+        [object]$InputObject,
+        [string[]]$Property = $script:UcTeamsUserProperties
     )
     process {
         if ($null -eq $InputObject) { return }
         $record = [ordered]@{}
-        foreach ($name in $script:UcTeamsUserProperties) {
+        foreach ($name in $Property) {
             $member = $InputObject.PSObject.Properties[$name]
             if (-not $member) { continue }
             $value = $member.Value
@@ -110,6 +113,7 @@ function ConvertTo-LicenseAuditTeamsUser {
                         })
                 }
                 'TeamsIPPhonePolicy' { $record[$name] = ConvertTo-LicenseAuditUcPolicy $value }
+                'OnlineVoiceRoutingPolicy' { $record[$name] = ConvertTo-LicenseAuditUcPolicy $value }
                 default { $record[$name] = ConvertTo-LicenseAuditUcScalar $value }
             }
         }

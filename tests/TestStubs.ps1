@@ -1,5 +1,5 @@
-# Stand-ins for the Lync, UserAccessLogging and CIM cmdlets, for test hosts that do not have
-# those modules (every host but a Lync server; and Linux). They only declare the parameters the
+# Stand-ins for the Lync, MicrosoftTeams, UserAccessLogging and CIM cmdlets, for test hosts that
+# do not have those modules (every host but a Lync server or a Teams admin's; and Linux). They only declare the parameters the
 # module passes, so Pester can mock them and filter on those parameters; a real module's
 # command, when present, is left alone.
 
@@ -46,4 +46,12 @@ Register-LicenseAuditTestStub New-CimSession {
 }
 Register-LicenseAuditTestStub Remove-CimSession {
     [CmdletBinding()] param([Parameter(ValueFromPipeline)][object[]]$CimSession)
+}
+# MicrosoftTeams: the parameters the module passes (Get-CsPhoneNumberAssignment pages with -Top
+# and -Skip).
+Register-LicenseAuditTestStub Get-CsOnlineUser { [CmdletBinding()] param([string]$Identity, [string]$Filter, [string]$Properties, [object]$ResultSize) }
+Register-LicenseAuditTestStub Get-CsTeamsIPPhonePolicy { [CmdletBinding()] param([string]$Identity) }
+Register-LicenseAuditTestStub Get-CsOnlineApplicationInstance { [CmdletBinding()] param([string]$Identity) }
+Register-LicenseAuditTestStub Get-CsPhoneNumberAssignment {
+    [CmdletBinding()] param([string]$TelephoneNumber, [string]$NumberType, [string]$PstnAssignmentStatus, [int]$Top, [int]$Skip)
 }

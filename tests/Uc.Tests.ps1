@@ -7,11 +7,8 @@ BeforeAll {
     $script:RepoRoot = Split-Path -Parent $PSScriptRoot
     $script:Fixtures = Join-Path $RepoRoot 'native/tests/fixtures/uc'
     $script:Example = Join-Path $RepoRoot 'examples/uc'
+    # With stand-ins for the MicrosoftTeams cmdlets (a real module's command is left alone).
     . (Join-Path $PSScriptRoot 'TestStubs.ps1')
-    # Stand-ins for the MicrosoftTeams cmdlets (a real module's command is left alone).
-    Register-LicenseAuditTestStub Get-CsOnlineUser { [CmdletBinding()] param([string]$Identity, [string]$Filter, [string]$Properties, [object]$ResultSize) }
-    Register-LicenseAuditTestStub Get-CsTeamsIPPhonePolicy { [CmdletBinding()] param([string]$Identity) }
-    Register-LicenseAuditTestStub Get-CsOnlineApplicationInstance { [CmdletBinding()] param([string]$Identity) }
     Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1') -Force
 
     function script:Read-Fixture([string]$Name) {

@@ -1,0 +1,190 @@
+# The "Get-CsOnlineUser on stdin" run behind Test-TeamsLicenseAssignment (`license-audit teams
+# assignments --online-users -`), and the small inputs it reads first: phone number assignments
+# (paged from Get-CsPhoneNumberAssignment) and resource accounts. Accounts are converted by
+# ConvertTo-LicenseAuditTeamsUser (Private/UcInput.ps1): lists stay lists, policies stay
+# {Authority, Name} objects, a property the object does not have is left out (the engine then
+# says which rule it could not decide), never sent empty.
+
+# What the audit reads of each account (native/src/m365/online_user.rs, native/src/teams/rules.rs):
+# what is sent, and (less ObjectId, see Get-LicenseAuditTeamsUserQuery) what Get-CsOnlineUser is
+# asked for with -Properties.
+$script:TeamsAssignmentUserProperties = @(
+    'UserPrincipalName', 'Identity', 'ObjectId', 'DisplayName', 'AccountEnabled', 'AccountType',
+    'InterpretedUserType', 'EnterpriseVoiceEnabled', 'FeatureTypes', 'AssignedPlan', 'LineUri',
+    'SoftDeletionTimestamp', 'OnlineVoiceRoutingPolicy'
+)
+# What the audit reads of Get-CsPhoneNumberAssignment (input type TeamsPhoneNumberAssignment).
+$script:TeamsPhoneNumberProperties = @('TelephoneNumber', 'NumberType', 'AssignedPstnTargetId', 'PstnAssignmentStatus')
+# Get-CsPhoneNumberAssignment returns 500 numbers unless -Top says otherwise, and at most 1000 per
+# call; beyond that, -Skip pages (Microsoft Learn, Get-CsPhoneNumberAssignment).
+$script:TeamsPhoneNumberPageSize = 1000
+# Record types of `teams assignments`: the findings go down the pipeline, the summary to -Summary
+# or -SummaryVariable.
+$script:TeamsAssignmentFindingType = 'TeamsAssignmentFinding'
+$script:TeamsAssignmentSummaryType = 'TeamsAssignmentSummary'
+
+function Get-LicenseAuditTeamsUserQuery {
+    <#
+    .SYNOPSIS
+    The parameters for Get-CsOnlineUser: -Properties with what the audit reads when the installed
+    MicrosoftTeams module has that parameter (4.x and later), nothing otherwise (every property).
+    .DESCRIPTION
+    ObjectId is not asked for: the modules that have -Properties identify an account by Identity
+    (its object id) and have no ObjectId property. It is still sent when an object has it (older
+    modules' exports).
+    #>
+    [CmdletBinding()]
+    [OutputType([hashtable])]
+    param()
+    $query = @{}
+    $command = Get-Command Get-CsOnlineUser -ErrorAction SilentlyContinue
+    if ($command -and $command.Parameters.ContainsKey('Properties')) {
+        $query.Properties = (@($script:TeamsAssignmentUserProperties | Where-Object { $_ -ne 'ObjectId' }) -join ',')
+    }
+    $query
+}
+
+function Get-LicenseAuditTeamsPhoneNumber {
+    <#
+    .SYNOPSIS
+    Every phone number assignment of the tenant from Get-CsPhoneNumberAssignment, page by page
+    (-Top 1000, -Skip), as records of the four properties the audit reads.
+    .DESCRIPTION
+    One call returns 500 numbers by default and 1000 at most, so a tenant with more needs -Skip.
+    Paging ends at the first page shorter than the page size. The numbers come sorted by
+    TelephoneNumber; one that shifts between pages while the tenant changes is kept once, and a
+    page that brings no new number ends the paging (a module that ignores -Skip would otherwise
+    loop forever). A module without -Top / -Skip is called once, with a warning when that returns
+    exactly 500 numbers (the default limit: there may be more).
+    #>
+    [CmdletBinding()]
+    [OutputType([psobject])]
+    param(
+        # The calling cmdlet's $PSCmdlet: the warning is written through it.
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet]$Cmdlet,
+        [ValidateRange(1, 1000)]
+        [int]$PageSize = $script:TeamsPhoneNumberPageSize
+    )
+    $command = Get-Command Get-CsPhoneNumberAssignment -ErrorAction SilentlyContinue
+    if (-not $command) { return }
+    $seen = New-Object 'System.Collections.Generic.HashSet[string]' -ArgumentList ([System.StringComparer]::OrdinalIgnoreCase)
+    if (-not ($command.Parameters.ContainsKey('Top') -and $command.Parameters.ContainsKey('Skip'))) {
+        $all = @(Get-CsPhoneNumberAssignment)
+        if ($all.Count -eq 500) {
+            $Cmdlet.WriteWarning('Get-CsPhoneNumberAssignment returned exactly 500 numbers, its default limit, and this MicrosoftTeams module has no -Top / -Skip to page: numbers beyond the first 500 are not in the audit. Update the MicrosoftTeams module, or pass every number with -PhoneNumberAssignment.')
+        }
+        foreach ($number in $all) {
+            $record = ConvertTo-LicenseAuditTeamsPhoneNumber -InputObject $number
+            if ($null -ne $record -and $seen.Add([string]$record.TelephoneNumber)) { $record }
+        }
+        return
+    }
+    $skip = 0
+    while ($true) {
+        $page = @(Get-CsPhoneNumberAssignment -Top $PageSize -Skip $skip)
+        $new = 0
+        foreach ($number in $page) {
+            $record = ConvertTo-LicenseAuditTeamsPhoneNumber -InputObject $number
+            if ($null -eq $record) { continue }
+            if ($seen.Add([string]$record.TelephoneNumber)) {
+                $new++
+                $record
+            }
+        }
+        Write-Verbose ("Get-CsPhoneNumberAssignment -Top {0} -Skip {1}: {2} number(s), {3} new." -f $PageSize, $skip, $page.Count, $new)
+        if ($page.Count -lt $PageSize -or $new -eq 0) { break }
+        $skip += $page.Count
+    }
+}
+
+function ConvertTo-LicenseAuditTeamsPhoneNumber {
+    <#
+    .SYNOPSIS
+    One Get-CsPhoneNumberAssignment object as the record the audit reads: TelephoneNumber,
+    NumberType, AssignedPstnTargetId, PstnAssignmentStatus (enums and ids as text); $null for an
+    object without a TelephoneNumber property.
+    #>
+    [CmdletBinding()]
+    [OutputType([psobject])]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [AllowNull()]
+        [object]$InputObject
+    )
+    process {
+        if ($null -eq $InputObject) { return }
+        if (-not $InputObject.PSObject.Properties['TelephoneNumber']) { return }
+        $record = [ordered]@{}
+        foreach ($name in $script:TeamsPhoneNumberProperties) {
+            $member = $InputObject.PSObject.Properties[$name]
+            if (-not $member) { continue }
+            $record[$name] = ConvertTo-LicenseAuditUcScalar $member.Value
+        }
+        [pscustomobject]$record
+    }
+}
+
+function Expand-LicenseAuditTeamsInput {
+    <#
+    .SYNOPSIS
+    The objects of a parameter, one level of arrays unrolled: on Windows PowerShell 5.1
+    `(Get-Content x.json -Raw | ConvertFrom-Json)` inside @() or a pipeline is one array object.
+    #>
+    [CmdletBinding()]
+    [OutputType([object])]
+    param([AllowNull()][object[]]$InputObject)
+    foreach ($item in $InputObject) {
+        if ($null -eq $item) { continue }
+        if ($item -is [System.Array]) {
+            foreach ($inner in $item) { if ($null -ne $inner) { $inner } }
+        }
+        else {
+            $item
+        }
+    }
+}
+
+function Start-LicenseAuditTeamsAssignmentSession {
+    <#
+    .SYNOPSIS
+    Starts the engine of a Get-CsOnlineUser-on-stdin `teams assignments` run prepared with
+    New-LicenseAuditNativeSession and $Session.Pending = @{ Configuration; Arguments }: the phone
+    numbers and resource accounts to session-owned files (deleted when the session stops), the
+    accounts on stdin.
+    #>
+    [CmdletBinding()]
+    [OutputType([void])]
+    param([Parameter(Mandatory)][psobject]$Session)
+    if ($null -ne $Session.Process) { return }
+    $arguments = @('--online-users', '-')
+    foreach ($option in $Session.Pending.Configuration.Keys) {
+        # Given but empty (a tenant without numbers) is still "given": the Calling Plan rule then
+        # runs and finds every Calling Plan without a Direct Routing number in use.
+        $path = New-LicenseAuditSpoolFile -Session $Session -Record $Session.Pending.Configuration[$option] -AllowEmpty -Confirm:$false -WhatIf:$false
+        if ($path) { $arguments += @($option, $path) }
+    }
+    $arguments += @($Session.Pending.Arguments)
+    Start-LicenseAuditNative -Session $Session -Arguments $arguments -StdinRecords
+}
+
+function Send-LicenseAuditTeamsAssignmentUser {
+    <#
+    .SYNOPSIS
+    Streams Get-CsOnlineUser objects to a running (or not yet started) `teams assignments` run and
+    emits whatever records are already back.
+    #>
+    [CmdletBinding()]
+    [OutputType([psobject])]
+    param(
+        [Parameter(Mandatory)]
+        [psobject]$Session,
+        [AllowNull()]
+        [object[]]$InputObject
+    )
+    foreach ($user in (Expand-LicenseAuditTeamsInput -InputObject $InputObject)) {
+        if ($null -eq $Session.Process) { Start-LicenseAuditTeamsAssignmentSession -Session $Session }
+        $record = ConvertTo-LicenseAuditTeamsUser -InputObject $user -Property $script:TeamsAssignmentUserProperties
+        Send-LicenseAuditNativeInput -Session $Session -InputObject $user -Record $record
+    }
+}

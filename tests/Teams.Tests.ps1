@@ -1,0 +1,272 @@
+# Pester 5 tests of Test-TeamsLicenseAssignment. The MicrosoftTeams module is not on a test host,
+# so Get-CsOnlineUser, Get-CsPhoneNumberAssignment and Get-CsOnlineApplicationInstance are stubbed
+# (tests/TestStubs.ps1) and mocked with the bundled example tenant, examples/teams (PowerShell 7
+# JSON, read back with ConvertFrom-Json as an admin's export would be), driving the real binary.
+
+BeforeAll {
+    $script:RepoRoot = Split-Path -Parent $PSScriptRoot
+    $script:Example = Join-Path $RepoRoot 'examples/teams'
+    . (Join-Path $PSScriptRoot 'TestStubs.ps1')
+    Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1') -Force
+
+    function script:Read-Example([string]$Name) {
+        # One object per element, on 5.1 (whose ConvertFrom-Json emits a JSON array as one object) too.
+        Get-Content -Raw -Path (Join-Path $Example $Name) | ConvertFrom-Json | ForEach-Object { $_ }
+    }
+    $script:Users = @(Read-Example 'teams.json')
+    $script:Numbers = @(Read-Example 'teams-phone-numbers.json')
+    $script:ResourceAccounts = @(Read-Example 'teams-resource-accounts.json')
+    $script:Prices = Join-Path $Example 'teams-prices.csv'
+    # What the README and the engine's tests say the example tenant holds, in output order.
+    $script:Expected = @(
+        'bob@contoso.com PhoneLicenseVoiceDisabled Waste',
+        'carol@contoso.com CallingPlanOnDirectRouting Waste',
+        'dave@contoso.com VoiceWithoutPhoneLicense Broken',
+        'erin@contoso.com PhoneLicenseNoNumberNoRouting Waste',
+        'frank@contoso.com LicenseNotActiveVoiceEnabled Risk',
+        'grace@contoso.com DisabledAccountPaidPlans Waste',
+        'henry@contoso.com DeletedAccountPaidPlans Waste',
+        'aa-main@contoso.com ResourceAccountUserPhoneLicense Waste'
+    )
+
+    function script:Get-FindingLine([object[]]$Records) {
+        @($Records | ForEach-Object { '{0} {1} {2}' -f $_.UserPrincipalName, $_.Code, $_.Severity })
+    }
+    function script:Get-TypeName([object[]]$Records) {
+        @($Records | ForEach-Object { $_.PSObject.TypeNames[0] } | Sort-Object -Unique)
+    }
+    function script:Get-SessionCount {
+        InModuleScope LicenseAudit { $script:LicenseAuditSessions.Count }
+    }
+    function script:Get-SpoolCount {
+        @(Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter "licenseaudit-$PID-*.ndjson" -ErrorAction SilentlyContinue).Count
+    }
+    # Get-CsPhoneNumberAssignment as the service pages it: sorted by TelephoneNumber, -Skip then
+    # -Top, 500 when -Top is not given.
+    function script:Select-NumberPage([object[]]$All, [int]$Top, [int]$Skip) {
+        if ($Top -le 0) { $Top = 500 }
+        @($All | Sort-Object TelephoneNumber | Select-Object -Skip $Skip -First $Top)
+    }
+}
+
+AfterAll {
+    Remove-Module LicenseAudit -ErrorAction SilentlyContinue
+}
+
+Describe 'Test-TeamsLicenseAssignment' {
+    BeforeEach {
+        Mock -ModuleName LicenseAudit Get-CsOnlineUser { $script:Users }
+        Mock -ModuleName LicenseAudit Get-CsPhoneNumberAssignment { Select-NumberPage -All $script:Numbers -Top $Top -Skip $Skip }
+        Mock -ModuleName LicenseAudit Get-CsOnlineApplicationInstance { $script:ResourceAccounts }
+        $script:SpoolBefore = Get-SpoolCount
+    }
+
+    It 'audits the connected tenant: one finding per problem in input order, the summary with the monthly waste in -SummaryVariable' {
+        $result = @(Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount -PricePath $script:Prices -SummaryVariable summary -WarningAction SilentlyContinue)
+        Should -Invoke -ModuleName LicenseAudit Get-CsOnlineUser -Times 1 -Exactly -ParameterFilter {
+            $Properties -like '*AssignedPlan*' -and $Properties -like '*OnlineVoiceRoutingPolicy*' -and $Properties -like '*SoftDeletionTimestamp*' -and
+            $Properties -like '*EnterpriseVoiceEnabled*' -and $Properties -notlike '*ObjectId*'
+        }
+        Should -Invoke -ModuleName LicenseAudit Get-CsOnlineApplicationInstance -Times 1 -Exactly
+        Get-TypeName $result | Should -Be @('LicenseAudit.TeamsAssignmentFinding')
+        Get-FindingLine $result | Should -Be $script:Expected
+        ($result | Where-Object UserPrincipalName -eq 'bob@contoso.com').ReclaimablePlans | Should -Be 'MCOEV'
+        ($result | Where-Object UserPrincipalName -eq 'aa-main@contoso.com').AccountType | Should -Be 'ResourceAccount'
+
+        $summary.PSObject.TypeNames[0] | Should -Be 'LicenseAudit.TeamsAssignmentSummary'
+        $summary.MonthlyWaste | Should -Be 56
+        $summary.Findings | Should -Be 8
+        $summary.Waste | Should -Be 6
+        $summary.Broken | Should -Be 1
+        $summary.Risk | Should -Be 1
+        $summary.AccountsEvaluated | Should -Be 12
+        @($summary.UnpricedPlans) | Should -Be @('TEAMS1')
+        ($summary.Plans | Where-Object Plan -eq 'MCOEV').Reclaimable | Should -Be 5
+        ($summary.Rules | Where-Object Rule -eq 'CallingPlanOnDirectRouting').Evaluated | Should -BeTrue
+        Get-SessionCount | Should -Be 0
+        Get-SpoolCount | Should -Be $SpoolBefore
+    }
+
+    It 'pages through Get-CsPhoneNumberAssignment with -Top and -Skip until a short page' {
+        # 2,500 unassigned numbers sort before the tenant's own: carol's Direct Routing number is
+        # on the third page, so her Calling Plan is waste only if every page was read.
+        $filler = @(for ($i = 0; $i -lt 2500; $i++) {
+                [pscustomobject]@{ TelephoneNumber = '+1300{0:D7}' -f $i; NumberType = 'DirectRouting'; AssignedPstnTargetId = $null; PstnAssignmentStatus = 'Unassigned'; City = 'Omaha' }
+            })
+        $script:AllNumbers = @($filler) + @($script:Numbers)
+        Mock -ModuleName LicenseAudit Get-CsPhoneNumberAssignment { Select-NumberPage -All $script:AllNumbers -Top $Top -Skip $Skip }
+        $result = @(Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -WarningAction SilentlyContinue)
+        Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 3 -Exactly
+        Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 1 -Exactly -ParameterFilter { $Top -eq 1000 -and $Skip -eq 0 }
+        Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 1 -Exactly -ParameterFilter { $Top -eq 1000 -and $Skip -eq 1000 }
+        Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 1 -Exactly -ParameterFilter { $Top -eq 1000 -and $Skip -eq 2000 }
+        ($result | Where-Object UserPrincipalName -eq 'carol@contoso.com').Code | Should -Be 'CallingPlanOnDirectRouting'
+        # ivan's Operator Connect number is only in the assignments (not in his LineUri).
+        $result.UserPrincipalName | Should -Not -Contain 'ivan@contoso.com'
+    }
+
+    It 'stops paging when a page brings no new number (a module that ignores -Skip)' {
+        $filler = @(for ($i = 0; $i -lt 1000; $i++) {
+                [pscustomobject]@{ TelephoneNumber = '+1300{0:D7}' -f $i; NumberType = 'DirectRouting'; PstnAssignmentStatus = 'Unassigned' }
+            })
+        $script:SamePage = $filler
+        Mock -ModuleName LicenseAudit Get-CsPhoneNumberAssignment { $script:SamePage }
+        $null = @($script:Users | Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -WarningAction SilentlyContinue)
+        Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 2 -Exactly
+    }
+
+    It 'warns when a module without -Top/-Skip returns exactly its default 500 numbers' {
+        $filler = @(for ($i = 0; $i -lt 500; $i++) {
+                [pscustomobject]@{ TelephoneNumber = '+1300{0:D7}' -f $i; NumberType = 'DirectRouting'; PstnAssignmentStatus = 'Unassigned' }
+            })
+        $script:FiveHundred = $filler
+        Mock -ModuleName LicenseAudit Get-CsPhoneNumberAssignment { $script:FiveHundred }
+        Mock -ModuleName LicenseAudit Get-Command { [pscustomobject]@{ Name = 'Get-CsPhoneNumberAssignment'; Parameters = @{ TelephoneNumber = $null } } } -ParameterFilter { $Name -eq 'Get-CsPhoneNumberAssignment' }
+        $null = @($script:Users | Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -WarningVariable warnings -WarningAction SilentlyContinue)
+        Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 1 -Exactly
+        ($warnings -join "`n") | Should -BeLike '*500*-Top*'
+    }
+
+    It 'hands the engine only the four properties it reads of a phone number' {
+        $number = [pscustomobject]@{
+            TelephoneNumber = '+14255550101'; OperatorId = $null; NumberType = 'DirectRouting'; ActivationState = 'Activated'
+            AssignedPstnTargetId = '6f1c1e2a-0000-4000-8000-000000000001'; PstnAssignmentStatus = 'UserAssigned'; City = 'Redmond'; CivicAddressId = 'x'
+        }
+        $record = & (Get-Module LicenseAudit) { param($Number) ConvertTo-LicenseAuditTeamsPhoneNumber -InputObject $Number } $number
+        @($record.PSObject.Properties.Name) | Should -Be @('TelephoneNumber', 'NumberType', 'AssignedPstnTargetId', 'PstnAssignmentStatus')
+    }
+
+    It 'sends the voice routing policy as {Authority, Name}, a Global (null) policy as null, and leaves out what the object lacks' {
+        InModuleScope LicenseAudit {
+            $user = [pscustomobject]@{
+                UserPrincipalName        = 'a@contoso.com'
+                AccountEnabled           = $true
+                EnterpriseVoiceEnabled   = $true
+                AssignedPlan             = @([pscustomobject]@{ Capability = 'MCOEV'; CapabilityStatus = 'Enabled'; ServicePlanId = '4828c8ec-dc2e-4779-b502-87ac9ce28ab7' })
+                OnlineVoiceRoutingPolicy = [pscustomobject]@{ Authority = 'Tenant'; Name = 'US-DirectRouting' }
+                TeamsCallingPolicy       = [pscustomobject]@{ Authority = 'Tenant'; Name = 'AllowCalling' }
+            }
+            $back = ConvertTo-LicenseAuditInputLine -InputObject (ConvertTo-LicenseAuditTeamsUser -InputObject $user -Property $script:TeamsAssignmentUserProperties) | ConvertFrom-Json
+            $back.OnlineVoiceRoutingPolicy.Name | Should -Be 'US-DirectRouting'
+            $back.AssignedPlan[0].CapabilityStatus | Should -Be 'Enabled'
+            $back.PSObject.Properties.Name | Should -Not -Contain 'TeamsCallingPolicy'
+            $back.PSObject.Properties.Name | Should -Not -Contain 'LineUri'
+
+            $global = [pscustomobject]@{ UserPrincipalName = 'b@contoso.com'; AssignedPlan = @(); OnlineVoiceRoutingPolicy = $null }
+            $line = ConvertTo-LicenseAuditInputLine -InputObject (ConvertTo-LicenseAuditTeamsUser -InputObject $global -Property $script:TeamsAssignmentUserProperties)
+            $line | Should -BeLike '*"OnlineVoiceRoutingPolicy":null*'
+        }
+    }
+
+    It 'audits exported JSON from the pipeline without calling the Teams cmdlets; -Summary emits the summary only' {
+        $result = @(Get-Content -Raw -Path (Join-Path $script:Example 'teams.json') | ConvertFrom-Json |
+                Test-TeamsLicenseAssignment -PhoneNumberAssignment (Get-Content -Raw -Path (Join-Path $script:Example 'teams-phone-numbers.json') | ConvertFrom-Json) `
+                    -ResourceAccount $script:ResourceAccounts -PricePath $script:Prices -Summary -WarningAction SilentlyContinue)
+        Should -Invoke -ModuleName LicenseAudit Get-CsOnlineUser -Times 0 -Exactly
+        Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 0 -Exactly
+        Should -Invoke -ModuleName LicenseAudit Get-CsOnlineApplicationInstance -Times 0 -Exactly
+        Get-TypeName $result | Should -Be @('LicenseAudit.TeamsAssignmentSummary')
+        $result.Count | Should -Be 1
+        $result[0].MonthlyWaste | Should -Be 56
+        $result[0].UnpricedPlansText | Should -Be 'TEAMS1'
+        ($result[0].ByCode | Where-Object Code -eq 'CallingPlanOnDirectRouting').Findings | Should -Be 1
+    }
+
+    It 'takes several exports for one parameter (5.1 arrays inside arrays) as one list' {
+        $half = [int]($script:Numbers.Count / 2)
+        $first = @($script:Numbers[0..($half - 1)])
+        $second = @($script:Numbers[$half..($script:Numbers.Count - 1)])
+        $result = @($script:Users | Test-TeamsLicenseAssignment -PhoneNumberAssignment $first, $second -WarningAction SilentlyContinue)
+        Get-FindingLine $result | Should -Be $script:Expected
+    }
+
+    It 'leaves out, with a warning, -PhoneNumberAssignment objects that are not phone numbers' {
+        $wrong = @($script:Numbers) + @($script:Users[0])
+        $result = @($script:Users | Test-TeamsLicenseAssignment -PhoneNumberAssignment $wrong -WarningVariable warnings -WarningAction SilentlyContinue)
+        Get-FindingLine $result | Should -Be $script:Expected
+        ($warnings -join "`n") | Should -BeLike '*1 -PhoneNumberAssignment object(s) have no TelephoneNumber*'
+    }
+
+    It 'without phone numbers the Calling Plan rule does not run, and the summary says so' {
+        $result = @($script:Users | Test-TeamsLicenseAssignment -SummaryVariable summary -WarningAction SilentlyContinue)
+        $result.Code | Should -Not -Contain 'CallingPlanOnDirectRouting'
+        ($summary.Rules | Where-Object Rule -eq 'CallingPlanOnDirectRouting').Evaluated | Should -BeFalse
+        $summary.MonthlyWaste | Should -BeNullOrEmpty
+    }
+
+    It 'exports the waste to CSV with one kind of row, evidence as text' {
+        $path = Join-Path $TestDrive 'teams-waste.csv'
+        Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount -WarningAction SilentlyContinue |
+            Where-Object Severity -eq 'Waste' | Export-Csv -Path $path -NoTypeInformation
+        $rows = @(Import-Csv -Path $path)
+        $rows.Count | Should -Be 6
+        @($rows | ForEach-Object { $_.Severity } | Sort-Object -Unique) | Should -Be @('Waste')
+        $bob = $rows | Where-Object UserPrincipalName -eq 'bob@contoso.com'
+        $bob.EvidenceText | Should -Be 'EnterpriseVoiceEnabled=False (Get-CsOnlineUser); AssignedPlan MCOEV=Enabled (Get-CsOnlineUser)'
+        $bob.ReclaimablePlansText | Should -Be 'MCOEV'
+        ($rows | Where-Object UserPrincipalName -eq 'grace@contoso.com').PlansText | Should -Be 'MCOEV; MCOMEETADV; TEAMS1'
+    }
+
+    It 'reports a repeated account as an error whose target is the object piped in, and audits the rest' {
+        $again = $script:Users | Where-Object UserPrincipalName -eq 'bob@contoso.com'
+        $result = @(@($script:Users) + @($again) | Test-TeamsLicenseAssignment -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        @($result | Where-Object UserPrincipalName -eq 'bob@contoso.com').Count | Should -Be 1
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.InvalidInput*'
+        # The object piped in (it has TeamsCallingPolicy), not the record sent to the engine.
+        $problems[0].TargetObject.UserPrincipalName | Should -Be 'bob@contoso.com'
+        $problems[0].TargetObject.PSObject.Properties.Name | Should -Contain 'TeamsCallingPolicy'
+        $problems[0].Exception.Message | Should -BeLike '*pipeline accounts*appears more than once*'
+    }
+
+    It 'ends the engine when Select-Object -First stops the pipeline' {
+        $first = @(Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount -WarningAction SilentlyContinue | Select-Object -First 1)
+        $first.Count | Should -Be 1
+        $first[0].UserPrincipalName | Should -Be 'bob@contoso.com'
+        Get-SessionCount | Should -Be 0
+        Get-SpoolCount | Should -Be $SpoolBefore
+    }
+
+    It 'says the MicrosoftTeams cmdlets are missing, with a stable id, before anything runs' {
+        Mock -ModuleName LicenseAudit Get-Command { $null } -ParameterFilter { $Name -eq 'Get-CsOnlineUser' }
+        $failure = $null
+        try { Test-TeamsLicenseAssignment } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.TeamsCmdletsNotFound*'
+        $failure.Exception.Message | Should -BeLike '*Get-CsOnlineUser*Connect-MicrosoftTeams*'
+        Should -Invoke -ModuleName LicenseAudit Get-CsOnlineUser -Times 0 -Exactly
+        Get-SessionCount | Should -Be 0
+    }
+
+    It 'says which cmdlet an -Include switch needs when it is missing, even with accounts piped in' {
+        Mock -ModuleName LicenseAudit Get-Command { $null } -ParameterFilter { $Name -eq 'Get-CsPhoneNumberAssignment' }
+        $failure = $null
+        try { $script:Users | Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.TeamsCmdletsNotFound*'
+        $failure.TargetObject | Should -Be 'Get-CsPhoneNumberAssignment'
+        Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 0 -Exactly
+        Get-SessionCount | Should -Be 0
+    }
+
+    It 'stops before reading the tenant when -PricePath names no file' {
+        $failure = $null
+        try { Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -PricePath (Join-Path $TestDrive 'no-such-prices.csv') } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.PathNotFound*'
+        $failure.Exception.Message | Should -BeLike '*-PricePath*'
+        Should -Invoke -ModuleName LicenseAudit Get-CsOnlineUser -Times 0 -Exactly
+        Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 0 -Exactly
+        Get-SessionCount | Should -Be 0
+    }
+
+    It 'reports a bad price list as input errors naming the property, with no findings and no summary' {
+        $path = Join-Path $TestDrive 'bad-prices.csv'
+        [System.IO.File]::WriteAllText($path, "Plan,MonthlyPrice`nMCOEV,`"8,00`"`n")
+        $result = @($script:Users | Test-TeamsLicenseAssignment -PricePath $path -SummaryVariable summary -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        $result.Count | Should -Be 0
+        $summary | Should -BeNullOrEmpty
+        $problems.Count | Should -BeGreaterThan 0
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.InvalidInput*'
+        $problems[0].Exception.Message | Should -BeLike "*MonthlyPrice*8,00*"
+        Get-SessionCount | Should -Be 0
+        Get-SpoolCount | Should -Be $SpoolBefore
+    }
+}
