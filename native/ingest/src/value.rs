@@ -60,6 +60,13 @@ impl PsObject {
             .map(|(_, v)| v)
     }
 
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut PsValue> {
+        self.props
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
     pub fn insert(&mut self, name: String, value: PsValue) {
         self.props.push((name, value));
     }
@@ -319,7 +326,11 @@ impl<'de> Visitor<'de> for SelectedVisitor<'_> {
         f.write_str("a JSON value")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PsValue, A::Error> {
-        let mut obj = PsObject::default();
+        // Room for the wanted properties up front (most records have most of them).
+        let mut obj = PsObject {
+            props: Vec::with_capacity(self.0.names.len().min(16)),
+            ..PsObject::default()
+        };
         let mut seen = 0u128;
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             if self.0.find(&k).is_some() {

@@ -730,7 +730,7 @@ pub fn for_each_classified<R: Reporter>(
         Some(CsUser::PROPERTIES),
         "Classifying Lync users",
         reporter,
-        |reporter, rec| match CsUser::read(&rec) {
+        |reporter, mut rec| match CsUser::read(&mut rec) {
             Ok(u) => {
                 if !seen.first_time(&u.sip) {
                     reporter.bad_record(&rec.error("SipAddress", format!("{} appears more than once; the later record is skipped so it is counted once", u.sip)));
