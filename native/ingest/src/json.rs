@@ -66,7 +66,7 @@ enum Scanned {
 
 pub struct JsonReader {
     file: Arc<str>,
-    select: Option<&'static [&'static str]>,
+    select: Option<super::value::Selection>,
     r: crate::source::Lookahead,
     buf: Vec<u8>,
     expect: Expect,
@@ -95,7 +95,7 @@ impl JsonReader {
     ) -> Self {
         JsonReader {
             file,
-            select,
+            select: select.map(super::value::Selection::new),
             r: crate::source::Lookahead::new(r),
             buf: Vec::with_capacity(8 * 1024),
             expect: Expect::TopLevel,
@@ -415,7 +415,7 @@ impl JsonReader {
     /// it parses as one value; else nothing is consumed and the scanner reads the record (and
     /// reports any error exactly).
     fn read_line_record(&mut self) -> Result<Option<Scanned>, InputError> {
-        let select = self.select;
+        let select = self.select.as_ref();
         let chunk = match self.r.fill_buf() {
             Ok(b) => b,
             Err(e) => return Err(InputError::file(&*self.file, format!("cannot read: {e}"))),
@@ -627,7 +627,7 @@ impl Iterator for JsonReader {
             Ok(Some(Scanned::Parsed(value))) => self.accept(value),
             Ok(Some(Scanned::Value)) => {
                 self.evidence.record(&self.buf);
-                let parsed: Result<PsValue, _> = match self.select {
+                let parsed: Result<PsValue, _> = match &self.select {
                     None => serde_json::from_slice(&self.buf),
                     Some(names) => {
                         let mut de = serde_json::Deserializer::from_slice(&self.buf);

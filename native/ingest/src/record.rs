@@ -60,6 +60,15 @@ impl Record {
         }
     }
 
+    /// [`Record::opt_str`] that moves a string out instead of copying it, for a reader done with
+    /// the property: reading it again gives `None`.
+    pub fn take_str(&mut self, name: &str) -> Result<Option<String>, InputError> {
+        match self.obj.get_mut(name) {
+            Some(PsValue::Str(s)) if !s.trim().is_empty() => Ok(Some(std::mem::take(s))),
+            _ => self.opt_str(name),
+        }
+    }
+
     pub fn req_str(&self, name: &str) -> Result<String, InputError> {
         self.opt_str(name)?
             .ok_or_else(|| self.error(name, "required property is missing or empty"))

@@ -60,6 +60,13 @@ impl PsObject {
             .map(|(_, v)| v)
     }
 
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut PsValue> {
+        self.props
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
     pub fn insert(&mut self, name: String, value: PsValue) {
         self.props.push((name, value));
     }
@@ -214,19 +221,70 @@ impl<'de> Visitor<'de> for PsValueVisitor {
     }
 }
 
-/// Deserialises a record keeping only the named properties (case-insensitively), skipping the
-/// rest without allocating: a full Get-CsUser export has ~45 properties and the audit reads ~12.
-/// `value` and `Count` are always kept so the Windows PowerShell 5.1 array wrapper still unwraps.
-pub struct Selected(pub &'static [&'static str]);
+/// The properties a reader keeps (case-insensitively), with a filter that turns most other
+/// names away without comparing them to each wanted name: a 256-bit set of a hash of each
+/// wanted name's length and first and last letters, case folded. `value` and `Count` are always
+/// kept so the Windows PowerShell 5.1 array wrapper still unwraps.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    names: &'static [&'static str],
+    filter: [u64; 4],
+}
 
-impl<'de> de::DeserializeSeed<'de> for Selected {
+impl Selection {
+    pub fn new(names: &'static [&'static str]) -> Selection {
+        let mut filter = [0u64; 4];
+        for n in names.iter().chain(&["value", "Count"]) {
+            let s = Self::slot(n.as_bytes());
+            filter[s >> 6] |= 1 << (s & 63);
+        }
+        Selection { names, filter }
+    }
+
+    pub fn names(&self) -> &'static [&'static str] {
+        self.names
+    }
+
+    /// Names equal but for ASCII case share a slot (`| 0x20` maps both cases of a letter to
+    /// one byte, and any other byte to itself or to a byte no other spelling reaches).
+    #[inline(always)]
+    fn slot(k: &[u8]) -> usize {
+        let (first, last) = match (k.first(), k.last()) {
+            (Some(f), Some(l)) => (usize::from(f | 0x20), usize::from(l | 0x20)),
+            _ => (0, 0),
+        };
+        (k.len().wrapping_mul(31) ^ first.wrapping_mul(7) ^ last.wrapping_mul(3)) & 255
+    }
+
+    /// The wanted name `k` spells, case-insensitively; `Some("")` for `value` and `Count`.
+    #[inline]
+    fn find(&self, k: &[u8]) -> Option<&'static str> {
+        let s = Self::slot(k);
+        if self.filter[s >> 6] & (1 << (s & 63)) == 0 {
+            return None;
+        }
+        if k.eq_ignore_ascii_case(b"value") || k.eq_ignore_ascii_case(b"Count") {
+            return Some("");
+        }
+        self.names
+            .iter()
+            .find(|n| n.as_bytes().eq_ignore_ascii_case(k))
+            .copied()
+    }
+}
+
+/// Deserialises a record keeping only the [`Selection`]'s properties, skipping the rest
+/// without allocating: a full Get-CsUser export has ~45 properties and the audit reads ~12.
+pub struct Selected<'a>(pub &'a Selection);
+
+impl<'de> de::DeserializeSeed<'de> for Selected<'_> {
     type Value = PsValue;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<PsValue, D::Error> {
         d.deserialize_any(SelectedVisitor(self.0))
     }
 }
 
-struct SelectedVisitor(&'static [&'static str]);
+struct SelectedVisitor<'a>(&'a Selection);
 
 /// A property name as raw bytes, borrowed from the input when it has no escapes. Read as bytes
 /// so the names a record is not asked for (most of a wide export) are never UTF-8-checked; a
@@ -261,20 +319,21 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-impl<'de> Visitor<'de> for SelectedVisitor {
+impl<'de> Visitor<'de> for SelectedVisitor<'_> {
     type Value = PsValue;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON value")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PsValue, A::Error> {
-        let mut obj = PsObject::default();
+        // Room for the wanted properties up front (most records have most of them).
+        let mut obj = PsObject {
+            props: Vec::with_capacity(self.0.names.len().min(16)),
+            ..PsObject::default()
+        };
         let mut seen = 0u128;
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
-            let wanted = k.eq_ignore_ascii_case(b"value")
-                || k.eq_ignore_ascii_case(b"Count")
-                || self.0.iter().any(|n| n.as_bytes().eq_ignore_ascii_case(&k));
-            if wanted {
+            if self.0.find(&k).is_some() {
                 let name = String::from_utf8(k.into_owned())
                     .map_err(|_| de::Error::custom("a property name is not valid UTF-8"))?;
                 let v = map.next_value::<PsValue>()?;

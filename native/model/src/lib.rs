@@ -12,6 +12,7 @@ mod input_error;
 pub mod record;
 pub mod rightsizing;
 pub mod server_cal;
+pub mod shared;
 pub mod sink;
 pub mod teams;
 pub mod tier;
@@ -22,6 +23,7 @@ pub use finding::{Finding, Reason, Severity};
 pub use input_error::InputError;
 pub use record::{input_schema, output_schema, OutputRecord, SchemaEntry, SchemaKind};
 pub use rightsizing::{Confidence, RightSizingCode};
+pub use shared::{SharedList, SharedText};
 pub use sink::{RecordSink, Reporter};
 pub use tier::{
     Cal, LyncKind, PlanAction, PolicyScope, PolicySource, RuleSet, Tier, UsageAnswer,

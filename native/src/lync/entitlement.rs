@@ -3,16 +3,18 @@
 use super::estate::{resolve, Estate, EstateFiles};
 #[cfg(test)]
 use super::inputs::sip_key;
+use super::inputs::PolicyRef;
 use super::inputs::{CsDevice, CsUser, DeviceKind};
 use super::policy::{describe_features, enterprise_features, implied_tier, RuleSet};
 use super::LyncError;
 use crate::ingest::stream_each;
 use crate::model::{
-    Cal, Finding, LyncKind, OutputRecord, PolicySource, Reason, RecordSink, Reporter, Tier,
+    Cal, Finding, LyncKind, OutputRecord, PolicySource, Reason, RecordSink, Reporter, SharedList,
+    SharedText, Tier,
 };
 use schemars::JsonSchema;
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The CALs one Lync/SfB user or device needs, from its configuration.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -28,16 +30,23 @@ pub struct LyncUserCal {
     pub enterprise: Option<bool>,
     pub plus: bool,
     /// The effective conferencing policy (Tag:…, Site:…, Global)
-    pub conferencing_policy: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub conferencing_policy: Option<SharedText>,
     pub conferencing_policy_source: Option<PolicySource>,
-    pub voice_policy: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub voice_policy: Option<SharedText>,
     pub voice_policy_source: Option<PolicySource>,
     pub registrar_pool: Option<String>,
-    pub site: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub site: Option<SharedText>,
     /// The rule set used
     pub rules: RuleSet,
-    pub reasons: Vec<Reason>,
-    pub findings: Vec<Finding>,
+    // Shared by every user with the same policies, pool and flags (and written once). A plain
+    // comment: a doc comment here would become the field's schema description.
+    #[schemars(with = "Vec<Reason>")]
+    pub reasons: SharedList<Reason>,
+    #[schemars(with = "Vec<Finding>")]
+    pub findings: SharedList<Finding>,
 }
 
 impl OutputRecord for LyncUserCal {
@@ -158,18 +167,16 @@ impl LyncCalSummary {
         }
         let combo = if !c.standard && !c.plus && c.enterprise != Some(true) {
             self.need_nothing += 1;
-            "None".to_string()
+            "None"
         } else {
-            let mut parts = vec!["Standard"];
-            match c.enterprise {
-                Some(true) => parts.push("Enterprise"),
-                None => parts.push("Undetermined"),
-                Some(false) => {}
+            match (c.enterprise, c.plus) {
+                (Some(true), false) => "Standard+Enterprise",
+                (Some(true), true) => "Standard+Enterprise+Plus",
+                (None, false) => "Standard+Undetermined",
+                (None, true) => "Standard+Undetermined+Plus",
+                (Some(false), false) => "Standard",
+                (Some(false), true) => "Standard+Plus",
             }
-            if c.plus {
-                parts.push("Plus");
-            }
-            parts.join("+")
         };
         if let Some(e) = self
             .by_combination
@@ -207,10 +214,28 @@ fn none_needed(
     rules: RuleSet,
     why: Reason,
 ) -> LyncUserCal {
+    none_needed_owned(
+        kind,
+        identity.into(),
+        sip.into(),
+        display.into(),
+        rules,
+        SharedList::new(vec![why]),
+    )
+}
+
+fn none_needed_owned(
+    kind: LyncKind,
+    identity: String,
+    sip_address: String,
+    display_name: String,
+    rules: RuleSet,
+    reasons: SharedList<Reason>,
+) -> LyncUserCal {
     LyncUserCal {
-        identity: identity.into(),
-        sip_address: sip.into(),
-        display_name: display.into(),
+        identity,
+        sip_address,
+        display_name,
         kind,
         enabled: false,
         standard: false,
@@ -223,8 +248,8 @@ fn none_needed(
         registrar_pool: None,
         site: None,
         rules,
-        reasons: vec![why],
-        findings: Vec::new(),
+        reasons,
+        findings: SharedList::new(Vec::new()),
     }
 }
 
@@ -237,22 +262,70 @@ pub fn classify_user(estate: &Estate, u: &CsUser) -> LyncUserCal {
             &u.sip,
             &u.display_name,
             rules,
-            Reason::new(
-                Cal::None,
-                "User",
-                "Enabled=False: a user disabled for Lync needs no CAL",
-            ),
+            disabled_user_reason(),
         );
     }
     if u.homed_online() {
-        let mut c = none_needed(LyncKind::User, &u.identity, &u.sip, &u.display_name, rules, Reason::new(
-            Cal::None,
-            "User",
-            format!("HostingProvider={} with no RegistrarPool: homed online, licensed by the online service, not by on-premises CALs", u.hosting_provider.as_deref().unwrap_or_default()),
-        ));
-        c.enabled = true;
-        return c;
+        return homed_online(
+            u.identity.clone(),
+            u.sip.clone(),
+            u.display_name.clone(),
+            u.hosting_provider.as_deref(),
+            rules,
+        );
     }
+    let outcome = policy_outcome(estate, u, estate.rgs_groups(&u.sip));
+    assemble(
+        u.identity.clone(),
+        u.sip.clone(),
+        u.display_name.clone(),
+        u.registrar_pool.clone(),
+        rules,
+        outcome,
+    )
+}
+
+fn disabled_user_reason() -> Reason {
+    Reason::new(
+        Cal::None,
+        "User",
+        "Enabled=False: a user disabled for Lync needs no CAL",
+    )
+}
+
+fn homed_online(
+    identity: String,
+    sip: String,
+    display: String,
+    hosting_provider: Option<&str>,
+    rules: RuleSet,
+) -> LyncUserCal {
+    let mut c = none_needed_owned(LyncKind::User, identity, sip, display, rules, SharedList::new(vec![Reason::new(
+        Cal::None,
+        "User",
+        format!("HostingProvider={} with no RegistrarPool: homed online, licensed by the online service, not by on-premises CALs", hosting_provider.unwrap_or_default()),
+    )]));
+    c.enabled = true;
+    c
+}
+
+/// What an enabled, on-premises user's record owes to their policy assignments, registrar pool
+/// and flags (and Response Group membership, when given): the same for every user who shares
+/// them.
+#[derive(Clone)]
+struct PolicyOutcome {
+    enterprise: Option<bool>,
+    plus: bool,
+    conferencing_policy: SharedText,
+    conferencing_policy_source: PolicySource,
+    voice_policy: Option<SharedText>,
+    voice_policy_source: Option<PolicySource>,
+    site: Option<SharedText>,
+    reasons: SharedList<Reason>,
+    findings: SharedList<Finding>,
+}
+
+fn policy_outcome(estate: &Estate, u: &CsUser, rgs_groups: Option<&Vec<String>>) -> PolicyOutcome {
     let site = estate.site_of(u.registrar_pool.as_deref());
     let site_name = site.name();
     let mut reasons = vec![Reason::new(Cal::Standard, "User", "Enabled=True")];
@@ -301,7 +374,7 @@ pub fn classify_user(estate: &Estate, u: &CsUser) -> LyncUserCal {
             "RemoteCallControlTelephonyEnabled=True",
         ));
     }
-    if let Some(groups) = estate.rgs_groups(&u.sip) {
+    if let Some(groups) = rgs_groups {
         plus = true;
         for g in groups {
             reasons.push(Reason::new(
@@ -325,29 +398,178 @@ pub fn classify_user(estate: &Estate, u: &CsUser) -> LyncUserCal {
                     );
                 }
             }
-            (Some(v.identity), Some(v.source))
+            (Some(SharedText::from(v.identity)), Some(v.source))
         }
         None => (None, None),
     };
+    PolicyOutcome {
+        enterprise,
+        plus,
+        conferencing_policy: conf.identity.into(),
+        conferencing_policy_source: conf.source,
+        voice_policy,
+        voice_policy_source: voice_source,
+        site: site_name.map(SharedText::from),
+        reasons: SharedList::new(reasons),
+        findings: SharedList::new(findings),
+    }
+}
 
+fn assemble(
+    identity: String,
+    sip_address: String,
+    display_name: String,
+    registrar_pool: Option<String>,
+    rules: RuleSet,
+    o: PolicyOutcome,
+) -> LyncUserCal {
     LyncUserCal {
-        identity: u.identity.clone(),
-        sip_address: u.sip.clone(),
-        display_name: u.display_name.clone(),
+        identity,
+        sip_address,
+        display_name,
         kind: LyncKind::User,
         enabled: true,
         standard: true,
-        enterprise,
-        plus,
-        conferencing_policy: Some(conf.identity),
-        conferencing_policy_source: Some(conf.source),
-        voice_policy,
-        voice_policy_source: voice_source,
-        registrar_pool: u.registrar_pool.clone(),
-        site: site_name,
+        enterprise: o.enterprise,
+        plus: o.plus,
+        conferencing_policy: Some(o.conferencing_policy),
+        conferencing_policy_source: Some(o.conferencing_policy_source),
+        voice_policy: o.voice_policy,
+        voice_policy_source: o.voice_policy_source,
+        registrar_pool,
+        site: o.site,
         rules,
-        reasons,
-        findings,
+        reasons: o.reasons,
+        findings: o.findings,
+    }
+}
+
+/// Classifies users, working out each combination of policy assignments, registrar pool and
+/// flags once: a quarter of a million users share a few hundred combinations, and their
+/// reasons and findings are then shared too (and serialised once).
+#[derive(Default)]
+pub struct UserClassifier {
+    outcomes:
+        HashMap<u64, Vec<(OutcomeKey, PolicyOutcome)>, std::hash::BuildHasherDefault<PassThrough>>,
+    cached: usize,
+    disabled: Option<SharedList<Reason>>,
+}
+
+/// What a [`PolicyOutcome`] depends on, for a user who is no Response Group agent.
+struct OutcomeKey {
+    conferencing: PolicyRef,
+    voice: PolicyRef,
+    pool: Option<String>,
+    flags: u8,
+}
+
+impl OutcomeKey {
+    fn flags(u: &CsUser) -> u8 {
+        u8::from(u.audio_video_disabled)
+            | u8::from(u.enterprise_voice) << 1
+            | u8::from(u.remote_call_control) << 2
+    }
+
+    fn matches(&self, u: &CsUser) -> bool {
+        self.flags == Self::flags(u)
+            && self.conferencing == u.conferencing
+            && self.voice == u.voice
+            && self.pool == u.registrar_pool
+    }
+
+    /// FNV-1a over the parts, each closed by a byte UTF-8 never holds.
+    fn hash(u: &CsUser) -> u64 {
+        const PRIME: u64 = 0x0000_0100_0000_01b3;
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |bytes: &[u8]| {
+            for b in bytes.iter().chain(&[0xFF]) {
+                h = (h ^ u64::from(*b)).wrapping_mul(PRIME);
+            }
+        };
+        for r in [&u.conferencing, &u.voice] {
+            match r {
+                PolicyRef::Inherited => eat(&[0]),
+                PolicyRef::Named(n) => eat(n.as_bytes()),
+            }
+        }
+        match &u.registrar_pool {
+            None => eat(&[1]),
+            Some(p) => eat(p.as_bytes()),
+        }
+        eat(&[Self::flags(u)]);
+        h
+    }
+}
+
+impl UserClassifier {
+    /// Combinations remembered at most (an export whose every user names a different pool
+    /// would otherwise grow the cache with the users).
+    const MAX_CACHED: usize = 4096;
+
+    /// [`classify_user`], for a user the caller is done with.
+    pub fn classify(&mut self, estate: &Estate, u: CsUser) -> LyncUserCal {
+        let rules = estate.rules;
+        if !u.enabled {
+            let reasons = self
+                .disabled
+                .get_or_insert_with(|| SharedList::new(vec![disabled_user_reason()]))
+                .clone();
+            return none_needed_owned(
+                LyncKind::User,
+                u.identity,
+                u.sip,
+                u.display_name,
+                rules,
+                reasons,
+            );
+        }
+        if u.homed_online() {
+            return homed_online(
+                u.identity,
+                u.sip,
+                u.display_name,
+                u.hosting_provider.as_deref(),
+                rules,
+            );
+        }
+        let outcome = match estate.rgs_groups(&u.sip) {
+            Some(groups) => policy_outcome(estate, &u, Some(groups)),
+            None => {
+                let hash = OutcomeKey::hash(&u);
+                let found = self
+                    .outcomes
+                    .get(&hash)
+                    .and_then(|v| v.iter().find(|(k, _)| k.matches(&u)))
+                    .map(|(_, o)| o.clone());
+                match found {
+                    Some(o) => o,
+                    None => {
+                        let o = policy_outcome(estate, &u, None);
+                        if self.cached < Self::MAX_CACHED {
+                            self.cached += 1;
+                            self.outcomes.entry(hash).or_default().push((
+                                OutcomeKey {
+                                    conferencing: u.conferencing.clone(),
+                                    voice: u.voice.clone(),
+                                    pool: u.registrar_pool.clone(),
+                                    flags: OutcomeKey::flags(&u),
+                                },
+                                o.clone(),
+                            ));
+                        }
+                        o
+                    }
+                }
+            }
+        };
+        assemble(
+            u.identity,
+            u.sip,
+            u.display_name,
+            u.registrar_pool,
+            rules,
+            outcome,
+        )
     }
 }
 
@@ -418,10 +640,10 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
         voice_policy: None,
         voice_policy_source: None,
         registrar_pool: d.registrar_pool.clone(),
-        site: site.name(),
+        site: site.name().map(SharedText::from),
         rules,
-        reasons,
-        findings: Vec::new(),
+        reasons: SharedList::new(reasons),
+        findings: SharedList::new(Vec::new()),
     }
 }
 
@@ -502,18 +724,19 @@ pub fn for_each_classified<R: Reporter>(
     mut each: impl FnMut(LyncUserCal) -> Result<(), LyncError>,
 ) -> Result<(), LyncError> {
     let mut seen = SeenAddresses::default();
+    let mut users = UserClassifier::default();
     stream_each(
         &files.users,
         Some(CsUser::PROPERTIES),
         "Classifying Lync users",
         reporter,
-        |reporter, rec| match CsUser::read(&rec) {
+        |reporter, mut rec| match CsUser::read(&mut rec) {
             Ok(u) => {
                 if !seen.first_time(&u.sip) {
                     reporter.bad_record(&rec.error("SipAddress", format!("{} appears more than once; the later record is skipped so it is counted once", u.sip)));
                     return Ok(());
                 }
-                each(classify_user(estate, &u))
+                each(users.classify(estate, u))
             }
             Err(e) if e.fatal => Err(e.into()),
             Err(e) => {

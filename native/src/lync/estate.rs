@@ -211,6 +211,9 @@ impl Estate {
     }
 
     pub fn rgs_groups(&self, sip: &str) -> Option<&Vec<String>> {
+        if self.rgs_agents.is_empty() {
+            return None;
+        }
         self.rgs_agents.get(&sip_key(sip))
     }
 }

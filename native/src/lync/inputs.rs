@@ -365,20 +365,23 @@ impl CsUser {
         "AssignedPlan",
     ];
 
-    pub fn read(r: &Record) -> Result<Self, InputError> {
+    /// Reads a user, moving its text out of the record (which is read once).
+    pub fn read(r: &mut Record) -> Result<Self, InputError> {
         TEAMS_ONLINE_USER.refuse(r, "Get-CsUser output")?;
-        let sip = r.req_str("SipAddress")?;
+        let sip = r
+            .take_str("SipAddress")?
+            .ok_or_else(|| r.error("SipAddress", "required property is missing or empty"))?;
         Ok(CsUser {
-            identity: r.opt_str("Identity")?.unwrap_or_else(|| sip.clone()),
-            display_name: r.opt_str("DisplayName")?.unwrap_or_default(),
+            identity: r.take_str("Identity")?.unwrap_or_else(|| sip.clone()),
+            display_name: r.take_str("DisplayName")?.unwrap_or_default(),
             enabled: r
                 .opt_bool("Enabled")?
                 .ok_or_else(|| r.error("Enabled", "required property is missing"))?,
             enterprise_voice: r.bool_or("EnterpriseVoiceEnabled", false)?,
             remote_call_control: r.bool_or("RemoteCallControlTelephonyEnabled", false)?,
             audio_video_disabled: r.bool_or("AudioVideoDisabled", false)?,
-            registrar_pool: r.opt_str("RegistrarPool")?,
-            hosting_provider: r.opt_str("HostingProvider")?,
+            registrar_pool: r.take_str("RegistrarPool")?,
+            hosting_provider: r.take_str("HostingProvider")?,
             conferencing: PolicyRef::read(r, "ConferencingPolicy")?,
             voice: PolicyRef::read(r, "VoicePolicy")?,
             sip,

@@ -189,7 +189,7 @@ pub fn run(
             identity: cal.identity.clone(),
             sip_address: cal.sip_address.clone(),
             licensed_tier: licensed,
-            current_policy: cal.conferencing_policy.clone(),
+            current_policy: cal.conferencing_policy.as_deref().map(str::to_string),
             current_policy_source: cal.conferencing_policy_source,
             current_cal: current,
             target_policy: None,
@@ -236,7 +236,7 @@ pub fn run(
                         .get(&Scope::Site(s.to_string()))
                         .is_some()
                 }) {
-                    Scope::Site(cal.site.clone().unwrap_or_default())
+                    Scope::Site(cal.site.as_deref().unwrap_or_default().to_string())
                 } else {
                     Scope::Global
                 };

@@ -170,8 +170,8 @@ pub fn run(
             Some(CsUser::PROPERTIES),
             "Counting policy assignments",
             reporter,
-            |reporter, rec| {
-                match CsUser::read(&rec) {
+            |reporter, mut rec| {
+                match CsUser::read(&mut rec) {
                     Ok(u) if u.enabled && !u.homed_online() => {
                         let site = estate.site_of(u.registrar_pool.as_deref());
                         let r = resolve(

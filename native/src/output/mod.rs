@@ -1,5 +1,6 @@
 //! Writing records (NDJSON, JSON array, CSV, table), progress and diagnostics.
 
+mod csv_cells;
 pub mod diagnostics;
 pub mod progress;
 mod reporter;
@@ -41,6 +42,7 @@ pub struct Output {
     csv: Option<(String, Vec<String>)>,
     table: table::Table,
     scratch: Vec<u8>,
+    cells: csv_cells::Cells,
 }
 
 impl Output {
@@ -73,6 +75,7 @@ impl Output {
             csv: None,
             table: table::Table::default(),
             scratch: Vec::with_capacity(4096),
+            cells: csv_cells::Cells::default(),
         }
     }
 
@@ -102,6 +105,10 @@ impl Output {
             }
             self.written += 1;
             return Ok(());
+        }
+        // CSV cells straight from the record when it holds nothing they cannot render alike.
+        if self.format == Format::Csv && self.cells.fill(record).is_ok() {
+            return self.write_csv_cells(R::RECORD_TYPE);
         }
         let body = serde_json::to_value(record).map_err(io::Error::other)?;
         let mut map = Map::with_capacity(16);
@@ -137,6 +144,59 @@ impl Output {
                 self.table.push(&mut self.w, record_type, columns, cells)?;
             }
         }
+        self.written += 1;
+        Ok(())
+    }
+
+    /// [`Output::write_csv`] for a record rendered into `self.cells`.
+    fn write_csv_cells(&mut self, record_type: &str) -> io::Result<()> {
+        let Output {
+            w,
+            csv,
+            scratch,
+            cells,
+            ..
+        } = self;
+        scratch.clear();
+        if !matches!(csv, Some((t, _)) if t == record_type) {
+            if csv.is_some() {
+                w.write_all(b"\n")?;
+            }
+            let mut columns = vec!["RecordType".to_string()];
+            columns.extend(cells.cells.iter().map(|(n, _)| n.as_str().to_string()));
+            csv_cells::write_row(scratch, columns.iter().map(String::as_str));
+            *csv = Some((record_type.to_string(), columns));
+        }
+        let (_, columns) = csv.as_ref().expect("set above");
+        let record_type = defuse_formula_str(record_type);
+        let n = cells.cells.len();
+        let same = columns.len() == n + 1
+            && columns[1..]
+                .iter()
+                .zip(&cells.cells)
+                .all(|(c, (name, _))| c == name.as_str());
+        if same {
+            csv_cells::write_row(
+                scratch,
+                std::iter::once(&*record_type).chain((0..n).map(|i| cells.cell(i))),
+            );
+        } else {
+            // Columns come from the type's first record; a field it lacked is dropped, one it
+            // had and this record lacks is empty (as the Value path does).
+            csv_cells::write_row(
+                scratch,
+                columns.iter().map(|c| {
+                    if c == "RecordType" {
+                        &*record_type
+                    } else {
+                        (0..n)
+                            .find(|&i| cells.cells[i].0.as_str() == c)
+                            .map_or("", |i| cells.cell(i))
+                    }
+                }),
+            );
+        }
+        w.write_all(scratch)?;
         self.written += 1;
         Ok(())
     }
@@ -226,6 +286,15 @@ pub fn defuse_formula(cell: String) -> String {
         format!("'{cell}")
     } else {
         cell
+    }
+}
+
+/// [`defuse_formula`] without copying a cell that needs nothing.
+fn defuse_formula_str(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
     }
 }
 

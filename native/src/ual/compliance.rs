@@ -432,7 +432,7 @@ pub fn run(
             Some(Evidence::PROPERTIES),
             "Reading access evidence",
             reporter,
-            |reporter, rec| {
+            |reporter, mut rec| {
                 if SystemInfo::is_system_row(&rec) {
                     match SystemInfo::read(&rec) {
                         Ok((key, info)) => {
@@ -459,7 +459,7 @@ pub fn run(
                         })
                     }),
                 };
-                match Evidence::read(&rec, &systems, fallback.as_ref()) {
+                match Evidence::read(&mut rec, &systems, fallback.as_ref()) {
                     Ok(e) => {
                         named_rows += 1;
                         if e.server_from == ServerFrom::Fallback && !said {

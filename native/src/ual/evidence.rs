@@ -262,8 +262,9 @@ impl Evidence {
         "CoresPerPhysicalProcessor",
     ];
 
+    /// Reads one row, moving its text out of the record (which is read once).
     pub fn read(
-        r: &Record,
+        r: &mut Record,
         systems: &Systems,
         fallback: Option<&FallbackServer>,
     ) -> Result<Evidence, InputError> {
@@ -271,9 +272,9 @@ impl Evidence {
             return Self::read_flexnet(r, systems);
         }
         let uuid = r.opt_str("UUID")?;
-        let (server, server_from) = match r.opt_str("PSComputerName")? {
+        let (server, server_from) = match r.take_str("PSComputerName")? {
             Some(s) => (s, ServerFrom::Row),
-            None => match r.opt_str("ComputerName")? {
+            None => match r.take_str("ComputerName")? {
                 Some(s) => (s, ServerFrom::Row),
                 None => match (uuid.as_deref().and_then(|u| systems.by_uuid(u)), fallback) {
                     (Some(sys), _) => (sys.name.clone(), ServerFrom::SystemUuid),
@@ -285,14 +286,14 @@ impl Evidence {
             },
         };
         let key = server_key(&server);
-        let guid = match r.opt_str("RoleGuid")? {
+        let guid = match r.take_str("RoleGuid")? {
             Some(g) => Some(g),
-            None => r.opt_str("GUID")?,
+            None => r.take_str("GUID")?,
         };
-        let role_name = r.opt_str("RoleName")?;
-        let product_name = r.opt_str("ProductName")?;
-        let user = r.opt_str("UserName")?;
-        let device = r.opt_str("IPAddress")?;
+        let role_name = r.take_str("RoleName")?;
+        let product_name = r.take_str("ProductName")?;
+        let user = r.take_str("UserName")?;
+        let device = r.take_str("IPAddress")?;
         let daily = r.get("AccessDate").is_some();
         let has_user = user.is_some() || r.get("UserName").is_some();
         let has_device = device.is_some() || r.get("IPAddress").is_some();
