@@ -205,6 +205,10 @@ Describe 'Test-TeamsLicenseAssignment' {
         $bob.EvidenceText | Should -Be 'EnterpriseVoiceEnabled=False (Get-CsOnlineUser); AssignedPlan MCOEV=Enabled (Get-CsOnlineUser)'
         $bob.ReclaimablePlansText | Should -Be 'MCOEV'
         ($rows | Where-Object UserPrincipalName -eq 'grace@contoso.com').PlansText | Should -Be 'MCOEV; MCOMEETADV; TEAMS1'
+        # The engine's text, not the [datetime] PowerShell 7's ConvertFrom-Json makes of it in the
+        # session's culture and time zone.
+        ($rows | Where-Object UserPrincipalName -eq 'henry@contoso.com').EvidenceText |
+            Should -Be 'SoftDeletionTimestamp=2026-11-20T08:15:00+00:00 (Get-CsOnlineUser); AssignedPlan TEAMS1=Enabled (Get-CsOnlineUser); AssignedPlan MCOEV=Enabled (Get-CsOnlineUser)'
     }
 
     It 'reports a repeated account as an error whose target is the object piped in, and audits the rest' {
