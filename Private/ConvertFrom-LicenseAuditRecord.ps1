@@ -129,8 +129,16 @@ function ConvertTo-LicenseAuditListText {
             $text
         }
         elseif ($props['Property'] -and $props['Value'] -and $props['Source'] -and -not $props['Message']) {
-            # teams assignments' evidence: what was read, and from which cmdlet's output.
-            '{0}={1} ({2})' -f $item.Property, $item.Value, $item.Source
+            # teams assignments' evidence: what was read, and from which cmdlet's output. Value is
+            # text from the engine, but PowerShell 7's ConvertFrom-Json makes a [datetime] of a
+            # time in it (SoftDeletionTimestamp), which -f would write in this session's culture
+            # and time zone: written back as the engine's UTC ISO 8601, as 5.1 shows it.
+            $value = $item.Value
+            if ($value -is [datetime]) {
+                if ($value.Kind -eq [System.DateTimeKind]::Unspecified) { $value = [datetime]::SpecifyKind($value, [System.DateTimeKind]::Utc) }
+                $value = $value.ToUniversalTime().ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFF'+00:00'", [System.Globalization.CultureInfo]::InvariantCulture)
+            }
+            '{0}={1} ({2})' -f $item.Property, [System.Convert]::ToString($value, $invariant), $item.Source
         }
         elseif ($props['Code'] -and $props['Message']) {
             $severity = ''

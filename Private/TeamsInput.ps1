@@ -27,7 +27,7 @@ function Get-LicenseAuditTeamsUserQuery {
     <#
     .SYNOPSIS
     The parameters for Get-CsOnlineUser: -Properties with what the audit reads when the installed
-    MicrosoftTeams module has that parameter (4.x and later), nothing otherwise (every property).
+    MicrosoftTeams module has that parameter (6.9.0 and later), nothing otherwise (every property).
     .DESCRIPTION
     ObjectId is not asked for: the modules that have -Properties identify an account by Identity
     (its object id) and have no ObjectId property. It is still sent when an object has it (older
@@ -55,7 +55,9 @@ function Get-LicenseAuditTeamsPhoneNumber {
     TelephoneNumber; one that shifts between pages while the tenant changes is kept once, and a
     page that brings no new number ends the paging (a module that ignores -Skip would otherwise
     loop forever). A module without -Top / -Skip is called once, with a warning when that returns
-    exactly 500 numbers (the default limit: there may be more).
+    exactly 500 numbers (the default limit: there may be more). A failed call stops the run
+    (-ErrorAction Stop): the MicrosoftTeams cmdlets report a failed request as a non-terminating
+    error and return nothing, which would end the paging early and audit a partial number list.
     #>
     [CmdletBinding()]
     [OutputType([psobject])]
@@ -70,7 +72,7 @@ function Get-LicenseAuditTeamsPhoneNumber {
     if (-not $command) { return }
     $seen = New-Object 'System.Collections.Generic.HashSet[string]' -ArgumentList ([System.StringComparer]::OrdinalIgnoreCase)
     if (-not ($command.Parameters.ContainsKey('Top') -and $command.Parameters.ContainsKey('Skip'))) {
-        $all = @(Get-CsPhoneNumberAssignment)
+        $all = @(Get-CsPhoneNumberAssignment -ErrorAction Stop)
         if ($all.Count -eq 500) {
             $Cmdlet.WriteWarning('Get-CsPhoneNumberAssignment returned exactly 500 numbers, its default limit, and this MicrosoftTeams module has no -Top / -Skip to page: numbers beyond the first 500 are not in the audit. Update the MicrosoftTeams module, or pass every number with -PhoneNumberAssignment.')
         }
@@ -82,7 +84,7 @@ function Get-LicenseAuditTeamsPhoneNumber {
     }
     $skip = 0
     while ($true) {
-        $page = @(Get-CsPhoneNumberAssignment -Top $PageSize -Skip $skip)
+        $page = @(Get-CsPhoneNumberAssignment -Top $PageSize -Skip $skip -ErrorAction Stop)
         $new = 0
         foreach ($number in $page) {
             $record = ConvertTo-LicenseAuditTeamsPhoneNumber -InputObject $number

@@ -36,8 +36,11 @@ function Test-TeamsLicenseAssignment {
     A bad Get-CsOnlineUser record (or a UserPrincipalName seen twice) is a non-terminating error
     whose TargetObject is the object piped in; the others are still audited. A bad price list or
     phone number export stops the run before any finding (non-terminating LicenseAudit.InvalidInput
-    errors naming file, record and property). Wraps `license-audit teams assignments
-    --online-users -`.
+    errors naming file, record and property). An error of Get-CsOnlineUser,
+    Get-CsPhoneNumberAssignment or Get-CsOnlineApplicationInstance when this cmdlet calls them (not
+    connected, a failed request) is a terminating error: they report it as non-terminating and
+    return nothing, and a partial read would give wrong findings. Wraps `license-audit teams
+    assignments --online-users -`.
 
     .PARAMETER InputObject
     Get-CsOnlineUser objects (live, or read back with Import-Clixml or ConvertFrom-Json; they need
@@ -175,7 +178,7 @@ function Test-TeamsLicenseAssignment {
             }
         }
         if ($readResourceAccounts) {
-            $ResourceAccount = @(Get-CsOnlineApplicationInstance)
+            $ResourceAccount = @(Get-CsOnlineApplicationInstance -ErrorAction Stop)
         }
         if ($readResourceAccounts -or $PSBoundParameters.ContainsKey('ResourceAccount')) {
             $configuration['--resource-accounts'] = @(Expand-LicenseAuditTeamsInput -InputObject $ResourceAccount |
@@ -205,7 +208,9 @@ function Test-TeamsLicenseAssignment {
         try {
             if ($gatherUsers) {
                 $query = Get-LicenseAuditTeamsUserQuery
-                Get-CsOnlineUser @query | ForEach-Object { Send-LicenseAuditTeamsAssignmentUser -Session $session -InputObject $_ }
+                # Stop: a failed request is a non-terminating error, and the audit of the accounts
+                # read before it would pass for the whole tenant's.
+                Get-CsOnlineUser @query -ErrorAction Stop | ForEach-Object { Send-LicenseAuditTeamsAssignmentUser -Session $session -InputObject $_ }
             }
             # No accounts at all still starts the engine: it reports an empty audit.
             Start-LicenseAuditTeamsAssignmentSession -Session $session

@@ -115,6 +115,28 @@ Describe 'Test-TeamsLicenseAssignment' {
         Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 2 -Exactly
     }
 
+    It 'stops, instead of auditing part of the numbers, when a Get-CsPhoneNumberAssignment page fails' {
+        $filler = @(for ($i = 0; $i -lt 1000; $i++) {
+                [pscustomobject]@{ TelephoneNumber = '+1300{0:D7}' -f $i; NumberType = 'DirectRouting'; PstnAssignmentStatus = 'Unassigned' }
+            })
+        $script:FirstPage = $filler
+        # Like the MicrosoftTeams cmdlets: a failed request is a non-terminating error and no output
+        # (the -ErrorAction the module passes is honoured across the module boundary).
+        Mock -ModuleName LicenseAudit Get-CsPhoneNumberAssignment {
+            if ($Skip -eq 0) { return $script:FirstPage }
+            $action = if ($PesterBoundParameters.ContainsKey('ErrorAction')) { $PesterBoundParameters.ErrorAction } else { 'Continue' }
+            Microsoft.PowerShell.Utility\Write-Error -Message 'Too Many Requests (429)' -ErrorAction $action
+        }
+        $failure = $null
+        $result = @()
+        try { $result = @($script:Users | Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -ErrorAction SilentlyContinue -WarningAction SilentlyContinue) } catch { $failure = $_ }
+        $failure | Should -Not -BeNullOrEmpty
+        $failure.Exception.Message | Should -BeLike '*429*'
+        $result.Count | Should -Be 0
+        Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 2 -Exactly
+        Get-SessionCount | Should -Be 0
+    }
+
     It 'warns when a module without -Top/-Skip returns exactly its default 500 numbers' {
         $filler = @(for ($i = 0; $i -lt 500; $i++) {
                 [pscustomobject]@{ TelephoneNumber = '+1300{0:D7}' -f $i; NumberType = 'DirectRouting'; PstnAssignmentStatus = 'Unassigned' }
@@ -205,6 +227,10 @@ Describe 'Test-TeamsLicenseAssignment' {
         $bob.EvidenceText | Should -Be 'EnterpriseVoiceEnabled=False (Get-CsOnlineUser); AssignedPlan MCOEV=Enabled (Get-CsOnlineUser)'
         $bob.ReclaimablePlansText | Should -Be 'MCOEV'
         ($rows | Where-Object UserPrincipalName -eq 'grace@contoso.com').PlansText | Should -Be 'MCOEV; MCOMEETADV; TEAMS1'
+        # The engine's text, not the [datetime] PowerShell 7's ConvertFrom-Json makes of it in the
+        # session's culture and time zone.
+        ($rows | Where-Object UserPrincipalName -eq 'henry@contoso.com').EvidenceText |
+            Should -Be 'SoftDeletionTimestamp=2026-11-20T08:15:00+00:00 (Get-CsOnlineUser); AssignedPlan TEAMS1=Enabled (Get-CsOnlineUser); AssignedPlan MCOEV=Enabled (Get-CsOnlineUser)'
     }
 
     It 'reports a repeated account as an error whose target is the object piped in, and audits the rest' {
