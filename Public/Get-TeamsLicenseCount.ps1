@@ -142,10 +142,13 @@ function Get-TeamsLicenseCount {
                         -Message 'Get-CsOnlineUser is not available: install the MicrosoftTeams module and run Connect-MicrosoftTeams first, or pipe Get-CsOnlineUser objects in (e.g. from Import-Clixml), or count exported files with Get-UcLicenseCount -TeamsPath.'))
         }
         if (-not $PSBoundParameters.ContainsKey('IpPhonePolicy') -and $gatherUsers -and (Get-Command Get-CsTeamsIPPhonePolicy -ErrorAction SilentlyContinue)) {
-            $IpPhonePolicy = @(Get-CsTeamsIPPhonePolicy)
+            # -ErrorAction Stop: the MicrosoftTeams cmdlets report a failed request (throttling, an
+            # expired session) as a non-terminating error and return nothing; a count on part of
+            # the tenant must not look complete.
+            $IpPhonePolicy = @(Get-CsTeamsIPPhonePolicy -ErrorAction Stop)
         }
         if ($IncludeApplicationInstances -and -not $PSBoundParameters.ContainsKey('ApplicationInstance')) {
-            $ApplicationInstance = @(Get-CsOnlineApplicationInstance)
+            $ApplicationInstance = @(Get-CsOnlineApplicationInstance -ErrorAction Stop)
         }
         # Read now, in memory; written to the engine only when the run starts.
         $configuration = [ordered]@{}
@@ -184,7 +187,7 @@ function Get-TeamsLicenseCount {
                 if ((Get-Command Get-CsOnlineUser).Parameters.ContainsKey('Properties')) {
                     $query.Properties = $script:UcTeamsUserProperties -join ','
                 }
-                Get-CsOnlineUser @query | ForEach-Object { Send-LicenseAuditUcTeamsUser -Session $session -InputObject $_ }
+                Get-CsOnlineUser @query -ErrorAction Stop | ForEach-Object { Send-LicenseAuditUcTeamsUser -Session $session -InputObject $_ }
             }
             # No accounts at all still starts the engine: it reports an empty count.
             Start-LicenseAuditUcSession -Session $session

@@ -61,6 +61,23 @@ Describe 'Get-TeamsLicenseCount' {
         Get-SpoolCount | Should -Be $SpoolBefore
     }
 
+    It 'stops, instead of counting part of the tenant, when Get-CsOnlineUser fails' {
+        # Like the MicrosoftTeams cmdlets: a failed request is a non-terminating error and no
+        # output, unless the caller (here the module) asks for -ErrorAction Stop.
+        Mock -ModuleName LicenseAudit Get-CsOnlineUser {
+            $action = if ($PesterBoundParameters.ContainsKey('ErrorAction')) { $PesterBoundParameters.ErrorAction } else { 'Continue' }
+            Microsoft.PowerShell.Utility\Write-Error -Message 'Too Many Requests (429)' -ErrorAction $action
+        }
+        $failure = $null
+        $result = @()
+        try { $result = @(Get-TeamsLicenseCount -ErrorAction SilentlyContinue) } catch { $failure = $_ }
+        $failure | Should -Not -BeNullOrEmpty
+        $failure.Exception.Message | Should -BeLike '*429*'
+        $result.Count | Should -Be 0
+        Get-SessionCount | Should -Be 0
+        Get-SpoolCount | Should -Be $SpoolBefore
+    }
+
     It 'reads the IP phone policies itself; the common area phone is a device in -DetailVariable' {
         $result = @(Get-TeamsLicenseCount -DetailVariable detail)
         Should -Invoke -ModuleName LicenseAudit Get-CsTeamsIPPhonePolicy -Times 1 -Exactly
