@@ -122,25 +122,6 @@ function Get-LicenseAuditLyncUserQuery {
     $query
 }
 
-function Start-LicenseAuditLyncSession {
-    <#
-    .SYNOPSIS
-    Starts the engine of a users-on-stdin run prepared with New-LicenseAuditNativeSession and
-    $Session.Pending = @{ Configuration; Arguments }: configuration to temporary files (deleted
-    when the session stops), users on stdin.
-    #>
-    [CmdletBinding()]
-    [OutputType([void])]
-    param([Parameter(Mandatory)][psobject]$Session)
-    if ($null -ne $Session.Process) { return }
-    $arguments = @('--users', '-') + @($Session.Pending.Arguments)
-    foreach ($option in $Session.Pending.Configuration.Keys) {
-        $path = New-LicenseAuditSpoolFile -Session $Session -Record $Session.Pending.Configuration[$option] -Confirm:$false -WhatIf:$false
-        if ($path) { $arguments += @($option, $path) }
-    }
-    Start-LicenseAuditNative -Session $Session -Arguments $arguments -StdinRecords
-}
-
 function Send-LicenseAuditLyncUser {
     <#
     .SYNOPSIS
@@ -173,7 +154,7 @@ function Send-LicenseAuditLyncUser {
             }
         }
         foreach ($user in $users) {
-            if ($null -eq $Session.Process) { Start-LicenseAuditLyncSession -Session $Session }
+            if ($null -eq $Session.Process) { Start-LicenseAuditStdinSession -Session $Session }
             Send-LicenseAuditNativeInput -Session $Session -InputObject $item -Record (ConvertTo-LicenseAuditRecord -InputObject $user -Property $script:LyncUserProperties)
         }
     }
@@ -198,7 +179,7 @@ function Complete-LicenseAuditLyncUserRun {
     if ($GatherUsers) {
         Get-CsUser @Query | ForEach-Object { Send-LicenseAuditLyncUser -Session $Session -InputObject $_ }
     }
-    Start-LicenseAuditLyncSession -Session $Session
+    Start-LicenseAuditStdinSession -Session $Session
     Receive-LicenseAuditNativeOutput -Session $Session -Wait
 }
 

@@ -517,3 +517,26 @@ function Invoke-LicenseAuditNative {
         $session.Stop()
     }
 }
+
+function Start-LicenseAuditStdinSession {
+    <#
+    .SYNOPSIS
+    Starts the engine of a records-on-stdin run prepared with New-LicenseAuditNativeSession and
+    $Session.Pending = @{ StdinOption; Configuration; Arguments; AllowEmpty }: each configuration
+    input to a session-owned file (deleted when the session stops), the records on stdin
+    (`StdinOption -`). With AllowEmpty an input given but empty is still passed, as an empty file
+    (a tenant without phone numbers is not a tenant whose numbers were not read).
+    #>
+    [CmdletBinding()]
+    [OutputType([void])]
+    param([Parameter(Mandatory)][psobject]$Session)
+    if ($null -ne $Session.Process) { return }
+    $pending = $Session.Pending
+    $allowEmpty = [bool]$pending['AllowEmpty']
+    $arguments = @($pending.StdinOption, '-') + @($pending.Arguments)
+    foreach ($option in $pending.Configuration.Keys) {
+        $path = New-LicenseAuditSpoolFile -Session $Session -Record $pending.Configuration[$option] -AllowEmpty:$allowEmpty -Confirm:$false -WhatIf:$false
+        if ($path) { $arguments += @($option, $path) }
+    }
+    Start-LicenseAuditNative -Session $Session -Arguments $arguments -StdinRecords
+}

@@ -147,34 +147,12 @@ function Expand-LicenseAuditTeamsInput {
     }
 }
 
-function Start-LicenseAuditTeamsAssignmentSession {
+function Send-LicenseAuditTeamsUser {
     <#
     .SYNOPSIS
-    Starts the engine of a Get-CsOnlineUser-on-stdin `teams assignments` run prepared with
-    New-LicenseAuditNativeSession and $Session.Pending = @{ Configuration; Arguments }: the phone
-    numbers and resource accounts to session-owned files (deleted when the session stops), the
-    accounts on stdin.
-    #>
-    [CmdletBinding()]
-    [OutputType([void])]
-    param([Parameter(Mandatory)][psobject]$Session)
-    if ($null -ne $Session.Process) { return }
-    $arguments = @('--online-users', '-')
-    foreach ($option in $Session.Pending.Configuration.Keys) {
-        # Given but empty (a tenant without numbers) is still "given": the Calling Plan rule then
-        # runs and finds every Calling Plan without a Direct Routing number in use.
-        $path = New-LicenseAuditSpoolFile -Session $Session -Record $Session.Pending.Configuration[$option] -AllowEmpty -Confirm:$false -WhatIf:$false
-        if ($path) { $arguments += @($option, $path) }
-    }
-    $arguments += @($Session.Pending.Arguments)
-    Start-LicenseAuditNative -Session $Session -Arguments $arguments -StdinRecords
-}
-
-function Send-LicenseAuditTeamsAssignmentUser {
-    <#
-    .SYNOPSIS
-    Streams Get-CsOnlineUser objects to a running (or not yet started) `teams assignments` run and
-    emits whatever records are already back.
+    Streams Get-CsOnlineUser objects (only -Property of each) to a running, or not yet started,
+    Get-CsOnlineUser-on-stdin run (`uc count --teams -`, `teams assignments --online-users -`)
+    and emits whatever records are already back.
     #>
     [CmdletBinding()]
     [OutputType([psobject])]
@@ -182,11 +160,14 @@ function Send-LicenseAuditTeamsAssignmentUser {
         [Parameter(Mandatory)]
         [psobject]$Session,
         [AllowNull()]
-        [object[]]$InputObject
+        [object[]]$InputObject,
+        [Parameter(Mandatory)]
+        [string[]]$Property
     )
     foreach ($user in (Expand-LicenseAuditTeamsInput -InputObject $InputObject)) {
-        if ($null -eq $Session.Process) { Start-LicenseAuditTeamsAssignmentSession -Session $Session }
-        $record = ConvertTo-LicenseAuditTeamsUser -InputObject $user -Property $script:TeamsAssignmentUserProperties
+        if ($null -eq $Session.Process) { Start-LicenseAuditStdinSession -Session $Session }
+        $record = ConvertTo-LicenseAuditTeamsUser -InputObject $user -Property $Property
         Send-LicenseAuditNativeInput -Session $Session -InputObject $user -Record $record
     }
 }
+

@@ -125,7 +125,7 @@ function Get-LyncCalPolicyPlan {
         if ($All) { $arguments += '--all' }
         $configuration = Get-LicenseAuditLyncConfiguration
         $session = New-LicenseAuditNativeSession -Command 'lync', 'plan' -Cmdlet $PSCmdlet -Activity 'Lync CAL policy plan' -OutputType 'LyncPolicyChange'
-        $session.Pending = @{ Configuration = $configuration; Arguments = $arguments }
+        $session.Pending = @{ StdinOption = '--users'; Configuration = $configuration; Arguments = $arguments }
         $gatherUsers = -not $PSCmdlet.MyInvocation.ExpectingInput -and -not $PSBoundParameters.ContainsKey('InputObject')
     }
     process {

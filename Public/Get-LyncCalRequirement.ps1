@@ -154,7 +154,7 @@ function Get-LyncCalRequirement {
         $configuration = Get-LicenseAuditLyncConfiguration -ConferencingPolicy $ConferencingPolicy -VoicePolicy $VoicePolicy -Pool $Pool -IncludeDevices:$IncludeDevices
         $session = New-LicenseAuditNativeSession -Command 'lync', 'entitlement' -Cmdlet $PSCmdlet -Activity 'Lync CAL requirement' `
             -OutputType $outputType -CollectType $collectType
-        $session.Pending = @{ Configuration = $configuration; Arguments = $arguments }
+        $session.Pending = @{ StdinOption = '--users'; Configuration = $configuration; Arguments = $arguments }
         # Read Get-CsUser only when no users come from the pipeline or -InputObject (an empty
         # pipeline means "no users", not "all users").
         $gatherUsers = -not $PSCmdlet.MyInvocation.ExpectingInput -and -not $PSBoundParameters.ContainsKey('InputObject')

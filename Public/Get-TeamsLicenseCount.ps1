@@ -167,12 +167,12 @@ function Get-TeamsLicenseCount {
         if ($DetailVariable) { $collectType += $script:UcDetailTypes }
         $session = New-LicenseAuditNativeSession -Command 'uc', 'count' -Cmdlet $PSCmdlet -Activity 'Teams licence count' `
             -OutputType $outputType -CollectType $collectType -InputName 'pipeline accounts'
-        $session.Pending = @{ Configuration = $configuration; Arguments = $arguments }
+        $session.Pending = @{ StdinOption = '--teams'; Configuration = $configuration; Arguments = $arguments; AllowEmpty = $true }
     }
     process {
         $completed = $false
         try {
-            Send-LicenseAuditUcTeamsUser -Session $session -InputObject $InputObject
+            Send-LicenseAuditTeamsUser -Session $session -InputObject $InputObject -Property $script:UcTeamsUserProperties
             $completed = $true
         }
         finally {
@@ -187,10 +187,10 @@ function Get-TeamsLicenseCount {
                 if ((Get-Command Get-CsOnlineUser).Parameters.ContainsKey('Properties')) {
                     $query.Properties = $script:UcTeamsUserProperties -join ','
                 }
-                Get-CsOnlineUser @query -ErrorAction Stop | ForEach-Object { Send-LicenseAuditUcTeamsUser -Session $session -InputObject $_ }
+                Get-CsOnlineUser @query -ErrorAction Stop | ForEach-Object { Send-LicenseAuditTeamsUser -Session $session -InputObject $_ -Property $script:UcTeamsUserProperties }
             }
             # No accounts at all still starts the engine: it reports an empty count.
-            Start-LicenseAuditUcSession -Session $session
+            Start-LicenseAuditStdinSession -Session $session
             Receive-LicenseAuditNativeOutput -Session $session -Wait -NoThrow
         }
         finally {

@@ -191,12 +191,12 @@ function Test-TeamsLicenseAssignment {
         if ($SummaryVariable) { $collectType += $script:TeamsAssignmentSummaryType }
         $session = New-LicenseAuditNativeSession -Command 'teams', 'assignments' -Cmdlet $PSCmdlet -Activity 'Teams licence assignments' `
             -OutputType $outputType -CollectType $collectType -InputName 'pipeline accounts'
-        $session.Pending = @{ Configuration = $configuration; Arguments = $arguments }
+        $session.Pending = @{ StdinOption = '--online-users'; Configuration = $configuration; Arguments = $arguments; AllowEmpty = $true }
     }
     process {
         $completed = $false
         try {
-            Send-LicenseAuditTeamsAssignmentUser -Session $session -InputObject $InputObject
+            Send-LicenseAuditTeamsUser -Session $session -InputObject $InputObject -Property $script:TeamsAssignmentUserProperties
             $completed = $true
         }
         finally {
@@ -210,10 +210,10 @@ function Test-TeamsLicenseAssignment {
                 $query = Get-LicenseAuditTeamsUserQuery
                 # Stop: a failed request is a non-terminating error, and the audit of the accounts
                 # read before it would pass for the whole tenant's.
-                Get-CsOnlineUser @query -ErrorAction Stop | ForEach-Object { Send-LicenseAuditTeamsAssignmentUser -Session $session -InputObject $_ }
+                Get-CsOnlineUser @query -ErrorAction Stop | ForEach-Object { Send-LicenseAuditTeamsUser -Session $session -InputObject $_ -Property $script:TeamsAssignmentUserProperties }
             }
             # No accounts at all still starts the engine: it reports an empty audit.
-            Start-LicenseAuditTeamsAssignmentSession -Session $session
+            Start-LicenseAuditStdinSession -Session $session
             Receive-LicenseAuditNativeOutput -Session $session -Wait -NoThrow
         }
         finally {
