@@ -242,6 +242,7 @@ pub fn evaluate(u: &CsOnlineUser, ctx: &Context) -> Evaluation {
                 evidence,
             });
         }
+        e.hits.sort_by_key(|h| h.code);
         return e;
     }
     if kind == "guest" {
@@ -300,6 +301,40 @@ pub fn evaluate(u: &CsOnlineUser, ctx: &Context) -> Evaluation {
         });
     }
 
+    // Waste: a Calling Plan paid for while the numbers come from Direct Routing / Operator
+    // Connect (users and resource accounts alike).
+    if !calling.is_empty() {
+        if !ctx.numbers_given {
+            e.undecided
+                .push(TeamsFindingCode::CallingPlanOnDirectRouting);
+        } else if !numbers.is_empty()
+            && numbers.iter().all(|n| {
+                n.number_type
+                    .as_ref()
+                    .is_some_and(|t| t.outside_calling_plan())
+            })
+        {
+            let mut evidence = Vec::new();
+            number_evidence(&mut evidence);
+            evidence.extend(calling.iter().map(|p| plan_evidence(p)));
+            e.hits.push(Hit {
+                code: TeamsFindingCode::CallingPlanOnDirectRouting,
+                plans: names(&calling),
+                reclaimable: names(&calling),
+                message: format!(
+                    "holds a Calling Plan but every number is {}: the Calling Plan carries no call; reclaim it",
+                    numbers
+                        .iter()
+                        .map(|n| n.number_type.as_ref().map(|t| t.text()).unwrap_or(""))
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .into_iter()
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ),
+                evidence,
+            });
+        }
+    }
     if resource {
         if !phone.is_empty() {
             let mut evidence = vec![TeamsEvidence::new(
@@ -423,39 +458,6 @@ pub fn evaluate(u: &CsOnlineUser, ctx: &Context) -> Evaluation {
         }
     }
 
-    // Waste: a Calling Plan paid for while the numbers come from Direct Routing / Operator Connect.
-    if !calling.is_empty() {
-        if !ctx.numbers_given {
-            e.undecided
-                .push(TeamsFindingCode::CallingPlanOnDirectRouting);
-        } else if !numbers.is_empty()
-            && numbers.iter().all(|n| {
-                n.number_type
-                    .as_ref()
-                    .is_some_and(|t| t.outside_calling_plan())
-            })
-        {
-            let mut evidence = Vec::new();
-            number_evidence(&mut evidence);
-            evidence.extend(calling.iter().map(|p| plan_evidence(p)));
-            e.hits.push(Hit {
-                code: TeamsFindingCode::CallingPlanOnDirectRouting,
-                plans: names(&calling),
-                reclaimable: names(&calling),
-                message: format!(
-                    "holds a Calling Plan but every number is {}: the Calling Plan carries no call; reclaim it",
-                    numbers
-                        .iter()
-                        .map(|n| n.number_type.as_ref().map(|t| t.text()).unwrap_or(""))
-                        .collect::<std::collections::BTreeSet<_>>()
-                        .into_iter()
-                        .collect::<Vec<_>>()
-                        .join(" or ")
-                ),
-                evidence,
-            });
-        }
-    }
     e.hits.sort_by_key(|h| h.code);
     e
 }
