@@ -156,7 +156,7 @@ function Invoke-LicenseAudit {
     .EXAMPLE
     Connect-MicrosoftTeams -CertificateThumbprint $thumbprint -ApplicationId $appId -TenantId $tenantId; Invoke-LicenseAudit -OutputPath D:\LicenseAudit -Audit TeamsAssignments, TeamsCount -TeamsPricePath D:\LicenseAudit\teams-prices.csv
 
-    A Teams runbook (examples/runbook.ps1 -Teams): the tenant read with an app registration's
+    A Teams runbook (examples/runbook.ps1 -Audit TeamsAssignments, TeamsCount): the tenant read with an app registration's
     certificate, the Teams licence findings and counts in the workbook and the history, and the
     monthly waste (TeamsMonthlyWaste) in the summary.
 
