@@ -238,19 +238,147 @@ function Export-LicenseAuditUalEvidence {
     if (-not $PSCmdlet.ShouldProcess($Path, 'Write UAL evidence')) { return 0 }
     $collect = @{ ComputerName = $ComputerName }
     if ($Credential -and $Credential -ne [System.Management.Automation.PSCredential]::Empty) { $collect.Credential = $Credential }
-    $count = 0
-    $writer = New-Object System.IO.StreamWriter -ArgumentList $Path, $false, (New-Object System.Text.UTF8Encoding -ArgumentList $false)
-    try {
-        $writer.NewLine = "`n"
+    Export-LicenseAuditRecordFile -Path $Path -Confirm:$false -WhatIf:$false -Source {
         Get-UalCalEvidence @collect | ForEach-Object {
             $properties = $script:UalEvidenceProperties
             if ($_.PSObject.Properties['SystemDNSHostName'] -or $_.PSObject.Properties['OSMajor']) { $properties = $script:UalSystemProperties }
-            $writer.WriteLine((ConvertTo-LicenseAuditInputLine -InputObject (ConvertTo-LicenseAuditRecord -InputObject $_ -Property $properties)))
-            $count++
+            ConvertTo-LicenseAuditRecord -InputObject $_ -Property $properties
         }
     }
-    finally {
+}
+
+function Export-LicenseAuditRecordFile {
+    <#
+    .SYNOPSIS
+    Streams the records -Source emits to -Path as NDJSON: one compact JSON line each, UTF-8
+    without BOM, LF, written as they come (never held as a whole); returns how many lines.
+    .DESCRIPTION
+    The lines go to <Path>.partial, renamed to -Path when -Source has ended. When -Source throws
+    (a cmdlet called with -ErrorAction Stop whose request failed) the partial file is deleted and
+    the error goes on: no file that looks whole ever holds part of a read. No records at all are
+    written as [] (the engine reads that as "none"; an empty file is an error to it).
+
+    -Source runs in a child scope of this function, so it sees its caller's variables except
+    those named like this function's own: $Path, $Source, $partial, $writer, $lines, $written.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')]
+    [OutputType([int])]
+    param(
+        [Parameter(Mandatory)]
+        [string]$Path,
+        [Parameter(Mandatory)]
+        [scriptblock]$Source
+    )
+    if (-not $PSCmdlet.ShouldProcess($Path, 'Write records')) { return 0 }
+    $partial = $Path + '.partial'
+    $lines = 0
+    $written = $false
+    $writer = New-Object System.IO.StreamWriter -ArgumentList $partial, $false, (New-Object System.Text.UTF8Encoding -ArgumentList $false)
+    try {
+        $writer.NewLine = "`n"
+        & $Source | ForEach-Object {
+            if ($null -ne $_) {
+                $writer.WriteLine((ConvertTo-LicenseAuditInputLine -InputObject $_))
+                $lines++
+            }
+        }
+        if ($lines -eq 0) { $writer.WriteLine('[]') }
         $writer.Dispose()
+        [System.IO.File]::Delete($Path)
+        [System.IO.File]::Move($partial, $Path)
+        $written = $true
     }
-    $count
+    finally {
+        # .NET calls only: a stopping pipeline (Ctrl+C, a stopped job) refuses anything else here.
+        $writer.Dispose()
+        if (-not $written) { [System.IO.File]::Delete($partial) }
+    }
+    $lines
+}
+
+function Export-LicenseAuditTeamsEstate {
+    <#
+    .SYNOPSIS
+    Reads the connected Microsoft Teams tenant into an estate folder, with the names `teams
+    assignments --estate` and `uc count` read: teams.ndjson (Get-CsOnlineUser: only -UserProperty
+    of each account), teams-resource-accounts.ndjson (Get-CsOnlineApplicationInstance) and, for
+    the audits that read them, teams-phone-numbers.ndjson (Get-CsPhoneNumberAssignment, paged)
+    and teams-ip-phone-policies.ndjson (Get-CsTeamsIPPhonePolicy).
+    .DESCRIPTION
+    Every cmdlet is called with -ErrorAction Stop: the MicrosoftTeams cmdlets report a failed
+    request (throttling, an expired session) as a non-terminating error and return what they had,
+    which would be audited as the whole tenant. Accounts stream to the file one JSON line at a
+    time (Export-LicenseAuditRecordFile), so 200,000 of them are never in memory together.
+
+    Returns one result per export: Name, Command, Audits (the -Audit values that read it), Path
+    (null when not written), Records, and Error (the ErrorRecord, LicenseAudit.TeamsSourceFailed,
+    of a failed read; a failed Get-CsOnlineUser ends the collection, since both audits need it).
+    A cmdlet this MicrosoftTeams module lacks is a warning, and its export is left out.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')]
+    [OutputType([psobject])]
+    param(
+        # The estate folder (created when missing).
+        [Parameter(Mandatory)]
+        [string]$Path,
+        # TeamsAssignments and/or TeamsCount.
+        [Parameter(Mandatory)]
+        [string[]]$Audit,
+        # The calling cmdlet's $PSCmdlet: the paging warning of the phone numbers goes through it.
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet]$Cmdlet
+    )
+    if (-not $PSCmdlet.ShouldProcess($Path, 'Write the Microsoft Teams exports')) { return }
+    $null = [System.IO.Directory]::CreateDirectory($Path)
+    # What each audit reads of an account, both lists when both audits run.
+    $userProperty = @()
+    if ($Audit -contains 'TeamsAssignments') { $userProperty += $script:TeamsAssignmentUserProperties }
+    if ($Audit -contains 'TeamsCount') { $userProperty += $script:UcTeamsUserProperties }
+    $userProperty = @($userProperty | Select-Object -Unique)
+    $teamsCmdlet = $Cmdlet
+    $exports = @(
+        @{ Name = 'teams'; Command = 'Get-CsOnlineUser'; Audits = @('TeamsAssignments', 'TeamsCount'); Read = {
+                $userQuery = Get-LicenseAuditTeamsUserQuery -Property $userProperty
+                Get-CsOnlineUser @userQuery -ErrorAction Stop | ConvertTo-LicenseAuditTeamsUser -Property $userProperty
+            }
+        },
+        @{ Name = 'teams-resource-accounts'; Command = 'Get-CsOnlineApplicationInstance'; Audits = @('TeamsAssignments', 'TeamsCount'); Read = {
+                Get-CsOnlineApplicationInstance -ErrorAction Stop | ConvertTo-LicenseAuditRecord -Property $script:UcApplicationInstanceProperties
+            }
+        },
+        @{ Name = 'teams-phone-numbers'; Command = 'Get-CsPhoneNumberAssignment'; Audits = @('TeamsAssignments'); Read = {
+                Get-LicenseAuditTeamsPhoneNumber -Cmdlet $teamsCmdlet
+            }
+        },
+        @{ Name = 'teams-ip-phone-policies'; Command = 'Get-CsTeamsIPPhonePolicy'; Audits = @('TeamsCount'); Read = {
+                Get-CsTeamsIPPhonePolicy -ErrorAction Stop | ConvertTo-LicenseAuditRecord -Property $script:UcIpPhonePolicyProperties
+            }
+        }
+    )
+    foreach ($export in $exports) {
+        $readers = @($export.Audits | Where-Object { $Audit -contains $_ })
+        if ($readers.Count -eq 0) { continue }
+        $result = [pscustomobject]@{ Name = $export.Name; Command = $export.Command; Audits = [string[]]$readers; Path = $null; Records = 0; Error = $null }
+        if (-not (Get-Command $export.Command -ErrorAction SilentlyContinue)) {
+            Write-Warning ('{0} is not available in this MicrosoftTeams module: the Teams audits run without {1}.' -f $export.Command, $export.Name)
+            $result
+            continue
+        }
+        $file = Join-Path $Path ($export.Name + '.ndjson')
+        try {
+            $result.Records = Export-LicenseAuditRecordFile -Path $file -Source $export.Read -Confirm:$false -WhatIf:$false
+            $result.Path = $file
+        }
+        catch [System.Management.Automation.PipelineStoppedException] {
+            # Ctrl+C or a stopped job ends the whole run, not just this read.
+            throw
+        }
+        catch {
+            $result.Error = New-LicenseAuditErrorRecord -ErrorId 'TeamsSourceFailed' -Category ReadError -TargetObject $export.Command -InnerException $_.Exception `
+                -Message ('{0}: not run: {1} failed ({2}). A partial read would look like the whole tenant, so nothing of it is audited.' -f ($readers -join ', '), $export.Command, $_.Exception.Message)
+        }
+        Write-Verbose ('{0}: {1} record(s) to {2}' -f $export.Command, $result.Records, $file)
+        $result
+        if ($result.Error -and $export.Name -eq 'teams') { return }
+    }
 }

@@ -26,8 +26,9 @@ $script:TeamsAssignmentSummaryType = 'TeamsAssignmentSummary'
 function Get-LicenseAuditTeamsUserQuery {
     <#
     .SYNOPSIS
-    The parameters for Get-CsOnlineUser: -Properties with what the audit reads when the installed
-    MicrosoftTeams module has that parameter (6.9.0 and later), nothing otherwise (every property).
+    The parameters for Get-CsOnlineUser: -Properties with what the audit reads (-Property; by
+    default what `teams assignments` reads) when the installed MicrosoftTeams module has that
+    parameter (6.9.0 and later), nothing otherwise (every property).
     .DESCRIPTION
     ObjectId is not asked for: the modules that have -Properties identify an account by Identity
     (its object id) and have no ObjectId property. It is still sent when an object has it (older
@@ -35,11 +36,11 @@ function Get-LicenseAuditTeamsUserQuery {
     #>
     [CmdletBinding()]
     [OutputType([hashtable])]
-    param()
+    param([string[]]$Property = $script:TeamsAssignmentUserProperties)
     $query = @{}
     $command = Get-Command Get-CsOnlineUser -ErrorAction SilentlyContinue
     if ($command -and $command.Parameters.ContainsKey('Properties')) {
-        $query.Properties = (@($script:TeamsAssignmentUserProperties | Where-Object { $_ -ne 'ObjectId' }) -join ',')
+        $query.Properties = (@($Property | Where-Object { $_ -ne 'ObjectId' }) -join ',')
     }
     $query
 }

@@ -2,19 +2,23 @@ function Invoke-LicenseAudit {
     <#
     .SYNOPSIS
     One command for a scheduled runbook: collects (live, or from an offline snapshot), runs the
-    audits asked for, writes the workbook and the run history, and returns one summary.
+    Lync, server CAL and Microsoft Teams audits asked for, writes the workbook and the run
+    history, and returns one summary.
 
     .DESCRIPTION
     Each run gets its own folder under -OutputPath, named by its as-of time (yyyyMMddTHHmmssZ),
     holding what was audited and what came out:
 
-      estate\                    the live collection (Export-LicenseAuditSnapshot), when not -SnapshotPath
+      estate\                    the live collection (Export-LicenseAuditSnapshot; the teams*.ndjson
+                                 exports of the Teams audits), when not -SnapshotPath
       lync-entitlement.ndjson    -Audit Entitlement   (license-audit lync entitlement --summary)
       lync-policies.ndjson       -Audit Policies      (lync policies)
       lync-usage.ndjson          -Audit Usage         (lync usage: the monitoring databases)
       lync-rightsize.ndjson      -Audit RightSizing   (lync rightsize; implies Entitlement and Usage)
       ual-evidence.ndjson        -UalComputerName     (Get-UalCalEvidence, collected live)
       ual-compliance.ndjson      -Audit ServerCal     (ual compliance)
+      teams-assignments.ndjson   -Audit TeamsAssignments (teams assignments --estate)
+      teams-count.ndjson         -Audit TeamsCount    (uc count --teams: a Teams-only estate)
       history-trend.ndjson       how the totals moved (license-audit history)
       LicenseAudit-<as-of>.xlsx  the audit workbook (license-audit report)
 
@@ -31,6 +35,19 @@ function Invoke-LicenseAudit {
     monitoring-databases file, with -SqlCredential (a SQL login) or integrated authentication.
     ServerCal reads -EvidencePath files and/or collects from -UalComputerName.
 
+    Teams: TeamsAssignments (Teams Phone and Calling Plan licences wasted, voice without a
+    licence, licences in grace; Test-TeamsLicenseAssignment) and TeamsCount (voice-user
+    licences, meeting rooms, common area phones; Get-TeamsLicenseCount) read the estate's teams
+    (Get-CsOnlineUser), teams-resource-accounts, teams-phone-numbers and teams-ip-phone-policies
+    exports, named as `--estate` reads them (.json, .ndjson, .xml, .clixml or .csv). Without
+    -SnapshotPath they are read from the connected tenant (run Connect-MicrosoftTeams first)
+    into the run's estate folder: the accounts one JSON line at a time, only the properties the
+    audits read; every MicrosoftTeams cmdlet with -ErrorAction Stop, so a throttled or expired
+    request fails the Teams audits (LicenseAudit.TeamsSourceFailed) instead of auditing part of
+    the tenant. Without Get-CsOnlineUser the Teams audits fail with
+    LicenseAudit.TeamsCmdletsNotFound; a snapshot folder without a teams file with
+    LicenseAudit.TeamsExportNotFound. The other audits still run.
+
     An audit that fails (a store that cannot be reached, a login refused) is a non-terminating
     error with its stable id; the others still run and the workbook holds what succeeded
     (Succeeded is then false). The summary (LicenseAudit.RunSummary) comes last. With
@@ -46,11 +63,12 @@ function Invoke-LicenseAudit {
     The folder for the runs (one subfolder per run) and, unless -HistoryPath, the history.
 
     .PARAMETER SnapshotPath
-    Audit this estate folder (an offline snapshot) instead of reading the Lync configuration live.
+    Audit this estate folder (an offline snapshot) instead of reading the Lync configuration and
+    the Teams tenant live.
 
     .PARAMETER Audit
-    Entitlement, Policies, Usage, RightSizing, ServerCal (default: Entitlement, Policies).
-    RightSizing also runs Entitlement and Usage.
+    Entitlement, Policies, Usage, RightSizing, ServerCal, TeamsAssignments, TeamsCount (default:
+    Entitlement, Policies). RightSizing also runs Entitlement and Usage.
 
     .PARAMETER Rules
     Which conferencing settings count as Enterprise: lenient, default or strict.
@@ -100,6 +118,11 @@ function Invoke-LicenseAudit {
     .PARAMETER PerCoreServer
     ServerCal: servers (or PRODUCT=SERVER) licensed per core, which consume no CALs.
 
+    .PARAMETER TeamsPricePath
+    TeamsAssignments: the monthly price per plan (CSV: Plan, MonthlyPrice, e.g. MCOEV,8.00), so
+    the summary gives the monthly waste (`--prices`). Without it a teams-prices file in the
+    snapshot folder is used.
+
     .PARAMETER HistoryPath
     Where the run history is kept (default: <OutputPath>\history).
 
@@ -130,6 +153,13 @@ function Invoke-LicenseAudit {
     The monthly runbook on a Hybrid Runbook Worker: usage and right-sizing, server CALs from UAL,
     and a failed job when anything is short (examples/runbook.ps1).
 
+    .EXAMPLE
+    Connect-MicrosoftTeams -CertificateThumbprint $thumbprint -ApplicationId $appId -TenantId $tenantId; Invoke-LicenseAudit -OutputPath D:\LicenseAudit -Audit TeamsAssignments, TeamsCount -TeamsPricePath D:\LicenseAudit\teams-prices.csv
+
+    A Teams runbook (examples/runbook.ps1 -Audit TeamsAssignments, TeamsCount): the tenant read with an app registration's
+    certificate, the Teams licence findings and counts in the workbook and the history, and the
+    monthly waste (TeamsMonthlyWaste) in the summary.
+
     .INPUTS
     None.
 
@@ -155,7 +185,7 @@ function Invoke-LicenseAudit {
         [string]$OutputPath,
         [Parameter(Mandatory, ParameterSetName = 'Snapshot')]
         [string]$SnapshotPath,
-        [ValidateSet('Entitlement', 'Policies', 'Usage', 'RightSizing', 'ServerCal')]
+        [ValidateSet('Entitlement', 'Policies', 'Usage', 'RightSizing', 'ServerCal', 'TeamsAssignments', 'TeamsCount')]
         [string[]]$Audit = @('Entitlement', 'Policies'),
         [ValidateSet('lenient', 'default', 'strict')]
         [string]$Rules = 'default',
@@ -178,6 +208,7 @@ function Invoke-LicenseAudit {
         [string]$LicensePath,
         [string[]]$InternalDomain,
         [string[]]$PerCoreServer,
+        [string]$TeamsPricePath,
         [string]$HistoryPath,
         [ValidateRange(0, 100000)]
         [double]$AlertThreshold = 10,
@@ -189,14 +220,15 @@ function Invoke-LicenseAudit {
 
     # ---- What to run, checked before anything is read or written. ----
     $audits = New-Object System.Collections.Generic.List[string]
-    foreach ($name in @('Entitlement', 'Policies', 'Usage', 'RightSizing', 'ServerCal')) {
+    foreach ($name in @('Entitlement', 'Policies', 'Usage', 'RightSizing', 'ServerCal', 'TeamsAssignments', 'TeamsCount')) {
         $wanted = $Audit -contains $name
         if ($Audit -contains 'RightSizing' -and ($name -eq 'Entitlement' -or $name -eq 'Usage')) { $wanted = $true }
         if ($wanted) { $audits.Add($name) }
     }
-    $lyncAudits = @($audits | Where-Object { $_ -ne 'ServerCal' })
+    $teamsAudits = @($audits | Where-Object { $_ -eq 'TeamsAssignments' -or $_ -eq 'TeamsCount' })
+    $lyncAudits = @($audits | Where-Object { $_ -ne 'ServerCal' -and $teamsAudits -notcontains $_ })
     $single = @{}
-    foreach ($option in @(@('LicensedPath', $LicensedPath), @('PricesPath', $PricesPath), @('SystemIdPath', $SystemIdPath), @('LicensePath', $LicensePath))) {
+    foreach ($option in @(@('LicensedPath', $LicensedPath), @('PricesPath', $PricesPath), @('SystemIdPath', $SystemIdPath), @('LicensePath', $LicensePath), @('TeamsPricePath', $TeamsPricePath))) {
         if (-not $option[1]) { continue }
         $one = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $option[1])
         if ($one.Count -ne 1) {
@@ -267,6 +299,40 @@ function Invoke-LicenseAudit {
         }
         if (-not $snapshotComplete) {
             $failed.Add('Snapshot')
+        }
+    }
+
+    # ---- Teams: the estate's teams* exports; live, read from the connected tenant first. ----
+    # An audit that cannot run gets its error here, once per cause.
+    $teamsProblems = @{}
+    $teamsUsers = $null
+    if ($teamsAudits.Count -gt 0) {
+        if ($source -eq 'Live') {
+            if (-not (Get-Command Get-CsOnlineUser -ErrorAction SilentlyContinue)) {
+                $problem = New-LicenseAuditErrorRecord -ErrorId 'TeamsCmdletsNotFound' -Category ObjectNotFound -TargetObject 'Get-CsOnlineUser' `
+                    -Message ('{0}: not run: Get-CsOnlineUser is not available. Install the MicrosoftTeams module on this machine and run Connect-MicrosoftTeams before Invoke-LicenseAudit, or audit exported files with -SnapshotPath.' -f ($teamsAudits -join ', '))
+                $PSCmdlet.WriteError($problem)
+                foreach ($name in $teamsAudits) { $teamsProblems[$name] = $problem }
+            }
+            else {
+                if (-not $estate) { $estate = Join-Path $runFolder 'estate' }
+                foreach ($export in @(Export-LicenseAuditTeamsEstate -Path $estate -Audit $teamsAudits -Cmdlet $PSCmdlet -Confirm:$false -WhatIf:$false)) {
+                    if (-not $export.Error) { continue }
+                    $PSCmdlet.WriteError($export.Error)
+                    foreach ($name in $export.Audits) { if (-not $teamsProblems.ContainsKey($name)) { $teamsProblems[$name] = $export.Error } }
+                }
+            }
+        }
+        if ($teamsProblems.Count -lt $teamsAudits.Count) {
+            $teamsUsers = Get-LicenseAuditEstateFile -Estate $estate -Name 'teams'
+            if (-not $teamsUsers) {
+                $waiting = @($teamsAudits | Where-Object { -not $teamsProblems.ContainsKey($_) })
+                $problem = New-LicenseAuditErrorRecord -ErrorId 'TeamsExportNotFound' -Category ObjectNotFound -TargetObject (Join-Path $estate 'teams.json') `
+                    -ExceptionType 'System.IO.FileNotFoundException' `
+                    -Message ("{0}: not run: '{1}' has no Get-CsOnlineUser export, teams.json (or teams.ndjson, .xml, .clixml, .csv). Export it there, e.g. Get-CsOnlineUser | ConvertTo-Json -Depth 5 | Set-Content teams.json." -f ($waiting -join ', '), $estate)
+                $PSCmdlet.WriteError($problem)
+                foreach ($name in $waiting) { $teamsProblems[$name] = $problem }
+            }
         }
     }
 
@@ -368,6 +434,31 @@ function Invoke-LicenseAudit {
                 -OutputFile (Join-Path $runFolder 'ual-compliance.ndjson') -HistoryPath $history -AsOf $asOfText
         }
     }
+    foreach ($name in $teamsAudits) {
+        if ($teamsProblems.ContainsKey($name)) {
+            # Its error was written above, where the cause was found.
+            $results[$name] = [pscustomobject]@{ Name = $name; Status = 'Failed'; ExitCode = $null; OutputFile = $null; Run = $null; Collected = @{}; Error = $teamsProblems[$name] }
+        }
+        elseif ($name -eq 'TeamsAssignments') {
+            # --estate: the teams, teams-phone-numbers, teams-resource-accounts and teams-prices
+            # exports there; -TeamsPricePath wins over the last.
+            $assignments = @('--estate', $estate)
+            if ($single.ContainsKey('TeamsPricePath')) { $assignments += @('--prices', $single.TeamsPricePath) }
+            $results.TeamsAssignments = Invoke-LicenseAuditRunStep -Name 'TeamsAssignments' -Command 'teams', 'assignments' -Arguments $assignments `
+                -OutputFile (Join-Path $runFolder 'teams-assignments.ndjson') -HistoryPath $history -AsOf $asOfText
+        }
+        else {
+            # A Teams-only estate: the accounts are the directory. Not `uc count --estate`, which
+            # would take a Lync snapshot's users file for a VOSS user directory.
+            $count = @('--teams', $teamsUsers)
+            foreach ($pair in @(@('--teams-ip-phone-policies', 'teams-ip-phone-policies'), @('--teams-resource-accounts', 'teams-resource-accounts'))) {
+                $file = Get-LicenseAuditEstateFile -Estate $estate -Name $pair[1]
+                if ($file) { $count += @($pair[0], $file) }
+            }
+            $results.TeamsCount = Invoke-LicenseAuditRunStep -Name 'TeamsCount' -Command 'uc', 'count' -Arguments $count `
+                -OutputFile (Join-Path $runFolder 'teams-count.ndjson') -HistoryPath $history -AsOf $asOfText
+        }
+    }
     foreach ($name in $audits) {
         $step = $results[$name]
         $steps.Add($step)
@@ -436,6 +527,17 @@ function Invoke-LicenseAudit {
     $enterpriseExposed = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.EnterpriseExposed'
     $plusExposed = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.PlusExposed'
     $shortfall = ($serverShortfall -gt 0) -or ($enterpriseExposed -gt 0) -or ($plusExposed -gt 0)
+    $teamsRun = $null
+    if ($results.ContainsKey('TeamsAssignments')) { $teamsRun = $results.TeamsAssignments.Run }
+    # The estate's UcLicenseTotal: the run's totals add up every scope (above customers and estate).
+    $teamsTotal = $null
+    if ($results.ContainsKey('TeamsCount') -and $results.TeamsCount.Run) {
+        $teamsTotal = @($results.TeamsCount.Run.Summaries | Where-Object { $_.PSObject.Properties['Scope'] -and $_.Scope -eq 'Estate' }) | Select-Object -Last 1
+    }
+    $teamsCounted = @{ UserLicenses = $null; MeetingRooms = $null; StandaloneDevices = $null }
+    foreach ($key in @($teamsCounted.Keys)) {
+        if ($teamsTotal -and $teamsTotal.PSObject.Properties[$key]) { $teamsCounted[$key] = [double]$teamsTotal.$key }
+    }
     $summary = [pscustomobject]@{
         PSTypeName         = 'LicenseAudit.RunSummary'
         AsOf               = $utc.ToLocalTime()
@@ -458,6 +560,14 @@ function Invoke-LicenseAudit {
         PlusExposed        = $plusExposed
         YearlySaving       = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.YearlySaving'
         ServerCalShortfall = $serverShortfall
+        TeamsFindings      = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Findings'
+        TeamsWaste         = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Waste'
+        TeamsBroken        = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Broken'
+        TeamsRisk          = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Risk'
+        TeamsMonthlyWaste  = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.MonthlyWaste'
+        TeamsUserLicenses  = $teamsCounted.UserLicenses
+        TeamsMeetingRooms  = $teamsCounted.MeetingRooms
+        TeamsDevices       = $teamsCounted.StandaloneDevices
         ShortfallFound     = $shortfall
         Alerts             = $alerts.Count
         AlertsText         = (@($alerts | ForEach-Object { '{0} {1} {2} -> {3}' -f $_.Command, $_.Metric, $_.Previous, $_.Value }) -join '; ')

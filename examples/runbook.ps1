@@ -23,6 +23,22 @@ Where the Lync configuration comes from:
   a share, e.g. -Path \\fileserver\LicenseAudit\inbox\snapshot -Force, and this runbook audits
   that folder (-SnapshotPath).
 
+Teams (-Audit TeamsAssignments, TeamsCount; alone or with the Lync audits): without
+-SnapshotPath the runbook connects to the tenant unattended with an app registration's
+certificate, as Microsoft documents for the MicrosoftTeams module ("Application-based
+authentication in Teams PowerShell Module", MicrosoftTeams 4.7.1 or later): the app has the
+Teams Administrator role (or a narrower role that can read users, phone numbers and resource
+accounts), its certificate is installed on the worker in the CurrentUser\My store of the account
+the hybrid job runs as (Local System unless the worker group has "Hybrid worker credentials"),
+and -TeamsTenantId, -TeamsApplicationId and -TeamsCertificateThumbprint name them (none of them
+is a secret; the private key never leaves the worker's store). Install-Module MicrosoftTeams
+-Scope AllUsers on the worker. Application-based authentication does not cover
+Get-CsOnlineApplicationInstance in GCC High and DoD: there the Teams audits fail
+(LicenseAudit.TeamsSourceFailed) rather than run without the resource accounts.
+Example: -Audit TeamsAssignments, TeamsCount -TeamsTenantId contoso.onmicrosoft.com
+-TeamsApplicationId <app id> -TeamsCertificateThumbprint <thumbprint> -TeamsPricePath
+D:\LicenseAudit\teams-prices.csv
+
 Each run writes <OutputPath>\<as-of>\ (records, workbook) and keeps its totals in
 <OutputPath>\history. The summary goes to the job's output; a compliance shortfall, or an audit
 that failed, fails the job (which Azure Monitor can alert on).
@@ -34,7 +50,8 @@ Where the runs and the history go (a local folder or a share the worker's accoun
 An offline snapshot folder to audit instead of reading the Lync configuration live.
 
 .PARAMETER Audit
-The audits to run (Entitlement, Policies, Usage, RightSizing, ServerCal).
+The audits to run (Entitlement, Policies, Usage, RightSizing, ServerCal, TeamsAssignments,
+TeamsCount).
 
 .PARAMETER SqlCredentialName
 The Automation credential asset with the SQL login for the monitoring databases.
@@ -47,6 +64,18 @@ A text file with one server name per line, to collect UAL evidence from (ServerC
 
 .PARAMETER LicensePath
 The CAL licences owned, for ServerCal.
+
+.PARAMETER TeamsTenantId
+The Microsoft 365 tenant (id or initial domain) for Connect-MicrosoftTeams (Teams audits, live).
+
+.PARAMETER TeamsApplicationId
+The app registration whose certificate signs in to Microsoft Teams.
+
+.PARAMETER TeamsCertificateThumbprint
+The thumbprint of that certificate, installed on the worker for the job's account.
+
+.PARAMETER TeamsPricePath
+The monthly price per Teams plan (CSV: Plan, MonthlyPrice), for the monthly waste.
 #>
 param(
     [string]$OutputPath = 'D:\LicenseAudit',
@@ -55,7 +84,11 @@ param(
     [string]$SqlCredentialName = 'LyncMonitoring',
     [string]$LicensedPath = 'D:\LicenseAudit\licensed.csv',
     [string]$UalServerListPath = '',
-    [string]$LicensePath = ''
+    [string]$LicensePath = '',
+    [string]$TeamsTenantId = '',
+    [string]$TeamsApplicationId = '',
+    [string]$TeamsCertificateThumbprint = '',
+    [string]$TeamsPricePath = ''
 )
 
 Import-Module LicenseAudit -ErrorAction Stop
@@ -71,6 +104,15 @@ if ($LicensePath) { $arguments.LicensePath = $LicensePath }
 if ($UalServerListPath) {
     $arguments.UalComputerName = @(Get-Content -LiteralPath $UalServerListPath | ForEach-Object { $_.Trim() } | Where-Object { $_ })
     if ($Audit -notcontains 'ServerCal') { $arguments.Audit = @($Audit) + 'ServerCal' }
+}
+if ($TeamsPricePath) { $arguments.TeamsPricePath = $TeamsPricePath }
+# The Teams audits read the tenant live: connect first, unattended (certificate of an app
+# registration). Invoke-LicenseAudit itself never signs in.
+$teamsConnected = $false
+if (-not $SnapshotPath -and @($Audit | Where-Object { $_ -like 'Teams*' }).Count -gt 0) {
+    Import-Module MicrosoftTeams -ErrorAction Stop
+    $null = Connect-MicrosoftTeams -TenantId $TeamsTenantId -ApplicationId $TeamsApplicationId -CertificateThumbprint $TeamsCertificateThumbprint -ErrorAction Stop
+    $teamsConnected = $true
 }
 # Get-AutomationPSCredential exists in Azure Automation jobs (cloud and hybrid); as a scheduled
 # task without it, the SQL login is left out and integrated authentication is used.
@@ -91,6 +133,9 @@ catch {
     $summary | Format-List | Out-String | Write-Output
     Write-Error -Message ('LicenseAudit found a compliance shortfall: server CALs short {0}, Lync Enterprise/Plus CALs beyond the licence {1}/{2}. Workbook: {3}' -f $summary.ServerCalShortfall, $summary.EnterpriseExposed, $summary.PlusExposed, $summary.ReportPath) `
         -ErrorId 'LicenseAudit.ComplianceShortfall' -Category LimitsExceeded -TargetObject $summary -ErrorAction Stop
+}
+finally {
+    if ($teamsConnected) { Disconnect-MicrosoftTeams -ErrorAction SilentlyContinue }
 }
 
 $summary | Format-List | Out-String | Write-Output

@@ -1,12 +1,18 @@
 # Pester 5 tests of Invoke-LicenseAudit, the one command of a scheduled runbook: the audits of a
 # snapshot folder (the fixtures of native/tests/snapshot.rs) or of the live (mocked) Lync
-# configuration, the workbook, the history and its alerts, the summary, -FailOnShortfall.
+# configuration, the workbook, the history and its alerts, the summary, -FailOnShortfall; the
+# Teams audits of exported files (examples/teams, examples/uc) or of the (mocked) tenant.
 
 BeforeAll {
     $script:RepoRoot = Split-Path -Parent $PSScriptRoot
     $script:Snapshot = Join-Path $RepoRoot 'native/tests/fixtures/snapshot/ps51-json'
     $script:Clixml = Join-Path $RepoRoot 'native/tests/fixtures/snapshot/ps2-clixml'
     $script:Ual = Join-Path $RepoRoot 'examples/ual'
+    $script:Teams = Join-Path $RepoRoot 'examples/teams'
+    $script:Uc = Join-Path $RepoRoot 'examples/uc'
+    # Objects one by one, as the MicrosoftTeams cmdlets return them (on Windows PowerShell 5.1
+    # ConvertFrom-Json writes a whole JSON array as one object).
+    function script:Read-Example([string]$Path) { Get-Content -Raw -LiteralPath $Path | ConvertFrom-Json | ForEach-Object { $_ } }
     . (Join-Path $PSScriptRoot 'TestStubs.ps1')
     Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1') -Force
 }
@@ -119,5 +125,160 @@ Describe 'Invoke-LicenseAudit' {
         $out = Join-Path $TestDrive 'whatif'
         Invoke-LicenseAudit -OutputPath $out -SnapshotPath $Snapshot -WhatIf | Should -BeNullOrEmpty
         $out | Should -Not -Exist
+    }
+}
+
+Describe 'Invoke-LicenseAudit: Teams' {
+    It 'audits the teams exports of a snapshot folder: records, workbook, history, and the Teams numbers in the summary' {
+        $snapshot = Join-Path $TestDrive 'teams-snapshot'
+        $null = New-Item -ItemType Directory -Path $snapshot
+        foreach ($name in 'teams.json', 'teams-phone-numbers.json', 'teams-resource-accounts.json') { Copy-Item -LiteralPath (Join-Path $Teams $name) -Destination $snapshot }
+        Copy-Item -LiteralPath (Join-Path $Uc 'teams-ip-phone-policies.json') -Destination $snapshot
+        $out = Join-Path $TestDrive 'teams-runs'
+        $summary = Invoke-LicenseAudit -OutputPath $out -SnapshotPath $snapshot -Audit TeamsAssignments, TeamsCount -TeamsPricePath (Join-Path $Teams 'teams-prices.csv') `
+            -AsOf '2026-11-01T06:00:00Z' -ErrorVariable problems -WarningAction SilentlyContinue
+        $problems.Count | Should -Be 0
+        $summary.Succeeded | Should -BeTrue
+        $summary.Audits | Should -Be @('TeamsAssignments', 'TeamsCount')
+        $summary.EstatePath | Should -Be $snapshot
+        $summary.TeamsFindings | Should -Be 8
+        $summary.TeamsWaste | Should -Be 6
+        $summary.TeamsBroken | Should -Be 1
+        $summary.TeamsRisk | Should -Be 1
+        $summary.TeamsMonthlyWaste | Should -Be 56
+        # The estate's total, not the sum of its scopes (above customers + estate).
+        $summary.TeamsUserLicenses | Should -Be 5
+        $summary.TeamsMeetingRooms | Should -Be 1
+        $summary.TeamsDevices | Should -Be 0
+        $summary.Total | Should -BeNullOrEmpty
+        $summary.Files | Should -Be @((Join-Path $summary.OutputPath 'teams-assignments.ndjson'), (Join-Path $summary.OutputPath 'teams-count.ndjson'))
+        $summary.ReportPath | Should -Exist
+        Join-Path $out 'history/teams-assignments-20261101T060000Z.json' | Should -Exist
+        Join-Path $out 'history/uc-count-20261101T060000Z.json' | Should -Exist
+        $types = @(Get-Content -LiteralPath (Join-Path $summary.OutputPath 'teams-count.ndjson') | ForEach-Object { (ConvertFrom-Json -InputObject $_).RecordType } | Select-Object -Unique)
+        $types | Should -Contain 'UcUserLicense'
+        $types | Should -Contain 'UcLicenseTotal'
+        ($summary | Format-List | Out-String) | Should -BeLike '*8: Waste 6, Broken 1, Risk 1; monthly waste 56*'
+        ($summary | Format-List | Out-String) | Should -BeLike '*voice users 5, meeting rooms 1, common area phones 0*'
+    }
+
+    It 'says which file a snapshot lacks for a Teams audit, and still runs the Lync audits' {
+        $summary = Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'no-teams') -SnapshotPath $Snapshot -Audit Entitlement, TeamsCount `
+            -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $missing = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'LicenseAudit.TeamsExportNotFound*' })
+        $missing.Count | Should -Be 1
+        $missing[0].Exception.Message | Should -BeLike '*teams.json*'
+        $missing[0].TargetObject | Should -Be (Join-Path $Snapshot 'teams.json')
+        $summary.Failed | Should -Be @('TeamsCount')
+        $summary.Succeeded | Should -BeFalse
+        $summary.Enterprise | Should -Be 7
+        $summary.TeamsUserLicenses | Should -BeNullOrEmpty
+        $summary.ReportPath | Should -Exist
+    }
+
+    Context 'live, from the connected tenant' {
+        BeforeEach {
+            Mock -ModuleName LicenseAudit Get-CsOnlineUser { Read-Example (Join-Path $Uc 'teams.json') }
+            Mock -ModuleName LicenseAudit Get-CsTeamsIPPhonePolicy { Read-Example (Join-Path $Uc 'teams-ip-phone-policies.json') }
+            Mock -ModuleName LicenseAudit Get-CsOnlineApplicationInstance { Read-Example (Join-Path $Uc 'teams-resource-accounts.json') }
+            Mock -ModuleName LicenseAudit Get-CsPhoneNumberAssignment { return }
+        }
+
+        It 'streams the accounts, resource accounts, phone numbers and IP phone policies into the run folder and audits them' {
+            $summary = Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'teams-live') -Audit TeamsAssignments, TeamsCount -ErrorVariable problems -WarningAction SilentlyContinue
+            $problems.Count | Should -Be 0
+            $summary.Source | Should -Be 'Live'
+            $summary.Succeeded | Should -BeTrue
+            $summary.EstatePath | Should -Be (Join-Path $summary.OutputPath 'estate')
+            # Only what the two audits read, asked for once; every call stops on a failed request.
+            Should -Invoke -ModuleName LicenseAudit Get-CsOnlineUser -Times 1 -Exactly -ParameterFilter {
+                $Properties -like '*AssignedPlan*' -and $Properties -like '*OnlineVoiceRoutingPolicy*' -and $Properties -like '*TeamsIPPhonePolicy*' -and
+                $Properties -notlike '*ObjectId*' -and $PesterBoundParameters.ErrorAction -eq 'Stop'
+            }
+            Should -Invoke -ModuleName LicenseAudit Get-CsOnlineApplicationInstance -Times 1 -Exactly -ParameterFilter { $PesterBoundParameters.ErrorAction -eq 'Stop' }
+            Should -Invoke -ModuleName LicenseAudit Get-CsTeamsIPPhonePolicy -Times 1 -Exactly -ParameterFilter { $PesterBoundParameters.ErrorAction -eq 'Stop' }
+            Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 1 -Exactly -ParameterFilter { $Top -eq 1000 -and $Skip -eq 0 -and $PesterBoundParameters.ErrorAction -eq 'Stop' }
+            # One JSON line per account, UTF-8 without BOM; nothing but the final files.
+            $users = Join-Path $summary.EstatePath 'teams.ndjson'
+            $bytes = [System.IO.File]::ReadAllBytes($users)
+            $bytes[0] | Should -Be ([byte][char]'{')
+            $lines = @([System.IO.File]::ReadAllLines($users))
+            $lines.Count | Should -Be @(Read-Example (Join-Path $Uc 'teams.json')).Count
+            $first = ConvertFrom-Json -InputObject $lines[0]
+            $first.PSObject.Properties.Name | Should -Contain 'AssignedPlan'
+            # What no audit reads stays out of the file.
+            $first.PSObject.Properties.Name | Should -Not -Contain 'TeamsCallingPolicy'
+            [System.IO.File]::ReadAllText((Join-Path $summary.EstatePath 'teams-phone-numbers.ndjson')).Trim() | Should -Be '[]'
+            @(Get-ChildItem -LiteralPath $summary.EstatePath -Filter '*.partial').Count | Should -Be 0
+            @(Get-ChildItem -LiteralPath $summary.EstatePath -Name | Sort-Object) | Should -Be @('teams-ip-phone-policies.ndjson', 'teams-phone-numbers.ndjson', 'teams-resource-accounts.ndjson', 'teams.ndjson')
+            $summary.TeamsFindings | Should -Be 2
+            $summary.TeamsBroken | Should -Be 2
+            $summary.TeamsMonthlyWaste | Should -BeNullOrEmpty
+            $summary.TeamsUserLicenses | Should -Be 4
+            $summary.TeamsMeetingRooms | Should -Be 1
+            $summary.TeamsDevices | Should -Be 1
+            $summary.ReportPath | Should -Exist
+        }
+
+        It 'reads only what the audits asked for need: TeamsCount reads no phone numbers' {
+            $summary = Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'teams-count-only') -Audit TeamsCount -WarningAction SilentlyContinue
+            $summary.Succeeded | Should -BeTrue
+            Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 0 -Exactly
+            Should -Invoke -ModuleName LicenseAudit Get-CsOnlineUser -Times 1 -Exactly -ParameterFilter { $Properties -notlike '*OnlineVoiceRoutingPolicy*' }
+            Join-Path $summary.EstatePath 'teams-phone-numbers.ndjson' | Should -Not -Exist
+        }
+
+        It 'fails only the audit whose read failed (a throttled Get-CsPhoneNumberAssignment), leaving no partial file' {
+            Mock -ModuleName LicenseAudit Get-CsPhoneNumberAssignment {
+                $action = if ($PesterBoundParameters.ContainsKey('ErrorAction')) { $PesterBoundParameters.ErrorAction } else { 'Continue' }
+                Microsoft.PowerShell.Utility\Write-Error -Message 'Too Many Requests (429)' -ErrorAction $action
+            }
+            $summary = Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'teams-throttled') -Audit TeamsAssignments, TeamsCount `
+                -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $failed = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'LicenseAudit.TeamsSourceFailed*' })
+            $failed.Count | Should -Be 1
+            $failed[0].Exception.Message | Should -BeLike '*TeamsAssignments*Get-CsPhoneNumberAssignment*429*'
+            $summary.Failed | Should -Be @('TeamsAssignments')
+            $summary.TeamsFindings | Should -BeNullOrEmpty
+            $summary.TeamsUserLicenses | Should -Be 4
+            Join-Path $summary.EstatePath 'teams-phone-numbers.ndjson' | Should -Not -Exist
+            Join-Path $summary.EstatePath 'teams-phone-numbers.ndjson.partial' | Should -Not -Exist
+            Join-Path $summary.OutputPath 'teams-assignments.ndjson' | Should -Not -Exist
+        }
+
+        It 'fails both Teams audits when Get-CsOnlineUser fails part-way, instead of auditing the accounts read before' {
+            Mock -ModuleName LicenseAudit Get-CsOnlineUser {
+                Read-Example (Join-Path $Uc 'teams.json') | Select-Object -First 3
+                $action = if ($PesterBoundParameters.ContainsKey('ErrorAction')) { $PesterBoundParameters.ErrorAction } else { 'Continue' }
+                Microsoft.PowerShell.Utility\Write-Error -Message 'Too Many Requests (429)' -ErrorAction $action
+            }
+            $summary = Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'teams-users-throttled') -Audit TeamsAssignments, TeamsCount `
+                -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'LicenseAudit.TeamsSourceFailed*' }).Count | Should -Be 1
+            $summary.Failed | Should -Be @('TeamsAssignments', 'TeamsCount')
+            $summary.ReportPath | Should -BeNullOrEmpty
+            Join-Path $summary.EstatePath 'teams.ndjson' | Should -Not -Exist
+            Join-Path $summary.EstatePath 'teams.ndjson.partial' | Should -Not -Exist
+            Should -Invoke -ModuleName LicenseAudit Get-CsOnlineApplicationInstance -Times 0 -Exactly
+        }
+
+        It 'says LicenseAudit.TeamsCmdletsNotFound, and skips the Teams audits, without the MicrosoftTeams module' {
+            Mock -ModuleName LicenseAudit Get-Command { $null } -ParameterFilter { $Name -eq 'Get-CsOnlineUser' }
+            $summary = Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'teams-none') -Audit TeamsAssignments, TeamsCount `
+                -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $missing = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'LicenseAudit.TeamsCmdletsNotFound*' })
+            $missing.Count | Should -Be 1
+            $missing[0].Exception.Message | Should -BeLike '*Connect-MicrosoftTeams*'
+            $summary.Failed | Should -Be @('TeamsAssignments', 'TeamsCount')
+            $summary.Succeeded | Should -BeFalse
+            Should -Invoke -ModuleName LicenseAudit Get-CsOnlineUser -Times 0 -Exactly
+        }
+
+        It 'reads nothing from the tenant with -WhatIf' {
+            $out = Join-Path $TestDrive 'teams-whatif'
+            Invoke-LicenseAudit -OutputPath $out -Audit TeamsAssignments -WhatIf | Should -BeNullOrEmpty
+            $out | Should -Not -Exist
+            Should -Invoke -ModuleName LicenseAudit Get-CsOnlineUser -Times 0 -Exactly
+        }
     }
 }
