@@ -191,3 +191,49 @@ fn every_audit_keeps_history_and_the_folder_must_hold_runs() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no run files"), "{}", r.stderr);
 }
+
+#[test]
+fn uc_totals_are_the_estate_row_not_the_sum_of_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path().join("runs");
+    let h = h.to_string_lossy().into_owned();
+    let estate = repo_path("examples/uc");
+    let r = run(&[
+        "uc",
+        "count",
+        "--estate",
+        &estate,
+        "--as-of",
+        "2026-11-01T00:00:00Z",
+        "--history",
+        &h,
+        "--format",
+        "ndjson",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let totals = r.records_of("UcLicenseTotal");
+    assert!(
+        totals.len() > 2,
+        "customers, above customers and the estate"
+    );
+    let estate_row = totals
+        .iter()
+        .find(|t| t["Scope"] == "Estate")
+        .expect("an estate row");
+    let run_file: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{h}/uc-count-20261101T000000Z.json")).unwrap(),
+    )
+    .unwrap();
+    for f in ["UserLicenses", "StandaloneDevices", "MeetingRooms"] {
+        assert_eq!(
+            run_file["Totals"][format!("UcLicenseTotal.{f}")],
+            estate_row[f].as_f64().unwrap(),
+            "{f}"
+        );
+    }
+    // Every total row is still kept whole.
+    assert_eq!(
+        run_file["Summaries"].as_array().unwrap().len(),
+        totals.len()
+    );
+}

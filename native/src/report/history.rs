@@ -136,6 +136,11 @@ impl LicenseAuditRun {
                 }
                 self.summaries.push(v.clone());
             }
+            // One row per customer, one above customers, one for the estate: the estate row is
+            // the total (adding them all would count every licence twice).
+            "UcLicenseTotal" if v.get("Scope").and_then(Value::as_str) != Some("Estate") => {
+                self.summaries.push(v.clone());
+            }
             "UcLicenseTotal" => {
                 for f in ["UserLicenses", "StandaloneDevices", "MeetingRooms"] {
                     if let Some(x) = num(f) {
