@@ -210,7 +210,10 @@ Describe 'Invoke-LicenseAudit: Teams' {
             $first.PSObject.Properties.Name | Should -Not -Contain 'TeamsCallingPolicy'
             [System.IO.File]::ReadAllText((Join-Path $summary.EstatePath 'teams-phone-numbers.ndjson')).Trim() | Should -Be '[]'
             @(Get-ChildItem -LiteralPath $summary.EstatePath -Filter '*.partial').Count | Should -Be 0
-            @(Get-ChildItem -LiteralPath $summary.EstatePath -Name | Sort-Object) | Should -Be @('teams-ip-phone-policies.ndjson', 'teams-phone-numbers.ndjson', 'teams-resource-accounts.ndjson', 'teams.ndjson')
+            # Both sides sorted alike: Sort-Object compares in the culture, and Windows (NLS) ignores
+            # the hyphen there, so teams.ndjson sorts first on 5.1 and last under ICU.
+            @(Get-ChildItem -LiteralPath $summary.EstatePath -Name | Sort-Object) |
+                Should -Be @(@('teams-ip-phone-policies.ndjson', 'teams-phone-numbers.ndjson', 'teams-resource-accounts.ndjson', 'teams.ndjson') | Sort-Object)
             $summary.TeamsFindings | Should -Be 2
             $summary.TeamsBroken | Should -Be 2
             $summary.TeamsMonthlyWaste | Should -BeNullOrEmpty
