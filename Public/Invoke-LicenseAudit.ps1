@@ -329,7 +329,7 @@ function Invoke-LicenseAudit {
                 $waiting = @($teamsAudits | Where-Object { -not $teamsProblems.ContainsKey($_) })
                 $problem = New-LicenseAuditErrorRecord -ErrorId 'TeamsExportNotFound' -Category ObjectNotFound -TargetObject (Join-Path $estate 'teams.json') `
                     -ExceptionType 'System.IO.FileNotFoundException' `
-                    -Message ("{0}: not run: '{1}' has no Get-CsOnlineUser export, teams.json (or teams.ndjson, .xml, .clixml, .csv). Export it there, e.g. Get-CsOnlineUser | ConvertTo-Json -Depth 5 | Set-Content teams.json." -f ($waiting -join ', '), $estate)
+                    -Message ("{0}: not run: '{1}' has no Get-CsOnlineUser export, teams.json (or teams.ndjson, .xml, .clixml, .csv). Export it there, e.g. Get-CsOnlineUser | ConvertTo-Json -Depth 5 | Set-Content teams.json -Encoding UTF8." -f ($waiting -join ', '), $estate)
                 $PSCmdlet.WriteError($problem)
                 foreach ($name in $waiting) { $teamsProblems[$name] = $problem }
             }
