@@ -903,9 +903,11 @@ fn engines_and_temp_files_are_not_started_in_begin_blocks() {
         "Start-LicenseAuditNative",
         "Invoke-LicenseAuditNative",
         "New-LicenseAuditSpoolFile",
-        "Start-LicenseAuditLyncSession",
+        "Start-LicenseAuditStdinSession",
         "Invoke-LicenseAuditRunStep",
         "Export-LicenseAuditUalEvidence",
+        "Export-LicenseAuditRecordFile",
+        "Export-LicenseAuditTeamsEstate",
     ];
     let mut problems = Vec::new();
     for f in module_files() {
