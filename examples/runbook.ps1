@@ -110,8 +110,20 @@ if ($TeamsPricePath) { $arguments.TeamsPricePath = $TeamsPricePath }
 # registration). Invoke-LicenseAudit itself never signs in.
 $teamsConnected = $false
 if (-not $SnapshotPath -and @($Audit | Where-Object { $_ -like 'Teams*' }).Count -gt 0) {
-    Import-Module MicrosoftTeams -ErrorAction Stop
-    $null = Connect-MicrosoftTeams -TenantId $TeamsTenantId -ApplicationId $TeamsApplicationId -CertificateThumbprint $TeamsCertificateThumbprint -ErrorAction Stop
+    # Checked up front and rethrown with `throw`: an empty argument is a binding error and a
+    # failed sign-in a statement-terminating one, and with ErrorActionPreference Continue a
+    # runbook carries on after both, ending later in TeamsSourceFailed with the cause buried.
+    $missing = @('TeamsTenantId', 'TeamsApplicationId', 'TeamsCertificateThumbprint' | Where-Object { -not (Get-Variable -Name $_ -ValueOnly) })
+    if ($missing.Count -gt 0) {
+        throw ('The Teams audits read the tenant live and need -{0} (an app registration whose certificate is in this worker''s store).' -f ($missing -join ', -'))
+    }
+    try {
+        Import-Module MicrosoftTeams -ErrorAction Stop
+        $null = Connect-MicrosoftTeams -TenantId $TeamsTenantId -ApplicationId $TeamsApplicationId -CertificateThumbprint $TeamsCertificateThumbprint -ErrorAction Stop
+    }
+    catch {
+        throw ('Could not sign in to Microsoft Teams, so no audit was run: {0}' -f $_.Exception.Message)
+    }
     $teamsConnected = $true
 }
 # Get-AutomationPSCredential exists in Azure Automation jobs (cloud and hybrid); as a scheduled
