@@ -14,6 +14,9 @@ pub mod console;
 pub mod csv;
 pub mod dates;
 pub mod edition;
+/// The selected-properties fast path of the JSON reader; public only for the fuzz harness.
+#[doc(hidden)]
+pub mod fastline;
 pub mod json;
 pub mod load;
 pub mod record;
