@@ -593,10 +593,10 @@ mod tests {
     #[test]
     fn wrapper_object_uses_its_value() {
         let mut o = super::super::value::PsObject::default();
-        o.insert("value".into(), PsValue::Str("/Date(1574202819000)/".into()));
-        o.insert("DisplayHint".into(), PsValue::Int(2));
+        o.insert("value", PsValue::Str("/Date(1574202819000)/".into()));
+        o.insert("DisplayHint", PsValue::Int(2));
         o.insert(
-            "DateTime".into(),
+            "DateTime",
             PsValue::Str("Tuesday, November 19, 2019 10:33:39 PM".into()),
         );
         let (d, k) = parse_date(&PsValue::object(o)).unwrap();

@@ -10,7 +10,7 @@
 //! serde_json validates an ignored value), so it never accepts what serde_json refuses.
 //! [`agrees`] checks that claim on any input (the fuzz harness and tests call it).
 
-use super::value::{set_unique, PsObject, PsValue, Selection};
+use super::value::{set_unique, Name, PsObject, PsValue, Selection};
 
 /// Nesting the fast path follows before leaving the record to serde_json (whose own limit is
 /// 128).
@@ -77,15 +77,25 @@ fn string_end(b: &[u8], mut i: usize) -> Option<(usize, bool)> {
 pub(crate) struct Shape {
     /// Each name's bytes followed by its closing quote, one after another.
     bytes: Vec<u8>,
-    /// Where each name ends in `bytes`, and whether it is selected.
-    names: Vec<(usize, bool)>,
+    /// Where each name ends in `bytes`, and whether it is selected (with the selection's own
+    /// spelling when the file's is the same).
+    names: Vec<(usize, Selected)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Selected {
+    No,
+    /// Selected, spelled as the reader spells it.
+    As(&'static str),
+    /// Selected, spelled otherwise (another case, or `value` / `Count`).
+    Yes,
 }
 
 impl Shape {
     /// Whether name `j` is cached and `rest` starts with it (and its closing quote): then its
     /// length and whether it is selected.
     #[inline(always)]
-    fn known(&self, j: usize, rest: &[u8]) -> Option<(usize, bool)> {
+    fn known(&self, j: usize, rest: &[u8]) -> Option<(usize, Selected)> {
         let start = match j {
             0 => 0,
             _ => self.names.get(j - 1)?.0,
@@ -100,7 +110,7 @@ impl Shape {
     }
 
     /// Name `j` is `name` (without escapes, as scanned): what follows it is forgotten.
-    fn learn(&mut self, j: usize, name: &[u8], selected: bool) {
+    fn learn(&mut self, j: usize, name: &[u8], selected: Selected) {
         self.names.truncate(j);
         let start = self.names.last().map_or(0, |n| n.0);
         self.bytes.truncate(start);
@@ -386,7 +396,7 @@ impl Parser<'_> {
                     let name = self.text.get(start..end)?.to_owned();
                     self.eat(b':')?;
                     let v = self.value(depth + 1)?;
-                    set_unique(&mut obj, &mut seen, name, v);
+                    set_unique(&mut obj, &mut seen, name.into(), v);
                     match self.peek()? {
                         b',' => self.i += 1,
                         b'}' => {
@@ -445,19 +455,28 @@ pub(crate) fn parse_selected(
                         return None;
                     }
                     let key = &bytes[start..end];
-                    let selected = select.find(key).is_some();
+                    let selected = match select.find(key) {
+                        None => Selected::No,
+                        Some(n) if !n.is_empty() && n.as_bytes() == key => Selected::As(n),
+                        Some(_) => Selected::Yes,
+                    };
                     shape.learn(j, key, selected);
                     (end, selected)
                 }
             };
             j += 1;
             p.eat(b':')?;
-            if selected {
-                let name = text.get(start..end)?.to_owned();
+            let name = match selected {
+                Selected::No => {
+                    p.skip(1)?;
+                    None
+                }
+                Selected::As(n) => Some(Name::from(n)),
+                Selected::Yes => Some(Name::from(text.get(start..end)?.to_owned())),
+            };
+            if let Some(name) = name {
                 let v = p.value(1)?;
                 set_unique(&mut obj, &mut seen, name, v);
-            } else {
-                p.skip(1)?;
             }
             match p.peek()? {
                 b',' => p.i += 1,

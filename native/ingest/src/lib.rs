@@ -27,7 +27,7 @@ pub use dates::DateOrder;
 pub use load::{load_all, stream_each};
 pub use record::Record;
 pub use source::TextEncoding;
-pub use value::{PsObject, PsValue};
+pub use value::{Name, PsObject, PsValue};
 
 use license_audit_model::InputError;
 use std::sync::Arc;

@@ -33,6 +33,82 @@ pub enum PsValue {
     Truncated(String),
 }
 
+/// A property name: the reader's own `&'static str` when the file spells it the same (no
+/// allocation for the names a reader selects), else the file's text.
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Name(std::borrow::Cow<'static, str>);
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Name {
+        Name(std::borrow::Cow::Owned(s))
+    }
+}
+
+impl From<&'static str> for Name {
+    fn from(s: &'static str) -> Name {
+        Name(std::borrow::Cow::Borrowed(s))
+    }
+}
+
+impl From<Name> for String {
+    fn from(n: Name) -> String {
+        n.into_string()
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
 /// A PowerShell object: ordered properties with case-insensitive lookup, plus the type names
 /// and `ToString()` text CLIXML records (the latter is how serialised policy identities and
 /// enums read back).
@@ -42,7 +118,7 @@ pub struct PsObject {
     pub to_string: Option<String>,
     /// The primitive a CLIXML `<Obj>` wraps (an enum's underlying integer).
     pub base: Option<Box<PsValue>>,
-    pub props: Vec<(String, PsValue)>,
+    pub props: Vec<(Name, PsValue)>,
 }
 
 impl PsObject {
@@ -67,12 +143,13 @@ impl PsObject {
             .map(|(_, v)| v)
     }
 
-    pub fn insert(&mut self, name: String, value: PsValue) {
-        self.props.push((name, value));
+    pub fn insert(&mut self, name: impl Into<Name>, value: PsValue) {
+        self.props.push((name.into(), value));
     }
 
     /// Sets a property: replaces the value of an existing one (case-insensitively), else appends.
-    pub fn set(&mut self, name: String, value: PsValue) {
+    pub fn set(&mut self, name: impl Into<Name>, value: PsValue) {
+        let name = name.into();
         match self
             .props
             .iter_mut()
@@ -86,7 +163,7 @@ impl PsObject {
 
 /// [`PsObject::set`] with a 128-bit filter of the names already set (see [`PropsBuilder`]).
 #[inline(always)]
-pub(crate) fn set_unique(obj: &mut PsObject, seen: &mut u128, name: String, value: PsValue) {
+pub(crate) fn set_unique(obj: &mut PsObject, seen: &mut u128, name: Name, value: PsValue) {
     // Length and five letters, case folded (`| 0x20` folds more than ASCII case, which only
     // adds collisions), mixed by one multiplication; the top 7 bits pick one of 128.
     let b = name.as_bytes();
@@ -118,8 +195,8 @@ pub struct PropsBuilder {
 
 impl PropsBuilder {
     #[inline]
-    pub fn set(&mut self, name: String, value: PsValue) {
-        set_unique(&mut self.obj, &mut self.seen, name, value);
+    pub fn set(&mut self, name: impl Into<Name>, value: PsValue) {
+        set_unique(&mut self.obj, &mut self.seen, name.into(), value);
     }
 
     pub fn obj_mut(&mut self) -> &mut PsObject {
@@ -215,7 +292,7 @@ impl<'de> Visitor<'de> for PsValueVisitor {
         let mut obj = PsObject::default();
         let mut seen = 0u128;
         while let Some((k, v)) = map.next_entry::<String, PsValue>()? {
-            set_unique(&mut obj, &mut seen, k, v);
+            set_unique(&mut obj, &mut seen, k.into(), v);
         }
         Ok(PsValue::object(obj))
     }
@@ -349,9 +426,15 @@ impl<'de> Visitor<'de> for SelectedVisitor<'_> {
         };
         let mut seen = 0u128;
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
-            if self.0.find(&k).is_some() {
-                let name = String::from_utf8(k.into_owned())
-                    .map_err(|_| de::Error::custom("a property name is not valid UTF-8"))?;
+            if let Some(wanted) = self.0.find(&k) {
+                let name = if !wanted.is_empty() && wanted.as_bytes() == &*k {
+                    Name::from(wanted)
+                } else {
+                    Name::from(
+                        String::from_utf8(k.into_owned())
+                            .map_err(|_| de::Error::custom("a property name is not valid UTF-8"))?,
+                    )
+                };
                 let v = map.next_value::<PsValue>()?;
                 set_unique(&mut obj, &mut seen, name, v);
             } else {
