@@ -121,7 +121,7 @@ pub fn inspect_file(path: &str) -> Result<InputInspection, InputError> {
             {
                 Some(p) => p.count += 1,
                 None => report.properties.push(PropertySeen {
-                    name: name.clone(),
+                    name: name.to_string(),
                     count: 1,
                 }),
             }
@@ -134,7 +134,7 @@ pub fn inspect_file(path: &str) -> Result<InputInspection, InputError> {
                 if report.problems.len() < MAX_PROBLEMS {
                     report.problems.push(InspectionProblem {
                         record: Some(rec.index),
-                        property: Some(name.clone()),
+                        property: Some(name.to_string()),
                         message,
                     });
                 }

@@ -30,6 +30,10 @@ pub fn json(data: &[u8]) {
         data,
         json::JsonReader::new(Arc::from(NAME), stream(data), Some(SELECT)),
     );
+    // The selected-properties fast path answers only as serde_json would.
+    if let Err(e) = license_audit_ingest::fastline::agrees(data, SELECT) {
+        panic!("{e}");
+    }
 }
 
 pub fn clixml(data: &[u8]) {

@@ -296,7 +296,7 @@ impl CsvReader {
                 Some(cell) if is_flattened_type_name(cell) => PsValue::Flattened(cell.to_string()),
                 Some(cell) => PsValue::Str(cell.to_string()),
             };
-            obj.props.push((h.clone(), v));
+            obj.props.push((h.clone().into(), v));
         }
         if let Some(t) = &self.type_name {
             obj.type_names.push(t.clone());

@@ -368,7 +368,72 @@ fn parse_microsoft_json(s: &str) -> Option<Result<DateTime<Utc>, String>> {
     )
 }
 
+/// `yyyy-MM-ddTHH:mm:ss[.f…]` with `Z` or `±HH:mm`, the form PowerShell 7 writes every date
+/// in, read without chrono's general parser; `None` (the caller then asks chrono) for anything
+/// else, including what chrono would read differently or refuse (leap seconds, more than nine
+/// fraction digits, impossible dates).
+fn parse_rfc3339_quick(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    let num = |from: usize, len: usize| -> Option<u32> {
+        b.get(from..from + len)?.iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 2)?, num(8, 2)?)?;
+    let (h, mi, sec) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    if sec >= 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut nanos = 0u32;
+    if b[i] == b'.' {
+        let digits = b[i + 1..].iter().take_while(|d| d.is_ascii_digit()).count();
+        if digits == 0 || digits > 9 {
+            return None;
+        }
+        nanos = num(i + 1, digits)? * 10u32.pow(9 - digits as u32);
+        i += 1 + digits;
+    }
+    let offset = match b.get(i..)? {
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let (oh, om) = (num(i + 1, 2)?, num(i + 4, 2)?);
+            if oh >= 24 || om >= 60 {
+                return None;
+            }
+            let secs = (oh * 3600 + om * 60) as i32;
+            if *sign == b'-' {
+                -secs
+            } else {
+                secs
+            }
+        }
+        _ => return None,
+    };
+    let time = chrono::NaiveTime::from_hms_nano_opt(h, mi, sec, nanos)?;
+    let local = NaiveDateTime::new(date, time);
+    let offset = chrono::FixedOffset::east_opt(offset)?;
+    Some(
+        offset
+            .from_local_datetime(&local)
+            .single()?
+            .with_timezone(&Utc),
+    )
+}
+
 fn parse_iso(s: &str) -> Option<DateTime<Utc>> {
+    if let Some(d) = parse_rfc3339_quick(s) {
+        return Some(d);
+    }
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Some(d.with_timezone(&Utc));
     }
@@ -528,10 +593,10 @@ mod tests {
     #[test]
     fn wrapper_object_uses_its_value() {
         let mut o = super::super::value::PsObject::default();
-        o.insert("value".into(), PsValue::Str("/Date(1574202819000)/".into()));
-        o.insert("DisplayHint".into(), PsValue::Int(2));
+        o.insert("value", PsValue::Str("/Date(1574202819000)/".into()));
+        o.insert("DisplayHint", PsValue::Int(2));
         o.insert(
-            "DateTime".into(),
+            "DateTime",
             PsValue::Str("Tuesday, November 19, 2019 10:33:39 PM".into()),
         );
         let (d, k) = parse_date(&PsValue::object(o)).unwrap();
@@ -574,5 +639,64 @@ mod tests {
         ] {
             assert_eq!(find(none), None, "{none}");
         }
+    }
+}
+
+#[cfg(test)]
+mod quick_rfc3339 {
+    use super::*;
+
+    /// The quick reader gives what chrono's RFC 3339 parser gives, wherever it answers.
+    #[test]
+    fn agrees_with_chrono() {
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut rnd = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut answered = 0;
+        for _ in 0..50_000 {
+            let frac = match rnd(5) {
+                0 => String::new(),
+                1 => ".0000000".into(),
+                2 => format!(".{}", rnd(1_000_000_000)),
+                3 => format!(".{:07}", rnd(10_000_000)),
+                _ => format!(".{}", "1234567891234".get(..rnd(13) as usize).unwrap_or("")),
+            };
+            let zone = match rnd(6) {
+                0 => "Z".to_string(),
+                1 => "z".to_string(),
+                2 => format!("+{:02}:{:02}", rnd(26), rnd(62)),
+                3 => format!("-{:02}:{:02}", rnd(26), rnd(62)),
+                4 => "+0100".to_string(),
+                _ => String::new(),
+            };
+            let s = format!(
+                "{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}{frac}{zone}",
+                rnd(10_000),
+                rnd(14),
+                rnd(33),
+                ["T", "t", " "][rnd(3) as usize],
+                rnd(25),
+                rnd(61),
+                rnd(62),
+            );
+            let chrono = DateTime::parse_from_rfc3339(&s)
+                .ok()
+                .map(|d| d.with_timezone(&Utc));
+            if let Some(quick) = parse_rfc3339_quick(&s) {
+                answered += 1;
+                assert_eq!(Some(quick), chrono, "{s}");
+            }
+        }
+        assert!(answered > 5_000, "answered only {answered}");
+        assert_eq!(
+            parse_rfc3339_quick("2026-08-01T07:12:44.0000000+00:00"),
+            DateTime::parse_from_rfc3339("2026-08-01T07:12:44Z")
+                .ok()
+                .map(|d| d.with_timezone(&Utc))
+        );
     }
 }

@@ -5,7 +5,7 @@
 //! nesting) and copies only that record into a reusable buffer, which serde_json then parses.
 //! Memory therefore follows the largest record, not the file.
 
-use super::value::PsValue;
+use super::value::{PsObject, PsValue};
 use super::Record;
 use license_audit_model::InputError;
 use std::collections::VecDeque;
@@ -60,6 +60,8 @@ enum Scanned {
     Value,
     /// A whole one-line record (NDJSON), parsed straight from the read buffer.
     Parsed(PsValue),
+    /// A record the selected-properties fast path read (see [`crate::fastline`]).
+    Fast(PsObject),
     /// The value was longer than [`crate::MAX_RECORD_BYTES`]; it was read past, not kept.
     TooLarge,
 }
@@ -85,6 +87,8 @@ pub struct JsonReader {
     /// What the bytes say about the PowerShell edition that wrote them.
     evidence: crate::edition::JsonEvidence,
     done: bool,
+    /// The names of the last record the selected-properties fast path read.
+    shape: crate::fastline::Shape,
 }
 
 impl JsonReader {
@@ -109,6 +113,7 @@ impl JsonReader {
             start_line: 1,
             evidence: Default::default(),
             done: false,
+            shape: Default::default(),
         }
     }
 
@@ -434,6 +439,14 @@ impl JsonReader {
         let parsed: Result<PsValue, serde_json::Error> = match select {
             None => serde_json::from_slice(line),
             Some(names) => {
+                if let Some(obj) = crate::fastline::parse_selected(line, names, &mut self.shape) {
+                    self.evidence.record(line);
+                    self.evidence.line_dates(line);
+                    self.r.consume(nl + 1);
+                    self.start_line = self.line;
+                    self.line += 1;
+                    return Ok(Some(Scanned::Fast(obj)));
+                }
                 let mut de = serde_json::Deserializer::from_slice(line);
                 serde::de::DeserializeSeed::deserialize(super::value::Selected(names), &mut de)
                     .and_then(|v| de.end().map(|_| v))
@@ -592,6 +605,18 @@ impl JsonReader {
     }
 }
 
+impl JsonReader {
+    /// [`JsonReader::accept`] for an object (what the fast path reads), without wrapping and
+    /// unwrapping it unless it may be the 5.1 wrapper.
+    fn accept_object(&mut self, obj: PsObject) -> Option<Result<Record, InputError>> {
+        if obj.props.len() == 2 && obj.get("Count").is_some() {
+            return self.accept(PsValue::object(obj));
+        }
+        self.index += 1;
+        Some(Ok(Record::new(self.file.clone(), self.index, obj)))
+    }
+}
+
 impl Iterator for JsonReader {
     type Item = Result<Record, InputError>;
 
@@ -625,11 +650,17 @@ impl Iterator for JsonReader {
                 )))
             }
             Ok(Some(Scanned::Parsed(value))) => self.accept(value),
+            Ok(Some(Scanned::Fast(obj))) => self.accept_object(obj),
             Ok(Some(Scanned::Value)) => {
                 self.evidence.record(&self.buf);
                 let parsed: Result<PsValue, _> = match &self.select {
                     None => serde_json::from_slice(&self.buf),
                     Some(names) => {
+                        if let Some(obj) =
+                            crate::fastline::parse_selected(&self.buf, names, &mut self.shape)
+                        {
+                            return self.accept_object(obj);
+                        }
                         let mut de = serde_json::Deserializer::from_slice(&self.buf);
                         serde::de::DeserializeSeed::deserialize(
                             super::value::Selected(names),

@@ -14,6 +14,9 @@ pub mod console;
 pub mod csv;
 pub mod dates;
 pub mod edition;
+/// The selected-properties fast path of the JSON reader; public only for the fuzz harness.
+#[doc(hidden)]
+pub mod fastline;
 pub mod json;
 pub mod load;
 pub mod record;
@@ -24,7 +27,7 @@ pub use dates::DateOrder;
 pub use load::{load_all, stream_each};
 pub use record::Record;
 pub use source::TextEncoding;
-pub use value::{PsObject, PsValue};
+pub use value::{Name, PsObject, PsValue};
 
 use license_audit_model::InputError;
 use std::sync::Arc;

@@ -357,10 +357,10 @@ mod tests {
     fn lists_unwrap_the_51_array_wrapper() {
         let mut wrapper = PsObject::default();
         wrapper.insert(
-            "value".into(),
+            "value",
             PsValue::list(vec![PsValue::Str("a".into()), PsValue::Str("b".into())]),
         );
-        wrapper.insert("Count".into(), PsValue::Int(2));
+        wrapper.insert("Count", PsValue::Int(2));
         let r = rec(vec![
             ("AgentsByUri", PsValue::object(wrapper)),
             ("One", PsValue::Str("x".into())),

@@ -33,6 +33,82 @@ pub enum PsValue {
     Truncated(String),
 }
 
+/// A property name: the reader's own `&'static str` when the file spells it the same (no
+/// allocation for the names a reader selects), else the file's text.
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Name(std::borrow::Cow<'static, str>);
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Name {
+        Name(std::borrow::Cow::Owned(s))
+    }
+}
+
+impl From<&'static str> for Name {
+    fn from(s: &'static str) -> Name {
+        Name(std::borrow::Cow::Borrowed(s))
+    }
+}
+
+impl From<Name> for String {
+    fn from(n: Name) -> String {
+        n.into_string()
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
 /// A PowerShell object: ordered properties with case-insensitive lookup, plus the type names
 /// and `ToString()` text CLIXML records (the latter is how serialised policy identities and
 /// enums read back).
@@ -42,7 +118,7 @@ pub struct PsObject {
     pub to_string: Option<String>,
     /// The primitive a CLIXML `<Obj>` wraps (an enum's underlying integer).
     pub base: Option<Box<PsValue>>,
-    pub props: Vec<(String, PsValue)>,
+    pub props: Vec<(Name, PsValue)>,
 }
 
 impl PsObject {
@@ -67,12 +143,13 @@ impl PsObject {
             .map(|(_, v)| v)
     }
 
-    pub fn insert(&mut self, name: String, value: PsValue) {
-        self.props.push((name, value));
+    pub fn insert(&mut self, name: impl Into<Name>, value: PsValue) {
+        self.props.push((name.into(), value));
     }
 
     /// Sets a property: replaces the value of an existing one (case-insensitively), else appends.
-    pub fn set(&mut self, name: String, value: PsValue) {
+    pub fn set(&mut self, name: impl Into<Name>, value: PsValue) {
+        let name = name.into();
         match self
             .props
             .iter_mut()
@@ -86,7 +163,7 @@ impl PsObject {
 
 /// [`PsObject::set`] with a 128-bit filter of the names already set (see [`PropsBuilder`]).
 #[inline(always)]
-fn set_unique(obj: &mut PsObject, seen: &mut u128, name: String, value: PsValue) {
+pub(crate) fn set_unique(obj: &mut PsObject, seen: &mut u128, name: Name, value: PsValue) {
     // Length and five letters, case folded (`| 0x20` folds more than ASCII case, which only
     // adds collisions), mixed by one multiplication; the top 7 bits pick one of 128.
     let b = name.as_bytes();
@@ -118,8 +195,8 @@ pub struct PropsBuilder {
 
 impl PropsBuilder {
     #[inline]
-    pub fn set(&mut self, name: String, value: PsValue) {
-        set_unique(&mut self.obj, &mut self.seen, name, value);
+    pub fn set(&mut self, name: impl Into<Name>, value: PsValue) {
+        set_unique(&mut self.obj, &mut self.seen, name.into(), value);
     }
 
     pub fn obj_mut(&mut self) -> &mut PsObject {
@@ -215,30 +292,40 @@ impl<'de> Visitor<'de> for PsValueVisitor {
         let mut obj = PsObject::default();
         let mut seen = 0u128;
         while let Some((k, v)) = map.next_entry::<String, PsValue>()? {
-            set_unique(&mut obj, &mut seen, k, v);
+            set_unique(&mut obj, &mut seen, k.into(), v);
         }
         Ok(PsValue::object(obj))
     }
 }
 
-/// The properties a reader keeps (case-insensitively), with a filter that turns most other
-/// names away without comparing them to each wanted name: a 256-bit set of a hash of each
-/// wanted name's length and first and last letters, case folded. `value` and `Count` are always
-/// kept so the Windows PowerShell 5.1 array wrapper still unwraps.
+/// The properties a reader keeps (case-insensitively), found by a small open-addressing table
+/// keyed by a hash of a name's length and three of its letters, case folded, so most other
+/// names are turned away by one probe of an empty slot and the rest by a length comparison.
+/// `value` and `Count` are always kept so the Windows PowerShell 5.1 array wrapper still
+/// unwraps.
 #[derive(Debug, Clone)]
 pub struct Selection {
     names: &'static [&'static str],
-    filter: [u64; 4],
+    /// Index + 1 into `names` (`names.len()` and `names.len() + 1`: `value`, `Count`); 0 empty.
+    /// At most a quarter full, its length a power of two.
+    table: Box<[u32]>,
 }
+
+const WRAPPER_NAMES: [&str; 2] = ["value", "Count"];
 
 impl Selection {
     pub fn new(names: &'static [&'static str]) -> Selection {
-        let mut filter = [0u64; 4];
-        for n in names.iter().chain(&["value", "Count"]) {
-            let s = Self::slot(n.as_bytes());
-            filter[s >> 6] |= 1 << (s & 63);
+        let all = names.len() + WRAPPER_NAMES.len();
+        let mut table = vec![0u32; (all * 4).next_power_of_two()].into_boxed_slice();
+        let mask = table.len() - 1;
+        for (i, n) in names.iter().chain(&WRAPPER_NAMES).enumerate() {
+            let mut s = Self::slot(n.as_bytes()) & mask;
+            while table[s] != 0 {
+                s = (s + 1) & mask;
+            }
+            table[s] = (i + 1) as u32;
         }
-        Selection { names, filter }
+        Selection { names, table }
     }
 
     pub fn names(&self) -> &'static [&'static str] {
@@ -249,27 +336,33 @@ impl Selection {
     /// one byte, and any other byte to itself or to a byte no other spelling reaches).
     #[inline(always)]
     fn slot(k: &[u8]) -> usize {
-        let (first, last) = match (k.first(), k.last()) {
-            (Some(f), Some(l)) => (usize::from(f | 0x20), usize::from(l | 0x20)),
-            _ => (0, 0),
-        };
-        (k.len().wrapping_mul(31) ^ first.wrapping_mul(7) ^ last.wrapping_mul(3)) & 255
+        let n = k.len();
+        let at = |i: usize| usize::from(k.get(i).map_or(0, |c| c | 0x20));
+        let x = n ^ at(0) << 5 ^ at(n.wrapping_sub(1)) << 11 ^ at(n / 2) << 17;
+        x.wrapping_mul(0x9E37_79B9) >> 12
     }
 
     /// The wanted name `k` spells, case-insensitively; `Some("")` for `value` and `Count`.
     #[inline]
-    fn find(&self, k: &[u8]) -> Option<&'static str> {
-        let s = Self::slot(k);
-        if self.filter[s >> 6] & (1 << (s & 63)) == 0 {
-            return None;
+    pub(crate) fn find(&self, k: &[u8]) -> Option<&'static str> {
+        let mask = self.table.len() - 1;
+        let mut s = Self::slot(k) & mask;
+        loop {
+            let i = *self.table.get(s)? as usize;
+            if i == 0 {
+                return None;
+            }
+            let (name, found) = match self.names.get(i - 1) {
+                Some(n) => (*n, *n),
+                None => (*WRAPPER_NAMES.get(i - 1 - self.names.len())?, ""),
+            };
+            if name.len() == k.len()
+                && (name.as_bytes() == k || name.as_bytes().eq_ignore_ascii_case(k))
+            {
+                return Some(found);
+            }
+            s = (s + 1) & mask;
         }
-        if k.eq_ignore_ascii_case(b"value") || k.eq_ignore_ascii_case(b"Count") {
-            return Some("");
-        }
-        self.names
-            .iter()
-            .find(|n| n.as_bytes().eq_ignore_ascii_case(k))
-            .copied()
     }
 }
 
@@ -333,9 +426,15 @@ impl<'de> Visitor<'de> for SelectedVisitor<'_> {
         };
         let mut seen = 0u128;
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
-            if self.0.find(&k).is_some() {
-                let name = String::from_utf8(k.into_owned())
-                    .map_err(|_| de::Error::custom("a property name is not valid UTF-8"))?;
+            if let Some(wanted) = self.0.find(&k) {
+                let name = if !wanted.is_empty() && wanted.as_bytes() == &*k {
+                    Name::from(wanted)
+                } else {
+                    Name::from(
+                        String::from_utf8(k.into_owned())
+                            .map_err(|_| de::Error::custom("a property name is not valid UTF-8"))?,
+                    )
+                };
                 let v = map.next_value::<PsValue>()?;
                 set_unique(&mut obj, &mut seen, name, v);
             } else {

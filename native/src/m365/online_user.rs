@@ -369,8 +369,8 @@ mod tests {
     #[test]
     fn policies_as_objects_strings_or_null() {
         let mut policy = PsObject::default();
-        policy.insert("Authority".into(), s("Tenant"));
-        policy.insert("Name".into(), s("CommonAreaPhone"));
+        policy.insert("Authority", s("Tenant"));
+        policy.insert("Name", s("CommonAreaPhone"));
         let r = rec(vec![
             ("UserPrincipalName", s("cap@contoso.com")),
             ("TeamsIPPhonePolicy", PsValue::object(policy)),
@@ -436,12 +436,9 @@ mod tests {
     #[test]
     fn assigned_plans_as_objects() {
         let mut plan = PsObject::default();
-        plan.insert("Capability".into(), s("MCOEV"));
-        plan.insert("CapabilityStatus".into(), s("Enabled"));
-        plan.insert(
-            "ServicePlanId".into(),
-            s("4828c8ec-dc2e-4779-b502-87ac9ce28ab7"),
-        );
+        plan.insert("Capability", s("MCOEV"));
+        plan.insert("CapabilityStatus", s("Enabled"));
+        plan.insert("ServicePlanId", s("4828c8ec-dc2e-4779-b502-87ac9ce28ab7"));
         let r = rec(vec![
             ("UserPrincipalName", s("a@contoso.com")),
             ("AssignedPlan", PsValue::list(vec![PsValue::object(plan)])),

@@ -103,6 +103,28 @@ impl Cells {
     }
 }
 
+/// Whether a field holds a comma, quote, CR or LF (then it is quoted), eight bytes at a time.
+fn needs_quotes(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let has = |x: u64, c: u8| {
+        let y = x ^ (ONES * u64::from(c));
+        y.wrapping_sub(ONES) & !y & (ONES * 0x80) != 0
+    };
+    let mut chunks = b.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        if has(x, b',') || has(x, b'"') || has(x, b'\r') || has(x, b'\n') {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&c| matches!(c, b',' | b'"' | b'\r' | b'\n'))
+}
+
 /// Appends one CSV row (fields quoted as the csv crate quotes them, `\n` terminated).
 pub fn write_row<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = &'a str>) {
     let start = out.len();
@@ -111,7 +133,7 @@ pub fn write_row<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = &'a str
             out.push(b',');
         }
         let b = f.as_bytes();
-        if b.iter().any(|&c| matches!(c, b',' | b'"' | b'\r' | b'\n')) {
+        if needs_quotes(b) {
             out.push(b'"');
             for &c in b {
                 if c == b'"' {

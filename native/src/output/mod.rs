@@ -2,6 +2,7 @@
 
 mod csv_cells;
 pub mod diagnostics;
+mod fastjson;
 pub mod progress;
 mod reporter;
 mod table;
@@ -87,7 +88,10 @@ impl Output {
         if matches!(self.format, Format::Ndjson | Format::Json) {
             // Fast path: serialise the struct once and put RecordType in front of its fields.
             self.scratch.clear();
-            serde_json::to_writer(&mut self.scratch, record)?;
+            if fastjson::write(&mut self.scratch, record).is_err() {
+                self.scratch.clear();
+                serde_json::to_writer(&mut self.scratch, record)?;
+            }
             if self.format == Format::Json {
                 self.w
                     .write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;

@@ -156,7 +156,7 @@ pub fn json_of(v: &PsValue) -> Value {
             Value::Object(
                 o.props
                     .iter()
-                    .map(|(k, v)| (k.clone(), json_of(v)))
+                    .map(|(k, v)| (k.to_string(), json_of(v)))
                     .collect(),
             )
         }

@@ -723,7 +723,13 @@ fn allocate(
             .server_ids()
             .map(|s| engine.servers.names[s as usize].clone())
             .collect();
-        servers.sort_by_key(|n| n.to_ascii_lowercase());
+        // By name, ignoring ASCII case (as sorting by `to_ascii_lowercase` did, without a
+        // lower-cased copy of both names for every comparison).
+        servers.sort_by(|a, b| {
+            a.bytes()
+                .map(|c| c.to_ascii_lowercase())
+                .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+        });
         emit(CalConsumption {
             product: need.family.into(),
             cal_type: need.kind.cal_type(),

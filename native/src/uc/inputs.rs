@@ -530,7 +530,7 @@ mod tests {
     fn obj(props: Vec<(&str, PsValue)>) -> PsValue {
         let mut o = PsObject::default();
         for (k, v) in props {
-            o.insert(k.into(), v);
+            o.insert(k.to_string(), v);
         }
         PsValue::object(o)
     }

@@ -1,0 +1,534 @@
+//! A fast path for the JSON records a reader keeps only some properties of: one pass over the
+//! record's bytes that compares each property name against the [`Selection`] without
+//! allocating, skips the values it is not asked for, and builds only the wanted ones.
+//!
+//! It answers only when it is sure to give what serde_json with [`super::value::Selected`]
+//! gives: any input it does not fully understand (escapes in names, numbers other than plain
+//! integers, lone surrogates, deep nesting, anything serde_json might refuse) makes it return
+//! `None`, and the caller parses the record the ordinary way, which also words any error. Its
+//! checks are at least as strict as serde_json's (a value it skips is validated the way
+//! serde_json validates an ignored value), so it never accepts what serde_json refuses.
+//! [`agrees`] checks that claim on any input (the fuzz harness and tests call it).
+
+use super::value::{set_unique, Name, PsObject, PsValue, Selection};
+
+/// Nesting the fast path follows before leaving the record to serde_json (whose own limit is
+/// 128).
+const MAX_DEPTH: u32 = 64;
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` that is a quote, a backslash or a control character (the
+/// lowest one set is exact; bits above it may be spurious), as serde_json finds them.
+#[inline(always)]
+fn special(x: u64) -> u64 {
+    let ctrl = x.wrapping_sub(ONES * 0x20) & !x;
+    let q = x ^ (ONES * u64::from(b'"'));
+    let q = q.wrapping_sub(ONES) & !q;
+    let bs = x ^ (ONES * u64::from(b'\\'));
+    let bs = bs.wrapping_sub(ONES) & !bs;
+    (ctrl | q | bs) & HIGH
+}
+
+/// From `i` (just after an opening quote): the index of the closing quote and whether the
+/// string holds escapes. `None` for a control character, a bad escape or no end.
+#[inline]
+fn string_end(b: &[u8], mut i: usize) -> Option<(usize, bool)> {
+    let mut escaped = false;
+    loop {
+        // Eight bytes at a time to the next quote, backslash or control character.
+        let rest = b.get(i..)?;
+        let mut step = 0;
+        for chunk in rest.chunks_exact(8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let m = special(u64::from_le_bytes(word));
+            if m != 0 {
+                step += (m.trailing_zeros() / 8) as usize;
+                break;
+            }
+            step += 8;
+        }
+        i += step;
+        match *b.get(i)? {
+            b'"' => return Some((i, escaped)),
+            b'\\' => {
+                escaped = true;
+                match *b.get(i + 1)? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
+                    b'u' => {
+                        hex4(b.get(i + 2..i + 6)?)?;
+                        i += 6;
+                    }
+                    _ => return None,
+                }
+            }
+            c if c < 0x20 => return None,
+            _ => i += 1,
+        }
+    }
+}
+
+/// The property names of the last record read, in order, with whether each is selected:
+/// exports write every record with the same names in the same order, so each name of the next
+/// record is confirmed by one comparison of bytes instead of being scanned and looked up.
+#[derive(Debug, Default)]
+pub(crate) struct Shape {
+    /// Each name's bytes followed by its closing quote, one after another.
+    bytes: Vec<u8>,
+    /// Where each name ends in `bytes`, and whether it is selected (with the selection's own
+    /// spelling when the file's is the same).
+    names: Vec<(usize, Selected)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Selected {
+    No,
+    /// Selected, spelled as the reader spells it.
+    As(&'static str),
+    /// Selected, spelled otherwise (another case, or `value` / `Count`).
+    Yes,
+}
+
+impl Shape {
+    /// Whether name `j` is cached and `rest` starts with it (and its closing quote): then its
+    /// length and whether it is selected.
+    #[inline(always)]
+    fn known(&self, j: usize, rest: &[u8]) -> Option<(usize, Selected)> {
+        let start = match j {
+            0 => 0,
+            _ => self.names.get(j - 1)?.0,
+        };
+        let &(end, selected) = self.names.get(j)?;
+        let name = self.bytes.get(start..end)?;
+        if rest.starts_with(name) {
+            Some((name.len() - 1, selected))
+        } else {
+            None
+        }
+    }
+
+    /// Name `j` is `name` (without escapes, as scanned): what follows it is forgotten.
+    fn learn(&mut self, j: usize, name: &[u8], selected: Selected) {
+        self.names.truncate(j);
+        let start = self.names.last().map_or(0, |n| n.0);
+        self.bytes.truncate(start);
+        self.bytes.extend_from_slice(name);
+        self.bytes.push(b'"');
+        self.names.push((self.bytes.len(), selected));
+    }
+}
+
+fn hex4(h: &[u8]) -> Option<u32> {
+    let mut v = 0u32;
+    for &c in h {
+        v = v << 4 | char::from(c).to_digit(16)?;
+    }
+    Some(v)
+}
+
+/// The text of a string with escapes (`s` is between the quotes and well-formed, as
+/// [`string_end`] found it); `None` for a surrogate escape.
+fn unescape(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(off) = rest.find('\\') {
+        out.push_str(&rest[..off]);
+        let b = rest.as_bytes();
+        let c = match *b.get(off + 1)? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let c = char::from_u32(hex4(b.get(off + 2..off + 6)?)?)?;
+                rest = rest.get(off + 6..)?;
+                out.push(c);
+                continue;
+            }
+            _ => return None,
+        };
+        out.push(c);
+        rest = rest.get(off + 2..)?;
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+struct Parser<'a> {
+    b: &'a [u8],
+    /// `b`, checked once to be UTF-8, so strings are sliced out of it without checking each.
+    text: &'a str,
+    i: usize,
+}
+
+impl Parser<'_> {
+    /// Skips JSON white space and returns the next byte.
+    #[inline(always)]
+    fn peek(&mut self) -> Option<u8> {
+        loop {
+            let c = *self.b.get(self.i)?;
+            if !matches!(c, b' ' | b'\n' | b'\t' | b'\r') {
+                return Some(c);
+            }
+            self.i += 1;
+        }
+    }
+
+    #[inline(always)]
+    fn eat(&mut self, want: u8) -> Option<()> {
+        if self.peek()? == want {
+            self.i += 1;
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    /// A string whose opening quote is at `self.i`: its bytes between the quotes.
+    #[inline(always)]
+    fn string(&mut self) -> Option<(usize, usize, bool)> {
+        let start = self.i + 1;
+        let (end, escaped) = string_end(self.b, start)?;
+        self.i = end + 1;
+        Some((start, end, escaped))
+    }
+
+    #[inline(always)]
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let have = self.b.get(self.i..self.i + word.len())?;
+        // Byte by byte: these are four or five bytes, shorter than a call to memcmp.
+        if have.iter().zip(word).all(|(a, b)| a == b) {
+            self.i += word.len();
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    /// A JSON number at `self.i` (serde_json's grammar): its end, and whether it is a plain
+    /// integer (no fraction or exponent).
+    fn number(&mut self) -> Option<bool> {
+        let b = self.b;
+        let mut i = self.i;
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        match *b.get(i)? {
+            b'0' => {
+                i += 1;
+                if b.get(i).is_some_and(u8::is_ascii_digit) {
+                    return None;
+                }
+            }
+            b'1'..=b'9' => {
+                while b.get(i).is_some_and(u8::is_ascii_digit) {
+                    i += 1;
+                }
+            }
+            _ => return None,
+        }
+        let mut integer = true;
+        if b.get(i) == Some(&b'.') {
+            integer = false;
+            i += 1;
+            if !b.get(i).is_some_and(u8::is_ascii_digit) {
+                return None;
+            }
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            integer = false;
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            if !b.get(i).is_some_and(u8::is_ascii_digit) {
+                return None;
+            }
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+        }
+        self.i = i;
+        Some(integer)
+    }
+
+    /// Skips one value, validating it as serde_json validates an ignored value (or more
+    /// strictly).
+    fn skip(&mut self, depth: u32) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b'{' => {
+                if depth >= MAX_DEPTH {
+                    return None;
+                }
+                self.i += 1;
+                if self.peek()? == b'}' {
+                    self.i += 1;
+                    return Some(());
+                }
+                loop {
+                    if self.peek()? != b'"' {
+                        return None;
+                    }
+                    self.string()?;
+                    self.eat(b':')?;
+                    self.skip(depth + 1)?;
+                    match self.peek()? {
+                        b',' => self.i += 1,
+                        b'}' => {
+                            self.i += 1;
+                            return Some(());
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            b'[' => {
+                if depth >= MAX_DEPTH {
+                    return None;
+                }
+                self.i += 1;
+                if self.peek()? == b']' {
+                    self.i += 1;
+                    return Some(());
+                }
+                loop {
+                    self.skip(depth + 1)?;
+                    match self.peek()? {
+                        b',' => self.i += 1,
+                        b']' => {
+                            self.i += 1;
+                            return Some(());
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'-' | b'0'..=b'9' => self.number().map(drop),
+            _ => None,
+        }
+    }
+
+    /// One value as serde_json gives it to [`PsValue`]'s deserialiser.
+    fn value(&mut self, depth: u32) -> Option<PsValue> {
+        match self.peek()? {
+            b'"' => {
+                let (start, end, escaped) = self.string()?;
+                let s = self.text.get(start..end)?;
+                Some(PsValue::Str(if escaped {
+                    unescape(s)?
+                } else {
+                    s.to_owned()
+                }))
+            }
+            b't' => self.literal(b"true").map(|_| PsValue::Bool(true)),
+            b'f' => self.literal(b"false").map(|_| PsValue::Bool(false)),
+            b'n' => self.literal(b"null").map(|_| PsValue::Null),
+            b'-' | b'0'..=b'9' => {
+                let start = self.i;
+                if !self.number()? {
+                    return None; // a fraction or exponent: serde_json's float parsing decides
+                }
+                let digits = &self.b[start..self.i];
+                let (negative, digits) = match digits.split_first() {
+                    Some((b'-', rest)) => (true, rest),
+                    _ => (false, digits),
+                };
+                // Up to 18 digits always fit an i64; "-0" is a float to serde_json.
+                if digits.len() > 18 || (negative && digits == b"0") {
+                    return None;
+                }
+                let n = digits
+                    .iter()
+                    .fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
+                Some(PsValue::Int(if negative { -n } else { n }))
+            }
+            b'[' => {
+                if depth >= MAX_DEPTH {
+                    return None;
+                }
+                self.i += 1;
+                let mut items = Vec::new();
+                if self.peek()? == b']' {
+                    self.i += 1;
+                    return Some(PsValue::list(items));
+                }
+                loop {
+                    items.push(self.value(depth + 1)?);
+                    match self.peek()? {
+                        b',' => self.i += 1,
+                        b']' => {
+                            self.i += 1;
+                            return Some(PsValue::list(items));
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            b'{' => {
+                if depth >= MAX_DEPTH {
+                    return None;
+                }
+                self.i += 1;
+                let mut obj = PsObject::default();
+                let mut seen = 0u128;
+                if self.peek()? == b'}' {
+                    self.i += 1;
+                    return Some(PsValue::object(obj));
+                }
+                loop {
+                    if self.peek()? != b'"' {
+                        return None;
+                    }
+                    let (start, end, escaped) = self.string()?;
+                    if escaped {
+                        return None;
+                    }
+                    let name = self.text.get(start..end)?.to_owned();
+                    self.eat(b':')?;
+                    let v = self.value(depth + 1)?;
+                    set_unique(&mut obj, &mut seen, name.into(), v);
+                    match self.peek()? {
+                        b',' => self.i += 1,
+                        b'}' => {
+                            self.i += 1;
+                            return Some(PsValue::object(obj));
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The record `bytes` hold (one JSON object, surrounded by nothing but white space) with only
+/// the selected properties, exactly as serde_json with [`super::value::Selected`] reads it; `None`
+/// when the fast path cannot be sure of that (see the module notes).
+/// `shape` carries the names of one record to the next (see [`Shape`]).
+pub(crate) fn parse_selected(
+    bytes: &[u8],
+    select: &Selection,
+    shape: &mut Shape,
+) -> Option<PsObject> {
+    // Checked whole, once (serde_json checks only the strings it keeps, so a record with a
+    // broken character elsewhere is left to it).
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut p = Parser {
+        b: bytes,
+        text,
+        i: 0,
+    };
+    p.eat(b'{')?;
+    let mut obj = PsObject {
+        props: Vec::with_capacity(select.names().len().min(16)),
+        ..PsObject::default()
+    };
+    let mut seen = 0u128;
+    if p.peek()? == b'}' {
+        p.i += 1;
+    } else {
+        let mut j = 0;
+        loop {
+            if p.peek()? != b'"' {
+                return None;
+            }
+            let start = p.i + 1;
+            let (end, selected) = match shape.known(j, bytes.get(start..)?) {
+                Some((len, selected)) => {
+                    p.i = start + len + 1;
+                    (start + len, selected)
+                }
+                None => {
+                    let (start, end, escaped) = p.string()?;
+                    if escaped {
+                        return None;
+                    }
+                    let key = &bytes[start..end];
+                    let selected = match select.find(key) {
+                        None => Selected::No,
+                        Some(n) if !n.is_empty() && n.as_bytes() == key => Selected::As(n),
+                        Some(_) => Selected::Yes,
+                    };
+                    shape.learn(j, key, selected);
+                    (end, selected)
+                }
+            };
+            j += 1;
+            p.eat(b':')?;
+            let name = match selected {
+                Selected::No => {
+                    p.skip(1)?;
+                    None
+                }
+                Selected::As(n) => Some(Name::from(n)),
+                Selected::Yes => Some(Name::from(text.get(start..end)?.to_owned())),
+            };
+            if let Some(name) = name {
+                let v = p.value(1)?;
+                set_unique(&mut obj, &mut seen, name, v);
+            }
+            match p.peek()? {
+                b',' => p.i += 1,
+                b'}' => {
+                    p.i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    // Nothing but white space may follow.
+    match p.peek() {
+        None => Some(obj),
+        Some(_) => None,
+    }
+}
+
+/// Whether the fast path keeps its promise on each line of `bytes` (read in order, so the names
+/// one line teaches are tried on the next): when it answers, serde_json with the same selection
+/// gives the same object. Checked by the fuzz harness and tests; gives how many lines the fast
+/// path read.
+pub fn agrees(bytes: &[u8], names: &'static [&'static str]) -> Result<usize, String> {
+    let select = Selection::new(names);
+    let mut shape = Shape::default();
+    let mut read = 0;
+    for line in bytes.split(|&b| b == b'\n') {
+        let Some(fast) = parse_selected(line, &select, &mut shape) else {
+            continue;
+        };
+        let mut de = serde_json::Deserializer::from_slice(line);
+        let slow: Result<PsValue, _> =
+            serde::de::DeserializeSeed::deserialize(super::value::Selected(&select), &mut de)
+                .and_then(|v| de.end().map(|_| v));
+        match slow {
+            Ok(PsValue::Object(o)) if *o == fast => read += 1,
+            Ok(other) => {
+                return Err(format!(
+                    "fast path read {fast:?}, serde_json {other:?} from {:?}",
+                    String::from_utf8_lossy(line)
+                ))
+            }
+            Err(e) => {
+                return Err(format!(
+                    "fast path read {fast:?}, serde_json refused it ({e}): {:?}",
+                    String::from_utf8_lossy(line)
+                ))
+            }
+        }
+    }
+    Ok(read)
+}

@@ -1,0 +1,746 @@
+//! Compact JSON for output records, byte for byte what `serde_json::to_writer` writes, but with
+//! strings that need no escaping (nearly all of them: names, addresses, policy identities)
+//! copied eight bytes at a time instead of through serde_json's byte-by-byte escape table.
+//!
+//! The structure (`{`, `:`, `,`, `[`) is written here; every scalar that is not a string, and
+//! every string that does need escaping, is written by serde_json itself, so numbers, escapes
+//! and the rest cannot differ. Anything unusual (a map key that is not a string, an error from
+//! a `Serialize` impl) makes [`write`] fail, and the caller writes the record with serde_json,
+//! which then decides (and words any error).
+
+use serde::ser::{self, Serialize};
+use std::fmt;
+
+/// serde_json's `RawValue` serialises as a struct of this name whose one field is the JSON.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+#[derive(Debug)]
+pub struct Unsupported;
+
+impl fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("left to serde_json")
+    }
+}
+
+impl std::error::Error for Unsupported {}
+
+impl ser::Error for Unsupported {
+    fn custom<T: fmt::Display>(_: T) -> Self {
+        Unsupported
+    }
+}
+
+/// Appends `value` as compact JSON to `out`; on `Err`, `out` holds part of it.
+pub fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<(), Unsupported> {
+    value.serialize(&mut Ser { out })
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// Whether any byte of `x` is a quote, a backslash or a control character (what serde_json
+/// escapes).
+#[inline(always)]
+fn needs_escape_word(x: u64) -> bool {
+    let ctrl = x.wrapping_sub(ONES * 0x20) & !x;
+    let q = x ^ (ONES * u64::from(b'"'));
+    let q = q.wrapping_sub(ONES) & !q;
+    let bs = x ^ (ONES * u64::from(b'\\'));
+    let bs = bs.wrapping_sub(ONES) & !bs;
+    (ctrl | q | bs) & (ONES * 0x80) != 0
+}
+
+#[inline]
+fn needs_escape(s: &[u8]) -> bool {
+    let mut chunks = s.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if needs_escape_word(u64::from_le_bytes(word)) {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&c| c == b'"' || c == b'\\' || c < 0x20)
+}
+
+struct Ser<'a> {
+    out: &'a mut Vec<u8>,
+}
+
+impl Ser<'_> {
+    /// A scalar, written by serde_json.
+    fn leaf<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
+        serde_json::to_writer(&mut *self.out, v).map_err(|_| Unsupported)
+    }
+
+    #[inline]
+    fn string(&mut self, s: &str) -> Result<(), Unsupported> {
+        if needs_escape(s.as_bytes()) {
+            return self.leaf(s);
+        }
+        self.out.reserve(s.len() + 2);
+        self.out.push(b'"');
+        self.out.extend_from_slice(s.as_bytes());
+        self.out.push(b'"');
+        Ok(())
+    }
+}
+
+/// A sequence, map or struct being written: whether an element has been written (for commas),
+/// what closes it, and whether it is serde_json's `RawValue`.
+pub struct Compound<'s, 'a> {
+    ser: &'s mut Ser<'a>,
+    first: bool,
+    /// Bytes that close it: `]`, `}`, or `]}` / `}}` for enum variants.
+    close: &'static [u8],
+    raw: bool,
+}
+
+impl Compound<'_, '_> {
+    fn comma(&mut self) {
+        if self.first {
+            self.first = false;
+        } else {
+            self.ser.out.push(b',');
+        }
+    }
+
+    fn end(self) -> Result<(), Unsupported> {
+        self.ser.out.extend_from_slice(self.close);
+        Ok(())
+    }
+
+    fn key(&mut self, key: &str) -> Result<(), Unsupported> {
+        self.comma();
+        self.ser.string(key)?;
+        self.ser.out.push(b':');
+        Ok(())
+    }
+}
+
+impl<'s, 'a> Ser<'a> {
+    /// serde_json writes an empty sequence or map whole when its length is known to be 0.
+    fn open(&'s mut self, open: &[u8], close: &'static [u8], empty: bool) -> Compound<'s, 'a> {
+        self.out.extend_from_slice(open);
+        if empty {
+            self.out.extend_from_slice(close);
+        }
+        Compound {
+            ser: self,
+            first: true,
+            close: if empty { &[] } else { close },
+            raw: false,
+        }
+    }
+
+    fn variant_open(
+        &'s mut self,
+        variant: &str,
+        open: &[u8],
+        close: &'static [u8],
+    ) -> Result<Compound<'s, 'a>, Unsupported> {
+        self.out.push(b'{');
+        self.string(variant)?;
+        self.out.push(b':');
+        Ok(self.open(open, close, false))
+    }
+}
+
+impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
+    type Ok = ();
+    type Error = Unsupported;
+    type SerializeSeq = Compound<'s, 'a>;
+    type SerializeTuple = Compound<'s, 'a>;
+    type SerializeTupleStruct = Compound<'s, 'a>;
+    type SerializeTupleVariant = Compound<'s, 'a>;
+    type SerializeMap = Compound<'s, 'a>;
+    type SerializeStruct = Compound<'s, 'a>;
+    type SerializeStructVariant = Compound<'s, 'a>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), Unsupported> {
+        self.out
+            .extend_from_slice(if v { b"true" } else { b"false" });
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Unsupported> {
+        self.leaf(&v)
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Unsupported> {
+        self.leaf(&v)
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Unsupported> {
+        self.leaf(&v)
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), Unsupported> {
+        self.leaf(&v)
+    }
+    fn serialize_i128(self, v: i128) -> Result<(), Unsupported> {
+        self.leaf(&v)
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Unsupported> {
+        self.leaf(&v)
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Unsupported> {
+        self.leaf(&v)
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Unsupported> {
+        self.leaf(&v)
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), Unsupported> {
+        self.leaf(&v)
+    }
+    fn serialize_u128(self, v: u128) -> Result<(), Unsupported> {
+        self.leaf(&v)
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Unsupported> {
+        self.leaf(&v)
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Unsupported> {
+        self.leaf(&v)
+    }
+    fn serialize_char(self, v: char) -> Result<(), Unsupported> {
+        self.leaf(&v)
+    }
+    fn serialize_str(self, v: &str) -> Result<(), Unsupported> {
+        self.string(v)
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Unsupported> {
+        self.leaf(v)
+    }
+    fn serialize_none(self) -> Result<(), Unsupported> {
+        self.out.extend_from_slice(b"null");
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Unsupported> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Unsupported> {
+        self.out.extend_from_slice(b"null");
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Unsupported> {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), Unsupported> {
+        self.string(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), Unsupported> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), Unsupported> {
+        self.out.push(b'{');
+        self.string(variant)?;
+        self.out.push(b':');
+        value.serialize(&mut *self)?;
+        self.out.push(b'}');
+        Ok(())
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'s, 'a>, Unsupported> {
+        Ok(self.open(b"[", b"]", len == Some(0)))
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'s, 'a>, Unsupported> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        len: usize,
+    ) -> Result<Compound<'s, 'a>, Unsupported> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'s, 'a>, Unsupported> {
+        self.variant_open(variant, b"[", b"]}")
+    }
+    fn serialize_map(self, len: Option<usize>) -> Result<Compound<'s, 'a>, Unsupported> {
+        Ok(self.open(b"{", b"}", len == Some(0)))
+    }
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        len: usize,
+    ) -> Result<Compound<'s, 'a>, Unsupported> {
+        if name == RAW_VALUE_TOKEN {
+            return Ok(Compound {
+                ser: self,
+                first: true,
+                close: &[],
+                raw: true,
+            });
+        }
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'s, 'a>, Unsupported> {
+        self.variant_open(variant, b"{", b"}}")
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Unsupported;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+        self.comma();
+        value.serialize(&mut *self.ser)
+    }
+    fn end(self) -> Result<(), Unsupported> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Unsupported;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<(), Unsupported> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeTupleStruct for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Unsupported;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<(), Unsupported> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeTupleVariant for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Unsupported;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<(), Unsupported> {
+        Compound::end(self)
+    }
+}
+
+/// A map key: only strings are written here (serde_json quotes numbers and more, left to it).
+struct KeySer<'s, 'a>(&'s mut Ser<'a>);
+
+impl ser::Serializer for KeySer<'_, '_> {
+    type Ok = ();
+    type Error = Unsupported;
+    type SerializeSeq = ser::Impossible<(), Unsupported>;
+    type SerializeTuple = ser::Impossible<(), Unsupported>;
+    type SerializeTupleStruct = ser::Impossible<(), Unsupported>;
+    type SerializeTupleVariant = ser::Impossible<(), Unsupported>;
+    type SerializeMap = ser::Impossible<(), Unsupported>;
+    type SerializeStruct = ser::Impossible<(), Unsupported>;
+    type SerializeStructVariant = ser::Impossible<(), Unsupported>;
+
+    fn serialize_str(self, v: &str) -> Result<(), Unsupported> {
+        self.0.string(v)
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), Unsupported> {
+        self.0.string(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), Unsupported> {
+        value.serialize(self)
+    }
+    fn serialize_bool(self, _: bool) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_i8(self, _: i8) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_i16(self, _: i16) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_i32(self, _: i32) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_i64(self, _: i64) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_u8(self, _: u8) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_u16(self, _: u16) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_u32(self, _: u32) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_u64(self, _: u64) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_f32(self, _: f32) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_f64(self, _: f64) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_char(self, _: char) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_none(self) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_unit(self) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Unsupported> {
+        Err(Unsupported)
+    }
+}
+
+impl ser::SerializeMap for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Unsupported;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Unsupported> {
+        self.comma();
+        key.serialize(KeySer(&mut *self.ser))
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+        self.ser.out.push(b':');
+        value.serialize(&mut *self.ser)
+    }
+    fn end(self) -> Result<(), Unsupported> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Unsupported;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Unsupported> {
+        if self.raw {
+            // RawValue's one field: its JSON text, written as it is.
+            return value.serialize(RawSer(&mut *self.ser.out));
+        }
+        self.key(key)?;
+        value.serialize(&mut *self.ser)
+    }
+    fn end(self) -> Result<(), Unsupported> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeStructVariant for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Unsupported;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Unsupported> {
+        self.key(key)?;
+        value.serialize(&mut *self.ser)
+    }
+    fn end(self) -> Result<(), Unsupported> {
+        Compound::end(self)
+    }
+}
+
+/// The text of a `RawValue`, written unchanged (anything else is left to serde_json).
+struct RawSer<'a>(&'a mut Vec<u8>);
+
+impl ser::Serializer for RawSer<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+    type SerializeSeq = ser::Impossible<(), Unsupported>;
+    type SerializeTuple = ser::Impossible<(), Unsupported>;
+    type SerializeTupleStruct = ser::Impossible<(), Unsupported>;
+    type SerializeTupleVariant = ser::Impossible<(), Unsupported>;
+    type SerializeMap = ser::Impossible<(), Unsupported>;
+    type SerializeStruct = ser::Impossible<(), Unsupported>;
+    type SerializeStructVariant = ser::Impossible<(), Unsupported>;
+
+    fn serialize_str(self, v: &str) -> Result<(), Unsupported> {
+        self.0.extend_from_slice(v.as_bytes());
+        Ok(())
+    }
+    fn serialize_bool(self, _: bool) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_i8(self, _: i8) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_i16(self, _: i16) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_i32(self, _: i32) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_i64(self, _: i64) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_u8(self, _: u8) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_u16(self, _: u16) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_u32(self, _: u32) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_u64(self, _: u64) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_f32(self, _: f32) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_f64(self, _: f64) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_char(self, _: char) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_none(self) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_unit(self) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+    ) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Unsupported> {
+        Err(Unsupported)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    fn same<T: Serialize>(v: &T) {
+        let mut fast = Vec::new();
+        write(&mut fast, v).unwrap();
+        assert_eq!(
+            String::from_utf8(fast).unwrap(),
+            serde_json::to_string(v).unwrap()
+        );
+    }
+
+    #[derive(Serialize)]
+    enum E {
+        Unit,
+        New(u8),
+        Tuple(u8, String),
+        Struct { a: Option<f64> },
+    }
+
+    #[derive(Serialize)]
+    struct S {
+        name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        skipped: Option<u8>,
+        list: Vec<E>,
+        empty: Vec<u8>,
+        map: BTreeMap<String, i64>,
+        empty_map: BTreeMap<String, i64>,
+        raw: Box<serde_json::value::RawValue>,
+        tuple: (u8, bool, ()),
+        f: f64,
+        c: char,
+        bytes: &'static [u8],
+    }
+
+    #[test]
+    fn writes_what_serde_json_writes() {
+        same(&S {
+            name: "tab\there \"quoted\" \\ é \u{1}".into(),
+            skipped: None,
+            list: vec![
+                E::Unit,
+                E::New(3),
+                E::Tuple(1, "x".into()),
+                E::Struct { a: Some(1.5e300) },
+                E::Struct { a: None },
+            ],
+            empty: vec![],
+            map: [("k\n".to_string(), -1), ("plain".to_string(), i64::MAX)].into(),
+            empty_map: BTreeMap::new(),
+            raw: serde_json::value::RawValue::from_string("[{\"a\": 1}]".into()).unwrap(),
+            tuple: (7, false, ()),
+            f: -0.1,
+            c: '"',
+            bytes: b"ab",
+        });
+        same(&json!({"a": [1, 2.5, null, {"b": "c"}], "": {}, "n": []}));
+        same(&"0123456789abcdef\u{7f}");
+        same(&Some(E::Unit));
+    }
+
+    #[test]
+    fn keys_that_are_not_strings_are_left_to_serde_json() {
+        let m: BTreeMap<u8, u8> = [(1, 2)].into();
+        assert!(write(&mut Vec::new(), &m).is_err());
+    }
+}
