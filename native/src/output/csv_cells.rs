@@ -7,32 +7,9 @@
 
 use serde::ser::{self, Impossible, Serialize};
 use std::collections::HashMap;
-use std::fmt;
 use std::ops::Range;
 
-/// The struct name serde_json's `RawValue` serialises under (serde_json `raw::TOKEN`). A
-/// [`license_audit_model::SharedList`] is one; its text is parsed once and its cell cached.
-const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
-
-/// This record is written the slow way instead.
-#[derive(Debug)]
-pub struct Unsupported;
-
-impl fmt::Display for Unsupported {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("not rendered as CSV cells directly")
-    }
-}
-
-impl std::error::Error for Unsupported {}
-
-impl ser::Error for Unsupported {
-    fn custom<T: fmt::Display>(_: T) -> Self {
-        Unsupported
-    }
-}
-
-type Result<T> = std::result::Result<T, Unsupported>;
+use super::fallback::{unsupported, Result, Unsupported, RAW_VALUE_TOKEN};
 
 /// A column's name: a struct field's, or a map key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,12 +143,6 @@ struct Top<'a>(&'a mut Cells);
 /// A value written as cell text.
 struct Text<'a>(&'a mut Cells);
 
-macro_rules! unsupported {
-    ($($f:ident($($t:ty),*) -> $r:ty;)*) => {
-        $(fn $f(self, $(_: $t),*) -> Result<$r> { Err(Unsupported) })*
-    };
-}
-
 impl<'a> ser::Serializer for Top<'a> {
     type Ok = ();
     type Error = Unsupported;
@@ -184,6 +155,8 @@ impl<'a> ser::Serializer for Top<'a> {
     type SerializeStructVariant = Impossible<(), Unsupported>;
 
     unsupported! {
+        serialize_some<T>(&T) -> ();
+        serialize_newtype_variant<T>(&'static str, u32, &'static str, &T) -> ();
         serialize_bool(bool) -> ();
         serialize_i8(i8) -> ();
         serialize_i16(i16) -> ();
@@ -209,20 +182,8 @@ impl<'a> ser::Serializer for Top<'a> {
         serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
     }
 
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<()> {
-        Err(Unsupported)
-    }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Result<()> {
         v.serialize(self)
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<()> {
-        Err(Unsupported)
     }
     fn serialize_map(self, _: Option<usize>) -> Result<TopMap<'a>> {
         Ok(TopMap(self.0, None))
@@ -279,6 +240,8 @@ impl ser::Serializer for KeyText {
     type SerializeStructVariant = Impossible<String, Unsupported>;
 
     unsupported! {
+        serialize_some<T>(&T) -> String;
+        serialize_newtype_variant<T>(&'static str, u32, &'static str, &T) -> String;
         serialize_bool(bool) -> String;
         serialize_i8(i8) -> String;
         serialize_i16(i16) -> String;
@@ -310,24 +273,12 @@ impl ser::Serializer for KeyText {
     fn serialize_unit_variant(self, _: &'static str, _: u32, v: &'static str) -> Result<String> {
         Ok(v.to_string())
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<String> {
-        Err(Unsupported)
-    }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _: &'static str,
         v: &T,
     ) -> Result<String> {
         v.serialize(self)
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<String> {
-        Err(Unsupported)
     }
 }
 

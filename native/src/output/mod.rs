@@ -2,6 +2,7 @@
 
 mod csv_cells;
 pub mod diagnostics;
+mod fallback;
 mod fastjson;
 pub mod progress;
 mod reporter;
