@@ -106,6 +106,12 @@ if ($UalServerListPath) {
     if ($Audit -notcontains 'ServerCal') { $arguments.Audit = @($Audit) + 'ServerCal' }
 }
 if ($TeamsPricePath) { $arguments.TeamsPricePath = $TeamsPricePath }
+# Get-AutomationPSCredential exists in Azure Automation jobs (cloud and hybrid); as a scheduled
+# task without it, the SQL login is left out and integrated authentication is used.
+if ($SqlCredentialName -and (Get-Command -Name Get-AutomationPSCredential -ErrorAction SilentlyContinue)) {
+    $credential = Get-AutomationPSCredential -Name $SqlCredentialName
+    if ($credential) { $arguments.SqlCredential = $credential }
+}
 # The Teams audits read the tenant live: connect first, unattended (certificate of an app
 # registration). Invoke-LicenseAudit itself never signs in.
 $teamsConnected = $false
@@ -113,7 +119,7 @@ if (-not $SnapshotPath -and @($Audit | Where-Object { $_ -like 'Teams*' }).Count
     # Checked up front and rethrown with `throw`: an empty argument is a binding error and a
     # failed sign-in a statement-terminating one, and with ErrorActionPreference Continue a
     # runbook carries on after both, ending later in TeamsSourceFailed with the cause buried.
-    $missing = @('TeamsTenantId', 'TeamsApplicationId', 'TeamsCertificateThumbprint' | Where-Object { -not (Get-Variable -Name $_ -ValueOnly) })
+    $missing = @('TeamsTenantId', 'TeamsApplicationId', 'TeamsCertificateThumbprint' | Where-Object { -not "$(Get-Variable -Name $_ -ValueOnly)".Trim() })
     if ($missing.Count -gt 0) {
         throw ('The Teams audits read the tenant live and need -{0} (an app registration whose certificate is in this worker''s store).' -f ($missing -join ', -'))
     }
@@ -122,15 +128,13 @@ if (-not $SnapshotPath -and @($Audit | Where-Object { $_ -like 'Teams*' }).Count
         $null = Connect-MicrosoftTeams -TenantId $TeamsTenantId -ApplicationId $TeamsApplicationId -CertificateThumbprint $TeamsCertificateThumbprint -ErrorAction Stop
     }
     catch {
-        throw ('Could not sign in to Microsoft Teams, so no audit was run: {0}' -f $_.Exception.Message)
+        # Sign-in failures can arrive wrapped ("One or more errors occurred."): name the cause too.
+        $cause = $_.Exception.Message
+        $base = $_.Exception.GetBaseException().Message
+        if ($base -and $base -ne $cause) { $cause = '{0} ({1})' -f $cause, $base }
+        throw ('Could not sign in to Microsoft Teams, so no audit was run: {0}' -f $cause)
     }
     $teamsConnected = $true
-}
-# Get-AutomationPSCredential exists in Azure Automation jobs (cloud and hybrid); as a scheduled
-# task without it, the SQL login is left out and integrated authentication is used.
-if ($SqlCredentialName -and (Get-Command -Name Get-AutomationPSCredential -ErrorAction SilentlyContinue)) {
-    $credential = Get-AutomationPSCredential -Name $SqlCredentialName
-    if ($credential) { $arguments.SqlCredential = $credential }
 }
 
 $summary = $null
