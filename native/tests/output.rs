@@ -112,6 +112,46 @@ fn an_output_file_is_complete_or_absent() {
     assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 2);
 }
 
+/// A device or pipe given as --output is written as it is, never replaced by a renamed
+/// temporary file (as root, `--output /dev/null` used to turn /dev/null into a regular file).
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_pipe_is_written_in_place_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join("results.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let contoso = repo_path("examples/contoso");
+    for (args, first_line) in [
+        (
+            vec!["lync", "entitlement", "--estate", &contoso],
+            "{\"RecordType\":",
+        ),
+        (vec!["schema", "LyncUserCal"], "{"),
+    ] {
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        let mut args = args.clone();
+        args.extend(["--output", fifo.to_str().unwrap()]);
+        let r = run(&args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(kind.is_fifo(), "{args:?} replaced the pipe with {kind:?}");
+        // The writer has closed the pipe, so the reader has the whole output.
+        let text = reader.join().unwrap();
+        assert!(text.lines().count() > 5, "{args:?}: {text}");
+        assert!(text.starts_with(first_line), "{args:?}: {text}");
+    }
+    assert_eq!(
+        std::fs::read_dir(d.path()).unwrap().count(),
+        1,
+        "no partial file"
+    );
+}
+
 #[test]
 fn the_same_inputs_give_byte_identical_output() {
     let contoso = repo_path("examples/contoso");

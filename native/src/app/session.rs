@@ -93,6 +93,16 @@ impl Session {
     pub fn write_text(&self, text: &str) -> Result<(), AppError> {
         use std::io::Write;
         match &self.output {
+            Some(p) if !crate::output::replaced_atomically(p) => {
+                let mut out = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(p)
+                    .map_err(|e| {
+                        AppError::Arguments(format!("cannot open --output {}: {e}", p.display()))
+                    })?;
+                out.write_all(text.as_bytes()).map_err(AppError::Output)?;
+                out.flush().map_err(AppError::Output)
+            }
             Some(p) => {
                 // Complete or absent, as for records (see Output::new).
                 let temp = crate::output::temporary_beside(p);

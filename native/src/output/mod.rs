@@ -53,6 +53,13 @@ impl Output {
     /// killed or disk-full run never leaves a half-written file that looks like a result.
     pub fn new(format: Format, path: Option<&Path>) -> io::Result<Self> {
         match path {
+            Some(p) if !replaced_atomically(p) => {
+                let file = std::fs::OpenOptions::new().write(true).open(p)?;
+                Ok(Self::to_writer(
+                    format,
+                    Box::new(BufWriter::with_capacity(256 * 1024, file)),
+                ))
+            }
             Some(p) => {
                 let temp = temporary_beside(p);
                 let file = File::create(&temp)?;
@@ -272,6 +279,38 @@ impl Drop for Output {
             let _ = std::fs::remove_file(temp);
         }
     }
+}
+
+/// Whether `path` is written through a temporary file renamed into place: yes for a regular file
+/// or a path that does not exist yet; no for a device, pipe or console (`/dev/null`,
+/// `/dev/stdout`, a FIFO, Windows `NUL` or `CON`), which a rename would replace with a regular
+/// file (as root, `--output /dev/null` used to turn /dev/null into one).
+pub fn replaced_atomically(path: &Path) -> bool {
+    if cfg!(windows) && windows_device_name(path) {
+        return false;
+    }
+    std::fs::metadata(path).map_or(true, |m| m.is_file())
+}
+
+/// Win32 reserved device names, which name a device in every folder and with any extension
+/// (Microsoft Learn, "Naming Files, Paths, and Namespaces").
+fn windows_device_name(path: &Path) -> bool {
+    let Some(stem) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let stem = stem
+        .split('.')
+        .next()
+        .unwrap_or(stem)
+        .trim_end()
+        .to_ascii_uppercase();
+    matches!(
+        stem.as_str(),
+        "NUL" | "CON" | "PRN" | "AUX" | "CONIN$" | "CONOUT$"
+    ) || (stem.len() == 4
+        && (stem.starts_with("COM") || stem.starts_with("LPT"))
+        && stem.as_bytes()[3].is_ascii_digit()
+        && stem.as_bytes()[3] != b'0')
 }
 
 /// `.<name>.partial-<pid>` in the same folder (a rename within a folder is atomic).

@@ -151,7 +151,12 @@ pub fn write(
         out.extend(detail_sheets(&mut wb, data, &f)?);
     }
     // Written beside the target and renamed when complete, so a killed or failed run never
-    // leaves a half-written workbook under the name an auditor will open.
+    // leaves a half-written workbook under the name an auditor will open (a device such as
+    // /dev/null is written as it is: a rename would replace it).
+    if !crate::output::replaced_atomically(path) {
+        wb.save(path)?;
+        return Ok(out);
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
