@@ -130,17 +130,24 @@ impl PsObject {
     }
 
     pub fn get(&self, name: &str) -> Option<&PsValue> {
-        self.props
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
+        self.position(name).map(|i| &self.props[i].1)
     }
 
     pub fn get_mut(&mut self, name: &str) -> Option<&mut PsValue> {
-        self.props
-            .iter_mut()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
+        self.position(name).map(|i| &mut self.props[i].1)
+    }
+
+    /// Where `name` is, case-insensitively. Readers are called with the names they selected, so
+    /// the same spelling (often the very same static text) is tried first: the case-insensitive
+    /// comparison of every name runs only when that finds nothing.
+    #[inline]
+    fn position(&self, name: &str) -> Option<usize> {
+        let same = |k: &Name| k.as_str() == name;
+        self.props.iter().position(|(k, _)| same(k)).or_else(|| {
+            self.props
+                .iter()
+                .position(|(k, _)| k.eq_ignore_ascii_case(name))
+        })
     }
 
     pub fn insert(&mut self, name: impl Into<Name>, value: PsValue) {

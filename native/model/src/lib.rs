@@ -9,6 +9,7 @@
 mod choice;
 mod finding;
 mod input_error;
+pub mod json_text;
 pub mod record;
 pub mod rightsizing;
 pub mod server_cal;

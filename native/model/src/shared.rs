@@ -81,6 +81,11 @@ impl<T: Serialize> SharedList<T> {
     pub fn json(&self) -> Option<&str> {
         self.0.json.as_deref().map(RawValue::get)
     }
+
+    /// Whether both are the same shared list (not merely equal items).
+    pub fn ptr_eq(&self, other: &SharedList<T>) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 impl<T> Deref for SharedList<T> {

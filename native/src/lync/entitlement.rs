@@ -47,6 +47,11 @@ pub struct LyncUserCal {
     pub reasons: SharedList<Reason>,
     #[schemars(with = "Vec<Finding>")]
     pub findings: SharedList<Finding>,
+    /// Not part of the record: its JSON after DisplayName, rendered once for every user who
+    /// shares it (see [`RenderedTail`]).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub tail: Option<RenderedTail>,
 }
 
 impl OutputRecord for LyncUserCal {
@@ -60,6 +65,72 @@ impl OutputRecord for LyncUserCal {
         "ConferencingPolicy",
         "ConferencingPolicySource",
     ];
+
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        let Some(tail) = &self.tail else {
+            return false;
+        };
+        let (template, json) = &*tail.0;
+        if !template.same_after_names(self) {
+            return false;
+        }
+        out.extend_from_slice(b"{\"Identity\":");
+        crate::model::json_text::write_str(out, &self.identity);
+        out.extend_from_slice(b",\"SipAddress\":");
+        crate::model::json_text::write_str(out, &self.sip_address);
+        out.extend_from_slice(b",\"DisplayName\":");
+        crate::model::json_text::write_str(out, &self.display_name);
+        out.push(b',');
+        out.extend_from_slice(json);
+        out.push(b'}');
+        true
+    }
+}
+
+/// A user record's JSON after its DisplayName (`"Kind":…,"Findings":[…]`), rendered once for
+/// every user who shares a policy outcome and registrar pool: those fields are the same for all
+/// of them, and writing them field by field was most of the cost of writing a quarter of a
+/// million users. It keeps the record it was rendered from (names blank); a record whose fields
+/// differ from that one (changed after it was classified) is serialised the ordinary way.
+#[derive(Debug, Clone)]
+pub struct RenderedTail(std::sync::Arc<(LyncUserCal, Box<[u8]>)>);
+
+impl RenderedTail {
+    fn of(record: &LyncUserCal) -> Option<RenderedTail> {
+        let template = LyncUserCal {
+            identity: String::new(),
+            sip_address: String::new(),
+            display_name: String::new(),
+            tail: None,
+            ..record.clone()
+        };
+        let json = serde_json::to_vec(&template).ok()?;
+        let tail = json
+            .strip_prefix(b"{\"Identity\":\"\",\"SipAddress\":\"\",\"DisplayName\":\"\",")?
+            .strip_suffix(b"}")?;
+        Some(RenderedTail(std::sync::Arc::new((template, tail.into()))))
+    }
+}
+
+impl LyncUserCal {
+    /// Whether every field after the names is the same as `other`'s (shared lists: the very
+    /// same list).
+    fn same_after_names(&self, other: &LyncUserCal) -> bool {
+        self.kind == other.kind
+            && self.enabled == other.enabled
+            && self.standard == other.standard
+            && self.enterprise == other.enterprise
+            && self.plus == other.plus
+            && self.conferencing_policy == other.conferencing_policy
+            && self.conferencing_policy_source == other.conferencing_policy_source
+            && self.voice_policy == other.voice_policy
+            && self.voice_policy_source == other.voice_policy_source
+            && self.registrar_pool == other.registrar_pool
+            && self.site == other.site
+            && self.rules == other.rules
+            && self.reasons.ptr_eq(&other.reasons)
+            && self.findings.ptr_eq(&other.findings)
+    }
 }
 
 /// Counts per tier and per combination, so the total can be defended line by line.
@@ -250,6 +321,7 @@ fn none_needed_owned(
         rules,
         reasons,
         findings: SharedList::new(Vec::new()),
+        tail: None,
     }
 }
 
@@ -323,6 +395,8 @@ struct PolicyOutcome {
     site: Option<SharedText>,
     reasons: SharedList<Reason>,
     findings: SharedList<Finding>,
+    /// The JSON its users' records share, once the first of them has been assembled.
+    tail: Option<RenderedTail>,
 }
 
 fn policy_outcome(estate: &Estate, u: &CsUser, rgs_groups: Option<&Vec<String>>) -> PolicyOutcome {
@@ -412,6 +486,7 @@ fn policy_outcome(estate: &Estate, u: &CsUser, rgs_groups: Option<&Vec<String>>)
         site: site_name.map(SharedText::from),
         reasons: SharedList::new(reasons),
         findings: SharedList::new(findings),
+        tail: None,
     }
 }
 
@@ -441,6 +516,7 @@ fn assemble(
         rules,
         reasons: o.reasons,
         findings: o.findings,
+        tail: o.tail,
     }
 }
 
@@ -543,22 +619,29 @@ impl UserClassifier {
                     .map(|(_, o)| o.clone());
                 match found {
                     Some(o) => o,
-                    None => {
-                        let o = policy_outcome(estate, &u, None);
-                        if self.cached < Self::MAX_CACHED {
-                            self.cached += 1;
-                            self.outcomes.entry(hash).or_default().push((
-                                OutcomeKey {
-                                    conferencing: u.conferencing.clone(),
-                                    voice: u.voice.clone(),
-                                    pool: u.registrar_pool.clone(),
-                                    flags: OutcomeKey::flags(&u),
-                                },
-                                o.clone(),
-                            ));
-                        }
-                        o
+                    None if self.cached < Self::MAX_CACHED => {
+                        self.cached += 1;
+                        let key = OutcomeKey {
+                            conferencing: u.conferencing.clone(),
+                            voice: u.voice.clone(),
+                            pool: u.registrar_pool.clone(),
+                            flags: OutcomeKey::flags(&u),
+                        };
+                        let mut outcome = policy_outcome(estate, &u, None);
+                        let mut record = assemble(
+                            u.identity,
+                            u.sip,
+                            u.display_name,
+                            u.registrar_pool,
+                            rules,
+                            outcome.clone(),
+                        );
+                        record.tail = RenderedTail::of(&record);
+                        outcome.tail = record.tail.clone();
+                        self.outcomes.entry(hash).or_default().push((key, outcome));
+                        return record;
                     }
+                    None => policy_outcome(estate, &u, None),
                 }
             }
         };
@@ -644,6 +727,7 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
         rules,
         reasons: SharedList::new(reasons),
         findings: SharedList::new(Vec::new()),
+        tail: None,
     }
 }
 

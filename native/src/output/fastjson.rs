@@ -18,36 +18,6 @@ pub fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<(), 
     value.serialize(&mut Ser { out })
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-
-/// Whether any byte of `x` is a quote, a backslash or a control character (what serde_json
-/// escapes).
-#[inline(always)]
-fn needs_escape_word(x: u64) -> bool {
-    let ctrl = x.wrapping_sub(ONES * 0x20) & !x;
-    let q = x ^ (ONES * u64::from(b'"'));
-    let q = q.wrapping_sub(ONES) & !q;
-    let bs = x ^ (ONES * u64::from(b'\\'));
-    let bs = bs.wrapping_sub(ONES) & !bs;
-    (ctrl | q | bs) & (ONES * 0x80) != 0
-}
-
-#[inline]
-fn needs_escape(s: &[u8]) -> bool {
-    let mut chunks = s.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        if needs_escape_word(u64::from_le_bytes(word)) {
-            return true;
-        }
-    }
-    chunks
-        .remainder()
-        .iter()
-        .any(|&c| c == b'"' || c == b'\\' || c < 0x20)
-}
-
 struct Ser<'a> {
     out: &'a mut Vec<u8>,
 }
@@ -60,13 +30,7 @@ impl Ser<'_> {
 
     #[inline]
     fn string(&mut self, s: &str) -> Result<(), Unsupported> {
-        if needs_escape(s.as_bytes()) {
-            return self.leaf(s);
-        }
-        self.out.reserve(s.len() + 2);
-        self.out.push(b'"');
-        self.out.extend_from_slice(s.as_bytes());
-        self.out.push(b'"');
+        crate::model::json_text::write_str(self.out, s);
         Ok(())
     }
 }

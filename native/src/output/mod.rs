@@ -96,7 +96,9 @@ impl Output {
         if matches!(self.format, Format::Ndjson | Format::Json) {
             // Fast path: serialise the struct once and put RecordType in front of its fields.
             self.scratch.clear();
-            if fastjson::write(&mut self.scratch, record).is_err() {
+            if !record.write_json(&mut self.scratch)
+                && fastjson::write(&mut self.scratch, record).is_err()
+            {
                 self.scratch.clear();
                 serde_json::to_writer(&mut self.scratch, record)?;
             }

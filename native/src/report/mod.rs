@@ -24,6 +24,9 @@ use std::path::PathBuf;
 pub struct ReportOptions {
     pub files: Vec<String>,
     pub output: PathBuf,
+    /// The output is a device or pipe, written as it is (a rename would replace it); else the
+    /// workbook is written beside it and renamed when complete.
+    pub output_in_place: bool,
     pub as_of: DateTime<Utc>,
     pub generated_at: DateTime<Utc>,
     pub tool_version: String,
@@ -90,8 +93,8 @@ pub fn run(
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_else(|| name.clone()),
     };
-    let sheets =
-        workbook::write(&options.output, collected, &meta).map_err(|e| ReportError::Workbook {
+    let sheets = workbook::write(&options.output, options.output_in_place, collected, &meta)
+        .map_err(|e| ReportError::Workbook {
             path: name.clone(),
             message: e.to_string(),
         })?;

@@ -121,6 +121,7 @@ fn put(ws: &mut Worksheet, f: &Formats, row: u32, col: u16, c: &Cell) -> Result<
 /// Writes the workbook and says which sheets it has.
 pub fn write(
     path: &Path,
+    in_place: bool,
     collected: Collected,
     meta: &Meta,
 ) -> Result<Vec<ReportSheet>, XlsxError> {
@@ -153,7 +154,7 @@ pub fn write(
     // Written beside the target and renamed when complete, so a killed or failed run never
     // leaves a half-written workbook under the name an auditor will open (a device such as
     // /dev/null is written as it is: a rename would replace it).
-    if !crate::output::replaced_atomically(path) {
+    if in_place {
         wb.save(path)?;
         return Ok(out);
     }

@@ -63,12 +63,16 @@ pub enum UalError {
     PrincipalsNeeded,
 }
 
+/// A map looked up once per evidence row: a fast hasher, randomly seeded so a crafted file
+/// cannot aim collisions at it. Nothing iterates one without sorting.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Servers seen, interned so per-principal server sets are bitsets.
 #[derive(Default)]
 struct Servers {
     names: Vec<String>,
     keys: Vec<String>,
-    index: HashMap<String, u32>,
+    index: FastMap<String, u32>,
 }
 
 impl Servers {
@@ -128,7 +132,7 @@ impl PrincipalAgg {
 
 #[derive(Default)]
 struct Aggregates {
-    principals: BTreeMap<(&'static str, PrincipalKind), HashMap<String, PrincipalAgg>>,
+    principals: BTreeMap<(&'static str, PrincipalKind), FastMap<String, PrincipalAgg>>,
     external: BTreeMap<(&'static str, u32), (BTreeSet<String>, u16)>,
     unrecognized: BTreeMap<(String, &'static str, String, String, String), UnrecognizedEvidence>,
     /// Newest version seen per product family and server.
@@ -173,6 +177,28 @@ impl Settings {
             }),
             None => false,
         }
+    }
+}
+
+/// The server rows that name none are taken to be: the one the admin names, else a
+/// Get-UalSystemId row earlier in the same file, else the only server the Get-UalSystemId
+/// export describes.
+fn fallback_server(
+    options: &ComplianceOptions,
+    in_file: &Option<FallbackServer>,
+    systems: &Systems,
+) -> Option<FallbackServer> {
+    match &options.computer_name {
+        Some(name) => Some(FallbackServer {
+            name: name.clone(),
+            because: "named by the admin".into(),
+        }),
+        None => in_file.clone().or_else(|| {
+            systems.only().map(|s| FallbackServer {
+                name: s.name.clone(),
+                because: "the only server the Get-UalSystemId export describes".into(),
+            })
+        }),
     }
 }
 
@@ -427,6 +453,8 @@ pub fn run(
         // A file whose first evidence row names no server is a local export: every row would
         // fail alike, so it is refused once. Later rows without one are bad records.
         let mut named_rows = 0u64;
+        // Worked out when what it depends on changes, not per row.
+        let mut fallback = fallback_server(options, &in_file, &systems);
         stream_each(
             path,
             Some(Evidence::PROPERTIES),
@@ -442,23 +470,12 @@ pub fn run(
                                 because: "the Get-UalSystemId row in the same file".into(),
                             });
                             systems.insert(key, info);
+                            fallback = fallback_server(options, &in_file, &systems);
                         }
                         Err(err) => reporter.bad_record(&err),
                     }
                     return Ok(());
                 }
-                let fallback = match &options.computer_name {
-                    Some(name) => Some(FallbackServer {
-                        name: name.clone(),
-                        because: "named by the admin".into(),
-                    }),
-                    None => in_file.clone().or_else(|| {
-                        systems.only().map(|s| FallbackServer {
-                            name: s.name.clone(),
-                            because: "the only server the Get-UalSystemId export describes".into(),
-                        })
-                    }),
-                };
                 match Evidence::read(&mut rec, &systems, fallback.as_ref()) {
                     Ok(e) => {
                         named_rows += 1;

@@ -204,7 +204,20 @@ pub fn device_exclusion(device: &str) -> Option<&'static str> {
 
 /// `DOMAIN/sam` (FlexNet) and `DOMAIN\sam` (UAL) → `domain\sam`; UPNs lower-cased.
 pub fn normalise_user(u: &str) -> String {
-    u.trim().replace('/', "\\").to_ascii_lowercase()
+    // One copy: it runs for every evidence row.
+    let mut s = u.trim().to_ascii_lowercase();
+    if s.contains('/') {
+        s = s.replace('/', "\\");
+    }
+    s
+}
+
+/// Whether `needle` (lower case ASCII) occurs in `text`, ignoring ASCII case, without copying
+/// `text`.
+fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// The domain part of a normalised user: `contoso` of `contoso\peter`, `fabrikam.com` of a UPN.
@@ -325,7 +338,7 @@ impl Evidence {
         let os_year = systems.get(&key).and_then(|s| s.windows_year).or_else(|| {
             product_name
                 .as_deref()
-                .filter(|p| p.to_ascii_lowercase().contains("windows"))
+                .filter(|p| contains_ignore_ascii_case(p, "windows"))
                 .and_then(version_year)
         });
         let mut products = Vec::new();
