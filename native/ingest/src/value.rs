@@ -349,6 +349,30 @@ impl Selection {
         x.wrapping_mul(0x9E37_79B9) >> 12
     }
 
+    /// Where the wanted name `k` spells (case-insensitively) is in [`Selection::names`]; `None`
+    /// for a name not wanted, and for `value` and `Count`.
+    #[inline]
+    pub fn index(&self, k: &[u8]) -> Option<usize> {
+        let mask = self.table.len() - 1;
+        let mut s = Self::slot(k) & mask;
+        loop {
+            let i = *self.table.get(s)? as usize;
+            if i == 0 {
+                return None;
+            }
+            let name = match self.names.get(i - 1) {
+                Some(n) => *n,
+                None => WRAPPER_NAMES.get(i - 1 - self.names.len())?,
+            };
+            if name.len() == k.len()
+                && (name.as_bytes() == k || name.as_bytes().eq_ignore_ascii_case(k))
+            {
+                return (i <= self.names.len()).then_some(i - 1);
+            }
+            s = (s + 1) & mask;
+        }
+    }
+
     /// The wanted name `k` spells, case-insensitively; `Some("")` for `value` and `Count`.
     #[inline]
     pub(crate) fn find(&self, k: &[u8]) -> Option<&'static str> {

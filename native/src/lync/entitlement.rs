@@ -579,8 +579,9 @@ impl OutcomeKey {
 
 impl UserClassifier {
     /// Combinations remembered at most (an export whose every user names a different pool
-    /// would otherwise grow the cache with the users).
-    const MAX_CACHED: usize = 4096;
+    /// would otherwise grow the cache with the users): a few MB. Real estates have tens of
+    /// conferencing policies and pools, eight flag combinations: thousands of combinations.
+    const MAX_CACHED: usize = 16_384;
 
     /// [`classify_user`], for a user the caller is done with.
     pub fn classify(&mut self, estate: &Estate, u: CsUser) -> LyncUserCal {

@@ -3,11 +3,12 @@
 //! shapes are described in docs/rules/lync-configured.md "Inputs".
 
 use super::policy::{Kind, SettingState, SettingValue, SETTINGS, SHARING_NAMES};
-use crate::ingest::record::value_text;
+use crate::ingest::record::{value_bool, value_text};
+use crate::ingest::value::Selection;
 use crate::ingest::{PsValue, Record};
 use crate::model::{InputError, LyncKind, PolicyScope, SchemaEntry};
 use schemars::JsonSchema;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -107,8 +108,19 @@ impl Neighbour {
     /// A fatal error when `r` is this neighbour's object, naming what it is, what was expected
     /// and the evidence (type name or property).
     pub fn refuse(&self, r: &Record, expected: &str) -> Result<(), InputError> {
+        self.refuse_if_present(r, expected, |p| r.get(p).is_some())
+    }
+
+    /// [`Neighbour::refuse`] for a reader that has taken the properties out of `r` already:
+    /// `present` says whether the record had a property.
+    pub fn refuse_if_present(
+        &self,
+        r: &Record,
+        expected: &str,
+        present: impl Fn(&str) -> bool,
+    ) -> Result<(), InputError> {
         let by_type = r.obj.type_names.iter().find(|t| t.contains(self.type_name));
-        let by_property = self.properties.iter().find(|p| r.get(p).is_some());
+        let by_property = self.properties.iter().find(|p| present(p));
         let evidence = match (by_type, by_property) {
             (Some(t), _) => format!("its type is {t}"),
             (None, Some(p)) => format!("it has {p}, which {expected} never has"),
@@ -303,6 +315,16 @@ impl Pool {
     }
 }
 
+/// The text of a value taken out of record `r` (property `name`), as [`Record::opt_str`] reads
+/// it; a string is moved, not copied.
+fn take_text(v: Option<PsValue>, r: &Record, name: &str) -> Result<Option<String>, InputError> {
+    match v {
+        None => Ok(None),
+        Some(PsValue::Str(s)) if !s.trim().is_empty() => Ok(Some(s)),
+        Some(v) => value_text(&v).map_err(|m| r.error(name, m)),
+    }
+}
+
 /// A per-user policy assignment as Get-CsUser shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PolicyRef {
@@ -324,15 +346,16 @@ impl PolicyRef {
         Ok(text.map_or(PolicyRef::Inherited, PolicyRef::named))
     }
 
-    /// [`PolicyRef::read`] for a reader done with the property: the text is moved out of the
-    /// record rather than copied (one user record is read once, a quarter of a million times).
-    pub fn take(r: &mut Record, name: &str) -> Result<PolicyRef, InputError> {
-        match r.get(name) {
-            Some(PsValue::Str(_)) => Ok(r
-                .take_str(name)?
-                .map_or(PolicyRef::Inherited, PolicyRef::named)),
-            _ => Self::read(r, name),
-        }
+    /// [`PolicyRef::read`] of a value taken out of record `r` (property `name`); text is
+    /// moved, not copied.
+    pub fn of_value(v: Option<PsValue>, r: &Record, name: &str) -> Result<PolicyRef, InputError> {
+        let text = match v {
+            Some(PsValue::Object(o)) if o.get("FriendlyName").is_some() => {
+                value_text(o.get("FriendlyName").expect("checked")).map_err(|m| r.error(name, m))?
+            }
+            v => take_text(v, r, name)?,
+        };
+        Ok(text.map_or(PolicyRef::Inherited, PolicyRef::named))
     }
 
     /// `Tag:Name`, ` Name ` and `Name` are the same policy; the text is reused when it is
@@ -385,23 +408,34 @@ impl CsUser {
 
     /// Reads a user, moving its text out of the record (which is read once).
     pub fn read(r: &mut Record) -> Result<Self, InputError> {
-        TEAMS_ONLINE_USER.refuse(r, "Get-CsUser output")?;
-        let sip = r
-            .take_str("SipAddress")?
+        static FIELDS: LazyLock<Selection> = LazyLock::new(|| Selection::new(CsUser::PROPERTIES));
+        let [sip, identity, display_name, enabled, enterprise_voice, remote_call_control, audio_video_disabled, registrar_pool, hosting_provider, conferencing, voice, feature_types, assigned_plan] =
+            r.take_selected::<13>(&FIELDS);
+        TEAMS_ONLINE_USER.refuse_if_present(r, "Get-CsUser output", |p| match p {
+            "FeatureTypes" => feature_types.is_some(),
+            "AssignedPlan" => assigned_plan.is_some(),
+            _ => false,
+        })?;
+        let flag = |v: Option<PsValue>, name: &str| match v {
+            None => Ok(None),
+            Some(v) => value_bool(&v).map_err(|m| r.error(name, m)),
+        };
+        let sip = take_text(sip, r, "SipAddress")?
             .ok_or_else(|| r.error("SipAddress", "required property is missing or empty"))?;
         Ok(CsUser {
-            identity: r.take_str("Identity")?.unwrap_or_else(|| sip.clone()),
-            display_name: r.take_str("DisplayName")?.unwrap_or_default(),
-            enabled: r
-                .opt_bool("Enabled")?
+            identity: take_text(identity, r, "Identity")?.unwrap_or_else(|| sip.clone()),
+            display_name: take_text(display_name, r, "DisplayName")?.unwrap_or_default(),
+            enabled: flag(enabled, "Enabled")?
                 .ok_or_else(|| r.error("Enabled", "required property is missing"))?,
-            enterprise_voice: r.bool_or("EnterpriseVoiceEnabled", false)?,
-            remote_call_control: r.bool_or("RemoteCallControlTelephonyEnabled", false)?,
-            audio_video_disabled: r.bool_or("AudioVideoDisabled", false)?,
-            registrar_pool: r.take_str("RegistrarPool")?,
-            hosting_provider: r.take_str("HostingProvider")?,
-            conferencing: PolicyRef::take(r, "ConferencingPolicy")?,
-            voice: PolicyRef::take(r, "VoicePolicy")?,
+            enterprise_voice: flag(enterprise_voice, "EnterpriseVoiceEnabled")?.unwrap_or(false),
+            remote_call_control: flag(remote_call_control, "RemoteCallControlTelephonyEnabled")?
+                .unwrap_or(false),
+            audio_video_disabled: flag(audio_video_disabled, "AudioVideoDisabled")?
+                .unwrap_or(false),
+            registrar_pool: take_text(registrar_pool, r, "RegistrarPool")?,
+            hosting_provider: take_text(hosting_provider, r, "HostingProvider")?,
+            conferencing: PolicyRef::of_value(conferencing, r, "ConferencingPolicy")?,
+            voice: PolicyRef::of_value(voice, r, "VoicePolicy")?,
             sip,
             origin: Origin::of(r),
         })
