@@ -49,10 +49,15 @@ pub fn stream_each<R: Reporter, E: From<InputError>>(
 ) -> Result<(), E> {
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
-        scope.spawn(move || read_ahead(path, select, &tx));
+        // Emptied batches go back to be filled again: a fresh one per batch, allocated on one
+        // thread and freed on the other, made the allocator map and zero new pages all run.
+        let (back, spare) =
+            std::sync::mpsc::sync_channel::<Vec<Result<Record, InputError>>>(BATCHES_AHEAD + 2);
+        scope.spawn(move || read_ahead(path, select, &tx, &spare));
         let mut n = 0u64;
         for batch in rx {
-            for rec in batch? {
+            let mut batch = batch?;
+            for rec in batch.drain(..) {
                 n += 1;
                 reporter.progress(activity, "records read", n, None);
                 match rec {
@@ -61,6 +66,7 @@ pub fn stream_each<R: Reporter, E: From<InputError>>(
                     Err(e) => reporter.bad_record(&e),
                 }
             }
+            let _ = back.try_send(batch);
         }
         reporter.progress_done(activity, "records read", n);
         Ok(())
@@ -83,6 +89,7 @@ fn read_ahead(
     path: &str,
     select: Option<&'static [&'static str]>,
     tx: &std::sync::mpsc::SyncSender<Batch>,
+    spare: &std::sync::mpsc::Receiver<Vec<Result<Record, InputError>>>,
 ) {
     let input = match open_input_selecting(path, select) {
         Ok(input) => input,
@@ -96,7 +103,10 @@ fn read_ahead(
         let fatal = matches!(&rec, Err(e) if e.fatal);
         batch.push(rec);
         if batch.len() == BATCH || fatal {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            let next = spare
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+            let full = std::mem::replace(&mut batch, next);
             // A closed channel: the audit stopped (an error of its own); so does the reading.
             if tx.send(Ok(full)).is_err() || fatal {
                 return;

@@ -32,8 +32,9 @@ impl Name {
 pub struct Cells {
     pub text: String,
     pub cells: Vec<(Name, Range<usize>)>,
-    /// Cell text of shared JSON fragments, by their text.
-    raw: HashMap<String, String>,
+    /// Cell text of shared JSON fragments, by their text (hashed with foldhash: SipHash over
+    /// every record's reason list cost more than rendering the cell).
+    raw: HashMap<String, String, foldhash::fast::RandomState>,
 }
 
 impl Cells {
@@ -112,12 +113,15 @@ pub fn write_row<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = &'a str
         let b = f.as_bytes();
         if needs_quotes(b) {
             out.push(b'"');
-            for &c in b {
-                if c == b'"' {
-                    out.push(b'"');
-                }
-                out.push(c);
+            // Each quote doubled; the text between quotes copied whole (reason lists are
+            // hundreds of bytes of JSON, full of quotes).
+            let mut rest = b;
+            while let Some(q) = memchr::memchr(b'"', rest) {
+                out.extend_from_slice(&rest[..=q]);
+                out.push(b'"');
+                rest = &rest[q + 1..];
             }
+            out.extend_from_slice(rest);
             out.push(b'"');
         } else {
             out.extend_from_slice(b);
