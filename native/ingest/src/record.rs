@@ -329,6 +329,24 @@ mod tests {
     }
 
     #[test]
+    fn take_selected_moves_each_property_to_its_slot_case_insensitively() {
+        static NAMES: &[&str] = &["SipAddress", "Enabled", "VoicePolicy"];
+        let select = super::super::value::Selection::new(NAMES);
+        let mut r = rec(vec![
+            ("enabled", PsValue::Bool(true)),
+            ("Other", PsValue::Int(3)),
+            ("SIPADDRESS", PsValue::Str("sip:a@contoso.com".into())),
+        ]);
+        let [sip, enabled, voice] = r.take_selected::<3>(&select);
+        assert_eq!(sip, Some(PsValue::Str("sip:a@contoso.com".into())));
+        assert_eq!(enabled, Some(PsValue::Bool(true)));
+        assert_eq!(voice, None);
+        // Taken: the record keeps the names, without their values; the rest is untouched.
+        assert_eq!(r.get("SipAddress"), Some(&PsValue::Null));
+        assert_eq!(r.get("Other"), Some(&PsValue::Int(3)));
+    }
+
+    #[test]
     fn names_match_case_insensitively_and_errors_locate_the_field() {
         let r = rec(vec![(
             "EnterpriseVoiceEnabled",

@@ -900,4 +900,64 @@ mod tests {
         assert!(seen.first_time("sip:bob@contoso.com"));
         assert!(!seen.first_time("Bob@Contoso.com"));
     }
+
+    fn outcome() -> PolicyOutcome {
+        PolicyOutcome {
+            enterprise: Some(true),
+            plus: false,
+            conferencing_policy: "Tag:ENT \"A\"".into(),
+            conferencing_policy_source: PolicySource::User,
+            voice_policy: Some("Global".into()),
+            voice_policy_source: Some(PolicySource::Global),
+            site: Some("Site1".into()),
+            reasons: SharedList::new(vec![Reason::new(
+                Cal::Enterprise,
+                "ConferencingPolicy Tag:ENT",
+                "AllowIPVideo=True",
+            )]),
+            findings: SharedList::new(Vec::new()),
+            tail: None,
+        }
+    }
+
+    fn record(o: &PolicyOutcome, identity: &str, sip: &str, display: &str) -> LyncUserCal {
+        assemble(
+            identity.into(),
+            sip.into(),
+            display.into(),
+            Some("pool01.contoso.com".into()),
+            RuleSet::Default,
+            o.clone(),
+        )
+    }
+
+    #[test]
+    fn the_rendered_tail_writes_what_serde_json_writes_and_steps_aside_when_the_record_changed() {
+        let mut o = outcome();
+        let mut first = record(&o, "CN=A,OU=Users", "sip:a@contoso.com", "A");
+        first.tail = RenderedTail::of(&first);
+        o.tail = first.tail.clone();
+        assert!(o.tail.is_some(), "rendered");
+        // Another user of the same outcome, with names that need escaping.
+        let other = record(&o, "CN=\"B\"\\x", "sip:b@contoso.com", "Bé\u{1}");
+        for r in [&first, &other] {
+            let mut fast = Vec::new();
+            assert!(r.write_json(&mut fast));
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                serde_json::to_string(r).unwrap()
+            );
+        }
+        // A field changed after classification: the tail no longer describes the record.
+        let mut changed = other.clone();
+        changed.plus = true;
+        assert!(!changed.write_json(&mut Vec::new()));
+        let mut pool = other.clone();
+        pool.registrar_pool = Some("pool02.contoso.com".into());
+        assert!(!pool.write_json(&mut Vec::new()));
+        // Equal reasons in another list are not taken on trust either.
+        let mut reasons = other;
+        reasons.reasons = SharedList::new(reasons.reasons.to_vec());
+        assert!(!reasons.write_json(&mut Vec::new()));
+    }
 }

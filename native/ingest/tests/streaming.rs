@@ -1,0 +1,95 @@
+//! `stream_each` parses on a reader thread ahead of the audit: records still arrive in file
+//! order with bad ones reported in place, an audit that stops early stops the reading (no hang on
+//! a full hand-over), and a file that cannot be opened is the same error as before.
+
+use license_audit_ingest::load::{BATCH, BATCHES_AHEAD};
+use license_audit_ingest::stream_each;
+use license_audit_model::sink::Collected;
+use license_audit_model::InputError;
+
+const NAMES: &[&str] = &["Id", "Name"];
+
+fn ndjson(lines: usize, bad_every: usize) -> tempfile::NamedTempFile {
+    let mut text = String::new();
+    for i in 1..=lines {
+        if bad_every > 0 && i % bad_every == 0 {
+            text.push_str("{\"Id\": nope}\n");
+        } else {
+            text.push_str(&format!(
+                "{{\"Id\":{i},\"Name\":\"user{i}\",\"Other\":[1,2]}}\n"
+            ));
+        }
+    }
+    let f = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(f.path(), text).unwrap();
+    f
+}
+
+#[test]
+fn records_arrive_in_file_order_with_bad_ones_reported_in_place() {
+    // More records than the reader may hold ahead, so it waits on the audit.
+    let n = BATCH * (BATCHES_AHEAD + 3) + 17;
+    let f = ndjson(n, 1000);
+    let mut rep = Collected::default();
+    let mut seen = Vec::new();
+    stream_each::<_, InputError>(
+        f.path().to_str().unwrap(),
+        Some(NAMES),
+        "test",
+        &mut rep,
+        |rep, r| {
+            // Bad records reported so far are exactly those before this one.
+            assert_eq!(rep.bad.len() as u64, r.index / 1000);
+            seen.push(r.opt_int("Id")?.unwrap());
+            Ok(())
+        },
+    )
+    .unwrap();
+    let expected: Vec<i64> = (1..=n as i64).filter(|i| i % 1000 != 0).collect();
+    assert_eq!(seen, expected);
+    assert_eq!(rep.bad.len(), n / 1000);
+    assert!(
+        rep.bad
+            .iter()
+            .all(|e| e.record.is_some_and(|r| r % 1000 == 0)),
+        "{:?}",
+        rep.bad
+    );
+}
+
+#[test]
+fn an_audit_that_stops_early_stops_the_reading() {
+    let f = ndjson(BATCH * (BATCHES_AHEAD + 10), 0);
+    let mut rep = Collected::default();
+    let mut calls = 0;
+    let r = stream_each(
+        f.path().to_str().unwrap(),
+        Some(NAMES),
+        "test",
+        &mut rep,
+        |_, r| {
+            calls += 1;
+            if r.index == 3 {
+                return Err(InputError::record("audit", 3, "stop here"));
+            }
+            Ok(())
+        },
+    );
+    assert_eq!(r.unwrap_err().message, "stop here");
+    assert_eq!(calls, 3);
+}
+
+#[test]
+fn a_file_that_cannot_be_opened_is_an_error_naming_it() {
+    let mut rep = Collected::default();
+    let r = stream_each::<_, InputError>(
+        "/no/such/dir/users.json",
+        Some(NAMES),
+        "test",
+        &mut rep,
+        |_, _| Ok(()),
+    );
+    let e = r.unwrap_err();
+    assert!(e.to_string().contains("/no/such/dir/users.json"), "{e}");
+    assert!(rep.bad.is_empty());
+}
