@@ -16,20 +16,7 @@ use super::value::{set_unique, Name, PsObject, PsValue, Selection};
 /// 128).
 const MAX_DEPTH: u32 = 64;
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `x` that is a quote, a backslash or a control character (the
-/// lowest one set is exact; bits above it may be spurious), as serde_json finds them.
-#[inline(always)]
-fn special(x: u64) -> u64 {
-    let ctrl = x.wrapping_sub(ONES * 0x20) & !x;
-    let q = x ^ (ONES * u64::from(b'"'));
-    let q = q.wrapping_sub(ONES) & !q;
-    let bs = x ^ (ONES * u64::from(b'\\'));
-    let bs = bs.wrapping_sub(ONES) & !bs;
-    (ctrl | q | bs) & HIGH
-}
+use license_audit_model::json_text::special_bytes as special;
 
 /// From `i` (just after an opening quote): the index of the closing quote and whether the
 /// string holds escapes. `None` for a control character, a bad escape or no end.

@@ -353,44 +353,31 @@ impl Selection {
     /// for a name not wanted, and for `value` and `Count`.
     #[inline]
     pub fn index(&self, k: &[u8]) -> Option<usize> {
-        let mask = self.table.len() - 1;
-        let mut s = Self::slot(k) & mask;
-        loop {
-            let i = *self.table.get(s)? as usize;
-            if i == 0 {
-                return None;
-            }
-            let name = match self.names.get(i - 1) {
-                Some(n) => *n,
-                None => WRAPPER_NAMES.get(i - 1 - self.names.len())?,
-            };
-            if name.len() == k.len()
-                && (name.as_bytes() == k || name.as_bytes().eq_ignore_ascii_case(k))
-            {
-                return (i <= self.names.len()).then_some(i - 1);
-            }
-            s = (s + 1) & mask;
-        }
+        self.probe(k).filter(|&i| i < self.names.len())
     }
 
     /// The wanted name `k` spells, case-insensitively; `Some("")` for `value` and `Count`.
     #[inline]
     pub(crate) fn find(&self, k: &[u8]) -> Option<&'static str> {
+        let i = self.probe(k)?;
+        Some(self.names.get(i).copied().unwrap_or(""))
+    }
+
+    /// The position of the name `k` spells among the names and then the wrapper names.
+    #[inline]
+    fn probe(&self, k: &[u8]) -> Option<usize> {
         let mask = self.table.len() - 1;
         let mut s = Self::slot(k) & mask;
         loop {
-            let i = *self.table.get(s)? as usize;
-            if i == 0 {
-                return None;
-            }
-            let (name, found) = match self.names.get(i - 1) {
-                Some(n) => (*n, *n),
-                None => (*WRAPPER_NAMES.get(i - 1 - self.names.len())?, ""),
+            let i = (*self.table.get(s)? as usize).checked_sub(1)?;
+            let name = match self.names.get(i) {
+                Some(n) => *n,
+                None => WRAPPER_NAMES.get(i - self.names.len())?,
             };
             if name.len() == k.len()
                 && (name.as_bytes() == k || name.as_bytes().eq_ignore_ascii_case(k))
             {
-                return Some(found);
+                return Some(i);
             }
             s = (s + 1) & mask;
         }

@@ -4,16 +4,22 @@
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 
-/// Whether any byte of `x` is a quote, a backslash or a control character (what serde_json
-/// escapes).
+/// The high bit of each byte of `x` (eight bytes, little-endian) that is a quote, a backslash
+/// or a control character — what serde_json escapes in a string, and what ends a string's
+/// plain run when reading one. The lowest bit set is exact; bits above it may be spurious.
 #[inline(always)]
-fn needs_escape_word(x: u64) -> bool {
+pub fn special_bytes(x: u64) -> u64 {
     let ctrl = x.wrapping_sub(ONES * 0x20) & !x;
     let q = x ^ (ONES * u64::from(b'"'));
     let q = q.wrapping_sub(ONES) & !q;
     let bs = x ^ (ONES * u64::from(b'\\'));
     let bs = bs.wrapping_sub(ONES) & !bs;
-    (ctrl | q | bs) & (ONES * 0x80) != 0
+    (ctrl | q | bs) & (ONES * 0x80)
+}
+
+#[inline(always)]
+fn needs_escape_word(x: u64) -> bool {
+    special_bytes(x) != 0
 }
 
 #[inline]
