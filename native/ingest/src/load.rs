@@ -98,14 +98,18 @@ fn read_ahead(
             return;
         }
     };
-    let mut batch = Vec::with_capacity(BATCH);
+    // Standard input is the PowerShell module streaming objects as its cmdlets produce them:
+    // each record goes on at once, so results and progress follow the pipeline instead of
+    // waiting for a batch to fill (PowerShell writes far slower than this reads).
+    let size = if path == "-" { 1 } else { BATCH };
+    let mut batch = Vec::with_capacity(size);
     for rec in input {
         let fatal = matches!(&rec, Err(e) if e.fatal);
         batch.push(rec);
-        if batch.len() == BATCH || fatal {
+        if batch.len() >= size || fatal {
             let next = spare
                 .try_recv()
-                .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+                .unwrap_or_else(|_| Vec::with_capacity(size));
             let full = std::mem::replace(&mut batch, next);
             // A closed channel: the audit stopped (an error of its own); so does the reading.
             if tx.send(Ok(full)).is_err() || fatal {

@@ -93,3 +93,63 @@ fn a_file_that_cannot_be_opened_is_an_error_naming_it() {
     assert!(e.to_string().contains("/no/such/dir/users.json"), "{e}");
     assert!(rep.bad.is_empty());
 }
+
+/// The child side of the next test: streams its stdin, printing each record's Id as it arrives.
+#[test]
+fn stdin_child() {
+    if std::env::var_os("LICENSEAUDIT_STREAMING_CHILD").is_none() {
+        return; // only run as the child of the test below
+    }
+    use std::io::Write;
+    let mut rep = Collected::default();
+    stream_each::<_, InputError>("-", Some(NAMES), "test", &mut rep, |_, r| {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "got {}", r.opt_int("Id")?.unwrap()).unwrap();
+        out.flush().unwrap();
+        Ok(())
+    })
+    .unwrap();
+}
+
+/// What the PowerShell module streams on stdin reaches the audit record by record: the reader
+/// thread does not hold stdin records back to fill a batch, so results follow the pipeline.
+#[test]
+fn records_streamed_on_stdin_reach_the_audit_before_stdin_closes() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "stdin_child", "--nocapture", "--test-threads=1"])
+        .env("LICENSEAUDIT_STREAMING_CHILD", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    // A watchdog: if records were held back, the reads below would wait forever.
+    let pid = child.id();
+    let watchdog = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+    });
+    for id in 1..=3 {
+        writeln!(stdin, "{{\"Id\":{id},\"Name\":\"user{id}\"}}").unwrap();
+        stdin.flush().unwrap();
+        // libtest prints "test stdin_child ... " without a line break before the first answer.
+        let mut line = String::new();
+        let answer = loop {
+            line.clear();
+            assert!(
+                stdout.read_line(&mut line).unwrap() > 0,
+                "the child ended early"
+            );
+            if let Some(at) = line.find("got ") {
+                break line[at..].trim().to_string();
+            }
+        };
+        assert_eq!(answer, format!("got {id}"));
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    drop(watchdog);
+}
