@@ -22,8 +22,9 @@ fn needs_escape_word(x: u64) -> bool {
     special_bytes(x) != 0
 }
 
+/// Whether JSON must escape some byte of `s` (a quote, a backslash or a control character).
 #[inline]
-fn needs_escape(s: &[u8]) -> bool {
+pub fn needs_escape(s: &[u8]) -> bool {
     let mut chunks = s.chunks_exact(8);
     for chunk in &mut chunks {
         let mut word = [0u8; 8];

@@ -153,6 +153,23 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
     fn serialize_str(self, v: &str) -> Result<(), Unsupported> {
         self.string(v)
     }
+    /// Dates and other `Display` values are formatted straight into the output (serde's default
+    /// builds a `String` first); the rare text that needs escaping is then written again by
+    /// serde_json.
+    fn collect_str<T: ?Sized + std::fmt::Display>(self, value: &T) -> Result<(), Unsupported> {
+        use std::io::Write;
+        let start = self.out.len();
+        self.out.push(b'"');
+        write!(self.out, "{value}").map_err(|_| Unsupported)?;
+        if crate::model::json_text::needs_escape(&self.out[start + 1..]) {
+            let text =
+                String::from_utf8(self.out[start + 1..].to_vec()).map_err(|_| Unsupported)?;
+            self.out.truncate(start);
+            return self.string(&text);
+        }
+        self.out.push(b'"');
+        Ok(())
+    }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), Unsupported> {
         self.leaf(v)
     }
@@ -521,6 +538,34 @@ mod tests {
         same(&json!({"a": [1, 2.5, null, {"b": "c"}], "": {}, "n": []}));
         same(&"0123456789abcdef\u{7f}");
         same(&Some(E::Unit));
+    }
+
+    /// `Display` values (dates above all) are formatted into the output directly.
+    #[test]
+    fn display_values_are_written_as_serde_json_writes_them() {
+        struct Shown(&'static str);
+        impl std::fmt::Display for Shown {
+            fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+        impl Serialize for Shown {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+        let date = chrono::DateTime::parse_from_rfc3339("2026-11-01T07:12:44.5+01:00").unwrap();
+        same(&vec![date.with_timezone(&chrono::Utc)]);
+        same(&json!({"at": date}));
+        for text in [
+            "plain",
+            "",
+            "with \"quotes\" and \\",
+            "line\nbreak \u{1}",
+            "é ✓",
+        ] {
+            same(&[Shown(text), Shown("after")]);
+        }
     }
 
     #[test]
