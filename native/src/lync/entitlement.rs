@@ -116,20 +116,42 @@ impl LyncUserCal {
     /// Whether every field after the names is the same as `other`'s (shared lists: the very
     /// same list).
     fn same_after_names(&self, other: &LyncUserCal) -> bool {
-        self.kind == other.kind
-            && self.enabled == other.enabled
-            && self.standard == other.standard
-            && self.enterprise == other.enterprise
-            && self.plus == other.plus
-            && self.conferencing_policy == other.conferencing_policy
-            && self.conferencing_policy_source == other.conferencing_policy_source
-            && self.voice_policy == other.voice_policy
-            && self.voice_policy_source == other.voice_policy_source
-            && self.registrar_pool == other.registrar_pool
-            && self.site == other.site
-            && self.rules == other.rules
-            && self.reasons.ptr_eq(&other.reasons)
-            && self.findings.ptr_eq(&other.findings)
+        // Every field named, so a field added to the record cannot be missed here (the tail
+        // would print the first user's value of it for everyone).
+        let LyncUserCal {
+            identity: _,
+            sip_address: _,
+            display_name: _,
+            kind,
+            enabled,
+            standard,
+            enterprise,
+            plus,
+            conferencing_policy,
+            conferencing_policy_source,
+            voice_policy,
+            voice_policy_source,
+            registrar_pool,
+            site,
+            rules,
+            reasons,
+            findings,
+            tail: _,
+        } = self;
+        *kind == other.kind
+            && *enabled == other.enabled
+            && *standard == other.standard
+            && *enterprise == other.enterprise
+            && *plus == other.plus
+            && *conferencing_policy == other.conferencing_policy
+            && *conferencing_policy_source == other.conferencing_policy_source
+            && *voice_policy == other.voice_policy
+            && *voice_policy_source == other.voice_policy_source
+            && *registrar_pool == other.registrar_pool
+            && *site == other.site
+            && *rules == other.rules
+            && reasons.ptr_eq(&other.reasons)
+            && findings.ptr_eq(&other.findings)
     }
 }
 

@@ -337,17 +337,11 @@ impl PolicyRef {
     /// Null/empty, a bare tag name (remote session), `Tag:Name`, or an object with FriendlyName
     /// (serialised snap-in object) all resolve to the same policy.
     pub fn read(r: &Record, name: &str) -> Result<PolicyRef, InputError> {
-        let text = match r.get(name) {
-            Some(PsValue::Object(o)) if o.get("FriendlyName").is_some() => {
-                value_text(o.get("FriendlyName").expect("checked")).map_err(|m| r.error(name, m))?
-            }
-            _ => r.opt_str(name)?,
-        };
-        Ok(text.map_or(PolicyRef::Inherited, PolicyRef::named))
+        Self::of_value(r.get(name).cloned(), r, name)
     }
 
-    /// [`PolicyRef::read`] of a value taken out of record `r` (property `name`); text is
-    /// moved, not copied.
+    /// [`PolicyRef::read`] of a value already taken out of record `r` (property `name`); text
+    /// is moved, not copied.
     pub fn of_value(v: Option<PsValue>, r: &Record, name: &str) -> Result<PolicyRef, InputError> {
         let text = match v {
             Some(PsValue::Object(o)) if o.get("FriendlyName").is_some() => {
