@@ -183,10 +183,7 @@ function Get-TeamsLicenseCount {
     end {
         try {
             if ($gatherUsers) {
-                $query = @{}
-                if ((Get-Command Get-CsOnlineUser).Parameters.ContainsKey('Properties')) {
-                    $query.Properties = $script:UcTeamsUserProperties -join ','
-                }
+                $query = Get-LicenseAuditTeamsUserQuery -Property $script:UcTeamsUserProperties
                 Get-CsOnlineUser @query -ErrorAction Stop | ForEach-Object { Send-LicenseAuditTeamsUser -Session $session -InputObject $_ -Property $script:UcTeamsUserProperties }
             }
             # No accounts at all still starts the engine: it reports an empty count.
