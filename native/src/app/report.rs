@@ -95,7 +95,8 @@ pub fn report(s: &mut Session, a: &ReportArgs) -> Result<(), AppError> {
     })?;
     let options = ReportOptions {
         files: a.files.clone(),
-        output_in_place: !crate::output::replaced_atomically(&output),
+        output_temporary: crate::output::replaced_atomically(&output)
+            .then(|| crate::output::temporary_beside(&output)),
         output,
         as_of: s.as_of,
         generated_at: chrono::Utc::now(),

@@ -24,9 +24,9 @@ use std::path::PathBuf;
 pub struct ReportOptions {
     pub files: Vec<String>,
     pub output: PathBuf,
-    /// The output is a device or pipe, written as it is (a rename would replace it); else the
-    /// workbook is written beside it and renamed when complete.
-    pub output_in_place: bool,
+    /// Where the workbook is written before it is renamed to `output` when complete; `None`:
+    /// written to `output` as it is (a device or pipe, which a rename would replace).
+    pub output_temporary: Option<PathBuf>,
     pub as_of: DateTime<Utc>,
     pub generated_at: DateTime<Utc>,
     pub tool_version: String,
@@ -93,11 +93,16 @@ pub fn run(
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_else(|| name.clone()),
     };
-    let sheets = workbook::write(&options.output, options.output_in_place, collected, &meta)
-        .map_err(|e| ReportError::Workbook {
-            path: name.clone(),
-            message: e.to_string(),
-        })?;
+    let sheets = workbook::write(
+        &options.output,
+        options.output_temporary.as_deref(),
+        collected,
+        &meta,
+    )
+    .map_err(|e| ReportError::Workbook {
+        path: name.clone(),
+        message: e.to_string(),
+    })?;
     for s in &sheets {
         sink.write(s)?;
     }

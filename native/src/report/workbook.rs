@@ -121,7 +121,7 @@ fn put(ws: &mut Worksheet, f: &Formats, row: u32, col: u16, c: &Cell) -> Result<
 /// Writes the workbook and says which sheets it has.
 pub fn write(
     path: &Path,
-    in_place: bool,
+    temporary: Option<&Path>,
     collected: Collected,
     meta: &Meta,
 ) -> Result<Vec<ReportSheet>, XlsxError> {
@@ -152,23 +152,18 @@ pub fn write(
         out.extend(detail_sheets(&mut wb, data, &f)?);
     }
     // Written beside the target and renamed when complete, so a killed or failed run never
-    // leaves a half-written workbook under the name an auditor will open (a device such as
-    // /dev/null is written as it is: a rename would replace it).
-    if in_place {
+    // leaves a half-written workbook under the name an auditor will open; a device such as
+    // /dev/null (no temporary given) is written as it is: a rename would replace it.
+    let Some(temp) = temporary else {
         wb.save(path)?;
         return Ok(out);
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "workbook.xlsx".into());
-    let temp = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
-    if let Err(e) = wb.save(&temp) {
-        let _ = std::fs::remove_file(&temp);
+    };
+    if let Err(e) = wb.save(temp) {
+        let _ = std::fs::remove_file(temp);
         return Err(e.into());
     }
-    if let Err(e) = std::fs::rename(&temp, path) {
-        let _ = std::fs::remove_file(&temp);
+    if let Err(e) = std::fs::rename(temp, path) {
+        let _ = std::fs::remove_file(temp);
         return Err(XlsxError::IoError(e));
     }
     Ok(out)
