@@ -10,7 +10,7 @@
 //! serde_json validates an ignored value), so it never accepts what serde_json refuses.
 //! [`agrees`] checks that claim on any input (the fuzz harness and tests call it).
 
-use super::value::{set_unique, Name, PsObject, PsValue, Selection};
+use super::value::{name_bit, set_unique, Name, PsObject, PsValue, Selection};
 
 /// Nesting the fast path follows before leaving the record to serde_json (whose own limit is
 /// 128).
@@ -119,6 +119,12 @@ fn hex4(h: &[u8]) -> Option<u32> {
 /// [`string_end`] found it); `None` for a surrogate escape.
 fn unescape(s: &str) -> Option<String> {
     let mut out = String::with_capacity(s.len());
+    unescape_into(s, &mut out)?;
+    Some(out)
+}
+
+/// [`unescape`] appending to `out`.
+fn unescape_into(s: &str, out: &mut String) -> Option<()> {
     let mut rest = s;
     while let Some(off) = rest.find('\\') {
         out.push_str(&rest[..off]);
@@ -144,7 +150,7 @@ fn unescape(s: &str) -> Option<String> {
         rest = rest.get(off + 2..)?;
     }
     out.push_str(rest);
-    Some(out)
+    Some(())
 }
 
 struct Parser<'a> {
@@ -309,6 +315,11 @@ impl Parser<'_> {
     }
 
     /// One value as serde_json gives it to [`PsValue`]'s deserialiser.
+    ///
+    /// Inlined into its caller: returned through memory from a call, each value was written in
+    /// pieces and read back whole, and the processor stalled on every one (half the time of the
+    /// record parse). Lists and objects, which recurse, are [`Parser::nested`].
+    #[inline(always)]
     fn value(&mut self, depth: u32) -> Option<PsValue> {
         match self.peek()? {
             b'"' => {
@@ -342,6 +353,36 @@ impl Parser<'_> {
                     .fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
                 Some(PsValue::Int(if negative { -n } else { n }))
             }
+            b'[' | b'{' => self.nested(depth),
+            _ => None,
+        }
+    }
+
+    /// [`Parser::value`] into `slot`, reusing the text a string value held (see
+    /// [`parse_selected_into`]).
+    #[inline(always)]
+    fn value_into(&mut self, depth: u32, slot: &mut PsValue) -> Option<()> {
+        if self.peek()? == b'"' {
+            if let PsValue::Str(old) = slot {
+                let (start, end, escaped) = self.string()?;
+                let s = self.text.get(start..end)?;
+                old.clear();
+                if escaped {
+                    unescape_into(s, old)?;
+                } else {
+                    old.push_str(s);
+                }
+                return Some(());
+            }
+        }
+        *slot = self.value(depth)?;
+        Some(())
+    }
+
+    /// A list or object value (see [`Parser::value`]).
+    #[inline(never)]
+    fn nested(&mut self, depth: u32) -> Option<PsValue> {
+        match self.peek()? {
             b'[' => {
                 if depth >= MAX_DEPTH {
                     return None;
@@ -411,6 +452,41 @@ pub(crate) fn parse_selected(
     select: &Selection,
     shape: &mut Shape,
 ) -> Option<PsObject> {
+    let mut obj = PsObject {
+        props: Vec::with_capacity(select.names().len().min(16)),
+        ..PsObject::default()
+    };
+    parse_selected_into(bytes, select, shape, &mut obj).then_some(obj)
+}
+
+/// [`parse_selected`] into an object a record used before, whose property list and texts are
+/// reused (no allocation for a record shaped like the last, where each value was read into its
+/// own memory and copied into place). True when it read the record: `obj` is then exactly
+/// what [`parse_selected`] gives; when false, `obj` holds nothing of use.
+pub(crate) fn parse_selected_into(
+    bytes: &[u8],
+    select: &Selection,
+    shape: &mut Shape,
+    obj: &mut PsObject,
+) -> bool {
+    obj.type_names.clear();
+    obj.to_string = None;
+    obj.base = None;
+    let kept = read_selected(bytes, select, shape, obj);
+    if let Some(kept) = kept {
+        obj.props.truncate(kept);
+    }
+    kept.is_some()
+}
+
+/// The work of [`parse_selected_into`]: gives how many properties it set (the first ones of
+/// `obj.props`; the rest are left over from the record before).
+fn read_selected(
+    bytes: &[u8],
+    select: &Selection,
+    shape: &mut Shape,
+    obj: &mut PsObject,
+) -> Option<usize> {
     // Checked whole, once (serde_json checks only the strings it keeps, so a record with a
     // broken character elsewhere is left to it).
     let text = std::str::from_utf8(bytes).ok()?;
@@ -420,10 +496,7 @@ pub(crate) fn parse_selected(
         i: 0,
     };
     p.eat(b'{')?;
-    let mut obj = PsObject {
-        props: Vec::with_capacity(select.names().len().min(16)),
-        ..PsObject::default()
-    };
+    let mut kept = 0;
     let mut seen = 0u128;
     if p.peek()? == b'}' {
         p.i += 1;
@@ -456,17 +529,43 @@ pub(crate) fn parse_selected(
             };
             j += 1;
             p.eat(b':')?;
-            let name = match selected {
-                Selected::No => {
-                    p.skip(1)?;
-                    None
+            if let Selected::No = selected {
+                p.skip(1)?;
+            } else {
+                let name = text.get(start..end)?;
+                let bit = name_bit(name.as_bytes());
+                // A name given twice (case-insensitively) keeps its first place and its last
+                // value, as [`super::value::set_unique`] does.
+                let again = match seen & bit {
+                    0 => None,
+                    _ => obj.props[..kept]
+                        .iter()
+                        .position(|(k, _)| k.eq_ignore_ascii_case(name)),
+                };
+                seen |= bit;
+                match again {
+                    Some(i) => obj.props[i].1 = p.value(1)?,
+                    None if kept < obj.props.len() => {
+                        let (k, v) = &mut obj.props[kept];
+                        match selected {
+                            Selected::As(n)
+                                if k.as_static().is_some_and(|s| std::ptr::eq(s, n)) => {}
+                            Selected::As(n) => *k = Name::from(n),
+                            _ => *k = Name::from(name.to_owned()),
+                        }
+                        p.value_into(1, v)?;
+                        kept += 1;
+                    }
+                    None => {
+                        let k = match selected {
+                            Selected::As(n) => Name::from(n),
+                            _ => Name::from(name.to_owned()),
+                        };
+                        let v = p.value(1)?;
+                        obj.props.push((k, v));
+                        kept += 1;
+                    }
                 }
-                Selected::As(n) => Some(Name::from(n)),
-                Selected::Yes => Some(Name::from(text.get(start..end)?.to_owned())),
-            };
-            if let Some(name) = name {
-                let v = p.value(1)?;
-                set_unique(&mut obj, &mut seen, name, v);
             }
             match p.peek()? {
                 b',' => p.i += 1,
@@ -480,21 +579,43 @@ pub(crate) fn parse_selected(
     }
     // Nothing but white space may follow.
     match p.peek() {
-        None => Some(obj),
+        None => Some(kept),
         Some(_) => None,
     }
 }
 
 /// Whether the fast path keeps its promise on each line of `bytes` (read in order, so the names
 /// one line teaches are tried on the next): when it answers, serde_json with the same selection
-/// gives the same object. Checked by the fuzz harness and tests; gives how many lines the fast
-/// path read.
+/// gives the same object, and so does reading the line into the object the line before was read
+/// into ([`parse_selected_into`], as records are recycled). Checked by the fuzz harness and
+/// tests; gives how many lines the fast path read.
 pub fn agrees(bytes: &[u8], names: &'static [&'static str]) -> Result<usize, String> {
     let select = Selection::new(names);
     let mut shape = Shape::default();
+    // Its own shape: what one path learns must not make the other agree by accident.
+    let mut reused_shape = Shape::default();
+    let mut reused = PsObject::default();
     let mut read = 0;
     for line in bytes.split(|&b| b == b'\n') {
-        let Some(fast) = parse_selected(line, &select, &mut shape) else {
+        let fresh = parse_selected(line, &select, &mut shape);
+        let into = parse_selected_into(line, &select, &mut reused_shape, &mut reused);
+        match (&fresh, into) {
+            (Some(f), true) if *f != reused => {
+                return Err(format!(
+                    "read into a used object: {reused:?}, fresh: {f:?}, from {:?}",
+                    String::from_utf8_lossy(line)
+                ))
+            }
+            (Some(_), false) | (None, true) => {
+                return Err(format!(
+                    "read fresh: {}, into a used object: {into}, from {:?}",
+                    fresh.is_some(),
+                    String::from_utf8_lossy(line)
+                ))
+            }
+            _ => {}
+        }
+        let Some(fast) = fresh else {
             continue;
         };
         let mut de = serde_json::Deserializer::from_slice(line);

@@ -89,7 +89,12 @@ pub struct JsonReader {
     done: bool,
     /// The names of the last record the selected-properties fast path read.
     shape: crate::fastline::Shape,
+    /// Objects of records the audit is done with, read into again (see [`JsonReader::recycle`]).
+    spare: Vec<PsObject>,
 }
+
+/// Objects [`JsonReader::recycle`] keeps: a batch's worth (see [`crate::load::BATCH`]).
+const SPARE_OBJECTS: usize = 512;
 
 impl JsonReader {
     pub fn new(
@@ -114,6 +119,36 @@ impl JsonReader {
             evidence: Default::default(),
             done: false,
             shape: Default::default(),
+            spare: Vec::new(),
+        }
+    }
+
+    /// Takes back the object of a record the audit is done with: the selected-properties fast
+    /// path reads a later record into it, reusing its memory.
+    pub fn recycle(&mut self, obj: PsObject) {
+        if self.select.is_some() && self.spare.len() < SPARE_OBJECTS {
+            self.spare.push(obj);
+        }
+    }
+
+    /// The fast path on `bytes` (`self.buf`, or a line in the read buffer), into a spare object
+    /// when there is one.
+    fn parse_fast(
+        bytes: &[u8],
+        names: &super::value::Selection,
+        shape: &mut crate::fastline::Shape,
+        spare: &mut Vec<PsObject>,
+    ) -> Option<PsObject> {
+        match spare.pop() {
+            Some(mut obj) => {
+                if crate::fastline::parse_selected_into(bytes, names, shape, &mut obj) {
+                    Some(obj)
+                } else {
+                    spare.push(obj);
+                    None
+                }
+            }
+            None => crate::fastline::parse_selected(bytes, names, shape),
         }
     }
 
@@ -439,7 +474,7 @@ impl JsonReader {
         let parsed: Result<PsValue, serde_json::Error> = match select {
             None => serde_json::from_slice(line),
             Some(names) => {
-                if let Some(obj) = crate::fastline::parse_selected(line, names, &mut self.shape) {
+                if let Some(obj) = Self::parse_fast(line, names, &mut self.shape, &mut self.spare) {
                     // No edition evidence: only `inspect` asks for it, and it reads every
                     // property (a search of each line for dates cost audits a tenth of their read).
                     self.r.consume(nl + 1);
@@ -657,7 +692,7 @@ impl Iterator for JsonReader {
                     None => serde_json::from_slice(&self.buf),
                     Some(names) => {
                         if let Some(obj) =
-                            crate::fastline::parse_selected(&self.buf, names, &mut self.shape)
+                            Self::parse_fast(&self.buf, names, &mut self.shape, &mut self.spare)
                         {
                             return self.accept_object(obj);
                         }

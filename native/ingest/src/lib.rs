@@ -24,7 +24,7 @@ pub mod source;
 pub mod value;
 
 pub use dates::DateOrder;
-pub use load::{load_all, stream_each};
+pub use load::{load_all, stream_each, stream_each_borrowed};
 pub use record::Record;
 pub use source::TextEncoding;
 pub use value::{Name, PsObject, PsValue};
@@ -127,6 +127,14 @@ impl InputFile {
     }
 
     /// The `#TYPE` line of a Windows PowerShell 5.1 CSV.
+    /// Takes back a record the audit is done with, so its memory is reused for a later one
+    /// (JSON read with a selection; other readers let it go).
+    pub fn recycle(&mut self, rec: Record) {
+        if let Reader::Json(j) = &mut self.reader {
+            j.recycle(rec.obj);
+        }
+    }
+
     pub fn csv_type_name(&self) -> Option<&str> {
         match &self.reader {
             Reader::Csv(c) => c.type_name.as_deref(),

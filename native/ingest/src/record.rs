@@ -5,6 +5,7 @@ use super::dates::{parse_date_in, FileDates};
 use super::value::{PsObject, PsValue};
 use chrono::{DateTime, Utc};
 use license_audit_model::InputError;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -54,10 +55,40 @@ impl Record {
 
     /// Text of a property; `None` when absent, null or blank.
     pub fn opt_str(&self, name: &str) -> Result<Option<String>, InputError> {
-        match self.get(name) {
+        Ok(self.text_of(name, self.get(name))?.map(Cow::into_owned))
+    }
+
+    /// [`Record::opt_str`] of a value already found (by [`Record::select_refs`]), borrowed
+    /// where it is text already; `name` is what an error names.
+    pub fn text_of<'v>(
+        &self,
+        name: &str,
+        value: Option<&'v PsValue>,
+    ) -> Result<Option<Cow<'v, str>>, InputError> {
+        match value {
             None => Ok(None),
-            Some(v) => value_text(v).map_err(|m| self.error(name, m)),
+            Some(v) => value_text_ref(v).map_err(|m| self.error(name, m)),
         }
+    }
+
+    /// The values of the properties `select` names, found in one pass over the record's
+    /// properties: slot `i` holds the value of `select.names()[i]` (matched
+    /// case-insensitively), `None` when the record lacks it. For readers that look at many
+    /// properties of records by the million: one probe per property instead of a search per name.
+    pub fn select_refs<const N: usize>(
+        &self,
+        select: &super::value::Selection,
+    ) -> [Option<&PsValue>; N] {
+        debug_assert_eq!(select.names().len(), N, "one slot per selected name");
+        let mut slots: [Option<&PsValue>; N] = [None; N];
+        for (name, value) in &self.obj.props {
+            if let Some(slot) = select.index(name.as_bytes()).and_then(|i| slots.get_mut(i)) {
+                // Names are unique case-insensitively (readers keep a repeated name's last value
+                // in its first place), so a slot is filled once.
+                *slot = Some(value);
+            }
+        }
+        slots
     }
 
     /// [`Record::opt_str`] that moves a string out instead of copying it, for a reader done with
@@ -88,6 +119,48 @@ impl Record {
         slots
     }
 
+    /// [`Record::select_refs`] that remembers in `memo` where the selected properties were: a
+    /// record whose names are the very ones of the last record (an export writes every record
+    /// alike, and the JSON reader gives a selected name spelled as selected the selection's own
+    /// text) is matched by position, without a probe per property.
+    pub fn select_refs_memo<const N: usize>(
+        &self,
+        select: &super::value::Selection,
+        memo: &mut SelectMemo,
+    ) -> [Option<&PsValue>; N] {
+        let props = &self.obj.props;
+        let same = std::ptr::eq(memo.selection, select.names())
+            && props.len() == memo.names.len()
+            && props
+                .iter()
+                .zip(&memo.names)
+                .all(|((n, _), m)| n.as_static().is_some_and(|s| std::ptr::eq(s, *m)));
+        if !same {
+            memo.selection = select.names();
+            memo.names.clear();
+            memo.slots.clear();
+            for (name, _) in props {
+                // Only the reader's own texts are remembered: they live as long as the program,
+                // so the same address is the same name (a freed file text's address is not).
+                let Some(s) = name.as_static() else {
+                    memo.names.clear();
+                    memo.slots.clear();
+                    return self.select_refs(select);
+                };
+                memo.names.push(s);
+                memo.slots
+                    .push(select.index(s.as_bytes()).unwrap_or(usize::MAX));
+            }
+        }
+        let mut slots: [Option<&PsValue>; N] = [None; N];
+        for ((_, value), &at) in props.iter().zip(&memo.slots) {
+            if let Some(slot) = slots.get_mut(at) {
+                *slot = Some(value);
+            }
+        }
+        slots
+    }
+
     pub fn req_str(&self, name: &str) -> Result<String, InputError> {
         self.opt_str(name)?
             .ok_or_else(|| self.error(name, "required property is missing or empty"))
@@ -107,14 +180,28 @@ impl Record {
     }
 
     pub fn opt_int(&self, name: &str) -> Result<Option<i64>, InputError> {
-        match self.get(name) {
+        self.int_of(name, self.get(name))
+    }
+
+    /// [`Record::opt_int`] of a value already found.
+    pub fn int_of(&self, name: &str, value: Option<&PsValue>) -> Result<Option<i64>, InputError> {
+        match value {
             None => Ok(None),
             Some(v) => value_int(v).map_err(|m| self.error(name, m)),
         }
     }
 
     pub fn opt_date(&self, name: &str) -> Result<Option<DateTime<Utc>>, InputError> {
-        match self.get(name) {
+        self.date_of(name, self.get(name))
+    }
+
+    /// [`Record::opt_date`] of a value already found.
+    pub fn date_of(
+        &self,
+        name: &str,
+        value: Option<&PsValue>,
+    ) -> Result<Option<DateTime<Utc>>, InputError> {
+        match value {
             None => Ok(None),
             Some(v) if v.is_blank() => Ok(None),
             Some(v) => match self.dates() {
@@ -191,6 +278,15 @@ impl Record {
     }
 }
 
+/// Where [`Record::select_refs_memo`] found the selected properties of the last record.
+#[derive(Debug, Default)]
+pub struct SelectMemo {
+    selection: &'static [&'static str],
+    names: Vec<&'static str>,
+    /// The selection index of each name (`usize::MAX`: not selected).
+    slots: Vec<usize>,
+}
+
 pub fn list_items(v: &PsValue) -> Vec<&PsValue> {
     match v {
         PsValue::Null => Vec::new(),
@@ -206,26 +302,33 @@ pub fn list_items(v: &PsValue) -> Vec<&PsValue> {
 }
 
 pub fn value_text(v: &PsValue) -> Result<Option<String>, String> {
+    Ok(value_text_ref(v)?.map(Cow::into_owned))
+}
+
+/// [`value_text`], borrowing the text where the value holds it.
+pub fn value_text_ref(v: &PsValue) -> Result<Option<Cow<'_, str>>, String> {
     match v {
         PsValue::Null => Ok(None),
-        PsValue::Str(s) if s.trim().is_empty() => Ok(None),
-        PsValue::Str(s) => Ok(Some(s.clone())),
-        PsValue::Int(i) => Ok(Some(i.to_string())),
+        PsValue::Str(s) if is_blank(s) => Ok(None),
+        PsValue::Str(s) => Ok(Some(Cow::Borrowed(s))),
+        PsValue::Int(i) => Ok(Some(Cow::Owned(i.to_string()))),
         PsValue::Float(f) if is_inexact_integer(*f) => Err(inexact_message(*f)),
-        PsValue::Float(f) if f.is_infinite() => Ok(Some(
-            if *f > 0.0 { "Infinity" } else { "-Infinity" }.to_string(),
-        )),
-        PsValue::Float(f) => Ok(Some(f.to_string())),
-        PsValue::Bool(b) => Ok(Some(if *b { "True" } else { "False" }.to_string())),
-        PsValue::Date(d) => Ok(Some(d.to_rfc3339())),
+        PsValue::Float(f) if f.is_infinite() => Ok(Some(Cow::Borrowed(if *f > 0.0 {
+            "Infinity"
+        } else {
+            "-Infinity"
+        }))),
+        PsValue::Float(f) => Ok(Some(Cow::Owned(f.to_string()))),
+        PsValue::Bool(b) => Ok(Some(Cow::Borrowed(if *b { "True" } else { "False" }))),
+        PsValue::Date(d) => Ok(Some(Cow::Owned(d.to_rfc3339()))),
         PsValue::Object(o) => match &o.to_string {
             Some(s) if s.trim().is_empty() => Ok(None),
-            Some(s) => Ok(Some(s.clone())),
+            Some(s) => Ok(Some(Cow::Borrowed(s))),
             None => {
                 Err("expected text, got an object (convert it with [string] before export)".into())
             }
         },
-        PsValue::List(items) if items.len() == 1 => value_text(&items[0]),
+        PsValue::List(items) if items.len() == 1 => value_text_ref(&items[0]),
         PsValue::List(_) => Err("expected one value, got a list".into()),
         PsValue::Flattened(t) => Err(flattened_message(t)),
         PsValue::Truncated(t) => Err(truncated_message(t)),
@@ -291,6 +394,16 @@ pub fn value_int(v: &PsValue) -> Result<Option<i64>, String> {
     }
 }
 
+/// Whether text is empty or white space only (as `trim` sees it), answered from the first byte
+/// for the usual text that starts with a visible ASCII character.
+#[inline]
+fn is_blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(&b) if b.is_ascii() && !matches!(b, b' ' | b'\t'..=b'\r') => false,
+        _ => s.trim().is_empty(),
+    }
+}
+
 /// A whole number too large for a double to hold exactly (a JSON integer beyond 64 bits, a
 /// UInt64 above 2^63): its digits are no longer known.
 fn is_inexact_integer(f: f64) -> bool {
@@ -344,6 +457,70 @@ mod tests {
         // Taken: the record keeps the names, without their values; the rest is untouched.
         assert_eq!(r.get("SipAddress"), Some(&PsValue::Null));
         assert_eq!(r.get("Other"), Some(&PsValue::Int(3)));
+    }
+
+    #[test]
+    fn select_refs_finds_each_property_in_one_pass_and_the_memo_agrees() {
+        static NAMES: &[&str] = &["SipAddress", "Enabled", "VoicePolicy"];
+        let select = super::super::value::Selection::new(NAMES);
+        let mut memo = SelectMemo::default();
+        // Names as the JSON reader gives them when the file spells them as selected: the
+        // selection's own texts.
+        let by_reader = |props: Vec<(usize, PsValue)>| {
+            let mut obj = PsObject::default();
+            for (i, v) in props {
+                obj.insert(NAMES[i], v);
+            }
+            Record::new(Arc::from("users.json"), 1, obj)
+        };
+        let a = by_reader(vec![
+            (1, PsValue::Bool(true)),
+            (0, PsValue::Str("sip:a".into())),
+        ]);
+        let b = by_reader(vec![
+            (1, PsValue::Bool(false)),
+            (0, PsValue::Str("sip:b".into())),
+        ]);
+        // Same names in another order: the memo must not answer with the last record's places.
+        let c = by_reader(vec![
+            (0, PsValue::Str("sip:c".into())),
+            (2, PsValue::Int(4)),
+        ]);
+        // Names spelled otherwise (the file's own text): found by probing, not remembered.
+        let d = rec(vec![
+            ("voicepolicy", PsValue::Int(5)),
+            ("Other", PsValue::Int(3)),
+            ("SIPADDRESS", PsValue::Str("sip:d".into())),
+        ]);
+        for r in [&a, &b, &a, &c, &d, &c, &b] {
+            let plain: [Option<&PsValue>; 3] = r.select_refs(&select);
+            let remembered: [Option<&PsValue>; 3] = r.select_refs_memo(&select, &mut memo);
+            assert_eq!(plain, remembered, "{r:?}");
+            for (slot, name) in plain.iter().zip(NAMES) {
+                assert_eq!(*slot, r.get(name), "{name} of {r:?}");
+            }
+        }
+        let [sip, enabled, voice] = d.select_refs::<3>(&select);
+        assert_eq!(sip, Some(&PsValue::Str("sip:d".into())));
+        assert_eq!((enabled, voice), (None, Some(&PsValue::Int(5))));
+    }
+
+    #[test]
+    fn borrowed_text_is_the_text_opt_str_gives() {
+        for v in [
+            PsValue::Str("  ".into()),
+            PsValue::Str("\u{a0}".into()),
+            PsValue::Str("\u{b}x".into()),
+            PsValue::Str(" x ".into()),
+            PsValue::Int(7),
+            PsValue::Bool(true),
+            PsValue::Float(f64::INFINITY),
+            PsValue::Null,
+        ] {
+            let r = rec(vec![("P", v.clone())]);
+            let borrowed = r.text_of("P", r.get("P")).unwrap().map(Cow::into_owned);
+            assert_eq!(borrowed, r.opt_str("P").unwrap(), "{v:?}");
+        }
     }
 
     #[test]

@@ -46,6 +46,14 @@ impl Name {
     pub fn into_string(self) -> String {
         self.0.into_owned()
     }
+
+    /// The reader's own text, when the file spelled the name as the reader does.
+    pub fn as_static(&self) -> Option<&'static str> {
+        match self.0 {
+            std::borrow::Cow::Borrowed(s) => Some(s),
+            std::borrow::Cow::Owned(_) => None,
+        }
+    }
 }
 
 impl std::ops::Deref for Name {
@@ -168,12 +176,12 @@ impl PsObject {
     }
 }
 
-/// [`PsObject::set`] with a 128-bit filter of the names already set (see [`PropsBuilder`]).
+/// A name's bit in the 128-bit filter of names already set (see [`PropsBuilder`]): names
+/// equal but for ASCII case share it.
 #[inline(always)]
-pub(crate) fn set_unique(obj: &mut PsObject, seen: &mut u128, name: Name, value: PsValue) {
+pub(crate) fn name_bit(b: &[u8]) -> u128 {
     // Length and five letters, case folded (`| 0x20` folds more than ASCII case, which only
     // adds collisions), mixed by one multiplication; the top 7 bits pick one of 128.
-    let b = name.as_bytes();
     let n = b.len();
     let at = |i: usize| u64::from(b.get(i).map_or(0, |c| c | 0x20));
     let x = n as u64
@@ -182,7 +190,13 @@ pub(crate) fn set_unique(obj: &mut PsObject, seen: &mut u128, name: Name, value:
         | at(n / 2) << 24
         | at(n.wrapping_sub(2)) << 32
         | at(n.wrapping_sub(1)) << 40;
-    let bit = 1u128 << (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57);
+    1u128 << (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57)
+}
+
+/// [`PsObject::set`] with a 128-bit filter of the names already set (see [`PropsBuilder`]).
+#[inline(always)]
+pub(crate) fn set_unique(obj: &mut PsObject, seen: &mut u128, name: Name, value: PsValue) {
+    let bit = name_bit(name.as_bytes());
     if *seen & bit == 0 {
         *seen |= bit;
         obj.props.push((name, value));

@@ -157,3 +157,60 @@ fn records_streamed_on_stdin_reach_the_audit_before_stdin_closes() {
     assert!(child.wait().unwrap().success());
     drop(watchdog);
 }
+
+/// `stream_each_borrowed` recycles each record's memory into a later record: every record must
+/// still read exactly as `stream_each` reads it, whatever shape the record before it had (more or
+/// fewer properties, other names, escapes, lists, values of other kinds).
+#[test]
+fn borrowed_records_read_as_owned_ones_whatever_came_before() {
+    let shapes = [
+        r#"{"Id":1,"Name":"plain","Other":[1,2]}"#,
+        r#"{"Name":"esc\"aped\\n\u00e9","Id":2}"#,
+        r#"{"Id":3}"#,
+        r#"{"id":4,"NAME":"other case"}"#,
+        r#"{"Id":"5","Name":null}"#,
+        r#"{"Id":6,"Name":["a","b"],"Id2":7}"#,
+        r#"{"Id":7,"Name":{"x":1}}"#,
+        r#"{"Id":8,"Name":"twice","name":"last wins"}"#,
+        r#"{"Id":9,"Name":"bad \ud800 surrogate"}"#,
+        r#"{"Id": nope}"#,
+        r#"{}"#,
+        r#"{"Name":"","Id":10.5}"#,
+    ];
+    let mut text = String::new();
+    // Enough records for batches to go back and forth, each shape after each other shape.
+    for round in 0..(BATCH * 3 / shapes.len() + 2) {
+        for (i, s) in shapes.iter().enumerate() {
+            text.push_str(shapes[(i * 7 + round) % shapes.len()]);
+            text.push('\n');
+            text.push_str(s);
+            text.push('\n');
+        }
+    }
+    let f = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(f.path(), text).unwrap();
+    let path = f.path().to_str().unwrap();
+    let describe = |r: &license_audit_ingest::Record| format!("{} {:?}", r.index, r.obj);
+    let (mut owned, mut owned_rep) = (Vec::new(), Collected::default());
+    stream_each::<_, InputError>(path, Some(NAMES), "test", &mut owned_rep, |_, r| {
+        owned.push(describe(&r));
+        Ok(())
+    })
+    .unwrap();
+    let (mut borrowed, mut borrowed_rep) = (Vec::new(), Collected::default());
+    license_audit_ingest::stream_each_borrowed::<_, InputError>(
+        path,
+        Some(NAMES),
+        "test",
+        &mut borrowed_rep,
+        |_, r| {
+            borrowed.push(describe(r));
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert!(owned.len() > BATCH * 3, "{}", owned.len());
+    assert_eq!(owned, borrowed);
+    assert_eq!(owned_rep.bad, borrowed_rep.bad);
+    assert!(!owned_rep.bad.is_empty());
+}

@@ -3,17 +3,17 @@
 
 use super::allocation::draw;
 use super::evidence::{
-    exclusion, normalise_user, server_key, user_domain, Evidence, FallbackServer, PrincipalKind,
-    ServerFrom, SystemInfo, Systems, NO_SERVER_FIELD,
+    self, exclusion, normalise_user, server_key, user_domain, EvidenceReader, FallbackServer,
+    FastMap, PrincipalKind, Row, RowContext, ServerFrom, SystemInfo, Systems, NO_SERVER_FIELD,
 };
 use super::licenses::{CalType, License};
 use super::records::*;
 use super::roles::{product_family, suite_members, WINDOWS_SERVER};
-use crate::ingest::{load_all, stream_each, Record};
+use crate::ingest::{load_all, stream_each_borrowed, Record};
 use crate::model::server_cal::{ConsumptionMode as Mode, EvidenceStatus};
 use crate::model::{InputError, RecordSink, Reporter};
 use chrono::{DateTime, Duration, Utc};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// What `ual compliance` reads and how it counts.
 #[derive(Debug, Clone)]
@@ -63,10 +63,6 @@ pub enum UalError {
     PrincipalsNeeded,
 }
 
-/// A map looked up once per evidence row: a fast hasher, randomly seeded so a crafted file
-/// cannot aim collisions at it. Nothing iterates one without sorting.
-type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
-
 /// Servers seen, interned so per-principal server sets are bitsets.
 #[derive(Default)]
 struct Servers {
@@ -76,6 +72,23 @@ struct Servers {
 }
 
 impl Servers {
+    /// Each server's place in name order, ignoring ASCII case (servers of names equal but for
+    /// case in the order they were first seen).
+    fn order(&self) -> Vec<u32> {
+        let mut ids: Vec<u32> = (0..self.names.len() as u32).collect();
+        ids.sort_by(|a, b| {
+            let (a, b) = (&self.names[*a as usize], &self.names[*b as usize]);
+            a.bytes()
+                .map(|c| c.to_ascii_lowercase())
+                .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+        });
+        let mut order = vec![0u32; ids.len()];
+        for (place, id) in ids.into_iter().enumerate() {
+            order[id as usize] = place as u32;
+        }
+        order
+    }
+
     fn intern(&mut self, key: &str, display: &str) -> u32 {
         if let Some(i) = self.index.get(key) {
             return *i;
@@ -122,28 +135,135 @@ impl PrincipalAgg {
     }
 
     fn server_ids(&self) -> impl Iterator<Item = u32> + '_ {
-        self.servers.iter().enumerate().flat_map(|(w, bits)| {
-            (0..64)
-                .filter(move |b| bits & (1 << b) != 0)
-                .map(move |b| (w * 64 + b) as u32)
+        Self::ids(&self.servers)
+    }
+
+    /// The server ids a server set holds, in order.
+    fn ids(servers: &[u64]) -> impl Iterator<Item = u32> + '_ {
+        servers.iter().enumerate().flat_map(|(w, &bits)| {
+            let mut rest = bits;
+            std::iter::from_fn(move || {
+                let b = rest.trailing_zeros();
+                (rest != 0).then(|| {
+                    rest &= rest - 1;
+                    (w * 64) as u32 + b
+                })
+            })
         })
     }
 }
 
+/// Principals of one kind seen in evidence, interned: aggregates hold a number, and what decides
+/// whether a principal counts (its name) is looked at once per principal, not per row.
+#[derive(Default)]
+struct Principals {
+    names: Vec<Box<str>>,
+    by_name: FastMap<Box<str>, u32>,
+    /// Why each does not consume a CAL, if it does not; whether a user is external.
+    standing: Vec<(Option<&'static str>, bool)>,
+    /// Each one's aggregates, by product slot (see [`Aggregates::slots`]): a principal reaches
+    /// a handful of products, so a short list beats a map per product.
+    aggs: Vec<Vec<(usize, PrincipalAgg)>>,
+}
+
+/// One principal as the counting sees it.
+#[derive(Clone, Copy)]
+struct Principal {
+    id: u32,
+    exclusion: Option<&'static str>,
+    external: bool,
+}
+
+impl Principals {
+    fn intern(&mut self, kind: PrincipalKind, name: &str, settings: &Settings) -> Principal {
+        let id = match self.by_name.get(name) {
+            Some(id) => *id,
+            None => {
+                let id = self.names.len() as u32;
+                self.names.push(name.into());
+                self.by_name.insert(name.into(), id);
+                self.standing.push((
+                    exclusion(kind, name, &settings.admin_accounts),
+                    kind == PrincipalKind::User && settings.is_external(name),
+                ));
+                self.aggs.push(Vec::new());
+                id
+            }
+        };
+        let (exclusion, external) = self.standing[id as usize];
+        Principal {
+            id,
+            exclusion,
+            external,
+        }
+    }
+
+    fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+
+    /// Each principal's place in name order.
+    fn order(&self) -> Vec<u32> {
+        let mut ids: Vec<u32> = (0..self.names.len() as u32).collect();
+        ids.sort_unstable_by(|a, b| self.names[*a as usize].cmp(&self.names[*b as usize]));
+        let mut order = vec![0u32; ids.len()];
+        for (place, id) in ids.into_iter().enumerate() {
+            order[id as usize] = place as u32;
+        }
+        order
+    }
+}
+
+/// What the counting works out once per row context (see [`EvidenceReader`]).
+struct Reach {
+    server: u32,
+    products: Vec<ProductReach>,
+    /// Where unrecognised evidence of this context is gathered.
+    unrecognized: Option<usize>,
+}
+
+struct ProductReach {
+    family: &'static str,
+    version: Option<u16>,
+    /// The server is licensed per core for this product: no CALs.
+    per_core: bool,
+    /// The aggregate slots of this product's users and of its devices (see
+    /// [`Aggregates::slots`]).
+    slots: [usize; 2],
+}
+
 #[derive(Default)]
 struct Aggregates {
-    principals: BTreeMap<(&'static str, PrincipalKind), FastMap<String, PrincipalAgg>>,
+    /// The product family and principal kind of each aggregate slot.
+    slots: Vec<(&'static str, PrincipalKind)>,
     external: BTreeMap<(&'static str, u32), (BTreeSet<String>, u16)>,
-    unrecognized: BTreeMap<(String, &'static str, String, String, String), UnrecognizedEvidence>,
+    /// Unrecognised evidence by server, source, role and product (the output order), each an
+    /// index into `unrecognized_list`.
+    unrecognized: BTreeMap<(String, &'static str, String, String, String), usize>,
+    unrecognized_list: Vec<UnrecognizedEvidence>,
     /// Newest version seen per product family and server.
     versions: BTreeMap<(&'static str, u32), u16>,
     excluded: BTreeMap<&'static str, u64>,
-    ipv6: HashSet<String>,
+    /// Devices excluded as IPv6 addresses.
+    ipv6: HashSet<u32>,
     rows: u64,
     counted: u64,
     external_count: u64,
     unrecognized_rows: u64,
     overview_rows: u64,
+}
+
+impl Aggregates {
+    /// The aggregate slot of a product family and principal kind.
+    fn slot(&mut self, family: &'static str, kind: PrincipalKind) -> usize {
+        match self.slots.iter().position(|k| *k == (family, kind)) {
+            Some(i) => i,
+            None => {
+                self.slots.push((family, kind));
+                self.slots.len() - 1
+            }
+        }
+    }
 }
 
 pub struct Settings {
@@ -205,17 +325,26 @@ fn fallback_server(
 struct Engine<'a> {
     settings: &'a Settings,
     servers: Servers,
+    users: Principals,
+    devices: Principals,
     agg: Aggregates,
 }
 
+/// The index of a principal kind in [`ProductReach::slots`].
+fn kind_index(kind: PrincipalKind) -> usize {
+    match kind {
+        PrincipalKind::User => 0,
+        PrincipalKind::Device => 1,
+    }
+}
+
 impl Engine<'_> {
-    /// Adds one evidence row; returns the normalised records for --emit-evidence.
-    fn add(&mut self, e: &Evidence, emit: bool) -> Vec<UalEvidence> {
-        self.agg.rows += 1;
-        let mut out = Vec::new();
+    /// What every row of a context shares, worked out the first time the context is seen: its
+    /// server, the products it reaches (and their newest versions on that server), where its
+    /// unrecognised evidence is gathered.
+    fn reach(&mut self, e: &RowContext) -> Reach {
         let server = self.servers.intern(&e.server_key, &e.server);
         if !e.recognized {
-            self.agg.unrecognized_rows += 1;
             let key = (
                 e.server_key.clone(),
                 e.source,
@@ -223,11 +352,9 @@ impl Engine<'_> {
                 e.role_name.clone().unwrap_or_default(),
                 e.product_name.clone().unwrap_or_default(),
             );
-            let u = self
-                .agg
-                .unrecognized
-                .entry(key)
-                .or_insert_with(|| UnrecognizedEvidence {
+            let list = &mut self.agg.unrecognized_list;
+            let at = *self.agg.unrecognized.entry(key).or_insert_with(|| {
+                list.push(UnrecognizedEvidence {
                     server: e.server.clone(),
                     source: e.source.into(),
                     role_guid: e.role_guid.clone(),
@@ -238,33 +365,71 @@ impl Engine<'_> {
                     last_seen: None,
                     sample_principal: None,
                 });
-            u.rows += 1;
-            u.first_seen = [u.first_seen, e.first_seen].into_iter().flatten().min();
-            u.last_seen = [u.last_seen, e.last_seen].into_iter().flatten().max();
-            if u.sample_principal.is_none() {
-                u.sample_principal = e
-                    .user
-                    .clone()
-                    .filter(|s| !s.is_empty())
-                    .or(e.device.clone());
-            }
-            return out;
+                list.len() - 1
+            });
+            return Reach {
+                server,
+                products: Vec::new(),
+                unrecognized: Some(at),
+            };
         }
+        let mut products = Vec::new();
         for (family, version) in &e.products {
             let v = self.agg.versions.entry((family, server)).or_insert(0);
             *v = (*v).max(version.unwrap_or(0));
+            products.push(ProductReach {
+                family,
+                version: *version,
+                per_core: self.settings.is_per_core(family, &e.server_key),
+                slots: [
+                    self.agg.slot(family, PrincipalKind::User),
+                    self.agg.slot(family, PrincipalKind::Device),
+                ],
+            });
+        }
+        Reach {
+            server,
+            products,
+            unrecognized: None,
+        }
+    }
+
+    /// Adds one evidence row; returns the normalised records for --emit-evidence.
+    fn add(&mut self, row: &Row<Reach>, emit: bool) -> Vec<UalEvidence> {
+        self.agg.rows += 1;
+        let mut out = Vec::new();
+        let (e, reach) = (row.context, row.kept);
+        let server = reach.server;
+        if let Some(at) = reach.unrecognized {
+            self.agg.unrecognized_rows += 1;
+            let u = &mut self.agg.unrecognized_list[at];
+            u.rows += 1;
+            u.first_seen = [u.first_seen, row.first_seen].into_iter().flatten().min();
+            u.last_seen = [u.last_seen, row.last_seen].into_iter().flatten().max();
+            if u.sample_principal.is_none() {
+                u.sample_principal = row
+                    .user
+                    .filter(|s| !s.is_empty())
+                    .or(row.device)
+                    .map(str::to_string);
+            }
+            return out;
         }
         if e.source == "Get-UalOverview" {
             self.agg.overview_rows += 1;
             return out;
         }
-        let outside = match (self.settings.mode, self.settings.window_start, e.last_seen) {
+        let outside = match (
+            self.settings.mode,
+            self.settings.window_start,
+            row.last_seen,
+        ) {
             (Mode::Usage, Some(start), Some(last)) => last < start,
             _ => false,
         };
         let principals = [
-            (PrincipalKind::User, &e.user),
-            (PrincipalKind::Device, &e.device),
+            (PrincipalKind::User, row.user),
+            (PrincipalKind::Device, row.device),
         ];
         // A daily-access row names a user and a device: it is one row of evidence, counted once.
         let (mut row_counted, mut row_external) = (false, false);
@@ -279,19 +444,24 @@ impl Engine<'_> {
                         role_name: e.role_name.clone(),
                         role_guid: e.role_guid.clone(),
                         principal_type: kind,
-                        principal: name.clone(),
-                        first_seen: e.first_seen,
-                        last_seen: e.last_seen,
-                        access_count: e.count,
+                        principal: name.to_string(),
+                        first_seen: row.first_seen,
+                        last_seen: row.last_seen,
+                        access_count: row.count,
                         status,
                         reason: reason.map(str::to_string),
                     });
                 }
             };
-            if let Some(reason) = exclusion(kind, name, &self.settings.admin_accounts) {
+            let table = match kind {
+                PrincipalKind::User => &mut self.users,
+                PrincipalKind::Device => &mut self.devices,
+            };
+            let principal = table.intern(kind, name, self.settings);
+            if let Some(reason) = principal.exclusion {
                 *self.agg.excluded.entry(reason).or_default() += 1;
                 if reason == "Ipv6Device" {
-                    self.agg.ipv6.insert(name.clone());
+                    self.agg.ipv6.insert(principal.id);
                 }
                 record(EvidenceStatus::Excluded, Some(reason));
                 continue;
@@ -309,29 +479,36 @@ impl Engine<'_> {
                 );
                 continue;
             }
-            let external = kind == PrincipalKind::User && self.settings.is_external(name);
+            let external = principal.external;
             let mut counted_any = false;
-            for (family, version) in &e.products {
-                if self.settings.is_per_core(family, &e.server_key) {
+            for product in &reach.products {
+                if product.per_core {
                     *self.agg.excluded.entry("PerCoreServer").or_default() += 1;
                     continue;
                 }
                 if external {
-                    let x = self.agg.external.entry((family, server)).or_default();
-                    x.0.insert(name.clone());
-                    x.1 = x.1.max(version.unwrap_or(0));
+                    let x = self
+                        .agg
+                        .external
+                        .entry((product.family, server))
+                        .or_default();
+                    if !x.0.contains(name) {
+                        x.0.insert(name.to_string());
+                    }
+                    x.1 = x.1.max(product.version.unwrap_or(0));
                     continue;
                 }
                 counted_any = true;
-                let map = self.agg.principals.entry((family, kind)).or_default();
-                match map.get_mut(name.as_str()) {
-                    Some(a) => a.add(server, e.first_seen, e.last_seen, *version),
+                let slot = product.slots[kind_index(kind)];
+                let aggs = &mut table.aggs[principal.id as usize];
+                let agg = match aggs.iter().position(|(s, _)| *s == slot) {
+                    Some(i) => &mut aggs[i].1,
                     None => {
-                        let mut a = PrincipalAgg::default();
-                        a.add(server, e.first_seen, e.last_seen, *version);
-                        map.insert(name.clone(), a);
+                        aggs.push((slot, PrincipalAgg::default()));
+                        &mut aggs.last_mut().expect("pushed").1
                     }
-                }
+                };
+                agg.add(server, row.first_seen, row.last_seen, product.version);
             }
             if external {
                 row_external = true;
@@ -361,31 +538,39 @@ impl Engine<'_> {
     /// SystemId row may come after the access rows of its server (a local collection streamed
     /// in any order), and a row whose product name carries no year needs the server's OS.
     fn apply_system_versions(&mut self, systems: &Systems) {
-        let os: HashMap<u32, u16> = systems
-            .by_key
-            .iter()
-            .filter_map(|(key, s)| Some((*self.servers.index.get(key)?, s.windows_year?)))
-            .collect();
-        if os.is_empty() {
+        // By server id (0: unknown).
+        let mut os = vec![0u16; self.servers.names.len()];
+        for (key, s) in &systems.by_key {
+            if let (Some(id), Some(year)) = (self.servers.index.get(key), s.windows_year) {
+                os[*id as usize] = year;
+            }
+        }
+        if os.iter().all(|y| *y == 0) {
             return;
         }
         for ((family, server), v) in self.agg.versions.iter_mut() {
             if *family == WINDOWS_SERVER {
-                *v = (*v).max(os.get(server).copied().unwrap_or(0));
+                *v = (*v).max(os[*server as usize]);
             }
         }
-        for ((family, _), map) in self.agg.principals.iter_mut() {
-            if *family != WINDOWS_SERVER {
-                continue;
-            }
-            for agg in map.values_mut() {
-                let newest = agg.server_ids().filter_map(|s| os.get(&s)).max().copied();
+        let slots = &self.agg.slots;
+        for aggs in self
+            .users
+            .aggs
+            .iter_mut()
+            .chain(self.devices.aggs.iter_mut())
+        {
+            for (slot, agg) in aggs.iter_mut() {
+                if slots[*slot].0 != WINDOWS_SERVER {
+                    continue;
+                }
+                let newest = agg.server_ids().map(|s| os[s as usize]).max();
                 agg.version = agg.version.max(newest.unwrap_or(0));
             }
         }
         for ((family, server), (_, v)) in self.agg.external.iter_mut() {
             if *family == WINDOWS_SERVER {
-                *v = (*v).max(os.get(server).copied().unwrap_or(0));
+                *v = (*v).max(os[*server as usize]);
             }
         }
     }
@@ -395,7 +580,8 @@ impl Engine<'_> {
 struct Need {
     family: &'static str,
     kind: PrincipalKind,
-    principal: String,
+    /// The principal's number in the engine's table of its kind.
+    principal: u32,
     agg: PrincipalAgg,
 }
 
@@ -416,7 +602,15 @@ fn model(family: &str, licenses: &[License]) -> (PrincipalKind, String) {
 }
 
 /// Compliance positions by product, CAL type and version (sorted: the output order).
-type Positions = BTreeMap<(String, CalType, Option<u16>), CalCompliance>;
+type Positions = BTreeMap<PositionKey, CalCompliance>;
+type PositionKey = (String, CalType, Option<u16>);
+
+/// A server set ([`PrincipalAgg::servers`]) of one server.
+fn one_server(server: u32) -> Vec<u64> {
+    let mut bits = vec![0u64; server as usize / 64 + 1];
+    bits[server as usize / 64] |= 1 << (server % 64);
+    bits
+}
 
 /// `ual compliance`: evidence → one CAL per principal and product family → licences drawn in
 /// priority order → one compliance position per product, CAL type and version.
@@ -439,8 +633,11 @@ pub fn run(
     let mut engine = Engine {
         settings: &settings,
         servers: Servers::default(),
+        users: Principals::default(),
+        devices: Principals::default(),
         agg: Aggregates::default(),
     };
+    let mut reader = EvidenceReader::<Reach>::default();
     for (key, s) in &systems.by_key {
         engine.servers.intern(key, &s.name);
     }
@@ -455,14 +652,15 @@ pub fn run(
         let mut named_rows = 0u64;
         // Worked out when what it depends on changes, not per row.
         let mut fallback = fallback_server(options, &in_file, &systems);
-        stream_each(
+        stream_each_borrowed(
             path,
-            Some(Evidence::PROPERTIES),
+            Some(evidence::PROPERTIES),
             "Reading access evidence",
             reporter,
-            |reporter, mut rec| {
-                if SystemInfo::is_system_row(&rec) {
-                    match SystemInfo::read(&rec) {
+            |reporter, rec| {
+                let slots = reader.slots(rec);
+                if evidence::is_system_row(&slots) {
+                    match SystemInfo::read(rec) {
                         Ok((key, info)) => {
                             engine.servers.intern(&key, &info.name);
                             in_file = Some(FallbackServer {
@@ -471,15 +669,21 @@ pub fn run(
                             });
                             systems.insert(key, info);
                             fallback = fallback_server(options, &in_file, &systems);
+                            // Contexts were worked out with the servers' versions and the
+                            // fallback server as they were.
+                            reader.forget();
                         }
                         Err(err) => reporter.bad_record(&err),
                     }
                     return Ok(());
                 }
-                match Evidence::read(&mut rec, &systems, fallback.as_ref()) {
-                    Ok(e) => {
+                let read = reader.read(rec, &slots, &systems, fallback.as_ref(), |context| {
+                    engine.reach(context)
+                });
+                match read {
+                    Ok(row) => {
                         named_rows += 1;
-                        if e.server_from == ServerFrom::Fallback && !said {
+                        if row.context.server_from == ServerFrom::Fallback && !said {
                             said = true;
                             let f = fallback.as_ref().expect("used");
                             reporter.warning(
@@ -487,7 +691,7 @@ pub fn run(
                                 &format!("{path}: rows without PSComputerName (UAL read on the server itself) are taken as evidence of {} ({})", f.name, f.because),
                             );
                         }
-                        for r in engine.add(&e, options.emit_evidence) {
+                        for r in engine.add(&row, options.emit_evidence) {
                             sink.write(&r)?;
                         }
                     }
@@ -522,11 +726,19 @@ pub fn run(
     let models: BTreeMap<&'static str, (PrincipalKind, String)> =
         families.iter().map(|f| (*f, model(f, &licenses))).collect();
     needs.retain(|n| models[n.family].0 == n.kind);
-    // Deterministic order: by principal, then product, so a principal's suite seat is shared.
-    needs.sort_by(|a, b| (a.kind, &a.principal, a.family).cmp(&(b.kind, &b.principal, b.family)));
+    // Deterministic order: by principal (name), then product, so a principal's suite seat is
+    // shared. Each need is one principal and product, so the order is total.
+    let (user_order, device_order) = (engine.users.order(), engine.devices.order());
+    needs.sort_unstable_by_key(|n| {
+        let order = match n.kind {
+            PrincipalKind::User => &user_order,
+            PrincipalKind::Device => &device_order,
+        };
+        (n.kind, order[n.principal as usize], n.family)
+    });
 
-    for u in engine.agg.unrecognized.values() {
-        sink.write(u)?;
+    for at in engine.agg.unrecognized.values() {
+        sink.write(&engine.agg.unrecognized_list[*at])?;
     }
     let mut positions = Positions::new();
     let remaining = allocate(&engine, &needs, &licenses, &models, &mut positions, sink)?;
@@ -623,14 +835,19 @@ fn access_needs(
     }
     let mut seen = HashSet::new();
     for (kind, name) in principals {
-        if !seen.insert((kind, name.clone())) {
+        let table = match kind {
+            PrincipalKind::User => &mut engine.users,
+            PrincipalKind::Device => &mut engine.devices,
+        };
+        let principal = table.intern(kind, &name, settings);
+        if !seen.insert((kind, principal.id)) {
             continue;
         }
-        if let Some(reason) = exclusion(kind, &name, &settings.admin_accounts) {
+        if let Some(reason) = principal.exclusion {
             *engine.agg.excluded.entry(reason).or_default() += 1;
             continue;
         }
-        if kind == PrincipalKind::User && settings.is_external(&name) {
+        if principal.external {
             engine.agg.external_count += 1;
             continue;
         }
@@ -662,7 +879,7 @@ fn access_needs(
             needs.push(Need {
                 family,
                 kind,
-                principal: name.clone(),
+                principal: principal.id,
                 agg,
             });
         }
@@ -674,15 +891,18 @@ fn access_needs(
 fn usage_needs(engine: &mut Engine) -> (Vec<Need>, KindCounts) {
     let mut needs = Vec::new();
     let mut all_kinds = KindCounts::new();
-    for ((family, kind), map) in std::mem::take(&mut engine.agg.principals) {
-        all_kinds.insert((family, kind), map.len() as u64);
-        for (principal, agg) in map {
-            needs.push(Need {
-                family,
-                kind,
-                principal,
-                agg,
-            });
+    for table in [&mut engine.users, &mut engine.devices] {
+        for (id, aggs) in std::mem::take(&mut table.aggs).into_iter().enumerate() {
+            for (slot, agg) in aggs {
+                let (family, kind) = engine.agg.slots[slot];
+                *all_kinds.entry((family, kind)).or_default() += 1;
+                needs.push(Need {
+                    family,
+                    kind,
+                    principal: id as u32,
+                    agg,
+                });
+            }
         }
     }
     (needs, all_kinds)
@@ -700,30 +920,42 @@ fn allocate(
     positions: &mut Positions,
     sink: &mut impl RecordSink,
 ) -> Result<Vec<u64>, UalError> {
-    let mut emit = |c: CalConsumption| -> Result<(), UalError> {
-        tally(positions, &c, licenses, models);
+    // The servers each position's consumptions reached, as server ids (named once, at the end).
+    let mut reached: BTreeMap<PositionKey, Vec<u64>> = BTreeMap::new();
+    let mut emit = |c: CalConsumption, servers: &[u64]| -> Result<(), UalError> {
+        let key = tally(positions, &c, licenses, models);
+        let bits = reached.entry(key).or_default();
+        if bits.len() < servers.len() {
+            bits.resize(servers.len(), 0);
+        }
+        for (b, s) in bits.iter_mut().zip(servers) {
+            *b |= s;
+        }
         Ok(sink.write(&c)?)
     };
     let mut remaining: Vec<u64> = licenses.iter().map(|l| l.quantity).collect();
+    let labels: Vec<String> = licenses.iter().map(License::label).collect();
+    // Each server's place among the server names, ignoring ASCII case (a consumption lists its
+    // servers in that order).
+    let server_order = engine.servers.order();
+    let mut ids: Vec<u32> = Vec::new();
     let mut held: Vec<usize> = Vec::new();
-    let mut current: Option<(PrincipalKind, &str)> = None;
+    let mut current: Option<(PrincipalKind, u32)> = None;
     for need in needs {
-        if current != Some((need.kind, need.principal.as_str())) {
+        if current != Some((need.kind, need.principal)) {
             held.clear();
-            current = Some((need.kind, need.principal.as_str()));
+            current = Some((need.kind, need.principal));
         }
-        let server_keys: Vec<&str> = need
-            .agg
-            .server_ids()
-            .map(|s| engine.servers.keys[s as usize].as_str())
-            .collect();
         let fits = |l: &License| {
             l.cal_type == need.kind.cal_type()
                 && l.covers(need.family)
                 && l.version
                     .is_none_or(|v| need.agg.version == 0 || v >= need.agg.version)
                 && (l.servers.is_empty()
-                    || server_keys.iter().all(|s| l.servers.iter().any(|x| x == s)))
+                    || need.agg.server_ids().all(|s| {
+                        let key = &engine.servers.keys[s as usize];
+                        l.servers.iter().any(|x| x == key)
+                    }))
         };
         // A suite seat this principal already holds covers its other products too.
         let chosen = held
@@ -735,30 +967,32 @@ fn allocate(
                 held.extend(pick);
                 pick
             });
-        let mut servers: Vec<String> = need
-            .agg
-            .server_ids()
-            .map(|s| engine.servers.names[s as usize].clone())
+        ids.clear();
+        ids.extend(need.agg.server_ids());
+        ids.sort_unstable_by_key(|s| server_order[*s as usize]);
+        let servers: Vec<String> = ids
+            .iter()
+            .map(|s| engine.servers.names[*s as usize].clone())
             .collect();
-        // By name, ignoring ASCII case (as sorting by `to_ascii_lowercase` did, without a
-        // lower-cased copy of both names for every comparison).
-        servers.sort_by(|a, b| {
-            a.bytes()
-                .map(|c| c.to_ascii_lowercase())
-                .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
-        });
-        emit(CalConsumption {
-            product: need.family.into(),
-            cal_type: need.kind.cal_type(),
-            version: (need.agg.version > 0).then_some(need.agg.version),
-            principal: need.principal.clone(),
-            servers,
-            first_seen: need.agg.first,
-            last_seen: need.agg.last,
-            license: chosen.map(|i| licenses[i].label()),
-            covered: chosen.is_some(),
-            detail: None,
-        })?;
+        let principal = match need.kind {
+            PrincipalKind::User => engine.users.name(need.principal),
+            PrincipalKind::Device => engine.devices.name(need.principal),
+        };
+        emit(
+            CalConsumption {
+                product: need.family.into(),
+                cal_type: need.kind.cal_type(),
+                version: (need.agg.version > 0).then_some(need.agg.version),
+                principal: principal.to_string(),
+                servers,
+                first_seen: need.agg.first,
+                last_seen: need.agg.last,
+                license: chosen.map(|i| labels[i].clone()),
+                covered: chosen.is_some(),
+                detail: None,
+            },
+            &need.agg.servers,
+        )?;
     }
     for ((family, server), (users, version)) in &engine.agg.external {
         let key = &engine.servers.keys[*server as usize];
@@ -770,27 +1004,38 @@ fn allocate(
         });
         let listed: Vec<&str> = users.iter().take(5).map(String::as_str).collect();
         let name = engine.servers.names[*server as usize].clone();
-        emit(CalConsumption {
-            product: family.to_string(),
-            cal_type: CalType::ExternalConnector,
-            version: (*version > 0).then_some(*version),
-            principal: name.clone(),
-            servers: vec![name],
-            first_seen: None,
-            last_seen: None,
-            license: chosen.map(|i| licenses[i].label()),
-            covered: chosen.is_some(),
-            detail: Some(format!(
-                "{} external user(s): {}{}",
-                users.len(),
-                listed.join(", "),
-                if users.len() > listed.len() {
-                    ", …"
-                } else {
-                    ""
-                }
-            )),
-        })?;
+        emit(
+            CalConsumption {
+                product: family.to_string(),
+                cal_type: CalType::ExternalConnector,
+                version: (*version > 0).then_some(*version),
+                principal: name.clone(),
+                servers: vec![name],
+                first_seen: None,
+                last_seen: None,
+                license: chosen.map(|i| licenses[i].label()),
+                covered: chosen.is_some(),
+                detail: Some(format!(
+                    "{} external user(s): {}{}",
+                    users.len(),
+                    listed.join(", "),
+                    if users.len() > listed.len() {
+                        ", …"
+                    } else {
+                        ""
+                    }
+                )),
+            },
+            &one_server(*server),
+        )?;
+    }
+    for (key, bits) in reached {
+        let p = positions.get_mut(&key).expect("tallied");
+        p.servers = PrincipalAgg::ids(&bits)
+            .map(|s| engine.servers.names[s as usize].clone())
+            .collect();
+        p.servers.sort();
+        p.servers.dedup();
     }
     Ok(remaining)
 }
@@ -866,50 +1111,45 @@ fn footer(positions: &Positions) -> Vec<String> {
         .collect()
 }
 
-/// Folds one consumption into the compliance position of its product, CAL type and version.
+/// Folds one consumption into the compliance position of its product, CAL type and version
+/// (all but the servers, which the caller gathers); gives the position's key.
 fn tally(
     positions: &mut Positions,
     c: &CalConsumption,
     licenses: &[License],
     models: &BTreeMap<&'static str, (PrincipalKind, String)>,
-) {
-    let p = positions
-        .entry((c.product.clone(), c.cal_type, c.version))
-        .or_insert_with(|| {
-            let basis = if c.cal_type == CalType::ExternalConnector {
-                "external users (outside the internal domains) reached this server".to_string()
-            } else {
-                models
-                    .get(c.product.as_str())
-                    .map(|m| m.1.clone())
-                    .unwrap_or_default()
-            };
-            CalCompliance {
-                product: c.product.clone(),
-                cal_type: c.cal_type,
-                version: c.version,
-                required: 0,
-                owned: licenses
-                    .iter()
-                    .filter(|l| {
-                        l.product == c.product && l.cal_type == c.cal_type && l.version == c.version
-                    })
-                    .map(|l| l.quantity)
-                    .sum(),
-                covered: 0,
-                shortfall: 0,
-                servers: Vec::new(),
-                drawn_from: Vec::new(),
-                basis,
-                suggestion: None,
-            }
-        });
-    p.required += 1;
-    for server in &c.servers {
-        if let Err(at) = p.servers.binary_search(server) {
-            p.servers.insert(at, server.clone());
+) -> PositionKey {
+    let key = (c.product.clone(), c.cal_type, c.version);
+    let p = positions.entry(key.clone()).or_insert_with(|| {
+        let basis = if c.cal_type == CalType::ExternalConnector {
+            "external users (outside the internal domains) reached this server".to_string()
+        } else {
+            models
+                .get(c.product.as_str())
+                .map(|m| m.1.clone())
+                .unwrap_or_default()
+        };
+        CalCompliance {
+            product: c.product.clone(),
+            cal_type: c.cal_type,
+            version: c.version,
+            required: 0,
+            owned: licenses
+                .iter()
+                .filter(|l| {
+                    l.product == c.product && l.cal_type == c.cal_type && l.version == c.version
+                })
+                .map(|l| l.quantity)
+                .sum(),
+            covered: 0,
+            shortfall: 0,
+            servers: Vec::new(),
+            drawn_from: Vec::new(),
+            basis,
+            suggestion: None,
         }
-    }
+    });
+    p.required += 1;
     match &c.license {
         Some(label) => {
             p.covered += 1;
@@ -923,6 +1163,7 @@ fn tally(
         }
         None => p.shortfall += 1,
     }
+    key
 }
 
 /// The static family name for a record's product name.

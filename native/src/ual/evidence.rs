@@ -2,9 +2,14 @@
 //! and FlexNet ConsolidatedAccessEvidence spreadsheets — and normalising principals.
 
 use super::roles::{self, find_role, product_family, version_year, WINDOWS_SERVER};
-use crate::ingest::Record;
+use crate::ingest::record::SelectMemo;
+use crate::ingest::value::Selection;
+use crate::ingest::{PsValue, Record};
 use crate::model::InputError;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// The server a record came from, compared by its short name (`SQL001` = `sql001.contoso.com`).
 pub fn server_key(name: &str) -> String {
@@ -55,11 +60,6 @@ impl Systems {
 }
 
 impl SystemInfo {
-    /// Whether a row is Get-UalSystemId output (it may be mixed into an evidence file).
-    pub fn is_system_row(r: &Record) -> bool {
-        r.get("SystemDNSHostName").is_some() && r.get("OSMajor").is_some()
-    }
-
     pub fn read(r: &Record) -> Result<(String, SystemInfo), InputError> {
         let name = match r.opt_str("SystemDNSHostName")? {
             Some(n) => n,
@@ -94,30 +94,6 @@ impl SystemInfo {
 }
 
 pub use crate::model::server_cal::PrincipalKind;
-
-/// One evidence row, recognised (or not) and normalised.
-#[derive(Debug, Clone)]
-pub struct Evidence {
-    pub server: String,
-    pub server_key: String,
-    /// Get-UalUserAccess, Get-UalDailyAccess, FlexNet spreadsheet, ...
-    pub source: &'static str,
-    pub role_guid: Option<String>,
-    pub role_name: Option<String>,
-    pub product_name: Option<String>,
-    /// Product families this access needs CALs for, with the server/product version (year).
-    pub products: Vec<(&'static str, Option<u16>)>,
-    pub recognized: bool,
-    /// Windows Server evidence created because the server has no UAL (FlexNet's rule).
-    pub implied_windows: bool,
-    pub user: Option<String>,
-    pub device: Option<String>,
-    pub first_seen: Option<DateTime<Utc>>,
-    pub last_seen: Option<DateTime<Utc>>,
-    pub count: Option<i64>,
-    /// How the server was known.
-    pub server_from: ServerFrom,
-}
 
 /// The field an error names when a row names no server.
 pub const NO_SERVER_FIELD: &str = "PSComputerName";
@@ -204,12 +180,19 @@ pub fn device_exclusion(device: &str) -> Option<&'static str> {
 
 /// `DOMAIN/sam` (FlexNet) and `DOMAIN\sam` (UAL) → `domain\sam`; UPNs lower-cased.
 pub fn normalise_user(u: &str) -> String {
-    // One copy: it runs for every evidence row.
-    let mut s = u.trim().to_ascii_lowercase();
-    if s.contains('/') {
-        s = s.replace('/', "\\");
-    }
+    let mut s = String::new();
+    normalise_user_into(&mut s, u);
     s
+}
+
+/// [`normalise_user`] into a buffer the caller reuses: it runs for every evidence row.
+pub fn normalise_user_into(s: &mut String, u: &str) {
+    s.clear();
+    s.push_str(u.trim());
+    s.make_ascii_lowercase();
+    if s.contains('/') {
+        *s = s.replace('/', "\\");
+    }
 }
 
 /// Whether `needle` (lower case ASCII) occurs in `text`, ignoring ASCII case, without copying
@@ -239,153 +222,313 @@ fn flexnet_date(r: &Record, name: &str) -> Result<Option<DateTime<Utc>>, InputEr
     }
 }
 
-impl Evidence {
-    /// Properties the readers use (wide exports skip the rest).
-    pub const PROPERTIES: &'static [&'static str] = &[
-        "PSComputerName",
-        "ComputerName",
-        "ProductName",
-        "RoleName",
-        "RoleGuid",
-        "GUID",
-        "UserName",
-        "IPAddress",
-        "FirstSeen",
-        "LastSeen",
-        "AccessDate",
-        "ActivityCount",
-        "AccessCount",
-        "ComputerID",
-        "Version",
-        "Edition",
-        "AccessingDeviceIPAddress",
-        "AccessingDeviceComputerName",
-        "AccessingUser",
-        "InventoryDate",
-        "UUID",
-        "ChassisSerialNumber",
-        // Get-UalSystemId rows mixed into an evidence file.
-        "SystemDNSHostName",
-        "SystemDomainName",
-        "SystemSMBIOSUUID",
-        "OSMajor",
-        "OSMinor",
-        "OSBuildNumber",
-        "PhysicalProcessorCount",
-        "CoresPerPhysicalProcessor",
-    ];
+/// Properties the evidence readers use (wide exports skip the rest), in the order of a row's
+/// [`Slots`].
+pub const PROPERTIES: &[&str] = &[
+    "PSComputerName",
+    "ComputerName",
+    "ProductName",
+    "RoleName",
+    "RoleGuid",
+    "GUID",
+    "UserName",
+    "IPAddress",
+    "FirstSeen",
+    "LastSeen",
+    "AccessDate",
+    "ActivityCount",
+    "AccessCount",
+    "ComputerID",
+    "Version",
+    "Edition",
+    "AccessingDeviceIPAddress",
+    "AccessingDeviceComputerName",
+    "AccessingUser",
+    "InventoryDate",
+    "UUID",
+    "ChassisSerialNumber",
+    // Get-UalSystemId rows mixed into an evidence file.
+    "SystemDNSHostName",
+    "SystemDomainName",
+    "SystemSMBIOSUUID",
+    "OSMajor",
+    "OSMinor",
+    "OSBuildNumber",
+    "PhysicalProcessorCount",
+    "CoresPerPhysicalProcessor",
+];
 
-    /// Reads one row, moving its text out of the record (which is read once).
+/// A row's values of [`PROPERTIES`], found in one pass over the row: slot `i` holds
+/// `PROPERTIES[i]`.
+pub type Slots<'r> = [Option<&'r PsValue>; PROPERTIES.len()];
+
+/// Where `name` is in [`PROPERTIES`]; a name not there fails the build.
+const fn at(name: &str) -> usize {
+    let mut i = 0;
+    while i < PROPERTIES.len() {
+        let p = PROPERTIES[i].as_bytes();
+        let n = name.as_bytes();
+        if p.len() == n.len() {
+            let mut j = 0;
+            while j < n.len() && p[j] == n[j] {
+                j += 1;
+            }
+            if j == n.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("not one of the evidence PROPERTIES")
+}
+
+const PS_COMPUTER_NAME: usize = at("PSComputerName");
+const COMPUTER_NAME: usize = at("ComputerName");
+const PRODUCT_NAME: usize = at("ProductName");
+const ROLE_NAME: usize = at("RoleName");
+const ROLE_GUID: usize = at("RoleGuid");
+const GUID: usize = at("GUID");
+const USER_NAME: usize = at("UserName");
+const IP_ADDRESS: usize = at("IPAddress");
+const FIRST_SEEN: usize = at("FirstSeen");
+const LAST_SEEN: usize = at("LastSeen");
+const ACCESS_DATE: usize = at("AccessDate");
+const ACTIVITY_COUNT: usize = at("ActivityCount");
+const ACCESS_COUNT: usize = at("AccessCount");
+const COMPUTER_ID: usize = at("ComputerID");
+const UUID: usize = at("UUID");
+const CHASSIS_SERIAL_NUMBER: usize = at("ChassisSerialNumber");
+const SYSTEM_DNS_HOST_NAME: usize = at("SystemDNSHostName");
+const OS_MAJOR: usize = at("OSMajor");
+
+/// Whether a row is Get-UalSystemId output (it may be mixed into an evidence file).
+pub fn is_system_row(slots: &Slots) -> bool {
+    slots[SYSTEM_DNS_HOST_NAME].is_some() && slots[OS_MAJOR].is_some()
+}
+
+/// What every evidence row of one server, role (or FlexNet product) and export shape has in
+/// common: worked out once per distinct combination, not per row (a server's export repeats
+/// the same server, role and product on every one of its rows).
+#[derive(Debug, Clone)]
+pub struct RowContext {
+    pub server: String,
+    pub server_key: String,
+    /// How the server was known.
+    pub server_from: ServerFrom,
+    /// Get-UalUserAccess, Get-UalDailyAccess, FlexNet spreadsheet, ...
+    pub source: &'static str,
+    pub role_guid: Option<String>,
+    pub role_name: Option<String>,
+    pub product_name: Option<String>,
+    /// Product families this access needs CALs for, with the server/product version (year).
+    pub products: Vec<(&'static str, Option<u16>)>,
+    pub recognized: bool,
+    /// Windows Server evidence created because the server has no UAL (FlexNet's rule).
+    pub implied_windows: bool,
+}
+
+/// One evidence row, recognised (or not) and normalised: its context, what the caller keeps per
+/// context (`T`), and what is the row's own.
+#[derive(Debug)]
+pub struct Row<'a, T> {
+    pub context: &'a RowContext,
+    pub kept: &'a T,
+    /// Normalised (`domain\user`, lower case); empty when the row has a blank UserName.
+    pub user: Option<&'a str>,
+    /// Lower case.
+    pub device: Option<&'a str>,
+    pub first_seen: Option<DateTime<Utc>>,
+    pub last_seen: Option<DateTime<Utc>>,
+    pub count: Option<i64>,
+}
+
+/// A map looked up once per evidence row: a fast hasher, randomly seeded so a crafted file
+/// cannot aim collisions at it. Nothing iterates one without sorting.
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Reads evidence rows. Each distinct combination of what decides a row's context (server,
+/// role, product, which properties the export has) is looked up by those texts and worked out
+/// once, along with what the caller keeps for it (`T`); only the principal, dates and count are
+/// read for every row.
+pub struct EvidenceReader<T> {
+    contexts: Vec<(RowContext, T)>,
+    by_key: FastMap<Box<[u8]>, u32>,
+    /// The lookup key of the row being read (reused).
+    key: Vec<u8>,
+    user: String,
+    device: String,
+    memo: SelectMemo,
+}
+
+impl<T> Default for EvidenceReader<T> {
+    fn default() -> Self {
+        EvidenceReader {
+            contexts: Vec::new(),
+            by_key: FastMap::default(),
+            key: Vec::new(),
+            user: String::new(),
+            device: String::new(),
+            memo: SelectMemo::default(),
+        }
+    }
+}
+
+/// Separates the texts of a context key: a byte UTF-8 text never holds.
+const KEY_SEPARATOR: u8 = 0xFF;
+
+impl<T> EvidenceReader<T> {
+    /// The slots of one row.
+    pub fn slots<'r>(&mut self, r: &'r Record) -> Slots<'r> {
+        static SELECT: LazyLock<Selection> = LazyLock::new(|| Selection::new(PROPERTIES));
+        r.select_refs_memo(&SELECT, &mut self.memo)
+    }
+
+    /// Forgets every context: what they were worked out from (the servers' Windows versions,
+    /// the server assumed for rows that name none) has changed.
+    pub fn forget(&mut self) {
+        self.contexts.clear();
+        self.by_key.clear();
+    }
+
+    /// Reads one row (its [`Slots`] found already); `keep` makes what the caller keeps for a
+    /// context the first time one is seen.
     pub fn read(
-        r: &mut Record,
+        &mut self,
+        r: &Record,
+        slots: &Slots,
         systems: &Systems,
         fallback: Option<&FallbackServer>,
-    ) -> Result<Evidence, InputError> {
-        if r.get("ComputerID").is_some() {
-            return Self::read_flexnet(r, systems);
+        keep: impl FnOnce(&RowContext) -> T,
+    ) -> Result<Row<'_, T>, InputError> {
+        if slots[COMPUTER_ID].is_some() {
+            return self.read_flexnet(r, systems, keep);
         }
-        let uuid = r.opt_str("UUID")?;
-        let (server, server_from) = match r.take_str("PSComputerName")? {
+        // Read in the order errors are looked for: a row with several bad properties names the
+        // first of these.
+        let uuid = r.text_of("UUID", slots[UUID])?;
+        let (server, server_from) = match r.text_of("PSComputerName", slots[PS_COMPUTER_NAME])? {
             Some(s) => (s, ServerFrom::Row),
-            None => match r.take_str("ComputerName")? {
+            None => match r.text_of("ComputerName", slots[COMPUTER_NAME])? {
                 Some(s) => (s, ServerFrom::Row),
                 None => match (uuid.as_deref().and_then(|u| systems.by_uuid(u)), fallback) {
-                    (Some(sys), _) => (sys.name.clone(), ServerFrom::SystemUuid),
-                    (None, Some(f)) => (f.name.clone(), ServerFrom::Fallback),
+                    (Some(sys), _) => (Cow::Borrowed(sys.name.as_str()), ServerFrom::SystemUuid),
+                    (None, Some(f)) => (Cow::Borrowed(f.name.as_str()), ServerFrom::Fallback),
                     (None, None) => {
                         return Err(r.error(NO_SERVER_FIELD, "the row names no server: PSComputerName is empty when UAL is read on the server itself (no -CimSession). Name the server the evidence comes from (ComputerName), or give that server's Get-UalSystemId output with it"))
                     }
                 },
             },
         };
-        let key = server_key(&server);
-        let guid = match r.take_str("RoleGuid")? {
+        let guid = match r.text_of("RoleGuid", slots[ROLE_GUID])? {
             Some(g) => Some(g),
-            None => r.take_str("GUID")?,
+            None => r.text_of("GUID", slots[GUID])?,
         };
-        let role_name = r.take_str("RoleName")?;
-        let product_name = r.take_str("ProductName")?;
-        let user = r.take_str("UserName")?;
-        let device = r.take_str("IPAddress")?;
-        let daily = r.get("AccessDate").is_some();
-        let has_user = user.is_some() || r.get("UserName").is_some();
-        let has_device = device.is_some() || r.get("IPAddress").is_some();
-        // Get-UalServerUser / Get-UalServerDevice: access to the server as a whole (no role),
-        // the server named by its SMBIOS UUID and chassis serial number.
-        let server_level = guid.is_none()
-            && role_name.is_none()
-            && (r.get("UUID").is_some() || r.get("ChassisSerialNumber").is_some());
-        let source = match (has_user, has_device, daily) {
-            _ if server_level && has_user => "Get-UalServerUser",
-            _ if server_level && has_device => "Get-UalServerDevice",
-            (true, true, _) => "Get-UalDailyAccess",
-            (true, false, true) => "Get-UalDailyUserAccess",
-            (true, false, false) => "Get-UalUserAccess",
-            (false, true, true) => "Get-UalDailyDeviceAccess",
-            (false, true, false) => "Get-UalDeviceAccess",
-            (false, false, _) => "Get-UalOverview",
+        let role_name = r.text_of("RoleName", slots[ROLE_NAME])?;
+        let product_name = r.text_of("ProductName", slots[PRODUCT_NAME])?;
+        let user = r.text_of("UserName", slots[USER_NAME])?;
+        let device = r.text_of("IPAddress", slots[IP_ADDRESS])?;
+        let shape = UalShape {
+            has_user: slots[USER_NAME].is_some(),
+            has_device: slots[IP_ADDRESS].is_some(),
+            daily: slots[ACCESS_DATE].is_some(),
+            // Get-UalServerUser / Get-UalServerDevice: access to the server as a whole (no
+            // role), the server named by its SMBIOS UUID and chassis serial number.
+            server_level: guid.is_none()
+                && role_name.is_none()
+                && (slots[UUID].is_some() || slots[CHASSIS_SERIAL_NUMBER].is_some()),
         };
-        let (first_seen, last_seen) = if daily {
-            let d = r.opt_date("AccessDate")?;
+        let (first_seen, last_seen) = if shape.daily {
+            let d = r.date_of("AccessDate", slots[ACCESS_DATE])?;
             (d, d)
         } else {
-            (r.opt_date("FirstSeen")?, r.opt_date("LastSeen")?)
+            (
+                r.date_of("FirstSeen", slots[FIRST_SEEN])?,
+                r.date_of("LastSeen", slots[LAST_SEEN])?,
+            )
         };
-        let count = match r.opt_int("ActivityCount")? {
+        let count = match r.int_of("ActivityCount", slots[ACTIVITY_COUNT])? {
             Some(c) => Some(c),
-            None => r.opt_int("AccessCount")?,
+            None => r.int_of("AccessCount", slots[ACCESS_COUNT])?,
         };
-        let os_year = systems.get(&key).and_then(|s| s.windows_year).or_else(|| {
-            product_name
-                .as_deref()
-                .filter(|p| contains_ignore_ascii_case(p, "windows"))
-                .and_then(version_year)
-        });
-        let mut products = Vec::new();
-        let role = find_role(guid.as_deref(), role_name.as_deref());
-        if let Some(role) = role {
-            products.push((WINDOWS_SERVER, os_year));
-            if let Some(extra) = role.extra_product {
-                products.push((extra, product_name.as_deref().and_then(version_year)));
+
+        self.key.clear();
+        self.key
+            .extend_from_slice(&[b'U', shape.bits() | (server_from as u8) << 4]);
+        for text in [
+            Some(&server),
+            guid.as_ref(),
+            role_name.as_ref(),
+            product_name.as_ref(),
+        ] {
+            if let Some(t) = text {
+                self.key.extend_from_slice(t.as_bytes());
             }
-        } else if server_level {
-            // Any client access to a Windows server needs a Windows Server CAL.
-            products.push((WINDOWS_SERVER, os_year));
+            self.key.push(KEY_SEPARATOR);
         }
-        Ok(Evidence {
-            server,
-            server_key: key,
-            source,
-            role_guid: guid,
-            role_name,
-            product_name,
-            recognized: role.is_some() || server_level,
-            products,
-            implied_windows: false,
-            server_from,
-            user: user
-                .map(|u| normalise_user(&u))
-                .or_else(|| r.get("UserName").map(|_| String::new())),
-            device: device.map(|d| d.trim().to_ascii_lowercase()),
+        let id = match self.by_key.get(self.key.as_slice()) {
+            Some(id) => *id,
+            None => {
+                let context = ual_context(
+                    server.into_owned(),
+                    server_from,
+                    guid.map(Cow::into_owned),
+                    role_name.map(Cow::into_owned),
+                    product_name.map(Cow::into_owned),
+                    shape,
+                    systems,
+                );
+                self.remember(context, keep)
+            }
+        };
+        let user = match user {
+            Some(u) => {
+                normalise_user_into(&mut self.user, &u);
+                Some(self.user.as_str())
+            }
+            // Named but blank: a row of evidence whose user is missing (BlankUserName).
+            None => shape.has_user.then_some(""),
+        };
+        let device = device.map(|d| {
+            self.device.clear();
+            self.device.push_str(d.trim());
+            self.device.make_ascii_lowercase();
+            self.device.as_str()
+        });
+        let (context, kept) = &self.contexts[id as usize];
+        Ok(Row {
+            context,
+            kept,
+            user,
+            device,
             first_seen,
             last_seen,
             count,
         })
     }
 
+    fn remember(&mut self, context: RowContext, keep: impl FnOnce(&RowContext) -> T) -> u32 {
+        let id = self.contexts.len() as u32;
+        let kept = keep(&context);
+        self.contexts.push((context, kept));
+        self.by_key.insert(self.key.as_slice().into(), id);
+        id
+    }
+
     /// A ConsolidatedAccessEvidence row: ComputerID, ProductName, Version, Edition,
     /// AccessingDevice*, AccessingUser (DOMAIN/sam), AccessDate (yyyyMMdd), AccessCount.
-    fn read_flexnet(r: &Record, systems: &Systems) -> Result<Evidence, InputError> {
+    fn read_flexnet(
+        &mut self,
+        r: &Record,
+        systems: &Systems,
+        keep: impl FnOnce(&RowContext) -> T,
+    ) -> Result<Row<'_, T>, InputError> {
         let server = r.req_str("ComputerID")?;
-        let key = server_key(&server);
         let product_name = r.opt_str("ProductName")?;
         let version = r.opt_str("Version")?;
-        let user = r.opt_str("AccessingUser")?.map(|u| normalise_user(&u));
+        let user = r.opt_str("AccessingUser")?;
         let device = match r.opt_str("AccessingDeviceComputerName")? {
-            Some(d) => Some(d.trim().to_ascii_lowercase()),
-            None => r
-                .opt_str("AccessingDeviceIPAddress")?
-                .map(|d| d.trim().to_ascii_lowercase()),
+            Some(d) => Some(d),
+            None => r.opt_str("AccessingDeviceIPAddress")?,
         };
         if user.is_none() && device.is_none() {
             return Err(r.record_error(
@@ -393,48 +536,163 @@ impl Evidence {
             ));
         }
         let date = flexnet_date(r, "AccessDate")?;
-        let family = product_name
-            .as_deref()
-            .and_then(product_family)
-            .filter(|f| !f.contains("Suite"));
-        let year = version
-            .as_deref()
-            .and_then(version_year)
-            .or_else(|| product_name.as_deref().and_then(version_year));
-        let os = systems.get(&key).and_then(|s| s.windows_year);
-        let mut products = Vec::new();
-        let mut implied_windows = false;
-        if let Some(f) = family {
-            if f == WINDOWS_SERVER {
-                products.push((f, year.or(os)));
-            } else {
-                products.push((f, year));
-                // No UAL on the server (pre-2012, or never collected): the access implies Windows
-                // Server CAL evidence too, as FlexNet does.
-                let has_ual = os.is_some_and(|y| y >= 2012);
-                if !has_ual {
-                    products.push((WINDOWS_SERVER, os));
-                    implied_windows = true;
-                }
+        let count = r.opt_int("AccessCount")?;
+
+        self.key.clear();
+        self.key.push(b'F');
+        for text in [Some(&server), product_name.as_ref(), version.as_ref()] {
+            if let Some(t) = text {
+                self.key.extend_from_slice(t.as_bytes());
             }
+            self.key.push(KEY_SEPARATOR);
         }
-        Ok(Evidence {
-            server,
-            server_key: key,
-            source: "FlexNet spreadsheet",
-            role_guid: None,
-            role_name: None,
-            recognized: family.is_some(),
-            product_name,
-            products,
-            implied_windows,
+        let id = match self.by_key.get(self.key.as_slice()) {
+            Some(id) => *id,
+            None => {
+                let context = flexnet_context(server, product_name, version.as_deref(), systems);
+                self.remember(context, keep)
+            }
+        };
+        let user = user.map(|u| {
+            normalise_user_into(&mut self.user, &u);
+            self.user.as_str()
+        });
+        let device = device.map(|d| {
+            self.device.clear();
+            self.device.push_str(d.trim());
+            self.device.make_ascii_lowercase();
+            self.device.as_str()
+        });
+        let (context, kept) = &self.contexts[id as usize];
+        Ok(Row {
+            context,
+            kept,
             user,
             device,
             first_seen: date,
             last_seen: date,
-            count: r.opt_int("AccessCount")?,
-            server_from: ServerFrom::Row,
+            count,
         })
+    }
+}
+
+/// Which properties a UAL row has: what decides the cmdlet it came from.
+#[derive(Debug, Clone, Copy)]
+struct UalShape {
+    has_user: bool,
+    has_device: bool,
+    daily: bool,
+    server_level: bool,
+}
+
+impl UalShape {
+    fn bits(self) -> u8 {
+        u8::from(self.has_user)
+            | u8::from(self.has_device) << 1
+            | u8::from(self.daily) << 2
+            | u8::from(self.server_level) << 3
+    }
+
+    fn source(self) -> &'static str {
+        match (self.has_user, self.has_device, self.daily) {
+            _ if self.server_level && self.has_user => "Get-UalServerUser",
+            _ if self.server_level && self.has_device => "Get-UalServerDevice",
+            (true, true, _) => "Get-UalDailyAccess",
+            (true, false, true) => "Get-UalDailyUserAccess",
+            (true, false, false) => "Get-UalUserAccess",
+            (false, true, true) => "Get-UalDailyDeviceAccess",
+            (false, true, false) => "Get-UalDeviceAccess",
+            (false, false, _) => "Get-UalOverview",
+        }
+    }
+}
+
+/// The context of a Get-Ual* row: which products the role needs CALs for, at which version.
+fn ual_context(
+    server: String,
+    server_from: ServerFrom,
+    guid: Option<String>,
+    role_name: Option<String>,
+    product_name: Option<String>,
+    shape: UalShape,
+    systems: &Systems,
+) -> RowContext {
+    let key = server_key(&server);
+    let os_year = systems.get(&key).and_then(|s| s.windows_year).or_else(|| {
+        product_name
+            .as_deref()
+            .filter(|p| contains_ignore_ascii_case(p, "windows"))
+            .and_then(version_year)
+    });
+    let mut products = Vec::new();
+    let role = find_role(guid.as_deref(), role_name.as_deref());
+    if let Some(role) = role {
+        products.push((WINDOWS_SERVER, os_year));
+        if let Some(extra) = role.extra_product {
+            products.push((extra, product_name.as_deref().and_then(version_year)));
+        }
+    } else if shape.server_level {
+        // Any client access to a Windows server needs a Windows Server CAL.
+        products.push((WINDOWS_SERVER, os_year));
+    }
+    RowContext {
+        server,
+        server_key: key,
+        server_from,
+        source: shape.source(),
+        role_guid: guid,
+        role_name,
+        product_name,
+        recognized: role.is_some() || shape.server_level,
+        products,
+        implied_windows: false,
+    }
+}
+
+/// The context of a FlexNet row: the product family its ProductName names, at the version its
+/// Version (or name) gives, and Windows Server evidence implied where the server has no UAL.
+fn flexnet_context(
+    server: String,
+    product_name: Option<String>,
+    version: Option<&str>,
+    systems: &Systems,
+) -> RowContext {
+    let key = server_key(&server);
+    let family = product_name
+        .as_deref()
+        .and_then(product_family)
+        .filter(|f| !f.contains("Suite"));
+    let year = version
+        .and_then(version_year)
+        .or_else(|| product_name.as_deref().and_then(version_year));
+    let os = systems.get(&key).and_then(|s| s.windows_year);
+    let mut products = Vec::new();
+    let mut implied_windows = false;
+    if let Some(f) = family {
+        if f == WINDOWS_SERVER {
+            products.push((f, year.or(os)));
+        } else {
+            products.push((f, year));
+            // No UAL on the server (pre-2012, or never collected): the access implies Windows
+            // Server CAL evidence too, as FlexNet does.
+            let has_ual = os.is_some_and(|y| y >= 2012);
+            if !has_ual {
+                products.push((WINDOWS_SERVER, os));
+                implied_windows = true;
+            }
+        }
+    }
+    RowContext {
+        server,
+        server_key: key,
+        server_from: ServerFrom::Row,
+        source: "FlexNet spreadsheet",
+        role_guid: None,
+        role_name: None,
+        recognized: family.is_some(),
+        product_name,
+        products,
+        implied_windows,
     }
 }
 
