@@ -64,9 +64,10 @@ fn string_end(b: &[u8], mut i: usize) -> Option<(usize, bool)> {
 pub(crate) struct Shape {
     /// Each name's bytes followed by its closing quote, one after another.
     bytes: Vec<u8>,
-    /// Where each name ends in `bytes`, and whether it is selected (with the selection's own
-    /// spelling when the file's is the same).
-    names: Vec<(usize, Selected)>,
+    /// Where each name ends in `bytes`, whether it is selected (with the selection's own
+    /// spelling when the file's is the same), and its bit in the filter of names already set
+    /// (worked out once, not for every record).
+    names: Vec<(usize, Selected, u128)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -80,30 +81,33 @@ enum Selected {
 
 impl Shape {
     /// Whether name `j` is cached and `rest` starts with it (and its closing quote): then its
-    /// length and whether it is selected.
+    /// length, whether it is selected, and its filter bit.
     #[inline(always)]
-    fn known(&self, j: usize, rest: &[u8]) -> Option<(usize, Selected)> {
+    fn known(&self, j: usize, rest: &[u8]) -> Option<(usize, Selected, u128)> {
         let start = match j {
             0 => 0,
             _ => self.names.get(j - 1)?.0,
         };
-        let &(end, selected) = self.names.get(j)?;
+        let &(end, selected, bit) = self.names.get(j)?;
         let name = self.bytes.get(start..end)?;
         if rest.starts_with(name) {
-            Some((name.len() - 1, selected))
+            Some((name.len() - 1, selected, bit))
         } else {
             None
         }
     }
 
-    /// Name `j` is `name` (without escapes, as scanned): what follows it is forgotten.
-    fn learn(&mut self, j: usize, name: &[u8], selected: Selected) {
+    /// Name `j` is `name` (without escapes, as scanned): what follows it is forgotten. Gives
+    /// its filter bit.
+    fn learn(&mut self, j: usize, name: &[u8], selected: Selected) -> u128 {
         self.names.truncate(j);
         let start = self.names.last().map_or(0, |n| n.0);
         self.bytes.truncate(start);
         self.bytes.extend_from_slice(name);
         self.bytes.push(b'"');
-        self.names.push((self.bytes.len(), selected));
+        let bit = name_bit(name);
+        self.names.push((self.bytes.len(), selected, bit));
+        bit
     }
 }
 
@@ -375,7 +379,13 @@ impl Parser<'_> {
                 return Some(());
             }
         }
-        *slot = self.value(depth)?;
+        let value = self.value(depth)?;
+        // Assigned in place for the plain kinds, whose old value needs no dropping: moving a
+        // whole value over the old one went through memory the processor stalled on.
+        match (&mut *slot, value) {
+            (PsValue::Int(old), PsValue::Int(n)) => *old = n,
+            (_, value) => *slot = value,
+        }
         Some(())
     }
 
@@ -507,10 +517,10 @@ fn read_selected(
                 return None;
             }
             let start = p.i + 1;
-            let (end, selected) = match shape.known(j, bytes.get(start..)?) {
-                Some((len, selected)) => {
+            let (end, selected, bit) = match shape.known(j, bytes.get(start..)?) {
+                Some((len, selected, bit)) => {
                     p.i = start + len + 1;
-                    (start + len, selected)
+                    (start + len, selected, bit)
                 }
                 None => {
                     let (start, end, escaped) = p.string()?;
@@ -523,8 +533,8 @@ fn read_selected(
                         Some(n) if !n.is_empty() && n.as_bytes() == key => Selected::As(n),
                         Some(_) => Selected::Yes,
                     };
-                    shape.learn(j, key, selected);
-                    (end, selected)
+                    let bit = shape.learn(j, key, selected);
+                    (end, selected, bit)
                 }
             };
             j += 1;
@@ -533,7 +543,6 @@ fn read_selected(
                 p.skip(1)?;
             } else {
                 let name = text.get(start..end)?;
-                let bit = name_bit(name.as_bytes());
                 // A name given twice (case-insensitively) keeps its first place and its last
                 // value, as [`super::value::set_unique`] does.
                 let again = match seen & bit {

@@ -158,9 +158,9 @@ impl PrincipalAgg {
 #[derive(Default)]
 struct Principals {
     names: Vec<Box<str>>,
-    by_name: FastMap<Box<str>, u32>,
-    /// Why each does not consume a CAL, if it does not; whether a user is external.
-    standing: Vec<(Option<&'static str>, bool)>,
+    /// Each principal with why it does not consume a CAL, if it does not, and whether a user is
+    /// external: one lookup answers all three.
+    by_name: FastMap<Box<str>, Principal>,
     /// Each one's aggregates, by product slot (see [`Aggregates::slots`]): a principal reaches
     /// a handful of products, so a short list beats a map per product.
     aggs: Vec<Vec<(usize, PrincipalAgg)>>,
@@ -176,26 +176,18 @@ struct Principal {
 
 impl Principals {
     fn intern(&mut self, kind: PrincipalKind, name: &str, settings: &Settings) -> Principal {
-        let id = match self.by_name.get(name) {
-            Some(id) => *id,
-            None => {
-                let id = self.names.len() as u32;
-                self.names.push(name.into());
-                self.by_name.insert(name.into(), id);
-                self.standing.push((
-                    exclusion(kind, name, &settings.admin_accounts),
-                    kind == PrincipalKind::User && settings.is_external(name),
-                ));
-                self.aggs.push(Vec::new());
-                id
-            }
-        };
-        let (exclusion, external) = self.standing[id as usize];
-        Principal {
-            id,
-            exclusion,
-            external,
+        if let Some(p) = self.by_name.get(name) {
+            return *p;
         }
+        let p = Principal {
+            id: self.names.len() as u32,
+            exclusion: exclusion(kind, name, &settings.admin_accounts),
+            external: kind == PrincipalKind::User && settings.is_external(name),
+        };
+        self.names.push(name.into());
+        self.by_name.insert(name.into(), p);
+        self.aggs.push(Vec::new());
+        p
     }
 
     fn name(&self, id: u32) -> &str {
@@ -582,7 +574,38 @@ struct Need {
     kind: PrincipalKind,
     /// The principal's number in the engine's table of its kind.
     principal: u32,
-    agg: PrincipalAgg,
+    /// Where its aggregate is (it stays there: a need is a few bytes to sort and hold).
+    agg: AggAt,
+}
+
+#[derive(Clone, Copy)]
+enum AggAt {
+    /// The principal's own (usage mode), at this place in its list.
+    Principal(u8),
+    /// Its product family's, shared by every principal in scope (access mode).
+    Family,
+}
+
+/// Access mode's aggregates: one per product family, the same for every principal.
+type FamilyAggs = BTreeMap<&'static str, PrincipalAgg>;
+
+impl Engine<'_> {
+    fn table(&self, kind: PrincipalKind) -> &Principals {
+        match kind {
+            PrincipalKind::User => &self.users,
+            PrincipalKind::Device => &self.devices,
+        }
+    }
+
+    /// A need's aggregate.
+    fn agg<'a>(&'a self, need: &Need, by_family: &'a FamilyAggs) -> &'a PrincipalAgg {
+        match need.agg {
+            AggAt::Principal(at) => {
+                &self.table(need.kind).aggs[need.principal as usize][usize::from(at)].1
+            }
+            AggAt::Family => &by_family[need.family],
+        }
+    }
 }
 
 /// The CAL type a product is counted in: the type its licences (direct or via a suite) hold.
@@ -709,7 +732,7 @@ pub fn run(
     }
 
     engine.apply_system_versions(&systems);
-    let (mut needs, all_kinds) = match settings.mode {
+    let (mut needs, all_kinds, by_family) = match settings.mode {
         Mode::Access => {
             let path = options
                 .principals
@@ -718,7 +741,7 @@ pub fn run(
             let principals = load_all(path, reporter, read_principal)?;
             access_needs(&mut engine, &licenses, principals)
         }
-        Mode::Usage => usage_needs(&mut engine),
+        Mode::Usage => usage_needs(&engine),
     };
 
     // Which CAL type each product is counted in.
@@ -741,7 +764,15 @@ pub fn run(
         sink.write(&engine.agg.unrecognized_list[*at])?;
     }
     let mut positions = Positions::new();
-    let remaining = allocate(&engine, &needs, &licenses, &models, &mut positions, sink)?;
+    let remaining = allocate(
+        &engine,
+        &needs,
+        &by_family,
+        &licenses,
+        &models,
+        &mut positions,
+        sink,
+    )?;
     suggest(&mut positions, &all_kinds);
 
     let shortfall: u64 = positions.values().map(|p| p.shortfall).sum();
@@ -818,7 +849,7 @@ fn access_needs(
     engine: &mut Engine,
     licenses: &[License],
     principals: Vec<(PrincipalKind, String)>,
-) -> (Vec<Need>, KindCounts) {
+) -> (Vec<Need>, KindCounts, FamilyAggs) {
     let settings = engine.settings;
     let mut needs = Vec::new();
     let mut all_kinds = KindCounts::new();
@@ -832,6 +863,35 @@ fn access_needs(
         if suite_members(l.product).is_empty() {
             families.insert(l.product);
         }
+    }
+    // What every principal in scope needs of each family: its servers (unless all of them are
+    // licensed per core) at their newest versions.
+    let mut by_family = FamilyAggs::new();
+    for family in &families {
+        let servers: Vec<u32> = engine
+            .agg
+            .versions
+            .keys()
+            .filter(|(f, _)| f == family)
+            .map(|(_, s)| *s)
+            .collect();
+        if !servers.is_empty()
+            && servers
+                .iter()
+                .all(|s| settings.is_per_core(family, &engine.servers.keys[*s as usize]))
+        {
+            continue;
+        }
+        let mut agg = PrincipalAgg::default();
+        for s in &servers {
+            agg.add(
+                *s,
+                None,
+                None,
+                engine.agg.versions.get(&(family, *s)).copied(),
+            );
+        }
+        by_family.insert(family, agg);
     }
     let mut seen = HashSet::new();
     for (kind, name) in principals {
@@ -851,61 +911,46 @@ fn access_needs(
             engine.agg.external_count += 1;
             continue;
         }
-        for family in &families {
-            let servers: Vec<u32> = engine
-                .agg
-                .versions
-                .keys()
-                .filter(|(f, _)| f == family)
-                .map(|(_, s)| *s)
-                .collect();
-            if !servers.is_empty()
-                && servers
-                    .iter()
-                    .all(|s| settings.is_per_core(family, &engine.servers.keys[*s as usize]))
-            {
-                continue;
-            }
-            let mut agg = PrincipalAgg::default();
-            for s in &servers {
-                agg.add(
-                    *s,
-                    None,
-                    None,
-                    engine.agg.versions.get(&(family, *s)).copied(),
-                );
-            }
+        for family in by_family.keys() {
             *all_kinds.entry((family, kind)).or_default() += 1;
             needs.push(Need {
                 family,
                 kind,
                 principal: principal.id,
-                agg,
+                agg: AggAt::Family,
             });
         }
     }
-    (needs, all_kinds)
+    (needs, all_kinds, by_family)
 }
 
 /// Usage mode: each principal with evidence in the window needs the products it reached.
-fn usage_needs(engine: &mut Engine) -> (Vec<Need>, KindCounts) {
-    let mut needs = Vec::new();
+fn usage_needs(engine: &Engine) -> (Vec<Need>, KindCounts, FamilyAggs) {
+    let mut needs = Vec::with_capacity(
+        engine
+            .users
+            .aggs
+            .iter()
+            .chain(&engine.devices.aggs)
+            .map(Vec::len)
+            .sum(),
+    );
     let mut all_kinds = KindCounts::new();
-    for table in [&mut engine.users, &mut engine.devices] {
-        for (id, aggs) in std::mem::take(&mut table.aggs).into_iter().enumerate() {
-            for (slot, agg) in aggs {
-                let (family, kind) = engine.agg.slots[slot];
+    for table in [&engine.users, &engine.devices] {
+        for (id, aggs) in table.aggs.iter().enumerate() {
+            for (at, (slot, _)) in aggs.iter().enumerate() {
+                let (family, kind) = engine.agg.slots[*slot];
                 *all_kinds.entry((family, kind)).or_default() += 1;
                 needs.push(Need {
                     family,
                     kind,
                     principal: id as u32,
-                    agg,
+                    agg: AggAt::Principal(u8::try_from(at).expect("a slot per family and kind")),
                 });
             }
         }
     }
-    (needs, all_kinds)
+    (needs, all_kinds, FamilyAggs::new())
 }
 
 /// Draws a licence for every need, then one External Connector per server (and product) that
@@ -915,6 +960,7 @@ fn usage_needs(engine: &mut Engine) -> (Vec<Need>, KindCounts) {
 fn allocate(
     engine: &Engine,
     needs: &[Need],
+    by_family: &FamilyAggs,
     licenses: &[License],
     models: &BTreeMap<&'static str, (PrincipalKind, String)>,
     positions: &mut Positions,
@@ -946,13 +992,14 @@ fn allocate(
             held.clear();
             current = Some((need.kind, need.principal));
         }
+        let agg = engine.agg(need, by_family);
         let fits = |l: &License| {
             l.cal_type == need.kind.cal_type()
                 && l.covers(need.family)
                 && l.version
-                    .is_none_or(|v| need.agg.version == 0 || v >= need.agg.version)
+                    .is_none_or(|v| agg.version == 0 || v >= agg.version)
                 && (l.servers.is_empty()
-                    || need.agg.server_ids().all(|s| {
+                    || agg.server_ids().all(|s| {
                         let key = &engine.servers.keys[s as usize];
                         l.servers.iter().any(|x| x == key)
                     }))
@@ -968,7 +1015,7 @@ fn allocate(
                 pick
             });
         ids.clear();
-        ids.extend(need.agg.server_ids());
+        ids.extend(agg.server_ids());
         ids.sort_unstable_by_key(|s| server_order[*s as usize]);
         let servers: Vec<String> = ids
             .iter()
@@ -982,16 +1029,16 @@ fn allocate(
             CalConsumption {
                 product: need.family.into(),
                 cal_type: need.kind.cal_type(),
-                version: (need.agg.version > 0).then_some(need.agg.version),
+                version: (agg.version > 0).then_some(agg.version),
                 principal: principal.to_string(),
                 servers,
-                first_seen: need.agg.first,
-                last_seen: need.agg.last,
+                first_seen: agg.first,
+                last_seen: agg.last,
                 license: chosen.map(|i| labels[i].clone()),
                 covered: chosen.is_some(),
                 detail: None,
             },
-            &need.agg.servers,
+            &agg.servers,
         )?;
     }
     for ((family, server), (users, version)) in &engine.agg.external {

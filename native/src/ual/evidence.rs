@@ -358,6 +358,8 @@ pub struct EvidenceReader<T> {
     user: String,
     device: String,
     memo: SelectMemo,
+    /// The context of the last Get-Ual* row, with its shape and server bits.
+    last: Option<(u32, u8)>,
 }
 
 impl<T> Default for EvidenceReader<T> {
@@ -369,6 +371,7 @@ impl<T> Default for EvidenceReader<T> {
             user: String::new(),
             device: String::new(),
             memo: SelectMemo::default(),
+            last: None,
         }
     }
 }
@@ -388,6 +391,7 @@ impl<T> EvidenceReader<T> {
     pub fn forget(&mut self) {
         self.contexts.clear();
         self.by_key.clear();
+        self.last = None;
     }
 
     /// Reads one row (its [`Slots`] found already); `keep` makes what the caller keeps for a
@@ -451,22 +455,38 @@ impl<T> EvidenceReader<T> {
             None => r.int_of("AccessCount", slots[ACCESS_COUNT])?,
         };
 
-        self.key.clear();
-        self.key
-            .extend_from_slice(&[b'U', shape.bits() | (server_from as u8) << 4]);
-        for text in [
-            Some(&server),
-            guid.as_ref(),
-            role_name.as_ref(),
-            product_name.as_ref(),
-        ] {
-            if let Some(t) = text {
-                self.key.extend_from_slice(t.as_bytes());
+        let bits = shape.bits() | (server_from as u8) << 4;
+        // Rows come grouped by server and role (an export is one server's, in role order): the
+        // last row's context is tried first, by its texts, before a key is made and looked up.
+        let same_as_last = self.last.filter(|&(id, last_bits)| {
+            let c = &self.contexts[id as usize].0;
+            last_bits == bits
+                && c.server == *server
+                && c.role_guid.as_deref() == guid.as_deref()
+                && c.role_name.as_deref() == role_name.as_deref()
+                && c.product_name.as_deref() == product_name.as_deref()
+        });
+        let found = match same_as_last {
+            Some((id, _)) => Some(id),
+            None => {
+                self.key.clear();
+                self.key.extend_from_slice(&[b'U', bits]);
+                for text in [
+                    Some(&server),
+                    guid.as_ref(),
+                    role_name.as_ref(),
+                    product_name.as_ref(),
+                ] {
+                    if let Some(t) = text {
+                        self.key.extend_from_slice(t.as_bytes());
+                    }
+                    self.key.push(KEY_SEPARATOR);
+                }
+                self.by_key.get(self.key.as_slice()).copied()
             }
-            self.key.push(KEY_SEPARATOR);
-        }
-        let id = match self.by_key.get(self.key.as_slice()) {
-            Some(id) => *id,
+        };
+        let id = match found {
+            Some(id) => id,
             None => {
                 let context = ual_context(
                     server.into_owned(),
@@ -480,6 +500,7 @@ impl<T> EvidenceReader<T> {
                 self.remember(context, keep)
             }
         };
+        self.last = Some((id, bits));
         let user = match user {
             Some(u) => {
                 normalise_user_into(&mut self.user, &u);
@@ -553,6 +574,8 @@ impl<T> EvidenceReader<T> {
                 self.remember(context, keep)
             }
         };
+        // Not a Get-Ual* context: never taken for the next row's by its texts.
+        self.last = None;
         let user = user.map(|u| {
             normalise_user_into(&mut self.user, &u);
             self.user.as_str()
