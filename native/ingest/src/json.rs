@@ -94,7 +94,7 @@ pub struct JsonReader {
 }
 
 /// Objects [`JsonReader::recycle`] keeps: a batch's worth (see [`crate::load::BATCH`]).
-const SPARE_OBJECTS: usize = 512;
+const SPARE_OBJECTS: usize = crate::load::BATCH;
 
 impl JsonReader {
     pub fn new(
