@@ -66,7 +66,8 @@ pub enum UalError {
 /// Servers seen, interned so per-principal server sets are bitsets.
 #[derive(Default)]
 struct Servers {
-    names: Vec<String>,
+    /// Shared: every consumption lists its servers by name.
+    names: Vec<std::sync::Arc<str>>,
     keys: Vec<String>,
     index: FastMap<String, u32>,
 }
@@ -94,7 +95,7 @@ impl Servers {
             return *i;
         }
         let i = self.names.len() as u32;
-        self.names.push(display.to_string());
+        self.names.push(display.into());
         self.keys.push(key.to_string());
         self.index.insert(key.to_string(), i);
         i
@@ -1017,7 +1018,7 @@ fn allocate(
         ids.clear();
         ids.extend(agg.server_ids());
         ids.sort_unstable_by_key(|s| server_order[*s as usize]);
-        let servers: Vec<String> = ids
+        let servers: Vec<std::sync::Arc<str>> = ids
             .iter()
             .map(|s| engine.servers.names[*s as usize].clone())
             .collect();
@@ -1056,7 +1057,7 @@ fn allocate(
                 product: family.to_string(),
                 cal_type: CalType::ExternalConnector,
                 version: (*version > 0).then_some(*version),
-                principal: name.clone(),
+                principal: name.to_string(),
                 servers: vec![name],
                 first_seen: None,
                 last_seen: None,
@@ -1079,7 +1080,7 @@ fn allocate(
     for (key, bits) in reached {
         let p = positions.get_mut(&key).expect("tallied");
         p.servers = PrincipalAgg::ids(&bits)
-            .map(|s| engine.servers.names[s as usize].clone())
+            .map(|s| engine.servers.names[s as usize].to_string())
             .collect();
         p.servers.sort();
         p.servers.dedup();
@@ -1133,7 +1134,7 @@ fn summary(engine: &Engine, as_of: DateTime<Utc>) -> UalEvidenceSummary {
             })
             .collect(),
         ipv6_device_addresses: agg.ipv6.len() as u64,
-        servers: engine.servers.names.clone(),
+        servers: engine.servers.names.iter().map(|n| n.to_string()).collect(),
     }
 }
 

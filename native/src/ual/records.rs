@@ -73,7 +73,7 @@ pub struct CalConsumption {
     pub version: Option<u16>,
     /// domain\user, device, or for an External Connector the server
     pub principal: String,
-    pub servers: Vec<String>,
+    pub servers: Vec<std::sync::Arc<str>>,
     pub first_seen: Option<DateTime<Utc>>,
     pub last_seen: Option<DateTime<Utc>>,
     /// The licence it drew from, or null when none was left (a shortfall)
