@@ -501,13 +501,34 @@ impl<T> EvidenceReader<T> {
             }
         };
         self.last = Some((id, bits));
+        // A UserName named but blank is a row of evidence whose user is missing (BlankUserName).
+        Ok(self.row(
+            id,
+            user.as_deref(),
+            shape.has_user,
+            device.as_deref(),
+            (first_seen, last_seen),
+            count,
+        ))
+    }
+
+    /// A row of context `id`, its principals normalised into the reader's buffers; `blank_user`:
+    /// a row without a user still names one, blank.
+    fn row(
+        &mut self,
+        id: u32,
+        user: Option<&str>,
+        blank_user: bool,
+        device: Option<&str>,
+        (first_seen, last_seen): (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+        count: Option<i64>,
+    ) -> Row<'_, T> {
         let user = match user {
             Some(u) => {
-                normalise_user_into(&mut self.user, &u);
+                normalise_user_into(&mut self.user, u);
                 Some(self.user.as_str())
             }
-            // Named but blank: a row of evidence whose user is missing (BlankUserName).
-            None => shape.has_user.then_some(""),
+            None => blank_user.then_some(""),
         };
         let device = device.map(|d| {
             self.device.clear();
@@ -516,7 +537,7 @@ impl<T> EvidenceReader<T> {
             self.device.as_str()
         });
         let (context, kept) = &self.contexts[id as usize];
-        Ok(Row {
+        Row {
             context,
             kept,
             user,
@@ -524,7 +545,7 @@ impl<T> EvidenceReader<T> {
             first_seen,
             last_seen,
             count,
-        })
+        }
     }
 
     fn remember(&mut self, context: RowContext, keep: impl FnOnce(&RowContext) -> T) -> u32 {
@@ -576,26 +597,14 @@ impl<T> EvidenceReader<T> {
         };
         // Not a Get-Ual* context: never taken for the next row's by its texts.
         self.last = None;
-        let user = user.map(|u| {
-            normalise_user_into(&mut self.user, &u);
-            self.user.as_str()
-        });
-        let device = device.map(|d| {
-            self.device.clear();
-            self.device.push_str(d.trim());
-            self.device.make_ascii_lowercase();
-            self.device.as_str()
-        });
-        let (context, kept) = &self.contexts[id as usize];
-        Ok(Row {
-            context,
-            kept,
-            user,
-            device,
-            first_seen: date,
-            last_seen: date,
+        Ok(self.row(
+            id,
+            user.as_deref(),
+            false,
+            device.as_deref(),
+            (date, date),
             count,
-        })
+        ))
     }
 }
 
