@@ -422,8 +422,12 @@ fn parse_rfc3339_quick(s: &str) -> Option<DateTime<Utc>> {
     let time = chrono::NaiveTime::from_hms_nano_opt(h, mi, sec, nanos)?;
     // The instant the local time at that offset is (what `FixedOffset::from_local_datetime`
     // gives, without building the zoned value first; it runs twice for every evidence row).
-    let utc = NaiveDateTime::new(date, time)
-        .checked_sub_signed(chrono::TimeDelta::seconds(i64::from(offset)))?;
+    let local = NaiveDateTime::new(date, time);
+    let utc = match offset {
+        // UTC already (the usual case: UAL keeps its times in UTC).
+        0 => local,
+        _ => local.checked_sub_signed(chrono::TimeDelta::seconds(i64::from(offset)))?,
+    };
     Some(utc.and_utc())
 }
 

@@ -130,7 +130,7 @@ fn unescape(s: &str) -> Option<String> {
 /// [`unescape`] appending to `out`.
 fn unescape_into(s: &str, out: &mut String) -> Option<()> {
     let mut rest = s;
-    while let Some(off) = rest.find('\\') {
+    while let Some(off) = memchr::memchr(b'\\', rest.as_bytes()) {
         out.push_str(&rest[..off]);
         let b = rest.as_bytes();
         let c = match *b.get(off + 1)? {

@@ -67,7 +67,7 @@ pub enum UalError {
 #[derive(Default)]
 struct Servers {
     /// Shared: every consumption lists its servers by name.
-    names: Vec<std::sync::Arc<str>>,
+    names: Vec<std::rc::Rc<str>>,
     keys: Vec<String>,
     index: FastMap<String, u32>,
 }
@@ -986,6 +986,7 @@ fn allocate(
     // servers in that order).
     let server_order = engine.servers.order();
     let mut ids: Vec<u32> = Vec::new();
+    let mut lists: FastMap<Vec<u64>, ServerList> = FastMap::default();
     let mut held: Vec<usize> = Vec::new();
     let mut current: Option<(PrincipalKind, u32)> = None;
     for need in needs {
@@ -1015,13 +1016,22 @@ fn allocate(
                 held.extend(pick);
                 pick
             });
-        ids.clear();
-        ids.extend(agg.server_ids());
-        ids.sort_unstable_by_key(|s| server_order[*s as usize]);
-        let servers: Vec<std::sync::Arc<str>> = ids
-            .iter()
-            .map(|s| engine.servers.names[*s as usize].clone())
-            .collect();
+        // One list per set of servers reached, named in order once.
+        let servers = match lists.get(agg.servers.as_slice()) {
+            Some(list) => list.clone(),
+            None => {
+                ids.clear();
+                ids.extend(agg.server_ids());
+                ids.sort_unstable_by_key(|s| server_order[*s as usize]);
+                let list = ServerList::new(
+                    ids.iter()
+                        .map(|s| engine.servers.names[*s as usize].clone())
+                        .collect(),
+                );
+                lists.insert(agg.servers.clone(), list.clone());
+                list
+            }
+        };
         let principal = match need.kind {
             PrincipalKind::User => engine.users.name(need.principal),
             PrincipalKind::Device => engine.devices.name(need.principal),
@@ -1058,7 +1068,7 @@ fn allocate(
                 cal_type: CalType::ExternalConnector,
                 version: (*version > 0).then_some(*version),
                 principal: name.to_string(),
-                servers: vec![name],
+                servers: ServerList::new(vec![name]),
                 first_seen: None,
                 last_seen: None,
                 license: chosen.map(|i| licenses[i].label()),

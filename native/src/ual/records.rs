@@ -5,6 +5,7 @@ use crate::model::OutputRecord;
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Serialize;
+use std::rc::Rc;
 
 /// One evidence row, normalised (written when evidence output is asked for).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -73,13 +74,54 @@ pub struct CalConsumption {
     pub version: Option<u16>,
     /// domain\user, device, or for an External Connector the server
     pub principal: String,
-    pub servers: Vec<std::sync::Arc<str>>,
+    // Shared by every consumption that reached the same servers (see `ServerList`).
+    pub servers: ServerList,
     pub first_seen: Option<DateTime<Utc>>,
     pub last_seen: Option<DateTime<Utc>>,
     /// The licence it drew from, or null when none was left (a shortfall)
     pub license: Option<String>,
     pub covered: bool,
     pub detail: Option<String>,
+}
+
+/// A consumption's servers, by name: one list (and its JSON, rendered once) for every consumption
+/// that reached the same set of servers, which on a large estate is most of them.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct ServerList {
+    names: Rc<[Rc<str>]>,
+    /// `names` as a JSON array.
+    #[serde(skip)]
+    json: Rc<[u8]>,
+}
+
+/// What the records' schema has always said: a list of server names.
+impl JsonSchema for ServerList {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        <Vec<String>>::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Vec<String>>::json_schema(generator)
+    }
+}
+
+impl ServerList {
+    pub fn new(names: Vec<Rc<str>>) -> ServerList {
+        let json = serde_json::to_vec(&names).expect("a list of strings serialises");
+        ServerList {
+            names: names.into(),
+            json: json.into(),
+        }
+    }
+
+    pub fn names(&self) -> &[Rc<str>] {
+        &self.names
+    }
 }
 
 impl OutputRecord for CalConsumption {
@@ -92,6 +134,50 @@ impl OutputRecord for CalConsumption {
         "Servers",
         "License",
     ];
+
+    /// The fields in order, as serialising them writes them, with the server list's JSON copied
+    /// (a record's servers were most of its bytes, and a handful of lists serve every record).
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        let start = out.len();
+        let field = |out: &mut Vec<u8>, name: &[u8], value: &dyn erased::Value| {
+            out.extend_from_slice(name);
+            value.write(out)
+        };
+        out.push(b'{');
+        let written = field(out, b"\"Product\":", &self.product.as_str())
+            && field(out, b",\"CalType\":", &self.cal_type)
+            && field(out, b",\"Version\":", &self.version)
+            && field(out, b",\"Principal\":", &self.principal.as_str());
+        if !written {
+            out.truncate(start);
+            return false;
+        }
+        out.extend_from_slice(b",\"Servers\":");
+        out.extend_from_slice(&self.servers.json);
+        let written = field(out, b",\"FirstSeen\":", &self.first_seen)
+            && field(out, b",\"LastSeen\":", &self.last_seen)
+            && field(out, b",\"License\":", &self.license)
+            && field(out, b",\"Covered\":", &self.covered)
+            && field(out, b",\"Detail\":", &self.detail);
+        out.push(b'}');
+        if !written {
+            out.truncate(start);
+        }
+        written
+    }
+}
+
+/// One field's value written as serde_json writes it.
+mod erased {
+    pub trait Value {
+        fn write(&self, out: &mut Vec<u8>) -> bool;
+    }
+
+    impl<T: serde::Serialize> Value for T {
+        fn write(&self, out: &mut Vec<u8>) -> bool {
+            serde_json::to_writer(&mut *out, self).is_ok()
+        }
+    }
 }
 
 /// The compliance position for one product, CAL type and version.
@@ -194,4 +280,49 @@ impl OutputRecord for UalEvidenceSummary {
         "UnrecognizedRows",
         "Excluded",
     ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    /// The hand-written JSON of a consumption is what serialising it writes, whatever it holds.
+    #[test]
+    fn consumption_json_is_the_serialised_record() {
+        let date = Utc.with_ymd_and_hms(2026, 10, 1, 7, 12, 44).unwrap();
+        let full = CalConsumption {
+            product: "SQL Server".into(),
+            cal_type: CalType::User,
+            version: Some(2019),
+            principal: "contoso\\p\u{e9}ter \"q\"\t".into(),
+            servers: ServerList::new(vec!["SQL01.contoso.com".into(), "sql\u{2028}02".into()]),
+            first_seen: Some(date),
+            last_seen: Some(date + chrono::Duration::milliseconds(1500)),
+            license: Some("SQL Server 2019 User (licence row 2)".into()),
+            covered: true,
+            detail: Some("3 external user(s): a, b, \u{2026}".into()),
+        };
+        let empty = CalConsumption {
+            product: String::new(),
+            cal_type: CalType::ExternalConnector,
+            version: None,
+            principal: String::new(),
+            servers: ServerList::new(Vec::new()),
+            first_seen: None,
+            last_seen: None,
+            license: None,
+            covered: false,
+            detail: None,
+        };
+        for record in [full, empty] {
+            let mut written = b"before".to_vec();
+            assert!(record.write_json(&mut written));
+            let serialised = serde_json::to_vec(&record).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&written[b"before".len()..]),
+                String::from_utf8_lossy(&serialised)
+            );
+        }
+    }
 }
