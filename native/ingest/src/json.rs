@@ -5,7 +5,7 @@
 //! nesting) and copies only that record into a reusable buffer, which serde_json then parses.
 //! Memory therefore follows the largest record, not the file.
 
-use super::value::{PsObject, PsValue};
+use super::value::PsValue;
 use super::Record;
 use license_audit_model::InputError;
 use std::collections::VecDeque;
@@ -61,7 +61,7 @@ enum Scanned {
     /// A whole one-line record (NDJSON), parsed straight from the read buffer.
     Parsed(PsValue),
     /// A record the selected-properties fast path read (see [`crate::fastline`]).
-    Fast(PsObject),
+    Fast(Record),
     /// The value was longer than [`crate::MAX_RECORD_BYTES`]; it was read past, not kept.
     TooLarge,
 }
@@ -90,7 +90,7 @@ pub struct JsonReader {
     /// The names of the last record the selected-properties fast path read.
     shape: crate::fastline::Shape,
     /// Objects of records the audit is done with, read into again (see [`JsonReader::recycle`]).
-    spare: Vec<PsObject>,
+    spare: Vec<Record>,
 }
 
 /// Objects [`JsonReader::recycle`] keeps: a batch's worth (see [`crate::load::BATCH`]).
@@ -123,32 +123,38 @@ impl JsonReader {
         }
     }
 
-    /// Takes back the object of a record the audit is done with: the selected-properties fast
-    /// path reads a later record into it, reusing its memory.
-    pub fn recycle(&mut self, obj: PsObject) {
-        if self.select.is_some() && self.spare.len() < SPARE_OBJECTS {
-            self.spare.push(obj);
+    /// Takes back a record of this file the audit is done with: the selected-properties fast
+    /// path reads a later record into it, reusing its memory (and its shared parts, whose counts
+    /// are then not touched for every record).
+    pub fn recycle(&mut self, rec: Record) {
+        if self.select.is_some()
+            && self.spare.len() < SPARE_OBJECTS
+            && Arc::ptr_eq(&rec.file, &self.file)
+        {
+            self.spare.push(rec);
         }
     }
 
-    /// The fast path on `bytes` (`self.buf`, or a line in the read buffer), into a spare object
-    /// when there is one.
+    /// The fast path on `bytes` (`self.buf`, or a line in the read buffer), into a spare record
+    /// when there is one; the record's index is set by [`JsonReader::accept_object`].
     fn parse_fast(
         bytes: &[u8],
         names: &super::value::Selection,
         shape: &mut crate::fastline::Shape,
-        spare: &mut Vec<PsObject>,
-    ) -> Option<PsObject> {
+        spare: &mut Vec<Record>,
+        file: &Arc<str>,
+    ) -> Option<Record> {
         match spare.pop() {
-            Some(mut obj) => {
-                if crate::fastline::parse_selected_into(bytes, names, shape, &mut obj) {
-                    Some(obj)
+            Some(mut rec) => {
+                if crate::fastline::parse_selected_into(bytes, names, shape, &mut rec.obj) {
+                    Some(rec)
                 } else {
-                    spare.push(obj);
+                    spare.push(rec);
                     None
                 }
             }
-            None => crate::fastline::parse_selected(bytes, names, shape),
+            None => crate::fastline::parse_selected(bytes, names, shape)
+                .map(|obj| Record::new(file.clone(), 0, obj)),
         }
     }
 
@@ -474,7 +480,9 @@ impl JsonReader {
         let parsed: Result<PsValue, serde_json::Error> = match select {
             None => serde_json::from_slice(line),
             Some(names) => {
-                if let Some(obj) = Self::parse_fast(line, names, &mut self.shape, &mut self.spare) {
+                if let Some(obj) =
+                    Self::parse_fast(line, names, &mut self.shape, &mut self.spare, &self.file)
+                {
                     // No edition evidence: only `inspect` asks for it, and it reads every
                     // property (a search of each line for dates cost audits a tenth of their read).
                     self.r.consume(nl + 1);
@@ -643,12 +651,13 @@ impl JsonReader {
 impl JsonReader {
     /// [`JsonReader::accept`] for an object (what the fast path reads), without wrapping and
     /// unwrapping it unless it may be the 5.1 wrapper.
-    fn accept_object(&mut self, obj: PsObject) -> Option<Result<Record, InputError>> {
-        if obj.props.len() == 2 && obj.get("Count").is_some() {
-            return self.accept(PsValue::object(obj));
+    fn accept_object(&mut self, mut rec: Record) -> Option<Result<Record, InputError>> {
+        if rec.obj.props.len() == 2 && rec.obj.get("Count").is_some() {
+            return self.accept(PsValue::object(rec.obj));
         }
         self.index += 1;
-        Some(Ok(Record::new(self.file.clone(), self.index, obj)))
+        rec.index = self.index;
+        Some(Ok(rec))
     }
 }
 
@@ -691,9 +700,13 @@ impl Iterator for JsonReader {
                 let parsed: Result<PsValue, _> = match &self.select {
                     None => serde_json::from_slice(&self.buf),
                     Some(names) => {
-                        if let Some(obj) =
-                            Self::parse_fast(&self.buf, names, &mut self.shape, &mut self.spare)
-                        {
+                        if let Some(obj) = Self::parse_fast(
+                            &self.buf,
+                            names,
+                            &mut self.shape,
+                            &mut self.spare,
+                            &self.file,
+                        ) {
                             return self.accept_object(obj);
                         }
                         let mut de = serde_json::Deserializer::from_slice(&self.buf);

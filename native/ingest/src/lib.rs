@@ -131,7 +131,7 @@ impl InputFile {
     /// (JSON read with a selection; other readers let it go).
     pub fn recycle(&mut self, rec: Record) {
         if let Reader::Json(j) = &mut self.reader {
-            j.recycle(rec.obj);
+            j.recycle(rec);
         }
     }
 
@@ -152,7 +152,11 @@ impl Iterator for InputFile {
             Reader::Csv(r) => r.next(),
             Reader::FormatList(r) => r.next(),
         };
-        Some(item?.map(|r| r.with_dates(self.dates.clone())))
+        Some(item?.map(|mut r| {
+            // A recycled record has its file's dates already: its shared count is left alone.
+            r.share_dates(&self.dates);
+            r
+        }))
     }
 }
 

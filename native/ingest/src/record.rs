@@ -35,6 +35,13 @@ impl Record {
         self
     }
 
+    /// [`Record::with_dates`] in place, sharing `dates` unless the record does already.
+    pub fn share_dates(&mut self, dates: &Arc<FileDates>) {
+        if !self.dates.as_ref().is_some_and(|d| Arc::ptr_eq(d, dates)) {
+            self.dates = Some(dates.clone());
+        }
+    }
+
     /// The file's month/day order this record's dates are read with; `None` for a record made
     /// on its own, whose culture-text dates must each settle their own order.
     pub fn dates(&self) -> Option<&FileDates> {

@@ -187,6 +187,15 @@ fn borrowed_records_read_as_owned_ones_whatever_came_before() {
             text.push('\n');
         }
     }
+    // The same records as NDJSON and as one JSON array (whose elements the reader scans into a
+    // buffer before the fast path reads them).
+    let array = format!("[\n{}\n]\n", text.trim_end().replace('\n', ",\n"));
+    for text in [text, array] {
+        owned_and_borrowed_agree(&text);
+    }
+}
+
+fn owned_and_borrowed_agree(text: &str) {
     let f = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(f.path(), text).unwrap();
     let path = f.path().to_str().unwrap();
