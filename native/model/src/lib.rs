@@ -22,7 +22,9 @@ pub mod uc;
 pub use choice::Choice;
 pub use finding::{Finding, Reason, Severity};
 pub use input_error::InputError;
-pub use record::{input_schema, output_schema, OutputRecord, SchemaEntry, SchemaKind};
+pub use record::{
+    input_schema, output_schema, OutputRecord, SchemaEntry, SchemaKind, SharedCsvTail,
+};
 pub use rightsizing::{Confidence, RightSizingCode};
 pub use shared::{SharedList, SharedText};
 pub use sink::{RecordSink, Reporter};

@@ -70,7 +70,7 @@ impl OutputRecord for LyncUserCal {
         let Some(tail) = &self.tail else {
             return false;
         };
-        let (template, json) = &*tail.0;
+        let (template, json, _) = &*tail.0;
         if !template.same_after_names(self) {
             return false;
         }
@@ -85,6 +85,16 @@ impl OutputRecord for LyncUserCal {
         out.push(b'}');
         true
     }
+
+    fn csv_shared_tail(&self) -> Option<crate::model::SharedCsvTail<'_>> {
+        let (template, _, cells) = &*self.tail.as_ref()?.0;
+        template
+            .same_after_names(self)
+            .then_some(crate::model::SharedCsvTail {
+                lead: [&self.identity, &self.sip_address, &self.display_name],
+                cells,
+            })
+    }
 }
 
 /// A user record's JSON after its DisplayName (`"Kind":…,"Findings":[…]`), rendered once for
@@ -93,7 +103,10 @@ impl OutputRecord for LyncUserCal {
 /// million users. It keeps the record it was rendered from (names blank); a record whose fields
 /// differ from that one (changed after it was classified) is serialised the ordinary way.
 #[derive(Debug, Clone)]
-pub struct RenderedTail(std::sync::Arc<(LyncUserCal, Box<[u8]>)>);
+pub struct RenderedTail(std::sync::Arc<(LyncUserCal, Box<[u8]>, CsvTail)>);
+
+/// The CSV writer's rendering of the same fields (see [`crate::model::SharedCsvTail`]).
+type CsvTail = std::sync::OnceLock<(Vec<String>, Box<[u8]>)>;
 
 impl RenderedTail {
     fn of(record: &LyncUserCal) -> Option<RenderedTail> {
@@ -108,7 +121,11 @@ impl RenderedTail {
         let tail = json
             .strip_prefix(b"{\"Identity\":\"\",\"SipAddress\":\"\",\"DisplayName\":\"\",")?
             .strip_suffix(b"}")?;
-        Some(RenderedTail(std::sync::Arc::new((template, tail.into()))))
+        Some(RenderedTail(std::sync::Arc::new((
+            template,
+            tail.into(),
+            CsvTail::new(),
+        ))))
     }
 }
 

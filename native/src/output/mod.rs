@@ -10,7 +10,7 @@ mod table;
 
 pub use reporter::ConsoleReporter;
 
-use crate::model::{OutputRecord, RecordSink};
+use crate::model::{OutputRecord, RecordSink, SharedCsvTail};
 use serde_json::{Map, Value};
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -120,9 +120,20 @@ impl Output {
             self.written += 1;
             return Ok(());
         }
+        if self.format == Format::Csv {
+            if let Some(shared) = record.csv_shared_tail() {
+                if self.write_csv_shared(R::RECORD_TYPE, &shared)? {
+                    return Ok(());
+                }
+            }
+        }
         // CSV cells straight from the record when it holds nothing they cannot render alike.
         if self.format == Format::Csv && self.cells.fill(record).is_ok() {
-            return self.write_csv_cells(R::RECORD_TYPE);
+            self.write_csv_cells(R::RECORD_TYPE)?;
+            if let Some(shared) = record.csv_shared_tail() {
+                self.keep_csv_shared(R::RECORD_TYPE, &shared);
+            }
+            return Ok(());
         }
         let body = serde_json::to_value(record).map_err(io::Error::other)?;
         let mut map = Map::with_capacity(16);
@@ -213,6 +224,61 @@ impl Output {
         w.write_all(scratch)?;
         self.written += 1;
         Ok(())
+    }
+
+    /// The record type and lead cells of a record whose other cells were rendered before, under
+    /// the header in use (see [`OutputRecord::csv_shared_tail`]); `Ok(false)`: not rendered yet,
+    /// or under another header, so nothing was written.
+    fn write_csv_shared(&mut self, record_type: &str, shared: &SharedCsvTail) -> io::Result<bool> {
+        let Some((header, tail)) = shared.cells.get() else {
+            return Ok(false);
+        };
+        match &self.csv {
+            Some((t, columns)) if t == record_type && columns == header => {}
+            _ => return Ok(false),
+        }
+        self.scratch.clear();
+        Self::lead_cells(&mut self.scratch, record_type, shared);
+        self.scratch.extend_from_slice(tail);
+        self.w.write_all(&self.scratch)?;
+        self.written += 1;
+        Ok(true)
+    }
+
+    /// After a record was written cell by cell (its row in `scratch`): keeps the row after its
+    /// lead cells for the records that share the rest, when its cells were the header's.
+    fn keep_csv_shared(&mut self, record_type: &str, shared: &SharedCsvTail) {
+        let Some((t, columns)) = &self.csv else {
+            return;
+        };
+        let same = t == record_type
+            && columns.len() == self.cells.cells.len() + 1
+            && columns[1..]
+                .iter()
+                .zip(&self.cells.cells)
+                .all(|(c, (name, _))| c == name.as_str());
+        if !same || shared.cells.get().is_some() {
+            return;
+        }
+        let mut lead = Vec::new();
+        Self::lead_cells(&mut lead, record_type, shared);
+        if let Some(tail) = self.scratch.strip_prefix(lead.as_slice()) {
+            if tail.first() == Some(&b',') {
+                let _ = shared.cells.set((columns.clone(), tail.into()));
+            }
+        }
+    }
+
+    /// The record type and lead cells of a row, as the cell-by-cell path writes them, without
+    /// the line end.
+    fn lead_cells(out: &mut Vec<u8>, record_type: &str, shared: &SharedCsvTail) {
+        let record_type = defuse_formula_str(record_type);
+        let lead = shared.lead.map(defuse_formula_str);
+        csv_cells::write_row(
+            out,
+            std::iter::once(&*record_type).chain(lead.iter().map(|c| &**c)),
+        );
+        out.pop();
     }
 
     /// One header per record type; a change of type starts a new block after a blank line.
@@ -396,6 +462,100 @@ fn table_cell_text(v: &Value) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// A record whose fields after the first three are shared, as `LyncUserCal`'s are.
+    #[derive(serde::Serialize, schemars::JsonSchema)]
+    #[serde(rename_all = "PascalCase")]
+    struct SharingRecord {
+        identity: String,
+        sip_address: String,
+        display_name: String,
+        kind: String,
+        count: u32,
+        reasons: Vec<String>,
+        #[serde(skip)]
+        #[schemars(skip)]
+        shared: Option<std::sync::Arc<std::sync::OnceLock<(Vec<String>, Box<[u8]>)>>>,
+    }
+
+    impl OutputRecord for SharingRecord {
+        const RECORD_TYPE: &'static str = "SharingRecord";
+        const TABLE_COLUMNS: &'static [&'static str] = &["Identity"];
+        fn csv_shared_tail(&self) -> Option<SharedCsvTail<'_>> {
+            Some(SharedCsvTail {
+                lead: [&self.identity, &self.sip_address, &self.display_name],
+                cells: self.shared.as_deref()?,
+            })
+        }
+    }
+
+    /// A shared buffer to read what an `Output` wrote.
+    #[derive(Clone, Default)]
+    struct Written(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Written {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Rows written with the shared cells copied are the rows written cell by cell, whatever the
+    /// lead texts hold (quotes, commas, line breaks, formula starts) and across record types.
+    #[test]
+    fn csv_rows_with_shared_cells_are_the_rows_written_cell_by_cell() {
+        let names = [
+            ("CN=A,OU=Users", "sip:a@contoso.com", "A"),
+            ("CN=\"B\"", "sip:b@contoso.com", "=HYPERLINK(\"x\")"),
+            ("c", "+c", "line\nbreak"),
+            ("", "", ""),
+            ("@d", "-d", "\td"),
+        ];
+        let write = |sharing: bool| {
+            let slot = std::sync::Arc::new(std::sync::OnceLock::new());
+            let buf = Written::default();
+            let mut out = Output::to_writer(Format::Csv, Box::new(buf.clone()));
+            for round in 0..2 {
+                for (identity, sip, display) in names {
+                    out.write(&SharingRecord {
+                        identity: identity.into(),
+                        sip_address: sip.into(),
+                        display_name: display.into(),
+                        kind: "=User".into(),
+                        count: 3,
+                        reasons: vec!["a \"quoted\", reason".into(), "two".into()],
+                        shared: sharing.then(|| slot.clone()),
+                    })
+                    .unwrap();
+                }
+                // Another record type in between: a new header, then the first type again.
+                if round == 0 {
+                    out.write(&OtherRecord { reason: "x".into() }).unwrap();
+                }
+            }
+            out.finish().unwrap();
+            let bytes = buf.0.lock().unwrap().clone();
+            (String::from_utf8(bytes).unwrap(), slot.get().is_some())
+        };
+        let (shared, cached) = write(true);
+        let (plain, _) = write(false);
+        assert!(cached, "the shared cells were kept");
+        assert_eq!(shared, plain);
+    }
+
+    #[derive(serde::Serialize, schemars::JsonSchema)]
+    #[serde(rename_all = "PascalCase")]
+    struct OtherRecord {
+        reason: String,
+    }
+
+    impl OutputRecord for OtherRecord {
+        const RECORD_TYPE: &'static str = "Other";
+        const TABLE_COLUMNS: &'static [&'static str] = &["Reason"];
+    }
 
     #[test]
     fn cells_read_like_powershell() {
