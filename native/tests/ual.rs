@@ -715,3 +715,63 @@ fn a_file_whose_every_date_is_ambiguous_asks_for_the_date_order_and_reads_with_i
         "2026-08-09T08:00:00Z"
     );
 }
+
+/// Rows whose server, role and product combinations never repeat (more of them than the reader
+/// keeps) are counted exactly as the same rows with one combination: the contexts start over past
+/// their cap, and memory does not grow with the rows.
+#[test]
+fn endless_distinct_combinations_count_as_repeated_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = |distinct: bool| {
+        let mut text = String::new();
+        for i in 0..10_000 {
+            // The year stays 2019 and the role the file server: only the texts differ.
+            let product = if distinct {
+                format!("Windows Server 2019 Standard build {i}")
+            } else {
+                "Windows Server 2019 Standard".to_string()
+            };
+            text.push_str(
+                &json!({
+                    "PSComputerName": format!("srv{:02}.contoso.com", i % 7),
+                    "RoleGuid": "10a9226f-50ee-49d8-a393-9a501d47ce04",
+                    "RoleName": "File Server",
+                    "ProductName": product,
+                    "UserName": format!("contoso\\user{:03}", i % 300),
+                    "FirstSeen": "2026-10-01T00:00:00Z",
+                    "LastSeen": format!("2026-10-{:02}T00:00:00Z", 1 + i % 28),
+                })
+                .to_string(),
+            );
+            text.push('\n');
+        }
+        text
+    };
+    let audit = |name: &str, distinct: bool| {
+        let ev = dir.path().join(name);
+        std::fs::write(&ev, rows(distinct)).unwrap();
+        let r = run(&[
+            "ual",
+            "compliance",
+            "--evidence",
+            ev.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.records()
+            .into_iter()
+            .filter(|r| r["RecordType"] != "UalEvidenceSummary")
+            .collect::<Vec<_>>()
+    };
+    let distinct = audit("distinct.ndjson", true);
+    assert!(
+        distinct
+            .iter()
+            .filter(|r| r["RecordType"] == "CalConsumption")
+            .count()
+            == 300,
+        "one Windows Server CAL per user"
+    );
+    assert_eq!(distinct, audit("repeated.ndjson", false));
+}

@@ -376,6 +376,9 @@ impl<T> Default for EvidenceReader<T> {
     }
 }
 
+/// Contexts an [`EvidenceReader`] keeps at most (an estate has a few per server).
+pub const MAX_CONTEXTS: usize = 4096;
+
 /// Separates the texts of a context key: a byte UTF-8 text never holds.
 const KEY_SEPARATOR: u8 = 0xFF;
 
@@ -549,6 +552,12 @@ impl<T> EvidenceReader<T> {
     }
 
     fn remember(&mut self, context: RowContext, keep: impl FnOnce(&RowContext) -> T) -> u32 {
+        // A file of ever new combinations (a product name per row) must not make memory grow
+        // with its rows: past the cap the contexts start over, and are worked out again as met
+        // (what is kept for one is the same each time it is made).
+        if self.contexts.len() >= MAX_CONTEXTS {
+            self.forget();
+        }
         let id = self.contexts.len() as u32;
         let kept = keep(&context);
         self.contexts.push((context, kept));
