@@ -554,7 +554,11 @@ fn read_selected(
                 seen |= bit;
                 match again {
                     Some(i) => obj.props[i].1 = p.value(1)?,
-                    None if kept < obj.props.len() => {
+                    None => {
+                        // The next place, reused when the object has one from the record before.
+                        if kept == obj.props.len() {
+                            obj.props.push((Name::default(), PsValue::Null));
+                        }
                         let (k, v) = &mut obj.props[kept];
                         match selected {
                             Selected::As(n)
@@ -563,15 +567,6 @@ fn read_selected(
                             _ => *k = Name::from(name.to_owned()),
                         }
                         p.value_into(1, v)?;
-                        kept += 1;
-                    }
-                    None => {
-                        let k = match selected {
-                            Selected::As(n) => Name::from(n),
-                            _ => Name::from(name.to_owned()),
-                        };
-                        let v = p.value(1)?;
-                        obj.props.push((k, v));
                         kept += 1;
                     }
                 }

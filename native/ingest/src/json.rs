@@ -89,12 +89,12 @@ pub struct JsonReader {
     done: bool,
     /// The names of the last record the selected-properties fast path read.
     shape: crate::fastline::Shape,
-    /// Objects of records the audit is done with, read into again (see [`JsonReader::recycle`]).
+    /// Records the audit is done with, read into again (see [`JsonReader::recycle`]).
     spare: Vec<Record>,
 }
 
-/// Objects [`JsonReader::recycle`] keeps: a batch's worth (see [`crate::load::BATCH`]).
-const SPARE_OBJECTS: usize = crate::load::BATCH;
+/// Records [`JsonReader::recycle`] keeps: a batch's worth (see [`crate::load::BATCH`]).
+const SPARE_RECORDS: usize = crate::load::BATCH;
 
 impl JsonReader {
     pub fn new(
@@ -128,7 +128,7 @@ impl JsonReader {
     /// are then not touched for every record).
     pub fn recycle(&mut self, rec: Record) {
         if self.select.is_some()
-            && self.spare.len() < SPARE_OBJECTS
+            && self.spare.len() < SPARE_RECORDS
             && Arc::ptr_eq(&rec.file, &self.file)
         {
             self.spare.push(rec);

@@ -126,7 +126,6 @@ impl InputFile {
         edition::detect(self.dialect(), json, self.csv_type_name().is_some())
     }
 
-    /// The `#TYPE` line of a Windows PowerShell 5.1 CSV.
     /// Takes back a record the audit is done with, so its memory is reused for a later one
     /// (JSON read with a selection; other readers let it go).
     pub fn recycle(&mut self, rec: Record) {
@@ -135,6 +134,7 @@ impl InputFile {
         }
     }
 
+    /// The `#TYPE` line of a Windows PowerShell 5.1 CSV.
     pub fn csv_type_name(&self) -> Option<&str> {
         match &self.reader {
             Reader::Csv(c) => c.type_name.as_deref(),

@@ -61,10 +61,10 @@ pub fn stream_each<R: Reporter, E: From<InputError>>(
     })
 }
 
-/// [`stream_each`] for an audit that only looks at each record: `each` borrows it, and the
-/// record is dropped on the reading thread, which allocated it (freeing on the other thread made
-/// the allocator hand pages back and forth; a reader that keeps nothing of most records, like the
-/// UAL audit's, saves that work on the audit's side, the busier one).
+/// [`stream_each`] for an audit that only looks at each record: `each` borrows it, and it goes
+/// back to the reading thread, which reads a later record into its memory (JSON with a
+/// selection) or frees it there, where it was allocated. Neither thread allocates or frees per
+/// record, and no memory is freed on the thread that did not allocate it.
 pub fn stream_each_borrowed<R: Reporter, E: From<InputError>>(
     path: &str,
     select: Option<&'static [&'static str]>,

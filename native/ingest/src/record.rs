@@ -2,7 +2,7 @@
 //! file, record number and property name.
 
 use super::dates::{parse_date_in, FileDates};
-use super::value::{PsObject, PsValue};
+use super::value::{is_blank_text, PsObject, PsValue};
 use chrono::{DateTime, Utc};
 use license_audit_model::InputError;
 use std::borrow::Cow;
@@ -29,13 +29,8 @@ impl Record {
         }
     }
 
-    /// A record whose culture-text dates follow its file's month/day order.
-    pub fn with_dates(mut self, dates: Arc<FileDates>) -> Record {
-        self.dates = Some(dates);
-        self
-    }
-
-    /// [`Record::with_dates`] in place, sharing `dates` unless the record does already.
+    /// Makes the record's culture-text dates follow its file's month/day order (a record read
+    /// into again shares them already, and is left as it is).
     pub fn share_dates(&mut self, dates: &Arc<FileDates>) {
         if !self.dates.as_ref().is_some_and(|d| Arc::ptr_eq(d, dates)) {
             self.dates = Some(dates.clone());
@@ -316,7 +311,7 @@ pub fn value_text(v: &PsValue) -> Result<Option<String>, String> {
 pub fn value_text_ref(v: &PsValue) -> Result<Option<Cow<'_, str>>, String> {
     match v {
         PsValue::Null => Ok(None),
-        PsValue::Str(s) if is_blank(s) => Ok(None),
+        PsValue::Str(s) if is_blank_text(s) => Ok(None),
         PsValue::Str(s) => Ok(Some(Cow::Borrowed(s))),
         PsValue::Int(i) => Ok(Some(Cow::Owned(i.to_string()))),
         PsValue::Float(f) if is_inexact_integer(*f) => Err(inexact_message(*f)),
@@ -329,7 +324,7 @@ pub fn value_text_ref(v: &PsValue) -> Result<Option<Cow<'_, str>>, String> {
         PsValue::Bool(b) => Ok(Some(Cow::Borrowed(if *b { "True" } else { "False" }))),
         PsValue::Date(d) => Ok(Some(Cow::Owned(d.to_rfc3339()))),
         PsValue::Object(o) => match &o.to_string {
-            Some(s) if s.trim().is_empty() => Ok(None),
+            Some(s) if is_blank_text(s) => Ok(None),
             Some(s) => Ok(Some(Cow::Borrowed(s))),
             None => {
                 Err("expected text, got an object (convert it with [string] before export)".into())
@@ -398,16 +393,6 @@ pub fn value_int(v: &PsValue) -> Result<Option<i64>, String> {
         PsValue::Flattened(t) => Err(flattened_message(t)),
         PsValue::Truncated(t) => Err(truncated_message(t)),
         other => Err(format!("expected a whole number, got {}", other.kind())),
-    }
-}
-
-/// Whether text is empty or white space only (as `trim` sees it), answered from the first byte
-/// for the usual text that starts with a visible ASCII character.
-#[inline]
-fn is_blank(s: &str) -> bool {
-    match s.as_bytes().first() {
-        Some(&b) if b.is_ascii() && !matches!(b, b' ' | b'\t'..=b'\r') => false,
-        _ => s.trim().is_empty(),
     }
 }
 

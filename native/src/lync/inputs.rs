@@ -4,7 +4,7 @@
 
 use super::policy::{Kind, SettingState, SettingValue, SETTINGS, SHARING_NAMES};
 use crate::ingest::record::{value_bool, value_text};
-use crate::ingest::value::Selection;
+use crate::ingest::value::{is_blank_text, Selection};
 use crate::ingest::{PsValue, Record};
 use crate::model::{InputError, LyncKind, PolicyScope, SchemaEntry};
 use schemars::JsonSchema;
@@ -320,7 +320,7 @@ impl Pool {
 fn take_text(v: Option<PsValue>, r: &Record, name: &str) -> Result<Option<String>, InputError> {
     match v {
         None => Ok(None),
-        Some(PsValue::Str(s)) if !s.trim().is_empty() => Ok(Some(s)),
+        Some(PsValue::Str(s)) if !is_blank_text(&s) => Ok(Some(s)),
         Some(v) => value_text(&v).map_err(|m| r.error(name, m)),
     }
 }

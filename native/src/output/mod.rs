@@ -121,19 +121,20 @@ impl Output {
             return Ok(());
         }
         if self.format == Format::Csv {
-            if let Some(shared) = record.csv_shared_tail() {
-                if self.write_csv_shared(R::RECORD_TYPE, &shared)? {
+            let shared = record.csv_shared_tail();
+            if let Some(shared) = &shared {
+                if self.write_csv_shared(R::RECORD_TYPE, shared)? {
                     return Ok(());
                 }
             }
-        }
-        // CSV cells straight from the record when it holds nothing they cannot render alike.
-        if self.format == Format::Csv && self.cells.fill(record).is_ok() {
-            self.write_csv_cells(R::RECORD_TYPE)?;
-            if let Some(shared) = record.csv_shared_tail() {
-                self.keep_csv_shared(R::RECORD_TYPE, &shared);
+            // CSV cells straight from the record when it holds nothing they cannot render alike.
+            if self.cells.fill(record).is_ok() {
+                let row = self.write_csv_cells(R::RECORD_TYPE)?;
+                if let (Some(shared), Some(row)) = (&shared, row) {
+                    self.keep_csv_shared(row, R::RECORD_TYPE, shared);
+                }
+                return Ok(());
             }
-            return Ok(());
         }
         let body = serde_json::to_value(record).map_err(io::Error::other)?;
         let mut map = Map::with_capacity(16);
@@ -173,8 +174,9 @@ impl Output {
         Ok(())
     }
 
-    /// [`Output::write_csv`] for a record rendered into `self.cells`.
-    fn write_csv_cells(&mut self, record_type: &str) -> io::Result<()> {
+    /// [`Output::write_csv`] for a record rendered into `self.cells`. Gives where the record's row
+    /// starts in `scratch` when its cells were the header's columns in order.
+    fn write_csv_cells(&mut self, record_type: &str) -> io::Result<Option<usize>> {
         let Output {
             w,
             csv,
@@ -193,6 +195,7 @@ impl Output {
             *csv = Some((record_type.to_string(), columns));
         }
         let (_, columns) = csv.as_ref().expect("set above");
+        let row = scratch.len();
         let record_type = defuse_formula_str(record_type);
         let n = cells.cells.len();
         let same = columns.len() == n + 1
@@ -223,7 +226,7 @@ impl Output {
         }
         w.write_all(scratch)?;
         self.written += 1;
-        Ok(())
+        Ok(same.then_some(row))
     }
 
     /// The record type and lead cells of a record whose other cells were rendered before, under
@@ -245,24 +248,18 @@ impl Output {
         Ok(true)
     }
 
-    /// After a record was written cell by cell (its row in `scratch`): keeps the row after its
-    /// lead cells for the records that share the rest, when its cells were the header's.
-    fn keep_csv_shared(&mut self, record_type: &str, shared: &SharedCsvTail) {
-        let Some((t, columns)) = &self.csv else {
+    /// After a record was written cell by cell under the header's columns (its row in `scratch`
+    /// from `row`): keeps the row after its lead cells for the records that share the rest.
+    fn keep_csv_shared(&self, row: usize, record_type: &str, shared: &SharedCsvTail) {
+        let Some((_, columns)) = &self.csv else {
             return;
         };
-        let same = t == record_type
-            && columns.len() == self.cells.cells.len() + 1
-            && columns[1..]
-                .iter()
-                .zip(&self.cells.cells)
-                .all(|(c, (name, _))| c == name.as_str());
-        if !same || shared.cells.get().is_some() {
+        if shared.cells.get().is_some() {
             return;
         }
         let mut lead = Vec::new();
         Self::lead_cells(&mut lead, record_type, shared);
-        if let Some(tail) = self.scratch.strip_prefix(lead.as_slice()) {
+        if let Some(tail) = self.scratch[row..].strip_prefix(lead.as_slice()) {
             if tail.first() == Some(&b',') {
                 let _ = shared.cells.set((columns.clone(), tail.into()));
             }

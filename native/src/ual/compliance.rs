@@ -73,21 +73,13 @@ struct Servers {
 }
 
 impl Servers {
-    /// Each server's place in name order, ignoring ASCII case (servers of names equal but for
-    /// case in the order they were first seen).
+    /// Each server's place in name order, ignoring ASCII case.
     fn order(&self) -> Vec<u32> {
-        let mut ids: Vec<u32> = (0..self.names.len() as u32).collect();
-        ids.sort_by(|a, b| {
-            let (a, b) = (&self.names[*a as usize], &self.names[*b as usize]);
+        places(&self.names, |a, b| {
             a.bytes()
                 .map(|c| c.to_ascii_lowercase())
                 .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
-        });
-        let mut order = vec![0u32; ids.len()];
-        for (place, id) in ids.into_iter().enumerate() {
-            order[id as usize] = place as u32;
-        }
-        order
+        })
     }
 
     fn intern(&mut self, key: &str, display: &str) -> u32 {
@@ -119,11 +111,7 @@ impl PrincipalAgg {
         last: Option<DateTime<Utc>>,
         version: Option<u16>,
     ) {
-        let (w, b) = ((server / 64) as usize, server % 64);
-        if self.servers.len() <= w {
-            self.servers.resize(w + 1, 0);
-        }
-        self.servers[w] |= 1 << b;
+        add_server(&mut self.servers, server);
         self.first = match (self.first, first) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -197,14 +185,22 @@ impl Principals {
 
     /// Each principal's place in name order.
     fn order(&self) -> Vec<u32> {
-        let mut ids: Vec<u32> = (0..self.names.len() as u32).collect();
-        ids.sort_unstable_by(|a, b| self.names[*a as usize].cmp(&self.names[*b as usize]));
-        let mut order = vec![0u32; ids.len()];
-        for (place, id) in ids.into_iter().enumerate() {
-            order[id as usize] = place as u32;
-        }
-        order
+        places(&self.names, |a, b| a.cmp(b))
     }
+}
+
+/// Each item's place (by number) when `items` are sorted by `cmp`; ties keep their order.
+fn places<T: std::ops::Deref<Target = str>>(
+    items: &[T],
+    mut cmp: impl FnMut(&str, &str) -> std::cmp::Ordering,
+) -> Vec<u32> {
+    let mut ids: Vec<u32> = (0..items.len() as u32).collect();
+    ids.sort_by(|a, b| cmp(&items[*a as usize], &items[*b as usize]));
+    let mut place = vec![0u32; ids.len()];
+    for (at, id) in ids.into_iter().enumerate() {
+        place[id as usize] = at as u32;
+    }
+    place
 }
 
 /// What the counting works out once per row context (see [`EvidenceReader`]).
@@ -629,11 +625,20 @@ fn model(family: &str, licenses: &[License]) -> (PrincipalKind, String) {
 type Positions = BTreeMap<PositionKey, CalCompliance>;
 type PositionKey = (String, CalType, Option<u16>);
 
-/// A server set ([`PrincipalAgg::servers`]) of one server.
+/// Adds a server to a server set ([`PrincipalAgg::servers`]: a bit per server id).
+fn add_server(set: &mut Vec<u64>, server: u32) {
+    let (w, b) = ((server / 64) as usize, server % 64);
+    if set.len() <= w {
+        set.resize(w + 1, 0);
+    }
+    set[w] |= 1 << b;
+}
+
+/// A server set of one server.
 fn one_server(server: u32) -> Vec<u64> {
-    let mut bits = vec![0u64; server as usize / 64 + 1];
-    bits[server as usize / 64] |= 1 << (server % 64);
-    bits
+    let mut set = Vec::new();
+    add_server(&mut set, server);
+    set
 }
 
 /// `ual compliance`: evidence → one CAL per principal and product family → licences drawn in
@@ -1071,7 +1076,7 @@ fn allocate(
                 servers: ServerList::new(vec![name]),
                 first_seen: None,
                 last_seen: None,
-                license: chosen.map(|i| licenses[i].label()),
+                license: chosen.map(|i| labels[i].clone()),
                 covered: chosen.is_some(),
                 detail: Some(format!(
                     "{} external user(s): {}{}",

@@ -118,10 +118,6 @@ impl ServerList {
             json: json.into(),
         }
     }
-
-    pub fn names(&self) -> &[Rc<str>] {
-        &self.names
-    }
 }
 
 impl OutputRecord for CalConsumption {
@@ -138,23 +134,18 @@ impl OutputRecord for CalConsumption {
     /// The fields in order, as serialising them writes them, with the server list's JSON copied
     /// (a record's servers were most of its bytes, and a handful of lists serve every record).
     fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        use crate::model::json_text::write_str;
         let start = out.len();
-        let field = |out: &mut Vec<u8>, name: &[u8], value: &dyn erased::Value| {
-            out.extend_from_slice(name);
-            value.write(out)
-        };
-        out.push(b'{');
-        let written = field(out, b"\"Product\":", &self.product.as_str())
-            && field(out, b",\"CalType\":", &self.cal_type)
-            && field(out, b",\"Version\":", &self.version)
-            && field(out, b",\"Principal\":", &self.principal.as_str());
-        if !written {
-            out.truncate(start);
-            return false;
-        }
+        out.extend_from_slice(b"{\"Product\":");
+        write_str(out, &self.product);
+        let written = field(out, b",\"CalType\":", &self.cal_type)
+            && field(out, b",\"Version\":", &self.version);
+        out.extend_from_slice(b",\"Principal\":");
+        write_str(out, &self.principal);
         out.extend_from_slice(b",\"Servers\":");
         out.extend_from_slice(&self.servers.json);
-        let written = field(out, b",\"FirstSeen\":", &self.first_seen)
+        let written = written
+            && field(out, b",\"FirstSeen\":", &self.first_seen)
             && field(out, b",\"LastSeen\":", &self.last_seen)
             && field(out, b",\"License\":", &self.license)
             && field(out, b",\"Covered\":", &self.covered)
@@ -167,17 +158,10 @@ impl OutputRecord for CalConsumption {
     }
 }
 
-/// One field's value written as serde_json writes it.
-mod erased {
-    pub trait Value {
-        fn write(&self, out: &mut Vec<u8>) -> bool;
-    }
-
-    impl<T: serde::Serialize> Value for T {
-        fn write(&self, out: &mut Vec<u8>) -> bool {
-            serde_json::to_writer(&mut *out, self).is_ok()
-        }
-    }
+/// A field's name (with what goes before it) and value, written as serde_json writes them.
+fn field<T: Serialize + ?Sized>(out: &mut Vec<u8>, name: &[u8], value: &T) -> bool {
+    out.extend_from_slice(name);
+    serde_json::to_writer(&mut *out, value).is_ok()
 }
 
 /// The compliance position for one product, CAL type and version.
