@@ -34,6 +34,51 @@ pub fn json(data: &[u8]) {
     if let Err(e) = license_audit_ingest::fastline::agrees(data, SELECT) {
         panic!("{e}");
     }
+    // Batches filled in place (as the streaming audits read) hold what reading record by record
+    // gives, whatever the records they are filled over held.
+    for max in [1, 3, 64] {
+        fill_agrees(data, SELECT, max);
+    }
+}
+
+/// Every item `InputFile::fill` gives, batches of `max` filled over the records of the batch
+/// before (as a streaming audit hands them back), equals what `next` gives, in order.
+pub fn fill_agrees(data: &[u8], select: &'static [&'static str], max: usize) {
+    let options = || license_audit_ingest::ReadOptions {
+        select: Some(select),
+        ..Default::default()
+    };
+    let open = || {
+        license_audit_ingest::open_reader_with(
+            NAME,
+            Box::new(Cursor::new(data.to_vec())),
+            options(),
+        )
+    };
+    let (Ok(one_by_one), Ok(mut batched)) = (open(), open()) else {
+        return; // refused before any record: nothing to compare
+    };
+    let describe = |item: &Result<Record, InputError>| match item {
+        Ok(r) => format!("{} {:?}", r.index, r.obj),
+        Err(e) => format!("error {e}"),
+    };
+    let expected: Vec<String> = one_by_one.map(|item| describe(&item)).collect();
+    let mut got = Vec::new();
+    let mut batch = Vec::new();
+    loop {
+        let more = batched.fill(&mut batch, max);
+        assert!(batch.len() <= max, "a batch of {} over {max}", batch.len());
+        got.extend(batch.iter().map(describe));
+        if !more {
+            break;
+        }
+        assert!(!batch.is_empty(), "an empty batch before the end");
+        assert!(
+            got.len() <= expected.len() + 1,
+            "more items batched than read one by one"
+        );
+    }
+    assert_eq!(got, expected, "filled in batches of {max}");
 }
 
 pub fn clixml(data: &[u8]) {

@@ -308,7 +308,13 @@ pub fn parse_date_text_in(
     text: &str,
     file: &FileDates,
 ) -> Result<(DateTime<Utc>, DateSpelling), String> {
-    let s = text.trim();
+    // Most dates have nothing to trim: told by their end bytes, without decoding characters.
+    let plain = |b: Option<&u8>| b.is_some_and(|&c| c > b' ' && c < 0x7F);
+    let s = if plain(text.as_bytes().first()) && plain(text.as_bytes().last()) {
+        text
+    } else {
+        text.trim()
+    };
     if let Some(d) = parse_microsoft_json(s) {
         return d.map(|d| (d, DateSpelling::MicrosoftJson));
     }
@@ -374,10 +380,13 @@ fn parse_microsoft_json(s: &str) -> Option<Result<DateTime<Utc>, String>> {
 /// fraction digits, impossible dates).
 fn parse_rfc3339_quick(s: &str) -> Option<DateTime<Utc>> {
     let b = s.as_bytes();
-    let num = |from: usize, len: usize| -> Option<u32> {
-        b.get(from..from + len)?.iter().try_fold(0u32, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
+    // Two digits at `i` as a number; `None` unless both are digits.
+    let d2 = |i: usize| -> Option<u32> {
+        let (hi, lo) = (
+            b.get(i)?.wrapping_sub(b'0'),
+            b.get(i + 1)?.wrapping_sub(b'0'),
+        );
+        (hi < 10 && lo < 10).then(|| u32::from(hi) * 10 + u32::from(lo))
     };
     if b.len() < 20
         || b[4] != b'-'
@@ -388,25 +397,37 @@ fn parse_rfc3339_quick(s: &str) -> Option<DateTime<Utc>> {
     {
         return None;
     }
-    let date = NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 2)?, num(8, 2)?)?;
-    let (h, mi, sec) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    let year = d2(0)? * 100 + d2(2)?;
+    let date = NaiveDate::from_ymd_opt(year as i32, d2(5)?, d2(8)?)?;
+    let (h, mi, sec) = (d2(11)?, d2(14)?, d2(17)?);
     if sec >= 60 {
         return None;
     }
     let mut i = 19;
     let mut nanos = 0u32;
     if b[i] == b'.' {
-        let digits = b[i + 1..].iter().take_while(|d| d.is_ascii_digit()).count();
-        if digits == 0 || digits > 9 {
+        let mut digits = 0;
+        while let Some(d) = b
+            .get(i + 1 + digits)
+            .map(|c| c.wrapping_sub(b'0'))
+            .filter(|&d| d < 10)
+        {
+            if digits == 9 {
+                return None; // more than chrono reads
+            }
+            nanos = nanos * 10 + u32::from(d);
+            digits += 1;
+        }
+        if digits == 0 {
             return None;
         }
-        nanos = num(i + 1, digits)? * 10u32.pow(9 - digits as u32);
+        nanos *= 10u32.pow(9 - digits as u32);
         i += 1 + digits;
     }
     let offset = match b.get(i..)? {
         b"Z" | b"z" => 0,
         [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
-            let (oh, om) = (num(i + 1, 2)?, num(i + 4, 2)?);
+            let (oh, om) = (d2(i + 1)?, d2(i + 4)?);
             if oh >= 24 || om >= 60 {
                 return None;
             }
@@ -684,6 +705,15 @@ mod quick_rfc3339 {
                 rnd(61),
                 rnd(62),
             );
+            // Now and then one character replaced: a letter, a sign or white space where a
+            // digit should be (and the like) must be refused as chrono refuses it.
+            let s = if rnd(4) == 0 {
+                let at = rnd(s.len() as u64) as usize;
+                let with = ["O", " ", "+", "-", "/", ":", "9", ".", "\u{0660}"][rnd(9) as usize];
+                format!("{}{with}{}", &s[..at], &s[at + 1..])
+            } else {
+                s
+            };
             let chrono = DateTime::parse_from_rfc3339(&s)
                 .ok()
                 .map(|d| d.with_timezone(&Utc));

@@ -90,7 +90,7 @@ impl Shape {
         };
         let &(end, selected, bit) = self.names.get(j)?;
         let name = self.bytes.get(start..end)?;
-        if rest.starts_with(name) {
+        if starts_with_short(rest, name) {
             Some((name.len() - 1, selected, bit))
         } else {
             None
@@ -108,6 +108,27 @@ impl Shape {
         let bit = name_bit(name);
         self.names.push((self.bytes.len(), selected, bit));
         bit
+    }
+}
+
+/// `rest.starts_with(name)` for the short texts property names are: names of 8 to 32 bytes
+/// (nearly all of PowerShell's) compared as four overlapping words in place, not by a call to
+/// memcmp, which took a tenth of the reading.
+#[inline(always)]
+fn starts_with_short(rest: &[u8], name: &[u8]) -> bool {
+    let n = name.len();
+    match (rest.get(..n), n) {
+        (None, _) => false,
+        (Some(have), 8..=32) => {
+            let word = |b: &[u8], at: usize| {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(&b[at..at + 8]);
+                u64::from_le_bytes(w)
+            };
+            let same = |at: usize| word(have, at) == word(name, at);
+            same(0) && same(n - 8) && (n <= 16 || (same(8) && same(16.min(n - 8))))
+        }
+        (Some(have), _) => have == name,
     }
 }
 

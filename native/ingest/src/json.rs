@@ -506,6 +506,103 @@ impl JsonReader {
         Ok(Some(Scanned::Parsed(value)))
     }
 
+    /// Reads the NDJSON lines the fast path takes straight out of the read buffer into
+    /// `batch[at..max]`, reading into the records already there (ones the audit is done with)
+    /// where it can: what [`Iterator::next`] gives for those lines, with its per-record steps
+    /// (looking ahead, the wrapper check, handing the record through each layer) taken once per
+    /// buffer. Stops where that path would not take the next record the same way: anything but
+    /// one whole object a line, a byte-order mark, a line the fast path leaves to serde_json, a
+    /// possible 5.1 wrapper, the end of what is buffered; [`Iterator::next`] reads on from
+    /// there. Gives where the records it placed end.
+    pub(crate) fn fill_lines(
+        &mut self,
+        batch: &mut Vec<Result<Record, InputError>>,
+        mut at: usize,
+        max: usize,
+        dates: &Arc<crate::dates::FileDates>,
+    ) -> usize {
+        let Some(names) = self.select.as_ref() else {
+            return at;
+        };
+        // The state in which `next` would take the next record by `read_line_record`.
+        if self.index == 0
+            || self.done
+            || self.bom_seen != 0
+            || !self.pending.is_empty()
+            || self.expect != Expect::TopLevel
+        {
+            return at;
+        }
+        let Ok(chunk) = self.r.fill_buf() else {
+            return at; // `next` meets the error again and reports it
+        };
+        let mut p = 0;
+        while at < max {
+            // White space between records, counted in lines as `peek_significant` does.
+            let mut i = p;
+            let mut lines = 0;
+            while i < chunk.len() && chunk[i].is_ascii_whitespace() {
+                lines += u64::from(chunk[i] == b'\n');
+                i += 1;
+            }
+            let rest = &chunk[i..];
+            if rest.first() != Some(&b'{') || !matches!(wrapper_prefix(rest), Some(Err(()))) {
+                break;
+            }
+            let Some(nl) = memchr::memchr(b'\n', rest) else {
+                break;
+            };
+            let mut end = nl;
+            while end > 0 && rest[end - 1].is_ascii_whitespace() {
+                end -= 1;
+            }
+            if rest[end - 1] != b'}' {
+                break;
+            }
+            let line = &rest[..end];
+            // Into the record in this place when it is one of this file's (the audit is done
+            // with it), else into a spare or a new one.
+            let parsed = match batch.get_mut(at) {
+                Some(Ok(rec)) if Arc::ptr_eq(&rec.file, &self.file) => {
+                    crate::fastline::parse_selected_into(line, names, &mut self.shape, &mut rec.obj)
+                }
+                _ => match Self::parse_fast(
+                    line,
+                    names,
+                    &mut self.shape,
+                    &mut self.spare,
+                    &self.file,
+                ) {
+                    Some(rec) => {
+                        match batch.get_mut(at) {
+                            Some(slot) => *slot = Ok(rec),
+                            None => batch.push(Ok(rec)),
+                        }
+                        true
+                    }
+                    None => false,
+                },
+            };
+            let Some(Ok(rec)) = batch.get_mut(at).filter(|_| parsed) else {
+                break; // serde_json's to read (and word any error): `next` reads it again
+            };
+            if rec.obj.props.len() == 2 && rec.obj.get("Count").is_some() {
+                break; // may be the 5.1 wrapper written on one line: `next` tells
+            }
+            self.line += lines;
+            self.top_level_values += 1;
+            self.index += 1;
+            rec.index = self.index;
+            rec.share_dates(dates);
+            self.start_line = self.line;
+            self.line += 1;
+            p = i + nl + 1;
+            at += 1;
+        }
+        self.r.consume(p);
+        at
+    }
+
     /// Finds the next record's bytes; `Ok(None)` at a clean end of input.
     fn next_raw(&mut self) -> Result<Option<Scanned>, InputError> {
         loop {

@@ -134,6 +134,46 @@ impl InputFile {
         }
     }
 
+    /// Replaces what `batch` holds (records the audit is done with, read into again where the
+    /// reader can) with up to `max` next items, in file order: what as many calls of
+    /// [`Iterator::next`] give, ending after a fatal error. False when the input is done (the
+    /// end, or a fatal error, which is then the last item).
+    pub fn fill(&mut self, batch: &mut Vec<Result<Record, InputError>>, max: usize) -> bool {
+        let mut at = 0;
+        let mut more = true;
+        while at < max {
+            if let Reader::Json(j) = &mut self.reader {
+                at = j.fill_lines(batch, at, max, &self.dates);
+                if at >= max {
+                    break;
+                }
+            }
+            // One item the ordinary way. `batch[at..]` are records the audit is done with, in
+            // no order that matters: one goes to be read into by `next`, and the item takes the
+            // place of another.
+            if batch.len() > at {
+                if let Some(Ok(old)) = batch.pop() {
+                    self.recycle(old);
+                }
+            }
+            let Some(item) = self.next() else {
+                more = false;
+                break;
+            };
+            let fatal = matches!(&item, Err(e) if e.fatal);
+            batch.push(item);
+            let last = batch.len() - 1;
+            batch.swap(at, last);
+            at += 1;
+            if fatal {
+                more = false;
+                break;
+            }
+        }
+        batch.truncate(at);
+        more
+    }
+
     /// The `#TYPE` line of a Windows PowerShell 5.1 CSV.
     pub fn csv_type_name(&self) -> Option<&str> {
         match &self.reader {

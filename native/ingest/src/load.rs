@@ -145,29 +145,20 @@ fn read_ahead(
     // waiting for a batch to fill (PowerShell writes far slower than this reads).
     let size = if path == "-" { 1 } else { BATCH };
     let mut batch = Vec::with_capacity(size);
-    while let Some(rec) = input.next() {
-        let fatal = matches!(&rec, Err(e) if e.fatal);
-        batch.push(rec);
-        if batch.len() >= size || fatal {
-            // Emptied here: records the audit only borrowed are read into again (or freed) on
-            // the thread that made them.
-            let next = match spare.try_recv() {
-                Ok(mut used) => {
-                    for rec in used.drain(..).flatten() {
-                        input.recycle(rec);
-                    }
-                    used
-                }
-                Err(_) => Vec::with_capacity(size),
-            };
-            let full = std::mem::replace(&mut batch, next);
-            // A closed channel: the audit stopped (an error of its own); so does the reading.
-            if tx.send(Ok(full)).is_err() || fatal {
-                return;
-            }
+    loop {
+        // Filled in place: records the audit only borrowed are read into again (or freed) on
+        // the thread that made them.
+        let more = input.fill(&mut batch, size);
+        if batch.is_empty() {
+            return;
         }
-    }
-    if !batch.is_empty() {
-        let _ = tx.send(Ok(batch));
+        let next = spare
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(size));
+        let full = std::mem::replace(&mut batch, next);
+        // A closed channel: the audit stopped (an error of its own); so does the reading.
+        if tx.send(Ok(full)).is_err() || !more {
+            return;
+        }
     }
 }

@@ -217,3 +217,65 @@ fn a_typical_export_line_is_read_by_the_fast_path_alike() {
     assert_eq!(recs.len(), 2);
     assert!(recs[1].contains("O'Brien \\\"Bob\\\""), "{}", recs[1]);
 }
+
+#[path = "../fuzz/harness.rs"]
+#[allow(unused)]
+mod harness;
+
+/// Batches filled in place from the read buffer (`InputFile::fill`, what the streaming audits
+/// read through) give exactly what reading record by record gives, around everything that makes
+/// the line-at-a-time path stop and hand over: blank and white-space lines, CRLF, a byte-order
+/// mark between records, the 5.1 wrapper on one line, values serde_json must read (floats,
+/// surrogates), broken and non-object lines, a record over several lines, a last line without
+/// its newline, and records of other shapes before each (the memory read into is reused).
+#[test]
+fn batches_filled_in_place_hold_what_reading_one_by_one_gives() {
+    static SELECT: &[&str] = &["Id", "Name", "When"];
+    let lines = [
+        r#"{"Id":1,"Name":"plain","Other":[1,2],"When":"2026-08-01T07:12:44.0000000+00:00"}"#,
+        r#"{"Name":"esc\"aped\\n\u00e9","Id":2}"#,
+        "",
+        "   ",
+        "{\"Id\":3,\"Name\":\"crlf\"}\r",
+        "\u{feff}{\"Id\":4,\"Name\":\"after a BOM\"}",
+        r#"{"value":[{"Id":5},{"Id":6}],"Count":2}"#,
+        r#"{"Id":7.5,"Name":"a float"}"#,
+        r#"{"Id":8,"Name":"bad \ud800 surrogate"}"#,
+        r#"{"Id": nope}"#,
+        r#"[1,2]"#,
+        r#""text""#,
+        "{\"Id\":9,\n\"Name\":\"two lines\"}",
+        r#"{"Id":10,"Name":"trailing"} x"#,
+        r#"{"Id":11,"name":"twice","NAME":"last wins"}"#,
+        r#"{}"#,
+        r#"  {"Id":12,"Name":"indented"}   "#,
+        r#"{"Id":13,"Name":["a","b"],"When":null}"#,
+    ];
+    let mut text = String::new();
+    for round in 0..40 {
+        for i in 0..lines.len() {
+            text.push_str(lines[(i * 5 + round) % lines.len()]);
+            text.push('\n');
+        }
+    }
+    // The error a stray `}` makes names its line: every line before it must have been counted.
+    let with_stray = format!("{text}\n\n}}\n{{\"Id\":15}}\n");
+    text.push_str(r#"{"Id":14,"Name":"no newline at the end"}"#);
+    for max in [1, 2, 5, 64, 2048] {
+        harness::fill_agrees(text.as_bytes(), SELECT, max);
+        harness::fill_agrees(with_stray.as_bytes(), SELECT, max);
+    }
+    // And as a JSON array, which is read element by element.
+    let array = format!(
+        "[{}]",
+        lines
+            .iter()
+            .filter(|l| l.trim_start().starts_with('{') && !l.contains('\u{feff}'))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(",\n")
+    );
+    for max in [1, 7, 2048] {
+        harness::fill_agrees(array.as_bytes(), SELECT, max);
+    }
+}
