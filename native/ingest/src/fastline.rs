@@ -484,7 +484,7 @@ pub(crate) fn parse_selected(
     shape: &mut Shape,
 ) -> Option<PsObject> {
     let mut obj = PsObject {
-        props: Vec::with_capacity(select.names().len().min(16)),
+        props: Vec::with_capacity(select.names().len().min(8)),
         ..PsObject::default()
     };
     parse_selected_into(bytes, select, shape, &mut obj).then_some(obj)
