@@ -150,10 +150,25 @@ struct Principals {
     /// Each principal with why it does not consume a CAL, if it does not, and whether a user is
     /// external: one lookup answers all three.
     by_name: FastMap<Box<str>, Principal>,
-    /// Each one's aggregates, by product slot (see [`Aggregates::slots`]): a principal reaches
-    /// a handful of products, so a short list beats a map per product.
-    aggs: Vec<Vec<(usize, PrincipalAgg)>>,
+    /// Every principal's aggregates, one per product slot it reached (see
+    /// [`Aggregates::slots`]), in one list: each principal's are chained from
+    /// [`Principals::first_agg`] in the order they were made. A principal reaches a handful of
+    /// products, so a short chain beats a map per product, and one list beats a list per
+    /// principal (20,000 principals made 20,000 small allocations, their pages fresh).
+    aggs: Vec<ChainedAgg>,
+    /// Each principal's first aggregate in [`Principals::aggs`] ([`NO_AGG`]: none yet).
+    first_agg: Vec<u32>,
 }
+
+/// One aggregate of a principal, with the product slot it is for and the principal's next.
+struct ChainedAgg {
+    slot: usize,
+    next: u32,
+    agg: PrincipalAgg,
+}
+
+/// The end of a principal's chain of aggregates.
+const NO_AGG: u32 = u32::MAX;
 
 /// One principal as the counting sees it.
 #[derive(Clone, Copy)]
@@ -175,8 +190,43 @@ impl Principals {
         };
         self.names.push(name.into());
         self.by_name.insert(name.into(), p);
-        self.aggs.push(Vec::new());
+        self.first_agg.push(NO_AGG);
         p
+    }
+
+    /// Principal `id`'s aggregates, in the order they were made, with where each is kept.
+    fn aggs_of(&self, id: u32) -> impl Iterator<Item = (u32, &ChainedAgg)> + '_ {
+        let mut at = self.first_agg[id as usize];
+        std::iter::from_fn(move || {
+            let here = at;
+            let c = self.aggs.get(here as usize)?;
+            at = c.next;
+            Some((here, c))
+        })
+    }
+
+    /// Principal `id`'s aggregate for product `slot`, made (last in its chain) if it has none.
+    fn agg_mut(&mut self, id: u32, slot: usize) -> &mut PrincipalAgg {
+        let mut at = self.first_agg[id as usize];
+        let mut last = None;
+        while let Some(c) = self.aggs.get(at as usize) {
+            if c.slot == slot {
+                return &mut self.aggs[at as usize].agg;
+            }
+            last = Some(at);
+            at = c.next;
+        }
+        let new = u32::try_from(self.aggs.len()).expect("fewer than 4 billion aggregates");
+        self.aggs.push(ChainedAgg {
+            slot,
+            next: NO_AGG,
+            agg: PrincipalAgg::default(),
+        });
+        match last {
+            Some(l) => self.aggs[l as usize].next = new,
+            None => self.first_agg[id as usize] = new,
+        }
+        &mut self.aggs[new as usize].agg
     }
 
     fn name(&self, id: u32) -> &str {
@@ -489,15 +539,12 @@ impl Engine<'_> {
                 }
                 counted_any = true;
                 let slot = product.slots[kind_index(kind)];
-                let aggs = &mut table.aggs[principal.id as usize];
-                let agg = match aggs.iter().position(|(s, _)| *s == slot) {
-                    Some(i) => &mut aggs[i].1,
-                    None => {
-                        aggs.push((slot, PrincipalAgg::default()));
-                        &mut aggs.last_mut().expect("pushed").1
-                    }
-                };
-                agg.add(server, row.first_seen, row.last_seen, product.version);
+                table.agg_mut(principal.id, slot).add(
+                    server,
+                    row.first_seen,
+                    row.last_seen,
+                    product.version,
+                );
             }
             if external {
                 row_external = true;
@@ -543,19 +590,17 @@ impl Engine<'_> {
             }
         }
         let slots = &self.agg.slots;
-        for aggs in self
+        for ChainedAgg { slot, agg, .. } in self
             .users
             .aggs
             .iter_mut()
             .chain(self.devices.aggs.iter_mut())
         {
-            for (slot, agg) in aggs.iter_mut() {
-                if slots[*slot].0 != WINDOWS_SERVER {
-                    continue;
-                }
-                let newest = agg.server_ids().map(|s| os[s as usize]).max();
-                agg.version = agg.version.max(newest.unwrap_or(0));
+            if slots[*slot].0 != WINDOWS_SERVER {
+                continue;
             }
+            let newest = agg.server_ids().map(|s| os[s as usize]).max();
+            agg.version = agg.version.max(newest.unwrap_or(0));
         }
         for ((family, server), (_, v)) in self.agg.external.iter_mut() {
             if *family == WINDOWS_SERVER {
@@ -577,8 +622,8 @@ struct Need {
 
 #[derive(Clone, Copy)]
 enum AggAt {
-    /// The principal's own (usage mode), at this place in its list.
-    Principal(u8),
+    /// The principal's own (usage mode), kept at this place in [`Principals::aggs`].
+    Principal(u32),
     /// Its product family's, shared by every principal in scope (access mode).
     Family,
 }
@@ -597,9 +642,7 @@ impl Engine<'_> {
     /// A need's aggregate.
     fn agg<'a>(&'a self, need: &Need, by_family: &'a FamilyAggs) -> &'a PrincipalAgg {
         match need.agg {
-            AggAt::Principal(at) => {
-                &self.table(need.kind).aggs[need.principal as usize][usize::from(at)].1
-            }
+            AggAt::Principal(at) => &self.table(need.kind).aggs[at as usize].agg,
             AggAt::Family => &by_family[need.family],
         }
     }
@@ -932,26 +975,18 @@ fn access_needs(
 
 /// Usage mode: each principal with evidence in the window needs the products it reached.
 fn usage_needs(engine: &Engine) -> (Vec<Need>, KindCounts, FamilyAggs) {
-    let mut needs = Vec::with_capacity(
-        engine
-            .users
-            .aggs
-            .iter()
-            .chain(&engine.devices.aggs)
-            .map(Vec::len)
-            .sum(),
-    );
+    let mut needs = Vec::with_capacity(engine.users.aggs.len() + engine.devices.aggs.len());
     let mut all_kinds = KindCounts::new();
     for table in [&engine.users, &engine.devices] {
-        for (id, aggs) in table.aggs.iter().enumerate() {
-            for (at, (slot, _)) in aggs.iter().enumerate() {
-                let (family, kind) = engine.agg.slots[*slot];
+        for id in 0..table.first_agg.len() as u32 {
+            for (at, c) in table.aggs_of(id) {
+                let (family, kind) = engine.agg.slots[c.slot];
                 *all_kinds.entry((family, kind)).or_default() += 1;
                 needs.push(Need {
                     family,
                     kind,
-                    principal: id as u32,
-                    agg: AggAt::Principal(u8::try_from(at).expect("a slot per family and kind")),
+                    principal: id,
+                    agg: AggAt::Principal(at),
                 });
             }
         }
