@@ -14,6 +14,7 @@ use crate::model::server_cal::{ConsumptionMode as Mode, EvidenceStatus};
 use crate::model::{InputError, RecordSink, Reporter};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::rc::Rc;
 
 /// What `ual compliance` reads and how it counts.
 #[derive(Debug, Clone)]
@@ -96,7 +97,7 @@ impl Servers {
 
 #[derive(Default, Clone)]
 struct PrincipalAgg {
-    servers: Vec<u64>,
+    servers: ServerSet,
     first: Option<DateTime<Utc>>,
     last: Option<DateTime<Utc>>,
     /// Newest product version accessed (0: unknown).
@@ -146,10 +147,11 @@ impl PrincipalAgg {
 /// whether a principal counts (its name) is looked at once per principal, not per row.
 #[derive(Default)]
 struct Principals {
-    names: Vec<Box<str>>,
+    /// Each principal's name, shared with [`Principals::by_name`] (one copy per principal).
+    names: Vec<Rc<str>>,
     /// Each principal with why it does not consume a CAL, if it does not, and whether a user is
     /// external: one lookup answers all three.
-    by_name: FastMap<Box<str>, Principal>,
+    by_name: FastMap<Rc<str>, Principal>,
     /// Every principal's aggregates, one per product slot it reached (see
     /// [`Aggregates::slots`]), in one list: each principal's are chained from
     /// [`Principals::first_agg`] in the order they were made. A principal reaches a handful of
@@ -188,8 +190,9 @@ impl Principals {
             exclusion: exclusion(kind, name, &settings.admin_accounts),
             external: kind == PrincipalKind::User && settings.is_external(name),
         };
-        self.names.push(name.into());
-        self.by_name.insert(name.into(), p);
+        let name: Rc<str> = name.into();
+        self.by_name.insert(name.clone(), p);
+        self.names.push(name);
         self.first_agg.push(NO_AGG);
         p
     }
@@ -668,8 +671,12 @@ fn model(family: &str, licenses: &[License]) -> (PrincipalKind, String) {
 type Positions = BTreeMap<PositionKey, CalCompliance>;
 type PositionKey = (String, CalType, Option<u16>);
 
-/// Adds a server to a server set ([`PrincipalAgg::servers`]: a bit per server id).
-fn add_server(set: &mut Vec<u64>, server: u32) {
+/// A set of servers: a bit per server id, the first 128 kept in place (no allocation for each
+/// principal's set in estates of up to 128 servers).
+type ServerSet = smallvec::SmallVec<[u64; 2]>;
+
+/// Adds a server to a server set ([`PrincipalAgg::servers`]).
+fn add_server(set: &mut ServerSet, server: u32) {
     let (w, b) = ((server / 64) as usize, server % 64);
     if set.len() <= w {
         set.resize(w + 1, 0);
@@ -678,8 +685,8 @@ fn add_server(set: &mut Vec<u64>, server: u32) {
 }
 
 /// A server set of one server.
-fn one_server(server: u32) -> Vec<u64> {
-    let mut set = Vec::new();
+fn one_server(server: u32) -> ServerSet {
+    let mut set = ServerSet::new();
     add_server(&mut set, server);
     set
 }
@@ -1068,7 +1075,7 @@ fn allocate(
                         .map(|s| engine.servers.names[*s as usize].clone())
                         .collect(),
                 );
-                lists.insert(agg.servers.clone(), list.clone());
+                lists.insert(agg.servers.to_vec(), list.clone());
                 list
             }
         };
