@@ -122,8 +122,10 @@ type Batch = Result<Vec<Result<Record, InputError>>, InputError>;
 /// wake-ups), few enough to keep memory small (a record is a few hundred bytes).
 pub const BATCH: usize = 2048;
 
-/// Batches the reading thread may be ahead of the audit.
-pub const BATCHES_AHEAD: usize = 4;
+/// Batches the reading thread may be ahead of the audit. Two is enough to keep both threads
+/// busy, and fewer records in flight are more often still in the processor's caches when they
+/// are read into again (four measured ~10% slower on 1,000,000 UAL rows and 250,000 Lync users).
+pub const BATCHES_AHEAD: usize = 2;
 
 /// The reading thread: opens the input (the sources are not `Send`, so they are made here) and
 /// sends its records in batches until the end, a fatal error, or the audit stops listening.
