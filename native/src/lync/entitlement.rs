@@ -7,7 +7,7 @@ use super::inputs::PolicyRef;
 use super::inputs::{CsDevice, CsUser, DeviceKind};
 use super::policy::{describe_features, enterprise_features, implied_tier, RuleSet};
 use super::LyncError;
-use crate::ingest::stream_each;
+use crate::ingest::{stream_each, stream_each_borrowed};
 use crate::model::{
     Cal, Finding, LyncKind, OutputRecord, PolicySource, Reason, RecordSink, Reporter, SharedList,
     SharedText, Tier,
@@ -849,12 +849,12 @@ pub fn for_each_classified<R: Reporter>(
 ) -> Result<(), LyncError> {
     let mut seen = SeenAddresses::default();
     let mut users = UserClassifier::default();
-    stream_each(
+    stream_each_borrowed(
         &files.users,
         Some(CsUser::PROPERTIES),
         "Classifying Lync users",
         reporter,
-        |reporter, mut rec| match CsUser::read(&mut rec) {
+        |reporter, rec| match CsUser::read(rec) {
             Ok(u) => {
                 if !seen.first_time(&u.sip) {
                     reporter.bad_record(&rec.error("SipAddress", format!("{} appears more than once; the later record is skipped so it is counted once", u.sip)));

@@ -4,10 +4,11 @@
 
 use super::policy::{Kind, SettingState, SettingValue, SETTINGS, SHARING_NAMES};
 use crate::ingest::record::{value_bool, value_text};
-use crate::ingest::value::{is_blank_text, Selection};
+use crate::ingest::value::Selection;
 use crate::ingest::{PsValue, Record};
 use crate::model::{InputError, LyncKind, PolicyScope, SchemaEntry};
 use schemars::JsonSchema;
+use std::borrow::Cow;
 use std::sync::{Arc, LazyLock};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -315,14 +316,9 @@ impl Pool {
     }
 }
 
-/// The text of a value taken out of record `r` (property `name`), as [`Record::opt_str`] reads
-/// it; a string is moved, not copied.
-fn take_text(v: Option<PsValue>, r: &Record, name: &str) -> Result<Option<String>, InputError> {
-    match v {
-        None => Ok(None),
-        Some(PsValue::Str(s)) if !is_blank_text(&s) => Ok(Some(s)),
-        Some(v) => value_text(&v).map_err(|m| r.error(name, m)),
-    }
+/// The text of value `v` of record `r` (property `name`), as [`Record::opt_str`] reads it.
+fn owned_text(v: Option<&PsValue>, r: &Record, name: &str) -> Result<Option<String>, InputError> {
+    Ok(r.text_of(name, v)?.map(Cow::into_owned))
 }
 
 /// A per-user policy assignment as Get-CsUser shows it.
@@ -337,17 +333,16 @@ impl PolicyRef {
     /// Null/empty, a bare tag name (remote session), `Tag:Name`, or an object with FriendlyName
     /// (serialised snap-in object) all resolve to the same policy.
     pub fn read(r: &Record, name: &str) -> Result<PolicyRef, InputError> {
-        Self::of_value(r.get(name).cloned(), r, name)
+        Self::of_value(r.get(name), r, name)
     }
 
-    /// [`PolicyRef::read`] of a value already taken out of record `r` (property `name`); text
-    /// is moved, not copied.
-    pub fn of_value(v: Option<PsValue>, r: &Record, name: &str) -> Result<PolicyRef, InputError> {
+    /// [`PolicyRef::read`] of a value already found in record `r` (property `name`).
+    pub fn of_value(v: Option<&PsValue>, r: &Record, name: &str) -> Result<PolicyRef, InputError> {
         let text = match v {
             Some(PsValue::Object(o)) if o.get("FriendlyName").is_some() => {
                 value_text(o.get("FriendlyName").expect("checked")).map_err(|m| r.error(name, m))?
             }
-            v => take_text(v, r, name)?,
+            v => owned_text(v, r, name)?,
         };
         Ok(text.map_or(PolicyRef::Inherited, PolicyRef::named))
     }
@@ -400,25 +395,27 @@ impl CsUser {
         "AssignedPlan",
     ];
 
-    /// Reads a user, moving its text out of the record (which is read once).
-    pub fn read(r: &mut Record) -> Result<Self, InputError> {
+    /// Reads a user. Its texts are copied: the record goes back to the reading thread, which
+    /// reads a later user into the same memory (moving them out made that thread allocate them
+    /// again for every user, and this one free what the other allocated).
+    pub fn read(r: &Record) -> Result<Self, InputError> {
         static FIELDS: LazyLock<Selection> = LazyLock::new(|| Selection::new(CsUser::PROPERTIES));
         let [sip, identity, display_name, enabled, enterprise_voice, remote_call_control, audio_video_disabled, registrar_pool, hosting_provider, conferencing, voice, feature_types, assigned_plan] =
-            r.take_selected::<13>(&FIELDS);
+            r.select_refs::<13>(&FIELDS);
         TEAMS_ONLINE_USER.refuse_if_present(r, "Get-CsUser output", |p| match p {
             "FeatureTypes" => feature_types.is_some(),
             "AssignedPlan" => assigned_plan.is_some(),
             _ => false,
         })?;
-        let flag = |v: Option<PsValue>, name: &str| match v {
+        let flag = |v: Option<&PsValue>, name: &str| match v {
             None => Ok(None),
-            Some(v) => value_bool(&v).map_err(|m| r.error(name, m)),
+            Some(v) => value_bool(v).map_err(|m| r.error(name, m)),
         };
-        let sip = take_text(sip, r, "SipAddress")?
+        let sip = owned_text(sip, r, "SipAddress")?
             .ok_or_else(|| r.error("SipAddress", "required property is missing or empty"))?;
         Ok(CsUser {
-            identity: take_text(identity, r, "Identity")?.unwrap_or_else(|| sip.clone()),
-            display_name: take_text(display_name, r, "DisplayName")?.unwrap_or_default(),
+            identity: owned_text(identity, r, "Identity")?.unwrap_or_else(|| sip.clone()),
+            display_name: owned_text(display_name, r, "DisplayName")?.unwrap_or_default(),
             enabled: flag(enabled, "Enabled")?
                 .ok_or_else(|| r.error("Enabled", "required property is missing"))?,
             enterprise_voice: flag(enterprise_voice, "EnterpriseVoiceEnabled")?.unwrap_or(false),
@@ -426,8 +423,8 @@ impl CsUser {
                 .unwrap_or(false),
             audio_video_disabled: flag(audio_video_disabled, "AudioVideoDisabled")?
                 .unwrap_or(false),
-            registrar_pool: take_text(registrar_pool, r, "RegistrarPool")?,
-            hosting_provider: take_text(hosting_provider, r, "HostingProvider")?,
+            registrar_pool: owned_text(registrar_pool, r, "RegistrarPool")?,
+            hosting_provider: owned_text(hosting_provider, r, "HostingProvider")?,
             conferencing: PolicyRef::of_value(conferencing, r, "ConferencingPolicy")?,
             voice: PolicyRef::of_value(voice, r, "VoicePolicy")?,
             sip,

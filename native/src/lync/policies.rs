@@ -5,7 +5,7 @@ use super::estate::{resolve, Estate, EstateFiles, PolicyTable};
 use super::inputs::{ConferencingPolicy, CsUser, Scope};
 use super::policy::{implied_tier, RuleSet, SettingValue, DISPUTED_RECORDING};
 use super::LyncError;
-use crate::ingest::{load_all, stream_each};
+use crate::ingest::{load_all, stream_each_borrowed};
 use crate::model::{Finding, OutputRecord, PolicyScope, RecordSink, Reporter, Tier};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -165,13 +165,13 @@ pub fn run(
         };
         let estate = Estate::load(&files, options.rules, reporter)?;
         let mut c: HashMap<String, u64> = HashMap::new();
-        stream_each(
+        stream_each_borrowed(
             users,
             Some(CsUser::PROPERTIES),
             "Counting policy assignments",
             reporter,
-            |reporter, mut rec| {
-                match CsUser::read(&mut rec) {
+            |reporter, rec| {
+                match CsUser::read(rec) {
                     Ok(u) if u.enabled && !u.homed_online() => {
                         let site = estate.site_of(u.registrar_pool.as_deref());
                         let r = resolve(
