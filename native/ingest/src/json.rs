@@ -126,7 +126,7 @@ impl JsonReader {
     /// Takes back a record of this file the audit is done with: the selected-properties fast
     /// path reads a later record into it, reusing its memory (and its shared parts, whose counts
     /// are then not touched for every record).
-    pub fn recycle(&mut self, rec: Record) {
+    pub(crate) fn recycle(&mut self, rec: Record) {
         if self.select.is_some()
             && self.spare.len() < SPARE_RECORDS
             && Arc::ptr_eq(&rec.file, &self.file)

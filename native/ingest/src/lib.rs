@@ -128,7 +128,7 @@ impl InputFile {
 
     /// Takes back a record the audit is done with, so its memory is reused for a later one
     /// (JSON read with a selection; other readers let it go).
-    pub fn recycle(&mut self, rec: Record) {
+    fn recycle(&mut self, rec: Record) {
         if let Reader::Json(j) = &mut self.reader {
             j.recycle(rec);
         }

@@ -93,34 +93,6 @@ impl Record {
         slots
     }
 
-    /// [`Record::opt_str`] that moves a string out instead of copying it, for a reader done with
-    /// the property: reading it again gives `None`.
-    pub fn take_str(&mut self, name: &str) -> Result<Option<String>, InputError> {
-        match self.obj.get_mut(name) {
-            Some(PsValue::Str(s)) if !s.trim().is_empty() => Ok(Some(std::mem::take(s))),
-            _ => self.opt_str(name),
-        }
-    }
-
-    /// Moves the properties `select` names out of the record in one pass over its properties:
-    /// slot `i` holds the value of `select.names()[i]` (matched case-insensitively), `None` when
-    /// the record lacks it. For readers that read most of a record's properties, records by the
-    /// hundred thousand: one probe per property instead of a search per name (and none at all
-    /// for the names a record lacks). The record keeps the names, with null values.
-    pub fn take_selected<const N: usize>(
-        &mut self,
-        select: &super::value::Selection,
-    ) -> [Option<PsValue>; N] {
-        debug_assert_eq!(select.names().len(), N, "one slot per selected name");
-        let mut slots: [Option<PsValue>; N] = std::array::from_fn(|_| None);
-        for (name, value) in &mut self.obj.props {
-            if let Some(slot) = select.index(name.as_bytes()).and_then(|i| slots.get_mut(i)) {
-                *slot = Some(std::mem::replace(value, PsValue::Null));
-            }
-        }
-        slots
-    }
-
     /// [`Record::select_refs`] that remembers in `memo` where the selected properties were: a
     /// record whose names are the very ones of the last record (an export writes every record
     /// alike, and the JSON reader gives a selected name spelled as selected the selection's own
@@ -431,24 +403,6 @@ mod tests {
             obj.insert(k.to_string(), v);
         }
         Record::new(Arc::from("users.json"), 7, obj)
-    }
-
-    #[test]
-    fn take_selected_moves_each_property_to_its_slot_case_insensitively() {
-        static NAMES: &[&str] = &["SipAddress", "Enabled", "VoicePolicy"];
-        let select = super::super::value::Selection::new(NAMES);
-        let mut r = rec(vec![
-            ("enabled", PsValue::Bool(true)),
-            ("Other", PsValue::Int(3)),
-            ("SIPADDRESS", PsValue::Str("sip:a@contoso.com".into())),
-        ]);
-        let [sip, enabled, voice] = r.take_selected::<3>(&select);
-        assert_eq!(sip, Some(PsValue::Str("sip:a@contoso.com".into())));
-        assert_eq!(enabled, Some(PsValue::Bool(true)));
-        assert_eq!(voice, None);
-        // Taken: the record keeps the names, without their values; the rest is untouched.
-        assert_eq!(r.get("SipAddress"), Some(&PsValue::Null));
-        assert_eq!(r.get("Other"), Some(&PsValue::Int(3)));
     }
 
     #[test]
