@@ -54,6 +54,20 @@ fn wrapper_prefix(buf: &[u8]) -> Option<Result<usize, ()>> {
     Some(Ok(i))
 }
 
+/// The NDJSON line `buf` starts with, when it is buffered whole and may be one object: the line
+/// without its trailing white space, and where its newline is.
+fn whole_line(buf: &[u8]) -> Option<(&[u8], usize)> {
+    let nl = memchr::memchr(b'\n', buf)?;
+    let line = buf[..nl].trim_ascii_end();
+    (line.last() == Some(&b'}')).then_some((line, nl))
+}
+
+/// Whether an object read may be Windows PowerShell 5.1's `{"value":[…],"Count":n}` wrapper
+/// (then [`JsonReader::accept`] decides).
+fn may_be_wrapper(obj: &super::value::PsObject) -> bool {
+    obj.props.len() == 2 && obj.get("Count").is_some()
+}
+
 /// What reading one value gave.
 enum Scanned {
     /// The value's bytes are in the buffer.
@@ -466,17 +480,9 @@ impl JsonReader {
             Ok(b) => b,
             Err(e) => return Err(InputError::file(&*self.file, format!("cannot read: {e}"))),
         };
-        let Some(nl) = memchr::memchr(b'\n', chunk) else {
+        let Some((line, nl)) = whole_line(chunk) else {
             return Ok(None);
         };
-        let mut end = nl;
-        while end > 0 && chunk[end - 1].is_ascii_whitespace() {
-            end -= 1;
-        }
-        if end == 0 || chunk[end - 1] != b'}' {
-            return Ok(None);
-        }
-        let line = &chunk[..end];
         let parsed: Result<PsValue, serde_json::Error> = match select {
             None => serde_json::from_slice(line),
             Some(names) => {
@@ -549,24 +555,16 @@ impl JsonReader {
             if rest.first() != Some(&b'{') || !matches!(wrapper_prefix(rest), Some(Err(()))) {
                 break;
             }
-            let Some(nl) = memchr::memchr(b'\n', rest) else {
+            let Some((line, nl)) = whole_line(rest) else {
                 break;
             };
-            let mut end = nl;
-            while end > 0 && rest[end - 1].is_ascii_whitespace() {
-                end -= 1;
-            }
-            if rest[end - 1] != b'}' {
-                break;
-            }
-            let line = &rest[..end];
             // Into the record in this place when it is one of this file's (the audit is done
-            // with it), else into a spare or a new one.
-            let parsed = match batch.get_mut(at) {
+            // with it), else into a spare or a new one put there.
+            let read = match batch.get_mut(at) {
                 Some(Ok(rec)) if Arc::ptr_eq(&rec.file, &self.file) => {
                     crate::fastline::parse_selected_into(line, names, &mut self.shape, &mut rec.obj)
                 }
-                _ => match Self::parse_fast(
+                slot => match Self::parse_fast(
                     line,
                     names,
                     &mut self.shape,
@@ -574,7 +572,7 @@ impl JsonReader {
                     &self.file,
                 ) {
                     Some(rec) => {
-                        match batch.get_mut(at) {
+                        match slot {
                             Some(slot) => *slot = Ok(rec),
                             None => batch.push(Ok(rec)),
                         }
@@ -583,11 +581,12 @@ impl JsonReader {
                     None => false,
                 },
             };
-            let Some(Ok(rec)) = batch.get_mut(at).filter(|_| parsed) else {
-                break; // serde_json's to read (and word any error): `next` reads it again
+            // Not read: serde_json's to read (and word any error), so `next` reads it again.
+            let (true, Some(Ok(rec))) = (read, batch.get_mut(at)) else {
+                break;
             };
-            if rec.obj.props.len() == 2 && rec.obj.get("Count").is_some() {
-                break; // may be the 5.1 wrapper written on one line: `next` tells
+            if may_be_wrapper(&rec.obj) {
+                break; // `next` tells
             }
             self.line += lines;
             self.top_level_values += 1;
@@ -749,7 +748,7 @@ impl JsonReader {
     /// [`JsonReader::accept`] for an object (what the fast path reads), without wrapping and
     /// unwrapping it unless it may be the 5.1 wrapper.
     fn accept_object(&mut self, mut rec: Record) -> Option<Result<Record, InputError>> {
-        if rec.obj.props.len() == 2 && rec.obj.get("Count").is_some() {
+        if may_be_wrapper(&rec.obj) {
             return self.accept(PsValue::object(rec.obj));
         }
         self.index += 1;

@@ -61,19 +61,19 @@ pub fn stream_each<R: Reporter, E: From<InputError>>(
     })
 }
 
-/// [`stream_each`] for an audit that only looks at each record: `each` borrows it, and it goes
-/// back to the reading thread, which reads a later record into its memory (JSON with a
-/// selection) or frees it there, where it was allocated. Neither thread allocates or frees per
-/// record, and no memory is freed on the thread that did not allocate it.
+/// [`stream_each`] for an audit that only looks at each record: `each` borrows it (and copies
+/// what it keeps), and it goes back whole to the reading thread, which reads a later record into
+/// its memory (JSON with a selection) or frees it there, where it was allocated. Neither thread
+/// allocates or frees per record, and no memory is freed on the thread that did not allocate it.
 pub fn stream_each_borrowed<R: Reporter, E: From<InputError>>(
     path: &str,
     select: Option<&'static [&'static str]>,
     activity: &str,
     reporter: &mut R,
-    mut each: impl FnMut(&mut R, &mut Record) -> Result<(), E>,
+    mut each: impl FnMut(&mut R, &Record) -> Result<(), E>,
 ) -> Result<(), E> {
     stream_batches(path, select, activity, reporter, |reporter, batch, n| {
-        for rec in batch.iter_mut() {
+        for rec in batch.iter() {
             *n += 1;
             reporter.progress(activity, "records read", *n, None);
             match rec {

@@ -210,14 +210,16 @@ impl Principals {
 
     /// Principal `id`'s aggregate for product `slot`, made (last in its chain) if it has none.
     fn agg_mut(&mut self, id: u32, slot: usize) -> &mut PrincipalAgg {
-        let mut at = self.first_agg[id as usize];
-        let mut last = None;
-        while let Some(c) = self.aggs.get(at as usize) {
+        let (mut found, mut last) = (None, None);
+        for (at, c) in self.aggs_of(id) {
             if c.slot == slot {
-                return &mut self.aggs[at as usize].agg;
+                found = Some(at);
+                break;
             }
             last = Some(at);
-            at = c.next;
+        }
+        if let Some(at) = found {
+            return &mut self.aggs[at as usize].agg;
         }
         let new = u32::try_from(self.aggs.len()).expect("fewer than 4 billion aggregates");
         self.aggs.push(ChainedAgg {
@@ -1033,7 +1035,7 @@ fn allocate(
     // servers in that order).
     let server_order = engine.servers.order();
     let mut ids: Vec<u32> = Vec::new();
-    let mut lists: FastMap<Vec<u64>, ServerList> = FastMap::default();
+    let mut lists: FastMap<ServerSet, ServerList> = FastMap::default();
     let mut held: Vec<usize> = Vec::new();
     let mut current: Option<(PrincipalKind, u32)> = None;
     for need in needs {
@@ -1075,7 +1077,7 @@ fn allocate(
                         .map(|s| engine.servers.names[*s as usize].clone())
                         .collect(),
                 );
-                lists.insert(agg.servers.to_vec(), list.clone());
+                lists.insert(agg.servers.clone(), list.clone());
                 list
             }
         };
