@@ -19,7 +19,7 @@ $script:LicenseAuditModuleRoot = $PSScriptRoot
 # Engine runs in progress in this session (LicenseAudit.NativeSession objects, which add and
 # remove themselves; Private/Start-LicenseAuditNative.ps1), so that a pipeline stopped without
 # end{} is reaped on the next call and on Remove-Module.
-$script:LicenseAuditSessions = New-Object System.Collections.Generic.List[object]
+$script:LicenseAuditSessions = [System.Collections.Generic.List[object]]::new()
 $script:LicenseAuditStaleFilesSwept = $false
 $script:LicenseAuditEngineFeatures = @{}
 # The checks before an engine's first use (Private/Get-LicenseAuditBinaryPath.ps1), once per

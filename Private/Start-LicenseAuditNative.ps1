@@ -39,7 +39,7 @@ function New-LicenseAuditNativeSession {
     # Housekeeping, not the caller's change: never subject to its -WhatIf / -Confirm.
     Remove-LicenseAuditOrphanedSession -WhatIf:$false -Confirm:$false
     $collected = @{}
-    foreach ($type in $CollectType) { $collected[$type] = New-Object System.Collections.Generic.List[object] }
+    foreach ($type in $CollectType) { $collected[$type] = [System.Collections.Generic.List[object]]::new() }
     # Registers itself in $script:LicenseAuditSessions; Id, Files, Process, Stopped and Stop()
     # are .NET members (see the top of this file).
     $session = New-Object -TypeName LicenseAudit.NativeSession -ArgumentList (, $script:LicenseAuditSessions)

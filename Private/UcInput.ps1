@@ -143,7 +143,7 @@ function Select-LicenseAuditUcSharedDevice {
         if ($null -eq $InputObject) { return }
         $upn = [string](Get-LicenseAuditUcMember $InputObject 'UserPrincipalName')
         if (-not $upn.Trim()) { return }
-        $skus = New-Object System.Collections.Generic.List[object]
+        $skus = [System.Collections.Generic.List[object]]::new()
         foreach ($item in @(Get-LicenseAuditUcMember $InputObject 'AssignedLicenses')) {
             if ($null -eq $item) { continue }
             if ($item -is [string] -or $item -is [guid]) { $skus.Add(@([string]$item, $null)); continue }

@@ -91,7 +91,7 @@ function Export-LicenseAuditReport {
     Get-ServerCalCompliance
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low', DefaultParameterSetName = 'Path')]
-    [OutputType([System.IO.FileInfo], 'LicenseAudit.ReportSheet')]
+    [OutputType('System.IO.FileInfo', 'LicenseAudit.ReportSheet')]
     param(
         [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path')]
         [string]$Path,

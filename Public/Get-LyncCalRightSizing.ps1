@@ -169,8 +169,8 @@ function Get-LyncCalRightSizing {
             $streamArguments = @('--usage', '-', '--configured', $given['Configured']) + $arguments
         }
         $held = @{
-            Configured = New-Object System.Collections.Generic.List[object]
-            Usage      = New-Object System.Collections.Generic.List[object]
+            Configured = [System.Collections.Generic.List[object]]::new()
+            Usage      = [System.Collections.Generic.List[object]]::new()
         }
         $ignored = @{ Configured = 0; Usage = 0 }
         $skipped = 0
@@ -251,7 +251,7 @@ function Get-LyncCalRightSizing {
                 }
                 else {
                     # Both came down the pipeline: usage to a file the session owns, users on stdin.
-                    $usage = New-Object System.Collections.Generic.List[object]
+                    $usage = [System.Collections.Generic.List[object]]::new()
                     foreach ($record in $held['Usage']) {
                         $present = @($usageFields | Where-Object { $record.PSObject.Properties[$_] })
                         $usage.Add((Select-Object -InputObject $record -Property $present))
@@ -295,7 +295,7 @@ function Get-LyncCalRightSizing {
         # session has ended) and deleted when the plan is done, or stopped.
         $handOff = New-LicenseAuditNativeSession -Command 'lync', 'plan' -Cmdlet $PSCmdlet -Activity 'Lync CAL policy plan'
         try {
-            $licence = New-Object System.Collections.Generic.List[object]
+            $licence = [System.Collections.Generic.List[object]]::new()
             foreach ($r in $recommendations) {
                 $licence.Add([pscustomobject]@{ SipAddress = $r.SipAddress; Identity = $r.Identity; Tier = $r.Tier })
             }

@@ -133,7 +133,7 @@ function Get-LyncCalUsage {
     # allow (password first); an older engine gets them in a temporary file, deleted after.
     $users = $null
     if ($IncludeAllUsers) {
-        $users = New-Object System.Collections.Generic.List[object]
+        $users = [System.Collections.Generic.List[object]]::new()
         Get-CsUser | ForEach-Object { if ($_.SipAddress) { $users.Add([pscustomobject]@{ SipAddress = [string]$_.SipAddress }) } }
     }
     $usersOnStdin = (-not $sqlLogin) -or $features.PasswordWithRecords
@@ -162,10 +162,10 @@ function Get-LyncCalUsage {
     if ($features.MultiServer -and $SqlServer.Count -gt 1) { $runs = @(, $SqlServer) }
     else { $runs = @($SqlServer | ForEach-Object { , @($_) }) }
     $merge = $runs.Count -gt 1
-    $results = New-Object System.Collections.Generic.List[object]
+    $results = [System.Collections.Generic.List[object]]::new()
     $failed = New-Object System.Collections.Generic.List[string]
-    $devices = New-Object System.Collections.Generic.List[object]
-    $coverage = New-Object System.Collections.Generic.List[object]
+    $devices = [System.Collections.Generic.List[object]]::new()
+    $coverage = [System.Collections.Generic.List[object]]::new()
 
     foreach ($servers in $runs) {
         $target = $servers -join ', '

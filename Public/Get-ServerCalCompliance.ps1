@@ -149,7 +149,7 @@ function Get-ServerCalCompliance {
 
         $session = New-LicenseAuditNativeSession -Command 'ual', 'compliance' -Cmdlet $PSCmdlet -Activity 'Server CAL compliance' `
             -OutputType 'CalCompliance' -CollectType $collect -InputName 'pipeline evidence'
-        $systems = New-Object System.Collections.Generic.List[object]
+        $systems = [System.Collections.Generic.List[object]]::new()
         $lateSystems = New-Object System.Collections.Generic.List[string]
         $systemsInStream = $false
     }

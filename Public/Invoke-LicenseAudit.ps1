@@ -272,7 +272,7 @@ function Invoke-LicenseAudit {
     $null = Get-LicenseAuditBinaryPath -Cmdlet $PSCmdlet
     $null = [System.IO.Directory]::CreateDirectory($runFolder)
 
-    $steps = New-Object System.Collections.Generic.List[object]
+    $steps = [System.Collections.Generic.List[object]]::new()
     $failed = New-Object System.Collections.Generic.List[string]
     $snapshotCreated = $null
     $snapshotComplete = $true

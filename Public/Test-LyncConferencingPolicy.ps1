@@ -59,7 +59,7 @@ function Test-LyncConferencingPolicy {
         [string]$Rules = 'default'
     )
     begin {
-        $policies = New-Object System.Collections.Generic.List[object]
+        $policies = [System.Collections.Generic.List[object]]::new()
         $gather = -not $PSCmdlet.MyInvocation.ExpectingInput -and -not $PSBoundParameters.ContainsKey('InputObject')
     }
     process {
