@@ -82,9 +82,9 @@ function Get-LyncCalRequirement {
     counts are in $summary.
 
     .EXAMPLE
-    Get-LyncCalRequirement -OU 'OU=Sales,DC=contoso,DC=com' | Where-Object Enterprise
+    Get-LyncCalRequirement -OU 'OU=Lync Users,DC=contoso,DC=com' | Where-Object Enterprise
 
-    Lists the Sales users whose configuration needs an Enterprise CAL.
+    Lists the users of the Lync Users OU whose configuration needs an Enterprise CAL.
 
     .EXAMPLE
     'sip:alice@contoso.com', 'sip:bob@contoso.com' | Get-LyncCalRequirement | Select-Object SipAddress, Enterprise, ReasonsText
@@ -174,7 +174,12 @@ function Get-LyncCalRequirement {
         try {
             Complete-LicenseAuditLyncUserRun -Session $session -GatherUsers:$gatherUsers -Query $query
             if ($SummaryVariable) {
-                $PSCmdlet.SessionState.PSVariable.Set($SummaryVariable, ($session.Collected['LyncCalSummary'] | Select-Object -First 1))
+                # Indexed, not Select-Object -First 1: that puts Selected.System.Management.Automation.PSCustomObject
+                # first in the record's own TypeNames, so LicenseAudit.LyncCalSummary and its view were lost.
+                $collected = @($session.Collected['LyncCalSummary'])
+                $value = $null
+                if ($collected.Count -gt 0) { $value = $collected[0] }
+                $PSCmdlet.SessionState.PSVariable.Set($SummaryVariable, $value)
             }
         }
         finally {

@@ -1,0 +1,476 @@
+# Objects shaped as Microsoft's cmdlets return them, built from the bundled example estate
+# (examples/), for tests that run code as an admin would: the Lync / Skype for Business Server
+# snap-in, MicrosoftTeams, UserAccessLogging over CIM, Exchange and Active Directory. Dot-source
+# TestStubs.ps1 first (it declares the commands), then this file; Get-MicrosoftShapeMock gives
+# one scriptblock per command, to pass to Pester's Mock (in the test's scope and with -ModuleName
+# LicenseAudit). Nothing here changes a global command.
+#
+# The shapes, and where Microsoft documents them:
+# - Get-CsUser (Microsoft.Rtc.Management.ADConnect.Schema.OCSUserOrAppContact / ADUser):
+#   https://learn.microsoft.com/en-us/powershell/module/skype/Get-CsUser ("Get-CsUser |
+#   Get-Member" for the full list; the properties below are those `Get-CsUser | Format-List` shows
+#   on Lync Server 2013 / Skype for Business Server). In the snap-in a policy property is not text
+#   but a reference object: FriendlyName (the tag name, without "Tag:"), Authority and ScopeClass;
+#   it prints as its FriendlyName. A remote session turns it into that text.
+# - Get-CsConferencingPolicy / Get-CsVoicePolicy / Get-CsPool / Get-CsSite / devices:
+#   https://learn.microsoft.com/en-us/powershell/module/skype/Get-CsConferencingPolicy
+#   (Identity Global, Site:<name>, Tag:<name>; the settings of New-CsConferencingPolicy,
+#   https://learn.microsoft.com/en-us/powershell/module/skype/New-CsConferencingPolicy).
+# - Get-CsOnlineUser: https://learn.microsoft.com/en-us/powershell/module/microsoftteams/Get-CsOnlineUser
+#   (policies as {Authority, Name}, AssignedPlan a list of plans, FeatureTypes; -Filter with
+#   Where-Object syntax, -Properties a comma-separated list that always keeps Identity,
+#   UserPrincipalName, Alias, AccountEnabled and DisplayName).
+# - Get-UalUserAccess / Get-UalDeviceAccess / Get-UalSystemId: CIM instances of
+#   root/AccessLogging MsftUal_UserAccess (ProductName, RoleName, RoleGuid, UserName,
+#   TenantIdentifier, ActivityCount, FirstSeen, LastSeen as [datetime]) with PSComputerName,
+#   https://learn.microsoft.com/en-us/powershell/module/useraccesslogging/get-ualuseraccess and
+#   https://learn.microsoft.com/en-us/previous-versions/windows/desktop/ual/msftual-useraccess
+
+$script:MicrosoftShapesExamples = Join-Path (Split-Path -Parent $PSScriptRoot) 'examples'
+
+# Commands the examples use beyond TestStubs.ps1's: Exchange, Active Directory, Azure
+# Automation and MicrosoftTeams sign-in. Declared only when the real one is absent.
+Register-LicenseAuditTestStub Get-Mailbox { [CmdletBinding()] param([string]$Identity, [object]$ResultSize, [string]$Filter) }
+Register-LicenseAuditTestStub Get-ADComputer { [CmdletBinding()] param([string]$Filter, [string]$SearchBase, [string[]]$Properties) }
+# Lync / Skype for Business: every Management Shell has it; the snapshot asks it for the version.
+Register-LicenseAuditTestStub Get-CsServerVersion { [CmdletBinding()] param() }
+Register-LicenseAuditTestStub Get-AutomationPSCredential { [CmdletBinding()] param([string]$Name) }
+Register-LicenseAuditTestStub Connect-MicrosoftTeams {
+    [CmdletBinding()] param([string]$CertificateThumbprint, [string]$ApplicationId, [string]$TenantId, [pscredential]$Credential)
+}
+
+function Read-MicrosoftShapeJson {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string]$Path)
+    $text = [System.IO.File]::ReadAllText((Join-Path $script:MicrosoftShapesExamples $Path), [System.Text.Encoding]::UTF8)
+    @(ConvertFrom-Json -InputObject $text) | ForEach-Object { $_ }
+}
+
+function ConvertTo-MicrosoftShapeDate {
+    param($Value)
+    # CIM and AD give local times.
+    if ($null -eq $Value) { return $null }
+    if ($Value -is [datetime]) { return $Value.ToLocalTime() }
+    # Windows PowerShell 5.1's ConvertTo-Json writes a date as \/Date(milliseconds)\/; AD gives local time.
+    $match = [regex]::Match([string]$Value, '^/Date\((-?\d+)\)/$')
+    if ($match.Success) { return [System.DateTimeOffset]::FromUnixTimeMilliseconds([long]$match.Groups[1].Value).LocalDateTime }
+    [datetime]::Parse([string]$Value, [System.Globalization.CultureInfo]::InvariantCulture, [System.Globalization.DateTimeStyles]::RoundtripKind).ToLocalTime()
+}
+
+function Add-MicrosoftShapeTypeName {
+    param([Parameter(Mandatory)][psobject]$InputObject, [Parameter(Mandatory)][string[]]$TypeName)
+    [array]::Reverse($TypeName)
+    foreach ($name in $TypeName) { $InputObject.PSObject.TypeNames.Insert(0, $name) }
+    $InputObject
+}
+
+function New-CsPolicyReference {
+    <#
+    .SYNOPSIS
+    A per-user policy as the Lync snap-in gives it on a user object: FriendlyName (the tag name),
+    Authority and ScopeClass, printing as its FriendlyName. $null (no per-user policy) stays $null.
+    #>
+    param([AllowNull()][string]$Name)
+    if (-not $Name) { return $null }
+    $friendly = $Name -replace '^(?i)tag:', ''
+    $reference = [pscustomobject]@{ FriendlyName = $friendly; Authority = 'Host'; ScopeClass = 'Tag' }
+    $reference | Add-Member -MemberType ScriptMethod -Name ToString -Value { [string]$this.FriendlyName } -Force
+    $reference
+}
+
+function Test-MicrosoftShapeFilter {
+    <#
+    .SYNOPSIS
+    The -Filter of Get-CsUser / Get-CsOnlineUser (Where-Object syntax) for the one form the
+    tests use, "Property -eq|-ne value" ($true, $false, $null or quoted text). Anything else
+    throws rather than return every object.
+    #>
+    param([Parameter(Mandatory)]$InputObject, [string]$Filter)
+    if (-not $Filter) { return $true }
+    $match = [regex]::Match($Filter.Trim().Trim('{', '}').Trim(), '^(\w+)\s+-(eq|ne)\s+(.+)$')
+    if (-not $match.Success) { throw "The test stand-in cannot evaluate the filter '$Filter'." }
+    $text = $match.Groups[3].Value.Trim()
+    switch ($text) {
+        '$true' { $wanted = $true }
+        '$false' { $wanted = $false }
+        '$null' { $wanted = $null }
+        default { $wanted = $text.Trim('''', '"') }
+    }
+    $value = $null
+    if ($InputObject.PSObject.Properties[$match.Groups[1].Value]) { $value = $InputObject.($match.Groups[1].Value) }
+    if ($null -ne $value -and $value.PSObject.Properties['FriendlyName']) { $value = $value.FriendlyName }
+    $equal = ($null -eq $wanted -and $null -eq $value) -or ($null -ne $wanted -and $null -ne $value -and [string]$value -eq [string]$wanted)
+    if ($match.Groups[2].Value -eq 'eq') { return $equal }
+    -not $equal
+}
+
+function Get-ShapeCsUser {
+    <#
+    .SYNOPSIS
+    Get-CsUser over examples/contoso/users.json: -Identity (SIP address with or without sip:,
+    UPN, DOMAIN\account, display name, distinguished name), -Filter, -OU, -ResultSize.
+    #>
+    [CmdletBinding()]
+    param([string]$Identity, [string]$Filter, [string]$LdapFilter, [string]$OU, $ResultSize, [string]$DomainController, [string]$UsersPath = 'contoso/users.json')
+    $users = @(Read-MicrosoftShapeJson $UsersPath | ForEach-Object {
+            $sam = [string]$_.SamAccountName
+            $user = [pscustomobject][ordered]@{
+                Identity                          = [string]$_.Identity
+                VoicePolicy                       = New-CsPolicyReference $_.VoicePolicy
+                VoiceRoutingPolicy                = $null
+                ConferencingPolicy                = New-CsPolicyReference $_.ConferencingPolicy
+                PresencePolicy                    = $null
+                DialPlan                          = $null
+                LocationPolicy                    = $null
+                ClientPolicy                      = $null
+                ClientVersionPolicy               = $null
+                ArchivingPolicy                   = $null
+                ExchangeArchivingPolicy           = 'Uninitialized'
+                PinPolicy                         = $null
+                ExternalAccessPolicy              = $null
+                MobilityPolicy                    = $null
+                PersistentChatPolicy              = $null
+                UserServicesPolicy                = $null
+                CallViaWorkPolicy                 = $null
+                ThirdPartyVideoSystemPolicy       = $null
+                HostedVoiceMail                   = $null
+                HostedVoicemailPolicy             = $null
+                HostingProvider                   = [string]$_.HostingProvider
+                RegistrarPool                     = [string]$_.RegistrarPool
+                Enabled                           = [bool]$_.Enabled
+                SipAddress                        = [string]$_.SipAddress
+                LineURI                           = [string]$_.LineURI
+                EnterpriseVoiceEnabled            = [bool]$_.EnterpriseVoiceEnabled
+                ExUmEnabled                       = $false
+                HomeServer                        = 'CN=Lc Services,CN=Microsoft,CN=1:1,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=contoso,DC=com'
+                DisplayName                       = [string]$_.DisplayName
+                SamAccountName                    = $sam
+                UserPrincipalName                 = [string]$_.UserPrincipalName
+                RemoteCallControlTelephonyEnabled = [bool]$_.RemoteCallControlTelephonyEnabled
+                LineServerURI                     = ''
+                AudioVideoDisabled                = [bool]$_.AudioVideoDisabled
+                IPPBXSoftPhoneRoutingEnabled      = $false
+                PrivateLine                       = $null
+                TargetRegistrarPool               = $null
+                EnabledForRichPresence            = $true
+                DistinguishedName                 = [string]$_.Identity
+                WhenChanged                       = ConvertTo-MicrosoftShapeDate $_.WhenChanged
+            }
+            Add-MicrosoftShapeTypeName $user 'Microsoft.Rtc.Management.ADConnect.Schema.OCSUserOrAppContact', 'Microsoft.Rtc.Management.ADConnect.Schema.ADUser'
+        })
+    if ($PSBoundParameters.ContainsKey('Identity')) {
+        $wanted = $Identity -replace '^(?i)sip:', ''
+        $found = @($users | Where-Object {
+                ($_.SipAddress -replace '^(?i)sip:', '') -eq $wanted -or $_.UserPrincipalName -eq $Identity -or $_.DisplayName -eq $Identity -or
+                $_.DistinguishedName -eq $Identity -or ('contoso\' + $_.SamAccountName) -eq $Identity
+            })
+        if ($found.Count -eq 0) {
+            $exception = New-Object System.Management.Automation.ItemNotFoundException ('Management object not found for identity "{0}".' -f $Identity)
+            $PSCmdlet.WriteError((New-Object System.Management.Automation.ErrorRecord ($exception, 'Identity,Microsoft.Rtc.Management.AD.Cmdlets.GetOcsUserCmdlet', 'ObjectNotFound', $Identity)))
+            return
+        }
+        $users = $found
+    }
+    if ($OU) { $users = @($users | Where-Object { $_.DistinguishedName -like ('*,' + $OU) }) }
+    if ($LdapFilter) { throw "The test stand-in cannot evaluate the LDAP filter '$LdapFilter'." }
+    $users = @($users | Where-Object { Test-MicrosoftShapeFilter -InputObject $_ -Filter $Filter })
+    if ($PSBoundParameters.ContainsKey('ResultSize') -and [string]$ResultSize -ne 'Unlimited') { $users = @($users | Select-Object -First ([int]$ResultSize)) }
+    $users
+}
+
+function Get-ShapeCsConferencingPolicy {
+    <#
+    .SYNOPSIS
+    Get-CsConferencingPolicy over examples/contoso/conferencing-policies.json, with the settings
+    the file does not list at the defaults New-CsConferencingPolicy documents. -Identity Global,
+    Site:X, Tag:X or X; an unknown identity is an error, as in the snap-in.
+    #>
+    [CmdletBinding()]
+    param([string]$Identity)
+    $defaults = [ordered]@{
+        Description = $null; AllowAnnotations = $true; DisablePowerPointAnnotations = $false; AllowParticipantControl = $true
+        AllowExternalUserControl = $false; AllowExternalUsersToSaveContent = $true; AllowAnonymousUsersToDialOut = $false
+        AllowNonEnterpriseVoiceUsersToDialOut = $false; AllowFederatedParticipantJoinAsSameEnterprise = $false
+        AllowLargeMeetings = $false; AllowOfficeContent = $true; AllowQandA = $true; AllowSharedNotes = $true
+        ApplicationSharingMode = 'VideoWithFallback'; AppSharingBitRateKb = 50000; AudioBitRateKb = 200; FileTransferBitRateKb = 50000
+        VideoBitRateKb = 50000; TotalReceiveVideoBitRateKb = 50000; MaxVideoConferenceResolution = 'VGA'
+        EnableOnlineMeetingPromptForLyncResources = $false; EnableReliableConferenceDeletion = $false; CloudRecordingServiceSupport = 'NotSupported'
+    }
+    $policies = @(Read-MicrosoftShapeJson 'contoso/conferencing-policies.json' | ForEach-Object {
+            $policy = [ordered]@{}
+            foreach ($property in $_.PSObject.Properties) { $policy[$property.Name] = $property.Value }
+            foreach ($key in $defaults.Keys) { if (-not $policy.Contains($key)) { $policy[$key] = $defaults[$key] } }
+            Add-MicrosoftShapeTypeName ([pscustomobject]$policy) 'Microsoft.Rtc.Management.WritableConfig.Policy.Meeting.MeetingPolicy'
+        })
+    if ($PSBoundParameters.ContainsKey('Identity') -and $Identity) {
+        $wanted = $Identity
+        if ($wanted -ne 'Global' -and $wanted -notmatch ':') { $wanted = 'Tag:' + $wanted }
+        $found = @($policies | Where-Object { $_.Identity -eq $wanted })
+        if ($found.Count -eq 0) {
+            $exception = New-Object System.Management.Automation.ItemNotFoundException ('Cannot get policy "{0}" because it does not exist.' -f $Identity)
+            $PSCmdlet.WriteError((New-Object System.Management.Automation.ErrorRecord ($exception, 'Microsoft.Rtc.Management.Internal.GetPolicyCmdlet', 'ObjectNotFound', $Identity)))
+            return
+        }
+        return $found
+    }
+    $policies
+}
+
+function Get-ShapeCsVoicePolicy {
+    [CmdletBinding()]
+    param([string]$Identity)
+    Read-MicrosoftShapeJson 'contoso/voice-policies.json' |
+        Where-Object { -not $Identity -or $_.Identity -eq $Identity } |
+        ForEach-Object { Add-MicrosoftShapeTypeName $_ 'Microsoft.Rtc.Management.WritableConfig.Policy.Voice.VoicePolicy' }
+}
+
+function Get-ShapeCsPool {
+    <#
+    .SYNOPSIS
+    Get-CsPool: examples/contoso/pools.xml is an Export-Clixml of it, so its objects are the
+    deserialised shape itself.
+    #>
+    [CmdletBinding()]
+    param([string]$Identity)
+    Import-Clixml -LiteralPath (Join-Path $script:MicrosoftShapesExamples 'contoso/pools.xml') | Where-Object { -not $Identity -or $_.Identity -eq $Identity }
+}
+
+function Get-ShapeCsSite {
+    [CmdletBinding()]
+    param([string]$Identity)
+    $number = 0
+    foreach ($group in @(Get-ShapeCsPool | Group-Object { [string]$_.Site })) {
+        $number++
+        $name = $group.Name -replace '^Site:', ''
+        $site = [pscustomobject][ordered]@{
+            Identity = $group.Name; SiteId = $number; Services = @(); Pools = @($group.Group | ForEach-Object { [string]$_.Fqdn })
+            FederationRoute = $null; XmppFederationRoute = $null; DisplayName = $name; Description = $null; Kind = 'Central'; ParentSite = $null
+        }
+        if (-not $Identity -or $site.Identity -eq $Identity) { Add-MicrosoftShapeTypeName $site 'Microsoft.Rtc.Management.Xds.DisplaySite' }
+    }
+}
+
+function Get-ShapeCsDevice {
+    <#
+    .SYNOPSIS
+    Get-CsCommonAreaPhone, Get-CsAnalogDevice, Get-CsMeetingRoom: contacts with the user's
+    Lync properties (policies as references, as on users).
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string]$File)
+    Read-MicrosoftShapeJson $File | ForEach-Object {
+        $device = [ordered]@{}
+        foreach ($property in $_.PSObject.Properties) { $device[$property.Name] = $property.Value }
+        foreach ($name in 'ConferencingPolicy', 'VoicePolicy', 'ClientPolicy', 'DialPlan', 'LocationPolicy') {
+            $value = $null
+            if ($device.Contains($name)) { $value = $device[$name] }
+            $device[$name] = New-CsPolicyReference $value
+        }
+        [pscustomobject]$device
+    }
+}
+
+function Get-ShapeCsRgsAgentGroup {
+    [CmdletBinding()]
+    param([string]$Identity)
+    Read-MicrosoftShapeJson 'contoso/rgs-agent-groups.json' | ForEach-Object { Add-MicrosoftShapeTypeName $_ 'Microsoft.Rtc.Rgs.Management.WritableSettings.AgentGroup' }
+}
+
+function Get-ShapeCsService {
+    <#
+    .SYNOPSIS
+    Get-CsService -MonitoringDatabase: one monitoring store per site, named as a topology would.
+    #>
+    [CmdletBinding()]
+    param([switch]$MonitoringDatabase)
+    [pscustomobject][ordered]@{
+        Identity = 'MonitoringDatabase:sqlmon01.contoso.com'; SqlInstanceName = 'LYNCMON'; IsSqlBackendDatabase = $true
+        PoolFqdn = 'sqlmon01.contoso.com'; DependentServiceList = @('MonitoringServer:pool01.redmond.contoso.com'); ServiceId = '1-MonitoringDatabase-1'
+        SiteId = 'Site:Redmond'; Version = 6; Role = 'MonitoringDatabase'
+    }
+}
+
+function Get-ShapeCsOnlineUser {
+    <#
+    .SYNOPSIS
+    Get-CsOnlineUser over examples/teams/teams.json (dates as [datetime]): -Identity (GUID,
+    UPN, SIP address, alias), -Filter, -Properties, -ResultSize.
+    #>
+    [CmdletBinding()]
+    param([string]$Identity, [string]$Filter, [string]$Properties, $ResultSize, [string]$AccountType)
+    $users = @(Read-MicrosoftShapeJson 'teams/teams.json' | ForEach-Object {
+            foreach ($plan in @($_.AssignedPlan)) {
+                if ($null -ne $plan) { $plan.AssignedTimestamp = ConvertTo-MicrosoftShapeDate $plan.AssignedTimestamp }
+            }
+            $_.SoftDeletionTimestamp = ConvertTo-MicrosoftShapeDate $_.SoftDeletionTimestamp
+            $_
+        })
+    if ($Identity) {
+        $users = @($users | Where-Object { $_.Identity -eq $Identity -or $_.UserPrincipalName -eq $Identity -or $_.SipAddress -eq $Identity -or $_.SipAddress -eq ('sip:' + $Identity) -or $_.Alias -eq $Identity })
+    }
+    if ($AccountType) { $users = @($users | Where-Object { $_.AccountType -eq $AccountType }) }
+    $users = @($users | Where-Object { Test-MicrosoftShapeFilter -InputObject $_ -Filter $Filter })
+    if ($Properties) {
+        $keep = @('Identity', 'UserPrincipalName', 'Alias', 'AccountEnabled', 'DisplayName') + @($Properties -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+        $users = @($users | Select-Object -Property ($keep | Select-Object -Unique))
+    }
+    if ($PSBoundParameters.ContainsKey('ResultSize') -and $null -ne $ResultSize -and [string]$ResultSize -ne 'Unlimited') { $users = @($users | Select-Object -First ([int]$ResultSize)) }
+    $users
+}
+
+function Get-ShapeCsPhoneNumberAssignment {
+    [CmdletBinding()]
+    param([string]$TelephoneNumber, [string]$NumberType, [string]$PstnAssignmentStatus, [int]$Top, [int]$Skip)
+    $numbers = @(Read-MicrosoftShapeJson 'teams/teams-phone-numbers.json')
+    if ($TelephoneNumber) { $numbers = @($numbers | Where-Object { $_.TelephoneNumber -eq $TelephoneNumber }) }
+    if ($NumberType) { $numbers = @($numbers | Where-Object { $_.NumberType -eq $NumberType }) }
+    if ($PstnAssignmentStatus) { $numbers = @($numbers | Where-Object { $_.PstnAssignmentStatus -eq $PstnAssignmentStatus }) }
+    $first = 500
+    if ($PSBoundParameters.ContainsKey('Top')) { $first = $Top }
+    $numbers | Select-Object -Skip $Skip -First $first
+}
+
+function Get-ShapeCsOnlineApplicationInstance {
+    [CmdletBinding()]
+    param([string]$Identity)
+    Read-MicrosoftShapeJson 'teams/teams-resource-accounts.json' | Where-Object { -not $Identity -or $_.UserPrincipalName -eq $Identity -or $_.ObjectId -eq $Identity }
+}
+
+function Get-ShapeCsTeamsIPPhonePolicy {
+    [CmdletBinding()]
+    param([string]$Identity)
+    Read-MicrosoftShapeJson 'uc/teams-ip-phone-policies.json' | Where-Object { -not $Identity -or $_.Identity -eq $Identity }
+}
+
+function New-ShapeCimSession {
+    <#
+    .SYNOPSIS
+    New-CimSession: one session object per computer (ComputerName, Id, InstanceId, Name,
+    Protocol), as Microsoft.Management.Infrastructure.CimSession prints.
+    #>
+    [CmdletBinding()]
+    param([string[]]$ComputerName, [pscredential]$Credential, [uint32]$OperationTimeoutSec)
+    $id = 0
+    foreach ($name in $ComputerName) {
+        $id++
+        Add-MicrosoftShapeTypeName ([pscustomobject][ordered]@{ Id = $id; Name = 'CimSession' + $id; InstanceId = [guid]::NewGuid(); ComputerName = $name; Protocol = 'WSMAN' }) 'Microsoft.Management.Infrastructure.CimSession'
+    }
+}
+
+function Get-ShapeUal {
+    <#
+    .SYNOPSIS
+    Get-UalSystemId, Get-UalUserAccess, Get-UalDeviceAccess, Get-UalOverview over -CimSession:
+    examples/ual's rows of each session's server (matched on the host name), PSComputerName the
+    name the session was opened with, as CIM sets it. Get-UalOverview: one row per role and
+    product seen on the server (MsftUal_RoleAccess).
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][ValidateSet('SystemId', 'UserAccess', 'DeviceAccess', 'Overview')][string]$Kind, [object[]]$CimSession)
+    $files = @{ SystemId = 'ual/ual-system-id.json'; UserAccess = 'ual/ual-user-access.json'; DeviceAccess = 'ual/ual-device-access.json'; Overview = 'ual/ual-user-access.json' }
+    $classes = @{ SystemId = 'MsftUal_SystemId'; UserAccess = 'MsftUal_UserAccess'; DeviceAccess = 'MsftUal_DeviceAccess'; Overview = 'MsftUal_RoleAccess' }
+    $rows = @(Read-MicrosoftShapeJson $files[$Kind])
+    foreach ($session in @($CimSession)) {
+        $server = ([string]$session.ComputerName).Split('.')[0]
+        $mine = @($rows | Where-Object { ([string]$_.PSComputerName).Split('.')[0] -eq $server })
+        if ($Kind -eq 'Overview') {
+            $mine = @($mine | Group-Object RoleGuid, ProductName | ForEach-Object {
+                    $first = $_.Group[0]
+                    [pscustomobject][ordered]@{
+                        ProductName = $first.ProductName; RoleName = $first.RoleName; RoleGuid = $first.RoleGuid; TenantIdentifier = $first.TenantIdentifier
+                        FirstSeen = ($_.Group | ForEach-Object { ConvertTo-MicrosoftShapeDate $_.FirstSeen } | Sort-Object | Select-Object -First 1)
+                        LastSeen = ($_.Group | ForEach-Object { ConvertTo-MicrosoftShapeDate $_.LastSeen } | Sort-Object | Select-Object -Last 1)
+                    }
+                })
+        }
+        foreach ($row in $mine) {
+            $shaped = [ordered]@{}
+            foreach ($property in $row.PSObject.Properties) {
+                if ('CimClass', 'CimInstanceProperties', 'CimSystemProperties' -contains $property.Name) { continue }
+                $value = $property.Value
+                if ('FirstSeen', 'LastSeen' -contains $property.Name) { $value = ConvertTo-MicrosoftShapeDate $value }
+                $shaped[$property.Name] = $value
+            }
+            $shaped['PSComputerName'] = [string]$session.ComputerName
+            Add-MicrosoftShapeTypeName ([pscustomobject]$shaped) ('Microsoft.Management.Infrastructure.CimInstance#root/AccessLogging/' + $classes[$Kind]), 'Microsoft.Management.Infrastructure.CimInstance'
+        }
+    }
+}
+
+function Get-ShapeADComputer {
+    <#
+    .SYNOPSIS
+    Get-ADComputer (ActiveDirectory module): the servers of examples/ual, with the default
+    properties (DistinguishedName, DNSHostName, Enabled, Name, ObjectClass, ObjectGUID,
+    SamAccountName, SID, UserPrincipalName).
+    #>
+    [CmdletBinding()]
+    param([string]$Filter, [string]$SearchBase, [string[]]$Properties)
+    $number = 1100
+    foreach ($system in @(Read-MicrosoftShapeJson 'ual/ual-system-id.json')) {
+        $number++
+        $name = ([string]$system.SystemDNSHostName).Split('.')[0]
+        Add-MicrosoftShapeTypeName ([pscustomobject][ordered]@{
+                DistinguishedName = 'CN={0},OU=Servers,DC=contoso,DC=com' -f $name; DNSHostName = [string]$system.SystemDNSHostName; Enabled = $true
+                Name = $name; ObjectClass = 'computer'; ObjectGUID = [guid]::NewGuid(); SamAccountName = $name + '$'
+                SID = 'S-1-5-21-1004336348-1177238915-682003330-{0}' -f $number; UserPrincipalName = $null
+            }) 'Microsoft.ActiveDirectory.Management.ADComputer'
+    }
+}
+
+function Get-ShapeMailbox {
+    <#
+    .SYNOPSIS
+    Get-Mailbox (Exchange): a mailbox per contoso user (Name, Alias, DisplayName,
+    SamAccountName, UserPrincipalName, PrimarySmtpAddress, RecipientTypeDetails, ServerName).
+    #>
+    [CmdletBinding()]
+    param([string]$Identity, $ResultSize, [string]$Filter)
+    Read-MicrosoftShapeJson 'contoso/users.json' | ForEach-Object {
+        Add-MicrosoftShapeTypeName ([pscustomobject][ordered]@{
+                Name = [string]$_.SamAccountName; Alias = [string]$_.SamAccountName; DisplayName = [string]$_.DisplayName
+                SamAccountName = [string]$_.SamAccountName; UserPrincipalName = [string]$_.UserPrincipalName
+                PrimarySmtpAddress = [string]$_.UserPrincipalName; RecipientTypeDetails = 'UserMailbox'; ServerName = 'exch01'
+            }) 'Microsoft.Exchange.Data.Directory.Management.Mailbox'
+    }
+}
+
+function Get-MicrosoftShapeMock {
+    <#
+    .SYNOPSIS
+    Command name -> mock body answering with the shapes above. Bodies run in the test script's
+    scope (Pester binds them there), where this file's functions are.
+    #>
+    [ordered]@{
+        'Get-CsUser'                      = { Get-ShapeCsUser @PesterBoundParameters }
+        'Get-CsConferencingPolicy'        = { Get-ShapeCsConferencingPolicy @PesterBoundParameters }
+        'Get-CsVoicePolicy'               = { Get-ShapeCsVoicePolicy @PesterBoundParameters }
+        'Get-CsPool'                      = { Get-ShapeCsPool @PesterBoundParameters }
+        'Get-CsSite'                      = { Get-ShapeCsSite @PesterBoundParameters }
+        'Get-CsCommonAreaPhone'           = { Get-ShapeCsDevice -File 'contoso/common-area-phones.json' }
+        'Get-CsAnalogDevice'              = { Get-ShapeCsDevice -File 'contoso/analog-devices.json' }
+        'Get-CsMeetingRoom'               = { Get-ShapeCsDevice -File 'contoso/meeting-rooms.json' }
+        'Get-CsRgsAgentGroup'             = { Get-ShapeCsRgsAgentGroup @PesterBoundParameters }
+        'Get-CsService'                   = { Get-ShapeCsService @PesterBoundParameters }
+        # https://learn.microsoft.com/en-us/powershell/module/skype/Get-CsServerVersion: one line of text.
+        'Get-CsServerVersion'             = { 'Skype for Business Server 2015 (6.0.9319.0): Volume license key installed.' }
+        'Get-CsOnlineUser'                = { Get-ShapeCsOnlineUser @PesterBoundParameters }
+        'Get-CsPhoneNumberAssignment'     = { Get-ShapeCsPhoneNumberAssignment @PesterBoundParameters }
+        'Get-CsOnlineApplicationInstance' = { Get-ShapeCsOnlineApplicationInstance @PesterBoundParameters }
+        'Get-CsTeamsIPPhonePolicy'        = { Get-ShapeCsTeamsIPPhonePolicy @PesterBoundParameters }
+        'New-CimSession'                  = { New-ShapeCimSession @PesterBoundParameters }
+        'Remove-CimSession'               = { }
+        'Get-UalSystemId'                 = { Get-ShapeUal -Kind SystemId -CimSession $CimSession }
+        'Get-UalUserAccess'               = { Get-ShapeUal -Kind UserAccess -CimSession $CimSession }
+        'Get-UalDeviceAccess'             = { Get-ShapeUal -Kind DeviceAccess -CimSession $CimSession }
+        'Get-UalOverview'                 = { Get-ShapeUal -Kind Overview -CimSession $CimSession }
+        'Get-ADComputer'                  = { Get-ShapeADComputer @PesterBoundParameters }
+        'Get-Mailbox'                     = { Get-ShapeMailbox @PesterBoundParameters }
+        'Get-AutomationPSCredential'      = { New-Object System.Management.Automation.PSCredential ('licenseaudit', (ConvertTo-SecureString 'S3cret!pass' -AsPlainText -Force)) }
+        'Get-Credential'                  = { New-Object System.Management.Automation.PSCredential ('licenseaudit', (ConvertTo-SecureString 'S3cret!pass' -AsPlainText -Force)) }
+        'Connect-MicrosoftTeams'          = { [pscustomobject]@{ Account = $ApplicationId; Environment = 'AzureCloud'; Tenant = $TenantId; TenantId = $TenantId } }
+        # State-changing cmdlets: they change nothing; tests assert how they were called.
+        'Grant-CsConferencingPolicy'      = { }
+        'New-CsConferencingPolicy'        = { }
+    }
+}
