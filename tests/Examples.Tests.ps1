@@ -582,7 +582,68 @@ BeforeDiscovery {
             if ($example) { $code = $example.Code }
             @{ Name = $name; Reason = $NotRunnable[$name].Reason; Applies = $NotRunnable[$name].Applies; Code = $code }
         })
-    $CheckedNames = @(foreach ($name in $ExampleChecks.Keys) { @{ Name = $name; Known = (@($helpExamples | Where-Object { $_.Name -eq $name }).Count -eq 1) } })
+    $UnknownChecks = @(@{ Names = @($ExampleChecks.Keys | Where-Object { $name = $_; @($helpExamples | Where-Object { $_.Name -eq $name }).Count -ne 1 } | Sort-Object) })
+
+    # README.md, "PowerShell quick start": its ```powershell blocks, up to the next "## " heading.
+    # Block 1 starts with Import-Module ./LicenseAudit.psd1 "from a checkout": it runs in a folder
+    # holding one (the manifest's FileList), and the module is imported from there first, so that
+    # line finds it loaded.
+    $checkout = [ordered]@{}
+    foreach ($file in (Import-PowerShellDataFile -LiteralPath (Join-Path $repoRoot 'LicenseAudit.psd1')).FileList) { $checkout[$file] = $file }
+    $quickStart = [ordered]@{ 'licensed.csv' = 'examples/contoso/licensed.csv' }
+    foreach ($file in $checkout.Keys) { $quickStart[$file] = $checkout[$file] }
+    $ReadmeChecks = @{
+        'README quick start block 1' = @{
+            Files     = $quickStart
+            Setup     = { Import-ExampleCheckout }
+            # Everything else in the block is -WhatIf or reads.
+            Writes    = 'cal.csv', 'users.xml'
+            Variables = 'summary'
+            Check     = {
+                param($Run)
+                (Get-Module LicenseAudit).ModuleBase | Should -Be $Run.Folder
+                @(Import-Csv -LiteralPath 'cal.csv').Count | Should -Be $Run.Variables.summary.Total
+                $types = @($Run.Output | ForEach-Object { $_.PSObject.TypeNames[0] } | Sort-Object -Unique)
+                foreach ($type in 'LicenseAudit.LyncCalSummary', 'LicenseAudit.LyncPolicyAudit', 'LicenseAudit.InputInspection') { $types | Should -Contain $type }
+                ($Run.Output | Where-Object { $_.PSObject.TypeNames[0] -eq 'LicenseAudit.InputInspection' }).Records | Should -Be 12
+                @($Run.WhatIf | Where-Object { $_ -like '*Grant-CsConferencingPolicy*' }).Count | Should -BeGreaterThan 0
+                @($Run.WhatIf | Where-Object { $_ -like '*New-CsConferencingPolicy*' }).Count + @($Run.Warnings | Where-Object { $_ -like '*already exists*' }).Count | Should -Be 5
+            }
+        }
+        'README quick start block 2' = @{
+            Files     = [ordered]@{ 'teams-prices.csv' = 'examples/teams/teams-prices.csv'; 'examples/teams' = 'examples/teams' }
+            Variables = 'summary'
+            Check     = {
+                param($Run)
+                @(Import-Csv -LiteralPath 'teams-waste.csv').Count | Should -Be 6
+                # The README's table below the block: the example tenant, 8 findings, 56.0 a month.
+                $Run.Variables.summary.Findings | Should -Be 8
+                $Run.Variables.summary.MonthlyWaste | Should -Be 56
+                @($Run.Output | Where-Object { $_.PSObject.TypeNames[0] -eq 'LicenseAudit.TeamsAssignmentFinding' }).Count | Should -Be 16
+            }
+        }
+    }
+    $blocks = [System.Collections.Generic.List[string]]::new()
+    $inSection = $false
+    $inBlock = $false
+    $lines = [System.Collections.Generic.List[string]]::new()
+    foreach ($line in [System.IO.File]::ReadAllLines((Join-Path $repoRoot 'README.md'))) {
+        if (-not $inBlock -and $line -match '^## ') { $inSection = $line -match '^## PowerShell quick start\s*$'; continue }
+        if (-not $inSection) { continue }
+        if (-not $inBlock -and $line -match '^```powershell\s*$') { $inBlock = $true; $lines.Clear(); continue }
+        if ($inBlock -and $line -match '^```\s*$') { $inBlock = $false; $blocks.Add(($lines -join "`n")); continue }
+        if ($inBlock) { $lines.Add($line) }
+    }
+    $ReadmeBlocks = @(for ($i = 0; $i -lt $blocks.Count; $i++) {
+            $name = 'README quick start block {0}' -f ($i + 1)
+            $check = $ReadmeChecks[$name]
+            if (-not $check) { $check = @{} }
+            @{ Name = $name; Code = $blocks[$i]; Spec = $check }
+        })
+    # The blocks that import the module from a checkout last: the module mocks of the Describe
+    # belong to the module under test, which is imported again only after them.
+    $ReadmeBlocks = @($ReadmeBlocks | Where-Object { -not $_.Spec.Setup }) + @($ReadmeBlocks | Where-Object { $_.Spec.Setup })
+    $ReadmeFound = @(@{ Count = $ReadmeBlocks.Count; Checked = @($ReadmeChecks.Keys | Where-Object { $name = $_; -not @($ReadmeBlocks | Where-Object { $_.Name -eq $name }).Count }) })
 }
 
 BeforeAll {
@@ -732,6 +793,15 @@ BeforeAll {
         $run
     }
 
+    # README block 1: the module imported from the checkout in the current folder (as the
+    # block's Import-Module ./LicenseAudit.psd1 would), with the shapes mocked in it.
+    function script:Import-ExampleCheckout {
+        Remove-Module LicenseAudit
+        Import-Module (Join-Path (Get-Location).ProviderPath 'LicenseAudit.psd1') -Global
+        $mocks = Get-MicrosoftShapeMock
+        foreach ($name in @($mocks.Keys)) { Mock -ModuleName LicenseAudit $name $mocks[$name] }
+    }
+
     function script:Restore-Example([psobject]$Run) {
         Pop-Location
         foreach ($name in $Run.Saved.Keys) { [Environment]::SetEnvironmentVariable($name, $Run.Saved[$name]) }
@@ -758,7 +828,7 @@ AfterAll {
     Remove-Module LicenseAudit -ErrorAction SilentlyContinue
 }
 
-Describe 'Help examples' {
+Describe 'Examples' {
     BeforeAll {
         $mocks = Get-MicrosoftShapeMock
         foreach ($name in @($mocks.Keys)) {
@@ -766,8 +836,20 @@ Describe 'Help examples' {
             Mock -ModuleName LicenseAudit $name $mocks[$name]
         }
     }
+    AfterEach {
+        # Back to the module under test, after a block that imported it from a checkout.
+        if ((Get-Module LicenseAudit).ModuleBase -ne $RepoRoot) {
+            Remove-Module LicenseAudit
+            Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1')
+        }
+    }
 
-    It '<Name>' -ForEach $RunnableExamples {
+    It 'README.md has a PowerShell quick start with PowerShell blocks, and a check names only blocks that exist' -ForEach $ReadmeFound {
+        $Count | Should -BeGreaterThan 0
+        $Checked | Should -BeNullOrEmpty
+    }
+
+    It '<Name>' -ForEach ($RunnableExamples + $ReadmeBlocks) {
         $run = Invoke-Example -Example $_
         try {
             if ($Spec.Throws) {
@@ -781,7 +863,9 @@ Describe 'Help examples' {
                 @($run.Errors | Format-ErrorRecord) | Should -BeNullOrEmpty -Because 'the example must run without an error record'
             }
             if ($Code -match '-WhatIf\b') {
-                Get-FolderState $run.Folder | Should -Be $run.Before -Because '-WhatIf writes nothing'
+                # What the code writes besides its -WhatIf commands (README blocks) is named in Writes.
+                $written = @($Spec.Writes | Where-Object { $_ } | ForEach-Object { Join-Path $run.Folder $_ })
+                @(Get-FolderState $run.Folder | Where-Object { $line = $_; -not @($written | Where-Object { $line -like ('F {0} *' -f $_) }).Count }) | Should -Be $run.Before -Because '-WhatIf writes nothing'
                 Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 0 -Exactly -Scope It
                 Should -Invoke -ModuleName LicenseAudit New-CsConferencingPolicy -Times 0 -Exactly -Scope It
             }
@@ -799,7 +883,7 @@ Describe 'Help examples declared not runnable here' {
         & $Applies $Code | Should -BeTrue -Because "the reason given for $Name must still apply to its code"
     }
 
-    It '$ExampleChecks names an existing example: <Name>' -ForEach $CheckedNames {
-        $Known | Should -BeTrue -Because 'every entry of $ExampleChecks names an example Get-Help shows'
+    It 'every entry of $ExampleChecks names an example Get-Help shows' -ForEach $UnknownChecks {
+        $Names | Should -BeNullOrEmpty
     }
 }
