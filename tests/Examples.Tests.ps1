@@ -333,7 +333,7 @@ BeforeDiscovery {
             Check = {
                 param($Run)
                 $Run.Output.Count | Should -BeGreaterThan 0
-                @($Run.Output | ForEach-Object { $_.PSObject.TypeNames[0] } | Sort-Object -Unique) | Should -Be @('LicenseAudit.UcLicenseTotal')
+                @($Run.Output | ForEach-Object { Get-TypeName $_ } | Sort-Object -Unique) | Should -Be @('LicenseAudit.UcLicenseTotal')
             }
         }
         'Get-TeamsLicenseCount example 2'       = @{
@@ -371,7 +371,7 @@ BeforeDiscovery {
             Check = {
                 param($Run)
                 $Run.Output.Count | Should -BeGreaterThan 0
-                @($Run.Output | ForEach-Object { $_.PSObject.TypeNames[0] } | Sort-Object -Unique) | Should -Be @('LicenseAudit.CalCompliance')
+                @($Run.Output | ForEach-Object { Get-TypeName $_ } | Sort-Object -Unique) | Should -Be @('LicenseAudit.CalCompliance')
                 Should -Invoke -ModuleName LicenseAudit New-CimSession -Scope It -ParameterFilter { @($ComputerName).Count -eq @(Get-ShapeADComputer).Count }
             }
         }
@@ -516,6 +516,10 @@ BeforeDiscovery {
         'Test-LyncConferencingPolicy example 2' = @{
             Check = {
                 param($Run)
+                # One policy checked: its audit, whose findings the example lists.
+                $audit = @(Get-CsConferencingPolicy -Identity Tag:STD_CAL_NoConferencing | Test-LyncConferencingPolicy)
+                @($audit.Identity) | Should -Be @('Tag:STD_CAL_NoConferencing')
+                $Run.Output.Count | Should -Be @($audit[0].Findings).Count
                 @($Run.Output | Where-Object { -not $_.Severity -or -not $_.Message }).Count | Should -Be 0
             }
         }
@@ -603,9 +607,9 @@ BeforeDiscovery {
                 param($Run)
                 (Get-Module LicenseAudit).ModuleBase | Should -Be $Run.Folder
                 @(Import-Csv -LiteralPath 'cal.csv').Count | Should -Be $Run.Variables.summary.Total
-                $types = @($Run.Output | ForEach-Object { $_.PSObject.TypeNames[0] } | Sort-Object -Unique)
+                $types = @($Run.Output | ForEach-Object { Get-TypeName $_ } | Sort-Object -Unique)
                 foreach ($type in 'LicenseAudit.LyncCalSummary', 'LicenseAudit.LyncPolicyAudit', 'LicenseAudit.InputInspection') { $types | Should -Contain $type }
-                ($Run.Output | Where-Object { $_.PSObject.TypeNames[0] -eq 'LicenseAudit.InputInspection' }).Records | Should -Be 12
+                ($Run.Output | Where-Object { (Get-TypeName $_) -eq 'LicenseAudit.InputInspection' }).Records | Should -Be 12
                 @($Run.WhatIf | Where-Object { $_ -like '*Grant-CsConferencingPolicy*' }).Count | Should -BeGreaterThan 0
                 @($Run.WhatIf | Where-Object { $_ -like '*New-CsConferencingPolicy*' }).Count + @($Run.Warnings | Where-Object { $_ -like '*already exists*' }).Count | Should -Be 5
             }
@@ -619,7 +623,7 @@ BeforeDiscovery {
                 # The README's table below the block: the example tenant, 8 findings, 56.0 a month.
                 $Run.Variables.summary.Findings | Should -Be 8
                 $Run.Variables.summary.MonthlyWaste | Should -Be 56
-                @($Run.Output | Where-Object { $_.PSObject.TypeNames[0] -eq 'LicenseAudit.TeamsAssignmentFinding' }).Count | Should -Be 16
+                @($Run.Output | Where-Object { (Get-TypeName $_) -eq 'LicenseAudit.TeamsAssignmentFinding' }).Count | Should -Be 16
             }
         }
     }
@@ -662,6 +666,14 @@ BeforeAll {
         }
         finally { $zip.Dispose() }
         @($workbook.workbook.sheets.sheet | ForEach-Object { $_.name })
+    }
+
+    # An output's first type name. Not .PSObject on a boolean or number: that marks the boxed
+    # value process-wide (see Test-MicrosoftShapeFilter).
+    function script:Get-TypeName($Value) {
+        if ($null -eq $Value) { return $null }
+        if ($Value -is [System.ValueType] -or $Value -is [string]) { return $Value.GetType().FullName }
+        $Value.PSObject.TypeNames[0]
     }
 
     # Every file and folder under a folder, with sizes and times: what -WhatIf must leave as it was.
@@ -826,6 +838,7 @@ BeforeAll {
 
 AfterAll {
     Remove-Module LicenseAudit -ErrorAction SilentlyContinue
+    Remove-MicrosoftShapeStub
 }
 
 Describe 'Examples' {

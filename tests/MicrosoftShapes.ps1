@@ -29,14 +29,29 @@
 $script:MicrosoftShapesExamples = Join-Path (Split-Path -Parent $PSScriptRoot) 'examples'
 
 # Commands the examples use beyond TestStubs.ps1's: Exchange, Active Directory, Azure
-# Automation and MicrosoftTeams sign-in. Declared only when the real one is absent.
-Register-LicenseAuditTestStub Get-Mailbox { [CmdletBinding()] param([string]$Identity, [object]$ResultSize, [string]$Filter) }
-Register-LicenseAuditTestStub Get-ADComputer { [CmdletBinding()] param([string]$Filter, [string]$SearchBase, [string[]]$Properties) }
-# Lync / Skype for Business: every Management Shell has it; the snapshot asks it for the version.
-Register-LicenseAuditTestStub Get-CsServerVersion { [CmdletBinding()] param() }
-Register-LicenseAuditTestStub Get-AutomationPSCredential { [CmdletBinding()] param([string]$Name) }
-Register-LicenseAuditTestStub Connect-MicrosoftTeams {
-    [CmdletBinding()] param([string]$CertificateThumbprint, [string]$ApplicationId, [string]$TenantId, [pscredential]$Credential)
+# Automation, MicrosoftTeams sign-in, and Get-CsServerVersion (every Lync Management Shell has it;
+# the snapshot asks it for the version). Declared only when the real one is absent, and removed
+# again by Remove-MicrosoftShapeStub (AfterAll), so that the test files after this one see the
+# commands TestStubs.ps1 declares and no more.
+$script:MicrosoftShapeStubs = [System.Collections.Generic.List[string]]::new()
+$microsoftShapeStub = [ordered]@{
+    'Get-Mailbox'                = { [CmdletBinding()] param([string]$Identity, [object]$ResultSize, [string]$Filter) }
+    'Get-ADComputer'             = { [CmdletBinding()] param([string]$Filter, [string]$SearchBase, [string[]]$Properties) }
+    'Get-CsServerVersion'        = { [CmdletBinding()] param() }
+    'Get-AutomationPSCredential' = { [CmdletBinding()] param([string]$Name) }
+    'Connect-MicrosoftTeams'     = { [CmdletBinding()] param([string]$CertificateThumbprint, [string]$ApplicationId, [string]$TenantId, [pscredential]$Credential) }
+}
+foreach ($microsoftShapeName in $microsoftShapeStub.Keys) {
+    if (-not (Get-Command $microsoftShapeName -ErrorAction SilentlyContinue)) {
+        Register-LicenseAuditTestStub $microsoftShapeName $microsoftShapeStub[$microsoftShapeName]
+        $script:MicrosoftShapeStubs.Add($microsoftShapeName)
+    }
+}
+Remove-Variable -Name microsoftShapeStub, microsoftShapeName
+
+function Remove-MicrosoftShapeStub {
+    foreach ($name in $script:MicrosoftShapeStubs) { Remove-Item -LiteralPath "function:global:$name" -ErrorAction SilentlyContinue }
+    $script:MicrosoftShapeStubs.Clear()
 }
 
 function Read-MicrosoftShapeJson {
@@ -98,7 +113,9 @@ function Test-MicrosoftShapeFilter {
     }
     $value = $null
     if ($InputObject.PSObject.Properties[$match.Groups[1].Value]) { $value = $InputObject.($match.Groups[1].Value) }
-    if ($null -ne $value -and $value.PSObject.Properties['FriendlyName']) { $value = $value.FriendlyName }
+    # Never .PSObject on a boolean: that marks the process-wide boxed $true / $false, and every
+    # boolean Export-Clixml writes afterwards becomes an <Obj> (the engine then refuses it).
+    if ($null -ne $value -and $value -isnot [System.ValueType] -and $value -isnot [string] -and $value.PSObject.Properties['FriendlyName']) { $value = $value.FriendlyName }
     $equal = ($null -eq $wanted -and $null -eq $value) -or ($null -ne $wanted -and $null -ne $value -and [string]$value -eq [string]$wanted)
     if ($match.Groups[2].Value -eq 'eq') { return $equal }
     -not $equal
@@ -469,8 +486,14 @@ function Get-MicrosoftShapeMock {
         'Get-AutomationPSCredential'      = { New-Object System.Management.Automation.PSCredential ('licenseaudit', (ConvertTo-SecureString 'S3cret!pass' -AsPlainText -Force)) }
         'Get-Credential'                  = { New-Object System.Management.Automation.PSCredential ('licenseaudit', (ConvertTo-SecureString 'S3cret!pass' -AsPlainText -Force)) }
         'Connect-MicrosoftTeams'          = { [pscustomobject]@{ Account = $ApplicationId; Environment = 'AzureCloud'; Tenant = $TenantId; TenantId = $TenantId } }
-        # State-changing cmdlets: they change nothing; tests assert how they were called.
-        'Grant-CsConferencingPolicy'      = { }
-        'New-CsConferencingPolicy'        = { }
+        # State-changing cmdlets change nothing, but refuse what the real ones refuse (a user or
+        # policy that does not exist, a policy that does); tests assert how they were called.
+        'Grant-CsConferencingPolicy'      = {
+            $null = Get-ShapeCsUser -Identity $Identity -ErrorAction Stop
+            if ($PolicyName) { $null = Get-ShapeCsConferencingPolicy -Identity $PolicyName -ErrorAction Stop }
+        }
+        'New-CsConferencingPolicy'        = {
+            if (@(Get-ShapeCsConferencingPolicy -Identity $Identity -ErrorAction SilentlyContinue).Count) { throw "Cannot create policy ""$Identity"" because it already exists." }
+        }
     }
 }
