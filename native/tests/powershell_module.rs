@@ -673,6 +673,29 @@ fn no_powershell_7_only_syntax() {
 }
 
 #[test]
+fn generic_object_lists_are_not_made_with_new_object() {
+    // New-Object wraps a List[object] in a PSObject, and on PowerShell 7.6 `@($list)` of that
+    // wrapper throws "Argument types do not match" (PowerShell issue 27558): it broke every
+    // -SummaryVariable / -DetailVariable. `[System.Collections.Generic.List[object]]::new()`
+    // (PowerShell 5.0+) gives the list itself.
+    let mut problems = Vec::new();
+    for f in module_files() {
+        let src = read(&f);
+        for (i, l) in src.lines().enumerate() {
+            let code = l.split('#').next().unwrap_or("").to_ascii_lowercase();
+            if code.contains("new-object") && code.contains("list[object]") {
+                problems.push(format!(
+                    "{}:{}: New-Object of a List[object] (use [System.Collections.Generic.List[object]]::new())",
+                    rel(&f),
+                    i + 1
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
 fn errors_have_stable_ids_not_throw_text() {
     // `throw 'text'` gives FullyQualifiedErrorId = the text: runbooks cannot match on it.
     let mut problems = Vec::new();
