@@ -362,6 +362,9 @@ Describe 'Get-LyncCalPolicyPlan and Set-LyncCalPolicyAssignment' {
         $applied[0].CurrentPolicy | Should -Be 'Site:Dublin'
         $applied[0].Reason | Should -Not -BeNullOrEmpty
         $applied[0].TargetPolicy | Should -Be 'Tag:STD_CAL_NoConferencing'
+        # RecordType too (README: every plan column), so the result still routes to its report sheet.
+        $applied[0].RecordType | Should -Be 'LyncPolicyChange'
+        @($applied[0].PSObject.Properties.Name) | Should -Be @(@($plan[0].PSObject.Properties.Name) + 'Applied')
     }
 
     It 'reads an approved plan back from CSV' {
@@ -382,6 +385,8 @@ Describe 'Get-LyncCalPolicyPlan and Set-LyncCalPolicyAssignment' {
         [pscustomobject]@{ SipAddress = 'sip:alice@contoso.com'; Action = 'Grant' } |
             Set-LyncCalPolicyAssignment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
         $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.NoTargetPolicy*'
+        $problems[0].TargetObject | Should -Be 'sip:alice@contoso.com'
         Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 0 -Exactly
     }
 
