@@ -196,7 +196,8 @@ function Test-SnapshotCommand {
     # Whether a command exists, asked in a script block of its own (ScriptBlock.Invoke): a
     # Get-Command that finds nothing puts its error in the caller's -ErrorVariable, silenced or not.
     param([string]$Name)
-    $found = { param($CommandName) Get-Command -Name $CommandName -ErrorAction SilentlyContinue }.Invoke($Name)
+    $probe = { param($CommandName) Get-Command -Name $CommandName -ErrorAction SilentlyContinue }
+    $found = $probe.Invoke($Name)
     $found.Count -gt 0
 }
 
