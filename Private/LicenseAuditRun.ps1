@@ -136,25 +136,31 @@ function Get-LicenseAuditRunTotal {
     .SYNOPSIS
     One total of a LicenseAuditRun (e.g. LyncCalSummary.Enterprise), or the sum of those whose
     name is -Like a pattern (CalCompliance[*].Shortfall); $null without the run or the total.
+    With -Count an integer ([long]): the history keeps every total as a number with a fraction,
+    and a count of users must not read 15.0.
     #>
     [CmdletBinding()]
-    [OutputType([double])]
+    [OutputType([double], [long])]
     param(
         [AllowNull()]
         [object]$Run,
         [string]$Name,
-        [string]$Like
+        [string]$Like,
+        [switch]$Count
     )
     if ($null -eq $Run -or -not $Run.PSObject.Properties['Totals'] -or $null -eq $Run.Totals) { return $null }
+    $sum = $null
     if ($Name) {
         $total = $Run.Totals.PSObject.Properties[$Name]
-        if ($total) { return [double]$total.Value }
-        return $null
+        if ($total) { $sum = [double]$total.Value }
     }
-    $sum = 0.0
-    foreach ($total in $Run.Totals.PSObject.Properties) {
-        if ($total.Name -like $Like) { $sum += [double]$total.Value }
+    else {
+        $sum = 0.0
+        foreach ($total in $Run.Totals.PSObject.Properties) {
+            if ($total.Name -like $Like) { $sum += [double]$total.Value }
+        }
     }
+    if ($Count -and $null -ne $sum) { return [long][math]::Round($sum) }
     $sum
 }
 

@@ -144,14 +144,18 @@ function Send-LicenseAuditLyncUser {
         if ($item -is [string]) {
             $lookup = @{ Identity = $item }
             if ($Query.ContainsKey('DomainController')) { $lookup.DomainController = $Query.DomainController }
-            try {
-                $users = @(Get-CsUser @lookup -ErrorAction Stop)
-            }
-            catch {
+            # The lookup runs in a pipeline of its own (ScriptBlock.Invoke) and its failure is
+            # caught in there: PowerShell adds every error of a nested command, caught or not, to
+            # the calling cmdlet's -ErrorVariable (a failing Get-CsUser -ErrorAction Stop adds
+            # three, a proxy or mock more), where the admin should find one UserNotFound.
+            $found = { param($lookup) try { @{ Users = @(Get-CsUser @lookup -ErrorAction Stop) } } catch { @{ Failure = $_ } } }.Invoke($lookup)
+            $found = $found[0]
+            if ($found.ContainsKey('Failure')) {
                 $Session.Cmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject $item `
-                            -InnerException $_.Exception -Message ("Get-CsUser -Identity '{0}' failed: {1}" -f $item, $_.Exception.Message)))
+                            -InnerException $found.Failure.Exception -Message ("Get-CsUser -Identity '{0}' failed: {1}" -f $item, $found.Failure.Exception.Message)))
                 continue
             }
+            $users = $found.Users
         }
         foreach ($user in $users) {
             if ($null -eq $Session.Process) { Start-LicenseAuditStdinSession -Session $Session }

@@ -174,7 +174,12 @@ function Get-LyncCalRequirement {
         try {
             Complete-LicenseAuditLyncUserRun -Session $session -GatherUsers:$gatherUsers -Query $query
             if ($SummaryVariable) {
-                $PSCmdlet.SessionState.PSVariable.Set($SummaryVariable, ($session.Collected['LyncCalSummary'] | Select-Object -First 1))
+                # Indexed, not Select-Object -First 1: on PowerShell 7.6 that adds a 'Selected.' type
+                # name in front of LicenseAudit.LyncCalSummary, and the summary's view is lost.
+                $summaries = $session.Collected['LyncCalSummary']
+                $first = $null
+                if ($summaries.Count -gt 0) { $first = $summaries[0] }
+                $PSCmdlet.SessionState.PSVariable.Set($SummaryVariable, $first)
             }
         }
         finally {

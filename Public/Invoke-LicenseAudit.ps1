@@ -483,7 +483,13 @@ function Invoke-LicenseAudit {
         }
     }
     foreach ($alert in $alerts) {
-        Write-Warning ('{0}: {1} moved {2} -> {3} ({4:+0.0;-0.0}%), beyond {5}% since the previous run.' -f $alert.Command, $alert.Metric, $alert.Previous, $alert.Value, $alert.ChangePercent, $AlertThreshold)
+        if ($null -eq $alert.ChangePercent) {
+            # A change from 0 has no percentage (the engine leaves ChangePercent null): any is an alert.
+            Write-Warning ('{0}: {1} moved {2} -> {3} since the previous run (a change from 0 has no percentage; any change from 0 is an alert).' -f $alert.Command, $alert.Metric, $alert.Previous, $alert.Value)
+        }
+        else {
+            Write-Warning ('{0}: {1} moved {2} -> {3} ({4:+0.0;-0.0}%), beyond {5}% since the previous run.' -f $alert.Command, $alert.Metric, $alert.Previous, $alert.Value, $alert.ChangePercent, $AlertThreshold)
+        }
     }
 
     # ---- The workbook, from every record file of the run. ----
@@ -523,9 +529,9 @@ function Invoke-LicenseAudit {
         if ($coverage.Count -gt 0) { $covered = -not ($coverage | Where-Object { -not $_.WindowCovered }) }
     }
     $serverShortfall = $null
-    if ($ualRun) { $serverShortfall = Get-LicenseAuditRunTotal -Run $ualRun -Like 'CalCompliance`[*`].Shortfall' }
-    $enterpriseExposed = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.EnterpriseExposed'
-    $plusExposed = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.PlusExposed'
+    if ($ualRun) { $serverShortfall = Get-LicenseAuditRunTotal -Run $ualRun -Like 'CalCompliance`[*`].Shortfall' -Count }
+    $enterpriseExposed = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.EnterpriseExposed' -Count
+    $plusExposed = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.PlusExposed' -Count
     $shortfall = ($serverShortfall -gt 0) -or ($enterpriseExposed -gt 0) -or ($plusExposed -gt 0)
     $teamsRun = $null
     if ($results.ContainsKey('TeamsAssignments')) { $teamsRun = $results.TeamsAssignments.Run }
@@ -536,7 +542,7 @@ function Invoke-LicenseAudit {
     }
     $teamsCounted = @{ UserLicenses = $null; MeetingRooms = $null; StandaloneDevices = $null }
     foreach ($key in @($teamsCounted.Keys)) {
-        if ($teamsTotal -and $teamsTotal.PSObject.Properties[$key]) { $teamsCounted[$key] = [double]$teamsTotal.$key }
+        if ($teamsTotal -and $teamsTotal.PSObject.Properties[$key]) { $teamsCounted[$key] = [long]$teamsTotal.$key }
     }
     $summary = [pscustomobject]@{
         PSTypeName         = 'LicenseAudit.RunSummary'
@@ -547,23 +553,23 @@ function Invoke-LicenseAudit {
         Audits             = [string[]]$audits.ToArray()
         Failed             = [string[]]$failed.ToArray()
         Succeeded          = ($failed.Count -eq 0)
-        Total              = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Total'
-        Standard           = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Standard'
-        Enterprise         = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Enterprise'
-        Plus               = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Plus'
-        Undetermined       = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Undetermined'
+        Total              = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Total' -Count
+        Standard           = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Standard' -Count
+        Enterprise         = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Enterprise' -Count
+        Plus               = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Plus' -Count
+        Undetermined       = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Undetermined' -Count
         PolicyErrors       = $policyErrors
-        EnterpriseUsed     = Get-LicenseAuditRunTotal -Run $usageRun -Name 'LyncUserUsage.Enterprise.Yes'
-        PlusUsed           = Get-LicenseAuditRunTotal -Run $usageRun -Name 'LyncUserUsage.Plus.Yes'
+        EnterpriseUsed     = Get-LicenseAuditRunTotal -Run $usageRun -Name 'LyncUserUsage.Enterprise.Yes' -Count
+        PlusUsed           = Get-LicenseAuditRunTotal -Run $usageRun -Name 'LyncUserUsage.Plus.Yes' -Count
         UsageWindowCovered = $covered
         EnterpriseExposed  = $enterpriseExposed
         PlusExposed        = $plusExposed
         YearlySaving       = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.YearlySaving'
         ServerCalShortfall = $serverShortfall
-        TeamsFindings      = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Findings'
-        TeamsWaste         = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Waste'
-        TeamsBroken        = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Broken'
-        TeamsRisk          = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Risk'
+        TeamsFindings      = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Findings' -Count
+        TeamsWaste         = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Waste' -Count
+        TeamsBroken        = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Broken' -Count
+        TeamsRisk          = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Risk' -Count
         TeamsMonthlyWaste  = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.MonthlyWaste'
         TeamsUserLicenses  = $teamsCounted.UserLicenses
         TeamsMeetingRooms  = $teamsCounted.MeetingRooms

@@ -45,6 +45,9 @@ Describe 'Invoke-LicenseAudit' {
         Join-Path $out 'history/lync-entitlement-20261101T060000Z.json' | Should -Exist
         Join-Path $out 'history/lync-policies-20261101T060000Z.json' | Should -Exist
         ($summary | Format-List | Out-String) | Should -BeLike '*Standard 14, Enterprise 7, Plus 6 of 15*'
+        # Counts are integers (the history keeps 15.0): never shown or exported as 15.00.
+        foreach ($count in 'Total', 'Standard', 'Enterprise', 'Plus', 'Undetermined') { $summary.$count | Should -BeOfType [long] }
+        ($summary | ConvertTo-Json -Depth 1) | Should -BeLike '*"Total": 15,*'
     }
 
     It 'reads a PowerShell 2.0 (CLIXML) snapshot the same way, without the meeting room Lync 2010 has no cmdlet for' {
@@ -68,6 +71,27 @@ Describe 'Invoke-LicenseAudit' {
         @(Get-ChildItem -LiteralPath (Join-Path $out 'history') -Filter 'lync-entitlement-*.json').Count | Should -Be 2
     }
 
+    It 'says a total that moved from 0 has no percentage, instead of an empty one' {
+        $out = Join-Path $TestDrive 'from-zero'
+        Invoke-LicenseAudit -OutputPath $out -SnapshotPath $Snapshot -Audit Entitlement -AsOf '2026-10-01T00:00:00Z' | Out-Null
+        # The previous run had no Plus user.
+        $october = Join-Path $out 'history/lync-entitlement-20261001T000000Z.json'
+        $text = [System.IO.File]::ReadAllText($october) -replace '"LyncCalSummary\.Plus": 6(\.0)?', '"LyncCalSummary.Plus": 0.0'
+        $text | Should -BeLike '*"LyncCalSummary.Plus": 0.0*'
+        [System.IO.File]::WriteAllText($october, $text)
+        $summary = Invoke-LicenseAudit -OutputPath $out -SnapshotPath $Snapshot -Audit Entitlement -AsOf '2026-11-01T00:00:00Z' -WarningVariable warned -WarningAction SilentlyContinue
+        $summary.AlertsText | Should -BeLike '*LyncCalSummary.Plus 0 -> 6*'
+        $plus = @($warned | Where-Object { "$_" -like '*LyncCalSummary.Plus moved 0 -> 6*' })
+        $plus.Count | Should -Be 1
+        "$($plus[0])" | Should -BeLike '*a change from 0 has no percentage*'
+        "$($plus[0])" | Should -Not -BeLike '*(%)*'
+        # The trend table says so too, under a header that does not wrap.
+        $table = Get-LicenseAuditHistory -Path (Join-Path $out 'history') -WarningAction SilentlyContinue | Format-Table | Out-String -Width 200
+        $lines = $table -split "`r?`n"
+        @($lines | Where-Object { $_ -match '\bChangePercent\b' }).Count | Should -Be 1
+        @($lines | Where-Object { $_ -like '*LyncCalSummary.Plus *from 0*' }).Count | Should -Be 1
+    }
+
     It 'ends with LicenseAudit.ComplianceShortfall under -FailOnShortfall, after the workbook, with the summary as TargetObject' {
         $failure = $null
         try {
@@ -80,6 +104,7 @@ Describe 'Invoke-LicenseAudit' {
         $summary = $failure.TargetObject
         $summary.PSObject.TypeNames[0] | Should -Be 'LicenseAudit.RunSummary'
         $summary.ServerCalShortfall | Should -Be 4
+        $summary.ServerCalShortfall | Should -BeOfType [long]
         $summary.ShortfallFound | Should -BeTrue
         $summary.ReportPath | Should -Exist
         $summary.Source | Should -Be 'Live'

@@ -37,8 +37,13 @@ Register-LicenseAuditTestStub New-CsConferencingPolicy {
         $EnableFileTransfer, $MaxMeetingSize
     )
 }
-foreach ($ual in 'Get-UalUserAccess', 'Get-UalDeviceAccess', 'Get-UalSystemId', 'Get-UalOverview') {
-    Register-LicenseAuditTestStub $ual { [CmdletBinding()] param([object[]]$CimSession, [int]$ThrottleLimit) }
+# In a script block of its own: this file is dot-sourced, and a loop variable here would be set
+# in the test file's scope (it was $ual, which overwrote Invoke.Tests.ps1's $Ual folder with
+# 'Get-UalOverview').
+& {
+    foreach ($stub in 'Get-UalUserAccess', 'Get-UalDeviceAccess', 'Get-UalSystemId', 'Get-UalOverview') {
+        Register-LicenseAuditTestStub $stub { [CmdletBinding()] param([object[]]$CimSession, [int]$ThrottleLimit) }
+    }
 }
 Register-LicenseAuditTestStub New-CimSession {
     [CmdletBinding()]
