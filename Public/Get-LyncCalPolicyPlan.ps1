@@ -34,7 +34,7 @@ function Get-LyncCalPolicyPlan {
     Passed to Get-CsUser -OU.
 
     .PARAMETER ResultSize
-    Passed to Get-CsUser -ResultSize.
+    Passed to Get-CsUser -ResultSize: a number, or Unlimited (as Get-CsUser takes it).
 
     .PARAMETER DomainController
     Passed to Get-CsUser -DomainController.
@@ -92,7 +92,7 @@ function Get-LyncCalPolicyPlan {
         [Parameter(ParameterSetName = 'Query')]
         [string]$OU,
         [Parameter(ParameterSetName = 'Query')]
-        [uint32]$ResultSize,
+        [object]$ResultSize,
         [string]$DomainController,
         [string]$LicensedPath,
         [ValidateSet('Standard', 'Enterprise')]
@@ -109,7 +109,7 @@ function Get-LyncCalPolicyPlan {
                         -ExceptionType 'System.ArgumentException' `
                         -Message 'Give -LicensedPath, -DefaultTier, or both: the plan needs to know what each user is licensed for.'))
         }
-        $query = Get-LicenseAuditLyncUserQuery -BoundParameters $PSBoundParameters
+        $query = Get-LicenseAuditLyncUserQuery -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         $arguments = @('--rules', $Rules)
         if ($LicensedPath) {
             $licensed = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $LicensedPath)
