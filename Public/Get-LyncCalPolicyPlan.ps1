@@ -112,13 +112,8 @@ function Get-LyncCalPolicyPlan {
         $query = Get-LicenseAuditLyncUserQuery -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         $arguments = @('--rules', $Rules)
         if ($LicensedPath) {
-            $licensed = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $LicensedPath)
-            if ($licensed.Count -ne 1) {
-                $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'LicensedPathNotOneFile' -Category InvalidArgument `
-                            -TargetObject $LicensedPath -ExceptionType 'System.ArgumentException' `
-                            -Message ("-LicensedPath '{0}' must name exactly one file; it matches {1}." -f $LicensedPath, $licensed.Count)))
-            }
-            $arguments += @('--licensed', $licensed[0])
+            # One error, LicenseAudit.PathNotFound or .PathNotOneFile, as every cmdlet gives.
+            $arguments += @('--licensed', (Resolve-LicenseAuditSingleFile -Cmdlet $PSCmdlet -ParameterName 'LicensedPath' -Path $LicensedPath))
         }
         if ($DefaultTier) { $arguments += @('--default-tier', $DefaultTier.ToLowerInvariant()) }
         foreach ($tier in $TierPolicy.Keys) { $arguments += @('--tier-policy', ('{0}={1}' -f $tier, $TierPolicy[$tier])) }
