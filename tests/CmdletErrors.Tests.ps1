@@ -96,47 +96,57 @@ Describe 'Engine messages name the cmdlet''s parameters, never engine flags' {
     It 'Get-LyncCalRequirement: -Pool' {
         Mock -ModuleName LicenseAudit Get-CsPool { return }
         $problems = Invoke-Failing { $script:Users | Get-LyncCalRequirement }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*is needed*site*' '-Pool'
     }
 
     It 'Get-LyncCalPolicyPlan: -TierPolicy, with the policy in PowerShell syntax' {
         $problems = Invoke-Failing { Get-LyncCalPolicyPlan -DefaultTier Standard -TierPolicy @{ Standard = 'Tag:Standard_Users_Legacy' } }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*grants Enterprise*' "-TierPolicy @{ Standard = 'Tag:Standard_Users_Legacy' }"
         $licensed = Join-Path $Estate 'licensed.csv'
         $problems = Invoke-Failing { Get-LyncCalPolicyPlan -LicensedPath $licensed -TierPolicy @{ Standard = 'Tag:STD_CAL_NoConferencing' } }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*is needed*Enterprise*' '-TierPolicy @{ Enterprise = '
     }
 
     It 'Test-LyncConferencingPolicy: -IncludeUserCount' {
         Mock -ModuleName LicenseAudit Get-CsPool { return }
         $problems = Invoke-Failing { Test-LyncConferencingPolicy -IncludeUserCount }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*is needed*site*' '-IncludeUserCount', 'Get-CsPool'
     }
 
     It 'New-LyncCalPolicyTemplate: -Prefix' {
         $problems = Invoke-Failing { New-LyncCalPolicyTemplate -Prefix 'bad prefix!' -TemplateOnly }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*may hold only*' "-Prefix 'bad prefix!'"
     }
 
     It 'Get-LyncCalUsage without -Credential where there is no Windows SSPI: -Credential' -Skip:$OnWindows {
         $problems = Invoke-Failing { Get-LyncCalUsage -SqlServer 'sqlmon01.contoso.com' }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*integrated authentication*Windows*' '-Credential'
     }
 
     It 'Get-LyncCalRightSizing: -ConfiguredPath and -TierPolicy' {
         $usage = Join-Path $RightSizing 'usage.ndjson'
         $problems = Invoke-Failing { Get-LyncCalRightSizing -ConfiguredPath $usage -UsagePath $usage }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*holds no LyncUserCal records*' "-ConfiguredPath $usage"
         $configured = Join-Path $RepoRoot 'examples/records/lync-entitlement.ndjson'
         $problems = Invoke-Failing { Get-LyncCalRightSizing -ConfiguredPath $configured -UsagePath $usage -TierPolicy @{ Gold = 'Tag:X' } }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*is not Standard or Enterprise*' "-TierPolicy @{ Gold = 'Tag:X' }"
     }
 
     It 'Get-ServerCalCompliance: -Mode Access and -PrincipalPath, -PerCoreServer' {
         $evidence = Join-Path $UalExamples 'ual-user-access.json'
         $problems = Invoke-Failing { Get-ServerCalCompliance -EvidencePath $evidence -Mode Access }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*needs*' '-Mode Access', '-PrincipalPath'
         $problems = Invoke-Failing { Get-ServerCalCompliance -EvidencePath $evidence -PerCoreServer 'Foo=BAR' -WarningAction SilentlyContinue }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*per core*' '-PerCoreServer'
     }
 
@@ -144,6 +154,7 @@ Describe 'Engine messages name the cmdlet''s parameters, never engine flags' {
         $empty = Join-Path $TestDrive 'empty-estate'
         New-Item -ItemType Directory -Path $empty | Out-Null
         $problems = Invoke-Failing { Get-UcLicenseCount -EstatePath $empty }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*is required*' '-UserPath', '-TeamsPath', '-EstatePath'
     }
 
@@ -155,11 +166,13 @@ Describe 'Engine messages name the cmdlet''s parameters, never engine flags' {
         finally {
             Remove-Item -Path 'env:LICENSEAUDIT_TEST_SHORT_KEY' -ErrorAction SilentlyContinue
         }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*bytes*' '-PseudonymKeyVariable'
     }
 
     It 'Test-TeamsLicenseAssignment: -ResourceAccount, not the temporary file it was written to' {
         $problems = Invoke-Failing { @() | Test-TeamsLicenseAssignment -ResourceAccount @([pscustomobject]@{ DisplayName = 'Reception' }) }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*UserPrincipalName*' '-ResourceAccount'
         ($problems | Where-Object { $_.Exception.Message -like '*UserPrincipalName*' })[0].TargetObject | Should -BeLike '-ResourceAccount*'
     }
@@ -168,12 +181,14 @@ Describe 'Engine messages name the cmdlet''s parameters, never engine flags' {
         $workbook = Join-Path (Join-Path $TestDrive 'no-such-folder') 'audit.xlsx'
         $records = Join-Path $RepoRoot 'examples/records/lync-entitlement.ndjson'
         $problems = Invoke-Failing { Export-LicenseAuditReport -Path $workbook -InputPath $records }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*cannot write*' "-Path $workbook"
     }
 
     It 'Invoke-LicenseAudit without -SqlCredential where there is no Windows SSPI: -SqlCredential' -Skip:$OnWindows {
         $out = Join-Path $TestDrive 'usage-integrated'
         $problems = Invoke-Failing { Invoke-LicenseAudit -OutputPath $out -SnapshotPath $Snapshot -Audit Usage -SqlServer 'sqlmon01.contoso.com' }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*integrated authentication*Windows*' '-SqlCredential'
     }
 }
@@ -191,6 +206,7 @@ Describe 'A SQL Server without TLS, in words and parameters' -Skip:(-not $env:LI
 
     It 'Get-LyncCalUsage: -TrustServerCertificate and -DisableEncryption, no Rust assertion' {
         $problems = Invoke-Failing { Get-LyncCalUsage -SqlServer "127.0.0.1,$Port" -Credential $Credential }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*TLS*' '-TrustServerCertificate', '-DisableEncryption'
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.SourceUnreachable*'
     }
@@ -198,6 +214,7 @@ Describe 'A SQL Server without TLS, in words and parameters' -Skip:(-not $env:LI
     It 'Invoke-LicenseAudit: the same, for its own -TrustServerCertificate and -DisableEncryption' {
         $out = Join-Path $TestDrive 'usage-tls'
         $problems = Invoke-Failing { Invoke-LicenseAudit -OutputPath $out -SnapshotPath $Snapshot -Audit Usage -SqlServer "127.0.0.1,$Port" -SqlCredential $Credential }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*TLS*' '-TrustServerCertificate', '-DisableEncryption'
     }
 }
