@@ -46,7 +46,7 @@ function Get-LyncCalRequirement {
     Passed to Get-CsUser -OU.
 
     .PARAMETER ResultSize
-    Passed to Get-CsUser -ResultSize.
+    Passed to Get-CsUser -ResultSize: a number, or Unlimited (as Get-CsUser takes it).
 
     .PARAMETER DomainController
     Passed to Get-CsUser -DomainController (also for identities piped in).
@@ -126,7 +126,7 @@ function Get-LyncCalRequirement {
         [Parameter(ParameterSetName = 'Query')]
         [string]$OU,
         [Parameter(ParameterSetName = 'Query')]
-        [uint32]$ResultSize,
+        [object]$ResultSize,
         [string]$DomainController,
         [ValidateSet('lenient', 'default', 'strict')]
         [string]$Rules = 'default',
@@ -139,7 +139,7 @@ function Get-LyncCalRequirement {
         [object[]]$Pool
     )
     begin {
-        $query = Get-LicenseAuditLyncUserQuery -BoundParameters $PSBoundParameters
+        $query = Get-LicenseAuditLyncUserQuery -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         $outputType = @('LyncUserCal')
         $collectType = @()
         if ($Summary) { $outputType = @('LyncCalSummary') }

@@ -140,14 +140,8 @@ function Test-TeamsLicenseAssignment {
         # Checked first: a wrong path stops the audit before the tenant is read.
         $arguments = @()
         if ($PSBoundParameters.ContainsKey('PricePath')) {
-            $prices = @()
-            if (Test-Path -Path $PricePath -PathType Leaf) { $prices = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $PricePath) }
-            if ($prices.Count -ne 1) {
-                $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'PathNotFound' -Category ObjectNotFound -TargetObject $PricePath `
-                            -ExceptionType 'System.IO.FileNotFoundException' `
-                            -Message ("-PricePath '{0}' must name one price list file (CSV: Plan, MonthlyPrice); it matches {1}. Nothing was audited." -f $PricePath, $prices.Count)))
-            }
-            $arguments += @('--prices', $prices[0])
+            $arguments += @('--prices', (Resolve-LicenseAuditSingleFile -Cmdlet $PSCmdlet -ParameterName 'PricePath' -Path $PricePath `
+                        -Suffix ' Give one price list file (CSV: Plan, MonthlyPrice); nothing was audited.'))
         }
         # Read Get-CsOnlineUser only when no accounts come from the pipeline or -InputObject (an
         # empty pipeline means "no accounts", not "all accounts").

@@ -12,7 +12,7 @@ function Register-LicenseAuditTestStub {
 
 Register-LicenseAuditTestStub Get-CsUser {
     [CmdletBinding()]
-    param([string]$Identity, [string]$Filter, [string]$LdapFilter, [string]$OU, [uint32]$ResultSize, [string]$DomainController)
+    param([string]$Identity, [string]$Filter, [string]$LdapFilter, [string]$OU, [object]$ResultSize, [string]$DomainController)
 }
 Register-LicenseAuditTestStub Get-CsConferencingPolicy { [CmdletBinding()] param([string]$Identity) }
 Register-LicenseAuditTestStub Get-CsVoicePolicy { [CmdletBinding()] param([string]$Identity) }
