@@ -405,8 +405,8 @@ fn rules(t: &Tally, ctx: &Context, o: &AssignmentOptions) -> Vec<TeamsRuleStatus
 fn undecided_note(t: &Tally, ctx: &Context, code: TeamsFindingCode, undecided: u64) -> String {
     let reasons: Vec<String> = t
         .undecided_why
-        .range((code, Missing::PhoneNumbers)..)
-        .take_while(|((c, _), _)| *c == code)
+        .iter()
+        .filter(|((c, _), _)| *c == code)
         .map(|((_, m), n)| match m {
             Missing::CallQueueAgentsIncomplete => {
                 format!(
