@@ -157,7 +157,8 @@ Describe 'Invoke-LicenseAudit: Teams' {
     It 'audits the teams exports of a snapshot folder: records, workbook, history, and the Teams numbers in the summary' {
         $snapshot = Join-Path $TestDrive 'teams-snapshot'
         $null = New-Item -ItemType Directory -Path $snapshot
-        foreach ($name in 'teams.json', 'teams-phone-numbers.json', 'teams-resource-accounts.json') { Copy-Item -LiteralPath (Join-Path $Teams $name) -Destination $snapshot }
+        foreach ($name in 'teams.json', 'teams-phone-numbers.json', 'teams-resource-accounts.json', 'teams-voice-routing-policies.json', 'teams-voice-routes.json',
+            'teams-shared-calling-policies.json', 'teams-call-queues.json') { Copy-Item -LiteralPath (Join-Path $Teams $name) -Destination $snapshot }
         Copy-Item -LiteralPath (Join-Path $Uc 'teams-ip-phone-policies.json') -Destination $snapshot
         $out = Join-Path $TestDrive 'teams-runs'
         $summary = Invoke-LicenseAudit -OutputPath $out -SnapshotPath $snapshot -Audit TeamsAssignments, TeamsCount -TeamsPricePath (Join-Path $Teams 'teams-prices.csv') `
@@ -166,13 +167,15 @@ Describe 'Invoke-LicenseAudit: Teams' {
         $summary.Succeeded | Should -BeTrue
         $summary.Audits | Should -Be @('TeamsAssignments', 'TeamsCount')
         $summary.EstatePath | Should -Be $snapshot
-        $summary.TeamsFindings | Should -Be 8
+        # The snapshot's voice routing, Shared Calling and call queue exports (found by name, like
+        # the others) decide what would otherwise be undecided: 9 findings, one of them Info.
+        $summary.TeamsFindings | Should -Be 9
         $summary.TeamsWaste | Should -Be 6
         $summary.TeamsBroken | Should -Be 1
         $summary.TeamsRisk | Should -Be 1
-        $summary.TeamsMonthlyWaste | Should -Be 56
+        $summary.TeamsMonthlyWaste | Should -Be 68
         # The estate's total, not the sum of its scopes (above customers + estate).
-        $summary.TeamsUserLicenses | Should -Be 5
+        $summary.TeamsUserLicenses | Should -Be 8
         $summary.TeamsMeetingRooms | Should -Be 1
         $summary.TeamsDevices | Should -Be 0
         $summary.Total | Should -BeNullOrEmpty
@@ -183,8 +186,8 @@ Describe 'Invoke-LicenseAudit: Teams' {
         $types = @(Get-Content -LiteralPath (Join-Path $summary.OutputPath 'teams-count.ndjson') | ForEach-Object { (ConvertFrom-Json -InputObject $_).RecordType } | Select-Object -Unique)
         $types | Should -Contain 'UcUserLicense'
         $types | Should -Contain 'UcLicenseTotal'
-        ($summary | Format-List | Out-String) | Should -BeLike '*8: Waste 6, Broken 1, Risk 1; monthly waste 56*'
-        ($summary | Format-List | Out-String) | Should -BeLike '*voice users 5, meeting rooms 1, common area phones 0*'
+        ($summary | Format-List | Out-String) | Should -BeLike '*9: Waste 6, Broken 1, Risk 1, Info 1; monthly waste 68*'
+        ($summary | Format-List | Out-String) | Should -BeLike '*voice users 8, meeting rooms 1, common area phones 0*'
     }
 
     It 'says which file a snapshot lacks for a Teams audit, and still runs the Lync audits' {

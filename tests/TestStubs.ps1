@@ -60,3 +60,10 @@ Register-LicenseAuditTestStub Get-CsOnlineApplicationInstance { [CmdletBinding()
 Register-LicenseAuditTestStub Get-CsPhoneNumberAssignment {
     [CmdletBinding()] param([string]$TelephoneNumber, [string]$NumberType, [string]$PstnAssignmentStatus, [int]$Top, [int]$Skip)
 }
+# Voice routing, Shared Calling and call queues (Get-CsCallQueue pages with -First and -Skip).
+Register-LicenseAuditTestStub Get-CsOnlineVoiceRoutingPolicy { [CmdletBinding()] param([string]$Identity, [string]$Filter) }
+Register-LicenseAuditTestStub Get-CsOnlineVoiceRoute { [CmdletBinding()] param([string]$Identity, [string]$Filter) }
+Register-LicenseAuditTestStub Get-CsTeamsSharedCallingRoutingPolicy { [CmdletBinding()] param([string]$Identity, [string]$Filter) }
+Register-LicenseAuditTestStub Get-CsCallQueue {
+    [CmdletBinding()] param([string]$Identity, [int]$First, [int]$Skip, [switch]$ExcludeContent, [string]$Sort, [switch]$Descending, [string]$NameFilter)
+}
