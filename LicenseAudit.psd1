@@ -39,6 +39,7 @@
         'LicenseAudit.Format.ps1xml',
         'LICENSE',
         'Private/ConvertFrom-LicenseAuditRecord.ps1',
+        'Private/ConvertTo-LicenseAuditCmdletMessage.ps1',
         'Private/ConvertTo-LicenseAuditInputLine.ps1',
         'Private/Get-LicenseAuditBinaryPath.ps1',
         'Private/Get-LicenseAuditErrorServer.ps1',

@@ -24,8 +24,12 @@ function Invoke-LicenseAuditRunStep {
     .DESCRIPTION
     Returns Name, Status (Completed; CompletedWithErrors when records were bad; Failed), ExitCode,
     OutputFile, Run (the LicenseAuditRun the engine kept in -HistoryPath, or $null), Collected
-    (records of -CollectType) and Error (the ErrorRecord of a failure). Warnings and errors go
-    through this function, so its caller can silence them with -WarningAction.
+    (records of -CollectType) and Error (the ErrorRecord of a failure).
+
+    With -Cmdlet (Invoke-LicenseAudit's $PSCmdlet) the engine's errors, warnings and the failure
+    are written by that cmdlet: an admin's error points at the line that called it, not at this
+    function, and its messages name that cmdlet's parameters. Without it they go through this
+    function, so its caller can silence the warnings with -WarningAction (the History step).
     #>
     [CmdletBinding()]
     [OutputType([psobject])]
@@ -40,14 +44,18 @@ function Invoke-LicenseAuditRunStep {
         [string]$AsOf,
         # Written to stdin as the first line (with --password-stdin in -Arguments).
         [System.Security.SecureString]$Secret,
-        [string[]]$CollectType = @()
+        [string[]]$CollectType = @(),
+        # The public cmdlet the step runs for (see .DESCRIPTION).
+        [System.Management.Automation.PSCmdlet]$Cmdlet
     )
+    $owner = $PSCmdlet
+    if ($Cmdlet) { $owner = $Cmdlet }
     $all = @($Arguments)
     if ($OutputFile) { $all += @('--output', $OutputFile) }
     if ($HistoryPath) { $all += @('--history', $HistoryPath) }
     if ($AsOf) { $all += @('--as-of', $AsOf) }
     $before = @(Get-LicenseAuditRunFileName -HistoryPath $HistoryPath)
-    $session = New-LicenseAuditNativeSession -Command $Command -Cmdlet $PSCmdlet -Activity "LicenseAudit: $Name" `
+    $session = New-LicenseAuditNativeSession -Command $Command -Cmdlet $owner -Activity "LicenseAudit: $Name" `
         -OutputType @('None') -CollectType $CollectType -Target $Name
     $failure = $null
     try {
@@ -70,7 +78,7 @@ function Invoke-LicenseAuditRunStep {
     if ($session.Errors -gt 0) { $status = 'CompletedWithErrors' }
     if ($failure) {
         $status = 'Failed'
-        $PSCmdlet.WriteError($failure)
+        $owner.WriteError($failure)
     }
     $run = $null
     if ($HistoryPath -and $AsOf) {
@@ -136,25 +144,31 @@ function Get-LicenseAuditRunTotal {
     .SYNOPSIS
     One total of a LicenseAuditRun (e.g. LyncCalSummary.Enterprise), or the sum of those whose
     name is -Like a pattern (CalCompliance[*].Shortfall); $null without the run or the total.
+    With -Count an integer ([long]): the history keeps every total as a number with a fraction,
+    and a count of users must not read 15.0.
     #>
     [CmdletBinding()]
-    [OutputType([double])]
+    [OutputType([double], [long])]
     param(
         [AllowNull()]
         [object]$Run,
         [string]$Name,
-        [string]$Like
+        [string]$Like,
+        [switch]$Count
     )
     if ($null -eq $Run -or -not $Run.PSObject.Properties['Totals'] -or $null -eq $Run.Totals) { return $null }
+    $sum = $null
     if ($Name) {
         $total = $Run.Totals.PSObject.Properties[$Name]
-        if ($total) { return [double]$total.Value }
-        return $null
+        if ($total) { $sum = [double]$total.Value }
     }
-    $sum = 0.0
-    foreach ($total in $Run.Totals.PSObject.Properties) {
-        if ($total.Name -like $Like) { $sum += [double]$total.Value }
+    else {
+        $sum = 0.0
+        foreach ($total in $Run.Totals.PSObject.Properties) {
+            if ($total.Name -like $Like) { $sum += [double]$total.Value }
+        }
     }
+    if ($Count -and $null -ne $sum) { return [long][math]::Round($sum) }
     $sum
 }
 

@@ -67,6 +67,23 @@ function ConvertTo-LicenseAuditRecord {
     }
 }
 
+function ConvertTo-LicenseAuditPolicyIdentity {
+    <#
+    .SYNOPSIS
+    A policy's identity as the engine writes it: Global, Site:<name> or Tag:<name> (a bare name
+    is a tag), from a policy object or an identity.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([AllowNull()][object]$Identity)
+    if ($null -ne $Identity -and $Identity -isnot [string] -and $Identity.PSObject.Properties['Identity']) { $Identity = $Identity.Identity }
+    $text = ([string](ConvertTo-LicenseAuditText $Identity)).Trim()
+    if ($text -eq 'Global') { return 'Global' }
+    if ($text -match '^(?i)site:(.*)$') { return 'Site:' + $Matches[1] }
+    if ($text -match '^(?i)tag:(.*)$') { return 'Tag:' + $Matches[1] }
+    'Tag:' + $text
+}
+
 function Get-LicenseAuditLyncConfiguration {
     <#
     .SYNOPSIS
@@ -109,17 +126,51 @@ function Get-LicenseAuditLyncUserQuery {
     <#
     .SYNOPSIS
     The Get-CsUser parameters (-Identity, -Filter, -OU, -LdapFilter, -ResultSize,
-    -DomainController) a cmdlet was given, for splatting.
+    -DomainController) a cmdlet was given, for splatting. -ResultSize is passed as Get-CsUser
+    takes it: 'Unlimited', or a number (a terminating LicenseAudit.InvalidResultSize otherwise).
     #>
     [CmdletBinding()]
     [OutputType([hashtable])]
-    param([Parameter(Mandatory)][System.Collections.IDictionary]$BoundParameters)
+    param(
+        [Parameter(Mandatory)][System.Collections.IDictionary]$BoundParameters,
+        # The calling cmdlet's $PSCmdlet: a -ResultSize that is neither is its error.
+        [Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet
+    )
     $query = @{}
     $given = @($BoundParameters.Keys)
     foreach ($name in $script:LyncUserQueryParameters) {
         if ($given -contains $name) { $query[$name] = $BoundParameters[$name] }
     }
+    if ($query.ContainsKey('ResultSize')) {
+        $query.ResultSize = ConvertTo-LicenseAuditResultSize -Value $query.ResultSize -Cmdlet $Cmdlet
+    }
     $query
+}
+
+function ConvertTo-LicenseAuditResultSize {
+    <#
+    .SYNOPSIS
+    A -ResultSize as Get-CsUser takes it (its type is Unlimited<UInt32>): 'Unlimited' (any case),
+    or a whole number from 0 to 4294967295 as [uint32]. Anything else is a terminating
+    LicenseAudit.InvalidResultSize of the calling cmdlet.
+    #>
+    [CmdletBinding()]
+    [OutputType([object])]
+    param(
+        [AllowNull()]
+        [object]$Value,
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet]$Cmdlet
+    )
+    $text = ([string]$Value).Trim()
+    if ($text -eq 'Unlimited') { return 'Unlimited' }
+    $number = [uint32]0
+    if ($text -match '^\d+$' -and [uint32]::TryParse($text, [System.Globalization.NumberStyles]::None, [System.Globalization.CultureInfo]::InvariantCulture, [ref]$number)) {
+        return $number
+    }
+    $Cmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'InvalidResultSize' -Category InvalidArgument -TargetObject $Value `
+                -ExceptionType 'System.ArgumentException' `
+                -Message ("-ResultSize '{0}' is neither a number (0 to 4294967295) nor Unlimited, the values Get-CsUser -ResultSize takes." -f $Value)))
 }
 
 function Send-LicenseAuditLyncUser {
@@ -128,6 +179,9 @@ function Send-LicenseAuditLyncUser {
     Streams users to a running (or not yet started) users-on-stdin session and emits whatever
     records are already back. A string is an identity (SIP address, UPN, DN...): it is resolved
     with Get-CsUser -Identity; an identity that resolves to nothing is a non-terminating error.
+    So is an object piped by property name (an Import-Csv row, a [pscustomobject] with only
+    SipAddress or Identity; see Get-LicenseAuditLyncUserIdentity); a Get-CsUser object goes
+    straight through.
     #>
     [CmdletBinding()]
     [OutputType([psobject])]
@@ -141,23 +195,53 @@ function Send-LicenseAuditLyncUser {
     foreach ($item in $InputObject) {
         if ($null -eq $item) { continue }
         $users = @($item)
-        if ($item -is [string]) {
-            $lookup = @{ Identity = $item }
+        $identity = Get-LicenseAuditLyncUserIdentity -InputObject $item
+        if ($null -ne $identity) {
+            $lookup = @{ Identity = $identity }
             if ($Query.ContainsKey('DomainController')) { $lookup.DomainController = $Query.DomainController }
-            try {
-                $users = @(Get-CsUser @lookup -ErrorAction Stop)
-            }
-            catch {
+            # The lookup runs in a pipeline of its own (ScriptBlock.Invoke) and its failure is
+            # caught in there: PowerShell adds every error of a nested command, caught or not, to
+            # the calling cmdlet's -ErrorVariable (a failing Get-CsUser -ErrorAction Stop adds
+            # three, a proxy or mock more), where the admin should find one UserNotFound.
+            $found = { param($lookup) try { @{ Users = @(Get-CsUser @lookup -ErrorAction Stop) } } catch { @{ Failure = $_ } } }.Invoke($lookup)
+            $found = $found[0]
+            if ($found.ContainsKey('Failure')) {
                 $Session.Cmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject $item `
-                            -InnerException $_.Exception -Message ("Get-CsUser -Identity '{0}' failed: {1}" -f $item, $_.Exception.Message)))
+                            -InnerException $found.Failure.Exception -Message ("Get-CsUser -Identity '{0}' failed: {1}" -f $identity, $found.Failure.Exception.Message)))
                 continue
             }
+            $users = $found.Users
         }
         foreach ($user in $users) {
             if ($null -eq $Session.Process) { Start-LicenseAuditStdinSession -Session $Session }
             Send-LicenseAuditNativeInput -Session $Session -InputObject $item -Record (ConvertTo-LicenseAuditRecord -InputObject $user -Property $script:LyncUserProperties)
         }
     }
+}
+
+function Get-LicenseAuditLyncUserIdentity {
+    <#
+    .SYNOPSIS
+    The identity to look up with Get-CsUser -Identity for one piped user, or $null when the
+    object is a user record already. A string is an identity. An object without the Enabled
+    property every Get-CsUser object has (an Import-Csv row of SipAddress and Tier, a
+    [pscustomobject] with only Identity) is a user named by property: its SipAddress, else
+    Identity, else UserPrincipalName. An object with none of them goes on as it is (the engine
+    then says what it lacks).
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([Parameter(Mandatory)][object]$InputObject)
+    if ($InputObject -is [string]) { return $InputObject }
+    if ($InputObject.PSObject.Properties['Enabled']) { return $null }
+    foreach ($name in @('SipAddress', 'Identity', 'UserPrincipalName')) {
+        $property = $InputObject.PSObject.Properties[$name]
+        if ($property -and $null -ne $property.Value) {
+            $text = ([string](ConvertTo-LicenseAuditText $property.Value)).Trim()
+            if ($text) { return $text }
+        }
+    }
+    $null
 }
 
 function Complete-LicenseAuditLyncUserRun {

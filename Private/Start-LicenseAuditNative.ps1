@@ -212,6 +212,8 @@ function Start-LicenseAuditNative {
     $binary = Get-LicenseAuditBinaryPath -Cmdlet $cmdlet
     $Session.Binary = $binary
     $all = @($Session.CommandWords) + @($Arguments) + @('--format', 'ndjson', '--progress', 'json', '--error-format', 'json')
+    # What ConvertTo-LicenseAuditCmdletMessage reads to say the engine's messages in the cmdlet's terms.
+    Add-Member -InputObject $Session -NotePropertyName EngineArguments -NotePropertyValue ([string[]]$all) -Force
     Write-Verbose ("{0} {1}" -f $binary, ($all -join ' '))
     $Session.StdinRecords = [bool]$StdinRecords
     try {
@@ -415,6 +417,8 @@ function Receive-LicenseAuditNativeDiagnostic {
     while ($Session.Process.TryTakeError([ref]$line)) {
         $item = $null
         try { $item = ConvertFrom-Json -InputObject $line } catch { $item = $null }
+        # The cmdlet's parameters, not the engine's flags and temporary files.
+        if ($item -is [System.Management.Automation.PSCustomObject]) { ConvertTo-LicenseAuditCmdletMessage -Session $Session -Item $item }
         if ($null -eq $item -or $item -isnot [psobject]) {
             # Not the engine's JSON: a loader failure or a panic. Kept for the exit-code diagnosis.
             if ($Session.StderrHead.Count -lt 10) { $Session.StderrHead.Add($line) }

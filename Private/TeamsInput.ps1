@@ -1,6 +1,7 @@
 # The "Get-CsOnlineUser on stdin" run behind Test-TeamsLicenseAssignment (`license-audit teams
 # assignments --online-users -`), and the small inputs it reads first: phone number assignments
-# (paged from Get-CsPhoneNumberAssignment) and resource accounts. Accounts are converted by
+# (paged from Get-CsPhoneNumberAssignment), resource accounts, voice routing policies and routes,
+# Shared Calling policies and call queues (paged from Get-CsCallQueue). Accounts are converted by
 # ConvertTo-LicenseAuditTeamsUser (Private/UcInput.ps1): lists stay lists, policies stay
 # {Authority, Name} objects, a property the object does not have is left out (the engine then
 # says which rule it could not decide), never sent empty.
@@ -11,8 +12,21 @@
 $script:TeamsAssignmentUserProperties = @(
     'UserPrincipalName', 'Identity', 'ObjectId', 'DisplayName', 'AccountEnabled', 'AccountType',
     'InterpretedUserType', 'EnterpriseVoiceEnabled', 'FeatureTypes', 'AssignedPlan', 'LineUri',
-    'SoftDeletionTimestamp', 'OnlineVoiceRoutingPolicy'
+    'SoftDeletionTimestamp', 'OnlineVoiceRoutingPolicy', 'TeamsSharedCallingRoutingPolicy'
 )
+# Of those, the policies ConvertTo-LicenseAuditTeamsUser does not send as {Authority, Name}
+# itself (Send-LicenseAuditTeamsUser does).
+$script:TeamsAssignmentPolicyProperties = @('TeamsSharedCallingRoutingPolicy')
+# What the audit reads of the voice routing configuration, the Shared Calling policies and the
+# call queues (input types TeamsVoiceRoutingPolicy, TeamsVoiceRoute, TeamsSharedCallingPolicy,
+# TeamsCallQueue): `license-audit schema <type>`.
+$script:TeamsVoiceRoutingPolicyProperties = @('Identity', 'OnlinePstnUsages')
+$script:TeamsVoiceRouteProperties = @('Identity', 'NumberPattern', 'OnlinePstnUsages', 'OnlinePstnGatewayList', 'Priority')
+$script:TeamsSharedCallingPolicyProperties = @('Identity', 'ResourceAccount', 'EmergencyNumbers')
+$script:TeamsCallQueueProperties = @('Identity', 'Name', 'Agents', 'Users', 'DistributionLists', 'ChannelId', 'AgentsCapped', 'AgentsInSyncWithDistributionLists')
+# Get-CsCallQueue returns the first 100 queues unless -First says otherwise; -Skip pages
+# (Microsoft Learn, Get-CsCallQueue).
+$script:TeamsCallQueuePageSize = 100
 # What the audit reads of Get-CsPhoneNumberAssignment (input type TeamsPhoneNumberAssignment).
 $script:TeamsPhoneNumberProperties = @('TelephoneNumber', 'NumberType', 'AssignedPstnTargetId', 'PstnAssignmentStatus')
 # Get-CsPhoneNumberAssignment returns 500 numbers unless -Top says otherwise, and at most 1000 per
@@ -128,6 +142,102 @@ function ConvertTo-LicenseAuditTeamsPhoneNumber {
     }
 }
 
+function ConvertTo-LicenseAuditTeamsCallQueue {
+    <#
+    .SYNOPSIS
+    One Get-CsCallQueue object as the record the audit reads: Identity, Name, Agents (the ObjectId
+    of each agent), Users, DistributionLists, ChannelId, AgentsCapped,
+    AgentsInSyncWithDistributionLists; ids as text, a property the object lacks left out. $null
+    for an object that is no call queue (no Identity).
+    #>
+    [CmdletBinding()]
+    [OutputType([psobject])]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [AllowNull()]
+        [object]$InputObject
+    )
+    process {
+        if ($null -eq $InputObject) { return }
+        if (-not $InputObject.PSObject.Properties['Identity']) { return }
+        $record = [ordered]@{}
+        foreach ($name in $script:TeamsCallQueueProperties) {
+            $member = $InputObject.PSObject.Properties[$name]
+            if (-not $member) { continue }
+            $value = $member.Value
+            if ($name -eq 'Agents') {
+                # Each agent is {ObjectId, OptIn}; one read back from a shallow JSON export may be
+                # its id already.
+                $record[$name] = @(@($value) | Where-Object { $null -ne $_ } | ForEach-Object {
+                        $id = $_
+                        if ($_ -isnot [string] -and $_.PSObject.Properties['ObjectId']) { $id = $_.PSObject.Properties['ObjectId'].Value }
+                        [string]$id
+                    })
+            }
+            elseif ($name -eq 'Users' -or $name -eq 'DistributionLists') {
+                $record[$name] = @(@($value) | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ })
+            }
+            else {
+                $record[$name] = ConvertTo-LicenseAuditUcScalar $value
+            }
+        }
+        [pscustomobject]$record
+    }
+}
+
+function Get-LicenseAuditTeamsCallQueue {
+    <#
+    .SYNOPSIS
+    Every call queue of the tenant from Get-CsCallQueue, page by page (-First 100, -Skip), as
+    records of the properties the audit reads.
+    .DESCRIPTION
+    One call returns the first 100 queues unless -First says otherwise. Paging ends at the first
+    page shorter than the page size, or at a page that brings no new queue (a module that ignores
+    -Skip). A module without -First / -Skip is called once, with a warning when that returns
+    exactly 100 queues. A failed call stops the run (-ErrorAction Stop): agents of the queues not
+    read would look like no one's agents.
+    #>
+    [CmdletBinding()]
+    [OutputType([psobject])]
+    param(
+        # The calling cmdlet's $PSCmdlet: the warning is written through it.
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet]$Cmdlet,
+        [ValidateRange(1, 1000)]
+        [int]$PageSize = $script:TeamsCallQueuePageSize
+    )
+    $command = Get-Command Get-CsCallQueue -ErrorAction SilentlyContinue
+    if (-not $command) { return }
+    $seen = New-Object 'System.Collections.Generic.HashSet[string]' -ArgumentList ([System.StringComparer]::OrdinalIgnoreCase)
+    if (-not ($command.Parameters.ContainsKey('First') -and $command.Parameters.ContainsKey('Skip'))) {
+        $all = @(Get-CsCallQueue -ErrorAction Stop)
+        if ($all.Count -eq $PageSize) {
+            $Cmdlet.WriteWarning(('Get-CsCallQueue returned exactly {0} call queues, its default limit, and this MicrosoftTeams module has no -First / -Skip to page: agents of queues beyond the first {0} are not known. Update the MicrosoftTeams module, or pass every queue with -CallQueue.' -f $PageSize))
+        }
+        foreach ($queue in $all) {
+            $record = ConvertTo-LicenseAuditTeamsCallQueue -InputObject $queue
+            if ($null -ne $record -and $seen.Add([string]$record.Identity)) { $record }
+        }
+        return
+    }
+    $skip = 0
+    while ($true) {
+        $page = @(Get-CsCallQueue -First $PageSize -Skip $skip -ErrorAction Stop)
+        $new = 0
+        foreach ($queue in $page) {
+            $record = ConvertTo-LicenseAuditTeamsCallQueue -InputObject $queue
+            if ($null -eq $record) { continue }
+            if ($seen.Add([string]$record.Identity)) {
+                $new++
+                $record
+            }
+        }
+        Write-Verbose ("Get-CsCallQueue -First {0} -Skip {1}: {2} queue(s), {3} new." -f $PageSize, $skip, $page.Count, $new)
+        if ($page.Count -lt $PageSize -or $new -eq 0) { break }
+        $skip += $page.Count
+    }
+}
+
 function Expand-LicenseAuditTeamsInput {
     <#
     .SYNOPSIS
@@ -168,6 +278,13 @@ function Send-LicenseAuditTeamsUser {
     foreach ($user in (Expand-LicenseAuditTeamsInput -InputObject $InputObject)) {
         if ($null -eq $Session.Process) { Start-LicenseAuditStdinSession -Session $Session }
         $record = ConvertTo-LicenseAuditTeamsUser -InputObject $user -Property $Property
+        # Policies as {Authority, Name} (null, the Global policy, stays null), like
+        # OnlineVoiceRoutingPolicy: a policy object's text is not its name.
+        foreach ($name in $script:TeamsAssignmentPolicyProperties) {
+            if ($null -ne $record -and $Property -contains $name -and $record.PSObject.Properties[$name]) {
+                $record.$name = ConvertTo-LicenseAuditUcPolicy $user.PSObject.Properties[$name].Value
+            }
+        }
         Send-LicenseAuditNativeInput -Session $Session -InputObject $user -Record $record
     }
 }

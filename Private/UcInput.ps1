@@ -20,6 +20,22 @@ $script:UcSharedDevicesPartNumber = 'MCOCAP'
 # Record types of `uc count`: one goes down the pipeline, the others to -SummaryVariable and
 # -DetailVariable.
 $script:UcDetailTypes = @('UcDevice', 'UcMeetingRoom', 'UcOrphanService')
+# Get-TeamsLicenseCount's accounts: UcUserLicense records with a table view of their own
+# (LicenseAudit.Format.ps1xml), without the Cisco columns and with the reason.
+$script:UcTeamsOnlyUserType = 'LicenseAudit.UcUserLicense#TeamsOnly'
+
+function Add-LicenseAuditTeamsOnlyType {
+    # Puts LicenseAudit.UcUserLicense#TeamsOnly in front of each UcUserLicense passing through
+    # (LicenseAudit.UcUserLicense stays next, for PSTypeName checks); anything else passes
+    # unchanged. A plain process block, not an advanced function: it runs once per account, and
+    # parameter binding would double its cost.
+    process {
+        if ($null -ne $_ -and $_.PSObject.TypeNames[0] -eq 'LicenseAudit.UcUserLicense') {
+            $_.PSObject.TypeNames.Insert(0, $script:UcTeamsOnlyUserType)
+        }
+        $_
+    }
+}
 
 function Get-LicenseAuditUcMember {
     <#

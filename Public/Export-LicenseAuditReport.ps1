@@ -130,7 +130,7 @@ function Export-LicenseAuditReport {
             $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'FileExists' -Category ResourceExists -TargetObject $target `
                         -ExceptionType 'System.IO.IOException' -Message "$target exists and -NoClobber was given."))
         }
-        $files = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $InputPath)
+        $files = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $InputPath -ParameterName 'InputPath')
         # Asked once, before any record is read (as Export-Csv does). Declined or -WhatIf: the
         # piped records are consumed and nothing is started or written.
         $write = $PSCmdlet.ShouldProcess($target, 'Write LicenseAudit workbook')

@@ -73,6 +73,10 @@ function Export-LicenseAuditSnapshot {
         $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'ModuleIncomplete' -Category ObjectNotFound -TargetObject $snapshotScript `
                     -ExceptionType 'System.IO.FileNotFoundException' -Message "The module is incomplete: '$snapshotScript' is missing. Reinstall the module."))
     }
+    # The script looks one scope up for this and writes its errors (and asks -WhatIf / -Confirm)
+    # through it, so they read LicenseAudit.<Id>,Export-LicenseAuditSnapshot like every module
+    # error, not LicenseAudit.<Id>,<the script's path>.
+    $LicenseAuditSnapshotCmdlet = $PSCmdlet
     # The same parameters, -WhatIf / -Confirm and the common ones included.
     & $snapshotScript @PSBoundParameters
 }

@@ -83,12 +83,15 @@ function Get-LicenseAuditHistory {
             foreach ($item in $Path) {
                 if (-not $item) { continue }
                 $provider = $null
-                try {
-                    $resolved = $PSCmdlet.GetResolvedProviderPathFromPSPath($item, [ref]$provider)
+                $resolved = @()
+                # Tested first: resolving a path that does not exist throws, and the exception
+                # would land in the caller's -ErrorVariable beside LicenseAudit.PathNotFound.
+                if (Test-Path -Path $item) {
+                    try { $resolved = @($PSCmdlet.GetResolvedProviderPathFromPSPath($item, [ref]$provider)) } catch { $resolved = @() }
                 }
-                catch {
+                if ($resolved.Count -eq 0) {
                     $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'PathNotFound' -Category ObjectNotFound -TargetObject $item `
-                                -ExceptionType 'System.IO.DirectoryNotFoundException' -Message ("No history folder matches '{0}': {1}" -f $item, $_.Exception.Message)))
+                                -ExceptionType 'System.IO.DirectoryNotFoundException' -Message ("-Path '{0}' matches no history folder." -f $item)))
                     continue
                 }
                 if ($provider.Name -ne 'FileSystem') {

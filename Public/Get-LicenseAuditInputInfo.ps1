@@ -53,10 +53,10 @@ function Get-LicenseAuditInputInfo {
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'LiteralPath') {
-            $files = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -LiteralPath $LiteralPath)
+            $files = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -LiteralPath $LiteralPath -ParameterName 'LiteralPath')
         }
         else {
-            $files = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $Path)
+            $files = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $Path -ParameterName 'Path')
         }
         foreach ($file in $files) {
             Invoke-LicenseAuditNative -Command 'inspect' -Arguments @($file) -Cmdlet $PSCmdlet -Activity 'Inspecting input' -OutputType 'InputInspection' -Target $file

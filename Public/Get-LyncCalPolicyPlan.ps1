@@ -34,7 +34,7 @@ function Get-LyncCalPolicyPlan {
     Passed to Get-CsUser -OU.
 
     .PARAMETER ResultSize
-    Passed to Get-CsUser -ResultSize.
+    Passed to Get-CsUser -ResultSize: a number, or Unlimited (as Get-CsUser takes it).
 
     .PARAMETER DomainController
     Passed to Get-CsUser -DomainController.
@@ -92,7 +92,7 @@ function Get-LyncCalPolicyPlan {
         [Parameter(ParameterSetName = 'Query')]
         [string]$OU,
         [Parameter(ParameterSetName = 'Query')]
-        [uint32]$ResultSize,
+        [object]$ResultSize,
         [string]$DomainController,
         [string]$LicensedPath,
         [ValidateSet('Standard', 'Enterprise')]
@@ -109,16 +109,11 @@ function Get-LyncCalPolicyPlan {
                         -ExceptionType 'System.ArgumentException' `
                         -Message 'Give -LicensedPath, -DefaultTier, or both: the plan needs to know what each user is licensed for.'))
         }
-        $query = Get-LicenseAuditLyncUserQuery -BoundParameters $PSBoundParameters
+        $query = Get-LicenseAuditLyncUserQuery -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         $arguments = @('--rules', $Rules)
         if ($LicensedPath) {
-            $licensed = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $LicensedPath)
-            if ($licensed.Count -ne 1) {
-                $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'LicensedPathNotOneFile' -Category InvalidArgument `
-                            -TargetObject $LicensedPath -ExceptionType 'System.ArgumentException' `
-                            -Message ("-LicensedPath '{0}' must name exactly one file; it matches {1}." -f $LicensedPath, $licensed.Count)))
-            }
-            $arguments += @('--licensed', $licensed[0])
+            # One error, LicenseAudit.PathNotFound or .PathNotOneFile, as every cmdlet gives.
+            $arguments += @('--licensed', (Resolve-LicenseAuditSingleFile -Cmdlet $PSCmdlet -ParameterName 'LicensedPath' -Path $LicensedPath))
         }
         if ($DefaultTier) { $arguments += @('--default-tier', $DefaultTier.ToLowerInvariant()) }
         foreach ($tier in $TierPolicy.Keys) { $arguments += @('--tier-policy', ('{0}={1}' -f $tier, $TierPolicy[$tier])) }

@@ -46,7 +46,7 @@ function Get-LyncCalRequirement {
     Passed to Get-CsUser -OU.
 
     .PARAMETER ResultSize
-    Passed to Get-CsUser -ResultSize.
+    Passed to Get-CsUser -ResultSize: a number, or Unlimited (as Get-CsUser takes it).
 
     .PARAMETER DomainController
     Passed to Get-CsUser -DomainController (also for identities piped in).
@@ -82,9 +82,9 @@ function Get-LyncCalRequirement {
     counts are in $summary.
 
     .EXAMPLE
-    Get-LyncCalRequirement -OU 'OU=Lync Users,DC=contoso,DC=com' | Where-Object Enterprise
+    Get-LyncCalRequirement -OU 'OU=Sales,DC=contoso,DC=com' | Where-Object Enterprise
 
-    Lists the users of the Lync Users OU whose configuration needs an Enterprise CAL.
+    Lists the Sales users whose configuration needs an Enterprise CAL.
 
     .EXAMPLE
     'sip:alice@contoso.com', 'sip:bob@contoso.com' | Get-LyncCalRequirement | Select-Object SipAddress, Enterprise, ReasonsText
@@ -126,7 +126,7 @@ function Get-LyncCalRequirement {
         [Parameter(ParameterSetName = 'Query')]
         [string]$OU,
         [Parameter(ParameterSetName = 'Query')]
-        [uint32]$ResultSize,
+        [object]$ResultSize,
         [string]$DomainController,
         [ValidateSet('lenient', 'default', 'strict')]
         [string]$Rules = 'default',
@@ -139,7 +139,7 @@ function Get-LyncCalRequirement {
         [object[]]$Pool
     )
     begin {
-        $query = Get-LicenseAuditLyncUserQuery -BoundParameters $PSBoundParameters
+        $query = Get-LicenseAuditLyncUserQuery -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         $outputType = @('LyncUserCal')
         $collectType = @()
         if ($Summary) { $outputType = @('LyncCalSummary') }
@@ -174,12 +174,12 @@ function Get-LyncCalRequirement {
         try {
             Complete-LicenseAuditLyncUserRun -Session $session -GatherUsers:$gatherUsers -Query $query
             if ($SummaryVariable) {
-                # Indexed, not Select-Object -First 1: that puts Selected.System.Management.Automation.PSCustomObject
-                # first in the record's own TypeNames, so LicenseAudit.LyncCalSummary and its view were lost.
-                $collected = @($session.Collected['LyncCalSummary'])
-                $value = $null
-                if ($collected.Count -gt 0) { $value = $collected[0] }
-                $PSCmdlet.SessionState.PSVariable.Set($SummaryVariable, $value)
+                # Indexed, not Select-Object -First 1: on PowerShell 7.6 that adds a 'Selected.' type
+                # name in front of LicenseAudit.LyncCalSummary, and the summary's view is lost.
+                $summaries = $session.Collected['LyncCalSummary']
+                $first = $null
+                if ($summaries.Count -gt 0) { $first = $summaries[0] }
+                $PSCmdlet.SessionState.PSVariable.Set($SummaryVariable, $first)
             }
         }
         finally {

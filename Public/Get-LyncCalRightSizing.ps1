@@ -140,12 +140,7 @@ function Get-LyncCalRightSizing {
         $given = @{}
         foreach ($option in @(@('Configured', $ConfiguredPath), @('Usage', $UsagePath), @('Licensed', $LicensedPath), @('Prices', $PricesPath))) {
             if (-not $option[1]) { continue }
-            $one = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $option[1])
-            if ($one.Count -ne 1) {
-                $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'PathNotOneFile' -Category InvalidArgument -TargetObject $option[1] `
-                            -ExceptionType 'System.ArgumentException' -Message ("-{0}Path '{1}' must name exactly one file; it matches {2}." -f $option[0], $option[1], $one.Count)))
-            }
-            $given[$option[0]] = $one[0]
+            $given[$option[0]] = Resolve-LicenseAuditSingleFile -Cmdlet $PSCmdlet -ParameterName ($option[0] + 'Path') -Path $option[1]
         }
         $arguments = @()
         if ($given.ContainsKey('Licensed')) { $arguments += @('--licensed', $given['Licensed']) }

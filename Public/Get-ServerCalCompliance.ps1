@@ -127,16 +127,11 @@ function Get-ServerCalCompliance {
         $collect = @('UnrecognizedEvidence')
         if ($DetailVariable) { $collect = $detailTypes }
 
-        $evidenceFiles = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $EvidencePath)
+        $evidenceFiles = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $EvidencePath -ParameterName 'EvidencePath')
         $arguments = @('--mode', $Mode.ToLowerInvariant(), '--window-days', [string]$WindowDays)
-        foreach ($option in @(@('--systems', $SystemIdPath), @('--licenses', $LicensePath), @('--principals', $PrincipalPath))) {
-            if (-not $option[1]) { continue }
-            $one = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $option[1])
-            if ($one.Count -ne 1) {
-                $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'PathNotOneFile' -Category InvalidArgument -TargetObject $option[1] `
-                            -ExceptionType 'System.ArgumentException' -Message ("'{0}' must name exactly one file; it matches {1}." -f $option[1], $one.Count)))
-            }
-            $arguments += @($option[0], $one[0])
+        foreach ($option in @(@('--systems', 'SystemIdPath', $SystemIdPath), @('--licenses', 'LicensePath', $LicensePath), @('--principals', 'PrincipalPath', $PrincipalPath))) {
+            if (-not $option[2]) { continue }
+            $arguments += @($option[0], (Resolve-LicenseAuditSingleFile -Cmdlet $PSCmdlet -ParameterName $option[1] -Path $option[2]))
         }
         foreach ($d in $InternalDomain) { $arguments += @('--internal-domain', $d) }
         foreach ($s in $PerCoreServer) { $arguments += @('--per-core-server', $s) }

@@ -106,7 +106,9 @@ function Get-TeamsLicenseCount {
     EnterpriseVoiceEnabled, FeatureTypes, ...).
 
     .OUTPUTS
-    LicenseAudit.UcUserLicense, or LicenseAudit.UcLicenseTotal with -Summary.
+    LicenseAudit.UcUserLicense (typed LicenseAudit.UcUserLicense#TeamsOnly first, for a table
+    without the Cisco columns: Username, Licensed, Licenses, Excluded, Reason), or
+    LicenseAudit.UcLicenseTotal with -Summary.
 
     .LINK
     Get-UcLicenseCount
@@ -172,7 +174,7 @@ function Get-TeamsLicenseCount {
     process {
         $completed = $false
         try {
-            Send-LicenseAuditTeamsUser -Session $session -InputObject $InputObject -Property $script:UcTeamsUserProperties
+            Send-LicenseAuditTeamsUser -Session $session -InputObject $InputObject -Property $script:UcTeamsUserProperties | Add-LicenseAuditTeamsOnlyType
             $completed = $true
         }
         finally {
@@ -184,11 +186,11 @@ function Get-TeamsLicenseCount {
         try {
             if ($gatherUsers) {
                 $query = Get-LicenseAuditTeamsUserQuery -Property $script:UcTeamsUserProperties
-                Get-CsOnlineUser @query -ErrorAction Stop | ForEach-Object { Send-LicenseAuditTeamsUser -Session $session -InputObject $_ -Property $script:UcTeamsUserProperties }
+                Get-CsOnlineUser @query -ErrorAction Stop | ForEach-Object { Send-LicenseAuditTeamsUser -Session $session -InputObject $_ -Property $script:UcTeamsUserProperties } | Add-LicenseAuditTeamsOnlyType
             }
             # No accounts at all still starts the engine: it reports an empty count.
             Start-LicenseAuditStdinSession -Session $session
-            Receive-LicenseAuditNativeOutput -Session $session -Wait -NoThrow
+            Receive-LicenseAuditNativeOutput -Session $session -Wait -NoThrow | Add-LicenseAuditTeamsOnlyType
         }
         finally {
             $session.Stop()

@@ -134,7 +134,8 @@ function Get-UalCalEvidence {
         }
         finally {
             try {
-                if ($sessions.Count -gt 0) { $sessions | Remove-CimSession -ErrorAction SilentlyContinue }
+                # One call for all, not one per piped session: each session is removed once.
+                if ($sessions.Count -gt 0) { Remove-CimSession -CimSession $sessions -ErrorAction SilentlyContinue }
             }
             finally {
                 # In a stopping pipeline (Ctrl+C) Remove-CimSession is refused, and so is a

@@ -215,6 +215,11 @@ function Invoke-LicenseAudit {
         [datetime]$AsOf,
         [switch]$FailOnShortfall
     )
+    # The whole body is in this try (not indented, to keep the body's lines as they were): a
+    # terminating error from anything it runs (-ErrorAction Stop on a helper's error, a folder
+    # that cannot be created) is rethrown by this cmdlet at the end, so its InvocationInfo is the
+    # caller's line, not a line in the module.
+    try {
     $clock = [System.Diagnostics.Stopwatch]::StartNew()
     $invariant = [System.Globalization.CultureInfo]::InvariantCulture
 
@@ -230,14 +235,10 @@ function Invoke-LicenseAudit {
     $single = @{}
     foreach ($option in @(@('LicensedPath', $LicensedPath), @('PricesPath', $PricesPath), @('SystemIdPath', $SystemIdPath), @('LicensePath', $LicensePath), @('TeamsPricePath', $TeamsPricePath))) {
         if (-not $option[1]) { continue }
-        $one = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $option[1])
-        if ($one.Count -ne 1) {
-            $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'PathNotOneFile' -Category InvalidArgument -TargetObject $option[1] `
-                        -ExceptionType 'System.ArgumentException' -Message ("-{0} '{1}' must name exactly one file; it matches {2}." -f $option[0], $option[1], $one.Count)))
-        }
-        $single[$option[0]] = $one[0]
+        # One terminating error, LicenseAudit.PathNotFound or .PathNotOneFile, naming the parameter.
+        $single[$option[0]] = Resolve-LicenseAuditSingleFile -Cmdlet $PSCmdlet -ParameterName $option[0] -Path $option[1]
     }
-    $evidenceFiles = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $EvidencePath)
+    $evidenceFiles = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $EvidencePath -ParameterName 'EvidencePath')
     if ($audits.Contains('ServerCal') -and $evidenceFiles.Count -eq 0 -and -not $UalComputerName) {
         $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'NoEvidence' -Category InvalidArgument -TargetObject 'ServerCal' `
                     -ExceptionType 'System.ArgumentException' -Message '-Audit ServerCal needs UAL evidence: -EvidencePath files and/or -UalComputerName servers to collect from.'))
@@ -341,12 +342,12 @@ function Invoke-LicenseAudit {
     $results = @{}
 
     if ($audits.Contains('Entitlement')) {
-        $results.Entitlement = Invoke-LicenseAuditRunStep -Name 'Entitlement' -Command 'lync', 'entitlement' `
+        $results.Entitlement = Invoke-LicenseAuditRunStep -Cmdlet $PSCmdlet -Name 'Entitlement' -Command 'lync', 'entitlement' `
             -Arguments (@('--estate', $estate, '--summary') + $common) -OutputFile (Join-Path $runFolder 'lync-entitlement.ndjson') `
             -HistoryPath $history -AsOf $asOfText
     }
     if ($audits.Contains('Policies')) {
-        $results.Policies = Invoke-LicenseAuditRunStep -Name 'Policies' -Command 'lync', 'policies' `
+        $results.Policies = Invoke-LicenseAuditRunStep -Cmdlet $PSCmdlet -Name 'Policies' -Command 'lync', 'policies' `
             -Arguments (@('--estate', $estate) + $common) -OutputFile (Join-Path $runFolder 'lync-policies.ndjson') `
             -HistoryPath $history -AsOf $asOfText
     }
@@ -386,7 +387,7 @@ function Invoke-LicenseAudit {
             }
             if ($TrustServerCertificate) { $usage += '--trust-server-certificate' }
             if ($DisableEncryption) { $usage += @('--encrypt', 'off') }
-            $results.Usage = Invoke-LicenseAuditRunStep -Name 'Usage' -Command 'lync', 'usage' -Arguments $usage -Secret $secret `
+            $results.Usage = Invoke-LicenseAuditRunStep -Cmdlet $PSCmdlet -Name 'Usage' -Command 'lync', 'usage' -Arguments $usage -Secret $secret `
                 -OutputFile (Join-Path $runFolder 'lync-usage.ndjson') -HistoryPath $history -AsOf $asOfText
         }
     }
@@ -403,7 +404,7 @@ function Invoke-LicenseAudit {
             $rightsize = @('--configured', $configured, '--usage', $used, '--summary')
             if ($single.ContainsKey('LicensedPath')) { $rightsize += @('--licensed', $single.LicensedPath) }
             if ($single.ContainsKey('PricesPath')) { $rightsize += @('--prices', $single.PricesPath) }
-            $results.RightSizing = Invoke-LicenseAuditRunStep -Name 'RightSizing' -Command 'lync', 'rightsize' -Arguments $rightsize `
+            $results.RightSizing = Invoke-LicenseAuditRunStep -Cmdlet $PSCmdlet -Name 'RightSizing' -Command 'lync', 'rightsize' -Arguments $rightsize `
                 -OutputFile (Join-Path $runFolder 'lync-rightsize.ndjson') -HistoryPath $history -AsOf $asOfText
         }
     }
@@ -430,7 +431,7 @@ function Invoke-LicenseAudit {
             if ($single.ContainsKey('LicensePath')) { $ual += @('--licenses', $single.LicensePath) }
             foreach ($domain in $InternalDomain) { $ual += @('--internal-domain', $domain) }
             foreach ($server in $PerCoreServer) { $ual += @('--per-core-server', $server) }
-            $results.ServerCal = Invoke-LicenseAuditRunStep -Name 'ServerCal' -Command 'ual', 'compliance' -Arguments $ual `
+            $results.ServerCal = Invoke-LicenseAuditRunStep -Cmdlet $PSCmdlet -Name 'ServerCal' -Command 'ual', 'compliance' -Arguments $ual `
                 -OutputFile (Join-Path $runFolder 'ual-compliance.ndjson') -HistoryPath $history -AsOf $asOfText
         }
     }
@@ -444,7 +445,7 @@ function Invoke-LicenseAudit {
             # exports there; -TeamsPricePath wins over the last.
             $assignments = @('--estate', $estate)
             if ($single.ContainsKey('TeamsPricePath')) { $assignments += @('--prices', $single.TeamsPricePath) }
-            $results.TeamsAssignments = Invoke-LicenseAuditRunStep -Name 'TeamsAssignments' -Command 'teams', 'assignments' -Arguments $assignments `
+            $results.TeamsAssignments = Invoke-LicenseAuditRunStep -Cmdlet $PSCmdlet -Name 'TeamsAssignments' -Command 'teams', 'assignments' -Arguments $assignments `
                 -OutputFile (Join-Path $runFolder 'teams-assignments.ndjson') -HistoryPath $history -AsOf $asOfText
         }
         else {
@@ -455,7 +456,7 @@ function Invoke-LicenseAudit {
                 $file = Get-LicenseAuditEstateFile -Estate $estate -Name $pair[1]
                 if ($file) { $count += @($pair[0], $file) }
             }
-            $results.TeamsCount = Invoke-LicenseAuditRunStep -Name 'TeamsCount' -Command 'uc', 'count' -Arguments $count `
+            $results.TeamsCount = Invoke-LicenseAuditRunStep -Cmdlet $PSCmdlet -Name 'TeamsCount' -Command 'uc', 'count' -Arguments $count `
                 -OutputFile (Join-Path $runFolder 'teams-count.ndjson') -HistoryPath $history -AsOf $asOfText
         }
     }
@@ -483,7 +484,13 @@ function Invoke-LicenseAudit {
         }
     }
     foreach ($alert in $alerts) {
-        Write-Warning ('{0}: {1} moved {2} -> {3} ({4:+0.0;-0.0}%), beyond {5}% since the previous run.' -f $alert.Command, $alert.Metric, $alert.Previous, $alert.Value, $alert.ChangePercent, $AlertThreshold)
+        if ($null -eq $alert.ChangePercent) {
+            # A change from 0 has no percentage (the engine leaves ChangePercent null): any is an alert.
+            Write-Warning ('{0}: {1} moved {2} -> {3} since the previous run (a change from 0 has no percentage; any change from 0 is an alert).' -f $alert.Command, $alert.Metric, $alert.Previous, $alert.Value)
+        }
+        else {
+            Write-Warning ('{0}: {1} moved {2} -> {3} ({4:+0.0;-0.0}%), beyond {5}% since the previous run.' -f $alert.Command, $alert.Metric, $alert.Previous, $alert.Value, $alert.ChangePercent, $AlertThreshold)
+        }
     }
 
     # ---- The workbook, from every record file of the run. ----
@@ -497,7 +504,7 @@ function Invoke-LicenseAudit {
     if ($single.ContainsKey('SystemIdPath')) { $inputs += $single.SystemIdPath }
     if (@($recordFiles).Count -gt 0) {
         $workbook = Join-Path $runFolder ('LicenseAudit-{0}.xlsx' -f $runName)
-        $report = Invoke-LicenseAuditRunStep -Name 'Report' -Command 'report' -Arguments $inputs -OutputFile $workbook -AsOf $asOfText
+        $report = Invoke-LicenseAuditRunStep -Cmdlet $PSCmdlet -Name 'Report' -Command 'report' -Arguments $inputs -OutputFile $workbook -AsOf $asOfText
         if ($report.Status -eq 'Failed') { $failed.Add('Report') }
         if ($report.OutputFile) { $reportPath = $report.OutputFile }
     }
@@ -523,9 +530,9 @@ function Invoke-LicenseAudit {
         if ($coverage.Count -gt 0) { $covered = -not ($coverage | Where-Object { -not $_.WindowCovered }) }
     }
     $serverShortfall = $null
-    if ($ualRun) { $serverShortfall = Get-LicenseAuditRunTotal -Run $ualRun -Like 'CalCompliance`[*`].Shortfall' }
-    $enterpriseExposed = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.EnterpriseExposed'
-    $plusExposed = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.PlusExposed'
+    if ($ualRun) { $serverShortfall = Get-LicenseAuditRunTotal -Run $ualRun -Like 'CalCompliance`[*`].Shortfall' -Count }
+    $enterpriseExposed = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.EnterpriseExposed' -Count
+    $plusExposed = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.PlusExposed' -Count
     $shortfall = ($serverShortfall -gt 0) -or ($enterpriseExposed -gt 0) -or ($plusExposed -gt 0)
     $teamsRun = $null
     if ($results.ContainsKey('TeamsAssignments')) { $teamsRun = $results.TeamsAssignments.Run }
@@ -536,7 +543,7 @@ function Invoke-LicenseAudit {
     }
     $teamsCounted = @{ UserLicenses = $null; MeetingRooms = $null; StandaloneDevices = $null }
     foreach ($key in @($teamsCounted.Keys)) {
-        if ($teamsTotal -and $teamsTotal.PSObject.Properties[$key]) { $teamsCounted[$key] = [double]$teamsTotal.$key }
+        if ($teamsTotal -and $teamsTotal.PSObject.Properties[$key]) { $teamsCounted[$key] = [long]$teamsTotal.$key }
     }
     $summary = [pscustomobject]@{
         PSTypeName         = 'LicenseAudit.RunSummary'
@@ -547,23 +554,23 @@ function Invoke-LicenseAudit {
         Audits             = [string[]]$audits.ToArray()
         Failed             = [string[]]$failed.ToArray()
         Succeeded          = ($failed.Count -eq 0)
-        Total              = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Total'
-        Standard           = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Standard'
-        Enterprise         = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Enterprise'
-        Plus               = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Plus'
-        Undetermined       = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Undetermined'
+        Total              = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Total' -Count
+        Standard           = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Standard' -Count
+        Enterprise         = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Enterprise' -Count
+        Plus               = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Plus' -Count
+        Undetermined       = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Undetermined' -Count
         PolicyErrors       = $policyErrors
-        EnterpriseUsed     = Get-LicenseAuditRunTotal -Run $usageRun -Name 'LyncUserUsage.Enterprise.Yes'
-        PlusUsed           = Get-LicenseAuditRunTotal -Run $usageRun -Name 'LyncUserUsage.Plus.Yes'
+        EnterpriseUsed     = Get-LicenseAuditRunTotal -Run $usageRun -Name 'LyncUserUsage.Enterprise.Yes' -Count
+        PlusUsed           = Get-LicenseAuditRunTotal -Run $usageRun -Name 'LyncUserUsage.Plus.Yes' -Count
         UsageWindowCovered = $covered
         EnterpriseExposed  = $enterpriseExposed
         PlusExposed        = $plusExposed
         YearlySaving       = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.YearlySaving'
         ServerCalShortfall = $serverShortfall
-        TeamsFindings      = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Findings'
-        TeamsWaste         = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Waste'
-        TeamsBroken        = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Broken'
-        TeamsRisk          = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Risk'
+        TeamsFindings      = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Findings' -Count
+        TeamsWaste         = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Waste' -Count
+        TeamsBroken        = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Broken' -Count
+        TeamsRisk          = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Risk' -Count
         TeamsMonthlyWaste  = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.MonthlyWaste'
         TeamsUserLicenses  = $teamsCounted.UserLicenses
         TeamsMeetingRooms  = $teamsCounted.MeetingRooms
@@ -585,5 +592,15 @@ function Invoke-LicenseAudit {
         if ($plusExposed -gt 0) { $parts += ('{0} Plus CAL(s) beyond the licence' -f $plusExposed) }
         $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'ComplianceShortfall' -Category LimitsExceeded -TargetObject $summary `
                     -Message ('Compliance shortfall: {0}. The workbook ({1}) and the history were written; the summary is the TargetObject of this error.' -f ($parts -join ', '), $reportPath)))
+    }
+    }
+    catch [System.Management.Automation.PipelineStoppedException] {
+        # Ctrl+C or a stopped job: not an error of this cmdlet.
+        throw
+    }
+    catch {
+        # (This cmdlet's own terminating errors, from $PSCmdlet.ThrowTerminatingError here or in
+        # a helper given $PSCmdlet, do not come here: PowerShell already reports them as its.)
+        $PSCmdlet.ThrowTerminatingError($_)
     }
 }

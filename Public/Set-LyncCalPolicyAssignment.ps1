@@ -14,8 +14,9 @@ function Set-LyncCalPolicyAssignment {
     per-user policy ('STD_CAL_NoConferencing' or 'Tag:STD_CAL_NoConferencing'), or a Global or
     Site: policy, which means "remove the per-user policy so the user inherits it" (the plan
     writes GrantPolicyName empty and TargetPolicy 'Site:Dublin' for that). A record without
-    either property is not bound at all; one with both empty is refused
-    (LicenseAudit.NoTargetPolicy): neither ever removes a user's policy by accident.
+    either property, or with both empty, is refused with one LicenseAudit.NoTargetPolicy error
+    (in -ErrorVariable too) and the next record is processed: neither ever removes a user's
+    policy by accident.
 
     Supports -WhatIf and -Confirm: one prompt per user (Grant-CsConferencingPolicy itself runs
     with -Confirm:$false once you have said yes). Records with Action None are skipped. With
@@ -78,7 +79,9 @@ function Set-LyncCalPolicyAssignment {
         [AllowEmptyString()]
         [AllowNull()]
         [string]$Identity,
-        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        # Not Mandatory: a record without it would fail parameter binding, an error PowerShell
+        # keeps out of -ErrorVariable. process{} refuses it instead (NoTargetPolicy).
+        [Parameter(ValueFromPipelineByPropertyName)]
         [Alias('TargetPolicy')]
         [AllowEmptyString()]
         [AllowNull()]
@@ -139,7 +142,6 @@ function Set-LyncCalPolicyAssignment {
             if ($null -ne $piped -and -not ($piped -is [string])) {
                 foreach ($property in $piped.PSObject.Properties) { $record[$property.Name] = $property.Value }
             }
-            if ($record.Contains('RecordType')) { $record.Remove('RecordType') }
             $record['SipAddress'] = $SipAddress
             $record['Identity'] = $Identity
             $record['GrantPolicyName'] = $policyName

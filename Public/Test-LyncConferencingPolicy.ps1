@@ -13,13 +13,18 @@ function Test-LyncConferencingPolicy {
     and AssignedPolicyMissing (users assigned a policy that does not exist).
 
     Policies come from the pipeline (Get-CsConferencingPolicy objects) or Get-CsConferencingPolicy.
-    With -IncludeUserCount, Get-CsUser and Get-CsPool are read to count the users each policy
-    applies to (users stream to the engine on standard input). Findings are also in
-    FindingsText, and EnterpriseFeatures in EnterpriseFeaturesText, for Export-Csv.
-    Wraps `license-audit lync policies`.
+    Piped policies are audited against the rest of the configuration: when they do not include
+    the Global policy (which the audit needs, as every user without a per-user or site policy
+    inherits it), or with -IncludeUserCount (a user counts towards the policy that applies to
+    them, whichever it is), the other policies are read with Get-CsConferencingPolicy, and
+    results are emitted for the piped policies only. With -IncludeUserCount, Get-CsUser and
+    Get-CsPool are read to count the users each policy applies to (users stream to the engine
+    on standard input). Findings are also in FindingsText, and EnterpriseFeatures in
+    EnterpriseFeaturesText, for Export-Csv. Wraps `license-audit lync policies`.
 
     .PARAMETER InputObject
-    Get-CsConferencingPolicy objects. When none are piped, Get-CsConferencingPolicy is called.
+    Get-CsConferencingPolicy objects: only these are reported. When none are piped,
+    Get-CsConferencingPolicy is called and every policy is reported.
 
     .PARAMETER IncludeUserCount
     Count the enabled users each policy applies to (reads Get-CsUser and Get-CsPool).
@@ -35,7 +40,8 @@ function Test-LyncConferencingPolicy {
     .EXAMPLE
     Get-CsConferencingPolicy -Identity Tag:STD_CAL_NoConferencing | Test-LyncConferencingPolicy | Select-Object -ExpandProperty Findings
 
-    Checks one policy.
+    Checks one policy (the Global policy and the others are read with Get-CsConferencingPolicy
+    for the audit; only the piped one is reported).
 
     .INPUTS
     Get-CsConferencingPolicy objects.
@@ -68,8 +74,28 @@ function Test-LyncConferencingPolicy {
         }
     }
     end {
+        # The piped policies' identities as the engine writes them (Global, Site:X, Tag:X): the
+        # records emitted. $null: every policy (none piped; Get-CsConferencingPolicy read).
+        $reported = $null
         if ($gather) {
             foreach ($policy in @(Get-CsConferencingPolicy)) { $policies.Add((ConvertTo-LicenseAuditRecord -InputObject $policy -Property $script:LyncConferencingPolicyProperties)) }
+        }
+        elseif ($policies.Count -gt 0) {
+            $reported = New-Object 'System.Collections.Generic.HashSet[string]' -ArgumentList ([System.StringComparer]::OrdinalIgnoreCase)
+            foreach ($policy in $policies) { [void]$reported.Add((ConvertTo-LicenseAuditPolicyIdentity -Identity $policy)) }
+            # The engine needs Global (every user without a per-user or site policy inherits
+            # it), and a user count needs every policy a user may have: the rest of the
+            # configuration is read, the piped objects winning over what is read.
+            if (-not $reported.Contains('Global') -or $IncludeUserCount) {
+                $read = 0
+                foreach ($policy in @(Get-CsConferencingPolicy)) {
+                    $record = ConvertTo-LicenseAuditRecord -InputObject $policy -Property $script:LyncConferencingPolicyProperties
+                    if ($null -eq $record -or $reported.Contains((ConvertTo-LicenseAuditPolicyIdentity -Identity $record))) { continue }
+                    $policies.Add($record)
+                    $read++
+                }
+                Write-Verbose ("{0} other conferencing policies read with Get-CsConferencingPolicy for the audit; only the {1} piped are reported." -f $read, $reported.Count)
+            }
         }
         if ($policies.Count -eq 0) {
             Write-Warning 'No conferencing policies to audit.'
@@ -91,7 +117,12 @@ function Test-LyncConferencingPolicy {
                     Send-LicenseAuditNativeInput -Session $session -InputObject $_ -Record (ConvertTo-LicenseAuditRecord -InputObject $_ -Property $script:LyncUserProperties)
                 }
             }
-            Receive-LicenseAuditNativeOutput -Session $session -Wait
+            if ($null -eq $reported) {
+                Receive-LicenseAuditNativeOutput -Session $session -Wait
+            }
+            else {
+                Receive-LicenseAuditNativeOutput -Session $session -Wait | Where-Object { $reported.Contains([string]$_.Identity) }
+            }
         }
         finally {
             $session.Stop()

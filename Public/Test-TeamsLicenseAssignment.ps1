@@ -2,8 +2,9 @@ function Test-TeamsLicenseAssignment {
     <#
     .SYNOPSIS
     Finds Teams Phone and Calling Plan licences that are paid for but unusable as configured
-    (waste), voice configured without a licence (broken), and voice on a licence in grace (risk),
-    with the evidence for each, and the monthly waste.
+    (waste), voice configured without a licence (broken), voice on a licence in grace (risk) and
+    licences that may be in use to review (info), with the evidence for each, and the monthly
+    waste.
 
     .DESCRIPTION
     Reads Get-CsOnlineUser objects (from the pipeline, or by calling Get-CsOnlineUser itself with
@@ -11,13 +12,25 @@ function Test-TeamsLicenseAssignment {
     JSON line at a time on standard input (never through a temporary file).
 
     The pipeline carries one LicenseAudit.TeamsAssignmentFinding per problem of an account, so
-    Export-Csv gets one kind of row: UserPrincipalName, Code, Severity (Waste, Broken, Risk),
-    Plans, ReclaimablePlans, Message and the Evidence it rests on (each cmdlet, property and value
-    read; also as one line of text in EvidenceText). The codes are stable:
+    Export-Csv gets one kind of row: UserPrincipalName, Code, Severity (Waste, Broken, Risk,
+    Info), Plans, ReclaimablePlans, Message and the Evidence it rests on (each cmdlet, property
+    and value read; also as one line of text in EvidenceText). The codes are stable:
     PhoneLicenseVoiceDisabled, PhoneLicenseNoNumberNoRouting, VoiceWithoutPhoneLicense,
-    CallingPlanOnDirectRouting, ResourceAccountUserPhoneLicense, LicenseNotActiveVoiceEnabled,
-    DisabledAccountPaidPlans and DeletedAccountPaidPlans (docs/contract.md, "teams assignments").
-    An account without findings writes nothing.
+    CallingPlanOnDirectRouting, CallingPlanBesideDirectRouting (Info: a Calling Plan that may
+    still carry calls no Direct Routing route matches), ResourceAccountUserPhoneLicense,
+    LicenseNotActiveVoiceEnabled, DisabledAccountPaidPlans and DeletedAccountPaidPlans
+    (docs/contract.md, "teams assignments"). An account without findings writes nothing.
+
+    Waste is only what the data proves. PhoneLicenseNoNumberNoRouting needs to know that the
+    account has no other way to the PSTN: the Global voice routing policy's PSTN usages
+    (-VoiceRoutingPolicy or -IncludeVoiceRoutingPolicy), the Shared Calling policies
+    (-SharedCallingPolicy or -IncludeSharedCallingPolicy; a Shared Calling user has no number of
+    its own) and the call queues (-CallQueue or -IncludeCallQueue; agents have none either).
+    CallingPlanOnDirectRouting is Waste only when a voice route of the account's policy matches
+    every number (-VoiceRoute or -IncludeVoiceRoute, with the policies); otherwise it is
+    CallingPlanBesideDirectRouting (Info). Without those inputs nothing is guessed: the accounts
+    they would decide are counted as undecided in the summary's Rules, which name what is
+    missing.
 
     The summary (LicenseAudit.TeamsAssignmentSummary: accounts read and evaluated, findings per
     severity and code, every plan with its holders and reclaimable accounts, MonthlyWaste with
@@ -28,18 +41,25 @@ function Test-TeamsLicenseAssignment {
     or -IncludePhoneNumberAssignment); without them that rule does not run and the summary's Rules
     say so. Get-CsPhoneNumberAssignment returns 500 numbers per call by default, so
     -IncludePhoneNumberAssignment pages through them with -Top 1000 and -Skip. The phone numbers
-    and resource accounts are read before the accounts, so they go to temporary files owned by the
-    run and deleted when it ends: of the numbers only TelephoneNumber, NumberType,
-    AssignedPstnTargetId and PstnAssignmentStatus are written, of the resource accounts only
-    UserPrincipalName, ObjectId, ApplicationId and DisplayName.
+    and the other configuration inputs are read before the accounts, so they go to temporary
+    files owned by the run and deleted when it ends, each with only what the audit reads: of the
+    numbers TelephoneNumber, NumberType, AssignedPstnTargetId and PstnAssignmentStatus; of the
+    resource accounts UserPrincipalName, ObjectId, ApplicationId and DisplayName; of the voice
+    routing policies Identity and OnlinePstnUsages; of the voice routes Identity, NumberPattern,
+    OnlinePstnUsages, OnlinePstnGatewayList and Priority; of the Shared Calling policies Identity,
+    ResourceAccount and EmergencyNumbers; of the call queues Identity, Name, the agents' ObjectId,
+    Users, DistributionLists, ChannelId, AgentsCapped and AgentsInSyncWithDistributionLists.
+    Get-CsCallQueue returns 100 queues per call by default, so -IncludeCallQueue pages through
+    them with -First 100 and -Skip.
 
     A bad Get-CsOnlineUser record (or a UserPrincipalName seen twice) is a non-terminating error
     whose TargetObject is the object piped in; the others are still audited. A bad price list or
     phone number export stops the run before any finding (non-terminating LicenseAudit.InvalidInput
-    errors naming file, record and property). An error of Get-CsOnlineUser,
-    Get-CsPhoneNumberAssignment or Get-CsOnlineApplicationInstance when this cmdlet calls them (not
-    connected, a failed request) is a terminating error: they report it as non-terminating and
-    return nothing, and a partial read would give wrong findings. Wraps `license-audit teams
+    errors naming file, record and property). An error of a MicrosoftTeams cmdlet this cmdlet calls
+    (Get-CsOnlineUser, Get-CsPhoneNumberAssignment, Get-CsOnlineApplicationInstance,
+    Get-CsOnlineVoiceRoutingPolicy, Get-CsOnlineVoiceRoute, Get-CsTeamsSharedCallingRoutingPolicy,
+    Get-CsCallQueue: not connected, a failed request) is a terminating error: they report it as
+    non-terminating and return nothing, and a partial read would give wrong findings. Wraps `license-audit teams
     assignments --online-users -`.
 
     .PARAMETER InputObject
@@ -64,6 +84,39 @@ function Test-TeamsLicenseAssignment {
     Call Get-CsOnlineApplicationInstance to read the resource accounts. Ignored when
     -ResourceAccount is given.
 
+    .PARAMETER VoiceRoutingPolicy
+    Get-CsOnlineVoiceRoutingPolicy objects (Identity, OnlinePstnUsages). Given, even empty, an
+    account whose policy is Global is decided by whether Global holds a PSTN usage; with
+    -VoiceRoute, whether a Calling Plan beside Direct Routing numbers carries any call.
+
+    .PARAMETER IncludeVoiceRoutingPolicy
+    Call Get-CsOnlineVoiceRoutingPolicy to read the voice routing policies. Ignored when
+    -VoiceRoutingPolicy is given.
+
+    .PARAMETER VoiceRoute
+    Get-CsOnlineVoiceRoute objects (Identity, NumberPattern, OnlinePstnUsages,
+    OnlinePstnGatewayList, Priority): a route matching every number (.*) makes a Calling Plan
+    beside Direct Routing numbers waste.
+
+    .PARAMETER IncludeVoiceRoute
+    Call Get-CsOnlineVoiceRoute to read the voice routes. Ignored when -VoiceRoute is given.
+
+    .PARAMETER SharedCallingPolicy
+    Get-CsTeamsSharedCallingRoutingPolicy objects (Identity, ResourceAccount): whether the Global
+    policy makes every voice user without a number a Shared Calling user.
+
+    .PARAMETER IncludeSharedCallingPolicy
+    Call Get-CsTeamsSharedCallingRoutingPolicy to read the Shared Calling policies. Ignored when
+    -SharedCallingPolicy is given.
+
+    .PARAMETER CallQueue
+    Get-CsCallQueue objects (every queue; Agents, Users): call queue agents need Teams Phone and
+    voice but no number of their own.
+
+    .PARAMETER IncludeCallQueue
+    Call Get-CsCallQueue (page by page: -First 100, -Skip) to read the call queues. Ignored when
+    -CallQueue is given.
+
     .PARAMETER PricePath
     A CSV price list with columns Plan (an AssignedPlan Capability such as MCOEV or MCOPSTN1) and
     MonthlyPrice (12.50: a dot, no currency sign): the summary then gives the monthly waste per
@@ -78,11 +131,12 @@ function Test-TeamsLicenseAssignment {
     the findings go down the pipeline. $null when the run wrote no summary (a bad price list).
 
     .EXAMPLE
-    Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount -PricePath .\teams-prices.csv -SummaryVariable summary
+    Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount -IncludeVoiceRoutingPolicy -IncludeVoiceRoute -IncludeSharedCallingPolicy -IncludeCallQueue -PricePath .\teams-prices.csv -SummaryVariable summary
 
-    After Connect-MicrosoftTeams: every finding of the tenant, with the phone numbers (for the
-    Calling Plan rule) and the resource accounts; then $summary.MonthlyWaste is what the
-    reclaimable plans cost per month.
+    After Connect-MicrosoftTeams: every finding of the tenant, with everything the rules can use
+    to decide (phone numbers, resource accounts, voice routing, Shared Calling, call queues);
+    then $summary.MonthlyWaste is what the reclaimable plans cost per month and $summary.Rules
+    says whether any account was left undecided.
 
     .EXAMPLE
     Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount | Where-Object Severity -eq 'Waste' | Export-Csv teams-waste.csv -NoTypeInformation
@@ -129,6 +183,18 @@ function Test-TeamsLicenseAssignment {
         [AllowEmptyCollection()]
         [object[]]$ResourceAccount,
         [switch]$IncludeResourceAccount,
+        [AllowEmptyCollection()]
+        [object[]]$VoiceRoutingPolicy,
+        [switch]$IncludeVoiceRoutingPolicy,
+        [AllowEmptyCollection()]
+        [object[]]$VoiceRoute,
+        [switch]$IncludeVoiceRoute,
+        [AllowEmptyCollection()]
+        [object[]]$SharedCallingPolicy,
+        [switch]$IncludeSharedCallingPolicy,
+        [AllowEmptyCollection()]
+        [object[]]$CallQueue,
+        [switch]$IncludeCallQueue,
         [Alias('PricesPath')]
         [ValidateNotNullOrEmpty()]
         [string]$PricePath,
@@ -140,28 +206,30 @@ function Test-TeamsLicenseAssignment {
         # Checked first: a wrong path stops the audit before the tenant is read.
         $arguments = @()
         if ($PSBoundParameters.ContainsKey('PricePath')) {
-            $prices = @()
-            if (Test-Path -Path $PricePath -PathType Leaf) { $prices = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $PricePath) }
-            if ($prices.Count -ne 1) {
-                $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'PathNotFound' -Category ObjectNotFound -TargetObject $PricePath `
-                            -ExceptionType 'System.IO.FileNotFoundException' `
-                            -Message ("-PricePath '{0}' must name one price list file (CSV: Plan, MonthlyPrice); it matches {1}. Nothing was audited." -f $PricePath, $prices.Count)))
-            }
-            $arguments += @('--prices', $prices[0])
+            $arguments += @('--prices', (Resolve-LicenseAuditSingleFile -Cmdlet $PSCmdlet -ParameterName 'PricePath' -Path $PricePath `
+                        -Suffix ' Give one price list file (CSV: Plan, MonthlyPrice); nothing was audited.'))
         }
         # Read Get-CsOnlineUser only when no accounts come from the pipeline or -InputObject (an
         # empty pipeline means "no accounts", not "all accounts").
         $gatherUsers = -not $PSCmdlet.MyInvocation.ExpectingInput -and -not $PSBoundParameters.ContainsKey('InputObject')
         $readNumbers = $IncludePhoneNumberAssignment -and -not $PSBoundParameters.ContainsKey('PhoneNumberAssignment')
         $readResourceAccounts = $IncludeResourceAccount -and -not $PSBoundParameters.ContainsKey('ResourceAccount')
+        $readRoutingPolicies = $IncludeVoiceRoutingPolicy -and -not $PSBoundParameters.ContainsKey('VoiceRoutingPolicy')
+        $readRoutes = $IncludeVoiceRoute -and -not $PSBoundParameters.ContainsKey('VoiceRoute')
+        $readSharedCalling = $IncludeSharedCallingPolicy -and -not $PSBoundParameters.ContainsKey('SharedCallingPolicy')
+        $readQueues = $IncludeCallQueue -and -not $PSBoundParameters.ContainsKey('CallQueue')
         $needed = @()
         if ($gatherUsers) { $needed += 'Get-CsOnlineUser' }
         if ($readNumbers) { $needed += 'Get-CsPhoneNumberAssignment' }
         if ($readResourceAccounts) { $needed += 'Get-CsOnlineApplicationInstance' }
+        if ($readRoutingPolicies) { $needed += 'Get-CsOnlineVoiceRoutingPolicy' }
+        if ($readRoutes) { $needed += 'Get-CsOnlineVoiceRoute' }
+        if ($readSharedCalling) { $needed += 'Get-CsTeamsSharedCallingRoutingPolicy' }
+        if ($readQueues) { $needed += 'Get-CsCallQueue' }
         $missing = @($needed | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) })
         if ($missing.Count -gt 0) {
             $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'TeamsCmdletsNotFound' -Category ObjectNotFound -TargetObject $missing[0] `
-                        -Message ('{0} is not available: install the MicrosoftTeams module and run Connect-MicrosoftTeams first, or pass exported objects (Import-Clixml, ConvertFrom-Json) to -InputObject, -PhoneNumberAssignment and -ResourceAccount.' -f ($missing -join ', '))))
+                        -Message ('{0} is not available: install the MicrosoftTeams module and run Connect-MicrosoftTeams first, or pass exported objects (Import-Clixml, ConvertFrom-Json) to -InputObject, -PhoneNumberAssignment, -ResourceAccount, -VoiceRoutingPolicy, -VoiceRoute, -SharedCallingPolicy and -CallQueue.' -f ($missing -join ', '))))
         }
 
         # Read now, in memory; written to the engine only when the run starts.
@@ -183,6 +251,28 @@ function Test-TeamsLicenseAssignment {
         if ($readResourceAccounts -or $PSBoundParameters.ContainsKey('ResourceAccount')) {
             $configuration['--resource-accounts'] = @(Expand-LicenseAuditTeamsInput -InputObject $ResourceAccount |
                     ConvertTo-LicenseAuditRecord -Property $script:UcApplicationInstanceProperties)
+        }
+        # The voice routing configuration and the Shared Calling policies: small, read whole.
+        if ($readRoutingPolicies) { $VoiceRoutingPolicy = @(Get-CsOnlineVoiceRoutingPolicy -ErrorAction Stop) }
+        if ($readRoutingPolicies -or $PSBoundParameters.ContainsKey('VoiceRoutingPolicy')) {
+            $configuration['--voice-routing-policies'] = @(Expand-LicenseAuditTeamsInput -InputObject $VoiceRoutingPolicy |
+                    ConvertTo-LicenseAuditRecord -Property $script:TeamsVoiceRoutingPolicyProperties)
+        }
+        if ($readRoutes) { $VoiceRoute = @(Get-CsOnlineVoiceRoute -ErrorAction Stop) }
+        if ($readRoutes -or $PSBoundParameters.ContainsKey('VoiceRoute')) {
+            $configuration['--voice-routes'] = @(Expand-LicenseAuditTeamsInput -InputObject $VoiceRoute |
+                    ConvertTo-LicenseAuditRecord -Property $script:TeamsVoiceRouteProperties)
+        }
+        if ($readSharedCalling) { $SharedCallingPolicy = @(Get-CsTeamsSharedCallingRoutingPolicy -ErrorAction Stop) }
+        if ($readSharedCalling -or $PSBoundParameters.ContainsKey('SharedCallingPolicy')) {
+            $configuration['--shared-calling-policies'] = @(Expand-LicenseAuditTeamsInput -InputObject $SharedCallingPolicy |
+                    ConvertTo-LicenseAuditRecord -Property $script:TeamsSharedCallingPolicyProperties)
+        }
+        if ($readQueues) {
+            $configuration['--call-queues'] = @(Get-LicenseAuditTeamsCallQueue -Cmdlet $PSCmdlet)
+        }
+        elseif ($PSBoundParameters.ContainsKey('CallQueue')) {
+            $configuration['--call-queues'] = @(Expand-LicenseAuditTeamsInput -InputObject $CallQueue | ConvertTo-LicenseAuditTeamsCallQueue)
         }
 
         $outputType = @($script:TeamsAssignmentFindingType)

@@ -192,6 +192,15 @@ function New-SnapshotError {
     New-Object System.Management.Automation.ErrorRecord -ArgumentList $exception, ('LicenseAudit.' + $Id), $Category, $Target
 }
 
+function Test-SnapshotCommand {
+    # Whether a command exists, asked in a script block of its own (ScriptBlock.Invoke): a
+    # Get-Command that finds nothing puts its error in the caller's -ErrorVariable, silenced or not.
+    param([string]$Name)
+    $probe = { param($CommandName) Get-Command -Name $CommandName -ErrorAction SilentlyContinue }
+    $found = $probe.Invoke($Name)
+    $found.Count -gt 0
+}
+
 function ConvertTo-SnapshotText {
     # A policy reference or enum as text, whichever session produced it: a snap-in gives objects
     # with the name in FriendlyName, a remote session strings; enums by name, never by number.
@@ -269,6 +278,13 @@ function ConvertTo-SnapshotJsonValue {
 }
 
 $cmdlet = $PSCmdlet
+# Run by the module's Export-LicenseAuditSnapshot, errors, -WhatIf and -Confirm go through that
+# cmdlet (it leaves itself one scope up), so its errors read LicenseAudit.<Id>,Export-LicenseAuditSnapshot
+# like the module's other errors. Listed, not asked for by name: a Get-Variable that finds nothing
+# would put an error in the caller's -ErrorVariable.
+foreach ($variable in @(Get-Variable -Scope 1)) {
+    if ($variable.Name -eq 'LicenseAuditSnapshotCmdlet' -and $variable.Value -is [System.Management.Automation.PSCmdlet]) { $cmdlet = $variable.Value }
+}
 $folder = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Path)
 $jsonAvailable = [bool](Get-Command -Name ConvertTo-Json -ErrorAction SilentlyContinue)
 if ($Format -eq 'Auto') {
@@ -282,7 +298,7 @@ $extension = 'json'
 if ($Format -eq 'Clixml') { $extension = 'xml' }
 
 # The Lync cmdlets: in a Management Shell they are there; elsewhere import the module.
-if (-not (Get-Command -Name Get-CsUser -ErrorAction SilentlyContinue)) {
+if (-not (Test-SnapshotCommand Get-CsUser)) {
     foreach ($module in @('SkypeForBusiness', 'Lync')) {
         if (Get-Module -ListAvailable -Name $module) {
             Import-Module -Name $module -ErrorAction SilentlyContinue
@@ -290,7 +306,7 @@ if (-not (Get-Command -Name Get-CsUser -ErrorAction SilentlyContinue)) {
         }
     }
 }
-if (-not (Get-Command -Name Get-CsUser -ErrorAction SilentlyContinue)) {
+if (-not (Test-SnapshotCommand Get-CsUser)) {
     $cmdlet.ThrowTerminatingError((New-SnapshotError -Id 'LyncCmdletsNotFound' -Category ObjectNotFound -Target 'Get-CsUser' `
                 -Message 'The Lync / Skype for Business Server cmdlets (Get-CsUser, ...) are not available here, and neither the SkypeForBusiness nor the Lync module could be imported. Run this in the Lync Server Management Shell on a front end (or a server with the administrative tools).'))
 }
@@ -337,79 +353,90 @@ foreach ($source in $sources) {
     Add-Member -InputObject $entry -MemberType NoteProperty -Name Message -Value $null
     Write-Progress -Activity 'LicenseAudit snapshot' -Status $source.Command -PercentComplete ([int](100 * ($sourceIndex - 1) / $sources.Count))
 
-    if (-not (Get-Command -Name $source.Command -ErrorAction SilentlyContinue)) {
+    if (-not (Test-SnapshotCommand $source.Command)) {
         # Get-CsMeetingRoom came with Lync Server 2013.
         $entry.Status = 'NotAvailable'
         $entry.Message = $source.Command + ' does not exist in this version of Lync / Skype for Business Server.'
         $entries += $entry
         continue
     }
-    $arguments = @{} + $source.Arguments
-    $arguments['ErrorVariable'] = 'sourceErrors'
-    $sourceErrors = @()
-    $count = 0
-    try {
-        if ($Format -eq 'Json') {
-            $writer = New-Object System.IO.StreamWriter -ArgumentList $partial, $false, (New-Object System.Text.UTF8Encoding -ArgumentList $false)
-            try {
-                & $source.Command @arguments | ForEach-Object {
-                    if ($null -ne $_) {
-                        $record = ConvertTo-SnapshotRecord -InputObject $_ -Property $source.Properties
-                        $writer.WriteLine((ConvertTo-Json -InputObject $record -Depth 5 -Compress))
-                        $count++
-                        if ($count % 1000 -eq 0) { Write-Progress -Activity 'LicenseAudit snapshot' -Status ('{0}: {1}' -f $source.Command, $count) }
+    # The source is read in a script block of its own (ScriptBlock.Invoke), which catches its
+    # failure and hands it back: PowerShell adds every error of a nested command, caught or not,
+    # to the caller's -ErrorVariable (one failing cmdlet put five there), where the admin should
+    # find one SnapshotSourceFailed. The entry is filled in there; the error is written here.
+    $read = {
+        $arguments = @{} + $source.Arguments
+        $arguments['ErrorVariable'] = 'sourceErrors'
+        $sourceErrors = @()
+        $count = 0
+        try {
+            if ($Format -eq 'Json') {
+                $writer = New-Object System.IO.StreamWriter -ArgumentList $partial, $false, (New-Object System.Text.UTF8Encoding -ArgumentList $false)
+                try {
+                    & $source.Command @arguments | ForEach-Object {
+                        if ($null -ne $_) {
+                            $record = ConvertTo-SnapshotRecord -InputObject $_ -Property $source.Properties
+                            $writer.WriteLine((ConvertTo-Json -InputObject $record -Depth 5 -Compress))
+                            $count++
+                            if ($count % 1000 -eq 0) { Write-Progress -Activity 'LicenseAudit snapshot' -Status ('{0}: {1}' -f $source.Command, $count) }
+                        }
                     }
+                    # No objects: an empty array, which the engine reads as "none" (an empty file it refuses).
+                    if ($count -eq 0) { $writer.WriteLine('[]') }
                 }
-                # No objects: an empty array, which the engine reads as "none" (an empty file it refuses).
-                if ($count -eq 0) { $writer.WriteLine('[]') }
+                finally {
+                    $writer.Close()
+                }
             }
-            finally {
-                $writer.Close()
+            else {
+                # Export-Clixml has no -LiteralPath on PowerShell 2.0, and its -Path expands wildcards:
+                # there it writes a plain relative name from inside the folder.
+                $target = @{ LiteralPath = $partial }
+                $inside = -not (Get-Command -Name Export-Clixml).Parameters.ContainsKey('LiteralPath')
+                if ($inside) {
+                    $target = @{ Path = [System.IO.Path]::GetFileName($partial) }
+                    Push-Location -LiteralPath $folder
+                }
+                try {
+                    & $source.Command @arguments | ForEach-Object {
+                        if ($null -ne $_) {
+                            $count++
+                            if ($count % 1000 -eq 0) { Write-Progress -Activity 'LicenseAudit snapshot' -Status ('{0}: {1}' -f $source.Command, $count) }
+                            ConvertTo-SnapshotRecord -InputObject $_ -Property $source.Properties
+                        }
+                    } | Export-Clixml @target -Depth 3 -Confirm:$false -WhatIf:$false
+                }
+                finally {
+                    if ($inside) { Pop-Location }
+                }
+                if (-not [System.IO.File]::Exists($partial)) {
+                    # No objects and no file: the empty document Export-Clixml writes for none.
+                    [System.IO.File]::WriteAllText($partial, '<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04" />', (New-Object System.Text.UnicodeEncoding -ArgumentList $false, $true))
+                }
+            }
+            if ([System.IO.File]::Exists($file)) { [System.IO.File]::Delete($file) }
+            [System.IO.File]::Move($partial, $file)
+            $entry.File = [System.IO.Path]::GetFileName($file)
+            $entry.Count = $count
+            $entry.Errors = @($sourceErrors).Count
+            if ($entry.Errors -gt 0) {
+                $entry.Status = 'WrittenWithErrors'
+                $entry.Message = '{0} error(s) while reading, e.g. {1}' -f $entry.Errors, @($sourceErrors)[0]
             }
         }
-        else {
-            # Export-Clixml has no -LiteralPath on PowerShell 2.0, and its -Path expands wildcards:
-            # there it writes a plain relative name from inside the folder.
-            $target = @{ LiteralPath = $partial }
-            $inside = -not (Get-Command -Name Export-Clixml).Parameters.ContainsKey('LiteralPath')
-            if ($inside) {
-                $target = @{ Path = [System.IO.Path]::GetFileName($partial) }
-                Push-Location -LiteralPath $folder
-            }
-            try {
-                & $source.Command @arguments | ForEach-Object {
-                    if ($null -ne $_) {
-                        $count++
-                        if ($count % 1000 -eq 0) { Write-Progress -Activity 'LicenseAudit snapshot' -Status ('{0}: {1}' -f $source.Command, $count) }
-                        ConvertTo-SnapshotRecord -InputObject $_ -Property $source.Properties
-                    }
-                } | Export-Clixml @target -Depth 3 -Confirm:$false -WhatIf:$false
-            }
-            finally {
-                if ($inside) { Pop-Location }
-            }
-            if (-not [System.IO.File]::Exists($partial)) {
-                # No objects and no file: the empty document Export-Clixml writes for none.
-                [System.IO.File]::WriteAllText($partial, '<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04" />', (New-Object System.Text.UnicodeEncoding -ArgumentList $false, $true))
-            }
-        }
-        if ([System.IO.File]::Exists($file)) { [System.IO.File]::Delete($file) }
-        [System.IO.File]::Move($partial, $file)
-        $entry.File = [System.IO.Path]::GetFileName($file)
-        $entry.Count = $count
-        $entry.Errors = @($sourceErrors).Count
-        if ($entry.Errors -gt 0) {
-            $entry.Status = 'WrittenWithErrors'
-            $entry.Message = '{0} error(s) while reading, e.g. {1}' -f $entry.Errors, @($sourceErrors)[0]
+        catch {
+            if ([System.IO.File]::Exists($partial)) { [System.IO.File]::Delete($partial) }
+            $entry.Status = 'Failed'
+            $entry.Count = $count
+            $entry.Message = $_.Exception.Message
+            $_
         }
     }
-    catch {
-        if ([System.IO.File]::Exists($partial)) { [System.IO.File]::Delete($partial) }
-        $entry.Status = 'Failed'
-        $entry.Count = $count
-        $entry.Message = $_.Exception.Message
-        $cmdlet.WriteError((New-SnapshotError -Id 'SnapshotSourceFailed' -Category ReadError -Target $source.Command -Inner $_.Exception `
-                    -Message ('{0} failed, so {1} is not in the snapshot: {2}' -f $source.Command, $source.Name, $_.Exception.Message)))
+    $failure = @($read.Invoke())
+    if ($failure.Count -gt 0) {
+        $problem = $failure[0].Exception
+        $cmdlet.WriteError((New-SnapshotError -Id 'SnapshotSourceFailed' -Category ReadError -Target $source.Command -Inner $problem `
+                    -Message ('{0} failed, so {1} is not in the snapshot: {2}' -f $source.Command, $source.Name, $problem.Message)))
         if ($source.Required) { $failedRequired += $source.Command }
     }
     $entries += $entry
@@ -418,7 +445,7 @@ Write-Progress -Activity 'LicenseAudit snapshot' -Status 'Done' -Completed
 
 # The manifest, last: its presence says the snapshot was finished.
 $lyncVersion = $null
-if (Get-Command -Name Get-CsServerVersion -ErrorAction SilentlyContinue) {
+if (Test-SnapshotCommand Get-CsServerVersion) {
     try { $lyncVersion = [string](Get-CsServerVersion) } catch { $lyncVersion = $null }
 }
 $edition = 'Desktop'

@@ -45,6 +45,9 @@ Describe 'Invoke-LicenseAudit' {
         Join-Path $out 'history/lync-entitlement-20261101T060000Z.json' | Should -Exist
         Join-Path $out 'history/lync-policies-20261101T060000Z.json' | Should -Exist
         ($summary | Format-List | Out-String) | Should -BeLike '*Standard 14, Enterprise 7, Plus 6 of 15*'
+        # Counts are integers (the history keeps 15.0): never shown or exported as 15.00.
+        foreach ($count in 'Total', 'Standard', 'Enterprise', 'Plus', 'Undetermined') { $summary.$count | Should -BeOfType [long] }
+        ($summary | ConvertTo-Json -Depth 1) | Should -BeLike '*"Total": 15,*'
     }
 
     It 'reads a PowerShell 2.0 (CLIXML) snapshot the same way, without the meeting room Lync 2010 has no cmdlet for' {
@@ -68,6 +71,27 @@ Describe 'Invoke-LicenseAudit' {
         @(Get-ChildItem -LiteralPath (Join-Path $out 'history') -Filter 'lync-entitlement-*.json').Count | Should -Be 2
     }
 
+    It 'says a total that moved from 0 has no percentage, instead of an empty one' {
+        $out = Join-Path $TestDrive 'from-zero'
+        Invoke-LicenseAudit -OutputPath $out -SnapshotPath $Snapshot -Audit Entitlement -AsOf '2026-10-01T00:00:00Z' | Out-Null
+        # The previous run had no Plus user.
+        $october = Join-Path $out 'history/lync-entitlement-20261001T000000Z.json'
+        $text = [System.IO.File]::ReadAllText($october) -replace '"LyncCalSummary\.Plus": 6(\.0)?', '"LyncCalSummary.Plus": 0.0'
+        $text | Should -BeLike '*"LyncCalSummary.Plus": 0.0*'
+        [System.IO.File]::WriteAllText($october, $text)
+        $summary = Invoke-LicenseAudit -OutputPath $out -SnapshotPath $Snapshot -Audit Entitlement -AsOf '2026-11-01T00:00:00Z' -WarningVariable warned -WarningAction SilentlyContinue
+        $summary.AlertsText | Should -BeLike '*LyncCalSummary.Plus 0 -> 6*'
+        $plus = @($warned | Where-Object { "$_" -like '*LyncCalSummary.Plus moved 0 -> 6*' })
+        $plus.Count | Should -Be 1
+        "$($plus[0])" | Should -BeLike '*a change from 0 has no percentage*'
+        "$($plus[0])" | Should -Not -BeLike '*(%)*'
+        # The trend table says so too, under a header that does not wrap.
+        $table = Get-LicenseAuditHistory -Path (Join-Path $out 'history') -WarningAction SilentlyContinue | Format-Table | Out-String -Width 200
+        $lines = $table -split "`r?`n"
+        @($lines | Where-Object { $_ -match '\bChangePercent\b' }).Count | Should -Be 1
+        @($lines | Where-Object { $_ -like '*LyncCalSummary.Plus *from 0*' }).Count | Should -Be 1
+    }
+
     It 'ends with LicenseAudit.ComplianceShortfall under -FailOnShortfall, after the workbook, with the summary as TargetObject' {
         $failure = $null
         try {
@@ -80,6 +104,7 @@ Describe 'Invoke-LicenseAudit' {
         $summary = $failure.TargetObject
         $summary.PSObject.TypeNames[0] | Should -Be 'LicenseAudit.RunSummary'
         $summary.ServerCalShortfall | Should -Be 4
+        $summary.ServerCalShortfall | Should -BeOfType [long]
         $summary.ShortfallFound | Should -BeTrue
         $summary.ReportPath | Should -Exist
         $summary.Source | Should -Be 'Live'
@@ -132,7 +157,8 @@ Describe 'Invoke-LicenseAudit: Teams' {
     It 'audits the teams exports of a snapshot folder: records, workbook, history, and the Teams numbers in the summary' {
         $snapshot = Join-Path $TestDrive 'teams-snapshot'
         $null = New-Item -ItemType Directory -Path $snapshot
-        foreach ($name in 'teams.json', 'teams-phone-numbers.json', 'teams-resource-accounts.json') { Copy-Item -LiteralPath (Join-Path $Teams $name) -Destination $snapshot }
+        foreach ($name in 'teams.json', 'teams-phone-numbers.json', 'teams-resource-accounts.json', 'teams-voice-routing-policies.json', 'teams-voice-routes.json',
+            'teams-shared-calling-policies.json', 'teams-call-queues.json') { Copy-Item -LiteralPath (Join-Path $Teams $name) -Destination $snapshot }
         Copy-Item -LiteralPath (Join-Path $Uc 'teams-ip-phone-policies.json') -Destination $snapshot
         $out = Join-Path $TestDrive 'teams-runs'
         $summary = Invoke-LicenseAudit -OutputPath $out -SnapshotPath $snapshot -Audit TeamsAssignments, TeamsCount -TeamsPricePath (Join-Path $Teams 'teams-prices.csv') `
@@ -141,13 +167,15 @@ Describe 'Invoke-LicenseAudit: Teams' {
         $summary.Succeeded | Should -BeTrue
         $summary.Audits | Should -Be @('TeamsAssignments', 'TeamsCount')
         $summary.EstatePath | Should -Be $snapshot
-        $summary.TeamsFindings | Should -Be 8
+        # The snapshot's voice routing, Shared Calling and call queue exports (found by name, like
+        # the others) decide what would otherwise be undecided: 9 findings, one of them Info.
+        $summary.TeamsFindings | Should -Be 9
         $summary.TeamsWaste | Should -Be 6
         $summary.TeamsBroken | Should -Be 1
         $summary.TeamsRisk | Should -Be 1
-        $summary.TeamsMonthlyWaste | Should -Be 56
+        $summary.TeamsMonthlyWaste | Should -Be 68
         # The estate's total, not the sum of its scopes (above customers + estate).
-        $summary.TeamsUserLicenses | Should -Be 5
+        $summary.TeamsUserLicenses | Should -Be 8
         $summary.TeamsMeetingRooms | Should -Be 1
         $summary.TeamsDevices | Should -Be 0
         $summary.Total | Should -BeNullOrEmpty
@@ -158,8 +186,8 @@ Describe 'Invoke-LicenseAudit: Teams' {
         $types = @(Get-Content -LiteralPath (Join-Path $summary.OutputPath 'teams-count.ndjson') | ForEach-Object { (ConvertFrom-Json -InputObject $_).RecordType } | Select-Object -Unique)
         $types | Should -Contain 'UcUserLicense'
         $types | Should -Contain 'UcLicenseTotal'
-        ($summary | Format-List | Out-String) | Should -BeLike '*8: Waste 6, Broken 1, Risk 1; monthly waste 56*'
-        ($summary | Format-List | Out-String) | Should -BeLike '*voice users 5, meeting rooms 1, common area phones 0*'
+        ($summary | Format-List | Out-String) | Should -BeLike '*9: Waste 6, Broken 1, Risk 1, Info 1; monthly waste 68*'
+        ($summary | Format-List | Out-String) | Should -BeLike '*voice users 8, meeting rooms 1, common area phones 0*'
     }
 
     It 'says which file a snapshot lacks for a Teams audit, and still runs the Lync audits' {

@@ -23,7 +23,16 @@ BeforeAll {
         [pscustomobject]@{ SipAddress = "sip:user$Number@contoso.com"; Enabled = $true; RegistrarPool = 'pool01.redmond.contoso.com' }
     }
     function script:Get-EngineCount {
-        @(Get-Process -Name 'license-audit' -ErrorAction SilentlyContinue).Count
+        # This PowerShell's engines only: a machine-wide count is no baseline while other
+        # PowerShell sessions (a parallel test run) start and end theirs (one ending mid-test
+        # made 'Expected 1, but got 0').
+        $engines = @(Get-Process -Name 'license-audit' -ErrorAction SilentlyContinue)
+        if ($engines.Count -eq 0) { return 0 }
+        if ($engines[0].PSObject.Properties['Parent']) {
+            return @($engines | Where-Object { $parent = $_.Parent; $parent -and $parent.Id -eq $PID }).Count
+        }
+        # Windows PowerShell 5.1: no Process.Parent there.
+        @(Get-CimInstance -ClassName Win32_Process -Filter "Name = 'license-audit.exe' AND ParentProcessId = $PID").Count
     }
     function script:Wait-EngineCount([int]$Expected) {
         $deadline = (Get-Date).AddSeconds(10)
@@ -362,6 +371,9 @@ Describe 'Get-LyncCalPolicyPlan and Set-LyncCalPolicyAssignment' {
         $applied[0].CurrentPolicy | Should -Be 'Site:Dublin'
         $applied[0].Reason | Should -Not -BeNullOrEmpty
         $applied[0].TargetPolicy | Should -Be 'Tag:STD_CAL_NoConferencing'
+        # RecordType too (README: every plan column), so the result still routes to its report sheet.
+        $applied[0].RecordType | Should -Be 'LyncPolicyChange'
+        @($applied[0].PSObject.Properties.Name) | Should -Be @(@($plan[0].PSObject.Properties.Name) + 'Applied')
     }
 
     It 'reads an approved plan back from CSV' {
@@ -382,6 +394,8 @@ Describe 'Get-LyncCalPolicyPlan and Set-LyncCalPolicyAssignment' {
         [pscustomobject]@{ SipAddress = 'sip:alice@contoso.com'; Action = 'Grant' } |
             Set-LyncCalPolicyAssignment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
         $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.NoTargetPolicy*'
+        $problems[0].TargetObject | Should -Be 'sip:alice@contoso.com'
         Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 0 -Exactly
     }
 

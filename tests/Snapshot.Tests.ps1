@@ -44,21 +44,27 @@ AfterAll {
 
 Describe 'Export-LicenseAuditSnapshot' {
     BeforeEach {
+        # Each mock carries its fixture in a closure. A body reading $script:Users depends on
+        # which script is running when the mock is called: run alone (not through the module),
+        # scripts/Export-LicenseAuditSnapshot.ps1 is that script, $script: is its own scope,
+        # where no $Users exists (under its Set-StrictMode 2.0 an error, so Get-CsUser "failed"
+        # and the manifest said Complete: false). The real cmdlets read no caller's variables.
+        $fixtures = [ordered]@{
+            'Get-CsUser' = $script:Users; 'Get-CsConferencingPolicy' = $script:ConferencingPolicies
+            'Get-CsVoicePolicy' = $script:VoicePolicies; 'Get-CsPool' = $script:Pools; 'Get-CsSite' = $script:Sites
+            'Get-CsCommonAreaPhone' = $script:Phones; 'Get-CsAnalogDevice' = $script:Analog
+            'Get-CsMeetingRoom' = $script:Rooms; 'Get-CsRgsAgentGroup' = $script:Rgs
+        }
         foreach ($module in @('LicenseAudit', $null)) {
             $scope = @{}
             if ($module) { $scope.ModuleName = $module }
-            Mock @scope Get-CsUser { $script:Users }
-            Mock @scope Get-CsConferencingPolicy { $script:ConferencingPolicies }
-            Mock @scope Get-CsVoicePolicy { $script:VoicePolicies }
-            Mock @scope Get-CsPool { $script:Pools }
-            Mock @scope Get-CsCommonAreaPhone { $script:Phones }
-            Mock @scope Get-CsAnalogDevice { $script:Analog }
-            Mock @scope Get-CsMeetingRoom { $script:Rooms }
-            Mock @scope Get-CsRgsAgentGroup { $script:Rgs }
-            Mock @scope Get-CsService { $script:Monitoring } -ParameterFilter { $MonitoringDatabase }
+            foreach ($name in $fixtures.Keys) {
+                $records = $fixtures[$name]
+                Mock @scope -CommandName $name -MockWith { $records }.GetNewClosure()
+            }
+            $monitoring = $script:Monitoring
+            Mock @scope Get-CsService { $monitoring }.GetNewClosure() -ParameterFilter { $MonitoringDatabase }
         }
-        Mock -ModuleName LicenseAudit Get-CsSite { $script:Sites }
-        Mock Get-CsSite { $script:Sites }
     }
 
     It "writes the folder --estate reads, with the example estate's answers" {
@@ -102,7 +108,7 @@ Describe 'Export-LicenseAuditSnapshot' {
         Export-LicenseAuditSnapshot -Path $folder | Out-Null
         $failure = $null
         try { Export-LicenseAuditSnapshot -Path $folder -Format Clixml } catch { $failure = $_ }
-        $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.SnapshotExists*'
+        $failure.FullyQualifiedErrorId | Should -Be 'LicenseAudit.SnapshotExists,Export-LicenseAuditSnapshot'
         Export-LicenseAuditSnapshot -Path $folder -Format Clixml -Force | Out-Null
         @(Get-ChildItem -LiteralPath $folder -Filter '*.json' | Where-Object Name -ne 'snapshot-manifest.json').Count | Should -Be 0
         Join-Path $folder 'users.xml' | Should -Exist
@@ -113,7 +119,8 @@ Describe 'Export-LicenseAuditSnapshot' {
         $folder = Join-Path $TestDrive 'rgs'
         $result = Export-LicenseAuditSnapshot -Path $folder -ErrorVariable problems -ErrorAction SilentlyContinue
         $problems.Count | Should -Be 1
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.SnapshotSourceFailed*'
+        # Through the module the error is the cmdlet's, like every module error (not the script's).
+        $problems[0].FullyQualifiedErrorId | Should -Be 'LicenseAudit.SnapshotSourceFailed,Export-LicenseAuditSnapshot'
         $result.Complete | Should -BeTrue
         $entry = (Get-Content -Raw -LiteralPath (Join-Path $folder 'snapshot-manifest.json') | ConvertFrom-Json).Files | Where-Object Name -eq 'rgs-agent-groups'
         $entry.Status | Should -Be 'Failed'
@@ -127,7 +134,7 @@ Describe 'Export-LicenseAuditSnapshot' {
         $folder = Join-Path $TestDrive 'nousers'
         $failure = $null
         try { Export-LicenseAuditSnapshot -Path $folder -ErrorAction SilentlyContinue } catch { $failure = $_ }
-        $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.SnapshotIncomplete*'
+        $failure.FullyQualifiedErrorId | Should -Be 'LicenseAudit.SnapshotIncomplete,Export-LicenseAuditSnapshot'
         (Get-Content -Raw -LiteralPath (Join-Path $folder 'snapshot-manifest.json') | ConvertFrom-Json).Complete | Should -BeFalse
     }
 

@@ -1,7 +1,9 @@
 # Pester 5 tests of Test-TeamsLicenseAssignment. The MicrosoftTeams module is not on a test host,
-# so Get-CsOnlineUser, Get-CsPhoneNumberAssignment and Get-CsOnlineApplicationInstance are stubbed
-# (tests/TestStubs.ps1) and mocked with the bundled example tenant, examples/teams (PowerShell 7
-# JSON, read back with ConvertFrom-Json as an admin's export would be), driving the real binary.
+# so Get-CsOnlineUser, Get-CsPhoneNumberAssignment, Get-CsOnlineApplicationInstance,
+# Get-CsOnlineVoiceRoutingPolicy, Get-CsOnlineVoiceRoute, Get-CsTeamsSharedCallingRoutingPolicy
+# and Get-CsCallQueue are stubbed (tests/TestStubs.ps1) and mocked with the bundled example
+# tenant, examples/teams (PowerShell 7 JSON, read back with ConvertFrom-Json as an admin's export
+# would be), driving the real binary.
 
 BeforeAll {
     $script:RepoRoot = Split-Path -Parent $PSScriptRoot
@@ -16,17 +18,37 @@ BeforeAll {
     $script:Users = @(Read-Example 'teams.json')
     $script:Numbers = @(Read-Example 'teams-phone-numbers.json')
     $script:ResourceAccounts = @(Read-Example 'teams-resource-accounts.json')
+    $script:RoutingPolicies = @(Read-Example 'teams-voice-routing-policies.json')
+    $script:Routes = @(Read-Example 'teams-voice-routes.json')
+    $script:SharedCalling = @(Read-Example 'teams-shared-calling-policies.json')
+    $script:Queues = @(Read-Example 'teams-call-queues.json')
     $script:Prices = Join-Path $Example 'teams-prices.csv'
-    # What the README and the engine's tests say the example tenant holds, in output order.
+    # What the README and the engine's tests say the example tenant holds, in output order, with
+    # every input: carol's Calling Plan beside a local-only routing policy is a review item, mia's
+    # behind a catch-all route is waste; kim (Shared Calling), leo (a queue agent) and the
+    # disabled Shared Calling resource account have none.
     $script:Expected = @(
         'bob@contoso.com PhoneLicenseVoiceDisabled Waste',
-        'carol@contoso.com CallingPlanOnDirectRouting Waste',
+        'carol@contoso.com CallingPlanBesideDirectRouting Info',
         'dave@contoso.com VoiceWithoutPhoneLicense Broken',
         'erin@contoso.com PhoneLicenseNoNumberNoRouting Waste',
         'frank@contoso.com LicenseNotActiveVoiceEnabled Risk',
         'grace@contoso.com DisabledAccountPaidPlans Waste',
         'henry@contoso.com DeletedAccountPaidPlans Waste',
-        'aa-main@contoso.com ResourceAccountUserPhoneLicense Waste'
+        'aa-main@contoso.com ResourceAccountUserPhoneLicense Waste',
+        'mia@contoso.com CallingPlanOnDirectRouting Waste'
+    )
+    # With the phone numbers only: nothing says erin has no other way to the PSTN (undecided, not
+    # waste) nor that mia's policy routes every number (a review item, not waste).
+    $script:ExpectedNumbersOnly = @(
+        'bob@contoso.com PhoneLicenseVoiceDisabled Waste',
+        'carol@contoso.com CallingPlanBesideDirectRouting Info',
+        'dave@contoso.com VoiceWithoutPhoneLicense Broken',
+        'frank@contoso.com LicenseNotActiveVoiceEnabled Risk',
+        'grace@contoso.com DisabledAccountPaidPlans Waste',
+        'henry@contoso.com DeletedAccountPaidPlans Waste',
+        'aa-main@contoso.com ResourceAccountUserPhoneLicense Waste',
+        'mia@contoso.com CallingPlanBesideDirectRouting Info'
     )
 
     function script:Get-FindingLine([object[]]$Records) {
@@ -58,28 +80,48 @@ Describe 'Test-TeamsLicenseAssignment' {
         Mock -ModuleName LicenseAudit Get-CsOnlineUser { $script:Users }
         Mock -ModuleName LicenseAudit Get-CsPhoneNumberAssignment { Select-NumberPage -All $script:Numbers -Top $Top -Skip $Skip }
         Mock -ModuleName LicenseAudit Get-CsOnlineApplicationInstance { $script:ResourceAccounts }
+        Mock -ModuleName LicenseAudit Get-CsOnlineVoiceRoutingPolicy { $script:RoutingPolicies }
+        Mock -ModuleName LicenseAudit Get-CsOnlineVoiceRoute { $script:Routes }
+        Mock -ModuleName LicenseAudit Get-CsTeamsSharedCallingRoutingPolicy { $script:SharedCalling }
+        # Get-CsCallQueue as the service pages it: -Skip then -First, 100 when -First is not given.
+        Mock -ModuleName LicenseAudit Get-CsCallQueue {
+            $size = 100
+            if ($First -gt 0) { $size = $First }
+            @($script:Queues | Select-Object -Skip $Skip -First $size)
+        }
         $script:SpoolBefore = Get-SpoolCount
     }
 
     It 'audits the connected tenant: one finding per problem in input order, the summary with the monthly waste in -SummaryVariable' {
-        $result = @(Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount -PricePath $script:Prices -SummaryVariable summary -WarningAction SilentlyContinue)
+        $result = @(Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount -IncludeVoiceRoutingPolicy -IncludeVoiceRoute `
+                -IncludeSharedCallingPolicy -IncludeCallQueue -PricePath $script:Prices -SummaryVariable summary -WarningAction SilentlyContinue)
         Should -Invoke -ModuleName LicenseAudit Get-CsOnlineUser -Times 1 -Exactly -ParameterFilter {
             $Properties -like '*AssignedPlan*' -and $Properties -like '*OnlineVoiceRoutingPolicy*' -and $Properties -like '*SoftDeletionTimestamp*' -and
-            $Properties -like '*EnterpriseVoiceEnabled*' -and $Properties -notlike '*ObjectId*'
+            $Properties -like '*EnterpriseVoiceEnabled*' -and $Properties -like '*TeamsSharedCallingRoutingPolicy*' -and $Properties -notlike '*ObjectId*'
         }
         Should -Invoke -ModuleName LicenseAudit Get-CsOnlineApplicationInstance -Times 1 -Exactly
+        foreach ($cmdlet in 'Get-CsOnlineVoiceRoutingPolicy', 'Get-CsOnlineVoiceRoute', 'Get-CsTeamsSharedCallingRoutingPolicy') {
+            Should -Invoke -ModuleName LicenseAudit $cmdlet -Times 1 -Exactly -ParameterFilter { $PesterBoundParameters.ErrorAction -eq 'Stop' }
+        }
+        Should -Invoke -ModuleName LicenseAudit Get-CsCallQueue -Times 1 -Exactly -ParameterFilter { $First -eq 100 -and $Skip -eq 0 -and $PesterBoundParameters.ErrorAction -eq 'Stop' }
         Get-TypeName $result | Should -Be @('LicenseAudit.TeamsAssignmentFinding')
         Get-FindingLine $result | Should -Be $script:Expected
         ($result | Where-Object UserPrincipalName -eq 'bob@contoso.com').ReclaimablePlans | Should -Be 'MCOEV'
         ($result | Where-Object UserPrincipalName -eq 'aa-main@contoso.com').AccountType | Should -Be 'ResourceAccount'
+        $carol = $result | Where-Object UserPrincipalName -eq 'carol@contoso.com'
+        @($carol.ReclaimablePlans).Count | Should -Be 0
+        $carol.Message | Should -BeLike "*'US-DirectRouting'*go out on the Calling Plan*"
 
         $summary.PSObject.TypeNames[0] | Should -Be 'LicenseAudit.TeamsAssignmentSummary'
-        $summary.MonthlyWaste | Should -Be 56
-        $summary.Findings | Should -Be 8
+        $summary.MonthlyWaste | Should -Be 68
+        $summary.Findings | Should -Be 9
         $summary.Waste | Should -Be 6
         $summary.Broken | Should -Be 1
         $summary.Risk | Should -Be 1
-        $summary.AccountsEvaluated | Should -Be 12
+        $summary.Info | Should -Be 1
+        $summary.AccountsEvaluated | Should -Be 16
+        ($summary.Rules | Where-Object Rule -eq 'PhoneLicenseNoNumberNoRouting').Undecided | Should -Be 0
+        ($summary.Rules | Where-Object Rule -eq 'CallingPlanOnDirectRouting').Undecided | Should -Be 0
         @($summary.UnpricedPlans) | Should -Be @('TEAMS1')
         ($summary.Plans | Where-Object Plan -eq 'MCOEV').Reclaimable | Should -Be 5
         ($summary.Rules | Where-Object Rule -eq 'CallingPlanOnDirectRouting').Evaluated | Should -BeTrue
@@ -89,7 +131,7 @@ Describe 'Test-TeamsLicenseAssignment' {
 
     It 'pages through Get-CsPhoneNumberAssignment with -Top and -Skip until a short page' {
         # 2,500 unassigned numbers sort before the tenant's own: carol's Direct Routing number is
-        # on the third page, so her Calling Plan is waste only if every page was read.
+        # on the third page, so her Calling Plan is seen beside it only if every page was read.
         $filler = @(for ($i = 0; $i -lt 2500; $i++) {
                 [pscustomobject]@{ TelephoneNumber = '+1300{0:D7}' -f $i; NumberType = 'DirectRouting'; AssignedPstnTargetId = $null; PstnAssignmentStatus = 'Unassigned'; City = 'Omaha' }
             })
@@ -100,7 +142,7 @@ Describe 'Test-TeamsLicenseAssignment' {
         Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 1 -Exactly -ParameterFilter { $Top -eq 1000 -and $Skip -eq 0 }
         Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 1 -Exactly -ParameterFilter { $Top -eq 1000 -and $Skip -eq 1000 }
         Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 1 -Exactly -ParameterFilter { $Top -eq 1000 -and $Skip -eq 2000 }
-        ($result | Where-Object UserPrincipalName -eq 'carol@contoso.com').Code | Should -Be 'CallingPlanOnDirectRouting'
+        ($result | Where-Object UserPrincipalName -eq 'carol@contoso.com').Code | Should -Be 'CallingPlanBesideDirectRouting'
         # ivan's Operator Connect number is only in the assignments (not in his LineUri).
         $result.UserPrincipalName | Should -Not -Contain 'ivan@contoso.com'
     }
@@ -183,15 +225,94 @@ Describe 'Test-TeamsLicenseAssignment' {
     It 'audits exported JSON from the pipeline without calling the Teams cmdlets; -Summary emits the summary only' {
         $result = @(Get-Content -Raw -Path (Join-Path $script:Example 'teams.json') | ConvertFrom-Json |
                 Test-TeamsLicenseAssignment -PhoneNumberAssignment (Get-Content -Raw -Path (Join-Path $script:Example 'teams-phone-numbers.json') | ConvertFrom-Json) `
-                    -ResourceAccount $script:ResourceAccounts -PricePath $script:Prices -Summary -WarningAction SilentlyContinue)
-        Should -Invoke -ModuleName LicenseAudit Get-CsOnlineUser -Times 0 -Exactly
-        Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 0 -Exactly
-        Should -Invoke -ModuleName LicenseAudit Get-CsOnlineApplicationInstance -Times 0 -Exactly
+                    -ResourceAccount $script:ResourceAccounts -VoiceRoutingPolicy $script:RoutingPolicies -VoiceRoute $script:Routes `
+                    -SharedCallingPolicy $script:SharedCalling -CallQueue $script:Queues -PricePath $script:Prices -Summary -WarningAction SilentlyContinue)
+        foreach ($cmdlet in 'Get-CsOnlineUser', 'Get-CsPhoneNumberAssignment', 'Get-CsOnlineApplicationInstance', 'Get-CsOnlineVoiceRoutingPolicy',
+            'Get-CsOnlineVoiceRoute', 'Get-CsTeamsSharedCallingRoutingPolicy', 'Get-CsCallQueue') {
+            Should -Invoke -ModuleName LicenseAudit $cmdlet -Times 0 -Exactly
+        }
         Get-TypeName $result | Should -Be @('LicenseAudit.TeamsAssignmentSummary')
         $result.Count | Should -Be 1
-        $result[0].MonthlyWaste | Should -Be 56
+        $result[0].MonthlyWaste | Should -Be 68
         $result[0].UnpricedPlansText | Should -Be 'TEAMS1'
         ($result[0].ByCode | Where-Object Code -eq 'CallingPlanOnDirectRouting').Findings | Should -Be 1
+        ($result[0].ByCode | Where-Object Code -eq 'CallingPlanBesideDirectRouting').Findings | Should -Be 1
+    }
+
+    It 'reads the voice routing, Shared Calling and call queue cmdlets: in-use licences are not waste, erin (every path closed) is' {
+        $result = @(Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeVoiceRoutingPolicy -IncludeVoiceRoute -IncludeSharedCallingPolicy -IncludeCallQueue `
+                -SummaryVariable summary -WarningAction SilentlyContinue)
+        # kim (a Shared Calling policy), leo (an agent of the Support queue) and aa-shared (a
+        # disabled resource account with a pay-as-you-go Calling Plan and a Calling Plan number).
+        foreach ($upn in 'kim@contoso.com', 'leo@contoso.com', 'aa-shared@contoso.com') {
+            @($result | Where-Object UserPrincipalName -eq $upn).Count | Should -Be 0 -Because "$upn uses its licences"
+        }
+        ($result | Where-Object UserPrincipalName -eq 'erin@contoso.com').Code | Should -Be 'PhoneLicenseNoNumberNoRouting'
+        ($result | Where-Object UserPrincipalName -eq 'mia@contoso.com').Code | Should -Be 'CallingPlanOnDirectRouting'
+        $erin = $result | Where-Object UserPrincipalName -eq 'erin@contoso.com'
+        $erin.EvidenceText | Should -BeLike '*OnlinePstnUsages Global=(none) (Get-CsOnlineVoiceRoutingPolicy)*'
+        $erin.EvidenceText | Should -BeLike '*ResourceAccount Global=(not set) (Get-CsTeamsSharedCallingRoutingPolicy)*'
+        $erin.EvidenceText | Should -BeLike '*(Get-CsCallQueue)*'
+        Get-SessionCount | Should -Be 0
+        Get-SpoolCount | Should -Be $SpoolBefore
+    }
+
+    It 'without the routing, Shared Calling and queue inputs decides nothing it cannot prove, and the summary names each missing cmdlet' {
+        $result = @($script:Users | Test-TeamsLicenseAssignment -PhoneNumberAssignment $script:Numbers -SummaryVariable summary -WarningAction SilentlyContinue)
+        Get-FindingLine $result | Should -Be $script:ExpectedNumbersOnly
+        $rule = $summary.Rules | Where-Object Rule -eq 'PhoneLicenseNoNumberNoRouting'
+        $rule.Undecided | Should -Be 2
+        $rule.Note | Should -BeLike '*Get-CsOnlineVoiceRoutingPolicy export was not given*Get-CsTeamsSharedCallingRoutingPolicy export was not given*Get-CsCallQueue export was not given*'
+        $calling = $summary.Rules | Where-Object Rule -eq 'CallingPlanOnDirectRouting'
+        $calling.Undecided | Should -Be 2
+        $calling.Note | Should -BeLike '*CallingPlanBesideDirectRouting (Info) instead*'
+        $summary.Info | Should -Be 2
+    }
+
+    It 'pages through Get-CsCallQueue with -First and -Skip until a short page' {
+        # 150 queues sort before Support: leo is its agent only on the second page.
+        $filler = @(for ($i = 0; $i -lt 150; $i++) {
+                [pscustomobject]@{ Identity = ('00000000-0000-4000-8000-{0:D12}' -f $i); Name = "Queue $i"; Agents = @(); Users = @(); DistributionLists = @() }
+            })
+        $script:AllQueues = @($filler) + @($script:Queues)
+        Mock -ModuleName LicenseAudit Get-CsCallQueue { @($script:AllQueues | Select-Object -Skip $Skip -First $First) }
+        $result = @($script:Users | Test-TeamsLicenseAssignment -PhoneNumberAssignment $script:Numbers -VoiceRoutingPolicy $script:RoutingPolicies `
+                -SharedCallingPolicy $script:SharedCalling -IncludeCallQueue -WarningAction SilentlyContinue)
+        Should -Invoke -ModuleName LicenseAudit Get-CsCallQueue -Times 2 -Exactly
+        Should -Invoke -ModuleName LicenseAudit Get-CsCallQueue -Times 1 -Exactly -ParameterFilter { $First -eq 100 -and $Skip -eq 100 }
+        $result.UserPrincipalName | Should -Not -Contain 'leo@contoso.com'
+        ($result | Where-Object UserPrincipalName -eq 'erin@contoso.com').Code | Should -Be 'PhoneLicenseNoNumberNoRouting'
+    }
+
+    It 'sends TeamsSharedCallingRoutingPolicy as {Authority, Name} and a Global (null) one as null' {
+        Mock -ModuleName LicenseAudit Send-LicenseAuditNativeInput { return }
+        $kim = $script:Users | Where-Object UserPrincipalName -eq 'kim@contoso.com'
+        $erin = $script:Users | Where-Object UserPrincipalName -eq 'erin@contoso.com'
+        InModuleScope LicenseAudit -Parameters @{ Accounts = @($kim, $erin) } {
+            param($Accounts)
+            $running = [pscustomobject]@{ Process = 'started' }
+            Send-LicenseAuditTeamsUser -Session $running -InputObject $Accounts -Property $script:TeamsAssignmentUserProperties
+        }
+        Should -Invoke -ModuleName LicenseAudit Send-LicenseAuditNativeInput -Times 1 -Exactly -ParameterFilter {
+            $Record.UserPrincipalName -eq 'kim@contoso.com' -and $Record.TeamsSharedCallingRoutingPolicy.Name -eq 'SharedCalling-Main' -and
+            $Record.TeamsSharedCallingRoutingPolicy.Authority -eq 'Tenant'
+        }
+        Should -Invoke -ModuleName LicenseAudit Send-LicenseAuditNativeInput -Times 1 -Exactly -ParameterFilter {
+            $Record.UserPrincipalName -eq 'erin@contoso.com' -and $Record.PSObject.Properties['TeamsSharedCallingRoutingPolicy'] -and
+            $null -eq $Record.TeamsSharedCallingRoutingPolicy
+        }
+    }
+
+    It 'hands the engine only what it reads of a call queue: the agents as their object ids' {
+        $queue = [pscustomobject]@{
+            Identity = 'q1'; Name = 'Support'; RoutingMethod = 'Attendant'; Statistics = 'x'
+            Agents = @([pscustomobject]@{ ObjectId = [guid]'6f1c1e2a-0000-4000-8000-000000000015'; OptIn = $true })
+            Users = @([guid]'6f1c1e2a-0000-4000-8000-000000000001'); DistributionLists = @(); AgentsCapped = $false
+        }
+        $record = & (Get-Module LicenseAudit) { param($Queue) ConvertTo-LicenseAuditTeamsCallQueue -InputObject $Queue } $queue
+        @($record.PSObject.Properties.Name) | Should -Be @('Identity', 'Name', 'Agents', 'Users', 'DistributionLists', 'AgentsCapped')
+        @($record.Agents) | Should -Be @('6f1c1e2a-0000-4000-8000-000000000015')
+        @($record.Users) | Should -Be @('6f1c1e2a-0000-4000-8000-000000000001')
     }
 
     It 'takes several exports for one parameter (5.1 arrays inside arrays) as one list' {
@@ -199,13 +320,13 @@ Describe 'Test-TeamsLicenseAssignment' {
         $first = @($script:Numbers[0..($half - 1)])
         $second = @($script:Numbers[$half..($script:Numbers.Count - 1)])
         $result = @($script:Users | Test-TeamsLicenseAssignment -PhoneNumberAssignment $first, $second -WarningAction SilentlyContinue)
-        Get-FindingLine $result | Should -Be $script:Expected
+        Get-FindingLine $result | Should -Be $script:ExpectedNumbersOnly
     }
 
     It 'leaves out, with a warning, -PhoneNumberAssignment objects that are not phone numbers' {
         $wrong = @($script:Numbers) + @($script:Users[0])
         $result = @($script:Users | Test-TeamsLicenseAssignment -PhoneNumberAssignment $wrong -WarningVariable warnings -WarningAction SilentlyContinue)
-        Get-FindingLine $result | Should -Be $script:Expected
+        Get-FindingLine $result | Should -Be $script:ExpectedNumbersOnly
         ($warnings -join "`n") | Should -BeLike '*1 -PhoneNumberAssignment object(s) have no TelephoneNumber*'
     }
 
@@ -218,10 +339,11 @@ Describe 'Test-TeamsLicenseAssignment' {
 
     It 'exports the waste to CSV with one kind of row, evidence as text' {
         $path = Join-Path $TestDrive 'teams-waste.csv'
-        Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount -WarningAction SilentlyContinue |
-            Where-Object Severity -eq 'Waste' | Export-Csv -Path $path -NoTypeInformation
+        Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount -IncludeVoiceRoutingPolicy -IncludeVoiceRoute -IncludeSharedCallingPolicy `
+            -IncludeCallQueue -WarningAction SilentlyContinue | Where-Object Severity -eq 'Waste' | Export-Csv -Path $path -NoTypeInformation
         $rows = @(Import-Csv -Path $path)
         $rows.Count | Should -Be 6
+        @($rows.UserPrincipalName) | Should -Not -Contain 'carol@contoso.com'
         @($rows | ForEach-Object { $_.Severity } | Sort-Object -Unique) | Should -Be @('Waste')
         $bob = $rows | Where-Object UserPrincipalName -eq 'bob@contoso.com'
         $bob.EvidenceText | Should -Be 'EnterpriseVoiceEnabled=False (Get-CsOnlineUser); AssignedPlan MCOEV=Enabled (Get-CsOnlineUser)'
@@ -260,6 +382,17 @@ Describe 'Test-TeamsLicenseAssignment' {
         $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.TeamsCmdletsNotFound*'
         $failure.Exception.Message | Should -BeLike '*Get-CsOnlineUser*Connect-MicrosoftTeams*'
         Should -Invoke -ModuleName LicenseAudit Get-CsOnlineUser -Times 0 -Exactly
+        Get-SessionCount | Should -Be 0
+    }
+
+    It 'says which cmdlet -IncludeCallQueue needs when it is missing, before anything is read' {
+        Mock -ModuleName LicenseAudit Get-Command { $null } -ParameterFilter { $Name -eq 'Get-CsCallQueue' }
+        $failure = $null
+        try { $script:Users | Test-TeamsLicenseAssignment -IncludeVoiceRoutingPolicy -IncludeCallQueue } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.TeamsCmdletsNotFound*'
+        $failure.TargetObject | Should -Be 'Get-CsCallQueue'
+        $failure.Exception.Message | Should -BeLike '*-CallQueue*'
+        Should -Invoke -ModuleName LicenseAudit Get-CsOnlineVoiceRoutingPolicy -Times 0 -Exactly
         Get-SessionCount | Should -Be 0
     }
 

@@ -12,7 +12,7 @@ function Register-LicenseAuditTestStub {
 
 Register-LicenseAuditTestStub Get-CsUser {
     [CmdletBinding()]
-    param([string]$Identity, [string]$Filter, [string]$LdapFilter, [string]$OU, [uint32]$ResultSize, [string]$DomainController)
+    param([string]$Identity, [string]$Filter, [string]$LdapFilter, [string]$OU, [object]$ResultSize, [string]$DomainController)
 }
 Register-LicenseAuditTestStub Get-CsConferencingPolicy { [CmdletBinding()] param([string]$Identity) }
 Register-LicenseAuditTestStub Get-CsVoicePolicy { [CmdletBinding()] param([string]$Identity) }
@@ -37,8 +37,13 @@ Register-LicenseAuditTestStub New-CsConferencingPolicy {
         $EnableFileTransfer, $MaxMeetingSize
     )
 }
-foreach ($ual in 'Get-UalUserAccess', 'Get-UalDeviceAccess', 'Get-UalSystemId', 'Get-UalOverview') {
-    Register-LicenseAuditTestStub $ual { [CmdletBinding()] param([object[]]$CimSession, [int]$ThrottleLimit) }
+# In a script block of its own: this file is dot-sourced, and a loop variable here would be set
+# in the test file's scope (it was $ual, which overwrote Invoke.Tests.ps1's $Ual folder with
+# 'Get-UalOverview').
+& {
+    foreach ($stub in 'Get-UalUserAccess', 'Get-UalDeviceAccess', 'Get-UalSystemId', 'Get-UalOverview') {
+        Register-LicenseAuditTestStub $stub { [CmdletBinding()] param([object[]]$CimSession, [int]$ThrottleLimit) }
+    }
 }
 Register-LicenseAuditTestStub New-CimSession {
     [CmdletBinding()]
@@ -54,4 +59,11 @@ Register-LicenseAuditTestStub Get-CsTeamsIPPhonePolicy { [CmdletBinding()] param
 Register-LicenseAuditTestStub Get-CsOnlineApplicationInstance { [CmdletBinding()] param([string]$Identity) }
 Register-LicenseAuditTestStub Get-CsPhoneNumberAssignment {
     [CmdletBinding()] param([string]$TelephoneNumber, [string]$NumberType, [string]$PstnAssignmentStatus, [int]$Top, [int]$Skip)
+}
+# Voice routing, Shared Calling and call queues (Get-CsCallQueue pages with -First and -Skip).
+Register-LicenseAuditTestStub Get-CsOnlineVoiceRoutingPolicy { [CmdletBinding()] param([string]$Identity, [string]$Filter) }
+Register-LicenseAuditTestStub Get-CsOnlineVoiceRoute { [CmdletBinding()] param([string]$Identity, [string]$Filter) }
+Register-LicenseAuditTestStub Get-CsTeamsSharedCallingRoutingPolicy { [CmdletBinding()] param([string]$Identity, [string]$Filter) }
+Register-LicenseAuditTestStub Get-CsCallQueue {
+    [CmdletBinding()] param([string]$Identity, [int]$First, [int]$Skip, [switch]$ExcludeContent, [string]$Sort, [switch]$Descending, [string]$NameFilter)
 }

@@ -55,6 +55,8 @@ Describe 'Get-UalCalEvidence' {
         $ours[0].Exception.Message | Should -BeLike '*OFFLINE01*'
         Should -Invoke -ModuleName LicenseAudit Get-UalUserAccess -Times 1 -Exactly -ParameterFilter { $ThrottleLimit -eq 8 -and @($CimSession).Count -eq 2 }
         Should -Invoke -ModuleName LicenseAudit Remove-CimSession -Times 1 -Exactly
+        # ... with both open sessions: each removed once.
+        Should -Invoke -ModuleName LicenseAudit Remove-CimSession -Times 1 -Exactly -ParameterFilter { (@($CimSession.ComputerName) -join ',') -eq 'FS01,FS02' }
     }
 
     It 'emits system ids before the evidence they describe' {

@@ -49,7 +49,9 @@ Describe 'Get-TeamsLicenseCount' {
         Should -Invoke -ModuleName LicenseAudit Get-CsOnlineUser -Times 1 -Exactly -ParameterFilter {
             $Properties -like '*FeatureTypes*' -and $Properties -like '*TeamsIPPhonePolicy*' -and $Properties -like '*AssignedPlan*'
         }
-        Get-TypeName $result | Should -Be @('LicenseAudit.UcUserLicense')
+        # Teams-only records have a view of their own (no Cisco columns); still UcUserLicense next.
+        Get-TypeName $result | Should -Be @('LicenseAudit.UcUserLicense#TeamsOnly')
+        @($result | Where-Object { $_.PSObject.TypeNames[1] -ne 'LicenseAudit.UcUserLicense' }).Count | Should -Be 0
         $result.Count | Should -Be 11
         ($result | Where-Object Username -eq 'voice@contoso.com').Licensed | Should -BeTrue
         Get-TypeName $totals | Should -Be @('LicenseAudit.UcLicenseTotal')
@@ -95,6 +97,16 @@ Describe 'Get-TeamsLicenseCount' {
         Should -Invoke -ModuleName LicenseAudit Get-CsTeamsIPPhonePolicy -Times 0 -Exactly
         $result.Count | Should -Be 11
         ($detail.UcMeetingRoom | Where-Object Name -eq 'room@contoso.com').Features | Should -Be 'TeamsRoomBasic'
+    }
+
+    It 'shows a Teams-only table: no Cisco columns, and why each account counts or is left out' {
+        $table = @(Get-TeamsLicenseCount) | Format-Table | Out-String -Width 300
+        $header = ($table -split "`r?`n" | Where-Object { $_.Trim() } | Select-Object -First 1) -split '\s+' | Where-Object { $_ }
+        $header | Should -Be @('Username', 'Licensed', 'Licenses', 'Excluded', 'Reason')
+        $guest = $table -split "`r?`n" | Where-Object { $_ -like 'guest_fabrikam.com*' }
+        $guest | Should -BeLike '*Guest*guest: AccountType=Guest'
+        $table | Should -BeLike '*voice@contoso.com*True*1*voice user: AccountEnabled=True, EnterpriseVoiceEnabled=True, FeatureTypes contains PhoneSystem*'
+        $table | Should -Not -BeLike '*linked by being the directory row*'
     }
 
     It '-Summary emits the totals instead of the accounts, lists also as text' {

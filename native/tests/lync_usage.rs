@@ -409,6 +409,12 @@ fn tls_required_against_a_server_without_tls_fails_clearly() {
         "{}",
         r.stderr
     );
+    // tiberius asserts on the plain TDS answer; that is said in words, and its assertion text
+    // (message or panic report) never reaches stderr.
+    assert!(r.stderr.contains("without TLS"), "{}", r.stderr);
+    for raw in ["assertion", "left:", "right:", "panicked", "TabularResult"] {
+        assert!(!r.stderr.contains(raw), "{raw}: {}", r.stderr);
+    }
 }
 
 #[test]

@@ -526,6 +526,10 @@ fn format_views_are_well_formed_and_name_properties_the_records_have() {
         powershell_record_keys("Public/Invoke-LicenseAudit.ps1", "LicenseAudit.RunSummary");
     assert!(summary.len() > 10, "RunSummary keys: {summary:?}");
     properties.insert("LicenseAudit.RunSummary".into(), summary);
+    // Get-TeamsLicenseCount's accounts: UcUserLicense records with a Teams-only view of their
+    // own (LicenseAudit.UcUserLicense#TeamsOnly in front, Private/UcInput.ps1).
+    let uc_user = properties["LicenseAudit.UcUserLicense"].clone();
+    properties.insert("LicenseAudit.UcUserLicense#TeamsOnly".into(), uc_user);
     assert_eq!(
         xml.matches("<View>").count(),
         xml.matches("</View>").count(),
@@ -663,6 +667,29 @@ fn no_powershell_7_only_syntax() {
             if code.contains("??") || code.contains("?.") {
                 problems.push(format!(
                     "{}:{}: `??` / `?.` (PowerShell 7 only)",
+                    rel(&f),
+                    i + 1
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn generic_object_lists_are_not_made_with_new_object() {
+    // New-Object wraps a List[object] in a PSObject, and on PowerShell 7.6 `@($list)` of that
+    // wrapper throws "Argument types do not match" (PowerShell issue 27558): it broke every
+    // -SummaryVariable / -DetailVariable. `[System.Collections.Generic.List[object]]::new()`
+    // (PowerShell 5.0+) gives the list itself.
+    let mut problems = Vec::new();
+    for f in module_files() {
+        let src = read(&f);
+        for (i, l) in src.lines().enumerate() {
+            let code = l.split('#').next().unwrap_or("").to_ascii_lowercase();
+            if code.contains("new-object") && code.contains("list[object]") {
+                problems.push(format!(
+                    "{}:{}: New-Object of a List[object] (use [System.Collections.Generic.List[object]]::new())",
                     rel(&f),
                     i + 1
                 ));

@@ -579,7 +579,7 @@ fn teams_assignments_get_their_sheet_and_overview_lines() {
     let r = report(&[records.to_string_lossy().into_owned()], &out);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let rows = sheet(&out, "Teams Assignments");
-    assert_eq!(rows.len(), 1 + 8, "a header and the eight findings");
+    assert_eq!(rows.len(), 1 + 9, "a header and the nine findings");
     let code = column(&rows, "Code");
     let severity = column(&rows, "Severity");
     let upn = column(&rows, "UserPrincipalName");
@@ -589,6 +589,12 @@ fn teams_assignments_get_their_sheet_and_overview_lines() {
         .unwrap();
     assert_eq!(text(&bob[code]), "PhoneLicenseVoiceDisabled");
     assert_eq!(text(&bob[severity]), "Waste");
+    let carol = rows
+        .iter()
+        .find(|r| text(&r[upn]) == "carol@contoso.com")
+        .unwrap();
+    assert_eq!(text(&carol[code]), "CallingPlanBesideDirectRouting");
+    assert_eq!(text(&carol[severity]), "Info");
     let overview: Vec<Vec<String>> = sheet(&out, "Overview")
         .iter()
         .map(|r| r.iter().map(text).collect())
@@ -604,7 +610,12 @@ fn teams_assignments_get_their_sheet_and_overview_lines() {
     assert_eq!(value("Waste findings (reclaimable licences)"), "6");
     assert_eq!(value("Broken findings (voice without a licence)"), "1");
     assert_eq!(value("Risk findings (licence in grace)"), "1");
-    assert_eq!(value("Monthly waste (priced plans)"), "56");
+    assert_eq!(
+        value("Info findings (review items: may be in use, nothing reclaimable)"),
+        "1"
+    );
+    assert_eq!(value("Monthly waste (priced plans)"), "68");
+    assert_eq!(value("Reclaimable MCOPSTN2"), "1");
     assert_eq!(value("Reclaimable MCOEV"), "5");
     let details: String = sheet(&out, "Report Details")
         .iter()

@@ -52,31 +52,67 @@ fn every_rule_fires_on_the_example_tenant_with_its_evidence() {
     let r = full_example();
     let expected: BTreeMap<String, Vec<String>> = [
         ("bob@contoso.com", "PhoneLicenseVoiceDisabled"),
-        ("carol@contoso.com", "CallingPlanOnDirectRouting"),
+        ("carol@contoso.com", "CallingPlanBesideDirectRouting"),
         ("dave@contoso.com", "VoiceWithoutPhoneLicense"),
         ("erin@contoso.com", "PhoneLicenseNoNumberNoRouting"),
         ("frank@contoso.com", "LicenseNotActiveVoiceEnabled"),
         ("grace@contoso.com", "DisabledAccountPaidPlans"),
         ("henry@contoso.com", "DeletedAccountPaidPlans"),
         ("aa-main@contoso.com", "ResourceAccountUserPhoneLicense"),
+        ("mia@contoso.com", "CallingPlanOnDirectRouting"),
     ]
     .into_iter()
     .map(|(u, c)| (u.to_string(), vec![c.to_string()]))
     .collect();
     // alice (all in order), ivan (number only in Get-CsPhoneNumberAssignment), the call queue
-    // (resource-account licence), the room (its Teams Phone comes with Teams Rooms Pro) and the
-    // guest have none.
+    // (resource-account licence), the room (its Teams Phone comes with Teams Rooms Pro), the
+    // guest, kim (Shared Calling), leo (a call queue agent) and the disabled Shared Calling
+    // resource account with its pay-as-you-go Calling Plan have none.
     assert_eq!(codes(&r), expected);
 
     let f = r.records_of("TeamsAssignmentFinding");
+    // carol's policy routes only local numbers: the rest go out on her Calling Plan.
     let carol = finding(&f, "carol@contoso.com");
-    assert_eq!(carol["Severity"], "Waste");
-    assert_eq!(carol["ReclaimablePlans"], json!(["MCOPSTN1"]));
+    assert_eq!(carol["Severity"], "Info");
+    assert_eq!(carol["ReclaimablePlans"], json!([]));
+    let message = carol["Message"].as_str().unwrap();
+    assert!(
+        message.contains("'US-DirectRouting'")
+            && message.contains(r"^\+1(425|206)(\d{7})$")
+            && message.contains("go out on the Calling Plan"),
+        "{message}"
+    );
     assert!(carol["Evidence"]
         .as_array()
         .unwrap()
         .iter()
         .any(|e| e["Source"] == "Get-CsPhoneNumberAssignment" && e["Value"] == "DirectRouting"));
+    // mia's policy has a catch-all route: her Calling Plan carries no call.
+    let mia = finding(&f, "mia@contoso.com");
+    assert_eq!(mia["Severity"], "Waste");
+    assert_eq!(mia["ReclaimablePlans"], json!(["MCOPSTN2"]));
+    assert!(mia["Evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["Source"] == "Get-CsOnlineVoiceRoute"
+            && e["Property"] == "NumberPattern International"
+            && e["Value"] == ".*"));
+    let erin = finding(&f, "erin@contoso.com");
+    for source in [
+        "Get-CsOnlineVoiceRoutingPolicy",
+        "Get-CsTeamsSharedCallingRoutingPolicy",
+        "Get-CsCallQueue",
+    ] {
+        assert!(
+            erin["Evidence"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["Source"] == source),
+            "erin's Waste rests on {source}"
+        );
+    }
     let dave = finding(&f, "dave@contoso.com");
     assert_eq!(dave["Severity"], "Broken");
     assert_eq!(dave["ReclaimablePlans"], json!([]));
@@ -117,7 +153,7 @@ fn the_summary_adds_up_to_the_findings() {
         .map(|c| c["Findings"].as_u64().unwrap())
         .sum();
     assert_eq!(by_code, f.len() as u64);
-    for severity in ["Waste", "Broken", "Risk"] {
+    for severity in ["Waste", "Broken", "Risk", "Info"] {
         let n = f.iter().filter(|x| x["Severity"] == severity).count();
         assert_eq!(s[severity], n, "{severity}");
     }
@@ -142,11 +178,16 @@ fn the_summary_adds_up_to_the_findings() {
             .collect();
         assert_eq!(p["Reclaimable"], users.len(), "{plan}");
     }
-    assert_eq!(s["AccountsRead"], 13);
-    assert_eq!(s["AccountsEvaluated"], 12);
+    assert_eq!(s["AccountsRead"], 17);
+    assert_eq!(s["AccountsEvaluated"], 16);
     assert_eq!(s["AccountsNotEvaluated"][0]["Count"], 1);
-    // 5 × MCOEV at 8.00 + 1 × MCOPSTN1 at 12.00 + 1 × MCOMEETADV at 4.00; TEAMS1 is not priced.
-    assert_eq!(s["MonthlyWaste"], 56.0);
+    assert_eq!(
+        (&s["Waste"], &s["Broken"], &s["Risk"], &s["Info"]),
+        (&json!(6), &json!(1), &json!(1), &json!(1))
+    );
+    // 5 × MCOEV at 8.00 + 1 × MCOPSTN2 at 24.00 + 1 × MCOMEETADV at 4.00; TEAMS1 is not
+    // priced, and carol's MCOPSTN1 (a review item) is not reclaimable.
+    assert_eq!(s["MonthlyWaste"], 68.0);
     assert_eq!(s["UnpricedPlans"], json!(["TEAMS1"]));
     let plan = |name: &str| {
         s["Plans"]
@@ -159,6 +200,11 @@ fn the_summary_adds_up_to_the_findings() {
     };
     assert_eq!(plan("MCOEV")["Reclaimable"], 5);
     assert_eq!(plan("MCOEV")["MonthlyWaste"], 40.0);
+    assert_eq!(plan("MCOPSTN2")["Reclaimable"], 1);
+    assert_eq!(plan("MCOPSTN1")["Reclaimable"], 0);
+    assert_eq!(plan("MCOPSTN1")["Holders"], 1);
+    assert_eq!(plan("MCOPSTN_PAYG_1")["Family"], "CallingPlan");
+    assert_eq!(plan("MCOPSTN_PAYG_1")["Reclaimable"], 0);
     assert_eq!(
         plan("MCOEV_VIRTUALUSER")["Family"],
         "TeamsPhoneResourceAccount"
@@ -218,6 +264,14 @@ fn with_example_inputs(users: &str) -> Run {
         &example("teams-phone-numbers.json"),
         "--resource-accounts",
         &example("teams-resource-accounts.json"),
+        "--voice-routing-policies",
+        &example("teams-voice-routing-policies.json"),
+        "--voice-routes",
+        &example("teams-voice-routes.json"),
+        "--shared-calling-policies",
+        &example("teams-shared-calling-policies.json"),
+        "--call-queues",
+        &example("teams-call-queues.json"),
         "--prices",
         &example("teams-prices.csv"),
     ])
@@ -369,7 +423,11 @@ fn policies_as_plain_strings_as_older_modules_and_gcc_high_write_them() {
     let reference = comparable(&with_example_inputs(&example("teams.json")));
     let mut users = tenant();
     for u in &mut users {
-        for p in ["OnlineVoiceRoutingPolicy", "TeamsCallingPolicy"] {
+        for p in [
+            "OnlineVoiceRoutingPolicy",
+            "TeamsCallingPolicy",
+            "TeamsSharedCallingRoutingPolicy",
+        ] {
             let name = u[p]["Name"].as_str().map(|n| format!("Tag:{n}"));
             u[p] = match name {
                 Some(n) => Value::String(n),
@@ -428,7 +486,16 @@ fn plans_cut_by_the_json_depth_limit_name_the_fix() {
 
 #[test]
 fn without_the_number_export_the_calling_plan_rule_says_what_it_needs() {
-    let r = audit(&["--online-users", &example("teams.json")]);
+    let r = audit(&[
+        "--online-users",
+        &example("teams.json"),
+        "--voice-routing-policies",
+        &example("teams-voice-routing-policies.json"),
+        "--shared-calling-policies",
+        &example("teams-shared-calling-policies.json"),
+        "--call-queues",
+        &example("teams-call-queues.json"),
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         !codes(&r).contains_key("carol@contoso.com"),
@@ -447,11 +514,16 @@ fn without_the_number_export_the_calling_plan_rule_says_what_it_needs() {
         .find(|x| x["Rule"] == "CallingPlanOnDirectRouting")
         .unwrap();
     assert_eq!(rule["Evaluated"], false);
-    assert_eq!(rule["Undecided"], 1);
+    // carol, mia and the Shared Calling resource account (its pay-as-you-go Calling Plan).
+    assert_eq!(rule["Undecided"], 3);
     assert!(rule["Note"]
         .as_str()
         .unwrap()
         .contains("Get-CsPhoneNumberAssignment"));
+    assert!(
+        !codes(&r).contains_key("mia@contoso.com"),
+        "no review item either without number types"
+    );
     assert_eq!(s["MonthlyWaste"], Value::Null, "no price list, no money");
     // Without the application instance export the resource account is still known by its
     // AccountType.
@@ -508,7 +580,7 @@ fn a_repeated_account_is_audited_once_and_reported() {
         r.stderr
     );
     assert_eq!(codes(&r)["bob@contoso.com"].len(), 1);
-    assert_eq!(summary(&r)["AccountsRead"], 13);
+    assert_eq!(summary(&r)["AccountsRead"], 17);
 }
 
 #[test]
@@ -516,4 +588,210 @@ fn no_online_users_is_an_argument_error_naming_the_flag() {
     let r = audit(&[]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--online-users"), "{}", r.stderr);
+}
+
+/// The rule's entry in the summary's Rules.
+fn rule(s: &Value, name: &str) -> Value {
+    s["Rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["Rule"] == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("no rule {name}"))
+}
+
+/// The example estate with every export but the one named (a temporary copy).
+fn estate_without(left_out: &str) -> (tempfile::TempDir, Run) {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(repo_path("examples/teams")).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with(&format!("{left_out}.")) {
+            std::fs::copy(entry.path(), dir.path().join(&name)).unwrap();
+        }
+    }
+    let r = audit(&["--estate", &dir.path().to_string_lossy()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    (dir, r)
+}
+
+#[test]
+fn in_use_licences_are_never_called_waste_through_the_cli() {
+    // The issue's three cases on the example tenant: a Shared Calling user (kim), a call queue
+    // agent (leo), and a disabled resource account holding a pay-as-you-go Calling Plan with a
+    // Calling Plan number (aa-shared) have no finding; carol's Calling Plan beside a local-only
+    // routing policy is Info, not Waste.
+    let r = full_example();
+    let c = codes(&r);
+    for upn in [
+        "kim@contoso.com",
+        "leo@contoso.com",
+        "aa-shared@contoso.com",
+    ] {
+        assert!(!c.contains_key(upn), "{upn}: {:?}", c.get(upn));
+    }
+    let f = r.records_of("TeamsAssignmentFinding");
+    assert!(f
+        .iter()
+        .filter(|x| x["Severity"] == "Waste")
+        .all(|x| x["UserPrincipalName"] != "carol@contoso.com"));
+    let s = summary(&r);
+    let beside = s["ByCode"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["Code"] == "CallingPlanBesideDirectRouting")
+        .unwrap()
+        .clone();
+    assert_eq!(beside["Severity"], "Info");
+    assert_eq!(beside["Findings"], 1);
+    // Every export given: every rule decided every account.
+    for name in [
+        "PhoneLicenseNoNumberNoRouting",
+        "CallingPlanOnDirectRouting",
+        "CallingPlanBesideDirectRouting",
+    ] {
+        assert_eq!(rule(&s, name)["Undecided"], 0, "{name}");
+        assert_eq!(rule(&s, name)["Note"], Value::Null, "{name}");
+    }
+}
+
+#[test]
+fn each_missing_export_is_undecided_and_named_in_the_summary() {
+    // Without the voice routing policies: the Global policy may hold PSTN usages, so erin is
+    // undecided, not Waste (leo is decided: a queue agent), and mia's Calling Plan is a review
+    // item, not Waste.
+    let (_d, r) = estate_without("teams-voice-routing-policies");
+    let c = codes(&r);
+    assert!(!c.contains_key("erin@contoso.com"), "{c:?}");
+    assert_eq!(c["mia@contoso.com"], ["CallingPlanBesideDirectRouting"]);
+    let s = summary(&r);
+    let r2 = rule(&s, "PhoneLicenseNoNumberNoRouting");
+    assert_eq!(r2["Undecided"], 1);
+    assert!(
+        r2["Note"]
+            .as_str()
+            .unwrap()
+            .contains("1 because the PSTN usages of the account's voice routing policy are unknown (the Global policy may hold some): the Get-CsOnlineVoiceRoutingPolicy export was not given"),
+        "{}",
+        r2["Note"]
+    );
+    let r4 = rule(&s, "CallingPlanOnDirectRouting");
+    assert_eq!(r4["Undecided"], 2, "carol and mia");
+    let note = r4["Note"].as_str().unwrap();
+    assert!(
+        note.contains("Get-CsOnlineVoiceRoutingPolicy")
+            && note.contains("CallingPlanBesideDirectRouting (Info) instead"),
+        "{note}"
+    );
+    assert_eq!(s["Info"], 2);
+
+    // Without the voice routes: mia's catch-all route is unknown.
+    let (_d, r) = estate_without("teams-voice-routes");
+    assert_eq!(
+        codes(&r)["mia@contoso.com"],
+        ["CallingPlanBesideDirectRouting"]
+    );
+    assert!(
+        codes(&r).contains_key("erin@contoso.com"),
+        "rule 2 needs no routes"
+    );
+    let r4 = rule(&summary(&r), "CallingPlanOnDirectRouting");
+    assert_eq!(r4["Undecided"], 2);
+    assert!(r4["Note"]
+        .as_str()
+        .unwrap()
+        .contains("Get-CsOnlineVoiceRoute export"));
+
+    // Without the Shared Calling policies: Global may name a resource account.
+    let (_d, r) = estate_without("teams-shared-calling-policies");
+    assert!(!codes(&r).contains_key("erin@contoso.com"));
+    assert!(
+        !codes(&r).contains_key("kim@contoso.com"),
+        "her own policy decides"
+    );
+    let r2 = rule(&summary(&r), "PhoneLicenseNoNumberNoRouting");
+    assert_eq!(r2["Undecided"], 1);
+    assert!(r2["Note"]
+        .as_str()
+        .unwrap()
+        .contains("Get-CsTeamsSharedCallingRoutingPolicy export was not given"));
+
+    // Without the call queues: erin and leo may be agents.
+    let (_d, r) = estate_without("teams-call-queues");
+    assert!(!codes(&r).contains_key("erin@contoso.com"));
+    assert!(!codes(&r).contains_key("leo@contoso.com"));
+    let r2 = rule(&summary(&r), "PhoneLicenseNoNumberNoRouting");
+    assert_eq!(r2["Undecided"], 2);
+    assert!(r2["Note"]
+        .as_str()
+        .unwrap()
+        .contains("2 because the account may be a call queue agent"));
+
+    // Get-CsOnlineUser without TeamsSharedCallingRoutingPolicy (an older module): named.
+    let mut users = tenant();
+    for u in &mut users {
+        u.as_object_mut()
+            .unwrap()
+            .remove("TeamsSharedCallingRoutingPolicy");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("teams.json");
+    std::fs::write(&f, serde_json::to_string(&users).unwrap()).unwrap();
+    let r = with_example_inputs(&f.to_string_lossy());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!codes(&r).contains_key("erin@contoso.com"));
+    let r2 = rule(&summary(&r), "PhoneLicenseNoNumberNoRouting");
+    assert!(r2["Note"]
+        .as_str()
+        .unwrap()
+        .contains("TeamsSharedCallingRoutingPolicy is not in the Get-CsOnlineUser export"));
+}
+
+#[test]
+fn a_voice_route_export_without_its_pattern_stops_the_run_naming_file_record_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let routes = dir.path().join("routes.json");
+    std::fs::write(
+        &routes,
+        r#"[{"Identity":"Redmond","OnlinePstnUsages":["US-Local"],"OnlinePstnGatewayList":["sbc1.contoso.com"]}]"#,
+    )
+    .unwrap();
+    let r = audit(&[
+        "--online-users",
+        &example("teams.json"),
+        "--voice-routes",
+        &routes.to_string_lossy(),
+    ]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("routes.json, record 1, property 'NumberPattern'"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("Get-CsOnlineVoiceRoute"), "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "nothing half-decided is written");
+    // Call queues exported by Export-Csv lost their agents: refused, naming the fix.
+    let queues = dir.path().join("queues.csv");
+    std::fs::write(
+        &queues,
+        "\"Identity\",\"Name\",\"Agents\"\n\"q1\",\"Support\",\"System.Object[]\"\n",
+    )
+    .unwrap();
+    let r = audit(&[
+        "--online-users",
+        &example("teams.json"),
+        "--call-queues",
+        &queues.to_string_lossy(),
+    ]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("queues.csv")
+            && r.stderr.contains("Agents")
+            && r.stderr.contains("ConvertTo-Json -Depth 5"),
+        "{}",
+        r.stderr
+    );
 }

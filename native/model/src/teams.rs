@@ -9,6 +9,7 @@ choice! {
         Waste => "Waste" / "waste": "a paid licence that cannot be used as configured: reclaimable",
         Broken => "Broken" / "broken": "configured for something no licence covers: the feature fails or is out of compliance",
         Risk => "Risk" / "risk": "works today, stops when a licence in grace ends",
+        Info => "Info" / "info": "a review item: the licence may be in use as configured, so nothing is called reclaimable",
     }
 }
 
@@ -18,7 +19,8 @@ choice! {
         PhoneLicenseVoiceDisabled => "PhoneLicenseVoiceDisabled" / "phone-license-voice-disabled": "Teams Phone (MCOEV*) licensed, EnterpriseVoiceEnabled false",
         PhoneLicenseNoNumberNoRouting => "PhoneLicenseNoNumberNoRouting" / "phone-license-no-number-no-routing": "Teams Phone licensed and voice enabled, but no number, no Calling Plan and no voice routing policy: no PSTN calls possible",
         VoiceWithoutPhoneLicense => "VoiceWithoutPhoneLicense" / "voice-without-phone-license": "voice enabled or a number assigned with no Teams Phone licence",
-        CallingPlanOnDirectRouting => "CallingPlanOnDirectRouting" / "calling-plan-on-direct-routing": "a Calling Plan (MCOPSTN*) on a user whose numbers are all Direct Routing or Operator Connect",
+        CallingPlanOnDirectRouting => "CallingPlanOnDirectRouting" / "calling-plan-on-direct-routing": "a Calling Plan (MCOPSTN*) on an account whose numbers are all Direct Routing or Operator Connect and whose voice routing policy routes every number (a catch-all voice route): the Calling Plan carries no call",
+        CallingPlanBesideDirectRouting => "CallingPlanBesideDirectRouting" / "calling-plan-beside-direct-routing": "a Calling Plan (MCOPSTN*) on an account whose numbers are all Direct Routing or Operator Connect, but whose voice routing policy is not proven to route every number: calls no route matches go out on the Calling Plan (review)",
         ResourceAccountUserPhoneLicense => "ResourceAccountUserPhoneLicense" / "resource-account-user-phone-license": "a resource account holds a user Teams Phone licence instead of the free Teams Phone Resource Account licence (MCOEV_VIRTUALUSER)",
         LicenseNotActiveVoiceEnabled => "LicenseNotActiveVoiceEnabled" / "license-not-active-voice-enabled": "a Teams Phone or Calling Plan licence in Warning, Suspended or LockedOut state on a user still enabled for voice",
         DisabledAccountPaidPlans => "DisabledAccountPaidPlans" / "disabled-account-paid-plans": "a disabled account still holds paid plans",
@@ -39,6 +41,7 @@ impl TeamsFindingCode {
             | DeletedAccountPaidPlans => TeamsSeverity::Waste,
             VoiceWithoutPhoneLicense => TeamsSeverity::Broken,
             LicenseNotActiveVoiceEnabled => TeamsSeverity::Risk,
+            CallingPlanBesideDirectRouting => TeamsSeverity::Info,
         }
     }
 }
@@ -128,6 +131,9 @@ mod tests {
             ("MCOPSTN1", CallingPlan),
             ("MCOPSTN2", CallingPlan),
             ("MCOPSTNEAU2", CallingPlan),
+            // Pay-as-you-go Calling Plans (zone 1 and zone 2 countries): a Calling Plan, paid.
+            ("MCOPSTN_PAYG_1", CallingPlan),
+            ("MCOPSTN_PAYG_2", CallingPlan),
             ("MCOPSTNC", CommunicationsCredits),
             ("MCOPSTNPP", CommunicationsCredits),
             ("MCOMEETADV", AudioConferencing),
@@ -141,6 +147,7 @@ mod tests {
         assert!(!TeamsRooms.paid("Teams_Room_Basic"));
         assert!(TeamsRooms.paid("Teams_Room_Pro"));
         assert!(!TeamsPhoneResourceAccount.paid("MCOEV_VIRTUALUSER"));
+        assert!(CallingPlan.paid("MCOPSTN_PAYG_1"));
     }
 
     #[test]
@@ -155,5 +162,19 @@ mod tests {
             TeamsFindingCode::VoiceWithoutPhoneLicense.severity(),
             TeamsSeverity::Broken
         );
+        // The review item beside the Waste rule: never reclaimable, so never Waste.
+        let info: Vec<TeamsFindingCode> = TeamsFindingCode::ALL
+            .iter()
+            .copied()
+            .filter(|c| c.severity() == TeamsSeverity::Info)
+            .collect();
+        assert_eq!(info, [TeamsFindingCode::CallingPlanBesideDirectRouting]);
+        // Every severity is some code's (a severity no code has would be a dead column).
+        for s in TeamsSeverity::ALL {
+            assert!(
+                TeamsFindingCode::ALL.iter().any(|c| c.severity() == *s),
+                "{s:?}"
+            );
+        }
     }
 }

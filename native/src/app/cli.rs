@@ -500,8 +500,9 @@ pub enum TeamsCommand {
 #[derive(Debug, Args)]
 pub struct TeamsAssignmentsArgs {
     /// A folder of exports named teams (Get-CsOnlineUser), teams-phone-numbers,
-    /// teams-resource-accounts and teams-prices (.json, .ndjson, .xml, .clixml or .csv); options
-    /// given explicitly win
+    /// teams-resource-accounts, teams-voice-routing-policies, teams-voice-routes,
+    /// teams-shared-calling-policies, teams-call-queues and teams-prices (.json, .ndjson, .xml,
+    /// .clixml or .csv); options given explicitly win
     #[arg(long, value_name = "DIR")]
     pub estate: Option<PathBuf>,
     /// Get-CsOnlineUser output with AssignedPlan (JSON with -Depth 5, Export-Clixml, or one JSON
@@ -515,6 +516,23 @@ pub struct TeamsAssignmentsArgs {
     /// Get-CsOnlineApplicationInstance output: resource accounts an older module shows as User
     #[arg(long, value_name = "FILE")]
     pub resource_accounts: Option<String>,
+    /// Get-CsOnlineVoiceRoutingPolicy output (Identity, OnlinePstnUsages): whether the Global
+    /// policy routes PSTN calls, and the usages of the policy a Calling Plan holder uses
+    #[arg(long, value_name = "FILE")]
+    pub voice_routing_policies: Option<String>,
+    /// Get-CsOnlineVoiceRoute output (Identity, NumberPattern, OnlinePstnUsages,
+    /// OnlinePstnGatewayList): whether a policy routes every number over Direct Routing, so a
+    /// Calling Plan beside it carries no call
+    #[arg(long, value_name = "FILE")]
+    pub voice_routes: Option<String>,
+    /// Get-CsTeamsSharedCallingRoutingPolicy output (Identity, ResourceAccount): whether the
+    /// Global policy makes voice users without a number Shared Calling users
+    #[arg(long, value_name = "FILE")]
+    pub shared_calling_policies: Option<String>,
+    /// Get-CsCallQueue output (Agents, Users): call queue agents need Teams Phone and voice but
+    /// no number of their own
+    #[arg(long, value_name = "FILE")]
+    pub call_queues: Option<String>,
     /// Price list CSV with columns Plan (an AssignedPlan Capability such as MCOEV) and
     /// MonthlyPrice (12.50): the summary then gives the monthly waste
     #[arg(long, value_name = "FILE")]

@@ -26,6 +26,11 @@ pub fn assignments(s: &mut Session, a: &TeamsAssignmentsArgs) -> Result<(), AppE
         online_users: many(&a.online_users, "teams"),
         phone_numbers: many(&a.phone_numbers, "teams-phone-numbers"),
         resource_accounts: dir.pick(&a.resource_accounts, "teams-resource-accounts"),
+        voice_routing_policies: dir.pick(&a.voice_routing_policies, "teams-voice-routing-policies"),
+        voice_routes: dir.pick(&a.voice_routes, "teams-voice-routes"),
+        shared_calling_policies: dir
+            .pick(&a.shared_calling_policies, "teams-shared-calling-policies"),
+        call_queues: dir.pick(&a.call_queues, "teams-call-queues"),
         prices: dir.pick(&a.prices, "teams-prices"),
     };
     s.with_records(|out, rep| Ok(teams::run(&options, out, rep)?))

@@ -111,6 +111,10 @@ pub struct CsOnlineUser {
     /// None: the Global policy applies (or not exported; see `voice_routing_policy_exported`).
     pub voice_routing_policy: Option<PolicyAssignment>,
     pub voice_routing_policy_exported: bool,
+    /// TeamsSharedCallingRoutingPolicy. None: the Global policy applies (or not exported; see
+    /// `shared_calling_policy_exported`).
+    pub shared_calling_policy: Option<PolicyAssignment>,
+    pub shared_calling_policy_exported: bool,
 }
 
 /// Every Get-CsOnlineUser property `CsOnlineUser::read` looks at.
@@ -133,6 +137,7 @@ pub const PROPERTIES: &[&str] = &[
     "SoftDeletionTimestamp",
     "TeamsIPPhonePolicy",
     "OnlineVoiceRoutingPolicy",
+    "TeamsSharedCallingRoutingPolicy",
 ];
 
 impl CsOnlineUser {
@@ -165,6 +170,8 @@ impl CsOnlineUser {
             ip_phone_policy_exported,
             voice_routing_policy: read_policy(r, "OnlineVoiceRoutingPolicy")?,
             voice_routing_policy_exported: r.get("OnlineVoiceRoutingPolicy").is_some(),
+            shared_calling_policy: read_policy(r, "TeamsSharedCallingRoutingPolicy")?,
+            shared_calling_policy_exported: r.get("TeamsSharedCallingRoutingPolicy").is_some(),
         })
     }
 
@@ -210,6 +217,8 @@ impl CsOnlineUser {
             ip_phone_policy_exported: true,
             voice_routing_policy: None,
             voice_routing_policy_exported: false,
+            shared_calling_policy: None,
+            shared_calling_policy_exported: false,
         }
     }
 }

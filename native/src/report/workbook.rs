@@ -579,6 +579,10 @@ fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Worksheet, XlsxEr
             ("Waste findings (reclaimable licences)", "Waste"),
             ("Broken findings (voice without a licence)", "Broken"),
             ("Risk findings (licence in grace)", "Risk"),
+            (
+                "Info findings (review items: may be in use, nothing reclaimable)",
+                "Info",
+            ),
         ] {
             ws.write_string(at.row, 0, label)?;
             ws.write_number(at.row, 1, n(t, field))?;

@@ -2,9 +2,12 @@
 //! streams Get-CsOnlineUser: one TeamsAssignmentFinding per rule that fires, in input order
 //! (codes in their fixed order within an account), then one TeamsAssignmentSummary.
 
-use super::inputs::{PhoneNumberAssignment, PlanPrice};
+use super::inputs::{
+    CallQueue, PhoneNumberAssignment, PlanPrice, SharedCallingPolicy, VoiceRoute,
+    VoiceRoutingPolicy,
+};
 use super::records::*;
-use super::rules::{evaluate, Context, NotEvaluated};
+use super::rules::{evaluate, Context, Missing, NotEvaluated};
 use super::TeamsError;
 use crate::ingest::{load_all, stream_each, PsValue};
 use crate::m365::{ApplicationInstance, CsOnlineUser, PlanState};
@@ -21,6 +24,14 @@ pub struct AssignmentOptions {
     pub phone_numbers: Vec<String>,
     /// Get-CsOnlineApplicationInstance
     pub resource_accounts: Option<String>,
+    /// Get-CsOnlineVoiceRoutingPolicy (the PSTN usages of each policy, Global's above all)
+    pub voice_routing_policies: Option<String>,
+    /// Get-CsOnlineVoiceRoute (the number patterns each PSTN usage routes)
+    pub voice_routes: Option<String>,
+    /// Get-CsTeamsSharedCallingRoutingPolicy (whether Global names a resource account)
+    pub shared_calling_policies: Option<String>,
+    /// Get-CsCallQueue (the agents, who need Teams Phone and voice but no number)
+    pub call_queues: Option<String>,
     /// Price list: Plan, MonthlyPrice
     pub prices: Option<String>,
 }
@@ -32,7 +43,10 @@ struct Tally {
     evaluated: u64,
     not_evaluated: BTreeMap<NotEvaluated, u64>,
     by_code: BTreeMap<TeamsFindingCode, u64>,
+    /// Accounts each rule could not decide (an account once per rule)
     undecided: BTreeMap<TeamsFindingCode, u64>,
+    /// ... and what each lacked (an account once per rule and reason)
+    undecided_why: BTreeMap<(TeamsFindingCode, Missing), u64>,
     plans: Vec<PlanTally>,
     /// Capability as spelled in the input → index in `plans` (no allocation on a hit)
     by_spelling: HashMap<String, usize>,
@@ -99,6 +113,18 @@ pub fn run<R: Reporter>(
             ctx.add_resource_account(&a.user_principal_name, a.object_id.as_deref());
         }
     }
+    if let Some(path) = &o.voice_routing_policies {
+        ctx.add_routing_policies(load_all(path, rep, VoiceRoutingPolicy::read)?);
+    }
+    if let Some(path) = &o.voice_routes {
+        ctx.add_routes(load_all(path, rep, VoiceRoute::read)?);
+    }
+    if let Some(path) = &o.shared_calling_policies {
+        ctx.add_shared_calling_policies(load_all(path, rep, SharedCallingPolicy::read)?);
+    }
+    if let Some(path) = &o.call_queues {
+        ctx.add_call_queues(load_all(path, rep, CallQueue::read)?);
+    }
     let prices = match &o.prices {
         Some(path) => Some(read_prices(path, rep)?),
         None => None,
@@ -161,8 +187,17 @@ pub fn run<R: Reporter>(
                     return Ok(());
                 }
                 t.evaluated += 1;
-                for code in &e.undecided {
-                    *t.undecided.entry(*code).or_default() += 1;
+                let mut codes: Vec<TeamsFindingCode> = Vec::new();
+                let mut why: Vec<(TeamsFindingCode, Missing)> = Vec::new();
+                for &(code, missing) in &e.undecided {
+                    if !codes.contains(&code) {
+                        codes.push(code);
+                        *t.undecided.entry(code).or_default() += 1;
+                    }
+                    if !why.contains(&(code, missing)) {
+                        why.push((code, missing));
+                        *t.undecided_why.entry((code, missing)).or_default() += 1;
+                    }
                 }
                 let mut reclaimed: Vec<usize> = Vec::new();
                 for h in e.hits {
@@ -312,6 +347,7 @@ fn summary(
         waste: severity(TeamsSeverity::Waste),
         broken: severity(TeamsSeverity::Broken),
         risk: severity(TeamsSeverity::Risk),
+        info: severity(TeamsSeverity::Info),
         by_code,
         plans,
         monthly_waste,
@@ -329,12 +365,6 @@ fn rules(t: &Tally, ctx: &Context, o: &AssignmentOptions) -> Vec<TeamsRuleStatus
         .iter()
         .map(|&code| {
             let undecided = t.undecided.get(&code).copied().unwrap_or(0);
-            let missing = match code {
-                TeamsFindingCode::PhoneLicenseVoiceDisabled
-                | TeamsFindingCode::VoiceWithoutPhoneLicense => "EnterpriseVoiceEnabled",
-                TeamsFindingCode::PhoneLicenseNoNumberNoRouting => "OnlineVoiceRoutingPolicy",
-                _ => "",
-            };
             let (evaluated, note) = match code {
                 TeamsFindingCode::CallingPlanOnDirectRouting if !ctx.numbers_given => (
                     false,
@@ -342,16 +372,15 @@ fn rules(t: &Tally, ctx: &Context, o: &AssignmentOptions) -> Vec<TeamsRuleStatus
                         "needs the Get-CsPhoneNumberAssignment export (NumberType of each number); {undecided} account(s) hold a Calling Plan"
                     )),
                 ),
+                TeamsFindingCode::CallingPlanBesideDirectRouting if !ctx.numbers_given => (
+                    false,
+                    Some("needs the Get-CsPhoneNumberAssignment export, like CallingPlanOnDirectRouting".to_string()),
+                ),
                 TeamsFindingCode::ResourceAccountUserPhoneLicense if o.resource_accounts.is_none() => (
                     true,
                     Some("resource accounts known by AccountType / InterpretedUserType only; the Get-CsOnlineApplicationInstance export also finds those an older module shows as User".to_string()),
                 ),
-                _ if undecided > 0 => (
-                    true,
-                    Some(format!(
-                        "{undecided} account(s) undecided: {missing} is not in the Get-CsOnlineUser export"
-                    )),
-                ),
+                _ if undecided > 0 => (true, Some(undecided_note(t, ctx, code, undecided))),
                 _ => (true, None),
             };
             TeamsRuleStatus {
@@ -369,4 +398,33 @@ fn rules(t: &Tally, ctx: &Context, o: &AssignmentOptions) -> Vec<TeamsRuleStatus
         note: Some("whether a Teams Rooms Pro room uses anything Pro has (management, multi-screen, intelligent audio/video) is not in Get-CsOnlineUser or the phone number export; it needs the Teams Rooms Pro Management portal's data and is not guessed".into()),
     });
     out
+}
+
+/// "N account(s) undecided: n1 because <what lacked>; n2 because <what lacked>" — every
+/// reason, each account counted once per reason (an account may lack several).
+fn undecided_note(t: &Tally, ctx: &Context, code: TeamsFindingCode, undecided: u64) -> String {
+    let reasons: Vec<String> = t
+        .undecided_why
+        .iter()
+        .filter(|((c, _), _)| *c == code)
+        .map(|((_, m), n)| match m {
+            Missing::CallQueueAgentsIncomplete => {
+                format!(
+                    "{n} because {} ({})",
+                    m.text(),
+                    ctx.incomplete_queues().join("; ")
+                )
+            }
+            _ => format!("{n} because {}", m.text()),
+        })
+        .collect();
+    let instead = if code == TeamsFindingCode::CallingPlanOnDirectRouting {
+        "; each is reported as CallingPlanBesideDirectRouting (Info) instead of Waste"
+    } else {
+        ""
+    };
+    format!(
+        "{undecided} account(s) undecided: {}{instead}",
+        reasons.join("; ")
+    )
 }

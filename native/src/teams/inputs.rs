@@ -1,7 +1,10 @@
 //! The inputs `teams assignments` reads besides Get-CsOnlineUser (read by `crate::m365`):
-//! Get-CsPhoneNumberAssignment rows and a price list.
+//! Get-CsPhoneNumberAssignment rows, the voice routing configuration
+//! (Get-CsOnlineVoiceRoutingPolicy, Get-CsOnlineVoiceRoute), Shared Calling policies
+//! (Get-CsTeamsSharedCallingRoutingPolicy), call queues (Get-CsCallQueue) and a price list.
 
-use crate::ingest::Record;
+use crate::ingest::record::{list_items, value_text};
+use crate::ingest::{PsValue, Record};
 use crate::model::InputError;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -111,6 +114,401 @@ pub fn number_key(n: &str) -> Option<String> {
     (!digits.is_empty()).then_some(digits)
 }
 
+/// A policy Identity as the rules compare it: `Tag:` removed, blank read as Global.
+fn policy_identity(identity: &str) -> String {
+    let t = identity.trim();
+    let t = crate::m365::strip_ci(t, "Tag:").unwrap_or(t).trim();
+    if t.is_empty() {
+        "Global".into()
+    } else {
+        t.to_string()
+    }
+}
+
+/// Whether a policy name (as assigned, or an Identity) is the Global policy: blank, `Global`, or
+/// `Global:...` as some modules write the org-wide instance.
+pub fn is_global(name: &str) -> bool {
+    let t = name.trim();
+    t.is_empty()
+        || t.eq_ignore_ascii_case("Global")
+        || crate::m365::strip_ci(t, "Global:").is_some()
+}
+
+/// A list property the record must have (a null or empty list is fine: "none"). Missing, it is
+/// an error naming the property: the export left it out (`Select-Object`), and its absence
+/// would read as "none". Flattened by Export-Csv, the whole file has lost it: fatal.
+fn required_list(r: &Record, name: &str, cmdlet: &str) -> Result<Vec<String>, InputError> {
+    let Some(v) = r.get(name) else {
+        return Err(r.error(
+            name,
+            format!("is not in the record: export {cmdlet} with all its properties (ConvertTo-Json -Depth 5 or Export-Clixml), not a Select-Object that leaves {name} out"),
+        ));
+    };
+    text_list(r, name, v)
+}
+
+/// The texts of a list value; an Export-Csv `System.Object[]` cell is fatal (every record of
+/// the file lost the list).
+fn text_list(r: &Record, name: &str, v: &PsValue) -> Result<Vec<String>, InputError> {
+    if let PsValue::Flattened(t) = v {
+        return Err(r
+            .error(
+                name,
+                format!("holds '{t}': Export-Csv wrote the type name instead of the list, so {name} is lost for every record of this file; export with ConvertTo-Json -Depth 5 or Export-Clixml"),
+            )
+            .fatal());
+    }
+    let mut out = Vec::new();
+    for (i, item) in list_items(v).into_iter().enumerate() {
+        match value_text(item) {
+            Ok(Some(s)) if !s.trim().is_empty() => out.push(s.trim().to_string()),
+            Ok(_) => {}
+            Err(m) => return Err(r.error(name, format!("item {}: {m}", i + 1))),
+        }
+    }
+    Ok(out)
+}
+
+/// A text property the record must have (null is fine: "not set").
+fn required_text(r: &Record, name: &str, cmdlet: &str) -> Result<Option<String>, InputError> {
+    if r.get(name).is_none() {
+        return Err(r.error(
+            name,
+            format!("is not in the record: export {cmdlet} with all its properties, not a Select-Object that leaves {name} out"),
+        ));
+    }
+    Ok(r.opt_str(name)?.map(|t| t.trim().to_string()))
+}
+
+const ROUTING_POLICY_CMDLET: &str = "Get-CsOnlineVoiceRoutingPolicy";
+const ROUTE_CMDLET: &str = "Get-CsOnlineVoiceRoute";
+const SHARED_CALLING_CMDLET: &str = "Get-CsTeamsSharedCallingRoutingPolicy";
+const CALL_QUEUE_CMDLET: &str = "Get-CsCallQueue";
+
+/// One Get-CsOnlineVoiceRoutingPolicy row: a policy and the PSTN usages its calls are routed
+/// through (Microsoft Learn, "Configure call routing for Direct Routing").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoiceRoutingPolicy {
+    /// `Global`, or the policy's name (`Tag:` removed)
+    pub identity: String,
+    /// In the order the policy applies them
+    pub usages: Vec<String>,
+}
+
+impl VoiceRoutingPolicy {
+    pub const PROPERTIES: &'static [&'static str] = &["Identity", "OnlinePstnUsages"];
+
+    pub fn read(r: &Record) -> Result<VoiceRoutingPolicy, InputError> {
+        Ok(VoiceRoutingPolicy {
+            identity: policy_identity(&r.req_str("Identity")?),
+            usages: required_list(r, "OnlinePstnUsages", ROUTING_POLICY_CMDLET)?,
+        })
+    }
+}
+
+/// One Get-CsOnlineVoiceRoute row: the numbers (a regular expression) it routes, through which
+/// gateways, for which PSTN usages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoiceRoute {
+    pub identity: String,
+    /// None: no pattern set
+    pub number_pattern: Option<String>,
+    pub usages: Vec<String>,
+    pub gateways: Vec<String>,
+    pub priority: Option<i64>,
+}
+
+impl VoiceRoute {
+    pub const PROPERTIES: &'static [&'static str] = &[
+        "Identity",
+        "NumberPattern",
+        "OnlinePstnUsages",
+        "OnlinePstnGatewayList",
+        "Priority",
+    ];
+
+    pub fn read(r: &Record) -> Result<VoiceRoute, InputError> {
+        Ok(VoiceRoute {
+            identity: r.req_str("Identity")?.trim().to_string(),
+            number_pattern: required_text(r, "NumberPattern", ROUTE_CMDLET)?,
+            usages: required_list(r, "OnlinePstnUsages", ROUTE_CMDLET)?,
+            gateways: required_list(r, "OnlinePstnGatewayList", ROUTE_CMDLET)?,
+            priority: r.opt_int("Priority")?,
+        })
+    }
+
+    /// The route matches every dialled number and has a gateway to send it to: a policy with
+    /// one of its usages never leaves a call to the Calling Plan. See [`catch_all_pattern`].
+    pub fn routes_everything(&self) -> bool {
+        !self.gateways.is_empty()
+            && self
+                .number_pattern
+                .as_deref()
+                .is_some_and(catch_all_pattern)
+    }
+}
+
+/// Whether a NumberPattern matches every number, whatever the regular expression engine's
+/// anchoring: `.*` or `.+`, optionally anchored (`^`, `$`) and optionally grouped (`( )`,
+/// `(?: )`), in any nesting: `.*`, `^.*$`, `^.+`, `(.*)`, `^(.*)$`, `(?:.+)$`, `(^.*$)`. Nothing
+/// else counts: `\d+` (Microsoft's "any number" example) does not match a leading `+` when the
+/// whole number must match, and the Direct Routing documentation does not say which way Teams
+/// matches; a pattern that is not provably catch-all leaves the Calling Plan possibly in use.
+pub fn catch_all_pattern(pattern: &str) -> bool {
+    let mut p = pattern.trim();
+    loop {
+        let before = p;
+        if let Some(rest) = p.strip_prefix('^') {
+            p = rest;
+        }
+        if p.ends_with('$') && !p.ends_with("\\$") {
+            p = &p[..p.len() - 1];
+        }
+        if let Some(inner) = p.strip_prefix("(?:").and_then(|x| x.strip_suffix(')')) {
+            p = inner;
+        } else if let Some(inner) = p.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+            p = inner;
+        }
+        if p == before {
+            break;
+        }
+    }
+    p == ".*" || p == ".+"
+}
+
+/// One Get-CsTeamsSharedCallingRoutingPolicy row: the resource account whose number a Shared
+/// Calling user's outbound calls use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedCallingPolicy {
+    /// `Global`, or the policy's name (`Tag:` removed)
+    pub identity: String,
+    /// The resource account (its identity as exported); None: not set
+    pub resource_account: Option<String>,
+    pub emergency_numbers: Vec<String>,
+}
+
+impl SharedCallingPolicy {
+    pub const PROPERTIES: &'static [&'static str] =
+        &["Identity", "ResourceAccount", "EmergencyNumbers"];
+
+    pub fn read(r: &Record) -> Result<SharedCallingPolicy, InputError> {
+        Ok(SharedCallingPolicy {
+            identity: policy_identity(&r.req_str("Identity")?),
+            resource_account: required_text(r, "ResourceAccount", SHARED_CALLING_CMDLET)?,
+            emergency_numbers: match r.get("EmergencyNumbers") {
+                Some(v) => text_list(r, "EmergencyNumbers", v)?,
+                None => Vec::new(),
+            },
+        })
+    }
+}
+
+/// One Get-CsCallQueue row: who answers its calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallQueue {
+    pub identity: String,
+    pub name: Option<String>,
+    /// The object ids of `Agents` (each `{ObjectId, OptIn}`); None: Agents not exported
+    pub agents: Option<Vec<String>>,
+    /// The object ids of `Users` (agents named one by one)
+    pub users: Vec<String>,
+    /// Groups whose members answer (expanded by the service into `Agents`)
+    pub distribution_lists: Vec<String>,
+    /// A Teams channel whose members answer
+    pub channel_id: Option<String>,
+    /// The service capped `Agents` (a group with more members than a queue takes)
+    pub agents_capped: Option<bool>,
+    pub agents_in_sync: Option<bool>,
+}
+
+impl CallQueue {
+    pub const PROPERTIES: &'static [&'static str] = &[
+        "Identity",
+        "Name",
+        "Agents",
+        "Users",
+        "DistributionLists",
+        "ChannelId",
+        "AgentsCapped",
+        "AgentsInSyncWithDistributionLists",
+    ];
+
+    pub fn read(r: &Record) -> Result<CallQueue, InputError> {
+        let agents = match r.get("Agents") {
+            None => None,
+            Some(PsValue::Flattened(t)) => {
+                return Err(r
+                    .error(
+                        "Agents",
+                        format!("holds '{t}': Export-Csv wrote the type name instead of the agents; export {CALL_QUEUE_CMDLET} with ConvertTo-Json -Depth 5 or Export-Clixml"),
+                    )
+                    .fatal())
+            }
+            Some(v) => {
+                let mut ids = Vec::new();
+                for (i, item) in list_items(v).into_iter().enumerate() {
+                    let id = match item {
+                        PsValue::Object(_) => {
+                            crate::m365::nested_text(r, "Agents", item, &["ObjectId", "Id"])?
+                        }
+                        other => value_text(other)
+                            .map_err(|m| r.error("Agents", format!("item {}: {m}", i + 1)))?,
+                    };
+                    match id {
+                        Some(id) => ids.push(normal_id(&id)),
+                        None if matches!(item, PsValue::Null) => {}
+                        None => {
+                            return Err(r.error(
+                                "Agents",
+                                format!("item {} has no ObjectId: export {CALL_QUEUE_CMDLET} with ConvertTo-Json -Depth 5 (a lower depth writes each agent as its type name)", i + 1),
+                            ))
+                        }
+                    }
+                }
+                Some(ids)
+            }
+        };
+        let users = match r.get("Users") {
+            Some(v) => text_list(r, "Users", v)?
+                .iter()
+                .map(|u| normal_id(u))
+                .collect(),
+            None => Vec::new(),
+        };
+        if agents.is_none() && r.get("Users").is_none() {
+            return Err(r.error(
+                "Agents",
+                format!("is not in the record, nor is Users: the queue's agents are unknown; export {CALL_QUEUE_CMDLET} with all its properties (ConvertTo-Json -Depth 5 or Export-Clixml)"),
+            ));
+        }
+        Ok(CallQueue {
+            identity: r.req_str("Identity")?.trim().to_string(),
+            name: r.opt_str("Name")?,
+            agents,
+            users,
+            distribution_lists: match r.get("DistributionLists") {
+                Some(v) => text_list(r, "DistributionLists", v)?,
+                None => Vec::new(),
+            },
+            channel_id: r.opt_str("ChannelId")?,
+            agents_capped: r.opt_bool("AgentsCapped")?,
+            agents_in_sync: r.opt_bool("AgentsInSyncWithDistributionLists")?,
+        })
+    }
+
+    /// The queue's name, else its identity.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.identity)
+    }
+
+    /// Why `Agents` + `Users` may not be every agent: the service capped the list, it is not in
+    /// sync with the queue's groups, or it was not exported while groups or a channel answer.
+    pub fn incomplete(&self) -> Option<&'static str> {
+        if self.agents_capped == Some(true) {
+            Some("AgentsCapped is True")
+        } else if self.agents_in_sync == Some(false) {
+            Some("AgentsInSyncWithDistributionLists is False")
+        } else if self.agents.is_none()
+            && (!self.distribution_lists.is_empty() || self.channel_id.is_some())
+        {
+            Some("Agents is not exported and groups or a channel answer")
+        } else {
+            None
+        }
+    }
+
+    /// Every agent's object id (`Agents` and `Users`).
+    pub fn agent_ids(&self) -> impl Iterator<Item = &String> {
+        self.agents.iter().flatten().chain(self.users.iter())
+    }
+}
+
+/// Get-CsOnlineVoiceRoutingPolicy as the schema documents it (input).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[allow(dead_code)]
+pub struct VoiceRoutingPolicyInput {
+    /// `Global`, or `Tag:<name>` (the `Tag:` prefix is optional)
+    #[serde(rename = "Identity")]
+    pub identity: String,
+    /// The PSTN usages, in order; null or empty: none (the policy routes no call over Direct
+    /// Routing). Required in the record
+    #[serde(rename = "OnlinePstnUsages")]
+    pub online_pstn_usages: Option<Vec<String>>,
+}
+
+/// Get-CsOnlineVoiceRoute as the schema documents it (input).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[allow(dead_code)]
+pub struct VoiceRouteInput {
+    #[serde(rename = "Identity")]
+    pub identity: String,
+    /// The regular expression of the numbers the route takes; `.*` / `.+` (anchored or grouped)
+    /// route every number. Required in the record
+    #[serde(rename = "NumberPattern")]
+    pub number_pattern: Option<String>,
+    /// The PSTN usages the route serves. Required in the record
+    #[serde(rename = "OnlinePstnUsages")]
+    pub online_pstn_usages: Option<Vec<String>>,
+    /// The SBCs the route sends calls to. Required in the record
+    #[serde(rename = "OnlinePstnGatewayList")]
+    pub online_pstn_gateway_list: Option<Vec<String>>,
+    #[serde(rename = "Priority")]
+    pub priority: Option<i64>,
+}
+
+/// Get-CsTeamsSharedCallingRoutingPolicy as the schema documents it (input).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[allow(dead_code)]
+pub struct SharedCallingPolicyInput {
+    /// `Global`, or `Tag:<name>`
+    #[serde(rename = "Identity")]
+    pub identity: String,
+    /// The resource account whose number Shared Calling users call out with; null: none (for
+    /// Global: no Shared Calling by default). Required in the record
+    #[serde(rename = "ResourceAccount")]
+    pub resource_account: Option<String>,
+    #[serde(rename = "EmergencyNumbers")]
+    pub emergency_numbers: Option<Vec<String>>,
+}
+
+/// One agent of a call queue (Get-CsCallQueue `Agents`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[allow(dead_code)]
+pub struct CallQueueAgentInput {
+    /// The agent's object id (Get-CsOnlineUser Identity)
+    #[serde(rename = "ObjectId")]
+    pub object_id: String,
+    #[serde(rename = "OptIn")]
+    pub opt_in: Option<bool>,
+}
+
+/// Get-CsCallQueue as the schema documents it (input).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[allow(dead_code)]
+pub struct CallQueueInput {
+    #[serde(rename = "Identity")]
+    pub identity: String,
+    #[serde(rename = "Name")]
+    pub name: Option<String>,
+    /// Every agent, those of its distribution lists and channel included (Agents or Users is
+    /// required)
+    #[serde(rename = "Agents")]
+    pub agents: Option<Vec<CallQueueAgentInput>>,
+    /// Agents named one by one (object ids)
+    #[serde(rename = "Users")]
+    pub users: Option<Vec<String>>,
+    #[serde(rename = "DistributionLists")]
+    pub distribution_lists: Option<Vec<String>>,
+    #[serde(rename = "ChannelId")]
+    pub channel_id: Option<String>,
+    /// True: the service capped Agents, so some agents are not listed
+    #[serde(rename = "AgentsCapped")]
+    pub agents_capped: Option<bool>,
+    /// False: Agents lags behind the distribution lists' members
+    #[serde(rename = "AgentsInSyncWithDistributionLists")]
+    pub agents_in_sync_with_distribution_lists: Option<bool>,
+}
+
 /// The price list row as the schema documents it (input).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[allow(dead_code)]
@@ -214,6 +612,190 @@ mod tests {
         assert_eq!(
             NumberType::parse("Shared"),
             NumberType::Other("Shared".into())
+        );
+    }
+
+    fn rec_of(file: &str, props: Vec<(&str, PsValue)>) -> Record {
+        let mut obj = PsObject::default();
+        for (k, v) in props {
+            obj.insert(k.to_string(), v);
+        }
+        Record::new(Arc::from(file), 4, obj)
+    }
+
+    fn s(x: &str) -> PsValue {
+        PsValue::Str(x.into())
+    }
+
+    fn list(items: &[&str]) -> PsValue {
+        PsValue::list(items.iter().map(|x| s(x)).collect())
+    }
+
+    #[test]
+    fn catch_all_patterns_are_exactly_the_documented_forms() {
+        for p in [
+            ".*", ".+", "^.*$", "^.+$", "^.*", ".*$", "(.*)", "^(.*)$", "(?:.+)", "(^.*$)", " .* ",
+            "^((.*))$",
+        ] {
+            assert!(catch_all_pattern(p), "{p}");
+        }
+        for p in [
+            r"\d+",
+            r"^\d+$",
+            r"^\+1(\d{10})$",
+            r"^\+1(425|206)(\d{7})$",
+            ".",
+            "",
+            "^$",
+            r".*\$",
+            "(.*)(.*)",
+            "(?i).*",
+            ".*|x",
+            "*",
+        ] {
+            assert!(!catch_all_pattern(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn voice_routing_exports_name_the_record_and_property_they_lack() {
+        let p = VoiceRoutingPolicy::read(&rec_of(
+            "policies.json",
+            vec![
+                ("Identity", s("Tag:US-Local")),
+                ("OnlinePstnUsages", list(&["Local"])),
+            ],
+        ))
+        .unwrap();
+        assert_eq!(p.identity, "US-Local");
+        assert_eq!(p.usages, ["Local"]);
+        // Null usages: none.
+        let p = VoiceRoutingPolicy::read(&rec_of(
+            "policies.json",
+            vec![
+                ("Identity", s("Global")),
+                ("OnlinePstnUsages", PsValue::Null),
+            ],
+        ))
+        .unwrap();
+        assert!(p.usages.is_empty());
+        // Left out: an error naming file, record and property, never read as "none".
+        let e = VoiceRoutingPolicy::read(&rec_of("policies.json", vec![("Identity", s("Global"))]))
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("OnlinePstnUsages"));
+        assert_eq!(e.record, Some(4));
+        assert!(
+            e.message.contains("Get-CsOnlineVoiceRoutingPolicy"),
+            "{}",
+            e.message
+        );
+        // Flattened by Export-Csv: the whole file lost it.
+        let e = VoiceRoute::read(&rec_of(
+            "routes.csv",
+            vec![
+                ("Identity", s("Redmond")),
+                ("NumberPattern", s(".*")),
+                (
+                    "OnlinePstnUsages",
+                    PsValue::Flattened("System.Object[]".into()),
+                ),
+                ("OnlinePstnGatewayList", list(&["sbc1.contoso.com"])),
+            ],
+        ))
+        .unwrap_err();
+        assert!(e.fatal && e.field.as_deref() == Some("OnlinePstnUsages"));
+        let e = VoiceRoute::read(&rec_of(
+            "routes.json",
+            vec![
+                ("Identity", s("Redmond")),
+                ("OnlinePstnUsages", list(&["Local"])),
+                ("OnlinePstnGatewayList", list(&["sbc1.contoso.com"])),
+            ],
+        ))
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("NumberPattern"));
+        let r = VoiceRoute::read(&rec_of(
+            "routes.json",
+            vec![
+                ("Identity", s("All")),
+                ("NumberPattern", s("^.*$")),
+                ("OnlinePstnUsages", list(&["International"])),
+                ("OnlinePstnGatewayList", list(&["sbc1.contoso.com"])),
+                ("Priority", PsValue::Int(4)),
+            ],
+        ))
+        .unwrap();
+        assert!(r.routes_everything());
+        assert_eq!(r.priority, Some(4));
+        let e = SharedCallingPolicy::read(&rec_of("shared.json", vec![("Identity", s("Global"))]))
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("ResourceAccount"));
+    }
+
+    #[test]
+    fn call_queue_agents_as_objects_or_ids_and_what_makes_them_incomplete() {
+        let mut agent = PsObject::default();
+        agent.insert("ObjectId", s("{6F1C1E2A-0000-4000-8000-000000000005}"));
+        agent.insert("OptIn", PsValue::Bool(true));
+        let q = CallQueue::read(&rec_of(
+            "queues.json",
+            vec![
+                ("Identity", s("q1")),
+                ("Name", s("Support")),
+                ("Agents", PsValue::list(vec![PsValue::object(agent)])),
+                ("Users", list(&["6f1c1e2a-0000-4000-8000-000000000006"])),
+                ("AgentsCapped", PsValue::Bool(false)),
+            ],
+        ))
+        .unwrap();
+        assert_eq!(
+            q.agent_ids().cloned().collect::<Vec<_>>(),
+            [
+                "6f1c1e2a-0000-4000-8000-000000000005",
+                "6f1c1e2a-0000-4000-8000-000000000006"
+            ]
+        );
+        assert_eq!(q.incomplete(), None);
+        // An agent written as its type name (ConvertTo-Json too shallow) names the fix.
+        let e = CallQueue::read(&rec_of(
+            "queues.json",
+            vec![
+                ("Identity", s("q1")),
+                (
+                    "Agents",
+                    PsValue::list(vec![PsValue::object(PsObject::default())]),
+                ),
+            ],
+        ))
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("Agents"));
+        assert!(e.message.contains("-Depth 5"), "{}", e.message);
+        // Neither Agents nor Users: the agents are unknown, an error.
+        let e = CallQueue::read(&rec_of("queues.json", vec![("Identity", s("q1"))])).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("Agents"));
+        // Users only, but a distribution list answers too: incomplete.
+        let q = CallQueue::read(&rec_of(
+            "queues.json",
+            vec![
+                ("Identity", s("q1")),
+                ("Users", list(&[])),
+                ("DistributionLists", list(&["group-1"])),
+            ],
+        ))
+        .unwrap();
+        assert!(q.incomplete().is_some());
+        let q = CallQueue::read(&rec_of(
+            "queues.json",
+            vec![
+                ("Identity", s("q1")),
+                ("Agents", list(&[])),
+                ("AgentsInSyncWithDistributionLists", PsValue::Bool(false)),
+            ],
+        ))
+        .unwrap();
+        assert_eq!(
+            q.incomplete(),
+            Some("AgentsInSyncWithDistributionLists is False")
         );
     }
 

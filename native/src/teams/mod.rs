@@ -23,7 +23,7 @@ pub fn schemas() -> Vec<SchemaEntry> {
     use records::*;
     vec![
         SchemaEntry::output::<TeamsAssignmentFinding>(
-            "One licence ↔ configuration problem of one Teams account: code, severity (Waste, Broken, Risk), plans, evidence (`teams assignments`)",
+            "One licence ↔ configuration problem of one Teams account: code, severity (Waste, Broken, Risk, Info), plans, evidence (`teams assignments`)",
         ),
         SchemaEntry::output::<TeamsAssignmentSummary>(
             "Counts per code and severity, plan holders and reclaimable plans, monthly waste when prices are given, and which rules could be evaluated",
@@ -31,6 +31,22 @@ pub fn schemas() -> Vec<SchemaEntry> {
         SchemaEntry::input::<inputs::PhoneNumberAssignmentInput>(
             "TeamsPhoneNumberAssignment",
             "Get-CsPhoneNumberAssignment rows `teams assignments` reads (TelephoneNumber, NumberType, AssignedPstnTargetId)",
+        ),
+        SchemaEntry::input::<inputs::VoiceRoutingPolicyInput>(
+            "TeamsVoiceRoutingPolicy",
+            "Get-CsOnlineVoiceRoutingPolicy rows `teams assignments` reads (Identity, OnlinePstnUsages): whether the Global policy holds PSTN usages, and the usages of each policy",
+        ),
+        SchemaEntry::input::<inputs::VoiceRouteInput>(
+            "TeamsVoiceRoute",
+            "Get-CsOnlineVoiceRoute rows `teams assignments` reads (Identity, NumberPattern, OnlinePstnUsages, OnlinePstnGatewayList, Priority): whether a policy routes every number over Direct Routing",
+        ),
+        SchemaEntry::input::<inputs::SharedCallingPolicyInput>(
+            "TeamsSharedCallingPolicy",
+            "Get-CsTeamsSharedCallingRoutingPolicy rows `teams assignments` reads (Identity, ResourceAccount): whether the Global policy makes every user a Shared Calling user",
+        ),
+        SchemaEntry::input::<inputs::CallQueueInput>(
+            "TeamsCallQueue",
+            "Get-CsCallQueue rows `teams assignments` reads (Identity, Name, Agents, Users, DistributionLists, AgentsCapped, AgentsInSyncWithDistributionLists): the agents, who need Teams Phone and voice but no number",
         ),
         SchemaEntry::input::<inputs::PlanPriceInput>(
             "TeamsPlanPrice",

@@ -44,7 +44,8 @@ impl OutputRecord for TeamsAssignmentFinding {
 #[serde(rename_all = "PascalCase")]
 pub struct TeamsEvidence {
     /// The cmdlet whose output held it: Get-CsOnlineUser, Get-CsPhoneNumberAssignment,
-    /// Get-CsOnlineApplicationInstance
+    /// Get-CsOnlineApplicationInstance, Get-CsOnlineVoiceRoutingPolicy, Get-CsOnlineVoiceRoute,
+    /// Get-CsTeamsSharedCallingRoutingPolicy, Get-CsCallQueue
     pub source: String,
     /// e.g. `EnterpriseVoiceEnabled`, `AssignedPlan MCOEV`, `NumberType +14255550100`
     pub property: String,
@@ -76,6 +77,8 @@ pub struct TeamsAssignmentSummary {
     pub waste: u64,
     pub broken: u64,
     pub risk: u64,
+    /// Review items: a licence that may be in use as configured (nothing reclaimable)
+    pub info: u64,
     /// Findings per code (every code listed, zero included)
     pub by_code: Vec<TeamsCodeCount>,
     /// Every plan seen, known or not
@@ -96,6 +99,7 @@ impl OutputRecord for TeamsAssignmentSummary {
         "Waste",
         "Broken",
         "Risk",
+        "Info",
         "MonthlyWaste",
     ];
 }

@@ -2,15 +2,22 @@
 //! no I/O, no counting across accounts (see `assignments`). The rules and their public sources
 //! are in docs/rules/teams-assignments.md.
 
-use super::inputs::{normal_id, number_key, PhoneNumberAssignment};
+use super::inputs::{
+    is_global, normal_id, number_key, CallQueue, PhoneNumberAssignment, SharedCallingPolicy,
+    VoiceRoute, VoiceRoutingPolicy,
+};
 use super::records::TeamsEvidence;
-use crate::m365::{AssignedPlan, CsOnlineUser, PlanState};
+use crate::m365::{AssignedPlan, CsOnlineUser, PlanState, PolicyAssignment};
 use crate::model::teams::{TeamsFindingCode, TeamsPlanFamily};
 use std::collections::{HashMap, HashSet};
 
 const USER: &str = "Get-CsOnlineUser";
 const NUMBERS: &str = "Get-CsPhoneNumberAssignment";
 const APPS: &str = "Get-CsOnlineApplicationInstance";
+const ROUTING_POLICIES: &str = "Get-CsOnlineVoiceRoutingPolicy";
+const ROUTES: &str = "Get-CsOnlineVoiceRoute";
+const SHARED_CALLING: &str = "Get-CsTeamsSharedCallingRoutingPolicy";
+const QUEUES: &str = "Get-CsCallQueue";
 
 /// What the rules know beyond the account itself.
 #[derive(Debug, Default)]
@@ -22,6 +29,34 @@ pub struct Context {
     by_number: HashMap<String, usize>,
     /// Get-CsOnlineApplicationInstance UPNs and object ids (lower case)
     resource_accounts: HashSet<String>,
+    /// Get-CsOnlineVoiceRoutingPolicy by lower-case identity; None: not given
+    routing_policies: Option<HashMap<String, VoiceRoutingPolicy>>,
+    /// Get-CsOnlineVoiceRoute; None: not given
+    routes: Option<Vec<VoiceRoute>>,
+    /// Get-CsTeamsSharedCallingRoutingPolicy by lower-case identity; None: not given
+    shared_calling: Option<HashMap<String, SharedCallingPolicy>>,
+    /// Get-CsCallQueue; None: not given
+    queues: Option<Queues>,
+}
+
+/// The call queues and who answers them.
+#[derive(Debug, Default)]
+struct Queues {
+    list: Vec<CallQueue>,
+    /// Agent object id (normalised) → the first queue it answers
+    agent_of: HashMap<String, usize>,
+}
+
+/// The key a policy is looked up by: its name (`Tag:` removed), lower case; Global for blank or
+/// `Global`.
+fn policy_lookup(name: &str) -> String {
+    let n = name.trim();
+    let n = crate::m365::strip_ci(n, "Tag:").unwrap_or(n).trim();
+    if is_global(n) {
+        "global".into()
+    } else {
+        n.to_ascii_lowercase()
+    }
 }
 
 impl Context {
@@ -52,6 +87,65 @@ impl Context {
         }
     }
 
+    /// Get-CsOnlineVoiceRoutingPolicy was given (even empty); a policy listed twice keeps its
+    /// first record.
+    pub fn add_routing_policies(&mut self, policies: Vec<VoiceRoutingPolicy>) {
+        let map = self.routing_policies.get_or_insert_with(HashMap::new);
+        for p in policies {
+            map.entry(policy_lookup(&p.identity)).or_insert(p);
+        }
+    }
+
+    /// Get-CsOnlineVoiceRoute was given (even empty).
+    pub fn add_routes(&mut self, routes: Vec<VoiceRoute>) {
+        self.routes.get_or_insert_with(Vec::new).extend(routes);
+    }
+
+    /// Get-CsTeamsSharedCallingRoutingPolicy was given (even empty).
+    pub fn add_shared_calling_policies(&mut self, policies: Vec<SharedCallingPolicy>) {
+        let map = self.shared_calling.get_or_insert_with(HashMap::new);
+        for p in policies {
+            map.entry(policy_lookup(&p.identity)).or_insert(p);
+        }
+    }
+
+    /// Get-CsCallQueue was given (even empty).
+    pub fn add_call_queues(&mut self, queues: Vec<CallQueue>) {
+        let q = self.queues.get_or_insert_with(Queues::default);
+        for queue in queues {
+            let i = q.list.len();
+            for id in queue.agent_ids() {
+                q.agent_of.entry(id.clone()).or_insert(i);
+            }
+            q.list.push(queue);
+        }
+    }
+
+    /// The call queues whose agent list may be incomplete, with why (empty without the export).
+    pub fn incomplete_queues(&self) -> Vec<String> {
+        self.queues
+            .iter()
+            .flat_map(|q| q.list.iter())
+            .filter_map(|q| q.incomplete().map(|why| format!("{}: {why}", q.label())))
+            .collect()
+    }
+
+    pub fn routing_policies_given(&self) -> bool {
+        self.routing_policies.is_some()
+    }
+
+    pub fn routes_given(&self) -> bool {
+        self.routes.is_some()
+    }
+
+    pub fn shared_calling_given(&self) -> bool {
+        self.shared_calling.is_some()
+    }
+
+    pub fn call_queues_given(&self) -> bool {
+        self.queues.is_some()
+    }
+
     /// The numbers assigned to the account: by object id, else the LineUri's number.
     fn numbers_of(&self, u: &CsOnlineUser) -> Vec<&PhoneNumberAssignment> {
         let mut out: Vec<&PhoneNumberAssignment> = Vec::new();
@@ -80,6 +174,60 @@ impl Context {
                 .into_iter()
                 .flatten()
                 .any(|id| self.resource_accounts.contains(&normal_id(id)))
+    }
+
+    /// The queue the account answers for, if any.
+    fn queue_of(&self, u: &CsOnlineUser) -> Option<&CallQueue> {
+        let q = self.queues.as_ref()?;
+        [&u.identity, &u.object_id]
+            .into_iter()
+            .flatten()
+            .find_map(|id| q.agent_of.get(&normal_id(id)))
+            .map(|&i| &q.list[i])
+    }
+}
+
+/// What a rule lacked to decide an account: counted per rule in the summary, never guessed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Missing {
+    /// The number export (Calling Plan rule)
+    PhoneNumbers,
+    EnterpriseVoiceEnabled,
+    OnlineVoiceRoutingPolicy,
+    /// Get-CsOnlineVoiceRoutingPolicy not given
+    RoutingPolicies,
+    /// The account's policy (own or Global) is not in that export
+    RoutingPolicyNotListed,
+    /// Get-CsOnlineVoiceRoute not given
+    VoiceRoutes,
+    /// TeamsSharedCallingRoutingPolicy not in the Get-CsOnlineUser export
+    SharedCallingPolicyProperty,
+    /// Get-CsTeamsSharedCallingRoutingPolicy not given
+    SharedCallingPolicies,
+    /// That export has no Global policy
+    GlobalSharedCallingNotListed,
+    /// Get-CsCallQueue not given
+    CallQueues,
+    /// A queue's agent list is capped, out of sync, or not exported
+    CallQueueAgentsIncomplete,
+}
+
+impl Missing {
+    /// What was missing, for the summary's rule note.
+    pub fn text(self) -> &'static str {
+        match self {
+            Missing::PhoneNumbers => "the Get-CsPhoneNumberAssignment export was not given (the NumberType of each number)",
+            Missing::EnterpriseVoiceEnabled => "EnterpriseVoiceEnabled is not in the Get-CsOnlineUser export",
+            Missing::OnlineVoiceRoutingPolicy => "OnlineVoiceRoutingPolicy is not in the Get-CsOnlineUser export",
+            Missing::RoutingPolicies => "the PSTN usages of the account's voice routing policy are unknown (the Global policy may hold some): the Get-CsOnlineVoiceRoutingPolicy export was not given",
+            Missing::RoutingPolicyNotListed => "the account's voice routing policy is not in the Get-CsOnlineVoiceRoutingPolicy export",
+            Missing::VoiceRoutes => "the number patterns of the policy's PSTN usages are unknown: the Get-CsOnlineVoiceRoute export was not given",
+            Missing::SharedCallingPolicyProperty => "TeamsSharedCallingRoutingPolicy is not in the Get-CsOnlineUser export (a Shared Calling user has no number of its own)",
+            Missing::SharedCallingPolicies => "the account's Shared Calling policy is Global, which may name a resource account: the Get-CsTeamsSharedCallingRoutingPolicy export was not given",
+            Missing::GlobalSharedCallingNotListed => "the Get-CsTeamsSharedCallingRoutingPolicy export has no Global policy",
+            Missing::CallQueues => "the account may be a call queue agent (agents need Teams Phone and voice, no number): the Get-CsCallQueue export was not given",
+            Missing::CallQueueAgentsIncomplete => "the account may be an agent of a call queue whose agent list is incomplete",
+        }
     }
 }
 
@@ -116,8 +264,9 @@ impl NotEvaluated {
 pub struct Evaluation {
     pub not_evaluated: Option<NotEvaluated>,
     pub hits: Vec<Hit>,
-    /// Rules that could not decide for this account (a property was not exported)
-    pub undecided: Vec<TeamsFindingCode>,
+    /// Rules that could not decide for this account, and what each lacked (a rule may lack
+    /// several things)
+    pub undecided: Vec<(TeamsFindingCode, Missing)>,
     /// The account type the findings show (`ResourceAccount` when the application instance
     /// export says so)
     pub account_type: Option<String>,
@@ -178,6 +327,202 @@ fn bool_text(b: Option<bool>) -> String {
     }
 }
 
+/// The policy an account's assignment resolves to: its own when named, else Global.
+fn effective(p: Option<&PolicyAssignment>) -> (String, bool) {
+    match p.map(|p| p.name.trim()).filter(|n| !is_global(n)) {
+        Some(n) => (n.to_string(), false),
+        None => ("Global".into(), true),
+    }
+}
+
+/// How `policy` shows in evidence and messages: `'US-Local'`, or `Global (the account has none
+/// of its own)`.
+fn policy_label(name: &str, global: bool) -> String {
+    if global {
+        "Global (the account has none of its own)".into()
+    } else {
+        format!("'{name}'")
+    }
+}
+
+/// What the voice routing of an account with a Calling Plan and only Direct Routing / Operator
+/// Connect numbers leaves to the Calling Plan.
+enum Routing<'a> {
+    /// A voice route of the policy matches every number: no call reaches the Calling Plan.
+    Everything {
+        policy: String,
+        global: bool,
+        usages: Vec<String>,
+        route: &'a VoiceRoute,
+    },
+    /// Only some numbers match a route (or the policy has no usage): the rest go out on the
+    /// Calling Plan [Microsoft Learn, "Configure call routing for Direct Routing"].
+    Partly {
+        policy: String,
+        global: bool,
+        usages: Vec<String>,
+        routes: Vec<&'a VoiceRoute>,
+    },
+    /// Not decidable from the exports given.
+    Unknown {
+        policy: Option<(String, bool)>,
+        usages: Option<Vec<String>>,
+        missing: Missing,
+    },
+}
+
+fn routing_of<'a>(u: &CsOnlineUser, ctx: &'a Context) -> Routing<'a> {
+    if !u.voice_routing_policy_exported {
+        return Routing::Unknown {
+            policy: None,
+            usages: None,
+            missing: Missing::OnlineVoiceRoutingPolicy,
+        };
+    }
+    let (policy, global) = effective(u.voice_routing_policy.as_ref());
+    let Some(policies) = &ctx.routing_policies else {
+        return Routing::Unknown {
+            policy: Some((policy, global)),
+            usages: None,
+            missing: Missing::RoutingPolicies,
+        };
+    };
+    let Some(p) = policies.get(&policy_lookup(&policy)) else {
+        return Routing::Unknown {
+            policy: Some((policy, global)),
+            usages: None,
+            missing: Missing::RoutingPolicyNotListed,
+        };
+    };
+    if p.usages.is_empty() {
+        return Routing::Partly {
+            policy,
+            global,
+            usages: Vec::new(),
+            routes: Vec::new(),
+        };
+    }
+    let Some(all) = &ctx.routes else {
+        return Routing::Unknown {
+            policy: Some((policy, global)),
+            usages: Some(p.usages.clone()),
+            missing: Missing::VoiceRoutes,
+        };
+    };
+    let served: Vec<&VoiceRoute> = all
+        .iter()
+        .filter(|r| {
+            r.usages
+                .iter()
+                .any(|x| p.usages.iter().any(|y| x.eq_ignore_ascii_case(y)))
+        })
+        .collect();
+    match served.iter().find(|r| r.routes_everything()) {
+        Some(route) => Routing::Everything {
+            policy,
+            global,
+            usages: p.usages.clone(),
+            route,
+        },
+        None => Routing::Partly {
+            policy,
+            global,
+            usages: p.usages.clone(),
+            routes: served,
+        },
+    }
+}
+
+/// Rule 2's verdict: whether a voice-enabled Teams Phone account with no number and no Calling
+/// Plan can still place or receive a PSTN call some other way.
+enum Reach {
+    /// Some configuration carries its calls: not waste.
+    InUse,
+    /// Nothing found, but these could not be checked.
+    Undecided(Vec<Missing>),
+    /// Provably no PSTN call: the evidence of each check.
+    None(Vec<TeamsEvidence>),
+}
+
+fn pstn_reach(u: &CsOnlineUser, ctx: &Context) -> Reach {
+    let mut missing = Vec::new();
+    let mut evidence = Vec::new();
+    // Voice routing: a named policy counts as routing; Global only when it holds a PSTN usage.
+    if !u.voice_routing_policy_exported {
+        missing.push(Missing::OnlineVoiceRoutingPolicy);
+    } else {
+        let (name, global) = effective(u.voice_routing_policy.as_ref());
+        if !global {
+            return Reach::InUse;
+        }
+        evidence.push(TeamsEvidence::new(
+            USER,
+            "OnlineVoiceRoutingPolicy",
+            shown(u.voice_routing_policy.as_ref().map(|p| p.name.as_str())),
+        ));
+        match ctx
+            .routing_policies
+            .as_ref()
+            .map(|m| m.get(&policy_lookup(&name)))
+        {
+            None => missing.push(Missing::RoutingPolicies),
+            Some(None) => missing.push(Missing::RoutingPolicyNotListed),
+            Some(Some(p)) if !p.usages.is_empty() => return Reach::InUse,
+            Some(Some(_)) => evidence.push(TeamsEvidence::new(
+                ROUTING_POLICIES,
+                "OnlinePstnUsages Global",
+                "(none)",
+            )),
+        }
+    }
+    // Shared Calling: the user calls out with a resource account's number, has none of its own.
+    if !u.shared_calling_policy_exported {
+        missing.push(Missing::SharedCallingPolicyProperty);
+    } else {
+        let (_, global) = effective(u.shared_calling_policy.as_ref());
+        if !global {
+            return Reach::InUse;
+        }
+        evidence.push(TeamsEvidence::new(
+            USER,
+            "TeamsSharedCallingRoutingPolicy",
+            shown(u.shared_calling_policy.as_ref().map(|p| p.name.as_str())),
+        ));
+        match ctx
+            .shared_calling
+            .as_ref()
+            .map(|m| m.get(&policy_lookup("Global")))
+        {
+            None => missing.push(Missing::SharedCallingPolicies),
+            Some(None) => missing.push(Missing::GlobalSharedCallingNotListed),
+            Some(Some(p)) if p.resource_account.is_some() => return Reach::InUse,
+            Some(Some(_)) => evidence.push(TeamsEvidence::new(
+                SHARED_CALLING,
+                "ResourceAccount Global",
+                "(not set)",
+            )),
+        }
+    }
+    // Call queues: an agent takes PSTN calls the queue's resource account receives.
+    match &ctx.queues {
+        None => missing.push(Missing::CallQueues),
+        Some(_) if ctx.queue_of(u).is_some() => return Reach::InUse,
+        Some(q) if q.list.iter().any(|x| x.incomplete().is_some()) => {
+            missing.push(Missing::CallQueueAgentsIncomplete)
+        }
+        Some(q) => evidence.push(TeamsEvidence::new(
+            QUEUES,
+            "Agents",
+            format!("(not an agent of any of {} call queue(s))", q.list.len()),
+        )),
+    }
+    if missing.is_empty() {
+        Reach::None(evidence)
+    } else {
+        Reach::Undecided(missing)
+    }
+}
+
 pub fn evaluate(u: &CsOnlineUser, ctx: &Context) -> Evaluation {
     let mut e = Evaluation {
         account_type: u.account_type.clone(),
@@ -199,9 +544,12 @@ pub fn evaluate(u: &CsOnlineUser, ctx: &Context) -> Evaluation {
         e.account_type = Some("ResourceAccount".into());
     }
 
-    // A deleted or disabled account: whatever it holds that costs money can be given back.
+    // A deleted or disabled account: whatever it holds that costs money can be given back. A
+    // resource account is a disabled user object by design (Microsoft Learn, "Manage resource
+    // accounts"): disabled, it is in service and the resource-account rules below apply;
+    // soft-deleted, it is not.
     let deleted = u.soft_deletion_timestamp.is_some();
-    if deleted || u.account_enabled == Some(false) {
+    if deleted || (u.account_enabled == Some(false) && !resource) {
         let paid: Vec<&AssignedPlan> = u
             .assigned_plans
             .iter()
@@ -301,12 +649,16 @@ pub fn evaluate(u: &CsOnlineUser, ctx: &Context) -> Evaluation {
         });
     }
 
-    // Waste: a Calling Plan paid for while the numbers come from Direct Routing / Operator
-    // Connect (users and resource accounts alike).
+    // A Calling Plan while the numbers come from Direct Routing / Operator Connect (users and
+    // resource accounts alike). The Calling Plan is the last route of every outbound call no
+    // Direct Routing voice route matches, so it is waste only when a route of the account's
+    // policy matches every number; otherwise it is a review item.
     if !calling.is_empty() {
         if !ctx.numbers_given {
-            e.undecided
-                .push(TeamsFindingCode::CallingPlanOnDirectRouting);
+            e.undecided.push((
+                TeamsFindingCode::CallingPlanOnDirectRouting,
+                Missing::PhoneNumbers,
+            ));
         } else if !numbers.is_empty()
             && numbers.iter().all(|n| {
                 n.number_type
@@ -314,25 +666,142 @@ pub fn evaluate(u: &CsOnlineUser, ctx: &Context) -> Evaluation {
                     .is_some_and(|t| t.outside_calling_plan())
             })
         {
+            let kinds = numbers
+                .iter()
+                .map(|n| n.number_type.as_ref().map(|t| t.text()).unwrap_or(""))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+                .join(" or ");
             let mut evidence = Vec::new();
             number_evidence(&mut evidence);
             evidence.extend(calling.iter().map(|p| plan_evidence(p)));
-            e.hits.push(Hit {
-                code: TeamsFindingCode::CallingPlanOnDirectRouting,
-                plans: names(&calling),
-                reclaimable: names(&calling),
-                message: format!(
-                    "holds a Calling Plan but every number is {}: the Calling Plan carries no call; reclaim it",
-                    numbers
+            evidence.push(TeamsEvidence::new(
+                USER,
+                "OnlineVoiceRoutingPolicy",
+                if u.voice_routing_policy_exported {
+                    shown(u.voice_routing_policy.as_ref().map(|p| p.name.as_str()))
+                } else {
+                    "(not exported)".into()
+                },
+            ));
+            match routing_of(u, ctx) {
+                Routing::Everything {
+                    policy,
+                    global,
+                    usages,
+                    route,
+                } => {
+                    evidence.push(TeamsEvidence::new(
+                        ROUTING_POLICIES,
+                        format!("OnlinePstnUsages {policy}"),
+                        usages.join(", "),
+                    ));
+                    evidence.push(TeamsEvidence::new(
+                        ROUTES,
+                        format!("NumberPattern {}", route.identity),
+                        shown(route.number_pattern.as_deref()),
+                    ));
+                    evidence.push(TeamsEvidence::new(
+                        ROUTES,
+                        format!("OnlinePstnGatewayList {}", route.identity),
+                        route.gateways.join(", "),
+                    ));
+                    e.hits.push(Hit {
+                        code: TeamsFindingCode::CallingPlanOnDirectRouting,
+                        plans: names(&calling),
+                        reclaimable: names(&calling),
+                        message: format!(
+                            "holds a Calling Plan but every number is {kinds} and voice routing policy {} sends every dialled number to Direct Routing (route '{}', pattern {}): the Calling Plan carries no call; reclaim it",
+                            policy_label(&policy, global),
+                            route.identity,
+                            shown(route.number_pattern.as_deref())
+                        ),
+                        evidence,
+                    });
+                }
+                Routing::Partly {
+                    policy,
+                    global,
+                    usages,
+                    routes,
+                } => {
+                    evidence.push(TeamsEvidence::new(
+                        ROUTING_POLICIES,
+                        format!("OnlinePstnUsages {policy}"),
+                        if usages.is_empty() {
+                            "(none)".to_string()
+                        } else {
+                            usages.join(", ")
+                        },
+                    ));
+                    for r in &routes {
+                        evidence.push(TeamsEvidence::new(
+                            ROUTES,
+                            format!("NumberPattern {}", r.identity),
+                            shown(r.number_pattern.as_deref()),
+                        ));
+                    }
+                    let patterns: Vec<String> = routes
                         .iter()
-                        .map(|n| n.number_type.as_ref().map(|t| t.text()).unwrap_or(""))
-                        .collect::<std::collections::BTreeSet<_>>()
-                        .into_iter()
-                        .collect::<Vec<_>>()
-                        .join(" or ")
-                ),
-                evidence,
-            });
+                        .filter(|r| !r.gateways.is_empty())
+                        .filter_map(|r| r.number_pattern.clone())
+                        .collect();
+                    let what = if usages.is_empty() {
+                        "holds no PSTN usage, so every outbound call goes out on the Calling Plan"
+                            .to_string()
+                    } else if patterns.is_empty() {
+                        format!(
+                            "has PSTN usages ({}) that no voice route with a gateway serves, so every outbound call goes out on the Calling Plan",
+                            usages.join(", ")
+                        )
+                    } else {
+                        format!(
+                            "routes only numbers matching {}: calls no route matches go out on the Calling Plan",
+                            patterns.join(", ")
+                        )
+                    };
+                    e.hits.push(Hit {
+                        code: TeamsFindingCode::CallingPlanBesideDirectRouting,
+                        plans: names(&calling),
+                        reclaimable: Vec::new(),
+                        message: format!(
+                            "holds a Calling Plan beside {kinds} numbers; voice routing policy {} {what}. The Calling Plan may be in use: review before removing it",
+                            policy_label(&policy, global)
+                        ),
+                        evidence,
+                    });
+                }
+                Routing::Unknown {
+                    policy,
+                    usages,
+                    missing,
+                } => {
+                    if let (Some((name, _)), Some(usages)) = (&policy, &usages) {
+                        evidence.push(TeamsEvidence::new(
+                            ROUTING_POLICIES,
+                            format!("OnlinePstnUsages {name}"),
+                            usages.join(", "),
+                        ));
+                    }
+                    e.undecided
+                        .push((TeamsFindingCode::CallingPlanOnDirectRouting, missing));
+                    e.hits.push(Hit {
+                        code: TeamsFindingCode::CallingPlanBesideDirectRouting,
+                        plans: names(&calling),
+                        reclaimable: Vec::new(),
+                        message: format!(
+                            "holds a Calling Plan beside {kinds} numbers; whether voice routing policy {} routes every number is not known ({}), and calls no route matches go out on the Calling Plan. The Calling Plan may be in use: review before removing it",
+                            match &policy {
+                                Some((name, global)) => policy_label(name, *global),
+                                None => "(not exported)".into(),
+                            },
+                            missing.text()
+                        ),
+                        evidence,
+                    });
+                }
+            }
         }
     }
     if resource {
@@ -369,6 +838,7 @@ pub fn evaluate(u: &CsOnlineUser, ctx: &Context) -> Evaluation {
                 evidence,
             });
         }
+        e.hits.sort_by_key(|h| h.code);
         return e;
     }
 
@@ -397,7 +867,10 @@ pub fn evaluate(u: &CsOnlineUser, ctx: &Context) -> Evaluation {
                 evidence,
             });
         } else if ev.is_none() {
-            e.undecided.push(TeamsFindingCode::VoiceWithoutPhoneLicense);
+            e.undecided.push((
+                TeamsFindingCode::VoiceWithoutPhoneLicense,
+                Missing::EnterpriseVoiceEnabled,
+            ));
         }
     }
 
@@ -421,39 +894,36 @@ pub fn evaluate(u: &CsOnlineUser, ctx: &Context) -> Evaluation {
                     evidence,
                 });
             }
-            None => e
-                .undecided
-                .push(TeamsFindingCode::PhoneLicenseVoiceDisabled),
-            Some(true) if !has_number && calling.is_empty() => {
-                let global = u.voice_routing_policy.as_ref().is_none_or(|p| {
-                    p.name.trim().is_empty() || p.name.eq_ignore_ascii_case("Global")
-                });
-                if !u.voice_routing_policy_exported {
-                    e.undecided
-                        .push(TeamsFindingCode::PhoneLicenseNoNumberNoRouting);
-                } else if global {
+            None => e.undecided.push((
+                TeamsFindingCode::PhoneLicenseVoiceDisabled,
+                Missing::EnterpriseVoiceEnabled,
+            )),
+            Some(true) if !has_number && calling.is_empty() => match pstn_reach(u, ctx) {
+                Reach::InUse => {}
+                Reach::Undecided(missing) => e.undecided.extend(
+                    missing
+                        .into_iter()
+                        .map(|m| (TeamsFindingCode::PhoneLicenseNoNumberNoRouting, m)),
+                ),
+                Reach::None(reach) => {
                     let mut evidence = vec![voice_ev.clone()];
                     number_evidence(&mut evidence);
-                    evidence.push(TeamsEvidence::new(
-                        USER,
-                        "OnlineVoiceRoutingPolicy",
-                        shown(u.voice_routing_policy.as_ref().map(|p| p.name.as_str())),
-                    ));
                     evidence.push(TeamsEvidence::new(
                         USER,
                         "AssignedPlan MCOPSTN*",
                         "(none enabled)",
                     ));
+                    evidence.extend(reach);
                     evidence.extend(phone.iter().map(|p| plan_evidence(p)));
                     e.hits.push(Hit {
                         code: TeamsFindingCode::PhoneLicenseNoNumberNoRouting,
                         plans: names(&phone),
                         reclaimable: names(&phone),
-                        message: "enabled for voice with no number, no Calling Plan and no voice routing policy: no PSTN call can be made or received; finish the setup or reclaim the licence".into(),
+                        message: "enabled for voice with no number, no Calling Plan, no PSTN usage in its voice routing policy (Global, which holds none), no Shared Calling policy and no call queue to answer: no PSTN call can be made or received; finish the setup or reclaim the licence".into(),
                         evidence,
                     });
                 }
-            }
+            },
             Some(true) => {}
         }
     }
@@ -466,7 +936,6 @@ pub fn evaluate(u: &CsOnlineUser, ctx: &Context) -> Evaluation {
 mod tests {
     use super::super::inputs::NumberType;
     use super::*;
-    use crate::m365::PolicyAssignment;
 
     fn plan(c: &str, status: &str) -> AssignedPlan {
         AssignedPlan {
@@ -484,6 +953,7 @@ mod tests {
             assigned_plans: Some(plans),
             line_uri: line.map(Into::into),
             voice_routing_policy_exported: true,
+            shared_calling_policy_exported: true,
             ..CsOnlineUser::test_user("a@contoso.com")
         }
     }
@@ -491,6 +961,78 @@ mod tests {
     fn codes(e: &Evaluation) -> Vec<TeamsFindingCode> {
         e.hits.iter().map(|h| h.code).collect()
     }
+
+    fn policy(name: &str) -> Option<PolicyAssignment> {
+        Some(PolicyAssignment {
+            name: name.into(),
+            authority: Some("Tenant".into()),
+        })
+    }
+
+    fn routing_policy(identity: &str, usages: &[&str]) -> VoiceRoutingPolicy {
+        VoiceRoutingPolicy {
+            identity: identity.into(),
+            usages: usages.iter().map(|u| u.to_string()).collect(),
+        }
+    }
+
+    fn route(identity: &str, pattern: &str, usages: &[&str]) -> VoiceRoute {
+        VoiceRoute {
+            identity: identity.into(),
+            number_pattern: Some(pattern.into()),
+            usages: usages.iter().map(|u| u.to_string()).collect(),
+            gateways: vec!["sbc1.contoso.com".into()],
+            priority: Some(1),
+        }
+    }
+
+    fn shared_global(resource_account: Option<&str>) -> SharedCallingPolicy {
+        SharedCallingPolicy {
+            identity: "Global".into(),
+            resource_account: resource_account.map(Into::into),
+            emergency_numbers: Vec::new(),
+        }
+    }
+
+    fn queue(name: &str, agents: &[&str]) -> CallQueue {
+        CallQueue {
+            identity: format!("{name}-id"),
+            name: Some(name.into()),
+            agents: Some(agents.iter().map(|a| a.to_string()).collect()),
+            users: Vec::new(),
+            distribution_lists: Vec::new(),
+            channel_id: None,
+            agents_capped: Some(false),
+            agents_in_sync: Some(true),
+        }
+    }
+
+    /// Every export rule 2 reads, saying nothing carries PSTN calls: Global holds no usage,
+    /// Global Shared Calling names no resource account, one queue whose agent is someone else.
+    fn no_pstn_ctx() -> Context {
+        let mut ctx = Context::default();
+        ctx.add_routing_policies(vec![
+            routing_policy("Global", &[]),
+            routing_policy("US-Local", &["Local"]),
+        ]);
+        ctx.add_shared_calling_policies(vec![shared_global(None)]);
+        ctx.add_call_queues(vec![queue(
+            "Support",
+            &["6f1c1e2a-0000-4000-8000-0000000000ff"],
+        )]);
+        ctx
+    }
+
+    fn dr_number(target: &str) -> PhoneNumberAssignment {
+        PhoneNumberAssignment {
+            telephone_number: "+14255550100".into(),
+            number_type: Some(NumberType::DirectRouting),
+            assigned_pstn_target_id: Some(target.into()),
+            pstn_assignment_status: Some("UserAssigned".into()),
+        }
+    }
+
+    const ALICE: &str = "6f1c1e2a-0000-4000-8000-000000000001";
 
     use TeamsFindingCode::*;
 
@@ -509,26 +1051,144 @@ mod tests {
     }
 
     #[test]
-    fn voice_with_no_number_and_no_routing_is_waste_unless_routed() {
+    fn voice_with_no_number_and_no_routing_is_waste_only_when_every_path_is_closed() {
         let u = user(Some(true), None, vec![plan("MCOEV", "Enabled")]);
-        assert_eq!(
-            codes(&evaluate(&u, &Context::default())),
-            [PhoneLicenseNoNumberNoRouting]
-        );
+        let e = evaluate(&u, &no_pstn_ctx());
+        assert_eq!(codes(&e), [PhoneLicenseNoNumberNoRouting]);
+        assert_eq!(e.hits[0].reclaimable, ["MCOEV"]);
+        let ev = &e.hits[0].evidence;
+        for (source, property, value) in [
+            (ROUTING_POLICIES, "OnlinePstnUsages Global", "(none)"),
+            (SHARED_CALLING, "ResourceAccount Global", "(not set)"),
+            (QUEUES, "Agents", "(not an agent of any of 1 call queue(s))"),
+        ] {
+            assert!(
+                ev.iter()
+                    .any(|x| x.source == source && x.property == property && x.value == value),
+                "{property}: {ev:?}"
+            );
+        }
+        // A named routing policy routes (as before); a number is not "no number".
         let mut routed = u.clone();
-        routed.voice_routing_policy = Some(PolicyAssignment {
-            name: "US-Route".into(),
-            authority: None,
-        });
-        assert!(evaluate(&routed, &Context::default()).hits.is_empty());
+        routed.voice_routing_policy = policy("US-Route");
+        assert!(evaluate(&routed, &no_pstn_ctx()).hits.is_empty());
         let mut numbered = u.clone();
         numbered.line_uri = Some("tel:+14255550100".into());
-        assert!(evaluate(&numbered, &Context::default()).hits.is_empty());
-        let mut unknown = u.clone();
-        unknown.voice_routing_policy_exported = false;
-        let e = evaluate(&unknown, &Context::default());
-        assert!(e.hits.is_empty());
-        assert_eq!(e.undecided, [PhoneLicenseNoNumberNoRouting]);
+        assert!(evaluate(&numbered, &no_pstn_ctx()).hits.is_empty());
+    }
+
+    #[test]
+    fn shared_calling_user_without_a_number_is_not_waste() {
+        // The issue's case: Teams Phone + voice enabled + no number + a Shared Calling policy.
+        let mut u = user(Some(true), None, vec![plan("MCOEV", "Enabled")]);
+        u.shared_calling_policy = policy("SharedCalling-Seattle");
+        for ctx in [no_pstn_ctx(), Context::default()] {
+            let e = evaluate(&u, &ctx);
+            assert!(e.hits.is_empty(), "{:?}", codes(&e));
+            assert!(e.undecided.is_empty(), "decided: {:?}", e.undecided);
+        }
+        // Shared Calling granted to everyone (-Global): the Global instance names the account.
+        let u = user(Some(true), None, vec![plan("MCOEV", "Enabled")]);
+        let mut ctx = no_pstn_ctx();
+        ctx.shared_calling = None;
+        ctx.add_shared_calling_policies(vec![shared_global(Some("main-aa@contoso.com"))]);
+        let e = evaluate(&u, &ctx);
+        assert!(e.hits.is_empty() && e.undecided.is_empty());
+    }
+
+    #[test]
+    fn a_global_routing_policy_with_pstn_usages_routes() {
+        let u = user(Some(true), None, vec![plan("MCOEV", "Enabled")]);
+        let mut ctx = no_pstn_ctx();
+        ctx.routing_policies = None;
+        ctx.add_routing_policies(vec![routing_policy("Global", &["International"])]);
+        let e = evaluate(&u, &ctx);
+        assert!(e.hits.is_empty() && e.undecided.is_empty());
+        // "Global" written out, or Tag:Global, is still Global.
+        let mut named_global = u.clone();
+        named_global.voice_routing_policy = policy("Global");
+        assert!(evaluate(&named_global, &ctx).hits.is_empty());
+    }
+
+    #[test]
+    fn a_call_queue_agent_is_not_waste() {
+        let u = user(Some(true), None, vec![plan("MCOEV", "Enabled")]);
+        let mut ctx = no_pstn_ctx();
+        ctx.add_call_queues(vec![queue("Sales", &[ALICE])]);
+        let e = evaluate(&u, &ctx);
+        assert!(e.hits.is_empty() && e.undecided.is_empty());
+        // Named one by one in Users (braces and case as exported), not in Agents.
+        let mut ctx = no_pstn_ctx();
+        let mut q = queue("Front desk", &[]);
+        q.users = vec![normal_id("{6F1C1E2A-0000-4000-8000-000000000001}")];
+        ctx.add_call_queues(vec![q]);
+        assert!(evaluate(&u, &ctx).hits.is_empty());
+    }
+
+    #[test]
+    fn each_missing_export_or_property_is_undecided_and_named() {
+        let u = user(Some(true), None, vec![plan("MCOEV", "Enabled")]);
+        let undecided = |u: &CsOnlineUser, ctx: &Context| {
+            let e = evaluate(u, ctx);
+            assert!(e.hits.is_empty(), "never guessed: {:?}", codes(&e));
+            e.undecided
+                .iter()
+                .map(|(c, m)| {
+                    assert_eq!(*c, PhoneLicenseNoNumberNoRouting);
+                    *m
+                })
+                .collect::<Vec<_>>()
+        };
+        // No export at all: the three of them named.
+        assert_eq!(
+            undecided(&u, &Context::default()),
+            [
+                Missing::RoutingPolicies,
+                Missing::SharedCallingPolicies,
+                Missing::CallQueues
+            ]
+        );
+        // Each export alone missing.
+        let mut ctx = no_pstn_ctx();
+        ctx.routing_policies = None;
+        assert_eq!(undecided(&u, &ctx), [Missing::RoutingPolicies]);
+        let mut ctx = no_pstn_ctx();
+        ctx.shared_calling = None;
+        assert_eq!(undecided(&u, &ctx), [Missing::SharedCallingPolicies]);
+        let mut ctx = no_pstn_ctx();
+        ctx.queues = None;
+        assert_eq!(undecided(&u, &ctx), [Missing::CallQueues]);
+        // The properties missing from Get-CsOnlineUser.
+        let mut bare = u.clone();
+        bare.voice_routing_policy_exported = false;
+        bare.shared_calling_policy_exported = false;
+        assert_eq!(
+            undecided(&bare, &no_pstn_ctx()),
+            [
+                Missing::OnlineVoiceRoutingPolicy,
+                Missing::SharedCallingPolicyProperty
+            ]
+        );
+        // Exports without their Global policy.
+        let mut ctx = no_pstn_ctx();
+        ctx.routing_policies = None;
+        ctx.add_routing_policies(vec![routing_policy("US-Local", &["Local"])]);
+        ctx.shared_calling = None;
+        ctx.add_shared_calling_policies(Vec::new());
+        assert_eq!(
+            undecided(&u, &ctx),
+            [
+                Missing::RoutingPolicyNotListed,
+                Missing::GlobalSharedCallingNotListed
+            ]
+        );
+        // A queue whose agent list the service capped may hide this account.
+        let mut ctx = no_pstn_ctx();
+        let mut capped = queue("Big queue", &[]);
+        capped.agents_capped = Some(true);
+        ctx.add_call_queues(vec![capped]);
+        assert_eq!(undecided(&u, &ctx), [Missing::CallQueueAgentsIncomplete]);
+        assert_eq!(ctx.incomplete_queues(), ["Big queue: AgentsCapped is True"]);
     }
 
     #[test]
@@ -572,17 +1232,11 @@ mod tests {
         );
         let e = evaluate(&u, &Context::default());
         assert!(e.hits.is_empty());
-        assert_eq!(e.undecided, [CallingPlanOnDirectRouting]);
-        let mut ctx = Context::default();
-        ctx.add_number(PhoneNumberAssignment {
-            telephone_number: "+14255550100".into(),
-            number_type: Some(NumberType::DirectRouting),
-            assigned_pstn_target_id: None,
-            pstn_assignment_status: None,
-        });
-        let e = evaluate(&u, &ctx);
-        assert_eq!(codes(&e), [CallingPlanOnDirectRouting]);
-        assert_eq!(e.hits[0].reclaimable, ["MCOPSTN1"]);
+        assert_eq!(
+            e.undecided,
+            [(CallingPlanOnDirectRouting, Missing::PhoneNumbers)]
+        );
+        // A Calling Plan number: the plan serves it, nothing to say.
         let mut ctx = Context::default();
         ctx.add_number(PhoneNumberAssignment {
             telephone_number: "+14255550100".into(),
@@ -590,7 +1244,129 @@ mod tests {
             assigned_pstn_target_id: None,
             pstn_assignment_status: None,
         });
-        assert!(evaluate(&u, &ctx).hits.is_empty());
+        let e = evaluate(&u, &ctx);
+        assert!(e.hits.is_empty() && e.undecided.is_empty());
+    }
+
+    /// A user with a Direct Routing number and MCOPSTN2 whose policy is `policy`.
+    fn dr_calling_plan_user(policy_name: Option<&str>) -> CsOnlineUser {
+        let mut u = user(
+            Some(true),
+            Some("tel:+14255550100"),
+            vec![plan("MCOEV", "Enabled"), plan("MCOPSTN2", "Enabled")],
+        );
+        u.voice_routing_policy = policy_name.and_then(policy);
+        u
+    }
+
+    fn routing_ctx(routes: Vec<VoiceRoute>) -> Context {
+        let mut ctx = Context::default();
+        ctx.add_number(dr_number(ALICE));
+        ctx.add_routing_policies(vec![
+            routing_policy("Global", &[]),
+            routing_policy("Tag:US-Local", &["Local"]),
+            routing_policy("No Restrictions", &["Local", "International"]),
+        ]);
+        ctx.add_routes(routes);
+        ctx
+    }
+
+    #[test]
+    fn calling_plan_beside_a_local_only_routing_policy_is_a_review_item_not_waste() {
+        // The issue's case: DR number + MCOPSTN2 + a local-only routing policy.
+        let ctx = routing_ctx(vec![route("Redmond", r"^\+1425\d{7}$", &["Local"])]);
+        let e = evaluate(&dr_calling_plan_user(Some("US-Local")), &ctx);
+        assert_eq!(codes(&e), [CallingPlanBesideDirectRouting]);
+        assert_eq!(
+            CallingPlanBesideDirectRouting.severity(),
+            crate::model::teams::TeamsSeverity::Info
+        );
+        let h = &e.hits[0];
+        assert!(h.reclaimable.is_empty(), "nothing reclaimable");
+        assert_eq!(h.plans, ["MCOPSTN2"]);
+        assert!(h.message.contains("'US-Local'"), "{}", h.message);
+        assert!(h.message.contains(r"^\+1425\d{7}$"), "{}", h.message);
+        assert!(
+            h.message
+                .contains("calls no route matches go out on the Calling Plan"),
+            "{}",
+            h.message
+        );
+        assert!(h.evidence.iter().any(|x| x.source == ROUTES
+            && x.property == "NumberPattern Redmond"
+            && x.value == r"^\+1425\d{7}$"));
+        assert!(e.undecided.is_empty(), "decided: it is a review item");
+        // A policy with no PSTN usage sends every call out on the Calling Plan.
+        let e = evaluate(&dr_calling_plan_user(None), &ctx);
+        assert_eq!(codes(&e), [CallingPlanBesideDirectRouting]);
+        assert!(
+            e.hits[0].message.contains("Global"),
+            "{}",
+            e.hits[0].message
+        );
+        assert!(e.hits[0].message.contains("holds no PSTN usage"));
+    }
+
+    #[test]
+    fn calling_plan_is_waste_only_behind_a_catch_all_route() {
+        let ctx = routing_ctx(vec![
+            route("Redmond", r"^\+1425\d{7}$", &["Local"]),
+            route("Everything", "^(.*)$", &["International"]),
+        ]);
+        let e = evaluate(&dr_calling_plan_user(Some("No Restrictions")), &ctx);
+        assert_eq!(codes(&e), [CallingPlanOnDirectRouting]);
+        assert_eq!(e.hits[0].reclaimable, ["MCOPSTN2"]);
+        assert!(e.hits[0].message.contains("'Everything'"));
+        assert!(e.hits[0]
+            .evidence
+            .iter()
+            .any(|x| x.property == "NumberPattern Everything" && x.value == "^(.*)$"));
+        // The same catch-all pattern without a gateway routes nothing provably.
+        let mut gateless = route("Everything", ".*", &["International"]);
+        gateless.gateways.clear();
+        let ctx = routing_ctx(vec![gateless]);
+        assert_eq!(
+            codes(&evaluate(
+                &dr_calling_plan_user(Some("No Restrictions")),
+                &ctx
+            )),
+            [CallingPlanBesideDirectRouting]
+        );
+        // The catch-all route serves a usage this policy does not hold: not this user's.
+        let ctx = routing_ctx(vec![route("Everything", ".*", &["International"])]);
+        assert_eq!(
+            codes(&evaluate(&dr_calling_plan_user(Some("US-Local")), &ctx)),
+            [CallingPlanBesideDirectRouting]
+        );
+    }
+
+    #[test]
+    fn calling_plan_routing_unknown_is_info_and_undecided_naming_the_export() {
+        let u = dr_calling_plan_user(Some("US-Local"));
+        let check = |ctx: &Context, missing: Missing| {
+            let e = evaluate(&u, ctx);
+            assert_eq!(codes(&e), [CallingPlanBesideDirectRouting], "{missing:?}");
+            assert!(e.hits[0].reclaimable.is_empty());
+            assert!(
+                e.hits[0].message.contains(missing.text()),
+                "{}",
+                e.hits[0].message
+            );
+            assert_eq!(e.undecided, [(CallingPlanOnDirectRouting, missing)]);
+        };
+        // Numbers only: neither routing export.
+        let mut ctx = Context::default();
+        ctx.add_number(dr_number(ALICE));
+        check(&ctx, Missing::RoutingPolicies);
+        // Policies but no routes.
+        let mut ctx = routing_ctx(Vec::new());
+        ctx.routes = None;
+        check(&ctx, Missing::VoiceRoutes);
+        // The user's policy is not in the export.
+        let mut ctx = routing_ctx(vec![route("Everything", ".*", &["Local"])]);
+        ctx.routing_policies = None;
+        ctx.add_routing_policies(vec![routing_policy("Global", &[])]);
+        check(&ctx, Missing::RoutingPolicyNotListed);
     }
 
     #[test]
@@ -676,6 +1452,79 @@ mod tests {
     }
 
     #[test]
+    fn a_disabled_resource_account_is_in_service_not_waste() {
+        // The issue's case: AccountEnabled false, MCOEV_VIRTUALUSER + a pay-as-you-go (or any)
+        // Calling Plan, a Calling Plan number assigned. Resource accounts are disabled user
+        // objects by design; their Calling Plan carries the auto attendant's calls.
+        for calling_plan in ["MCOPSTN_PAYG_1", "MCOPSTN1"] {
+            let mut ra = user(
+                Some(true),
+                Some("tel:+14255550100"),
+                vec![
+                    plan("MCOEV_VIRTUALUSER", "Enabled"),
+                    plan(calling_plan, "Enabled"),
+                ],
+            );
+            ra.account_enabled = Some(false);
+            ra.account_type = Some("ResourceAccount".into());
+            let calling_plan_number = || PhoneNumberAssignment {
+                telephone_number: "+14255550100".into(),
+                number_type: Some(NumberType::CallingPlan),
+                assigned_pstn_target_id: Some(ALICE.into()),
+                pstn_assignment_status: Some("VoiceApplicationAssigned".into()),
+            };
+            let mut ctx = Context::default();
+            ctx.add_number(calling_plan_number());
+            let e = evaluate(&ra, &ctx);
+            assert!(e.hits.is_empty(), "{calling_plan}: {:?}", codes(&e));
+            assert_eq!(e.account_type.as_deref(), Some("ResourceAccount"));
+            // Known as a resource account by InterpretedUserType or the application instance
+            // export alone, too.
+            let mut by_type = ra.clone();
+            by_type.account_type = Some("User".into());
+            by_type.interpreted_user_type = Some("PureOnlineApplicationInstance".into());
+            assert!(evaluate(&by_type, &ctx).hits.is_empty());
+            let mut listed = ra.clone();
+            listed.account_type = None;
+            let mut ctx_app = Context::default();
+            ctx_app.add_number(calling_plan_number());
+            ctx_app.add_resource_account("a@contoso.com", Some(ALICE));
+            assert!(evaluate(&listed, &ctx_app).hits.is_empty());
+            // Soft-deleted, it is out of service: its paid plans are waste.
+            let mut deleted = ra.clone();
+            deleted.soft_deletion_timestamp = Some(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+            let e = evaluate(&deleted, &ctx);
+            assert_eq!(codes(&e), [DeletedAccountPaidPlans]);
+            assert_eq!(e.hits[0].reclaimable, [calling_plan]);
+        }
+        // The resource-account rules apply to it as to an enabled one.
+        let mut ra = user(
+            Some(true),
+            Some("tel:+14255550100"),
+            vec![plan("MCOEV", "Enabled")],
+        );
+        ra.account_enabled = Some(false);
+        ra.account_type = Some("ResourceAccount".into());
+        assert_eq!(
+            codes(&evaluate(&ra, &Context::default())),
+            [ResourceAccountUserPhoneLicense]
+        );
+        ra.assigned_plans = Some(Vec::new());
+        assert_eq!(
+            codes(&evaluate(&ra, &Context::default())),
+            [VoiceWithoutPhoneLicense]
+        );
+        // A disabled user account (not a resource account) still gives its plans back.
+        let mut disabled = ra.clone();
+        disabled.account_type = Some("User".into());
+        disabled.assigned_plans = Some(vec![plan("MCOPSTN_PAYG_1", "Enabled")]);
+        assert_eq!(
+            codes(&evaluate(&disabled, &Context::default())),
+            [DisabledAccountPaidPlans]
+        );
+    }
+
+    #[test]
     fn rooms_guests_and_on_premises_users() {
         let mut room = user(
             Some(false),
@@ -705,8 +1554,14 @@ mod tests {
             &Context::default(),
         );
         assert!(e.hits.is_empty());
-        assert_eq!(e.undecided, [PhoneLicenseVoiceDisabled]);
+        assert_eq!(
+            e.undecided,
+            [(PhoneLicenseVoiceDisabled, Missing::EnterpriseVoiceEnabled)]
+        );
         let e = evaluate(&user(None, None, vec![]), &Context::default());
-        assert_eq!(e.undecided, [VoiceWithoutPhoneLicense]);
+        assert_eq!(
+            e.undecided,
+            [(VoiceWithoutPhoneLicense, Missing::EnterpriseVoiceEnabled)]
+        );
     }
 }

@@ -604,13 +604,15 @@ pub async fn run(
 
 /// Reads one store. tiberius asserts (panics) on some protocol surprises from a misbehaving
 /// server: such a server is a data-source problem (exit 4), not a crash, so the panic is
-/// contained here, at the exchange, and reported with what to try. Its message still reaches
-/// stderr.
+/// contained here, at the exchange, and reported in words with what to try. The assertion's own
+/// text (`left: TabularResult right: PreLogin`) means nothing to an admin: it is neither in the
+/// message nor printed on stderr (see [`quiet_tiberius_panics`]).
 async fn read_store(
     options: &UsageOptions,
     store: &Store,
     reporter: &mut impl Reporter,
 ) -> Result<Fetched, UsageError> {
+    quiet_tiberius_panics();
     std::panic::AssertUnwindSafe(fetch(options, &store.connection, reporter))
         .catch_unwind()
         .await
@@ -619,15 +621,47 @@ async fn read_store(
                 .downcast_ref::<String>()
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("unexpected protocol state");
+                .unwrap_or_default();
             UsageError::Unreachable {
                 message: format!(
-                    "the SQL Server connection to {} failed during the protocol exchange ({detail}); with TLS on, a server that does not offer TLS ends here",
-                    store.connection.server.display()
+                    "the SQL Server connection to {} failed during the protocol exchange: {}",
+                    store.connection.server.display(),
+                    protocol_surprise(detail)
                 ),
                 hint: Some(ConnectHint::TrustCertificateOrEncryptOff),
             }
         })?
+}
+
+/// What a contained tiberius panic means, in words. The one seen in the field: with TLS on,
+/// tiberius wraps the TLS handshake in TDS PreLogin packets, and asserts that the answer is one;
+/// a server without TLS answers with a plain TDS result instead.
+fn protocol_surprise(detail: &str) -> &'static str {
+    if detail.contains("PreLogin") {
+        "the server answered the TLS handshake with plain TDS instead of TLS, as a server without TLS does"
+    } else {
+        "the server answered out of the protocol's order; with TLS on, a server that does not offer TLS ends here"
+    }
+}
+
+/// Keeps the panics of tiberius (contained by [`read_store`] and reported in words) off stderr;
+/// any other panic is printed as before. Installed once.
+fn quiet_tiberius_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            // .../registry/src/<index>/tiberius-0.12.3/src/..., or vendor/tiberius/src/...
+            let in_tiberius = info.location().is_some_and(|l| {
+                l.file()
+                    .split(['/', '\\'])
+                    .any(|c| c == "tiberius" || c.starts_with("tiberius-"))
+            });
+            if !in_tiberius {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// One store's answers, handed to `emit` as they are decided.
@@ -844,6 +878,17 @@ pub fn queries_text(lync2010: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contained_tiberius_assertion_is_said_in_words() {
+        let tls = protocol_surprise("assertion `left == right` failed\n  left: TabularResult\n right: PreLogin");
+        assert!(tls.contains("TLS") && tls.contains("plain TDS"), "{tls}");
+        for said in [tls, protocol_surprise("assertion failed: x"), protocol_surprise("")] {
+            for raw in ["assertion", "left", "right", "TabularResult", "PreLogin"] {
+                assert!(!said.contains(raw), "{said}");
+            }
+        }
+    }
 
     #[test]
     fn plus_usage_alone_implies_standard_and_says_so() {
