@@ -453,9 +453,13 @@ BeforeDiscovery {
                 param($Run)
                 $summary = $Run.Output[-1]
                 $summary.Succeeded | Should -BeTrue
-                # README, "Teams licence assignments": the example tenant's 8 findings, 56.0 a month.
-                $summary.TeamsFindings | Should -Be 8
-                $summary.TeamsMonthlyWaste | Should -Be 56
+                # Read live from the tenant's stand-ins, the answer the engine gives on the example
+                # tenant's exports of the same kinds.
+                $kinds = @(Get-ChildItem -LiteralPath (Join-Path $summary.OutputPath 'estate') -Filter 'teams*' | ForEach-Object { [System.IO.Path]::GetFileNameWithoutExtension($_.Name) })
+                $expected = Get-TeamsExpected -Name $kinds -PricePath 'LicenseAudit/teams-prices.csv'
+                $summary.TeamsFindings | Should -Be $expected.Summary.Findings
+                $summary.TeamsMonthlyWaste | Should -Be $expected.Summary.MonthlyWaste
+                $summary.TeamsMonthlyWaste | Should -BeGreaterThan 0
                 $summary.TeamsUserLicenses | Should -BeGreaterThan 0
                 Should -Invoke Connect-MicrosoftTeams -Times 1 -Exactly -Scope It -ParameterFilter { $TenantId -eq 'contoso.onmicrosoft.com' }
             }
@@ -528,16 +532,20 @@ BeforeDiscovery {
             Variables = 'summary'
             Check     = {
                 param($Run)
-                # README, "Teams licence assignments": the example tenant's eight findings.
-                $Run.Output.Count | Should -Be 8
-                $Run.Variables.summary.MonthlyWaste | Should -Be 56
+                # Every input read live: the engine's answer on the example tenant's exports.
+                $expected = Get-TeamsExpected -Name $TeamsExports -PricePath 'teams-prices.csv'
+                @($Run.Output | ForEach-Object { '{0} {1}' -f $_.UserPrincipalName, $_.Code }) | Should -Be @($expected.Findings | ForEach-Object { '{0} {1}' -f $_.UserPrincipalName, $_.Code })
+                $Run.Variables.summary.MonthlyWaste | Should -Be $expected.Summary.MonthlyWaste
+                $Run.Variables.summary.MonthlyWaste | Should -BeGreaterThan 0
             }
         }
         'Test-TeamsLicenseAssignment example 2' = @{
             Check = {
                 param($Run)
                 $rows = @(Import-Csv -LiteralPath 'teams-waste.csv')
-                $rows.Count | Should -Be 6
+                $expected = Get-TeamsExpected -Name 'teams', 'teams-phone-numbers', 'teams-resource-accounts'
+                $rows.Count | Should -Be @($expected.Findings | Where-Object Severity -eq 'Waste').Count
+                $rows.Count | Should -BeGreaterThan 0
                 @($rows | Where-Object Severity -ne 'Waste').Count | Should -Be 0
                 @($rows | Where-Object { -not $_.PlansText -or -not $_.EvidenceText }).Count | Should -Be 0
             }
@@ -548,6 +556,9 @@ BeforeDiscovery {
                 param($Run)
                 $Run.Output.Count | Should -Be 1
                 $Run.Output[0].PSObject.TypeNames[0] | Should -Be 'LicenseAudit.TeamsAssignmentSummary'
+                $expected = Get-TeamsExpected -Name 'teams', 'teams-phone-numbers' -PricePath 'teams-prices.csv'
+                $Run.Output[0].Findings | Should -Be $expected.Summary.Findings
+                $Run.Output[0].MonthlyWaste | Should -Be $expected.Summary.MonthlyWaste
                 $Run.Output[0].MonthlyWaste | Should -BeGreaterThan 0
             }
         }
@@ -561,6 +572,8 @@ BeforeDiscovery {
                 $Run.Output.Count | Should -BeGreaterThan 0
                 @($Run.Output | ForEach-Object { $_.GetType().Name } | Sort-Object -Unique) | Should -Be @('GroupInfo')
                 @($Run.Output.Count | Sort-Object -Descending) | Should -Be @($Run.Output.Count)
+                $expected = Get-TeamsExpected -Name 'teams', 'teams-resource-accounts'
+                ($Run.Output | Measure-Object -Property Count -Sum).Sum | Should -Be @($expected.Findings).Count
                 ($Run.Output | Where-Object Name -eq 'ResourceAccountUserPhoneLicense').Count | Should -Be 1
             }
         }
@@ -619,11 +632,13 @@ BeforeDiscovery {
             Variables = 'summary'
             Check     = {
                 param($Run)
-                @(Import-Csv -LiteralPath 'teams-waste.csv').Count | Should -Be 6
-                # The README's table below the block: the example tenant, 8 findings, 56.0 a month.
-                $Run.Variables.summary.Findings | Should -Be 8
-                $Run.Variables.summary.MonthlyWaste | Should -Be 56
-                @($Run.Output | Where-Object { (Get-TypeName $_) -eq 'LicenseAudit.TeamsAssignmentFinding' }).Count | Should -Be 16
+                # What the README says below the block: the example tenant as `license-audit teams
+                # assignments --estate examples/teams` sees it, live and offline alike.
+                $expected = Get-TeamsExpected -Name $TeamsExports -PricePath 'teams-prices.csv'
+                @(Import-Csv -LiteralPath 'teams-waste.csv').Count | Should -Be @($expected.Findings | Where-Object Severity -eq 'Waste').Count
+                $Run.Variables.summary.Findings | Should -Be $expected.Summary.Findings
+                $Run.Variables.summary.MonthlyWaste | Should -Be $expected.Summary.MonthlyWaste
+                @($Run.Output | Where-Object { (Get-TypeName $_) -eq 'LicenseAudit.TeamsAssignmentFinding' }).Count | Should -Be (2 * @($expected.Findings).Count)
             }
         }
     }
@@ -666,6 +681,25 @@ BeforeAll {
         }
         finally { $zip.Dispose() }
         @($workbook.workbook.sheets.sheet | ForEach-Object { $_.name })
+    }
+
+    # The example tenant's exports, and what the engine finds in those named (the base names of
+    # files in examples/teams), with -PricePath's prices: Findings and Summary.
+    $script:TeamsExports = @('teams', 'teams-phone-numbers', 'teams-resource-accounts', 'teams-voice-routing-policies', 'teams-voice-routes', 'teams-shared-calling-policies', 'teams-call-queues')
+    function script:Get-TeamsExpected([string[]]$Name, [string]$PricePath) {
+        $estate = Join-Path $TestDrive ('teams-estate-{0}' -f [guid]::NewGuid())
+        $null = New-Item -ItemType Directory -Path $estate
+        foreach ($kind in $Name) {
+            $source = Join-Path $RepoRoot ('examples/teams/{0}.json' -f $kind)
+            if (Test-Path -LiteralPath $source) { Copy-Item -LiteralPath $source -Destination $estate }
+        }
+        $arguments = @('teams', 'assignments', '--estate', $estate, '--format', 'ndjson')
+        if ($PricePath) { $arguments += @('--prices', (Resolve-Path -LiteralPath $PricePath).ProviderPath) }
+        $records = @(& $Binary @arguments 2>$null | ForEach-Object { ConvertFrom-Json -InputObject $_ })
+        [pscustomobject]@{
+            Findings = @($records | Where-Object RecordType -eq 'TeamsAssignmentFinding')
+            Summary  = @($records | Where-Object RecordType -eq 'TeamsAssignmentSummary')[0]
+        }
     }
 
     # An output's first type name. Not .PSObject on a boolean or number: that marks the boxed

@@ -359,6 +359,36 @@ function Get-ShapeCsTeamsIPPhonePolicy {
     Read-MicrosoftShapeJson 'uc/teams-ip-phone-policies.json' | Where-Object { -not $Identity -or $_.Identity -eq $Identity }
 }
 
+function Get-ShapeTeamsConfiguration {
+    <#
+    .SYNOPSIS
+    Get-CsOnlineVoiceRoutingPolicy, Get-CsOnlineVoiceRoute, Get-CsTeamsSharedCallingRoutingPolicy
+    over examples/teams (-Identity: Global, Tag:X or X).
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string]$File, [string]$Identity, [string]$Filter)
+    if ($Filter) { throw "The test stand-in cannot evaluate the filter '$Filter'." }
+    Read-MicrosoftShapeJson $File | Where-Object { -not $Identity -or $_.Identity -eq $Identity -or $_.Identity -eq ('Tag:' + $Identity) }
+}
+
+function Get-ShapeCsCallQueue {
+    <#
+    .SYNOPSIS
+    Get-CsCallQueue over examples/teams/teams-call-queues.json: 100 queues unless -First, from
+    -Skip on, as Microsoft documents its paging
+    (https://learn.microsoft.com/en-us/powershell/module/microsoftteams/get-cscallqueue).
+    #>
+    [CmdletBinding()]
+    param([string]$Identity, [int]$First = 100, [int]$Skip, [switch]$ExcludeContent, [string]$Sort, [switch]$Descending, [string]$NameFilter)
+    $queues = @(Read-MicrosoftShapeJson 'teams/teams-call-queues.json' | ForEach-Object {
+            $_.DistributionListsLastExpanded = ConvertTo-MicrosoftShapeDate $_.DistributionListsLastExpanded
+            $_
+        })
+    if ($Identity) { return @($queues | Where-Object Identity -eq $Identity) }
+    if ($NameFilter) { $queues = @($queues | Where-Object { $_.Name -like "*$NameFilter*" }) }
+    $queues | Select-Object -Skip $Skip -First $First
+}
+
 function New-ShapeCimSession {
     <#
     .SYNOPSIS
@@ -475,6 +505,10 @@ function Get-MicrosoftShapeMock {
         'Get-CsPhoneNumberAssignment'     = { Get-ShapeCsPhoneNumberAssignment @PesterBoundParameters }
         'Get-CsOnlineApplicationInstance' = { Get-ShapeCsOnlineApplicationInstance @PesterBoundParameters }
         'Get-CsTeamsIPPhonePolicy'        = { Get-ShapeCsTeamsIPPhonePolicy @PesterBoundParameters }
+        'Get-CsOnlineVoiceRoutingPolicy'  = { Get-ShapeTeamsConfiguration -File 'teams/teams-voice-routing-policies.json' @PesterBoundParameters }
+        'Get-CsOnlineVoiceRoute'          = { Get-ShapeTeamsConfiguration -File 'teams/teams-voice-routes.json' @PesterBoundParameters }
+        'Get-CsTeamsSharedCallingRoutingPolicy' = { Get-ShapeTeamsConfiguration -File 'teams/teams-shared-calling-policies.json' @PesterBoundParameters }
+        'Get-CsCallQueue'                 = { Get-ShapeCsCallQueue @PesterBoundParameters }
         'New-CimSession'                  = { New-ShapeCimSession @PesterBoundParameters }
         'Remove-CimSession'               = { }
         'Get-UalSystemId'                 = { Get-ShapeUal -Kind SystemId -CimSession $CimSession }
