@@ -1,0 +1,458 @@
+# Pester 5 end-to-end tests of the module as an admin uses it, against the real engine (never a
+# mock of it): every exported cmdlet on the bundled example estates, with the Lync, MicrosoftTeams
+# and UserAccessLogging cmdlets mocked to return objects shaped like Microsoft's documented output
+# (tests/EndToEndShapes.ps1), called as a strict admin script calls them (Set-StrictMode -Version
+# Latest, $ErrorActionPreference = 'Stop'); the same answers in de-DE and th-TH; Export-Csv /
+# Import-Csv round trips; pipelines stopped early leave no engine and no temporary file; -WhatIf
+# and -Confirm; the module imported from the laid-out package; the offline snapshot script run
+# alone and audited; and the monthly runbook run for a month.
+#
+# Expected answers are the ones README states for the example estates, or the engine's own
+# output for the same files (`license-audit ... --estate examples/contoso`), never values these
+# tests produced through the module.
+
+BeforeAll {
+    $script:RepoRoot = Split-Path -Parent $PSScriptRoot
+    $script:Contoso = Join-Path $RepoRoot 'examples/contoso'
+    $script:TeamsExample = Join-Path $RepoRoot 'examples/teams'
+    $script:UalExample = Join-Path $RepoRoot 'examples/ual'
+    $script:UcExample = Join-Path $RepoRoot 'examples/uc'
+    $script:RightSizing = Join-Path $RepoRoot 'examples/rightsizing'
+    $script:ModuleManifest = Join-Path $RepoRoot 'LicenseAudit.psd1'
+    . (Join-Path $PSScriptRoot 'TestStubs.ps1')
+    . (Join-Path $PSScriptRoot 'EndToEndShapes.ps1')
+    Import-Module $ModuleManifest -Force
+    $script:Binary = & (Get-Module LicenseAudit) { Get-LicenseAuditBinaryPath }
+    $script:Pwsh = (Get-Process -Id $PID).Path
+    $script:Invariant = [System.Globalization.CultureInfo]::InvariantCulture
+
+    # What a strict admin script starts with. Dot-sourced at the top of each test, so it holds in
+    # the test's own scope (where the cmdlets are called); $ErrorActionPreference is also set
+    # globally around each test (BeforeEach below), as typing it at a console prompt does.
+    $script:AdminCaller = {
+        Set-StrictMode -Version Latest
+        $ErrorActionPreference = 'Stop'
+    }
+
+    function script:Invoke-E2EEngine {
+        # The engine itself on the same files: the expected answers.
+        param([Parameter(ValueFromRemainingArguments)][string[]]$Arguments)
+        $lines = & $script:Binary @Arguments --format ndjson --progress none 2>$null
+        if ($LASTEXITCODE -notin 0, 5) {
+            throw [System.InvalidOperationException]::new(('license-audit {0} exited {1}' -f ($Arguments -join ' '), $LASTEXITCODE))
+        }
+        foreach ($line in @($lines)) { if ($line) { ConvertFrom-Json -InputObject $line } }
+    }
+
+    function script:Get-E2ECalLine([object[]]$Records) {
+        @($Records | ForEach-Object { '{0}|{1}|S={2}|E={3}|P={4}|{5}' -f $_.SipAddress, $_.Kind, $_.Standard, $_.Enterprise, $_.Plus, $_.ConferencingPolicy })
+    }
+
+    function script:Get-E2EEngineProcess {
+        # The engines this PowerShell process started (other sessions on the machine run theirs).
+        if ($PSVersionTable.PSVersion.Major -ge 6) {
+            @(Get-Process -Name 'license-audit' -ErrorAction SilentlyContinue | Where-Object { $null -ne $_.Parent -and $_.Parent.Id -eq $PID })
+        }
+        else {
+            @(Get-CimInstance -ClassName Win32_Process -Filter "ParentProcessId = $PID AND Name = 'license-audit.exe'" |
+                    ForEach-Object { Get-Process -Id $_.ProcessId -ErrorAction SilentlyContinue })
+        }
+    }
+
+    function script:Get-E2ESpoolFile {
+        @(Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter "licenseaudit-$PID-*.ndjson" -ErrorAction SilentlyContinue)
+    }
+
+    function script:Wait-E2EProcessExit([int[]]$Id) {
+        # The ids of those still running after up to 10 seconds.
+        $deadline = [datetime]::UtcNow.AddSeconds(10)
+        do {
+            $alive = @($Id | Where-Object { Get-Process -Id $_ -ErrorAction SilentlyContinue })
+            if ($alive.Count -eq 0) { return @() }
+            Start-Sleep -Milliseconds 100
+        } while ([datetime]::UtcNow -lt $deadline)
+        $alive
+    }
+
+    function script:Set-E2ECulture([string]$Name) {
+        $culture = [System.Globalization.CultureInfo]::GetCultureInfo($Name)
+        [System.Threading.Thread]::CurrentThread.CurrentCulture = $culture
+        [System.Threading.Thread]::CurrentThread.CurrentUICulture = $culture
+        [System.Globalization.CultureInfo]::CurrentCulture = $culture
+        [System.Globalization.CultureInfo]::CurrentUICulture = $culture
+    }
+
+    # The example Lync estate as the Lync Server snap-in returns it, and the Teams tenant and UAL
+    # evidence as their modules return them.
+    $script:Lync = Get-E2ELyncEstate -Folder $Contoso
+    $script:OnlineUsers = @(New-E2EOnlineUser -Path (Join-Path $TeamsExample 'teams.json'))
+    $script:PhoneNumbers = @(New-E2EPhoneNumberAssignment -Path (Join-Path $TeamsExample 'teams-phone-numbers.json'))
+    $script:ResourceAccounts = @(New-E2EApplicationInstance -Path (Join-Path $TeamsExample 'teams-resource-accounts.json'))
+    $script:IpPhonePolicies = @(New-E2EIpPhonePolicy -Path (Join-Path $UcExample 'teams-ip-phone-policies.json'))
+    $script:UalUsers = @(New-E2EUalRow -Path (Join-Path $UalExample 'ual-user-access.json') -Class MsftUal_UserAccess)
+    $script:UalDevices = @(New-E2EUalRow -Path (Join-Path $UalExample 'ual-device-access.json') -Class MsftUal_DeviceAccess)
+    $script:UalSystems = @(New-E2EUalRow -Path (Join-Path $UalExample 'ual-system-id.json') -Class MsftUal_SystemId)
+    $script:UalServers = @($UalSystems | ForEach-Object { ($_.PSComputerName -split '\.')[0] })
+    $script:TierPolicy = @{ Standard = 'Tag:STD_CAL_NoConferencing'; Enterprise = 'Tag:ENT_CAL_REC_AudioVideo' }
+    $script:AsOf = [datetime]::new(2026, 11, 1, 0, 0, 0, [System.DateTimeKind]::Utc)
+
+    # README, "Teams licence assignments": the example tenant's findings, in output order.
+    $script:TeamsFindings = @(
+        'bob@contoso.com PhoneLicenseVoiceDisabled Waste',
+        'carol@contoso.com CallingPlanOnDirectRouting Waste',
+        'dave@contoso.com VoiceWithoutPhoneLicense Broken',
+        'erin@contoso.com PhoneLicenseNoNumberNoRouting Waste',
+        'frank@contoso.com LicenseNotActiveVoiceEnabled Risk',
+        'grace@contoso.com DisabledAccountPaidPlans Waste',
+        'henry@contoso.com DeletedAccountPaidPlans Waste',
+        'aa-main@contoso.com ResourceAccountUserPhoneLicense Waste'
+    )
+    # README, "Right-sizing": what the example usage makes of each contoso user.
+    $script:RightSizingAnswers = [ordered]@{
+        'sip:alice@contoso.com' = 'Unchanged'; 'sip:bob@contoso.com' = 'Upgrade'; 'sip:carol@contoso.com' = 'Downgrade'
+        'sip:dave@contoso.com' = 'Exposure'; 'sip:erin@contoso.com' = 'Exposure'; 'sip:frank@contoso.com' = 'NoCalNeeded'
+        'sip:grace@contoso.com' = 'InsufficientData'; 'sip:heidi@contoso.com' = 'Downgrade'; 'sip:ivan@contoso.com' = 'Downgrade'
+        'sip:judy@contoso.com' = 'Unchanged'; 'sip:mallory@contoso.com' = 'Unchanged'; 'sip:zoe@contoso.com' = 'Downgrade'
+    }
+
+    # The engine's answers on the example files.
+    $script:ExpectedCal = @(Invoke-E2EEngine lync entitlement --estate $Contoso --summary)
+    $script:ExpectedUsers = @($ExpectedCal | Where-Object RecordType -eq 'LyncUserCal')
+    $script:ExpectedSummary = $ExpectedCal | Where-Object RecordType -eq 'LyncCalSummary'
+    $script:ExpectedUal = @(Invoke-E2EEngine ual compliance --as-of 2026-11-01T00:00:00Z --internal-domain contoso.com `
+            --evidence (Join-Path $UalExample 'ual-user-access.json') (Join-Path $UalExample 'ual-device-access.json') (Join-Path $UalExample 'flexnet-evidence.csv') `
+            --systems (Join-Path $UalExample 'ual-system-id.json') --licenses (Join-Path $UalExample 'licenses.csv') |
+            Where-Object RecordType -eq 'CalCompliance' | ForEach-Object { '{0}|{1}|{2}|{3}|{4}' -f $_.Product, $_.CalType, $_.Version, $_.Required, $_.Shortfall })
+
+    # A monitoring store for the contoso users: the engine's Lync 2013 LcsCDR/QoEMetrics fixture
+    # with two of its users renamed to contoso users (the organiser of audio/video conferences is
+    # dave, who is licensed Standard; the PSTN caller is erin, licensed Enterprise without Plus),
+    # served by the TDS test server (scripts/test-all sets LICENSEAUDIT_TDS_TEST_SERVER).
+    $script:SqlCredential = [pscredential]::new('audit', (ConvertTo-SecureString 'S3cret!pass' -AsPlainText -Force))
+    $script:SqlServer = $null
+    $script:TdsProcess = $null
+    if ($env:LICENSEAUDIT_TDS_TEST_SERVER) {
+        $store = Join-Path ([System.IO.Path]::GetTempPath()) ('licenseaudit-e2e-store-{0}' -f [guid]::NewGuid())
+        Copy-Item -LiteralPath (Join-Path $RepoRoot 'native/tests/fixtures/lcscdr/lync2013') -Destination $store -Recurse
+        foreach ($file in (Join-Path $store 'LcsCDR/Users.csv'), (Join-Path $store 'QoEMetrics/User.csv')) {
+            $text = [System.IO.File]::ReadAllText($file) -replace 'organizer@contoso\.com', 'dave@contoso.com' -replace 'pstnout@contoso\.com', 'erin@contoso.com'
+            [System.IO.File]::WriteAllText($file, $text)
+        }
+        $script:StoreFolder = $store
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $port = ([System.Net.IPEndPoint]$listener.LocalEndpoint).Port
+        $listener.Stop()
+        $script:TdsProcess = Start-Process -FilePath $env:LICENSEAUDIT_TDS_TEST_SERVER -ArgumentList '--load', $store, '--port', $port -PassThru `
+            -RedirectStandardOutput (Join-Path $store 'stdout.txt') -RedirectStandardError (Join-Path $store 'stderr.txt')
+        $deadline = [datetime]::UtcNow.AddSeconds(20)
+        while ([datetime]::UtcNow -lt $deadline) {
+            $client = [System.Net.Sockets.TcpClient]::new()
+            try { $client.Connect('127.0.0.1', $port); $script:SqlServer = "127.0.0.1,$port"; break }
+            catch { Start-Sleep -Milliseconds 100 }
+            finally { $client.Dispose() }
+        }
+    }
+}
+
+AfterAll {
+    if ($script:TdsProcess) { Stop-Process -Id $script:TdsProcess.Id -ErrorAction SilentlyContinue }
+    if ($script:StoreFolder) { Remove-Item -LiteralPath $script:StoreFolder -Recurse -Force -ErrorAction SilentlyContinue }
+    Remove-Module LicenseAudit -ErrorAction SilentlyContinue
+}
+
+Describe 'Every exported cmdlet, end to end, called by a strict admin script' {
+    BeforeEach {
+        $script:SavedErrorAction = $global:ErrorActionPreference
+        $global:ErrorActionPreference = 'Stop'
+        Mock -ModuleName LicenseAudit Get-CsUser { $script:Lync['Get-CsUser'] }
+        Mock -ModuleName LicenseAudit Get-CsConferencingPolicy { $script:Lync['Get-CsConferencingPolicy'] }
+        Mock -ModuleName LicenseAudit Get-CsVoicePolicy { $script:Lync['Get-CsVoicePolicy'] }
+        Mock -ModuleName LicenseAudit Get-CsPool { $script:Lync['Get-CsPool'] }
+        Mock -ModuleName LicenseAudit Get-CsCommonAreaPhone { $script:Lync['Get-CsCommonAreaPhone'] }
+        Mock -ModuleName LicenseAudit Get-CsAnalogDevice { $script:Lync['Get-CsAnalogDevice'] }
+        Mock -ModuleName LicenseAudit Get-CsMeetingRoom { $script:Lync['Get-CsMeetingRoom'] }
+        Mock -ModuleName LicenseAudit Get-CsRgsAgentGroup { $script:Lync['Get-CsRgsAgentGroup'] }
+        Mock -ModuleName LicenseAudit Get-CsSite { return }
+        Mock -ModuleName LicenseAudit Get-CsService { return }
+        Mock -ModuleName LicenseAudit Grant-CsConferencingPolicy { return }
+        Mock -ModuleName LicenseAudit New-CsConferencingPolicy { [pscustomobject]@{ Identity = 'Tag:' + $Identity } }
+    }
+    AfterEach {
+        $global:ErrorActionPreference = $script:SavedErrorAction
+    }
+
+    It 'Get-LyncCalRequirement: the snap-in''s Get-CsUser objects give the engine''s answers for examples/contoso' {
+        . $AdminCaller
+        $records = @(Get-LyncCalRequirement -IncludeDevices -SummaryVariable summary)
+        Get-E2ECalLine $records | Should -Be (Get-E2ECalLine $ExpectedUsers)
+        @($records | ForEach-Object { $_.PSObject.TypeNames[0] } | Sort-Object -Unique) | Should -Be 'LicenseAudit.LyncUserCal'
+        foreach ($name in 'Total', 'Standard', 'Enterprise', 'Plus', 'Undetermined', 'NeedNothing') {
+            $summary.$name | Should -Be $ExpectedSummary.$name -Because "LyncCalSummary.$name"
+        }
+        # README ("Run history"): the example estate needs 7 Enterprise CALs.
+        $summary.Enterprise | Should -Be 7
+        # Policy references came as objects (FriendlyName), pools as PoolFqdn objects, RGS agents as System.Uri.
+        ($records | Where-Object SipAddress -eq 'sip:alice@contoso.com').ConferencingPolicy | Should -Be 'Tag:ENT_CAL_REC_Audio'
+        ($records | Where-Object SipAddress -eq 'sip:alice@contoso.com').VoicePolicy | Should -Be 'Tag:VP_Delegation'
+        ($records | Where-Object SipAddress -eq 'sip:carol@contoso.com').Site | Should -Be 'Dublin'
+        ($records | Where-Object SipAddress -eq 'sip:judy@contoso.com').ReasonsText | Should -BeLike '*RgsAgentGroup Helpdesk*'
+        Should -Invoke -ModuleName LicenseAudit Get-CsUser -Times 1 -Exactly
+    }
+
+    It 'Get-LyncCalRequirement: users piped from Get-CsUser, and the counts alone with -Summary' {
+        . $AdminCaller
+        # -IncludeDevices also reads the Response Group agent groups (judy's Plus).
+        $piped = @($Lync['Get-CsUser'] | Get-LyncCalRequirement -IncludeDevices)
+        Get-E2ECalLine $piped | Should -Be (Get-E2ECalLine $ExpectedUsers)
+        Should -Invoke -ModuleName LicenseAudit Get-CsUser -Times 0 -Exactly
+        $only = @(Get-LyncCalRequirement -IncludeDevices -Summary)
+        $only.Count | Should -Be 1
+        $only[0].Total | Should -Be $ExpectedSummary.Total
+        $only[0].Plus | Should -Be $ExpectedSummary.Plus
+    }
+
+    It 'Test-LyncConferencingPolicy: the engine''s policy audit of examples/contoso, with user counts' {
+        . $AdminCaller
+        # The example export leaves AllowIPVideo out of Standard_Users_Legacy, so the engine adds
+        # TierFromLyncDefaults there; a real server's policy has every setting (the same value).
+        $line = { '{0}|{1}|{2}|{3}' -f $_.Identity, $_.ImpliedCal, $_.AssignedUsers, (@($_.Findings | ForEach-Object { $_.Code } | Where-Object { $_ -ne 'TierFromLyncDefaults' }) -join ',') }
+        $expected = @(Invoke-E2EEngine lync policies --estate $Contoso | ForEach-Object $line)
+        $audit = @(Test-LyncConferencingPolicy -IncludeUserCount)
+        @($audit | ForEach-Object $line) | Should -Be $expected
+        # README, "Example estate": STD with the MaxMeetingSize 2 pitfall (MaxMeetingSize is a UInt32 on a real policy).
+        ($audit | Where-Object Identity -eq 'Tag:STD_CAL_NoConferencing').FindingsText | Should -BeLike '*MaxMeetingSizeBlocksMultipartyIm*'
+    }
+
+    It 'Get-LyncCalPolicyPlan and Set-LyncCalPolicyAssignment: the engine''s plan, applied user by user' {
+        . $AdminCaller
+        $licensed = Join-Path $Contoso 'licensed.csv'
+        $expected = @(Invoke-E2EEngine lync plan --estate $Contoso --licensed $licensed --default-tier standard `
+                --tier-policy 'Standard=Tag:STD_CAL_NoConferencing' --tier-policy 'Enterprise=Tag:ENT_CAL_REC_AudioVideo' |
+                ForEach-Object { '{0}|{1}|{2}' -f $_.SipAddress, $_.GrantPolicyName, $_.Action })
+        $plan = @(Get-LyncCalPolicyPlan -LicensedPath $licensed -DefaultTier Standard -TierPolicy $TierPolicy)
+        @($plan | ForEach-Object { '{0}|{1}|{2}' -f $_.SipAddress, $_.GrantPolicyName, $_.Action }) | Should -Be $expected
+        $applied = @($plan | Set-LyncCalPolicyAssignment -Confirm:$false -PassThru)
+        @($applied | Where-Object Applied).Count | Should -Be $expected.Count
+        foreach ($change in $plan) {
+            Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 1 -Exactly -ParameterFilter {
+                $Identity -eq $change.SipAddress -and $PolicyName -eq $change.GrantPolicyName
+            }
+        }
+    }
+
+    It 'New-LyncCalPolicyTemplate: the five policies of `lync template`, created with New-CsConferencingPolicy' {
+        . $AdminCaller
+        # Get-CsConferencingPolicy -Identity as the real one answers: the policy, or an error.
+        Mock -ModuleName LicenseAudit Get-CsConferencingPolicy {
+            if (-not $Identity) { return $script:Lync['Get-CsConferencingPolicy'] }
+            $found = @($script:Lync['Get-CsConferencingPolicy'] | Where-Object { [string]$_.Identity -eq $Identity })
+            $action = if ($PesterBoundParameters.ContainsKey('ErrorAction')) { $PesterBoundParameters.ErrorAction } else { 'Continue' }
+            if ($found.Count -eq 0) { Write-Error -Message "Cannot get item because item `"$Identity`" does not exist." -Category ObjectNotFound -ErrorAction $action }
+            $found
+        }
+        $expected = @(Invoke-E2EEngine lync template --prefix Contoso_ | ForEach-Object { $_.Name })
+        $expected.Count | Should -Be 5
+        $created = @(New-LyncCalPolicyTemplate -Prefix Contoso_ -Confirm:$false)
+        @($created | ForEach-Object { $_.Name }) | Should -Be $expected
+        Should -Invoke -ModuleName LicenseAudit New-CsConferencingPolicy -Times 5 -Exactly
+        # README, "Template": STD_CAL_NoConferencing keeps MaxMeetingSize 250.
+        Should -Invoke -ModuleName LicenseAudit New-CsConferencingPolicy -Times 1 -Exactly -ParameterFilter {
+            $Identity -eq 'Contoso_STD_CAL_NoConferencing' -and $MaxMeetingSize -eq 250 -and $AllowIPAudio -eq $false
+        }
+        # examples/contoso already has the five (README, "Example estate"): left alone, each with a warning.
+        @(New-LyncCalPolicyTemplate -Confirm:$false -WarningVariable existing -WarningAction SilentlyContinue).Count | Should -Be 0
+        @($existing).Count | Should -Be 5
+        Should -Invoke -ModuleName LicenseAudit New-CsConferencingPolicy -Times 5 -Exactly
+    }
+
+    It 'Get-LyncCalUsage: the monitoring store read as the engine reads it, every contoso user answered' {
+        . $AdminCaller
+        if (-not $SqlServer) {
+            throw [System.InvalidOperationException]::new('The TDS test server did not start: set LICENSEAUDIT_TDS_TEST_SERVER to target/release/examples/tds-test-server (cargo build --release --example tds-test-server).')
+        }
+        $users = Join-Path $Contoso 'users.json'
+        $expected = @('S3cret!pass' | & $Binary lync usage --server $SqlServer --user audit --password-stdin --encrypt off --as-of 2026-11-01T00:00:00Z `
+                --users $users --format ndjson --progress none 2>$null | ForEach-Object { ConvertFrom-Json -InputObject $_ } |
+                Where-Object RecordType -eq 'LyncUserUsage' | ForEach-Object { '{0}|{1}|{2}|{3}' -f $_.SipAddress, $_.Standard, $_.Enterprise, $_.Plus })
+        $usage = @(Get-LyncCalUsage -SqlServer $SqlServer -Credential $SqlCredential -DisableEncryption -IncludeAllUsers -AsOf $AsOf -CoverageVariable coverage)
+        @($usage | ForEach-Object { '{0}|{1}|{2}|{3}' -f $_.SipAddress, $_.Standard, $_.Enterprise, $_.Plus }) | Should -Be $expected
+        ($usage | Where-Object SipAddress -eq 'sip:dave@contoso.com').Enterprise | Should -Be 'Yes'
+        ($usage | Where-Object SipAddress -eq 'sip:erin@contoso.com').Plus | Should -Be 'Yes'
+        ($usage | Where-Object SipAddress -eq 'sip:dave@contoso.com').LastActivity | Should -BeOfType [datetime]
+        $coverage[0].WindowCovered | Should -BeTrue
+    }
+
+    It 'Get-LyncCalRightSizing: the README''s recommendations for the example usage and licences' {
+        . $AdminCaller
+        $configured = @(Get-LyncCalRequirement -IncludeDevices)
+        $result = @($configured | Get-LyncCalRightSizing -UsagePath (Join-Path $RightSizing 'usage.ndjson') -LicensedPath (Join-Path $RightSizing 'licensed.csv') `
+                -PricesPath (Join-Path $RightSizing 'prices.csv') -SummaryVariable summary -WarningAction SilentlyContinue)
+        $answers = [ordered]@{}
+        foreach ($r in $result) { $answers[$r.SipAddress] = $r.Recommendation }
+        ($answers.Keys -join ',') | Should -Be ($RightSizingAnswers.Keys -join ',')
+        ($answers.Values -join ',') | Should -Be ($RightSizingAnswers.Values -join ',')
+        $expected = Invoke-E2EEngine lync rightsize --configured (Join-Path $RepoRoot 'examples/records/lync-entitlement.ndjson') --usage (Join-Path $RightSizing 'usage.ndjson') `
+            --licensed (Join-Path $RightSizing 'licensed.csv') --prices (Join-Path $RightSizing 'prices.csv') --summary |
+            Where-Object RecordType -eq 'LyncCalRightSizingSummary'
+        $summary.YearlySaving | Should -Be $expected.YearlySaving
+        $summary.YearlyExposure | Should -Be $expected.YearlyExposure
+    }
+
+    It 'Get-UalCalEvidence and Get-ServerCalCompliance: CIM rows from five servers give the README''s position' {
+        . $AdminCaller
+        Mock -ModuleName LicenseAudit New-CimSession { foreach ($c in $ComputerName) { [pscustomobject]@{ ComputerName = $c; PSTypeName = 'Microsoft.Management.Infrastructure.CimSession' } } }
+        $removed = [System.Collections.Generic.List[string]]::new()
+        Mock -ModuleName LicenseAudit Remove-CimSession { foreach ($s in $CimSession) { $removed.Add($s.ComputerName) } }
+        Mock -ModuleName LicenseAudit Get-UalUserAccess { $script:UalUsers | Where-Object { ($_.PSComputerName -split '\.')[0] -in $CimSession.ComputerName } }
+        Mock -ModuleName LicenseAudit Get-UalDeviceAccess { $script:UalDevices | Where-Object { ($_.PSComputerName -split '\.')[0] -in $CimSession.ComputerName } }
+        Mock -ModuleName LicenseAudit Get-UalSystemId { $script:UalSystems | Where-Object { ($_.PSComputerName -split '\.')[0] -in $CimSession.ComputerName } }
+        Mock -ModuleName LicenseAudit Get-UalOverview { return }
+        $evidence = @(Get-UalCalEvidence -ComputerName $UalServers)
+        $evidence.Count | Should -Be ($UalUsers.Count + $UalDevices.Count + $UalSystems.Count)
+        $position = @($evidence | Get-ServerCalCompliance -EvidencePath (Join-Path $UalExample 'flexnet-evidence.csv') -LicensePath (Join-Path $UalExample 'licenses.csv') `
+                -InternalDomain contoso.com -AsOf $AsOf -DetailVariable detail -WarningAction SilentlyContinue)
+        @($position | ForEach-Object { '{0}|{1}|{2}|{3}|{4}' -f $_.Product, $_.CalType, $_.Version, $_.Required, $_.Shortfall }) | Should -Be $ExpectedUal
+        # README / Invoke-LicenseAudit: the example is 4 CALs short.
+        ($position | Measure-Object -Property Shortfall -Sum).Sum | Should -Be 4
+        $detail.UnrecognizedEvidence.RoleName | Should -Be 'Contoso Claims Service'
+        # Every CIM session opened is removed.
+        @($removed | Sort-Object) | Should -Be @($UalServers | Sort-Object)
+    }
+
+    It 'Export-CalEvidenceTemplate: a template the engine reads as FlexNet evidence' {
+        . $AdminCaller
+        $path = Join-Path $TestDrive 'flexnet-template.csv'
+        $file = Export-CalEvidenceTemplate -Path $path -IncludeExample -Confirm:$false
+        $file.FullName | Should -Be $path
+        $rows = @(Import-Csv -LiteralPath $path)
+        $rows[0].AccessingUser | Should -Be 'CONTOSO/peter'
+        $inspection = Invoke-E2EEngine inspect $path
+        $inspection.Records | Should -Be 1
+        @($inspection.Properties | ForEach-Object { $_.Name }) | Should -Contain 'AccessingUser'
+    }
+
+    It 'Test-TeamsLicenseAssignment: Get-CsOnlineUser objects give the README''s findings and monthly waste' {
+        . $AdminCaller
+        Mock -ModuleName LicenseAudit Get-CsOnlineUser { $script:OnlineUsers }
+        Mock -ModuleName LicenseAudit Get-CsPhoneNumberAssignment { $script:PhoneNumbers | Sort-Object TelephoneNumber | Select-Object -Skip $Skip -First $Top }
+        Mock -ModuleName LicenseAudit Get-CsOnlineApplicationInstance { $script:ResourceAccounts }
+        $findings = @(Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount -PricePath (Join-Path $TeamsExample 'teams-prices.csv') `
+                -SummaryVariable summary -WarningAction SilentlyContinue)
+        @($findings | ForEach-Object { '{0} {1} {2}' -f $_.UserPrincipalName, $_.Code, $_.Severity }) | Should -Be $TeamsFindings
+        $summary.AccountsEvaluated | Should -Be 12
+        $summary.Waste | Should -Be 6
+        $summary.MonthlyWaste | Should -Be 56
+        @($summary.UnpricedPlans) | Should -Be 'TEAMS1'
+        # The same objects piped in give the same findings.
+        $piped = @($OnlineUsers | Test-TeamsLicenseAssignment -PhoneNumberAssignment $PhoneNumbers -ResourceAccount $ResourceAccounts -WarningAction SilentlyContinue)
+        @($piped | ForEach-Object { '{0} {1} {2}' -f $_.UserPrincipalName, $_.Code, $_.Severity }) | Should -Be $TeamsFindings
+    }
+
+    It 'Get-TeamsLicenseCount: the engine''s count of the example tenant' {
+        . $AdminCaller
+        $expected = @(Invoke-E2EEngine uc count --teams (Join-Path $TeamsExample 'teams.json') --teams-ip-phone-policies (Join-Path $UcExample 'teams-ip-phone-policies.json') `
+                --teams-resource-accounts (Join-Path $TeamsExample 'teams-resource-accounts.json'))
+        $accounts = @($OnlineUsers | Get-TeamsLicenseCount -IpPhonePolicy $IpPhonePolicies -ApplicationInstance $ResourceAccounts -SummaryVariable totals -DetailVariable detail)
+        @($accounts | ForEach-Object { '{0}|{1}|{2}' -f $_.Username, $_.Licensed, $_.Licenses }) |
+            Should -Be @($expected | Where-Object RecordType -eq 'UcUserLicense' | ForEach-Object { '{0}|{1}|{2}' -f $_.Username, $_.Licensed, $_.Licenses })
+        $estate = $totals | Where-Object Scope -eq 'Estate'
+        $estate.UserLicenses | Should -Be ($expected | Where-Object { $_.RecordType -eq 'UcLicenseTotal' -and $_.Scope -eq 'Estate' }).UserLicenses
+        # Invoke-LicenseAudit's README numbers for this tenant: 5 voice users, 1 meeting room.
+        $estate.UserLicenses | Should -Be 5
+        $estate.MeetingRooms | Should -Be 1
+        @($detail.UcMeetingRoom).Count | Should -Be 1
+    }
+
+    It 'Get-UcLicenseCount: the README''s totals of examples/uc' {
+        . $AdminCaller
+        $totals = @(Get-UcLicenseCount -EstatePath $UcExample -Summary)
+        $byScope = @{}
+        foreach ($t in $totals) { $byScope[('{0}|{1}' -f $t.Scope, $t.Customer)] = $t }
+        $estate = $totals | Where-Object Scope -eq 'Estate'
+        # README, "The example estate, counted by hand".
+        $estate.UserLicenses | Should -Be 12
+        $estate.CiscoMsIntegratedServices | Should -Be 2
+        $estate.StandaloneDevices | Should -Be 6
+        $estate.MeetingRooms | Should -Be 1
+        $estate.Sites | Should -Be 3
+        @($totals | Where-Object { $_.Scope -eq 'Customer' } | ForEach-Object { '{0}={1}' -f $_.Customer, $_.UserLicenses } | Sort-Object) | Should -Be @('Contoso=8', 'Fabrikam=3')
+        ($totals | Where-Object Scope -eq 'AboveCustomer').UserLicenses | Should -Be 1
+    }
+
+    It 'Export-LicenseAuditReport: the workbook of the records, sheet by sheet as the engine writes it' {
+        . $AdminCaller
+        $records = @(Get-LyncCalRequirement -IncludeDevices)
+        $path = Join-Path $TestDrive 'audit.xlsx'
+        $sheets = @($records | Export-LicenseAuditReport -Path $path -AsOf $AsOf -PassThru -Confirm:$false)
+        $path | Should -Exist
+        $expected = @(Invoke-E2EEngine report --output (Join-Path $TestDrive 'engine.xlsx') --as-of 2026-11-01T00:00:00Z (Join-Path $RepoRoot 'examples/records/lync-entitlement.ndjson') |
+                Where-Object { $_.Sheet -in 'User Details', 'Device Details' } | ForEach-Object { '{0}|{1}' -f $_.Sheet, $_.Rows })
+        @($sheets | Where-Object { $_.Sheet -in 'User Details', 'Device Details' } | ForEach-Object { '{0}|{1}' -f $_.Sheet, $_.Rows }) | Should -Be $expected
+        ($sheets | Where-Object Sheet -eq 'User Details').Rows | Should -Be 12
+    }
+
+    It 'Get-LicenseAuditHistory: the README''s drift between the October and November runs' {
+        . $AdminCaller
+        $runs = Join-Path $TestDrive 'runs'
+        & $Binary lync entitlement --estate $Contoso --summary --as-of 2026-10-01T00:00:00Z --history $runs --output (Join-Path $TestDrive 'oct.ndjson') --progress none 2>$null
+        & $Binary lync entitlement --estate $Contoso --users (Join-Path $RepoRoot 'examples/history/users-november.json') --summary --as-of 2026-11-01T00:00:00Z `
+            --history $runs --output (Join-Path $TestDrive 'nov.ndjson') --progress none 2>$null
+        $trend = @(Get-LicenseAuditHistory -Path $runs -AlertThreshold 10 -WarningVariable warned -WarningAction SilentlyContinue)
+        $enterprise = $trend | Where-Object { $_.Metric -eq 'LyncUserCal.Enterprise' -and $_.AsOf.ToUniversalTime() -eq $AsOf }
+        # README, "Run history": LyncUserCal.Enterprise 7.0 -> 10.0, +42.9 %, an alert.
+        $enterprise.Previous | Should -Be 7
+        $enterprise.Value | Should -Be 10
+        $enterprise.ChangePercent | Should -Be 42.9
+        $enterprise.Alert | Should -BeTrue
+        @($warned | Where-Object { "$_" -like '*LyncUserCal.Enterprise moved 7*10*beyond 10%*' }).Count | Should -Be 1
+    }
+
+    It 'Get-LicenseAuditInputInfo and Get-LicenseAuditSchema: what the engine says about a file and its record types' {
+        . $AdminCaller
+        $users = Join-Path $Contoso 'users.json'
+        $info = Get-LicenseAuditInputInfo -Path $users
+        $engine = Invoke-E2EEngine inspect $users
+        $info.Records | Should -Be 12
+        $info.Verdict | Should -Be $engine.Verdict
+        @($info.Properties | ForEach-Object { '{0}={1}' -f $_.Name, $_.Count }) | Should -Be @($engine.Properties | ForEach-Object { '{0}={1}' -f $_.Name, $_.Count })
+        $listed = @(& $Binary schema --list 2>$null | ForEach-Object { ($_ -split '\s+')[0] } | Where-Object { $_ })
+        $schemas = @(Get-LicenseAuditSchema)
+        $schemas.Count | Should -Be $listed.Count
+        (Get-LicenseAuditSchema -Name LyncUserCal) | Should -BeLike '*"title": "LyncUserCal"*'
+    }
+
+    It 'Export-LicenseAuditSnapshot: the snap-in''s objects written as a folder that --estate reads as examples/contoso' {
+        . $AdminCaller
+        foreach ($name in @($Lync.Keys)) {
+            # The module runs scripts/Export-LicenseAuditSnapshot.ps1, which calls the cmdlets itself.
+            Mock $name ([scriptblock]::Create(('$script:Lync[''{0}'']' -f $name)))
+        }
+        Mock Get-CsSite { return }
+        Mock Get-CsService { return }
+        $folder = Join-Path $TestDrive 'snapshot'
+        $result = Export-LicenseAuditSnapshot -Path $folder -Confirm:$false
+        $result.Complete | Should -BeTrue
+        $summary = Invoke-E2EEngine lync entitlement --estate $folder --summary-only
+        $summary.Total | Should -Be $ExpectedSummary.Total
+        $summary.Enterprise | Should -Be $ExpectedSummary.Enterprise
+        $summary.Plus | Should -Be $ExpectedSummary.Plus
+        Get-E2ECalLine @(Invoke-E2EEngine lync entitlement --estate $folder) | Should -Be (Get-E2ECalLine $ExpectedUsers)
+    }
+
+    It 'Invoke-LicenseAudit: a live run of the mocked Lync server writes the records, the workbook and the summary' {
+        . $AdminCaller
+        $out = Join-Path $TestDrive 'invoke'
+        $summary = Invoke-LicenseAudit -OutputPath $out -Audit Entitlement, Policies -AsOf ([datetime]::new(2026, 11, 1, 6, 0, 0, [System.DateTimeKind]::Utc)) -Confirm:$false
+        $summary.Succeeded | Should -BeTrue
+        $summary.Source | Should -Be 'Live'
+        $summary.Total | Should -Be $ExpectedSummary.Total
+        $summary.Standard | Should -Be $ExpectedSummary.Standard
+        $summary.Enterprise | Should -Be $ExpectedSummary.Enterprise
+        $summary.Plus | Should -Be $ExpectedSummary.Plus
+        $summary.OutputPath | Should -Be (Join-Path $out '20261101T060000Z')
+        $summary.ReportPath | Should -Exist
+        Get-E2ECalLine @(Get-Content -LiteralPath (Join-Path $summary.OutputPath 'lync-entitlement.ndjson') | ForEach-Object { ConvertFrom-Json -InputObject $_ } | Where-Object RecordType -eq 'LyncUserCal') |
+            Should -Be (Get-E2ECalLine $ExpectedUsers)
+    }
+}
