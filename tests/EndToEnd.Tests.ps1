@@ -74,6 +74,27 @@ BeforeAll {
         $alive
     }
 
+    function script:Get-E2EWorkbookDate([string]$Path, [string]$Sheet) {
+        # The dates of one sheet of a workbook, as 'yyyy-MM-dd HH:mm' (an .xlsx is a zip of XML;
+        # dates are numeric cells with a style, counts and sizes have none).
+        Add-Type -AssemblyName System.IO.Compression.FileSystem -ErrorAction SilentlyContinue
+        $zip = [System.IO.Compression.ZipFile]::OpenRead($Path)
+        try {
+            $read = {
+                param($Name)
+                $reader = [System.IO.StreamReader]::new($zip.GetEntry($Name).Open())
+                try { $reader.ReadToEnd() } finally { $reader.Dispose() }
+            }
+            $names = @(([xml](& $read 'xl/workbook.xml')).workbook.sheets.sheet | ForEach-Object { $_.name })
+            $xml = & $read ('xl/worksheets/sheet{0}.xml' -f ([array]::IndexOf($names, $Sheet) + 1))
+            @([regex]::Matches($xml, '<c r="[A-Z]+\d+" s="\d+"><v>([0-9.]+)</v></c>') |
+                    ForEach-Object { [datetime]::FromOADate([double]::Parse($_.Groups[1].Value, $script:Invariant)).ToString('yyyy-MM-dd HH:mm', $script:Invariant) } | Sort-Object)
+        }
+        finally {
+            $zip.Dispose()
+        }
+    }
+
     function script:Set-E2ECulture([string]$Name) {
         $culture = [System.Globalization.CultureInfo]::GetCultureInfo($Name)
         [System.Threading.Thread]::CurrentThread.CurrentCulture = $culture
@@ -454,5 +475,290 @@ Describe 'Every exported cmdlet, end to end, called by a strict admin script' {
         $summary.ReportPath | Should -Exist
         Get-E2ECalLine @(Get-Content -LiteralPath (Join-Path $summary.OutputPath 'lync-entitlement.ndjson') | ForEach-Object { ConvertFrom-Json -InputObject $_ } | Where-Object RecordType -eq 'LyncUserCal') |
             Should -Be (Get-E2ECalLine $ExpectedUsers)
+    }
+}
+
+Describe 'The same answers in <_>, with Gregorian dates' -ForEach @('de-DE', 'th-TH') {
+    BeforeAll {
+        $script:CultureName = $_
+        function script:Get-E2EBuddhistDate([object[]]$Records) {
+            # Date text with a Buddhist-era year (2550-2599) in any string property: a th-TH date
+            # written where a Gregorian one belongs.
+            $pattern = '(?<!\d)25[5-9]\d[-/.]\d{1,2}[-/.]\d{1,2}|(?<!\d)\d{1,2}[-/.]\d{1,2}[-/.]25[5-9]\d(?!\d)|(?<!\d)25[5-9]\d(0[1-9]|1[0-2])[0-3]\d(?!\d)'
+            foreach ($record in $Records) {
+                foreach ($property in $record.PSObject.Properties) {
+                    if ($property.Value -is [string] -and $property.Value -match $pattern) { '{0}={1}' -f $property.Name, $property.Value }
+                }
+            }
+        }
+    }
+    BeforeEach {
+        $script:SavedCulture = [System.Globalization.CultureInfo]::CurrentCulture
+        $script:SavedUICulture = [System.Globalization.CultureInfo]::CurrentUICulture
+        $script:SavedErrorAction = $global:ErrorActionPreference
+        $global:ErrorActionPreference = 'Stop'
+        Set-E2ECulture $CultureName
+        Mock -ModuleName LicenseAudit Get-CsUser { $script:Lync['Get-CsUser'] }
+        Mock -ModuleName LicenseAudit Get-CsConferencingPolicy { $script:Lync['Get-CsConferencingPolicy'] }
+        Mock -ModuleName LicenseAudit Get-CsVoicePolicy { $script:Lync['Get-CsVoicePolicy'] }
+        Mock -ModuleName LicenseAudit Get-CsPool { $script:Lync['Get-CsPool'] }
+        Mock -ModuleName LicenseAudit Get-CsCommonAreaPhone { $script:Lync['Get-CsCommonAreaPhone'] }
+        Mock -ModuleName LicenseAudit Get-CsAnalogDevice { $script:Lync['Get-CsAnalogDevice'] }
+        Mock -ModuleName LicenseAudit Get-CsMeetingRoom { $script:Lync['Get-CsMeetingRoom'] }
+        Mock -ModuleName LicenseAudit Get-CsRgsAgentGroup { $script:Lync['Get-CsRgsAgentGroup'] }
+    }
+    AfterEach {
+        [System.Threading.Thread]::CurrentThread.CurrentCulture = $script:SavedCulture
+        [System.Threading.Thread]::CurrentThread.CurrentUICulture = $script:SavedUICulture
+        [System.Globalization.CultureInfo]::CurrentCulture = $script:SavedCulture
+        [System.Globalization.CultureInfo]::CurrentUICulture = $script:SavedUICulture
+        $global:ErrorActionPreference = $script:SavedErrorAction
+    }
+
+    It 'Lync: CAL requirement, usage and right-sizing as in the invariant culture' {
+        . $AdminCaller
+        [System.Globalization.CultureInfo]::CurrentCulture.Name | Should -Be $CultureName
+        $records = @(Get-LyncCalRequirement -IncludeDevices -SummaryVariable summary)
+        Get-E2ECalLine $records | Should -Be (Get-E2ECalLine $ExpectedUsers)
+        $summary.Enterprise | Should -Be $ExpectedSummary.Enterprise
+        $rightsized = @($records | Get-LyncCalRightSizing -UsagePath (Join-Path $RightSizing 'usage.ndjson') -LicensedPath (Join-Path $RightSizing 'licensed.csv') `
+                -PricesPath (Join-Path $RightSizing 'prices.csv') -SummaryVariable sized -WarningAction SilentlyContinue)
+        (@($rightsized | ForEach-Object { $_.Recommendation }) -join ',') | Should -Be (@($RightSizingAnswers.Values) -join ',')
+        # Prices with decimals: parsed from the CSV the same way whatever the culture.
+        $sized.YearlySaving | Should -Be 330
+        $sized.YearlyExposure | Should -Be 145
+        # The usage window of examples/rightsizing/usage.ndjson: 2026-08-03 to 2026-11-01, in the Gregorian calendar.
+        $sized.WindowStart.ToUniversalTime() | Should -Be ([datetime]::new(2026, 8, 3, 0, 0, 0, [System.DateTimeKind]::Utc))
+        ($rightsized | Where-Object SipAddress -eq 'sip:alice@contoso.com').LastActivity.ToUniversalTime() | Should -Be ([datetime]::new(2026, 10, 30, 16, 12, 0, [System.DateTimeKind]::Utc))
+        @(Get-E2EBuddhistDate ($records + $rightsized + @($summary, $sized))) | Should -BeNullOrEmpty
+        if ($SqlServer) {
+            $usage = @(Get-LyncCalUsage -SqlServer $SqlServer -Credential $SqlCredential -DisableEncryption -IncludeAllUsers -AsOf $AsOf -CoverageVariable coverage)
+            ($usage | Where-Object SipAddress -eq 'sip:dave@contoso.com').Enterprise | Should -Be 'Yes'
+            $coverage[0].WindowEnd.ToUniversalTime() | Should -Be $AsOf
+            @($usage | Where-Object { $null -ne $_.LastActivity -and $_.LastActivity.Year -ne 2026 }) | Should -BeNullOrEmpty
+            @(Get-E2EBuddhistDate ($usage + @($coverage))) | Should -BeNullOrEmpty
+        }
+    }
+
+    It 'server CALs, Teams and UC counts, and the evidence template as in the invariant culture' {
+        . $AdminCaller
+        $evidence = @($UalSystems) + @($UalUsers) + @($UalDevices)
+        $position = @($evidence | Get-ServerCalCompliance -EvidencePath (Join-Path $UalExample 'flexnet-evidence.csv') -LicensePath (Join-Path $UalExample 'licenses.csv') `
+                -InternalDomain contoso.com -AsOf $AsOf -DetailVariable detail -WarningAction SilentlyContinue)
+        @($position | ForEach-Object { '{0}|{1}|{2}|{3}|{4}' -f $_.Product, $_.CalType, $_.Version, $_.Required, $_.Shortfall }) | Should -Be $ExpectedUal
+        $detail.UalEvidenceSummary[0].AsOf.ToUniversalTime() | Should -Be $AsOf
+        @($detail.CalConsumption | Where-Object { $null -ne $_.LastSeen -and $_.LastSeen.Year -ne 2026 }) | Should -BeNullOrEmpty
+        $findings = @($OnlineUsers | Test-TeamsLicenseAssignment -PhoneNumberAssignment $PhoneNumbers -ResourceAccount $ResourceAccounts `
+                -PricePath (Join-Path $TeamsExample 'teams-prices.csv') -SummaryVariable teams -WarningAction SilentlyContinue)
+        @($findings | ForEach-Object { '{0} {1} {2}' -f $_.UserPrincipalName, $_.Code, $_.Severity }) | Should -Be $TeamsFindings
+        $teams.MonthlyWaste | Should -Be 56
+        # henry's soft deletion (2026-11-20) in the evidence text: Gregorian, as the engine wrote it.
+        ($findings | Where-Object UserPrincipalName -eq 'henry@contoso.com').EvidenceText | Should -BeLike '*2026-11-20*'
+        ((Get-UcLicenseCount -EstatePath $UcExample -Summary) | Where-Object Scope -eq 'Estate').UserLicenses | Should -Be 12
+        $template = Join-Path $TestDrive ('template-{0}.csv' -f $CultureName)
+        Export-CalEvidenceTemplate -Path $template -IncludeExample -Confirm:$false | Out-Null
+        (Import-Csv -LiteralPath $template)[0].AccessDate | Should -Be ([datetime]::Now.ToString('yyyyMMdd', $Invariant))
+        @(Get-E2EBuddhistDate ($position + $findings + @($detail.CalConsumption) + @(Import-Csv -LiteralPath $template))) | Should -BeNullOrEmpty
+    }
+
+    It 'Invoke-LicenseAudit and Get-LicenseAuditHistory: run folders, history and alerts named with Gregorian dates' {
+        . $AdminCaller
+        $out = Join-Path $TestDrive ('runs-{0}' -f $CultureName)
+        $october = Invoke-LicenseAudit -OutputPath $out -SnapshotPath $Contoso -Audit Entitlement -AsOf ([datetime]::new(2026, 10, 1, 6, 0, 0, [System.DateTimeKind]::Utc)) `
+            -Confirm:$false -WarningAction SilentlyContinue
+        $november = Join-Path $TestDrive ('november-{0}' -f $CultureName)
+        Copy-Item -LiteralPath $Contoso -Destination $november -Recurse
+        Copy-Item -LiteralPath (Join-Path $RepoRoot 'examples/history/users-november.json') -Destination (Join-Path $november 'users.json') -Force
+        $summary = Invoke-LicenseAudit -OutputPath $out -SnapshotPath $november -Audit Entitlement -AsOf ([datetime]::new(2026, 11, 1, 6, 0, 0, [System.DateTimeKind]::Utc)) `
+            -Confirm:$false -WarningAction SilentlyContinue
+        $october.Total | Should -Be $ExpectedSummary.Total
+        $summary.OutputPath | Should -Be (Join-Path $out '20261101T060000Z')
+        $summary.ReportPath | Should -Be (Join-Path $summary.OutputPath 'LicenseAudit-20261101T060000Z.xlsx')
+        $summary.ReportPath | Should -Exist
+        Join-Path $out 'history/lync-entitlement-20261101T060000Z.json' | Should -Exist
+        $summary.AsOf.ToUniversalTime() | Should -Be ([datetime]::new(2026, 11, 1, 6, 0, 0, [System.DateTimeKind]::Utc))
+        # README, "Run history": Enterprise 7 -> 10 between the two example runs.
+        $summary.AlertsText | Should -BeLike '*LyncUserCal.Enterprise 7 -> 10*'
+        $trend = @(Get-LicenseAuditHistory -Path (Join-Path $out 'history') -WarningAction SilentlyContinue)
+        @($trend | ForEach-Object { $_.AsOf.ToUniversalTime().ToString('yyyy-MM-dd', $Invariant) } | Sort-Object -Unique) | Should -Be @('2026-10-01', '2026-11-01')
+        @(Get-E2EBuddhistDate (@($summary) + $trend)) | Should -BeNullOrEmpty
+        @(Get-ChildItem -LiteralPath $out -Recurse -Name | Where-Object { $_ -match '25[5-9]\d' }) | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Export-Csv and Import-Csv round trips' {
+    BeforeEach {
+        $script:SavedErrorAction = $global:ErrorActionPreference
+        $global:ErrorActionPreference = 'Stop'
+        Mock -ModuleName LicenseAudit Get-CsUser { $script:Lync['Get-CsUser'] }
+        Mock -ModuleName LicenseAudit Get-CsConferencingPolicy { $script:Lync['Get-CsConferencingPolicy'] }
+        Mock -ModuleName LicenseAudit Get-CsVoicePolicy { $script:Lync['Get-CsVoicePolicy'] }
+        Mock -ModuleName LicenseAudit Get-CsPool { $script:Lync['Get-CsPool'] }
+        Mock -ModuleName LicenseAudit Get-CsCommonAreaPhone { $script:Lync['Get-CsCommonAreaPhone'] }
+        Mock -ModuleName LicenseAudit Get-CsAnalogDevice { $script:Lync['Get-CsAnalogDevice'] }
+        Mock -ModuleName LicenseAudit Get-CsMeetingRoom { $script:Lync['Get-CsMeetingRoom'] }
+        Mock -ModuleName LicenseAudit Get-CsRgsAgentGroup { $script:Lync['Get-CsRgsAgentGroup'] }
+        Mock -ModuleName LicenseAudit Grant-CsConferencingPolicy { return }
+    }
+    AfterEach {
+        $global:ErrorActionPreference = $script:SavedErrorAction
+    }
+
+    It 'a plan saved as CSV (comma, and the culture''s ; in de-DE) reads back into Set-LyncCalPolicyAssignment: -WhatIf grants nothing, then each row is granted' {
+        . $AdminCaller
+        $plan = @(Get-LyncCalPolicyPlan -LicensedPath (Join-Path $Contoso 'licensed.csv') -DefaultTier Standard -TierPolicy $TierPolicy)
+        $plan.Count | Should -BeGreaterThan 0
+        $csv = Join-Path $TestDrive 'plan.csv'
+        $plan | Export-Csv -LiteralPath $csv -NoTypeInformation
+        $previewed = @(Import-Csv -LiteralPath $csv | Set-LyncCalPolicyAssignment -WhatIf -PassThru)
+        Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 0 -Exactly
+        $previewed.Count | Should -Be $plan.Count
+        @($previewed | Where-Object Applied) | Should -BeNullOrEmpty
+        $applied = @(Import-Csv -LiteralPath $csv | Set-LyncCalPolicyAssignment -Confirm:$false -PassThru)
+        @($applied | ForEach-Object { '{0}|{1}|{2}' -f $_.SipAddress, $_.GrantPolicyName, $_.Applied }) |
+            Should -Be @($plan | ForEach-Object { '{0}|{1}|True' -f $_.SipAddress, $_.GrantPolicyName })
+        # Every plan column survives into -PassThru, so applied.csv is the plan plus Applied.
+        @($applied[0].PSObject.Properties.Name) | Should -Contain 'Reason'
+        foreach ($change in $plan) {
+            Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 1 -Exactly -ParameterFilter { $Identity -eq $change.SipAddress -and $PolicyName -eq $change.GrantPolicyName }
+        }
+        $saved = [System.Globalization.CultureInfo]::CurrentCulture
+        try {
+            Set-E2ECulture 'de-DE'
+            $semicolon = Join-Path $TestDrive 'plan-de.csv'
+            $plan | Export-Csv -LiteralPath $semicolon -NoTypeInformation -UseCulture
+            (Get-Content -LiteralPath $semicolon -TotalCount 1) | Should -BeLike '*;*'
+            @(Import-Csv -LiteralPath $semicolon -UseCulture | Set-LyncCalPolicyAssignment -Confirm:$false -PassThru | Where-Object Applied).Count | Should -Be $plan.Count
+        }
+        finally {
+            Set-E2ECulture $saved.Name
+        }
+    }
+
+    It 'right-sizing from CSVs of Get-LyncCalRequirement, Get-LyncCalUsage and its coverage gives the engine''s answers, in <_>' -ForEach @('en-US', 'de-DE', 'th-TH') {
+        . $AdminCaller
+        if (-not $SqlServer) {
+            throw [System.InvalidOperationException]::new('The TDS test server did not start: set LICENSEAUDIT_TDS_TEST_SERVER to target/release/examples/tds-test-server (cargo build --release --example tds-test-server).')
+        }
+        # Expected: the engine on the same estate, store and licences.
+        $cal = Join-Path $TestDrive 'engine-cal.ndjson'
+        $used = Join-Path $TestDrive 'engine-usage.ndjson'
+        & $Binary lync entitlement --estate $Contoso --summary --output $cal --progress none 2>$null
+        'S3cret!pass' | & $Binary lync usage --server $SqlServer --user audit --password-stdin --encrypt off --as-of 2026-11-01T00:00:00Z --users (Join-Path $Contoso 'users.json') `
+            --output $used --progress none 2>$null
+        $line = { '{0}|{1}|{2}|{3}' -f $_.SipAddress, $_.Recommendation, $_.Confidence, $(if ($_.LastActivity) { ([datetime]$_.LastActivity).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss', [System.Globalization.CultureInfo]::InvariantCulture) }) }
+        $expected = @(Invoke-E2EEngine lync rightsize --configured $cal --usage $used --licensed (Join-Path $RightSizing 'licensed.csv') | ForEach-Object $line)
+        $expected.Count | Should -Be @($ExpectedUsers | Where-Object Kind -eq 'User').Count
+
+        $saved = [System.Globalization.CultureInfo]::CurrentCulture
+        try {
+            Set-E2ECulture $_
+            $calCsv = Join-Path $TestDrive "cal-$_.csv"
+            $usageCsv = Join-Path $TestDrive "usage-$_.csv"
+            $coverageCsv = Join-Path $TestDrive "coverage-$_.csv"
+            Get-LyncCalRequirement -IncludeDevices | Export-Csv -LiteralPath $calCsv -NoTypeInformation
+            Get-LyncCalUsage -SqlServer $SqlServer -Credential $SqlCredential -DisableEncryption -IncludeAllUsers -AsOf $AsOf -CoverageVariable coverage |
+                Export-Csv -LiteralPath $usageCsv -NoTypeInformation
+            $coverage | Export-Csv -LiteralPath $coverageCsv -NoTypeInformation
+            $fromCsv = @(Import-Csv -LiteralPath $calCsv, $usageCsv, $coverageCsv |
+                    Get-LyncCalRightSizing -LicensedPath (Join-Path $RightSizing 'licensed.csv') -WarningAction SilentlyContinue)
+            $usageOnly = @(Import-Csv -LiteralPath $usageCsv, $coverageCsv |
+                    Get-LyncCalRightSizing -ConfiguredPath $cal -LicensedPath (Join-Path $RightSizing 'licensed.csv') -WarningAction SilentlyContinue)
+            $configuredOnly = @(Import-Csv -LiteralPath $calCsv |
+                    Get-LyncCalRightSizing -UsagePath $used -LicensedPath (Join-Path $RightSizing 'licensed.csv') -WarningAction SilentlyContinue)
+            # The usage CSV is also a workbook input (README: records "read back with Import-Csv").
+            $workbook = Join-Path $TestDrive "usage-$_.xlsx"
+            $sheets = @(Import-Csv -LiteralPath $usageCsv, $coverageCsv | Export-LicenseAuditReport -Path $workbook -PassThru -Confirm:$false)
+        }
+        finally {
+            Set-E2ECulture $saved.Name
+        }
+        @($fromCsv | ForEach-Object $line) | Should -Be $expected
+        @($usageOnly | ForEach-Object $line) | Should -Be $expected
+        @($configuredOnly | ForEach-Object $line) | Should -Be $expected
+        ($sheets | Where-Object Sheet -eq 'User Details').Rows | Should -Be @(Get-Content -LiteralPath $used | Where-Object { $_ -like '*"RecordType":"LyncUserUsage"*' }).Count
+        # Each user's last activity in the workbook is the engine's, not a Buddhist year or a swapped day and month.
+        $engineBook = Join-Path $TestDrive "engine-usage-$_.xlsx"
+        & $Binary report --output $engineBook $used --progress none 2>$null | Out-Null
+        $dates = @(Get-E2EWorkbookDate -Path $workbook -Sheet 'User Details')
+        $dates.Count | Should -BeGreaterThan 0
+        $dates | Should -Be @(Get-E2EWorkbookDate -Path $engineBook -Sheet 'User Details')
+    }
+}
+
+Describe 'A pipeline stopped early leaves no engine and no temporary file' {
+    BeforeAll {
+        $script:ManyUsers = [LicenseAuditE2E.Rtc.Estate]::NewUsers(30000, 'pool01.redmond.contoso.com')
+        $script:Configuration = @{ ConferencingPolicy = $Lync['Get-CsConferencingPolicy']; VoicePolicy = $Lync['Get-CsVoicePolicy']; Pool = $Lync['Get-CsPool'] }
+    }
+    BeforeEach {
+        $script:SavedErrorAction = $global:ErrorActionPreference
+        $global:ErrorActionPreference = 'Stop'
+        $script:FilesBefore = @(Get-E2ESpoolFile | ForEach-Object { $_.FullName })
+    }
+    AfterEach {
+        $global:ErrorActionPreference = $script:SavedErrorAction
+    }
+
+    It 'Select-Object -First 1 on 30,000 users ends the engine and deletes its files' {
+        . $AdminCaller
+        $during = $null
+        $first = @($ManyUsers | Get-LyncCalRequirement @Configuration |
+                ForEach-Object { if ($null -eq $during) { $during = @{ Engines = @(Get-E2EEngineProcess); Files = @(Get-E2ESpoolFile) } }; $_ } |
+                Select-Object -First 1)
+        $first.Count | Should -Be 1
+        $first[0].SipAddress | Should -Be 'sip:user1@contoso.com'
+        $during.Engines.Count | Should -Be 1
+        $during.Files.Count | Should -BeGreaterThan 0
+        @(Wait-E2EProcessExit $during.Engines.Id) | Should -BeNullOrEmpty
+        @($during.Files | Where-Object { Test-Path -LiteralPath $_.FullName }) | Should -BeNullOrEmpty
+        @(Get-E2ESpoolFile | Where-Object { $FilesBefore -notcontains $_.FullName }) | Should -BeNullOrEmpty
+    }
+
+    It 'a throw downstream ends the engine and deletes its files' {
+        . $AdminCaller
+        $during = $null
+        $failure = $null
+        try {
+            $ManyUsers | Get-LyncCalRequirement @Configuration | ForEach-Object {
+                $during = @{ Engines = @(Get-E2EEngineProcess); Files = @(Get-E2ESpoolFile) }
+                throw [System.InvalidOperationException]::new('downstream failed')
+            }
+        }
+        catch { $failure = $_ }
+        $failure.Exception.Message | Should -Be 'downstream failed'
+        $during.Engines.Count | Should -Be 1
+        @(Wait-E2EProcessExit $during.Engines.Id) | Should -BeNullOrEmpty
+        @($during.Files | Where-Object { Test-Path -LiteralPath $_.FullName }) | Should -BeNullOrEmpty
+        @(Get-E2ESpoolFile | Where-Object { $FilesBefore -notcontains $_.FullName }) | Should -BeNullOrEmpty
+    }
+
+    It 'Remove-Module ends an engine an upstream failure left waiting on stdin, and deletes its files' {
+        . $AdminCaller
+        $during = $null
+        $failure = $null
+        try {
+            try {
+                & {
+                    $ManyUsers[0]
+                    $ManyUsers[1]
+                    $script:Orphaned = @{ Engines = @(Get-E2EEngineProcess); Files = @(Get-E2ESpoolFile) }
+                    throw [System.InvalidOperationException]::new('upstream failed')
+                } | Get-LyncCalRequirement @Configuration | Out-Null
+            }
+            catch { $failure = $_ }
+            $during = $script:Orphaned
+            $failure.Exception.Message | Should -Be 'upstream failed'
+            $during.Engines.Count | Should -Be 1
+            # README, "Stopping a pipeline": the cmdlet's code was not on the stack, so its engine waits.
+            @(Get-E2EEngineProcess | Where-Object Id -eq $during.Engines[0].Id).Count | Should -Be 1
+            Remove-Module LicenseAudit
+            @(Wait-E2EProcessExit $during.Engines.Id) | Should -BeNullOrEmpty
+            @($during.Files | Where-Object { Test-Path -LiteralPath $_.FullName }) | Should -BeNullOrEmpty
+        }
+        finally {
+            Import-Module $ModuleManifest -Force
+        }
+        Get-Module LicenseAudit | Should -Not -BeNullOrEmpty
     }
 }

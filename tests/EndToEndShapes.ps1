@@ -434,6 +434,8 @@ namespace LicenseAuditE2E.Hosting
         private readonly AnsweringUserInterface ui;
         private readonly Guid id = Guid.NewGuid();
         public AnsweringHost(int[] answers) { ui = new AnsweringUserInterface(answers); }
+        // The answers for the next command; forgets the prompts and lines of the last one.
+        public void Expect(int[] answers) { ui.Expect(answers); }
         public List<string> Prompts { get { return ui.Prompts; } }
         public List<string> Lines { get { return ui.Lines; } }
         public override CultureInfo CurrentCulture { get { return CultureInfo.CurrentCulture; } }
@@ -455,6 +457,7 @@ namespace LicenseAuditE2E.Hosting
         public readonly List<string> Prompts = new List<string>();
         public readonly List<string> Lines = new List<string>();
         public AnsweringUserInterface(int[] answers) { this.answers = new Queue<int>(answers); }
+        public void Expect(int[] next) { answers.Clear(); foreach (int a in next) { answers.Enqueue(a); } Prompts.Clear(); Lines.Clear(); }
         public override PSHostRawUserInterface RawUI { get { return null; } }
         public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice)
         {
