@@ -762,3 +762,188 @@ Describe 'A pipeline stopped early leaves no engine and no temporary file' {
         Get-Module LicenseAudit | Should -Not -BeNullOrEmpty
     }
 }
+
+Describe '-WhatIf and -Confirm, answered as an admin at a console would' {
+    BeforeAll {
+        # A runspace on a host that answers the prompts (tests/EndToEndShapes.ps1), with the module
+        # and stand-ins for the state-changing Lync cmdlets that record every call. They support
+        # -WhatIf / -Confirm as the real ones do, so a second prompt per item would show.
+        $script:Calls = [System.Collections.Generic.List[string]]::new()
+        $script:AnswerHost = [LicenseAuditE2E.Hosting.AnsweringHost]::new([int[]]@())
+        $script:AnswerRunspace = [runspacefactory]::CreateRunspace($AnswerHost)
+        $AnswerRunspace.Open()
+        $setup = [powershell]::Create()
+        $setup.Runspace = $AnswerRunspace
+        $null = $setup.AddScript({
+                param($Manifest, $Stubs, $Calls)
+                $global:E2ECalls = $Calls
+                Import-Module $Manifest
+                . $Stubs
+                function global:Grant-CsConferencingPolicy {
+                    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'Medium')]
+                    param([string]$Identity, [AllowNull()][string]$PolicyName)
+                    $global:E2ECalls.Add(('Grant-CsConferencingPolicy {0} {1}' -f $Identity, $PolicyName))
+                    if ($PSCmdlet.ShouldProcess($Identity, 'Grant-CsConferencingPolicy')) { }
+                }
+                function global:New-CsConferencingPolicy {
+                    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'Medium')]
+                    param(
+                        [string]$Identity, [string]$Description, $AllowIPAudio, $AllowIPVideo, $AllowMultiView,
+                        $EnableDialInConferencing, $EnableAppDesktopSharing, $AllowUserToScheduleMeetingsWithAppSharing,
+                        $AllowAnonymousParticipantsInMeetings, $AllowPolls, $EnableDataCollaboration, $AllowConferenceRecording,
+                        $AllowExternalUsersToRecordMeeting, $EnableP2PRecording, $EnableP2PVideo, $EnableP2PFileTransfer,
+                        $EnableFileTransfer, $MaxMeetingSize
+                    )
+                    $global:E2ECalls.Add('New-CsConferencingPolicy ' + $Identity)
+                    if ($PSCmdlet.ShouldProcess($Identity, 'New-CsConferencingPolicy')) { [pscustomobject]@{ Identity = 'Tag:' + $Identity } }
+                }
+                function global:Get-CsConferencingPolicy {
+                    [CmdletBinding()]
+                    param([string]$Identity)
+                    if ($Identity) { Write-Error -Message ('Cannot get item because item "{0}" does not exist.' -f $Identity) -Category ObjectNotFound }
+                }
+                function global:Get-CsUser { [CmdletBinding()] param([string]$Identity) $global:E2ECalls.Add('Get-CsUser') }
+            }).AddArgument($ModuleManifest).AddArgument((Join-Path $PSScriptRoot 'TestStubs.ps1')).AddArgument($Calls)
+        $null = $setup.Invoke()
+        $setup.Dispose()
+
+        function script:Invoke-E2EAnswered([int[]]$Answer, [string]$Script, [hashtable]$Variable = @{}) {
+            # Runs $Script in the answering runspace, as a strict admin script; what it returned,
+            # which prompts it showed, what it wrote to the host, which Lync cmdlets it called.
+            $AnswerHost.Expect($Answer)
+            $Calls.Clear()
+            foreach ($name in $Variable.Keys) { $AnswerRunspace.SessionStateProxy.SetVariable($name, $Variable[$name]) }
+            $shell = [powershell]::Create()
+            $shell.Runspace = $AnswerRunspace
+            try {
+                # Each script starts from a console's defaults (the runspace keeps what the last one set).
+                $output = $shell.AddScript("Set-StrictMode -Version Latest`n`$ErrorActionPreference = 'Stop'`n`$WhatIfPreference = `$false`n`$ConfirmPreference = 'High'`n" + $Script).Invoke()
+                [pscustomobject]@{
+                    Output  = @($output)
+                    Prompts = @($AnswerHost.Prompts)
+                    WhatIf  = @($AnswerHost.Lines | Where-Object { $_ -like 'What if:*' })
+                    Calls   = @($Calls)
+                    Errors  = @($shell.Streams.Error | ForEach-Object { $_.ToString() })
+                }
+            }
+            finally {
+                $shell.Dispose()
+            }
+        }
+
+        Mock -ModuleName LicenseAudit Get-CsUser { $script:Lync['Get-CsUser'] }
+        Mock -ModuleName LicenseAudit Get-CsConferencingPolicy { $script:Lync['Get-CsConferencingPolicy'] }
+        Mock -ModuleName LicenseAudit Get-CsVoicePolicy { $script:Lync['Get-CsVoicePolicy'] }
+        Mock -ModuleName LicenseAudit Get-CsPool { $script:Lync['Get-CsPool'] }
+        $script:Plan = @(Get-LyncCalPolicyPlan -LicensedPath (Join-Path $Contoso 'licensed.csv') -DefaultTier Standard -TierPolicy $TierPolicy)
+        $script:PlanGrants = @($Plan | ForEach-Object { 'Grant-CsConferencingPolicy {0} {1}' -f $_.SipAddress, $_.GrantPolicyName })
+        $script:Records = @(Get-LyncCalRequirement -ConferencingPolicy $Lync['Get-CsConferencingPolicy'] -VoicePolicy $Lync['Get-CsVoicePolicy'] -Pool $Lync['Get-CsPool'] -InputObject $Lync['Get-CsUser'])
+    }
+    AfterAll {
+        if ($script:AnswerRunspace) { $script:AnswerRunspace.Dispose() }
+    }
+
+    It 'Set-LyncCalPolicyAssignment -Confirm asks once per user, and grants only what was answered Yes' {
+        $Plan.Count | Should -Be 3
+        $answered = Invoke-E2EAnswered -Answer 0, 2, 0 -Script '$Plan | Set-LyncCalPolicyAssignment -Confirm' -Variable @{ Plan = $Plan }
+        $answered.Errors | Should -BeNullOrEmpty
+        $answered.Prompts.Count | Should -Be 3
+        for ($i = 0; $i -lt 3; $i++) { $answered.Prompts[$i] | Should -BeLike ('*Grant-CsConferencingPolicy -PolicyName {1}*{0}*' -f $Plan[$i].SipAddress, $Plan[$i].GrantPolicyName) }
+        $answered.Calls | Should -Be @($PlanGrants[0], $PlanGrants[2])
+        $all = Invoke-E2EAnswered -Answer 1 -Script '$Plan | Set-LyncCalPolicyAssignment -Confirm' -Variable @{ Plan = $Plan }
+        $all.Prompts.Count | Should -Be 1
+        $all.Calls | Should -Be $PlanGrants
+        $none = Invoke-E2EAnswered -Answer 3 -Script '$Plan | Set-LyncCalPolicyAssignment -Confirm -PassThru' -Variable @{ Plan = $Plan }
+        $none.Prompts.Count | Should -Be 1
+        $none.Calls | Should -BeNullOrEmpty
+        @($none.Output | Where-Object Applied) | Should -BeNullOrEmpty
+    }
+
+    It 'with $ConfirmPreference Medium it asks per user too; at the default High, and with -Confirm:$false, it acts without asking' {
+        $medium = Invoke-E2EAnswered -Answer 0, 0, 2 -Script '$ConfirmPreference = ''Medium''; $Plan | Set-LyncCalPolicyAssignment' -Variable @{ Plan = $Plan }
+        $medium.Errors | Should -BeNullOrEmpty
+        $medium.Prompts.Count | Should -Be 3
+        $medium.Calls | Should -Be @($PlanGrants[0], $PlanGrants[1])
+        $default = Invoke-E2EAnswered -Answer @() -Script '$ConfirmPreference = ''High''; $Plan | Set-LyncCalPolicyAssignment' -Variable @{ Plan = $Plan }
+        $default.Prompts | Should -BeNullOrEmpty
+        $default.Calls | Should -Be $PlanGrants
+        $unasked = Invoke-E2EAnswered -Answer @() -Script '$ConfirmPreference = ''Low''; $Plan | Set-LyncCalPolicyAssignment -Confirm:$false' -Variable @{ Plan = $Plan }
+        $unasked.Prompts | Should -BeNullOrEmpty
+        $unasked.Errors | Should -BeNullOrEmpty
+        $unasked.Calls | Should -Be $PlanGrants
+    }
+
+    It '-WhatIf (and $WhatIfPreference) says what each user would get and calls no state-changing cmdlet' {
+        $whatIf = Invoke-E2EAnswered -Answer @() -Script '$Plan | Set-LyncCalPolicyAssignment -WhatIf' -Variable @{ Plan = $Plan }
+        $whatIf.Calls | Should -BeNullOrEmpty
+        $whatIf.Prompts | Should -BeNullOrEmpty
+        $whatIf.WhatIf.Count | Should -Be 3
+        for ($i = 0; $i -lt 3; $i++) { $whatIf.WhatIf[$i] | Should -BeLike ('*{0}*' -f $Plan[$i].SipAddress) }
+        $preference = Invoke-E2EAnswered -Answer @() -Script '$WhatIfPreference = $true; $Plan | Set-LyncCalPolicyAssignment; New-LyncCalPolicyTemplate' -Variable @{ Plan = $Plan }
+        $preference.Calls | Should -BeNullOrEmpty
+        $preference.WhatIf.Count | Should -Be 8
+    }
+
+    It 'New-LyncCalPolicyTemplate -Confirm asks once per policy' {
+        $answered = Invoke-E2EAnswered -Answer 0, 2, 2, 2, 0 -Script 'New-LyncCalPolicyTemplate -Prefix Contoso_ -Confirm'
+        $answered.Errors | Should -BeNullOrEmpty
+        $answered.Prompts.Count | Should -Be 5
+        $answered.Calls | Should -Be @('New-CsConferencingPolicy Contoso_STD_CAL_NoConferencing', 'New-CsConferencingPolicy Contoso_ENT_CAL_NOREC_AudioVideo')
+        @($answered.Output | ForEach-Object { $_.Name }) | Should -Be @('Contoso_STD_CAL_NoConferencing', 'Contoso_ENT_CAL_NOREC_AudioVideo')
+    }
+
+    It 'the Export writers and Invoke-LicenseAudit ask once per file or run: No writes nothing, -WhatIf writes nothing, Yes writes' {
+        $folder = Join-Path $TestDrive 'confirm'
+        $null = New-Item -ItemType Directory -Path $folder
+        $variables = @{ Records = $Records; Folder = $folder; Contoso = $Contoso }
+        $no = Invoke-E2EAnswered -Answer 2, 2, 2, 2 -Variable $variables -Script @'
+$Records | Export-LicenseAuditReport -Path (Join-Path $Folder 'no.xlsx') -Confirm
+Export-CalEvidenceTemplate -Path (Join-Path $Folder 'no.csv') -Confirm
+Export-LicenseAuditSnapshot -Path (Join-Path $Folder 'no-snapshot') -Confirm
+Invoke-LicenseAudit -OutputPath (Join-Path $Folder 'no-runs') -SnapshotPath $Contoso -Confirm
+'@
+        $no.Errors | Should -BeNullOrEmpty
+        $no.Prompts.Count | Should -Be 4
+        $no.Output | Should -BeNullOrEmpty
+        $no.Calls | Should -BeNullOrEmpty
+        $whatIf = Invoke-E2EAnswered -Answer @() -Variable $variables -Script @'
+$Records | Export-LicenseAuditReport -Path (Join-Path $Folder 'no.xlsx') -WhatIf
+Export-CalEvidenceTemplate -Path (Join-Path $Folder 'no.csv') -WhatIf
+Export-LicenseAuditSnapshot -Path (Join-Path $Folder 'no-snapshot') -WhatIf
+Invoke-LicenseAudit -OutputPath (Join-Path $Folder 'no-runs') -SnapshotPath $Contoso -WhatIf
+'@
+        $whatIf.Errors | Should -BeNullOrEmpty
+        $whatIf.WhatIf.Count | Should -Be 4
+        $whatIf.Calls | Should -BeNullOrEmpty
+        @(Get-ChildItem -LiteralPath $folder) | Should -BeNullOrEmpty
+        $yes = Invoke-E2EAnswered -Answer 0, 0 -Variable $variables -Script @'
+$Records | Export-LicenseAuditReport -Path (Join-Path $Folder 'yes.xlsx') -Confirm
+Export-CalEvidenceTemplate -Path (Join-Path $Folder 'yes.csv') -Confirm
+'@
+        $yes.Errors | Should -BeNullOrEmpty
+        $yes.Prompts.Count | Should -Be 2
+        @(Get-ChildItem -LiteralPath $folder -Name | Sort-Object) | Should -Be @('yes.csv', 'yes.xlsx')
+    }
+
+    It 'the cmdlets that only read never ask, even with $ConfirmPreference Low' {
+        $variables = @{
+            Records = $Records; Lync = $Lync; OnlineUsers = $OnlineUsers; PhoneNumbers = $PhoneNumbers; ResourceAccounts = $ResourceAccounts
+            IpPhonePolicies = $IpPhonePolicies; UalExample = $UalExample; UcExample = $UcExample; RightSizing = $RightSizing; Contoso = $Contoso
+        }
+        $read = Invoke-E2EAnswered -Answer @() -Variable $variables -Script @'
+$ConfirmPreference = 'Low'
+@($Lync['Get-CsUser'] | Get-LyncCalRequirement -ConferencingPolicy $Lync['Get-CsConferencingPolicy'] -VoicePolicy $Lync['Get-CsVoicePolicy'] -Pool $Lync['Get-CsPool']).Count
+@($Lync['Get-CsConferencingPolicy'] | Test-LyncConferencingPolicy).Count
+@($Records | Get-LyncCalRightSizing -UsagePath (Join-Path $RightSizing 'usage.ndjson') -WarningAction SilentlyContinue).Count
+@(Get-ServerCalCompliance -EvidencePath (Join-Path $UalExample 'ual-user-access.json') -SystemIdPath (Join-Path $UalExample 'ual-system-id.json') -WarningAction SilentlyContinue).Count -gt 0
+@($OnlineUsers | Test-TeamsLicenseAssignment -PhoneNumberAssignment $PhoneNumbers -ResourceAccount $ResourceAccounts -WarningAction SilentlyContinue).Count
+@($OnlineUsers | Get-TeamsLicenseCount -IpPhonePolicy $IpPhonePolicies -ApplicationInstance $ResourceAccounts).Count
+@(Get-UcLicenseCount -EstatePath $UcExample -Summary).Count -gt 0
+(Get-LicenseAuditInputInfo -Path (Join-Path $Contoso 'users.json')).Records
+@(Get-LicenseAuditSchema).Count -gt 0
+'@
+        $read.Errors | Should -BeNullOrEmpty
+        $read.Prompts | Should -BeNullOrEmpty
+        $read.Output | Should -Be @(12, 9, 12, $true, 8, 13, $true, 12, $true)
+    }
+}
