@@ -233,6 +233,22 @@ Describe 'Every exported cmdlet, end to end, called by a strict admin script' {
         $only[0].Plus | Should -Be $ExpectedSummary.Plus
     }
 
+    It 'Get-LyncCalRequirement and Test-LyncConferencingPolicy: the same answers from a remote session''s (deserialised) objects' {
+        . $AdminCaller
+        # Import-PSSession / Invoke-Command to a Lync server: every object comes back deserialised,
+        # policy references as property bags, enums (EnableAppDesktopSharing) as Int32 with their name as text.
+        $remote = @{}
+        foreach ($name in @($Lync.Keys)) {
+            $remote[$name] = @($Lync[$name] | ForEach-Object { [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($_, 3)) })
+        }
+        @($remote['Get-CsConferencingPolicy'][0].PSObject.Properties['EnableAppDesktopSharing'].Value.PSObject.TypeNames) | Should -Contain 'Deserialized.System.Enum'
+        $script:Remote = $remote
+        foreach ($name in @($remote.Keys)) { Mock -ModuleName LicenseAudit $name ([scriptblock]::Create(('$script:Remote[''{0}'']' -f $name))) }
+        Get-E2ECalLine @(Get-LyncCalRequirement -IncludeDevices) | Should -Be (Get-E2ECalLine $ExpectedUsers)
+        $audit = @($remote['Get-CsConferencingPolicy'] | Test-LyncConferencingPolicy)
+        @($audit | ForEach-Object { '{0}|{1}' -f $_.Identity, $_.ImpliedCal }) | Should -Be @(Invoke-E2EEngine lync policies --conferencing-policies (Join-Path $Contoso 'conferencing-policies.json') | ForEach-Object { '{0}|{1}' -f $_.Identity, $_.ImpliedCal })
+    }
+
     It 'Test-LyncConferencingPolicy: the engine''s policy audit of examples/contoso, with user counts' {
         . $AdminCaller
         # The example export leaves AllowIPVideo out of Standard_Users_Legacy, so the engine adds
@@ -945,5 +961,122 @@ $ConfirmPreference = 'Low'
         $read.Errors | Should -BeNullOrEmpty
         $read.Prompts | Should -BeNullOrEmpty
         $read.Output | Should -Be @(12, 9, 12, $true, 8, 13, $true, 12, $true)
+    }
+}
+
+Describe 'The module imported from the laid-out package' {
+    BeforeAll {
+        # The package scripts/package lays out (scripts/test-all: --out target/package-test, then
+        # LICENSEAUDIT_PACKAGE_DIR=target/package-test/LicenseAudit/<version>). No package is a
+        # failing test that says how to make one, never a pass.
+        $script:PackageDir = $null
+        $script:PackageProblem = $null
+        if ($env:LICENSEAUDIT_PACKAGE_DIR) {
+            if (Test-Path -LiteralPath (Join-Path $env:LICENSEAUDIT_PACKAGE_DIR 'LicenseAudit.psd1')) { $script:PackageDir = $env:LICENSEAUDIT_PACKAGE_DIR }
+            else { $script:PackageProblem = "LICENSEAUDIT_PACKAGE_DIR is '$env:LICENSEAUDIT_PACKAGE_DIR', which holds no LicenseAudit.psd1: run scripts/package --out target/package-test, and point it at target/package-test/LicenseAudit/<version>." }
+        }
+        elseif ($env:CI -eq 'true') {
+            $script:PackageProblem = 'LICENSEAUDIT_PACKAGE_DIR is not set: under CI, scripts/test-all runs scripts/package --out target/package-test and sets it to target/package-test/LicenseAudit/<version>.'
+        }
+        else {
+            $candidate = Get-ChildItem -Path (Join-Path $RepoRoot 'target/package-test/LicenseAudit') -Directory -ErrorAction SilentlyContinue |
+                Where-Object { Test-Path -LiteralPath (Join-Path $_.FullName 'LicenseAudit.psd1') } | Sort-Object Name | Select-Object -Last 1
+            if ($candidate) { $script:PackageDir = $candidate.FullName }
+            else { $script:PackageProblem = "No laid-out package in $(Join-Path $RepoRoot 'target/package-test/LicenseAudit'): run scripts/package --out target/package-test (or set LICENSEAUDIT_PACKAGE_DIR to a laid-out LicenseAudit/<version> folder)." }
+        }
+
+        # A Lync and a Teams cmdlet in a PowerShell of its own, with LICENSEAUDIT_BINARY unset:
+        # the module must find, check and run the package's bin/<rid> engine.
+        $script:PackageChild = Join-Path $TestDrive 'package-child.ps1'
+        Set-Content -LiteralPath $PackageChild -Encoding UTF8 -Value @'
+param([string]$Module, [string]$Shapes, [string]$Contoso, [string]$Teams, [string]$Out)
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+Remove-Item -Path Env:LICENSEAUDIT_BINARY -ErrorAction SilentlyContinue
+$result = [ordered]@{ Error = $null; ErrorId = $null; ModuleBase = $null; Engine = $null; Lync = @(); Enterprise = $null; Teams = @(); MonthlyWaste = $null }
+try {
+    Import-Module $Module
+    $result.ModuleBase = (Get-Module LicenseAudit).ModuleBase
+    if (-not $Shapes) {
+        $null = Get-LicenseAuditSchema -Name LyncUserCal
+    }
+    else {
+        # The same Microsoft-shaped objects as the checkout's tests (tests/EndToEndShapes.ps1).
+        . $Shapes
+        $global:E2EEstate = Get-E2ELyncEstate -Folder $Contoso
+        foreach ($name in @($E2EEstate.Keys)) {
+            $null = New-Item -Path "function:global:$name" -Value ([scriptblock]::Create("[CmdletBinding()] param([string]`$Identity) `$global:E2EEstate['$name']"))
+        }
+        # The engine that runs: seen while it streams (Select-Object -First 1 then stops it).
+        $engine = $null
+        $null = @([LicenseAuditE2E.Rtc.Estate]::NewUsers(5000, 'pool01.redmond.contoso.com') | Get-LyncCalRequirement | ForEach-Object {
+                if ($null -eq $engine) { $engine = @(Get-Process -Name 'license-audit' -ErrorAction SilentlyContinue | Where-Object { $null -ne $_.Parent -and $_.Parent.Id -eq $PID } | ForEach-Object { $_.Path }) }
+                $_
+            } | Select-Object -First 1)
+        $result.Engine = $engine
+        $records = @(Get-LyncCalRequirement -IncludeDevices -SummaryVariable summary)
+        $result.Lync = @($records | ForEach-Object { '{0}|{1}|S={2}|E={3}|P={4}|{5}' -f $_.SipAddress, $_.Kind, $_.Standard, $_.Enterprise, $_.Plus, $_.ConferencingPolicy })
+        $result.Enterprise = $summary.Enterprise
+        $users = @(New-E2EOnlineUser -Path (Join-Path $Teams 'teams.json'))
+        $findings = @($users | Test-TeamsLicenseAssignment -PhoneNumberAssignment @(New-E2EPhoneNumberAssignment -Path (Join-Path $Teams 'teams-phone-numbers.json')) `
+                -ResourceAccount @(New-E2EApplicationInstance -Path (Join-Path $Teams 'teams-resource-accounts.json')) -PricePath (Join-Path $Teams 'teams-prices.csv') `
+                -SummaryVariable teamsSummary -WarningAction SilentlyContinue)
+        $result.Teams = @($findings | ForEach-Object { '{0} {1} {2}' -f $_.UserPrincipalName, $_.Code, $_.Severity })
+        $result.MonthlyWaste = $teamsSummary.MonthlyWaste
+    }
+}
+catch {
+    $result.Error = $_.Exception.Message
+    $result.ErrorId = $_.FullyQualifiedErrorId
+}
+[System.IO.File]::WriteAllText($Out, ($result | ConvertTo-Json -Depth 4))
+'@
+        function script:Invoke-E2EPackage([string]$Folder, [string]$Shapes) {
+            $out = Join-Path $TestDrive ('package-{0}.json' -f [guid]::NewGuid())
+            & $Pwsh -NoProfile -NonInteractive -File $PackageChild -Module (Join-Path $Folder 'LicenseAudit.psd1') -Shapes $Shapes -Contoso $Contoso -Teams $TeamsExample -Out $out 2>&1 | Out-Null
+            Get-Content -Raw -LiteralPath $out | ConvertFrom-Json
+        }
+    }
+
+    It 'runs its own bin/ engine with LICENSEAUDIT_BINARY unset, and answers as the checkout does (Get-LyncCalRequirement, Test-TeamsLicenseAssignment)' {
+        if ($PackageProblem) { throw [System.IO.DirectoryNotFoundException]::new($PackageProblem) }
+        Mock -ModuleName LicenseAudit Get-CsUser { $script:Lync['Get-CsUser'] }
+        Mock -ModuleName LicenseAudit Get-CsConferencingPolicy { $script:Lync['Get-CsConferencingPolicy'] }
+        Mock -ModuleName LicenseAudit Get-CsVoicePolicy { $script:Lync['Get-CsVoicePolicy'] }
+        Mock -ModuleName LicenseAudit Get-CsPool { $script:Lync['Get-CsPool'] }
+        Mock -ModuleName LicenseAudit Get-CsCommonAreaPhone { $script:Lync['Get-CsCommonAreaPhone'] }
+        Mock -ModuleName LicenseAudit Get-CsAnalogDevice { $script:Lync['Get-CsAnalogDevice'] }
+        Mock -ModuleName LicenseAudit Get-CsMeetingRoom { $script:Lync['Get-CsMeetingRoom'] }
+        Mock -ModuleName LicenseAudit Get-CsRgsAgentGroup { $script:Lync['Get-CsRgsAgentGroup'] }
+        $checkoutLync = Get-E2ECalLine @(Get-LyncCalRequirement -IncludeDevices)
+        $checkoutTeams = @($OnlineUsers | Test-TeamsLicenseAssignment -PhoneNumberAssignment $PhoneNumbers -ResourceAccount $ResourceAccounts -WarningAction SilentlyContinue |
+                ForEach-Object { '{0} {1} {2}' -f $_.UserPrincipalName, $_.Code, $_.Severity })
+
+        $package = Invoke-E2EPackage -Folder $PackageDir -Shapes (Join-Path $PSScriptRoot 'EndToEndShapes.ps1')
+        $package.Error | Should -BeNullOrEmpty
+        $package.ModuleBase | Should -Be (Resolve-Path -LiteralPath $PackageDir).ProviderPath
+        @($package.Engine).Count | Should -Be 1
+        @($package.Engine)[0] | Should -BeLike ((Join-Path (Resolve-Path -LiteralPath $PackageDir).ProviderPath 'bin') + '*')
+        @($package.Lync) | Should -Be $checkoutLync
+        @($package.Lync) | Should -Be (Get-E2ECalLine $ExpectedUsers)
+        $package.Enterprise | Should -Be 7
+        @($package.Teams) | Should -Be $checkoutTeams
+        @($package.Teams) | Should -Be $TeamsFindings
+        $package.MonthlyWaste | Should -Be 56
+    }
+
+    It 'checks its engine against bin/SHA256SUMS: a binary that does not match is refused, not run' {
+        if ($PackageProblem) { throw [System.IO.DirectoryNotFoundException]::new($PackageProblem) }
+        $copy = Join-Path $TestDrive 'package-copy'
+        Copy-Item -LiteralPath $PackageDir -Destination $copy -Recurse
+        $sums = Join-Path $copy 'bin/SHA256SUMS'
+        $lines = @(Get-Content -LiteralPath $sums)
+        $lines.Count | Should -BeGreaterThan 0
+        # Every binary's expected hash changed: whichever bin/<rid> this machine takes no longer matches.
+        Set-Content -LiteralPath $sums -Value @($lines | ForEach-Object { ('0' * 64) + $_.Substring(64) })
+        $package = Invoke-E2EPackage -Folder $copy -Shapes ''
+        $package.ErrorId | Should -BeLike 'LicenseAudit.ChecksumMismatch*'
+        $package.Error | Should -BeLike '*reinstall*'
+        $package.Engine | Should -BeNullOrEmpty
     }
 }

@@ -34,8 +34,7 @@
 # The .NET types live in the namespace LicenseAuditE2E (not Microsoft's), compiled once per
 # session; C# 5, so Windows PowerShell 5.1's Add-Type compiles it too.
 
-if (-not ('LicenseAuditE2E.Rtc.OCSADUser' -as [type])) {
-    Add-Type -TypeDefinition @'
+$e2eTypeSource = @'
 using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
@@ -412,13 +411,11 @@ namespace LicenseAuditE2E.Teams
     }
 }
 '@
-}
 
 # A PowerShell host that answers -Confirm prompts from a list (0 Yes, 1 Yes to All, 2 No, 3 No to
 # All) and records every prompt and every line written to it (What if: ... included), for the
 # -Confirm / -WhatIf tests: a runspace opened on it behaves as an admin's console would.
-if (-not ('LicenseAuditE2E.Hosting.AnsweringHost' -as [type])) {
-    Add-Type -TypeDefinition @'
+$e2eHostSource = @'
 using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
@@ -481,7 +478,29 @@ namespace LicenseAuditE2E.Hosting
     }
 }
 '@
+
+# Compiled once into DLLs in the temporary folder, named by a hash of the source and the
+# PowerShell edition, and loaded from there: the child PowerShell processes of the tests load them
+# instead of compiling them again.
+function Import-E2EAssembly([string]$Source, [string]$TypeName) {
+    if ($TypeName -as [type]) { return }
+    $hash = [System.BitConverter]::ToString([System.Security.Cryptography.SHA256]::Create().ComputeHash([System.Text.Encoding]::UTF8.GetBytes($Source + $PSVersionTable.PSEdition))).Replace('-', '').Substring(0, 16)
+    $assembly = Join-Path ([System.IO.Path]::GetTempPath()) ('licenseaudit-e2e-shapes-{0}.dll' -f $hash)
+    if (-not (Test-Path -LiteralPath $assembly)) {
+        $built = Join-Path ([System.IO.Path]::GetTempPath()) ('licenseaudit-e2e-shapes-{0}.dll' -f [guid]::NewGuid().ToString('N'))
+        try {
+            Add-Type -TypeDefinition $Source -OutputAssembly $built -OutputType Library -ErrorAction Stop
+            # Another process may have put it there first: theirs is the same.
+            if (-not (Test-Path -LiteralPath $assembly)) { [System.IO.File]::Move($built, $assembly) }
+        }
+        finally {
+            if (Test-Path -LiteralPath $built) { [System.IO.File]::Delete($built) }
+        }
+    }
+    Add-Type -Path $assembly
 }
+Import-E2EAssembly -Source $e2eTypeSource -TypeName 'LicenseAuditE2E.Rtc.OCSADUser'
+Import-E2EAssembly -Source $e2eHostSource -TypeName 'LicenseAuditE2E.Hosting.AnsweringHost'
 
 function Read-E2EJson([string]$Path) {
     # One object per element (Windows PowerShell 5.1's ConvertFrom-Json writes an array as one object).
