@@ -1080,3 +1080,222 @@ catch {
         $package.Engine | Should -BeNullOrEmpty
     }
 }
+
+Describe 'The offline snapshot script, run alone on a (mocked) Lync server, then audited' {
+    It 'writes a folder that Invoke-LicenseAudit -SnapshotPath audits to the engine''s answers for examples/contoso' {
+        . $AdminCaller
+        # As on a front end: a PowerShell of its own, the Lync cmdlets there (stand-ins defined
+        # before the script runs, returning the snap-in's objects), no LicenseAudit module.
+        $child = Join-Path $TestDrive 'snapshot-child.ps1'
+        Set-Content -LiteralPath $child -Encoding UTF8 -Value @'
+param([string]$Shapes, [string]$Contoso, [string]$Script, [string]$Folder, [string]$Out)
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+$result = [ordered]@{ Error = $null; ModulesBefore = @(); ModulesAfter = @(); Complete = $null; Format = $null; Files = @() }
+try {
+    . $Shapes
+    $global:E2EEstate = Get-E2ELyncEstate -Folder $Contoso
+    foreach ($name in @($E2EEstate.Keys)) {
+        $null = New-Item -Path "function:global:$name" -Value ([scriptblock]::Create("[CmdletBinding()] param([string]`$Identity) `$global:E2EEstate['$name']"))
+    }
+    function global:Get-CsSite {
+        [CmdletBinding()] param([string]$Identity)
+        [pscustomobject]@{ Identity = 'Site:Redmond'; SiteId = 1; DisplayName = 'Redmond'; Description = ''; Kind = 'Central'; Pools = @('pool01.redmond.contoso.com') }
+        [pscustomobject]@{ Identity = 'Site:Dublin'; SiteId = 2; DisplayName = 'Dublin'; Description = ''; Kind = 'Central'; Pools = @('pool01.dublin.contoso.com') }
+    }
+    function global:Get-CsService {
+        [CmdletBinding()] param([switch]$MonitoringDatabase)
+        [pscustomobject]@{ Identity = 'MonitoringDatabase:sqlmon01.contoso.com'; PoolFqdn = 'sqlmon01.contoso.com'; SqlInstanceName = 'LYNCMON'; SiteId = 'Site:Redmond'; Version = 6 }
+    }
+    $result.ModulesBefore = @(Get-Module | ForEach-Object { $_.Name } | Where-Object { $_ -like 'LicenseAudit*' })
+    $snapshot = & $Script -Path $Folder
+    $result.ModulesAfter = @(Get-Module | ForEach-Object { $_.Name } | Where-Object { $_ -like 'LicenseAudit*' })
+    $result.Complete = $snapshot.Complete
+    $result.Format = $snapshot.Format
+    $result.Files = @($snapshot.Files | ForEach-Object { '{0}|{1}|{2}' -f $_.Name, $_.Status, $_.Count })
+}
+catch {
+    $result.Error = $_.Exception.Message
+}
+[System.IO.File]::WriteAllText($Out, ($result | ConvertTo-Json -Depth 4))
+'@
+        $folder = Join-Path $TestDrive 'front-end-snapshot'
+        $out = Join-Path $TestDrive 'snapshot-child.json'
+        & $Pwsh -NoProfile -NonInteractive -File $child -Shapes (Join-Path $PSScriptRoot 'EndToEndShapes.ps1') -Contoso $Contoso `
+            -Script (Join-Path $RepoRoot 'scripts/Export-LicenseAuditSnapshot.ps1') -Folder $folder -Out $out 2>&1 | Out-Null
+        $snapshot = Get-Content -Raw -LiteralPath $out | ConvertFrom-Json
+        $snapshot.Error | Should -BeNullOrEmpty
+        @($snapshot.ModulesBefore) + @($snapshot.ModulesAfter) | Should -BeNullOrEmpty
+        $snapshot.Complete | Should -BeTrue
+        $snapshot.Format | Should -Be 'Json'
+        @($snapshot.Files) | Should -Contain 'users|Written|12'
+        @($snapshot.Files) | Should -Contain 'monitoring-databases|Written|1'
+
+        $summary = Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'snapshot-runs') -SnapshotPath $folder -Audit Entitlement, Policies `
+            -AsOf ([datetime]::new(2026, 11, 1, 6, 0, 0, [System.DateTimeKind]::Utc)) -Confirm:$false
+        $summary.Succeeded | Should -BeTrue
+        $summary.Source | Should -Be 'Snapshot'
+        $summary.SnapshotCreated | Should -Not -BeNullOrEmpty
+        foreach ($name in 'Total', 'Standard', 'Enterprise', 'Plus', 'Undetermined') { $summary.$name | Should -Be $ExpectedSummary.$name -Because $name }
+        Get-E2ECalLine @(Get-Content -LiteralPath (Join-Path $summary.OutputPath 'lync-entitlement.ndjson') | ForEach-Object { ConvertFrom-Json -InputObject $_ } | Where-Object RecordType -eq 'LyncUserCal') |
+            Should -Be (Get-E2ECalLine $ExpectedUsers)
+        @(Get-Content -LiteralPath (Join-Path $summary.OutputPath 'lync-policies.ndjson') | ForEach-Object { (ConvertFrom-Json -InputObject $_).Identity }) |
+            Should -Be @(Invoke-E2EEngine lync policies --estate $Contoso | ForEach-Object { $_.Identity })
+    }
+}
+
+Describe 'examples/runbook.ps1, run for a month' {
+    BeforeAll {
+        # The runbook imports LicenseAudit by name, as on a Hybrid Runbook Worker: the checkout's
+        # module files (the manifest's FileList) in a LicenseAudit folder on PSModulePath.
+        $script:Modules = Join-Path $TestDrive 'modules'
+        $moduleCopy = Join-Path $Modules 'LicenseAudit'
+        foreach ($file in (Import-PowerShellDataFile -LiteralPath $ModuleManifest).FileList) {
+            $target = Join-Path $moduleCopy $file
+            $null = New-Item -ItemType Directory -Path (Split-Path -Parent $target) -Force
+            Copy-Item -LiteralPath (Join-Path $RepoRoot $file) -Destination $target
+        }
+        # The snapshots a front end drops in the share: examples/contoso (week 1), then the drifted
+        # November users (README, "Run history"), both with the monitoring store of this test.
+        $script:SnapshotA = Join-Path $TestDrive 'inbox-a'
+        $script:SnapshotB = Join-Path $TestDrive 'inbox-b'
+        foreach ($snapshot in $SnapshotA, $SnapshotB) {
+            $null = New-Item -ItemType Directory -Path $snapshot
+            Get-ChildItem -LiteralPath $Contoso -File | Where-Object Name -ne 'licensed.csv' | Copy-Item -Destination $snapshot
+            Set-Content -LiteralPath (Join-Path $snapshot 'monitoring-databases.json') -Encoding UTF8 -Value (
+                ConvertTo-Json -Compress -InputObject @([pscustomobject]@{ Identity = 'MonitoringDatabase:127.0.0.1'; PoolFqdn = $SqlServer; SqlInstanceName = $null }))
+        }
+        Copy-Item -LiteralPath (Join-Path $RepoRoot 'examples/history/users-november.json') -Destination (Join-Path $SnapshotB 'users.json') -Force
+        # Licence lists: the example's (dave Standard, erin without Plus), then one that covers everyone.
+        $script:LicenceShort = Join-Path $RightSizing 'licensed.csv'
+        $script:LicenceFull = Join-Path $TestDrive 'licensed-everyone.csv'
+        @(Get-Content -Raw -LiteralPath (Join-Path $SnapshotA 'users.json'), (Join-Path $SnapshotB 'users.json') | ForEach-Object { ConvertFrom-Json -InputObject $_ } | ForEach-Object { $_ } |
+                ForEach-Object { $_.SipAddress } | Sort-Object -Unique | ForEach-Object { [pscustomobject]@{ SipAddress = $_; Tier = 'Enterprise+Plus' } }) |
+            Export-Csv -LiteralPath $LicenceFull -NoTypeInformation
+
+        $script:Automation = Join-Path $TestDrive 'automation'
+        $script:Weeks = @(
+            @{ Name = 'week0'; AsOf = '2026-11-02T06:00:00Z'; Snapshot = $SnapshotA; Licence = ''; Audit = @('Entitlement', 'Policies') },
+            @{ Name = 'week1'; AsOf = '2026-11-09T06:00:00Z'; Snapshot = $SnapshotA; Licence = $LicenceShort },
+            @{ Name = 'week2'; AsOf = '2026-11-16T06:00:00Z'; Snapshot = $SnapshotA; Licence = $LicenceFull },
+            @{ Name = 'week3'; AsOf = '2026-11-23T06:00:00Z'; Snapshot = $SnapshotB; Licence = $LicenceFull },
+            @{ Name = 'week4'; AsOf = '2026-11-30T06:00:00Z'; Snapshot = $SnapshotB; Licence = 'delete' },
+            @{ Name = 'week4-no-list'; AsOf = '2026-11-30T07:00:00Z'; Snapshot = $SnapshotB; Licence = 'delete'; NoLicenceList = $true }
+        )
+
+        # Expected for week 1: the engine's right-sizing of the same estate, store and licences,
+        # with the arguments Invoke-LicenseAudit passes.
+        $script:ExpectedWeek1 = $null
+        if ($SqlServer) {
+            $cal = Join-Path $TestDrive 'week1-cal.ndjson'
+            $used = Join-Path $TestDrive 'week1-usage.ndjson'
+            & $Binary lync entitlement --estate $SnapshotA --summary --as-of 2026-11-09T06:00:00Z --output $cal --progress none 2>$null
+            'S3cret!pass' | & $Binary lync usage --server $SqlServer --days 90 --users (Join-Path $SnapshotA 'users.json') --common-area-phones (Join-Path $SnapshotA 'common-area-phones.json') `
+                --auth sql --user audit --password-stdin --encrypt off --as-of 2026-11-09T06:00:00Z --output $used --progress none 2>$null
+            $script:ExpectedWeek1 = Invoke-E2EEngine lync rightsize --configured $cal --usage $used --summary --licensed $LicenceShort --as-of 2026-11-09T06:00:00Z |
+                Where-Object RecordType -eq 'LyncCalRightSizingSummary'
+        }
+
+        # The month, run by a PowerShell of its own as the worker would: Azure Automation's
+        # Get-AutomationPSCredential gives the SQL login; before each run the licence list in the
+        # output folder is what that week had.
+        $child = Join-Path $TestDrive 'runbook-child.ps1'
+        Set-Content -LiteralPath $child -Encoding UTF8 -Value @'
+param([string]$Runbook, [string]$Modules, [string]$Weeks, [string]$Automation, [string]$SqlPassword, [string]$Out)
+$env:PSModulePath = $Modules + [System.IO.Path]::PathSeparator + $env:PSModulePath
+$global:E2ESqlCredential = [pscredential]::new('audit', (ConvertTo-SecureString $SqlPassword -AsPlainText -Force))
+function global:Get-AutomationPSCredential { param([string]$Name) if ($Name -eq 'LyncMonitoring') { $global:E2ESqlCredential } }
+$results = @()
+foreach ($week in @(Get-Content -Raw -LiteralPath $Weeks | ConvertFrom-Json)) {
+    $licence = Join-Path $Automation 'licensed.csv'
+    $null = New-Item -ItemType Directory -Path $Automation -Force
+    if ($week.Licence -eq 'delete') { Remove-Item -LiteralPath $licence -ErrorAction SilentlyContinue }
+    elseif ($week.Licence) { Copy-Item -LiteralPath $week.Licence -Destination $licence -Force }
+    $parameters = @{ OutputPath = $Automation; SnapshotPath = $week.Snapshot; AsOf = [datetime]::Parse($week.AsOf, [cultureinfo]::InvariantCulture).ToUniversalTime(); DisableEncryption = $true }
+    if ($week.PSObject.Properties['Audit']) { $parameters.Audit = [string[]]@($week.Audit) }
+    if ($week.PSObject.Properties['NoLicenceList']) { $parameters.NoLicenceList = $true }
+    $result = [ordered]@{ Name = $week.Name; ErrorId = $null; Message = $null; Output = ''; Warnings = @(); Summary = $null }
+    try {
+        $all = @(& $Runbook @parameters 3>&1)
+        $result.Warnings = @($all | Where-Object { $_ -is [System.Management.Automation.WarningRecord] } | ForEach-Object { $_.Message })
+        $result.Output = (@($all | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] }) | Out-String)
+    }
+    catch {
+        $result.ErrorId = $_.FullyQualifiedErrorId
+        $result.Message = $_.Exception.Message
+        if ($_.TargetObject -and $_.TargetObject.PSObject.Properties['Succeeded']) {
+            $result.Summary = $_.TargetObject | Select-Object Succeeded, ShortfallFound, EnterpriseExposed, PlusExposed, Enterprise, ReportPath, OutputPath, Alerts
+        }
+    }
+    $results += [pscustomobject]$result
+}
+[System.IO.File]::WriteAllText($Out, (ConvertTo-Json -InputObject $results -Depth 4))
+'@
+        $script:Month = @()
+        if ($SqlServer) {
+            $weeksFile = Join-Path $TestDrive 'weeks.json'
+            [System.IO.File]::WriteAllText($weeksFile, (ConvertTo-Json -InputObject $Weeks -Depth 3))
+            $out = Join-Path $TestDrive 'month.json'
+            & $Pwsh -NoProfile -NonInteractive -File $child -Runbook (Join-Path $RepoRoot 'examples/runbook.ps1') -Modules $Modules -Weeks $weeksFile `
+                -Automation $Automation -SqlPassword 'S3cret!pass' -Out $out 2>&1 | Out-Null
+            $script:Month = @(Get-Content -Raw -LiteralPath $out | ConvertFrom-Json)
+        }
+        function script:Get-E2EWeek([string]$Name) {
+            if (-not $SqlServer) {
+                throw [System.InvalidOperationException]::new('The TDS test server did not start: set LICENSEAUDIT_TDS_TEST_SERVER to target/release/examples/tds-test-server (cargo build --release --example tds-test-server).')
+            }
+            $Month | Where-Object Name -eq $Name
+        }
+    }
+
+    It 'week 0: the Lync audits without right-sizing need no licence list, and the job completes' {
+        $week = Get-E2EWeek 'week0'
+        $week.ErrorId | Should -BeNullOrEmpty
+        $week.Output | Should -Match 'Succeeded\s+:\s+True'
+        $week.Output | Should -BeLike ('*Standard {0}, Enterprise {1}, Plus {2} of {3}*' -f $ExpectedSummary.Standard, $ExpectedSummary.Enterprise, $ExpectedSummary.Plus, $ExpectedSummary.Total)
+        Join-Path $Automation '20261102T060000Z/LicenseAudit-20261102T060000Z.xlsx' | Should -Exist
+    }
+
+    It 'week 1: dave used Enterprise and erin the PSTN beyond their licences: the job fails with LicenseAudit.ComplianceShortfall, after the workbook' {
+        $week = Get-E2EWeek 'week1'
+        $week.ErrorId | Should -BeLike 'LicenseAudit.ComplianceShortfall*'
+        $ExpectedWeek1.EnterpriseExposed | Should -BeGreaterThan 0
+        $ExpectedWeek1.PlusExposed | Should -BeGreaterThan 0
+        $week.Summary.EnterpriseExposed | Should -Be $ExpectedWeek1.EnterpriseExposed
+        $week.Summary.PlusExposed | Should -Be $ExpectedWeek1.PlusExposed
+        $week.Summary.ShortfallFound | Should -BeTrue
+        $week.Summary.ReportPath | Should -Be (Join-Path $Automation '20261109T060000Z/LicenseAudit-20261109T060000Z.xlsx')
+        $week.Summary.ReportPath | Should -Exist
+        Join-Path $Automation 'history/lync-rightsize-20261109T060000Z.json' | Should -Exist
+    }
+
+    It 'week 2: with licences for everyone nothing is exposed, and the job completes' {
+        $week = Get-E2EWeek 'week2'
+        $week.ErrorId | Should -BeNullOrEmpty
+        $week.Output | Should -Match 'Succeeded\s+:\s+True'
+        $week.Output | Should -Match 'Exposed\s+:\s+Enterprise 0, Plus 0'
+    }
+
+    It 'week 3: the estate drifted (README: Enterprise 7 -> 10): a warning against the previous run, and the job completes' {
+        $week = Get-E2EWeek 'week3'
+        $week.ErrorId | Should -BeNullOrEmpty
+        $week.Output | Should -BeLike '*Enterprise 10,*'
+        @($week.Warnings | Where-Object { $_ -like '*LyncUserCal.Enterprise moved 7*10*' }).Count | Should -Be 1
+        foreach ($asOf in '20261102T060000Z', '20261109T060000Z', '20261116T060000Z', '20261123T060000Z') {
+            Join-Path $Automation "history/lync-entitlement-$asOf.json" | Should -Exist
+        }
+    }
+
+    It 'week 4: the licence list is gone: the job fails with LicenseAudit.LicensedPathNotFound before any audit; -NoLicenceList runs it knowingly' {
+        $week = Get-E2EWeek 'week4'
+        $week.ErrorId | Should -BeLike 'LicenseAudit.LicensedPathNotFound*'
+        $week.Message | Should -BeLike ('*{0}*-NoLicenceList*' -f (Join-Path $Automation 'licensed.csv'))
+        Join-Path $Automation '20261130T060000Z' | Should -Not -Exist
+        Join-Path $Automation 'history/lync-entitlement-20261130T060000Z.json' | Should -Not -Exist
+        $knowingly = Get-E2EWeek 'week4-no-list'
+        $knowingly.ErrorId | Should -BeNullOrEmpty
+        $knowingly.Output | Should -Match 'Succeeded\s+:\s+True'
+        @($knowingly.Warnings | Where-Object { $_ -like '*without a licence list*not checked*' }).Count | Should -Be 1
+        Join-Path $Automation '20261130T070000Z' | Should -Exist
+    }
+}
