@@ -989,18 +989,16 @@ Describe 'The module imported from the laid-out package' {
         # the module must find, check and run the package's bin/<rid> engine.
         $script:PackageChild = Join-Path $TestDrive 'package-child.ps1'
         Set-Content -LiteralPath $PackageChild -Encoding UTF8 -Value @'
-param([string]$Module, [string]$Shapes, [string]$Contoso, [string]$Teams, [string]$Out)
+param([string]$Module, [string]$Tampered, [string]$Shapes, [string]$Contoso, [string]$Teams, [string]$Out)
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 Remove-Item -Path Env:LICENSEAUDIT_BINARY -ErrorAction SilentlyContinue
-$result = [ordered]@{ Error = $null; ErrorId = $null; ModuleBase = $null; Engine = $null; Lync = @(); Enterprise = $null; Teams = @(); MonthlyWaste = $null }
+$result = [ordered]@{ Error = $null; ErrorId = $null; ModuleBase = $null; Engine = $null; Lync = @(); Enterprise = $null; Teams = @(); MonthlyWaste = $null
+    TamperedError = $null; TamperedErrorId = $null }
 try {
     Import-Module $Module
     $result.ModuleBase = (Get-Module LicenseAudit).ModuleBase
-    if (-not $Shapes) {
-        $null = Get-LicenseAuditSchema -Name LyncUserCal
-    }
-    else {
+    & {
         # The same Microsoft-shaped objects as the checkout's tests (tests/EndToEndShapes.ps1).
         . $Shapes
         $global:E2EEstate = Get-E2ELyncEstate -Folder $Contoso
@@ -1029,12 +1027,31 @@ catch {
     $result.Error = $_.Exception.Message
     $result.ErrorId = $_.FullyQualifiedErrorId
 }
+# The same package with a SHA256SUMS that matches no binary: the engine must not start.
+Remove-Module LicenseAudit -ErrorAction SilentlyContinue
+try {
+    Import-Module $Tampered
+    $null = Get-LicenseAuditSchema -Name LyncUserCal
+}
+catch {
+    $result.TamperedError = $_.Exception.Message
+    $result.TamperedErrorId = $_.FullyQualifiedErrorId
+}
 [System.IO.File]::WriteAllText($Out, ($result | ConvertTo-Json -Depth 4))
 '@
-        function script:Invoke-E2EPackage([string]$Folder, [string]$Shapes) {
-            $out = Join-Path $TestDrive ('package-{0}.json' -f [guid]::NewGuid())
-            & $Pwsh -NoProfile -NonInteractive -File $PackageChild -Module (Join-Path $Folder 'LicenseAudit.psd1') -Shapes $Shapes -Contoso $Contoso -Teams $TeamsExample -Out $out 2>&1 | Out-Null
-            Get-Content -Raw -LiteralPath $out | ConvertFrom-Json
+        # One PowerShell for both: the package as laid out, then a copy whose bin/SHA256SUMS
+        # expects another hash for every binary (whichever bin/<rid> this machine takes).
+        $script:Package = $null
+        if ($PackageDir) {
+            $copy = Join-Path $TestDrive 'package-copy'
+            Copy-Item -LiteralPath $PackageDir -Destination $copy -Recurse
+            $sums = Join-Path $copy 'bin/SHA256SUMS'
+            $script:SumLines = @(Get-Content -LiteralPath $sums)
+            Set-Content -LiteralPath $sums -Value @($SumLines | ForEach-Object { ('0' * 64) + $_.Substring(64) })
+            $out = Join-Path $TestDrive 'package.json'
+            & $Pwsh -NoProfile -NonInteractive -File $PackageChild -Module (Join-Path $PackageDir 'LicenseAudit.psd1') -Tampered (Join-Path $copy 'LicenseAudit.psd1') `
+                -Shapes (Join-Path $PSScriptRoot 'EndToEndShapes.ps1') -Contoso $Contoso -Teams $TeamsExample -Out $out 2>&1 | Out-Null
+            $script:Package = Get-Content -Raw -LiteralPath $out | ConvertFrom-Json
         }
     }
 
@@ -1052,7 +1069,7 @@ catch {
         $checkoutTeams = @($OnlineUsers | Test-TeamsLicenseAssignment -PhoneNumberAssignment $PhoneNumbers -ResourceAccount $ResourceAccounts -WarningAction SilentlyContinue |
                 ForEach-Object { '{0} {1} {2}' -f $_.UserPrincipalName, $_.Code, $_.Severity })
 
-        $package = Invoke-E2EPackage -Folder $PackageDir -Shapes (Join-Path $PSScriptRoot 'EndToEndShapes.ps1')
+        $package = $Package
         $package.Error | Should -BeNullOrEmpty
         $package.ModuleBase | Should -Be (Resolve-Path -LiteralPath $PackageDir).ProviderPath
         @($package.Engine).Count | Should -Be 1
@@ -1067,17 +1084,9 @@ catch {
 
     It 'checks its engine against bin/SHA256SUMS: a binary that does not match is refused, not run' {
         if ($PackageProblem) { throw [System.IO.DirectoryNotFoundException]::new($PackageProblem) }
-        $copy = Join-Path $TestDrive 'package-copy'
-        Copy-Item -LiteralPath $PackageDir -Destination $copy -Recurse
-        $sums = Join-Path $copy 'bin/SHA256SUMS'
-        $lines = @(Get-Content -LiteralPath $sums)
-        $lines.Count | Should -BeGreaterThan 0
-        # Every binary's expected hash changed: whichever bin/<rid> this machine takes no longer matches.
-        Set-Content -LiteralPath $sums -Value @($lines | ForEach-Object { ('0' * 64) + $_.Substring(64) })
-        $package = Invoke-E2EPackage -Folder $copy -Shapes ''
-        $package.ErrorId | Should -BeLike 'LicenseAudit.ChecksumMismatch*'
-        $package.Error | Should -BeLike '*reinstall*'
-        $package.Engine | Should -BeNullOrEmpty
+        $SumLines.Count | Should -BeGreaterThan 0
+        $Package.TamperedErrorId | Should -BeLike 'LicenseAudit.ChecksumMismatch*'
+        $Package.TamperedError | Should -BeLike '*reinstall*'
     }
 }
 
