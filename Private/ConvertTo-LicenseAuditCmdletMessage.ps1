@@ -127,10 +127,14 @@ $script:LicenseAuditFlagText = @{
         '--pseudonym-key-env'       = '-PseudonymKeyVariable'
     }
     'Test-TeamsLicenseAssignment'               = @{
-        '--online-users'      = 'the accounts (piped, or read with Get-CsOnlineUser)'
-        '--phone-numbers'     = '-PhoneNumberAssignment (Get-CsPhoneNumberAssignment output)'
-        '--resource-accounts' = '-ResourceAccount (Get-CsOnlineApplicationInstance output)'
-        '--prices'            = '-PricePath'
+        '--online-users'            = 'the accounts (piped, or read with Get-CsOnlineUser)'
+        '--phone-numbers'           = '-PhoneNumberAssignment (Get-CsPhoneNumberAssignment output)'
+        '--resource-accounts'       = '-ResourceAccount (Get-CsOnlineApplicationInstance output)'
+        '--prices'                  = '-PricePath'
+        '--voice-routing-policies'  = '-VoiceRoutingPolicy (Get-CsOnlineVoiceRoutingPolicy output)'
+        '--voice-routes'            = '-VoiceRoute (Get-CsOnlineVoiceRoute output)'
+        '--shared-calling-policies' = '-SharedCallingPolicy (Get-CsTeamsSharedCallingRoutingPolicy output)'
+        '--call-queues'             = '-CallQueue (Get-CsCallQueue output)'
     }
     'Export-LicenseAuditReport'                 = @{
         '--output' = '-Path'

@@ -43,3 +43,46 @@ function ConvertTo-LicenseAuditText {
     if ($Value.PSObject.Properties['FriendlyName'] -and $Value.FriendlyName) { return [string]$Value.FriendlyName }
     [string]$Value
 }
+
+function ConvertFrom-LicenseAuditCsvDate {
+    <#
+    .SYNOPSIS
+    A LicenseAudit record read back with Import-Csv, with its dates as the engine reads them.
+    .DESCRIPTION
+    Export-Csv writes a [datetime] in the session's culture: '30.10.2026 16:12:00' in de-DE,
+    '30/10/2569 16:12:00' in th-TH (the Buddhist year), '10/30/2026 4:12:00 PM' in en-US, and
+    Import-Csv gives that text back. The engine cannot know the culture the text was written in:
+    it refuses a day/month order it cannot decide, and reads a Buddhist year as a Gregorian one.
+    So the date properties of the record's type ($script:LicenseAuditRecordShapes) that hold such
+    text are parsed here in this session's culture, as local time (what Export-Csv wrote), and
+    sent as ISO 8601 UTC. ISO text, text this culture cannot parse, and the [datetime] values of
+    records that never left PowerShell are left as they are. The object piped in is not changed:
+    a copy is returned when a date is converted.
+    #>
+    [CmdletBinding()]
+    [OutputType([psobject])]
+    param(
+        [Parameter(Mandatory)]
+        [AllowNull()]
+        [object]$InputObject
+    )
+    if ($null -eq $InputObject) { return $null }
+    $typeProperty = $InputObject.PSObject.Properties['RecordType']
+    if (-not $typeProperty) { return $InputObject }
+    $shape = $script:LicenseAuditRecordShapes[[string]$typeProperty.Value]
+    if (-not $shape) { return $InputObject }
+    $culture = [System.Globalization.CultureInfo]::CurrentCulture
+    $copy = $null
+    foreach ($name in $shape.Dates) {
+        $property = $InputObject.PSObject.Properties[$name]
+        if (-not $property -or -not ($property.Value -is [string])) { continue }
+        $text = $property.Value.Trim()
+        if (-not $text -or $text -match '^\d{4}-\d{2}-\d{2}') { continue }
+        $parsed = [datetime]::MinValue
+        if (-not [datetime]::TryParse($text, $culture, [System.Globalization.DateTimeStyles]::AssumeLocal, [ref]$parsed)) { continue }
+        if ($null -eq $copy) { $copy = $InputObject.PSObject.Copy() }
+        $copy.PSObject.Properties[$name].Value = $parsed.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture)
+    }
+    if ($null -eq $copy) { return $InputObject }
+    $copy
+}

@@ -51,6 +51,9 @@ function ConvertTo-LicenseAuditRecord {
             if (-not $member) { continue }
             $value = $member.Value
             if ($null -eq $value -or $value -is [bool] -or $value -is [string] -or $value -is [int] -or $value -is [long] -or $value -is [double]) {
+                # An enum from a remote session (Import-PSSession, Invoke-Command) is deserialised
+                # as an Int32 whose text is the name: send the name, never the number.
+                if ($value -is [int] -and @($value.PSObject.TypeNames) -contains 'Deserialized.System.Enum') { $value = [string]$value }
                 $record[$name] = $value
             }
             elseif ($value -is [datetime]) {

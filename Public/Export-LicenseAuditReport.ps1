@@ -166,6 +166,8 @@ function Export-LicenseAuditReport {
                     # The files first, then the piped records on stdin.
                     Start-LicenseAuditNative -Session $session -Arguments ($arguments + $files + @('-')) -StdinRecords
                 }
+                # Rows read back with Import-Csv: their dates are text in this session's culture.
+                if ($item.PSObject.TypeNames[0] -notlike 'LicenseAudit.*') { $item = ConvertFrom-LicenseAuditCsvDate -InputObject $item }
                 Send-LicenseAuditNativeInput -Session $session -Record $item
             }
             $completed = $true

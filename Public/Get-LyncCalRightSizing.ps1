@@ -37,7 +37,8 @@ function Get-LyncCalRightSizing {
 
     .PARAMETER InputObject
     LyncUserCal, LyncUserUsage and LyncUsageCoverage records from the pipeline (or rows of them
-    read back with Import-Csv / Import-Clixml).
+    read back with Import-Csv / Import-Clixml; dates Export-Csv wrote in this session's culture,
+    such as a th-TH Buddhist year, are read in it).
 
     .PARAMETER ConfiguredPath
     `lync entitlement` output (LyncUserCal records). Wildcards must match one file.
@@ -213,6 +214,8 @@ function Get-LyncCalRightSizing {
                     $ignored[$kind] = $ignored[$kind] + 1
                     continue
                 }
+                # Rows read back with Import-Csv: their dates are text in this session's culture.
+                if ($item.PSObject.TypeNames[0] -notlike 'LicenseAudit.*') { $item = ConvertFrom-LicenseAuditCsvDate -InputObject $item }
                 if ($kind -eq $stdinKind) {
                     if ($null -eq $session.Process) { Start-LicenseAuditNative -Session $session -Arguments $streamArguments -StdinRecords }
                     Send-LicenseAuditNativeInput -Session $session -Record $item

@@ -19,7 +19,7 @@ Where the Lync configuration comes from:
 - the worker is a Skype for Business / Lync server or has its administrative tools: live
   (leave -SnapshotPath empty);
 - the front ends run Windows Server 2012 R2 (where the engine cannot run) or the worker has no
-  Lync cmdlets: a scheduled task on a front end runs scripts\Export-LicenseAuditSnapshot.ps1 into
+  Lync cmdlets: a scheduled task on a front end runs scripts/Export-LicenseAuditSnapshot.ps1 into
   a share, e.g. -Path \\fileserver\LicenseAudit\inbox\snapshot -Force, and this runbook audits
   that folder (-SnapshotPath).
 
@@ -37,14 +37,26 @@ Get-CsOnlineApplicationInstance in GCC High and DoD: there the Teams audits fail
 (LicenseAudit.TeamsSourceFailed) rather than run without the resource accounts.
 Example: -Audit TeamsAssignments, TeamsCount -TeamsTenantId contoso.onmicrosoft.com
 -TeamsApplicationId <app id> -TeamsCertificateThumbprint <thumbprint> -TeamsPricePath
-D:\LicenseAudit\teams-prices.csv
+(Join-Path $OutputPath teams-prices.csv)
 
-Each run writes <OutputPath>\<as-of>\ (records, workbook) and keeps its totals in
-<OutputPath>\history. The summary goes to the job's output; a compliance shortfall, or an audit
-that failed, fails the job (which Azure Monitor can alert on).
+Each run writes <OutputPath>/<as-of>/ (records, workbook) and keeps its totals in
+<OutputPath>/history (paths are built with Join-Path: a Windows worker's D:\LicenseAudit and a
+Linux worker's /var/lib/licenseaudit both work). The summary goes to the job's output; a
+compliance shortfall, or an audit that failed, fails the job (which Azure Monitor can alert on).
+
+The licence list. Right-sizing (-Audit RightSizing, in the default audits) compares the Enterprise
+and Plus CALs used and configured with those owned, from the licence list (-LicensedPath, by
+default licensed.csv in -OutputPath). When that file is not there the job fails before any audit
+runs (LicenseAudit.LicensedPathNotFound): an unattended true-up run without the owned-licence data
+would otherwise complete and report no exposure, the one answer it cannot know. To run
+right-sizing without a licence list on purpose, give -NoLicenceList (a warning then says that
+exposure was not checked). Server CALs are the same: a -LicensePath that names no file stops
+the run before any audit (Invoke-LicenseAudit: LicenseAudit.PathNotOneFile), and without
+-LicensePath every required server CAL counts as short.
 
 .PARAMETER OutputPath
-Where the runs and the history go (a local folder or a share the worker's account can write).
+Where the runs and the history go (a local folder or a share the worker's account can write),
+e.g. D:\LicenseAudit on Windows or /var/lib/licenseaudit on Linux.
 
 .PARAMETER SnapshotPath
 An offline snapshot folder to audit instead of reading the Lync configuration live.
@@ -57,7 +69,20 @@ TeamsCount).
 The Automation credential asset with the SQL login for the monitoring databases.
 
 .PARAMETER LicensedPath
-The licence list for right-sizing (SipAddress/Identity, Tier).
+The licence list for right-sizing (SipAddress/Identity, Tier); default licensed.csv in
+-OutputPath. A missing file fails the job unless -NoLicenceList.
+
+.PARAMETER NoLicenceList
+Run right-sizing without a licence list, knowingly: exposure against owned CALs is not checked.
+
+.PARAMETER AsOf
+The audit's "now" (default: the current time), e.g. to rerun the run of a given day.
+
+.PARAMETER TrustServerCertificate
+Do not validate the monitoring SQL Server's TLS certificate (a self-signed one).
+
+.PARAMETER DisableEncryption
+Connect to the monitoring SQL Server without TLS (a server that has none).
 
 .PARAMETER UalServerListPath
 A text file with one server name per line, to collect UAL evidence from (ServerCal).
@@ -78,11 +103,16 @@ The thumbprint of that certificate, installed on the worker for the job's accoun
 The monthly price per Teams plan (CSV: Plan, MonthlyPrice), for the monthly waste.
 #>
 param(
-    [string]$OutputPath = 'D:\LicenseAudit',
+    [Parameter(Mandatory = $true)]
+    [string]$OutputPath,
     [string]$SnapshotPath = '',
     [string[]]$Audit = @('Entitlement', 'Policies', 'Usage', 'RightSizing'),
     [string]$SqlCredentialName = 'LyncMonitoring',
-    [string]$LicensedPath = 'D:\LicenseAudit\licensed.csv',
+    [string]$LicensedPath = '',
+    [switch]$NoLicenceList,
+    [datetime]$AsOf,
+    [switch]$TrustServerCertificate,
+    [switch]$DisableEncryption,
     [string]$UalServerListPath = '',
     [string]$LicensePath = '',
     [string]$TeamsTenantId = '',
@@ -99,7 +129,24 @@ $arguments = @{
     FailOnShortfall = $true
 }
 if ($SnapshotPath) { $arguments.SnapshotPath = $SnapshotPath }
-if ($LicensedPath -and (Test-Path -LiteralPath $LicensedPath)) { $arguments.LicensedPath = $LicensedPath }
+if ($PSBoundParameters.ContainsKey('AsOf')) { $arguments.AsOf = $AsOf }
+if ($TrustServerCertificate) { $arguments.TrustServerCertificate = $true }
+if ($DisableEncryption) { $arguments.DisableEncryption = $true }
+# The licence list right-sizing compares with: missing, the job fails before any audit (see
+# .DESCRIPTION), unless -NoLicenceList says to run without one.
+if ($Audit -contains 'RightSizing') {
+    if (-not $LicensedPath) { $LicensedPath = Join-Path $OutputPath 'licensed.csv' }
+    if ($NoLicenceList) {
+        Write-Warning 'Right-sizing runs without a licence list (-NoLicenceList): Enterprise and Plus CALs used or configured beyond those owned are not checked.'
+    }
+    elseif (Test-Path -LiteralPath $LicensedPath -PathType Leaf) {
+        $arguments.LicensedPath = $LicensedPath
+    }
+    else {
+        Write-Error -Message ("The licence list '{0}' is not there, so right-sizing could not compare the CALs used with those owned, and no audit was run. Put the list there (CSV: SipAddress or Identity, Tier), give -LicensedPath, or -NoLicenceList to run right-sizing without one." -f $LicensedPath) `
+            -ErrorId 'LicenseAudit.LicensedPathNotFound' -Category ObjectNotFound -TargetObject $LicensedPath -ErrorAction Stop
+    }
+}
 if ($LicensePath) { $arguments.LicensePath = $LicensePath }
 if ($UalServerListPath) {
     $arguments.UalComputerName = @(Get-Content -LiteralPath $UalServerListPath | ForEach-Object { $_.Trim() } | Where-Object { $_ })
