@@ -110,6 +110,13 @@ BeforeAll {
     $script:PhoneNumbers = @(New-E2EPhoneNumberAssignment -Path (Join-Path $TeamsExample 'teams-phone-numbers.json'))
     $script:ResourceAccounts = @(New-E2EApplicationInstance -Path (Join-Path $TeamsExample 'teams-resource-accounts.json'))
     $script:IpPhonePolicies = @(New-E2EIpPhonePolicy -Path (Join-Path $UcExample 'teams-ip-phone-policies.json'))
+    # The routing, Shared Calling and call queue exports the Teams rules read (plain objects with
+    # the documented properties: Get-CsOnlineVoiceRoutingPolicy, Get-CsOnlineVoiceRoute,
+    # Get-CsTeamsSharedCallingRoutingPolicy, Get-CsCallQueue).
+    $script:VoiceRoutingPolicies = @(Get-Content -Raw -LiteralPath (Join-Path $TeamsExample 'teams-voice-routing-policies.json') | ConvertFrom-Json)
+    $script:VoiceRoutes = @(Get-Content -Raw -LiteralPath (Join-Path $TeamsExample 'teams-voice-routes.json') | ConvertFrom-Json)
+    $script:SharedCallingPolicies = @(Get-Content -Raw -LiteralPath (Join-Path $TeamsExample 'teams-shared-calling-policies.json') | ConvertFrom-Json)
+    $script:CallQueues = @(Get-Content -Raw -LiteralPath (Join-Path $TeamsExample 'teams-call-queues.json') | ConvertFrom-Json)
     $script:UalUsers = @(New-E2EUalRow -Path (Join-Path $UalExample 'ual-user-access.json') -Class MsftUal_UserAccess)
     $script:UalDevices = @(New-E2EUalRow -Path (Join-Path $UalExample 'ual-device-access.json') -Class MsftUal_DeviceAccess)
     $script:UalSystems = @(New-E2EUalRow -Path (Join-Path $UalExample 'ual-system-id.json') -Class MsftUal_SystemId)
@@ -120,14 +127,20 @@ BeforeAll {
     # README, "Teams licence assignments": the example tenant's findings, in output order.
     $script:TeamsFindings = @(
         'bob@contoso.com PhoneLicenseVoiceDisabled Waste',
-        'carol@contoso.com CallingPlanOnDirectRouting Waste',
+        'carol@contoso.com CallingPlanBesideDirectRouting Info',
         'dave@contoso.com VoiceWithoutPhoneLicense Broken',
         'erin@contoso.com PhoneLicenseNoNumberNoRouting Waste',
         'frank@contoso.com LicenseNotActiveVoiceEnabled Risk',
         'grace@contoso.com DisabledAccountPaidPlans Waste',
         'henry@contoso.com DeletedAccountPaidPlans Waste',
-        'aa-main@contoso.com ResourceAccountUserPhoneLicense Waste'
+        'aa-main@contoso.com ResourceAccountUserPhoneLicense Waste',
+        'mia@contoso.com CallingPlanOnDirectRouting Waste'
     )
+    # Test-TeamsLicenseAssignment's configuration inputs, as README's example passes them.
+    $script:TeamsConfiguration = @{
+        PhoneNumberAssignment = $PhoneNumbers; ResourceAccount = $ResourceAccounts; VoiceRoutingPolicy = $VoiceRoutingPolicies
+        VoiceRoute = $VoiceRoutes; SharedCallingPolicy = $SharedCallingPolicies; CallQueue = $CallQueues
+    }
     # README, "Right-sizing": what the example usage makes of each contoso user.
     $script:RightSizingAnswers = [ordered]@{
         'sip:alice@contoso.com' = 'Unchanged'; 'sip:bob@contoso.com' = 'Upgrade'; 'sip:carol@contoso.com' = 'Downgrade'
@@ -374,15 +387,22 @@ Describe 'Every exported cmdlet, end to end, called by a strict admin script' {
         Mock -ModuleName LicenseAudit Get-CsOnlineUser { $script:OnlineUsers }
         Mock -ModuleName LicenseAudit Get-CsPhoneNumberAssignment { $script:PhoneNumbers | Sort-Object TelephoneNumber | Select-Object -Skip $Skip -First $Top }
         Mock -ModuleName LicenseAudit Get-CsOnlineApplicationInstance { $script:ResourceAccounts }
-        $findings = @(Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount -PricePath (Join-Path $TeamsExample 'teams-prices.csv') `
+        Mock -ModuleName LicenseAudit Get-CsOnlineVoiceRoutingPolicy { $script:VoiceRoutingPolicies }
+        Mock -ModuleName LicenseAudit Get-CsOnlineVoiceRoute { $script:VoiceRoutes }
+        Mock -ModuleName LicenseAudit Get-CsTeamsSharedCallingRoutingPolicy { $script:SharedCallingPolicies }
+        Mock -ModuleName LicenseAudit Get-CsCallQueue { if ($PesterBoundParameters.ContainsKey('Skip') -and $Skip -gt 0) { return } $script:CallQueues }
+        $findings = @(Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount -IncludeVoiceRoutingPolicy -IncludeVoiceRoute `
+                -IncludeSharedCallingPolicy -IncludeCallQueue -PricePath (Join-Path $TeamsExample 'teams-prices.csv') `
                 -SummaryVariable summary -WarningAction SilentlyContinue)
         @($findings | ForEach-Object { '{0} {1} {2}' -f $_.UserPrincipalName, $_.Code, $_.Severity }) | Should -Be $TeamsFindings
-        $summary.AccountsEvaluated | Should -Be 12
+        # README, "Teams licence <-> configuration": 16 accounts, Waste 6, Info 1, 68.00 a month.
+        $summary.AccountsEvaluated | Should -Be 16
         $summary.Waste | Should -Be 6
-        $summary.MonthlyWaste | Should -Be 56
+        $summary.Info | Should -Be 1
+        $summary.MonthlyWaste | Should -Be 68
         @($summary.UnpricedPlans) | Should -Be 'TEAMS1'
         # The same objects piped in give the same findings.
-        $piped = @($OnlineUsers | Test-TeamsLicenseAssignment -PhoneNumberAssignment $PhoneNumbers -ResourceAccount $ResourceAccounts -WarningAction SilentlyContinue)
+        $piped = @($OnlineUsers | Test-TeamsLicenseAssignment @TeamsConfiguration -WarningAction SilentlyContinue)
         @($piped | ForEach-Object { '{0} {1} {2}' -f $_.UserPrincipalName, $_.Code, $_.Severity }) | Should -Be $TeamsFindings
     }
 
@@ -395,8 +415,8 @@ Describe 'Every exported cmdlet, end to end, called by a strict admin script' {
             Should -Be @($expected | Where-Object RecordType -eq 'UcUserLicense' | ForEach-Object { '{0}|{1}|{2}' -f $_.Username, $_.Licensed, $_.Licenses })
         $estate = $totals | Where-Object Scope -eq 'Estate'
         $estate.UserLicenses | Should -Be ($expected | Where-Object { $_.RecordType -eq 'UcLicenseTotal' -and $_.Scope -eq 'Estate' }).UserLicenses
-        # Invoke-LicenseAudit's README numbers for this tenant: 5 voice users, 1 meeting room.
-        $estate.UserLicenses | Should -Be 5
+        # Invoke-LicenseAudit's README numbers for this tenant: 8 voice users, 1 meeting room.
+        $estate.UserLicenses | Should -Be 8
         $estate.MeetingRooms | Should -Be 1
         @($detail.UcMeetingRoom).Count | Should -Be 1
     }
@@ -564,10 +584,10 @@ Describe 'The same answers in <_>, with Gregorian dates' -ForEach @('de-DE', 'th
         @($position | ForEach-Object { '{0}|{1}|{2}|{3}|{4}' -f $_.Product, $_.CalType, $_.Version, $_.Required, $_.Shortfall }) | Should -Be $ExpectedUal
         $detail.UalEvidenceSummary[0].AsOf.ToUniversalTime() | Should -Be $AsOf
         @($detail.CalConsumption | Where-Object { $null -ne $_.LastSeen -and $_.LastSeen.Year -ne 2026 }) | Should -BeNullOrEmpty
-        $findings = @($OnlineUsers | Test-TeamsLicenseAssignment -PhoneNumberAssignment $PhoneNumbers -ResourceAccount $ResourceAccounts `
+        $findings = @($OnlineUsers | Test-TeamsLicenseAssignment @TeamsConfiguration `
                 -PricePath (Join-Path $TeamsExample 'teams-prices.csv') -SummaryVariable teams -WarningAction SilentlyContinue)
         @($findings | ForEach-Object { '{0} {1} {2}' -f $_.UserPrincipalName, $_.Code, $_.Severity }) | Should -Be $TeamsFindings
-        $teams.MonthlyWaste | Should -Be 56
+        $teams.MonthlyWaste | Should -Be 68
         # henry's soft deletion (2026-11-20) in the evidence text: Gregorian, as the engine wrote it.
         ($findings | Where-Object UserPrincipalName -eq 'henry@contoso.com').EvidenceText | Should -BeLike '*2026-11-20*'
         ((Get-UcLicenseCount -EstatePath $UcExample -Summary) | Where-Object Scope -eq 'Estate').UserLicenses | Should -Be 12
@@ -945,6 +965,7 @@ Export-CalEvidenceTemplate -Path (Join-Path $Folder 'yes.csv') -Confirm
         $variables = @{
             Records = $Records; Lync = $Lync; OnlineUsers = $OnlineUsers; PhoneNumbers = $PhoneNumbers; ResourceAccounts = $ResourceAccounts
             IpPhonePolicies = $IpPhonePolicies; UalExample = $UalExample; UcExample = $UcExample; RightSizing = $RightSizing; Contoso = $Contoso
+            TeamsConfiguration = $TeamsConfiguration
         }
         $read = Invoke-E2EAnswered -Answer @() -Variable $variables -Script @'
 $ConfirmPreference = 'Low'
@@ -952,7 +973,7 @@ $ConfirmPreference = 'Low'
 @($Lync['Get-CsConferencingPolicy'] | Test-LyncConferencingPolicy).Count
 @($Records | Get-LyncCalRightSizing -UsagePath (Join-Path $RightSizing 'usage.ndjson') -WarningAction SilentlyContinue).Count
 @(Get-ServerCalCompliance -EvidencePath (Join-Path $UalExample 'ual-user-access.json') -SystemIdPath (Join-Path $UalExample 'ual-system-id.json') -WarningAction SilentlyContinue).Count -gt 0
-@($OnlineUsers | Test-TeamsLicenseAssignment -PhoneNumberAssignment $PhoneNumbers -ResourceAccount $ResourceAccounts -WarningAction SilentlyContinue).Count
+@($OnlineUsers | Test-TeamsLicenseAssignment @TeamsConfiguration -WarningAction SilentlyContinue).Count
 @($OnlineUsers | Get-TeamsLicenseCount -IpPhonePolicy $IpPhonePolicies -ApplicationInstance $ResourceAccounts).Count
 @(Get-UcLicenseCount -EstatePath $UcExample -Summary).Count -gt 0
 (Get-LicenseAuditInputInfo -Path (Join-Path $Contoso 'users.json')).Records
@@ -960,7 +981,7 @@ $ConfirmPreference = 'Low'
 '@
         $read.Errors | Should -BeNullOrEmpty
         $read.Prompts | Should -BeNullOrEmpty
-        $read.Output | Should -Be @(12, 9, 12, $true, 8, 13, $true, 12, $true)
+        $read.Output | Should -Be @(12, 9, 12, $true, 9, 17, $true, 12, $true)
     }
 }
 
@@ -1018,6 +1039,10 @@ try {
         $users = @(New-E2EOnlineUser -Path (Join-Path $Teams 'teams.json'))
         $findings = @($users | Test-TeamsLicenseAssignment -PhoneNumberAssignment @(New-E2EPhoneNumberAssignment -Path (Join-Path $Teams 'teams-phone-numbers.json')) `
                 -ResourceAccount @(New-E2EApplicationInstance -Path (Join-Path $Teams 'teams-resource-accounts.json')) -PricePath (Join-Path $Teams 'teams-prices.csv') `
+                -VoiceRoutingPolicy @(Get-Content -Raw -LiteralPath (Join-Path $Teams 'teams-voice-routing-policies.json') | ConvertFrom-Json) `
+                -VoiceRoute @(Get-Content -Raw -LiteralPath (Join-Path $Teams 'teams-voice-routes.json') | ConvertFrom-Json) `
+                -SharedCallingPolicy @(Get-Content -Raw -LiteralPath (Join-Path $Teams 'teams-shared-calling-policies.json') | ConvertFrom-Json) `
+                -CallQueue @(Get-Content -Raw -LiteralPath (Join-Path $Teams 'teams-call-queues.json') | ConvertFrom-Json) `
                 -SummaryVariable teamsSummary -WarningAction SilentlyContinue)
         $result.Teams = @($findings | ForEach-Object { '{0} {1} {2}' -f $_.UserPrincipalName, $_.Code, $_.Severity })
         $result.MonthlyWaste = $teamsSummary.MonthlyWaste
@@ -1066,7 +1091,7 @@ catch {
         Mock -ModuleName LicenseAudit Get-CsMeetingRoom { $script:Lync['Get-CsMeetingRoom'] }
         Mock -ModuleName LicenseAudit Get-CsRgsAgentGroup { $script:Lync['Get-CsRgsAgentGroup'] }
         $checkoutLync = Get-E2ECalLine @(Get-LyncCalRequirement -IncludeDevices)
-        $checkoutTeams = @($OnlineUsers | Test-TeamsLicenseAssignment -PhoneNumberAssignment $PhoneNumbers -ResourceAccount $ResourceAccounts -WarningAction SilentlyContinue |
+        $checkoutTeams = @($OnlineUsers | Test-TeamsLicenseAssignment @TeamsConfiguration -WarningAction SilentlyContinue |
                 ForEach-Object { '{0} {1} {2}' -f $_.UserPrincipalName, $_.Code, $_.Severity })
 
         $package = $Package
@@ -1079,7 +1104,7 @@ catch {
         $package.Enterprise | Should -Be 7
         @($package.Teams) | Should -Be $checkoutTeams
         @($package.Teams) | Should -Be $TeamsFindings
-        $package.MonthlyWaste | Should -Be 56
+        $package.MonthlyWaste | Should -Be 68
     }
 
     It 'checks its engine against bin/SHA256SUMS: a binary that does not match is refused, not run' {

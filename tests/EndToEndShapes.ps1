@@ -359,6 +359,7 @@ namespace LicenseAuditE2E.Teams
         public PolicyAssignment TeamsMessagingPolicy { get; set; }
         public PolicyAssignment TeamsIPPhonePolicy { get; set; }
         public PolicyAssignment OnlineVoiceRoutingPolicy { get; set; }
+        public PolicyAssignment TeamsSharedCallingRoutingPolicy { get; set; }
         public PolicyAssignment TenantDialPlan { get; set; }
         public PolicyAssignment CallingLineIdentity { get; set; }
         public PolicyAssignment TeamsEmergencyCallingPolicy { get; set; }
@@ -742,7 +743,8 @@ function New-E2EOnlineUser {
             $plan.Capability = $p.Capability
             $plan.CapabilityStatus = $p.CapabilityStatus
             $plan.ServiceInstance = $p.ServiceInstance
-            $plan.ServicePlanId = [guid]$p.ServicePlanId
+            # Not every plan has a published service plan id (MCOPSTN_PAYG_1 in the example).
+            if ($p.ServicePlanId) { $plan.ServicePlanId = [guid]$p.ServicePlanId }
             $plan
         }
         $user.AssignedPlan = [LicenseAuditE2E.Teams.AssignedPlan[]]@($plans)
@@ -754,7 +756,7 @@ function New-E2EOnlineUser {
         $user.WhenChanged = [datetime]::new(2026, 10, 1, 10, 0, 0, [System.DateTimeKind]::Utc)
         $user.TenantId = $tenant
         $user.TeamsUpgradeEffectiveMode = 'TeamsOnly'
-        foreach ($name in 'TeamsCallingPolicy', 'TeamsMeetingPolicy', 'TeamsIPPhonePolicy', 'OnlineVoiceRoutingPolicy') {
+        foreach ($name in 'TeamsCallingPolicy', 'TeamsMeetingPolicy', 'TeamsIPPhonePolicy', 'OnlineVoiceRoutingPolicy', 'TeamsSharedCallingRoutingPolicy') {
             $value = Get-E2EValue $u $name
             if ($null -eq $value) { continue }
             if ($value -is [string]) { $user.$name = [LicenseAuditE2E.Teams.PolicyAssignment]::new('Tenant', ($value -replace '^(?i)tag:', '')) }
