@@ -1,31 +1,39 @@
-# Objects shaped as Microsoft's cmdlets return them, built from the bundled example estate
-# (examples/), for tests that run code as an admin would: the Lync / Skype for Business Server
-# snap-in, MicrosoftTeams, UserAccessLogging over CIM, Exchange and Active Directory. Dot-source
-# TestStubs.ps1 first (it declares the commands), then this file; Get-MicrosoftShapeMock gives
-# one scriptblock per command, to pass to Pester's Mock (in the test's scope and with -ModuleName
-# LicenseAudit). Nothing here changes a global command.
+# Microsoft's cmdlets as an admin's session answers them, for tests that run code as an admin
+# would (tests/Examples.Tests.ps1): the Lync / Skype for Business Server snap-in, MicrosoftTeams,
+# UserAccessLogging over CIM, Exchange and Active Directory. The objects are EndToEndShapes.ps1's
+# (typed as Microsoft documents them, from the bundled example estate under examples/); this file
+# adds what the cmdlets do with their parameters: Get-CsUser's -Identity, -Filter, -OU and
+# -ResultSize, Get-CsConferencingPolicy's -Identity, Get-CsOnlineUser's -Filter and -Properties,
+# the paging of Get-CsPhoneNumberAssignment and Get-CsCallQueue, the UAL cmdlets' rows per CIM
+# session, and the cmdlets EndToEndShapes.ps1 has no objects for (Get-CsSite, Get-CsService
+# -MonitoringDatabase, Get-CsServerVersion, the Teams voice routing and call queues,
+# Get-ADComputer, Get-Mailbox). Dot-source TestStubs.ps1 first (it declares the commands), then
+# this file; Get-MicrosoftShapeMock gives one scriptblock per command, to pass to Pester's Mock
+# (in the test's scope and with -ModuleName LicenseAudit). Nothing here changes a global command
+# for longer than the test file (Remove-MicrosoftShapeStub).
 #
-# The shapes, and where Microsoft documents them:
-# - Get-CsUser (Microsoft.Rtc.Management.ADConnect.Schema.OCSUserOrAppContact / ADUser):
-#   https://learn.microsoft.com/en-us/powershell/module/skype/Get-CsUser ("Get-CsUser |
-#   Get-Member" for the full list; the properties below are those `Get-CsUser | Format-List` shows
-#   on Lync Server 2013 / Skype for Business Server). In the snap-in a policy property is not text
-#   but a reference object: FriendlyName (the tag name, without "Tag:"), Authority and ScopeClass;
-#   it prints as its FriendlyName. A remote session turns it into that text.
-# - Get-CsConferencingPolicy / Get-CsVoicePolicy / Get-CsPool / Get-CsSite / devices:
-#   https://learn.microsoft.com/en-us/powershell/module/skype/Get-CsConferencingPolicy
-#   (Identity Global, Site:<name>, Tag:<name>; the settings of New-CsConferencingPolicy,
+# Where Microsoft documents what the cmdlets return (see also EndToEndShapes.ps1's sources):
+# - Get-CsUser: https://learn.microsoft.com/en-us/powershell/module/skype/Get-CsUser (OUTPUTS
+#   Microsoft.Rtc.Management.ADConnect.Schema.ADUser; "Get-CsUser | Get-Member" for the full
+#   list). In the snap-in a per-user policy is a reference object (FriendlyName, the tag name
+#   without "Tag:"; Authority; ScopeClass) that prints as its FriendlyName; a remote session turns
+#   it into that text. -Identity takes a SIP address, UPN, DOMAIN\account, display name or DN.
+# - Get-CsConferencingPolicy: https://learn.microsoft.com/en-us/powershell/module/skype/Get-CsConferencingPolicy
+#   (Identity Global, Site:<name>, Tag:<name>; every setting of New-CsConferencingPolicy,
 #   https://learn.microsoft.com/en-us/powershell/module/skype/New-CsConferencingPolicy).
 # - Get-CsOnlineUser: https://learn.microsoft.com/en-us/powershell/module/microsoftteams/Get-CsOnlineUser
 #   (policies as {Authority, Name}, AssignedPlan a list of plans, FeatureTypes; -Filter with
-#   Where-Object syntax, -Properties a comma-separated list that always keeps Identity,
+#   Where-Object syntax; -Properties a comma-separated list that always keeps Identity,
 #   UserPrincipalName, Alias, AccountEnabled and DisplayName).
-# - Get-UalUserAccess / Get-UalDeviceAccess / Get-UalSystemId: CIM instances of
-#   root/AccessLogging MsftUal_UserAccess (ProductName, RoleName, RoleGuid, UserName,
-#   TenantIdentifier, ActivityCount, FirstSeen, LastSeen as [datetime]) with PSComputerName,
+# - Get-UalUserAccess / Get-UalDeviceAccess / Get-UalSystemId: CIM instances of root/AccessLogging
+#   (MsftUal_UserAccess: ProductName, RoleName, RoleGuid, UserName, TenantIdentifier,
+#   ActivityCount, FirstSeen, LastSeen) with PSComputerName, the name the session was opened with:
 #   https://learn.microsoft.com/en-us/powershell/module/useraccesslogging/get-ualuseraccess and
 #   https://learn.microsoft.com/en-us/previous-versions/windows/desktop/ual/msftual-useraccess
+# - Get-CsCallQueue: https://learn.microsoft.com/en-us/powershell/module/microsoftteams/get-cscallqueue
+#   (100 queues unless -First; -Skip pages).
 
+. (Join-Path $PSScriptRoot 'EndToEndShapes.ps1')
 $script:MicrosoftShapesExamples = Join-Path (Split-Path -Parent $PSScriptRoot) 'examples'
 
 # Commands the examples use beyond TestStubs.ps1's: Exchange, Active Directory, Azure
@@ -79,20 +87,6 @@ function Add-MicrosoftShapeTypeName {
     $InputObject
 }
 
-function New-CsPolicyReference {
-    <#
-    .SYNOPSIS
-    A per-user policy as the Lync snap-in gives it on a user object: FriendlyName (the tag name),
-    Authority and ScopeClass, printing as its FriendlyName. $null (no per-user policy) stays $null.
-    #>
-    param([AllowNull()][string]$Name)
-    if (-not $Name) { return $null }
-    $friendly = $Name -replace '^(?i)tag:', ''
-    $reference = [pscustomobject]@{ FriendlyName = $friendly; Authority = 'Host'; ScopeClass = 'Tag' }
-    $reference | Add-Member -MemberType ScriptMethod -Name ToString -Value { [string]$this.FriendlyName } -Force
-    $reference
-}
-
 function Test-MicrosoftShapeFilter {
     <#
     .SYNOPSIS
@@ -129,52 +123,7 @@ function Get-ShapeCsUser {
     #>
     [CmdletBinding()]
     param([string]$Identity, [string]$Filter, [string]$LdapFilter, [string]$OU, $ResultSize, [string]$DomainController, [string]$UsersPath = 'contoso/users.json')
-    $users = @(Read-MicrosoftShapeJson $UsersPath | ForEach-Object {
-            $sam = [string]$_.SamAccountName
-            $user = [pscustomobject][ordered]@{
-                Identity                          = [string]$_.Identity
-                VoicePolicy                       = New-CsPolicyReference $_.VoicePolicy
-                VoiceRoutingPolicy                = $null
-                ConferencingPolicy                = New-CsPolicyReference $_.ConferencingPolicy
-                PresencePolicy                    = $null
-                DialPlan                          = $null
-                LocationPolicy                    = $null
-                ClientPolicy                      = $null
-                ClientVersionPolicy               = $null
-                ArchivingPolicy                   = $null
-                ExchangeArchivingPolicy           = 'Uninitialized'
-                PinPolicy                         = $null
-                ExternalAccessPolicy              = $null
-                MobilityPolicy                    = $null
-                PersistentChatPolicy              = $null
-                UserServicesPolicy                = $null
-                CallViaWorkPolicy                 = $null
-                ThirdPartyVideoSystemPolicy       = $null
-                HostedVoiceMail                   = $null
-                HostedVoicemailPolicy             = $null
-                HostingProvider                   = [string]$_.HostingProvider
-                RegistrarPool                     = [string]$_.RegistrarPool
-                Enabled                           = [bool]$_.Enabled
-                SipAddress                        = [string]$_.SipAddress
-                LineURI                           = [string]$_.LineURI
-                EnterpriseVoiceEnabled            = [bool]$_.EnterpriseVoiceEnabled
-                ExUmEnabled                       = $false
-                HomeServer                        = 'CN=Lc Services,CN=Microsoft,CN=1:1,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=contoso,DC=com'
-                DisplayName                       = [string]$_.DisplayName
-                SamAccountName                    = $sam
-                UserPrincipalName                 = [string]$_.UserPrincipalName
-                RemoteCallControlTelephonyEnabled = [bool]$_.RemoteCallControlTelephonyEnabled
-                LineServerURI                     = ''
-                AudioVideoDisabled                = [bool]$_.AudioVideoDisabled
-                IPPBXSoftPhoneRoutingEnabled      = $false
-                PrivateLine                       = $null
-                TargetRegistrarPool               = $null
-                EnabledForRichPresence            = $true
-                DistinguishedName                 = [string]$_.Identity
-                WhenChanged                       = ConvertTo-MicrosoftShapeDate $_.WhenChanged
-            }
-            Add-MicrosoftShapeTypeName $user 'Microsoft.Rtc.Management.ADConnect.Schema.OCSUserOrAppContact', 'Microsoft.Rtc.Management.ADConnect.Schema.ADUser'
-        })
+    $users = @(New-E2ECsUser -Path (Join-Path $script:MicrosoftShapesExamples $UsersPath))
     if ($PSBoundParameters.ContainsKey('Identity')) {
         $wanted = $Identity -replace '^(?i)sip:', ''
         $found = @($users | Where-Object {
@@ -204,25 +153,11 @@ function Get-ShapeCsConferencingPolicy {
     #>
     [CmdletBinding()]
     param([string]$Identity)
-    $defaults = [ordered]@{
-        Description = $null; AllowAnnotations = $true; DisablePowerPointAnnotations = $false; AllowParticipantControl = $true
-        AllowExternalUserControl = $false; AllowExternalUsersToSaveContent = $true; AllowAnonymousUsersToDialOut = $false
-        AllowNonEnterpriseVoiceUsersToDialOut = $false; AllowFederatedParticipantJoinAsSameEnterprise = $false
-        AllowLargeMeetings = $false; AllowOfficeContent = $true; AllowQandA = $true; AllowSharedNotes = $true
-        ApplicationSharingMode = 'VideoWithFallback'; AppSharingBitRateKb = 50000; AudioBitRateKb = 200; FileTransferBitRateKb = 50000
-        VideoBitRateKb = 50000; TotalReceiveVideoBitRateKb = 50000; MaxVideoConferenceResolution = 'VGA'
-        EnableOnlineMeetingPromptForLyncResources = $false; EnableReliableConferenceDeletion = $false; CloudRecordingServiceSupport = 'NotSupported'
-    }
-    $policies = @(Read-MicrosoftShapeJson 'contoso/conferencing-policies.json' | ForEach-Object {
-            $policy = [ordered]@{}
-            foreach ($property in $_.PSObject.Properties) { $policy[$property.Name] = $property.Value }
-            foreach ($key in $defaults.Keys) { if (-not $policy.Contains($key)) { $policy[$key] = $defaults[$key] } }
-            Add-MicrosoftShapeTypeName ([pscustomobject]$policy) 'Microsoft.Rtc.Management.WritableConfig.Policy.Meeting.MeetingPolicy'
-        })
+    $policies = @(New-E2EConferencingPolicy -Path (Join-Path $script:MicrosoftShapesExamples 'contoso/conferencing-policies.json'))
     if ($PSBoundParameters.ContainsKey('Identity') -and $Identity) {
         $wanted = $Identity
         if ($wanted -ne 'Global' -and $wanted -notmatch ':') { $wanted = 'Tag:' + $wanted }
-        $found = @($policies | Where-Object { $_.Identity -eq $wanted })
+        $found = @($policies | Where-Object { [string]$_.Identity -eq $wanted })
         if ($found.Count -eq 0) {
             $exception = New-Object System.Management.Automation.ItemNotFoundException ('Cannot get policy "{0}" because it does not exist.' -f $Identity)
             $PSCmdlet.WriteError((New-Object System.Management.Automation.ErrorRecord ($exception, 'Microsoft.Rtc.Management.Internal.GetPolicyCmdlet', 'ObjectNotFound', $Identity)))
@@ -236,9 +171,7 @@ function Get-ShapeCsConferencingPolicy {
 function Get-ShapeCsVoicePolicy {
     [CmdletBinding()]
     param([string]$Identity)
-    Read-MicrosoftShapeJson 'contoso/voice-policies.json' |
-        Where-Object { -not $Identity -or $_.Identity -eq $Identity } |
-        ForEach-Object { Add-MicrosoftShapeTypeName $_ 'Microsoft.Rtc.Management.WritableConfig.Policy.Voice.VoicePolicy' }
+    New-E2EVoicePolicy -Path (Join-Path $script:MicrosoftShapesExamples 'contoso/voice-policies.json') | Where-Object { -not $Identity -or [string]$_.Identity -eq $Identity }
 }
 
 function Get-ShapeCsPool {
@@ -271,26 +204,17 @@ function Get-ShapeCsDevice {
     <#
     .SYNOPSIS
     Get-CsCommonAreaPhone, Get-CsAnalogDevice, Get-CsMeetingRoom: contacts with the user's
-    Lync properties (policies as references, as on users).
+    Lync properties.
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory)][string]$File)
-    Read-MicrosoftShapeJson $File | ForEach-Object {
-        $device = [ordered]@{}
-        foreach ($property in $_.PSObject.Properties) { $device[$property.Name] = $property.Value }
-        foreach ($name in 'ConferencingPolicy', 'VoicePolicy', 'ClientPolicy', 'DialPlan', 'LocationPolicy') {
-            $value = $null
-            if ($device.Contains($name)) { $value = $device[$name] }
-            $device[$name] = New-CsPolicyReference $value
-        }
-        [pscustomobject]$device
-    }
+    New-E2ECsContact -Path (Join-Path $script:MicrosoftShapesExamples $File)
 }
 
 function Get-ShapeCsRgsAgentGroup {
     [CmdletBinding()]
     param([string]$Identity)
-    Read-MicrosoftShapeJson 'contoso/rgs-agent-groups.json' | ForEach-Object { Add-MicrosoftShapeTypeName $_ 'Microsoft.Rtc.Rgs.Management.WritableSettings.AgentGroup' }
+    New-E2ERgsAgentGroup -Path (Join-Path $script:MicrosoftShapesExamples 'contoso/rgs-agent-groups.json')
 }
 
 function Get-ShapeCsService {
@@ -315,13 +239,7 @@ function Get-ShapeCsOnlineUser {
     #>
     [CmdletBinding()]
     param([string]$Identity, [string]$Filter, [string]$Properties, $ResultSize, [string]$AccountType)
-    $users = @(Read-MicrosoftShapeJson 'teams/teams.json' | ForEach-Object {
-            foreach ($plan in @($_.AssignedPlan)) {
-                if ($null -ne $plan) { $plan.AssignedTimestamp = ConvertTo-MicrosoftShapeDate $plan.AssignedTimestamp }
-            }
-            $_.SoftDeletionTimestamp = ConvertTo-MicrosoftShapeDate $_.SoftDeletionTimestamp
-            $_
-        })
+    $users = @(New-E2EOnlineUser -Path (Join-Path $script:MicrosoftShapesExamples 'teams/teams.json'))
     if ($Identity) {
         $users = @($users | Where-Object { $_.Identity -eq $Identity -or $_.UserPrincipalName -eq $Identity -or $_.SipAddress -eq $Identity -or $_.SipAddress -eq ('sip:' + $Identity) -or $_.Alias -eq $Identity })
     }
@@ -338,7 +256,7 @@ function Get-ShapeCsOnlineUser {
 function Get-ShapeCsPhoneNumberAssignment {
     [CmdletBinding()]
     param([string]$TelephoneNumber, [string]$NumberType, [string]$PstnAssignmentStatus, [int]$Top, [int]$Skip)
-    $numbers = @(Read-MicrosoftShapeJson 'teams/teams-phone-numbers.json')
+    $numbers = @(New-E2EPhoneNumberAssignment -Path (Join-Path $script:MicrosoftShapesExamples 'teams/teams-phone-numbers.json'))
     if ($TelephoneNumber) { $numbers = @($numbers | Where-Object { $_.TelephoneNumber -eq $TelephoneNumber }) }
     if ($NumberType) { $numbers = @($numbers | Where-Object { $_.NumberType -eq $NumberType }) }
     if ($PstnAssignmentStatus) { $numbers = @($numbers | Where-Object { $_.PstnAssignmentStatus -eq $PstnAssignmentStatus }) }
@@ -350,13 +268,13 @@ function Get-ShapeCsPhoneNumberAssignment {
 function Get-ShapeCsOnlineApplicationInstance {
     [CmdletBinding()]
     param([string]$Identity)
-    Read-MicrosoftShapeJson 'teams/teams-resource-accounts.json' | Where-Object { -not $Identity -or $_.UserPrincipalName -eq $Identity -or $_.ObjectId -eq $Identity }
+    New-E2EApplicationInstance -Path (Join-Path $script:MicrosoftShapesExamples 'teams/teams-resource-accounts.json') | Where-Object { -not $Identity -or $_.UserPrincipalName -eq $Identity -or [string]$_.ObjectId -eq $Identity }
 }
 
 function Get-ShapeCsTeamsIPPhonePolicy {
     [CmdletBinding()]
     param([string]$Identity)
-    Read-MicrosoftShapeJson 'uc/teams-ip-phone-policies.json' | Where-Object { -not $Identity -or $_.Identity -eq $Identity }
+    New-E2EIpPhonePolicy -Path (Join-Path $script:MicrosoftShapesExamples 'uc/teams-ip-phone-policies.json') | Where-Object { -not $Identity -or $_.Identity -eq $Identity }
 }
 
 function Get-ShapeTeamsConfiguration {
@@ -407,39 +325,21 @@ function New-ShapeCimSession {
 function Get-ShapeUal {
     <#
     .SYNOPSIS
-    Get-UalSystemId, Get-UalUserAccess, Get-UalDeviceAccess, Get-UalOverview over -CimSession:
-    examples/ual's rows of each session's server (matched on the host name), PSComputerName the
-    name the session was opened with, as CIM sets it. Get-UalOverview: one row per role and
-    product seen on the server (MsftUal_RoleAccess).
+    Get-UalSystemId, Get-UalUserAccess, Get-UalDeviceAccess over -CimSession: examples/ual's rows
+    of each session's server (matched on the host name), PSComputerName the name the session was
+    opened with, as CIM sets it. Get-UalOverview: nothing (the example estate has no export of it).
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory)][ValidateSet('SystemId', 'UserAccess', 'DeviceAccess', 'Overview')][string]$Kind, [object[]]$CimSession)
-    $files = @{ SystemId = 'ual/ual-system-id.json'; UserAccess = 'ual/ual-user-access.json'; DeviceAccess = 'ual/ual-device-access.json'; Overview = 'ual/ual-user-access.json' }
-    $classes = @{ SystemId = 'MsftUal_SystemId'; UserAccess = 'MsftUal_UserAccess'; DeviceAccess = 'MsftUal_DeviceAccess'; Overview = 'MsftUal_RoleAccess' }
-    $rows = @(Read-MicrosoftShapeJson $files[$Kind])
+    if ($Kind -eq 'Overview') { return }
+    $files = @{ SystemId = 'ual/ual-system-id.json'; UserAccess = 'ual/ual-user-access.json'; DeviceAccess = 'ual/ual-device-access.json' }
+    $classes = @{ SystemId = 'MsftUal_SystemId'; UserAccess = 'MsftUal_UserAccess'; DeviceAccess = 'MsftUal_DeviceAccess' }
     foreach ($session in @($CimSession)) {
         $server = ([string]$session.ComputerName).Split('.')[0]
-        $mine = @($rows | Where-Object { ([string]$_.PSComputerName).Split('.')[0] -eq $server })
-        if ($Kind -eq 'Overview') {
-            $mine = @($mine | Group-Object RoleGuid, ProductName | ForEach-Object {
-                    $first = $_.Group[0]
-                    [pscustomobject][ordered]@{
-                        ProductName = $first.ProductName; RoleName = $first.RoleName; RoleGuid = $first.RoleGuid; TenantIdentifier = $first.TenantIdentifier
-                        FirstSeen = ($_.Group | ForEach-Object { ConvertTo-MicrosoftShapeDate $_.FirstSeen } | Sort-Object | Select-Object -First 1)
-                        LastSeen = ($_.Group | ForEach-Object { ConvertTo-MicrosoftShapeDate $_.LastSeen } | Sort-Object | Select-Object -Last 1)
-                    }
-                })
-        }
-        foreach ($row in $mine) {
-            $shaped = [ordered]@{}
-            foreach ($property in $row.PSObject.Properties) {
-                if ('CimClass', 'CimInstanceProperties', 'CimSystemProperties' -contains $property.Name) { continue }
-                $value = $property.Value
-                if ('FirstSeen', 'LastSeen' -contains $property.Name) { $value = ConvertTo-MicrosoftShapeDate $value }
-                $shaped[$property.Name] = $value
-            }
-            $shaped['PSComputerName'] = [string]$session.ComputerName
-            Add-MicrosoftShapeTypeName ([pscustomobject]$shaped) ('Microsoft.Management.Infrastructure.CimInstance#root/AccessLogging/' + $classes[$Kind]), 'Microsoft.Management.Infrastructure.CimInstance'
+        foreach ($row in @(New-E2EUalRow -Path (Join-Path $script:MicrosoftShapesExamples $files[$Kind]) -Class $classes[$Kind])) {
+            if (([string]$row.PSComputerName).Split('.')[0] -ne $server) { continue }
+            $row.PSComputerName = [string]$session.ComputerName
+            $row
         }
     }
 }
