@@ -36,7 +36,7 @@ function Export-LicenseAuditSnapshot {
     Replace a snapshot already in the folder (its files are removed first).
 
     .EXAMPLE
-    Export-LicenseAuditSnapshot -Path D:\LicenseAudit\snapshot-2026-11
+    Export-LicenseAuditSnapshot -Path .\snapshot-2026-11
 
     On a Lync 2013 front end on Windows Server 2012 R2: the folder to copy to a Windows Server 2016
     or later machine, where Invoke-LicenseAudit -SnapshotPath audits it.

@@ -30,7 +30,7 @@ function Get-LicenseAuditHistory {
     Also emit totals that did not move.
 
     .EXAMPLE
-    Get-LicenseAuditHistory -Path D:\LicenseAudit\history -AlertThreshold 5 | Where-Object Alert
+    Get-LicenseAuditHistory -Path .\LicenseAudit\history -AlertThreshold 5 | Where-Object Alert
 
     The totals that moved more than 5 % since the previous run.
 

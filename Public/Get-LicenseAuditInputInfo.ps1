@@ -23,9 +23,10 @@ function Get-LicenseAuditInputInfo {
     Checks that a Get-CsUser export reads, and lists the properties it holds.
 
     .EXAMPLE
-    Get-ChildItem .\exports\*.json | Get-LicenseAuditInputInfo | Where-Object BadRecords -gt 0
+    Get-ChildItem .\exports\*.json | Get-LicenseAuditInputInfo -ErrorAction SilentlyContinue | Where-Object BadRecords -gt 0
 
-    Finds the exports with records that will not load.
+    Finds the exports with records that will not load; each one's Problems say which and why
+    (-ErrorAction SilentlyContinue keeps the same problems, one error each, off the screen).
 
     .EXAMPLE
     Get-LicenseAuditInputInfo -Path .\exports\users-*.json

@@ -82,9 +82,9 @@ function Get-LyncCalRequirement {
     counts are in $summary.
 
     .EXAMPLE
-    Get-LyncCalRequirement -OU 'OU=Sales,DC=contoso,DC=com' | Where-Object Enterprise
+    Get-LyncCalRequirement -OU 'OU=Lync Users,DC=contoso,DC=com' | Where-Object Enterprise
 
-    Lists the Sales users whose configuration needs an Enterprise CAL.
+    Lists the users of the Lync Users OU whose configuration needs an Enterprise CAL.
 
     .EXAMPLE
     'sip:alice@contoso.com', 'sip:bob@contoso.com' | Get-LyncCalRequirement | Select-Object SipAddress, Enterprise, ReasonsText

@@ -86,7 +86,7 @@ function Get-LyncCalRightSizing {
     A right-sizing becomes the Grant-CsConferencingPolicy calls that carry it out, reviewed with -WhatIf.
 
     .EXAMPLE
-    Get-LyncCalRightSizing -ConfiguredPath .\cal.ndjson -UsagePath .\usage.ndjson -Summary -HistoryPath D:\LicenseAudit\history
+    Get-LyncCalRightSizing -ConfiguredPath .\cal.ndjson -UsagePath .\usage.ndjson -Summary -HistoryPath .\LicenseAudit\history
 
     The counts only, kept in the history folder for Get-LicenseAuditHistory.
 

@@ -136,25 +136,25 @@ function Invoke-LicenseAudit {
     End with the terminating error LicenseAudit.ComplianceShortfall when a shortfall is found.
 
     .EXAMPLE
-    Invoke-LicenseAudit -OutputPath D:\LicenseAudit -Audit Entitlement, Policies
+    Invoke-LicenseAudit -OutputPath .\LicenseAudit -Audit Entitlement, Policies
 
     In a Lync Management Shell: reads the configuration, audits it, and writes
-    D:\LicenseAudit\<as-of>\LicenseAudit-<as-of>.xlsx and the history in D:\LicenseAudit\history.
+    .\LicenseAudit\<as-of>\LicenseAudit-<as-of>.xlsx and the history in .\LicenseAudit\history.
 
     .EXAMPLE
-    Invoke-LicenseAudit -OutputPath /srv/licenseaudit -SnapshotPath /srv/licenseaudit/inbox/snapshot-2026-11
+    Invoke-LicenseAudit -OutputPath ./licenseaudit -SnapshotPath ./licenseaudit/inbox/snapshot-2026-11
 
     On a Linux (or Windows Server 2016+) machine: audits a snapshot copied from a Server 2012 R2
     front end, where Export-LicenseAuditSnapshot wrote it.
 
     .EXAMPLE
-    Invoke-LicenseAudit -OutputPath D:\LicenseAudit -Audit RightSizing, ServerCal -SqlCredential (Get-AutomationPSCredential -Name LyncMonitoring) -LicensedPath D:\LicenseAudit\licensed.csv -UalComputerName (Get-Content D:\LicenseAudit\servers.txt) -LicensePath D:\LicenseAudit\cal-licences.csv -InternalDomain contoso.com -FailOnShortfall
+    Invoke-LicenseAudit -OutputPath .\LicenseAudit -Audit RightSizing, ServerCal -SqlCredential (Get-AutomationPSCredential -Name LyncMonitoring) -LicensedPath .\LicenseAudit\licensed.csv -UalComputerName (Get-Content .\LicenseAudit\servers.txt) -LicensePath .\LicenseAudit\cal-licences.csv -InternalDomain contoso.com -FailOnShortfall
 
     The monthly runbook on a Hybrid Runbook Worker: usage and right-sizing, server CALs from UAL,
     and a failed job when anything is short (examples/runbook.ps1).
 
     .EXAMPLE
-    Connect-MicrosoftTeams -CertificateThumbprint $thumbprint -ApplicationId $appId -TenantId $tenantId; Invoke-LicenseAudit -OutputPath D:\LicenseAudit -Audit TeamsAssignments, TeamsCount -TeamsPricePath D:\LicenseAudit\teams-prices.csv
+    Connect-MicrosoftTeams -CertificateThumbprint $thumbprint -ApplicationId $appId -TenantId $tenantId; Invoke-LicenseAudit -OutputPath .\LicenseAudit -Audit TeamsAssignments, TeamsCount -TeamsPricePath .\LicenseAudit\teams-prices.csv
 
     A Teams runbook (examples/runbook.ps1 -Audit TeamsAssignments, TeamsCount): the tenant read with an app registration's
     certificate, the Teams licence findings and counts in the workbook and the history, and the
