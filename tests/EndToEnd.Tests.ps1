@@ -838,7 +838,9 @@ Describe '-WhatIf and -Confirm, answered as an admin at a console would' {
                     param([string]$Identity)
                     if ($Identity) { Write-Error -Message ('Cannot get item because item "{0}" does not exist.' -f $Identity) -Category ObjectNotFound }
                 }
-                function global:Get-CsUser { [CmdletBinding()] param([string]$Identity) $global:E2ECalls.Add('Get-CsUser') }
+                function global:Get-CsUser { [CmdletBinding()] param([string]$Identity)
+                    $global:E2ECalls.Add('Get-CsUser')
+                }
             }).AddArgument($ModuleManifest).AddArgument((Join-Path $PSScriptRoot 'TestStubs.ps1')).AddArgument($Calls)
         $null = $setup.Invoke()
         $setup.Dispose()

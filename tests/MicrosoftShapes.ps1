@@ -410,7 +410,7 @@ function Get-MicrosoftShapeMock {
         'Get-CsTeamsSharedCallingRoutingPolicy' = { Get-ShapeTeamsConfiguration -File 'teams/teams-shared-calling-policies.json' @PesterBoundParameters }
         'Get-CsCallQueue'                 = { Get-ShapeCsCallQueue @PesterBoundParameters }
         'New-CimSession'                  = { New-ShapeCimSession @PesterBoundParameters }
-        'Remove-CimSession'               = { }
+        'Remove-CimSession'               = { $null = $PesterBoundParameters }
         'Get-UalSystemId'                 = { Get-ShapeUal -Kind SystemId -CimSession $CimSession }
         'Get-UalUserAccess'               = { Get-ShapeUal -Kind UserAccess -CimSession $CimSession }
         'Get-UalDeviceAccess'             = { Get-ShapeUal -Kind DeviceAccess -CimSession $CimSession }
