@@ -40,6 +40,7 @@
         'LICENSE',
         'Private/ConvertFrom-LicenseAuditRecord.ps1',
         'Private/ConvertTo-LicenseAuditInputLine.ps1',
+        'Private/EngineChannel.cs',
         'Private/Get-LicenseAuditBinaryPath.ps1',
         'Private/Get-LicenseAuditErrorServer.ps1',
         'Private/LicenseAuditRun.ps1',

@@ -278,8 +278,12 @@ function Export-LicenseAuditRecordFile {
         $writer.NewLine = "`n"
         & $Source | ForEach-Object {
             if ($null -ne $_) {
-                $writer.WriteLine((ConvertTo-LicenseAuditInputLine -InputObject $_))
-                $lines++
+                # $null for an object refused (LicenseAudit.InvalidText, written as an error).
+                $line = ConvertTo-LicenseAuditInputLine -InputObject $_
+                if ($null -ne $line) {
+                    $writer.WriteLine($line)
+                    $lines++
+                }
             }
         }
         if ($lines -eq 0) { $writer.WriteLine('[]') }

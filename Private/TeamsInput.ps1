@@ -165,10 +165,15 @@ function Send-LicenseAuditTeamsUser {
         [Parameter(Mandatory)]
         [string[]]$Property
     )
+    # What the channel already took (LicenseAudit.EngineChannel.TrySend): only diagnostics, or the
+    # end of the run, are left to do here.
+    $status = $Session.Channel.Status
+    if ($status -band 5) { Resolve-LicenseAuditNativeStatus -Session $Session -Status $status }
+    if (-not ($status -band 2) -or $Session.Finished) { return }
     foreach ($user in (Expand-LicenseAuditTeamsInput -InputObject $InputObject)) {
         if ($null -eq $Session.Process) { Start-LicenseAuditStdinSession -Session $Session }
-        $record = ConvertTo-LicenseAuditTeamsUser -InputObject $user -Property $Property
-        Send-LicenseAuditNativeInput -Session $Session -InputObject $user -Record $record
+        # Converted by the channel (its Kind is TeamsUser, with the session's -InputProperty).
+        Send-LicenseAuditNativeInput -Session $Session -InputObject $user -Record $user
     }
 }
 

@@ -148,6 +148,7 @@ function Export-LicenseAuditReport {
         if ($PassThru) { $outputType = @('ReportSheet') }
         $session = New-LicenseAuditNativeSession -Command 'report' -Cmdlet $PSCmdlet -Activity 'LicenseAudit workbook' `
             -OutputType $outputType -Target $target -InputName 'pipeline records'
+        $channel = $session.Channel
     }
     process {
         if (-not $write) { return }
@@ -166,7 +167,10 @@ function Export-LicenseAuditReport {
                     # The files first, then the piped records on stdin.
                     Start-LicenseAuditNative -Session $session -Arguments ($arguments + $files + @('-')) -StdinRecords
                 }
-                Send-LicenseAuditNativeInput -Session $session -Record $item
+                # One .NET call per record (Private/EngineChannel.cs); diagnostics and faults take
+                # the script path.
+                $channel.Send($item, $item)
+                if ($channel.Status) { Resolve-LicenseAuditNativeStatus -Session $session -Status $channel.Status }
             }
             $completed = $true
         }

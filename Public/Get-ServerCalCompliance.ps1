@@ -148,7 +148,9 @@ function Get-ServerCalCompliance {
         if ($FailOnShortfall) { $arguments += '--fail-on-shortfall' }
 
         $session = New-LicenseAuditNativeSession -Command 'ual', 'compliance' -Cmdlet $PSCmdlet -Activity 'Server CAL compliance' `
-            -OutputType 'CalCompliance' -CollectType $collect -InputName 'pipeline evidence'
+            -OutputType 'CalCompliance' -CollectType $collect -InputName 'pipeline evidence' `
+            -InputKind Ual -InputProperty $evidenceProperties -SystemProperty $systemProperties
+        $channel = $session.Channel
         $systems = [System.Collections.Generic.List[object]]::new()
         $lateSystems = New-Object System.Collections.Generic.List[string]
         $systemsInStream = $false
@@ -156,7 +158,14 @@ function Get-ServerCalCompliance {
     process {
         $completed = $false
         try {
-            foreach ($item in $InputObject) {
+            # One .NET call per row once the engine runs (Private/EngineChannel.cs); system rows
+            # before the start (or that this engine cannot take in the stream), the first row,
+            # diagnostics and faults take the script path below.
+            $channel.TrySend($InputObject)
+            $status = $channel.Status
+            if ($status -band 5) { Resolve-LicenseAuditNativeStatus -Session $session -Status $status }
+            $byScript = ($status -band 2) -and -not $session.Finished
+            foreach ($item in $(if ($byScript) { $InputObject })) {
                 if ($null -eq $item) { continue }
                 # Get-UalSystemId objects describe servers; everything else is access evidence.
                 $isSystem = [bool]($item.PSObject.Properties['SystemDNSHostName'] -or $item.PSObject.Properties['OSMajor'])
@@ -171,6 +180,7 @@ function Get-ServerCalCompliance {
                 if ($null -eq $session.Process) {
                     $features = Get-LicenseAuditEngineFeature -Binary (Get-LicenseAuditBinaryPath -Cmdlet $PSCmdlet)
                     $systemsInStream = $features.SystemsOnEvidence
+                    $channel.SystemsInStream = [bool]$systemsInStream
                     $start = @('--evidence', '-') + $evidenceFiles + $arguments
                     if (-not $SystemIdPath -and $systems.Count -gt 0) {
                         # Server names and OS versions only: no user data in this file.
@@ -178,9 +188,8 @@ function Get-ServerCalCompliance {
                     }
                     Start-LicenseAuditNative -Session $session -Arguments $start -StdinRecords
                 }
-                $properties = $evidenceProperties
-                if ($isSystem) { $properties = $systemProperties }
-                Send-LicenseAuditNativeInput -Session $session -InputObject $item -Record (ConvertTo-LicenseAuditRecord -InputObject $item -Property $properties)
+                # Converted by the channel (Kind Ual: system rows with $systemProperties).
+                Send-LicenseAuditNativeInput -Session $session -InputObject $item -Record $item
             }
             $completed = $true
         }
