@@ -10,7 +10,11 @@ $script:LicenseAuditCodecFallback = {
     switch ($Kind) {
         'Record' { ConvertTo-LicenseAuditJsonLine -InputObject (ConvertTo-LicenseAuditRecord -InputObject $InputObject -Property $Property) }
         'TeamsUser' { ConvertTo-LicenseAuditJsonLine -InputObject (ConvertTo-LicenseAuditTeamsUser -InputObject $InputObject -Property $Property) }
-        'Read' { ConvertFrom-LicenseAuditRecord -Line $InputObject }
+        'Read' {
+            # Nothing for a line ConvertFrom-Json cannot read either: the channel reports it
+            # (LicenseAudit.EngineOutputInvalid), and no error of ConvertFrom-Json's own escapes.
+            try { ConvertFrom-LicenseAuditRecord -Line $InputObject -ErrorAction Stop } catch { $null = $_ }
+        }
         default { ConvertTo-LicenseAuditJsonLine -InputObject $InputObject }
     }
 }

@@ -1243,6 +1243,7 @@ namespace LicenseAudit
         private bool systemsInStream = true;
         private bool identityLookup;
         private bool unrollArrays;
+        private readonly List<KeyValuePair<string, KeyValuePair<string, object>>> annotations = new List<KeyValuePair<string, KeyValuePair<string, object>>>();
         private long sent;
         private long refused;
         private long notAccepted;
@@ -1290,6 +1291,14 @@ namespace LicenseAudit
         public bool UnrollArrays { get { return unrollArrays; } set { unrollArrays = value; } }
 
         public int Status { get { return status; } }
+
+        /// <summary>Adds the note property <paramref name="name"/> = <paramref name="value"/> to every
+        /// record of <paramref name="recordType"/> read from now on (e.g. what the module knows
+        /// of the evidence and the engine does not).</summary>
+        public void Annotate(string recordType, string name, object value)
+        {
+            annotations.Add(new KeyValuePair<string, KeyValuePair<string, object>>(recordType, new KeyValuePair<string, object>(name, value)));
+        }
 
         /// <summary>Lines handed to the engine (or refused by it), the record numbers it names.</summary>
         public long Sent { get { return sent; } }
@@ -1407,14 +1416,14 @@ namespace LicenseAudit
             {
                 Collect(process, MaxRecordsPerCall);
                 if (records.Count > 0) { break; }
-                if (process.OutputCompleted) { status |= Completed; break; }
+                if (process.OutputCompleted || (process.PendingOutput == 0 && process.OutputAbandoned)) { status |= Completed; break; }
                 if (process.PendingErrors > 0) { break; }
                 if (clock.ElapsedMilliseconds >= milliseconds) { break; }
                 if (cmdlet != null && cmdlet.Stopping) { throw new PipelineStoppedException(); }
                 string line;
                 if (process.TryTakeOutput(out line, 50)) { Route(line); }
             }
-            if (records.Count == 0 && process.OutputCompleted) { status |= Completed; }
+            if (records.Count == 0 && (process.OutputCompleted || (process.PendingOutput == 0 && process.OutputAbandoned))) { status |= Completed; }
             status |= StateFlags(process);
             return Records();
         }
@@ -1477,7 +1486,13 @@ namespace LicenseAudit
             if (item == null) { return true; }
             object b = Unwrap(item);
             if (identityLookup && b is string) { return false; }
-            if (kind == "Ual" && !systemsInStream && IsSystem(item)) { return false; }
+            if (kind == "Ual")
+            {
+                // Get-UalCalEvidence's note of a server without evidence: for the script path.
+                PSObject pso = item as PSObject;
+                if (pso != null && pso.TypeNames.Count > 0 && pso.TypeNames[0] == "LicenseAudit.UalEvidenceGap") { return false; }
+                if (!systemsInStream && IsSystem(item)) { return false; }
+            }
             return true;
         }
 
@@ -1527,7 +1542,10 @@ namespace LicenseAudit
         public object ReadLine(string line)
         {
             object record;
-            if (reader.Read(line, out record) == CodecResult.Ok) { return record; }
+            CodecResult result = reader.Read(line, out record);
+            if (result == CodecResult.Ok) { return record; }
+            // Not JSON at all (a half line, text): nothing the script path would read either.
+            if (result == CodecResult.Malformed) { return null; }
             scriptReads++;
             if (ReadByScript(line, out record)) { return record; }
             return null;
@@ -1651,6 +1669,16 @@ namespace LicenseAudit
             {
                 Invalid(line);
                 return;
+            }
+            if (annotations.Count > 0 && type != null && record is PSObject)
+            {
+                foreach (KeyValuePair<string, KeyValuePair<string, object>> note in annotations)
+                {
+                    if (!string.Equals(note.Key, type, StringComparison.OrdinalIgnoreCase)) { continue; }
+                    PSObject annotated = (PSObject)record;
+                    if (annotated.Properties[note.Value.Key] != null) { annotated.Properties.Remove(note.Value.Key); }
+                    annotated.Properties.Add(new PSNoteProperty(note.Value.Key, note.Value.Value));
+                }
             }
             if (toCollect && collected != null)
             {

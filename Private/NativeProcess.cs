@@ -86,7 +86,8 @@ namespace LicenseAudit
         /// <summary>Stderr lines held before the stderr pump waits for the pipeline.</summary>
         public static int ErrorCapacity = 4096;
 
-        /// <summary>The longest output line read (characters); a longer one is a fault of the run.</summary>
+        /// <summary>The longest output line read (characters); a longer one is a fault of the run.
+        /// Read when a process is started.</summary>
         public static int MaxLineCharacters = 256 * 1024 * 1024;
 
         /// <summary>Bytes gathered before a write to the engine's stdin.</summary>
@@ -109,6 +110,7 @@ namespace LicenseAudit
         private readonly Thread inputPump;
         private readonly ManualResetEvent inputDone = new ManualResetEvent(false);
         private readonly int processId;
+        private readonly int maxLineCharacters = MaxLineCharacters;
         private volatile bool inputBroken;
         private volatile string inputFault;
         private volatile string pumpFault;
@@ -283,7 +285,9 @@ namespace LicenseAudit
         }
 
         /// <summary>Waits at most <paramref name="millisecondsTimeout"/> for the child and its
-        /// stdout/stderr pumps; true with the exit code (-1 after Dispose) when they ended.</summary>
+        /// stdout/stderr pumps; true with the exit code (-1 after Dispose) when they ended. A pipe
+        /// still held open by a process the child left behind is not waited for longer than
+        /// JoinTimeoutMilliseconds after the child exited (OutputAbandoned).</summary>
         public bool TryWaitForExit(int millisecondsTimeout, out int exitCode)
         {
             exitCode = -1;
@@ -292,26 +296,56 @@ namespace LicenseAudit
             {
                 Stopwatch clock = Stopwatch.StartNew();
                 if (!process.WaitForExit(Math.Max(0, millisecondsTimeout))) { return false; }
+                NoteExit();
                 int left = (int)Math.Max(0, millisecondsTimeout - clock.ElapsedMilliseconds);
-                if (!outputPump.Join(left)) { return false; }
+                bool joined = outputPump.Join(left);
                 left = (int)Math.Max(0, millisecondsTimeout - clock.ElapsedMilliseconds);
-                if (!errorPump.Join(left)) { return false; }
-                // The parameterless wait also waits for the asynchronous readers .NET keeps.
-                process.WaitForExit();
+                joined = errorPump.Join(left) && joined;
+                if (!joined && !OutputAbandoned) { return false; }
                 exitCode = IsDisposed ? -1 : process.ExitCode;
                 return true;
             }
             catch (Exception) { return true; }
         }
 
-        /// <summary>Kills the child if it still runs. Never throws.</summary>
+        private Stopwatch exitedFor;
+
+        private void NoteExit()
+        {
+            if (exitedFor == null) { exitedFor = Stopwatch.StartNew(); }
+        }
+
+        /// <summary>The child exited JoinTimeoutMilliseconds ago or more, yet its stdout or stderr is
+        /// still open (held by a process it started): what comes later is not waited for.</summary>
+        public bool OutputAbandoned
+        {
+            get
+            {
+                if (exitedFor == null)
+                {
+                    if (!HasExited) { return false; }
+                    NoteExit();
+                }
+                return exitedFor.ElapsedMilliseconds >= JoinTimeoutMilliseconds;
+            }
+        }
+
+        private static readonly MethodInfo KillTree = typeof(Process).GetMethod("Kill", new Type[] { typeof(bool) });
+
+        /// <summary>Kills the child, and on .NET Core the processes it started (Process.Kill(true):
+        /// they could hold its pipes open), if it still runs. Never throws.</summary>
         public void Kill()
         {
             try
             {
-                if (!process.HasExited) { process.Kill(); }
+                if (process.HasExited) { return; }
+                if (KillTree != null) { KillTree.Invoke(process, new object[] { true }); }
+                else { process.Kill(); }
             }
-            catch (Exception) { }
+            catch (Exception)
+            {
+                try { process.Kill(); } catch (Exception) { }
+            }
         }
 
         /// <summary>Kill, join the threads (bounded), then dispose. Safe to call twice, from any
@@ -395,7 +429,7 @@ namespace LicenseAudit
         {
             try
             {
-                LineReader reader = new LineReader(standardOutput, MaxLineCharacters);
+                LineReader reader = new LineReader(standardOutput, maxLineCharacters);
                 string line;
                 while ((line = reader.ReadLine()) != null) { output.Add(line, cancel.Token); }
             }
@@ -421,7 +455,7 @@ namespace LicenseAudit
         {
             try
             {
-                LineReader reader = new LineReader(standardError, MaxLineCharacters);
+                LineReader reader = new LineReader(standardError, maxLineCharacters);
                 string line;
                 while ((line = reader.ReadLine()) != null) { errors.Add(line, cancel.Token); }
             }
@@ -455,6 +489,35 @@ namespace LicenseAudit
             }
             try { AppDomain.CurrentDomain.ProcessExit += delegate(object sender, EventArgs e) { KillAll(); }; }
             catch (Exception) { }
+            // PowerShell 7 on SIGTERM (how schedulers and service managers stop a job) and SIGHUP
+            // exits 143 without raising ProcessExit: a PosixSignalRegistration (.NET 6+, found by
+            // reflection so this compiles for .NET Framework) ends the engines first. The signal
+            // is not cancelled: PowerShell still exits as it would.
+            try
+            {
+                Type registration = Type.GetType("System.Runtime.InteropServices.PosixSignalRegistration, System.Runtime.InteropServices", false);
+                Type signal = Type.GetType("System.Runtime.InteropServices.PosixSignal, System.Runtime.InteropServices", false);
+                Type context = Type.GetType("System.Runtime.InteropServices.PosixSignalContext, System.Runtime.InteropServices", false);
+                if (registration == null || signal == null || context == null) { return; }
+                MethodInfo create = registration.GetMethod("Create", new Type[] { signal, typeof(Action<>).MakeGenericType(context) });
+                MethodInfo handler = typeof(NativeProcess).GetMethod("OnSignal", BindingFlags.NonPublic | BindingFlags.Static);
+                if (create == null || handler == null) { return; }
+                Delegate callback = Delegate.CreateDelegate(typeof(Action<>).MakeGenericType(context), handler);
+                foreach (string name in new string[] { "SIGTERM", "SIGHUP" })
+                {
+                    try { SignalRegistrations.Add(create.Invoke(null, new object[] { Enum.Parse(signal, name), callback })); }
+                    catch (Exception) { }
+                }
+            }
+            catch (Exception) { }
+        }
+
+        // Kept alive: a registration that is collected unregisters itself.
+        private static readonly List<object> SignalRegistrations = new List<object>();
+
+        private static void OnSignal(object context)
+        {
+            KillAll();
         }
 
         /// <summary>Kills every engine this process started that still runs (ProcessExit: a

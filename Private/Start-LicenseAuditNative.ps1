@@ -443,13 +443,14 @@ function Receive-LicenseAuditNativeOutput {
             [LicenseAudit.EngineCheck]::OsDescription(), [string]$Session.Binary)
     }
     if ($failure) { }
-    elseif ($diagnosis) {
-        $failure = New-LicenseAuditEngineErrorRecord -Diagnosis $diagnosis -TargetObject $Session.Target -Suffix $inputNote
-    }
     elseif ($outputFaulted) {
+        # Before the exit code: the module killed the engine itself, nobody could read it any more.
         $failure = New-LicenseAuditErrorRecord -ErrorId 'EngineOutputUnreadable' -Category ReadError -TargetObject $Session.Target `
             -Message ("The output of license-audit {0} could not be read ({1}): records are missing, and the engine was stopped (exit code {2}).{3}" -f
                 $Session.Command, $pumpFault, $exitCode, $inputNote)
+    }
+    elseif ($diagnosis) {
+        $failure = New-LicenseAuditEngineErrorRecord -Diagnosis $diagnosis -TargetObject $Session.Target -Suffix $inputNote
     }
     elseif ($inputBroken -and $exitCode -eq 3 -and $Session.Errors -gt 0) {
         # The engine stopped on invalid input and said why, one error each (above): what it did
