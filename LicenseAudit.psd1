@@ -41,6 +41,7 @@
         'Private/ConvertFrom-LicenseAuditRecord.ps1',
         'Private/ConvertTo-LicenseAuditCmdletMessage.ps1',
         'Private/ConvertTo-LicenseAuditInputLine.ps1',
+        'Private/EngineChannel.cs',
         'Private/Get-LicenseAuditBinaryPath.ps1',
         'Private/Get-LicenseAuditErrorServer.ps1',
         'Private/LicenseAuditRun.ps1',

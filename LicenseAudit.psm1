@@ -10,7 +10,7 @@ if ($ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage') {
     $message = "LicenseAudit needs FullLanguage mode, and this session runs in $($ExecutionContext.SessionState.LanguageMode) " +
         '(AppLocker or WDAC application control). The module compiles a small C# process helper with Add-Type, which ' +
         'Constrained Language Mode refuses. Sign LicenseAudit.psd1, LicenseAudit.psm1, Public/*.ps1, Private/*.ps1 and ' +
-        'Private/NativeProcess.cs (or a prebuilt Private/LicenseAudit.NativeProcess.dll) with a code-signing certificate ' +
+        'Private/NativeProcess.cs and Private/EngineChannel.cs (or a prebuilt Private/LicenseAudit.NativeProcess.dll) with a code-signing certificate ' +
         'your policy trusts, so the module runs in FullLanguage: see README, "Constrained Language Mode".'
     Write-Error -Message $message -ErrorId 'LicenseAudit.ConstrainedLanguage' -Category SecurityError -ErrorAction Stop
 }
@@ -46,17 +46,22 @@ if (-not ('LicenseAudit.NativeProcess' -as [type])) {
         Add-Type -Path $prebuilt
     }
     else {
-        # On Windows PowerShell 5.1 this runs csc.exe once per session.
-        Add-Type -Path (Join-Path (Join-Path $PSScriptRoot 'Private') 'NativeProcess.cs')
+        # On Windows PowerShell 5.1 this runs csc.exe once per session. One assembly: the process
+        # plumbing (NativeProcess.cs) and the pipeline side of a run (EngineChannel.cs).
+        $private = Join-Path $PSScriptRoot 'Private'
+        Add-Type -Path (Join-Path $private 'NativeProcess.cs'), (Join-Path $private 'EngineChannel.cs')
+        Remove-Variable -Name private
     }
 }
-if (-not ('LicenseAudit.NativeSession' -as [type]) -or -not ('LicenseAudit.EngineProbe' -as [type])) {
+if (-not ('LicenseAudit.NativeSession' -as [type]) -or -not ('LicenseAudit.EngineProbe' -as [type]) -or -not ('LicenseAudit.EngineChannel' -as [type]) -or
+    -not [LicenseAudit.NativeSession].GetProperty('Channel')) {
     # The helper in this session predates NativeSession or the engine checks (EngineProbe,
     # EngineCheck, EngineDiagnosis): compiled by an older LicenseAudit earlier in the session
     # (.NET cannot replace a loaded type), or an outdated prebuilt DLL.
     Write-Error -Message ('The LicenseAudit process helper loaded in this PowerShell session is older than this module ' +
-        '(LicenseAudit.NativeProcess without LicenseAudit.NativeSession or LicenseAudit.EngineProbe). Start a new PowerShell ' +
-        'session; if the module ships Private/LicenseAudit.NativeProcess.dll, rebuild it from Private/NativeProcess.cs.') `
+        '(LicenseAudit.NativeProcess without LicenseAudit.NativeSession.Channel, LicenseAudit.EngineProbe or LicenseAudit.EngineChannel). ' +
+        'Start a new PowerShell session; if the module ships Private/LicenseAudit.NativeProcess.dll, rebuild it from Private/NativeProcess.cs ' +
+        'and Private/EngineChannel.cs.') `
         -ErrorId 'LicenseAudit.HelperOutdated' -Category ResourceExists -ErrorAction Stop
 }
 
@@ -72,6 +77,7 @@ foreach ($folder in @('Private', 'Public')) {
 Register-LicenseAuditArgumentCompleter
 
 # Remove-Module: end every engine still running for this session and delete its files.
+# The reason reaches the cmdlet whose run this ends: LicenseAudit.EngineStopped, never a success.
 $ExecutionContext.SessionState.Module.OnRemove = {
-    foreach ($session in [LicenseAudit.NativeSession]::Snapshot($script:LicenseAuditSessions)) { $session.Stop() }
+    foreach ($session in [LicenseAudit.NativeSession]::Snapshot($script:LicenseAuditSessions)) { $session.Stop('Remove-Module LicenseAudit') }
 }

@@ -1,3 +1,24 @@
+# Input objects as the engine's JSON lines. The hot path is LicenseAudit.RecordWriter
+# (Private/EngineChannel.cs), one call per object; what it does not model (a value type it does
+# not know, a PSObject-wrapped number, a depth beyond 4) comes here, to the script path it
+# reproduces: ConvertTo-LicenseAuditRecord / ConvertTo-LicenseAuditTeamsUser, then ConvertTo-Json.
+
+# The script path the channel falls back on, bound to this module (so it sees its functions):
+# Record / TeamsUser / Whole give one line for -InputObject; Read gives the record(s) of a line.
+$script:LicenseAuditCodecFallback = {
+    param($Kind, $InputObject, $Property)
+    switch ($Kind) {
+        'Record' { ConvertTo-LicenseAuditJsonLine -InputObject (ConvertTo-LicenseAuditRecord -InputObject $InputObject -Property $Property) }
+        'TeamsUser' { ConvertTo-LicenseAuditJsonLine -InputObject (ConvertTo-LicenseAuditTeamsUser -InputObject $InputObject -Property $Property) }
+        'Read' {
+            # Nothing for a line ConvertFrom-Json cannot read either: the channel reports it
+            # (LicenseAudit.EngineOutputInvalid), and no error of ConvertFrom-Json's own escapes.
+            try { ConvertFrom-LicenseAuditRecord -Line $InputObject -ErrorAction Stop } catch { $null = $_ }
+        }
+        default { ConvertTo-LicenseAuditJsonLine -InputObject $InputObject }
+    }
+}
+
 function ConvertTo-LicenseAuditInputLine {
     <#
     .SYNOPSIS
@@ -5,7 +26,10 @@ function ConvertTo-LicenseAuditInputLine {
     .DESCRIPTION
     Callers select the properties the binary needs and turn enums and nested policy objects into
     strings first (see ConvertTo-LicenseAuditText): enum integers are not stable across Lync
-    versions, and ConvertTo-Json truncates nested objects at depth 2.
+    versions, and ConvertTo-Json truncates nested objects at depth 2. The line is what
+    ConvertTo-Json -Compress -Depth 4 writes (LicenseAudit.RecordWriter, or ConvertTo-Json itself
+    for what that does not model). Text with an unpaired UTF-16 surrogate is refused
+    (LicenseAudit.InvalidText, nothing returned): UTF-8 would carry it as U+FFFD.
     #>
     [CmdletBinding()]
     [OutputType([string])]
@@ -14,11 +38,44 @@ function ConvertTo-LicenseAuditInputLine {
         [AllowNull()]
         [object]$InputObject
     )
+    begin {
+        $writer = New-Object -TypeName LicenseAudit.RecordWriter
+    }
     process {
         if ($null -eq $InputObject) { return }
-        # -Compress keeps one record per line; depth 4 covers the lists the selections keep.
-        ConvertTo-Json -InputObject $InputObject -Compress -Depth 4
+        $line = $null
+        $result = $writer.Whole($InputObject, [ref]$line)
+        if ($result -eq [LicenseAudit.CodecResult]::Unsupported) {
+            $line = ConvertTo-LicenseAuditJsonLine -InputObject $InputObject
+            if ([LicenseAudit.JsonText]::HasLoneSurrogate($line)) { $result = [LicenseAudit.CodecResult]::Refused }
+            else { $result = [LicenseAudit.CodecResult]::Ok }
+        }
+        if ($result -ne [LicenseAudit.CodecResult]::Ok) {
+            $why = $writer.Problem
+            if (-not $why) { $why = 'it has text with an unpaired UTF-16 surrogate, which UTF-8 cannot carry' }
+            $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'InvalidText' -Category InvalidData -TargetObject $InputObject `
+                        -ExceptionType 'System.IO.InvalidDataException' -Message "An input object was not written for the engine: $why."))
+            return
+        }
+        $line
     }
+}
+
+function ConvertTo-LicenseAuditJsonLine {
+    <#
+    .SYNOPSIS
+    ConvertTo-Json -Compress -Depth 4 of one object: -Compress keeps one record per line; depth 4
+    covers the lists the selections keep. The script path of ConvertTo-LicenseAuditInputLine.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)]
+        [AllowNull()]
+        [object]$InputObject
+    )
+    if ($null -eq $InputObject) { return }
+    ConvertTo-Json -InputObject $InputObject -Compress -Depth 4
 }
 
 function ConvertTo-LicenseAuditText {

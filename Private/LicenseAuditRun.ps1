@@ -238,7 +238,8 @@ function Export-LicenseAuditUalEvidence {
     <#
     .SYNOPSIS
     Collects UAL evidence with Get-UalCalEvidence (system ids first) into -Path, one JSON line per
-    object with the properties the engine reads, UTF-8 without BOM; returns how many lines.
+    object with the properties the engine reads, UTF-8 without BOM; returns how many lines. The
+    servers that gave no evidence (LicenseAudit.UalEvidenceGap) go to -Gap, not to the file.
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')]
     [OutputType([int])]
@@ -247,18 +248,61 @@ function Export-LicenseAuditUalEvidence {
         [string[]]$ComputerName,
         [System.Management.Automation.PSCredential]$Credential,
         [Parameter(Mandatory)]
-        [string]$Path
+        [string]$Path,
+        # Filled with the LicenseAudit.UalEvidenceGap objects (servers without evidence).
+        [System.Collections.IList]$Gap
     )
     if (-not $PSCmdlet.ShouldProcess($Path, 'Write UAL evidence')) { return 0 }
     $collect = @{ ComputerName = $ComputerName }
     if ($Credential -and $Credential -ne [System.Management.Automation.PSCredential]::Empty) { $collect.Credential = $Credential }
     Export-LicenseAuditRecordFile -Path $Path -Confirm:$false -WhatIf:$false -Source {
         Get-UalCalEvidence @collect | ForEach-Object {
+            if (@($_.PSObject.TypeNames)[0] -eq 'LicenseAudit.UalEvidenceGap') {
+                if ($null -ne $Gap) { $Gap.Add($_) }
+                return
+            }
             $properties = $script:UalEvidenceProperties
             if ($_.PSObject.Properties['SystemDNSHostName'] -or $_.PSObject.Properties['OSMajor']) { $properties = $script:UalSystemProperties }
             ConvertTo-LicenseAuditRecord -InputObject $_ -Property $properties
         }
     }
+}
+
+function Add-LicenseAuditEvidenceGap {
+    <#
+    .SYNOPSIS
+    Adds EvidenceComplete (false), ServersWithoutEvidence and ServersWithoutEvidenceText to every
+    CalCompliance and UalEvidenceSummary line of a `ual compliance` record file: the servers
+    Get-UalCalEvidence could not read (-Gap), which the engine cannot know. The rest of each line
+    is left as the engine wrote it.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')]
+    [OutputType([void])]
+    param(
+        [Parameter(Mandatory)]
+        [string]$Path,
+        [Parameter(Mandatory)]
+        [object[]]$Gap
+    )
+    if (-not $PSCmdlet.ShouldProcess($Path, 'Note the servers without UAL evidence')) { return }
+    $names = [string[]]@($Gap | ForEach-Object { [string]$_.ComputerName } | Select-Object -Unique)
+    $json = New-Object System.Text.StringBuilder
+    [void]$json.Append(',"EvidenceComplete":false,"ServersWithoutEvidence":[')
+    for ($i = 0; $i -lt $names.Count; $i++) {
+        if ($i -gt 0) { [void]$json.Append(',') }
+        [void][LicenseAudit.JsonText]::AppendString($json, $names[$i])
+    }
+    [void]$json.Append('],"ServersWithoutEvidenceText":')
+    [void][LicenseAudit.JsonText]::AppendString($json, ($names -join '; '))
+    $addition = $json.ToString()
+    $lines = [System.IO.File]::ReadAllLines($Path)
+    for ($i = 0; $i -lt $lines.Count; $i++) {
+        $line = $lines[$i].TrimEnd()
+        if ($line -match '^\{"RecordType":"(CalCompliance|UalEvidenceSummary)"' -and $line.EndsWith('}')) {
+            $lines[$i] = $line.Substring(0, $line.Length - 1) + $addition + '}'
+        }
+    }
+    [System.IO.File]::WriteAllText($Path, (($lines -join "`n") + "`n"), (New-Object System.Text.UTF8Encoding -ArgumentList $false))
 }
 
 function Export-LicenseAuditRecordFile {
@@ -292,8 +336,12 @@ function Export-LicenseAuditRecordFile {
         $writer.NewLine = "`n"
         & $Source | ForEach-Object {
             if ($null -ne $_) {
-                $writer.WriteLine((ConvertTo-LicenseAuditInputLine -InputObject $_))
-                $lines++
+                # $null for an object refused (LicenseAudit.InvalidText, written as an error).
+                $line = ConvertTo-LicenseAuditInputLine -InputObject $_
+                if ($null -ne $line) {
+                    $writer.WriteLine($line)
+                    $lines++
+                }
             }
         }
         if ($lines -eq 0) { $writer.WriteLine('[]') }

@@ -45,11 +45,19 @@ function ConvertTo-LicenseAuditRecord {
     )
     process {
         if ($null -eq $InputObject) { return }
+        # A hashtable or [ordered] dictionary piped in: its keys are its properties.
+        if ($InputObject -is [System.Collections.IDictionary]) { $InputObject = New-Object -TypeName psobject -Property $InputObject }
         $record = [ordered]@{}
         foreach ($name in $Property) {
             $member = $InputObject.PSObject.Properties[$name]
             if (-not $member) { continue }
-            $value = $member.Value
+            $value = $null
+            try { $value = $member.Value }
+            catch {
+                # Sent as absent, the engine would misread the object (a missing flag reads false).
+                $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'PropertyUnreadable' -Category ReadError -TargetObject $InputObject `
+                            -InnerException $_.Exception -Message ("Its {0} property could not be read: {1}" -f $name, $_.Exception.Message)))
+            }
             if ($null -eq $value -or $value -is [bool] -or $value -is [string] -or $value -is [int] -or $value -is [long] -or $value -is [double]) {
                 # An enum from a remote session (Import-PSSession, Invoke-Command) is deserialised
                 # as an Int32 whose text is the name: send the name, never the number.
@@ -180,7 +188,8 @@ function Send-LicenseAuditLyncUser {
     <#
     .SYNOPSIS
     Streams users to a running (or not yet started) users-on-stdin session and emits whatever
-    records are already back. A string is an identity (SIP address, UPN, DN...): it is resolved
+    records are already back: the script path after LicenseAudit.EngineChannel.TrySend, which
+    takes Get-CsUser objects itself once the engine runs (called with the channel's Status set). A string is an identity (SIP address, UPN, DN...): it is resolved
     with Get-CsUser -Identity; an identity that resolves to nothing is a non-terminating error.
     So is an object piped by property name (an Import-Csv row, a [pscustomobject] with only
     SipAddress or Identity; see Get-LicenseAuditLyncUserIdentity); a Get-CsUser object goes
@@ -195,6 +204,11 @@ function Send-LicenseAuditLyncUser {
         [object[]]$InputObject,
         [hashtable]$Query = @{}
     )
+    # What the channel already took (LicenseAudit.EngineChannel.TrySend): only diagnostics, or the
+    # end of the run, are left to do here.
+    $status = $Session.Channel.Status
+    if ($status -band 5) { Resolve-LicenseAuditNativeStatus -Session $Session -Status $status }
+    if (-not ($status -band 2) -or $Session.Finished) { return }
     foreach ($item in $InputObject) {
         if ($null -eq $item) { continue }
         $users = @($item)
@@ -217,7 +231,8 @@ function Send-LicenseAuditLyncUser {
         }
         foreach ($user in $users) {
             if ($null -eq $Session.Process) { Start-LicenseAuditStdinSession -Session $Session }
-            Send-LicenseAuditNativeInput -Session $Session -InputObject $item -Record (ConvertTo-LicenseAuditRecord -InputObject $user -Property $script:LyncUserProperties)
+            # Converted by the channel (its Kind is Record, with $script:LyncUserProperties).
+            Send-LicenseAuditNativeInput -Session $Session -InputObject $item -Record $user
         }
     }
 }
@@ -264,7 +279,12 @@ function Complete-LicenseAuditLyncUserRun {
         [hashtable]$Query = @{}
     )
     if ($GatherUsers) {
-        Get-CsUser @Query | ForEach-Object { Send-LicenseAuditLyncUser -Session $Session -InputObject $_ }
+        $channel = $Session.Channel
+        $Session.Gathering = $true
+        Get-CsUser @Query | ForEach-Object {
+            $channel.TrySendOne($_)
+            if ($channel.Status) { Send-LicenseAuditLyncUser -Session $Session -InputObject $_ }
+        }
     }
     Start-LicenseAuditStdinSession -Session $Session
     Receive-LicenseAuditNativeOutput -Session $Session -Wait

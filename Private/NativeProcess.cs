@@ -1,10 +1,11 @@
-// Runs license-audit with stdout and stderr pumped on background threads, so a PowerShell
-// cmdlet can stream pipeline objects into stdin while records come back, without the pipe
-// deadlock a single-threaded read/write loop risks; NativeSession, the cleanup of one run
-// that must still work in a finally block of a stopping pipeline; and the checks before the
-// engine's first use (Private/Get-LicenseAuditBinaryPath.ps1): EngineProbe (the version
-// handshake, stdin closed, with a timeout), EngineCheck (the SHA256SUMS entry, the real Windows
-// version) and EngineDiagnosis (what a start error or a foreign exit code means).
+// Runs license-audit with its three pipes pumped on background threads, so a PowerShell cmdlet
+// can stream pipeline objects into stdin while records come back, without the pipe deadlock a
+// single-threaded read/write loop risks; NativeSession, the cleanup of one run that must still
+// work in a finally block of a stopping pipeline; and the checks before the engine's first use
+// (Private/Get-LicenseAuditBinaryPath.ps1): EngineProbe (the version handshake, stdin closed,
+// with a timeout), EngineCheck (the SHA256SUMS entry, the real Windows version) and
+// EngineDiagnosis (what a start error or a foreign exit code means). Private/EngineChannel.cs
+// (compiled into the same assembly) turns pipeline objects into lines and lines into records.
 //
 // Plain C# 5 (no ?., no $"", no nameof, no expression-bodied members): Windows PowerShell 5.1
 // compiles this with the .NET Framework compiler (csc.exe behind Add-Type), and CI compiles it
@@ -15,16 +16,33 @@
 //
 // Why it is written this way:
 // - An exception on a background thread that nobody catches ends powershell.exe. The pumps take
-//   the two readers ONCE (Process.Dispose sets Process.StandardOutput/StandardError to null, and
-//   the getters then throw), and catch everything.
+//   the readers ONCE (Process.Dispose sets Process.StandardOutput/StandardError to null, and the
+//   getters then throw), and catch everything.
+// - Nothing the pipeline thread calls blocks without a bound: stdin is written by a thread of
+//   its own from a bounded queue (TryWriteLine waits at most its timeout), so a cmdlet whose
+//   engine stopped reading still returns to PowerShell, where Ctrl+C and StopProcessing act;
+//   CloseInput only asks that thread to finish; output is taken with a timeout.
+// - Back-pressure: the queue between the engine's stdout and the pipeline holds at most
+//   OutputCapacity lines. When the consumer is slower than the engine, the stdout pump waits,
+//   the pipe fills, and the engine blocks on its next write, as on any well-behaved pipe:
+//   memory stays flat however much the engine writes.
+// - A fault is part of the run's outcome, never only a message: a stdin write that fails
+//   (InputBroken, with how many lines were delivered), a stdout or stderr pump that fails
+//   (OutputFaulted / PumpFault: the engine is then killed, since nobody can read it any more),
+//   an exit forced by Dispose (WaitForExit gives -1).
 // - Dispose may come at any moment: `| Select-Object -First 10`, Ctrl+C, -ErrorAction Stop on
-//   one bad record. It kills the child (so nothing blocks on a full pipe), joins the pumps with
-//   a timeout, and only then disposes the readers and the process. Dispose twice is harmless.
-// - stdin is written by our own StreamWriter over the pipe with UTF8Encoding(false), so this
-//   code never writes a byte-order mark. (On .NET Framework, Process.Start itself may already
-//   have written the console input code page's preamble into the pipe when that code page is
-//   UTF-8; the engine strips a leading BOM from stdin for that reason. On .NET Core,
-//   StandardInputEncoding is set to UTF-8 without BOM through reflection.)
+//   one bad record, Remove-Module. It kills the child (so nothing blocks on a full pipe), joins
+//   the threads with a timeout, and only then disposes the readers and the process. Dispose
+//   twice is harmless.
+// - The engine must not outlive PowerShell: every running child is killed on AppDomain
+//   ProcessExit (how .NET ends on SIGTERM, and a normal exit), on Windows each child is put in a
+//   job object that kills it when powershell.exe ends however it ends, and the engine itself
+//   exits when its parent process is gone (LICENSEAUDIT_PARENT_PID, set here; docs/contract.md).
+// - stdin is written as UTF-8 without BOM by this code (never through a StreamWriter with a
+//   preamble). (On .NET Framework, Process.Start itself may already have written the console
+//   input code page's preamble into the pipe when that code page is UTF-8; the engine strips a
+//   leading BOM from stdin for that reason. On .NET Core, StandardInputEncoding is set to UTF-8
+//   without BOM through reflection.)
 using System;
 using System.Collections;
 using System.Collections.Concurrent;
@@ -41,6 +59,17 @@ using System.Threading.Tasks;
 
 namespace LicenseAudit
 {
+    /// <summary>What TryWriteLine did with a line.</summary>
+    public enum WriteOutcome
+    {
+        /// <summary>Queued for the engine's stdin.</summary>
+        Accepted = 0,
+        /// <summary>The queue stayed full for the whole timeout: the engine is not reading as fast.</summary>
+        Full = 1,
+        /// <summary>The engine no longer reads stdin (it exited, closed it, or was disposed).</summary>
+        Broken = 2
+    }
+
     public sealed class NativeProcess : IDisposable
     {
         private static readonly Encoding Utf8NoBom = new UTF8Encoding(false);
@@ -48,21 +77,52 @@ namespace LicenseAudit
         /// <summary>How long Dispose waits for each pump after killing the child.</summary>
         public static int JoinTimeoutMilliseconds = 5000;
 
+        /// <summary>Lines held between the engine's stdout and the pipeline (back-pressure beyond).</summary>
+        public static int OutputCapacity = 1024;
+
+        /// <summary>Lines held between the pipeline and the engine's stdin.</summary>
+        public static int InputCapacity = 1024;
+
+        /// <summary>Stderr lines held before the stderr pump waits for the pipeline.</summary>
+        public static int ErrorCapacity = 4096;
+
+        /// <summary>The longest output line read (characters); a longer one is a fault of the run.
+        /// Read when a process is started.</summary>
+        public static int MaxLineCharacters = 256 * 1024 * 1024;
+
+        /// <summary>Bytes gathered before a write to the engine's stdin.</summary>
+        private const int InputChunkBytes = 32768;
+
+        private static readonly object LiveLock = new object();
+        private static readonly List<NativeProcess> Live = new List<NativeProcess>();
+        private static bool exitHooked;
+
         private readonly Process process;
-        private readonly StreamWriter input;
+        private readonly Stream inputStream;
         private readonly StreamReader standardOutput;
         private readonly StreamReader standardError;
-        private readonly BlockingCollection<string> output = new BlockingCollection<string>(new ConcurrentQueue<string>());
-        private readonly ConcurrentQueue<string> errors = new ConcurrentQueue<string>();
+        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+        private readonly BlockingCollection<string> output = new BlockingCollection<string>(new ConcurrentQueue<string>(), Math.Max(1, OutputCapacity));
+        private readonly BlockingCollection<string> errors = new BlockingCollection<string>(new ConcurrentQueue<string>(), Math.Max(1, ErrorCapacity));
+        private readonly BlockingCollection<string> input = new BlockingCollection<string>(new ConcurrentQueue<string>(), Math.Max(1, InputCapacity));
         private readonly Thread outputPump;
         private readonly Thread errorPump;
+        private readonly Thread inputPump;
+        private readonly ManualResetEvent inputDone = new ManualResetEvent(false);
         private readonly int processId;
+        private readonly int maxLineCharacters = MaxLineCharacters;
         private volatile bool inputBroken;
+        private volatile string inputFault;
         private volatile string pumpFault;
+        private volatile bool outputFaulted;
+        private volatile bool inputClosed;
+        private long linesAccepted;
+        private long linesDelivered;
         private int disposed;
 
         public NativeProcess(string path, string[] arguments)
         {
+            HookProcessExit();
             ProcessStartInfo info = new ProcessStartInfo(path, JoinArguments(arguments));
             info.UseShellExecute = false;
             info.CreateNoWindow = true;
@@ -71,6 +131,10 @@ namespace LicenseAudit
             info.RedirectStandardError = true;
             info.StandardOutputEncoding = Utf8NoBom;
             info.StandardErrorEncoding = Utf8NoBom;
+            // The engine exits when this process is gone (a parent-death watch; engine 0.2.0+,
+            // older engines ignore it).
+            try { info.EnvironmentVariables["LICENSEAUDIT_PARENT_PID"] = CurrentProcessId().ToString(System.Globalization.CultureInfo.InvariantCulture); }
+            catch (Exception) { }
             // .NET Core 2.1+ / PowerShell 7 only; .NET Framework has no such property.
             PropertyInfo inputEncoding = typeof(ProcessStartInfo).GetProperty("StandardInputEncoding");
             if (inputEncoding != null && inputEncoding.CanWrite)
@@ -79,12 +143,12 @@ namespace LicenseAudit
             }
             process = Process.Start(info);
             processId = process.Id;
+            WindowsJob.Assign(process);
+            lock (LiveLock) { Live.Add(this); }
             // Taken once: after Process.Dispose these getters throw.
             standardOutput = process.StandardOutput;
             standardError = process.StandardError;
-            // UTF-8 without BOM, "\n" line ends: one JSON record per line.
-            input = new StreamWriter(process.StandardInput.BaseStream, Utf8NoBom, 65536);
-            input.NewLine = "\n";
+            inputStream = process.StandardInput.BaseStream;
             outputPump = new Thread(PumpOutput);
             outputPump.IsBackground = true;
             outputPump.Name = "license-audit stdout";
@@ -93,14 +157,43 @@ namespace LicenseAudit
             errorPump.IsBackground = true;
             errorPump.Name = "license-audit stderr";
             errorPump.Start();
+            inputPump = new Thread(PumpInput);
+            inputPump.IsBackground = true;
+            inputPump.Name = "license-audit stdin";
+            inputPump.Start();
         }
 
         public int ProcessId { get { return processId; } }
 
         public bool IsDisposed { get { return Volatile.Read(ref disposed) != 0; } }
 
-        /// <summary>A pump's failure other than end of stream (null when none): reported, never thrown.</summary>
+        /// <summary>A pump's failure other than end of stream (null when none). The run's outcome
+        /// says so (OutputFaulted); never thrown.</summary>
         public string PumpFault { get { return pumpFault; } }
+
+        /// <summary>The stdout or stderr pump failed (an unreadable line, out of memory): records
+        /// may be missing, and the engine has been killed.</summary>
+        public bool OutputFaulted { get { return outputFaulted; } }
+
+        /// <summary>The engine stopped reading stdin before its end: a write failed.</summary>
+        public bool InputBroken { get { return inputBroken; } }
+
+        /// <summary>Why the write failed (the system's message), or null.</summary>
+        public string InputFault { get { return inputFault; } }
+
+        /// <summary>Lines accepted for stdin (queued).</summary>
+        public long LinesAccepted { get { return Interlocked.Read(ref linesAccepted); } }
+
+        /// <summary>Lines whose bytes were written into the pipe: the engine could have read at
+        /// most these. Lines accepted beyond them were never delivered.</summary>
+        public long LinesDelivered { get { return Interlocked.Read(ref linesDelivered); } }
+
+        /// <summary>CloseInput was called: no more lines are accepted.</summary>
+        public bool InputClosed { get { return inputClosed; } }
+
+        /// <summary>The stdin thread has finished: every accepted line delivered and the pipe
+        /// closed, or the pipe broke.</summary>
+        public bool InputDone { get { return inputDone.WaitOne(0); } }
 
         public bool HasExited
         {
@@ -111,46 +204,72 @@ namespace LicenseAudit
             }
         }
 
-        /// <summary>False once the binary has stopped reading (it exited, usually on an error
-        /// that stderr explains), or after Dispose.</summary>
+        /// <summary>Queues a line for stdin, waiting at most <paramref name="millisecondsTimeout"/>
+        /// for room. Never blocks longer: the caller can drain output and let PowerShell act on a
+        /// stop request in between.</summary>
+        public WriteOutcome TryWriteLine(string line, int millisecondsTimeout)
+        {
+            if (inputBroken || IsDisposed || inputClosed) { return WriteOutcome.Broken; }
+            try
+            {
+                if (input.TryAdd(line, Math.Max(0, millisecondsTimeout), cancel.Token))
+                {
+                    Interlocked.Increment(ref linesAccepted);
+                    return WriteOutcome.Accepted;
+                }
+                return inputBroken ? WriteOutcome.Broken : WriteOutcome.Full;
+            }
+            catch (Exception) { return WriteOutcome.Broken; }
+        }
+
+        /// <summary>Queues a line, waiting as long as the engine lives and reads. False once the
+        /// binary has stopped reading (it exited, usually on an error that stderr explains), or
+        /// after Dispose. For callers that do not drain output meanwhile (the pipeline uses
+        /// TryWriteLine).</summary>
         public bool WriteLine(string line)
         {
-            if (inputBroken || IsDisposed) { return false; }
-            try { input.WriteLine(line); return true; }
-            catch (Exception) { inputBroken = true; return false; }
+            while (true)
+            {
+                WriteOutcome outcome = TryWriteLine(line, 100);
+                if (outcome == WriteOutcome.Accepted) { return true; }
+                if (outcome == WriteOutcome.Broken) { return false; }
+            }
         }
 
-        /// <summary>For --password-stdin: written once as the first line, flushed, never logged.</summary>
+        /// <summary>For --password-stdin: queued first, written at once, never logged.</summary>
         public bool WriteSecret(string secret)
         {
-            if (inputBroken || IsDisposed) { return false; }
-            try { input.WriteLine(secret); input.Flush(); return true; }
-            catch (Exception) { inputBroken = true; return false; }
+            return WriteLine(secret);
         }
 
+        /// <summary>No more lines: the stdin thread writes what is queued, then closes the pipe.
+        /// Returns at once.</summary>
         public void CloseInput()
         {
-            if (IsDisposed) { return; }
-            try { input.Flush(); }
-            catch (Exception) { inputBroken = true; }
-            try { input.Close(); }
-            catch (Exception) { inputBroken = true; }
+            if (IsDisposed || inputClosed) { return; }
+            inputClosed = true;
+            try { input.CompleteAdding(); } catch (Exception) { }
         }
 
         public bool TryTakeOutput(out string line, int millisecondsTimeout)
         {
-            try { return output.TryTake(out line, millisecondsTimeout); }
+            try { return output.TryTake(out line, Math.Max(0, millisecondsTimeout), cancel.Token); }
             catch (Exception) { line = null; return false; }
         }
 
         public bool OutputCompleted { get { return output.IsCompleted; } }
 
+        public int PendingOutput { get { try { return output.Count; } catch (Exception) { return 0; } } }
+
+        public int PendingErrors { get { try { return errors.Count; } catch (Exception) { return 0; } } }
+
         public bool TryTakeError(out string line)
         {
-            return errors.TryDequeue(out line);
+            try { return errors.TryTake(out line); }
+            catch (Exception) { line = null; return false; }
         }
 
-        /// <summary>Waits for the child and both pumps; the exit code, or -1 after Dispose.</summary>
+        /// <summary>Waits for the child and the pumps; the exit code, or -1 after Dispose.</summary>
         public int WaitForExit()
         {
             if (IsDisposed) { return -1; }
@@ -159,35 +278,92 @@ namespace LicenseAudit
                 process.WaitForExit();
                 outputPump.Join();
                 errorPump.Join();
+                if (IsDisposed) { return -1; }
                 return process.ExitCode;
             }
             catch (Exception) { return -1; }
         }
 
-        /// <summary>Kills the child if it still runs. Never throws.</summary>
+        /// <summary>Waits at most <paramref name="millisecondsTimeout"/> for the child and its
+        /// stdout/stderr pumps; true with the exit code (-1 after Dispose) when they ended. A pipe
+        /// still held open by a process the child left behind is not waited for longer than
+        /// JoinTimeoutMilliseconds after the child exited (OutputAbandoned).</summary>
+        public bool TryWaitForExit(int millisecondsTimeout, out int exitCode)
+        {
+            exitCode = -1;
+            if (IsDisposed) { return true; }
+            try
+            {
+                Stopwatch clock = Stopwatch.StartNew();
+                if (!process.WaitForExit(Math.Max(0, millisecondsTimeout))) { return false; }
+                NoteExit();
+                int left = (int)Math.Max(0, millisecondsTimeout - clock.ElapsedMilliseconds);
+                bool joined = outputPump.Join(left);
+                left = (int)Math.Max(0, millisecondsTimeout - clock.ElapsedMilliseconds);
+                joined = errorPump.Join(left) && joined;
+                if (!joined && !OutputAbandoned) { return false; }
+                exitCode = IsDisposed ? -1 : process.ExitCode;
+                return true;
+            }
+            catch (Exception) { return true; }
+        }
+
+        private Stopwatch exitedFor;
+
+        private void NoteExit()
+        {
+            if (exitedFor == null) { exitedFor = Stopwatch.StartNew(); }
+        }
+
+        /// <summary>The child exited JoinTimeoutMilliseconds ago or more, yet its stdout or stderr is
+        /// still open (held by a process it started): what comes later is not waited for.</summary>
+        public bool OutputAbandoned
+        {
+            get
+            {
+                if (exitedFor == null)
+                {
+                    if (!HasExited) { return false; }
+                    NoteExit();
+                }
+                return exitedFor.ElapsedMilliseconds >= JoinTimeoutMilliseconds;
+            }
+        }
+
+        private static readonly MethodInfo KillTree = typeof(Process).GetMethod("Kill", new Type[] { typeof(bool) });
+
+        /// <summary>Kills the child, and on .NET Core the processes it started (Process.Kill(true):
+        /// they could hold its pipes open), if it still runs. Never throws.</summary>
         public void Kill()
         {
             try
             {
-                if (!process.HasExited) { process.Kill(); }
+                if (process.HasExited) { return; }
+                if (KillTree != null) { KillTree.Invoke(process, new object[] { true }); }
+                else { process.Kill(); }
             }
-            catch (Exception) { }
+            catch (Exception)
+            {
+                try { process.Kill(); } catch (Exception) { }
+            }
         }
 
-        /// <summary>Kill, join the pumps (bounded), then dispose. Safe to call twice, from any
+        /// <summary>Kill, join the threads (bounded), then dispose. Safe to call twice, from any
         /// state, while records are still being written.</summary>
         public void Dispose()
         {
             if (Interlocked.Exchange(ref disposed, 1) != 0) { return; }
-            inputBroken = true;
+            lock (LiveLock) { Live.Remove(this); }
             Kill();
+            try { cancel.Cancel(); } catch (Exception) { }
             bool outputJoined = false;
             bool errorJoined = false;
             try { outputJoined = outputPump.Join(JoinTimeoutMilliseconds); } catch (Exception) { }
             try { errorJoined = errorPump.Join(JoinTimeoutMilliseconds); } catch (Exception) { }
+            try { inputPump.Join(JoinTimeoutMilliseconds); } catch (Exception) { }
             // Closing stdin after the kill: its buffered bytes go nowhere, and the write fails
             // quietly instead of blocking on a pipe nobody reads.
-            try { input.Dispose(); } catch (Exception) { }
+            try { inputStream.Dispose(); } catch (Exception) { }
             // A reader is closed only once its pump has ended: closing a handle another thread
             // is blocked reading can itself block on Windows. (A pump still running after the
             // timeout means something else holds the pipe; it ends with it, and catches.)
@@ -196,16 +372,78 @@ namespace LicenseAudit
             try { process.Dispose(); } catch (Exception) { }
         }
 
+        private void PumpInput()
+        {
+            byte[] chunk = new byte[InputChunkBytes + 4096];
+            int used = 0;
+            long inChunk = 0;
+            try
+            {
+                while (true)
+                {
+                    string line;
+                    bool taken;
+                    try { taken = input.TryTake(out line, -1, cancel.Token); }
+                    catch (OperationCanceledException) { return; }
+                    catch (InvalidOperationException) { taken = false; line = null; }
+                    if (!taken) { break; }
+                    int size = Utf8NoBom.GetMaxByteCount(line.Length) + 1;
+                    if (size > chunk.Length - used)
+                    {
+                        Flush(chunk, ref used, ref inChunk);
+                        if (size > chunk.Length) { chunk = new byte[size]; }
+                    }
+                    used += Utf8NoBom.GetBytes(line, 0, line.Length, chunk, used);
+                    chunk[used++] = (byte)'\n';
+                    inChunk++;
+                    // Written when enough is gathered, or when nothing more is waiting: the engine
+                    // sees each line as soon as the pipeline is slower than it.
+                    if (used >= InputChunkBytes || input.Count == 0) { Flush(chunk, ref used, ref inChunk); }
+                }
+                Flush(chunk, ref used, ref inChunk);
+                inputStream.Close();
+            }
+            catch (Exception e)
+            {
+                if (!IsDisposed) { inputFault = e.Message; }
+                inputBroken = true;
+                try { input.CompleteAdding(); } catch (Exception) { }
+            }
+            finally
+            {
+                inputDone.Set();
+            }
+        }
+
+        private void Flush(byte[] chunk, ref int used, ref long inChunk)
+        {
+            if (used == 0) { return; }
+            inputStream.Write(chunk, 0, used);
+            inputStream.Flush();
+            Interlocked.Add(ref linesDelivered, inChunk);
+            used = 0;
+            inChunk = 0;
+        }
+
         private void PumpOutput()
         {
             try
             {
+                LineReader reader = new LineReader(standardOutput, maxLineCharacters);
                 string line;
-                while ((line = standardOutput.ReadLine()) != null) { output.Add(line); }
+                while ((line = reader.ReadLine()) != null) { output.Add(line, cancel.Token); }
             }
+            catch (OperationCanceledException) { }
             catch (Exception e)
             {
-                if (!IsDisposed) { pumpFault = "stdout: " + e.Message; }
+                if (!IsDisposed)
+                {
+                    pumpFault = "stdout: " + e.Message;
+                    outputFaulted = true;
+                    // Nobody can read the engine any more: a live one would block on a full pipe
+                    // (and stop reading stdin) forever.
+                    Kill();
+                }
             }
             finally
             {
@@ -217,13 +455,78 @@ namespace LicenseAudit
         {
             try
             {
+                LineReader reader = new LineReader(standardError, maxLineCharacters);
                 string line;
-                while ((line = standardError.ReadLine()) != null) { errors.Enqueue(line); }
+                while ((line = reader.ReadLine()) != null) { errors.Add(line, cancel.Token); }
             }
+            catch (OperationCanceledException) { }
             catch (Exception e)
             {
-                if (!IsDisposed) { pumpFault = "stderr: " + e.Message; }
+                if (!IsDisposed)
+                {
+                    pumpFault = "stderr: " + e.Message;
+                    outputFaulted = true;
+                    Kill();
+                }
             }
+            finally
+            {
+                try { errors.CompleteAdding(); } catch (Exception) { }
+            }
+        }
+
+        private static int CurrentProcessId()
+        {
+            using (Process self = Process.GetCurrentProcess()) { return self.Id; }
+        }
+
+        private static void HookProcessExit()
+        {
+            lock (LiveLock)
+            {
+                if (exitHooked) { return; }
+                exitHooked = true;
+            }
+            try { AppDomain.CurrentDomain.ProcessExit += delegate(object sender, EventArgs e) { KillAll(); }; }
+            catch (Exception) { }
+            // PowerShell 7 on SIGTERM (how schedulers and service managers stop a job) and SIGHUP
+            // exits 143 without raising ProcessExit: a PosixSignalRegistration (.NET 6+, found by
+            // reflection so this compiles for .NET Framework) ends the engines first. The signal
+            // is not cancelled: PowerShell still exits as it would.
+            try
+            {
+                Type registration = Type.GetType("System.Runtime.InteropServices.PosixSignalRegistration, System.Runtime.InteropServices", false);
+                Type signal = Type.GetType("System.Runtime.InteropServices.PosixSignal, System.Runtime.InteropServices", false);
+                Type context = Type.GetType("System.Runtime.InteropServices.PosixSignalContext, System.Runtime.InteropServices", false);
+                if (registration == null || signal == null || context == null) { return; }
+                MethodInfo create = registration.GetMethod("Create", new Type[] { signal, typeof(Action<>).MakeGenericType(context) });
+                MethodInfo handler = typeof(NativeProcess).GetMethod("OnSignal", BindingFlags.NonPublic | BindingFlags.Static);
+                if (create == null || handler == null) { return; }
+                Delegate callback = Delegate.CreateDelegate(typeof(Action<>).MakeGenericType(context), handler);
+                foreach (string name in new string[] { "SIGTERM", "SIGHUP" })
+                {
+                    try { SignalRegistrations.Add(create.Invoke(null, new object[] { Enum.Parse(signal, name), callback })); }
+                    catch (Exception) { }
+                }
+            }
+            catch (Exception) { }
+        }
+
+        // Kept alive: a registration that is collected unregisters itself.
+        private static readonly List<object> SignalRegistrations = new List<object>();
+
+        private static void OnSignal(object context)
+        {
+            KillAll();
+        }
+
+        /// <summary>Kills every engine this process started that still runs (ProcessExit: a
+        /// normal exit, or SIGTERM on .NET Core). Never throws.</summary>
+        public static void KillAll()
+        {
+            NativeProcess[] all;
+            lock (LiveLock) { all = Live.ToArray(); }
+            foreach (NativeProcess one in all) { one.Kill(); }
         }
 
         // CommandLineToArgvW quoting, which .NET also applies when it splits Arguments on Unix.
@@ -253,6 +556,162 @@ namespace LicenseAudit
         }
     }
 
+    /// <summary>StreamReader.ReadLine (a line ends at \n, \r or \r\n) with a bound on a line's
+    /// length: a longer line throws InvalidDataException instead of growing until memory runs
+    /// out.</summary>
+    internal sealed class LineReader
+    {
+        private readonly TextReader reader;
+        private readonly int maxCharacters;
+        private readonly char[] buffer = new char[16384];
+        private int position;
+        private int length;
+        private readonly StringBuilder partial = new StringBuilder();
+
+        public LineReader(TextReader reader, int maxCharacters)
+        {
+            this.reader = reader;
+            this.maxCharacters = maxCharacters;
+        }
+
+        public string ReadLine()
+        {
+            partial.Length = 0;
+            bool any = false;
+            while (true)
+            {
+                if (position == length)
+                {
+                    length = reader.Read(buffer, 0, buffer.Length);
+                    position = 0;
+                    if (length <= 0)
+                    {
+                        length = 0;
+                        return any ? partial.ToString() : null;
+                    }
+                }
+                any = true;
+                int start = position;
+                while (position < length)
+                {
+                    char c = buffer[position];
+                    if (c == '\n' || c == '\r')
+                    {
+                        string line;
+                        if (partial.Length == 0) { line = new string(buffer, start, position - start); }
+                        else { partial.Append(buffer, start, position - start); line = partial.ToString(); }
+                        position++;
+                        if (c == '\r')
+                        {
+                            if (position == length)
+                            {
+                                length = reader.Read(buffer, 0, buffer.Length);
+                                position = 0;
+                                if (length <= 0) { length = 0; }
+                            }
+                            if (position < length && buffer[position] == '\n') { position++; }
+                        }
+                        return line;
+                    }
+                    position++;
+                }
+                if (partial.Length + (position - start) > maxCharacters)
+                {
+                    throw new InvalidDataException("an output line longer than " + maxCharacters + " characters");
+                }
+                partial.Append(buffer, start, position - start);
+            }
+        }
+    }
+
+    /// <summary>Windows: a job object that kills its processes when its last handle closes, i.e.
+    /// when this PowerShell process ends however it ends (the handle is never closed before).
+    /// Each engine is assigned to it. Elsewhere, and when Windows refuses (a job that forbids
+    /// nested jobs), nothing happens: ProcessExit and the engine's own parent watch remain.</summary>
+    internal static class WindowsJob
+    {
+        private static readonly object Lock = new object();
+        private static IntPtr job = IntPtr.Zero;
+        private static bool tried;
+
+        [StructLayout(LayoutKind.Sequential)]
+        private struct BasicLimitInformation
+        {
+            public long PerProcessUserTimeLimit;
+            public long PerJobUserTimeLimit;
+            public uint LimitFlags;
+            public UIntPtr MinimumWorkingSetSize;
+            public UIntPtr MaximumWorkingSetSize;
+            public uint ActiveProcessLimit;
+            public UIntPtr Affinity;
+            public uint PriorityClass;
+            public uint SchedulingClass;
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
+        private struct IoCounters
+        {
+            public ulong ReadOperationCount;
+            public ulong WriteOperationCount;
+            public ulong OtherOperationCount;
+            public ulong ReadTransferCount;
+            public ulong WriteTransferCount;
+            public ulong OtherTransferCount;
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
+        private struct ExtendedLimitInformation
+        {
+            public BasicLimitInformation BasicLimitInformation;
+            public IoCounters IoInfo;
+            public UIntPtr ProcessMemoryLimit;
+            public UIntPtr JobMemoryLimit;
+            public UIntPtr PeakProcessMemoryUsed;
+            public UIntPtr PeakJobMemoryUsed;
+        }
+
+        private const int JobObjectExtendedLimitInformation = 9;
+        private const uint JobObjectLimitKillOnJobClose = 0x2000;
+
+        [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+        private static extern IntPtr CreateJobObject(IntPtr attributes, string name);
+
+        [DllImport("kernel32.dll", SetLastError = true)]
+        private static extern bool SetInformationJobObject(IntPtr job, int infoClass, ref ExtendedLimitInformation info, int length);
+
+        [DllImport("kernel32.dll", SetLastError = true)]
+        private static extern bool AssignProcessToJobObject(IntPtr job, IntPtr process);
+
+        public static void Assign(Process process)
+        {
+            if (Environment.OSVersion.Platform != PlatformID.Win32NT) { return; }
+            try
+            {
+                IntPtr handle;
+                lock (Lock)
+                {
+                    if (!tried)
+                    {
+                        tried = true;
+                        IntPtr created = CreateJobObject(IntPtr.Zero, null);
+                        if (created != IntPtr.Zero)
+                        {
+                            ExtendedLimitInformation info = new ExtendedLimitInformation();
+                            info.BasicLimitInformation.LimitFlags = JobObjectLimitKillOnJobClose;
+                            if (SetInformationJobObject(created, JobObjectExtendedLimitInformation, ref info, Marshal.SizeOf(typeof(ExtendedLimitInformation))))
+                            {
+                                job = created;
+                            }
+                        }
+                    }
+                    handle = job;
+                }
+                if (handle != IntPtr.Zero) { AssignProcessToJobObject(handle, process.Handle); }
+            }
+            catch (Exception) { }
+        }
+    }
+
     /// <summary>
     /// One engine run as the module registers it: the process once started, the temporary files
     /// it owns, and its entry in the module's session registry. Its Stop() is plain .NET on
@@ -268,6 +727,8 @@ namespace LicenseAudit
         private readonly List<string> files = new List<string>();
         private readonly IList registry;
         private NativeProcess process;
+        private object channel;
+        private volatile string stopReason;
         private int stopped;
 
         /// <summary>Registers the session in <paramref name="registry"/> (the module's list of
@@ -294,13 +755,32 @@ namespace LicenseAudit
             set { process = value; }
         }
 
+        /// <summary>The pipeline side of the run (a LicenseAudit.EngineChannel, Private/EngineChannel.cs),
+        /// or null.</summary>
+        public object Channel
+        {
+            get { return channel; }
+            set { channel = value; }
+        }
+
         public bool Stopped { get { return Volatile.Read(ref stopped) != 0; } }
+
+        /// <summary>Who stopped the session before its run was complete (e.g. "Remove-Module
+        /// LicenseAudit"), null when not said: a run that ends this way is never a success.</summary>
+        public string StopReason { get { return stopReason; } }
 
         /// <summary>Kills the engine (NativeProcess.Dispose), deletes the session's files and takes
         /// it out of the registry. Never throws; the second call does nothing.</summary>
         public void Stop()
         {
+            Stop(null);
+        }
+
+        /// <summary>Stop(), saying why (kept in StopReason when this call is the one that stops).</summary>
+        public void Stop(string reason)
+        {
             if (Interlocked.Exchange(ref stopped, 1) != 0) { return; }
+            stopReason = reason;
             NativeProcess running = process;
             if (running != null)
             {

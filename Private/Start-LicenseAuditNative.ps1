@@ -34,7 +34,19 @@ function New-LicenseAuditNativeSession {
         # What the records on stdin are, for messages ("pipeline input").
         [string]$InputName = 'pipeline input',
         # The TargetObject of a failure of the whole run (e.g. the SQL server).
-        [object]$Target
+        [object]$Target,
+        # How an input object becomes its line (LicenseAudit.EngineChannel.Kind): Record (the
+        # -InputProperty of each, as ConvertTo-LicenseAuditRecord selects them), TeamsUser
+        # (ConvertTo-LicenseAuditTeamsUser), Ual (Record; -SystemProperty for Get-UalSystemId
+        # rows), Whole (the object as it is: records piped from another cmdlet).
+        [ValidateSet('Record', 'TeamsUser', 'Ual', 'Whole')]
+        [string]$InputKind = 'Whole',
+        [string[]]$InputProperty = @(),
+        [string[]]$SystemProperty = @(),
+        # Strings piped in are identities to look up (Send-LicenseAuditLyncUser), not records.
+        [switch]$IdentityLookup,
+        # One level of arrays in the input is unrolled (Expand-LicenseAuditTeamsInput).
+        [switch]$UnrollArrays
     )
     # Housekeeping, not the caller's change: never subject to its -WhatIf / -Confirm.
     Remove-LicenseAuditOrphanedSession -WhatIf:$false -Confirm:$false
@@ -48,8 +60,6 @@ function New-LicenseAuditNativeSession {
             CommandWords = $Command
             Cmdlet       = $Cmdlet
             Activity     = $Activity
-            Sent         = 0
-            Recent       = New-Object 'System.Collections.Generic.Dictionary[int,object]'
             StdinRecords = $false
             Errors       = 0
             LastError    = $null
@@ -63,7 +73,20 @@ function New-LicenseAuditNativeSession {
             Pending      = $null
             Binary       = $null
             StderrHead   = New-Object System.Collections.Generic.List[string]
+            RunError     = $null
+            Finished     = $false
+            Gathering    = $false
         })
+    # The pipeline side of the run (Private/EngineChannel.cs): objects in, records out, with the
+    # script path ($script:LicenseAuditCodecFallback) for what it does not model.
+    $channel = New-Object -TypeName LicenseAudit.EngineChannel -ArgumentList $session, $Cmdlet, ([string[]]@($OutputType)), ([string[]]@($CollectType)),
+        $collected, $script:LicenseAuditRecordShapes, $script:LicenseAuditCodecFallback
+    $channel.Kind = $InputKind
+    $channel.Properties = [string[]]@($InputProperty)
+    $channel.SystemProperties = [string[]]@($SystemProperty)
+    $channel.IdentityLookup = [bool]$IdentityLookup
+    $channel.UnrollArrays = [bool]$UnrollArrays
+    $session.Channel = $channel
     $session
 }
 
@@ -163,27 +186,46 @@ function New-LicenseAuditSpoolFile {
     if (-not $PSCmdlet.ShouldProcess($path, 'Write engine input')) { return $null }
     # Registered before it exists, so a stop in the middle of writing still deletes it.
     $Session.Files.Add($path)
-    [System.IO.File]::WriteAllText($path, '')
-    if (-not (Test-LicenseAuditOnWindows)) {
-        # /tmp is shared on Unix: owner-only (like %TEMP% on Windows), before any data is in it.
-        $modeType = 'System.IO.UnixFileMode' -as [type]
-        if ($modeType -and [System.IO.File].GetMethod('SetUnixFileMode', [type[]]@([string], $modeType))) {
-            [System.IO.File]::SetUnixFileMode($path, ('UserRead, UserWrite' -as $modeType))
-        }
-        else {
-            & '/bin/chmod' '600' $path
-        }
-    }
-    $writer = New-Object System.IO.StreamWriter -ArgumentList $path, $false, (New-Object System.Text.UTF8Encoding -ArgumentList $false)
+    $writer = $null
     try {
+        [System.IO.File]::WriteAllText($path, '')
+        if (-not (Test-LicenseAuditOnWindows)) {
+            # /tmp is shared on Unix: owner-only (like %TEMP% on Windows), before any data is in it.
+            $modeType = 'System.IO.UnixFileMode' -as [type]
+            if ($modeType -and [System.IO.File].GetMethod('SetUnixFileMode', [type[]]@([string], $modeType))) {
+                [System.IO.File]::SetUnixFileMode($path, ('UserRead, UserWrite' -as $modeType))
+            }
+            else {
+                & '/bin/chmod' '600' $path
+            }
+        }
+        $writer = New-Object System.IO.StreamWriter -ArgumentList $path, $false, (New-Object System.Text.UTF8Encoding -ArgumentList $false)
         $writer.NewLine = "`n"
         if ($items.Count -eq 0) { $writer.WriteLine('[]') }
         foreach ($item in $items) {
-            $writer.WriteLine((ConvertTo-LicenseAuditInputLine -InputObject $item))
+            $line = ConvertTo-LicenseAuditInputLine -InputObject $item
+            if ($null -ne $line) { $writer.WriteLine($line) }
         }
+        $writer.Dispose()
+    }
+    catch [System.Management.Automation.PipelineStoppedException] {
+        throw
+    }
+    catch [System.Management.Automation.ActionPreferenceStopException] {
+        throw
+    }
+    catch {
+        # A missing, read-only or full temporary folder: said as the module's own error, with the
+        # folder, not as a bare IOException of this function.
+        $reason = $_.Exception.Message
+        if ($_.Exception.InnerException) { $reason = $_.Exception.InnerException.Message }
+        $Session.Cmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'TempFileFailed' -Category WriteError -TargetObject $path `
+                    -InnerException $_.Exception -ExceptionType 'System.IO.IOException' `
+                    -Message ("Cannot write the temporary file the engine reads its configuration from ({0}): {1} Check that the temporary folder '{2}' (TMPDIR or TEMP) exists, is writable and has free space; nothing was audited." -f
+                        $path, $reason, [System.IO.Path]::GetTempPath())))
     }
     finally {
-        $writer.Dispose()
+        if ($null -ne $writer) { $writer.Dispose() }
     }
     $path
 }
@@ -253,9 +295,14 @@ function Start-LicenseAuditNative {
 function Send-LicenseAuditNativeInput {
     <#
     .SYNOPSIS
-    Writes one record to the engine's stdin as a JSON line and emits any records already back.
-    -InputObject is what the caller piped in: an engine error about this record names it as
-    its TargetObject.
+    Sends one object to the engine's stdin (converted as the session's InputKind says) and emits
+    any records already back. -InputObject is what the caller piped in: an engine error about this
+    record names it as its TargetObject.
+    .DESCRIPTION
+    The conversion, the bounded wait for room on stdin and the reading of records are
+    LicenseAudit.EngineChannel's (Private/EngineChannel.cs). When the engine has stopped reading,
+    the run ends here with a terminating error that says how many inputs it did not read, which
+    also stops the commands upstream: nothing more is read from AD or Teams for a run that failed.
     #>
     [CmdletBinding()]
     [OutputType([psobject])]
@@ -270,34 +317,66 @@ function Send-LicenseAuditNativeInput {
     )
     if ($null -eq $Record) { return }
     if ($null -eq $InputObject) { $InputObject = $Record }
-    $line = ConvertTo-LicenseAuditInputLine -InputObject $Record
-    $Session.Sent++
-    # The engine's errors lag the input by what the pipes buffer (a few thousand records at
-    # most): remember that many piped objects by record number.
-    $Session.Recent[$Session.Sent] = $InputObject
-    [void]$Session.Recent.Remove($Session.Sent - 8192)
-    if (-not $Session.Process.WriteLine($line)) {
-        # The binary stopped reading: its stderr says why; Receive -Wait reports it.
-        return
+    $channel = $Session.Channel
+    $channel.Send($Record, $InputObject)
+    if ($channel.Status) { Resolve-LicenseAuditNativeStatus -Session $Session -Status $channel.Status }
+}
+
+function Resolve-LicenseAuditNativeStatus {
+    <#
+    .SYNOPSIS
+    Acts on LicenseAudit.EngineChannel.Status (-Status) after a send: drains stderr (progress,
+    warnings, errors) when lines wait there, and ends the run at once when the engine can take no
+    more input.
+    .DESCRIPTION
+    Ending: Receive-LicenseAuditNativeOutput -Wait emits what the engine wrote and works out the
+    outcome. A failure is thrown as the terminating error it is (which stops the whole pipeline,
+    upstream included). An outcome the engine already explained with errors of its own (exit 3:
+    invalid input, written one by one) stops only the commands upstream
+    (EngineChannel.StopUpstream, as Select-Object -First does): nothing more is read from AD or
+    Teams for a run that cannot use it. (Not while the cmdlet gathers its own input in end{},
+    $Session.Gathering: there the rest of that read is dropped unsent.) Either way the session is
+    Finished, and later calls do nothing.
+    #>
+    [CmdletBinding()]
+    [OutputType([psobject])]
+    param(
+        [Parameter(Mandatory)]
+        [psobject]$Session,
+        [int]$Status = $Session.Channel.Status
+    )
+    if ($Status -band 1) { Receive-LicenseAuditNativeDiagnostic -Session $Session }
+    if (($Status -band 4) -and -not $Session.Finished) {
+        Receive-LicenseAuditNativeOutput -Session $Session -Wait -NoThrow
+        if ($Session.Failure) { $Session.Cmdlet.ThrowTerminatingError($Session.Failure) }
+        if (-not $Session.Gathering) { [LicenseAudit.EngineChannel]::StopUpstream($Session.Cmdlet) }
     }
-    Receive-LicenseAuditNativeOutput -Session $Session
 }
 
 function Receive-LicenseAuditNativeOutput {
     <#
     .SYNOPSIS
     Emits the records the engine has written so far (with -Wait: closes its input, emits the
-    rest, checks the exit code and stops the session). Progress lines become Write-Progress,
-    error lines WriteError.
+    rest, checks the outcome and stops the session). Progress lines become Write-Progress, error
+    lines WriteError.
     .DESCRIPTION
     Exit codes (docs/contract.md): 0 ok, 2 arguments, 3 input data (errors already written one by
-    one), 4 source unreachable / login failed, 5 compliance shortfall (--fail-on-shortfall).
-    2, 4 and 5 are terminating errors (LicenseAudit.InvalidArguments, .SourceUnreachable,
-    .ComplianceShortfall), thrown after every record has been written; with -NoThrow the
-    ErrorRecord is left in $Session.Failure instead. Any other code is not the engine's: it
-    crashed or never started (LicenseAudit.EngineCrashed, .EngineLoaderFailed,
-    .EngineNeedsGlibc), said with the code in hex when negative, its first lines of error output
-    and the OS version.
+    one), 4 source unreachable / login failed, 5 shortfall (--fail-on-shortfall). 2, 4 and 5 are
+    terminating errors (LicenseAudit.InvalidArguments, .SourceUnreachable, .ComplianceShortfall),
+    thrown after every record has been written; with -NoThrow the ErrorRecord is left in
+    $Session.Failure instead. Any other code is not the engine's: it crashed or never started
+    (LicenseAudit.EngineCrashed, .EngineLoaderFailed, .EngineNeedsGlibc), said with the code in
+    hex when negative, its first lines of error output and the OS version.
+
+    The exit code is not the whole outcome (issue #29): a run is a failure, never a quiet
+    success, when the session was stopped before the engine finished (LicenseAudit.EngineStopped:
+    Remove-Module, exit -1), when the engine stopped reading its input before the end
+    (LicenseAudit.InputNotRead, with how many objects it did not read), when its output could not
+    be read (LicenseAudit.EngineOutputUnreadable) or was not JSON (LicenseAudit.EngineOutputInvalid),
+    and when it reported a failure of the whole run on stderr yet exited 0 (LicenseAudit.EngineFailed).
+
+    Every wait is bounded (100-200 ms) and returns to PowerShell, so Ctrl+C and a host's Stop()
+    end the run at once, the engine included, even when it never reads or never exits.
     #>
     [CmdletBinding()]
     [OutputType([psobject])]
@@ -309,58 +388,111 @@ function Receive-LicenseAuditNativeOutput {
     )
     $process = $Session.Process
     if ($null -eq $process) { return }
-    if ($Wait) {
-        if ($Session.StdinRecords -and $Session.Sent -eq 0) {
-            # No objects: an empty JSON array is "no records" to the engine; an empty stdin is an error.
-            [void]$process.WriteLine('[]')
-        }
-        $process.CloseInput()
+    if ($Session.Finished) {
+        # Already ended early (Resolve-LicenseAuditNativeStatus): its outcome stands.
+        if ($Wait -and $Session.Failure -and -not $NoThrow) { $Session.Cmdlet.ThrowTerminatingError($Session.Failure) }
+        return
     }
-    $line = $null
+    $channel = $Session.Channel
+    if (-not $Wait) {
+        $channel.Poll()
+        if ($channel.Status -band 1) { Receive-LicenseAuditNativeDiagnostic -Session $Session }
+        return
+    }
+    if ($Session.StdinRecords -and $channel.Sent -eq 0 -and -not $process.InputBroken) {
+        # No objects: an empty JSON array is "no records" to the engine; an empty stdin is an error.
+        [void]$process.TryWriteLine('[]', 1000)
+    }
+    $process.CloseInput()
     while ($true) {
-        Receive-LicenseAuditNativeDiagnostic -Session $Session
-        if ($process.TryTakeOutput([ref]$line, 0)) {
-            Write-LicenseAuditNativeRecord -Session $Session -Line $line
-            continue
-        }
-        if (-not $Wait -or $process.OutputCompleted) { break }
-        if ($process.TryTakeOutput([ref]$line, 100)) { Write-LicenseAuditNativeRecord -Session $Session -Line $line }
+        $channel.Drain(200)
+        $status = $channel.Status
+        if ($status -band 1) { Receive-LicenseAuditNativeDiagnostic -Session $Session }
+        if ($status -band 8) { break }
     }
-    if (-not $Wait) { return }
-
-    $exitCode = $process.WaitForExit()
+    $exitCode = -1
+    while (-not $process.TryWaitForExit(200, [ref]$exitCode)) { }
     Receive-LicenseAuditNativeDiagnostic -Session $Session
     if ($process.PumpFault) { Write-Verbose ("license-audit {0}: {1}" -f $Session.Command, $process.PumpFault) }
     $Session.ExitCode = $exitCode
+    # Read before Stop(), which disposes the process: what the run's pipes did.
+    $stoppedBy = $Session.StopReason
+    $externallyStopped = $Session.Stopped -or $process.IsDisposed
+    $inputBroken = $process.InputBroken -or $channel.NotAccepted -gt 0
+    $delivered = $process.LinesDelivered
+    $sent = $channel.Sent
+    $outputFaulted = $process.OutputFaulted
+    $pumpFault = $process.PumpFault
+    $Session.Finished = $true
     $Session.Stop()
     $Session.Cmdlet.WriteProgress((New-Object System.Management.Automation.ProgressRecord 0, $Session.Activity, 'Done' -Property @{ RecordType = 'Completed' }))
     $failure = $null
     $diagnosis = $null
-    if ($exitCode -ne 0 -and $exitCode -ne -1) {
+    $inputNote = ''
+    if ($inputBroken) {
+        $inputNote = (' The engine stopped reading its input: it was given at most {0} of the {1} {2} object(s) sent, so at least {3} were not read, and the commands upstream were stopped.' -f
+            $delivered, $sent, $Session.InputName, ($sent - $delivered))
+    }
+    if ($externallyStopped -or $exitCode -eq -1) {
+        $who = 'it was stopped from outside'
+        if ($stoppedBy) { $who = "it was stopped by $stoppedBy" }
+        $failure = New-LicenseAuditErrorRecord -ErrorId 'EngineStopped' -Category OperationStopped -TargetObject $Session.Target `
+            -Message ("license-audit {0} did not finish: {1} (exit code {2}), so its records are incomplete.{3}" -f $Session.Command, $who, $exitCode, $inputNote)
+    }
+    elseif ($exitCode -ne 0) {
         # Not one of the engine's own codes (0-5), or a loader message on stderr: say what happened.
         $diagnosis = [LicenseAudit.EngineDiagnosis]::ExitFailure($exitCode, (Test-LicenseAuditOnWindows), ($Session.StderrHead -join "`n"),
             [LicenseAudit.EngineCheck]::OsDescription(), [string]$Session.Binary)
     }
-    if ($diagnosis) {
-        $failure = New-LicenseAuditEngineErrorRecord -Diagnosis $diagnosis -TargetObject $Session.Target
+    if ($failure) { }
+    elseif ($outputFaulted) {
+        # Before the exit code: the module killed the engine itself, nobody could read it any more.
+        $failure = New-LicenseAuditErrorRecord -ErrorId 'EngineOutputUnreadable' -Category ReadError -TargetObject $Session.Target `
+            -Message ("The output of license-audit {0} could not be read ({1}): records are missing, and the engine was stopped (exit code {2}).{3}" -f
+                $Session.Command, $pumpFault, $exitCode, $inputNote)
+    }
+    elseif ($diagnosis) {
+        $failure = New-LicenseAuditEngineErrorRecord -Diagnosis $diagnosis -TargetObject $Session.Target -Suffix $inputNote
+    }
+    elseif ($inputBroken -and $exitCode -eq 3 -and $Session.Errors -gt 0) {
+        # The engine stopped on invalid input and said why, one error each (above): what it did
+        # not read is said too, and the run's outcome stays the engine's (exit 3).
+        Write-LicenseAuditNativeError -Session $Session -Code 'InputNotRead' -Message ("license-audit {0} stopped on invalid input (exit code 3).{1}" -f $Session.Command, $inputNote)
+    }
+    elseif ($inputBroken -and ($exitCode -eq 0 -or $exitCode -eq 3)) {
+        $message = "license-audit $($Session.Command) ended (exit code $exitCode) before it had read all of its input.$inputNote"
+        if ($Session.RunError) { $message += " It said: $($Session.RunError)" }
+        $failure = New-LicenseAuditErrorRecord -ErrorId 'InputNotRead' -Category InvalidResult -TargetObject $Session.Target -Message $message
+    }
+    elseif ($channel.InvalidLines -gt 0 -and ($exitCode -eq 0 -or $exitCode -eq 3)) {
+        $failure = New-LicenseAuditErrorRecord -ErrorId 'EngineOutputInvalid' -Category InvalidData -TargetObject $Session.Target `
+            -Message ("license-audit {0} wrote {1} output line(s) that are not JSON records (the first: {2}): the results are incomplete." -f
+                $Session.Command, $channel.InvalidLines, $channel.FirstInvalidLine)
     }
     else {
         switch ($exitCode) {
-            0 { }
-            -1 { }
+            0 {
+                if ($Session.RunError) {
+                    # A failure of the whole run on stderr, and exit 0: one of the two is wrong, and
+                    # the records cannot be trusted.
+                    $failure = New-LicenseAuditErrorRecord -ErrorId 'EngineFailed' -Category InvalidResult -TargetObject $Session.Target `
+                        -Message ("license-audit {0} reported a failure of the whole run but exited 0: {1}" -f $Session.Command, $Session.RunError)
+                }
+            }
             3 {
                 if ($Session.Errors -eq 0) {
                     Write-LicenseAuditNativeError -Session $Session -Message "license-audit $($Session.Command) reported invalid input (exit code 3)." -Code 'InvalidInput'
                 }
             }
             5 {
-                $message = "license-audit $($Session.Command): compliance shortfall (exit code 5 with -FailOnShortfall); every record was written before this error."
+                $message = "license-audit $($Session.Command) reported a shortfall (exit code 5 with -FailOnShortfall); every record was written before this error."
                 if ($Session.LastError) { $message = "$($Session.LastError). Every record was written before this error." }
                 $failure = New-LicenseAuditErrorRecord -ErrorId 'ComplianceShortfall' -Category LimitsExceeded -TargetObject $Session.Target -Message $message
             }
             default {
                 $message = $Session.LastError
                 if (-not $message) { $message = "license-audit $($Session.Command) failed with exit code $exitCode." }
+                $message += $inputNote
                 $id = 'EngineFailed'
                 $category = [System.Management.Automation.ErrorCategory]::NotSpecified
                 if ($exitCode -eq 2) { $id = 'InvalidArguments'; $category = [System.Management.Automation.ErrorCategory]::InvalidArgument }
@@ -373,39 +505,15 @@ function Receive-LicenseAuditNativeOutput {
     if ($failure -and -not $NoThrow) { $Session.Cmdlet.ThrowTerminatingError($failure) }
 }
 
-function Write-LicenseAuditNativeRecord {
-    <#
-    .SYNOPSIS
-    Routes one NDJSON line: to the pipeline when its RecordType is one the cmdlet outputs, to
-    $Session.Collected when collected, otherwise dropped without parsing.
-    #>
-    [CmdletBinding()]
-    [OutputType([psobject])]
-    param(
-        [Parameter(Mandatory)]
-        [psobject]$Session,
-        [Parameter(Mandatory)]
-        [AllowEmptyString()]
-        [string]$Line
-    )
-    if ([string]::IsNullOrWhiteSpace($Line)) { return }
-    $type = $null
-    if ($Line -match '^\{"RecordType":"([A-Za-z0-9]+)"') { $type = $Matches[1] }
-    $outputAll = @($Session.OutputType).Count -eq 0
-    $toOutput = $outputAll -or ($null -eq $type) -or ($Session.OutputType -contains $type)
-    # Both is possible (Get-LyncCalRequirement -Summary -SummaryVariable).
-    $toCollect = ($null -ne $type) -and ($Session.CollectType -contains $type)
-    if (-not ($toOutput -or $toCollect)) { return }
-    $record = ConvertFrom-LicenseAuditRecord -Line $Line
-    if ($toCollect) { $Session.Collected[$type].Add($record) }
-    if ($toOutput) { $record }
-}
-
 function Receive-LicenseAuditNativeDiagnostic {
     <#
     .SYNOPSIS
     Drains the binary's stderr: progress JSON → Write-Progress, error JSON → WriteError,
     warnings → WriteWarning, anything else → Write-Verbose.
+    .DESCRIPTION
+    Only a JSON object shaped like the engine's lines is read as one; any other line (a loader
+    message, a panic, `42`, `{"foo":1}`) is kept for the exit-code diagnosis and written with
+    Write-Verbose, never an error of its own: what the run gave is decided by its outcome.
     #>
     [CmdletBinding()]
     [OutputType([void])]
@@ -416,35 +524,59 @@ function Receive-LicenseAuditNativeDiagnostic {
     $line = $null
     while ($Session.Process.TryTakeError([ref]$line)) {
         $item = $null
-        try { $item = ConvertFrom-Json -InputObject $line } catch { $item = $null }
-        # The cmdlet's parameters, not the engine's flags and temporary files.
-        if ($item -is [System.Management.Automation.PSCustomObject]) { ConvertTo-LicenseAuditCmdletMessage -Session $Session -Item $item }
-        if ($null -eq $item -or $item -isnot [psobject]) {
+        if ($line -match '^\s*\{') {
+            try { $item = ConvertFrom-Json -InputObject $line } catch { $item = $null }
+        }
+        $properties = $null
+        if ($null -ne $item -and $item.PSObject.BaseObject -is [System.Management.Automation.PSCustomObject]) {
+            # The cmdlet's parameters, not the engine's flags and temporary files.
+            ConvertTo-LicenseAuditCmdletMessage -Session $Session -Item $item
+            $properties = $item.PSObject.Properties
+        }
+        $activity = $null; $level = $null; $code = $null; $message = $null
+        if ($null -ne $properties) {
+            if ($properties['activity']) { $activity = [string]$properties['activity'].Value }
+            if ($properties['level']) { $level = [string]$properties['level'].Value }
+            if ($properties['code']) { $code = [string]$properties['code'].Value }
+            if ($properties['message']) { $message = [string]$properties['message'].Value }
+        }
+        if ($null -eq $properties -or ($null -eq $activity -and $null -eq $level -and $null -eq $code -and $null -eq $message)) {
             # Not the engine's JSON: a loader failure or a panic. Kept for the exit-code diagnosis.
             if ($Session.StderrHead.Count -lt 10) { $Session.StderrHead.Add($line) }
             Write-Verbose $line
         }
-        elseif ($item.PSObject.Properties['activity']) {
-            $progress = New-Object System.Management.Automation.ProgressRecord 0, ([string]$item.activity), ([string]$item.status)
-            if ($item.PSObject.Properties['total'] -and $item.total -and [double]$item.total -gt 0) {
-                $progress.PercentComplete = [int][math]::Min(100, 100 * [double]$item.completed / [double]$item.total)
+        elseif ($null -ne $activity) {
+            if (-not $activity) { $activity = $Session.Activity }
+            $status = ''
+            if ($properties['status']) { $status = [string]$properties['status'].Value }
+            if (-not $status) { $status = 'Working' }
+            $progress = New-Object System.Management.Automation.ProgressRecord 0, $activity, $status
+            $total = 0.0; $completed = 0.0
+            if ($properties['total'] -and [double]::TryParse([string]$properties['total'].Value, [System.Globalization.NumberStyles]::Float, [System.Globalization.CultureInfo]::InvariantCulture, [ref]$total) -and
+                $total -gt 0 -and $properties['completed'] -and
+                [double]::TryParse([string]$properties['completed'].Value, [System.Globalization.NumberStyles]::Float, [System.Globalization.CultureInfo]::InvariantCulture, [ref]$completed)) {
+                $progress.PercentComplete = [int][math]::Max(0, [math]::Min(100, 100 * $completed / $total))
             }
             $Session.Cmdlet.WriteProgress($progress)
         }
-        elseif ($item.PSObject.Properties['level'] -and $item.level -eq 'warning') {
-            $Session.Cmdlet.WriteWarning([string]$item.message)
+        elseif ($level -eq 'warning') {
+            if (-not $message) { $message = "license-audit $($Session.Command) wrote a warning without text: $line" }
+            $Session.Cmdlet.WriteWarning($message)
         }
-        elseif ($item.PSObject.Properties['code'] -and @('InvalidArguments', 'SourceUnreachable', 'Failure', 'Shortfall') -contains [string]$item.code -and
-            -not ($item.PSObject.Properties['file'] -and $item.file)) {
+        elseif ($code -and @('InvalidArguments', 'SourceUnreachable', 'Failure', 'Shortfall') -contains $code -and
+            -not ($properties['file'] -and $properties['file'].Value)) {
             # The run failed as a whole: Receive -Wait throws this as a terminating error.
-            $Session.LastError = [string]$item.message
+            if (-not $message) { $message = "license-audit $($Session.Command) reported $code without a message." }
+            $Session.LastError = $message
+            $Session.RunError = $message
         }
         else {
-            $file = $null; $record = $null; $code = 'Error'
-            if ($item.PSObject.Properties['file']) { $file = $item.file }
-            if ($item.PSObject.Properties['record']) { $record = $item.record }
-            if ($item.PSObject.Properties['code'] -and $item.code) { $code = [string]$item.code }
-            Write-LicenseAuditNativeError -Session $Session -Message ([string]$item.message) -Code $code -File $file -Record $record
+            $file = $null; $record = $null
+            if ($properties['file']) { $file = $properties['file'].Value }
+            if ($properties['record']) { $record = $properties['record'].Value }
+            if (-not $code) { $code = 'Error' }
+            if (-not $message) { $message = "license-audit $($Session.Command) reported an error without a message: $line" }
+            Write-LicenseAuditNativeError -Session $Session -Message $message -Code $code -File $file -Record $record
         }
     }
 }
@@ -472,10 +604,8 @@ function Write-LicenseAuditNativeError {
     $target = $null
     if ("$File" -eq '<stdin>') {
         $number = 0
-        if ($null -ne $Record -and [int]::TryParse([string]$Record, [ref]$number) -and $Session.Recent.ContainsKey($number)) {
-            $target = $Session.Recent[$number]
-        }
-        else {
+        if ($null -ne $Record -and [int]::TryParse([string]$Record, [ref]$number)) { $target = $Session.Channel.RecentInput($number) }
+        if ($null -eq $target) {
             $target = '{0} record {1}' -f $Session.InputName, $Record
         }
         $Message = $Message.Replace('<stdin>', $Session.InputName)

@@ -14,9 +14,6 @@ $script:TeamsAssignmentUserProperties = @(
     'InterpretedUserType', 'EnterpriseVoiceEnabled', 'FeatureTypes', 'AssignedPlan', 'LineUri',
     'SoftDeletionTimestamp', 'OnlineVoiceRoutingPolicy', 'TeamsSharedCallingRoutingPolicy'
 )
-# Of those, the policies ConvertTo-LicenseAuditTeamsUser does not send as {Authority, Name}
-# itself (Send-LicenseAuditTeamsUser does).
-$script:TeamsAssignmentPolicyProperties = @('TeamsSharedCallingRoutingPolicy')
 # What the audit reads of the voice routing configuration, the Shared Calling policies and the
 # call queues (input types TeamsVoiceRoutingPolicy, TeamsVoiceRoute, TeamsSharedCallingPolicy,
 # TeamsCallQueue): `license-audit schema <type>`.
@@ -275,17 +272,15 @@ function Send-LicenseAuditTeamsUser {
         [Parameter(Mandatory)]
         [string[]]$Property
     )
+    # What the channel already took (LicenseAudit.EngineChannel.TrySend): only diagnostics, or the
+    # end of the run, are left to do here.
+    $status = $Session.Channel.Status
+    if ($status -band 5) { Resolve-LicenseAuditNativeStatus -Session $Session -Status $status }
+    if (-not ($status -band 2) -or $Session.Finished) { return }
     foreach ($user in (Expand-LicenseAuditTeamsInput -InputObject $InputObject)) {
         if ($null -eq $Session.Process) { Start-LicenseAuditStdinSession -Session $Session }
-        $record = ConvertTo-LicenseAuditTeamsUser -InputObject $user -Property $Property
-        # Policies as {Authority, Name} (null, the Global policy, stays null), like
-        # OnlineVoiceRoutingPolicy: a policy object's text is not its name.
-        foreach ($name in $script:TeamsAssignmentPolicyProperties) {
-            if ($null -ne $record -and $Property -contains $name -and $record.PSObject.Properties[$name]) {
-                $record.$name = ConvertTo-LicenseAuditUcPolicy $user.PSObject.Properties[$name].Value
-            }
-        }
-        Send-LicenseAuditNativeInput -Session $Session -InputObject $user -Record $record
+        # Converted by the channel (its Kind is TeamsUser, with the session's -InputProperty).
+        Send-LicenseAuditNativeInput -Session $Session -InputObject $user -Record $user
     }
 }
 

@@ -104,11 +104,18 @@ function ConvertTo-LicenseAuditTeamsUser {
     )
     process {
         if ($null -eq $InputObject) { return }
+        # A hashtable or [ordered] dictionary piped in: its keys are its properties.
+        if ($InputObject -is [System.Collections.IDictionary]) { $InputObject = New-Object -TypeName psobject -Property $InputObject }
         $record = [ordered]@{}
         foreach ($name in $Property) {
             $member = $InputObject.PSObject.Properties[$name]
             if (-not $member) { continue }
-            $value = $member.Value
+            $value = $null
+            try { $value = $member.Value }
+            catch {
+                $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'PropertyUnreadable' -Category ReadError -TargetObject $InputObject `
+                            -InnerException $_.Exception -Message ("Its {0} property could not be read: {1}" -f $name, $_.Exception.Message)))
+            }
             switch ($name) {
                 'FeatureTypes' {
                     $record[$name] = @(@($value) | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ })
@@ -130,6 +137,7 @@ function ConvertTo-LicenseAuditTeamsUser {
                 }
                 'TeamsIPPhonePolicy' { $record[$name] = ConvertTo-LicenseAuditUcPolicy $value }
                 'OnlineVoiceRoutingPolicy' { $record[$name] = ConvertTo-LicenseAuditUcPolicy $value }
+                'TeamsSharedCallingRoutingPolicy' { $record[$name] = ConvertTo-LicenseAuditUcPolicy $value }
                 default { $record[$name] = ConvertTo-LicenseAuditUcScalar $value }
             }
         }

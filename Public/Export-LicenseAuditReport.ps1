@@ -148,6 +148,7 @@ function Export-LicenseAuditReport {
         if ($PassThru) { $outputType = @('ReportSheet') }
         $session = New-LicenseAuditNativeSession -Command 'report' -Cmdlet $PSCmdlet -Activity 'LicenseAudit workbook' `
             -OutputType $outputType -Target $target -InputName 'pipeline records'
+        $channel = $session.Channel
     }
     process {
         if (-not $write) { return }
@@ -168,7 +169,10 @@ function Export-LicenseAuditReport {
                 }
                 # Rows read back with Import-Csv: their dates are text in this session's culture.
                 if ($item.PSObject.TypeNames[0] -notlike 'LicenseAudit.*') { $item = ConvertFrom-LicenseAuditCsvDate -InputObject $item }
-                Send-LicenseAuditNativeInput -Session $session -Record $item
+                # One .NET call per record (Private/EngineChannel.cs); diagnostics and faults take
+                # the script path.
+                $channel.Send($item, $item)
+                if ($channel.Status) { Resolve-LicenseAuditNativeStatus -Session $session -Status $channel.Status }
             }
             $completed = $true
         }

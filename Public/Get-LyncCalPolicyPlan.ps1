@@ -119,14 +119,20 @@ function Get-LyncCalPolicyPlan {
         foreach ($tier in $TierPolicy.Keys) { $arguments += @('--tier-policy', ('{0}={1}' -f $tier, $TierPolicy[$tier])) }
         if ($All) { $arguments += '--all' }
         $configuration = Get-LicenseAuditLyncConfiguration
-        $session = New-LicenseAuditNativeSession -Command 'lync', 'plan' -Cmdlet $PSCmdlet -Activity 'Lync CAL policy plan' -OutputType 'LyncPolicyChange'
+        $session = New-LicenseAuditNativeSession -Command 'lync', 'plan' -Cmdlet $PSCmdlet -Activity 'Lync CAL policy plan' -OutputType 'LyncPolicyChange' `
+            -InputKind Record -InputProperty $script:LyncUserProperties -IdentityLookup
+        $channel = $session.Channel
         $session.Pending = @{ StdinOption = '--users'; Configuration = $configuration; Arguments = $arguments }
         $gatherUsers = -not $PSCmdlet.MyInvocation.ExpectingInput -and -not $PSBoundParameters.ContainsKey('InputObject')
     }
     process {
         $completed = $false
         try {
-            Send-LicenseAuditLyncUser -Session $session -InputObject $InputObject -Query $query
+            # One .NET call per user once the engine runs (Private/EngineChannel.cs); identities
+            # to look up, the first user (which starts the engine), diagnostics and faults take
+            # the script path.
+            $channel.TrySend($InputObject)
+            if ($channel.Status) { Send-LicenseAuditLyncUser -Session $session -InputObject $InputObject -Query $query }
             $completed = $true
         }
         finally {

@@ -153,7 +153,8 @@ function Get-LyncCalRequirement {
         # Policies and pools are read now, in memory; the engine starts with the first user.
         $configuration = Get-LicenseAuditLyncConfiguration -ConferencingPolicy $ConferencingPolicy -VoicePolicy $VoicePolicy -Pool $Pool -IncludeDevices:$IncludeDevices
         $session = New-LicenseAuditNativeSession -Command 'lync', 'entitlement' -Cmdlet $PSCmdlet -Activity 'Lync CAL requirement' `
-            -OutputType $outputType -CollectType $collectType
+            -OutputType $outputType -CollectType $collectType -InputKind Record -InputProperty $script:LyncUserProperties -IdentityLookup
+        $channel = $session.Channel
         $session.Pending = @{ StdinOption = '--users'; Configuration = $configuration; Arguments = $arguments }
         # Read Get-CsUser only when no users come from the pipeline or -InputObject (an empty
         # pipeline means "no users", not "all users").
@@ -162,7 +163,11 @@ function Get-LyncCalRequirement {
     process {
         $completed = $false
         try {
-            Send-LicenseAuditLyncUser -Session $session -InputObject $InputObject -Query $query
+            # One .NET call per user once the engine runs (Private/EngineChannel.cs); identities
+            # to look up, the first user (which starts the engine), diagnostics and faults take
+            # the script path.
+            $channel.TrySend($InputObject)
+            if ($channel.Status) { Send-LicenseAuditLyncUser -Session $session -InputObject $InputObject -Query $query }
             $completed = $true
         }
         finally {

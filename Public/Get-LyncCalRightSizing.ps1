@@ -187,6 +187,7 @@ function Get-LyncCalRightSizing {
         if ($AsPolicyPlan) { $collectType += 'LyncCalRightSizing' }
         $session = New-LicenseAuditNativeSession -Command 'lync', 'rightsize' -Cmdlet $PSCmdlet -Activity 'Lync CAL right-sizing' `
             -OutputType $outputType -CollectType $collectType -InputName 'pipeline records'
+        $channel = $session.Channel
     }
     process {
         $completed = $false
@@ -218,7 +219,8 @@ function Get-LyncCalRightSizing {
                 if ($item.PSObject.TypeNames[0] -notlike 'LicenseAudit.*') { $item = ConvertFrom-LicenseAuditCsvDate -InputObject $item }
                 if ($kind -eq $stdinKind) {
                     if ($null -eq $session.Process) { Start-LicenseAuditNative -Session $session -Arguments $streamArguments -StdinRecords }
-                    Send-LicenseAuditNativeInput -Session $session -Record $item
+                    $channel.Send($item, $item)
+                    if ($channel.Status) { Resolve-LicenseAuditNativeStatus -Session $session -Status $channel.Status }
                 }
                 else {
                     $held[$kind].Add($item)
@@ -257,7 +259,10 @@ function Get-LyncCalRightSizing {
                     $held['Usage'].Clear()
                     $usageFile = New-LicenseAuditSpoolFile -Session $session -Record $usage.ToArray() -Confirm:$false -WhatIf:$false
                     Start-LicenseAuditNative -Session $session -Arguments (@('--usage', $usageFile, '--configured', '-') + $arguments) -StdinRecords
-                    foreach ($record in $held['Configured']) { Send-LicenseAuditNativeInput -Session $session -Record $record }
+                    foreach ($record in $held['Configured']) {
+                        $channel.Send($record, $record)
+                        if ($channel.Status) { Resolve-LicenseAuditNativeStatus -Session $session -Status $channel.Status }
+                    }
                     $held['Configured'].Clear()
                 }
             }

@@ -25,6 +25,14 @@ function Get-ServerCalCompliance {
     the engine takes system ids in the evidence stream (engine 0.2.0). Wraps
     `license-audit ual compliance`.
 
+    Partial evidence is said, never read as the whole estate: Get-UalCalEvidence follows its
+    evidence with a LicenseAudit.UalEvidenceGap for each server whose session or query failed.
+    Every CalCompliance record (and the UalEvidenceSummary) then carries EvidenceComplete (False)
+    and ServersWithoutEvidence (with ServersWithoutEvidenceText), beside Servers, the servers the
+    position drew evidence from; a warning names them; and -FailOnShortfall ends with
+    LicenseAudit.EvidenceIncomplete unless -AllowIncompleteEvidence accepts it. With every
+    server's evidence, EvidenceComplete is True and ServersWithoutEvidence empty.
+
     .PARAMETER InputObject
     Evidence objects: Get-UalUserAccess / DeviceAccess / Daily*Access / Overview / SystemId output
     with PSComputerName, or FlexNet spreadsheet rows.
@@ -64,7 +72,13 @@ function Get-ServerCalCompliance {
 
     .PARAMETER FailOnShortfall
     Make a shortfall a terminating error (LicenseAudit.ComplianceShortfall), thrown after every
-    record has been written: a runbook job then ends Failed, not Completed.
+    record has been written: a runbook job then ends Failed, not Completed. Evidence known to be
+    incomplete (servers without evidence) is one too: LicenseAudit.EvidenceIncomplete, unless
+    -AllowIncompleteEvidence.
+
+    .PARAMETER AllowIncompleteEvidence
+    With -FailOnShortfall, accept a position computed without the evidence of some servers: no
+    LicenseAudit.EvidenceIncomplete; every record still says EvidenceComplete False and names them.
 
     .PARAMETER DetailVariable
     Store the other record types in this variable (name without $): a hashtable with keys
@@ -116,6 +130,7 @@ function Get-ServerCalCompliance {
         [switch]$IncludeEvidence,
         [datetime]$AsOf,
         [switch]$FailOnShortfall,
+        [switch]$AllowIncompleteEvidence,
         [ValidateNotNullOrEmpty()]
         [string]$DetailVariable
     )
@@ -143,16 +158,31 @@ function Get-ServerCalCompliance {
         if ($FailOnShortfall) { $arguments += '--fail-on-shortfall' }
 
         $session = New-LicenseAuditNativeSession -Command 'ual', 'compliance' -Cmdlet $PSCmdlet -Activity 'Server CAL compliance' `
-            -OutputType 'CalCompliance' -CollectType $collect -InputName 'pipeline evidence'
+            -OutputType 'CalCompliance' -CollectType $collect -InputName 'pipeline evidence' `
+            -InputKind Ual -InputProperty $evidenceProperties -SystemProperty $systemProperties
+        $channel = $session.Channel
         $systems = [System.Collections.Generic.List[object]]::new()
+        # Get-UalCalEvidence's notes of servers that gave no evidence (LicenseAudit.UalEvidenceGap).
+        $gaps = [System.Collections.Generic.List[object]]::new()
         $lateSystems = New-Object System.Collections.Generic.List[string]
         $systemsInStream = $false
     }
     process {
         $completed = $false
         try {
-            foreach ($item in $InputObject) {
+            # One .NET call per row once the engine runs (Private/EngineChannel.cs); system rows
+            # before the start (or that this engine cannot take in the stream), the first row,
+            # diagnostics and faults take the script path below.
+            $channel.TrySend($InputObject)
+            $status = $channel.Status
+            if ($status -band 5) { Resolve-LicenseAuditNativeStatus -Session $session -Status $status }
+            $byScript = ($status -band 2) -and -not $session.Finished
+            foreach ($item in $(if ($byScript) { $InputObject })) {
                 if ($null -eq $item) { continue }
+                if (@($item.PSObject.TypeNames)[0] -eq 'LicenseAudit.UalEvidenceGap') {
+                    $gaps.Add($item)
+                    continue
+                }
                 # Get-UalSystemId objects describe servers; everything else is access evidence.
                 $isSystem = [bool]($item.PSObject.Properties['SystemDNSHostName'] -or $item.PSObject.Properties['OSMajor'])
                 if ($isSystem -and $null -eq $session.Process) {
@@ -166,6 +196,7 @@ function Get-ServerCalCompliance {
                 if ($null -eq $session.Process) {
                     $features = Get-LicenseAuditEngineFeature -Binary (Get-LicenseAuditBinaryPath -Cmdlet $PSCmdlet)
                     $systemsInStream = $features.SystemsOnEvidence
+                    $channel.SystemsInStream = [bool]$systemsInStream
                     $start = @('--evidence', '-') + $evidenceFiles + $arguments
                     if (-not $SystemIdPath -and $systems.Count -gt 0) {
                         # Server names and OS versions only: no user data in this file.
@@ -173,9 +204,8 @@ function Get-ServerCalCompliance {
                     }
                     Start-LicenseAuditNative -Session $session -Arguments $start -StdinRecords
                 }
-                $properties = $evidenceProperties
-                if ($isSystem) { $properties = $systemProperties }
-                Send-LicenseAuditNativeInput -Session $session -InputObject $item -Record (ConvertTo-LicenseAuditRecord -InputObject $item -Property $properties)
+                # Converted by the channel (Kind Ual: system rows with $systemProperties).
+                Send-LicenseAuditNativeInput -Session $session -InputObject $item -Record $item
             }
             $completed = $true
         }
@@ -184,6 +214,17 @@ function Get-ServerCalCompliance {
         }
     }
     end {
+        # What the engine cannot know: which servers gave no evidence. Said on every position.
+        $missing = [string[]]@($gaps | ForEach-Object { [string]$_.ComputerName } | Select-Object -Unique)
+        foreach ($type in 'CalCompliance', 'UalEvidenceSummary') {
+            $channel.Annotate($type, 'EvidenceComplete', ($missing.Count -eq 0))
+            $channel.Annotate($type, 'ServersWithoutEvidence', $missing)
+            $channel.Annotate($type, 'ServersWithoutEvidenceText', ($missing -join '; '))
+        }
+        if ($missing.Count -gt 0) {
+            $reasons = @($gaps | ForEach-Object { '{0} ({1}: {2})' -f $_.ComputerName, $_.Query, $_.Reason })
+            Write-Warning ('The UAL evidence is incomplete: no evidence from {0}. The position covers only the servers that answered; see ServersWithoutEvidence.' -f ($reasons -join '; '))
+        }
         try {
             if ($null -eq $session.Process) {
                 if ($evidenceFiles.Count -eq 0) {
@@ -215,5 +256,10 @@ function Get-ServerCalCompliance {
             $PSCmdlet.SessionState.PSVariable.Set($DetailVariable, $detail)
         }
         if ($session.Failure) { $PSCmdlet.ThrowTerminatingError($session.Failure) }
+        if ($FailOnShortfall -and $missing.Count -gt 0 -and -not $AllowIncompleteEvidence) {
+            $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'EvidenceIncomplete' -Category InvalidResult -TargetObject $missing `
+                        -Message ('The compliance position rests on partial evidence: no UAL evidence from {0} ({1}). A shortfall there cannot be ruled out; every record was written (EvidenceComplete False). Collect from those servers again, or accept the partial position with -AllowIncompleteEvidence.' -f
+                            ($missing -join ', '), (@($gaps | ForEach-Object { '{0}: {1}' -f $_.Query, $_.Reason }) -join '; '))))
+        }
     }
 }

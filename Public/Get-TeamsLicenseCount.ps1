@@ -168,13 +168,19 @@ function Get-TeamsLicenseCount {
         if ($SummaryVariable) { $collectType += 'UcLicenseTotal' }
         if ($DetailVariable) { $collectType += $script:UcDetailTypes }
         $session = New-LicenseAuditNativeSession -Command 'uc', 'count' -Cmdlet $PSCmdlet -Activity 'Teams licence count' `
-            -OutputType $outputType -CollectType $collectType -InputName 'pipeline accounts'
+            -OutputType $outputType -CollectType $collectType -InputName 'pipeline accounts' -InputKind TeamsUser -InputProperty $script:UcTeamsUserProperties -UnrollArrays
+        $channel = $session.Channel
+        # The Teams-only table view (no Cisco columns): put in front by the channel as it reads.
+        $channel.AddTypeName('UcUserLicense', $script:UcTeamsOnlyUserType)
         $session.Pending = @{ StdinOption = '--teams'; Configuration = $configuration; Arguments = $arguments; AllowEmpty = $true }
     }
     process {
         $completed = $false
         try {
-            Send-LicenseAuditTeamsUser -Session $session -InputObject $InputObject -Property $script:UcTeamsUserProperties | Add-LicenseAuditTeamsOnlyType
+            # One .NET call per account once the engine runs (Private/EngineChannel.cs); the first
+            # account (which starts the engine), diagnostics and faults take the script path.
+            $channel.TrySend($InputObject)
+            if ($channel.Status) { Send-LicenseAuditTeamsUser -Session $session -InputObject $InputObject -Property $script:UcTeamsUserProperties | Add-LicenseAuditTeamsOnlyType }
             $completed = $true
         }
         finally {
@@ -186,7 +192,11 @@ function Get-TeamsLicenseCount {
         try {
             if ($gatherUsers) {
                 $query = Get-LicenseAuditTeamsUserQuery -Property $script:UcTeamsUserProperties
-                Get-CsOnlineUser @query -ErrorAction Stop | ForEach-Object { Send-LicenseAuditTeamsUser -Session $session -InputObject $_ -Property $script:UcTeamsUserProperties } | Add-LicenseAuditTeamsOnlyType
+                $session.Gathering = $true
+                Get-CsOnlineUser @query -ErrorAction Stop | ForEach-Object {
+                    $channel.TrySendOne($_)
+                    if ($channel.Status) { Send-LicenseAuditTeamsUser -Session $session -InputObject $_ -Property $script:UcTeamsUserProperties | Add-LicenseAuditTeamsOnlyType }
+                }
             }
             # No accounts at all still starts the engine: it reports an empty count.
             Start-LicenseAuditStdinSession -Session $session

@@ -16,6 +16,11 @@ function Get-UalCalEvidence {
     past. The CIM sessions are removed however the command ends (-ErrorAction Stop, a stopped
     pipeline).
 
+    Evidence that is missing is said in the stream too: after the evidence, one
+    LicenseAudit.UalEvidenceGap object (ComputerName, Query, Reason) for each server whose session
+    or query failed, so that Get-ServerCalCompliance says which servers gave no evidence (and
+    -FailOnShortfall fails on it) instead of reading a partial estate as the whole.
+
     Pipe the result into Get-ServerCalCompliance, or save it with ConvertTo-Json / Export-Clixml
     for later.
 
@@ -48,7 +53,7 @@ function Get-UalCalEvidence {
     System.String server names, or objects with a DNSHostName / ComputerName property (Get-ADComputer).
 
     .OUTPUTS
-    UAL evidence objects (MsftUal_SystemId, MsftUal_UserAccess, MsftUal_DeviceAccess, MsftUal_Overview) with PSComputerName.
+    UAL evidence objects (MsftUal_SystemId, MsftUal_UserAccess, MsftUal_DeviceAccess, MsftUal_Overview) with PSComputerName, then a LicenseAudit.UalEvidenceGap for each server that gave none.
 
     .LINK
     Get-ServerCalCompliance
@@ -106,6 +111,8 @@ function Get-UalCalEvidence {
         $sessionParameters = @{ ComputerName = $computers.ToArray(); OperationTimeoutSec = $OperationTimeoutSec; ErrorAction = 'SilentlyContinue'; ErrorVariable = 'sessionErrors' }
         if ($Credential -ne [System.Management.Automation.PSCredential]::Empty) { $sessionParameters.Credential = $Credential }
         $sessions = @()
+        # Servers whose evidence is missing, in order: name -> the query and why.
+        $gaps = [ordered]@{}
         try {
             $sessions = @(New-CimSession @sessionParameters)
             # Inside try: with -ErrorAction Stop the first WriteError throws, and the finally
@@ -113,10 +120,16 @@ function Get-UalCalEvidence {
             foreach ($failure in @($sessionErrors)) {
                 if ($null -eq $failure) { continue }
                 $server = Get-LicenseAuditErrorServer -ErrorRecord $failure
+                if ($server -and -not $gaps.Contains([string]$server)) { $gaps[[string]$server] = @('New-CimSession', $failure.Exception.Message) }
                 $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'UalSessionFailed' -Category ConnectionError -TargetObject $server `
                             -Message ("Cannot open a CIM session to {0}: {1}" -f $server, $failure.Exception.Message)))
             }
-            if ($sessions.Count -eq 0) { return }
+            if ($sessions.Count -eq 0) {
+                foreach ($server in @($gaps.Keys)) {
+                    [pscustomobject]@{ PSTypeName = 'LicenseAudit.UalEvidenceGap'; ComputerName = $server; Query = $gaps[$server][0]; Reason = $gaps[$server][1] }
+                }
+                return
+            }
             $i = 0
             foreach ($k in $kinds) {
                 $i++
@@ -126,11 +139,15 @@ function Get-UalCalEvidence {
                 foreach ($failure in @($queryErrors)) {
                     if ($null -eq $failure) { continue }
                     $server = Get-LicenseAuditErrorServer -ErrorRecord $failure
+                    if ($server -and -not $gaps.Contains([string]$server)) { $gaps[[string]$server] = @($queries[$k], $failure.Exception.Message) }
                     $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'UalQueryFailed' -Category ReadError -TargetObject $server `
                                 -Message ("{0} failed on {1}: {2}" -f $queries[$k], $server, $failure.Exception.Message)))
                 }
             }
             Write-Progress -Activity 'Collecting UAL evidence' -Completed
+            foreach ($server in @($gaps.Keys)) {
+                [pscustomobject]@{ PSTypeName = 'LicenseAudit.UalEvidenceGap'; ComputerName = $server; Query = $gaps[$server][0]; Reason = $gaps[$server][1] }
+            }
         }
         finally {
             try {

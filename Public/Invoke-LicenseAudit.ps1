@@ -133,7 +133,14 @@ function Invoke-LicenseAudit {
     The audits' "now" (default: the time the run starts).
 
     .PARAMETER FailOnShortfall
-    End with the terminating error LicenseAudit.ComplianceShortfall when a shortfall is found.
+    End with the terminating error LicenseAudit.ComplianceShortfall when a shortfall is found, and
+    with LicenseAudit.EvidenceIncomplete when -UalComputerName servers gave no UAL evidence (unless
+    -AllowIncompleteEvidence).
+
+    .PARAMETER AllowIncompleteEvidence
+    ServerCal with -FailOnShortfall: accept a position computed without the evidence of some
+    -UalComputerName servers. The summary (ServerCalEvidenceComplete, ServerCalServersWithoutEvidence)
+    and every CalCompliance record in ual-compliance.ndjson still say so.
 
     .EXAMPLE
     Invoke-LicenseAudit -OutputPath .\LicenseAudit -Audit Entitlement, Policies
@@ -213,7 +220,8 @@ function Invoke-LicenseAudit {
         [ValidateRange(0, 100000)]
         [double]$AlertThreshold = 10,
         [datetime]$AsOf,
-        [switch]$FailOnShortfall
+        [switch]$FailOnShortfall,
+        [switch]$AllowIncompleteEvidence
     )
     # The whole body is in this try (not indented, to keep the body's lines as they were): a
     # terminating error from anything it runs (-ErrorAction Stop on a helper's error, a folder
@@ -408,11 +416,13 @@ function Invoke-LicenseAudit {
                 -OutputFile (Join-Path $runFolder 'lync-rightsize.ndjson') -HistoryPath $history -AsOf $asOfText
         }
     }
+    # Servers of -UalComputerName that gave no evidence (LicenseAudit.UalEvidenceGap).
+    $ualGaps = [System.Collections.Generic.List[object]]::new()
     if ($audits.Contains('ServerCal')) {
         $evidence = @($evidenceFiles)
         if ($UalComputerName) {
             $collectedFile = Join-Path $runFolder 'ual-evidence.ndjson'
-            $lines = Export-LicenseAuditUalEvidence -ComputerName $UalComputerName -Credential $UalCredential -Path $collectedFile -Confirm:$false -WhatIf:$false
+            $lines = Export-LicenseAuditUalEvidence -ComputerName $UalComputerName -Credential $UalCredential -Path $collectedFile -Gap $ualGaps -Confirm:$false -WhatIf:$false
             # Kept in the run folder as the evidence the audit rests on (not a workbook input:
             # the workbook takes the engine's records).
             if ($lines -gt 0) { $evidence = @($collectedFile) + $evidence }
@@ -433,6 +443,14 @@ function Invoke-LicenseAudit {
             foreach ($server in $PerCoreServer) { $ual += @('--per-core-server', $server) }
             $results.ServerCal = Invoke-LicenseAuditRunStep -Cmdlet $PSCmdlet -Name 'ServerCal' -Command 'ual', 'compliance' -Arguments $ual `
                 -OutputFile (Join-Path $runFolder 'ual-compliance.ndjson') -HistoryPath $history -AsOf $asOfText
+            if ($ualGaps.Count -gt 0 -and $results.ServerCal.OutputFile) {
+                # What the engine cannot know, on every position it wrote (and so in the workbook).
+                Add-LicenseAuditEvidenceGap -Path $results.ServerCal.OutputFile -Gap $ualGaps.ToArray()
+            }
+        }
+        if ($ualGaps.Count -gt 0) {
+            Write-Warning ('ServerCal: the UAL evidence is incomplete: no evidence from {0}; the position covers only the servers that answered.' -f
+                (@($ualGaps | ForEach-Object { '{0} ({1}: {2})' -f $_.ComputerName, $_.Query, $_.Reason }) -join '; '))
         }
     }
     foreach ($name in $teamsAudits) {
@@ -567,6 +585,8 @@ function Invoke-LicenseAudit {
         PlusExposed        = $plusExposed
         YearlySaving       = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.YearlySaving'
         ServerCalShortfall = $serverShortfall
+        ServerCalEvidenceComplete = $(if ($audits.Contains('ServerCal')) { $ualGaps.Count -eq 0 } else { $null })
+        ServerCalServersWithoutEvidence = [string[]]@($ualGaps | ForEach-Object { [string]$_.ComputerName } | Select-Object -Unique)
         TeamsFindings      = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Findings' -Count
         TeamsWaste         = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Waste' -Count
         TeamsBroken        = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Broken' -Count
@@ -585,6 +605,11 @@ function Invoke-LicenseAudit {
         Duration           = $clock.Elapsed
     }
     $summary
+    if ($FailOnShortfall -and $ualGaps.Count -gt 0 -and -not $AllowIncompleteEvidence -and -not $shortfall) {
+        $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'EvidenceIncomplete' -Category InvalidResult -TargetObject $summary `
+                    -Message ('ServerCal rests on partial evidence: no UAL evidence from {0}, so a shortfall there cannot be ruled out. The workbook ({1}) and the history were written; the summary is the TargetObject of this error. Collect again, or accept it with -AllowIncompleteEvidence.' -f
+                        ($summary.ServerCalServersWithoutEvidence -join ', '), $reportPath)))
+    }
     if ($FailOnShortfall -and $shortfall) {
         $parts = @()
         if ($serverShortfall -gt 0) { $parts += ('{0} server CAL(s) short' -f $serverShortfall) }

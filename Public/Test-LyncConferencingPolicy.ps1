@@ -101,7 +101,8 @@ function Test-LyncConferencingPolicy {
             Write-Warning 'No conferencing policies to audit.'
             return
         }
-        $session = New-LicenseAuditNativeSession -Command 'lync', 'policies' -Cmdlet $PSCmdlet -Activity 'Auditing conferencing policies' -OutputType 'LyncPolicyAudit'
+        $session = New-LicenseAuditNativeSession -Command 'lync', 'policies' -Cmdlet $PSCmdlet -Activity 'Auditing conferencing policies' -OutputType 'LyncPolicyAudit' `
+            -InputKind Record -InputProperty $script:LyncUserProperties
         try {
             $arguments = @('--conferencing-policies', (New-LicenseAuditSpoolFile -Session $session -Record $policies.ToArray() -Confirm:$false -WhatIf:$false), '--rules', $Rules)
             if (-not $IncludeUserCount) {
@@ -113,8 +114,13 @@ function Test-LyncConferencingPolicy {
                 if ($poolFile) { $arguments += @('--pools', $poolFile) }
                 # Users stream on stdin: no file of SIP addresses is left behind.
                 Start-LicenseAuditNative -Session $session -Arguments ($arguments + @('--users', '-')) -StdinRecords
+                $channel = $session.Channel
+                $session.Gathering = $true
                 Get-CsUser | ForEach-Object {
-                    Send-LicenseAuditNativeInput -Session $session -InputObject $_ -Record (ConvertTo-LicenseAuditRecord -InputObject $_ -Property $script:LyncUserProperties)
+                    $channel.TrySendOne($_)
+                    $status = $channel.Status
+                    if ($status -band 5) { Resolve-LicenseAuditNativeStatus -Session $session -Status $status }
+                    if (($status -band 2) -and -not $session.Finished) { Send-LicenseAuditNativeInput -Session $session -InputObject $_ -Record $_ }
                 }
             }
             if ($null -eq $reported) {

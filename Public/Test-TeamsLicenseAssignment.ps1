@@ -280,13 +280,17 @@ function Test-TeamsLicenseAssignment {
         $collectType = @()
         if ($SummaryVariable) { $collectType += $script:TeamsAssignmentSummaryType }
         $session = New-LicenseAuditNativeSession -Command 'teams', 'assignments' -Cmdlet $PSCmdlet -Activity 'Teams licence assignments' `
-            -OutputType $outputType -CollectType $collectType -InputName 'pipeline accounts'
+            -OutputType $outputType -CollectType $collectType -InputName 'pipeline accounts' -InputKind TeamsUser -InputProperty $script:TeamsAssignmentUserProperties -UnrollArrays
+        $channel = $session.Channel
         $session.Pending = @{ StdinOption = '--online-users'; Configuration = $configuration; Arguments = $arguments; AllowEmpty = $true }
     }
     process {
         $completed = $false
         try {
-            Send-LicenseAuditTeamsUser -Session $session -InputObject $InputObject -Property $script:TeamsAssignmentUserProperties
+            # One .NET call per account once the engine runs (Private/EngineChannel.cs); the first
+            # account (which starts the engine), diagnostics and faults take the script path.
+            $channel.TrySend($InputObject)
+            if ($channel.Status) { Send-LicenseAuditTeamsUser -Session $session -InputObject $InputObject -Property $script:TeamsAssignmentUserProperties }
             $completed = $true
         }
         finally {
@@ -300,7 +304,11 @@ function Test-TeamsLicenseAssignment {
                 $query = Get-LicenseAuditTeamsUserQuery
                 # Stop: a failed request is a non-terminating error, and the audit of the accounts
                 # read before it would pass for the whole tenant's.
-                Get-CsOnlineUser @query -ErrorAction Stop | ForEach-Object { Send-LicenseAuditTeamsUser -Session $session -InputObject $_ -Property $script:TeamsAssignmentUserProperties }
+                $session.Gathering = $true
+                Get-CsOnlineUser @query -ErrorAction Stop | ForEach-Object {
+                    $channel.TrySendOne($_)
+                    if ($channel.Status) { Send-LicenseAuditTeamsUser -Session $session -InputObject $_ -Property $script:TeamsAssignmentUserProperties }
+                }
             }
             # No accounts at all still starts the engine: it reports an empty audit.
             Start-LicenseAuditStdinSession -Session $session

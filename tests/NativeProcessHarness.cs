@@ -53,6 +53,13 @@ public static class NativeProcessHarness
         Run("the secret reaches --password-stdin as the first line", SecretOnStdin);
         Run("arguments with spaces reach the child intact", ArgumentsWithSpaces);
         Run("session stop kills the engine, deletes its files and unregisters it", SessionStop);
+        Run("session stop says who stopped it", SessionStopReason);
+        Run("a write to a child that never reads returns within its timeout", WriteNeverRead);
+        Run("the output queue is bounded: a child that writes without end waits (back-pressure)", OutputBounded);
+        Run("a line longer than the limit is a fault of the run, and the child is killed", OutputTooLong);
+        Run("a broken stdin says how many lines were delivered", InputBrokenCounts);
+        Run("the child is told its parent process id (LICENSEAUDIT_PARENT_PID)", ParentPid);
+        Run("kill-all (process exit) ends every running child", KillAllChildren);
         Run("session dispose-all looks through PSObject wrappers", SessionDisposeAll);
         Run("probe reads the engine's version with stdin closed", ProbeVersion);
         Run("probe reports a start failure instead of throwing", ProbeStartFailure);
@@ -145,6 +152,8 @@ public static class NativeProcessHarness
             }
             catch (ArgumentException) { return true; }
             catch (InvalidOperationException) { return true; }
+            // /proc/<pid> vanished between the check and the read: gone.
+            catch (IOException) { return true; }
             Thread.Sleep(50);
         }
         return false;
@@ -353,6 +362,139 @@ public static class NativeProcessHarness
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    // ---- Faults (issue #29): never-reading children, endless output, broken stdin. ----
+
+    private static void SessionStopReason()
+    {
+        NativeSession session = new NativeSession(null);
+        session.Stop("Remove-Module LicenseAudit");
+        session.Stop("a second caller");
+        Check(session.Stopped, "not stopped");
+        Check(session.StopReason == "Remove-Module LicenseAudit", "reason: " + session.StopReason);
+        NativeSession plain = new NativeSession(null);
+        plain.Stop();
+        Check(plain.StopReason == null, "a plain Stop() has a reason: " + plain.StopReason);
+    }
+
+    private static void WriteNeverRead()
+    {
+        NativeProcess p = new NativeProcess("/bin/sleep", new string[] { "30" });
+        int pid = p.ProcessId;
+        try
+        {
+            string line = new string('x', 4096);
+            WriteOutcome outcome = WriteOutcome.Accepted;
+            Stopwatch clock = Stopwatch.StartNew();
+            // The queue, the chunk being written and the pipe fill; then each try waits 50 ms at most.
+            for (int i = 0; i < 100000 && outcome == WriteOutcome.Accepted; i++) { outcome = p.TryWriteLine(line, 50); }
+            Check(outcome == WriteOutcome.Full, "outcome " + outcome);
+            Check(clock.ElapsedMilliseconds < 20000, "filling took " + clock.ElapsedMilliseconds + " ms");
+            clock.Restart();
+            Check(p.TryWriteLine(line, 100) == WriteOutcome.Full, "a full queue accepted a line");
+            Check(clock.ElapsedMilliseconds < 2000, "a 100 ms try took " + clock.ElapsedMilliseconds + " ms");
+            Check(!p.InputBroken, "reported broken while the child lives");
+        }
+        finally
+        {
+            Stopwatch clock = Stopwatch.StartNew();
+            p.Dispose();
+            Check(clock.ElapsedMilliseconds < NativeProcess.JoinTimeoutMilliseconds + 3000, "dispose took " + clock.ElapsedMilliseconds + " ms");
+        }
+        Check(Gone(pid, 5000), "child " + pid + " still running after dispose");
+    }
+
+    private static void OutputBounded()
+    {
+        NativeProcess p = new NativeProcess("/usr/bin/yes", new string[] { "{\"RecordType\":\"LyncUserCal\"}" });
+        int pid = p.ProcessId;
+        try
+        {
+            Thread.Sleep(1500);
+            Check(p.PendingOutput <= NativeProcess.OutputCapacity, p.PendingOutput + " lines queued, capacity " + NativeProcess.OutputCapacity);
+            Check(p.PendingOutput >= NativeProcess.OutputCapacity / 2, "only " + p.PendingOutput + " lines queued");
+            Check(!p.HasExited && !p.OutputFaulted, "the writer was not simply held back");
+            string line;
+            int taken = 0;
+            while (taken < 5000 && p.TryTakeOutput(out line, 1000)) { taken++; }
+            Check(taken == 5000, "only " + taken + " lines after the queue drained");
+        }
+        finally { p.Dispose(); }
+        Check(Gone(pid, 5000), "child " + pid + " still running after dispose");
+    }
+
+    private static void OutputTooLong()
+    {
+        int saved = NativeProcess.MaxLineCharacters;
+        NativeProcess.MaxLineCharacters = 100000;
+        NativeProcess p;
+        try { p = new NativeProcess("/bin/sh", new string[] { "-c", "head -c 300000 /dev/zero | tr '\\0' a; echo; exec sleep 30" }); }
+        finally { NativeProcess.MaxLineCharacters = saved; }
+        int pid = p.ProcessId;
+        try
+        {
+            Stopwatch clock = Stopwatch.StartNew();
+            while (!p.OutputCompleted && clock.ElapsedMilliseconds < 10000) { string line; p.TryTakeOutput(out line, 100); }
+            Check(p.OutputCompleted, "the output never completed");
+            Check(p.OutputFaulted, "not reported as a fault");
+            Check(p.PumpFault != null && p.PumpFault.Contains("longer than 100000"), "fault: " + p.PumpFault);
+            Check(Gone(pid, 5000), "the child was not killed: nobody could read it any more");
+        }
+        finally { p.Dispose(); }
+    }
+
+    private static void InputBrokenCounts()
+    {
+        NativeProcess p = new NativeProcess("/bin/sh", new string[] { "-c", "head -n 5 >/dev/null" });
+        try
+        {
+            WriteOutcome outcome = WriteOutcome.Accepted;
+            long accepted = 0;
+            string line = new string('y', 1000);
+            Stopwatch clock = Stopwatch.StartNew();
+            while (outcome != WriteOutcome.Broken && clock.ElapsedMilliseconds < 20000)
+            {
+                outcome = p.TryWriteLine(line, 50);
+                if (outcome == WriteOutcome.Accepted) { accepted++; }
+            }
+            Check(outcome == WriteOutcome.Broken, "never reported broken");
+            Check(p.InputBroken, "InputBroken not set");
+            Check(p.LinesAccepted == accepted, "accepted " + p.LinesAccepted + " vs " + accepted);
+            Check(p.LinesDelivered >= 5 && p.LinesDelivered < p.LinesAccepted, "delivered " + p.LinesDelivered + " of " + p.LinesAccepted);
+            Check(p.InputFault != null, "no reason given");
+            Check(p.WaitForExit() == 0, "exit code");
+        }
+        finally { p.Dispose(); }
+    }
+
+    private static void ParentPid()
+    {
+        List<string> lines = new List<string>();
+        using (NativeProcess p = new NativeProcess("/bin/sh", new string[] { "-c", "echo \"$LICENSEAUDIT_PARENT_PID\"" }))
+        {
+            p.CloseInput();
+            string line;
+            while (!p.OutputCompleted) { if (p.TryTakeOutput(out line, 100)) { lines.Add(line); } }
+            Check(p.WaitForExit() == 0, "exit code");
+        }
+        int self;
+        using (Process me = Process.GetCurrentProcess()) { self = me.Id; }
+        Check(lines.Count == 1 && lines[0] == self.ToString(System.Globalization.CultureInfo.InvariantCulture), "child saw '" + string.Join("|", lines.ToArray()) + "', this process is " + self);
+    }
+
+    private static void KillAllChildren()
+    {
+        NativeProcess a = new NativeProcess("/bin/sleep", new string[] { "30" });
+        NativeProcess b = new NativeProcess("/bin/sleep", new string[] { "30" });
+        try
+        {
+            NativeProcess.KillAll();
+            Check(Gone(a.ProcessId, 5000) && Gone(b.ProcessId, 5000), "a child survived KillAll");
+            int exit;
+            Check(a.TryWaitForExit(5000, out exit), "no exit after KillAll");
+        }
+        finally { a.Dispose(); b.Dispose(); }
     }
 
     // ---- The checks before first use: EngineProbe, EngineDiagnosis, EngineCheck. ----

@@ -3,10 +3,14 @@
 //! under Mono by tests/NativeProcessHarness.cs against this build's `license-audit`: streaming
 //! 20,000 JSON lines, disposing mid-output (`| Select-Object -First 10`), disposing while the
 //! child waits on stdin (a stopped pipeline), a child that exits early, the secret on stdin, and
-//! NativeSession.Stop() / DisposeAll(), the .NET cleanup a stopping pipeline's finally runs; and
+//! NativeSession.Stop() / DisposeAll(), the .NET cleanup a stopping pipeline's finally runs; the
+//! faults of issue #29 (a child that never reads: writes return within their timeout; endless
+//! output: the queue stays bounded; an overlong line: a fault, the child killed; a broken stdin
+//! with the lines delivered; LICENSEAUDIT_PARENT_PID; kill-all at process exit); and
 //! the checks before first use: the version handshake (EngineProbe: stdin closed, a timeout), the
 //! explanation of start errors and foreign exit codes (EngineDiagnosis) and the SHA256SUMS entry
-//! (EngineCheck).
+//! (EngineCheck). Private/EngineChannel.cs, which needs PowerShell's assembly, is compiled with it
+//! against PowerShell Standard 5.1's reference assembly when that is at hand.
 //! An exception escaping a pump thread ends the Mono process as it would end powershell.exe.
 //!
 //! Without mcs/mono the tests print why and pass, except under CI (CI set), where .ci/run
@@ -75,6 +79,54 @@ fn native_process_compiles_as_csharp5() {
     assert!(dll.is_file());
 }
 
+/// PowerShell Standard 5.1's reference System.Management.Automation.dll (the API Windows
+/// PowerShell 5.1 and PowerShell 7 share): LICENSEAUDIT_PS_STANDARD, else a shared tools folder
+/// beside the checkout.
+fn powershell_standard() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("LICENSEAUDIT_PS_STANDARD") {
+        return Some(PathBuf::from(path));
+    }
+    ["../shared", "../../shared", "../../../shared"]
+        .iter()
+        .map(|up| {
+            repo()
+                .join(up)
+                .join("tools/powershell-standard/net452/System.Management.Automation.dll")
+        })
+        .find(|p| p.is_file())
+}
+
+#[test]
+fn engine_channel_compiles_as_csharp5_against_powershell_standard() {
+    // Private/EngineChannel.cs needs PowerShell's assembly (PSObject, PSCmdlet): compiled with
+    // NativeProcess.cs, as the module's Add-Type does, against the reference assembly of the API
+    // 5.1 has, so nothing PowerShell 7-only slips in. PowerShell 7 compiles and runs it in Pester.
+    if !mono_available("engine_channel_compiles_as_csharp5_against_powershell_standard") {
+        return;
+    }
+    let Some(reference) = powershell_standard() else {
+        println!(
+            "engine_channel_compiles_as_csharp5_against_powershell_standard: skipped, PowerShell Standard's System.Management.Automation.dll not found (set LICENSEAUDIT_PS_STANDARD)"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let dll = dir.path().join("LicenseAudit.NativeProcess.dll");
+    mcs(
+        &[
+            "-langversion:5",
+            "-target:library",
+            "-warnaserror+",
+            &format!("-r:{}", reference.display()),
+            &format!("-out:{}", dll.display()),
+            repo().join("Private/NativeProcess.cs").to_str().unwrap(),
+            repo().join("Private/EngineChannel.cs").to_str().unwrap(),
+        ],
+        "NativeProcess.cs + EngineChannel.cs as C# 5 against PowerShell Standard 5.1",
+    );
+    assert!(dll.is_file());
+}
+
 #[test]
 fn native_process_uses_no_api_a_later_dotnet_obsoletes() {
     // PowerShell 7's Add-Type compiles with every warning as an error (its default
@@ -83,7 +135,8 @@ fn native_process_uses_no_api_a_later_dotnet_obsoletes() {
     // on that PowerShell while mcs (Mono's .NET Framework profile) still accepts it: e.g.
     // Thread.VolatileRead, SYSLIB0054 from .NET 9 = PowerShell 7.5. No compiler for those
     // here, so a list.
-    let source = std::fs::read_to_string(repo().join("Private/NativeProcess.cs")).unwrap();
+    let source = std::fs::read_to_string(repo().join("Private/NativeProcess.cs")).unwrap()
+        + &std::fs::read_to_string(repo().join("Private/EngineChannel.cs")).unwrap();
     let code: String = source
         .lines()
         .map(|l| l.split("//").next().unwrap_or(""))
@@ -118,7 +171,7 @@ fn native_process_uses_no_api_a_later_dotnet_obsoletes() {
         .collect();
     assert!(
         found.is_empty(),
-        "Private/NativeProcess.cs uses APIs PowerShell 7's Add-Type rejects as errors:\n{}",
+        "Private/NativeProcess.cs or EngineChannel.cs uses APIs PowerShell 7's Add-Type rejects as errors:\n{}",
         found.join("\n")
     );
 }
@@ -213,6 +266,13 @@ fn native_process_survives_dispose_under_mono() {
         "ok quoting follows CommandLineToArgvW",
         "ok session stop kills the engine, deletes its files and unregisters it",
         "ok session dispose-all looks through PSObject wrappers",
+        "ok session stop says who stopped it",
+        "ok a write to a child that never reads returns within its timeout",
+        "ok the output queue is bounded: a child that writes without end waits (back-pressure)",
+        "ok a line longer than the limit is a fault of the run, and the child is killed",
+        "ok a broken stdin says how many lines were delivered",
+        "ok the child is told its parent process id (LICENSEAUDIT_PARENT_PID)",
+        "ok kill-all (process exit) ends every running child",
         "ok probe reads the engine's version with stdin closed",
         "ok probe reports a start failure instead of throwing",
         "ok probe kills an engine that does not answer in time",

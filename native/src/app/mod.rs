@@ -10,6 +10,7 @@ mod estate;
 pub mod exit;
 mod history;
 mod lync;
+mod parent;
 mod report;
 pub mod schema;
 mod secrets;
@@ -36,6 +37,7 @@ where
     T: Into<OsString> + Clone,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    parent::watch();
     let early_format = error_format_from_argv(&args);
     let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
