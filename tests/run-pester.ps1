@@ -7,11 +7,13 @@ param(
     [ValidateSet('None', 'Normal', 'Detailed', 'Diagnostic')]
     [string]$Verbosity = 'Detailed'
 )
-$ErrorActionPreference = 'Stop'
+# No $ErrorActionPreference = 'Stop' here: the tests run inside this script's scope and would
+# inherit it (a stand-in that writes an error as New-CimSession does would then throw). Each test
+# file sets the preferences it tests.
 if (-not (Get-Module -ListAvailable Pester | Where-Object { $_.Version -ge [version]'5.0.0' })) {
-    Write-Error 'Pester 5 is not installed: Install-Module Pester -MinimumVersion 5.0.0 -Scope CurrentUser -SkipPublisherCheck'
+    Write-Error 'Pester 5 is not installed: Install-Module Pester -MinimumVersion 5.0.0 -Scope CurrentUser -SkipPublisherCheck' -ErrorAction Stop
 }
-Import-Module Pester -MinimumVersion 5.0.0
+Import-Module Pester -MinimumVersion 5.0.0 -ErrorAction Stop
 $config = New-PesterConfiguration
 $config.Run.Path = $Path
 $config.Run.PassThru = $true
