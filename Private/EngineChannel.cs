@@ -1496,6 +1496,10 @@ namespace LicenseAudit
             if (item == null) { return true; }
             object b = Unwrap(item);
             if (identityLookup && b is string) { return false; }
+            // A user named by property (an Import-Csv row, an object with only SipAddress or
+            // Identity): no Enabled, which every Get-CsUser object has. The script path looks it
+            // up with Get-CsUser -Identity (Get-LicenseAuditLyncUserIdentity).
+            if (identityLookup && !RecordWriter.HasProperty(item, "Enabled")) { return false; }
             if (kind == "Ual")
             {
                 // Get-UalCalEvidence's note of a server without evidence: for the script path.

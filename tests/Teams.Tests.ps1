@@ -285,22 +285,35 @@ Describe 'Test-TeamsLicenseAssignment' {
     }
 
     It 'sends TeamsSharedCallingRoutingPolicy as {Authority, Name} and a Global (null) one as null' {
-        Mock -ModuleName LicenseAudit Send-LicenseAuditNativeInput { return }
+        # Both ways an account becomes its input line: the compiled channel (EngineChannel.LineOf)
+        # and the script path it falls back to (ConvertTo-LicenseAuditTeamsUser).
         $kim = $script:Users | Where-Object UserPrincipalName -eq 'kim@contoso.com'
         $erin = $script:Users | Where-Object UserPrincipalName -eq 'erin@contoso.com'
-        InModuleScope LicenseAudit -Parameters @{ Accounts = @($kim, $erin) } {
+        $lines = InModuleScope LicenseAudit -Parameters @{ Accounts = @($kim, $erin) } {
             param($Accounts)
-            $running = [pscustomobject]@{ Process = 'started' }
-            Send-LicenseAuditTeamsUser -Session $running -InputObject $Accounts -Property $script:TeamsAssignmentUserProperties
+            function Invoke-TeamsLineProbe {
+                [CmdletBinding()]
+                param($Accounts)
+                $session = New-LicenseAuditNativeSession -Command 'codec' -Cmdlet $PSCmdlet -InputKind TeamsUser -InputProperty $script:TeamsAssignmentUserProperties
+                try {
+                    foreach ($account in $Accounts) {
+                        [pscustomobject]@{
+                            Channel = $session.Channel.LineOf($account, $account)
+                            Script  = & $script:LicenseAuditCodecFallback 'TeamsUser' $account $script:TeamsAssignmentUserProperties
+                        }
+                    }
+                }
+                finally {
+                    $session.Stop()
+                }
+            }
+            Invoke-TeamsLineProbe -Accounts $Accounts
         }
-        Should -Invoke -ModuleName LicenseAudit Send-LicenseAuditNativeInput -Times 1 -Exactly -ParameterFilter {
-            $Record.UserPrincipalName -eq 'kim@contoso.com' -and $Record.TeamsSharedCallingRoutingPolicy.Name -eq 'SharedCalling-Main' -and
-            $Record.TeamsSharedCallingRoutingPolicy.Authority -eq 'Tenant'
-        }
-        Should -Invoke -ModuleName LicenseAudit Send-LicenseAuditNativeInput -Times 1 -Exactly -ParameterFilter {
-            $Record.UserPrincipalName -eq 'erin@contoso.com' -and $Record.PSObject.Properties['TeamsSharedCallingRoutingPolicy'] -and
-            $null -eq $Record.TeamsSharedCallingRoutingPolicy
-        }
+        $lines.Count | Should -Be 2
+        foreach ($line in $lines) { $line.Channel | Should -BeExactly $line.Script }
+        ($lines[0].Channel | ConvertFrom-Json).TeamsSharedCallingRoutingPolicy.Name | Should -Be 'SharedCalling-Main'
+        ($lines[0].Channel | ConvertFrom-Json).TeamsSharedCallingRoutingPolicy.Authority | Should -Be 'Tenant'
+        $lines[1].Channel | Should -BeLike '*"TeamsSharedCallingRoutingPolicy":null*'
     }
 
     It 'hands the engine only what it reads of a call queue: the agents as their object ids' {
