@@ -56,6 +56,68 @@ function Get-LicenseAuditTeamsUserQuery {
     $query
 }
 
+function Get-LicenseAuditTeamsPage {
+    <#
+    .SYNOPSIS
+    Reads every object of a paged MicrosoftTeams cmdlet (Get-CsPhoneNumberAssignment -Top/-Skip,
+    Get-CsCallQueue -First/-Skip) and returns each as the record -Convert makes, once per -Key.
+    .DESCRIPTION
+    Paging ends at the first page shorter than the page size, or at a page that brings no new
+    record (a module that ignores -Skip would otherwise loop forever). A module without the size
+    parameter or -Skip is called once, with a warning when that returns exactly -DefaultLimit
+    objects (there may be more). A failed call stops the run (-ErrorAction Stop): these cmdlets
+    report a failed request as a non-terminating error and return nothing, which would end the
+    paging early and audit a partial list. Nothing when the cmdlet is not there.
+    #>
+    [CmdletBinding()]
+    [OutputType([psobject])]
+    param(
+        [Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet,
+        [Parameter(Mandatory)][string]$CommandName,
+        # The page-size parameter: Top (Get-CsPhoneNumberAssignment) or First (Get-CsCallQueue).
+        [Parameter(Mandatory)][string]$SizeParameter,
+        [Parameter(Mandatory)][int]$PageSize,
+        [Parameter(Mandatory)][int]$DefaultLimit,
+        [Parameter(Mandatory)][string]$Noun,
+        [Parameter(Mandatory)][string]$Key,
+        [Parameter(Mandatory)][scriptblock]$Convert,
+        # What the warning says is lost without paging, and what to do.
+        [Parameter(Mandatory)][string]$Remedy
+    )
+    $command = Get-Command $CommandName -ErrorAction SilentlyContinue
+    if (-not $command) { return }
+    $seen = New-Object 'System.Collections.Generic.HashSet[string]' -ArgumentList ([System.StringComparer]::OrdinalIgnoreCase)
+    if (-not ($command.Parameters.ContainsKey($SizeParameter) -and $command.Parameters.ContainsKey('Skip'))) {
+        $all = @(& $CommandName -ErrorAction Stop)
+        if ($all.Count -eq $DefaultLimit) {
+            $Cmdlet.WriteWarning(('{0} returned exactly {1} {2}, its default limit, and this MicrosoftTeams module has no -{3} / -Skip to page: {4}' -f
+                    $CommandName, $DefaultLimit, $Noun, $SizeParameter, $Remedy))
+        }
+        foreach ($item in $all) {
+            $record = & $Convert $item
+            if ($null -ne $record -and $seen.Add([string]$record.$Key)) { $record }
+        }
+        return
+    }
+    $skip = 0
+    while ($true) {
+        $arguments = @{ $SizeParameter = $PageSize; Skip = $skip; ErrorAction = 'Stop' }
+        $page = @(& $CommandName @arguments)
+        $new = 0
+        foreach ($item in $page) {
+            $record = & $Convert $item
+            if ($null -eq $record) { continue }
+            if ($seen.Add([string]$record.$Key)) {
+                $new++
+                $record
+            }
+        }
+        Write-Verbose ("{0} -{1} {2} -Skip {3}: {4} {5}, {6} new." -f $CommandName, $SizeParameter, $PageSize, $skip, $page.Count, $Noun, $new)
+        if ($page.Count -lt $PageSize -or $new -eq 0) { break }
+        $skip += $page.Count
+    }
+}
+
 function Get-LicenseAuditTeamsPhoneNumber {
     <#
     .SYNOPSIS
@@ -80,36 +142,9 @@ function Get-LicenseAuditTeamsPhoneNumber {
         [ValidateRange(1, 1000)]
         [int]$PageSize = $script:TeamsPhoneNumberPageSize
     )
-    $command = Get-Command Get-CsPhoneNumberAssignment -ErrorAction SilentlyContinue
-    if (-not $command) { return }
-    $seen = New-Object 'System.Collections.Generic.HashSet[string]' -ArgumentList ([System.StringComparer]::OrdinalIgnoreCase)
-    if (-not ($command.Parameters.ContainsKey('Top') -and $command.Parameters.ContainsKey('Skip'))) {
-        $all = @(Get-CsPhoneNumberAssignment -ErrorAction Stop)
-        if ($all.Count -eq 500) {
-            $Cmdlet.WriteWarning('Get-CsPhoneNumberAssignment returned exactly 500 numbers, its default limit, and this MicrosoftTeams module has no -Top / -Skip to page: numbers beyond the first 500 are not in the audit. Update the MicrosoftTeams module, or pass every number with -PhoneNumberAssignment.')
-        }
-        foreach ($number in $all) {
-            $record = ConvertTo-LicenseAuditTeamsPhoneNumber -InputObject $number
-            if ($null -ne $record -and $seen.Add([string]$record.TelephoneNumber)) { $record }
-        }
-        return
-    }
-    $skip = 0
-    while ($true) {
-        $page = @(Get-CsPhoneNumberAssignment -Top $PageSize -Skip $skip -ErrorAction Stop)
-        $new = 0
-        foreach ($number in $page) {
-            $record = ConvertTo-LicenseAuditTeamsPhoneNumber -InputObject $number
-            if ($null -eq $record) { continue }
-            if ($seen.Add([string]$record.TelephoneNumber)) {
-                $new++
-                $record
-            }
-        }
-        Write-Verbose ("Get-CsPhoneNumberAssignment -Top {0} -Skip {1}: {2} number(s), {3} new." -f $PageSize, $skip, $page.Count, $new)
-        if ($page.Count -lt $PageSize -or $new -eq 0) { break }
-        $skip += $page.Count
-    }
+    Get-LicenseAuditTeamsPage -Cmdlet $Cmdlet -CommandName Get-CsPhoneNumberAssignment -SizeParameter Top -PageSize $PageSize -DefaultLimit 500 `
+        -Noun 'numbers' -Key TelephoneNumber -Convert { param($Item) ConvertTo-LicenseAuditTeamsPhoneNumber -InputObject $Item } `
+        -Remedy 'numbers beyond the first 500 are not in the audit. Update the MicrosoftTeams module, or pass every number with -PhoneNumberAssignment.'
 }
 
 function ConvertTo-LicenseAuditTeamsPhoneNumber {
@@ -203,36 +238,9 @@ function Get-LicenseAuditTeamsCallQueue {
         [ValidateRange(1, 1000)]
         [int]$PageSize = $script:TeamsCallQueuePageSize
     )
-    $command = Get-Command Get-CsCallQueue -ErrorAction SilentlyContinue
-    if (-not $command) { return }
-    $seen = New-Object 'System.Collections.Generic.HashSet[string]' -ArgumentList ([System.StringComparer]::OrdinalIgnoreCase)
-    if (-not ($command.Parameters.ContainsKey('First') -and $command.Parameters.ContainsKey('Skip'))) {
-        $all = @(Get-CsCallQueue -ErrorAction Stop)
-        if ($all.Count -eq $PageSize) {
-            $Cmdlet.WriteWarning(('Get-CsCallQueue returned exactly {0} call queues, its default limit, and this MicrosoftTeams module has no -First / -Skip to page: agents of queues beyond the first {0} are not known. Update the MicrosoftTeams module, or pass every queue with -CallQueue.' -f $PageSize))
-        }
-        foreach ($queue in $all) {
-            $record = ConvertTo-LicenseAuditTeamsCallQueue -InputObject $queue
-            if ($null -ne $record -and $seen.Add([string]$record.Identity)) { $record }
-        }
-        return
-    }
-    $skip = 0
-    while ($true) {
-        $page = @(Get-CsCallQueue -First $PageSize -Skip $skip -ErrorAction Stop)
-        $new = 0
-        foreach ($queue in $page) {
-            $record = ConvertTo-LicenseAuditTeamsCallQueue -InputObject $queue
-            if ($null -eq $record) { continue }
-            if ($seen.Add([string]$record.Identity)) {
-                $new++
-                $record
-            }
-        }
-        Write-Verbose ("Get-CsCallQueue -First {0} -Skip {1}: {2} queue(s), {3} new." -f $PageSize, $skip, $page.Count, $new)
-        if ($page.Count -lt $PageSize -or $new -eq 0) { break }
-        $skip += $page.Count
-    }
+    Get-LicenseAuditTeamsPage -Cmdlet $Cmdlet -CommandName Get-CsCallQueue -SizeParameter First -PageSize $PageSize -DefaultLimit $PageSize `
+        -Noun 'call queues' -Key Identity -Convert { param($Item) ConvertTo-LicenseAuditTeamsCallQueue -InputObject $Item } `
+        -Remedy ('agents of queues beyond the first {0} are not known. Update the MicrosoftTeams module, or pass every queue with -CallQueue.' -f $PageSize)
 }
 
 function Expand-LicenseAuditTeamsInput {

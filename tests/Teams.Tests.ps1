@@ -147,6 +147,25 @@ Describe 'Test-TeamsLicenseAssignment' {
         $result.UserPrincipalName | Should -Not -Contain 'ivan@contoso.com'
     }
 
+    It 'reads a module without paging parameters once, and warns when it returns exactly its default limit' {
+        # An older MicrosoftTeams: Get-CsCallQueue / Get-CsPhoneNumberAssignment without -First /
+        # -Top. One call, and a warning that names what may be missing (Get-LicenseAuditTeamsPage).
+        $result = InModuleScope LicenseAudit {
+            function Get-OldTeamsQueue { [CmdletBinding()] param() foreach ($i in 1..100) { [pscustomobject]@{ Identity = "q$i" } } }
+            function Invoke-PagerProbe {
+                [CmdletBinding()]
+                param()
+                Get-LicenseAuditTeamsPage -Cmdlet $PSCmdlet -CommandName Get-OldTeamsQueue -SizeParameter First -PageSize 100 -DefaultLimit 100 `
+                    -Noun 'call queues' -Key Identity -Convert { param($Item) $Item } -Remedy 'agents of queues beyond the first 100 are not known.'
+            }
+            $records = @(Invoke-PagerProbe -WarningVariable warned -WarningAction SilentlyContinue)
+            [pscustomobject]@{ Count = $records.Count; Warnings = @($warned | ForEach-Object { [string]$_ }) }
+        }
+        $result.Count | Should -Be 100
+        $result.Warnings.Count | Should -Be 1
+        $result.Warnings[0] | Should -BeLike 'Get-OldTeamsQueue returned exactly 100 call queues, its default limit, and this MicrosoftTeams module has no -First / -Skip to page: agents*'
+    }
+
     It 'stops paging when a page brings no new number (a module that ignores -Skip)' {
         $filler = @(for ($i = 0; $i -lt 1000; $i++) {
                 [pscustomobject]@{ TelephoneNumber = '+1300{0:D7}' -f $i; NumberType = 'DirectRouting'; PstnAssignmentStatus = 'Unassigned' }
