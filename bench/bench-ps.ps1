@@ -309,7 +309,11 @@ Measure-BenchCase -Group Teams -Name 'Get-CsOnlineUser | Test-TeamsLicenseAssign
 if ($RightSizeUsers -gt 0) {
     # Right-sizing over files: the engine writes as fast as it can while the pipeline takes each
     # record. What pwsh holds meanwhile is the queue between the two.
-    if (-not $Work) { $Work = [System.IO.Path]::GetTempPath() }
+    if (-not $Work) {
+        # scripts/bench-ps passes a folder of its own; run alone, target/ (kept out of git).
+        $Work = Join-Path (Join-Path $root 'target') 'bench-ps'
+        $null = New-Item -ItemType Directory -Path $Work -Force
+    }
     $configuredLines = @(Get-Content -LiteralPath (Join-Path $root 'examples/records/lync-entitlement.ndjson') | Where-Object { $_ -like '{"RecordType":"LyncUserCal"*' })
     $usageLines = @(Get-Content -LiteralPath (Join-Path $root 'examples/rightsizing/usage.ndjson') | Where-Object { $_ -like '{"RecordType":"LyncUserUsage"*' })
     $coverage = @(Get-Content -LiteralPath (Join-Path $root 'examples/rightsizing/usage.ndjson') | Where-Object { $_ -like '{"RecordType":"LyncUsageCoverage"*' })
