@@ -692,39 +692,96 @@ namespace LicenseAudit
             if (status != CodecResult.Ok) { return status; }
             SkipSpace();
             if (pos != text.Length) { return CodecResult.Malformed; }
-            PSObject pso = (PSObject)value;
-            CodecResult shaped = Shape(pso);
+            JsonNode node = (JsonNode)value;
+            string type;
+            CodecResult shaped = Shape(node, out type);
             if (shaped != CodecResult.Ok) { return shaped; }
+            PSObject pso = (PSObject)Materialize(node);
+            if (type != null) { pso.TypeNames.Insert(0, "LicenseAudit." + type); }
             record = pso;
             return CodecResult.Ok;
         }
 
-        private CodecResult Shape(PSObject record)
+        // A JSON object as read, before it becomes a PSObject: the dates and …Text columns are
+        // worked out here, where a property is a list index, not a PSObject member lookup.
+        private sealed class JsonNode
         {
-            PSPropertyInfo typeProperty = record.Properties["RecordType"];
-            if (typeProperty == null) { return CodecResult.Ok; }
-            string type = typeProperty.Value as string;
+            public readonly List<string> Names = new List<string>();
+            public readonly List<object> Values = new List<object>();
+
+            public int IndexOf(string name)
+            {
+                for (int i = 0; i < Names.Count; i++)
+                {
+                    if (string.Equals(Names[i], name, StringComparison.OrdinalIgnoreCase)) { return i; }
+                }
+                return -1;
+            }
+
+            public bool Has(string name, out object value)
+            {
+                int i = IndexOf(name);
+                value = i < 0 ? null : Values[i];
+                return i >= 0;
+            }
+        }
+
+        // ConvertFrom-Json's objects: PSObjects of note properties, arrays as object[]. Names are
+        // unique (checked while reading), so each is added without the member lookup of a plain Add.
+        private static object Materialize(object value)
+        {
+            JsonNode node = value as JsonNode;
+            if (node != null)
+            {
+                PSObject pso = new PSObject();
+                for (int i = 0; i < node.Names.Count; i++)
+                {
+                    pso.Properties.Add(new PSNoteProperty(node.Names[i], Materialize(node.Values[i])), true);
+                }
+                return pso;
+            }
+            object[] items = value as object[];
+            if (items != null)
+            {
+                for (int i = 0; i < items.Length; i++) { items[i] = Materialize(items[i]); }
+                return items;
+            }
+            return value;
+        }
+
+        private CodecResult Shape(JsonNode record, out string type)
+        {
+            type = null;
+            object typeValue;
+            if (!record.Has("RecordType", out typeValue)) { return CodecResult.Ok; }
+            type = typeValue as string;
             if (type == null) { return CodecResult.Unsupported; }
-            record.TypeNames.Insert(0, "LicenseAudit." + type);
             string[][] shape = ShapeOf(type);
             if (shape == null) { return CodecResult.Ok; }
             foreach (string name in shape[0])
             {
-                PSPropertyInfo property = record.Properties[name];
-                if (property == null) { continue; }
+                int i = record.IndexOf(name);
+                if (i < 0) { continue; }
                 object date;
-                if (!LicenseAuditDate(property.Value, out date)) { return CodecResult.Unsupported; }
-                property.Value = date;
+                if (!LicenseAuditDate(record.Values[i], out date)) { return CodecResult.Unsupported; }
+                record.Values[i] = date;
             }
             foreach (string name in shape[1])
             {
-                PSPropertyInfo property = record.Properties[name];
-                if (property == null) { continue; }
+                int i = record.IndexOf(name);
+                if (i < 0) { continue; }
                 string listText;
-                if (!ListText(property.Value, out listText)) { return CodecResult.Unsupported; }
+                if (!ListText(record.Values[i], out listText)) { return CodecResult.Unsupported; }
+                // Add-Member -Force: an existing property of that name goes, the new one is last.
                 string textName = name + "Text";
-                if (record.Properties[textName] != null) { record.Properties.Remove(textName); }
-                record.Properties.Add(new PSNoteProperty(textName, listText));
+                int existing = record.IndexOf(textName);
+                if (existing >= 0)
+                {
+                    record.Names.RemoveAt(existing);
+                    record.Values.RemoveAt(existing);
+                }
+                record.Names.Add(textName);
+                record.Values.Add(listText);
             }
             return CodecResult.Ok;
         }
@@ -781,15 +838,14 @@ namespace LicenseAudit
             return true;
         }
 
-        private static string Invariant(object value)
+        // [System.Convert]::ToString($value, InvariantCulture) of a value as ConvertFrom-Json made
+        // it; false for a nested object (its PSObject text is left to the script path).
+        private static bool Invariant(object value, out string text)
         {
-            return Convert.ToString(value, CultureInfo.InvariantCulture);
-        }
-
-        private static bool IsCustom(object value)
-        {
-            PSObject pso = value as PSObject;
-            return pso != null && pso.BaseObject is PSCustomObject;
+            text = null;
+            if (value is JsonNode) { return false; }
+            text = value is object[] ? "System.Object[]" : Convert.ToString(value, CultureInfo.InvariantCulture);
+            return true;
         }
 
         // ConvertTo-LicenseAuditListText. False: a shape only the script path models.
@@ -797,41 +853,49 @@ namespace LicenseAudit
         {
             result = "";
             if (value == null) { return true; }
-            if (IsCustom(value))
+            JsonNode single = value as JsonNode;
+            if (single != null)
             {
-                List<string> parts = new List<string>();
-                foreach (PSPropertyInfo p in ((PSObject)value).Properties)
-                {
-                    if (!(p is PSNoteProperty)) { return false; }
-                    parts.Add(p.Name + "=" + Invariant(p.Value));
-                }
-                result = string.Join("; ", parts.ToArray());
-                return true;
+                // One nested object (Evidence, Parameters): its properties.
+                return Pairs(single, "; ", out result);
             }
-            IEnumerable items;
-            if (value is object[]) { items = (object[])value; }
-            else if (value is string || value is ValueType) { items = new object[] { value }; }
-            else { return false; }
+            object[] items = value as object[];
+            if (items == null)
+            {
+                if (value is string || value is ValueType) { items = new object[] { value }; }
+                else { return false; }
+            }
             List<string> texts = new List<string>();
             foreach (object item in items)
             {
                 if (item == null) { continue; }
-                if (item is string || item is ValueType) { texts.Add(Invariant(item)); continue; }
-                if (!IsCustom(item)) { return false; }
-                PSObject o = (PSObject)item;
                 string one;
-                if (!ItemText(o, out one)) { return false; }
+                if (item is string || item is ValueType)
+                {
+                    Invariant(item, out one);
+                    texts.Add(one);
+                    continue;
+                }
+                JsonNode node = item as JsonNode;
+                if (node == null || !ItemText(node, out one)) { return false; }
                 texts.Add(one);
             }
             result = string.Join("; ", texts.ToArray());
             return true;
         }
 
-        private static bool Has(PSObject o, string name, out object value)
+        private static bool Pairs(JsonNode node, string separator, out string result)
         {
-            PSPropertyInfo p = o.Properties[name];
-            value = p == null ? null : p.Value;
-            return p != null;
+            result = null;
+            string[] parts = new string[node.Names.Count];
+            for (int i = 0; i < parts.Length; i++)
+            {
+                string value;
+                if (!Invariant(node.Values[i], out value)) { return false; }
+                parts[i] = node.Names[i] + "=" + value;
+            }
+            result = string.Join(separator, parts);
+            return true;
         }
 
         // '{0}...' -f with string (or null) arguments only: other values would be formatted in
@@ -844,18 +908,18 @@ namespace LicenseAudit
             return text != null;
         }
 
-        private static bool ItemText(PSObject item, out string text)
+        private static bool ItemText(JsonNode item, out string text)
         {
             text = null;
             object cal, detail, source, counts, property, val, message, code, severity;
-            bool hasCal = Has(item, "Cal", out cal);
-            bool hasDetail = Has(item, "Detail", out detail);
-            bool hasSource = Has(item, "Source", out source);
+            bool hasCal = item.Has("Cal", out cal);
+            bool hasDetail = item.Has("Detail", out detail);
+            bool hasSource = item.Has("Source", out source);
             string a, b, c;
             object head = null;
             bool headed = false;
             if (hasCal && hasDetail) { head = cal; headed = true; }
-            else if (Has(item, "Counts", out counts) && hasDetail) { head = counts; headed = true; }
+            else if (item.Has("Counts", out counts) && hasDetail) { head = counts; headed = true; }
             if (headed)
             {
                 // Reasons: "Cal: Detail (Source)"; uc count's: "Counts: Detail (Source)".
@@ -868,8 +932,8 @@ namespace LicenseAudit
                 }
                 return true;
             }
-            bool hasMessage = Has(item, "Message", out message);
-            if (Has(item, "Property", out property) && Has(item, "Value", out val) && hasSource && !hasMessage)
+            bool hasMessage = item.Has("Message", out message);
+            if (item.Has("Property", out property) && item.Has("Value", out val) && hasSource && !hasMessage)
             {
                 if (val is DateTime)
                 {
@@ -879,13 +943,14 @@ namespace LicenseAudit
                 }
                 if (!Str(property, out a) || !Str(source, out c)) { return false; }
                 if (!(val == null || val is string || val is ValueType)) { return false; }
-                text = a + "=" + Invariant(val) + " (" + c + ")";
+                Invariant(val, out b);
+                text = a + "=" + b + " (" + c + ")";
                 return true;
             }
-            if (Has(item, "Code", out code) && hasMessage)
+            if (item.Has("Code", out code) && hasMessage)
             {
                 string prefix = "";
-                if (Has(item, "Severity", out severity))
+                if (item.Has("Severity", out severity))
                 {
                     if (!Str(severity, out prefix)) { return false; }
                     prefix += " ";
@@ -894,14 +959,7 @@ namespace LicenseAudit
                 text = prefix + a + ": " + b;
                 return true;
             }
-            List<string> parts = new List<string>();
-            foreach (PSPropertyInfo p in item.Properties)
-            {
-                if (!(p is PSNoteProperty)) { return false; }
-                parts.Add(p.Name + "=" + Invariant(p.Value));
-            }
-            text = string.Join(", ", parts.ToArray());
-            return true;
+            return Pairs(item, ", ", out text);
         }
 
         // --- JSON ---------------------------------------------------------------------------
@@ -956,9 +1014,9 @@ namespace LicenseAudit
             return value;
         }
 
-        private PSObject ParseObject(int depth)
+        private JsonNode ParseObject(int depth)
         {
-            PSObject result = new PSObject();
+            JsonNode result = new JsonNode();
             HashSet<string> seen = null;
             pos++;
             SkipSpace();
@@ -979,7 +1037,8 @@ namespace LicenseAudit
                 pos++;
                 object value = ParseValue(depth + 1);
                 if (status != CodecResult.Ok) { return null; }
-                result.Properties.Add(new PSNoteProperty(name, value));
+                result.Names.Add(name);
+                result.Values.Add(value);
                 SkipSpace();
                 if (pos >= text.Length) { Fail(CodecResult.Malformed); return null; }
                 if (text[pos] == ',') { pos++; continue; }

@@ -17,7 +17,9 @@ objects (made in C#, not timed) and a warm-up of 2,000 first. Per case:
 - peak WS MB: pwsh's peak working set during the case (Linux: VmHWM, reset before each case
   through /proc/self/clear_refs; elsewhere the process's peak so far);
 - heap B/obj: what the managed heap still holds after the case (full GC, the input objects
-  still referenced, as the upstream command's own list would keep them), over the objects.
+  still referenced, as the upstream command's own list would keep them), over the objects;
+- pwsh CPU: pwsh's processor time per object, in microseconds (all its threads; not the
+  engine's, a process of its own): less sensitive than the wall time to a busy machine.
 
 With -RightSizeUsers N, also `Get-LyncCalRightSizing -ConfiguredPath -UsagePath` over N users
 (engine output far faster than the pipeline consumes it): the peak working set then shows
@@ -26,7 +28,9 @@ whether the queue between the engine's stdout and the pipeline is bounded.
 param(
     [int]$Users = 100000,
     [int]$RightSizeUsers = 0,
-    [string]$Work = ''
+    [string]$Work = '',
+    # Only the right-sizing case.
+    [switch]$RightSizeOnly
 )
 Set-StrictMode -Version 2.0
 $ErrorActionPreference = 'Stop'
@@ -247,9 +251,14 @@ function Measure-BenchCase {
     [System.GC]::Collect(); [System.GC]::WaitForPendingFinalizers(); [System.GC]::Collect()
     Reset-PeakWorkingSet
     $before = [System.GC]::GetTotalMemory($true)
+    $self = [System.Diagnostics.Process]::GetCurrentProcess()
+    $cpuBefore = $self.TotalProcessorTime
     $clock = [System.Diagnostics.Stopwatch]::StartNew()
     & $Run
     $clock.Stop()
+    $self.Refresh()
+    $cpu = ($self.TotalProcessorTime - $cpuBefore).TotalSeconds
+    $self.Dispose()
     $after = [System.GC]::GetTotalMemory($true)
     $process = [System.Diagnostics.Process]::GetCurrentProcess()
     $peak = $process.PeakWorkingSet64
@@ -267,14 +276,17 @@ function Measure-BenchCase {
         Ratio       = $ratio
         PeakWSMB    = [math]::Round($peak / 1048576, 1)
         HeapPerObjB = [math]::Round(($after - $before) / $Count)
+        CpuUsPerObj = [math]::Round($cpu * 1000000 / $Count)
     }
     $script:Rows.Add($row)
-    '{0,-58} {1,8} {2,7:N2} {3,9:N0} {4,6} {5,8:N1} {6,8:N0}' -f $row.Case, $row.Objects, $row.Seconds, $row.PerSecond, $row.Ratio, $row.PeakWSMB, $row.HeapPerObjB
+    '{0,-58} {1,8} {2,7:N2} {3,9:N0} {4,6} {5,8:N1} {6,8:N0} {7,9:N0}' -f $row.Case, $row.Objects, $row.Seconds, $row.PerSecond, $row.Ratio, $row.PeakWSMB, $row.HeapPerObjB, $row.CpuUsPerObj
 }
 
-'{0,-58} {1,8} {2,7} {3,9} {4,6} {5,8} {6,8}' -f 'case', 'objects', 'wall s', 'objects/s', 'ratio', 'peak MB', 'heap B/o'
+'{0,-58} {1,8} {2,7} {3,9} {4,6} {5,8} {6,8} {7,9}' -f 'case', 'objects', 'wall s', 'objects/s', 'ratio', 'peak MB', 'heap B/o', 'pwsh CPU'
 $lync = { param($n, $seed) [LicenseAuditBenchEstate]::LyncUsers($n, $seed) }
 $teams = { param($n, $seed) [LicenseAuditBenchEstate]::TeamsUsers($n, $seed) }
+if ($RightSizeOnly) { $Users = 0 }
+if ($Users -gt 0) {
 Measure-BenchCase -Group Lync -Name 'Get-CsUser | Out-Null (bare pipeline)' -Count $Users -Make $lync -Run { Get-CsUser | Out-Null }
 Measure-BenchCase -Group Lync -Name 'Get-CsUser | % { ConvertTo-Json -Compress } (baseline)' -Count $Users -Make $lync -Baseline -Run {
     Get-CsUser | ForEach-Object { ConvertTo-Json -InputObject $_ -Compress } | Out-Null
@@ -291,4 +303,39 @@ Measure-BenchCase -Group Teams -Name 'Get-CsOnlineUser | Get-TeamsLicenseCount' 
 }
 Measure-BenchCase -Group Teams -Name 'Get-CsOnlineUser | Test-TeamsLicenseAssignment' -Count $Users -Make $teams -Run {
     Get-CsOnlineUser | Test-TeamsLicenseAssignment -WarningAction SilentlyContinue | Out-Null
+}
+}
+
+if ($RightSizeUsers -gt 0) {
+    # Right-sizing over files: the engine writes as fast as it can while the pipeline takes each
+    # record. What pwsh holds meanwhile is the queue between the two.
+    if (-not $Work) {
+        # scripts/bench-ps passes a folder of its own; run alone, target/ (kept out of git).
+        $Work = Join-Path (Join-Path $root 'target') 'bench-ps'
+        $null = New-Item -ItemType Directory -Path $Work -Force
+    }
+    $configuredLines = @(Get-Content -LiteralPath (Join-Path $root 'examples/records/lync-entitlement.ndjson') | Where-Object { $_ -like '{"RecordType":"LyncUserCal"*' })
+    $usageLines = @(Get-Content -LiteralPath (Join-Path $root 'examples/rightsizing/usage.ndjson') | Where-Object { $_ -like '{"RecordType":"LyncUserUsage"*' })
+    $coverage = @(Get-Content -LiteralPath (Join-Path $root 'examples/rightsizing/usage.ndjson') | Where-Object { $_ -like '{"RecordType":"LyncUsageCoverage"*' })
+    function New-RightSizeFiles([int]$Count) {
+        $configured = Join-Path $Work "configured-$Count.ndjson"
+        $usage = Join-Path $Work "usage-$Count.ndjson"
+        $c = New-Object System.Text.StringBuilder
+        $u = New-Object System.Text.StringBuilder
+        for ($i = 0; $i -lt $Count; $i++) {
+            [void]$c.AppendLine(($configuredLines[$i % $configuredLines.Count] -replace '"SipAddress":"sip:([^@"]+)@', ('"SipAddress":"sip:$1' + $i + '@')))
+            [void]$u.AppendLine(($usageLines[$i % $usageLines.Count] -replace '"SipAddress":"sip:([^@"]+)@', ('"SipAddress":"sip:$1' + $i + '@')))
+        }
+        foreach ($line in $coverage) { [void]$u.AppendLine($line) }
+        [System.IO.File]::WriteAllText($configured, $c.ToString())
+        [System.IO.File]::WriteAllText($usage, $u.ToString())
+        @{ Configured = $configured; Usage = $usage }
+    }
+    $script:RightSizeFiles = @{}
+    $small = New-RightSizeFiles 2000
+    $large = New-RightSizeFiles $RightSizeUsers
+    $make = { param($n, $seed) if ($n -eq $RightSizeUsers) { $script:RightSizeFiles = $large } else { $script:RightSizeFiles = $small }; @() }
+    Measure-BenchCase -Group RightSize -Name "Get-LyncCalRightSizing -ConfiguredPath -UsagePath" -Count $RightSizeUsers -Make $make -Run {
+        Get-LyncCalRightSizing -ConfiguredPath $script:RightSizeFiles.Configured -UsagePath $script:RightSizeFiles.Usage -WarningAction SilentlyContinue | Out-Null
+    }
 }
