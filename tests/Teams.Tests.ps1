@@ -151,7 +151,11 @@ Describe 'Test-TeamsLicenseAssignment' {
         # An older MicrosoftTeams: Get-CsCallQueue / Get-CsPhoneNumberAssignment without -First /
         # -Top. One call, and a warning that names what may be missing (Get-LicenseAuditTeamsPage).
         $result = InModuleScope LicenseAudit {
-            function Get-OldTeamsQueue { [CmdletBinding()] param() foreach ($i in 1..100) { [pscustomobject]@{ Identity = "q$i" } } }
+            function Get-OldTeamsQueue {
+                [CmdletBinding()]
+                param()
+                foreach ($i in 1..100) { [pscustomobject]@{ Identity = "q$i" } }
+            }
             function Invoke-PagerProbe {
                 [CmdletBinding()]
                 param()
