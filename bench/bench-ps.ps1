@@ -299,7 +299,7 @@ Measure-BenchCase -Group Teams -Name 'Get-CsOnlineUser | % { ConvertTo-Json -Com
     Get-CsOnlineUser | ForEach-Object { ConvertTo-Json -InputObject $_ -Compress } | Out-Null
 }
 Measure-BenchCase -Group Teams -Name 'Get-CsOnlineUser | Get-TeamsLicenseCount' -Count $Users -Make $teams -Run {
-    Get-CsOnlineUser | Get-TeamsLicenseCount | Out-Null
+    Get-CsOnlineUser | Get-TeamsLicenseCount -WarningAction SilentlyContinue | Out-Null
 }
 Measure-BenchCase -Group Teams -Name 'Get-CsOnlineUser | Test-TeamsLicenseAssignment' -Count $Users -Make $teams -Run {
     Get-CsOnlineUser | Test-TeamsLicenseAssignment -WarningAction SilentlyContinue | Out-Null
@@ -320,15 +320,21 @@ if ($RightSizeUsers -gt 0) {
     function New-RightSizeFiles([int]$Count) {
         $configured = Join-Path $Work "configured-$Count.ndjson"
         $usage = Join-Path $Work "usage-$Count.ndjson"
-        $c = New-Object System.Text.StringBuilder
-        $u = New-Object System.Text.StringBuilder
-        for ($i = 0; $i -lt $Count; $i++) {
-            [void]$c.AppendLine(($configuredLines[$i % $configuredLines.Count] -replace '"SipAddress":"sip:([^@"]+)@', ('"SipAddress":"sip:$1' + $i + '@')))
-            [void]$u.AppendLine(($usageLines[$i % $usageLines.Count] -replace '"SipAddress":"sip:([^@"]+)@', ('"SipAddress":"sip:$1' + $i + '@')))
+        # Streamed line by line: a file held in memory would be most of pwsh's peak working set.
+        $utf8 = New-Object System.Text.UTF8Encoding -ArgumentList $false
+        $c = New-Object System.IO.StreamWriter -ArgumentList $configured, $false, $utf8
+        $u = New-Object System.IO.StreamWriter -ArgumentList $usage, $false, $utf8
+        try {
+            for ($i = 0; $i -lt $Count; $i++) {
+                $c.WriteLine(($configuredLines[$i % $configuredLines.Count] -replace '"SipAddress":"sip:([^@"]+)@', ('"SipAddress":"sip:$1' + $i + '@')))
+                $u.WriteLine(($usageLines[$i % $usageLines.Count] -replace '"SipAddress":"sip:([^@"]+)@', ('"SipAddress":"sip:$1' + $i + '@')))
+            }
+            foreach ($line in $coverage) { $u.WriteLine($line) }
         }
-        foreach ($line in $coverage) { [void]$u.AppendLine($line) }
-        [System.IO.File]::WriteAllText($configured, $c.ToString())
-        [System.IO.File]::WriteAllText($usage, $u.ToString())
+        finally {
+            $c.Dispose()
+            $u.Dispose()
+        }
         @{ Configured = $configured; Usage = $usage }
     }
     $script:RightSizeFiles = @{}
