@@ -80,20 +80,12 @@ fn native_process_compiles_as_csharp5() {
 }
 
 /// PowerShell Standard 5.1's reference System.Management.Automation.dll (the API Windows
-/// PowerShell 5.1 and PowerShell 7 share): LICENSEAUDIT_PS_STANDARD, else a shared tools folder
-/// beside the checkout.
+/// PowerShell 5.1 and PowerShell 7 share, NuGet package PowerShellStandard.Library):
+/// LICENSEAUDIT_PS_STANDARD names it (.ci/run sets it).
 fn powershell_standard() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("LICENSEAUDIT_PS_STANDARD") {
-        return Some(PathBuf::from(path));
-    }
-    ["../shared", "../../shared", "../../../shared"]
-        .iter()
-        .map(|up| {
-            repo()
-                .join(up)
-                .join("tools/powershell-standard/net452/System.Management.Automation.dll")
-        })
-        .find(|p| p.is_file())
+    std::env::var_os("LICENSEAUDIT_PS_STANDARD")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
 }
 
 #[test]

@@ -881,9 +881,15 @@ mod tests {
 
     #[test]
     fn a_contained_tiberius_assertion_is_said_in_words() {
-        let tls = protocol_surprise("assertion `left == right` failed\n  left: TabularResult\n right: PreLogin");
+        let tls = protocol_surprise(
+            "assertion `left == right` failed\n  left: TabularResult\n right: PreLogin",
+        );
         assert!(tls.contains("TLS") && tls.contains("plain TDS"), "{tls}");
-        for said in [tls, protocol_surprise("assertion failed: x"), protocol_surprise("")] {
+        for said in [
+            tls,
+            protocol_surprise("assertion failed: x"),
+            protocol_surprise(""),
+        ] {
             for raw in ["assertion", "left", "right", "TabularResult", "PreLogin"] {
                 assert!(!said.contains(raw), "{said}");
             }
