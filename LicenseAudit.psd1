@@ -38,6 +38,7 @@
         'LicenseAudit.psm1',
         'LicenseAudit.Format.ps1xml',
         'LICENSE',
+        'Private/CommandProbe.ps1',
         'Private/ConvertFrom-LicenseAuditRecord.ps1',
         'Private/ConvertTo-LicenseAuditCmdletMessage.ps1',
         'Private/ConvertTo-LicenseAuditInputLine.ps1',

@@ -421,7 +421,7 @@ function Export-LicenseAuditTeamsEstate {
         $readers = @($export.Audits | Where-Object { $Audit -contains $_ })
         if ($readers.Count -eq 0) { continue }
         $result = [pscustomobject]@{ Name = $export.Name; Command = $export.Command; Audits = [string[]]$readers; Path = $null; Records = 0; Error = $null }
-        if (-not (Get-Command $export.Command -ErrorAction SilentlyContinue)) {
+        if (-not (Get-LicenseAuditCommand -Name $export.Command)) {
             Write-Warning ('{0} is not available in this MicrosoftTeams module: the Teams audits run without {1}.' -f $export.Command, $export.Name)
             $result
             continue

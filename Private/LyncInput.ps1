@@ -3,6 +3,10 @@
 # references and enums become text here: a snap-in session gives objects (name in
 # FriendlyName), a remote session gives strings, and enum integers differ across versions.
 
+# What LicenseAudit.LyncCmdletsNotFound tells an admin to do (Get-CsUser and the other Lync /
+# Skype for Business Server cmdlets come with the server's management tools).
+$script:LyncCmdletRemedy = 'run this in the Lync Server / Skype for Business Server Management Shell (or after Import-Module Lync / SkypeForBusiness, or in a remote PowerShell session to a Front End server), or audit a snapshot: Export-LicenseAuditSnapshot on a Lync server, then Invoke-LicenseAudit -SnapshotPath.'
+
 $script:LyncUserProperties = @(
     'Identity', 'SipAddress', 'DisplayName', 'Enabled', 'EnterpriseVoiceEnabled',
     'RemoteCallControlTelephonyEnabled', 'AudioVideoDisabled', 'RegistrarPool', 'HostingProvider',
@@ -108,11 +112,22 @@ function Get-LicenseAuditLyncConfiguration {
     [CmdletBinding()]
     [OutputType([System.Collections.Specialized.OrderedDictionary])]
     param(
+        # The calling cmdlet: without the Lync cmdlets it needs, its LicenseAudit.LyncCmdletsNotFound.
+        [Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet,
         [object[]]$ConferencingPolicy,
         [object[]]$VoicePolicy,
         [object[]]$Pool,
-        [switch]$IncludeDevices
+        [switch]$IncludeDevices,
+        # Users will be read with Get-CsUser (nothing piped): it must be there too.
+        [switch]$GatherUsers
     )
+    $needed = @()
+    if ($GatherUsers) { $needed += 'Get-CsUser' }
+    if (-not $ConferencingPolicy) { $needed += 'Get-CsConferencingPolicy' }
+    if (-not $VoicePolicy) { $needed += 'Get-CsVoicePolicy' }
+    if (-not $Pool) { $needed += 'Get-CsPool' }
+    if ($IncludeDevices) { $needed += @('Get-CsCommonAreaPhone', 'Get-CsAnalogDevice', 'Get-CsRgsAgentGroup') }
+    Assert-LicenseAuditCommand -Cmdlet $Cmdlet -Name $needed -ErrorId 'LyncCmdletsNotFound' -Remedy $script:LyncCmdletRemedy
     if (-not $ConferencingPolicy) { $ConferencingPolicy = @(Get-CsConferencingPolicy) }
     if (-not $VoicePolicy) { $VoicePolicy = @(Get-CsVoicePolicy) }
     if (-not $Pool) { $Pool = @(Get-CsPool) }
@@ -124,7 +139,7 @@ function Get-LicenseAuditLyncConfiguration {
     if ($IncludeDevices) {
         $configuration['--common-area-phones'] = @(Get-CsCommonAreaPhone | ConvertTo-LicenseAuditRecord -Property $script:LyncDeviceProperties)
         $configuration['--analog-devices'] = @(Get-CsAnalogDevice | ConvertTo-LicenseAuditRecord -Property $script:LyncDeviceProperties)
-        if (Get-Command Get-CsMeetingRoom -ErrorAction SilentlyContinue) {
+        if (Get-LicenseAuditCommand -Name Get-CsMeetingRoom) {
             # Lync 2013 and later only.
             $configuration['--meeting-rooms'] = @(Get-CsMeetingRoom | ConvertTo-LicenseAuditRecord -Property $script:LyncDeviceProperties)
         }
@@ -216,18 +231,18 @@ function Send-LicenseAuditLyncUser {
         if ($null -ne $identity) {
             $lookup = @{ Identity = $identity }
             if ($Query.ContainsKey('DomainController')) { $lookup.DomainController = $Query.DomainController }
-            # The lookup runs in a pipeline of its own (ScriptBlock.Invoke) and its failure is
-            # caught in there: PowerShell adds every error of a nested command, caught or not, to
-            # the calling cmdlet's -ErrorVariable (a failing Get-CsUser -ErrorAction Stop adds
-            # three, a proxy or mock more), where the admin should find one UserNotFound.
-            $found = { param($lookup) try { @{ Users = @(Get-CsUser @lookup -ErrorAction Stop) } } catch { @{ Failure = $_ } } }.Invoke($lookup)
-            $found = $found[0]
+            # In a pipeline of its own: the admin's -ErrorVariable gets one UserNotFound, not
+            # Get-CsUser's errors besides.
+            $found = Invoke-LicenseAuditNested -ScriptBlock { param($lookup) Get-CsUser @lookup -ErrorAction Stop } -ArgumentList $lookup
+            if ($found.ContainsKey('Failure') -and $found.Failure.Exception -is [System.Management.Automation.CommandNotFoundException]) {
+                Assert-LicenseAuditCommand -Cmdlet $Session.Cmdlet -Name 'Get-CsUser' -ErrorId 'LyncCmdletsNotFound' -Remedy $script:LyncCmdletRemedy
+            }
             if ($found.ContainsKey('Failure')) {
                 $Session.Cmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject $item `
                             -InnerException $found.Failure.Exception -Message ("Get-CsUser -Identity '{0}' failed: {1}" -f $identity, $found.Failure.Exception.Message)))
                 continue
             }
-            $users = $found.Users
+            $users = $found.Output
         }
         foreach ($user in $users) {
             if ($null -eq $Session.Process) { Start-LicenseAuditStdinSession -Session $Session }
@@ -278,7 +293,13 @@ function Complete-LicenseAuditLyncUserRun {
         [switch]$GatherUsers,
         [hashtable]$Query = @{}
     )
-    if ($GatherUsers) {
+    if ($GatherUsers -and $Query.ContainsKey('Identity')) {
+        # -Identity names one user: looked up as a piped identity is, so that a user Get-CsUser
+        # cannot find is the same one LicenseAudit.UserNotFound (not Get-CsUser's own error).
+        $Session.Channel.TrySendOne([string]$Query.Identity)
+        if ($Session.Channel.Status) { Send-LicenseAuditLyncUser -Session $Session -InputObject ([string]$Query.Identity) -Query $Query }
+    }
+    elseif ($GatherUsers) {
         $channel = $Session.Channel
         $Session.Gathering = $true
         Get-CsUser @Query | ForEach-Object {
@@ -299,10 +320,10 @@ function Register-LicenseAuditArgumentCompleter {
     [CmdletBinding()]
     [OutputType([void])]
     param()
-    if (-not (Get-Command Register-ArgumentCompleter -ErrorAction SilentlyContinue)) { return }
+    if (-not (Get-LicenseAuditCommand -Name Register-ArgumentCompleter)) { return }
     $policyNames = {
         param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
-        if (-not (Get-Command Get-CsConferencingPolicy -ErrorAction SilentlyContinue)) { return }
+        if (-not (Get-LicenseAuditCommand -Name Get-CsConferencingPolicy)) { return }
         $word = ([string]$wordToComplete).Trim('''', '"')
         Get-CsConferencingPolicy -ErrorAction SilentlyContinue |
             ForEach-Object { [string]$_.Identity } |

@@ -49,7 +49,7 @@ function Get-LicenseAuditTeamsUserQuery {
     [OutputType([hashtable])]
     param([string[]]$Property = $script:TeamsAssignmentUserProperties)
     $query = @{}
-    $command = Get-Command Get-CsOnlineUser -ErrorAction SilentlyContinue
+    $command = Get-LicenseAuditCommand -Name Get-CsOnlineUser
     if ($command -and $command.Parameters.ContainsKey('Properties')) {
         $query.Properties = (@($Property | Where-Object { $_ -ne 'ObjectId' }) -join ',')
     }
@@ -84,7 +84,7 @@ function Get-LicenseAuditTeamsPage {
         # What the warning says is lost without paging, and what to do.
         [Parameter(Mandatory)][string]$Remedy
     )
-    $command = Get-Command $CommandName -ErrorAction SilentlyContinue
+    $command = Get-LicenseAuditCommand -Name $CommandName
     if (-not $command) { return }
     $seen = New-Object 'System.Collections.Generic.HashSet[string]' -ArgumentList ([System.StringComparer]::OrdinalIgnoreCase)
     if (-not ($command.Parameters.ContainsKey($SizeParameter) -and $command.Parameters.ContainsKey('Skip'))) {

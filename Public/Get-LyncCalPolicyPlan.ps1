@@ -118,12 +118,12 @@ function Get-LyncCalPolicyPlan {
         if ($DefaultTier) { $arguments += @('--default-tier', $DefaultTier.ToLowerInvariant()) }
         foreach ($tier in $TierPolicy.Keys) { $arguments += @('--tier-policy', ('{0}={1}' -f $tier, $TierPolicy[$tier])) }
         if ($All) { $arguments += '--all' }
-        $configuration = Get-LicenseAuditLyncConfiguration
+        $gatherUsers = -not $PSCmdlet.MyInvocation.ExpectingInput -and -not $PSBoundParameters.ContainsKey('InputObject')
+        $configuration = Get-LicenseAuditLyncConfiguration -Cmdlet $PSCmdlet -GatherUsers:$gatherUsers
         $session = New-LicenseAuditNativeSession -Command 'lync', 'plan' -Cmdlet $PSCmdlet -Activity 'Lync CAL policy plan' -OutputType 'LyncPolicyChange' `
             -InputKind Record -InputProperty $script:LyncUserProperties -IdentityLookup
         $channel = $session.Channel
         $session.Pending = @{ StdinOption = '--users'; Configuration = $configuration; Arguments = $arguments }
-        $gatherUsers = -not $PSCmdlet.MyInvocation.ExpectingInput -and -not $PSBoundParameters.ContainsKey('InputObject')
     }
     process {
         $completed = $false

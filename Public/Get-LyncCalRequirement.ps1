@@ -150,15 +150,15 @@ function Get-LyncCalRequirement {
             $arguments += '--summary-only'
         }
         elseif ($Summary -or $SummaryVariable) { $arguments += '--summary' }
+        # Read Get-CsUser only when no users come from the pipeline or -InputObject (an empty
+        # pipeline means "no users", not "all users").
+        $gatherUsers = -not $PSCmdlet.MyInvocation.ExpectingInput -and -not $PSBoundParameters.ContainsKey('InputObject')
         # Policies and pools are read now, in memory; the engine starts with the first user.
-        $configuration = Get-LicenseAuditLyncConfiguration -ConferencingPolicy $ConferencingPolicy -VoicePolicy $VoicePolicy -Pool $Pool -IncludeDevices:$IncludeDevices
+        $configuration = Get-LicenseAuditLyncConfiguration -Cmdlet $PSCmdlet -ConferencingPolicy $ConferencingPolicy -VoicePolicy $VoicePolicy -Pool $Pool -IncludeDevices:$IncludeDevices -GatherUsers:$gatherUsers
         $session = New-LicenseAuditNativeSession -Command 'lync', 'entitlement' -Cmdlet $PSCmdlet -Activity 'Lync CAL requirement' `
             -OutputType $outputType -CollectType $collectType -InputKind Record -InputProperty $script:LyncUserProperties -IdentityLookup
         $channel = $session.Channel
         $session.Pending = @{ StdinOption = '--users'; Configuration = $configuration; Arguments = $arguments }
-        # Read Get-CsUser only when no users come from the pipeline or -InputObject (an empty
-        # pipeline means "no users", not "all users").
-        $gatherUsers = -not $PSCmdlet.MyInvocation.ExpectingInput -and -not $PSBoundParameters.ContainsKey('InputObject')
     }
     process {
         $completed = $false

@@ -116,6 +116,12 @@ function Get-LyncCalUsage {
         [ValidateNotNullOrEmpty()]
         [string]$CoverageVariable
     )
+    $needed = @()
+    if (-not $SqlServer) { $needed += 'Get-CsService' }
+    if ($IncludeAllUsers) { $needed += 'Get-CsUser' }
+    if ($IncludeCommonAreaPhones) { $needed += 'Get-CsCommonAreaPhone' }
+    Assert-LicenseAuditCommand -Cmdlet $PSCmdlet -Name $needed -ErrorId 'LyncCmdletsNotFound' `
+        -Remedy ('{0} (-SqlServer names the monitoring store without Get-CsService.)' -f $script:LyncCmdletRemedy)
     if (-not $SqlServer) {
         $SqlServer = @(Get-CsService -MonitoringDatabase | ForEach-Object {
                 if ($_.SqlInstanceName) { '{0}\{1}' -f $_.PoolFqdn, $_.SqlInstanceName } else { [string]$_.PoolFqdn }

@@ -139,11 +139,11 @@ function Get-TeamsLicenseCount {
         # Read Get-CsOnlineUser only when no accounts come from the pipeline or -InputObject (an
         # empty pipeline means "no accounts", not "all accounts").
         $gatherUsers = -not $PSCmdlet.MyInvocation.ExpectingInput -and -not $PSBoundParameters.ContainsKey('InputObject')
-        if ($gatherUsers -and -not (Get-Command Get-CsOnlineUser -ErrorAction SilentlyContinue)) {
+        if ($gatherUsers -and -not (Get-LicenseAuditCommand -Name Get-CsOnlineUser)) {
             $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'TeamsCmdletsNotFound' -Category ObjectNotFound -TargetObject 'Get-CsOnlineUser' `
                         -Message 'Get-CsOnlineUser is not available: install the MicrosoftTeams module and run Connect-MicrosoftTeams first, or pipe Get-CsOnlineUser objects in (e.g. from Import-Clixml), or count exported files with Get-UcLicenseCount -TeamsPath.'))
         }
-        if (-not $PSBoundParameters.ContainsKey('IpPhonePolicy') -and $gatherUsers -and (Get-Command Get-CsTeamsIPPhonePolicy -ErrorAction SilentlyContinue)) {
+        if (-not $PSBoundParameters.ContainsKey('IpPhonePolicy') -and $gatherUsers -and (Get-LicenseAuditCommand -Name Get-CsTeamsIPPhonePolicy)) {
             # -ErrorAction Stop: the MicrosoftTeams cmdlets report a failed request (throttling, an
             # expired session) as a non-terminating error and return nothing; a count on part of
             # the tenant must not look complete.

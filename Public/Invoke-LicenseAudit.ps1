@@ -317,7 +317,7 @@ function Invoke-LicenseAudit {
     $teamsUsers = $null
     if ($teamsAudits.Count -gt 0) {
         if ($source -eq 'Live') {
-            if (-not (Get-Command Get-CsOnlineUser -ErrorAction SilentlyContinue)) {
+            if (-not (Get-LicenseAuditCommand -Name Get-CsOnlineUser)) {
                 $problem = New-LicenseAuditErrorRecord -ErrorId 'TeamsCmdletsNotFound' -Category ObjectNotFound -TargetObject 'Get-CsOnlineUser' `
                     -Message ('{0}: not run: Get-CsOnlineUser is not available. Install the MicrosoftTeams module on this machine and run Connect-MicrosoftTeams before Invoke-LicenseAudit, or audit exported files with -SnapshotPath.' -f ($teamsAudits -join ', '))
                 $PSCmdlet.WriteError($problem)

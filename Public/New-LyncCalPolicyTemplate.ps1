@@ -63,15 +63,16 @@ function New-LyncCalPolicyTemplate {
         return
     }
     # The parameters this host's New-CsConferencingPolicy accepts (Lync 2010 lacks some).
-    $command = Get-Command New-CsConferencingPolicy -ErrorAction SilentlyContinue
-    if (-not $command) {
-        $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'LyncCmdletsMissing' -Category ObjectNotFound `
-                    -TargetObject 'New-CsConferencingPolicy' -Message 'New-CsConferencingPolicy is not available: run this in a Lync / Skype for Business Management Shell, or a remote session to one. -TemplateOnly works anywhere.'))
-    }
+    Assert-LicenseAuditCommand -Cmdlet $PSCmdlet -Name 'New-CsConferencingPolicy', 'Get-CsConferencingPolicy' -ErrorId 'LyncCmdletsNotFound' `
+        -Remedy 'run this in the Lync Server / Skype for Business Server Management Shell, or a remote PowerShell session to a Front End server. -TemplateOnly works anywhere.'
+    $command = Get-LicenseAuditCommand -Name New-CsConferencingPolicy
     $accepted = $command.Parameters
     $unsupported = New-Object System.Collections.Generic.List[string]
     foreach ($template in $templates) {
-        if (Get-CsConferencingPolicy -Identity $template.Identity -ErrorAction SilentlyContinue) {
+        # Not there is the usual answer: asked in a pipeline of its own, so that Get-CsConferencingPolicy's
+        # "not found" does not land in the admin's -ErrorVariable.
+        $existing = Invoke-LicenseAuditNested -ScriptBlock { param($Identity) Get-CsConferencingPolicy -Identity $Identity -ErrorAction Stop } -ArgumentList $template.Identity
+        if ($existing.ContainsKey('Output') -and @($existing.Output | Where-Object { $null -ne $_ }).Count -gt 0) {
             Write-Warning "$($template.Identity) already exists; left unchanged."
             continue
         }
@@ -90,15 +91,14 @@ function New-LyncCalPolicyTemplate {
             Write-Warning ("{0}: this server's New-CsConferencingPolicy has no {1}; the policy is created without it." -f $template.Identity, ($skipped -join ', '))
         }
         if ($PSCmdlet.ShouldProcess($template.Identity, 'New-CsConferencingPolicy')) {
-            try {
-                # -Confirm:$false: one prompt per policy, ours.
-                New-CsConferencingPolicy @parameters -Confirm:$false -ErrorAction Stop | Out-Null
-                $template
-            }
-            catch {
+            # -Confirm:$false: one prompt per policy, ours. In a pipeline of its own: one
+            # NewPolicyFailed in the admin's -ErrorVariable, not the inner cmdlet's errors too.
+            $created = Invoke-LicenseAuditNested -ScriptBlock { param($Parameters) New-CsConferencingPolicy @Parameters -Confirm:$false -ErrorAction Stop | Out-Null } -ArgumentList $parameters
+            if ($created.ContainsKey('Failure')) {
                 $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'NewPolicyFailed' -Category WriteError -TargetObject $template.Identity `
-                            -InnerException $_.Exception -Message ("New-CsConferencingPolicy {0} failed: {1}" -f $template.Identity, $_.Exception.Message)))
+                            -InnerException $created.Failure.Exception -Message ("New-CsConferencingPolicy {0} failed: {1}" -f $template.Identity, $created.Failure.Exception.Message)))
             }
+            else { $template }
         }
     }
 }

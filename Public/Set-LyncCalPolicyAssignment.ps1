@@ -91,6 +91,10 @@ function Set-LyncCalPolicyAssignment {
         [string]$Action,
         [switch]$PassThru
     )
+    begin {
+        # Grant-CsConferencingPolicy is looked for once, at the first grant (-WhatIf needs none).
+        $grantChecked = $false
+    }
     process {
         if ($Action -ne 'Grant') { return }
         $piped = $null
@@ -126,16 +130,23 @@ function Set-LyncCalPolicyAssignment {
         }
         $applied = $false
         if ($PSCmdlet.ShouldProcess($target, $description)) {
-            try {
-                # -Confirm:$false: the user already answered our prompt; without it the inner
-                # cmdlet sees the lowered $ConfirmPreference and asks again.
-                Grant-CsConferencingPolicy -Identity $target -PolicyName $policyName -Confirm:$false -ErrorAction Stop | Out-Null
-                $applied = $true
+            if (-not $grantChecked) {
+                Assert-LicenseAuditCommand -Cmdlet $PSCmdlet -Name 'Grant-CsConferencingPolicy' -ErrorId 'LyncCmdletsNotFound' `
+                    -Remedy 'run this in the Lync Server / Skype for Business Server Management Shell, or a remote PowerShell session to a Front End server. -WhatIf previews the plan anywhere.'
+                $grantChecked = $true
             }
-            catch {
+            # -Confirm:$false: the user already answered our prompt; without it the inner cmdlet
+            # sees the lowered $ConfirmPreference and asks again. In a pipeline of its own: one
+            # GrantFailed in the admin's -ErrorVariable, not the inner cmdlet's errors too.
+            $granted = Invoke-LicenseAuditNested -ScriptBlock {
+                param($Identity, $PolicyName)
+                Grant-CsConferencingPolicy -Identity $Identity -PolicyName $PolicyName -Confirm:$false -ErrorAction Stop | Out-Null
+            } -ArgumentList $target, $policyName
+            if ($granted.ContainsKey('Failure')) {
                 $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'GrantFailed' -Category WriteError -TargetObject $target `
-                            -InnerException $_.Exception -Message ("Grant-CsConferencingPolicy for {0} failed: {1}" -f $target, $_.Exception.Message)))
+                            -InnerException $granted.Failure.Exception -Message ("Grant-CsConferencingPolicy for {0} failed: {1}" -f $target, $granted.Failure.Exception.Message)))
             }
+            else { $applied = $true }
         }
         if ($PassThru) {
             $record = [ordered]@{}

@@ -77,6 +77,12 @@ function Test-LyncConferencingPolicy {
         # The piped policies' identities as the engine writes them (Global, Site:X, Tag:X): the
         # records emitted. $null: every policy (none piped; Get-CsConferencingPolicy read).
         $reported = $null
+        $needed = @()
+        if ($gather -or ($policies.Count -gt 0 -and ($IncludeUserCount -or -not ($policies | Where-Object { (ConvertTo-LicenseAuditPolicyIdentity -Identity $_) -eq 'Global' })))) {
+            $needed += 'Get-CsConferencingPolicy'
+        }
+        if ($IncludeUserCount) { $needed += @('Get-CsUser', 'Get-CsPool') }
+        Assert-LicenseAuditCommand -Cmdlet $PSCmdlet -Name $needed -ErrorId 'LyncCmdletsNotFound' -Remedy $script:LyncCmdletRemedy
         if ($gather) {
             foreach ($policy in @(Get-CsConferencingPolicy)) { $policies.Add((ConvertTo-LicenseAuditRecord -InputObject $policy -Property $script:LyncConferencingPolicyProperties)) }
         }

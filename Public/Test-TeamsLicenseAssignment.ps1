@@ -226,7 +226,7 @@ function Test-TeamsLicenseAssignment {
         if ($readRoutes) { $needed += 'Get-CsOnlineVoiceRoute' }
         if ($readSharedCalling) { $needed += 'Get-CsTeamsSharedCallingRoutingPolicy' }
         if ($readQueues) { $needed += 'Get-CsCallQueue' }
-        $missing = @($needed | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) })
+        $missing = @($needed | Where-Object { -not (Get-LicenseAuditCommand -Name $_) })
         if ($missing.Count -gt 0) {
             $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'TeamsCmdletsNotFound' -Category ObjectNotFound -TargetObject $missing[0] `
                         -Message ('{0} is not available: install the MicrosoftTeams module and run Connect-MicrosoftTeams first, or pass exported objects (Import-Clixml, ConvertFrom-Json) to -InputObject, -PhoneNumberAssignment, -ResourceAccount, -VoiceRoutingPolicy, -VoiceRoute, -SharedCallingPolicy and -CallQueue.' -f ($missing -join ', '))))

@@ -151,6 +151,14 @@ Describe 'An engine that does not read all of its input' {
         $run.Produced | Should -BeLessThan 20000
     }
 
+    It 'reads everything, writes a record and exits 255 (what exit(-1) gives here; -1 is 0xFFFFFFFF on Windows): a failure, never a success' {
+        $env:LICENSEAUDIT_BINARY = New-StandIn 'while IFS= read -r line; do :; done; echo "{\"RecordType\":\"LyncUserCal\",\"SipAddress\":\"sip:u1@contoso.com\"}"; exit 255'
+        $run = Invoke-Lync -Count 200
+        $run.Failure | Should -Not -BeNullOrEmpty
+        $run.Failure.FullyQualifiedErrorId | Should -Match '^LicenseAudit\.Engine'
+        $run.Failure.Exception.Message | Should -BeLike '*255*'
+    }
+
     It 'exits 3 without a word: a terminating LicenseAudit.InputNotRead, not one generic InvalidInput' {
         $env:LICENSEAUDIT_BINARY = New-StandIn 'head -n 10 >/dev/null; exit 3'
         $run = Invoke-Lync -Count 20000
