@@ -153,7 +153,8 @@ function Remove-LicenseAuditStaleFile {
         if ($name -notmatch '^licenseaudit-(\d+)-[0-9a-f]{32}\.ndjson$') { continue }
         $owner = [int]$Matches[1]
         if ($owner -eq $PID) { continue }
-        if (Get-Process -Id $owner -ErrorAction SilentlyContinue) { continue }
+        # Ignore, not SilentlyContinue: a silenced error still lands in the calling cmdlet's -ErrorVariable.
+        if (Get-Process -Id $owner -ErrorAction Ignore) { continue }
         if ($PSCmdlet.ShouldProcess($file, 'Delete a stale LicenseAudit temporary file')) {
             try { [System.IO.File]::Delete($file) } catch { Write-Verbose "Cannot delete ${file}: $($_.Exception.Message)" }
         }

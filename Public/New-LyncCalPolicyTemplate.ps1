@@ -71,7 +71,7 @@ function New-LyncCalPolicyTemplate {
     foreach ($template in $templates) {
         # Not there is the usual answer: asked in a pipeline of its own, so that Get-CsConferencingPolicy's
         # "not found" does not land in the admin's -ErrorVariable.
-        $existing = Invoke-LicenseAuditNested -ScriptBlock { param($Identity) Get-CsConferencingPolicy -Identity $Identity -ErrorAction Stop } -ArgumentList $template.Identity
+        $existing = Invoke-LicenseAuditNested -ScriptBlock { Get-CsConferencingPolicy -Identity $args[0] -ErrorAction Stop } -ArgumentList $template.Identity
         if ($existing.ContainsKey('Output') -and @($existing.Output | Where-Object { $null -ne $_ }).Count -gt 0) {
             Write-Warning "$($template.Identity) already exists; left unchanged."
             continue
@@ -93,7 +93,7 @@ function New-LyncCalPolicyTemplate {
         if ($PSCmdlet.ShouldProcess($template.Identity, 'New-CsConferencingPolicy')) {
             # -Confirm:$false: one prompt per policy, ours. In a pipeline of its own: one
             # NewPolicyFailed in the admin's -ErrorVariable, not the inner cmdlet's errors too.
-            $created = Invoke-LicenseAuditNested -ScriptBlock { param($Parameters) New-CsConferencingPolicy @Parameters -Confirm:$false -ErrorAction Stop | Out-Null } -ArgumentList $parameters
+            $created = Invoke-LicenseAuditNested -ScriptBlock { $settings = $args[0]; New-CsConferencingPolicy @settings -Confirm:$false -ErrorAction Stop | Out-Null } -ArgumentList $parameters
             if ($created.ContainsKey('Failure')) {
                 $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'NewPolicyFailed' -Category WriteError -TargetObject $template.Identity `
                             -InnerException $created.Failure.Exception -Message ("New-CsConferencingPolicy {0} failed: {1}" -f $template.Identity, $created.Failure.Exception.Message)))

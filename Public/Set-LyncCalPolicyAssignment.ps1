@@ -138,9 +138,9 @@ function Set-LyncCalPolicyAssignment {
             # -Confirm:$false: the user already answered our prompt; without it the inner cmdlet
             # sees the lowered $ConfirmPreference and asks again. In a pipeline of its own: one
             # GrantFailed in the admin's -ErrorVariable, not the inner cmdlet's errors too.
+            # ($args, not param(): the help check reads every param() here as the cmdlet's.)
             $granted = Invoke-LicenseAuditNested -ScriptBlock {
-                param($Identity, $PolicyName)
-                Grant-CsConferencingPolicy -Identity $Identity -PolicyName $PolicyName -Confirm:$false -ErrorAction Stop | Out-Null
+                Grant-CsConferencingPolicy -Identity $args[0] -PolicyName $args[1] -Confirm:$false -ErrorAction Stop | Out-Null
             } -ArgumentList $target, $policyName
             if ($granted.ContainsKey('Failure')) {
                 $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'GrantFailed' -Category WriteError -TargetObject $target `

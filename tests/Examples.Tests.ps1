@@ -140,7 +140,7 @@ BeforeDiscovery {
                 param($Run)
                 $Run.Output.Count | Should -BeGreaterThan 0
                 @($Run.Output | Where-Object { -not $_.Alert }).Count | Should -Be 0
-                ($Run.Output | Where-Object Metric -eq 'LyncUserCal.Enterprise').Value | Should -Be 10
+                ($Run.Output | Where-Object Metric -eq 'LyncUserCal.Enterprise').Value | Should -Be 9
             }
         }
         'Get-LicenseAuditHistory example 2'     = @{

@@ -32,7 +32,7 @@ Describe 'Invoke-LicenseAudit' {
         $summary.Audits | Should -Be @('Entitlement', 'Policies')
         $summary.Total | Should -Be 15
         $summary.Standard | Should -Be 14
-        $summary.Enterprise | Should -Be 7
+        $summary.Enterprise | Should -Be 6
         $summary.Plus | Should -Be 6
         $summary.PolicyErrors | Should -BeGreaterThan 0
         $summary.ShortfallFound | Should -BeFalse
@@ -44,7 +44,7 @@ Describe 'Invoke-LicenseAudit' {
         Join-Path $summary.OutputPath 'lync-policies.ndjson' | Should -Exist
         Join-Path $out 'history/lync-entitlement-20261101T060000Z.json' | Should -Exist
         Join-Path $out 'history/lync-policies-20261101T060000Z.json' | Should -Exist
-        ($summary | Format-List | Out-String) | Should -BeLike '*Standard 14, Enterprise 7, Plus 6 of 15*'
+        ($summary | Format-List | Out-String) | Should -BeLike '*Standard 14, Enterprise 6, Plus 6 of 15*'
         # Counts are integers (the history keeps 15.0): never shown or exported as 15.00.
         foreach ($count in 'Total', 'Standard', 'Enterprise', 'Plus', 'Undetermined') { $summary.$count | Should -BeOfType [long] }
         ($summary | ConvertTo-Json -Depth 1) | Should -BeLike '*"Total": 15,*'
@@ -66,7 +66,7 @@ Describe 'Invoke-LicenseAudit' {
         Copy-Item -LiteralPath (Join-Path $RepoRoot 'examples/history/users-november.json') -Destination (Join-Path $november 'users.json')
         $summary = Invoke-LicenseAudit -OutputPath $out -SnapshotPath $november -Audit Entitlement -AsOf '2026-11-01T00:00:00Z' -WarningVariable warned -WarningAction SilentlyContinue
         $summary.Alerts | Should -BeGreaterThan 0
-        $summary.AlertsText | Should -BeLike '*Enterprise 7 -> 10*'
+        $summary.AlertsText | Should -BeLike '*Enterprise 6 -> 9*'
         @($warned | Where-Object { "$_" -like '*Enterprise*beyond 10%*' }).Count | Should -BeGreaterThan 0
         @(Get-ChildItem -LiteralPath (Join-Path $out 'history') -Filter 'lync-entitlement-*.json').Count | Should -Be 2
     }
@@ -120,7 +120,7 @@ Describe 'Invoke-LicenseAudit' {
         @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'LicenseAudit.NoMonitoringStore*' }).Count | Should -Be 1
         $summary.Succeeded | Should -BeFalse
         $summary.Failed | Should -Be @('Usage')
-        $summary.Enterprise | Should -Be 7
+        $summary.Enterprise | Should -Be 6
         $summary.ReportPath | Should -Exist
     }
 
@@ -199,7 +199,7 @@ Describe 'Invoke-LicenseAudit: Teams' {
         $missing[0].TargetObject | Should -Be (Join-Path $Snapshot 'teams.json')
         $summary.Failed | Should -Be @('TeamsCount')
         $summary.Succeeded | Should -BeFalse
-        $summary.Enterprise | Should -Be 7
+        $summary.Enterprise | Should -Be 6
         $summary.TeamsUserLicenses | Should -BeNullOrEmpty
         $summary.ReportPath | Should -Exist
     }

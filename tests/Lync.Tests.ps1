@@ -136,7 +136,7 @@ Describe 'Get-LyncCalRequirement' {
         $result.Count | Should -Be 15
         $summary.PSObject.TypeNames[0] | Should -Be 'LicenseAudit.LyncCalSummary'
         $summary.Total | Should -Be 15
-        $summary.Enterprise | Should -Be 7
+        $summary.Enterprise | Should -Be 6
         ($result | Where-Object Kind -eq 'CommonAreaPhone').Plus | Should -BeTrue
     }
 

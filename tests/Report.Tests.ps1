@@ -239,12 +239,12 @@ Describe 'Get-LicenseAuditHistory' {
         $trend = @(Get-LicenseAuditHistory -Path $history -AlertThreshold 10 -WarningVariable warnings -WarningAction SilentlyContinue)
         $trend[0].PSObject.TypeNames[0] | Should -Be 'LicenseAudit.LicenseAuditTrend'
         $enterprise = $trend | Where-Object { $_.Metric -eq 'LyncUserCal.Enterprise' -and $null -ne $_.Previous }
-        $enterprise.Previous | Should -Be 7
-        $enterprise.Value | Should -Be 10
+        $enterprise.Previous | Should -Be 6
+        $enterprise.Value | Should -Be 9
         $enterprise.Alert | Should -BeTrue
         $enterprise.AsOf | Should -BeOfType [datetime]
         $enterprise.AsOf.ToUniversalTime() | Should -Be ([datetime]::new(2026, 11, 1, 0, 0, 0, [System.DateTimeKind]::Utc))
-        ($warnings -join "`n") | Should -BeLike '*LyncUserCal.Enterprise moved 7*'
+        ($warnings -join "`n") | Should -BeLike '*LyncUserCal.Enterprise moved 6*'
         @(Get-ChildItem -LiteralPath $history -Filter *.json).Count | Should -Be 2
         # The folder from the pipeline, by PSPath.
         @(Get-Item -LiteralPath $history | Get-LicenseAuditHistory -WarningAction SilentlyContinue).Count | Should -Be $trend.Count

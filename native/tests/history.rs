@@ -58,7 +58,7 @@ fn two_example_runs_show_the_drift() {
             .unwrap();
     assert_eq!(run_file["RecordType"], "LicenseAuditRun");
     assert_eq!(run_file["Command"], "lync entitlement");
-    assert_eq!(run_file["Totals"]["LyncUserCal.Enterprise"], 7.0);
+    assert_eq!(run_file["Totals"]["LyncUserCal.Enterprise"], 6.0);
     assert_eq!(run_file["Summaries"][0]["Total"], 15);
 
     let r = run(&[
@@ -75,9 +75,9 @@ fn two_example_runs_show_the_drift() {
         .iter()
         .find(|t| t["Metric"] == "LyncUserCal.Enterprise" && t["AsOf"] == "2026-11-01T00:00:00Z")
         .expect("the Enterprise count moved");
-    assert_eq!(ent["Previous"], 7.0);
-    assert_eq!(ent["Value"], 10.0);
-    assert_eq!(ent["ChangePercent"], 42.9);
+    assert_eq!(ent["Previous"], 6.0);
+    assert_eq!(ent["Value"], 9.0);
+    assert_eq!(ent["ChangePercent"], 50.0);
     assert_eq!(ent["Alert"], true);
     let std = trends
         .iter()
@@ -85,17 +85,17 @@ fn two_example_runs_show_the_drift() {
         .unwrap();
     assert_eq!(std["Alert"], false, "7.1% is under 10%");
     assert!(
-        r.stderr.contains("LyncUserCal.Enterprise moved 7 → 10"),
+        r.stderr.contains("LyncUserCal.Enterprise moved 6 → 9"),
         "{}",
         r.stderr
     );
 
-    // A higher threshold: no alert.
+    // A higher threshold (60: the largest move is +50%): no alert.
     let r = run(&[
         "history",
         &h,
         "--alert-threshold",
-        "50",
+        "60",
         "--format",
         "ndjson",
     ]);

@@ -152,6 +152,17 @@ fn check_scenarios(r: &util::Run) {
         "Yes",
         "P2P application sharing"
     );
+    // The same session seen from the other side: boss (User2) viewed alice's share. Viewing is
+    // Standard (issue #24 item 6): the IM of that session counts for both, the sharing for the
+    // sharer only.
+    assert_eq!(user(&u, "sharer")["Evidence"]["P2PAppSharingSessions"], 1);
+    assert_eq!(user(&u, "boss")["Evidence"]["P2PAppSharingSessions"], 0);
+    assert_eq!(user(&u, "boss")["Evidence"]["P2PImSessions"], 1);
+    assert_eq!(
+        tiers(user(&u, "boss")),
+        t("Yes", "No", "No"),
+        "the viewer of a P2P share needs no Enterprise CAL"
+    );
     assert_eq!(
         tiers(user(&u, "idle")),
         t("No", "No", "No"),

@@ -714,38 +714,87 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
         );
     }
     let mut reasons = Vec::new();
+    let mut findings = Vec::new();
+    let site = estate.site_of(d.registrar_pool.as_deref());
+    // Licensing guide §6.1.1 (Microsoft Lync Server 2013 licensing guide, "Device CALs"): a
+    // phone used mainly by people who already hold User CALs (a hot desk, a conference room
+    // phone) needs no device CAL. The configuration cannot tell who uses a phone: the device
+    // CALs are counted, and the finding says when they may be dropped.
+    let shared_phone = Finding::info(
+        "DeviceMayBeCoveredByUserCals",
+        "no device CAL is needed where this device is used mainly by people who hold User CALs (Lync licensing guide, device CALs); the configuration cannot show who uses it, so its device CALs are counted",
+    );
     let (enterprise, plus) = match d.kind {
         DeviceKind::CommonAreaPhone => {
-            let why = "common area phone: needs Standard and Plus device CALs whatever its usage";
-            reasons.push(Reason::new(Cal::Standard, "Device", why));
-            reasons.push(Reason::new(Cal::Plus, "Device", why));
-            (false, true)
+            reasons.push(Reason::new(
+                Cal::Standard,
+                "Device",
+                "common area phone: a registered device needs a Standard device CAL whatever its usage",
+            ));
+            // Set-CsCommonAreaPhone -EnterpriseVoiceEnabled: a phone not enabled for Enterprise
+            // Voice uses no Plus feature. Not in the export: voice-enabled, as
+            // New-CsCommonAreaPhone creates it (with a line URI) and as the MAP Toolkit counts it.
+            let voice = d.enterprise_voice.unwrap_or(true);
+            if voice {
+                let why = if d.enterprise_voice.is_some() {
+                    "EnterpriseVoiceEnabled=True: a voice-enabled common area phone needs a Plus device CAL"
+                } else {
+                    "common area phone without EnterpriseVoiceEnabled in the export: taken as voice-enabled (created with a line URI), so Plus"
+                };
+                reasons.push(Reason::new(Cal::Plus, "Device", why));
+            } else {
+                reasons.push(Reason::new(
+                    Cal::None,
+                    "Device",
+                    "EnterpriseVoiceEnabled=False: a common area phone not enabled for voice needs no Plus",
+                ));
+            }
+            findings.push(shared_phone);
+            (Some(false), voice)
         }
         DeviceKind::AnalogDevice => {
             let why = "analog device: needs Standard and Plus device CALs";
             reasons.push(Reason::new(Cal::Standard, "Device", why));
             reasons.push(Reason::new(Cal::Plus, "Device", why));
-            (false, true)
+            (Some(false), true)
         }
         DeviceKind::MeetingRoom => {
             reasons.push(Reason::new(
                 Cal::Standard,
                 "Device",
-                "meeting room: a registered endpoint needs Standard",
+                "meeting room: joining scheduled meetings needs a Standard device CAL",
             ));
-            reasons.push(Reason::new(
-                Cal::Enterprise,
-                "Device",
-                "meeting room: room systems are an Enterprise feature",
-            ));
-            if d.enterprise_voice {
+            // Enterprise only when the room can start (organise) meetings with Enterprise
+            // features: decided by its effective conferencing policy, as for a user.
+            let conf = resolve(
+                &estate.conferencing,
+                &d.conferencing,
+                &site,
+                "conferencing policy",
+            );
+            findings.extend(conf.finding.clone());
+            let enterprise = conf.policy.map(|p| {
+                let (tier, features) = implied_tier(&p.settings, estate.rules, false);
+                let source = format!("ConferencingPolicy {}", conf.identity);
+                reasons.extend(features.iter().map(|f| {
+                    Reason::new(
+                        Cal::Enterprise,
+                        &source,
+                        format!("meeting room can start meetings with it: {}", f.describe()),
+                    )
+                }));
+                tier == Tier::Enterprise
+            });
+            let voice = d.enterprise_voice.unwrap_or(false);
+            if voice {
                 reasons.push(Reason::new(
                     Cal::Plus,
                     "Device",
                     "EnterpriseVoiceEnabled=True",
                 ));
             }
-            (true, d.enterprise_voice)
+            findings.push(shared_phone);
+            (enterprise, voice)
         }
     };
     let site = estate.site_of(d.registrar_pool.as_deref());
@@ -756,7 +805,7 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
         kind,
         enabled: true,
         standard: true,
-        enterprise: Some(enterprise),
+        enterprise,
         plus,
         conferencing_policy: None,
         conferencing_policy_source: None,
@@ -766,7 +815,7 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
         site: site.name().map(SharedText::from),
         rules,
         reasons: SharedList::new(reasons),
-        findings: SharedList::new(Vec::new()),
+        findings: SharedList::new(findings),
         tail: None,
     }
 }

@@ -467,7 +467,9 @@ pub struct CsDevice {
     pub sip: String,
     pub display_name: String,
     pub enabled: bool,
-    pub enterprise_voice: bool,
+    /// EnterpriseVoiceEnabled as the export has it: `None` when the object does not carry it
+    /// (a common area phone is then taken to be voice-enabled: it is created with a line URI).
+    pub enterprise_voice: Option<bool>,
     pub registrar_pool: Option<String>,
     pub conferencing: PolicyRef,
     pub voice: PolicyRef,
@@ -495,7 +497,7 @@ impl CsDevice {
             // Get-CsCommonAreaPhone / Get-CsAnalogDevice objects exist only when enabled in
             // Lync; an explicit Enabled=False is honoured.
             enabled: r.bool_or("Enabled", true)?,
-            enterprise_voice: r.bool_or("EnterpriseVoiceEnabled", false)?,
+            enterprise_voice: r.opt_bool("EnterpriseVoiceEnabled")?,
             registrar_pool: r.opt_str("RegistrarPool")?,
             conferencing: PolicyRef::read(r, "ConferencingPolicy")?,
             voice: PolicyRef::read(r, "VoicePolicy")?,

@@ -359,7 +359,7 @@ fn classify_user(sip_address: String, agg: &UserAgg, covered: bool) -> LyncUserU
     say(
         e.p2p_app_sharing_sessions > 0,
         format!(
-            "Enterprise: {} peer-to-peer application sharing session(s)",
+            "Enterprise: started {} peer-to-peer session(s) with application sharing (the user who starts the session is taken as the sharer; the viewer is Standard)",
             e.p2p_app_sharing_sessions
         ),
     );

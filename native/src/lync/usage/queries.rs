@@ -77,7 +77,7 @@ WHERE r.RegisterTime >= @P1 AND r.RegisterTime < @P2 AND {} GROUP BY u.UserUri",
         },
         Query {
             name: "PeerToPeer",
-            purpose: "Standard: P2P IM and audio/video; Enterprise: P2P application sharing; Plus: delegation, Response Group agent calls (CallFlag 0x02 counts for User1, the agent who placed the call; the called party uses no Plus feature)",
+            purpose: "Standard: P2P IM and audio/video, either party; Enterprise: P2P application sharing, credited to User1 only (the user who started the session, i.e. who shared; viewing a share is Standard); Plus: delegation, Response Group agent calls (CallFlag 0x02 counts for User1, the agent who placed the call; the called party uses no Plus feature)",
             sql: "SELECT u.UserUri AS UserUri, \
 SUM(CASE WHEN (p.MediaTypes & 1) <> 0 THEN 1 ELSE 0 END) AS P2PIm, \
 SUM(CASE WHEN (p.MediaTypes & 48) <> 0 THEN 1 ELSE 0 END) AS P2PAudioVideo, \
@@ -88,7 +88,7 @@ MAX(p.SessionIdTime) AS LastActivity FROM (\
 SELECT s.User1Id AS UserId, s.MediaTypes AS MediaTypes, s.CallFlag AS CallFlag, \
 CASE WHEN s.OnBehalfOfId IS NULL THEN 0 ELSE 1 END AS Delegated, s.SessionIdTime AS SessionIdTime \
 FROM dbo.SessionDetails s WHERE s.SessionIdTime >= @P1 AND s.SessionIdTime < @P2 AND s.ResponseCode = 200 \
-UNION ALL SELECT s.User2Id AS UserId, s.MediaTypes AS MediaTypes, 0 AS CallFlag, 0 AS Delegated, s.SessionIdTime AS SessionIdTime \
+UNION ALL SELECT s.User2Id AS UserId, (s.MediaTypes & ~8) AS MediaTypes, 0 AS CallFlag, 0 AS Delegated, s.SessionIdTime AS SessionIdTime \
 FROM dbo.SessionDetails s WHERE s.SessionIdTime >= @P1 AND s.SessionIdTime < @P2 AND s.ResponseCode = 200\
 ) p JOIN dbo.Users u ON u.UserId = p.UserId GROUP BY u.UserUri"
                 .into(),
