@@ -103,6 +103,7 @@ function Get-LyncCalUsage {
         [System.Management.Automation.Credential()]
         $Credential = [System.Management.Automation.PSCredential]::Empty,
         [ValidateRange(1, 3650)]
+        [ValidateRange(1, 36500)]
         [int]$Days = 90,
         [datetime]$AsOf,
         [string]$CdrDatabase = 'LcsCDR',

@@ -122,6 +122,7 @@ function Get-ServerCalCompliance {
         [ValidateSet('Usage', 'Access')]
         [string]$Mode = 'Usage',
         [ValidateRange(1, 3650)]
+        [ValidateRange(1, 36500)]
         [int]$WindowDays = 90,
         [string]$PrincipalPath,
         [string[]]$InternalDomain,

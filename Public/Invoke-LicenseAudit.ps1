@@ -201,6 +201,7 @@ function Invoke-LicenseAudit {
         [System.Management.Automation.Credential()]
         $SqlCredential = [System.Management.Automation.PSCredential]::Empty,
         [ValidateRange(1, 3650)]
+        [ValidateRange(1, 36500)]
         [int]$Days = 90,
         [switch]$TrustServerCertificate,
         [switch]$DisableEncryption,

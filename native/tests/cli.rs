@@ -156,6 +156,78 @@ fn argument_errors_exit_2() {
 }
 
 #[test]
+fn every_numeric_flag_refuses_its_extremes_with_exit_2_not_a_panic() {
+    // Issue #22 item 8: --window-days 100000000 overflowed chrono's date arithmetic (exit 101).
+    // Each numeric flag, with the smallest command line that parses up to it.
+    let ual = util::repo_path("examples/ual/ual-user-access.json");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["ual", "compliance", "--evidence", &ual],
+            "--window-days",
+        ),
+        (vec!["lync", "usage", "--server", "127.0.0.1,1"], "--days"),
+        (
+            vec!["lync", "usage", "--server", "127.0.0.1,1"],
+            "--connect-timeout",
+        ),
+        (
+            vec!["lync", "usage", "--server", "127.0.0.1,1"],
+            "--query-timeout",
+        ),
+        (vec!["history", "."], "--alert-threshold"),
+    ];
+    for (command, flag) in &cases {
+        for extreme in [
+            "0",
+            "-1",
+            "100000000",
+            "18446744073709551616",
+            "NaN",
+            "inf",
+            "1e400",
+            "",
+        ] {
+            if *flag == "--alert-threshold"
+                && ["0", "100000000", "18446744073709551616"].contains(&extreme)
+            {
+                continue; // any finite percentage of zero or more is a valid threshold
+            }
+            // --flag=VALUE: "-1" as a separate word would be taken for an option.
+            let pair = format!("{flag}={extreme}");
+            let mut args = command.clone();
+            args.push(&pair);
+            let r = run(&args);
+            assert_eq!(
+                r.code,
+                2,
+                "{} {flag} {extreme}: exit {} {}",
+                command.join(" "),
+                r.code,
+                r.stderr
+            );
+            assert!(
+                r.stderr.contains(flag.trim_start_matches('-')) && !r.stderr.contains("panicked"),
+                "{flag} {extreme}: {}",
+                r.stderr
+            );
+        }
+    }
+    // The largest values in range are taken (a century; a day).
+    let r = run(&[
+        "ual",
+        "compliance",
+        "--evidence",
+        &ual,
+        "--window-days",
+        "36500",
+        "--as-of",
+        "2026-11-01T00:00:00Z",
+    ]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+}
+
+#[test]
 fn stdin_is_read_when_the_file_is_dash() {
     let bytes = std::fs::read(fixture("ingest/getcsuser.ndjson")).unwrap();
     let r = run_with_stdin(&["inspect", "-"], Some(&bytes));

@@ -714,6 +714,46 @@ fn policy_audit_codes() {
 }
 
 #[test]
+fn plan_keeps_the_higher_tier_of_a_user_listed_twice_and_says_so() {
+    // Issue #22 item 5: Enterprise then Standard for carol; the last row used to win silently
+    // and the plan downgraded her.
+    let dir = tempfile::tempdir().unwrap();
+    let licensed = dir.path().join("licensed.csv");
+    std::fs::write(
+        &licensed,
+        "SipAddress,Tier\nsip:carol@contoso.com,Enterprise\nsip:carol@contoso.com,Standard\n",
+    )
+    .unwrap();
+    let r = run(&[
+        "lync",
+        "plan",
+        "--estate",
+        &repo_path("examples/contoso"),
+        "--licensed",
+        &licensed.to_string_lossy(),
+        "--default-tier",
+        "standard",
+        "--tier-policy",
+        "Standard=Tag:STD_CAL_NoConferencing",
+        "--tier-policy",
+        "Enterprise=ENT_CAL_REC_AudioVideo",
+        "--all",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let carol = r
+        .records_of("LyncPolicyChange")
+        .into_iter()
+        .find(|c| c["SipAddress"] == "sip:carol@contoso.com")
+        .unwrap();
+    assert_eq!(carol["LicensedTier"], "Enterprise", "{carol}");
+    assert!(
+        r.stderr.contains("sip:carol@contoso.com is listed as Enterprise (record 1) and as Standard (record 2); the higher, Enterprise, is kept"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn plan_grants_the_licensed_tier_policy() {
     let base = [
         "lync",

@@ -129,6 +129,27 @@ fn every_transition_on_the_example_estate() {
 }
 
 #[test]
+fn a_user_listed_twice_holds_both_licences_with_a_warning() {
+    // Issue #22 item 5: never silently the last row.
+    let dir = tempfile::tempdir().unwrap();
+    let licensed = dir.path().join("licensed.csv");
+    std::fs::write(
+        &licensed,
+        "SipAddress,Tier\nsip:alice@contoso.com,Enterprise\nsip:alice@contoso.com,Standard+Plus\nsip:bob@contoso.com,Enterprise\n",
+    )
+    .unwrap();
+    let (r, _dir) = rightsize(&["--licensed", &licensed.to_string_lossy()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let alice = user(&r.records_of("LyncCalRightSizing"), "alice").clone();
+    assert_eq!(alice["Licensed"], "Standard+Enterprise+Plus", "{alice}");
+    assert!(
+        r.stderr.contains("alice@contoso.com is listed as Standard+Enterprise (record 1) and as Standard+Plus (record 2); both are kept: Standard+Enterprise+Plus"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn prices_give_the_yearly_saving_and_exposure() {
     let licensed = repo_path("examples/rightsizing/licensed.csv");
     let prices = repo_path("examples/rightsizing/prices.csv");

@@ -10,6 +10,24 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// A clap parser for a model [`Choice`]: its command-line spellings, with help.
+/// A window longer than a century is a typo, and as-of minus it must stay a date chrono can
+/// hold (a window of 100,000,000 days overflowed it: issue #22 item 8).
+const MAX_WINDOW_DAYS: i64 = 36_500;
+/// A day: a longer wait is a typo, and an Instant that far ahead can overflow.
+const MAX_TIMEOUT_SECONDS: u64 = 86_400;
+
+/// A percentage: a finite number of zero or more (NaN and infinity compare with nothing).
+fn parse_percent(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a number"))?;
+    if !v.is_finite() || v < 0.0 {
+        return Err(format!("'{s}' is not a percentage of zero or more"));
+    }
+    Ok(v)
+}
+
 fn choice<T: Choice>() -> impl TypedValueParser<Value = T> {
     PossibleValuesParser::new(
         T::ALL
@@ -149,8 +167,8 @@ pub struct UalComplianceArgs {
     /// usage: principals with evidence in the window consume; access: every --principals entry does
     #[arg(long, value_parser = choice::<ConsumptionMode>(), default_value = "usage")]
     pub mode: ConsumptionMode,
-    /// The usage window, ending at --as-of
-    #[arg(long, default_value_t = 90, value_name = "DAYS")]
+    /// The usage window, ending at --as-of (1 to 36,500 days)
+    #[arg(long, default_value_t = 90, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=MAX_WINDOW_DAYS))]
     pub window_days: u32,
     /// Users and devices in scope for --mode access
     #[arg(long, value_name = "FILE")]
@@ -238,12 +256,14 @@ pub struct UsageArgs {
     /// Accept the server's certificate without validating it (MAP's "Validate SSL certificate" unticked)
     #[arg(long)]
     pub trust_server_certificate: bool,
-    /// The window, in days ending at --as-of
-    #[arg(long, default_value_t = 90)]
+    /// The window, in days ending at --as-of (1 to 36,500)
+    #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=MAX_WINDOW_DAYS))]
     pub days: u32,
-    #[arg(long, default_value_t = 15, value_name = "SECONDS")]
+    /// 1 to 86,400 seconds
+    #[arg(long, default_value_t = 15, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECONDS))]
     pub connect_timeout: u64,
-    #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+    /// 1 to 86,400 seconds
+    #[arg(long, default_value_t = 600, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECONDS))]
     pub query_timeout: u64,
     /// Get-CsUser output: every user gets an answer, including those with no usage (No)
     #[arg(long, value_name = "FILE")]
@@ -407,8 +427,8 @@ pub struct HistoryArgs {
     /// The folder --history wrote run files to
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// Flag a change between two runs larger than this many percent
-    #[arg(long, default_value_t = 10.0, value_name = "PERCENT")]
+    /// Flag a change between two runs larger than this many percent (0 or more)
+    #[arg(long, default_value_t = 10.0, value_name = "PERCENT", value_parser = parse_percent)]
     pub alert_threshold: f64,
     /// Only runs of this command, e.g. "lync entitlement"
     #[arg(long, value_name = "COMMAND")]

@@ -71,7 +71,7 @@ impl Licences {
         let rows = load_all(
             path,
             reporter,
-            |r: &Record| -> Result<(Vec<String>, Tier), InputError> {
+            |r: &Record| -> Result<(u64, Vec<String>, Tier), InputError> {
                 let mut keys = Vec::new();
                 if let Some(s) = r.opt_str("SipAddress")? {
                     keys.push(sip_key(&s));
@@ -89,16 +89,39 @@ impl Licences {
                         format!("'{text}' is neither Standard nor Enterprise"),
                     )
                 })?;
-                Ok((keys, tier))
+                Ok((r.index, keys, tier))
             },
         )?;
-        let mut by_key = HashMap::new();
-        for (keys, tier) in rows {
+        // A user listed twice with different tiers: the higher is kept, never silently the last
+        // row (which would plan a downgrade of an Enterprise user; issue #22 item 5).
+        let mut by_key: HashMap<String, (Tier, u64)> = HashMap::new();
+        for (index, keys, tier) in rows {
             for k in keys {
-                by_key.insert(k, tier);
+                match by_key.get(&k).copied() {
+                    Some((prev, _)) if prev == tier => {}
+                    Some((prev, prev_index)) => {
+                        let higher = if prev == Tier::Enterprise || tier == Tier::Enterprise {
+                            Tier::Enterprise
+                        } else {
+                            prev
+                        };
+                        reporter.warning(
+                            "LicenceListedTwice",
+                            &format!(
+                                "{path}: {k} is listed as {prev} (record {prev_index}) and as {tier} (record {index}); the higher, {higher}, is kept"
+                            ),
+                        );
+                        by_key.insert(k, (higher, index));
+                    }
+                    None => {
+                        by_key.insert(k, (tier, index));
+                    }
+                }
             }
         }
-        Ok(Licences { by_key })
+        Ok(Licences {
+            by_key: by_key.into_iter().map(|(k, (t, _))| (k, t)).collect(),
+        })
     }
 
     fn tier_of(&self, sip: &str, identity: &str) -> Option<Tier> {

@@ -275,6 +275,18 @@ pub fn licence_from_text(text: &str) -> Option<Licence> {
     (enterprise || plus || l.contains("standard")).then_some(Licence { enterprise, plus })
 }
 
+/// A licence as the sheets spell it: Standard, Standard+Enterprise, Standard+Enterprise+Plus, ...
+fn licence_text(l: Licence) -> String {
+    let mut text = String::from("Standard");
+    if l.enterprise {
+        text.push_str("+Enterprise");
+    }
+    if l.plus {
+        text.push_str("+Plus");
+    }
+    text
+}
+
 /// The licence list: SipAddress, UserPrincipalName or Identity → tier (as `lync plan` reads it,
 /// with Plus added).
 pub struct Licences {
@@ -286,7 +298,7 @@ impl Licences {
         let rows = load_all(
             path,
             reporter,
-            |r| -> Result<(Vec<String>, Licence), InputError> {
+            |r| -> Result<(u64, Vec<String>, Licence), InputError> {
                 let mut keys = Vec::new();
                 if let Some(s) = r.opt_str("SipAddress")? {
                     keys.push(sip_key(&s));
@@ -308,16 +320,41 @@ impl Licences {
                         format!("'{text}' names none of Standard, Enterprise and Plus"),
                     )
                 })?;
-                Ok((keys, licence))
+                Ok((r.index, keys, licence))
             },
         )?;
-        let mut by_key = HashMap::new();
-        for (keys, licence) in rows {
+        // A user listed twice with different licences holds what both rows say (the union is
+        // the higher position), with a warning; never silently the last row (issue #22 item 5).
+        let mut by_key: HashMap<String, (Licence, u64)> = HashMap::new();
+        for (index, keys, licence) in rows {
             for k in keys {
-                by_key.insert(k, licence);
+                match by_key.get(&k).copied() {
+                    Some((prev, _)) if prev == licence => {}
+                    Some((prev, prev_index)) => {
+                        let both = Licence {
+                            enterprise: prev.enterprise || licence.enterprise,
+                            plus: prev.plus || licence.plus,
+                        };
+                        reporter.warning(
+                            "LicenceListedTwice",
+                            &format!(
+                                "{path}: {k} is listed as {} (record {prev_index}) and as {} (record {index}); both are kept: {}",
+                                licence_text(prev),
+                                licence_text(licence),
+                                licence_text(both)
+                            ),
+                        );
+                        by_key.insert(k, (both, index));
+                    }
+                    None => {
+                        by_key.insert(k, (licence, index));
+                    }
+                }
             }
         }
-        Ok(Licences { by_key })
+        Ok(Licences {
+            by_key: by_key.into_iter().map(|(k, (l, _))| (k, l)).collect(),
+        })
     }
 
     /// By SIP address, then by the user part of the SIP address as a UPN, then by identity.
