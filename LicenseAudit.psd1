@@ -53,6 +53,7 @@
         'Private/Resolve-LicenseAuditPath.ps1',
         'Private/Start-LicenseAuditNative.ps1',
         'Private/TeamsInput.ps1',
+        'Private/UalInput.ps1',
         'Private/UcInput.ps1',
         'Public/Export-CalEvidenceTemplate.ps1',
         'Public/Export-LicenseAuditReport.ps1',

@@ -3,7 +3,7 @@
 # nested objects (System.Object[] / @{...} in Export-Csv). One line per record type: the Rust
 # test native/tests/powershell_module.rs checks this table against the engine's JSON Schemas.
 $script:LicenseAuditRecordShapes = @{
-    CalCompliance        = @{ Dates = @(); Lists = @('Servers', 'DrawnFrom') }
+    CalCompliance        = @{ Dates = @(); Lists = @('Servers', 'ServersWithoutEvidence', 'DrawnFrom') }
     CalConsumption       = @{ Dates = @('FirstSeen', 'LastSeen'); Lists = @('Servers') }
     CalLicenseUse        = @{ Dates = @(); Lists = @('Servers') }
     InputInspection      = @{ Dates = @(); Lists = @('DateSpellings', 'TypeNames', 'Properties', 'Problems') }
@@ -13,7 +13,7 @@ $script:LicenseAuditRecordShapes = @{
     LyncPolicyTemplate   = @{ Dates = @(); Lists = @('Parameters') }
     LyncUserCal          = @{ Dates = @(); Lists = @('Reasons', 'Findings') }
     UalEvidence          = @{ Dates = @('FirstSeen', 'LastSeen'); Lists = @('Products') }
-    UalEvidenceSummary   = @{ Dates = @('WindowStart', 'AsOf'); Lists = @('Excluded', 'Servers') }
+    UalEvidenceSummary   = @{ Dates = @('WindowStart', 'AsOf'); Lists = @('Excluded', 'Servers', 'ServersWithoutEvidence', 'EvidenceGaps') }
     UnrecognizedEvidence = @{ Dates = @('FirstSeen', 'LastSeen'); Lists = @() }
     LyncUserUsage        = @{ Dates = @('LastActivity'); Lists = @('Evidence', 'Reasons') }
     LyncDeviceUsage      = @{ Dates = @('LastActivity'); Lists = @('Reasons') }

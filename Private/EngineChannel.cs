@@ -1303,7 +1303,6 @@ namespace LicenseAudit
         private bool systemsInStream = true;
         private bool identityLookup;
         private bool unrollArrays;
-        private readonly List<KeyValuePair<string, KeyValuePair<string, object>>> annotations = new List<KeyValuePair<string, KeyValuePair<string, object>>>();
         private readonly List<KeyValuePair<string, string>> typeNames = new List<KeyValuePair<string, string>>();
         private long sent;
         private long refused;
@@ -1352,14 +1351,6 @@ namespace LicenseAudit
         public bool UnrollArrays { get { return unrollArrays; } set { unrollArrays = value; } }
 
         public int Status { get { return status; } }
-
-        /// <summary>Adds the note property <paramref name="name"/> = <paramref name="value"/> to every
-        /// record of <paramref name="recordType"/> read from now on (e.g. what the module knows
-        /// of the evidence and the engine does not).</summary>
-        public void Annotate(string recordType, string name, object value)
-        {
-            annotations.Add(new KeyValuePair<string, KeyValuePair<string, object>>(recordType, new KeyValuePair<string, object>(name, value)));
-        }
 
         /// <summary>Puts <paramref name="typeName"/> in front of the type names of every record of
         /// <paramref name="recordType"/> read from now on (a view of the cmdlet's own, e.g.
@@ -1561,7 +1552,9 @@ namespace LicenseAudit
             if (identityLookup && !RecordWriter.HasProperty(item, "Enabled")) { return false; }
             if (kind == "Ual")
             {
-                // Get-UalCalEvidence's note of a server without evidence: for the script path.
+                // Get-UalCalEvidence's note of a server without evidence: for the script path, which
+                // sends it on (the engine reads it among the evidence) or, for an engine before
+                // 0.2.0, keeps it.
                 PSObject pso = item as PSObject;
                 if (pso != null && pso.TypeNames.Count > 0 && pso.TypeNames[0] == "LicenseAudit.UalEvidenceGap") { return false; }
                 if (!systemsInStream && IsSystem(item)) { return false; }
@@ -1742,16 +1735,6 @@ namespace LicenseAudit
             {
                 Invalid(line);
                 return;
-            }
-            if (annotations.Count > 0 && type != null && record is PSObject)
-            {
-                foreach (KeyValuePair<string, KeyValuePair<string, object>> note in annotations)
-                {
-                    if (!string.Equals(note.Key, type, StringComparison.OrdinalIgnoreCase)) { continue; }
-                    PSObject annotated = (PSObject)record;
-                    if (annotated.Properties[note.Value.Key] != null) { annotated.Properties.Remove(note.Value.Key); }
-                    annotated.Properties.Add(new PSNoteProperty(note.Value.Key, note.Value.Value));
-                }
             }
             if (typeNames.Count > 0 && type != null && record is PSObject)
             {

@@ -412,7 +412,9 @@ function Get-LicenseAuditEngineFeature {
     MultiServer - `lync usage` takes --server more than once and merges the stores;
     PasswordWithRecords - `--password-stdin` and one `-` input share stdin (password first);
     SystemsOnEvidence - `ual compliance --evidence -` accepts Get-UalSystemId rows in the stream;
-    SummaryOnly - `lync entitlement --summary-only` writes the summary without the user records.
+    SummaryOnly - `lync entitlement --summary-only` writes the summary without the user records;
+    EvidenceGaps - `ual compliance` reads LicenseAudit.UalEvidenceGap records among the evidence
+    and marks the position (EvidenceComplete, ServersWithoutEvidence).
     #>
     [CmdletBinding()]
     [OutputType([hashtable])]
@@ -434,6 +436,7 @@ function Get-LicenseAuditEngineFeature {
             PasswordWithRecords = $modern
             SystemsOnEvidence   = $modern
             SummaryOnly         = $modern
+            EvidenceGaps        = $modern
         }
     }
     $script:LicenseAuditEngineFeatures[$Binary]

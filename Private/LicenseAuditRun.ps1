@@ -3,10 +3,13 @@
 # the estate folder (an offline snapshot) and its manifest, and UAL evidence collected to a file.
 
 # What the engine reads of UAL evidence and of Get-UalSystemId (Get-ServerCalCompliance too).
+# RecordType, Query and Reason: a LicenseAudit.UalEvidenceGap (a server that gave no evidence),
+# which the engine reads among the evidence.
 $script:UalEvidenceProperties = @(
     'PSComputerName', 'ComputerName', 'ProductName', 'RoleName', 'RoleGuid', 'GUID', 'UserName', 'IPAddress',
     'FirstSeen', 'LastSeen', 'AccessDate', 'ActivityCount', 'AccessCount', 'ComputerID', 'Version', 'Edition',
-    'AccessingDeviceIPAddress', 'AccessingDeviceComputerName', 'AccessingUser', 'InventoryDate'
+    'AccessingDeviceIPAddress', 'AccessingDeviceComputerName', 'AccessingUser', 'InventoryDate',
+    'RecordType', 'Query', 'Reason'
 )
 $script:UalSystemProperties = @(
     'SystemDNSHostName', 'PSComputerName', 'OSMajor', 'OSMinor', 'OSBuildNumber', 'PhysicalProcessorCount',
@@ -237,9 +240,16 @@ function Read-LicenseAuditSnapshotManifest {
 function Export-LicenseAuditUalEvidence {
     <#
     .SYNOPSIS
-    Collects UAL evidence with Get-UalCalEvidence (system ids first) into -Path, one JSON line per
-    object with the properties the engine reads, UTF-8 without BOM; returns how many lines. The
-    servers that gave no evidence (LicenseAudit.UalEvidenceGap) go to -Gap, not to the file.
+    Collects UAL evidence from -ComputerName (system ids first) into -Path, one JSON line per
+    object with the properties the engine reads, UTF-8 without BOM, and a LicenseAudit.UalEvidenceGap
+    line for each server that gave none (which `ual compliance` reads: the position says it is
+    incomplete); returns how many evidence objects (gaps not counted) were written. The gaps are
+    also added to -Gap; with -GapsInFile:$false (an engine before 0.2.0, which would read them as
+    evidence) they go only there.
+    .DESCRIPTION
+    The collection's errors (LicenseAudit.UalSessionFailed, UalQueryFailed) are -Cmdlet's, the
+    public cmdlet that runs it (Invoke-LicenseAudit): they point at the admin's line and are in
+    its -ErrorVariable.
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')]
     [OutputType([int])]
@@ -249,60 +259,34 @@ function Export-LicenseAuditUalEvidence {
         [System.Management.Automation.PSCredential]$Credential,
         [Parameter(Mandatory)]
         [string]$Path,
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet]$Cmdlet,
         # Filled with the LicenseAudit.UalEvidenceGap objects (servers without evidence).
-        [System.Collections.IList]$Gap
+        [System.Collections.IList]$Gap,
+        [switch]$GapsInFile
     )
     if (-not $PSCmdlet.ShouldProcess($Path, 'Write UAL evidence')) { return 0 }
-    $collect = @{ ComputerName = $ComputerName }
+    $collect = @{
+        ComputerName = $ComputerName
+        Query        = @('Get-UalSystemId', 'Get-UalUserAccess', 'Get-UalDeviceAccess', 'Get-UalOverview')
+        Cmdlet       = $Cmdlet
+    }
     if ($Credential -and $Credential -ne [System.Management.Automation.PSCredential]::Empty) { $collect.Credential = $Credential }
-    Export-LicenseAuditRecordFile -Path $Path -Confirm:$false -WhatIf:$false -Source {
-        Get-UalCalEvidence @collect | ForEach-Object {
-            if (@($_.PSObject.TypeNames)[0] -eq 'LicenseAudit.UalEvidenceGap') {
-                if ($null -ne $Gap) { $Gap.Add($_) }
-                return
-            }
+    $gaps = [System.Collections.Generic.List[object]]::new()
+    $lines = Export-LicenseAuditRecordFile -Path $Path -Confirm:$false -WhatIf:$false -Source {
+        Get-LicenseAuditUalEvidence @collect | ForEach-Object {
             $properties = $script:UalEvidenceProperties
-            if ($_.PSObject.Properties['SystemDNSHostName'] -or $_.PSObject.Properties['OSMajor']) { $properties = $script:UalSystemProperties }
+            if (@($_.PSObject.TypeNames)[0] -eq 'LicenseAudit.UalEvidenceGap') {
+                $gaps.Add($_)
+                if ($null -ne $Gap) { $Gap.Add($_) }
+                if (-not $GapsInFile) { return }
+            }
+            elseif ($_.PSObject.Properties['SystemDNSHostName'] -or $_.PSObject.Properties['OSMajor']) { $properties = $script:UalSystemProperties }
             ConvertTo-LicenseAuditRecord -InputObject $_ -Property $properties
         }
     }
-}
-
-function Add-LicenseAuditEvidenceGap {
-    <#
-    .SYNOPSIS
-    Adds EvidenceComplete (false), ServersWithoutEvidence and ServersWithoutEvidenceText to every
-    CalCompliance and UalEvidenceSummary line of a `ual compliance` record file: the servers
-    Get-UalCalEvidence could not read (-Gap), which the engine cannot know. The rest of each line
-    is left as the engine wrote it.
-    #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')]
-    [OutputType([void])]
-    param(
-        [Parameter(Mandatory)]
-        [string]$Path,
-        [Parameter(Mandatory)]
-        [object[]]$Gap
-    )
-    if (-not $PSCmdlet.ShouldProcess($Path, 'Note the servers without UAL evidence')) { return }
-    $names = [string[]]@($Gap | ForEach-Object { [string]$_.ComputerName } | Select-Object -Unique)
-    $json = New-Object System.Text.StringBuilder
-    [void]$json.Append(',"EvidenceComplete":false,"ServersWithoutEvidence":[')
-    for ($i = 0; $i -lt $names.Count; $i++) {
-        if ($i -gt 0) { [void]$json.Append(',') }
-        [void][LicenseAudit.JsonText]::AppendString($json, $names[$i])
-    }
-    [void]$json.Append('],"ServersWithoutEvidenceText":')
-    [void][LicenseAudit.JsonText]::AppendString($json, ($names -join '; '))
-    $addition = $json.ToString()
-    $lines = [System.IO.File]::ReadAllLines($Path)
-    for ($i = 0; $i -lt $lines.Count; $i++) {
-        $line = $lines[$i].TrimEnd()
-        if ($line -match '^\{"RecordType":"(CalCompliance|UalEvidenceSummary)"' -and $line.EndsWith('}')) {
-            $lines[$i] = $line.Substring(0, $line.Length - 1) + $addition + '}'
-        }
-    }
-    [System.IO.File]::WriteAllText($Path, (($lines -join "`n") + "`n"), (New-Object System.Text.UTF8Encoding -ArgumentList $false))
+    if (-not $GapsInFile) { return $lines }
+    $lines - $gaps.Count
 }
 
 function Export-LicenseAuditRecordFile {

@@ -26,12 +26,14 @@ function Get-ServerCalCompliance {
     `license-audit ual compliance`.
 
     Partial evidence is said, never read as the whole estate: Get-UalCalEvidence follows its
-    evidence with a LicenseAudit.UalEvidenceGap for each server whose session or query failed.
-    Every CalCompliance record (and the UalEvidenceSummary) then carries EvidenceComplete (False)
-    and ServersWithoutEvidence (with ServersWithoutEvidenceText), beside Servers, the servers the
-    position drew evidence from; a warning names them; and -FailOnShortfall ends with
-    LicenseAudit.EvidenceIncomplete unless -AllowIncompleteEvidence accepts it. With every
-    server's evidence, EvidenceComplete is True and ServersWithoutEvidence empty.
+    evidence with a LicenseAudit.UalEvidenceGap for each server whose session or query failed,
+    piped here or saved with the evidence (JSON, CLIXML) and read with -EvidencePath. Every
+    CalCompliance record (and the UalEvidenceSummary, with EvidenceGaps: the query and reason)
+    then carries EvidenceComplete (False) and ServersWithoutEvidence (with
+    ServersWithoutEvidenceText), beside Servers, the servers the position drew evidence from; a
+    warning names them; and -FailOnShortfall ends with LicenseAudit.EvidenceIncomplete unless
+    -AllowIncompleteEvidence accepts it. With every server's evidence, EvidenceComplete is True
+    and ServersWithoutEvidence empty.
 
     .PARAMETER InputObject
     Evidence objects: Get-UalUserAccess / DeviceAccess / Daily*Access / Overview / SystemId output
@@ -140,7 +142,8 @@ function Get-ServerCalCompliance {
         $evidenceProperties = $script:UalEvidenceProperties
         $systemProperties = $script:UalSystemProperties
         $detailTypes = @('CalConsumption', 'CalLicenseUse', 'UnrecognizedEvidence', 'UalEvidenceSummary', 'UalEvidence')
-        $collect = @('UnrecognizedEvidence')
+        # The summary says whether the evidence was complete (-FailOnShortfall, the warning).
+        $collect = @('UnrecognizedEvidence', 'UalEvidenceSummary')
         if ($DetailVariable) { $collect = $detailTypes }
 
         $evidenceFiles = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $EvidencePath -ParameterName 'EvidencePath')
@@ -156,15 +159,21 @@ function Get-ServerCalCompliance {
         if ($PSBoundParameters.ContainsKey('AsOf')) {
             $arguments += @('--as-of', $AsOf.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture))
         }
-        if ($FailOnShortfall) { $arguments += '--fail-on-shortfall' }
+        # Incomplete evidence is this cmdlet's own error (LicenseAudit.EvidenceIncomplete, or none
+        # with -AllowIncompleteEvidence), decided from the summary below: the engine's exit 5 is
+        # then a shortfall only.
+        if ($FailOnShortfall) { $arguments += @('--fail-on-shortfall', '--allow-incomplete-evidence') }
 
         $session = New-LicenseAuditNativeSession -Command 'ual', 'compliance' -Cmdlet $PSCmdlet -Activity 'Server CAL compliance' `
             -OutputType 'CalCompliance' -CollectType $collect -InputName 'pipeline evidence' `
             -InputKind Ual -InputProperty $evidenceProperties -SystemProperty $systemProperties
         $channel = $session.Channel
         $systems = [System.Collections.Generic.List[object]]::new()
-        # Get-UalCalEvidence's notes of servers that gave no evidence (LicenseAudit.UalEvidenceGap).
-        $gaps = [System.Collections.Generic.List[object]]::new()
+        # Get-UalCalEvidence's notes of servers that gave no evidence (LicenseAudit.UalEvidenceGap)
+        # go to the engine with the evidence; these are the ones an engine before 0.2.0, which
+        # cannot read them, did not get.
+        $heldGaps = [System.Collections.Generic.List[object]]::new()
+        $gapsInStream = $true
         $lateSystems = New-Object System.Collections.Generic.List[string]
         $systemsInStream = $false
     }
@@ -180,12 +189,10 @@ function Get-ServerCalCompliance {
             $byScript = ($status -band 2) -and -not $session.Finished
             foreach ($item in $(if ($byScript) { $InputObject })) {
                 if ($null -eq $item) { continue }
-                if (@($item.PSObject.TypeNames)[0] -eq 'LicenseAudit.UalEvidenceGap') {
-                    $gaps.Add($item)
-                    continue
-                }
-                # Get-UalSystemId objects describe servers; everything else is access evidence.
-                $isSystem = [bool]($item.PSObject.Properties['SystemDNSHostName'] -or $item.PSObject.Properties['OSMajor'])
+                $isGap = @($item.PSObject.TypeNames)[0] -eq 'LicenseAudit.UalEvidenceGap'
+                # Get-UalSystemId objects describe servers; everything else is access evidence (or a
+                # note of a server without any, which the engine reads in the same stream).
+                $isSystem = (-not $isGap) -and [bool]($item.PSObject.Properties['SystemDNSHostName'] -or $item.PSObject.Properties['OSMajor'])
                 if ($isSystem -and $null -eq $session.Process) {
                     $systems.Add((ConvertTo-LicenseAuditRecord -InputObject $item -Property $systemProperties))
                     continue
@@ -198,12 +205,17 @@ function Get-ServerCalCompliance {
                     $features = Get-LicenseAuditEngineFeature -Binary (Get-LicenseAuditBinaryPath -Cmdlet $PSCmdlet)
                     $systemsInStream = $features.SystemsOnEvidence
                     $channel.SystemsInStream = [bool]$systemsInStream
+                    $gapsInStream = [bool]$features.EvidenceGaps
                     $start = @('--evidence', '-') + $evidenceFiles + $arguments
                     if (-not $SystemIdPath -and $systems.Count -gt 0) {
                         # Server names and OS versions only: no user data in this file.
                         $start += @('--systems', (New-LicenseAuditSpoolFile -Session $session -Record $systems.ToArray() -Confirm:$false -WhatIf:$false))
                     }
                     Start-LicenseAuditNative -Session $session -Arguments $start -StdinRecords
+                }
+                if ($isGap -and -not $gapsInStream) {
+                    $heldGaps.Add($item)
+                    continue
                 }
                 # Converted by the channel (Kind Ual: system rows with $systemProperties).
                 Send-LicenseAuditNativeInput -Session $session -InputObject $item -Record $item
@@ -215,17 +227,6 @@ function Get-ServerCalCompliance {
         }
     }
     end {
-        # What the engine cannot know: which servers gave no evidence. Said on every position.
-        $missing = [string[]]@($gaps | ForEach-Object { [string]$_.ComputerName } | Select-Object -Unique)
-        foreach ($type in 'CalCompliance', 'UalEvidenceSummary') {
-            $channel.Annotate($type, 'EvidenceComplete', ($missing.Count -eq 0))
-            $channel.Annotate($type, 'ServersWithoutEvidence', $missing)
-            $channel.Annotate($type, 'ServersWithoutEvidenceText', ($missing -join '; '))
-        }
-        if ($missing.Count -gt 0) {
-            $reasons = @($gaps | ForEach-Object { '{0} ({1}: {2})' -f $_.ComputerName, $_.Query, $_.Reason })
-            Write-Warning ('The UAL evidence is incomplete: no evidence from {0}. The position covers only the servers that answered; see ServersWithoutEvidence.' -f ($reasons -join '; '))
-        }
         try {
             if ($null -eq $session.Process) {
                 if ($evidenceFiles.Count -eq 0) {
@@ -247,6 +248,22 @@ function Get-ServerCalCompliance {
             $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'SystemIdAfterEvidence' -Category InvalidData -TargetObject @($lateSystems) `
                         -Message ("{0} Get-UalSystemId object(s) ({1}) came after evidence had started streaming, and this engine reads system ids before evidence: their servers' Windows versions were not used. Pipe system ids first (Get-UalCalEvidence does), or give -SystemIdPath." -f $lateSystems.Count, ($lateSystems -join ', '))))
         }
+        # Which servers gave no evidence: the engine read the gap records (piped, or in
+        # -EvidencePath files) and said so on every record and in the summary; the warning is its.
+        $missing = [string[]]@()
+        $reasons = @()
+        $summary = @($session.Collected['UalEvidenceSummary']) | Select-Object -Last 1
+        if ($summary -and $summary.PSObject.Properties['EvidenceComplete']) {
+            $missing = [string[]]@($summary.ServersWithoutEvidence)
+            $reasons = @($summary.EvidenceGaps | ForEach-Object { '{0}: {1}' -f $_.Query, $_.Reason })
+        }
+        elseif ($heldGaps.Count -gt 0) {
+            # An engine before 0.2.0: its records cannot say it, this cmdlet does.
+            $missing = [string[]]@($heldGaps | ForEach-Object { [string]$_.ComputerName } | Select-Object -Unique)
+            $reasons = @($heldGaps | ForEach-Object { '{0}: {1}' -f $_.Query, $_.Reason })
+            Write-Warning ('The UAL evidence is incomplete: no evidence from {0} ({1}). The position covers only the servers that answered (this engine cannot mark its records).' -f
+                ($missing -join ', '), ($reasons -join '; '))
+        }
         $unrecognized = @($session.Collected['UnrecognizedEvidence'])
         if ($unrecognized.Count -gt 0) {
             Write-Warning ("{0} kind(s) of evidence matched no known product (e.g. role '{1}' on {2}); see UnrecognizedEvidence in -DetailVariable." -f $unrecognized.Count, $unrecognized[0].RoleName, $unrecognized[0].Server)
@@ -260,7 +277,7 @@ function Get-ServerCalCompliance {
         if ($FailOnShortfall -and $missing.Count -gt 0 -and -not $AllowIncompleteEvidence) {
             $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'EvidenceIncomplete' -Category InvalidResult -TargetObject $missing `
                         -Message ('The compliance position rests on partial evidence: no UAL evidence from {0} ({1}). A shortfall there cannot be ruled out; every record was written (EvidenceComplete False). Collect from those servers again, or accept the partial position with -AllowIncompleteEvidence.' -f
-                            ($missing -join ', '), (@($gaps | ForEach-Object { '{0}: {1}' -f $_.Query, $_.Reason }) -join '; '))))
+                            ($missing -join ', '), ($reasons -join '; '))))
         }
     }
 }

@@ -7,8 +7,11 @@ function Get-UalCalEvidence {
     .DESCRIPTION
     Opens CIM sessions to each server and runs Get-UalUserAccess, Get-UalDeviceAccess,
     Get-UalSystemId and Get-UalOverview against all of them at once (the UAL cmdlets fan out over
-    CIM sessions in parallel, up to -ThrottleLimit at a time). A server that cannot be reached, or
-    whose UAL query fails, gets its own non-terminating error naming it; the others carry on.
+    CIM sessions in parallel, up to -ThrottleLimit at a time). A server that cannot be reached
+    gets one non-terminating error naming it, LicenseAudit.UalSessionFailed; a UAL query that
+    fails on a server, one LicenseAudit.UalQueryFailed per query and server (the error of
+    New-CimSession or Get-Ual* behind it is its InnerException, not an error of its own in
+    -ErrorVariable or $Error); the others carry on.
     Every object carries PSComputerName (the server it came from). Without -ComputerName and
     without pipeline input, the local server is read; an empty pipeline or an empty
     -ComputerName reads nothing (a warning says so). Get-UalSystemId objects come first, so
@@ -17,12 +20,16 @@ function Get-UalCalEvidence {
     pipeline).
 
     Evidence that is missing is said in the stream too: after the evidence, one
-    LicenseAudit.UalEvidenceGap object (ComputerName, Query, Reason) for each server whose session
-    or query failed, so that Get-ServerCalCompliance says which servers gave no evidence (and
-    -FailOnShortfall fails on it) instead of reading a partial estate as the whole.
+    LicenseAudit.UalEvidenceGap object (RecordType UalEvidenceGap, ComputerName, Query, Reason)
+    for each server whose session or query failed, so that Get-ServerCalCompliance says which
+    servers gave no evidence (and -FailOnShortfall fails on it) instead of reading a partial
+    estate as the whole. The gaps travel with the evidence when it is saved: ConvertTo-Json,
+    Export-Clixml, or one JSON line per object, read later with Get-ServerCalCompliance
+    -EvidencePath or Invoke-LicenseAudit -EvidencePath, mark that position incomplete too.
+    (Export-Csv writes only the columns of the first object, so a CSV cannot hold this mix of
+    evidence kinds and gaps: save the gaps in a CSV of their own, or use JSON or CLIXML.)
 
-    Pipe the result into Get-ServerCalCompliance, or save it with ConvertTo-Json / Export-Clixml
-    for later.
+    Pipe the result into Get-ServerCalCompliance, or save it for later.
 
     .PARAMETER ComputerName
     The servers to collect from.
@@ -47,7 +54,9 @@ function Get-UalCalEvidence {
     .EXAMPLE
     Get-UalCalEvidence -ComputerName FS01, SQL01 -Credential (Get-Credential) | Export-Clixml ual-evidence.xml
 
-    Saves the evidence for an audit run elsewhere.
+    Saves the evidence for an audit run elsewhere, with a LicenseAudit.UalEvidenceGap for a
+    server that could not be read: Get-ServerCalCompliance -EvidencePath ual-evidence.xml then
+    says the position is incomplete (EvidenceComplete False).
 
     .INPUTS
     System.String server names, or objects with a DNSHostName / ComputerName property (Get-ADComputer).
@@ -107,59 +116,9 @@ function Get-UalCalEvidence {
             }
             return
         }
-        $sessionErrors = $null
-        $sessionParameters = @{ ComputerName = $computers.ToArray(); OperationTimeoutSec = $OperationTimeoutSec; ErrorAction = 'SilentlyContinue'; ErrorVariable = 'sessionErrors' }
-        if ($Credential -ne [System.Management.Automation.PSCredential]::Empty) { $sessionParameters.Credential = $Credential }
-        $sessions = @()
-        # Servers whose evidence is missing, in order: name -> the query and why.
-        $gaps = [ordered]@{}
-        try {
-            $sessions = @(New-CimSession @sessionParameters)
-            # Inside try: with -ErrorAction Stop the first WriteError throws, and the finally
-            # still removes the sessions that did open.
-            foreach ($failure in @($sessionErrors)) {
-                if ($null -eq $failure) { continue }
-                $server = Get-LicenseAuditErrorServer -ErrorRecord $failure
-                if ($server -and -not $gaps.Contains([string]$server)) { $gaps[[string]$server] = @('New-CimSession', $failure.Exception.Message) }
-                $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'UalSessionFailed' -Category ConnectionError -TargetObject $server `
-                            -Message ("Cannot open a CIM session to {0}: {1}" -f $server, $failure.Exception.Message)))
-            }
-            if ($sessions.Count -eq 0) {
-                foreach ($server in @($gaps.Keys)) {
-                    [pscustomobject]@{ PSTypeName = 'LicenseAudit.UalEvidenceGap'; ComputerName = $server; Query = $gaps[$server][0]; Reason = $gaps[$server][1] }
-                }
-                return
-            }
-            $i = 0
-            foreach ($k in $kinds) {
-                $i++
-                Write-Progress -Activity 'Collecting UAL evidence' -Status "$($queries[$k]) on $($sessions.Count) server(s)" -PercentComplete (100 * ($i - 1) / $kinds.Count)
-                $queryErrors = $null
-                & $queries[$k] -CimSession $sessions -ThrottleLimit $ThrottleLimit -ErrorAction SilentlyContinue -ErrorVariable queryErrors
-                foreach ($failure in @($queryErrors)) {
-                    if ($null -eq $failure) { continue }
-                    $server = Get-LicenseAuditErrorServer -ErrorRecord $failure
-                    if ($server -and -not $gaps.Contains([string]$server)) { $gaps[[string]$server] = @($queries[$k], $failure.Exception.Message) }
-                    $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'UalQueryFailed' -Category ReadError -TargetObject $server `
-                                -Message ("{0} failed on {1}: {2}" -f $queries[$k], $server, $failure.Exception.Message)))
-                }
-            }
-            Write-Progress -Activity 'Collecting UAL evidence' -Completed
-            foreach ($server in @($gaps.Keys)) {
-                [pscustomobject]@{ PSTypeName = 'LicenseAudit.UalEvidenceGap'; ComputerName = $server; Query = $gaps[$server][0]; Reason = $gaps[$server][1] }
-            }
-        }
-        finally {
-            try {
-                # One call for all, not one per piped session: each session is removed once.
-                if ($sessions.Count -gt 0) { Remove-CimSession -CimSession $sessions -ErrorAction SilentlyContinue }
-            }
-            finally {
-                # In a stopping pipeline (Ctrl+C) Remove-CimSession is refused, and so is a
-                # PowerShell loop over the sessions: one .NET call disposes them all (a no-op
-                # after Remove-CimSession).
-                [LicenseAudit.NativeSession]::DisposeAll($sessions)
-            }
-        }
+        # The errors are this cmdlet's: one per server that refused a session, one per query and
+        # server that failed (New-CimSession's and Get-Ual*'s own are their InnerException).
+        Get-LicenseAuditUalEvidence -ComputerName $computers.ToArray() -Credential $Credential -ThrottleLimit $ThrottleLimit `
+            -Query @($kinds | ForEach-Object { $queries[$_] }) -OperationTimeoutSec $OperationTimeoutSec -Cmdlet $PSCmdlet
     }
 }

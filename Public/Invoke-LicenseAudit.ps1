@@ -134,13 +134,14 @@ function Invoke-LicenseAudit {
 
     .PARAMETER FailOnShortfall
     End with the terminating error LicenseAudit.ComplianceShortfall when a shortfall is found, and
-    with LicenseAudit.EvidenceIncomplete when -UalComputerName servers gave no UAL evidence (unless
-    -AllowIncompleteEvidence).
+    with LicenseAudit.EvidenceIncomplete when the UAL evidence is incomplete: servers of
+    -UalComputerName that gave none, or LicenseAudit.UalEvidenceGap records in -EvidencePath files
+    (unless -AllowIncompleteEvidence).
 
     .PARAMETER AllowIncompleteEvidence
     ServerCal with -FailOnShortfall: accept a position computed without the evidence of some
-    -UalComputerName servers. The summary (ServerCalEvidenceComplete, ServerCalServersWithoutEvidence)
-    and every CalCompliance record in ual-compliance.ndjson still say so.
+    servers. The summary (ServerCalEvidenceComplete, ServerCalServersWithoutEvidence) and every
+    CalCompliance record in ual-compliance.ndjson still say so.
 
     .EXAMPLE
     Invoke-LicenseAudit -OutputPath .\LicenseAudit -Audit Entitlement, Policies
@@ -417,17 +418,24 @@ function Invoke-LicenseAudit {
                 -OutputFile (Join-Path $runFolder 'lync-rightsize.ndjson') -HistoryPath $history -AsOf $asOfText
         }
     }
-    # Servers of -UalComputerName that gave no evidence (LicenseAudit.UalEvidenceGap).
+    # What `ual compliance` said of its evidence (its UalEvidenceSummary): which servers gave none,
+    # from the LicenseAudit.UalEvidenceGap records of the live collection and of -EvidencePath.
+    $ualEvidence = $null
+    # The collection's gaps, kept here only for an engine that cannot read them (0.1.0).
     $ualGaps = [System.Collections.Generic.List[object]]::new()
     if ($audits.Contains('ServerCal')) {
         $evidence = @($evidenceFiles)
         if ($UalComputerName) {
             $collectedFile = Join-Path $runFolder 'ual-evidence.ndjson'
-            $lines = Export-LicenseAuditUalEvidence -ComputerName $UalComputerName -Credential $UalCredential -Path $collectedFile -Gap $ualGaps -Confirm:$false -WhatIf:$false
+            $gapsInFile = [bool](Get-LicenseAuditEngineFeature -Binary (Get-LicenseAuditBinaryPath -Cmdlet $PSCmdlet)).EvidenceGaps
+            # Its errors are this cmdlet's (LicenseAudit.UalSessionFailed, UalQueryFailed).
+            $collectedEvidence = Export-LicenseAuditUalEvidence -ComputerName $UalComputerName -Credential $UalCredential -Path $collectedFile -Cmdlet $PSCmdlet `
+                -Gap $ualGaps -GapsInFile:$gapsInFile -Confirm:$false -WhatIf:$false
             # Kept in the run folder as the evidence the audit rests on (not a workbook input:
-            # the workbook takes the engine's records).
-            if ($lines -gt 0) { $evidence = @($collectedFile) + $evidence }
-            else {
+            # the workbook takes the engine's records). Read with the other evidence even when it
+            # holds only the servers that gave none: the position then says so.
+            if ($collectedEvidence -gt 0 -or $evidence.Count -gt 0) { $evidence = @($collectedFile) + $evidence }
+            if ($collectedEvidence -eq 0) {
                 Write-Warning ('No UAL evidence came back from {0}.' -f ($UalComputerName -join ', '))
             }
         }
@@ -442,17 +450,28 @@ function Invoke-LicenseAudit {
             if ($single.ContainsKey('LicensePath')) { $ual += @('--licenses', $single.LicensePath) }
             foreach ($domain in $InternalDomain) { $ual += @('--internal-domain', $domain) }
             foreach ($server in $PerCoreServer) { $ual += @('--per-core-server', $server) }
+            # The engine marks every position (EvidenceComplete, ServersWithoutEvidence) and warns.
             $results.ServerCal = Invoke-LicenseAuditRunStep -Cmdlet $PSCmdlet -Name 'ServerCal' -Command 'ual', 'compliance' -Arguments $ual `
                 -OutputFile (Join-Path $runFolder 'ual-compliance.ndjson') -HistoryPath $history -AsOf $asOfText
-            if ($ualGaps.Count -gt 0 -and $results.ServerCal.OutputFile) {
-                # What the engine cannot know, on every position it wrote (and so in the workbook).
-                Add-LicenseAuditEvidenceGap -Path $results.ServerCal.OutputFile -Gap $ualGaps.ToArray()
+            if ($results.ServerCal.OutputFile) {
+                foreach ($line in [System.IO.File]::ReadAllLines($results.ServerCal.OutputFile)) {
+                    if ($line.StartsWith('{"RecordType":"UalEvidenceSummary"')) { $ualEvidence = ConvertFrom-Json -InputObject $line }
+                }
             }
         }
-        if ($ualGaps.Count -gt 0) {
-            Write-Warning ('ServerCal: the UAL evidence is incomplete: no evidence from {0}; the position covers only the servers that answered.' -f
-                (@($ualGaps | ForEach-Object { '{0} ({1}: {2})' -f $_.ComputerName, $_.Query, $_.Reason }) -join '; '))
-        }
+    }
+    $ualMissing = [string[]]@()
+    $ualComplete = $null
+    if ($ualEvidence -and $ualEvidence.PSObject.Properties['EvidenceComplete']) {
+        $ualComplete = [bool]$ualEvidence.EvidenceComplete
+        $ualMissing = [string[]]@($ualEvidence.ServersWithoutEvidence)
+    }
+    elseif ($ualGaps.Count -gt 0) {
+        # An engine before 0.2.0 does not read gap records: its records cannot say it; this does.
+        $ualComplete = $false
+        $ualMissing = [string[]]@($ualGaps | ForEach-Object { [string]$_.ComputerName })
+        Write-Warning ('ServerCal: the UAL evidence is incomplete: no evidence from {0}; the position covers only the servers that answered (this engine cannot mark its records).' -f
+            (@($ualGaps | ForEach-Object { '{0} ({1}: {2})' -f $_.ComputerName, $_.Query, $_.Reason }) -join '; '))
     }
     foreach ($name in $teamsAudits) {
         if ($teamsProblems.ContainsKey($name)) {
@@ -586,8 +605,8 @@ function Invoke-LicenseAudit {
         PlusExposed        = $plusExposed
         YearlySaving       = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.YearlySaving'
         ServerCalShortfall = $serverShortfall
-        ServerCalEvidenceComplete = $(if ($audits.Contains('ServerCal')) { $ualGaps.Count -eq 0 } else { $null })
-        ServerCalServersWithoutEvidence = [string[]]@($ualGaps | ForEach-Object { [string]$_.ComputerName } | Select-Object -Unique)
+        ServerCalEvidenceComplete = $ualComplete
+        ServerCalServersWithoutEvidence = $ualMissing
         TeamsFindings      = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Findings' -Count
         TeamsWaste         = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Waste' -Count
         TeamsBroken        = Get-LicenseAuditRunTotal -Run $teamsRun -Name 'TeamsAssignmentSummary.Broken' -Count
@@ -606,7 +625,7 @@ function Invoke-LicenseAudit {
         Duration           = $clock.Elapsed
     }
     $summary
-    if ($FailOnShortfall -and $ualGaps.Count -gt 0 -and -not $AllowIncompleteEvidence -and -not $shortfall) {
+    if ($FailOnShortfall -and $ualMissing.Count -gt 0 -and -not $AllowIncompleteEvidence -and -not $shortfall) {
         $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'EvidenceIncomplete' -Category InvalidResult -TargetObject $summary `
                     -Message ('ServerCal rests on partial evidence: no UAL evidence from {0}, so a shortfall there cannot be ruled out. The workbook ({1}) and the history were written; the summary is the TargetObject of this error. Collect again, or accept it with -AllowIncompleteEvidence.' -f
                         ($summary.ServerCalServersWithoutEvidence -join ', '), $reportPath)))

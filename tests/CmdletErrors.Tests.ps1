@@ -150,6 +150,49 @@ Describe 'Engine messages name the cmdlet''s parameters, never engine flags' {
         Assert-CmdletTerms $problems '*per core*' '-PerCoreServer'
     }
 
+    It 'Get-UalCalEvidence, and the UAL gap through Get-ServerCalCompliance and Invoke-LicenseAudit: parameters, never flags' {
+        Mock -ModuleName LicenseAudit New-CimSession {
+            foreach ($c in $ComputerName) {
+                if ($c -eq 'OFFLINE01') { Write-Error -Message 'The WinRM client cannot complete the operation.' -TargetObject $c }
+                else { [pscustomobject]@{ ComputerName = $c; PSTypeName = 'Microsoft.Management.Infrastructure.CimSession' } }
+            }
+        }
+        Mock -ModuleName LicenseAudit Remove-CimSession { $null = $CimSession }
+        $rows = Get-Content -Raw (Join-Path $UalExamples 'ual-user-access.json') | ConvertFrom-Json
+        Mock -ModuleName LicenseAudit Get-UalUserAccess { $rows | Where-Object { ($_.PSComputerName -split '\.')[0] -in $CimSession.ComputerName } }
+        Mock -ModuleName LicenseAudit Get-UalSystemId { $null = $CimSession }
+        Mock -ModuleName LicenseAudit Get-UalDeviceAccess { Write-Error -Message 'Access denied' -TargetObject 'FS01' }
+        Mock -ModuleName LicenseAudit Get-UalOverview { $null = $CimSession }
+        # (-ErrorVariable, not 2>&1: a Pester mock's Write-Error also reaches the error stream,
+        # which the real cmdlets' -ErrorAction SilentlyContinue does not.)
+        Get-UalCalEvidence -ComputerName FS01, OFFLINE01 -ErrorVariable problems -ErrorAction SilentlyContinue | Out-Null
+        @($problems | ForEach-Object { $_.FullyQualifiedErrorId }) | Should -Be @('LicenseAudit.UalSessionFailed,Get-UalCalEvidence', 'LicenseAudit.UalQueryFailed,Get-UalCalEvidence')
+        Assert-CmdletTerms $problems '*CIM session to OFFLINE01*' @()
+        $null = @() | Get-UalCalEvidence -WarningVariable warnings 3>$null
+        "$warnings" | Should -BeLike '*-ComputerName*'
+
+        # The engine's warning and the cmdlet's error about the gap it read (enough licences: no
+        # shortfall, which would be the error instead).
+        $licences = Join-Path $TestDrive 'ual-licences.csv'
+        [System.IO.File]::WriteAllText($licences, "Product,Version,CalType,Quantity`r`nWindows Server,2025,User,100`r`n")
+        $problems = @()
+        try { Get-UalCalEvidence -ComputerName FS01, OFFLINE01 -ErrorAction SilentlyContinue | Get-ServerCalCompliance -LicensePath $licences -FailOnShortfall -WarningVariable warnings 3>$null | Out-Null }
+        catch { $problems = @($_) }
+        Assert-CmdletTerms $problems '*partial evidence*OFFLINE01*' '-AllowIncompleteEvidence'
+        $warned = @($warnings | Where-Object { "$_" -like '*evidence is incomplete*' })
+        $warned.Count | Should -Be 1
+        "$($warned[0])" | Should -BeLike 'the piped evidence: *OFFLINE01*'
+        foreach ($warning in $warnings) { "$warning" | Should -Not -Match '(?<![\w-])--[a-z]|<stdin>' }
+
+        $out = Join-Path $TestDrive 'ual-terms'
+        $problems = @()
+        try { Invoke-LicenseAudit -OutputPath $out -Audit ServerCal -UalComputerName FS01, OFFLINE01 -LicensePath $licences -FailOnShortfall -ErrorVariable problems -ErrorAction SilentlyContinue -WarningVariable warnings 3>$null | Out-Null }
+        catch { $problems = @($problems) + @($_) }
+        @($problems | ForEach-Object { $_.FullyQualifiedErrorId } | Select-Object -Unique) | Should -Be @('LicenseAudit.UalSessionFailed,Invoke-LicenseAudit', 'LicenseAudit.UalQueryFailed,Invoke-LicenseAudit', 'LicenseAudit.EvidenceIncomplete,Invoke-LicenseAudit')
+        Assert-CmdletTerms $problems '*partial evidence*OFFLINE01*' '-AllowIncompleteEvidence'
+        foreach ($warning in $warnings) { "$warning" | Should -Not -Match '(?<![\w-])--[a-z]' }
+    }
+
     It 'Get-UcLicenseCount: -UserPath, -TeamsPath, -EstatePath' {
         $empty = Join-Path $TestDrive 'empty-estate'
         New-Item -ItemType Directory -Path $empty | Out-Null

@@ -475,5 +475,90 @@ Describe 'UAL evidence that is incomplete' {
         $lines = @(Get-Content -LiteralPath (Join-Path $summary.OutputPath 'ual-compliance.ndjson') | Where-Object { $_ -like '{"RecordType":"CalCompliance"*' })
         $lines.Count | Should -BeGreaterThan 0
         foreach ($line in $lines) { ($line | ConvertFrom-Json).ServersWithoutEvidence | Should -Be @('RDS01') }
+        # The collected evidence file holds the gap, as `ual compliance` read it.
+        @(Get-Content -LiteralPath (Join-Path $summary.OutputPath 'ual-evidence.ndjson') | Where-Object { $_ -like '*"RecordType":"UalEvidenceGap"*' }).Count | Should -Be 1
+    }
+
+    It 'carries the gap into saved evidence (<Format>): Get-ServerCalCompliance -EvidencePath marks every position, and -FailOnShortfall fails' -ForEach @(
+        @{ Format = 'Export-Clixml' }
+        @{ Format = 'ConvertTo-Json' }
+        @{ Format = 'JSON lines' }
+        @{ Format = 'Export-Csv, the gaps in a file of their own' }
+    ) {
+        $evidence = @(Get-UalCalEvidence -ComputerName $Servers -ErrorAction SilentlyContinue)
+        $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        $files = @()
+        switch -Wildcard ($Format) {
+            'Export-Clixml' { $files += Join-Path $folder 'ual.xml'; $evidence | Export-Clixml -LiteralPath $files[0] }
+            'ConvertTo-Json' { $files += Join-Path $folder 'ual.json'; $evidence | ConvertTo-Json -Depth 3 | Set-Content -LiteralPath $files[0] -Encoding utf8 }
+            'JSON lines' { $files += Join-Path $folder 'ual.ndjson'; $evidence | ForEach-Object { $_ | ConvertTo-Json -Compress -Depth 3 } | Set-Content -LiteralPath $files[0] -Encoding utf8 }
+            'Export-Csv*' {
+                $files += Join-Path $folder 'ual-user-access.csv'
+                $files += Join-Path $folder 'ual-gaps.csv'
+                $evidence | Where-Object { $_.PSObject.Properties['UserName'] } | Export-Csv -LiteralPath $files[0] -NoTypeInformation
+                $evidence | Where-Object { $_.PSObject.TypeNames[0] -eq 'LicenseAudit.UalEvidenceGap' } | Export-Csv -LiteralPath $files[1] -NoTypeInformation
+            }
+        }
+        $records = @(Get-ServerCalCompliance -EvidencePath $files -LicensePath $Licenses -AsOf $AsOf -DetailVariable detail -WarningVariable warnings 3>$null)
+        $records.Count | Should -BeGreaterThan 0
+        foreach ($record in $records) {
+            $record.EvidenceComplete | Should -BeFalse
+            $record.ServersWithoutEvidence | Should -Be @('RDS01')
+            $record.ServersWithoutEvidenceText | Should -Be 'RDS01'
+        }
+        $summary = @($detail.UalEvidenceSummary)[0]
+        ($summary.EvidenceComplete, $summary.ServersWithoutEvidenceText) | Should -Be @($false, 'RDS01')
+        $summary.EvidenceGaps[0].Query | Should -Be 'New-CimSession'
+        @($warnings | Where-Object { "$_" -like '*evidence is incomplete*RDS01*New-CimSession*' }).Count | Should -Be 1
+        $failure = $null
+        try { Get-ServerCalCompliance -EvidencePath $files -LicensePath $Licenses -AsOf $AsOf -FailOnShortfall 3>$null | Out-Null }
+        catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -Be 'LicenseAudit.EvidenceIncomplete,Get-ServerCalCompliance'
+        $failure.Exception.Message | Should -BeLike '*RDS01 (New-CimSession: The WinRM client*'
+        $accepted = @(Get-ServerCalCompliance -EvidencePath $files -LicensePath $Licenses -AsOf $AsOf -FailOnShortfall -AllowIncompleteEvidence 3>$null)
+        @($accepted | Where-Object { $_.EvidenceComplete }).Count | Should -Be 0
+    }
+
+    It 'Invoke-LicenseAudit -EvidencePath: a saved gap fails -FailOnShortfall too, and the summary says which server' {
+        $saved = Join-Path $TestDrive 'saved-ual.xml'
+        Get-UalCalEvidence -ComputerName $Servers -ErrorAction SilentlyContinue | Export-Clixml -LiteralPath $saved
+        $failure = $null
+        try {
+            Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'invoke-saved') -Audit ServerCal -EvidencePath $saved -LicensePath $Licenses -AsOf $AsOf -FailOnShortfall 3>$null | Out-Null
+        }
+        catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -Be 'LicenseAudit.EvidenceIncomplete,Invoke-LicenseAudit'
+        $failure.TargetObject.ServerCalEvidenceComplete | Should -BeFalse
+        $failure.TargetObject.ServerCalServersWithoutEvidence | Should -Be @('RDS01')
+        # Complete evidence from a file says so.
+        $whole = Join-Path $TestDrive 'whole-ual.json'
+        @($script:SystemRows) + @($script:UserRows) | ConvertTo-Json -Depth 3 | Set-Content -LiteralPath $whole -Encoding utf8
+        $summary = Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'invoke-whole') -Audit ServerCal -EvidencePath $whole -LicensePath $Licenses -AsOf $AsOf 3>$null
+        $summary.ServerCalEvidenceComplete | Should -BeTrue
+        @($summary.ServerCalServersWithoutEvidence).Count | Should -Be 0
+    }
+
+    It 'Invoke-LicenseAudit -UalComputerName: an unreachable server is one error of Invoke-LicenseAudit, in its -ErrorVariable, at the caller''s line' {
+        $summary = Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'invoke-errors') -Audit ServerCal -UalComputerName $Servers -LicensePath $Licenses -AsOf $AsOf -ErrorVariable ev -ErrorAction SilentlyContinue 3>$null
+        $summary.ServerCalServersWithoutEvidence | Should -Be @('RDS01')
+        @($ev).Count | Should -Be 1
+        $ev[0].FullyQualifiedErrorId | Should -Be 'LicenseAudit.UalSessionFailed,Invoke-LicenseAudit'
+        $ev[0].TargetObject | Should -Be 'RDS01'
+        $ev[0].InvocationInfo.MyCommand.Name | Should -Be 'Invoke-LicenseAudit'
+        $ev[0].InvocationInfo.ScriptName | Should -Be $PSCommandPath
+        $ev[0].InvocationInfo.Line | Should -BeLike '*Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive ''invoke-errors'')*'
+        $ev[0].InvocationInfo.PositionMessage | Should -Not -BeLike '*LicenseAuditRun.ps1*'
+        # A query that fails: the same, with its id.
+        $script:QueryFails = $true
+        $null = Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'invoke-query-errors') -Audit ServerCal -UalComputerName $Servers -LicensePath $Licenses -AsOf $AsOf -ErrorVariable ev -ErrorAction SilentlyContinue 3>$null
+        @($ev | ForEach-Object { $_.FullyQualifiedErrorId }) | Should -Be @('LicenseAudit.UalQueryFailed,Invoke-LicenseAudit')
+        # With -ErrorAction Stop the first is Invoke-LicenseAudit's terminating error.
+        $script:QueryFails = $false
+        $failure = $null
+        try { Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'invoke-stop') -Audit ServerCal -UalComputerName $Servers -LicensePath $Licenses -AsOf $AsOf -ErrorAction Stop 3>$null | Out-Null }
+        catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -Be 'LicenseAudit.UalSessionFailed,Invoke-LicenseAudit'
+        $failure.InvocationInfo.ScriptName | Should -Be $PSCommandPath
     }
 }

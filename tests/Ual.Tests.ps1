@@ -47,16 +47,66 @@ Describe 'Get-UalCalEvidence' {
         $rows = @(Get-UalCalEvidence -ComputerName FS01, FS02, OFFLINE01 -ThrottleLimit 8 -ErrorVariable problems -ErrorAction SilentlyContinue)
         ($rows | Where-Object UserName).Count | Should -Be 8
         @($rows | Where-Object SystemDNSHostName).Count | Should -Be 2
-        # -ErrorVariable also collects the inner New-CimSession error: count ours, by id.
-        $ours = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'LicenseAudit.*' })
-        $ours.Count | Should -Be 1
-        $ours[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.UalSessionFailed*'
-        $ours[0].TargetObject | Should -Be 'OFFLINE01'
-        $ours[0].Exception.Message | Should -BeLike '*OFFLINE01*'
+        # One error, the cmdlet's own: New-CimSession's is its InnerException, not a second one.
+        @($problems).Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -Be 'LicenseAudit.UalSessionFailed,Get-UalCalEvidence'
+        $problems[0].TargetObject | Should -Be 'OFFLINE01'
+        $problems[0].Exception.Message | Should -BeLike '*OFFLINE01*'
+        $problems[0].Exception.InnerException.Message | Should -Be 'The WinRM client cannot complete the operation.'
+        $gap = @($rows | Where-Object { $_.PSObject.TypeNames[0] -eq 'LicenseAudit.UalEvidenceGap' })
+        $gap.Count | Should -Be 1
+        ($gap[0].RecordType, $gap[0].ComputerName, $gap[0].Query) | Should -Be @('UalEvidenceGap', 'OFFLINE01', 'New-CimSession')
+        $rows[-1] | Should -Be $gap[0] -Because 'the gaps follow the evidence'
         Should -Invoke -ModuleName LicenseAudit Get-UalUserAccess -Times 1 -Exactly -ParameterFilter { $ThrottleLimit -eq 8 -and @($CimSession).Count -eq 2 }
         Should -Invoke -ModuleName LicenseAudit Remove-CimSession -Times 1 -Exactly
         # ... with both open sessions: each removed once.
         Should -Invoke -ModuleName LicenseAudit Remove-CimSession -Times 1 -Exactly -ParameterFilter { (@($CimSession.ComputerName) -join ',') -eq 'FS01,FS02' }
+    }
+
+    It 'gives exactly one error per unreachable server and per failed query, in -ErrorVariable and $Error, at the caller''s line' {
+        Mock -ModuleName LicenseAudit New-CimSession {
+            foreach ($c in $ComputerName) {
+                if ($c -like 'OFFLINE*') { Write-Error -Message 'The WinRM client cannot complete the operation.' -TargetObject $c }
+                else { [pscustomobject]@{ ComputerName = $c; PSTypeName = 'Microsoft.Management.Infrastructure.CimSession' } }
+            }
+        }
+        Mock -ModuleName LicenseAudit Get-UalDeviceAccess {
+            # One server's query fails, reported twice (a proxy's retry): still one error.
+            Write-Error -Message 'Access denied' -TargetObject 'FS02'
+            Write-Error -Message 'Access denied again' -TargetObject 'FS02'
+            $script:DeviceRows | Where-Object { ($_.PSComputerName -split '\.')[0] -in $CimSession.ComputerName }
+        }
+        $Error.Clear()
+        $rows = @(Get-UalCalEvidence -ComputerName FS01, OFFLINE01, FS02, OFFLINE02 -ErrorVariable ev -ErrorAction SilentlyContinue)
+        $ids = @($ev | ForEach-Object { '{0}|{1}' -f $_.FullyQualifiedErrorId, (@($_.TargetObject) -join ',') })
+        $ids | Should -Be @(
+            'LicenseAudit.UalSessionFailed,Get-UalCalEvidence|OFFLINE01',
+            'LicenseAudit.UalSessionFailed,Get-UalCalEvidence|OFFLINE02',
+            'LicenseAudit.UalQueryFailed,Get-UalCalEvidence|FS02')
+        foreach ($problem in $ev) {
+            $problem.InvocationInfo.MyCommand.Name | Should -Be 'Get-UalCalEvidence'
+            $problem.InvocationInfo.ScriptName | Should -Be $PSCommandPath
+            $problem.InvocationInfo.Line | Should -BeLike '*Get-UalCalEvidence -ComputerName FS01, OFFLINE01, FS02, OFFLINE02 -ErrorVariable ev*'
+        }
+        $ev[2].Exception.Message | Should -Be 'Get-UalDeviceAccess failed on FS02: Access denied'
+        # $Error holds the same records, none of New-CimSession's or Get-UalDeviceAccess's own.
+        @($Error | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -notlike 'LicenseAudit.*' }).Count | Should -Be 0
+        @($Error | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -like 'LicenseAudit.Ual*' }).Count | Should -Be 3
+        # A gap per server, in order: the two without a session, then the one whose query failed.
+        @($rows | Where-Object { $_.PSObject.TypeNames[0] -eq 'LicenseAudit.UalEvidenceGap' } | ForEach-Object { '{0}:{1}' -f $_.ComputerName, $_.Query }) |
+            Should -Be @('OFFLINE01:New-CimSession', 'OFFLINE02:New-CimSession', 'FS02:Get-UalDeviceAccess')
+        # The evidence of FS02's other queries still came.
+        @($rows | Where-Object { $_.PSObject.Properties['UserName'] -and $_.PSComputerName -like 'FS02*' }).Count | Should -BeGreaterThan 0
+    }
+
+    It 'gives one error naming every server when New-CimSession fails as a whole' {
+        Mock -ModuleName LicenseAudit New-CimSession { throw 'The WS-Management service is not available.' }
+        $rows = @(Get-UalCalEvidence -ComputerName FS01, FS02 -ErrorVariable ev -ErrorAction SilentlyContinue)
+        @($ev).Count | Should -Be 1
+        $ev[0].FullyQualifiedErrorId | Should -Be 'LicenseAudit.UalSessionFailed,Get-UalCalEvidence'
+        $ev[0].Exception.Message | Should -BeLike '*FS01, FS02*WS-Management*'
+        @($rows | ForEach-Object { $_.ComputerName }) | Should -Be @('FS01', 'FS02')
+        Should -Invoke -ModuleName LicenseAudit Get-UalUserAccess -Times 0 -Exactly
     }
 
     It 'emits system ids before the evidence they describe' {
@@ -74,8 +124,8 @@ Describe 'Get-UalCalEvidence' {
             Set-StrictMode -Off
         }
         $rows.Count | Should -BeGreaterThan 0
-        @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'LicenseAudit.UalSessionFailed*' }).Count | Should -Be 1
-        @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PropertyNotFoundStrict*' }).Count | Should -Be 0
+        @($problems).Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.UalSessionFailed*'
     }
 
     It 'removes the CIM sessions when -ErrorAction Stop ends it at the first failure' {

@@ -768,3 +768,282 @@ fn endless_distinct_combinations_count_as_repeated_ones() {
     );
     assert_eq!(distinct, audit("repeated.ndjson", false));
 }
+
+/// Evidence of one user on FS9 (2019) as PowerShell 7 `ConvertTo-Json` writes it, and a licence
+/// that covers it: a position without shortfall, so only the evidence decides the outcome.
+const FS9_EVIDENCE: &str = r#"{"RoleGuid":"10a9226f-50ee-49d8-a393-9a501d47ce04","RoleName":"File Server","ProductName":"Windows Server 2019 Standard","UserName":"contoso\\ada","LastSeen":"2026-10-20T08:00:00Z","PSComputerName":"FS9.contoso.com"}"#;
+const FS9_LICENCE: &str = "Product,Version,CalType,Quantity\r\nWindows Server,2019,User,10\r\n";
+
+/// A LicenseAudit.UalEvidenceGap as `ConvertTo-Json -Compress` writes Get-UalCalEvidence's note.
+fn gap_json(server: &str, query: &str, reason: &str) -> String {
+    json!({"RecordType": "UalEvidenceGap", "ComputerName": server, "Query": query, "Reason": reason})
+        .to_string()
+}
+
+fn gap_estate(evidence: &str) -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("evidence.ndjson");
+    std::fs::write(&ev, evidence).unwrap();
+    let lic = dir.path().join("licences.csv");
+    std::fs::write(&lic, FS9_LICENCE).unwrap();
+    let (ev, lic) = (
+        ev.to_str().unwrap().to_string(),
+        lic.to_str().unwrap().to_string(),
+    );
+    (dir, ev, lic)
+}
+
+/// Every CalCompliance record and the summary say the evidence is incomplete, and which servers.
+fn assert_incomplete(r: &util::Run, servers: Value) {
+    let positions = r.records_of("CalCompliance");
+    assert!(!positions.is_empty(), "{}", r.stdout);
+    for p in &positions {
+        assert_eq!(p["EvidenceComplete"], false, "{p}");
+        assert_eq!(p["ServersWithoutEvidence"], servers, "{p}");
+    }
+    let s = &r.records_of("UalEvidenceSummary")[0];
+    assert_eq!(s["EvidenceComplete"], false, "{s}");
+    assert_eq!(s["ServersWithoutEvidence"], servers, "{s}");
+}
+
+#[test]
+fn gap_records_in_the_evidence_mark_every_position_incomplete() {
+    let text = format!(
+        "{FS9_EVIDENCE}\n{}\n{}\n{}\n",
+        gap_json(
+            "RDS01",
+            "New-CimSession",
+            "The WinRM client cannot complete the operation."
+        ),
+        gap_json("sql02.contoso.com", "Get-UalUserAccess", "Access denied"),
+        // The same server again (by short name): one note, the first.
+        gap_json("RDS01.contoso.com", "Get-UalDeviceAccess", "later"),
+    );
+    let (_dir, ev, lic) = gap_estate(&text);
+    let r = ual_run(&["--evidence", &ev, "--licenses", &lic]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_incomplete(&r, json!(["RDS01", "sql02.contoso.com"]));
+    let s = &r.records_of("UalEvidenceSummary")[0];
+    assert_eq!(
+        s["EvidenceGaps"],
+        json!([
+            {"ComputerName": "RDS01", "Query": "New-CimSession", "Reason": "The WinRM client cannot complete the operation."},
+            {"ComputerName": "sql02.contoso.com", "Query": "Get-UalUserAccess", "Reason": "Access denied"}
+        ])
+    );
+    // The notes are not evidence: one row read, nothing unrecognised, no server seen.
+    assert_eq!(s["Rows"], 1, "{s}");
+    assert_eq!(s["Servers"], json!(["FS9.contoso.com"]));
+    assert!(r.records_of("UnrecognizedEvidence").is_empty());
+    // The position itself is the one the evidence gives.
+    let ws = position(
+        &r.records_of("CalCompliance"),
+        "Windows Server",
+        "User",
+        json!(2019),
+    )
+    .clone();
+    assert_eq!(
+        (ws["Required"].as_u64(), ws["Shortfall"].as_u64()),
+        (Some(1), Some(0))
+    );
+    // One warning for the file, naming each server, the query and why.
+    assert_eq!(r.stderr.matches("warning").count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("evidence is incomplete")
+            && r.stderr.contains("RDS01 (New-CimSession: The WinRM client")
+            && r.stderr
+                .contains("sql02.contoso.com (Get-UalUserAccess: Access denied)"),
+        "{}",
+        r.stderr
+    );
+
+    // Without the notes: complete, and nothing said.
+    let (_dir, ev, lic) = gap_estate(&format!("{FS9_EVIDENCE}\n"));
+    let r = ual_run(&["--evidence", &ev, "--licenses", &lic]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for p in r.records_of("CalCompliance") {
+        assert_eq!(
+            (&p["EvidenceComplete"], &p["ServersWithoutEvidence"]),
+            (&json!(true), &json!([]))
+        );
+    }
+    let s = &r.records_of("UalEvidenceSummary")[0];
+    assert_eq!(
+        (&s["EvidenceComplete"], &s["EvidenceGaps"]),
+        (&json!(true), &json!([]))
+    );
+    assert!(!r.stderr.contains("incomplete"), "{}", r.stderr);
+}
+
+#[test]
+fn gap_records_travel_in_clixml_csv_and_on_stdin() {
+    // Export-Clixml of Get-UalCalEvidence output: the note is an object of its own type.
+    let clixml = r#"<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">
+  <Obj RefId="0">
+    <TN RefId="0"><T>Deserialized.Microsoft.Management.Infrastructure.CimInstance#ROOT/AccessLogging/MsftUal_UserAccess</T><T>System.Object</T></TN>
+    <Props>
+      <S N="RoleGuid">10a9226f-50ee-49d8-a393-9a501d47ce04</S><S N="RoleName">File Server</S>
+      <S N="ProductName">Windows Server 2019 Standard</S><S N="UserName">contoso\ada</S>
+      <DT N="LastSeen">2026-10-20T08:00:00Z</DT>
+    </Props>
+    <MS><S N="PSComputerName">FS9.contoso.com</S></MS>
+  </Obj>
+  <Obj RefId="1">
+    <TN RefId="1"><T>LicenseAudit.UalEvidenceGap</T><T>System.Management.Automation.PSCustomObject</T><T>System.Object</T></TN>
+    <MS><S N="RecordType">UalEvidenceGap</S><S N="ComputerName">RDS01</S><S N="Query">New-CimSession</S><S N="Reason">unreachable</S></MS>
+  </Obj>
+  <Obj RefId="2">
+    <TN RefId="2"><T>Deserialized.LicenseAudit.UalEvidenceGap</T><T>Deserialized.System.Management.Automation.PSCustomObject</T><T>Deserialized.System.Object</T></TN>
+    <MS><S N="ComputerName">SQL02</S><S N="Query">Get-UalUserAccess</S><S N="Reason">denied</S></MS>
+  </Obj>
+</Objs>"#;
+    let (dir, _, lic) = gap_estate("");
+    let xml = dir.path().join("evidence.xml");
+    std::fs::write(&xml, clixml).unwrap();
+    let r = ual_run(&["--evidence", xml.to_str().unwrap(), "--licenses", &lic]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_incomplete(&r, json!(["RDS01", "SQL02"]));
+
+    // Export-Csv keeps the columns of the first object only: the notes go in a CSV of their own
+    // (Windows PowerShell 5.1 writes the #TYPE line).
+    let csv = dir.path().join("gaps.csv");
+    std::fs::write(
+        &csv,
+        "#TYPE LicenseAudit.UalEvidenceGap\r\n\"RecordType\",\"ComputerName\",\"Query\",\"Reason\"\r\n\"UalEvidenceGap\",\"RDS01\",\"New-CimSession\",\"unreachable\"\r\n",
+    )
+    .unwrap();
+    let (_d, ev, _) = gap_estate(&format!("{FS9_EVIDENCE}\n"));
+    let r = ual_run(&["--evidence", &ev, csv.to_str().unwrap(), "--licenses", &lic]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_incomplete(&r, json!(["RDS01"]));
+
+    // Piped (the module streams Get-UalCalEvidence output on stdin): the warning names <stdin>.
+    let stdin = format!(
+        "{FS9_EVIDENCE}\n{}\n",
+        gap_json("RDS01", "New-CimSession", "unreachable")
+    );
+    let r = util::run_with_stdin(
+        &[
+            "ual",
+            "compliance",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "ndjson",
+            "--evidence",
+            "-",
+            "--licenses",
+            &lic,
+        ],
+        Some(stdin.as_bytes()),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_incomplete(&r, json!(["RDS01"]));
+    assert!(
+        r.stderr.contains("<stdin>: the UAL evidence is incomplete"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn fail_on_shortfall_fails_on_incomplete_evidence_unless_allowed() {
+    let (_dir, ev, lic) = gap_estate(&format!(
+        "{FS9_EVIDENCE}\n{}\n",
+        gap_json("RDS01", "New-CimSession", "unreachable")
+    ));
+    let r = ual_run(&["--evidence", &ev, "--licenses", &lic, "--fail-on-shortfall"]);
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("evidence incomplete") && r.stderr.contains("RDS01"),
+        "{}",
+        r.stderr
+    );
+    assert_incomplete(&r, json!(["RDS01"]));
+    let r = ual_run(&[
+        "--evidence",
+        &ev,
+        "--licenses",
+        &lic,
+        "--fail-on-shortfall",
+        "--allow-incomplete-evidence",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_incomplete(&r, json!(["RDS01"]));
+    // Not without --fail-on-shortfall, which it qualifies.
+    assert_eq!(
+        ual_run(&["--evidence", &ev, "--allow-incomplete-evidence"]).code,
+        2
+    );
+    // A shortfall stays a shortfall, and says the evidence is incomplete too.
+    let r = ual_run(&["--evidence", &ev, "--fail-on-shortfall"]);
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("1 CAL(s) short") && r.stderr.contains("also incomplete"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_gap_record_without_a_server_is_a_bad_record_naming_the_field() {
+    let (_dir, ev, lic) = gap_estate(&format!(
+        "{FS9_EVIDENCE}\n{}\n",
+        json!({"RecordType": "UalEvidenceGap", "Query": "New-CimSession"})
+    ));
+    let r = ual_run(&[
+        "--evidence",
+        &ev,
+        "--licenses",
+        &lic,
+        "--error-format",
+        "json",
+    ]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let error: Value = serde_json::from_str(r.stderr.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        (error["record"].as_u64(), error["field"].as_str()),
+        (Some(2), Some("ComputerName")),
+        "{error}"
+    );
+    assert!(
+        r.records_of("CalCompliance").len() == 1,
+        "the rest is counted"
+    );
+}
+
+#[test]
+fn the_schema_of_a_compliance_position_says_whether_the_evidence_was_complete() {
+    for (name, fields) in [
+        (
+            "CalCompliance",
+            &["EvidenceComplete", "ServersWithoutEvidence"][..],
+        ),
+        (
+            "UalEvidenceSummary",
+            &["EvidenceComplete", "ServersWithoutEvidence", "EvidenceGaps"][..],
+        ),
+    ] {
+        let r = run(&["schema", name]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let schema: Value = serde_json::from_str(&r.stdout).unwrap();
+        for field in fields {
+            assert!(
+                schema["properties"].get(field).is_some(),
+                "{name} lacks {field}: {schema}"
+            );
+            assert!(
+                schema["required"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&json!(field)),
+                "{name}.{field} is always written: {schema}"
+            );
+        }
+        assert_eq!(schema["properties"]["EvidenceComplete"]["type"], "boolean");
+    }
+    let r = run(&["schema", "UalEvidenceGap"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("ComputerName"), "{}", r.stdout);
+}

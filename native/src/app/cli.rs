@@ -191,9 +191,14 @@ pub struct UalComplianceArgs {
     /// Also write every evidence row, normalised (UalEvidence)
     #[arg(long)]
     pub emit_evidence: bool,
-    /// Exit with code 5 when any CAL is short
+    /// Exit with code 5 when any CAL is short, or when the evidence says some servers gave none
+    /// (UalEvidenceGap records) unless --allow-incomplete-evidence
     #[arg(long)]
     pub fail_on_shortfall: bool,
+    /// With --fail-on-shortfall: accept a position computed without the evidence of some
+    /// servers (the records still say EvidenceComplete False)
+    #[arg(long, requires = "fail_on_shortfall")]
+    pub allow_incomplete_evidence: bool,
 }
 
 #[derive(Debug, Subcommand)]

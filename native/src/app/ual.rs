@@ -1,4 +1,5 @@
-//! `ual compliance`: arguments → options, and the exit decision on a shortfall.
+//! `ual compliance`: arguments → options, and the exit decision on a shortfall or incomplete
+//! evidence.
 
 use super::cli::UalComplianceArgs;
 use super::exit::AppError;
@@ -48,10 +49,28 @@ pub fn compliance(s: &mut Session, a: &UalComplianceArgs) -> Result<(), AppError
         outcome = compliance::run(&options, out, rep)?;
         Ok(())
     })?;
-    if outcome.shortfall > 0 && a.fail_on_shortfall {
+    if !a.fail_on_shortfall {
+        return Ok(());
+    }
+    let missing = &outcome.servers_without_evidence;
+    if outcome.shortfall > 0 {
+        let also = if missing.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; the evidence is also incomplete (no evidence from {})",
+                missing.join(", ")
+            )
+        };
         return Err(AppError::Shortfall(format!(
-            "compliance shortfall: {} CAL(s) short (see the CalCompliance records)",
+            "compliance shortfall: {} CAL(s) short (see the CalCompliance records){also}",
             outcome.shortfall
+        )));
+    }
+    if !missing.is_empty() && !a.allow_incomplete_evidence {
+        return Err(AppError::Shortfall(format!(
+            "evidence incomplete: no evidence from {}, so a shortfall there cannot be ruled out (every record was written, EvidenceComplete False); collect from those servers again, or accept the partial position with --allow-incomplete-evidence",
+            missing.join(", ")
         )));
     }
     Ok(())

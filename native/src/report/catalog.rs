@@ -195,6 +195,8 @@ pub const SHEETS: &[SheetSpec] = &[
             "Covered",
             "Shortfall",
             "Servers",
+            "EvidenceComplete",
+            "ServersWithoutEvidence",
             "DrawnFrom",
             "Basis",
             "Suggestion",

@@ -679,10 +679,21 @@ fn report_details(
     }
     for u in &stats.ual_summaries {
         let excluded = u.get("Excluded").map(cells::text).unwrap_or_default();
+        // Older records lack EvidenceComplete: nothing is said for them.
+        let incomplete = if u.get("EvidenceComplete") == Some(&Value::Bool(false)) {
+            format!(
+                "; EVIDENCE INCOMPLETE: no evidence from {}",
+                u.get("ServersWithoutEvidence")
+                    .map(cells::text)
+                    .unwrap_or_default()
+            )
+        } else {
+            String::new()
+        };
         items.push((
             "UAL evidence".into(),
             format!(
-                "mode {}; window {} to {}; {} rows, {} counted, {} external, {} unrecognized; excluded: {}",
+                "mode {}; window {} to {}; {} rows, {} counted, {} external, {} unrecognized; excluded: {}{incomplete}",
                 s(u, "Mode"),
                 s(u, "WindowStart"),
                 s(u, "AsOf"),

@@ -4,7 +4,8 @@
 use super::allocation::draw;
 use super::evidence::{
     self, exclusion, normalise_user, server_key, user_domain, EvidenceReader, FallbackServer,
-    FastMap, PrincipalKind, Row, RowContext, ServerFrom, SystemInfo, Systems, NO_SERVER_FIELD,
+    FastMap, GapInfo, PrincipalKind, Row, RowContext, ServerFrom, SystemInfo, Systems,
+    NO_SERVER_FIELD,
 };
 use super::licenses::{CalType, License};
 use super::records::*;
@@ -44,10 +45,50 @@ pub struct ComplianceOptions {
 }
 
 /// How the compliance position came out.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Outcome {
     /// CALs required but not covered by any licence.
     pub shortfall: u64,
+    /// Servers the evidence says gave none (UalEvidenceGap records): the position is incomplete.
+    pub servers_without_evidence: Vec<String>,
+}
+
+/// The servers whose evidence is missing, from the UalEvidenceGap records read: one per server
+/// (matched by short name, the first note kept), in name order ignoring ASCII case.
+#[derive(Default)]
+struct Gaps {
+    gaps: Vec<GapInfo>,
+    keys: HashSet<String>,
+}
+
+impl Gaps {
+    /// Adds a note; false when its server was noted already.
+    fn add(&mut self, gap: GapInfo) -> bool {
+        if !self.keys.insert(server_key(&gap.computer_name)) {
+            return false;
+        }
+        self.gaps.push(gap);
+        true
+    }
+
+    fn sorted(mut self) -> Vec<GapInfo> {
+        self.gaps.sort_by(|a, b| {
+            a.computer_name
+                .to_ascii_lowercase()
+                .cmp(&b.computer_name.to_ascii_lowercase())
+        });
+        self.gaps
+    }
+}
+
+/// One gap as a warning names it: `RDS01 (New-CimSession: access denied)`.
+fn gap_text(g: &GapInfo) -> String {
+    match (&g.query, &g.reason) {
+        (Some(q), Some(r)) => format!("{} ({q}: {r})", g.computer_name),
+        (Some(q), None) => format!("{} ({q} failed)", g.computer_name),
+        (None, Some(r)) => format!("{} ({r})", g.computer_name),
+        (None, None) => g.computer_name.clone(),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -722,7 +763,10 @@ pub fn run(
     for (key, s) in &systems.by_key {
         engine.servers.intern(key, &s.name);
     }
+    let mut gaps = Gaps::default();
     for path in &options.evidence {
+        // This file's notes of servers that gave no evidence, said in one warning after it.
+        let mut file_gaps: Vec<String> = Vec::new();
         // Rows that name no server (UAL read on the server itself) are that server's: the one
         // the admin names, else a Get-UalSystemId row earlier in the same file, else the only
         // server the Get-UalSystemId export describes. Said once per file.
@@ -740,6 +784,16 @@ pub fn run(
             reporter,
             |reporter, rec| {
                 let slots = reader.slots(rec);
+                if evidence::is_gap_row(rec, &slots) {
+                    match GapInfo::read(rec) {
+                        Ok(gap) => {
+                            file_gaps.push(gap_text(&gap));
+                            gaps.add(gap);
+                        }
+                        Err(err) => reporter.bad_record(&err),
+                    }
+                    return Ok(());
+                }
                 if evidence::is_system_row(&slots) {
                     match SystemInfo::read(rec) {
                         Ok((key, info)) => {
@@ -787,7 +841,23 @@ pub fn run(
                 Ok::<(), UalError>(())
             },
         )?;
+        if !file_gaps.is_empty() {
+            let name = if path == "-" {
+                "<stdin>"
+            } else {
+                path.as_str()
+            };
+            reporter.warning(
+                "EvidenceIncomplete",
+                &format!(
+                    "{name}: the UAL evidence is incomplete: no evidence from {}. The position covers only the servers that answered (EvidenceComplete False, ServersWithoutEvidence)",
+                    file_gaps.join("; ")
+                ),
+            );
+        }
     }
+    let gaps = gaps.sorted();
+    let missing: Vec<String> = gaps.iter().map(|g| g.computer_name.clone()).collect();
 
     engine.apply_system_versions(&systems);
     let (mut needs, all_kinds, by_family) = match settings.mode {
@@ -834,7 +904,9 @@ pub fn run(
     suggest(&mut positions, &all_kinds);
 
     let shortfall: u64 = positions.values().map(|p| p.shortfall).sum();
-    for p in positions.values() {
+    for p in positions.values_mut() {
+        p.evidence_complete = missing.is_empty();
+        p.servers_without_evidence = missing.clone();
         sink.write(p)?;
     }
     for (i, l) in licenses.iter().enumerate() {
@@ -850,9 +922,12 @@ pub fn run(
             servers: l.servers.clone(),
         })?;
     }
-    sink.write(&summary(&engine, options.as_of))?;
-    sink.footer(&footer(&positions))?;
-    Ok(Outcome { shortfall })
+    sink.write(&summary(&engine, options.as_of, &gaps))?;
+    sink.footer(&footer(&positions, &missing))?;
+    Ok(Outcome {
+        shortfall,
+        servers_without_evidence: missing,
+    })
 }
 
 /// The counting rules the options imply: per-core servers (from the options and from per-core
@@ -1173,7 +1248,7 @@ fn suggest(positions: &mut Positions, all_kinds: &KindCounts) {
     }
 }
 
-fn summary(engine: &Engine, as_of: DateTime<Utc>) -> UalEvidenceSummary {
+fn summary(engine: &Engine, as_of: DateTime<Utc>, gaps: &[GapInfo]) -> UalEvidenceSummary {
     let agg = &engine.agg;
     UalEvidenceSummary {
         mode: engine.settings.mode,
@@ -1194,12 +1269,22 @@ fn summary(engine: &Engine, as_of: DateTime<Utc>) -> UalEvidenceSummary {
             .collect(),
         ipv6_device_addresses: agg.ipv6.len() as u64,
         servers: engine.servers.names.iter().map(|n| n.to_string()).collect(),
+        evidence_complete: gaps.is_empty(),
+        servers_without_evidence: gaps.iter().map(|g| g.computer_name.clone()).collect(),
+        evidence_gaps: gaps
+            .iter()
+            .map(|g| EvidenceGap {
+                computer_name: g.computer_name.clone(),
+                query: g.query.clone(),
+                reason: g.reason.clone(),
+            })
+            .collect(),
     }
 }
 
-/// The lines under a table: one per compliance position.
-fn footer(positions: &Positions) -> Vec<String> {
-    positions
+/// The lines under a table: one per compliance position, then which servers gave no evidence.
+fn footer(positions: &Positions, missing: &[String]) -> Vec<String> {
+    let mut lines: Vec<String> = positions
         .values()
         .map(|p| {
             format!(
@@ -1215,7 +1300,14 @@ fn footer(positions: &Positions) -> Vec<String> {
                 p.shortfall
             )
         })
-        .collect()
+        .collect();
+    if !missing.is_empty() {
+        lines.push(format!(
+            "evidence incomplete: no evidence from {}",
+            missing.join(", ")
+        ));
+    }
+    lines
 }
 
 /// Folds one consumption into the compliance position of its product, CAL type and version
@@ -1251,6 +1343,8 @@ fn tally(
             covered: 0,
             shortfall: 0,
             servers: Vec::new(),
+            evidence_complete: true,
+            servers_without_evidence: Vec::new(),
             drawn_from: Vec::new(),
             basis,
             suggestion: None,
@@ -1312,6 +1406,22 @@ fn read_principal(r: &Record) -> Result<(PrincipalKind, String), InputError> {
         }
     }
     Err(r.record_error("names no principal: give UserName (domain\\user), Domain + SamAccountName, ComputerName or IPAddress"))
+}
+
+/// A note of a server whose evidence is missing, read among the evidence (any format: JSON,
+/// CLIXML, CSV; what Get-UalCalEvidence emits as LicenseAudit.UalEvidenceGap).
+#[derive(schemars::JsonSchema)]
+#[allow(non_snake_case, dead_code)]
+pub struct UalEvidenceGapInput {
+    /// UalEvidenceGap: what makes the row a note, not evidence (a CLIXML object of type
+    /// LicenseAudit.UalEvidenceGap is one too)
+    RecordType: String,
+    /// The server whose evidence is missing (or PSComputerName)
+    ComputerName: String,
+    /// The command that failed there: New-CimSession, Get-UalUserAccess, ...
+    Query: Option<String>,
+    /// Why (the error's message)
+    Reason: Option<String>,
 }
 
 /// A `--principals` row.

@@ -256,6 +256,10 @@ pub const PROPERTIES: &[&str] = &[
     "OSBuildNumber",
     "PhysicalProcessorCount",
     "CoresPerPhysicalProcessor",
+    // Get-UalCalEvidence's note of a server that gave no evidence (LicenseAudit.UalEvidenceGap).
+    "RecordType",
+    "Query",
+    "Reason",
 ];
 
 /// A row's values of [`PROPERTIES`], found in one pass over the row: slot `i` holds
@@ -300,10 +304,61 @@ const UUID: usize = at("UUID");
 const CHASSIS_SERIAL_NUMBER: usize = at("ChassisSerialNumber");
 const SYSTEM_DNS_HOST_NAME: usize = at("SystemDNSHostName");
 const OS_MAJOR: usize = at("OSMajor");
+const RECORD_TYPE: usize = at("RecordType");
+
+/// The `RecordType` of Get-UalCalEvidence's note of a server that gave no evidence.
+pub const GAP_RECORD_TYPE: &str = "UalEvidenceGap";
 
 /// Whether a row is Get-UalSystemId output (it may be mixed into an evidence file).
 pub fn is_system_row(slots: &Slots) -> bool {
     slots[SYSTEM_DNS_HOST_NAME].is_some() && slots[OS_MAJOR].is_some()
+}
+
+/// Whether a row is Get-UalCalEvidence's note of a server whose evidence is missing
+/// (`RecordType` UalEvidenceGap, or a CLIXML object of type LicenseAudit.UalEvidenceGap).
+pub fn is_gap_row(r: &Record, slots: &Slots) -> bool {
+    let by_type = slots[RECORD_TYPE]
+        .and_then(|v| match v {
+            PsValue::Str(s) => Some(s.trim().eq_ignore_ascii_case(GAP_RECORD_TYPE)),
+            _ => None,
+        })
+        .unwrap_or(false);
+    by_type
+        || r.obj.type_names.first().is_some_and(|t| {
+            let t = t.strip_prefix("Deserialized.").unwrap_or(t);
+            t.eq_ignore_ascii_case("LicenseAudit.UalEvidenceGap")
+        })
+}
+
+/// A server whose evidence is missing, as Get-UalCalEvidence noted it: the server, the query
+/// that failed (New-CimSession, Get-UalUserAccess, ...) and why.
+#[derive(Debug, Clone)]
+pub struct GapInfo {
+    pub computer_name: String,
+    pub query: Option<String>,
+    pub reason: Option<String>,
+}
+
+impl GapInfo {
+    /// Reads a gap row (see [`is_gap_row`]): `ComputerName` (or `PSComputerName`) is required.
+    pub fn read(r: &Record) -> Result<GapInfo, InputError> {
+        let computer_name =
+            match r.opt_str("ComputerName")? {
+                Some(n) => n,
+                None => match r.opt_str("PSComputerName")? {
+                    Some(n) => n,
+                    None => return Err(r.error(
+                        "ComputerName",
+                        "a UalEvidenceGap record must name the server whose evidence is missing",
+                    )),
+                },
+            };
+        Ok(GapInfo {
+            computer_name: computer_name.trim().to_string(),
+            query: r.opt_str("Query")?,
+            reason: r.opt_str("Reason")?,
+        })
+    }
 }
 
 /// What every evidence row of one server, role (or FlexNet product) and export shape has in

@@ -38,6 +38,10 @@ pub fn schemas() -> Vec<SchemaEntry> {
             "CalLicense",
             "Licences-owned rows `ual compliance` reads",
         ),
+        SchemaEntry::input::<compliance::UalEvidenceGapInput>(
+            "UalEvidenceGap",
+            "A server whose evidence is missing, in an `ual compliance --evidence` input (Get-UalCalEvidence writes one per server it could not read): the position is marked incomplete",
+        ),
         SchemaEntry::input::<compliance::UalPrincipalInput>(
             "UalPrincipal",
             "Principals-in-scope rows `ual compliance` reads (access mode)",

@@ -180,6 +180,12 @@ pub struct CalCompliance {
     pub shortfall: u64,
     /// The servers these accesses reached
     pub servers: Vec<String>,
+    /// False when the evidence read says some servers gave none (UalEvidenceGap records): the
+    /// position covers only the servers that answered, and a shortfall elsewhere cannot be
+    /// ruled out
+    pub evidence_complete: bool,
+    /// The servers whose evidence is missing (UalEvidenceGap records), by name; empty when complete
+    pub servers_without_evidence: Vec<String>,
     pub drawn_from: Vec<LicenseDraw>,
     /// Why this CAL type was used for the product
     pub basis: String,
@@ -245,6 +251,23 @@ pub struct UalEvidenceSummary {
     pub excluded: Vec<ExclusionCount>,
     pub ipv6_device_addresses: u64,
     pub servers: Vec<String>,
+    /// False when the evidence read says some servers gave none (UalEvidenceGap records)
+    pub evidence_complete: bool,
+    /// The servers whose evidence is missing, by name; empty when complete
+    pub servers_without_evidence: Vec<String>,
+    /// Each server whose evidence is missing, with the query that failed and why, as
+    /// Get-UalCalEvidence noted it
+    pub evidence_gaps: Vec<EvidenceGap>,
+}
+
+/// A server whose evidence is missing: what Get-UalCalEvidence could not read there.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct EvidenceGap {
+    pub computer_name: String,
+    /// The command that failed: New-CimSession, Get-UalUserAccess, ...
+    pub query: Option<String>,
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
