@@ -40,7 +40,7 @@ pub fn schemas() -> Vec<SchemaEntry> {
         ),
         SchemaEntry::input::<compliance::UalEvidenceGapInput>(
             "UalEvidenceGap",
-            "A server whose evidence is missing, in an `ual compliance --evidence` input (Get-UalCalEvidence writes one per server it could not read): the position is marked incomplete",
+            "A server whose evidence is missing, in a UAL evidence input (Get-UalCalEvidence writes one per server it could not read): the position is marked incomplete",
         ),
         SchemaEntry::input::<compliance::UalPrincipalInput>(
             "UalPrincipal",
