@@ -341,6 +341,40 @@ fn device_cals_are_suggested_when_fewer_devices_than_users() {
 }
 
 #[test]
+fn licence_quantities_never_wrap_around() {
+    // Issue #22 item 9: two rows of 2^63-1 and one of 2 summed to Owned 0 in a release build.
+    let dir = tempfile::tempdir().unwrap();
+    let with = |rows: &str| {
+        let lic = dir.path().join("lic.csv");
+        std::fs::write(&lic, format!("Product,Version,CalType,Quantity\r\n{rows}")).unwrap();
+        let mut args = example_args();
+        let i = args.iter().position(|a| a == "--licenses").unwrap();
+        args[i + 1] = lic.to_string_lossy().into_owned();
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&refs)
+    };
+    let r = with("Windows Server,2019,User,9223372036854775807\r\nWindows Server,2019,User,9223372036854775807\r\nWindows Server,2019,User,2\r\n");
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    for record in [1, 2] {
+        assert!(
+            r.stderr.contains(&format!("record {record}, property 'Quantity': 9223372036854775807 is beyond 1000000000: not a count of licences")),
+            "{}",
+            r.stderr
+        );
+    }
+    assert!(
+        r.records_of("CalCompliance").is_empty(),
+        "no position from a partly read licence file"
+    );
+    // At the cap, rows still add up exactly.
+    let r = with("Windows Server,2019,User,1000000000\r\nWindows Server,2019,User,1000000000\r\nWindows Server,2019,User,2\r\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let p = r.records_of("CalCompliance");
+    let ws = position(&p, "Windows Server", "User", json!(2019));
+    assert_eq!(ws["Owned"].as_u64(), Some(2_000_000_002), "{ws}");
+}
+
+#[test]
 fn device_licences_switch_the_product_to_device_cals() {
     let dir = tempfile::tempdir().unwrap();
     let lic = dir.path().join("lic.csv");

@@ -1338,8 +1338,7 @@ fn tally(
                 .filter(|l| {
                     l.product == c.product && l.cal_type == c.cal_type && l.version == c.version
                 })
-                .map(|l| l.quantity)
-                .sum(),
+                .fold(0u64, |owned, l| owned.saturating_add(l.quantity)),
             covered: 0,
             shortfall: 0,
             servers: Vec::new(),

@@ -20,6 +20,10 @@ fn parse_cal_type(s: &str) -> Option<CalType> {
     })
 }
 
+/// No licence row counts more than a billion: two rows of 2^63-1 and one of 2 summed to
+/// `Owned: 0` in a release build (issue #22 item 9). Sums of rows saturate besides.
+pub const MAX_QUANTITY: u64 = 1_000_000_000;
+
 #[derive(Debug, Clone)]
 pub struct License {
     /// 1-based row in the licences file, for "which licence" answers.
@@ -55,6 +59,12 @@ impl License {
             ),
         };
         let quantity = match r.opt_int("Quantity")? {
+            Some(q) if q > MAX_QUANTITY as i64 => {
+                return Err(r.error(
+                    "Quantity",
+                    format!("{q} is beyond {MAX_QUANTITY}: not a count of licences"),
+                ))
+            }
             Some(q) if q >= 0 => q as u64,
             Some(q) => return Err(r.error("Quantity", format!("{q} is negative"))),
             None if cal_type == CalType::PerCore => 0,
