@@ -431,6 +431,7 @@ BeforeDiscovery {
                 $summary.Succeeded | Should -BeTrue
                 $summary.Total | Should -BeGreaterThan 0
                 $summary.ReportPath | Should -Exist
+                Assert-TestWorkbookValid $summary.ReportPath
                 $summary.ReportPath | Should -BeLike ((Join-Path $Run.Folder 'LicenseAudit') + '*')
                 @(Get-ChildItem -LiteralPath 'LicenseAudit/history').Count | Should -Be 2
             }
@@ -444,6 +445,7 @@ BeforeDiscovery {
                 $summary.Succeeded | Should -BeTrue
                 $summary.SnapshotCreated | Should -BeOfType [datetime]
                 $summary.ReportPath | Should -Exist
+                Assert-TestWorkbookValid $summary.ReportPath
             }
         }
         'Invoke-LicenseAudit example 4'         = @{
@@ -669,10 +671,13 @@ BeforeAll {
     $script:RepoRoot = Split-Path -Parent $PSScriptRoot
     . (Join-Path $PSScriptRoot 'TestStubs.ps1')
     . (Join-Path $PSScriptRoot 'MicrosoftShapes.ps1')
+    . (Join-Path $PSScriptRoot 'Workbook.ps1')
     Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1') -Force
     $script:Binary = & (Get-Module LicenseAudit) { Get-LicenseAuditBinaryPath }
 
     function script:Get-WorkbookSheetName([string]$Path) {
+        # The sheets of a workbook an example wrote, which must also pass xlsx-validate.
+        Assert-TestWorkbookValid (Resolve-Path -LiteralPath $Path).ProviderPath
         Add-Type -AssemblyName System.IO.Compression.FileSystem
         $zip = [System.IO.Compression.ZipFile]::OpenRead((Resolve-Path -LiteralPath $Path).ProviderPath)
         try {

@@ -14,6 +14,7 @@ BeforeAll {
     # ConvertFrom-Json writes a whole JSON array as one object).
     function script:Read-Example([string]$Path) { Get-Content -Raw -LiteralPath $Path | ConvertFrom-Json | ForEach-Object { $_ } }
     . (Join-Path $PSScriptRoot 'TestStubs.ps1')
+    . (Join-Path $PSScriptRoot 'Workbook.ps1')
     Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1') -Force
 }
 
@@ -40,6 +41,7 @@ Describe 'Invoke-LicenseAudit' {
         $summary.OutputPath | Should -Be (Join-Path $out '20261101T060000Z')
         $summary.ReportPath | Should -Be (Join-Path $summary.OutputPath 'LicenseAudit-20261101T060000Z.xlsx')
         $summary.ReportPath | Should -Exist
+        Assert-TestWorkbookValid $summary.ReportPath
         Join-Path $summary.OutputPath 'lync-entitlement.ndjson' | Should -Exist
         Join-Path $summary.OutputPath 'lync-policies.ndjson' | Should -Exist
         Join-Path $out 'history/lync-entitlement-20261101T060000Z.json' | Should -Exist
@@ -107,6 +109,7 @@ Describe 'Invoke-LicenseAudit' {
         $summary.ServerCalShortfall | Should -BeOfType [long]
         $summary.ShortfallFound | Should -BeTrue
         $summary.ReportPath | Should -Exist
+        Assert-TestWorkbookValid $summary.ReportPath
         $summary.Source | Should -Be 'Live'
         $summary.EstatePath | Should -BeNullOrEmpty
     }
@@ -122,6 +125,7 @@ Describe 'Invoke-LicenseAudit' {
         $summary.Failed | Should -Be @('Usage')
         $summary.Enterprise | Should -Be 7
         $summary.ReportPath | Should -Exist
+        Assert-TestWorkbookValid $summary.ReportPath
     }
 
     It 'collects the live configuration into the run folder and audits it' {
@@ -181,6 +185,7 @@ Describe 'Invoke-LicenseAudit: Teams' {
         $summary.Total | Should -BeNullOrEmpty
         $summary.Files | Should -Be @((Join-Path $summary.OutputPath 'teams-assignments.ndjson'), (Join-Path $summary.OutputPath 'teams-count.ndjson'))
         $summary.ReportPath | Should -Exist
+        Assert-TestWorkbookValid $summary.ReportPath
         Join-Path $out 'history/teams-assignments-20261101T060000Z.json' | Should -Exist
         Join-Path $out 'history/uc-count-20261101T060000Z.json' | Should -Exist
         $types = @(Get-Content -LiteralPath (Join-Path $summary.OutputPath 'teams-count.ndjson') | ForEach-Object { (ConvertFrom-Json -InputObject $_).RecordType } | Select-Object -Unique)
@@ -202,6 +207,7 @@ Describe 'Invoke-LicenseAudit: Teams' {
         $summary.Enterprise | Should -Be 7
         $summary.TeamsUserLicenses | Should -BeNullOrEmpty
         $summary.ReportPath | Should -Exist
+        Assert-TestWorkbookValid $summary.ReportPath
     }
 
     Context 'live, from the connected tenant' {
@@ -249,6 +255,7 @@ Describe 'Invoke-LicenseAudit: Teams' {
             $summary.TeamsMeetingRooms | Should -Be 1
             $summary.TeamsDevices | Should -Be 1
             $summary.ReportPath | Should -Exist
+            Assert-TestWorkbookValid $summary.ReportPath
         }
 
         It 'reads only what the audits asked for need: TeamsCount reads no phone numbers' {
