@@ -84,7 +84,7 @@ function Get-TeamsLicenseCount {
     and how many accounts were left out and why.
 
     .EXAMPLE
-    Get-CsOnlineUser -Filter "EnterpriseVoiceEnabled -eq `$true" | Get-TeamsLicenseCount -IpPhonePolicy (Get-CsTeamsIPPhonePolicy) -SummaryVariable totals | Export-Csv teams-licences.csv -NoTypeInformation
+    Get-CsOnlineUser -Filter "EnterpriseVoiceEnabled -eq `$true" | Get-TeamsLicenseCount -IpPhonePolicy (Get-CsTeamsIPPhonePolicy) -SummaryVariable totals | Export-Csv teams-licences.csv -NoTypeInformation -Encoding UTF8
 
     Counts the Enterprise Voice accounts only, with the IP phone policies, saves one row per
     account (reasons as text in ReasonsText) and keeps the totals in $totals.
@@ -95,7 +95,7 @@ function Get-TeamsLicenseCount {
     The licensed voice users, then the meeting rooms.
 
     .EXAMPLE
-    Get-TeamsLicenseCount -Anonymous -PseudonymKeyVariable UC_AUDIT_KEY | Export-Csv anonymous.csv -NoTypeInformation
+    Get-TeamsLicenseCount -Anonymous -PseudonymKeyVariable UC_AUDIT_KEY | Export-Csv anonymous.csv -NoTypeInformation -Encoding UTF8
 
     An anonymous audit whose accounts can still be matched with next month's run under the same
     key. Put the key into $env:UC_AUDIT_KEY first (from a vault, not typed into a script); the
