@@ -107,8 +107,11 @@ function Get-TeamsLicenseCount {
 
     .OUTPUTS
     LicenseAudit.UcUserLicense (typed LicenseAudit.UcUserLicense#TeamsOnly first, for a table
-    without the Cisco columns: Username, Licensed, Licenses, Excluded, Reason), or
-    LicenseAudit.UcLicenseTotal with -Summary.
+    without the customer and Cisco columns: Username, Licensed, Excluded, Why), or
+    LicenseAudit.UcLicenseTotal with -Summary (typed LicenseAudit.UcLicenseTotal#TeamsOnly first:
+    Scope, Licenses, Rooms, Phones, Undecided, and the accounts left out per reason: Guest,
+    Resource, Disabled, Deleted). The rooms and common area phones of -DetailVariable are typed
+    LicenseAudit.UcMeetingRoom#TeamsOnly and LicenseAudit.UcDevice#TeamsOnly first.
 
     .LINK
     Get-UcLicenseCount
@@ -170,8 +173,9 @@ function Get-TeamsLicenseCount {
         $session = New-LicenseAuditNativeSession -Command 'uc', 'count' -Cmdlet $PSCmdlet -Activity 'Teams licence count' `
             -OutputType $outputType -CollectType $collectType -InputName 'pipeline accounts' -InputKind TeamsUser -InputProperty $script:UcTeamsUserProperties -UnrollArrays
         $channel = $session.Channel
-        # The Teams-only table view (no Cisco columns): put in front by the channel as it reads.
-        $channel.AddTypeName('UcUserLicense', $script:UcTeamsOnlyUserType)
+        # The Teams-only table views (no customer or Cisco columns): put in front by the channel as
+        # it reads, for the records that go down the pipeline and those kept in the variables.
+        foreach ($type in $script:UcTeamsOnlyTypes.Keys) { $channel.AddTypeName($type, $script:UcTeamsOnlyTypes[$type]) }
         $session.Pending = @{ StdinOption = '--teams'; Configuration = $configuration; Arguments = $arguments; AllowEmpty = $true }
     }
     process {

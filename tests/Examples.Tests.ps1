@@ -333,7 +333,8 @@ BeforeDiscovery {
             Check = {
                 param($Run)
                 $Run.Output.Count | Should -BeGreaterThan 0
-                @($Run.Output | ForEach-Object { Get-TypeName $_ } | Sort-Object -Unique) | Should -Be @('LicenseAudit.UcLicenseTotal')
+                # The totals, in their Teams-only view (no customer or Cisco columns).
+                @($Run.Output | ForEach-Object { Get-TypeName $_ } | Sort-Object -Unique) | Should -Be @('LicenseAudit.UcLicenseTotal#TeamsOnly')
             }
         }
         'Get-TeamsLicenseCount example 2'       = @{
