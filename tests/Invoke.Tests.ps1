@@ -87,10 +87,13 @@ Describe 'Invoke-LicenseAudit' {
         $plus.Count | Should -Be 1
         "$($plus[0])" | Should -BeLike '*a change from 0 has no percentage*'
         "$($plus[0])" | Should -Not -BeLike '*(%)*'
-        # The trend table says so too, under a header that does not wrap.
+        # The trend table says so too, under a header that does not wrap (one table per run: the
+        # header line once for each).
         $table = Get-LicenseAuditHistory -Path (Join-Path $out 'history') -WarningAction SilentlyContinue | Format-Table | Out-String -Width 200
         $lines = $table -split "`r?`n"
-        @($lines | Where-Object { $_ -match '\bChangePercent\b' }).Count | Should -Be 1
+        $runs = @($lines | Where-Object { $_ -match '^\s*Run: ' }).Count
+        $runs | Should -BeGreaterThan 0
+        @($lines | Where-Object { $_ -match '^Metric +Previous +Value +Change% +Alert\s*$' }).Count | Should -Be $runs
         @($lines | Where-Object { $_ -like '*LyncCalSummary.Plus *from 0*' }).Count | Should -Be 1
     }
 
