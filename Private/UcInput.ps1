@@ -20,18 +20,34 @@ $script:UcSharedDevicesPartNumber = 'MCOCAP'
 # Record types of `uc count`: one goes down the pipeline, the others to -SummaryVariable and
 # -DetailVariable.
 $script:UcDetailTypes = @('UcDevice', 'UcMeetingRoom', 'UcOrphanService')
-# Get-TeamsLicenseCount's accounts: UcUserLicense records with a table view of their own
-# (LicenseAudit.Format.ps1xml), without the Cisco columns and with the reason.
-$script:UcTeamsOnlyUserType = 'LicenseAudit.UcUserLicense#TeamsOnly'
+# Get-TeamsLicenseCount's records: the accounts (UcUserLicense), the totals (UcLicenseTotal) and
+# the rooms and common area phones (UcMeetingRoom, UcDevice) have table views of their own
+# (LicenseAudit.Format.ps1xml), without the customer and Cisco columns a Teams-only estate leaves
+# empty, and with why an account is left out. Record type -> the type name put in front.
+$script:UcTeamsOnlyTypes = [ordered]@{
+    UcUserLicense  = 'LicenseAudit.UcUserLicense#TeamsOnly'
+    UcLicenseTotal = 'LicenseAudit.UcLicenseTotal#TeamsOnly'
+    UcDevice       = 'LicenseAudit.UcDevice#TeamsOnly'
+    UcMeetingRoom  = 'LicenseAudit.UcMeetingRoom#TeamsOnly'
+}
+# The same, by the type name the record has before (what Add-LicenseAuditTeamsOnlyType looks up).
+$script:UcTeamsOnlyByTypeName = @{
+    'LicenseAudit.UcUserLicense'  = 'LicenseAudit.UcUserLicense#TeamsOnly'
+    'LicenseAudit.UcLicenseTotal' = 'LicenseAudit.UcLicenseTotal#TeamsOnly'
+    'LicenseAudit.UcDevice'       = 'LicenseAudit.UcDevice#TeamsOnly'
+    'LicenseAudit.UcMeetingRoom'  = 'LicenseAudit.UcMeetingRoom#TeamsOnly'
+}
 
 function Add-LicenseAuditTeamsOnlyType {
-    # Puts LicenseAudit.UcUserLicense#TeamsOnly in front of each UcUserLicense passing through
-    # (LicenseAudit.UcUserLicense stays next, for PSTypeName checks); anything else passes
-    # unchanged. A plain process block, not an advanced function: it runs once per account, and
-    # parameter binding would double its cost.
+    # Puts the Teams-only type name (LicenseAudit.UcUserLicense#TeamsOnly, ...) in front of each
+    # record of those types passing through that does not have it yet (LicenseAudit.<RecordType>
+    # stays next, for PSTypeName checks); anything else passes unchanged. A plain process block,
+    # not an advanced function: it runs once per account, and parameter binding would double its
+    # cost.
     process {
-        if ($null -ne $_ -and $_.PSObject.TypeNames[0] -eq 'LicenseAudit.UcUserLicense') {
-            $_.PSObject.TypeNames.Insert(0, $script:UcTeamsOnlyUserType)
+        if ($null -ne $_) {
+            $view = $script:UcTeamsOnlyByTypeName[[string]$_.PSObject.TypeNames[0]]
+            if ($view) { $_.PSObject.TypeNames.Insert(0, $view) }
         }
         $_
     }

@@ -33,7 +33,7 @@ function Export-CalEvidenceTemplate {
     Writes the template with an example row.
 
     .EXAMPLE
-    Get-Mailbox -ResultSize Unlimited | ForEach-Object { [pscustomobject]@{ ComputerID = 'EXCH01'; ProductName = 'Exchange Server'; Version = '2016'; AccessingUser = 'CONTOSO/' + $_.SamAccountName; AccessDate = (Get-Date).ToString('yyyyMMdd', [cultureinfo]::InvariantCulture) } } | Export-Csv exchange-evidence.csv -NoTypeInformation
+    Get-Mailbox -ResultSize Unlimited | ForEach-Object { [pscustomobject]@{ ComputerID = 'EXCH01'; ProductName = 'Exchange Server'; Version = '2016'; AccessingUser = 'CONTOSO/' + $_.SamAccountName; AccessDate = (Get-Date).ToString('yyyyMMdd', [cultureinfo]::InvariantCulture) } } | Export-Csv exchange-evidence.csv -NoTypeInformation -Encoding UTF8
 
     Builds the same columns from Exchange mailboxes (AccessDate in the invariant culture, so a
     th-TH session still writes a Gregorian year).

@@ -35,7 +35,7 @@ function Get-LicenseAuditHistory {
     The totals that moved more than 5 % since the previous run.
 
     .EXAMPLE
-    Get-LicenseAuditHistory -Path .\history -Command 'lync rightsize' -All | Export-Csv trend.csv -NoTypeInformation
+    Get-LicenseAuditHistory -Path .\history -Command 'lync rightsize' -All | Export-Csv trend.csv -NoTypeInformation -Encoding UTF8
 
     Every total of the right-sizing runs, moved or not, as one CSV row each.
 

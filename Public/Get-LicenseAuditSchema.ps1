@@ -17,7 +17,7 @@ function Get-LicenseAuditSchema {
     Lists the record types.
 
     .EXAMPLE
-    Get-LicenseAuditSchema -Name InputInspection | Set-Content InputInspection.schema.json
+    Get-LicenseAuditSchema -Name InputInspection | Set-Content InputInspection.schema.json -Encoding UTF8
 
     Saves one record type's schema.
 

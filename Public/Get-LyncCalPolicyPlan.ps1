@@ -61,7 +61,7 @@ function Get-LyncCalPolicyPlan {
     Shows every Grant-CsConferencingPolicy the plan would run.
 
     .EXAMPLE
-    Get-LyncCalPolicyPlan -DefaultTier Standard -TierPolicy @{ Standard = 'STD_CAL_NoConferencing' } | Export-Csv plan.csv -NoTypeInformation
+    Get-LyncCalPolicyPlan -DefaultTier Standard -TierPolicy @{ Standard = 'STD_CAL_NoConferencing' } | Export-Csv plan.csv -NoTypeInformation -Encoding UTF8
 
     Saves the plan for a change-advisory board when every user is licensed Standard; the CSV
     reads back into Set-LyncCalPolicyAssignment.

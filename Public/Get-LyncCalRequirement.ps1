@@ -76,7 +76,7 @@ function Get-LyncCalRequirement {
     Get-CsPool objects to use instead of reading them.
 
     .EXAMPLE
-    Get-LyncCalRequirement -IncludeDevices -SummaryVariable summary | Export-Csv cal-requirement.csv -NoTypeInformation
+    Get-LyncCalRequirement -IncludeDevices -SummaryVariable summary | Export-Csv cal-requirement.csv -NoTypeInformation -Encoding UTF8
 
     Audits every user and device and saves one row each, reasons as text in ReasonsText; the
     counts are in $summary.

@@ -70,7 +70,7 @@ function Get-LyncCalRightSizing {
     Keep this run's totals as a dated JSON file in this folder (see Get-LicenseAuditHistory).
 
     .EXAMPLE
-    Get-LyncCalRightSizing -ConfiguredPath .\cal.ndjson -UsagePath .\usage.ndjson -LicensedPath .\licensed.csv -PricesPath .\prices.csv -SummaryVariable summary | Export-Csv rightsizing.csv -NoTypeInformation
+    Get-LyncCalRightSizing -ConfiguredPath .\cal.ndjson -UsagePath .\usage.ndjson -LicensedPath .\licensed.csv -PricesPath .\prices.csv -SummaryVariable summary | Export-Csv rightsizing.csv -NoTypeInformation -Encoding UTF8
 
     Who can drop a CAL and who is exposed, one row per user; what that is worth per year is in
     $summary.YearlySaving and $summary.YearlyExposure.

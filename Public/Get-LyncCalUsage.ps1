@@ -67,7 +67,7 @@ function Get-LyncCalUsage {
     Store the LicenseAudit.LyncUsageCoverage records (one per store) in this variable.
 
     .EXAMPLE
-    Get-LyncCalUsage -IncludeAllUsers -IncludeCommonAreaPhones -DeviceVariable devices | Export-Csv lync-usage.csv -NoTypeInformation
+    Get-LyncCalUsage -IncludeAllUsers -IncludeCommonAreaPhones -DeviceVariable devices | Export-Csv lync-usage.csv -NoTypeInformation -Encoding UTF8
 
     Usage over the last 90 days from every monitoring store the topology names, integrated
     auth; one row per user in the CSV, the devices in $devices.

@@ -87,7 +87,7 @@ function Get-ServerCalCompliance {
     CalConsumption, CalLicenseUse, UnrecognizedEvidence, UalEvidenceSummary, UalEvidence.
 
     .EXAMPLE
-    Get-UalCalEvidence -ComputerName $servers | Get-ServerCalCompliance -LicensePath licences.csv -InternalDomain contoso.com | Export-Csv position.csv -NoTypeInformation
+    Get-UalCalEvidence -ComputerName $servers | Get-ServerCalCompliance -LicensePath licences.csv -InternalDomain contoso.com | Export-Csv position.csv -NoTypeInformation -Encoding UTF8
 
     The compliance position for the servers, one row per product, CAL type and version.
 
@@ -97,7 +97,7 @@ function Get-ServerCalCompliance {
     A runbook step that fails when any CAL is short.
 
     .EXAMPLE
-    Get-ServerCalCompliance -EvidencePath .\ual.json -LicensePath .\licences.csv -DetailVariable detail | Out-Null; $detail.CalConsumption | Export-Csv consumption.csv -NoTypeInformation
+    Get-ServerCalCompliance -EvidencePath .\ual.json -LicensePath .\licences.csv -DetailVariable detail | Out-Null; $detail.CalConsumption | Export-Csv consumption.csv -NoTypeInformation -Encoding UTF8
 
     Saves who consumes which CAL, from which servers (ServersText).
 

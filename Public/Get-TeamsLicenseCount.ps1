@@ -84,7 +84,7 @@ function Get-TeamsLicenseCount {
     and how many accounts were left out and why.
 
     .EXAMPLE
-    Get-CsOnlineUser -Filter "EnterpriseVoiceEnabled -eq `$true" | Get-TeamsLicenseCount -IpPhonePolicy (Get-CsTeamsIPPhonePolicy) -SummaryVariable totals | Export-Csv teams-licences.csv -NoTypeInformation
+    Get-CsOnlineUser -Filter "EnterpriseVoiceEnabled -eq `$true" | Get-TeamsLicenseCount -IpPhonePolicy (Get-CsTeamsIPPhonePolicy) -SummaryVariable totals | Export-Csv teams-licences.csv -NoTypeInformation -Encoding UTF8
 
     Counts the Enterprise Voice accounts only, with the IP phone policies, saves one row per
     account (reasons as text in ReasonsText) and keeps the totals in $totals.
@@ -95,7 +95,7 @@ function Get-TeamsLicenseCount {
     The licensed voice users, then the meeting rooms.
 
     .EXAMPLE
-    Get-TeamsLicenseCount -Anonymous -PseudonymKeyVariable UC_AUDIT_KEY | Export-Csv anonymous.csv -NoTypeInformation
+    Get-TeamsLicenseCount -Anonymous -PseudonymKeyVariable UC_AUDIT_KEY | Export-Csv anonymous.csv -NoTypeInformation -Encoding UTF8
 
     An anonymous audit whose accounts can still be matched with next month's run under the same
     key. Put the key into $env:UC_AUDIT_KEY first (from a vault, not typed into a script); the
@@ -107,8 +107,11 @@ function Get-TeamsLicenseCount {
 
     .OUTPUTS
     LicenseAudit.UcUserLicense (typed LicenseAudit.UcUserLicense#TeamsOnly first, for a table
-    without the Cisco columns: Username, Licensed, Licenses, Excluded, Reason), or
-    LicenseAudit.UcLicenseTotal with -Summary.
+    without the customer and Cisco columns: Username, Licensed, Excluded, Why), or
+    LicenseAudit.UcLicenseTotal with -Summary (typed LicenseAudit.UcLicenseTotal#TeamsOnly first:
+    Scope, Licenses, Rooms, Phones, Undecided, and the accounts left out per reason: Guest,
+    Resource, Disabled, Deleted). The rooms and common area phones of -DetailVariable are typed
+    LicenseAudit.UcMeetingRoom#TeamsOnly and LicenseAudit.UcDevice#TeamsOnly first.
 
     .LINK
     Get-UcLicenseCount
@@ -170,8 +173,9 @@ function Get-TeamsLicenseCount {
         $session = New-LicenseAuditNativeSession -Command 'uc', 'count' -Cmdlet $PSCmdlet -Activity 'Teams licence count' `
             -OutputType $outputType -CollectType $collectType -InputName 'pipeline accounts' -InputKind TeamsUser -InputProperty $script:UcTeamsUserProperties -UnrollArrays
         $channel = $session.Channel
-        # The Teams-only table view (no Cisco columns): put in front by the channel as it reads.
-        $channel.AddTypeName('UcUserLicense', $script:UcTeamsOnlyUserType)
+        # The Teams-only table views (no customer or Cisco columns): put in front by the channel as
+        # it reads, for the records that go down the pipeline and those kept in the variables.
+        foreach ($type in $script:UcTeamsOnlyTypes.Keys) { $channel.AddTypeName($type, $script:UcTeamsOnlyTypes[$type]) }
         $session.Pending = @{ StdinOption = '--teams'; Configuration = $configuration; Arguments = $arguments; AllowEmpty = $true }
     }
     process {

@@ -115,12 +115,12 @@ function Get-UcLicenseCount {
     The users with more than ten phones across two CUCM clusters.
 
     .EXAMPLE
-    Get-UcLicenseCount -EstatePath .\exports -Anonymous -Summary | Export-Csv anonymous-audit.csv -NoTypeInformation
+    Get-UcLicenseCount -EstatePath .\exports -Anonymous -Summary | Export-Csv anonymous-audit.csv -NoTypeInformation -Encoding UTF8
 
     The anonymous audit file: the totals without provider, reseller, customer or site names.
 
     .EXAMPLE
-    Get-UcLicenseCount -EstatePath .\exports -SummaryVariable totals -DetailVariable detail | Export-Csv users.csv -NoTypeInformation; $detail.UcOrphanService | Format-Table
+    Get-UcLicenseCount -EstatePath .\exports -SummaryVariable totals -DetailVariable detail | Export-Csv users.csv -NoTypeInformation -Encoding UTF8; $detail.UcOrphanService | Format-Table
 
     One row per user in users.csv, the totals in $totals, then the service records nobody links
     to (where a count that looks too low usually hides).

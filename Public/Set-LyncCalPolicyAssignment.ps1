@@ -46,7 +46,7 @@ function Set-LyncCalPolicyAssignment {
     Shows the Grant-CsConferencingPolicy calls the plan would make.
 
     .EXAMPLE
-    Import-Csv approved-plan.csv | Set-LyncCalPolicyAssignment -Confirm:$false -PassThru | Export-Csv applied.csv -NoTypeInformation
+    Import-Csv approved-plan.csv -Encoding UTF8 | Set-LyncCalPolicyAssignment -Confirm:$false -PassThru | Export-Csv applied.csv -NoTypeInformation -Encoding UTF8
 
     Applies a plan approved as a CSV and records what was done, every plan column kept.
 

@@ -139,7 +139,7 @@ function Test-TeamsLicenseAssignment {
     says whether any account was left undecided.
 
     .EXAMPLE
-    Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount | Where-Object Severity -eq 'Waste' | Export-Csv teams-waste.csv -NoTypeInformation
+    Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount | Where-Object Severity -eq 'Waste' | Export-Csv teams-waste.csv -NoTypeInformation -Encoding UTF8
 
     The licences to take back, one row per finding (plans and evidence as text in PlansText,
     ReclaimablePlansText and EvidenceText).

@@ -21,6 +21,7 @@ BeforeAll {
     $script:ModuleManifest = Join-Path $RepoRoot 'LicenseAudit.psd1'
     . (Join-Path $PSScriptRoot 'TestStubs.ps1')
     . (Join-Path $PSScriptRoot 'EndToEndShapes.ps1')
+    . (Join-Path $PSScriptRoot 'Workbook.ps1')
     Import-Module $ModuleManifest -Force
     $script:Binary = & (Get-Module LicenseAudit) { Get-LicenseAuditBinaryPath }
     $script:Pwsh = (Get-Process -Id $PID).Path
@@ -447,6 +448,7 @@ Describe 'Every exported cmdlet, end to end, called by a strict admin script' {
                 Where-Object { $_.Sheet -in 'User Details', 'Device Details' } | ForEach-Object { '{0}|{1}' -f $_.Sheet, $_.Rows })
         @($sheets | Where-Object { $_.Sheet -in 'User Details', 'Device Details' } | ForEach-Object { '{0}|{1}' -f $_.Sheet, $_.Rows }) | Should -Be $expected
         ($sheets | Where-Object Sheet -eq 'User Details').Rows | Should -Be 12
+        Assert-TestWorkbookValid $path, (Join-Path $TestDrive 'engine.xlsx')
     }
 
     It 'Get-LicenseAuditHistory: the README''s drift between the October and November runs' {
@@ -509,6 +511,7 @@ Describe 'Every exported cmdlet, end to end, called by a strict admin script' {
         $summary.Plus | Should -Be $ExpectedSummary.Plus
         $summary.OutputPath | Should -Be (Join-Path $out '20261101T060000Z')
         $summary.ReportPath | Should -Exist
+        Assert-TestWorkbookValid $summary.ReportPath
         Get-E2ECalLine @(Get-Content -LiteralPath (Join-Path $summary.OutputPath 'lync-entitlement.ndjson') | ForEach-Object { ConvertFrom-Json -InputObject $_ } | Where-Object RecordType -eq 'LyncUserCal') |
             Should -Be (Get-E2ECalLine $ExpectedUsers)
     }
@@ -611,6 +614,7 @@ Describe 'The same answers in <_>, with Gregorian dates' -ForEach @('de-DE', 'th
         $summary.OutputPath | Should -Be (Join-Path $out '20261101T060000Z')
         $summary.ReportPath | Should -Be (Join-Path $summary.OutputPath 'LicenseAudit-20261101T060000Z.xlsx')
         $summary.ReportPath | Should -Exist
+        Assert-TestWorkbookValid $summary.ReportPath
         Join-Path $out 'history/lync-entitlement-20261101T060000Z.json' | Should -Exist
         $summary.AsOf.ToUniversalTime() | Should -Be ([datetime]::new(2026, 11, 1, 6, 0, 0, [System.DateTimeKind]::Utc))
         # README, "Run history": Enterprise 6 -> 9 between the two example runs.
@@ -719,6 +723,7 @@ Describe 'Export-Csv and Import-Csv round trips' {
         $dates = @(Get-E2EWorkbookDate -Path $workbook -Sheet 'User Details')
         $dates.Count | Should -BeGreaterThan 0
         $dates | Should -Be @(Get-E2EWorkbookDate -Path $engineBook -Sheet 'User Details')
+        Assert-TestWorkbookValid $workbook, $engineBook
     }
 }
 
@@ -961,6 +966,7 @@ Export-CalEvidenceTemplate -Path (Join-Path $Folder 'yes.csv') -Confirm
         $yes.Errors | Should -BeNullOrEmpty
         $yes.Prompts.Count | Should -Be 2
         @(Get-ChildItem -LiteralPath $folder -Name | Sort-Object) | Should -Be @('yes.csv', 'yes.xlsx')
+        Assert-TestWorkbookValid (Join-Path $folder 'yes.xlsx')
     }
 
     It 'the cmdlets that only read never ask, even with $ConfirmPreference Low' {
@@ -1302,6 +1308,7 @@ foreach ($week in @(Get-Content -Raw -LiteralPath $Weeks | ConvertFrom-Json)) {
         $week.Summary.ShortfallFound | Should -BeTrue
         $week.Summary.ReportPath | Should -Be (Join-Path $Automation '20261109T060000Z/LicenseAudit-20261109T060000Z.xlsx')
         $week.Summary.ReportPath | Should -Exist
+        Assert-TestWorkbookValid (Join-Path $Automation '20261102T060000Z/LicenseAudit-20261102T060000Z.xlsx'), $week.Summary.ReportPath
         Join-Path $Automation 'history/lync-rightsize-20261109T060000Z.json' | Should -Exist
     }
 

@@ -333,7 +333,8 @@ BeforeDiscovery {
             Check = {
                 param($Run)
                 $Run.Output.Count | Should -BeGreaterThan 0
-                @($Run.Output | ForEach-Object { Get-TypeName $_ } | Sort-Object -Unique) | Should -Be @('LicenseAudit.UcLicenseTotal')
+                # The totals, in their Teams-only view (no customer or Cisco columns).
+                @($Run.Output | ForEach-Object { Get-TypeName $_ } | Sort-Object -Unique) | Should -Be @('LicenseAudit.UcLicenseTotal#TeamsOnly')
             }
         }
         'Get-TeamsLicenseCount example 2'       = @{
@@ -431,6 +432,7 @@ BeforeDiscovery {
                 $summary.Succeeded | Should -BeTrue
                 $summary.Total | Should -BeGreaterThan 0
                 $summary.ReportPath | Should -Exist
+                Assert-TestWorkbookValid $summary.ReportPath
                 $summary.ReportPath | Should -BeLike ((Join-Path $Run.Folder 'LicenseAudit') + '*')
                 @(Get-ChildItem -LiteralPath 'LicenseAudit/history').Count | Should -Be 2
             }
@@ -444,6 +446,7 @@ BeforeDiscovery {
                 $summary.Succeeded | Should -BeTrue
                 $summary.SnapshotCreated | Should -BeOfType [datetime]
                 $summary.ReportPath | Should -Exist
+                Assert-TestWorkbookValid $summary.ReportPath
             }
         }
         'Invoke-LicenseAudit example 4'         = @{
@@ -669,10 +672,13 @@ BeforeAll {
     $script:RepoRoot = Split-Path -Parent $PSScriptRoot
     . (Join-Path $PSScriptRoot 'TestStubs.ps1')
     . (Join-Path $PSScriptRoot 'MicrosoftShapes.ps1')
+    . (Join-Path $PSScriptRoot 'Workbook.ps1')
     Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1') -Force
     $script:Binary = & (Get-Module LicenseAudit) { Get-LicenseAuditBinaryPath }
 
     function script:Get-WorkbookSheetName([string]$Path) {
+        # The sheets of a workbook an example wrote, which must also pass xlsx-validate.
+        Assert-TestWorkbookValid (Resolve-Path -LiteralPath $Path).ProviderPath
         Add-Type -AssemblyName System.IO.Compression.FileSystem
         $zip = [System.IO.Compression.ZipFile]::OpenRead((Resolve-Path -LiteralPath $Path).ProviderPath)
         try {

@@ -14,6 +14,7 @@ BeforeAll {
     # ConvertFrom-Json writes a whole JSON array as one object).
     function script:Read-Example([string]$Path) { Get-Content -Raw -LiteralPath $Path | ConvertFrom-Json | ForEach-Object { $_ } }
     . (Join-Path $PSScriptRoot 'TestStubs.ps1')
+    . (Join-Path $PSScriptRoot 'Workbook.ps1')
     Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1') -Force
 }
 
@@ -40,6 +41,7 @@ Describe 'Invoke-LicenseAudit' {
         $summary.OutputPath | Should -Be (Join-Path $out '20261101T060000Z')
         $summary.ReportPath | Should -Be (Join-Path $summary.OutputPath 'LicenseAudit-20261101T060000Z.xlsx')
         $summary.ReportPath | Should -Exist
+        Assert-TestWorkbookValid $summary.ReportPath
         Join-Path $summary.OutputPath 'lync-entitlement.ndjson' | Should -Exist
         Join-Path $summary.OutputPath 'lync-policies.ndjson' | Should -Exist
         Join-Path $out 'history/lync-entitlement-20261101T060000Z.json' | Should -Exist
@@ -85,10 +87,13 @@ Describe 'Invoke-LicenseAudit' {
         $plus.Count | Should -Be 1
         "$($plus[0])" | Should -BeLike '*a change from 0 has no percentage*'
         "$($plus[0])" | Should -Not -BeLike '*(%)*'
-        # The trend table says so too, under a header that does not wrap.
+        # The trend table says so too, under a header that does not wrap (one table per run: the
+        # header line once for each).
         $table = Get-LicenseAuditHistory -Path (Join-Path $out 'history') -WarningAction SilentlyContinue | Format-Table | Out-String -Width 200
         $lines = $table -split "`r?`n"
-        @($lines | Where-Object { $_ -match '\bChangePercent\b' }).Count | Should -Be 1
+        $runs = @($lines | Where-Object { $_ -match '^\s*Run: ' }).Count
+        $runs | Should -BeGreaterThan 0
+        @($lines | Where-Object { $_ -match '^Metric +Previous +Value +Change% +Alert\s*$' }).Count | Should -Be $runs
         @($lines | Where-Object { $_ -like '*LyncCalSummary.Plus *from 0*' }).Count | Should -Be 1
     }
 
@@ -107,6 +112,7 @@ Describe 'Invoke-LicenseAudit' {
         $summary.ServerCalShortfall | Should -BeOfType [long]
         $summary.ShortfallFound | Should -BeTrue
         $summary.ReportPath | Should -Exist
+        Assert-TestWorkbookValid $summary.ReportPath
         $summary.Source | Should -Be 'Live'
         $summary.EstatePath | Should -BeNullOrEmpty
     }
@@ -122,6 +128,7 @@ Describe 'Invoke-LicenseAudit' {
         $summary.Failed | Should -Be @('Usage')
         $summary.Enterprise | Should -Be 6
         $summary.ReportPath | Should -Exist
+        Assert-TestWorkbookValid $summary.ReportPath
     }
 
     It 'collects the live configuration into the run folder and audits it' {
@@ -181,6 +188,7 @@ Describe 'Invoke-LicenseAudit: Teams' {
         $summary.Total | Should -BeNullOrEmpty
         $summary.Files | Should -Be @((Join-Path $summary.OutputPath 'teams-assignments.ndjson'), (Join-Path $summary.OutputPath 'teams-count.ndjson'))
         $summary.ReportPath | Should -Exist
+        Assert-TestWorkbookValid $summary.ReportPath
         Join-Path $out 'history/teams-assignments-20261101T060000Z.json' | Should -Exist
         Join-Path $out 'history/uc-count-20261101T060000Z.json' | Should -Exist
         $types = @(Get-Content -LiteralPath (Join-Path $summary.OutputPath 'teams-count.ndjson') | ForEach-Object { (ConvertFrom-Json -InputObject $_).RecordType } | Select-Object -Unique)
@@ -202,6 +210,7 @@ Describe 'Invoke-LicenseAudit: Teams' {
         $summary.Enterprise | Should -Be 6
         $summary.TeamsUserLicenses | Should -BeNullOrEmpty
         $summary.ReportPath | Should -Exist
+        Assert-TestWorkbookValid $summary.ReportPath
     }
 
     Context 'live, from the connected tenant' {
@@ -249,6 +258,7 @@ Describe 'Invoke-LicenseAudit: Teams' {
             $summary.TeamsMeetingRooms | Should -Be 1
             $summary.TeamsDevices | Should -Be 1
             $summary.ReportPath | Should -Exist
+            Assert-TestWorkbookValid $summary.ReportPath
         }
 
         It 'reads only what the audits asked for need: TeamsCount reads no phone numbers' {

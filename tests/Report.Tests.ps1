@@ -1,10 +1,17 @@
 # Pester 5 tests of the workbook, right-sizing and history cmdlets, against the real binary on
 # the bundled examples (examples/contoso, examples/rightsizing, examples/history). The Lync
-# cmdlets the plan hand-off calls are mocked.
+# cmdlets the plan hand-off calls are mocked. Every workbook written here must pass xlsx-validate
+# (tests/Workbook.ps1), as Excel would open it without a repair.
+
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'Workbook.ps1')
+    $script:NoValidator = -not (Get-TestXlsxValidator)
+}
 
 BeforeAll {
     $script:RepoRoot = Split-Path -Parent $PSScriptRoot
     . (Join-Path $PSScriptRoot 'TestStubs.ps1')
+    . (Join-Path $PSScriptRoot 'Workbook.ps1')
     Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1') -Force
     $script:Binary = & (Get-Module LicenseAudit) { Get-LicenseAuditBinaryPath }
     $script:Contoso = Join-Path $RepoRoot 'examples/contoso'
@@ -144,18 +151,59 @@ Describe 'Export-LicenseAuditReport' {
         $file | Should -BeOfType [System.IO.FileInfo]
         $file.FullName | Should -Be (Get-Item -LiteralPath $path).FullName
         $file.Length | Should -BeGreaterThan 5000
+        Assert-TestWorkbookValid $path
+    }
+
+    It 'has xlsx-validate to check every workbook these tests write (CI always does)' -Skip:$NoValidator {
+        Get-TestXlsxValidator | Should -Exist
     }
 
     It 'lists the sheets with -PassThru' {
         $sheets = @(Export-LicenseAuditReport -Path (Join-Path $TestDrive 'sheets.xlsx') -InputPath $Configured, $Usage, $RightSized -PassThru)
+        Assert-TestWorkbookValid (Join-Path $TestDrive 'sheets.xlsx')
         $sheets[0].PSObject.TypeNames[0] | Should -Be 'LicenseAudit.ReportSheet'
         $sheets.Sheet | Should -Be @('Overview', 'Report Details', 'User Details', 'Device Details', 'Server Details', 'Right-sizing')
         ($sheets | Where-Object Sheet -eq 'Right-sizing').Rows | Should -Be 12
         ($sheets | Where-Object Sheet -eq 'Right-sizing').RecordTypesText | Should -Be 'LyncCalRightSizing'
     }
 
+    It 'counts in -PassThru the rows and columns each sheet has, the Overview and Report Details too (<Source>)' -ForEach @(
+        @{ Source = 'record files' }
+        @{ Source = 'piped records' }
+    ) {
+        # Read back from the workbook: a sheet's Rows are its rows with content below the header
+        # row (the Overview has none: a title), its Columns the columns with content.
+        $path = Join-Path $TestDrive ('counted-{0}.xlsx' -f ($Source -replace ' ', '-'))
+        $files = @(Get-ChildItem -Path (Join-Path $RepoRoot 'examples/records/*.ndjson')).FullName + @($Configured, $Usage, (Join-Path $Contoso 'pools.xml'))
+        if ($Source -eq 'record files') {
+            $sheets = @(Export-LicenseAuditReport -Path $path -InputPath $files -PassThru -WarningAction SilentlyContinue)
+        }
+        else {
+            $records = @(foreach ($file in $files | Where-Object { $_ -like '*.ndjson' }) { Read-Records $file })
+            $sheets = @($records | Export-LicenseAuditReport -Path $path -InputPath (Join-Path $Contoso 'pools.xml') -PassThru -WarningAction SilentlyContinue)
+        }
+        Assert-TestWorkbookValid $path
+        $inBook = @(Get-TestWorkbookSheet -Path $path)
+        @($sheets.Sheet) | Should -Be @($inBook.Sheet)
+        @($sheets.Sheet) | Should -Contain 'Server Details'
+        foreach ($sheet in $sheets) {
+            $book = $inBook | Where-Object Sheet -eq $sheet.Sheet
+            $header = if ($sheet.Sheet -eq 'Overview') { 0 } else { 1 }
+            $sheet.Rows | Should -Be ($book.Rows - $header) -Because "$($sheet.Sheet) has $($book.Rows) rows with content"
+            $sheet.Columns | Should -Be $book.Columns -Because "$($sheet.Sheet) has $($book.Columns) columns with content"
+            $sheet.Rows | Should -BeOfType [long]
+        }
+        ($sheets | Where-Object Sheet -eq 'Overview').Rows | Should -BeGreaterThan 10
+        ($sheets | Where-Object Sheet -eq 'Report Details').Columns | Should -Be 5
+        # A detail sheet: one row per record (configured users and their usage on User Details).
+        $users = @($files | Where-Object { $_ -like '*.ndjson' } | ForEach-Object { Read-Records $_ } |
+                Where-Object { ($_.RecordType -eq 'LyncUserCal' -and $_.Kind -eq 'User') -or $_.RecordType -eq 'LyncUserUsage' })
+        ($sheets | Where-Object Sheet -eq 'User Details').Rows | Should -Be $users.Count
+    }
+
     It 'takes records from any audit cmdlet on the pipeline' {
         $sheets = @(Read-Records $Configured | Export-LicenseAuditReport -Path (Join-Path $TestDrive 'piped.xlsx') -PassThru)
+        Assert-TestWorkbookValid (Join-Path $TestDrive 'piped.xlsx')
         ($sheets | Where-Object Sheet -eq 'User Details').Rows | Should -Be 12
         ($sheets | Where-Object Sheet -eq 'Device Details').Rows | Should -Be 3
     }
@@ -165,6 +213,7 @@ Describe 'Export-LicenseAuditReport' {
         $sheets = @(@($odd) + @(Read-Records $Usage) | Export-LicenseAuditReport -Path (Join-Path $TestDrive 'odd.xlsx') -PassThru -WarningVariable warnings -WarningAction SilentlyContinue)
         $sheets.Count | Should -BeGreaterThan 2
         ($warnings -join "`n") | Should -BeLike '*SomethingElse*kept out*'
+        Assert-TestWorkbookValid (Join-Path $TestDrive 'odd.xlsx')
     }
 
     It 'refuses a name that is not .xlsx, with a stable error id' {
@@ -199,6 +248,7 @@ Describe 'Export-LicenseAuditReport' {
         (Get-Content -LiteralPath $path -Raw).Trim() | Should -Be 'old'
         $file = Export-LicenseAuditReport -Path $path -InputPath $Usage
         $file.Length | Should -BeGreaterThan 5000
+        Assert-TestWorkbookValid $path
     }
 
     It 'takes -LiteralPath as written (brackets are not a wildcard)' {
@@ -206,6 +256,7 @@ Describe 'Export-LicenseAuditReport' {
         $file = Export-LicenseAuditReport -LiteralPath $path -InputPath $Usage
         $file.Name | Should -Be 'audit [final].xlsx'
         Test-Path -LiteralPath $path | Should -BeTrue
+        Assert-TestWorkbookValid $path
     }
 
     It 'writes no workbook when an upstream error stops the pipeline, and the engine is reaped' {
@@ -228,6 +279,7 @@ Describe 'Export-LicenseAuditReport' {
         $sheets = @(Get-Item -LiteralPath $Usage | Export-LicenseAuditReport -Path (Join-Path $TestDrive 'fileinfo.xlsx') -InputPath $Configured -PassThru -ErrorVariable problems -ErrorAction SilentlyContinue)
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.FileOnPipeline*'
         ($sheets | Where-Object Sheet -eq 'User Details').Rows | Should -Be 12
+        Assert-TestWorkbookValid (Join-Path $TestDrive 'fileinfo.xlsx')
     }
 }
 

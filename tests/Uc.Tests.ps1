@@ -54,7 +54,9 @@ Describe 'Get-TeamsLicenseCount' {
         @($result | Where-Object { $_.PSObject.TypeNames[1] -ne 'LicenseAudit.UcUserLicense' }).Count | Should -Be 0
         $result.Count | Should -Be 11
         ($result | Where-Object Username -eq 'voice@contoso.com').Licensed | Should -BeTrue
-        Get-TypeName $totals | Should -Be @('LicenseAudit.UcLicenseTotal')
+        # The totals have a Teams-only view too (no customer or Cisco columns); UcLicenseTotal next.
+        Get-TypeName $totals | Should -Be @('LicenseAudit.UcLicenseTotal#TeamsOnly')
+        @($totals | Where-Object { $_.PSObject.TypeNames[1] -ne 'LicenseAudit.UcLicenseTotal' }).Count | Should -Be 0
         $estate = $totals | Where-Object Scope -eq 'Estate'
         # voice@ and kitchen@ (its Shared Devices licence is only known with -LicenseData).
         $estate.UserLicenses | Should -Be 2
@@ -85,7 +87,7 @@ Describe 'Get-TeamsLicenseCount' {
         Should -Invoke -ModuleName LicenseAudit Get-CsTeamsIPPhonePolicy -Times 1 -Exactly
         @($detail.Keys | Sort-Object) | Should -Be @('UcDevice', 'UcMeetingRoom', 'UcOrphanService')
         $cap = $detail.UcDevice | Where-Object Name -eq 'cap@contoso.com'
-        $cap.PSObject.TypeNames[0] | Should -Be 'LicenseAudit.UcDevice'
+        @($cap.PSObject.TypeNames)[0..1] | Should -Be @('LicenseAudit.UcDevice#TeamsOnly', 'LicenseAudit.UcDevice')
         $cap.Kind | Should -Be 'TeamsCommonAreaPhone'
         $cap.Counted | Should -BeTrue
         ($result | Where-Object Username -eq 'cap@contoso.com').Licensed | Should -BeFalse
@@ -102,16 +104,17 @@ Describe 'Get-TeamsLicenseCount' {
     It 'shows a Teams-only table: no Cisco columns, and why each account counts or is left out' {
         $table = @(Get-TeamsLicenseCount) | Format-Table | Out-String -Width 300
         $header = ($table -split "`r?`n" | Where-Object { $_.Trim() } | Select-Object -First 1) -split '\s+' | Where-Object { $_ }
-        $header | Should -Be @('Username', 'Licensed', 'Licenses', 'Excluded', 'Reason')
+        # Licenses is Licensed as a number on a Teams-only estate: in the record, not the table.
+        $header | Should -Be @('Username', 'Licensed', 'Excluded', 'Why')
         $guest = $table -split "`r?`n" | Where-Object { $_ -like 'guest_fabrikam.com*' }
         $guest | Should -BeLike '*Guest*guest: AccountType=Guest'
-        $table | Should -BeLike '*voice@contoso.com*True*1*voice user: AccountEnabled=True, EnterpriseVoiceEnabled=True, FeatureTypes contains PhoneSystem*'
+        $table | Should -BeLike '*voice@contoso.com*True*voice user: AccountEnabled=True, EnterpriseVoiceEnabled=True, FeatureTypes contains PhoneSystem*'
         $table | Should -Not -BeLike '*linked by being the directory row*'
     }
 
     It '-Summary emits the totals instead of the accounts, lists also as text' {
         $result = @(Get-TeamsLicenseCount -Summary)
-        Get-TypeName $result | Should -Be @('LicenseAudit.UcLicenseTotal')
+        Get-TypeName $result | Should -Be @('LicenseAudit.UcLicenseTotal#TeamsOnly')
         $estate = $result | Where-Object Scope -eq 'Estate'
         $estate.UserLicenses | Should -Be 2
         $estate.ReasonsText | Should -BeLike 'UserLicense: 2 licensed user(s) (UcUserLicense)*'

@@ -526,10 +526,18 @@ fn format_views_are_well_formed_and_name_properties_the_records_have() {
         powershell_record_keys("Public/Invoke-LicenseAudit.ps1", "LicenseAudit.RunSummary");
     assert!(summary.len() > 10, "RunSummary keys: {summary:?}");
     properties.insert("LicenseAudit.RunSummary".into(), summary);
-    // Get-TeamsLicenseCount's accounts: UcUserLicense records with a Teams-only view of their
-    // own (LicenseAudit.UcUserLicense#TeamsOnly in front, Private/UcInput.ps1).
-    let uc_user = properties["LicenseAudit.UcUserLicense"].clone();
-    properties.insert("LicenseAudit.UcUserLicense#TeamsOnly".into(), uc_user);
+    // Get-TeamsLicenseCount's records: UcUserLicense, UcLicenseTotal, UcDevice and UcMeetingRoom
+    // with Teams-only views of their own (LicenseAudit.<RecordType>#TeamsOnly in front,
+    // Private/UcInput.ps1): the same properties.
+    for record in [
+        "UcUserLicense",
+        "UcLicenseTotal",
+        "UcDevice",
+        "UcMeetingRoom",
+    ] {
+        let same = properties[&format!("LicenseAudit.{record}")].clone();
+        properties.insert(format!("LicenseAudit.{record}#TeamsOnly"), same);
+    }
     assert_eq!(
         xml.matches("<View>").count(),
         xml.matches("</View>").count(),

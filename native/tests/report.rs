@@ -239,6 +239,29 @@ fn the_example_workbook_reads_back_with_every_record() {
         let s = sheets.iter().find(|s| s["Sheet"] == name).unwrap();
         assert_eq!(s["Rows"], n as u64, "{name}");
     }
+    // The Overview and Report Details count what is on them too (issue #27: they said 0 and
+    // the number of input files): rows with content below the header row (the Overview has
+    // none), and the columns with content.
+    for (name, header_rows) in [("Overview", 0usize), ("Report Details", 1)] {
+        let rows = sheet(&out, name);
+        let filled: Vec<&Vec<Data>> = rows
+            .iter()
+            .filter(|r| r.iter().any(|c| !text(c).is_empty()))
+            .collect();
+        let columns = rows
+            .iter()
+            .filter_map(|r| r.iter().rposition(|c| !text(c).is_empty()))
+            .max()
+            .map_or(0, |c| c + 1);
+        let s = sheets.iter().find(|s| s["Sheet"] == name).unwrap();
+        assert!(filled.len() > header_rows + 5, "{name}: {filled:?}");
+        assert_eq!(
+            s["Rows"],
+            (filled.len() - header_rows) as u64,
+            "{name}: rows"
+        );
+        assert_eq!(s["Columns"], columns as u64, "{name}: columns");
+    }
 
     // User Details: one row per configured user and per usage record, as MAP spells answers.
     let ud = sheet(&out, "User Details");

@@ -51,10 +51,11 @@ pub enum ReportError {
 #[serde(rename_all = "PascalCase")]
 pub struct ReportSheet {
     pub sheet: String,
-    /// Data rows (table rows; for Report Details, input files)
+    /// Rows with content below the header row (a detail sheet: its records; Report Details: its items and inputs; the Overview, which has no header row: every row with content)
     pub rows: u64,
     /// The record types on the sheet
     pub record_types: Vec<String>,
+    /// Columns with content
     pub columns: u64,
 }
 

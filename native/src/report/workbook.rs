@@ -12,7 +12,9 @@ use rust_xlsxwriter::{
     Worksheet, XlsxError,
 };
 use serde_json::{Map, Value};
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Seek};
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
 
 /// Data rows per sheet: Excel's 1,048,576 rows less the header. Larger sets continue on
@@ -77,6 +79,92 @@ impl Formats {
     }
 }
 
+/// A worksheet that remembers the rows and columns it wrote: rust_xlsxwriter keeps its used range
+/// to itself, and the ReportSheet record of the Overview and Report Details must count what is
+/// on the sheet (the detail sheets count their records). Everything else goes to the worksheet.
+struct Tracked {
+    ws: Worksheet,
+    rows: BTreeSet<u32>,
+    /// One past the last column written.
+    columns: u16,
+}
+
+impl Tracked {
+    fn new() -> Tracked {
+        Tracked {
+            ws: Worksheet::new(),
+            rows: BTreeSet::new(),
+            columns: 0,
+        }
+    }
+
+    /// Cells written other than by the methods below (a table's header row, `put`).
+    fn note(&mut self, first_row: u32, last_row: u32, last_col: u16) {
+        self.rows.extend(first_row..=last_row);
+        self.columns = self.columns.max(last_col + 1);
+    }
+
+    fn write_string(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: impl Into<String>,
+    ) -> Result<&mut Worksheet, XlsxError> {
+        self.note(row, row, col);
+        self.ws.write_string(row, col, text)
+    }
+
+    fn write_string_with_format(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: impl Into<String>,
+        format: &Format,
+    ) -> Result<&mut Worksheet, XlsxError> {
+        self.note(row, row, col);
+        self.ws.write_string_with_format(row, col, text, format)
+    }
+
+    fn write_number(
+        &mut self,
+        row: u32,
+        col: u16,
+        number: impl Into<f64>,
+    ) -> Result<&mut Worksheet, XlsxError> {
+        self.note(row, row, col);
+        self.ws.write_number(row, col, number)
+    }
+
+    fn write_number_with_format(
+        &mut self,
+        row: u32,
+        col: u16,
+        number: impl Into<f64>,
+        format: &Format,
+    ) -> Result<&mut Worksheet, XlsxError> {
+        self.note(row, row, col);
+        self.ws.write_number_with_format(row, col, number, format)
+    }
+
+    /// The worksheet, the rows it has content in, and its columns.
+    fn finish(self) -> (Worksheet, u64, u64) {
+        (self.ws, self.rows.len() as u64, u64::from(self.columns))
+    }
+}
+
+impl Deref for Tracked {
+    type Target = Worksheet;
+    fn deref(&self) -> &Worksheet {
+        &self.ws
+    }
+}
+
+impl DerefMut for Tracked {
+    fn deref_mut(&mut self) -> &mut Worksheet {
+        &mut self.ws
+    }
+}
+
 fn day(d: DateTime<Utc>) -> String {
     d.format("%Y-%m-%d %H:%M UTC").to_string()
 }
@@ -130,22 +218,23 @@ pub fn write(
     let mut wb = Workbook::new();
     let mut out = Vec::new();
 
-    let overview = overview(&stats, meta, &f)?;
+    // Rows: what is on the sheet, as a detail sheet counts its records: every row with content,
+    // less the header row at the top (the Overview has a title there, not a header).
+    let (overview, rows, columns) = overview(&stats, meta, &f)?.finish();
     wb.push_worksheet(overview);
     out.push(ReportSheet {
         sheet: "Overview".into(),
-        rows: 0,
+        rows,
         record_types: summary_types(&stats),
-        columns: 0,
+        columns,
     });
-    let details = report_details(&stats, &sheets, meta, &f)?;
-    let inputs = stats.files.len() as u64;
+    let (details, rows, columns) = report_details(&stats, &sheets, meta, &f)?.finish();
     wb.push_worksheet(details);
     out.push(ReportSheet {
         sheet: "Report Details".into(),
-        rows: inputs,
+        rows: rows.saturating_sub(1),
         record_types: Vec::new(),
-        columns: 0,
+        columns,
     });
 
     for data in sheets {
@@ -261,8 +350,8 @@ fn tier_rows(t: &Tiers) -> [f64; 3] {
     [t.standard as f64, t.enterprise as f64, t.plus as f64]
 }
 
-fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut ws = Worksheet::new();
+fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Tracked, XlsxError> {
+    let mut ws = Tracked::new();
     ws.set_name("Overview")?;
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 1);
@@ -333,18 +422,15 @@ fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Worksheet, XlsxEr
         for (i, tier) in ["Standard", "Enterprise", "Plus"].iter().enumerate() {
             let r = first + i as u32;
             ws.write_string_with_format(r, 0, *tier, &f.cell)?;
-            let cell_or_blank = |ws: &mut Worksheet,
-                                 c: u16,
-                                 v: Option<f64>,
-                                 fmt: &Format|
-             -> Result<(), XlsxError> {
-                match v {
-                    Some(x) => ws.write_number_with_format(r, c, x, fmt).map(|_| ()),
-                    None => ws
-                        .write_string_with_format(r, c, "not given", fmt)
-                        .map(|_| ()),
-                }
-            };
+            let cell_or_blank =
+                |ws: &mut Tracked, c: u16, v: Option<f64>, fmt: &Format| -> Result<(), XlsxError> {
+                    match v {
+                        Some(x) => ws.write_number_with_format(r, c, x, fmt).map(|_| ()),
+                        None => ws
+                            .write_string_with_format(r, c, "not given", fmt)
+                            .map(|_| ()),
+                    }
+                };
             cell_or_blank(&mut ws, 1, conf.map(|c| c[i]), &f.cell)?;
             cell_or_blank(&mut ws, 2, used.map(|u| u.yes[i] as f64), &f.cell)?;
             cell_or_blank(&mut ws, 3, used.map(|u| u.insufficient[i] as f64), &f.cell)?;
@@ -628,8 +714,8 @@ fn report_details(
     sheets: &[SheetData],
     meta: &Meta,
     f: &Formats,
-) -> Result<Worksheet, XlsxError> {
-    let mut ws = Worksheet::new();
+) -> Result<Tracked, XlsxError> {
+    let mut ws = Tracked::new();
     ws.set_name("Report Details")?;
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
@@ -641,7 +727,7 @@ fn report_details(
         ("Generated".into(), day(meta.generated_at)),
         ("As of".into(), day(meta.as_of)),
         ("Workbook".into(), meta.output.clone()),
-        ("Rule set (configured tiers)".into(), if stats.rules.is_empty() { "not given (no LyncUserCal or LyncCalSummary records)".into() } else { stats.rules.iter().cloned().collect::<Vec<_>>().join(", ") }),
+        ("Rule set (configured tiers)".into(), if stats.rules.is_empty() { "not given (no LyncUserCal or LyncCalSummary records)".into() } else { stats.rules.iter().cloned().collect::<Vec<_>>().join("; ") }),
     ];
     for c in &stats.coverage {
         let start = c
@@ -792,7 +878,7 @@ fn report_details(
         if sheet_list.is_empty() {
             "Overview and Report Details only".into()
         } else {
-            sheet_list.join(", ")
+            sheet_list.join("; ")
         },
     ));
 
@@ -803,6 +889,7 @@ fn report_details(
     for (k, v) in &items {
         ws.write_string_with_format(row, 0, k, &f.bold)?;
         put(&mut ws, f, row, 1, &Cell::Text(v.clone()))?;
+        ws.note(row, row, 1);
         row += 1;
     }
     ws.set_column_format(1, &f.wrap)?;
@@ -864,6 +951,7 @@ fn report_details(
             4,
             &Table::new().set_name("Inputs0").set_columns(&columns),
         )?;
+        ws.note(first, first + rows.len() as u32, 4);
         for (i, r) in rows.iter().enumerate() {
             let rr = first + 1 + i as u32;
             for (c, v) in r.iter().enumerate() {
