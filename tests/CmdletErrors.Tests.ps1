@@ -6,20 +6,13 @@
 
 BeforeAll {
     $script:RepoRoot = Split-Path -Parent $PSScriptRoot
-    $script:Estate = Join-Path $RepoRoot 'examples/contoso'
     $script:UalExamples = Join-Path $RepoRoot 'examples/ual'
     $script:RightSizing = Join-Path $RepoRoot 'examples/rightsizing'
     $script:Snapshot = Join-Path $RepoRoot 'native/tests/fixtures/snapshot/ps51-json'
     . (Join-Path $PSScriptRoot 'TestStubs.ps1')
     Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1') -Force
 
-    function script:Read-Example([string]$Name) {
-        Get-Content -Raw -Path (Join-Path $Estate $Name) | ConvertFrom-Json | ForEach-Object { $_ }
-    }
-    $script:Users = @(Read-Example 'users.json')
-    $script:ConferencingPolicies = @(Read-Example 'conferencing-policies.json')
-    $script:VoicePolicies = @(Read-Example 'voice-policies.json')
-    $script:Pools = Import-Clixml (Join-Path $Estate 'pools.xml')
+    . (Join-Path $PSScriptRoot 'ContosoEstate.ps1')
     $script:TierPolicy = @{ Standard = 'Tag:STD_CAL_NoConferencing'; Enterprise = 'Tag:ENT_CAL_REC_AudioVideo' }
     $script:Credential = New-Object System.Management.Automation.PSCredential ('audit', (ConvertTo-SecureString 'S3cret!pass' -AsPlainText -Force))
     $script:OnWindows = ($PSVersionTable.PSEdition -eq 'Desktop') -or ((Test-Path -Path 'variable:IsWindows') -and $IsWindows)

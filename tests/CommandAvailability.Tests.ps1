@@ -6,15 +6,8 @@
 
 BeforeAll {
     $script:RepoRoot = Split-Path -Parent $PSScriptRoot
-    $script:Estate = Join-Path $RepoRoot 'examples/contoso'
     Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1') -Force
-    function script:Read-Example([string]$Name) {
-        Get-Content -Raw -Path (Join-Path $Estate $Name) | ConvertFrom-Json | ForEach-Object { $_ }
-    }
-    $script:Users = @(Read-Example 'users.json')
-    $script:ConferencingPolicies = @(Read-Example 'conferencing-policies.json')
-    $script:VoicePolicies = @(Read-Example 'voice-policies.json')
-    $script:Pools = Import-Clixml (Join-Path $Estate 'pools.xml')
+    . (Join-Path $PSScriptRoot 'ContosoEstate.ps1')
 
     # The stand-ins other test files leave in the global scope (tests/TestStubs.ps1), put aside
     # so that this session has no Lync or Teams cmdlet, and put back after.

@@ -3,21 +3,10 @@
 
 BeforeAll {
     $script:RepoRoot = Split-Path -Parent $PSScriptRoot
-    $script:Estate = Join-Path $RepoRoot 'examples/contoso'
     . (Join-Path $PSScriptRoot 'TestStubs.ps1')
     Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1') -Force
 
-    function script:Read-Example([string]$Name) {
-        Get-Content -Raw -Path (Join-Path $Estate $Name) | ConvertFrom-Json
-    }
-    $script:Users = Read-Example 'users.json'
-    $script:ConferencingPolicies = Read-Example 'conferencing-policies.json'
-    $script:VoicePolicies = Read-Example 'voice-policies.json'
-    $script:Pools = Import-Clixml (Join-Path $Estate 'pools.xml')
-    $script:Phones = Read-Example 'common-area-phones.json'
-    $script:Analog = Read-Example 'analog-devices.json'
-    $script:Rooms = Read-Example 'meeting-rooms.json'
-    $script:Rgs = Read-Example 'rgs-agent-groups.json'
+    . (Join-Path $PSScriptRoot 'ContosoEstate.ps1')
 
     function script:New-TestUser([int]$Number) {
         [pscustomobject]@{ SipAddress = "sip:user$Number@contoso.com"; Enabled = $true; RegistrarPool = 'pool01.redmond.contoso.com' }

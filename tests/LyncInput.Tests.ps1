@@ -6,18 +6,10 @@
 
 BeforeAll {
     $script:RepoRoot = Split-Path -Parent $PSScriptRoot
-    $script:Estate = Join-Path $RepoRoot 'examples/contoso'
     . (Join-Path $PSScriptRoot 'TestStubs.ps1')
     Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1') -Force
 
-    # One object at a time, as Get-Cs* return them.
-    function script:Read-Example([string]$Name) {
-        Get-Content -Raw -Path (Join-Path $Estate $Name) | ConvertFrom-Json | ForEach-Object { $_ }
-    }
-    $script:Users = @(Read-Example 'users.json')
-    $script:ConferencingPolicies = @(Read-Example 'conferencing-policies.json')
-    $script:VoicePolicies = @(Read-Example 'voice-policies.json')
-    $script:Pools = Import-Clixml (Join-Path $Estate 'pools.xml')
+    . (Join-Path $PSScriptRoot 'ContosoEstate.ps1')
     $script:Licensed = Join-Path $Estate 'licensed.csv'
     $script:TierPolicy = @{ Standard = 'Tag:STD_CAL_NoConferencing'; Enterprise = 'Tag:ENT_CAL_REC_AudioVideo' }
     # What temporary files the module writes are named like (Private/Start-LicenseAuditNative.ps1).

@@ -6,23 +6,12 @@
 
 BeforeAll {
     $script:RepoRoot = Split-Path -Parent $PSScriptRoot
-    $script:Estate = Join-Path $RepoRoot 'examples/contoso'
     $script:SnapshotScript = Join-Path $RepoRoot 'scripts/Export-LicenseAuditSnapshot.ps1'
     . (Join-Path $PSScriptRoot 'TestStubs.ps1')
     Import-Module (Join-Path $RepoRoot 'LicenseAudit.psd1') -Force
     $script:Binary = InModuleScope LicenseAudit { Get-LicenseAuditBinaryPath }
 
-    function script:Read-Example([string]$Name) {
-        Get-Content -Raw -Path (Join-Path $Estate $Name) | ConvertFrom-Json
-    }
-    $script:Users = Read-Example 'users.json'
-    $script:ConferencingPolicies = Read-Example 'conferencing-policies.json'
-    $script:VoicePolicies = Read-Example 'voice-policies.json'
-    $script:Pools = Import-Clixml (Join-Path $Estate 'pools.xml')
-    $script:Phones = Read-Example 'common-area-phones.json'
-    $script:Analog = Read-Example 'analog-devices.json'
-    $script:Rooms = Read-Example 'meeting-rooms.json'
-    $script:Rgs = Read-Example 'rgs-agent-groups.json'
+    . (Join-Path $PSScriptRoot 'ContosoEstate.ps1')
     $script:Sites = @(
         [pscustomobject]@{ Identity = 'Site:Redmond'; SiteId = 1; DisplayName = 'Redmond'; Kind = 'Central'; Pools = @('pool01.redmond.contoso.com') }
     )
