@@ -252,7 +252,11 @@ function Get-ServerCalCompliance {
         # -EvidencePath files) and said so on every record and in the summary; the warning is its.
         $missing = [string[]]@()
         $reasons = @()
-        $summary = @($session.Collected['UalEvidenceSummary']) | Select-Object -Last 1
+        # Indexed, not Select-Object -Last 1: on PowerShell 7.6 that puts a 'Selected.' type name in
+        # front of the very record -DetailVariable hands out, and its view is lost.
+        $summaries = @($session.Collected['UalEvidenceSummary'])
+        $summary = $null
+        if ($summaries.Count -gt 0) { $summary = $summaries[$summaries.Count - 1] }
         if ($summary -and $summary.PSObject.Properties['EvidenceComplete']) {
             $missing = [string[]]@($summary.ServersWithoutEvidence)
             $reasons = @($summary.EvidenceGaps | ForEach-Object { '{0}: {1}' -f $_.Query, $_.Reason })
