@@ -228,6 +228,57 @@ fn every_numeric_flag_refuses_its_extremes_with_exit_2_not_a_panic() {
 }
 
 #[test]
+fn control_characters_never_reach_the_terminal_raw() {
+    // Issue #22 item 10: a name holding ESC, BEL or CR-LF was written raw to stderr (a forged
+    // "license-audit: error:" line) and to --format table.
+    let dir = tempfile::tempdir().unwrap();
+    let users = dir.path().join("users.json");
+    // JSON escapes: the file holds ESC, BEL, CR and LF once parsed.
+    let evil = r#"sip:eve\u001b[2J\u0007\r\nlicense-audit: error: forged@contoso.com"#;
+    std::fs::write(
+        &users,
+        format!(
+            r#"[{{"SipAddress":"{evil}","Enabled":true,"DisplayName":"Eve\u001b]0;owned\u0007"}},{{"SipAddress":"{evil}","Enabled":true}}]"#
+        ),
+    )
+    .unwrap();
+    let r = run(&[
+        "lync",
+        "entitlement",
+        "--users",
+        &users.to_string_lossy(),
+        "--conferencing-policies",
+        &util::repo_path("examples/contoso/conferencing-policies.json"),
+        "--pools",
+        &util::repo_path("examples/contoso/pools.xml"),
+        "--format",
+        "table",
+    ]);
+    assert_eq!(r.code, 3, "the second record is a duplicate: {}", r.stderr);
+    for (name, text) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\r'),
+            "{name} holds a raw control character: {text:?}"
+        );
+    }
+    assert!(
+        r.stderr
+            .contains("\\u{1b}[2J\\u{7}\\r\\nlicense-audit: error: forged"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stderr
+            .lines()
+            .filter(|l| l.starts_with("license-audit: error: forged"))
+            .count(),
+        0,
+        "no forged line: {}",
+        r.stderr
+    );
+}
+
+#[test]
 fn stdin_is_read_when_the_file_is_dash() {
     let bytes = std::fs::read(fixture("ingest/getcsuser.ndjson")).unwrap();
     let r = run_with_stdin(&["inspect", "-"], Some(&bytes));

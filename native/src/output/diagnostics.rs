@@ -63,7 +63,11 @@ impl Diagnostics {
 
     fn emit(&mut self, level: &str, code: &str, message: &str, at: Option<&InputError>) {
         let _ = match self.format {
-            ErrorFormat::Text => writeln!(self.w, "license-audit: {level}: {message}"),
+            ErrorFormat::Text => writeln!(
+                self.w,
+                "license-audit: {level}: {}",
+                super::printable(message)
+            ),
             ErrorFormat::Json => {
                 let line = serde_json::json!({
                     "level": level,

@@ -165,7 +165,11 @@ impl Output {
             Format::Table => {
                 let cells = columns
                     .iter()
-                    .map(|c| map.get(*c).map(table_cell_text).unwrap_or_default())
+                    .map(|c| {
+                        map.get(*c)
+                            .map(|v| printable(&table_cell_text(v)).into_owned())
+                            .unwrap_or_default()
+                    })
                     .collect();
                 self.table.push(&mut self.w, record_type, columns, cells)?;
             }
@@ -309,7 +313,7 @@ impl Output {
             self.table.flush(&mut self.w)?;
             self.w.write_all(b"\n")?;
             for l in lines {
-                writeln!(self.w, "{l}")?;
+                writeln!(self.w, "{}", printable(l))?;
             }
         }
         Ok(())
@@ -420,6 +424,27 @@ fn csv_row(cells: &[String]) -> io::Result<Vec<u8>> {
     let mut cw = csv::WriterBuilder::new().from_writer(Vec::with_capacity(256));
     cw.write_record(cells).map_err(io::Error::other)?;
     cw.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// Text for a terminal: C0 and C1 control characters and DEL as visible escapes (`\u{1b}`,
+/// `\r`, `\n`, `\t`), so a DisplayName holding ESC, BEL or CR-LF can neither drive the
+/// terminal nor forge a `license-audit: error:` line (issue #22 item 10). NDJSON and CSV escape
+/// or quote on their own and keep the text as it is.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// How a value reads in one CSV or table cell: booleans as PowerShell prints them, lists joined
@@ -552,6 +577,26 @@ mod tests {
     impl OutputRecord for OtherRecord {
         const RECORD_TYPE: &'static str = "Other";
         const TABLE_COLUMNS: &'static [&'static str] = &["Reason"];
+    }
+
+    #[test]
+    fn terminal_text_shows_control_characters_as_escapes() {
+        assert_eq!(printable("Ann Lee"), "Ann Lee");
+        assert_eq!(
+            printable("x\u{1b}[2J\u{7}\r\nlicense-audit: error: forged\u{9b}"),
+            "x\\u{1b}[2J\\u{7}\\r\\nlicense-audit: error: forged\\u{9b}"
+        );
+        // A table row with such a name stays one line.
+        let buf = Written::default();
+        let mut out = Output::to_writer(Format::Table, Box::new(buf.clone()));
+        out.write(&OtherRecord {
+            reason: "a\r\nlicense-audit: error: forged".into(),
+        })
+        .unwrap();
+        out.finish().unwrap();
+        let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(text.lines().count(), 3, "{text}");
+        assert!(!text.contains('\r'), "{text}");
     }
 
     #[test]
