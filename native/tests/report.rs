@@ -538,6 +538,27 @@ fn the_output_must_be_an_xlsx_file() {
     ]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains(".xlsx"), "{}", r.stderr);
+    // A folder, or a file in a folder that does not exist: exit 2 before any record is read
+    // (issue #22 item 13: it was exit 1 after the whole run).
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("audit.xlsx");
+    std::fs::create_dir(&folder).unwrap();
+    let missing = dir.path().join("no-such-folder").join("audit.xlsx");
+    for (output, says) in [(&folder, "is a folder"), (&missing, "does not exist")] {
+        let r = run(&[
+            "report",
+            "--output",
+            &output.to_string_lossy(),
+            "no-such-input.ndjson",
+        ]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains(says), "{}", r.stderr);
+        assert!(
+            !r.stderr.contains("no-such-input"),
+            "checked before the inputs: {}",
+            r.stderr
+        );
+    }
 }
 
 fn soffice() -> Option<PathBuf> {

@@ -93,6 +93,24 @@ pub fn report(s: &mut Session, a: &ReportArgs) -> Result<(), AppError> {
     let output = s.output.clone().ok_or_else(|| {
         AppError::Arguments("report needs --output FILE.xlsx: where to write the workbook".into())
     })?;
+    // Checked before the records are read (the contract's exit 2), not found when the workbook
+    // is written at the end (issue #22 item 13).
+    if output.is_dir() {
+        return Err(AppError::Arguments(format!(
+            "--output {}: is a folder; name the workbook file in it, e.g. {}",
+            output.display(),
+            output.join("audit.xlsx").display()
+        )));
+    }
+    if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.is_dir() {
+            return Err(AppError::Arguments(format!(
+                "--output {}: the folder {} does not exist",
+                output.display(),
+                parent.display()
+            )));
+        }
+    }
     let options = ReportOptions {
         files: a.files.clone(),
         output_temporary: crate::output::replaced_atomically(&output)
