@@ -56,9 +56,11 @@ impl Cells {
         }
         let start = self.text.len();
         let kind = value.serialize(Text(self))?;
-        if kind != Kind::Number && self.text[start..].starts_with(['=', '+', '-', '@', '\t', '\r'])
-        {
-            self.text.insert(start, '\'');
+        if kind != Kind::Number {
+            if let Some(safe) = super::defused(&self.text[start..]) {
+                self.text.truncate(start);
+                self.text.push_str(&safe);
+            }
         }
         let end = self.text.len();
         self.cells.push((name, start..end));

@@ -393,22 +393,49 @@ pub fn temporary_beside(path: &Path) -> PathBuf {
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return
 /// first) gets a leading apostrophe, so a DisplayName such as `=HYPERLINK(…)` stays text when the
-/// CSV is opened in Excel (OWASP "CSV Injection").
+/// CSV is opened in Excel (OWASP "CSV Injection"). So does such a start after a `,`, `;`, tab or
+/// line break inside the cell: Excel in a locale whose list separator is `;` (German, French, …)
+/// splits the line there, quotes or not, and `x;=cmd|' /C calc'!A0` would become a live formula
+/// (issue #22 item 4).
 pub fn defuse_formula(cell: String) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell
+    match defused(&cell) {
+        Some(d) => d,
+        None => cell,
     }
 }
 
 /// [`defuse_formula`] without copying a cell that needs nothing.
 fn defuse_formula_str(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        std::borrow::Cow::Owned(format!("'{cell}"))
-    } else {
-        std::borrow::Cow::Borrowed(cell)
+    match defused(cell) {
+        Some(d) => std::borrow::Cow::Owned(d),
+        None => std::borrow::Cow::Borrowed(cell),
     }
+}
+
+/// The cell with an apostrophe before each formula start (at the beginning, or right after a
+/// separator a spreadsheet may split at); `None` when it needs none.
+pub(crate) fn defused(cell: &str) -> Option<String> {
+    let b = cell.as_bytes();
+    let starts = |i: usize| {
+        if i == 0 {
+            matches!(b[0], b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+        } else {
+            matches!(b[i - 1], b',' | b';' | b'\t' | b'\r' | b'\n')
+                && matches!(b[i], b'=' | b'+' | b'-' | b'@')
+        }
+    };
+    if b.is_empty() || !(0..b.len()).any(starts) {
+        return None;
+    }
+    // Every byte tested is ASCII, so each insertion falls on a character boundary.
+    let mut out = String::with_capacity(cell.len() + 4);
+    for (i, c) in cell.char_indices() {
+        if c.is_ascii() && starts(i) {
+            out.push('\'');
+        }
+        out.push(c);
+    }
+    Some(out)
 }
 
 impl RecordSink for Output {
@@ -597,6 +624,31 @@ mod tests {
         let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
         assert_eq!(text.lines().count(), 3, "{text}");
         assert!(!text.contains('\r'), "{text}");
+    }
+
+    #[test]
+    fn no_formula_start_after_any_separator_a_spreadsheet_may_split_at() {
+        for (cell, safe) in [
+            ("x;=cmd|' /C calc'!A0", "x;'=cmd|' /C calc'!A0"),
+            ("=1+2", "'=1+2"),
+            ("a,@SUM(1)", "a,'@SUM(1)"),
+            ("a\t-2\r\n+3", "a\t'-2\r\n'+3"),
+            ("\t=x", "'\t'=x"),
+            ("Zoë;=x", "Zoë;'=x"),
+        ] {
+            assert_eq!(defuse_formula(cell.to_string()), safe, "{cell:?}");
+        }
+        for plain in ["MCOEV; MCOPSTN1", "Ann Lee", "a-b", "x; =y", "", "ü;ü"] {
+            assert_eq!(defused(plain), None, "{plain:?}");
+        }
+        // Split at , ; or tab, no piece of a defused cell starts a formula.
+        let cell = defuse_formula("x;=a,+b\t@c\n-d".to_string());
+        for piece in cell.split([',', ';', '\t', '\n', '\r']) {
+            assert!(
+                !piece.starts_with(['=', '+', '-', '@']),
+                "{piece:?} in {cell:?}"
+            );
+        }
     }
 
     #[test]
