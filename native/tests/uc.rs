@@ -1012,6 +1012,32 @@ fn duplicate_directory_users_are_counted_once_and_reported() {
 }
 
 #[test]
+fn a_cucm_file_of_which_no_record_reads_is_refused_and_no_total_is_written() {
+    // Issue #21 items 1-2: a Bulk Administration Tool export given where the AXL shape is read
+    // used to be refused record by record, then UcLicenseTotal said 0 licensed users.
+    let e = Estate::new();
+    let users = directory(&e, &["alice,alice@contoso.com,C,c1,S,alice,,,,,"]);
+    let bat = e.file(
+        "enduser.csv",
+        "USER ID,MAIL ID,FIRST NAME,LAST NAME,DEVICE NAME 1\nalice,alice@contoso.com,Alice,A,SEP0A11CE000001\nbob,bob@contoso.com,Bob,B,SEPB0B000000001\n",
+    );
+    let r = count(&["--users", &users, "--cucm-users", &bat]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("none of its 2 record(s) could be used (each reported above)")
+            && r.stderr.contains("userid"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.records_of("UcLicenseTotal").is_empty(),
+        "no total from unread data: {}",
+        r.stdout
+    );
+}
+
+#[test]
 fn argument_errors_name_the_flags() {
     let e = Estate::new();
     let users = directory(&e, &["a,a@contoso.com,C,c1,S,,,,,,"]);

@@ -104,14 +104,40 @@ fn stream_batches<R: Reporter, E: From<InputError>>(
             std::sync::mpsc::sync_channel::<Vec<Result<Record, InputError>>>(BATCHES_AHEAD + 2);
         scope.spawn(move || read_ahead(path, select, &tx, &spare));
         let mut n = 0u64;
+        let bad_before = reporter.bad_records();
         for batch in rx {
             let mut batch = batch?;
             visit(reporter, &mut batch, &mut n)?;
             let _ = back.try_send(batch);
         }
         reporter.progress_done(activity, "records read", n);
+        // Never a zero from unread data (issue #21 item 2): a file of which not one record could
+        // be used is refused as a whole, before any total is written that would look complete.
+        let bad = reporter.bad_records().saturating_sub(bad_before) as u64;
+        if n > 0 && bad >= n {
+            return Err(E::from(nothing_read(path, n, select)));
+        }
         Ok(())
     })
+}
+
+/// The error for a file of which no record could be used: what it is refused for, and what the
+/// command reads.
+fn nothing_read(path: &str, n: u64, select: Option<&'static [&'static str]>) -> InputError {
+    let file = if path == "-" { "standard input" } else { path };
+    let reads = match select {
+        Some(names) if !names.is_empty() => {
+            format!(" This command reads the properties {}.", names.join(", "))
+        }
+        _ => String::new(),
+    };
+    InputError::file(
+        file,
+        format!(
+            "none of its {n} record(s) could be used (each reported above), so nothing was counted from it and no total is written: is it the export this option takes?{reads}"
+        ),
+    )
+    .fatal()
 }
 
 /// Records read ahead of the audit, in file order; `Err`: the file could not be opened.
