@@ -350,6 +350,7 @@ pub const SHEETS: &[SheetSpec] = &[
             "Code",
             "Plans",
             "ReclaimablePlans",
+            "ReclaimableVia",
             "Message",
             "Evidence",
             "Source",
