@@ -1179,3 +1179,26 @@ fn a_bad_licence_record_is_reported_and_its_account_not_placed() {
     assert_eq!(s["MonthlyWaste"], 32.0);
     assert_eq!(s["MonthlyValueUnknown"], 16.0);
 }
+
+#[test]
+fn licence_data_without_any_licence_is_said_to_lack_assigned_licenses() {
+    // Get-MgUser -All without -Property AssignedLicenses: every user, no licence.
+    let dir = tempfile::tempdir().unwrap();
+    let licences = write(
+        &dir,
+        "users.json",
+        r#"[{"UserPrincipalName":"bob@contoso.com","AssignedLicenses":[]},{"UserPrincipalName":"erin@contoso.com","AssignedLicenses":[]}]"#,
+    );
+    let r = licensed(&licences, &m365("m365-subscribed-skus.json"), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("-Property UserPrincipalName,AssignedLicenses"),
+        "{}",
+        r.stderr
+    );
+    let s = summary(&r);
+    assert_eq!(s["WasteBasis"], "Saving");
+    assert_eq!(s["MonthlyWaste"], 0.0);
+    assert_eq!(s["MonthlyValueUnknown"], 68.0);
+}

@@ -341,6 +341,12 @@ fn read_licences<R: Reporter>(
             )
             .into());
         }
+        if good > 0 && !d.any_licence() {
+            rep.warning(
+                "LicenceDataEmpty",
+                &format!("none of the {good} user(s) of the licence data holds a licence: Get-MgUser returns AssignedLicenses only when asked (Get-MgUser -All -Property UserPrincipalName,AssignedLicenses); every reclaimable plan is counted as not placed, not as a saving"),
+            );
+        }
         licences = Some(d);
     }
     if let Some(path) = &o.subscribed_skus {

@@ -70,6 +70,12 @@ impl LicenceData {
         }
     }
 
+    /// Whether any user of the licence data holds a SKU (Get-MgUser without
+    /// `-Property AssignedLicenses` gives every user none).
+    pub fn any_licence(&self) -> bool {
+        self.users.values().any(|s| !s.is_empty())
+    }
+
     /// Adds the SKU list; rows of the same SKU (one per plan) are merged.
     pub fn add_skus(&mut self, skus: Vec<SubscribedSku>) {
         self.skus_given = true;
