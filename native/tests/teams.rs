@@ -1202,3 +1202,40 @@ fn licence_data_without_any_licence_is_said_to_lack_assigned_licenses() {
     assert_eq!(s["MonthlyWaste"], 0.0);
     assert_eq!(s["MonthlyValueUnknown"], 68.0);
 }
+
+#[test]
+fn a_plan_disabled_in_a_suite_is_not_held_through_it() {
+    // bob's E5 with Teams Phone turned off (DisabledPlans, the plan's servicePlanId): his Teams
+    // Phone must come from elsewhere; with no other licence the licence data does not place it.
+    let mut users: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(m365("m365-licenses.json")).unwrap())
+            .unwrap();
+    let bob = users
+        .iter_mut()
+        .find(|u| u["UserPrincipalName"] == "bob@contoso.com")
+        .unwrap();
+    bob["AssignedLicenses"][0]["DisabledPlans"] = json!(["{4828C8EC-DC2E-4779-B502-87AC9CE28AB7}"]);
+    let dir = tempfile::tempdir().unwrap();
+    let licences = write(&dir, "users.json", &serde_json::to_string(&users).unwrap());
+    let r = licensed(&licences, &m365("m365-subscribed-skus.json"), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let f = r.records_of("TeamsAssignmentFinding");
+    assert_eq!(
+        via(&f, "bob@contoso.com"),
+        ["MCOEV: no licence of this account holds it in the licence data: not counted as a saving"]
+    );
+    // The same with Teams Phone Standard beside it: that SKU is what gives him the plan.
+    let bob = users
+        .iter_mut()
+        .find(|u| u["UserPrincipalName"] == "bob@contoso.com")
+        .unwrap();
+    bob["AssignedLicenses"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"DisabledPlans": [], "SkuId": "e43b5b99-8dfb-405f-9987-dc307f34bcbd"}));
+    let licences = write(&dir, "users2.json", &serde_json::to_string(&users).unwrap());
+    let r = licensed(&licences, &m365("m365-subscribed-skus.json"), &[]);
+    let f = r.records_of("TeamsAssignmentFinding");
+    assert!(via(&f, "bob@contoso.com")[0].contains("SKU MCOEV, bought separately"));
+    assert_eq!(summary(&r)["MonthlyWaste"], 48.0);
+}
