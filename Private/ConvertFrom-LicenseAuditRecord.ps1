@@ -28,7 +28,7 @@ $script:LicenseAuditRecordShapes = @{
     UcMeetingRoom        = @{ Dates = @(); Lists = @('Features', 'Reasons') }
     UcOrphanService      = @{ Dates = @(); Lists = @() }
     UcLicenseTotal       = @{ Dates = @(); Lists = @('MoreThanTenPhones', 'UsersByService', 'DevicesByKind', 'Excluded', 'Reasons') }
-    TeamsAssignmentFinding = @{ Dates = @(); Lists = @('Plans', 'ReclaimablePlans', 'Evidence') }
+    TeamsAssignmentFinding = @{ Dates = @(); Lists = @('Plans', 'ReclaimablePlans', 'ReclaimableVia', 'Evidence') }
     TeamsAssignmentSummary = @{ Dates = @(); Lists = @('AccountsNotEvaluated', 'ByCode', 'Plans', 'UnpricedPlans', 'Rules') }
 }
 

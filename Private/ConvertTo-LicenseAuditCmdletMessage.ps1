@@ -136,6 +136,8 @@ $script:LicenseAuditFlagText = @{
         '--voice-routes'            = '-VoiceRoute (Get-CsOnlineVoiceRoute output)'
         '--shared-calling-policies' = '-SharedCallingPolicy (Get-CsTeamsSharedCallingRoutingPolicy output)'
         '--call-queues'             = '-CallQueue (Get-CsCallQueue output)'
+        '--m365-licenses'           = '-UserLicense (Get-MgUser -Property UserPrincipalName,AssignedLicenses output)'
+        '--subscribed-skus'         = '-SubscribedSku (Get-MgSubscribedSku output)'
     }
     'Export-LicenseAuditReport'                 = @{
         '--output' = '-Path'

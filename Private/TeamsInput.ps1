@@ -1,7 +1,8 @@
 # The "Get-CsOnlineUser on stdin" run behind Test-TeamsLicenseAssignment (`license-audit teams
 # assignments --online-users -`), and the small inputs it reads first: phone number assignments
 # (paged from Get-CsPhoneNumberAssignment), resource accounts, voice routing policies and routes,
-# Shared Calling policies and call queues (paged from Get-CsCallQueue). Accounts are converted by
+# Shared Calling policies, call queues (paged from Get-CsCallQueue), and the licence data
+# (Microsoft Graph: the users' AssignedLicenses and the tenant's SKUs). Accounts are converted by
 # ConvertTo-LicenseAuditTeamsUser (Private/UcInput.ps1): lists stay lists, policies stay
 # {Authority, Name} objects, a property the object does not have is left out (the engine then
 # says which rule it could not decide), never sent empty.
@@ -241,6 +242,119 @@ function Get-LicenseAuditTeamsCallQueue {
     Get-LicenseAuditTeamsPage -Cmdlet $Cmdlet -CommandName Get-CsCallQueue -SizeParameter First -PageSize $PageSize -DefaultLimit $PageSize `
         -Noun 'call queues' -Key Identity -Convert { param($Item) ConvertTo-LicenseAuditTeamsCallQueue -InputObject $Item } `
         -Remedy ('agents of queues beyond the first {0} are not known. Update the MicrosoftTeams module, or pass every queue with -CallQueue.' -f $PageSize)
+}
+
+function ConvertTo-LicenseAuditTeamsLicenseObject {
+    <#
+    .SYNOPSIS
+    A hashtable or [ordered] dictionary as an object whose keys are its properties; anything else
+    as it is (what the licence converters read with Get-LicenseAuditUcMember).
+    #>
+    [CmdletBinding()]
+    [OutputType([object])]
+    param([AllowNull()][object]$InputObject)
+    if ($InputObject -is [System.Collections.IDictionary]) { return (New-Object -TypeName psobject -Property $InputObject) }
+    $InputObject
+}
+
+function ConvertTo-LicenseAuditTeamsUserLicense {
+    <#
+    .SYNOPSIS
+    One user's licences as the record the audit reads (input type M365UserLicenses):
+    UserPrincipalName and AssignedLicenses (each licence's SkuId, SkuPartNumber when the object
+    has it, DisabledPlans), or a row's SkuId / SkuPartNumber; ids as text. $null for an object
+    without a UserPrincipalName.
+    .DESCRIPTION
+    Takes Get-MgUser objects (Microsoft Graph PowerShell, asked with -Property
+    UserPrincipalName,AssignedLicenses: AssignedLicenses is a list of
+    MicrosoftGraphAssignedLicense, {SkuId, DisabledPlans}), the same read back with
+    ConvertFrom-Json or Import-Clixml, or rows of UserPrincipalName, SkuId, SkuPartNumber. Only
+    the UPN and the SKUs go to the run's temporary file. A licence that is text (a bare SkuId, or
+    a type name a shallow ConvertTo-Json left) is sent as text: the engine takes a GUID as a
+    SkuId and refuses anything else, naming the record.
+    #>
+    [CmdletBinding()]
+    [OutputType([psobject])]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [AllowNull()]
+        [object]$InputObject
+    )
+    process {
+        $user = ConvertTo-LicenseAuditTeamsLicenseObject $InputObject
+        if ($null -eq $user) { return }
+        $upn = [string](Get-LicenseAuditUcMember $user 'UserPrincipalName')
+        if (-not $upn.Trim()) { return }
+        $record = [ordered]@{ UserPrincipalName = $upn.Trim() }
+        $member = $user.PSObject.Properties['AssignedLicenses']
+        if ($member) {
+            $record['AssignedLicenses'] = @(@($member.Value) | Where-Object { $null -ne $_ } | ForEach-Object {
+                    if ($_ -is [string] -or $_ -is [guid]) { return [string]$_ }
+                    $item = ConvertTo-LicenseAuditTeamsLicenseObject $_
+                    $licence = [ordered]@{ SkuId = [string](Get-LicenseAuditUcMember $item 'SkuId') }
+                    $part = Get-LicenseAuditUcMember $item 'SkuPartNumber'
+                    if ($null -ne $part) { $licence['SkuPartNumber'] = [string]$part }
+                    $licence['DisabledPlans'] = @(@(Get-LicenseAuditUcMember $item 'DisabledPlans') | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ })
+                    [pscustomobject]$licence
+                })
+        }
+        foreach ($name in 'SkuId', 'SkuPartNumber') {
+            $value = Get-LicenseAuditUcMember $user $name
+            if ($null -ne $value -and ([string]$value).Trim()) { $record[$name] = [string]$value }
+        }
+        [pscustomobject]$record
+    }
+}
+
+function ConvertTo-LicenseAuditTeamsSubscribedSku {
+    <#
+    .SYNOPSIS
+    One SKU of the tenant as the record the audit reads (input type M365SubscribedSku): SkuId,
+    SkuPartNumber and ServicePlans (each plan's ServicePlanId, ServicePlanName, AppliesTo,
+    ProvisioningStatus), or a row's ServicePlanId / ServicePlanName; ids as text. $null for an
+    object with neither SkuId nor SkuPartNumber.
+    .DESCRIPTION
+    Takes Get-MgSubscribedSku objects (MicrosoftGraphSubscribedSku, ServicePlans a list of
+    MicrosoftGraphServicePlanInfo), the same read back with ConvertFrom-Json or Import-Clixml, or
+    rows of one SKU and plan. ServicePlans null (asked away with -Property) is sent as null, so
+    the engine refuses the SKU naming the property rather than read it as holding no plan.
+    #>
+    [CmdletBinding()]
+    [OutputType([psobject])]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [AllowNull()]
+        [object]$InputObject
+    )
+    process {
+        $sku = ConvertTo-LicenseAuditTeamsLicenseObject $InputObject
+        if ($null -eq $sku) { return }
+        $id = Get-LicenseAuditUcMember $sku 'SkuId'
+        $part = Get-LicenseAuditUcMember $sku 'SkuPartNumber'
+        if (-not ([string]$id).Trim() -and -not ([string]$part).Trim()) { return }
+        $record = [ordered]@{ SkuId = [string]$id; SkuPartNumber = [string]$part }
+        $member = $sku.PSObject.Properties['ServicePlans']
+        if ($member) {
+            if ($null -eq $member.Value) { $record['ServicePlans'] = $null }
+            else {
+                $record['ServicePlans'] = @(@($member.Value) | Where-Object { $null -ne $_ } | ForEach-Object {
+                        if ($_ -is [string]) { return $_ }
+                        $item = ConvertTo-LicenseAuditTeamsLicenseObject $_
+                        $plan = [ordered]@{}
+                        foreach ($name in 'ServicePlanId', 'ServicePlanName', 'AppliesTo', 'ProvisioningStatus') {
+                            $value = Get-LicenseAuditUcMember $item $name
+                            if ($null -ne $value) { $plan[$name] = [string]$value }
+                        }
+                        [pscustomobject]$plan
+                    })
+            }
+        }
+        foreach ($name in 'ServicePlanId', 'ServicePlanName') {
+            $value = Get-LicenseAuditUcMember $sku $name
+            if ($null -ne $value -and ([string]$value).Trim()) { $record[$name] = [string]$value }
+        }
+        [pscustomobject]$record
+    }
 }
 
 function Expand-LicenseAuditTeamsInput {

@@ -37,6 +37,17 @@ function Test-TeamsLicenseAssignment {
     -PricePath, and which rules ran or could not decide for lack of a property) is what -Summary
     emits instead, or what -SummaryVariable stores alongside the findings.
 
+    What MonthlyWaste is depends on the licence data (the summary's WasteBasis and WasteNote say
+    which). A plan inside a suite (Teams Phone in Microsoft 365 E5) cannot be returned alone, so
+    without -UserLicense MonthlyWaste is plan value, not a saving (WasteBasis PlanValue). With
+    -UserLicense (Get-MgUser objects with AssignedLicenses) and -SubscribedSku (Get-MgSubscribedSku
+    objects: the plans of each SKU) it prices only the reclaimable plans bought as a SKU of their
+    own (WasteBasis Saving); the plans inside suites and those the licence data does not place are
+    valued apart (MonthlyValueInSuites, MonthlyValueUnknown, and per plan ReclaimableSeparate,
+    ReclaimableInSuite, ReclaimableUnknown), and each Waste finding's ReclaimableVia (also as
+    ReclaimableViaText) says how each of its plans is held: a SKU of its own to return, a suite to
+    change, or why it is not known.
+
     CallingPlanOnDirectRouting needs the tenant's phone number assignments (-PhoneNumberAssignment
     or -IncludePhoneNumberAssignment); without them that rule does not run and the summary's Rules
     say so. Get-CsPhoneNumberAssignment returns 500 numbers per call by default, so
@@ -50,12 +61,17 @@ function Test-TeamsLicenseAssignment {
     ResourceAccount and EmergencyNumbers; of the call queues Identity, Name, the agents' ObjectId,
     Users, DistributionLists, ChannelId, AgentsCapped and AgentsInSyncWithDistributionLists.
     Get-CsCallQueue returns 100 queues per call by default, so -IncludeCallQueue pages through
-    them with -First 100 and -Skip.
+    them with -First 100 and -Skip. Of -UserLicense only each user's UserPrincipalName and SKUs
+    (SkuId, SkuPartNumber, DisabledPlans) go to a temporary file, of -SubscribedSku each SKU's
+    SkuId, SkuPartNumber and its plans' ServicePlanId, ServicePlanName, AppliesTo and
+    ProvisioningStatus.
 
     A bad Get-CsOnlineUser record (or a UserPrincipalName seen twice) is a non-terminating error
-    whose TargetObject is the object piped in; the others are still audited. A bad price list or
-    phone number export stops the run before any finding (non-terminating LicenseAudit.InvalidInput
-    errors naming file, record and property). An error of a MicrosoftTeams cmdlet this cmdlet calls
+    whose TargetObject is the object piped in; the others are still audited. A bad price list,
+    phone number export or -SubscribedSku object stops the run before any finding (non-terminating
+    LicenseAudit.InvalidInput errors naming file, record and property); a bad -UserLicense object
+    is reported and its account's plans are not placed, and -UserLicense objects none of which
+    reads stop the run. An error of a MicrosoftTeams cmdlet this cmdlet calls
     (Get-CsOnlineUser, Get-CsPhoneNumberAssignment, Get-CsOnlineApplicationInstance,
     Get-CsOnlineVoiceRoutingPolicy, Get-CsOnlineVoiceRoute, Get-CsTeamsSharedCallingRoutingPolicy,
     Get-CsCallQueue: not connected, a failed request) is a terminating error: they report it as
@@ -123,6 +139,21 @@ function Test-TeamsLicenseAssignment {
     plan and in all. One file; a path that matches none is a terminating error,
     LicenseAudit.PathNotFound, before anything is read.
 
+    .PARAMETER UserLicense
+    The users' licences: Get-MgUser objects asked with -Property UserPrincipalName,AssignedLicenses
+    (Get-MgUser returns AssignedLicenses only when asked; without it every user holds none and a
+    warning says so), read back with ConvertFrom-Json or Import-Clixml, or rows of
+    UserPrincipalName, SkuId, SkuPartNumber. With them MonthlyWaste is a saving (WasteBasis
+    Saving): only plans bought as a SKU of their own are priced. An account they do not list (a
+    soft-deleted one: Get-MgUser does not return it) has its plans counted as not placed, with a
+    warning. Alias: -LicenseData (as Get-TeamsLicenseCount names the same objects).
+
+    .PARAMETER SubscribedSku
+    Get-MgSubscribedSku objects (Get-MgSubscribedSku -All): which service plans each SKU of the
+    tenant holds, so that a SKU holding only Teams Phone tells from Microsoft 365 E5. Without them
+    only a SKU whose SkuPartNumber is the plan's name (MCOEV, MCOPSTN2) is placed; alone, without
+    -UserLicense, they change nothing (a warning says so).
+
     .PARAMETER Summary
     Emit the LicenseAudit.TeamsAssignmentSummary record instead of the findings.
 
@@ -135,8 +166,9 @@ function Test-TeamsLicenseAssignment {
 
     After Connect-MicrosoftTeams: every finding of the tenant, with everything the rules can use
     to decide (phone numbers, resource accounts, voice routing, Shared Calling, call queues);
-    then $summary.MonthlyWaste is what the reclaimable plans cost per month and $summary.Rules
-    says whether any account was left undecided.
+    then $summary.MonthlyWaste is what the reclaimable plans are worth per month and $summary.Rules
+    says whether any account was left undecided (MonthlyWaste is plan value here, not a saving:
+    without -UserLicense a plan inside a suite is priced too; see the last example).
 
     .EXAMPLE
     Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount | Where-Object Severity -eq 'Waste' | Export-Csv teams-waste.csv -NoTypeInformation -Encoding UTF8
@@ -155,6 +187,14 @@ function Test-TeamsLicenseAssignment {
 
     Accounts exported with Get-CsOnlineUser | Export-Clixml (on a machine with the MicrosoftTeams
     module) audited elsewhere: how many findings of each kind.
+
+    .EXAMPLE
+    $summary = Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount -IncludeVoiceRoutingPolicy -IncludeVoiceRoute -IncludeSharedCallingPolicy -IncludeCallQueue -PricePath .\teams-prices.csv -UserLicense (Get-MgUser -All -Property UserPrincipalName,AssignedLicenses) -SubscribedSku (Get-MgSubscribedSku -All) -Summary; $summary | Format-List WasteBasis, MonthlyWaste, MonthlyValueInSuites, MonthlyValueUnknown, WasteNote
+
+    After Connect-MicrosoftTeams and Connect-MgGraph (scopes User.Read.All and
+    LicenseAssignment.Read.All): MonthlyWaste is what returning the separately bought plans saves
+    each month; Teams Phone inside Microsoft 365 E5 is in MonthlyValueInSuites instead, and the
+    plans of accounts Get-MgUser does not return in MonthlyValueUnknown.
 
     .INPUTS
     Get-CsOnlineUser objects (any object with UserPrincipalName, AssignedPlan,
@@ -198,6 +238,11 @@ function Test-TeamsLicenseAssignment {
         [Alias('PricesPath')]
         [ValidateNotNullOrEmpty()]
         [string]$PricePath,
+        [Alias('LicenseData')]
+        [AllowEmptyCollection()]
+        [object[]]$UserLicense,
+        [AllowEmptyCollection()]
+        [object[]]$SubscribedSku,
         [switch]$Summary,
         [ValidateNotNullOrEmpty()]
         [string]$SummaryVariable
@@ -273,6 +318,23 @@ function Test-TeamsLicenseAssignment {
         }
         elseif ($PSBoundParameters.ContainsKey('CallQueue')) {
             $configuration['--call-queues'] = @(Expand-LicenseAuditTeamsInput -InputObject $CallQueue | ConvertTo-LicenseAuditTeamsCallQueue)
+        }
+        # The licence data (Microsoft Graph): what decides whether the priced waste is a saving.
+        if ($PSBoundParameters.ContainsKey('UserLicense')) {
+            $given = @(Expand-LicenseAuditTeamsInput -InputObject $UserLicense)
+            $configuration['--m365-licenses'] = @($given | ConvertTo-LicenseAuditTeamsUserLicense)
+            $dropped = $given.Count - $configuration['--m365-licenses'].Count
+            if ($dropped -gt 0) {
+                $PSCmdlet.WriteWarning(('{0} -UserLicense object(s) have no UserPrincipalName and were left out: pass Get-MgUser -Property UserPrincipalName,AssignedLicenses output.' -f $dropped))
+            }
+        }
+        if ($PSBoundParameters.ContainsKey('SubscribedSku')) {
+            $given = @(Expand-LicenseAuditTeamsInput -InputObject $SubscribedSku)
+            $configuration['--subscribed-skus'] = @($given | ConvertTo-LicenseAuditTeamsSubscribedSku)
+            $dropped = $given.Count - $configuration['--subscribed-skus'].Count
+            if ($dropped -gt 0) {
+                $PSCmdlet.WriteWarning(('{0} -SubscribedSku object(s) have neither SkuId nor SkuPartNumber and were left out: pass Get-MgSubscribedSku output.' -f $dropped))
+            }
         }
 
         $outputType = @($script:TeamsAssignmentFindingType)

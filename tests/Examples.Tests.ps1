@@ -565,6 +565,25 @@ BeforeDiscovery {
                 $Run.Output[0].MonthlyWaste | Should -BeGreaterThan 0
             }
         }
+        'Test-TeamsLicenseAssignment example 5' = @{
+            Files     = [ordered]@{ 'teams-prices.csv' = 'examples/teams/teams-prices.csv' }
+            Variables = 'summary'
+            Check     = {
+                param($Run)
+                # Everything read live, with the licence data from Microsoft Graph: the engine's
+                # answer on the example tenant's exports and examples/m365. Only the plans bought
+                # separately are a saving; Teams Phone inside E5 is valued apart.
+                $expected = Get-TeamsExpected -Name $TeamsExports -PricePath 'teams-prices.csv' -Licensed
+                $summary = $Run.Variables.summary
+                @($Run.Output).Count | Should -BeGreaterThan 0
+                $summary.WasteBasis | Should -Be 'Saving'
+                $summary.MonthlyWaste | Should -Be $expected.Summary.MonthlyWaste
+                $summary.MonthlyValueInSuites | Should -Be $expected.Summary.MonthlyValueInSuites
+                $summary.MonthlyValueUnknown | Should -Be $expected.Summary.MonthlyValueUnknown
+                $summary.MonthlyValueInSuites | Should -BeGreaterThan 0
+                $summary.WasteNote | Should -BeLike 'a saving*'
+            }
+        }
         'Test-TeamsLicenseAssignment example 4' = @{
             Setup = {
                 Get-ShapeCsOnlineUser | Export-Clixml teams-users.xml
@@ -692,7 +711,7 @@ BeforeAll {
     # The example tenant's exports, and what the engine finds in those named (the base names of
     # files in examples/teams), with -PricePath's prices: Findings and Summary.
     $script:TeamsExports = @('teams', 'teams-phone-numbers', 'teams-resource-accounts', 'teams-voice-routing-policies', 'teams-voice-routes', 'teams-shared-calling-policies', 'teams-call-queues')
-    function script:Get-TeamsExpected([string[]]$Name, [string]$PricePath) {
+    function script:Get-TeamsExpected([string[]]$Name, [string]$PricePath, [switch]$Licensed) {
         $estate = Join-Path $TestDrive ('teams-estate-{0}' -f [guid]::NewGuid())
         $null = New-Item -ItemType Directory -Path $estate
         foreach ($kind in $Name) {
@@ -701,6 +720,10 @@ BeforeAll {
         }
         $arguments = @('teams', 'assignments', '--estate', $estate, '--format', 'ndjson')
         if ($PricePath) { $arguments += @('--prices', (Resolve-Path -LiteralPath $PricePath).ProviderPath) }
+        # The example tenant's Microsoft Graph licence exports (examples/m365).
+        if ($Licensed) {
+            $arguments += @('--m365-licenses', (Join-Path $RepoRoot 'examples/m365/m365-licenses.json'), '--subscribed-skus', (Join-Path $RepoRoot 'examples/m365/m365-subscribed-skus.json'))
+        }
         $records = @(& $Binary @arguments 2>$null | ForEach-Object { ConvertFrom-Json -InputObject $_ })
         [pscustomobject]@{
             Findings = @($records | Where-Object RecordType -eq 'TeamsAssignmentFinding')

@@ -32,6 +32,18 @@
 #   https://learn.microsoft.com/en-us/previous-versions/windows/desktop/ual/msftual-useraccess
 # - Get-CsCallQueue: https://learn.microsoft.com/en-us/powershell/module/microsoftteams/get-cscallqueue
 #   (100 queues unless -First; -Skip pages).
+# - Get-MgUser (Microsoft Graph PowerShell, Microsoft.Graph.Users):
+#   https://learn.microsoft.com/powershell/module/microsoft.graph.users/get-mguser
+#   (Microsoft.Graph.PowerShell.Models.MicrosoftGraphUser; a page of 100 unless -All or -Top;
+#   AssignedLicenses, a list of MicrosoftGraphAssignedLicense {DisabledPlans, SkuId} as
+#   https://learn.microsoft.com/graph/api/resources/assignedlicense documents it, is filled only
+#   when -Property asks for it: the default properties do not include it).
+# - Get-MgSubscribedSku (Microsoft.Graph.Identity.DirectoryManagement):
+#   https://learn.microsoft.com/powershell/module/microsoft.graph.identity.directorymanagement/get-mgsubscribedsku
+#   (MicrosoftGraphSubscribedSku: AccountId, AccountName, AppliesTo, CapabilityStatus,
+#   ConsumedUnits, Id, PrepaidUnits, ServicePlans of MicrosoftGraphServicePlanInfo {AppliesTo,
+#   ProvisioningStatus, ServicePlanId, ServicePlanName}, SkuId, SkuPartNumber, SubscriptionIds:
+#   https://learn.microsoft.com/graph/api/resources/subscribedsku).
 
 . (Join-Path $PSScriptRoot 'EndToEndShapes.ps1')
 $script:MicrosoftShapesExamples = Join-Path (Split-Path -Parent $PSScriptRoot) 'examples'
@@ -48,6 +60,8 @@ $microsoftShapeStub = [ordered]@{
     'Get-CsServerVersion'        = { [CmdletBinding()] param() }
     'Get-AutomationPSCredential' = { [CmdletBinding()] param([string]$Name) }
     'Connect-MicrosoftTeams'     = { [CmdletBinding()] param([string]$CertificateThumbprint, [string]$ApplicationId, [string]$TenantId, [pscredential]$Credential) }
+    'Get-MgUser'                 = { [CmdletBinding()] param([string]$UserId, [string[]]$Property, [string]$Filter, [switch]$All, [int]$Top, [string]$ConsistencyLevel) }
+    'Get-MgSubscribedSku'        = { [CmdletBinding()] param([string]$SubscribedSkuId, [string[]]$Property, [switch]$All) }
 }
 foreach ($microsoftShapeName in $microsoftShapeStub.Keys) {
     if (-not (Get-Command $microsoftShapeName -ErrorAction SilentlyContinue)) {
@@ -307,6 +321,68 @@ function Get-ShapeCsCallQueue {
     $queues | Select-Object -Skip $Skip -First $First
 }
 
+function Get-ShapeMgUser {
+    <#
+    .SYNOPSIS
+    Get-MgUser over examples/m365/m365-licenses.json (the example tenant's users; Id and
+    DisplayName from examples/teams/teams.json): AssignedLicenses only with -Property naming it,
+    100 users unless -All or -Top, -UserId by id or UPN.
+    #>
+    [CmdletBinding()]
+    param([string]$UserId, [string[]]$Property, [string]$Filter, [switch]$All, [int]$Top, [string]$ConsistencyLevel)
+    if ($Filter) { throw "The test stand-in cannot evaluate the filter '$Filter'." }
+    $asked = @($Property | ForEach-Object { $_ -split ',' } | ForEach-Object { $_.Trim() })
+    $teams = @{}
+    foreach ($account in @(Read-MicrosoftShapeJson 'teams/teams.json')) { $teams[[string]$account.UserPrincipalName] = $account }
+    $users = @(foreach ($user in @(Read-MicrosoftShapeJson 'm365/m365-licenses.json')) {
+            $account = $teams[[string]$user.UserPrincipalName]
+            $licences = @()
+            if ($asked -contains 'AssignedLicenses') {
+                $licences = @(foreach ($licence in @($user.AssignedLicenses)) {
+                        Add-MicrosoftShapeTypeName ([pscustomobject][ordered]@{ DisabledPlans = [string[]]@($licence.DisabledPlans); SkuId = [string]$licence.SkuId }) 'Microsoft.Graph.PowerShell.Models.MicrosoftGraphAssignedLicense'
+                    })
+            }
+            Add-MicrosoftShapeTypeName ([pscustomobject][ordered]@{
+                    Id = [string]$account.Identity; DisplayName = [string]$account.DisplayName; UserPrincipalName = [string]$user.UserPrincipalName
+                    AssignedLicenses = $licences
+                }) 'Microsoft.Graph.PowerShell.Models.MicrosoftGraphUser'
+        })
+    if ($UserId) { return @($users | Where-Object { $_.Id -eq $UserId -or $_.UserPrincipalName -eq $UserId }) }
+    $first = 100
+    if ($PSBoundParameters.ContainsKey('Top')) { $first = $Top }
+    if ($All) { return $users }
+    $users | Select-Object -First $first
+}
+
+function Get-ShapeMgSubscribedSku {
+    <#
+    .SYNOPSIS
+    Get-MgSubscribedSku over examples/m365/m365-subscribed-skus.json, typed as Microsoft Graph
+    PowerShell returns it (ServicePlans as MicrosoftGraphServicePlanInfo, PrepaidUnits as
+    MicrosoftGraphLicenseUnitsDetail).
+    #>
+    [CmdletBinding()]
+    param([string]$SubscribedSkuId, [string[]]$Property, [switch]$All)
+    foreach ($sku in @(Read-MicrosoftShapeJson 'm365/m365-subscribed-skus.json')) {
+        if ($SubscribedSkuId -and $sku.Id -ne $SubscribedSkuId) { continue }
+        $plans = @(foreach ($plan in @($sku.ServicePlans)) {
+                Add-MicrosoftShapeTypeName ([pscustomobject][ordered]@{
+                        AppliesTo = [string]$plan.AppliesTo; ProvisioningStatus = [string]$plan.ProvisioningStatus
+                        ServicePlanId = [string]$plan.ServicePlanId; ServicePlanName = [string]$plan.ServicePlanName
+                    }) 'Microsoft.Graph.PowerShell.Models.MicrosoftGraphServicePlanInfo'
+            })
+        $units = Add-MicrosoftShapeTypeName ([pscustomobject][ordered]@{
+                Enabled = [int]$sku.PrepaidUnits.Enabled; LockedOut = [int]$sku.PrepaidUnits.LockedOut; Suspended = [int]$sku.PrepaidUnits.Suspended; Warning = [int]$sku.PrepaidUnits.Warning
+            }) 'Microsoft.Graph.PowerShell.Models.MicrosoftGraphLicenseUnitsDetail'
+        Add-MicrosoftShapeTypeName ([pscustomobject][ordered]@{
+                AccountId = [string]$sku.AccountId; AccountName = [string]$sku.AccountName; AppliesTo = [string]$sku.AppliesTo
+                CapabilityStatus = [string]$sku.CapabilityStatus; ConsumedUnits = [int]$sku.ConsumedUnits; Id = [string]$sku.Id
+                PrepaidUnits = $units; ServicePlans = $plans; SkuId = [string]$sku.SkuId; SkuPartNumber = [string]$sku.SkuPartNumber
+                SubscriptionIds = [string[]]@($sku.SubscriptionIds)
+            }) 'Microsoft.Graph.PowerShell.Models.MicrosoftGraphSubscribedSku'
+    }
+}
+
 function New-ShapeCimSession {
     <#
     .SYNOPSIS
@@ -409,6 +485,8 @@ function Get-MicrosoftShapeMock {
         'Get-CsOnlineVoiceRoute'          = { Get-ShapeTeamsConfiguration -File 'teams/teams-voice-routes.json' @PesterBoundParameters }
         'Get-CsTeamsSharedCallingRoutingPolicy' = { Get-ShapeTeamsConfiguration -File 'teams/teams-shared-calling-policies.json' @PesterBoundParameters }
         'Get-CsCallQueue'                 = { Get-ShapeCsCallQueue @PesterBoundParameters }
+        'Get-MgUser'                      = { Get-ShapeMgUser @PesterBoundParameters }
+        'Get-MgSubscribedSku'             = { Get-ShapeMgSubscribedSku @PesterBoundParameters }
         'New-CimSession'                  = { New-ShapeCimSession @PesterBoundParameters }
         'Remove-CimSession'               = { $null = $PesterBoundParameters }
         'Get-UalSystemId'                 = { Get-ShapeUal -Kind SystemId -CimSession $CimSession }

@@ -23,6 +23,12 @@ BeforeAll {
     $script:SharedCalling = @(Read-Example 'teams-shared-calling-policies.json')
     $script:Queues = @(Read-Example 'teams-call-queues.json')
     $script:Prices = Join-Path $Example 'teams-prices.csv'
+    # The example tenant's Microsoft Graph licence data (examples/m365): the users' SKUs
+    # (Get-MgUser -Property UserPrincipalName,AssignedLicenses; soft-deleted henry is not there)
+    # and the tenant's SKUs with their plans (Get-MgSubscribedSku).
+    $script:M365 = Join-Path $RepoRoot 'examples/m365'
+    $script:UserLicenses = @(Get-Content -Raw -Path (Join-Path $M365 'm365-licenses.json') | ConvertFrom-Json | ForEach-Object { $_ })
+    $script:Skus = @(Get-Content -Raw -Path (Join-Path $M365 'm365-subscribed-skus.json') | ConvertFrom-Json | ForEach-Object { $_ })
     # What the README and the engine's tests say the example tenant holds, in output order, with
     # every input: carol's Calling Plan beside a local-only routing policy is a review item, mia's
     # behind a catch-all route is waste; kim (Shared Calling), leo (a queue agent) and the
@@ -114,6 +120,11 @@ Describe 'Test-TeamsLicenseAssignment' {
 
         $summary.PSObject.TypeNames[0] | Should -Be 'LicenseAudit.TeamsAssignmentSummary'
         $summary.MonthlyWaste | Should -Be 68
+        # Without the licence data the 68 includes plans inside suites: plan value, said so.
+        $summary.WasteBasis | Should -Be 'PlanValue'
+        $summary.WasteNote | Should -BeLike 'plan value, not a saving*Get-MgUser*Get-MgSubscribedSku*'
+        $summary.MonthlyValueInSuites | Should -BeNullOrEmpty
+        ($result | Where-Object UserPrincipalName -eq 'bob@contoso.com').ReclaimableViaText | Should -BeLike 'MCOEV: *plan value, not a saving'
         $summary.Findings | Should -Be 9
         $summary.Waste | Should -Be 6
         $summary.Broken | Should -Be 1
@@ -450,6 +461,99 @@ Describe 'Test-TeamsLicenseAssignment' {
         Should -Invoke -ModuleName LicenseAudit Get-CsOnlineUser -Times 0 -Exactly
         Should -Invoke -ModuleName LicenseAudit Get-CsPhoneNumberAssignment -Times 0 -Exactly
         Get-SessionCount | Should -Be 0
+    }
+
+    It 'with -UserLicense and -SubscribedSku objects prices only the plans bought separately, and says how each is held' {
+        # Get-MgUser / Get-MgSubscribedSku output as Microsoft Graph PowerShell types it
+        # (MicrosoftGraphUser, AssignedLicenses of MicrosoftGraphAssignedLicense; MicrosoftGraphSubscribedSku,
+        # ServicePlans of MicrosoftGraphServicePlanInfo), one user as the hashtable
+        # Invoke-MgGraphRequest returns (camelCase), and the rest read back from JSON.
+        $typed = @($script:UserLicenses | Where-Object UserPrincipalName -ne 'erin@contoso.com' | ForEach-Object {
+                $licences = @($_.AssignedLicenses | ForEach-Object {
+                        $licence = [pscustomobject][ordered]@{ DisabledPlans = [string[]]@(); SkuId = [string]$_.SkuId }
+                        $licence.PSObject.TypeNames.Insert(0, 'Microsoft.Graph.PowerShell.Models.MicrosoftGraphAssignedLicense')
+                        $licence
+                    })
+                $user = [pscustomobject][ordered]@{ Id = [guid]::NewGuid().ToString(); DisplayName = $null; UserPrincipalName = $_.UserPrincipalName; AssignedLicenses = $licences }
+                $user.PSObject.TypeNames.Insert(0, 'Microsoft.Graph.PowerShell.Models.MicrosoftGraphUser')
+                $user
+            })
+        $erin = $script:UserLicenses | Where-Object UserPrincipalName -eq 'erin@contoso.com'
+        $hashtable = @{ userPrincipalName = 'erin@contoso.com'; assignedLicenses = @($erin.AssignedLicenses | ForEach-Object { @{ skuId = [string]$_.SkuId; disabledPlans = @() } }) }
+        $skus = @($script:Skus | ForEach-Object {
+                $plans = @($_.ServicePlans | ForEach-Object {
+                        $plan = [pscustomobject][ordered]@{ AppliesTo = $_.AppliesTo; ProvisioningStatus = $_.ProvisioningStatus; ServicePlanId = [string]$_.ServicePlanId; ServicePlanName = $_.ServicePlanName }
+                        $plan.PSObject.TypeNames.Insert(0, 'Microsoft.Graph.PowerShell.Models.MicrosoftGraphServicePlanInfo')
+                        $plan
+                    })
+                $sku = [pscustomobject][ordered]@{ AccountName = 'Contoso'; AppliesTo = 'User'; CapabilityStatus = 'Enabled'; ConsumedUnits = $_.ConsumedUnits; Id = $_.Id
+                    ServicePlans = $plans; SkuId = [string]$_.SkuId; SkuPartNumber = $_.SkuPartNumber
+                }
+                $sku.PSObject.TypeNames.Insert(0, 'Microsoft.Graph.PowerShell.Models.MicrosoftGraphSubscribedSku')
+                $sku
+            })
+        $result = @(Test-TeamsLicenseAssignment -IncludePhoneNumberAssignment -IncludeResourceAccount -IncludeVoiceRoutingPolicy -IncludeVoiceRoute `
+                -IncludeSharedCallingPolicy -IncludeCallQueue -PricePath $script:Prices -UserLicense ($typed + $hashtable) -SubscribedSku $skus `
+                -SummaryVariable summary -WarningVariable warnings -WarningAction SilentlyContinue)
+        # The licence data changes the money, not the findings.
+        Get-FindingLine $result | Should -Be $script:Expected
+        $via = @{}
+        foreach ($finding in $result) { $via[$finding.UserPrincipalName] = @($finding.ReclaimableVia) }
+        $via['bob@contoso.com'] | Should -BeLike 'MCOEV: in SPE_E5, a suite*changing or removing the suite*'
+        $via['erin@contoso.com'] | Should -Be 'MCOEV: SKU MCOEV, bought separately (it holds MCOEV only): return it'
+        $via['mia@contoso.com'] | Should -Be 'MCOPSTN2: SKU MCOPSTN2, bought separately (it holds MCOPSTN2 only): return it'
+        @($via['grace@contoso.com']).Count | Should -Be 3
+        $via['henry@contoso.com'][0] | Should -BeLike 'MCOEV: no licence data for this account*'
+        ($result | Where-Object UserPrincipalName -eq 'grace@contoso.com').ReclaimableViaText | Should -BeLike 'MCOEV: in SPE_E5*; MCOMEETADV: in SPE_E5*; TEAMS1: in SPE_E5*'
+        @($warnings | Where-Object { [string]$_ -like '*not in the licence data*henry@contoso.com*' }).Count | Should -Be 1
+
+        $summary.WasteBasis | Should -Be 'Saving'
+        $summary.WasteNote | Should -BeLike 'a saving*'
+        # erin's and the auto attendant's Teams Phone Standard (2 x 8.00), mia's Calling Plan (24.00).
+        $summary.MonthlyWaste | Should -Be 40
+        # bob's and grace's Teams Phone (2 x 8.00) and grace's Audio Conferencing (4.00), in E5.
+        $summary.MonthlyValueInSuites | Should -Be 20
+        # henry (soft-deleted, not returned by Get-MgUser): his Teams Phone.
+        $summary.MonthlyValueUnknown | Should -Be 8
+        $mcoev = $summary.Plans | Where-Object Plan -eq 'MCOEV'
+        @($mcoev.Reclaimable, $mcoev.ReclaimableSeparate, $mcoev.ReclaimableInSuite, $mcoev.ReclaimableUnknown) | Should -Be @(5, 2, 2, 1)
+        Get-SessionCount | Should -Be 0
+        Get-SpoolCount | Should -Be $SpoolBefore
+    }
+
+    It 'hands the engine only the UPN and SKUs of a user, and the ids and names of a SKU''s plans' {
+        $user = [pscustomobject]@{ UserPrincipalName = ' bob@contoso.com '; Id = 'x'; Mail = 'bob@contoso.com'; DisplayName = 'Bob'
+            AssignedLicenses = @([pscustomobject]@{ SkuId = [guid]'06ebc4ee-1bb5-47dd-8120-11324bc54e06'; DisabledPlans = @([guid]'4828c8ec-dc2e-4779-b502-87ac9ce28ab7') })
+        }
+        $record = InModuleScope LicenseAudit -Parameters @{ User = $user } { param($User) ConvertTo-LicenseAuditTeamsUserLicense -InputObject $User }
+        @($record.PSObject.Properties.Name) | Should -Be @('UserPrincipalName', 'AssignedLicenses')
+        $record.UserPrincipalName | Should -Be 'bob@contoso.com'
+        $record.AssignedLicenses[0].SkuId | Should -Be '06ebc4ee-1bb5-47dd-8120-11324bc54e06'
+        @($record.AssignedLicenses[0].DisabledPlans) | Should -Be @('4828c8ec-dc2e-4779-b502-87ac9ce28ab7')
+        $sku = $script:Skus[0]
+        $record = InModuleScope LicenseAudit -Parameters @{ Sku = $sku } { param($Sku) ConvertTo-LicenseAuditTeamsSubscribedSku -InputObject $Sku }
+        @($record.PSObject.Properties.Name) | Should -Be @('SkuId', 'SkuPartNumber', 'ServicePlans')
+        @($record.ServicePlans[0].PSObject.Properties.Name) | Should -Be @('ServicePlanId', 'ServicePlanName', 'AppliesTo', 'ProvisioningStatus')
+        # ServicePlans asked away (-Property SkuId,SkuPartNumber leaves it null): sent as null, for
+        # the engine to refuse, never as a SKU holding no plan.
+        $bare = [pscustomobject]@{ SkuId = $sku.SkuId; SkuPartNumber = $sku.SkuPartNumber; ServicePlans = $null }
+        $record = InModuleScope LicenseAudit -Parameters @{ Sku = $bare } { param($Sku) ConvertTo-LicenseAuditTeamsSubscribedSku -InputObject $Sku }
+        $record.PSObject.Properties['ServicePlans'].Value | Should -BeNullOrEmpty
+        $record.PSObject.Properties['ServicePlans'] | Should -Not -BeNullOrEmpty
+    }
+
+    It 'reports -SubscribedSku objects without their plans as input errors naming the property, with no findings' {
+        $bare = @($script:Skus | Select-Object SkuId, SkuPartNumber, @{ n = 'ServicePlans'; e = { $null } })
+        $result = @($script:Users | Test-TeamsLicenseAssignment -PricePath $script:Prices -UserLicense $script:UserLicenses -SubscribedSku $bare `
+                -SummaryVariable summary -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        $result.Count | Should -Be 0
+        $summary | Should -BeNullOrEmpty
+        $problems.Count | Should -BeGreaterThan 0
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.InvalidInput*'
+        $problems[0].Exception.Message | Should -BeLike '*ServicePlans*'
+        @($problems | Where-Object { $_.Exception.Message -like '*--subscribed-skus*' }).Count | Should -Be 0
+        Get-SessionCount | Should -Be 0
+        Get-SpoolCount | Should -Be $SpoolBefore
     }
 
     It 'reports a bad price list as input errors naming the property, with no findings and no summary' {

@@ -658,7 +658,11 @@ fn teams_assignments_get_their_sheet_and_overview_lines() {
         value("Info findings (review items: may be in use, nothing reclaimable)"),
         "1"
     );
-    assert_eq!(value("Monthly waste (priced plans)"), "68");
+    // The example estate has no licence data: plan value, labelled so.
+    assert_eq!(
+        value("Monthly waste (plan value, not a saving: no licence data)"),
+        "68"
+    );
     assert_eq!(value("Reclaimable MCOPSTN2"), "1");
     assert_eq!(value("Reclaimable MCOEV"), "5");
     let details: String = sheet(&out, "Report Details")
@@ -669,5 +673,63 @@ fn teams_assignments_get_their_sheet_and_overview_lines() {
     assert!(
         details.contains("Teams rule TeamsRoomsProUnused"),
         "{details}"
+    );
+}
+
+#[test]
+fn with_licence_data_the_overview_says_saving_and_values_the_rest() {
+    // The example tenant with its Microsoft Graph licence exports (examples/m365): only the
+    // plans bought separately are a saving; the Teams Assignments sheet says how each is held.
+    let dir = tempfile::tempdir().unwrap();
+    let records = dir.path().join("teams.ndjson");
+    let r = run(&[
+        "teams",
+        "assignments",
+        "--estate",
+        &repo_path("examples/teams"),
+        "--m365-licenses",
+        &repo_path("examples/m365/m365-licenses.json"),
+        "--subscribed-skus",
+        &repo_path("examples/m365/m365-subscribed-skus.json"),
+        "--format",
+        "ndjson",
+        "--output",
+        &records.to_string_lossy(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = dir.path().join("teams.xlsx");
+    let r = report(&[records.to_string_lossy().into_owned()], &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let overview: Vec<Vec<String>> = sheet(&out, "Overview")
+        .iter()
+        .map(|r| r.iter().map(text).collect())
+        .collect();
+    let value = |label: &str| {
+        overview
+            .iter()
+            .find(|r| r.first().map(String::as_str) == Some(label))
+            .and_then(|r| r.get(1).cloned())
+            .unwrap_or_else(|| panic!("no Overview line {label}: {overview:?}"))
+    };
+    assert_eq!(
+        value("Monthly saving (reclaimable plans bought separately)"),
+        "40"
+    );
+    assert_eq!(
+        value("Monthly value in suites (recovered only by changing the suite)"),
+        "20"
+    );
+    assert_eq!(value("Monthly value not placed by the licence data"), "8");
+    let rows = sheet(&out, "Teams Assignments");
+    let via = column(&rows, "ReclaimableVia");
+    let upn = column(&rows, "UserPrincipalName");
+    let bob = rows
+        .iter()
+        .find(|r| text(&r[upn]) == "bob@contoso.com")
+        .unwrap();
+    assert!(
+        text(&bob[via]).starts_with("MCOEV: in SPE_E5, a suite"),
+        "{}",
+        text(&bob[via])
     );
 }

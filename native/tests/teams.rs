@@ -795,3 +795,447 @@ fn a_voice_route_export_without_its_pattern_stops_the_run_naming_file_record_and
         r.stderr
     );
 }
+
+// Plan-level prices and suites (issue 24, item 4): Teams Phone inside Microsoft 365 E5 cannot be
+// returned alone, so with the licence data only plans bought separately are a saving; without
+// it the monthly waste is plan value and says so.
+
+fn m365(name: &str) -> String {
+    repo_path(&format!("examples/m365/{name}"))
+}
+
+fn with_licences(extra: &[&str]) -> Run {
+    licensed(
+        &m365("m365-licenses.json"),
+        &m365("m365-subscribed-skus.json"),
+        extra,
+    )
+}
+
+/// The example tenant with these licence files.
+fn licensed(licences: &str, skus: &str, extra: &[&str]) -> Run {
+    let estate = repo_path("examples/teams");
+    let mut args = vec![
+        "--estate",
+        &estate,
+        "--m365-licenses",
+        licences,
+        "--subscribed-skus",
+        skus,
+    ];
+    args.extend_from_slice(extra);
+    audit(&args)
+}
+
+fn plan_of(s: &Value, name: &str) -> Value {
+    s["Plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["Plan"] == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("no plan {name}"))
+}
+
+fn via(f: &[Value], upn: &str) -> Vec<String> {
+    finding(f, upn)["ReclaimableVia"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn without_licence_data_the_waste_is_plan_value_and_says_so() {
+    let r = full_example();
+    let s = summary(&r);
+    assert_eq!(s["WasteBasis"], "PlanValue");
+    let note = s["WasteNote"].as_str().unwrap();
+    assert!(
+        note.starts_with("plan value, not a saving")
+            && note.contains("cannot be returned alone")
+            && note.contains("Get-MgUser")
+            && note.contains("Get-MgSubscribedSku"),
+        "{note}"
+    );
+    assert_eq!(s["MonthlyWaste"], 68.0);
+    assert_eq!(s["MonthlyValueInSuites"], Value::Null);
+    assert_eq!(s["MonthlyValueUnknown"], Value::Null);
+    let mcoev = plan_of(&s, "MCOEV");
+    assert_eq!(mcoev["ReclaimableSeparate"], Value::Null);
+    assert_eq!(mcoev["ReclaimableInSuite"], Value::Null);
+    assert_eq!(mcoev["ReclaimableUnknown"], Value::Null);
+    let f = r.records_of("TeamsAssignmentFinding");
+    let bob = via(&f, "bob@contoso.com");
+    assert_eq!(bob.len(), 1);
+    assert!(
+        bob[0].starts_with("MCOEV: ") && bob[0].contains("plan value, not a saving"),
+        "{bob:?}"
+    );
+    // One entry per reclaimable plan, none for findings with nothing reclaimable.
+    for x in &f {
+        assert_eq!(
+            x["ReclaimableVia"].as_array().unwrap().len(),
+            x["ReclaimablePlans"].as_array().unwrap().len(),
+            "{x}"
+        );
+    }
+}
+
+#[test]
+fn with_licence_data_only_plans_bought_separately_are_a_saving() {
+    let r = with_licences(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The findings are the same as without the licence data: it changes the money, not the
+    // rules.
+    assert_eq!(codes(&r), codes(&full_example()));
+    let f = r.records_of("TeamsAssignmentFinding");
+    // bob holds Microsoft 365 E5: his Teams Phone comes with Exchange, SharePoint, ... and
+    // cannot be returned alone.
+    let bob = via(&f, "bob@contoso.com");
+    assert!(
+        bob[0].starts_with("MCOEV: in SPE_E5, a suite")
+            && bob[0].contains("changing or removing the suite"),
+        "{bob:?}"
+    );
+    // erin and the auto attendant hold the Teams Phone Standard SKU (MCOEV only); mia the
+    // Domestic and International Calling Plan SKU: each can be returned.
+    for (upn, plan) in [
+        ("erin@contoso.com", "MCOEV"),
+        ("aa-main@contoso.com", "MCOEV"),
+        ("mia@contoso.com", "MCOPSTN2"),
+    ] {
+        let v = via(&f, upn);
+        assert_eq!(
+            v,
+            [format!(
+                "{plan}: SKU {plan}, bought separately (it holds {plan} only): return it"
+            )],
+            "{upn}"
+        );
+    }
+    // grace (disabled) holds E5: all three plans are in the suite.
+    let grace = via(&f, "grace@contoso.com");
+    assert_eq!(grace.len(), 3);
+    assert!(
+        grace.iter().all(|v| v.contains("in SPE_E5, a suite")),
+        "{grace:?}"
+    );
+    // henry is soft-deleted: Get-MgUser does not return him, so his plans are not placed.
+    let henry = via(&f, "henry@contoso.com");
+    assert_eq!(
+        henry,
+        [
+            "MCOEV: no licence data for this account: not counted as a saving",
+            "TEAMS1: no licence data for this account: not counted as a saving"
+        ]
+    );
+    assert!(
+        r.stderr.contains("LicenceDataMissing") || r.stderr.contains("henry@contoso.com"),
+        "{}",
+        r.stderr
+    );
+
+    let s = summary(&r);
+    assert_eq!(s["WasteBasis"], "Saving");
+    assert!(
+        s["WasteNote"].as_str().unwrap().starts_with("a saving"),
+        "{}",
+        s["WasteNote"]
+    );
+    // erin + aa-main: 2 × MCOEV at 8.00; mia: MCOPSTN2 at 24.00.
+    assert_eq!(s["MonthlyWaste"], 40.0);
+    // bob's and grace's MCOEV (2 × 8.00), grace's MCOMEETADV (4.00); TEAMS1 is unpriced.
+    assert_eq!(s["MonthlyValueInSuites"], 20.0);
+    // henry's MCOEV.
+    assert_eq!(s["MonthlyValueUnknown"], 8.0);
+    let mcoev = plan_of(&s, "MCOEV");
+    assert_eq!(
+        (
+            &mcoev["Reclaimable"],
+            &mcoev["ReclaimableSeparate"],
+            &mcoev["ReclaimableInSuite"],
+            &mcoev["ReclaimableUnknown"],
+            &mcoev["MonthlyWaste"]
+        ),
+        (&json!(5), &json!(2), &json!(2), &json!(1), &json!(16.0))
+    );
+    let meet = plan_of(&s, "MCOMEETADV");
+    assert_eq!(meet["ReclaimableInSuite"], 1);
+    assert_eq!(meet["MonthlyWaste"], 0.0);
+    // The three parts add up to the reclaimable accounts of every plan, and the three sums to
+    // the plan value the run without licence data prints.
+    for p in s["Plans"].as_array().unwrap() {
+        let parts: u64 = [
+            "ReclaimableSeparate",
+            "ReclaimableInSuite",
+            "ReclaimableUnknown",
+        ]
+        .iter()
+        .map(|k| p[k].as_u64().unwrap())
+        .sum();
+        assert_eq!(p["Reclaimable"], parts, "{}", p["Plan"]);
+    }
+    let total = s["MonthlyWaste"].as_f64().unwrap()
+        + s["MonthlyValueInSuites"].as_f64().unwrap()
+        + s["MonthlyValueUnknown"].as_f64().unwrap();
+    assert_eq!(total, summary(&full_example())["MonthlyWaste"]);
+}
+
+#[test]
+fn the_licence_exports_are_found_in_an_estate_folder_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["examples/teams", "examples/m365"] {
+        for entry in std::fs::read_dir(repo_path(folder)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    let r = audit(&["--estate", &dir.path().to_string_lossy()]);
+    assert_eq!(comparable(&r).1["MonthlyWaste"], 40.0);
+    assert_eq!(comparable(&r).1["WasteBasis"], "Saving");
+}
+
+/// The example tenant's licence data written to a temporary folder as `name`.
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn without_the_sku_list_a_sku_named_as_the_plan_is_bought_separately_and_a_suite_is_not_known() {
+    // Rows of UserPrincipalName, SkuPartNumber (Get-MgUserLicenseDetail with the UPN added):
+    // MCOEV and MCOPSTN2 are SKUs holding that plan alone; what SPE_E5 holds needs the list.
+    let dir = tempfile::tempdir().unwrap();
+    let licences = write(
+        &dir,
+        "licences.csv",
+        "\"UserPrincipalName\",\"SkuPartNumber\"\n\"bob@contoso.com\",\"SPE_E5\"\n\"erin@contoso.com\",\"ENTERPRISEPACK\"\n\"erin@contoso.com\",\"MCOEV\"\n\"mia@contoso.com\",\"MCOPSTN2\"\n",
+    );
+    let r = audit(&[
+        "--estate",
+        &repo_path("examples/teams"),
+        "--m365-licenses",
+        &licences,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let f = r.records_of("TeamsAssignmentFinding");
+    assert!(via(&f, "erin@contoso.com")[0].contains("bought separately"));
+    assert!(via(&f, "mia@contoso.com")[0].contains("bought separately"));
+    let bob = via(&f, "bob@contoso.com");
+    assert!(bob[0].contains("no SKU list"), "{bob:?}");
+    assert!(r.stderr.contains("SPE_E5"), "{}", r.stderr);
+    let s = summary(&r);
+    assert_eq!(s["WasteBasis"], "Saving");
+    // erin's MCOEV and mia's MCOPSTN2; everything else is not placed.
+    assert_eq!(s["MonthlyWaste"], 32.0);
+    assert_eq!(s["MonthlyValueInSuites"], 0.0);
+    assert_eq!(s["MonthlyValueUnknown"], 36.0);
+}
+
+#[test]
+fn the_sku_list_one_row_per_plan_reads_like_the_graph_shape() {
+    let skus: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(m365("m365-subscribed-skus.json")).unwrap())
+            .unwrap();
+    let mut csv =
+        String::from("\"SkuId\",\"SkuPartNumber\",\"ServicePlanId\",\"ServicePlanName\"\n");
+    for k in &skus {
+        for p in k["ServicePlans"].as_array().unwrap() {
+            csv.push_str(&format!(
+                "\"{}\",\"{}\",\"{}\",\"{}\"\n",
+                k["SkuId"].as_str().unwrap(),
+                k["SkuPartNumber"].as_str().unwrap(),
+                p["ServicePlanId"].as_str().unwrap(),
+                p["ServicePlanName"].as_str().unwrap()
+            ));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let flat = write(&dir, "skus.csv", &csv);
+    let r = audit(&[
+        "--estate",
+        &repo_path("examples/teams"),
+        "--m365-licenses",
+        &m365("m365-licenses.json"),
+        "--subscribed-skus",
+        &flat,
+    ]);
+    assert_eq!(comparable(&r), comparable(&with_licences(&[])));
+}
+
+#[test]
+fn a_sku_list_without_the_users_licences_is_said_to_change_nothing() {
+    let r = audit(&[
+        "--estate",
+        &repo_path("examples/teams"),
+        "--subscribed-skus",
+        &m365("m365-subscribed-skus.json"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("without the users' licences"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(summary(&r)["WasteBasis"], "PlanValue");
+    assert_eq!(summary(&r)["MonthlyWaste"], 68.0);
+}
+
+#[test]
+fn a_bad_sku_list_stops_the_run_naming_file_record_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    // A Select-Object that left ServicePlans out.
+    let skus = write(
+        &dir,
+        "skus.json",
+        r#"[{"SkuId":"06ebc4ee-1bb5-47dd-8120-11324bc54e06","SkuPartNumber":"SPE_E5"}]"#,
+    );
+    let r = licensed(&m365("m365-licenses.json"), &skus, &[]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("skus.json, record 1, property 'ServicePlans'"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty(), "nothing half-priced is written");
+    // Export-Csv flattened the plans.
+    let skus = write(
+        &dir,
+        "skus.csv",
+        "\"SkuId\",\"SkuPartNumber\",\"ServicePlans\"\n\"06ebc4ee-1bb5-47dd-8120-11324bc54e06\",\"SPE_E5\",\"System.Object[]\"\n",
+    );
+    let r = licensed(&m365("m365-licenses.json"), &skus, &[]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("skus.csv") && r.stderr.contains("System.Object[]"),
+        "{}",
+        r.stderr
+    );
+    // No SkuId: not a SKU list at all.
+    let skus = write(&dir, "other.json", r#"[{"Name":"x","ServicePlans":[]}]"#);
+    let r = licensed(&m365("m365-licenses.json"), &skus, &[]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("other.json, record 1, property 'SkuId'"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_licence_file_of_which_no_record_reads_is_refused_not_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let licences = write(
+        &dir,
+        "licences.csv",
+        "\"UserPrincipalName\",\"AssignedLicenses\"\n\"bob@contoso.com\",\"System.Object[]\"\n\"erin@contoso.com\",\"System.Object[]\"\n",
+    );
+    let r = licensed(&licences, &m365("m365-subscribed-skus.json"), &[]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("licences.csv, record 1, property 'AssignedLicenses'")
+            && r.stderr.contains("System.Object[]"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("none of its 2 record(s)"), "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+}
+
+#[test]
+fn a_bad_licence_record_is_reported_and_its_account_not_placed() {
+    // One bad record among good ones: reported, exit 3, the rest audited; the account it would
+    // have described is not placed rather than guessed.
+    let mut users: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(m365("m365-licenses.json")).unwrap())
+            .unwrap();
+    let erin = users
+        .iter_mut()
+        .find(|u| u["UserPrincipalName"] == "erin@contoso.com")
+        .unwrap();
+    erin["AssignedLicenses"] =
+        json!(["Microsoft.Graph.PowerShell.Models.MicrosoftGraphAssignedLicense"]);
+    let dir = tempfile::tempdir().unwrap();
+    let licences = write(
+        &dir,
+        "licences.json",
+        &serde_json::to_string(&users).unwrap(),
+    );
+    let r = licensed(&licences, &m365("m365-subscribed-skus.json"), &[]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("property 'AssignedLicenses'") && r.stderr.contains("-Depth 5"),
+        "{}",
+        r.stderr
+    );
+    let f = r.records_of("TeamsAssignmentFinding");
+    assert!(via(&f, "erin@contoso.com")[0].contains("no licence data for this account"));
+    let s = summary(&r);
+    assert_eq!(s["MonthlyWaste"], 32.0);
+    assert_eq!(s["MonthlyValueUnknown"], 16.0);
+}
+
+#[test]
+fn licence_data_without_any_licence_is_said_to_lack_assigned_licenses() {
+    // Get-MgUser -All without -Property AssignedLicenses: every user, no licence.
+    let dir = tempfile::tempdir().unwrap();
+    let licences = write(
+        &dir,
+        "users.json",
+        r#"[{"UserPrincipalName":"bob@contoso.com","AssignedLicenses":[]},{"UserPrincipalName":"erin@contoso.com","AssignedLicenses":[]}]"#,
+    );
+    let r = licensed(&licences, &m365("m365-subscribed-skus.json"), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("-Property UserPrincipalName,AssignedLicenses"),
+        "{}",
+        r.stderr
+    );
+    let s = summary(&r);
+    assert_eq!(s["WasteBasis"], "Saving");
+    assert_eq!(s["MonthlyWaste"], 0.0);
+    assert_eq!(s["MonthlyValueUnknown"], 68.0);
+}
+
+#[test]
+fn a_plan_disabled_in_a_suite_is_not_held_through_it() {
+    // bob's E5 with Teams Phone turned off (DisabledPlans, the plan's servicePlanId): his Teams
+    // Phone must come from elsewhere; with no other licence the licence data does not place it.
+    let mut users: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(m365("m365-licenses.json")).unwrap())
+            .unwrap();
+    let bob = users
+        .iter_mut()
+        .find(|u| u["UserPrincipalName"] == "bob@contoso.com")
+        .unwrap();
+    bob["AssignedLicenses"][0]["DisabledPlans"] = json!(["{4828C8EC-DC2E-4779-B502-87AC9CE28AB7}"]);
+    let dir = tempfile::tempdir().unwrap();
+    let licences = write(&dir, "users.json", &serde_json::to_string(&users).unwrap());
+    let r = licensed(&licences, &m365("m365-subscribed-skus.json"), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let f = r.records_of("TeamsAssignmentFinding");
+    assert_eq!(
+        via(&f, "bob@contoso.com"),
+        ["MCOEV: no licence of this account holds it in the licence data: not counted as a saving"]
+    );
+    // The same with Teams Phone Standard beside it: that SKU is what gives him the plan.
+    let bob = users
+        .iter_mut()
+        .find(|u| u["UserPrincipalName"] == "bob@contoso.com")
+        .unwrap();
+    bob["AssignedLicenses"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"DisabledPlans": [], "SkuId": "e43b5b99-8dfb-405f-9987-dc307f34bcbd"}));
+    let licences = write(&dir, "users2.json", &serde_json::to_string(&users).unwrap());
+    let r = licensed(&licences, &m365("m365-subscribed-skus.json"), &[]);
+    let f = r.records_of("TeamsAssignmentFinding");
+    assert!(via(&f, "bob@contoso.com")[0].contains("SKU MCOEV, bought separately"));
+    assert_eq!(summary(&r)["MonthlyWaste"], 48.0);
+}

@@ -526,8 +526,8 @@ pub enum TeamsCommand {
 pub struct TeamsAssignmentsArgs {
     /// A folder of exports named teams (Get-CsOnlineUser), teams-phone-numbers,
     /// teams-resource-accounts, teams-voice-routing-policies, teams-voice-routes,
-    /// teams-shared-calling-policies, teams-call-queues and teams-prices (.json, .ndjson, .xml,
-    /// .clixml or .csv); options given explicitly win
+    /// teams-shared-calling-policies, teams-call-queues, teams-prices, m365-licenses and
+    /// m365-subscribed-skus (.json, .ndjson, .xml, .clixml or .csv); options given explicitly win
     #[arg(long, value_name = "DIR")]
     pub estate: Option<PathBuf>,
     /// Get-CsOnlineUser output with AssignedPlan (JSON with -Depth 5, Export-Clixml, or one JSON
@@ -562,4 +562,13 @@ pub struct TeamsAssignmentsArgs {
     /// MonthlyPrice (12.50): the summary then gives the monthly waste
     #[arg(long, value_name = "FILE")]
     pub prices: Option<String>,
+    /// The users' licences: Get-MgUser -Property UserPrincipalName,AssignedLicenses, or rows of
+    /// UserPrincipalName, SkuId, SkuPartNumber. With them the monthly waste is a saving: only
+    /// plans bought separately are priced, not plans inside a suite (Teams Phone in E5)
+    #[arg(long, value_name = "FILE")]
+    pub m365_licenses: Option<String>,
+    /// Get-MgSubscribedSku output (SkuId, SkuPartNumber, ServicePlans): which plans each SKU of
+    /// the tenant holds, so a SKU holding only the plan tells from a suite
+    #[arg(long, value_name = "FILE")]
+    pub subscribed_skus: Option<String>,
 }

@@ -32,6 +32,8 @@ pub fn assignments(s: &mut Session, a: &TeamsAssignmentsArgs) -> Result<(), AppE
             .pick(&a.shared_calling_policies, "teams-shared-calling-policies"),
         call_queues: dir.pick(&a.call_queues, "teams-call-queues"),
         prices: dir.pick(&a.prices, "teams-prices"),
+        m365_licenses: dir.pick(&a.m365_licenses, "m365-licenses"),
+        subscribed_skus: dir.pick(&a.subscribed_skus, "m365-subscribed-skus"),
     };
     s.with_records(|out, rep| Ok(teams::run(&options, out, rep)?))
 }

@@ -1,6 +1,7 @@
 //! Microsoft 365 / Teams inputs shared by the audits that read them (`uc count` today, the Teams
 //! licence ↔ configuration audit next): typed readers for Get-CsOnlineUser,
-//! Get-CsOnlineApplicationInstance, Get-CsTeamsIPPhonePolicy and user licence exports.
+//! Get-CsOnlineApplicationInstance, Get-CsTeamsIPPhonePolicy, user licence exports and the
+//! tenant's SKUs with their service plans (Get-MgSubscribedSku).
 //!
 //! Inputs only: no records, no counting, no rules about what a value means for a licence.
 //! Depends on the model and the reader alone, like an audit folder.
@@ -8,12 +9,14 @@
 pub mod application_instance;
 pub mod ip_phone_policy;
 pub mod online_user;
+pub mod subscribed_sku;
 pub mod user_license;
 
 pub use application_instance::ApplicationInstance;
 pub use ip_phone_policy::IpPhonePolicy;
 pub use online_user::{AssignedPlan, CsOnlineUser, PlanState, PolicyAssignment};
-pub use user_license::UserLicenses;
+pub use subscribed_sku::{ServicePlan, SubscribedSku};
+pub use user_license::{Sku, UserLicenses};
 
 use crate::ingest::record::value_text;
 use crate::ingest::{PsValue, Record};

@@ -2,7 +2,14 @@
 //! `Get-MgUser -Property UserPrincipalName,AssignedLicenses` (`assignedLicenses` is a list of
 //! `{skuId, disabledPlans}`), or one row per user and SKU (`UserPrincipalName`, `SkuId`,
 //! `SkuPartNumber`, e.g. Get-MgUserLicenseDetail output with the UPN added).
+//!
+//! Shapes as Microsoft documents them: the assignedLicense resource (`skuId`; `disabledPlans`,
+//! the servicePlanIds of the SKU's plans turned off for this user),
+//! https://learn.microsoft.com/graph/api/resources/assignedlicense, and Get-MgUser, which returns
+//! AssignedLicenses only when asked with -Property,
+//! https://learn.microsoft.com/powershell/module/microsoft.graph.users/get-mguser.
 
+use super::subscribed_sku::guid;
 use crate::ingest::record::{flattened_message, list_items, value_text};
 use crate::ingest::{PsValue, Record};
 use crate::model::InputError;
@@ -11,6 +18,9 @@ use crate::model::InputError;
 pub struct Sku {
     pub sku_id: Option<String>,
     pub part_number: Option<String>,
+    /// assignedLicense disabledPlans: servicePlanIds (braces removed, lower case) of the SKU's
+    /// plans turned off for this user; empty in the one-row-per-SKU form
+    pub disabled_plans: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -49,18 +59,48 @@ impl UserLicenses {
                         }
                     };
                     match item {
-                        PsValue::Object(_) => skus.push(Sku {
-                            sku_id: text("SkuId")?,
-                            part_number: text("SkuPartNumber")?,
-                        }),
+                        PsValue::Object(o) => {
+                            let mut disabled_plans = Vec::new();
+                            if let Some(d) = o.get("DisabledPlans") {
+                                if let PsValue::Flattened(t) = d {
+                                    return Err(r.error("AssignedLicenses", flattened_message(t)));
+                                }
+                                for p in list_items(d) {
+                                    if let Some(t) =
+                                        value_text(p).map_err(|m| r.error("AssignedLicenses", m))?
+                                    {
+                                        disabled_plans.push(guid(&t).ok_or_else(|| {
+                                            r.error(
+                                                "AssignedLicenses",
+                                                format!("DisabledPlans holds '{}', not a service plan id (a GUID)", t.trim()),
+                                            )
+                                        })?);
+                                    }
+                                }
+                            }
+                            skus.push(Sku {
+                                sku_id: text("SkuId")?,
+                                part_number: text("SkuPartNumber")?,
+                                disabled_plans,
+                            })
+                        }
                         PsValue::Null => {}
                         other => {
                             if let Some(id) =
                                 value_text(other).map_err(|m| r.error("AssignedLicenses", m))?
                             {
+                                // A bare id; anything else is a licence object ConvertTo-Json
+                                // cut to its type name, which must not pass for an id.
+                                if guid(&id).is_none() {
+                                    return Err(r.error(
+                                        "AssignedLicenses",
+                                        format!("holds '{}' instead of a licence: ConvertTo-Json stopped at its depth limit or the list was turned into text; export with ConvertTo-Json -Depth 5 or Export-Clixml", id.trim()),
+                                    ));
+                                }
                                 skus.push(Sku {
                                     sku_id: Some(id),
                                     part_number: None,
+                                    disabled_plans: Vec::new(),
                                 })
                             }
                         }
@@ -73,6 +113,7 @@ impl UserLicenses {
             skus.push(Sku {
                 sku_id: id,
                 part_number: part,
+                disabled_plans: Vec::new(),
             });
         }
         Ok(UserLicenses {

@@ -352,6 +352,7 @@ pub const SHEETS: &[SheetSpec] = &[
             "Code",
             "Plans",
             "ReclaimablePlans",
+            "ReclaimableVia",
             "Message",
             "Evidence",
             "Source",

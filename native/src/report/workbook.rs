@@ -675,9 +675,34 @@ fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Tracked, XlsxErro
             at.row += 1;
         }
         if let Some(v) = t.get("MonthlyWaste").and_then(Value::as_f64) {
-            ws.write_string_with_format(at.row, 0, "Monthly waste (priced plans)", &f.cell)?;
+            // A saving only when the audit had the licence data (WasteBasis Saving); otherwise
+            // plans inside suites are in it at their plan prices (records of an engine before
+            // WasteBasis are plan value too).
+            let saving = t.get("WasteBasis").and_then(Value::as_str) == Some("Saving");
+            let label = if saving {
+                "Monthly saving (reclaimable plans bought separately)"
+            } else {
+                "Monthly waste (plan value, not a saving: no licence data)"
+            };
+            ws.write_string_with_format(at.row, 0, label, &f.cell)?;
             ws.write_number_with_format(at.row, 1, v, &f.money)?;
             at.row += 1;
+            for (label, field) in [
+                (
+                    "Monthly value in suites (recovered only by changing the suite)",
+                    "MonthlyValueInSuites",
+                ),
+                (
+                    "Monthly value not placed by the licence data",
+                    "MonthlyValueUnknown",
+                ),
+            ] {
+                if let Some(v) = t.get(field).and_then(Value::as_f64).filter(|_| saving) {
+                    ws.write_string_with_format(at.row, 0, label, &f.cell)?;
+                    ws.write_number_with_format(at.row, 1, v, &f.money)?;
+                    at.row += 1;
+                }
+            }
         }
         if let Some(Value::Array(plans)) = t.get("Plans") {
             for p in plans.iter().filter_map(Value::as_object) {

@@ -1,7 +1,9 @@
-//! `teams assignments`: reads the small inputs (phone numbers, resource accounts, prices), then
-//! streams Get-CsOnlineUser: one TeamsAssignmentFinding per rule that fires, in input order
-//! (codes in their fixed order within an account), then one TeamsAssignmentSummary.
+//! `teams assignments`: reads the small inputs (phone numbers, resource accounts, prices, the
+//! licence data), then streams Get-CsOnlineUser: one TeamsAssignmentFinding per rule that fires,
+//! in input order (codes in their fixed order within an account), then one
+//! TeamsAssignmentSummary.
 
+use super::holding::{without_licence_data, Holding, LicenceData, PlanHolding};
 use super::inputs::{
     CallQueue, PhoneNumberAssignment, PlanPrice, SharedCallingPolicy, VoiceRoute,
     VoiceRoutingPolicy,
@@ -10,7 +12,7 @@ use super::records::*;
 use super::rules::{evaluate, Context, Missing, NotEvaluated};
 use super::TeamsError;
 use crate::ingest::{load_all, stream_each, PsValue};
-use crate::m365::{ApplicationInstance, CsOnlineUser, PlanState};
+use crate::m365::{ApplicationInstance, CsOnlineUser, PlanState, SubscribedSku, UserLicenses};
 use crate::model::teams::{TeamsFindingCode, TeamsPlanFamily, TeamsSeverity};
 use crate::model::{Choice, InputError, RecordSink, Reporter};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -34,6 +36,12 @@ pub struct AssignmentOptions {
     pub call_queues: Option<String>,
     /// Price list: Plan, MonthlyPrice
     pub prices: Option<String>,
+    /// The users' licences (Get-MgUser -Property UserPrincipalName,AssignedLicenses, or rows of
+    /// UserPrincipalName, SkuId, SkuPartNumber): with them only plans bought separately are
+    /// priced as a saving
+    pub m365_licenses: Option<String>,
+    /// The tenant's SKUs with their service plans (Get-MgSubscribedSku)
+    pub subscribed_skus: Option<String>,
 }
 
 /// Counts kept while streaming.
@@ -59,6 +67,10 @@ struct PlanTally {
     name: String,
     holders: u64,
     reclaimable: u64,
+    /// Of `reclaimable`, by how the licence data says the plan is held
+    separate: u64,
+    in_suite: u64,
+    unknown: u64,
 }
 
 impl Tally {
@@ -75,6 +87,9 @@ impl Tally {
                     name: c.to_string(),
                     holders: 0,
                     reclaimable: 0,
+                    separate: 0,
+                    in_suite: 0,
+                    unknown: 0,
                 });
                 self.by_upper.insert(upper, self.plans.len() - 1);
                 self.plans.len() - 1
@@ -129,6 +144,7 @@ pub fn run<R: Reporter>(
         Some(path) => Some(read_prices(path, rep)?),
         None => None,
     };
+    let mut licences = read_licences(o, rep)?;
 
     let mut t = Tally::default();
     let mut seen: HashSet<String> = HashSet::new();
@@ -199,17 +215,41 @@ pub fn run<R: Reporter>(
                         *t.undecided_why.entry((code, missing)).or_default() += 1;
                     }
                 }
+                // The account's reclaimable plans (each once, however many Waste findings name
+                // it), then how each is held, then the findings with that said per plan.
                 let mut reclaimed: Vec<usize> = Vec::new();
-                for h in e.hits {
-                    *t.by_code.entry(h.code).or_default() += 1;
+                let mut names: Vec<&str> = Vec::new();
+                for h in &e.hits {
                     if h.code.severity() == TeamsSeverity::Waste {
                         for p in &h.reclaimable {
                             let i = t.plan(p);
                             if !reclaimed.contains(&i) {
                                 reclaimed.push(i);
+                                names.push(p);
                             }
                         }
                     }
+                }
+                let holdings: Vec<PlanHolding> = match licences.as_mut() {
+                    Some(_) if names.is_empty() => Vec::new(),
+                    Some(d) => d.classify(
+                        &u.user_principal_name,
+                        &names,
+                        u.assigned_plans.as_deref().unwrap_or(&[]),
+                    ),
+                    None => names.iter().map(|p| without_licence_data(p)).collect(),
+                };
+                for h in e.hits {
+                    *t.by_code.entry(h.code).or_default() += 1;
+                    let reclaimable_via: Vec<String> = h
+                        .reclaimable
+                        .iter()
+                        .filter_map(|p| {
+                            let i = t.plan(p);
+                            let k = reclaimed.iter().position(|&x| x == i)?;
+                            holdings.get(k).map(|x| x.via.clone())
+                        })
+                        .collect();
                     sink.write(&TeamsAssignmentFinding {
                         user_principal_name: u.user_principal_name.clone(),
                         display_name: u.display_name.clone(),
@@ -218,13 +258,22 @@ pub fn run<R: Reporter>(
                         severity: h.code.severity(),
                         plans: h.plans,
                         reclaimable_plans: h.reclaimable,
+                        reclaimable_via,
                         message: h.message,
                         evidence: h.evidence,
                         source: format!("{} record {}", rec.file, rec.index),
                     })?;
                 }
-                for i in reclaimed {
-                    t.plans[i].reclaimable += 1;
+                for (k, &i) in reclaimed.iter().enumerate() {
+                    let p = &mut t.plans[i];
+                    p.reclaimable += 1;
+                    if licences.is_some() {
+                        match holdings.get(k).map(|x| x.holding) {
+                            Some(Holding::Separate) => p.separate += 1,
+                            Some(Holding::InSuite) => p.in_suite += 1,
+                            _ => p.unknown += 1,
+                        }
+                    }
                 }
                 Ok(())
             },
@@ -248,8 +297,105 @@ pub fn run<R: Reporter>(
             ),
         );
     }
-    sink.write(&summary(&t, &ctx, o, prices.as_ref()))?;
+    if let Some(d) = &licences {
+        licence_warnings(d, rep);
+    }
+    sink.write(&summary(&t, &ctx, o, prices.as_ref(), licences.is_some()))?;
     Ok(())
+}
+
+/// The users' licences and the SKU list. The licences are streamed (one record per user, or per
+/// user and SKU): a bad record is reported and skipped, and its account's plans are then not
+/// placed (never counted as a saving); a file of which no record reads is refused. The SKU
+/// list is small and read whole. None without the users' licences: the SKU list alone says
+/// nothing about an account.
+fn read_licences<R: Reporter>(
+    o: &AssignmentOptions,
+    rep: &mut R,
+) -> Result<Option<LicenceData>, TeamsError> {
+    let mut licences = None;
+    if let Some(path) = &o.m365_licenses {
+        let mut d = LicenceData::default();
+        let (mut good, mut bad) = (0u64, 0u64);
+        stream_each(
+            path,
+            Some(UserLicenses::PROPERTIES),
+            "Reading licence data",
+            rep,
+            |rep, rec| match UserLicenses::read(&rec) {
+                Ok(u) => {
+                    good += 1;
+                    d.add_user(u);
+                    Ok(())
+                }
+                Err(e) => {
+                    bad += 1;
+                    skip_bad(rep, e)
+                }
+            },
+        )?;
+        if good == 0 && bad > 0 {
+            return Err(InputError::file(
+                path,
+                format!("none of its {bad} record(s) could be read (each reported above): this is not the users' licence data (Get-MgUser -Property UserPrincipalName,AssignedLicenses, or rows of UserPrincipalName, SkuId, SkuPartNumber), and nothing was audited"),
+            )
+            .into());
+        }
+        if good > 0 && !d.any_licence() {
+            rep.warning(
+                "LicenceDataEmpty",
+                &format!("none of the {good} user(s) of the licence data holds a licence: Get-MgUser returns AssignedLicenses only when asked (Get-MgUser -All -Property UserPrincipalName,AssignedLicenses); every reclaimable plan is counted as not placed, not as a saving"),
+            );
+        }
+        licences = Some(d);
+    }
+    if let Some(path) = &o.subscribed_skus {
+        let skus = load_all(path, rep, SubscribedSku::read)?;
+        match licences.as_mut() {
+            Some(d) => d.add_skus(skus),
+            None => rep.warning(
+                "SkusWithoutLicences",
+                "the SKU list (Get-MgSubscribedSku) was given without the users' licences (Get-MgUser -Property UserPrincipalName,AssignedLicenses): it says nothing about any account, so MonthlyWaste stays plan value, not a saving",
+            ),
+        }
+    }
+    Ok(licences)
+}
+
+/// Accounts and SKUs the licence data could not place, once each.
+fn licence_warnings<R: Reporter>(d: &LicenceData, rep: &mut R) {
+    let first = |names: &[String]| -> String {
+        let mut shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+        if names.len() > 5 {
+            shown.push("...");
+        }
+        shown.join(", ")
+    };
+    if !d.missing_accounts.is_empty() {
+        rep.warning(
+            "LicenceDataMissing",
+            &format!(
+                "{} account(s) with reclaimable plans are not in the licence data ({}): their plans are counted as not placed (ReclaimableUnknown), not as a saving",
+                d.missing_accounts.len(),
+                first(&d.missing_accounts)
+            ),
+        );
+    }
+    if !d.unknown_skus.is_empty() {
+        let what = if d.skus_given {
+            "are not in the SKU list (Get-MgSubscribedSku)"
+        } else {
+            "are named without their plans, and no SKU list (Get-MgSubscribedSku) says which plans they hold"
+        };
+        rep.warning(
+            "UnknownSku",
+            &format!(
+                "{} SKU(s) held by accounts with reclaimable plans {what} ({}): a plan they may hold is counted as not placed, not as a saving",
+                d.unknown_skus.len(),
+                first(&d.unknown_skus)
+            ),
+        );
+    }
 }
 
 /// Plan (upper case) → price. A plan priced twice with different prices is a bad record.
@@ -282,6 +428,7 @@ fn summary(
     ctx: &Context,
     o: &AssignmentOptions,
     prices: Option<&HashMap<String, f64>>,
+    licences: bool,
 ) -> TeamsAssignmentSummary {
     let by_code: Vec<TeamsCodeCount> = TeamsFindingCode::ALL
         .iter()
@@ -304,14 +451,20 @@ fn summary(
         .map(|p| {
             let family = TeamsPlanFamily::of(&p.name);
             let price = prices.and_then(|x| x.get(&p.name.to_ascii_uppercase()).copied());
+            // With licence data only the plans bought separately are a saving; without, every
+            // reclaimable plan at its price (plan value).
+            let priced = if licences { p.separate } else { p.reclaimable };
             TeamsPlanCount {
                 plan: p.name.clone(),
                 family,
                 known: family != TeamsPlanFamily::Unknown,
                 holders: p.holders,
                 reclaimable: p.reclaimable,
+                reclaimable_separate: licences.then_some(p.separate),
+                reclaimable_in_suite: licences.then_some(p.in_suite),
+                reclaimable_unknown: licences.then_some(p.unknown),
                 monthly_price: price,
-                monthly_waste: price.map(|x| round_cents(x * p.reclaimable as f64)),
+                monthly_waste: price.map(|x| round_cents(x * priced as f64)),
             }
         })
         .collect();
@@ -330,6 +483,31 @@ fn summary(
                 .map(|p| p.plan.clone())
                 .collect(),
         ),
+    };
+    // What the reclaimable plans MonthlyWaste leaves out are worth, at their plan prices.
+    let value_of = |count: fn(&TeamsPlanCount) -> Option<u64>| -> Option<f64> {
+        if prices.is_none() || !licences {
+            return None;
+        }
+        Some(round_cents(
+            plans
+                .iter()
+                .filter_map(|p| Some(p.monthly_price? * count(p)? as f64))
+                .sum(),
+        ))
+    };
+    let monthly_value_in_suites = value_of(|p| p.reclaimable_in_suite);
+    let monthly_value_unknown = value_of(|p| p.reclaimable_unknown);
+    let (waste_basis, waste_note) = if licences {
+        (
+            TeamsWasteBasis::Saving,
+            "a saving: MonthlyWaste prices only the reclaimable plans bought as a licence of their own (a SKU none of whose other plans is in use on the account); plans inside a suite (MonthlyValueInSuites) are recovered only by changing or removing the suite, and plans the licence data does not place (MonthlyValueUnknown) are not counted".to_string(),
+        )
+    } else {
+        (
+            TeamsWasteBasis::PlanValue,
+            "plan value, not a saving: MonthlyWaste prices every reclaimable plan, but a plan inside a suite (Teams Phone in Microsoft 365 E5) cannot be returned alone; give the users' licences (Get-MgUser -Property UserPrincipalName,AssignedLicenses) and the tenant's SKUs (Get-MgSubscribedSku) to price only separately bought plans".to_string(),
+        )
     };
     let findings = by_code.iter().map(|c| c.findings).sum();
     TeamsAssignmentSummary {
@@ -351,6 +529,10 @@ fn summary(
         by_code,
         plans,
         monthly_waste,
+        waste_basis,
+        waste_note,
+        monthly_value_in_suites,
+        monthly_value_unknown,
         unpriced_plans,
         rules: rules(t, ctx, o),
     }

@@ -1,7 +1,8 @@
 //! The inputs `teams assignments` reads besides Get-CsOnlineUser (read by `crate::m365`):
 //! Get-CsPhoneNumberAssignment rows, the voice routing configuration
 //! (Get-CsOnlineVoiceRoutingPolicy, Get-CsOnlineVoiceRoute), Shared Calling policies
-//! (Get-CsTeamsSharedCallingRoutingPolicy), call queues (Get-CsCallQueue) and a price list.
+//! (Get-CsTeamsSharedCallingRoutingPolicy), call queues (Get-CsCallQueue) and a price list; and
+//! the schema of the licence data it reads through `crate::m365` (user licences, SKUs).
 
 use crate::ingest::record::{list_items, value_text};
 use crate::ingest::{PsValue, Record};
@@ -536,6 +537,84 @@ pub struct PhoneNumberAssignmentInput {
     /// Unassigned, UserAssigned, VoiceApplicationAssigned, ConferenceAssigned, ...
     #[serde(rename = "PstnAssignmentStatus")]
     pub pstn_assignment_status: Option<String>,
+}
+
+/// One licence of a user (Microsoft Graph assignedLicense), as the schema documents it.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[allow(dead_code)]
+pub struct AssignedLicenseInput {
+    /// The SKU's id (a GUID), as Get-MgSubscribedSku's SkuId
+    #[serde(rename = "SkuId")]
+    pub sku_id: Option<String>,
+    /// The SKU's part number (SPE_E5, MCOEV), when the export has it
+    #[serde(rename = "SkuPartNumber")]
+    pub sku_part_number: Option<String>,
+    /// The servicePlanIds of the SKU's plans turned off for this user: a SKU gives none of them
+    #[serde(rename = "DisabledPlans")]
+    pub disabled_plans: Option<Vec<String>>,
+}
+
+/// The users' licences `teams assignments` (and `uc count`) read, as the schema documents them
+/// (input): Get-MgUser -Property UserPrincipalName,AssignedLicenses, or one row per user and
+/// SKU with SkuId and/or SkuPartNumber.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[allow(dead_code)]
+pub struct UserLicensesInput {
+    #[serde(rename = "UserPrincipalName")]
+    pub user_principal_name: String,
+    /// Microsoft Graph assignedLicenses (`{SkuId, DisabledPlans}` each; a bare SKU id is read
+    /// as one)
+    #[serde(rename = "AssignedLicenses")]
+    pub assigned_licenses: Option<Vec<AssignedLicenseInput>>,
+    /// One row per user and SKU: the SKU's id
+    #[serde(rename = "SkuId")]
+    pub sku_id: Option<String>,
+    /// One row per user and SKU: the SKU's part number
+    #[serde(rename = "SkuPartNumber")]
+    pub sku_part_number: Option<String>,
+}
+
+/// One plan of a SKU (Microsoft Graph servicePlanInfo), as the schema documents it.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[allow(dead_code)]
+pub struct ServicePlanInfoInput {
+    /// A GUID; matched to AssignedPlan's ServicePlanId
+    #[serde(rename = "ServicePlanId")]
+    pub service_plan_id: Option<String>,
+    /// MCOEV, TEAMS1, ...: matched to AssignedPlan's Capability, case-insensitively (ServicePlanId
+    /// or ServicePlanName is required)
+    #[serde(rename = "ServicePlanName")]
+    pub service_plan_name: Option<String>,
+    /// `User` or `Company`; a `Company` plan (the whole tenant's) does not make a user's SKU a
+    /// suite
+    #[serde(rename = "AppliesTo")]
+    pub applies_to: Option<String>,
+    #[serde(rename = "ProvisioningStatus")]
+    pub provisioning_status: Option<String>,
+}
+
+/// The tenant's SKUs `teams assignments` reads, as the schema documents them (input):
+/// Get-MgSubscribedSku, or one row per SKU and plan (SkuId, SkuPartNumber, ServicePlanId,
+/// ServicePlanName).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[allow(dead_code)]
+pub struct SubscribedSkuInput {
+    /// A GUID (SkuId or SkuPartNumber is required)
+    #[serde(rename = "SkuId")]
+    pub sku_id: Option<String>,
+    /// SPE_E5, MCOEV, ...
+    #[serde(rename = "SkuPartNumber")]
+    pub sku_part_number: Option<String>,
+    /// Every plan the SKU holds (required, unless the row names one plan with ServicePlanId /
+    /// ServicePlanName)
+    #[serde(rename = "ServicePlans")]
+    pub service_plans: Option<Vec<ServicePlanInfoInput>>,
+    /// One row per SKU and plan: the plan's id
+    #[serde(rename = "ServicePlanId")]
+    pub service_plan_id: Option<String>,
+    /// One row per SKU and plan: the plan's name
+    #[serde(rename = "ServicePlanName")]
+    pub service_plan_name: Option<String>,
 }
 
 /// One price list row.

@@ -9,6 +9,7 @@
 
 mod assignments;
 mod error;
+mod holding;
 pub mod inputs;
 pub mod records;
 pub mod rules;
@@ -26,7 +27,7 @@ pub fn schemas() -> Vec<SchemaEntry> {
             "One licence ↔ configuration problem of one Teams account: code, severity (Waste, Broken, Risk, Info), plans, evidence (`teams assignments`)",
         ),
         SchemaEntry::output::<TeamsAssignmentSummary>(
-            "Counts per code and severity, plan holders and reclaimable plans, monthly waste when prices are given, and which rules could be evaluated",
+            "Counts per code and severity, plan holders and reclaimable plans (bought separately, in a suite, or not placed, with licence data), monthly waste when prices are given and what it is (WasteBasis: a saving, or plan value without licence data), and which rules could be evaluated",
         ),
         SchemaEntry::input::<inputs::PhoneNumberAssignmentInput>(
             "TeamsPhoneNumberAssignment",
@@ -51,6 +52,14 @@ pub fn schemas() -> Vec<SchemaEntry> {
         SchemaEntry::input::<inputs::PlanPriceInput>(
             "TeamsPlanPrice",
             "The price list `teams assignments` reads to value the waste: Plan (an AssignedPlan Capability such as MCOEV), MonthlyPrice",
+        ),
+        SchemaEntry::input::<inputs::UserLicensesInput>(
+            "M365UserLicenses",
+            "The users' licences `teams assignments` and `uc count` read: Get-MgUser -Property UserPrincipalName,AssignedLicenses (SkuId, DisabledPlans), or rows of UserPrincipalName, SkuId, SkuPartNumber",
+        ),
+        SchemaEntry::input::<inputs::SubscribedSkuInput>(
+            "M365SubscribedSku",
+            "The tenant's SKUs `teams assignments` reads to tell a plan bought separately from one inside a suite: Get-MgSubscribedSku (SkuId, SkuPartNumber, ServicePlans: ServicePlanId, ServicePlanName, AppliesTo)",
         ),
     ]
 }

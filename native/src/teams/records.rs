@@ -21,6 +21,11 @@ pub struct TeamsAssignmentFinding {
     /// The plans that can be taken back from this account (Waste only). A plan that comes in a
     /// suite (E5) is recovered by changing the suite, not by removing the plan
     pub reclaimable_plans: Vec<String>,
+    /// How each reclaimable plan is held, one entry per plan in ReclaimablePlans' order, from
+    /// the licence data: `MCOEV: SKU MCOEV, bought separately ...: return it` (a saving),
+    /// `MCOEV: in SPE_E5, a suite ...: recovered only by changing or removing the suite`, or
+    /// why it is not known (no licence data given, or none for this account)
+    pub reclaimable_via: Vec<String>,
     pub message: String,
     /// What the finding rests on: each property and value read
     pub evidence: Vec<TeamsEvidence>,
@@ -83,8 +88,22 @@ pub struct TeamsAssignmentSummary {
     pub by_code: Vec<TeamsCodeCount>,
     /// Every plan seen, known or not
     pub plans: Vec<TeamsPlanCount>,
-    /// Sum of MonthlyWaste over the plans; null without a price list
+    /// Sum of MonthlyWaste over the plans; null without a price list. What it is depends on
+    /// WasteBasis: a saving (plans bought separately) or plan value (no licence data)
     pub monthly_waste: Option<f64>,
+    /// `Saving` with licence data (only plans bought as a SKU of their own are in
+    /// MonthlyWaste), `PlanValue` without (every reclaimable plan at its price, suites included)
+    pub waste_basis: TeamsWasteBasis,
+    /// What WasteBasis means for MonthlyWaste, in one sentence
+    pub waste_note: String,
+    /// With licence data and a price list: what the reclaimable plans inside suites are worth
+    /// at their plan prices (recovered only by changing the suite, so not in MonthlyWaste);
+    /// null otherwise
+    pub monthly_value_in_suites: Option<f64>,
+    /// With licence data and a price list: the reclaimable plans the licence data does not
+    /// place (account or SKU not in it), at their plan prices, not in MonthlyWaste; null
+    /// otherwise
+    pub monthly_value_unknown: Option<f64>,
     /// Reclaimable plans the price list does not price (their waste is not in MonthlyWaste)
     pub unpriced_plans: Vec<String>,
     /// Which rules ran, and what a rule that could not run needs
@@ -101,7 +120,18 @@ impl OutputRecord for TeamsAssignmentSummary {
         "Risk",
         "Info",
         "MonthlyWaste",
+        "WasteBasis",
     ];
+}
+
+/// What MonthlyWaste is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+pub enum TeamsWasteBasis {
+    /// Licence data given: only reclaimable plans bought as a SKU of their own are priced
+    Saving,
+    /// No licence data: every reclaimable plan at its price, including plans inside suites
+    /// that cannot be returned alone: plan value, not a saving
+    PlanValue,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -131,9 +161,17 @@ pub struct TeamsPlanCount {
     pub holders: u64,
     /// Accounts whose Waste findings name it (each account once)
     pub reclaimable: u64,
+    /// Of Reclaimable, those bought as a SKU of their own (a saving); null without licence data
+    pub reclaimable_separate: Option<u64>,
+    /// Of Reclaimable, those inside a suite (recovered only by changing it); null without
+    /// licence data
+    pub reclaimable_in_suite: Option<u64>,
+    /// Of Reclaimable, those the licence data does not place; null without licence data
+    pub reclaimable_unknown: Option<u64>,
     /// From the price list; null when not priced
     pub monthly_price: Option<f64>,
-    /// Reclaimable × MonthlyPrice; null when not priced
+    /// MonthlyPrice × ReclaimableSeparate with licence data (a saving), × Reclaimable without
+    /// (plan value); null when not priced
     pub monthly_waste: Option<f64>,
 }
 
