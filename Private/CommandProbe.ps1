@@ -64,3 +64,18 @@ function Invoke-LicenseAuditNested {
     }.Invoke($ScriptBlock, $ArgumentList)
     $outcome[0]
 }
+
+function ConvertTo-LicenseAuditOwnError {
+    <#
+    .SYNOPSIS
+    An error of a command the calling cmdlet ran, as the calling cmdlet's own: the same
+    exception, id (LicenseAudit.X, without the inner cmdlet's name), category and target, so that
+    WriteError / ThrowTerminatingError place it at the admin's line, not inside the module.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Management.Automation.ErrorRecord])]
+    param([Parameter(Mandatory)][System.Management.Automation.ErrorRecord]$ErrorRecord)
+    $id = ([string]$ErrorRecord.FullyQualifiedErrorId -split ',')[0]
+    if (-not $id) { $id = 'LicenseAudit.Failed' }
+    New-Object System.Management.Automation.ErrorRecord ($ErrorRecord.Exception, $id, $ErrorRecord.CategoryInfo.Category, $ErrorRecord.TargetObject)
+}

@@ -281,6 +281,13 @@ function Invoke-LicenseAudit {
     # Every check before the engine's first use (version, SHA256SUMS, Windows version) now,
     # before anything is collected.
     $null = Get-LicenseAuditBinaryPath -Cmdlet $PSCmdlet
+    if ($lyncAudits.Count -gt 0 -and $source -eq 'Live' -and -not (Get-LicenseAuditCommand -Name Get-CsUser) -and
+        -not (Get-Module -ListAvailable -Name SkypeForBusiness, Lync)) {
+        # No Lync cmdlets and no module to import them from (what the snapshot would try): one
+        # error, this cmdlet's, and no run folder left behind for a run that read nothing.
+        Assert-LicenseAuditCommand -Cmdlet $PSCmdlet -Name 'Get-CsUser', 'Get-CsConferencingPolicy' -ErrorId 'LyncCmdletsNotFound' `
+            -Remedy ('{0}: not run: run Invoke-LicenseAudit in the Lync Server / Skype for Business Server Management Shell, or take a snapshot there (Export-LicenseAuditSnapshot) and audit it here with -SnapshotPath.' -f ($lyncAudits -join ', '))
+    }
     $null = [System.IO.Directory]::CreateDirectory($runFolder)
 
     $steps = [System.Collections.Generic.List[object]]::new()
@@ -292,7 +299,29 @@ function Invoke-LicenseAudit {
     if ($lyncAudits.Count -gt 0) {
         if ($source -eq 'Live') {
             $estate = Join-Path $runFolder 'estate'
-            $collected = Export-LicenseAuditSnapshot -Path $estate -Confirm:$false -WhatIf:$false
+            # In a pipeline of its own: its errors become this cmdlet's (once each, at the
+            # caller's line), not copies pointing inside this file.
+            $snapshot = Invoke-LicenseAuditNested -ScriptBlock {
+                $problems = $null
+                $result = Export-LicenseAuditSnapshot -Path $args[0] -Confirm:$false -WhatIf:$false -ErrorAction SilentlyContinue -ErrorVariable problems
+                @{ Result = $result; Problems = @($problems) }
+            } -ArgumentList $estate
+            if ($snapshot.ContainsKey('Failure')) {
+                if (@(Get-ChildItem -LiteralPath $runFolder -Recurse -File -ErrorAction Ignore).Count -eq 0) {
+                    Remove-Item -LiteralPath $runFolder -Recurse -Force -ErrorAction Ignore
+                }
+                $PSCmdlet.ThrowTerminatingError((ConvertTo-LicenseAuditOwnError -ErrorRecord $snapshot.Failure))
+            }
+            $collected = $snapshot.Output[0].Result
+            $seen = New-Object 'System.Collections.Generic.HashSet[string]'
+            foreach ($problem in $snapshot.Output[0].Problems) {
+                $record = $problem
+                if ($record -isnot [System.Management.Automation.ErrorRecord] -and $record.PSObject.Properties['ErrorRecord']) { $record = $record.ErrorRecord }
+                if ($record -isnot [System.Management.Automation.ErrorRecord]) { continue }
+                if ($seen.Add(('{0}|{1}' -f $record.FullyQualifiedErrorId, $record.Exception.Message))) {
+                    $PSCmdlet.WriteError((ConvertTo-LicenseAuditOwnError -ErrorRecord $record))
+                }
+            }
             $snapshotComplete = [bool]$collected.Complete
         }
         $manifest = Read-LicenseAuditSnapshotManifest -Estate $estate
@@ -472,6 +501,11 @@ function Invoke-LicenseAudit {
         $ualMissing = [string[]]@($ualGaps | ForEach-Object { [string]$_.ComputerName })
         Write-Warning ('ServerCal: the UAL evidence is incomplete: no evidence from {0}; the position covers only the servers that answered (this engine cannot mark its records).' -f
             (@($ualGaps | ForEach-Object { '{0} ({1}: {2})' -f $_.ComputerName, $_.Query, $_.Reason }) -join '; '))
+    }
+    if ($ualComplete -eq $false) {
+        # A position that left servers out is never a success, accepted (-AllowIncompleteEvidence)
+        # or not: that switch only keeps -FailOnShortfall from failing on it.
+        $failed.Add('ServerCalEvidence')
     }
     foreach ($name in $teamsAudits) {
         if ($teamsProblems.ContainsKey($name)) {

@@ -16,7 +16,9 @@ function Set-LyncCalPolicyAssignment {
     writes GrantPolicyName empty and TargetPolicy 'Site:Dublin' for that). A record without
     either property, or with both empty, is refused with one LicenseAudit.NoTargetPolicy error
     (in -ErrorVariable too) and the next record is processed: neither ever removes a user's
-    policy by accident.
+    policy by accident. A record whose TargetPolicy names a Tag: policy other than its
+    GrantPolicyName (an approver edited one column of an exported plan) is refused with
+    LicenseAudit.PlanConflict rather than granting either.
 
     Supports -WhatIf and -Confirm: one prompt per user (Grant-CsConferencingPolicy itself runs
     with -Confirm:$false once you have said yes). Records with Action None are skipped. With
@@ -105,6 +107,18 @@ function Set-LyncCalPolicyAssignment {
             $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'NoIdentity' -Category InvalidArgument -TargetObject $piped `
                         -ExceptionType 'System.ArgumentException' -Message 'A plan record has neither SipAddress nor Identity.'))
             return
+        }
+        # A plan whose TargetPolicy was edited (the column its table shows) but whose
+        # GrantPolicyName was not: granting either would ignore what the approver wrote.
+        if ($null -ne $piped -and -not ($piped -is [string]) -and $piped.PSObject.Properties['TargetPolicy'] -and $piped.PSObject.Properties['GrantPolicyName']) {
+            $targetTag = ([string]$piped.TargetPolicy).Trim()
+            $grantTag = ([string]$piped.GrantPolicyName).Trim() -replace '^(?i)tag:\s*', ''
+            if ($targetTag -match '^(?i)tag:' -and $grantTag -and -not [string]::Equals(($targetTag -replace '^(?i)tag:\s*', ''), $grantTag, [System.StringComparison]::OrdinalIgnoreCase)) {
+                $PSCmdlet.WriteError((New-LicenseAuditErrorRecord -ErrorId 'PlanConflict' -Category InvalidData -TargetObject $target `
+                            -ExceptionType 'System.ArgumentException' `
+                            -Message ("Refusing {0}: its TargetPolicy ({1}) and GrantPolicyName ({2}) name different policies (was one edited?). Make them agree, or clear GrantPolicyName to grant TargetPolicy." -f $target, $targetTag, $grantTag)))
+                return
+            }
         }
         # What to grant: GrantPolicyName, else the record's TargetPolicy (the plan leaves
         # GrantPolicyName empty when the target is what the user would inherit).

@@ -96,6 +96,17 @@ Describe 'Outside the Lync Server Management Shell: one LyncCmdletsNotFound nami
     }
 }
 
+Describe 'Invoke-LicenseAudit outside the Lync Server Management Shell' {
+    It 'is one LyncCmdletsNotFound of its own, before any run folder is made' {
+        $out = Join-Path $TestDrive 'invoke-no-lync'
+        $problems = Get-CallError { Invoke-LicenseAudit -Audit Entitlement -OutputPath $out -ErrorVariable problems -ErrorAction SilentlyContinue }
+        $problems.Count | Should -Be 1 -Because (@($problems | ForEach-Object { $_.FullyQualifiedErrorId }) -join ' | ')
+        $problems[0].FullyQualifiedErrorId | Should -Be 'LicenseAudit.LyncCmdletsNotFound,Invoke-LicenseAudit'
+        $problems[0].Exception.Message | Should -BeLike '*Entitlement: not run*-SnapshotPath*'
+        @(Get-ChildItem -LiteralPath $out -Directory -ErrorAction Ignore | Where-Object Name -NE 'history').Count | Should -Be 0
+    }
+}
+
 Describe 'Without MicrosoftTeams: one TeamsCmdletsNotFound, no Get-Command error beside it' {
     It '<Name>' -ForEach @(
         @{ Name = 'Get-TeamsLicenseCount'; Call = { Get-TeamsLicenseCount -ErrorVariable problems -ErrorAction SilentlyContinue } }

@@ -472,6 +472,10 @@ Describe 'UAL evidence that is incomplete' {
         $failure.TargetObject.ServerCalServersWithoutEvidence | Should -Be @('RDS01')
         $summary = Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'invoke-ual-accepted') -Audit ServerCal -UalComputerName $Servers -LicensePath $Licenses -AsOf $AsOf -FailOnShortfall -AllowIncompleteEvidence -ErrorAction SilentlyContinue 3>$null
         $summary.ServerCalEvidenceComplete | Should -BeFalse
+        # Accepted for -FailOnShortfall, yet never a success: the summary and its view say so.
+        $summary.Succeeded | Should -BeFalse
+        $summary.Failed | Should -Contain 'ServerCalEvidence'
+        ($summary | Format-List | Out-String -Width 120) | Should -BeLike '*ServerCalEvidence*INCOMPLETE: no evidence from RDS01*'
         $lines = @(Get-Content -LiteralPath (Join-Path $summary.OutputPath 'ual-compliance.ndjson') | Where-Object { $_ -like '{"RecordType":"CalCompliance"*' })
         $lines.Count | Should -BeGreaterThan 0
         foreach ($line in $lines) { ($line | ConvertFrom-Json).ServersWithoutEvidence | Should -Be @('RDS01') }

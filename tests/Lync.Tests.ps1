@@ -406,6 +406,17 @@ Describe 'Get-LyncCalPolicyPlan and Set-LyncCalPolicyAssignment' {
         Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 0 -Exactly
     }
 
+    It 'refuses a plan record whose edited TargetPolicy disagrees with its GrantPolicyName: LicenseAudit.PlanConflict, nothing granted' {
+        [pscustomobject]@{ SipAddress = 'sip:alice@contoso.com'; Action = 'Grant'; GrantPolicyName = 'STD_CAL_NoConferencing'; TargetPolicy = 'Tag:ENT_CAL_REC_AudioVideo' },
+        [pscustomobject]@{ SipAddress = 'sip:bob@contoso.com'; Action = 'Grant'; GrantPolicyName = 'std_cal_noconferencing'; TargetPolicy = 'Tag:STD_CAL_NoConferencing' } |
+            Set-LyncCalPolicyAssignment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        @($problems).Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.PlanConflict*'
+        $problems[0].Exception.Message | Should -BeLike '*sip:alice@contoso.com*Tag:ENT_CAL_REC_AudioVideo*STD_CAL_NoConferencing*'
+        # The record that agrees (names compare without case) is granted.
+        Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 1 -Exactly -ParameterFilter { $Identity -eq 'sip:bob@contoso.com' }
+    }
+
     It 'accepts TargetPolicy for GrantPolicyName' {
         [pscustomobject]@{ SipAddress = 'sip:alice@contoso.com'; Action = 'Grant'; TargetPolicy = 'Tag:STD_CAL_NoConferencing' } |
             Set-LyncCalPolicyAssignment -Confirm:$false

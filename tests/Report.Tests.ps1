@@ -154,6 +154,16 @@ Describe 'Export-LicenseAuditReport' {
         Assert-TestWorkbookValid $path
     }
 
+    It 'writes no workbook, and returns nothing, from a records file cut short' {
+        $broken = Join-Path $TestDrive 'broken.ndjson'
+        Set-Content -LiteralPath $broken -Value '{"RecordType":"LyncUserCal","SipAddress":' -Encoding UTF8
+        $path = Join-Path $TestDrive 'partial.xlsx'
+        $file = @(Export-LicenseAuditReport -Path $path -InputPath $Configured, $broken -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $file.Count | Should -Be 0
+        Test-Path -LiteralPath $path | Should -BeFalse
+        @($problems | Where-Object { $_.Exception.Message -like '*no workbook is written*' }).Count | Should -BeGreaterThan 0
+    }
+
     It 'has xlsx-validate to check every workbook these tests write (CI always does)' -Skip:$NoValidator {
         Get-TestXlsxValidator | Should -Exist
     }

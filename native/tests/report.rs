@@ -561,6 +561,22 @@ fn the_output_must_be_an_xlsx_file() {
     }
 }
 
+#[test]
+fn no_workbook_from_a_records_file_that_could_not_be_read_whole() {
+    // A truncated records file (a run killed mid-write): the workbook would look complete.
+    let dir = tempfile::tempdir().unwrap();
+    let good = example_records(dir.path());
+    let broken = dir.path().join("broken.ndjson");
+    std::fs::write(&broken, "{\"RecordType\":\"LyncUserCal\",\"SipAddress\":").unwrap();
+    let mut files = good.clone();
+    files.push(broken.to_string_lossy().into_owned());
+    let out = dir.path().join("audit.xlsx");
+    let r = report(&files, &out);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("no workbook is written"), "{}", r.stderr);
+    assert!(!out.exists(), "no workbook");
+}
+
 fn soffice() -> Option<PathBuf> {
     std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)

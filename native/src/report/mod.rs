@@ -83,6 +83,20 @@ pub fn run(
         return Err(ReportError::NotXlsx(name));
     }
     let collected = collect::collect(&options.files, reporter)?;
+    // A workbook is a deliverable: one built on a records file that could not be read whole (cut
+    // short, corrupted, not a records file) would look complete. Nothing is written then.
+    if let Some(f) = collected.stats.files.iter().find(|f| f.bad_records > 0) {
+        return Err(ReportError::Input(
+            InputError::file(
+                f.name.clone(),
+                format!(
+                    "{} record(s) could not be read (reported above), so no workbook is written: one built on part of the records would look complete. Write the file again with the audit that made it",
+                    f.bad_records
+                ),
+            )
+            .fatal(),
+        ));
+    }
     let kept = collected.stats.kept_out();
     let meta = workbook::Meta {
         tool_version: options.tool_version.clone(),
