@@ -218,7 +218,8 @@ Describe 'Engine messages name the cmdlet''s parameters, never engine flags' {
         $records = Join-Path $RepoRoot 'examples/records/lync-entitlement.ndjson'
         $problems = Invoke-Failing { Export-LicenseAuditReport -Path $workbook -InputPath $records }
         $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
-        Assert-CmdletTerms $problems '*cannot write*' "-Path $workbook"
+        # Checked before any record is read: the folder that is not there, named with -Path.
+        Assert-CmdletTerms $problems '*does not exist*' "-Path $workbook"
     }
 
     It 'Invoke-LicenseAudit without -SqlCredential where there is no Windows SSPI: -SqlCredential' -Skip:$OnWindows {

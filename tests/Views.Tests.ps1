@@ -69,7 +69,7 @@ BeforeDiscovery {
             Key = [ordered]@{ Name = 'Name'; DisplayName = 'DisplayName'; Features = { @($_.Features) -join '; ' }; Counted = 'Counted' } }
         @{ Name = 'Test-TeamsLicenseAssignment'; Type = 'LicenseAudit.TeamsAssignmentFinding'; Key = [ordered]@{ UserPrincipalName = 'UserPrincipalName'; Severity = 'Severity'; Code = 'Code' } }
         @{ Name = 'Test-TeamsLicenseAssignment -Summary'; Type = 'LicenseAudit.TeamsAssignmentSummary'
-            Key = [ordered]@{ AccountsEvaluated = 'AccountsEvaluated'; Findings = 'Findings'; Waste = 'Waste'; Broken = 'Broken'; Risk = 'Risk'; Info = 'Info'; MonthlyWaste = 'MonthlyWaste'; UnpricedPlans = { @($_.UnpricedPlans) -join '; ' } } }
+            Key = [ordered]@{ Evaluated = 'AccountsEvaluated'; Findings = 'Findings'; Waste = 'Waste'; Broken = 'Broken'; Risk = 'Risk'; Info = 'Info'; MonthlyWaste = 'MonthlyWaste'; WasteBasis = 'WasteBasis'; UnpricedPlans = { @($_.UnpricedPlans) -join '; ' } } }
     )
 }
 
