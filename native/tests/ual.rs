@@ -435,7 +435,7 @@ fn fail_on_shortfall_exits_5() {
 fn access_mode_counts_every_listed_principal() {
     let dir = tempfile::tempdir().unwrap();
     let principals = dir.path().join("p.csv");
-    std::fs::write(&principals, "\"Domain\",\"SamAccountName\"\r\n\"CONTOSO\",\"peter\"\r\n\"CONTOSO\",\"nobody-seen\"\r\n\"CONTOSO\",\"svc$\"\r\n").unwrap();
+    std::fs::write(&principals, "\"Domain\",\"SamAccountName\"\r\n\"CONTOSO\",\"peter\"\r\n\"CONTOSO\",\"nobody-seen\"\r\n\"CONTOSO\",\"svc$\"\r\n\"FABRIKAM\",\"guest9\"\r\n").unwrap();
     let r = run_example(&[
         "--mode",
         "access",
@@ -452,8 +452,15 @@ fn access_mode_counts_every_listed_principal() {
     assert_eq!(
         ws,
         vec!["contoso\\nobody-seen", "contoso\\peter"],
-        "no evidence needed; computer accounts still exempt"
+        "no evidence needed; computer accounts still exempt; external users need no Windows Server CAL"
     );
+    // SQL Server has no External Connector: an external user in scope needs a SQL Server CAL.
+    let guest = consumption(&c, "SQL Server", "fabrikam\\guest9");
+    assert_eq!(guest.len(), 1, "{c:?}");
+    assert!(guest[0]["Detail"]
+        .as_str()
+        .unwrap()
+        .contains("SQL Server has no External Connector"));
     assert_eq!(
         run_example(&["--mode", "access"]).code,
         2,

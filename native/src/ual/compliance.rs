@@ -1151,9 +1151,13 @@ fn access_needs(
         }
         if principal.external {
             engine.agg.external_count += 1;
-            continue;
         }
         for family in by_family.keys() {
+            // External Connectors are not derived in access mode; an external user still needs
+            // the CALs of a product that has none (SQL Server).
+            if principal.external && external_route(family, None) != ExternalRoute::Cal {
+                continue;
+            }
             *all_kinds.entry((family, kind)).or_default() += 1;
             needs.push(Need {
                 family,
