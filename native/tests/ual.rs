@@ -124,8 +124,8 @@ fn external_users_need_an_external_connector_per_server() {
     let r = run_example(&[]);
     let c = r.records_of("CalConsumption");
     assert!(
-        c.iter().all(|x| x["Principal"] != "fabrikam\\guest1"),
-        "an external user consumes no CAL"
+        consumption(&c, "Windows Server", "fabrikam\\guest1").is_empty(),
+        "an external user consumes no Windows Server CAL: the External Connector covers RDS01"
     );
     let ec: Vec<&Value> = c
         .iter()
@@ -133,28 +133,47 @@ fn external_users_need_an_external_connector_per_server() {
         .collect();
     assert_eq!(
         ec.len(),
-        2,
-        "RDS01 needs a Windows Server and an RDS External Connector"
+        1,
+        "RDS01 needs a Windows Server External Connector; for RDS a spare RDS CAL does instead"
     );
-    let ws = ec
-        .iter()
-        .find(|x| x["Product"] == "Windows Server")
-        .unwrap();
-    assert_eq!(ws["Principal"], "RDS01.contoso.com");
+    let ws = ec[0];
+    assert_eq!(
+        (ws["Product"].as_str(), ws["Principal"].as_str()),
+        (Some("Windows Server"), Some("RDS01.contoso.com"))
+    );
     assert_eq!(
         ws["License"],
         "Windows Server 2019 ExternalConnector (licence row 6)"
     );
     assert!(ws["Detail"].as_str().unwrap().contains("fabrikam\\guest1"));
-    let p = r.records_of("CalCompliance");
+    // Issue #24 item 7: an External Connector is an alternative to CALs, not an addition. RDS
+    // CALs are spare (5 owned, dora uses 1), so guest1 takes one instead of an RDS External
+    // Connector the licences do not hold.
+    let rds = consumption(&c, "Remote Desktop Services", "fabrikam\\guest1");
+    assert_eq!(rds.len(), 1);
     assert_eq!(
-        position(
-            &p,
-            "Remote Desktop Services",
-            "ExternalConnector",
-            json!(2019)
-        )["Shortfall"],
-        1
+        rds[0]["License"],
+        "Remote Desktop Services 2019 User (licence row 4)"
+    );
+    assert!(
+        rds[0]["Detail"]
+            .as_str()
+            .unwrap()
+            .contains("needs no Remote Desktop Services External Connector"),
+        "{}",
+        rds[0]
+    );
+    let p = r.records_of("CalCompliance");
+    assert!(p.iter().all(
+        |x| !(x["Product"] == "Remote Desktop Services" && x["CalType"] == "ExternalConnector")
+    ));
+    let rds_users = position(&p, "Remote Desktop Services", "User", json!(2019));
+    assert_eq!(
+        (
+            rds_users["Required"].as_u64(),
+            rds_users["Shortfall"].as_u64()
+        ),
+        (Some(2), Some(0))
     );
     // Without --internal-domain everyone is internal: guest1 takes a CAL instead.
     let mut args = example_args();
@@ -416,7 +435,7 @@ fn fail_on_shortfall_exits_5() {
 fn access_mode_counts_every_listed_principal() {
     let dir = tempfile::tempdir().unwrap();
     let principals = dir.path().join("p.csv");
-    std::fs::write(&principals, "\"Domain\",\"SamAccountName\"\r\n\"CONTOSO\",\"peter\"\r\n\"CONTOSO\",\"nobody-seen\"\r\n\"CONTOSO\",\"svc$\"\r\n").unwrap();
+    std::fs::write(&principals, "\"Domain\",\"SamAccountName\"\r\n\"CONTOSO\",\"peter\"\r\n\"CONTOSO\",\"nobody-seen\"\r\n\"CONTOSO\",\"svc$\"\r\n\"FABRIKAM\",\"guest9\"\r\n").unwrap();
     let r = run_example(&[
         "--mode",
         "access",
@@ -433,8 +452,15 @@ fn access_mode_counts_every_listed_principal() {
     assert_eq!(
         ws,
         vec!["contoso\\nobody-seen", "contoso\\peter"],
-        "no evidence needed; computer accounts still exempt"
+        "no evidence needed; computer accounts still exempt; external users need no Windows Server CAL"
     );
+    // SQL Server has no External Connector: an external user in scope needs a SQL Server CAL.
+    let guest = consumption(&c, "SQL Server", "fabrikam\\guest9");
+    assert_eq!(guest.len(), 1, "{c:?}");
+    assert!(guest[0]["Detail"]
+        .as_str()
+        .unwrap()
+        .contains("SQL Server has no External Connector"));
     assert_eq!(
         run_example(&["--mode", "access"]).code,
         2,
@@ -1080,4 +1106,594 @@ fn the_schema_of_a_compliance_position_says_whether_the_evidence_was_complete() 
     let r = run(&["schema", "UalEvidenceGap"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("ComputerName"), "{}", r.stdout);
+}
+
+// Issue #24 items 5, 7 and 8: suites and CAL equivalency, External Connectors as Microsoft
+// licenses them, User and Device CALs mixed. Small estates written by each test.
+
+const FILE_SERVER: &str = "10a9226f-50ee-49d8-a393-9a501d47ce04";
+const RDS_ROLE: &str = "90e64afa-70db-4fef-878b-7eb8c868f091";
+const SQL_ROLE: &str = "bd7f7c0d-7c36-4721-afa8-0ba700e26d9e";
+
+/// One Get-UalUserAccess row, or a Get-UalDeviceAccess row when `principal` is an address.
+fn access(server: &str, role: &str, product: &str, principal: &str) -> Value {
+    let mut row = json!({
+        "RoleGuid": role,
+        "ProductName": product,
+        "FirstSeen": "2026-09-01T08:00:00Z",
+        "LastSeen": "2026-10-20T08:00:00Z",
+        "PSComputerName": server,
+    });
+    let key = if principal.contains('\\') {
+        "UserName"
+    } else {
+        "IPAddress"
+    };
+    row[key] = json!(principal);
+    row
+}
+
+/// An estate in a temporary folder: evidence rows, Windows Server 2022 systems, a licence CSV.
+struct Estate {
+    _dir: tempfile::TempDir,
+    evidence: String,
+    systems: String,
+    licences: String,
+}
+
+impl Estate {
+    fn new(rows: &[Value], servers: &[&str], licences: &str) -> Estate {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |f: &str| dir.path().join(f).to_string_lossy().into_owned();
+        let (evidence, systems, lic) = (path("ev.json"), path("sys.json"), path("lic.csv"));
+        std::fs::write(&evidence, serde_json::to_string(rows).unwrap()).unwrap();
+        let sys: Vec<Value> = servers
+            .iter()
+            .map(|s| json!({"SystemDNSHostName": s, "OSMajor": 10, "OSMinor": 0, "OSBuildNumber": 20348}))
+            .collect();
+        std::fs::write(&systems, serde_json::to_string(&sys).unwrap()).unwrap();
+        std::fs::write(&lic, licences).unwrap();
+        Estate {
+            _dir: dir,
+            evidence,
+            systems,
+            licences: lic,
+        }
+    }
+
+    /// The same estate with another licence CSV.
+    fn licences(&self, text: &str) -> &Estate {
+        std::fs::write(&self.licences, text).unwrap();
+        self
+    }
+
+    fn run(&self, extra: &[&str]) -> util::Run {
+        let mut args = vec![
+            "--evidence",
+            &self.evidence,
+            "--systems",
+            &self.systems,
+            "--licenses",
+            &self.licences,
+            "--internal-domain",
+            "contoso.com",
+        ];
+        args.extend_from_slice(extra);
+        ual_run(&args)
+    }
+}
+
+fn numbers(p: &Value) -> (u64, u64, u64, u64) {
+    let n = |f: &str| p[f].as_u64().unwrap_or_else(|| panic!("{f} in {p}"));
+    (
+        n("Required"),
+        n("Covered"),
+        n("AssumedCovered"),
+        n("Shortfall"),
+    )
+}
+
+#[test]
+fn software_assurance_gives_a_suite_the_current_version() {
+    // Issue #24 item 5: "Core CAL Suite, 2019, User, 10, SA" with 2 users on Windows Server 2022.
+    let rows = [
+        access(
+            "FS22",
+            FILE_SERVER,
+            "Windows Server 2022 Standard",
+            "contoso\\anna",
+        ),
+        access(
+            "FS22",
+            FILE_SERVER,
+            "Windows Server 2022 Standard",
+            "contoso\\ben",
+        ),
+    ];
+    let estate = Estate::new(
+        &rows,
+        &["FS22"],
+        "Product,Version,CalType,Quantity,SoftwareAssurance\r\nCore CAL Suite,2019,User,10,SA\r\n",
+    );
+    let r = estate.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let p = r.records_of("CalCompliance");
+    let ws = position(&p, "Windows Server", "User", json!(2022));
+    assert_eq!(numbers(ws), (2, 2, 0, 0), "{ws}");
+    assert_eq!(
+        ws["DrawnFrom"],
+        json!([{"License": "Core CAL Suite 2019 User with SA (licence row 1)", "Count": 2}])
+    );
+    assert!(
+        ws["Assumption"]
+            .as_str()
+            .unwrap()
+            .contains("Software Assurance is taken as active on the audit date"),
+        "{ws}"
+    );
+    // True, as Export-Csv writes a boolean, is the same; False (or no column) is a 2019 suite,
+    // which does not cover 2022 servers.
+    let with = |sa: &str| {
+        estate.licences(&format!(
+            "Product,Version,CalType,Quantity,SoftwareAssurance\r\nCore CAL Suite,2019,User,10,{sa}\r\n"
+        ));
+        estate.run(&[])
+    };
+    let p = with("True").records_of("CalCompliance");
+    assert_eq!(
+        numbers(position(&p, "Windows Server", "User", json!(2022))).3,
+        0
+    );
+    let p = with("False").records_of("CalCompliance");
+    let ws = position(&p, "Windows Server", "User", json!(2022));
+    assert_eq!(numbers(ws), (2, 0, 0, 2));
+    assert!(ws["Assumption"].is_null(), "{ws}");
+    let r = with("maybe");
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("record 1, property 'SoftwareAssurance'"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn microsoft_365_e3_is_cal_equivalent_for_windows_server_not_for_rds_or_sql() {
+    let rows = [
+        access(
+            "RDS22",
+            RDS_ROLE,
+            "Windows Server 2022 Datacenter",
+            "contoso\\anna",
+        ),
+        access("SQL22", SQL_ROLE, "SQL Server 2022", "contoso\\anna"),
+        access(
+            "FS22",
+            FILE_SERVER,
+            "Windows Server 2022 Standard",
+            "contoso\\ben",
+        ),
+    ];
+    let estate = Estate::new(
+        &rows,
+        &["RDS22", "SQL22", "FS22"],
+        "Product,CalType,Quantity\r\nMicrosoft 365 E3,User,5\r\n",
+    );
+    let r = estate.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let p = r.records_of("CalCompliance");
+    let ws = position(&p, "Windows Server", "User", json!(2022));
+    assert_eq!(numbers(ws), (2, 2, 0, 0), "{ws}");
+    assert_eq!(
+        ws["DrawnFrom"],
+        json!([{"License": "Microsoft 365 E3 User (licence row 1)", "Count": 2}])
+    );
+    let assumption = ws["Assumption"].as_str().unwrap();
+    assert!(
+        assumption.contains("Product Terms, CAL and ML Equivalency Licenses")
+            && assumption.contains("does not cover Remote Desktop Services or SQL Server"),
+        "{assumption}"
+    );
+    // Neither Remote Desktop Services nor SQL Server CALs come with Microsoft 365 E3.
+    for product in ["Remote Desktop Services", "SQL Server"] {
+        let x = position(&p, product, "User", json!(2022));
+        assert_eq!(numbers(x), (1, 0, 0, 1), "{x}");
+    }
+    // One subscription per user: anna's seat covers her Windows Server access on two servers.
+    let uses = r.records_of("CalLicenseUse");
+    assert_eq!(uses[0]["Used"], 2, "{uses:?}");
+
+    // Office 365 E3 is CAL-equivalent for Exchange, SharePoint and Skype for Business, not for
+    // Windows Server.
+    estate.licences("Product,CalType,Quantity\r\nOffice 365 E3,User,5\r\n");
+    let p = estate.run(&[]).records_of("CalCompliance");
+    assert_eq!(
+        numbers(position(&p, "Windows Server", "User", json!(2022))),
+        (2, 0, 0, 2)
+    );
+
+    // A plan is a user subscription: never a Device CAL.
+    estate.licences("Product,CalType,Quantity\r\nMicrosoft 365 E5,Device,5\r\n");
+    let r = estate.run(&[]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("record 1, property 'CalType'") && r.stderr.contains("user subscription"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn sql_server_has_no_external_connector() {
+    let rows = [access(
+        "SQL22",
+        SQL_ROLE,
+        "SQL Server 2019",
+        "fabrikam\\guest",
+    )];
+    let estate = Estate::new(
+        &rows,
+        &["SQL22"],
+        "Product,Version,CalType,Quantity,Servers\r\nWindows Server,2022,ExternalConnector,1,SQL22\r\nSQL Server,2019,User,1,\r\n",
+    );
+    let r = estate.run(&["--emit-evidence"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = r.records_of("CalConsumption");
+    // The external user needs a SQL Server CAL; Windows Server takes the External Connector.
+    let sql = consumption(&c, "SQL Server", "fabrikam\\guest");
+    assert_eq!(sql.len(), 1, "{c:?}");
+    assert_eq!(sql[0]["License"], "SQL Server 2019 User (licence row 2)");
+    assert!(
+        sql[0]["Detail"]
+            .as_str()
+            .unwrap()
+            .contains("SQL Server has no External Connector"),
+        "{}",
+        sql[0]
+    );
+    let ec: Vec<&Value> = c
+        .iter()
+        .filter(|x| x["CalType"] == "ExternalConnector")
+        .collect();
+    assert_eq!(ec.len(), 1);
+    assert_eq!(ec[0]["Product"], "Windows Server");
+    let ev = &r.records_of("UalEvidence")[0];
+    assert_eq!(ev["Status"], "Counted");
+    assert!(ev["Reason"]
+        .as_str()
+        .unwrap()
+        .contains("no External Connector"));
+    // A licence row claiming one is refused, naming the row and the field.
+    estate.licences("Product,Version,CalType,Quantity\r\nSQL Server,2019,ExternalConnector,1\r\n");
+    let r = estate.run(&[]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("record 1, property 'CalType'")
+            && r.stderr.contains("SQL Server has no External Connector"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn lync_2013_and_later_include_external_users_in_the_server_licence() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("ev.csv");
+    std::fs::write(
+        &ev,
+        "ComputerID,ProductName,Version,AccessingUser,AccessDate\r\n\
+         SFB01,Skype for Business Server,2015,FABRIKAM/guest,20261020\r\n\
+         LYNC10,Microsoft Lync Server,2010,FABRIKAM/guest,20261020\r\n\
+         SFB01,Skype for Business Server,2015,CONTOSO/anna,20261020\r\n",
+    )
+    .unwrap();
+    // Both servers have UAL (2019): the spreadsheet rows imply no Windows Server evidence.
+    let sys = dir.path().join("sys.json");
+    std::fs::write(&sys, r#"[{"SystemDNSHostName":"SFB01","OSMajor":10,"OSMinor":0,"OSBuildNumber":17763},{"SystemDNSHostName":"LYNC10","OSMajor":10,"OSMinor":0,"OSBuildNumber":17763}]"#).unwrap();
+    let args = |lic: &str| {
+        let path = dir.path().join("lic.csv");
+        std::fs::write(&path, lic).unwrap();
+        ual_run(&[
+            "--evidence",
+            ev.to_str().unwrap(),
+            "--systems",
+            sys.to_str().unwrap(),
+            "--licenses",
+            path.to_str().unwrap(),
+            "--internal-domain",
+            "contoso.com",
+            "--emit-evidence",
+        ])
+    };
+    let r = args("Product,Version,CalType,Quantity\r\nSkype for Business Server,2015,User,1\r\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ec: Vec<Value> = r
+        .records_of("CalConsumption")
+        .into_iter()
+        .filter(|x| x["CalType"] == "ExternalConnector")
+        .collect();
+    assert_eq!(
+        ec.len(),
+        1,
+        "Lync Server 2010 still needs an External Connector; Skype for Business Server 2015 does not: {ec:?}"
+    );
+    assert_eq!(
+        (ec[0]["Principal"].as_str(), ec[0]["Version"].as_u64()),
+        (Some("LYNC10"), Some(2010))
+    );
+    let summary = &r.records_of("UalEvidenceSummary")[0];
+    assert!(
+        summary["Excluded"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"Reason": "ExternalUserInServerLicence", "Count": 1})),
+        "{summary}"
+    );
+    let guest = r
+        .records_of("UalEvidence")
+        .into_iter()
+        .find(|e| e["Server"] == "SFB01" && e["Principal"] == "fabrikam\\guest")
+        .unwrap();
+    assert!(
+        guest["Reason"]
+            .as_str()
+            .unwrap()
+            .contains("server licence includes external users"),
+        "{guest}"
+    );
+    // No External Connector exists for Lync 2013 and later: a row claiming one is refused.
+    let r = args("Product,Version,CalType,Quantity\r\nSkype for Business Server,2015,ExternalConnector,1\r\n");
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("record 1, property 'CalType'")
+            && r.stderr
+                .contains("the server licence includes access by external users"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn one_external_connector_covers_every_vm_of_its_physical_server() {
+    let rows = [
+        access(
+            "RDSA",
+            FILE_SERVER,
+            "Windows Server 2022 Standard",
+            "fabrikam\\guest",
+        ),
+        access(
+            "RDSB",
+            FILE_SERVER,
+            "Windows Server 2022 Standard",
+            "fabrikam\\guest",
+        ),
+    ];
+    let estate = Estate::new(
+        &rows,
+        &["RDSA", "RDSB"],
+        "Product,Version,CalType,Quantity,Servers,Host\r\nWindows Server,2022,ExternalConnector,1,RDSA;RDSB,HV01\r\n",
+    );
+    let r = estate.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = r.records_of("CalConsumption");
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert_eq!(
+        (c[0]["Principal"].as_str(), c[0]["Servers"].clone()),
+        (Some("HV01"), json!(["RDSA", "RDSB"]))
+    );
+    assert!(c[0]["Detail"]
+        .as_str()
+        .unwrap()
+        .contains("one External Connector for the physical server HV01, which runs RDSA, RDSB"));
+    let p = r.records_of("CalCompliance");
+    let ec = position(&p, "Windows Server", "ExternalConnector", json!(2022));
+    assert_eq!(numbers(ec), (1, 1, 0, 0), "{ec}");
+    assert!(ec["Assumption"].is_null(), "{ec}");
+
+    // Without a Host each server is taken as a physical server of its own, and says so: one
+    // External Connector covers one of them; no CAL is spare for the other.
+    estate.licences(
+        "Product,Version,CalType,Quantity\r\nWindows Server,2022,ExternalConnector,1\r\n",
+    );
+    let r = estate.run(&[]);
+    let p = r.records_of("CalCompliance");
+    let ec = position(&p, "Windows Server", "ExternalConnector", json!(2022));
+    assert_eq!(numbers(ec), (2, 1, 0, 1), "{ec}");
+    assert!(
+        ec["Assumption"]
+            .as_str()
+            .unwrap()
+            .contains("taken as a physical server of its own"),
+        "{ec}"
+    );
+    let short = r
+        .records_of("CalConsumption")
+        .into_iter()
+        .find(|x| x["Covered"] == false)
+        .unwrap();
+    assert!(
+        short["Detail"]
+            .as_str()
+            .unwrap()
+            .ends_with("no External Connector owned fits: buy one, or CALs for these users instead: 1 needed, 0 spare, 1 to buy"),
+        "{short}"
+    );
+
+    // A server listed under two hosts is taken as on the first, and said.
+    estate.licences("Product,Version,CalType,Quantity,Servers,Host\r\nWindows Server,2022,ExternalConnector,1,RDSA;RDSB,HV01\r\nRemote Desktop Services,2022,ExternalConnector,1,RDSB,HV02\r\n");
+    let r = estate.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("rdsb is listed on the External Connector rows of two hosts (HV01 and HV02"),
+        "{}",
+        r.stderr
+    );
+
+    // Host belongs to External Connector rows only; External Connectors are sold per product.
+    for (row, field) in [
+        (
+            "Product,Version,CalType,Quantity,Host\r\nWindows Server,2022,User,1,HV01\r\n",
+            "Host",
+        ),
+        (
+            "Product,Version,CalType,Quantity\r\nCore CAL Suite,2022,ExternalConnector,1\r\n",
+            "CalType",
+        ),
+    ] {
+        estate.licences(row);
+        let r = estate.run(&[]);
+        assert_eq!(r.code, 3, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("record 1, property '{field}'")),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn an_external_connector_is_an_alternative_to_cals_not_an_addition() {
+    let rows = [
+        access(
+            "FS22",
+            FILE_SERVER,
+            "Windows Server 2022 Standard",
+            "contoso\\anna",
+        ),
+        access(
+            "FS22",
+            FILE_SERVER,
+            "Windows Server 2022 Standard",
+            "fabrikam\\guest",
+        ),
+    ];
+    // Two CALs, one internal user: the spare CAL covers the external user; no External Connector.
+    let estate = Estate::new(
+        &rows,
+        &["FS22"],
+        "Product,Version,CalType,Quantity\r\nWindows Server,2022,User,2\r\n",
+    );
+    let r = estate.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = r.records_of("CalConsumption");
+    assert!(
+        c.iter().all(|x| x["CalType"] != "ExternalConnector"),
+        "{c:?}"
+    );
+    let guest = consumption(&c, "Windows Server", "fabrikam\\guest");
+    assert_eq!(
+        guest[0]["License"],
+        "Windows Server 2022 User (licence row 1)"
+    );
+    assert!(guest[0]["Detail"]
+        .as_str()
+        .unwrap()
+        .contains("needs no Windows Server External Connector"));
+    let p = r.records_of("CalCompliance");
+    assert_eq!(
+        numbers(position(&p, "Windows Server", "User", json!(2022))),
+        (2, 2, 0, 0)
+    );
+
+    // No CAL spare and no External Connector: one licence short, either one; both are said.
+    estate.licences("Product,Version,CalType,Quantity\r\nWindows Server,2022,User,1\r\n");
+    let p = estate.run(&[]).records_of("CalCompliance");
+    let ec = position(&p, "Windows Server", "ExternalConnector", json!(2022));
+    assert_eq!(numbers(ec), (1, 0, 0, 1), "{ec}");
+    assert_eq!(
+        ec["Suggestion"],
+        "1 External Connector(s) short, or CALs for the 1 external user(s) instead (0 spare, 1 to buy); an External Connector is an alternative to CALs for external users, not an addition"
+    );
+}
+
+#[test]
+fn user_and_device_cals_mixed_devices_with_no_counted_user() {
+    let mut rows = vec![
+        access(
+            "FS22",
+            FILE_SERVER,
+            "Windows Server 2022 Standard",
+            "contoso\\anna",
+        ),
+        access(
+            "FS22",
+            FILE_SERVER,
+            "Windows Server 2022 Standard",
+            "contoso\\ben",
+        ),
+    ];
+    for device in ["10.0.0.5", "10.0.0.6", "10.0.0.7"] {
+        rows.push(access(
+            "FS22",
+            FILE_SERVER,
+            "Windows Server 2022 Standard",
+            device,
+        ));
+    }
+    // Get-UalDailyAccess: anna on 10.0.0.5, so that device is covered by her User CAL.
+    rows.push(json!({
+        "RoleGuid": FILE_SERVER,
+        "ProductName": "Windows Server 2022 Standard",
+        "AccessDate": "2026-10-20T00:00:00Z",
+        "AccessCount": 3,
+        "UserName": "contoso\\anna",
+        "IPAddress": "10.0.0.5",
+        "PSComputerName": "FS22",
+    }));
+    let estate = Estate::new(
+        &rows,
+        &["FS22"],
+        "Product,Version,CalType,Quantity\r\nWindows Server,2022,User,2\r\nWindows Server,2022,Device,1\r\n",
+    );
+    let r = estate.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let p = r.records_of("CalCompliance");
+    assert_eq!(
+        numbers(position(&p, "Windows Server", "User", json!(2022))),
+        (2, 2, 0, 0)
+    );
+    // Owning some of each is allowed: the Device CAL owned appears in the position and covers one
+    // of the two devices no counted user was seen on; the other is taken as covered by its
+    // users' User CALs, with the shortfall if not.
+    let dev = position(&p, "Windows Server", "Device", json!(2022));
+    assert_eq!(numbers(dev), (2, 1, 1, 0), "{dev}");
+    assert_eq!(dev["Owned"], 1);
+    let assumption = dev["Assumption"].as_str().unwrap();
+    assert!(
+        assumption.contains("so shortfall 0")
+            && assumption.contains("each needs a Device CAL: shortfall 1"),
+        "{assumption}"
+    );
+    assert!(dev["Basis"]
+        .as_str()
+        .unwrap()
+        .starts_with("licences hold User and Device CALs"));
+    let c = r.records_of("CalConsumption");
+    let devices: Vec<(&str, &Value)> = c
+        .iter()
+        .filter(|x| x["CalType"] == "Device")
+        .map(|x| (x["Principal"].as_str().unwrap(), &x["License"]))
+        .collect();
+    assert_eq!(
+        devices,
+        vec![
+            (
+                "10.0.0.6",
+                &json!("Windows Server 2022 Device (licence row 2)")
+            ),
+            ("10.0.0.7", &Value::Null)
+        ],
+        "10.0.0.5 is anna's: her User CAL covers it"
+    );
+    // Device evidence is kept without any Device CAL owned: both figures, the assumption said.
+    estate.licences("Product,Version,CalType,Quantity\r\nWindows Server,2022,User,2\r\n");
+    let p = estate.run(&[]).records_of("CalCompliance");
+    let dev = position(&p, "Windows Server", "Device", json!(2022));
+    assert_eq!(numbers(dev), (2, 0, 2, 0), "{dev}");
+    assert!(dev["Assumption"]
+        .as_str()
+        .unwrap()
+        .contains("each needs a Device CAL: shortfall 2"));
 }

@@ -3,8 +3,9 @@
 use super::licenses::License;
 
 /// Of the licences with seats left that `fits`, the first by priority (lower first), then the
-/// older version (so newer licences stay free for needs only they can cover), then the file row;
-/// takes one seat from it. None: nothing fits (a shortfall).
+/// older version (so newer licences stay free for needs only they can cover; rows that cover any
+/// version, with Software Assurance, a plan or no version, come last), then the file row; takes
+/// one seat from it. None: nothing fits (a shortfall).
 pub fn draw(
     licenses: &[License],
     remaining: &mut [u64],
@@ -14,7 +15,7 @@ pub fn draw(
         .filter(|i| remaining[*i] > 0 && fits(&licenses[*i]))
         .min_by_key(|i| {
             let l = &licenses[*i];
-            (l.priority, l.version.unwrap_or(0), l.row)
+            (l.priority, l.draw_version(), l.row)
         });
     if let Some(i) = pick {
         remaining[i] -= 1;

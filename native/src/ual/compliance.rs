@@ -7,9 +7,11 @@ use super::evidence::{
     FastMap, GapInfo, PrincipalKind, Row, RowContext, ServerFrom, SystemInfo, Systems,
     NO_SERVER_FIELD,
 };
-use super::licenses::{CalType, License};
+use super::licenses::{CalType, License, SKYPE_EXTERNAL_INCLUDED_FROM};
 use super::records::*;
-use super::roles::{product_family, suite_members, WINDOWS_SERVER};
+use super::roles::{
+    is_bundle, is_online_plan, product_family, suite_members, SKYPE, SQL_SERVER, WINDOWS_SERVER,
+};
 use crate::ingest::{load_all, stream_each_borrowed, Record};
 use crate::model::server_cal::{ConsumptionMode as Mode, EvidenceStatus};
 use crate::model::{InputError, RecordSink, Reporter};
@@ -143,6 +145,10 @@ struct PrincipalAgg {
     last: Option<DateTime<Utc>>,
     /// Newest product version accessed (0: unknown).
     version: u16,
+    /// Some evidence row named this principal together with a consuming principal of the other
+    /// kind (a user with a device, as Get-UalDailyAccess and spreadsheet rows do): where the
+    /// product is counted in the other kind's CALs, this one is covered by that principal's.
+    paired: bool,
 }
 
 impl PrincipalAgg {
@@ -415,6 +421,31 @@ struct Engine<'a> {
     agg: Aggregates,
 }
 
+/// What an external user's access to a product needs (docs/rules/ual-server-cal.md, section 7).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ExternalRoute {
+    /// An External Connector for the (physical) server, or CALs instead.
+    Connector,
+    /// A CAL like any user: SQL Server has no External Connector.
+    Cal,
+    /// Nothing: the server licence includes external users (Lync Server 2013 and later).
+    ServerLicence,
+}
+
+fn external_route(family: &str, version: Option<u16>) -> ExternalRoute {
+    if family == SQL_SERVER {
+        ExternalRoute::Cal
+    } else if family == SKYPE && version.is_some_and(|v| v >= SKYPE_EXTERNAL_INCLUDED_FROM) {
+        ExternalRoute::ServerLicence
+    } else {
+        ExternalRoute::Connector
+    }
+}
+
+/// Products one evidence row can reach (a role's Windows Server and one more): where the row's
+/// user and device are paired, per product.
+const ROW_PRODUCTS: usize = 4;
+
 /// The index of a principal kind in [`ProductReach::slots`].
 fn kind_index(kind: PrincipalKind) -> usize {
     match kind {
@@ -518,6 +549,11 @@ impl Engine<'_> {
         ];
         // A daily-access row names a user and a device: it is one row of evidence, counted once.
         let (mut row_counted, mut row_external) = (false, false);
+        // Per product of the row: whether its user consumes (a CAL, or as an external user), and
+        // where that user's aggregate is; then the device's, to pair the two.
+        let mut user_consumes = [false; ROW_PRODUCTS];
+        let mut user_at: [Option<(u32, usize)>; ROW_PRODUCTS] = [None; ROW_PRODUCTS];
+        let mut device_consumes = [false; ROW_PRODUCTS];
         for (kind, name) in principals {
             let Some(name) = name else { continue };
             let mut record = |status: EvidenceStatus, reason: Option<&str>| {
@@ -565,48 +601,106 @@ impl Engine<'_> {
                 continue;
             }
             let external = principal.external;
-            let mut counted_any = false;
-            for product in &reach.products {
+            // What became of the row for this principal: counted toward a CAL; toward an
+            // External Connector; included in the server licence (external users of Lync 2013+).
+            let (mut counted_any, mut connector_any, mut included_any) = (false, false, false);
+            let mut external_cal: Option<&'static str> = None;
+            for (i, product) in reach.products.iter().enumerate() {
                 if product.per_core {
                     *self.agg.excluded.entry("PerCoreServer").or_default() += 1;
                     continue;
                 }
                 if external {
-                    let x = self
-                        .agg
-                        .external
-                        .entry((product.family, server))
-                        .or_default();
-                    if !x.0.contains(name) {
-                        x.0.insert(name.to_string());
+                    match external_route(product.family, product.version) {
+                        ExternalRoute::Connector => {
+                            let x = self
+                                .agg
+                                .external
+                                .entry((product.family, server))
+                                .or_default();
+                            if !x.0.contains(name) {
+                                x.0.insert(name.to_string());
+                            }
+                            x.1 = x.1.max(product.version.unwrap_or(0));
+                            connector_any = true;
+                            if let Some(c) = user_consumes.get_mut(i) {
+                                *c = true;
+                            }
+                            continue;
+                        }
+                        ExternalRoute::ServerLicence => {
+                            *self
+                                .agg
+                                .excluded
+                                .entry("ExternalUserInServerLicence")
+                                .or_default() += 1;
+                            included_any = true;
+                            if let Some(c) = user_consumes.get_mut(i) {
+                                *c = true;
+                            }
+                            continue;
+                        }
+                        ExternalRoute::Cal => external_cal = Some(product.family),
                     }
-                    x.1 = x.1.max(product.version.unwrap_or(0));
-                    continue;
                 }
                 counted_any = true;
                 let slot = product.slots[kind_index(kind)];
-                table.agg_mut(principal.id, slot).add(
-                    server,
-                    row.first_seen,
-                    row.last_seen,
-                    product.version,
-                );
+                let agg = table.agg_mut(principal.id, slot);
+                agg.add(server, row.first_seen, row.last_seen, product.version);
+                if i < ROW_PRODUCTS {
+                    match kind {
+                        PrincipalKind::User => {
+                            user_consumes[i] = true;
+                            user_at[i] = Some((principal.id, slot));
+                        }
+                        PrincipalKind::Device => {
+                            device_consumes[i] = true;
+                            if user_consumes[i] {
+                                agg.paired = true;
+                            }
+                        }
+                    }
+                }
             }
-            if external {
+            if counted_any {
+                row_counted = true;
+                match external_cal {
+                    Some(family) if emit => {
+                        let also = if connector_any {
+                            "; its other products count toward an External Connector"
+                        } else {
+                            ""
+                        };
+                        record(
+                            EvidenceStatus::Counted,
+                            Some(format!("user outside the internal domains: {family} has no External Connector, so the user needs a {family} CAL (or the server licensed per core){also}").as_str()),
+                        );
+                    }
+                    _ => record(
+                        EvidenceStatus::Counted,
+                        e.implied_windows
+                            .then_some("Windows Server evidence implied: the server has no UAL"),
+                    ),
+                }
+            } else if connector_any {
                 row_external = true;
                 record(
                     EvidenceStatus::External,
-                    Some("user outside the internal domains: counts toward an External Connector"),
+                    Some("user outside the internal domains: counts toward an External Connector (or a CAL instead)"),
                 );
-            } else if counted_any {
-                row_counted = true;
+            } else if included_any {
                 record(
-                    EvidenceStatus::Counted,
-                    e.implied_windows
-                        .then_some("Windows Server evidence implied: the server has no UAL"),
+                    EvidenceStatus::External,
+                    Some("user outside the internal domains: the Lync / Skype for Business Server 2013+ server licence includes external users (no External Connector, no CAL)"),
                 );
             } else {
                 record(EvidenceStatus::Excluded, Some("PerCoreServer"));
+            }
+        }
+        // The row's user is covered where its device is counted (and the other way round).
+        for (i, at) in user_at.iter().enumerate() {
+            if let (Some((id, slot)), true) = (at, device_consumes[i]) {
+                self.users.agg_mut(*id, *slot).paired = true;
             }
         }
         self.agg.counted += row_counted as u64;
@@ -664,6 +758,10 @@ struct Need {
     principal: u32,
     /// Where its aggregate is (it stays there: a need is a few bytes to sort and hold).
     agg: AggAt,
+    /// The product is counted in the other CAL type: this principal (a device with no counted
+    /// user, or a user on no counted device) is drawn from licences of its own type when there
+    /// are any, else taken as covered by the other kind's CALs (an assumption, not a shortfall).
+    secondary: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -698,7 +796,11 @@ impl Engine<'_> {
 fn model(family: &str, licenses: &[License]) -> (PrincipalKind, String) {
     let holds = |t: CalType| licenses.iter().any(|l| l.cal_type == t && l.covers(family));
     match (holds(CalType::User), holds(CalType::Device)) {
-        (true, _) => (PrincipalKind::User, "licences hold User CALs".into()),
+        (true, true) => (
+            PrincipalKind::User,
+            "licences hold User and Device CALs: users take User CALs".into(),
+        ),
+        (true, false) => (PrincipalKind::User, "licences hold User CALs".into()),
         (false, true) => (
             PrincipalKind::Device,
             "licences hold Device CALs only".into(),
@@ -709,6 +811,9 @@ fn model(family: &str, licenses: &[License]) -> (PrincipalKind, String) {
         ),
     }
 }
+
+/// The CAL type each product is counted in, and why.
+type Models = BTreeMap<&'static str, (PrincipalKind, String)>;
 
 /// Compliance positions by product, CAL type and version (sorted: the output order).
 type Positions = BTreeMap<PositionKey, CalCompliance>;
@@ -725,13 +830,6 @@ fn add_server(set: &mut ServerSet, server: u32) {
         set.resize(w + 1, 0);
     }
     set[w] |= 1 << b;
-}
-
-/// A server set of one server.
-fn one_server(server: u32) -> ServerSet {
-    let mut set = ServerSet::new();
-    add_server(&mut set, server);
-    set
 }
 
 /// `ual compliance`: evidence → one CAL per principal and product family → licences drawn in
@@ -874,34 +972,44 @@ pub fn run(
 
     // Which CAL type each product is counted in.
     let families: BTreeSet<&'static str> = all_kinds.keys().map(|(f, _)| *f).collect();
-    let models: BTreeMap<&'static str, (PrincipalKind, String)> =
-        families.iter().map(|f| (*f, model(f, &licenses))).collect();
-    needs.retain(|n| models[n.family].0 == n.kind);
-    // Deterministic order: by principal (name), then product, so a principal's suite seat is
-    // shared. Each need is one principal and product, so the order is total.
+    let models: Models = families.iter().map(|f| (*f, model(f, &licenses))).collect();
+    // Principals of a product's other CAL type count only where no consuming principal of its
+    // type was seen with them (a device with no counted user): item 8 of issue #24.
+    needs.retain_mut(|n| {
+        n.secondary = models[n.family].0 != n.kind;
+        !(n.secondary && engine.agg(n, &by_family).paired)
+    });
+    // Deterministic order: the product's own CAL type first, then the others; by principal
+    // (name), then product, so a principal's suite seat is shared. Each need is one principal
+    // and product, so the order is total.
     let (user_order, device_order) = (engine.users.order(), engine.devices.order());
     needs.sort_unstable_by_key(|n| {
         let order = match n.kind {
             PrincipalKind::User => &user_order,
             PrincipalKind::Device => &device_order,
         };
-        (n.kind, order[n.principal as usize], n.family)
+        (n.secondary, n.kind, order[n.principal as usize], n.family)
     });
+    let hosts = hosts(&licenses, reporter);
 
     for at in engine.agg.unrecognized.values() {
         sink.write(&engine.agg.unrecognized_list[*at])?;
     }
     let mut positions = Positions::new();
+    let mut notes = Notes::default();
     let remaining = allocate(
         &engine,
         &needs,
         &by_family,
         &licenses,
+        &hosts,
         &models,
         &mut positions,
+        &mut notes,
         sink,
     )?;
-    suggest(&mut positions, &all_kinds);
+    suggest(&mut positions, &all_kinds, &models);
+    assumptions(&mut positions, &notes);
 
     let shortfall: u64 = positions.values().map(|p| p.shortfall).sum();
     for p in positions.values_mut() {
@@ -938,7 +1046,7 @@ fn settings(options: &ComplianceOptions, licenses: &[License]) -> Result<Setting
         let family = match product {
             Some(product) => Some(
                 product_family(product)
-                    .filter(|f| *f != WINDOWS_SERVER && !f.contains("Suite"))
+                    .filter(|f| *f != WINDOWS_SERVER && !is_bundle(f))
                     .ok_or_else(|| UalError::NotPerCoreProduct {
                         product: product.clone(),
                     })?,
@@ -988,10 +1096,11 @@ fn access_needs(
     let mut all_kinds = KindCounts::new();
     let mut families: BTreeSet<&'static str> =
         engine.agg.versions.keys().map(|(f, _)| *f).collect();
-    for l in licenses
-        .iter()
-        .filter(|l| matches!(l.cal_type, CalType::User | CalType::Device))
-    {
+    // A plan (Microsoft 365, Office 365) is bought for its online services: it puts no
+    // on-premises product in scope.
+    for l in licenses.iter().filter(|l| {
+        matches!(l.cal_type, CalType::User | CalType::Device) && !is_online_plan(l.product)
+    }) {
         families.extend(suite_members(l.product).iter().copied());
         if suite_members(l.product).is_empty() {
             families.insert(l.product);
@@ -1042,15 +1151,20 @@ fn access_needs(
         }
         if principal.external {
             engine.agg.external_count += 1;
-            continue;
         }
         for family in by_family.keys() {
+            // External Connectors are not derived in access mode; an external user still needs
+            // the CALs of a product that has none (SQL Server).
+            if principal.external && external_route(family, None) != ExternalRoute::Cal {
+                continue;
+            }
             *all_kinds.entry((family, kind)).or_default() += 1;
             needs.push(Need {
                 family,
                 kind,
                 principal: principal.id,
                 agg: AggAt::Family,
+                secondary: false,
             });
         }
     }
@@ -1071,6 +1185,7 @@ fn usage_needs(engine: &Engine) -> (Vec<Need>, KindCounts, FamilyAggs) {
                     kind,
                     principal: id,
                     agg: AggAt::Principal(at),
+                    secondary: false,
                 });
             }
         }
@@ -1078,32 +1193,99 @@ fn usage_needs(engine: &Engine) -> (Vec<Need>, KindCounts, FamilyAggs) {
     (needs, all_kinds, FamilyAggs::new())
 }
 
-/// Draws a licence for every need, then one External Connector per server (and product) that
-/// external users reached; writes each consumption as it is decided (a principal's server list
+/// What the allocation notes beside the counts: each position's assumptions, which positions
+/// count principals of the product's other CAL type (see [`Need::secondary`]), and for External
+/// Connector positions short, the external users whose CALs would do instead.
+#[derive(Default)]
+struct Notes {
+    assumptions: BTreeMap<PositionKey, Vec<String>>,
+    /// Positions of a product's other CAL type: how many of their principals are counted there
+    /// for that reason, and how many of those drew a licence.
+    secondary: BTreeMap<PositionKey, (u64, u64)>,
+    /// External Connector positions short: the external users (product, user) of the servers
+    /// left without one.
+    ec_short: BTreeMap<PositionKey, BTreeSet<(&'static str, String)>>,
+}
+
+impl Notes {
+    fn assume(&mut self, key: &PositionKey, text: String) {
+        let list = self.assumptions.entry(key.clone()).or_default();
+        if !list.contains(&text) {
+            list.push(text);
+        }
+    }
+}
+
+/// The physical server each server (OSE) runs on, by key, from the ExternalConnector licence rows
+/// that name a `Host`: (host key, host as written). A server under two hosts is taken as on the
+/// first, and said.
+type Hosts = BTreeMap<String, (String, String)>;
+
+fn hosts(licenses: &[License], reporter: &mut impl Reporter) -> Hosts {
+    let mut hosts = Hosts::new();
+    for l in licenses {
+        let Some((key, name)) = &l.host else { continue };
+        for s in &l.servers {
+            match hosts.get(s) {
+                Some((k, first)) if k != key => reporter.warning(
+                    "ServerOnTwoHosts",
+                    &format!("{s} is listed on the External Connector rows of two hosts ({first} and {name}, licence row {}): taken as running on {first}", l.row),
+                ),
+                Some(_) => {}
+                None => {
+                    hosts.insert(s.clone(), (key.clone(), name.clone()));
+                }
+            }
+        }
+    }
+    hosts
+}
+
+/// One physical server external users reached, for one product: what one External Connector
+/// would cover.
+struct ConnectorNeed {
+    /// The host as the licence row writes it, or the server's name (not mapped to a host).
+    name: String,
+    /// An ExternalConnector row names this host (else the server is taken as physical).
+    mapped: bool,
+    servers: ServerSet,
+    keys: Vec<String>,
+    users: BTreeSet<String>,
+    version: u16,
+}
+
+/// Draws a licence for every need (those of the product's CAL type first, then the others), then
+/// covers external users: one External Connector per physical server and product, or spare CALs
+/// for those users instead. Writes each consumption as it is decided (a principal's server list
 /// can run to hundreds of names, so holding them all would make memory grow with principals ×
 /// servers) and folds it into `positions`. Returns the seats left per licence row.
+#[allow(clippy::too_many_arguments)]
 fn allocate(
     engine: &Engine,
     needs: &[Need],
     by_family: &FamilyAggs,
     licenses: &[License],
-    models: &BTreeMap<&'static str, (PrincipalKind, String)>,
+    hosts: &Hosts,
+    models: &Models,
     positions: &mut Positions,
+    notes: &mut Notes,
     sink: &mut impl RecordSink,
 ) -> Result<Vec<u64>, UalError> {
     // The servers each position's consumptions reached, as server ids (named once, at the end).
     let mut reached: BTreeMap<PositionKey, Vec<u64>> = BTreeMap::new();
-    let mut emit = |c: CalConsumption, servers: &[u64]| -> Result<(), UalError> {
-        let key = tally(positions, &c, licenses, models);
-        let bits = reached.entry(key).or_default();
-        if bits.len() < servers.len() {
-            bits.resize(servers.len(), 0);
-        }
-        for (b, s) in bits.iter_mut().zip(servers) {
-            *b |= s;
-        }
-        Ok(sink.write(&c)?)
-    };
+    let mut emit =
+        |c: CalConsumption, servers: &[u64], assumed: bool| -> Result<PositionKey, UalError> {
+            let key = tally(positions, &c, assumed, licenses, models);
+            let bits = reached.entry(key.clone()).or_default();
+            if bits.len() < servers.len() {
+                bits.resize(servers.len(), 0);
+            }
+            for (b, s) in bits.iter_mut().zip(servers) {
+                *b |= s;
+            }
+            sink.write(&c)?;
+            Ok(key)
+        };
     let mut remaining: Vec<u64> = licenses.iter().map(|l| l.quantity).collect();
     let labels: Vec<String> = licenses.iter().map(License::label).collect();
     // Each server's place among the server names, ignoring ASCII case (a consumption lists its
@@ -1111,105 +1293,303 @@ fn allocate(
     let server_order = engine.servers.order();
     let mut ids: Vec<u32> = Vec::new();
     let mut lists: FastMap<ServerSet, ServerList> = FastMap::default();
-    let mut held: Vec<usize> = Vec::new();
-    let mut current: Option<(PrincipalKind, u32)> = None;
-    for need in needs {
-        if current != Some((need.kind, need.principal)) {
-            held.clear();
-            current = Some((need.kind, need.principal));
+    // One list per set of servers reached, named in order once.
+    let mut list_of = |set: &ServerSet| -> ServerList {
+        if let Some(list) = lists.get(set.as_slice()) {
+            return list.clone();
         }
+        ids.clear();
+        ids.extend(PrincipalAgg::ids(set));
+        ids.sort_unstable_by_key(|s| server_order[*s as usize]);
+        let list = ServerList::new(
+            ids.iter()
+                .map(|s| engine.servers.names[*s as usize].clone())
+                .collect(),
+        );
+        lists.insert(set.clone(), list.clone());
+        list
+    };
+    let restricted_to = |l: &License, servers: &ServerSet| {
+        l.servers.is_empty()
+            || PrincipalAgg::ids(servers).all(|s| {
+                let key = &engine.servers.keys[s as usize];
+                l.servers.iter().any(|x| x == key)
+            })
+    };
+    // The suite or plan seats each principal holds: one seat covers all of its products.
+    let mut held: FastMap<(PrincipalKind, u32), smallvec::SmallVec<[usize; 2]>> =
+        FastMap::default();
+    for need in needs {
         let agg = engine.agg(need, by_family);
         let fits = |l: &License| {
             l.cal_type == need.kind.cal_type()
                 && l.covers(need.family)
-                && l.version
-                    .is_none_or(|v| agg.version == 0 || v >= agg.version)
-                && (l.servers.is_empty()
-                    || agg.server_ids().all(|s| {
-                        let key = &engine.servers.keys[s as usize];
-                        l.servers.iter().any(|x| x == key)
-                    }))
+                && l.covers_version(agg.version)
+                && restricted_to(l, &agg.servers)
         };
-        // A suite seat this principal already holds covers its other products too.
+        let who = (need.kind, need.principal);
         let chosen = held
-            .iter()
-            .copied()
-            .find(|i| fits(&licenses[*i]) && !suite_members(licenses[*i].product).is_empty())
+            .get(&who)
+            .and_then(|seats| seats.iter().copied().find(|i| fits(&licenses[*i])))
             .or_else(|| {
                 let pick = draw(licenses, &mut remaining, fits);
-                held.extend(pick);
+                if let Some(i) = pick.filter(|i| is_bundle(licenses[*i].product)) {
+                    held.entry(who).or_default().push(i);
+                }
                 pick
             });
-        // One list per set of servers reached, named in order once.
-        let servers = match lists.get(agg.servers.as_slice()) {
-            Some(list) => list.clone(),
-            None => {
-                ids.clear();
-                ids.extend(agg.server_ids());
-                ids.sort_unstable_by_key(|s| server_order[*s as usize]);
-                let list = ServerList::new(
-                    ids.iter()
-                        .map(|s| engine.servers.names[*s as usize].clone())
-                        .collect(),
-                );
-                lists.insert(agg.servers.clone(), list.clone());
-                list
-            }
-        };
         let principal = match need.kind {
             PrincipalKind::User => engine.users.name(need.principal),
             PrincipalKind::Device => engine.devices.name(need.principal),
         };
-        emit(
+        let assumed = need.secondary && chosen.is_none();
+        let detail = if assumed {
+            Some(match need.kind {
+                PrincipalKind::Device => "no counted user was seen on this device and no Device CAL fits: taken as used only by people who hold User CALs; if others use it, it needs a Device CAL".to_string(),
+                PrincipalKind::User => "this user was seen on no counted device and no User CAL fits: taken as working only from devices that hold Device CALs; if not, the user needs a User CAL".to_string(),
+            })
+        } else if need.kind == PrincipalKind::User
+            && external_route(need.family, None) == ExternalRoute::Cal
+            && engine
+                .users
+                .by_name
+                .get(principal)
+                .is_some_and(|p| p.external)
+        {
+            Some(format!("user outside the internal domains: {} has no External Connector, so external users need {} CALs (or the server licensed per core)", need.family, need.family))
+        } else {
+            None
+        };
+        let key = emit(
             CalConsumption {
                 product: need.family.into(),
                 cal_type: need.kind.cal_type(),
                 version: (agg.version > 0).then_some(agg.version),
                 principal: principal.to_string(),
-                servers,
+                servers: list_of(&agg.servers),
                 first_seen: agg.first,
                 last_seen: agg.last,
                 license: chosen.map(|i| labels[i].clone()),
                 covered: chosen.is_some(),
-                detail: None,
+                detail,
             },
             &agg.servers,
+            assumed,
         )?;
+        if need.secondary {
+            let counts = notes.secondary.entry(key.clone()).or_default();
+            counts.0 += 1;
+            counts.1 += u64::from(chosen.is_some());
+        }
+        if let Some(text) = chosen.and_then(|i| licenses[i].assumption(need.family)) {
+            notes.assume(&key, text);
+        }
     }
+
+    // External users: one External Connector per physical server (and product) they reached,
+    // or a CAL for each of them instead, whichever the licences hold.
+    let mut connectors: BTreeMap<(&'static str, String), ConnectorNeed> = BTreeMap::new();
+    // Each external user's servers and the CAL version they need, per product.
+    let mut external_users: BTreeMap<(&'static str, &str), (ServerSet, u16)> = BTreeMap::new();
     for ((family, server), (users, version)) in &engine.agg.external {
         let key = &engine.servers.keys[*server as usize];
-        let chosen = draw(licenses, &mut remaining, |l| {
+        let (host, name, mapped) = match hosts.get(key) {
+            Some((host, name)) => (host.clone(), name.clone(), true),
+            None => (
+                key.clone(),
+                engine.servers.names[*server as usize].to_string(),
+                false,
+            ),
+        };
+        let c = connectors
+            .entry((family, host))
+            .or_insert_with(|| ConnectorNeed {
+                name,
+                mapped,
+                servers: ServerSet::new(),
+                keys: Vec::new(),
+                users: BTreeSet::new(),
+                version: 0,
+            });
+        add_server(&mut c.servers, *server);
+        c.keys.push(key.clone());
+        c.users.extend(users.iter().cloned());
+        c.version = c.version.max(*version);
+        for u in users {
+            let x = external_users.entry((family, u.as_str())).or_default();
+            add_server(&mut x.0, *server);
+            x.1 = x.1.max(*version);
+        }
+    }
+    // A CAL an external user takes instead of an External Connector: a CAL licence (not a
+    // subscription plan, which is assigned to the organisation's own users) of the product.
+    let cal_fits = |l: &License, family: &str, (servers, version): &(ServerSet, u16)| {
+        l.cal_type == CalType::User
+            && !is_online_plan(l.product)
+            && l.covers(family)
+            && l.covers_version(*version)
+            && restricted_to(l, servers)
+    };
+    // External users covered by a CAL already (from an earlier server's choice).
+    let mut with_cal: BTreeSet<(&'static str, String)> = BTreeSet::new();
+    for ((family, _), need) in &connectors {
+        let family: &'static str = family;
+        let listed: Vec<&str> = need.users.iter().take(5).map(String::as_str).collect();
+        let who = format!(
+            "{} external user(s): {}{}",
+            need.users.len(),
+            listed.join(", "),
+            if need.users.len() > listed.len() {
+                ", …"
+            } else {
+                ""
+            }
+        );
+        let mut server_ids: Vec<u32> = PrincipalAgg::ids(&need.servers).collect();
+        server_ids.sort_unstable_by_key(|s| server_order[*s as usize]);
+        let server_names: Vec<&str> = server_ids
+            .iter()
+            .map(|s| &*engine.servers.names[*s as usize])
+            .collect();
+        let list = list_of(&need.servers);
+        let physical = if need.mapped {
+            format!(
+                "one External Connector for the physical server {}, which runs {}",
+                need.name,
+                server_names.join(", ")
+            )
+        } else {
+            format!(
+                "{} taken as a physical server of its own (no ExternalConnector licence row names its Host)",
+                need.name
+            )
+        };
+        let version = need.version;
+        let ec = draw(licenses, &mut remaining, |l| {
             l.cal_type == CalType::ExternalConnector
-                && l.product == *family
-                && l.version.is_none_or(|v| *version == 0 || v >= *version)
-                && (l.servers.is_empty() || l.servers.contains(key))
+                && l.product == family
+                && l.covers_version(version)
+                && (l.servers.is_empty() || need.keys.iter().all(|k| l.servers.contains(k)))
         });
-        let listed: Vec<&str> = users.iter().take(5).map(String::as_str).collect();
-        let name = engine.servers.names[*server as usize].clone();
-        emit(
-            CalConsumption {
-                product: family.to_string(),
-                cal_type: CalType::ExternalConnector,
-                version: (*version > 0).then_some(*version),
-                principal: name.to_string(),
-                servers: ServerList::new(vec![name]),
-                first_seen: None,
-                last_seen: None,
-                license: chosen.map(|i| labels[i].clone()),
-                covered: chosen.is_some(),
-                detail: Some(format!(
-                    "{} external user(s): {}{}",
-                    users.len(),
-                    listed.join(", "),
-                    if users.len() > listed.len() {
-                        ", …"
-                    } else {
-                        ""
-                    }
-                )),
-            },
-            &one_server(*server),
+        let connector = |license: Option<usize>, detail: String| CalConsumption {
+            product: family.to_string(),
+            cal_type: CalType::ExternalConnector,
+            version: (version > 0).then_some(version),
+            principal: need.name.clone(),
+            servers: list.clone(),
+            first_seen: None,
+            last_seen: None,
+            license: license.map(|i| labels[i].clone()),
+            covered: license.is_some(),
+            detail: Some(detail),
+        };
+        let mut ec_notes: Vec<String> = Vec::new();
+        if !need.mapped {
+            ec_notes.push("each server external users reached is taken as a physical server of its own unless an ExternalConnector licence row names the Host it runs on: one External Connector covers every virtual machine on its physical server".into());
+        }
+        if family == SKYPE && version == 0 {
+            ec_notes.push("Skype for Business / Lync Server version unknown: taken as older than Lync Server 2013 (whose server licence includes external users, so that no External Connector is needed)".into());
+        }
+        if let Some(i) = ec {
+            let key = emit(
+                connector(
+                    Some(i),
+                    format!("{who}; {physical}; CALs for these users would do instead (an External Connector is an alternative to CALs, not an addition)"),
+                ),
+                &need.servers,
+                false,
+            )?;
+            for text in ec_notes.into_iter().chain(licenses[i].assumption(family)) {
+                notes.assume(&key, text);
+            }
+            continue;
+        }
+        // No External Connector fits: spare CALs for these users instead, if each can have one.
+        let mut taken: Vec<(&str, usize)> = Vec::new();
+        let mut short = 0u64;
+        for u in &need.users {
+            if with_cal.contains(&(family, u.clone())) {
+                continue;
+            }
+            let x = &external_users[&(family, u.as_str())];
+            match draw(licenses, &mut remaining, |l| cal_fits(l, family, x)) {
+                Some(i) => taken.push((u.as_str(), i)),
+                None => short += 1,
+            }
+        }
+        if short == 0 {
+            for (u, i) in taken {
+                with_cal.insert((family, u.to_string()));
+                let (servers, v) = &external_users[&(family, u)];
+                let key = emit(
+                    CalConsumption {
+                        product: family.to_string(),
+                        cal_type: CalType::User,
+                        version: (*v > 0).then_some(*v),
+                        principal: u.to_string(),
+                        servers: list_of(servers),
+                        first_seen: None,
+                        last_seen: None,
+                        license: Some(labels[i].clone()),
+                        covered: true,
+                        detail: Some(format!("user outside the internal domains: a spare CAL covers this user, so {} needs no {family} External Connector (an External Connector is an alternative to CALs, not an addition)", need.name)),
+                    },
+                    servers,
+                    false,
+                )?;
+                notes.assume(&key, format!("external users (outside the internal domains) take CALs that were spare instead of a {family} External Connector: either licenses their access, so no External Connector is needed on top"));
+                if let Some(text) = licenses[i].assumption(family) {
+                    notes.assume(&key, text);
+                }
+            }
+            continue;
+        }
+        for (_, i) in &taken {
+            remaining[*i] += 1;
+        }
+        let cals = taken.len() as u64 + short;
+        let key = emit(
+            connector(
+                None,
+                format!(
+                    "{who}; {physical}; no External Connector owned fits: buy one, or CALs for these users instead: {cals} needed, {} spare, {short} to buy",
+                    taken.len()
+                ),
+            ),
+            &need.servers,
+            false,
         )?;
+        for text in ec_notes {
+            notes.assume(&key, text);
+        }
+        let short_users = notes.ec_short.entry(key).or_default();
+        for u in &need.users {
+            if !with_cal.contains(&(family, u.clone())) {
+                short_users.insert((family, u.clone()));
+            }
+        }
+    }
+    // For each External Connector position short: how many of its external users spare CALs
+    // would cover, all of them at once.
+    for (key, users) in &notes.ec_short {
+        let mut taken = Vec::new();
+        for (family, u) in users {
+            if let Some(x) = external_users.get(&(*family, u.as_str())) {
+                if let Some(i) = draw(licenses, &mut remaining, |l| cal_fits(l, family, x)) {
+                    taken.push(i);
+                }
+            }
+        }
+        for i in &taken {
+            remaining[*i] += 1;
+        }
+        let p = positions.get_mut(key).expect("tallied");
+        let (n, spare) = (users.len(), taken.len());
+        p.suggestion = Some(format!(
+            "{} External Connector(s) short, or CALs for the {n} external user(s) instead ({spare} spare, {} to buy); an External Connector is an alternative to CALs for external users, not an addition",
+            p.shortfall,
+            n - spare
+        ));
     }
     for (key, bits) in reached {
         let p = positions.get_mut(&key).expect("tallied");
@@ -1222,15 +1602,15 @@ fn allocate(
     Ok(remaining)
 }
 
-/// Where the other CAL type would need fewer licences, say so.
-fn suggest(positions: &mut Positions, all_kinds: &KindCounts) {
+/// Where the other CAL type would need fewer licences, say so (on the lines of the CAL type each
+/// product is counted in).
+fn suggest(positions: &mut Positions, all_kinds: &KindCounts, models: &Models) {
     for p in positions.values_mut() {
-        let count = |kind| {
-            all_kinds
-                .get(&(family_static(&p.product), kind))
-                .copied()
-                .unwrap_or(0)
-        };
+        let family = family_static(&p.product);
+        if models.get(family).map(|m| m.0.cal_type()) != Some(p.cal_type) {
+            continue;
+        }
+        let count = |kind| all_kinds.get(&(family, kind)).copied().unwrap_or(0);
         let (users, devices) = (count(PrincipalKind::User), count(PrincipalKind::Device));
         p.suggestion = match p.cal_type {
             CalType::User if devices > 0 && devices < users => Some(format!(
@@ -1245,6 +1625,31 @@ fn suggest(positions: &mut Positions, all_kinds: &KindCounts) {
             )),
             _ => None,
         };
+    }
+}
+
+/// Each position's `Assumption`: for the lines of a product's other CAL type, both answers (the
+/// principals covered by the others' CALs, or not); then what the licences drawn were taken as.
+fn assumptions(positions: &mut Positions, notes: &Notes) {
+    for (key, p) in positions.iter_mut() {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(&(n, drawn)) = notes.secondary.get(key) {
+            let (a, s) = (p.assumed_covered, p.shortfall);
+            parts.push(match p.cal_type {
+                CalType::Device => format!(
+                    "{n} device(s) had no counted user in the evidence (rows naming no user: Get-UalDeviceAccess, DHCP clients, spreadsheet rows without AccessingUser); {drawn} drawn from Device CALs owned; the other {a} are taken as used only by people who hold User CALs (counted on the User line), so shortfall {s}; if others use them, each needs a Device CAL: shortfall {}. An IP address is not always one device: DHCP gives one device several addresses over time",
+                    s + a
+                ),
+                _ => format!(
+                    "{n} user(s) were seen on no counted device (rows naming no device, such as Get-UalUserAccess); {drawn} drawn from User CALs owned; the other {a} are taken as working only from devices that hold Device CALs (counted on the Device line), so shortfall {s}; if they use other devices, each needs a User CAL: shortfall {}",
+                    s + a
+                ),
+            });
+        }
+        if let Some(list) = notes.assumptions.get(key) {
+            parts.extend(list.iter().cloned());
+        }
+        p.assumption = (!parts.is_empty()).then(|| parts.join(". "));
     }
 }
 
@@ -1288,7 +1693,7 @@ fn footer(positions: &Positions, missing: &[String]) -> Vec<String> {
         .values()
         .map(|p| {
             format!(
-                "{} {} {}: required {}, owned {}, covered {}, shortfall {}",
+                "{} {} {}: required {}, owned {}, covered {}, shortfall {}{}",
                 p.product,
                 p.version
                     .map(|v| v.to_string())
@@ -1297,7 +1702,20 @@ fn footer(positions: &Positions, missing: &[String]) -> Vec<String> {
                 p.required,
                 p.owned,
                 p.covered,
-                p.shortfall
+                p.shortfall,
+                if p.assumed_covered > 0 {
+                    format!(
+                        " ({} taken as covered by {} CALs; see Assumption)",
+                        p.assumed_covered,
+                        if p.cal_type == CalType::Device {
+                            "their users'"
+                        } else {
+                            "their devices'"
+                        }
+                    )
+                } else {
+                    String::new()
+                }
             )
         })
         .collect();
@@ -1315,18 +1733,23 @@ fn footer(positions: &Positions, missing: &[String]) -> Vec<String> {
 fn tally(
     positions: &mut Positions,
     c: &CalConsumption,
+    assumed: bool,
     licenses: &[License],
-    models: &BTreeMap<&'static str, (PrincipalKind, String)>,
+    models: &Models,
 ) -> PositionKey {
     let key = (c.product.clone(), c.cal_type, c.version);
     let p = positions.entry(key.clone()).or_insert_with(|| {
-        let basis = if c.cal_type == CalType::ExternalConnector {
-            "external users (outside the internal domains) reached this server".to_string()
-        } else {
-            models
-                .get(c.product.as_str())
-                .map(|m| m.1.clone())
-                .unwrap_or_default()
+        let model = models.get(c.product.as_str());
+        let basis = match (c.cal_type, model) {
+            (CalType::ExternalConnector, _) => "external users (outside the internal domains) reached these servers: one External Connector per physical server, or a CAL for each of those users instead".to_string(),
+            (CalType::Device, Some((PrincipalKind::User, basis))) => format!(
+                "{basis}; devices are counted here only when no counted user was seen on them"
+            ),
+            (CalType::User, Some((PrincipalKind::Device, basis))) => format!(
+                "{basis}; users are counted here only when they were seen on no counted device"
+            ),
+            (CalType::User, None) => "external users covered by spare CALs instead of External Connectors".to_string(),
+            (_, model) => model.map(|m| m.1.clone()).unwrap_or_default(),
         };
         CalCompliance {
             product: c.product.clone(),
@@ -1340,12 +1763,14 @@ fn tally(
                 })
                 .fold(0u64, |owned, l| owned.saturating_add(l.quantity)),
             covered: 0,
+            assumed_covered: 0,
             shortfall: 0,
             servers: Vec::new(),
             evidence_complete: true,
             servers_without_evidence: Vec::new(),
             drawn_from: Vec::new(),
             basis,
+            assumption: None,
             suggestion: None,
         }
     });
@@ -1361,6 +1786,7 @@ fn tally(
                 }),
             }
         }
+        None if assumed => p.assumed_covered += 1,
         None => p.shortfall += 1,
     }
     key

@@ -757,7 +757,7 @@ fn flexnet_context(
     let family = product_name
         .as_deref()
         .and_then(product_family)
-        .filter(|f| !f.contains("Suite"));
+        .filter(|f| !roles::is_bundle(f));
     let year = version
         .and_then(version_year)
         .or_else(|| product_name.as_deref().and_then(version_year));

@@ -1,8 +1,11 @@
 //! The licences CSV: `Product, Version, CalType (User|Device|ExternalConnector|PerCore),
-//! Quantity, Priority, Servers`. Lower Priority numbers are consumed first.
+//! Quantity, Priority, Servers, SoftwareAssurance, Host`. Lower Priority numbers are consumed
+//! first. Rules: docs/rules/ual-server-cal.md, section 9.
 
 use super::evidence::server_key;
-use super::roles::{product_family, suite_members, WINDOWS_SERVER};
+use super::roles::{
+    is_bundle, is_online_plan, product_family, suite_members, SKYPE, SQL_SERVER, WINDOWS_SERVER,
+};
 use crate::ingest::Record;
 pub use crate::model::server_cal::CalType;
 use crate::model::InputError;
@@ -12,7 +15,7 @@ use schemars::JsonSchema;
 fn parse_cal_type(s: &str) -> Option<CalType> {
     let l = s.trim().to_ascii_lowercase().replace([' ', '-', '_'], "");
     Some(match l.as_str() {
-        "user" | "usercal" => CalType::User,
+        "user" | "usercal" | "usersl" => CalType::User,
         "device" | "devicecal" => CalType::Device,
         "externalconnector" | "ec" => CalType::ExternalConnector,
         "percore" | "core" | "processor" | "perprocessor" => CalType::PerCore,
@@ -24,33 +27,67 @@ fn parse_cal_type(s: &str) -> Option<CalType> {
 /// `Owned: 0` in a release build (issue #22 item 9). Sums of rows saturate besides.
 pub const MAX_QUANTITY: u64 = 1_000_000_000;
 
+/// The first Lync Server release whose server licence includes external users (no External
+/// Connector): Lync 2013 Licensing Guide, "External Connector functionality now included with
+/// Lync Server license".
+pub const SKYPE_EXTERNAL_INCLUDED_FROM: u16 = 2013;
+
 #[derive(Debug, Clone)]
 pub struct License {
     /// 1-based row in the licences file, for "which licence" answers.
     pub row: u64,
-    /// A product family or a suite name.
+    /// A product family, a suite or a CAL-equivalent plan.
     pub product: &'static str,
     pub version: Option<u16>,
     pub cal_type: CalType,
     pub quantity: u64,
     pub priority: i64,
-    /// Server keys the licence is restricted to (empty: any server).
+    /// Server keys the licence is restricted to (empty: any server). For an External Connector
+    /// assigned to a physical server (`host`), the OSEs running on it, and the host itself.
     pub servers: Vec<String>,
+    /// Active Software Assurance (the `SoftwareAssurance` column): rights to the current version,
+    /// so the row covers servers of any version.
+    pub software_assurance: bool,
+    /// The physical server an External Connector is assigned to (key, as written): one seat
+    /// covers external access to every OSE in `servers`.
+    pub host: Option<(String, String)>,
+}
+
+/// `SoftwareAssurance`: True/False as PowerShell writes it, or `SA` as licence sheets do.
+fn read_software_assurance(r: &Record) -> Result<bool, InputError> {
+    if let Some(t) = r.opt_str("SoftwareAssurance")? {
+        if t.trim().eq_ignore_ascii_case("sa") {
+            return Ok(true);
+        }
+    }
+    r.opt_bool("SoftwareAssurance")
+        .map(|b| b.unwrap_or(false))
+        .map_err(|_| {
+            r.error(
+                "SoftwareAssurance",
+                "expected True or False (or SA): whether the row has active Software Assurance",
+            )
+        })
 }
 
 impl License {
     pub fn read(r: &Record) -> Result<License, InputError> {
         let name = r.req_str("Product")?;
         let product = product_family(&name).ok_or_else(|| {
-            r.error("Product", format!("'{name}' is not a product this tool knows (Windows Server, SQL Server, Remote Desktop Services, Active Directory Rights Management Services, Exchange Server, SharePoint Server, Skype for Business Server, Core CAL Suite, Enterprise CAL Suite)"))
+            r.error("Product", format!("'{name}' is not a product this tool knows (Windows Server, SQL Server, Remote Desktop Services, Active Directory Rights Management Services, Exchange Server, SharePoint Server, Skype for Business Server, Core CAL Suite, Enterprise CAL Suite, Microsoft 365 E3, Microsoft 365 E5, Office 365 E1, Office 365 E3, Office 365 E5)"))
         })?;
-        let ct = r.req_str("CalType")?;
-        let cal_type = parse_cal_type(&ct).ok_or_else(|| {
-            r.error(
-                "CalType",
-                format!("'{ct}' is not User, Device, ExternalConnector or PerCore"),
-            )
-        })?;
+        let plan = is_online_plan(product);
+        let cal_type = match r.opt_str("CalType")? {
+            Some(ct) => parse_cal_type(&ct).ok_or_else(|| {
+                r.error(
+                    "CalType",
+                    format!("'{ct}' is not User, Device, ExternalConnector or PerCore"),
+                )
+            })?,
+            // A Microsoft 365 / Office 365 plan is a user subscription.
+            None if plan => CalType::User,
+            None => return Err(r.error("CalType", "required property is missing or empty")),
+        };
         let version = match r.opt_str("Version")? {
             None => None,
             Some(v) => Some(
@@ -70,7 +107,7 @@ impl License {
             None if cal_type == CalType::PerCore => 0,
             None => return Err(r.error("Quantity", "required property is missing or empty")),
         };
-        let servers = r
+        let mut servers: Vec<String> = r
             .opt_str("Servers")?
             .map(|s| {
                 s.split([';', ',', ' '])
@@ -82,6 +119,37 @@ impl License {
         if cal_type == CalType::PerCore && product == WINDOWS_SERVER {
             return Err(r.error("CalType", "Windows Server is licensed per core and still needs CALs for access; a PerCore row exempts other products (SQL Server) only"));
         }
+        if plan && cal_type != CalType::User {
+            return Err(r.error("CalType", format!("{product} is a user subscription (User SL): it is CAL-equivalent for its users only, never a Device CAL, External Connector or per-core licence")));
+        }
+        if is_bundle(product) && matches!(cal_type, CalType::ExternalConnector | CalType::PerCore) {
+            return Err(r.error("CalType", format!("{product} covers several products with one CAL per user or device; External Connectors and per-core licences are sold per product (name the product)")));
+        }
+        if cal_type == CalType::ExternalConnector && product == SQL_SERVER {
+            return Err(r.error("CalType", "SQL Server has no External Connector licence: external users of a Server + CAL SQL Server need SQL Server CALs, or the server is licensed per core (a PerCore row)"));
+        }
+        if cal_type == CalType::ExternalConnector
+            && product == SKYPE
+            && version.is_some_and(|v| v >= SKYPE_EXTERNAL_INCLUDED_FROM)
+        {
+            return Err(r.error("CalType", "Lync Server 2013 and later (Skype for Business Server) have no External Connector: the server licence includes access by external users"));
+        }
+        let host = match r.opt_str("Host")? {
+            None => None,
+            Some(h) if cal_type == CalType::ExternalConnector => {
+                let key = server_key(&h);
+                if !servers.contains(&key) {
+                    servers.push(key.clone());
+                }
+                Some((key, h.trim().to_string()))
+            }
+            Some(_) => {
+                return Err(r.error(
+                    "Host",
+                    "Host names the physical server an External Connector is assigned to; this row is not an ExternalConnector row",
+                ))
+            }
+        };
         Ok(License {
             row: r.index,
             product,
@@ -90,6 +158,8 @@ impl License {
             quantity,
             priority: r.opt_int("Priority")?.unwrap_or(100),
             servers,
+            software_assurance: read_software_assurance(r)?,
+            host,
         })
     }
 
@@ -97,12 +167,57 @@ impl License {
         self.product == family || suite_members(self.product).contains(&family)
     }
 
+    /// The row covers servers of any version: no version given, active Software Assurance
+    /// (rights to the current version), or a plan (a subscription is always current).
+    pub fn any_version(&self) -> bool {
+        self.version.is_none() || self.software_assurance || is_online_plan(self.product)
+    }
+
+    /// The row covers access to servers of version `needed` (0: unknown, covered by any).
+    pub fn covers_version(&self, needed: u16) -> bool {
+        needed == 0 || self.any_version() || self.version.is_some_and(|v| v >= needed)
+    }
+
+    /// The version the drawing order compares: rows that cover any version come last, so
+    /// version-bound rows are used where they can be.
+    pub fn draw_version(&self) -> u16 {
+        if self.any_version() {
+            u16::MAX
+        } else {
+            self.version.unwrap_or(0)
+        }
+    }
+
     pub fn label(&self) -> String {
         let v = self.version.map(|v| format!(" {v}")).unwrap_or_default();
+        let sa = if self.software_assurance && !is_online_plan(self.product) {
+            " with SA"
+        } else {
+            ""
+        };
         format!(
-            "{}{v} {} (licence row {})",
+            "{}{v} {}{sa} (licence row {})",
             self.product, self.cal_type, self.row
         )
+    }
+
+    /// What the position depends on when a need drew from this row, if anything beyond the
+    /// row itself: Software Assurance taken as active, or a plan taken as CAL-equivalent.
+    pub fn assumption(&self, family: &str) -> Option<String> {
+        if is_online_plan(self.product) {
+            Some(format!(
+                "{}: each {} user subscription is taken as CAL-equivalent for {family} (Product Terms, CAL and ML Equivalency Licenses) and as assigned to the user it covers here; it does not cover Remote Desktop Services or SQL Server",
+                self.label(),
+                self.product
+            ))
+        } else if self.software_assurance {
+            Some(format!(
+                "{}: Software Assurance is taken as active on the audit date (and when the server version needed was released), which gives rights to the current version, so it covers servers of any version",
+                self.label()
+            ))
+        } else {
+            None
+        }
     }
 }
 
@@ -110,15 +225,26 @@ impl License {
 #[derive(JsonSchema)]
 #[allow(non_snake_case, dead_code)]
 pub struct LicenseInput {
-    /// Windows Server, SQL Server, Remote Desktop Services, Core CAL Suite, Enterprise CAL Suite, ...
+    /// Windows Server, SQL Server, Remote Desktop Services, Active Directory Rights Management
+    /// Services, Exchange Server, SharePoint Server, Skype for Business Server (Lync); a suite:
+    /// Core CAL Suite, Enterprise CAL Suite; or a CAL-equivalent plan: Microsoft 365 E3, Microsoft
+    /// 365 E5, Office 365 E1, Office 365 E3, Office 365 E5
     Product: String,
-    /// e.g. 2019 (CALs cover servers of the same or an older version)
+    /// e.g. 2019 (CALs cover servers of the same or an older version; ignored for plans)
     Version: Option<String>,
-    /// User, Device, ExternalConnector or PerCore
-    CalType: String,
+    /// User, Device, ExternalConnector or PerCore; required, except for a plan (User, the
+    /// default)
+    CalType: Option<String>,
     Quantity: Option<u64>,
     /// Lower numbers are consumed first (default 100)
     Priority: Option<i64>,
-    /// Servers the licence is restricted to, separated by ; (required meaning for PerCore and ExternalConnector)
+    /// Servers the licence is restricted to, separated by ; (PerCore: the servers licensed per
+    /// core; an ExternalConnector with Host: the servers (OSEs) running on that physical server)
     Servers: Option<String>,
+    /// True (or SA): active Software Assurance, rights to the current version, so the row covers
+    /// servers of any version (default False)
+    SoftwareAssurance: Option<bool>,
+    /// ExternalConnector rows only: the physical server the External Connector is assigned to;
+    /// one licence covers external access to every server (OSE) in Servers
+    Host: Option<String>,
 }

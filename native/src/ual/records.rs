@@ -175,8 +175,15 @@ pub struct CalCompliance {
     pub required: u64,
     /// Licences of exactly this product, type and version
     pub owned: u64,
-    /// Required accesses covered by some licence (this one, a newer version, or a suite)
+    /// Required accesses covered by some licence (this one, a newer version, a licence with
+    /// Software Assurance, a suite or a CAL-equivalent plan)
     pub covered: u64,
+    /// Principals counted here only because no principal of the other kind was seen with them
+    /// (devices with no counted user; in a product counted in Device CALs, users on no counted
+    /// device), taken as covered by those others' CALs: not a shortfall. `Assumption` gives the
+    /// shortfall if they are not
+    pub assumed_covered: u64,
+    /// Required − Covered − AssumedCovered
     pub shortfall: u64,
     /// The servers these accesses reached
     pub servers: Vec<String>,
@@ -189,6 +196,13 @@ pub struct CalCompliance {
     pub drawn_from: Vec<LicenseDraw>,
     /// Why this CAL type was used for the product
     pub basis: String,
+    /// What the position takes as given where the evidence or the licences cannot tell (Software
+    /// Assurance active, a plan's CAL equivalency, devices covered by their users' CALs with the
+    /// shortfall if not, each server a physical server of its own for External Connectors), with
+    /// the figure the other answer gives; null when nothing is assumed
+    pub assumption: Option<String>,
+    /// A cheaper or equivalent way to be covered: the other CAL type, or CALs instead of an
+    /// External Connector (and the other way round)
     pub suggestion: Option<String>,
 }
 

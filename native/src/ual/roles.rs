@@ -13,13 +13,57 @@ pub const SKYPE: &str = "Skype for Business Server";
 pub const CORE_CAL_SUITE: &str = "Core CAL Suite";
 pub const ENTERPRISE_CAL_SUITE: &str = "Enterprise CAL Suite";
 
-/// What a suite covers. Neither includes SQL Server or RDS CALs.
+/// Online Services user subscription licences (User SLs) the Product Terms make CAL-equivalent
+/// ("CAL and ML Equivalency Licenses"): docs/rules/ual-server-cal.md, section 9.
+pub const M365_E3: &str = "Microsoft 365 E3";
+pub const M365_E5: &str = "Microsoft 365 E5";
+pub const O365_E1: &str = "Office 365 E1";
+pub const O365_E3: &str = "Office 365 E3";
+pub const O365_E5: &str = "Office 365 E5";
+
+/// What a suite or a CAL-equivalent plan covers. None includes SQL Server or Remote Desktop
+/// Services CALs; the Office 365 plans do not include the Windows Server CAL (Microsoft 365
+/// E3/E5 do, through Enterprise Mobility + Security). Exchange, SharePoint and Skype for Business
+/// are one family each here (Standard and Enterprise CALs are not told apart).
 pub fn suite_members(suite: &str) -> &'static [&'static str] {
     match suite {
         CORE_CAL_SUITE => &[WINDOWS_SERVER, EXCHANGE, SHAREPOINT, SKYPE],
-        ENTERPRISE_CAL_SUITE => &[WINDOWS_SERVER, EXCHANGE, SHAREPOINT, SKYPE, AD_RMS],
+        ENTERPRISE_CAL_SUITE | M365_E3 | M365_E5 => {
+            &[WINDOWS_SERVER, EXCHANGE, SHAREPOINT, SKYPE, AD_RMS]
+        }
+        O365_E1 | O365_E3 | O365_E5 => &[EXCHANGE, SHAREPOINT, SKYPE],
         _ => &[],
     }
+}
+
+/// A suite or plan (one licence covering several products), not a product family.
+pub fn is_bundle(name: &str) -> bool {
+    !suite_members(name).is_empty()
+}
+
+/// A Microsoft 365 / Office 365 plan: a per-user subscription, always the current version.
+pub fn is_online_plan(name: &str) -> bool {
+    matches!(name, M365_E3 | M365_E5 | O365_E1 | O365_E3 | O365_E5)
+}
+
+/// The plan a licence sheet names, in the spellings sheets use (`Microsoft 365 E3`, `M365 E3`,
+/// `Office 365 Enterprise E3`, `O365 E5`). Exact names only: `Microsoft 365 E5 Security`, the F
+/// plans and the `(no Teams)` offers are other products, not taken for these.
+fn online_plan(name: &str) -> Option<&'static str> {
+    let compact: String = name
+        .to_ascii_lowercase()
+        .replace("enterprise", "")
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    Some(match compact.as_str() {
+        "microsoft365e3" | "m365e3" => M365_E3,
+        "microsoft365e5" | "m365e5" => M365_E5,
+        "office365e1" | "o365e1" => O365_E1,
+        "office365e3" | "o365e3" => O365_E3,
+        "office365e5" | "o365e5" => O365_E5,
+        _ => return None,
+    })
 }
 
 pub struct Role {
@@ -151,6 +195,9 @@ pub fn find_role(guid: Option<&str>, role_name: Option<&str>) -> Option<&'static
 
 /// A product named in a licence sheet or a FlexNet spreadsheet, normalised to a family (or suite).
 pub fn product_family(name: &str) -> Option<&'static str> {
+    if let Some(plan) = online_plan(name) {
+        return Some(plan);
+    }
     let l = name.to_ascii_lowercase();
     let has = |w: &str| l.contains(w);
     Some(if has("core cal") {
@@ -255,5 +302,22 @@ mod tests {
             Some(WINDOWS_SERVER)
         );
         assert_eq!(product_family("Oracle"), None);
+        assert_eq!(product_family("Microsoft 365 E3"), Some(M365_E3));
+        assert_eq!(product_family("M365 E5"), Some(M365_E5));
+        assert_eq!(product_family("Office 365 Enterprise E3"), Some(O365_E3));
+        assert_eq!(product_family("Microsoft 365 E5 Security"), None);
+        assert_eq!(product_family("Microsoft 365 F3"), None);
+        assert!(suite_members(M365_E3).contains(&WINDOWS_SERVER));
+        assert!(!suite_members(O365_E3).contains(&WINDOWS_SERVER));
+        for bundle in [
+            CORE_CAL_SUITE,
+            ENTERPRISE_CAL_SUITE,
+            M365_E3,
+            M365_E5,
+            O365_E3,
+        ] {
+            assert!(!suite_members(bundle).contains(&RDS));
+            assert!(!suite_members(bundle).contains(&SQL_SERVER));
+        }
     }
 }
