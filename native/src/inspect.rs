@@ -2,7 +2,7 @@
 //! not load: encoding, dialect, PowerShell edition, record count, the properties seen, and every
 //! problem with its record number.
 
-use crate::ingest::dates::{looks_like_date, DateSpelling};
+use crate::ingest::dates::{looks_like_culture_date, looks_like_date, DateSpelling};
 use crate::ingest::{open_input, PsValue};
 use crate::model::{InputError, OutputRecord, RecordSink, Reporter, SchemaEntry};
 use schemars::JsonSchema;
@@ -217,6 +217,8 @@ fn collect_spellings(v: &PsValue, out: &mut BTreeSet<DateSpelling>, depth: u32) 
         PsValue::Str(s) => {
             if let Some(k) = looks_like_date(s) {
                 out.insert(k);
+            } else if looks_like_culture_date(s) {
+                out.insert(DateSpelling::CultureText);
             }
         }
         PsValue::Date(_) => {

@@ -83,3 +83,125 @@ fn inspect_reads_a_csv_of_320000_columns() {
     let report = &r.records()[0];
     assert_eq!(report["Properties"].as_array().unwrap().len(), n);
 }
+
+// ---- Item 13: the smaller cases ---------------------------------------------------------------
+
+#[test]
+fn ual_evidence_dated_after_as_of_is_excluded_and_counted() {
+    // Erin's only Exchange row (FlexNet, 24 October) is after an as-of of 22 October.
+    let e = |f: &str| util::repo_path(&format!("examples/ual/{f}"));
+    let (access, device, flexnet, systems, licences) = (
+        e("ual-user-access.json"),
+        e("ual-device-access.json"),
+        e("flexnet-evidence.csv"),
+        e("ual-system-id.json"),
+        e("licenses.csv"),
+    );
+    let run = |as_of: &str| {
+        util::run(&[
+            "ual",
+            "compliance",
+            "--evidence",
+            &access,
+            &device,
+            &flexnet,
+            "--systems",
+            &systems,
+            "--licenses",
+            &licences,
+            "--internal-domain",
+            "contoso.com",
+            "--as-of",
+            as_of,
+            "--emit-evidence",
+        ])
+    };
+    let erin_exchange = |r: &Run| {
+        r.records_of("CalConsumption")
+            .iter()
+            .any(|c| c["Product"] == "Exchange Server" && c["Principal"] == "contoso\\erin")
+    };
+    let after = |r: &Run| {
+        r.records_of("UalEvidenceSummary")[0]["Excluded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["Reason"] == "AfterAsOf")
+            .map(|x| x["Count"].as_u64().unwrap())
+    };
+    let later = run("2026-11-01T00:00:00Z");
+    assert!(erin_exchange(&later), "{}", later.stderr);
+    assert_eq!(after(&later), None);
+    let earlier = run("2026-10-22T00:00:00Z");
+    assert!(!erin_exchange(&earlier), "{}", earlier.stderr);
+    assert!(after(&earlier).unwrap() >= 1);
+    let row = earlier
+        .records_of("UalEvidence")
+        .into_iter()
+        .find(|x| x["Principal"] == "contoso\\erin" && x["Server"] == "EXCH2010")
+        .expect("Erin's FlexNet row is listed");
+    assert_eq!(
+        (row["Status"].as_str(), row["Reason"].as_str()),
+        (Some("Excluded"), Some("AfterAsOf"))
+    );
+}
+
+#[test]
+fn lync_entitlement_warns_of_addresses_that_differ_only_by_invisible_characters() {
+    let dir = scratch();
+    let users = dir.path().join("users.json");
+    std::fs::write(
+        &users,
+        r#"[{"SipAddress":"sip:alice@contoso.com","Enabled":true,"ConferencingPolicy":null,"VoicePolicy":null,"EnterpriseVoiceEnabled":false},
+{"SipAddress":"sip:al\u200bice@contoso.com","Enabled":true,"ConferencingPolicy":null,"VoicePolicy":null,"EnterpriseVoiceEnabled":false},
+{"SipAddress":"sip:alice@contoso.com.","Enabled":true,"ConferencingPolicy":null,"VoicePolicy":null,"EnterpriseVoiceEnabled":false}]"#,
+    )
+    .unwrap();
+    let policies = dir.path().join("policies.json");
+    std::fs::write(&policies, r#"[{"Identity":"Global"}]"#).unwrap();
+    let r = util::run(&[
+        "lync",
+        "entitlement",
+        "--users",
+        users.to_str().unwrap(),
+        "--conferencing-policies",
+        policies.to_str().unwrap(),
+        "--error-format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.records_of("LyncUserCal").len(),
+        3,
+        "counted as three users"
+    );
+    let warnings: Vec<serde_json::Value> = r
+        .stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|w: &serde_json::Value| w["code"] == "LookAlikeAddress")
+        .collect();
+    assert_eq!(warnings.len(), 2, "{}", r.stderr);
+    let m = warnings[0]["message"].as_str().unwrap();
+    assert!(m.contains("record 2"), "{m}");
+    assert!(
+        m.contains("'sip:alice@contoso.com' and 'sip:al\\u{200b}ice@contoso.com'"),
+        "{m}"
+    );
+}
+
+// ---- Item 11: AM/PM dates ---------------------------------------------------------------------
+
+#[test]
+fn inspect_lists_culture_text_date_spellings() {
+    let file = format!(
+        "{}/ingest/tests/bad-input/csv-semicolon-ampm-dates.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let r = util::run(&["inspect", &file]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.records()[0]["DateSpellings"],
+        serde_json::json!(["culture text (Export-Csv)"])
+    );
+}
