@@ -20,6 +20,8 @@ use std::path::Path;
 /// Data rows per sheet: Excel's 1,048,576 rows less the header. Larger sets continue on
 /// "<Sheet> (2)".
 pub const MAX_DATA_ROWS: u64 = 1_048_575;
+/// Excel's columns a sheet.
+pub const MAX_COLUMNS: usize = 16_384;
 
 /// A usage window shorter than this is stated on the Overview as weaker evidence.
 pub const MIN_WINDOW_DAYS: i64 = 30;
@@ -111,7 +113,8 @@ impl Tracked {
         text: impl Into<String>,
     ) -> Result<&mut Worksheet, XlsxError> {
         self.note(row, row, col);
-        self.ws.write_string(row, col, text)
+        let text = text.into();
+        self.ws.write_string(row, col, cells::fit(&text))
     }
 
     fn write_string_with_format(
@@ -122,7 +125,9 @@ impl Tracked {
         format: &Format,
     ) -> Result<&mut Worksheet, XlsxError> {
         self.note(row, row, col);
-        self.ws.write_string_with_format(row, col, text, format)
+        let text = text.into();
+        self.ws
+            .write_string_with_format(row, col, cells::fit(&text), format)
     }
 
     fn write_number(
@@ -186,10 +191,10 @@ fn put(ws: &mut Worksheet, f: &Formats, row: u32, col: u16, c: &Cell) -> Result<
     match c {
         Cell::Empty => {}
         Cell::Text(t) if cells::looks_like_formula(t) => {
-            ws.write_string_with_format(row, col, t, &f.text)?;
+            ws.write_string_with_format(row, col, cells::fit(t), &f.text)?;
         }
         Cell::Text(t) => {
-            ws.write_string(row, col, t)?;
+            ws.write_string(row, col, cells::fit(t))?;
         }
         Cell::Number(x) => {
             ws.write_number(row, col, *x)?;
@@ -283,8 +288,33 @@ fn detail_sheets(
     f: &Formats,
 ) -> Result<Vec<ReportSheet>, XlsxError> {
     let spec = &SHEETS[data.spec];
-    let cols = data.used_columns();
+    let mut cols = data.used_columns();
+    // Excel's 16,384 columns: the fields past them are left out, and the last column says how
+    // many (a sheet of more would end the workbook).
+    let left_out = cols.len().saturating_sub(MAX_COLUMNS - 1);
+    if left_out > 0 {
+        cols.truncate(MAX_COLUMNS - 1);
+    }
     let headers: Vec<String> = cols.iter().map(|i| data.columns[*i].clone()).collect();
+    // What the table shows as each column's name: sanitized, and unique (Excel refuses a
+    // table whose names repeat, ignoring case; two names may sanitize alike).
+    let mut names: Vec<String> = Vec::with_capacity(headers.len() + 1);
+    let mut taken = std::collections::HashSet::new();
+    for h in &headers {
+        let base = cells::header(h);
+        let mut name = base.clone();
+        let mut n = 1;
+        while !taken.insert(name.to_lowercase()) {
+            n += 1;
+            name = format!("{base} ({n})");
+        }
+        names.push(name);
+    }
+    if left_out > 0 {
+        names.push(format!(
+            "{left_out} more field(s) not shown: Excel's limit is 16,384 columns"
+        ));
+    }
     let kinds: Vec<String> = data.kinds.keys().cloned().collect();
     let total = data.rows;
     let mut file = data
@@ -315,12 +345,12 @@ fn detail_sheets(
             ws.set_column_width(c as u16, (data.widths[*i] + 2).max(8) as f64)?;
         }
         ws.set_freeze_panes(1, 0)?;
-        let columns: Vec<TableColumn> = headers
+        let columns: Vec<TableColumn> = names
             .iter()
             .map(|h| TableColumn::new().set_header(h))
             .collect();
         let table = Table::new().set_name(&table_name).set_columns(&columns);
-        ws.add_table(0, 0, rows as u32, (headers.len() - 1) as u16, &table)?;
+        ws.add_table(0, 0, rows as u32, (names.len() - 1) as u16, &table)?;
         for r in 0..rows {
             let line = lines.next().transpose()?.unwrap_or_default();
             let row: Map<String, Value> = serde_json::from_str(&line).unwrap_or_default();
@@ -335,7 +365,7 @@ fn detail_sheets(
             sheet: name,
             rows,
             record_types: kinds.clone(),
-            columns: headers.len() as u64,
+            columns: names.len() as u64,
         });
     }
     Ok(out)
