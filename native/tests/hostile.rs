@@ -362,3 +362,95 @@ fn report_sanitizes_field_names_and_caps_columns_with_a_note() {
         "the cap is noted"
     );
 }
+
+// ---- Item 12: nothing left behind on failure --------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn sigterm_removes_the_partial_output() {
+    let dir = scratch();
+    let users = dir.path().join("users.ndjson");
+    let mut text = String::new();
+    for i in 0..400_000 {
+        text.push_str(&format!(
+            "{{\"SipAddress\":\"sip:user{i}@contoso.com\",\"Enabled\":true,\"ConferencingPolicy\":null}}\n"
+        ));
+    }
+    std::fs::write(&users, text).unwrap();
+    let policies = dir.path().join("policies.json");
+    std::fs::write(&policies, r#"[{"Identity":"Global"}]"#).unwrap();
+    let out = dir.path().join("out.ndjson");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_license-audit"))
+        .args([
+            "lync",
+            "entitlement",
+            "--users",
+            users.to_str().unwrap(),
+            "--conferencing-policies",
+            policies.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let partial = |d: &Path| {
+        std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .find(|n| n.contains(".partial-"))
+    };
+    // Wait until the run has its partial file (and has read some users).
+    let started = Instant::now();
+    while partial(dir.path()).is_none() {
+        assert!(started.elapsed() < BOUND, "no partial file appeared");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended too soon"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    if status.code() == Some(0) {
+        // It finished before the signal came: the output is whole, and nothing is left over.
+        assert!(out.exists());
+    } else {
+        assert_eq!(status.code(), Some(130), "{status:?}");
+        assert!(!out.exists(), "no output from an interrupted run");
+    }
+    assert_eq!(partial(dir.path()), None, "the partial file is removed");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn report_on_a_full_disk_writes_one_json_diagnostic_a_line() {
+    let dir = scratch();
+    let file = dir.path().join("records.ndjson");
+    write_ndjson(&file, &ual_records());
+    let r = run_bounded(
+        &[
+            "report",
+            file.to_str().unwrap(),
+            "--output",
+            "/dev/full",
+            "--error-format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert_ne!(r.code, 0);
+    assert!(!r.stderr.is_empty());
+    for line in r.stderr.lines() {
+        let v: serde_json::Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("not one JSON object ({e}): {line}"));
+        assert!(v["level"].is_string(), "{line}");
+    }
+    assert!(!r.stderr.contains("ZipWriter::drop"), "{}", r.stderr);
+}

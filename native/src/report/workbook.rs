@@ -13,7 +13,7 @@ use rust_xlsxwriter::{
 };
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Seek};
+use std::io::{BufRead, BufReader, Seek, Write};
 use std::ops::{Deref, DerefMut};
 use std::path::Path;
 
@@ -249,18 +249,74 @@ pub fn write(
     // leaves a half-written workbook under the name an auditor will open; a device such as
     // /dev/null (no temporary given) is written as it is: a rename would replace it.
     let Some(temp) = temporary else {
-        wb.save(path)?;
+        save(&mut wb, path)?;
         return Ok(out);
     };
-    if let Err(e) = wb.save(temp) {
+    crate::output::temporaries::register(temp);
+    let saved =
+        save(&mut wb, temp).and_then(|()| std::fs::rename(temp, path).map_err(XlsxError::IoError));
+    if saved.is_err() {
         let _ = std::fs::remove_file(temp);
-        return Err(e.into());
     }
-    if let Err(e) = std::fs::rename(temp, path) {
-        let _ = std::fs::remove_file(temp);
+    crate::output::temporaries::done(temp);
+    saved.map(|()| out)
+}
+
+/// Saves through [`FailOnce`]: on a full disk the error is returned once, and the zip writer's
+/// own attempt to finish when dropped (which printed "ZipWriter::drop: …" on standard error,
+/// on the line of a JSON diagnostic) writes into nothing.
+fn save(wb: &mut Workbook, path: &Path) -> Result<(), XlsxError> {
+    let file = std::fs::File::create(path)?;
+    let mut w = FailOnce {
+        file: std::io::BufWriter::new(file),
+        failed: None,
+    };
+    let saved = wb.save_to_writer(&mut w);
+    if let Some(e) = w.failed.take() {
         return Err(XlsxError::IoError(e));
     }
-    Ok(out)
+    saved?;
+    w.file.flush().map_err(XlsxError::IoError)?;
+    w.file.get_ref().sync_all().map_err(XlsxError::IoError)
+}
+
+/// A file that, after its first failed write, takes everything without writing it (the
+/// failure is kept for the caller).
+struct FailOnce {
+    file: std::io::BufWriter<std::fs::File>,
+    failed: Option<std::io::Error>,
+}
+
+impl std::io::Write for FailOnce {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.failed.is_some() {
+            return Ok(buf.len());
+        }
+        self.file.write(buf).map_err(|e| self.fail(e))
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.failed.is_some() {
+            return Ok(());
+        }
+        self.file.flush().map_err(|e| self.fail(e))
+    }
+}
+
+impl std::io::Seek for FailOnce {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        if self.failed.is_some() {
+            return Ok(0);
+        }
+        self.file.seek(pos).map_err(|e| self.fail(e))
+    }
+}
+
+impl FailOnce {
+    fn fail(&mut self, e: std::io::Error) -> std::io::Error {
+        let told = std::io::Error::new(e.kind(), e.to_string());
+        self.failed = Some(e);
+        told
+    }
 }
 
 fn summary_types(stats: &Stats) -> Vec<String> {
