@@ -434,18 +434,22 @@ fn report_on_a_full_disk_writes_one_json_diagnostic_a_line() {
     let dir = scratch();
     let file = dir.path().join("records.ndjson");
     write_ndjson(&file, &ual_records());
+    // A workbook name that is /dev/full: every write fails with "no space left on device".
+    let book = dir.path().join("full.xlsx");
+    std::os::unix::fs::symlink("/dev/full", &book).unwrap();
     let r = run_bounded(
         &[
             "report",
             file.to_str().unwrap(),
             "--output",
-            "/dev/full",
+            book.to_str().unwrap(),
             "--error-format",
             "json",
         ],
         dir.path(),
     );
-    assert_ne!(r.code, 0);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("No space left on device"), "{}", r.stderr);
     assert!(!r.stderr.is_empty());
     for line in r.stderr.lines() {
         let v: serde_json::Value = serde_json::from_str(line)
