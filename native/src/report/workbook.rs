@@ -252,13 +252,11 @@ pub fn write(
         save(&mut wb, path)?;
         return Ok(out);
     };
-    crate::output::temporaries::register(temp);
     let saved =
         save(&mut wb, temp).and_then(|()| std::fs::rename(temp, path).map_err(XlsxError::IoError));
     if saved.is_err() {
         let _ = std::fs::remove_file(temp);
     }
-    crate::output::temporaries::done(temp);
     saved.map(|()| out)
 }
 
