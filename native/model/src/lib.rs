@@ -16,19 +16,18 @@ pub mod server_cal;
 pub mod shared;
 pub mod sink;
 pub mod teams;
+pub mod text;
 pub mod tier;
 pub mod uc;
 
 pub use choice::Choice;
 pub use finding::{Finding, Reason, Severity};
 pub use input_error::InputError;
-pub use record::{
-    input_schema, output_schema, OutputRecord, SchemaEntry, SchemaKind, SharedCsvTail,
-};
+pub use record::{input_schema, output_schema, OutputRecord, SchemaEntry, SchemaKind};
 pub use rightsizing::{Confidence, RightSizingCode};
-pub use shared::{SharedList, SharedText};
+pub use shared::{SharedList, SharedText, SHARED_LIST};
 pub use sink::{RecordSink, Reporter};
 pub use tier::{
-    Cal, LyncKind, PlanAction, PolicyScope, PolicySource, RuleSet, Tier, UsageAnswer,
-    UsageDeviceKind,
+    tier_combination, Cal, LyncKind, PlanAction, PolicyScope, PolicySource, RuleSet, Tier,
+    UsageAnswer, UsageDeviceKind, TIER_COMBINATIONS,
 };

@@ -4,37 +4,13 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
-/// An output record. `RECORD_TYPE` is written as the first field of every record, and is what
-/// the PowerShell module turns into the PSTypeName `LicenseAudit.<RecordType>`.
+/// An output record: a plain serde type. `RECORD_TYPE` is written as the first field of every
+/// record, and is what the PowerShell module turns into the PSTypeName `LicenseAudit.<RecordType>`.
+/// How fast a record is written is the printers' business, not the record's.
 pub trait OutputRecord: Serialize + JsonSchema {
     const RECORD_TYPE: &'static str;
     /// The columns `--format table` shows (the full record goes to json/ndjson/csv).
     const TABLE_COLUMNS: &'static [&'static str];
-
-    /// Appends the record's compact JSON object (without RecordType), byte for byte what
-    /// serde_json writes, when the record has a faster way than serialising field by field
-    /// (parts rendered once for many records). `false`, the default: nothing was written, and
-    /// the record is serialised.
-    fn write_json(&self, _out: &mut Vec<u8>) -> bool {
-        false
-    }
-
-    /// For CSV: when every field after the first few is shared with other records (rendered
-    /// once for all of them), those first fields' texts and where the CSV writer keeps the shared
-    /// fields' cells. `None`, the default: the record's cells are made field by field.
-    fn csv_shared_tail(&self) -> Option<SharedCsvTail<'_>> {
-        None
-    }
-}
-
-/// See [`OutputRecord::csv_shared_tail`].
-pub struct SharedCsvTail<'a> {
-    /// The texts of the record's first fields, in order (each a text field: its cell is the text,
-    /// defused as any text cell is).
-    pub lead: [&'a str; 3],
-    /// Kept by the CSV writer: the header it rendered the shared cells under, and the row's bytes
-    /// after the lead cells (from the comma before the first shared cell to the line end).
-    pub cells: &'a std::sync::OnceLock<(Vec<String>, Box<[u8]>)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

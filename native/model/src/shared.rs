@@ -5,11 +5,13 @@
 //!
 //! Both serialise exactly as the plain value would (`String`, `Vec<T>`), so output is the same
 //! byte for byte; a record field of either type names the plain type for its schema
-//! (`#[schemars(with = "Vec<Reason>")]`).
+//! (`#[schemars(with = "Vec<Reason>")]`). Rendering a shared list once is the printers' business
+//! (license-audit's `output`), keyed by the list's identity ([`SHARED_LIST`]); records are plain
+//! serde types and know nothing of it.
 
 use serde::{Serialize, Serializer};
-use serde_json::value::RawValue;
 use std::ops::Deref;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Text shared by reference count (cloning it copies a pointer). Serialises as a string.
@@ -57,29 +59,42 @@ impl Serialize for SharedText {
     }
 }
 
-/// A list shared by reference count, with its compact JSON rendered once. Serialises as the
-/// list: to JSON by copying the rendered text (serde_json's `RawValue`), to a
-/// `serde_json::Value` by reading that text back; any other serializer gets the items.
+/// The newtype-struct name a [`SharedList`] serialises under. To every serializer that does not
+/// look for it (serde_json, `serde_json::to_value`, any other) a newtype struct is its content:
+/// the plain list. A printer that renders each shared list once and copies that rendering into
+/// every record holding the list (license-audit's output) asks the content for its identity by
+/// serialising it to a serializer that is not human-readable: it then gives the pair
+/// `(identity, items)`, identity 0 meaning "not shared, not worth remembering".
+pub const SHARED_LIST: &str = "LicenseAudit::SharedList";
+
+/// A list shared by reference count (cloning it copies a pointer), with an identity no other
+/// list in the process has. Serialises as the list (see [`SHARED_LIST`]).
 #[derive(Debug, Clone)]
 pub struct SharedList<T>(Arc<Inner<T>>);
 
 #[derive(Debug)]
 struct Inner<T> {
+    id: u64,
     items: Vec<T>,
-    /// `None` only if the items could not be serialised (they are then serialised, and fail,
-    /// where the record is written, as they would have without sharing).
-    json: Option<Box<RawValue>>,
 }
 
-impl<T: Serialize> SharedList<T> {
+/// Identities handed out so far (0 is never one).
+static LISTS: AtomicU64 = AtomicU64::new(1);
+
+impl<T> SharedList<T> {
     pub fn new(items: Vec<T>) -> SharedList<T> {
-        let json = serde_json::value::to_raw_value(&items).ok();
-        SharedList(Arc::new(Inner { items, json }))
+        let id = LISTS.fetch_add(1, Ordering::Relaxed);
+        SharedList(Arc::new(Inner { id, items }))
     }
 
-    /// The list's compact JSON text.
-    pub fn json(&self) -> Option<&str> {
-        self.0.json.as_deref().map(RawValue::get)
+    /// The list's identity while another holder shares it, else 0 (a list held by one record
+    /// only is written once anyway).
+    pub fn identity(&self) -> u64 {
+        if Arc::strong_count(&self.0) > 1 {
+            self.0.id
+        } else {
+            0
+        }
     }
 
     /// Whether both are the same shared list (not merely equal items).
@@ -95,7 +110,7 @@ impl<T> Deref for SharedList<T> {
     }
 }
 
-impl<T: Serialize> From<Vec<T>> for SharedList<T> {
+impl<T> From<Vec<T>> for SharedList<T> {
     fn from(items: Vec<T>) -> SharedList<T> {
         SharedList::new(items)
     }
@@ -103,9 +118,33 @@ impl<T: Serialize> From<Vec<T>> for SharedList<T> {
 
 impl<T: Serialize> Serialize for SharedList<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match &self.0.json {
-            Some(raw) => raw.serialize(s),
-            None => self.0.items.serialize(s),
+        s.serialize_newtype_struct(SHARED_LIST, &Identified(self))
+    }
+}
+
+/// A shared list's schema is the list's.
+impl<T: schemars::JsonSchema> schemars::JsonSchema for SharedList<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        <Vec<T>>::schema_name()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Vec<T>>::json_schema(generator)
+    }
+}
+
+/// A [`SharedList`]'s content: the items, or to a serializer that is not human-readable the pair
+/// `(identity, items)` (see [`SHARED_LIST`]).
+struct Identified<'a, T>(&'a SharedList<T>);
+
+impl<T: Serialize> Serialize for Identified<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            self.0 .0.items.serialize(s)
+        } else {
+            (self.0.identity(), &self.0 .0.items).serialize(s)
         }
     }
 }

@@ -68,9 +68,7 @@ impl TeamsPlanFamily {
     /// every plan of every account).
     pub fn of(capability: &str) -> TeamsPlanFamily {
         let c = capability.trim();
-        let starts = |p: &str| {
-            c.len() >= p.len() && c.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
-        };
+        let starts = |p: &str| crate::text::starts_with_ci(c, p);
         if starts("MCOEV_VIRTUALUSER") || starts("PHONESYSTEM_VIRTUALUSER") {
             TeamsPlanFamily::TeamsPhoneResourceAccount
         } else if starts("MCOEV") {

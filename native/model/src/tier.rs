@@ -44,6 +44,34 @@ impl Tier {
     }
 }
 
+/// The CALs a configuration needs, as one text: `Standard`, `Standard+Enterprise`,
+/// `Standard+Plus`, `Standard+Enterprise+Plus`, `Standard+Undetermined` (the assigned
+/// conferencing policy is missing), `Standard+Undetermined+Plus`, or `None`. Enterprise and Plus
+/// are additive to Standard, so either one needed means Standard is too; `None` only when nothing
+/// is. The one spelling: the entitlement summary counts by it and rightsize writes it.
+pub fn tier_combination(standard: bool, enterprise: Option<bool>, plus: bool) -> &'static str {
+    match (standard, enterprise, plus) {
+        (false, Some(false), false) | (false, None, false) => "None",
+        (_, Some(true), false) => "Standard+Enterprise",
+        (_, Some(true), true) => "Standard+Enterprise+Plus",
+        (_, None, false) => "Standard+Undetermined",
+        (_, None, true) => "Standard+Undetermined+Plus",
+        (_, Some(false), false) => "Standard",
+        (_, Some(false), true) => "Standard+Plus",
+    }
+}
+
+/// Every text [`tier_combination`] gives, in summary order.
+pub const TIER_COMBINATIONS: &[&str] = &[
+    "Standard",
+    "Standard+Enterprise",
+    "Standard+Plus",
+    "Standard+Enterprise+Plus",
+    "Standard+Undetermined",
+    "Standard+Undetermined+Plus",
+    "None",
+];
+
 choice! {
     /// Which conferencing settings count as Enterprise. Public sources disagree, so the admin
     /// chooses and every record names the choice.

@@ -46,11 +46,6 @@ pub struct LyncUserCal {
     pub reasons: SharedList<Reason>,
     #[schemars(with = "Vec<Finding>")]
     pub findings: SharedList<Finding>,
-    /// Not part of the record: its JSON after DisplayName, rendered once for every user who
-    /// shares it (see [`RenderedTail`]).
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub tail: Option<RenderedTail>,
 }
 
 impl OutputRecord for LyncUserCal {
@@ -64,111 +59,6 @@ impl OutputRecord for LyncUserCal {
         "ConferencingPolicy",
         "ConferencingPolicySource",
     ];
-
-    fn write_json(&self, out: &mut Vec<u8>) -> bool {
-        let Some(tail) = &self.tail else {
-            return false;
-        };
-        let (template, json, _) = &*tail.0;
-        if !template.same_after_names(self) {
-            return false;
-        }
-        out.extend_from_slice(b"{\"Identity\":");
-        crate::model::json_text::write_str(out, &self.identity);
-        out.extend_from_slice(b",\"SipAddress\":");
-        crate::model::json_text::write_str(out, &self.sip_address);
-        out.extend_from_slice(b",\"DisplayName\":");
-        crate::model::json_text::write_str(out, &self.display_name);
-        out.push(b',');
-        out.extend_from_slice(json);
-        out.push(b'}');
-        true
-    }
-
-    fn csv_shared_tail(&self) -> Option<crate::model::SharedCsvTail<'_>> {
-        let (template, _, cells) = &*self.tail.as_ref()?.0;
-        template
-            .same_after_names(self)
-            .then_some(crate::model::SharedCsvTail {
-                lead: [&self.identity, &self.sip_address, &self.display_name],
-                cells,
-            })
-    }
-}
-
-/// A user record's JSON after its DisplayName (`"Kind":…,"Findings":[…]`), rendered once for
-/// every user who shares a policy outcome and registrar pool: those fields are the same for all
-/// of them, and writing them field by field was most of the cost of writing a quarter of a
-/// million users. It keeps the record it was rendered from (names blank); a record whose fields
-/// differ from that one (changed after it was classified) is serialised the ordinary way.
-#[derive(Debug, Clone)]
-pub struct RenderedTail(std::sync::Arc<(LyncUserCal, Box<[u8]>, CsvTail)>);
-
-/// The CSV writer's rendering of the same fields (see [`crate::model::SharedCsvTail`]).
-type CsvTail = std::sync::OnceLock<(Vec<String>, Box<[u8]>)>;
-
-impl RenderedTail {
-    fn of(record: &LyncUserCal) -> Option<RenderedTail> {
-        let template = LyncUserCal {
-            identity: String::new(),
-            sip_address: String::new(),
-            display_name: String::new(),
-            tail: None,
-            ..record.clone()
-        };
-        let json = serde_json::to_vec(&template).ok()?;
-        let tail = json
-            .strip_prefix(b"{\"Identity\":\"\",\"SipAddress\":\"\",\"DisplayName\":\"\",")?
-            .strip_suffix(b"}")?;
-        Some(RenderedTail(std::sync::Arc::new((
-            template,
-            tail.into(),
-            CsvTail::new(),
-        ))))
-    }
-}
-
-impl LyncUserCal {
-    /// Whether every field after the names is the same as `other`'s (shared lists: the very
-    /// same list).
-    fn same_after_names(&self, other: &LyncUserCal) -> bool {
-        // Every field named, so a field added to the record cannot be missed here (the tail
-        // would print the first user's value of it for everyone).
-        let LyncUserCal {
-            identity: _,
-            sip_address: _,
-            display_name: _,
-            kind,
-            enabled,
-            standard,
-            enterprise,
-            plus,
-            conferencing_policy,
-            conferencing_policy_source,
-            voice_policy,
-            voice_policy_source,
-            registrar_pool,
-            site,
-            rules,
-            reasons,
-            findings,
-            tail: _,
-        } = self;
-        *kind == other.kind
-            && *enabled == other.enabled
-            && *standard == other.standard
-            && *enterprise == other.enterprise
-            && *plus == other.plus
-            && *conferencing_policy == other.conferencing_policy
-            && *conferencing_policy_source == other.conferencing_policy_source
-            && *voice_policy == other.voice_policy
-            && *voice_policy_source == other.voice_policy_source
-            && *registrar_pool == other.registrar_pool
-            && *site == other.site
-            && *rules == other.rules
-            && reasons.ptr_eq(&other.reasons)
-            && findings.ptr_eq(&other.findings)
-    }
 }
 
 /// Counts per tier and per combination, so the total can be defended line by line.
@@ -220,16 +110,6 @@ impl OutputRecord for LyncCalSummary {
     ];
 }
 
-const COMBINATIONS: &[&str] = &[
-    "Standard",
-    "Standard+Enterprise",
-    "Standard+Plus",
-    "Standard+Enterprise+Plus",
-    "Standard+Undetermined",
-    "Standard+Undetermined+Plus",
-    "None",
-];
-
 impl LyncCalSummary {
     pub fn new(rules: RuleSet) -> Self {
         use crate::model::Choice;
@@ -251,7 +131,7 @@ impl LyncCalSummary {
                     plus: 0,
                 })
                 .collect(),
-            by_combination: COMBINATIONS
+            by_combination: crate::model::TIER_COMBINATIONS
                 .iter()
                 .map(|c| CombinationCount {
                     combination: c.to_string(),
@@ -274,19 +154,10 @@ impl LyncCalSummary {
             k.enterprise += ent as u64;
             k.plus += c.plus as u64;
         }
-        let combo = if !c.standard && !c.plus && c.enterprise != Some(true) {
+        let combo = crate::model::tier_combination(c.standard, c.enterprise, c.plus);
+        if combo == "None" {
             self.need_nothing += 1;
-            "None"
-        } else {
-            match (c.enterprise, c.plus) {
-                (Some(true), false) => "Standard+Enterprise",
-                (Some(true), true) => "Standard+Enterprise+Plus",
-                (None, false) => "Standard+Undetermined",
-                (None, true) => "Standard+Undetermined+Plus",
-                (Some(false), false) => "Standard",
-                (Some(false), true) => "Standard+Plus",
-            }
-        };
+        }
         if let Some(e) = self
             .by_combination
             .iter_mut()
@@ -359,7 +230,6 @@ fn none_needed_owned(
         rules,
         reasons,
         findings: SharedList::new(Vec::new()),
-        tail: None,
     }
 }
 
@@ -433,8 +303,6 @@ struct PolicyOutcome {
     site: Option<SharedText>,
     reasons: SharedList<Reason>,
     findings: SharedList<Finding>,
-    /// The JSON its users' records share, once the first of them has been assembled.
-    tail: Option<RenderedTail>,
 }
 
 fn policy_outcome(estate: &Estate, u: &CsUser, rgs_groups: Option<&Vec<String>>) -> PolicyOutcome {
@@ -524,7 +392,6 @@ fn policy_outcome(estate: &Estate, u: &CsUser, rgs_groups: Option<&Vec<String>>)
         site: site_name.map(SharedText::from),
         reasons: SharedList::new(reasons),
         findings: SharedList::new(findings),
-        tail: None,
     }
 }
 
@@ -554,7 +421,6 @@ fn assemble(
         rules,
         reasons: o.reasons,
         findings: o.findings,
-        tail: o.tail,
     }
 }
 
@@ -666,19 +532,12 @@ impl UserClassifier {
                             pool: u.registrar_pool.clone(),
                             flags: OutcomeKey::flags(&u),
                         };
-                        let mut outcome = policy_outcome(estate, &u, None);
-                        let mut record = assemble(
-                            u.identity,
-                            u.sip,
-                            u.display_name,
-                            u.registrar_pool,
-                            rules,
-                            outcome.clone(),
-                        );
-                        record.tail = RenderedTail::of(&record);
-                        outcome.tail = record.tail.clone();
-                        self.outcomes.entry(hash).or_default().push((key, outcome));
-                        return record;
+                        let outcome = policy_outcome(estate, &u, None);
+                        self.outcomes
+                            .entry(hash)
+                            .or_default()
+                            .push((key, outcome.clone()));
+                        outcome
                     }
                     None => policy_outcome(estate, &u, None),
                 }
@@ -815,7 +674,6 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
         rules,
         reasons: SharedList::new(reasons),
         findings: SharedList::new(findings),
-        tail: None,
     }
 }
 
@@ -1077,63 +935,36 @@ mod tests {
         assert_eq!(add("sip:carol@contoso.com"), None);
     }
 
-    fn outcome() -> PolicyOutcome {
-        PolicyOutcome {
-            enterprise: Some(true),
-            plus: false,
-            conferencing_policy: "Tag:ENT \"A\"".into(),
-            conferencing_policy_source: PolicySource::User,
-            voice_policy: Some("Global".into()),
-            voice_policy_source: Some(PolicySource::Global),
-            site: Some("Site1".into()),
-            reasons: SharedList::new(vec![Reason::new(
-                Cal::Enterprise,
-                "ConferencingPolicy Tag:ENT",
-                "AllowIPVideo=True",
-            )]),
-            findings: SharedList::new(Vec::new()),
-            tail: None,
-        }
-    }
-
-    fn record(o: &PolicyOutcome, identity: &str, sip: &str, display: &str) -> LyncUserCal {
-        assemble(
-            identity.into(),
-            sip.into(),
-            display.into(),
-            Some("pool01.contoso.com".into()),
-            RuleSet::Default,
-            o.clone(),
-        )
-    }
-
+    /// The summary counts each record under the text rightsize writes for it
+    /// (`model::tier_combination`, the one spelling), for every combination of flags, including
+    /// Enterprise or Plus without Standard (rightsize used to call that "None").
     #[test]
-    fn the_rendered_tail_writes_what_serde_json_writes_and_steps_aside_when_the_record_changed() {
-        let mut o = outcome();
-        let mut first = record(&o, "CN=A,OU=Users", "sip:a@contoso.com", "A");
-        first.tail = RenderedTail::of(&first);
-        o.tail = first.tail.clone();
-        assert!(o.tail.is_some(), "rendered");
-        // Another user of the same outcome, with names that need escaping.
-        let other = record(&o, "CN=\"B\"\\x", "sip:b@contoso.com", "Bé\u{1}");
-        for r in [&first, &other] {
-            let mut fast = Vec::new();
-            assert!(r.write_json(&mut fast));
-            assert_eq!(
-                String::from_utf8(fast).unwrap(),
-                serde_json::to_string(r).unwrap()
-            );
+    fn the_summary_counts_by_the_one_combination_text() {
+        for standard in [false, true] {
+            for enterprise in [Some(false), Some(true), None] {
+                for plus in [false, true] {
+                    let mut c = none_needed(
+                        LyncKind::User,
+                        "CN=A",
+                        "sip:a@contoso.com",
+                        "A",
+                        RuleSet::Default,
+                        disabled_user_reason(),
+                    );
+                    (c.standard, c.enterprise, c.plus) = (standard, enterprise, plus);
+                    let mut summary = LyncCalSummary::new(RuleSet::Default);
+                    summary.add(&c);
+                    let counted: Vec<&str> = summary
+                        .by_combination
+                        .iter()
+                        .filter(|e| e.count == 1)
+                        .map(|e| e.combination.as_str())
+                        .collect();
+                    let text = crate::model::tier_combination(standard, enterprise, plus);
+                    assert_eq!(counted, [text], "{standard} {enterprise:?} {plus}");
+                    assert_eq!(summary.need_nothing, u64::from(text == "None"));
+                }
+            }
         }
-        // A field changed after classification: the tail no longer describes the record.
-        let mut changed = other.clone();
-        changed.plus = true;
-        assert!(!changed.write_json(&mut Vec::new()));
-        let mut pool = other.clone();
-        pool.registrar_pool = Some("pool02.contoso.com".into());
-        assert!(!pool.write_json(&mut Vec::new()));
-        // Equal reasons in another list are not taken on trust either.
-        let mut reasons = other;
-        reasons.reasons = SharedList::new(reasons.reasons.to_vec());
-        assert!(!reasons.write_json(&mut Vec::new()));
     }
 }

@@ -55,16 +55,7 @@ impl Scope {
     }
 }
 
-pub fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    if s.len() >= prefix.len()
-        && s.is_char_boundary(prefix.len())
-        && s[..prefix.len()].eq_ignore_ascii_case(prefix)
-    {
-        Some(&s[prefix.len()..])
-    } else {
-        None
-    }
-}
+use crate::model::text::strip_prefix_ci;
 
 /// An export of a neighbouring cmdlet, told by its type names (CLIXML) or by properties only it
 /// has (JSON, CSV). Given in place of the expected export it would read "successfully" — with
@@ -526,15 +517,7 @@ impl RgsAgentGroup {
     }
 }
 
-/// The form SIP addresses are compared in: lower case, with the `sip:` scheme.
-pub fn sip_key(sip: &str) -> String {
-    let s = sip.trim().to_ascii_lowercase();
-    if s.starts_with("sip:") {
-        s
-    } else {
-        format!("sip:{s}")
-    }
-}
+pub use crate::model::text::sip_key;
 
 // ---- Input schemas (`license-audit schema`): the properties each reader uses. ----
 

@@ -21,7 +21,7 @@ impl IpPhonePolicy {
     pub fn read(r: &Record) -> Result<IpPhonePolicy, InputError> {
         let identity = r.req_str("Identity")?;
         let id = identity.trim();
-        let id = super::strip_ci(id, "Tag:").unwrap_or(id);
+        let id = crate::model::text::strip_prefix_ci(id, "Tag:").unwrap_or(id);
         if let Some(crate::ingest::PsValue::Int(i)) = r.get("SignInMode") {
             return Err(r.error(
                 "SignInMode",

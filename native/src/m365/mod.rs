@@ -14,7 +14,9 @@ pub mod user_license;
 
 pub use application_instance::ApplicationInstance;
 pub use ip_phone_policy::IpPhonePolicy;
-pub use online_user::{AssignedPlan, CsOnlineUser, PlanState, PolicyAssignment};
+pub use online_user::{
+    AccountKind, AssignedPlan, CsOnlineUser, KindVia, PlanState, PolicyAssignment,
+};
 pub use subscribed_sku::{ServicePlan, SubscribedSku};
 pub use user_license::{Sku, UserLicenses};
 
@@ -26,19 +28,8 @@ use crate::model::InputError;
 /// (`Tag:` and `Global:` prefixes removed), compared case-insensitively.
 pub fn policy_key(name: &str) -> String {
     let n = name.trim();
-    let n = strip_ci(n, "Tag:").unwrap_or(n);
+    let n = crate::model::text::strip_prefix_ci(n, "Tag:").unwrap_or(n);
     n.to_ascii_lowercase()
-}
-
-pub(crate) fn strip_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    if s.len() >= prefix.len()
-        && s.is_char_boundary(prefix.len())
-        && s[..prefix.len()].eq_ignore_ascii_case(prefix)
-    {
-        Some(&s[prefix.len()..])
-    } else {
-        None
-    }
 }
 
 /// The text of a nested property of an object value (`{"Name": "x"}` → `x`).

@@ -117,7 +117,8 @@ pub struct CsOnlineUser {
     pub shared_calling_policy_exported: bool,
 }
 
-/// Every Get-CsOnlineUser property `CsOnlineUser::read` looks at.
+/// Every Get-CsOnlineUser property `CsOnlineUser::read` looks at, and the organisation columns an
+/// admin may add (`uc count` groups by them): the one list every audit reading the export keeps.
 pub const PROPERTIES: &[&str] = &[
     "UserPrincipalName",
     "Identity",
@@ -138,6 +139,12 @@ pub const PROPERTIES: &[&str] = &[
     "TeamsIPPhonePolicy",
     "OnlineVoiceRoutingPolicy",
     "TeamsSharedCallingRoutingPolicy",
+    "Provider",
+    "Reseller",
+    "Customer",
+    "CustomerPkid",
+    "Customer_Pkid",
+    "Site",
 ];
 
 impl CsOnlineUser {
@@ -187,8 +194,76 @@ impl CsOnlineUser {
         self.assigned_plans
             .iter()
             .flatten()
-            .filter(|p| p.enabled() && starts_ci(&p.capability, prefix))
+            .filter(|p| p.enabled() && crate::model::text::starts_with_ci(&p.capability, prefix))
             .collect()
+    }
+}
+
+/// What kind of account a Get-CsOnlineUser record is: the one answer every audit that reads the
+/// export (`uc count`, `teams assignments`) gives, with the property that told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountKind {
+    /// A guest of the tenant: holds no licence of it.
+    Guest(KindVia),
+    /// A resource account (auto attendant, call queue): licensed as one, never as a user.
+    ResourceAccount(KindVia),
+    User,
+}
+
+/// Which property made an account a guest or a resource account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindVia {
+    /// AccountType Guest / ResourceAccount
+    AccountType,
+    /// InterpretedUserType names a guest / an application instance
+    InterpretedUserType,
+    /// The UserPrincipalName holds #EXT# (a guest)
+    ExternalUpn,
+    /// FeatureTypes contains VoiceApp
+    VoiceApp,
+    /// An enabled MCOEV_VIRTUALUSER plan (Teams Phone Resource Account)
+    VirtualUserPlan,
+    /// Listed in the Get-CsOnlineApplicationInstance export
+    ApplicationInstance,
+}
+
+impl CsOnlineUser {
+    /// The account's kind. `listed_application_instance`: the account is in the
+    /// Get-CsOnlineApplicationInstance export (which also finds the resource accounts an older
+    /// module shows as users). Guests are told first: a guest is never a resource account.
+    pub fn account_kind(&self, listed_application_instance: bool) -> AccountKind {
+        let is = |v: &Option<String>, w: &str| {
+            v.as_deref()
+                .is_some_and(|x| x.trim().eq_ignore_ascii_case(w))
+        };
+        let names = |v: &Option<String>, w: &str| {
+            v.as_deref()
+                .is_some_and(|x| x.to_ascii_lowercase().contains(&w.to_ascii_lowercase()))
+        };
+        use AccountKind::{Guest, ResourceAccount};
+        if is(&self.account_type, "Guest") {
+            Guest(KindVia::AccountType)
+        } else if names(&self.interpreted_user_type, "Guest") {
+            Guest(KindVia::InterpretedUserType)
+        } else if self
+            .user_principal_name
+            .to_ascii_uppercase()
+            .contains("#EXT#")
+        {
+            Guest(KindVia::ExternalUpn)
+        } else if is(&self.account_type, "ResourceAccount") {
+            ResourceAccount(KindVia::AccountType)
+        } else if names(&self.interpreted_user_type, "ApplicationInstance") {
+            ResourceAccount(KindVia::InterpretedUserType)
+        } else if self.has_feature("VoiceApp") == Some(true) {
+            ResourceAccount(KindVia::VoiceApp)
+        } else if !self.plans_starting("MCOEV_VIRTUALUSER").is_empty() {
+            ResourceAccount(KindVia::VirtualUserPlan)
+        } else if listed_application_instance {
+            ResourceAccount(KindVia::ApplicationInstance)
+        } else {
+            AccountKind::User
+        }
     }
 }
 
@@ -223,12 +298,6 @@ impl CsOnlineUser {
     }
 }
 
-pub(crate) fn starts_ci(s: &str, prefix: &str) -> bool {
-    s.len() >= prefix.len()
-        && s.is_char_boundary(prefix.len())
-        && s[..prefix.len()].eq_ignore_ascii_case(prefix)
-}
-
 /// A policy property: `{Authority, Name}`, `Tag:Name`, `Name`, or null / blank (Global).
 pub fn read_policy(r: &Record, property: &str) -> Result<Option<PolicyAssignment>, InputError> {
     let Some(v) = r.get(property) else {
@@ -248,7 +317,9 @@ pub fn read_policy(r: &Record, property: &str) -> Result<Option<PolicyAssignment
     Ok(name.map(|n| {
         let n = n.trim();
         PolicyAssignment {
-            name: super::strip_ci(n, "Tag:").unwrap_or(n).to_string(),
+            name: crate::model::text::strip_prefix_ci(n, "Tag:")
+                .unwrap_or(n)
+                .to_string(),
             authority,
         }
     }))

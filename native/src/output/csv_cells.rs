@@ -6,10 +6,11 @@
 //! `RecordType`) is an [`Unsupported`] error, and the caller then writes that record the old way.
 
 use serde::ser::{self, Impossible, Serialize};
-use std::collections::HashMap;
 use std::ops::Range;
 
-use super::fallback::{unsupported, Result, Unsupported, RAW_VALUE_TOKEN};
+use super::fallback::{unsupported, Result, Unsupported};
+use super::shared::{identify, Renderings, Visit};
+use crate::model::SHARED_LIST;
 
 /// A column's name: a struct field's, or a map key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,9 +33,8 @@ impl Name {
 pub struct Cells {
     pub text: String,
     pub cells: Vec<(Name, Range<usize>)>,
-    /// Cell text of shared JSON fragments, by their text (hashed with foldhash: SipHash over
-    /// every record's reason list cost more than rendering the cell).
-    raw: HashMap<String, String, foldhash::fast::RandomState>,
+    /// Cell text of shared lists, by identity (see `output::shared`).
+    shared: Renderings<Box<str>>,
 }
 
 impl Cells {
@@ -66,20 +66,22 @@ impl Cells {
         self.cells.push((name, start..end));
         Ok(())
     }
+}
 
-    fn raw_cell(&mut self, json: &str) -> Result<()> {
-        if let Some(cell) = self.raw.get(json) {
-            self.text.push_str(cell);
-            return Ok(());
+/// A shared list's items as cell text: copied when rendered before, else rendered and kept.
+impl Visit for Text<'_> {
+    type Out = Kind;
+    fn items<T: Serialize + ?Sized>(self, id: u64, items: &T) -> Result<Kind> {
+        let cells = self.0;
+        if let Some(text) = cells.shared.get(id) {
+            cells.text.push_str(text);
+            return Ok(Kind::Other);
         }
-        let value: serde_json::Value = serde_json::from_str(json).map_err(|_| Unsupported)?;
-        let cell = super::cell_text(&value);
-        self.text.push_str(&cell);
-        if self.raw.len() >= 1024 {
-            self.raw.clear();
-        }
-        self.raw.insert(json.to_string(), cell);
-        Ok(())
+        let start = cells.text.len();
+        let kind = items.serialize(Text(&mut *cells))?;
+        let text = cells.text[start..].into();
+        cells.shared.keep(id, text);
+        Ok(kind)
     }
 }
 
@@ -194,10 +196,7 @@ impl<'a> ser::Serializer for Top<'a> {
     fn serialize_map(self, _: Option<usize>) -> Result<TopMap<'a>> {
         Ok(TopMap(self.0, None))
     }
-    fn serialize_struct(self, name: &'static str, _: usize) -> Result<Self> {
-        if name == RAW_VALUE_TOKEN {
-            return Err(Unsupported);
-        }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self> {
         Ok(self)
     }
 }
@@ -376,9 +375,12 @@ impl<'a> ser::Serializer for Text<'a> {
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
-        _: &'static str,
+        name: &'static str,
         v: &T,
     ) -> Result<Kind> {
+        if name == SHARED_LIST {
+            return identify(v, self);
+        }
         v.serialize(self)
     }
     /// `{variant: value}`: an object of one value, whose text is the value's.
@@ -411,10 +413,10 @@ impl<'a> ser::Serializer for Text<'a> {
         Ok(List(self.0, true))
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Object<'a>> {
-        Ok(Object::new(self.0, false))
+        Ok(Object::new(self.0))
     }
-    fn serialize_struct(self, name: &'static str, _: usize) -> Result<Object<'a>> {
-        Ok(Object::new(self.0, name == RAW_VALUE_TOKEN))
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Object<'a>> {
+        Ok(Object::new(self.0))
     }
     fn serialize_struct_variant(
         self,
@@ -423,7 +425,7 @@ impl<'a> ser::Serializer for Text<'a> {
         _: &'static str,
         _: usize,
     ) -> Result<Object<'a>> {
-        Ok(Object::new(self.0, false))
+        Ok(Object::new(self.0))
     }
 }
 
@@ -460,28 +462,18 @@ list_impl!(
     SerializeTupleVariant::serialize_field
 );
 
-/// An object: its non-empty values joined with " | ". A `RawValue` (JSON text) is read back
-/// as `serde_json::to_value` reads it.
+/// An object: its non-empty values joined with " | ".
 struct Object<'a> {
     cells: &'a mut Cells,
     any: bool,
-    raw: bool,
 }
 
 impl<'a> Object<'a> {
-    fn new(cells: &'a mut Cells, raw: bool) -> Self {
-        Object {
-            cells,
-            any: false,
-            raw,
-        }
+    fn new(cells: &'a mut Cells) -> Self {
+        Object { cells, any: false }
     }
 
     fn value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
-        if self.raw {
-            let json = v.serialize(KeyText)?;
-            return self.cells.raw_cell(&json);
-        }
         let before = self.cells.text.len();
         if self.any {
             self.cells.text.push_str(" | ");
@@ -612,6 +604,8 @@ mod tests {
             skipped: None,
             quoted: "line\nbreak".into(),
         };
+        // Held twice, as a policy outcome's reasons are: worth remembering.
+        let _outcome = sample.shared.clone();
         let mut cells = Cells::default();
         for _ in 0..2 {
             // The second time the shared list's cell comes from the cache.

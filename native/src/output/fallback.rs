@@ -1,11 +1,8 @@
-//! What the two fast writers (`fastjson`, `csv_cells`) share: the error that sends a record back
-//! to the serde_json path, and the stubs for the `Serializer` methods a writer leaves to it.
+//! What the fast writers (`fastjson`, `csv_cells`, `shared`) share: the error that sends a record
+//! back to the serde_json path, and the stubs for the `Serializer` methods a writer leaves to it.
 
 use serde::ser;
 use std::fmt;
-
-/// The struct name serde_json's `RawValue` serialises under (serde_json `raw::TOKEN`).
-pub const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 
 /// This record is written the slow way (through serde_json) instead.
 #[derive(Debug)]

@@ -10,16 +10,43 @@
 
 use serde::ser::{self, Serialize};
 
+use super::fallback::unsupported;
 pub use super::fallback::Unsupported;
-use super::fallback::{unsupported, RAW_VALUE_TOKEN};
+use super::shared::{identify, Renderings, Visit};
+use crate::model::SHARED_LIST;
 
-/// Appends `value` as compact JSON to `out`; on `Err`, `out` holds part of it.
-pub fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<(), Unsupported> {
-    value.serialize(&mut Ser { out })
+/// Shared lists' JSON, by identity (see `output::shared`).
+pub type SharedJson = Renderings<Box<[u8]>>;
+
+/// Appends `value` as compact JSON to `out`; on `Err`, `out` holds part of it. A shared list
+/// rendered before (kept in `shared`) is copied.
+pub fn write<T: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    shared: &mut SharedJson,
+    value: &T,
+) -> Result<(), Unsupported> {
+    value.serialize(&mut Ser { out, shared })
 }
 
 struct Ser<'a> {
     out: &'a mut Vec<u8>,
+    shared: &'a mut SharedJson,
+}
+
+/// A shared list's items: copied when rendered before, else rendered and kept.
+impl Visit for &mut Ser<'_> {
+    type Out = ();
+    fn items<T: Serialize + ?Sized>(self, id: u64, items: &T) -> Result<(), Unsupported> {
+        if let Some(json) = self.shared.get(id) {
+            self.out.extend_from_slice(json);
+            return Ok(());
+        }
+        let start = self.out.len();
+        items.serialize(&mut *self)?;
+        let json = self.out[start..].into();
+        self.shared.keep(id, json);
+        Ok(())
+    }
 }
 
 impl Ser<'_> {
@@ -36,13 +63,12 @@ impl Ser<'_> {
 }
 
 /// A sequence, map or struct being written: whether an element has been written (for commas),
-/// what closes it, and whether it is serde_json's `RawValue`.
+/// and what closes it.
 pub struct Compound<'s, 'a> {
     ser: &'s mut Ser<'a>,
     first: bool,
     /// Bytes that close it: `]`, `}`, or `]}` / `}}` for enum variants.
     close: &'static [u8],
-    raw: bool,
 }
 
 impl Compound<'_, '_> {
@@ -78,7 +104,6 @@ impl<'s, 'a> Ser<'a> {
             ser: self,
             first: true,
             close: if empty { &[] } else { close },
-            raw: false,
         }
     }
 
@@ -197,9 +222,12 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
-        _name: &'static str,
+        name: &'static str,
         value: &T,
     ) -> Result<(), Unsupported> {
+        if name == SHARED_LIST {
+            return identify(value, self);
+        }
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -243,17 +271,9 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
     }
     fn serialize_struct(
         self,
-        name: &'static str,
+        _name: &'static str,
         len: usize,
     ) -> Result<Compound<'s, 'a>, Unsupported> {
-        if name == RAW_VALUE_TOKEN {
-            return Ok(Compound {
-                ser: self,
-                first: true,
-                close: &[],
-                raw: true,
-            });
-        }
         self.serialize_map(Some(len))
     }
     fn serialize_struct_variant(
@@ -397,10 +417,6 @@ impl ser::SerializeStruct for Compound<'_, '_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Unsupported> {
-        if self.raw {
-            // RawValue's one field: its JSON text, written as it is.
-            return value.serialize(RawSer(&mut *self.ser.out));
-        }
         self.key(key)?;
         value.serialize(&mut *self.ser)
     }
@@ -425,55 +441,6 @@ impl ser::SerializeStructVariant for Compound<'_, '_> {
     }
 }
 
-/// The text of a `RawValue`, written unchanged (anything else is left to serde_json).
-struct RawSer<'a>(&'a mut Vec<u8>);
-
-impl ser::Serializer for RawSer<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    type SerializeSeq = ser::Impossible<(), Unsupported>;
-    type SerializeTuple = ser::Impossible<(), Unsupported>;
-    type SerializeTupleStruct = ser::Impossible<(), Unsupported>;
-    type SerializeTupleVariant = ser::Impossible<(), Unsupported>;
-    type SerializeMap = ser::Impossible<(), Unsupported>;
-    type SerializeStruct = ser::Impossible<(), Unsupported>;
-    type SerializeStructVariant = ser::Impossible<(), Unsupported>;
-
-    fn serialize_str(self, v: &str) -> Result<(), Unsupported> {
-        self.0.extend_from_slice(v.as_bytes());
-        Ok(())
-    }
-    unsupported! {
-        serialize_bool(bool) -> ();
-        serialize_i8(i8) -> ();
-        serialize_i16(i16) -> ();
-        serialize_i32(i32) -> ();
-        serialize_i64(i64) -> ();
-        serialize_u8(u8) -> ();
-        serialize_u16(u16) -> ();
-        serialize_u32(u32) -> ();
-        serialize_u64(u64) -> ();
-        serialize_f32(f32) -> ();
-        serialize_f64(f64) -> ();
-        serialize_char(char) -> ();
-        serialize_bytes(&[u8]) -> ();
-        serialize_none() -> ();
-        serialize_some<T>(&T) -> ();
-        serialize_unit() -> ();
-        serialize_unit_struct(&'static str) -> ();
-        serialize_newtype_variant<T>(&'static str, u32, &'static str, &T) -> ();
-        serialize_seq(Option<usize>) -> Self::SerializeSeq;
-        serialize_tuple(usize) -> Self::SerializeTuple;
-        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
-        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
-        serialize_map(Option<usize>) -> Self::SerializeMap;
-        serialize_struct(&'static str, usize) -> Self::SerializeStruct;
-        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
-        serialize_unit_variant(&'static str, u32, &'static str) -> ();
-        serialize_newtype_struct<T>(&'static str, &T) -> ();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -483,7 +450,7 @@ mod tests {
 
     fn same<T: Serialize>(v: &T) {
         let mut fast = Vec::new();
-        write(&mut fast, v).unwrap();
+        write(&mut fast, &mut SharedJson::default(), v).unwrap();
         assert_eq!(
             String::from_utf8(fast).unwrap(),
             serde_json::to_string(v).unwrap()
@@ -507,7 +474,7 @@ mod tests {
         empty: Vec<u8>,
         map: BTreeMap<String, i64>,
         empty_map: BTreeMap<String, i64>,
-        raw: Box<serde_json::value::RawValue>,
+        shared: crate::model::SharedList<E>,
         tuple: (u8, bool, ()),
         f: f64,
         c: char,
@@ -529,7 +496,7 @@ mod tests {
             empty: vec![],
             map: [("k\n".to_string(), -1), ("plain".to_string(), i64::MAX)].into(),
             empty_map: BTreeMap::new(),
-            raw: serde_json::value::RawValue::from_string("[{\"a\": 1}]".into()).unwrap(),
+            shared: vec![E::Unit, E::New(1)].into(),
             tuple: (7, false, ()),
             f: -0.1,
             c: '"',
@@ -571,6 +538,30 @@ mod tests {
     #[test]
     fn keys_that_are_not_strings_are_left_to_serde_json() {
         let m: BTreeMap<u8, u8> = [(1, 2)].into();
-        assert!(write(&mut Vec::new(), &m).is_err());
+        assert!(write(&mut Vec::new(), &mut SharedJson::default(), &m).is_err());
+    }
+
+    /// A shared list is rendered once and copied for every later value holding it; another list
+    /// with other items (however alike) is rendered on its own.
+    #[test]
+    fn shared_lists_are_rendered_once_by_identity() {
+        use crate::model::SharedList;
+        let a: SharedList<String> = vec!["x \"1\"".to_string(), "é".into()].into();
+        let b: SharedList<String> = vec!["y".to_string()].into();
+        let lone: SharedList<String> = vec!["z".to_string()].into();
+        let mut shared = SharedJson::default();
+        let mut out = Vec::new();
+        for v in [&a, &b, &a.clone(), &b.clone(), &lone] {
+            out.clear();
+            write(&mut out, &mut shared, &(v, v)).unwrap();
+            assert_eq!(out, serde_json::to_vec(&(v, v)).unwrap());
+        }
+        let copy = a.clone();
+        assert_ne!(copy.identity(), 0);
+        assert_eq!(
+            shared.get(copy.identity()).map(|j| j.to_vec()),
+            Some(serde_json::to_vec(&*a).unwrap())
+        );
+        assert_eq!(lone.identity(), 0, "held once: not worth remembering");
     }
 }

@@ -6,12 +6,13 @@ mod fallback;
 mod fastjson;
 pub mod progress;
 mod reporter;
+mod shared;
 mod table;
 pub mod temporaries;
 
 pub use reporter::ConsoleReporter;
 
-use crate::model::{OutputRecord, RecordSink, SharedCsvTail};
+use crate::model::{OutputRecord, RecordSink};
 use serde_json::{Map, Value};
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -45,6 +46,8 @@ pub struct Output {
     csv: Option<(String, Vec<String>)>,
     table: table::Table,
     scratch: Vec<u8>,
+    /// Shared lists' JSON, rendered once (see `output::shared`).
+    shared_json: fastjson::SharedJson,
     cells: csv_cells::Cells,
 }
 
@@ -86,6 +89,7 @@ impl Output {
             csv: None,
             table: table::Table::default(),
             scratch: Vec::with_capacity(4096),
+            shared_json: fastjson::SharedJson::default(),
             cells: csv_cells::Cells::default(),
         }
     }
@@ -98,9 +102,7 @@ impl Output {
         if matches!(self.format, Format::Ndjson | Format::Json) {
             // Fast path: serialise the struct once and put RecordType in front of its fields.
             self.scratch.clear();
-            if !record.write_json(&mut self.scratch)
-                && fastjson::write(&mut self.scratch, record).is_err()
-            {
+            if fastjson::write(&mut self.scratch, &mut self.shared_json, record).is_err() {
                 self.scratch.clear();
                 serde_json::to_writer(&mut self.scratch, record)?;
             }
@@ -122,21 +124,9 @@ impl Output {
             self.written += 1;
             return Ok(());
         }
-        if self.format == Format::Csv {
-            let shared = record.csv_shared_tail();
-            if let Some(shared) = &shared {
-                if self.write_csv_shared(R::RECORD_TYPE, shared)? {
-                    return Ok(());
-                }
-            }
-            // CSV cells straight from the record when it holds nothing they cannot render alike.
-            if self.cells.fill(record).is_ok() {
-                let row = self.write_csv_cells(R::RECORD_TYPE)?;
-                if let (Some(shared), Some(row)) = (&shared, row) {
-                    self.keep_csv_shared(row, R::RECORD_TYPE, shared);
-                }
-                return Ok(());
-            }
+        // CSV cells straight from the record when it holds nothing they cannot render alike.
+        if self.format == Format::Csv && self.cells.fill(record).is_ok() {
+            return self.write_csv_cells(R::RECORD_TYPE);
         }
         let body = serde_json::to_value(record).map_err(io::Error::other)?;
         let mut map = Map::with_capacity(16);
@@ -180,9 +170,8 @@ impl Output {
         Ok(())
     }
 
-    /// [`Output::write_csv`] for a record rendered into `self.cells`. Gives where the record's row
-    /// starts in `scratch` when its cells were the header's columns in order.
-    fn write_csv_cells(&mut self, record_type: &str) -> io::Result<Option<usize>> {
+    /// [`Output::write_csv`] for a record rendered into `self.cells`.
+    fn write_csv_cells(&mut self, record_type: &str) -> io::Result<()> {
         let Output {
             w,
             csv,
@@ -201,7 +190,6 @@ impl Output {
             *csv = Some((record_type.to_string(), columns));
         }
         let (_, columns) = csv.as_ref().expect("set above");
-        let row = scratch.len();
         let record_type = defuse_formula_str(record_type);
         let n = cells.cells.len();
         let same = columns.len() == n + 1
@@ -232,56 +220,7 @@ impl Output {
         }
         w.write_all(scratch)?;
         self.written += 1;
-        Ok(same.then_some(row))
-    }
-
-    /// The record type and lead cells of a record whose other cells were rendered before, under
-    /// the header in use (see [`OutputRecord::csv_shared_tail`]); `Ok(false)`: not rendered yet,
-    /// or under another header, so nothing was written.
-    fn write_csv_shared(&mut self, record_type: &str, shared: &SharedCsvTail) -> io::Result<bool> {
-        let Some((header, tail)) = shared.cells.get() else {
-            return Ok(false);
-        };
-        match &self.csv {
-            Some((t, columns)) if t == record_type && columns == header => {}
-            _ => return Ok(false),
-        }
-        self.scratch.clear();
-        Self::lead_cells(&mut self.scratch, record_type, shared);
-        self.scratch.extend_from_slice(tail);
-        self.w.write_all(&self.scratch)?;
-        self.written += 1;
-        Ok(true)
-    }
-
-    /// After a record was written cell by cell under the header's columns (its row in `scratch`
-    /// from `row`): keeps the row after its lead cells for the records that share the rest.
-    fn keep_csv_shared(&self, row: usize, record_type: &str, shared: &SharedCsvTail) {
-        let Some((_, columns)) = &self.csv else {
-            return;
-        };
-        if shared.cells.get().is_some() {
-            return;
-        }
-        let mut lead = Vec::new();
-        Self::lead_cells(&mut lead, record_type, shared);
-        if let Some(tail) = self.scratch[row..].strip_prefix(lead.as_slice()) {
-            if tail.first() == Some(&b',') {
-                let _ = shared.cells.set((columns.clone(), tail.into()));
-            }
-        }
-    }
-
-    /// The record type and lead cells of a row, as the cell-by-cell path writes them, without
-    /// the line end.
-    fn lead_cells(out: &mut Vec<u8>, record_type: &str, shared: &SharedCsvTail) {
-        let record_type = defuse_formula_str(record_type);
-        let lead = shared.lead.map(defuse_formula_str);
-        csv_cells::write_row(
-            out,
-            std::iter::once(&*record_type).chain(lead.iter().map(|c| &**c)),
-        );
-        out.pop();
+        Ok(())
     }
 
     /// One header per record type; a change of type starts a new block after a blank line.
@@ -514,30 +453,23 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    /// A record whose fields after the first three are shared, as `LyncUserCal`'s are.
+    /// A record holding shared lists, as `LyncUserCal` holds its reasons and findings, and the
+    /// same record with plain lists.
     #[derive(serde::Serialize, schemars::JsonSchema)]
     #[serde(rename_all = "PascalCase")]
-    struct SharingRecord {
+    struct SharingRecord<L> {
         identity: String,
         sip_address: String,
         display_name: String,
         kind: String,
         count: u32,
-        reasons: Vec<String>,
-        #[serde(skip)]
-        #[schemars(skip)]
-        shared: Option<std::sync::Arc<std::sync::OnceLock<(Vec<String>, Box<[u8]>)>>>,
+        reasons: L,
+        findings: L,
     }
 
-    impl OutputRecord for SharingRecord {
+    impl<L: serde::Serialize + schemars::JsonSchema> OutputRecord for SharingRecord<L> {
         const RECORD_TYPE: &'static str = "SharingRecord";
-        const TABLE_COLUMNS: &'static [&'static str] = &["Identity"];
-        fn csv_shared_tail(&self) -> Option<SharedCsvTail<'_>> {
-            Some(SharedCsvTail {
-                lead: [&self.identity, &self.sip_address, &self.display_name],
-                cells: self.shared.as_deref()?,
-            })
-        }
+        const TABLE_COLUMNS: &'static [&'static str] = &["Identity", "Reasons"];
     }
 
     /// A shared buffer to read what an `Output` wrote.
@@ -554,10 +486,12 @@ mod tests {
         }
     }
 
-    /// Rows written with the shared cells copied are the rows written cell by cell, whatever the
-    /// lead texts hold (quotes, commas, line breaks, formula starts) and across record types.
+    /// Records holding shared lists (rendered once, then copied) are written byte for byte as
+    /// the same records holding plain lists, in every format, whatever the texts hold (quotes,
+    /// commas, line breaks, formula starts) and across record types.
     #[test]
-    fn csv_rows_with_shared_cells_are_the_rows_written_cell_by_cell() {
+    fn records_with_shared_lists_are_written_as_with_plain_ones() {
+        use crate::model::SharedList;
         let names = [
             ("CN=A,OU=Users", "sip:a@contoso.com", "A"),
             ("CN=\"B\"", "sip:b@contoso.com", "=HYPERLINK(\"x\")"),
@@ -565,36 +499,51 @@ mod tests {
             ("", "", ""),
             ("@d", "-d", "\td"),
         ];
-        let write = |sharing: bool| {
-            let slot = std::sync::Arc::new(std::sync::OnceLock::new());
-            let buf = Written::default();
-            let mut out = Output::to_writer(Format::Csv, Box::new(buf.clone()));
-            for round in 0..2 {
-                for (identity, sip, display) in names {
-                    out.write(&SharingRecord {
-                        identity: identity.into(),
-                        sip_address: sip.into(),
-                        display_name: display.into(),
-                        kind: "=User".into(),
-                        count: 3,
-                        reasons: vec!["a \"quoted\", reason".into(), "two".into()],
-                        shared: sharing.then(|| slot.clone()),
-                    })
-                    .unwrap();
+        let reasons = vec!["a \"quoted\", reason".to_string(), "=two".into()];
+        let shared: SharedList<String> = reasons.clone().into();
+        let none: SharedList<String> = Vec::new().into();
+        for format in [Format::Ndjson, Format::Json, Format::Csv, Format::Table] {
+            let write = |sharing: bool| {
+                let buf = Written::default();
+                let mut out = Output::to_writer(format, Box::new(buf.clone()));
+                for round in 0..2 {
+                    for (identity, sip, display) in names {
+                        let (identity, sip_address, display_name, kind) =
+                            (identity.into(), sip.into(), display.into(), "=User".into());
+                        if sharing {
+                            out.write(&SharingRecord {
+                                identity,
+                                sip_address,
+                                display_name,
+                                kind,
+                                count: 3,
+                                reasons: shared.clone(),
+                                findings: none.clone(),
+                            })
+                        } else {
+                            out.write(&SharingRecord {
+                                identity,
+                                sip_address,
+                                display_name,
+                                kind,
+                                count: 3,
+                                reasons: reasons.clone(),
+                                findings: Vec::new(),
+                            })
+                        }
+                        .unwrap();
+                    }
+                    // Another record type in between: a new header, then the first type again.
+                    if round == 0 {
+                        out.write(&OtherRecord { reason: "x".into() }).unwrap();
+                    }
                 }
-                // Another record type in between: a new header, then the first type again.
-                if round == 0 {
-                    out.write(&OtherRecord { reason: "x".into() }).unwrap();
-                }
-            }
-            out.finish().unwrap();
-            let bytes = buf.0.lock().unwrap().clone();
-            (String::from_utf8(bytes).unwrap(), slot.get().is_some())
-        };
-        let (shared, cached) = write(true);
-        let (plain, _) = write(false);
-        assert!(cached, "the shared cells were kept");
-        assert_eq!(shared, plain);
+                out.finish().unwrap();
+                let bytes = buf.0.lock().unwrap().clone();
+                String::from_utf8(bytes).unwrap()
+            };
+            assert_eq!(write(true), write(false), "{format:?}");
+        }
     }
 
     #[derive(serde::Serialize, schemars::JsonSchema)]

@@ -9,16 +9,8 @@ use crate::model::{Cal, Choice, InputError, Reporter, UsageAnswer};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
-/// A SIP address as a key: lower case, without `sip:`.
-pub fn sip_key(s: &str) -> String {
-    let t = s.trim();
-    let t = t
-        .get(..4)
-        .filter(|p| p.eq_ignore_ascii_case("sip:"))
-        .map(|_| &t[4..])
-        .unwrap_or(t);
-    t.to_ascii_lowercase()
-}
+pub use crate::model::text::sip_key;
+use crate::model::text::sip_user;
 
 /// The record type a row says it is (null for exports that are not records of this tool).
 pub fn record_type(r: &Record) -> Result<Option<String>, InputError> {
@@ -301,7 +293,8 @@ impl Licences {
             |r| -> Result<(u64, Vec<String>, Licence), InputError> {
                 let mut keys = Vec::new();
                 if let Some(s) = r.opt_str("SipAddress")? {
-                    keys.push(sip_key(&s));
+                    // The address without its scheme: a UserPrincipalName of the same user meets it.
+                    keys.push(sip_user(&sip_key(&s)).to_string());
                 }
                 for field in ["UserPrincipalName", "Identity"] {
                     if let Some(i) = r.opt_str(field)? {
@@ -361,7 +354,7 @@ impl Licences {
     pub fn of(&self, sip: &str, identity: &str) -> Option<Licence> {
         let key = sip_key(sip);
         self.by_key
-            .get(&key)
+            .get(sip_user(&key))
             .or_else(|| self.by_key.get(&identity.trim().to_ascii_lowercase()))
             .copied()
     }
@@ -461,9 +454,11 @@ mod tests {
         assert_eq!(l("gold"), None);
     }
 
+    /// Rightsize keys users as lync does (model's one `sip_key`; `lync usage` writes the
+    /// SipAddress rightsize reads back).
     #[test]
-    fn sip_keys() {
-        assert_eq!(sip_key(" SIP:Alice@Contoso.com"), "alice@contoso.com");
-        assert_eq!(sip_key("bob@contoso.com"), "bob@contoso.com");
+    fn sip_keys_are_lyncs() {
+        assert_eq!(sip_key(" SIP:Alice@Contoso.com"), "sip:alice@contoso.com");
+        assert_eq!(sip_key("bob@contoso.com"), "sip:bob@contoso.com");
     }
 }

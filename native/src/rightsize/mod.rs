@@ -167,19 +167,7 @@ pub fn schemas() -> Vec<SchemaEntry> {
 }
 
 fn combination(standard: bool, enterprise: Option<bool>, plus: bool) -> String {
-    if !standard {
-        return "None".into();
-    }
-    let mut parts = vec!["Standard"];
-    match enterprise {
-        Some(true) => parts.push("Enterprise"),
-        Some(false) => {}
-        None => parts.push("Undetermined"),
-    }
-    if plus {
-        parts.push("Plus");
-    }
-    parts.join("+")
+    crate::model::tier_combination(standard, enterprise, plus).to_string()
 }
 
 fn used_text(used: Option<&rules::Used>) -> String {
@@ -565,7 +553,13 @@ mod tests {
             "Standard+Enterprise+Plus"
         );
         assert_eq!(combination(true, None, false), "Standard+Undetermined");
-        assert_eq!(combination(false, Some(true), true), "None");
+        // Enterprise and Plus are additive to Standard: needed, Standard is too (the
+        // entitlement summary counts this record so; rightsize used to say "None").
+        assert_eq!(
+            combination(false, Some(true), true),
+            "Standard+Enterprise+Plus"
+        );
+        assert_eq!(combination(false, Some(false), false), "None");
         let u = rules::Used {
             standard: UsageAnswer::Yes,
             enterprise: UsageAnswer::InsufficientData,

@@ -109,7 +109,7 @@ pub fn normal_id(id: &str) -> String {
 /// extension (`14255550100`); None when there are none.
 pub fn number_key(n: &str) -> Option<String> {
     let n = n.trim();
-    let n = crate::m365::strip_ci(n, "tel:").unwrap_or(n);
+    let n = crate::model::text::strip_prefix_ci(n, "tel:").unwrap_or(n);
     let main = n.split([';', 'x', 'X']).next().unwrap_or("");
     let digits: String = main.chars().filter(char::is_ascii_digit).collect();
     (!digits.is_empty()).then_some(digits)
@@ -118,7 +118,9 @@ pub fn number_key(n: &str) -> Option<String> {
 /// A policy Identity as the rules compare it: `Tag:` removed, blank read as Global.
 fn policy_identity(identity: &str) -> String {
     let t = identity.trim();
-    let t = crate::m365::strip_ci(t, "Tag:").unwrap_or(t).trim();
+    let t = crate::model::text::strip_prefix_ci(t, "Tag:")
+        .unwrap_or(t)
+        .trim();
     if t.is_empty() {
         "Global".into()
     } else {
@@ -132,7 +134,7 @@ pub fn is_global(name: &str) -> bool {
     let t = name.trim();
     t.is_empty()
         || t.eq_ignore_ascii_case("Global")
-        || crate::m365::strip_ci(t, "Global:").is_some()
+        || crate::model::text::strip_prefix_ci(t, "Global:").is_some()
 }
 
 /// A list property the record must have (a null or empty list is fine: "none"). Missing, it is

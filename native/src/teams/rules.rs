@@ -7,7 +7,7 @@ use super::inputs::{
     VoiceRoute, VoiceRoutingPolicy,
 };
 use super::records::TeamsEvidence;
-use crate::m365::{AssignedPlan, CsOnlineUser, PlanState, PolicyAssignment};
+use crate::m365::{AccountKind, AssignedPlan, CsOnlineUser, KindVia, PlanState, PolicyAssignment};
 use crate::model::teams::{TeamsFindingCode, TeamsPlanFamily};
 use std::collections::{HashMap, HashSet};
 
@@ -51,7 +51,9 @@ struct Queues {
 /// `Global`.
 fn policy_lookup(name: &str) -> String {
     let n = name.trim();
-    let n = crate::m365::strip_ci(n, "Tag:").unwrap_or(n).trim();
+    let n = crate::model::text::strip_prefix_ci(n, "Tag:")
+        .unwrap_or(n)
+        .trim();
     if is_global(n) {
         "global".into()
     } else {
@@ -535,11 +537,9 @@ pub fn evaluate(u: &CsOnlineUser, ctx: &Context) -> Evaluation {
         .trim()
         .to_ascii_lowercase();
     let listed_app = ctx.is_resource_account(u);
-    let resource = kind == "resourceaccount"
-        || listed_app
-        || u.interpreted_user_type
-            .as_deref()
-            .is_some_and(|t| t.to_ascii_lowercase().contains("applicationinstance"));
+    // The one classification of accounts (`m365`), as `uc count` makes it.
+    let account = u.account_kind(listed_app);
+    let resource = matches!(account, AccountKind::ResourceAccount(_));
     if resource {
         e.account_type = Some("ResourceAccount".into());
     }
@@ -593,7 +593,7 @@ pub fn evaluate(u: &CsOnlineUser, ctx: &Context) -> Evaluation {
         e.hits.sort_by_key(|h| h.code);
         return e;
     }
-    if kind == "guest" {
+    if matches!(account, AccountKind::Guest(_)) {
         e.not_evaluated = Some(NotEvaluated::Guest);
         return e;
     }
@@ -806,19 +806,23 @@ pub fn evaluate(u: &CsOnlineUser, ctx: &Context) -> Evaluation {
     }
     if resource {
         if !phone.is_empty() {
-            let mut evidence = vec![TeamsEvidence::new(
-                if listed_app { APPS } else { USER },
-                if listed_app {
-                    "UserPrincipalName"
-                } else {
-                    "AccountType"
-                },
-                if listed_app {
-                    u.user_principal_name.clone()
-                } else {
-                    shown(u.account_type.as_deref())
-                },
-            )];
+            // What told this is a resource account.
+            let (source, property, value) = match account {
+                _ if listed_app => (APPS, "UserPrincipalName", u.user_principal_name.clone()),
+                AccountKind::ResourceAccount(KindVia::InterpretedUserType) => (
+                    USER,
+                    "InterpretedUserType",
+                    shown(u.interpreted_user_type.as_deref()),
+                ),
+                AccountKind::ResourceAccount(KindVia::VoiceApp) => {
+                    (USER, "FeatureTypes", "VoiceApp".to_string())
+                }
+                AccountKind::ResourceAccount(KindVia::VirtualUserPlan) => {
+                    (USER, "AssignedPlan", "MCOEV_VIRTUALUSER".to_string())
+                }
+                _ => (USER, "AccountType", shown(u.account_type.as_deref())),
+            };
+            let mut evidence = vec![TeamsEvidence::new(source, property, value)];
             evidence.extend(phone.iter().map(|p| plan_evidence(p)));
             e.hits.push(Hit {
                 code: TeamsFindingCode::ResourceAccountUserPhoneLicense,
@@ -880,7 +884,7 @@ pub fn evaluate(u: &CsOnlineUser, ctx: &Context) -> Evaluation {
         || u.feature_types
             .iter()
             .flatten()
-            .any(|f| f.to_ascii_lowercase().starts_with("teamsroom"));
+            .any(|f| crate::model::text::starts_with_ci(f, "TeamsRoom"));
     if !phone.is_empty() && !room {
         match ev {
             Some(false) => {
@@ -1431,7 +1435,7 @@ mod tests {
             None,
             vec![
                 plan("MCOEV", "Enabled"),
-                plan("MCOEV_VIRTUALUSER", "Enabled"),
+                plan("MCOEV_VIRTUALUSER", "Deleted"),
                 plan("Teams_Room_Basic", "Enabled"),
                 plan("MCOPSTN2", "Deleted"),
             ],
@@ -1440,6 +1444,16 @@ mod tests {
         let e = evaluate(&u, &Context::default());
         assert_eq!(codes(&e), [DisabledAccountPaidPlans]);
         assert_eq!(e.hits[0].reclaimable, ["MCOEV"]);
+        // An enabled MCOEV_VIRTUALUSER plan makes it a resource account (as `uc count` says:
+        // `CsOnlineUser::account_kind`), disabled by design and in service.
+        let mut ra = u.clone();
+        ra.assigned_plans = Some(vec![
+            plan("MCOEV", "Enabled"),
+            plan("MCOEV_VIRTUALUSER", "Enabled"),
+        ]);
+        let e = evaluate(&ra, &Context::default());
+        assert_eq!(e.account_type.as_deref(), Some("ResourceAccount"));
+        assert_eq!(codes(&e), [ResourceAccountUserPhoneLicense]);
         u.account_enabled = Some(true);
         u.soft_deletion_timestamp = Some(chrono::DateTime::<chrono::Utc>::MIN_UTC);
         assert_eq!(

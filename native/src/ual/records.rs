@@ -1,7 +1,7 @@
 //! The records `ual compliance` writes.
 
 use crate::model::server_cal::{CalType, ConsumptionMode, EvidenceStatus, PrincipalKind};
-use crate::model::OutputRecord;
+use crate::model::{OutputRecord, SharedList};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -75,6 +75,7 @@ pub struct CalConsumption {
     /// domain\user, device, or for an External Connector the server
     pub principal: String,
     // Shared by every consumption that reached the same servers (see `ServerList`).
+    #[schemars(with = "Vec<String>")]
     pub servers: ServerList,
     pub first_seen: Option<DateTime<Utc>>,
     pub last_seen: Option<DateTime<Utc>>,
@@ -84,41 +85,9 @@ pub struct CalConsumption {
     pub detail: Option<String>,
 }
 
-/// A consumption's servers, by name: one list (and its JSON, rendered once) for every consumption
-/// that reached the same set of servers, which on a large estate is most of them.
-#[derive(Debug, Clone, Serialize)]
-#[serde(transparent)]
-pub struct ServerList {
-    names: Rc<[Rc<str>]>,
-    /// `names` as a JSON array.
-    #[serde(skip)]
-    json: Rc<[u8]>,
-}
-
-/// What the records' schema has always said: a list of server names.
-impl JsonSchema for ServerList {
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        <Vec<String>>::schema_name()
-    }
-
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        <Vec<String>>::json_schema(generator)
-    }
-}
-
-impl ServerList {
-    pub fn new(names: Vec<Rc<str>>) -> ServerList {
-        let json = serde_json::to_vec(&names).expect("a list of strings serialises");
-        ServerList {
-            names: names.into(),
-            json: json.into(),
-        }
-    }
-}
+/// A consumption's servers, by name: one list for every consumption that reached the same set of
+/// servers, which on a large estate is most of them (written once, see `SharedList`).
+pub type ServerList = SharedList<Rc<str>>;
 
 impl OutputRecord for CalConsumption {
     const RECORD_TYPE: &'static str = "CalConsumption";
@@ -130,38 +99,6 @@ impl OutputRecord for CalConsumption {
         "Servers",
         "License",
     ];
-
-    /// The fields in order, as serialising them writes them, with the server list's JSON copied
-    /// (a record's servers were most of its bytes, and a handful of lists serve every record).
-    fn write_json(&self, out: &mut Vec<u8>) -> bool {
-        use crate::model::json_text::write_str;
-        let start = out.len();
-        out.extend_from_slice(b"{\"Product\":");
-        write_str(out, &self.product);
-        let written = field(out, b",\"CalType\":", &self.cal_type)
-            && field(out, b",\"Version\":", &self.version);
-        out.extend_from_slice(b",\"Principal\":");
-        write_str(out, &self.principal);
-        out.extend_from_slice(b",\"Servers\":");
-        out.extend_from_slice(&self.servers.json);
-        let written = written
-            && field(out, b",\"FirstSeen\":", &self.first_seen)
-            && field(out, b",\"LastSeen\":", &self.last_seen)
-            && field(out, b",\"License\":", &self.license)
-            && field(out, b",\"Covered\":", &self.covered)
-            && field(out, b",\"Detail\":", &self.detail);
-        out.push(b'}');
-        if !written {
-            out.truncate(start);
-        }
-        written
-    }
-}
-
-/// A field's name (with what goes before it) and value, written as serde_json writes them.
-fn field<T: Serialize + ?Sized>(out: &mut Vec<u8>, name: &[u8], value: &T) -> bool {
-    out.extend_from_slice(name);
-    serde_json::to_writer(&mut *out, value).is_ok()
 }
 
 /// The compliance position for one product, CAL type and version.
@@ -301,49 +238,4 @@ impl OutputRecord for UalEvidenceSummary {
         "UnrecognizedRows",
         "Excluded",
     ];
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    /// The hand-written JSON of a consumption is what serialising it writes, whatever it holds.
-    #[test]
-    fn consumption_json_is_the_serialised_record() {
-        let date = Utc.with_ymd_and_hms(2026, 10, 1, 7, 12, 44).unwrap();
-        let full = CalConsumption {
-            product: "SQL Server".into(),
-            cal_type: CalType::User,
-            version: Some(2019),
-            principal: "contoso\\p\u{e9}ter \"q\"\t".into(),
-            servers: ServerList::new(vec!["SQL01.contoso.com".into(), "sql\u{2028}02".into()]),
-            first_seen: Some(date),
-            last_seen: Some(date + chrono::Duration::milliseconds(1500)),
-            license: Some("SQL Server 2019 User (licence row 2)".into()),
-            covered: true,
-            detail: Some("3 external user(s): a, b, \u{2026}".into()),
-        };
-        let empty = CalConsumption {
-            product: String::new(),
-            cal_type: CalType::ExternalConnector,
-            version: None,
-            principal: String::new(),
-            servers: ServerList::new(Vec::new()),
-            first_seen: None,
-            last_seen: None,
-            license: None,
-            covered: false,
-            detail: None,
-        };
-        for record in [full, empty] {
-            let mut written = b"before".to_vec();
-            assert!(record.write_json(&mut written));
-            let serialised = serde_json::to_vec(&record).unwrap();
-            assert_eq!(
-                String::from_utf8_lossy(&written[b"before".len()..]),
-                String::from_utf8_lossy(&serialised)
-            );
-        }
-    }
 }

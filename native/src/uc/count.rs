@@ -260,32 +260,6 @@ fn skip_bad<R: Reporter>(reporter: &mut R, e: crate::model::InputError) -> Resul
     Ok(())
 }
 
-/// Get-CsOnlineUser properties read, with the organisation columns an admin may add.
-pub const TEAMS_PROPERTIES: &[&str] = &[
-    "UserPrincipalName",
-    "Identity",
-    "Alias",
-    "DisplayName",
-    "SipAddress",
-    "TenantId",
-    "AccountEnabled",
-    "AccountType",
-    "InterpretedUserType",
-    "EnterpriseVoiceEnabled",
-    "FeatureTypes",
-    "AssignedPlan",
-    "AssignedPlans",
-    "LineUri",
-    "SoftDeletionTimestamp",
-    "TeamsIPPhonePolicy",
-    "Provider",
-    "Reseller",
-    "Customer",
-    "CustomerPkid",
-    "Customer_Pkid",
-    "Site",
-];
-
 impl Counter {
     fn read_context<R: Reporter>(&mut self, f: &UcFiles, rep: &mut R) -> Result<(), UcError> {
         if let Some(p) = &f.teams_ip_phone_policies {
@@ -660,7 +634,7 @@ impl Counter {
         for path in &f.teams {
             stream_each(
                 path,
-                Some(TEAMS_PROPERTIES),
+                Some(CsOnlineUser::PROPERTIES),
                 "Reading Get-CsOnlineUser",
                 rep,
                 |rep, rec| {
@@ -735,7 +709,7 @@ impl Counter {
         for path in &f.teams {
             stream_each(
                 path,
-                Some(TEAMS_PROPERTIES),
+                Some(CsOnlineUser::PROPERTIES),
                 "Counting Get-CsOnlineUser records",
                 rep,
                 |rep, rec| {
@@ -1704,7 +1678,7 @@ fn teams_device(u: &CsOnlineUser, rec: &Record) -> Result<TeamsDevice, UcError> 
             .feature_types
             .iter()
             .flatten()
-            .filter(|f| crate::m365::online_user::starts_ci(f, "TeamsRoom"))
+            .filter(|f| crate::model::text::starts_with_ci(f, "TeamsRoom"))
             .cloned()
             .collect(),
         org: Org::read(rec)?,

@@ -6,8 +6,8 @@
 //! property a rule needs. Compact: a million of these are kept in a mixed estate.
 
 use super::key::{Key, KeyMap, KeySet};
-use crate::m365::online_user::starts_ci;
-use crate::m365::{policy_key, CsOnlineUser, IpPhonePolicy};
+use crate::m365::{policy_key, AccountKind, CsOnlineUser, IpPhonePolicy, KindVia};
+use crate::model::text::starts_with_ci;
 use crate::model::uc::UcExclusion;
 use std::collections::HashMap;
 
@@ -158,14 +158,6 @@ pub struct TeamsFacts {
 
 pub fn classify(u: &CsOnlineUser, ctx: &TeamsContext) -> TeamsFacts {
     use TeamsClass::*;
-    let eq = |v: &Option<String>, w: &str| {
-        v.as_deref()
-            .is_some_and(|x| x.trim().eq_ignore_ascii_case(w))
-    };
-    let contains = |v: &Option<String>, w: &str| {
-        v.as_deref()
-            .is_some_and(|x| x.to_ascii_lowercase().contains(&w.to_ascii_lowercase()))
-    };
     let facts = |class| TeamsFacts {
         class,
         policy_not_found: false,
@@ -178,44 +170,27 @@ pub fn classify(u: &CsOnlineUser, ctx: &TeamsContext) -> TeamsFacts {
             ExcludedVia::SoftDeletionTimestamp,
         ));
     }
-    if eq(&u.account_type, "Guest") {
-        return facts(Excluded(UcExclusion::Guest, ExcludedVia::AccountTypeGuest));
-    }
-    if contains(&u.interpreted_user_type, "Guest") {
-        return facts(Excluded(UcExclusion::Guest, ExcludedVia::InterpretedGuest));
-    }
-    if u.user_principal_name.to_ascii_uppercase().contains("#EXT#") {
-        return facts(Excluded(UcExclusion::Guest, ExcludedVia::ExternalUpn));
-    }
-    if eq(&u.account_type, "ResourceAccount") {
-        return facts(Excluded(
-            UcExclusion::ResourceAccount,
-            ExcludedVia::AccountTypeResource,
-        ));
-    }
-    if contains(&u.interpreted_user_type, "ApplicationInstance") {
-        return facts(Excluded(
-            UcExclusion::ResourceAccount,
-            ExcludedVia::InterpretedApplicationInstance,
-        ));
-    }
-    if u.has_feature("VoiceApp") == Some(true) {
-        return facts(Excluded(
-            UcExclusion::ResourceAccount,
-            ExcludedVia::VoiceApp,
-        ));
-    }
-    if !u.plans_starting("MCOEV_VIRTUALUSER").is_empty() {
-        return facts(Excluded(
-            UcExclusion::ResourceAccount,
-            ExcludedVia::VirtualUserPlan,
-        ));
-    }
-    if let Some(kind) = key.and_then(|k| ctx.app_instances.get(&k)) {
-        return facts(Excluded(
-            UcExclusion::ResourceAccount,
-            ExcludedVia::ApplicationInstance(*kind),
-        ));
+    let app = key.and_then(|k| ctx.app_instances.get(&k)).copied();
+    match u.account_kind(app.is_some()) {
+        AccountKind::Guest(via) => {
+            let via = match via {
+                KindVia::AccountType => ExcludedVia::AccountTypeGuest,
+                KindVia::InterpretedUserType => ExcludedVia::InterpretedGuest,
+                _ => ExcludedVia::ExternalUpn,
+            };
+            return facts(Excluded(UcExclusion::Guest, via));
+        }
+        AccountKind::ResourceAccount(via) => {
+            let via = match via {
+                KindVia::AccountType => ExcludedVia::AccountTypeResource,
+                KindVia::InterpretedUserType => ExcludedVia::InterpretedApplicationInstance,
+                KindVia::VoiceApp => ExcludedVia::VoiceApp,
+                KindVia::VirtualUserPlan => ExcludedVia::VirtualUserPlan,
+                _ => ExcludedVia::ApplicationInstance(app.unwrap_or(AppKind::Other)),
+            };
+            return facts(Excluded(UcExclusion::ResourceAccount, via));
+        }
+        AccountKind::User => {}
     }
     if u.account_enabled == Some(false) {
         return facts(Excluded(
@@ -234,7 +209,7 @@ pub fn classify(u: &CsOnlineUser, ctx: &TeamsContext) -> TeamsFacts {
     if let Some(features) = &u.feature_types {
         let rooms: Vec<&String> = features
             .iter()
-            .filter(|f| starts_ci(f, "TeamsRoom"))
+            .filter(|f| starts_with_ci(f, "TeamsRoom"))
             .collect();
         if !rooms.is_empty() {
             let kind = if rooms.iter().any(|f| f.eq_ignore_ascii_case("TeamsRoomPro")) {
