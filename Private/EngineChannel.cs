@@ -86,12 +86,21 @@ namespace LicenseAudit
         /// with a lone surrogate.</summary>
         public static bool AppendString(StringBuilder json, string text)
         {
-            if (LoneSurrogateAt(text) >= 0) { return false; }
+            // One pass: the surrogate check is part of the escape scan (issue #28), and what was
+            // appended is taken back when a lone surrogate turns up.
+            int start = json.Length;
             json.Append('"');
             int run = 0;
             for (int i = 0; i < text.Length; i++)
             {
                 char c = text[i];
+                if (c >= ' ' && c < '\u0085' && c != '"' && c != '\\') { run++; continue; }
+                if (c >= '\uD800' && c <= '\uDFFF')
+                {
+                    if (c <= '\uDBFF' && i + 1 < text.Length && text[i + 1] >= '\uDC00' && text[i + 1] <= '\uDFFF') { run += 2; i++; continue; }
+                    json.Length = start;
+                    return false;
+                }
                 string escape = null;
                 if (c < ' ' || c == '"' || c == '\\' || c == '\u0085' || c == '\u2028' || c == '\u2029')
                 {
@@ -697,9 +706,23 @@ namespace LicenseAudit
             CodecResult shaped = Shape(node, out type);
             if (shaped != CodecResult.Ok) { return shaped; }
             PSObject pso = (PSObject)Materialize(node);
-            if (type != null) { pso.TypeNames.Insert(0, "LicenseAudit." + type); }
+            if (type != null) { pso.TypeNames.Insert(0, TypeNameOf(type)); }
             record = pso;
             return CodecResult.Ok;
+        }
+
+        private readonly Dictionary<string, string> typeNameCache = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        // "LicenseAudit." + type, made once per record type.
+        private string TypeNameOf(string type)
+        {
+            string name;
+            if (!typeNameCache.TryGetValue(type, out name))
+            {
+                name = "LicenseAudit." + type;
+                if (typeNameCache.Count < 256) { typeNameCache[type] = name; }
+            }
+            return name;
         }
 
         // A JSON object as read, before it becomes a PSObject: the dates and …Text columns are
@@ -1025,13 +1048,21 @@ namespace LicenseAudit
             {
                 SkipSpace();
                 if (pos >= text.Length || text[pos] != '"') { Fail(CodecResult.Malformed); return null; }
-                bool escaped;
-                string name = ParseString(out escaped);
+                string name = ParseName();
                 if (status != CodecResult.Ok) { return null; }
                 // An empty name, or one twice (PowerShell names are case-insensitive): ConvertFrom-Json's own errors.
+                // A record's few names are compared in place; a HashSet only for a large object.
                 if (name.Length == 0) { Fail(CodecResult.Unsupported); return null; }
-                if (seen == null) { seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase); }
-                if (!seen.Add(name)) { Fail(CodecResult.Unsupported); return null; }
+                if (seen != null)
+                {
+                    if (!seen.Add(name)) { Fail(CodecResult.Unsupported); return null; }
+                }
+                else if (result.IndexOf(name) >= 0) { Fail(CodecResult.Unsupported); return null; }
+                else if (result.Names.Count >= 32)
+                {
+                    seen = new HashSet<string>(result.Names, StringComparer.OrdinalIgnoreCase);
+                    seen.Add(name);
+                }
                 SkipSpace();
                 if (pos >= text.Length || text[pos] != ':') { Fail(CodecResult.Malformed); return null; }
                 pos++;
@@ -1066,6 +1097,52 @@ namespace LicenseAudit
                 Fail(CodecResult.Malformed);
             }
             return null;
+        }
+
+        // Property names repeat on every line: each distinct one is made once (NameCapacity at
+        // most), not a new string per record.
+        private const int NameCapacity = 1024;
+        private readonly string[] names = new string[NameCapacity * 2];
+        private int nameCount;
+
+        private string ParseName()
+        {
+            int start = pos + 1;
+            int end = start;
+            int hash = 17;
+            while (end < text.Length)
+            {
+                char c = text[end];
+                if (c == '"' || c == '\\' || c < ' ') { break; }
+                hash = hash * 31 + c;
+                end++;
+            }
+            if (end >= text.Length || text[end] != '"')
+            {
+                // Escapes, a control character or no end: the general reader decides.
+                bool escaped;
+                return ParseString(out escaped);
+            }
+            int length = end - start;
+            int mask = names.Length - 1;
+            int slot = hash & mask;
+            while (true)
+            {
+                string known = names[slot];
+                if (known == null)
+                {
+                    known = text.Substring(start, length);
+                    if (nameCount < NameCapacity) { names[slot] = known; nameCount++; }
+                    pos = end + 1;
+                    return known;
+                }
+                if (known.Length == length && string.CompareOrdinal(known, 0, text, start, length) == 0)
+                {
+                    pos = end + 1;
+                    return known;
+                }
+                slot = (slot + 1) & mask;
+            }
         }
 
         private string ParseString(out bool escaped)
@@ -1587,10 +1664,12 @@ namespace LicenseAudit
             {
                 scriptConversions++;
                 result = Script(record, out line);
-            }
-            if (result == CodecResult.Ok && JsonText.HasLoneSurrogate(line))
-            {
-                result = CodecResult.Refused;
+                // RecordWriter refuses a lone surrogate itself (every text goes through
+                // JsonText.AppendString); ConvertTo-Json's line is checked here.
+                if (result == CodecResult.Ok && JsonText.HasLoneSurrogate(line))
+                {
+                    result = CodecResult.Refused;
+                }
             }
             if (result != CodecResult.Ok)
             {
