@@ -35,20 +35,34 @@ pub const MAX_DEPTH: u32 = 100;
 /// How many values one record may stand for, a `<Ref>` counting as the values it points to.
 pub const MAX_NODES: u64 = 1_000_000;
 /// Nested objects kept for later `<Ref>`s: at most this many, standing for at most
-/// `MAX_RETAINED_NODES` values; the oldest are forgotten first.
+/// `MAX_RETAINED_NODES` values and spanning at most [`MAX_RETAINED_BYTES`] of the file; the
+/// oldest are forgotten first (a `<Ref>` to a forgotten one spoils its record), and an object
+/// larger than that is not kept at all.
 const MAX_RETAINED_REFS: usize = 100_000;
 const MAX_RETAINED_NODES: u64 = 4 * MAX_NODES;
-/// `<TN RefId>` type-name lists kept for `<TNRef>` (a real file has a handful).
-const MAX_TYPE_NAME_LISTS: usize = 10_000;
+/// Bytes of the file the objects kept for later `<Ref>`s may span (what they take in memory
+/// grows with it: a string is kept as long as its text). Counting objects alone let twelve
+/// 50 MB strings take 760 MB.
+pub const MAX_RETAINED_BYTES: u64 = 16 << 20;
+/// `<TN RefId>` type-name lists kept for `<TNRef>`: all of them together may take at most
+/// this many bytes (a real file's are a few kilobytes); a file whose lists take more is refused
+/// (a fatal error), since a later `<TNRef>` could name any of them.
+pub const MAX_TYPE_NAME_BYTES: usize = 1 << 20;
+/// What one type name costs besides its text (its `String`).
+const TYPE_NAME_OVERHEAD: usize = std::mem::size_of::<String>();
 
 pub struct ClixmlReader {
     file: Arc<str>,
     xml: quick_xml::Reader<Budgeted>,
     buf: Vec<u8>,
     type_names: HashMap<String, Arc<[String]>>,
-    refs: HashMap<String, (PsValue, u64)>,
+    /// Bytes the lists in `type_names` take (see [`MAX_TYPE_NAME_BYTES`]).
+    type_name_bytes: usize,
+    /// Each kept object with the values it stands for and the bytes of file it spans.
+    refs: HashMap<String, (PsValue, u64, u64)>,
     ref_order: VecDeque<String>,
     retained_nodes: u64,
+    retained_bytes: u64,
     index: u64,
     /// `<Obj>` nesting inside the current record.
     nesting: u32,
@@ -102,9 +116,11 @@ impl ClixmlReader {
             xml,
             buf: Vec::with_capacity(4096),
             type_names: HashMap::new(),
+            type_name_bytes: 0,
             refs: HashMap::new(),
             ref_order: VecDeque::new(),
             retained_nodes: 0,
+            retained_bytes: 0,
             index: 0,
             nesting: 0,
             open: 0,
@@ -269,11 +285,13 @@ impl ClixmlReader {
         Ok(match el.name.as_str() {
             "Obj" => {
                 let before = self.nodes;
+                let from = self.xml.buffer_position();
                 let v = self.object(el)?;
                 // Nested objects are retained for <Ref>; top-level ones are not (memory stays flat).
                 if self.nesting > 0 {
                     if let Some(id) = &el.ref_id {
-                        self.retain(id.clone(), &v, self.nodes - before + 1);
+                        let bytes = self.xml.buffer_position().saturating_sub(from);
+                        self.retain(id.clone(), &v, self.nodes - before + 1, bytes);
                     }
                 }
                 v
@@ -285,7 +303,7 @@ impl ClixmlReader {
             "Ref" => {
                 self.skip(el)?;
                 let id = el.ref_id.clone().unwrap_or_default();
-                let (v, nodes) = self.refs.get(&id).cloned().ok_or_else(|| {
+                let (v, nodes, _) = self.refs.get(&id).cloned().ok_or_else(|| {
                     Fail::record(format!(
                         "<Ref RefId=\"{id}\"> points to an object that was not retained"
                     ))
@@ -391,17 +409,38 @@ impl ClixmlReader {
             match child.name.as_str() {
                 "TN" => {
                     let mut names = Vec::new();
+                    // What the list will take once kept for <TNRef>s, counted as it is read so
+                    // that a list of a million names is refused at the cap, not after.
+                    let mut bytes = child.ref_id.as_ref().map_or(0, |id| id.len());
                     if !child.empty {
                         while let Some(t) = self.next_element()? {
                             self.count(1)?;
-                            names.push(self.read_text(&t)?);
+                            let name = self.read_text(&t)?;
+                            if child.ref_id.is_some() {
+                                bytes += name.len() + TYPE_NAME_OVERHEAD;
+                                if self.type_name_bytes + bytes > MAX_TYPE_NAME_BYTES {
+                                    return Err(Fail::fatal(format!(
+                                        "its <TN RefId> type-name lists take more than {} KiB (Export-Clixml writes a few short ones): refusing a file built to exhaust memory",
+                                        MAX_TYPE_NAME_BYTES >> 10
+                                    )));
+                                }
+                            }
+                            names.push(name);
                         }
                     }
                     let names: Arc<[String]> = names.into();
                     if let Some(id) = &child.ref_id {
-                        if self.type_names.len() < MAX_TYPE_NAME_LISTS {
-                            self.type_names.insert(id.clone(), names.clone());
-                        }
+                        let freed = match self.type_names.insert(id.clone(), names.clone()) {
+                            Some(old) => {
+                                id.len()
+                                    + old
+                                        .iter()
+                                        .map(|n| n.len() + TYPE_NAME_OVERHEAD)
+                                        .sum::<usize>()
+                            }
+                            None => 0,
+                        };
+                        self.type_name_bytes = (self.type_name_bytes + bytes).saturating_sub(freed);
                     }
                     obj.obj_mut().type_names = names.to_vec();
                 }
@@ -466,27 +505,38 @@ impl ClixmlReader {
         Ok(())
     }
 
-    fn retain(&mut self, id: String, v: &PsValue, nodes: u64) {
+    fn retain(&mut self, id: String, v: &PsValue, nodes: u64, bytes: u64) {
         while self.refs.len() >= MAX_RETAINED_REFS
-            || (self.retained_nodes + nodes > MAX_RETAINED_NODES && !self.refs.is_empty())
+            || ((self.retained_nodes + nodes > MAX_RETAINED_NODES
+                || self.retained_bytes + bytes > MAX_RETAINED_BYTES)
+                && !self.refs.is_empty())
         {
             let Some(old) = self.ref_order.pop_front() else {
                 break;
             };
-            if let Some((_, n)) = self.refs.remove(&old) {
+            if let Some((_, n, b)) = self.refs.remove(&old) {
                 self.retained_nodes -= n;
+                self.retained_bytes -= b;
             }
         }
-        if nodes > MAX_RETAINED_NODES {
+        if nodes > MAX_RETAINED_NODES || bytes > MAX_RETAINED_BYTES {
+            // Too large to keep: a later <Ref> to it spoils its record. An older object of the
+            // same RefId is not what a later <Ref> means either.
+            if let Some((_, n, b)) = self.refs.remove(&id) {
+                self.retained_nodes -= n;
+                self.retained_bytes -= b;
+            }
             return;
         }
-        if let Some((_, n)) = self.refs.insert(id.clone(), (v.clone(), nodes)) {
+        if let Some((_, n, b)) = self.refs.insert(id.clone(), (v.clone(), nodes, bytes)) {
             // A RefId used twice: the later object wins, as in PowerShell's deserializer.
             self.retained_nodes -= n;
+            self.retained_bytes -= b;
         } else {
             self.ref_order.push_back(id);
         }
         self.retained_nodes += nodes;
+        self.retained_bytes += bytes;
     }
 
     /// Reads up to the `<Objs>` root. `Ok(false)` at a clean end of input (only after a first

@@ -262,7 +262,7 @@ impl FormatListReader {
     }
 
     fn next_record(&mut self) -> Result<Option<Record>, InputError> {
-        let mut obj = PsObject::default();
+        let mut obj = PsObject::builder();
         let mut open: Option<Open> = None;
         // The first thing wrong with this block.
         let mut bad: Option<String> = None;
@@ -334,7 +334,7 @@ impl FormatListReader {
             }
             match property_line(&line) {
                 Some((name, value, colon)) => {
-                    let seen = obj.get(name).is_some()
+                    let seen = obj.contains(name)
                         || open
                             .as_ref()
                             .is_some_and(|o| o.name.eq_ignore_ascii_case(name));
@@ -372,7 +372,11 @@ impl FormatListReader {
         if let Some(message) = bad {
             return Err(InputError::record(&*self.file, self.index, message));
         }
-        Ok(Some(Record::new(self.file.clone(), self.index, obj)))
+        Ok(Some(Record::new(
+            self.file.clone(),
+            self.index,
+            obj.finish(),
+        )))
     }
 }
 

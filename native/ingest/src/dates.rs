@@ -89,6 +89,9 @@ pub struct FileDates {
     rescan: Option<PathBuf>,
     /// Day-first because the CSV is `;`-separated (the list separator of day-first cultures).
     day_first_hint: Option<&'static str>,
+    /// The first ambiguous date read by a hint that another hint of the file contradicts (an
+    /// AM/PM time in a `;`-separated CSV or with dots), with the order it was read in.
+    undecided: OnceLock<(String, DateOrder)>,
 }
 
 impl std::fmt::Debug for FileDates {
@@ -123,7 +126,19 @@ impl FileDates {
             scanned: OnceLock::new(),
             rescan,
             day_first_hint,
+            undecided: OnceLock::new(),
         }
+    }
+
+    /// What the caller should warn about, once the file is read: its culture-text dates were
+    /// ambiguous and its hints disagreed, so their order is a guess.
+    pub fn undecided(&self) -> Option<String> {
+        let (date, order) = self.undecided.get()?;
+        let against = self.day_first_hint.unwrap_or("its dates use dots");
+        Some(format!(
+            "no date in the file settles the month/day order (none has a part above 12), and its hints disagree: '{date}' has an AM/PM time (the en-US, month-first spelling) but {against} (day-first cultures); its dates were read {} — give the date order (mdy or dmy) if that is wrong",
+            describe(*order)
+        ))
     }
 
     /// The order in force and why: given, or settled by a date in the file.
@@ -345,6 +360,18 @@ pub fn looks_like_date(text: &str) -> Option<DateSpelling> {
     None
 }
 
+/// Whether a string is spelled like a culture-text date (`a/b/yyyy [h:mm[:ss] [AM|PM]]`, with
+/// `/`, `.` or `-`, or year-first), whatever its month/day order: `inspect` lists the spelling.
+pub fn looks_like_culture_date(text: &str) -> bool {
+    let s = text.trim();
+    if !(8..=40).contains(&s.len()) || !s.as_bytes()[0].is_ascii_digit() {
+        return false;
+    }
+    // Any order will do to tell the shape: a date whose parts settle the other order is one too.
+    let any = FileDates::new(Some(DateOrder::MonthFirst), None, None, None);
+    !matches!(parse_culture(s, &any), Ok(None))
+}
+
 fn parse_microsoft_json(s: &str) -> Option<Result<DateTime<Utc>, String>> {
     let inner = s
         .strip_prefix("\\/Date(")
@@ -540,15 +567,23 @@ fn ambiguous_order(s: &str, sep: char, am_pm: bool, file: &FileDates) -> Result<
     if let Some((o, _)) = file.resolve() {
         return Ok(o);
     }
-    if sep == '.' || file.day_first_hint.is_some() {
-        return Ok(DateOrder::DayFirst);
+    let day_first = sep == '.' || file.day_first_hint.is_some();
+    // An AM/PM designator is the en-US spelling: month-first, even in a `;`-separated CSV (a
+    // hint of a day-first culture, which would read `10/2/2026 8:00:00 AM` as 10 February).
+    // Dots are never en-US: day-first. Either way, hints that disagree are warned of.
+    let order = match (am_pm, day_first) {
+        (true, _) if sep != '.' => DateOrder::MonthFirst,
+        (_, true) => DateOrder::DayFirst,
+        (true, false) | (false, false) => {
+            return Err(format!(
+                "'{s}' is ambiguous: no date in this file has a day above 12, so whether it is month/day or day/month cannot be told; give the date order (mdy or dmy), or export dates with ConvertTo-Json or Export-Clixml"
+            ))
+        }
+    };
+    if am_pm && day_first {
+        let _ = file.undecided.set((s.to_string(), order));
     }
-    if am_pm {
-        return Ok(DateOrder::MonthFirst);
-    }
-    Err(format!(
-        "'{s}' is ambiguous: no date in this file has a day above 12, so whether it is month/day or day/month cannot be told; give the date order (mdy or dmy), or export dates with ConvertTo-Json or Export-Clixml"
-    ))
+    Ok(order)
 }
 
 /// `h:mm[:ss[.fff]] [AM|PM]` or nothing: (hour, minute, had AM/PM, second).

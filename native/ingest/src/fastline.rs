@@ -10,7 +10,7 @@
 //! serde_json validates an ignored value), so it never accepts what serde_json refuses.
 //! [`agrees`] checks that claim on any input (the fuzz harness and tests call it).
 
-use super::value::{name_bit, set_unique, Name, PsObject, PsValue, Selection};
+use super::value::{name_bit, set_unique, Name, PsObject, PsValue, Seen, Selection};
 
 /// Nesting the fast path follows before leaving the record to serde_json (whose own limit is
 /// 128).
@@ -442,7 +442,7 @@ impl Parser<'_> {
                 }
                 self.i += 1;
                 let mut obj = PsObject::default();
-                let mut seen = 0u128;
+                let mut seen = Seen::default();
                 if self.peek()? == b'}' {
                     self.i += 1;
                     return Some(PsValue::object(obj));

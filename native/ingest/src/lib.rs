@@ -91,6 +91,8 @@ pub struct InputFile {
     pub encoding: TextEncoding,
     reader: Reader,
     dates: Arc<dates::FileDates>,
+    /// UTF-16 only: lone surrogates met, told once as the last item (see [`InputFile::next`]).
+    lone_surrogates: Option<Arc<source::LoneSurrogates>>,
 }
 
 impl InputFile {
@@ -192,7 +194,22 @@ impl Iterator for InputFile {
             Reader::Csv(r) => r.next(),
             Reader::FormatList(r) => r.next(),
         };
-        Some(item?.map(|mut r| {
+        let Some(item) = item else {
+            // A UTF-16 file with lone surrogates was read with U+FFFD in their place: said
+            // once, at the end, as an error of the file (as a lone surrogate in a JSON escape is
+            // an error of its record), so the run says its input was damaged.
+            let (n, at) = self.lone_surrogates.take()?.seen()?;
+            return Some(Err(InputError {
+                fatal: false,
+                ..InputError::file(
+                &*self.name,
+                format!(
+                    "holds {n} lone UTF-16 surrogate(s) (half of a character whose other half is missing; the first at byte {at}), each read as U+FFFD: the text there is damaged; export it again"
+                ),
+            )
+            }));
+        };
+        Some(item.map(|mut r| {
             // A recycled record has its file's dates already: its shared count is left alone.
             r.share_dates(&self.dates);
             r
@@ -273,6 +290,7 @@ impl InputFile {
         Ok(InputFile {
             name: src.name.clone(),
             encoding: src.encoding,
+            lone_surrogates: src.lone_surrogates.clone(),
             reader,
             dates: Arc::new(dates::FileDates::new(
                 options.date_order,
@@ -287,6 +305,12 @@ impl InputFile {
     /// the file that settled it); `None` while the file has not shown it.
     pub fn date_order(&self) -> Option<(DateOrder, String)> {
         self.dates.order()
+    }
+
+    /// Once its records are read: why the month/day order of the file's ambiguous dates was
+    /// a guess (its hints disagreed), if it was.
+    pub fn undecided_dates(&self) -> Option<String> {
+        self.dates.undecided()
     }
 }
 

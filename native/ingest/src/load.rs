@@ -1,6 +1,12 @@
 //! The two ways an audit reads an input, with bad records reported rather than dropped.
 
+use crate::dates::FileDates;
 use crate::{open_input, open_input_selecting, Record};
+use std::sync::Arc;
+
+/// The warning code for a file whose culture-text dates were read in a guessed month/day order
+/// (see [`FileDates::undecided`]).
+pub const UNDECIDED_DATES: &str = "DateOrderGuessed";
 use license_audit_model::{InputError, Reporter};
 
 /// Reads every record of a small input (policies, pools, licences) into memory. Each bad
@@ -14,7 +20,8 @@ pub fn load_all<T>(
 ) -> Result<Vec<T>, InputError> {
     let mut items = Vec::new();
     let mut bad = 0;
-    for rec in open_input(path)? {
+    let mut input = open_input(path)?;
+    for rec in input.by_ref() {
         match rec.and_then(|r| read(&r)) {
             Ok(item) => items.push(item),
             Err(e) if e.fatal => return Err(e),
@@ -23,6 +30,9 @@ pub fn load_all<T>(
                 reporter.bad_record(&e);
             }
         }
+    }
+    if let Some(w) = input.undecided_dates() {
+        reporter.warning(UNDECIDED_DATES, &format!("{path}: {w}"));
     }
     if bad > 0 {
         return Err(InputError::file(
@@ -105,12 +115,24 @@ fn stream_batches<R: Reporter, E: From<InputError>>(
         scope.spawn(move || read_ahead(path, select, &tx, &spare));
         let mut n = 0u64;
         let bad_before = reporter.bad_records();
+        // The file's dates (shared by its records), asked once all are read whether their order
+        // was a guess.
+        let mut dates: Option<Arc<FileDates>> = None;
         for batch in rx {
             let mut batch = batch?;
+            if dates.is_none() {
+                dates = batch
+                    .iter()
+                    .find_map(|r| r.as_ref().ok()?.file_dates().cloned());
+            }
             visit(reporter, &mut batch, &mut n)?;
             let _ = back.try_send(batch);
         }
         reporter.progress_done(activity, "records read", n);
+        if let Some(w) = dates.and_then(|d| d.undecided()) {
+            let file = if path == "-" { "standard input" } else { path };
+            reporter.warning(UNDECIDED_DATES, &format!("{file}: {w}"));
+        }
         // Never a zero from unread data (issue #21 item 2): a file of which not one record could
         // be used is refused as a whole, before any total is written that would look complete.
         let bad = reporter.bad_records().saturating_sub(bad_before) as u64;

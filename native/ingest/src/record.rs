@@ -43,6 +43,12 @@ impl Record {
         self.dates.as_deref()
     }
 
+    /// [`Record::dates`], shared: to ask the file, once its records are read, whether its date
+    /// order was a guess ([`FileDates::undecided`]).
+    pub fn file_dates(&self) -> Option<&Arc<FileDates>> {
+        self.dates.as_ref()
+    }
+
     pub fn error(&self, field: &str, message: impl Into<String>) -> InputError {
         InputError::field(&*self.file, self.index, field, message)
     }

@@ -33,6 +33,109 @@ pub struct Source {
     pub encoding: TextEncoding,
     /// UTF-8 text, BOM removed.
     pub reader: Box<dyn BufRead>,
+    /// UTF-16 only: the lone surrogates the transcoding met (each became U+FFFD).
+    pub lone_surrogates: Option<Arc<LoneSurrogates>>,
+}
+
+/// Half a UTF-16 surrogate pair with no other half, counted as the raw bytes stream past (the
+/// transcoder turns each into U+FFFD, which would otherwise pass for text the file held).
+#[derive(Debug, Default)]
+pub struct LoneSurrogates {
+    count: std::sync::atomic::AtomicU64,
+    /// Byte offset in the file of the first one.
+    first_at: std::sync::atomic::AtomicU64,
+}
+
+impl LoneSurrogates {
+    fn found(&self, at: u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.count.fetch_add(1, Relaxed) == 0 {
+            self.first_at.store(at, Relaxed);
+        }
+    }
+
+    /// How many, and where the first was.
+    pub fn seen(&self) -> Option<(u64, u64)> {
+        use std::sync::atomic::Ordering::Relaxed;
+        match self.count.load(Relaxed) {
+            0 => None,
+            n => Some((n, self.first_at.load(Relaxed))),
+        }
+    }
+}
+
+/// Watches the raw UTF-16 code units for lone surrogates on their way to the transcoder.
+struct SurrogateWatch {
+    inner: Box<dyn Read>,
+    big_endian: bool,
+    found: Arc<LoneSurrogates>,
+    /// Bytes passed so far.
+    offset: u64,
+    /// The first byte of a code unit split across reads.
+    half: Option<u8>,
+    /// Where a high surrogate waiting for its low half started.
+    high_at: Option<u64>,
+}
+
+impl SurrogateWatch {
+    fn unit(&mut self, unit: u16, at: u64) {
+        match unit {
+            0xD800..=0xDBFF => {
+                if let Some(h) = self.high_at.replace(at) {
+                    self.found.found(h);
+                }
+            }
+            0xDC00..=0xDFFF => {
+                if self.high_at.take().is_none() {
+                    self.found.found(at);
+                }
+            }
+            _ => {
+                if let Some(h) = self.high_at.take() {
+                    self.found.found(h);
+                }
+            }
+        }
+    }
+}
+
+impl Read for SurrogateWatch {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 {
+            if let Some(h) = self.high_at.take() {
+                self.found.found(h);
+            }
+            return Ok(0);
+        }
+        let mut i = 0;
+        if let Some(first) = self.half.take() {
+            let at = self.offset - 1;
+            let pair = [first, buf[0]];
+            self.unit(self.code_unit(pair), at);
+            i = 1;
+        }
+        while i + 1 < n {
+            let at = self.offset + i as u64;
+            self.unit(self.code_unit([buf[i], buf[i + 1]]), at);
+            i += 2;
+        }
+        if i < n {
+            self.half = Some(buf[i]);
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+impl SurrogateWatch {
+    fn code_unit(&self, b: [u8; 2]) -> u16 {
+        if self.big_endian {
+            u16::from_be_bytes(b)
+        } else {
+            u16::from_le_bytes(b)
+        }
+    }
 }
 
 const BUFFER: usize = 256 * 1024;
@@ -91,20 +194,34 @@ pub fn decode(name: &str, mut raw: Box<dyn Read>) -> Result<Source, InputError> 
         _ => (TextEncoding::Utf8, 0),
     };
     let rest: Box<dyn Read> = Box::new(Cursor::new(head[skip..].to_vec()).chain(raw));
+    let mut lone_surrogates = None;
     let reader: Box<dyn BufRead> = match encoding {
-        TextEncoding::Utf16LeBom | TextEncoding::Utf16BeBom => Box::new(BufReader::with_capacity(
-            BUFFER,
-            encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .bom_sniffing(true)
-                .strip_bom(true)
-                .build(rest),
-        )),
+        TextEncoding::Utf16LeBom | TextEncoding::Utf16BeBom => {
+            let found = Arc::new(LoneSurrogates::default());
+            lone_surrogates = Some(found.clone());
+            let watched = SurrogateWatch {
+                inner: rest,
+                big_endian: encoding == TextEncoding::Utf16BeBom,
+                found,
+                offset: 0,
+                half: None,
+                high_at: None,
+            };
+            Box::new(BufReader::with_capacity(
+                BUFFER,
+                encoding_rs_io::DecodeReaderBytesBuilder::new()
+                    .bom_sniffing(true)
+                    .strip_bom(true)
+                    .build(watched),
+            ))
+        }
         _ => Box::new(BufReader::with_capacity(BUFFER, rest)),
     };
     Ok(Source {
         name: Arc::from(name),
         encoding,
         reader,
+        lone_surrogates,
     })
 }
 

@@ -193,31 +193,90 @@ pub(crate) fn name_bit(b: &[u8]) -> u128 {
     1u128 << (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57)
 }
 
-/// [`PsObject::set`] with a 128-bit filter of the names already set (see [`PropsBuilder`]).
-#[inline(always)]
-pub(crate) fn set_unique(obj: &mut PsObject, seen: &mut u128, name: Name, value: PsValue) {
-    let bit = name_bit(name.as_bytes());
-    if *seen & bit == 0 {
-        *seen |= bit;
-        obj.props.push((name, value));
-    } else {
-        obj.set(name, value);
+/// How many properties an object may have before the names already set are kept in a map:
+/// below it a repeated filter bit costs one scan of a few names; above it (a hostile record of
+/// 300,000 columns) a scan per property would make the record quadratic in its width.
+pub(crate) const WIDE_RECORD: usize = 64;
+
+/// The names already set on an object being built: a 128-bit filter of each name's length and
+/// a few of its letters (see [`name_bit`]), and, once the object is wider than [`WIDE_RECORD`]
+/// and a name hits the filter, a map from the ASCII-folded name to its place.
+#[derive(Default)]
+pub(crate) struct Seen {
+    bits: u128,
+    index: Option<std::collections::HashMap<Box<[u8]>, usize>>,
+}
+
+fn folded(name: &str) -> Box<[u8]> {
+    name.as_bytes().to_ascii_lowercase().into_boxed_slice()
+}
+
+impl Seen {
+    /// Where a name equal to `name` (ASCII case folded) already is among `props`, if anywhere.
+    /// Linear in the names only for an object narrower than [`WIDE_RECORD`].
+    #[inline]
+    pub(crate) fn find(&mut self, props: &[(Name, PsValue)], name: &str) -> Option<usize> {
+        if let Some(index) = &self.index {
+            return index.get(&*folded(name)).copied();
+        }
+        let bit = name_bit(name.as_bytes());
+        if self.bits & bit == 0 {
+            return None;
+        }
+        if props.len() < WIDE_RECORD {
+            return props.iter().position(|(k, _)| k.eq_ignore_ascii_case(name));
+        }
+        let mut index = std::collections::HashMap::with_capacity(props.len() * 2);
+        for (i, (k, _)) in props.iter().enumerate() {
+            index.entry(folded(k)).or_insert(i);
+        }
+        let at = index.get(&*folded(name)).copied();
+        self.index = Some(index);
+        at
+    }
+
+    /// `name` is now at place `at`.
+    #[inline]
+    pub(crate) fn note(&mut self, name: &str, at: usize) {
+        match &mut self.index {
+            Some(index) => {
+                index.insert(folded(name), at);
+            }
+            None => self.bits |= name_bit(name.as_bytes()),
+        }
     }
 }
 
-/// [`PsObject::set`] for objects built property by property, without a scan per property: a
-/// 128-bit filter of each name's length and a few of its letters says when a name cannot have
-/// been seen (only then, rarely, are the names compared).
+/// [`PsObject::set`] with the names already set kept in `seen` (see [`Seen`]): no scan per
+/// property, however wide the object.
+#[inline(always)]
+pub(crate) fn set_unique(obj: &mut PsObject, seen: &mut Seen, name: Name, value: PsValue) {
+    match seen.find(&obj.props, &name) {
+        Some(i) => obj.props[i].1 = value,
+        None => {
+            seen.note(&name, obj.props.len());
+            obj.props.push((name, value));
+        }
+    }
+}
+
+/// [`PsObject::set`] for objects built property by property, without a scan per property (see
+/// [`Seen`]).
 #[derive(Default)]
 pub struct PropsBuilder {
     obj: PsObject,
-    seen: u128,
+    seen: Seen,
 }
 
 impl PropsBuilder {
     #[inline]
     pub fn set(&mut self, name: impl Into<Name>, value: PsValue) {
         set_unique(&mut self.obj, &mut self.seen, name.into(), value);
+    }
+
+    /// Whether a property of this name (ASCII case folded) is set already.
+    pub fn contains(&mut self, name: &str) -> bool {
+        self.seen.find(&self.obj.props, name).is_some()
     }
 
     pub fn obj_mut(&mut self) -> &mut PsObject {
@@ -322,7 +381,7 @@ impl<'de> Visitor<'de> for PsValueVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PsValue, A::Error> {
         let mut obj = PsObject::default();
-        let mut seen = 0u128;
+        let mut seen = Seen::default();
         while let Some((k, v)) = map.next_entry::<String, PsValue>()? {
             set_unique(&mut obj, &mut seen, k.into(), v);
         }
@@ -467,7 +526,7 @@ impl<'de> Visitor<'de> for SelectedVisitor<'_> {
             props: Vec::with_capacity(self.0.names.len().min(16)),
             ..PsObject::default()
         };
-        let mut seen = 0u128;
+        let mut seen = Seen::default();
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             if let Some(wanted) = self.0.find(&k) {
                 let name = if !wanted.is_empty() && wanted.as_bytes() == &*k {

@@ -20,9 +20,12 @@ const CORPUS: &[&str] = &[
     "csv-bom-mid-file-other-columns.csv",
     "csv-bom-mid-file.csv",
     "csv-invalid-utf8.csv",
+    "csv-quoted-bom-in-first-cell.csv",
     "csv-repeated-header.csv",
+    "csv-semicolon-ampm-dates.csv",
     "csv-truncated-in-cell.csv",
     "csv-truncated.csv",
+    "csv-utf16-lone-surrogate.csv",
     "csv-utf16le-no-bom.csv",
     "json-duplicate-keys.json",
     "json-invalid-utf8.json",
@@ -583,4 +586,53 @@ fn json_51_wrapper_is_found_however_the_stream_is_chunked() {
         "read as an array, not one record"
     );
     assert!(input.power_shell_edition().to_string().contains("wrapper"));
+}
+
+// ---- Hostile input, round 2 (issue #22) ---------------------------------------------------
+
+#[test]
+fn csv_semicolon_with_am_pm_times_reads_month_first_and_says_the_order_was_a_guess() {
+    // `;` is the list separator of day-first cultures, but an AM/PM designator is the en-US
+    // (month-first) spelling: 10/2/2026 8:00:00 AM is 2 October, not 10 February.
+    let mut input = open("bad-input/csv-semicolon-ampm-dates.csv").unwrap();
+    let rec = input.next().unwrap().unwrap();
+    let d = rec.opt_date("LastLogon").unwrap().unwrap();
+    assert_eq!(d.to_rfc3339(), "2026-10-02T08:00:00+00:00");
+    assert!(input.next().is_none());
+    let w = input.undecided_dates().expect("the guess is told");
+    assert!(w.contains("10/2/2026 8:00:00 AM"), "{w}");
+    assert!(w.contains("read month-first"), "{w}");
+    assert!(w.contains("mdy or dmy"), "{w}");
+}
+
+#[test]
+fn csv_quoted_first_cell_starting_with_a_bom_is_data_not_a_joined_file() {
+    let res = corpus("csv-quoted-bom-in-first-cell.csv");
+    assert!(errs(&res).is_empty(), "{res:#?}");
+    let recs = oks(&res);
+    assert_eq!(
+        ids(&recs, "SipAddress"),
+        vec!["sip:a@contoso.com", "sip:b@contoso.com"]
+    );
+    assert_eq!(recs[0].req_str("SamAccountName").unwrap(), "\u{FEFF}a");
+}
+
+#[test]
+fn csv_utf16_lone_surrogate_is_told_not_silently_replaced() {
+    let res = corpus("csv-utf16-lone-surrogate.csv");
+    assert_eq!(
+        ids(&oks(&res), "SipAddress"),
+        vec![
+            "sip:a@contoso.com",
+            "sip:b@contoso.com",
+            "sip:c@contoso.com"
+        ]
+    );
+    let e = only_error(&res);
+    assert!(!e.fatal, "the records read are kept: {e}");
+    assert!(e.file.ends_with("csv-utf16-lone-surrogate.csv"), "{e}");
+    // BOM (2) + two lines of 27 and 21 characters + 'b' (1), in 2-byte units.
+    assert!(e.message.contains("1 lone UTF-16 surrogate(s)"), "{e}");
+    assert!(e.message.contains("the first at byte 100"), "{e}");
+    assert!(e.message.contains("U+FFFD"), "{e}");
 }

@@ -138,3 +138,139 @@ fn a_clixml_text_over_the_bound_stops_with_an_error() {
         assert_eq!(res.len(), 2);
     });
 }
+
+/// A stream made record by record from `make(i)` for `i` in `0..times`, between `head` and
+/// `tail` (for files whose records must differ, as RefIds do).
+struct Generated<F: FnMut(u64) -> Vec<u8>> {
+    make: F,
+    next: u64,
+    times: u64,
+    tail: Option<Vec<u8>>,
+    chunk: Vec<u8>,
+    offset: usize,
+}
+
+impl<F: FnMut(u64) -> Vec<u8>> Generated<F> {
+    fn new(head: &[u8], times: u64, tail: &[u8], make: F) -> Self {
+        Generated {
+            make,
+            next: 0,
+            times,
+            tail: Some(tail.to_vec()),
+            chunk: head.to_vec(),
+            offset: 0,
+        }
+    }
+}
+
+impl<F: FnMut(u64) -> Vec<u8>> std::io::Read for Generated<F> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.offset == self.chunk.len() {
+            self.offset = 0;
+            self.chunk = if self.next < self.times {
+                self.next += 1;
+                (self.make)(self.next - 1)
+            } else {
+                match self.tail.take() {
+                    Some(t) => t,
+                    None => return Ok(0),
+                }
+            };
+        }
+        let n = (self.chunk.len() - self.offset).min(buf.len());
+        buf[..n].copy_from_slice(&self.chunk[self.offset..self.offset + n]);
+        self.offset += n;
+        Ok(n)
+    }
+}
+
+const CLIXML_HEAD: &[u8] =
+    br#"<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">"#;
+
+#[test]
+fn clixml_type_name_lists_past_the_byte_cap_refuse_the_file_at_once() {
+    // Ten records each declaring a list of a million type names (40 MB each) took 535 MB; a
+    // hundred aborted the process. The first list past the cap ends the file.
+    bounded(2 * MAX_RECORD_BYTES as u64 / MIB + 48, || {
+        let stream = Generated::new(CLIXML_HEAD, 10, b"</Objs>", |i| {
+            let mut rec = format!(r#"<Obj RefId="{i}"><TN RefId="{i}">"#).into_bytes();
+            for k in 0..1_000_000u32 {
+                rec.extend_from_slice(format!("<T>T{k:08}</T>").as_bytes());
+            }
+            rec.extend_from_slice(br#"</TN><MS><S N="Identity">x</S></MS></Obj>"#);
+            rec
+        });
+        let res: Vec<_> = open_reader("type-names.xml", Box::new(stream))
+            .unwrap()
+            .collect();
+        let e = only_error(&res);
+        assert!(e.fatal, "{e}");
+        assert_eq!(e.record, Some(1), "{e}");
+        assert!(
+            e.message
+                .contains("<TN RefId> type-name lists take more than 1024 KiB"),
+            "{e}"
+        );
+        assert_eq!(res.len(), 1, "nothing after a fatal error");
+    });
+}
+
+#[test]
+fn clixml_type_name_lists_adding_up_past_the_cap_refuse_the_file_naming_the_record() {
+    // Each list is small; their sum grows with the file until the cap refuses it. Records
+    // before that are read.
+    bounded(48, || {
+        let stream = Generated::new(CLIXML_HEAD, 1000, b"</Objs>", |i| {
+            let mut rec = format!(r#"<Obj RefId="{i}"><TN RefId="{i}">"#).into_bytes();
+            for k in 0..200u32 {
+                rec.extend_from_slice(format!("<T>Type.{i}.{k:060}</T>").as_bytes());
+            }
+            rec.extend_from_slice(br#"</TN><MS><S N="Identity">x</S></MS></Obj>"#);
+            rec
+        });
+        let res: Vec<_> = open_reader("type-names.xml", Box::new(stream))
+            .unwrap()
+            .collect();
+        let e = res.last().unwrap().as_ref().unwrap_err();
+        assert!(e.fatal, "{e}");
+        let at = e.record.unwrap();
+        // ~100 bytes a name, 200 names a list: about 20 KiB a record, so 1 MiB in ~50.
+        assert!((30..80).contains(&at), "refused at record {at}");
+        assert_eq!(oks(&res).len() as u64, at - 1);
+    });
+}
+
+#[test]
+fn clixml_objects_kept_for_refs_are_capped_in_bytes_not_count() {
+    // Twenty-four records each with a nested 10 MB string object (a RefId of its own): kept for
+    // later <Ref>s by count, they all stayed in memory (240 MB). The byte cap forgets the
+    // oldest; a <Ref> to a forgotten one spoils only its record.
+    bounded(2 * MAX_RECORD_BYTES as u64 / MIB + 48, || {
+        let stream = Generated::new(CLIXML_HEAD, 25, b"</Objs>", |i| {
+            if i == 24 {
+                // A reference to the first record's object, long forgotten, then one to the last.
+                return br#"<Obj RefId="r24"><MS><Ref N="Old" RefId="n0" /><Ref N="New" RefId="n23" /></MS></Obj>"#.to_vec();
+            }
+            let mut rec = format!(
+                r#"<Obj RefId="r{i}"><MS><S N="Identity">u{i}</S><Obj N="Notes" RefId="n{i}"><MS><S N="Text">"#
+            )
+            .into_bytes();
+            rec.resize(rec.len() + (10 << 20), b'w');
+            rec.extend_from_slice(br#"</S></MS></Obj></MS></Obj>"#);
+            rec
+        });
+        // Records are dropped as read: only what the reader keeps stays.
+        let (mut read, mut errors) = (0, Vec::new());
+        for r in open_reader("refs.xml", Box::new(stream)).unwrap() {
+            match r {
+                Ok(_) => read += 1,
+                Err(e) => errors.push(e),
+            }
+        }
+        assert_eq!(read, 24);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let e = &errors[0];
+        assert!(!e.fatal, "{e}");
+        assert!(e.message.contains("RefId=\"n0\""), "{e}");
+    });
+}

@@ -46,12 +46,19 @@ pub fn save(dir: &Path, run: &LicenseAuditRun) -> io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
     let stem = run.file_stem();
     let tmp = dir.join(format!(".{stem}.{}.tmp", std::process::id()));
-    {
+    crate::output::temporaries::register(&tmp);
+    let written = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         let text = serde_json::to_string_pretty(run).map_err(io::Error::other)?;
         f.write_all(text.as_bytes())?;
         f.write_all(b"\n")?;
-        f.sync_all()?;
+        f.sync_all()
+    })();
+    if let Err(e) = written {
+        // A full disk left a 0-byte .tmp behind.
+        let _ = std::fs::remove_file(&tmp);
+        crate::output::temporaries::done(&tmp);
+        return Err(e);
     }
     let result = (|| {
         for n in 1..10_000u32 {
@@ -76,6 +83,7 @@ pub fn save(dir: &Path, run: &LicenseAuditRun) -> io::Result<PathBuf> {
         Err(io::Error::other("no free run file name"))
     })();
     let _ = std::fs::remove_file(&tmp);
+    crate::output::temporaries::done(&tmp);
     result
 }
 

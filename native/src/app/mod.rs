@@ -31,6 +31,9 @@ use cli::{TeamsCommand, UcCommand};
 use exit::{AppError, Exit};
 use std::ffi::OsString;
 
+/// The exit code of a run stopped by Ctrl+C or SIGTERM (after its temporaries are removed).
+pub const INTERRUPTED: i32 = 130;
+
 pub fn run<I, T>(args: I) -> Exit
 where
     I: IntoIterator<Item = T>,
@@ -38,6 +41,9 @@ where
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     parent::watch();
+    // Stopped by Ctrl+C or SIGTERM: the output being written is removed, not left half-written
+    // beside the target; 130 is what a shell reports for a run ended by Ctrl+C.
+    crate::output::temporaries::remove_on_interrupt(INTERRUPTED);
     let early_format = error_format_from_argv(&args);
     let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,

@@ -33,7 +33,9 @@ pub fn watch() {
             .spawn(move || loop {
                 std::thread::sleep(INTERVAL);
                 if std::os::unix::process::parent_id() != expected {
-                    // Nobody reads the output any more: nothing to flush or report.
+                    // Nobody reads the output any more: nothing to flush or report, and no
+                    // half-written output to leave.
+                    crate::output::temporaries::remove_all();
                     std::process::exit(1);
                 }
             });

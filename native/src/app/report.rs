@@ -122,6 +122,10 @@ pub fn report(s: &mut Session, a: &ReportArgs) -> Result<(), AppError> {
     };
     let mut out = Output::new(s.format, None).map_err(AppError::Output)?;
     let before = s.reporter.bad_records();
+    // Removed if the run is interrupted while the workbook is written.
+    if let Some(t) = &options.output_temporary {
+        crate::output::temporaries::register(t);
+    }
     report::run(&options, &mut out, &mut s.reporter)?;
     out.finish().map_err(AppError::Output)?;
     match s.reporter.bad_records() - before {

@@ -106,7 +106,9 @@ impl Session {
             Some(p) => {
                 // Complete or absent, as for records (see Output::new).
                 let temp = crate::output::temporary_beside(p);
+                crate::output::temporaries::register(&temp);
                 std::fs::write(&temp, text).map_err(|e| {
+                    let _ = std::fs::remove_file(&temp);
                     AppError::Arguments(format!("cannot create --output {}: {e}", p.display()))
                 })?;
                 std::fs::rename(&temp, p).map_err(|e| {

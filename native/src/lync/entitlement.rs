@@ -1,7 +1,6 @@
 //! `lync entitlement`: the CALs each user and device is configured to need, with reasons.
 
 use super::estate::{resolve, Estate, EstateFiles};
-#[cfg(test)]
 use super::inputs::sip_key;
 use super::inputs::PolicyRef;
 use super::inputs::{CsDevice, CsUser, DeviceKind};
@@ -849,6 +848,62 @@ impl SeenAddresses {
     }
 }
 
+/// Characters that show as nothing: an address holding one reads like another on screen.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+    )
+}
+
+/// An address with its invisible characters and a trailing dot (`contoso.com.`, the fully
+/// qualified spelling of the domain) taken out, when it has any: what it looks like.
+fn look_alike(sip: &str) -> Option<String> {
+    let s = sip.trim();
+    if !s.contains(is_invisible) && !s.ends_with('.') {
+        return None;
+    }
+    let bare: String = s.chars().filter(|c| !is_invisible(*c)).collect();
+    Some(bare.trim().trim_end_matches('.').to_string())
+}
+
+/// Addresses that differ only by invisible characters or a trailing dot: counted as the
+/// different users they are to Lync, but warned of, naming both (one person exported twice, or
+/// an address made to dodge the duplicate check). Only the odd spellings are kept (a handful),
+/// so a million ordinary users cost nothing here.
+#[derive(Default)]
+pub struct LookAlikes {
+    /// The look-alike's hash → the odd spelling first seen.
+    odd: HashMap<u64, String>,
+}
+
+impl LookAlikes {
+    /// A warning when `sip` looks like an address seen before.
+    pub fn check(&mut self, sip: &str, seen: &SeenAddresses) -> Option<String> {
+        let message = |a: &str, b: &str| {
+            format!(
+                "'{}' and '{}' differ only by invisible characters or a trailing dot: they are counted as two users; if they are one person, correct the export",
+                a.escape_debug(),
+                b.escape_debug()
+            )
+        };
+        match look_alike(sip) {
+            None => self
+                .odd
+                .get(&sip_hash(sip))
+                .map(|first| message(first, sip)),
+            Some(bare) => {
+                let k = sip_hash(&bare);
+                if let Some(first) = self.odd.get(&k) {
+                    return Some(message(first, sip));
+                }
+                self.odd.insert(k, sip.to_string());
+                seen.0.contains(&k).then(|| message(&sip_key(&bare), sip))
+            }
+        }
+    }
+}
+
 /// A 64-bit FNV-1a hash of the address as [`sip_key`] spells it (trimmed, lower case, `sip:`
 /// prefix), computed without building that string: it runs once per user. With 64 bits, two of
 /// a million addresses collide with a probability near 3e-8.
@@ -897,6 +952,7 @@ pub fn for_each_classified<R: Reporter>(
     mut each: impl FnMut(LyncUserCal) -> Result<(), LyncError>,
 ) -> Result<(), LyncError> {
     let mut seen = SeenAddresses::default();
+    let mut look_alikes = LookAlikes::default();
     let mut users = UserClassifier::default();
     stream_each_borrowed(
         &files.users,
@@ -908,6 +964,12 @@ pub fn for_each_classified<R: Reporter>(
                 if !seen.first_time(&u.sip) {
                     reporter.bad_record(&rec.error("SipAddress", format!("{} appears more than once; the later record is skipped so it is counted once", u.sip)));
                     return Ok(());
+                }
+                if let Some(w) = look_alikes.check(&u.sip, &seen) {
+                    reporter.warning(
+                        "LookAlikeAddress",
+                        &format!("{}, record {}: {w}", rec.file, rec.index),
+                    );
                 }
                 each(users.classify(estate, u))
             }
@@ -987,6 +1049,32 @@ mod tests {
         let mut seen = SeenAddresses::default();
         assert!(seen.first_time("sip:bob@contoso.com"));
         assert!(!seen.first_time("Bob@Contoso.com"));
+    }
+
+    #[test]
+    fn addresses_differing_by_invisible_characters_or_a_trailing_dot_are_warned_of() {
+        let mut seen = SeenAddresses::default();
+        let mut alike = LookAlikes::default();
+        let mut add = |sip: &str| {
+            assert!(seen.first_time(sip), "{sip} is a user of its own");
+            alike.check(sip, &seen)
+        };
+        assert_eq!(add("sip:alice@contoso.com"), None);
+        let w = add("sip:al\u{200B}ice@contoso.com").unwrap();
+        assert!(
+            w.contains("'sip:alice@contoso.com' and 'sip:al\\u{200b}ice@contoso.com'"),
+            "{w}"
+        );
+        let w = add("sip:alice@contoso.com.").unwrap();
+        assert!(w.contains("sip:alice@contoso.com."), "{w}");
+        // The odd spelling first, the plain one after.
+        assert_eq!(add("sip:bob@contoso.com."), None);
+        let w = add("sip:bob@contoso.com").unwrap();
+        assert!(
+            w.contains("'sip:bob@contoso.com.' and 'sip:bob@contoso.com'"),
+            "{w}"
+        );
+        assert_eq!(add("sip:carol@contoso.com"), None);
     }
 
     fn outcome() -> PolicyOutcome {

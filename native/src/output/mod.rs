@@ -7,6 +7,7 @@ mod fastjson;
 pub mod progress;
 mod reporter;
 mod table;
+pub mod temporaries;
 
 pub use reporter::ConsoleReporter;
 
@@ -63,6 +64,7 @@ impl Output {
             Some(p) => {
                 let temp = temporary_beside(p);
                 let file = File::create(&temp)?;
+                temporaries::register(&temp);
                 let mut out =
                     Self::to_writer(format, Box::new(BufWriter::with_capacity(256 * 1024, file)));
                 out.commit = Some((temp, p.to_path_buf()));

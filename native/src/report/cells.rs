@@ -76,12 +76,49 @@ fn answer_text(s: &str) -> &str {
     }
 }
 
-fn truncate(mut s: String) -> String {
-    if s.chars().count() > MAX_CELL_CHARS {
-        s = s.chars().take(MAX_CELL_CHARS - 1).collect();
-        s.push('…');
+/// What ends a text cut to Excel's cell limit, so the cut shows.
+pub const CUT_MARK: &str = "… [cut: over Excel's 32,767 characters a cell]";
+
+/// Text as one cell holds it: cut, with [`CUT_MARK`], when over Excel's limit (which a writer
+/// refuses, ending the workbook).
+pub fn fit(s: &str) -> std::borrow::Cow<'_, str> {
+    // Bytes are at least characters: most text is known to fit without counting.
+    if s.len() <= MAX_CELL_CHARS || s.chars().count() <= MAX_CELL_CHARS {
+        return std::borrow::Cow::Borrowed(s);
     }
-    s
+    let keep = MAX_CELL_CHARS - CUT_MARK.chars().count();
+    let mut out: String = s.chars().take(keep).collect();
+    out.push_str(CUT_MARK);
+    std::borrow::Cow::Owned(out)
+}
+
+fn truncate(s: String) -> String {
+    match fit(&s) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(cut) => cut,
+    }
+}
+
+/// A column or table header as Excel takes it: control characters (not allowed in XML, so a
+/// table part holding one is not well-formed) shown as `\u{..}` escapes, and at most 255
+/// characters (a table column name's limit).
+pub fn header(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    if out.chars().count() > 255 {
+        out = out.chars().take(254).collect();
+        out.push('…');
+    }
+    if out.trim().is_empty() {
+        out = "(no name)".into();
+    }
+    out
 }
 
 /// The date a string spells, when it spells one PowerShell or this tool writes.

@@ -13,13 +13,15 @@ use rust_xlsxwriter::{
 };
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Seek};
+use std::io::{BufRead, BufReader, Seek, Write};
 use std::ops::{Deref, DerefMut};
 use std::path::Path;
 
 /// Data rows per sheet: Excel's 1,048,576 rows less the header. Larger sets continue on
 /// "<Sheet> (2)".
 pub const MAX_DATA_ROWS: u64 = 1_048_575;
+/// Excel's columns a sheet.
+pub const MAX_COLUMNS: usize = 16_384;
 
 /// A usage window shorter than this is stated on the Overview as weaker evidence.
 pub const MIN_WINDOW_DAYS: i64 = 30;
@@ -111,7 +113,8 @@ impl Tracked {
         text: impl Into<String>,
     ) -> Result<&mut Worksheet, XlsxError> {
         self.note(row, row, col);
-        self.ws.write_string(row, col, text)
+        let text = text.into();
+        self.ws.write_string(row, col, cells::fit(&text))
     }
 
     fn write_string_with_format(
@@ -122,7 +125,9 @@ impl Tracked {
         format: &Format,
     ) -> Result<&mut Worksheet, XlsxError> {
         self.note(row, row, col);
-        self.ws.write_string_with_format(row, col, text, format)
+        let text = text.into();
+        self.ws
+            .write_string_with_format(row, col, cells::fit(&text), format)
     }
 
     fn write_number(
@@ -186,10 +191,10 @@ fn put(ws: &mut Worksheet, f: &Formats, row: u32, col: u16, c: &Cell) -> Result<
     match c {
         Cell::Empty => {}
         Cell::Text(t) if cells::looks_like_formula(t) => {
-            ws.write_string_with_format(row, col, t, &f.text)?;
+            ws.write_string_with_format(row, col, cells::fit(t), &f.text)?;
         }
         Cell::Text(t) => {
-            ws.write_string(row, col, t)?;
+            ws.write_string(row, col, cells::fit(t))?;
         }
         Cell::Number(x) => {
             ws.write_number(row, col, *x)?;
@@ -244,18 +249,72 @@ pub fn write(
     // leaves a half-written workbook under the name an auditor will open; a device such as
     // /dev/null (no temporary given) is written as it is: a rename would replace it.
     let Some(temp) = temporary else {
-        wb.save(path)?;
+        save(&mut wb, path)?;
         return Ok(out);
     };
-    if let Err(e) = wb.save(temp) {
+    let saved =
+        save(&mut wb, temp).and_then(|()| std::fs::rename(temp, path).map_err(XlsxError::IoError));
+    if saved.is_err() {
         let _ = std::fs::remove_file(temp);
-        return Err(e.into());
     }
-    if let Err(e) = std::fs::rename(temp, path) {
-        let _ = std::fs::remove_file(temp);
+    saved.map(|()| out)
+}
+
+/// Saves through [`FailOnce`]: on a full disk the error is returned once, and the zip writer's
+/// own attempt to finish when dropped (which printed "ZipWriter::drop: …" on standard error,
+/// on the line of a JSON diagnostic) writes into nothing.
+fn save(wb: &mut Workbook, path: &Path) -> Result<(), XlsxError> {
+    let file = std::fs::File::create(path)?;
+    let mut w = FailOnce {
+        file: std::io::BufWriter::new(file),
+        failed: None,
+    };
+    let saved = wb.save_to_writer(&mut w);
+    if let Some(e) = w.failed.take() {
         return Err(XlsxError::IoError(e));
     }
-    Ok(out)
+    saved?;
+    w.file.flush().map_err(XlsxError::IoError)?;
+    w.file.get_ref().sync_all().map_err(XlsxError::IoError)
+}
+
+/// A file that, after its first failed write, takes everything without writing it (the
+/// failure is kept for the caller).
+struct FailOnce {
+    file: std::io::BufWriter<std::fs::File>,
+    failed: Option<std::io::Error>,
+}
+
+impl std::io::Write for FailOnce {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.failed.is_some() {
+            return Ok(buf.len());
+        }
+        self.file.write(buf).map_err(|e| self.fail(e))
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.failed.is_some() {
+            return Ok(());
+        }
+        self.file.flush().map_err(|e| self.fail(e))
+    }
+}
+
+impl std::io::Seek for FailOnce {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        if self.failed.is_some() {
+            return Ok(0);
+        }
+        self.file.seek(pos).map_err(|e| self.fail(e))
+    }
+}
+
+impl FailOnce {
+    fn fail(&mut self, e: std::io::Error) -> std::io::Error {
+        let told = std::io::Error::new(e.kind(), e.to_string());
+        self.failed = Some(e);
+        told
+    }
 }
 
 fn summary_types(stats: &Stats) -> Vec<String> {
@@ -283,8 +342,33 @@ fn detail_sheets(
     f: &Formats,
 ) -> Result<Vec<ReportSheet>, XlsxError> {
     let spec = &SHEETS[data.spec];
-    let cols = data.used_columns();
+    let mut cols = data.used_columns();
+    // Excel's 16,384 columns: the fields past them are left out, and the last column says how
+    // many (a sheet of more would end the workbook).
+    let left_out = cols.len().saturating_sub(MAX_COLUMNS - 1);
+    if left_out > 0 {
+        cols.truncate(MAX_COLUMNS - 1);
+    }
     let headers: Vec<String> = cols.iter().map(|i| data.columns[*i].clone()).collect();
+    // What the table shows as each column's name: sanitized, and unique (Excel refuses a
+    // table whose names repeat, ignoring case; two names may sanitize alike).
+    let mut names: Vec<String> = Vec::with_capacity(headers.len() + 1);
+    let mut taken = std::collections::HashSet::new();
+    for h in &headers {
+        let base = cells::header(h);
+        let mut name = base.clone();
+        let mut n = 1;
+        while !taken.insert(name.to_lowercase()) {
+            n += 1;
+            name = format!("{base} ({n})");
+        }
+        names.push(name);
+    }
+    if left_out > 0 {
+        names.push(format!(
+            "{left_out} more field(s) not shown: Excel's limit is 16,384 columns"
+        ));
+    }
     let kinds: Vec<String> = data.kinds.keys().cloned().collect();
     let total = data.rows;
     let mut file = data
@@ -315,12 +399,12 @@ fn detail_sheets(
             ws.set_column_width(c as u16, (data.widths[*i] + 2).max(8) as f64)?;
         }
         ws.set_freeze_panes(1, 0)?;
-        let columns: Vec<TableColumn> = headers
+        let columns: Vec<TableColumn> = names
             .iter()
             .map(|h| TableColumn::new().set_header(h))
             .collect();
         let table = Table::new().set_name(&table_name).set_columns(&columns);
-        ws.add_table(0, 0, rows as u32, (headers.len() - 1) as u16, &table)?;
+        ws.add_table(0, 0, rows as u32, (names.len() - 1) as u16, &table)?;
         for r in 0..rows {
             let line = lines.next().transpose()?.unwrap_or_default();
             let row: Map<String, Value> = serde_json::from_str(&line).unwrap_or_default();
@@ -335,7 +419,7 @@ fn detail_sheets(
             sheet: name,
             rows,
             record_types: kinds.clone(),
-            columns: headers.len() as u64,
+            columns: names.len() as u64,
         });
     }
     Ok(out)

@@ -624,6 +624,10 @@ pub struct PlanPrice {
     pub monthly_price: f64,
 }
 
+/// The highest monthly price a plan may have (a million a month): its product with any count of
+/// users and the sum over plans stay far inside a number's range.
+pub const MAX_MONTHLY_PRICE: f64 = 1_000_000.0;
+
 impl PlanPrice {
     pub const PROPERTIES: &'static [&'static str] = &["Plan", "MonthlyPrice"];
 
@@ -643,6 +647,16 @@ impl PlanPrice {
             return Err(r.error(
                 "MonthlyPrice",
                 format!("'{t}' is not a price (a number of zero or more)"),
+            ));
+        }
+        // 1e308 times two users is beyond a number's range: the waste would be written as null,
+        // which reads as "not priced". No plan costs more than this a month.
+        if price > MAX_MONTHLY_PRICE {
+            return Err(r.error(
+                "MonthlyPrice",
+                format!(
+                    "'{t}' is beyond any plan's price (at most {MAX_MONTHLY_PRICE:.0} a month): multiplied by the users it would be beyond a number's range"
+                ),
             ));
         }
         Ok(PlanPrice {
@@ -889,5 +903,16 @@ mod tests {
         let e = PlanPrice::read(&rec(vec![("Plan", "MCOEV"), ("MonthlyPrice", "$8")])).unwrap_err();
         assert!(e.message.contains("currency"), "{}", e.message);
         assert!(PlanPrice::read(&rec(vec![("Plan", "MCOEV"), ("MonthlyPrice", "-1")])).is_err());
+        // Its product with two users would be infinite (written as null, "not priced").
+        let e =
+            PlanPrice::read(&rec(vec![("Plan", "MCOEV"), ("MonthlyPrice", "1e308")])).unwrap_err();
+        assert_eq!(
+            (e.record, e.field.as_deref()),
+            (Some(2), Some("MonthlyPrice"))
+        );
+        assert!(e.message.contains("beyond any plan's price"), "{e}");
+        assert!(
+            PlanPrice::read(&rec(vec![("Plan", "MCOEV"), ("MonthlyPrice", "1000000")])).is_ok()
+        );
     }
 }

@@ -360,6 +360,9 @@ impl Aggregates {
 pub struct Settings {
     pub mode: Mode,
     pub window_start: Option<DateTime<Utc>>,
+    /// Usage mode: the window's end (the as-of time); evidence first seen after it is not
+    /// counted (`AfterAsOf`), as evidence last seen before the start is not (`OutsideWindow`).
+    pub window_end: Option<DateTime<Utc>>,
     pub internal_domains: Vec<String>,
     pub admin_accounts: Vec<String>,
     /// (product family or None for every product but Windows Server, server key)
@@ -543,6 +546,12 @@ impl Engine<'_> {
             (Mode::Usage, Some(start), Some(last)) => last < start,
             _ => false,
         };
+        // Evidence from after the as-of time (an export taken later, a server clock ahead) is
+        // not in the window either.
+        let after = match (self.settings.window_end, row.first_seen.or(row.last_seen)) {
+            (Some(end), Some(first)) if !outside => first > end,
+            _ => false,
+        };
         let principals = [
             (PrincipalKind::User, row.user),
             (PrincipalKind::Device, row.device),
@@ -590,6 +599,11 @@ impl Engine<'_> {
             if outside {
                 *self.agg.excluded.entry("OutsideWindow").or_default() += 1;
                 record(EvidenceStatus::Excluded, Some("OutsideWindow"));
+                continue;
+            }
+            if after {
+                *self.agg.excluded.entry("AfterAsOf").or_default() += 1;
+                record(EvidenceStatus::Excluded, Some("AfterAsOf"));
                 continue;
             }
             if self.settings.mode == Mode::Access {
@@ -1067,6 +1081,7 @@ fn settings(options: &ComplianceOptions, licenses: &[License]) -> Result<Setting
         mode: options.mode,
         window_start: (options.mode == Mode::Usage)
             .then(|| options.as_of - Duration::days(options.window_days as i64)),
+        window_end: (options.mode == Mode::Usage).then_some(options.as_of),
         internal_domains: options
             .internal_domains
             .iter()

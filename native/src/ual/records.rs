@@ -25,7 +25,7 @@ pub struct UalEvidence {
     pub access_count: Option<i64>,
     pub status: EvidenceStatus,
     /// Why it was excluded (ComputerAccount, SystemAccount, AdminAccount, BlankUserName, Loopback,
-    /// Ipv6Device, OutsideWindow, PerCoreServer), or a note
+    /// Ipv6Device, OutsideWindow, AfterAsOf, PerCoreServer), or a note
     pub reason: Option<String>,
 }
 
