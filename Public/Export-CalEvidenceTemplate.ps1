@@ -47,7 +47,7 @@ function Export-CalEvidenceTemplate {
     .LINK
     Get-ServerCalCompliance
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low', DefaultParameterSetName = 'Path')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low', DefaultParameterSetName = 'Path', HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/server-cals.md#evidence-get-ualcalevidence-export-calevidencetemplate')]
     [OutputType([System.IO.FileInfo])]
     param(
         [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path')]

@@ -90,7 +90,7 @@ function Export-LicenseAuditReport {
     .LINK
     Get-ServerCalCompliance
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low', DefaultParameterSetName = 'Path')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low', DefaultParameterSetName = 'Path', HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/workbook.md#sheets-export-licenseauditreport')]
     [OutputType('System.IO.FileInfo', 'LicenseAudit.ReportSheet')]
     param(
         [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path')]

@@ -59,7 +59,7 @@ function Export-LicenseAuditSnapshot {
     .LINK
     Get-LyncCalRequirement
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/offline-snapshot.md')]
     [OutputType('LicenseAudit.Snapshot')]
     param(
         [Parameter(Mandatory, Position = 0)]

@@ -56,7 +56,7 @@ function Get-LicenseAuditHistory {
     .LINK
     Export-LicenseAuditReport
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Path')]
+    [CmdletBinding(DefaultParameterSetName = 'Path', HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/workbook.md#run-history')]
     [OutputType('LicenseAudit.LicenseAuditTrend')]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipeline, ParameterSetName = 'Path')]

@@ -42,7 +42,7 @@ function Get-LicenseAuditInputInfo {
     .LINK
     Get-LicenseAuditSchema
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Path')]
+    [CmdletBinding(DefaultParameterSetName = 'Path', HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/input-formats.md#when-a-file-will-not-load-inspect-get-licenseauditinputinfo')]
     [OutputType('LicenseAudit.InputInspection')]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName, ParameterSetName = 'Path')]

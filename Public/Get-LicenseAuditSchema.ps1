@@ -30,7 +30,7 @@ function Get-LicenseAuditSchema {
     .LINK
     Get-LicenseAuditInputInfo
     #>
-    [CmdletBinding()]
+    [CmdletBinding(HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/engine.md#commands')]
     [OutputType([psobject], [string])]
     param(
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)]

@@ -78,7 +78,7 @@ function Get-LyncCalPolicyPlan {
     .LINK
     Get-LyncCalRequirement
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Pipeline')]
+    [CmdletBinding(DefaultParameterSetName = 'Pipeline', HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/lync-configuration.md#remediation-plan-get-lynccalpolicyplan-set-lynccalpolicyassignment')]
     [OutputType('LicenseAudit.LyncPolicyChange')]
     param(
         [Parameter(ValueFromPipeline, ParameterSetName = 'Pipeline')]

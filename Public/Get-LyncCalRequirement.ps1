@@ -112,7 +112,7 @@ function Get-LyncCalRequirement {
     .LINK
     Get-LyncCalUsage
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Pipeline')]
+    [CmdletBinding(DefaultParameterSetName = 'Pipeline', HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/lync-configuration.md#effective-policy-and-tiers-get-lynccalrequirement')]
     [OutputType('LicenseAudit.LyncUserCal', 'LicenseAudit.LyncCalSummary')]
     param(
         [Parameter(ValueFromPipeline, ParameterSetName = 'Pipeline')]

@@ -113,7 +113,7 @@ function Get-LyncCalRightSizing {
     .LINK
     Export-LicenseAuditReport
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Records')]
+    [CmdletBinding(DefaultParameterSetName = 'Records', HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/workbook.md#right-sizing-configured-vs-used-vs-owned')]
     [OutputType('LicenseAudit.LyncCalRightSizing', 'LicenseAudit.LyncCalRightSizingSummary', 'LicenseAudit.LyncPolicyChange')]
     param(
         [Parameter(ValueFromPipeline)]

@@ -93,9 +93,9 @@ function Get-LyncCalUsage {
     Get-LyncCalRequirement
 
     .LINK
-    https://github.com/licenseaudit/LicenseAudit#lync--skype-for-business-cal-tiers-from-usage-monitoring-databases
+    https://github.com/licenseaudit/LicenseAudit/blob/main/docs/lync-usage.md
     #>
-    [CmdletBinding()]
+    [CmdletBinding(HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/lync-usage.md')]
     [OutputType('LicenseAudit.LyncUserUsage')]
     param(
         [string[]]$SqlServer,

@@ -113,7 +113,7 @@ function Get-ServerCalCompliance {
     .LINK
     Export-CalEvidenceTemplate
     #>
-    [CmdletBinding()]
+    [CmdletBinding(HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/server-cals.md#licences-and-compliance-get-servercalcompliance')]
     [OutputType('LicenseAudit.CalCompliance')]
     param(
         [Parameter(ValueFromPipeline)]

@@ -119,7 +119,7 @@ function Get-TeamsLicenseCount {
     .LINK
     Export-LicenseAuditReport
     #>
-    [CmdletBinding()]
+    [CmdletBinding(HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/uc-count.md#the-cmdlets-get-teamslicensecount-get-uclicensecount')]
     [OutputType('LicenseAudit.UcUserLicense', 'LicenseAudit.UcLicenseTotal')]
     param(
         [Parameter(ValueFromPipeline)]

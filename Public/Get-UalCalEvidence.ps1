@@ -67,7 +67,7 @@ function Get-UalCalEvidence {
     .LINK
     Get-ServerCalCompliance
     #>
-    [CmdletBinding()]
+    [CmdletBinding(HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/server-cals.md#evidence-get-ualcalevidence-export-calevidencetemplate')]
     [OutputType([psobject])]
     param(
         [Parameter(ValueFromPipeline, ValueFromPipelineByPropertyName)]

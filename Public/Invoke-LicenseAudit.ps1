@@ -184,9 +184,9 @@ function Invoke-LicenseAudit {
     Get-LicenseAuditHistory
 
     .LINK
-    https://github.com/licenseaudit/LicenseAudit#scheduled-runbooks
+    https://github.com/licenseaudit/LicenseAudit/blob/main/docs/runbooks.md
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Live')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Live', HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/runbooks.md')]
     [OutputType('LicenseAudit.RunSummary')]
     param(
         [Parameter(Mandatory, Position = 0)]

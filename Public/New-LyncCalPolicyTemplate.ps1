@@ -49,7 +49,7 @@ function New-LyncCalPolicyTemplate {
     .LINK
     Test-LyncConferencingPolicy
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/lync-configuration.md#policy-template-new-lynccalpolicytemplate')]
     [OutputType('LicenseAudit.LyncPolicyTemplate')]
     param(
         [string]$Prefix = '',

@@ -70,7 +70,7 @@ function Set-LyncCalPolicyAssignment {
     .LINK
     New-LyncCalPolicyTemplate
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/lync-configuration.md#remediation-plan-get-lynccalpolicyplan-set-lynccalpolicyassignment')]
     [OutputType('LicenseAudit.LyncPolicyChange')]
     param(
         [Parameter(ValueFromPipelineByPropertyName)]

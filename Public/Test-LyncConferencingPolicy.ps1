@@ -55,7 +55,7 @@ function Test-LyncConferencingPolicy {
     .LINK
     New-LyncCalPolicyTemplate
     #>
-    [CmdletBinding()]
+    [CmdletBinding(HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/lync-configuration.md#policy-audit-test-lyncconferencingpolicy')]
     [OutputType('LicenseAudit.LyncPolicyAudit')]
     param(
         [Parameter(ValueFromPipeline)]

@@ -210,9 +210,9 @@ function Test-TeamsLicenseAssignment {
     Export-LicenseAuditReport
 
     .LINK
-    https://github.com/licenseaudit/LicenseAudit/blob/main/docs/contract.md
+    https://github.com/licenseaudit/LicenseAudit/blob/main/docs/teams-assignments.md#the-cmdlet-test-teamslicenseassignment
     #>
-    [CmdletBinding()]
+    [CmdletBinding(HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/teams-assignments.md#the-cmdlet-test-teamslicenseassignment')]
     [OutputType('LicenseAudit.TeamsAssignmentFinding', 'LicenseAudit.TeamsAssignmentSummary')]
     param(
         [Parameter(ValueFromPipeline)]

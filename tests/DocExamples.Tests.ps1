@@ -1,4 +1,4 @@
-# Pester 5, static: every PowerShell block of README.md, every comment-help .EXAMPLE of the
+# Pester 5, static: every PowerShell block of README.md and docs/, every comment-help .EXAMPLE of the
 # exported cmdlets and examples/*.ps1 name the encoding of the text files they write or read
 # back (issue #27). Windows PowerShell 5.1's Export-Csv writes ASCII by default, turning every
 # non-English name into '?', and its Import-Csv, Set-Content and Out-File have defaults of their
@@ -9,14 +9,19 @@ BeforeDiscovery {
     $repoRoot = Split-Path -Parent $PSScriptRoot
     $script:Snippets = New-Object System.Collections.Generic.List[object]
 
-    # README.md's ```powershell blocks, named by the line they start on.
-    $readme = @(Get-Content -LiteralPath (Join-Path $repoRoot 'README.md'))
-    $start = -1
-    for ($i = 0; $i -lt $readme.Count; $i++) {
-        if ($start -lt 0 -and $readme[$i] -match '^\s*```powershell\s*$') { $start = $i; continue }
-        if ($start -ge 0 -and $readme[$i] -match '^\s*```\s*$') {
-            $Snippets.Add(@{ Name = ('README.md, the block at line {0}' -f ($start + 1)); Code = ($readme[($start + 1)..($i - 1)] -join "`n") })
-            $start = -1
+    # The ```powershell blocks of README.md and of every page of the guide (docs/, issue #25),
+    # named by file and the line they start on.
+    $pages = @(Get-Item -LiteralPath (Join-Path $repoRoot 'README.md')) + @(Get-ChildItem -Path (Join-Path $repoRoot 'docs') -Filter *.md -Recurse | Sort-Object FullName)
+    foreach ($page in $pages) {
+        $relative = $page.FullName.Substring($repoRoot.Length + 1).Replace('\', '/')
+        $readme = @(Get-Content -LiteralPath $page.FullName)
+        $start = -1
+        for ($i = 0; $i -lt $readme.Count; $i++) {
+            if ($start -lt 0 -and $readme[$i] -match '^\s*```powershell\s*$') { $start = $i; continue }
+            if ($start -ge 0 -and $readme[$i] -match '^\s*```\s*$') {
+                $Snippets.Add(@{ Name = ('{0}, the block at line {1}' -f $relative, ($start + 1)); Code = ($readme[($start + 1)..($i - 1)] -join "`n") })
+                $start = -1
+            }
         }
     }
 
@@ -71,7 +76,7 @@ BeforeAll {
     }
 }
 
-Describe 'README and help examples name the encoding of the files they write and read' {
+Describe 'README, guide and help examples name the encoding of the files they write and read' {
     It 'finds the examples and their file commands (the check is not vacuous)' {
         $all = @(foreach ($snippet in $Snippets) { Find-FileCommand $snippet.Code })
         @($all | Where-Object Command -eq 'Export-Csv').Count | Should -BeGreaterThan 15

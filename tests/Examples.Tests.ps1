@@ -1,4 +1,4 @@
-# Every comment-help .EXAMPLE of every exported cmdlet, and the PowerShell blocks of README.md's
+# Every comment-help .EXAMPLE of every exported cmdlet, and the PowerShell blocks of the guide's
 # "PowerShell quick start", run as an admin would run them: the code is taken from Get-Help (so a
 # new example is run the day it is written), in a folder of its own holding the files it names
 # (from examples/), with the Lync, MicrosoftTeams, UserAccessLogging, CIM, Exchange and Active
@@ -623,7 +623,9 @@ BeforeDiscovery {
         })
     $UnknownChecks = @(@{ Names = @($ExampleChecks.Keys | Where-Object { $name = $_; @($helpExamples | Where-Object { $_.Name -eq $name }).Count -ne 1 } | Sort-Object) })
 
-    # README.md, "PowerShell quick start": its ```powershell blocks, up to the next "## " heading.
+    # The guide's quick start (moved from README.md, issue #25): the ```powershell blocks of
+    # docs/cmdlets.md "## PowerShell quick start" (block 1) and of docs/teams-assignments.md
+    # "## The cmdlet: `Test-TeamsLicenseAssignment`" (block 2), each up to the next "## " heading.
     # Block 1 starts with Import-Module ./LicenseAudit.psd1 "from a checkout": it runs in a folder
     # holding one (the manifest's FileList), and the module is imported from there first, so that
     # line finds it loaded.
@@ -632,7 +634,7 @@ BeforeDiscovery {
     $quickStart = [ordered]@{ 'licensed.csv' = 'examples/contoso/licensed.csv' }
     foreach ($file in $checkout.Keys) { $quickStart[$file] = $checkout[$file] }
     $ReadmeChecks = @{
-        'README quick start block 1' = @{
+        'quick start block 1 (docs/cmdlets.md)' = @{
             Files     = $quickStart
             Setup     = { Import-ExampleCheckout }
             # Everything else in the block is -WhatIf or reads.
@@ -649,12 +651,12 @@ BeforeDiscovery {
                 @($Run.WhatIf | Where-Object { $_ -like '*New-CsConferencingPolicy*' }).Count + @($Run.Warnings | Where-Object { $_ -like '*already exists*' }).Count | Should -Be 5
             }
         }
-        'README quick start block 2' = @{
+        'quick start block 2 (docs/teams-assignments.md)' = @{
             Files     = [ordered]@{ 'teams-prices.csv' = 'examples/teams/teams-prices.csv'; 'examples/teams' = 'examples/teams' }
             Variables = 'summary'
             Check     = {
                 param($Run)
-                # What the README says below the block: the example tenant as `license-audit teams
+                # What docs/teams-assignments.md says below the block: the example tenant as `license-audit teams
                 # assignments --estate examples/teams` sees it, live and offline alike.
                 $expected = Get-TeamsExpected -Name $TeamsExports -PricePath 'teams-prices.csv'
                 @(Import-Csv -LiteralPath 'teams-waste.csv').Count | Should -Be @($expected.Findings | Where-Object Severity -eq 'Waste').Count
@@ -665,18 +667,25 @@ BeforeDiscovery {
         }
     }
     $blocks = [System.Collections.Generic.List[string]]::new()
-    $inSection = $false
-    $inBlock = $false
-    $lines = [System.Collections.Generic.List[string]]::new()
-    foreach ($line in [System.IO.File]::ReadAllLines((Join-Path $repoRoot 'README.md'))) {
-        if (-not $inBlock -and $line -match '^## ') { $inSection = $line -match '^## PowerShell quick start\s*$'; continue }
-        if (-not $inSection) { continue }
-        if (-not $inBlock -and $line -match '^```powershell\s*$') { $inBlock = $true; $lines.Clear(); continue }
-        if ($inBlock -and $line -match '^```\s*$') { $inBlock = $false; $blocks.Add(($lines -join "`n")); continue }
-        if ($inBlock) { $lines.Add($line) }
+    $quickStartSections = @(
+        @{ File = 'docs/cmdlets.md'; Heading = '## PowerShell quick start' },
+        @{ File = 'docs/teams-assignments.md'; Heading = '## The cmdlet: `Test-TeamsLicenseAssignment`' }
+    )
+    foreach ($section in $quickStartSections) {
+        $inSection = $false
+        $inBlock = $false
+        $lines = [System.Collections.Generic.List[string]]::new()
+        foreach ($line in [System.IO.File]::ReadAllLines((Join-Path $repoRoot $section.File))) {
+            if (-not $inBlock -and $line -match '^## ') { $inSection = $line.TrimEnd() -eq $section.Heading; continue }
+            if (-not $inSection) { continue }
+            if (-not $inBlock -and $line -match '^```powershell\s*$') { $inBlock = $true; $lines.Clear(); continue }
+            if ($inBlock -and $line -match '^```\s*$') { $inBlock = $false; $blocks.Add(($lines -join "`n")); continue }
+            if ($inBlock) { $lines.Add($line) }
+        }
     }
+    $blockFiles = @('docs/cmdlets.md', 'docs/teams-assignments.md')
     $ReadmeBlocks = @(for ($i = 0; $i -lt $blocks.Count; $i++) {
-            $name = 'README quick start block {0}' -f ($i + 1)
+            $name = 'quick start block {0} ({1})' -f ($i + 1), $blockFiles[[Math]::Min($i, 1)]
             $check = $ReadmeChecks[$name]
             if (-not $check) { $check = @{} }
             @{ Name = $name; Code = $blocks[$i]; Spec = $check }
@@ -920,7 +929,7 @@ Describe 'Examples' {
         }
     }
 
-    It 'README.md has a PowerShell quick start with PowerShell blocks, and a check names only blocks that exist' -ForEach $ReadmeFound {
+    It 'docs/cmdlets.md and docs/teams-assignments.md have the quick start''s PowerShell blocks, and a check names only blocks that exist' -ForEach $ReadmeFound {
         $Count | Should -BeGreaterThan 0
         $Checked | Should -BeNullOrEmpty
     }

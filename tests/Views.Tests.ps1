@@ -369,8 +369,8 @@ Describe 'Lists as one line of text: items joined by "; " (README, "Lists as tex
         }
     }
 
-    It 'README''s table of the example findings is what the cmdlet shows: grace''s plans joined by "; "' {
-        $readme = Get-Content -Raw -LiteralPath (Join-Path $RepoRoot 'README.md')
+    It 'docs/teams-assignments.md''s table of the example findings is what the cmdlet shows: grace''s plans joined by "; "' {
+        $readme = Get-Content -Raw -LiteralPath (Join-Path $RepoRoot 'docs/teams-assignments.md')
         $readme | Should -Match 'grace@contoso\.com +Waste +DisabledAccountPaidPlans +MCOEV; MCOMEETADV; TEAMS1 +MCOEV; MCOMEETADV; TEAMS1'
         $grace = @($Findings | Where-Object UserPrincipalName -eq 'grace@contoso.com')
         $table = (Get-RenderedView -Records $grace -Width 120).Tables[0]
