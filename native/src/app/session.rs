@@ -18,6 +18,9 @@ pub struct Session {
     pub(super) reporter: ConsoleReporter,
     /// --history DIR, and the command's words ("lync entitlement") for the run file
     history: Option<(PathBuf, String)>,
+    /// Inputs the command cannot answer without (the users, the evidence): one with a header
+    /// and no records ends the run with exit 3 (issue #22 item 3).
+    required: Vec<(String, &'static str)>,
 }
 
 impl Session {
@@ -34,7 +37,15 @@ impl Session {
             as_of,
             reporter,
             history,
+            required: Vec::new(),
         }
+    }
+
+    /// Marks `path` as an input the command needs records from (`flag` names it): a file with a
+    /// header and no records is then not an empty estate but exit 3, so no total or pass on it
+    /// (`ual compliance --fail-on-shortfall`) looks complete.
+    pub fn require_records(&mut self, path: &str, flag: &'static str) {
+        self.required.push((path.to_string(), flag));
     }
 
     pub fn diagnostics(&mut self) -> &mut Diagnostics {
@@ -81,6 +92,13 @@ impl Session {
                     format!("--history {}: {e}", dir.display()),
                 ))
             })?;
+        }
+        let empty = crate::ingest::header_only_inputs();
+        if let Some((path, flag)) = self.required.iter().find(|(p, _)| empty.contains(p)) {
+            return Err(AppError::Input(crate::model::InputError::file(
+                path.as_str(),
+                format!("has a header and no records, and {flag} is required: nothing was counted, so the results above are not an answer; give the export with its records"),
+            )));
         }
         match self.reporter.bad_records() - before {
             0 => Ok(()),
