@@ -1082,6 +1082,48 @@ fn the_example_estate_as_cucm_bat_exports_counts_as_its_axl_exports() {
 }
 
 #[test]
+fn totals_built_on_a_partly_read_file_are_marked_in_the_table_and_on_stderr() {
+    // Issue #21 item 2: a CUCM users file with one bad row of two; the totals are written, and
+    // marked as built on it, naming the file.
+    let e = Estate::new();
+    let users = directory(&e, &["alice,alice@contoso.com,C,c1,S,alice,,,,,"]);
+    let cucm = e.file(
+        "enduser.csv",
+        "USER ID,MAIL ID,DEVICE NAME 1\nalice,alice@contoso.com,SEP0A11CE000001\n,nobody@contoso.com,SEP0\n",
+    );
+    let mut args = vec![
+        "uc",
+        "count",
+        "--users",
+        &users,
+        "--cucm-users",
+        &cucm,
+        "--format",
+        "table",
+    ];
+    let r = run(&args);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let footer = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("INCOMPLETE:"))
+        .unwrap_or_else(|| panic!("no INCOMPLETE footer: {}", r.stdout));
+    assert!(
+        footer.contains("enduser.csv (1 record(s) not used)"),
+        "{footer}"
+    );
+    args.truncate(6);
+    let r = count(&args[2..]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(!r.records_of("UcLicenseTotal").is_empty());
+    assert!(
+        r.stderr.contains("IncompleteInputs") || r.stderr.contains("INCOMPLETE:"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn bat_device_templates_and_cti_remote_devices_are_not_phones() {
     // Issue #21 item 6: a Universal Device Template is configuration; a device whose protocol
     // is CTI Remote Device (Cisco Spark Remote Device, a Jabber remote device) is not a phone

@@ -81,7 +81,17 @@ impl Session {
         });
         let mut out = Recorder::new(self.open_output()?, run);
         let before = self.reporter.bad_records();
+        let files_before = self.reporter.bad_files().clone();
         audit(&mut out, &mut self.reporter)?;
+        // Never a zero from unread data (issue #21 item 2), the part every audit shares: a file
+        // of which no record could be used was refused before any total (crate::ingest::load);
+        // totals built on a partly read file are marked, under the table and on stderr (which
+        // the PowerShell module turns into a warning), naming the files.
+        if let Some(line) = incomplete_inputs(&files_before, self.reporter.bad_files()) {
+            crate::model::RecordSink::footer(&mut out, std::slice::from_ref(&line))
+                .map_err(AppError::Output)?;
+            crate::model::Reporter::warning(&mut self.reporter, "IncompleteInputs", &line);
+        }
         let (out, run) = out.into_parts();
         out.finish().map_err(AppError::Output)?;
         if let (Some((dir, _)), Some(mut run)) = (&self.history, run) {
@@ -139,6 +149,27 @@ impl Session {
             }
         }
     }
+}
+
+/// The mark for results built on partly read files: each file with the records of it that could
+/// not be used in this run; `None` when every record was read.
+fn incomplete_inputs(
+    before: &std::collections::BTreeMap<String, usize>,
+    after: &std::collections::BTreeMap<String, usize>,
+) -> Option<String> {
+    let files: Vec<String> = after
+        .iter()
+        .filter_map(|(file, n)| {
+            let new = n - before.get(file).copied().unwrap_or(0);
+            (new > 0).then(|| format!("{file} ({new} record(s) not used)"))
+        })
+        .collect();
+    (!files.is_empty()).then(|| {
+        format!(
+            "INCOMPLETE: these results are built on partly read input: {}; the records reported above are left out of every count and total",
+            files.join(", ")
+        )
+    })
 }
 
 /// The async runtime the SQL reader runs on (one thread: the audit is I/O-bound).
