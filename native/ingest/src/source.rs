@@ -40,7 +40,7 @@ const BUFFER: usize = 256 * 1024;
 pub fn open(path: &str) -> Result<Source, InputError> {
     if path == "-" {
         let stdin = io::stdin().lock();
-        return decode("<stdin>", Box::new(stdin));
+        return decode(STDIN, Box::new(stdin));
     }
     let meta =
         std::fs::metadata(path).map_err(|e| InputError::file(path, describe_open_error(&e)))?;
@@ -66,7 +66,10 @@ fn describe_open_error(e: &io::Error) -> String {
 pub fn decode(name: &str, mut raw: Box<dyn Read>) -> Result<Source, InputError> {
     let mut head = [0u8; HEAD];
     let mut got = 0;
-    while got < head.len() {
+    // Standard input is the PowerShell module streaming records as they come: wait for no more
+    // than the four bytes of a byte-order mark. A file gives the whole head at once.
+    let want = if name == STDIN { 4 } else { HEAD };
+    while got < want {
         match raw.read(&mut head[got..]) {
             Ok(0) => break,
             Ok(n) => got += n,
@@ -115,7 +118,17 @@ pub fn decode(name: &str, mut raw: Box<dyn Read>) -> Result<Source, InputError> 
         }
         _ => {}
     }
-    let rest: Box<dyn Read> = Box::new(Cursor::new(head[skip..].to_vec()).chain(raw));
+    let rest: Box<dyn Read> = if name == STDIN {
+        Box::new(Cursor::new(head[skip..].to_vec()).chain(raw))
+    } else {
+        // The head and what follows in one read, so the reader's first buffer holds more than
+        // the sniffed bytes (as it did when only a BOM's four were read ahead).
+        Box::new(Prefixed {
+            head: head[skip..].to_vec(),
+            at: 0,
+            inner: raw,
+        })
+    };
     let reader: Box<dyn BufRead> = match encoding {
         TextEncoding::Utf16LeBom | TextEncoding::Utf16BeBom => Box::new(BufReader::with_capacity(
             BUFFER,
@@ -131,6 +144,33 @@ pub fn decode(name: &str, mut raw: Box<dyn Read>) -> Result<Source, InputError> 
         encoding,
         reader,
     })
+}
+
+/// The name standard input is read under.
+const STDIN: &str = "<stdin>";
+
+/// Bytes read ahead, then the rest of a file: a read hands out what is left of the head and
+/// fills the rest of the caller's buffer from the file.
+struct Prefixed {
+    head: Vec<u8>,
+    at: usize,
+    inner: Box<dyn Read>,
+}
+
+impl Read for Prefixed {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = (self.head.len() - self.at).min(out.len());
+        out[..n].copy_from_slice(&self.head[self.at..self.at + n]);
+        self.at += n;
+        if n == out.len() {
+            return Ok(n);
+        }
+        match self.inner.read(&mut out[n..]) {
+            Ok(m) => Ok(n + m),
+            Err(_) if n > 0 => Ok(n),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 /// Bytes sniffed for a binary file's signature (the longest is SQLite's 16).

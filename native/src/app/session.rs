@@ -21,6 +21,9 @@ pub struct Session {
     /// Inputs the command cannot answer without (the users, the evidence): one with a header
     /// and no records ends the run with exit 3 (issue #22 item 3).
     required: Vec<(String, &'static str)>,
+    /// Whether results built on a partly read file are marked (not for `inspect`, whose
+    /// records describe the files themselves).
+    pub(super) mark_incomplete: bool,
 }
 
 impl Session {
@@ -38,6 +41,7 @@ impl Session {
             reporter,
             history,
             required: Vec::new(),
+            mark_incomplete: true,
         }
     }
 
@@ -87,7 +91,8 @@ impl Session {
         // of which no record could be used was refused before any total (crate::ingest::load);
         // totals built on a partly read file are marked, under the table and on stderr (which
         // the PowerShell module turns into a warning), naming the files.
-        if let Some(line) = incomplete_inputs(&files_before, self.reporter.bad_files()) {
+        let partly_read = incomplete_inputs(&files_before, self.reporter.bad_files());
+        if let Some(line) = partly_read.filter(|_| self.mark_incomplete) {
             crate::model::RecordSink::footer(&mut out, std::slice::from_ref(&line))
                 .map_err(AppError::Output)?;
             crate::model::Reporter::warning(&mut self.reporter, "IncompleteInputs", &line);
