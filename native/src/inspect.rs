@@ -181,6 +181,10 @@ fn verdict(r: &InputInspection, fatal: Option<&InputError>) -> String {
                 .unwrap_or_default(),
             e.message
         ),
+        None if r.records > 0 && r.bad_records >= r.records => format!(
+            "{what}: no record read: all {} records have problems (see Problems)",
+            r.records
+        ),
         None if r.bad_records > 0 => format!(
             "{what}: {} of {} records have problems (see Problems); the others read",
             r.bad_records, r.records

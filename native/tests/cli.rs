@@ -379,3 +379,41 @@ fn inspect_says_in_one_line_what_a_file_is_or_what_to_do() {
         .unwrap()
         .starts_with("Windows PowerShell 5.1"));
 }
+
+#[test]
+fn format_list_as_microsoft_docs_print_it_reads_and_glued_lines_do_not() {
+    // Issue #21 item 3: Get-CsPhoneNumberAssignment's docs page prints
+    // `ReverseNumberLookup\t\t: {}` (tabs before the colon): both records read.
+    let r = run(&[
+        "inspect",
+        &fixture("ingest/phone-number-assignment.docs.txt"),
+        "--format",
+        "ndjson",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = &r.records()[0];
+    assert_eq!(v["Records"], 2, "{v}");
+    assert!(
+        v["Verdict"].as_str().unwrap().contains("reads; 2 records"),
+        "{v}"
+    );
+    // `AccountEnabled : TrueAlias : x`: refused record by record, naming the line; the
+    // verdict says nothing was read.
+    let r = run(&[
+        "inspect",
+        &fixture("ingest/glued-properties.fl.txt"),
+        "--format",
+        "ndjson",
+    ]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("line 2 (") && r.stderr.contains("glued"),
+        "{}",
+        r.stderr
+    );
+    let v = &r.records()[0];
+    assert!(
+        v["Verdict"].as_str().unwrap().contains("no record read"),
+        "{v}"
+    );
+}

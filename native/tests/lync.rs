@@ -589,11 +589,21 @@ fn one_bad_user_is_reported_and_the_rest_are_classified() {
         .map(|u| u["SipAddress"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(sips, vec!["sip:a@example.com", "sip:c@example.com"]);
-    let errors: Vec<Value> = r
+    let (errors, warnings): (Vec<Value>, Vec<Value>) = r
         .stderr
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .partition(|e| e["level"] == "error");
+    // Issue #21 item 2: the results are marked as built on a partly read file, naming it.
+    assert!(
+        warnings.iter().any(|w| w["code"] == "IncompleteInputs"
+            && w["message"]
+                .as_str()
+                .unwrap()
+                .contains("users.json (3 record(s) not used)")),
+        "{}",
+        r.stderr
+    );
     let located: Vec<(u64, String)> = errors
         .iter()
         .map(|e| {
@@ -615,6 +625,28 @@ fn one_bad_user_is_reported_and_the_rest_are_classified() {
         .as_str()
         .unwrap()
         .contains("appears more than once"));
+}
+
+#[test]
+fn a_users_file_of_which_no_record_reads_is_refused_before_any_total() {
+    // Issue #21 item 2: every user refused (another cmdlet's export) is not an estate of 0.
+    let users = "{\"Identity\":\"x\",\"Enabled\":true}\n{\"Identity\":\"y\",\"Enabled\":true}\n";
+    let e = Estate::new(&[
+        ("users.json", users),
+        ("conferencing-policies.json", r#"{"Identity":"Global"}"#),
+    ]);
+    let r = run(&["lync", "entitlement", "--estate", &e.dir(), "--summary"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("none of its 2 record(s) could be used"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.records().is_empty(),
+        "no total from unread data: {}",
+        r.stdout
+    );
 }
 
 #[test]

@@ -1697,3 +1697,176 @@ fn user_and_device_cals_mixed_devices_with_no_counted_user() {
         .unwrap()
         .contains("each needs a Device CAL: shortfall 2"));
 }
+
+// ---- real exports, round 3 (issues #21 items 4-5, #22 item 3) --------------------------------
+
+/// The example's evidence with `flexnet` in place of the FlexNet CSV.
+fn run_with_flexnet(flexnet: &str, extra: &[&str]) -> util::Run {
+    let csv = repo_path("examples/ual/flexnet-evidence.csv");
+    let mut args: Vec<String> = example_args()
+        .into_iter()
+        .map(|a| if a == csv { flexnet.to_string() } else { a })
+        .collect();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    run(&refs)
+}
+
+/// The records with File/Record provenance left out.
+fn without_provenance(r: &util::Run) -> Vec<Value> {
+    r.records()
+        .into_iter()
+        .map(|mut v| {
+            if let Some(o) = v.as_object_mut() {
+                o.remove("File");
+                o.remove("Record");
+            }
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn flexnet_evidence_kept_in_an_xlsx_workbook_reads_as_its_csv() {
+    // FlexNet users keep evidence in spreadsheets: the first sheet, same columns as the CSV.
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("flexnet-evidence.xlsx");
+    let text = std::fs::read_to_string(repo_path("examples/ual/flexnet-evidence.csv")).unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let mut rows = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    for (r, row) in rows.records().enumerate() {
+        for (c, cell) in row.unwrap().iter().enumerate() {
+            // Dates and counts as Excel numbers, as a spreadsheet holds them.
+            match cell.parse::<f64>() {
+                Ok(n) if r > 0 && !cell.is_empty() => {
+                    sheet.write_number(r as u32, c as u16, n).unwrap();
+                }
+                _ => {
+                    sheet.write_string(r as u32, c as u16, cell).unwrap();
+                }
+            }
+        }
+    }
+    book.save(&xlsx).unwrap();
+    let from_csv = run_example(&[]);
+    let from_xlsx = run_with_flexnet(xlsx.to_str().unwrap(), &[]);
+    assert_eq!(from_xlsx.code, from_csv.code, "{}", from_xlsx.stderr);
+    assert_eq!(
+        without_provenance(&from_xlsx),
+        without_provenance(&from_csv)
+    );
+}
+
+#[test]
+fn a_ual_database_given_as_evidence_is_named_with_what_to_run_instead() {
+    let dir = tempfile::tempdir().unwrap();
+    let mdb = dir.path().join("Current.mdb");
+    let mut bytes = vec![0u8; 8192];
+    bytes[4..8].copy_from_slice(&[0xEF, 0xCD, 0xAB, 0x89]);
+    std::fs::write(&mdb, bytes).unwrap();
+    let r = run_with_flexnet(mdb.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Current.mdb")
+            && r.stderr.contains("ESE database")
+            && r.stderr.contains("Get-UalUserAccess")
+            && r.stderr.contains("-CimSession"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.records_of("CalCompliance").is_empty(), "{}", r.stdout);
+}
+
+#[test]
+fn header_only_evidence_is_no_records_and_never_passes_fail_on_shortfall() {
+    let dir = tempfile::tempdir().unwrap();
+    let evidence = dir.path().join("evidence.csv");
+    std::fs::write(
+        &evidence,
+        "\"ComputerID\",\"ProductName\",\"Version\",\"AccessingUser\",\"AccessDate\",\"AccessCount\"\r\n",
+    )
+    .unwrap();
+    let licenses = repo_path("examples/ual/licenses.csv");
+    let r = run(&[
+        "ual",
+        "compliance",
+        "--evidence",
+        evidence.to_str().unwrap(),
+        "--licenses",
+        &licenses,
+        "--fail-on-shortfall",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("evidence.csv has a header")
+            && r.stderr.contains("no records")
+            && r.stderr.contains("--evidence is required"),
+        "{}",
+        r.stderr
+    );
+    // An error message saved as the evidence names none of the columns: refused.
+    std::fs::write(&evidence, "The RPC server is unavailable.\r\n").unwrap();
+    let r = run(&[
+        "ual",
+        "compliance",
+        "--evidence",
+        evidence.to_str().unwrap(),
+        "--licenses",
+        &licenses,
+        "--fail-on-shortfall",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("names none of the properties"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.records_of("UalEvidenceSummary").is_empty(),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn evidence_all_older_than_the_window_warns_with_the_newest_date() {
+    // A 2012 export audited today: Counted 0, and a warning naming the newest row and --as-of.
+    let args: Vec<String> = example_args()
+        .into_iter()
+        .map(|a| {
+            if a == AS_OF {
+                "2031-06-01T00:00:00Z".to_string()
+            } else {
+                a
+            }
+        })
+        .collect();
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = run(&refs);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let summary = &r.records_of("UalEvidenceSummary")[0];
+    assert_eq!(summary["Counted"], 0, "{summary}");
+    assert!(
+        r.stderr.contains("EvidenceOutsideWindow")
+            || r.stderr.contains("older than the usage window"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--as-of 2031-06-01"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the newest row is from 2026-"),
+        "{}",
+        r.stderr
+    );
+    // Evidence in the window: no such word.
+    assert!(!run_example(&[])
+        .stderr
+        .contains("older than the usage window"));
+}

@@ -1013,20 +1013,22 @@ fn duplicate_directory_users_are_counted_once_and_reported() {
 
 #[test]
 fn a_cucm_file_of_which_no_record_reads_is_refused_and_no_total_is_written() {
-    // Issue #21 items 1-2: a Bulk Administration Tool export given where the AXL shape is read
-    // used to be refused record by record, then UcLicenseTotal said 0 licensed users.
+    // Issue #21 items 1-2: a file of which no record reads (here a BAT phone export given as
+    // the users) is refused as a whole, saying what it is, and no UcLicenseTotal says 0.
     let e = Estate::new();
     let users = directory(&e, &["alice,alice@contoso.com,C,c1,S,alice,,,,,"]);
     let bat = e.file(
-        "enduser.csv",
-        "USER ID,MAIL ID,FIRST NAME,LAST NAME,DEVICE NAME 1\nalice,alice@contoso.com,Alice,A,SEP0A11CE000001\nbob,bob@contoso.com,Bob,B,SEPB0B000000001\n",
+        "phone.csv",
+        "Device Name,Description,Device Type,Device Protocol,Owner User ID,Device Pool,LINE 1\nSEP0A11CE000001,Alice,Cisco 8851,SIP,alice,Default,1001\nSEPB0B000000001,Bob,Cisco 8845,SIP,bob,Default,1002\n",
     );
     let r = count(&["--users", &users, "--cucm-users", &bat]);
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(
         r.stderr
             .contains("none of its 2 record(s) could be used (each reported above)")
-            && r.stderr.contains("userid"),
+            && r.stderr.contains("userid")
+            && r.stderr
+                .contains("this is a CUCM Bulk Administration Tool phone export"),
         "{}",
         r.stderr
     );
@@ -1035,6 +1037,145 @@ fn a_cucm_file_of_which_no_record_reads_is_refused_and_no_total_is_written() {
         "no total from unread data: {}",
         r.stdout
     );
+}
+
+/// The records of a run with where each came from (File, Record) left out: the same estate
+/// read from other files.
+fn without_provenance(r: &Run) -> Vec<Value> {
+    r.records()
+        .into_iter()
+        .map(|mut v| {
+            if let Some(o) = v.as_object_mut() {
+                o.remove("File");
+                o.remove("Record");
+            }
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn the_example_estate_as_cucm_bat_exports_counts_as_its_axl_exports() {
+    // Issue #21 item 1: Bulk Administration Tool "Export Users" / "Export Phones - All Details"
+    // files (USER ID, MAIL ID, DEVICE NAME n; Device Name, Device Type, Device Protocol, Owner
+    // User ID, 240+ columns) are read by their header, as the AXL shape is.
+    let axl = example();
+    assert_eq!(axl.code, 0, "{}", axl.stderr);
+    let bat = count(&[
+        "--estate",
+        &repo_path("examples/uc"),
+        "--cucm-users",
+        &repo_path("examples/uc/cucm-bat-users.csv"),
+        "--cucm-phones",
+        &repo_path("examples/uc/cucm-bat-phones.csv"),
+    ]);
+    assert_eq!(bat.code, 0, "{}", bat.stderr);
+    assert_eq!(without_provenance(&axl), without_provenance(&bat));
+    // The BAT phone export lists the Universal Device Templates among the phones: said, not
+    // counted, not orphan services.
+    assert!(
+        bat.stderr.contains("2 Universal Device Template row(s)"),
+        "{}",
+        bat.stderr
+    );
+    assert!(!bat.stdout.contains("Template"), "{}", bat.stdout);
+}
+
+#[test]
+fn totals_built_on_a_partly_read_file_are_marked_in_the_table_and_on_stderr() {
+    // Issue #21 item 2: a CUCM users file with one bad row of two; the totals are written, and
+    // marked as built on it, naming the file.
+    let e = Estate::new();
+    let users = directory(&e, &["alice,alice@contoso.com,C,c1,S,alice,,,,,"]);
+    let cucm = e.file(
+        "enduser.csv",
+        "USER ID,MAIL ID,DEVICE NAME 1\nalice,alice@contoso.com,SEP0A11CE000001\n,nobody@contoso.com,SEP0\n",
+    );
+    let mut args = vec![
+        "uc",
+        "count",
+        "--users",
+        &users,
+        "--cucm-users",
+        &cucm,
+        "--format",
+        "table",
+    ];
+    let r = run(&args);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let footer = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("INCOMPLETE:"))
+        .unwrap_or_else(|| panic!("no INCOMPLETE footer: {}", r.stdout));
+    assert!(
+        footer.contains("enduser.csv (1 record(s) not used)"),
+        "{footer}"
+    );
+    args.truncate(6);
+    let r = count(&args[2..]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(!r.records_of("UcLicenseTotal").is_empty());
+    assert!(
+        r.stderr.contains("IncompleteInputs") || r.stderr.contains("INCOMPLETE:"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn bat_device_templates_and_cti_remote_devices_are_not_phones() {
+    // Issue #21 item 6: a Universal Device Template is configuration; a device whose protocol
+    // is CTI Remote Device (Cisco Spark Remote Device, a Jabber remote device) is not a phone
+    // for the ten-phones rule, as CTI ports and route points are not.
+    let e = Estate::new();
+    let users = directory(&e, &["carol,carol@contoso.com,C,c1,S,carol,,,,,"]);
+    let mut devices: Vec<String> = (1..=10).map(|i| format!("SEPCA0000000{i:03}")).collect();
+    devices.push("CTIRDCAROL".into());
+    devices.push("SPARKCAROL".into());
+    let header: Vec<String> = (1..=devices.len())
+        .map(|i| format!("DEVICE NAME {i}"))
+        .collect();
+    let cucm_users = e.file(
+        "enduser.csv",
+        &format!(
+            "USER ID,MAIL ID,FIRST NAME,LAST NAME,{}\ncarol,carol@contoso.com,Carol,C,{}\n",
+            header.join(","),
+            devices.join(",")
+        ),
+    );
+    let mut phones = String::from(
+        "Device Name,Description,Device Type,Device Protocol,Owner User ID,Device Pool,LINE 1\n",
+    );
+    for d in &devices[..10] {
+        phones.push_str(&format!("{d},desk,Cisco 8845,SIP,carol,Default,1\n"));
+    }
+    phones.push_str("CTIRDCAROL,remote,CTI Remote Device,CTI Remote Device,carol,Default,\n");
+    phones
+        .push_str("SPARKCAROL,spark,Cisco Spark Remote Device,CTI Remote Device,carol,Default,\n");
+    phones.push_str("Auto-registration Template,udt,Universal Device Template,SIP,,Default,\n");
+    phones.push_str("Sample Device Template,udt,Universal Device Template,SIP,,Default,\n");
+    let cucm_phones = e.file("phone.csv", &phones);
+    let r = count(&[
+        "--users",
+        &users,
+        "--cucm-users",
+        &cucm_users,
+        "--cucm-phones",
+        &cucm_phones,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let carol = user(&r, "carol");
+    // Ten phones: one licence (the remote devices would have made twelve, a second ten).
+    assert_eq!(carol["Licenses"], 1, "{carol}");
+    assert!(
+        reason(&carol, "CUCM").contains("10 device(s)"),
+        "{}",
+        reason(&carol, "CUCM")
+    );
+    assert!(r.records_of("UcDevice").is_empty(), "{}", r.stdout);
+    assert!(r.records_of("UcOrphanService").is_empty(), "{}", r.stdout);
+    assert_eq!(estate_total(&r)["StandaloneDevices"], 0);
 }
 
 #[test]

@@ -66,7 +66,12 @@ pub fn property_line(line: &str) -> Option<(&str, &str, usize)> {
     if line.is_empty() || line.starts_with(char::is_whitespace) {
         return None;
     }
-    let colon = line.find(" :")? + 1;
+    // The colon after the padding: spaces as Format-List pads, or tabs (Microsoft's docs pages
+    // print `ReverseNumberLookup\t\t: {}`).
+    let colon = line
+        .match_indices(':')
+        .map(|(i, _)| i)
+        .find(|&i| i > 0 && matches!(line.as_bytes()[i - 1], b' ' | b'\t'))?;
     let name = line[..colon].trim_end();
     // A property name: no quotes (a CSV header has them), no colon, no control characters.
     if name.is_empty()
@@ -83,6 +88,25 @@ pub fn property_line(line: &str) -> Option<(&str, &str, usize)> {
         None => return None,
     };
     Some((name, value, colon))
+}
+
+/// In a property's value, another `Name :` glued to its end (`TrueAlias : x`): a word before
+/// ` : ` that runs on from the value without a space and turns from a lower-case letter, a digit
+/// or a closing bracket to an upper-case one (`True|Alias`, `}|Identity`). A value that merely
+/// holds ` : ` (`Notes : a : b`) is left alone. Returns the glued word.
+fn glued_property(value: &str) -> Option<&str> {
+    let at = value.find(" : ")?;
+    let word = &value[..at];
+    if word.is_empty() || word.contains(char::is_whitespace) {
+        return None;
+    }
+    let b = word.as_bytes();
+    b.windows(2)
+        .any(|w| {
+            (w[0].is_ascii_lowercase() || w[0].is_ascii_digit() || matches!(w[0], b'}' | b']'))
+                && w[1].is_ascii_uppercase()
+        })
+        .then_some(word)
 }
 
 fn is_dash_row(line: &str) -> bool {
@@ -334,6 +358,18 @@ impl FormatListReader {
             }
             match property_line(&line) {
                 Some((name, value, colon)) => {
+                    if let Some(glued) = glued_property(value) {
+                        // `AccountEnabled : TrueAlias : x`: where one value ends and the next
+                        // name starts cannot be told, so the record is refused, not guessed.
+                        if bad.is_none() {
+                            let shown: String = line.chars().take(80).collect();
+                            bad = Some(format!(
+                                "line {line_no} ('{shown}') holds several properties glued on one line ('{glued} :' inside the value of {name}), as a copy-paste of console text can leave them; where one value ends cannot be told, so the record is not read: export with ConvertTo-Json or Export-Csv instead"
+                            ));
+                        }
+                        started = true;
+                        continue;
+                    }
                     let seen = obj.contains(name)
                         || open
                             .as_ref()
@@ -468,6 +504,15 @@ mod tests {
         assert_eq!(property_line("   indented : x"), None);
         assert_eq!(property_line("\"Identity\",\"AllowIPAudio\""), None);
         assert_eq!(property_line("At line:1 char:1"), None);
+        // Tabs between the name and its colon, as Microsoft's docs pages print them.
+        assert_eq!(
+            property_line("ReverseNumberLookup\t\t: {}"),
+            Some(("ReverseNumberLookup", "{}", 21))
+        );
+        assert_eq!(glued_property("TrueAlias : x"), Some("TrueAlias"));
+        assert_eq!(glued_property("{}Identity : x"), Some("{}Identity"));
+        assert_eq!(glued_property("a : b"), None);
+        assert_eq!(glued_property("Some text : more"), None);
     }
 
     #[test]

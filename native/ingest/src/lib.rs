@@ -22,9 +22,10 @@ pub mod load;
 pub mod record;
 pub mod source;
 pub mod value;
+pub mod xlsx;
 
 pub use dates::DateOrder;
-pub use load::{load_all, stream_each, stream_each_borrowed};
+pub use load::{header_only_inputs, load_all, stream_each, stream_each_borrowed};
 pub use record::Record;
 pub use source::TextEncoding;
 pub use value::{Name, PsObject, PsValue};
@@ -176,6 +177,14 @@ impl InputFile {
         more
     }
 
+    /// The columns a CSV (or .xlsx) header names; `None` for the other dialects.
+    pub fn columns(&self) -> Option<&[String]> {
+        match &self.reader {
+            Reader::Csv(c) => Some(c.headers()),
+            _ => None,
+        }
+    }
+
     /// The `#TYPE` line of a Windows PowerShell 5.1 CSV.
     pub fn csv_type_name(&self) -> Option<&str> {
         match &self.reader {
@@ -245,6 +254,11 @@ pub fn open_input_with(path: &str, options: ReadOptions) -> Result<InputFile, In
             .or_else(|| DEFAULT_DATE_ORDER.get().copied()),
         ..options
     };
+    if xlsx::is_workbook(path) {
+        let text = xlsx::to_csv(path)?;
+        let mut src = source::decode(path, Box::new(std::io::Cursor::new(text)))?;
+        return InputFile::from_source(&mut src, options, None);
+    }
     let mut src = source::open(path)?;
     // Only a regular file can be read a second time (for the date-order scan).
     let rescan = (path != "-" && std::fs::metadata(path).is_ok_and(|m| m.is_file()))

@@ -21,6 +21,7 @@ pub fn load_all<T>(
     let mut items = Vec::new();
     let mut bad = 0;
     let mut input = open_input(path)?;
+    let columns = input.columns().map(<[String]>::to_vec);
     for rec in input.by_ref() {
         match rec.and_then(|r| read(&r)) {
             Ok(item) => items.push(item),
@@ -33,6 +34,11 @@ pub fn load_all<T>(
     }
     if let Some(w) = input.undecided_dates() {
         reporter.warning(UNDECIDED_DATES, &format!("{path}: {w}"));
+    }
+    if items.is_empty() && bad == 0 {
+        if let Some(columns) = columns {
+            header_only(path, &columns, None, reporter)?;
+        }
     }
     if bad > 0 {
         return Err(InputError::file(
@@ -106,13 +112,16 @@ fn stream_batches<R: Reporter, E: From<InputError>>(
     reporter: &mut R,
     mut visit: impl FnMut(&mut R, &mut Vec<Result<Record, InputError>>, &mut u64) -> Result<(), E>,
 ) -> Result<(), E> {
+    // The header of a CSV input, set by the reading thread (for a file of no usable record).
+    let header = std::sync::Mutex::new(None);
+    let header_ref = &header;
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
         // Used batches go back to be emptied and filled again: a fresh one per batch, allocated
         // on one thread and freed on the other, made the allocator map and zero new pages all run.
         let (back, spare) =
             std::sync::mpsc::sync_channel::<Vec<Result<Record, InputError>>>(BATCHES_AHEAD + 2);
-        scope.spawn(move || read_ahead(path, select, &tx, &spare));
+        scope.spawn(move || read_ahead(path, select, &tx, &spare, header_ref));
         let mut n = 0u64;
         let bad_before = reporter.bad_records();
         // The file's dates (shared by its records), asked once all are read whether their order
@@ -136,17 +145,98 @@ fn stream_batches<R: Reporter, E: From<InputError>>(
         // Never a zero from unread data (issue #21 item 2): a file of which not one record could
         // be used is refused as a whole, before any total is written that would look complete.
         let bad = reporter.bad_records().saturating_sub(bad_before) as u64;
+        let columns = header_ref.lock().map(|mut h| h.take()).unwrap_or(None);
         if n > 0 && bad >= n {
-            return Err(E::from(nothing_read(path, n, select)));
+            return Err(E::from(nothing_read(path, n, select, columns.as_deref())));
+        }
+        if n == 0 {
+            if let Some(columns) = columns {
+                header_only(path, &columns, select, reporter)?;
+            }
         }
         Ok(())
     })
 }
 
+/// Files read in this run that had a header and no records, for the application to refuse where
+/// the input is required (see [`header_only`]).
+static HEADER_ONLY: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// The files read so far in this process that had a CSV header and no records.
+pub fn header_only_inputs() -> Vec<String> {
+    HEADER_ONLY.lock().map(|v| v.clone()).unwrap_or_default()
+}
+
+/// A CSV with a header and no rows (issue #22 item 3). A header that names none of the
+/// properties the command reads is no export of the kind asked for at all (an error message or
+/// another file saved under the name; 1,000 NUL bytes are refused before): refused. Otherwise it
+/// is an export with no records: said, and remembered for [`header_only_inputs`].
+fn header_only(
+    path: &str,
+    columns: &[String],
+    select: Option<&'static [&'static str]>,
+    reporter: &mut impl Reporter,
+) -> Result<(), InputError> {
+    let file = if path == "-" { "standard input" } else { path };
+    if let Some(names) = select.filter(|n| !n.is_empty()) {
+        let named = columns
+            .iter()
+            .any(|c| names.iter().any(|n| n.eq_ignore_ascii_case(c.trim())));
+        if !named {
+            return Err(InputError::file(
+                file,
+                format!(
+                    "is not an export this command reads: its only line ({}) names none of the properties it needs ({}); a one-line file is often an error message saved in place of the export",
+                    describe_columns(columns),
+                    names.join(", ")
+                ),
+            )
+            .fatal());
+        }
+    }
+    reporter.warning(
+        "InputNoRecords",
+        &format!(
+            "{file} has a header ({}) and no records: nothing was read from it",
+            describe_columns(columns)
+        ),
+    );
+    if let Ok(mut v) = HEADER_ONLY.lock() {
+        v.push(path.to_string());
+    }
+    Ok(())
+}
+
+/// A header's columns for a message: the first few, quoted, and how many more.
+fn describe_columns(columns: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut text: Vec<String> = columns
+        .iter()
+        .take(SHOWN)
+        .map(|c| {
+            let c: String = c.chars().take(60).collect();
+            format!("'{}'", c.escape_debug())
+        })
+        .collect();
+    if columns.len() > SHOWN {
+        text.push(format!("and {} more", columns.len() - SHOWN));
+    }
+    text.join(", ")
+}
+
 /// The error for a file of which no record could be used: what it is refused for, and what the
 /// command reads.
-fn nothing_read(path: &str, n: u64, select: Option<&'static [&'static str]>) -> InputError {
+fn nothing_read(
+    path: &str,
+    n: u64,
+    select: Option<&'static [&'static str]>,
+    columns: Option<&[String]>,
+) -> InputError {
     let file = if path == "-" { "standard input" } else { path };
+    let has = match columns {
+        Some(c) => format!(" Its columns are {}.", describe_columns(c)),
+        None => String::new(),
+    };
     let reads = match select {
         Some(names) if !names.is_empty() => {
             format!(" This command reads the properties {}.", names.join(", "))
@@ -156,7 +246,7 @@ fn nothing_read(path: &str, n: u64, select: Option<&'static [&'static str]>) -> 
     InputError::file(
         file,
         format!(
-            "none of its {n} record(s) could be used (each reported above), so nothing was counted from it and no total is written: is it the export this option takes?{reads}"
+            "none of its {n} record(s) could be used (each reported above), so nothing was counted from it and no total is written: is it the export this option takes?{has}{reads}"
         ),
     )
     .fatal()
@@ -182,6 +272,7 @@ fn read_ahead(
     select: Option<&'static [&'static str]>,
     tx: &std::sync::mpsc::SyncSender<Batch>,
     spare: &std::sync::mpsc::Receiver<Vec<Result<Record, InputError>>>,
+    header: &std::sync::Mutex<Option<Vec<String>>>,
 ) {
     let mut input = match open_input_selecting(path, select) {
         Ok(input) => input,
@@ -190,6 +281,9 @@ fn read_ahead(
             return;
         }
     };
+    if let (Some(columns), Ok(mut slot)) = (input.columns(), header.lock()) {
+        *slot = Some(columns.to_vec());
+    }
     // Standard input is the PowerShell module streaming objects as its cmdlets produce them:
     // each record goes on at once, so results and progress follow the pipeline instead of
     // waiting for a batch to fill (PowerShell writes far slower than this reads).

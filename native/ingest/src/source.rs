@@ -143,7 +143,7 @@ const BUFFER: usize = 256 * 1024;
 pub fn open(path: &str) -> Result<Source, InputError> {
     if path == "-" {
         let stdin = io::stdin().lock();
-        return decode("<stdin>", Box::new(stdin));
+        return decode(STDIN, Box::new(stdin));
     }
     let meta =
         std::fs::metadata(path).map_err(|e| InputError::file(path, describe_open_error(&e)))?;
@@ -167,9 +167,12 @@ fn describe_open_error(e: &io::Error) -> String {
 
 /// Sniffs the BOM from the first bytes and wraps the rest in the matching decoder.
 pub fn decode(name: &str, mut raw: Box<dyn Read>) -> Result<Source, InputError> {
-    let mut head = [0u8; 4];
+    let mut head = [0u8; HEAD];
     let mut got = 0;
-    while got < head.len() {
+    // Standard input is the PowerShell module streaming records as they come: wait for no more
+    // than the four bytes of a byte-order mark. A file gives the whole head at once.
+    let want = if name == STDIN { 4 } else { HEAD };
+    while got < want {
         match raw.read(&mut head[got..]) {
             Ok(0) => break,
             Ok(n) => got += n,
@@ -178,6 +181,9 @@ pub fn decode(name: &str, mut raw: Box<dyn Read>) -> Result<Source, InputError> 
         }
     }
     let head = &head[..got];
+    if let Some(what) = binary_kind(head) {
+        return Err(InputError::file(name, what).fatal());
+    }
     let (encoding, skip) = match head {
         [0xEF, 0xBB, 0xBF, ..] => (TextEncoding::Utf8Bom, 3),
         [0xFF, 0xFE, 0, 0] => {
@@ -193,7 +199,39 @@ pub fn decode(name: &str, mut raw: Box<dyn Read>) -> Result<Source, InputError> 
         }
         _ => (TextEncoding::Utf8, 0),
     };
-    let rest: Box<dyn Read> = Box::new(Cursor::new(head[skip..].to_vec()).chain(raw));
+    match encoding {
+        TextEncoding::Utf16LeBom | TextEncoding::Utf16BeBom
+            if head.len() >= 8 && !head[2..].contains(&0) =>
+        {
+            // An export's first characters are ASCII ([, {, <, ", #TYPE, a line break), which
+            // UTF-16 writes with a NUL byte each: none at all is UTF-8 (or a code page) behind a
+            // UTF-16 byte-order mark, which would read as one line of CJK characters.
+            return Err(InputError::file(
+                name,
+                "starts with a UTF-16 byte-order mark, but the text after it is not UTF-16 (no NUL bytes: it looks like UTF-8 that was given a UTF-16 mark when it was copied or re-saved); export it again with -Encoding UTF8 or -Encoding Unicode",
+            )
+            .fatal());
+        }
+        TextEncoding::Utf8 | TextEncoding::Utf8Bom if head[skip..].contains(&0) => {
+            return Err(InputError::file(
+                name,
+                "holds NUL bytes: it is binary data, not a text export (a file of zeros left by a failed copy, or a database or program file); give the JSON, CLIXML or CSV export",
+            )
+            .fatal());
+        }
+        _ => {}
+    }
+    let rest: Box<dyn Read> = if name == STDIN {
+        Box::new(Cursor::new(head[skip..].to_vec()).chain(raw))
+    } else {
+        // The head and what follows in one read, so the reader's first buffer holds more than
+        // the sniffed bytes (as it did when only a BOM's four were read ahead).
+        Box::new(Prefixed {
+            head: head[skip..].to_vec(),
+            at: 0,
+            inner: raw,
+        })
+    };
     let mut lone_surrogates = None;
     let reader: Box<dyn BufRead> = match encoding {
         TextEncoding::Utf16LeBom | TextEncoding::Utf16BeBom => {
@@ -223,6 +261,66 @@ pub fn decode(name: &str, mut raw: Box<dyn Read>) -> Result<Source, InputError> 
         reader,
         lone_surrogates,
     })
+}
+
+/// The name standard input is read under.
+const STDIN: &str = "<stdin>";
+
+/// Bytes read ahead, then the rest of a file: a read hands out what is left of the head and
+/// fills the rest of the caller's buffer from the file.
+struct Prefixed {
+    head: Vec<u8>,
+    at: usize,
+    inner: Box<dyn Read>,
+}
+
+impl Read for Prefixed {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = (self.head.len() - self.at).min(out.len());
+        out[..n].copy_from_slice(&self.head[self.at..self.at + n]);
+        self.at += n;
+        if n == out.len() {
+            return Ok(n);
+        }
+        match self.inner.read(&mut out[n..]) {
+            Ok(m) => Ok(n + m),
+            Err(_) if n > 0 => Ok(n),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Bytes sniffed for a binary file's signature (the longest is SQLite's 16).
+const HEAD: usize = 32;
+
+/// What to run instead of the UAL database itself.
+const UAL_INSTEAD: &str = "read it on the server with Get-UalUserAccess and Get-UalDeviceAccess (module UserAccessLogging; -CimSession <server> from another machine) and export that with ConvertTo-Json or Export-Csv -Encoding UTF8, or let this module collect it: Get-UalCalEvidence -ComputerName <server> (which runs those over CIM and keeps PSComputerName)";
+
+/// A binary file an admin may hand over instead of an export, told by its signature: what it
+/// is and what to give instead. `None`: not one of these (text, or a binary file not known).
+pub fn binary_kind(head: &[u8]) -> Option<String> {
+    let at = |offset: usize, magic: &[u8]| {
+        head.len() >= offset + magic.len() && &head[offset..offset + magic.len()] == magic
+    };
+    if at(4, &[0xEF, 0xCD, 0xAB, 0x89]) {
+        return Some(format!("is an ESE database (the signature EF CD AB 89 at offset 4), not an export: most likely a User Access Logging database copied from a server (Current.mdb or {{GUID}}.mdb in C:\\Windows\\System32\\LogFiles\\Sum), which only Windows' own UAL service reads; {UAL_INSTEAD}"));
+    }
+    if at(4, b"Standard Jet DB") || at(4, b"Standard ACE DB") {
+        return Some("is a Microsoft Access database (.mdb/.accdb), not an export: export the table as CSV (UTF-8) or JSON and give that".to_string());
+    }
+    if at(0, b"SQLite format 3\0") {
+        return Some("is an SQLite database, not an export: export the table as CSV (UTF-8) or JSON and give that".to_string());
+    }
+    if at(0, b"ElfFile\0") {
+        return Some("is a Windows event log (.evtx), not an export: licence evidence is not read from event logs; for UAL evidence, read the server's User Access Logging with Get-UalUserAccess/Get-UalDeviceAccess -CimSession, or Get-UalCalEvidence -ComputerName <server>".to_string());
+    }
+    if at(0, b"PK\x03\x04") || at(0, b"PK\x05\x06") {
+        return Some("is a zip archive (a compressed folder, or an Office document other than an .xlsx workbook), not an export: extract the export from it and give that file".to_string());
+    }
+    if at(0, &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Some("is an Office 97-2003 document (.xls/.doc), not an export: save the sheet as .xlsx or as CSV UTF-8 and give that".to_string());
+    }
+    None
 }
 
 /// What every reader says about bytes that are not UTF-8 (after any UTF-16 was transcoded).

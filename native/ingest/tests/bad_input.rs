@@ -9,6 +9,12 @@ use license_audit_ingest::{open_reader, Dialect, PsValue};
 
 /// Every file in `tests/bad-input/` must be listed here, with a test below.
 const CORPUS: &[&str] = &[
+    "binary-access.accdb",
+    "binary-access.mdb",
+    "binary-archive.zip",
+    "binary-eventlog.evtx",
+    "binary-sqlite.db",
+    "binary-ual-ese-current.mdb",
     "clixml-bad-value-then-good.xml",
     "clixml-billion-laughs.xml",
     "clixml-concatenated.xml",
@@ -19,6 +25,7 @@ const CORPUS: &[&str] = &[
     "clixml-undeclared-entity.xml",
     "csv-bom-mid-file-other-columns.csv",
     "csv-bom-mid-file.csv",
+    "csv-header-only.csv",
     "csv-invalid-utf8.csv",
     "csv-quoted-bom-in-first-cell.csv",
     "csv-repeated-header.csv",
@@ -27,6 +34,10 @@ const CORPUS: &[&str] = &[
     "csv-truncated.csv",
     "csv-utf16-lone-surrogate.csv",
     "csv-utf16le-no-bom.csv",
+    "garbage-error-message.csv",
+    "garbage-nul-bytes.csv",
+    "garbage-one-line.csv",
+    "garbage-utf16-bom-then-utf8.json",
     "json-duplicate-keys.json",
     "json-invalid-utf8.json",
     "json-nan-infinity.json",
@@ -635,4 +646,114 @@ fn csv_utf16_lone_surrogate_is_told_not_silently_replaced() {
     assert!(e.message.contains("1 lone UTF-16 surrogate(s)"), "{e}");
     assert!(e.message.contains("the first at byte 100"), "{e}");
     assert!(e.message.contains("U+FFFD"), "{e}");
+}
+
+// ---- binary files and one-line garbage (issues #21 item 4, #22 item 3) ----------------------
+
+fn refusal(name: &str) -> license_audit_model::InputError {
+    let res = corpus(name);
+    let e = only_error(&res).clone();
+    assert!(e.fatal, "{e}");
+    assert!(e.file.ends_with(name), "{e}");
+    e
+}
+
+#[test]
+fn a_ual_database_copied_from_a_server_is_named_with_what_to_run_instead() {
+    let e = refusal("binary-ual-ese-current.mdb");
+    assert!(e.message.contains("ESE database"), "{e}");
+    assert!(e.message.contains("User Access Logging"), "{e}");
+    assert!(
+        e.message.contains("Get-UalUserAccess") && e.message.contains("Get-UalDeviceAccess"),
+        "{e}"
+    );
+    assert!(e.message.contains("-CimSession"), "{e}");
+    assert!(
+        !e.message.contains("code page"),
+        "not called legacy text: {e}"
+    );
+}
+
+#[test]
+fn other_binary_files_are_named_as_what_they_are() {
+    for (name, what) in [
+        ("binary-access.mdb", "Microsoft Access database"),
+        ("binary-access.accdb", "Microsoft Access database"),
+        ("binary-sqlite.db", "SQLite database"),
+        ("binary-eventlog.evtx", "Windows event log"),
+        ("binary-archive.zip", "zip archive"),
+    ] {
+        let e = refusal(name);
+        assert!(e.message.contains(what), "{name}: {e}");
+    }
+}
+
+#[test]
+fn nul_bytes_and_a_utf16_mark_on_utf8_text_are_refused_not_read_as_a_header() {
+    let e = refusal("garbage-nul-bytes.csv");
+    assert!(e.message.contains("NUL bytes"), "{e}");
+    let e = refusal("garbage-utf16-bom-then-utf8.json");
+    assert!(
+        e.message.contains("UTF-16 byte-order mark") && e.message.contains("UTF-8"),
+        "{e}"
+    );
+}
+
+/// What `stream_each` does with a corpus file for a command that reads `select` and needs
+/// `required` in every record (as an audit's reader does).
+fn streamed(
+    name: &str,
+    select: &'static [&'static str],
+    required: &'static str,
+) -> (
+    Result<u64, license_audit_model::InputError>,
+    license_audit_model::sink::Collected,
+) {
+    let mut rep = license_audit_model::sink::Collected::default();
+    let mut n = 0u64;
+    let r = license_audit_ingest::stream_each(
+        &path(&format!("bad-input/{name}")),
+        Some(select),
+        "reading",
+        &mut rep,
+        |rep, rec| {
+            match rec.req_str(required) {
+                Ok(_) => n += 1,
+                Err(e) => license_audit_model::sink::Reporter::bad_record(rep, &e),
+            }
+            Ok::<(), license_audit_model::InputError>(())
+        },
+    );
+    (r.map(|_| n), rep)
+}
+
+const UAL: &[&str] = &["AccessingUser", "UserName", "AccessDate", "LastAccess"];
+
+#[test]
+fn a_one_line_file_that_is_no_export_is_refused() {
+    for name in ["garbage-error-message.csv", "garbage-one-line.csv"] {
+        let (r, _) = streamed(name, UAL, "UserName");
+        let e = r.expect_err(name);
+        assert!(e.fatal, "{e}");
+        assert!(e.file.ends_with(name), "{e}");
+        assert!(
+            e.message.contains("none of") && e.message.contains("UserName"),
+            "{name}: {e}"
+        );
+    }
+}
+
+#[test]
+fn a_header_without_rows_is_no_records_said_and_remembered() {
+    let (r, rep) = streamed("csv-header-only.csv", UAL, "AccessingUser");
+    assert_eq!(r.unwrap(), 0);
+    let (code, message) = &rep.warnings[0];
+    assert_eq!(code, "InputNoRecords");
+    assert!(
+        message.contains("csv-header-only.csv") && message.contains("no records"),
+        "{message}"
+    );
+    assert!(license_audit_ingest::header_only_inputs()
+        .iter()
+        .any(|p| p.ends_with("csv-header-only.csv")));
 }

@@ -100,6 +100,7 @@ pub fn entitlement(s: &mut Session, a: &EntitlementArgs) -> Result<(), AppError>
         summary: a.summary || a.summary_only,
         records: !a.summary_only,
     };
+    s.require_records(&options.files.users, "--users");
     s.with_records(|out, rep| Ok(entitlement::run(&options, out, rep)?))
 }
 
@@ -147,6 +148,7 @@ pub fn plan(s: &mut Session, a: &PlanArgs) -> Result<(), AppError> {
             .collect::<Result<_, _>>()?,
         all: a.all,
     };
+    s.require_records(&options.files.users, "--users");
     s.with_records(|out, rep| Ok(plan::run(&options, out, rep)?))
 }
 

@@ -18,6 +18,12 @@ pub struct Session {
     pub(super) reporter: ConsoleReporter,
     /// --history DIR, and the command's words ("lync entitlement") for the run file
     history: Option<(PathBuf, String)>,
+    /// Inputs the command cannot answer without (the users, the evidence): one with a header
+    /// and no records ends the run with exit 3 (issue #22 item 3).
+    required: Vec<(String, &'static str)>,
+    /// Whether results built on a partly read file are marked (not for `inspect`, whose
+    /// records describe the files themselves).
+    pub(super) mark_incomplete: bool,
 }
 
 impl Session {
@@ -34,7 +40,16 @@ impl Session {
             as_of,
             reporter,
             history,
+            required: Vec::new(),
+            mark_incomplete: true,
         }
+    }
+
+    /// Marks `path` as an input the command needs records from (`flag` names it): a file with a
+    /// header and no records is then not an empty estate but exit 3, so no total or pass on it
+    /// (`ual compliance --fail-on-shortfall`) looks complete.
+    pub fn require_records(&mut self, path: &str, flag: &'static str) {
+        self.required.push((path.to_string(), flag));
     }
 
     pub fn diagnostics(&mut self) -> &mut Diagnostics {
@@ -70,7 +85,18 @@ impl Session {
         });
         let mut out = Recorder::new(self.open_output()?, run);
         let before = self.reporter.bad_records();
+        let files_before = self.reporter.bad_files().clone();
         audit(&mut out, &mut self.reporter)?;
+        // Never a zero from unread data (issue #21 item 2), the part every audit shares: a file
+        // of which no record could be used was refused before any total (crate::ingest::load);
+        // totals built on a partly read file are marked, under the table and on stderr (which
+        // the PowerShell module turns into a warning), naming the files.
+        let partly_read = incomplete_inputs(&files_before, self.reporter.bad_files());
+        if let Some(line) = partly_read.filter(|_| self.mark_incomplete) {
+            crate::model::RecordSink::footer(&mut out, std::slice::from_ref(&line))
+                .map_err(AppError::Output)?;
+            crate::model::Reporter::warning(&mut self.reporter, "IncompleteInputs", &line);
+        }
         let (out, run) = out.into_parts();
         out.finish().map_err(AppError::Output)?;
         if let (Some((dir, _)), Some(mut run)) = (&self.history, run) {
@@ -81,6 +107,13 @@ impl Session {
                     format!("--history {}: {e}", dir.display()),
                 ))
             })?;
+        }
+        let empty = crate::ingest::header_only_inputs();
+        if let Some((path, flag)) = self.required.iter().find(|(p, _)| empty.contains(p)) {
+            return Err(AppError::Input(crate::model::InputError::file(
+                path.as_str(),
+                format!("has a header and no records, and {flag} is required: nothing was counted, so the results above are not an answer; give the export with its records"),
+            )));
         }
         match self.reporter.bad_records() - before {
             0 => Ok(()),
@@ -123,6 +156,27 @@ impl Session {
             }
         }
     }
+}
+
+/// The mark for results built on partly read files: each file with the records of it that could
+/// not be used in this run; `None` when every record was read.
+fn incomplete_inputs(
+    before: &std::collections::BTreeMap<String, usize>,
+    after: &std::collections::BTreeMap<String, usize>,
+) -> Option<String> {
+    let files: Vec<String> = after
+        .iter()
+        .filter_map(|(file, n)| {
+            let new = n - before.get(file).copied().unwrap_or(0);
+            (new > 0).then(|| format!("{file} ({new} record(s) not used)"))
+        })
+        .collect();
+    (!files.is_empty()).then(|| {
+        format!(
+            "INCOMPLETE: these results are built on partly read input: {}; the records reported above are left out of every count and total",
+            files.join(", ")
+        )
+    })
 }
 
 /// The async runtime the SQL reader runs on (one thread: the audit is I/O-bound).

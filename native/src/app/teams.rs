@@ -35,5 +35,8 @@ pub fn assignments(s: &mut Session, a: &TeamsAssignmentsArgs) -> Result<(), AppE
         m365_licenses: dir.pick(&a.m365_licenses, "m365-licenses"),
         subscribed_skus: dir.pick(&a.subscribed_skus, "m365-subscribed-skus"),
     };
+    for u in &options.online_users {
+        s.require_records(u, "--online-users");
+    }
     s.with_records(|out, rep| Ok(teams::run(&options, out, rep)?))
 }

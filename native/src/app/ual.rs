@@ -44,9 +44,27 @@ pub fn compliance(s: &mut Session, a: &UalComplianceArgs) -> Result<(), AppError
         admin_accounts: a.admin_account.clone(),
         emit_evidence: a.emit_evidence,
     };
+    for e in &a.evidence {
+        s.require_records(e, "--evidence");
+    }
     let mut outcome = compliance::Outcome::default();
     s.with_records(|out, rep| {
         outcome = compliance::run(&options, out, rep)?;
+        // Issue #21 item 5: evidence that is all older than the window counts nobody; say so
+        // before the totals are taken for an estate without users.
+        if let Some((newest, start)) = outcome.all_before_window {
+            crate::model::Reporter::warning(
+                rep,
+                "EvidenceOutsideWindow",
+                &format!(
+                    "every evidence row is older than the usage window ({} to --as-of {}), so nobody is counted: the newest row is from {}. Is the evidence that old? To audit the time it was collected, give --as-of {} (or a longer --window-days)",
+                    start.format("%Y-%m-%d"),
+                    options.as_of.format("%Y-%m-%d"),
+                    newest.format("%Y-%m-%d"),
+                    newest.format("%Y-%m-%d"),
+                ),
+            );
+        }
         Ok(())
     })?;
     if !a.fail_on_shortfall {

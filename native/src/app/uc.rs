@@ -65,5 +65,13 @@ pub fn count(s: &mut Session, a: &UcCountArgs) -> Result<(), AppError> {
             None => None,
         },
     };
+    match &options.files.users {
+        Some(u) => s.require_records(u, "--users"),
+        None => {
+            for t in &options.files.teams {
+                s.require_records(t, "--teams");
+            }
+        }
+    }
     s.with_records(|out, rep| Ok(uc::run(&options, out, rep)?))
 }

@@ -10,6 +10,8 @@ pub struct ConsoleReporter {
     mode: ProgressMode,
     current: Option<(String, Progress)>,
     bad: usize,
+    /// Bad records per file, for the mark on totals built on a partly read file.
+    bad_files: std::collections::BTreeMap<String, usize>,
 }
 
 impl ConsoleReporter {
@@ -19,7 +21,13 @@ impl ConsoleReporter {
             mode,
             current: None,
             bad: 0,
+            bad_files: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Bad records reported so far, per file.
+    pub fn bad_files(&self) -> &std::collections::BTreeMap<String, usize> {
+        &self.bad_files
     }
 
     fn activity(&mut self, activity: &str) -> &mut Progress {
@@ -33,6 +41,7 @@ impl ConsoleReporter {
 impl Reporter for ConsoleReporter {
     fn bad_record(&mut self, error: &InputError) {
         self.bad += 1;
+        *self.bad_files.entry(error.file.clone()).or_default() += 1;
         self.diag.input_error(error);
     }
     fn warning(&mut self, code: &str, message: &str) {

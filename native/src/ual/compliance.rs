@@ -53,6 +53,9 @@ pub struct Outcome {
     pub shortfall: u64,
     /// Servers the evidence says gave none (UalEvidenceGap records): the position is incomplete.
     pub servers_without_evidence: Vec<String>,
+    /// Usage mode with evidence rows of which none fell in the window, all being older: the
+    /// newest row's date and the window's start (a 2012 export audited today counts nobody).
+    pub all_before_window: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 /// The servers whose evidence is missing, from the UalEvidenceGap records read: one per server
@@ -335,6 +338,9 @@ struct Aggregates {
     /// Newest version seen per product family and server.
     versions: BTreeMap<(&'static str, u32), u16>,
     excluded: BTreeMap<&'static str, u64>,
+    /// The newest last-seen date of the rows outside the window, and whether any row was in it.
+    newest_outside: Option<DateTime<Utc>>,
+    any_inside: bool,
     /// Devices excluded as IPv6 addresses.
     ipv6: HashSet<u32>,
     rows: u64,
@@ -552,6 +558,15 @@ impl Engine<'_> {
             (Some(end), Some(first)) if !outside => first > end,
             _ => false,
         };
+        match (outside, row.last_seen) {
+            (true, Some(last)) => {
+                if self.agg.newest_outside.is_none_or(|n| last > n) {
+                    self.agg.newest_outside = Some(last);
+                }
+            }
+            _ if !after => self.agg.any_inside = true,
+            _ => {}
+        }
         let principals = [
             (PrincipalKind::User, row.user),
             (PrincipalKind::Device, row.device),
@@ -1046,9 +1061,14 @@ pub fn run(
     }
     sink.write(&summary(&engine, options.as_of, &gaps))?;
     sink.footer(&footer(&positions, &missing))?;
+    let all_before_window = match (engine.agg.newest_outside, engine.settings.window_start) {
+        (Some(newest), Some(start)) if !engine.agg.any_inside => Some((newest, start)),
+        _ => None,
+    };
     Ok(Outcome {
         shortfall,
         servers_without_evidence: missing,
+        all_before_window,
     })
 }
 

@@ -370,6 +370,7 @@ impl Counter {
         }
         let mut phones = Phones::default();
         for path in &f.cucm_phones {
+            let mut templates = 0u64;
             stream_each(
                 path,
                 Some(CucmPhone::PROPERTIES),
@@ -380,6 +381,12 @@ impl Counter {
                         Ok(p) => p,
                         Err(e) => return skip_bad(rep, e),
                     };
+                    // A Universal Device Template is configuration, not a phone: neither
+                    // counted nor a service record without a user.
+                    if p.is_template() {
+                        templates += 1;
+                        return Ok(());
+                    }
                     let product = phones.product_index(p.product.as_deref().or(p.model.as_deref()));
                     let phone = Phone {
                         name: p.name.as_str().into(),
@@ -420,6 +427,12 @@ impl Counter {
                     Ok::<(), UcError>(())
                 },
             )?;
+            if templates > 0 {
+                rep.warning(
+                    "UcDeviceTemplates",
+                    &format!("{templates} Universal Device Template row(s) in {path} (Auto-registration Template, Sample Device Template, ...) are configuration, not phones: not counted"),
+                );
+            }
         }
         // Each user's devices: associated ∪ owned, CTI excluded, by name.
         for e in &mut table.entries {

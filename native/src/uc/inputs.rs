@@ -278,9 +278,24 @@ impl CucmUser {
         "associatedDevices",
         "phoneProfiles",
         "associatedRemoteDestinationProfiles",
+        BAT_USER_ID,
+        BAT_MAIL_ID,
     ];
 
+    /// An AXL user, or a row of a Bulk Administration Tool "Export Users" file (told by its
+    /// `USER ID` column; see [`BAT_USER_COLUMNS`]).
     pub fn read(r: &Record) -> Result<CucmUser, InputError> {
+        if r.get("userid").is_none() {
+            if r.get(BAT_USER_ID).is_some() {
+                return Self::read_bat(r);
+            }
+            if is_bat_phone(r) {
+                return Err(r.error(
+                    "userid",
+                    "this is a CUCM Bulk Administration Tool phone export (Device Name, Device Type, Owner User ID), not a users export: give it as the CUCM phones file",
+                ));
+            }
+        }
         Ok(CucmUser {
             userid: r.req_str("userid")?.trim().to_string(),
             mailid: r.opt_str("mailid")?.map(|s| s.trim().to_string()),
@@ -293,13 +308,104 @@ impl CucmUser {
             )?,
         })
     }
+
+    /// A BAT "Export Users" row: `USER ID`, `MAIL ID`, the numbered `DEVICE NAME n` and
+    /// `CONTROLLED DEVICE n` columns (the devices associated with the user) and `CONTROLLED
+    /// PROFILE n` (extension mobility profiles), read in one pass over the columns.
+    fn read_bat(r: &Record) -> Result<CucmUser, InputError> {
+        let userid = r
+            .opt_str(BAT_USER_ID)?
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| r.error(BAT_USER_ID, "required property is missing or empty"))?;
+        let mut devices = Vec::new();
+        let mut phone_profiles = Vec::new();
+        for (name, value) in &r.obj.props {
+            let list = if numbered(name.as_str(), "DEVICE NAME")
+                || numbered(name.as_str(), "CONTROLLED DEVICE")
+            {
+                &mut devices
+            } else if numbered(name.as_str(), "CONTROLLED PROFILE") {
+                &mut phone_profiles
+            } else {
+                continue;
+            };
+            if let Some(t) = r.text_of(name.as_str(), Some(value))? {
+                let t = t.trim();
+                if !t.is_empty() && !list.iter().any(|d: &String| d.eq_ignore_ascii_case(t)) {
+                    list.push(t.to_string());
+                }
+            }
+        }
+        Ok(CucmUser {
+            userid,
+            mailid: r.opt_str(BAT_MAIL_ID)?.map(|s| s.trim().to_string()),
+            devices,
+            phone_profiles,
+            remote_destination_profiles: Vec::new(),
+        })
+    }
+}
+
+/// The Bulk Administration Tool column that tells an "Export Users" file, and its e-mail column.
+pub const BAT_USER_ID: &str = "USER ID";
+pub const BAT_MAIL_ID: &str = "MAIL ID";
+
+/// How each BAT column maps onto the AXL property `uc count` reads (the table in
+/// docs/rules/uc-counting.md "Inputs"); `n` stands for the column's number (1, 2, ...).
+pub const BAT_USER_COLUMNS: &[(&str, &str)] = &[
+    ("USER ID", "userid"),
+    ("MAIL ID", "mailid"),
+    ("DEVICE NAME n", "associatedDevices.device[]"),
+    ("CONTROLLED DEVICE n", "associatedDevices.device[]"),
+    ("CONTROLLED PROFILE n", "phoneProfiles.profileName[]"),
+];
+pub const BAT_PHONE_COLUMNS: &[(&str, &str)] = &[
+    ("Device Name", "name"),
+    ("Device Type", "product / model"),
+    ("Device Protocol", "class (CTI Remote Device)"),
+    ("Owner User ID", "ownerUserName"),
+];
+
+/// `name` is `prefix` followed by a number (`DEVICE NAME 12`), case-insensitively.
+fn numbered(name: &str, prefix: &str) -> bool {
+    let name = name.trim();
+    name.len() > prefix.len()
+        && name.is_char_boundary(prefix.len())
+        && name[..prefix.len()].eq_ignore_ascii_case(prefix)
+        && {
+            let n = name[prefix.len()..].trim_start();
+            !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+        }
+}
+
+/// A row of a BAT "Export Phones" file (its `Device Name` and `Device Type` columns).
+fn is_bat_phone(r: &Record) -> bool {
+    r.get("Device Name").is_some() && r.get("Device Type").is_some()
 }
 
 /// CUCM products that are CTI devices, never counted (as CUCM names them in `product`,
 /// `model` or `class`).
-pub const CTI_PRODUCTS: &[&str] = &["CTI Port", "CTI Route Point", "CTI Remote Device"];
+/// `Cisco Spark Remote Device` is the Webex (Spark) remote device, a CTI remote device too.
+pub const CTI_PRODUCTS: &[&str] = &[
+    "CTI Port",
+    "CTI Route Point",
+    "CTI Remote Device",
+    "Cisco Spark Remote Device",
+];
 
-/// An AXL phone (listPhone).
+/// A Universal Device Template: configuration a phone is made from (auto-registration, BAT),
+/// listed by a BAT phone export among the phones; never a phone and never a service.
+pub const DEVICE_TEMPLATE_TYPE: &str = "Universal Device Template";
+/// The templates CUCM ships, by name (a BAT export may leave their Device Type blank).
+pub const DEVICE_TEMPLATE_NAMES: &[&str] = &[
+    "Auto-registration Template",
+    "Sample Device Template",
+    "Sample Device Template with TAG usage examples",
+];
+
+/// An AXL phone (listPhone), or a row of a BAT "Export Phones" file (told by its `Device Name`
+/// column; see [`BAT_PHONE_COLUMNS`]).
 #[derive(Debug, Clone)]
 pub struct CucmPhone {
     pub name: String,
@@ -323,6 +429,10 @@ impl CucmPhone {
         "CustomerPkid",
         "Customer_Pkid",
         "Site",
+        "Device Name",
+        "Device Type",
+        "Device Protocol",
+        "Owner User ID",
     ];
 
     pub fn read(r: &Record) -> Result<CucmPhone, InputError> {
@@ -335,6 +445,25 @@ impl CucmPhone {
                     .map_err(|m| r.error(p, m)),
             }
         };
+        if r.get("name").is_none() && r.get("Device Name").is_some() {
+            let device_type = text("Device Type")?;
+            return Ok(CucmPhone {
+                name: text("Device Name")?.ok_or_else(|| {
+                    r.error("Device Name", "required property is missing or empty")
+                })?,
+                product: device_type.clone(),
+                model: device_type,
+                class: text("Device Protocol")?,
+                owner: text("Owner User ID")?,
+                org: Org::read(r)?,
+            });
+        }
+        if r.get("name").is_none() && r.get(BAT_USER_ID).is_some() {
+            return Err(r.error(
+                "name",
+                "this is a CUCM Bulk Administration Tool users export (USER ID, MAIL ID, DEVICE NAME n), not a phones export: give it as the CUCM users file",
+            ));
+        }
         Ok(CucmPhone {
             name: text("name")?
                 .ok_or_else(|| r.error("name", "required property is missing or empty"))?,
@@ -346,7 +475,8 @@ impl CucmPhone {
         })
     }
 
-    /// The CTI product this phone is, if it is one.
+    /// The CTI product this phone is, if it is one (the BAT Device Protocol of a Cisco Spark
+    /// Remote Device or a Jabber remote device is `CTI Remote Device`).
     pub fn cti(&self) -> Option<&str> {
         [&self.product, &self.model, &self.class]
             .into_iter()
@@ -357,6 +487,17 @@ impl CucmPhone {
                     .any(|c| c.eq_ignore_ascii_case(v.trim()))
             })
             .map(String::as_str)
+    }
+
+    /// Whether this row is a Universal Device Template (configuration, not a phone).
+    pub fn is_template(&self) -> bool {
+        [&self.product, &self.model, &self.class]
+            .into_iter()
+            .flatten()
+            .any(|v| v.trim().eq_ignore_ascii_case(DEVICE_TEMPLATE_TYPE))
+            || DEVICE_TEMPLATE_NAMES
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(self.name.trim()))
     }
 }
 
