@@ -137,6 +137,8 @@
         'examples/ual/ual-device-access.json',
         'examples/ual/ual-system-id.json',
         'examples/ual/ual-user-access.json',
+        'examples/uc/cucm-bat-phones.csv',
+        'examples/uc/cucm-bat-users.csv',
         'examples/uc/cucm-phones.csv',
         'examples/uc/cucm-users.json',
         'examples/uc/exchange.json',
