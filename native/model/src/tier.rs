@@ -49,10 +49,10 @@ choice! {
     /// chooses and every record names the choice.
     #[derive(Default)]
     pub enum RuleSet {
-        Lenient => "lenient" / "lenient": "only what plainly needs Enterprise: IP audio/video conferencing, dial-in, desktop/application sharing",
+        Lenient => "lenient" / "lenient": "the conferencing modalities only: IP audio/video, dial-in, desktop/application sharing; data collaboration, polls and annotations given the benefit of the doubt",
         #[default]
-        Default => "default" / "default": "lenient plus scheduling meetings with application sharing",
-        Strict => "strict" / "strict": "default plus anonymous participants, polls, data collaboration and multiple video streams",
+        Default => "default" / "default": "Microsoft's Enterprise CAL list: lenient plus web-conferencing content (data collaboration, whiteboard/annotations, polls), as lync usage counts it",
+        Strict => "strict" / "strict": "the worst case: default plus meeting and P2P recording, whose tier no source confirms",
     }
 }
 

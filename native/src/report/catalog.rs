@@ -57,6 +57,7 @@ pub const SHEETS: &[SheetSpec] = &[
             "DisplayName",
             "Standard",
             "Enterprise",
+            "EnterpriseUnderOtherRules",
             "Plus",
             "LastActivity",
             "ConferencingPolicy",
@@ -65,6 +66,7 @@ pub const SHEETS: &[SheetSpec] = &[
             "RegistrarPool",
             "Site",
             "Rules",
+            "OtherRules",
         ],
     },
     SheetSpec {
