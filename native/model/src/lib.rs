@@ -9,6 +9,7 @@
 mod choice;
 mod finding;
 mod input_error;
+pub mod equivalency;
 pub mod json_text;
 pub mod record;
 pub mod rightsizing;

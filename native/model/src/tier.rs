@@ -23,8 +23,13 @@ choice! {
 
 impl Tier {
     /// `Standard`, `Enterprise`, and the spellings licence sheets use (`Enterprise+Plus`,
-    /// `Lync Enterprise CAL`): Enterprise wins when both words appear.
+    /// `Lync Enterprise CAL`): Enterprise wins when both words appear. A CAL suite or a
+    /// CAL-equivalent plan is the tier it is equivalent to (`Microsoft 365 E3`: Enterprise;
+    /// `Office 365 Enterprise E1`, `Core CAL Suite`: Standard).
     pub fn from_licence_text(s: &str) -> Option<Tier> {
+        if let Some(bundle) = crate::equivalency::bundle_named(s) {
+            return crate::equivalency::skype_server_cals(bundle).map(|(e, _)| Tier::of(e));
+        }
         let l = s.to_ascii_lowercase();
         if l.contains("enterprise") {
             Some(Tier::Enterprise)
