@@ -26,7 +26,7 @@ BeforeDiscovery {
             Key = [ordered]@{ SipAddress = 'SipAddress'; Action = 'Action'; Licensed = 'LicensedTier'; TargetPolicy = 'TargetPolicy' } }
         @{ Name = 'New-LyncCalPolicyTemplate -TemplateOnly'; Type = 'LicenseAudit.LyncPolicyTemplate'; Key = [ordered]@{ Name = 'Name'; ImpliedCal = 'ImpliedCal' } }
         @{ Name = 'Get-ServerCalCompliance'; Type = 'LicenseAudit.CalCompliance'
-            Key = [ordered]@{ Product = { if ($_.Version) { '{0} {1}' -f $_.Product, $_.Version } else { $_.Product } }; CalType = 'CalType'; Required = 'Required'; Owned = 'Owned'; Covered = 'Covered'; Shortfall = 'Shortfall' } }
+            Key = [ordered]@{ Product = { if ($_.Version) { '{0} {1}' -f $_.Product, $_.Version } else { $_.Product } }; CalType = 'CalType'; Required = 'Required'; Owned = 'Owned'; Covered = 'Covered'; Assumed = 'AssumedCovered'; Shortfall = 'Shortfall' } }
         @{ Name = 'Get-ServerCalCompliance -DetailVariable: CalConsumption'; Type = 'LicenseAudit.CalConsumption'
             Key = [ordered]@{ Product = { if ($_.Version) { '{0} {1}' -f $_.Product, $_.Version } else { $_.Product } }; CalType = 'CalType'; Principal = 'Principal' } }
         @{ Name = 'Get-ServerCalCompliance -DetailVariable: CalLicenseUse'; Type = 'LicenseAudit.CalLicenseUse'
@@ -238,6 +238,16 @@ Describe 'Default views in an 80-column console' {
         foreach ($name in 'Users', 'Downgrade', 'Upgrade', 'Unchanged', 'Exposure', 'InsufficientData', 'NoCalNeeded', 'YearlySaving', 'YearlyExposure', 'Confidence') {
             $text | Should -Match ('(?m)^{0} +: {1}\s*$' -f $name, [regex]::Escape([string]$RightSizingSummary.$name))
         }
+    }
+
+    It 'Get-ServerCalCompliance | Format-List: the position with its AssumedCovered, Basis and Assumption (issue #24)' {
+        $positions = @($Records['Get-ServerCalCompliance'])
+        $assumed = @($positions | Where-Object { $_.Assumption })
+        $assumed.Count | Should -BeGreaterThan 0 -Because 'the UAL example rests on assumptions (User and Device CALs mixed, Software Assurance)'
+        $text = $assumed[0] | Format-List | Out-String -Width 200
+        $text | Should -Match ('(?m)^AssumedCovered +: {0}\s*$' -f $assumed[0].AssumedCovered)
+        $text | Should -Match ('(?m)^Basis +: {0}' -f [regex]::Escape(([string]$assumed[0].Basis).Substring(0, 20)))
+        $text | Should -Match ('(?m)^Assumption +: {0}' -f [regex]::Escape(([string]$assumed[0].Assumption).Substring(0, 20)))
     }
 
     It 'Test-TeamsLicenseAssignment: ReclaimablePlans in the 80-column table, before Plans, and whole in 120 columns' {

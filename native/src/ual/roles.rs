@@ -30,6 +30,21 @@ pub fn suite_members(suite: &str) -> &'static [&'static str] {
     }
 }
 
+/// A SQL Server edition that is free to use, so its users need no SQL Server CAL: Express
+/// (free for production use) and Developer (free, for development and test only), named in a
+/// product name or a FlexNet Edition column. SQL Server licensing guide: "SQL Server Express …
+/// and SQL Server Developer … are free".
+pub fn free_sql_edition(text: &str) -> bool {
+    let l = text.to_ascii_lowercase();
+    l.contains("express") || l.contains("developer")
+}
+
+/// A SQL Server Enterprise edition: licensed per core only (no Server + CAL licence since SQL
+/// Server 2012, SQL Server licensing guide).
+pub fn sql_enterprise_edition(text: &str) -> bool {
+    text.to_ascii_lowercase().contains("enterprise")
+}
+
 /// A suite or plan (one licence covering several products), not a product family.
 pub fn is_bundle(name: &str) -> bool {
     !suite_members(name).is_empty()
@@ -265,6 +280,9 @@ mod tests {
     fn product_names() {
         assert_eq!(product_family("Microsoft Exchange Server"), Some(EXCHANGE));
         assert_eq!(product_family("Lync Server"), Some(SKYPE));
+        assert!(free_sql_edition("Microsoft SQL Server 2019 Express Edition"));
+        assert!(free_sql_edition("Developer"));
+        assert!(!free_sql_edition("SQL Server 2019 Standard"));
         assert_eq!(product_family("Core CAL Suite"), Some(CORE_CAL_SUITE));
         assert_eq!(
             product_family("Microsoft Windows Server"),
