@@ -639,16 +639,25 @@ fn hybrid_is_a_cisco_service_and_teams_voice_not_an_exchange_mailbox() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let both = user(&r, "both");
     assert_eq!(both["Hybrid"], true);
-    assert!(reason(&both, "Services").contains("VOSS hybrid management"), "{both:#}");
+    assert!(
+        reason(&both, "Services").contains("VOSS hybrid management"),
+        "{both:#}"
+    );
     assert_eq!(both["Licenses"], 1, "one licence however many services");
     let mail = user(&r, "mail");
-    assert_eq!(mail["Hybrid"], false, "a Cisco user with an Exchange mailbox: {mail:#}");
+    assert_eq!(
+        mail["Hybrid"], false,
+        "a Cisco user with an Exchange mailbox: {mail:#}"
+    );
     assert_eq!(mail["Licensed"], true, "still one user licence");
     assert_eq!(user(&r, "cisco")["Hybrid"], false);
     let t = total(&r, "Customer", json!("c1"));
     assert_eq!(t["CiscoMsIntegratedServices"], 1);
     assert_eq!(t["UserLicenses"], 4);
-    assert_eq!(t["CiscoOnlyUsers"], 2, "cisco, and mail (Exchange only beside Cisco)");
+    assert_eq!(
+        t["CiscoOnlyUsers"], 2,
+        "cisco, and mail (Exchange only beside Cisco)"
+    );
     assert_eq!(t["MicrosoftOnlyUsers"], 1);
     assert!(
         t["CiscoMsIntegratedServicesBasis"]

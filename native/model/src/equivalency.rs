@@ -80,7 +80,10 @@ mod tests {
     fn suites_and_plans_are_named_in_so_many_words() {
         assert_eq!(bundle_named("Microsoft 365 E3"), Some(M365_E3));
         assert_eq!(bundle_named("O365 E5"), Some(O365_E5));
-        assert_eq!(bundle_named("Enterprise CAL Suite"), Some(ENTERPRISE_CAL_SUITE));
+        assert_eq!(
+            bundle_named("Enterprise CAL Suite"),
+            Some(ENTERPRISE_CAL_SUITE)
+        );
         assert_eq!(bundle_named("Core CAL Suite 2019"), Some(CORE_CAL_SUITE));
         assert_eq!(bundle_named("Lync Enterprise CAL"), None);
         assert_eq!(bundle_named("Microsoft 365 E5 Security"), None);
@@ -99,10 +102,22 @@ mod tests {
     #[test]
     fn lync_plan_reads_a_plan_as_the_tier_it_is_equivalent_to() {
         use crate::Tier;
-        assert_eq!(Tier::from_licence_text("Microsoft 365 E3"), Some(Tier::Enterprise));
+        assert_eq!(
+            Tier::from_licence_text("Microsoft 365 E3"),
+            Some(Tier::Enterprise)
+        );
         // Not Enterprise for the word in its name: E1 is the Standard CAL only.
-        assert_eq!(Tier::from_licence_text("Office 365 Enterprise E1"), Some(Tier::Standard));
-        assert_eq!(Tier::from_licence_text("Core CAL Suite"), Some(Tier::Standard));
-        assert_eq!(Tier::from_licence_text("Lync Enterprise CAL"), Some(Tier::Enterprise));
+        assert_eq!(
+            Tier::from_licence_text("Office 365 Enterprise E1"),
+            Some(Tier::Standard)
+        );
+        assert_eq!(
+            Tier::from_licence_text("Core CAL Suite"),
+            Some(Tier::Standard)
+        );
+        assert_eq!(
+            Tier::from_licence_text("Lync Enterprise CAL"),
+            Some(Tier::Enterprise)
+        );
     }
 }

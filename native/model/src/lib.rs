@@ -7,9 +7,9 @@
 //! crate): no I/O, nothing of the command line.
 
 mod choice;
+pub mod equivalency;
 mod finding;
 mod input_error;
-pub mod equivalency;
 pub mod json_text;
 pub mod record;
 pub mod rightsizing;

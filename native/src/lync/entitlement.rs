@@ -494,8 +494,12 @@ fn policy_outcome(estate: &Estate, u: &CsUser, rgs_groups: Option<&Vec<String>>)
         tier == Tier::Enterprise
     });
     let enterprise_under_other_rules = conf.policy.map(|p| {
-        implied_tier(&p.settings, other_rules(estate.rules), u.audio_video_disabled).0
-            == Tier::Enterprise
+        implied_tier(
+            &p.settings,
+            other_rules(estate.rules),
+            u.audio_video_disabled,
+        )
+        .0 == Tier::Enterprise
     });
 
     let mut plus = false;

@@ -402,13 +402,23 @@ mod tests {
                 d.name
             );
             // Every rule set counts a subset of the next: lenient <= default <= strict.
-            assert!(!d.enterprise_in.contains(&RuleSet::Lenient) || default, "{}", d.name);
+            assert!(
+                !d.enterprise_in.contains(&RuleSet::Lenient) || default,
+                "{}",
+                d.name
+            );
             assert!(!default || strict, "{}", d.name);
             // A setting counted anywhere names the use it enables.
             assert_eq!(d.enables.is_some(), strict, "{}", d.name);
         }
-        assert_eq!(tier_of("AllowConferenceRecording", RuleSet::Strict), Tier::Enterprise);
-        assert_eq!(tier_of("AllowConferenceRecording", RuleSet::Default), Tier::Standard);
+        assert_eq!(
+            tier_of("AllowConferenceRecording", RuleSet::Strict),
+            Tier::Enterprise
+        );
+        assert_eq!(
+            tier_of("AllowConferenceRecording", RuleSet::Default),
+            Tier::Standard
+        );
     }
 
     #[test]

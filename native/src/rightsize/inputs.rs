@@ -506,7 +506,10 @@ mod tests {
         assert!(basis.contains("Microsoft 365 E3"), "{basis}");
         assert!(basis.contains("Standard, Enterprise CAL(s)"), "{basis}");
         assert!(basis.contains("no Plus CAL"), "{basis}");
-        assert_eq!(licence_basis(licence_from_text("Standard+Plus").unwrap()), None);
+        assert_eq!(
+            licence_basis(licence_from_text("Standard+Plus").unwrap()),
+            None
+        );
     }
 
     #[test]

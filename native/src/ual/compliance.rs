@@ -1043,7 +1043,12 @@ pub fn run(
         sink,
     )?;
     suggest(&mut positions, &all_kinds, &models);
-    let admin_rows = engine.agg.excluded.get("AdminAccount").copied().unwrap_or(0);
+    let admin_rows = engine
+        .agg
+        .excluded
+        .get("AdminAccount")
+        .copied()
+        .unwrap_or(0);
     assumptions(&mut positions, &notes, &engine.settings, admin_rows);
 
     let shortfall: u64 = positions.values().map(|p| p.shortfall).sum();
@@ -1118,7 +1123,11 @@ fn settings(options: &ComplianceOptions, licenses: &[License]) -> Result<Setting
             .map(|a| normalise_user(a))
             .collect(),
         per_core,
-        azure: options.azure_servers.iter().map(|s| server_key(s)).collect(),
+        azure: options
+            .azure_servers
+            .iter()
+            .map(|s| server_key(s))
+            .collect(),
     })
 }
 
@@ -1692,8 +1701,8 @@ fn assumptions(positions: &mut Positions, notes: &Notes, settings: &Settings, ad
         if p.cal_type == CalType::Device {
             parts.push(DEVICE_IS_AN_ADDRESS.to_string());
         }
-        let external = p.cal_type == CalType::ExternalConnector
-            || p.basis.starts_with("external users");
+        let external =
+            p.cal_type == CalType::ExternalConnector || p.basis.starts_with("external users");
         if external {
             parts.push(external_user_assumption(&settings.internal_domains));
         }

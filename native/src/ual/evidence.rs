@@ -739,8 +739,8 @@ fn ual_context(
         if let Some(extra) = role.extra_product {
             // SQL Server Express and Developer are free: their users need no SQL Server CAL
             // (the Windows Server CAL for the host still applies).
-            let free = extra == SQL_SERVER
-                && product_name.as_deref().is_some_and(roles::free_sql_edition);
+            let free =
+                extra == SQL_SERVER && product_name.as_deref().is_some_and(roles::free_sql_edition);
             if !free {
                 products.push((extra, product_name.as_deref().and_then(version_year)));
             }

@@ -280,7 +280,9 @@ mod tests {
     fn product_names() {
         assert_eq!(product_family("Microsoft Exchange Server"), Some(EXCHANGE));
         assert_eq!(product_family("Lync Server"), Some(SKYPE));
-        assert!(free_sql_edition("Microsoft SQL Server 2019 Express Edition"));
+        assert!(free_sql_edition(
+            "Microsoft SQL Server 2019 Express Edition"
+        ));
         assert!(free_sql_edition("Developer"));
         assert!(!free_sql_edition("SQL Server 2019 Standard"));
         assert_eq!(product_family("Core CAL Suite"), Some(CORE_CAL_SUITE));

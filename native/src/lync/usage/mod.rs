@@ -938,7 +938,9 @@ mod tests {
             (EnterpriseUse::DataCollaboration, |e| {
                 e.conferences_organized_data = 1
             }),
-            (EnterpriseUse::DialInConference, |e| e.dial_in_participants = 1),
+            (EnterpriseUse::DialInConference, |e| {
+                e.dial_in_participants = 1
+            }),
         ];
         for (use_, set) in cases {
             let mut agg = UserAgg::default();
