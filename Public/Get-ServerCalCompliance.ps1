@@ -22,8 +22,8 @@ function Get-ServerCalCompliance {
     (what is taken as given where the evidence cannot tell - devices covered by their users'
     CALs, Software Assurance active, a plan's CAL equivalency, the exempt administrators, who
     is an external user, an IP address standing for a device - with the figure the other
-    answer gives). The table shows AssumedCovered as Assumed; `| Format-List` shows the whole
-    position with its Basis and Assumption.
+    answer gives). The 80-column table cannot hold them: `| Format-List` shows the whole
+    position, with AssumedCovered, Basis and Assumption.
 
     Piped evidence streams to the engine on standard input (user names are never written to a
     temporary file), so memory does not grow with the number of rows. Get-UalSystemId objects

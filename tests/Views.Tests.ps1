@@ -26,7 +26,7 @@ BeforeDiscovery {
             Key = [ordered]@{ SipAddress = 'SipAddress'; Action = 'Action'; Licensed = 'LicensedTier'; TargetPolicy = 'TargetPolicy' } }
         @{ Name = 'New-LyncCalPolicyTemplate -TemplateOnly'; Type = 'LicenseAudit.LyncPolicyTemplate'; Key = [ordered]@{ Name = 'Name'; ImpliedCal = 'ImpliedCal' } }
         @{ Name = 'Get-ServerCalCompliance'; Type = 'LicenseAudit.CalCompliance'
-            Key = [ordered]@{ Product = { if ($_.Version) { '{0} {1}' -f $_.Product, $_.Version } else { $_.Product } }; CalType = 'CalType'; Required = 'Required'; Owned = 'Owned'; Covered = 'Covered'; Assumed = 'AssumedCovered'; Shortfall = 'Shortfall' } }
+            Key = [ordered]@{ Product = { if ($_.Version) { '{0} {1}' -f $_.Product, $_.Version } else { $_.Product } }; CalType = 'CalType'; Required = 'Required'; Owned = 'Owned'; Covered = 'Covered'; Shortfall = 'Shortfall' } }
         @{ Name = 'Get-ServerCalCompliance -DetailVariable: CalConsumption'; Type = 'LicenseAudit.CalConsumption'
             Key = [ordered]@{ Product = { if ($_.Version) { '{0} {1}' -f $_.Product, $_.Version } else { $_.Product } }; CalType = 'CalType'; Principal = 'Principal' } }
         @{ Name = 'Get-ServerCalCompliance -DetailVariable: CalLicenseUse'; Type = 'LicenseAudit.CalLicenseUse'
