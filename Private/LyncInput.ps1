@@ -15,7 +15,7 @@ $script:LyncUserProperties = @(
 $script:LyncConferencingPolicyProperties = @(
     'Identity', 'AllowIPAudio', 'AllowIPVideo', 'EnableDialInConferencing', 'EnableAppDesktopSharing',
     'AllowUserToScheduleMeetingsWithAppSharing', 'AllowAnonymousParticipantsInMeetings', 'AllowPolls',
-    'EnableDataCollaboration', 'AllowMultiView', 'AllowConferenceRecording',
+    'AllowAnnotations', 'EnableDataCollaboration', 'AllowMultiView', 'AllowConferenceRecording',
     'AllowExternalUsersToRecordMeeting', 'EnableP2PRecording', 'MaxMeetingSize'
 )
 $script:LyncVoicePolicyProperties = @(

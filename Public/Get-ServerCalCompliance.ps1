@@ -7,8 +7,8 @@ function Get-ServerCalCompliance {
     .DESCRIPTION
     Takes evidence from the pipeline (Get-UalCalEvidence output, or Import-Csv of a FlexNet
     ConsolidatedAccessEvidence spreadsheet) and/or files (-EvidencePath), plus Get-UalSystemId
-    records (from the pipeline or -SystemIdPath) and the licences owned (-LicensePath CSV:
-    Product, Version, CalType, Quantity, Priority, Servers).
+    records (from the pipeline or -SystemIdPath) and the licences owned (-LicensePath CSV, see
+    -LicensePath).
 
     The pipeline carries the compliance position: one LicenseAudit.CalCompliance per product,
     CAL type and version (required, owned, covered, shortfall, with a device-CAL suggestion;
@@ -17,6 +17,13 @@ function Get-ServerCalCompliance {
     CalLicenseUse, UnrecognizedEvidence, UalEvidenceSummary and, with -IncludeEvidence,
     UalEvidence - goes to -DetailVariable, a hashtable keyed by record type. Unrecognized
     evidence is also a warning.
+
+    What a position rests on is in it: Basis (why this CAL type), AssumedCovered and Assumption
+    (what is taken as given where the evidence cannot tell - devices covered by their users'
+    CALs, Software Assurance active, a plan's CAL equivalency, the exempt administrators, who
+    is an external user, an IP address standing for a device - with the figure the other
+    answer gives). The 80-column table cannot hold them: `| Format-List` shows the whole
+    position, with AssumedCovered, Basis and Assumption.
 
     Piped evidence streams to the engine on standard input (user names are never written to a
     temporary file), so memory does not grow with the number of rows. Get-UalSystemId objects
@@ -46,7 +53,22 @@ function Get-ServerCalCompliance {
     A Get-UalSystemId export.
 
     .PARAMETER LicensePath
-    The licences CSV.
+    The licences CSV, one row per licence held (docs/rules/ual-server-cal.md, section 9):
+    Product    Windows Server, SQL Server, Remote Desktop Services, Active Directory Rights
+               Management Services, Exchange Server, SharePoint Server, Skype for Business
+               Server; a suite: Core CAL Suite, Enterprise CAL Suite; or a CAL-equivalent plan:
+               Microsoft 365 E3/E5, Office 365 E1/E3/E5 (also M365 E3, O365 E5).
+    Version    e.g. 2019: covers servers of that version or older (ignored for plans).
+    CalType    User or Device (both may be held for one product: owned Device CALs are drawn
+               too), ExternalConnector, or PerCore. Empty for a plan (a user subscription).
+               SQL Server has no External Connector; SQL Server Enterprise is per core only.
+    Quantity   How many (not needed for PerCore).
+    Priority   Lower numbers are drawn first (default 100).
+    Servers    Servers the row is restricted to, separated by ';' (PerCore: the servers
+               licensed per core; an ExternalConnector with Host: the VMs on that host).
+    SoftwareAssurance  True or SA: active Software Assurance, so the row covers servers of any
+               version (default False).
+    Host       ExternalConnector rows: the physical server the connector is assigned to.
 
     .PARAMETER Mode
     Usage (principals with evidence in the last -WindowDays consume) or Access (every -PrincipalPath entry consumes).
@@ -64,7 +86,14 @@ function Get-ServerCalCompliance {
     Servers licensed per core (SERVER, or PRODUCT=SERVER).
 
     .PARAMETER AdminAccount
-    Administrator accounts exempt from CALs (domain\user).
+    Administrator accounts exempt from CALs (domain\user): at most two, as the licence terms
+    exempt up to two users or devices that access the server only to administer it. Each
+    position's Assumption names them.
+
+    .PARAMETER AzureServer
+    Servers that are Windows Server VMs in Azure: the VM's price includes the Windows Server
+    licence and its CALs, so access to them needs no Windows Server CAL (evidence excluded as
+    AzureWindowsServer). Other products on them (SQL Server, RDS) still need their CALs.
 
     .PARAMETER IncludeEvidence
     Also return every evidence row, normalised (UalEvidence), in -DetailVariable.
@@ -130,6 +159,7 @@ function Get-ServerCalCompliance {
         [string[]]$InternalDomain,
         [string[]]$PerCoreServer,
         [string[]]$AdminAccount,
+        [string[]]$AzureServer,
         [switch]$IncludeEvidence,
         [datetime]$AsOf,
         [switch]$FailOnShortfall,
@@ -155,6 +185,7 @@ function Get-ServerCalCompliance {
         foreach ($d in $InternalDomain) { $arguments += @('--internal-domain', $d) }
         foreach ($s in $PerCoreServer) { $arguments += @('--per-core-server', $s) }
         foreach ($a in $AdminAccount) { $arguments += @('--admin-account', $a) }
+        foreach ($s in $AzureServer) { $arguments += @('--azure-server', $s) }
         if ($IncludeEvidence) { $arguments += '--emit-evidence' }
         if ($PSBoundParameters.ContainsKey('AsOf')) {
             $arguments += @('--as-of', $AsOf.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture))

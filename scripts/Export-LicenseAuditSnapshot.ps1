@@ -117,7 +117,7 @@ $sources = @(
         Properties = @(
             'Identity', 'AllowIPAudio', 'AllowIPVideo', 'EnableDialInConferencing', 'EnableAppDesktopSharing',
             'AllowUserToScheduleMeetingsWithAppSharing', 'AllowAnonymousParticipantsInMeetings', 'AllowPolls',
-            'EnableDataCollaboration', 'AllowMultiView', 'AllowConferenceRecording',
+            'AllowAnnotations', 'EnableDataCollaboration', 'AllowMultiView', 'AllowConferenceRecording',
             'AllowExternalUsersToRecordMeeting', 'EnableP2PRecording', 'MaxMeetingSize'
         )
     },

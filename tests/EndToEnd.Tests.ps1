@@ -833,7 +833,7 @@ Describe '-WhatIf and -Confirm, answered as an admin at a console would' {
                     param(
                         [string]$Identity, [string]$Description, $AllowIPAudio, $AllowIPVideo, $AllowMultiView,
                         $EnableDialInConferencing, $EnableAppDesktopSharing, $AllowUserToScheduleMeetingsWithAppSharing,
-                        $AllowAnonymousParticipantsInMeetings, $AllowPolls, $EnableDataCollaboration, $AllowConferenceRecording,
+                        $AllowAnonymousParticipantsInMeetings, $AllowPolls, $AllowAnnotations, $EnableDataCollaboration, $AllowConferenceRecording,
                         $AllowExternalUsersToRecordMeeting, $EnableP2PRecording, $EnableP2PVideo, $EnableP2PFileTransfer,
                         $EnableFileTransfer, $MaxMeetingSize
                     )

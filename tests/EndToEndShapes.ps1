@@ -590,7 +590,7 @@ function New-E2EConferencingPolicy {
     $defaults = @{
         AllowIPAudio = $true; AllowIPVideo = $true; AllowMultiView = $true; EnableDialInConferencing = $true
         EnableAppDesktopSharing = 'Desktop'; AllowUserToScheduleMeetingsWithAppSharing = $true
-        AllowAnonymousParticipantsInMeetings = $true; AllowPolls = $true; EnableDataCollaboration = $true
+        AllowAnonymousParticipantsInMeetings = $true; AllowPolls = $true; AllowAnnotations = $true; EnableDataCollaboration = $true
         AllowConferenceRecording = $false; AllowExternalUsersToRecordMeeting = $false; EnableP2PRecording = $false
         EnableP2PVideo = $true; EnableP2PFileTransfer = $true; EnableFileTransfer = $true; MaxMeetingSize = 250
     }
@@ -605,7 +605,6 @@ function New-E2EConferencingPolicy {
         }
         $policy.Description = ''
         $policy.AllowParticipantControl = $true
-        $policy.AllowAnnotations = $true
         $policy.ApplicationSharingMode = 'VideoWithFallback'
         $policy.AllowNonEnterpriseVoiceUsersToDialOut = $true
         $policy.AllowAnonymousUsersToDialOut = $false

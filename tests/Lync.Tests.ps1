@@ -469,7 +469,7 @@ Describe 'New-LyncCalPolicyTemplate' {
     It 'on Lync 2010 passes only the parameters New-CsConferencingPolicy has, and warns about the rest' {
         $lync2010 = @{}
         foreach ($name in 'Identity', 'Description', 'AllowIPAudio', 'AllowIPVideo', 'EnableDialInConferencing', 'EnableAppDesktopSharing',
-            'AllowUserToScheduleMeetingsWithAppSharing', 'AllowAnonymousParticipantsInMeetings', 'AllowPolls', 'EnableDataCollaboration',
+            'AllowUserToScheduleMeetingsWithAppSharing', 'AllowAnonymousParticipantsInMeetings', 'AllowPolls', 'AllowAnnotations', 'EnableDataCollaboration',
             'AllowConferenceRecording', 'AllowExternalUsersToRecordMeeting', 'EnableP2PRecording', 'EnableP2PVideo', 'EnableP2PFileTransfer',
             'EnableFileTransfer', 'MaxMeetingSize', 'Confirm', 'WhatIf') {
             $lync2010[$name] = $true

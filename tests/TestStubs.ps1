@@ -32,7 +32,7 @@ Register-LicenseAuditTestStub New-CsConferencingPolicy {
     param(
         [string]$Identity, [string]$Description, $AllowIPAudio, $AllowIPVideo, $AllowMultiView,
         $EnableDialInConferencing, $EnableAppDesktopSharing, $AllowUserToScheduleMeetingsWithAppSharing,
-        $AllowAnonymousParticipantsInMeetings, $AllowPolls, $EnableDataCollaboration, $AllowConferenceRecording,
+        $AllowAnonymousParticipantsInMeetings, $AllowPolls, $AllowAnnotations, $EnableDataCollaboration, $AllowConferenceRecording,
         $AllowExternalUsersToRecordMeeting, $EnableP2PRecording, $EnableP2PVideo, $EnableP2PFileTransfer,
         $EnableFileTransfer, $MaxMeetingSize
     )

@@ -240,6 +240,16 @@ Describe 'Default views in an 80-column console' {
         }
     }
 
+    It 'Get-ServerCalCompliance | Format-List: the position with its AssumedCovered, Basis and Assumption (issue #24)' {
+        $positions = @($Records['Get-ServerCalCompliance'])
+        $assumed = @($positions | Where-Object { $_.Assumption })
+        $assumed.Count | Should -BeGreaterThan 0 -Because 'the UAL example rests on assumptions (User and Device CALs mixed, Software Assurance)'
+        $text = $assumed[0] | Format-List | Out-String -Width 200
+        $text | Should -Match ('(?m)^AssumedCovered +: {0}\s*$' -f $assumed[0].AssumedCovered)
+        $text | Should -Match ('(?m)^Basis +: {0}' -f [regex]::Escape(([string]$assumed[0].Basis).Substring(0, 20)))
+        $text | Should -Match ('(?m)^Assumption +: {0}' -f [regex]::Escape(([string]$assumed[0].Assumption).Substring(0, 20)))
+    }
+
     It 'Test-TeamsLicenseAssignment: ReclaimablePlans in the 80-column table, before Plans, and whole in 120 columns' {
         $findings = @($Records['Test-TeamsLicenseAssignment'])
         $narrow = Get-RenderedView -Records $findings -Width 80

@@ -452,8 +452,10 @@ fn the_same_users_from_powershell_7_json_clixml_and_csv_classify_alike() {
 
 #[test]
 fn rule_sets_change_what_counts_as_enterprise() {
-    // Only polls and anonymous participants are on: Enterprise under strict, Standard otherwise.
-    let policies = r#"[{"Identity":"Global","AllowIPAudio":false,"AllowIPVideo":false,"EnableDialInConferencing":false,"EnableAppDesktopSharing":"None","AllowUserToScheduleMeetingsWithAppSharing":false,"AllowPolls":true,"AllowAnonymousParticipantsInMeetings":true,"EnableDataCollaboration":false,"AllowMultiView":false}]"#;
+    // Issue #24 item 10. Polls and anonymous participants on (AllowAnnotations off, everything
+    // else off): polls are web conferencing, Enterprise under default and strict; anonymous
+    // participants count under no rule set; lenient gives polls the benefit of the doubt.
+    let policies = r#"[{"Identity":"Global","AllowIPAudio":false,"AllowIPVideo":false,"EnableDialInConferencing":false,"EnableAppDesktopSharing":"None","AllowUserToScheduleMeetingsWithAppSharing":false,"AllowPolls":true,"AllowAnnotations":false,"AllowAnonymousParticipantsInMeetings":true,"EnableDataCollaboration":false,"AllowMultiView":true}]"#;
     let users = r#"{"SipAddress":"sip:x@example.com","Enabled":true}"#;
     let e = Estate::new(&[
         ("users.json", users),
@@ -471,18 +473,47 @@ fn rule_sets_change_what_counts_as_enterprise() {
         assert_eq!(r.code, 0, "{}", r.stderr);
         r.records_of("LyncUserCal")[0].clone()
     };
-    assert_eq!(get("lenient")["Enterprise"], F);
-    assert_eq!(get("default")["Enterprise"], F);
+    let lenient = get("lenient");
+    assert_eq!(lenient["Enterprise"], F);
+    // Every record gives its answer under the other rule set that matters.
+    assert_eq!(lenient["OtherRules"], "strict");
+    assert_eq!(lenient["EnterpriseUnderOtherRules"], T);
+    let default = get("default");
+    assert_eq!(default["Enterprise"], T);
+    assert_eq!(
+        reason_details(&default, "Enterprise"),
+        vec!["ConferencingPolicy Global AllowPolls=True"],
+        "anonymous participants and MultiView decide nothing"
+    );
     let strict = get("strict");
     assert_eq!(strict["Enterprise"], T);
     assert_eq!(strict["Rules"], "strict");
+    assert_eq!(strict["OtherRules"], "default");
     assert_eq!(
         reason_details(&strict, "Enterprise"),
-        vec![
-            "ConferencingPolicy Global AllowAnonymousParticipantsInMeetings=True",
-            "ConferencingPolicy Global AllowPolls=True"
-        ]
+        vec!["ConferencingPolicy Global AllowPolls=True"]
     );
+}
+
+#[test]
+fn strict_differs_from_default_by_recording_only() {
+    // A Standard policy in every other respect that allows meeting recording: Enterprise only
+    // under strict, and the default run says so in EnterpriseUnderOtherRules and the summary.
+    let policies = r#"[{"Identity":"Global","AllowIPAudio":false,"AllowIPVideo":false,"EnableDialInConferencing":false,"EnableAppDesktopSharing":"None","AllowUserToScheduleMeetingsWithAppSharing":false,"AllowPolls":false,"AllowAnnotations":false,"EnableDataCollaboration":false,"AllowConferenceRecording":true}]"#;
+    let users = r#"{"SipAddress":"sip:x@example.com","Enabled":true}"#;
+    let e = Estate::new(&[
+        ("users.json", users),
+        ("conferencing-policies.json", policies),
+    ]);
+    let r = run(&["lync", "entitlement", "--estate", &e.dir(), "--summary"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let u = &r.records_of("LyncUserCal")[0];
+    assert_eq!(u["Enterprise"], F);
+    assert_eq!(u["EnterpriseUnderOtherRules"], T);
+    let s = &r.records_of("LyncCalSummary")[0];
+    assert_eq!(s["Enterprise"], 0);
+    assert_eq!(s["OtherRules"], "strict");
+    assert_eq!(s["EnterpriseUnderOtherRules"], 1);
 }
 
 #[test]

@@ -329,6 +329,35 @@ fn the_example_workbook_reads_back_with_every_record() {
         flat.iter().any(|c| c == "Usage window: 90 days"),
         "{flat:?}"
     );
+    // What depends on the rule set (issue #24 item 10): the example's Site:Redmond allows
+    // recording, which only the strict rule set counts: its two users are Enterprise there.
+    assert!(
+        flat.iter().any(|c| c
+            == "Enterprise under the strict rule set: 8 user(s), +2 against default (2 user(s) whose answer depends on the rule set: User Details, EnterpriseUnderOtherRules)"),
+        "{flat:?}"
+    );
+    let ud = sheet(&out, "User Details");
+    let (ent, other) = (
+        column(&ud, "Enterprise"),
+        column(&ud, "EnterpriseUnderOtherRules"),
+    );
+    assert_eq!(other, ent + 1, "beside Enterprise");
+    let differ = ud[1..]
+        .iter()
+        .filter(|r| text(&r[0]) == "Configured" && text(&r[ent]) != text(&r[other]))
+        .count();
+    assert_eq!(differ, 2, "the two Redmond users");
+    // Server CALs: what each position rests on and takes as given (issue #24 leftover of 5/8).
+    let sc = sheet(&out, "Server CALs");
+    let (assumed, assumption) = (column(&sc, "AssumedCovered"), column(&sc, "Assumption"));
+    assert!(column(&sc, "Basis") > 0);
+    assert!(
+        sc[1..].iter().any(
+            |r| text(&r[assumption]).contains("an IP address is not a device")
+                && !text(&r[assumed]).is_empty()
+        ),
+        "{sc:?}"
+    );
     let ov_xml = xml(&out, "xl/worksheets/sheet1.xml");
     assert!(ov_xml.contains("<drawing"), "the Overview has its chart");
     let chart = xml(&out, "xl/charts/chart1.xml");

@@ -150,6 +150,39 @@ fn a_user_listed_twice_holds_both_licences_with_a_warning() {
 }
 
 #[test]
+fn an_sfb_server_user_holding_e3_has_standard_and_enterprise_covered_and_still_needs_plus() {
+    // Issue #24 item 5: Microsoft 365 / Office 365 E3 is CAL-equivalent for the Skype for
+    // Business Server Standard and Enterprise CALs, not Plus (Product Terms, CAL and ML
+    // Equivalency Licenses). Alice is configured and uses Enterprise and Plus.
+    let dir = tempfile::tempdir().unwrap();
+    let licensed = dir.path().join("licensed.csv");
+    std::fs::write(
+        &licensed,
+        "SipAddress,Tier\nsip:alice@contoso.com,Microsoft 365 E3\nsip:bob@contoso.com,Office 365 E5\n",
+    )
+    .unwrap();
+    let (r, _dir) = rightsize(&["--licensed", &licensed.to_string_lossy()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let recs = r.records_of("LyncCalRightSizing");
+    let alice = user(&recs, "alice");
+    assert_eq!(alice["Licensed"], "Standard+Enterprise", "{alice:#}");
+    assert_eq!(alice["Recommendation"], "Exposure", "{alice:#}");
+    let evidence = alice["Evidence"].to_string();
+    assert!(
+        evidence.contains("Basis: Microsoft 365 E3 is taken as CAL-equivalent for the Skype for Business Server Standard, Enterprise CAL(s)")
+            && evidence.contains("no Plus CAL"),
+        "{evidence}"
+    );
+    assert!(
+        alice["Changes"].to_string().contains("Plus"),
+        "the Plus CAL is still needed: {alice:#}"
+    );
+    // E5 includes Phone System: the Plus CAL too.
+    let bob = user(&recs, "bob");
+    assert_eq!(bob["Licensed"], "Standard+Enterprise+Plus", "{bob:#}");
+}
+
+#[test]
 fn prices_give_the_yearly_saving_and_exposure() {
     let licensed = repo_path("examples/rightsizing/licensed.csv");
     let prices = repo_path("examples/rightsizing/prices.csv");

@@ -1869,4 +1869,187 @@ fn evidence_all_older_than_the_window_warns_with_the_newest_date() {
     assert!(!run_example(&[])
         .stderr
         .contains("older than the usage window"));
+
+// ---------------------------------------------------------------- issue #24 item 11
+
+#[test]
+fn at_most_two_administrators_are_exempt_and_the_position_says_who() {
+    // "up to 2 users or devices to access the server software only to administer it": a list
+    // of three is refused before any evidence is read.
+    let three = run_example(&[
+        "--admin-account",
+        "contoso\\bob",
+        "--admin-account",
+        "contoso\\anna",
+        "--admin-account",
+        "contoso\\carl",
+    ]);
+    assert_eq!(three.code, 2, "{}", three.stderr);
+    assert!(three.stderr.contains("up to two"), "{}", three.stderr);
+    let r = run_example(&["--admin-account", "CONTOSO\\bob"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let p = r.records_of("CalCompliance");
+    let ws = position(&p, "Windows Server", "User", json!(2019));
+    let assumption = ws["Assumption"].as_str().unwrap_or_default();
+    assert!(
+        assumption.contains("contoso\\bob is exempt")
+            && assumption.contains("up to 2 users or devices"),
+        "{ws:#}"
+    );
+}
+
+#[test]
+fn device_lines_say_an_ip_address_is_not_a_device() {
+    let r = run_example(&[]);
+    let p = r.records_of("CalCompliance");
+    let devices: Vec<&Value> = p.iter().filter(|c| c["CalType"] == "Device").collect();
+    assert!(!devices.is_empty(), "the example has device-only evidence");
+    for d in devices {
+        assert!(
+            d["Assumption"]
+                .as_str()
+                .is_some_and(|a| a.contains("an IP address is not a device")),
+            "{d:#}"
+        );
+    }
+}
+
+#[test]
+fn external_connector_positions_state_the_external_user_definition_taken() {
+    let r = run_example(&[]);
+    let p = r.records_of("CalCompliance");
+    let ec: Vec<&Value> = p
+        .iter()
+        .filter(|c| c["CalType"] == "ExternalConnector")
+        .collect();
+    assert!(!ec.is_empty(), "the example has external users");
+    for c in ec {
+        let a = c["Assumption"].as_str().unwrap_or_default();
+        assert!(
+            a.contains("outside the internal domains (contoso.com)")
+                && a.contains("1 October 2024")
+                && a.contains("30 hours"),
+            "{c:#}"
+        );
+    }
+}
+
+#[test]
+fn a_windows_server_vm_in_azure_needs_no_windows_server_cal() {
+    // SQL02 named as an Azure VM: its Windows Server evidence is excluded, its SQL Server
+    // evidence still counts (Anna reached FS01 too, so she keeps her Windows Server CAL).
+    let r = run_example(&["--azure-server", "SQL02"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = r.records_of("CalConsumption");
+    let anna = consumption(&c, "Windows Server", "contoso\\anna");
+    assert_eq!(anna.len(), 1);
+    assert!(
+        !anna[0]["Servers"].to_string().contains("SQL02"),
+        "{:#}",
+        anna[0]
+    );
+    assert_eq!(consumption(&c, "SQL Server", "contoso\\anna").len(), 1);
+    let summary = &r.records_of("UalEvidenceSummary")[0];
+    assert!(
+        summary["Excluded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["Reason"] == "AzureWindowsServer"),
+        "{summary:#}"
+    );
+}
+
+/// A FlexNet-only estate: one spreadsheet, one licences file.
+fn flexnet_estate(rows: &[&str], licences: &str) -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("flexnet.csv");
+    let mut text =
+        String::from("ComputerID,ProductName,Version,Edition,AccessingUser,AccessDate\n");
+    for r in rows {
+        text.push_str(r);
+        text.push('\n');
+    }
+    std::fs::write(&ev, text).unwrap();
+    let lic = dir.path().join("licenses.csv");
+    std::fs::write(&lic, licences).unwrap();
+    let (e, l) = (
+        ev.to_string_lossy().into_owned(),
+        lic.to_string_lossy().into_owned(),
+    );
+    (dir, e, l)
+}
+
+#[test]
+fn sql_express_and_developer_are_free_and_sql_enterprise_is_per_core_only() {
+    let (_d, ev, lic) = flexnet_estate(
+        &[
+            "SQLX,Microsoft SQL Server,2019,Express,CONTOSO/ann,20261020",
+            "SQLD,Microsoft SQL Server 2019 Developer,2019,,CONTOSO/dev,20261020",
+            "SQLS,Microsoft SQL Server,2019,Standard,CONTOSO/sam,20261020",
+        ],
+        "Product,Version,CalType,Quantity\nSQL Server,2019,User,5\n",
+    );
+    let r = run(&[
+        "ual",
+        "compliance",
+        "--evidence",
+        &ev,
+        "--licenses",
+        &lic,
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = r.records_of("CalConsumption");
+    assert!(
+        consumption(&c, "SQL Server", "contoso\\ann").is_empty(),
+        "Express"
+    );
+    assert!(
+        consumption(&c, "SQL Server", "contoso\\dev").is_empty(),
+        "Developer"
+    );
+    assert_eq!(
+        consumption(&c, "SQL Server", "contoso\\sam").len(),
+        1,
+        "Standard"
+    );
+    // The host's Windows Server CAL still applies (no UAL there: implied, as FlexNet does).
+    assert_eq!(consumption(&c, "Windows Server", "contoso\\ann").len(), 1);
+
+    let (_d, ev, lic) = flexnet_estate(
+        &["SQLE,Microsoft SQL Server,2019,Enterprise,CONTOSO/sam,20261020"],
+        "Product,Version,CalType,Quantity\nSQL Server Enterprise,2019,User,5\n",
+    );
+    let r = run(&[
+        "ual",
+        "compliance",
+        "--evidence",
+        &ev,
+        "--licenses",
+        &lic,
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("per core only"), "{}", r.stderr);
+}
+
+#[test]
+fn the_exchange_line_says_how_enterprise_cals_are_counted() {
+    let r = run_example(&[]);
+    let p = r.records_of("CalCompliance");
+    let exchange: Vec<&Value> = p
+        .iter()
+        .filter(|c| c["Product"] == "Exchange Server")
+        .collect();
+    assert!(!exchange.is_empty());
+    for x in exchange {
+        let a = x["Assumption"].as_str().unwrap_or_default();
+        assert!(
+            a.contains("Exchange Enterprise CAL") && a.contains("Litigation Hold"),
+            "{x:#}"
+        );
+    }
 }

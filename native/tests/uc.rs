@@ -595,23 +595,30 @@ fn teams_voice_user_condition_needs_enabled_voice_and_phone_system() {
 }
 
 #[test]
-fn hybrid_is_cisco_and_microsoft_counted() {
+fn hybrid_is_a_cisco_service_and_teams_voice_not_an_exchange_mailbox() {
+    // Issue #24 item 11: VOSS's "Cisco MS Integrated Services" are users provisioned through
+    // hybrid management (both calling platforms), not any Cisco user who has Exchange mail.
     let e = Estate::new();
     let users = directory(
         &e,
         &[
             "both,both@contoso.com,C,c1,S,,,,,,",
+            "mail,mail@contoso.com,C,c1,S,,,,,,",
             "cisco,cisco@contoso.com,C,c1,S,,,,,,",
             "ms,ms@contoso.com,C,c1,S,,,,,,",
         ],
     );
     let uccx = e.json(
         "uccx.json",
-        json!([{"userID": "both"}, {"userID": "cisco"}]),
+        json!([{"userID": "both"}, {"userID": "mail"}, {"userID": "cisco"}]),
+    );
+    let teams = e.json(
+        "teams.json",
+        json!([{"UserPrincipalName": "both@contoso.com", "AccountEnabled": true, "EnterpriseVoiceEnabled": true, "FeatureTypes": ["Teams", "PhoneSystem"]}]),
     );
     let exo = e.json(
         "exo.json",
-        json!([{"UserPrincipalName": "both@contoso.com"}, {"UserPrincipalName": "ms@contoso.com"}]),
+        json!([{"UserPrincipalName": "mail@contoso.com"}, {"UserPrincipalName": "ms@contoso.com"}]),
     );
     let pexip = e.json(
         "pexip.json",
@@ -622,23 +629,43 @@ fn hybrid_is_cisco_and_microsoft_counted() {
         &users,
         "--uccx-agents",
         &uccx,
+        "--teams",
+        &teams,
         "--exchange",
         &exo,
         "--pexip-conferences",
         &pexip,
     ]);
-    assert_eq!(user(&r, "both")["Hybrid"], true);
-    assert_eq!(
-        user(&r, "both")["Licenses"],
-        1,
-        "one licence however many services"
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let both = user(&r, "both");
+    assert_eq!(both["Hybrid"], true);
+    assert!(
+        reason(&both, "Services").contains("VOSS hybrid management"),
+        "{both:#}"
     );
+    assert_eq!(both["Licenses"], 1, "one licence however many services");
+    let mail = user(&r, "mail");
+    assert_eq!(
+        mail["Hybrid"], false,
+        "a Cisco user with an Exchange mailbox: {mail:#}"
+    );
+    assert_eq!(mail["Licensed"], true, "still one user licence");
     assert_eq!(user(&r, "cisco")["Hybrid"], false);
     let t = total(&r, "Customer", json!("c1"));
     assert_eq!(t["CiscoMsIntegratedServices"], 1);
-    assert_eq!(t["UserLicenses"], 3);
-    assert_eq!(t["CiscoOnlyUsers"], 1);
+    assert_eq!(t["UserLicenses"], 4);
+    assert_eq!(
+        t["CiscoOnlyUsers"], 2,
+        "cisco, and mail (Exchange only beside Cisco)"
+    );
     assert_eq!(t["MicrosoftOnlyUsers"], 1);
+    assert!(
+        t["CiscoMsIntegratedServicesBasis"]
+            .as_str()
+            .unwrap()
+            .contains("an Exchange mailbox"),
+        "{t:#}"
+    );
 }
 
 // ---------------------------------------------------------------- devices and rooms

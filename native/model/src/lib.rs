@@ -7,6 +7,7 @@
 //! crate): no I/O, nothing of the command line.
 
 mod choice;
+pub mod equivalency;
 mod finding;
 mod input_error;
 pub mod json_text;

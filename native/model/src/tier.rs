@@ -23,8 +23,13 @@ choice! {
 
 impl Tier {
     /// `Standard`, `Enterprise`, and the spellings licence sheets use (`Enterprise+Plus`,
-    /// `Lync Enterprise CAL`): Enterprise wins when both words appear.
+    /// `Lync Enterprise CAL`): Enterprise wins when both words appear. A CAL suite or a
+    /// CAL-equivalent plan is the tier it is equivalent to (`Microsoft 365 E3`: Enterprise;
+    /// `Office 365 Enterprise E1`, `Core CAL Suite`: Standard).
     pub fn from_licence_text(s: &str) -> Option<Tier> {
+        if let Some(bundle) = crate::equivalency::bundle_named(s) {
+            return crate::equivalency::skype_server_cals(bundle).map(|(e, _)| Tier::of(e));
+        }
         let l = s.to_ascii_lowercase();
         if l.contains("enterprise") {
             Some(Tier::Enterprise)
@@ -77,10 +82,10 @@ choice! {
     /// chooses and every record names the choice.
     #[derive(Default)]
     pub enum RuleSet {
-        Lenient => "lenient" / "lenient": "only what plainly needs Enterprise: IP audio/video conferencing, dial-in, desktop/application sharing",
+        Lenient => "lenient" / "lenient": "the conferencing modalities only: IP audio/video, dial-in, desktop/application sharing; data collaboration, polls and annotations given the benefit of the doubt",
         #[default]
-        Default => "default" / "default": "lenient plus scheduling meetings with application sharing",
-        Strict => "strict" / "strict": "default plus anonymous participants, polls, data collaboration and multiple video streams",
+        Default => "default" / "default": "Microsoft's Enterprise CAL list: lenient plus web-conferencing content (data collaboration, whiteboard/annotations, polls), as lync usage counts it",
+        Strict => "strict" / "strict": "the worst case: default plus meeting and P2P recording, whose tier no source confirms",
     }
 }
 

@@ -185,9 +185,15 @@ pub struct UalComplianceArgs {
     /// A server licensed per core: SERVER (every product but Windows Server) or PRODUCT=SERVER (repeatable)
     #[arg(long, value_name = "SERVER")]
     pub per_core_server: Vec<String>,
-    /// An administrator account exempt from CALs, domain\user (repeatable; licence terms allow two)
+    /// An administrator account exempt from CALs, domain\user (at most two: the licence terms
+    /// exempt up to two users or devices that access the server only to administer it)
     #[arg(long, value_name = "ACCOUNT")]
     pub admin_account: Vec<String>,
+    /// A server that is a Windows Server VM in Azure (repeatable): the Windows Server licence,
+    /// CALs included, is in the VM's price, so access to it needs no Windows Server CAL (other
+    /// products' CALs still apply)
+    #[arg(long, value_name = "SERVER")]
+    pub azure_server: Vec<String>,
     /// Also write every evidence row, normalised (UalEvidence)
     #[arg(long)]
     pub emit_evidence: bool,

@@ -17,6 +17,9 @@ impl From<UalError> for AppError {
             UalError::PrincipalsNeeded => AppError::Arguments(
                 "--mode access needs --principals FILE (every user or device in scope)".into(),
             ),
+            UalError::TooManyAdminAccounts { count } => AppError::Arguments(format!(
+                "--admin-account given {count} times: the licence terms exempt up to two users or devices that access the server software only to administer it; name at most two (the others need CALs)"
+            )),
         }
     }
 }
@@ -42,6 +45,7 @@ pub fn compliance(s: &mut Session, a: &UalComplianceArgs) -> Result<(), AppError
             })
             .collect(),
         admin_accounts: a.admin_account.clone(),
+        azure_servers: a.azure_server.clone(),
         emit_evidence: a.emit_evidence,
     };
     for e in &a.evidence {

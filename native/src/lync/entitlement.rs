@@ -4,7 +4,7 @@ use super::estate::{resolve, Estate, EstateFiles};
 use super::inputs::sip_key;
 use super::inputs::PolicyRef;
 use super::inputs::{CsDevice, CsUser, DeviceKind};
-use super::policy::{describe_features, enterprise_features, implied_tier, RuleSet};
+use super::policy::{describe_features, enterprise_features, implied_tier, other_rules, RuleSet};
 use super::LyncError;
 use crate::ingest::{stream_each, stream_each_borrowed};
 use crate::model::{
@@ -40,6 +40,12 @@ pub struct LyncUserCal {
     pub site: Option<SharedText>,
     /// The rule set used
     pub rules: RuleSet,
+    /// The rule set this record is compared with: strict (the worst case), or default when
+    /// Rules is strict
+    pub other_rules: RuleSet,
+    /// Enterprise under OtherRules (null as Enterprise is null): where it differs from
+    /// Enterprise, the answer depends on the rule set chosen
+    pub enterprise_under_other_rules: Option<bool>,
     // Shared by every user with the same policies, pool and flags (and written once). A plain
     // comment: a doc comment here would become the field's schema description.
     #[schemars(with = "Vec<Reason>")]
@@ -75,6 +81,10 @@ pub struct LyncCalSummary {
     pub plus: u64,
     /// Enterprise undecided: assigned conferencing policy missing
     pub undetermined: u64,
+    /// The rule set the records are compared with (strict, or default when Rules is strict)
+    pub other_rules: RuleSet,
+    /// Records Enterprise under OtherRules
+    pub enterprise_under_other_rules: u64,
     pub by_kind: Vec<KindCount>,
     /// e.g. Standard, Standard+Enterprise, Standard+Plus, Standard+Enterprise+Plus
     pub by_combination: Vec<CombinationCount>,
@@ -121,6 +131,8 @@ impl LyncCalSummary {
             enterprise: 0,
             plus: 0,
             undetermined: 0,
+            other_rules: other_rules(rules),
+            enterprise_under_other_rules: 0,
             by_kind: LyncKind::ALL
                 .iter()
                 .map(|k| KindCount {
@@ -148,6 +160,7 @@ impl LyncCalSummary {
         self.enterprise += ent as u64;
         self.plus += c.plus as u64;
         self.undetermined += c.enterprise.is_none() as u64;
+        self.enterprise_under_other_rules += (c.enterprise_under_other_rules == Some(true)) as u64;
         if let Some(k) = self.by_kind.iter_mut().find(|k| k.kind == c.kind) {
             k.total += 1;
             k.standard += c.standard as u64;
@@ -172,6 +185,10 @@ impl LyncCalSummary {
         let mut l = vec![format!(
             "Summary ({} rules): {} classified; Standard {}, Enterprise {}, Plus {}; {} need nothing; {} undetermined",
             self.rules, self.total, self.standard, self.enterprise, self.plus, self.need_nothing, self.undetermined
+        ), format!(
+            "  Enterprise under the {} rule set: {} ({:+} against {})",
+            self.other_rules, self.enterprise_under_other_rules,
+            self.enterprise_under_other_rules as i64 - self.enterprise as i64, self.rules
         )];
         for k in self.by_kind.iter().filter(|k| k.total > 0) {
             l.push(format!(
@@ -228,6 +245,8 @@ fn none_needed_owned(
         registrar_pool: None,
         site: None,
         rules,
+        other_rules: other_rules(rules),
+        enterprise_under_other_rules: Some(false),
         reasons,
         findings: SharedList::new(Vec::new()),
     }
@@ -295,6 +314,7 @@ fn homed_online(
 #[derive(Clone)]
 struct PolicyOutcome {
     enterprise: Option<bool>,
+    enterprise_under_other_rules: Option<bool>,
     plus: bool,
     conferencing_policy: SharedText,
     conferencing_policy_source: PolicySource,
@@ -335,6 +355,14 @@ fn policy_outcome(estate: &Estate, u: &CsUser, rgs_groups: Option<&Vec<String>>)
             ));
         }
         tier == Tier::Enterprise
+    });
+    let enterprise_under_other_rules = conf.policy.map(|p| {
+        implied_tier(
+            &p.settings,
+            other_rules(estate.rules),
+            u.audio_video_disabled,
+        )
+        .0 == Tier::Enterprise
     });
 
     let mut plus = false;
@@ -384,6 +412,7 @@ fn policy_outcome(estate: &Estate, u: &CsUser, rgs_groups: Option<&Vec<String>>)
     };
     PolicyOutcome {
         enterprise,
+        enterprise_under_other_rules,
         plus,
         conferencing_policy: conf.identity.into(),
         conferencing_policy_source: conf.source,
@@ -419,6 +448,8 @@ fn assemble(
         registrar_pool,
         site: o.site,
         rules,
+        other_rules: other_rules(rules),
+        enterprise_under_other_rules: o.enterprise_under_other_rules,
         reasons: o.reasons,
         findings: o.findings,
     }
@@ -582,6 +613,7 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
         "DeviceMayBeCoveredByUserCals",
         "no device CAL is needed where this device is used mainly by people who hold User CALs (Lync licensing guide, device CALs); the configuration cannot show who uses it, so its device CALs are counted",
     );
+    let mut enterprise_under_other_rules = Some(false);
     let (enterprise, plus) = match d.kind {
         DeviceKind::CommonAreaPhone => {
             reasons.push(Reason::new(
@@ -643,6 +675,9 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
                 }));
                 tier == Tier::Enterprise
             });
+            enterprise_under_other_rules = conf.policy.map(|p| {
+                implied_tier(&p.settings, other_rules(estate.rules), false).0 == Tier::Enterprise
+            });
             let voice = d.enterprise_voice.unwrap_or(false);
             if voice {
                 reasons.push(Reason::new(
@@ -672,6 +707,8 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
         registrar_pool: d.registrar_pool.clone(),
         site: site.name().map(SharedText::from),
         rules,
+        other_rules: other_rules(rules),
+        enterprise_under_other_rules,
         reasons: SharedList::new(reasons),
         findings: SharedList::new(findings),
     }

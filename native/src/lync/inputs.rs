@@ -575,6 +575,8 @@ pub struct CsConferencingPolicyInput {
     AllowUserToScheduleMeetingsWithAppSharing: Option<bool>,
     AllowAnonymousParticipantsInMeetings: Option<bool>,
     AllowPolls: Option<bool>,
+    /// Whiteboarding and annotations on shared content (organiser).
+    AllowAnnotations: Option<bool>,
     EnableDataCollaboration: Option<bool>,
     AllowMultiView: Option<bool>,
     AllowConferenceRecording: Option<bool>,

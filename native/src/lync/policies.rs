@@ -100,7 +100,7 @@ pub fn audit_policy(
         if s.value == SettingValue::Bool(true) {
             findings.push(Finding::warning(
                 "RecordingTierDisputed",
-                format!("{}: no source confirms which CAL recording needs; decide it with your licensing partner and record the decision", s.describe()),
+                format!("{}: no source confirms which CAL recording needs: only the strict rule set counts it as Enterprise; decide it with your licensing partner and record the decision", s.describe()),
             ));
         }
     }

@@ -1,15 +1,20 @@
 //! Conferencing-policy settings and the rule sets that decide which of them make a user
 //! Enterprise (docs/rules/lync-configured.md "Conferencing policy settings").
 //!
-//! Public scripts disagree on the rule, so it is a choice the admin makes and sees:
-//! - `lenient`: only what plainly needs Enterprise — organising IP audio or video conferences,
-//!   dial-in conferencing, desktop/application sharing.
-//! - `default`: lenient plus scheduling meetings with application sharing
-//!   (AllowUserToScheduleMeetingsWithAppSharing).
-//! - `strict`: default plus everything either public script counts — anonymous participants and
-//!   polls (Paul Vaillant's Get-LyncUserLicensing.ps1), data collaboration (Sam360's
-//!   Get-LyncUsers.ps1), and multiple video streams (AllowMultiView).
-//! Recording settings are never decided silently: the policy audit reports them as disputed.
+//! Each setting that can decide a tier names the Enterprise use it enables ([`EnterpriseUse`]):
+//! the same four uses `lync usage` counts from the monitoring database, so the two audits agree
+//! under the default rule set.
+//! - `default`: Microsoft's Enterprise CAL feature list — organising multiparty audio/video
+//!   conferences, dial-in conferencing, and web conferencing: desktop/application sharing,
+//!   whiteboard and annotations, polls, PowerPoint and other data collaboration.
+//! - `lenient`: the conferencing modalities only (audio, video, dial-in, desktop/application
+//!   sharing); data collaboration, polls and annotations are given the benefit of the doubt,
+//!   because the data-collaboration switch also carries multi-party file transfer, a Standard
+//!   right.
+//! - `strict`: default plus the recording settings, whose tier no source confirms: every
+//!   disputed point decided against the licensee. Anonymous participants and MultiView are
+//!   counted by no rule set: the first is not a CAL feature (external users are licensed with the
+//!   server), the second has no effect without IP video, which every rule set counts.
 
 pub use crate::model::RuleSet;
 use crate::model::Tier;
@@ -40,13 +45,30 @@ pub enum Kind {
     Int,
 }
 
-/// One setting the engine reads: its Lync default (used when an export leaves it out), and in
-/// which rule sets it makes the organiser Enterprise. `av` marks audio/video features that
-/// `AudioVideoDisabled=True` on the user takes away.
+/// What an Enterprise setting lets its user organise: the uses Microsoft's Enterprise CAL
+/// feature list names, and the evidence `lync usage` reads for each (docs/rules/lync-usage.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EnterpriseUse {
+    /// Multiparty audio/video conferencing (`conf:audio-video` MCU joins)
+    AudioVideoConference,
+    /// Dial-in (PSTN) conferencing (`IsFromPstn` participants)
+    DialInConference,
+    /// Desktop/application sharing (`conf:applicationsharing`, P2P sharing started)
+    ApplicationSharing,
+    /// Whiteboard, annotations, polls, PowerPoint: data collaboration (`conf:data-conf`)
+    DataCollaboration,
+    /// Meeting recording: no source confirms its tier (counted by `strict` only)
+    Recording,
+}
+
+/// One setting the engine reads: its Lync default (used when an export leaves it out), the
+/// Enterprise use it enables, and in which rule sets it makes the organiser Enterprise. `av`
+/// marks audio/video features that `AudioVideoDisabled=True` on the user takes away.
 pub struct SettingDef {
     pub name: &'static str,
     pub kind: Kind,
     pub default: fn() -> SettingValue,
+    pub enables: Option<EnterpriseUse>,
     pub enterprise_in: &'static [RuleSet],
     pub av: bool,
 }
@@ -63,11 +85,18 @@ fn f() -> SettingValue {
     SettingValue::Bool(false)
 }
 
+/// In the order reasons list them. Settings with no `enables` are read (and audited by
+/// `lync policies`) but never decide a tier: AllowAnonymousParticipantsInMeetings (anonymous
+/// participants are external users, licensed with the server, not a feature of the organiser's
+/// CAL), AllowMultiView (more video streams in a video conference, which AllowIPVideo already
+/// counts; without it there is no video to multiply), AllowExternalUsersToRecordMeeting (no
+/// effect unless AllowConferenceRecording is on, which `strict` counts), MaxMeetingSize.
 pub const SETTINGS: &[SettingDef] = &[
     SettingDef {
         name: "AllowIPAudio",
         kind: Kind::Bool,
         default: t,
+        enables: Some(EnterpriseUse::AudioVideoConference),
         enterprise_in: ALL,
         av: true,
     },
@@ -75,6 +104,7 @@ pub const SETTINGS: &[SettingDef] = &[
         name: "AllowIPVideo",
         kind: Kind::Bool,
         default: t,
+        enables: Some(EnterpriseUse::AudioVideoConference),
         enterprise_in: ALL,
         av: true,
     },
@@ -82,6 +112,7 @@ pub const SETTINGS: &[SettingDef] = &[
         name: "EnableDialInConferencing",
         kind: Kind::Bool,
         default: t,
+        enables: Some(EnterpriseUse::DialInConference),
         enterprise_in: ALL,
         av: true,
     },
@@ -89,6 +120,7 @@ pub const SETTINGS: &[SettingDef] = &[
         name: "EnableAppDesktopSharing",
         kind: Kind::Sharing,
         default: || SettingValue::Text("Desktop".into()),
+        enables: Some(EnterpriseUse::ApplicationSharing),
         enterprise_in: ALL,
         av: false,
     },
@@ -96,62 +128,79 @@ pub const SETTINGS: &[SettingDef] = &[
         name: "AllowUserToScheduleMeetingsWithAppSharing",
         kind: Kind::Bool,
         default: t,
-        enterprise_in: DEFAULT_AND_STRICT,
-        av: false,
-    },
-    SettingDef {
-        name: "AllowAnonymousParticipantsInMeetings",
-        kind: Kind::Bool,
-        default: t,
-        enterprise_in: STRICT,
-        av: false,
-    },
-    SettingDef {
-        name: "AllowPolls",
-        kind: Kind::Bool,
-        default: t,
-        enterprise_in: STRICT,
+        enables: Some(EnterpriseUse::ApplicationSharing),
+        enterprise_in: ALL,
         av: false,
     },
     SettingDef {
         name: "EnableDataCollaboration",
         kind: Kind::Bool,
         default: t,
-        enterprise_in: STRICT,
+        enables: Some(EnterpriseUse::DataCollaboration),
+        enterprise_in: DEFAULT_AND_STRICT,
         av: false,
     },
     SettingDef {
-        name: "AllowMultiView",
+        name: "AllowPolls",
         kind: Kind::Bool,
         default: t,
-        enterprise_in: STRICT,
-        av: true,
+        enables: Some(EnterpriseUse::DataCollaboration),
+        enterprise_in: DEFAULT_AND_STRICT,
+        av: false,
+    },
+    SettingDef {
+        name: "AllowAnnotations",
+        kind: Kind::Bool,
+        default: t,
+        enables: Some(EnterpriseUse::DataCollaboration),
+        enterprise_in: DEFAULT_AND_STRICT,
+        av: false,
     },
     SettingDef {
         name: "AllowConferenceRecording",
         kind: Kind::Bool,
         default: f,
-        enterprise_in: NEVER,
-        av: false,
-    },
-    SettingDef {
-        name: "AllowExternalUsersToRecordMeeting",
-        kind: Kind::Bool,
-        default: f,
-        enterprise_in: NEVER,
+        enables: Some(EnterpriseUse::Recording),
+        enterprise_in: STRICT,
         av: false,
     },
     SettingDef {
         name: "EnableP2PRecording",
         kind: Kind::Bool,
         default: f,
+        enables: Some(EnterpriseUse::Recording),
+        enterprise_in: STRICT,
+        av: false,
+    },
+    SettingDef {
+        name: "AllowExternalUsersToRecordMeeting",
+        kind: Kind::Bool,
+        default: f,
+        enables: None,
         enterprise_in: NEVER,
         av: false,
+    },
+    SettingDef {
+        name: "AllowAnonymousParticipantsInMeetings",
+        kind: Kind::Bool,
+        default: t,
+        enables: None,
+        enterprise_in: NEVER,
+        av: false,
+    },
+    SettingDef {
+        name: "AllowMultiView",
+        kind: Kind::Bool,
+        default: t,
+        enables: None,
+        enterprise_in: NEVER,
+        av: true,
     },
     SettingDef {
         name: "MaxMeetingSize",
         kind: Kind::Int,
         default: || SettingValue::Int(250),
+        enables: None,
         enterprise_in: NEVER,
         av: false,
     },
@@ -220,6 +269,15 @@ pub fn enterprise_features<'a>(
         .collect()
 }
 
+/// The rule set a record is compared with, so the workbook can show what depends on the choice:
+/// strict (the worst case) for a lenient or default run, default for a strict one.
+pub fn other_rules(rules: RuleSet) -> RuleSet {
+    match rules {
+        RuleSet::Strict => RuleSet::Default,
+        RuleSet::Lenient | RuleSet::Default => RuleSet::Strict,
+    }
+}
+
 /// The tier a policy grants its users under a rule set, and the settings that make it so: the
 /// one place "Enterprise features enabled → Enterprise" is decided.
 pub fn implied_tier(
@@ -259,27 +317,107 @@ mod tests {
             .collect()
     }
 
+    fn names(features: Vec<&SettingState>) -> Vec<&'static str> {
+        features.iter().map(|s| s.name).collect()
+    }
+
     #[test]
     fn a_default_policy_is_enterprise_under_every_rule_set() {
         let s = all_defaults();
-        assert_eq!(enterprise_features(&s, RuleSet::Lenient, false).len(), 4);
-        assert_eq!(enterprise_features(&s, RuleSet::Default, false).len(), 5);
-        assert_eq!(enterprise_features(&s, RuleSet::Strict, false).len(), 9);
+        assert_eq!(enterprise_features(&s, RuleSet::Lenient, false).len(), 5);
+        assert_eq!(enterprise_features(&s, RuleSet::Default, false).len(), 8);
+        // Recording is off by default: strict adds nothing to a default policy.
+        assert_eq!(enterprise_features(&s, RuleSet::Strict, false).len(), 8);
     }
 
     #[test]
     fn audio_video_disabled_removes_av_features_only() {
         let s = all_defaults();
-        let names: Vec<_> = enterprise_features(&s, RuleSet::Default, true)
-            .iter()
-            .map(|s| s.name)
-            .collect();
         assert_eq!(
-            names,
+            names(enterprise_features(&s, RuleSet::Default, true)),
             vec![
                 "EnableAppDesktopSharing",
-                "AllowUserToScheduleMeetingsWithAppSharing"
+                "AllowUserToScheduleMeetingsWithAppSharing",
+                "EnableDataCollaboration",
+                "AllowPolls",
+                "AllowAnnotations",
             ]
+        );
+    }
+
+    /// A policy with every setting off but the one named.
+    fn only(name: &str) -> Vec<SettingState> {
+        SETTINGS
+            .iter()
+            .map(|d| SettingState {
+                name: d.name,
+                value: match (d.name == name, d.kind) {
+                    (true, Kind::Sharing) => SettingValue::Text("Desktop".into()),
+                    (false, Kind::Sharing) => SettingValue::Text("None".into()),
+                    (on, Kind::Bool) => SettingValue::Bool(on),
+                    (_, Kind::Int) => SettingValue::Int(250),
+                },
+                explicit: true,
+            })
+            .collect()
+    }
+
+    fn tier_of(name: &str, rules: RuleSet) -> Tier {
+        implied_tier(&only(name), rules, false).0
+    }
+
+    #[test]
+    fn data_collaboration_polls_and_annotations_are_enterprise_under_the_default() {
+        // Microsoft's Enterprise CAL list: web conferencing includes whiteboard, polls and
+        // PowerPoint. lync usage counts conf:data-conf as Enterprise; entitlement agrees.
+        for name in ["EnableDataCollaboration", "AllowPolls", "AllowAnnotations"] {
+            assert_eq!(tier_of(name, RuleSet::Default), Tier::Enterprise, "{name}");
+            assert_eq!(tier_of(name, RuleSet::Strict), Tier::Enterprise, "{name}");
+            assert_eq!(tier_of(name, RuleSet::Lenient), Tier::Standard, "{name}");
+        }
+    }
+
+    #[test]
+    fn anonymous_participants_and_multiview_decide_no_tier_in_any_rule_set() {
+        for name in [
+            "AllowAnonymousParticipantsInMeetings",
+            "AllowMultiView",
+            "AllowExternalUsersToRecordMeeting",
+        ] {
+            for rules in [RuleSet::Lenient, RuleSet::Default, RuleSet::Strict] {
+                assert_eq!(tier_of(name, rules), Tier::Standard, "{name} {rules}");
+            }
+        }
+    }
+
+    #[test]
+    fn strict_adds_only_recording_to_the_default() {
+        for d in SETTINGS {
+            let strict = d.enterprise_in.contains(&RuleSet::Strict);
+            let default = d.enterprise_in.contains(&RuleSet::Default);
+            assert_eq!(
+                strict && !default,
+                d.enables == Some(EnterpriseUse::Recording),
+                "{}",
+                d.name
+            );
+            // Every rule set counts a subset of the next: lenient <= default <= strict.
+            assert!(
+                !d.enterprise_in.contains(&RuleSet::Lenient) || default,
+                "{}",
+                d.name
+            );
+            assert!(!default || strict, "{}", d.name);
+            // A setting counted anywhere names the use it enables.
+            assert_eq!(d.enables.is_some(), strict, "{}", d.name);
+        }
+        assert_eq!(
+            tier_of("AllowConferenceRecording", RuleSet::Strict),
+            Tier::Enterprise
+        );
+        assert_eq!(
+            tier_of("AllowConferenceRecording", RuleSet::Default),
+            Tier::Standard
         );
     }
 

@@ -10,9 +10,10 @@
 //! | ENT_CAL_NOREC_AudioVideo | ✓ | ✓ | ✓ | – | – |
 //!
 //! STD_CAL_NoConferencing keeps MaxMeetingSize at 250, not the 2 of the original post, because
-//! multi-party IM is part of the Standard CAL (the scheme's author corrected the original post), and keeps
-//! EnableDataCollaboration on (multi-party file transfer) except under the strict rule set,
-//! which counts it as Enterprise.
+//! multi-party IM is part of the Standard CAL (the scheme's author corrected the original post). It turns
+//! data collaboration, polls and annotations off under the default and strict rule sets, which
+//! count them as Enterprise (whiteboard and polls are web conferencing); under the lenient rule
+//! set it keeps EnableDataCollaboration on, for multi-party file transfer (a Standard right).
 
 use super::inputs::ConferencingPolicy;
 use super::policy::{implied_tier, RuleSet, SettingValue};
@@ -112,9 +113,10 @@ fn parameters(s: &Scheme, rules: RuleSet) -> Vec<(&'static str, SettingValue)> {
         ("AllowUserToScheduleMeetingsWithAppSharing", b(conferencing)),
         ("AllowAnonymousParticipantsInMeetings", b(conferencing)),
         ("AllowPolls", b(conferencing)),
+        ("AllowAnnotations", b(conferencing)),
         (
             "EnableDataCollaboration",
-            b(conferencing || rules != RuleSet::Strict),
+            b(conferencing || rules == RuleSet::Lenient),
         ),
         ("AllowConferenceRecording", b(s.recording)),
         ("AllowExternalUsersToRecordMeeting", b(false)),

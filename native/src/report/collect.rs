@@ -137,6 +137,12 @@ pub struct Stats {
     pub used_users: Answers,
     pub used_devices: Answers,
     pub rules: BTreeSet<String>,
+    /// The rule sets configured users are compared with (LyncUserCal OtherRules)
+    pub other_rules: BTreeSet<String>,
+    /// Configured users Enterprise under their OtherRules
+    pub enterprise_other_users: u64,
+    /// Configured users whose Enterprise answer differs under OtherRules
+    pub rules_differ_users: u64,
     pub findings: BTreeMap<String, u64>,
     pub cal_summaries: Vec<Map<String, Value>>,
     pub coverage: Vec<Map<String, Value>>,
@@ -253,6 +259,14 @@ impl Stats {
                 }
                 if let Some(r) = s("Rules") {
                     self.rules.insert(r.to_string());
+                }
+                if !device {
+                    if let Some(o) = s("OtherRules") {
+                        self.other_rules.insert(o.to_string());
+                        let other = flag(obj, "EnterpriseUnderOtherRules");
+                        self.enterprise_other_users += (other == Some(true)) as u64;
+                        self.rules_differ_users += (other != flag(obj, "Enterprise")) as u64;
+                    }
                 }
                 if let Some(Value::Array(findings)) = get(obj, "Findings") {
                     for f in findings {

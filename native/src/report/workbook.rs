@@ -425,6 +425,25 @@ fn detail_sheets(
     Ok(out)
 }
 
+/// The Overview's line on what depends on the rule set: Enterprise users under the rule set
+/// the records are compared with (strict, the worst case, for a default run), and how many
+/// users' answers move. An auditor signs the run's figure and needs the exposure if the other
+/// reading were applied; User Details' EnterpriseUnderOtherRules column names the users.
+fn other_rules_line(stats: &Stats) -> Option<String> {
+    if stats.other_rules.is_empty() || stats.configured_users.total == 0 {
+        return None;
+    }
+    let join = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join("/");
+    let delta = stats.enterprise_other_users as i64 - stats.configured_users.enterprise as i64;
+    Some(format!(
+        "Enterprise under the {} rule set: {} user(s), {delta:+} against {} ({} user(s) whose answer depends on the rule set: User Details, EnterpriseUnderOtherRules)",
+        join(&stats.other_rules),
+        stats.enterprise_other_users,
+        join(&stats.rules),
+        stats.rules_differ_users,
+    ))
+}
+
 /// Rows of a small key/value or summary table, written from `row` on.
 struct Cursor {
     row: u32,
@@ -543,6 +562,9 @@ fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Tracked, XlsxErro
             if c.undetermined > 0 {
                 ws.write_string_with_format(first + 3, 0, format!("Enterprise undetermined for {} user(s): assigned conferencing policy missing (see User Details Findings)", c.undetermined), &f.warn)?;
             }
+        }
+        if let Some(line) = other_rules_line(stats) {
+            ws.write_string_with_format(first + 4, 0, line, &f.cell)?;
         }
         // The bar chart: Standard / Enterprise / Plus, configured vs used (vs licensed).
         let mut chart = Chart::new(ChartType::Column);

@@ -5,7 +5,7 @@
 use super::rules::{Licence, Used};
 use super::RightSizeError;
 use crate::ingest::{load_all, stream_each, Record};
-use crate::model::{Cal, Choice, InputError, Reporter, UsageAnswer};
+use crate::model::{equivalency, Cal, Choice, InputError, Reporter, UsageAnswer};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -259,12 +259,44 @@ pub fn configured(r: &Record) -> Result<Option<Configured>, InputError> {
 }
 
 /// Reads a licence tier as licence sheets spell it: Standard, Enterprise, Enterprise+Plus,
-/// Standard+Plus, "Lync Enterprise CAL", ...
+/// Standard+Plus, "Lync Enterprise CAL", ...; or a CAL suite or Microsoft 365 / Office 365 plan
+/// that is CAL-equivalent (`Microsoft 365 E3`: Standard and Enterprise, not Plus; E5 adds Plus).
 pub fn licence_from_text(text: &str) -> Option<Licence> {
+    if let Some(bundle) = equivalency::bundle_named(text) {
+        let (enterprise, plus) = equivalency::skype_server_cals(bundle)?;
+        return Some(Licence {
+            enterprise,
+            plus,
+            via: Some(bundle),
+        });
+    }
     let l = text.to_ascii_lowercase();
     let enterprise = l.contains("enterprise");
     let plus = l.contains("plus");
-    (enterprise || plus || l.contains("standard")).then_some(Licence { enterprise, plus })
+    (enterprise || plus || l.contains("standard")).then_some(Licence {
+        enterprise,
+        plus,
+        via: None,
+    })
+}
+
+/// What a licence held through a suite or plan rests on, for the record's evidence.
+pub fn licence_basis(l: Licence) -> Option<String> {
+    let via = l.via?;
+    let missing: Vec<&str> = [("Enterprise", l.enterprise), ("Plus", l.plus)]
+        .iter()
+        .filter(|(_, held)| !held)
+        .map(|(t, _)| *t)
+        .collect();
+    let not = if missing.is_empty() {
+        String::new()
+    } else {
+        format!("; it includes no {} CAL", missing.join(" or "))
+    };
+    Some(format!(
+        "Basis: {via} is taken as CAL-equivalent for the Skype for Business Server {} CAL(s) (Product Terms, CAL and ML Equivalency Licenses){not}",
+        licence_text(l).replace('+', ", ")
+    ))
 }
 
 /// A licence as the sheets spell it: Standard, Standard+Enterprise, Standard+Enterprise+Plus, ...
@@ -310,7 +342,7 @@ impl Licences {
                 let licence = licence_from_text(&text).ok_or_else(|| {
                     r.error(
                         "Tier",
-                        format!("'{text}' names none of Standard, Enterprise and Plus"),
+                        format!("'{text}' names none of Standard, Enterprise and Plus, and no CAL suite or plan (Core CAL Suite, Enterprise CAL Suite, Microsoft 365 E3/E5, Office 365 E1/E3/E5)"),
                     )
                 })?;
                 Ok((r.index, keys, licence))
@@ -327,6 +359,7 @@ impl Licences {
                         let both = Licence {
                             enterprise: prev.enterprise || licence.enterprise,
                             plus: prev.plus || licence.plus,
+                            via: prev.via.or(licence.via),
                         };
                         reporter.warning(
                             "LicenceListedTwice",
@@ -452,6 +485,24 @@ mod tests {
         assert_eq!(l("Standard + Plus"), Some((false, true)));
         assert_eq!(l("Lync Enterprise CAL"), Some((true, false)));
         assert_eq!(l("gold"), None);
+        // Suites and plans: CAL-equivalent (Product Terms, CAL and ML Equivalency Licenses).
+        assert_eq!(l("Microsoft 365 E3"), Some((true, false)));
+        assert_eq!(l("Office 365 E5"), Some((true, true)));
+        assert_eq!(l("Core CAL Suite"), Some((false, false)));
+        assert_eq!(l("Enterprise CAL Suite"), Some((true, false)));
+    }
+
+    #[test]
+    fn a_licence_through_e3_says_what_it_rests_on_and_what_it_lacks() {
+        let e3 = licence_from_text("M365 E3").unwrap();
+        let basis = licence_basis(e3).unwrap();
+        assert!(basis.contains("Microsoft 365 E3"), "{basis}");
+        assert!(basis.contains("Standard, Enterprise CAL(s)"), "{basis}");
+        assert!(basis.contains("no Plus CAL"), "{basis}");
+        assert_eq!(
+            licence_basis(licence_from_text("Standard+Plus").unwrap()),
+            None
+        );
     }
 
     /// Rightsize keys users as lync does (model's one `sip_key`; `lync usage` writes the

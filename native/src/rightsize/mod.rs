@@ -480,7 +480,10 @@ fn build(
         )),
     }
     match facts.licence {
-        Some(l) => evidence.push(format!("Licensed {} (licence list)", licence_text(l))),
+        Some(l) => {
+            evidence.push(format!("Licensed {} (licence list)", licence_text(l)));
+            evidence.extend(inputs::licence_basis(l));
+        }
         None if licence_list => {
             evidence.push("Not in the licence list: no exposure can be decided".into())
         }

@@ -16,6 +16,9 @@ pub struct Used {
 pub struct Licence {
     pub enterprise: bool,
     pub plus: bool,
+    /// The CAL suite or Microsoft 365 / Office 365 plan the CALs are held through (Product
+    /// Terms, CAL and ML Equivalency Licenses), when the row names one instead of a tier
+    pub via: Option<&'static str>,
 }
 
 /// Everything the rules look at for one user.
@@ -313,6 +316,7 @@ mod tests {
             licence: l.map(|(e, p)| Licence {
                 enterprise: e,
                 plus: p,
+                via: None,
             }),
             window_days: Some(90),
         }

@@ -10,7 +10,8 @@ use super::evidence::{
 use super::licenses::{CalType, License, SKYPE_EXTERNAL_INCLUDED_FROM};
 use super::records::*;
 use super::roles::{
-    is_bundle, is_online_plan, product_family, suite_members, SKYPE, SQL_SERVER, WINDOWS_SERVER,
+    is_bundle, is_online_plan, product_family, suite_members, EXCHANGE, SKYPE, SQL_SERVER,
+    WINDOWS_SERVER,
 };
 use crate::ingest::{load_all, stream_each_borrowed, Record};
 use crate::model::server_cal::{ConsumptionMode as Mode, EvidenceStatus};
@@ -40,8 +41,10 @@ pub struct ComplianceOptions {
     pub internal_domains: Vec<String>,
     /// Servers licensed per core: (product, or None for every product but Windows Server; server)
     pub per_core_servers: Vec<(Option<String>, String)>,
-    /// Administrator accounts exempt from CALs (domain\user)
+    /// Administrator accounts exempt from CALs (domain\user): at most two
     pub admin_accounts: Vec<String>,
+    /// Windows Server VMs in Azure: no Windows Server CAL for access to them
+    pub azure_servers: Vec<String>,
     /// Also write every evidence row, normalised (UalEvidence)
     pub emit_evidence: bool,
 }
@@ -108,7 +111,14 @@ pub enum UalError {
     /// Access mode counts the principals in scope, so they must be given.
     #[error("access mode needs the principals in scope (every user or device)")]
     PrincipalsNeeded,
+    /// The licence terms exempt up to two administrators, not a list.
+    #[error("{count} administrator accounts named: the licence terms exempt up to two")]
+    TooManyAdminAccounts { count: usize },
 }
+
+/// The most administrator accounts exempt from CALs: "up to 2 users or devices to access the
+/// server software only to administer it" (Windows Server licence terms, Product Terms).
+pub const MAX_ADMIN_ACCOUNTS: usize = 2;
 
 /// Servers seen, interned so per-principal server sets are bitsets.
 #[derive(Default)]
@@ -373,15 +383,30 @@ pub struct Settings {
     pub admin_accounts: Vec<String>,
     /// (product family or None for every product but Windows Server, server key)
     pub per_core: Vec<(Option<&'static str>, String)>,
+    /// Server keys of Windows Server VMs in Azure
+    pub azure: Vec<String>,
 }
 
 impl Settings {
+    /// Whether access to `family` on `server` needs no CAL because of how the server is
+    /// licensed: per core (products other than Windows Server), or, for Windows Server, a VM in
+    /// Azure whose price includes the Windows Server licence and its CALs.
     fn is_per_core(&self, family: &str, server: &str) -> bool {
-        family != WINDOWS_SERVER
-            && self
-                .per_core
-                .iter()
-                .any(|(f, s)| f.is_none_or(|f| f == family) && s == server)
+        if family == WINDOWS_SERVER {
+            return self.azure.iter().any(|s| s == server);
+        }
+        self.per_core
+            .iter()
+            .any(|(f, s)| f.is_none_or(|f| f == family) && s == server)
+    }
+
+    /// The exclusion reason for evidence [`Settings::is_per_core`] exempts.
+    fn exempt_reason(family: &str) -> &'static str {
+        if family == WINDOWS_SERVER {
+            "AzureWindowsServer"
+        } else {
+            "PerCoreServer"
+        }
     }
 
     fn is_external(&self, user: &str) -> bool {
@@ -636,7 +661,11 @@ impl Engine<'_> {
             let mut external_cal: Option<&'static str> = None;
             for (i, product) in reach.products.iter().enumerate() {
                 if product.per_core {
-                    *self.agg.excluded.entry("PerCoreServer").or_default() += 1;
+                    *self
+                        .agg
+                        .excluded
+                        .entry(Settings::exempt_reason(product.family))
+                        .or_default() += 1;
                     continue;
                 }
                 if external {
@@ -723,7 +752,12 @@ impl Engine<'_> {
                     Some("user outside the internal domains: the Lync / Skype for Business Server 2013+ server licence includes external users (no External Connector, no CAL)"),
                 );
             } else {
-                record(EvidenceStatus::Excluded, Some("PerCoreServer"));
+                let why = reach
+                    .products
+                    .iter()
+                    .find(|p| p.per_core)
+                    .map_or("PerCoreServer", |p| Settings::exempt_reason(p.family));
+                record(EvidenceStatus::Excluded, Some(why));
             }
         }
         // The row's user is covered where its device is counted (and the other way round).
@@ -1038,7 +1072,13 @@ pub fn run(
         sink,
     )?;
     suggest(&mut positions, &all_kinds, &models);
-    assumptions(&mut positions, &notes);
+    let admin_rows = engine
+        .agg
+        .excluded
+        .get("AdminAccount")
+        .copied()
+        .unwrap_or(0);
+    assumptions(&mut positions, &notes, &engine.settings, admin_rows);
 
     let shortfall: u64 = positions.values().map(|p| p.shortfall).sum();
     for p in positions.values_mut() {
@@ -1097,6 +1137,11 @@ fn settings(options: &ComplianceOptions, licenses: &[License]) -> Result<Setting
     if options.mode == Mode::Access && options.principals.is_none() {
         return Err(UalError::PrincipalsNeeded);
     }
+    if options.admin_accounts.len() > MAX_ADMIN_ACCOUNTS {
+        return Err(UalError::TooManyAdminAccounts {
+            count: options.admin_accounts.len(),
+        });
+    }
     Ok(Settings {
         mode: options.mode,
         window_start: (options.mode == Mode::Usage)
@@ -1113,6 +1158,11 @@ fn settings(options: &ComplianceOptions, licenses: &[License]) -> Result<Setting
             .map(|a| normalise_user(a))
             .collect(),
         per_core,
+        azure: options
+            .azure_servers
+            .iter()
+            .map(|s| server_key(s))
+            .collect(),
     })
 }
 
@@ -1665,14 +1715,16 @@ fn suggest(positions: &mut Positions, all_kinds: &KindCounts, models: &Models) {
 
 /// Each position's `Assumption`: for the lines of a product's other CAL type, both answers (the
 /// principals covered by the others' CALs, or not); then what the licences drawn were taken as.
-fn assumptions(positions: &mut Positions, notes: &Notes) {
+/// What the position takes as given beyond the licences: the two exempt administrators, who an
+/// external user is, that an IP address stands for a device (issue #24 item 11).
+fn assumptions(positions: &mut Positions, notes: &Notes, settings: &Settings, admin_rows: u64) {
     for (key, p) in positions.iter_mut() {
         let mut parts: Vec<String> = Vec::new();
         if let Some(&(n, drawn)) = notes.secondary.get(key) {
             let (a, s) = (p.assumed_covered, p.shortfall);
             parts.push(match p.cal_type {
                 CalType::Device => format!(
-                    "{n} device(s) had no counted user in the evidence (rows naming no user: Get-UalDeviceAccess, DHCP clients, spreadsheet rows without AccessingUser); {drawn} drawn from Device CALs owned; the other {a} are taken as used only by people who hold User CALs (counted on the User line), so shortfall {s}; if others use them, each needs a Device CAL: shortfall {}. An IP address is not always one device: DHCP gives one device several addresses over time",
+                    "{n} device(s) had no counted user in the evidence (rows naming no user: Get-UalDeviceAccess, DHCP clients, spreadsheet rows without AccessingUser); {drawn} drawn from Device CALs owned; the other {a} are taken as used only by people who hold User CALs (counted on the User line), so shortfall {s}; if others use them, each needs a Device CAL: shortfall {}",
                     s + a
                 ),
                 _ => format!(
@@ -1681,11 +1733,48 @@ fn assumptions(positions: &mut Positions, notes: &Notes) {
                 ),
             });
         }
+        if p.cal_type == CalType::Device {
+            parts.push(DEVICE_IS_AN_ADDRESS.to_string());
+        }
+        let external =
+            p.cal_type == CalType::ExternalConnector || p.basis.starts_with("external users");
+        if external {
+            parts.push(external_user_assumption(&settings.internal_domains));
+        }
+        if p.product == EXCHANGE && !external {
+            parts.push(EXCHANGE_ENTERPRISE_TRIGGERS.to_string());
+        }
+        if admin_rows > 0 && !external {
+            parts.push(format!(
+                "{} is exempt ({admin_rows} evidence row(s) not counted): the licence terms exempt up to 2 users or devices that access the server software only to administer it; taken as doing nothing else on these servers (each that does needs a CAL)",
+                settings.admin_accounts.join(" and ")
+            ));
+        }
         if let Some(list) = notes.assumptions.get(key) {
             parts.extend(list.iter().cloned());
         }
         p.assumption = (!parts.is_empty()).then(|| parts.join(". "));
     }
+}
+
+/// On every Exchange Server line: the evidence shows who reached a mailbox server, not which
+/// features each mailbox uses, and the Enterprise CAL is additive for some of them.
+const EXCHANGE_ENTERPRISE_TRIGGERS: &str = "Exchange Server Standard and Enterprise CALs are not told apart: this line counts each user once (the Standard CAL). An Exchange Enterprise CAL is needed in addition for each user of an Enterprise feature: an archive mailbox (In-Place Archive), In-Place or Litigation Hold and In-Place eDiscovery, data loss prevention, per-user journaling, Unified Messaging; access evidence cannot show which mailboxes use them, so count those users from the mailbox settings (Get-Mailbox ArchiveStatus, LitigationHoldEnabled, InPlaceHolds) and add Enterprise CALs for them";
+
+/// On every Device CAL line: UAL and DHCP name a device by its IP address, which is not a device.
+const DEVICE_IS_AN_ADDRESS: &str = "Devices are counted by the name or IP address the evidence gives: an IP address is not a device (DHCP gives one device several addresses over time, and one address to several devices in turn), so a count of addresses can be higher or lower than the devices; confirm it against a device inventory or the DHCP leases";
+
+/// Who an external user is: the engine's proxy (the account's domain) for the Product Terms'
+/// definition, which changed for agreements signed from 1 October 2024.
+fn external_user_assumption(internal: &[String]) -> String {
+    let domains = if internal.is_empty() {
+        "none given".to_string()
+    } else {
+        internal.join(", ")
+    };
+    format!(
+        "External users are taken as the accounts outside the internal domains ({domains}). The Product Terms define them as users who are not employees, onsite contractors or onsite agents of the customer or its affiliates; for agreements signed on or after 1 October 2024, users who are not employees, nor contractors or agents who typically work for the customer more than 30 hours a week on average or onsite every working day. The evidence shows neither employment, hours nor place of work: add the domain of contractors or agents who are internal under your agreement's definition as an internal domain"
+    )
 }
 
 fn summary(engine: &Engine, as_of: DateTime<Utc>, gaps: &[GapInfo]) -> UalEvidenceSummary {

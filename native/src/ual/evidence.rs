@@ -1,7 +1,7 @@
 //! Reading access evidence — Get-UalUserAccess / DeviceAccess / Daily*Access / Overview output
 //! and FlexNet ConsolidatedAccessEvidence spreadsheets — and normalising principals.
 
-use super::roles::{self, find_role, product_family, version_year, WINDOWS_SERVER};
+use super::roles::{self, find_role, product_family, version_year, SQL_SERVER, WINDOWS_SERVER};
 use crate::ingest::record::SelectMemo;
 use crate::ingest::value::Selection;
 use crate::ingest::{PsValue, Record};
@@ -631,6 +631,7 @@ impl<T> EvidenceReader<T> {
         let server = r.req_str("ComputerID")?;
         let product_name = r.opt_str("ProductName")?;
         let version = r.opt_str("Version")?;
+        let edition = r.opt_str("Edition")?;
         let user = r.opt_str("AccessingUser")?;
         let device = match r.opt_str("AccessingDeviceComputerName")? {
             Some(d) => Some(d),
@@ -646,7 +647,12 @@ impl<T> EvidenceReader<T> {
 
         self.key.clear();
         self.key.push(b'F');
-        for text in [Some(&server), product_name.as_ref(), version.as_ref()] {
+        for text in [
+            Some(&server),
+            product_name.as_ref(),
+            version.as_ref(),
+            edition.as_ref(),
+        ] {
             if let Some(t) = text {
                 self.key.extend_from_slice(t.as_bytes());
             }
@@ -655,7 +661,13 @@ impl<T> EvidenceReader<T> {
         let id = match self.by_key.get(self.key.as_slice()) {
             Some(id) => *id,
             None => {
-                let context = flexnet_context(server, product_name, version.as_deref(), systems);
+                let context = flexnet_context(
+                    server,
+                    product_name,
+                    version.as_deref(),
+                    edition.as_deref(),
+                    systems,
+                );
                 self.remember(context, keep)
             }
         };
@@ -725,7 +737,13 @@ fn ual_context(
     if let Some(role) = role {
         products.push((WINDOWS_SERVER, os_year));
         if let Some(extra) = role.extra_product {
-            products.push((extra, product_name.as_deref().and_then(version_year)));
+            // SQL Server Express and Developer are free: their users need no SQL Server CAL
+            // (the Windows Server CAL for the host still applies).
+            let free =
+                extra == SQL_SERVER && product_name.as_deref().is_some_and(roles::free_sql_edition);
+            if !free {
+                products.push((extra, product_name.as_deref().and_then(version_year)));
+            }
         }
     } else if shape.server_level {
         // Any client access to a Windows server needs a Windows Server CAL.
@@ -751,6 +769,7 @@ fn flexnet_context(
     server: String,
     product_name: Option<String>,
     version: Option<&str>,
+    edition: Option<&str>,
     systems: &Systems,
 ) -> RowContext {
     let key = server_key(&server);
@@ -764,11 +783,20 @@ fn flexnet_context(
     let os = systems.get(&key).and_then(|s| s.windows_year);
     let mut products = Vec::new();
     let mut implied_windows = false;
+    // SQL Server Express and Developer are free: no SQL Server CAL (their host's Windows Server
+    // CAL still applies, implied below where the server has no UAL).
+    let free_sql = family == Some(SQL_SERVER)
+        && [product_name.as_deref(), edition]
+            .into_iter()
+            .flatten()
+            .any(roles::free_sql_edition);
     if let Some(f) = family {
         if f == WINDOWS_SERVER {
             products.push((f, year.or(os)));
         } else {
-            products.push((f, year));
+            if !free_sql {
+                products.push((f, year));
+            }
             // No UAL on the server (pre-2012, or never collected): the access implies Windows
             // Server CAL evidence too, as FlexNet does.
             let has_ual = os.is_some_and(|y| y >= 2012);

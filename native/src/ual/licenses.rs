@@ -125,6 +125,12 @@ impl License {
         if is_bundle(product) && matches!(cal_type, CalType::ExternalConnector | CalType::PerCore) {
             return Err(r.error("CalType", format!("{product} covers several products with one CAL per user or device; External Connectors and per-core licences are sold per product (name the product)")));
         }
+        if product == SQL_SERVER
+            && matches!(cal_type, CalType::User | CalType::Device)
+            && super::roles::sql_enterprise_edition(&name)
+        {
+            return Err(r.error("CalType", format!("'{name}' is licensed per core only: SQL Server Enterprise has no Server + CAL licence (since SQL Server 2012), so there are no Enterprise CALs; give the servers a PerCore row, or name the CALs SQL Server (Standard)")));
+        }
         if cal_type == CalType::ExternalConnector && product == SQL_SERVER {
             return Err(r.error("CalType", "SQL Server has no External Connector licence: external users of a Server + CAL SQL Server need SQL Server CALs, or the server is licensed per core (a PerCore row)"));
         }

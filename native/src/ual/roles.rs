@@ -10,16 +10,10 @@ pub const EXCHANGE: &str = "Exchange Server";
 pub const SHAREPOINT: &str = "SharePoint Server";
 pub const SKYPE: &str = "Skype for Business Server";
 
-pub const CORE_CAL_SUITE: &str = "Core CAL Suite";
-pub const ENTERPRISE_CAL_SUITE: &str = "Enterprise CAL Suite";
-
-/// Online Services user subscription licences (User SLs) the Product Terms make CAL-equivalent
-/// ("CAL and ML Equivalency Licenses"): docs/rules/ual-server-cal.md, section 9.
-pub const M365_E3: &str = "Microsoft 365 E3";
-pub const M365_E5: &str = "Microsoft 365 E5";
-pub const O365_E1: &str = "Office 365 E1";
-pub const O365_E3: &str = "Office 365 E3";
-pub const O365_E5: &str = "Office 365 E5";
+pub use crate::model::equivalency::{
+    is_online_plan, online_plan, CORE_CAL_SUITE, ENTERPRISE_CAL_SUITE, M365_E3, M365_E5, O365_E1,
+    O365_E3, O365_E5,
+};
 
 /// What a suite or a CAL-equivalent plan covers. None includes SQL Server or Remote Desktop
 /// Services CALs; the Office 365 plans do not include the Windows Server CAL (Microsoft 365
@@ -36,34 +30,24 @@ pub fn suite_members(suite: &str) -> &'static [&'static str] {
     }
 }
 
+/// A SQL Server edition that is free to use, so its users need no SQL Server CAL: Express
+/// (free for production use) and Developer (free, for development and test only), named in a
+/// product name or a FlexNet Edition column. SQL Server licensing guide: "SQL Server Express …
+/// and SQL Server Developer … are free".
+pub fn free_sql_edition(text: &str) -> bool {
+    let l = text.to_ascii_lowercase();
+    l.contains("express") || l.contains("developer")
+}
+
+/// A SQL Server Enterprise edition: licensed per core only (no Server + CAL licence since SQL
+/// Server 2012, SQL Server licensing guide).
+pub fn sql_enterprise_edition(text: &str) -> bool {
+    text.to_ascii_lowercase().contains("enterprise")
+}
+
 /// A suite or plan (one licence covering several products), not a product family.
 pub fn is_bundle(name: &str) -> bool {
     !suite_members(name).is_empty()
-}
-
-/// A Microsoft 365 / Office 365 plan: a per-user subscription, always the current version.
-pub fn is_online_plan(name: &str) -> bool {
-    matches!(name, M365_E3 | M365_E5 | O365_E1 | O365_E3 | O365_E5)
-}
-
-/// The plan a licence sheet names, in the spellings sheets use (`Microsoft 365 E3`, `M365 E3`,
-/// `Office 365 Enterprise E3`, `O365 E5`). Exact names only: `Microsoft 365 E5 Security`, the F
-/// plans and the `(no Teams)` offers are other products, not taken for these.
-fn online_plan(name: &str) -> Option<&'static str> {
-    let compact: String = name
-        .to_ascii_lowercase()
-        .replace("enterprise", "")
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect();
-    Some(match compact.as_str() {
-        "microsoft365e3" | "m365e3" => M365_E3,
-        "microsoft365e5" | "m365e5" => M365_E5,
-        "office365e1" | "o365e1" => O365_E1,
-        "office365e3" | "o365e3" => O365_E3,
-        "office365e5" | "o365e5" => O365_E5,
-        _ => return None,
-    })
 }
 
 pub struct Role {
@@ -296,6 +280,11 @@ mod tests {
     fn product_names() {
         assert_eq!(product_family("Microsoft Exchange Server"), Some(EXCHANGE));
         assert_eq!(product_family("Lync Server"), Some(SKYPE));
+        assert!(free_sql_edition(
+            "Microsoft SQL Server 2019 Express Edition"
+        ));
+        assert!(free_sql_edition("Developer"));
+        assert!(!free_sql_edition("SQL Server 2019 Standard"));
         assert_eq!(product_family("Core CAL Suite"), Some(CORE_CAL_SUITE));
         assert_eq!(
             product_family("Microsoft Windows Server"),

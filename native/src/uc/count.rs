@@ -848,7 +848,14 @@ impl Counter {
         };
         let cisco = counted_vendor(UcVendor::Cisco);
         let microsoft = counted_vendor(UcVendor::Microsoft);
-        let hybrid = cisco && microsoft;
+        // VOSS's "Cisco MS Integrated Services" are users provisioned through its hybrid
+        // (Cisco and Microsoft) management; the exports show that as a user with a counted Cisco
+        // service and a counted Teams voice service. An Exchange mailbox beside a Cisco service
+        // is not integration (docs/rules/uc-counting.md, "Hybrid"): HYBRID_BASIS.
+        let teams = linked
+            .iter()
+            .any(|l| l.counted == Some(true) && l.service == UcService::Teams);
+        let hybrid = cisco && teams;
         let more_than_ten = licensed == Some(true) && phone_count > 10;
 
         let mut reasons = Vec::new();
@@ -880,7 +887,11 @@ impl Counter {
             let names = |v: UcVendor| {
                 linked
                     .iter()
-                    .filter(|l| l.counted == Some(true) && l.service.vendor() == v)
+                    .filter(|l| {
+                        l.counted == Some(true)
+                            && l.service.vendor() == v
+                            && (v == UcVendor::Cisco || l.service == UcService::Teams)
+                    })
                     .map(|l| l.service.to_string())
                     .collect::<Vec<_>>()
                     .join(", ")
@@ -889,9 +900,10 @@ impl Counter {
                 UcCount::Hybrid,
                 "Services",
                 format!(
-                    "Cisco ({}) and Microsoft ({})",
+                    "Cisco ({}) and Microsoft ({}): {}",
                     names(UcVendor::Cisco),
-                    names(UcVendor::Microsoft)
+                    names(UcVendor::Microsoft),
+                    crate::uc::records::HYBRID_BASIS
                 ),
             ));
         }
@@ -928,7 +940,7 @@ impl Counter {
                 r.user_licenses += licenses as u64;
                 r.extra_phone_licences += (licenses - 1) as u64;
                 r.hybrid += hybrid as u64;
-                r.cisco_only += (cisco && !microsoft) as u64;
+                r.cisco_only += (cisco && !hybrid) as u64;
                 r.microsoft_only += (microsoft && !cisco) as u64;
                 for l in linked.iter().filter(|l| l.counted == Some(true)) {
                     r.by_service[service_index(l.service)] += 1;

@@ -24,7 +24,9 @@ pub struct UcUserLicense {
     pub licensed: Option<bool>,
     /// Licences consumed: 1 when licensed, one per started ten phones above ten
     pub licenses: u32,
-    /// Counted Cisco and Microsoft services both (VOSS "Cisco MS Integrated Services")
+    /// VOSS "Cisco MS Integrated Services": a counted Cisco service and a counted Teams voice
+    /// service (see the totals' CiscoMsIntegratedServicesBasis); an Exchange mailbox beside a
+    /// Cisco service is not
     pub hybrid: bool,
     pub linked_services: Vec<UcLinkedService>,
     /// CUCM devices counted for the user (associated or owned, CTI excluded)
@@ -138,6 +140,9 @@ impl OutputRecord for UcOrphanService {
         &["Service", "Identity", "MeetsCondition", "Detail"];
 }
 
+/// What "Cisco MS Integrated Services" counts here, in every total and hybrid user's reason.
+pub const HYBRID_BASIS: &str = "Cisco MS Integrated Services are taken as users provisioned on both calling platforms, as VOSS hybrid management provisions them: a counted Cisco service (CUCM, UCCX, Unity Connection, Webex Calling) and a counted Microsoft Teams voice service; a Cisco user who only has an Exchange mailbox is not integrated (counted as Cisco-only)";
+
 /// Totals for one customer, for the resources above any customer (blank pkid), or for the
 /// whole estate.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -153,8 +158,10 @@ pub struct UcLicenseTotal {
     /// than ten phones
     pub user_licenses: u64,
     pub licensed_users: u64,
-    /// Hybrid users (Cisco and Microsoft services), included in UserLicenses
+    /// Hybrid users (a counted Cisco service and Teams voice), included in UserLicenses
     pub cisco_ms_integrated_services: u64,
+    /// The definition CiscoMsIntegratedServices counts by
+    pub cisco_ms_integrated_services_basis: String,
     pub standalone_devices: u64,
     pub meeting_rooms: u64,
     /// VOSS Phone Servers: not in any export this audit reads, so null
@@ -168,6 +175,7 @@ pub struct UcLicenseTotal {
     pub directory_users: u64,
     /// Users whose licence could not be decided (see their records)
     pub undetermined_users: u64,
+    /// Users with a Cisco service and no Teams voice (an Exchange mailbox beside it included)
     pub cisco_only_users: u64,
     pub microsoft_only_users: u64,
     /// Users licensed by each service (a user can count under several)

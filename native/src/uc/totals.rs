@@ -212,7 +212,7 @@ fn total(row: &Row, scope: UcTotalScope, sites: u64, privacy: &Privacy) -> UcLic
             UcCount::Hybrid,
             "UcUserLicense",
             format!(
-                "{} user(s) with both Cisco and Microsoft services counted (included in UserLicenses)",
+                "{} user(s) with a counted Cisco service and Teams voice (included in UserLicenses)",
                 row.hybrid
             ),
         ));
@@ -275,6 +275,7 @@ fn total(row: &Row, scope: UcTotalScope, sites: u64, privacy: &Privacy) -> UcLic
         user_licenses: row.user_licenses,
         licensed_users: row.licensed_users,
         cisco_ms_integrated_services: row.hybrid,
+        cisco_ms_integrated_services_basis: super::records::HYBRID_BASIS.to_string(),
         standalone_devices: row.devices.iter().sum(),
         meeting_rooms: row.rooms,
         phone_servers: None,

@@ -918,6 +918,46 @@ mod tests {
     }
 
     #[test]
+    fn enterprise_evidence_is_what_the_default_rule_set_counts() {
+        // Issue #24 item 10: lync usage and lync entitlement agree under the default rule set.
+        // Each kind of Enterprise evidence alone makes a user Enterprise Yes here, and the uses
+        // they stand for are exactly the uses of the settings the default rule set counts.
+        use crate::lync::policy::{EnterpriseUse, RuleSet, SETTINGS};
+        use std::collections::BTreeSet;
+        type Set = fn(&mut UsageEvidence);
+        let cases: [(EnterpriseUse, Set); 5] = [
+            (EnterpriseUse::AudioVideoConference, |e| {
+                e.conferences_organized_audio_video = 1
+            }),
+            (EnterpriseUse::ApplicationSharing, |e| {
+                e.conferences_organized_app_sharing = 1
+            }),
+            (EnterpriseUse::ApplicationSharing, |e| {
+                e.p2p_app_sharing_sessions = 1
+            }),
+            (EnterpriseUse::DataCollaboration, |e| {
+                e.conferences_organized_data = 1
+            }),
+            (EnterpriseUse::DialInConference, |e| {
+                e.dial_in_participants = 1
+            }),
+        ];
+        for (use_, set) in cases {
+            let mut agg = UserAgg::default();
+            set(&mut agg.e);
+            let u = classify_user("sip:x@contoso.com".into(), &agg, true);
+            assert_eq!(u.enterprise, UsageAnswer::Yes, "{use_:?}");
+        }
+        let used: BTreeSet<EnterpriseUse> = cases.iter().map(|c| c.0).collect();
+        let configured: BTreeSet<EnterpriseUse> = SETTINGS
+            .iter()
+            .filter(|d| d.enterprise_in.contains(&RuleSet::Default))
+            .filter_map(|d| d.enables)
+            .collect();
+        assert_eq!(used, configured);
+    }
+
+    #[test]
     fn no_evidence_is_no_only_when_the_window_is_covered() {
         let agg = UserAgg::default();
         assert_eq!(
