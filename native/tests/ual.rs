@@ -1869,6 +1869,7 @@ fn evidence_all_older_than_the_window_warns_with_the_newest_date() {
     assert!(!run_example(&[])
         .stderr
         .contains("older than the usage window"));
+}
 
 // ---------------------------------------------------------------- issue #24 item 11
 
