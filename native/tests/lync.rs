@@ -247,8 +247,8 @@ fn example_estate_gives_the_right_tiers_with_reasons() {
 
 const POLICIES_ENTERPRISE_GLOBAL: &str = r#"[
   {"Identity":"Global","AllowIPAudio":true,"AllowIPVideo":true,"EnableDialInConferencing":true,"EnableAppDesktopSharing":"Desktop"},
-  {"Identity":"Site:Oslo","AllowIPAudio":false,"AllowIPVideo":false,"EnableDialInConferencing":false,"EnableAppDesktopSharing":"None","AllowUserToScheduleMeetingsWithAppSharing":false},
-  {"Identity":"Tag:STD","AllowIPAudio":false,"AllowIPVideo":false,"EnableDialInConferencing":false,"EnableAppDesktopSharing":"None","AllowUserToScheduleMeetingsWithAppSharing":false},
+  {"Identity":"Site:Oslo","AllowIPAudio":false,"AllowIPVideo":false,"EnableDialInConferencing":false,"EnableAppDesktopSharing":"None","AllowUserToScheduleMeetingsWithAppSharing":false,"EnableDataCollaboration":false,"AllowPolls":false,"AllowAnnotations":false},
+  {"Identity":"Tag:STD","AllowIPAudio":false,"AllowIPVideo":false,"EnableDialInConferencing":false,"EnableAppDesktopSharing":"None","AllowUserToScheduleMeetingsWithAppSharing":false,"EnableDataCollaboration":false,"AllowPolls":false,"AllowAnnotations":false},
   {"Identity":"Tag:ENT","AllowIPAudio":true}
 ]"#;
 
@@ -1009,7 +1009,7 @@ fn a_neighbouring_cmdlets_export_is_refused_once_with_what_it_is() {
 #[test]
 fn values_taken_from_lync_defaults_are_marked_on_every_record() {
     // Tag:Sparse holds no Enterprise setting at all: every one of them is a Lync default.
-    let policies = r#"[{"Identity":"Global","AllowIPAudio":false,"AllowIPVideo":false,"EnableDialInConferencing":false,"EnableAppDesktopSharing":"None","AllowUserToScheduleMeetingsWithAppSharing":false},{"Identity":"Tag:Sparse"}]"#;
+    let policies = r#"[{"Identity":"Global","AllowIPAudio":false,"AllowIPVideo":false,"EnableDialInConferencing":false,"EnableAppDesktopSharing":"None","AllowUserToScheduleMeetingsWithAppSharing":false,"EnableDataCollaboration":false,"AllowPolls":false,"AllowAnnotations":false},{"Identity":"Tag:Sparse"}]"#;
     let users = r#"[{"SipAddress":"sip:a@contoso.com","Enabled":true,"ConferencingPolicy":"Sparse"},{"SipAddress":"sip:b@contoso.com","Enabled":true}]"#;
     let e = Estate::new(&[
         ("users.json", users),

@@ -640,7 +640,9 @@ fn hybrid_is_a_cisco_service_and_teams_voice_not_an_exchange_mailbox() {
     let both = user(&r, "both");
     assert_eq!(both["Hybrid"], true);
     assert!(
-        reason(&both, "Services").contains("VOSS hybrid management"),
+        both["Reasons"]
+            .to_string()
+            .contains("VOSS hybrid management"),
         "{both:#}"
     );
     assert_eq!(both["Licenses"], 1, "one licence however many services");
