@@ -118,8 +118,9 @@ pub fn policies(s: &mut Session, a: &PoliciesArgs) -> Result<(), AppError> {
     s.with_records(|out, rep| Ok(policies::run(&options, out, rep)?))
 }
 
-/// `--tier-policy Standard=Tag:STD_CAL_NoConferencing` → (Standard, "Tag:STD_CAL_NoConferencing").
-fn tier_policy(arg: &str) -> Result<(Tier, String), AppError> {
+/// `--tier-policy Standard=Tag:STD_CAL_NoConferencing` → (Standard, "Tag:STD_CAL_NoConferencing"):
+/// the one reading of the flag, for `lync plan` and `lync rightsize`.
+pub(super) fn tier_policy(arg: &str) -> Result<(Tier, String), AppError> {
     use crate::model::Choice;
     let (t, p) = arg.split_once('=').ok_or_else(|| {
         AppError::Arguments(format!(
@@ -202,4 +203,22 @@ pub fn usage(s: &mut Session, a: &UsageArgs) -> Result<(), AppError> {
 
 pub fn usage_queries(s: &mut Session, lync2010: bool) -> Result<(), AppError> {
     s.write_text(&usage::queries_text(lync2010))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one reading of --tier-policy, which `lync plan` and `lync rightsize` both use.
+    #[test]
+    fn tier_policy_reads_tier_equals_policy() {
+        let (t, p) = tier_policy("enterprise= Tag:ENT_CAL ").unwrap();
+        assert_eq!((t, p.as_str()), (Tier::Enterprise, "Tag:ENT_CAL"));
+        let bad = |arg: &str| match tier_policy(arg) {
+            Err(AppError::Arguments(m)) => m,
+            other => panic!("{other:?}"),
+        };
+        assert!(bad("Standard").contains("is not TIER=POLICY"));
+        assert!(bad("Gold=Tag:X").contains("'Gold' is not Standard or Enterprise"));
+    }
 }

@@ -24,8 +24,10 @@ use std::path::PathBuf;
 pub struct ReportOptions {
     pub files: Vec<String>,
     pub output: PathBuf,
-    /// Where the workbook is written before it is renamed to `output` when complete; `None`:
-    /// written to `output` as it is (a device or pipe, which a rename would replace).
+    /// Where the workbook is written instead of `output`: the caller's temporary, which it puts
+    /// in place when the run succeeds (so a failed or killed run never leaves a half-written
+    /// workbook under the name an auditor will open); `None`: written to `output` as it is (a
+    /// device or pipe, which a rename would replace).
     pub output_temporary: Option<PathBuf>,
     pub as_of: DateTime<Utc>,
     pub generated_at: DateTime<Utc>,
