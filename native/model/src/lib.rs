@@ -9,6 +9,7 @@
 mod choice;
 mod finding;
 mod input_error;
+mod io_error;
 pub mod json_text;
 pub mod record;
 pub mod rightsizing;
@@ -23,6 +24,7 @@ pub mod uc;
 pub use choice::Choice;
 pub use finding::{Finding, Reason, Severity};
 pub use input_error::InputError;
+pub use io_error::{IoError, OutputError};
 pub use record::{input_schema, output_schema, OutputRecord, SchemaEntry, SchemaKind};
 pub use rightsizing::{Confidence, RightSizingCode};
 pub use shared::{SharedList, SharedText, SHARED_LIST};

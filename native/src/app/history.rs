@@ -2,7 +2,7 @@
 //! then writes them as one dated JSON file in DIR, atomically (a temporary file, then a rename
 //! that fails rather than replace), never overwriting an earlier run.
 
-use crate::model::{OutputRecord, RecordSink};
+use crate::model::{OutputError, OutputRecord, RecordSink};
 use crate::output::temporaries::Temporary;
 use crate::report::history::{needs_fields, LicenseAuditRun};
 use std::io::{self, Write};
@@ -25,10 +25,10 @@ impl<S: RecordSink> Recorder<S> {
 }
 
 impl<S: RecordSink> RecordSink for Recorder<S> {
-    fn write<R: OutputRecord>(&mut self, record: &R) -> io::Result<()> {
+    fn write<R: OutputRecord>(&mut self, record: &R) -> Result<(), OutputError> {
         if let Some(run) = &mut self.run {
             let fields = if needs_fields(R::RECORD_TYPE) {
-                Some(serde_json::to_value(record).map_err(io::Error::other)?)
+                Some(serde_json::to_value(record).map_err(|e| OutputError(io::Error::other(e)))?)
             } else {
                 None
             };
@@ -36,7 +36,7 @@ impl<S: RecordSink> RecordSink for Recorder<S> {
         }
         self.inner.write(record)
     }
-    fn footer(&mut self, lines: &[String]) -> io::Result<()> {
+    fn footer(&mut self, lines: &[String]) -> Result<(), OutputError> {
         self.inner.footer(lines)
     }
 }

@@ -22,8 +22,7 @@ use chrono::Duration;
 impl From<LyncError> for AppError {
     fn from(e: LyncError) -> AppError {
         match e {
-            LyncError::Input(e) => AppError::Input(e),
-            LyncError::Output(e) => AppError::Output(e),
+            LyncError::Io(e) => e.into(),
             LyncError::Missing(MissingInput::Pools) => AppError::Arguments(
                 "--pools (Get-CsPool) is needed: site-scoped policies exist, and a user without a per-user policy gets the policy of their registrar pool's site".into(),
             ),
@@ -45,8 +44,7 @@ impl From<LyncError> for AppError {
 impl From<UsageError> for AppError {
     fn from(e: UsageError) -> AppError {
         match e {
-            UsageError::Input(e) => AppError::Input(e),
-            UsageError::Output(e) => AppError::Output(e),
+            UsageError::Io(e) => e.into(),
             e @ UsageError::UnexpectedColumn { .. } => AppError::Unreachable(e.to_string()),
             UsageError::IntegratedAuthNeedsWindows => AppError::Arguments(
                 "--auth integrated needs Windows (SSPI); use --auth sql with --user".into(),
@@ -158,7 +156,7 @@ pub fn template(s: &mut Session, a: &TemplateArgs) -> Result<(), AppError> {
             a.prefix
         )));
     }
-    s.with_records(|out, _| template::run(&a.prefix, a.rules, out).map_err(AppError::Output))
+    s.with_records(|out, _| Ok(template::run(&a.prefix, a.rules, out)?))
 }
 
 pub fn usage(s: &mut Session, a: &UsageArgs) -> Result<(), AppError> {

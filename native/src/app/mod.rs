@@ -157,9 +157,9 @@ fn error_format_from_argv(args: &[OsString]) -> ErrorFormat {
 fn dispatch(s: &mut Session, command: &Command) -> Result<(), AppError> {
     match command {
         Command::Schema(a) => schema::run(s, a),
-        Command::Inspect(a) => s.with_records(|out, rep| {
-            crate::inspect::run(&a.files, out, rep).map_err(AppError::Output)
-        }),
+        Command::Inspect(a) => {
+            s.with_records(|out, rep| Ok(crate::inspect::run(&a.files, out, rep)?))
+        }
         Command::Lync(l) => match l {
             LyncCommand::Entitlement(a) => lync::entitlement(s, a),
             LyncCommand::Policies(a) => lync::policies(s, a),

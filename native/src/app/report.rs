@@ -14,8 +14,7 @@ use crate::rightsize::{self, RightSizeError, RightSizeOptions};
 impl From<RightSizeError> for AppError {
     fn from(e: RightSizeError) -> AppError {
         match e {
-            RightSizeError::Input(e) => AppError::Input(e),
-            RightSizeError::Output(e) => AppError::Output(e),
+            RightSizeError::Io(e) => e.into(),
             RightSizeError::NoConfiguredRecords { file, skipped } => AppError::Arguments(format!(
                 "--configured {file} holds no LyncUserCal records ({skipped} of other types): give `lync entitlement` output"
             )),
@@ -57,8 +56,7 @@ pub fn rightsize(s: &mut Session, a: &RightsizeArgs) -> Result<(), AppError> {
 impl From<ReportError> for AppError {
     fn from(e: ReportError) -> AppError {
         match e {
-            ReportError::Input(e) => AppError::Input(e),
-            ReportError::Output(e) => AppError::Output(e),
+            ReportError::Io(e) => e.into(),
             ReportError::Workbook { path, message } => {
                 AppError::Output(std::io::Error::other(format!("--output {path}: {message}")))
             }
@@ -72,7 +70,7 @@ impl From<ReportError> for AppError {
 impl From<HistoryError> for AppError {
     fn from(e: HistoryError) -> AppError {
         match e {
-            HistoryError::Output(e) => AppError::Output(e),
+            HistoryError::Io(e) => e.into(),
             other => AppError::Arguments(other.to_string()),
         }
     }

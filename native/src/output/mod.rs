@@ -12,7 +12,7 @@ pub mod temporaries;
 
 pub use reporter::ConsoleReporter;
 
-use crate::model::{OutputRecord, RecordSink};
+use crate::model::{OutputError, OutputRecord, RecordSink};
 use serde_json::{Map, Value};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -374,11 +374,11 @@ pub(crate) fn defused(cell: &str) -> Option<String> {
 }
 
 impl RecordSink for Output {
-    fn write<R: OutputRecord>(&mut self, record: &R) -> io::Result<()> {
-        Output::write(self, record)
+    fn write<R: OutputRecord>(&mut self, record: &R) -> Result<(), OutputError> {
+        Output::write(self, record).map_err(OutputError)
     }
-    fn footer(&mut self, lines: &[String]) -> io::Result<()> {
-        Output::footer(self, lines)
+    fn footer(&mut self, lines: &[String]) -> Result<(), OutputError> {
+        Output::footer(self, lines).map_err(OutputError)
     }
 }
 
