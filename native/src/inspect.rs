@@ -256,7 +256,7 @@ pub fn run(
     files: &[String],
     sink: &mut impl RecordSink,
     reporter: &mut impl Reporter,
-) -> std::io::Result<()> {
+) -> Result<(), crate::model::OutputError> {
     let activity = "Inspecting input files";
     for (i, path) in files.iter().enumerate() {
         reporter.progress(activity, path, i as u64, Some(files.len() as u64));

@@ -438,6 +438,30 @@ fn flags_console_and_clap_live_in_the_app_layer() {
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
+/// An error that converts any `std::io::Error` with `?` calls a failed read "cannot write
+/// output" (exit 1): an audit's errors hold the shared `IoError` pair, and whoever meets an io
+/// error says whether it is input or output (issue #23 item 9).
+#[test]
+fn no_error_converts_a_bare_io_error() {
+    let tree = engine_tree();
+    let mut bad = Vec::new();
+    for (rel, src) in tree.files.values() {
+        let code: String = src.code.split_whitespace().collect();
+        for from in ["#[from]std::io::Error", "#[from]io::Error"] {
+            if code.contains(from) {
+                bad.push(format!("{}: {from}", rel.display()));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    // Not vacuous: the audits' errors are read, and they do hold the pair.
+    let uc = tree
+        .files
+        .values()
+        .find(|(rel, _)| rel.ends_with("uc/error.rs"));
+    assert!(uc.is_some_and(|(_, src)| src.code.contains("#[from] IoError")));
+}
+
 // The checker itself: it must see what it is meant to catch.
 
 fn src(module: &[&str], text: &str) -> Source {

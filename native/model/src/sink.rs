@@ -3,14 +3,14 @@
 //! progress. The application decides where those go (NDJSON, CSV, a table, JSON lines on stderr
 //! for PowerShell), as ripgrep's searcher writes to a `Sink`.
 
-use crate::{InputError, OutputRecord};
+use crate::{InputError, OutputError, OutputRecord};
 
 /// Where records go.
 pub trait RecordSink {
-    fn write<R: OutputRecord>(&mut self, record: &R) -> std::io::Result<()>;
+    fn write<R: OutputRecord>(&mut self, record: &R) -> Result<(), OutputError>;
     /// Summary lines for a person reading a table; machine formats ignore them, because the
     /// same facts are in records.
-    fn footer(&mut self, lines: &[String]) -> std::io::Result<()>;
+    fn footer(&mut self, lines: &[String]) -> Result<(), OutputError>;
 }
 
 /// Where problems and progress go.
@@ -38,15 +38,16 @@ pub struct Collected {
 }
 
 impl RecordSink for Collected {
-    fn write<R: OutputRecord>(&mut self, record: &R) -> std::io::Result<()> {
-        let mut v = serde_json::to_value(record).map_err(std::io::Error::other)?;
+    fn write<R: OutputRecord>(&mut self, record: &R) -> Result<(), OutputError> {
+        let mut v =
+            serde_json::to_value(record).map_err(|e| OutputError(std::io::Error::other(e)))?;
         if let Some(o) = v.as_object_mut() {
             o.insert("RecordType".into(), R::RECORD_TYPE.into());
         }
         self.records.push(v);
         Ok(())
     }
-    fn footer(&mut self, _lines: &[String]) -> std::io::Result<()> {
+    fn footer(&mut self, _lines: &[String]) -> Result<(), OutputError> {
         Ok(())
     }
 }

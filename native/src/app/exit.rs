@@ -37,7 +37,7 @@ impl From<Exit> for ExitCode {
     }
 }
 
-use crate::model::InputError;
+use crate::model::{InputError, IoError, OutputError};
 
 /// Every way a command can fail, each mapped to one exit code.
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +59,22 @@ pub enum AppError {
     InputProblems { count: usize },
 }
 
+/// The audits' shared pair: an input they cannot use is exit 3, output they cannot write exit 1.
+impl From<IoError> for AppError {
+    fn from(e: IoError) -> AppError {
+        match e {
+            IoError::Input(e) => AppError::Input(e),
+            IoError::Output(OutputError(e)) => AppError::Output(e),
+        }
+    }
+}
+
+impl From<OutputError> for AppError {
+    fn from(OutputError(e): OutputError) -> AppError {
+        AppError::Output(e)
+    }
+}
+
 impl AppError {
     pub fn exit(&self) -> Exit {
         match self {
@@ -72,3 +88,24 @@ impl AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The audits' shared pair keeps its exit codes: a bad input is 3, failed output 1.
+    #[test]
+    fn the_io_pair_keeps_input_and_output_apart() {
+        let input = AppError::from(IoError::from(InputError::file("users.json", "unreadable")));
+        assert_eq!(input.exit().code(), Exit::InvalidInput.code());
+        assert_eq!(
+            input.to_string(),
+            InputError::file("users.json", "unreadable").to_string()
+        );
+        let output = AppError::from(IoError::from(OutputError(std::io::Error::other(
+            "disk full",
+        ))));
+        assert_eq!(output.exit().code(), Exit::Failure.code());
+        assert_eq!(output.to_string(), "cannot write output: disk full");
+    }
+}

@@ -1,8 +1,9 @@
 //! `--history DIR`: a record sink that passes every record through and keeps the run's totals,
-//! then writes them as one dated JSON file in DIR, atomically (a temporary file, then a link
+//! then writes them as one dated JSON file in DIR, atomically (a temporary file, then a rename
 //! that fails rather than replace), never overwriting an earlier run.
 
-use crate::model::{OutputRecord, RecordSink};
+use crate::model::{OutputError, OutputRecord, RecordSink};
+use crate::output::temporaries::Temporary;
 use crate::report::history::{needs_fields, LicenseAuditRun};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -24,10 +25,10 @@ impl<S: RecordSink> Recorder<S> {
 }
 
 impl<S: RecordSink> RecordSink for Recorder<S> {
-    fn write<R: OutputRecord>(&mut self, record: &R) -> io::Result<()> {
+    fn write<R: OutputRecord>(&mut self, record: &R) -> Result<(), OutputError> {
         if let Some(run) = &mut self.run {
             let fields = if needs_fields(R::RECORD_TYPE) {
-                Some(serde_json::to_value(record).map_err(io::Error::other)?)
+                Some(serde_json::to_value(record).map_err(|e| OutputError(io::Error::other(e)))?)
             } else {
                 None
             };
@@ -35,7 +36,7 @@ impl<S: RecordSink> RecordSink for Recorder<S> {
         }
         self.inner.write(record)
     }
-    fn footer(&mut self, lines: &[String]) -> io::Result<()> {
+    fn footer(&mut self, lines: &[String]) -> Result<(), OutputError> {
         self.inner.footer(lines)
     }
 }
@@ -45,46 +46,35 @@ impl<S: RecordSink> RecordSink for Recorder<S> {
 pub fn save(dir: &Path, run: &LicenseAuditRun) -> io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
     let stem = run.file_stem();
-    let tmp = dir.join(format!(".{stem}.{}.tmp", std::process::id()));
-    crate::output::temporaries::register(&tmp);
-    let written = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        let text = serde_json::to_string_pretty(run).map_err(io::Error::other)?;
-        f.write_all(text.as_bytes())?;
-        f.write_all(b"\n")?;
-        f.sync_all()
-    })();
-    if let Err(e) = written {
-        // A full disk left a 0-byte .tmp behind.
-        let _ = std::fs::remove_file(&tmp);
-        crate::output::temporaries::done(&tmp);
-        return Err(e);
-    }
-    let result = (|| {
-        for n in 1..10_000u32 {
-            let name = if n == 1 {
-                format!("{stem}.json")
-            } else {
-                format!("{stem}-{n}.json")
-            };
-            let target = dir.join(name);
-            match std::fs::hard_link(&tmp, &target) {
-                Ok(()) => return Ok(target),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                // File systems without hard links: check, then rename (not atomic against a
-                // concurrent run of the same second, which the link above is).
-                Err(_) if !target.exists() => {
-                    std::fs::rename(&tmp, &target)?;
-                    return Ok(target);
-                }
-                Err(_) => continue,
+    // Removed if writing fails (a full disk left a 0-byte .tmp behind) or the run is stopped.
+    let (mut f, mut tmp) =
+        Temporary::create(&dir.join(format!(".{stem}.{}.tmp", std::process::id())))?;
+    let text = serde_json::to_string_pretty(run).map_err(io::Error::other)?;
+    f.write_all(text.as_bytes())?;
+    f.write_all(b"\n")?;
+    f.sync_all()?;
+    drop(f);
+    for n in 1..10_000u32 {
+        let name = if n == 1 {
+            format!("{stem}.json")
+        } else {
+            format!("{stem}-{n}.json")
+        };
+        let target = dir.join(name);
+        match tmp.persist_noclobber(&target) {
+            Ok(()) => return Ok(target),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            // File systems that can neither rename without replacing nor hard-link: check, then
+            // rename (not atomic against a concurrent run of the same second, which the
+            // no-clobber rename is).
+            Err(_) if !target.exists() => {
+                tmp.persist(&target)?;
+                return Ok(target);
             }
+            Err(_) => continue,
         }
-        Err(io::Error::other("no free run file name"))
-    })();
-    let _ = std::fs::remove_file(&tmp);
-    crate::output::temporaries::done(&tmp);
-    result
+    }
+    Err(io::Error::other("no free run file name"))
 }
 
 #[cfg(test)]

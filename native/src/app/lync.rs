@@ -22,8 +22,7 @@ use chrono::Duration;
 impl From<LyncError> for AppError {
     fn from(e: LyncError) -> AppError {
         match e {
-            LyncError::Input(e) => AppError::Input(e),
-            LyncError::Output(e) => AppError::Output(e),
+            LyncError::Io(e) => e.into(),
             LyncError::Missing(MissingInput::Pools) => AppError::Arguments(
                 "--pools (Get-CsPool) is needed: site-scoped policies exist, and a user without a per-user policy gets the policy of their registrar pool's site".into(),
             ),
@@ -45,8 +44,7 @@ impl From<LyncError> for AppError {
 impl From<UsageError> for AppError {
     fn from(e: UsageError) -> AppError {
         match e {
-            UsageError::Input(e) => AppError::Input(e),
-            UsageError::Output(e) => AppError::Output(e),
+            UsageError::Io(e) => e.into(),
             e @ UsageError::UnexpectedColumn { .. } => AppError::Unreachable(e.to_string()),
             UsageError::IntegratedAuthNeedsWindows => AppError::Arguments(
                 "--auth integrated needs Windows (SSPI); use --auth sql with --user".into(),
@@ -119,8 +117,9 @@ pub fn policies(s: &mut Session, a: &PoliciesArgs) -> Result<(), AppError> {
     s.with_records(|out, rep| Ok(policies::run(&options, out, rep)?))
 }
 
-/// `--tier-policy Standard=Tag:STD_CAL_NoConferencing` → (Standard, "Tag:STD_CAL_NoConferencing").
-fn tier_policy(arg: &str) -> Result<(Tier, String), AppError> {
+/// `--tier-policy Standard=Tag:STD_CAL_NoConferencing` → (Standard, "Tag:STD_CAL_NoConferencing"):
+/// the one reading of the flag, for `lync plan` and `lync rightsize`.
+pub(super) fn tier_policy(arg: &str) -> Result<(Tier, String), AppError> {
     use crate::model::Choice;
     let (t, p) = arg.split_once('=').ok_or_else(|| {
         AppError::Arguments(format!(
@@ -159,7 +158,7 @@ pub fn template(s: &mut Session, a: &TemplateArgs) -> Result<(), AppError> {
             a.prefix
         )));
     }
-    s.with_records(|out, _| template::run(&a.prefix, a.rules, out).map_err(AppError::Output))
+    s.with_records(|out, _| Ok(template::run(&a.prefix, a.rules, out)?))
 }
 
 pub fn usage(s: &mut Session, a: &UsageArgs) -> Result<(), AppError> {
@@ -204,4 +203,22 @@ pub fn usage(s: &mut Session, a: &UsageArgs) -> Result<(), AppError> {
 
 pub fn usage_queries(s: &mut Session, lync2010: bool) -> Result<(), AppError> {
     s.write_text(&usage::queries_text(lync2010))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one reading of --tier-policy, which `lync plan` and `lync rightsize` both use.
+    #[test]
+    fn tier_policy_reads_tier_equals_policy() {
+        let (t, p) = tier_policy("enterprise= Tag:ENT_CAL ").unwrap();
+        assert_eq!((t, p.as_str()), (Tier::Enterprise, "Tag:ENT_CAL"));
+        let bad = |arg: &str| match tier_policy(arg) {
+            Err(AppError::Arguments(m)) => m,
+            other => panic!("{other:?}"),
+        };
+        assert!(bad("Standard").contains("is not TIER=POLICY"));
+        assert!(bad("Gold=Tag:X").contains("'Gold' is not Standard or Enterprise"));
+    }
 }

@@ -159,9 +159,7 @@ fn dispatch(s: &mut Session, command: &Command) -> Result<(), AppError> {
         Command::Schema(a) => schema::run(s, a),
         Command::Inspect(a) => {
             s.mark_incomplete = false;
-            s.with_records(|out, rep| {
-                crate::inspect::run(&a.files, out, rep).map_err(AppError::Output)
-            })
+            s.with_records(|out, rep| Ok(crate::inspect::run(&a.files, out, rep)?))
         }
         Command::Lync(l) => match l {
             LyncCommand::Entitlement(a) => lync::entitlement(s, a),

@@ -4,7 +4,8 @@
 use super::cli::{HistoryArgs, ReportArgs, RightsizeArgs};
 use super::exit::AppError;
 use super::Session;
-use crate::model::{Choice, Reporter, Tier};
+use crate::model::{Reporter, Tier};
+use crate::output::temporaries::Temporary;
 use crate::output::Output;
 use crate::report::history::{HistoryError, HistoryOptions};
 use crate::report::{self, ReportError, ReportOptions};
@@ -13,8 +14,7 @@ use crate::rightsize::{self, RightSizeError, RightSizeOptions};
 impl From<RightSizeError> for AppError {
     fn from(e: RightSizeError) -> AppError {
         match e {
-            RightSizeError::Input(e) => AppError::Input(e),
-            RightSizeError::Output(e) => AppError::Output(e),
+            RightSizeError::Io(e) => e.into(),
             RightSizeError::NoConfiguredRecords { file, skipped } => AppError::Arguments(format!(
                 "--configured {file} holds no LyncUserCal records ({skipped} of other types): give `lync entitlement` output"
             )),
@@ -33,19 +33,9 @@ pub fn rightsize(s: &mut Session, a: &RightsizeArgs) -> Result<(), AppError> {
     let mut standard_policy = STANDARD_POLICY.to_string();
     let mut enterprise_policy = ENTERPRISE_POLICY.to_string();
     for arg in &a.tier_policy {
-        let (t, p) = arg.split_once('=').ok_or_else(|| {
-            AppError::Arguments(format!(
-                "--tier-policy '{arg}' is not TIER=POLICY (e.g. Standard=Tag:STD_CAL_NoConferencing)"
-            ))
-        })?;
-        match Tier::parse(t) {
-            Some(Tier::Standard) => standard_policy = p.trim().to_string(),
-            Some(Tier::Enterprise) => enterprise_policy = p.trim().to_string(),
-            None => {
-                return Err(AppError::Arguments(format!(
-                    "--tier-policy '{arg}': '{t}' is not Standard or Enterprise"
-                )))
-            }
+        match super::lync::tier_policy(arg)? {
+            (Tier::Standard, p) => standard_policy = p,
+            (Tier::Enterprise, p) => enterprise_policy = p,
         }
     }
     let options = RightSizeOptions {
@@ -66,8 +56,7 @@ pub fn rightsize(s: &mut Session, a: &RightsizeArgs) -> Result<(), AppError> {
 impl From<ReportError> for AppError {
     fn from(e: ReportError) -> AppError {
         match e {
-            ReportError::Input(e) => AppError::Input(e),
-            ReportError::Output(e) => AppError::Output(e),
+            ReportError::Io(e) => e.into(),
             ReportError::Workbook { path, message } => {
                 AppError::Output(std::io::Error::other(format!("--output {path}: {message}")))
             }
@@ -81,7 +70,7 @@ impl From<ReportError> for AppError {
 impl From<HistoryError> for AppError {
     fn from(e: HistoryError) -> AppError {
         match e {
-            HistoryError::Output(e) => AppError::Output(e),
+            HistoryError::Io(e) => e.into(),
             other => AppError::Arguments(other.to_string()),
         }
     }
@@ -120,18 +109,33 @@ pub fn report(s: &mut Session, a: &ReportArgs) -> Result<(), AppError> {
         generated_at: chrono::Utc::now(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
     };
+    // Removed if the run fails or is interrupted; put in place when the workbook is complete.
+    let temporary = match &options.output_temporary {
+        Some(t) => Some(
+            Temporary::create(t)
+                .map_err(|e| {
+                    AppError::Arguments(format!(
+                        "cannot create --output {}: {e}",
+                        options.output.display()
+                    ))
+                })?
+                .1,
+        ),
+        None => None,
+    };
     let mut out = Output::new(s.format, None).map_err(AppError::Output)?;
     let before = s.reporter.bad_records();
-    // Removed if the run is interrupted while the workbook is written.
-    if let Some(t) = &options.output_temporary {
-        crate::output::temporaries::register(t);
-    }
     report::run(&options, &mut out, &mut s.reporter)?;
-    out.finish().map_err(AppError::Output)?;
-    match s.reporter.bad_records() - before {
-        0 => Ok(()),
-        count => Err(AppError::InputProblems { count }),
+    if let Some(t) = temporary {
+        t.persist(&options.output).map_err(|e| {
+            AppError::Output(std::io::Error::new(
+                e.kind(),
+                format!("--output {}: {e}", options.output.display()),
+            ))
+        })?;
     }
+    out.finish().map_err(AppError::Output)?;
+    s.no_bad_records_since(before)
 }
 
 /// `history DIR`: how the kept totals moved.

@@ -94,7 +94,7 @@ impl Session {
         let partly_read = incomplete_inputs(&files_before, self.reporter.bad_files());
         if let Some(line) = partly_read.filter(|_| self.mark_incomplete) {
             crate::model::RecordSink::footer(&mut out, std::slice::from_ref(&line))
-                .map_err(AppError::Output)?;
+                .map_err(AppError::from)?;
             crate::model::Reporter::warning(&mut self.reporter, "IncompleteInputs", &line);
         }
         let (out, run) = out.into_parts();
@@ -115,6 +115,12 @@ impl Session {
                 format!("has a header and no records, and {flag} is required: nothing was counted, so the results above are not an answer; give the export with its records"),
             )));
         }
+        self.no_bad_records_since(before)
+    }
+
+    /// Exit 3 (the results cover the remaining records) when any bad record was reported since
+    /// the reporter counted `before`: the one reading of the count, for every audit.
+    pub(super) fn no_bad_records_since(&self, before: usize) -> Result<(), AppError> {
         match self.reporter.bad_records() - before {
             0 => Ok(()),
             count => Err(AppError::InputProblems { count }),
@@ -138,16 +144,16 @@ impl Session {
             }
             Some(p) => {
                 // Complete or absent, as for records (see Output::new).
-                let temp = crate::output::temporary_beside(p);
-                crate::output::temporaries::register(&temp);
-                std::fs::write(&temp, text).map_err(|e| {
-                    let _ = std::fs::remove_file(&temp);
+                let cannot_create = |e: std::io::Error| {
                     AppError::Arguments(format!("cannot create --output {}: {e}", p.display()))
-                })?;
-                std::fs::rename(&temp, p).map_err(|e| {
-                    let _ = std::fs::remove_file(&temp);
-                    AppError::Output(e)
-                })
+                };
+                let (mut file, temp) = crate::output::temporaries::Temporary::create(
+                    &crate::output::temporary_beside(p),
+                )
+                .map_err(cannot_create)?;
+                file.write_all(text.as_bytes()).map_err(cannot_create)?;
+                drop(file);
+                temp.persist(p).map_err(AppError::Output)
             }
             None => {
                 let mut out = std::io::stdout().lock();

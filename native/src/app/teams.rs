@@ -10,8 +10,7 @@ use crate::teams::{self, AssignmentOptions, TeamsError};
 impl From<TeamsError> for AppError {
     fn from(e: TeamsError) -> AppError {
         match e {
-            TeamsError::Input(e) => AppError::Input(e),
-            TeamsError::Output(e) => AppError::Output(e),
+            TeamsError::Io(e) => e.into(),
             TeamsError::NoUsers => AppError::Arguments(
                 "--online-users FILE is required (Get-CsOnlineUser | ConvertTo-Json -Depth 5), or --estate DIR with teams.*".into(),
             ),

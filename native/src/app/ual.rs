@@ -9,8 +9,7 @@ use crate::ual::{compliance, ComplianceOptions, UalError};
 impl From<UalError> for AppError {
     fn from(e: UalError) -> AppError {
         match e {
-            UalError::Input(e) => AppError::Input(e),
-            UalError::Output(e) => AppError::Output(e),
+            UalError::Io(e) => e.into(),
             UalError::NotPerCoreProduct { product } => AppError::Arguments(format!(
                 "--per-core-server: '{product}' is not a product licensed per core instead of CALs (e.g. SQL Server)"
             )),

@@ -10,8 +10,7 @@ use crate::uc::{self, CountOptions, UcError, UcFiles};
 impl From<UcError> for AppError {
     fn from(e: UcError) -> AppError {
         match e {
-            UcError::Input(e) => AppError::Input(e),
-            UcError::Output(e) => AppError::Output(e),
+            UcError::Io(e) => e.into(),
             UcError::NoDirectory => AppError::Arguments(
                 "--users FILE is required (or --teams FILE for a Teams-only estate, where the Get-CsOnlineUser export is the directory; or --estate DIR with users.* or teams.*)".into(),
             ),

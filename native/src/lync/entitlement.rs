@@ -14,6 +14,7 @@ use crate::model::{
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, Hasher};
 
 /// The CALs one Lync/SfB user or device needs, from its configuration.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -460,8 +461,7 @@ fn assemble(
 /// reasons and findings are then shared too (and serialised once).
 #[derive(Default)]
 pub struct UserClassifier {
-    outcomes:
-        HashMap<u64, Vec<(OutcomeKey, PolicyOutcome)>, std::hash::BuildHasherDefault<PassThrough>>,
+    outcomes: HashMap<u64, Vec<(OutcomeKey, PolicyOutcome)>, foldhash::fast::RandomState>,
     cached: usize,
     disabled: Option<SharedList<Reason>>,
 }
@@ -488,29 +488,15 @@ impl OutcomeKey {
             && self.pool == u.registrar_pool
     }
 
-    /// FNV-1a over the parts, each closed by a byte UTF-8 never holds.
+    /// A hash of the parts ([`OutcomeKey::matches`] settles a collision).
     fn hash(u: &CsUser) -> u64 {
-        const PRIME: u64 = 0x0000_0100_0000_01b3;
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut eat = |bytes: &[u8]| {
-            for b in bytes.iter().chain(&[0xFF]) {
-                h = (h ^ u64::from(*b)).wrapping_mul(PRIME);
-            }
-        };
-        for r in [&u.conferencing, &u.voice] {
-            match r {
-                PolicyRef::Inherited => eat(&[0]),
-                PolicyRef::Named(n) => eat(n.as_bytes()),
-            }
-        }
-        match &u.registrar_pool {
-            None => eat(&[1]),
-            Some(p) => eat(p.as_bytes()),
-        }
-        eat(&[Self::flags(u)]);
-        h
+        FIXED.hash_one((&u.conferencing, &u.voice, &u.registrar_pool, Self::flags(u)))
     }
 }
+
+/// The fixed-seed foldhash of the address and outcome hashes: the same on every run, so which
+/// of two addresses that collide (about 3e-8 for a million) is kept never changes.
+const FIXED: foldhash::quality::FixedState = foldhash::quality::FixedState::with_seed(0x5119);
 
 impl UserClassifier {
     /// Combinations remembered at most (an export whose every user names a different pool
@@ -717,25 +703,7 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
 /// Keeps one record per SIP address: a second export row for the same address would count the
 /// same person twice. Hashes keep memory at 8 bytes a user.
 #[derive(Default)]
-pub struct SeenAddresses(HashSet<u64, std::hash::BuildHasherDefault<PassThrough>>);
-
-/// The keys are already hashes: hashing them again (SipHash) would cost more than the lookup.
-#[derive(Default)]
-pub struct PassThrough(u64);
-
-impl std::hash::Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8) | u64::from(*b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
+pub struct SeenAddresses(HashSet<u64, foldhash::fast::RandomState>);
 
 impl SeenAddresses {
     pub fn first_time(&mut self, sip: &str) -> bool {
@@ -799,20 +767,29 @@ impl LookAlikes {
     }
 }
 
-/// A 64-bit FNV-1a hash of the address as [`sip_key`] spells it (trimmed, lower case, `sip:`
-/// prefix), computed without building that string: it runs once per user. With 64 bits, two of
-/// a million addresses collide with a probability near 3e-8.
+/// A 64-bit hash of the address as [`sip_key`] spells it (trimmed, lower case, `sip:` prefix),
+/// computed without building that string for the usual short ASCII address: it runs once per
+/// user. With 64 bits, two of a million addresses collide with a probability near 3e-8.
 fn sip_hash(sip: &str) -> u64 {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
     let s = sip.trim();
     let bare = s
         .get(..4)
         .filter(|p| p.eq_ignore_ascii_case("sip:"))
         .map_or(s, |_| &s[4..]);
-    b"sip:".iter().chain(bare.as_bytes()).fold(OFFSET, |h, b| {
-        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(PRIME)
-    })
+    let mut buf = [0u8; 256];
+    let mut long = Vec::new();
+    let key: &mut [u8] = if bare.len() + 4 <= buf.len() {
+        &mut buf[..bare.len() + 4]
+    } else {
+        long.resize(bare.len() + 4, 0);
+        &mut long
+    };
+    key[..4].copy_from_slice(b"sip:");
+    key[4..].copy_from_slice(bare.as_bytes());
+    key[4..].make_ascii_lowercase();
+    let mut h = FIXED.build_hasher();
+    h.write(key);
+    h.finish()
 }
 
 /// The exports an entitlement audit reads.
@@ -944,6 +921,9 @@ mod tests {
         let mut seen = SeenAddresses::default();
         assert!(seen.first_time("sip:bob@contoso.com"));
         assert!(!seen.first_time("Bob@Contoso.com"));
+        let long = format!("sip:{}@contoso.com", "A".repeat(300));
+        assert_eq!(sip_hash(&long), sip_hash(&long.to_lowercase()[4..]));
+        assert_ne!(sip_hash(&long), sip_hash(&long.replace('A', "B")));
     }
 
     #[test]

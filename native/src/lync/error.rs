@@ -1,14 +1,13 @@
 //! How a Lync command can fail. Messages name inputs by what they hold (the Get-Cs cmdlet), never
 //! by flag: the command line adds its own flag names (see `app::lync`).
 
-use crate::model::{InputError, Tier};
+use crate::model::{IoError, Tier};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LyncError {
+    /// An input it cannot use, or output it cannot write.
     #[error(transparent)]
-    Input(#[from] InputError),
-    #[error("cannot write output: {0}")]
-    Output(#[from] std::io::Error),
+    Io(#[from] IoError),
     /// An input the command needs was not given.
     #[error("{0:?} is needed")]
     Missing(MissingInput),
@@ -20,6 +19,8 @@ pub enum LyncError {
         problem: String,
     },
 }
+
+crate::model::io_error_from!(LyncError);
 
 /// Which input is missing, and why it is needed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -313,7 +313,7 @@ fn owned_text(v: Option<&PsValue>, r: &Record, name: &str) -> Result<Option<Stri
 }
 
 /// A per-user policy assignment as Get-CsUser shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PolicyRef {
     /// Blank: the site's or the Global policy applies.
     Inherited,

@@ -187,7 +187,7 @@ pub fn run(
                         }
                     }
                     Ok(_) => {}
-                    Err(e) if e.fatal => return Err(LyncError::Input(e)),
+                    Err(e) if e.fatal => return Err(e.into()),
                     Err(e) => reporter.bad_record(&e),
                 }
                 Ok::<(), LyncError>(())

@@ -171,7 +171,11 @@ pub fn valid_prefix(prefix: &str) -> bool {
 }
 
 /// `lync template`: the scheme's policies (the prefix is checked with [`valid_prefix`] first).
-pub fn run(prefix: &str, rules: RuleSet, sink: &mut impl RecordSink) -> std::io::Result<()> {
+pub fn run(
+    prefix: &str,
+    rules: RuleSet,
+    sink: &mut impl RecordSink,
+) -> Result<(), crate::model::OutputError> {
     for t in templates(prefix, rules) {
         sink.write(&t)?;
     }

@@ -12,9 +12,8 @@ pub mod temporaries;
 
 pub use reporter::ConsoleReporter;
 
-use crate::model::{OutputRecord, RecordSink};
+use crate::model::{OutputError, OutputRecord, RecordSink};
 use serde_json::{Map, Value};
-use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -41,7 +40,7 @@ pub struct Output {
     format: Format,
     w: Box<dyn Write>,
     /// Writing to a file: (the temporary file written, the path it becomes on `finish`).
-    commit: Option<(PathBuf, PathBuf)>,
+    commit: Option<(temporaries::Temporary, PathBuf)>,
     written: u64,
     csv: Option<(String, Vec<String>)>,
     table: table::Table,
@@ -65,9 +64,7 @@ impl Output {
                 ))
             }
             Some(p) => {
-                let temp = temporary_beside(p);
-                let file = File::create(&temp)?;
-                temporaries::register(&temp);
+                let (file, temp) = temporaries::Temporary::create(&temporary_beside(p))?;
                 let mut out =
                     Self::to_writer(format, Box::new(BufWriter::with_capacity(256 * 1024, file)));
                 out.commit = Some((temp, p.to_path_buf()));
@@ -272,10 +269,7 @@ impl Output {
         if let Some((temp, path)) = self.commit.take() {
             // Close the file before renaming it (Windows will not rename an open file).
             self.w = Box::new(io::sink());
-            if let Err(e) = std::fs::rename(&temp, &path) {
-                let _ = std::fs::remove_file(&temp);
-                return Err(e);
-            }
+            temp.persist(&path)?;
         }
         Ok(self.written)
     }
@@ -283,10 +277,10 @@ impl Output {
 
 impl Drop for Output {
     fn drop(&mut self) {
-        // Not finished: the run failed, so its partial file goes.
+        // Not finished: the run failed, so its partial file goes (closed first, for Windows).
         if let Some((temp, _)) = self.commit.take() {
             self.w = Box::new(io::sink());
-            let _ = std::fs::remove_file(temp);
+            drop(temp);
         }
     }
 }
@@ -380,11 +374,11 @@ pub(crate) fn defused(cell: &str) -> Option<String> {
 }
 
 impl RecordSink for Output {
-    fn write<R: OutputRecord>(&mut self, record: &R) -> io::Result<()> {
-        Output::write(self, record)
+    fn write<R: OutputRecord>(&mut self, record: &R) -> Result<(), OutputError> {
+        Output::write(self, record).map_err(OutputError)
     }
-    fn footer(&mut self, lines: &[String]) -> io::Result<()> {
-        Output::footer(self, lines)
+    fn footer(&mut self, lines: &[String]) -> Result<(), OutputError> {
+        Output::footer(self, lines).map_err(OutputError)
     }
 }
 

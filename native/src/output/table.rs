@@ -1,7 +1,10 @@
 //! A readable table for terminals. Column widths come from the first rows (buffered), then rows
 //! stream; over-long cells are cut with an ellipsis so a 200,000-row run never buffers it all.
+//! Widths are terminal columns (`unicode-width`), not characters: a CJK character or an emoji
+//! takes two, a combining mark none, so columns line up whatever the names are written in.
 
 use std::io::{self, Write};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 const SAMPLE_ROWS: usize = 200;
 const MAX_WIDTH: usize = 48;
@@ -42,10 +45,10 @@ impl Table {
     }
 
     fn start(&mut self, w: &mut dyn Write) -> io::Result<()> {
-        let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
+        let mut widths: Vec<usize> = self.columns.iter().map(|c| c.width()).collect();
         for row in &self.pending {
             for (i, c) in row.iter().enumerate() {
-                widths[i] = widths[i].max(c.chars().count().min(MAX_WIDTH));
+                widths[i] = widths[i].max(c.width().min(MAX_WIDTH));
             }
         }
         if self.tables_started > 0 {
@@ -74,12 +77,8 @@ fn write_row(w: &mut dyn Write, widths: &[usize], cells: &[String]) -> io::Resul
     let mut line = String::new();
     for (i, width) in widths.iter().enumerate() {
         let cell = cells.get(i).map(String::as_str).unwrap_or("");
-        let n = cell.chars().count();
-        let text: String = if n > *width {
-            cell.chars()
-                .take(width.saturating_sub(1))
-                .chain(std::iter::once('…'))
-                .collect()
+        let text: String = if cell.width() > *width {
+            cut(cell, width.saturating_sub(1)) + "…"
         } else {
             cell.to_string()
         };
@@ -88,8 +87,63 @@ fn write_row(w: &mut dyn Write, widths: &[usize], cells: &[String]) -> io::Resul
         }
         line.push_str(&text);
         if i + 1 < widths.len() {
-            line.extend(std::iter::repeat_n(' ', width - text.chars().count()));
+            line.extend(std::iter::repeat_n(' ', width.saturating_sub(text.width())));
         }
     }
     writeln!(w, "{}", line.trim_end())
+}
+
+/// The longest start of `cell` that fits in `columns` terminal columns.
+fn cut(cell: &str, columns: usize) -> String {
+    let mut used = 0;
+    let mut out = String::new();
+    for c in cell.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > columns {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(rows: &[&[&str]]) -> String {
+        let mut t = Table::default();
+        let mut w = Vec::new();
+        for r in rows {
+            let cells = r.iter().map(|c| c.to_string()).collect();
+            t.push(&mut w, "T", &["Name", "Seats"], cells).unwrap();
+        }
+        t.flush(&mut w).unwrap();
+        String::from_utf8(w).unwrap()
+    }
+
+    #[test]
+    fn columns_line_up_by_display_width() {
+        let out = table(&[&["山田太郎", "1"], &["Zoë 👩‍💻", "2"], &["Ann", "3"]]);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "Name     Seats");
+        assert_eq!(lines[1], "-------- -----");
+        // 山田太郎 is eight columns wide, as wide as the rule above it.
+        assert_eq!(lines[2], "山田太郎 1");
+        let seats_at = |l: &str| l[..l.rfind(' ').unwrap()].width() + 1;
+        for l in &lines[2..] {
+            assert_eq!(seats_at(l), 9, "{l:?}");
+        }
+    }
+
+    #[test]
+    fn a_long_wide_cell_is_cut_to_the_column() {
+        let long = "漢".repeat(40); // 80 columns
+        let out = table(&[&[&long, "1"]]);
+        let row = out.lines().nth(2).unwrap();
+        let name = row.strip_suffix(" 1").unwrap();
+        assert_eq!(name.width(), MAX_WIDTH);
+        assert!(name.trim_end().ends_with("漢…"), "{name}");
+    }
 }

@@ -2,7 +2,7 @@
 //! application when asked to keep history) and `history`, which shows how they moved from run to
 //! run and flags a change beyond a threshold.
 
-use crate::model::{OutputRecord, RecordSink, Reporter, SchemaEntry};
+use crate::model::{IoError, OutputRecord, RecordSink, Reporter, SchemaEntry};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -241,13 +241,16 @@ pub struct HistoryOptions {
 
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
-    #[error("cannot write output: {0}")]
-    Output(#[from] std::io::Error),
+    /// An input it cannot use, or output it cannot write.
+    #[error(transparent)]
+    Io(#[from] IoError),
     #[error("cannot read the history folder {dir}: {message}")]
     Folder { dir: String, message: String },
     #[error("the history folder {0} holds no run files")]
     Empty(String),
 }
+
+crate::model::io_error_from!(HistoryError);
 
 /// What `history` found.
 #[derive(Debug, Default)]

@@ -13,7 +13,9 @@ pub mod collect;
 pub mod history;
 pub mod workbook;
 
-use crate::model::{InputError, OutputRecord, RecordSink, Reporter, SchemaEntry};
+use crate::model::{
+    InputError, IoError, OutputError, OutputRecord, RecordSink, Reporter, SchemaEntry,
+};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -24,8 +26,10 @@ use std::path::PathBuf;
 pub struct ReportOptions {
     pub files: Vec<String>,
     pub output: PathBuf,
-    /// Where the workbook is written before it is renamed to `output` when complete; `None`:
-    /// written to `output` as it is (a device or pipe, which a rename would replace).
+    /// Where the workbook is written instead of `output`: the caller's temporary, which it puts
+    /// in place when the run succeeds (so a failed or killed run never leaves a half-written
+    /// workbook under the name an auditor will open); `None`: written to `output` as it is (a
+    /// device or pipe, which a rename would replace).
     pub output_temporary: Option<PathBuf>,
     pub as_of: DateTime<Utc>,
     pub generated_at: DateTime<Utc>,
@@ -34,10 +38,9 @@ pub struct ReportOptions {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
+    /// An input it cannot use, or output it cannot write.
     #[error(transparent)]
-    Input(#[from] InputError),
-    #[error("cannot write output: {0}")]
-    Output(#[from] std::io::Error),
+    Io(#[from] IoError),
     /// The workbook could not be written (the writer's message).
     #[error("cannot write the workbook {path}: {message}")]
     Workbook { path: String, message: String },
@@ -45,6 +48,8 @@ pub enum ReportError {
     #[error("the workbook name {0} must end in .xlsx")]
     NotXlsx(String),
 }
+
+crate::model::io_error_from!(ReportError);
 
 /// One worksheet of the workbook written.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -82,11 +87,13 @@ pub fn run(
     if !name.to_ascii_lowercase().ends_with(".xlsx") {
         return Err(ReportError::NotXlsx(name));
     }
-    let collected = collect::collect(&options.files, reporter)?;
+    // Its only io errors are the sheets' spool files failing to write (a read error is a bad
+    // record or an unreadable file, reported and counted).
+    let collected = collect::collect(&options.files, reporter).map_err(OutputError)?;
     // A workbook is a deliverable: one built on a records file that could not be read whole (cut
     // short, corrupted, not a records file) would look complete. Nothing is written then.
     if let Some(f) = collected.stats.files.iter().find(|f| f.bad_records > 0) {
-        return Err(ReportError::Input(
+        return Err(ReportError::from(
             InputError::file(
                 f.name.clone(),
                 format!(

@@ -245,19 +245,9 @@ pub fn write(
     for data in sheets {
         out.extend(detail_sheets(&mut wb, data, &f)?);
     }
-    // Written beside the target and renamed when complete, so a killed or failed run never
-    // leaves a half-written workbook under the name an auditor will open; a device such as
-    // /dev/null (no temporary given) is written as it is: a rename would replace it.
-    let Some(temp) = temporary else {
-        save(&mut wb, path)?;
-        return Ok(out);
-    };
-    let saved =
-        save(&mut wb, temp).and_then(|()| std::fs::rename(temp, path).map_err(XlsxError::IoError));
-    if saved.is_err() {
-        let _ = std::fs::remove_file(temp);
-    }
-    saved.map(|()| out)
+    // To the caller's temporary, which it puts in place (see ReportOptions::output_temporary).
+    save(&mut wb, temporary.unwrap_or(path))?;
+    Ok(out)
 }
 
 /// Saves through [`FailOnce`]: on a full disk the error is returned once, and the zip writer's

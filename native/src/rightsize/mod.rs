@@ -10,7 +10,7 @@ pub mod rules;
 
 use crate::ingest::stream_each;
 use crate::model::{
-    Confidence, InputError, OutputRecord, RecordSink, Reporter, RightSizingCode, SchemaEntry, Tier,
+    Confidence, IoError, OutputRecord, RecordSink, Reporter, RightSizingCode, SchemaEntry, Tier,
     UsageAnswer,
 };
 use chrono::{DateTime, Utc};
@@ -42,10 +42,9 @@ pub struct RightSizeOptions {
 
 #[derive(Debug, thiserror::Error)]
 pub enum RightSizeError {
+    /// An input it cannot use, or output it cannot write.
     #[error(transparent)]
-    Input(#[from] InputError),
-    #[error("cannot write output: {0}")]
-    Output(#[from] std::io::Error),
+    Io(#[from] IoError),
     /// The configured records held no LyncUserCal record at all.
     #[error("{file} holds no LyncUserCal records ({skipped} record(s) of other types)")]
     NoConfiguredRecords { file: String, skipped: u64 },
@@ -53,6 +52,8 @@ pub enum RightSizeError {
     #[error("{file} holds no LyncUserUsage records ({skipped} record(s) of other types)")]
     NoUsageRecords { file: String, skipped: u64 },
 }
+
+crate::model::io_error_from!(RightSizeError);
 
 /// One user's right-sizing: configured vs used vs licensed, and what to do.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

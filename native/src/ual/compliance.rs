@@ -15,7 +15,7 @@ use super::roles::{
 };
 use crate::ingest::{load_all, stream_each_borrowed, Record};
 use crate::model::server_cal::{ConsumptionMode as Mode, EvidenceStatus};
-use crate::model::{InputError, RecordSink, Reporter};
+use crate::model::{InputError, IoError, RecordSink, Reporter};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::rc::Rc;
@@ -101,10 +101,9 @@ fn gap_text(g: &GapInfo) -> String {
 
 #[derive(Debug, thiserror::Error)]
 pub enum UalError {
+    /// An input it cannot use, or output it cannot write.
     #[error(transparent)]
-    Input(#[from] InputError),
-    #[error("cannot write output: {0}")]
-    Output(#[from] std::io::Error),
+    Io(#[from] IoError),
     /// A per-core exemption names a product that is not licensed per core instead of CALs.
     #[error("'{product}' is not a product licensed per core instead of CALs (e.g. SQL Server)")]
     NotPerCoreProduct { product: String },
@@ -119,6 +118,8 @@ pub enum UalError {
 /// The most administrator accounts exempt from CALs: "up to 2 users or devices to access the
 /// server software only to administer it" (Windows Server licence terms, Product Terms).
 pub const MAX_ADMIN_ACCOUNTS: usize = 2;
+
+crate::model::io_error_from!(UalError);
 
 /// Servers seen, interned so per-principal server sets are bitsets.
 #[derive(Default)]
@@ -991,11 +992,11 @@ pub fn run(
                             sink.write(&r)?;
                         }
                     }
-                    Err(err) if err.fatal => return Err(UalError::Input(err)),
+                    Err(err) if err.fatal => return Err(err.into()),
                     Err(err)
                         if named_rows == 0 && err.field.as_deref() == Some(NO_SERVER_FIELD) =>
                     {
-                        return Err(UalError::Input(err.fatal()))
+                        return Err(err.fatal().into())
                     }
                     Err(err) => reporter.bad_record(&err),
                 }

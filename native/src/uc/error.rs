@@ -1,14 +1,13 @@
 //! How `uc count` can fail. Messages name inputs by what they hold, never by flag: the command
 //! line adds its own flag names (see `app::uc`).
 
-use crate::model::InputError;
+use crate::model::IoError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UcError {
+    /// An input it cannot use, or output it cannot write.
     #[error(transparent)]
-    Input(#[from] InputError),
-    #[error("cannot write output: {0}")]
-    Output(#[from] std::io::Error),
+    Io(#[from] IoError),
     /// Neither a user directory nor a Get-CsOnlineUser export to serve as one.
     #[error("a directory of users is needed: the user directory export, or a Get-CsOnlineUser export for a Teams-only estate")]
     NoDirectory,
@@ -19,3 +18,5 @@ pub enum UcError {
     #[error("the pseudonym key is {bytes} bytes long; use at least {min} random bytes")]
     WeakPseudonymKey { bytes: usize, min: usize },
 }
+
+crate::model::io_error_from!(UcError);

@@ -2,10 +2,16 @@
 //! 96-bit hash so an index entry (key and record number) is 16 bytes, not the text.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, Hasher};
 
-/// A case-insensitive key: 96 bits of two SipHash-1-3 runs with different prefixes. The chance
-/// that two of ten million distinct identities collide is below 10^-14.
+/// The two hashes a key is made of: foldhash with fixed seeds, so a key (and so a rare
+/// collision) is the same on every run and every Rust release (std's `DefaultHasher` promises
+/// neither). Keys are only looked up and counted, never shown or ordered in output.
+const FIRST: foldhash::quality::FixedState = foldhash::quality::FixedState::with_seed(0x4b);
+const SECOND: foldhash::quality::FixedState = foldhash::quality::FixedState::with_seed(0xb4);
+
+/// A case-insensitive key: 96 bits of two hashes with different seeds. The chance that two of
+/// ten million distinct identities collide is below 10^-14.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Key([u32; 3]);
 
@@ -16,10 +22,8 @@ impl Key {
         if t.is_empty() {
             return None;
         }
-        let mut a = std::collections::hash_map::DefaultHasher::new();
-        let mut b = std::collections::hash_map::DefaultHasher::new();
-        a.write_u8(0x4b);
-        b.write_u8(0xb4);
+        let mut a = FIRST.build_hasher();
+        let mut b = SECOND.build_hasher();
         // One write of the lower-cased text (on the stack for the usual short ASCII keys).
         let mut buf = [0u8; 128];
         if t.is_ascii() && t.len() <= buf.len() {
@@ -43,34 +47,12 @@ impl Key {
     }
 }
 
-/// Keys are already hashes: the map uses their low bits as they are.
-#[derive(Default)]
-pub struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.0 = (self.0 << 32) | u64::from(i);
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = i;
-    }
-    fn write_usize(&mut self, _len: usize) {
-        // The array length written before the elements: constant, ignored.
-    }
-}
-
-pub type KeyMap<V> = HashMap<Key, V, BuildHasherDefault<KeyHasher>>;
-pub type KeySet = HashSet<Key, BuildHasherDefault<KeyHasher>>;
+/// The maps' own hasher: foldhash, as for the engine's other per-row maps.
+type Fold = foldhash::fast::RandomState;
+pub type KeyMap<V> = HashMap<Key, V, Fold>;
+pub type KeySet = HashSet<Key, Fold>;
 /// Short keys (see [`Key::short`]).
-pub type ShortSet = HashSet<u64, BuildHasherDefault<KeyHasher>>;
+pub type ShortSet = HashSet<u64, Fold>;
 
 #[cfg(test)]
 mod tests {
@@ -82,5 +64,19 @@ mod tests {
         assert_ne!(Key::of("alice@contoso.com"), Key::of("alice@contoso.co"));
         assert_eq!(Key::of("  "), None);
         assert_eq!(Key::of("ÅSA"), Key::of("åsa"));
+        let long = "A".repeat(200);
+        assert_eq!(Key::of(&long), Key::of(&long.to_lowercase()));
+    }
+
+    /// Fixed seeds: the same text is the same key in every run (a key is not std's
+    /// `DefaultHasher`, whose algorithm may change between Rust releases).
+    #[test]
+    fn keys_are_the_same_on_every_run() {
+        let k = Key::of("alice@contoso.com").unwrap();
+        assert_eq!(k, Key::of("Alice@Contoso.com").unwrap());
+        assert_ne!(k.short(), Key::of("bob@contoso.com").unwrap().short());
+        let mut set = KeySet::default();
+        set.insert(k);
+        assert!(set.contains(&Key::of("ALICE@contoso.com ").unwrap()));
     }
 }

@@ -1,14 +1,13 @@
 //! How `lync usage` can fail. A connection problem carries a [`ConnectHint`] — what to try —
 //! which the command line turns into its own flag names.
 
-use crate::model::InputError;
+use crate::model::IoError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UsageError {
+    /// An input it cannot use, or output it cannot write.
     #[error(transparent)]
-    Input(#[from] InputError),
-    #[error("cannot write output: {0}")]
-    Output(#[from] std::io::Error),
+    Io(#[from] IoError),
     /// The monitoring server could not be reached, refused the login, or failed mid-query.
     #[error("{message}")]
     Unreachable {
@@ -22,6 +21,8 @@ pub enum UsageError {
     #[error("integrated authentication needs Windows (SSPI); use a SQL login")]
     IntegratedAuthNeedsWindows,
 }
+
+crate::model::io_error_from!(UsageError);
 
 impl UsageError {
     pub fn unreachable(message: impl Into<String>) -> UsageError {
