@@ -154,7 +154,9 @@ fn every_engine_command_of_the_documentation_runs() {
                     let (code, stderr) = run(&command, dir.path());
                     let ok = code == 0 || (code == 5 && command.contains("--fail-on-shortfall"));
                     if !ok {
-                        problems.push(format!("{name}:{line}: `{command}` exited {code}: {stderr}"));
+                        problems.push(format!(
+                            "{name}:{line}: `{command}` exited {code}: {stderr}"
+                        ));
                     }
                     ran += 1;
                 } else {
@@ -172,7 +174,10 @@ fn every_engine_command_of_the_documentation_runs() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     // Not vacuous: the README's main job, the examples' audits, the workbook, the history.
     assert!(ran >= 10, "only {ran} documented commands ran");
-    assert!(parsed >= 3, "only {parsed} documented commands were argument-checked");
+    assert!(
+        parsed >= 3,
+        "only {parsed} documented commands were argument-checked"
+    );
 }
 
 #[test]
@@ -204,7 +209,10 @@ fn the_dba_pack_shows_the_sql_lync_usage_runs() {
 fn the_readme_newcomer_commands_are_the_ones_ci_and_the_tests_run() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     // The first block of README: the main job on the bundled example, then every test.
-    let (_, first) = blocks(&readme, "sh").into_iter().next().expect("README's first sh block");
+    let (_, first) = blocks(&readme, "sh")
+        .into_iter()
+        .next()
+        .expect("README's first sh block");
     let commands: Vec<&str> = first
         .lines()
         .map(str::trim)
@@ -219,7 +227,10 @@ fn the_readme_newcomer_commands_are_the_ones_ci_and_the_tests_run() {
         "README's newcomer commands"
     );
     let head: String = readme.lines().take(30).collect::<Vec<_>>().join("\n");
-    assert!(head.contains(&first), "the newcomer commands are at the top of README");
+    assert!(
+        head.contains(&first),
+        "the newcomer commands are at the top of README"
+    );
     // .ci/run ends by running README's test command.
     let ci = std::fs::read_to_string(repo().join(".ci/run")).unwrap();
     assert!(
@@ -236,7 +247,10 @@ fn the_example_snapshot_is_the_fixture_plus_the_example_tenant() {
     let snapshot = repo().join("examples/snapshot");
     let mut expected = Vec::new();
     for (from, dir) in [
-        ("native/tests/fixtures/snapshot/ps51-json", repo().join("native/tests/fixtures/snapshot/ps51-json")),
+        (
+            "native/tests/fixtures/snapshot/ps51-json",
+            repo().join("native/tests/fixtures/snapshot/ps51-json"),
+        ),
         ("examples/teams", repo().join("examples/teams")),
     ] {
         for e in std::fs::read_dir(&dir).unwrap() {
@@ -249,5 +263,9 @@ fn the_example_snapshot_is_the_fixture_plus_the_example_tenant() {
         }
     }
     let count = std::fs::read_dir(&snapshot).unwrap().count();
-    assert_eq!(count, expected.len(), "examples/snapshot holds files of neither source");
+    assert_eq!(
+        count,
+        expected.len(),
+        "examples/snapshot holds files of neither source"
+    );
 }
