@@ -96,6 +96,7 @@ $script:LicenseAuditFlagText = @{
         '--internal-domain'           = '-InternalDomain'
         '--per-core-server'           = '-PerCoreServer'
         '--admin-account'             = '-AdminAccount'
+        '--azure-server'              = '-AzureServer'
         '--emit-evidence'             = '-IncludeEvidence'
         '--fail-on-shortfall'         = '-FailOnShortfall'
         '--allow-incomplete-evidence' = '-AllowIncompleteEvidence'

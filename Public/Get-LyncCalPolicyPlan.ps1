@@ -40,7 +40,9 @@ function Get-LyncCalPolicyPlan {
     Passed to Get-CsUser -DomainController.
 
     .PARAMETER LicensedPath
-    A CSV (or any supported export) with SipAddress or Identity, and Tier (Standard/Enterprise).
+    A CSV (or any supported export) with SipAddress or Identity, and Tier (Standard/Enterprise,
+    or a CAL suite or plan: Microsoft 365 / Office 365 E3 and E5 and the Enterprise CAL Suite
+    read as Enterprise; Office 365 E1 and the Core CAL Suite as Standard).
     Wildcards are expanded; they must match one file.
 
     .PARAMETER DefaultTier

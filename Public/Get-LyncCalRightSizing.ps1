@@ -47,7 +47,13 @@ function Get-LyncCalRightSizing {
     `lync usage` output (LyncUserUsage and LyncUsageCoverage records). Wildcards must match one file.
 
     .PARAMETER LicensedPath
-    The licence list. Wildcards must match one file.
+    The licence list: SipAddress, UserPrincipalName or Identity, and Tier - Standard,
+    Enterprise, Standard+Plus, Enterprise+Plus, or a CAL suite or plan the user holds, read as
+    the Skype for Business Server CALs it is equivalent to (Product Terms, CAL and ML
+    Equivalency Licenses): Core CAL Suite and Office 365 E1 Standard; Enterprise CAL Suite,
+    Office 365 E3 and Microsoft 365 E3 Standard and Enterprise (Plus still needed); Office 365 /
+    Microsoft 365 E5 all three. The record's Evidence says what it rests on ("Basis: ...").
+    Wildcards must match one file.
 
     .PARAMETER PricesPath
     Yearly prices per CAL: CSV with Cal and Price. Wildcards must match one file.
