@@ -9,8 +9,10 @@ function Get-LyncCalRequirement {
     of the site of the user's registrar pool, else Global), and reports the CALs that
     configuration calls for: Standard for every enabled user; Enterprise when the effective
     conferencing policy lets the user organise Enterprise features (under the chosen -Rules);
-    Plus for Enterprise Voice, remote call control and Response Group agents. Common area phones
-    and analog devices need Standard and Plus; meeting rooms Standard and Enterprise.
+    Plus for Enterprise Voice, remote call control and Response Group agents. Devices: a common
+    area phone needs Standard, and Plus only when enabled for Enterprise Voice; an analog
+    device Standard and Plus; a meeting room Standard, Enterprise only when its conferencing
+    policy lets it start Enterprise meetings, and Plus when enabled for Enterprise Voice.
 
     Every record lists its Reasons (which policy setting or user flag triggered each tier) and
     Findings (a missing policy, a pool not in Get-CsPool), and the same as one line of text in
@@ -52,18 +54,22 @@ function Get-LyncCalRequirement {
     Passed to Get-CsUser -DomainController (also for identities piped in).
 
     .PARAMETER Rules
-    Which conferencing settings count as Enterprise: lenient, default or strict (default if not given).
-    default: Microsoft's Enterprise CAL feature list. A policy that lets the user organise
-    multiparty IP audio or video, dial-in conferencing, desktop/application sharing or
-    web-conferencing content (data collaboration, whiteboard/annotations, polls) makes the
-    user Enterprise: the same uses Get-LyncCalUsage counts from the monitoring database.
-    lenient: the conferencing modalities only (audio, video, dial-in, sharing); data
-    collaboration, polls and annotations get the benefit of the doubt, because the same
-    switch carries multi-party file transfer, a Standard right. A lower bound.
-    strict: the worst case: default plus meeting and P2P recording, whose tier no source
-    confirms. Anonymous participants and MultiView count under no rule set.
-    Each record names its rule set (Rules) and its Enterprise answer under the other one
-    (OtherRules: strict, or default for a strict run; EnterpriseUnderOtherRules).
+    Which conferencing settings count as Enterprise: lenient, default or
+    strict (default if not given).
+    default: Microsoft's Enterprise CAL feature list. A policy that lets the
+    user organise multiparty IP audio or video, dial-in conferencing,
+    desktop/application sharing or web-conferencing content (data
+    collaboration, whiteboard/annotations, polls) makes the user Enterprise:
+    the same uses Get-LyncCalUsage counts from the monitoring database.
+    lenient: the conferencing modalities only (audio, video, dial-in,
+    sharing); data collaboration, polls and annotations get the benefit of
+    the doubt, because the same switch carries multi-party file transfer, a
+    Standard right. A lower bound.
+    strict: the worst case: default plus meeting and P2P recording, whose
+    tier no source confirms. Anonymous participants and MultiView count
+    under no rule set. Each record names its rule set (Rules) and its
+    Enterprise answer under the other one (OtherRules: strict, or default
+    for a strict run; EnterpriseUnderOtherRules).
     docs/rules/lync-configured.md, "The rule sets", gives the sources.
 
     .PARAMETER IncludeDevices
