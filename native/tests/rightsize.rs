@@ -182,6 +182,134 @@ fn an_sfb_server_user_holding_e3_has_standard_and_enterprise_covered_and_still_n
     assert_eq!(bob["Licensed"], "Standard+Enterprise+Plus", "{bob:#}");
 }
 
+/// `lync rightsize` with the example prices and a licence list written to a temporary file.
+fn rightsize_licensed(csv: &str, summary: bool) -> (util::Run, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let licensed = dir.path().join("licensed.csv");
+    std::fs::write(&licensed, csv).unwrap();
+    let prices = repo_path("examples/rightsizing/prices.csv");
+    let licensed = licensed.to_string_lossy();
+    let mut args = vec!["--licensed", &licensed, "--prices", &prices];
+    if summary {
+        args.push("--summary");
+    }
+    let (r, _d) = rightsize(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    (r, dir)
+}
+
+#[test]
+fn rights_held_through_a_suite_or_plan_are_no_saving() {
+    // Review of issue #24: an Enterprise right inside Microsoft 365 E3 (or E5, or a CAL suite)
+    // cannot be handed back alone (Product Terms, CAL and ML Equivalency Licenses), so an unused
+    // one is kept and saves nothing. On the example estate (prices Standard 40, Enterprise 60,
+    // Plus 85): zoe is configured Enterprise and Plus and used neither (with single CALs:
+    // Downgrade, 145 a year); carol is configured Enterprise and did not use it (with a
+    // single CAL: Downgrade to the Standard policy, 60); ivan had no activity at all (with a
+    // single Standard CAL: Downgrade, 40).
+    let (r, _dir) = rightsize_licensed(
+        "SipAddress,Tier\n\
+         sip:zoe@contoso.com,Microsoft 365 E5\n\
+         sip:carol@contoso.com,Microsoft 365 E3\n\
+         sip:ivan@contoso.com,Core CAL Suite\n\
+         sip:heidi@contoso.com,Office 365 E5\n",
+        true,
+    );
+    let recs = r.records_of("LyncCalRightSizing");
+    let cases = [
+        ("zoe", "Enterprise", "Plus is part of Microsoft 365 E5"),
+        (
+            "carol",
+            "Enterprise",
+            "Enterprise is part of Microsoft 365 E3",
+        ),
+        ("ivan", "Standard", "Standard is part of Core CAL Suite"),
+        ("heidi", "Standard", "Plus is part of Office 365 E5"),
+    ];
+    for (name, tier, part) in cases {
+        let u = user(&recs, name);
+        assert_eq!(u["Recommendation"], "Unchanged", "{name}: {u:#}");
+        assert_eq!(u["Tier"], tier, "{name}: {u:#}");
+        assert_eq!(u["TargetPolicy"], Value::Null, "{name}: nothing to grant");
+        let saving = &u["YearlySaving"];
+        assert!(saving.as_f64() == Some(0.0), "{name}: {saving}");
+        assert_eq!(saving.to_string(), "0.0", "{name}: never -0");
+        let reason = u["Reason"].as_str().unwrap();
+        assert!(
+            reason.contains(&format!("{part}; it cannot be returned alone — no saving")),
+            "{name}: {reason}"
+        );
+        assert!(
+            u["Evidence"].to_string().contains("No saving: "),
+            "{name}: {u:#}"
+        );
+    }
+    let s = &r.records_of("LyncCalRightSizingSummary")[0];
+    assert_eq!(s["EnterpriseFreed"], 0, "{s:#}");
+    assert_eq!(s["StandardFreed"], 0, "{s:#}");
+    assert!(
+        s["Notes"]
+            .to_string()
+            .contains("4 user(s) leave rights unused"),
+        "{s:#}"
+    );
+}
+
+#[test]
+fn a_single_cal_held_beside_a_plan_is_still_a_saving() {
+    // zoe holds Enterprise through Microsoft 365 E3 and a Plus CAL bought on its own; she used
+    // neither: the Plus CAL (85 a year) can go, the Enterprise right inside E3 cannot.
+    let (r, _dir) = rightsize_licensed(
+        "SipAddress,Tier\nsip:zoe@contoso.com,Microsoft 365 E3\nsip:zoe@contoso.com,Standard+Plus\n",
+        false,
+    );
+    let zoe = user(&r.records_of("LyncCalRightSizing"), "zoe").clone();
+    assert_eq!(zoe["Recommendation"], "Downgrade", "{zoe:#}");
+    assert_eq!(zoe["YearlySaving"], 85.0, "{zoe:#}");
+    let reason = zoe["Reason"].as_str().unwrap();
+    assert!(reason.contains("Plus → none"), "{reason}");
+    assert!(
+        reason.contains("Enterprise is part of Microsoft 365 E3; it cannot be returned alone"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn lync_plan_does_not_downgrade_a_suite_holder() {
+    // carol holds Enterprise through the Enterprise CAL Suite and did not use it: rightsize keeps
+    // her Tier Enterprise, so lync plan (reading that Tier as her licence) grants nothing.
+    let (r, _dir) = rightsize_licensed(
+        "SipAddress,Tier\nsip:carol@contoso.com,Enterprise CAL Suite\n",
+        false,
+    );
+    let plan = run_with_stdin(
+        &[
+            "lync",
+            "plan",
+            "--estate",
+            &repo_path("examples/contoso"),
+            "--licensed",
+            "-",
+            "--tier-policy",
+            "Standard=Tag:STD_CAL_NoConferencing",
+            "--tier-policy",
+            "Enterprise=Tag:ENT_CAL_REC_AudioVideo",
+            "--all",
+            "--format",
+            "ndjson",
+        ],
+        Some(r.stdout.as_bytes()),
+    );
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    let changes = plan.records_of("LyncPolicyChange");
+    let carol = changes
+        .iter()
+        .find(|c| c["SipAddress"] == "sip:carol@contoso.com")
+        .expect("carol is planned (--all)");
+    assert_eq!(carol["LicensedTier"], "Enterprise", "{carol:#}");
+    assert_eq!(carol["Action"], "None", "{carol:#}");
+}
+
 #[test]
 fn prices_give_the_yearly_saving_and_exposure() {
     let licensed = repo_path("examples/rightsizing/licensed.csv");

@@ -12,6 +12,7 @@ mod finding;
 mod input_error;
 mod io_error;
 pub mod json_text;
+pub mod money;
 pub mod record;
 pub mod rightsizing;
 pub mod server_cal;

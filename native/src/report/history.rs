@@ -2,6 +2,7 @@
 //! application when asked to keep history) and `history`, which shows how they moved from run to
 //! run and flags a change beyond a threshold.
 
+use crate::model::money::no_negative_zero;
 use crate::model::{IoError, OutputRecord, RecordSink, Reporter, SchemaEntry};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
@@ -336,12 +337,13 @@ pub fn run(
         metrics.sort();
         metrics.dedup();
         for m in metrics {
-            let value = run.totals.get(m).copied().unwrap_or(0.0);
-            let before = prev.map(|p| p.totals.get(m).copied().unwrap_or(0.0));
-            let change = before.map(|b| value - b);
+            // An older run's file may hold a -0: read as 0.
+            let value = no_negative_zero(run.totals.get(m).copied().unwrap_or(0.0));
+            let before = prev.map(|p| no_negative_zero(p.totals.get(m).copied().unwrap_or(0.0)));
+            let change = before.map(|b| no_negative_zero(value - b));
             let pct = before
                 .filter(|b| *b != 0.0)
-                .map(|b| ((value - b) / b.abs() * 1000.0).round() / 10.0);
+                .map(|b| no_negative_zero(((value - b) / b.abs() * 1000.0).round() / 10.0));
             let alert = match (before, pct) {
                 (Some(_), Some(p)) => p.abs() > options.alert_threshold,
                 (Some(b), None) => b != value,

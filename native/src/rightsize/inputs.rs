@@ -268,6 +268,7 @@ pub fn licence_from_text(text: &str) -> Option<Licence> {
             enterprise,
             plus,
             via: Some(bundle),
+            single: [false; 3],
         });
     }
     let l = text.to_ascii_lowercase();
@@ -277,13 +278,23 @@ pub fn licence_from_text(text: &str) -> Option<Licence> {
         enterprise,
         plus,
         via: None,
+        single: [true, enterprise, plus],
     })
 }
 
-/// What a licence held through a suite or plan rests on, for the record's evidence.
+/// What a licence held through a suite or plan rests on, for the record's evidence: the CALs the
+/// suite or plan itself is equivalent to (a single CAL listed besides is not), and that they are
+/// no saving when unused.
 pub fn licence_basis(l: Licence) -> Option<String> {
     let via = l.via?;
-    let missing: Vec<&str> = [("Enterprise", l.enterprise), ("Plus", l.plus)]
+    let (enterprise, plus) = equivalency::skype_server_cals(via)?;
+    let bundle = Licence {
+        enterprise,
+        plus,
+        via: None,
+        single: [false; 3],
+    };
+    let missing: Vec<&str> = [("Enterprise", enterprise), ("Plus", plus)]
         .iter()
         .filter(|(_, held)| !held)
         .map(|(t, _)| *t)
@@ -294,8 +305,8 @@ pub fn licence_basis(l: Licence) -> Option<String> {
         format!("; it includes no {} CAL", missing.join(" or "))
     };
     Some(format!(
-        "Basis: {via} is taken as CAL-equivalent for the Skype for Business Server {} CAL(s) (Product Terms, CAL and ML Equivalency Licenses){not}",
-        licence_text(l).replace('+', ", ")
+        "Basis: {via} is taken as CAL-equivalent for the Skype for Business Server {} CAL(s) (Product Terms, CAL and ML Equivalency Licenses){not}; rights held through it cannot be returned alone, so leaving them unused is no saving",
+        licence_text(bundle).replace('+', ", ")
     ))
 }
 
@@ -360,6 +371,7 @@ impl Licences {
                             enterprise: prev.enterprise || licence.enterprise,
                             plus: prev.plus || licence.plus,
                             via: prev.via.or(licence.via),
+                            single: [0, 1, 2].map(|i| prev.single[i] || licence.single[i]),
                         };
                         reporter.warning(
                             "LicenceListedTwice",

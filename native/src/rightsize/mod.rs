@@ -9,6 +9,7 @@ pub mod inputs;
 pub mod rules;
 
 use crate::ingest::stream_each;
+use crate::model::money::cents;
 use crate::model::{
     Confidence, IoError, OutputRecord, RecordSink, Reporter, RightSizingCode, SchemaEntry, Tier,
     UsageAnswer,
@@ -285,6 +286,7 @@ pub fn run(
     let mut configured_records = 0u64;
     let mut skipped = 0u64;
     let mut freed_value = 0.0;
+    let mut bundled_unused = 0u64;
     let mut exposed_value = 0.0;
 
     stream_each(
@@ -341,6 +343,7 @@ pub fn run(
                 options,
             );
             summary.users += 1;
+            bundled_unused += u64::from(!d.no_saving.is_empty());
             match d.code {
                 RightSizingCode::Downgrade => summary.downgrade += 1,
                 RightSizingCode::Upgrade => summary.upgrade += 1,
@@ -389,6 +392,11 @@ pub fn run(
             summary.usage_only_users
         ));
     }
+    if bundled_unused > 0 {
+        summary.notes.push(format!(
+            "{bundled_unused} user(s) leave rights unused that they hold through a CAL suite or a Microsoft 365 / Office 365 plan: kept, no saving (such rights cannot be returned alone)"
+        ));
+    }
     if summary.no_licence_information > 0 {
         reporter.warning(
             "NoLicenceInformation",
@@ -399,18 +407,14 @@ pub fn run(
         );
     }
     if prices.is_some() {
-        summary.yearly_saving = Some(round2(freed_value));
-        summary.yearly_exposure = Some(round2(exposed_value));
+        summary.yearly_saving = Some(cents(freed_value));
+        summary.yearly_exposure = Some(cents(exposed_value));
     }
     if options.summary {
         sink.write(&summary)?;
     }
     sink.footer(&footer(&summary))?;
     Ok(summary)
-}
-
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
 }
 
 fn footer(s: &LyncCalRightSizingSummary) -> Vec<String> {
@@ -490,6 +494,7 @@ fn build(
         }
         None => {}
     }
+    evidence.extend(d.no_saving.iter().map(|n| format!("No saving: {n}")));
     if confidence == Confidence::Weak {
         evidence.push(match window.days() {
             Some(days) => {
@@ -504,7 +509,7 @@ fn build(
         Tier::Standard => options.standard_policy.clone(),
         Tier::Enterprise => options.enterprise_policy.clone(),
     });
-    let reason = match d.code {
+    let mut reason = match d.code {
         RightSizingCode::NoCalNeeded => {
             "disabled or homed online: needs no on-premises CAL".to_string()
         }
@@ -522,6 +527,10 @@ fn build(
         ),
         _ => d.changes.join("; "),
     };
+    for n in &d.no_saving {
+        reason.push_str("; ");
+        reason.push_str(n);
+    }
     LyncCalRightSizing {
         sip_address: cal.sip_address.clone(),
         identity: cal.identity.clone(),
@@ -539,8 +548,8 @@ fn build(
         window_days: window.days(),
         window_covered: window.covered,
         last_activity: used.and_then(|u| u.last_activity),
-        yearly_saving: price_sum(prices, &d.frees).map(round2),
-        yearly_exposure: price_sum(prices, &d.exposed).map(round2),
+        yearly_saving: price_sum(prices, &d.frees).map(cents),
+        yearly_exposure: price_sum(prices, &d.exposed).map(cents),
         reason,
         evidence,
     }

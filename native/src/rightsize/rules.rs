@@ -19,6 +19,31 @@ pub struct Licence {
     /// The CAL suite or Microsoft 365 / Office 365 plan the CALs are held through (Product
     /// Terms, CAL and ML Equivalency Licenses), when the row names one instead of a tier
     pub via: Option<&'static str>,
+    /// Which CALs (Standard, Enterprise, Plus, indexed by `Tier3`) are held as single CALs bought
+    /// on their own; the others held come only with `via`
+    pub single: [bool; 3],
+}
+
+impl Licence {
+    /// The suite or plan `tier` is held through, when no single CAL for it is held besides. Such
+    /// a right cannot be handed back alone (the suite or subscription is licensed as a whole:
+    /// Product Terms, CAL and ML Equivalency Licenses), so leaving it unused saves nothing.
+    pub fn bundled(&self, tier: Tier3) -> Option<&'static str> {
+        let held = match tier {
+            Tier3::Standard => true,
+            Tier3::Enterprise => self.enterprise,
+            Tier3::Plus => self.plus,
+        };
+        self.via.filter(|_| held && !self.single[tier as usize])
+    }
+}
+
+/// The words for a right held through a suite or plan that use does not need.
+pub fn no_saving(tier: Tier3, bundle: &str) -> String {
+    format!(
+        "{} is part of {bundle}; it cannot be returned alone — no saving",
+        tier.name()
+    )
 }
 
 /// Everything the rules look at for one user.
@@ -68,6 +93,8 @@ pub struct Decision {
     pub frees: Vec<Tier3>,
     /// CALs used or configured beyond the licence
     pub exposed: Vec<Tier3>,
+    /// Rights unused but held through a suite or plan: kept, with why they are no saving
+    pub no_saving: Vec<String>,
 }
 
 /// The three Lync Server CALs.
@@ -111,6 +138,9 @@ pub fn decide(f: &Facts) -> Decision {
     let lic_e = f.licence.map(|l| l.enterprise);
     let lic_p = f.licence.map(|l| l.plus);
     let days = window(f.window_days);
+    let bundled = |t: Tier3| f.licence.and_then(|l| l.bundled(t));
+    let (e_bundle, p_bundle) = (bundled(Tier3::Enterprise), bundled(Tier3::Plus));
+    let mut kept = Vec::new();
 
     if !f.standard {
         return Decision {
@@ -123,6 +153,7 @@ pub fn decide(f: &Facts) -> Decision {
             changes,
             frees,
             exposed,
+            no_saving: kept,
         };
     }
 
@@ -131,7 +162,13 @@ pub fn decide(f: &Facts) -> Decision {
     let us = answer(f.used, |u| u.standard);
 
     // Standard: a user with no activity at all in a covered window holds a CAL for nothing.
-    let standard = if us == UsageAnswer::No {
+    let standard = if let Some(b) = bundled(Tier3::Standard).filter(|_| us == UsageAnswer::No) {
+        kept.push(format!(
+            "no Lync activity in {days}, but {}",
+            no_saving(Tier3::Standard, b)
+        ));
+        Verdict::Keep
+    } else if us == UsageAnswer::No {
         changes.push(format!(
             "no Lync activity in {days}: disabling the user (Disable-CsUser) frees the Standard CAL"
         ));
@@ -150,6 +187,13 @@ pub fn decide(f: &Facts) -> Decision {
             (Verdict::Exposed, Tier::Enterprise)
         }
         (Some(true), Yes) => (Verdict::Keep, Tier::Enterprise),
+        (Some(true), No) if e_bundle.is_some() => {
+            kept.push(format!(
+                "no Enterprise use in {days}, but {}",
+                no_saving(Tier3::Enterprise, e_bundle.unwrap_or_default())
+            ));
+            (Verdict::Keep, Tier::Enterprise)
+        }
         (Some(true), No) => {
             if lic_e == Some(false) {
                 changes.push(format!("Enterprise → Standard: configured for Enterprise, licensed Standard, no Enterprise use in {days}; the Standard policy closes the gap"));
@@ -174,6 +218,13 @@ pub fn decide(f: &Facts) -> Decision {
             changes.push("Standard → Enterprise: used Enterprise features though the policy grants Standard now; grant an Enterprise conferencing policy".into());
             (Verdict::Raise, Tier::Enterprise)
         }
+        (Some(false), No) if e_bundle.is_some() => {
+            kept.push(format!(
+                "configured Standard, no Enterprise use in {days}, but {}",
+                no_saving(Tier3::Enterprise, e_bundle.unwrap_or_default())
+            ));
+            (Verdict::Keep, Tier::Standard)
+        }
         (Some(false), No) if lic_e == Some(true) => {
             changes.push(format!("Enterprise licence unused: configured Standard, no Enterprise use in {days}; the Enterprise CAL can be dropped or reassigned"));
             frees.push(Tier3::Enterprise);
@@ -191,7 +242,9 @@ pub fn decide(f: &Facts) -> Decision {
         }
         (None, No) => {
             changes.push(format!("assigned conferencing policy missing; no Enterprise use in {days}: grant the Standard conferencing policy"));
-            if lic_e == Some(true) {
+            if let Some(b) = e_bundle {
+                kept.push(no_saving(Tier3::Enterprise, b));
+            } else if lic_e == Some(true) {
                 frees.push(Tier3::Enterprise);
             }
             (Verdict::Drop, Tier::Standard)
@@ -211,6 +264,13 @@ pub fn decide(f: &Facts) -> Decision {
             (Verdict::Exposed, true)
         }
         (true, Yes) => (Verdict::Keep, true),
+        (true, No) if p_bundle.is_some() => {
+            kept.push(format!(
+                "no Plus use in {days}, but {}",
+                no_saving(Tier3::Plus, p_bundle.unwrap_or_default())
+            ));
+            (Verdict::Keep, true)
+        }
         (true, No) => {
             if lic_p == Some(false) {
                 changes.push(format!("Plus configured, not licensed, no Plus use in {days}: disable Enterprise Voice / remote call control (not a conferencing policy: lync plan does not change it)"));
@@ -235,6 +295,13 @@ pub fn decide(f: &Facts) -> Decision {
             changes.push("none → Plus: PSTN / Plus use though Enterprise Voice is not enabled now; count a Plus CAL".into());
             (Verdict::Raise, true)
         }
+        (false, No) if p_bundle.is_some() => {
+            kept.push(format!(
+                "no Plus configuration or use in {days}, but {}",
+                no_saving(Tier3::Plus, p_bundle.unwrap_or_default())
+            ));
+            (Verdict::Keep, false)
+        }
         (false, No) if lic_p == Some(true) => {
             changes.push(format!("Plus licence unused: no Plus configuration or use in {days}; the Plus CAL can be dropped or reassigned"));
             frees.push(Tier3::Plus);
@@ -254,8 +321,12 @@ pub fn decide(f: &Facts) -> Decision {
                 Tier3::Enterprise => lic_e != Some(false),
                 _ => lic_p != Some(false),
             };
-            if held && licensed_or_unknown && !frees.contains(&t) {
-                frees.push(t);
+            if !(held && licensed_or_unknown) || frees.contains(&t) {
+                continue;
+            }
+            match bundled(t) {
+                Some(b) => kept.push(no_saving(t, b)),
+                None => frees.push(t),
             }
         }
     }
@@ -286,6 +357,7 @@ pub fn decide(f: &Facts) -> Decision {
         changes,
         frees,
         exposed,
+        no_saving: kept,
     }
 }
 
@@ -317,6 +389,7 @@ mod tests {
                 enterprise: e,
                 plus: p,
                 via: None,
+                single: [true, e, p],
             }),
             window_days: Some(90),
         }
@@ -484,6 +557,42 @@ mod tests {
         assert_eq!(d.code, RightSizingCode::Exposure);
         assert_eq!(d.tier, Tier::Enterprise);
         assert!(d.frees.is_empty());
+    }
+
+    #[test]
+    fn a_right_held_through_a_plan_is_kept_not_freed() {
+        let e3 = Licence {
+            enterprise: true,
+            plus: false,
+            via: Some("Microsoft 365 E3"),
+            single: [false; 3],
+        };
+        let mut f = facts(Some(false), false, used(Y, N, N), None);
+        f.licence = Some(e3);
+        let d = decide(&f);
+        assert_eq!(d.code, RightSizingCode::Unchanged, "{d:?}");
+        assert_eq!(d.enterprise, Verdict::Keep);
+        assert!(d.frees.is_empty() && d.changes.is_empty(), "{d:?}");
+        assert_eq!(
+            d.no_saving,
+            vec!["configured Standard, no Enterprise use in 90 days, but Enterprise is part of Microsoft 365 E3; it cannot be returned alone — no saving"]
+        );
+        // An inactive user: neither the Standard nor the Enterprise right inside E3 is freed.
+        f.used = used(N, N, N);
+        let d = decide(&f);
+        assert!(d.frees.is_empty(), "{d:?}");
+        assert_eq!(d.no_saving.len(), 2, "{d:?}");
+        // A single Plus CAL beside E3 is still freed.
+        f.licence = Some(Licence {
+            plus: true,
+            single: [false, false, true],
+            ..e3
+        });
+        f.plus = true;
+        f.used = used(Y, N, N);
+        let d = decide(&f);
+        assert_eq!(d.frees, vec![Tier3::Plus]);
+        assert_eq!(d.code, RightSizingCode::Downgrade);
     }
 
     #[test]

@@ -464,7 +464,7 @@ fn summary(
                 reclaimable_in_suite: licences.then_some(p.in_suite),
                 reclaimable_unknown: licences.then_some(p.unknown),
                 monthly_price: price,
-                monthly_waste: price.map(|x| round_cents(x * priced as f64)),
+                monthly_waste: price.map(|x| crate::model::money::cents(x * priced as f64)),
             }
         })
         .collect();
@@ -474,7 +474,7 @@ fn summary(
     let (monthly_waste, unpriced_plans) = match prices {
         None => (None, Vec::new()),
         Some(_) => (
-            Some(round_cents(
+            Some(crate::model::money::cents(
                 plans.iter().filter_map(|p| p.monthly_waste).sum(),
             )),
             plans
@@ -489,7 +489,7 @@ fn summary(
         if prices.is_none() || !licences {
             return None;
         }
-        Some(round_cents(
+        Some(crate::model::money::cents(
             plans
                 .iter()
                 .filter_map(|p| Some(p.monthly_price? * count(p)? as f64))
@@ -536,10 +536,6 @@ fn summary(
         unpriced_plans,
         rules: rules(t, ctx, o),
     }
-}
-
-fn round_cents(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
 }
 
 fn rules(t: &Tally, ctx: &Context, o: &AssignmentOptions) -> Vec<TeamsRuleStatus> {
