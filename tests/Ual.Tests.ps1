@@ -261,6 +261,24 @@ Describe 'Get-ServerCalCompliance' {
         }
     }
 
+    It 'refuses an empty -AdminAccount before running the engine' {
+        $failure = $null
+        try { $Evidence | Get-ServerCalCompliance -LicensePath $Licenses -AsOf $AsOf -AdminAccount '' 3>$null } catch { $failure = $_ }
+        $failure | Should -Not -BeNullOrEmpty
+        $failure.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError*'
+    }
+
+    It 'counts -AdminAccount spellings of one account once, and says when a name is not in the evidence' {
+        $ws = { $_.Product -eq 'Windows Server' -and $_.CalType -eq 'User' -and $_.Version -eq 2019 }
+        # Three spellings, two accounts: within the two the licence terms exempt.
+        $result = @($Evidence | Get-ServerCalCompliance -LicensePath $Licenses -AsOf $AsOf -AdminAccount 'CONTOSO\bob', 'contoso\Bob', 'contoso\nobody' -WarningVariable warnings 3>$null)
+        $position = $result | Where-Object $ws
+        $position.Assumption | Should -BeLike '*contoso\bob is exempt*'
+        $said = "admin account 'contoso\nobody' does not appear in the evidence; nothing exempted for it"
+        $position.Assumption | Should -BeLike "*$said*"
+        @($warnings | Where-Object { "$_" -like "*$said*" }).Count | Should -Be 1
+    }
+
     It 'leaves no temporary file behind' {
         $before = @(Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter "licenseaudit-$PID-*.ndjson" -ErrorAction SilentlyContinue).Count
         $Evidence | Get-ServerCalCompliance -LicensePath $Licenses -AsOf $AsOf 3>$null | Out-Null

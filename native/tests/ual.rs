@@ -1903,6 +1903,100 @@ fn at_most_two_administrators_are_exempt_and_the_position_says_who() {
 }
 
 #[test]
+fn administrator_names_are_case_insensitive_and_counted_once() {
+    // Windows account names are case-insensitive: two spellings of one account are one account,
+    // so with a third distinct account the list is still within the two the licence terms allow
+    // only when the spellings are folded.
+    let r = run_example(&[
+        "--admin-account",
+        "CONTOSO\\bob",
+        "--admin-account",
+        "contoso\\Bob",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ws = position(
+        &r.records_of("CalCompliance"),
+        "Windows Server",
+        "User",
+        json!(2019),
+    )
+    .clone();
+    let assumption = ws["Assumption"].as_str().unwrap_or_default();
+    assert!(
+        assumption.contains("contoso\\bob is exempt") && !assumption.contains("bob and"),
+        "one account, named once: {ws:#}"
+    );
+    let three_spellings_two_accounts = run_example(&[
+        "--admin-account",
+        "CONTOSO\\bob",
+        "--admin-account",
+        "contoso\\BOB",
+        "--admin-account",
+        "contoso\\anna",
+    ]);
+    assert_eq!(
+        three_spellings_two_accounts.code, 0,
+        "{}",
+        three_spellings_two_accounts.stderr
+    );
+    let three = run_example(&[
+        "--admin-account",
+        "contoso\\bob",
+        "--admin-account",
+        "CONTOSO\\Anna",
+        "--admin-account",
+        "contoso\\carl",
+    ]);
+    assert_eq!(three.code, 2, "{}", three.stderr);
+    assert!(
+        three.stderr.contains("names 3 accounts"),
+        "{}",
+        three.stderr
+    );
+}
+
+#[test]
+fn an_empty_administrator_account_is_refused() {
+    for empty in ["", "  "] {
+        let r = run_example(&["--admin-account", empty]);
+        assert_eq!(r.code, 2, "{empty:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("--admin-account is empty"),
+            "{empty:?}: {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn an_administrator_the_evidence_does_not_hold_is_said_not_silently_ignored() {
+    // A mistyped name exempts nothing: the warning and the position's Assumption name it.
+    let r = run_example(&[
+        "--admin-account",
+        "contoso\\bob",
+        "--admin-account",
+        "contoso\\nobody",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let said =
+        "admin account 'contoso\\nobody' does not appear in the evidence; nothing exempted for it";
+    assert!(r.stderr.contains(said), "{}", r.stderr);
+    let ws = position(
+        &r.records_of("CalCompliance"),
+        "Windows Server",
+        "User",
+        json!(2019),
+    )
+    .clone();
+    let assumption = ws["Assumption"].as_str().unwrap_or_default();
+    assert!(assumption.contains(said), "{ws:#}");
+    assert!(
+        assumption.contains("contoso\\bob is exempt") && !assumption.contains("nobody is exempt"),
+        "only the account seen is exempt: {ws:#}"
+    );
+}
+
+#[test]
 fn device_lines_say_an_ip_address_is_not_a_device() {
     let r = run_example(&[]);
     let p = r.records_of("CalCompliance");

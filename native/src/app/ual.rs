@@ -17,8 +17,12 @@ impl From<UalError> for AppError {
                 "--mode access needs --principals FILE (every user or device in scope)".into(),
             ),
             UalError::TooManyAdminAccounts { count } => AppError::Arguments(format!(
-                "--admin-account given {count} times: the licence terms exempt up to two users or devices that access the server software only to administer it; name at most two (the others need CALs)"
+                "--admin-account names {count} accounts (names compared ignoring case): the licence terms exempt up to two users or devices that access the server software only to administer it; name at most two (the others need CALs)"
             )),
+            UalError::EmptyAdminAccount => AppError::Arguments(
+                "--admin-account is empty: name the administrator account (DOMAIN\\user or a UPN)"
+                    .into(),
+            ),
         }
     }
 }

@@ -113,6 +113,9 @@ pub enum UalError {
     /// The licence terms exempt up to two administrators, not a list.
     #[error("{count} administrator accounts named: the licence terms exempt up to two")]
     TooManyAdminAccounts { count: usize },
+    /// An administrator account named by an empty text.
+    #[error("an administrator account is empty")]
+    EmptyAdminAccount,
 }
 
 /// The most administrator accounts exempt from CALs: "up to 2 users or devices to access the
@@ -1073,13 +1076,8 @@ pub fn run(
         sink,
     )?;
     suggest(&mut positions, &all_kinds, &models);
-    let admin_rows = engine
-        .agg
-        .excluded
-        .get("AdminAccount")
-        .copied()
-        .unwrap_or(0);
-    assumptions(&mut positions, &notes, &engine.settings, admin_rows);
+    let admins = Admins::of(&engine, reporter);
+    assumptions(&mut positions, &notes, &engine.settings, &admins);
 
     let shortfall: u64 = positions.values().map(|p| p.shortfall).sum();
     for p in positions.values_mut() {
@@ -1138,11 +1136,7 @@ fn settings(options: &ComplianceOptions, licenses: &[License]) -> Result<Setting
     if options.mode == Mode::Access && options.principals.is_none() {
         return Err(UalError::PrincipalsNeeded);
     }
-    if options.admin_accounts.len() > MAX_ADMIN_ACCOUNTS {
-        return Err(UalError::TooManyAdminAccounts {
-            count: options.admin_accounts.len(),
-        });
-    }
+    let admin_accounts = admin_accounts(&options.admin_accounts)?;
     Ok(Settings {
         mode: options.mode,
         window_start: (options.mode == Mode::Usage)
@@ -1153,11 +1147,7 @@ fn settings(options: &ComplianceOptions, licenses: &[License]) -> Result<Setting
             .iter()
             .map(|d| d.trim().to_ascii_lowercase())
             .collect(),
-        admin_accounts: options
-            .admin_accounts
-            .iter()
-            .map(|a| normalise_user(a))
-            .collect(),
+        admin_accounts,
         per_core,
         azure: options
             .azure_servers
@@ -1165,6 +1155,77 @@ fn settings(options: &ComplianceOptions, licenses: &[License]) -> Result<Setting
             .map(|s| server_key(s))
             .collect(),
     })
+}
+
+/// The administrator accounts named, as the evidence spells users (Windows account names are
+/// case-insensitive: `CONTOSO\admin` and `contoso\Admin` are one account), each once; at most
+/// [`MAX_ADMIN_ACCOUNTS`] distinct accounts, none empty.
+fn admin_accounts(given: &[String]) -> Result<Vec<String>, UalError> {
+    let mut accounts: Vec<String> = Vec::new();
+    for a in given {
+        let account = normalise_user(a);
+        if account.is_empty() {
+            return Err(UalError::EmptyAdminAccount);
+        }
+        if !accounts.contains(&account) {
+            accounts.push(account);
+        }
+    }
+    if accounts.len() > MAX_ADMIN_ACCOUNTS {
+        return Err(UalError::TooManyAdminAccounts {
+            count: accounts.len(),
+        });
+    }
+    Ok(accounts)
+}
+
+/// The administrator accounts named: those the evidence shows (exempt) and those it does not.
+struct Admins {
+    seen: Vec<String>,
+    absent: Vec<String>,
+    /// Evidence rows not counted because an exempt administrator made them
+    rows: u64,
+}
+
+impl Admins {
+    /// Which named administrators the evidence (or the principals list) holds; a warning for each
+    /// it does not, because a mistyped name would otherwise exempt nothing, silently.
+    fn of(engine: &Engine, reporter: &mut impl Reporter) -> Admins {
+        let (seen, absent): (Vec<String>, Vec<String>) = engine
+            .settings
+            .admin_accounts
+            .iter()
+            .cloned()
+            .partition(|a| engine.users.by_name.contains_key(a.as_str()));
+        for a in &absent {
+            reporter.warning("AdminAccountNotInEvidence", &admin_absent(a));
+        }
+        let rows = engine
+            .agg
+            .excluded
+            .get("AdminAccount")
+            .copied()
+            .unwrap_or(0);
+        Admins { seen, absent, rows }
+    }
+
+    /// What the position takes as given about them.
+    fn assumptions(&self) -> Vec<String> {
+        let mut parts = Vec::new();
+        if self.rows > 0 {
+            parts.push(format!(
+                "{} is exempt ({} evidence row(s) not counted): the licence terms exempt up to 2 users or devices that access the server software only to administer it; taken as doing nothing else on these servers (each that does needs a CAL)",
+                self.seen.join(" and "),
+                self.rows
+            ));
+        }
+        parts.extend(self.absent.iter().map(|a| admin_absent(a)));
+        parts
+    }
+}
+
+fn admin_absent(account: &str) -> String {
+    format!("admin account '{account}' does not appear in the evidence; nothing exempted for it")
 }
 
 /// Principals counted per product family and CAL kind.
@@ -1718,7 +1779,7 @@ fn suggest(positions: &mut Positions, all_kinds: &KindCounts, models: &Models) {
 /// principals covered by the others' CALs, or not); then what the licences drawn were taken as.
 /// What the position takes as given beyond the licences: the two exempt administrators, who an
 /// external user is, that an IP address stands for a device (issue #24 item 11).
-fn assumptions(positions: &mut Positions, notes: &Notes, settings: &Settings, admin_rows: u64) {
+fn assumptions(positions: &mut Positions, notes: &Notes, settings: &Settings, admins: &Admins) {
     for (key, p) in positions.iter_mut() {
         let mut parts: Vec<String> = Vec::new();
         if let Some(&(n, drawn)) = notes.secondary.get(key) {
@@ -1745,11 +1806,8 @@ fn assumptions(positions: &mut Positions, notes: &Notes, settings: &Settings, ad
         if p.product == EXCHANGE && !external {
             parts.push(EXCHANGE_ENTERPRISE_TRIGGERS.to_string());
         }
-        if admin_rows > 0 && !external {
-            parts.push(format!(
-                "{} is exempt ({admin_rows} evidence row(s) not counted): the licence terms exempt up to 2 users or devices that access the server software only to administer it; taken as doing nothing else on these servers (each that does needs a CAL)",
-                settings.admin_accounts.join(" and ")
-            ));
+        if !external {
+            parts.extend(admins.assumptions());
         }
         if let Some(list) = notes.assumptions.get(key) {
             parts.extend(list.iter().cloned());

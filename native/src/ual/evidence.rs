@@ -157,7 +157,10 @@ pub fn user_exclusion(user: &str, admin_accounts: &[String]) -> Option<&'static 
     if SYSTEM.contains(&u) || SYSTEM_DOMAINS.iter().any(|d| u.starts_with(d)) {
         return Some("SystemAccount");
     }
-    if admin_accounts.iter().any(|a| a.eq_ignore_ascii_case(u)) {
+    if admin_accounts
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(u) || *a == normalise_user(u))
+    {
         return Some("AdminAccount");
     }
     None
@@ -189,7 +192,12 @@ pub fn normalise_user(u: &str) -> String {
 pub fn normalise_user_into(s: &mut String, u: &str) {
     s.clear();
     s.push_str(u.trim());
-    s.make_ascii_lowercase();
+    // Windows account names are case-insensitive, beyond ASCII too (`CONTOSO\Zoë`).
+    if s.is_ascii() {
+        s.make_ascii_lowercase();
+    } else {
+        *s = s.to_lowercase();
+    }
     if s.contains('/') {
         *s = s.replace('/', "\\");
     }
