@@ -135,6 +135,19 @@ function Invoke-LicenseAudit {
     .PARAMETER PerCoreServer
     ServerCal: servers (or PRODUCT=SERVER) licensed per core, which consume no CALs.
 
+    .PARAMETER AdminAccount
+    ServerCal: administrator accounts exempt from CALs (domain\user), at most
+    two: the licence terms exempt up to two users or devices that only
+    administer the server. Names are compared ignoring case; one the evidence
+    does not hold is said (a warning and each position's Assumption). The same
+    as Get-ServerCalCompliance -AdminAccount.
+
+    .PARAMETER AzureServer
+    ServerCal: servers that are Windows Server VMs in Azure, whose price
+    includes the Windows Server licence and its CALs: access to them needs no
+    Windows Server CAL (their other products still do). The same as
+    Get-ServerCalCompliance -AzureServer.
+
     .PARAMETER TeamsPricePath
     TeamsAssignments: the monthly price per plan (CSV: Plan, MonthlyPrice, e.g. MCOEV,8.00), so
     the summary gives the monthly waste (`--prices`). Without it a teams-prices file in the
@@ -177,6 +190,16 @@ function Invoke-LicenseAudit {
 
     The monthly runbook on a Hybrid Runbook Worker: usage and right-sizing, server CALs from UAL,
     and a failed job when anything is short (examples/runbook.ps1).
+
+    .EXAMPLE
+    Invoke-LicenseAudit -OutputPath .\LicenseAudit -Audit ServerCal `
+        -EvidencePath .\inbox\ual-*.ndjson -LicensePath .\cal-licences.csv `
+        -AdminAccount 'CONTOSO\svc-admin' -AzureServer AZ-APP01
+
+    Server CALs with CONTOSO\svc-admin exempt as an administrator and AZ-APP01
+    taken as a Windows Server VM in Azure (no Windows Server CALs for its
+    users): the same position Get-ServerCalCompliance gives with the same
+    evidence and options.
 
     .EXAMPLE
     Connect-MicrosoftTeams -CertificateThumbprint $thumbprint -ApplicationId $appId -TenantId $tenantId; Invoke-LicenseAudit -OutputPath .\LicenseAudit -Audit TeamsAssignments, TeamsCount -TeamsPricePath .\LicenseAudit\teams-prices.csv
@@ -234,6 +257,9 @@ function Invoke-LicenseAudit {
         [string]$LicensePath,
         [string[]]$InternalDomain,
         [string[]]$PerCoreServer,
+        [ValidateNotNullOrEmpty()]
+        [string[]]$AdminAccount,
+        [string[]]$AzureServer,
         [string]$TeamsPricePath,
         [string]$HistoryPath,
         [ValidateRange(0, 100000)]
@@ -496,6 +522,8 @@ function Invoke-LicenseAudit {
             if ($single.ContainsKey('LicensePath')) { $ual += @('--licenses', $single.LicensePath) }
             foreach ($domain in $InternalDomain) { $ual += @('--internal-domain', $domain) }
             foreach ($server in $PerCoreServer) { $ual += @('--per-core-server', $server) }
+            foreach ($account in $AdminAccount) { $ual += @('--admin-account', $account) }
+            foreach ($server in $AzureServer) { $ual += @('--azure-server', $server) }
             # The engine marks every position (EvidenceComplete, ServersWithoutEvidence) and warns.
             $results.ServerCal = Invoke-LicenseAuditRunStep -Cmdlet $PSCmdlet -Name 'ServerCal' -Command 'ual', 'compliance' -Arguments $ual `
                 -OutputFile (Join-Path $runFolder 'ual-compliance.ndjson') -HistoryPath $history -AsOf $asOfText
@@ -623,6 +651,16 @@ function Invoke-LicenseAudit {
     $enterpriseExposed = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.EnterpriseExposed' -Count
     $plusExposed = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.PlusExposed' -Count
     $shortfall = ($serverShortfall -gt 0) -or ($enterpriseExposed -gt 0) -or ($plusExposed -gt 0)
+    # What depends on the rule set: Enterprise records (users and devices) under the rule set
+    # the entitlement summary compares with (strict for a default run).
+    $otherRules = $null; $enterpriseOther = $null
+    if ($entitlementRun) {
+        $calSummary = @($entitlementRun.Summaries | Where-Object { $_.PSObject.Properties['RecordType'] -and $_.RecordType -eq 'LyncCalSummary' }) | Select-Object -Last 1
+        if ($calSummary -and $calSummary.PSObject.Properties['EnterpriseUnderOtherRules']) {
+            $otherRules = [string]$calSummary.OtherRules
+            $enterpriseOther = [long]$calSummary.EnterpriseUnderOtherRules
+        }
+    }
     $teamsRun = $null
     if ($results.ContainsKey('TeamsAssignments')) { $teamsRun = $results.TeamsAssignments.Run }
     # The estate's UcLicenseTotal: the run's totals add up every scope (above customers and estate).
@@ -648,6 +686,8 @@ function Invoke-LicenseAudit {
         Enterprise         = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Enterprise' -Count
         Plus               = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Plus' -Count
         Undetermined       = Get-LicenseAuditRunTotal -Run $entitlementRun -Name 'LyncCalSummary.Undetermined' -Count
+        OtherRules         = $otherRules
+        EnterpriseUnderOtherRules = $enterpriseOther
         PolicyErrors       = $policyErrors
         EnterpriseUsed     = Get-LicenseAuditRunTotal -Run $usageRun -Name 'LyncUserUsage.Enterprise.Yes' -Count
         PlusUsed           = Get-LicenseAuditRunTotal -Run $usageRun -Name 'LyncUserUsage.Plus.Yes' -Count

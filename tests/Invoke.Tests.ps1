@@ -47,8 +47,18 @@ Describe 'Invoke-LicenseAudit' {
         Join-Path $out 'history/lync-entitlement-20261101T060000Z.json' | Should -Exist
         Join-Path $out 'history/lync-policies-20261101T060000Z.json' | Should -Exist
         ($summary | Format-List | Out-String) | Should -BeLike '*Standard 14, Enterprise 6, Plus 6 of 15*'
+        # What depends on the rule set, from the entitlement summary: users and devices
+        # Enterprise under the strict rule set (the snapshot's entitlement summary says the same).
+        $calSummary = Get-Content -LiteralPath (Join-Path $summary.OutputPath 'lync-entitlement.ndjson') |
+            Where-Object { $_.StartsWith('{"RecordType":"LyncCalSummary"') } | ConvertFrom-Json
+        $summary.OtherRules | Should -Be 'strict'
+        $summary.EnterpriseUnderOtherRules | Should -Be $calSummary.EnterpriseUnderOtherRules
+        $summary.EnterpriseUnderOtherRules | Should -BeOfType [long]
+        $summary.EnterpriseUnderOtherRules | Should -BeGreaterOrEqual $summary.Enterprise
+        $delta = ($summary.EnterpriseUnderOtherRules - $summary.Enterprise).ToString('+0;-0;0')
+        ($summary | Format-List | Out-String) | Should -BeLike ('*{0} under the strict rule set ({1} against 6)*' -f $summary.EnterpriseUnderOtherRules, $delta)
         # Counts are integers (the history keeps 15.0): never shown or exported as 15.00.
-        foreach ($count in 'Total', 'Standard', 'Enterprise', 'Plus', 'Undetermined') { $summary.$count | Should -BeOfType [long] }
+        foreach ($count in 'Total', 'Standard', 'Enterprise', 'Plus', 'Undetermined', 'EnterpriseUnderOtherRules') { $summary.$count | Should -BeOfType [long] }
         ($summary | ConvertTo-Json -Depth 1) | Should -BeLike '*"Total": 15,*'
     }
 
@@ -117,6 +127,29 @@ Describe 'Invoke-LicenseAudit' {
         Assert-TestWorkbookValid $summary.ReportPath
         $summary.Source | Should -Be 'Live'
         $summary.EstatePath | Should -BeNullOrEmpty
+    }
+
+    It 'passes -AdminAccount and -AzureServer to ServerCal: the same position as Get-ServerCalCompliance' {
+        $evidence = (Join-Path $Ual 'ual-user-access.json'), (Join-Path $Ual 'ual-device-access.json'), (Join-Path $Ual 'flexnet-evidence.csv')
+        $common = @{ EvidencePath = $evidence; LicensePath = (Join-Path $Ual 'licenses.csv'); InternalDomain = 'contoso.com'; AsOf = '2026-11-01T00:00:00Z' }
+        $flags = @{ AdminAccount = 'CONTOSO\bob'; AzureServer = 'FS01.contoso.com' }
+        $position = { process { '{0}|{1}|{2}|{3}|{4}|{5}' -f $_.Product, $_.CalType, $_.Version, $_.Required, $_.Shortfall, $_.Assumption } }
+        $summary = Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'ual-flags') -Audit ServerCal -SystemIdPath (Join-Path $Ual 'ual-system-id.json') @common @flags 3>$null
+        $runbook = @(Get-Content -LiteralPath (Join-Path $summary.OutputPath 'ual-compliance.ndjson') | Where-Object { $_.StartsWith('{"RecordType":"CalCompliance"') } |
+                ConvertFrom-Json | & $position)
+        $cmdlet = @(Get-ServerCalCompliance -SystemIdPath (Join-Path $Ual 'ual-system-id.json') @common @flags 3>$null)
+        $runbook | Should -Be @($cmdlet | & $position)
+        $summary.ServerCalShortfall | Should -Be (($cmdlet | Measure-Object -Property Shortfall -Sum).Sum)
+        # Not vacuous: the flags moved the position (bob exempt; FS01's users need no Windows Server CAL).
+        $without = @(Get-ServerCalCompliance -SystemIdPath (Join-Path $Ual 'ual-system-id.json') @common 3>$null | & $position)
+        ($runbook -join ';') | Should -Not -Be ($without -join ';')
+        ($runbook -join ';') | Should -BeLike '*contoso\bob is exempt*'
+    }
+
+    It 'refuses an empty -AdminAccount' {
+        $failure = $null
+        try { Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'ual-empty') -Audit ServerCal -EvidencePath (Join-Path $Ual 'ual-user-access.json') -AdminAccount '' } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError*'
     }
 
     It 'goes on when an audit fails: Usage without a monitoring store is an error, Entitlement still runs' {

@@ -330,10 +330,12 @@ fn the_example_workbook_reads_back_with_every_record() {
         "{flat:?}"
     );
     // What depends on the rule set (issue #24 item 10): the example's Site:Redmond allows
-    // recording, which only the strict rule set counts: its two users are Enterprise there.
+    // recording, which only the strict rule set counts: its two users and the meeting room that
+    // inherits it are Enterprise there (8 users, 6 of them Enterprise under default too, and 1
+    // device, none under default: +3, as the entitlement summary's 9 against 6).
     assert!(
         flat.iter().any(|c| c
-            == "Enterprise under the strict rule set: 8 user(s), +2 against default (2 user(s) whose answer depends on the rule set: User Details, EnterpriseUnderOtherRules)"),
+            == "Enterprise under the strict rule set: 8 user(s), 1 device(s), +3 against default (2 user(s), 1 device(s) whose answer depends on the rule set: User Details, EnterpriseUnderOtherRules)"),
         "{flat:?}"
     );
     let ud = sheet(&out, "User Details");

@@ -143,6 +143,10 @@ pub struct Stats {
     pub enterprise_other_users: u64,
     /// Configured users whose Enterprise answer differs under OtherRules
     pub rules_differ_users: u64,
+    /// Configured devices (meeting rooms, common area phones) Enterprise under their OtherRules
+    pub enterprise_other_devices: u64,
+    /// Configured devices whose Enterprise answer differs under OtherRules
+    pub rules_differ_devices: u64,
     pub findings: BTreeMap<String, u64>,
     pub cal_summaries: Vec<Map<String, Value>>,
     pub coverage: Vec<Map<String, Value>>,
@@ -260,13 +264,22 @@ impl Stats {
                 if let Some(r) = s("Rules") {
                     self.rules.insert(r.to_string());
                 }
-                if !device {
-                    if let Some(o) = s("OtherRules") {
-                        self.other_rules.insert(o.to_string());
-                        let other = flag(obj, "EnterpriseUnderOtherRules");
-                        self.enterprise_other_users += (other == Some(true)) as u64;
-                        self.rules_differ_users += (other != flag(obj, "Enterprise")) as u64;
-                    }
+                if let Some(o) = s("OtherRules") {
+                    self.other_rules.insert(o.to_string());
+                    let other = flag(obj, "EnterpriseUnderOtherRules");
+                    let (enterprise, differ) = if device {
+                        (
+                            &mut self.enterprise_other_devices,
+                            &mut self.rules_differ_devices,
+                        )
+                    } else {
+                        (
+                            &mut self.enterprise_other_users,
+                            &mut self.rules_differ_users,
+                        )
+                    };
+                    *enterprise += (other == Some(true)) as u64;
+                    *differ += (other != flag(obj, "Enterprise")) as u64;
                 }
                 if let Some(Value::Array(findings)) = get(obj, "Findings") {
                     for f in findings {

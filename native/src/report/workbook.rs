@@ -417,20 +417,25 @@ fn detail_sheets(
 
 /// The Overview's line on what depends on the rule set: Enterprise users under the rule set
 /// the records are compared with (strict, the worst case, for a default run), and how many
-/// users' answers move. An auditor signs the run's figure and needs the exposure if the other
-/// reading were applied; User Details' EnterpriseUnderOtherRules column names the users.
+/// users' and devices' (a meeting room's policy flips too) answers move. An auditor signs the
+/// run's figure and needs the exposure if the other reading were applied; User Details'
+/// EnterpriseUnderOtherRules column names the users.
 fn other_rules_line(stats: &Stats) -> Option<String> {
-    if stats.other_rules.is_empty() || stats.configured_users.total == 0 {
+    let (users, devices) = (&stats.configured_users, &stats.configured_devices);
+    if stats.other_rules.is_empty() || users.total + devices.total == 0 {
         return None;
     }
     let join = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join("/");
-    let delta = stats.enterprise_other_users as i64 - stats.configured_users.enterprise as i64;
+    let other = stats.enterprise_other_users + stats.enterprise_other_devices;
+    let delta = other as i64 - (users.enterprise + devices.enterprise) as i64;
     Some(format!(
-        "Enterprise under the {} rule set: {} user(s), {delta:+} against {} ({} user(s) whose answer depends on the rule set: User Details, EnterpriseUnderOtherRules)",
+        "Enterprise under the {} rule set: {} user(s), {} device(s), {delta:+} against {} ({} user(s), {} device(s) whose answer depends on the rule set: User Details, EnterpriseUnderOtherRules)",
         join(&stats.other_rules),
         stats.enterprise_other_users,
+        stats.enterprise_other_devices,
         join(&stats.rules),
         stats.rules_differ_users,
+        stats.rules_differ_devices,
     ))
 }
 
