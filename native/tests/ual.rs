@@ -200,7 +200,7 @@ fn an_older_cal_does_not_cover_a_newer_server() {
         ),
         (Some(4), Some(3), Some(1))
     );
-    // ... even though a 2016 CAL is left over.
+    // ... even though a 2016 CAL is left over (bob's 2016 need took the other).
     let uses = r.records_of("CalLicenseUse");
     let ws2016 = uses
         .iter()
@@ -208,9 +208,12 @@ fn an_older_cal_does_not_cover_a_newer_server() {
         .unwrap();
     assert_eq!(ws2016["Remaining"], 1);
     let c = r.records_of("CalConsumption");
-    let peter = &consumption(&c, "Windows Server", "contoso\\peter")[0];
+    // Of the five users only the suite covers (anna, carl, dora, peter: 2019; erin: Exchange),
+    // erin and peter (two products each) take their seats first; dora, last of the others by
+    // name, is the one short.
+    let dora = &consumption(&c, "Windows Server", "contoso\\dora")[0];
     assert_eq!(
-        (peter["Covered"].clone(), peter["License"].clone()),
+        (dora["Covered"].clone(), dora["License"].clone()),
         (json!(false), Value::Null)
     );
 }
@@ -265,6 +268,74 @@ fn licences_are_drawn_in_priority_order_and_suites_cover_their_members() {
         "{c:?}"
     );
     assert_eq!(r.records_of("CalLicenseUse")[0]["Used"], 1);
+}
+
+#[test]
+fn allocation_keeps_suite_seats_for_the_users_only_a_suite_covers() {
+    // Two Core CAL Suite seats (priority 1) and two single Windows Server 2019 CALs (priority
+    // 2). a1 and a2 use only the file server; b1 and b2 the file server and Exchange. Drawing by
+    // priority alone (the old order) gave a1 and a2 the suite seats, left b1 and b2 the single
+    // Windows Server CALs and nothing for Exchange: 2 short. The suite is the only licence that
+    // covers Exchange here, so b1 and b2 (two of its products each) take its seats and a1 and a2
+    // the single CALs: 0 short, which is the least possible.
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("ev.csv");
+    std::fs::write(
+        &ev,
+        "ComputerID,ProductName,Version,AccessingUser,AccessDate\r\n\
+         FS01,Windows Server,2019,CONTOSO/a1,20261020\r\n\
+         FS01,Windows Server,2019,CONTOSO/a2,20261020\r\n\
+         FS01,Windows Server,2019,CONTOSO/b1,20261020\r\n\
+         FS01,Windows Server,2019,CONTOSO/b2,20261020\r\n\
+         MAIL01,Exchange Server,2016,CONTOSO/b1,20261020\r\n\
+         MAIL01,Exchange Server,2016,CONTOSO/b2,20261020\r\n",
+    )
+    .unwrap();
+    let sys = dir.path().join("sys.json");
+    std::fs::write(
+        &sys,
+        r#"[{"SystemDNSHostName":"FS01.contoso.com","OSMajor":10,"OSMinor":0,"OSBuildNumber":17763},
+            {"SystemDNSHostName":"MAIL01.contoso.com","OSMajor":10,"OSMinor":0,"OSBuildNumber":17763}]"#,
+    )
+    .unwrap();
+    let lic = dir.path().join("lic.csv");
+    std::fs::write(
+        &lic,
+        "Product,Version,CalType,Quantity,Priority\r\nCore CAL Suite,2019,User,2,1\r\nWindows Server,2019,User,2,2\r\n",
+    )
+    .unwrap();
+    let r = run(&[
+        "ual",
+        "compliance",
+        "--evidence",
+        ev.to_str().unwrap(),
+        "--systems",
+        sys.to_str().unwrap(),
+        "--licenses",
+        lic.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let p = r.records_of("CalCompliance");
+    let short: u64 = p.iter().filter_map(|c| c["Shortfall"].as_u64()).sum();
+    assert_eq!(short, 0, "{p:#?}");
+    let c = r.records_of("CalConsumption");
+    let license = |user: &str, product: &str| consumption(&c, product, user)[0]["License"].clone();
+    let suite = json!("Core CAL Suite 2019 User (licence row 1)");
+    let single = json!("Windows Server 2019 User (licence row 2)");
+    for b in ["contoso\\b1", "contoso\\b2"] {
+        assert_eq!(license(b, "Windows Server"), suite, "{b}");
+        assert_eq!(license(b, "Exchange Server"), suite, "{b}: the same seat");
+    }
+    for a in ["contoso\\a1", "contoso\\a2"] {
+        assert_eq!(license(a, "Windows Server"), single, "{a}");
+    }
+    let uses = r.records_of("CalLicenseUse");
+    assert_eq!(
+        (uses[0]["Used"].clone(), uses[1]["Used"].clone()),
+        (json!(2), json!(2))
+    );
 }
 
 #[test]
@@ -2150,4 +2221,17 @@ fn the_exchange_line_says_how_enterprise_cals_are_counted() {
             "{x:#}"
         );
     }
+}
+
+#[test]
+fn the_licenses_help_lists_todays_columns() {
+    let r = run(&["ual", "compliance", "--help"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let help = r.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains(
+            "CSV with Product, Version, CalType, Quantity, Priority, Servers, SoftwareAssurance, Host"
+        ),
+        "{help}"
+    );
 }

@@ -1,11 +1,30 @@
-//! Which licence row a CAL need draws from: the one place the drawing order is decided.
+//! Which licence row a CAL need draws from: the one place the drawing order is decided
+//! (docs/rules/ual-server-cal.md, section 9).
+//!
+//! The order minimises the shortfall. A suite or plan seat covers several products for one
+//! principal and cannot be split between principals (Microsoft's CAL Suite licensing brief: "CAL
+//! Suites cannot be divided among more than one user or device"), so spending one on a need a
+//! spare single-product CAL covers can leave another principal short who needed the suite for
+//! several products. Hence, in two passes over the needs, grouped by principal:
+//!
+//! 1. a principal that needs two or more products one suite or plan covers takes a seat of it
+//!    (the row covering most of its needs, then by [`draw`]'s order);
+//! 2. every need still uncovered takes, in the principal order, a seat its principal already
+//!    holds, else a single-product CAL, else a suite or plan seat (by [`draw`]'s order).
+//!
+//! Linear in the needs times the licence rows (rows are few); deterministic.
 
 use super::licenses::License;
+use super::roles::is_bundle;
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::ops::Range;
 
-/// Of the licences with seats left that `fits`, the first by priority (lower first), then the
-/// older version (so newer licences stay free for needs only they can cover; rows that cover any
-/// version, with Software Assurance, a plan or no version, come last), then the file row; takes
-/// one seat from it. None: nothing fits (a shortfall).
+/// Of the licences with seats left that `fits`, the narrowest first: single-product CALs before
+/// suites and plans (a suite seat is kept for a principal who needs several of its products);
+/// then the lowest priority; then the older version (so newer licences stay free for needs only
+/// they can cover; rows that cover any version, with Software Assurance, a plan or no version,
+/// come last); then the file row. Takes one seat from it. None: nothing fits (a shortfall).
 pub fn draw(
     licenses: &[License],
     remaining: &mut [u64],
@@ -13,12 +32,69 @@ pub fn draw(
 ) -> Option<usize> {
     let pick = (0..licenses.len())
         .filter(|i| remaining[*i] > 0 && fits(&licenses[*i]))
-        .min_by_key(|i| {
-            let l = &licenses[*i];
-            (l.priority, l.draw_version(), l.row)
-        });
+        .min_by_key(|i| order(&licenses[*i]));
     if let Some(i) = pick {
         remaining[i] -= 1;
     }
     pick
+}
+
+fn order(l: &License) -> (bool, i64, u16, u64) {
+    (is_bundle(l.product), l.priority, l.draw_version(), l.row)
+}
+
+/// Chooses a licence row for each need (None: uncovered). `groups` are the needs of one
+/// principal each (consecutive ranges of need indices, in the order the needs are reported);
+/// `holder` names the principal of a group (a principal may have several groups: its needs of
+/// each CAL type), `fits` whether a row can cover a need.
+pub fn choose<H: Hash + Eq + Copy>(
+    licenses: &[License],
+    remaining: &mut [u64],
+    groups: &[(H, Range<usize>)],
+    fits: impl Fn(usize, &License) -> bool,
+) -> Vec<Option<usize>> {
+    let needs = groups.iter().map(|(_, r)| r.end).max().unwrap_or(0);
+    let mut chosen: Vec<Option<usize>> = vec![None; needs];
+    // The suite or plan seats each principal holds: one seat covers all of its products.
+    let mut held: HashMap<H, Vec<usize>> = HashMap::new();
+
+    // Pass 1: suites and plans for the principals that need several of their products.
+    for (who, range) in groups {
+        if held.contains_key(who) {
+            continue; // its other CAL type's seat: pass 2 reuses it where it fits
+        }
+        let covered = |i: usize| range.clone().filter(|n| fits(*n, &licenses[i])).count();
+        let best = (0..licenses.len())
+            .filter(|i| remaining[*i] > 0 && is_bundle(licenses[*i].product))
+            .map(|i| (covered(i), i))
+            .filter(|(count, _)| *count >= 2)
+            .min_by_key(|(count, i)| (std::cmp::Reverse(*count), order(&licenses[*i])));
+        if let Some((_, i)) = best {
+            remaining[i] -= 1;
+            held.entry(*who).or_default().push(i);
+            for n in range.clone().filter(|n| fits(*n, &licenses[i])) {
+                chosen[n] = Some(i);
+            }
+        }
+    }
+
+    // Pass 2: every need still uncovered, narrowest licence first.
+    for (who, range) in groups {
+        for n in range.clone() {
+            if chosen[n].is_some() {
+                continue;
+            }
+            let seat = held
+                .get(who)
+                .and_then(|seats| seats.iter().copied().find(|i| fits(n, &licenses[*i])));
+            chosen[n] = seat.or_else(|| {
+                let pick = draw(licenses, remaining, |l| fits(n, l));
+                if let Some(i) = pick.filter(|i| is_bundle(licenses[*i].product)) {
+                    held.entry(*who).or_default().push(i);
+                }
+                pick
+            });
+        }
+    }
+    chosen
 }

@@ -1,7 +1,7 @@
 //! `ual compliance`: evidence → one CAL per principal per product family → licences drawn in
 //! priority order → compliance position.
 
-use super::allocation::draw;
+use super::allocation::{choose, draw};
 use super::evidence::{
     self, exclusion, normalise_user, server_key, user_domain, EvidenceReader, FallbackServer,
     FastMap, GapInfo, PrincipalKind, Row, RowContext, ServerFrom, SystemInfo, Systems,
@@ -1228,6 +1228,20 @@ fn admin_absent(account: &str) -> String {
     format!("admin account '{account}' does not appear in the evidence; nothing exempted for it")
 }
 
+/// The needs of each principal, as consecutive ranges (needs are sorted by principal within
+/// each CAL type), named by the principal.
+fn principal_groups(needs: &[Need]) -> Vec<((PrincipalKind, u32), std::ops::Range<usize>)> {
+    let mut groups: Vec<((PrincipalKind, u32), std::ops::Range<usize>)> = Vec::new();
+    for (n, need) in needs.iter().enumerate() {
+        let who = (need.kind, need.principal);
+        match groups.last_mut() {
+            Some((last, range)) if *last == who && range.end == n => range.end = n + 1,
+            _ => groups.push((who, n..n + 1)),
+        }
+    }
+    groups
+}
+
 /// Principals counted per product family and CAL kind.
 type KindCounts = BTreeMap<(&'static str, PrincipalKind), u64>;
 
@@ -1463,28 +1477,17 @@ fn allocate(
                 l.servers.iter().any(|x| x == key)
             })
     };
-    // The suite or plan seats each principal holds: one seat covers all of its products.
-    let mut held: FastMap<(PrincipalKind, u32), smallvec::SmallVec<[usize; 2]>> =
-        FastMap::default();
-    for need in needs {
+    let fits = |n: usize, l: &License| {
+        let need = &needs[n];
         let agg = engine.agg(need, by_family);
-        let fits = |l: &License| {
-            l.cal_type == need.kind.cal_type()
-                && l.covers(need.family)
-                && l.covers_version(agg.version)
-                && restricted_to(l, &agg.servers)
-        };
-        let who = (need.kind, need.principal);
-        let chosen = held
-            .get(&who)
-            .and_then(|seats| seats.iter().copied().find(|i| fits(&licenses[*i])))
-            .or_else(|| {
-                let pick = draw(licenses, &mut remaining, fits);
-                if let Some(i) = pick.filter(|i| is_bundle(licenses[*i].product)) {
-                    held.entry(who).or_default().push(i);
-                }
-                pick
-            });
+        l.cal_type == need.kind.cal_type()
+            && l.covers(need.family)
+            && l.covers_version(agg.version)
+            && restricted_to(l, &agg.servers)
+    };
+    let choices = choose(licenses, &mut remaining, &principal_groups(needs), fits);
+    for (need, chosen) in needs.iter().zip(choices) {
+        let agg = engine.agg(need, by_family);
         let principal = match need.kind {
             PrincipalKind::User => engine.users.name(need.principal),
             PrincipalKind::Device => engine.devices.name(need.principal),

@@ -228,6 +228,27 @@ impl License {
 }
 
 /// A licences CSV row.
+/// The columns a licences-owned CSV may have, in the order `--help` lists them: the fields of
+/// [`LicenseInput`] (a test keeps the two the same), which `License::read` reads.
+pub const LICENSE_COLUMNS: &[&str] = &[
+    "Product",
+    "Version",
+    "CalType",
+    "Quantity",
+    "Priority",
+    "Servers",
+    "SoftwareAssurance",
+    "Host",
+];
+
+/// `ual compliance --licenses` help: the columns, from [`LICENSE_COLUMNS`], so it cannot drift.
+pub fn columns_help() -> String {
+    format!(
+        "Licences owned: CSV with {} (docs/rules/ual-server-cal.md, section 9)",
+        LICENSE_COLUMNS.join(", ")
+    )
+}
+
 #[derive(JsonSchema)]
 #[allow(non_snake_case, dead_code)]
 pub struct LicenseInput {
@@ -253,4 +274,28 @@ pub struct LicenseInput {
     /// ExternalConnector rows only: the physical server the External Connector is assigned to;
     /// one licence covers external access to every server (OSE) in Servers
     Host: Option<String>,
+}
+
+#[cfg(test)]
+mod column_tests {
+    use super::*;
+
+    #[test]
+    fn the_help_lists_the_columns_the_reader_takes() {
+        let schema = schemars::schema_for!(LicenseInput);
+        let value = serde_json::to_value(&schema).unwrap();
+        let mut fields: Vec<&str> = value["properties"]
+            .as_object()
+            .expect("LicenseInput has properties")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut listed = LICENSE_COLUMNS.to_vec();
+        fields.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(listed, fields);
+        for c in LICENSE_COLUMNS {
+            assert!(columns_help().contains(c), "{c}");
+        }
+    }
 }
