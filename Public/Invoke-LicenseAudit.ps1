@@ -192,21 +192,20 @@ function Invoke-LicenseAudit {
     and a failed job when anything is short (examples/runbook.ps1).
 
     .EXAMPLE
-    Invoke-LicenseAudit -OutputPath .\LicenseAudit -Audit ServerCal `
-        -EvidencePath .\inbox\ual-*.ndjson -LicensePath .\cal-licences.csv `
-        -AdminAccount 'CONTOSO\svc-admin' -AzureServer AZ-APP01
-
-    Server CALs with CONTOSO\svc-admin exempt as an administrator and AZ-APP01
-    taken as a Windows Server VM in Azure (no Windows Server CALs for its
-    users): the same position Get-ServerCalCompliance gives with the same
-    evidence and options.
-
-    .EXAMPLE
     Connect-MicrosoftTeams -CertificateThumbprint $thumbprint -ApplicationId $appId -TenantId $tenantId; Invoke-LicenseAudit -OutputPath .\LicenseAudit -Audit TeamsAssignments, TeamsCount -TeamsPricePath .\LicenseAudit\teams-prices.csv
 
     A Teams runbook (examples/runbook.ps1 -Audit TeamsAssignments, TeamsCount): the tenant read with an app registration's
     certificate, the Teams licence findings and counts in the workbook and the history, and the
     monthly waste (TeamsMonthlyWaste) in the summary.
+
+    .EXAMPLE
+    Invoke-LicenseAudit -OutputPath .\LicenseAudit -Audit ServerCal `
+        -EvidencePath .\ual\*-access.json -LicensePath .\ual\licenses.csv `
+        -AdminAccount 'CONTOSO\bob' -AzureServer FS01.contoso.com
+
+    Server CALs with CONTOSO\bob exempt as an administrator and FS01 taken as a
+    Windows Server VM in Azure (no Windows Server CALs for its users): the same
+    position Get-ServerCalCompliance gives with the same evidence and options.
 
     .INPUTS
     None.

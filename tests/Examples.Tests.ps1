@@ -467,6 +467,20 @@ BeforeDiscovery {
                 Should -Invoke Connect-MicrosoftTeams -Times 1 -Exactly -Scope It -ParameterFilter { $TenantId -eq 'contoso.onmicrosoft.com' }
             }
         }
+        'Invoke-LicenseAudit example 5'         = @{
+            Files = [ordered]@{ 'ual' = 'examples/ual' }
+            Check = {
+                param($Run)
+                $summary = $Run.Output[-1]
+                $summary.PSObject.TypeNames[0] | Should -Be 'LicenseAudit.RunSummary'
+                $records = Get-Content -LiteralPath (Join-Path $summary.OutputPath 'ual-compliance.ndjson')
+                $position = @($records | Where-Object { $_.StartsWith('{"RecordType":"CalCompliance"') } | ConvertFrom-Json)
+                # The same position as Get-ServerCalCompliance with the same evidence and options.
+                $same = @(Get-ServerCalCompliance -EvidencePath 'ual/*-access.json' -LicensePath 'ual/licenses.csv' -AdminAccount 'CONTOSO\bob' -AzureServer FS01.contoso.com 3>$null)
+                $summary.ServerCalShortfall | Should -Be (($same | Measure-Object -Property Shortfall -Sum).Sum)
+                @($position | Where-Object { $_.Assumption -like '*contoso\bob is exempt*' }).Count | Should -BeGreaterThan 0
+            }
+        }
         'New-LyncCalPolicyTemplate example 1'   = @{
             Check = {
                 param($Run)

@@ -98,3 +98,63 @@ pub fn choose<H: Hash + Eq + Copy>(
     }
     chosen
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::server_cal::CalType;
+    use crate::ual::roles::{EXCHANGE, WINDOWS_SERVER};
+
+    fn row(row: u64, product: &'static str, quantity: u64, priority: i64) -> License {
+        License {
+            row,
+            product,
+            version: None,
+            cal_type: CalType::User,
+            quantity,
+            priority,
+            servers: Vec::new(),
+            software_assurance: false,
+            host: None,
+        }
+    }
+
+    /// Needs as (principal, product); groups of consecutive needs of one principal.
+    fn allocate(licenses: &[License], needs: &[(u32, &str)]) -> Vec<Option<usize>> {
+        let mut groups: Vec<(u32, Range<usize>)> = Vec::new();
+        for (n, (who, _)) in needs.iter().enumerate() {
+            match groups.last_mut() {
+                Some((last, r)) if last == who => r.end = n + 1,
+                _ => groups.push((*who, n..n + 1)),
+            }
+        }
+        let mut remaining: Vec<u64> = licenses.iter().map(|l| l.quantity).collect();
+        choose(licenses, &mut remaining, &groups, |n, l| {
+            l.covers(needs[n].1)
+        })
+    }
+
+    #[test]
+    fn the_suite_goes_to_the_principal_who_needs_several_of_its_products() {
+        // One Core CAL Suite seat, nothing else. Principal 1 needs Windows Server only and comes
+        // first; principal 2 needs Windows Server and Exchange. Drawn in order, 1 took the seat
+        // and 2 was short twice; the suite to 2 leaves one need short, the least possible.
+        let licenses = [row(1, crate::model::equivalency::CORE_CAL_SUITE, 1, 10)];
+        let needs = [(1, WINDOWS_SERVER), (2, WINDOWS_SERVER), (2, EXCHANGE)];
+        assert_eq!(allocate(&licenses, &needs), vec![None, Some(0), Some(0)]);
+    }
+
+    #[test]
+    fn a_single_cal_is_drawn_before_a_suite_whatever_the_priority() {
+        // The suite has the better priority; a spare single CAL still covers the one need.
+        let licenses = [
+            row(1, crate::model::equivalency::CORE_CAL_SUITE, 1, 1),
+            row(2, WINDOWS_SERVER, 1, 50),
+        ];
+        let needs = [(1, WINDOWS_SERVER), (2, EXCHANGE)];
+        assert_eq!(allocate(&licenses, &needs), vec![Some(1), Some(0)]);
+        // Among rows of the same breadth, priority decides.
+        let licenses = [row(1, WINDOWS_SERVER, 1, 9), row(2, WINDOWS_SERVER, 1, 1)];
+        assert_eq!(allocate(&licenses, &[(1, WINDOWS_SERVER)]), vec![Some(1)]);
+    }
+}
