@@ -46,6 +46,14 @@ pub fn no_saving(tier: Tier3, bundle: &str) -> String {
     )
 }
 
+/// What was not used, and why keeping it is no saving.
+fn unused(what: &str, tier: Tier3, bundle: Option<&str>) -> String {
+    format!(
+        "{what}, but {}",
+        no_saving(tier, bundle.unwrap_or_default())
+    )
+}
+
 /// Everything the rules look at for one user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Facts {
@@ -163,9 +171,10 @@ pub fn decide(f: &Facts) -> Decision {
 
     // Standard: a user with no activity at all in a covered window holds a CAL for nothing.
     let standard = if let Some(b) = bundled(Tier3::Standard).filter(|_| us == UsageAnswer::No) {
-        kept.push(format!(
-            "no Lync activity in {days}, but {}",
-            no_saving(Tier3::Standard, b)
+        kept.push(unused(
+            &format!("no Lync activity in {days}"),
+            Tier3::Standard,
+            Some(b),
         ));
         Verdict::Keep
     } else if us == UsageAnswer::No {
@@ -188,9 +197,10 @@ pub fn decide(f: &Facts) -> Decision {
         }
         (Some(true), Yes) => (Verdict::Keep, Tier::Enterprise),
         (Some(true), No) if e_bundle.is_some() => {
-            kept.push(format!(
-                "no Enterprise use in {days}, but {}",
-                no_saving(Tier3::Enterprise, e_bundle.unwrap_or_default())
+            kept.push(unused(
+                &format!("no Enterprise use in {days}"),
+                Tier3::Enterprise,
+                e_bundle,
             ));
             (Verdict::Keep, Tier::Enterprise)
         }
@@ -219,9 +229,10 @@ pub fn decide(f: &Facts) -> Decision {
             (Verdict::Raise, Tier::Enterprise)
         }
         (Some(false), No) if e_bundle.is_some() => {
-            kept.push(format!(
-                "configured Standard, no Enterprise use in {days}, but {}",
-                no_saving(Tier3::Enterprise, e_bundle.unwrap_or_default())
+            kept.push(unused(
+                &format!("configured Standard, no Enterprise use in {days}"),
+                Tier3::Enterprise,
+                e_bundle,
             ));
             (Verdict::Keep, Tier::Standard)
         }
@@ -265,9 +276,10 @@ pub fn decide(f: &Facts) -> Decision {
         }
         (true, Yes) => (Verdict::Keep, true),
         (true, No) if p_bundle.is_some() => {
-            kept.push(format!(
-                "no Plus use in {days}, but {}",
-                no_saving(Tier3::Plus, p_bundle.unwrap_or_default())
+            kept.push(unused(
+                &format!("no Plus use in {days}"),
+                Tier3::Plus,
+                p_bundle,
             ));
             (Verdict::Keep, true)
         }
@@ -296,9 +308,10 @@ pub fn decide(f: &Facts) -> Decision {
             (Verdict::Raise, true)
         }
         (false, No) if p_bundle.is_some() => {
-            kept.push(format!(
-                "no Plus configuration or use in {days}, but {}",
-                no_saving(Tier3::Plus, p_bundle.unwrap_or_default())
+            kept.push(unused(
+                &format!("no Plus configuration or use in {days}"),
+                Tier3::Plus,
+                p_bundle,
             ));
             (Verdict::Keep, false)
         }
