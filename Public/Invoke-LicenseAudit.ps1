@@ -654,8 +654,9 @@ function Invoke-LicenseAudit {
     # the entitlement summary compares with (strict for a default run).
     $otherRules = $null; $enterpriseOther = $null
     if ($entitlementRun) {
-        $calSummary = @($entitlementRun.Summaries | Where-Object { $_.PSObject.Properties['RecordType'] -and $_.RecordType -eq 'LyncCalSummary' }) | Select-Object -Last 1
-        if ($calSummary -and $calSummary.PSObject.Properties['EnterpriseUnderOtherRules']) {
+        # The run file keeps the LyncCalSummary whole, without its RecordType.
+        $calSummary = @($entitlementRun.Summaries | Where-Object { $_.PSObject.Properties['EnterpriseUnderOtherRules'] }) | Select-Object -Last 1
+        if ($calSummary) {
             $otherRules = [string]$calSummary.OtherRules
             $enterpriseOther = [long]$calSummary.EnterpriseUnderOtherRules
         }
