@@ -199,9 +199,7 @@ function Invoke-LicenseAudit {
     monthly waste (TeamsMonthlyWaste) in the summary.
 
     .EXAMPLE
-    Invoke-LicenseAudit -OutputPath .\LicenseAudit -Audit ServerCal `
-        -EvidencePath .\ual\*-access.json -LicensePath .\ual\licenses.csv `
-        -AdminAccount 'CONTOSO\bob' -AzureServer FS01.contoso.com
+    Invoke-LicenseAudit -OutputPath .\LicenseAudit -Audit ServerCal -EvidencePath .\ual\*-access.json -LicensePath .\ual\licenses.csv -AdminAccount 'CONTOSO\bob' -AzureServer FS01.contoso.com
 
     Server CALs with CONTOSO\bob exempt as an administrator and FS01 taken as a
     Windows Server VM in Azure (no Windows Server CALs for its users): the same

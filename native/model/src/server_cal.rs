@@ -46,3 +46,25 @@ choice! {
         External => "External" / "external",
     }
 }
+
+/// The columns a licences-owned CSV may have, in the order `--help` lists them: the fields of
+/// the engine's `LicenseInput` schema (a test there keeps the two the same), which its licence
+/// reader reads.
+pub const LICENSE_COLUMNS: &[&str] = &[
+    "Product",
+    "Version",
+    "CalType",
+    "Quantity",
+    "Priority",
+    "Servers",
+    "SoftwareAssurance",
+    "Host",
+];
+
+/// `ual compliance --licenses` help: the columns, from [`LICENSE_COLUMNS`], so it cannot drift.
+pub fn columns_help() -> String {
+    format!(
+        "Licences owned: CSV with {} (docs/rules/ual-server-cal.md, section 9)",
+        LICENSE_COLUMNS.join(", ")
+    )
+}

@@ -161,8 +161,8 @@ pub struct UalComplianceArgs {
     /// Get-UalSystemId output (server OS version, cores)
     #[arg(long, value_name = "FILE")]
     pub systems: Option<String>,
-    // The help lists the columns the licence reader takes (crate::ual::licenses::LICENSE_COLUMNS).
-    #[arg(long, value_name = "FILE", help = crate::ual::licenses::columns_help())]
+    // The help lists the columns the licence reader takes (model::server_cal::LICENSE_COLUMNS).
+    #[arg(long, value_name = "FILE", help = crate::model::server_cal::columns_help())]
     pub licenses: Option<String>,
     /// usage: principals with evidence in the window consume; access: every --principals entry does
     #[arg(long, value_parser = choice::<ConsumptionMode>(), default_value = "usage")]

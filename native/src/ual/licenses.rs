@@ -228,26 +228,7 @@ impl License {
 }
 
 /// A licences CSV row.
-/// The columns a licences-owned CSV may have, in the order `--help` lists them: the fields of
-/// [`LicenseInput`] (a test keeps the two the same), which `License::read` reads.
-pub const LICENSE_COLUMNS: &[&str] = &[
-    "Product",
-    "Version",
-    "CalType",
-    "Quantity",
-    "Priority",
-    "Servers",
-    "SoftwareAssurance",
-    "Host",
-];
-
-/// `ual compliance --licenses` help: the columns, from [`LICENSE_COLUMNS`], so it cannot drift.
-pub fn columns_help() -> String {
-    format!(
-        "Licences owned: CSV with {} (docs/rules/ual-server-cal.md, section 9)",
-        LICENSE_COLUMNS.join(", ")
-    )
-}
+pub use crate::model::server_cal::{columns_help, LICENSE_COLUMNS};
 
 #[derive(JsonSchema)]
 #[allow(non_snake_case, dead_code)]
