@@ -89,6 +89,7 @@
         'examples/contoso/conferencing-policies.json',
         'examples/contoso/licensed.csv',
         'examples/contoso/meeting-rooms.json',
+        'examples/contoso/owned-cals.csv',
         'examples/contoso/pools.xml',
         'examples/contoso/rgs-agent-groups.json',
         'examples/contoso/users.json',
