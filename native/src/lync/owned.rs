@@ -1,7 +1,7 @@
 //! Lync / Skype for Business Server CALs owned as counts (an Enterprise Agreement's "1,200
 //! Standard, 400 Enterprise, 150 Plus") and the position they give against what the
 //! configuration requires (`lync entitlement --owned` / `--owned-file`). Rules:
-//! docs/rules/lync-configured.md, section 9a.
+//! docs/rules/lync-configured.md, section 9, "Owned CALs as counts".
 //!
 //! The counts are a pool: they are compared with the requirement tier by tier, never assigned to
 //! users (`lync rightsize --licensed` is the per-user list).
@@ -80,6 +80,10 @@ fn quantity_of(text: &str) -> Result<u64, String> {
     let q: u64 = digits
         .parse()
         .map_err(|_| format!("'{}' is not a whole number of CALs", text.trim()))?;
+    within_max(q)
+}
+
+fn within_max(q: u64) -> Result<u64, String> {
     if q > MAX_QUANTITY {
         return Err(format!("{q} is beyond {MAX_QUANTITY}: not a count of CALs"));
     }
@@ -149,7 +153,7 @@ fn read_row(r: &Record) -> Result<OwnedRow, InputError> {
     let tiers = tiers_named(&name).map_err(|m| r.error(field, m))?;
     let quantity = match r.opt_int("Quantity") {
         Ok(Some(q)) if q < 0 => return Err(r.error("Quantity", format!("{q} is negative"))),
-        Ok(Some(q)) => quantity_of(&q.to_string()).map_err(|m| r.error("Quantity", m))?,
+        Ok(Some(q)) => within_max(q as u64).map_err(|m| r.error("Quantity", m))?,
         Ok(None) => return Err(r.error("Quantity", "required property is missing or empty")),
         // 1,200 as a licence sheet writes it
         Err(e) => match r.opt_str("Quantity")? {
