@@ -50,6 +50,7 @@
         'Private/Merge-LicenseAuditLyncUsage.ps1',
         'Private/NativeProcess.cs',
         'Private/New-LicenseAuditErrorRecord.ps1',
+        'Private/OwnedCal.ps1',
         'Private/Resolve-LicenseAuditPath.ps1',
         'Private/Start-LicenseAuditNative.ps1',
         'Private/TeamsInput.ps1',
