@@ -8,6 +8,7 @@ $script:LicenseAuditRecordShapes = @{
     CalLicenseUse        = @{ Dates = @(); Lists = @('Servers') }
     InputInspection      = @{ Dates = @(); Lists = @('DateSpellings', 'TypeNames', 'Properties', 'Problems') }
     LyncCalSummary       = @{ Dates = @(); Lists = @('ByKind', 'ByCombination') }
+    LyncCalPosition      = @{ Dates = @(); Lists = @('OwnedFrom') }
     LyncPolicyAudit      = @{ Dates = @(); Lists = @('EnterpriseFeatures', 'SettingsFromDefaults', 'Findings') }
     LyncPolicyChange     = @{ Dates = @(); Lists = @() }
     LyncPolicyTemplate   = @{ Dates = @(); Lists = @('Parameters') }

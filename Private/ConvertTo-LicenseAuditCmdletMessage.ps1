@@ -35,6 +35,8 @@ $script:LicenseAuditFlagText = @{
         '--rules'                 = '-Rules'
         '--summary'               = '-Summary'
         '--summary-only'          = '-Summary'
+        '--owned'                 = '-OwnedCal'
+        '--owned-file'            = '-OwnedCalPath'
     }
     'Get-LyncCalPolicyPlan'                     = @{
         '--users'                 = 'the users (piped, or read with Get-CsUser)'
@@ -152,6 +154,8 @@ $script:LicenseAuditFlagText = @{
         '--estate'                   = 'the estate folder (-SnapshotPath, or the live collection in the run folder)'
         '--rules'                    = '-Rules'
         '--summary'                  = 'the summary'
+        '--owned'                    = '-OwnedCal'
+        '--owned-file'               = '-OwnedCalPath'
         '--server'                   = '-SqlServer'
         '--days'                     = '-Days'
         '--auth'                     = 'the authentication (-SqlCredential for a SQL login, none for Windows integrated)'

@@ -84,6 +84,21 @@ function Get-LyncCalRequirement {
     Store the LicenseAudit.LyncCalSummary in this variable (name without $), while the per-user
     records go down the pipeline.
 
+    .PARAMETER OwnedCal
+    The Lync CALs owned, as counts: a hashtable of tier and quantity, e.g.
+    @{ Standard = 1200; Enterprise = 400; Plus = 150 } (an agreement's
+    quantities). The output is then one LicenseAudit.LyncCalPosition per
+    tier (Standard, Enterprise, Plus): Required, Owned, Shortfall, Surplus
+    and the Basis, instead of the per-user records. Enterprise and Plus are
+    added to Standard, so every Enterprise or Plus user is in Standard's
+    Required too. A CAL suite or a Microsoft 365 / Office 365 plan name
+    counts toward the CALs it includes. Adds to -OwnedCalPath.
+
+    .PARAMETER OwnedCalPath
+    A CSV of the Lync CALs owned: Tier, Quantity, and optionally Version and
+    Agreement (rows of a tier add up). Output as with -OwnedCal. A bad row
+    stops the run with an error naming the file, row and column.
+
     .PARAMETER ConferencingPolicy
     Get-CsConferencingPolicy objects to use instead of reading them.
 
@@ -114,12 +129,25 @@ function Get-LyncCalRequirement {
 
     The counts under the strict rule set, without the per-user records.
 
+    .EXAMPLE
+    Get-LyncCalRequirement -IncludeDevices -OwnedCal @{ Standard = 1200; Enterprise = 400; Plus = 150 }
+
+    The true-up position: per tier, the CALs the configuration requires
+    against those the agreement owns, and the shortfall or surplus.
+
+    .EXAMPLE
+    Get-LyncCalRequirement -IncludeDevices -OwnedCalPath .\owned-cals.csv | Format-List
+
+    The same from a file of Tier,Quantity rows, with each position's Basis
+    and the rows it counted (OwnedFrom).
+
     .INPUTS
     Get-CsUser objects (any object with SipAddress, ConferencingPolicy, RegistrarPool, ...), or
     System.String identities.
 
     .OUTPUTS
-    LicenseAudit.LyncUserCal, or LicenseAudit.LyncCalSummary with -Summary.
+    LicenseAudit.LyncUserCal, or LicenseAudit.LyncCalSummary with -Summary, or
+    LicenseAudit.LyncCalPosition with -OwnedCal or -OwnedCalPath.
 
     .LINK
     Get-LyncCalPolicyPlan
@@ -131,7 +159,7 @@ function Get-LyncCalRequirement {
     Get-LyncCalUsage
     #>
     [CmdletBinding(DefaultParameterSetName = 'Pipeline', HelpUri = 'https://github.com/licenseaudit/LicenseAudit/blob/main/docs/lync-configuration.md#effective-policy-and-tiers-get-lynccalrequirement')]
-    [OutputType('LicenseAudit.LyncUserCal', 'LicenseAudit.LyncCalSummary')]
+    [OutputType('LicenseAudit.LyncUserCal', 'LicenseAudit.LyncCalSummary', 'LicenseAudit.LyncCalPosition')]
     param(
         [Parameter(ValueFromPipeline, ParameterSetName = 'Pipeline')]
         [object[]]$InputObject,
@@ -152,6 +180,10 @@ function Get-LyncCalRequirement {
         [switch]$Summary,
         [ValidateNotNullOrEmpty()]
         [string]$SummaryVariable,
+        [ValidateNotNullOrEmpty()]
+        [System.Collections.IDictionary]$OwnedCal,
+        [ValidateNotNullOrEmpty()]
+        [string]$OwnedCalPath,
         [object[]]$ConferencingPolicy,
         [object[]]$VoicePolicy,
         [object[]]$Pool
@@ -160,10 +192,19 @@ function Get-LyncCalRequirement {
         $query = Get-LicenseAuditLyncUserQuery -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         $outputType = @('LyncUserCal')
         $collectType = @()
+        # The owned counts: the position per tier is the output, the summary's counts are all
+        # the engine needs (--summary-only), and -Summary would ask for a second kind of output.
+        $owned = @(Get-LicenseAuditOwnedCalArgument -Cmdlet $PSCmdlet -OwnedCal $OwnedCal -OwnedCalPath $OwnedCalPath)
+        if ($owned.Count -gt 0 -and $Summary) {
+            $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'OwnedCalWithSummary' -Category InvalidArgument -TargetObject 'Summary' `
+                        -ExceptionType 'System.ArgumentException' -Message '-OwnedCal and -OwnedCalPath output the position per tier, -Summary the counts: give one, and -SummaryVariable to keep the counts beside the position.'))
+        }
         if ($Summary) { $outputType = @('LyncCalSummary') }
+        if ($owned.Count -gt 0) { $outputType = @('LyncCalPosition') }
         if ($SummaryVariable) { $collectType = @('LyncCalSummary') }
-        $arguments = @('--rules', $Rules)
-        if ($Summary -and -not $SummaryVariable -and (Get-LicenseAuditEngineFeature -Binary (Get-LicenseAuditBinaryPath -Cmdlet $PSCmdlet)).SummaryOnly) {
+        $arguments = @('--rules', $Rules) + $owned
+        if ($owned.Count -gt 0) { $arguments += '--summary-only' }
+        elseif ($Summary -and -not $SummaryVariable -and (Get-LicenseAuditEngineFeature -Binary (Get-LicenseAuditBinaryPath -Cmdlet $PSCmdlet)).SummaryOnly) {
             # Only the counts are wanted: the engine need not write 200,000 records to discard.
             $arguments += '--summary-only'
         }

@@ -51,8 +51,9 @@ function Invoke-LicenseAudit {
     An audit that fails (a store that cannot be reached, a login refused) is a non-terminating
     error with its stable id; the others still run and the workbook holds what succeeded
     (Succeeded is then false). The summary (LicenseAudit.RunSummary) comes last. With
-    -FailOnShortfall, a shortfall (server CALs short of what is required, or Lync CALs used or
-    configured beyond the licence list given with -LicensedPath) is then a terminating error,
+    -FailOnShortfall, a shortfall (server CALs short of what is required, Lync CALs used or
+    configured beyond the licence list given with -LicensedPath, or a Lync tier short of the
+    counts of -OwnedCal / -OwnedCalPath) is then a terminating error,
     LicenseAudit.ComplianceShortfall, whose TargetObject is the summary: a runbook job fails on
     it. The workbook and the history are written before.
 
@@ -110,6 +111,20 @@ function Invoke-LicenseAudit {
     .PARAMETER LicensedPath
     RightSizing: who is licensed for which tier (CSV: SipAddress or Identity, and Tier). With it,
     Lync CALs used or configured beyond the licence count as a shortfall.
+
+    .PARAMETER OwnedCal
+    Entitlement: the Lync CALs owned, as counts, e.g.
+    @{ Standard = 1200; Enterprise = 400; Plus = 150 }. The entitlement
+    step then writes a LyncCalPosition per tier (required, owned,
+    shortfall), the workbook shows it (Overview, Lync CALs), and the summary
+    gives LyncStandardShortfall, LyncEnterpriseShortfall, LyncPlusShortfall
+    and LyncCalShortfall; a shortfall counts for -FailOnShortfall. Counts
+    are a pool compared with the configured requirement; -LicensedPath
+    stays the per-user list right-sizing compares each user with.
+
+    .PARAMETER OwnedCalPath
+    Entitlement: the Lync CALs owned, as a CSV (Tier, Quantity[, Version]
+    [, Agreement]); as -OwnedCal, and adds to it.
 
     .PARAMETER PricesPath
     RightSizing: the yearly price per CAL (CSV: Cal, Price).
@@ -180,6 +195,12 @@ function Invoke-LicenseAudit {
     .\LicenseAudit\<as-of>\LicenseAudit-<as-of>.xlsx and the history in .\LicenseAudit\history.
 
     .EXAMPLE
+    Invoke-LicenseAudit -OutputPath ./licenseaudit -SnapshotPath ./snapshot -OwnedCal @{ Standard = 1200; Enterprise = 400; Plus = 150 }
+
+    Before a true-up: the configured requirement against the agreement's
+    counts, in the workbook and in the summary's Lync*Shortfall properties.
+
+    .EXAMPLE
     Invoke-LicenseAudit -OutputPath ./licenseaudit -SnapshotPath ./licenseaudit/inbox/snapshot-2026-11
 
     On a Linux (or Windows Server 2016+) machine: audits a snapshot copied from a Server 2012 R2
@@ -244,6 +265,10 @@ function Invoke-LicenseAudit {
         [switch]$TrustServerCertificate,
         [switch]$DisableEncryption,
         [string]$LicensedPath,
+        [ValidateNotNullOrEmpty()]
+        [System.Collections.IDictionary]$OwnedCal,
+        [ValidateNotNullOrEmpty()]
+        [string]$OwnedCalPath,
         [string]$PricesPath,
         [string[]]$EvidencePath,
         [string[]]$UalComputerName,
@@ -287,6 +312,12 @@ function Invoke-LicenseAudit {
         if (-not $option[1]) { continue }
         # One terminating error, LicenseAudit.PathNotFound or .PathNotOneFile, naming the parameter.
         $single[$option[0]] = Resolve-LicenseAuditSingleFile -Cmdlet $PSCmdlet -ParameterName $option[0] -Path $option[1]
+    }
+    # The owned counts: --owned / --owned-file of the entitlement step (the file resolved now).
+    $ownedArguments = @(Get-LicenseAuditOwnedCalArgument -Cmdlet $PSCmdlet -OwnedCal $OwnedCal -OwnedCalPath $OwnedCalPath)
+    if ($ownedArguments.Count -gt 0 -and -not $audits.Contains('Entitlement')) {
+        $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'OwnedCalNeedsEntitlement' -Category InvalidArgument -TargetObject 'OwnedCal' `
+                    -ExceptionType 'System.ArgumentException' -Message '-OwnedCal and -OwnedCalPath are compared with the configured requirement: add Entitlement to -Audit.'))
     }
     $evidenceFiles = @(Resolve-LicenseAuditPath -Cmdlet $PSCmdlet -Path $EvidencePath -ParameterName 'EvidencePath')
     if ($audits.Contains('ServerCal') -and $evidenceFiles.Count -eq 0 -and -not $UalComputerName) {
@@ -422,7 +453,7 @@ function Invoke-LicenseAudit {
 
     if ($audits.Contains('Entitlement')) {
         $results.Entitlement = Invoke-LicenseAuditRunStep -Cmdlet $PSCmdlet -Name 'Entitlement' -Command 'lync', 'entitlement' `
-            -Arguments (@('--estate', $estate, '--summary') + $common) -OutputFile (Join-Path $runFolder 'lync-entitlement.ndjson') `
+            -Arguments (@('--estate', $estate, '--summary') + $ownedArguments + $common) -OutputFile (Join-Path $runFolder 'lync-entitlement.ndjson') `
             -HistoryPath $history -AsOf $asOfText
     }
     if ($audits.Contains('Policies')) {
@@ -647,7 +678,6 @@ function Invoke-LicenseAudit {
     if ($ualRun) { $serverShortfall = Get-LicenseAuditRunTotal -Run $ualRun -Like 'CalCompliance`[*`].Shortfall' -Count }
     $enterpriseExposed = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.EnterpriseExposed' -Count
     $plusExposed = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.PlusExposed' -Count
-    $shortfall = ($serverShortfall -gt 0) -or ($enterpriseExposed -gt 0) -or ($plusExposed -gt 0)
     # What depends on the rule set: Enterprise records (users and devices) under the rule set
     # the entitlement summary compares with (strict for a default run).
     $otherRules = $null; $enterpriseOther = $null
@@ -659,6 +689,15 @@ function Invoke-LicenseAudit {
             $enterpriseOther = [long]$calSummary.EnterpriseUnderOtherRules
         }
     }
+    # The Lync position against owned counts (-OwnedCal, -OwnedCalPath): $null without them.
+    $lyncShortfall = @{}
+    foreach ($tier in 'Standard', 'Enterprise', 'Plus') {
+        $lyncShortfall[$tier] = $null
+        if ($ownedArguments.Count -gt 0) { $lyncShortfall[$tier] = Get-LicenseAuditRunTotal -Run $entitlementRun -Name ('LyncCalPosition[{0}].Shortfall' -f $tier) -Count }
+    }
+    $lyncCalShortfall = $null
+    if ($ownedArguments.Count -gt 0) { $lyncCalShortfall = Get-LicenseAuditRunTotal -Run $entitlementRun -Like 'LyncCalPosition`[*`].Shortfall' -Count }
+    $shortfall = ($serverShortfall -gt 0) -or ($enterpriseExposed -gt 0) -or ($plusExposed -gt 0) -or ($lyncCalShortfall -gt 0)
     $teamsRun = $null
     if ($results.ContainsKey('TeamsAssignments')) { $teamsRun = $results.TeamsAssignments.Run }
     # The estate's UcLicenseTotal: the run's totals add up every scope (above customers and estate).
@@ -693,6 +732,10 @@ function Invoke-LicenseAudit {
         EnterpriseExposed  = $enterpriseExposed
         PlusExposed        = $plusExposed
         YearlySaving       = Get-LicenseAuditRunTotal -Run $rightsizeRun -Name 'LyncCalRightSizingSummary.YearlySaving'
+        LyncStandardShortfall   = $lyncShortfall.Standard
+        LyncEnterpriseShortfall = $lyncShortfall.Enterprise
+        LyncPlusShortfall  = $lyncShortfall.Plus
+        LyncCalShortfall   = $lyncCalShortfall
         ServerCalShortfall = $serverShortfall
         ServerCalEvidenceComplete = $ualComplete
         ServerCalServersWithoutEvidence = $ualMissing
@@ -724,6 +767,7 @@ function Invoke-LicenseAudit {
         if ($serverShortfall -gt 0) { $parts += ('{0} server CAL(s) short' -f $serverShortfall) }
         if ($enterpriseExposed -gt 0) { $parts += ('{0} Enterprise CAL(s) beyond the licence' -f $enterpriseExposed) }
         if ($plusExposed -gt 0) { $parts += ('{0} Plus CAL(s) beyond the licence' -f $plusExposed) }
+        if ($lyncCalShortfall -gt 0) { $parts += ('{0} Lync CAL(s) short of those owned (Standard {1}, Enterprise {2}, Plus {3})' -f $lyncCalShortfall, $lyncShortfall.Standard, $lyncShortfall.Enterprise, $lyncShortfall.Plus) }
         $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'ComplianceShortfall' -Category LimitsExceeded -TargetObject $summary `
                     -Message ('Compliance shortfall: {0}. The workbook ({1}) and the history were written; the summary is the TargetObject of this error.' -f ($parts -join ', '), $reportPath)))
     }

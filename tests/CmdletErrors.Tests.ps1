@@ -60,11 +60,11 @@ Describe 'Engine messages name the cmdlet''s parameters, never engine flags' {
         $table = InModuleScope LicenseAudit { $script:LicenseAuditFlagText }
         # Flags a cmdlet passes through a private function it calls.
         $helpers = @{
-            'Get-LyncCalRequirement' = @('Private/LyncInput.ps1')
+            'Get-LyncCalRequirement' = @('Private/LyncInput.ps1', 'Private/OwnedCal.ps1')
             'Get-LyncCalPolicyPlan'  = @('Private/LyncInput.ps1')
             'Get-UcLicenseCount'     = @('Private/UcInput.ps1')
             'Get-TeamsLicenseCount'  = @('Private/UcInput.ps1')
-            'Invoke-LicenseAudit'    = @('Private/LicenseAuditRun.ps1')
+            'Invoke-LicenseAudit'    = @('Private/LicenseAuditRun.ps1', 'Private/OwnedCal.ps1')
         }
         $checked = 0
         foreach ($file in Get-ChildItem -Path (Join-Path $RepoRoot 'Public') -Filter '*.ps1') {
@@ -91,6 +91,12 @@ Describe 'Engine messages name the cmdlet''s parameters, never engine flags' {
         $problems = Invoke-Failing { $script:Users | Get-LyncCalRequirement }
         $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
         Assert-CmdletTerms $problems '*is needed*site*' '-Pool'
+    }
+
+    It 'Get-LyncCalRequirement: -OwnedCal, never --owned' {
+        $problems = Invoke-Failing { Get-LyncCalRequirement -OwnedCal @{ Gold = 5 } }
+        $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
+        Assert-CmdletTerms $problems "*'Gold' is not Standard, Enterprise or Plus*" '-OwnedCal'
     }
 
     It 'Get-LyncCalPolicyPlan: -TierPolicy, with the policy in PowerShell syntax' {

@@ -153,6 +153,50 @@ Describe 'Invoke-LicenseAudit' {
         $failure.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError*'
     }
 
+    It 'gives the Lync position against -OwnedCal: the summary''s shortfall per tier, the workbook, -FailOnShortfall' {
+        $owned = @{ Standard = 10; Enterprise = 6; Plus = 100 }
+        $failure = $null
+        try {
+            Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'owned') -SnapshotPath $Snapshot -Audit Entitlement -AsOf '2026-11-01T00:00:00Z' `
+                -OwnedCal $owned -FailOnShortfall | Out-Null
+        }
+        catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.ComplianceShortfall*'
+        $summary = $failure.TargetObject
+        $expected = @{}
+        foreach ($tier in 'Standard', 'Enterprise', 'Plus') { $expected[$tier] = [math]::Max(0, $summary.$tier - $owned[$tier]) }
+        $summary.LyncStandardShortfall | Should -Be $expected.Standard
+        $summary.LyncEnterpriseShortfall | Should -Be $expected.Enterprise
+        $summary.LyncPlusShortfall | Should -Be $expected.Plus
+        $summary.LyncCalShortfall | Should -Be ($expected.Standard + $expected.Enterprise + $expected.Plus)
+        $summary.LyncCalShortfall | Should -BeGreaterThan 0
+        $summary.LyncCalShortfall | Should -BeOfType [long]
+        $summary.ShortfallFound | Should -BeTrue
+        $failure.Exception.Message | Should -BeLike ('*{0} Lync CAL(s) short of those owned*' -f $summary.LyncCalShortfall)
+        ($summary | Format-List | Out-String) | Should -BeLike ('*LyncCalShortfall*{0} (Standard {1}*' -f $summary.LyncCalShortfall, $expected.Standard)
+        Assert-TestWorkbookValid $summary.ReportPath
+        $sheet = @(Get-TestWorkbookSheet -Path $summary.ReportPath | Where-Object Sheet -eq 'Lync CALs')
+        $sheet.Count | Should -Be 1
+        $sheet[0].Rows | Should -Be 4
+        $positions = @(Get-Content -LiteralPath (Join-Path $summary.OutputPath 'lync-entitlement.ndjson') | ConvertFrom-Json | Where-Object RecordType -eq 'LyncCalPosition')
+        @($positions | ForEach-Object Tier) | Should -Be @('Standard', 'Enterprise', 'Plus')
+    }
+
+    It 'refuses owned counts without the Entitlement audit they are compared with' {
+        { Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'owned-alone') -SnapshotPath $Snapshot -Audit Policies -OwnedCal @{ Standard = 1 } } |
+            Should -Throw -ErrorId 'LicenseAudit.OwnedCalNeedsEntitlement*'
+        Join-Path $TestDrive 'owned-alone' | Should -Not -Exist
+    }
+
+    It 'leaves the Lync shortfall empty without owned counts' {
+        $summary = Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'not-owned') -SnapshotPath $Snapshot -Audit Entitlement -AsOf '2026-11-01T00:00:00Z'
+        foreach ($name in 'LyncCalShortfall', 'LyncStandardShortfall', 'LyncEnterpriseShortfall', 'LyncPlusShortfall') {
+            $summary.PSObject.Properties[$name] | Should -Not -BeNullOrEmpty
+            $summary.$name | Should -BeNullOrEmpty
+        }
+        $summary.Standard | Should -BeGreaterThan 0
+    }
+
     It 'goes on when an audit fails: Usage without a monitoring store is an error, Entitlement still runs' {
         $partial = Join-Path $TestDrive 'no-monitoring'
         Copy-Item -LiteralPath $Snapshot -Destination $partial -Recurse

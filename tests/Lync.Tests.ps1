@@ -141,6 +141,47 @@ Describe 'Get-LyncCalRequirement' {
         $summary.Total | Should -Be 15
     }
 
+    It 'gives the position per tier with -OwnedCal: Required from the summary, Owned from the hashtable' {
+        $owned = @{ Plus = 5; Standard = 1200; Enterprise = 3 }
+        $result = @(Get-LyncCalRequirement -IncludeDevices -OwnedCal $owned -SummaryVariable summary)
+        @($result | ForEach-Object { $_.PSObject.TypeNames[0] } | Sort-Object -Unique) | Should -Be @('LicenseAudit.LyncCalPosition')
+        @($result | ForEach-Object { [string]$_.Tier }) | Should -Be @('Standard', 'Enterprise', 'Plus')
+        foreach ($position in $result) {
+            $position.Required | Should -Be $summary.($position.Tier)
+            $position.Owned | Should -Be $owned[[string]$position.Tier]
+            $position.Shortfall | Should -Be ([math]::Max(0, $position.Required - $position.Owned))
+            $position.Surplus | Should -Be ([math]::Max(0, $position.Owned - $position.Required))
+            $position.Basis | Should -BeLike '*added to a Standard CAL*'
+        }
+        $table = $result | Format-Table | Out-String
+        $table | Should -BeLike '*Tier*Rules*Required*Owned*Shortfall*Surplus*'
+        $table | Should -BeLike '*Enterprise*default*'
+    }
+
+    It 'adds -OwnedCalPath to -OwnedCal, naming each row counted' {
+        $file = Join-Path $RepoRoot 'examples/contoso/owned-cals.csv'
+        $rows = @(Import-Csv -LiteralPath $file)
+        $result = @(Get-LyncCalRequirement -IncludeDevices -OwnedCal @{ Standard = 1 } -OwnedCalPath $file)
+        foreach ($position in $result) {
+            $fromFile = 0
+            foreach ($row in @($rows | Where-Object Tier -eq $position.Tier)) { $fromFile += [int]$row.Quantity }
+            $expected = $fromFile
+            if ($position.Tier -eq 'Standard') { $expected++ }
+            $position.Owned | Should -Be $expected
+            @($position.OwnedFrom | Where-Object { $_ -like '*owned-cals.csv record*' }).Count | Should -Be @($rows | Where-Object Tier -eq $position.Tier).Count
+        }
+    }
+
+    It 'stops on a bad -OwnedCalPath row with the engine''s message naming the file, record and column' {
+        $bad = Join-Path $TestDrive 'bad-owned.csv'
+        Set-Content -LiteralPath $bad -Value 'Tier,Quantity', 'Standard,10', 'Gold,5'
+        { Get-LyncCalRequirement -OwnedCalPath $bad -ErrorAction Stop } | Should -Throw -ExpectedMessage "*bad-owned.csv, record 2, property 'Tier'*Gold*"
+    }
+
+    It 'refuses -OwnedCal with -Summary, with a stable error id' {
+        { Get-LyncCalRequirement -Summary -OwnedCal @{ Standard = 1 } } | Should -Throw -ErrorId 'LicenseAudit.OwnedCalWithSummary*'
+    }
+
     It 'applies -Rules' {
         (Get-LyncCalRequirement -Rules strict | Where-Object SipAddress -eq 'sip:bob@contoso.com').Rules | Should -Be 'strict'
     }

@@ -35,10 +35,19 @@ fn emitted_by(args: &[&str], env: &[(&str, &str)]) -> BTreeSet<String> {
 fn all_emitted() -> BTreeSet<String> {
     let contoso = repo_path("examples/contoso");
     let licensed = repo_path("examples/contoso/licensed.csv");
+    let owned = repo_path("examples/contoso/owned-cals.csv");
     let ual = |f: &str| repo_path(&format!("examples/ual/{f}"));
     let mut all = BTreeSet::new();
     all.extend(emitted_by(
-        &["lync", "entitlement", "--estate", &contoso, "--summary"],
+        &[
+            "lync",
+            "entitlement",
+            "--estate",
+            &contoso,
+            "--summary",
+            "--owned-file",
+            &owned,
+        ],
         &[],
     ));
     all.extend(emitted_by(&["lync", "policies", "--estate", &contoso], &[]));

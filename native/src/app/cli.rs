@@ -338,6 +338,17 @@ pub struct EntitlementArgs {
     /// Write only the LyncCalSummary record, not one record per user and device
     #[arg(long, conflicts_with = "summary")]
     pub summary_only: bool,
+    /// Lync CALs owned, as counts: Standard=1200,Enterprise=400,Plus=150 (an agreement's
+    /// quantities; repeatable). Writes a LyncCalPosition per tier: required, owned, shortfall
+    #[arg(long, value_name = "TIER=COUNT,...")]
+    pub owned: Vec<String>,
+    /// Lync CALs owned, as a CSV: Tier, Quantity, and optionally Version and Agreement (rows of a
+    /// tier add up, and add to --owned). Writes a LyncCalPosition per tier
+    #[arg(long, value_name = "FILE")]
+    pub owned_file: Option<String>,
+    /// With --owned or --owned-file: exit with code 5 when any tier is short
+    #[arg(long)]
+    pub fail_on_shortfall: bool,
 }
 
 #[derive(Debug, Args)]

@@ -8,8 +8,9 @@ use super::cli::{
 use super::estate::EstateDir;
 use super::exit::AppError;
 use super::session::{async_runtime, Session};
-use crate::lync::entitlement::{self, EntitlementFiles, EntitlementOptions};
+use crate::lync::entitlement::{self, EntitlementFiles, EntitlementOptions, OwnedInputs};
 use crate::lync::estate::EstateFiles;
+use crate::lync::owned;
 use crate::lync::plan::{self, PlanOptions};
 use crate::lync::policies::{self, PoliciesOptions};
 use crate::lync::template;
@@ -91,15 +92,49 @@ fn entitlement_files(i: &EntitlementInputs) -> Result<EntitlementFiles, AppError
     })
 }
 
+/// `--owned` and `--owned-file`: None when neither is given.
+fn owned_inputs(a: &EntitlementArgs) -> Result<Option<OwnedInputs>, AppError> {
+    if a.owned.is_empty() && a.owned_file.is_none() {
+        if a.fail_on_shortfall {
+            return Err(AppError::Arguments(
+                "--fail-on-shortfall needs the CALs owned: --owned TIER=COUNT,... or --owned-file FILE".into(),
+            ));
+        }
+        return Ok(None);
+    }
+    let counts = if a.owned.is_empty() {
+        Vec::new()
+    } else {
+        owned::parse_counts(&a.owned, "--owned")
+            .map_err(|m| AppError::Arguments(format!("--owned {m}")))?
+    };
+    Ok(Some(OwnedInputs {
+        counts,
+        file: a.owned_file.clone(),
+    }))
+}
+
 pub fn entitlement(s: &mut Session, a: &EntitlementArgs) -> Result<(), AppError> {
     let options = EntitlementOptions {
         files: entitlement_files(&a.inputs)?,
         rules: a.inputs.rules,
         summary: a.summary || a.summary_only,
         records: !a.summary_only,
+        owned: owned_inputs(a)?,
     };
     s.require_records(&options.files.users, "--users");
-    s.with_records(|out, rep| Ok(entitlement::run(&options, out, rep)?))
+    let mut outcome = entitlement::Outcome::default();
+    s.with_records(|out, rep| {
+        outcome = entitlement::run(&options, out, rep)?;
+        Ok(())
+    })?;
+    if a.fail_on_shortfall && outcome.shortfall > 0 {
+        return Err(AppError::Shortfall(format!(
+            "Lync CAL shortfall: {} CAL(s) short of the configured requirement (see the LyncCalPosition records)",
+            outcome.shortfall
+        )));
+    }
+    Ok(())
 }
 
 pub fn policies(s: &mut Session, a: &PoliciesArgs) -> Result<(), AppError> {

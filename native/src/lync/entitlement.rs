@@ -181,6 +181,30 @@ impl LyncCalSummary {
         }
     }
 
+    /// Users and devices per tier, what a position against owned counts compares.
+    pub fn required(&self) -> super::owned::Required {
+        let mut users = [0; 3];
+        let mut devices = [0; 3];
+        for k in &self.by_kind {
+            let into = if k.kind == LyncKind::User {
+                &mut users
+            } else {
+                &mut devices
+            };
+            for (slot, n) in into.iter_mut().zip([k.standard, k.enterprise, k.plus]) {
+                *slot += n;
+            }
+        }
+        super::owned::Required {
+            rules: self.rules,
+            other_rules: self.other_rules,
+            users,
+            devices,
+            undetermined: self.undetermined,
+            enterprise_under_other_rules: self.enterprise_under_other_rules,
+        }
+    }
+
     /// The footer under `--format table`.
     pub fn lines(&self) -> Vec<String> {
         let mut l = vec![format!(
@@ -814,6 +838,23 @@ pub struct EntitlementOptions {
     pub summary: bool,
     /// Write one LyncUserCal per user and device (off: the summary alone)
     pub records: bool,
+    /// CALs owned as counts (`--owned`), and the owned file (`--owned-file`) still to read: with
+    /// either, one LyncCalPosition per tier is written after the summary
+    pub owned: Option<OwnedInputs>,
+}
+
+/// Where the owned counts come from: the command line's, already read, and a file.
+#[derive(Debug, Clone, Default)]
+pub struct OwnedInputs {
+    pub counts: Vec<super::owned::OwnedRow>,
+    pub file: Option<String>,
+}
+
+/// What `lync entitlement` found, for the command's exit decision.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// CALs short, all tiers (0 without owned counts)
+    pub shortfall: u64,
 }
 
 /// Streams the users (then devices) through `each`, reporting bad and duplicate records.
@@ -882,7 +923,18 @@ pub fn run(
     options: &EntitlementOptions,
     sink: &mut impl RecordSink,
     reporter: &mut impl Reporter,
-) -> Result<(), LyncError> {
+) -> Result<Outcome, LyncError> {
+    // The owned file first: a bad row refuses the run before 200,000 users are read.
+    let owned = match &options.owned {
+        None => None,
+        Some(o) => {
+            let mut rows = o.counts.clone();
+            if let Some(path) = &o.file {
+                rows.extend(super::owned::read_file(path, reporter)?);
+            }
+            Some(super::owned::OwnedCals { rows })
+        }
+    };
     let estate = Estate::load(&options.files.estate, options.rules, reporter)?;
     let mut summary = LyncCalSummary::new(estate.rules);
     for_each_classified(&estate, &options.files, reporter, |cal| {
@@ -895,8 +947,14 @@ pub fn run(
     if options.summary {
         sink.write(&summary)?;
     }
+    // The positions are records (a table of their own under --format table), not footer lines.
+    let mut outcome = Outcome::default();
+    for p in owned.iter().flat_map(|o| o.positions(&summary.required())) {
+        outcome.shortfall += p.shortfall;
+        sink.write(&p)?;
+    }
     sink.footer(&summary.lines())?;
-    Ok(())
+    Ok(outcome)
 }
 
 #[cfg(test)]

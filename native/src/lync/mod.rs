@@ -10,6 +10,7 @@ pub mod entitlement;
 mod error;
 pub mod estate;
 pub mod inputs;
+pub mod owned;
 pub mod plan;
 pub mod policies;
 pub mod policy;
@@ -28,6 +29,13 @@ pub fn schemas() -> Vec<SchemaEntry> {
         ),
         SchemaEntry::output::<entitlement::LyncCalSummary>(
             "Counts per tier, kind and combination (`lync entitlement`, with the summary)",
+        ),
+        SchemaEntry::output::<owned::LyncCalPosition>(
+            "The CAL position of one tier: required by the configuration against owned counts (`lync entitlement`, given the CALs owned)",
+        ),
+        SchemaEntry::input::<owned::OwnedCalInput>(
+            "OwnedCal",
+            "Owned-counts rows `lync entitlement` reads from an owned file (an agreement's quantities per tier)",
         ),
         SchemaEntry::output::<policies::LyncPolicyAudit>(
             "One conferencing policy audited (`lync policies`)",

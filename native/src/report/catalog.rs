@@ -181,6 +181,31 @@ pub const SHEETS: &[SheetSpec] = &[
         columns: &["Identity"],
     },
     SheetSpec {
+        name: "Lync CALs",
+        table: "LyncCALs",
+        sources: &[Source {
+            record_type: "LyncCalPosition",
+            label: "",
+            required: &["Tier", "Required", "Owned", "Shortfall"],
+        }],
+        columns: &[
+            "Tier",
+            "Rules",
+            "Required",
+            "Users",
+            "Devices",
+            "Owned",
+            "Shortfall",
+            "Surplus",
+            "Undetermined",
+            "OtherRules",
+            "RequiredUnderOtherRules",
+            "ShortfallUnderOtherRules",
+            "OwnedFrom",
+            "Basis",
+        ],
+    },
+    SheetSpec {
         name: "Server CALs",
         table: "ServerCALs",
         sources: &[Source {

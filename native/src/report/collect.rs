@@ -154,6 +154,8 @@ pub struct Stats {
     pub rightsizing_summaries: Vec<Map<String, Value>>,
     pub teams_summaries: Vec<Map<String, Value>>,
     pub compliance: Vec<Map<String, Value>>,
+    /// LyncCalPosition records: the Lync CAL position against owned counts
+    pub lync_positions: Vec<Map<String, Value>>,
     pub rightsizing: BTreeMap<String, u64>,
     pub rs_configured: Tiers,
     pub rs_used: Answers,
@@ -308,6 +310,7 @@ impl Stats {
             "LyncCalRightSizingSummary" => self.rightsizing_summaries.push(obj.clone()),
             "TeamsAssignmentSummary" => self.teams_summaries.push(obj.clone()),
             "CalCompliance" => self.compliance.push(obj.clone()),
+            "LyncCalPosition" => self.lync_positions.push(obj.clone()),
             "UnrecognizedEvidence" => {
                 self.unrecognized_rows += num(obj, "Rows").unwrap_or(1.0) as u64
             }

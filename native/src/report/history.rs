@@ -20,6 +20,7 @@ pub const SUMMARY_TYPES: &[&str] = &[
     "LyncCalRightSizingSummary",
     "UcLicenseTotal",
     "TeamsAssignmentSummary",
+    "LyncCalPosition",
 ];
 
 /// Record types whose tiers are counted one record at a time.
@@ -133,6 +134,14 @@ impl LicenseAuditRun {
                             format!("{}.{f}", key.trim_end_matches(' ').replace(" ]", "]")),
                             x,
                         );
+                    }
+                }
+                self.summaries.push(v.clone());
+            }
+            "LyncCalPosition" => {
+                for f in ["Required", "Owned", "Shortfall", "Surplus"] {
+                    if let Some(x) = num(f) {
+                        self.bump(format!("LyncCalPosition[{}].{f}", text("Tier")), x);
                     }
                 }
                 self.summaries.push(v.clone());
@@ -417,6 +426,9 @@ mod tests {
         );
         r.add("CalCompliance", Some(&json!({"Product": "Windows Server", "CalType": "User", "Version": 2019, "Required": 5, "Shortfall": 2})));
         r.add("LyncPolicyAudit", None);
+        r.add("LyncCalPosition", Some(&json!({"Tier": "Enterprise", "Required": 12, "Owned": 10, "Shortfall": 2, "Surplus": 0})));
+        assert_eq!(r.totals["LyncCalPosition[Enterprise].Shortfall"], 2.0);
+        assert_eq!(r.totals["LyncCalPosition[Enterprise].Owned"], 10.0);
         assert_eq!(r.totals["LyncUserCal.Records"], 3.0);
         assert_eq!(r.totals["LyncUserCal.Standard"], 2.0);
         assert_eq!(r.totals["LyncUserCal.Enterprise"], 1.0);
@@ -427,7 +439,7 @@ mod tests {
             2.0
         );
         assert_eq!(r.records["LyncPolicyAudit"], 1);
-        assert_eq!(r.summaries.len(), 1);
+        assert_eq!(r.summaries.len(), 2);
         assert_eq!(r.file_stem(), "lync-entitlement-20261101T000000Z");
     }
 }

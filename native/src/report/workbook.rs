@@ -448,6 +448,57 @@ fn tier_rows(t: &Tiers) -> [f64; 3] {
     [t.standard as f64, t.enterprise as f64, t.plus as f64]
 }
 
+/// The Lync CAL position against owned counts (LyncCalPosition records), one row per tier as
+/// the records give them: required, owned, shortfall, surplus.
+fn lync_position(
+    ws: &mut Tracked,
+    stats: &Stats,
+    f: &Formats,
+    at: &mut Cursor,
+) -> Result<(), XlsxError> {
+    if stats.lync_positions.is_empty() {
+        return Ok(());
+    }
+    ws.write_string_with_format(
+        at.row,
+        0,
+        "Lync / Skype for Business Server CAL position (owned as counts)",
+        &f.bold,
+    )?;
+    at.row += 1;
+    let head = ["Tier", "Rules", "Required", "Owned", "Shortfall", "Surplus"];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string_with_format(at.row, c as u16, *h, &f.header)?;
+    }
+    at.row += 1;
+    let mut short_total = 0.0;
+    for m in &stats.lync_positions {
+        let shortfall = n(m, "Shortfall");
+        short_total += shortfall;
+        let fmt = if shortfall > 0.0 { &f.short } else { &f.cell };
+        ws.write_string_with_format(at.row, 0, s(m, "Tier"), fmt)?;
+        ws.write_string_with_format(at.row, 1, s(m, "Rules"), fmt)?;
+        for (c, k) in [
+            (2u16, "Required"),
+            (3, "Owned"),
+            (4, "Shortfall"),
+            (5, "Surplus"),
+        ] {
+            ws.write_number_with_format(at.row, c, n(m, k), fmt)?;
+        }
+        at.row += 1;
+    }
+    let line = if short_total > 0.0 {
+        format!("{short_total} Lync CAL(s) short of the configured requirement: see Lync CALs (Enterprise and Plus are added to Standard, so every Enterprise or Plus user is in the Standard row too)")
+    } else {
+        "No Lync CAL shortfall against the configured requirement (Enterprise and Plus are added to Standard: every Enterprise or Plus user is in the Standard row too)".to_string()
+    };
+    let fmt = if short_total > 0.0 { &f.warn } else { &f.cell };
+    ws.write_string_with_format(at.row, 0, line, fmt)?;
+    at.row += 2;
+    Ok(())
+}
+
 fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Tracked, XlsxError> {
     let mut ws = Tracked::new();
     ws.set_name("Overview")?;
@@ -631,6 +682,8 @@ fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Tracked, XlsxErro
         }
         at.row += 1;
     }
+
+    lync_position(&mut ws, stats, f, &mut at)?;
 
     // Server CAL compliance position.
     if !stats.compliance.is_empty() {
