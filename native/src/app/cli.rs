@@ -126,7 +126,8 @@ fn parse_as_of(s: &str) -> Result<DateTime<Utc>, String> {
 pub enum Command {
     /// JSON Schema (draft 2020-12) of the records this binary reads and writes
     Schema(SchemaArgs),
-    /// Show what the reader detects in an input file: encoding, dialect, records, properties
+    /// Show what the reader detects in an input file (encoding, dialect, records, properties) and
+    /// which records an audit will refuse
     Inspect(InspectArgs),
     /// Lync / Skype for Business Server CAL audits
     #[command(subcommand)]
