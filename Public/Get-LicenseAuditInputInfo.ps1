@@ -54,10 +54,10 @@ function Get-LicenseAuditInputInfo {
     .EXAMPLE
     Get-LicenseAuditInputInfo policies.json -For lync-conferencing-policies
 
-    Checks a Get-CsConferencingPolicy export as lync entitlement reads it: Refusals
-    names each policy it will refuse, and why (a Windows PowerShell 5.1
-    ConvertTo-Json export writes EnableAppDesktopSharing as a number, which is
-    refused).
+    Checks a Get-CsConferencingPolicy export as lync entitlement reads it: the
+    Verdict says that all its policies will read, or how many will be refused;
+    Refusals says which and why (a Windows PowerShell 5.1 ConvertTo-Json export
+    writes EnableAppDesktopSharing as a number, which is refused).
 
     .INPUTS
     System.String paths, System.IO.FileInfo.
