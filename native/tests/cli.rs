@@ -622,6 +622,24 @@ fn inspect_for_says_when_the_audit_refuses_the_whole_file_at_one_record() {
         "{verdict}"
     );
     assert!(refusals(v)[0].2.contains("Get-CsOnlineUser"), "{v}");
+    // A header without records: the verdict says no records, not that they all read.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("licenses.csv");
+    std::fs::write(&empty, "Product,Version,CalType,Quantity\r\n").unwrap();
+    let r = run(&[
+        "inspect",
+        empty.to_str().unwrap(),
+        "--for",
+        "ual-licenses",
+        "--format",
+        "ndjson",
+    ]);
+    let v = &r.records_of("InputInspection")[0];
+    assert_eq!(v["ReadAs"], "ual-licenses");
+    assert!(
+        v["Verdict"].as_str().unwrap().ends_with("holds no records"),
+        "{v}"
+    );
     // Unknown input names are an argument error.
     let bad = run(&["inspect", &online, "--for", "lync-user"]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);

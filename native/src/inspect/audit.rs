@@ -146,6 +146,10 @@ impl<'a> Check<'a> {
                 .filter(|r| r.starts_with("could be"))
                 .cloned();
         };
+        // A file of no records says so already; nothing was decoded.
+        if records == 0 {
+            return None;
+        }
         let by = input.read_by;
         let refused = self.refused + unread;
         let how = match self.recognition.as_deref() {
