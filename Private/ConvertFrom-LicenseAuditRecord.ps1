@@ -6,7 +6,7 @@ $script:LicenseAuditRecordShapes = @{
     CalCompliance        = @{ Dates = @(); Lists = @('Servers', 'ServersWithoutEvidence', 'DrawnFrom') }
     CalConsumption       = @{ Dates = @('FirstSeen', 'LastSeen'); Lists = @('Servers') }
     CalLicenseUse        = @{ Dates = @(); Lists = @('Servers') }
-    InputInspection      = @{ Dates = @(); Lists = @('DateSpellings', 'TypeNames', 'Properties', 'Problems') }
+    InputInspection      = @{ Dates = @(); Lists = @('DateSpellings', 'TypeNames', 'Properties', 'Problems', 'Refusals') }
     LyncCalSummary       = @{ Dates = @(); Lists = @('ByKind', 'ByCombination') }
     LyncCalPosition      = @{ Dates = @(); Lists = @('OwnedFrom') }
     LyncPolicyAudit      = @{ Dates = @(); Lists = @('EnterpriseFeatures', 'SettingsFromDefaults', 'Findings') }

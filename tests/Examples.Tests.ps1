@@ -188,6 +188,16 @@ BeforeDiscovery {
                 @($Run.Output | ForEach-Object { [System.IO.Path]::GetFileName($_.File) } | Sort-Object) | Should -Be @('users-november.json', 'users-october.json')
             }
         }
+        'Get-LicenseAuditInputInfo example 4'   = @{
+            Files = [ordered]@{ 'policies.json' = 'examples/contoso/conferencing-policies.json' }
+            Check = {
+                param($Run)
+                @($Run.Output).Count | Should -Be 1
+                $Run.Output[0].ReadAs | Should -Be 'lync-conferencing-policies'
+                $Run.Output[0].Refused | Should -Be 0
+                $Run.Output[0].Verdict | Should -BeLike '*all 9 records will read in lync entitlement --conferencing-policies'
+            }
+        }
         'Get-LicenseAuditSchema example 1'      = @{
             Check = {
                 param($Run)

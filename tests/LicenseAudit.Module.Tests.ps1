@@ -184,6 +184,37 @@ Describe 'Get-LicenseAuditInputInfo' {
         $problems[0].Exception.Message | Should -BeLike '*flattened.ps51.csv, record 1, property ''AgentsByUri''*'
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.InvalidInput*'
     }
+
+    It '-For runs the audit''s decoding: each record it will refuse, in its words' {
+        # Issue #25 item 6: a 5.1 ConvertTo-Json export writes EnableAppDesktopSharing as a
+        # number; the reader reads it, lync entitlement refuses every policy.
+        $file = Join-Path $Fixtures 'getcsconferencingpolicy.ps51.json'
+        $info = Get-LicenseAuditInputInfo -Path $file -For lync-conferencing-policies -ErrorVariable problems -ErrorAction SilentlyContinue
+        $info.PSObject.TypeNames[0] | Should -Be 'LicenseAudit.InputInspection'
+        $info.BadRecords | Should -Be 0
+        $info.ReadAs | Should -Be 'lync-conferencing-policies'
+        $info.Refused | Should -Be 9
+        $refusals = @($info.Refusals)
+        $refusals.Count | Should -Be 9
+        $refusals[0].Record | Should -Be 1
+        $refusals[0].Property | Should -Be 'EnableAppDesktopSharing'
+        $refusals[0].Message | Should -BeLike '*ConvertTo-Json writes enums as numbers*'
+        $info.Verdict | Should -BeLike '*9 of 9 records will be refused by lync entitlement --conferencing-policies*'
+        $problems.Count | Should -Be 9
+        $problems[0].Exception.Message | Should -BeLike '*record 1, property ''EnableAppDesktopSharing''*'
+    }
+
+    It 'recognises the input without -For, and -For takes only the inputs it knows' {
+        $users = Join-Path $RepoRoot 'examples/contoso/users.json'
+        $info = Get-LicenseAuditInputInfo -Path $users
+        $info.ReadAs | Should -Be 'lync-users'
+        $info.Recognition | Should -BeLike 'recognised by its properties*'
+        $info.Refused | Should -Be 0
+        @($info.Refusals).Count | Should -Be 0
+        $info.Verdict | Should -BeLike '*all 12 records will read in lync entitlement --users'
+        { Get-LicenseAuditInputInfo -Path $users -For lync-user } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,Get-LicenseAuditInputInfo'
+    }
 }
 
 Describe 'Streaming pipeline objects to the binary' {

@@ -12,7 +12,7 @@ BeforeDiscovery {
     # only that it is not cut).
     $script:Views = @(
         @{ Name = 'Get-LicenseAuditInputInfo'; Type = 'LicenseAudit.InputInspection'
-            Key = [ordered]@{ File = { ([string]$_.File -split '[\\/]')[-1] }; Dialect = 'Dialect'; Encoding = 'Encoding'; Records = 'Records'; Bad = 'BadRecords'; PowerShell = $true } }
+            Key = [ordered]@{ File = { ([string]$_.File -split '[\\/]')[-1] }; Dialect = 'Dialect'; Encoding = 'Encoding'; Records = 'Records'; Bad = 'BadRecords'; Refused = 'Refused'; PowerShell = $true } }
         @{ Name = 'Get-LicenseAuditSchema'; Type = 'LicenseAudit.SchemaEntry'; Key = [ordered]@{ Name = 'Name'; Kind = 'Kind' } }
         @{ Name = 'Get-LyncCalRequirement -IncludeDevices'; Type = 'LicenseAudit.LyncUserCal'
             Key = [ordered]@{ SipAddress = 'SipAddress'; Std = { if ($_.Standard) { 'Yes' } else { 'No' } }; Ent = { if ($null -eq $_.Enterprise) { '?' } elseif ($_.Enterprise) { 'Yes' } else { 'No' } }; Plus = { if ($_.Plus) { 'Yes' } else { 'No' } } } }

@@ -366,7 +366,7 @@ fn inspect_says_in_one_line_what_a_file_is_or_what_to_do() {
     );
     assert_eq!(
         recs[0]["Verdict"],
-        "JSON array, UTF-8 with BOM: reads; 12 records"
+        "JSON array, UTF-8 with BOM: reads; 12 records; as lync-users (recognised by its properties SipAddress, RemoteCallControlTelephonyEnabled): all 12 records will read in lync entitlement --users"
     );
     let refused = recs[1]["Verdict"].as_str().unwrap();
     assert!(
@@ -416,4 +416,232 @@ fn format_list_as_microsoft_docs_print_it_reads_and_glued_lines_do_not() {
         v["Verdict"].as_str().unwrap().contains("no record read"),
         "{v}"
     );
+}
+
+/// The messages of the InputInspection's Refusals, by record number.
+fn refusals(v: &serde_json::Value) -> Vec<(u64, String, String)> {
+    v["Refusals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["Record"].as_u64().unwrap(),
+                r["Property"].as_str().unwrap_or("").to_string(),
+                r["Message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn inspect_for_names_what_the_audit_refuses_in_its_own_words() {
+    // Issue #25 item 6: a Windows PowerShell 5.1 ConvertTo-Json export of
+    // Get-CsConferencingPolicy writes EnableAppDesktopSharing as a number. The reader reads it;
+    // `lync entitlement` refuses it. inspect --for runs the audit's decoding and says so.
+    let policies = fixture("ingest/getcsconferencingpolicy.ps51.json");
+    let r = run(&[
+        "inspect",
+        &policies,
+        "--for",
+        "lync-conferencing-policies",
+        "--format",
+        "ndjson",
+    ]);
+    assert_eq!(r.code, 3, "a refused record is invalid input: {}", r.stderr);
+    let v = &r.records_of("InputInspection")[0];
+    assert_eq!(v["ReadAs"], "lync-conferencing-policies");
+    assert_eq!(v["Recognition"], "named");
+    assert_eq!(v["Records"], 9);
+    assert_eq!(v["BadRecords"], 0, "the reader reads every record: {v}");
+    assert_eq!(v["Refused"], 9);
+    let verdict = v["Verdict"].as_str().unwrap();
+    assert!(
+        verdict
+            .contains("9 of 9 records will be refused by lync entitlement --conferencing-policies")
+            && verdict.contains("the whole file"),
+        "{verdict}"
+    );
+    let said = refusals(v);
+    assert_eq!(
+        said.iter().map(|(n, _, _)| *n).collect::<Vec<_>>(),
+        (1..=9).collect::<Vec<u64>>()
+    );
+    for (_, property, message) in &said {
+        assert_eq!(property, "EnableAppDesktopSharing");
+        assert!(
+            message.contains("ConvertTo-Json writes enums as numbers")
+                && message.contains("Export-LicenseAuditSnapshot"),
+            "{message}"
+        );
+    }
+    // The audit's own refusal is the same message for the same record and property.
+    let users = util::repo_path("examples/contoso/users.json");
+    let audit = run(&[
+        "lync",
+        "entitlement",
+        "--users",
+        &users,
+        "--conferencing-policies",
+        &policies,
+    ]);
+    assert_eq!(audit.code, 3, "{}", audit.stderr);
+    let (_, _, first) = &said[0];
+    assert!(
+        audit.stderr.contains(&format!(
+            "record 1, property 'EnableAppDesktopSharing': {first}"
+        )),
+        "inspect: {first}\naudit: {}",
+        audit.stderr
+    );
+}
+
+#[test]
+fn inspect_for_tells_a_flattened_cell_the_audit_reads_from_one_it_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    // Export-Csv of Get-CsVoicePolicy: record 2's PstnUsages is a list, flattened.
+    let voice = dir.path().join("voice-policies.csv");
+    std::fs::write(
+        &voice,
+        "#TYPE Microsoft.Rtc.Management.WritableConfig.Policy.Voice.VoicePolicy\r\n\
+\"Identity\",\"EnableDelegation\",\"EnableTeamCall\",\"EnableCallPark\",\"AllowSimulRing\",\"AllowCallForwarding\",\"PstnUsages\"\r\n\
+\"Global\",\"True\",\"True\",\"False\",\"True\",\"True\",\"\"\r\n\
+\"Tag:EV\",\"True\",\"True\",\"False\",\"True\",\"True\",\"System.Object[]\"\r\n\
+\"Tag:Basic\",\"False\",\"False\",\"False\",\"False\",\"False\",\"\"\r\n",
+    )
+    .unwrap();
+    let voice = voice.to_str().unwrap();
+    let r = run(&[
+        "inspect",
+        voice,
+        "--for",
+        "lync-voice-policies",
+        "--format",
+        "ndjson",
+    ]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let v = &r.records_of("InputInspection")[0];
+    assert_eq!(v["Refused"], 1);
+    assert_eq!(
+        refusals(v)
+            .iter()
+            .map(|(n, p, _)| (*n, p.as_str()))
+            .collect::<Vec<_>>(),
+        [(2, "PstnUsages")]
+    );
+    let verdict = v["Verdict"].as_str().unwrap();
+    assert!(
+        verdict.contains("1 of 3 records will be refused by lync entitlement --voice-policies, and with them the whole file"),
+        "{verdict}"
+    );
+    // One line on stderr for the cell, though both the reader and the audit name it.
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("record 2, property 'PstnUsages'"),
+        "{}",
+        r.stderr
+    );
+
+    // A flattened cell in a column the audit does not read is a problem of the file, but every
+    // record still reads in the audit.
+    let users = dir.path().join("users.csv");
+    std::fs::write(
+        &users,
+        "\"SipAddress\",\"Enabled\",\"RemoteCallControlTelephonyEnabled\",\"ProxyAddresses\"\r\n\
+\"sip:a@contoso.com\",\"True\",\"False\",\"System.Object[]\"\r\n\
+\"sip:b@contoso.com\",\"True\",\"False\",\"\"\r\n",
+    )
+    .unwrap();
+    let r = run(&[
+        "inspect",
+        users.to_str().unwrap(),
+        "--for",
+        "lync-users",
+        "--format",
+        "ndjson",
+    ]);
+    let v = &r.records_of("InputInspection")[0];
+    assert_eq!(v["Problems"][0]["Property"], "ProxyAddresses", "{v}");
+    assert_eq!(v["Refused"], 0, "{v}");
+    assert!(
+        v["Verdict"]
+            .as_str()
+            .unwrap()
+            .ends_with("all 2 records will read in lync entitlement --users"),
+        "{v}"
+    );
+}
+
+#[test]
+fn inspect_recognises_the_input_by_its_properties_or_says_it_cannot() {
+    let r = run(&[
+        "inspect",
+        &fixture("ingest/getcsconferencingpolicy.ps51.json"),
+        &util::repo_path("examples/contoso/meeting-rooms.json"),
+        &util::repo_path("examples/ual/ual-user-access.json"),
+        "--format",
+        "ndjson",
+    ]);
+    let recs = r.records_of("InputInspection");
+    assert_eq!(recs[0]["ReadAs"], "lync-conferencing-policies");
+    assert!(
+        recs[0]["Recognition"]
+            .as_str()
+            .unwrap()
+            .starts_with("recognised by its properties"),
+        "{}",
+        recs[0]
+    );
+    assert_eq!(recs[0]["Refused"], 9);
+    // A meeting room looks like a user or a phone: not guessed.
+    assert!(recs[1]["ReadAs"].is_null(), "{}", recs[1]);
+    assert_eq!(recs[1]["Recognition"], "not recognised as an audit input");
+    assert!(recs[1]["Refused"].is_null());
+    assert_eq!(recs[2]["ReadAs"], "ual-evidence");
+    assert_eq!(recs[2]["Refused"], 0);
+}
+
+#[test]
+fn inspect_for_says_when_the_audit_refuses_the_whole_file_at_one_record() {
+    // A Get-CsOnlineUser export given as Get-CsUser: the audit stops at the first record.
+    let online = util::repo_path("examples/teams/teams.json");
+    let r = run(&[
+        "inspect",
+        &online,
+        "--for",
+        "lync-users",
+        "--format",
+        "ndjson",
+    ]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let v = &r.records_of("InputInspection")[0];
+    assert_eq!(v["Refused"], 1, "{v}");
+    let verdict = v["Verdict"].as_str().unwrap();
+    assert!(
+        verdict.contains("lync entitlement --users will refuse the whole file at record 1"),
+        "{verdict}"
+    );
+    assert!(refusals(v)[0].2.contains("Get-CsOnlineUser"), "{v}");
+    // A header without records: the verdict says no records, not that they all read.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("licenses.csv");
+    std::fs::write(&empty, "Product,Version,CalType,Quantity\r\n").unwrap();
+    let r = run(&[
+        "inspect",
+        empty.to_str().unwrap(),
+        "--for",
+        "ual-licenses",
+        "--format",
+        "ndjson",
+    ]);
+    let v = &r.records_of("InputInspection")[0];
+    assert_eq!(v["ReadAs"], "ual-licenses");
+    assert!(
+        v["Verdict"].as_str().unwrap().ends_with("holds no records"),
+        "{v}"
+    );
+    // Unknown input names are an argument error.
+    let bad = run(&["inspect", &online, "--for", "lync-user"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("lync-users"), "{}", bad.stderr);
 }

@@ -695,7 +695,8 @@ fn enum_integers_are_refused_with_advice() {
     assert!(
         r.stderr
             .contains("record 1, property 'EnableAppDesktopSharing'")
-            && r.stderr.contains("export it as text"),
+            && r.stderr.contains("is the number 2, not a name")
+            && r.stderr.contains("Export-LicenseAuditSnapshot"),
         "{}",
         r.stderr
     );

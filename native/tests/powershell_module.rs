@@ -332,6 +332,33 @@ fn cli_flags() -> BTreeMap<String, BTreeSet<String>> {
     out
 }
 
+/// Get-LicenseAuditInputInfo -For takes exactly the audit inputs `inspect --for` knows.
+#[test]
+fn input_info_for_names_the_inputs_of_inspect_for() {
+    let engine: BTreeSet<String> = Cli::command()
+        .find_subcommand("inspect")
+        .expect("inspect")
+        .get_arguments()
+        .find(|a| a.get_long() == Some("for"))
+        .expect("inspect --for")
+        .get_possible_values()
+        .iter()
+        .map(|v| v.get_name().to_string())
+        .collect();
+    let path = repo().join("Public/Get-LicenseAuditInputInfo.ps1");
+    let src = read(&path);
+    let tree = parse(&src);
+    let mut set = None;
+    walk(tree.root_node(), &mut |n| {
+        if n.kind() == "attribute" && text(n, &src).starts_with("[ValidateSet(") {
+            set = Some(strings_under(n, &src));
+        }
+    });
+    let cmdlet: BTreeSet<String> = set.expect("a ValidateSet on -For").into_iter().collect();
+    assert!(engine.len() > 20, "{engine:?}");
+    assert_eq!(cmdlet, engine);
+}
+
 #[test]
 fn every_flag_a_cmdlet_passes_exists_in_the_cli() {
     let cli = cli_flags();

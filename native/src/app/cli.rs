@@ -126,7 +126,8 @@ fn parse_as_of(s: &str) -> Result<DateTime<Utc>, String> {
 pub enum Command {
     /// JSON Schema (draft 2020-12) of the records this binary reads and writes
     Schema(SchemaArgs),
-    /// Show what the reader detects in an input file: encoding, dialect, records, properties
+    /// Show what the reader detects in an input file (encoding, dialect, records, properties) and
+    /// which records an audit will refuse
     Inspect(InspectArgs),
     /// Lync / Skype for Business Server CAL audits
     #[command(subcommand)]
@@ -411,6 +412,73 @@ pub struct InspectArgs {
     /// Exported files to examine (path, or - for stdin)
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
+    /// The audit input the files are meant for: their records are decoded as that audit decodes
+    /// them, and each record it will refuse is named [default: recognised by the properties of
+    /// the first record, where they say it]
+    #[arg(long = "for", value_enum, value_name = "INPUT")]
+    pub for_input: Option<AuditInputArg>,
+}
+
+/// The audit inputs `inspect --for` checks a file against: the command, then its option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditInputArg {
+    /// lync entitlement / policies / plan --users (Get-CsUser)
+    LyncUsers,
+    /// lync entitlement / policies / plan --conferencing-policies (Get-CsConferencingPolicy)
+    LyncConferencingPolicies,
+    /// lync entitlement / plan --voice-policies (Get-CsVoicePolicy)
+    LyncVoicePolicies,
+    /// lync entitlement / policies / plan --pools (Get-CsPool)
+    LyncPools,
+    /// lync entitlement / plan --common-area-phones (Get-CsCommonAreaPhone)
+    LyncCommonAreaPhones,
+    /// lync entitlement / plan --analog-devices (Get-CsAnalogDevice)
+    LyncAnalogDevices,
+    /// lync entitlement / plan --meeting-rooms (Get-CsMeetingRoom)
+    LyncMeetingRooms,
+    /// lync entitlement / plan --rgs-agent-groups (Get-CsRgsAgentGroup)
+    LyncRgsAgentGroups,
+    /// ual compliance --evidence (Get-UalUserAccess, Get-UalDeviceAccess, FlexNet, ...)
+    UalEvidence,
+    /// ual compliance --systems (Get-UalSystemId)
+    UalSystems,
+    /// ual compliance --licenses (Product, Version, CalType, Quantity, ...)
+    UalLicenses,
+    /// ual compliance --principals (users and devices in scope)
+    UalPrincipals,
+    /// teams assignments --online-users (Get-CsOnlineUser with AssignedPlan)
+    TeamsOnlineUsers,
+    /// teams assignments --phone-numbers (Get-CsPhoneNumberAssignment)
+    TeamsPhoneNumbers,
+    /// teams assignments --resource-accounts, uc count --teams-resource-accounts
+    /// (Get-CsOnlineApplicationInstance)
+    TeamsResourceAccounts,
+    /// teams assignments --voice-routing-policies (Get-CsOnlineVoiceRoutingPolicy)
+    TeamsVoiceRoutingPolicies,
+    /// teams assignments --voice-routes (Get-CsOnlineVoiceRoute)
+    TeamsVoiceRoutes,
+    /// teams assignments --shared-calling-policies (Get-CsTeamsSharedCallingRoutingPolicy)
+    TeamsSharedCallingPolicies,
+    /// teams assignments --call-queues (Get-CsCallQueue)
+    TeamsCallQueues,
+    /// teams assignments --prices (Plan, MonthlyPrice)
+    TeamsPrices,
+    /// teams assignments / uc count --m365-licenses (Get-MgUser ... AssignedLicenses)
+    M365Licenses,
+    /// teams assignments --subscribed-skus (Get-MgSubscribedSku)
+    M365SubscribedSkus,
+    /// uc count --users (the user directory)
+    UcUsers,
+    /// uc count --teams (Get-CsOnlineUser)
+    UcTeams,
+    /// uc count --teams-ip-phone-policies (Get-CsTeamsIPPhonePolicy)
+    UcTeamsIpPhonePolicies,
+    /// uc count --cucm-users (AXL end users, or BAT export)
+    UcCucmUsers,
+    /// uc count --cucm-phones (AXL phones, or BAT export)
+    UcCucmPhones,
+    /// uc count --exchange (Get-EXOMailbox)
+    UcExchange,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ pub mod cli;
 mod estate;
 pub mod exit;
 mod history;
+mod inspect;
 mod lync;
 mod parent;
 mod report;
@@ -157,10 +158,7 @@ fn error_format_from_argv(args: &[OsString]) -> ErrorFormat {
 fn dispatch(s: &mut Session, command: &Command) -> Result<(), AppError> {
     match command {
         Command::Schema(a) => schema::run(s, a),
-        Command::Inspect(a) => {
-            s.mark_incomplete = false;
-            s.with_records(|out, rep| Ok(crate::inspect::run(&a.files, out, rep)?))
-        }
+        Command::Inspect(a) => inspect::run(s, a),
         Command::Lync(l) => match l {
             LyncCommand::Entitlement(a) => lync::entitlement(s, a),
             LyncCommand::Policies(a) => lync::policies(s, a),

@@ -217,13 +217,18 @@ impl ConferencingPolicy {
     }
 }
 
-/// EnableAppDesktopSharing by name. Its integer form is refused: enum numbering is not stable
-/// across Lync versions, and the module exports it as text.
+/// EnableAppDesktopSharing by name. Its number (what Windows PowerShell 5.1's ConvertTo-Json
+/// writes for an enum) is refused: Microsoft documents the type's members by name only
+/// (Desktop, SingleApplication, None: New-CsConferencingPolicy -EnableAppDesktopSharing,
+/// https://learn.microsoft.com/powershell/module/skype/new-csconferencingpolicy, "Type:
+/// EnableAppDesktopSharing", applicable Lync Server 2010 to Skype for Business Server 2019), and
+/// no Microsoft source fixes which number each name is in each of those versions. A guessed
+/// number could turn Desktop sharing (Enterprise) into None, so it is not guessed.
 fn sharing(r: &Record, name: &str) -> Result<Option<String>, InputError> {
     match r.get(name) {
         Some(PsValue::Int(i)) => Err(r.error(
             name,
-            format!("enum value {i} cannot be trusted across Lync versions; export it as text (Desktop, SingleApplication or None), e.g. Select-Object @{{n='{name}';e={{[string]$_.{name}}}}}"),
+            format!("is the number {i}, not a name: Windows PowerShell 5.1's ConvertTo-Json writes enums as numbers, and Microsoft documents only the names (Desktop, SingleApplication, None), not which number each is from Lync 2010 to Skype for Business Server 2019, so the number is not guessed; export with the module's Export-LicenseAuditSnapshot, with Export-Clixml, or with Select-Object @{{n='{name}';e={{[string]$_.{name}}}}}"),
         )),
         _ => {
             let v = r.opt_str(name)?;

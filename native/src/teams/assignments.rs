@@ -11,7 +11,7 @@ use super::inputs::{
 use super::records::*;
 use super::rules::{evaluate, Context, Missing, NotEvaluated};
 use super::TeamsError;
-use crate::ingest::{load_all, stream_each, PsValue};
+use crate::ingest::{load_all, stream_each, PsValue, Record};
 use crate::m365::{ApplicationInstance, CsOnlineUser, PlanState, SubscribedSku, UserLicenses};
 use crate::model::teams::{TeamsFindingCode, TeamsPlanFamily, TeamsSeverity};
 use crate::model::{Choice, InputError, RecordSink, Reporter};
@@ -108,6 +108,29 @@ fn skip_bad<R: Reporter>(rep: &mut R, e: InputError) -> Result<(), TeamsError> {
     Ok(())
 }
 
+/// One Get-CsOnlineUser record as this audit reads it (what `inspect --for` runs too): an
+/// account without its licence plans is a fatal error, because every rule reads them.
+pub fn read_user(rec: &Record) -> Result<CsOnlineUser, InputError> {
+    if let Some(PsValue::Flattened(t)) = rec.get("AssignedPlan") {
+        return Err(rec
+            .error(
+                "AssignedPlan",
+                format!("holds '{t}': Export-Csv wrote the type name instead of the plans, so every account's licences are lost in this file; export Get-CsOnlineUser as JSON (Get-CsOnlineUser | ConvertTo-Json -Depth 5) or with Export-Clixml"),
+            )
+            .fatal());
+    }
+    let u = CsOnlineUser::read(rec)?;
+    if u.assigned_plans.is_none() {
+        let message = if u.assigned_plan_truncated {
+            "holds type names instead of plans: ConvertTo-Json stopped at its depth limit; export with Get-CsOnlineUser | ConvertTo-Json -Depth 5, or Export-Clixml"
+        } else {
+            "is not in the record: this audit needs each account's licence plans (a Get-CsOnlineUser export from the MicrosoftTeams module, not Get-CsUser, and no Select-Object that leaves AssignedPlan out)"
+        };
+        return Err(rec.error("AssignedPlan", message).fatal());
+    }
+    Ok(u)
+}
+
 pub fn run<R: Reporter>(
     o: &AssignmentOptions,
     sink: &mut impl RecordSink,
@@ -155,28 +178,10 @@ pub fn run<R: Reporter>(
             "Auditing Teams licence assignments",
             rep,
             |rep, rec| {
-                if let Some(PsValue::Flattened(t)) = rec.get("AssignedPlan") {
-                    return Err(rec
-                        .error(
-                            "AssignedPlan",
-                            format!("holds '{t}': Export-Csv wrote the type name instead of the plans, so every account's licences are lost in this file; export Get-CsOnlineUser as JSON (Get-CsOnlineUser | ConvertTo-Json -Depth 5) or with Export-Clixml"),
-                        )
-                        .fatal()
-                        .into());
-                }
-                let u = match CsOnlineUser::read(&rec) {
+                let u = match read_user(&rec) {
                     Ok(u) => u,
                     Err(e) => return skip_bad(rep, e),
                 };
-                if u.assigned_plans.is_none() {
-                    // Every rule reads the plans: a file without them cannot be audited.
-                    let message = if u.assigned_plan_truncated {
-                        "holds type names instead of plans: ConvertTo-Json stopped at its depth limit; export with Get-CsOnlineUser | ConvertTo-Json -Depth 5, or Export-Clixml"
-                    } else {
-                        "is not in the record: this audit needs each account's licence plans (a Get-CsOnlineUser export from the MicrosoftTeams module, not Get-CsUser, and no Select-Object that leaves AssignedPlan out)"
-                    };
-                    return Err(rec.error("AssignedPlan", message).fatal().into());
-                }
                 if !seen.insert(u.user_principal_name.to_ascii_lowercase()) {
                     rep.bad_record(&rec.error(
                         "UserPrincipalName",

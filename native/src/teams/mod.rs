@@ -14,7 +14,7 @@ pub mod inputs;
 pub mod records;
 pub mod rules;
 
-pub use assignments::{run, AssignmentOptions};
+pub use assignments::{read_user, run, AssignmentOptions};
 pub use error::TeamsError;
 
 use crate::model::SchemaEntry;

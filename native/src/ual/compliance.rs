@@ -4,7 +4,7 @@
 use super::allocation::{choose, draw};
 use super::evidence::{
     self, exclusion, normalise_user, server_key, user_domain, EvidenceReader, FallbackServer,
-    FastMap, GapInfo, PrincipalKind, Row, RowContext, ServerFrom, SystemInfo, Systems,
+    FastMap, GapInfo, PrincipalKind, Row, RowContext, RowKind, ServerFrom, SystemInfo, Systems,
     NO_SERVER_FIELD,
 };
 use super::licenses::{CalType, License, SKYPE_EXTERNAL_INCLUDED_FROM};
@@ -949,7 +949,8 @@ pub fn run(
             reporter,
             |reporter, rec| {
                 let slots = reader.slots(rec);
-                if evidence::is_gap_row(rec, &slots) {
+                let kind = evidence::row_kind(rec, &slots);
+                if kind == RowKind::Gap {
                     match GapInfo::read(rec) {
                         Ok(gap) => {
                             file_gaps.push(gap_text(&gap));
@@ -959,7 +960,7 @@ pub fn run(
                     }
                     return Ok(());
                 }
-                if evidence::is_system_row(&slots) {
+                if kind == RowKind::System {
                     match SystemInfo::read(rec) {
                         Ok((key, info)) => {
                             engine.servers.intern(&key, &info.name);
@@ -1996,7 +1997,7 @@ fn family_static(name: &str) -> &'static str {
 
 /// A `--principals` row: a user (UserName, Principal, UserPrincipalName, or Domain + SamAccountName)
 /// or a device (IPAddress, ComputerName, DNSHostName); `Type` may say which.
-fn read_principal(r: &Record) -> Result<(PrincipalKind, String), InputError> {
+pub fn read_principal(r: &Record) -> Result<(PrincipalKind, String), InputError> {
     let kind_hint = r.opt_str("Type")?.map(|t| t.to_ascii_lowercase());
     for p in ["UserName", "Principal", "UserPrincipalName"] {
         if let Some(v) = r.opt_str(p)? {

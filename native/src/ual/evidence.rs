@@ -317,6 +317,42 @@ const RECORD_TYPE: usize = at("RecordType");
 /// The `RecordType` of Get-UalCalEvidence's note of a server that gave no evidence.
 pub const GAP_RECORD_TYPE: &str = "UalEvidenceGap";
 
+/// What one row of an evidence file is: `ual compliance` reads each kind with its own reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// Get-UalCalEvidence's note of a server that gave no evidence ([`GapInfo::read`]).
+    Gap,
+    /// Get-UalSystemId output mixed into the evidence ([`SystemInfo::read`]).
+    System,
+    /// Access evidence ([`EvidenceReader::read`]).
+    Access,
+}
+
+/// Which kind of row `r` is (its [`Slots`] found already).
+pub fn row_kind(r: &Record, slots: &Slots) -> RowKind {
+    if is_gap_row(r, slots) {
+        RowKind::Gap
+    } else if is_system_row(slots) {
+        RowKind::System
+    } else {
+        RowKind::Access
+    }
+}
+
+/// Decodes one row as `ual compliance` does, keeping nothing (what `inspect` runs to say which
+/// rows the audit will refuse). A row that names no server is read as the audit reads it when
+/// it is told no server for such rows (neither a server name nor a Get-UalSystemId export).
+pub fn check_row(reader: &mut EvidenceReader<()>, r: &Record) -> Result<(), InputError> {
+    let slots = reader.slots(r);
+    match row_kind(r, &slots) {
+        RowKind::Gap => GapInfo::read(r).map(drop),
+        RowKind::System => SystemInfo::read(r).map(drop),
+        RowKind::Access => reader
+            .read(r, &slots, &Systems::default(), None, |_| ())
+            .map(drop),
+    }
+}
+
 /// Whether a row is Get-UalSystemId output (it may be mixed into an evidence file).
 pub fn is_system_row(slots: &Slots) -> bool {
     slots[SYSTEM_DNS_HOST_NAME].is_some() && slots[OS_MAJOR].is_some()

@@ -1,10 +1,14 @@
 //! `inspect FILE`: what the reader makes of a file. The first thing to run when an export will
 //! not load: encoding, dialect, PowerShell edition, record count, the properties seen, and every
-//! problem with its record number.
+//! problem with its record number; and, checked against an audit input (named, or recognised
+//! by its properties), which records that audit will refuse and why, in the audit's own words.
+
+pub mod audit;
 
 use crate::ingest::dates::{looks_like_culture_date, looks_like_date, DateSpelling};
 use crate::ingest::{open_input, PsValue};
 use crate::model::{InputError, OutputRecord, RecordSink, Reporter, SchemaEntry};
+pub use audit::{AuditInput, Decoder, Target};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -33,6 +37,14 @@ pub struct InputInspection {
     pub properties: Vec<PropertySeen>,
     /// Problems found (the first 100)
     pub problems: Vec<InspectionProblem>,
+    /// The audit input the records were checked against (e.g. lync-conferencing-policies)
+    pub read_as: Option<String>,
+    /// How ReadAs was decided: named, or recognised by which properties; or why it was not
+    pub recognition: Option<String>,
+    /// With ReadAs: the records its audit will refuse (Problems' bad records included)
+    pub refused: Option<u64>,
+    /// With ReadAs: each record the audit's own decoding refuses, with its message (the first 100)
+    pub refusals: Vec<InspectionProblem>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -60,14 +72,17 @@ impl OutputRecord for InputInspection {
         "PowerShellEdition",
         "Records",
         "BadRecords",
+        "ReadAs",
+        "Refused",
         "Properties",
     ];
 }
 
 const MAX_PROBLEMS: usize = 100;
 
-pub fn inspect_file(path: &str) -> Result<InputInspection, InputError> {
+pub fn inspect_file(path: &str, target: &Target) -> Result<InputInspection, InputError> {
     let mut input = open_input(path)?;
+    let mut check = audit::Check::new(target);
     let mut report = InputInspection {
         file: input.name.to_string(),
         verdict: String::new(),
@@ -80,6 +95,10 @@ pub fn inspect_file(path: &str) -> Result<InputInspection, InputError> {
         type_names: Vec::new(),
         properties: Vec::new(),
         problems: Vec::new(),
+        read_as: None,
+        recognition: None,
+        refused: None,
+        refusals: Vec::new(),
     };
     let mut spellings = BTreeSet::new();
     let mut types = BTreeSet::new();
@@ -145,6 +164,7 @@ pub fn inspect_file(path: &str) -> Result<InputInspection, InputError> {
             }
             collect_spellings(value, &mut spellings, 0);
         }
+        check.record(&rec);
     }
     let dialect = input.dialect();
     report.dialect = dialect.name().to_string();
@@ -155,6 +175,13 @@ pub fn inspect_file(path: &str) -> Result<InputInspection, InputError> {
     report.power_shell_edition = input.power_shell_edition().to_string();
     report.date_spellings = spellings.iter().map(|s| s.name().to_string()).collect();
     report.verdict = verdict(&report, fatal.as_ref());
+    if let Some(clause) = check.verdict(report.records, report.bad_records) {
+        report.verdict = format!("{}; {clause}", report.verdict);
+    }
+    report.read_as = check.input().map(|i| i.name.to_string());
+    report.refused = check.input().map(|_| check.refused + report.bad_records);
+    report.recognition = check.recognition;
+    report.refusals = check.refusals;
     // Format-List text reads, but loses what the console cut short: say so, with the export.
     if let Some(note) = input.note() {
         report.verdict = format!("{}; {note}", report.verdict);
@@ -196,7 +223,7 @@ fn verdict(r: &InputInspection, fatal: Option<&InputError>) -> String {
 
 /// What `inspect` says of a file that cannot be opened at all (empty, console text, unknown
 /// encoding): the reason, which carries what to do.
-fn unreadable(path: &str, e: &InputError) -> InputInspection {
+fn unreadable(path: &str, e: &InputError, target: &Target) -> InputInspection {
     InputInspection {
         file: path.to_string(),
         verdict: format!("cannot be read: {}", e.message),
@@ -213,6 +240,13 @@ fn unreadable(path: &str, e: &InputError) -> InputInspection {
             property: e.field.clone(),
             message: e.message.clone(),
         }],
+        read_as: match target {
+            Target::Named(input) => Some(input.name.to_string()),
+            Target::Recognise(_) => None,
+        },
+        recognition: None,
+        refused: None,
+        refusals: Vec::new(),
     }
 }
 
@@ -250,19 +284,28 @@ pub fn schemas() -> Vec<SchemaEntry> {
     )]
 }
 
-/// `inspect`: one InputInspection per file; every problem found is also reported (so the run
-/// ends with "invalid input" when any file has one).
+/// `inspect`: one InputInspection per file; every problem found, and every record the audit
+/// checked against will refuse, is also reported (so the run ends with "invalid input" when any
+/// file has one).
 pub fn run(
     files: &[String],
+    target: &Target,
     sink: &mut impl RecordSink,
     reporter: &mut impl Reporter,
 ) -> Result<(), crate::model::OutputError> {
     let activity = "Inspecting input files";
     for (i, path) in files.iter().enumerate() {
         reporter.progress(activity, path, i as u64, Some(files.len() as u64));
-        match inspect_file(path) {
+        match inspect_file(path, target) {
             Ok(report) => {
-                for p in &report.problems {
+                let told = |r: &InspectionProblem| {
+                    report
+                        .problems
+                        .iter()
+                        .any(|p| p.record == r.record && p.property == r.property)
+                };
+                let refusals = report.refusals.iter().filter(|r| !told(r));
+                for p in report.problems.iter().chain(refusals) {
                     reporter.bad_record(&InputError {
                         file: report.file.clone(),
                         record: p.record,
@@ -275,7 +318,7 @@ pub fn run(
             }
             Err(e) => {
                 reporter.bad_record(&e);
-                sink.write(&unreadable(path, &e))?;
+                sink.write(&unreadable(path, &e, target))?;
             }
         }
     }
