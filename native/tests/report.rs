@@ -808,6 +808,90 @@ fn table_headers(path: &Path) -> std::collections::BTreeSet<String> {
     headers
 }
 
+/// Records of the audits [`example_records`] leaves out, written into `dir`.
+fn other_records(dir: &Path) -> Vec<String> {
+    let e = |p: &str| repo_path(&format!("examples/{p}"));
+    let runs = dir.join("runs").to_string_lossy().into_owned();
+    let mut files = Vec::new();
+    let commands: Vec<(&str, Vec<String>)> = vec![
+        (
+            "uc.ndjson",
+            vec!["uc".into(), "count".into(), "--estate".into(), e("uc")],
+        ),
+        (
+            "plan.ndjson",
+            vec![
+                "lync".into(),
+                "plan".into(),
+                "--estate".into(),
+                e("contoso"),
+                "--licensed".into(),
+                e("contoso/licensed.csv"),
+                "--tier-policy".into(),
+                "Standard=Tag:STD_CAL_NoConferencing".into(),
+                "--tier-policy".into(),
+                "Enterprise=Tag:ENT_CAL_REC_AudioVideo".into(),
+            ],
+        ),
+        ("template.ndjson", vec!["lync".into(), "template".into()]),
+        (
+            "evidence.ndjson",
+            vec![
+                "ual".into(),
+                "compliance".into(),
+                "--as-of".into(),
+                AS_OF.into(),
+                "--evidence".into(),
+                e("ual/ual-user-access.json"),
+                "--emit-evidence".into(),
+            ],
+        ),
+        (
+            "october.ndjson",
+            vec![
+                "lync".into(),
+                "entitlement".into(),
+                "--estate".into(),
+                e("contoso"),
+                "--summary".into(),
+                "--as-of".into(),
+                "2026-10-01T00:00:00Z".into(),
+                "--history".into(),
+                runs.clone(),
+            ],
+        ),
+        (
+            "november.ndjson",
+            vec![
+                "lync".into(),
+                "entitlement".into(),
+                "--estate".into(),
+                e("contoso"),
+                "--users".into(),
+                e("history/users-november.json"),
+                "--summary".into(),
+                "--as-of".into(),
+                AS_OF.into(),
+                "--history".into(),
+                runs.clone(),
+            ],
+        ),
+        ("history.ndjson", vec!["history".into(), runs.clone()]),
+    ];
+    for (name, args) in commands {
+        let mut a: Vec<&str> = args.iter().map(String::as_str).collect();
+        a.extend(["--format", "ndjson"]);
+        let r = run(&a);
+        assert!(r.code == 0 || r.code == 5, "{a:?}: {}", r.stderr);
+        let p = dir.join(name);
+        std::fs::write(&p, &r.stdout).unwrap();
+        if !name.starts_with("october") && !name.starts_with("november") {
+            files.push(p.to_string_lossy().into_owned());
+        }
+    }
+    files
+}
+
 #[test]
 fn how_to_read_this_defines_every_column_the_workbook_writes() {
     let dir = tempfile::tempdir().unwrap();
@@ -823,8 +907,28 @@ fn how_to_read_this_defines_every_column_the_workbook_writes() {
         .iter()
         .map(|r| (text(&r[0]), text(&r[1])))
         .collect();
-    let headers = table_headers(&out);
-    assert!(headers.len() > 80, "{headers:?}");
+    let mut headers = table_headers(&out);
+    // The sheets the examples above do not fill: UC, plan, templates, UAL evidence, history.
+    let more = dir.path().join("more.xlsx");
+    let r = report(&other_records(dir.path()), &more);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    util::validate_workbook(&more);
+    headers.extend(table_headers(&more));
+    for sheet in [
+        "UC Totals",
+        "Policy Changes",
+        "Policy Templates",
+        "UAL Evidence",
+        "History",
+    ] {
+        assert!(
+            r.records_of("ReportSheet")
+                .iter()
+                .any(|s| s["Sheet"] == sheet),
+            "{sheet}"
+        );
+    }
+    assert!(headers.len() > 150, "{headers:?}");
     let undefined: Vec<&String> = headers
         .iter()
         .filter(|h| !defined.contains_key(*h))
