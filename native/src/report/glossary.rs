@@ -93,7 +93,7 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     ("Covered", "Required accesses covered by some licence: this one, a newer version, Software Assurance, a suite or a CAL-equivalent plan"),
     ("AssumedCovered", "Required accesses taken as covered without a licence of their own (e.g. devices used only by users with CALs): see Assumption"),
     ("Assumption", "What the position takes as given where the evidence or licences cannot tell"),
-    ("Shortfall", "Required less covered: CALs to buy"),
+    ("Shortfall", "Required less Covered less AssumedCovered: the CALs to buy"),
     ("Suggestion", "A cheaper or equivalent way to be covered (the other CAL type, or CALs instead of an External Connector)"),
     ("EvidenceComplete", "No when some servers gave no evidence: the position covers only the servers that answered"),
     ("ServersWithoutEvidence", "The servers whose evidence is missing"),
@@ -219,7 +219,7 @@ mod tests {
         }
         assert_eq!(
             definition("Shortfall"),
-            Some("Required less covered: CALs to buy")
+            Some("Required less Covered less AssumedCovered: the CALs to buy")
         );
     }
 }
