@@ -55,7 +55,10 @@ impl Session {
         self.required.push((path.to_string(), flag));
     }
 
+    /// Where errors go; a progress bar still drawn is cleared first, so it never shares a line
+    /// with them.
     pub fn diagnostics(&mut self) -> &mut Diagnostics {
+        self.reporter.end_progress();
         &mut self.reporter.diag
     }
 

@@ -41,6 +41,12 @@ impl ConsoleReporter {
         &mut self.current.as_mut().expect("set above").1
     }
 
+    /// Ends the activity in progress: its bar is cleared from the terminal (before a message that
+    /// is not about one record, such as the error that ends the run, is printed).
+    pub fn end_progress(&mut self) {
+        self.current = None;
+    }
+
     /// An error or warning line, printed with the progress bar (if one is drawn) cleared from
     /// its line first: a bar redrawn in place with `\r` never shares a line with it.
     fn say(&mut self, print: impl FnOnce(&mut Diagnostics)) {
@@ -192,5 +198,30 @@ mod tests {
             .filter(|l| l.starts_with("license-audit: "))
             .count();
         assert_eq!(said, 2, "{lines:?}");
+    }
+
+    #[test]
+    fn the_error_that_ends_a_run_finds_the_bar_cleared() {
+        let screen = Screen::default();
+        let diag = Diagnostics::to_writer(ErrorFormat::Text, Box::new(screen.clone()));
+        let mut r = ConsoleReporter::new(diag, ProgressMode::Bar);
+        let term = screen.clone();
+        r.bar_target =
+            Box::new(move || indicatif::ProgressDrawTarget::term_like(Box::new(term.clone())));
+        r.progress("Reading records", "records", 3, None);
+        assert!(screen.lines().iter().any(|l| l.contains("Reading records")));
+        r.end_progress();
+        r.diag.error("OutputFailed", "the run ends");
+        let lines = screen.lines();
+        assert!(
+            lines.iter().all(|l| !l.contains("Reading records")),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l == "license-audit: error: the run ends"),
+            "{lines:?}"
+        );
     }
 }
