@@ -172,7 +172,7 @@ Describe 'Export-LicenseAuditReport' {
         $sheets = @(Export-LicenseAuditReport -Path (Join-Path $TestDrive 'sheets.xlsx') -InputPath $Configured, $Usage, $RightSized -PassThru)
         Assert-TestWorkbookValid (Join-Path $TestDrive 'sheets.xlsx')
         $sheets[0].PSObject.TypeNames[0] | Should -Be 'LicenseAudit.ReportSheet'
-        $sheets.Sheet | Should -Be @('Overview', 'Report Details', 'User Details', 'Device Details', 'Server Details', 'Right-sizing')
+        $sheets.Sheet | Should -Be @('Overview', 'Report Details', 'How to read this', 'User Details', 'Device Details', 'Server Details', 'Right-sizing')
         ($sheets | Where-Object Sheet -eq 'Right-sizing').Rows | Should -Be 12
         ($sheets | Where-Object Sheet -eq 'Right-sizing').RecordTypesText | Should -Be 'LyncCalRightSizing'
     }

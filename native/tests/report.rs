@@ -6,6 +6,7 @@ use calamine::{open_workbook, Data, Reader, Xlsx};
 use serde_json::Value;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use util::{repo_path, run};
 
 const AS_OF: &str = "2026-11-01T00:00:00Z";
@@ -176,6 +177,7 @@ fn the_example_workbook_reads_back_with_every_record() {
         vec![
             "Overview",
             "Report Details",
+            "How to read this",
             "User Details",
             "Device Details",
             "Server Details",
@@ -204,7 +206,7 @@ fn the_example_workbook_reads_back_with_every_record() {
         assert!(tables.contains(&t.to_string()), "{t} not in {tables:?}");
     }
     let sheets = r.records_of("ReportSheet");
-    assert_eq!(sheets.len(), 12);
+    assert_eq!(sheets.len(), 13);
 
     let cal = ndjson(&files[0]);
     let users = cal
@@ -439,7 +441,7 @@ fn the_readme_command_builds_the_example_workbook() {
     files.push(repo_path("examples/ual/ual-system-id.json"));
     let r = report(&files, &out);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.records_of("ReportSheet").len(), 12);
+    assert_eq!(r.records_of("ReportSheet").len(), 13);
 }
 
 #[test]
@@ -454,6 +456,7 @@ fn only_the_sheets_whose_records_were_given() {
         vec![
             "Overview",
             "Report Details",
+            "How to read this",
             "User Details",
             "Device Details",
             "Server Details"
@@ -779,4 +782,335 @@ fn with_licence_data_the_overview_says_saving_and_values_the_rest() {
         "{}",
         text(&bob[via])
     );
+}
+
+/// The column names of every Excel table in the workbook (detail sheets, Report Details' inputs).
+fn table_headers(path: &Path) -> std::collections::BTreeSet<String> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let parts: Vec<String> = z
+        .file_names()
+        .filter(|n| n.starts_with("xl/tables/"))
+        .map(String::from)
+        .collect();
+    let mut headers = std::collections::BTreeSet::new();
+    for part in parts {
+        let mut x = String::new();
+        z.by_name(&part).unwrap().read_to_string(&mut x).unwrap();
+        for piece in x.split("<tableColumn ").skip(1) {
+            let name = piece
+                .split("name=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            headers.insert(name.replace("&amp;", "&"));
+        }
+    }
+    headers
+}
+
+/// Records of the audits [`example_records`] leaves out, written into `dir`.
+fn other_records(dir: &Path) -> Vec<String> {
+    let e = |p: &str| repo_path(&format!("examples/{p}"));
+    let runs = dir.join("runs").to_string_lossy().into_owned();
+    let mut files = Vec::new();
+    let commands: Vec<(&str, Vec<String>)> = vec![
+        (
+            "uc.ndjson",
+            vec!["uc".into(), "count".into(), "--estate".into(), e("uc")],
+        ),
+        (
+            "plan.ndjson",
+            vec![
+                "lync".into(),
+                "plan".into(),
+                "--estate".into(),
+                e("contoso"),
+                "--licensed".into(),
+                e("contoso/licensed.csv"),
+                "--tier-policy".into(),
+                "Standard=Tag:STD_CAL_NoConferencing".into(),
+                "--tier-policy".into(),
+                "Enterprise=Tag:ENT_CAL_REC_AudioVideo".into(),
+            ],
+        ),
+        ("template.ndjson", vec!["lync".into(), "template".into()]),
+        (
+            "evidence.ndjson",
+            vec![
+                "ual".into(),
+                "compliance".into(),
+                "--as-of".into(),
+                AS_OF.into(),
+                "--evidence".into(),
+                e("ual/ual-user-access.json"),
+                "--emit-evidence".into(),
+            ],
+        ),
+        (
+            "october.ndjson",
+            vec![
+                "lync".into(),
+                "entitlement".into(),
+                "--estate".into(),
+                e("contoso"),
+                "--summary".into(),
+                "--as-of".into(),
+                "2026-10-01T00:00:00Z".into(),
+                "--history".into(),
+                runs.clone(),
+            ],
+        ),
+        (
+            "november.ndjson",
+            vec![
+                "lync".into(),
+                "entitlement".into(),
+                "--estate".into(),
+                e("contoso"),
+                "--users".into(),
+                e("history/users-november.json"),
+                "--summary".into(),
+                "--as-of".into(),
+                AS_OF.into(),
+                "--history".into(),
+                runs.clone(),
+            ],
+        ),
+        ("history.ndjson", vec!["history".into(), runs.clone()]),
+    ];
+    for (name, args) in commands {
+        let mut a: Vec<&str> = args.iter().map(String::as_str).collect();
+        a.extend(["--format", "ndjson"]);
+        let r = run(&a);
+        assert!(r.code == 0 || r.code == 5, "{a:?}: {}", r.stderr);
+        let p = dir.join(name);
+        std::fs::write(&p, &r.stdout).unwrap();
+        if !name.starts_with("october") && !name.starts_with("november") {
+            files.push(p.to_string_lossy().into_owned());
+        }
+    }
+    files
+}
+
+#[test]
+fn how_to_read_this_defines_every_column_the_workbook_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = example_records(dir.path());
+    let out = dir.path().join("audit.xlsx");
+    let r = report(&files, &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    util::validate_workbook(&out);
+    let rows = sheet(&out, "How to read this");
+    assert_eq!(text(&rows[0][0]), "Column");
+    assert_eq!(text(&rows[0][1]), "What it means");
+    let defined: std::collections::BTreeMap<String, String> = rows[1..]
+        .iter()
+        .map(|r| (text(&r[0]), text(&r[1])))
+        .collect();
+    let mut headers = table_headers(&out);
+    // The sheets the examples above do not fill: UC, plan, templates, UAL evidence, history.
+    let more = dir.path().join("more.xlsx");
+    let r = report(&other_records(dir.path()), &more);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    util::validate_workbook(&more);
+    headers.extend(table_headers(&more));
+    for sheet in [
+        "UC Totals",
+        "Policy Changes",
+        "Policy Templates",
+        "UAL Evidence",
+        "History",
+    ] {
+        assert!(
+            r.records_of("ReportSheet")
+                .iter()
+                .any(|s| s["Sheet"] == sheet),
+            "{sheet}"
+        );
+    }
+    assert!(headers.len() > 150, "{headers:?}");
+    let undefined: Vec<&String> = headers
+        .iter()
+        .filter(|h| !defined.contains_key(*h))
+        .collect();
+    assert!(
+        undefined.is_empty(),
+        "columns without a definition (add them to native/src/report/glossary.rs): {undefined:?}"
+    );
+    // The terms docs/workbook.md promises an auditor.
+    for term in [
+        "Owned",
+        "Covered",
+        "Shortfall",
+        "Principal",
+        "Basis",
+        "Exposure",
+        "Tier",
+        "Rules",
+        "OtherRules",
+        "AssumedCovered",
+        "Assumption",
+        "Verdict",
+        "YearlySaving",
+    ] {
+        assert!(
+            defined.get(term).is_some_and(|d| d.len() > 20),
+            "{term}: {:?}",
+            defined.get(term)
+        );
+    }
+}
+
+/// The Overview's "As of" line and Report Details' "As of" item.
+fn as_of_shown(path: &Path) -> (String, String) {
+    let overview = text(&sheet(path, "Overview")[1][0]);
+    let details = sheet(path, "Report Details");
+    let item = details
+        .iter()
+        .find(|r| text(&r[0]) == "As of")
+        .map(|r| text(&r[1]))
+        .expect("Report Details: As of");
+    (overview, item)
+}
+
+#[test]
+fn the_as_of_is_the_records_date_not_the_day_the_workbook_is_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let ual = repo_path("examples/records/ual-compliance.ndjson");
+    let out = dir.path().join("ual.xlsx");
+    // No --as-of: the workbook is built today; the records say 2026-11-01.
+    let r = run(&[
+        "report",
+        "--output",
+        &out.to_string_lossy(),
+        "--format",
+        "ndjson",
+        &ual,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    util::validate_workbook(&out);
+    let (overview, item) = as_of_shown(&out);
+    assert!(
+        overview.starts_with("As of 2026-11-01 · generated "),
+        "{overview}"
+    );
+    assert_eq!(item, "2026-11-01");
+
+    // Records that disagree: the latest, and the span.
+    let earlier: Vec<String> = ndjson(&ual)
+        .into_iter()
+        .filter(|r| r["RecordType"] == "UalEvidenceSummary")
+        .map(|mut r| {
+            r["AsOf"] = Value::String("2026-10-28T00:00:00Z".into());
+            r.to_string()
+        })
+        .collect();
+    let other = dir.path().join("october.ndjson");
+    std::fs::write(&other, earlier.join("\n")).unwrap();
+    let out = dir.path().join("span.xlsx");
+    let other = other.to_string_lossy().into_owned();
+    let r = run(&[
+        "report",
+        "--output",
+        &out.to_string_lossy(),
+        "--format",
+        "ndjson",
+        &ual,
+        &other,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    util::validate_workbook(&out);
+    let (overview, item) = as_of_shown(&out);
+    assert_eq!(item, "2026-11-01 (records span 2026-10-28 … 2026-11-01)");
+    assert!(overview.contains(&item), "{overview}");
+
+    // Records without a date: the report's --as-of, said to be that.
+    let cal = repo_path("examples/records/lync-entitlement.ndjson");
+    let out = dir.path().join("cal.xlsx");
+    let r = report(std::slice::from_ref(&cal), &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_, item) = as_of_shown(&out);
+    assert_eq!(
+        item,
+        "2026-11-01 (no record states its date: the report's as-of)"
+    );
+}
+
+#[test]
+fn no_cell_holds_minus_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    // Right-sizing records whose money and counts are -0 (as a rounding can leave them).
+    let negative_zero: Vec<String> = ndjson(&repo_path("examples/records/lync-rightsize.ndjson"))
+        .into_iter()
+        .map(|mut r| {
+            for k in ["YearlySaving", "YearlyExposure"] {
+                if r.get(k).is_some_and(Value::is_number) {
+                    r[k] = serde_json::json!(-0.0);
+                }
+            }
+            r.to_string()
+        })
+        .collect();
+    assert!(negative_zero.iter().any(|l| l.contains("-0.0")));
+    let records = dir.path().join("rightsize.ndjson");
+    std::fs::write(&records, negative_zero.join("\n")).unwrap();
+    let out = dir.path().join("zero.xlsx");
+    let r = report(&[records.to_string_lossy().into_owned()], &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    util::validate_workbook(&out);
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let parts: Vec<String> = z
+        .file_names()
+        .filter(|n| n.starts_with("xl/worksheets/"))
+        .map(String::from)
+        .collect();
+    let mut numbers = 0;
+    for part in parts {
+        let mut x = String::new();
+        z.by_name(&part).unwrap().read_to_string(&mut x).unwrap();
+        numbers += x.matches("<v>0</v>").count();
+        assert!(!x.contains("<v>-0</v>"), "{part} holds a -0 cell");
+    }
+    assert!(numbers > 0, "the workbook holds zeros to check");
+}
+
+/// `report` on a terminal: one line, not NDJSON (through `script`, which gives it a terminal).
+#[test]
+fn report_on_a_terminal_confirms_in_one_line() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("script(1) not found: the terminal confirmation is not checked here");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("audit.xlsx");
+    let ual = repo_path("examples/records/ual-compliance.ndjson");
+    let bin = env!("CARGO_BIN_EXE_license-audit");
+    let command = format!(
+        "'{bin}' report --progress none --output '{}' '{ual}'",
+        out.display()
+    );
+    let r = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert!(r.status.success(), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{stdout:?}");
+    assert!(
+        lines[0]
+            .trim_end()
+            .starts_with(&format!("Wrote {}: ", out.display()))
+            && lines[0].contains(" sheets, ")
+            && lines[0].trim_end().ends_with("rows, as of 2026-11-01"),
+        "{stdout:?}"
+    );
+    util::validate_workbook(&out);
+    // Not a terminal (the PowerShell module's pipe): the ReportSheet records, as before.
+    let r = run(&["report", "--output", &out.to_string_lossy(), &ual]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.records_of("ReportSheet").is_empty());
 }

@@ -11,6 +11,9 @@ pub trait OutputRecord: Serialize + JsonSchema {
     const RECORD_TYPE: &'static str;
     /// The columns `--format table` shows (the full record goes to json/ndjson/csv).
     const TABLE_COLUMNS: &'static [&'static str];
+    /// Whether `--format table` prints the record as a table row. `false` for a summary the
+    /// audit prints under the table as its footer instead, so a terminal shows it once.
+    const IN_TABLE: bool = true;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -65,3 +65,39 @@ mod tests {
         }
     }
 }
+
+/// A summary block for a terminal: `title`, then one `  Key : value` line per pair with the
+/// colons aligned (how PowerShell's Format-List reads), e.g. `  Standard   : 14`.
+pub fn key_value_lines(title: &str, pairs: &[(String, String)]) -> Vec<String> {
+    let width = pairs
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut lines = vec![title.to_string()];
+    for (key, value) in pairs {
+        let pad = width - key.chars().count();
+        lines.push(format!("  {key}{} : {value}", " ".repeat(pad)));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod key_value_tests {
+    use super::key_value_lines;
+
+    #[test]
+    fn colons_line_up() {
+        let lines = key_value_lines(
+            "Summary",
+            &[
+                ("Standard".into(), "14".into()),
+                ("Need nothing".into(), "1".into()),
+            ],
+        );
+        assert_eq!(
+            lines,
+            ["Summary", "  Standard     : 14", "  Need nothing : 1"]
+        );
+    }
+}

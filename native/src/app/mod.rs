@@ -100,6 +100,7 @@ where
             .clone()
             .map(|dir| (dir, history_command_name(&args))),
     );
+    session.requested_format = format;
     // stdin feeds one input per run; a password read with --password-stdin is its first line
     // and the records of one `-` input may follow it.
     let dash_inputs = args.iter().filter(|a| a.to_str() == Some("-")).count();

@@ -10,6 +10,7 @@ use crate::output::Output;
 use crate::report::history::{HistoryError, HistoryOptions};
 use crate::report::{self, ReportError, ReportOptions};
 use crate::rightsize::{self, RightSizeError, RightSizeOptions};
+use std::io::IsTerminal;
 
 impl From<RightSizeError> for AppError {
     fn from(e: RightSizeError) -> AppError {
@@ -123,9 +124,16 @@ pub fn report(s: &mut Session, a: &ReportArgs) -> Result<(), AppError> {
         ),
         None => None,
     };
-    let mut out = Output::new(s.format, None).map_err(AppError::Output)?;
+    // On a terminal, unless --format says otherwise: one line saying what was written, not the
+    // ReportSheet records (which the PowerShell module, reading a pipe, still gets).
+    let confirm = s.requested_format.is_none() && std::io::stdout().is_terminal();
+    let mut out = if confirm {
+        Output::to_writer(s.format, Box::new(std::io::sink()))
+    } else {
+        Output::new(s.format, None).map_err(AppError::Output)?
+    };
     let before = s.reporter.bad_records();
-    report::run(&options, &mut out, &mut s.reporter)?;
+    let written = report::run(&options, &mut out, &mut s.reporter)?;
     if let Some(t) = temporary {
         t.persist(&options.output).map_err(|e| {
             AppError::Output(std::io::Error::new(
@@ -135,6 +143,9 @@ pub fn report(s: &mut Session, a: &ReportArgs) -> Result<(), AppError> {
         })?;
     }
     out.finish().map_err(AppError::Output)?;
+    if confirm {
+        println!("{}", crate::output::printable(&written.confirmation));
+    }
     s.no_bad_records_since(before)
 }
 

@@ -13,6 +13,8 @@ use std::path::PathBuf;
 /// audit's "now".
 pub struct Session {
     pub(super) format: Format,
+    /// The format --format asked for (`None`: chosen by where stdout goes)
+    pub(super) requested_format: Option<Format>,
     pub(super) output: Option<PathBuf>,
     pub as_of: DateTime<Utc>,
     pub(super) reporter: ConsoleReporter,
@@ -36,6 +38,7 @@ impl Session {
     ) -> Session {
         Session {
             format,
+            requested_format: None,
             output,
             as_of,
             reporter,
@@ -52,7 +55,10 @@ impl Session {
         self.required.push((path.to_string(), flag));
     }
 
+    /// Where errors go; a progress bar still drawn is cleared first, so it never shares a line
+    /// with them.
     pub fn diagnostics(&mut self) -> &mut Diagnostics {
+        self.reporter.end_progress();
         &mut self.reporter.diag
     }
 

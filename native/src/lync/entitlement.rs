@@ -60,11 +60,9 @@ impl OutputRecord for LyncUserCal {
     const TABLE_COLUMNS: &'static [&'static str] = &[
         "SipAddress",
         "Kind",
-        "Standard",
-        "Enterprise",
-        "Plus",
+        "CALs",
         "ConferencingPolicy",
-        "ConferencingPolicySource",
+        "Findings",
     ];
 }
 
@@ -119,6 +117,8 @@ impl OutputRecord for LyncCalSummary {
         "Undetermined",
         "NeedNothing",
     ];
+    // Its footer (LyncCalSummary::lines) says it all, under any table.
+    const IN_TABLE: bool = false;
 }
 
 impl LyncCalSummary {
@@ -205,26 +205,38 @@ impl LyncCalSummary {
         }
     }
 
-    /// The footer under `--format table`.
+    /// The footer under `--format table`: the summary, once, as `Key : value` lines.
     pub fn lines(&self) -> Vec<String> {
-        let mut l = vec![format!(
-            "Summary ({} rules): {} classified; Standard {}, Enterprise {}, Plus {}; {} need nothing; {} undetermined",
-            self.rules, self.total, self.standard, self.enterprise, self.plus, self.need_nothing, self.undetermined
-        ), format!(
-            "  Enterprise under the {} rule set: {} ({:+} against {})",
-            self.other_rules, self.enterprise_under_other_rules,
-            self.enterprise_under_other_rules as i64 - self.enterprise as i64, self.rules
-        )];
+        let mut pairs: Vec<(String, String)> = vec![
+            ("Classified".into(), self.total.to_string()),
+            ("Standard".into(), self.standard.to_string()),
+            ("Enterprise".into(), self.enterprise.to_string()),
+            ("Plus".into(), self.plus.to_string()),
+            ("Need nothing".into(), self.need_nothing.to_string()),
+            ("Undetermined".into(), self.undetermined.to_string()),
+            (
+                format!("Enterprise ({} rules)", self.other_rules),
+                format!(
+                    "{} ({:+} against {})",
+                    self.enterprise_under_other_rules,
+                    self.enterprise_under_other_rules as i64 - self.enterprise as i64,
+                    self.rules
+                ),
+            ),
+        ];
         for k in self.by_kind.iter().filter(|k| k.total > 0) {
-            l.push(format!(
-                "  {:<16} {:>7}  Standard {:>7}  Enterprise {:>7}  Plus {:>7}",
-                k.kind, k.total, k.standard, k.enterprise, k.plus
+            pairs.push((
+                k.kind.to_string(),
+                format!(
+                    "{}: Standard {}, Enterprise {}, Plus {}",
+                    k.total, k.standard, k.enterprise, k.plus
+                ),
             ));
         }
         for c in self.by_combination.iter().filter(|c| c.count > 0) {
-            l.push(format!("  {:<28} {:>7}", c.combination, c.count));
+            pairs.push((c.combination.clone(), c.count.to_string()));
         }
-        l
+        crate::model::text::key_value_lines(&format!("Summary ({} rules)", self.rules), &pairs)
     }
 }
 

@@ -34,11 +34,10 @@ impl OutputRecord for LyncPolicyAudit {
     const RECORD_TYPE: &'static str = "LyncPolicyAudit";
     const TABLE_COLUMNS: &'static [&'static str] = &[
         "Identity",
-        "Scope",
         "ImpliedCal",
         "AssignedUsers",
-        "EnterpriseFeatures",
         "Findings",
+        "EnterpriseFeatures",
     ];
 }
 

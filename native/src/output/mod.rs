@@ -96,6 +96,10 @@ impl Output {
     }
 
     pub fn write<R: OutputRecord>(&mut self, record: &R) -> io::Result<()> {
+        if self.format == Format::Table && !R::IN_TABLE {
+            // A summary the footer states: a terminal shows it once (see OutputRecord::IN_TABLE).
+            return Ok(());
+        }
         if matches!(self.format, Format::Ndjson | Format::Json) {
             // Fast path: serialise the struct once and put RecordType in front of its fields.
             self.scratch.clear();
@@ -156,7 +160,9 @@ impl Output {
                     .iter()
                     .map(|c| {
                         map.get(*c)
-                            .map(|v| printable(&table_cell_text(v)).into_owned())
+                            .map(table_cell_text)
+                            .or_else(|| derived_cell(c, &map))
+                            .map(|t| printable(&t).into_owned())
                             .unwrap_or_default()
                     })
                     .collect();
@@ -429,16 +435,33 @@ pub fn cell_text(v: &Value) -> String {
     }
 }
 
-/// Like [`cell_text`], but a list of findings shows just their codes: a terminal row has no
-/// room for the messages (json/csv keep them).
+/// Like [`cell_text`], but a list of findings shows the first one's code and how many more:
+/// a terminal row has no room for the messages (json/csv keep them), e.g.
+/// `RecordingTierDisputed (+1)`.
 fn table_cell_text(v: &Value) -> String {
     match v {
-        Value::Array(items) if items.iter().all(|i| i.get("Code").is_some()) => items
-            .iter()
-            .map(|i| cell_text(&i["Code"]))
-            .collect::<Vec<_>>()
-            .join("; "),
+        Value::Array(items) if items.iter().all(|i| i.get("Code").is_some()) => {
+            match items.split_first() {
+                None => String::new(),
+                Some((first, [])) => cell_text(&first["Code"]),
+                Some((first, more)) => format!("{} (+{})", cell_text(&first["Code"]), more.len()),
+            }
+        }
         other => cell_text(other),
+    }
+}
+
+/// A table column that is not a field of the record but read from several: `CALs`, the CALs a
+/// record's Standard / Enterprise / Plus flags add up to (`Standard+Enterprise`, `None`, …).
+fn derived_cell(column: &str, map: &Map<String, Value>) -> Option<String> {
+    match column {
+        "CALs" => {
+            let flag = |k: &str| map.get(k).and_then(Value::as_bool);
+            let standard = flag("Standard")?;
+            let plus = flag("Plus")?;
+            Some(crate::model::tier_combination(standard, flag("Enterprise"), plus).to_string())
+        }
+        _ => None,
     }
 }
 
@@ -594,6 +617,30 @@ mod tests {
                 "{piece:?} in {cell:?}"
             );
         }
+    }
+
+    #[test]
+    fn findings_show_the_first_code_and_how_many_more() {
+        let one = json!([{"Code": "PolicyUnused", "Message": "m"}]);
+        let three = json!([{"Code": "A"}, {"Code": "B"}, {"Code": "C"}]);
+        assert_eq!(table_cell_text(&one), "PolicyUnused");
+        assert_eq!(table_cell_text(&three), "A (+2)");
+        assert_eq!(table_cell_text(&json!([])), "");
+    }
+
+    #[test]
+    fn the_cals_column_adds_up_the_tier_flags() {
+        let map = |v: Value| v.as_object().unwrap().clone();
+        let cals = |v: Value| derived_cell("CALs", &map(v));
+        assert_eq!(
+            cals(json!({"Standard": true, "Enterprise": true, "Plus": false})).as_deref(),
+            Some("Standard+Enterprise")
+        );
+        assert_eq!(
+            cals(json!({"Standard": true, "Enterprise": null, "Plus": true})).as_deref(),
+            Some("Standard+Undetermined+Plus")
+        );
+        assert_eq!(cals(json!({"Name": "x"})), None);
     }
 
     #[test]

@@ -38,16 +38,24 @@ pub struct Progress {
 
 impl Progress {
     pub fn new(mode: ProgressMode, activity: impl Into<String>) -> Self {
+        // Drawn only when stderr is a terminal (indicatif hides it otherwise).
+        Self::drawn_on(mode, activity, || {
+            indicatif::ProgressDrawTarget::stderr_with_hz(4)
+        })
+    }
+
+    /// [`Progress::new`] with the bar drawn on `target` (a test's fake terminal).
+    pub fn drawn_on(
+        mode: ProgressMode,
+        activity: impl Into<String>,
+        target: impl FnOnce() -> indicatif::ProgressDrawTarget,
+    ) -> Self {
         let activity = activity.into();
         let display = match mode {
             ProgressMode::None => Display::None,
             ProgressMode::Json => Display::Json,
             ProgressMode::Bar => {
-                // Drawn only when stderr is a terminal (indicatif hides it otherwise).
-                let bar = indicatif::ProgressBar::with_draw_target(
-                    None,
-                    indicatif::ProgressDrawTarget::stderr_with_hz(4),
-                );
+                let bar = indicatif::ProgressBar::with_draw_target(None, target());
                 bar.set_style(
                     indicatif::ProgressStyle::with_template("{prefix}: {msg}")
                         .expect("valid template"),
@@ -82,6 +90,15 @@ impl Progress {
             Display::None => {}
             Display::Json => self.emit(status, completed, Some(completed)),
             Display::Bar(bar) => bar.finish_and_clear(),
+        }
+    }
+
+    /// Runs `print` (an error or warning line on the same stderr) with the bar cleared from its
+    /// line first and drawn again below after, so the two never share a line.
+    pub fn suspend<R>(&self, print: impl FnOnce() -> R) -> R {
+        match &self.display {
+            Display::Bar(bar) => bar.suspend(print),
+            _ => print(),
         }
     }
 

@@ -2,12 +2,18 @@
 //! stream; over-long cells are cut with an ellipsis so a 200,000-row run never buffers it all.
 //! Widths are terminal columns (`unicode-width`), not characters: a CJK character or an emoji
 //! takes two, a combining mark none, so columns line up whatever the names are written in.
+//! A table is at most [`MAX_LINE`] columns wide: the widest columns give way (never below their
+//! header), so no line wraps on a terminal of that width.
 
 use std::io::{self, Write};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 const SAMPLE_ROWS: usize = 200;
 const MAX_WIDTH: usize = 48;
+/// The widest line a table writes, in terminal columns.
+pub const MAX_LINE: usize = 120;
+/// The narrowest a column is made to fit [`MAX_LINE`] (or its header, if wider).
+const MIN_WIDTH: usize = 6;
 
 #[derive(Default)]
 pub struct Table {
@@ -51,6 +57,7 @@ impl Table {
                 widths[i] = widths[i].max(c.width().min(MAX_WIDTH));
             }
         }
+        fit_line(&mut widths, &self.columns);
         if self.tables_started > 0 {
             w.write_all(b"\n")?;
         }
@@ -70,6 +77,23 @@ impl Table {
             self.start(w)?;
         }
         Ok(())
+    }
+}
+
+/// Narrows the widest column, one terminal column at a time, until the line (columns and the
+/// spaces between them) fits [`MAX_LINE`] or no column can give more.
+fn fit_line(widths: &mut [usize], columns: &[String]) {
+    let floor: Vec<usize> = columns.iter().map(|c| c.width().max(MIN_WIDTH)).collect();
+    let line = |w: &[usize]| w.iter().sum::<usize>() + w.len().saturating_sub(1);
+    while line(widths) > MAX_LINE {
+        // The widest; of equally wide ones the rightmost (columns are listed by importance).
+        let widest = (0..widths.len())
+            .filter(|&i| widths[i] > floor[i])
+            .max_by_key(|&i| widths[i]);
+        match widest {
+            Some(i) => widths[i] -= 1,
+            None => break,
+        }
     }
 }
 
@@ -135,6 +159,31 @@ mod tests {
         for l in &lines[2..] {
             assert_eq!(seats_at(l), 9, "{l:?}");
         }
+    }
+
+    #[test]
+    fn a_wide_table_fits_the_line_and_its_widest_columns_give_way() {
+        let mut t = Table::default();
+        let mut w = Vec::new();
+        let columns = ["Name", "Policy", "Findings", "N"];
+        for i in 0..3 {
+            let cells = vec![
+                format!("sip:user{i}@{}", "contoso".repeat(6)),
+                "Tag:ENT_CAL_REC_AudioVideo_PSTN".to_string(),
+                "RecordingTierDisputed; InheritedPolicyEnterprise; PolicyUnused".to_string(),
+                i.to_string(),
+            ];
+            t.push(&mut w, "T", &columns, cells).unwrap();
+        }
+        t.flush(&mut w).unwrap();
+        let out = String::from_utf8(w).unwrap();
+        let widest = out.lines().map(UnicodeWidthStr::width).max().unwrap();
+        assert_eq!(widest, MAX_LINE, "{out}");
+        let rows: Vec<&str> = out.lines().collect();
+        // The narrow columns kept their text; the wide ones were cut, marked with an ellipsis.
+        assert!(rows[2].contains("Tag:ENT_CAL_REC_AudioVideo_PSTN"), "{out}");
+        assert!(rows[2].ends_with(" 0"), "{out}");
+        assert!(rows[2].contains('…'), "{out}");
     }
 
     #[test]

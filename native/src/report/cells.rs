@@ -37,6 +37,16 @@ fn format_number(n: f64) -> String {
     }
 }
 
+/// A number as a cell holds it: -0 (a negative rounded to nothing, or a difference of equal
+/// values) as 0, so no cell shows "-0". Every numeric cell of the workbook is written through it.
+pub fn number(x: f64) -> f64 {
+    if x == 0.0 {
+        0.0
+    } else {
+        x
+    }
+}
+
 /// Text that a spreadsheet would take for a formula if typed: written with a quote prefix.
 pub fn looks_like_formula(s: &str) -> bool {
     s.starts_with(['=', '+', '-', '@', '\t', '\r'])

@@ -6,6 +6,7 @@ use super::catalog::{self, Placement, SHEETS};
 use super::cells::{self, Cell};
 use crate::ingest::{open_input, PsValue};
 use crate::model::Reporter;
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{BufWriter, Write};
@@ -168,7 +169,17 @@ pub struct Stats {
     pub uc_customers: u64,
     pub uc_user_licences: f64,
     pub trend_alerts: u64,
+    /// The earliest and latest date the records state as the audit's (UalEvidenceSummary AsOf,
+    /// LyncUsageCoverage and LyncCalRightSizingSummary WindowEnd)
+    pub record_dates: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
+
+/// The field of a record type that states the audit's date.
+const DATED: &[(&str, &str)] = &[
+    ("UalEvidenceSummary", "AsOf"),
+    ("LyncUsageCoverage", "WindowEnd"),
+    ("LyncCalRightSizingSummary", "WindowEnd"),
+];
 
 impl Stats {
     /// Records kept out of the workbook, all files.
@@ -241,6 +252,13 @@ fn tiers_from_text(t: &mut Tiers, text: &str) {
 impl Stats {
     fn observe(&mut self, kind: &str, obj: &Map<String, Value>) {
         let s = |name: &str| get(obj, name).and_then(Value::as_str);
+        if let Some((_, field)) = DATED.iter().find(|(k, _)| *k == kind) {
+            if let Some(d) = s(field).and_then(cells::date_of) {
+                let (lo, hi) = self.record_dates.get_or_insert((d, d));
+                *lo = (*lo).min(d);
+                *hi = (*hi).max(d);
+            }
+        }
         match kind {
             "LyncUserCal" => {
                 let device = s("Kind").is_some_and(|k| !k.eq_ignore_ascii_case("User"));

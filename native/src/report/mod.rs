@@ -10,6 +10,7 @@
 pub mod catalog;
 pub mod cells;
 pub mod collect;
+pub mod glossary;
 pub mod history;
 pub mod workbook;
 
@@ -77,12 +78,19 @@ pub fn schemas() -> Vec<SchemaEntry> {
     all
 }
 
+/// What `report` wrote: its sheets, and the line that says so (a terminal's confirmation).
+pub struct Written {
+    pub sheets: Vec<ReportSheet>,
+    /// "Wrote audit.xlsx: 9 sheets, 1,234 rows, as of 2026-11-30"
+    pub confirmation: String,
+}
+
 /// `report`: writes the workbook, then one ReportSheet per worksheet.
 pub fn run(
     options: &ReportOptions,
     sink: &mut impl RecordSink,
     reporter: &mut impl Reporter,
-) -> Result<Vec<ReportSheet>, ReportError> {
+) -> Result<Written, ReportError> {
     let name = options.output.display().to_string();
     if !name.to_ascii_lowercase().ends_with(".xlsx") {
         return Err(ReportError::NotXlsx(name));
@@ -105,10 +113,12 @@ pub fn run(
         ));
     }
     let kept = collected.stats.kept_out();
+    let as_of_text = workbook::as_of_text(&collected.stats, options.as_of);
     let meta = workbook::Meta {
         tool_version: options.tool_version.clone(),
         generated_at: options.generated_at,
         as_of: options.as_of,
+        as_of_text: as_of_text.clone(),
         output: options
             .output
             .file_name()
@@ -128,12 +138,45 @@ pub fn run(
     for s in &sheets {
         sink.write(s)?;
     }
-    let mut footer = vec![format!("Wrote {name}: {} sheet(s)", sheets.len())];
+    let rows: u64 = sheets.iter().map(|s| s.rows).sum();
+    let confirmation = format!(
+        "Wrote {name}: {} sheets, {} rows, as of {as_of_text}",
+        sheets.len(),
+        thousands(rows)
+    );
+    let mut footer = vec![confirmation.clone()];
     if kept > 0 {
         footer.push(format!(
             "{kept} record(s) kept out of the workbook (see the warnings and Report Details)"
         ));
     }
     sink.footer(&footer)?;
-    Ok(sheets)
+    Ok(Written {
+        sheets,
+        confirmation,
+    })
+}
+
+/// 1234567 as "1,234,567".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1234), "1,234");
+        assert_eq!(super::thousands(1234567), "1,234,567");
+    }
 }

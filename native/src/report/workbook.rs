@@ -5,6 +5,7 @@
 use super::catalog::SHEETS;
 use super::cells::{self, Cell};
 use super::collect::{Answers, Collected, SheetData, Stats, Tiers};
+use super::glossary;
 use super::ReportSheet;
 use chrono::{DateTime, Utc};
 use rust_xlsxwriter::{
@@ -31,7 +32,30 @@ pub struct Meta {
     pub tool_version: String,
     pub generated_at: DateTime<Utc>,
     pub as_of: DateTime<Utc>,
+    /// The audit's date as the workbook states it: from the records ([`as_of_text`]).
+    pub as_of_text: String,
     pub output: String,
+}
+
+/// The audit's date from its records (the dates they carry: a usage window's end, the UAL
+/// evidence's as-of), not the day the workbook is built; the span when they disagree, e.g.
+/// "2026-11-30 (records span 2026-11-28 … 2026-11-30)". `given` (report's own --as-of, or when it
+/// ran) only when no record states a date, and then said so.
+pub fn as_of_text(stats: &Stats, given: DateTime<Utc>) -> String {
+    let date = |d: DateTime<Utc>| d.format("%Y-%m-%d").to_string();
+    match stats.record_dates {
+        Some((first, last)) if date(first) == date(last) => date(last),
+        Some((first, last)) => format!(
+            "{} (records span {} … {})",
+            date(last),
+            date(first),
+            date(last)
+        ),
+        None => format!(
+            "{} (no record states its date: the report's as-of)",
+            date(given)
+        ),
+    }
 }
 
 struct Formats {
@@ -137,7 +161,7 @@ impl Tracked {
         number: impl Into<f64>,
     ) -> Result<&mut Worksheet, XlsxError> {
         self.note(row, row, col);
-        self.ws.write_number(row, col, number)
+        self.ws.write_number(row, col, cells::number(number.into()))
     }
 
     fn write_number_with_format(
@@ -148,7 +172,8 @@ impl Tracked {
         format: &Format,
     ) -> Result<&mut Worksheet, XlsxError> {
         self.note(row, row, col);
-        self.ws.write_number_with_format(row, col, number, format)
+        self.ws
+            .write_number_with_format(row, col, cells::number(number.into()), format)
     }
 
     /// The worksheet, the rows it has content in, and its columns.
@@ -197,7 +222,7 @@ fn put(ws: &mut Worksheet, f: &Formats, row: u32, col: u16, c: &Cell) -> Result<
             ws.write_string(row, col, cells::fit(t))?;
         }
         Cell::Number(x) => {
-            ws.write_number(row, col, *x)?;
+            ws.write_number(row, col, cells::number(*x))?;
         }
         Cell::Date(d) => match ExcelDateTime::from_timestamp(d.timestamp()) {
             Ok(x) => {
@@ -242,12 +267,43 @@ pub fn write(
         columns,
     });
 
+    let (glossary, rows, columns) = how_to_read(&f)?.finish();
+    wb.push_worksheet(glossary);
+    out.push(ReportSheet {
+        sheet: HOW_TO_READ.into(),
+        rows: rows.saturating_sub(1),
+        record_types: Vec::new(),
+        columns,
+    });
     for data in sheets {
         out.extend(detail_sheets(&mut wb, data, &f)?);
     }
     // To the caller's temporary, which it puts in place (see ReportOptions::output_temporary).
     save(&mut wb, temporary.unwrap_or(path))?;
     Ok(out)
+}
+
+/// The sheet that defines every column ([`glossary::DEFINITIONS`]).
+pub const HOW_TO_READ: &str = "How to read this";
+
+/// "How to read this": one table, Column and What it means, sorted by column.
+fn how_to_read(f: &Formats) -> Result<Tracked, XlsxError> {
+    let mut ws = Tracked::new();
+    ws.set_name(HOW_TO_READ)?;
+    ws.set_column_width(0, 34)?;
+    ws.set_column_width(1, 110)?;
+    let mut rows: Vec<&(&str, &str)> = glossary::DEFINITIONS.iter().collect();
+    rows.sort_by_key(|(c, _)| c.to_ascii_lowercase());
+    for (c, h) in ["Column", "What it means"].iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &f.header)?;
+    }
+    for (i, (column, meaning)) in rows.iter().enumerate() {
+        let r = 1 + i as u32;
+        ws.write_string_with_format(r, 0, *column, &f.cell)?;
+        ws.write_string_with_format(r, 1, *meaning, &f.cell)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(ws)
 }
 
 /// Saves through [`FailOnce`]: on a full disk the error is returned once, and the zip writer's
@@ -520,7 +576,7 @@ fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Tracked, XlsxErro
         0,
         format!(
             "As of {} · generated {} by license-audit {}",
-            day(meta.as_of),
+            meta.as_of_text,
             day(meta.generated_at),
             meta.tool_version
         ),
@@ -904,7 +960,7 @@ fn report_details(
         ("Report".into(), "LicenseAudit licence audit workbook (MAP Toolkit-style: Overview, Report Details, User, Device and Server Details)".into()),
         ("Tool version".into(), format!("license-audit {}", meta.tool_version)),
         ("Generated".into(), day(meta.generated_at)),
-        ("As of".into(), day(meta.as_of)),
+        ("As of".into(), meta.as_of_text.clone()),
         ("Workbook".into(), meta.output.clone()),
         ("Rule set (configured tiers)".into(), if stats.rules.is_empty() { "not given (no LyncUserCal or LyncCalSummary records)".into() } else { stats.rules.iter().cloned().collect::<Vec<_>>().join("; ") }),
     ];

@@ -104,7 +104,6 @@ impl OutputRecord for LyncCalRightSizing {
         "Licensed",
         "Recommendation",
         "Tier",
-        "Confidence",
     ];
 }
 
@@ -155,6 +154,8 @@ impl OutputRecord for LyncCalRightSizingSummary {
         "YearlySaving",
         "YearlyExposure",
     ];
+    // The footer (`footer` in this module) says it all, under any table.
+    const IN_TABLE: bool = false;
 }
 
 pub fn schemas() -> Vec<SchemaEntry> {
@@ -417,20 +418,40 @@ pub fn run(
     Ok(summary)
 }
 
+/// The summary under a table, once, as `Key : value` lines.
 fn footer(s: &LyncCalRightSizingSummary) -> Vec<String> {
-    let mut lines = vec![format!(
-        "{} users: {} downgrade, {} upgrade, {} unchanged, {} exposure, {} insufficient data, {} need no CAL",
-        s.users, s.downgrade, s.upgrade, s.unchanged, s.exposure, s.insufficient_data, s.no_cal_needed
-    )];
-    lines.push(format!(
-        "CALs freed: {} Standard, {} Enterprise, {} Plus; exposed: {} Enterprise, {} Plus",
-        s.standard_freed, s.enterprise_freed, s.plus_freed, s.enterprise_exposed, s.plus_exposed
+    let mut pairs: Vec<(String, String)> = [
+        ("Users", s.users),
+        ("Downgrade", s.downgrade),
+        ("Upgrade", s.upgrade),
+        ("Unchanged", s.unchanged),
+        ("Exposure", s.exposure),
+        ("Insufficient data", s.insufficient_data),
+        ("Need no CAL", s.no_cal_needed),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    pairs.push((
+        "CALs freed".into(),
+        format!(
+            "{} Standard, {} Enterprise, {} Plus",
+            s.standard_freed, s.enterprise_freed, s.plus_freed
+        ),
+    ));
+    pairs.push((
+        "CALs exposed".into(),
+        format!(
+            "{} Enterprise, {} Plus",
+            s.enterprise_exposed, s.plus_exposed
+        ),
     ));
     if let (Some(save), Some(exp)) = (s.yearly_saving, s.yearly_exposure) {
-        lines.push(format!("Per year: saving {save:.2}, exposure {exp:.2}"));
+        pairs.push(("Yearly saving".into(), format!("{save:.2}")));
+        pairs.push(("Yearly exposure".into(), format!("{exp:.2}")));
     }
-    lines.extend(s.notes.iter().cloned());
-    lines
+    pairs.extend(s.notes.iter().map(|n| ("Note".to_string(), n.clone())));
+    crate::model::text::key_value_lines("Right-sizing", &pairs)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -1100,7 +1100,7 @@ pub fn run(
         })?;
     }
     sink.write(&summary(&engine, options.as_of, &gaps))?;
-    sink.footer(&footer(&positions, &missing))?;
+    sink.footer(&footer(&missing))?;
     let all_before_window = match (engine.agg.newest_outside, engine.settings.window_start) {
         (Some(newest), Some(start)) if !engine.agg.any_inside => Some((newest, start)),
         _ => None,
@@ -1874,45 +1874,16 @@ fn summary(engine: &Engine, as_of: DateTime<Utc>, gaps: &[GapInfo]) -> UalEviden
     }
 }
 
-/// The lines under a table: one per compliance position, then which servers gave no evidence.
-fn footer(positions: &Positions, missing: &[String]) -> Vec<String> {
-    let mut lines: Vec<String> = positions
-        .values()
-        .map(|p| {
-            format!(
-                "{} {} {}: required {}, owned {}, covered {}, shortfall {}{}",
-                p.product,
-                p.version
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| "(version unknown)".into()),
-                p.cal_type,
-                p.required,
-                p.owned,
-                p.covered,
-                p.shortfall,
-                if p.assumed_covered > 0 {
-                    format!(
-                        " ({} taken as covered by {} CALs; see Assumption)",
-                        p.assumed_covered,
-                        if p.cal_type == CalType::Device {
-                            "their users'"
-                        } else {
-                            "their devices'"
-                        }
-                    )
-                } else {
-                    String::new()
-                }
-            )
-        })
-        .collect();
-    if !missing.is_empty() {
-        lines.push(format!(
-            "evidence incomplete: no evidence from {}",
-            missing.join(", ")
-        ));
+/// The line under a table: which servers gave no evidence. (The positions are the CalCompliance
+/// table itself, AssumedCovered included: printed once.)
+fn footer(missing: &[String]) -> Vec<String> {
+    if missing.is_empty() {
+        return Vec::new();
     }
-    lines
+    vec![format!(
+        "evidence incomplete: no evidence from {}",
+        missing.join(", ")
+    )]
 }
 
 /// Folds one consumption into the compliance position of its product, CAL type and version

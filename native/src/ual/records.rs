@@ -159,6 +159,7 @@ impl OutputRecord for CalCompliance {
         "Required",
         "Owned",
         "Covered",
+        "AssumedCovered",
         "Shortfall",
         "Suggestion",
     ];

@@ -219,4 +219,6 @@ impl OutputRecord for UcLicenseTotal {
         "MeetingRooms",
         "Sites",
     ];
+    // The footer (`uc::totals::footer`) shows every total as one table, under any table.
+    const IN_TABLE: bool = false;
 }

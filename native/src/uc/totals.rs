@@ -313,29 +313,68 @@ fn total(row: &Row, scope: UcTotalScope, sites: u64, privacy: &Privacy) -> UcLic
     }
 }
 
-/// The table footer: one line per row.
+/// The totals under the tables, once (the UcLicenseTotal records are not also a table): one
+/// row per customer, short VOSS headings, numbers right-aligned.
 pub fn footer(totals: &[UcLicenseTotal]) -> Vec<String> {
+    const HEADINGS: [&str; 8] = [
+        "Users",
+        "Hybrid",
+        "Standalone",
+        "Rooms",
+        "Sites",
+        ">10 phones",
+        "Excluded",
+        "Orphans",
+    ];
+    let rows: Vec<(String, [u64; 8])> = totals
+        .iter()
+        .map(|t| {
+            let who = match t.scope {
+                UcTotalScope::Estate => "Estate".to_string(),
+                UcTotalScope::AboveCustomer => "(above customers)".to_string(),
+                UcTotalScope::Customer => t
+                    .customer
+                    .clone()
+                    .or_else(|| t.customer_pkid.clone())
+                    .unwrap_or_else(|| "(customer)".into()),
+            };
+            let values = [
+                t.user_licenses,
+                t.cisco_ms_integrated_services,
+                t.standalone_devices,
+                t.meeting_rooms,
+                t.sites,
+                t.users_with_more_than_ten_phones,
+                t.excluded.iter().map(|e| e.count).sum::<u64>(),
+                t.orphan_services,
+            ];
+            (who, values)
+        })
+        .collect();
+    // A customer name is cut to 36 characters, so the line stays within 120 columns.
+    let cut = |s: &str| s.chars().take(36).collect::<String>();
+    let name_width = rows
+        .iter()
+        .map(|(w, _)| cut(w).chars().count())
+        .chain(std::iter::once("Customer".len()))
+        .max()
+        .unwrap_or(8);
+    let line = |name: &str, cells: Vec<String>| {
+        let mut l = format!("  {name:<name_width$}");
+        for (cell, heading) in cells.iter().zip(HEADINGS) {
+            l.push_str(&format!("  {cell:>w$}", w = heading.len().max(7)));
+        }
+        l
+    };
     let mut lines = vec!["UC licence totals (VOSS columns):".to_string()];
-    for t in totals {
-        let who = match t.scope {
-            UcTotalScope::Estate => "Estate".to_string(),
-            UcTotalScope::AboveCustomer => "(above customers)".to_string(),
-            UcTotalScope::Customer => t
-                .customer
-                .clone()
-                .or_else(|| t.customer_pkid.clone())
-                .unwrap_or_else(|| "(customer)".into()),
-        };
-        lines.push(format!(
-            "  {who:<28} users {:>8}  hybrid {:>7}  standalone {:>7}  rooms {:>6}  sites {:>5}  >10 phones {:>5}  excluded {:>7}  orphans {:>6}",
-            t.user_licenses,
-            t.cisco_ms_integrated_services,
-            t.standalone_devices,
-            t.meeting_rooms,
-            t.sites,
-            t.users_with_more_than_ten_phones,
-            t.excluded.iter().map(|e| e.count).sum::<u64>(),
-            t.orphan_services
+    lines.push(line(
+        "Customer",
+        HEADINGS.iter().map(|h| h.to_string()).collect(),
+    ));
+    for (who, values) in rows {
+        lines.push(line(
+            &cut(&who),
+            values.iter().map(u64::to_string).collect(),
         ));
     }
     lines

@@ -89,7 +89,7 @@ pub fn validate_workbook(path: &std::path::Path) {
         .ok()
         .filter(|t| !t.is_empty())
         .or_else(|| {
-            std::process::Command::new("xlsx-validate")
+            Command::new("xlsx-validate")
                 .arg("--help")
                 .output()
                 .ok()
@@ -103,7 +103,7 @@ pub fn validate_workbook(path: &std::path::Path) {
         eprintln!("xlsx-validate not found: {} not validated", path.display());
         return;
     };
-    let out = std::process::Command::new(&tool)
+    let out = Command::new(&tool)
         .arg(path)
         .output()
         .expect("xlsx-validate runs");
