@@ -208,40 +208,6 @@ fn inspect_lists_culture_text_date_spellings() {
 
 // ---- Item 6: the workbook's limits ------------------------------------------------------------
 
-/// xlsx-validate (Open XML SDK): found through LICENSEAUDIT_XLSX_VALIDATE (.ci/run sets it) or
-/// on PATH; required under CI, skipped (with a note) elsewhere when absent.
-fn validate_workbook(path: &Path) {
-    let tool = std::env::var("LICENSEAUDIT_XLSX_VALIDATE")
-        .ok()
-        .filter(|t| !t.is_empty())
-        .or_else(|| {
-            Command::new("xlsx-validate")
-                .arg("--help")
-                .output()
-                .ok()
-                .map(|_| "xlsx-validate".to_string())
-        });
-    let Some(tool) = tool else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "xlsx-validate is not there (set LICENSEAUDIT_XLSX_VALIDATE): under CI every workbook a test writes must pass it"
-        );
-        eprintln!("xlsx-validate not found: {} not validated", path.display());
-        return;
-    };
-    let out = Command::new(&tool)
-        .arg(path)
-        .output()
-        .expect("xlsx-validate runs");
-    assert!(
-        out.status.success(),
-        "{} is not valid:\n{}{}",
-        path.display(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// The UAL example's records, one JSON object per line.
 fn ual_records() -> Vec<serde_json::Value> {
     let e = |f: &str| util::repo_path(&format!("examples/ual/{f}"));
@@ -312,7 +278,7 @@ fn report_cuts_an_overview_value_over_the_cell_limit_with_a_visible_mark() {
     write_ndjson(&file, &recs);
     let (r, book) = report(dir.path(), &file);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    validate_workbook(&book);
+    util::validate_workbook(&book);
     // The Overview's strings are in the shared string table.
     let overview = sheet_xml(&book, "xl/sharedStrings.xml");
     assert!(
@@ -340,7 +306,7 @@ fn report_sanitizes_field_names_and_caps_columns_with_a_note() {
     write_ndjson(&file, &recs);
     let (r, book) = report(dir.path(), &file);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    validate_workbook(&book);
+    util::validate_workbook(&book);
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&book).unwrap()).unwrap();
     let tables: Vec<String> = zip
         .file_names()

@@ -4,7 +4,7 @@
 use super::cli::{HistoryArgs, ReportArgs, RightsizeArgs};
 use super::exit::AppError;
 use super::Session;
-use crate::model::{Reporter, Tier};
+use crate::model::Tier;
 use crate::output::temporaries::Temporary;
 use crate::output::Output;
 use crate::report::history::{HistoryError, HistoryOptions};
@@ -123,19 +123,19 @@ pub fn report(s: &mut Session, a: &ReportArgs) -> Result<(), AppError> {
         ),
         None => None,
     };
-    let mut out = Output::new(s.format, None).map_err(AppError::Output)?;
-    let before = s.reporter.bad_records();
-    report::run(&options, &mut out, &mut s.reporter)?;
-    if let Some(t) = temporary {
-        t.persist(&options.output).map_err(|e| {
-            AppError::Output(std::io::Error::new(
-                e.kind(),
-                format!("--output {}: {e}", options.output.display()),
-            ))
-        })?;
-    }
-    out.finish().map_err(AppError::Output)?;
-    s.no_bad_records_since(before)
+    let out = Output::new(s.format, None).map_err(AppError::Output)?;
+    s.with_records_to(out, |out, rep| {
+        report::run(&options, out, rep)?;
+        if let Some(t) = temporary {
+            t.persist(&options.output).map_err(|e| {
+                AppError::Output(std::io::Error::new(
+                    e.kind(),
+                    format!("--output {}: {e}", options.output.display()),
+                ))
+            })?;
+        }
+        Ok(())
+    })
 }
 
 /// `history DIR`: how the kept totals moved.

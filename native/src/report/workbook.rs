@@ -232,6 +232,7 @@ pub fn write(
         rows,
         record_types: summary_types(&stats),
         columns,
+        incomplete_inputs: Vec::new(),
     });
     let (details, rows, columns) = report_details(&stats, &sheets, meta, &f)?.finish();
     wb.push_worksheet(details);
@@ -240,6 +241,7 @@ pub fn write(
         rows: rows.saturating_sub(1),
         record_types: Vec::new(),
         columns,
+        incomplete_inputs: Vec::new(),
     });
 
     for data in sheets {
@@ -410,6 +412,7 @@ fn detail_sheets(
             rows,
             record_types: kinds.clone(),
             columns: names.len() as u64,
+            incomplete_inputs: Vec::new(),
         });
     }
     Ok(out)
@@ -471,6 +474,13 @@ fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Tracked, XlsxErro
     )?;
     ws.write_string(2, 0, "Values: Yes = this licence type is required; No = not required; Insufficient Data = could not be determined (MAP Toolkit)")?;
     at.row = 4;
+    // Never a zero from unread data (issue #21 item 2): totals built on partly read input say
+    // so above them all, naming the files.
+    if !stats.incomplete_inputs.is_empty() {
+        let line = crate::model::incomplete_line(&stats.incomplete_inputs);
+        ws.write_string_with_format(at.row, 0, cells::fit(&line), &f.warn)?;
+        at.row += 2;
+    }
 
     // Lync tiers: configured vs used vs licensed, users.
     let configured = if stats.configured_users.total > 0 {

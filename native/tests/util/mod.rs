@@ -81,3 +81,37 @@ pub fn run_with_env(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -
         stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
     }
 }
+
+/// xlsx-validate (Open XML SDK): found through LICENSEAUDIT_XLSX_VALIDATE (.ci/run sets it) or
+/// on PATH; required under CI, skipped (with a note) elsewhere when absent.
+pub fn validate_workbook(path: &std::path::Path) {
+    let tool = std::env::var("LICENSEAUDIT_XLSX_VALIDATE")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .or_else(|| {
+            Command::new("xlsx-validate")
+                .arg("--help")
+                .output()
+                .ok()
+                .map(|_| "xlsx-validate".to_string())
+        });
+    let Some(tool) = tool else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "xlsx-validate is not there (set LICENSEAUDIT_XLSX_VALIDATE): under CI every workbook a test writes must pass it"
+        );
+        eprintln!("xlsx-validate not found: {} not validated", path.display());
+        return;
+    };
+    let out = Command::new(&tool)
+        .arg(path)
+        .output()
+        .expect("xlsx-validate runs");
+    assert!(
+        out.status.success(),
+        "{} is not valid:\n{}{}",
+        path.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
