@@ -22,6 +22,12 @@ use std::path::Path;
 pub const MAX_DATA_ROWS: u64 = 1_048_575;
 /// Excel's columns a sheet.
 pub const MAX_COLUMNS: usize = 16_384;
+/// Cells (header included) up to which a detail sheet is an Excel table; a larger one gets a
+/// filter on its frozen header row instead. rust_xlsxwriter 0.96 keeps about 35 bytes a cell
+/// to check that tables do not overlap (`Worksheet::add_table`), even in constant-memory mode:
+/// a table over 300,000 users' rows took ~200 MB, a million users' most of a GB (issue #22
+/// item 7). 500,000 cells (25,000 rows of 20 columns) keep that under ~20 MB.
+pub const MAX_TABLE_CELLS: u64 = 500_000;
 
 /// A usage window shorter than this is stated on the Overview as weaker evidence.
 pub const MIN_WINDOW_DAYS: i64 = 30;
@@ -391,12 +397,7 @@ fn detail_sheets(
             ws.set_column_width(c as u16, (data.widths[*i] + 2).max(8) as f64)?;
         }
         ws.set_freeze_panes(1, 0)?;
-        let columns: Vec<TableColumn> = names
-            .iter()
-            .map(|h| TableColumn::new().set_header(h))
-            .collect();
-        let table = Table::new().set_name(&table_name).set_columns(&columns);
-        ws.add_table(0, 0, rows as u32, (names.len() - 1) as u16, &table)?;
+        header_row(&mut ws, f, &names, &table_name, rows)?;
         for r in 0..rows {
             let line = lines.next().transpose()?.unwrap_or_default();
             let row: Map<String, Value> = serde_json::from_str(&line).unwrap_or_default();
@@ -416,6 +417,32 @@ fn detail_sheets(
         });
     }
     Ok(out)
+}
+
+/// A detail sheet's header row over `rows` data rows: an Excel table named `table_name` up to
+/// [`MAX_TABLE_CELLS`], else the same header with a filter on it (constant memory).
+fn header_row(
+    ws: &mut Worksheet,
+    f: &Formats,
+    names: &[String],
+    table_name: &str,
+    rows: u64,
+) -> Result<(), XlsxError> {
+    let last_col = (names.len() - 1) as u16;
+    if (rows + 1).saturating_mul(names.len() as u64) <= MAX_TABLE_CELLS {
+        let columns: Vec<TableColumn> = names
+            .iter()
+            .map(|h| TableColumn::new().set_header(h))
+            .collect();
+        let table = Table::new().set_name(table_name).set_columns(&columns);
+        ws.add_table(0, 0, rows as u32, last_col, &table)?;
+        return Ok(());
+    }
+    for (c, h) in names.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &f.header)?;
+    }
+    ws.autofilter(0, 0, rows as u32, last_col)?;
+    Ok(())
 }
 
 /// The Overview's line on what depends on the rule set: Enterprise users under the rule set
