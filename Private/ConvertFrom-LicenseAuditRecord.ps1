@@ -3,34 +3,34 @@
 # nested objects (System.Object[] / @{...} in Export-Csv). One line per record type: the Rust
 # test native/tests/powershell_module.rs checks this table against the engine's JSON Schemas.
 $script:LicenseAuditRecordShapes = @{
-    CalCompliance        = @{ Dates = @(); Lists = @('Servers', 'ServersWithoutEvidence', 'DrawnFrom') }
+    CalCompliance        = @{ Dates = @(); Lists = @('Servers', 'ServersWithoutEvidence', 'DrawnFrom', 'IncompleteInputs') }
     CalConsumption       = @{ Dates = @('FirstSeen', 'LastSeen'); Lists = @('Servers') }
     CalLicenseUse        = @{ Dates = @(); Lists = @('Servers') }
     InputInspection      = @{ Dates = @(); Lists = @('DateSpellings', 'TypeNames', 'Properties', 'Problems', 'Refusals') }
-    LyncCalSummary       = @{ Dates = @(); Lists = @('ByKind', 'ByCombination') }
+    LyncCalSummary       = @{ Dates = @(); Lists = @('ByKind', 'ByCombination', 'IncompleteInputs') }
     LyncCalPosition      = @{ Dates = @(); Lists = @('OwnedFrom') }
-    LyncPolicyAudit      = @{ Dates = @(); Lists = @('EnterpriseFeatures', 'SettingsFromDefaults', 'Findings') }
+    LyncPolicyAudit      = @{ Dates = @(); Lists = @('EnterpriseFeatures', 'SettingsFromDefaults', 'Findings', 'IncompleteInputs') }
     LyncPolicyChange     = @{ Dates = @(); Lists = @() }
     LyncPolicyTemplate   = @{ Dates = @(); Lists = @('Parameters') }
     LyncUserCal          = @{ Dates = @(); Lists = @('Reasons', 'Findings') }
     UalEvidence          = @{ Dates = @('FirstSeen', 'LastSeen'); Lists = @('Products') }
-    UalEvidenceSummary   = @{ Dates = @('WindowStart', 'AsOf'); Lists = @('Excluded', 'Servers', 'ServersWithoutEvidence', 'EvidenceGaps') }
+    UalEvidenceSummary   = @{ Dates = @('WindowStart', 'AsOf'); Lists = @('Excluded', 'Servers', 'ServersWithoutEvidence', 'EvidenceGaps', 'IncompleteInputs') }
     UnrecognizedEvidence = @{ Dates = @('FirstSeen', 'LastSeen'); Lists = @() }
     LyncUserUsage        = @{ Dates = @('LastActivity'); Lists = @('Evidence', 'Reasons') }
     LyncDeviceUsage      = @{ Dates = @('LastActivity'); Lists = @('Reasons') }
     LyncUsageCoverage    = @{ Dates = @('WindowStart', 'WindowEnd', 'FirstRecord', 'LastRecord'); Lists = @() }
     LyncCalRightSizing   = @{ Dates = @('LastActivity'); Lists = @('Changes', 'Evidence') }
-    LyncCalRightSizingSummary = @{ Dates = @('WindowStart', 'WindowEnd'); Lists = @('Notes') }
-    ReportSheet          = @{ Dates = @(); Lists = @('RecordTypes') }
+    LyncCalRightSizingSummary = @{ Dates = @('WindowStart', 'WindowEnd'); Lists = @('Notes', 'IncompleteInputs') }
+    ReportSheet          = @{ Dates = @(); Lists = @('RecordTypes', 'IncompleteInputs') }
     LicenseAuditRun      = @{ Dates = @('AsOf', 'RunAt'); Lists = @('Records', 'Totals', 'Summaries') }
     LicenseAuditTrend    = @{ Dates = @('AsOf'); Lists = @() }
     UcUserLicense        = @{ Dates = @(); Lists = @('LinkedServices', 'Phones', 'Reasons', 'Findings') }
     UcDevice             = @{ Dates = @(); Lists = @('Reasons') }
     UcMeetingRoom        = @{ Dates = @(); Lists = @('Features', 'Reasons') }
     UcOrphanService      = @{ Dates = @(); Lists = @() }
-    UcLicenseTotal       = @{ Dates = @(); Lists = @('MoreThanTenPhones', 'UsersByService', 'DevicesByKind', 'Excluded', 'Reasons') }
+    UcLicenseTotal       = @{ Dates = @(); Lists = @('MoreThanTenPhones', 'UsersByService', 'DevicesByKind', 'Excluded', 'Reasons', 'IncompleteInputs') }
     TeamsAssignmentFinding = @{ Dates = @(); Lists = @('Plans', 'ReclaimablePlans', 'ReclaimableVia', 'Evidence') }
-    TeamsAssignmentSummary = @{ Dates = @(); Lists = @('AccountsNotEvaluated', 'ByCode', 'Plans', 'UnpricedPlans', 'Rules') }
+    TeamsAssignmentSummary = @{ Dates = @(); Lists = @('AccountsNotEvaluated', 'ByCode', 'Plans', 'UnpricedPlans', 'Rules', 'IncompleteInputs') }
 }
 
 function ConvertFrom-LicenseAuditRecord {
@@ -140,6 +140,10 @@ function ConvertTo-LicenseAuditListText {
                 $value = $value.ToUniversalTime().ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFF'+00:00'", [System.Globalization.CultureInfo]::InvariantCulture)
             }
             '{0}={1} ({2})' -f $item.Property, [System.Convert]::ToString($value, $invariant), $item.Source
+        }
+        elseif ($props['File'] -and $props['Refused']) {
+            # IncompleteInputs: a file the totals were built on, read only in part.
+            '{0} ({1} record(s) not used)' -f $item.File, $item.Refused
         }
         elseif ($props['Code'] -and $props['Message']) {
             $severity = ''

@@ -175,6 +175,33 @@ function Get-LicenseAuditRunTotal {
     $sum
 }
 
+function Get-LicenseAuditIncompleteInput {
+    <#
+    .SYNOPSIS
+    The input files the run's totals were built on that the engine read only in part: the
+    IncompleteInputs of the summary records in the record files -Path names, one object
+    (File, Refused: records not used) per file, the larger count where several records name it.
+    #>
+    [CmdletBinding()]
+    [OutputType([psobject])]
+    param([string[]]$Path = @())
+    $files = [ordered]@{}
+    foreach ($file in $Path) {
+        if (-not $file -or -not (Test-Path -LiteralPath $file -PathType Leaf)) { continue }
+        foreach ($line in [System.IO.File]::ReadLines($file)) {
+            # Only summary records carry it, and only a non-empty list needs reading.
+            if (-not $line.Contains('"IncompleteInputs":[{')) { continue }
+            foreach ($partial in @((ConvertFrom-Json -InputObject $line).IncompleteInputs)) {
+                $refused = [long]$partial.Refused
+                if (-not $files.Contains($partial.File) -or $files[$partial.File] -lt $refused) { $files[$partial.File] = $refused }
+            }
+        }
+    }
+    foreach ($name in $files.Keys) {
+        [pscustomobject]@{ File = [string]$name; Refused = $files[$name] }
+    }
+}
+
 function Get-LicenseAuditEstateFile {
     <#
     .SYNOPSIS

@@ -50,7 +50,9 @@ function Invoke-LicenseAudit {
 
     An audit that fails (a store that cannot be reached, a login refused) is a non-terminating
     error with its stable id; the others still run and the workbook holds what succeeded
-    (Succeeded is then false). The summary (LicenseAudit.RunSummary) comes last. With
+    (Succeeded is then false). The summary (LicenseAudit.RunSummary) comes last; its
+    IncompleteInputs lists each input file an audit read only in part (File, Refused: the
+    records left out of every total), empty when every record was read. With
     -FailOnShortfall, a shortfall (server CALs short of what is required, Lync CALs used or
     configured beyond the licence list given with -LicensedPath, or a Lync tier short of the
     counts of -OwnedCal / -OwnedCalPath) is then a terminating error,
@@ -748,6 +750,7 @@ function Invoke-LicenseAudit {
         TeamsMeetingRooms  = $teamsCounted.MeetingRooms
         TeamsDevices       = $teamsCounted.StandaloneDevices
         ShortfallFound     = $shortfall
+        IncompleteInputs   = @(Get-LicenseAuditIncompleteInput -Path $recordFiles.ToArray())
         Alerts             = $alerts.Count
         AlertsText         = (@($alerts | ForEach-Object { '{0} {1} {2} -> {3}' -f $_.Command, $_.Metric, $_.Previous, $_.Value }) -join '; ')
         ReportPath         = $reportPath

@@ -211,6 +211,37 @@ Describe 'Invoke-LicenseAudit' {
         Assert-TestWorkbookValid $summary.ReportPath
     }
 
+    It 'says which inputs were read only in part: the summary, the totals records and the workbook name the file' {
+        $partly = Join-Path $TestDrive 'partly-read'
+        Copy-Item -LiteralPath $Snapshot -Destination $partly -Recurse
+        $users = Join-Path $partly 'users.json'
+        # One user whose Enabled is neither True nor False: refused, the others counted.
+        Add-Content -LiteralPath $users -Value '{"SipAddress":"sip:bad@contoso.com","Enabled":"sometimes"}'
+        $summary = Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'partly') -SnapshotPath $partly -Audit Entitlement `
+            -ErrorVariable problems -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue
+        @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'LicenseAudit.InvalidInput*' }).Count | Should -BeGreaterThan 0
+        @($warnings | Where-Object { [string]$_ -like 'INCOMPLETE:*users.json (1 record(s) not used)*' }).Count | Should -BeGreaterThan 0
+        @($summary.IncompleteInputs).Count | Should -Be 1
+        $summary.IncompleteInputs[0].File | Should -Be $users
+        $summary.IncompleteInputs[0].Refused | Should -Be 1
+        $summary.Total | Should -Be 15
+        ($summary | Format-List | Out-String) | Should -BeLike '*INCOMPLETE: *users.json (1 record(s) not used)*'
+        $summary.ReportPath | Should -Exist
+        Assert-TestWorkbookValid $summary.ReportPath
+        # The totals record, typed as the module types it: the list and its one-line text.
+        $line = Get-Content -LiteralPath (Join-Path $summary.OutputPath 'lync-entitlement.ndjson') | Where-Object { $_ -like '{"RecordType":"LyncCalSummary"*' }
+        $record = InModuleScope LicenseAudit -Parameters @{ Line = $line } { param($Line) ConvertFrom-LicenseAuditRecord -Line $Line }
+        $record.IncompleteInputs[0].File | Should -Be $users
+        $record.IncompleteInputsText | Should -Be ('{0} (1 record(s) not used)' -f $users)
+    }
+
+    It 'has an empty IncompleteInputs when every record was read' {
+        $summary = Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'complete') -SnapshotPath $Snapshot -Audit Entitlement
+        $summary.Succeeded | Should -BeTrue
+        @($summary.IncompleteInputs).Count | Should -Be 0
+        ($summary | Format-List | Out-String) | Should -Not -BeLikeExactly '*INCOMPLETE:*'
+    }
+
     It 'collects the live configuration into the run folder and audits it' {
         Mock -ModuleName LicenseAudit Get-CsUser { Get-Content -Raw (Join-Path $RepoRoot 'examples/contoso/users.json') | ConvertFrom-Json }
         Mock -ModuleName LicenseAudit Get-CsConferencingPolicy { Get-Content -Raw (Join-Path $RepoRoot 'examples/contoso/conferencing-policies.json') | ConvertFrom-Json }

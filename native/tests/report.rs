@@ -1114,3 +1114,60 @@ fn report_on_a_terminal_confirms_in_one_line() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.records_of("ReportSheet").is_empty());
 }
+
+/// Issue #22 item 7: a detail sheet past MAX_TABLE_CELLS (500,000 cells) is written without an
+/// Excel table (rust_xlsxwriter keeps ~35 bytes a table cell): the same header row, frozen, with
+/// a filter on it; a smaller one stays a table.
+#[test]
+fn a_large_sheet_has_a_filtered_header_instead_of_a_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let example =
+        std::fs::read_to_string(repo_path("examples/records/lync-entitlement.ndjson")).unwrap();
+    let user: Value = example
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|r| r["RecordType"] == "LyncUserCal")
+        .unwrap();
+    let rows = 26_000u32;
+    let mut lines = String::new();
+    for i in 0..rows {
+        let mut u = user.clone();
+        u["SipAddress"] = format!("sip:user{i}@contoso.com").into();
+        lines.push_str(&u.to_string());
+        lines.push('\n');
+    }
+    let records = dir.path().join("users.ndjson");
+    std::fs::write(&records, lines).unwrap();
+    let out = dir.path().join("large.xlsx");
+    let r = report(&[records.to_string_lossy().into_owned()], &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    util::validate_workbook(&out);
+    let details = r
+        .records_of("ReportSheet")
+        .into_iter()
+        .find(|s| s["Sheet"] == "User Details")
+        .unwrap();
+    let columns = details["Columns"].as_u64().unwrap();
+    assert!((u64::from(rows) + 1) * columns > 500_000, "{details}");
+    let z = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let tables: Vec<&str> = z
+        .file_names()
+        .filter(|n| n.starts_with("xl/tables/"))
+        .collect();
+    assert_eq!(
+        tables.len(),
+        1,
+        "only Report Details' inputs table: {tables:?}"
+    );
+    // Overview, Report Details, How to read this, then User Details.
+    let sheet4 = xml(&out, "xl/worksheets/sheet4.xml");
+    let last_col = (b'A' + columns as u8 - 1) as char;
+    assert!(
+        sheet4.contains(&format!("<autoFilter ref=\"A1:{last_col}{}\"", rows + 1)),
+        "{}",
+        &sheet4[..sheet4.len().min(2000)]
+    );
+    assert!(sheet4.contains("state=\"frozen\""));
+    assert_eq!(details["Rows"], u64::from(rows));
+    assert!(sheet4.contains(&format!("sip:user{}@contoso.com", rows - 1)));
+}

@@ -9,6 +9,7 @@
 mod choice;
 pub mod equivalency;
 mod finding;
+mod incomplete;
 mod input_error;
 mod io_error;
 pub mod json_text;
@@ -25,6 +26,7 @@ pub mod uc;
 
 pub use choice::Choice;
 pub use finding::{Finding, Reason, Severity};
+pub use incomplete::{incomplete_line, merge_incomplete, IncompleteInput};
 pub use input_error::InputError;
 pub use io_error::{IoError, OutputError};
 pub use record::{input_schema, output_schema, OutputRecord, SchemaEntry, SchemaKind};

@@ -3,7 +3,7 @@
 //! progress. The application decides where those go (NDJSON, CSV, a table, JSON lines on stderr
 //! for PowerShell), as ripgrep's searcher writes to a `Sink`.
 
-use crate::{InputError, OutputError, OutputRecord};
+use crate::{IncompleteInput, InputError, OutputError, OutputRecord};
 
 /// Where records go.
 pub trait RecordSink {
@@ -27,6 +27,12 @@ pub trait Reporter {
     fn progress_done(&mut self, activity: &str, status: &str, completed: u64);
     /// Bad records reported so far.
     fn bad_records(&self) -> usize;
+    /// The files of which records were reported bad so far, with how many, in the order of their
+    /// names: what summary records carry as `IncompleteInputs` (empty when every record was read).
+    fn incomplete_inputs(&self) -> Vec<IncompleteInput>;
+    /// Records this run reads were themselves built on a partly read input (their
+    /// `IncompleteInputs`, read by `report`): this run's results are marked with it too.
+    fn inherit_incomplete(&mut self, input: &IncompleteInput);
 }
 
 /// Collects records as JSON values and problems as text: for tests of an audit without the binary.
@@ -35,6 +41,7 @@ pub struct Collected {
     pub records: Vec<serde_json::Value>,
     pub bad: Vec<InputError>,
     pub warnings: Vec<(String, String)>,
+    pub inherited: Vec<IncompleteInput>,
 }
 
 impl RecordSink for Collected {
@@ -67,5 +74,16 @@ impl Reporter for Collected {
     fn progress_done(&mut self, _: &str, _: &str, _: u64) {}
     fn bad_records(&self) -> usize {
         self.bad.len()
+    }
+    fn incomplete_inputs(&self) -> Vec<IncompleteInput> {
+        let mut per_file = std::collections::BTreeMap::<&str, u64>::new();
+        for e in &self.bad {
+            *per_file.entry(e.file.as_str()).or_default() += 1;
+        }
+        let inherited = self.inherited.iter().map(|i| (i.file.as_str(), i.refused));
+        crate::merge_incomplete(per_file.into_iter().chain(inherited))
+    }
+    fn inherit_incomplete(&mut self, input: &IncompleteInput) {
+        self.inherited.push(input.clone());
     }
 }

@@ -4,7 +4,7 @@
 use super::cli::{HistoryArgs, ReportArgs, RightsizeArgs};
 use super::exit::AppError;
 use super::Session;
-use crate::model::{Reporter, Tier};
+use crate::model::Tier;
 use crate::output::temporaries::Temporary;
 use crate::output::Output;
 use crate::report::history::{HistoryError, HistoryOptions};
@@ -125,28 +125,32 @@ pub fn report(s: &mut Session, a: &ReportArgs) -> Result<(), AppError> {
         None => None,
     };
     // On a terminal, unless --format says otherwise: one line saying what was written, not the
-    // ReportSheet records (which the PowerShell module, reading a pipe, still gets).
+    // ReportSheet records (which the PowerShell module, reading a pipe, still gets). A partly
+    // read records file is still told on standard error (the session's IncompleteInputs warning).
     let confirm = s.requested_format.is_none() && std::io::stdout().is_terminal();
-    let mut out = if confirm {
+    let out = if confirm {
         Output::to_writer(s.format, Box::new(std::io::sink()))
     } else {
         Output::new(s.format, None).map_err(AppError::Output)?
     };
-    let before = s.reporter.bad_records();
-    let written = report::run(&options, &mut out, &mut s.reporter)?;
-    if let Some(t) = temporary {
-        t.persist(&options.output).map_err(|e| {
-            AppError::Output(std::io::Error::new(
-                e.kind(),
-                format!("--output {}: {e}", options.output.display()),
-            ))
-        })?;
+    let mut confirmation = None;
+    let result = s.with_records_to(out, |out, rep| {
+        let written = report::run(&options, out, rep)?;
+        if let Some(t) = temporary {
+            t.persist(&options.output).map_err(|e| {
+                AppError::Output(std::io::Error::new(
+                    e.kind(),
+                    format!("--output {}: {e}", options.output.display()),
+                ))
+            })?;
+        }
+        confirmation = Some(written.confirmation);
+        Ok(())
+    });
+    if let (true, Some(line)) = (confirm, confirmation) {
+        println!("{}", crate::output::printable(&line));
     }
-    out.finish().map_err(AppError::Output)?;
-    if confirm {
-        println!("{}", crate::output::printable(&written.confirmation));
-    }
-    s.no_bad_records_since(before)
+    result
 }
 
 /// `history DIR`: how the kept totals moved.

@@ -81,6 +81,17 @@ impl Session {
         &mut self,
         audit: impl FnOnce(&mut Recorder<Output>, &mut ConsoleReporter) -> Result<(), AppError>,
     ) -> Result<(), AppError> {
+        let out = self.open_output()?;
+        self.with_records_to(out, audit)
+    }
+
+    /// [`Session::with_records`] with the records going to `out` (`report`, whose --output is
+    /// the workbook, writes its records to stdout).
+    pub(super) fn with_records_to(
+        &mut self,
+        out: Output,
+        audit: impl FnOnce(&mut Recorder<Output>, &mut ConsoleReporter) -> Result<(), AppError>,
+    ) -> Result<(), AppError> {
         let run = self.history.as_ref().map(|(_, command)| {
             crate::report::history::LicenseAuditRun::new(
                 env!("CARGO_PKG_VERSION"),
@@ -89,20 +100,10 @@ impl Session {
                 Utc::now(),
             )
         });
-        let mut out = Recorder::new(self.open_output()?, run);
+        let mut out = Recorder::new(out, run);
         let before = self.reporter.bad_records();
-        let files_before = self.reporter.bad_files().clone();
         audit(&mut out, &mut self.reporter)?;
-        // Never a zero from unread data (issue #21 item 2), the part every audit shares: a file
-        // of which no record could be used was refused before any total (crate::ingest::load);
-        // totals built on a partly read file are marked, under the table and on stderr (which
-        // the PowerShell module turns into a warning), naming the files.
-        let partly_read = incomplete_inputs(&files_before, self.reporter.bad_files());
-        if let Some(line) = partly_read.filter(|_| self.mark_incomplete) {
-            crate::model::RecordSink::footer(&mut out, std::slice::from_ref(&line))
-                .map_err(AppError::from)?;
-            crate::model::Reporter::warning(&mut self.reporter, "IncompleteInputs", &line);
-        }
+        let partly_read = self.mark_partly_read(&mut out)?;
         let (out, run) = out.into_parts();
         out.finish().map_err(AppError::Output)?;
         if let (Some((dir, _)), Some(mut run)) = (&self.history, run) {
@@ -121,7 +122,33 @@ impl Session {
                 format!("has a header and no records, and {flag} is required: nothing was counted, so the results above are not an answer; give the export with its records"),
             )));
         }
-        self.no_bad_records_since(before)
+        self.no_bad_records_since(before)?;
+        // Results built on records that were themselves built on partly read input (`report`)
+        // are as incomplete as those records: exit 3, as their run's was.
+        match partly_read {
+            0 => Ok(()),
+            count => Err(AppError::InputProblems { count }),
+        }
+    }
+
+    /// Never a zero from unread data (issue #21 item 2), the part every audit shares: a file of
+    /// which no record could be used was refused before any total (crate::ingest::load); the
+    /// summary records of results built on a partly read file carry `IncompleteInputs` (from
+    /// [`Reporter::incomplete_inputs`], which this reads too), and here they are marked for a
+    /// person as well: under the table (`INCOMPLETE:` footer) and on stderr (an
+    /// `IncompleteInputs` warning, which the PowerShell module turns into a warning and its
+    /// RunSummary's IncompleteInputs), naming the files.
+    /// Returns the records not used, all files.
+    fn mark_partly_read(&mut self, out: &mut Recorder<Output>) -> Result<usize, AppError> {
+        let files = self.reporter.incomplete_inputs();
+        if files.is_empty() || !self.mark_incomplete {
+            return Ok(0);
+        }
+        let line = crate::model::incomplete_line(&files);
+        crate::model::RecordSink::footer(out, std::slice::from_ref(&line))
+            .map_err(AppError::from)?;
+        self.reporter.warning("IncompleteInputs", &line);
+        Ok(files.iter().map(|f| f.refused as usize).sum())
     }
 
     /// Exit 3 (the results cover the remaining records) when any bad record was reported since
@@ -168,27 +195,6 @@ impl Session {
             }
         }
     }
-}
-
-/// The mark for results built on partly read files: each file with the records of it that could
-/// not be used in this run; `None` when every record was read.
-fn incomplete_inputs(
-    before: &std::collections::BTreeMap<String, usize>,
-    after: &std::collections::BTreeMap<String, usize>,
-) -> Option<String> {
-    let files: Vec<String> = after
-        .iter()
-        .filter_map(|(file, n)| {
-            let new = n - before.get(file).copied().unwrap_or(0);
-            (new > 0).then(|| format!("{file} ({new} record(s) not used)"))
-        })
-        .collect();
-    (!files.is_empty()).then(|| {
-        format!(
-            "INCOMPLETE: these results are built on partly read input: {}; the records reported above are left out of every count and total",
-            files.join(", ")
-        )
-    })
 }
 
 /// The async runtime the SQL reader runs on (one thread: the audit is I/O-bound).

@@ -87,8 +87,10 @@ pub struct LyncCalSummary {
     pub by_kind: Vec<KindCount>,
     /// e.g. Standard, Standard+Enterprise, Standard+Plus, Standard+Enterprise+Plus
     pub by_combination: Vec<CombinationCount>,
+    /// Input files these totals were built on that were read only in part, each with how many of
+    /// its records were not used (reported on stderr); empty when every record was read
+    pub incomplete_inputs: Vec<crate::model::IncompleteInput>,
 }
-
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct KindCount {
@@ -151,6 +153,7 @@ impl LyncCalSummary {
                     count: 0,
                 })
                 .collect(),
+            incomplete_inputs: Vec::new(),
         }
     }
 
@@ -957,6 +960,7 @@ pub fn run(
         Ok(())
     })?;
     if options.summary {
+        summary.incomplete_inputs = reporter.incomplete_inputs();
         sink.write(&summary)?;
     }
     // The positions are records (a table of their own under --format table), not footer lines.

@@ -28,8 +28,10 @@ pub struct LyncPolicyAudit {
     pub assigned_users: Option<u64>,
     pub rules: RuleSet,
     pub findings: Vec<Finding>,
+    /// Input files these totals were built on that were read only in part, each with how many of
+    /// its records were not used (reported on stderr); empty when every record was read
+    pub incomplete_inputs: Vec<crate::model::IncompleteInput>,
 }
-
 impl OutputRecord for LyncPolicyAudit {
     const RECORD_TYPE: &'static str = "LyncPolicyAudit";
     const TABLE_COLUMNS: &'static [&'static str] = &[
@@ -131,6 +133,7 @@ pub fn audit_policy(
         assigned_users: assigned,
         rules,
         findings,
+        incomplete_inputs: Vec::new(),
     }
 }
 
@@ -194,11 +197,15 @@ pub fn run(
         )?;
         counts = Some(c);
     }
+    // Each policy's AssignedUsers is a total over the users file.
+    let incomplete = reporter.incomplete_inputs();
     for p in &table.items {
         let assigned = counts
             .as_ref()
             .map(|c| c.get(&p.scope.key()).copied().unwrap_or(0));
-        sink.write(&audit_policy(p, options.rules, assigned))?;
+        let mut audit = audit_policy(p, options.rules, assigned);
+        audit.incomplete_inputs = incomplete.clone();
+        sink.write(&audit)?;
     }
     for (identity, n) in missing {
         sink.write(&LyncPolicyAudit {
@@ -214,6 +221,7 @@ pub fn run(
                 "AssignedPolicyMissing",
                 format!("{n} user(s) are assigned {identity}, which is not in the conferencing policy export: their Enterprise need cannot be decided (re-export Get-CsConferencingPolicy, or re-assign them)"),
             )],
+            incomplete_inputs: incomplete.clone(),
         })?;
     }
     Ok(())

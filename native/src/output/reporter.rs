@@ -3,7 +3,7 @@
 
 use super::diagnostics::Diagnostics;
 use super::progress::{Progress, ProgressMode};
-use crate::model::{InputError, Reporter};
+use crate::model::{IncompleteInput, InputError, Reporter};
 
 pub struct ConsoleReporter {
     pub diag: Diagnostics,
@@ -13,7 +13,10 @@ pub struct ConsoleReporter {
     current: Option<(String, Progress)>,
     bad: usize,
     /// Bad records per file, for the mark on totals built on a partly read file.
-    bad_files: std::collections::BTreeMap<String, usize>,
+    bad_files: std::collections::BTreeMap<String, u64>,
+    /// The marks of the records this run read (`report`): files partly read by the audits that
+    /// wrote them.
+    inherited: Vec<IncompleteInput>,
 }
 
 impl ConsoleReporter {
@@ -25,12 +28,8 @@ impl ConsoleReporter {
             current: None,
             bad: 0,
             bad_files: std::collections::BTreeMap::new(),
+            inherited: Vec::new(),
         }
-    }
-
-    /// Bad records reported so far, per file.
-    pub fn bad_files(&self) -> &std::collections::BTreeMap<String, usize> {
-        &self.bad_files
     }
 
     fn activity(&mut self, activity: &str) -> &mut Progress {
@@ -79,6 +78,14 @@ impl Reporter for ConsoleReporter {
     }
     fn bad_records(&self) -> usize {
         self.bad
+    }
+    fn incomplete_inputs(&self) -> Vec<IncompleteInput> {
+        let own = self.bad_files.iter().map(|(f, n)| (f.as_str(), *n));
+        let inherited = self.inherited.iter().map(|i| (i.file.as_str(), i.refused));
+        crate::model::merge_incomplete(own.chain(inherited))
+    }
+    fn inherit_incomplete(&mut self, input: &IncompleteInput) {
+        self.inherited.push(input.clone());
     }
 }
 

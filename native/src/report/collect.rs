@@ -172,6 +172,8 @@ pub struct Stats {
     /// The earliest and latest date the records state as the audit's (UalEvidenceSummary AsOf,
     /// LyncUsageCoverage and LyncCalRightSizingSummary WindowEnd)
     pub record_dates: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// The inputs the records' audits read only in part (their summaries' IncompleteInputs)
+    pub incomplete_inputs: Vec<crate::model::IncompleteInput>,
 }
 
 /// The field of a record type that states the audit's date.
@@ -435,6 +437,7 @@ pub fn collect(files: &[String], reporter: &mut impl Reporter) -> std::io::Resul
                 unknown_no_type += 1;
                 continue;
             };
+            inherit_incomplete(&obj, reporter);
             match catalog::place(&kind, &obj) {
                 Placement::Summary => {
                     stats.observe(&kind, &obj);
@@ -506,4 +509,21 @@ pub fn collect(files: &[String], reporter: &mut impl Reporter) -> std::io::Resul
 /// Whether a cell needs a wider column than its header: used by the summary sheets too.
 pub fn width_of(cell: &Cell) -> usize {
     cell.width().min(MAX_WIDTH)
+}
+
+/// A record's `IncompleteInputs` (a summary built on partly read input) marks the workbook too.
+fn inherit_incomplete(obj: &Map<String, Value>, reporter: &mut impl Reporter) {
+    let Some(Value::Array(files)) = obj.get("IncompleteInputs") else {
+        return;
+    };
+    for f in files {
+        let file = f.get("File").and_then(Value::as_str);
+        let refused = f.get("Refused").and_then(Value::as_u64);
+        if let (Some(file), Some(refused)) = (file, refused) {
+            reporter.inherit_incomplete(&crate::model::IncompleteInput {
+                file: file.to_string(),
+                refused,
+            });
+        }
+    }
 }

@@ -63,8 +63,10 @@ pub struct ReportSheet {
     pub record_types: Vec<String>,
     /// Columns with content
     pub columns: u64,
+    /// Input files these totals were built on that were read only in part, each with how many of
+    /// its records were not used (reported on stderr); empty when every record was read
+    pub incomplete_inputs: Vec<crate::model::IncompleteInput>,
 }
-
 impl OutputRecord for ReportSheet {
     const RECORD_TYPE: &'static str = "ReportSheet";
     const TABLE_COLUMNS: &'static [&'static str] = &["Sheet", "Rows", "RecordTypes"];
@@ -97,7 +99,7 @@ pub fn run(
     }
     // Its only io errors are the sheets' spool files failing to write (a read error is a bad
     // record or an unreadable file, reported and counted).
-    let collected = collect::collect(&options.files, reporter).map_err(OutputError)?;
+    let mut collected = collect::collect(&options.files, reporter).map_err(OutputError)?;
     // A workbook is a deliverable: one built on a records file that could not be read whole (cut
     // short, corrupted, not a records file) would look complete. Nothing is written then.
     if let Some(f) = collected.stats.files.iter().find(|f| f.bad_records > 0) {
@@ -112,6 +114,8 @@ pub fn run(
             .fatal(),
         ));
     }
+    collected.stats.incomplete_inputs = reporter.incomplete_inputs();
+    let incomplete = collected.stats.incomplete_inputs.clone();
     let kept = collected.stats.kept_out();
     let as_of_text = workbook::as_of_text(&collected.stats, options.as_of);
     let meta = workbook::Meta {
@@ -125,7 +129,7 @@ pub fn run(
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_else(|| name.clone()),
     };
-    let sheets = workbook::write(
+    let mut sheets = workbook::write(
         &options.output,
         options.output_temporary.as_deref(),
         collected,
@@ -135,7 +139,8 @@ pub fn run(
         path: name.clone(),
         message: e.to_string(),
     })?;
-    for s in &sheets {
+    for s in &mut sheets {
+        s.incomplete_inputs = incomplete.clone();
         sink.write(s)?;
     }
     let rows: u64 = sheets.iter().map(|s| s.rows).sum();

@@ -23,6 +23,12 @@ use std::path::Path;
 pub const MAX_DATA_ROWS: u64 = 1_048_575;
 /// Excel's columns a sheet.
 pub const MAX_COLUMNS: usize = 16_384;
+/// Cells (header included) up to which a detail sheet is an Excel table; a larger one gets a
+/// filter on its frozen header row instead. rust_xlsxwriter 0.96 keeps about 35 bytes a cell
+/// to check that tables do not overlap (`Worksheet::add_table`), even in constant-memory mode:
+/// a table over 300,000 users' rows took ~200 MB, a million users' most of a GB (issue #22
+/// item 7). 500,000 cells (25,000 rows of 20 columns) keep that under ~20 MB.
+pub const MAX_TABLE_CELLS: u64 = 500_000;
 
 /// A usage window shorter than this is stated on the Overview as weaker evidence.
 pub const MIN_WINDOW_DAYS: i64 = 30;
@@ -257,6 +263,7 @@ pub fn write(
         rows,
         record_types: summary_types(&stats),
         columns,
+        incomplete_inputs: Vec::new(),
     });
     let (details, rows, columns) = report_details(&stats, &sheets, meta, &f)?.finish();
     wb.push_worksheet(details);
@@ -265,6 +272,7 @@ pub fn write(
         rows: rows.saturating_sub(1),
         record_types: Vec::new(),
         columns,
+        incomplete_inputs: Vec::new(),
     });
 
     let (glossary, rows, columns) = how_to_read(&f)?.finish();
@@ -274,6 +282,7 @@ pub fn write(
         rows: rows.saturating_sub(1),
         record_types: Vec::new(),
         columns,
+        incomplete_inputs: Vec::new(),
     });
     for data in sheets {
         out.extend(detail_sheets(&mut wb, data, &f)?);
@@ -445,12 +454,7 @@ fn detail_sheets(
             ws.set_column_width(c as u16, (data.widths[*i] + 2).max(8) as f64)?;
         }
         ws.set_freeze_panes(1, 0)?;
-        let columns: Vec<TableColumn> = names
-            .iter()
-            .map(|h| TableColumn::new().set_header(h))
-            .collect();
-        let table = Table::new().set_name(&table_name).set_columns(&columns);
-        ws.add_table(0, 0, rows as u32, (names.len() - 1) as u16, &table)?;
+        header_row(&mut ws, f, &names, &table_name, rows)?;
         for r in 0..rows {
             let line = lines.next().transpose()?.unwrap_or_default();
             let row: Map<String, Value> = serde_json::from_str(&line).unwrap_or_default();
@@ -466,9 +470,36 @@ fn detail_sheets(
             rows,
             record_types: kinds.clone(),
             columns: names.len() as u64,
+            incomplete_inputs: Vec::new(),
         });
     }
     Ok(out)
+}
+
+/// A detail sheet's header row over `rows` data rows: an Excel table named `table_name` up to
+/// [`MAX_TABLE_CELLS`], else the same header with a filter on it (constant memory).
+fn header_row(
+    ws: &mut Worksheet,
+    f: &Formats,
+    names: &[String],
+    table_name: &str,
+    rows: u64,
+) -> Result<(), XlsxError> {
+    let last_col = (names.len() - 1) as u16;
+    if (rows + 1).saturating_mul(names.len() as u64) <= MAX_TABLE_CELLS {
+        let columns: Vec<TableColumn> = names
+            .iter()
+            .map(|h| TableColumn::new().set_header(h))
+            .collect();
+        let table = Table::new().set_name(table_name).set_columns(&columns);
+        ws.add_table(0, 0, rows as u32, last_col, &table)?;
+        return Ok(());
+    }
+    for (c, h) in names.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &f.header)?;
+    }
+    ws.autofilter(0, 0, rows as u32, last_col)?;
+    Ok(())
 }
 
 /// The Overview's line on what depends on the rule set: Enterprise users under the rule set
@@ -583,6 +614,13 @@ fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Tracked, XlsxErro
     )?;
     ws.write_string(2, 0, "Values: Yes = this licence type is required; No = not required; Insufficient Data = could not be determined (MAP Toolkit)")?;
     at.row = 4;
+    // Never a zero from unread data (issue #21 item 2): totals built on partly read input say
+    // so above them all, naming the files.
+    if !stats.incomplete_inputs.is_empty() {
+        let line = crate::model::incomplete_line(&stats.incomplete_inputs);
+        ws.write_string_with_format(at.row, 0, cells::fit(&line), &f.warn)?;
+        at.row += 2;
+    }
 
     // Lync tiers: configured vs used vs licensed, users.
     let configured = if stats.configured_users.total > 0 {

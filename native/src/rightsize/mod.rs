@@ -140,8 +140,10 @@ pub struct LyncCalRightSizingSummary {
     /// Devices in the configured records (not right-sized)
     pub devices_skipped: u64,
     pub notes: Vec<String>,
+    /// Input files these totals were built on that were read only in part, each with how many of
+    /// its records were not used (reported on stderr); empty when every record was read
+    pub incomplete_inputs: Vec<crate::model::IncompleteInput>,
 }
-
 impl OutputRecord for LyncCalRightSizingSummary {
     const RECORD_TYPE: &'static str = "LyncCalRightSizingSummary";
     const TABLE_COLUMNS: &'static [&'static str] = &[
@@ -412,6 +414,7 @@ pub fn run(
         summary.yearly_exposure = Some(cents(exposed_value));
     }
     if options.summary {
+        summary.incomplete_inputs = reporter.incomplete_inputs();
         sink.write(&summary)?;
     }
     sink.footer(&footer(&summary))?;

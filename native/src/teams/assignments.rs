@@ -305,7 +305,9 @@ pub fn run<R: Reporter>(
     if let Some(d) = &licences {
         licence_warnings(d, rep);
     }
-    sink.write(&summary(&t, &ctx, o, prices.as_ref(), licences.is_some()))?;
+    let mut summary = summary(&t, &ctx, o, prices.as_ref(), licences.is_some());
+    summary.incomplete_inputs = rep.incomplete_inputs();
+    sink.write(&summary)?;
     Ok(())
 }
 
@@ -540,6 +542,7 @@ fn summary(
         monthly_value_unknown,
         unpriced_plans,
         rules: rules(t, ctx, o),
+        incomplete_inputs: Vec::new(),
     }
 }
 

@@ -108,8 +108,10 @@ pub struct TeamsAssignmentSummary {
     pub unpriced_plans: Vec<String>,
     /// Which rules ran, and what a rule that could not run needs
     pub rules: Vec<TeamsRuleStatus>,
+    /// Input files these totals were built on that were read only in part, each with how many of
+    /// its records were not used (reported on stderr); empty when every record was read
+    pub incomplete_inputs: Vec<crate::model::IncompleteInput>,
 }
-
 impl OutputRecord for TeamsAssignmentSummary {
     const RECORD_TYPE: &'static str = "TeamsAssignmentSummary";
     const TABLE_COLUMNS: &'static [&'static str] = &[

@@ -1081,9 +1081,11 @@ pub fn run(
     assumptions(&mut positions, &notes, &engine.settings, &admins);
 
     let shortfall: u64 = positions.values().map(|p| p.shortfall).sum();
+    let incomplete = reporter.incomplete_inputs();
     for p in positions.values_mut() {
         p.evidence_complete = missing.is_empty();
         p.servers_without_evidence = missing.clone();
+        p.incomplete_inputs = incomplete.clone();
         sink.write(p)?;
     }
     for (i, l) in licenses.iter().enumerate() {
@@ -1099,7 +1101,9 @@ pub fn run(
             servers: l.servers.clone(),
         })?;
     }
-    sink.write(&summary(&engine, options.as_of, &gaps))?;
+    let mut summary = summary(&engine, options.as_of, &gaps);
+    summary.incomplete_inputs = incomplete;
+    sink.write(&summary)?;
     sink.footer(&footer(&missing))?;
     let all_before_window = match (engine.agg.newest_outside, engine.settings.window_start) {
         (Some(newest), Some(start)) if !engine.agg.any_inside => Some((newest, start)),
@@ -1871,6 +1875,7 @@ fn summary(engine: &Engine, as_of: DateTime<Utc>, gaps: &[GapInfo]) -> UalEviden
                 reason: g.reason.clone(),
             })
             .collect(),
+        incomplete_inputs: Vec::new(),
     }
 }
 
@@ -1930,6 +1935,7 @@ fn tally(
             basis,
             assumption: None,
             suggestion: None,
+            incomplete_inputs: Vec::new(),
         }
     });
     p.required += 1;

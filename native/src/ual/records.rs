@@ -141,8 +141,10 @@ pub struct CalCompliance {
     /// A cheaper or equivalent way to be covered: the other CAL type, or CALs instead of an
     /// External Connector (and the other way round)
     pub suggestion: Option<String>,
+    /// Input files these totals were built on that were read only in part, each with how many of
+    /// its records were not used (reported on stderr); empty when every record was read
+    pub incomplete_inputs: Vec<crate::model::IncompleteInput>,
 }
-
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct LicenseDraw {
@@ -210,8 +212,10 @@ pub struct UalEvidenceSummary {
     /// Each server whose evidence is missing, with the query that failed and why, as
     /// Get-UalCalEvidence noted it
     pub evidence_gaps: Vec<EvidenceGap>,
+    /// Input files these totals were built on that were read only in part, each with how many of
+    /// its records were not used (reported on stderr); empty when every record was read
+    pub incomplete_inputs: Vec<crate::model::IncompleteInput>,
 }
-
 /// A server whose evidence is missing: what Get-UalCalEvidence could not read there.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]

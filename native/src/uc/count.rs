@@ -243,8 +243,10 @@ pub fn run(
     c.write_devices(f, sink, reporter)?;
     c.write_orphans(f, sink, reporter)?;
     c.warn(f, reporter);
-    let totals = c.customers.records(&c.privacy);
-    for t in &totals {
+    let mut totals = c.customers.records(&c.privacy);
+    let incomplete = reporter.incomplete_inputs();
+    for t in &mut totals {
+        t.incomplete_inputs = incomplete.clone();
         sink.write(t)?;
     }
     sink.footer(&footer(&totals))?;
@@ -1670,6 +1672,12 @@ impl<R: Reporter> Reporter for Quiet<'_, R> {
     }
     fn bad_records(&self) -> usize {
         self.0.bad_records()
+    }
+    fn incomplete_inputs(&self) -> Vec<crate::model::IncompleteInput> {
+        self.0.incomplete_inputs()
+    }
+    fn inherit_incomplete(&mut self, input: &crate::model::IncompleteInput) {
+        self.0.inherit_incomplete(input)
     }
 }
 

@@ -184,8 +184,10 @@ pub struct UcLicenseTotal {
     pub excluded: Vec<UcExclusionCount>,
     pub orphan_services: u64,
     pub reasons: Vec<UcReason>,
+    /// Input files these totals were built on that were read only in part, each with how many of
+    /// its records were not used (reported on stderr); empty when every record was read
+    pub incomplete_inputs: Vec<crate::model::IncompleteInput>,
 }
-
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct UcServiceCount {

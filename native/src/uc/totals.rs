@@ -310,6 +310,7 @@ fn total(row: &Row, scope: UcTotalScope, sites: u64, privacy: &Privacy) -> UcLic
             .collect(),
         orphan_services: row.orphans,
         reasons,
+        incomplete_inputs: Vec::new(),
     }
 }
 
