@@ -55,22 +55,14 @@ function Get-LyncCalPolicyPlan {
     Also emit users whose policy already matches their licence.
 
     .PARAMETER Rules
-    Which settings count as Enterprise: lenient, default or strict (default
-    if not given).
-    default: Microsoft's Enterprise CAL feature list. A policy that lets the
-    user organise multiparty IP audio or video, dial-in conferencing,
-    desktop/application sharing or web-conferencing content (data
-    collaboration, whiteboard/annotations, polls) makes the user Enterprise:
-    the same uses Get-LyncCalUsage counts from the monitoring database.
-    lenient: the conferencing modalities only (audio, video, dial-in,
-    sharing); data collaboration, polls and annotations get the benefit of
-    the doubt, because the same switch carries multi-party file transfer, a
-    Standard right. A lower bound.
-    strict: the worst case: default plus meeting and P2P recording, whose
-    tier no source confirms. Anonymous participants and MultiView count
-    under no rule set. The plan is made under this rule set: a user moves to
-    the policy of the tier the rule set gives them.
-    docs/rules/lync-configured.md, "The rule sets", gives the sources.
+    Which settings count as Enterprise: lenient, default or
+    strict (default if not given). default is Microsoft's Enterprise CAL
+    feature list (what Get-LyncCalUsage counts as used); lenient the
+    conferencing modalities only, a lower bound; strict default plus
+    recording, the worst case. Get-Help about_LicenseAudit_RuleSets gives
+    each rule set's settings and sources.
+    The plan is made under this rule set: a user moves to the policy of the
+    tier the rule set gives them.
 
     .EXAMPLE
     Get-LyncCalPolicyPlan -LicensedPath .\licensed.csv -DefaultTier Standard -TierPolicy @{ Standard = 'Tag:STD_CAL_NoConferencing'; Enterprise = 'Tag:ENT_CAL_REC_AudioVideo' } | Set-LyncCalPolicyAssignment -WhatIf

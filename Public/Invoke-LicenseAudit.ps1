@@ -75,23 +75,14 @@ function Invoke-LicenseAudit {
 
     .PARAMETER Rules
     Which conferencing settings count as Enterprise: lenient, default or
-    strict (default if not given).
-    default: Microsoft's Enterprise CAL feature list. A policy that lets the
-    user organise multiparty IP audio or video, dial-in conferencing,
-    desktop/application sharing or web-conferencing content (data
-    collaboration, whiteboard/annotations, polls) makes the user Enterprise:
-    the same uses Get-LyncCalUsage counts from the monitoring database.
-    lenient: the conferencing modalities only (audio, video, dial-in,
-    sharing); data collaboration, polls and annotations get the benefit of
-    the doubt, because the same switch carries multi-party file transfer, a
-    Standard right. A lower bound.
-    strict: the worst case: default plus meeting and P2P recording, whose
-    tier no source confirms. Anonymous participants and MultiView count
-    under no rule set. Each user and device record of the configured audit
-    names its rule set (Rules) and its Enterprise answer under the other one
-    (OtherRules: strict, or default for a strict run;
-    EnterpriseUnderOtherRules). docs/rules/lync-configured.md, "The rule
-    sets", gives the sources.
+    strict (default if not given). default is Microsoft's Enterprise CAL
+    feature list (what Get-LyncCalUsage counts as used); lenient the
+    conferencing modalities only, a lower bound; strict default plus
+    recording, the worst case. Get-Help about_LicenseAudit_RuleSets gives
+    each rule set's settings and sources.
+    Each user and device record of the configured audit names its rule set
+    (Rules) and its Enterprise answer under the other one (OtherRules,
+    EnterpriseUnderOtherRules).
 
     .PARAMETER SqlServer
     Usage: the monitoring SQL Server(s), HOST, HOST\INSTANCE or HOST,PORT. Default: the stores in

@@ -30,22 +30,13 @@ function Test-LyncConferencingPolicy {
     Count the enabled users each policy applies to (reads Get-CsUser and Get-CsPool).
 
     .PARAMETER Rules
-    Which settings count as Enterprise: lenient, default or strict (default
-    if not given).
-    default: Microsoft's Enterprise CAL feature list. A policy that lets the
-    user organise multiparty IP audio or video, dial-in conferencing,
-    desktop/application sharing or web-conferencing content (data
-    collaboration, whiteboard/annotations, polls) makes the user Enterprise:
-    the same uses Get-LyncCalUsage counts from the monitoring database.
-    lenient: the conferencing modalities only (audio, video, dial-in,
-    sharing); data collaboration, polls and annotations get the benefit of
-    the doubt, because the same switch carries multi-party file transfer, a
-    Standard right. A lower bound.
-    strict: the worst case: default plus meeting and P2P recording, whose
-    tier no source confirms. Anonymous participants and MultiView count
-    under no rule set. Each policy record names the rule set it was audited
-    under (Rules). docs/rules/lync-configured.md, "The rule sets", gives the
-    sources.
+    Which settings count as Enterprise: lenient, default or
+    strict (default if not given). default is Microsoft's Enterprise CAL
+    feature list (what Get-LyncCalUsage counts as used); lenient the
+    conferencing modalities only, a lower bound; strict default plus
+    recording, the worst case. Get-Help about_LicenseAudit_RuleSets gives
+    each rule set's settings and sources.
+    Each policy record names the rule set it was audited under (Rules).
 
     .EXAMPLE
     Test-LyncConferencingPolicy -IncludeUserCount | Where-Object { $_.Findings.Severity -contains 'Error' }
