@@ -837,6 +837,17 @@ fn other_records(dir: &Path) -> Vec<String> {
         ),
         ("template.ndjson", vec!["lync".into(), "template".into()]),
         (
+            "position.ndjson",
+            vec![
+                "lync".into(),
+                "entitlement".into(),
+                "--estate".into(),
+                e("contoso"),
+                "--owned-file".into(),
+                e("contoso/owned-cals.csv"),
+            ],
+        ),
+        (
             "evidence.ndjson",
             vec![
                 "ual".into(),
@@ -922,6 +933,7 @@ fn how_to_read_this_defines_every_column_the_workbook_writes() {
         "Policy Templates",
         "UAL Evidence",
         "History",
+        "Lync CALs",
     ] {
         assert!(
             r.records_of("ReportSheet")
