@@ -231,13 +231,19 @@ impl LyncCalSummary {
             pairs.push((
                 k.kind.to_string(),
                 format!(
-                    "{}: Standard {}, Enterprise {}, Plus {}",
+                    "{} (Standard {}, Enterprise {}, Plus {})",
                     k.total, k.standard, k.enterprise, k.plus
                 ),
             ));
         }
-        for c in self.by_combination.iter().filter(|c| c.count > 0) {
-            pairs.push((c.combination.clone(), c.count.to_string()));
+        // Keyed apart from the tier counts above: "Standard" there counts every Standard CAL,
+        // here the records needing exactly Standard and nothing else ("None" is Need nothing).
+        for c in self
+            .by_combination
+            .iter()
+            .filter(|c| c.count > 0 && c.combination != "None")
+        {
+            pairs.push((format!("Exactly {}", c.combination), c.count.to_string()));
         }
         crate::model::text::key_value_lines(&format!("Summary ({} rules)", self.rules), &pairs)
     }
