@@ -345,11 +345,26 @@ fn the_workbook_shows_the_position_on_the_overview_and_its_sheet() {
         let row = &overview[at + 2 + i];
         assert_eq!(row[0], rec["Tier"].as_str().unwrap());
         assert_eq!(row[4], rec["Shortfall"].to_string());
+        assert_eq!(row[6], rec["ShortfallUnderOtherRules"].to_string());
     }
     let short: u64 = p.iter().map(|x| x["Shortfall"].as_u64().unwrap()).sum();
+    let short_other: u64 = p
+        .iter()
+        .map(|x| x["ShortfallUnderOtherRules"].as_u64().unwrap())
+        .sum();
+    // The example owns enough for default but not for strict: the Overview says both.
+    assert!(short_other > short, "{short_other} vs {short}");
     assert!(
-        overview[at + 5][0].starts_with(&format!("{short} Lync CAL(s) short")),
+        overview[at + 5][0].starts_with(&format!(
+            "Under the strict rule set: {short_other} Lync CAL(s) short, {} more",
+            short_other - short
+        )),
         "{:?}",
         overview[at + 5]
+    );
+    assert!(
+        overview[at + 6][0].starts_with(&format!("{short} Lync CAL(s) short")),
+        "{:?}",
+        overview[at + 6]
     );
 }
