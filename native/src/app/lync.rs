@@ -207,6 +207,7 @@ pub fn usage(s: &mut Session, a: &UsageArgs) -> Result<(), AppError> {
         },
         SqlAuth::Integrated => Auth::Integrated,
     };
+    let sql_browser_port = sql_browser_port()?;
     let mut stores = Vec::new();
     for name in &a.server {
         let server = ServerAddress::parse(name)
@@ -219,6 +220,7 @@ pub fn usage(s: &mut Session, a: &UsageArgs) -> Result<(), AppError> {
                 encrypt: a.encrypt == OnOff::On,
                 trust_server_certificate: a.trust_server_certificate,
                 connect_timeout: std::time::Duration::from_secs(a.connect_timeout),
+                sql_browser_port,
             },
         });
     }
@@ -234,6 +236,20 @@ pub fn usage(s: &mut Session, a: &UsageArgs) -> Result<(), AppError> {
     };
     let runtime = async_runtime()?;
     s.with_records(|out, rep| Ok(runtime.block_on(usage::run(&options, out, rep))?))
+}
+
+/// The SQL Browser's UDP port: LICENSEAUDIT_SQL_BROWSER_PORT (for tests, which run their own
+/// Browser on a free port), else the standard one. Read here, once, so the usage code has no
+/// input but its options.
+fn sql_browser_port() -> Result<u16, AppError> {
+    match std::env::var("LICENSEAUDIT_SQL_BROWSER_PORT") {
+        Ok(p) => p.parse().map_err(|_| {
+            AppError::Arguments(format!(
+                "LICENSEAUDIT_SQL_BROWSER_PORT '{p}' is not a port number"
+            ))
+        }),
+        Err(_) => Ok(crate::lync::usage::connect::SQL_BROWSER_PORT),
+    }
 }
 
 pub fn usage_queries(s: &mut Session, lync2010: bool) -> Result<(), AppError> {

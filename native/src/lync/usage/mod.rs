@@ -13,7 +13,6 @@ use crate::ingest::load_all;
 use crate::model::{OutputRecord, RecordSink, Reporter, SchemaEntry, UsageAnswer, UsageDeviceKind};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use connect::{ConnectOptions, SqlClient};
-use futures_util::FutureExt;
 use queries::{Query, Schema};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -246,16 +245,16 @@ impl Runner<'_> {
     ) -> Result<Vec<tiberius::Row>, UsageError> {
         let secs = self.timeout.as_secs();
         let what = self.what.clone();
-        let run = async {
+        let run = connect::contained(&what, async {
             let stream = self.client.query(q.sql.as_str(), &[&start, &end]).await?;
             stream.into_first_result().await
-        };
+        });
         let rows = tokio::time::timeout(self.timeout, run)
             .await
             .map_err(|_| UsageError::Unreachable {
                 message: format!("{what}: query {} timed out after {secs} s", q.name),
                 hint: Some(ConnectHint::QueryTimeout),
-            })?
+            })??
             .map_err(|e| {
                 UsageError::unreachable(format!("{what}: query {} failed: {e}", q.name))
             })?;
@@ -265,7 +264,7 @@ impl Runner<'_> {
 
     async fn columns(&mut self, table: &str) -> Result<BTreeSet<String>, UsageError> {
         let what = self.what.clone();
-        let run = async {
+        let run = connect::contained(&what, async {
             let mut stream = self.client.simple_query(queries::probe(table)).await?;
             let cols = stream
                 .columns()
@@ -274,10 +273,10 @@ impl Runner<'_> {
                 .unwrap_or_default();
             stream.into_results().await?;
             Ok::<_, tiberius::error::Error>(cols)
-        };
+        });
         tokio::time::timeout(self.timeout, run)
             .await
-            .map_err(|_| UsageError::unreachable(format!("{what}: probing dbo.{table} timed out")))?
+            .map_err(|_| UsageError::unreachable(format!("{what}: probing dbo.{table} timed out")))??
             .map_err(|e| UsageError::unreachable(format!("{what}: cannot read dbo.{table} ({e}): is this an LcsCDR database, and may the login read it?")))
     }
 }
@@ -501,7 +500,7 @@ async fn fetch(
     reporter.progress(activity, "Devices", total, Some(total));
     let devices = r.rows(&queries::device_query(schema), s, e).await?;
     let mut rows = r.rows;
-    let _ = client.close().await;
+    let _ = connect::contained(&connection.server.display(), client.close()).await;
     // QoEMetrics tells which calls were made from IP phones. It is optional: QoE may be off, or
     // the login granted LcsCDR only; the CDR answers stand without it.
     let qoe = match read_qoe(options, connection, s, e).await {
@@ -537,7 +536,7 @@ async fn read_qoe(
     };
     let phones = q.rows(&queries::qoe_ip_phones(), start, end).await?;
     let n = q.rows;
-    let _ = client.close().await;
+    let _ = connect::contained(&connection.server.display(), client.close()).await;
     Ok((phones, n))
 }
 
@@ -571,7 +570,7 @@ pub async fn run(
         }
     }
     if let [store] = options.stores.as_slice() {
-        let fetched = read_store(options, store, reporter).await?;
+        let fetched = fetch(options, &store.connection, reporter).await?;
         return report_store(options, store, fetched, &caps, &population, &mut |r| {
             match r {
                 StoreRecord::User(u) => sink.write(&u)?,
@@ -584,7 +583,7 @@ pub async fn run(
     let mut merged = merge::Merged::default();
     let mut failed: Vec<(String, UsageError)> = Vec::new();
     for store in &options.stores {
-        match read_store(options, store, reporter).await {
+        match fetch(options, &store.connection, reporter).await {
             Ok(fetched) => report_store(options, store, fetched, &caps, &population, &mut |r| {
                 merged.add(&store.name, r);
                 Ok(())
@@ -600,68 +599,6 @@ pub async fn run(
     }
     let failed: Vec<String> = failed.into_iter().map(|(name, _)| name).collect();
     merged.write(&failed, sink)
-}
-
-/// Reads one store. tiberius asserts (panics) on some protocol surprises from a misbehaving
-/// server: such a server is a data-source problem (exit 4), not a crash, so the panic is
-/// contained here, at the exchange, and reported in words with what to try. The assertion's own
-/// text (`left: TabularResult right: PreLogin`) means nothing to an admin: it is neither in the
-/// message nor printed on stderr (see [`quiet_tiberius_panics`]).
-async fn read_store(
-    options: &UsageOptions,
-    store: &Store,
-    reporter: &mut impl Reporter,
-) -> Result<Fetched, UsageError> {
-    quiet_tiberius_panics();
-    std::panic::AssertUnwindSafe(fetch(options, &store.connection, reporter))
-        .catch_unwind()
-        .await
-        .map_err(|panic| {
-            let detail = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or_default();
-            UsageError::Unreachable {
-                message: format!(
-                    "the SQL Server connection to {} failed during the protocol exchange: {}",
-                    store.connection.server.display(),
-                    protocol_surprise(detail)
-                ),
-                hint: Some(ConnectHint::TrustCertificateOrEncryptOff),
-            }
-        })?
-}
-
-/// What a contained tiberius panic means, in words. The one seen in the field: with TLS on,
-/// tiberius wraps the TLS handshake in TDS PreLogin packets, and asserts that the answer is one;
-/// a server without TLS answers with a plain TDS result instead.
-fn protocol_surprise(detail: &str) -> &'static str {
-    if detail.contains("PreLogin") {
-        "the server answered the TLS handshake with plain TDS instead of TLS, as a server without TLS does"
-    } else {
-        "the server answered out of the protocol's order; with TLS on, a server that does not offer TLS ends here"
-    }
-}
-
-/// Keeps the panics of tiberius (contained by [`read_store`] and reported in words) off stderr;
-/// any other panic is printed as before. Installed once.
-fn quiet_tiberius_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            // .../registry/src/<index>/tiberius-0.12.3/src/..., or vendor/tiberius/src/...
-            let in_tiberius = info.location().is_some_and(|l| {
-                l.file()
-                    .split(['/', '\\'])
-                    .any(|c| c == "tiberius" || c.starts_with("tiberius-"))
-            });
-            if !in_tiberius {
-                previous(info);
-            }
-        }));
-    });
 }
 
 /// One store's answers, handed to `emit` as they are decided.
@@ -878,23 +815,6 @@ pub fn queries_text(lync2010: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_contained_tiberius_assertion_is_said_in_words() {
-        let tls = protocol_surprise(
-            "assertion `left == right` failed\n  left: TabularResult\n right: PreLogin",
-        );
-        assert!(tls.contains("TLS") && tls.contains("plain TDS"), "{tls}");
-        for said in [
-            tls,
-            protocol_surprise("assertion failed: x"),
-            protocol_surprise(""),
-        ] {
-            for raw in ["assertion", "left", "right", "TabularResult", "PreLogin"] {
-                assert!(!said.contains(raw), "{said}");
-            }
-        }
-    }
 
     #[test]
     fn plus_usage_alone_implies_standard_and_says_so() {
