@@ -8,6 +8,7 @@ use super::cli::{
 use super::estate::EstateDir;
 use super::exit::AppError;
 use super::session::{async_runtime, Session};
+use crate::ingest::DateOrder;
 use crate::lync::entitlement::{self, EntitlementFiles, EntitlementOptions, OwnedInputs};
 use crate::lync::estate::EstateFiles;
 use crate::lync::owned;
@@ -71,7 +72,10 @@ impl From<UsageError> for AppError {
 }
 
 /// The entitlement inputs with `--estate` applied: what will actually be read.
-fn entitlement_files(i: &EntitlementInputs) -> Result<EntitlementFiles, AppError> {
+fn entitlement_files(
+    i: &EntitlementInputs,
+    date_order: Option<DateOrder>,
+) -> Result<EntitlementFiles, AppError> {
     let dir = EstateDir::new(i.estate.as_deref())?;
     let pick = |given: &Option<String>, name: &str| dir.pick(given, name);
     Ok(EntitlementFiles {
@@ -89,6 +93,7 @@ fn entitlement_files(i: &EntitlementInputs) -> Result<EntitlementFiles, AppError
         common_area_phones: pick(&i.common_area_phones, "common-area-phones"),
         analog_devices: pick(&i.analog_devices, "analog-devices"),
         meeting_rooms: pick(&i.meeting_rooms, "meeting-rooms"),
+        date_order,
     })
 }
 
@@ -116,7 +121,7 @@ fn owned_inputs(a: &EntitlementArgs) -> Result<Option<OwnedInputs>, AppError> {
 
 pub fn entitlement(s: &mut Session, a: &EntitlementArgs) -> Result<(), AppError> {
     let options = EntitlementOptions {
-        files: entitlement_files(&a.inputs)?,
+        files: entitlement_files(&a.inputs, s.date_order)?,
         rules: a.inputs.rules,
         summary: a.summary || a.summary_only,
         records: !a.summary_only,
@@ -148,6 +153,7 @@ pub fn policies(s: &mut Session, a: &PoliciesArgs) -> Result<(), AppError> {
         users: dir.pick(&a.users, "users"),
         pools: dir.pick(&a.pools, "pools"),
         rules: a.rules,
+        date_order: s.date_order,
     };
     s.with_records(|out, rep| Ok(policies::run(&options, out, rep)?))
 }
@@ -171,7 +177,7 @@ pub(super) fn tier_policy(arg: &str) -> Result<(Tier, String), AppError> {
 
 pub fn plan(s: &mut Session, a: &PlanArgs) -> Result<(), AppError> {
     let options = PlanOptions {
-        files: entitlement_files(&a.inputs)?,
+        files: entitlement_files(&a.inputs, s.date_order)?,
         rules: a.inputs.rules,
         licensed: a.licensed.clone(),
         default_tier: a.default_tier,
@@ -233,6 +239,7 @@ pub fn usage(s: &mut Session, a: &UsageArgs) -> Result<(), AppError> {
         window_end: s.as_of,
         users: a.users.clone(),
         common_area_phones: a.common_area_phones.clone(),
+        date_order: s.date_order,
     };
     let runtime = async_runtime()?;
     s.with_records(|out, rep| Ok(runtime.block_on(usage::run(&options, out, rep))?))

@@ -6,7 +6,7 @@ use super::inputs::PolicyRef;
 use super::inputs::{CsDevice, CsUser, DeviceKind};
 use super::policy::{describe_features, enterprise_features, implied_tier, other_rules, RuleSet};
 use super::LyncError;
-use crate::ingest::{stream_each, stream_each_borrowed};
+use crate::ingest::{stream_each, stream_each_borrowed, DateOrder};
 use crate::model::{
     Cal, Finding, LyncKind, OutputRecord, PolicySource, Reason, RecordSink, Reporter, SharedList,
     SharedText, Tier,
@@ -843,6 +843,8 @@ pub struct EntitlementFiles {
     pub analog_devices: Option<String>,
     /// Get-CsMeetingRoom
     pub meeting_rooms: Option<String>,
+    /// The month/day order of the exports' culture-text dates, when the admin gave it.
+    pub date_order: Option<DateOrder>,
 }
 
 #[derive(Debug, Clone)]
@@ -885,6 +887,7 @@ pub fn for_each_classified<R: Reporter>(
     stream_each_borrowed(
         &files.users,
         Some(CsUser::PROPERTIES),
+        files.date_order,
         "Classifying Lync users",
         reporter,
         |reporter, rec| match CsUser::read(rec) {
@@ -918,6 +921,7 @@ pub fn for_each_classified<R: Reporter>(
             stream_each(
                 path,
                 Some(CsDevice::PROPERTIES),
+                files.date_order,
                 "Classifying Lync devices",
                 reporter,
                 |reporter, rec| match CsDevice::read(&rec, kind) {
@@ -945,12 +949,21 @@ pub fn run(
         Some(o) => {
             let mut rows = o.counts.clone();
             if let Some(path) = &o.file {
-                rows.extend(super::owned::read_file(path, reporter)?);
+                rows.extend(super::owned::read_file(
+                    path,
+                    options.files.date_order,
+                    reporter,
+                )?);
             }
             Some(super::owned::OwnedCals { rows })
         }
     };
-    let estate = Estate::load(&options.files.estate, options.rules, reporter)?;
+    let estate = Estate::load(
+        &options.files.estate,
+        options.rules,
+        options.files.date_order,
+        reporter,
+    )?;
     let mut summary = LyncCalSummary::new(estate.rules);
     for_each_classified(&estate, &options.files, reporter, |cal| {
         summary.add(&cal);

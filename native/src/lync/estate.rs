@@ -6,7 +6,7 @@ use super::inputs::{
 };
 use super::policy::RuleSet;
 use super::{LyncError, MissingInput};
-use crate::ingest::load_all;
+use crate::ingest::{load_all, DateOrder};
 use crate::model::{Finding, InputError, PolicySource, Reporter};
 use std::collections::HashMap;
 
@@ -136,10 +136,12 @@ impl Estate {
     pub fn load(
         files: &EstateFiles,
         rules: RuleSet,
+        date_order: Option<DateOrder>,
         reporter: &mut impl Reporter,
     ) -> Result<Estate, LyncError> {
         let conf = load_all(
             &files.conferencing_policies,
+            date_order,
             reporter,
             ConferencingPolicy::read,
         )?;
@@ -147,7 +149,7 @@ impl Estate {
             PolicyTable::new(conf, &files.conferencing_policies, "conferencing policy")?;
         let voice = match &files.voice_policies {
             Some(path) => Some(PolicyTable::new(
-                load_all(path, reporter, VoicePolicy::read)?,
+                load_all(path, date_order, reporter, VoicePolicy::read)?,
                 path,
                 "voice policy",
             )?),
@@ -157,7 +159,7 @@ impl Estate {
             conferencing.has_site_policies || voice.as_ref().is_some_and(|v| v.has_site_policies);
         let pools = match &files.pools {
             Some(path) => Some(
-                load_all(path, reporter, Pool::read)?
+                load_all(path, date_order, reporter, Pool::read)?
                     .into_iter()
                     .map(|p| (p.fqdn.to_ascii_lowercase(), p.site))
                     .collect(),
@@ -167,7 +169,7 @@ impl Estate {
         };
         let mut rgs_agents: HashMap<String, Vec<String>> = HashMap::new();
         if let Some(path) = &files.rgs_agent_groups {
-            for g in load_all(path, reporter, RgsAgentGroup::read)? {
+            for g in load_all(path, date_order, reporter, RgsAgentGroup::read)? {
                 for a in &g.agents {
                     let groups = rgs_agents.entry(sip_key(a)).or_default();
                     if !groups.contains(&g.name) {

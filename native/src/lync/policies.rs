@@ -5,7 +5,7 @@ use super::estate::{resolve, Estate, EstateFiles, PolicyTable};
 use super::inputs::{ConferencingPolicy, CsUser, Scope};
 use super::policy::{implied_tier, RuleSet, SettingValue, DISPUTED_RECORDING};
 use super::LyncError;
-use crate::ingest::{load_all, stream_each_borrowed};
+use crate::ingest::{load_all, stream_each_borrowed, DateOrder};
 use crate::model::{Finding, OutputRecord, PolicyScope, RecordSink, Reporter, Tier};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -146,6 +146,8 @@ pub struct PoliciesOptions {
     /// Get-CsPool (with users, when site policies exist)
     pub pools: Option<String>,
     pub rules: RuleSet,
+    /// The month/day order of the exports' culture-text dates, when the admin gave it.
+    pub date_order: Option<DateOrder>,
 }
 
 /// `lync policies`: one LyncPolicyAudit per policy, and one per assigned policy that is missing.
@@ -155,7 +157,12 @@ pub fn run(
     reporter: &mut impl Reporter,
 ) -> Result<(), LyncError> {
     let conf_path = &options.conferencing_policies;
-    let conf = load_all(conf_path, reporter, ConferencingPolicy::read)?;
+    let conf = load_all(
+        conf_path,
+        options.date_order,
+        reporter,
+        ConferencingPolicy::read,
+    )?;
     let table = PolicyTable::new(conf, conf_path, "conferencing policy")?;
     let mut counts: Option<HashMap<String, u64>> = None;
     let mut missing: BTreeMap<String, u64> = BTreeMap::new();
@@ -165,11 +172,12 @@ pub fn run(
             pools: options.pools.clone(),
             ..Default::default()
         };
-        let estate = Estate::load(&files, options.rules, reporter)?;
+        let estate = Estate::load(&files, options.rules, options.date_order, reporter)?;
         let mut c: HashMap<String, u64> = HashMap::new();
         stream_each_borrowed(
             users,
             Some(CsUser::PROPERTIES),
+            options.date_order,
             "Counting policy assignments",
             reporter,
             |reporter, rec| {

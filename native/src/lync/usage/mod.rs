@@ -9,7 +9,7 @@ pub mod queries;
 
 pub use error::{ConnectHint, UsageError};
 
-use crate::ingest::load_all;
+use crate::ingest::{load_all, DateOrder};
 use crate::model::{OutputRecord, RecordSink, Reporter, SchemaEntry, UsageAnswer, UsageDeviceKind};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use connect::{ConnectOptions, SqlClient};
@@ -43,6 +43,8 @@ pub struct UsageOptions {
     pub users: Option<String>,
     /// Get-CsCommonAreaPhone: these devices are common area phones (Standard + Plus)
     pub common_area_phones: Option<String>,
+    /// The month/day order of the exports' culture-text dates, when the admin gave it.
+    pub date_order: Option<DateOrder>,
 }
 
 pub fn schemas() -> Vec<SchemaEntry> {
@@ -558,14 +560,18 @@ pub async fn run(
     // Devices named as common area phones (Get-CsCommonAreaPhone) are reported as such.
     let mut caps: BTreeSet<String> = BTreeSet::new();
     if let Some(path) = &options.common_area_phones {
-        for d in load_all(path, reporter, |r| r.req_str("SipAddress"))? {
+        for d in load_all(path, options.date_order, reporter, |r| {
+            r.req_str("SipAddress")
+        })? {
             caps.insert(sip(&d));
         }
     }
     // With the users export, every Lync user gets an answer, not only those with usage.
     let mut population: BTreeSet<String> = BTreeSet::new();
     if let Some(path) = &options.users {
-        for u in load_all(path, reporter, |r| r.req_str("SipAddress"))? {
+        for u in load_all(path, options.date_order, reporter, |r| {
+            r.req_str("SipAddress")
+        })? {
             population.insert(sip(&u));
         }
     }
