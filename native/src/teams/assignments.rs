@@ -13,7 +13,9 @@ use super::rules::{evaluate, Context, Missing, NotEvaluated};
 use super::TeamsError;
 use crate::ingest::{load_all, stream_each, DateOrder, PsValue, Record};
 use crate::m365::{ApplicationInstance, CsOnlineUser, PlanState, SubscribedSku, UserLicenses};
-use crate::model::teams::{TeamsFindingCode, TeamsPlanFamily, TeamsSeverity};
+use crate::model::teams::{
+    TeamsCheck, TeamsFindingCode, TeamsPlanFamily, TeamsRule, TeamsSeverity,
+};
 use crate::model::{Choice, InputError, RecordSink, Reporter};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -585,7 +587,7 @@ fn rules(t: &Tally, ctx: &Context, o: &AssignmentOptions) -> Vec<TeamsRuleStatus
                 _ => (true, None),
             };
             TeamsRuleStatus {
-                rule: code.name().to_string(),
+                rule: TeamsRule::Finding(code),
                 evaluated,
                 undecided,
                 note,
@@ -593,7 +595,7 @@ fn rules(t: &Tally, ctx: &Context, o: &AssignmentOptions) -> Vec<TeamsRuleStatus
         })
         .collect();
     out.push(TeamsRuleStatus {
-        rule: "TeamsRoomsProUnused".into(),
+        rule: TeamsRule::Check(TeamsCheck::TeamsRoomsProUnused),
         evaluated: false,
         undecided: 0,
         note: Some("whether a Teams Rooms Pro room uses anything Pro has (management, multi-screen, intelligent audio/video) is not in Get-CsOnlineUser or the phone number export; it needs the Teams Rooms Pro Management portal's data and is not guessed".into()),
