@@ -13,7 +13,7 @@ use crate::ingest::{load_all, DateOrder};
 use crate::model::{OutputRecord, RecordSink, Reporter, SchemaEntry, UsageAnswer, UsageDeviceKind};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use connect::{ConnectOptions, SqlClient};
-use queries::{Query, Schema};
+use queries::{Query, Schema, UserQuery};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -461,31 +461,31 @@ async fn fetch(
         .transpose()?
         .unwrap_or((None, None));
     let mut users: BTreeMap<String, UserAgg> = BTreeMap::new();
-    let qs = queries::user_queries(schema);
-    let total = qs.len() as u64 + 1;
-    for (i, q) in qs.iter().enumerate() {
-        reporter.progress(activity, q.name, i as u64 + 1, Some(total));
-        for row in r.rows(q, s, e).await? {
+    let total = UserQuery::ALL.len() as u64 + 1;
+    for (i, &which) in UserQuery::ALL.iter().enumerate() {
+        let q = queries::user_query(which, schema);
+        reporter.progress(activity, q.name.as_str(), i as u64 + 1, Some(total));
+        for row in r.rows(&q, s, e).await? {
             let Some(uri) = text(&row, "UserUri")? else {
                 continue;
             };
             let a = users.entry(sip(&uri)).or_default();
             a.last = later(a.last, time(&row, "LastActivity")?);
             let ev = &mut a.e;
-            match q.name {
-                "Registrations" => ev.registrations += int(&row, "Registrations")?,
-                "PeerToPeer" => {
+            match which {
+                UserQuery::Registrations => ev.registrations += int(&row, "Registrations")?,
+                UserQuery::PeerToPeer => {
                     ev.p2p_im_sessions += int(&row, "P2PIm")?;
                     ev.p2p_audio_video_sessions += int(&row, "P2PAudioVideo")?;
                     ev.p2p_app_sharing_sessions += int(&row, "P2PAppSharing")?;
                     ev.delegated_calls += int(&row, "DelegatedCalls")?;
                     ev.rgs_agent_calls += int(&row, "RgsAgentCalls")?;
                 }
-                "Pstn" => {
+                UserQuery::Pstn => {
                     ev.pstn_calls_out += int(&row, "PstnOut")?;
                     ev.pstn_calls_in += int(&row, "PstnIn")?;
                 }
-                "ConferencesOrganized" => {
+                UserQuery::ConferencesOrganized => {
                     ev.conferences_organized_audio_video += int(&row, "AudioVideoConferences")?;
                     ev.conferences_organized_app_sharing += int(&row, "AppSharingConferences")?;
                     ev.conferences_organized_data += int(&row, "DataConferences")?;
@@ -494,8 +494,9 @@ async fn fetch(
                         .max_conference_participants
                         .max(int(&row, "MaxParticipants")?);
                 }
-                "ConferencesJoined" => ev.conferences_joined += int(&row, "ConferencesJoined")?,
-                _ => {}
+                UserQuery::ConferencesJoined => {
+                    ev.conferences_joined += int(&row, "ConferencesJoined")?
+                }
             }
         }
     }
