@@ -1764,7 +1764,10 @@ fn allocate(
 /// product is counted in).
 fn suggest(positions: &mut Positions, all_kinds: &KindCounts, models: &Models) {
     for p in positions.values_mut() {
-        let family = family_static(&p.product);
+        // A product that is no family has no CAL model to compare the other CAL type with.
+        let Some(family) = family_static(&p.product) else {
+            continue;
+        };
         if models.get(family).map(|m| m.0.cal_type()) != Some(p.cal_type) {
             continue;
         }
@@ -1959,8 +1962,9 @@ fn tally(
     key
 }
 
-/// The static family name for a record's product name.
-fn family_static(name: &str) -> &'static str {
+/// The family a position's product name is, or `None` for a name that is no family (a position
+/// of a product whose CALs this audit does not count): said as a case, not as an empty name.
+fn family_static(name: &str) -> Option<&'static str> {
     [
         WINDOWS_SERVER,
         super::roles::SQL_SERVER,
@@ -1972,7 +1976,6 @@ fn family_static(name: &str) -> &'static str {
     ]
     .into_iter()
     .find(|f| *f == name)
-    .unwrap_or("")
 }
 
 /// A `--principals` row: a user (UserName, Principal, UserPrincipalName, or Domain + SamAccountName)
