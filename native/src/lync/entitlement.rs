@@ -1,6 +1,6 @@
 //! `lync entitlement`: the CALs each user and device is configured to need, with reasons.
 
-use super::estate::{resolve, Estate, EstateFiles};
+use super::estate::{resolve, Estate, EstateFiles, PolicyKind};
 use super::inputs::sip_key;
 use super::inputs::PolicyRef;
 use super::inputs::{CsDevice, CsUser, DeviceKind};
@@ -8,8 +8,8 @@ use super::policy::{describe_features, enterprise_features, implied_tier, other_
 use super::LyncError;
 use crate::ingest::{stream_each, stream_each_borrowed, DateOrder};
 use crate::model::{
-    Cal, Finding, LyncKind, OutputRecord, PolicySource, Reason, RecordSink, Reporter, SharedList,
-    SharedText, Tier,
+    Cal, Finding, FindingCode, LyncKind, OutputRecord, PolicySource, Reason, RecordSink, Reporter,
+    SharedList, SharedText, Tier,
 };
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -375,7 +375,7 @@ fn policy_outcome(estate: &Estate, u: &CsUser, rgs_groups: Option<&Vec<String>>)
         &estate.conferencing,
         &u.conferencing,
         &site,
-        "conferencing policy",
+        PolicyKind::Conferencing,
     );
     findings.extend(conf.finding.clone());
     let enterprise = conf.policy.map(|p| {
@@ -384,13 +384,13 @@ fn policy_outcome(estate: &Estate, u: &CsUser, rgs_groups: Option<&Vec<String>>)
         reasons.extend(features.iter().map(|f| Reason::new(Cal::Enterprise, &source, f.describe())));
         if u.audio_video_disabled && enterprise_features(&p.settings, estate.rules, false).len() != features.len() {
             findings.push(Finding::info(
-                "AudioVideoDisabled",
+                FindingCode::AudioVideoDisabled,
                 "AudioVideoDisabled=True: the policy's audio/video settings do not apply to this user",
             ));
         }
         if tier == Tier::Enterprise && features.iter().all(|f| !f.explicit) {
             findings.push(Finding::warning(
-                "TierFromLyncDefaults",
+                FindingCode::TierFromLyncDefaults,
                 format!("Enterprise rests only on settings the conferencing policy export does not hold, read as their Lync defaults ({}): re-export Get-CsConferencingPolicy with every property", describe_features(&features)),
             ));
         }
@@ -434,7 +434,7 @@ fn policy_outcome(estate: &Estate, u: &CsUser, rgs_groups: Option<&Vec<String>>)
     }
     let (voice_policy, voice_source) = match &estate.voice {
         Some(table) => {
-            let v = resolve(table, &u.voice, &site, "voice policy");
+            let v = resolve(table, &u.voice, &site, PolicyKind::Voice);
             findings.extend(v.finding.clone());
             if u.enterprise_voice {
                 if let Some(p) = v.policy {
@@ -635,7 +635,7 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
     // phone) needs no device CAL. The configuration cannot tell who uses a phone: the device
     // CALs are counted, and the finding says when they may be dropped.
     let shared_phone = Finding::info(
-        "DeviceMayBeCoveredByUserCals",
+        FindingCode::DeviceMayBeCoveredByUserCals,
         "no device CAL is needed where this device is used mainly by people who hold User CALs (Lync licensing guide, device CALs); the configuration cannot show who uses it, so its device CALs are counted",
     );
     let mut enterprise_under_other_rules = Some(false);
@@ -685,7 +685,7 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
                 &estate.conferencing,
                 &d.conferencing,
                 &site,
-                "conferencing policy",
+                PolicyKind::Conferencing,
             );
             findings.extend(conf.finding.clone());
             let enterprise = conf.policy.map(|p| {

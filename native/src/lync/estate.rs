@@ -7,7 +7,7 @@ use super::inputs::{
 use super::policy::RuleSet;
 use super::{LyncError, MissingInput};
 use crate::ingest::{load_all, DateOrder};
-use crate::model::{Finding, InputError, PolicySource, Reporter};
+use crate::model::{Finding, FindingCode, InputError, PolicySource, Reporter};
 use std::collections::HashMap;
 
 pub trait Scoped {
@@ -222,12 +222,38 @@ impl Estate {
 
 /// The effective policy: the user's own assignment, else the policy of their registrar pool's
 /// site, else Global. `what` names the policy kind in findings.
+/// The kinds of policy a user is assigned that [`resolve`] looks up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyKind {
+    Conferencing,
+    Voice,
+}
+
+impl PolicyKind {
+    /// As messages name it.
+    pub fn what(self) -> &'static str {
+        match self {
+            PolicyKind::Conferencing => "conferencing policy",
+            PolicyKind::Voice => "voice policy",
+        }
+    }
+
+    /// The finding for a user assigned a policy of this kind the export does not hold.
+    fn not_found(self) -> FindingCode {
+        match self {
+            PolicyKind::Conferencing => FindingCode::ConferencingPolicyNotFound,
+            PolicyKind::Voice => FindingCode::VoicePolicyNotFound,
+        }
+    }
+}
+
 pub fn resolve<'a, P: Scoped>(
     table: &'a PolicyTable<P>,
     assigned: &PolicyRef,
     site: &SiteLookup,
-    what: &str,
+    kind: PolicyKind,
 ) -> Resolution<'a, P> {
+    let what = kind.what();
     if let PolicyRef::Named(name) = assigned {
         let scope = if name.eq_ignore_ascii_case("Global") {
             Scope::Global
@@ -241,7 +267,7 @@ pub fn resolve<'a, P: Scoped>(
                 identity: scope.identity(),
                 source: PolicySource::User,
                 finding: Some(Finding::error(
-                    &format!("{}NotFound", pascal_case(what)),
+                    kind.not_found(),
                     format!("assigned {what} '{}' does not exist in the {what} export; the tier it grants cannot be decided", scope.identity()),
                 )),
             },
@@ -261,7 +287,7 @@ pub fn resolve<'a, P: Scoped>(
         }
         SiteLookup::UnknownPool(pool) if table.has_site_policies => {
             finding = Some(Finding::warning(
-                "PoolNotFound",
+                FindingCode::PoolNotFound,
                 format!("registrar pool '{pool}' is not in the pools export, so its site is unknown; the Global {what} was used"),
             ));
         }

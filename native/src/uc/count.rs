@@ -26,7 +26,7 @@ use crate::model::uc::{
     licences_for_phones, UcCount, UcDeviceKind, UcExclusion, UcLinkRule, UcReason, UcService,
     UcVendor,
 };
-use crate::model::{Finding, RecordSink, Reporter};
+use crate::model::{Finding, FindingCode, RecordSink, Reporter};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -1038,7 +1038,7 @@ impl Counter {
                     match t.find_id(value) {
                         Some(i) => hit = Some((i, UcLinkRule::LinkField, value)),
                         None => findings.push(Finding::warning(
-                            "LinkTargetNotFound",
+                            FindingCode::LinkTargetNotFound,
                             format!(
                                 "{name}={} names no {service} record in the export; the username and email rules were tried instead",
                                 privacy.show(value)
@@ -1080,7 +1080,7 @@ impl Counter {
                 }
                 if e.links == 2 {
                     findings.push(Finding::warning(
-                        "ServiceLinkedToSeveralUsers",
+                        FindingCode::ServiceLinkedToSeveralUsers,
                         format!(
                             "{service} record {} is linked to another directory user too; each of them counts it",
                             self.privacy.show(&id)
@@ -1729,7 +1729,7 @@ fn rule_text(rule: UcLinkRule) -> &'static str {
 
 fn policy_not_found() -> Finding {
     Finding::warning(
-        "IpPhonePolicyNotFound",
+        FindingCode::IpPhonePolicyNotFound,
         "its TeamsIPPhonePolicy is not in the IP phone policy export, so whether it is a common area phone was not checked",
     )
 }
