@@ -248,12 +248,6 @@ pub fn open_input_selecting(
 
 /// Opens a path (or `-` for stdin) with [`ReadOptions`].
 pub fn open_input_with(path: &str, options: ReadOptions) -> Result<InputFile, InputError> {
-    let options = ReadOptions {
-        date_order: options
-            .date_order
-            .or_else(|| DEFAULT_DATE_ORDER.get().copied()),
-        ..options
-    };
     if xlsx::is_workbook(path) {
         let text = xlsx::to_csv(path)?;
         let mut src = source::decode(path, Box::new(std::io::Cursor::new(text)))?;
@@ -264,15 +258,6 @@ pub fn open_input_with(path: &str, options: ReadOptions) -> Result<InputFile, In
     let rescan = (path != "-" && std::fs::metadata(path).is_ok_and(|m| m.is_file()))
         .then(|| std::path::PathBuf::from(path));
     InputFile::from_source(&mut src, options, rescan)
-}
-
-static DEFAULT_DATE_ORDER: std::sync::OnceLock<DateOrder> = std::sync::OnceLock::new();
-
-/// The month/day order the admin gave for the whole run (the culture of the machine that wrote
-/// the exports), used by every input opened afterwards that names none itself. Set once, by the
-/// application, before any input is opened; a second call changes nothing.
-pub fn set_default_date_order(order: DateOrder) {
-    let _ = DEFAULT_DATE_ORDER.set(order);
 }
 
 /// Reads from any byte stream (tests, embedded data).

@@ -1,7 +1,7 @@
 //! The two ways an audit reads an input, with bad records reported rather than dropped.
 
 use crate::dates::FileDates;
-use crate::{open_input, open_input_selecting, Record};
+use crate::{open_input_with, DateOrder, ReadOptions, Record};
 use std::sync::Arc;
 
 /// The warning code for a file whose culture-text dates were read in a guessed month/day order
@@ -15,12 +15,19 @@ use license_audit_model::{InputError, Reporter};
 /// at once.
 pub fn load_all<T>(
     path: &str,
+    date_order: Option<DateOrder>,
     reporter: &mut impl Reporter,
     read: impl Fn(&Record) -> Result<T, InputError>,
 ) -> Result<Vec<T>, InputError> {
     let mut items = Vec::new();
     let mut bad = 0;
-    let mut input = open_input(path)?;
+    let mut input = open_input_with(
+        path,
+        ReadOptions {
+            date_order,
+            ..ReadOptions::default()
+        },
+    )?;
     let columns = input.columns().map(<[String]>::to_vec);
     for rec in input.by_ref() {
         match rec.and_then(|r| read(&r)) {
@@ -59,22 +66,30 @@ pub fn load_all<T>(
 pub fn stream_each<R: Reporter, E: From<InputError>>(
     path: &str,
     select: Option<&'static [&'static str]>,
+    date_order: Option<DateOrder>,
     activity: &str,
     reporter: &mut R,
     mut each: impl FnMut(&mut R, Record) -> Result<(), E>,
 ) -> Result<(), E> {
-    stream_batches(path, select, activity, reporter, |reporter, batch, n| {
-        for rec in batch.drain(..) {
-            *n += 1;
-            reporter.progress(activity, "records read", *n, None);
-            match rec {
-                Ok(r) => each(reporter, r)?,
-                Err(e) if e.fatal => return Err(e.into()),
-                Err(e) => reporter.bad_record(&e),
+    stream_batches(
+        path,
+        select,
+        date_order,
+        activity,
+        reporter,
+        |reporter, batch, n| {
+            for rec in batch.drain(..) {
+                *n += 1;
+                reporter.progress(activity, "records read", *n, None);
+                match rec {
+                    Ok(r) => each(reporter, r)?,
+                    Err(e) if e.fatal => return Err(e.into()),
+                    Err(e) => reporter.bad_record(&e),
+                }
             }
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
 }
 
 /// [`stream_each`] for an audit that only looks at each record: `each` borrows it (and copies
@@ -84,22 +99,30 @@ pub fn stream_each<R: Reporter, E: From<InputError>>(
 pub fn stream_each_borrowed<R: Reporter, E: From<InputError>>(
     path: &str,
     select: Option<&'static [&'static str]>,
+    date_order: Option<DateOrder>,
     activity: &str,
     reporter: &mut R,
     mut each: impl FnMut(&mut R, &Record) -> Result<(), E>,
 ) -> Result<(), E> {
-    stream_batches(path, select, activity, reporter, |reporter, batch, n| {
-        for rec in batch.iter() {
-            *n += 1;
-            reporter.progress(activity, "records read", *n, None);
-            match rec {
-                Ok(r) => each(reporter, r)?,
-                Err(e) if e.fatal => return Err(e.clone().into()),
-                Err(e) => reporter.bad_record(e),
+    stream_batches(
+        path,
+        select,
+        date_order,
+        activity,
+        reporter,
+        |reporter, batch, n| {
+            for rec in batch.iter() {
+                *n += 1;
+                reporter.progress(activity, "records read", *n, None);
+                match rec {
+                    Ok(r) => each(reporter, r)?,
+                    Err(e) if e.fatal => return Err(e.clone().into()),
+                    Err(e) => reporter.bad_record(e),
+                }
             }
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
 }
 
 /// The hand-over both streaming forms share: batches from the reading thread go to `visit`
@@ -108,6 +131,7 @@ pub fn stream_each_borrowed<R: Reporter, E: From<InputError>>(
 fn stream_batches<R: Reporter, E: From<InputError>>(
     path: &str,
     select: Option<&'static [&'static str]>,
+    date_order: Option<DateOrder>,
     activity: &str,
     reporter: &mut R,
     mut visit: impl FnMut(&mut R, &mut Vec<Result<Record, InputError>>, &mut u64) -> Result<(), E>,
@@ -121,7 +145,15 @@ fn stream_batches<R: Reporter, E: From<InputError>>(
         // on one thread and freed on the other, made the allocator map and zero new pages all run.
         let (back, spare) =
             std::sync::mpsc::sync_channel::<Vec<Result<Record, InputError>>>(BATCHES_AHEAD + 2);
-        scope.spawn(move || read_ahead(path, select, &tx, &spare, header_ref));
+        scope.spawn(move || {
+            read_ahead(
+                path,
+                ReadOptions { select, date_order },
+                &tx,
+                &spare,
+                header_ref,
+            )
+        });
         let mut n = 0u64;
         let bad_before = reporter.bad_records();
         // The file's dates (shared by its records), asked once all are read whether their order
@@ -269,12 +301,12 @@ pub const BATCHES_AHEAD: usize = 2;
 /// sends its records in batches until the end, a fatal error, or the audit stops listening.
 fn read_ahead(
     path: &str,
-    select: Option<&'static [&'static str]>,
+    options: ReadOptions,
     tx: &std::sync::mpsc::SyncSender<Batch>,
     spare: &std::sync::mpsc::Receiver<Vec<Result<Record, InputError>>>,
     header: &std::sync::Mutex<Option<Vec<String>>>,
 ) {
-    let mut input = match open_input_selecting(path, select) {
+    let mut input = match open_input_with(path, options) {
         Ok(input) => input,
         Err(e) => {
             let _ = tx.send(Err(e));

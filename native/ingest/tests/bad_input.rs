@@ -714,6 +714,7 @@ fn streamed(
     let r = license_audit_ingest::stream_each(
         &path(&format!("bad-input/{name}")),
         Some(select),
+        None,
         "reading",
         &mut rep,
         |rep, rec| {

@@ -35,6 +35,7 @@ fn records_arrive_in_file_order_with_bad_ones_reported_in_place() {
     stream_each::<_, InputError>(
         f.path().to_str().unwrap(),
         Some(NAMES),
+        None,
         "test",
         &mut rep,
         |rep, r| {
@@ -65,6 +66,7 @@ fn an_audit_that_stops_early_stops_the_reading() {
     let r = stream_each(
         f.path().to_str().unwrap(),
         Some(NAMES),
+        None,
         "test",
         &mut rep,
         |_, r| {
@@ -85,6 +87,7 @@ fn a_file_that_cannot_be_opened_is_an_error_naming_it() {
     let r = stream_each::<_, InputError>(
         "/no/such/dir/users.json",
         Some(NAMES),
+        None,
         "test",
         &mut rep,
         |_, _| Ok(()),
@@ -101,7 +104,7 @@ fn a_file_that_cannot_be_opened_is_an_error_naming_it() {
 fn stdin_child() {
     use std::io::Write;
     let mut rep = Collected::default();
-    stream_each::<_, InputError>("-", Some(NAMES), "test", &mut rep, |_, r| {
+    stream_each::<_, InputError>("-", Some(NAMES), None, "test", &mut rep, |_, r| {
         let mut out = std::io::stdout().lock();
         writeln!(out, "got {}", r.opt_int("Id")?.unwrap()).unwrap();
         out.flush().unwrap();
@@ -201,7 +204,7 @@ fn owned_and_borrowed_agree(text: &str) {
     let path = f.path().to_str().unwrap();
     let describe = |r: &license_audit_ingest::Record| format!("{} {:?}", r.index, r.obj);
     let (mut owned, mut owned_rep) = (Vec::new(), Collected::default());
-    stream_each::<_, InputError>(path, Some(NAMES), "test", &mut owned_rep, |_, r| {
+    stream_each::<_, InputError>(path, Some(NAMES), None, "test", &mut owned_rep, |_, r| {
         owned.push(describe(&r));
         Ok(())
     })
@@ -210,6 +213,7 @@ fn owned_and_borrowed_agree(text: &str) {
     license_audit_ingest::stream_each_borrowed::<_, InputError>(
         path,
         Some(NAMES),
+        None,
         "test",
         &mut borrowed_rep,
         |_, r| {

@@ -15,6 +15,27 @@ choice! {
     }
 }
 
+choice! {
+    /// The stable code of a finding (filter on it; the message may change).
+    pub enum FindingCode {
+        ConferencingPolicyNotFound => "ConferencingPolicyNotFound" / "conferencing-policy-not-found": "the user's assigned conferencing policy is not in the export",
+        VoicePolicyNotFound => "VoicePolicyNotFound" / "voice-policy-not-found": "the user's assigned voice policy is not in the export",
+        PoolNotFound => "PoolNotFound" / "pool-not-found": "the registrar pool is not in the pools export, so its site is unknown",
+        AssignedPolicyMissing => "AssignedPolicyMissing" / "assigned-policy-missing": "users are assigned a policy the export does not hold",
+        MaxMeetingSizeBlocksMultipartyIm => "MaxMeetingSizeBlocksMultipartyIm" / "max-meeting-size-blocks-multiparty-im",
+        StandardNameEnablesEnterprise => "StandardNameEnablesEnterprise" / "standard-name-enables-enterprise",
+        InheritedPolicyEnterprise => "InheritedPolicyEnterprise" / "inherited-policy-enterprise",
+        RecordingTierDisputed => "RecordingTierDisputed" / "recording-tier-disputed",
+        PolicyUnused => "PolicyUnused" / "policy-unused",
+        TierFromLyncDefaults => "TierFromLyncDefaults" / "tier-from-lync-defaults",
+        AudioVideoDisabled => "AudioVideoDisabled" / "audio-video-disabled",
+        DeviceMayBeCoveredByUserCals => "DeviceMayBeCoveredByUserCals" / "device-may-be-covered-by-user-cals",
+        LinkTargetNotFound => "LinkTargetNotFound" / "link-target-not-found",
+        ServiceLinkedToSeveralUsers => "ServiceLinkedToSeveralUsers" / "service-linked-to-several-users",
+        IpPhonePolicyNotFound => "IpPhonePolicyNotFound" / "ip-phone-policy-not-found",
+    }
+}
+
 /// Why a tier applies: which setting or flag, on which object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
@@ -42,25 +63,25 @@ impl Reason {
 #[serde(rename_all = "PascalCase")]
 pub struct Finding {
     pub severity: Severity,
-    pub code: String,
+    pub code: FindingCode,
     pub message: String,
 }
 
 impl Finding {
-    pub fn new(severity: Severity, code: &str, message: impl Into<String>) -> Finding {
+    pub fn new(severity: Severity, code: FindingCode, message: impl Into<String>) -> Finding {
         Finding {
             severity,
-            code: code.into(),
+            code,
             message: message.into(),
         }
     }
-    pub fn error(code: &str, message: impl Into<String>) -> Finding {
+    pub fn error(code: FindingCode, message: impl Into<String>) -> Finding {
         Finding::new(Severity::Error, code, message)
     }
-    pub fn warning(code: &str, message: impl Into<String>) -> Finding {
+    pub fn warning(code: FindingCode, message: impl Into<String>) -> Finding {
         Finding::new(Severity::Warning, code, message)
     }
-    pub fn info(code: &str, message: impl Into<String>) -> Finding {
+    pub fn info(code: FindingCode, message: impl Into<String>) -> Finding {
         Finding::new(Severity::Info, code, message)
     }
 }

@@ -25,7 +25,7 @@ pub mod tier;
 pub mod uc;
 
 pub use choice::Choice;
-pub use finding::{Finding, Reason, Severity};
+pub use finding::{Finding, FindingCode, Reason, Severity};
 pub use incomplete::{incomplete_line, merge_incomplete, IncompleteInput};
 pub use input_error::InputError;
 pub use io_error::{IoError, OutputError};

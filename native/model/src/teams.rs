@@ -47,6 +47,23 @@ impl TeamsFindingCode {
 }
 
 choice! {
+    /// A check `teams assignments` reports the status of that writes no finding (it is never
+    /// evaluated from the exports this audit reads, and says why).
+    pub enum TeamsCheck {
+        TeamsRoomsProUnused => "TeamsRoomsProUnused" / "teams-rooms-pro-unused": "a Teams Rooms Pro licence on a room that uses nothing only Pro has (needs the Teams Rooms Pro Management portal's data)",
+    }
+}
+
+/// A rule in the TeamsAssignmentSummary's list: one that writes findings, named by their code,
+/// or a check that has none. Serialized as its bare name, so the JSON is the one string either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum TeamsRule {
+    Finding(TeamsFindingCode),
+    Check(TeamsCheck),
+}
+
+choice! {
     /// What a service plan (AssignedPlan Capability) is, for the rules. Names from Microsoft
     /// Learn, "Product names and service plan identifiers for licensing" and the Teams PSTN
     /// usage report's capability list.

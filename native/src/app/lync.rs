@@ -8,6 +8,7 @@ use super::cli::{
 use super::estate::EstateDir;
 use super::exit::AppError;
 use super::session::{async_runtime, Session};
+use crate::ingest::DateOrder;
 use crate::lync::entitlement::{self, EntitlementFiles, EntitlementOptions, OwnedInputs};
 use crate::lync::estate::EstateFiles;
 use crate::lync::owned;
@@ -71,7 +72,10 @@ impl From<UsageError> for AppError {
 }
 
 /// The entitlement inputs with `--estate` applied: what will actually be read.
-fn entitlement_files(i: &EntitlementInputs) -> Result<EntitlementFiles, AppError> {
+fn entitlement_files(
+    i: &EntitlementInputs,
+    date_order: Option<DateOrder>,
+) -> Result<EntitlementFiles, AppError> {
     let dir = EstateDir::new(i.estate.as_deref())?;
     let pick = |given: &Option<String>, name: &str| dir.pick(given, name);
     Ok(EntitlementFiles {
@@ -89,6 +93,7 @@ fn entitlement_files(i: &EntitlementInputs) -> Result<EntitlementFiles, AppError
         common_area_phones: pick(&i.common_area_phones, "common-area-phones"),
         analog_devices: pick(&i.analog_devices, "analog-devices"),
         meeting_rooms: pick(&i.meeting_rooms, "meeting-rooms"),
+        date_order,
     })
 }
 
@@ -116,7 +121,7 @@ fn owned_inputs(a: &EntitlementArgs) -> Result<Option<OwnedInputs>, AppError> {
 
 pub fn entitlement(s: &mut Session, a: &EntitlementArgs) -> Result<(), AppError> {
     let options = EntitlementOptions {
-        files: entitlement_files(&a.inputs)?,
+        files: entitlement_files(&a.inputs, s.date_order)?,
         rules: a.inputs.rules,
         summary: a.summary || a.summary_only,
         records: !a.summary_only,
@@ -148,6 +153,7 @@ pub fn policies(s: &mut Session, a: &PoliciesArgs) -> Result<(), AppError> {
         users: dir.pick(&a.users, "users"),
         pools: dir.pick(&a.pools, "pools"),
         rules: a.rules,
+        date_order: s.date_order,
     };
     s.with_records(|out, rep| Ok(policies::run(&options, out, rep)?))
 }
@@ -171,7 +177,7 @@ pub(super) fn tier_policy(arg: &str) -> Result<(Tier, String), AppError> {
 
 pub fn plan(s: &mut Session, a: &PlanArgs) -> Result<(), AppError> {
     let options = PlanOptions {
-        files: entitlement_files(&a.inputs)?,
+        files: entitlement_files(&a.inputs, s.date_order)?,
         rules: a.inputs.rules,
         licensed: a.licensed.clone(),
         default_tier: a.default_tier,
@@ -207,6 +213,7 @@ pub fn usage(s: &mut Session, a: &UsageArgs) -> Result<(), AppError> {
         },
         SqlAuth::Integrated => Auth::Integrated,
     };
+    let sql_browser_port = sql_browser_port()?;
     let mut stores = Vec::new();
     for name in &a.server {
         let server = ServerAddress::parse(name)
@@ -219,6 +226,7 @@ pub fn usage(s: &mut Session, a: &UsageArgs) -> Result<(), AppError> {
                 encrypt: a.encrypt == OnOff::On,
                 trust_server_certificate: a.trust_server_certificate,
                 connect_timeout: std::time::Duration::from_secs(a.connect_timeout),
+                sql_browser_port,
             },
         });
     }
@@ -231,9 +239,24 @@ pub fn usage(s: &mut Session, a: &UsageArgs) -> Result<(), AppError> {
         window_end: s.as_of,
         users: a.users.clone(),
         common_area_phones: a.common_area_phones.clone(),
+        date_order: s.date_order,
     };
     let runtime = async_runtime()?;
     s.with_records(|out, rep| Ok(runtime.block_on(usage::run(&options, out, rep))?))
+}
+
+/// The SQL Browser's UDP port: LICENSEAUDIT_SQL_BROWSER_PORT (for tests, which run their own
+/// Browser on a free port), else the standard one. Read here, once, so the usage code has no
+/// input but its options.
+fn sql_browser_port() -> Result<u16, AppError> {
+    match std::env::var("LICENSEAUDIT_SQL_BROWSER_PORT") {
+        Ok(p) => p.parse().map_err(|_| {
+            AppError::Arguments(format!(
+                "LICENSEAUDIT_SQL_BROWSER_PORT '{p}' is not a port number"
+            ))
+        }),
+        Err(_) => Ok(crate::lync::usage::connect::SQL_BROWSER_PORT),
+    }
 }
 
 pub fn usage_queries(s: &mut Session, lync2010: bool) -> Result<(), AppError> {

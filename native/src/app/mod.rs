@@ -78,12 +78,6 @@ where
         ProgressArg::Json => ProgressMode::Json,
         ProgressArg::Bar => ProgressMode::Bar,
     });
-    if let Some(order) = g.date_order {
-        crate::ingest::set_default_date_order(match order {
-            cli::DateOrderArg::Mdy => crate::ingest::DateOrder::MonthFirst,
-            cli::DateOrderArg::Dmy => crate::ingest::DateOrder::DayFirst,
-        });
-    }
     let error_format = match g.error_format {
         ErrorFormatArg::Text => ErrorFormat::Text,
         ErrorFormatArg::Json => ErrorFormat::Json,
@@ -101,6 +95,10 @@ where
             .map(|dir| (dir, history_command_name(&args))),
     );
     session.requested_format = format;
+    session.date_order = g.date_order.map(|order| match order {
+        cli::DateOrderArg::Mdy => crate::ingest::DateOrder::MonthFirst,
+        cli::DateOrderArg::Dmy => crate::ingest::DateOrder::DayFirst,
+    });
     // stdin feeds one input per run; a password read with --password-stdin is its first line
     // and the records of one `-` input may follow it.
     let dash_inputs = args.iter().filter(|a| a.to_str() == Some("-")).count();

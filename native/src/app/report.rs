@@ -47,6 +47,7 @@ pub fn rightsize(s: &mut Session, a: &RightsizeArgs) -> Result<(), AppError> {
         standard_policy,
         enterprise_policy,
         summary: a.summary,
+        date_order: s.date_order,
     };
     s.with_records(|out, rep| {
         rightsize::run(&options, out, rep)?;
@@ -109,6 +110,7 @@ pub fn report(s: &mut Session, a: &ReportArgs) -> Result<(), AppError> {
         as_of: s.as_of,
         generated_at: chrono::Utc::now(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        date_order: s.date_order,
     };
     // Removed if the run fails or is interrupted; put in place when the workbook is complete.
     let temporary = match &options.output_temporary {

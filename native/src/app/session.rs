@@ -17,6 +17,9 @@ pub struct Session {
     pub(super) requested_format: Option<Format>,
     pub(super) output: Option<PathBuf>,
     pub as_of: DateTime<Utc>,
+    /// --date-order: the month/day order of the inputs' culture-text dates, handed to every
+    /// audit in its options (`None`: each file decides).
+    pub date_order: Option<crate::ingest::DateOrder>,
     pub(super) reporter: ConsoleReporter,
     /// --history DIR, and the command's words ("lync entitlement") for the run file
     history: Option<(PathBuf, String)>,
@@ -41,6 +44,7 @@ impl Session {
             requested_format: None,
             output,
             as_of,
+            date_order: None,
             reporter,
             history,
             required: Vec::new(),

@@ -33,6 +33,7 @@ pub fn assignments(s: &mut Session, a: &TeamsAssignmentsArgs) -> Result<(), AppE
         prices: dir.pick(&a.prices, "teams-prices"),
         m365_licenses: dir.pick(&a.m365_licenses, "m365-licenses"),
         subscribed_skus: dir.pick(&a.subscribed_skus, "m365-subscribed-skus"),
+        date_order: s.date_order,
     };
     for u in &options.online_users {
         s.require_records(u, "--online-users");

@@ -50,6 +50,7 @@ pub fn compliance(s: &mut Session, a: &UalComplianceArgs) -> Result<(), AppError
         admin_accounts: a.admin_account.clone(),
         azure_servers: a.azure_server.clone(),
         emit_evidence: a.emit_evidence,
+        date_order: s.date_order,
     };
     for e in &a.evidence {
         s.require_records(e, "--evidence");

@@ -55,6 +55,7 @@ pub fn count(s: &mut Session, a: &UcCountArgs) -> Result<(), AppError> {
         webex_licenses: dir.pick(&a.webex_licenses, "webex-licenses"),
         webex_workspaces: many(&a.webex_workspaces, "webex-workspaces"),
         pexip_conferences: many(&a.pexip_conferences, "pexip-conferences"),
+        date_order: s.date_order,
     };
     let options = CountOptions {
         files,

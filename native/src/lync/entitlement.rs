@@ -1,15 +1,15 @@
 //! `lync entitlement`: the CALs each user and device is configured to need, with reasons.
 
-use super::estate::{resolve, Estate, EstateFiles};
+use super::estate::{resolve, Estate, EstateFiles, PolicyKind};
 use super::inputs::sip_key;
 use super::inputs::PolicyRef;
 use super::inputs::{CsDevice, CsUser, DeviceKind};
 use super::policy::{describe_features, enterprise_features, implied_tier, other_rules, RuleSet};
 use super::LyncError;
-use crate::ingest::{stream_each, stream_each_borrowed};
+use crate::ingest::{stream_each, stream_each_borrowed, DateOrder};
 use crate::model::{
-    Cal, Finding, LyncKind, OutputRecord, PolicySource, Reason, RecordSink, Reporter, SharedList,
-    SharedText, Tier,
+    Cal, Finding, FindingCode, LyncKind, OutputRecord, PolicySource, Reason, RecordSink, Reporter,
+    SharedList, SharedText, Tier,
 };
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -381,7 +381,7 @@ fn policy_outcome(estate: &Estate, u: &CsUser, rgs_groups: Option<&Vec<String>>)
         &estate.conferencing,
         &u.conferencing,
         &site,
-        "conferencing policy",
+        PolicyKind::Conferencing,
     );
     findings.extend(conf.finding.clone());
     let enterprise = conf.policy.map(|p| {
@@ -390,13 +390,13 @@ fn policy_outcome(estate: &Estate, u: &CsUser, rgs_groups: Option<&Vec<String>>)
         reasons.extend(features.iter().map(|f| Reason::new(Cal::Enterprise, &source, f.describe())));
         if u.audio_video_disabled && enterprise_features(&p.settings, estate.rules, false).len() != features.len() {
             findings.push(Finding::info(
-                "AudioVideoDisabled",
+                FindingCode::AudioVideoDisabled,
                 "AudioVideoDisabled=True: the policy's audio/video settings do not apply to this user",
             ));
         }
         if tier == Tier::Enterprise && features.iter().all(|f| !f.explicit) {
             findings.push(Finding::warning(
-                "TierFromLyncDefaults",
+                FindingCode::TierFromLyncDefaults,
                 format!("Enterprise rests only on settings the conferencing policy export does not hold, read as their Lync defaults ({}): re-export Get-CsConferencingPolicy with every property", describe_features(&features)),
             ));
         }
@@ -440,7 +440,7 @@ fn policy_outcome(estate: &Estate, u: &CsUser, rgs_groups: Option<&Vec<String>>)
     }
     let (voice_policy, voice_source) = match &estate.voice {
         Some(table) => {
-            let v = resolve(table, &u.voice, &site, "voice policy");
+            let v = resolve(table, &u.voice, &site, PolicyKind::Voice);
             findings.extend(v.finding.clone());
             if u.enterprise_voice {
                 if let Some(p) = v.policy {
@@ -641,7 +641,7 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
     // phone) needs no device CAL. The configuration cannot tell who uses a phone: the device
     // CALs are counted, and the finding says when they may be dropped.
     let shared_phone = Finding::info(
-        "DeviceMayBeCoveredByUserCals",
+        FindingCode::DeviceMayBeCoveredByUserCals,
         "no device CAL is needed where this device is used mainly by people who hold User CALs (Lync licensing guide, device CALs); the configuration cannot show who uses it, so its device CALs are counted",
     );
     let mut enterprise_under_other_rules = Some(false);
@@ -691,7 +691,7 @@ pub fn classify_device(estate: &Estate, d: &CsDevice) -> LyncUserCal {
                 &estate.conferencing,
                 &d.conferencing,
                 &site,
-                "conferencing policy",
+                PolicyKind::Conferencing,
             );
             findings.extend(conf.finding.clone());
             let enterprise = conf.policy.map(|p| {
@@ -849,6 +849,8 @@ pub struct EntitlementFiles {
     pub analog_devices: Option<String>,
     /// Get-CsMeetingRoom
     pub meeting_rooms: Option<String>,
+    /// The month/day order of the exports' culture-text dates, when the admin gave it.
+    pub date_order: Option<DateOrder>,
 }
 
 #[derive(Debug, Clone)]
@@ -891,6 +893,7 @@ pub fn for_each_classified<R: Reporter>(
     stream_each_borrowed(
         &files.users,
         Some(CsUser::PROPERTIES),
+        files.date_order,
         "Classifying Lync users",
         reporter,
         |reporter, rec| match CsUser::read(rec) {
@@ -924,6 +927,7 @@ pub fn for_each_classified<R: Reporter>(
             stream_each(
                 path,
                 Some(CsDevice::PROPERTIES),
+                files.date_order,
                 "Classifying Lync devices",
                 reporter,
                 |reporter, rec| match CsDevice::read(&rec, kind) {
@@ -951,12 +955,21 @@ pub fn run(
         Some(o) => {
             let mut rows = o.counts.clone();
             if let Some(path) = &o.file {
-                rows.extend(super::owned::read_file(path, reporter)?);
+                rows.extend(super::owned::read_file(
+                    path,
+                    options.files.date_order,
+                    reporter,
+                )?);
             }
             Some(super::owned::OwnedCals { rows })
         }
     };
-    let estate = Estate::load(&options.files.estate, options.rules, reporter)?;
+    let estate = Estate::load(
+        &options.files.estate,
+        options.rules,
+        options.files.date_order,
+        reporter,
+    )?;
     let mut summary = LyncCalSummary::new(estate.rules);
     for_each_classified(&estate, &options.files, reporter, |cal| {
         summary.add(&cal);

@@ -6,8 +6,8 @@ use super::inputs::{
 };
 use super::policy::RuleSet;
 use super::{LyncError, MissingInput};
-use crate::ingest::load_all;
-use crate::model::{Finding, InputError, PolicySource, Reporter};
+use crate::ingest::{load_all, DateOrder};
+use crate::model::{Finding, FindingCode, InputError, PolicySource, Reporter};
 use std::collections::HashMap;
 
 pub trait Scoped {
@@ -136,10 +136,12 @@ impl Estate {
     pub fn load(
         files: &EstateFiles,
         rules: RuleSet,
+        date_order: Option<DateOrder>,
         reporter: &mut impl Reporter,
     ) -> Result<Estate, LyncError> {
         let conf = load_all(
             &files.conferencing_policies,
+            date_order,
             reporter,
             ConferencingPolicy::read,
         )?;
@@ -147,7 +149,7 @@ impl Estate {
             PolicyTable::new(conf, &files.conferencing_policies, "conferencing policy")?;
         let voice = match &files.voice_policies {
             Some(path) => Some(PolicyTable::new(
-                load_all(path, reporter, VoicePolicy::read)?,
+                load_all(path, date_order, reporter, VoicePolicy::read)?,
                 path,
                 "voice policy",
             )?),
@@ -157,7 +159,7 @@ impl Estate {
             conferencing.has_site_policies || voice.as_ref().is_some_and(|v| v.has_site_policies);
         let pools = match &files.pools {
             Some(path) => Some(
-                load_all(path, reporter, Pool::read)?
+                load_all(path, date_order, reporter, Pool::read)?
                     .into_iter()
                     .map(|p| (p.fqdn.to_ascii_lowercase(), p.site))
                     .collect(),
@@ -167,7 +169,7 @@ impl Estate {
         };
         let mut rgs_agents: HashMap<String, Vec<String>> = HashMap::new();
         if let Some(path) = &files.rgs_agent_groups {
-            for g in load_all(path, reporter, RgsAgentGroup::read)? {
+            for g in load_all(path, date_order, reporter, RgsAgentGroup::read)? {
                 for a in &g.agents {
                     let groups = rgs_agents.entry(sip_key(a)).or_default();
                     if !groups.contains(&g.name) {
@@ -220,12 +222,38 @@ impl Estate {
 
 /// The effective policy: the user's own assignment, else the policy of their registrar pool's
 /// site, else Global. `what` names the policy kind in findings.
+/// The kinds of policy a user is assigned that [`resolve`] looks up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyKind {
+    Conferencing,
+    Voice,
+}
+
+impl PolicyKind {
+    /// As messages name it.
+    pub fn what(self) -> &'static str {
+        match self {
+            PolicyKind::Conferencing => "conferencing policy",
+            PolicyKind::Voice => "voice policy",
+        }
+    }
+
+    /// The finding for a user assigned a policy of this kind the export does not hold.
+    fn not_found(self) -> FindingCode {
+        match self {
+            PolicyKind::Conferencing => FindingCode::ConferencingPolicyNotFound,
+            PolicyKind::Voice => FindingCode::VoicePolicyNotFound,
+        }
+    }
+}
+
 pub fn resolve<'a, P: Scoped>(
     table: &'a PolicyTable<P>,
     assigned: &PolicyRef,
     site: &SiteLookup,
-    what: &str,
+    kind: PolicyKind,
 ) -> Resolution<'a, P> {
+    let what = kind.what();
     if let PolicyRef::Named(name) = assigned {
         let scope = if name.eq_ignore_ascii_case("Global") {
             Scope::Global
@@ -239,7 +267,7 @@ pub fn resolve<'a, P: Scoped>(
                 identity: scope.identity(),
                 source: PolicySource::User,
                 finding: Some(Finding::error(
-                    &format!("{}NotFound", pascal_case(what)),
+                    kind.not_found(),
                     format!("assigned {what} '{}' does not exist in the {what} export; the tier it grants cannot be decided", scope.identity()),
                 )),
             },
@@ -259,7 +287,7 @@ pub fn resolve<'a, P: Scoped>(
         }
         SiteLookup::UnknownPool(pool) if table.has_site_policies => {
             finding = Some(Finding::warning(
-                "PoolNotFound",
+                FindingCode::PoolNotFound,
                 format!("registrar pool '{pool}' is not in the pools export, so its site is unknown; the Global {what} was used"),
             ));
         }

@@ -7,7 +7,7 @@
 //! users (`lync rightsize --licensed` is the per-user list).
 
 use super::policy::RuleSet;
-use crate::ingest::{load_all, Record};
+use crate::ingest::{load_all, DateOrder, Record};
 use crate::model::{equivalency, Cal, InputError, OutputRecord, Reporter};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -174,8 +174,12 @@ fn read_row(r: &Record) -> Result<OwnedRow, InputError> {
 /// The owned file: CSV (or any format the reader takes) with Tier and Quantity, and optionally
 /// Version and Agreement. Rows of one tier add up (two agreements); a bad row refuses the file,
 /// as every licence file is refused (a position built on part of it would look complete).
-pub fn read_file(path: &str, reporter: &mut impl Reporter) -> Result<Vec<OwnedRow>, InputError> {
-    load_all(path, reporter, read_row)
+pub fn read_file(
+    path: &str,
+    date_order: Option<DateOrder>,
+    reporter: &mut impl Reporter,
+) -> Result<Vec<OwnedRow>, InputError> {
+    load_all(path, date_order, reporter, read_row)
 }
 
 /// The owned counts from both sources, in the order given.

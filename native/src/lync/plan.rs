@@ -7,7 +7,7 @@ use super::estate::{Estate, PolicyTable};
 use super::inputs::{sip_key, ConferencingPolicy, Scope};
 use super::policy::{describe_features, implied_tier, RuleSet};
 use super::{LyncError, MissingInput};
-use crate::ingest::{load_all, Record};
+use crate::ingest::{load_all, DateOrder, Record};
 use crate::model::{
     Cal, Choice, InputError, LyncKind, OutputRecord, PlanAction, PolicySource, RecordSink,
     Reporter, Tier,
@@ -67,9 +67,14 @@ struct Licences {
 }
 
 impl Licences {
-    fn read(path: &str, reporter: &mut impl Reporter) -> Result<Licences, InputError> {
+    fn read(
+        path: &str,
+        date_order: Option<DateOrder>,
+        reporter: &mut impl Reporter,
+    ) -> Result<Licences, InputError> {
         let rows = load_all(
             path,
+            date_order,
             reporter,
             |r: &Record| -> Result<(u64, Vec<String>, Tier), InputError> {
                 let mut keys = Vec::new();
@@ -175,9 +180,14 @@ pub fn run(
     if options.licensed.is_none() && options.default_tier.is_none() {
         return Err(LyncError::Missing(MissingInput::Licensing));
     }
-    let estate = Estate::load(&options.files.estate, options.rules, reporter)?;
+    let estate = Estate::load(
+        &options.files.estate,
+        options.rules,
+        options.files.date_order,
+        reporter,
+    )?;
     let licences = match &options.licensed {
-        Some(p) => Some(Licences::read(p, reporter)?),
+        Some(p) => Some(Licences::read(p, options.files.date_order, reporter)?),
         None => None,
     };
     let targets = tier_policies(&options.tier_policies, &estate.conferencing, estate.rules)?;

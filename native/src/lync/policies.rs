@@ -1,12 +1,12 @@
 //! `lync policies`: an audit of the conferencing policies themselves — the tier each implies,
 //! the Enterprise features it enables, who it applies to, and the known misconfigurations.
 
-use super::estate::{resolve, Estate, EstateFiles, PolicyTable};
+use super::estate::{resolve, Estate, EstateFiles, PolicyKind, PolicyTable};
 use super::inputs::{ConferencingPolicy, CsUser, Scope};
 use super::policy::{implied_tier, RuleSet, SettingValue, DISPUTED_RECORDING};
 use super::LyncError;
-use crate::ingest::{load_all, stream_each_borrowed};
-use crate::model::{Finding, OutputRecord, PolicyScope, RecordSink, Reporter, Tier};
+use crate::ingest::{load_all, stream_each_borrowed, DateOrder};
+use crate::model::{Finding, FindingCode, OutputRecord, PolicyScope, RecordSink, Reporter, Tier};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -70,7 +70,7 @@ pub fn audit_policy(
     };
     if let Some(m) = max.filter(|m| *m <= 2) {
         findings.push(Finding::warning(
-            "MaxMeetingSizeBlocksMultipartyIm",
+            FindingCode::MaxMeetingSizeBlocksMultipartyIm,
             format!("MaxMeetingSize={m} stops a third person joining an IM conversation, and multi-party IM is included in the Standard CAL; raise it (any value above 2, e.g. the default 250)"),
         ));
     }
@@ -80,7 +80,7 @@ pub fn audit_policy(
     };
     if enterprise && named_standard(name) {
         findings.push(Finding::error(
-            "StandardNameEnablesEnterprise",
+            FindingCode::StandardNameEnablesEnterprise,
             format!("named as a Standard policy but enables Enterprise features ({listed}): everyone it applies to needs an Enterprise CAL"),
         ));
     }
@@ -90,7 +90,7 @@ pub fn audit_policy(
             _ => "every user without a per-user or site policy".to_string(),
         };
         findings.push(Finding::warning(
-            "InheritedPolicyEnterprise",
+            FindingCode::InheritedPolicyEnterprise,
             format!("{} policy enables Enterprise features ({listed}): {who} inherits it and needs an Enterprise CAL{}",
                 p.scope.kind(),
                 assigned.map(|n| format!(" ({n} users now)")).unwrap_or_default()),
@@ -100,14 +100,14 @@ pub fn audit_policy(
         let s = p.get(name);
         if s.value == SettingValue::Bool(true) {
             findings.push(Finding::warning(
-                "RecordingTierDisputed",
+                FindingCode::RecordingTierDisputed,
                 format!("{}: no source confirms which CAL recording needs: only the strict rule set counts it as Enterprise; decide it with your licensing partner and record the decision", s.describe()),
             ));
         }
     }
     if assigned == Some(0) && matches!(p.scope, Scope::Tag(_)) {
         findings.push(Finding::info(
-            "PolicyUnused",
+            FindingCode::PolicyUnused,
             "no enabled user has this policy; remove it or document why it is kept",
         ));
     }
@@ -119,7 +119,7 @@ pub fn audit_policy(
         .collect();
     if enterprise && features.iter().all(|f| !f.explicit) {
         findings.push(Finding::warning(
-            "TierFromLyncDefaults",
+            FindingCode::TierFromLyncDefaults,
             format!("Enterprise rests only on settings the export does not hold, read as their Lync defaults ({listed}): re-export Get-CsConferencingPolicy with every property before relying on it"),
         ));
     }
@@ -146,6 +146,8 @@ pub struct PoliciesOptions {
     /// Get-CsPool (with users, when site policies exist)
     pub pools: Option<String>,
     pub rules: RuleSet,
+    /// The month/day order of the exports' culture-text dates, when the admin gave it.
+    pub date_order: Option<DateOrder>,
 }
 
 /// `lync policies`: one LyncPolicyAudit per policy, and one per assigned policy that is missing.
@@ -155,7 +157,12 @@ pub fn run(
     reporter: &mut impl Reporter,
 ) -> Result<(), LyncError> {
     let conf_path = &options.conferencing_policies;
-    let conf = load_all(conf_path, reporter, ConferencingPolicy::read)?;
+    let conf = load_all(
+        conf_path,
+        options.date_order,
+        reporter,
+        ConferencingPolicy::read,
+    )?;
     let table = PolicyTable::new(conf, conf_path, "conferencing policy")?;
     let mut counts: Option<HashMap<String, u64>> = None;
     let mut missing: BTreeMap<String, u64> = BTreeMap::new();
@@ -165,11 +172,12 @@ pub fn run(
             pools: options.pools.clone(),
             ..Default::default()
         };
-        let estate = Estate::load(&files, options.rules, reporter)?;
+        let estate = Estate::load(&files, options.rules, options.date_order, reporter)?;
         let mut c: HashMap<String, u64> = HashMap::new();
         stream_each_borrowed(
             users,
             Some(CsUser::PROPERTIES),
+            options.date_order,
             "Counting policy assignments",
             reporter,
             |reporter, rec| {
@@ -180,7 +188,7 @@ pub fn run(
                             &estate.conferencing,
                             &u.conferencing,
                             &site,
-                            "conferencing policy",
+                            PolicyKind::Conferencing,
                         );
                         if r.policy.is_some() {
                             *c.entry(r.identity.to_ascii_lowercase()).or_default() += 1;
@@ -218,7 +226,7 @@ pub fn run(
             assigned_users: Some(n),
             rules: options.rules,
             findings: vec![Finding::error(
-                "AssignedPolicyMissing",
+                FindingCode::AssignedPolicyMissing,
                 format!("{n} user(s) are assigned {identity}, which is not in the conferencing policy export: their Enterprise need cannot be decided (re-export Get-CsConferencingPolicy, or re-assign them)"),
             )],
             incomplete_inputs: incomplete.clone(),

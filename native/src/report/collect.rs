@@ -4,7 +4,7 @@
 
 use super::catalog::{self, Placement, SHEETS};
 use super::cells::{self, Cell};
-use crate::ingest::{open_input, PsValue};
+use crate::ingest::{open_input_with, DateOrder, PsValue, ReadOptions};
 use crate::model::Reporter;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
@@ -393,7 +393,11 @@ pub struct Collected {
 }
 
 /// Reads every file; bad records and unreadable files are reported and the rest carry on.
-pub fn collect(files: &[String], reporter: &mut impl Reporter) -> std::io::Result<Collected> {
+pub fn collect(
+    files: &[String],
+    date_order: Option<DateOrder>,
+    reporter: &mut impl Reporter,
+) -> std::io::Result<Collected> {
     let mut sheets: Vec<Option<SheetData>> = (0..SHEETS.len()).map(|_| None).collect();
     let mut stats = Stats::default();
     let mut n = 0u64;
@@ -402,7 +406,11 @@ pub fn collect(files: &[String], reporter: &mut impl Reporter) -> std::io::Resul
             name: path.clone(),
             ..Default::default()
         };
-        let input = match open_input(path) {
+        let read = ReadOptions {
+            date_order,
+            ..ReadOptions::default()
+        };
+        let input = match open_input_with(path, read) {
             Ok(i) => i,
             Err(e) => {
                 reporter.bad_record(&e);

@@ -35,6 +35,8 @@ pub struct ReportOptions {
     pub as_of: DateTime<Utc>,
     pub generated_at: DateTime<Utc>,
     pub tool_version: String,
+    /// The month/day order of the inputs' culture-text dates, when the admin gave it.
+    pub date_order: Option<crate::ingest::DateOrder>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -99,7 +101,8 @@ pub fn run(
     }
     // Its only io errors are the sheets' spool files failing to write (a read error is a bad
     // record or an unreadable file, reported and counted).
-    let mut collected = collect::collect(&options.files, reporter).map_err(OutputError)?;
+    let mut collected =
+        collect::collect(&options.files, options.date_order, reporter).map_err(OutputError)?;
     // A workbook is a deliverable: one built on a records file that could not be read whole (cut
     // short, corrupted, not a records file) would look complete. Nothing is written then.
     if let Some(f) = collected.stats.files.iter().find(|f| f.bad_records > 0) {

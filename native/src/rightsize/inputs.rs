@@ -4,7 +4,7 @@
 
 use super::rules::{Licence, Used};
 use super::RightSizeError;
-use crate::ingest::{load_all, stream_each, Record};
+use crate::ingest::{load_all, stream_each, DateOrder, Record};
 use crate::model::{equivalency, Cal, Choice, InputError, Reporter, UsageAnswer};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -89,7 +89,11 @@ fn evidence_count(r: &Record, name: &str) -> u32 {
 }
 
 /// Reads LyncUserUsage (and the window from LyncUsageCoverage) into memory, keyed by SIP address.
-pub fn read_usage(path: &str, reporter: &mut impl Reporter) -> Result<Usage, RightSizeError> {
+pub fn read_usage(
+    path: &str,
+    date_order: Option<DateOrder>,
+    reporter: &mut impl Reporter,
+) -> Result<Usage, RightSizeError> {
     let mut usage = Usage {
         users: HashMap::new(),
         window: Window::default(),
@@ -98,6 +102,7 @@ pub fn read_usage(path: &str, reporter: &mut impl Reporter) -> Result<Usage, Rig
     stream_each(
         path,
         Some(USAGE_FIELDS),
+        date_order,
         "Reading usage records",
         reporter,
         |rep, r| -> Result<(), RightSizeError> {
@@ -329,9 +334,14 @@ pub struct Licences {
 }
 
 impl Licences {
-    pub fn read(path: &str, reporter: &mut impl Reporter) -> Result<Licences, InputError> {
+    pub fn read(
+        path: &str,
+        date_order: Option<DateOrder>,
+        reporter: &mut impl Reporter,
+    ) -> Result<Licences, InputError> {
         let rows = load_all(
             path,
+            date_order,
             reporter,
             |r| -> Result<(u64, Vec<String>, Licence), InputError> {
                 let mut keys = Vec::new();
@@ -430,30 +440,39 @@ fn price_number(text: &str) -> Option<f64> {
 }
 
 impl Prices {
-    pub fn read(path: &str, reporter: &mut impl Reporter) -> Result<Prices, InputError> {
-        let rows = load_all(path, reporter, |r| -> Result<(Cal, f64), InputError> {
-            let cal_text = r.req_str("Cal")?;
-            let cal = Cal::parse(&cal_text)
-                .filter(|c| *c != Cal::None)
-                .ok_or_else(|| {
+    pub fn read(
+        path: &str,
+        date_order: Option<DateOrder>,
+        reporter: &mut impl Reporter,
+    ) -> Result<Prices, InputError> {
+        let rows = load_all(
+            path,
+            date_order,
+            reporter,
+            |r| -> Result<(Cal, f64), InputError> {
+                let cal_text = r.req_str("Cal")?;
+                let cal = Cal::parse(&cal_text)
+                    .filter(|c| *c != Cal::None)
+                    .ok_or_else(|| {
+                        r.error(
+                            "Cal",
+                            format!("'{cal_text}' is not Standard, Enterprise or Plus"),
+                        )
+                    })?;
+                let field = ["Price", "PricePerYear", "Price per year", "YearlyPrice"]
+                    .into_iter()
+                    .find(|f| r.get(f).is_some())
+                    .unwrap_or("Price");
+                let text = r.req_str(field)?;
+                let price = price_number(&text).ok_or_else(|| {
                     r.error(
-                        "Cal",
-                        format!("'{cal_text}' is not Standard, Enterprise or Plus"),
+                        field,
+                        format!("'{text}' is not a price (a number, per year)"),
                     )
                 })?;
-            let field = ["Price", "PricePerYear", "Price per year", "YearlyPrice"]
-                .into_iter()
-                .find(|f| r.get(f).is_some())
-                .unwrap_or("Price");
-            let text = r.req_str(field)?;
-            let price = price_number(&text).ok_or_else(|| {
-                r.error(
-                    field,
-                    format!("'{text}' is not a price (a number, per year)"),
-                )
-            })?;
-            Ok((cal, price))
-        })?;
+                Ok((cal, price))
+            },
+        )?;
         let mut p = Prices::default();
         for (cal, price) in rows {
             match cal {

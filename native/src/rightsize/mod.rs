@@ -8,7 +8,7 @@
 pub mod inputs;
 pub mod rules;
 
-use crate::ingest::stream_each;
+use crate::ingest::{stream_each, DateOrder};
 use crate::model::money::cents;
 use crate::model::{
     Confidence, IoError, OutputRecord, RecordSink, Reporter, RightSizingCode, SchemaEntry, Tier,
@@ -39,6 +39,8 @@ pub struct RightSizeOptions {
     pub enterprise_policy: String,
     /// Also write the LyncCalRightSizingSummary record
     pub summary: bool,
+    /// The month/day order of the inputs' culture-text dates, when the admin gave it.
+    pub date_order: Option<DateOrder>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -242,7 +244,7 @@ pub fn run(
     sink: &mut impl RecordSink,
     reporter: &mut impl Reporter,
 ) -> Result<LyncCalRightSizingSummary, RightSizeError> {
-    let mut usage: Usage = inputs::read_usage(&options.usage, reporter)?;
+    let mut usage: Usage = inputs::read_usage(&options.usage, options.date_order, reporter)?;
     if usage.users.is_empty() {
         return Err(RightSizeError::NoUsageRecords {
             file: options.usage.clone(),
@@ -250,11 +252,11 @@ pub fn run(
         });
     }
     let licences = match &options.licensed {
-        Some(p) => Some(Licences::read(p, reporter)?),
+        Some(p) => Some(Licences::read(p, options.date_order, reporter)?),
         None => None,
     };
     let prices = match &options.prices {
-        Some(p) => Some(Prices::read(p, reporter)?),
+        Some(p) => Some(Prices::read(p, options.date_order, reporter)?),
         None => None,
     };
     let window = usage.window.clone();
@@ -295,6 +297,7 @@ pub fn run(
     stream_each(
         &options.configured,
         Some(inputs::CONFIGURED_FIELDS),
+        options.date_order,
         "Right-sizing users",
         reporter,
         |rep, r| -> Result<(), RightSizeError> {

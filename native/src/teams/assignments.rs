@@ -11,9 +11,11 @@ use super::inputs::{
 use super::records::*;
 use super::rules::{evaluate, Context, Missing, NotEvaluated};
 use super::TeamsError;
-use crate::ingest::{load_all, stream_each, PsValue, Record};
+use crate::ingest::{load_all, stream_each, DateOrder, PsValue, Record};
 use crate::m365::{ApplicationInstance, CsOnlineUser, PlanState, SubscribedSku, UserLicenses};
-use crate::model::teams::{TeamsFindingCode, TeamsPlanFamily, TeamsSeverity};
+use crate::model::teams::{
+    TeamsCheck, TeamsFindingCode, TeamsPlanFamily, TeamsRule, TeamsSeverity,
+};
 use crate::model::{Choice, InputError, RecordSink, Reporter};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -42,6 +44,8 @@ pub struct AssignmentOptions {
     pub m365_licenses: Option<String>,
     /// The tenant's SKUs with their service plans (Get-MgSubscribedSku)
     pub subscribed_skus: Option<String>,
+    /// The month/day order of the exports' culture-text dates, when the admin gave it.
+    pub date_order: Option<DateOrder>,
 }
 
 /// Counts kept while streaming.
@@ -142,29 +146,34 @@ pub fn run<R: Reporter>(
     let mut ctx = Context::default();
     for path in &o.phone_numbers {
         ctx.numbers_given();
-        for n in load_all(path, rep, PhoneNumberAssignment::read)? {
+        for n in load_all(path, o.date_order, rep, PhoneNumberAssignment::read)? {
             ctx.add_number(n);
         }
     }
     if let Some(path) = &o.resource_accounts {
-        for a in load_all(path, rep, ApplicationInstance::read)? {
+        for a in load_all(path, o.date_order, rep, ApplicationInstance::read)? {
             ctx.add_resource_account(&a.user_principal_name, a.object_id.as_deref());
         }
     }
     if let Some(path) = &o.voice_routing_policies {
-        ctx.add_routing_policies(load_all(path, rep, VoiceRoutingPolicy::read)?);
+        ctx.add_routing_policies(load_all(path, o.date_order, rep, VoiceRoutingPolicy::read)?);
     }
     if let Some(path) = &o.voice_routes {
-        ctx.add_routes(load_all(path, rep, VoiceRoute::read)?);
+        ctx.add_routes(load_all(path, o.date_order, rep, VoiceRoute::read)?);
     }
     if let Some(path) = &o.shared_calling_policies {
-        ctx.add_shared_calling_policies(load_all(path, rep, SharedCallingPolicy::read)?);
+        ctx.add_shared_calling_policies(load_all(
+            path,
+            o.date_order,
+            rep,
+            SharedCallingPolicy::read,
+        )?);
     }
     if let Some(path) = &o.call_queues {
-        ctx.add_call_queues(load_all(path, rep, CallQueue::read)?);
+        ctx.add_call_queues(load_all(path, o.date_order, rep, CallQueue::read)?);
     }
     let prices = match &o.prices {
-        Some(path) => Some(read_prices(path, rep)?),
+        Some(path) => Some(read_prices(path, o.date_order, rep)?),
         None => None,
     };
     let mut licences = read_licences(o, rep)?;
@@ -175,6 +184,7 @@ pub fn run<R: Reporter>(
         stream_each(
             path,
             Some(CsOnlineUser::PROPERTIES),
+            o.date_order,
             "Auditing Teams licence assignments",
             rep,
             |rep, rec| {
@@ -327,6 +337,7 @@ fn read_licences<R: Reporter>(
         stream_each(
             path,
             Some(UserLicenses::PROPERTIES),
+            o.date_order,
             "Reading licence data",
             rep,
             |rep, rec| match UserLicenses::read(&rec) {
@@ -357,7 +368,7 @@ fn read_licences<R: Reporter>(
         licences = Some(d);
     }
     if let Some(path) = &o.subscribed_skus {
-        let skus = load_all(path, rep, SubscribedSku::read)?;
+        let skus = load_all(path, o.date_order, rep, SubscribedSku::read)?;
         match licences.as_mut() {
             Some(d) => d.add_skus(skus),
             None => rep.warning(
@@ -406,9 +417,15 @@ fn licence_warnings<R: Reporter>(d: &LicenceData, rep: &mut R) {
 }
 
 /// Plan (upper case) → price. A plan priced twice with different prices is a bad record.
-fn read_prices<R: Reporter>(path: &str, rep: &mut R) -> Result<HashMap<String, f64>, TeamsError> {
+fn read_prices<R: Reporter>(
+    path: &str,
+    date_order: Option<DateOrder>,
+    rep: &mut R,
+) -> Result<HashMap<String, f64>, TeamsError> {
     let mut out: HashMap<String, f64> = HashMap::new();
-    let rows = load_all(path, rep, |r| PlanPrice::read(r).map(|p| (r.index, p)))?;
+    let rows = load_all(path, date_order, rep, |r| {
+        PlanPrice::read(r).map(|p| (r.index, p))
+    })?;
     for (index, p) in rows {
         let key = p.plan.to_ascii_uppercase();
         match out.get(&key) {
@@ -570,7 +587,7 @@ fn rules(t: &Tally, ctx: &Context, o: &AssignmentOptions) -> Vec<TeamsRuleStatus
                 _ => (true, None),
             };
             TeamsRuleStatus {
-                rule: code.name().to_string(),
+                rule: TeamsRule::Finding(code),
                 evaluated,
                 undecided,
                 note,
@@ -578,7 +595,7 @@ fn rules(t: &Tally, ctx: &Context, o: &AssignmentOptions) -> Vec<TeamsRuleStatus
         })
         .collect();
     out.push(TeamsRuleStatus {
-        rule: "TeamsRoomsProUnused".into(),
+        rule: TeamsRule::Check(TeamsCheck::TeamsRoomsProUnused),
         evaluated: false,
         undecided: 0,
         note: Some("whether a Teams Rooms Pro room uses anything Pro has (management, multi-screen, intelligent audio/video) is not in Get-CsOnlineUser or the phone number export; it needs the Teams Rooms Pro Management portal's data and is not guessed".into()),

@@ -1,6 +1,6 @@
 //! The records `teams assignments` writes.
 
-use crate::model::teams::{TeamsFindingCode, TeamsPlanFamily, TeamsSeverity};
+use crate::model::teams::{TeamsFindingCode, TeamsPlanFamily, TeamsRule, TeamsSeverity};
 use crate::model::OutputRecord;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -181,7 +181,7 @@ pub struct TeamsPlanCount {
 #[serde(rename_all = "PascalCase")]
 pub struct TeamsRuleStatus {
     /// The finding code, or the name of a check that has none (it never writes findings)
-    pub rule: String,
+    pub rule: TeamsRule,
     pub evaluated: bool,
     /// Accounts the rule could not decide for lack of a property (0 when it decided all)
     pub undecided: u64,

@@ -13,7 +13,7 @@ use super::roles::{
     is_bundle, is_online_plan, product_family, suite_members, EXCHANGE, SKYPE, SQL_SERVER,
     WINDOWS_SERVER,
 };
-use crate::ingest::{load_all, stream_each_borrowed, Record};
+use crate::ingest::{load_all, stream_each_borrowed, DateOrder, Record};
 use crate::model::server_cal::{ConsumptionMode as Mode, EvidenceStatus};
 use crate::model::{InputError, IoError, RecordSink, Reporter};
 use chrono::{DateTime, Duration, Utc};
@@ -47,6 +47,8 @@ pub struct ComplianceOptions {
     pub azure_servers: Vec<String>,
     /// Also write every evidence row, normalised (UalEvidence)
     pub emit_evidence: bool,
+    /// The month/day order of the inputs' culture-text dates, when the admin gave it.
+    pub date_order: Option<DateOrder>,
 }
 
 /// How the compliance position came out.
@@ -908,12 +910,12 @@ pub fn run(
 ) -> Result<Outcome, UalError> {
     let mut systems = Systems::default();
     if let Some(p) = &options.systems {
-        for (key, info) in load_all(p, reporter, SystemInfo::read)? {
+        for (key, info) in load_all(p, options.date_order, reporter, SystemInfo::read)? {
             systems.insert(key, info);
         }
     }
     let licenses: Vec<License> = match &options.licenses {
-        Some(p) => load_all(p, reporter, License::read)?,
+        Some(p) => load_all(p, options.date_order, reporter, License::read)?,
         None => Vec::new(),
     };
     let settings = settings(options, &licenses)?;
@@ -945,6 +947,7 @@ pub fn run(
         stream_each_borrowed(
             path,
             Some(evidence::PROPERTIES),
+            options.date_order,
             "Reading access evidence",
             reporter,
             |reporter, rec| {
@@ -1032,7 +1035,7 @@ pub fn run(
                 .principals
                 .as_deref()
                 .ok_or(UalError::PrincipalsNeeded)?;
-            let principals = load_all(path, reporter, read_principal)?;
+            let principals = load_all(path, options.date_order, reporter, read_principal)?;
             access_needs(&mut engine, &licenses, principals)
         }
         Mode::Usage => usage_needs(&engine),
@@ -1761,7 +1764,10 @@ fn allocate(
 /// product is counted in).
 fn suggest(positions: &mut Positions, all_kinds: &KindCounts, models: &Models) {
     for p in positions.values_mut() {
-        let family = family_static(&p.product);
+        // A product that is no family has no CAL model to compare the other CAL type with.
+        let Some(family) = family_static(&p.product) else {
+            continue;
+        };
         if models.get(family).map(|m| m.0.cal_type()) != Some(p.cal_type) {
             continue;
         }
@@ -1956,8 +1962,9 @@ fn tally(
     key
 }
 
-/// The static family name for a record's product name.
-fn family_static(name: &str) -> &'static str {
+/// The family a position's product name is, or `None` for a name that is no family (a position
+/// of a product whose CALs this audit does not count): said as a case, not as an empty name.
+fn family_static(name: &str) -> Option<&'static str> {
     [
         WINDOWS_SERVER,
         super::roles::SQL_SERVER,
@@ -1969,7 +1976,6 @@ fn family_static(name: &str) -> &'static str {
     ]
     .into_iter()
     .find(|f| *f == name)
-    .unwrap_or("")
 }
 
 /// A `--principals` row: a user (UserName, Principal, UserPrincipalName, or Domain + SamAccountName)

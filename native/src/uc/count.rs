@@ -20,13 +20,13 @@ use super::teams::{
 };
 use super::totals::{device_index, footer, service_index, Customers};
 use super::UcError;
-use crate::ingest::{load_all, stream_each, Record};
+use crate::ingest::{load_all, stream_each, DateOrder, Record};
 use crate::m365::{ApplicationInstance, CsOnlineUser, IpPhonePolicy, UserLicenses};
 use crate::model::uc::{
     licences_for_phones, UcCount, UcDeviceKind, UcExclusion, UcLinkRule, UcReason, UcService,
     UcVendor,
 };
-use crate::model::{Finding, RecordSink, Reporter};
+use crate::model::{Finding, FindingCode, RecordSink, Reporter};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -62,6 +62,8 @@ pub struct UcFiles {
     pub webex_workspaces: Vec<String>,
     /// Pexip /api/admin/configuration/v1/conference/
     pub pexip_conferences: Vec<String>,
+    /// The month/day order of the exports' culture-text dates, when the admin gave it.
+    pub date_order: Option<DateOrder>,
 }
 
 impl UcFiles {
@@ -236,7 +238,7 @@ pub fn run(
     match &f.users {
         Some(users) => {
             c.read_teams_index(f, reporter)?;
-            c.read_directory(users, sink, reporter)?;
+            c.read_directory(users, f.date_order, sink, reporter)?;
         }
         None => c.read_teams_directory(f, sink, reporter)?,
     }
@@ -265,14 +267,14 @@ fn skip_bad<R: Reporter>(reporter: &mut R, e: crate::model::InputError) -> Resul
 impl Counter {
     fn read_context<R: Reporter>(&mut self, f: &UcFiles, rep: &mut R) -> Result<(), UcError> {
         if let Some(p) = &f.teams_ip_phone_policies {
-            for policy in load_all(p, rep, IpPhonePolicy::read)? {
+            for policy in load_all(p, f.date_order, rep, IpPhonePolicy::read)? {
                 self.ctx.add_policy(&policy);
             }
             // An export with no records still says "these are all the policies".
             self.ctx.policies_given = true;
         }
         if let Some(p) = &f.teams_resource_accounts {
-            for a in load_all(p, rep, ApplicationInstance::read)? {
+            for a in load_all(p, f.date_order, rep, ApplicationInstance::read)? {
                 self.ctx
                     .add_app_instance(&a.user_principal_name, AppKind::from_text(a.kind()));
             }
@@ -283,6 +285,7 @@ impl Counter {
             stream_each(
                 p,
                 Some(UserLicenses::PROPERTIES),
+                f.date_order,
                 "Reading licence data",
                 rep,
                 |rep, rec| match UserLicenses::read(&rec) {
@@ -301,20 +304,27 @@ impl Counter {
         if let Some(p) = &f.webex_licenses {
             let names = &mut self.webex_licence_names;
             let mut bad = 0;
-            stream_each(p, None, "Reading Webex licences", rep, |rep, rec| {
-                for rec in unwrap_rest(rec, "id") {
-                    match WebexLicense::read(&rec) {
-                        Ok(l) => {
-                            names.insert(l.id.to_lowercase(), l.name);
-                        }
-                        Err(e) => {
-                            bad += 1;
-                            skip_bad(rep, e)?
+            stream_each(
+                p,
+                None,
+                f.date_order,
+                "Reading Webex licences",
+                rep,
+                |rep, rec| {
+                    for rec in unwrap_rest(rec, "id") {
+                        match WebexLicense::read(&rec) {
+                            Ok(l) => {
+                                names.insert(l.id.to_lowercase(), l.name);
+                            }
+                            Err(e) => {
+                                bad += 1;
+                                skip_bad(rep, e)?
+                            }
                         }
                     }
-                }
-                Ok::<(), UcError>(())
-            })?;
+                    Ok::<(), UcError>(())
+                },
+            )?;
             if bad > 0 {
                 return Err(crate::model::InputError::file(
                     p,
@@ -337,6 +347,7 @@ impl Counter {
             stream_each(
                 path,
                 Some(CucmUser::PROPERTIES),
+                f.date_order,
                 "Reading CUCM users",
                 rep,
                 |rep, rec| {
@@ -376,6 +387,7 @@ impl Counter {
             stream_each(
                 path,
                 Some(CucmPhone::PROPERTIES),
+                f.date_order,
                 "Reading CUCM phones",
                 rep,
                 |rep, rec| {
@@ -487,6 +499,7 @@ impl Counter {
             self.uccx = Some(key_table(
                 UcService::Uccx,
                 &f.uccx_agents,
+                f.date_order,
                 UccxAgent::PROPERTIES,
                 "userID",
                 "Reading UCCX agents",
@@ -498,6 +511,7 @@ impl Counter {
             self.unity = Some(key_table(
                 UcService::Unity,
                 &f.unity_users,
+                f.date_order,
                 UnityUser::PROPERTIES,
                 "Alias",
                 "Reading Unity Connection users",
@@ -511,6 +525,7 @@ impl Counter {
                 stream_each(
                     path,
                     Some(Mailbox::PROPERTIES),
+                    f.date_order,
                     "Reading Exchange Online mailboxes",
                     rep,
                     |rep, rec| {
@@ -552,6 +567,7 @@ impl Counter {
                 stream_each(
                     path,
                     Some(WebexPerson::PROPERTIES),
+                    f.date_order,
                     "Reading Webex people",
                     rep,
                     |rep, rec| {
@@ -599,6 +615,7 @@ impl Counter {
                 stream_each(
                     path,
                     Some(PexipConference::PROPERTIES),
+                    f.date_order,
                     "Reading Pexip conferences",
                     rep,
                     |rep, rec| {
@@ -650,6 +667,7 @@ impl Counter {
             stream_each(
                 path,
                 Some(CsOnlineUser::PROPERTIES),
+                f.date_order,
                 "Reading Get-CsOnlineUser",
                 rep,
                 |rep, rec| {
@@ -691,12 +709,14 @@ impl Counter {
     fn read_directory<R: Reporter>(
         &mut self,
         path: &str,
+        date_order: Option<DateOrder>,
         sink: &mut impl RecordSink,
         rep: &mut R,
     ) -> Result<(), UcError> {
         stream_each(
             path,
             Some(DirectoryUser::PROPERTIES),
+            date_order,
             "Counting directory users",
             rep,
             |rep, rec| {
@@ -725,6 +745,7 @@ impl Counter {
             stream_each(
                 path,
                 Some(CsOnlineUser::PROPERTIES),
+                f.date_order,
                 "Counting Get-CsOnlineUser records",
                 rep,
                 |rep, rec| {
@@ -1017,7 +1038,7 @@ impl Counter {
                     match t.find_id(value) {
                         Some(i) => hit = Some((i, UcLinkRule::LinkField, value)),
                         None => findings.push(Finding::warning(
-                            "LinkTargetNotFound",
+                            FindingCode::LinkTargetNotFound,
                             format!(
                                 "{name}={} names no {service} record in the export; the username and email rules were tried instead",
                                 privacy.show(value)
@@ -1059,7 +1080,7 @@ impl Counter {
                 }
                 if e.links == 2 {
                     findings.push(Finding::warning(
-                        "ServiceLinkedToSeveralUsers",
+                        FindingCode::ServiceLinkedToSeveralUsers,
                         format!(
                             "{service} record {} is linked to another directory user too; each of them counts it",
                             self.privacy.show(&id)
@@ -1316,6 +1337,7 @@ impl Counter {
             stream_each(
                 path,
                 Some(WebexWorkspace::PROPERTIES),
+                f.date_order,
                 "Reading Webex workspaces",
                 rep,
                 |rep, rec| {
@@ -1590,6 +1612,7 @@ impl Counter {
             stream_each(
                 path,
                 Some(&["UserPrincipalName"]),
+                f.date_order,
                 "Naming Teams accounts no user links to",
                 &mut quiet,
                 |_, rec| {
@@ -1629,6 +1652,7 @@ impl Counter {
 fn key_table<R: Reporter>(
     service: UcService,
     paths: &[String],
+    date_order: Option<DateOrder>,
     properties: &'static [&'static str],
     key_property: &str,
     activity: &str,
@@ -1637,18 +1661,25 @@ fn key_table<R: Reporter>(
 ) -> Result<Table<()>, UcError> {
     let mut t: Table<()> = Table::new(service);
     for path in paths {
-        stream_each(path, Some(properties), activity, rep, |rep, rec| {
-            for rec in unwrap_rest(rec, key_property) {
-                match read(&rec) {
-                    Ok(key) => {
-                        let file = t.file_index(&rec.file);
-                        let _ = t.insert(&key, file, rec.index, ());
+        stream_each(
+            path,
+            Some(properties),
+            date_order,
+            activity,
+            rep,
+            |rep, rec| {
+                for rec in unwrap_rest(rec, key_property) {
+                    match read(&rec) {
+                        Ok(key) => {
+                            let file = t.file_index(&rec.file);
+                            let _ = t.insert(&key, file, rec.index, ());
+                        }
+                        Err(e) => skip_bad(rep, e)?,
                     }
-                    Err(e) => skip_bad(rep, e)?,
                 }
-            }
-            Ok::<(), UcError>(())
-        })?;
+                Ok::<(), UcError>(())
+            },
+        )?;
     }
     Ok(t)
 }
@@ -1698,7 +1729,7 @@ fn rule_text(rule: UcLinkRule) -> &'static str {
 
 fn policy_not_found() -> Finding {
     Finding::warning(
-        "IpPhonePolicyNotFound",
+        FindingCode::IpPhonePolicyNotFound,
         "its TeamsIPPhonePolicy is not in the IP phone policy export, so whether it is a common area phone was not checked",
     )
 }

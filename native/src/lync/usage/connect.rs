@@ -3,6 +3,7 @@
 //! read-only intent; connect timeout. Every failure is a clear SourceUnreachable (exit 4).
 
 use super::{ConnectHint, UsageError};
+use futures_util::FutureExt;
 use std::time::Duration;
 use tiberius::{AuthMethod, Client, Config, EncryptionLevel};
 use tokio::net::TcpStream;
@@ -78,15 +79,21 @@ pub struct ConnectOptions {
     pub encrypt: bool,
     pub trust_server_certificate: bool,
     pub connect_timeout: Duration,
+    /// The UDP port the SQL Browser is asked on for a named instance's TCP port: 1434 (see
+    /// [`SQL_BROWSER_PORT`]) unless the app was told otherwise (tests run their own Browser).
+    pub sql_browser_port: u16,
 }
 
-/// Asks the SQL Browser (UDP 1434; LICENSEAUDIT_SQL_BROWSER_PORT overrides it for tests) which
-/// TCP port a named instance listens on.
-async fn browse(host: &str, instance: &str, timeout: Duration) -> Result<u16, UsageError> {
-    let port: u16 = std::env::var("LICENSEAUDIT_SQL_BROWSER_PORT")
-        .ok()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1434);
+/// The port SQL Server's Browser service listens on.
+pub const SQL_BROWSER_PORT: u16 = 1434;
+
+/// Asks the SQL Browser (on UDP `port`) which TCP port a named instance listens on.
+async fn browse(
+    host: &str,
+    instance: &str,
+    port: u16,
+    timeout: Duration,
+) -> Result<u16, UsageError> {
     let unreachable = |m: String| UsageError::unreachable(m);
     let socket = tokio::net::UdpSocket::bind("0.0.0.0:0")
         .await
@@ -118,7 +125,7 @@ async fn browse(host: &str, instance: &str, timeout: Duration) -> Result<u16, Us
 pub async fn connect(o: &ConnectOptions, database: &str) -> Result<SqlClient, UsageError> {
     let port = match (o.server.port, &o.server.instance) {
         (Some(p), _) => p,
-        (None, Some(i)) => browse(&o.server.host, i, o.connect_timeout).await?,
+        (None, Some(i)) => browse(&o.server.host, i, o.sql_browser_port, o.connect_timeout).await?,
         (None, None) => 1433,
     };
     let mut config = Config::new();
@@ -155,9 +162,12 @@ pub async fn connect(o: &ConnectOptions, database: &str) -> Result<SqlClient, Us
                 UsageError::unreachable(format!("cannot reach SQL Server {target}: {e}"))
             })?;
         tcp.set_nodelay(true).ok();
-        Client::connect(config, tcp.compat_write())
-            .await
-            .map_err(|e| describe(&e, &target, o))
+        contained(
+            &o.server.display(),
+            Client::connect(config, tcp.compat_write()),
+        )
+        .await?
+        .map_err(|e| describe(&e, &target, o))
     };
     tokio::time::timeout(o.connect_timeout, attempt)
         .await
@@ -167,6 +177,67 @@ pub async fn connect(o: &ConnectOptions, database: &str) -> Result<SqlClient, Us
                 o.connect_timeout.as_secs()
             ))
         })?
+}
+
+/// Runs one exchange with tiberius (connect, query, read a result). tiberius asserts (panics)
+/// on some protocol surprises from a misbehaving server: such a server is a data-source problem
+/// (exit 4), not a crash, so the panic is contained here and reported in words with what to
+/// try. Only tiberius' own futures are wrapped, so a panic of this engine stays a bug (exit 101).
+/// The assertion's own text (`left: TabularResult right: PreLogin`) means nothing to an admin:
+/// it is neither in the message nor printed on stderr (see [`quiet_tiberius_panics`]).
+pub async fn contained<T>(
+    server: &str,
+    exchange: impl std::future::Future<Output = T>,
+) -> Result<T, UsageError> {
+    quiet_tiberius_panics();
+    std::panic::AssertUnwindSafe(exchange)
+        .catch_unwind()
+        .await
+        .map_err(|panic| {
+            let detail = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or_default();
+            UsageError::Unreachable {
+                message: format!(
+                    "the SQL Server connection to {server} failed during the protocol exchange: {}",
+                    protocol_surprise(detail)
+                ),
+                hint: Some(ConnectHint::TrustCertificateOrEncryptOff),
+            }
+        })
+}
+
+/// What a contained tiberius panic means, in words. The one seen in the field: with TLS on,
+/// tiberius wraps the TLS handshake in TDS PreLogin packets, and asserts that the answer is one;
+/// a server without TLS answers with a plain TDS result instead.
+fn protocol_surprise(detail: &str) -> &'static str {
+    if detail.contains("PreLogin") {
+        "the server answered the TLS handshake with plain TDS instead of TLS, as a server without TLS does"
+    } else {
+        "the server answered out of the protocol's order; with TLS on, a server that does not offer TLS ends here"
+    }
+}
+
+/// Keeps the panics of tiberius (contained by [`contained`] and reported in words) off stderr;
+/// any other panic is printed as before. Installed once.
+fn quiet_tiberius_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            // .../registry/src/<index>/tiberius-0.12.3/src/..., or vendor/tiberius/src/...
+            let in_tiberius = info.location().is_some_and(|l| {
+                l.file()
+                    .split(['/', '\\'])
+                    .any(|c| c == "tiberius" || c.starts_with("tiberius-"))
+            });
+            if !in_tiberius {
+                previous(info);
+            }
+        }));
+    });
 }
 
 fn describe(e: &tiberius::error::Error, target: &str, o: &ConnectOptions) -> UsageError {
@@ -197,6 +268,48 @@ fn describe(e: &tiberius::error::Error, target: &str, o: &ConnectOptions) -> Usa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contained_tiberius_assertion_is_said_in_words() {
+        let tls = protocol_surprise(
+            "assertion `left == right` failed\n  left: TabularResult\n right: PreLogin",
+        );
+        assert!(tls.contains("TLS") && tls.contains("plain TDS"), "{tls}");
+        for said in [
+            tls,
+            protocol_surprise("assertion failed: x"),
+            protocol_surprise(""),
+        ] {
+            for raw in ["assertion", "left", "right", "TabularResult", "PreLogin"] {
+                assert!(!said.contains(raw), "{said}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_panic_inside_an_exchange_is_an_unreachable_server_with_the_tls_hint() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let said = runtime.block_on(contained("sql01", async {
+            panic!("assertion `left == right` failed\n  left: TabularResult\n right: PreLogin")
+        }));
+        match said {
+            Err(UsageError::Unreachable { message, hint }) => {
+                assert!(
+                    message.contains("sql01") && message.contains("plain TDS"),
+                    "{message}"
+                );
+                assert!(matches!(
+                    hint,
+                    Some(ConnectHint::TrustCertificateOrEncryptOff)
+                ));
+            }
+            _ => panic!("a panic in the exchange was not contained"),
+        }
+        let answered = runtime.block_on(contained("sql01", async { 7 }));
+        assert!(matches!(answered, Ok(7)));
+    }
 
     #[test]
     fn server_forms() {

@@ -9,12 +9,11 @@ pub mod queries;
 
 pub use error::{ConnectHint, UsageError};
 
-use crate::ingest::load_all;
+use crate::ingest::{load_all, DateOrder};
 use crate::model::{OutputRecord, RecordSink, Reporter, SchemaEntry, UsageAnswer, UsageDeviceKind};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use connect::{ConnectOptions, SqlClient};
-use futures_util::FutureExt;
-use queries::{Query, Schema};
+use queries::{Query, Schema, UserQuery};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -44,6 +43,8 @@ pub struct UsageOptions {
     pub users: Option<String>,
     /// Get-CsCommonAreaPhone: these devices are common area phones (Standard + Plus)
     pub common_area_phones: Option<String>,
+    /// The month/day order of the exports' culture-text dates, when the admin gave it.
+    pub date_order: Option<DateOrder>,
 }
 
 pub fn schemas() -> Vec<SchemaEntry> {
@@ -246,16 +247,16 @@ impl Runner<'_> {
     ) -> Result<Vec<tiberius::Row>, UsageError> {
         let secs = self.timeout.as_secs();
         let what = self.what.clone();
-        let run = async {
+        let run = connect::contained(&what, async {
             let stream = self.client.query(q.sql.as_str(), &[&start, &end]).await?;
             stream.into_first_result().await
-        };
+        });
         let rows = tokio::time::timeout(self.timeout, run)
             .await
             .map_err(|_| UsageError::Unreachable {
                 message: format!("{what}: query {} timed out after {secs} s", q.name),
                 hint: Some(ConnectHint::QueryTimeout),
-            })?
+            })??
             .map_err(|e| {
                 UsageError::unreachable(format!("{what}: query {} failed: {e}", q.name))
             })?;
@@ -265,7 +266,7 @@ impl Runner<'_> {
 
     async fn columns(&mut self, table: &str) -> Result<BTreeSet<String>, UsageError> {
         let what = self.what.clone();
-        let run = async {
+        let run = connect::contained(&what, async {
             let mut stream = self.client.simple_query(queries::probe(table)).await?;
             let cols = stream
                 .columns()
@@ -274,10 +275,10 @@ impl Runner<'_> {
                 .unwrap_or_default();
             stream.into_results().await?;
             Ok::<_, tiberius::error::Error>(cols)
-        };
+        });
         tokio::time::timeout(self.timeout, run)
             .await
-            .map_err(|_| UsageError::unreachable(format!("{what}: probing dbo.{table} timed out")))?
+            .map_err(|_| UsageError::unreachable(format!("{what}: probing dbo.{table} timed out")))??
             .map_err(|e| UsageError::unreachable(format!("{what}: cannot read dbo.{table} ({e}): is this an LcsCDR database, and may the login read it?")))
     }
 }
@@ -460,31 +461,31 @@ async fn fetch(
         .transpose()?
         .unwrap_or((None, None));
     let mut users: BTreeMap<String, UserAgg> = BTreeMap::new();
-    let qs = queries::user_queries(schema);
-    let total = qs.len() as u64 + 1;
-    for (i, q) in qs.iter().enumerate() {
-        reporter.progress(activity, q.name, i as u64 + 1, Some(total));
-        for row in r.rows(q, s, e).await? {
+    let total = UserQuery::ALL.len() as u64 + 1;
+    for (i, &which) in UserQuery::ALL.iter().enumerate() {
+        let q = queries::user_query(which, schema);
+        reporter.progress(activity, q.name.as_str(), i as u64 + 1, Some(total));
+        for row in r.rows(&q, s, e).await? {
             let Some(uri) = text(&row, "UserUri")? else {
                 continue;
             };
             let a = users.entry(sip(&uri)).or_default();
             a.last = later(a.last, time(&row, "LastActivity")?);
             let ev = &mut a.e;
-            match q.name {
-                "Registrations" => ev.registrations += int(&row, "Registrations")?,
-                "PeerToPeer" => {
+            match which {
+                UserQuery::Registrations => ev.registrations += int(&row, "Registrations")?,
+                UserQuery::PeerToPeer => {
                     ev.p2p_im_sessions += int(&row, "P2PIm")?;
                     ev.p2p_audio_video_sessions += int(&row, "P2PAudioVideo")?;
                     ev.p2p_app_sharing_sessions += int(&row, "P2PAppSharing")?;
                     ev.delegated_calls += int(&row, "DelegatedCalls")?;
                     ev.rgs_agent_calls += int(&row, "RgsAgentCalls")?;
                 }
-                "Pstn" => {
+                UserQuery::Pstn => {
                     ev.pstn_calls_out += int(&row, "PstnOut")?;
                     ev.pstn_calls_in += int(&row, "PstnIn")?;
                 }
-                "ConferencesOrganized" => {
+                UserQuery::ConferencesOrganized => {
                     ev.conferences_organized_audio_video += int(&row, "AudioVideoConferences")?;
                     ev.conferences_organized_app_sharing += int(&row, "AppSharingConferences")?;
                     ev.conferences_organized_data += int(&row, "DataConferences")?;
@@ -493,15 +494,16 @@ async fn fetch(
                         .max_conference_participants
                         .max(int(&row, "MaxParticipants")?);
                 }
-                "ConferencesJoined" => ev.conferences_joined += int(&row, "ConferencesJoined")?,
-                _ => {}
+                UserQuery::ConferencesJoined => {
+                    ev.conferences_joined += int(&row, "ConferencesJoined")?
+                }
             }
         }
     }
     reporter.progress(activity, "Devices", total, Some(total));
     let devices = r.rows(&queries::device_query(schema), s, e).await?;
     let mut rows = r.rows;
-    let _ = client.close().await;
+    let _ = connect::contained(&connection.server.display(), client.close()).await;
     // QoEMetrics tells which calls were made from IP phones. It is optional: QoE may be off, or
     // the login granted LcsCDR only; the CDR answers stand without it.
     let qoe = match read_qoe(options, connection, s, e).await {
@@ -537,7 +539,7 @@ async fn read_qoe(
     };
     let phones = q.rows(&queries::qoe_ip_phones(), start, end).await?;
     let n = q.rows;
-    let _ = client.close().await;
+    let _ = connect::contained(&connection.server.display(), client.close()).await;
     Ok((phones, n))
 }
 
@@ -559,19 +561,23 @@ pub async fn run(
     // Devices named as common area phones (Get-CsCommonAreaPhone) are reported as such.
     let mut caps: BTreeSet<String> = BTreeSet::new();
     if let Some(path) = &options.common_area_phones {
-        for d in load_all(path, reporter, |r| r.req_str("SipAddress"))? {
+        for d in load_all(path, options.date_order, reporter, |r| {
+            r.req_str("SipAddress")
+        })? {
             caps.insert(sip(&d));
         }
     }
     // With the users export, every Lync user gets an answer, not only those with usage.
     let mut population: BTreeSet<String> = BTreeSet::new();
     if let Some(path) = &options.users {
-        for u in load_all(path, reporter, |r| r.req_str("SipAddress"))? {
+        for u in load_all(path, options.date_order, reporter, |r| {
+            r.req_str("SipAddress")
+        })? {
             population.insert(sip(&u));
         }
     }
     if let [store] = options.stores.as_slice() {
-        let fetched = read_store(options, store, reporter).await?;
+        let fetched = fetch(options, &store.connection, reporter).await?;
         return report_store(options, store, fetched, &caps, &population, &mut |r| {
             match r {
                 StoreRecord::User(u) => sink.write(&u)?,
@@ -584,7 +590,7 @@ pub async fn run(
     let mut merged = merge::Merged::default();
     let mut failed: Vec<(String, UsageError)> = Vec::new();
     for store in &options.stores {
-        match read_store(options, store, reporter).await {
+        match fetch(options, &store.connection, reporter).await {
             Ok(fetched) => report_store(options, store, fetched, &caps, &population, &mut |r| {
                 merged.add(&store.name, r);
                 Ok(())
@@ -600,68 +606,6 @@ pub async fn run(
     }
     let failed: Vec<String> = failed.into_iter().map(|(name, _)| name).collect();
     merged.write(&failed, sink)
-}
-
-/// Reads one store. tiberius asserts (panics) on some protocol surprises from a misbehaving
-/// server: such a server is a data-source problem (exit 4), not a crash, so the panic is
-/// contained here, at the exchange, and reported in words with what to try. The assertion's own
-/// text (`left: TabularResult right: PreLogin`) means nothing to an admin: it is neither in the
-/// message nor printed on stderr (see [`quiet_tiberius_panics`]).
-async fn read_store(
-    options: &UsageOptions,
-    store: &Store,
-    reporter: &mut impl Reporter,
-) -> Result<Fetched, UsageError> {
-    quiet_tiberius_panics();
-    std::panic::AssertUnwindSafe(fetch(options, &store.connection, reporter))
-        .catch_unwind()
-        .await
-        .map_err(|panic| {
-            let detail = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or_default();
-            UsageError::Unreachable {
-                message: format!(
-                    "the SQL Server connection to {} failed during the protocol exchange: {}",
-                    store.connection.server.display(),
-                    protocol_surprise(detail)
-                ),
-                hint: Some(ConnectHint::TrustCertificateOrEncryptOff),
-            }
-        })?
-}
-
-/// What a contained tiberius panic means, in words. The one seen in the field: with TLS on,
-/// tiberius wraps the TLS handshake in TDS PreLogin packets, and asserts that the answer is one;
-/// a server without TLS answers with a plain TDS result instead.
-fn protocol_surprise(detail: &str) -> &'static str {
-    if detail.contains("PreLogin") {
-        "the server answered the TLS handshake with plain TDS instead of TLS, as a server without TLS does"
-    } else {
-        "the server answered out of the protocol's order; with TLS on, a server that does not offer TLS ends here"
-    }
-}
-
-/// Keeps the panics of tiberius (contained by [`read_store`] and reported in words) off stderr;
-/// any other panic is printed as before. Installed once.
-fn quiet_tiberius_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            // .../registry/src/<index>/tiberius-0.12.3/src/..., or vendor/tiberius/src/...
-            let in_tiberius = info.location().is_some_and(|l| {
-                l.file()
-                    .split(['/', '\\'])
-                    .any(|c| c == "tiberius" || c.starts_with("tiberius-"))
-            });
-            if !in_tiberius {
-                previous(info);
-            }
-        }));
-    });
 }
 
 /// One store's answers, handed to `emit` as they are decided.
@@ -878,23 +822,6 @@ pub fn queries_text(lync2010: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_contained_tiberius_assertion_is_said_in_words() {
-        let tls = protocol_surprise(
-            "assertion `left == right` failed\n  left: TabularResult\n right: PreLogin",
-        );
-        assert!(tls.contains("TLS") && tls.contains("plain TDS"), "{tls}");
-        for said in [
-            tls,
-            protocol_surprise("assertion failed: x"),
-            protocol_surprise(""),
-        ] {
-            for raw in ["assertion", "left", "right", "TabularResult", "PreLogin"] {
-                assert!(!said.contains(raw), "{said}");
-            }
-        }
-    }
 
     #[test]
     fn plus_usage_alone_implies_standard_and_says_so() {

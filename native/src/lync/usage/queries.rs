@@ -25,8 +25,60 @@ impl Schema {
     }
 }
 
+/// Every query `lync usage` runs, by name: a renamed or added query is a build error where
+/// its rows are read, not a query whose rows are silently ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryName {
+    Coverage,
+    User(UserQuery),
+    Devices,
+    QoeIpPhones,
+}
+
+/// The queries that count one kind of each user's activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserQuery {
+    Registrations,
+    PeerToPeer,
+    Pstn,
+    ConferencesOrganized,
+    ConferencesJoined,
+}
+
+impl UserQuery {
+    pub const ALL: [UserQuery; 5] = [
+        UserQuery::Registrations,
+        UserQuery::PeerToPeer,
+        UserQuery::Pstn,
+        UserQuery::ConferencesOrganized,
+        UserQuery::ConferencesJoined,
+    ];
+}
+
+impl QueryName {
+    /// The name shown in progress, errors and `lync usage-queries`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueryName::Coverage => "Coverage",
+            QueryName::User(UserQuery::Registrations) => "Registrations",
+            QueryName::User(UserQuery::PeerToPeer) => "PeerToPeer",
+            QueryName::User(UserQuery::Pstn) => "Pstn",
+            QueryName::User(UserQuery::ConferencesOrganized) => "ConferencesOrganized",
+            QueryName::User(UserQuery::ConferencesJoined) => "ConferencesJoined",
+            QueryName::Devices => "Devices",
+            QueryName::QoeIpPhones => "QoeIpPhones",
+        }
+    }
+}
+
+impl std::fmt::Display for QueryName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 pub struct Query {
-    pub name: &'static str,
+    pub name: QueryName,
     pub purpose: &'static str,
     pub sql: String,
 }
@@ -52,7 +104,7 @@ fn not_system(s: Schema) -> &'static str {
 
 pub fn coverage() -> Query {
     Query {
-        name: "Coverage",
+        name: QueryName::Coverage,
         purpose: "earliest and latest call detail record, to tell whether the window is covered",
         sql: "SELECT MIN(t.FirstRecord) AS FirstRecord, MAX(t.LastRecord) AS LastRecord FROM (\
 SELECT MIN(SessionIdTime) AS FirstRecord, MAX(SessionIdTime) AS LastRecord FROM dbo.SessionDetails \
@@ -62,23 +114,27 @@ UNION ALL SELECT MIN(SessionIdTime) AS FirstRecord, MAX(SessionIdTime) AS LastRe
     }
 }
 
+/// The per-user queries, each run in turn and added into each user's evidence.
 pub fn user_queries(s: Schema) -> Vec<Query> {
-    vec![
-        Query {
-            name: "Registrations",
-            purpose: "Standard: client registrations per user",
-            sql: format!(
+    UserQuery::ALL.iter().map(|&q| user_query(q, s)).collect()
+}
+
+/// The SQL of one per-user query (its rows: UserUri, LastActivity and the query's counts).
+pub fn user_query(which: UserQuery, s: Schema) -> Query {
+    let (purpose, sql): (&'static str, String) = match which {
+        UserQuery::Registrations => (
+            "Standard: client registrations per user",
+            format!(
                 "SELECT u.UserUri AS UserUri, COUNT(*) AS Registrations, MAX(r.RegisterTime) AS LastActivity \
 FROM dbo.Registration r JOIN dbo.Users u ON u.UserId = r.UserId \
 LEFT JOIN dbo.ClientVersions cv ON cv.VersionId = r.ClientVersionId \
 WHERE r.RegisterTime >= @P1 AND r.RegisterTime < @P2 AND {} GROUP BY u.UserUri",
                 not_system(s)
             ),
-        },
-        Query {
-            name: "PeerToPeer",
-            purpose: "Standard: P2P IM and audio/video, either party; Enterprise: P2P application sharing, credited to User1 only (the user who started the session, i.e. who shared; viewing a share is Standard); Plus: delegation, Response Group agent calls (CallFlag 0x02 counts for User1, the agent who placed the call; the called party uses no Plus feature)",
-            sql: "SELECT u.UserUri AS UserUri, \
+        ),
+        UserQuery::PeerToPeer => (
+            "Standard: P2P IM and audio/video, either party; Enterprise: P2P application sharing, credited to User1 only (the user who started the session, i.e. who shared; viewing a share is Standard); Plus: delegation, Response Group agent calls (CallFlag 0x02 counts for User1, the agent who placed the call; the called party uses no Plus feature)",
+            "SELECT u.UserUri AS UserUri, \
 SUM(CASE WHEN (p.MediaTypes & 1) <> 0 THEN 1 ELSE 0 END) AS P2PIm, \
 SUM(CASE WHEN (p.MediaTypes & 48) <> 0 THEN 1 ELSE 0 END) AS P2PAudioVideo, \
 SUM(CASE WHEN (p.MediaTypes & 8) <> 0 THEN 1 ELSE 0 END) AS P2PAppSharing, \
@@ -92,11 +148,10 @@ UNION ALL SELECT s.User2Id AS UserId, (s.MediaTypes & ~8) AS MediaTypes, 0 AS Ca
 FROM dbo.SessionDetails s WHERE s.SessionIdTime >= @P1 AND s.SessionIdTime < @P2 AND s.ResponseCode = 200\
 ) p JOIN dbo.Users u ON u.UserId = p.UserId GROUP BY u.UserUri"
                 .into(),
-        },
-        Query {
-            name: "Pstn",
-            purpose: "Plus: calls to and from the PSTN through a gateway (a party is PSTN when its number and the matching gateway are set)",
-            sql: "SELECT u.UserUri AS UserUri, \
+        ),
+        UserQuery::Pstn => (
+            "Plus: calls to and from the PSTN through a gateway (a party is PSTN when its number and the matching gateway are set)",
+            "SELECT u.UserUri AS UserUri, \
 SUM(CASE WHEN x.Direction = 1 THEN 1 ELSE 0 END) AS PstnOut, \
 SUM(CASE WHEN x.Direction = 2 THEN 1 ELSE 0 END) AS PstnIn, \
 MAX(x.SessionIdTime) AS LastActivity FROM (\
@@ -108,11 +163,10 @@ JOIN dbo.SessionDetails s ON s.SessionIdTime = v.SessionIdTime AND s.SessionIdSe
 WHERE v.FromNumberId IS NOT NULL AND v.FromGatewayId IS NOT NULL AND s.SessionIdTime >= @P1 AND s.SessionIdTime < @P2\
 ) x JOIN dbo.Users u ON u.UserId = x.UserId GROUP BY u.UserUri"
                 .into(),
-        },
-        Query {
-            name: "ConferencesOrganized",
-            purpose: "Enterprise: conferences organised with audio/video, application sharing or data collaboration joined by 2+ participants, and dial-in (PSTN) participants",
-            sql: "SELECT u.UserUri AS UserUri, \
+        ),
+        UserQuery::ConferencesOrganized => (
+            "Enterprise: conferences organised with audio/video, application sharing or data collaboration joined by 2+ participants, and dial-in (PSTN) participants",
+            "SELECT u.UserUri AS UserUri, \
 SUM(CASE WHEN x.AvJoins >= 2 THEN 1 ELSE 0 END) AS AudioVideoConferences, \
 SUM(CASE WHEN x.SharingJoins >= 2 THEN 1 ELSE 0 END) AS AppSharingConferences, \
 SUM(CASE WHEN x.DataJoins >= 2 THEN 1 ELSE 0 END) AS DataConferences, \
@@ -131,16 +185,20 @@ WHERE c.SessionIdTime >= @P1 AND c.SessionIdTime < @P2 AND (COALESCE(c.Flag, 0) 
 GROUP BY c.OrganizerId, c.SessionIdTime, c.SessionIdSeq\
 ) x JOIN dbo.Users u ON u.UserId = x.OrganizerId GROUP BY u.UserUri"
                 .into(),
-        },
-        Query {
-            name: "ConferencesJoined",
-            purpose: "Standard: conferences joined (joining is a Standard right)",
-            sql: "SELECT u.UserUri AS UserUri, COUNT(DISTINCT m.SessionIdTime) AS ConferencesJoined, MAX(m.SessionIdTime) AS LastActivity \
+        ),
+        UserQuery::ConferencesJoined => (
+            "Standard: conferences joined (joining is a Standard right)",
+            "SELECT u.UserUri AS UserUri, COUNT(DISTINCT m.SessionIdTime) AS ConferencesJoined, MAX(m.SessionIdTime) AS LastActivity \
 FROM dbo.McuJoinsAndLeaves m JOIN dbo.Users u ON u.UserId = m.UserId \
 WHERE m.SessionIdTime >= @P1 AND m.SessionIdTime < @P2 GROUP BY u.UserUri"
                 .into(),
-        },
-    ]
+        ),
+    };
+    Query {
+        name: QueryName::User(which),
+        purpose,
+        sql,
+    }
 }
 
 pub fn device_query(s: Schema) -> Query {
@@ -154,7 +212,7 @@ pub fn device_query(s: Schema) -> Query {
         ("CAST(NULL AS NVARCHAR(40)) AS MacAddress", "", "")
     };
     Query {
-        name: "Devices",
+        name: QueryName::Devices,
         purpose: "devices: registrations per endpoint (MAC address where Lync 2013+ records it), with the client kind",
         sql: format!(
             "SELECT r.EndpointId AS EndpointId, {mac_col}, MAX(u.UserUri) AS UserUri, MAX(cv.Version) AS ClientVersion, \
@@ -176,7 +234,7 @@ pub fn probe(table: &str) -> String {
 /// QoEMetrics: audio sessions from IP phones (UserAgent.UAType 8), per user and endpoint.
 pub fn qoe_ip_phones() -> Query {
     Query {
-        name: "QoeIpPhones",
+        name: QueryName::QoeIpPhones,
         purpose: "devices (QoEMetrics): sessions from IP phones (UserAgent.UAType 8), per user and endpoint",
         sql: "SELECT x.UserUri AS UserUri, x.EndpointName AS EndpointName, COUNT(*) AS Sessions, MAX(x.StartTime) AS LastActivity FROM (\
 SELECT us.URI AS UserUri, e.Name AS EndpointName, s.StartTime AS StartTime FROM dbo.Session s \
