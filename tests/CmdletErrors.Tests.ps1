@@ -96,7 +96,7 @@ Describe 'Engine messages name the cmdlet''s parameters, never engine flags' {
     It 'Get-LyncCalRequirement: -OwnedCal, never --owned' {
         $problems = Invoke-Failing { Get-LyncCalRequirement -OwnedCal @{ Gold = 5 } }
         $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
-        Assert-CmdletTerms $problems "*'Gold' is not Standard, Enterprise or Plus*" '-OwnedCal'
+        Assert-CmdletTerms $problems "*'Gold' names no CAL*" '-OwnedCal'
     }
 
     It 'Get-LyncCalPolicyPlan: -TierPolicy, with the policy in PowerShell syntax' {

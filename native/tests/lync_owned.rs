@@ -183,7 +183,7 @@ fn bad_rows_are_refused_naming_file_record_and_field() {
             "Tier,Quantity\nStandard,10\nGold,5\n",
             "record 2",
             "'Tier'",
-            "'Gold' is not",
+            "'Gold' names no CAL",
         ),
         (
             "Tier,Quantity\nStandard,-4\n",
@@ -208,6 +208,25 @@ fn bad_rows_are_refused_naming_file_record_and_field() {
             "record 1",
             "'Tier'",
             "more than one CAL",
+        ),
+        // EMS has "Enterprise" in its name and includes no Skype for Business Server CAL.
+        (
+            "Tier,Quantity\nStandard,20\nEnterprise Mobility + Security E3,50\n",
+            "record 2",
+            "'Tier'",
+            "names no CAL",
+        ),
+        (
+            "Tier,Quantity\nEnterprise Mobility + Security E5,50\n",
+            "record 1",
+            "'Tier'",
+            "names no CAL",
+        ),
+        (
+            "Tier,Quantity\nOffice 365 E3 (no Teams),50\n",
+            "record 1",
+            "'Tier'",
+            "write 'Office 365 E3'",
         ),
         (
             "Tier,Quantity\nStandard,2000000001\n",
@@ -235,7 +254,10 @@ fn bad_rows_are_refused_naming_file_record_and_field() {
 fn bad_owned_arguments_are_refused_with_exit_2() {
     for (arg, why) in [
         ("Standard", "is not TIER=COUNT"),
-        ("Gold=5", "'Gold' is not Standard, Enterprise or Plus"),
+        ("Gold=5", "'Gold' names no CAL"),
+        ("Enterprise Mobility + Security E3=50", "names no CAL"),
+        ("Enterprise Mobility + Security E5=50", "names no CAL"),
+        ("Microsoft 365 E3 (no Teams)=50", "write 'Microsoft 365 E3'"),
         ("Standard=5,Standard=6", "given twice"),
         ("Plus=-1", "not a whole number"),
         ("", "no TIER=COUNT given"),

@@ -182,6 +182,42 @@ fn an_sfb_server_user_holding_e3_has_standard_and_enterprise_covered_and_still_n
     assert_eq!(bob["Licensed"], "Standard+Enterprise+Plus", "{bob:#}");
 }
 
+#[test]
+fn ems_and_no_teams_offers_are_refused_not_read_as_enterprise() {
+    // Review finding: "Enterprise Mobility + Security E3" was read as an Enterprise CAL for the
+    // word in its name. EMS includes no Skype for Business Server CAL (Product Terms, CAL and ML
+    // Equivalency Licenses); the (no Teams) offers are not in that table, so the admin is told
+    // what to write. Alice is configured and uses Enterprise.
+    let dir = tempfile::tempdir().unwrap();
+    let licensed = dir.path().join("licensed.csv");
+    std::fs::write(
+        &licensed,
+        "SipAddress,Tier\nsip:alice@contoso.com,Enterprise Mobility + Security E3\nsip:bob@contoso.com,Enterprise Mobility + Security E5\nsip:carol@contoso.com,Microsoft 365 E3 (no Teams)\n",
+    )
+    .unwrap();
+    let path = licensed.to_string_lossy().to_string();
+    let (r, _dir) = rightsize(&["--licensed", &path]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    for part in [
+        path.as_str(),
+        "record 1",
+        "record 2",
+        "'Tier'",
+        "'Enterprise Mobility + Security E3' names no CAL",
+        "'Enterprise Mobility + Security E5' names no CAL",
+        "write 'Microsoft 365 E3'",
+    ] {
+        assert!(r.stderr.contains(part), "{part} not in {}", r.stderr);
+    }
+    // A licence list read in part could give alice Enterprise she does not hold: nothing is
+    // right-sized, rather than a YearlyExposure of 0 for her.
+    assert!(
+        r.records_of("LyncCalRightSizing").is_empty(),
+        "{}",
+        r.stdout
+    );
+}
+
 /// `lync rightsize` with the example prices and a licence list written to a temporary file.
 fn rightsize_licensed(csv: &str, summary: bool) -> (util::Run, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();

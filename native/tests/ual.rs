@@ -2235,3 +2235,65 @@ fn the_licenses_help_lists_todays_columns() {
         "{help}"
     );
 }
+
+/// Review finding: Core CAL Suite ×1, Windows Server 2019 ×1, Exchange 2019 ×1. One user uses the
+/// file server and Exchange, the other the file server and SharePoint. The suite went to whoever
+/// sorted first by name: with the first named `a`, SharePoint was one short and the Exchange CAL
+/// unused. Section 9: a suite seat is never given to needs a spare single CAL covers.
+#[test]
+fn the_suite_goes_where_single_cals_cannot_cover_whatever_the_names() {
+    let lic = "Product,Version,CalType,Quantity,Priority,Servers\r\nCore CAL Suite,2019,User,1,1,\r\nWindows Server,2019,User,1,50,\r\nExchange Server,2019,User,1,50,\r\n";
+    for (exchange_user, sharepoint_user) in [("a", "b"), ("x", "b"), ("b", "a")] {
+        let dir = tempfile::tempdir().unwrap();
+        let ev = dir.path().join("ev.csv");
+        let row = |server: &str, product: &str, user: &str| {
+            format!("{server},{product},2019,Standard,CONTOSO/{user},20261020,10,20261031\r\n")
+        };
+        let evidence = [
+            "ComputerID,ProductName,Version,Edition,AccessingUser,AccessDate,AccessCount,InventoryDate\r\n".to_string(),
+            row("FS01", "Microsoft Windows Server", exchange_user),
+            row("EXCH01", "Microsoft Exchange Server", exchange_user),
+            row("FS01", "Microsoft Windows Server", sharepoint_user),
+            row("SP01", "Microsoft SharePoint Server", sharepoint_user),
+        ]
+        .concat();
+        std::fs::write(&ev, evidence).unwrap();
+        let licenses = dir.path().join("lic.csv");
+        std::fs::write(&licenses, lic).unwrap();
+        let r = run(&[
+            "ual",
+            "compliance",
+            "--evidence",
+            ev.to_str().unwrap(),
+            "--licenses",
+            licenses.to_str().unwrap(),
+            "--format",
+            "ndjson",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let p = r.records_of("CalCompliance");
+        assert_eq!(p.len(), 3, "{p:#?}");
+        for x in &p {
+            assert_eq!(
+                x["Shortfall"], 0,
+                "{exchange_user}/{sharepoint_user}: {x:#}"
+            );
+        }
+        // The suite seat is the SharePoint user's; the Exchange user holds the two single CALs.
+        let c = r.records_of("CalConsumption");
+        let sp = &consumption(
+            &c,
+            "SharePoint Server",
+            &format!("contoso\\{sharepoint_user}"),
+        )[0];
+        assert_eq!(
+            sp["License"], "Core CAL Suite 2019 User (licence row 1)",
+            "{sp:#}"
+        );
+        let ex = &consumption(&c, "Exchange Server", &format!("contoso\\{exchange_user}"))[0];
+        assert_eq!(
+            ex["License"], "Exchange Server 2019 User (licence row 3)",
+            "{ex:#}"
+        );
+    }
+}

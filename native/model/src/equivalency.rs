@@ -58,6 +58,84 @@ pub fn bundle_named(text: &str) -> Option<&'static str> {
     }
 }
 
+/// Words a licence sheet may put around a Skype for Business Server (Lync Server) CAL's tier
+/// (`Microsoft Lync Server 2013 Enterprise User CAL`, `SfB Server 2019 Plus CAL with SA`).
+const CAL_WORDS: &[&str] = &[
+    "microsoft",
+    "lync",
+    "skype",
+    "for",
+    "business",
+    "sfb",
+    "s4b",
+    "server",
+    "cal",
+    "cals",
+    "client",
+    "access",
+    "license",
+    "licence",
+    "licenses",
+    "licences",
+    "user",
+    "device",
+    "per",
+    "and",
+    "with",
+    "sa",
+    "software",
+    "assurance",
+    "only",
+    "2010",
+    "2013",
+    "2015",
+    "2019",
+    "se",
+    "subscription",
+    "edition",
+];
+
+/// The single Skype for Business Server CALs a text names: `[standard, enterprise, plus]`, read
+/// from whole words only, and only when every other word is one that sits around a CAL's name
+/// (`Lync Enterprise CAL`, `Standard+Plus`). A text naming any other product names no CAL, even
+/// with a tier word in it: `Enterprise Mobility + Security E3` (EMS includes no Skype for
+/// Business Server CAL: Product Terms, CAL and ML Equivalency Licenses, where EMS bridges only
+/// to Windows Server and management CALs), `Microsoft 365 E5 Security`, `Office 365 Enterprise
+/// E1` (a plan: see [`online_plan`]). None when no tier word is named. The one reading of tier
+/// text for `lync plan`, `lync rightsize --licensed` and `lync entitlement --owned`.
+pub fn single_cals_named(text: &str) -> Option<[bool; 3]> {
+    let lower = text.to_ascii_lowercase();
+    let mut named = [false; 3];
+    for word in lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        match word {
+            "standard" => named[0] = true,
+            "enterprise" => named[1] = true,
+            "plus" => named[2] = true,
+            w if CAL_WORDS.contains(&w) => {}
+            _ => return None,
+        }
+    }
+    named.iter().any(|n| *n).then_some(named)
+}
+
+/// What to tell the admin about a text that names neither a single CAL nor a suite or plan taken
+/// as CAL-equivalent. The `(no Teams)` offers (`Microsoft 365 E3 (no Teams)`) are not in the
+/// equivalency table this tool follows, so they are not assumed; the admin who holds them with
+/// the same CAL rights (their agreement says so) writes the plan's name.
+pub fn no_cal_hint(text: &str) -> String {
+    let l = text.to_ascii_lowercase();
+    if l.contains("no teams") {
+        let plan = online_plan(&l.replace("no teams", ""))
+            .map(|p| format!("'{p}'"))
+            .unwrap_or_else(|| "the plan's name without '(no Teams)'".into());
+        return format!("'{text}' is not taken as CAL-equivalent: the (no Teams) offers are not named in the CAL and ML Equivalency table this tool follows; if your agreement gives it the same CAL rights, write {plan}, otherwise the Skype for Business Server CALs held (Standard, Enterprise, Plus)");
+    }
+    format!("'{text}' names no CAL: not a Skype for Business Server Standard, Enterprise or Plus CAL, nor a CAL suite or plan taken as CAL-equivalent (Core CAL Suite, Enterprise CAL Suite, Microsoft 365 E3/E5, Office 365 E1/E3/E5); products such as Enterprise Mobility + Security or Microsoft 365 E5 Security include none")
+}
+
 /// The Skype for Business Server (Lync Server) CALs a suite or plan is equivalent to, beyond the
 /// Standard CAL every one of them includes: `(enterprise, plus)`. Product Terms, "CAL and ML
 /// Equivalency Licenses": the Core CAL Suite and Office 365 E1 the Standard CAL; the Enterprise
@@ -87,6 +165,29 @@ mod tests {
         assert_eq!(bundle_named("Core CAL Suite 2019"), Some(CORE_CAL_SUITE));
         assert_eq!(bundle_named("Lync Enterprise CAL"), None);
         assert_eq!(bundle_named("Microsoft 365 E5 Security"), None);
+    }
+
+    #[test]
+    fn tier_words_count_only_in_a_cals_name() {
+        assert_eq!(
+            single_cals_named("Lync Enterprise CAL"),
+            Some([false, true, false])
+        );
+        assert_eq!(
+            single_cals_named("Standard + Plus"),
+            Some([true, false, true])
+        );
+        assert_eq!(
+            single_cals_named("Skype for Business Server 2019 Plus User CAL"),
+            Some([false, false, true])
+        );
+        assert_eq!(single_cals_named("Enterprise Mobility + Security E3"), None);
+        assert_eq!(single_cals_named("Enterprise Mobility + Security E5"), None);
+        assert_eq!(single_cals_named("Microsoft 365 E5 Security"), None);
+        assert_eq!(single_cals_named("Lync Server CAL"), None);
+        let hint = no_cal_hint("Microsoft 365 E3 (no Teams)");
+        assert!(hint.contains("write 'Microsoft 365 E3'"), "{hint}");
+        assert!(no_cal_hint("Enterprise Mobility + Security E3").contains("names no CAL"));
     }
 
     #[test]

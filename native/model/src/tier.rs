@@ -30,13 +30,10 @@ impl Tier {
         if let Some(bundle) = crate::equivalency::bundle_named(s) {
             return crate::equivalency::skype_server_cals(bundle).map(|(e, _)| Tier::of(e));
         }
-        let l = s.to_ascii_lowercase();
-        if l.contains("enterprise") {
-            Some(Tier::Enterprise)
-        } else if l.contains("standard") {
-            Some(Tier::Standard)
-        } else {
-            None
+        match crate::equivalency::single_cals_named(s)? {
+            [_, true, _] => Some(Tier::Enterprise),
+            [true, false, _] => Some(Tier::Standard),
+            _ => None,
         }
     }
 

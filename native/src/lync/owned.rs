@@ -58,15 +58,11 @@ pub fn tiers_named(name: &str) -> Result<[bool; 3], String> {
             return Ok([true, enterprise, plus]);
         }
     }
-    let l = name.to_ascii_lowercase();
-    let named = [
-        l.contains("standard"),
-        l.contains("enterprise"),
-        l.contains("plus"),
-    ];
+    let Some(named) = equivalency::single_cals_named(name) else {
+        return Err(equivalency::no_cal_hint(name));
+    };
     match named.iter().filter(|n| **n).count() {
         1 => Ok(named),
-        0 => Err(format!("'{name}' is not Standard, Enterprise or Plus (nor a CAL suite or a Microsoft 365 / Office 365 plan)")),
         _ => Err(format!("'{name}' names more than one CAL: Enterprise and Plus are each added to Standard and counted apart, so give one quantity per CAL")),
     }
 }
@@ -330,7 +326,12 @@ mod tests {
         assert!(tiers_named("Enterprise+Plus")
             .unwrap_err()
             .contains("more than one CAL"));
-        assert!(tiers_named("Gold").unwrap_err().contains("'Gold' is not"));
+        assert!(tiers_named("Gold")
+            .unwrap_err()
+            .contains("'Gold' names no CAL"));
+        assert!(tiers_named("Enterprise Mobility + Security E3")
+            .unwrap_err()
+            .contains("names no CAL"));
     }
 
     #[test]

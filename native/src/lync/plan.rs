@@ -91,7 +91,11 @@ impl Licences {
                 let tier = Tier::from_licence_text(&text).ok_or_else(|| {
                     r.error(
                         "Tier",
-                        format!("'{text}' is neither Standard nor Enterprise"),
+                        match crate::model::equivalency::single_cals_named(&text) {
+                            // Another product's name (EMS, a (no Teams) offer): what to write.
+                            None => crate::model::equivalency::no_cal_hint(&text),
+                            Some(_) => format!("'{text}' is neither Standard nor Enterprise"),
+                        },
                     )
                 })?;
                 Ok((r.index, keys, tier))

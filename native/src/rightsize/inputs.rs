@@ -276,10 +276,8 @@ pub fn licence_from_text(text: &str) -> Option<Licence> {
             single: [false; 3],
         });
     }
-    let l = text.to_ascii_lowercase();
-    let enterprise = l.contains("enterprise");
-    let plus = l.contains("plus");
-    (enterprise || plus || l.contains("standard")).then_some(Licence {
+    let [_, enterprise, plus] = equivalency::single_cals_named(text)?;
+    Some(Licence {
         enterprise,
         plus,
         via: None,
@@ -360,12 +358,8 @@ impl Licences {
                     );
                 }
                 let text = r.req_str("Tier")?;
-                let licence = licence_from_text(&text).ok_or_else(|| {
-                    r.error(
-                        "Tier",
-                        format!("'{text}' names none of Standard, Enterprise and Plus, and no CAL suite or plan (Core CAL Suite, Enterprise CAL Suite, Microsoft 365 E3/E5, Office 365 E1/E3/E5)"),
-                    )
-                })?;
+                let licence = licence_from_text(&text)
+                    .ok_or_else(|| r.error("Tier", equivalency::no_cal_hint(&text)))?;
                 Ok((r.index, keys, licence))
             },
         )?;
@@ -516,6 +510,10 @@ mod tests {
         assert_eq!(l("Standard + Plus"), Some((false, true)));
         assert_eq!(l("Lync Enterprise CAL"), Some((true, false)));
         assert_eq!(l("gold"), None);
+        // A tier word in another product's name is no CAL: EMS includes none.
+        assert_eq!(l("Enterprise Mobility + Security E3"), None);
+        assert_eq!(l("Enterprise Mobility + Security E5"), None);
+        assert_eq!(l("Microsoft 365 E3 (no Teams)"), None);
         // Suites and plans: CAL-equivalent (Product Terms, CAL and ML Equivalency Licenses).
         assert_eq!(l("Microsoft 365 E3"), Some((true, false)));
         assert_eq!(l("Office 365 E5"), Some((true, true)));

@@ -7,12 +7,18 @@
 //! spare single-product CAL covers can leave another principal short who needed the suite for
 //! several products. Hence, in two passes over the needs, grouped by principal:
 //!
-//! 1. a principal that needs two or more products one suite or plan covers takes a seat of it
-//!    (the row covering most of its needs, then by [`draw`]'s order);
+//! 1. in the order of how many of its needs no single-product CAL with seats fits (most first;
+//!    then most needs a suite or plan fits; then the order the principals came in), a principal takes a seat of a suite or plan (the
+//!    row covering most of its needs, then by [`draw`]'s order) when it has such a need or
+//!    needs two or more products one suite covers; but one whose every need spare
+//!    single-product CALs cover takes those instead, so a suite seat is never given to needs a
+//!    spare single CAL covers while another principal needs the suite (a review found the
+//!    shortfall hung on which account name sorted first);
 //! 2. every need still uncovered takes, in the principal order, a seat its principal already
 //!    holds, else a single-product CAL, else a suite or plan seat (by [`draw`]'s order).
 //!
-//! Linear in the needs times the licence rows (rows are few); deterministic.
+//! Linear in the needs times the licence rows (rows are few), plus one sort of the principals;
+//! deterministic.
 
 use super::licenses::License;
 use super::roles::is_bundle;
@@ -58,8 +64,44 @@ pub fn choose<H: Hash + Eq + Copy>(
     // The suite or plan seats each principal holds: one seat covers all of its products.
     let mut held: HashMap<H, Vec<usize>> = HashMap::new();
 
-    // Pass 1: suites and plans for the principals that need several of their products.
-    for (who, range) in groups {
+    // A need no single-product row with seats fits: only a suite or plan seat covers it.
+    let single_fits = |n: usize, remaining: &[u64]| {
+        (0..licenses.len())
+            .any(|i| remaining[i] > 0 && !is_bundle(licenses[i].product) && fits(n, &licenses[i]))
+    };
+    let suite_only: Vec<usize> = groups
+        .iter()
+        .map(|(_, range)| {
+            range
+                .clone()
+                .filter(|n| !single_fits(*n, remaining))
+                .count()
+        })
+        .collect();
+    // Needs some suite or plan row fits (seats or not).
+    let suite_fits: Vec<usize> = groups
+        .iter()
+        .map(|(_, range)| {
+            range
+                .clone()
+                .filter(|n| licenses.iter().any(|l| is_bundle(l.product) && fits(*n, l)))
+                .count()
+        })
+        .collect();
+    // Principals with the most needs only a suite covers first, then those a suite covers most
+    // needs of; then the order they came in (a stable sort: deterministic, and no longer decided
+    // by the names alone).
+    let mut pass1: Vec<usize> = (0..groups.len()).collect();
+    pass1.sort_by_key(|g| {
+        (
+            std::cmp::Reverse(suite_only[*g]),
+            std::cmp::Reverse(suite_fits[*g]),
+        )
+    });
+
+    // Pass 1: suites and plans for the principals that need them.
+    for g in pass1 {
+        let (who, range) = &groups[g];
         if held.contains_key(who) {
             continue; // its other CAL type's seat: pass 2 reuses it where it fits
         }
@@ -67,14 +109,29 @@ pub fn choose<H: Hash + Eq + Copy>(
         let best = (0..licenses.len())
             .filter(|i| remaining[*i] > 0 && is_bundle(licenses[*i].product))
             .map(|i| (covered(i), i))
-            .filter(|(count, _)| *count >= 2)
+            .filter(|(count, _)| *count >= 2 || (*count >= 1 && suite_only[g] > 0))
             .min_by_key(|(count, i)| (std::cmp::Reverse(*count), order(&licenses[*i])));
-        if let Some((_, i)) = best {
-            remaining[i] -= 1;
-            held.entry(*who).or_default().push(i);
-            for n in range.clone().filter(|n| fits(*n, &licenses[i])) {
-                chosen[n] = Some(i);
+        let Some((_, i)) = best else { continue };
+        if suite_only[g] == 0 {
+            // Spare single-product CALs cover every need: they are taken, and the suite seat
+            // is kept for a principal they cannot cover.
+            let mut left = remaining.to_vec();
+            let singles: Option<Vec<usize>> = range
+                .clone()
+                .map(|n| draw(licenses, &mut left, |l| !is_bundle(l.product) && fits(n, l)))
+                .collect();
+            if let Some(singles) = singles {
+                remaining.copy_from_slice(&left);
+                for (n, single) in range.clone().zip(singles) {
+                    chosen[n] = Some(single);
+                }
+                continue;
             }
+        }
+        remaining[i] -= 1;
+        held.entry(*who).or_default().push(i);
+        for n in range.clone().filter(|n| fits(*n, &licenses[i])) {
+            chosen[n] = Some(i);
         }
     }
 
@@ -103,7 +160,7 @@ pub fn choose<H: Hash + Eq + Copy>(
 mod tests {
     use super::*;
     use crate::model::server_cal::CalType;
-    use crate::ual::roles::{EXCHANGE, WINDOWS_SERVER};
+    use crate::ual::roles::{EXCHANGE, SHAREPOINT, WINDOWS_SERVER};
 
     fn row(row: u64, product: &'static str, quantity: u64, priority: i64) -> License {
         License {
@@ -142,6 +199,39 @@ mod tests {
         let licenses = [row(1, crate::model::equivalency::CORE_CAL_SUITE, 1, 10)];
         let needs = [(1, WINDOWS_SERVER), (2, WINDOWS_SERVER), (2, EXCHANGE)];
         assert_eq!(allocate(&licenses, &needs), vec![None, Some(0), Some(0)]);
+    }
+
+    #[test]
+    fn the_suite_goes_to_the_principal_spare_single_cals_cannot_cover_whatever_its_name() {
+        // Review finding: one Core CAL Suite, one Windows Server and one Exchange CAL. One
+        // principal needs Windows Server and Exchange, the other Windows Server and SharePoint.
+        // The suite to the first left SharePoint short and the Exchange CAL unused.
+        let licenses = [
+            row(1, crate::model::equivalency::CORE_CAL_SUITE, 1, 1),
+            row(2, WINDOWS_SERVER, 1, 50),
+            row(3, EXCHANGE, 1, 50),
+        ];
+        let needs = [
+            (1, WINDOWS_SERVER),
+            (1, EXCHANGE),
+            (2, WINDOWS_SERVER),
+            (2, SHAREPOINT),
+        ];
+        assert_eq!(
+            allocate(&licenses, &needs),
+            vec![Some(1), Some(2), Some(0), Some(0)]
+        );
+        // The same principals in the other order: the same seats.
+        let needs = [
+            (1, WINDOWS_SERVER),
+            (1, SHAREPOINT),
+            (2, WINDOWS_SERVER),
+            (2, EXCHANGE),
+        ];
+        assert_eq!(
+            allocate(&licenses, &needs),
+            vec![Some(0), Some(0), Some(1), Some(2)]
+        );
     }
 
     #[test]
