@@ -145,6 +145,9 @@ $script:LicenseAuditFlagText = @{
     'Export-LicenseAuditReport'                 = @{
         '--output' = '-Path'
     }
+    'Get-LicenseAuditInputInfo'                 = @{
+        '--for' = '-For'
+    }
     'Get-LicenseAuditHistory'                   = @{
         '--alert-threshold' = '-AlertThreshold'
         '--command'         = '-Command'

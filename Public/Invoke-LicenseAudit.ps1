@@ -188,12 +188,6 @@ function Invoke-LicenseAudit {
     .\LicenseAudit\<as-of>\LicenseAudit-<as-of>.xlsx and the history in .\LicenseAudit\history.
 
     .EXAMPLE
-    Invoke-LicenseAudit -OutputPath ./licenseaudit -SnapshotPath ./snapshot -OwnedCal @{ Standard = 1200; Enterprise = 400; Plus = 150 }
-
-    Before a true-up: the configured requirement against the agreement's
-    counts, in the workbook and in the summary's Lync*Shortfall properties.
-
-    .EXAMPLE
     Invoke-LicenseAudit -OutputPath ./licenseaudit -SnapshotPath ./licenseaudit/inbox/snapshot-2026-11
 
     On a Linux (or Windows Server 2016+) machine: audits a snapshot copied from a Server 2012 R2
@@ -218,6 +212,12 @@ function Invoke-LicenseAudit {
     Server CALs with CONTOSO\bob exempt as an administrator and FS01 taken as a
     Windows Server VM in Azure (no Windows Server CALs for its users): the same
     position Get-ServerCalCompliance gives with the same evidence and options.
+
+    .EXAMPLE
+    Invoke-LicenseAudit -OutputPath ./licenseaudit -SnapshotPath ./snapshot -OwnedCal @{ Standard = 1200; Enterprise = 400; Plus = 150 }
+
+    Before a true-up: the configured requirement against the agreement's
+    counts, in the workbook and in the summary's Lync*Shortfall properties.
 
     .INPUTS
     None.

@@ -233,6 +233,23 @@ BeforeDiscovery {
                 Should -Invoke -ModuleName LicenseAudit Grant-CsConferencingPolicy -Times 0 -Exactly -Scope It
             }
         }
+        'Get-LyncCalRequirement example 5'      = @{
+            Check = {
+                param($Run)
+                @($Run.Output | ForEach-Object Tier) | Should -Be @('Standard', 'Enterprise', 'Plus')
+                $Run.Output[0].PSObject.TypeNames[0] | Should -Be 'LicenseAudit.LyncCalPosition'
+                @($Run.Output | Where-Object { $_.Owned -ne @{ Standard = 1200; Enterprise = 400; Plus = 150 }[$_.Tier] }).Count | Should -Be 0
+                @($Run.Output | Where-Object { $_.Shortfall -ne [math]::Max(0, $_.Required - $_.Owned) }).Count | Should -Be 0
+            }
+        }
+        'Get-LyncCalRequirement example 6'      = @{
+            Files = [ordered]@{ 'owned-cals.csv' = 'examples/contoso/owned-cals.csv' }
+            Check = {
+                param($Run)
+                ($Run.Output | Out-String) | Should -BeLike '*Tier*Standard*Owned*'
+                ($Run.Output | Out-String) | Should -BeLike '*Enterprise*Plus*'
+            }
+        }
         'Get-LyncCalRequirement example 1'      = @{
             Variables = 'summary'
             Check     = {
@@ -489,6 +506,21 @@ BeforeDiscovery {
                 $same = @(Get-ServerCalCompliance -EvidencePath 'ual/*-access.json' -LicensePath 'ual/licenses.csv' -AdminAccount 'CONTOSO\bob' -AzureServer FS01.contoso.com 3>$null)
                 $summary.ServerCalShortfall | Should -Be (($same | Measure-Object -Property Shortfall -Sum).Sum)
                 @($position | Where-Object { $_.Assumption -like '*contoso\bob is exempt*' }).Count | Should -BeGreaterThan 0
+            }
+        }
+        'Invoke-LicenseAudit example 6'         = @{
+            Setup = { $null = Export-LicenseAuditSnapshot -Path 'snapshot' }
+            Check = {
+                param($Run)
+                $summary = $Run.Output[-1]
+                $summary.Succeeded | Should -BeTrue
+                # The agreement's counts against the configured requirement, per tier.
+                foreach ($tier in 'Standard', 'Enterprise', 'Plus') {
+                    $owned = @{ Standard = 1200; Enterprise = 400; Plus = 150 }[$tier]
+                    $summary.('Lync{0}Shortfall' -f $tier) | Should -Be ([math]::Max(0, $summary.$tier - $owned))
+                }
+                $summary.LyncCalShortfall | Should -Be 0
+                Assert-TestWorkbookValid $summary.ReportPath
             }
         }
         'New-LyncCalPolicyTemplate example 1'   = @{
