@@ -153,6 +153,9 @@ $script:LicenseAuditFlagText = @{
         '--command'         = '-Command'
         '--all'             = '-All'
     }
+    'Get-LicenseAuditInputInfo'                 = @{
+        '--for' = '-For'
+    }
     'Invoke-LicenseAudit'                       = @{
         '--estate'                   = 'the estate folder (-SnapshotPath, or the live collection in the run folder)'
         '--rules'                    = '-Rules'
@@ -177,6 +180,8 @@ $script:LicenseAuditFlagText = @{
         '--licenses'                 = '-LicensePath'
         '--internal-domain'          = '-InternalDomain'
         '--per-core-server'          = '-PerCoreServer'
+        '--admin-account'            = '-AdminAccount'
+        '--azure-server'             = '-AzureServer'
         '--teams'                    = "the estate's teams export"
         '--teams-ip-phone-policies'  = "the estate's teams-ip-phone-policies export"
         '--teams-resource-accounts'  = "the estate's teams-resource-accounts export"

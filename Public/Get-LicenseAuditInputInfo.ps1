@@ -28,12 +28,18 @@ function Get-LicenseAuditInputInfo {
 
     .PARAMETER For
     The audit input the files are meant for, named as `license-audit inspect
-    --for` names it: the command, then its option (lync-conferencing-policies:
-    the Get-CsConferencingPolicy export that lync entitlement
-    --conferencing-policies reads, conferencing-policies.json in a snapshot
-    folder). Without it, the input is recognised from the first record's
-    properties where they say it; a file they do not (a meeting room looks like
-    a user) is not checked against an audit.
+    --for` names it: the command, then its option
+    (lync-conferencing-policies: the Get-CsConferencingPolicy export that
+    lync entitlement --conferencing-policies reads,
+    conferencing-policies.json in a snapshot folder). The names come in
+    groups: lync-* (users, conferencing-policies, voice-policies, pools,
+    common-area-phones, analog-devices, meeting-rooms, rgs-agent-groups),
+    ual-* (evidence, systems, licenses, principals), teams-*, m365-* and
+    uc-*; tab completion and
+    Get-Help Get-LicenseAuditInputInfo -Parameter For list them all.
+    Without it, the input is recognised from the first record's properties
+    where they say it; a file they do not (a meeting room looks like a
+    user) is not checked against an audit.
 
     .EXAMPLE
     Get-CsUser | Export-Clixml users.xml; Get-LicenseAuditInputInfo users.xml

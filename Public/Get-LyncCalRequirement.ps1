@@ -92,7 +92,11 @@ function Get-LyncCalRequirement {
     and the Basis, instead of the per-user records. Enterprise and Plus are
     added to Standard, so every Enterprise or Plus user is in Standard's
     Required too. A CAL suite or a Microsoft 365 / Office 365 plan name
-    counts toward the CALs it includes. Adds to -OwnedCalPath.
+    counts toward the CALs it includes. Adds to -OwnedCalPath. An object
+    works too (its properties are the tiers: ConvertFrom-Json of a config
+    file on Windows PowerShell 5.1). Names and counts (whole numbers, 0 or
+    more) are checked before anything is read: a typo is a terminating
+    error, LicenseAudit.InvalidOwnedCal.
 
     .PARAMETER OwnedCalPath
     A CSV of the Lync CALs owned: Tier, Quantity, and optionally Version and
@@ -180,8 +184,8 @@ function Get-LyncCalRequirement {
         [switch]$Summary,
         [ValidateNotNullOrEmpty()]
         [string]$SummaryVariable,
-        [ValidateNotNullOrEmpty()]
-        [System.Collections.IDictionary]$OwnedCal,
+        [ValidateNotNull()]
+        [object]$OwnedCal,
         [ValidateNotNullOrEmpty()]
         [string]$OwnedCalPath,
         [object[]]$ConferencingPolicy,
@@ -189,12 +193,13 @@ function Get-LyncCalRequirement {
         [object[]]$Pool
     )
     begin {
+        # The owned counts, checked before any user or policy is read: the position per tier is
+        # the output, the summary's counts are all the engine needs (--summary-only), and
+        # -Summary would ask for a second kind of output.
+        $owned = @(Get-LicenseAuditOwnedCalArgument -Cmdlet $PSCmdlet -OwnedCal $OwnedCal -OwnedCalPath $OwnedCalPath)
         $query = Get-LicenseAuditLyncUserQuery -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         $outputType = @('LyncUserCal')
         $collectType = @()
-        # The owned counts: the position per tier is the output, the summary's counts are all
-        # the engine needs (--summary-only), and -Summary would ask for a second kind of output.
-        $owned = @(Get-LicenseAuditOwnedCalArgument -Cmdlet $PSCmdlet -OwnedCal $OwnedCal -OwnedCalPath $OwnedCalPath)
         if ($owned.Count -gt 0 -and $Summary) {
             $PSCmdlet.ThrowTerminatingError((New-LicenseAuditErrorRecord -ErrorId 'OwnedCalWithSummary' -Category InvalidArgument -TargetObject 'Summary' `
                         -ExceptionType 'System.ArgumentException' -Message '-OwnedCal and -OwnedCalPath output the position per tier, -Summary the counts: give one, and -SummaryVariable to keep the counts beside the position.'))

@@ -86,12 +86,12 @@ function Get-ServerCalCompliance {
     Servers licensed per core (SERVER, or PRODUCT=SERVER).
 
     .PARAMETER AdminAccount
-    Administrator accounts exempt from CALs (domain\user): at most two, as the
-    licence terms exempt up to two users or devices that access the server only
-    to administer it. Names are compared ignoring case (CONTOSO\admin and
-    contoso\Admin are one account). Each position's Assumption names them; a
-    name the evidence does not hold is said there and as a warning (nothing is
-    exempted for it). An empty name is refused.
+    Administrator accounts exempt from CALs (domain\user): at most two, as
+    the licence terms exempt up to two users or devices that access the
+    server only to administer it. Names are compared ignoring case
+    (CONTOSO\admin and contoso\Admin are one account). Each position's
+    Assumption names them; a name the evidence does not hold is said there
+    and as a warning (nothing is exempted for it). An empty name is refused.
 
     .PARAMETER AzureServer
     Servers that are Windows Server VMs in Azure: the VM's price includes the Windows Server

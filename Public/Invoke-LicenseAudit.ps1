@@ -113,7 +113,11 @@ function Invoke-LicenseAudit {
     gives LyncStandardShortfall, LyncEnterpriseShortfall, LyncPlusShortfall
     and LyncCalShortfall; a shortfall counts for -FailOnShortfall. Counts
     are a pool compared with the configured requirement; -LicensedPath
-    stays the per-user list right-sizing compares each user with.
+    stays the per-user list right-sizing compares each user with. An
+    object works too (its properties are the tiers, as ConvertFrom-Json
+    gives on Windows PowerShell 5.1). Names and counts are checked before
+    any audit runs: a typo is a terminating error,
+    LicenseAudit.InvalidOwnedCal, never a failed step.
 
     .PARAMETER OwnedCalPath
     Entitlement: the Lync CALs owned, as a CSV (Tier, Quantity[, Version]
@@ -144,11 +148,11 @@ function Invoke-LicenseAudit {
     ServerCal: servers (or PRODUCT=SERVER) licensed per core, which consume no CALs.
 
     .PARAMETER AdminAccount
-    ServerCal: administrator accounts exempt from CALs (domain\user), at most
-    two: the licence terms exempt up to two users or devices that only
-    administer the server. Names are compared ignoring case; one the evidence
-    does not hold is said (a warning and each position's Assumption). The same
-    as Get-ServerCalCompliance -AdminAccount.
+    ServerCal: administrator accounts exempt from CALs (domain\user), at
+    most two: the licence terms exempt up to two users or devices that only
+    administer the server. Names are compared ignoring case; one the
+    evidence does not hold is said (a warning and each position's
+    Assumption). The same as Get-ServerCalCompliance -AdminAccount.
 
     .PARAMETER AzureServer
     ServerCal: servers that are Windows Server VMs in Azure, whose price
@@ -258,8 +262,8 @@ function Invoke-LicenseAudit {
         [switch]$TrustServerCertificate,
         [switch]$DisableEncryption,
         [string]$LicensedPath,
-        [ValidateNotNullOrEmpty()]
-        [System.Collections.IDictionary]$OwnedCal,
+        [ValidateNotNull()]
+        [object]$OwnedCal,
         [ValidateNotNullOrEmpty()]
         [string]$OwnedCalPath,
         [string]$PricesPath,

@@ -99,6 +99,18 @@ Describe 'Engine messages name the cmdlet''s parameters, never engine flags' {
         Assert-CmdletTerms $problems "*'Gold' names no CAL*" '-OwnedCal'
     }
 
+    It 'Get-LyncCalRequirement: -OwnedCal checked before any engine run, no pipeline tail' {
+        foreach ($bad in @(@{ Standard = -5 }, @{ Gold = 5 }, @{})) {
+            $problems = Invoke-Failing { Get-LyncCalRequirement -OwnedCal $bad }
+            $problems.Count | Should -Be 1 -Because 'one terminating error, before the engine'
+            $problems[0].FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.InvalidOwnedCal*'
+            Assert-CmdletTerms $problems '-OwnedCal: *' '-OwnedCal'
+            $problems[0].Exception.Message | Should -Not -BeLike '*pipeline*'
+            $problems[0].Exception.Message | Should -Not -BeLike '*not a whole number*' -Because 'a negative count says negative'
+        }
+        Should -Invoke -ModuleName LicenseAudit Get-CsUser -Times 0 -Exactly
+    }
+
     It 'Get-LyncCalPolicyPlan: -TierPolicy, with the policy in PowerShell syntax' {
         $problems = Invoke-Failing { Get-LyncCalPolicyPlan -DefaultTier Standard -TierPolicy @{ Standard = 'Tag:Standard_Users_Legacy' } }
         $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'

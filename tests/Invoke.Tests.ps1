@@ -182,6 +182,28 @@ Describe 'Invoke-LicenseAudit' {
         @($positions | ForEach-Object Tier) | Should -Be @('Standard', 'Enterprise', 'Plus')
     }
 
+    It 'stops a typo''d -OwnedCal tier under -FailOnShortfall before any audit runs, as one terminating error' {
+        $failure = $null
+        $out = Join-Path $TestDrive 'owned-typo'
+        try { Invoke-LicenseAudit -OutputPath $out -SnapshotPath $Snapshot -OwnedCal @{ Standard = 10; Entreprise = 7 } -FailOnShortfall -ErrorAction Continue | Out-Null } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.InvalidOwnedCal*'
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure.Exception.Message | Should -BeLike "*'Entreprise' is not Standard, Enterprise or Plus*"
+        $out | Should -Not -Exist
+        { Invoke-LicenseAudit -OutputPath $out -SnapshotPath $Snapshot -OwnedCal @{ Standard = -1 } } | Should -Throw -ErrorId 'LicenseAudit.InvalidOwnedCal*' -ExpectedMessage '*is negative.'
+        { Invoke-LicenseAudit -OutputPath $out -SnapshotPath $Snapshot -OwnedCal @{} } | Should -Throw -ErrorId 'LicenseAudit.InvalidOwnedCal*' -ExpectedMessage '*no tier is given*'
+        $out | Should -Not -Exist
+    }
+
+    It 'takes -OwnedCal as an object, as ConvertFrom-Json gives it on Windows PowerShell 5.1' {
+        $owned = '{ "Standard": 1, "Enterprise": 0, "Plus": 0 }' | ConvertFrom-Json
+        $summary = Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'owned-object') -SnapshotPath $Snapshot -Audit Entitlement -AsOf '2026-11-01T00:00:00Z' -OwnedCal $owned
+        $summary.LyncStandardShortfall | Should -Be ([math]::Max(0, $summary.Standard - 1))
+        $summary.LyncEnterpriseShortfall | Should -Be $summary.Enterprise
+        $positions = @(Get-Content -LiteralPath (Join-Path $summary.OutputPath 'lync-entitlement.ndjson') | ConvertFrom-Json | Where-Object RecordType -eq 'LyncCalPosition')
+        @($positions | ForEach-Object Owned) | Should -Be @(1, 0, 0)
+    }
+
     It 'refuses owned counts without the Entitlement audit they are compared with' {
         { Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'owned-alone') -SnapshotPath $Snapshot -Audit Policies -OwnedCal @{ Standard = 1 } } |
             Should -Throw -ErrorId 'LicenseAudit.OwnedCalNeedsEntitlement*'

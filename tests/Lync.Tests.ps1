@@ -178,6 +178,37 @@ Describe 'Get-LyncCalRequirement' {
         { Get-LyncCalRequirement -OwnedCalPath $bad -ErrorAction Stop } | Should -Throw -ExpectedMessage "*bad-owned.csv, record 2, property 'Tier'*Gold*"
     }
 
+    It 'refuses a typo''d -OwnedCal tier before reading any user or policy, as one terminating error' {
+        $failure = $null
+        try { Get-LyncCalRequirement -OwnedCal @{ Standard = 10; Entreprise = 7 } -ErrorAction SilentlyContinue } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'LicenseAudit.InvalidOwnedCal*'
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure.Exception.Message | Should -BeLike "-OwnedCal: 'Entreprise' is not Standard, Enterprise or Plus*"
+        $failure.Exception.Message | Should -Not -BeLike '*pipeline*'
+        Should -Invoke -ModuleName LicenseAudit Get-CsUser -Times 0 -Exactly
+        Should -Invoke -ModuleName LicenseAudit Get-CsConferencingPolicy -Times 0 -Exactly
+    }
+
+    It 'refuses a negative, a fractional or a non-number -OwnedCal count, saying which' {
+        { Get-LyncCalRequirement -OwnedCal @{ Standard = -5 } } | Should -Throw -ErrorId 'LicenseAudit.InvalidOwnedCal*' -ExpectedMessage "*'Standard', -5, is negative."
+        { Get-LyncCalRequirement -OwnedCal @{ Standard = '-5' } } | Should -Throw -ErrorId 'LicenseAudit.InvalidOwnedCal*' -ExpectedMessage '*is negative.'
+        { Get-LyncCalRequirement -OwnedCal @{ Standard = 12.5 } } | Should -Throw -ErrorId 'LicenseAudit.InvalidOwnedCal*' -ExpectedMessage '*12.5, is not a whole number of CALs.'
+        { Get-LyncCalRequirement -OwnedCal @{ Standard = $null } } | Should -Throw -ErrorId 'LicenseAudit.InvalidOwnedCal*' -ExpectedMessage "*count of 'Standard' is not a number*"
+        Should -Invoke -ModuleName LicenseAudit Get-CsUser -Times 0 -Exactly
+    }
+
+    It 'refuses an empty -OwnedCal and a tier name holding '','' or ''='' clearly' {
+        { Get-LyncCalRequirement -OwnedCal @{} } | Should -Throw -ErrorId 'LicenseAudit.InvalidOwnedCal*' -ExpectedMessage '-OwnedCal: no tier is given.*'
+        { Get-LyncCalRequirement -OwnedCal @{ 'Standard=1,Plus' = 3 } } | Should -Throw -ErrorId 'LicenseAudit.InvalidOwnedCal*' -ExpectedMessage "*'Standard=1,Plus' is one tier's name*"
+    }
+
+    It 'takes -OwnedCal as an object (ConvertFrom-Json on 5.1), suites and plans by name, any case' {
+        $fromJson = '{ "standard": 1200, "Enterprise": "3", "Microsoft 365 E5": 2 }' | ConvertFrom-Json
+        $result = @(Get-LyncCalRequirement -IncludeDevices -OwnedCal $fromJson)
+        @($result | ForEach-Object { [string]$_.Tier }) | Should -Be @('Standard', 'Enterprise', 'Plus')
+        @($result | ForEach-Object { $_.Owned }) | Should -Be @(1202, 5, 2)
+    }
+
     It 'refuses -OwnedCal with -Summary, with a stable error id' {
         { Get-LyncCalRequirement -Summary -OwnedCal @{ Standard = 1 } } | Should -Throw -ErrorId 'LicenseAudit.OwnedCalWithSummary*'
     }

@@ -696,7 +696,12 @@ fn enum_integers_are_refused_with_advice() {
         r.stderr
             .contains("record 1, property 'EnableAppDesktopSharing'")
             && r.stderr.contains("is the number 2, not a name")
-            && r.stderr.contains("Export-LicenseAuditSnapshot"),
+            && r.stderr.contains("Export-LicenseAuditSnapshot")
+            // The 5.1 advice keeps every other column: a Select-Object of the one property
+            // alone would drop Identity and the rest.
+            && r.stderr.contains(
+                "Select-Object -Property @{n='EnableAppDesktopSharing';e={[string]$_.EnableAppDesktopSharing}}, * -ExcludeProperty EnableAppDesktopSharing"
+            ),
         "{}",
         r.stderr
     );

@@ -228,7 +228,7 @@ fn sharing(r: &Record, name: &str) -> Result<Option<String>, InputError> {
     match r.get(name) {
         Some(PsValue::Int(i)) => Err(r.error(
             name,
-            format!("is the number {i}, not a name: Windows PowerShell 5.1's ConvertTo-Json writes enums as numbers, and Microsoft documents only the names (Desktop, SingleApplication, None), not which number each is from Lync 2010 to Skype for Business Server 2019, so the number is not guessed; export with the module's Export-LicenseAuditSnapshot, with Export-Clixml, or with Select-Object @{{n='{name}';e={{[string]$_.{name}}}}}"),
+            format!("is the number {i}, not a name: Windows PowerShell 5.1's ConvertTo-Json writes enums as numbers, and Microsoft documents only the names (Desktop, SingleApplication, None), not which number each is from Lync 2010 to Skype for Business Server 2019, so the number is not guessed; export with the module's Export-LicenseAuditSnapshot, with Export-Clixml, or with Select-Object -Property @{{n='{name}';e={{[string]$_.{name}}}}}, * -ExcludeProperty {name} (every other property kept)"),
         )),
         _ => {
             let v = r.opt_str(name)?;
