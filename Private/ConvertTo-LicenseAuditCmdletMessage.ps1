@@ -145,9 +145,6 @@ $script:LicenseAuditFlagText = @{
     'Export-LicenseAuditReport'                 = @{
         '--output' = '-Path'
     }
-    'Get-LicenseAuditInputInfo'                 = @{
-        '--for' = '-For'
-    }
     'Get-LicenseAuditHistory'                   = @{
         '--alert-threshold' = '-AlertThreshold'
         '--command'         = '-Command'
