@@ -292,6 +292,30 @@ fn rights_held_through_a_suite_or_plan_are_no_saving() {
 }
 
 #[test]
+fn a_user_the_licence_list_leaves_out_frees_no_saving() {
+    // docs/rules/rightsizing.md, "Money": a freed CAL is counted when licensed, or when no
+    // licence list is given. zoe (configured Enterprise and Plus, used neither) is not in this
+    // list: the configuration should still change (Downgrade), but she holds no listed CAL, so
+    // nothing is saved. Without a list, the same downgrade is priced (Enterprise 60 + Plus 85).
+    let (r, _dir) = rightsize_licensed("SipAddress,Tier\nsip:heidi@contoso.com,Standard\n", false);
+    let zoe = user(&r.records_of("LyncCalRightSizing"), "zoe").clone();
+    assert_eq!(zoe["Recommendation"], "Downgrade", "{zoe:#}");
+    assert_eq!(zoe["YearlySaving"].to_string(), "0.0", "{zoe:#}");
+    assert!(
+        zoe["Evidence"]
+            .to_string()
+            .contains("Not in the licence list: no exposure can be decided, and what the recommendation frees is no saving"),
+        "{zoe:#}"
+    );
+    let prices = repo_path("examples/rightsizing/prices.csv");
+    let (r, _d) = rightsize(&["--prices", &prices]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let zoe = user(&r.records_of("LyncCalRightSizing"), "zoe").clone();
+    assert_eq!(zoe["Recommendation"], "Downgrade", "{zoe:#}");
+    assert_eq!(zoe["YearlySaving"], 145.0, "{zoe:#}");
+}
+
+#[test]
 fn a_single_cal_held_beside_a_plan_is_still_a_saving() {
     // zoe holds Enterprise through Microsoft 365 E3 and a Plus CAL bought on its own; she used
     // neither: the Plus CAL (85 a year) can go, the Enterprise right inside E3 cannot.

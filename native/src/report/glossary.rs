@@ -97,7 +97,7 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     // Lync CALs (lync entitlement --owned / --owned-file: the position against owned counts).
     ("Undetermined", "Users whose Enterprise answer could not be decided (their conferencing policy is missing): counted in no tier's Required; settle them before the true-up"),
     ("Surplus", "Owned less Required, where more are owned than the configuration needs"),
-    ("OwnedFrom", "Where the owned count came from: each --owned entry or owned-file row (a suite or plan named as such)"),
+    ("OwnedFrom", "Where the owned count came from: each owned count given (-OwnedCal) or row of the owned-counts file (-OwnedCalPath), a suite or plan named as such"),
     ("RequiredUnderOtherRules", "Required under OtherRules (strict for a default run): the requirement an auditor taking the other rule set would count"),
     ("ShortfallUnderOtherRules", "Shortfall under OtherRules: what the true-up would cost if the other rule set were accepted"),
     ("IncompleteInputs", "Input files of which some records could not be read (file | records left out): the totals on this row leave those records out. Empty when every record was read"),
@@ -226,7 +226,7 @@ mod tests {
         }
         assert_eq!(
             definition("Shortfall"),
-            Some("Required less Covered less AssumedCovered: the CALs to buy")
+            Some("The CALs to buy. Server CALs: Required less Covered less AssumedCovered. Lync CALs: Required less Owned, tier by tier (a Standard surplus never covers an Enterprise shortfall)")
         );
     }
 }

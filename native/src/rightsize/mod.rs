@@ -473,6 +473,7 @@ fn build(
     options: &RightSizeOptions,
 ) -> LyncCalRightSizing {
     let mut evidence = Vec::new();
+    let unlisted = licence_list && facts.licence.is_none();
     let configured = combination(cal.standard, cal.enterprise, cal.plus);
     let mut conf = format!("Configured {configured}");
     if let Some(p) = &cal.conferencing_policy {
@@ -516,9 +517,9 @@ fn build(
             evidence.push(format!("Licensed {} (licence list)", licence_text(l)));
             evidence.extend(inputs::licence_basis(l));
         }
-        None if licence_list => {
-            evidence.push("Not in the licence list: no exposure can be decided".into())
-        }
+        None if licence_list => evidence.push(
+            "Not in the licence list: no exposure can be decided, and what the recommendation frees is no saving (no CAL of theirs is listed)".into(),
+        ),
         None => {}
     }
     evidence.extend(d.no_saving.iter().map(|n| format!("No saving: {n}")));
@@ -575,7 +576,10 @@ fn build(
         window_days: window.days(),
         window_covered: window.covered,
         last_activity: used.and_then(|u| u.last_activity),
-        yearly_saving: price_sum(prices, &d.frees).map(cents),
+        // docs/rules/rightsizing.md, "Money": a freed CAL is a saving when licensed, or when no
+        // licence list is given (a true-up then counts what is configured); a user the list
+        // leaves out holds none to free.
+        yearly_saving: price_sum(prices, if unlisted { &[] } else { &d.frees }).map(cents),
         yearly_exposure: price_sum(prices, &d.exposed).map(cents),
         reason,
         evidence,
