@@ -93,10 +93,14 @@ Describe 'Engine messages name the cmdlet''s parameters, never engine flags' {
         Assert-CmdletTerms $problems '*is needed*site*' '-Pool'
     }
 
-    It 'Get-LyncCalRequirement: -OwnedCal, never --owned' {
-        $problems = Invoke-Failing { Get-LyncCalRequirement -OwnedCal @{ Gold = 5 } }
+    It 'Get-LyncCalRequirement: an -OwnedCalPath row the engine refuses, never --owned-file' {
+        # -OwnedCal is checked in PowerShell before any engine run (next test); a file's rows are
+        # read by the engine, whose message must still speak the cmdlet's terms.
+        $owned = Join-Path $TestDrive 'owned-gold.csv'
+        Set-Content -LiteralPath $owned -Value 'Tier,Quantity', 'Gold,5' -Encoding UTF8
+        $problems = Invoke-Failing { Get-LyncCalRequirement -OwnedCalPath $owned }
         $problems.Count | Should -BeGreaterThan 0 -Because 'the command fails'
-        Assert-CmdletTerms $problems "*'Gold' names no CAL*" '-OwnedCal'
+        Assert-CmdletTerms $problems "*'Gold' names no CAL*" 'owned-gold.csv'
     }
 
     It 'Get-LyncCalRequirement: -OwnedCal checked before any engine run, no pipeline tail' {
