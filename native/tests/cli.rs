@@ -426,7 +426,8 @@ fn refusals(v: &serde_json::Value) -> Vec<(u64, String, String)> {
         .iter()
         .map(|r| {
             (
-                r["Record"].as_u64().unwrap(),
+                // 0: a refusal of the file as a whole (no record of its own).
+                r["Record"].as_u64().unwrap_or(0),
                 r["Property"].as_str().unwrap_or("").to_string(),
                 r["Message"].as_str().unwrap().to_string(),
             )
@@ -622,6 +623,30 @@ fn inspect_for_says_when_the_audit_refuses_the_whole_file_at_one_record() {
         "{verdict}"
     );
     assert!(refusals(v)[0].2.contains("Get-CsOnlineUser"), "{v}");
+    // Records that each read as policies, in a file the audit refuses as a whole (no Global
+    // conferencing policy: Get-CsUser output given as a policy export).
+    let users = util::repo_path("examples/contoso/users.json");
+    let r = run(&[
+        "inspect",
+        &users,
+        "--for",
+        "lync-conferencing-policies",
+        "--format",
+        "ndjson",
+    ]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let v = &r.records_of("InputInspection")[0];
+    let verdict = v["Verdict"].as_str().unwrap();
+    assert!(
+        verdict.contains("lync entitlement --conferencing-policies will refuse the whole file"),
+        "{verdict}"
+    );
+    assert!(
+        refusals(v)[0]
+            .2
+            .contains("has no Global conferencing policy"),
+        "{v}"
+    );
     // A header without records: the verdict says no records, not that they all read.
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("licenses.csv");

@@ -7,7 +7,8 @@ use super::cli::{AuditInputArg, InspectArgs};
 use super::exit::AppError;
 use super::Session;
 use crate::ingest::Record;
-use crate::inspect::{AuditInput, Decoder, Target};
+use crate::inspect::{AuditInput, Decoder, FileDecoder, Target};
+use crate::lync::estate::{PolicyTable, Scoped};
 use crate::lync::inputs::{
     ConferencingPolicy, CsDevice, CsUser, DeviceKind, Pool, RgsAgentGroup, VoicePolicy,
 };
@@ -44,7 +45,38 @@ pub fn run(s: &mut Session, a: &InspectArgs) -> Result<(), AppError> {
 
 /// A decoder that calls `read` on each record and keeps nothing.
 fn each<T: 'static>(read: fn(&Record) -> Result<T, InputError>) -> Decoder {
-    Box::new(move |r| read(r).map(drop))
+    Box::new(move |r: &Record| read(r).map(drop))
+}
+
+/// A policy export as the audit reads it: each record, then the file as one table (a Global
+/// policy there, no identity twice: `PolicyTable::new`, the audit's own check).
+struct PolicyFile<P> {
+    read: fn(&Record) -> Result<P, InputError>,
+    what: &'static str,
+    items: Vec<P>,
+}
+
+impl<P: Scoped> FileDecoder for PolicyFile<P> {
+    fn record(&mut self, r: &Record) -> Result<(), InputError> {
+        self.items.push((self.read)(r)?);
+        Ok(())
+    }
+
+    fn finish(&mut self, file: &str) -> Result<(), InputError> {
+        PolicyTable::new(std::mem::take(&mut self.items), file, self.what).map(drop)
+    }
+}
+
+/// The decoder of a policy export (see [`PolicyFile`]).
+fn policies<P: Scoped + 'static>(
+    read: fn(&Record) -> Result<P, InputError>,
+    what: &'static str,
+) -> Decoder {
+    Box::new(PolicyFile {
+        read,
+        what,
+        items: Vec::new(),
+    })
 }
 
 /// Properties that recognise a file: any one of these sets, all of its properties present.
@@ -98,7 +130,7 @@ fn audit_input(arg: AuditInputArg) -> AuditInput {
             true,
             &[&["Identity", "EnableAppDesktopSharing"]],
             &["ScreenSharingMode"],
-            || each(ConferencingPolicy::read),
+            || policies(ConferencingPolicy::read, "conferencing policy"),
         ),
         A::LyncVoicePolicies => entry(
             arg,
@@ -106,7 +138,7 @@ fn audit_input(arg: AuditInputArg) -> AuditInput {
             true,
             &[&["Identity", "PstnUsages", "EnableDelegation"]],
             &["OnlinePstnUsages"],
-            || each(VoicePolicy::read),
+            || policies(VoicePolicy::read, "voice policy"),
         ),
         A::LyncPools => entry(
             arg,
@@ -129,7 +161,7 @@ fn audit_input(arg: AuditInputArg) -> AuditInput {
                 "SamAccountName",
                 "AssignedPlan",
             ],
-            || Box::new(|r| CsDevice::read(r, DeviceKind::CommonAreaPhone).map(drop)),
+            || Box::new(|r: &Record| CsDevice::read(r, DeviceKind::CommonAreaPhone).map(drop)),
         ),
         A::LyncAnalogDevices => entry(
             arg,
@@ -137,7 +169,7 @@ fn audit_input(arg: AuditInputArg) -> AuditInput {
             false,
             &[&["SipAddress", "Gateway", "AnalogFax"]],
             &[],
-            || Box::new(|r| CsDevice::read(r, DeviceKind::AnalogDevice).map(drop)),
+            || Box::new(|r: &Record| CsDevice::read(r, DeviceKind::AnalogDevice).map(drop)),
         ),
         A::LyncMeetingRooms => entry(
             arg,
@@ -145,7 +177,7 @@ fn audit_input(arg: AuditInputArg) -> AuditInput {
             false,
             &[],
             &[],
-            || Box::new(|r| CsDevice::read(r, DeviceKind::MeetingRoom).map(drop)),
+            || Box::new(|r: &Record| CsDevice::read(r, DeviceKind::MeetingRoom).map(drop)),
         ),
         A::LyncRgsAgentGroups => entry(
             arg,
@@ -166,7 +198,7 @@ fn audit_input(arg: AuditInputArg) -> AuditInput {
             &[],
             || {
                 let mut reader = EvidenceReader::<()>::default();
-                Box::new(move |r| check_row(&mut reader, r))
+                Box::new(move |r: &Record| check_row(&mut reader, r))
             },
         ),
         A::UalSystems => entry(

@@ -7,8 +7,25 @@ use super::InspectionProblem;
 use crate::ingest::Record;
 use crate::model::InputError;
 
-/// The audit's decoding of one record, keeping nothing: `Err` is what the audit says of it.
-pub type Decoder = Box<dyn FnMut(&Record) -> Result<(), InputError>>;
+/// The audit's decoding of a file: each record, then (for inputs the audit reads whole) what it
+/// checks of the file as a whole. `Err` is what the audit says.
+pub trait FileDecoder {
+    fn record(&mut self, r: &Record) -> Result<(), InputError>;
+    /// The audit's checks of the whole file (a Global policy there, no duplicate identity).
+    fn finish(&mut self, _file: &str) -> Result<(), InputError> {
+        Ok(())
+    }
+}
+
+/// A closure decodes record by record and checks nothing of the whole file.
+impl<F: FnMut(&Record) -> Result<(), InputError>> FileDecoder for F {
+    fn record(&mut self, r: &Record) -> Result<(), InputError> {
+        self(r)
+    }
+}
+
+/// The audit's decoding of one file.
+pub type Decoder = Box<dyn FileDecoder>;
 
 /// An input of an audit that a file can be checked against.
 pub struct AuditInput {
@@ -95,18 +112,37 @@ impl<'a> Check<'a> {
         let Some((_, decode)) = self.active.as_mut() else {
             return;
         };
-        if let Err(e) = decode(r) {
-            self.refused += 1;
-            if self.refusals.len() < MAX_REFUSALS {
-                self.refusals.push(InspectionProblem {
-                    record: e.record,
-                    property: e.field.clone(),
-                    message: e.message.clone(),
-                });
-            }
-            if e.fatal {
-                self.stopped = Some(e);
-            }
+        if let Err(e) = decode.record(r) {
+            self.refuse(e);
+        }
+    }
+
+    /// After the last record: the audit's checks of the whole file, unless a record was refused
+    /// already (an input read whole is then refused by that record; the checks need them all).
+    pub fn finish(&mut self, file: &str) {
+        if self.stopped.is_some() || self.refused > 0 {
+            return;
+        }
+        let Some((_, decode)) = self.active.as_mut() else {
+            return;
+        };
+        if let Err(mut e) = decode.finish(file) {
+            e.fatal = true;
+            self.refuse(e);
+        }
+    }
+
+    fn refuse(&mut self, e: InputError) {
+        self.refused += 1;
+        if self.refusals.len() < MAX_REFUSALS {
+            self.refusals.push(InspectionProblem {
+                record: e.record,
+                property: e.field.clone(),
+                message: e.message.clone(),
+            });
+        }
+        if e.fatal {
+            self.stopped = Some(e);
         }
     }
 

@@ -8,7 +8,7 @@ pub mod audit;
 use crate::ingest::dates::{looks_like_culture_date, looks_like_date, DateSpelling};
 use crate::ingest::{open_input, PsValue};
 use crate::model::{InputError, OutputRecord, RecordSink, Reporter, SchemaEntry};
-pub use audit::{AuditInput, Decoder, Target};
+pub use audit::{AuditInput, Decoder, FileDecoder, Target};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -166,6 +166,7 @@ pub fn inspect_file(path: &str, target: &Target) -> Result<InputInspection, Inpu
         }
         check.record(&rec);
     }
+    check.finish(&report.file);
     let dialect = input.dialect();
     report.dialect = dialect.name().to_string();
     if let Some(t) = input.csv_type_name() {
