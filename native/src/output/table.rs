@@ -1,5 +1,6 @@
 //! A readable table for terminals. Column widths come from the first rows (buffered), then rows
-//! stream; over-long cells are cut with an ellipsis so a 200,000-row run never buffers it all.
+//! stream, so a 200,000-row run never buffers it all; a cell is cut with an ellipsis only where
+//! the line would pass [`MAX_LINE`].
 //! Widths are terminal columns (`unicode-width`), not characters: a CJK character or an emoji
 //! takes two, a combining mark none, so columns line up whatever the names are written in.
 //! A table is at most [`MAX_LINE`] columns wide: the widest columns give way (never below their
@@ -9,7 +10,6 @@ use std::io::{self, Write};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 const SAMPLE_ROWS: usize = 200;
-const MAX_WIDTH: usize = 48;
 /// The widest line a table writes, in terminal columns.
 pub const MAX_LINE: usize = 120;
 /// The narrowest a column is made to fit [`MAX_LINE`] (or its header, if wider).
@@ -54,7 +54,8 @@ impl Table {
         let mut widths: Vec<usize> = self.columns.iter().map(|c| c.width()).collect();
         for row in &self.pending {
             for (i, c) in row.iter().enumerate() {
-                widths[i] = widths[i].max(c.width().min(MAX_WIDTH));
+                // No cap of its own: a long cell is cut only when the line would pass MAX_LINE.
+                widths[i] = widths[i].max(c.width().min(MAX_LINE));
             }
         }
         fit_line(&mut widths, &self.columns);
@@ -187,12 +188,19 @@ mod tests {
     }
 
     #[test]
-    fn a_long_wide_cell_is_cut_to_the_column() {
-        let long = "漢".repeat(40); // 80 columns
+    fn a_long_wide_cell_is_cut_only_where_the_line_would_pass_max_line() {
+        // 80 columns fit beside a narrow column: shown whole.
+        let fits = "漢".repeat(40);
+        let out = table(&[&[&fits, "1"]]);
+        let row = out.lines().nth(2).unwrap();
+        assert_eq!(row.strip_suffix(" 1").unwrap().trim_end(), fits, "{out}");
+        // 140 columns do not: cut to what the line leaves, with an ellipsis.
+        let long = "漢".repeat(70);
         let out = table(&[&[&long, "1"]]);
         let row = out.lines().nth(2).unwrap();
+        assert!(row.width() <= MAX_LINE, "{out}");
         let name = row.strip_suffix(" 1").unwrap();
-        assert_eq!(name.width(), MAX_WIDTH);
+        assert!(name.width() > 100, "{name}");
         assert!(name.trim_end().ends_with("漢…"), "{name}");
     }
 }
