@@ -218,6 +218,11 @@ impl Iterator for InputFile {
             )
             }));
         };
+        if matches!(&item, Err(e) if e.fatal) {
+            // Nothing comes after a fatal error (fill and the audits stop there): the file is
+            // refused whole, so the lone surrogates met before it go unsaid.
+            self.lone_surrogates = None;
+        }
         Some(item.map(|mut r| {
             // A recycled record has its file's dates already: its shared count is left alone.
             r.share_dates(&self.dates);
