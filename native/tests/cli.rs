@@ -418,6 +418,11 @@ fn format_list_as_microsoft_docs_print_it_reads_and_glued_lines_do_not() {
     );
 }
 
+/// `inspect FILE --for INPUT` as NDJSON.
+fn inspect_for(file: &str, input: &str) -> util::Run {
+    run(&["inspect", file, "--for", input, "--format", "ndjson"])
+}
+
 /// The messages of the InputInspection's Refusals, by record number.
 fn refusals(v: &serde_json::Value) -> Vec<(u64, String, String)> {
     v["Refusals"]
@@ -441,14 +446,7 @@ fn inspect_for_names_what_the_audit_refuses_in_its_own_words() {
     // Get-CsConferencingPolicy writes EnableAppDesktopSharing as a number. The reader reads it;
     // `lync entitlement` refuses it. inspect --for runs the audit's decoding and says so.
     let policies = fixture("ingest/getcsconferencingpolicy.ps51.json");
-    let r = run(&[
-        "inspect",
-        &policies,
-        "--for",
-        "lync-conferencing-policies",
-        "--format",
-        "ndjson",
-    ]);
+    let r = inspect_for(&policies, "lync-conferencing-policies");
     assert_eq!(r.code, 3, "a refused record is invalid input: {}", r.stderr);
     let v = &r.records_of("InputInspection")[0];
     assert_eq!(v["ReadAs"], "lync-conferencing-policies");
@@ -512,14 +510,7 @@ fn inspect_for_tells_a_flattened_cell_the_audit_reads_from_one_it_does_not() {
     )
     .unwrap();
     let voice = voice.to_str().unwrap();
-    let r = run(&[
-        "inspect",
-        voice,
-        "--for",
-        "lync-voice-policies",
-        "--format",
-        "ndjson",
-    ]);
+    let r = inspect_for(voice, "lync-voice-policies");
     assert_eq!(r.code, 3, "{}", r.stderr);
     let v = &r.records_of("InputInspection")[0];
     assert_eq!(v["Refused"], 1);
@@ -553,14 +544,7 @@ fn inspect_for_tells_a_flattened_cell_the_audit_reads_from_one_it_does_not() {
 \"sip:b@contoso.com\",\"True\",\"False\",\"\"\r\n",
     )
     .unwrap();
-    let r = run(&[
-        "inspect",
-        users.to_str().unwrap(),
-        "--for",
-        "lync-users",
-        "--format",
-        "ndjson",
-    ]);
+    let r = inspect_for(users.to_str().unwrap(), "lync-users");
     let v = &r.records_of("InputInspection")[0];
     assert_eq!(v["Problems"][0]["Property"], "ProxyAddresses", "{v}");
     assert_eq!(v["Refused"], 0, "{v}");
@@ -606,14 +590,7 @@ fn inspect_recognises_the_input_by_its_properties_or_says_it_cannot() {
 fn inspect_for_says_when_the_audit_refuses_the_whole_file_at_one_record() {
     // A Get-CsOnlineUser export given as Get-CsUser: the audit stops at the first record.
     let online = util::repo_path("examples/teams/teams.json");
-    let r = run(&[
-        "inspect",
-        &online,
-        "--for",
-        "lync-users",
-        "--format",
-        "ndjson",
-    ]);
+    let r = inspect_for(&online, "lync-users");
     assert_eq!(r.code, 3, "{}", r.stderr);
     let v = &r.records_of("InputInspection")[0];
     assert_eq!(v["Refused"], 1, "{v}");
@@ -626,14 +603,7 @@ fn inspect_for_says_when_the_audit_refuses_the_whole_file_at_one_record() {
     // Records that each read as policies, in a file the audit refuses as a whole (no Global
     // conferencing policy: Get-CsUser output given as a policy export).
     let users = util::repo_path("examples/contoso/users.json");
-    let r = run(&[
-        "inspect",
-        &users,
-        "--for",
-        "lync-conferencing-policies",
-        "--format",
-        "ndjson",
-    ]);
+    let r = inspect_for(&users, "lync-conferencing-policies");
     assert_eq!(r.code, 3, "{}", r.stderr);
     let v = &r.records_of("InputInspection")[0];
     let verdict = v["Verdict"].as_str().unwrap();
@@ -651,14 +621,7 @@ fn inspect_for_says_when_the_audit_refuses_the_whole_file_at_one_record() {
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("licenses.csv");
     std::fs::write(&empty, "Product,Version,CalType,Quantity\r\n").unwrap();
-    let r = run(&[
-        "inspect",
-        empty.to_str().unwrap(),
-        "--for",
-        "ual-licenses",
-        "--format",
-        "ndjson",
-    ]);
+    let r = inspect_for(empty.to_str().unwrap(), "ual-licenses");
     let v = &r.records_of("InputInspection")[0];
     assert_eq!(v["ReadAs"], "ual-licenses");
     assert!(
