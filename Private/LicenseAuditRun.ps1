@@ -15,7 +15,7 @@ $script:UalSystemProperties = @(
     'SystemDNSHostName', 'PSComputerName', 'OSMajor', 'OSMinor', 'OSBuildNumber', 'PhysicalProcessorCount',
     'CoresPerPhysicalProcessor', 'OSProductType'
 )
-# The extensions `--estate` looks for, in its order (native/src/app/estate.rs).
+# The extensions `--estate` looks for, in its order (native/src/app/estate_dir.rs).
 $script:LicenseAuditEstateExtensions = @('json', 'ndjson', 'xml', 'clixml', 'csv')
 
 function Invoke-LicenseAuditRunStep {

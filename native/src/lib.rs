@@ -10,12 +10,13 @@ pub use license_audit_ingest as ingest;
 pub use license_audit_model as model;
 
 pub mod app;
+pub mod history;
 pub mod inspect;
 pub mod lync;
 pub mod m365;
 pub mod output;
-pub mod report;
 pub mod rightsize;
 pub mod teams;
 pub mod ual;
 pub mod uc;
+pub mod workbook;

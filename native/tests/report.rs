@@ -949,7 +949,7 @@ fn how_to_read_this_defines_every_column_the_workbook_writes() {
         .collect();
     assert!(
         undefined.is_empty(),
-        "columns without a definition (add them to native/src/report/glossary.rs): {undefined:?}"
+        "columns without a definition (add them to native/src/workbook/glossary.rs): {undefined:?}"
     );
     // The terms docs/workbook.md promises an auditor.
     for term in [

@@ -138,9 +138,9 @@ fn engine_names() -> BTreeSet<String> {
     names
 }
 
-/// `const EXTENSIONS` of native/src/app/estate.rs.
+/// `const EXTENSIONS` of native/src/app/estate_dir.rs.
 fn engine_extensions() -> Vec<String> {
-    let src = std::fs::read_to_string(repo_path("native/src/app/estate.rs")).unwrap();
+    let src = std::fs::read_to_string(repo_path("native/src/app/estate_dir.rs")).unwrap();
     let start = src.find("const EXTENSIONS").expect("EXTENSIONS");
     let line = &src[start..start + src[start..].find(';').unwrap()];
     line.split('"')

@@ -5,7 +5,7 @@ use super::cli::{
     EntitlementArgs, EntitlementInputs, OnOff, PlanArgs, PoliciesArgs, SqlAuth, TemplateArgs,
     UsageArgs,
 };
-use super::estate::EstateDir;
+use super::estate_dir::EstateDir;
 use super::exit::AppError;
 use super::session::{async_runtime, Session};
 use crate::ingest::DateOrder;

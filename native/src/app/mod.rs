@@ -2,23 +2,28 @@
 //! problems and progress go, maps each command's arguments onto its audit's options, runs it, and
 //! decides the exit code. The only layer that knows flags, stdout/stderr and exit codes.
 //!
-//! Dependencies run one way: model ← ingest ← audits (`inspect`, `lync`, `lync::usage`, `ual`)
-//! ← app. `native/tests/architecture.rs` fails on any import that runs the other way.
+//! Dependencies run one way: model ← ingest ← audits (`inspect`, `lync`, `lync::usage`,
+//! `rightsize`, `ual`, `uc`, `teams`, `workbook` for `report`, `history`) ← app.
+//! `native/tests/architecture.rs` fails on any import that runs the other way, and on any cycle
+//! between files. Each command domain has its mapping file here, named after it (`app/lync.rs`
+//! for `lync/`, `app/workbook.rs` for `workbook/`, …).
 
 pub mod cli;
-mod estate;
+mod estate_dir;
 pub mod exit;
 mod history;
 mod inspect;
 mod lync;
 mod parent;
-mod report;
+mod rightsize;
+mod run_recorder;
 pub mod schema;
 mod secrets;
 mod session;
 mod teams;
 mod ual;
 mod uc;
+mod workbook;
 
 pub use session::Session;
 
@@ -165,11 +170,11 @@ fn dispatch(s: &mut Session, command: &Command) -> Result<(), AppError> {
             LyncCommand::Template(a) => lync::template(s, a),
             LyncCommand::Usage(a) => lync::usage(s, a),
             LyncCommand::UsageQueries(a) => lync::usage_queries(s, a.lync2010),
-            LyncCommand::Rightsize(a) => report::rightsize(s, a),
+            LyncCommand::Rightsize(a) => rightsize::rightsize(s, a),
         },
         Command::Ual(UalCommand::Compliance(a)) => ual::compliance(s, a),
-        Command::Report(a) => report::report(s, a),
-        Command::History(a) => report::history(s, a),
+        Command::Report(a) => workbook::report(s, a),
+        Command::History(a) => history::history(s, a),
         Command::Uc(UcCommand::Count(a)) => uc::count(s, a),
         Command::Teams(TeamsCommand::Assignments(a)) => teams::assignments(s, a),
     }

@@ -11,7 +11,8 @@ pub fn registry() -> Vec<SchemaEntry> {
     all.extend(crate::lync::schemas());
     all.extend(crate::ual::schemas());
     all.extend(crate::rightsize::schemas());
-    all.extend(crate::report::schemas());
+    all.extend(crate::workbook::schemas());
+    all.extend(crate::history::schemas());
     all.extend(crate::uc::schemas());
     all.extend(crate::teams::schemas());
     all.sort_by_key(|e| e.name);

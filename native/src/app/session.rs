@@ -2,7 +2,7 @@
 //! and the async runtime for audits that read over the network.
 
 use super::exit::AppError;
-use super::history::Recorder;
+use super::run_recorder::Recorder;
 use crate::model::Reporter;
 use crate::output::diagnostics::Diagnostics;
 use crate::output::{ConsoleReporter, Format, Output};
@@ -97,7 +97,7 @@ impl Session {
         audit: impl FnOnce(&mut Recorder<Output>, &mut ConsoleReporter) -> Result<(), AppError>,
     ) -> Result<(), AppError> {
         let run = self.history.as_ref().map(|(_, command)| {
-            crate::report::history::LicenseAuditRun::new(
+            crate::history::LicenseAuditRun::new(
                 env!("CARGO_PKG_VERSION"),
                 command,
                 self.as_of,
@@ -112,7 +112,7 @@ impl Session {
         out.finish().map_err(AppError::Output)?;
         if let (Some((dir, _)), Some(mut run)) = (&self.history, run) {
             run.bad_records = (self.reporter.bad_records() - before) as u64;
-            super::history::save(dir, &run).map_err(|e| {
+            super::run_recorder::save(dir, &run).map_err(|e| {
                 AppError::Output(std::io::Error::new(
                     e.kind(),
                     format!("--history {}: {e}", dir.display()),

@@ -2,7 +2,7 @@
 //! errors → messages that name the flags.
 
 use super::cli::TeamsAssignmentsArgs;
-use super::estate::EstateDir;
+use super::estate_dir::EstateDir;
 use super::exit::AppError;
 use super::Session;
 use crate::teams::{self, AssignmentOptions, TeamsError};

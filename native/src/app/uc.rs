@@ -2,7 +2,7 @@
 //! read from the environment), and its errors → messages that name the flags.
 
 use super::cli::UcCountArgs;
-use super::estate::EstateDir;
+use super::estate_dir::EstateDir;
 use super::exit::AppError;
 use super::Session;
 use crate::uc::{self, CountOptions, UcError, UcFiles};

@@ -1,8 +1,8 @@
 //! `report`: the deliverable. Reads the record files the audits write (any mix, any format the
 //! reader takes) and writes one Excel workbook like the MAP Toolkit's: Overview, Report Details,
 //! then a sheet per kind of record (User, Device and Server Details, Policies, Server CALs, UC
-//! Totals, Right-sizing, …), only those whose records were given. Also `history`: how the totals
-//! kept by scheduled runs moved.
+//! Totals, Right-sizing, …), only those whose records were given. The folder is named for what
+//! it writes; the command and its types keep the name `report` (`ReportOptions`, `ReportSheet`).
 //!
 //! Layering: depends on the model and the reader only; reads every record by field name (never
 //! another audit's types); writes through a `RecordSink` and reports through a `Reporter`.
@@ -11,16 +11,14 @@ pub mod catalog;
 pub mod cells;
 pub mod collect;
 pub mod glossary;
-pub mod history;
-pub mod workbook;
+mod records;
+pub mod writer;
 
-use crate::model::{
-    InputError, IoError, OutputError, OutputRecord, RecordSink, Reporter, SchemaEntry,
-};
+use crate::model::{InputError, IoError, OutputError, RecordSink, Reporter, SchemaEntry};
 use chrono::{DateTime, Utc};
-use schemars::JsonSchema;
-use serde::Serialize;
 use std::path::PathBuf;
+
+pub use records::ReportSheet;
 
 /// What `report` reads and where the workbook goes.
 #[derive(Debug, Clone)]
@@ -54,32 +52,10 @@ pub enum ReportError {
 
 crate::model::io_error_from!(ReportError);
 
-/// One worksheet of the workbook written.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-#[serde(rename_all = "PascalCase")]
-pub struct ReportSheet {
-    pub sheet: String,
-    /// Rows with content below the header row (a detail sheet: its records; Report Details: its items and inputs; the Overview, which has no header row: every row with content)
-    pub rows: u64,
-    /// The record types on the sheet
-    pub record_types: Vec<String>,
-    /// Columns with content
-    pub columns: u64,
-    /// Input files these totals were built on that were read only in part, each with how many of
-    /// its records were not used (reported on stderr); empty when every record was read
-    pub incomplete_inputs: Vec<crate::model::IncompleteInput>,
-}
-impl OutputRecord for ReportSheet {
-    const RECORD_TYPE: &'static str = "ReportSheet";
-    const TABLE_COLUMNS: &'static [&'static str] = &["Sheet", "Rows", "RecordTypes"];
-}
-
 pub fn schemas() -> Vec<SchemaEntry> {
-    let mut all = vec![SchemaEntry::output::<ReportSheet>(
+    vec![SchemaEntry::output::<ReportSheet>(
         "One worksheet of the workbook `report` wrote",
-    )];
-    all.extend(history::schemas());
-    all
+    )]
 }
 
 /// What `report` wrote: its sheets, and the line that says so (a terminal's confirmation).
@@ -120,8 +96,8 @@ pub fn run(
     collected.stats.incomplete_inputs = reporter.incomplete_inputs();
     let incomplete = collected.stats.incomplete_inputs.clone();
     let kept = collected.stats.kept_out();
-    let as_of_text = workbook::as_of_text(&collected.stats, options.as_of);
-    let meta = workbook::Meta {
+    let as_of_text = writer::as_of_text(&collected.stats, options.as_of);
+    let meta = writer::Meta {
         tool_version: options.tool_version.clone(),
         generated_at: options.generated_at,
         as_of: options.as_of,
@@ -132,7 +108,7 @@ pub fn run(
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_else(|| name.clone()),
     };
-    let mut sheets = workbook::write(
+    let mut sheets = writer::write(
         &options.output,
         options.output_temporary.as_deref(),
         collected,

@@ -1,59 +1,13 @@
-//! `lync rightsize`, `report` and `history`: command-line arguments → each audit's options, and
-//! its errors → messages that name the flags.
+//! `report`: command-line arguments → the workbook's options (the workbook put in place only
+//! when complete), and its errors → messages that name the flags.
 
-use super::cli::{HistoryArgs, ReportArgs, RightsizeArgs};
+use super::cli::ReportArgs;
 use super::exit::AppError;
 use super::Session;
-use crate::model::Tier;
 use crate::output::temporaries::Temporary;
 use crate::output::Output;
-use crate::report::history::{HistoryError, HistoryOptions};
-use crate::report::{self, ReportError, ReportOptions};
-use crate::rightsize::{self, RightSizeError, RightSizeOptions};
+use crate::workbook::{self, ReportError, ReportOptions};
 use std::io::IsTerminal;
-
-impl From<RightSizeError> for AppError {
-    fn from(e: RightSizeError) -> AppError {
-        match e {
-            RightSizeError::Io(e) => e.into(),
-            RightSizeError::NoConfiguredRecords { file, skipped } => AppError::Arguments(format!(
-                "--configured {file} holds no LyncUserCal records ({skipped} of other types): give `lync entitlement` output"
-            )),
-            RightSizeError::NoUsageRecords { file, skipped } => AppError::Arguments(format!(
-                "--usage {file} holds no LyncUserUsage records ({skipped} of other types): give `lync usage` output"
-            )),
-        }
-    }
-}
-
-/// The seed-001 policy names, used unless --tier-policy names others.
-const STANDARD_POLICY: &str = "Tag:STD_CAL_NoConferencing";
-const ENTERPRISE_POLICY: &str = "Tag:ENT_CAL_REC_AudioVideo";
-
-pub fn rightsize(s: &mut Session, a: &RightsizeArgs) -> Result<(), AppError> {
-    let mut standard_policy = STANDARD_POLICY.to_string();
-    let mut enterprise_policy = ENTERPRISE_POLICY.to_string();
-    for arg in &a.tier_policy {
-        match super::lync::tier_policy(arg)? {
-            (Tier::Standard, p) => standard_policy = p,
-            (Tier::Enterprise, p) => enterprise_policy = p,
-        }
-    }
-    let options = RightSizeOptions {
-        configured: a.configured.clone(),
-        usage: a.usage.clone(),
-        licensed: a.licensed.clone(),
-        prices: a.prices.clone(),
-        standard_policy,
-        enterprise_policy,
-        summary: a.summary,
-        date_order: s.date_order,
-    };
-    s.with_records(|out, rep| {
-        rightsize::run(&options, out, rep)?;
-        Ok(())
-    })
-}
 
 impl From<ReportError> for AppError {
     fn from(e: ReportError) -> AppError {
@@ -65,15 +19,6 @@ impl From<ReportError> for AppError {
             ReportError::NotXlsx(name) => AppError::Arguments(format!(
                 "--output {name}: the workbook's name must end in .xlsx"
             )),
-        }
-    }
-}
-
-impl From<HistoryError> for AppError {
-    fn from(e: HistoryError) -> AppError {
-        match e {
-            HistoryError::Io(e) => e.into(),
-            other => AppError::Arguments(other.to_string()),
         }
     }
 }
@@ -137,7 +82,7 @@ pub fn report(s: &mut Session, a: &ReportArgs) -> Result<(), AppError> {
     };
     let mut confirmation = None;
     let result = s.with_records_to(out, |out, rep| {
-        let written = report::run(&options, out, rep)?;
+        let written = workbook::run(&options, out, rep)?;
         if let Some(t) = temporary {
             t.persist(&options.output).map_err(|e| {
                 AppError::Output(std::io::Error::new(
@@ -153,24 +98,4 @@ pub fn report(s: &mut Session, a: &ReportArgs) -> Result<(), AppError> {
         println!("{}", crate::output::printable(&line));
     }
     result
-}
-
-/// `history DIR`: how the kept totals moved.
-pub fn history(s: &mut Session, a: &HistoryArgs) -> Result<(), AppError> {
-    if !(a.alert_threshold >= 0.0) {
-        return Err(AppError::Arguments(format!(
-            "--alert-threshold {} must be a percentage of 0 or more",
-            a.alert_threshold
-        )));
-    }
-    let options = HistoryOptions {
-        dir: a.dir.clone(),
-        alert_threshold: a.alert_threshold,
-        command: a.command.clone(),
-        all: a.all,
-    };
-    let mut out = s.open_output()?;
-    report::history::run(&options, &mut out, &mut s.reporter)?;
-    out.finish().map_err(AppError::Output)?;
-    Ok(())
 }
