@@ -1,9 +1,13 @@
-//! The engine's layering, checked from the source: every `crate::` / `super::` path in
-//! native/src is resolved to the file it names, and the test fails on
-//! - an import cycle between files;
-//! - a layer edge that runs the wrong way: an audit folder (lync, ual, inspect, uc, teams, report,
-//!   …) may use only its own folder and the shared input modules (`m365`), never `app`, `output`
-//!   or another audit; `output` uses only itself; `app/cli.rs` uses only the model;
+//! The engine's layering, checked from the source: every path in native/src that can name a file
+//! of the crate (`crate::…`, `super::…`, `self::…`, and `child::…` for a `mod child;` the file
+//! declares) is resolved to the file it names (`pub use` re-exports followed to the file that
+//! holds the item; `super::` inside an inline `mod tests { … }` is the file itself), and the test
+//! fails on
+//! - an import cycle between files, parent ↔ child included (a `mod.rs` is its folder's file);
+//! - a layer edge that runs the wrong way: an audit folder (inspect, lync, rightsize, ual, uc,
+//!   teams, workbook, history) may use only its own folder and the shared input modules (`m365`),
+//!   never `app`, `output` or another audit; `output` uses only itself; `app/cli.rs` uses only
+//!   the model;
 //! - clap outside `app/`, console I/O (stdin/stdout/stderr, process::exit) outside `app/` and
 //!   `output/`, or a command-line flag (`--name`) inside an audit's strings: flag names live in
 //!   the app layer only.
@@ -137,31 +141,120 @@ fn expand(tree: &str, prefix: &ModPath, out: &mut Vec<ModPath>) {
     }
 }
 
-/// Every `crate::…` and `super::…` path in the code, made absolute (module segments first).
-fn references(src: &Source) -> Vec<ModPath> {
-    let code = &src.code;
+/// The modules a file declares as files of their own (`mod x;`, `pub mod x;`): names that
+/// start a path into a child file (`x::f()`, `use x::Y`).
+fn child_modules(code: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for stmt in code.split(|c| c == ';' || c == '{' || c == '}') {
+        let words: Vec<&str> = stmt.split_whitespace().collect();
+        if let [.., "mod", name] = words.as_slice() {
+            if name.chars().all(is_ident) {
+                out.insert(name.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The bodies of inline modules (`mod tests { … }`): byte range and name. Inside one, `super::`
+/// is the file itself, not its parent.
+fn inline_modules(code: &str) -> Vec<(std::ops::Range<usize>, String)> {
     let mut out = Vec::new();
     let mut at = 0;
-    while let Some(pos) = code[at..].find(|c| c == 'c' || c == 's').map(|p| at + p) {
-        at = pos + 1;
-        let before_ok = pos == 0 || !is_ident(code[..pos].chars().last().unwrap_or(' '));
-        let rest = &code[pos..];
-        let (mut base, mut tail) = if rest.starts_with("crate::") {
-            (ModPath::new(), &rest["crate::".len()..])
-        } else if rest.starts_with("super::") {
-            let mut base = src.module.clone();
-            let mut tail = rest;
-            while let Some(t) = tail.strip_prefix("super::") {
-                base.pop();
-                tail = t;
-            }
-            (base, tail)
-        } else {
-            continue;
-        };
-        if !before_ok {
+    while let Some(pos) = code[at..].find("mod ").map(|p| at + p) {
+        at = pos + 4;
+        if pos > 0 && is_ident(code[..pos].chars().last().unwrap_or(' ')) {
             continue;
         }
+        let rest = &code[at..];
+        let name: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| is_ident(*c))
+            .collect();
+        let after = rest.trim_start()[name.len()..].trim_start();
+        if name.is_empty() || !after.starts_with('{') {
+            continue;
+        }
+        let open = code.len() - after.len();
+        let mut depth = 0;
+        let mut close = code.len();
+        for (k, c) in code[open..].char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = open + k;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.push((open..close, name));
+    }
+    out
+}
+
+/// Where a path starting at `rest` begins: the module it is relative to and the rest of it, for
+/// `crate::`, `self::`, `super::` (any number) and a child module's name.
+fn path_start<'a>(
+    rest: &'a str,
+    here: &ModPath,
+    file: &ModPath,
+    children: &BTreeSet<String>,
+) -> Option<(ModPath, &'a str)> {
+    if let Some(t) = rest.strip_prefix("crate::") {
+        return Some((ModPath::new(), t));
+    }
+    if let Some(t) = rest.strip_prefix("self::") {
+        return Some((here.clone(), t));
+    }
+    if rest.starts_with("super::") {
+        let mut base = here.clone();
+        let mut tail = rest;
+        while let Some(t) = tail.strip_prefix("super::") {
+            base.pop();
+            tail = t;
+        }
+        return Some((base, tail));
+    }
+    let name: String = rest.chars().take_while(|c| is_ident(*c)).collect();
+    if children.contains(&name) && rest[name.len()..].starts_with("::") {
+        // A child file is named from anywhere in its parent file, tests included (`use super::*`
+        // brings it into an inline module).
+        return Some((file.clone(), rest));
+    }
+    None
+}
+
+/// Every path in the code that can name a file of this crate (`crate::…`, `super::…`,
+/// `self::…`, `child::…`), made absolute (module segments first).
+fn references(src: &Source) -> Vec<ModPath> {
+    let code = &src.code;
+    let children = child_modules(code);
+    let inline = inline_modules(code);
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(pos) = code[at..].find(|c: char| is_ident(c)).map(|p| at + p) {
+        let word_end = code[pos..]
+            .find(|c: char| !is_ident(c))
+            .map_or(code.len(), |e| pos + e);
+        at = word_end;
+        let prev = &code[..pos];
+        if prev.trim_end().ends_with("::") || prev.ends_with(|c: char| is_ident(c) || c == '$') {
+            continue; // the middle of a path, or of a longer word
+        }
+        let mut here = src.module.clone();
+        for (body, name) in &inline {
+            if body.contains(&pos) {
+                here.push(name.clone());
+            }
+        }
+        let Some((base, tail)) = path_start(&code[pos..], &here, &src.module, &children) else {
+            continue;
+        };
         // The path runs to the end of the use tree (braces balanced) or of the path expression.
         let (mut depth, mut end) = (0i32, tail.len());
         for (k, c) in tail.char_indices() {
@@ -179,11 +272,8 @@ fn references(src: &Source) -> Vec<ModPath> {
                 _ => {}
             }
         }
-        let tree = &tail[..end];
-        tail = &tail[end..];
-        let _ = tail;
-        expand(tree, &std::mem::take(&mut base), &mut out);
-        at = pos + 1;
+        expand(&tail[..end], &base, &mut out);
+        at = code.len() - tail.len() + end;
     }
     out
 }
@@ -329,6 +419,49 @@ fn find_cycle(g: &BTreeMap<ModPath, BTreeSet<ModPath>>) -> Option<Vec<ModPath>> 
     None
 }
 
+/// One cycle per tangle (set of files that all reach each other), so a failing run lists every
+/// tangle to untie, not just the first.
+fn every_cycle(g: &BTreeMap<ModPath, BTreeSet<ModPath>>) -> Vec<String> {
+    let reach = |from: &ModPath| {
+        let (mut seen, mut todo) = (BTreeSet::new(), vec![from.clone()]);
+        while let Some(n) = todo.pop() {
+            for m in g.get(&n).into_iter().flatten() {
+                if seen.insert(m.clone()) {
+                    todo.push(m.clone());
+                }
+            }
+        }
+        seen
+    };
+    let reaches: BTreeMap<&ModPath, BTreeSet<ModPath>> = g.keys().map(|n| (n, reach(n))).collect();
+    let mut done = BTreeSet::new();
+    let mut out = Vec::new();
+    for n in g.keys() {
+        if done.contains(n) || !reaches[n].contains(n) {
+            continue;
+        }
+        let tangle: BTreeSet<ModPath> = reaches[n]
+            .iter()
+            .filter(|m| reaches.get(m).is_some_and(|r| r.contains(n)))
+            .cloned()
+            .collect();
+        let inside: BTreeMap<ModPath, BTreeSet<ModPath>> = tangle
+            .iter()
+            .map(|t| (t.clone(), g[t].intersection(&tangle).cloned().collect()))
+            .collect();
+        let cycle = find_cycle(&inside).expect("a tangle holds a cycle");
+        out.push(
+            cycle
+                .iter()
+                .map(|m| m.join("::"))
+                .collect::<Vec<_>>()
+                .join(" -> "),
+        );
+        done.extend(tangle);
+    }
+    out
+}
+
 fn top(m: &ModPath) -> &str {
     m.first().map(String::as_str).unwrap_or("")
 }
@@ -379,10 +512,8 @@ fn native_src_has_no_import_cycle() {
         "the walk found the source files ({})",
         g.len()
     );
-    if let Some(c) = find_cycle(&g) {
-        let names: Vec<String> = c.iter().map(|m| m.join("::")).collect();
-        panic!("import cycle: {}", names.join(" -> "));
-    }
+    let cycles = every_cycle(&g);
+    assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
 }
 
 #[test]
@@ -512,6 +643,78 @@ fn the_checker_reads_use_trees_super_paths_and_reexports() {
         Some(m(&["lync", "error"]))
     );
     assert_eq!(tree.resolve(&m(&["model", "Tier"]), 0), None);
+}
+
+fn tree(sources: &[(&[&str], &str)]) -> Tree {
+    Tree {
+        files: sources
+            .iter()
+            .map(|(module, text)| (m(module), (PathBuf::new(), src(module, text))))
+            .collect(),
+    }
+}
+
+#[test]
+fn the_checker_sees_calls_into_child_modules() {
+    // Issue #23 item 7: `usage::schemas()` in lync/mod.rs names lync/usage/mod.rs.
+    let parent = src(
+        &["lync"],
+        "pub mod usage;\nmod error;\nuse error::LyncError;\nfn f() { usage::schemas(); self::usage::run(); x.usage; LyncUsage::new(); serde_json::error::Error; }",
+    );
+    let refs = references(&parent);
+    assert!(refs.contains(&m(&["lync", "usage", "schemas"])));
+    assert!(refs.contains(&m(&["lync", "usage", "run"])));
+    assert!(refs.contains(&m(&["lync", "error", "LyncError"])));
+    assert_eq!(
+        refs.len(),
+        3,
+        "a field, a type or another crate's path is no child: {refs:?}"
+    );
+}
+
+#[test]
+fn the_checker_reports_a_parent_child_cycle() {
+    // The parent calls its child; the child uses a type of the parent's file: a cycle.
+    let files = tree(&[
+        (
+            &["report"],
+            "pub mod workbook;\npub struct ReportSheet;\nfn run() { workbook::write(); }",
+        ),
+        (
+            &["report", "workbook"],
+            "use super::ReportSheet;\npub fn write() {}",
+        ),
+    ]);
+    let cycle = find_cycle(&files.graph()).expect("report -> report::workbook -> report");
+    assert_eq!(cycle.len(), 3, "{cycle:?}");
+    assert_eq!(every_cycle(&files.graph()).len(), 1);
+
+    // The type moved to a file of its own, re-exported by the parent: one way only.
+    let files = tree(&[
+        (&["report"], "pub mod workbook;\nmod records;\npub use records::ReportSheet;\nfn run() { workbook::write(); }"),
+        (&["report", "records"], "pub struct ReportSheet;"),
+        (&["report", "workbook"], "use super::ReportSheet;\npub fn write() {}"),
+    ]);
+    let g = files.graph();
+    assert_eq!(find_cycle(&g), None, "{g:?}");
+    assert!(g[&m(&["report", "workbook"])].contains(&m(&["report", "records"])));
+}
+
+#[test]
+fn the_checker_reads_super_in_an_inline_module_as_the_file_itself() {
+    // `mod tests { use super::*; }` in lync/plan.rs uses plan, not lync: no edge back to lync.
+    let files = tree(&[
+        (&["lync"], "pub mod plan;\nfn f() { plan::run(); }"),
+        (&["lync", "plan"], "pub fn run() {}\n#[cfg(test)]\nmod tests {\n    use super::*;\n    fn t() { super::run(); }\n}\nfn g() { super::super::ual::x(); }"),
+        (&["ual"], ""),
+    ]);
+    let g = files.graph();
+    assert_eq!(find_cycle(&g), None, "{g:?}");
+    assert_eq!(
+        g[&m(&["lync", "plan"])],
+        BTreeSet::from([m(&["ual"])]),
+        "super:: outside the inline module still climbs from the file"
+    );
 }
 
 #[test]

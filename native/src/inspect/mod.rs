@@ -4,11 +4,13 @@
 //! by its properties), which records that audit will refuse and why, in the audit's own words.
 
 pub mod audit;
+mod problem;
 
 use crate::ingest::dates::{looks_like_culture_date, looks_like_date, DateSpelling};
 use crate::ingest::{open_input, PsValue};
 use crate::model::{InputError, OutputRecord, RecordSink, Reporter, SchemaEntry};
 pub use audit::{AuditInput, Decoder, FileDecoder, Target};
+pub use problem::InspectionProblem;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -52,14 +54,6 @@ pub struct InputInspection {
 pub struct PropertySeen {
     pub name: String,
     pub count: u64,
-}
-
-#[derive(Debug, Serialize, JsonSchema)]
-#[serde(rename_all = "PascalCase")]
-pub struct InspectionProblem {
-    pub record: Option<u64>,
-    pub property: Option<String>,
-    pub message: String,
 }
 
 impl OutputRecord for InputInspection {

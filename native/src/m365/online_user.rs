@@ -8,7 +8,7 @@
 //! out) reads as `None`, never as an empty value, so callers can tell "not exported" from
 //! "exported and empty".
 
-use super::nested_text;
+use super::value::nested_text;
 use crate::ingest::record::{flattened_message, list_items, value_bool, value_text};
 use crate::ingest::{PsValue, Record};
 use crate::model::InputError;

@@ -1,5 +1,5 @@
 //! CSV cells straight from a record's `Serialize`, without building a `serde_json::Value` per
-//! record: the same text [`super::cell_text`] gives for the value `serde_json::to_value` would
+//! record: the same text [`super::text::cell_text`] gives for the value `serde_json::to_value` would
 //! build (booleans as `True`/`False`, lists joined with "; ", an object's non-empty values
 //! joined with " | "), and the same quoting as the csv crate's writer (`QuoteStyle::Necessary`).
 //! Anything this does not know how to render the same way (a float32, bytes, a field named
@@ -57,7 +57,7 @@ impl Cells {
         let start = self.text.len();
         let kind = value.serialize(Text(self))?;
         if kind != Kind::Number {
-            if let Some(safe) = super::defused(&self.text[start..]) {
+            if let Some(safe) = super::text::defused(&self.text[start..]) {
                 self.text.truncate(start);
                 self.text.push_str(&safe);
             }
@@ -572,7 +572,7 @@ mod tests {
             .map(|(k, v)| {
                 let text = match &v {
                     Value::Number(n) => n.to_string(),
-                    v => super::super::defuse_formula(super::super::cell_text(v)),
+                    v => super::super::text::defuse_formula(super::super::text::cell_text(v)),
                 };
                 (k, text)
             })

@@ -66,7 +66,7 @@ impl Diagnostics {
             ErrorFormat::Text => writeln!(
                 self.w,
                 "license-audit: {level}: {}",
-                super::printable(message)
+                super::text::printable(message)
             ),
             ErrorFormat::Json => {
                 let line = serde_json::json!({

@@ -9,13 +9,16 @@ mod reporter;
 mod shared;
 mod table;
 pub mod temporaries;
+mod text;
 
 pub use reporter::ConsoleReporter;
+pub use text::{cell_text, defuse_formula, printable};
 
 use crate::model::{OutputError, OutputRecord, RecordSink};
 use serde_json::{Map, Value};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use text::defuse_formula_str;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -332,53 +335,6 @@ pub fn temporary_beside(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.partial-{}", std::process::id()))
 }
 
-/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return
-/// first) gets a leading apostrophe, so a DisplayName such as `=HYPERLINK(…)` stays text when the
-/// CSV is opened in Excel (OWASP "CSV Injection"). So does such a start after a `,`, `;`, tab or
-/// line break inside the cell: Excel in a locale whose list separator is `;` (German, French, …)
-/// splits the line there, quotes or not, and `x;=cmd|' /C calc'!A0` would become a live formula
-/// (issue #22 item 4).
-pub fn defuse_formula(cell: String) -> String {
-    match defused(&cell) {
-        Some(d) => d,
-        None => cell,
-    }
-}
-
-/// [`defuse_formula`] without copying a cell that needs nothing.
-fn defuse_formula_str(cell: &str) -> std::borrow::Cow<'_, str> {
-    match defused(cell) {
-        Some(d) => std::borrow::Cow::Owned(d),
-        None => std::borrow::Cow::Borrowed(cell),
-    }
-}
-
-/// The cell with an apostrophe before each formula start (at the beginning, or right after a
-/// separator a spreadsheet may split at); `None` when it needs none.
-pub(crate) fn defused(cell: &str) -> Option<String> {
-    let b = cell.as_bytes();
-    let starts = |i: usize| {
-        if i == 0 {
-            matches!(b[0], b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-        } else {
-            matches!(b[i - 1], b',' | b';' | b'\t' | b'\r' | b'\n')
-                && matches!(b[i], b'=' | b'+' | b'-' | b'@')
-        }
-    };
-    if b.is_empty() || !(0..b.len()).any(starts) {
-        return None;
-    }
-    // Every byte tested is ASCII, so each insertion falls on a character boundary.
-    let mut out = String::with_capacity(cell.len() + 4);
-    for (i, c) in cell.char_indices() {
-        if c.is_ascii() && starts(i) {
-            out.push('\'');
-        }
-        out.push(c);
-    }
-    Some(out)
-}
-
 impl RecordSink for Output {
     fn write<R: OutputRecord>(&mut self, record: &R) -> Result<(), OutputError> {
         Output::write(self, record).map_err(OutputError)
@@ -392,47 +348,6 @@ fn csv_row(cells: &[String]) -> io::Result<Vec<u8>> {
     let mut cw = csv::WriterBuilder::new().from_writer(Vec::with_capacity(256));
     cw.write_record(cells).map_err(io::Error::other)?;
     cw.into_inner().map_err(|e| io::Error::other(e.to_string()))
-}
-
-/// Text for a terminal: C0 and C1 control characters and DEL as visible escapes (`\u{1b}`,
-/// `\r`, `\n`, `\t`), so a DisplayName holding ESC, BEL or CR-LF can neither drive the
-/// terminal nor forge a `license-audit: error:` line (issue #22 item 10). NDJSON and CSV escape
-/// or quote on their own and keep the text as it is.
-pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-/// How a value reads in one CSV or table cell: booleans as PowerShell prints them, lists joined
-/// with "; ", an object's values joined with " | " (e.g. a reason: "Enterprise | ConferencingPolicy
-/// Global | AllowIPVideo=True").
-pub fn cell_text(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => s.clone(),
-        Value::Array(items) => items.iter().map(cell_text).collect::<Vec<_>>().join("; "),
-        Value::Object(m) => m
-            .values()
-            .map(cell_text)
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" | "),
-    }
 }
 
 /// Like [`cell_text`], but a list of findings shows the first one's code and how many more:
@@ -595,31 +510,6 @@ mod tests {
     }
 
     #[test]
-    fn no_formula_start_after_any_separator_a_spreadsheet_may_split_at() {
-        for (cell, safe) in [
-            ("x;=cmd|' /C calc'!A0", "x;'=cmd|' /C calc'!A0"),
-            ("=1+2", "'=1+2"),
-            ("a,@SUM(1)", "a,'@SUM(1)"),
-            ("a\t-2\r\n+3", "a\t'-2\r\n'+3"),
-            ("\t=x", "'\t'=x"),
-            ("Zoë;=x", "Zoë;'=x"),
-        ] {
-            assert_eq!(defuse_formula(cell.to_string()), safe, "{cell:?}");
-        }
-        for plain in ["MCOEV; MCOPSTN1", "Ann Lee", "a-b", "x; =y", "", "ü;ü"] {
-            assert_eq!(defused(plain), None, "{plain:?}");
-        }
-        // Split at , ; or tab, no piece of a defused cell starts a formula.
-        let cell = defuse_formula("x;=a,+b\t@c\n-d".to_string());
-        for piece in cell.split([',', ';', '\t', '\n', '\r']) {
-            assert!(
-                !piece.starts_with(['=', '+', '-', '@']),
-                "{piece:?} in {cell:?}"
-            );
-        }
-    }
-
-    #[test]
     fn findings_show_the_first_code_and_how_many_more() {
         let one = json!([{"Code": "PolicyUnused", "Message": "m"}]);
         let three = json!([{"Code": "A"}, {"Code": "B"}, {"Code": "C"}]);
@@ -641,17 +531,5 @@ mod tests {
             Some("Standard+Undetermined+Plus")
         );
         assert_eq!(cals(json!({"Name": "x"})), None);
-    }
-
-    #[test]
-    fn cells_read_like_powershell() {
-        assert_eq!(cell_text(&json!(true)), "True");
-        assert_eq!(cell_text(&json!(["a", "b"])), "a; b");
-        assert_eq!(
-            cell_text(
-                &json!([{"Cal":"Enterprise","Source":"Global","Detail":"AllowIPVideo=True"}])
-            ),
-            "Enterprise | Global | AllowIPVideo=True"
-        );
     }
 }

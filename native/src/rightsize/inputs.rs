@@ -2,8 +2,8 @@
 //! records as the audits write them (NDJSON, or any export of them such as Export-Csv of the
 //! PowerShell objects), the licence list and the price list.
 
+use super::error::RightSizeError;
 use super::rules::{Licence, Used};
-use super::RightSizeError;
 use crate::ingest::{load_all, stream_each, DateOrder, Record};
 use crate::model::{equivalency, Cal, Choice, InputError, Reporter, UsageAnswer};
 use chrono::{DateTime, Utc};

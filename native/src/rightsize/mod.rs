@@ -5,14 +5,16 @@
 //! Layering: depends on the model and the reader only. It reads the other audits' records by
 //! field name (never their types), writes to a `RecordSink` and reports through a `Reporter`.
 
+mod error;
 pub mod inputs;
 pub mod rules;
+
+pub use error::RightSizeError;
 
 use crate::ingest::{stream_each, DateOrder};
 use crate::model::money::cents;
 use crate::model::{
-    Confidence, IoError, OutputRecord, RecordSink, Reporter, RightSizingCode, SchemaEntry, Tier,
-    UsageAnswer,
+    Confidence, OutputRecord, RecordSink, Reporter, RightSizingCode, SchemaEntry, Tier, UsageAnswer,
 };
 use chrono::{DateTime, Utc};
 use inputs::{Licences, Prices, Usage, Window};
@@ -42,21 +44,6 @@ pub struct RightSizeOptions {
     /// The month/day order of the inputs' culture-text dates, when the admin gave it.
     pub date_order: Option<DateOrder>,
 }
-
-#[derive(Debug, thiserror::Error)]
-pub enum RightSizeError {
-    /// An input it cannot use, or output it cannot write.
-    #[error(transparent)]
-    Io(#[from] IoError),
-    /// The configured records held no LyncUserCal record at all.
-    #[error("{file} holds no LyncUserCal records ({skipped} record(s) of other types)")]
-    NoConfiguredRecords { file: String, skipped: u64 },
-    /// The usage records held no LyncUserUsage record at all.
-    #[error("{file} holds no LyncUserUsage records ({skipped} record(s) of other types)")]
-    NoUsageRecords { file: String, skipped: u64 },
-}
-
-crate::model::io_error_from!(RightSizeError);
 
 /// One user's right-sizing: configured vs used vs licensed, and what to do.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

@@ -4,8 +4,9 @@
 //! cover the window, or could not be read, proves nothing); else No. Evidence counts add up,
 //! the largest conference and the latest activity are kept, and each reason names its store.
 
-use super::{
-    LyncDeviceUsage, LyncUsageCoverage, LyncUserUsage, StoreRecord, UsageError, UsageEvidence,
+use super::error::UsageError;
+use super::records::{
+    LyncDeviceUsage, LyncUsageCoverage, LyncUserUsage, StoreRecord, UsageEvidence,
 };
 use crate::model::{RecordSink, UsageAnswer};
 use std::collections::BTreeMap;

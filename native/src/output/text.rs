@@ -1,0 +1,137 @@
+//! Values as text where they land: a CSV or table cell (PowerShell's spelling of values, formula
+//! starts defused) and a terminal line (control characters escaped). The slow
+//! (serde_json::Value) and fast (`csv_cells`) CSV paths and the diagnostics all use it, so it
+//! sits below them, depending on no other output file.
+
+use serde_json::Value;
+
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return
+/// first) gets a leading apostrophe, so a DisplayName such as `=HYPERLINK(…)` stays text when the
+/// CSV is opened in Excel (OWASP "CSV Injection"). So does such a start after a `,`, `;`, tab or
+/// line break inside the cell: Excel in a locale whose list separator is `;` (German, French, …)
+/// splits the line there, quotes or not, and `x;=cmd|' /C calc'!A0` would become a live formula
+/// (issue #22 item 4).
+pub fn defuse_formula(cell: String) -> String {
+    match defused(&cell) {
+        Some(d) => d,
+        None => cell,
+    }
+}
+
+/// [`defuse_formula`] without copying a cell that needs nothing.
+pub(super) fn defuse_formula_str(cell: &str) -> std::borrow::Cow<'_, str> {
+    match defused(cell) {
+        Some(d) => std::borrow::Cow::Owned(d),
+        None => std::borrow::Cow::Borrowed(cell),
+    }
+}
+
+/// The cell with an apostrophe before each formula start (at the beginning, or right after a
+/// separator a spreadsheet may split at); `None` when it needs none.
+pub(super) fn defused(cell: &str) -> Option<String> {
+    let b = cell.as_bytes();
+    let starts = |i: usize| {
+        if i == 0 {
+            matches!(b[0], b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+        } else {
+            matches!(b[i - 1], b',' | b';' | b'\t' | b'\r' | b'\n')
+                && matches!(b[i], b'=' | b'+' | b'-' | b'@')
+        }
+    };
+    if b.is_empty() || !(0..b.len()).any(starts) {
+        return None;
+    }
+    // Every byte tested is ASCII, so each insertion falls on a character boundary.
+    let mut out = String::with_capacity(cell.len() + 4);
+    for (i, c) in cell.char_indices() {
+        if c.is_ascii() && starts(i) {
+            out.push('\'');
+        }
+        out.push(c);
+    }
+    Some(out)
+}
+
+/// How a value reads in one CSV or table cell: booleans as PowerShell prints them, lists joined
+/// with "; ", an object's values joined with " | " (e.g. a reason: "Enterprise | ConferencingPolicy
+/// Global | AllowIPVideo=True").
+pub fn cell_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(cell_text).collect::<Vec<_>>().join("; "),
+        Value::Object(m) => m
+            .values()
+            .map(cell_text)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" | "),
+    }
+}
+
+/// Text for a terminal: C0 and C1 control characters and DEL as visible escapes (`\u{1b}`,
+/// `\r`, `\n`, `\t`), so a DisplayName holding ESC, BEL or CR-LF can neither drive the
+/// terminal nor forge a `license-audit: error:` line (issue #22 item 10). NDJSON and CSV escape
+/// or quote on their own and keep the text as it is.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn no_formula_start_after_any_separator_a_spreadsheet_may_split_at() {
+        for (cell, safe) in [
+            ("x;=cmd|' /C calc'!A0", "x;'=cmd|' /C calc'!A0"),
+            ("=1+2", "'=1+2"),
+            ("a,@SUM(1)", "a,'@SUM(1)"),
+            ("a\t-2\r\n+3", "a\t'-2\r\n'+3"),
+            ("\t=x", "'\t'=x"),
+            ("Zoë;=x", "Zoë;'=x"),
+        ] {
+            assert_eq!(defuse_formula(cell.to_string()), safe, "{cell:?}");
+        }
+        for plain in ["MCOEV; MCOPSTN1", "Ann Lee", "a-b", "x; =y", "", "ü;ü"] {
+            assert_eq!(defused(plain), None, "{plain:?}");
+        }
+        // Split at , ; or tab, no piece of a defused cell starts a formula.
+        let cell = defuse_formula("x;=a,+b\t@c\n-d".to_string());
+        for piece in cell.split([',', ';', '\t', '\n', '\r']) {
+            assert!(
+                !piece.starts_with(['=', '+', '-', '@']),
+                "{piece:?} in {cell:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn cells_read_like_powershell() {
+        assert_eq!(cell_text(&json!(true)), "True");
+        assert_eq!(cell_text(&json!(["a", "b"])), "a; b");
+        assert_eq!(
+            cell_text(
+                &json!([{"Cal":"Enterprise","Source":"Global","Detail":"AllowIPVideo=True"}])
+            ),
+            "Enterprise | Global | AllowIPVideo=True"
+        );
+    }
+}
