@@ -569,6 +569,95 @@ fn flags_console_and_clap_live_in_the_app_layer() {
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
+/// File names repeated in native/src by convention, each meaning the same thing wherever it is:
+/// a folder's file, and an audit folder's errors, readers, records and pure rules.
+const ROLE_FILES: &[&str] = &["mod.rs", "error.rs", "inputs.rs", "records.rs", "rules.rs"];
+/// A clash being renamed elsewhere: `uc/teams.rs` (what a Teams account is for `uc count`) is not
+/// the `teams/` audit (issue #23 item 8, the "uc-split" change). Remove once it is gone.
+const BEING_RENAMED: &[&str] = &["uc/teams.rs"];
+
+/// Files that share a name with another but are neither a role file, nor the app layer's mapping
+/// file for the domain of that name (`app/lync.rs` for `lync/`), nor in that domain itself.
+fn name_clashes(files: &[PathBuf], being_renamed: &[&str]) -> Vec<String> {
+    let top = |f: &PathBuf| {
+        let first = f.iter().next().map(|d| d.to_string_lossy().into_owned());
+        first
+            .unwrap_or_default()
+            .trim_end_matches(".rs")
+            .to_string()
+    };
+    let domains: BTreeSet<String> = files
+        .iter()
+        .map(top)
+        .filter(|d| !["app", "lib", "main"].contains(&d.as_str()))
+        .collect();
+    let mut by_name: BTreeMap<String, Vec<&PathBuf>> = BTreeMap::new();
+    for f in files {
+        let name = f.file_name().map(|n| n.to_string_lossy().into_owned());
+        by_name.entry(name.unwrap_or_default()).or_default().push(f);
+    }
+    let mut bad = Vec::new();
+    for (name, paths) in by_name {
+        if paths.len() < 2 || ROLE_FILES.contains(&name.as_str()) {
+            continue;
+        }
+        let stem = name.trim_end_matches(".rs");
+        let explained = |p: &PathBuf| {
+            let mapping = p.starts_with("app") && domains.contains(stem);
+            let renamed = being_renamed.iter().any(|r| Path::new(r) == p.as_path());
+            mapping || renamed || top(p) == stem
+        };
+        if !paths.iter().all(|p| explained(p)) {
+            let all: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            bad.push(all.join(" / "));
+        }
+    }
+    bad
+}
+
+#[test]
+fn no_two_files_share_a_name_for_different_things() {
+    let files: Vec<PathBuf> = engine_tree()
+        .files
+        .values()
+        .map(|(rel, _)| rel.clone())
+        .collect();
+    let bad = name_clashes(&files, BEING_RENAMED);
+    assert!(bad.is_empty(), "one name, two things:\n{}", bad.join("\n"));
+}
+
+#[test]
+fn the_checker_tells_a_convention_from_a_clash() {
+    let files = |names: &[&str]| -> Vec<PathBuf> { names.iter().map(PathBuf::from).collect() };
+    let fine = files(&[
+        "app/lync.rs",
+        "lync/mod.rs",
+        "lync/error.rs",
+        "uc/error.rs",
+        "lib.rs",
+    ]);
+    assert!(name_clashes(&fine, &[]).is_empty());
+    // Two history.rs for two things (issue #23 item 8), and an app file named for no domain.
+    let two = files(&["app/history.rs", "report/history.rs", "report/mod.rs"]);
+    assert_eq!(
+        name_clashes(&two, &[]),
+        vec!["app/history.rs / report/history.rs"]
+    );
+    let nested = files(&["app/estate.rs", "lync/estate.rs", "lync/mod.rs"]);
+    assert_eq!(name_clashes(&nested, &[]).len(), 1);
+    // A mapping file does not excuse a file of another domain under its name.
+    let teams = files(&["app/teams.rs", "teams/mod.rs", "uc/teams.rs", "uc/mod.rs"]);
+    assert_eq!(
+        name_clashes(&teams, &[]),
+        vec!["app/teams.rs / uc/teams.rs"]
+    );
+    let own = files(&["app/history.rs", "history.rs"]);
+    assert!(
+        name_clashes(&own, &[]).is_empty(),
+        "a one-file domain and its mapping file"
+    );
+}
+
 /// An error that converts any `std::io::Error` with `?` calls a failed read "cannot write
 /// output" (exit 1): an audit's errors hold the shared `IoError` pair, and whoever meets an io
 /// error says whether it is input or output (issue #23 item 9).
