@@ -104,27 +104,30 @@ impl Output {
             return Ok(());
         }
         if matches!(self.format, Format::Ndjson | Format::Json) {
-            // Fast path: serialise the struct once and put RecordType in front of its fields.
-            self.scratch.clear();
-            if fastjson::write(&mut self.scratch, &mut self.shared_json, record).is_err() {
-                self.scratch.clear();
-                serde_json::to_writer(&mut self.scratch, record)?;
-            }
+            // Fast path: the line is built in one buffer and written once — the opening, then
+            // RecordType, then the struct serialised once with its `{` turned into a comma.
+            let line = &mut self.scratch;
+            line.clear();
             if self.format == Format::Json {
-                self.w
-                    .write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
+                line.extend_from_slice(if self.written == 0 { b"[\n" } else { b",\n" });
             }
-            self.w.write_all(b"{\"RecordType\":")?;
-            serde_json::to_writer(&mut self.w, R::RECORD_TYPE)?;
-            if self.scratch.len() > 2 {
-                self.w.write_all(b",")?;
-                self.w.write_all(&self.scratch[1..])?;
+            line.extend_from_slice(b"{\"RecordType\":");
+            crate::model::json_text::write_str(line, R::RECORD_TYPE);
+            let body = line.len();
+            if fastjson::write(line, &mut self.shared_json, record).is_err() {
+                line.truncate(body);
+                serde_json::to_writer(&mut *line, record)?;
+            }
+            if line.len() - body > 2 {
+                line[body] = b',';
             } else {
-                self.w.write_all(b"}")?;
+                line.truncate(body);
+                line.push(b'}');
             }
             if self.format == Format::Ndjson {
-                self.w.write_all(b"\n")?;
+                line.push(b'\n');
             }
+            self.w.write_all(line)?;
             self.written += 1;
             return Ok(());
         }
