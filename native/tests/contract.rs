@@ -2,11 +2,10 @@
 //! - Its "Record types" section is generated from the binary's own schemas (every record type,
 //!   every field, its type and allowed values). `UPDATE_CONTRACT=1 cargo test --test contract`
 //!   rewrites the section; without it the test fails when the section is stale.
-//! - Every command and every long option the command line accepts is named in the contract.
+//! - Every command and every long option the command line accepts is named in the contract, and
+//!   each command of the list of audits has its own section that names each of its options.
 
-use clap::CommandFactory;
-use license_audit::app::cli::Cli;
-use license_audit::app::schema::registry;
+use license_audit::app::audits::{self, registry};
 use license_audit::model::SchemaKind;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -217,7 +216,7 @@ fn every_command_and_option_is_in_the_contract() {
             path.pop();
         }
     }
-    let cli = Cli::command();
+    let cli = audits::command();
     for arg in cli.get_arguments() {
         if let Some(long) = arg.get_long() {
             checked += 1;
@@ -233,4 +232,64 @@ fn every_command_and_option_is_in_the_contract() {
         "docs/contract.md does not describe: {}",
         missing.join(", ")
     );
+}
+
+/// The text of the `###` section whose heading ends with `` `words` ``, up to the next heading.
+fn section<'a>(text: &'a str, words: &str) -> Option<&'a str> {
+    let heading = format!("`{words}`");
+    let mut start = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let is_heading = line.starts_with("## ") || line.starts_with("### ");
+        match start {
+            None if line.starts_with("### ") && line.trim_end().ends_with(&heading) => {
+                start = Some(offset + line.len());
+            }
+            Some(from) if is_heading => return Some(&text[from..offset]),
+            _ => {}
+        }
+        offset += line.len();
+    }
+    start.map(|from| &text[from..])
+}
+
+#[test]
+fn each_command_of_the_list_has_a_section_naming_its_options() {
+    let text = std::fs::read_to_string(contract_path()).expect("docs/contract.md exists");
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for audit in audits::AUDITS {
+        let words = audit.command.join(" ");
+        let Some(section) = section(&text, &words) else {
+            missing.push(format!("a ### section for `{words}`"));
+            continue;
+        };
+        let args = audit.mapping.args(clap::Command::new("command"));
+        for long in args.get_arguments().filter_map(|a| a.get_long()) {
+            checked += 1;
+            if !section.contains(&format!("--{long}")) {
+                missing.push(format!("--{long} in the section of `{words}`"));
+            }
+        }
+    }
+    assert!(checked > 30, "the list's options were seen ({checked})");
+    assert!(
+        missing.is_empty(),
+        "docs/contract.md lacks: {}",
+        missing.join(", ")
+    );
+}
+
+#[test]
+fn a_section_runs_from_its_heading_to_the_next() {
+    let text =
+        "## 3. Commands\n### 3.1 `lync plan`\nplan --all\n### 3.2 `lync planner`\nx\n## 4. Input\n";
+    assert_eq!(section(text, "lync plan"), Some("plan --all\n"));
+    assert_eq!(section(text, "lync planner"), Some("x\n"));
+    assert_eq!(
+        section(text, "plan"),
+        None,
+        "the whole command, in backquotes"
+    );
+    assert_eq!(section("### `report`\nlast", "report"), Some("last"));
 }

@@ -6,8 +6,7 @@
 //! (cleanup that a stopping pipeline skips, engines started in begin{}, culture-dependent dates,
 //! double -Confirm prompts, throw 'text', record shapes that drift from the engine's schemas).
 
-use clap::CommandFactory;
-use license_audit::app::cli::Cli;
+use license_audit::app::audits;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use tree_sitter::{Node, Parser, Tree};
@@ -328,14 +327,14 @@ fn cli_flags() -> BTreeMap<String, BTreeSet<String>> {
         }
     }
     let mut out = BTreeMap::new();
-    visit(&Cli::command(), String::new(), &mut out);
+    visit(&audits::command(), String::new(), &mut out);
     out
 }
 
 /// Get-LicenseAuditInputInfo -For takes exactly the audit inputs `inspect --for` knows.
 #[test]
 fn input_info_for_names_the_inputs_of_inspect_for() {
-    let engine: BTreeSet<String> = Cli::command()
+    let engine: BTreeSet<String> = audits::command()
         .find_subcommand("inspect")
         .expect("inspect")
         .get_arguments()
@@ -364,7 +363,7 @@ fn every_flag_a_cmdlet_passes_exists_in_the_cli() {
     let cli = cli_flags();
     let mut globals = cli[""].clone();
     // clap's own: the version handshake runs `license-audit --version`.
-    if Cli::command().get_version().is_some() {
+    if audits::command().get_version().is_some() {
         globals.insert("--version".to_string());
     }
     let mut anywhere: BTreeSet<String> = cli.values().flatten().cloned().collect();
@@ -460,7 +459,7 @@ fn every_flag_a_cmdlet_passes_exists_in_the_cli() {
 #[test]
 fn format_views_cover_every_output_record_type() {
     let xml = read(&repo().join("LicenseAudit.Format.ps1xml"));
-    for entry in license_audit::app::schema::registry() {
+    for entry in license_audit::app::audits::registry() {
         if entry.kind == license_audit::model::SchemaKind::Output {
             let type_name = format!("<TypeName>LicenseAudit.{}</TypeName>", entry.name);
             assert!(
@@ -529,7 +528,7 @@ fn format_views_are_well_formed_and_name_properties_the_records_have() {
     // header/item count mismatch makes PowerShell reject the whole format file at import.
     let xml = read(&repo().join("LicenseAudit.Format.ps1xml"));
     let mut properties: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for entry in license_audit::app::schema::registry() {
+    for entry in license_audit::app::audits::registry() {
         if entry.kind == license_audit::model::SchemaKind::Output {
             let schema = (entry.schema)();
             let names = schema
@@ -1309,7 +1308,7 @@ fn powershell_shapes() -> BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>
 
 #[test]
 fn record_shapes_match_the_engine_schemas() {
-    use license_audit::app::schema::registry;
+    use license_audit::app::audits::registry;
     use license_audit::model::SchemaKind;
     let ps = powershell_shapes();
     assert!(ps.len() >= 10, "the shapes table was not found: {ps:?}");
@@ -1358,7 +1357,7 @@ fn engine_features_the_cmdlets_gate_on_version_exist_from_that_version() {
         );
         return;
     }
-    let cli = Cli::command();
+    let cli = audits::command();
     let usage = cli
         .find_subcommand("lync")
         .and_then(|l| l.find_subcommand("usage"))

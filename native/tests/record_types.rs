@@ -1,143 +1,72 @@
-//! Every record type a command writes is known to `schema --list` and has a table view in
-//! LicenseAudit.Format.ps1xml — judged from what the commands really emit on the bundled
-//! examples (and, for `lync usage`, against the TDS test server), not from the registry itself.
-//! The reverse holds too: every output type `schema --list` names is written by some command
-//! here, so the list cannot keep a type no command writes.
+//! Every command of the list of audits (`app::audits::AUDITS`) runs the example its entry names,
+//! on the bundled examples (and, for `lync usage`, against the TDS test server), and writes
+//! exactly the record types the entry declares. Every record type written is known to
+//! `schema --list` and has a table view in LicenseAudit.Format.ps1xml — judged from what the
+//! commands really emit, not from the registry itself. The reverse holds too: every output type
+//! `schema --list` names is written by some command here (LicenseAuditRun by `--history`), so
+//! the list cannot keep a type no command writes.
 
 #[path = "support/tds.rs"]
 mod tds;
 mod util;
 
+use license_audit::app::audits::{Audit, AUDITS};
 use std::collections::BTreeSet;
-use util::{fixture, repo_path, run, run_with_env};
+use std::path::{Path, PathBuf};
+use util::{fixture, repo_path, run, run_in};
 
 const AS_OF: &str = "2026-11-01T00:00:00Z";
+/// The login of the TDS test server (`tds::Options::default()`), as the list's `{server}` says.
+const SQL_PASSWORD: (&str, &str) = ("LICENSEAUDIT_SQL_PASSWORD", "S3cret!pass");
 
-fn emitted_by(args: &[&str], env: &[(&str, &str)]) -> BTreeSet<String> {
-    let mut full: Vec<&str> = args.to_vec();
-    full.extend(["--format", "ndjson", "--as-of", AS_OF]);
-    let r = run_with_env(&full, None, env);
-    assert!(
-        r.code == 0 || r.code == 5,
-        "{args:?} failed ({}): {}",
-        r.code,
-        r.stderr
-    );
-    let types: BTreeSet<String> = r
-        .records()
-        .iter()
-        .map(|rec| rec["RecordType"].as_str().expect("RecordType").to_string())
-        .collect();
-    assert!(!types.is_empty(), "{args:?} wrote no records");
-    types
+/// What the list's examples stand on: a temporary folder, run files kept with `--history`, and
+/// the TDS test server (started only when an example names it).
+struct Ground {
+    temp: tempfile::TempDir,
+    server: Option<tds::TdsTestServer>,
 }
 
-fn all_emitted() -> BTreeSet<String> {
-    let contoso = repo_path("examples/contoso");
-    let licensed = repo_path("examples/contoso/licensed.csv");
-    let owned = repo_path("examples/contoso/owned-cals.csv");
-    let ual = |f: &str| repo_path(&format!("examples/ual/{f}"));
-    let mut all = BTreeSet::new();
-    all.extend(emitted_by(
-        &[
-            "lync",
-            "entitlement",
-            "--estate",
-            &contoso,
-            "--summary",
-            "--owned-file",
-            &owned,
-        ],
-        &[],
-    ));
-    all.extend(emitted_by(&["lync", "policies", "--estate", &contoso], &[]));
-    all.extend(emitted_by(
-        &[
-            "lync",
-            "plan",
-            "--estate",
-            &contoso,
-            "--licensed",
-            &licensed,
-            "--default-tier",
-            "standard",
-            "--tier-policy",
-            "Standard=Tag:STD_CAL_NoConferencing",
-            "--tier-policy",
-            "Enterprise=Tag:ENT_CAL_REC_AudioVideo",
-            "--all",
-        ],
-        &[],
-    ));
-    all.extend(emitted_by(&["lync", "template"], &[]));
-    all.extend(emitted_by(
-        &[
-            "ual",
-            "compliance",
-            "--evidence",
-            &ual("ual-user-access.json"),
-            &ual("ual-device-access.json"),
-            &ual("flexnet-evidence.csv"),
-            "--systems",
-            &ual("ual-system-id.json"),
-            "--licenses",
-            &ual("licenses.csv"),
-            "--emit-evidence",
-        ],
-        &[],
-    ));
-    all.extend(emitted_by(&["inspect", &ual("licenses.csv")], &[]));
-    // UC licence counting on the bundled, hand-counted estate (users, devices, a meeting room,
-    // orphan service records and the totals).
-    all.extend(emitted_by(
-        &["uc", "count", "--estate", &repo_path("examples/uc")],
-        &[],
-    ));
-    // The Teams licence ↔ configuration audit on the bundled example tenant.
-    all.extend(emitted_by(
-        &[
-            "teams",
-            "assignments",
-            "--estate",
-            &repo_path("examples/teams"),
-        ],
-        &[],
-    ));
+impl Ground {
+    fn new() -> Ground {
+        Ground {
+            temp: tempfile::tempdir().expect("temp dir"),
+            server: None,
+        }
+    }
 
-    // The deliverables, from the committed example records.
-    let records = |f: &str| repo_path(&format!("examples/records/{f}"));
-    let rightsizing = |f: &str| repo_path(&format!("examples/rightsizing/{f}"));
-    all.extend(emitted_by(
-        &[
-            "lync",
-            "rightsize",
-            "--configured",
-            &records("lync-entitlement.ndjson"),
-            "--usage",
-            &rightsizing("usage.ndjson"),
-            "--licensed",
-            &rightsizing("licensed.csv"),
-            "--prices",
-            &rightsizing("prices.csv"),
-            "--summary",
-        ],
-        &[],
-    ));
-    let dir = tempfile::tempdir().expect("temp dir");
-    let workbook = dir.path().join("audit.xlsx");
-    all.extend(emitted_by(
-        &[
-            "report",
-            &records("lync-entitlement.ndjson"),
-            &records("ual-compliance.ndjson"),
-            "--output",
-            workbook.to_str().expect("utf-8 path"),
-        ],
-        &[],
-    ));
-    // Two runs kept with --history, then compared (the run files are LicenseAuditRun records).
-    let runs = dir.path().join("runs");
-    let runs_dir = runs.to_str().expect("utf-8 path");
+    fn runs(&self) -> PathBuf {
+        self.temp.path().join("runs")
+    }
+
+    /// The example's words with `{temp}`, `{runs}` and `{server}` filled in.
+    fn args(&mut self, audit: &Audit) -> Vec<String> {
+        let mut args = Vec::new();
+        for word in audit.example {
+            let mut word = word.replace("{temp}", &utf8(self.temp.path()));
+            word = word.replace("{runs}", &utf8(&self.runs()));
+            if word.contains("{server}") {
+                let server = self.server.get_or_insert_with(start_tds_server);
+                word = word.replace("{server}", &format!("127.0.0.1,{}", server.addr.port()));
+            }
+            args.push(word);
+        }
+        args
+    }
+}
+
+fn utf8(p: &Path) -> String {
+    p.to_str().expect("utf-8 path").to_string()
+}
+
+fn start_tds_server() -> tds::TdsTestServer {
+    let dbs = tds::load_databases(Path::new(&fixture("lcscdr/lync2013"))).expect("fixture");
+    tds::start(tds::Options::default(), dbs)
+}
+
+/// Two runs of `lync entitlement` kept with `--history` (the `{runs}` of the list), and the
+/// record types of the run files they wrote.
+fn keep_two_runs(runs: &Path) -> BTreeSet<String> {
+    let contoso = repo_path("examples/contoso");
     for as_of in ["2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z"] {
         let r = run(&[
             "lync",
@@ -146,7 +75,7 @@ fn all_emitted() -> BTreeSet<String> {
             &contoso,
             "--summary",
             "--history",
-            runs_dir,
+            &utf8(runs),
             "--as-of",
             as_of,
             "--output",
@@ -154,37 +83,70 @@ fn all_emitted() -> BTreeSet<String> {
         ]);
         assert_eq!(r.code, 0, "{}", r.stderr);
     }
-    all.extend(emitted_by(&["history", runs_dir, "--all"], &[]));
-    for f in std::fs::read_dir(&runs).expect("run files") {
-        let v: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(f.expect("entry").path()).expect("read"))
-                .expect("a run file is JSON");
-        all.insert(v["RecordType"].as_str().expect("RecordType").to_string());
-    }
+    std::fs::read_dir(runs)
+        .expect("run files")
+        .map(|f| {
+            let text = std::fs::read_to_string(f.expect("entry").path()).expect("read");
+            let v: serde_json::Value = serde_json::from_str(&text).expect("a run file is JSON");
+            v["RecordType"].as_str().expect("RecordType").to_string()
+        })
+        .collect()
+}
 
-    let dbs =
-        tds::load_databases(std::path::Path::new(&fixture("lcscdr/lync2013"))).expect("fixture");
-    let server = tds::start(tds::Options::default(), dbs);
-    let address = format!("127.0.0.1,{}", server.addr.port());
-    all.extend(emitted_by(
-        &[
-            "lync",
-            "usage",
-            "--server",
-            &address,
-            "--user",
-            "audit",
-            "--encrypt",
-            "off",
-        ],
-        &[("LICENSEAUDIT_SQL_PASSWORD", "S3cret!pass")],
-    ));
-    all
+/// Runs the entry's example from the repository root and checks it writes exactly the record
+/// types the entry declares (text, and no records, for an entry that declares none).
+fn emitted_by(audit: &Audit, ground: &mut Ground) -> BTreeSet<String> {
+    let words = audit.command.join(" ");
+    assert!(
+        audit.example.starts_with(audit.command),
+        "the example of `{words}` runs another command: {:?}",
+        audit.example
+    );
+    let mut args = ground.args(audit);
+    args.extend(["--format", "ndjson", "--as-of", AS_OF].map(String::from));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let env = if audit.example.contains(&"{server}") {
+        vec![SQL_PASSWORD]
+    } else {
+        Vec::new()
+    };
+    let root = repo_path("");
+    let r = run_in(Some(Path::new(&root)), &args, None, &env);
+    assert!(
+        r.code == 0 || r.code == 5,
+        "{args:?} failed ({}): {}",
+        r.code,
+        r.stderr
+    );
+    let declared: BTreeSet<String> = audit.records.iter().map(|t| t.to_string()).collect();
+    if declared.is_empty() {
+        assert!(!r.stdout.is_empty(), "`{words}` wrote nothing");
+        assert!(
+            !r.stdout.contains("\"RecordType\""),
+            "`{words}` declares no record types but wrote records"
+        );
+        return declared;
+    }
+    let emitted: BTreeSet<String> = r
+        .records()
+        .iter()
+        .map(|rec| rec["RecordType"].as_str().expect("RecordType").to_string())
+        .collect();
+    assert_eq!(
+        emitted, declared,
+        "`{words}`: the record types its example wrote, and those its entry in AUDITS declares"
+    );
+    emitted
 }
 
 #[test]
-fn every_emitted_record_type_is_in_the_schema_list_and_has_a_format_view() {
-    let emitted = all_emitted();
+fn every_command_writes_the_record_types_it_declares_each_listed_and_with_a_view() {
+    let mut ground = Ground::new();
+    let mut emitted = keep_two_runs(&ground.runs());
+    assert!(AUDITS.len() >= 14, "the list has every command");
+    for audit in AUDITS {
+        emitted.extend(emitted_by(audit, &mut ground));
+    }
     let list = run(&["schema", "--list"]);
     assert_eq!(list.code, 0, "{}", list.stderr);
     let listed_outputs: BTreeSet<String> = list

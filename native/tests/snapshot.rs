@@ -210,7 +210,7 @@ fn the_snapshot_writes_the_names_the_engine_reads() {
 
 #[test]
 fn the_snapshot_keeps_every_property_the_engine_reads() {
-    use license_audit::app::schema::registry;
+    use license_audit::app::audits::registry;
     use license_audit::model::SchemaKind;
     let schema_of = |name: &str| -> BTreeSet<String> {
         let entry = registry()

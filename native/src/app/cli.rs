@@ -1,12 +1,14 @@
 //! The command line (docs/contract.md "Global options" and "Commands"). Definitions only: the
-//! app layer maps these onto each audit's `Options`. Flag names live here and in the mapping,
-//! nowhere else; this file depends on the model alone (its closed value sets).
+//! global options and each command's args struct; `audits.rs` names the commands and puts them
+//! under [`Cli`], and the app layer maps the args onto each audit's `Options`. Flag names live
+//! here and in the mapping, nowhere else; this file depends on the model alone (its closed value
+//! sets).
 
 use crate::model::server_cal::ConsumptionMode;
 use crate::model::{Choice, RuleSet, Tier};
 use chrono::{DateTime, Utc};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, ValueEnum};
 use std::path::PathBuf;
 
 /// A clap parser for a model [`Choice`]: its command-line spellings, with help.
@@ -85,8 +87,6 @@ licence finding. Exit codes: 0 success, 1 output could not be written or interna
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
-    #[command(subcommand)]
-    pub command: Command,
 }
 
 #[derive(Debug, Args)]
@@ -120,37 +120,6 @@ fn parse_as_of(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
         .map(|d| d.with_timezone(&Utc))
         .map_err(|e| format!("'{s}' is not an RFC 3339 time such as 2026-11-01T00:00:00Z: {e}"))
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// JSON Schema (draft 2020-12) of the records this binary reads and writes
-    Schema(SchemaArgs),
-    /// Show what the reader detects in an input file (encoding, dialect, records, properties) and
-    /// which records an audit will refuse
-    Inspect(InspectArgs),
-    /// Lync / Skype for Business Server CAL audits
-    #[command(subcommand)]
-    Lync(LyncCommand),
-    /// Windows Server / SQL Server / RDS CAL compliance from User Access Logging
-    #[command(subcommand)]
-    Ual(UalCommand),
-    /// An Excel workbook (MAP-style) from the record files the audits write; --output FILE.xlsx
-    Report(ReportArgs),
-    /// How the totals kept with --history moved from run to run
-    History(HistoryArgs),
-    /// UC licence counting for Teams and Cisco estates (VOSS-style)
-    #[command(subcommand)]
-    Uc(UcCommand),
-    /// Teams licence ↔ configuration audits
-    #[command(subcommand)]
-    Teams(TeamsCommand),
-}
-
-#[derive(Debug, Subcommand)]
-pub enum UalCommand {
-    /// CAL consumption and compliance from UAL (and FlexNet spreadsheet) access evidence
-    Compliance(UalComplianceArgs),
 }
 
 #[derive(Debug, Args)]
@@ -206,24 +175,6 @@ pub struct UalComplianceArgs {
     /// servers (the records still say EvidenceComplete False)
     #[arg(long, requires = "fail_on_shortfall")]
     pub allow_incomplete_evidence: bool,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum LyncCommand {
-    /// The CALs (Standard / Enterprise / Plus) each user and device is configured to need, and why
-    Entitlement(EntitlementArgs),
-    /// Audit the conferencing policies: implied tier, Enterprise features, users, misconfigurations
-    Policies(PoliciesArgs),
-    /// Policy changes that bring each user's conferencing capability in line with their licence
-    Plan(PlanArgs),
-    /// The five-policy CAL scheme (STD_CAL_NoConferencing, ENT_CAL_…) as New-CsConferencingPolicy parameters
-    Template(TemplateArgs),
-    /// What each user and device actually used, from the LcsCDR monitoring database (MAP parity)
-    Usage(UsageArgs),
-    /// Print the exact SQL `lync usage` runs, for a DBA to review
-    UsageQueries(UsageQueriesArgs),
-    /// Configured vs used vs licensed per user: what to drop, where you are exposed
-    Rightsize(RightsizeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -528,13 +479,6 @@ pub struct HistoryArgs {
     pub all: bool,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum UcCommand {
-    /// Licensed users, hybrid users, standalone devices, meeting rooms and sites per customer,
-    /// from a user directory and UC service exports
-    Count(UcCountArgs),
-}
-
 #[derive(Debug, Args)]
 pub struct UcCountArgs {
     /// A folder of exports named users, teams, teams-ip-phone-policies, teams-resource-accounts,
@@ -598,13 +542,6 @@ pub struct UcCountArgs {
     /// variable (at least 16 bytes; the key is never taken from the command line)
     #[arg(long, value_name = "VAR")]
     pub pseudonym_key_env: Option<String>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum TeamsCommand {
-    /// Licences paid for but unusable as configured (waste), voice configured without a licence
-    /// (broken), voice on a licence in grace (risk); then a summary with reclaimable plans
-    Assignments(TeamsAssignmentsArgs),
 }
 
 #[derive(Debug, Args)]

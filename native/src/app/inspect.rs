@@ -109,7 +109,7 @@ fn entry(
 /// the file (`load_all`: small inputs read whole) or is skipped (`stream_each`); its marks; the
 /// audit's decoding. Devices and users without marks of their own are never recognised (name
 /// them with --for).
-fn audit_input(arg: AuditInputArg) -> AuditInput {
+pub(super) fn audit_input(arg: AuditInputArg) -> AuditInput {
     use AuditInputArg as A;
     const ONLINE: &[&str] = &["AssignedPlan", "FeatureTypes"];
     match arg {
@@ -349,40 +349,5 @@ fn audit_input(arg: AuditInputArg) -> AuditInput {
             &[],
             || each(Mailbox::read),
         ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::CommandFactory;
-
-    /// Every entry names a command and option that exist, and no two names or recognising
-    /// property sets are the same.
-    #[test]
-    fn each_input_is_read_by_an_option_that_exists() {
-        let cli = super::super::cli::Cli::command();
-        let mut names = std::collections::BTreeSet::new();
-        for arg in AuditInputArg::value_variants() {
-            let input = audit_input(*arg);
-            assert!(names.insert(input.name.clone()), "{} twice", input.name);
-            let words: Vec<&str> = input.read_by.split(' ').collect();
-            let [group, command, option] = words[..] else {
-                panic!(
-                    "{}: '{}' is not COMMAND SUBCOMMAND --OPTION",
-                    input.name, input.read_by
-                );
-            };
-            let sub = cli
-                .find_subcommand(group)
-                .and_then(|g| g.find_subcommand(command))
-                .unwrap_or_else(|| panic!("{}: no command {group} {command}", input.name));
-            let long = option.trim_start_matches("--");
-            assert!(
-                sub.get_arguments().any(|a| a.get_long() == Some(long)),
-                "{}: {group} {command} has no {option}",
-                input.name
-            );
-        }
     }
 }

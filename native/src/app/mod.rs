@@ -2,12 +2,16 @@
 //! problems and progress go, maps each command's arguments onto its audit's options, runs it, and
 //! decides the exit code. The only layer that knows flags, stdout/stderr and exit codes.
 //!
+//! Every command is one entry of `audits::AUDITS`: the command line is built from the list and
+//! dispatch runs the entry clap matched.
+//!
 //! Dependencies run one way: model ← ingest ← audits (`inspect`, `lync`, `lync::usage`,
 //! `rightsize`, `ual`, `uc`, `teams`, `workbook` for `report`, `history`) ← app.
 //! `native/tests/architecture.rs` fails on any import that runs the other way, and on any cycle
 //! between files. Each command domain has its mapping file here, named after it (`app/lync.rs`
 //! for `lync/`, `app/workbook.rs` for `workbook/`, …).
 
+pub mod audits;
 pub mod cli;
 mod estate_dir;
 pub mod exit;
@@ -31,9 +35,8 @@ use crate::output::diagnostics::{Diagnostics, ErrorFormat};
 use crate::output::progress::ProgressMode;
 use crate::output::{ConsoleReporter, Format};
 use chrono::Utc;
-use clap::Parser;
-use cli::{Cli, Command, ErrorFormatArg, FormatArg, LyncCommand, ProgressArg, UalCommand};
-use cli::{TeamsCommand, UcCommand};
+use clap::FromArgMatches;
+use cli::{ErrorFormatArg, FormatArg, GlobalArgs, ProgressArg};
 use exit::{AppError, Exit};
 use std::ffi::OsString;
 
@@ -51,8 +54,11 @@ where
     // beside the target; 130 is what a shell reports for a run ended by Ctrl+C.
     crate::output::temporaries::remove_on_interrupt(INTERRUPTED);
     let early_format = error_format_from_argv(&args);
-    let cli = match Cli::try_parse_from(&args) {
-        Ok(c) => c,
+    let parsed = audits::command()
+        .try_get_matches_from(&args)
+        .and_then(|m| GlobalArgs::from_arg_matches(&m).map(|g| (m, g)));
+    let (matches, g) = match parsed {
+        Ok(p) => p,
         Err(e) => {
             use clap::error::ErrorKind;
             if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
@@ -71,7 +77,6 @@ where
             return Exit::InvalidArguments;
         }
     };
-    let g = &cli.global;
     let format = g.format.map(|f| match f {
         FormatArg::Ndjson => Format::Ndjson,
         FormatArg::Json => Format::Json,
@@ -97,7 +102,7 @@ where
         ),
         g.history
             .clone()
-            .map(|dir| (dir, history_command_name(&args))),
+            .map(|dir| (dir, audits::matched_words(&matches).0.join(" "))),
     );
     session.requested_format = format;
     session.date_order = g.date_order.map(|order| match order {
@@ -112,7 +117,7 @@ where
             "standard input (-) can feed only one input per run".into(),
         ))
     } else {
-        dispatch(&mut session, &cli.command)
+        audits::dispatch(&mut session, &matches)
     };
     match result {
         Ok(()) => Exit::Success,
@@ -131,20 +136,6 @@ where
     }
 }
 
-/// The subcommand words of this run ("lync entitlement"), for the --history run file.
-fn history_command_name(args: &[OsString]) -> String {
-    use clap::CommandFactory;
-    let mut words = Vec::new();
-    if let Ok(m) = Cli::command().try_get_matches_from(args) {
-        let mut m = &m;
-        while let Some((name, sub)) = m.subcommand() {
-            words.push(name.to_string());
-            m = sub;
-        }
-    }
-    words.join(" ")
-}
-
 fn error_format_from_argv(args: &[OsString]) -> ErrorFormat {
     let strs: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
     let json = strs
@@ -155,27 +146,5 @@ fn error_format_from_argv(args: &[OsString]) -> ErrorFormat {
         ErrorFormat::Json
     } else {
         ErrorFormat::Text
-    }
-}
-
-/// One line per command: which mapping runs it.
-fn dispatch(s: &mut Session, command: &Command) -> Result<(), AppError> {
-    match command {
-        Command::Schema(a) => schema::run(s, a),
-        Command::Inspect(a) => inspect::run(s, a),
-        Command::Lync(l) => match l {
-            LyncCommand::Entitlement(a) => lync::entitlement(s, a),
-            LyncCommand::Policies(a) => lync::policies(s, a),
-            LyncCommand::Plan(a) => lync::plan(s, a),
-            LyncCommand::Template(a) => lync::template(s, a),
-            LyncCommand::Usage(a) => lync::usage(s, a),
-            LyncCommand::UsageQueries(a) => lync::usage_queries(s, a.lync2010),
-            LyncCommand::Rightsize(a) => rightsize::rightsize(s, a),
-        },
-        Command::Ual(UalCommand::Compliance(a)) => ual::compliance(s, a),
-        Command::Report(a) => workbook::report(s, a),
-        Command::History(a) => history::history(s, a),
-        Command::Uc(UcCommand::Count(a)) => uc::count(s, a),
-        Command::Teams(TeamsCommand::Assignments(a)) => teams::assignments(s, a),
     }
 }

@@ -1,26 +1,22 @@
-//! `schema [--list|NAME]`: JSON Schema (draft 2020-12) of every record type.
+//! `schema [--list|NAME]`: JSON Schema (draft 2020-12) of every record type (the registry is
+//! the union of the commands' own, `audits::registry`).
 
 use super::cli::SchemaArgs;
 use super::exit::AppError;
 use super::session::Session;
 use crate::model::{SchemaEntry, SchemaKind};
 
-/// Every record type the binary reads or writes: each audit lists its own.
-pub fn registry() -> Vec<SchemaEntry> {
-    let mut all = crate::inspect::schemas();
-    all.extend(crate::lync::schemas());
-    all.extend(crate::ual::schemas());
-    all.extend(crate::rightsize::schemas());
-    all.extend(crate::workbook::schemas());
-    all.extend(crate::history::schemas());
-    all.extend(crate::uc::schemas());
-    all.extend(crate::teams::schemas());
+/// The record types of several commands as one list: sorted by name, each name once (commands
+/// of one domain share its types).
+pub fn union(entries: impl IntoIterator<Item = SchemaEntry>) -> Vec<SchemaEntry> {
+    let mut all: Vec<SchemaEntry> = entries.into_iter().collect();
     all.sort_by_key(|e| e.name);
+    all.dedup_by_key(|e| e.name);
     all
 }
 
-pub fn run(s: &mut Session, args: &SchemaArgs) -> Result<(), AppError> {
-    let entries = registry();
+/// Prints `entries` (the registry) as `args` asks.
+pub fn run(s: &mut Session, args: &SchemaArgs, entries: Vec<SchemaEntry>) -> Result<(), AppError> {
     let text = if args.list {
         entries
             .iter()
@@ -61,4 +57,31 @@ pub fn run(s: &mut Session, args: &SchemaArgs) -> Result<(), AppError> {
         serde_json::to_string_pretty(&all).expect("json") + "\n"
     };
     s.write_text(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &'static str, description: &'static str) -> SchemaEntry {
+        SchemaEntry {
+            name,
+            kind: SchemaKind::Output,
+            description,
+            schema: || serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn the_union_is_sorted_by_name_and_keeps_a_shared_name_once() {
+        let all = union([
+            entry("Zeta", "z"),
+            entry("Alpha", "first"),
+            entry("Mid", "m"),
+            entry("Alpha", "first"),
+        ]);
+        let names: Vec<&str> = all.iter().map(|e| e.name).collect();
+        assert_eq!(names, ["Alpha", "Mid", "Zeta"]);
+        assert!(union([]).is_empty());
+    }
 }

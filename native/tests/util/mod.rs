@@ -54,7 +54,20 @@ pub fn run_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Run {
 }
 
 pub fn run_with_env(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Run {
+    run_in(None, args, stdin, env)
+}
+
+/// Runs the binary in `dir` (relative paths in `args` are read from there), else in the test's.
+pub fn run_in(
+    dir: Option<&std::path::Path>,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    env: &[(&str, &str)],
+) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_license-audit"));
+    if let Some(dir) = dir {
+        cmd.current_dir(dir);
+    }
     cmd.args(args)
         .stdin(if stdin.is_some() {
             Stdio::piped()
