@@ -1,0 +1,116 @@
+//! A service whose record existing is the whole condition (UCCX agents, Unity Connection users):
+//! a table of keys, linked by the explicit link field or username, never by email.
+
+use crate::ingest::Record;
+use crate::model::uc::UcService;
+use crate::model::InputError;
+use crate::uc::error::UcError;
+use crate::uc::inputs::{DirectoryUser, LINK_FIELDS};
+use crate::uc::link::{
+    find_and_mark, key_table, unlinked, EmailMatch, LinkCx, LinkRules, Linked, Orphan, Rep, Service,
+};
+use crate::uc::options::UcFiles;
+use crate::uc::privacy::Privacy;
+use crate::uc::table::Table;
+
+const RULES: LinkRules = LinkRules {
+    by_username: true,
+    email: EmailMatch::None,
+};
+
+/// What tells one such service from another.
+pub struct Kind {
+    pub service: UcService,
+    pub files: fn(&UcFiles) -> &[String],
+    pub properties: &'static [&'static str],
+    /// The identity property (also what a REST wrapper's records are recognised by).
+    pub key_property: &'static str,
+    pub read_key: fn(&Record) -> Result<String, InputError>,
+    pub activity: &'static str,
+    /// What a linked record says.
+    pub detail: &'static str,
+}
+
+pub struct RecordExists {
+    kind: Kind,
+    table: Option<Table<()>>,
+}
+
+impl RecordExists {
+    pub fn new(kind: Kind) -> RecordExists {
+        RecordExists { kind, table: None }
+    }
+
+    /// Why a record nobody links to is not linked: the link field and username rules.
+    fn orphan_reason(&self) -> String {
+        let field = LINK_FIELDS
+            .iter()
+            .find(|(s, _)| *s == self.kind.service)
+            .map_or("", |(_, f)| f);
+        format!(
+            "no directory user has {field} or Username equal to its {}",
+            self.kind.key_property
+        )
+    }
+}
+
+impl Service for RecordExists {
+    fn service(&self) -> UcService {
+        self.kind.service
+    }
+
+    fn given(&self, f: &UcFiles) -> bool {
+        !(self.kind.files)(f).is_empty()
+    }
+
+    fn read(&mut self, f: &UcFiles, rep: &mut Rep) -> Result<(), UcError> {
+        if !self.given(f) {
+            return Ok(());
+        }
+        let k = &self.kind;
+        self.table = Some(key_table(
+            k.service,
+            (k.files)(f),
+            f.date_order,
+            k.properties,
+            k.key_property,
+            k.activity,
+            rep,
+            k.read_key,
+        )?);
+        Ok(())
+    }
+
+    fn link(&mut self, u: &DirectoryUser, cx: &mut LinkCx) -> Option<Linked> {
+        let (_, rule, id) = find_and_mark(self.table.as_mut()?, &RULES, u, cx)?;
+        Some(Linked::new(
+            self.kind.service,
+            id,
+            rule,
+            Some(true),
+            self.kind.detail.into(),
+        ))
+    }
+
+    fn write_orphans(
+        &mut self,
+        _privacy: &Privacy,
+        _f: &UcFiles,
+        _rep: &mut Rep,
+        emit: &mut dyn FnMut(Orphan) -> Result<(), UcError>,
+    ) -> Result<(), UcError> {
+        let Some(t) = &self.table else { return Ok(()) };
+        let reason = self.orphan_reason();
+        for (i, e) in unlinked(t) {
+            emit(Orphan {
+                service: t.service,
+                identity: &e.id,
+                location: t.location(i),
+                meets: Some(true),
+                reason: reason.clone(),
+                detail: "record exists".into(),
+            })?;
+        }
+        Ok(())
+    }
+}
