@@ -523,3 +523,298 @@ fn rule_text(rule: UcLinkRule) -> &'static str {
         UcLinkRule::Directory => "being the directory row",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::PsObject;
+    use crate::model::sink::Collected;
+    use crate::model::uc::UcDeviceKind;
+    use crate::uc::inputs::Org;
+    use crate::uc::link::device;
+
+    fn linked(service: UcService, counted: Option<bool>, phones: u32) -> Linked {
+        let mut l = Linked::new(
+            service,
+            "jdoe".into(),
+            UcLinkRule::Username,
+            counted,
+            "why".into(),
+        );
+        l.phone_count = phones;
+        l
+    }
+
+    /// A service that links every user to one record with a fixed verdict, and reports one
+    /// record nobody links to.
+    struct Fixed(UcService, Option<bool>);
+
+    impl Service for Fixed {
+        fn service(&self) -> UcService {
+            self.0
+        }
+        fn given(&self, _: &UcFiles) -> bool {
+            true
+        }
+        fn read(&mut self, _: &UcFiles, _: &mut Rep) -> Result<(), UcError> {
+            Ok(())
+        }
+        fn link(&mut self, u: &DirectoryUser, _: &mut LinkCx) -> Option<Linked> {
+            let mut l = linked(self.0, self.1, 0);
+            l.identity = u.username.clone()?;
+            Some(l)
+        }
+        fn write_devices(
+            &mut self,
+            shared: &mut Shared,
+            _: &UcFiles,
+            _: &mut Rep,
+            write: &mut dyn FnMut(DeviceRecord) -> Result<(), UcError>,
+        ) -> Result<(), UcError> {
+            let reason = UcReason::new(UcCount::StandaloneDevice, "here", "a phone");
+            let org = Org::default();
+            write(device(
+                &shared.privacy,
+                UcDeviceKind::CucmPhone,
+                "SEP1",
+                None,
+                &org,
+                true,
+                None,
+                reason,
+            ))
+        }
+        fn write_orphans(
+            &mut self,
+            _: &Privacy,
+            _: &UcFiles,
+            _: &mut Rep,
+            emit: &mut dyn FnMut(Orphan) -> Result<(), UcError>,
+        ) -> Result<(), UcError> {
+            emit(Orphan {
+                service: self.0,
+                identity: "nobody",
+                location: ("export.json".into(), 7),
+                meets: Some(true),
+                reason: "no user".into(),
+                detail: "exists".into(),
+            })
+        }
+    }
+
+    fn counter(services: Vec<(UcService, Option<bool>)>) -> Counter {
+        let services = services
+            .into_iter()
+            .map(|(s, c)| Box::new(Fixed(s, c)) as Box<dyn Service>)
+            .collect();
+        Counter::new(Privacy::plain(), services)
+    }
+
+    fn jdoe() -> DirectoryUser {
+        DirectoryUser {
+            username: Some("jdoe".into()),
+            ..DirectoryUser::default()
+        }
+    }
+
+    #[test]
+    fn a_counted_record_licenses_the_user_once() {
+        let d = Decision::of(&[
+            linked(UcService::Unity, Some(true), 0),
+            linked(UcService::Exchange, Some(false), 0),
+        ]);
+        assert_eq!(d.licensed, Some(true));
+        assert_eq!(d.licenses, 1);
+        assert!(d.cisco && !d.microsoft && !d.hybrid && !d.more_than_ten);
+    }
+
+    #[test]
+    fn undecided_when_nothing_counts_but_something_is_undecided() {
+        let d = Decision::of(&[
+            linked(UcService::Webex, None, 0),
+            linked(UcService::Exchange, Some(false), 0),
+        ]);
+        assert_eq!(d.licensed, None);
+        assert_eq!(d.licenses, 0);
+        let d = Decision::of(&[linked(UcService::Exchange, Some(false), 0)]);
+        assert_eq!(d.licensed, Some(false));
+        assert_eq!(Decision::of(&[]).licensed, Some(false));
+    }
+
+    #[test]
+    fn phones_above_ten_take_a_licence_per_started_ten() {
+        let d = Decision::of(&[linked(UcService::Cucm, Some(true), 23)]);
+        assert_eq!((d.phone_count, d.licenses, d.more_than_ten), (23, 3, true));
+        let d = Decision::of(&[linked(UcService::Cucm, Some(true), 10)]);
+        assert_eq!((d.licenses, d.more_than_ten), (1, false));
+        // Not licensed: phones consume nothing.
+        let d = Decision::of(&[linked(UcService::Cucm, Some(false), 23)]);
+        assert_eq!((d.licenses, d.more_than_ten), (0, false));
+    }
+
+    #[test]
+    fn hybrid_is_a_counted_cisco_service_and_a_counted_teams_voice_service() {
+        let d = Decision::of(&[
+            linked(UcService::Cucm, Some(true), 1),
+            linked(UcService::Teams, Some(true), 0),
+        ]);
+        assert!(d.hybrid && d.cisco && d.microsoft);
+        let d = Decision::of(&[
+            linked(UcService::Cucm, Some(true), 1),
+            linked(UcService::Exchange, Some(true), 0),
+        ]);
+        assert!(
+            !d.hybrid && d.cisco && d.microsoft,
+            "a mailbox is not integration"
+        );
+        let d = Decision::of(&[
+            linked(UcService::Cucm, Some(true), 1),
+            linked(UcService::Teams, Some(false), 0),
+        ]);
+        assert!(!d.hybrid, "Teams not counted");
+    }
+
+    #[test]
+    fn links_are_listed_in_service_order_and_counted_in_the_totals() {
+        // SERVICES order is not the listing order.
+        let mut c = counter(vec![
+            (UcService::Pexip, Some(true)),
+            (UcService::Teams, Some(true)),
+            (UcService::Cucm, Some(true)),
+        ]);
+        let (r, row) = c.count_user(&jdoe(), None);
+        let listed: Vec<UcService> = r.linked_services.iter().map(|l| l.service).collect();
+        assert_eq!(
+            listed,
+            [UcService::Cucm, UcService::Teams, UcService::Pexip]
+        );
+        assert!(r.hybrid);
+        assert_eq!(r.reasons.last().unwrap().counts, UcCount::Hybrid);
+        let totals = c.shared.customers.row(row);
+        assert_eq!(
+            (totals.directory_users, totals.licensed_users, totals.hybrid),
+            (1, 1, 1)
+        );
+        assert_eq!(totals.by_service[service_index(UcService::Pexip)], 1);
+    }
+
+    #[test]
+    fn an_undecided_user_is_counted_as_undetermined() {
+        let mut c = counter(vec![(UcService::Webex, None)]);
+        let (r, row) = c.count_user(&jdoe(), None);
+        assert_eq!(r.licensed, None);
+        assert_eq!(r.reasons[0].counts, UcCount::Undetermined);
+        assert_eq!(c.shared.customers.row(row).undetermined, 1);
+        assert_eq!(c.shared.customers.row(row).licensed_users, 0);
+    }
+
+    #[test]
+    fn a_user_nothing_links_to_is_not_licensed_and_says_so() {
+        let mut c = counter(vec![(UcService::Cucm, Some(true))]);
+        let (r, _) = c.count_user(&DirectoryUser::default(), None);
+        assert_eq!(r.licensed, Some(false));
+        assert_eq!(r.reasons.len(), 1);
+        assert_eq!(
+            r.reasons[0].detail,
+            "no service record links to this user: not licensed"
+        );
+    }
+
+    fn own(excluded: Option<UcExclusion>, device: bool) -> OwnRecord {
+        OwnRecord {
+            linked: Linked::new(
+                UcService::Teams,
+                "room@contoso.com".into(),
+                UcLinkRule::Directory,
+                Some(false),
+                "a room".into(),
+            ),
+            finding: None,
+            excluded,
+            device,
+        }
+    }
+
+    #[test]
+    fn an_excluded_directory_row_links_nothing_else_and_is_counted_as_excluded() {
+        let mut c = counter(vec![(UcService::Cucm, Some(true))]);
+        let (r, row) = c.count_user(&jdoe(), Some(&own(Some(UcExclusion::Guest), false)));
+        assert_eq!(r.linked_services.len(), 1, "its own record only");
+        assert_eq!(r.licensed, Some(false));
+        assert_eq!(r.excluded, Some(UcExclusion::Guest));
+        assert!(r.reasons[1].detail.starts_with("left out of every count"));
+        assert_eq!(c.shared.customers.row(row).excluded[&UcExclusion::Guest], 1);
+    }
+
+    #[test]
+    fn a_meeting_room_directory_row_is_a_device_not_a_user() {
+        let mut c = counter(vec![(UcService::Cucm, Some(true))]);
+        let (r, _) = c.count_user(&jdoe(), Some(&own(None, true)));
+        assert_eq!(r.linked_services.len(), 1);
+        assert_eq!(r.linked_services[0].link_rule, UcLinkRule::Directory);
+        assert_eq!(
+            r.reasons[1].detail,
+            "a device account: counted with the devices or meeting rooms, not as a user"
+        );
+    }
+
+    #[test]
+    fn a_directory_row_is_not_linked_to_its_own_service_again() {
+        let mut c = counter(vec![
+            (UcService::Teams, Some(true)),
+            (UcService::Cucm, Some(true)),
+        ]);
+        let mut me = own(None, false);
+        me.linked.counted = Some(true);
+        let (r, _) = c.count_user(&jdoe(), Some(&me));
+        let listed: Vec<(UcService, UcLinkRule)> = r
+            .linked_services
+            .iter()
+            .map(|l| (l.service, l.link_rule))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                (UcService::Teams, UcLinkRule::Directory),
+                (UcService::Cucm, UcLinkRule::Username)
+            ]
+        );
+    }
+
+    #[test]
+    fn orphans_and_devices_are_written_and_orphans_counted_above_customers() {
+        let mut c = counter(vec![(UcService::Uccx, Some(true))]);
+        let mut sink = Collected::default();
+        let mut reported = Collected::default();
+        let mut rep = Rep::new(&mut reported);
+        let f = UcFiles::default();
+        c.write_devices(&f, &mut sink, &mut rep).unwrap();
+        c.write_orphans(&f, &mut sink, &mut rep).unwrap();
+        assert_eq!(sink.records[0]["RecordType"], "UcDevice");
+        assert_eq!(sink.records[0]["Name"], "SEP1");
+        let orphan = &sink.records[1];
+        assert_eq!(orphan["RecordType"], "UcOrphanService");
+        assert_eq!(orphan["Identity"], "nobody");
+        assert_eq!(orphan["File"], "export.json");
+        assert_eq!(orphan["Record"], 7);
+        assert_eq!(c.shared.customers.row(0).orphans, 1);
+    }
+
+    #[test]
+    fn a_row_seen_before_is_reported_once_and_skipped() {
+        let mut c = counter(vec![]);
+        let mut reported = Collected::default();
+        let rec = Record::new("users.csv".into(), 3, PsObject::default());
+        assert!(c.first_time(&jdoe(), &rec, &mut reported));
+        let again = DirectoryUser {
+            username: Some("JDOE".into()),
+            ..DirectoryUser::default()
+        };
+        assert!(!c.first_time(&again, &rec, &mut reported));
+        assert_eq!(reported.bad.len(), 1);
+        assert!(
+            c.first_time(&DirectoryUser::default(), &rec, &mut reported),
+            "no identity: never a duplicate"
+        );
+    }
+}

@@ -381,3 +381,162 @@ impl Reporter for Rep<'_> {
         self.inner.inherit_incomplete(input)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::sink::Collected;
+
+    const BY_MAILID: LinkRules = LinkRules {
+        by_username: true,
+        email: EmailMatch::Mailid,
+    };
+    const BY_ID: LinkRules = LinkRules {
+        by_username: false,
+        email: EmailMatch::Id,
+    };
+
+    fn user(username: &str, email: &str) -> DirectoryUser {
+        DirectoryUser {
+            username: Some(username.into()),
+            email: Some(email.into()),
+            ..DirectoryUser::default()
+        }
+    }
+
+    /// A CUCM table: userid `jdoe` (mailid john.doe@contoso.com) and `asmith`.
+    fn cucm() -> Table<()> {
+        let mut t = Table::new(UcService::Cucm);
+        let i = t.insert("jdoe", 0, 1, ()).unwrap();
+        t.index_email("john.doe@contoso.com", i);
+        t.insert("asmith", 0, 2, ()).unwrap();
+        t
+    }
+
+    fn found(
+        t: &Table<()>,
+        rules: &LinkRules,
+        u: &DirectoryUser,
+    ) -> (Option<(u32, UcLinkRule, String)>, Vec<Finding>) {
+        let privacy = Privacy::plain();
+        let mut findings = Vec::new();
+        let mut cx = LinkCx {
+            row: 0,
+            privacy: &privacy,
+            findings: &mut findings,
+        };
+        let hit = find(t, rules, u, &mut cx).map(|(i, r, m)| (i, r, m.to_string()));
+        (hit, findings)
+    }
+
+    #[test]
+    fn the_link_field_wins_over_username_and_email() {
+        let mut u = user("jdoe", "john.doe@contoso.com");
+        u.links[0] = Some("ASMITH".into()); // username_cucm
+        let (hit, findings) = found(&cucm(), &BY_MAILID, &u);
+        assert_eq!(hit, Some((1, UcLinkRule::LinkField, "ASMITH".into())));
+        assert!(findings.is_empty());
+    }
+
+    #[test]
+    fn a_link_field_naming_nothing_warns_and_the_other_rules_are_tried() {
+        let mut u = user("jdoe", "x@contoso.com");
+        u.links[0] = Some("nobody".into());
+        let (hit, findings) = found(&cucm(), &BY_MAILID, &u);
+        assert_eq!(hit, Some((0, UcLinkRule::Username, "jdoe".into())));
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].code, FindingCode::LinkTargetNotFound);
+        assert!(findings[0]
+            .message
+            .starts_with("username_cucm=nobody names no CUCM record"));
+    }
+
+    #[test]
+    fn username_then_mailid_for_cucm() {
+        let (hit, _) = found(&cucm(), &BY_MAILID, &user("JDoe", "x@contoso.com"));
+        assert_eq!(hit, Some((0, UcLinkRule::Username, "JDoe".into())));
+        let (hit, _) = found(&cucm(), &BY_MAILID, &user("john", "John.Doe@contoso.com"));
+        assert_eq!(
+            hit,
+            Some((0, UcLinkRule::Email, "John.Doe@contoso.com".into()))
+        );
+        // The mailid index, not the userid: an email equal to a userid does not link.
+        let (hit, _) = found(&cucm(), &BY_MAILID, &user("john", "jdoe"));
+        assert_eq!(hit, None);
+    }
+
+    #[test]
+    fn email_services_match_the_identity_and_never_the_username() {
+        let mut t = Table::new(UcService::Exchange);
+        t.insert("jdoe@contoso.com", 0, 1, ()).unwrap();
+        let (hit, _) = found(&t, &BY_ID, &user("jdoe@contoso.com", "other@contoso.com"));
+        assert_eq!(hit, None, "username is not a rule for this service");
+        let (hit, _) = found(&t, &BY_ID, &user("jdoe", "JDOE@contoso.com"));
+        assert_eq!(hit, Some((0, UcLinkRule::Email, "JDOE@contoso.com".into())));
+        let no_email = LinkRules {
+            by_username: true,
+            email: EmailMatch::None,
+        };
+        let (hit, _) = found(&t, &no_email, &user("x", "jdoe@contoso.com"));
+        assert_eq!(hit, None, "email is not a rule for this service");
+    }
+
+    #[test]
+    fn the_first_user_keeps_the_record_and_a_second_one_is_warned_about() {
+        let mut t = cucm();
+        let privacy = Privacy::plain();
+        let mut findings = Vec::new();
+        let mut cx = LinkCx {
+            row: 3,
+            privacy: &privacy,
+            findings: &mut findings,
+        };
+        let first = find_and_mark(&mut t, &BY_MAILID, &user("jdoe", ""), &mut cx);
+        assert_eq!(first, Some((0, UcLinkRule::Username, "jdoe".into())));
+        cx.row = 4;
+        find_and_mark(
+            &mut t,
+            &BY_MAILID,
+            &user("x", "john.doe@contoso.com"),
+            &mut cx,
+        );
+        assert_eq!(t.entries[0].links, 2);
+        assert_eq!(t.entries[0].customer, 3, "the first linked user's customer");
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].code, FindingCode::ServiceLinkedToSeveralUsers);
+        assert_eq!(unlinked(&t).map(|(i, _)| i).collect::<Vec<_>>(), [1]);
+    }
+
+    #[test]
+    fn a_record_whose_identity_is_not_kept_is_named_by_the_text_that_matched() {
+        let mut t: Table<()> = Table::new(UcService::Teams);
+        t.keep_ids = false;
+        t.insert("jdoe@contoso.com", 0, 1, ()).unwrap();
+        let privacy = Privacy::plain();
+        let mut findings = Vec::new();
+        let mut cx = LinkCx {
+            row: 0,
+            privacy: &privacy,
+            findings: &mut findings,
+        };
+        assert_eq!(
+            mark(&mut t, 0, "JDoe@Contoso.com", &mut cx),
+            "JDoe@Contoso.com"
+        );
+    }
+
+    #[test]
+    fn a_quiet_reporter_drops_bad_records_only() {
+        let mut collected = Collected::default();
+        let mut rep = Rep::new(&mut collected);
+        let bad = InputError::field("users.csv", 2, "Username", "blank");
+        rep.quiet().bad_record(&bad);
+        rep.quiet().warning("Code", "said");
+        rep.bad_record(&bad);
+        assert_eq!(collected.bad.len(), 1);
+        assert_eq!(
+            collected.warnings,
+            [("Code".to_string(), "said".to_string())]
+        );
+    }
+}

@@ -487,3 +487,151 @@ pub fn cucm_detail(d: &CucmData, phones: &Phones) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::uc::totals::Customers;
+
+    fn cucm_phone(name: &str, product: &str, owner: Option<&str>) -> CucmPhone {
+        CucmPhone {
+            name: name.into(),
+            product: Some(product.into()),
+            model: None,
+            class: None,
+            owner: owner.map(Into::into),
+            org: Org::default(),
+        }
+    }
+
+    /// Phones SEP1 (owned by jdoe), SEP2, CTI1 (CTI port, owned by jdoe), CTI2 (CTI port,
+    /// unowned), SEP3 (unowned, nobody's); user jdoe associates SEP2, CTI1, CTI2 and a device
+    /// the phone export lacks (twice, in two letter cases).
+    fn estate() -> Cucm {
+        let mut table: Table<CucmData> = Table::new(UcService::Cucm);
+        let i = table.insert("jdoe", 0, 1, CucmData::default()).unwrap();
+        let user = CucmUser {
+            userid: "jdoe".into(),
+            mailid: None,
+            devices: ["SEP2", "CTI1", "CTI2", "ATA9", "ata9"]
+                .map(String::from)
+                .to_vec(),
+            phone_profiles: vec!["profile".into()],
+            remote_destination_profiles: vec![],
+        };
+        add_user_record(&mut table.entries[i as usize].data, &user);
+        let mut phones = Phones::default();
+        for (name, product, owner) in [
+            ("SEP1", "Cisco 8845", Some("jdoe")),
+            ("SEP2", "Cisco 8845", None),
+            ("CTI1", "CTI Port", Some("jdoe")),
+            ("CTI2", "CTI Port", None),
+            ("SEP3", "Cisco 7841", None),
+        ] {
+            let p = cucm_phone(name, product, owner);
+            let product = phones.product_index(p.product.as_deref());
+            let n = phones.insert(phone(&p, product)).unwrap();
+            if owner.is_some() {
+                table.entries[0].data.phones.push(n);
+            }
+        }
+        resolve_devices(&mut table, &mut phones);
+        Cucm {
+            users: Some(table),
+            phones,
+        }
+    }
+
+    #[test]
+    fn a_users_devices_are_associated_and_owned_without_cti() {
+        let c = estate();
+        let d = &c.users.as_ref().unwrap().entries[0].data;
+        let names: Vec<&str> = d
+            .phones
+            .iter()
+            .map(|i| &*c.phones.list[*i as usize].name)
+            .collect();
+        assert_eq!(names, ["SEP1", "SEP2"]);
+        assert_eq!(
+            d.unknown_devices,
+            ["ATA9".into()] as [Box<str>; 1],
+            "deduplicated, any case"
+        );
+        // CTI1 (owned) and CTI2 (associated, no owner): each once.
+        assert_eq!(d.cti_excluded, 2);
+        assert_eq!(d.phone_count(), 3);
+        assert!(d.meets_condition());
+        assert!(c.phones.list[1].associated && !c.phones.list[4].associated);
+    }
+
+    #[test]
+    fn the_detail_names_devices_by_product_profiles_and_cti() {
+        let c = estate();
+        let d = &c.users.as_ref().unwrap().entries[0].data;
+        assert_eq!(
+            cucm_detail(d, &c.phones),
+            "3 device(s), CTI excluded (1 not in the phone export, counted since they are not known to be CTI): 2× Cisco 8845; 1 phone profile(s); 2 CTI device(s) excluded"
+        );
+        let owner_only = CucmData::default();
+        assert!(!owner_only.meets_condition());
+        assert_eq!(
+            cucm_detail(&owner_only, &c.phones),
+            "no devices (CTI excluded), phone profiles or remote destination profiles: not counted; no CUCM user record: known from the phones' ownerUserName"
+        );
+        assert!(orphan_reason(&owner_only).starts_with("phones name this ownerUserName"));
+    }
+
+    #[test]
+    fn a_linked_user_brings_its_phones() {
+        let mut c = estate();
+        let privacy = Privacy::plain();
+        let mut findings = Vec::new();
+        let mut cx = LinkCx {
+            row: 0,
+            privacy: &privacy,
+            findings: &mut findings,
+        };
+        let u = DirectoryUser {
+            username: Some("JDOE".into()),
+            ..DirectoryUser::default()
+        };
+        let l = c.link(&u, &mut cx).unwrap();
+        assert_eq!(l.identity, "jdoe");
+        assert_eq!(l.phones, ["SEP1", "SEP2", "ATA9"]);
+        assert_eq!((l.phone_count, l.counted), (3, Some(true)));
+    }
+
+    #[test]
+    fn unowned_unassociated_phones_are_standalone_and_cti_is_excluded() {
+        let mut c = estate();
+        let mut shared = Shared {
+            privacy: Privacy::plain(),
+            customers: Customers::new(),
+        };
+        let mut written = Vec::new();
+        let mut reported = crate::model::sink::Collected::default();
+        c.write_devices(
+            &mut shared,
+            &UcFiles::default(),
+            &mut Rep::new(&mut reported),
+            &mut |r| {
+                if let DeviceRecord::Device(d) = r {
+                    written.push((d.name.unwrap(), d.counted, d.excluded));
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+        // SEP1 owned, SEP2 associated: not standalone. CTI1 owned: excluded in the totals only.
+        assert_eq!(
+            written,
+            [
+                ("CTI2".into(), false, Some(UcExclusion::CtiDevice)),
+                ("SEP3".into(), true, None),
+            ]
+        );
+        let row = shared.customers.row(0);
+        assert_eq!(row.devices[device_index(UcDeviceKind::CucmPhone)], 1);
+        assert_eq!(row.excluded[&UcExclusion::CtiDevice], 2);
+    }
+}

@@ -142,3 +142,41 @@ pub fn mailbox_detail(d: &MailboxData) -> (bool, String) {
         (None, true) => (true, "mailbox exists".into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mailbox(kind: Option<&str>) -> MailboxData {
+        MailboxData::of(&Mailbox {
+            user_principal_name: "a@contoso.com".into(),
+            recipient_type_details: kind.map(Into::into),
+        })
+    }
+
+    #[test]
+    fn a_user_mailbox_counts_and_other_mailboxes_do_not() {
+        assert_eq!(
+            mailbox_detail(&mailbox(Some(" usermailbox "))),
+            (
+                true,
+                "mailbox exists (RecipientTypeDetails= usermailbox )".into()
+            )
+        );
+        assert_eq!(
+            mailbox_detail(&mailbox(Some("SharedMailbox"))),
+            (
+                false,
+                "RecipientTypeDetails=SharedMailbox: not a user mailbox".into()
+            )
+        );
+    }
+
+    #[test]
+    fn a_mailbox_of_unknown_type_is_taken_as_a_user_mailbox() {
+        assert_eq!(
+            mailbox_detail(&mailbox(None)),
+            (true, "mailbox exists".into())
+        );
+    }
+}

@@ -144,3 +144,28 @@ pub fn pexip_detail(d: &PexipData, p: &Privacy) -> String {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_detail_names_the_first_conference_and_counts_the_others() {
+        let one = PexipData {
+            conferences: 1,
+            first: "vmr-jdoe".into(),
+        };
+        let p = Privacy::plain();
+        assert_eq!(pexip_detail(&one, &p), "owns conference vmr-jdoe");
+        let three = PexipData {
+            conferences: 3,
+            ..one
+        };
+        assert_eq!(
+            pexip_detail(&three, &p),
+            "owns 3 conferences (first: vmr-jdoe)"
+        );
+        let hidden = Privacy::new(true, None).unwrap();
+        assert!(!pexip_detail(&three, &hidden).contains("vmr-jdoe"));
+    }
+}

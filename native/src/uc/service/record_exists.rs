@@ -114,3 +114,65 @@ impl Service for RecordExists {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_links_by_username_counts_and_names_its_link_field_when_orphaned() {
+        let mut s = RecordExists::new(Kind {
+            service: UcService::Uccx,
+            files: |f| &f.uccx_agents,
+            properties: &["userID"],
+            key_property: "userID",
+            read_key: |_| Ok(String::new()),
+            activity: "",
+            detail: "UCCX resource exists",
+        });
+        let mut t = Table::new(UcService::Uccx);
+        t.insert("jdoe", 0, 1, ()).unwrap();
+        t.insert("agent7", 0, 2, ()).unwrap();
+        s.table = Some(t);
+        let privacy = Privacy::plain();
+        let mut findings = Vec::new();
+        let mut cx = LinkCx {
+            row: 0,
+            privacy: &privacy,
+            findings: &mut findings,
+        };
+        let by_email = DirectoryUser {
+            email: Some("jdoe".into()),
+            ..DirectoryUser::default()
+        };
+        assert!(s.link(&by_email, &mut cx).is_none(), "never by email");
+        let u = DirectoryUser {
+            username: Some("jdoe".into()),
+            ..DirectoryUser::default()
+        };
+        let l = s.link(&u, &mut cx).unwrap();
+        assert_eq!(
+            (l.counted, l.detail.as_str()),
+            (Some(true), "UCCX resource exists")
+        );
+        let mut orphans = Vec::new();
+        let mut reported = crate::model::sink::Collected::default();
+        s.write_orphans(
+            &privacy,
+            &UcFiles::default(),
+            &mut Rep::new(&mut reported),
+            &mut |o| {
+                orphans.push((o.identity.to_string(), o.reason));
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            orphans,
+            [(
+                "agent7".to_string(),
+                "no directory user has username_uccx or Username equal to its userID".to_string()
+            )]
+        );
+    }
+}

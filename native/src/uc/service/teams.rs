@@ -474,3 +474,184 @@ fn teams_device(u: &CsOnlineUser, org: Org) -> TeamsDevice {
         org,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::sink::Collected;
+    use crate::model::uc::UcExclusion;
+    use crate::uc::online_account::ExcludedVia;
+    use crate::uc::totals::Customers;
+
+    fn facts(class: TeamsClass) -> TeamsFacts {
+        TeamsFacts {
+            class,
+            policy_not_found: false,
+        }
+    }
+
+    const VOICE: TeamsClass = TeamsClass::VoiceUser {
+        calling_plan: false,
+    };
+    const ROOM: TeamsClass = TeamsClass::MeetingRoom {
+        counted: Some(true),
+        kind: RoomKind::Pro,
+    };
+    const GUEST: TeamsClass =
+        TeamsClass::Excluded(UcExclusion::Guest, ExcludedVia::AccountTypeGuest);
+
+    fn room_device() -> TeamsDevice {
+        TeamsDevice {
+            upn: "room1@contoso.com".into(),
+            display_name: Some("Room 1".into()),
+            room_features: vec!["TeamsRoomPro".into()],
+            org: Org {
+                site: Some("HQ".into()),
+                ..Org::default()
+            },
+        }
+    }
+
+    #[test]
+    fn a_directory_rows_own_record_says_what_the_account_is() {
+        let ctx = TeamsContext::default();
+        let voice = own_record("a@contoso.com", &facts(VOICE), &ctx);
+        assert_eq!(voice.linked.rule, UcLinkRule::Directory);
+        assert_eq!(voice.linked.counted, Some(true));
+        assert!(!voice.device && voice.excluded.is_none() && voice.finding.is_none());
+        let room = own_record("r@contoso.com", &facts(ROOM), &ctx);
+        assert!(room.device);
+        assert_eq!(
+            room.linked.counted,
+            Some(false),
+            "a room is not a user licence"
+        );
+        let guest = own_record("g@contoso.com", &facts(GUEST), &ctx);
+        assert_eq!(guest.excluded, Some(UcExclusion::Guest));
+        let mut unchecked = facts(VOICE);
+        unchecked.policy_not_found = true;
+        let own = own_record("a@contoso.com", &unchecked, &ctx);
+        assert_eq!(
+            own.finding.unwrap().code,
+            FindingCode::IpPhonePolicyNotFound
+        );
+    }
+
+    #[test]
+    fn only_unlinked_users_are_orphans_not_rooms_or_excluded_accounts() {
+        let mut t: Table<TeamsData> = Table::new(UcService::Teams);
+        for (upn, class) in [("a", VOICE), ("r", ROOM), ("g", GUEST), ("b", VOICE)] {
+            let data = TeamsData {
+                facts: facts(class),
+                device: None,
+            };
+            t.insert(upn, 0, 1, data).unwrap();
+        }
+        t.entries[3].links = 1;
+        let orphans: Vec<&str> = t
+            .entries
+            .iter()
+            .filter(|e| is_orphan(e))
+            .map(|e| &*e.id)
+            .collect();
+        assert_eq!(orphans, ["a"]);
+    }
+
+    #[test]
+    fn a_linked_account_with_an_unknown_policy_is_linked_with_a_finding() {
+        let mut t: Table<TeamsData> = Table::new(UcService::Teams);
+        let mut f = facts(VOICE);
+        f.policy_not_found = true;
+        t.insert(
+            "a@contoso.com",
+            0,
+            1,
+            TeamsData {
+                facts: f,
+                device: None,
+            },
+        )
+        .unwrap();
+        let mut teams = Teams {
+            accounts: Some(t),
+            ..Teams::default()
+        };
+        let privacy = Privacy::plain();
+        let mut findings = Vec::new();
+        let mut cx = LinkCx {
+            row: 0,
+            privacy: &privacy,
+            findings: &mut findings,
+        };
+        let u = DirectoryUser {
+            username: Some("a@contoso.com".into()),
+            email: Some("A@contoso.com".into()),
+            ..DirectoryUser::default()
+        };
+        let l = teams.link(&u, &mut cx).unwrap();
+        assert_eq!((l.rule, l.counted), (UcLinkRule::Email, Some(true)));
+        assert_eq!(findings[0].code, FindingCode::IpPhonePolicyNotFound);
+    }
+
+    fn written(facts: TeamsFacts, fallback: bool) -> (Vec<serde_json::Value>, Customers) {
+        let teams = Teams::default();
+        let mut shared = Shared {
+            privacy: Privacy::plain(),
+            customers: Customers::new(),
+        };
+        let mut sink = Collected::default();
+        teams
+            .write_device(
+                &mut shared,
+                &mut |r| {
+                    use crate::model::RecordSink;
+                    match r {
+                        DeviceRecord::Device(d) => sink.write(&d)?,
+                        DeviceRecord::Room(m) => sink.write(&m)?,
+                    }
+                    Ok(())
+                },
+                &facts,
+                &room_device(),
+                0,
+                fallback,
+            )
+            .unwrap();
+        (sink.records, shared.customers)
+    }
+
+    #[test]
+    fn a_counted_meeting_room_is_a_room_in_the_totals() {
+        let (records, mut customers) = written(facts(ROOM), false);
+        assert_eq!(records[0]["RecordType"], "UcMeetingRoom");
+        assert_eq!(records[0]["Counted"], true);
+        assert_eq!(records[0]["Features"][0], "TeamsRoomPro");
+        let row = customers.row(0);
+        assert_eq!((row.rooms, row.rooms_pro, row.rooms_basic), (1, 1, 0));
+    }
+
+    #[test]
+    fn a_common_area_phone_is_a_device_named_by_how_it_was_found() {
+        let cap = TeamsClass::CommonAreaPhone {
+            counted: Some(true),
+            via: CapVia::SharedDevicesSku,
+        };
+        let (records, mut customers) = written(facts(cap), true);
+        assert_eq!(records[0]["RecordType"], "UcDevice");
+        assert_eq!(records[0]["Model"], "Teams Shared Devices");
+        assert_eq!(records[0]["Site"], "HQ");
+        let row = customers.row(0);
+        assert_eq!(
+            row.devices[device_index(UcDeviceKind::TeamsCommonAreaPhone)],
+            1
+        );
+        assert_eq!(row.devices_by_fallback, 1);
+        let not_enabled = TeamsClass::CommonAreaPhone {
+            counted: Some(false),
+            via: CapVia::SharedDevicesSku,
+        };
+        let (records, mut customers) = written(facts(not_enabled), true);
+        assert_eq!(records[0]["Counted"], false);
+        assert_eq!(customers.row(0).devices, [0; 3]);
+    }
+}

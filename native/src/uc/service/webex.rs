@@ -323,3 +323,89 @@ pub fn webex_detail(d: &WebexCalling) -> (Option<bool>, String) {
         WebexCalling::Unknown(n) => (None, format!("undecided: {n} licence id(s) are not named by any Webex licence export, so whether one is {WEBEX_CALLING_PROFESSIONAL} cannot be told")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> HashMap<String, String> {
+        HashMap::from([
+            ("id-pro".to_string(), WEBEX_CALLING_PROFESSIONAL.to_string()),
+            ("id-basic".to_string(), "Webex Calling - Basic".to_string()),
+        ])
+    }
+
+    fn calling(licences: &[&str]) -> WebexCalling {
+        let licences: Vec<String> = licences.iter().map(|l| l.to_string()).collect();
+        webex_calling(&licences, &names())
+    }
+
+    #[test]
+    fn professional_by_the_licence_exports_name_or_the_name_itself() {
+        assert_eq!(calling(&["id-basic", "ID-PRO"]), WebexCalling::Professional);
+        assert_eq!(
+            calling(&[" webex calling - professional "]),
+            WebexCalling::Professional
+        );
+        assert_eq!(webex_detail(&WebexCalling::Professional).0, Some(true));
+    }
+
+    #[test]
+    fn other_licences_are_named_and_do_not_count() {
+        let c = calling(&["id-basic", "Webex Meetings"]);
+        assert_eq!(
+            c,
+            WebexCalling::Other("Webex Calling - Basic, Webex Meetings".into())
+        );
+        assert_eq!(
+            webex_detail(&c),
+            (
+                Some(false),
+                "licences Webex Calling - Basic, Webex Meetings: no Webex Calling - Professional"
+                    .into()
+            )
+        );
+        let none = calling(&[]);
+        assert_eq!(
+            webex_detail(&none),
+            (
+                Some(false),
+                "holds no licence: not a Webex Calling Professional user".into()
+            )
+        );
+    }
+
+    #[test]
+    fn an_unnamed_licence_id_leaves_the_person_undecided() {
+        let c = calling(&["id-basic", "Y2lzY29zcGFyazovL3VzL0xJQ0VOU0U"]);
+        assert_eq!(c, WebexCalling::Unknown(1));
+        assert_eq!(webex_detail(&c).0, None);
+    }
+
+    #[test]
+    fn a_workspace_counts_when_enabled_for_calling() {
+        let mut r = Row::default();
+        let (counted, excluded, reason) =
+            workspace_decision(Some("None"), "w".into(), &mut r, false);
+        assert_eq!(
+            (counted, excluded, reason.counts),
+            (false, Some(UcExclusion::CallingNone), UcCount::None)
+        );
+        assert_eq!(r.excluded[&UcExclusion::CallingNone], 1);
+        let (counted, excluded, reason) =
+            workspace_decision(Some("freeCalling"), "w".into(), &mut r, true);
+        assert_eq!(
+            (counted, excluded, reason.counts),
+            (true, None, UcCount::StandaloneDevice)
+        );
+        assert_eq!(r.devices[device_index(UcDeviceKind::WebexWorkspace)], 1);
+        assert_eq!(r.devices_by_fallback, 1);
+        let (counted, _, reason) = workspace_decision(None, "w".into(), &mut r, false);
+        assert_eq!((counted, reason.counts), (false, UcCount::Undetermined));
+        assert_eq!(
+            r.devices[device_index(UcDeviceKind::WebexWorkspace)],
+            1,
+            "not counted"
+        );
+    }
+}
