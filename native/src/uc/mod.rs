@@ -9,8 +9,10 @@
 //! exports, UCCX, Unity Connection, Webex, Teams, Exchange Online, Pexip), `online_account`
 //! (what one Get-CsOnlineUser record is for counting), `inputs` (the readers), `table` (a
 //! service's link index), `totals`, `privacy`, `records`. Adding a service is one file in
-//! `service/` and one row in `count::SERVICES`, beside its `UcService` variant (model), its
-//! `UcFiles` field and flag, and its link field in `inputs::LINK_FIELDS` when it has one.
+//! `service/` and one row in `count::SERVICES`, beside what it shares with the rest of the
+//! tool: its `UcService` variant (model), its `UcFiles` field and flag (app), and, when the
+//! directory names it, its link column (`inputs::LINK_FIELDS`, `DirectoryUser::PROPERTIES`,
+//! `UcDirectoryUserInput`).
 //!
 //! Layering: depends on the model, the reader and the shared Microsoft 365 inputs
 //! (`crate::m365`) only. `run` takes `CountOptions`, writes records to a `RecordSink` and
