@@ -6,7 +6,9 @@
 use super::error::UcError;
 use super::inputs::DirectoryUser;
 use super::key::{Key, ShortSet};
-use super::link::{DeviceRecord, LinkCx, Linked, Orphan, OwnRecord, Rep, Service, Shared};
+use super::link::{
+    skip_bad, DeviceRecord, LinkCx, Linked, Orphan, OwnRecord, Rep, Service, Shared,
+};
 use super::options::UcFiles;
 use super::privacy::Privacy;
 use super::records::{UcLinkedService, UcOrphanService, UcUserLicense, HYBRID_BASIS};
@@ -175,7 +177,7 @@ impl Counter {
             |rep, rec| {
                 let u = match DirectoryUser::read(&rec) {
                     Ok(u) => u,
-                    Err(e) => return super::link::skip_bad(rep, e),
+                    Err(e) => return skip_bad(rep, e),
                 };
                 if !self.first_time(&u, &rec, rep) {
                     return Ok(());
@@ -210,7 +212,7 @@ impl Counter {
     pub fn count_user(
         &mut self,
         u: &DirectoryUser,
-        own: Option<&OwnRecord>,
+        own: Option<OwnRecord>,
     ) -> (UcUserLicense, u32) {
         let row = self.shared.customers.of(&u.org);
         let mut findings = Vec::new();
@@ -266,15 +268,16 @@ impl Counter {
     fn link(
         &mut self,
         u: &DirectoryUser,
-        own: Option<&OwnRecord>,
+        own: Option<OwnRecord>,
         row: u32,
         findings: &mut Vec<Finding>,
     ) -> (Vec<Linked>, NotAUser) {
         let mut linked = Vec::new();
         let mut not_a_user = NotAUser::default();
+        let own_service = own.as_ref().map(|o| o.linked.service);
         if let Some(own) = own {
-            linked.push(own.linked.clone());
-            findings.extend(own.finding.clone());
+            linked.push(own.linked);
+            findings.extend(own.finding);
             not_a_user = NotAUser {
                 excluded: own.excluded,
                 device: own.device,
@@ -290,7 +293,7 @@ impl Counter {
         };
         for &i in &self.listed {
             let s = &mut self.services[i];
-            if own.is_some_and(|o| o.linked.service == s.service()) {
+            if own_service == Some(s.service()) {
                 continue;
             }
             if let Some(l) = s.link(u, &mut cx) {
@@ -738,7 +741,7 @@ mod tests {
     #[test]
     fn an_excluded_directory_row_links_nothing_else_and_is_counted_as_excluded() {
         let mut c = counter(vec![(UcService::Cucm, Some(true))]);
-        let (r, row) = c.count_user(&jdoe(), Some(&own(Some(UcExclusion::Guest), false)));
+        let (r, row) = c.count_user(&jdoe(), Some(own(Some(UcExclusion::Guest), false)));
         assert_eq!(r.linked_services.len(), 1, "its own record only");
         assert_eq!(r.licensed, Some(false));
         assert_eq!(r.excluded, Some(UcExclusion::Guest));
@@ -749,7 +752,7 @@ mod tests {
     #[test]
     fn a_meeting_room_directory_row_is_a_device_not_a_user() {
         let mut c = counter(vec![(UcService::Cucm, Some(true))]);
-        let (r, _) = c.count_user(&jdoe(), Some(&own(None, true)));
+        let (r, _) = c.count_user(&jdoe(), Some(own(None, true)));
         assert_eq!(r.linked_services.len(), 1);
         assert_eq!(r.linked_services[0].link_rule, UcLinkRule::Directory);
         assert_eq!(
@@ -766,7 +769,7 @@ mod tests {
         ]);
         let mut me = own(None, false);
         me.linked.counted = Some(true);
-        let (r, _) = c.count_user(&jdoe(), Some(&me));
+        let (r, _) = c.count_user(&jdoe(), Some(me));
         let listed: Vec<(UcService, UcLinkRule)> = r
             .linked_services
             .iter()

@@ -5,13 +5,13 @@
 //! `count::SERVICES`.
 
 use super::error::UcError;
-use super::inputs::{unwrap_rest, DirectoryUser, Org};
+use super::inputs::{DirectoryUser, Org};
 use super::options::UcFiles;
 use super::privacy::Privacy;
 use super::records::{UcDevice, UcMeetingRoom};
 use super::table::Table;
 use super::totals::Customers;
-use crate::ingest::{stream_each, DateOrder, Record};
+use crate::ingest::Record;
 use crate::model::uc::{UcDeviceKind, UcExclusion, UcLinkRule, UcReason, UcService};
 use crate::model::{Finding, FindingCode, IncompleteInput, InputError, Reporter};
 
@@ -72,7 +72,7 @@ pub trait DirectorySource {
 /// Counts one directory row with its own record: the customer row it was counted under, or
 /// None for a row seen before (skipped).
 pub type CountRow<'a> =
-    dyn FnMut(&mut Rep, &Record, &DirectoryUser, &OwnRecord) -> Result<Option<u32>, UcError> + 'a;
+    dyn FnMut(&mut Rep, &Record, &DirectoryUser, OwnRecord) -> Result<Option<u32>, UcError> + 'a;
 
 /// What a linked record says for one user.
 #[derive(Debug, Clone, PartialEq)]
@@ -289,44 +289,6 @@ pub fn skip_bad(reporter: &mut impl Reporter, e: InputError) -> Result<(), UcErr
     }
     reporter.bad_record(&e);
     Ok(())
-}
-
-/// A service whose records only link (UCCX agents, Unity Connection users): a table of keys,
-/// read from every file given, REST wrappers unwrapped, bad records reported and skipped.
-#[allow(clippy::too_many_arguments)]
-pub fn key_table(
-    service: UcService,
-    paths: &[String],
-    date_order: Option<DateOrder>,
-    properties: &'static [&'static str],
-    key_property: &str,
-    activity: &str,
-    rep: &mut Rep,
-    read: impl Fn(&Record) -> Result<String, InputError>,
-) -> Result<Table<()>, UcError> {
-    let mut t: Table<()> = Table::new(service);
-    for path in paths {
-        stream_each(
-            path,
-            Some(properties),
-            date_order,
-            activity,
-            rep,
-            |rep, rec| {
-                for rec in unwrap_rest(rec, key_property) {
-                    match read(&rec) {
-                        Ok(key) => {
-                            let file = t.file_index(&rec.file);
-                            let _ = t.insert(&key, file, rec.index, ());
-                        }
-                        Err(e) => skip_bad(rep, e)?,
-                    }
-                }
-                Ok::<(), UcError>(())
-            },
-        )?;
-    }
-    Ok(t)
 }
 
 /// The run's reporter behind one type, so that services can be trait objects.

@@ -1,13 +1,13 @@
 //! A service whose record existing is the whole condition (UCCX agents, Unity Connection users):
 //! a table of keys, linked by the explicit link field or username, never by email.
 
-use crate::ingest::Record;
+use crate::ingest::{stream_each, DateOrder, Record};
 use crate::model::uc::UcService;
 use crate::model::InputError;
 use crate::uc::error::UcError;
-use crate::uc::inputs::{DirectoryUser, LINK_FIELDS};
+use crate::uc::inputs::{unwrap_rest, DirectoryUser, LINK_FIELDS};
 use crate::uc::link::{
-    find_and_mark, key_table, unlinked, EmailMatch, LinkCx, LinkRules, Linked, Orphan, Rep, Service,
+    find_and_mark, skip_bad, unlinked, EmailMatch, LinkCx, LinkRules, Linked, Orphan, Rep, Service,
 };
 use crate::uc::options::UcFiles;
 use crate::uc::privacy::Privacy;
@@ -113,6 +113,43 @@ impl Service for RecordExists {
         }
         Ok(())
     }
+}
+
+/// The service's table of keys, read from every file given, REST wrappers unwrapped, bad records reported and skipped.
+#[allow(clippy::too_many_arguments)]
+pub fn key_table(
+    service: UcService,
+    paths: &[String],
+    date_order: Option<DateOrder>,
+    properties: &'static [&'static str],
+    key_property: &str,
+    activity: &str,
+    rep: &mut Rep,
+    read: impl Fn(&Record) -> Result<String, InputError>,
+) -> Result<Table<()>, UcError> {
+    let mut t: Table<()> = Table::new(service);
+    for path in paths {
+        stream_each(
+            path,
+            Some(properties),
+            date_order,
+            activity,
+            rep,
+            |rep, rec| {
+                for rec in unwrap_rest(rec, key_property) {
+                    match read(&rec) {
+                        Ok(key) => {
+                            let file = t.file_index(&rec.file);
+                            let _ = t.insert(&key, file, rec.index, ());
+                        }
+                        Err(e) => skip_bad(rep, e)?,
+                    }
+                }
+                Ok::<(), UcError>(())
+            },
+        )?;
+    }
+    Ok(t)
 }
 
 #[cfg(test)]

@@ -282,7 +282,7 @@ impl DirectorySource for Teams {
                     };
                     let own = own_record(&t.user_principal_name, &facts, &self.ctx);
                     // None: a row seen before, skipped (and not counted here either).
-                    let Some(row) = count(rep, &rec, &u, &own)? else {
+                    let Some(row) = count(rep, &rec, &u, own)? else {
                         return Ok(());
                     };
                     self.note_export_gaps(&t);
