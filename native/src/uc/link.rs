@@ -1,8 +1,8 @@
 //! What a UC service is to the counter ([`Service`]: read its exports, link a directory user to
 //! its record, write its devices and the records nobody links to), and what every service
 //! shares: the link rules (explicit link field, else username, else email), the device record,
-//! and the reading helpers. Each service is one file in `service/` and one row in
-//! `count::SERVICES`.
+//! `skip_bad` and `Rep` (the run's reporter as one type). Each service is one file in `service/`
+//! and one row in `count::SERVICES`.
 
 use super::error::UcError;
 use super::inputs::{DirectoryUser, Org};
