@@ -5,7 +5,7 @@
 use license_audit::m365::{AssignedPlan, CsOnlineUser};
 use license_audit::model::uc::UcExclusion;
 use license_audit::teams::rules::{evaluate, Context, NotEvaluated};
-use license_audit::uc::teams::{classify, TeamsContext};
+use license_audit::uc::online_account::{classify, TeamsContext};
 
 fn account(upn: &str) -> CsOnlineUser {
     CsOnlineUser {

@@ -95,7 +95,7 @@ pub struct DirectoryUser {
     pub email: Option<String>,
     pub org: Org,
     /// Per service in `LINK_FIELDS` order.
-    pub links: [Option<String>; 6],
+    pub links: [Option<String>; LINK_FIELDS.len()],
 }
 
 /// The directory row as the schema documents it (input).
@@ -157,7 +157,7 @@ impl DirectoryUser {
                 r.record_error("has neither Username nor Email: nothing can link it to a service")
             );
         }
-        let mut links: [Option<String>; 6] = Default::default();
+        let mut links: [Option<String>; LINK_FIELDS.len()] = Default::default();
         for (i, (_, field)) in LINK_FIELDS.iter().enumerate() {
             links[i] = r.opt_str(field)?.map(|s| s.trim().to_string());
         }

@@ -3,22 +3,39 @@
 //! licences they consume (phones in started tens above ten), hybrid users, standalone devices,
 //! meeting rooms, and totals per customer. Rules: docs/rules/uc-counting.md.
 //!
+//! Layout: `count` (the run, and `SERVICES`, the table of services), `counter` (linking,
+//! licences, the device and orphan passes, totals), `link` (what a service is: the `Service`
+//! trait and the link rules), `service/` (one file per service: CUCM with its phones and BAT
+//! exports, UCCX, Unity Connection, Webex, Teams, Exchange Online, Pexip), `online_account`
+//! (what one Get-CsOnlineUser record is for counting), `inputs` (the readers), `table` (a
+//! service's link index), `totals`, `privacy`, `records`. Adding a service is one file in
+//! `service/` and one row in `count::SERVICES`, beside what it shares with the rest of the
+//! tool: its `UcService` variant (model), its `UcFiles` field and flag (app), and, when the
+//! directory names it, its link column (`inputs::LINK_FIELDS`, `DirectoryUser::PROPERTIES`,
+//! `UcDirectoryUserInput`).
+//!
 //! Layering: depends on the model, the reader and the shared Microsoft 365 inputs
-//! (`crate::m365`) only. `count::run` takes `CountOptions`, writes records to a `RecordSink` and
-//! reports through a `Reporter`; it never sees flags, stdout or stderr.
+//! (`crate::m365`) only. `run` takes `CountOptions`, writes records to a `RecordSink` and
+//! reports through a `Reporter`; it never sees flags, stdout or stderr. This file only declares
+//! and re-exports: the modules below never name it.
 
-pub mod count;
+mod count;
+mod counter;
 mod error;
 pub mod inputs;
 pub mod key;
+mod link;
+pub mod online_account;
+mod options;
 pub mod privacy;
 pub mod records;
-mod services;
-pub mod teams;
+mod service;
+mod table;
 mod totals;
 
-pub use count::{run, CountOptions, UcFiles};
+pub use count::run;
 pub use error::UcError;
+pub use options::{CountOptions, UcFiles};
 
 use crate::model::SchemaEntry;
 

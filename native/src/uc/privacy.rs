@@ -2,7 +2,7 @@
 //! names at all (the anonymous audit file), or keyed pseudonyms that stay the same from one
 //! audit to the next as long as the key does.
 
-use super::UcError;
+use super::error::UcError;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 

@@ -1,10 +1,9 @@
-//! The link indexes: each service's records, reduced to what counting needs (an identity, where
-//! it came from, whether it meets its condition), found by the keys a directory user can match.
-//! Memory grows with distinct keys; records are never kept whole.
+//! A link index: one service's records, reduced to what counting needs (an identity, where it
+//! came from, the service's own compact data), found by the keys a directory user can match.
+//! Memory grows with distinct keys; records are never kept whole. Each service (`service/`)
+//! keeps its records in one of these.
 
-use super::inputs::Org;
 use super::key::{Key, KeyMap};
-use super::teams::TeamsFacts;
 use crate::model::uc::UcService;
 use std::sync::Arc;
 
@@ -24,7 +23,7 @@ pub struct Entry<T> {
 /// each of its emails), `by_email` (CUCM mailid).
 pub struct Table<T> {
     pub service: UcService,
-    /// Keep each record's identity text (Teams does not: a million UPNs; see `count`).
+    /// Keep each record's identity text (Teams does not: a million UPNs; see `service::teams`).
     pub keep_ids: bool,
     pub files: Vec<Arc<str>>,
     pub entries: Vec<Entry<T>>,
@@ -124,119 +123,5 @@ impl<T> Table<T> {
                 .unwrap_or_default(),
             e.loc & 0xFFFF_FFFF_FFFF,
         )
-    }
-}
-
-/// A CUCM end user, or the owner named by phones when no user record has that userid.
-#[derive(Default)]
-pub struct CucmData {
-    /// associatedDevices names, one per line, until the phones are read (one allocation).
-    pub pending: String,
-    /// Counted devices (indexes into `Phones`).
-    pub phones: Vec<u32>,
-    /// Associated device names the phone export does not have (counted: not known to be CTI).
-    pub unknown_devices: Vec<Box<str>>,
-    pub cti_excluded: u16,
-    pub phone_profiles: u16,
-    pub remote_destination_profiles: u16,
-    /// False when only phones name this userid as their owner.
-    pub has_user_record: bool,
-}
-
-impl CucmData {
-    pub fn phone_count(&self) -> u32 {
-        (self.phones.len() + self.unknown_devices.len()) as u32
-    }
-
-    pub fn meets_condition(&self) -> bool {
-        self.phone_count() > 0 || self.phone_profiles > 0 || self.remote_destination_profiles > 0
-    }
-}
-
-pub enum WebexCalling {
-    /// Holds Webex Calling - Professional.
-    Professional,
-    /// Holds other licences only (named: e.g. Webex Calling - Basic).
-    Other(Box<str>),
-    /// Some licence ids could not be named.
-    Unknown(u16),
-}
-
-pub struct TeamsData {
-    pub facts: TeamsFacts,
-    /// Rooms and common area phones: what their device record needs.
-    pub device: Option<Box<TeamsDevice>>,
-}
-
-pub struct TeamsDevice {
-    pub upn: String,
-    pub display_name: Option<String>,
-    pub room_features: Vec<String>,
-    pub org: Org,
-}
-
-pub struct MailboxData {
-    pub recipient_type: Option<Box<str>>,
-    pub user_mailbox: bool,
-}
-
-pub struct PexipData {
-    pub conferences: u32,
-    pub first: Box<str>,
-}
-
-/// One CUCM phone (listPhone).
-pub struct Phone {
-    pub name: Box<str>,
-    /// Index into `Phones::products`.
-    pub product: u16,
-    pub cti: bool,
-    pub has_owner: bool,
-    /// Some CUCM user lists it in associatedDevices.
-    pub associated: bool,
-    pub org: Option<Box<Org>>,
-}
-
-/// Every phone, by name and by owner.
-#[derive(Default)]
-pub struct Phones {
-    pub list: Vec<Phone>,
-    pub products: Vec<Box<str>>,
-    product_index: std::collections::HashMap<Box<str>, u16>,
-    by_name: KeyMap<u32>,
-}
-
-impl Phones {
-    pub fn product_index(&mut self, product: Option<&str>) -> u16 {
-        let p = product.unwrap_or("");
-        if let Some(i) = self.product_index.get(p) {
-            return *i;
-        }
-        let i = self.products.len() as u16;
-        self.products.push(p.into());
-        self.product_index.insert(p.into(), i);
-        i
-    }
-
-    /// Adds a phone; Err(existing) when the name is already there.
-    pub fn insert(&mut self, phone: Phone) -> Result<u32, u32> {
-        let Some(k) = Key::of(&phone.name) else {
-            return Err(u32::MAX);
-        };
-        if let Some(i) = self.by_name.get(&k) {
-            return Err(*i);
-        }
-        let i = self.list.len() as u32;
-        self.list.push(phone);
-        self.by_name.insert(k, i);
-        Ok(i)
-    }
-
-    pub fn find(&self, name: &str) -> Option<u32> {
-        Key::of(name).and_then(|k| self.by_name.get(&k).copied())
-    }
-
-    pub fn product(&self, i: u32) -> &str {
-        &self.products[self.list[i as usize].product as usize]
     }
 }
