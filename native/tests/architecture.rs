@@ -572,13 +572,10 @@ fn flags_console_and_clap_live_in_the_app_layer() {
 /// File names repeated in native/src by convention, each meaning the same thing wherever it is:
 /// a folder's file, and an audit folder's errors, readers, records and pure rules.
 const ROLE_FILES: &[&str] = &["mod.rs", "error.rs", "inputs.rs", "records.rs", "rules.rs"];
-/// A clash being renamed elsewhere: `uc/teams.rs` (what a Teams account is for `uc count`) is not
-/// the `teams/` audit (issue #23 item 8, the "uc-split" change). Remove once it is gone.
-const BEING_RENAMED: &[&str] = &["uc/teams.rs"];
 
 /// Files that share a name with another but are neither a role file, nor the app layer's mapping
 /// file for the domain of that name (`app/lync.rs` for `lync/`), nor in that domain itself.
-fn name_clashes(files: &[PathBuf], being_renamed: &[&str]) -> Vec<String> {
+fn name_clashes(files: &[PathBuf]) -> Vec<String> {
     let top = |f: &PathBuf| {
         let first = f.iter().next().map(|d| d.to_string_lossy().into_owned());
         first
@@ -604,8 +601,7 @@ fn name_clashes(files: &[PathBuf], being_renamed: &[&str]) -> Vec<String> {
         let stem = name.trim_end_matches(".rs");
         let explained = |p: &PathBuf| {
             let mapping = p.starts_with("app") && domains.contains(stem);
-            let renamed = being_renamed.iter().any(|r| Path::new(r) == p.as_path());
-            mapping || renamed || top(p) == stem
+            mapping || top(p) == stem
         };
         if !paths.iter().all(|p| explained(p)) {
             let all: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
@@ -622,7 +618,7 @@ fn no_two_files_share_a_name_for_different_things() {
         .values()
         .map(|(rel, _)| rel.clone())
         .collect();
-    let bad = name_clashes(&files, BEING_RENAMED);
+    let bad = name_clashes(&files);
     assert!(bad.is_empty(), "one name, two things:\n{}", bad.join("\n"));
 }
 
@@ -636,24 +632,21 @@ fn the_checker_tells_a_convention_from_a_clash() {
         "uc/error.rs",
         "lib.rs",
     ]);
-    assert!(name_clashes(&fine, &[]).is_empty());
+    assert!(name_clashes(&fine).is_empty());
     // Two history.rs for two things (issue #23 item 8), and an app file named for no domain.
     let two = files(&["app/history.rs", "report/history.rs", "report/mod.rs"]);
     assert_eq!(
-        name_clashes(&two, &[]),
+        name_clashes(&two),
         vec!["app/history.rs / report/history.rs"]
     );
     let nested = files(&["app/estate.rs", "lync/estate.rs", "lync/mod.rs"]);
-    assert_eq!(name_clashes(&nested, &[]).len(), 1);
+    assert_eq!(name_clashes(&nested).len(), 1);
     // A mapping file does not excuse a file of another domain under its name.
     let teams = files(&["app/teams.rs", "teams/mod.rs", "uc/teams.rs", "uc/mod.rs"]);
-    assert_eq!(
-        name_clashes(&teams, &[]),
-        vec!["app/teams.rs / uc/teams.rs"]
-    );
+    assert_eq!(name_clashes(&teams), vec!["app/teams.rs / uc/teams.rs"]);
     let own = files(&["app/history.rs", "history.rs"]);
     assert!(
-        name_clashes(&own, &[]).is_empty(),
+        name_clashes(&own).is_empty(),
         "a one-file domain and its mapping file"
     );
 }

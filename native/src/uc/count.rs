@@ -14,7 +14,7 @@ use super::error::UcError;
 use super::link::{Rep, Service};
 use super::options::CountOptions;
 use super::privacy::Privacy;
-use super::service::{cucm, exchange, pexip, teams, uccx, unity, webex};
+use super::service::{cucm, exchange, microsoft_teams, pexip, uccx, unity, webex};
 use crate::model::{RecordSink, Reporter};
 
 /// The services a count links users to: a new service is one file in `service/` and one row
@@ -26,7 +26,7 @@ const SERVICES: &[fn() -> Box<dyn Service>] = &[
     uccx::new,
     unity::new,
     exchange::new,
-    teams::new,
+    microsoft_teams::new,
     webex::new,
     pexip::new,
 ];

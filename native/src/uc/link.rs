@@ -6,10 +6,10 @@
 
 use super::error::UcError;
 use super::inputs::{DirectoryUser, Org};
+use super::link_index::Table;
 use super::options::UcFiles;
 use super::privacy::Privacy;
 use super::records::{UcDevice, UcMeetingRoom};
-use super::table::Table;
 use super::totals::Customers;
 use crate::ingest::Record;
 use crate::model::uc::{UcDeviceKind, UcExclusion, UcLinkRule, UcReason, UcService};
@@ -239,7 +239,7 @@ pub fn find_and_mark<T>(
 }
 
 /// Entries no directory user links to, with their index.
-pub fn unlinked<T>(t: &Table<T>) -> impl Iterator<Item = (u32, &super::table::Entry<T>)> {
+pub fn unlinked<T>(t: &Table<T>) -> impl Iterator<Item = (u32, &super::link_index::Entry<T>)> {
     t.entries
         .iter()
         .enumerate()

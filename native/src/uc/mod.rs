@@ -6,8 +6,8 @@
 //! Layout: `count` (the run, and `SERVICES`, the table of services), `counter` (linking,
 //! licences, the device and orphan passes, totals), `link` (what a service is: the `Service`
 //! trait and the link rules), `service/` (one file per service: CUCM with its phones and BAT
-//! exports, UCCX, Unity Connection, Webex, Teams, Exchange Online, Pexip), `online_account`
-//! (what one Get-CsOnlineUser record is for counting), `inputs` (the readers), `table` (a
+//! exports, UCCX, Unity Connection, Webex, Microsoft Teams (`microsoft_teams`), Exchange Online, Pexip), `online_account`
+//! (what one Get-CsOnlineUser record is for counting), `inputs` (the readers), `link_index` (a
 //! service's link index), `totals`, `privacy`, `records`. Adding a service is one file in
 //! `service/` and one row in `count::SERVICES`, beside what it shares with the rest of the
 //! tool: its `UcService` variant (model), its `UcFiles` field and flag (app), and, when the
@@ -25,12 +25,12 @@ mod error;
 pub mod inputs;
 pub mod key;
 mod link;
+mod link_index;
 pub mod online_account;
 mod options;
 pub mod privacy;
 pub mod records;
 mod service;
-mod table;
 mod totals;
 
 pub use count::run;

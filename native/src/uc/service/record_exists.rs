@@ -9,9 +9,9 @@ use crate::uc::inputs::{unwrap_rest, DirectoryUser, LINK_FIELDS};
 use crate::uc::link::{
     find_and_mark, skip_bad, unlinked, EmailMatch, LinkCx, LinkRules, Linked, Orphan, Rep, Service,
 };
+use crate::uc::link_index::Table;
 use crate::uc::options::UcFiles;
 use crate::uc::privacy::Privacy;
-use crate::uc::table::Table;
 
 const RULES: LinkRules = LinkRules {
     by_username: true,

@@ -11,9 +11,9 @@ use crate::uc::link::{
     device, find_and_mark, placed, skip_bad, unlinked, DeviceRecord, EmailMatch, LinkCx, LinkRules,
     Linked, Orphan, Rep, Service, Shared,
 };
+use crate::uc::link_index::Table;
 use crate::uc::options::UcFiles;
 use crate::uc::privacy::Privacy;
-use crate::uc::table::Table;
 use crate::uc::totals::{device_index, Row};
 use std::collections::HashMap;
 

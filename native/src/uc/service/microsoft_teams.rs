@@ -14,6 +14,7 @@ use crate::uc::link::{
     device, find_and_mark, placed, skip_bad, CountRow, DeviceRecord, DirectorySource, EmailMatch,
     LinkCx, LinkRules, Linked, Orphan, OwnRecord, Rep, Service, Shared,
 };
+use crate::uc::link_index::{Entry, Table};
 use crate::uc::online_account::{
     classify, AppKind, CapVia, RoomKind, TeamsClass, TeamsContext, TeamsFacts,
     SHARED_DEVICES_PART_NUMBER, SHARED_DEVICES_SKU_ID,
@@ -21,7 +22,6 @@ use crate::uc::online_account::{
 use crate::uc::options::UcFiles;
 use crate::uc::privacy::Privacy;
 use crate::uc::records::UcMeetingRoom;
-use crate::uc::table::{Entry, Table};
 use crate::uc::totals::device_index;
 use std::collections::HashMap;
 

@@ -23,7 +23,7 @@ pub struct Entry<T> {
 /// each of its emails), `by_email` (CUCM mailid).
 pub struct Table<T> {
     pub service: UcService,
-    /// Keep each record's identity text (Teams does not: a million UPNs; see `service::teams`).
+    /// Keep each record's identity text (Teams does not: a million UPNs; see `service::microsoft_teams`).
     pub keep_ids: bool,
     pub files: Vec<Arc<str>>,
     pub entries: Vec<Entry<T>>,
