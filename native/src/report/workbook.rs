@@ -1077,8 +1077,11 @@ fn rightsizing(page: &mut Page, stats: &Stats, _: &Meta) {
     page.row += 1;
 }
 
-/// The UC licence totals: label and value.
-const UC_TOTALS: &[(&str, fn(&Stats) -> f64)] = &[
+/// A total of the run: label and value.
+type Total = (&'static str, fn(&Stats) -> f64);
+
+/// The UC licence totals.
+const UC_TOTALS: &[Total] = &[
     ("Customers", |s| s.uc_customers as f64),
     ("User licences", |s| s.uc_user_licences),
 ];
@@ -1521,13 +1524,15 @@ mod tests {
 
     #[test]
     fn the_lync_users_table_says_what_was_not_given_and_what_is_short() {
-        let mut stats = Stats::default();
-        stats.configured_users = Tiers {
-            total: 10,
-            standard: 10,
-            enterprise: 4,
-            plus: 1,
-            undetermined: 2,
+        let mut stats = Stats {
+            configured_users: Tiers {
+                total: 10,
+                standard: 10,
+                enterprise: 4,
+                plus: 1,
+                undetermined: 2,
+            },
+            ..Stats::default()
         };
         let page = page_of(&stats);
         // Title at row 4, header at 5 (twice as tall), tiers from 6.
@@ -1594,10 +1599,12 @@ mod tests {
 
     #[test]
     fn the_lync_position_names_the_shortfall_under_the_other_rule_set() {
-        let mut stats = Stats::default();
-        stats.lync_positions = vec![record(
-            serde_json::json!({"Tier": "Standard", "Rules": "lenient", "OtherRules": "strict", "Shortfall": 1, "ShortfallUnderOtherRules": 4}),
-        )];
+        let stats = Stats {
+            lync_positions: vec![record(
+                serde_json::json!({"Tier": "Standard", "Rules": "lenient", "OtherRules": "strict", "Shortfall": 1, "ShortfallUnderOtherRules": 4}),
+            )],
+            ..Stats::default()
+        };
         let page = page_of(&stats);
         let lines: Vec<&Content> = page
             .cells
@@ -1618,9 +1625,11 @@ mod tests {
 
     #[test]
     fn the_uc_totals_are_label_and_value_rows() {
-        let mut stats = Stats::default();
-        stats.uc_customers = 2;
-        stats.uc_user_licences = 130.0;
+        let stats = Stats {
+            uc_customers: 2,
+            uc_user_licences: 130.0,
+            ..Stats::default()
+        };
         let page = page_of(&stats);
         assert_eq!(at(&page, 5, 0).content, text("Customers"));
         assert_eq!(at(&page, 5, 1).content, Content::Number(2.0));
