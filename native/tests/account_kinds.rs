@@ -3,6 +3,7 @@
 //! classifies one shared tenant through each audit's own entry point and compares.
 
 use license_audit::m365::{AssignedPlan, CsOnlineUser};
+use license_audit::model::teams::{AccountType, KnownAccountType};
 use license_audit::model::uc::UcExclusion;
 use license_audit::teams::rules::{evaluate, Context, NotEvaluated};
 use license_audit::uc::online_account::{classify, TeamsContext};
@@ -112,7 +113,7 @@ fn uc_count_and_teams_assignments_classify_a_shared_tenant_alike() {
         let e = evaluate(&a, &teams);
         let by_teams = if e.not_evaluated == Some(NotEvaluated::Guest) {
             Kind::Guest
-        } else if e.account_type.as_deref() == Some("ResourceAccount") {
+        } else if e.account_type == Some(AccountType::Known(KnownAccountType::ResourceAccount)) {
             Kind::ResourceAccount
         } else {
             Kind::User

@@ -42,6 +42,8 @@ fn type_words(v: &Value, defs: &Value) -> String {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
+                // An untagged enum (known values or any text): its alternatives in words.
+                None if def.get("anyOf").is_some() => format!("{name} ({})", type_words(def, defs)),
                 None => name.to_string(),
             },
         };

@@ -1,7 +1,7 @@
 //! Teams licence ↔ configuration (`teams assignments`): what a finding says is wrong, how much it
 //! matters, and which family a service plan belongs to.
 
-use crate::choice;
+use crate::{choice, Choice};
 
 choice! {
     /// What a Teams assignment finding costs the tenant.
@@ -131,6 +131,68 @@ impl TeamsPlanFamily {
     }
 }
 
+choice! {
+    /// Get-CsOnlineUser AccountType as Microsoft documents it (Microsoft Learn, "Get-CsOnlineUser",
+    /// https://learn.microsoft.com/powershell/module/microsoftteams/get-csonlineuser: the
+    /// -AccountType parameter, and the module 6.1.1 note that renames Unknown to IneligibleUser).
+    pub enum KnownAccountType {
+        User => "User" / "user": "a user account",
+        ResourceAccount => "ResourceAccount" / "resource-account": "an app endpoint or resource account (auto attendant, call queue)",
+        Guest => "Guest" / "guest": "a guest of the tenant",
+        SfBOnPremUser => "SfBOnPremUser" / "sfb-on-prem-user": "a user homed on Skype for Business Server",
+        IneligibleUser => "IneligibleUser" / "ineligible-user": "no valid Teams licence (module 6.1.1 and later)",
+        Unknown => "Unknown" / "unknown": "what modules before 6.1.1 call IneligibleUser",
+    }
+}
+
+/// Get-CsOnlineUser AccountType as the export spells it: a documented value, or any other text
+/// kept as given, so a value newer than this reader never fails an export. Written back exactly
+/// as read; the schema lists the documented values.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum AccountType {
+    /// Spelled exactly as Microsoft documents it
+    Known(KnownAccountType),
+    /// Anything else, as read (another case, blanks around it, a new value)
+    Other(String),
+}
+
+impl AccountType {
+    /// Known only when spelled exactly as documented, so that it is written back unchanged.
+    pub fn read(text: String) -> AccountType {
+        match KnownAccountType::ALL.iter().find(|k| k.name() == text) {
+            Some(&k) => AccountType::Known(k),
+            None => AccountType::Other(text),
+        }
+    }
+
+    /// The documented value this is, whatever its case and blanks around it.
+    pub fn known(&self) -> Option<KnownAccountType> {
+        match self {
+            AccountType::Known(k) => Some(*k),
+            AccountType::Other(text) => KnownAccountType::ALL
+                .iter()
+                .copied()
+                .find(|k| k.name().eq_ignore_ascii_case(text.trim())),
+        }
+    }
+
+    /// As read.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AccountType::Known(k) => k.name(),
+            AccountType::Other(text) => text,
+        }
+    }
+}
+
+/// The value as an export spells it (see [`AccountType::read`]).
+impl From<&str> for AccountType {
+    fn from(text: &str) -> AccountType {
+        AccountType::read(text.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,7 +229,6 @@ mod tests {
 
     #[test]
     fn every_code_has_a_severity() {
-        use crate::Choice;
         let waste = TeamsFindingCode::ALL
             .iter()
             .filter(|c| c.severity() == TeamsSeverity::Waste)
@@ -191,5 +252,49 @@ mod tests {
                 "{s:?}"
             );
         }
+    }
+
+    #[test]
+    fn account_types_are_written_as_read_and_known_in_any_case() {
+        let as_json = |t: &AccountType| serde_json::to_string(t).unwrap();
+        for (text, known) in [
+            ("Guest", Some(KnownAccountType::Guest)),
+            ("ResourceAccount", Some(KnownAccountType::ResourceAccount)),
+            ("IneligibleUser", Some(KnownAccountType::IneligibleUser)),
+            // Another spelling is kept as read, yet known for what it is.
+            (" guest", Some(KnownAccountType::Guest)),
+            ("SFBONPREMUSER", Some(KnownAccountType::SfBOnPremUser)),
+            // A value newer than this reader: kept, never refused.
+            ("FutureKind", None),
+        ] {
+            let t = AccountType::read(text.to_string());
+            assert_eq!(t.known(), known, "{text}");
+            assert_eq!(t.as_str(), text);
+            assert_eq!(as_json(&t), serde_json::to_string(text).unwrap());
+        }
+        assert_eq!(
+            AccountType::from("User"),
+            AccountType::Known(KnownAccountType::User)
+        );
+        assert_eq!(
+            AccountType::from("user"),
+            AccountType::Other("user".into()),
+            "only the documented spelling is the variant, so it writes back unchanged"
+        );
+    }
+
+    #[test]
+    fn the_account_type_schema_lists_the_documented_values() {
+        let schema = serde_json::to_string(&schemars::schema_for!(AccountType)).unwrap();
+        for k in KnownAccountType::ALL {
+            assert!(
+                schema.contains(&format!("\"{}\"", k.name())),
+                "{k}: {schema}"
+            );
+        }
+        assert!(
+            schema.contains("\"type\":\"string\""),
+            "any other text: {schema}"
+        );
     }
 }

@@ -11,6 +11,7 @@
 use super::value::nested_text;
 use crate::ingest::record::{flattened_message, list_items, value_bool, value_text};
 use crate::ingest::{PsValue, Record};
+use crate::model::teams::{AccountType, KnownAccountType};
 use crate::model::InputError;
 use chrono::{DateTime, Utc};
 
@@ -91,8 +92,8 @@ pub struct CsOnlineUser {
     pub tenant_id: Option<String>,
     /// None: not in the export.
     pub account_enabled: Option<bool>,
-    /// `User`, `ResourceAccount`, `Guest`, `SfBOnPremUser`, `IneligibleUser`
-    pub account_type: Option<String>,
+    /// `User`, `ResourceAccount`, `Guest`, `SfBOnPremUser`, `IneligibleUser`, ... as read
+    pub account_type: Option<AccountType>,
     pub interpreted_user_type: Option<String>,
     pub enterprise_voice_enabled: Option<bool>,
     /// None: FeatureTypes is not in the export (an older MicrosoftTeams module).
@@ -165,7 +166,7 @@ impl CsOnlineUser {
             sip_address: r.opt_str("SipAddress")?,
             tenant_id: r.opt_str("TenantId")?,
             account_enabled: r.opt_bool("AccountEnabled")?,
-            account_type: r.opt_str("AccountType")?,
+            account_type: r.opt_str("AccountType")?.map(AccountType::read),
             interpreted_user_type: r.opt_str("InterpretedUserType")?,
             enterprise_voice_enabled: r.opt_bool("EnterpriseVoiceEnabled")?,
             feature_types: features,
@@ -232,16 +233,13 @@ impl CsOnlineUser {
     /// Get-CsOnlineApplicationInstance export (which also finds the resource accounts an older
     /// module shows as users). Guests are told first: a guest is never a resource account.
     pub fn account_kind(&self, listed_application_instance: bool) -> AccountKind {
-        let is = |v: &Option<String>, w: &str| {
-            v.as_deref()
-                .is_some_and(|x| x.trim().eq_ignore_ascii_case(w))
-        };
+        let account_type = self.account_type.as_ref().and_then(AccountType::known);
         let names = |v: &Option<String>, w: &str| {
             v.as_deref()
                 .is_some_and(|x| x.to_ascii_lowercase().contains(&w.to_ascii_lowercase()))
         };
         use AccountKind::{Guest, ResourceAccount};
-        if is(&self.account_type, "Guest") {
+        if account_type == Some(KnownAccountType::Guest) {
             Guest(KindVia::AccountType)
         } else if names(&self.interpreted_user_type, "Guest") {
             Guest(KindVia::InterpretedUserType)
@@ -251,7 +249,7 @@ impl CsOnlineUser {
             .contains("#EXT#")
         {
             Guest(KindVia::ExternalUpn)
-        } else if is(&self.account_type, "ResourceAccount") {
+        } else if account_type == Some(KnownAccountType::ResourceAccount) {
             ResourceAccount(KindVia::AccountType)
         } else if names(&self.interpreted_user_type, "ApplicationInstance") {
             ResourceAccount(KindVia::InterpretedUserType)

@@ -1,6 +1,8 @@
 //! The records `teams assignments` writes.
 
-use crate::model::teams::{TeamsFindingCode, TeamsPlanFamily, TeamsRule, TeamsSeverity};
+use crate::model::teams::{
+    AccountType, TeamsFindingCode, TeamsPlanFamily, TeamsRule, TeamsSeverity,
+};
 use crate::model::OutputRecord;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -13,7 +15,7 @@ pub struct TeamsAssignmentFinding {
     pub display_name: Option<String>,
     /// Get-CsOnlineUser AccountType (User, ResourceAccount, ...); `ResourceAccount` also when
     /// the account is in the Get-CsOnlineApplicationInstance export
-    pub account_type: Option<String>,
+    pub account_type: Option<AccountType>,
     pub code: TeamsFindingCode,
     pub severity: TeamsSeverity,
     /// The plans (AssignedPlan Capability) the finding is about

@@ -8,7 +8,7 @@ use super::inputs::{
 };
 use super::records::TeamsEvidence;
 use crate::m365::{AccountKind, AssignedPlan, CsOnlineUser, KindVia, PlanState, PolicyAssignment};
-use crate::model::teams::{TeamsFindingCode, TeamsPlanFamily};
+use crate::model::teams::{AccountType, KnownAccountType, TeamsFindingCode, TeamsPlanFamily};
 use std::collections::{HashMap, HashSet};
 
 const USER: &str = "Get-CsOnlineUser";
@@ -271,7 +271,7 @@ pub struct Evaluation {
     pub undecided: Vec<(TeamsFindingCode, Missing)>,
     /// The account type the findings show (`ResourceAccount` when the application instance
     /// export says so)
-    pub account_type: Option<String>,
+    pub account_type: Option<AccountType>,
 }
 
 /// The plans of a family in the given states.
@@ -525,415 +525,655 @@ fn pstn_reach(u: &CsOnlineUser, ctx: &Context) -> Reach {
     }
 }
 
-pub fn evaluate(u: &CsOnlineUser, ctx: &Context) -> Evaluation {
-    let mut e = Evaluation {
-        account_type: u.account_type.clone(),
-        ..Evaluation::default()
-    };
-    let kind = u
-        .account_type
-        .as_deref()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    let listed_app = ctx.is_resource_account(u);
-    // The one classification of accounts (`m365`), as `uc count` makes it.
-    let account = u.account_kind(listed_app);
-    let resource = matches!(account, AccountKind::ResourceAccount(_));
-    if resource {
-        e.account_type = Some("ResourceAccount".into());
-    }
+/// Where an account stands, which decides the rules that look at it. Told in this order: a
+/// retired guest is retired, a guest is never a resource account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Standing {
+    /// Soft-deleted, or disabled and not a resource account: what it still holds that costs
+    /// money can be given back. A resource account is a disabled user object by design
+    /// (Microsoft Learn, "Manage resource accounts"): disabled, it is in service; soft-deleted,
+    /// it is not.
+    Retired,
+    /// No rule applies to it.
+    NotEvaluated(NotEvaluated),
+    ResourceAccount,
+    User,
+}
 
-    // A deleted or disabled account: whatever it holds that costs money can be given back. A
-    // resource account is a disabled user object by design (Microsoft Learn, "Manage resource
-    // accounts"): disabled, it is in service and the resource-account rules below apply;
-    // soft-deleted, it is not.
-    let deleted = u.soft_deletion_timestamp.is_some();
-    if deleted || (u.account_enabled == Some(false) && !resource) {
-        let paid: Vec<&AssignedPlan> = u
-            .assigned_plans
-            .iter()
-            .flatten()
-            .filter(|p| {
-                ACTIVE.contains(&p.state())
-                    && TeamsPlanFamily::of(&p.capability).paid(&p.capability)
-            })
-            .collect();
-        if !paid.is_empty() {
-            let mut evidence = vec![if deleted {
-                TeamsEvidence::new(
-                    USER,
-                    "SoftDeletionTimestamp",
-                    u.soft_deletion_timestamp
-                        .filter(|t| *t != chrono::DateTime::<chrono::Utc>::MIN_UTC)
-                        .map(|t| t.to_rfc3339())
-                        .unwrap_or_else(|| "set".into()),
-                )
-            } else {
-                TeamsEvidence::new(USER, "AccountEnabled", "False")
-            }];
-            evidence.extend(paid.iter().map(|p| plan_evidence(p)));
-            let n = names(&paid);
-            e.hits.push(Hit {
-                code: if deleted {
-                    TeamsFindingCode::DeletedAccountPaidPlans
-                } else {
-                    TeamsFindingCode::DisabledAccountPaidPlans
-                },
-                message: format!(
-                    "{} account still holds {}: remove the licences (or the suite that carries them) and reassign them",
-                    if deleted { "a soft-deleted" } else { "a disabled" },
-                    n.join(", ")
-                ),
-                reclaimable: n.clone(),
-                plans: n,
-                evidence,
-            });
+/// The accounts a rule looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Retired,
+    /// Users and resource accounts in service
+    InService,
+    ResourceAccounts,
+    Users,
+}
+
+impl Scope {
+    fn covers(self, standing: Standing) -> bool {
+        matches!(
+            (self, standing),
+            (Scope::Retired, Standing::Retired)
+                | (Scope::InService, Standing::ResourceAccount | Standing::User)
+                | (Scope::ResourceAccounts, Standing::ResourceAccount)
+                | (Scope::Users, Standing::User)
+        )
+    }
+}
+
+/// What the rules read of one account, worked out once for all of them.
+struct Account<'a> {
+    user: &'a CsOnlineUser,
+    /// The one classification of accounts (`m365`), as `uc count` makes it
+    kind: AccountKind,
+    /// In the Get-CsOnlineApplicationInstance export
+    listed_app: bool,
+    numbers: Vec<&'a PhoneNumberAssignment>,
+    line_uri: Option<&'a str>,
+    has_number: bool,
+    /// Teams Phone in Enabled or Warning state
+    phone: Vec<&'a AssignedPlan>,
+    /// Teams Phone Suspended or LockedOut: still assigned
+    phone_stopped: Vec<&'a AssignedPlan>,
+    virtual_user: Vec<&'a AssignedPlan>,
+    calling: Vec<&'a AssignedPlan>,
+}
+
+impl<'a> Account<'a> {
+    fn new(u: &'a CsOnlineUser, ctx: &'a Context) -> Account<'a> {
+        let listed_app = ctx.is_resource_account(u);
+        let numbers = ctx.numbers_of(u);
+        let line_uri = u
+            .line_uri
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty());
+        Account {
+            user: u,
+            kind: u.account_kind(listed_app),
+            listed_app,
+            has_number: line_uri.is_some() || !numbers.is_empty(),
+            numbers,
+            line_uri,
+            phone: plans(u, TeamsPlanFamily::TeamsPhone, ACTIVE),
+            phone_stopped: plans(u, TeamsPlanFamily::TeamsPhone, STOPPED),
+            virtual_user: plans(u, TeamsPlanFamily::TeamsPhoneResourceAccount, ACTIVE),
+            calling: plans(u, TeamsPlanFamily::CallingPlan, ACTIVE),
         }
-        e.hits.sort_by_key(|h| h.code);
-        return e;
-    }
-    if matches!(account, AccountKind::Guest(_)) {
-        e.not_evaluated = Some(NotEvaluated::Guest);
-        return e;
-    }
-    if kind == "sfbonpremuser" {
-        e.not_evaluated = Some(NotEvaluated::SfBOnPremUser);
-        return e;
     }
 
-    let numbers = ctx.numbers_of(u);
-    let line_uri = u
-        .line_uri
-        .as_deref()
-        .map(str::trim)
-        .filter(|l| !l.is_empty());
-    let has_number = line_uri.is_some() || !numbers.is_empty();
-    let ev = u.enterprise_voice_enabled;
-    let phone = plans(u, TeamsPlanFamily::TeamsPhone, ACTIVE);
-    let phone_stopped = plans(u, TeamsPlanFamily::TeamsPhone, STOPPED);
-    let virtual_user = plans(u, TeamsPlanFamily::TeamsPhoneResourceAccount, ACTIVE);
-    let calling = plans(u, TeamsPlanFamily::CallingPlan, ACTIVE);
-    let voice_ev = TeamsEvidence::new(USER, "EnterpriseVoiceEnabled", bool_text(ev));
-    let number_evidence = |out: &mut Vec<TeamsEvidence>| {
-        out.push(TeamsEvidence::new(USER, "LineUri", shown(line_uri)));
-        for n in &numbers {
+    fn is_resource_account(&self) -> bool {
+        matches!(self.kind, AccountKind::ResourceAccount(_))
+    }
+
+    fn standing(&self) -> Standing {
+        let u = self.user;
+        if u.soft_deletion_timestamp.is_some()
+            || (u.account_enabled == Some(false) && !self.is_resource_account())
+        {
+            Standing::Retired
+        } else if matches!(self.kind, AccountKind::Guest(_)) {
+            Standing::NotEvaluated(NotEvaluated::Guest)
+        } else if u.account_type.as_ref().and_then(AccountType::known)
+            == Some(KnownAccountType::SfBOnPremUser)
+        {
+            Standing::NotEvaluated(NotEvaluated::SfBOnPremUser)
+        } else if self.is_resource_account() {
+            Standing::ResourceAccount
+        } else {
+            Standing::User
+        }
+    }
+
+    fn voice(&self) -> Option<bool> {
+        self.user.enterprise_voice_enabled
+    }
+
+    fn voice_evidence(&self) -> TeamsEvidence {
+        TeamsEvidence::new(USER, "EnterpriseVoiceEnabled", bool_text(self.voice()))
+    }
+
+    /// The LineUri and the NumberType of each number assigned.
+    fn number_evidence(&self, out: &mut Vec<TeamsEvidence>) {
+        out.push(TeamsEvidence::new(USER, "LineUri", shown(self.line_uri)));
+        for n in &self.numbers {
             out.push(TeamsEvidence::new(
                 NUMBERS,
                 format!("NumberType {}", n.telephone_number),
                 shown(n.number_type.as_ref().map(|t| t.text())),
             ));
         }
-    };
-
-    // Risk: voice still on while the licence behind it is in grace or stopped.
-    let mut at_risk = plans(u, TeamsPlanFamily::TeamsPhone, AT_RISK);
-    at_risk.extend(plans(u, TeamsPlanFamily::CallingPlan, AT_RISK));
-    if ev == Some(true) && !at_risk.is_empty() {
-        let mut evidence = vec![voice_ev.clone()];
-        evidence.extend(at_risk.iter().map(|p| plan_evidence(p)));
-        e.hits.push(Hit {
-            code: TeamsFindingCode::LicenseNotActiveVoiceEnabled,
-            plans: names(&at_risk),
-            reclaimable: Vec::new(),
-            message: format!(
-                "enabled for voice while {} is {}: calling stops when the subscription ends; renew it or move the user to an active licence",
-                names(&at_risk).join(", "),
-                at_risk
-                    .iter()
-                    .map(|p| p.status.as_deref().unwrap_or("?"))
-                    .collect::<Vec<_>>()
-                    .join("/")
-            ),
-            evidence,
-        });
     }
 
-    // A Calling Plan while the numbers come from Direct Routing / Operator Connect (users and
-    // resource accounts alike). The Calling Plan is the last route of every outbound call no
-    // Direct Routing voice route matches, so it is waste only when a route of the account's
-    // policy matches every number; otherwise it is a review item.
-    if !calling.is_empty() {
-        if !ctx.numbers_given {
-            e.undecided.push((
-                TeamsFindingCode::CallingPlanOnDirectRouting,
-                Missing::PhoneNumbers,
-            ));
-        } else if !numbers.is_empty()
-            && numbers.iter().all(|n| {
-                n.number_type
-                    .as_ref()
-                    .is_some_and(|t| t.outside_calling_plan())
-            })
-        {
-            let kinds = numbers
+    /// A Teams Rooms licence carries its own Teams Phone plan, which cannot be removed on its
+    /// own.
+    fn is_room(&self) -> bool {
+        !plans(self.user, TeamsPlanFamily::TeamsRooms, ACTIVE).is_empty()
+            || self
+                .user
+                .feature_types
                 .iter()
-                .map(|n| n.number_type.as_ref().map(|t| t.text()).unwrap_or(""))
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect::<Vec<_>>()
-                .join(" or ");
-            let mut evidence = Vec::new();
-            number_evidence(&mut evidence);
-            evidence.extend(calling.iter().map(|p| plan_evidence(p)));
-            evidence.push(TeamsEvidence::new(
-                USER,
-                "OnlineVoiceRoutingPolicy",
-                if u.voice_routing_policy_exported {
-                    shown(u.voice_routing_policy.as_ref().map(|p| p.name.as_str()))
-                } else {
-                    "(not exported)".into()
-                },
-            ));
-            match routing_of(u, ctx) {
-                Routing::Everything {
-                    policy,
-                    global,
-                    usages,
-                    route,
-                } => {
-                    evidence.push(TeamsEvidence::new(
-                        ROUTING_POLICIES,
-                        format!("OnlinePstnUsages {policy}"),
-                        usages.join(", "),
-                    ));
-                    evidence.push(TeamsEvidence::new(
-                        ROUTES,
-                        format!("NumberPattern {}", route.identity),
-                        shown(route.number_pattern.as_deref()),
-                    ));
-                    evidence.push(TeamsEvidence::new(
-                        ROUTES,
-                        format!("OnlinePstnGatewayList {}", route.identity),
-                        route.gateways.join(", "),
-                    ));
-                    e.hits.push(Hit {
-                        code: TeamsFindingCode::CallingPlanOnDirectRouting,
-                        plans: names(&calling),
-                        reclaimable: names(&calling),
-                        message: format!(
-                            "holds a Calling Plan but every number is {kinds} and voice routing policy {} sends every dialled number to Direct Routing (route '{}', pattern {}): the Calling Plan carries no call; reclaim it",
-                            policy_label(&policy, global),
-                            route.identity,
-                            shown(route.number_pattern.as_deref())
-                        ),
-                        evidence,
-                    });
-                }
-                Routing::Partly {
-                    policy,
-                    global,
-                    usages,
-                    routes,
-                } => {
-                    evidence.push(TeamsEvidence::new(
-                        ROUTING_POLICIES,
-                        format!("OnlinePstnUsages {policy}"),
-                        if usages.is_empty() {
-                            "(none)".to_string()
-                        } else {
-                            usages.join(", ")
-                        },
-                    ));
-                    for r in &routes {
-                        evidence.push(TeamsEvidence::new(
-                            ROUTES,
-                            format!("NumberPattern {}", r.identity),
-                            shown(r.number_pattern.as_deref()),
-                        ));
-                    }
-                    let patterns: Vec<String> = routes
-                        .iter()
-                        .filter(|r| !r.gateways.is_empty())
-                        .filter_map(|r| r.number_pattern.clone())
-                        .collect();
-                    let what = if usages.is_empty() {
-                        "holds no PSTN usage, so every outbound call goes out on the Calling Plan"
-                            .to_string()
-                    } else if patterns.is_empty() {
-                        format!(
-                            "has PSTN usages ({}) that no voice route with a gateway serves, so every outbound call goes out on the Calling Plan",
-                            usages.join(", ")
-                        )
-                    } else {
-                        format!(
-                            "routes only numbers matching {}: calls no route matches go out on the Calling Plan",
-                            patterns.join(", ")
-                        )
-                    };
-                    e.hits.push(Hit {
-                        code: TeamsFindingCode::CallingPlanBesideDirectRouting,
-                        plans: names(&calling),
-                        reclaimable: Vec::new(),
-                        message: format!(
-                            "holds a Calling Plan beside {kinds} numbers; voice routing policy {} {what}. The Calling Plan may be in use: review before removing it",
-                            policy_label(&policy, global)
-                        ),
-                        evidence,
-                    });
-                }
-                Routing::Unknown {
-                    policy,
-                    usages,
-                    missing,
-                } => {
-                    if let (Some((name, _)), Some(usages)) = (&policy, &usages) {
-                        evidence.push(TeamsEvidence::new(
-                            ROUTING_POLICIES,
-                            format!("OnlinePstnUsages {name}"),
-                            usages.join(", "),
-                        ));
-                    }
-                    e.undecided
-                        .push((TeamsFindingCode::CallingPlanOnDirectRouting, missing));
-                    e.hits.push(Hit {
-                        code: TeamsFindingCode::CallingPlanBesideDirectRouting,
-                        plans: names(&calling),
-                        reclaimable: Vec::new(),
-                        message: format!(
-                            "holds a Calling Plan beside {kinds} numbers; whether voice routing policy {} routes every number is not known ({}), and calls no route matches go out on the Calling Plan. The Calling Plan may be in use: review before removing it",
-                            match &policy {
-                                Some((name, global)) => policy_label(name, *global),
-                                None => "(not exported)".into(),
-                            },
-                            missing.text()
-                        ),
-                        evidence,
-                    });
-                }
-            }
-        }
+                .flatten()
+                .any(|f| crate::model::text::starts_with_ci(f, "TeamsRoom"))
     }
-    if resource {
-        if !phone.is_empty() {
-            // What told this is a resource account.
-            let (source, property, value) = match account {
-                _ if listed_app => (APPS, "UserPrincipalName", u.user_principal_name.clone()),
-                AccountKind::ResourceAccount(KindVia::InterpretedUserType) => (
-                    USER,
-                    "InterpretedUserType",
-                    shown(u.interpreted_user_type.as_deref()),
-                ),
-                AccountKind::ResourceAccount(KindVia::VoiceApp) => {
-                    (USER, "FeatureTypes", "VoiceApp".to_string())
-                }
-                AccountKind::ResourceAccount(KindVia::VirtualUserPlan) => {
-                    (USER, "AssignedPlan", "MCOEV_VIRTUALUSER".to_string())
-                }
-                _ => (USER, "AccountType", shown(u.account_type.as_deref())),
-            };
-            let mut evidence = vec![TeamsEvidence::new(source, property, value)];
-            evidence.extend(phone.iter().map(|p| plan_evidence(p)));
-            e.hits.push(Hit {
-                code: TeamsFindingCode::ResourceAccountUserPhoneLicense,
-                plans: names(&phone),
-                reclaimable: names(&phone),
-                message: "a resource account holds a user Teams Phone licence: assign the free Microsoft Teams Phone Resource Account licence (MCOEV_VIRTUALUSER) instead".into(),
-                evidence,
-            });
-        } else if has_number && virtual_user.is_empty() && phone_stopped.is_empty() {
-            let mut evidence = Vec::new();
-            number_evidence(&mut evidence);
-            e.hits.push(Hit {
-                code: TeamsFindingCode::VoiceWithoutPhoneLicense,
-                plans: Vec::new(),
-                reclaimable: Vec::new(),
-                message: "a resource account has a phone number but no Teams Phone Resource Account licence (MCOEV_VIRTUALUSER): calls to it fail".into(),
-                evidence,
-            });
-        }
-        e.hits.sort_by_key(|h| h.code);
+}
+
+/// A rule: the finding codes it writes (and counts undecided), the accounts it looks at, and
+/// its check.
+struct Rule {
+    codes: &'static [TeamsFindingCode],
+    scope: Scope,
+    check: fn(&Account, &Context, &mut Evaluation),
+}
+
+/// Every rule, in the order they run: the order of `Evaluation::undecided` (findings are sorted
+/// by code). A new rule is a function and a row here.
+const RULES: &[Rule] = &[
+    Rule {
+        codes: &[
+            TeamsFindingCode::DisabledAccountPaidPlans,
+            TeamsFindingCode::DeletedAccountPaidPlans,
+        ],
+        scope: Scope::Retired,
+        check: retired_account_paid_plans,
+    },
+    Rule {
+        codes: &[TeamsFindingCode::LicenseNotActiveVoiceEnabled],
+        scope: Scope::InService,
+        check: license_not_active_voice_enabled,
+    },
+    Rule {
+        codes: &[
+            TeamsFindingCode::CallingPlanOnDirectRouting,
+            TeamsFindingCode::CallingPlanBesideDirectRouting,
+        ],
+        scope: Scope::InService,
+        check: calling_plan_on_direct_routing,
+    },
+    Rule {
+        codes: &[TeamsFindingCode::ResourceAccountUserPhoneLicense],
+        scope: Scope::ResourceAccounts,
+        check: resource_account_user_phone_license,
+    },
+    Rule {
+        codes: &[TeamsFindingCode::VoiceWithoutPhoneLicense],
+        scope: Scope::ResourceAccounts,
+        check: resource_account_without_its_licence,
+    },
+    Rule {
+        codes: &[TeamsFindingCode::VoiceWithoutPhoneLicense],
+        scope: Scope::Users,
+        check: voice_without_phone_license,
+    },
+    Rule {
+        codes: &[TeamsFindingCode::PhoneLicenseVoiceDisabled],
+        scope: Scope::Users,
+        check: phone_license_voice_disabled,
+    },
+    Rule {
+        codes: &[TeamsFindingCode::PhoneLicenseNoNumberNoRouting],
+        scope: Scope::Users,
+        check: phone_license_no_number_no_routing,
+    },
+];
+
+pub fn evaluate(u: &CsOnlineUser, ctx: &Context) -> Evaluation {
+    let account = Account::new(u, ctx);
+    let mut e = Evaluation {
+        account_type: if account.is_resource_account() {
+            Some(AccountType::Known(KnownAccountType::ResourceAccount))
+        } else {
+            u.account_type.clone()
+        },
+        ..Evaluation::default()
+    };
+    let standing = account.standing();
+    if let Standing::NotEvaluated(why) = standing {
+        e.not_evaluated = Some(why);
         return e;
     }
+    for rule in RULES.iter().filter(|r| r.scope.covers(standing)) {
+        let (hits, undecided) = (e.hits.len(), e.undecided.len());
+        (rule.check)(&account, ctx, &mut e);
+        // The table names what each rule writes: keep it true.
+        debug_assert!(e.hits[hits..]
+            .iter()
+            .map(|h| h.code)
+            .chain(e.undecided[undecided..].iter().map(|u| u.0))
+            .all(|c| rule.codes.contains(&c)));
+    }
+    e.hits.sort_by_key(|h| h.code);
+    e
+}
 
-    // Broken: voice configured, no Teams Phone at all.
-    if phone.is_empty() && phone_stopped.is_empty() {
-        if ev == Some(true) || has_number {
-            let mut evidence = vec![voice_ev.clone()];
-            number_evidence(&mut evidence);
-            evidence.push(TeamsEvidence::new(
-                USER,
-                "AssignedPlan MCOEV*",
-                "(none enabled)",
-            ));
-            e.hits.push(Hit {
-                code: TeamsFindingCode::VoiceWithoutPhoneLicense,
-                plans: Vec::new(),
-                reclaimable: Vec::new(),
-                message: format!(
-                    "{} without a Teams Phone licence: assign Teams Phone or turn voice off and release the number",
-                    match (ev == Some(true), has_number) {
-                        (true, true) => "enabled for voice with a number",
-                        (true, false) => "enabled for voice",
-                        _ => "holds a phone number",
-                    }
-                ),
-                evidence,
-            });
-        } else if ev.is_none() {
+/// A deleted or disabled account still holding paid plans: they can be given back.
+fn retired_account_paid_plans(a: &Account, _: &Context, e: &mut Evaluation) {
+    let u = a.user;
+    let paid: Vec<&AssignedPlan> = u
+        .assigned_plans
+        .iter()
+        .flatten()
+        .filter(|p| {
+            ACTIVE.contains(&p.state()) && TeamsPlanFamily::of(&p.capability).paid(&p.capability)
+        })
+        .collect();
+    if paid.is_empty() {
+        return;
+    }
+    let deleted = u.soft_deletion_timestamp.is_some();
+    let mut evidence = vec![if deleted {
+        TeamsEvidence::new(
+            USER,
+            "SoftDeletionTimestamp",
+            u.soft_deletion_timestamp
+                .filter(|t| *t != chrono::DateTime::<chrono::Utc>::MIN_UTC)
+                .map(|t| t.to_rfc3339())
+                .unwrap_or_else(|| "set".into()),
+        )
+    } else {
+        TeamsEvidence::new(USER, "AccountEnabled", "False")
+    }];
+    evidence.extend(paid.iter().map(|p| plan_evidence(p)));
+    let n = names(&paid);
+    e.hits.push(Hit {
+        code: if deleted {
+            TeamsFindingCode::DeletedAccountPaidPlans
+        } else {
+            TeamsFindingCode::DisabledAccountPaidPlans
+        },
+        message: format!(
+            "{} account still holds {}: remove the licences (or the suite that carries them) and reassign them",
+            if deleted { "a soft-deleted" } else { "a disabled" },
+            n.join(", ")
+        ),
+        reclaimable: n.clone(),
+        plans: n,
+        evidence,
+    });
+}
+
+/// Risk: voice still on while the licence behind it is in grace or stopped.
+fn license_not_active_voice_enabled(a: &Account, _: &Context, e: &mut Evaluation) {
+    let mut at_risk = plans(a.user, TeamsPlanFamily::TeamsPhone, AT_RISK);
+    at_risk.extend(plans(a.user, TeamsPlanFamily::CallingPlan, AT_RISK));
+    if a.voice() != Some(true) || at_risk.is_empty() {
+        return;
+    }
+    let mut evidence = vec![a.voice_evidence()];
+    evidence.extend(at_risk.iter().map(|p| plan_evidence(p)));
+    e.hits.push(Hit {
+        code: TeamsFindingCode::LicenseNotActiveVoiceEnabled,
+        plans: names(&at_risk),
+        reclaimable: Vec::new(),
+        message: format!(
+            "enabled for voice while {} is {}: calling stops when the subscription ends; renew it or move the user to an active licence",
+            names(&at_risk).join(", "),
+            at_risk
+                .iter()
+                .map(|p| p.status.as_deref().unwrap_or("?"))
+                .collect::<Vec<_>>()
+                .join("/")
+        ),
+        evidence,
+    });
+}
+
+/// A Calling Plan while the numbers come from Direct Routing / Operator Connect (users and
+/// resource accounts alike). The Calling Plan is the last route of every outbound call no
+/// Direct Routing voice route matches, so it is waste only when a route of the account's
+/// policy matches every number; otherwise it is a review item.
+fn calling_plan_on_direct_routing(a: &Account, ctx: &Context, e: &mut Evaluation) {
+    if a.calling.is_empty() {
+        return;
+    }
+    if !ctx.numbers_given {
+        e.undecided.push((
+            TeamsFindingCode::CallingPlanOnDirectRouting,
+            Missing::PhoneNumbers,
+        ));
+        return;
+    }
+    let outside = |n: &&PhoneNumberAssignment| {
+        n.number_type
+            .as_ref()
+            .is_some_and(|t| t.outside_calling_plan())
+    };
+    if a.numbers.is_empty() || !a.numbers.iter().all(outside) {
+        return;
+    }
+    let kinds = a
+        .numbers
+        .iter()
+        .map(|n| n.number_type.as_ref().map(|t| t.text()).unwrap_or(""))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let u = a.user;
+    let mut evidence = Vec::new();
+    a.number_evidence(&mut evidence);
+    evidence.extend(a.calling.iter().map(|p| plan_evidence(p)));
+    evidence.push(TeamsEvidence::new(
+        USER,
+        "OnlineVoiceRoutingPolicy",
+        if u.voice_routing_policy_exported {
+            shown(u.voice_routing_policy.as_ref().map(|p| p.name.as_str()))
+        } else {
+            "(not exported)".into()
+        },
+    ));
+    let hit = match routing_of(u, ctx) {
+        Routing::Everything {
+            policy,
+            global,
+            usages,
+            route,
+        } => routed_everywhere(a, &kinds, &policy, global, &usages, route, evidence),
+        Routing::Partly {
+            policy,
+            global,
+            usages,
+            routes,
+        } => routed_partly(a, &kinds, &policy, global, &usages, &routes, evidence),
+        Routing::Unknown {
+            policy,
+            usages,
+            missing,
+        } => {
+            e.undecided
+                .push((TeamsFindingCode::CallingPlanOnDirectRouting, missing));
+            routing_unknown(a, &kinds, policy, usages, missing, evidence)
+        }
+    };
+    e.hits.push(hit);
+}
+
+/// A voice route of the policy matches every number: the Calling Plan carries no call.
+fn routed_everywhere(
+    a: &Account,
+    kinds: &str,
+    policy: &str,
+    global: bool,
+    usages: &[String],
+    route: &VoiceRoute,
+    mut evidence: Vec<TeamsEvidence>,
+) -> Hit {
+    evidence.push(TeamsEvidence::new(
+        ROUTING_POLICIES,
+        format!("OnlinePstnUsages {policy}"),
+        usages.join(", "),
+    ));
+    evidence.push(TeamsEvidence::new(
+        ROUTES,
+        format!("NumberPattern {}", route.identity),
+        shown(route.number_pattern.as_deref()),
+    ));
+    evidence.push(TeamsEvidence::new(
+        ROUTES,
+        format!("OnlinePstnGatewayList {}", route.identity),
+        route.gateways.join(", "),
+    ));
+    Hit {
+        code: TeamsFindingCode::CallingPlanOnDirectRouting,
+        plans: names(&a.calling),
+        reclaimable: names(&a.calling),
+        message: format!(
+            "holds a Calling Plan but every number is {kinds} and voice routing policy {} sends every dialled number to Direct Routing (route '{}', pattern {}): the Calling Plan carries no call; reclaim it",
+            policy_label(policy, global),
+            route.identity,
+            shown(route.number_pattern.as_deref())
+        ),
+        evidence,
+    }
+}
+
+/// Only some numbers match a route (or the policy has no usage): a review item.
+fn routed_partly(
+    a: &Account,
+    kinds: &str,
+    policy: &str,
+    global: bool,
+    usages: &[String],
+    routes: &[&VoiceRoute],
+    mut evidence: Vec<TeamsEvidence>,
+) -> Hit {
+    evidence.push(TeamsEvidence::new(
+        ROUTING_POLICIES,
+        format!("OnlinePstnUsages {policy}"),
+        if usages.is_empty() {
+            "(none)".to_string()
+        } else {
+            usages.join(", ")
+        },
+    ));
+    for r in routes {
+        evidence.push(TeamsEvidence::new(
+            ROUTES,
+            format!("NumberPattern {}", r.identity),
+            shown(r.number_pattern.as_deref()),
+        ));
+    }
+    let patterns: Vec<String> = routes
+        .iter()
+        .filter(|r| !r.gateways.is_empty())
+        .filter_map(|r| r.number_pattern.clone())
+        .collect();
+    let what = if usages.is_empty() {
+        "holds no PSTN usage, so every outbound call goes out on the Calling Plan".to_string()
+    } else if patterns.is_empty() {
+        format!(
+            "has PSTN usages ({}) that no voice route with a gateway serves, so every outbound call goes out on the Calling Plan",
+            usages.join(", ")
+        )
+    } else {
+        format!(
+            "routes only numbers matching {}: calls no route matches go out on the Calling Plan",
+            patterns.join(", ")
+        )
+    };
+    Hit {
+        code: TeamsFindingCode::CallingPlanBesideDirectRouting,
+        plans: names(&a.calling),
+        reclaimable: Vec::new(),
+        message: format!(
+            "holds a Calling Plan beside {kinds} numbers; voice routing policy {} {what}. The Calling Plan may be in use: review before removing it",
+            policy_label(policy, global)
+        ),
+        evidence,
+    }
+}
+
+/// The exports given do not tell whether the policy routes every number: a review item naming
+/// what was missing.
+fn routing_unknown(
+    a: &Account,
+    kinds: &str,
+    policy: Option<(String, bool)>,
+    usages: Option<Vec<String>>,
+    missing: Missing,
+    mut evidence: Vec<TeamsEvidence>,
+) -> Hit {
+    if let (Some((name, _)), Some(usages)) = (&policy, &usages) {
+        evidence.push(TeamsEvidence::new(
+            ROUTING_POLICIES,
+            format!("OnlinePstnUsages {name}"),
+            usages.join(", "),
+        ));
+    }
+    Hit {
+        code: TeamsFindingCode::CallingPlanBesideDirectRouting,
+        plans: names(&a.calling),
+        reclaimable: Vec::new(),
+        message: format!(
+            "holds a Calling Plan beside {kinds} numbers; whether voice routing policy {} routes every number is not known ({}), and calls no route matches go out on the Calling Plan. The Calling Plan may be in use: review before removing it",
+            match &policy {
+                Some((name, global)) => policy_label(name, *global),
+                None => "(not exported)".into(),
+            },
+            missing.text()
+        ),
+        evidence,
+    }
+}
+
+/// A resource account holding a user Teams Phone licence instead of its free one.
+fn resource_account_user_phone_license(a: &Account, _: &Context, e: &mut Evaluation) {
+    if a.phone.is_empty() {
+        return;
+    }
+    let u = a.user;
+    // What told this is a resource account.
+    let (source, property, value) = match a.kind {
+        _ if a.listed_app => (APPS, "UserPrincipalName", u.user_principal_name.clone()),
+        AccountKind::ResourceAccount(KindVia::InterpretedUserType) => (
+            USER,
+            "InterpretedUserType",
+            shown(u.interpreted_user_type.as_deref()),
+        ),
+        AccountKind::ResourceAccount(KindVia::VoiceApp) => {
+            (USER, "FeatureTypes", "VoiceApp".to_string())
+        }
+        AccountKind::ResourceAccount(KindVia::VirtualUserPlan) => {
+            (USER, "AssignedPlan", "MCOEV_VIRTUALUSER".to_string())
+        }
+        _ => (
+            USER,
+            "AccountType",
+            shown(u.account_type.as_ref().map(AccountType::as_str)),
+        ),
+    };
+    let mut evidence = vec![TeamsEvidence::new(source, property, value)];
+    evidence.extend(a.phone.iter().map(|p| plan_evidence(p)));
+    e.hits.push(Hit {
+        code: TeamsFindingCode::ResourceAccountUserPhoneLicense,
+        plans: names(&a.phone),
+        reclaimable: names(&a.phone),
+        message: "a resource account holds a user Teams Phone licence: assign the free Microsoft Teams Phone Resource Account licence (MCOEV_VIRTUALUSER) instead".into(),
+        evidence,
+    });
+}
+
+/// Broken: a resource account with a number and no Teams Phone licence of either kind.
+fn resource_account_without_its_licence(a: &Account, _: &Context, e: &mut Evaluation) {
+    if !a.phone.is_empty()
+        || !a.has_number
+        || !a.virtual_user.is_empty()
+        || !a.phone_stopped.is_empty()
+    {
+        return;
+    }
+    let mut evidence = Vec::new();
+    a.number_evidence(&mut evidence);
+    e.hits.push(Hit {
+        code: TeamsFindingCode::VoiceWithoutPhoneLicense,
+        plans: Vec::new(),
+        reclaimable: Vec::new(),
+        message: "a resource account has a phone number but no Teams Phone Resource Account licence (MCOEV_VIRTUALUSER): calls to it fail".into(),
+        evidence,
+    });
+}
+
+/// Broken: voice configured, no Teams Phone at all.
+fn voice_without_phone_license(a: &Account, _: &Context, e: &mut Evaluation) {
+    if !a.phone.is_empty() || !a.phone_stopped.is_empty() {
+        return;
+    }
+    let voice = a.voice() == Some(true);
+    if !voice && !a.has_number {
+        if a.voice().is_none() {
             e.undecided.push((
                 TeamsFindingCode::VoiceWithoutPhoneLicense,
                 Missing::EnterpriseVoiceEnabled,
             ));
         }
+        return;
     }
-
-    // Waste: Teams Phone that cannot be used as configured. A Teams Rooms licence carries its
-    // own Teams Phone plan, which cannot be removed on its own.
-    let room = !plans(u, TeamsPlanFamily::TeamsRooms, ACTIVE).is_empty()
-        || u.feature_types
-            .iter()
-            .flatten()
-            .any(|f| crate::model::text::starts_with_ci(f, "TeamsRoom"));
-    if !phone.is_empty() && !room {
-        match ev {
-            Some(false) => {
-                let mut evidence = vec![voice_ev.clone()];
-                evidence.extend(phone.iter().map(|p| plan_evidence(p)));
-                e.hits.push(Hit {
-                    code: TeamsFindingCode::PhoneLicenseVoiceDisabled,
-                    plans: names(&phone),
-                    reclaimable: names(&phone),
-                    message: "licensed for Teams Phone but not enabled for voice: enable voice or reclaim the licence".into(),
-                    evidence,
-                });
+    let mut evidence = vec![a.voice_evidence()];
+    a.number_evidence(&mut evidence);
+    evidence.push(TeamsEvidence::new(
+        USER,
+        "AssignedPlan MCOEV*",
+        "(none enabled)",
+    ));
+    e.hits.push(Hit {
+        code: TeamsFindingCode::VoiceWithoutPhoneLicense,
+        plans: Vec::new(),
+        reclaimable: Vec::new(),
+        message: format!(
+            "{} without a Teams Phone licence: assign Teams Phone or turn voice off and release the number",
+            match (voice, a.has_number) {
+                (true, true) => "enabled for voice with a number",
+                (true, false) => "enabled for voice",
+                _ => "holds a phone number",
             }
-            None => e.undecided.push((
-                TeamsFindingCode::PhoneLicenseVoiceDisabled,
-                Missing::EnterpriseVoiceEnabled,
-            )),
-            Some(true) if !has_number && calling.is_empty() => match pstn_reach(u, ctx) {
-                Reach::InUse => {}
-                Reach::Undecided(missing) => e.undecided.extend(
-                    missing
-                        .into_iter()
-                        .map(|m| (TeamsFindingCode::PhoneLicenseNoNumberNoRouting, m)),
-                ),
-                Reach::None(reach) => {
-                    let mut evidence = vec![voice_ev.clone()];
-                    number_evidence(&mut evidence);
-                    evidence.push(TeamsEvidence::new(
-                        USER,
-                        "AssignedPlan MCOPSTN*",
-                        "(none enabled)",
-                    ));
-                    evidence.extend(reach);
-                    evidence.extend(phone.iter().map(|p| plan_evidence(p)));
-                    e.hits.push(Hit {
-                        code: TeamsFindingCode::PhoneLicenseNoNumberNoRouting,
-                        plans: names(&phone),
-                        reclaimable: names(&phone),
-                        message: "enabled for voice with no number, no Calling Plan, no PSTN usage in its voice routing policy (Global, which holds none), no Shared Calling policy and no call queue to answer: no PSTN call can be made or received; finish the setup or reclaim the licence".into(),
-                        evidence,
-                    });
-                }
-            },
-            Some(true) => {}
+        ),
+        evidence,
+    });
+}
+
+/// Waste: Teams Phone on an account not enabled for voice (a room's own plan excepted).
+fn phone_license_voice_disabled(a: &Account, _: &Context, e: &mut Evaluation) {
+    if a.phone.is_empty() || a.is_room() {
+        return;
+    }
+    match a.voice() {
+        Some(false) => {
+            let mut evidence = vec![a.voice_evidence()];
+            evidence.extend(a.phone.iter().map(|p| plan_evidence(p)));
+            e.hits.push(Hit {
+                code: TeamsFindingCode::PhoneLicenseVoiceDisabled,
+                plans: names(&a.phone),
+                reclaimable: names(&a.phone),
+                message: "licensed for Teams Phone but not enabled for voice: enable voice or reclaim the licence".into(),
+                evidence,
+            });
+        }
+        None => e.undecided.push((
+            TeamsFindingCode::PhoneLicenseVoiceDisabled,
+            Missing::EnterpriseVoiceEnabled,
+        )),
+        Some(true) => {}
+    }
+}
+
+/// Waste: Teams Phone enabled for voice with no way to place or receive a PSTN call (no number,
+/// no Calling Plan, nothing in `pstn_reach`); a room's own plan excepted.
+fn phone_license_no_number_no_routing(a: &Account, ctx: &Context, e: &mut Evaluation) {
+    if a.phone.is_empty()
+        || a.voice() != Some(true)
+        || a.has_number
+        || !a.calling.is_empty()
+        || a.is_room()
+    {
+        return;
+    }
+    match pstn_reach(a.user, ctx) {
+        Reach::InUse => {}
+        Reach::Undecided(missing) => e.undecided.extend(
+            missing
+                .into_iter()
+                .map(|m| (TeamsFindingCode::PhoneLicenseNoNumberNoRouting, m)),
+        ),
+        Reach::None(reach) => {
+            let mut evidence = vec![a.voice_evidence()];
+            a.number_evidence(&mut evidence);
+            evidence.push(TeamsEvidence::new(
+                USER,
+                "AssignedPlan MCOPSTN*",
+                "(none enabled)",
+            ));
+            evidence.extend(reach);
+            evidence.extend(a.phone.iter().map(|p| plan_evidence(p)));
+            e.hits.push(Hit {
+                code: TeamsFindingCode::PhoneLicenseNoNumberNoRouting,
+                plans: names(&a.phone),
+                reclaimable: names(&a.phone),
+                message: "enabled for voice with no number, no Calling Plan, no PSTN usage in its voice routing policy (Global, which holds none), no Shared Calling policy and no call queue to answer: no PSTN call can be made or received; finish the setup or reclaim the licence".into(),
+                evidence,
+            });
         }
     }
-
-    e.hits.sort_by_key(|h| h.code);
-    e
 }
 
 #[cfg(test)]
@@ -1402,7 +1642,10 @@ mod tests {
         ctx.add_resource_account("A@contoso.com", None);
         let e = evaluate(&u, &ctx);
         assert_eq!(codes(&e), [ResourceAccountUserPhoneLicense]);
-        assert_eq!(e.account_type.as_deref(), Some("ResourceAccount"));
+        assert_eq!(
+            e.account_type,
+            Some(AccountType::Known(KnownAccountType::ResourceAccount))
+        );
         assert_eq!(e.hits[0].evidence[0].source, APPS);
         u.account_type = None;
         assert_eq!(
@@ -1452,7 +1695,10 @@ mod tests {
             plan("MCOEV_VIRTUALUSER", "Enabled"),
         ]);
         let e = evaluate(&ra, &Context::default());
-        assert_eq!(e.account_type.as_deref(), Some("ResourceAccount"));
+        assert_eq!(
+            e.account_type,
+            Some(AccountType::Known(KnownAccountType::ResourceAccount))
+        );
         assert_eq!(codes(&e), [ResourceAccountUserPhoneLicense]);
         u.account_enabled = Some(true);
         u.soft_deletion_timestamp = Some(chrono::DateTime::<chrono::Utc>::MIN_UTC);
@@ -1491,7 +1737,10 @@ mod tests {
             ctx.add_number(calling_plan_number());
             let e = evaluate(&ra, &ctx);
             assert!(e.hits.is_empty(), "{calling_plan}: {:?}", codes(&e));
-            assert_eq!(e.account_type.as_deref(), Some("ResourceAccount"));
+            assert_eq!(
+                e.account_type,
+                Some(AccountType::Known(KnownAccountType::ResourceAccount))
+            );
             // Known as a resource account by InterpretedUserType or the application instance
             // export alone, too.
             let mut by_type = ra.clone();
@@ -1577,5 +1826,333 @@ mod tests {
             e.undecided,
             [(VoiceWithoutPhoneLicense, Missing::EnterpriseVoiceEnabled)]
         );
+    }
+
+    /// One rule alone on an account (whatever its scope), as `evaluate` runs it.
+    fn run(
+        rule: fn(&Account, &Context, &mut Evaluation),
+        u: &CsOnlineUser,
+        ctx: &Context,
+    ) -> Evaluation {
+        let mut e = Evaluation::default();
+        rule(&Account::new(u, ctx), ctx, &mut e);
+        e
+    }
+
+    fn standing(u: &CsOnlineUser, ctx: &Context) -> Standing {
+        Account::new(u, ctx).standing()
+    }
+
+    #[test]
+    fn every_finding_code_is_written_by_a_rule_of_the_table() {
+        for code in <TeamsFindingCode as crate::model::Choice>::ALL {
+            assert!(
+                RULES.iter().any(|r| r.codes.contains(code)),
+                "{code} has no rule"
+            );
+        }
+    }
+
+    #[test]
+    fn the_standing_is_told_retired_then_not_evaluated_then_kind() {
+        let ctx = Context::default();
+        let mut u = user(Some(true), None, vec![]);
+        assert_eq!(standing(&u, &ctx), Standing::User);
+        u.account_type = Some(" sfbonpremuser ".into());
+        assert_eq!(
+            standing(&u, &ctx),
+            Standing::NotEvaluated(NotEvaluated::SfBOnPremUser)
+        );
+        u.account_type = Some("Guest".into());
+        assert_eq!(
+            standing(&u, &ctx),
+            Standing::NotEvaluated(NotEvaluated::Guest)
+        );
+        // A disabled guest is retired: what it holds can be given back.
+        u.account_enabled = Some(false);
+        assert_eq!(standing(&u, &ctx), Standing::Retired);
+        // A disabled resource account is in service; soft-deleted, it is not.
+        u.account_type = Some("ResourceAccount".into());
+        assert_eq!(standing(&u, &ctx), Standing::ResourceAccount);
+        u.soft_deletion_timestamp = Some(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+        assert_eq!(standing(&u, &ctx), Standing::Retired);
+        // Each scope covers its standings only.
+        let all = [
+            Standing::Retired,
+            Standing::NotEvaluated(NotEvaluated::Guest),
+            Standing::ResourceAccount,
+            Standing::User,
+        ];
+        let covered = |scope: Scope| {
+            all.iter()
+                .filter(|s| scope.covers(**s))
+                .copied()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(covered(Scope::Retired), [Standing::Retired]);
+        assert_eq!(
+            covered(Scope::InService),
+            [Standing::ResourceAccount, Standing::User]
+        );
+        assert_eq!(
+            covered(Scope::ResourceAccounts),
+            [Standing::ResourceAccount]
+        );
+        assert_eq!(covered(Scope::Users), [Standing::User]);
+    }
+
+    #[test]
+    fn rule_retired_account_paid_plans() {
+        let mut u = user(
+            Some(true),
+            None,
+            vec![
+                plan("MCOEV", "Enabled"),
+                plan("MCOEV_VIRTUALUSER", "Enabled"),
+            ],
+        );
+        u.account_enabled = Some(false);
+        let e = run(retired_account_paid_plans, &u, &Context::default());
+        assert_eq!(codes(&e), [DisabledAccountPaidPlans]);
+        assert_eq!(
+            e.hits[0].reclaimable,
+            ["MCOEV"],
+            "the free plan is not paid"
+        );
+        assert_eq!(e.hits[0].evidence[0].property, "AccountEnabled");
+        let when = chrono::DateTime::parse_from_rfc3339("2026-10-01T08:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        u.soft_deletion_timestamp = Some(when);
+        let e = run(retired_account_paid_plans, &u, &Context::default());
+        assert_eq!(codes(&e), [DeletedAccountPaidPlans]);
+        assert_eq!(e.hits[0].evidence[0].value, "2026-10-01T08:00:00+00:00");
+        assert!(e.hits[0]
+            .message
+            .starts_with("a soft-deleted account still holds MCOEV"));
+        u.assigned_plans = Some(vec![plan("MCOEV", "Deleted")]);
+        assert!(run(retired_account_paid_plans, &u, &Context::default())
+            .hits
+            .is_empty());
+    }
+
+    #[test]
+    fn rule_license_not_active_voice_enabled() {
+        let u = user(
+            Some(true),
+            None,
+            vec![plan("MCOEV", "Enabled"), plan("MCOPSTN1", "Suspended")],
+        );
+        let e = run(license_not_active_voice_enabled, &u, &Context::default());
+        assert_eq!(codes(&e), [LicenseNotActiveVoiceEnabled]);
+        assert_eq!(e.hits[0].plans, ["MCOPSTN1"]);
+        assert!(e.hits[0].message.contains("while MCOPSTN1 is Suspended"));
+        assert!(e.hits[0].reclaimable.is_empty());
+        let off = CsOnlineUser {
+            enterprise_voice_enabled: None,
+            ..u
+        };
+        assert!(
+            run(license_not_active_voice_enabled, &off, &Context::default())
+                .hits
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn rule_calling_plan_on_direct_routing() {
+        let u = dr_calling_plan_user(Some("No Restrictions"));
+        // Without the number export: undecided, nothing said.
+        let e = run(calling_plan_on_direct_routing, &u, &Context::default());
+        assert!(e.hits.is_empty());
+        assert_eq!(
+            e.undecided,
+            [(CallingPlanOnDirectRouting, Missing::PhoneNumbers)]
+        );
+        // A catch-all route: waste, with the route as evidence after the numbers and plans.
+        let ctx = routing_ctx(vec![route("Everything", ".*", &["International"])]);
+        let e = run(calling_plan_on_direct_routing, &u, &ctx);
+        assert_eq!(codes(&e), [CallingPlanOnDirectRouting]);
+        let props: Vec<&str> = e.hits[0]
+            .evidence
+            .iter()
+            .map(|x| x.property.as_str())
+            .collect();
+        assert_eq!(
+            props,
+            [
+                "LineUri",
+                "NumberType +14255550100",
+                "AssignedPlan MCOPSTN2",
+                "OnlineVoiceRoutingPolicy",
+                "OnlinePstnUsages No Restrictions",
+                "NumberPattern Everything",
+                "OnlinePstnGatewayList Everything",
+            ]
+        );
+        // No Calling Plan: the rule has nothing to look at.
+        let mut without = u.clone();
+        without.assigned_plans = Some(vec![plan("MCOEV", "Enabled")]);
+        let e = run(calling_plan_on_direct_routing, &without, &ctx);
+        assert!(e.hits.is_empty() && e.undecided.is_empty());
+    }
+
+    #[test]
+    fn rule_resource_account_user_phone_license() {
+        let mut ra = user(Some(true), None, vec![plan("MCOEV", "Enabled")]);
+        ra.feature_types = Some(vec!["VoiceApp".into()]);
+        let e = run(
+            resource_account_user_phone_license,
+            &ra,
+            &Context::default(),
+        );
+        assert_eq!(codes(&e), [ResourceAccountUserPhoneLicense]);
+        let told = &e.hits[0].evidence[0];
+        assert_eq!(
+            (told.property.as_str(), told.value.as_str()),
+            ("FeatureTypes", "VoiceApp")
+        );
+        ra.feature_types = None;
+        ra.interpreted_user_type = Some("PureOnlineApplicationInstance".into());
+        let e = run(
+            resource_account_user_phone_license,
+            &ra,
+            &Context::default(),
+        );
+        assert_eq!(e.hits[0].evidence[0].property, "InterpretedUserType");
+        ra.assigned_plans = Some(vec![plan("MCOEV_VIRTUALUSER", "Enabled")]);
+        assert!(run(
+            resource_account_user_phone_license,
+            &ra,
+            &Context::default()
+        )
+        .hits
+        .is_empty());
+    }
+
+    #[test]
+    fn rule_resource_account_without_its_licence() {
+        let mut ra = user(Some(true), Some("tel:+14255550100"), vec![]);
+        ra.account_type = Some("ResourceAccount".into());
+        let e = run(
+            resource_account_without_its_licence,
+            &ra,
+            &Context::default(),
+        );
+        assert_eq!(codes(&e), [VoiceWithoutPhoneLicense]);
+        assert!(e.hits[0]
+            .message
+            .starts_with("a resource account has a phone number"));
+        // Its own licence, a user licence (the other rule's business) or one suspended: not
+        // this rule's finding.
+        for held in ["MCOEV_VIRTUALUSER", "MCOEV"] {
+            ra.assigned_plans = Some(vec![plan(held, "Enabled")]);
+            assert!(
+                run(
+                    resource_account_without_its_licence,
+                    &ra,
+                    &Context::default()
+                )
+                .hits
+                .is_empty(),
+                "{held}"
+            );
+        }
+        ra.assigned_plans = Some(vec![plan("MCOEV", "Suspended")]);
+        assert!(run(
+            resource_account_without_its_licence,
+            &ra,
+            &Context::default()
+        )
+        .hits
+        .is_empty());
+        ra.assigned_plans = Some(vec![]);
+        ra.line_uri = None;
+        assert!(run(
+            resource_account_without_its_licence,
+            &ra,
+            &Context::default()
+        )
+        .hits
+        .is_empty());
+    }
+
+    #[test]
+    fn rule_voice_without_phone_license() {
+        let ctx = Context::default();
+        let message = |u: &CsOnlineUser| {
+            let e = run(voice_without_phone_license, u, &ctx);
+            assert_eq!(codes(&e), [VoiceWithoutPhoneLicense]);
+            e.hits[0].message.clone()
+        };
+        let voice = user(Some(true), None, vec![plan("TEAMS1", "Enabled")]);
+        assert!(message(&voice).starts_with("enabled for voice without"));
+        let both = user(Some(true), Some("tel:+14255550100"), vec![]);
+        assert!(message(&both).starts_with("enabled for voice with a number"));
+        // Voice not exported and no number: undecided, never guessed.
+        let unknown = user(None, None, vec![]);
+        let e = run(voice_without_phone_license, &unknown, &ctx);
+        assert!(e.hits.is_empty());
+        assert_eq!(
+            e.undecided,
+            [(VoiceWithoutPhoneLicense, Missing::EnterpriseVoiceEnabled)]
+        );
+        // Voice off, no number, or a Teams Phone plan held (even suspended): nothing.
+        for u in [
+            user(Some(false), None, vec![]),
+            user(Some(true), None, vec![plan("MCOEV", "Suspended")]),
+        ] {
+            let e = run(voice_without_phone_license, &u, &ctx);
+            assert!(e.hits.is_empty() && e.undecided.is_empty());
+        }
+    }
+
+    #[test]
+    fn rule_phone_license_voice_disabled() {
+        let ctx = Context::default();
+        let mut u = user(Some(false), None, vec![plan("MCOEV", "Enabled")]);
+        let e = run(phone_license_voice_disabled, &u, &ctx);
+        assert_eq!(codes(&e), [PhoneLicenseVoiceDisabled]);
+        assert_eq!(e.hits[0].evidence[0].property, "EnterpriseVoiceEnabled");
+        u.enterprise_voice_enabled = None;
+        let e = run(phone_license_voice_disabled, &u, &ctx);
+        assert!(e.hits.is_empty());
+        assert_eq!(
+            e.undecided,
+            [(PhoneLicenseVoiceDisabled, Missing::EnterpriseVoiceEnabled)]
+        );
+        // A room's own Teams Phone plan is not waste.
+        let mut room = user(Some(false), None, vec![plan("MCOEV", "Enabled")]);
+        room.feature_types = Some(vec!["TeamsRoomStandard".into()]);
+        let e = run(phone_license_voice_disabled, &room, &ctx);
+        assert!(e.hits.is_empty() && e.undecided.is_empty());
+    }
+
+    #[test]
+    fn rule_phone_license_no_number_no_routing() {
+        let u = user(Some(true), None, vec![plan("MCOEV", "Enabled")]);
+        let e = run(phone_license_no_number_no_routing, &u, &no_pstn_ctx());
+        assert_eq!(codes(&e), [PhoneLicenseNoNumberNoRouting]);
+        let first: Vec<&str> = e.hits[0].evidence[..3]
+            .iter()
+            .map(|x| x.property.as_str())
+            .collect();
+        assert_eq!(
+            first,
+            ["EnterpriseVoiceEnabled", "LineUri", "AssignedPlan MCOPSTN*"]
+        );
+        assert_eq!(
+            e.hits[0].evidence.last().unwrap().property,
+            "AssignedPlan MCOEV"
+        );
+        // A Calling Plan or a number carries calls: not this rule's finding.
+        let mut calling = u.clone();
+        calling.assigned_plans = Some(vec![plan("MCOEV", "Enabled"), plan("MCOPSTN1", "Enabled")]);
+        let mut numbered = u.clone();
+        numbered.line_uri = Some("tel:+14255550100".into());
+        for other in [calling, numbered] {
+            let e = run(phone_license_no_number_no_routing, &other, &no_pstn_ctx());
+            assert!(e.hits.is_empty() && e.undecided.is_empty());
+        }
     }
 }

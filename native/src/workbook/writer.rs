@@ -526,92 +526,158 @@ fn other_rules_line(stats: &Stats) -> Option<String> {
     ))
 }
 
-/// Rows of a small key/value or summary table, written from `row` on.
-struct Cursor {
-    row: u32,
-}
-
 fn tier_rows(t: &Tiers) -> [f64; 3] {
     [t.standard as f64, t.enterprise as f64, t.plus as f64]
 }
 
-/// The Lync CAL position against owned counts (LyncCalPosition records), one row per tier as
-/// the records give them: required, owned, shortfall, surplus.
-fn lync_position(
-    ws: &mut Tracked,
-    stats: &Stats,
-    f: &Formats,
-    at: &mut Cursor,
-) -> Result<(), XlsxError> {
-    if stats.lync_positions.is_empty() {
-        return Ok(());
-    }
-    ws.write_string_with_format(
-        at.row,
-        0,
-        "Lync / Skype for Business Server CAL position (owned as counts)",
-        &f.bold,
-    )?;
-    at.row += 1;
-    let head = [
-        "Tier",
-        "Rules",
-        "Required",
-        "Owned",
-        "Shortfall",
-        "Surplus",
-        "ShortfallUnderOtherRules",
-    ];
-    for (c, h) in head.iter().enumerate() {
-        ws.write_string_with_format(at.row, c as u16, *h, &f.header)?;
-    }
-    at.row += 1;
-    let mut short_total = 0.0;
-    let mut short_other = 0.0;
-    for m in &stats.lync_positions {
-        let shortfall = n(m, "Shortfall");
-        short_total += shortfall;
-        short_other += n(m, "ShortfallUnderOtherRules");
-        let fmt = if shortfall > 0.0 { &f.short } else { &f.cell };
-        ws.write_string_with_format(at.row, 0, s(m, "Tier"), fmt)?;
-        ws.write_string_with_format(at.row, 1, s(m, "Rules"), fmt)?;
-        for (c, k) in [
-            (2u16, "Required"),
-            (3, "Owned"),
-            (4, "Shortfall"),
-            (5, "Surplus"),
-            (6, "ShortfallUnderOtherRules"),
-        ] {
-            ws.write_number_with_format(at.row, c, n(m, k), fmt)?;
-        }
-        at.row += 1;
-    }
-    // What an auditor taking the other rule set (strict, for a default run) would count: the
-    // difference is the money that rests on the rule set presented.
-    if short_other > short_total {
-        let other = stats
-            .lync_positions
-            .first()
-            .map(|m| s(m, "OtherRules"))
-            .unwrap_or_default();
-        ws.write_string_with_format(
-            at.row,
-            0,
-            format!("Under the {other} rule set: {short_other} Lync CAL(s) short, {} more (ShortfallUnderOtherRules; see Lync CALs)", short_other - short_total),
-            &f.warn,
-        )?;
-        at.row += 1;
-    }
-    let line = if short_total > 0.0 {
-        format!("{short_total} Lync CAL(s) short of the configured requirement: see Lync CALs (Enterprise and Plus are added to Standard, so every Enterprise or Plus user is in the Standard row too)")
-    } else {
-        "No Lync CAL shortfall against the configured requirement (Enterprise and Plus are added to Standard: every Enterprise or Plus user is in the Standard row too)".to_string()
-    };
-    let fmt = if short_total > 0.0 { &f.warn } else { &f.cell };
-    ws.write_string_with_format(at.row, 0, line, fmt)?;
-    at.row += 2;
-    Ok(())
+/// How an Overview cell looks: one of the [`Formats`], or none.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Look {
+    Plain,
+    Title,
+    Bold,
+    Header,
+    Cell,
+    Short,
+    Warn,
+    Money,
 }
+
+impl Look {
+    fn format(self, f: &Formats) -> Option<&Format> {
+        match self {
+            Look::Plain => None,
+            Look::Title => Some(&f.title),
+            Look::Bold => Some(&f.bold),
+            Look::Header => Some(&f.header),
+            Look::Cell => Some(&f.cell),
+            Look::Short => Some(&f.short),
+            Look::Warn => Some(&f.warn),
+            Look::Money => Some(&f.money),
+        }
+    }
+}
+
+/// What an Overview cell holds.
+#[derive(Debug, Clone, PartialEq)]
+enum Content {
+    Text(String),
+    Number(f64),
+}
+
+/// One Overview cell.
+#[derive(Debug, Clone, PartialEq)]
+struct Put {
+    row: u32,
+    col: u16,
+    content: Content,
+    look: Look,
+}
+
+/// The Overview as data: each section adds its cells at the cursor row, and [`Page::write`]
+/// puts them on the sheet in one loop. Cells are kept in the order the sections add them: the
+/// order a format is first used in fixes its style id in the workbook.
+#[derive(Default)]
+struct Page {
+    /// The next row a section writes to.
+    row: u32,
+    cells: Vec<Put>,
+    /// Rows twice the usual height (a header whose names wrap).
+    tall_rows: Vec<u32>,
+    /// The tier chart and the cell its top left corner is on.
+    chart: Option<(u32, u16, Chart)>,
+}
+
+impl Page {
+    fn text(&mut self, row: u32, col: u16, text: impl Into<String>, look: Look) {
+        let content = Content::Text(text.into());
+        self.cells.push(Put {
+            row,
+            col,
+            content,
+            look,
+        });
+    }
+
+    fn number(&mut self, row: u32, col: u16, number: f64, look: Look) {
+        let content = Content::Number(number);
+        self.cells.push(Put {
+            row,
+            col,
+            content,
+            look,
+        });
+    }
+
+    /// A line of text in column A at the cursor row; the cursor moves down `advance` rows.
+    fn line(&mut self, text: impl Into<String>, look: Look, advance: u32) {
+        self.text(self.row, 0, text, look);
+        self.row += advance;
+    }
+
+    /// A header row at the cursor row (the cursor stays).
+    fn header<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) {
+        for (c, name) in names.into_iter().enumerate() {
+            self.text(self.row, c as u16, name, Look::Header);
+        }
+    }
+
+    /// A label and its number in columns A and B; the cursor moves to the next row.
+    fn figure(&mut self, label: impl Into<String>, label_look: Look, value: f64, look: Look) {
+        self.text(self.row, 0, label, label_look);
+        self.number(self.row, 1, value, look);
+        self.row += 1;
+    }
+
+    /// The one writer: every cell as its look says, then the row heights and the chart.
+    fn write(self, ws: &mut Tracked, f: &Formats) -> Result<(), XlsxError> {
+        for Put {
+            row,
+            col,
+            content,
+            look,
+        } in self.cells
+        {
+            match (content, look.format(f)) {
+                (Content::Text(t), None) => ws.write_string(row, col, t)?,
+                (Content::Text(t), Some(format)) => {
+                    ws.write_string_with_format(row, col, t, format)?
+                }
+                (Content::Number(x), None) => ws.write_number(row, col, x)?,
+                (Content::Number(x), Some(format)) => {
+                    ws.write_number_with_format(row, col, x, format)?
+                }
+            };
+        }
+        for row in self.tall_rows {
+            ws.set_row_height(row, 30)?;
+        }
+        if let Some((row, col, chart)) = self.chart {
+            ws.insert_chart(row, col, &chart)?;
+        }
+        Ok(())
+    }
+}
+
+/// A part of the Overview: adds its cells at the cursor row (none when its records are
+/// absent).
+type Section = fn(&mut Page, &Stats, &Meta);
+
+/// The Overview, top to bottom.
+const OVERVIEW: &[Section] = &[
+    heading,
+    incomplete_inputs,
+    lync_users,
+    lync_devices,
+    usage_evidence,
+    lync_position,
+    server_cals,
+    rightsizing,
+    uc_totals,
+    teams_assignments,
+    trend_alerts,
+    kept_out,
+];
 
 fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Tracked, XlsxError> {
     let mut ws = Tracked::new();
@@ -622,332 +688,444 @@ fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Tracked, XlsxErro
     for c in 1..=7 {
         ws.set_column_width(c, 15)?;
     }
-    let mut at = Cursor { row: 0 };
-    ws.write_string_with_format(
-        0,
-        0,
+    let mut page = Page::default();
+    for section in OVERVIEW {
+        section(&mut page, stats, meta);
+    }
+    page.write(&mut ws, f)?;
+    Ok(ws)
+}
+
+fn heading(page: &mut Page, _: &Stats, meta: &Meta) {
+    page.line(
         "LicenseAudit: licence position for the true-up",
-        &f.title,
-    )?;
-    ws.write_string(
+        Look::Title,
         1,
-        0,
+    );
+    page.line(
         format!(
             "As of {} · generated {} by license-audit {}",
             meta.as_of_text,
             day(meta.generated_at),
             meta.tool_version
         ),
-    )?;
-    ws.write_string(2, 0, "Values: Yes = this licence type is required; No = not required; Insufficient Data = could not be determined (MAP Toolkit)")?;
-    at.row = 4;
-    // Never a zero from unread data (issue #21 item 2): totals built on partly read input say
-    // so above them all, naming the files.
+        Look::Plain,
+        1,
+    );
+    page.line("Values: Yes = this licence type is required; No = not required; Insufficient Data = could not be determined (MAP Toolkit)", Look::Plain, 2);
+}
+
+/// Never a zero from unread data (issue #21 item 2): totals built on partly read input say so
+/// above them all, naming the files.
+fn incomplete_inputs(page: &mut Page, stats: &Stats, _: &Meta) {
     if !stats.incomplete_inputs.is_empty() {
         let line = crate::model::incomplete_line(&stats.incomplete_inputs);
-        ws.write_string_with_format(at.row, 0, cells::fit(&line), &f.warn)?;
-        at.row += 2;
+        page.line(cells::fit(&line), Look::Warn, 2);
     }
+}
 
-    // Lync tiers: configured vs used vs licensed, users.
-    let configured = if stats.configured_users.total > 0 {
-        Some(stats.configured_users)
-    } else if stats.rs_configured.total > 0 {
-        Some(stats.rs_configured)
-    } else {
-        None
-    };
-    let used: Option<Answers> = if stats.used_users.total > 0 {
-        Some(stats.used_users)
-    } else if stats.rs_used.total > 0 {
-        Some(stats.rs_used)
-    } else {
-        None
-    };
-    let licensed = (stats.licensed.total > 0).then_some(stats.licensed);
-    if configured.is_some() || used.is_some() {
-        ws.write_string_with_format(
-            at.row,
-            0,
-            "Lync / Skype for Business Server CALs: users",
-            &f.bold,
-        )?;
-        at.row += 1;
-        ws.set_row_height(at.row, 30)?;
-        let head = [
-            "Tier",
-            "Configured",
-            "Used",
-            "Used: Insufficient Data",
-            "Licensed",
-            "Short vs configured",
-            "Short vs used",
-        ];
-        for (c, h) in head.iter().enumerate() {
-            ws.write_string_with_format(at.row, c as u16, *h, &f.header)?;
-        }
-        let first = at.row + 1;
-        let conf = configured.map(|t| tier_rows(&t));
-        let lic = licensed.map(|t| tier_rows(&t));
-        for (i, tier) in ["Standard", "Enterprise", "Plus"].iter().enumerate() {
-            let r = first + i as u32;
-            ws.write_string_with_format(r, 0, *tier, &f.cell)?;
-            let cell_or_blank =
-                |ws: &mut Tracked, c: u16, v: Option<f64>, fmt: &Format| -> Result<(), XlsxError> {
-                    match v {
-                        Some(x) => ws.write_number_with_format(r, c, x, fmt).map(|_| ()),
-                        None => ws
-                            .write_string_with_format(r, c, "not given", fmt)
-                            .map(|_| ()),
-                    }
-                };
-            cell_or_blank(&mut ws, 1, conf.map(|c| c[i]), &f.cell)?;
-            cell_or_blank(&mut ws, 2, used.map(|u| u.yes[i] as f64), &f.cell)?;
-            cell_or_blank(&mut ws, 3, used.map(|u| u.insufficient[i] as f64), &f.cell)?;
-            cell_or_blank(&mut ws, 4, lic.map(|l| l[i]), &f.cell)?;
-            for (c, need) in [
-                (5u16, conf.map(|c| c[i])),
-                (6, used.map(|u| u.yes[i] as f64)),
-            ] {
-                match (need, lic) {
-                    (Some(need), Some(l)) => {
-                        let gap = (need - l[i]).max(0.0);
-                        ws.write_number_with_format(
-                            r,
-                            c,
-                            gap,
-                            if gap > 0.0 { &f.short } else { &f.cell },
-                        )?;
-                    }
-                    _ => {
-                        ws.write_string_with_format(r, c, "", &f.cell)?;
-                    }
-                }
-            }
-        }
-        if let Some(c) = configured {
-            if c.undetermined > 0 {
-                ws.write_string_with_format(first + 3, 0, format!("Enterprise undetermined for {} user(s): assigned conferencing policy missing (see User Details Findings)", c.undetermined), &f.warn)?;
-            }
-        }
-        if let Some(line) = other_rules_line(stats) {
-            ws.write_string_with_format(first + 4, 0, line, &f.cell)?;
-        }
-        // The bar chart: Standard / Enterprise / Plus, configured vs used (vs licensed).
-        let mut chart = Chart::new(ChartType::Column);
-        chart
-            .title()
-            .set_name("Standard / Enterprise / Plus: configured vs used");
-        let series: [(u16, &str, bool); 3] = [
-            (1, "Configured", configured.is_some()),
-            (2, "Used", used.is_some()),
-            (4, "Licensed", licensed.is_some()),
-        ];
-        for (col, name, present) in series {
-            if present {
-                chart
-                    .add_series()
-                    .set_name(name)
-                    .set_categories(("Overview", first, 0, first + 2, 0))
-                    .set_values(("Overview", first, col, first + 2, col));
-            }
-        }
-        chart.y_axis().set_name("Users");
-        ws.insert_chart(4, 8, &chart)?;
-        at.row = first + 5;
+/// The Lync tiers, users: configured vs used vs licensed, each when its records are given.
+#[derive(Clone, Copy)]
+struct LyncUsers {
+    configured: Option<Tiers>,
+    used: Option<Answers>,
+    licensed: Option<Tiers>,
+}
 
-        if stats.configured_devices.total > 0 || stats.used_devices.total > 0 {
-            ws.write_string_with_format(
-                at.row,
-                0,
-                "Devices (common area phones, analog devices, room systems, IP phones, computers)",
-                &f.bold,
-            )?;
-            at.row += 1;
-            ws.set_row_height(at.row, 30)?;
-            for (c, h) in ["Tier", "Configured", "Used", "Used: Insufficient Data"]
-                .iter()
-                .enumerate()
-            {
-                ws.write_string_with_format(at.row, c as u16, *h, &f.header)?;
-            }
-            let d = tier_rows(&stats.configured_devices);
-            for (i, tier) in ["Standard", "Enterprise", "Plus"].iter().enumerate() {
-                let r = at.row + 1 + i as u32;
-                ws.write_string_with_format(r, 0, *tier, &f.cell)?;
-                ws.write_number_with_format(r, 1, d[i], &f.cell)?;
-                ws.write_number_with_format(r, 2, stats.used_devices.yes[i] as f64, &f.cell)?;
-                ws.write_number_with_format(
-                    r,
-                    3,
-                    stats.used_devices.insufficient[i] as f64,
-                    &f.cell,
-                )?;
-            }
-            at.row += 5;
-        }
-        for c in &stats.coverage {
-            if c.get("WindowCovered") == Some(&Value::Bool(false)) {
-                ws.write_string_with_format(at.row, 0, format!("The monitoring data of {} starts after the window start: answers without evidence are Insufficient Data", s(c, "Server")), &f.warn)?;
-                at.row += 1;
-            }
-        }
-        if let Some(days) = stats.shortest_window() {
-            if days < MIN_WINDOW_DAYS {
-                ws.write_string_with_format(at.row, 0, format!("The usage window is {days} days, shorter than {} days: usage answers (and right-sizing built on them) are weaker; seasonal and monthly use may be missed", MIN_WINDOW_DAYS), &f.warn)?;
-                at.row += 1;
-            } else {
-                ws.write_string(at.row, 0, format!("Usage window: {days} days"))?;
-                at.row += 1;
-            }
-        }
-        at.row += 1;
-    }
-
-    lync_position(&mut ws, stats, f, &mut at)?;
-
-    // Server CAL compliance position.
-    if !stats.compliance.is_empty() {
-        ws.write_string_with_format(
-            at.row,
-            0,
-            "Server CAL compliance position (User Access Logging)",
-            &f.bold,
-        )?;
-        at.row += 1;
-        for (c, h) in [
-            "Product",
-            "CAL type",
-            "Version",
-            "Required",
-            "Owned",
-            "Covered",
-            "Shortfall",
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.write_string_with_format(at.row, c as u16, *h, &f.header)?;
-        }
-        at.row += 1;
-        let mut short_total = 0.0;
-        for m in &stats.compliance {
-            let shortfall = n(m, "Shortfall");
-            short_total += shortfall;
-            let fmt = if shortfall > 0.0 { &f.short } else { &f.cell };
-            ws.write_string_with_format(at.row, 0, s(m, "Product"), fmt)?;
-            ws.write_string_with_format(at.row, 1, s(m, "CalType"), fmt)?;
-            match m.get("Version") {
-                Some(Value::Number(v)) => {
-                    ws.write_number_with_format(at.row, 2, v.as_f64().unwrap_or(0.0), fmt)?
-                }
-                _ => ws.write_string_with_format(at.row, 2, "", fmt)?,
-            };
-            for (c, k) in [
-                (3u16, "Required"),
-                (4, "Owned"),
-                (5, "Covered"),
-                (6, "Shortfall"),
-            ] {
-                ws.write_number_with_format(at.row, c, n(m, k), fmt)?;
-            }
-            at.row += 1;
-        }
-        if short_total > 0.0 {
-            ws.write_string_with_format(
-                at.row,
-                0,
-                format!("{short_total} server CAL(s) short: see Server CALs"),
-                &f.warn,
-            )?;
+impl LyncUsers {
+    /// None when neither configured nor used tiers are given: no Lync section.
+    fn of(stats: &Stats) -> Option<LyncUsers> {
+        let configured = if stats.configured_users.total > 0 {
+            Some(stats.configured_users)
+        } else if stats.rs_configured.total > 0 {
+            Some(stats.rs_configured)
         } else {
-            ws.write_string(at.row, 0, "No server CAL shortfall")?;
-        }
-        at.row += 2;
+            None
+        };
+        let used = if stats.used_users.total > 0 {
+            Some(stats.used_users)
+        } else if stats.rs_used.total > 0 {
+            Some(stats.rs_used)
+        } else {
+            None
+        };
+        let licensed = (stats.licensed.total > 0).then_some(stats.licensed);
+        (configured.is_some() || used.is_some()).then_some(LyncUsers {
+            configured,
+            used,
+            licensed,
+        })
     }
+}
 
-    // Right-sizing.
-    if !stats.rightsizing.is_empty() {
-        ws.write_string_with_format(
-            at.row,
-            0,
-            "Right-sizing: configured vs used vs licensed",
-            &f.bold,
-        )?;
-        at.row += 1;
-        ws.write_string_with_format(at.row, 0, "Recommendation", &f.header)?;
-        ws.write_string_with_format(at.row, 1, "Users", &f.header)?;
-        at.row += 1;
-        for code in [
-            "Downgrade",
-            "Upgrade",
-            "Unchanged",
-            "Exposure",
-            "InsufficientData",
-            "NoCalNeeded",
+/// A column of the users' tier table: its header and what it holds for tier `i` (Standard,
+/// Enterprise, Plus), None when its records are not given.
+type TierColumn = (&'static str, fn(&LyncUsers, usize) -> Option<f64>);
+
+const TIERS: [&str; 3] = ["Standard", "Enterprise", "Plus"];
+
+/// The counts: "not given" when absent.
+const USER_COUNTS: &[TierColumn] = &[
+    ("Configured", |t, i| t.configured.map(|c| tier_rows(&c)[i])),
+    ("Used", |t, i| t.used.map(|u| u.yes[i] as f64)),
+    ("Used: Insufficient Data", |t, i| {
+        t.used.map(|u| u.insufficient[i] as f64)
+    }),
+    ("Licensed", |t, i| t.licensed.map(|l| tier_rows(&l)[i])),
+];
+
+/// What the licences fall short of: blank unless both sides are given.
+const USER_SHORTFALLS: &[TierColumn] = &[
+    ("Short vs configured", |t, i| {
+        t.configured.map(|c| tier_rows(&c)[i])
+    }),
+    ("Short vs used", |t, i| t.used.map(|u| u.yes[i] as f64)),
+];
+
+fn lync_users(page: &mut Page, stats: &Stats, _: &Meta) {
+    let Some(t) = LyncUsers::of(stats) else {
+        return;
+    };
+    page.line(
+        "Lync / Skype for Business Server CALs: users",
+        Look::Bold,
+        1,
+    );
+    page.tall_rows.push(page.row);
+    page.header(
+        std::iter::once("Tier")
+            .chain(USER_COUNTS.iter().map(|c| c.0))
+            .chain(USER_SHORTFALLS.iter().map(|c| c.0)),
+    );
+    let first = page.row + 1;
+    for (i, tier) in TIERS.iter().enumerate() {
+        let r = first + i as u32;
+        page.text(r, 0, *tier, Look::Cell);
+        let mut col = 1;
+        for (_, value) in USER_COUNTS {
+            match value(&t, i) {
+                Some(x) => page.number(r, col, x, Look::Cell),
+                None => page.text(r, col, "not given", Look::Cell),
+            }
+            col += 1;
+        }
+        let licensed = t.licensed.map(|l| tier_rows(&l)[i]);
+        for (_, need) in USER_SHORTFALLS {
+            match (need(&t, i), licensed) {
+                (Some(need), Some(l)) => {
+                    let gap = (need - l).max(0.0);
+                    let look = if gap > 0.0 { Look::Short } else { Look::Cell };
+                    page.number(r, col, gap, look);
+                }
+                _ => page.text(r, col, "", Look::Cell),
+            }
+            col += 1;
+        }
+    }
+    if let Some(c) = t.configured.filter(|c| c.undetermined > 0) {
+        page.text(first + 3, 0, format!("Enterprise undetermined for {} user(s): assigned conferencing policy missing (see User Details Findings)", c.undetermined), Look::Warn);
+    }
+    if let Some(line) = other_rules_line(stats) {
+        page.text(first + 4, 0, line, Look::Cell);
+    }
+    page.chart = Some((4, 8, tier_chart(&t, first)));
+    page.row = first + 5;
+}
+
+/// The bar chart: Standard / Enterprise / Plus, configured vs used (vs licensed), from the
+/// users' table whose first tier row is `first`.
+fn tier_chart(t: &LyncUsers, first: u32) -> Chart {
+    let mut chart = Chart::new(ChartType::Column);
+    chart
+        .title()
+        .set_name("Standard / Enterprise / Plus: configured vs used");
+    let series: [(u16, &str, bool); 3] = [
+        (1, "Configured", t.configured.is_some()),
+        (2, "Used", t.used.is_some()),
+        (4, "Licensed", t.licensed.is_some()),
+    ];
+    for (col, name, present) in series {
+        if present {
+            chart
+                .add_series()
+                .set_name(name)
+                .set_categories(("Overview", first, 0, first + 2, 0))
+                .set_values(("Overview", first, col, first + 2, col));
+        }
+    }
+    chart.y_axis().set_name("Users");
+    chart
+}
+
+/// The devices' tier table, below the users' when either has devices.
+fn lync_devices(page: &mut Page, stats: &Stats, _: &Meta) {
+    if LyncUsers::of(stats).is_none()
+        || (stats.configured_devices.total == 0 && stats.used_devices.total == 0)
+    {
+        return;
+    }
+    page.line(
+        "Devices (common area phones, analog devices, room systems, IP phones, computers)",
+        Look::Bold,
+        1,
+    );
+    page.tall_rows.push(page.row);
+    page.header(["Tier", "Configured", "Used", "Used: Insufficient Data"]);
+    let configured = tier_rows(&stats.configured_devices);
+    let used = &stats.used_devices;
+    for (i, tier) in TIERS.iter().enumerate() {
+        let r = page.row + 1 + i as u32;
+        page.text(r, 0, *tier, Look::Cell);
+        for (col, x) in [
+            (1u16, configured[i]),
+            (2, used.yes[i] as f64),
+            (3, used.insufficient[i] as f64),
         ] {
-            let count = stats.rightsizing.get(code).copied().unwrap_or(0) as f64;
-            let fmt = if code == "Exposure" && count > 0.0 {
-                &f.short
-            } else {
-                &f.cell
-            };
-            let label = if code == "InsufficientData" {
-                "Insufficient Data"
-            } else {
-                code
-            };
-            ws.write_string_with_format(at.row, 0, label, fmt)?;
-            ws.write_number_with_format(at.row, 1, count, fmt)?;
-            at.row += 1;
+            page.number(r, col, x, Look::Cell);
         }
-        if let Some(v) = stats.saving {
-            ws.write_string_with_format(at.row, 0, "Yearly saving (CALs freed)", &f.cell)?;
-            ws.write_number_with_format(at.row, 1, v, &f.money)?;
-            at.row += 1;
-        }
-        if let Some(v) = stats.exposure {
-            let fmt = if v > 0.0 { &f.short } else { &f.money };
-            ws.write_string_with_format(
-                at.row,
-                0,
-                "Yearly exposure (CALs used beyond the licence)",
-                fmt,
-            )?;
-            ws.write_number_with_format(at.row, 1, v, &f.money)?;
-            at.row += 1;
-        }
-        if stats.rs_weak > 0 {
-            ws.write_string_with_format(at.row, 0, format!("{} recommendation(s) are Weak: the usage window is shorter than 30 days or unknown", stats.rs_weak), &f.warn)?;
-            at.row += 1;
-        }
-        at.row += 1;
     }
+    page.row += 5;
+}
 
-    if stats.uc_customers > 0 {
-        ws.write_string_with_format(at.row, 0, "UC licence totals", &f.bold)?;
-        ws.write_string(at.row + 1, 0, "Customers")?;
-        ws.write_number(at.row + 1, 1, stats.uc_customers as f64)?;
-        ws.write_string(at.row + 2, 0, "User licences")?;
-        ws.write_number(at.row + 2, 1, stats.uc_user_licences)?;
-        at.row += 4;
+/// How far the usage answers can be trusted: servers whose monitoring data starts late, and the
+/// usage window; closes the Lync section.
+fn usage_evidence(page: &mut Page, stats: &Stats, _: &Meta) {
+    if LyncUsers::of(stats).is_none() {
+        return;
     }
+    for c in &stats.coverage {
+        if c.get("WindowCovered") == Some(&Value::Bool(false)) {
+            page.line(format!("The monitoring data of {} starts after the window start: answers without evidence are Insufficient Data", s(c, "Server")), Look::Warn, 1);
+        }
+    }
+    match stats.shortest_window() {
+        Some(days) if days < MIN_WINDOW_DAYS => page.line(format!("The usage window is {days} days, shorter than {} days: usage answers (and right-sizing built on them) are weaker; seasonal and monthly use may be missed", MIN_WINDOW_DAYS), Look::Warn, 1),
+        Some(days) => page.line(format!("Usage window: {days} days"), Look::Plain, 1),
+        None => {}
+    }
+    page.row += 1;
+}
+
+/// How a column of a record table shows the record's field.
+#[derive(Clone, Copy)]
+enum Shows {
+    Text,
+    Number,
+    /// A number when the record holds one, else blank
+    NumberOrBlank,
+}
+
+/// A column of a table with one row per record: header, the record's field, how it shows.
+type RecordColumn = (&'static str, &'static str, Shows);
+
+/// LyncCalPosition records.
+const LYNC_POSITION: &[RecordColumn] = &[
+    ("Tier", "Tier", Shows::Text),
+    ("Rules", "Rules", Shows::Text),
+    ("Required", "Required", Shows::Number),
+    ("Owned", "Owned", Shows::Number),
+    ("Shortfall", "Shortfall", Shows::Number),
+    ("Surplus", "Surplus", Shows::Number),
+    (
+        "ShortfallUnderOtherRules",
+        "ShortfallUnderOtherRules",
+        Shows::Number,
+    ),
+];
+
+/// ServerCalCompliance records.
+const SERVER_CALS: &[RecordColumn] = &[
+    ("Product", "Product", Shows::Text),
+    ("CAL type", "CalType", Shows::Text),
+    ("Version", "Version", Shows::NumberOrBlank),
+    ("Required", "Required", Shows::Number),
+    ("Owned", "Owned", Shows::Number),
+    ("Covered", "Covered", Shows::Number),
+    ("Shortfall", "Shortfall", Shows::Number),
+];
+
+/// A header and one row per record, a record short (Shortfall above 0) in the short look;
+/// returns the records' total Shortfall.
+fn record_table(page: &mut Page, records: &[Map<String, Value>], columns: &[RecordColumn]) -> f64 {
+    page.header(columns.iter().map(|c| c.0));
+    page.row += 1;
+    let mut short_total = 0.0;
+    for m in records {
+        let shortfall = n(m, "Shortfall");
+        short_total += shortfall;
+        let look = if shortfall > 0.0 {
+            Look::Short
+        } else {
+            Look::Cell
+        };
+        for (c, &(_, field, shows)) in columns.iter().enumerate() {
+            let c = c as u16;
+            match (shows, m.get(field)) {
+                (Shows::Text, _) => page.text(page.row, c, s(m, field), look),
+                (Shows::Number, _) => page.number(page.row, c, n(m, field), look),
+                (Shows::NumberOrBlank, Some(Value::Number(v))) => {
+                    page.number(page.row, c, v.as_f64().unwrap_or(0.0), look)
+                }
+                (Shows::NumberOrBlank, _) => page.text(page.row, c, "", look),
+            }
+        }
+        page.row += 1;
+    }
+    short_total
+}
+
+/// The Lync CAL position against owned counts (LyncCalPosition records), one row per tier as
+/// the records give them: required, owned, shortfall, surplus.
+fn lync_position(page: &mut Page, stats: &Stats, _: &Meta) {
+    if stats.lync_positions.is_empty() {
+        return;
+    }
+    page.line(
+        "Lync / Skype for Business Server CAL position (owned as counts)",
+        Look::Bold,
+        1,
+    );
+    let short_total = record_table(page, &stats.lync_positions, LYNC_POSITION);
+    let short_other = stats
+        .lync_positions
+        .iter()
+        .fold(0.0, |sum, m| sum + n(m, "ShortfallUnderOtherRules"));
+    // What an auditor taking the other rule set (strict, for a default run) would count: the
+    // difference is the money that rests on the rule set presented.
+    if short_other > short_total {
+        let other = stats
+            .lync_positions
+            .first()
+            .map(|m| s(m, "OtherRules"))
+            .unwrap_or_default();
+        page.line(format!("Under the {other} rule set: {short_other} Lync CAL(s) short, {} more (ShortfallUnderOtherRules; see Lync CALs)", short_other - short_total), Look::Warn, 1);
+    }
+    if short_total > 0.0 {
+        page.line(format!("{short_total} Lync CAL(s) short of the configured requirement: see Lync CALs (Enterprise and Plus are added to Standard, so every Enterprise or Plus user is in the Standard row too)"), Look::Warn, 2);
+    } else {
+        page.line("No Lync CAL shortfall against the configured requirement (Enterprise and Plus are added to Standard: every Enterprise or Plus user is in the Standard row too)", Look::Cell, 2);
+    }
+}
+
+/// Server CAL compliance position.
+fn server_cals(page: &mut Page, stats: &Stats, _: &Meta) {
+    if stats.compliance.is_empty() {
+        return;
+    }
+    page.line(
+        "Server CAL compliance position (User Access Logging)",
+        Look::Bold,
+        1,
+    );
+    let short_total = record_table(page, &stats.compliance, SERVER_CALS);
+    if short_total > 0.0 {
+        page.line(
+            format!("{short_total} server CAL(s) short: see Server CALs"),
+            Look::Warn,
+            2,
+        );
+    } else {
+        page.line("No server CAL shortfall", Look::Plain, 2);
+    }
+}
+
+/// The right-sizing recommendations counted: code, label, and whether any is a warning.
+const RECOMMENDATIONS: &[(&str, &str, bool)] = &[
+    ("Downgrade", "Downgrade", false),
+    ("Upgrade", "Upgrade", false),
+    ("Unchanged", "Unchanged", false),
+    ("Exposure", "Exposure", true),
+    ("InsufficientData", "Insufficient Data", false),
+    ("NoCalNeeded", "NoCalNeeded", false),
+];
+
+fn rightsizing(page: &mut Page, stats: &Stats, _: &Meta) {
+    if stats.rightsizing.is_empty() {
+        return;
+    }
+    page.line(
+        "Right-sizing: configured vs used vs licensed",
+        Look::Bold,
+        1,
+    );
+    page.header(["Recommendation", "Users"]);
+    page.row += 1;
+    for &(code, label, warns) in RECOMMENDATIONS {
+        let count = stats.rightsizing.get(code).copied().unwrap_or(0) as f64;
+        let look = if warns && count > 0.0 {
+            Look::Short
+        } else {
+            Look::Cell
+        };
+        page.figure(label, look, count, look);
+    }
+    if let Some(v) = stats.saving {
+        page.figure("Yearly saving (CALs freed)", Look::Cell, v, Look::Money);
+    }
+    if let Some(v) = stats.exposure {
+        let look = if v > 0.0 { Look::Short } else { Look::Money };
+        page.figure(
+            "Yearly exposure (CALs used beyond the licence)",
+            look,
+            v,
+            Look::Money,
+        );
+    }
+    if stats.rs_weak > 0 {
+        page.line(format!("{} recommendation(s) are Weak: the usage window is shorter than 30 days or unknown", stats.rs_weak), Look::Warn, 1);
+    }
+    page.row += 1;
+}
+
+/// A total of the run: label and value.
+type Total = (&'static str, fn(&Stats) -> f64);
+
+/// The UC licence totals.
+const UC_TOTALS: &[Total] = &[
+    ("Customers", |s| s.uc_customers as f64),
+    ("User licences", |s| s.uc_user_licences),
+];
+
+fn uc_totals(page: &mut Page, stats: &Stats, _: &Meta) {
+    if stats.uc_customers == 0 {
+        return;
+    }
+    page.line("UC licence totals", Look::Bold, 1);
+    for (label, value) in UC_TOTALS {
+        page.figure(*label, Look::Plain, value(stats), Look::Plain);
+    }
+    page.row += 1;
+}
+
+/// A TeamsAssignmentSummary's counts: label and field.
+const TEAMS_COUNTS: &[(&str, &str)] = &[
+    ("Accounts evaluated", "AccountsEvaluated"),
+    ("Waste findings (reclaimable licences)", "Waste"),
+    ("Broken findings (voice without a licence)", "Broken"),
+    ("Risk findings (licence in grace)", "Risk"),
+    (
+        "Info findings (review items: may be in use, nothing reclaimable)",
+        "Info",
+    ),
+];
+
+/// What a saving leaves out (shown with a saving only): label and field.
+const TEAMS_BESIDE_SAVING: &[(&str, &str)] = &[
+    (
+        "Monthly value in suites (recovered only by changing the suite)",
+        "MonthlyValueInSuites",
+    ),
+    (
+        "Monthly value not placed by the licence data",
+        "MonthlyValueUnknown",
+    ),
+];
+
+fn teams_assignments(page: &mut Page, stats: &Stats, _: &Meta) {
     for t in &stats.teams_summaries {
-        ws.write_string_with_format(at.row, 0, "Teams licence assignments", &f.bold)?;
-        at.row += 1;
-        for (label, field) in [
-            ("Accounts evaluated", "AccountsEvaluated"),
-            ("Waste findings (reclaimable licences)", "Waste"),
-            ("Broken findings (voice without a licence)", "Broken"),
-            ("Risk findings (licence in grace)", "Risk"),
-            (
-                "Info findings (review items: may be in use, nothing reclaimable)",
-                "Info",
-            ),
-        ] {
-            ws.write_string(at.row, 0, label)?;
-            ws.write_number(at.row, 1, n(t, field))?;
-            at.row += 1;
+        page.line("Teams licence assignments", Look::Bold, 1);
+        for (label, field) in TEAMS_COUNTS {
+            page.figure(*label, Look::Plain, n(t, field), Look::Plain);
         }
         if let Some(v) = t.get("MonthlyWaste").and_then(Value::as_f64) {
             // A saving only when the audit had the licence data (WasteBasis Saving); otherwise
@@ -959,54 +1137,47 @@ fn overview(stats: &Stats, meta: &Meta, f: &Formats) -> Result<Tracked, XlsxErro
             } else {
                 "Monthly waste (plan value, not a saving: no licence data)"
             };
-            ws.write_string_with_format(at.row, 0, label, &f.cell)?;
-            ws.write_number_with_format(at.row, 1, v, &f.money)?;
-            at.row += 1;
-            for (label, field) in [
-                (
-                    "Monthly value in suites (recovered only by changing the suite)",
-                    "MonthlyValueInSuites",
-                ),
-                (
-                    "Monthly value not placed by the licence data",
-                    "MonthlyValueUnknown",
-                ),
-            ] {
-                if let Some(v) = t.get(field).and_then(Value::as_f64).filter(|_| saving) {
-                    ws.write_string_with_format(at.row, 0, label, &f.cell)?;
-                    ws.write_number_with_format(at.row, 1, v, &f.money)?;
-                    at.row += 1;
+            page.figure(label, Look::Cell, v, Look::Money);
+            for (label, field) in TEAMS_BESIDE_SAVING {
+                if let Some(v) = t.get(*field).and_then(Value::as_f64).filter(|_| saving) {
+                    page.figure(*label, Look::Cell, v, Look::Money);
                 }
             }
         }
         if let Some(Value::Array(plans)) = t.get("Plans") {
             for p in plans.iter().filter_map(Value::as_object) {
                 if n(p, "Reclaimable") > 0.0 {
-                    ws.write_string(at.row, 0, format!("Reclaimable {}", s(p, "Plan")))?;
-                    ws.write_number(at.row, 1, n(p, "Reclaimable"))?;
-                    at.row += 1;
+                    page.figure(
+                        format!("Reclaimable {}", s(p, "Plan")),
+                        Look::Plain,
+                        n(p, "Reclaimable"),
+                        Look::Plain,
+                    );
                 }
             }
         }
-        at.row += 1;
+        page.row += 1;
     }
+}
+
+fn trend_alerts(page: &mut Page, stats: &Stats, _: &Meta) {
     if stats.trend_alerts > 0 {
-        ws.write_string_with_format(
-            at.row,
-            0,
+        page.line(
             format!(
                 "{} change(s) between runs beyond the alert threshold: see History",
                 stats.trend_alerts
             ),
-            &f.warn,
-        )?;
-        at.row += 2;
+            Look::Warn,
+            2,
+        );
     }
+}
+
+fn kept_out(page: &mut Page, stats: &Stats, _: &Meta) {
     let kept = stats.kept_out();
     if kept > 0 {
-        ws.write_string_with_format(at.row, 0, format!("{kept} record(s) were kept out of this workbook (another version or an unknown type): see Report Details"), &f.warn)?;
+        page.line(format!("{kept} record(s) were kept out of this workbook (another version or an unknown type): see Report Details"), Look::Warn, 0);
     }
-    Ok(ws)
 }
 
 fn report_details(
@@ -1267,4 +1438,203 @@ fn report_details(
         }
     }
     Ok(ws)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta() -> Meta {
+        let t = DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        Meta {
+            tool_version: "0.0.0".into(),
+            generated_at: t,
+            as_of: t,
+            as_of_text: "2026-11-01".into(),
+            output: "a.xlsx".into(),
+        }
+    }
+
+    fn page_of(stats: &Stats) -> Page {
+        let mut page = Page::default();
+        for section in OVERVIEW {
+            section(&mut page, stats, &meta());
+        }
+        page
+    }
+
+    fn record(fields: Value) -> Map<String, Value> {
+        fields.as_object().unwrap().clone()
+    }
+
+    fn at(page: &Page, row: u32, col: u16) -> &Put {
+        page.cells
+            .iter()
+            .find(|p| p.row == row && p.col == col)
+            .unwrap_or_else(|| panic!("no cell at {row},{col}"))
+    }
+
+    fn text(s: &str) -> Content {
+        Content::Text(s.into())
+    }
+
+    #[test]
+    fn a_run_with_no_records_has_the_heading_only() {
+        let page = page_of(&Stats::default());
+        let looks: Vec<(u32, Look)> = page.cells.iter().map(|p| (p.row, p.look)).collect();
+        assert_eq!(
+            looks,
+            [(0, Look::Title), (1, Look::Plain), (2, Look::Plain)]
+        );
+        assert_eq!(page.row, 4);
+        assert!(page.chart.is_none() && page.tall_rows.is_empty());
+    }
+
+    #[test]
+    fn a_record_table_marks_short_records_and_totals_their_shortfall() {
+        let records = [
+            record(
+                serde_json::json!({"Product": "Windows Server", "CalType": "User", "Version": 2022, "Required": 5, "Shortfall": 2}),
+            ),
+            record(
+                serde_json::json!({"Product": "Exchange", "CalType": "Device", "Version": "2019", "Shortfall": "0"}),
+            ),
+        ];
+        let mut page = Page {
+            row: 10,
+            ..Page::default()
+        };
+        assert_eq!(record_table(&mut page, &records, SERVER_CALS), 2.0);
+        assert_eq!(page.row, 13, "a header and a row per record");
+        assert_eq!(at(&page, 10, 1).content, text("CAL type"));
+        assert_eq!(at(&page, 10, 1).look, Look::Header);
+        let short = at(&page, 11, 2);
+        assert_eq!(
+            (&short.content, short.look),
+            (&Content::Number(2022.0), Look::Short)
+        );
+        assert_eq!(at(&page, 11, 3).content, Content::Number(5.0));
+        // A version that is not a number is left blank; a record not short is plain.
+        let version = at(&page, 12, 2);
+        assert_eq!((&version.content, version.look), (&text(""), Look::Cell));
+        assert_eq!(at(&page, 12, 0).content, text("Exchange"));
+    }
+
+    #[test]
+    fn the_lync_users_table_says_what_was_not_given_and_what_is_short() {
+        let mut stats = Stats {
+            configured_users: Tiers {
+                total: 10,
+                standard: 10,
+                enterprise: 4,
+                plus: 1,
+                undetermined: 2,
+            },
+            ..Stats::default()
+        };
+        let page = page_of(&stats);
+        // Title at row 4, header at 5 (twice as tall), tiers from 6.
+        assert_eq!(at(&page, 4, 0).look, Look::Bold);
+        assert_eq!(page.tall_rows, [5]);
+        assert_eq!(at(&page, 5, 6).content, text("Short vs used"));
+        assert_eq!(at(&page, 7, 0).content, text("Enterprise"));
+        assert_eq!(at(&page, 7, 1).content, Content::Number(4.0));
+        assert_eq!(at(&page, 7, 2).content, text("not given"));
+        assert_eq!(at(&page, 7, 5).content, text(""), "no licences given");
+        assert_eq!(at(&page, 9, 0).look, Look::Warn, "undetermined users");
+        assert!(matches!(page.chart, Some((4, 8, _))));
+        // No usage window, no devices: the section ends a blank row below the notes.
+        assert_eq!(page.row, 12);
+        // With licences, a tier short of them shows in the short look.
+        stats.licensed = Tiers {
+            total: 9,
+            standard: 9,
+            enterprise: 4,
+            plus: 0,
+            undetermined: 0,
+        };
+        let page = page_of(&stats);
+        let gap = |row| at(&page, row, 5).clone();
+        assert_eq!(
+            (gap(6).content, gap(6).look),
+            (Content::Number(1.0), Look::Short)
+        );
+        assert_eq!(
+            (gap(7).content, gap(7).look),
+            (Content::Number(0.0), Look::Cell)
+        );
+        assert_eq!(at(&page, 8, 4).content, Content::Number(0.0));
+    }
+
+    #[test]
+    fn right_sizing_warns_on_exposure_only() {
+        let mut stats = Stats::default();
+        stats.rightsizing.insert("Exposure".into(), 2);
+        stats.rightsizing.insert("Downgrade".into(), 3);
+        stats.exposure = Some(0.0);
+        let page = page_of(&stats);
+        let row_of = |label: &str| {
+            page.cells
+                .iter()
+                .find(|p| p.col == 0 && p.content == text(label))
+                .unwrap_or_else(|| panic!("{label}"))
+        };
+        assert_eq!(row_of("Exposure").look, Look::Short);
+        assert_eq!(row_of("Downgrade").look, Look::Cell);
+        assert_eq!(
+            at(&page, row_of("Downgrade").row, 1).content,
+            Content::Number(3.0)
+        );
+        assert_eq!(
+            row_of("Insufficient Data").look,
+            Look::Cell,
+            "every recommendation has its row, counted or not"
+        );
+        let exposure = row_of("Yearly exposure (CALs used beyond the licence)");
+        assert_eq!(exposure.look, Look::Money, "no exposure: no warning");
+        assert_eq!(at(&page, exposure.row, 1).look, Look::Money);
+    }
+
+    #[test]
+    fn the_lync_position_names_the_shortfall_under_the_other_rule_set() {
+        let stats = Stats {
+            lync_positions: vec![record(
+                serde_json::json!({"Tier": "Standard", "Rules": "lenient", "OtherRules": "strict", "Shortfall": 1, "ShortfallUnderOtherRules": 4}),
+            )],
+            ..Stats::default()
+        };
+        let page = page_of(&stats);
+        let lines: Vec<&Content> = page
+            .cells
+            .iter()
+            .filter(|p| p.col == 0 && p.look == Look::Warn)
+            .map(|p| &p.content)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                &text("Under the strict rule set: 4 Lync CAL(s) short, 3 more (ShortfallUnderOtherRules; see Lync CALs)"),
+                &text("1 Lync CAL(s) short of the configured requirement: see Lync CALs (Enterprise and Plus are added to Standard, so every Enterprise or Plus user is in the Standard row too)"),
+            ]
+        );
+        // Title, header, one record, two lines, the last followed by a blank row.
+        assert_eq!(page.row, 4 + 1 + 1 + 1 + 1 + 2);
+    }
+
+    #[test]
+    fn the_uc_totals_are_label_and_value_rows() {
+        let stats = Stats {
+            uc_customers: 2,
+            uc_user_licences: 130.0,
+            ..Stats::default()
+        };
+        let page = page_of(&stats);
+        assert_eq!(at(&page, 5, 0).content, text("Customers"));
+        assert_eq!(at(&page, 5, 1).content, Content::Number(2.0));
+        assert_eq!(at(&page, 6, 1).content, Content::Number(130.0));
+        assert_eq!(at(&page, 6, 1).look, Look::Plain);
+        assert_eq!(page.row, 8, "a blank row after the section");
+    }
 }
