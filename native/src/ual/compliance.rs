@@ -9,10 +9,7 @@ use super::evidence::{
 };
 use super::licenses::{CalType, License, SKYPE_EXTERNAL_INCLUDED_FROM};
 use super::records::*;
-use super::roles::{
-    is_bundle, is_online_plan, product_family, suite_members, EXCHANGE, SKYPE, SQL_SERVER,
-    WINDOWS_SERVER,
-};
+use super::roles::{license_product, suite_members, Family, LicenseProduct};
 use crate::ingest::{load_all, stream_each_borrowed, DateOrder, Record};
 use crate::model::server_cal::{ConsumptionMode as Mode, EvidenceStatus};
 use crate::model::{InputError, IoError, RecordSink, Reporter};
@@ -333,7 +330,7 @@ struct Reach {
 }
 
 struct ProductReach {
-    family: &'static str,
+    family: Family,
     version: Option<u16>,
     /// The server is licensed per core for this product: no CALs.
     per_core: bool,
@@ -345,14 +342,14 @@ struct ProductReach {
 #[derive(Default)]
 struct Aggregates {
     /// The product family and principal kind of each aggregate slot.
-    slots: Vec<(&'static str, PrincipalKind)>,
-    external: BTreeMap<(&'static str, u32), (BTreeSet<String>, u16)>,
+    slots: Vec<(Family, PrincipalKind)>,
+    external: BTreeMap<(Family, u32), (BTreeSet<String>, u16)>,
     /// Unrecognised evidence by server, source, role and product (the output order), each an
     /// index into `unrecognized_list`.
     unrecognized: BTreeMap<(String, &'static str, String, String, String), usize>,
     unrecognized_list: Vec<UnrecognizedEvidence>,
     /// Newest version seen per product family and server.
-    versions: BTreeMap<(&'static str, u32), u16>,
+    versions: BTreeMap<(Family, u32), u16>,
     excluded: BTreeMap<&'static str, u64>,
     /// The newest last-seen date of the rows outside the window, and whether any row was in it.
     newest_outside: Option<DateTime<Utc>>,
@@ -368,7 +365,7 @@ struct Aggregates {
 
 impl Aggregates {
     /// The aggregate slot of a product family and principal kind.
-    fn slot(&mut self, family: &'static str, kind: PrincipalKind) -> usize {
+    fn slot(&mut self, family: Family, kind: PrincipalKind) -> usize {
         match self.slots.iter().position(|k| *k == (family, kind)) {
             Some(i) => i,
             None => {
@@ -388,7 +385,7 @@ pub struct Settings {
     pub internal_domains: Vec<String>,
     pub admin_accounts: Vec<String>,
     /// (product family or None for every product but Windows Server, server key)
-    pub per_core: Vec<(Option<&'static str>, String)>,
+    pub per_core: Vec<(Option<Family>, String)>,
     /// Server keys of Windows Server VMs in Azure
     pub azure: Vec<String>,
 }
@@ -397,21 +394,21 @@ impl Settings {
     /// Whether access to `family` on `server` needs no CAL because of how the server is
     /// licensed: per core (products other than Windows Server), or, for Windows Server, a VM in
     /// Azure whose price includes the Windows Server licence and its CALs.
-    fn is_per_core(&self, family: &str, server: &str) -> bool {
-        if family == WINDOWS_SERVER {
-            return self.azure.iter().any(|s| s == server);
+    fn is_per_core(&self, family: Family, server: &str) -> bool {
+        match family {
+            Family::WindowsServer => self.azure.iter().any(|s| s == server),
+            _ => self
+                .per_core
+                .iter()
+                .any(|(f, s)| f.is_none_or(|f| f == family) && s == server),
         }
-        self.per_core
-            .iter()
-            .any(|(f, s)| f.is_none_or(|f| f == family) && s == server)
     }
 
     /// The exclusion reason for evidence [`Settings::is_per_core`] exempts.
-    fn exempt_reason(family: &str) -> &'static str {
-        if family == WINDOWS_SERVER {
-            "AzureWindowsServer"
-        } else {
-            "PerCoreServer"
+    fn exempt_reason(family: Family) -> &'static str {
+        match family {
+            Family::WindowsServer => "AzureWindowsServer",
+            _ => "PerCoreServer",
         }
     }
 
@@ -472,13 +469,13 @@ enum ExternalRoute {
     ServerLicence,
 }
 
-fn external_route(family: &str, version: Option<u16>) -> ExternalRoute {
-    if family == SQL_SERVER {
-        ExternalRoute::Cal
-    } else if family == SKYPE && version.is_some_and(|v| v >= SKYPE_EXTERNAL_INCLUDED_FROM) {
-        ExternalRoute::ServerLicence
-    } else {
-        ExternalRoute::Connector
+fn external_route(family: Family, version: Option<u16>) -> ExternalRoute {
+    match family {
+        Family::SqlServer => ExternalRoute::Cal,
+        Family::Skype if version.is_some_and(|v| v >= SKYPE_EXTERNAL_INCLUDED_FROM) => {
+            ExternalRoute::ServerLicence
+        }
+        _ => ExternalRoute::Connector,
     }
 }
 
@@ -531,15 +528,15 @@ impl Engine<'_> {
         }
         let mut products = Vec::new();
         for (family, version) in &e.products {
-            let v = self.agg.versions.entry((family, server)).or_insert(0);
+            let v = self.agg.versions.entry((*family, server)).or_insert(0);
             *v = (*v).max(version.unwrap_or(0));
             products.push(ProductReach {
-                family,
+                family: *family,
                 version: *version,
-                per_core: self.settings.is_per_core(family, &e.server_key),
+                per_core: self.settings.is_per_core(*family, &e.server_key),
                 slots: [
-                    self.agg.slot(family, PrincipalKind::User),
-                    self.agg.slot(family, PrincipalKind::Device),
+                    self.agg.slot(*family, PrincipalKind::User),
+                    self.agg.slot(*family, PrincipalKind::Device),
                 ],
             });
         }
@@ -616,7 +613,7 @@ impl Engine<'_> {
                     out.push(UalEvidence {
                         server: e.server.clone(),
                         source: e.source.into(),
-                        products: e.products.iter().map(|(f, _)| f.to_string()).collect(),
+                        products: e.products.iter().map(|(f, _)| *f).collect(),
                         role_name: e.role_name.clone(),
                         role_guid: e.role_guid.clone(),
                         principal_type: kind,
@@ -664,7 +661,7 @@ impl Engine<'_> {
             // What became of the row for this principal: counted toward a CAL; toward an
             // External Connector; included in the server licence (external users of Lync 2013+).
             let (mut counted_any, mut connector_any, mut included_any) = (false, false, false);
-            let mut external_cal: Option<&'static str> = None;
+            let mut external_cal: Option<Family> = None;
             for (i, product) in reach.products.iter().enumerate() {
                 if product.per_core {
                     *self
@@ -794,7 +791,7 @@ impl Engine<'_> {
             return;
         }
         for ((family, server), v) in self.agg.versions.iter_mut() {
-            if *family == WINDOWS_SERVER {
+            if *family == Family::WindowsServer {
                 *v = (*v).max(os[*server as usize]);
             }
         }
@@ -805,14 +802,14 @@ impl Engine<'_> {
             .iter_mut()
             .chain(self.devices.aggs.iter_mut())
         {
-            if slots[*slot].0 != WINDOWS_SERVER {
+            if slots[*slot].0 != Family::WindowsServer {
                 continue;
             }
             let newest = agg.server_ids().map(|s| os[s as usize]).max();
             agg.version = agg.version.max(newest.unwrap_or(0));
         }
         for ((family, server), (_, v)) in self.agg.external.iter_mut() {
-            if *family == WINDOWS_SERVER {
+            if *family == Family::WindowsServer {
                 *v = (*v).max(os[*server as usize]);
             }
         }
@@ -821,7 +818,7 @@ impl Engine<'_> {
 
 /// One principal's need for one product family.
 struct Need {
-    family: &'static str,
+    family: Family,
     kind: PrincipalKind,
     /// The principal's number in the engine's table of its kind.
     principal: u32,
@@ -842,7 +839,7 @@ enum AggAt {
 }
 
 /// Access mode's aggregates: one per product family, the same for every principal.
-type FamilyAggs = BTreeMap<&'static str, PrincipalAgg>;
+type FamilyAggs = BTreeMap<Family, PrincipalAgg>;
 
 impl Engine<'_> {
     fn table(&self, kind: PrincipalKind) -> &Principals {
@@ -856,13 +853,13 @@ impl Engine<'_> {
     fn agg<'a>(&'a self, need: &Need, by_family: &'a FamilyAggs) -> &'a PrincipalAgg {
         match need.agg {
             AggAt::Principal(at) => &self.table(need.kind).aggs[at as usize].agg,
-            AggAt::Family => &by_family[need.family],
+            AggAt::Family => &by_family[&need.family],
         }
     }
 }
 
 /// The CAL type a product is counted in: the type its licences (direct or via a suite) hold.
-fn model(family: &str, licenses: &[License]) -> (PrincipalKind, String) {
+fn model(family: Family, licenses: &[License]) -> (PrincipalKind, String) {
     let holds = |t: CalType| licenses.iter().any(|l| l.cal_type == t && l.covers(family));
     match (holds(CalType::User), holds(CalType::Device)) {
         (true, true) => (
@@ -882,11 +879,11 @@ fn model(family: &str, licenses: &[License]) -> (PrincipalKind, String) {
 }
 
 /// The CAL type each product is counted in, and why.
-type Models = BTreeMap<&'static str, (PrincipalKind, String)>;
+type Models = BTreeMap<Family, (PrincipalKind, String)>;
 
 /// Compliance positions by product, CAL type and version (sorted: the output order).
 type Positions = BTreeMap<PositionKey, CalCompliance>;
-type PositionKey = (String, CalType, Option<u16>);
+type PositionKey = (Family, CalType, Option<u16>);
 
 /// A set of servers: a bit per server id, the first 128 kept in place (no allocation for each
 /// principal's set in estates of up to 128 servers).
@@ -1042,12 +1039,15 @@ pub fn run(
     };
 
     // Which CAL type each product is counted in.
-    let families: BTreeSet<&'static str> = all_kinds.keys().map(|(f, _)| *f).collect();
-    let models: Models = families.iter().map(|f| (*f, model(f, &licenses))).collect();
+    let families: BTreeSet<Family> = all_kinds.keys().map(|(f, _)| *f).collect();
+    let models: Models = families
+        .iter()
+        .map(|f| (*f, model(*f, &licenses)))
+        .collect();
     // Principals of a product's other CAL type count only where no consuming principal of its
     // type was seen with them (a device with no counted user): item 8 of issue #24.
     needs.retain_mut(|n| {
-        n.secondary = models[n.family].0 != n.kind;
+        n.secondary = models[&n.family].0 != n.kind;
         !(n.secondary && engine.agg(n, &by_family).paired)
     });
     // Deterministic order: the product's own CAL type first, then the others; by principal
@@ -1094,7 +1094,7 @@ pub fn run(
     for (i, l) in licenses.iter().enumerate() {
         sink.write(&CalLicenseUse {
             license: l.label(),
-            product: l.product.into(),
+            product: l.product.name().into(),
             version: l.version,
             cal_type: l.cal_type,
             quantity: l.quantity,
@@ -1126,8 +1126,9 @@ fn settings(options: &ComplianceOptions, licenses: &[License]) -> Result<Setting
     for (product, server) in &options.per_core_servers {
         let family = match product {
             Some(product) => Some(
-                product_family(product)
-                    .filter(|f| *f != WINDOWS_SERVER && !is_bundle(f))
+                license_product(product)
+                    .and_then(LicenseProduct::family)
+                    .filter(|f| *f != Family::WindowsServer)
                     .ok_or_else(|| UalError::NotPerCoreProduct {
                         product: product.clone(),
                     })?,
@@ -1136,9 +1137,10 @@ fn settings(options: &ComplianceOptions, licenses: &[License]) -> Result<Setting
         };
         per_core.push((family, server_key(server)));
     }
+    // The reader refuses a per-core row of a suite or plan: each names one family.
     for l in licenses.iter().filter(|l| l.cal_type == CalType::PerCore) {
         for s in &l.servers {
-            per_core.push((Some(l.product), s.clone()));
+            per_core.push((l.product.family(), s.clone()));
         }
     }
     if options.mode == Mode::Access && options.principals.is_none() {
@@ -1251,7 +1253,7 @@ fn principal_groups(needs: &[Need]) -> Vec<((PrincipalKind, u32), std::ops::Rang
 }
 
 /// Principals counted per product family and CAL kind.
-type KindCounts = BTreeMap<(&'static str, PrincipalKind), u64>;
+type KindCounts = BTreeMap<(Family, PrincipalKind), u64>;
 
 /// Access mode: every listed principal needs every product in scope (evidence only says which
 /// products and servers are in scope).
@@ -1263,17 +1265,19 @@ fn access_needs(
     let settings = engine.settings;
     let mut needs = Vec::new();
     let mut all_kinds = KindCounts::new();
-    let mut families: BTreeSet<&'static str> =
-        engine.agg.versions.keys().map(|(f, _)| *f).collect();
+    let mut families: BTreeSet<Family> = engine.agg.versions.keys().map(|(f, _)| *f).collect();
     // A plan (Microsoft 365, Office 365) is bought for its online services: it puts no
     // on-premises product in scope.
     for l in licenses.iter().filter(|l| {
-        matches!(l.cal_type, CalType::User | CalType::Device) && !is_online_plan(l.product)
+        matches!(l.cal_type, CalType::User | CalType::Device) && !l.product.is_online_plan()
     }) {
-        families.extend(suite_members(l.product).iter().copied());
-        if suite_members(l.product).is_empty() {
-            families.insert(l.product);
-        }
+        match l.product {
+            LicenseProduct::Family(f) => families.insert(f),
+            LicenseProduct::Bundle(suite) => {
+                families.extend(suite_members(suite).iter().copied());
+                continue;
+            }
+        };
     }
     // What every principal in scope needs of each family: its servers (unless all of them are
     // licensed per core) at their newest versions.
@@ -1289,7 +1293,7 @@ fn access_needs(
         if !servers.is_empty()
             && servers
                 .iter()
-                .all(|s| settings.is_per_core(family, &engine.servers.keys[*s as usize]))
+                .all(|s| settings.is_per_core(*family, &engine.servers.keys[*s as usize]))
         {
             continue;
         }
@@ -1299,10 +1303,10 @@ fn access_needs(
                 *s,
                 None,
                 None,
-                engine.agg.versions.get(&(family, *s)).copied(),
+                engine.agg.versions.get(&(*family, *s)).copied(),
             );
         }
-        by_family.insert(family, agg);
+        by_family.insert(*family, agg);
     }
     let mut seen = HashSet::new();
     for (kind, name) in principals {
@@ -1321,7 +1325,7 @@ fn access_needs(
         if principal.external {
             engine.agg.external_count += 1;
         }
-        for family in by_family.keys() {
+        for &family in by_family.keys() {
             // External Connectors are not derived in access mode; an external user still needs
             // the CALs of a product that has none (SQL Server).
             if principal.external && external_route(family, None) != ExternalRoute::Cal {
@@ -1373,7 +1377,7 @@ struct Notes {
     secondary: BTreeMap<PositionKey, (u64, u64)>,
     /// External Connector positions short: the external users (product, user) of the servers
     /// left without one.
-    ec_short: BTreeMap<PositionKey, BTreeSet<(&'static str, String)>>,
+    ec_short: BTreeMap<PositionKey, BTreeSet<(Family, String)>>,
 }
 
 impl Notes {
@@ -1520,7 +1524,7 @@ fn allocate(
         };
         let key = emit(
             CalConsumption {
-                product: need.family.into(),
+                product: need.family,
                 cal_type: need.kind.cal_type(),
                 version: (agg.version > 0).then_some(agg.version),
                 principal: principal.to_string(),
@@ -1546,9 +1550,9 @@ fn allocate(
 
     // External users: one External Connector per physical server (and product) they reached,
     // or a CAL for each of them instead, whichever the licences hold.
-    let mut connectors: BTreeMap<(&'static str, String), ConnectorNeed> = BTreeMap::new();
+    let mut connectors: BTreeMap<(Family, String), ConnectorNeed> = BTreeMap::new();
     // Each external user's servers and the CAL version they need, per product.
-    let mut external_users: BTreeMap<(&'static str, &str), (ServerSet, u16)> = BTreeMap::new();
+    let mut external_users: BTreeMap<(Family, &str), (ServerSet, u16)> = BTreeMap::new();
     for ((family, server), (users, version)) in &engine.agg.external {
         let key = &engine.servers.keys[*server as usize];
         let (host, name, mapped) = match hosts.get(key) {
@@ -1560,7 +1564,7 @@ fn allocate(
             ),
         };
         let c = connectors
-            .entry((family, host))
+            .entry((*family, host))
             .or_insert_with(|| ConnectorNeed {
                 name,
                 mapped,
@@ -1574,24 +1578,23 @@ fn allocate(
         c.users.extend(users.iter().cloned());
         c.version = c.version.max(*version);
         for u in users {
-            let x = external_users.entry((family, u.as_str())).or_default();
+            let x = external_users.entry((*family, u.as_str())).or_default();
             add_server(&mut x.0, *server);
             x.1 = x.1.max(*version);
         }
     }
     // A CAL an external user takes instead of an External Connector: a CAL licence (not a
     // subscription plan, which is assigned to the organisation's own users) of the product.
-    let cal_fits = |l: &License, family: &str, (servers, version): &(ServerSet, u16)| {
+    let cal_fits = |l: &License, family: Family, (servers, version): &(ServerSet, u16)| {
         l.cal_type == CalType::User
-            && !is_online_plan(l.product)
+            && !l.product.is_online_plan()
             && l.covers(family)
             && l.covers_version(*version)
             && restricted_to(l, servers)
     };
     // External users covered by a CAL already (from an earlier server's choice).
-    let mut with_cal: BTreeSet<(&'static str, String)> = BTreeSet::new();
-    for ((family, _), need) in &connectors {
-        let family: &'static str = family;
+    let mut with_cal: BTreeSet<(Family, String)> = BTreeSet::new();
+    for (&(family, _), need) in &connectors {
         let listed: Vec<&str> = need.users.iter().take(5).map(String::as_str).collect();
         let who = format!(
             "{} external user(s): {}{}",
@@ -1625,12 +1628,12 @@ fn allocate(
         let version = need.version;
         let ec = draw(licenses, &mut remaining, |l| {
             l.cal_type == CalType::ExternalConnector
-                && l.product == family
+                && l.product == LicenseProduct::Family(family)
                 && l.covers_version(version)
                 && (l.servers.is_empty() || need.keys.iter().all(|k| l.servers.contains(k)))
         });
         let connector = |license: Option<usize>, detail: String| CalConsumption {
-            product: family.to_string(),
+            product: family,
             cal_type: CalType::ExternalConnector,
             version: (version > 0).then_some(version),
             principal: need.name.clone(),
@@ -1645,7 +1648,7 @@ fn allocate(
         if !need.mapped {
             ec_notes.push("each server external users reached is taken as a physical server of its own unless an ExternalConnector licence row names the Host it runs on: one External Connector covers every virtual machine on its physical server".into());
         }
-        if family == SKYPE && version == 0 {
+        if family == Family::Skype && version == 0 {
             ec_notes.push("Skype for Business / Lync Server version unknown: taken as older than Lync Server 2013 (whose server licence includes external users, so that no External Connector is needed)".into());
         }
         if let Some(i) = ec {
@@ -1681,7 +1684,7 @@ fn allocate(
                 let (servers, v) = &external_users[&(family, u)];
                 let key = emit(
                     CalConsumption {
-                        product: family.to_string(),
+                        product: family,
                         cal_type: CalType::User,
                         version: (*v > 0).then_some(*v),
                         principal: u.to_string(),
@@ -1731,8 +1734,8 @@ fn allocate(
     // would cover, all of them at once.
     for (key, users) in &notes.ec_short {
         let mut taken = Vec::new();
-        for (family, u) in users {
-            if let Some(x) = external_users.get(&(*family, u.as_str())) {
+        for &(family, ref u) in users {
+            if let Some(x) = external_users.get(&(family, u.as_str())) {
                 if let Some(i) = draw(licenses, &mut remaining, |l| cal_fits(l, family, x)) {
                     taken.push(i);
                 }
@@ -1765,10 +1768,8 @@ fn allocate(
 fn suggest(positions: &mut Positions, all_kinds: &KindCounts, models: &Models) {
     for p in positions.values_mut() {
         // A product that is no family has no CAL model to compare the other CAL type with.
-        let Some(family) = family_static(&p.product) else {
-            continue;
-        };
-        if models.get(family).map(|m| m.0.cal_type()) != Some(p.cal_type) {
+        let family = p.product;
+        if models.get(&family).map(|m| m.0.cal_type()) != Some(p.cal_type) {
             continue;
         }
         let count = |kind| all_kinds.get(&(family, kind)).copied().unwrap_or(0);
@@ -1817,7 +1818,7 @@ fn assumptions(positions: &mut Positions, notes: &Notes, settings: &Settings, ad
         if external {
             parts.push(external_user_assumption(&settings.internal_domains));
         }
-        if p.product == EXCHANGE && !external {
+        if p.product == Family::Exchange && !external {
             parts.push(EXCHANGE_ENTERPRISE_TRIGGERS.to_string());
         }
         if !external {
@@ -1906,9 +1907,9 @@ fn tally(
     licenses: &[License],
     models: &Models,
 ) -> PositionKey {
-    let key = (c.product.clone(), c.cal_type, c.version);
+    let key = (c.product, c.cal_type, c.version);
     let p = positions.entry(key.clone()).or_insert_with(|| {
-        let model = models.get(c.product.as_str());
+        let model = models.get(&c.product);
         let basis = match (c.cal_type, model) {
             (CalType::ExternalConnector, _) => "external users (outside the internal domains) reached these servers: one External Connector per physical server, or a CAL for each of those users instead".to_string(),
             (CalType::Device, Some((PrincipalKind::User, basis))) => format!(
@@ -1921,14 +1922,16 @@ fn tally(
             (_, model) => model.map(|m| m.1.clone()).unwrap_or_default(),
         };
         CalCompliance {
-            product: c.product.clone(),
+            product: c.product,
             cal_type: c.cal_type,
             version: c.version,
             required: 0,
             owned: licenses
                 .iter()
                 .filter(|l| {
-                    l.product == c.product && l.cal_type == c.cal_type && l.version == c.version
+                    l.product == LicenseProduct::Family(c.product)
+                        && l.cal_type == c.cal_type
+                        && l.version == c.version
                 })
                 .fold(0u64, |owned, l| owned.saturating_add(l.quantity)),
             covered: 0,
@@ -1960,22 +1963,6 @@ fn tally(
         None => p.shortfall += 1,
     }
     key
-}
-
-/// The family a position's product name is, or `None` for a name that is no family (a position
-/// of a product whose CALs this audit does not count): said as a case, not as an empty name.
-fn family_static(name: &str) -> Option<&'static str> {
-    [
-        WINDOWS_SERVER,
-        super::roles::SQL_SERVER,
-        super::roles::RDS,
-        super::roles::AD_RMS,
-        super::roles::EXCHANGE,
-        super::roles::SHAREPOINT,
-        super::roles::SKYPE,
-    ]
-    .into_iter()
-    .find(|f| *f == name)
 }
 
 /// A `--principals` row: a user (UserName, Principal, UserPrincipalName, or Domain + SamAccountName)
