@@ -409,3 +409,238 @@ impl Engine<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ual::evidence::SystemInfo;
+    use crate::ual::testing::{self, add, context, day};
+
+    const WINDOWS_2019: (Family, Option<u16>) = (Family::WindowsServer, Some(2019));
+
+    fn statuses(rows: &[UalEvidence]) -> Vec<(EvidenceStatus, Option<&str>)> {
+        rows.iter()
+            .map(|r| (r.status, r.reason.as_deref()))
+            .collect()
+    }
+
+    /// The products a principal's aggregates are for.
+    fn reached(engine: &Engine, kind: PrincipalKind, name: &str) -> Vec<Family> {
+        let table = match kind {
+            PrincipalKind::User => &engine.users,
+            PrincipalKind::Device => &engine.devices,
+        };
+        let id = table.by_name[name].id;
+        table
+            .aggs_of(id)
+            .map(|(_, c)| engine.agg.slots[c.slot].0)
+            .collect()
+    }
+
+    #[test]
+    fn a_user_consumes_each_product_the_row_reaches() {
+        let settings = testing::settings();
+        let mut engine = testing::engine(&settings);
+        let sql = context("SQL02", &[WINDOWS_2019, (Family::SqlServer, Some(2016))]);
+        let out = add(&mut engine, &sql, Some("contoso\\peter"), None, day(10, 1));
+        assert_eq!(statuses(&out), vec![(EvidenceStatus::Counted, None)]);
+        assert_eq!(
+            out[0].products,
+            vec![Family::WindowsServer, Family::SqlServer]
+        );
+        assert_eq!(
+            reached(&engine, PrincipalKind::User, "contoso\\peter"),
+            vec![Family::WindowsServer, Family::SqlServer]
+        );
+        add(&mut engine, &sql, Some("contoso\\peter"), None, day(10, 2));
+        assert_eq!((engine.agg.rows, engine.agg.counted), (2, 2));
+        assert_eq!(
+            engine.users.aggs.len(),
+            2,
+            "one aggregate per product, not per row"
+        );
+        assert_eq!(engine.agg.versions[&(Family::SqlServer, 0)], 2016);
+    }
+
+    #[test]
+    fn a_per_core_server_consumes_no_cal_of_its_product() {
+        let settings = testing::settings();
+        let mut engine = testing::engine(&settings);
+        let sql = context("SQL01", &[WINDOWS_2019, (Family::SqlServer, None)]);
+        let out = add(&mut engine, &sql, Some("contoso\\peter"), None, day(10, 1));
+        assert_eq!(statuses(&out), vec![(EvidenceStatus::Counted, None)]);
+        assert_eq!(
+            reached(&engine, PrincipalKind::User, "contoso\\peter"),
+            vec![Family::WindowsServer]
+        );
+        assert_eq!(engine.agg.excluded["PerCoreServer"], 1);
+        // An Azure VM's only product is exempt: the row is excluded, with why.
+        let azure = context("AZ01", &[WINDOWS_2019]);
+        let out = add(&mut engine, &azure, Some("contoso\\ann"), None, day(10, 1));
+        assert_eq!(
+            statuses(&out),
+            vec![(EvidenceStatus::Excluded, Some("AzureWindowsServer"))]
+        );
+        assert_eq!(engine.agg.counted, 1);
+    }
+
+    #[test]
+    fn an_exempt_administrator_and_a_loopback_device_consume_nothing() {
+        let settings = testing::settings();
+        let mut engine = testing::engine(&settings);
+        let fs = context("FS01", &[WINDOWS_2019]);
+        let out = add(
+            &mut engine,
+            &fs,
+            Some("contoso\\admin"),
+            Some("127.0.0.1"),
+            day(10, 1),
+        );
+        assert_eq!(
+            statuses(&out),
+            vec![
+                (EvidenceStatus::Excluded, Some("AdminAccount")),
+                (EvidenceStatus::Excluded, Some("Loopback")),
+            ]
+        );
+        assert_eq!(engine.agg.excluded["AdminAccount"], 1);
+        assert_eq!(engine.agg.counted, 0);
+        assert!(engine.users.aggs.is_empty() && engine.devices.aggs.is_empty());
+    }
+
+    #[test]
+    fn an_external_user_counts_toward_a_connector_a_cal_or_the_server_licence() {
+        let settings = testing::settings();
+        let mut engine = testing::engine(&settings);
+        let eve = Some("eve@fabrikam.com");
+        let exchange = context("MBX01", &[(Family::Exchange, Some(2019))]);
+        let out = add(&mut engine, &exchange, eve, None, day(10, 1));
+        assert_eq!(out[0].status, EvidenceStatus::External);
+        let (users, version) = &engine.agg.external[&(Family::Exchange, 0)];
+        assert_eq!((users.len(), *version), (1, 2019));
+        assert_eq!((engine.agg.counted, engine.agg.external_count), (0, 1));
+
+        // SQL Server has no External Connector: the user takes a CAL.
+        let sql = context("SQL02", &[(Family::SqlServer, None)]);
+        let out = add(&mut engine, &sql, eve, None, day(10, 1));
+        assert_eq!(out[0].status, EvidenceStatus::Counted);
+        assert!(out[0]
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("SQL Server has no External Connector")));
+        assert_eq!(
+            reached(&engine, PrincipalKind::User, "eve@fabrikam.com"),
+            vec![Family::SqlServer]
+        );
+
+        // Lync Server 2013 and later include external users.
+        let lync = context("LYNC01", &[(Family::Skype, Some(2013))]);
+        let out = add(&mut engine, &lync, eve, None, day(10, 1));
+        assert_eq!(out[0].status, EvidenceStatus::External);
+        assert_eq!(engine.agg.excluded["ExternalUserInServerLicence"], 1);
+    }
+
+    #[test]
+    fn evidence_outside_the_window_or_after_the_as_of_date_is_not_counted() {
+        let settings = testing::settings();
+        let mut engine = testing::engine(&settings);
+        let fs = context("FS01", &[WINDOWS_2019]);
+        let before = add(&mut engine, &fs, Some("contoso\\old"), None, day(8, 1));
+        let after = add(&mut engine, &fs, Some("contoso\\new"), None, day(12, 1));
+        assert_eq!(
+            statuses(&before),
+            vec![(EvidenceStatus::Excluded, Some("OutsideWindow"))]
+        );
+        assert_eq!(
+            statuses(&after),
+            vec![(EvidenceStatus::Excluded, Some("AfterAsOf"))]
+        );
+        assert_eq!(engine.agg.newest_outside, Some(day(8, 1)));
+        assert!(!engine.agg.any_inside, "no row fell in the window");
+        assert_eq!(engine.agg.counted, 0);
+    }
+
+    #[test]
+    fn a_user_and_a_device_named_on_one_row_are_paired_and_counted_once() {
+        let settings = testing::settings();
+        let mut engine = testing::engine(&settings);
+        let fs = context("FS01", &[WINDOWS_2019]);
+        add(
+            &mut engine,
+            &fs,
+            Some("contoso\\peter"),
+            Some("pc01"),
+            day(10, 1),
+        );
+        add(&mut engine, &fs, None, Some("pc02"), day(10, 1));
+        assert_eq!((engine.agg.rows, engine.agg.counted), (2, 2));
+        let paired = |table: &Principals, name: &str| {
+            let id = table.by_name[name].id;
+            table.aggs_of(id).all(|(_, c)| c.agg.paired)
+        };
+        assert!(paired(&engine.users, "contoso\\peter"));
+        assert!(paired(&engine.devices, "pc01"));
+        assert!(!paired(&engine.devices, "pc02"), "no user was seen with it");
+    }
+
+    #[test]
+    fn unrecognised_evidence_is_gathered_per_context_not_counted() {
+        let settings = testing::settings();
+        let mut engine = testing::engine(&settings);
+        let mut unknown = context("APP01", &[]);
+        unknown.recognized = false;
+        unknown.role_name = Some("Custom App".into());
+        add(
+            &mut engine,
+            &unknown,
+            Some("contoso\\peter"),
+            None,
+            day(10, 1),
+        );
+        add(&mut engine, &unknown, None, Some("pc01"), day(10, 3));
+        assert_eq!((engine.agg.unrecognized_rows, engine.agg.counted), (2, 0));
+        let u = &engine.agg.unrecognized_list[0];
+        assert_eq!(u.rows, 2);
+        assert_eq!(u.sample_principal.as_deref(), Some("contoso\\peter"));
+        assert_eq!(
+            (u.first_seen, u.last_seen),
+            (Some(day(10, 1)), Some(day(10, 3)))
+        );
+    }
+
+    #[test]
+    fn the_servers_os_version_raises_windows_server_versions_only() {
+        let settings = testing::settings();
+        let mut engine = testing::engine(&settings);
+        let sql = context(
+            "SQL02",
+            &[
+                (Family::WindowsServer, None),
+                (Family::SqlServer, Some(2016)),
+            ],
+        );
+        add(&mut engine, &sql, Some("contoso\\peter"), None, day(10, 1));
+        let mut systems = Systems::default();
+        systems.insert(
+            "sql02".into(),
+            SystemInfo {
+                name: "SQL02".into(),
+                windows_year: Some(2022),
+                cores: None,
+                uuid: None,
+            },
+        );
+        engine.apply_system_versions(&systems);
+        let versions: Vec<(Family, u16)> = engine
+            .users
+            .aggs
+            .iter()
+            .map(|c| (engine.agg.slots[c.slot].0, c.agg.version))
+            .collect();
+        assert_eq!(
+            versions,
+            vec![(Family::WindowsServer, 2022), (Family::SqlServer, 2016)]
+        );
+        assert_eq!(engine.agg.versions[&(Family::WindowsServer, 0)], 2022);
+    }
+}

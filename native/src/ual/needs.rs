@@ -201,3 +201,161 @@ pub fn usage_needs(engine: &Engine) -> (Vec<Need>, KindCounts, FamilyAggs) {
     }
     (needs, all_kinds, FamilyAggs::new())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ual::roles::CORE_CAL_SUITE;
+    use crate::ual::testing::{self, add, context, day, licence};
+
+    #[test]
+    fn a_product_is_counted_in_the_cal_type_its_licences_hold() {
+        let kind = |licenses: &[License]| model(Family::Exchange, licenses).0;
+        let user = licence(1, Family::Exchange, CalType::User, 5);
+        let device = licence(2, Family::Exchange, CalType::Device, 5);
+        let suite_devices = licence(
+            3,
+            LicenseProduct::Bundle(CORE_CAL_SUITE),
+            CalType::Device,
+            5,
+        );
+        let other = licence(4, Family::SqlServer, CalType::Device, 5);
+        assert_eq!(kind(&[user.clone(), device.clone()]), PrincipalKind::User);
+        assert_eq!(kind(&[user]), PrincipalKind::User);
+        assert_eq!(kind(&[device]), PrincipalKind::Device);
+        assert_eq!(
+            kind(&[suite_devices]),
+            PrincipalKind::Device,
+            "through a suite"
+        );
+        assert_eq!(
+            kind(&[other]),
+            PrincipalKind::User,
+            "none: User CALs assumed"
+        );
+        assert_eq!(
+            model(Family::Exchange, &[]).1,
+            "no licences for this product: User CALs assumed"
+        );
+    }
+
+    #[test]
+    fn usage_needs_are_one_per_principal_and_product_reached() {
+        let settings = testing::settings();
+        let mut engine = testing::engine(&settings);
+        let sql = context(
+            "SQL02",
+            &[(Family::WindowsServer, None), (Family::SqlServer, None)],
+        );
+        add(
+            &mut engine,
+            &sql,
+            Some("contoso\\peter"),
+            Some("pc01"),
+            day(10, 1),
+        );
+        add(&mut engine, &sql, Some("contoso\\peter"), None, day(10, 2));
+        let (needs, kinds, by_family) = usage_needs(&engine);
+        assert_eq!(needs.len(), 4, "peter and pc01, two products each");
+        assert!(by_family.is_empty());
+        assert_eq!(kinds[&(Family::SqlServer, PrincipalKind::User)], 1);
+        assert_eq!(kinds[&(Family::SqlServer, PrincipalKind::Device)], 1);
+        let user_needs: Vec<Family> = needs
+            .iter()
+            .filter(|n| n.kind == PrincipalKind::User)
+            .map(|n| n.family)
+            .collect();
+        assert_eq!(user_needs, vec![Family::WindowsServer, Family::SqlServer]);
+    }
+
+    #[test]
+    fn access_needs_give_every_principal_in_scope_every_product_in_scope() {
+        let settings = testing::settings();
+        let mut engine = testing::engine(&settings);
+        // Evidence puts Windows Server (FS01) and SQL Server (only on SQL01, per core) in scope;
+        // an Exchange licence puts Exchange in scope.
+        add(
+            &mut engine,
+            &context("FS01", &[(Family::WindowsServer, Some(2019))]),
+            Some("contoso\\x"),
+            None,
+            day(10, 1),
+        );
+        add(
+            &mut engine,
+            &context("SQL01", &[(Family::SqlServer, None)]),
+            Some("contoso\\x"),
+            None,
+            day(10, 1),
+        );
+        let licenses = [licence(1, Family::Exchange, CalType::User, 1)];
+        let principals = vec![
+            (PrincipalKind::User, "contoso\\peter".to_string()),
+            (PrincipalKind::User, "contoso\\peter".to_string()),
+            (PrincipalKind::User, "contoso\\admin".to_string()),
+            (PrincipalKind::User, "eve@fabrikam.com".to_string()),
+            (PrincipalKind::Device, "pc01".to_string()),
+        ];
+        let (needs, kinds, by_family) = access_needs(&mut engine, &licenses, principals);
+        assert_eq!(
+            by_family.keys().copied().collect::<Vec<_>>(),
+            vec![Family::Exchange, Family::WindowsServer],
+            "SQL Server only on a per-core server is out of scope"
+        );
+        assert_eq!(by_family[&Family::WindowsServer].version, 2019);
+        // peter (once) and pc01 need both; the admin is exempt; the external user needs
+        // neither (External Connectors are not derived in access mode).
+        assert_eq!(needs.len(), 4);
+        assert_eq!(kinds[&(Family::Exchange, PrincipalKind::User)], 1);
+        assert_eq!(kinds[&(Family::Exchange, PrincipalKind::Device)], 1);
+        assert_eq!(engine.agg.excluded["AdminAccount"], 1);
+        assert_eq!(engine.agg.external_count, 1);
+    }
+
+    #[test]
+    fn an_external_user_in_access_mode_still_needs_sql_server_cals() {
+        let settings = testing::settings();
+        let mut engine = testing::engine(&settings);
+        add(
+            &mut engine,
+            &context(
+                "SQL02",
+                &[(Family::WindowsServer, None), (Family::SqlServer, None)],
+            ),
+            Some("contoso\\x"),
+            None,
+            day(10, 1),
+        );
+        let principals = vec![(PrincipalKind::User, "eve@fabrikam.com".to_string())];
+        let (needs, _, _) = access_needs(&mut engine, &[], principals);
+        assert_eq!(
+            needs.iter().map(|n| n.family).collect::<Vec<_>>(),
+            vec![Family::SqlServer]
+        );
+    }
+
+    #[test]
+    fn needs_are_grouped_by_principal_in_runs() {
+        let need = |kind, principal| Need {
+            family: Family::WindowsServer,
+            kind,
+            principal,
+            agg: AggAt::Family,
+            secondary: false,
+        };
+        let needs = [
+            need(PrincipalKind::User, 0),
+            need(PrincipalKind::User, 0),
+            need(PrincipalKind::User, 1),
+            need(PrincipalKind::Device, 0),
+        ];
+        assert_eq!(
+            principal_groups(&needs),
+            vec![
+                ((PrincipalKind::User, 0), 0..2),
+                ((PrincipalKind::User, 1), 2..3),
+                ((PrincipalKind::Device, 0), 3..4),
+            ]
+        );
+    }
+}

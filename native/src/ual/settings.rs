@@ -150,3 +150,168 @@ fn admin_accounts(given: &[String]) -> Result<Vec<String>, UalError> {
     }
     Ok(accounts)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ual::testing;
+
+    fn options() -> ComplianceOptions {
+        ComplianceOptions {
+            evidence: Vec::new(),
+            systems: None,
+            licenses: None,
+            mode: Mode::Usage,
+            window_days: 30,
+            as_of: testing::day(11, 1),
+            principals: None,
+            computer_name: None,
+            internal_domains: vec![" Contoso.COM ".into()],
+            per_core_servers: Vec::new(),
+            admin_accounts: Vec::new(),
+            azure_servers: vec!["AZ01.contoso.com".into()],
+            emit_evidence: false,
+            date_order: None,
+        }
+    }
+
+    #[test]
+    fn a_per_core_server_exempts_its_product_and_an_azure_vm_windows_server() {
+        let s = testing::settings();
+        assert!(s.is_per_core(Family::SqlServer, "sql01"));
+        assert!(!s.is_per_core(Family::WindowsServer, "sql01"));
+        assert!(!s.is_per_core(Family::SqlServer, "sql02"));
+        assert!(s.is_per_core(Family::WindowsServer, "az01"));
+        assert!(!s.is_per_core(Family::SqlServer, "az01"));
+        assert_eq!(Settings::exempt_reason(Family::SqlServer), "PerCoreServer");
+        assert_eq!(
+            Settings::exempt_reason(Family::WindowsServer),
+            "AzureWindowsServer"
+        );
+    }
+
+    #[test]
+    fn a_per_core_server_named_without_a_product_exempts_every_product_but_windows() {
+        let s = Settings {
+            per_core: vec![(None, "app01".into())],
+            ..testing::settings()
+        };
+        assert!(s.is_per_core(Family::Exchange, "app01"));
+        assert!(s.is_per_core(Family::SqlServer, "app01"));
+        assert!(!s.is_per_core(Family::WindowsServer, "app01"));
+    }
+
+    #[test]
+    fn external_users_are_those_outside_the_internal_domains() {
+        let s = testing::settings();
+        assert!(
+            !s.is_external("contoso\\peter"),
+            "NetBIOS name of contoso.com"
+        );
+        assert!(!s.is_external("peter@contoso.com"));
+        assert!(!s.is_external("peter@eu.contoso.com"), "a subdomain");
+        assert!(s.is_external("eve@fabrikam.com"));
+        assert!(s.is_external("fabrikam\\eve"));
+        assert!(
+            !s.is_external("peter"),
+            "no domain: not known to be external"
+        );
+        let none = Settings {
+            internal_domains: Vec::new(),
+            ..testing::settings()
+        };
+        assert!(
+            !none.is_external("eve@fabrikam.com"),
+            "no internal domains given"
+        );
+    }
+
+    #[test]
+    fn an_external_users_access_takes_a_connector_a_cal_or_nothing() {
+        assert!(external_route(Family::Exchange, Some(2019)) == ExternalRoute::Connector);
+        assert!(external_route(Family::SqlServer, None) == ExternalRoute::Cal);
+        assert!(external_route(Family::Skype, Some(2013)) == ExternalRoute::ServerLicence);
+        assert!(external_route(Family::Skype, Some(2010)) == ExternalRoute::Connector);
+        assert!(external_route(Family::Skype, None) == ExternalRoute::Connector);
+    }
+
+    #[test]
+    fn admin_accounts_are_one_per_account_and_at_most_two() {
+        let given = |names: &[&str]| {
+            admin_accounts(&names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            given(&["CONTOSO\\Admin", "contoso\\admin", "contoso/backup"]).unwrap(),
+            vec!["contoso\\admin".to_string(), "contoso\\backup".to_string()]
+        );
+        assert!(matches!(
+            given(&["a\\one", "a\\two", "a\\three"]),
+            Err(UalError::TooManyAdminAccounts { count: 3 })
+        ));
+        assert!(matches!(given(&[" "]), Err(UalError::EmptyAdminAccount)));
+    }
+
+    #[test]
+    fn the_options_give_the_window_domains_and_servers() {
+        let s = settings(&options(), &[]).unwrap();
+        assert_eq!(s.window_start, Some(testing::day(10, 2)));
+        assert_eq!(s.window_end, Some(testing::day(11, 1)));
+        assert_eq!(s.internal_domains, vec!["contoso.com".to_string()]);
+        assert_eq!(s.azure, vec!["az01".to_string()]);
+        let access = ComplianceOptions {
+            mode: Mode::Access,
+            principals: Some("principals.csv".into()),
+            ..options()
+        };
+        let s = settings(&access, &[]).unwrap();
+        assert_eq!((s.window_start, s.window_end), (None, None));
+    }
+
+    #[test]
+    fn per_core_servers_come_from_the_options_and_per_core_licence_rows() {
+        let mut row = testing::licence(1, Family::SqlServer, CalType::PerCore, 0);
+        row.servers = vec!["sql02".into()];
+        let o = ComplianceOptions {
+            per_core_servers: vec![
+                (
+                    Some("Microsoft SQL Server 2019".into()),
+                    "SQL01.contoso.com".into(),
+                ),
+                (None, "APP01".into()),
+            ],
+            ..options()
+        };
+        let s = settings(&o, &[row]).unwrap();
+        assert_eq!(
+            s.per_core,
+            vec![
+                (Some(Family::SqlServer), "sql01".to_string()),
+                (None, "app01".to_string()),
+                (Some(Family::SqlServer), "sql02".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_per_core_exemption_must_name_a_product_sold_per_core_instead_of_cals() {
+        for product in ["Windows Server", "Core CAL Suite", "Oracle"] {
+            let o = ComplianceOptions {
+                per_core_servers: vec![(Some(product.into()), "srv".into())],
+                ..options()
+            };
+            assert!(
+                matches!(settings(&o, &[]), Err(UalError::NotPerCoreProduct { .. })),
+                "{product}"
+            );
+        }
+    }
+
+    #[test]
+    fn access_mode_needs_the_principals_in_scope() {
+        let o = ComplianceOptions {
+            mode: Mode::Access,
+            ..options()
+        };
+        assert!(matches!(settings(&o, &[]), Err(UalError::PrincipalsNeeded)));
+    }
+}

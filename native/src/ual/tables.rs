@@ -216,3 +216,73 @@ pub fn add_server(set: &mut ServerSet, server: u32) {
     }
     set[w] |= 1 << b;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ual::testing;
+
+    #[test]
+    fn an_aggregate_keeps_the_servers_the_span_and_the_newest_version() {
+        let mut agg = PrincipalAgg::default();
+        agg.add(
+            3,
+            Some(testing::day(9, 5)),
+            Some(testing::day(9, 9)),
+            Some(2016),
+        );
+        agg.add(70, None, Some(testing::day(10, 1)), None);
+        agg.add(3, Some(testing::day(9, 2)), None, Some(2019));
+        assert_eq!(agg.server_ids().collect::<Vec<_>>(), vec![3, 70]);
+        assert_eq!(agg.first, Some(testing::day(9, 2)));
+        assert_eq!(agg.last, Some(testing::day(10, 1)));
+        assert_eq!(agg.version, 2019);
+        assert!(!agg.paired);
+    }
+
+    #[test]
+    fn servers_are_interned_once_and_ordered_ignoring_case() {
+        let mut servers = Servers::default();
+        assert_eq!(servers.intern("fs02", "fs02"), 0);
+        assert_eq!(servers.intern("app01", "APP01"), 1);
+        assert_eq!(servers.intern("fs02", "FS02.contoso.com"), 0);
+        assert_eq!(&*servers.names[0], "fs02", "the first spelling is kept");
+        assert_eq!(servers.order(), vec![1, 0]);
+    }
+
+    #[test]
+    fn places_sort_and_keep_ties_in_order() {
+        let names: Vec<Rc<str>> = ["b", "a", "b", "c"].map(Rc::from).to_vec();
+        assert_eq!(places(&names, |a, b| a.cmp(b)), vec![1, 0, 2, 3]);
+    }
+
+    #[test]
+    fn a_principal_is_judged_once_and_keeps_one_aggregate_per_slot() {
+        let settings = testing::settings();
+        let mut users = Principals::default();
+        let peter = users.intern(PrincipalKind::User, "contoso\\peter", &settings);
+        let admin = users.intern(PrincipalKind::User, "contoso\\admin", &settings);
+        let eve = users.intern(PrincipalKind::User, "eve@fabrikam.com", &settings);
+        assert_eq!(
+            users
+                .intern(PrincipalKind::User, "contoso\\peter", &settings)
+                .id,
+            peter.id
+        );
+        assert_eq!((peter.exclusion, peter.external), (None, false));
+        assert_eq!(admin.exclusion, Some("AdminAccount"));
+        assert!(eve.external);
+        users.agg_mut(peter.id, 4).version = 2019;
+        users.agg_mut(eve.id, 4).version = 2016;
+        users.agg_mut(peter.id, 1).version = 2012;
+        users.agg_mut(peter.id, 4).version += 1;
+        let chain: Vec<(usize, u16)> = users
+            .aggs_of(peter.id)
+            .map(|(_, c)| (c.slot, c.agg.version))
+            .collect();
+        assert_eq!(chain, vec![(4, 2020), (1, 2012)], "in the order made");
+        assert_eq!(users.aggs_of(admin.id).count(), 0);
+        assert_eq!(users.name(eve.id), "eve@fabrikam.com");
+        assert_eq!(users.order(), vec![1, 0, 2]);
+    }
+}
