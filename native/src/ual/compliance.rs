@@ -303,3 +303,90 @@ fn fallback_server(
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ual::testing::day;
+
+    fn options(computer_name: Option<&str>) -> ComplianceOptions {
+        ComplianceOptions {
+            evidence: Vec::new(),
+            systems: None,
+            licenses: None,
+            mode: Mode::Usage,
+            window_days: 30,
+            as_of: day(11, 1),
+            principals: None,
+            computer_name: computer_name.map(str::to_string),
+            internal_domains: Vec::new(),
+            per_core_servers: Vec::new(),
+            admin_accounts: Vec::new(),
+            azure_servers: Vec::new(),
+            emit_evidence: false,
+            date_order: None,
+        }
+    }
+
+    fn system(name: &str) -> SystemInfo {
+        SystemInfo {
+            name: name.into(),
+            windows_year: None,
+            cores: None,
+            uuid: None,
+        }
+    }
+
+    #[test]
+    fn rows_without_a_server_are_the_admins_server_else_the_files_else_the_only_one() {
+        let mut systems = Systems::default();
+        systems.insert("fs01".into(), system("FS01"));
+        let in_file = Some(FallbackServer {
+            name: "APP01".into(),
+            because: "the Get-UalSystemId row in the same file".into(),
+        });
+        let named = |o: &ComplianceOptions, f: &Option<FallbackServer>, s: &Systems| {
+            fallback_server(o, f, s).map(|f| f.name)
+        };
+        let name = named(&options(Some("SRV9")), &in_file, &systems);
+        assert_eq!(name.as_deref(), Some("SRV9"));
+        let name = named(&options(None), &in_file, &systems);
+        assert_eq!(name.as_deref(), Some("APP01"));
+        let name = named(&options(None), &None, &systems);
+        assert_eq!(name.as_deref(), Some("FS01"));
+        systems.insert("fs02".into(), system("FS02"));
+        assert_eq!(
+            named(&options(None), &None, &systems),
+            None,
+            "two servers described: none is the one"
+        );
+    }
+
+    #[test]
+    fn a_server_without_evidence_is_noted_once_in_name_order() {
+        let gap = |name: &str, query: Option<&str>, reason: Option<&str>| GapInfo {
+            computer_name: name.into(),
+            query: query.map(str::to_string),
+            reason: reason.map(str::to_string),
+        };
+        let mut gaps = Gaps::default();
+        assert!(gaps.add(gap("sql02", None, None)));
+        assert!(gaps.add(gap("RDS01", Some("Get-UalUserAccess"), None)));
+        assert!(!gaps.add(gap("SQL02.contoso.com", None, Some("later"))));
+        let names: Vec<String> = gaps.sorted().into_iter().map(|g| g.computer_name).collect();
+        assert_eq!(names, vec!["RDS01", "sql02"]);
+        assert_eq!(
+            gap_text(&gap("RDS01", Some("New-CimSession"), Some("access denied"))),
+            "RDS01 (New-CimSession: access denied)"
+        );
+        assert_eq!(
+            gap_text(&gap("RDS01", Some("New-CimSession"), None)),
+            "RDS01 (New-CimSession failed)"
+        );
+        assert_eq!(
+            gap_text(&gap("RDS01", None, Some("offline"))),
+            "RDS01 (offline)"
+        );
+        assert_eq!(gap_text(&gap("RDS01", None, None)), "RDS01");
+    }
+}

@@ -388,3 +388,147 @@ pub fn allocate(
     }
     Ok(remaining)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::sink::Collected;
+    use crate::ual::needs::{model, usage_needs};
+    use crate::ual::settings::Settings;
+    use crate::ual::testing::{self, add, context, day, licence};
+
+    /// An External Connector row assigned to physical server `host`, which runs `servers`.
+    fn connector_on(row: u64, host: &str, servers: &[&str]) -> License {
+        let mut l = licence(row, Family::Exchange, CalType::ExternalConnector, 1);
+        l.servers = servers.iter().map(|s| s.to_string()).collect();
+        l.servers.push(host.to_ascii_lowercase());
+        l.host = Some((host.to_ascii_lowercase(), host.into()));
+        l
+    }
+
+    /// Two external users on MBX01 and MBX02, one internal user on MBX01; allocated against
+    /// `licenses`: the consumptions written, the positions and the seats left.
+    fn run(licenses: &[License]) -> (Vec<serde_json::Value>, Positions, Vec<u64>) {
+        let settings: Settings = testing::settings();
+        let mut engine = testing::engine(&settings);
+        let exchange = (Family::Exchange, Some(2019));
+        for (server, user) in [
+            ("MBX01", "eve@fabrikam.com"),
+            ("MBX02", "bob@fabrikam.com"),
+            ("MBX01", "contoso\\peter"),
+        ] {
+            add(
+                &mut engine,
+                &context(server, &[exchange]),
+                Some(user),
+                None,
+                day(10, 1),
+            );
+        }
+        let (needs, _, by_family) = usage_needs(&engine);
+        let models: Models = [(Family::Exchange, model(Family::Exchange, licenses))].into();
+        let mut reporter = Collected::default();
+        let hosts = hosts(licenses, &mut reporter);
+        let (mut positions, mut notes, mut sink) =
+            (Positions::new(), Notes::default(), Collected::default());
+        let remaining = allocate(
+            &engine,
+            &needs,
+            &by_family,
+            licenses,
+            &hosts,
+            &models,
+            &mut positions,
+            &mut notes,
+            &mut sink,
+        )
+        .unwrap();
+        (sink.records, positions, remaining)
+    }
+
+    fn of_type<'a>(records: &'a [serde_json::Value], cal_type: &str) -> Vec<&'a serde_json::Value> {
+        records
+            .iter()
+            .filter(|r| r["CalType"] == cal_type)
+            .collect()
+    }
+
+    #[test]
+    fn one_external_connector_covers_every_server_on_its_physical_host() {
+        let licenses = [
+            licence(1, Family::Exchange, CalType::User, 1),
+            connector_on(2, "HV01", &["mbx01", "mbx02"]),
+        ];
+        let (records, positions, remaining) = run(&licenses);
+        let ec = of_type(&records, "ExternalConnector");
+        assert_eq!(ec.len(), 1, "one host, one External Connector");
+        assert_eq!(ec[0]["Principal"], "HV01");
+        assert_eq!(ec[0]["Servers"], serde_json::json!(["MBX01", "MBX02"]));
+        assert_eq!(ec[0]["Covered"], true);
+        assert_eq!(remaining, vec![0, 0]);
+        let p = &positions[&(Family::Exchange, CalType::ExternalConnector, Some(2019))];
+        assert_eq!((p.required, p.covered, p.shortfall), (1, 1, 0));
+        assert_eq!(
+            of_type(&records, "User").len(),
+            1,
+            "the internal user's CAL"
+        );
+    }
+
+    #[test]
+    fn a_server_no_connector_row_names_is_a_physical_server_of_its_own() {
+        let licenses = [licence(1, Family::Exchange, CalType::User, 1)];
+        let (records, positions, _) = run(&licenses);
+        let ec = of_type(&records, "ExternalConnector");
+        assert_eq!(
+            ec.iter()
+                .map(|c| c["Principal"].clone())
+                .collect::<Vec<_>>(),
+            vec!["MBX01", "MBX02"]
+        );
+        // No External Connector and no spare CAL for the external users: short, with the
+        // CALs that would do instead.
+        let p = &positions[&(Family::Exchange, CalType::ExternalConnector, Some(2019))];
+        assert_eq!((p.required, p.shortfall), (2, 2));
+        assert!(p
+            .suggestion
+            .as_deref()
+            .is_some_and(|s| s.starts_with("2 External Connector(s) short, or CALs for the 2 external user(s) instead (0 spare, 2 to buy)")));
+    }
+
+    #[test]
+    fn spare_cals_cover_external_users_instead_of_a_connector() {
+        let licenses = [licence(1, Family::Exchange, CalType::User, 3)];
+        let (records, positions, remaining) = run(&licenses);
+        assert!(of_type(&records, "ExternalConnector").is_empty());
+        let users = of_type(&records, "User");
+        let principals: Vec<&str> = users
+            .iter()
+            .map(|u| u["Principal"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            principals,
+            vec!["contoso\\peter", "eve@fabrikam.com", "bob@fabrikam.com"],
+            "by server reached (MBX01, MBX02)"
+        );
+        assert!(users[1]["Detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("a spare CAL covers this user")));
+        assert_eq!(remaining, vec![0]);
+        let p = &positions[&(Family::Exchange, CalType::User, Some(2019))];
+        assert_eq!((p.required, p.covered, p.shortfall), (3, 3, 0));
+    }
+
+    #[test]
+    fn a_server_listed_under_two_hosts_is_taken_as_on_the_first() {
+        let licenses = [
+            connector_on(1, "HV01", &["mbx01"]),
+            connector_on(2, "HV02", &["mbx01"]),
+        ];
+        let mut reporter = Collected::default();
+        let hosts = hosts(&licenses, &mut reporter);
+        assert_eq!(hosts["mbx01"], ("hv01".to_string(), "HV01".to_string()));
+        assert_eq!(reporter.warnings.len(), 1);
+        assert_eq!(reporter.warnings[0].0, "ServerOnTwoHosts");
+    }
+}

@@ -158,7 +158,6 @@ fn admin_absent(account: &str) -> String {
 /// product is counted in).
 pub fn suggest(positions: &mut Positions, all_kinds: &KindCounts, models: &Models) {
     for p in positions.values_mut() {
-        // A product that is no family has no CAL model to compare the other CAL type with.
         let family = p.product;
         if models.get(&family).map(|m| m.0.cal_type()) != Some(p.cal_type) {
             continue;
@@ -240,4 +239,184 @@ fn external_user_assumption(internal: &[String]) -> String {
     format!(
         "External users are taken as the accounts outside the internal domains ({domains}). The Product Terms define them as users who are not employees, onsite contractors or onsite agents of the customer or its affiliates; for agreements signed on or after 1 October 2024, users who are not employees, nor contractors or agents who typically work for the customer more than 30 hours a week on average or onsite every working day. The evidence shows neither employment, hours nor place of work: add the domain of contractors or agents who are internal under your agreement's definition as an internal domain"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::sink::Collected;
+    use crate::ual::needs::model;
+    use crate::ual::records::ServerList;
+    use crate::ual::testing::{self, add, context, day, licence};
+
+    fn consumption(product: Family, cal_type: CalType, license: Option<&str>) -> CalConsumption {
+        CalConsumption {
+            product,
+            cal_type,
+            version: Some(2019),
+            principal: "contoso\\peter".into(),
+            servers: ServerList::new(Vec::new()),
+            first_seen: None,
+            last_seen: None,
+            license: license.map(str::to_string),
+            covered: license.is_some(),
+            detail: None,
+        }
+    }
+
+    fn models(licenses: &[License]) -> Models {
+        Family::ALL
+            .map(|f| (f, model(f, licenses)))
+            .into_iter()
+            .collect()
+    }
+
+    #[test]
+    fn a_position_counts_required_covered_assumed_and_short() {
+        let mut owned = licence(1, Family::Exchange, CalType::User, 3);
+        owned.version = Some(2019);
+        let mut older = owned.clone();
+        older.version = Some(2016);
+        let licenses = [owned.clone(), owned, older];
+        let models = models(&licenses);
+        let mut positions = Positions::new();
+        let a = consumption(Family::Exchange, CalType::User, Some("row 1"));
+        let short = consumption(Family::Exchange, CalType::User, None);
+        for (c, assumed) in [(&a, false), (&a, false), (&short, true), (&short, false)] {
+            tally(&mut positions, c, assumed, &licenses, &models);
+        }
+        let key = tally(&mut positions, &short, false, &licenses, &models);
+        assert_eq!(key, (Family::Exchange, CalType::User, Some(2019)));
+        let p = &positions[&key];
+        assert_eq!(
+            (p.required, p.covered, p.assumed_covered, p.shortfall),
+            (5, 2, 1, 2)
+        );
+        assert_eq!(p.owned, 6, "rows of this version only");
+        assert_eq!(p.drawn_from.len(), 1);
+        assert_eq!(p.drawn_from[0].count, 2);
+        assert_eq!(p.basis, "licences hold User CALs");
+    }
+
+    #[test]
+    fn the_other_cal_type_is_suggested_where_it_needs_fewer_licences() {
+        let models = models(&[]);
+        let mut positions = Positions::new();
+        let mut kinds = KindCounts::new();
+        kinds.insert((Family::Exchange, PrincipalKind::User), 5);
+        kinds.insert((Family::Exchange, PrincipalKind::Device), 3);
+        kinds.insert((Family::Rds, PrincipalKind::User), 2);
+        kinds.insert((Family::Rds, PrincipalKind::Device), 4);
+        for (family, cal_type) in [
+            (Family::Exchange, CalType::User),
+            (Family::Exchange, CalType::Device),
+            (Family::Rds, CalType::User),
+        ] {
+            let c = consumption(family, cal_type, None);
+            tally(&mut positions, &c, false, &[], &models);
+        }
+        suggest(&mut positions, &kinds, &models);
+        let suggestion = |family, cal_type| {
+            positions[&(family, cal_type, Some(2019))]
+                .suggestion
+                .clone()
+        };
+        assert_eq!(
+            suggestion(Family::Exchange, CalType::User).as_deref(),
+            Some("3 devices accessed Exchange Server against 5 users: Device CALs would need 2 fewer licences (if those devices are the only way in)")
+        );
+        assert_eq!(
+            suggestion(Family::Exchange, CalType::Device),
+            None,
+            "not the CAL type Exchange is counted in"
+        );
+        assert_eq!(
+            suggestion(Family::Rds, CalType::User),
+            None,
+            "more devices than users"
+        );
+    }
+
+    #[test]
+    fn each_line_says_what_it_takes_as_given() {
+        let settings = testing::settings();
+        let admins = Admins {
+            seen: vec!["contoso\\admin".into()],
+            absent: Vec::new(),
+            rows: 3,
+        };
+        let models = models(&[]);
+        let mut positions = Positions::new();
+        let user = tally(
+            &mut positions,
+            &consumption(Family::Exchange, CalType::User, None),
+            false,
+            &[],
+            &models,
+        );
+        let device = tally(
+            &mut positions,
+            &consumption(Family::Exchange, CalType::Device, None),
+            true,
+            &[],
+            &models,
+        );
+        let ec = tally(
+            &mut positions,
+            &consumption(Family::Exchange, CalType::ExternalConnector, None),
+            false,
+            &[],
+            &models,
+        );
+        let mut notes = Notes::default();
+        notes.secondary.insert(device, (1, 0));
+        notes.assume(&ec, "each server is a physical server".into());
+        notes.assume(&ec, "each server is a physical server".into());
+        assumptions(&mut positions, &notes, &settings, &admins);
+        let said = |key| positions[&key].assumption.clone().unwrap_or_default();
+        let (user, device, ec) = (said(user), said(device), said(ec));
+        assert!(user.contains(EXCHANGE_ENTERPRISE_TRIGGERS));
+        assert!(user.contains("contoso\\admin is exempt (3 evidence row(s) not counted)"));
+        assert!(!user.contains(DEVICE_IS_AN_ADDRESS));
+        assert!(device.starts_with("1 device(s) had no counted user"));
+        assert!(device.contains("the other 1 are taken as used only by people who hold User CALs (counted on the User line), so shortfall 0; if others use them, each needs a Device CAL: shortfall 1"));
+        assert!(device.contains(DEVICE_IS_AN_ADDRESS));
+        assert!(ec.starts_with(
+            "External users are taken as the accounts outside the internal domains (contoso.com)"
+        ));
+        assert!(
+            !ec.contains("is exempt"),
+            "administrators are not external users"
+        );
+        assert!(!ec.contains(EXCHANGE_ENTERPRISE_TRIGGERS));
+        assert_eq!(ec.matches("each server is a physical server").count(), 1);
+    }
+
+    #[test]
+    fn administrators_named_but_not_in_the_evidence_are_warned_of() {
+        let settings = Settings {
+            admin_accounts: vec!["contoso\\admin".into(), "contoso\\typo".into()],
+            ..testing::settings()
+        };
+        let mut engine = testing::engine(&settings);
+        let fs = context("FS01", &[(Family::WindowsServer, None)]);
+        add(&mut engine, &fs, Some("contoso\\admin"), None, day(10, 1));
+        add(&mut engine, &fs, Some("contoso\\admin"), None, day(10, 2));
+        let mut reporter = Collected::default();
+        let admins = Admins::of(&engine, &mut reporter);
+        assert_eq!(admins.seen, vec!["contoso\\admin".to_string()]);
+        assert_eq!(admins.absent, vec!["contoso\\typo".to_string()]);
+        assert_eq!(admins.rows, 2);
+        assert_eq!(reporter.warnings.len(), 1);
+        assert_eq!(reporter.warnings[0].0, "AdminAccountNotInEvidence");
+        let said = admins.assumptions();
+        assert_eq!(said.len(), 2);
+        assert!(said[1].contains("'contoso\\typo' does not appear in the evidence"));
+        let none = Admins {
+            seen: Vec::new(),
+            absent: Vec::new(),
+            rows: 0,
+        };
+        assert!(none.assumptions().is_empty());
+    }
 }

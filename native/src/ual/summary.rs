@@ -51,3 +51,69 @@ pub fn footer(missing: &[String]) -> Vec<String> {
         missing.join(", ")
     )]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ual::roles::Family;
+    use crate::ual::testing::{self, add, context, day};
+
+    #[test]
+    fn the_summary_counts_rows_as_the_engine_saw_them() {
+        let settings = testing::settings();
+        let mut engine = testing::engine(&settings);
+        let fs = context("FS01", &[(Family::WindowsServer, None)]);
+        let mbx = context("MBX01", &[(Family::Exchange, None)]);
+        let mut overview = context("FS01", &[(Family::WindowsServer, None)]);
+        overview.source = "Get-UalOverview";
+        add(
+            &mut engine,
+            &fs,
+            Some("contoso\\peter"),
+            Some("pc01"),
+            day(10, 1),
+        );
+        add(&mut engine, &fs, Some("contoso\\admin"), None, day(10, 1));
+        add(&mut engine, &fs, None, Some("fe80::1"), day(10, 1));
+        add(
+            &mut engine,
+            &mbx,
+            Some("eve@fabrikam.com"),
+            None,
+            day(10, 1),
+        );
+        add(&mut engine, &overview, None, None, day(10, 1));
+        let gaps = [GapInfo {
+            computer_name: "RDS01".into(),
+            query: Some("New-CimSession".into()),
+            reason: None,
+        }];
+        let s = summary(&engine, day(11, 1), &gaps);
+        assert_eq!(
+            (s.rows, s.counted, s.external, s.overview_rows),
+            (5, 1, 1, 1),
+            "a user and a device on one row are one counted row"
+        );
+        let excluded: Vec<(&str, u64)> = s
+            .excluded
+            .iter()
+            .map(|e| (e.reason.as_str(), e.count))
+            .collect();
+        assert_eq!(excluded, vec![("AdminAccount", 1), ("Ipv6Device", 1)]);
+        assert_eq!(s.ipv6_device_addresses, 1);
+        assert_eq!(s.servers, vec!["FS01".to_string(), "MBX01".to_string()]);
+        assert!(!s.evidence_complete);
+        assert_eq!(s.servers_without_evidence, vec!["RDS01".to_string()]);
+        assert_eq!(s.evidence_gaps[0].query.as_deref(), Some("New-CimSession"));
+        assert_eq!(s.window_start, Some(day(9, 1)));
+    }
+
+    #[test]
+    fn the_footer_names_the_servers_without_evidence_if_any() {
+        assert!(footer(&[]).is_empty());
+        assert_eq!(
+            footer(&["RDS01".into(), "SQL02".into()]),
+            vec!["evidence incomplete: no evidence from RDS01, SQL02".to_string()]
+        );
+    }
+}
