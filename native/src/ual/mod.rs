@@ -3,6 +3,11 @@
 //!
 //! Layering: depends on the model and the reader only; `compliance::run` takes `Options`,
 //! writes to a `RecordSink` and reports through a `Reporter`.
+//!
+//! `compliance::run` in steps, a file each: `settings` (the rules the options imply) → `engine`
+//! (each evidence row into the `tables`) → `needs` (one per principal and family) →
+//! `consumption` (licences drawn via `allocation`, External Connectors) → `positions` (one line
+//! per product, CAL type and version) → `summary`.
 
 pub mod allocation;
 pub mod compliance;
