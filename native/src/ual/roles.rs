@@ -10,9 +10,9 @@ pub use crate::model::equivalency::{
     O365_E3, O365_E5,
 };
 
-/// A product family CALs are sold for, written by its name as licence sheets and CONTRACT.md
-/// spell it. Declared in the order of those names: positions, consumptions and External
-/// Connectors are listed by family, in name order (`family_order_is_name_order` holds it).
+/// A product family CALs are sold for, by the name licence sheets and the contract use.
+// Declared in the order of those names: positions, consumptions and External Connectors are
+// listed by family, in name order (`family_order_is_name_order` holds it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 pub enum Family {
     #[serde(rename = "Active Directory Rights Management Services")]

@@ -99,10 +99,13 @@ pub fn settings(options: &ComplianceOptions, licenses: &[License]) -> Result<Set
         };
         per_core.push((family, server_key(server)));
     }
-    // The reader refuses a per-core row of a suite or plan: each names one family.
     for l in licenses.iter().filter(|l| l.cal_type == CalType::PerCore) {
+        // The reader refuses a per-core row of a suite or plan: each names one family.
+        let Some(family) = l.product.family() else {
+            continue;
+        };
         for s in &l.servers {
-            per_core.push((l.product.family(), s.clone()));
+            per_core.push((Some(family), s.clone()));
         }
     }
     if options.mode == Mode::Access && options.principals.is_none() {
