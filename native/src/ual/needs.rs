@@ -34,6 +34,8 @@ pub enum AggAt {
 /// Access mode's aggregates: one per product family, the same for every principal.
 pub type FamilyAggs = BTreeMap<Family, PrincipalAgg>;
 
+// Here, not in engine.rs: finding a need's aggregate is the needs' business, and the row
+// engine knows nothing of needs (the files depend one way).
 impl Engine<'_> {
     pub fn table(&self, kind: PrincipalKind) -> &Principals {
         match kind {
