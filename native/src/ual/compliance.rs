@@ -307,7 +307,7 @@ fn fallback_server(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ual::testing::day;
+    use crate::ual::settings::examples::day;
 
     fn options(computer_name: Option<&str>) -> ComplianceOptions {
         ComplianceOptions {

@@ -393,9 +393,11 @@ pub fn allocate(
 mod tests {
     use super::*;
     use crate::model::sink::Collected;
+    use crate::ual::engine::examples::{add, context, engine};
+    use crate::ual::licenses::example_row as licence;
     use crate::ual::needs::{model, usage_needs};
+    use crate::ual::settings::examples::{self, day};
     use crate::ual::settings::Settings;
-    use crate::ual::testing::{self, add, context, day, licence};
 
     /// An External Connector row assigned to physical server `host`, which runs `servers`.
     fn connector_on(row: u64, host: &str, servers: &[&str]) -> License {
@@ -409,8 +411,8 @@ mod tests {
     /// Two external users on MBX01 and MBX02, one internal user on MBX01; allocated against
     /// `licenses`: the consumptions written, the positions and the seats left.
     fn run(licenses: &[License]) -> (Vec<serde_json::Value>, Positions, Vec<u64>) {
-        let settings: Settings = testing::settings();
-        let mut engine = testing::engine(&settings);
+        let settings: Settings = examples::settings();
+        let mut engine = engine(&settings);
         let exchange = (Family::Exchange, Some(2019));
         for (server, user) in [
             ("MBX01", "eve@fabrikam.com"),

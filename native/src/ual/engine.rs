@@ -410,11 +410,67 @@ impl Engine<'_> {
     }
 }
 
+/// An engine and evidence rows for the counting's unit tests.
+#[cfg(test)]
+pub mod examples {
+    use super::*;
+    use crate::ual::evidence::{server_key, ServerFrom};
+
+    pub fn engine(settings: &Settings) -> Engine<'_> {
+        Engine {
+            settings,
+            servers: Servers::default(),
+            users: Principals::default(),
+            devices: Principals::default(),
+            agg: Aggregates::default(),
+        }
+    }
+
+    /// A Get-Ual* row context of `server` reaching `products`.
+    pub fn context(server: &str, products: &[(Family, Option<u16>)]) -> RowContext {
+        RowContext {
+            server: server.into(),
+            server_key: server_key(server),
+            server_from: ServerFrom::Row,
+            source: "Get-UalDailyAccess",
+            role_guid: None,
+            role_name: None,
+            product_name: None,
+            products: products.to_vec(),
+            recognized: true,
+            implied_windows: false,
+        }
+    }
+
+    /// One evidence row of `context` by a user and/or a device, seen on `seen`, folded into
+    /// `engine`: what --emit-evidence would write of it.
+    pub fn add(
+        engine: &mut Engine,
+        context: &RowContext,
+        user: Option<&str>,
+        device: Option<&str>,
+        seen: DateTime<Utc>,
+    ) -> Vec<UalEvidence> {
+        let reach = engine.reach(context);
+        let row = Row {
+            context,
+            kept: &reach,
+            user,
+            device,
+            first_seen: Some(seen),
+            last_seen: Some(seen),
+            count: Some(1),
+        };
+        engine.add(&row, true)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::examples::{add, context, engine};
     use super::*;
     use crate::ual::evidence::SystemInfo;
-    use crate::ual::testing::{self, add, context, day};
+    use crate::ual::settings::examples::{self, day};
 
     const WINDOWS_2019: (Family, Option<u16>) = (Family::WindowsServer, Some(2019));
 
@@ -439,8 +495,8 @@ mod tests {
 
     #[test]
     fn a_user_consumes_each_product_the_row_reaches() {
-        let settings = testing::settings();
-        let mut engine = testing::engine(&settings);
+        let settings = examples::settings();
+        let mut engine = engine(&settings);
         let sql = context("SQL02", &[WINDOWS_2019, (Family::SqlServer, Some(2016))]);
         let out = add(&mut engine, &sql, Some("contoso\\peter"), None, day(10, 1));
         assert_eq!(statuses(&out), vec![(EvidenceStatus::Counted, None)]);
@@ -464,8 +520,8 @@ mod tests {
 
     #[test]
     fn a_per_core_server_consumes_no_cal_of_its_product() {
-        let settings = testing::settings();
-        let mut engine = testing::engine(&settings);
+        let settings = examples::settings();
+        let mut engine = engine(&settings);
         let sql = context("SQL01", &[WINDOWS_2019, (Family::SqlServer, None)]);
         let out = add(&mut engine, &sql, Some("contoso\\peter"), None, day(10, 1));
         assert_eq!(statuses(&out), vec![(EvidenceStatus::Counted, None)]);
@@ -486,8 +542,8 @@ mod tests {
 
     #[test]
     fn an_exempt_administrator_and_a_loopback_device_consume_nothing() {
-        let settings = testing::settings();
-        let mut engine = testing::engine(&settings);
+        let settings = examples::settings();
+        let mut engine = engine(&settings);
         let fs = context("FS01", &[WINDOWS_2019]);
         let out = add(
             &mut engine,
@@ -510,8 +566,8 @@ mod tests {
 
     #[test]
     fn an_external_user_counts_toward_a_connector_a_cal_or_the_server_licence() {
-        let settings = testing::settings();
-        let mut engine = testing::engine(&settings);
+        let settings = examples::settings();
+        let mut engine = engine(&settings);
         let eve = Some("eve@fabrikam.com");
         let exchange = context("MBX01", &[(Family::Exchange, Some(2019))]);
         let out = add(&mut engine, &exchange, eve, None, day(10, 1));
@@ -542,8 +598,8 @@ mod tests {
 
     #[test]
     fn evidence_outside_the_window_or_after_the_as_of_date_is_not_counted() {
-        let settings = testing::settings();
-        let mut engine = testing::engine(&settings);
+        let settings = examples::settings();
+        let mut engine = engine(&settings);
         let fs = context("FS01", &[WINDOWS_2019]);
         let before = add(&mut engine, &fs, Some("contoso\\old"), None, day(8, 1));
         let after = add(&mut engine, &fs, Some("contoso\\new"), None, day(12, 1));
@@ -562,8 +618,8 @@ mod tests {
 
     #[test]
     fn a_user_and_a_device_named_on_one_row_are_paired_and_counted_once() {
-        let settings = testing::settings();
-        let mut engine = testing::engine(&settings);
+        let settings = examples::settings();
+        let mut engine = engine(&settings);
         let fs = context("FS01", &[WINDOWS_2019]);
         add(
             &mut engine,
@@ -585,8 +641,8 @@ mod tests {
 
     #[test]
     fn unrecognised_evidence_is_gathered_per_context_not_counted() {
-        let settings = testing::settings();
-        let mut engine = testing::engine(&settings);
+        let settings = examples::settings();
+        let mut engine = engine(&settings);
         let mut unknown = context("APP01", &[]);
         unknown.recognized = false;
         unknown.role_name = Some("Custom App".into());
@@ -610,8 +666,8 @@ mod tests {
 
     #[test]
     fn the_servers_os_version_raises_windows_server_versions_only() {
-        let settings = testing::settings();
-        let mut engine = testing::engine(&settings);
+        let settings = examples::settings();
+        let mut engine = engine(&settings);
         let sql = context(
             "SQL02",
             &[

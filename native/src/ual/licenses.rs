@@ -257,6 +257,27 @@ pub struct LicenseInput {
     Host: Option<String>,
 }
 
+/// A licence row of `product` (no version, no servers, priority 100), for unit tests.
+#[cfg(test)]
+pub fn example_row(
+    row: u64,
+    product: impl Into<super::roles::LicenseProduct>,
+    cal_type: CalType,
+    quantity: u64,
+) -> License {
+    License {
+        row,
+        product: product.into(),
+        version: None,
+        cal_type,
+        quantity,
+        priority: 100,
+        servers: Vec::new(),
+        software_assurance: false,
+        host: None,
+    }
+}
+
 #[cfg(test)]
 mod column_tests {
     use super::*;

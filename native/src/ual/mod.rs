@@ -24,8 +24,6 @@ pub mod roles;
 mod settings;
 mod summary;
 mod tables;
-#[cfg(test)]
-mod testing;
 
 pub use compliance::{ComplianceOptions, Outcome, UalError};
 

@@ -207,8 +207,10 @@ pub fn usage_needs(engine: &Engine) -> (Vec<Need>, KindCounts, FamilyAggs) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ual::engine::examples::{add, context, engine};
+    use crate::ual::licenses::example_row as licence;
     use crate::ual::roles::CORE_CAL_SUITE;
-    use crate::ual::testing::{self, add, context, day, licence};
+    use crate::ual::settings::examples::{self, day};
 
     #[test]
     fn a_product_is_counted_in_the_cal_type_its_licences_hold() {
@@ -243,8 +245,8 @@ mod tests {
 
     #[test]
     fn usage_needs_are_one_per_principal_and_product_reached() {
-        let settings = testing::settings();
-        let mut engine = testing::engine(&settings);
+        let settings = examples::settings();
+        let mut engine = engine(&settings);
         let sql = context(
             "SQL02",
             &[(Family::WindowsServer, None), (Family::SqlServer, None)],
@@ -272,8 +274,8 @@ mod tests {
 
     #[test]
     fn access_needs_give_every_principal_in_scope_every_product_in_scope() {
-        let settings = testing::settings();
-        let mut engine = testing::engine(&settings);
+        let settings = examples::settings();
+        let mut engine = engine(&settings);
         // Evidence puts Windows Server (FS01) and SQL Server (only on SQL01, per core) in scope;
         // an Exchange licence puts Exchange in scope.
         add(
@@ -316,8 +318,8 @@ mod tests {
 
     #[test]
     fn an_external_user_in_access_mode_still_needs_sql_server_cals() {
-        let settings = testing::settings();
-        let mut engine = testing::engine(&settings);
+        let settings = examples::settings();
+        let mut engine = engine(&settings);
         add(
             &mut engine,
             &context(

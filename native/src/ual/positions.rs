@@ -245,9 +245,11 @@ fn external_user_assumption(internal: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::model::sink::Collected;
+    use crate::ual::engine::examples::{add, context, engine};
+    use crate::ual::licenses::example_row as licence;
     use crate::ual::needs::model;
     use crate::ual::records::ServerList;
-    use crate::ual::testing::{self, add, context, day, licence};
+    use crate::ual::settings::examples::{self, day};
 
     fn consumption(product: Family, cal_type: CalType, license: Option<&str>) -> CalConsumption {
         CalConsumption {
@@ -339,7 +341,7 @@ mod tests {
 
     #[test]
     fn each_line_says_what_it_takes_as_given() {
-        let settings = testing::settings();
+        let settings = examples::settings();
         let admins = Admins {
             seen: vec!["contoso\\admin".into()],
             absent: Vec::new(),
@@ -396,9 +398,9 @@ mod tests {
     fn administrators_named_but_not_in_the_evidence_are_warned_of() {
         let settings = Settings {
             admin_accounts: vec!["contoso\\admin".into(), "contoso\\typo".into()],
-            ..testing::settings()
+            ..examples::settings()
         };
-        let mut engine = testing::engine(&settings);
+        let mut engine = engine(&settings);
         let fs = context("FS01", &[(Family::WindowsServer, None)]);
         add(&mut engine, &fs, Some("contoso\\admin"), None, day(10, 1));
         add(&mut engine, &fs, Some("contoso\\admin"), None, day(10, 2));

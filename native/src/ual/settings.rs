@@ -154,10 +154,37 @@ fn admin_accounts(given: &[String]) -> Result<Vec<String>, UalError> {
     Ok(accounts)
 }
 
+/// Example settings for the counting's unit tests (here, beside the type: a helper file that
+/// every test module used would be a file-level cycle with the modules it builds on).
+#[cfg(test)]
+pub mod examples {
+    use super::*;
+    use chrono::TimeZone;
+
+    /// Midnight UTC on a day of 2026.
+    pub fn day(month: u32, day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, month, day, 0, 0, 0).unwrap()
+    }
+
+    /// Usage mode over 2026-09-01 .. 2026-11-01; contoso.com internal; contoso\admin exempt;
+    /// SQL01 licensed per core for SQL Server; AZ01 a Windows Server VM in Azure.
+    pub fn settings() -> Settings {
+        Settings {
+            mode: Mode::Usage,
+            window_start: Some(day(9, 1)),
+            window_end: Some(day(11, 1)),
+            internal_domains: vec!["contoso.com".into()],
+            admin_accounts: vec!["contoso\\admin".into()],
+            per_core: vec![(Some(Family::SqlServer), "sql01".into())],
+            azure: vec!["az01".into()],
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ual::testing;
+    use crate::ual::licenses::example_row;
 
     fn options() -> ComplianceOptions {
         ComplianceOptions {
@@ -166,7 +193,7 @@ mod tests {
             licenses: None,
             mode: Mode::Usage,
             window_days: 30,
-            as_of: testing::day(11, 1),
+            as_of: examples::day(11, 1),
             principals: None,
             computer_name: None,
             internal_domains: vec![" Contoso.COM ".into()],
@@ -180,7 +207,7 @@ mod tests {
 
     #[test]
     fn a_per_core_server_exempts_its_product_and_an_azure_vm_windows_server() {
-        let s = testing::settings();
+        let s = examples::settings();
         assert!(s.is_per_core(Family::SqlServer, "sql01"));
         assert!(!s.is_per_core(Family::WindowsServer, "sql01"));
         assert!(!s.is_per_core(Family::SqlServer, "sql02"));
@@ -197,7 +224,7 @@ mod tests {
     fn a_per_core_server_named_without_a_product_exempts_every_product_but_windows() {
         let s = Settings {
             per_core: vec![(None, "app01".into())],
-            ..testing::settings()
+            ..examples::settings()
         };
         assert!(s.is_per_core(Family::Exchange, "app01"));
         assert!(s.is_per_core(Family::SqlServer, "app01"));
@@ -206,7 +233,7 @@ mod tests {
 
     #[test]
     fn external_users_are_those_outside_the_internal_domains() {
-        let s = testing::settings();
+        let s = examples::settings();
         assert!(
             !s.is_external("contoso\\peter"),
             "NetBIOS name of contoso.com"
@@ -221,7 +248,7 @@ mod tests {
         );
         let none = Settings {
             internal_domains: Vec::new(),
-            ..testing::settings()
+            ..examples::settings()
         };
         assert!(
             !none.is_external("eve@fabrikam.com"),
@@ -257,8 +284,8 @@ mod tests {
     #[test]
     fn the_options_give_the_window_domains_and_servers() {
         let s = settings(&options(), &[]).unwrap();
-        assert_eq!(s.window_start, Some(testing::day(10, 2)));
-        assert_eq!(s.window_end, Some(testing::day(11, 1)));
+        assert_eq!(s.window_start, Some(examples::day(10, 2)));
+        assert_eq!(s.window_end, Some(examples::day(11, 1)));
         assert_eq!(s.internal_domains, vec!["contoso.com".to_string()]);
         assert_eq!(s.azure, vec!["az01".to_string()]);
         let access = ComplianceOptions {
@@ -272,7 +299,7 @@ mod tests {
 
     #[test]
     fn per_core_servers_come_from_the_options_and_per_core_licence_rows() {
-        let mut row = testing::licence(1, Family::SqlServer, CalType::PerCore, 0);
+        let mut row = example_row(1, Family::SqlServer, CalType::PerCore, 0);
         row.servers = vec!["sql02".into()];
         let o = ComplianceOptions {
             per_core_servers: vec![

@@ -55,13 +55,14 @@ pub fn footer(missing: &[String]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ual::engine::examples::{add, context, engine};
     use crate::ual::roles::Family;
-    use crate::ual::testing::{self, add, context, day};
+    use crate::ual::settings::examples::{self, day};
 
     #[test]
     fn the_summary_counts_rows_as_the_engine_saw_them() {
-        let settings = testing::settings();
-        let mut engine = testing::engine(&settings);
+        let settings = examples::settings();
+        let mut engine = engine(&settings);
         let fs = context("FS01", &[(Family::WindowsServer, None)]);
         let mbx = context("MBX01", &[(Family::Exchange, None)]);
         let mut overview = context("FS01", &[(Family::WindowsServer, None)]);

@@ -220,22 +220,22 @@ pub fn add_server(set: &mut ServerSet, server: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ual::testing;
+    use crate::ual::settings::examples;
 
     #[test]
     fn an_aggregate_keeps_the_servers_the_span_and_the_newest_version() {
         let mut agg = PrincipalAgg::default();
         agg.add(
             3,
-            Some(testing::day(9, 5)),
-            Some(testing::day(9, 9)),
+            Some(examples::day(9, 5)),
+            Some(examples::day(9, 9)),
             Some(2016),
         );
-        agg.add(70, None, Some(testing::day(10, 1)), None);
-        agg.add(3, Some(testing::day(9, 2)), None, Some(2019));
+        agg.add(70, None, Some(examples::day(10, 1)), None);
+        agg.add(3, Some(examples::day(9, 2)), None, Some(2019));
         assert_eq!(agg.server_ids().collect::<Vec<_>>(), vec![3, 70]);
-        assert_eq!(agg.first, Some(testing::day(9, 2)));
-        assert_eq!(agg.last, Some(testing::day(10, 1)));
+        assert_eq!(agg.first, Some(examples::day(9, 2)));
+        assert_eq!(agg.last, Some(examples::day(10, 1)));
         assert_eq!(agg.version, 2019);
         assert!(!agg.paired);
     }
@@ -258,7 +258,7 @@ mod tests {
 
     #[test]
     fn a_principal_is_judged_once_and_keeps_one_aggregate_per_slot() {
-        let settings = testing::settings();
+        let settings = examples::settings();
         let mut users = Principals::default();
         let peter = users.intern(PrincipalKind::User, "contoso\\peter", &settings);
         let admin = users.intern(PrincipalKind::User, "contoso\\admin", &settings);
