@@ -75,7 +75,7 @@ pub fn allocate(
     let mut emit =
         |c: CalConsumption, servers: &[u64], assumed: bool| -> Result<PositionKey, UalError> {
             let key = tally(positions, &c, assumed, licenses, models);
-            let bits = reached.entry(key.clone()).or_default();
+            let bits = reached.entry(key).or_default();
             if bits.len() < servers.len() {
                 bits.resize(servers.len(), 0);
             }
@@ -165,7 +165,7 @@ pub fn allocate(
             assumed,
         )?;
         if need.secondary {
-            let counts = notes.secondary.entry(key.clone()).or_default();
+            let counts = notes.secondary.entry(key).or_default();
             counts.0 += 1;
             counts.1 += u64::from(chosen.is_some());
         }

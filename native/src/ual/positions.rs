@@ -31,7 +31,7 @@ pub struct Notes {
 
 impl Notes {
     pub fn assume(&mut self, key: &PositionKey, text: String) {
-        let list = self.assumptions.entry(key.clone()).or_default();
+        let list = self.assumptions.entry(*key).or_default();
         if !list.contains(&text) {
             list.push(text);
         }
@@ -48,7 +48,7 @@ pub fn tally(
     models: &Models,
 ) -> PositionKey {
     let key = (c.product, c.cal_type, c.version);
-    let p = positions.entry(key.clone()).or_insert_with(|| {
+    let p = positions.entry(key).or_insert_with(|| {
         let model = models.get(&c.product);
         let basis = match (c.cal_type, model) {
             (CalType::ExternalConnector, _) => "external users (outside the internal domains) reached these servers: one External Connector per physical server, or a CAL for each of those users instead".to_string(),
