@@ -57,6 +57,17 @@ pub enum Dialect {
 }
 
 impl Dialect {
+    /// Every dialect the reader detects, in the order its names are listed (a schema's allowed
+    /// values).
+    pub const ALL: [Dialect; 6] = [
+        Dialect::JsonArray,
+        Dialect::JsonObject,
+        Dialect::Ndjson,
+        Dialect::Clixml,
+        Dialect::Csv,
+        Dialect::FormatList,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Dialect::JsonArray => "JSON array",

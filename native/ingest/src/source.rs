@@ -18,6 +18,15 @@ pub enum TextEncoding {
 }
 
 impl TextEncoding {
+    /// Every encoding the reader detects, in the order its names are listed (a schema's allowed
+    /// values).
+    pub const ALL: [TextEncoding; 4] = [
+        TextEncoding::Utf8,
+        TextEncoding::Utf8Bom,
+        TextEncoding::Utf16LeBom,
+        TextEncoding::Utf16BeBom,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             TextEncoding::Utf8 => "UTF-8",

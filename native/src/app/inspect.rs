@@ -218,7 +218,7 @@ pub(super) fn audit_input(arg: AuditInputArg) -> AuditInput {
             || each(License::read),
         ),
         A::UalPrincipals => entry(arg, "ual compliance --principals", true, &[], &[], || {
-            each(crate::ual::compliance::read_principal)
+            each(crate::ual::inputs::read_principal)
         }),
         A::TeamsOnlineUsers => entry(
             arg,

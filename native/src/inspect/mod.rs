@@ -4,10 +4,11 @@
 //! by its properties), which records that audit will refuse and why, in the audit's own words.
 
 pub mod audit;
+mod detected;
 mod problem;
 
 use crate::ingest::dates::{looks_like_culture_date, looks_like_date, DateSpelling};
-use crate::ingest::{open_input, PsValue};
+use crate::ingest::{open_input, Dialect, PsValue, TextEncoding};
 use crate::model::{InputError, OutputRecord, RecordSink, Reporter, SchemaEntry};
 pub use audit::{AuditInput, Decoder, FileDecoder, Target};
 pub use problem::InspectionProblem;
@@ -22,10 +23,15 @@ pub struct InputInspection {
     pub file: String,
     /// In one line: what the file is and whether it reads, or what to do when it does not
     pub verdict: String,
-    /// UTF-8, UTF-8 with BOM, UTF-16 LE/BE with BOM
-    pub encoding: String,
-    /// JSON array, JSON object, NDJSON, CLIXML or CSV
-    pub dialect: String,
+    /// UTF-8, UTF-8 with BOM, UTF-16 LE/BE with BOM; empty for a file that could not be opened
+    #[serde(serialize_with = "detected::write_encoding")]
+    #[schemars(schema_with = "detected::encoding_schema")]
+    pub encoding: Option<TextEncoding>,
+    /// JSON array, JSON object, NDJSON, CLIXML, CSV or Format-List text; empty for a file that
+    /// could not be opened
+    #[serde(serialize_with = "detected::write_dialect")]
+    #[schemars(schema_with = "detected::dialect_schema")]
+    pub dialect: Option<Dialect>,
     /// Which PowerShell most likely wrote it, and the evidence
     pub power_shell_edition: String,
     /// Records read, good or bad
@@ -80,8 +86,8 @@ pub fn inspect_file(path: &str, target: &Target) -> Result<InputInspection, Inpu
     let mut report = InputInspection {
         file: input.name.to_string(),
         verdict: String::new(),
-        encoding: input.encoding.name().to_string(),
-        dialect: String::new(),
+        encoding: Some(input.encoding),
+        dialect: None,
         power_shell_edition: String::new(),
         records: 0,
         bad_records: 0,
@@ -161,8 +167,7 @@ pub fn inspect_file(path: &str, target: &Target) -> Result<InputInspection, Inpu
         check.record(&rec);
     }
     check.finish(&report.file);
-    let dialect = input.dialect();
-    report.dialect = dialect.name().to_string();
+    report.dialect = Some(input.dialect());
     if let Some(t) = input.csv_type_name() {
         types.insert(t.to_string());
     }
@@ -188,12 +193,12 @@ pub fn inspect_file(path: &str, target: &Target) -> Result<InputInspection, Inpu
 fn verdict(r: &InputInspection, fatal: Option<&InputError>) -> String {
     let what = format!(
         "{}{}, {}",
-        r.dialect,
+        detected::dialect_text(r.dialect),
         r.type_names
             .first()
             .map(|t| format!(" of {t}"))
             .unwrap_or_default(),
-        r.encoding
+        detected::encoding_text(r.encoding)
     );
     match fatal {
         Some(e) => format!(
@@ -222,8 +227,8 @@ fn unreadable(path: &str, e: &InputError, target: &Target) -> InputInspection {
     InputInspection {
         file: path.to_string(),
         verdict: format!("cannot be read: {}", e.message),
-        encoding: String::new(),
-        dialect: String::new(),
+        encoding: None,
+        dialect: None,
         power_shell_edition: String::new(),
         records: 0,
         bad_records: 0,

@@ -21,7 +21,6 @@
 //! deterministic.
 
 use super::licenses::License;
-use super::roles::is_bundle;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::ops::Range;
@@ -46,7 +45,7 @@ pub fn draw(
 }
 
 fn order(l: &License) -> (bool, i64, u16, u64) {
-    (is_bundle(l.product), l.priority, l.draw_version(), l.row)
+    (l.product.is_bundle(), l.priority, l.draw_version(), l.row)
 }
 
 /// Chooses a licence row for each need (None: uncovered). `groups` are the needs of one
@@ -67,7 +66,7 @@ pub fn choose<H: Hash + Eq + Copy>(
     // A need no single-product row with seats fits: only a suite or plan seat covers it.
     let single_fits = |n: usize, remaining: &[u64]| {
         (0..licenses.len())
-            .any(|i| remaining[i] > 0 && !is_bundle(licenses[i].product) && fits(n, &licenses[i]))
+            .any(|i| remaining[i] > 0 && !licenses[i].product.is_bundle() && fits(n, &licenses[i]))
     };
     let suite_only: Vec<usize> = groups
         .iter()
@@ -84,7 +83,11 @@ pub fn choose<H: Hash + Eq + Copy>(
         .map(|(_, range)| {
             range
                 .clone()
-                .filter(|n| licenses.iter().any(|l| is_bundle(l.product) && fits(*n, l)))
+                .filter(|n| {
+                    licenses
+                        .iter()
+                        .any(|l| l.product.is_bundle() && fits(*n, l))
+                })
                 .count()
         })
         .collect();
@@ -107,7 +110,7 @@ pub fn choose<H: Hash + Eq + Copy>(
         }
         let covered = |i: usize| range.clone().filter(|n| fits(*n, &licenses[i])).count();
         let best = (0..licenses.len())
-            .filter(|i| remaining[*i] > 0 && is_bundle(licenses[*i].product))
+            .filter(|i| remaining[*i] > 0 && licenses[*i].product.is_bundle())
             .map(|i| (covered(i), i))
             .filter(|(count, _)| *count >= 2 || (*count >= 1 && suite_only[g] > 0))
             .min_by_key(|(count, i)| (std::cmp::Reverse(*count), order(&licenses[*i])));
@@ -118,7 +121,11 @@ pub fn choose<H: Hash + Eq + Copy>(
             let mut left = remaining.to_vec();
             let singles: Option<Vec<usize>> = range
                 .clone()
-                .map(|n| draw(licenses, &mut left, |l| !is_bundle(l.product) && fits(n, l)))
+                .map(|n| {
+                    draw(licenses, &mut left, |l| {
+                        !l.product.is_bundle() && fits(n, l)
+                    })
+                })
                 .collect();
             if let Some(singles) = singles {
                 remaining.copy_from_slice(&left);
@@ -146,7 +153,7 @@ pub fn choose<H: Hash + Eq + Copy>(
                 .and_then(|seats| seats.iter().copied().find(|i| fits(n, &licenses[*i])));
             chosen[n] = seat.or_else(|| {
                 let pick = draw(licenses, remaining, |l| fits(n, l));
-                if let Some(i) = pick.filter(|i| is_bundle(licenses[*i].product)) {
+                if let Some(i) = pick.filter(|i| licenses[*i].product.is_bundle()) {
                     held.entry(*who).or_default().push(i);
                 }
                 pick
@@ -160,12 +167,13 @@ pub fn choose<H: Hash + Eq + Copy>(
 mod tests {
     use super::*;
     use crate::model::server_cal::CalType;
-    use crate::ual::roles::{EXCHANGE, SHAREPOINT, WINDOWS_SERVER};
+    use crate::ual::roles::{Family, LicenseProduct, CORE_CAL_SUITE};
+    use Family::{Exchange, SharePoint, WindowsServer};
 
-    fn row(row: u64, product: &'static str, quantity: u64, priority: i64) -> License {
+    fn row(row: u64, product: impl Into<LicenseProduct>, quantity: u64, priority: i64) -> License {
         License {
             row,
-            product,
+            product: product.into(),
             version: None,
             cal_type: CalType::User,
             quantity,
@@ -177,7 +185,7 @@ mod tests {
     }
 
     /// Needs as (principal, product); groups of consecutive needs of one principal.
-    fn allocate(licenses: &[License], needs: &[(u32, &str)]) -> Vec<Option<usize>> {
+    fn allocate(licenses: &[License], needs: &[(u32, Family)]) -> Vec<Option<usize>> {
         let mut groups: Vec<(u32, Range<usize>)> = Vec::new();
         for (n, (who, _)) in needs.iter().enumerate() {
             match groups.last_mut() {
@@ -196,8 +204,8 @@ mod tests {
         // One Core CAL Suite seat, nothing else. Principal 1 needs Windows Server only and comes
         // first; principal 2 needs Windows Server and Exchange. Drawn in order, 1 took the seat
         // and 2 was short twice; the suite to 2 leaves one need short, the least possible.
-        let licenses = [row(1, crate::model::equivalency::CORE_CAL_SUITE, 1, 10)];
-        let needs = [(1, WINDOWS_SERVER), (2, WINDOWS_SERVER), (2, EXCHANGE)];
+        let licenses = [row(1, LicenseProduct::Bundle(CORE_CAL_SUITE), 1, 10)];
+        let needs = [(1, WindowsServer), (2, WindowsServer), (2, Exchange)];
         assert_eq!(allocate(&licenses, &needs), vec![None, Some(0), Some(0)]);
     }
 
@@ -207,15 +215,15 @@ mod tests {
         // principal needs Windows Server and Exchange, the other Windows Server and SharePoint.
         // The suite to the first left SharePoint short and the Exchange CAL unused.
         let licenses = [
-            row(1, crate::model::equivalency::CORE_CAL_SUITE, 1, 1),
-            row(2, WINDOWS_SERVER, 1, 50),
-            row(3, EXCHANGE, 1, 50),
+            row(1, LicenseProduct::Bundle(CORE_CAL_SUITE), 1, 1),
+            row(2, WindowsServer, 1, 50),
+            row(3, Exchange, 1, 50),
         ];
         let needs = [
-            (1, WINDOWS_SERVER),
-            (1, EXCHANGE),
-            (2, WINDOWS_SERVER),
-            (2, SHAREPOINT),
+            (1, WindowsServer),
+            (1, Exchange),
+            (2, WindowsServer),
+            (2, SharePoint),
         ];
         assert_eq!(
             allocate(&licenses, &needs),
@@ -223,10 +231,10 @@ mod tests {
         );
         // The same principals in the other order: the same seats.
         let needs = [
-            (1, WINDOWS_SERVER),
-            (1, SHAREPOINT),
-            (2, WINDOWS_SERVER),
-            (2, EXCHANGE),
+            (1, WindowsServer),
+            (1, SharePoint),
+            (2, WindowsServer),
+            (2, Exchange),
         ];
         assert_eq!(
             allocate(&licenses, &needs),
@@ -238,13 +246,13 @@ mod tests {
     fn a_single_cal_is_drawn_before_a_suite_whatever_the_priority() {
         // The suite has the better priority; a spare single CAL still covers the one need.
         let licenses = [
-            row(1, crate::model::equivalency::CORE_CAL_SUITE, 1, 1),
-            row(2, WINDOWS_SERVER, 1, 50),
+            row(1, LicenseProduct::Bundle(CORE_CAL_SUITE), 1, 1),
+            row(2, WindowsServer, 1, 50),
         ];
-        let needs = [(1, WINDOWS_SERVER), (2, EXCHANGE)];
+        let needs = [(1, WindowsServer), (2, Exchange)];
         assert_eq!(allocate(&licenses, &needs), vec![Some(1), Some(0)]);
         // Among rows of the same breadth, priority decides.
-        let licenses = [row(1, WINDOWS_SERVER, 1, 9), row(2, WINDOWS_SERVER, 1, 1)];
-        assert_eq!(allocate(&licenses, &[(1, WINDOWS_SERVER)]), vec![Some(1)]);
+        let licenses = [row(1, WindowsServer, 1, 9), row(2, WindowsServer, 1, 1)];
+        assert_eq!(allocate(&licenses, &[(1, WindowsServer)]), vec![Some(1)]);
     }
 }

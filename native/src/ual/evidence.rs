@@ -1,7 +1,7 @@
 //! Reading access evidence — Get-UalUserAccess / DeviceAccess / Daily*Access / Overview output
 //! and FlexNet ConsolidatedAccessEvidence spreadsheets — and normalising principals.
 
-use super::roles::{self, find_role, product_family, version_year, SQL_SERVER, WINDOWS_SERVER};
+use super::roles::{self, find_role, license_product, version_year, Family};
 use crate::ingest::record::SelectMemo;
 use crate::ingest::value::Selection;
 use crate::ingest::{PsValue, Record};
@@ -420,7 +420,7 @@ pub struct RowContext {
     pub role_name: Option<String>,
     pub product_name: Option<String>,
     /// Product families this access needs CALs for, with the server/product version (year).
-    pub products: Vec<(&'static str, Option<u16>)>,
+    pub products: Vec<(Family, Option<u16>)>,
     pub recognized: bool,
     /// Windows Server evidence created because the server has no UAL (FlexNet's rule).
     pub implied_windows: bool,
@@ -779,19 +779,19 @@ fn ual_context(
     let mut products = Vec::new();
     let role = find_role(guid.as_deref(), role_name.as_deref());
     if let Some(role) = role {
-        products.push((WINDOWS_SERVER, os_year));
+        products.push((Family::WindowsServer, os_year));
         if let Some(extra) = role.extra_product {
             // SQL Server Express and Developer are free: their users need no SQL Server CAL
             // (the Windows Server CAL for the host still applies).
-            let free =
-                extra == SQL_SERVER && product_name.as_deref().is_some_and(roles::free_sql_edition);
+            let free = extra == Family::SqlServer
+                && product_name.as_deref().is_some_and(roles::free_sql_edition);
             if !free {
                 products.push((extra, product_name.as_deref().and_then(version_year)));
             }
         }
     } else if shape.server_level {
         // Any client access to a Windows server needs a Windows Server CAL.
-        products.push((WINDOWS_SERVER, os_year));
+        products.push((Family::WindowsServer, os_year));
     }
     RowContext {
         server,
@@ -819,8 +819,8 @@ fn flexnet_context(
     let key = server_key(&server);
     let family = product_name
         .as_deref()
-        .and_then(product_family)
-        .filter(|f| !roles::is_bundle(f));
+        .and_then(license_product)
+        .and_then(roles::LicenseProduct::family);
     let year = version
         .and_then(version_year)
         .or_else(|| product_name.as_deref().and_then(version_year));
@@ -829,13 +829,13 @@ fn flexnet_context(
     let mut implied_windows = false;
     // SQL Server Express and Developer are free: no SQL Server CAL (their host's Windows Server
     // CAL still applies, implied below where the server has no UAL).
-    let free_sql = family == Some(SQL_SERVER)
+    let free_sql = family == Some(Family::SqlServer)
         && [product_name.as_deref(), edition]
             .into_iter()
             .flatten()
             .any(roles::free_sql_edition);
     if let Some(f) = family {
-        if f == WINDOWS_SERVER {
+        if f == Family::WindowsServer {
             products.push((f, year.or(os)));
         } else {
             if !free_sql {
@@ -845,7 +845,7 @@ fn flexnet_context(
             // Server CAL evidence too, as FlexNet does.
             let has_ual = os.is_some_and(|y| y >= 2012);
             if !has_ual {
-                products.push((WINDOWS_SERVER, os));
+                products.push((Family::WindowsServer, os));
                 implied_windows = true;
             }
         }

@@ -3,9 +3,7 @@
 //! first. Rules: docs/rules/ual-server-cal.md, section 9.
 
 use super::evidence::server_key;
-use super::roles::{
-    is_bundle, is_online_plan, product_family, suite_members, SKYPE, SQL_SERVER, WINDOWS_SERVER,
-};
+use super::roles::{license_product, Family, LicenseProduct};
 use crate::ingest::Record;
 pub use crate::model::server_cal::CalType;
 use crate::model::InputError;
@@ -37,7 +35,7 @@ pub struct License {
     /// 1-based row in the licences file, for "which licence" answers.
     pub row: u64,
     /// A product family, a suite or a CAL-equivalent plan.
-    pub product: &'static str,
+    pub product: LicenseProduct,
     pub version: Option<u16>,
     pub cal_type: CalType,
     pub quantity: u64,
@@ -73,10 +71,10 @@ fn read_software_assurance(r: &Record) -> Result<bool, InputError> {
 impl License {
     pub fn read(r: &Record) -> Result<License, InputError> {
         let name = r.req_str("Product")?;
-        let product = product_family(&name).ok_or_else(|| {
+        let product = license_product(&name).ok_or_else(|| {
             r.error("Product", format!("'{name}' is not a product this tool knows (Windows Server, SQL Server, Remote Desktop Services, Active Directory Rights Management Services, Exchange Server, SharePoint Server, Skype for Business Server, Core CAL Suite, Enterprise CAL Suite, Microsoft 365 E3, Microsoft 365 E5, Office 365 E1, Office 365 E3, Office 365 E5)"))
         })?;
-        let plan = is_online_plan(product);
+        let plan = product.is_online_plan();
         let cal_type = match r.opt_str("CalType")? {
             Some(ct) => parse_cal_type(&ct).ok_or_else(|| {
                 r.error(
@@ -116,26 +114,28 @@ impl License {
                     .collect()
             })
             .unwrap_or_default();
-        if cal_type == CalType::PerCore && product == WINDOWS_SERVER {
+        let family = product.family();
+        if cal_type == CalType::PerCore && family == Some(Family::WindowsServer) {
             return Err(r.error("CalType", "Windows Server is licensed per core and still needs CALs for access; a PerCore row exempts other products (SQL Server) only"));
         }
         if plan && cal_type != CalType::User {
             return Err(r.error("CalType", format!("{product} is a user subscription (User SL): it is CAL-equivalent for its users only, never a Device CAL, External Connector or per-core licence")));
         }
-        if is_bundle(product) && matches!(cal_type, CalType::ExternalConnector | CalType::PerCore) {
+        if product.is_bundle() && matches!(cal_type, CalType::ExternalConnector | CalType::PerCore)
+        {
             return Err(r.error("CalType", format!("{product} covers several products with one CAL per user or device; External Connectors and per-core licences are sold per product (name the product)")));
         }
-        if product == SQL_SERVER
+        if family == Some(Family::SqlServer)
             && matches!(cal_type, CalType::User | CalType::Device)
             && super::roles::sql_enterprise_edition(&name)
         {
             return Err(r.error("CalType", format!("'{name}' is licensed per core only: SQL Server Enterprise has no Server + CAL licence (since SQL Server 2012), so there are no Enterprise CALs; give the servers a PerCore row, or name the CALs SQL Server (Standard)")));
         }
-        if cal_type == CalType::ExternalConnector && product == SQL_SERVER {
+        if cal_type == CalType::ExternalConnector && family == Some(Family::SqlServer) {
             return Err(r.error("CalType", "SQL Server has no External Connector licence: external users of a Server + CAL SQL Server need SQL Server CALs, or the server is licensed per core (a PerCore row)"));
         }
         if cal_type == CalType::ExternalConnector
-            && product == SKYPE
+            && family == Some(Family::Skype)
             && version.is_some_and(|v| v >= SKYPE_EXTERNAL_INCLUDED_FROM)
         {
             return Err(r.error("CalType", "Lync Server 2013 and later (Skype for Business Server) have no External Connector: the server licence includes access by external users"));
@@ -169,14 +169,14 @@ impl License {
         })
     }
 
-    pub fn covers(&self, family: &str) -> bool {
-        self.product == family || suite_members(self.product).contains(&family)
+    pub fn covers(&self, family: Family) -> bool {
+        self.product.covers(family)
     }
 
     /// The row covers servers of any version: no version given, active Software Assurance
     /// (rights to the current version), or a plan (a subscription is always current).
     pub fn any_version(&self) -> bool {
-        self.version.is_none() || self.software_assurance || is_online_plan(self.product)
+        self.version.is_none() || self.software_assurance || self.product.is_online_plan()
     }
 
     /// The row covers access to servers of version `needed` (0: unknown, covered by any).
@@ -196,7 +196,7 @@ impl License {
 
     pub fn label(&self) -> String {
         let v = self.version.map(|v| format!(" {v}")).unwrap_or_default();
-        let sa = if self.software_assurance && !is_online_plan(self.product) {
+        let sa = if self.software_assurance && !self.product.is_online_plan() {
             " with SA"
         } else {
             ""
@@ -209,8 +209,8 @@ impl License {
 
     /// What the position depends on when a need drew from this row, if anything beyond the
     /// row itself: Software Assurance taken as active, or a plan taken as CAL-equivalent.
-    pub fn assumption(&self, family: &str) -> Option<String> {
-        if is_online_plan(self.product) {
+    pub fn assumption(&self, family: Family) -> Option<String> {
+        if self.product.is_online_plan() {
             Some(format!(
                 "{}: each {} user subscription is taken as CAL-equivalent for {family} (Product Terms, CAL and ML Equivalency Licenses) and as assigned to the user it covers here; it does not cover Remote Desktop Services or SQL Server",
                 self.label(),
@@ -255,6 +255,27 @@ pub struct LicenseInput {
     /// ExternalConnector rows only: the physical server the External Connector is assigned to;
     /// one licence covers external access to every server (OSE) in Servers
     Host: Option<String>,
+}
+
+/// A licence row of `product` (no version, no servers, priority 100), for unit tests.
+#[cfg(test)]
+pub fn example_row(
+    row: u64,
+    product: impl Into<super::roles::LicenseProduct>,
+    cal_type: CalType,
+    quantity: u64,
+) -> License {
+    License {
+        row,
+        product: product.into(),
+        version: None,
+        cal_type,
+        quantity,
+        priority: 100,
+        servers: Vec::new(),
+        software_assurance: false,
+        host: None,
+    }
 }
 
 #[cfg(test)]

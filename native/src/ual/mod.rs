@@ -3,13 +3,27 @@
 //!
 //! Layering: depends on the model and the reader only; `compliance::run` takes `Options`,
 //! writes to a `RecordSink` and reports through a `Reporter`.
+//!
+//! `compliance::run` in steps, a file each: `settings` (the rules the options imply) → `engine`
+//! (each evidence row into the `tables`) → `needs` (one per principal and family) →
+//! `consumption` (licences drawn via `allocation`, External Connectors) → `positions` (one line
+//! per product, CAL type and version) → `summary`.
 
 pub mod allocation;
 pub mod compliance;
+mod consumption;
+mod engine;
 pub mod evidence;
+pub mod inputs;
 pub mod licenses;
+mod needs;
+mod options;
+mod positions;
 pub mod records;
 pub mod roles;
+mod settings;
+mod summary;
+mod tables;
 
 pub use compliance::{ComplianceOptions, Outcome, UalError};
 
@@ -38,11 +52,11 @@ pub fn schemas() -> Vec<SchemaEntry> {
             "CalLicense",
             "Licences-owned rows `ual compliance` reads",
         ),
-        SchemaEntry::input::<compliance::UalEvidenceGapInput>(
+        SchemaEntry::input::<inputs::UalEvidenceGapInput>(
             "UalEvidenceGap",
             "A server whose evidence is missing, in a UAL evidence input (Get-UalCalEvidence writes one per server it could not read): the position is marked incomplete",
         ),
-        SchemaEntry::input::<compliance::UalPrincipalInput>(
+        SchemaEntry::input::<inputs::UalPrincipalInput>(
             "UalPrincipal",
             "Principals-in-scope rows `ual compliance` reads (access mode)",
         ),

@@ -1,5 +1,6 @@
 //! The records `ual compliance` writes.
 
+use super::roles::Family;
 use crate::model::server_cal::{CalType, ConsumptionMode, EvidenceStatus, PrincipalKind};
 use crate::model::{OutputRecord, SharedList};
 use chrono::{DateTime, Utc};
@@ -14,7 +15,7 @@ pub struct UalEvidence {
     pub server: String,
     /// Get-UalUserAccess, Get-UalDailyAccess, FlexNet spreadsheet, ...
     pub source: String,
-    pub products: Vec<String>,
+    pub products: Vec<Family>,
     pub role_name: Option<String>,
     pub role_guid: Option<String>,
     pub principal_type: PrincipalKind,
@@ -68,7 +69,7 @@ impl OutputRecord for UnrecognizedEvidence {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct CalConsumption {
-    pub product: String,
+    pub product: Family,
     pub cal_type: CalType,
     /// The CAL version needed: the newest server version accessed (null: unknown)
     pub version: Option<u16>,
@@ -105,7 +106,7 @@ impl OutputRecord for CalConsumption {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct CalCompliance {
-    pub product: String,
+    pub product: Family,
     pub cal_type: CalType,
     pub version: Option<u16>,
     /// Principals (or servers, for External Connectors) that need this CAL

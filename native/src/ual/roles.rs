@@ -1,31 +1,137 @@
 //! Recognising UAL evidence: role GUID / role name / product name → product family and version.
 //! GUIDs and the CALs each role needs: docs/rules/ual-server-cal.md, with its public sources.
 
-/// Product families CALs are sold for. Names as licence sheets and CONTRACT.md spell them.
-pub const WINDOWS_SERVER: &str = "Windows Server";
-pub const SQL_SERVER: &str = "SQL Server";
-pub const RDS: &str = "Remote Desktop Services";
-pub const AD_RMS: &str = "Active Directory Rights Management Services";
-pub const EXCHANGE: &str = "Exchange Server";
-pub const SHAREPOINT: &str = "SharePoint Server";
-pub const SKYPE: &str = "Skype for Business Server";
+use schemars::JsonSchema;
+use serde::Serialize;
+use std::fmt;
 
 pub use crate::model::equivalency::{
     is_online_plan, online_plan, CORE_CAL_SUITE, ENTERPRISE_CAL_SUITE, M365_E3, M365_E5, O365_E1,
     O365_E3, O365_E5,
 };
 
+/// A product family CALs are sold for, by the name licence sheets and the contract use.
+// Declared in the order of those names: positions, consumptions and External Connectors are
+// listed by family, in name order (`family_order_is_name_order` holds it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+pub enum Family {
+    #[serde(rename = "Active Directory Rights Management Services")]
+    AdRms,
+    #[serde(rename = "Exchange Server")]
+    Exchange,
+    #[serde(rename = "Remote Desktop Services")]
+    Rds,
+    #[serde(rename = "SQL Server")]
+    SqlServer,
+    #[serde(rename = "SharePoint Server")]
+    SharePoint,
+    #[serde(rename = "Skype for Business Server")]
+    Skype,
+    #[serde(rename = "Windows Server")]
+    WindowsServer,
+}
+
+impl Family {
+    pub const ALL: [Family; 7] = [
+        Family::AdRms,
+        Family::Exchange,
+        Family::Rds,
+        Family::SqlServer,
+        Family::SharePoint,
+        Family::Skype,
+        Family::WindowsServer,
+    ];
+
+    /// The family's name, as written (the same text serde writes: `names_are_the_json`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::AdRms => "Active Directory Rights Management Services",
+            Family::Exchange => "Exchange Server",
+            Family::Rds => "Remote Desktop Services",
+            Family::SqlServer => "SQL Server",
+            Family::SharePoint => "SharePoint Server",
+            Family::Skype => "Skype for Business Server",
+            Family::WindowsServer => "Windows Server",
+        }
+    }
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a licence row is for: one product family, or a suite or CAL-equivalent plan covering
+/// several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LicenseProduct {
+    Family(Family),
+    /// A suite or plan, by its name in [`crate::model::equivalency`] (shared with the Lync
+    /// audit's CAL equivalency); [`suite_members`] knows what each covers.
+    Bundle(&'static str),
+}
+
+impl LicenseProduct {
+    pub fn name(self) -> &'static str {
+        match self {
+            LicenseProduct::Family(f) => f.name(),
+            LicenseProduct::Bundle(b) => b,
+        }
+    }
+
+    /// The family, for a row of one product family.
+    pub fn family(self) -> Option<Family> {
+        match self {
+            LicenseProduct::Family(f) => Some(f),
+            LicenseProduct::Bundle(_) => None,
+        }
+    }
+
+    /// A suite or plan (one licence covering several products), not a product family.
+    pub fn is_bundle(self) -> bool {
+        matches!(self, LicenseProduct::Bundle(_))
+    }
+
+    /// A Microsoft 365 / Office 365 plan: a user subscription, CAL-equivalent for its users.
+    pub fn is_online_plan(self) -> bool {
+        matches!(self, LicenseProduct::Bundle(b) if is_online_plan(b))
+    }
+
+    /// Whether a seat of this product covers `family`: the family itself, or a suite or plan
+    /// that includes it.
+    pub fn covers(self, family: Family) -> bool {
+        match self {
+            LicenseProduct::Family(f) => f == family,
+            LicenseProduct::Bundle(b) => suite_members(b).contains(&family),
+        }
+    }
+}
+
+impl From<Family> for LicenseProduct {
+    fn from(family: Family) -> LicenseProduct {
+        LicenseProduct::Family(family)
+    }
+}
+
+impl fmt::Display for LicenseProduct {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// What a suite or a CAL-equivalent plan covers. None includes SQL Server or Remote Desktop
 /// Services CALs; the Office 365 plans do not include the Windows Server CAL (Microsoft 365
 /// E3/E5 do, through Enterprise Mobility + Security). Exchange, SharePoint and Skype for Business
 /// are one family each here (Standard and Enterprise CALs are not told apart).
-pub fn suite_members(suite: &str) -> &'static [&'static str] {
+pub fn suite_members(suite: &str) -> &'static [Family] {
+    use Family::*;
     match suite {
-        CORE_CAL_SUITE => &[WINDOWS_SERVER, EXCHANGE, SHAREPOINT, SKYPE],
+        CORE_CAL_SUITE => &[WindowsServer, Exchange, SharePoint, Skype],
         ENTERPRISE_CAL_SUITE | M365_E3 | M365_E5 => {
-            &[WINDOWS_SERVER, EXCHANGE, SHAREPOINT, SKYPE, AD_RMS]
+            &[WindowsServer, Exchange, SharePoint, Skype, AdRms]
         }
-        O365_E1 | O365_E3 | O365_E5 => &[EXCHANGE, SHAREPOINT, SKYPE],
+        O365_E1 | O365_E3 | O365_E5 => &[Exchange, SharePoint, Skype],
         _ => &[],
     }
 }
@@ -45,16 +151,11 @@ pub fn sql_enterprise_edition(text: &str) -> bool {
     text.to_ascii_lowercase().contains("enterprise")
 }
 
-/// A suite or plan (one licence covering several products), not a product family.
-pub fn is_bundle(name: &str) -> bool {
-    !suite_members(name).is_empty()
-}
-
 pub struct Role {
     pub guid: &'static str,
     pub name: &'static str,
     /// The product whose CAL the role needs besides the Windows Server CAL (None: Windows only).
-    pub extra_product: Option<&'static str>,
+    pub extra_product: Option<Family>,
 }
 
 pub const ROLES: &[Role] = &[
@@ -91,7 +192,7 @@ pub const ROLES: &[Role] = &[
     Role {
         guid: "B4CDD739-089C-417E-878D-855F90081BE7",
         name: "Active Directory Rights Management Services",
-        extra_product: Some(AD_RMS),
+        extra_product: Some(Family::AdRms),
     },
     Role {
         guid: "910CBAF9-B612-4782-A21F-F7C75105434A",
@@ -141,27 +242,27 @@ pub const ROLES: &[Role] = &[
     Role {
         guid: "90E64AFA-70DB-4FEF-878B-7EB8C868F091",
         name: "Remote Desktop Services",
-        extra_product: Some(RDS),
+        extra_product: Some(Family::Rds),
     },
     Role {
         guid: "1479A8C1-9808-411E-9739-2D3C5923E86A",
         name: "Remote Desktop Gateway",
-        extra_product: Some(RDS),
+        extra_product: Some(Family::Rds),
     },
     Role {
         guid: "BD7F7C0D-7C36-4721-AFA8-0BA700E26D9E",
         name: "SQL Server Database Engine",
-        extra_product: Some(SQL_SERVER),
+        extra_product: Some(Family::SqlServer),
     },
     Role {
         guid: "2414BC1B-1572-4CD9-9CA5-65166D8DEF3D",
         name: "SQL Server Analysis Services",
-        extra_product: Some(SQL_SERVER),
+        extra_product: Some(Family::SqlServer),
     },
     Role {
         guid: "8CC0AC85-40F7-4886-9DAB-021519800418",
         name: "SQL Server Reporting Services",
-        extra_product: Some(SQL_SERVER),
+        extra_product: Some(Family::SqlServer),
     },
 ];
 
@@ -177,34 +278,35 @@ pub fn find_role(guid: Option<&str>, role_name: Option<&str>) -> Option<&'static
     ROLES.iter().find(|r| r.name.eq_ignore_ascii_case(n))
 }
 
-/// A product named in a licence sheet or a FlexNet spreadsheet, normalised to a family (or suite).
-pub fn product_family(name: &str) -> Option<&'static str> {
+/// A product named in a licence sheet or a FlexNet spreadsheet: a family, or a suite or plan.
+pub fn license_product(name: &str) -> Option<LicenseProduct> {
     if let Some(plan) = online_plan(name) {
-        return Some(plan);
+        return Some(LicenseProduct::Bundle(plan));
     }
     let l = name.to_ascii_lowercase();
     let has = |w: &str| l.contains(w);
-    Some(if has("core cal") {
-        CORE_CAL_SUITE
+    let family = if has("core cal") {
+        return Some(LicenseProduct::Bundle(CORE_CAL_SUITE));
     } else if has("enterprise cal") {
-        ENTERPRISE_CAL_SUITE
+        return Some(LicenseProduct::Bundle(ENTERPRISE_CAL_SUITE));
     } else if has("sql") {
-        SQL_SERVER
+        Family::SqlServer
     } else if has("remote desktop") || l == "rds" || has("terminal server") {
-        RDS
+        Family::Rds
     } else if has("rights management") || l == "ad rms" || l == "rms" {
-        AD_RMS
+        Family::AdRms
     } else if has("exchange") {
-        EXCHANGE
+        Family::Exchange
     } else if has("sharepoint") {
-        SHAREPOINT
+        Family::SharePoint
     } else if has("skype") || has("lync") {
-        SKYPE
+        Family::Skype
     } else if has("windows") {
-        WINDOWS_SERVER
+        Family::WindowsServer
     } else {
         return None;
-    })
+    };
+    Some(LicenseProduct::Family(family))
 }
 
 /// The year in a product name or version string ("Windows Server 2012 R2 Datacenter" → 2012).
@@ -249,13 +351,13 @@ mod tests {
             find_role(Some("{bd7f7c0d-7c36-4721-afa8-0ba700e26d9e}"), None)
                 .unwrap()
                 .extra_product,
-            Some(SQL_SERVER)
+            Some(Family::SqlServer)
         );
         assert_eq!(
             find_role(None, Some("remote desktop gateway"))
                 .unwrap()
                 .extra_product,
-            Some(RDS)
+            Some(Family::Rds)
         );
         assert!(find_role(
             Some("00000000-0000-0000-0000-000000000000"),
@@ -278,26 +380,31 @@ mod tests {
 
     #[test]
     fn product_names() {
-        assert_eq!(product_family("Microsoft Exchange Server"), Some(EXCHANGE));
-        assert_eq!(product_family("Lync Server"), Some(SKYPE));
+        let family = |f| Some(LicenseProduct::Family(f));
+        let bundle = |b| Some(LicenseProduct::Bundle(b));
+        assert_eq!(
+            license_product("Microsoft Exchange Server"),
+            family(Family::Exchange)
+        );
+        assert_eq!(license_product("Lync Server"), family(Family::Skype));
         assert!(free_sql_edition(
             "Microsoft SQL Server 2019 Express Edition"
         ));
         assert!(free_sql_edition("Developer"));
         assert!(!free_sql_edition("SQL Server 2019 Standard"));
-        assert_eq!(product_family("Core CAL Suite"), Some(CORE_CAL_SUITE));
+        assert_eq!(license_product("Core CAL Suite"), bundle(CORE_CAL_SUITE));
         assert_eq!(
-            product_family("Microsoft Windows Server"),
-            Some(WINDOWS_SERVER)
+            license_product("Microsoft Windows Server"),
+            family(Family::WindowsServer)
         );
-        assert_eq!(product_family("Oracle"), None);
-        assert_eq!(product_family("Microsoft 365 E3"), Some(M365_E3));
-        assert_eq!(product_family("M365 E5"), Some(M365_E5));
-        assert_eq!(product_family("Office 365 Enterprise E3"), Some(O365_E3));
-        assert_eq!(product_family("Microsoft 365 E5 Security"), None);
-        assert_eq!(product_family("Microsoft 365 F3"), None);
-        assert!(suite_members(M365_E3).contains(&WINDOWS_SERVER));
-        assert!(!suite_members(O365_E3).contains(&WINDOWS_SERVER));
+        assert_eq!(license_product("Oracle"), None);
+        assert_eq!(license_product("Microsoft 365 E3"), bundle(M365_E3));
+        assert_eq!(license_product("M365 E5"), bundle(M365_E5));
+        assert_eq!(license_product("Office 365 Enterprise E3"), bundle(O365_E3));
+        assert_eq!(license_product("Microsoft 365 E5 Security"), None);
+        assert_eq!(license_product("Microsoft 365 F3"), None);
+        assert!(suite_members(M365_E3).contains(&Family::WindowsServer));
+        assert!(!suite_members(O365_E3).contains(&Family::WindowsServer));
         for bundle in [
             CORE_CAL_SUITE,
             ENTERPRISE_CAL_SUITE,
@@ -305,8 +412,45 @@ mod tests {
             M365_E5,
             O365_E3,
         ] {
-            assert!(!suite_members(bundle).contains(&RDS));
-            assert!(!suite_members(bundle).contains(&SQL_SERVER));
+            assert!(!suite_members(bundle).contains(&Family::Rds));
+            assert!(!suite_members(bundle).contains(&Family::SqlServer));
         }
+    }
+
+    #[test]
+    fn a_licence_product_covers_its_family_or_its_suites_members() {
+        let exchange = LicenseProduct::Family(Family::Exchange);
+        assert!(exchange.covers(Family::Exchange));
+        assert!(!exchange.covers(Family::WindowsServer));
+        let o365 = LicenseProduct::Bundle(O365_E3);
+        assert!(o365.covers(Family::Exchange) && !o365.covers(Family::WindowsServer));
+        assert!(o365.is_online_plan() && o365.is_bundle() && o365.family().is_none());
+        let core = LicenseProduct::Bundle(CORE_CAL_SUITE);
+        assert!(core.is_bundle() && !core.is_online_plan());
+        assert_eq!(exchange.family(), Some(Family::Exchange));
+        assert_eq!(core.to_string(), "Core CAL Suite");
+    }
+
+    #[test]
+    fn names_are_the_json() {
+        for f in Family::ALL {
+            assert_eq!(
+                serde_json::to_string(&f).unwrap(),
+                format!("\"{}\"", f.name())
+            );
+            assert_eq!(f.to_string(), f.name());
+            // A licence sheet's name of the family reads back as the family.
+            assert_eq!(license_product(f.name()), Some(LicenseProduct::Family(f)));
+        }
+    }
+
+    #[test]
+    fn family_order_is_name_order() {
+        let mut by_name = Family::ALL;
+        by_name.sort_by_key(|f| f.name());
+        let mut by_order = Family::ALL;
+        by_order.sort();
+        assert_eq!(by_name, by_order);
+        assert_eq!(by_order, Family::ALL);
     }
 }
