@@ -570,8 +570,15 @@ fn flags_console_and_clap_live_in_the_app_layer() {
 }
 
 /// File names repeated in native/src by convention, each meaning the same thing wherever it is:
-/// a folder's file, and an audit folder's errors, readers, records and pure rules.
-const ROLE_FILES: &[&str] = &["mod.rs", "error.rs", "inputs.rs", "records.rs", "rules.rs"];
+/// a folder's file, and an audit folder's options, errors, readers, records and pure rules.
+const ROLE_FILES: &[&str] = &[
+    "mod.rs",
+    "options.rs",
+    "error.rs",
+    "inputs.rs",
+    "records.rs",
+    "rules.rs",
+];
 
 /// Files that share a name with another but are neither a role file, nor the app layer's mapping
 /// file for the domain of that name (`app/lync.rs` for `lync/`), nor in that domain itself.
