@@ -796,6 +796,8 @@ impl LookAlikes {
             )
         };
         match look_alike(sip) {
+            // Nothing odd seen yet (the usual case): no address can look like one.
+            None if self.odd.is_empty() => None,
             None => self
                 .odd
                 .get(&sip_hash(sip))
