@@ -37,7 +37,7 @@ choice! {
 }
 
 /// Why a tier applies: which setting or flag, on which object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct Reason {
     /// The CAL this reason grants (None: nothing needed)
@@ -59,7 +59,7 @@ impl Reason {
 }
 
 /// Something an admin should look at, with a stable code to filter on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct Finding {
     pub severity: Severity,

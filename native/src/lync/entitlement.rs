@@ -509,6 +509,30 @@ pub struct UserClassifier {
     outcomes: HashMap<u64, Vec<(OutcomeKey, PolicyOutcome)>, foldhash::fast::RandomState>,
     cached: usize,
     disabled: Option<SharedList<Reason>>,
+    /// The outcomes' lists, one per content: thousands of outcomes hold a hundred or so
+    /// different reason lists and nearly all the same empty findings, so a printer that renders
+    /// each shared list once keeps a hundred renderings hot, not thousands cold.
+    reasons: Interned<Reason>,
+    findings: Interned<Finding>,
+}
+
+/// Shared lists by content: an equal list given again is the one kept.
+struct Interned<T>(HashMap<Vec<T>, SharedList<T>, foldhash::fast::RandomState>);
+
+impl<T> Default for Interned<T> {
+    fn default() -> Self {
+        Interned(HashMap::default())
+    }
+}
+
+impl<T: Clone + Eq + std::hash::Hash> Interned<T> {
+    fn get(&mut self, list: SharedList<T>) -> SharedList<T> {
+        if let Some(kept) = self.0.get(&*list) {
+            return kept.clone();
+        }
+        self.0.insert(list.to_vec(), list.clone());
+        list
+    }
 }
 
 /// What a [`PolicyOutcome`] depends on, for a user who is no Response Group agent.
@@ -594,7 +618,9 @@ impl UserClassifier {
                             pool: u.registrar_pool.clone(),
                             flags: OutcomeKey::flags(&u),
                         };
-                        let outcome = policy_outcome(estate, &u, None);
+                        let mut outcome = policy_outcome(estate, &u, None);
+                        outcome.reasons = self.reasons.get(outcome.reasons);
+                        outcome.findings = self.findings.get(outcome.findings);
                         self.outcomes
                             .entry(hash)
                             .or_default()
