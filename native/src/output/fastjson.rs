@@ -85,10 +85,26 @@ impl Compound<'_, '_> {
         Ok(())
     }
 
+    /// A struct field's `,"Key":` in one reservation and copy (a key needing escapes, which no
+    /// record has, is written by serde_json). Inlined, so a field's key is a constant.
+    #[inline(always)]
     fn key(&mut self, key: &str) -> Result<(), Unsupported> {
-        self.comma();
-        self.ser.string(key)?;
-        self.ser.out.push(b':');
+        if crate::model::json_text::needs_escape(key.as_bytes()) {
+            self.comma();
+            self.ser.string(key)?;
+            self.ser.out.push(b':');
+            return Ok(());
+        }
+        let out = &mut *self.ser.out;
+        out.reserve(key.len() + 4);
+        if self.first {
+            self.first = false;
+        } else {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\":");
         Ok(())
     }
 }
@@ -412,6 +428,7 @@ impl ser::SerializeMap for Compound<'_, '_> {
 impl ser::SerializeStruct for Compound<'_, '_> {
     type Ok = ();
     type Error = Unsupported;
+    #[inline]
     fn serialize_field<T: Serialize + ?Sized>(
         &mut self,
         key: &'static str,
