@@ -33,8 +33,30 @@ impl Name {
 pub struct Cells {
     pub text: String,
     pub cells: Vec<(Name, Range<usize>)>,
+    /// Per cell: known to need no quotes (a clean shared list's copy), so not scanned again.
+    unquoted: Vec<bool>,
     /// Cell text of shared lists, by identity (see `output::shared`).
-    shared: Renderings<Box<str>>,
+    shared: Renderings<SharedCell>,
+    /// The shared list's text last copied (its range of `text`) and what is known of it: a
+    /// cell that is exactly that text is neither defused nor scanned for quotes again.
+    copied: Option<(Range<usize>, Clean)>,
+}
+
+/// A shared list's cell text, and what is known of it as a cell of its own.
+struct SharedCell {
+    text: Box<str>,
+    clean: Clean,
+}
+
+/// What a shared list's text needs as a cell of its own. A reason list is most of a
+/// LyncUserCal row's bytes and the same few lists recur on every row: scanning each copy for
+/// formula starts and quotes again was the CSV printer's largest cost.
+#[derive(Clone, Copy)]
+struct Clean {
+    /// No formula start to defuse.
+    defused: bool,
+    /// No comma, quote or line break: written without quotes.
+    unquoted: bool,
 }
 
 impl Cells {
@@ -42,11 +64,17 @@ impl Cells {
     pub fn fill<T: Serialize + ?Sized>(&mut self, record: &T) -> Result<()> {
         self.text.clear();
         self.cells.clear();
+        self.unquoted.clear();
         record.serialize(Top(self))
     }
 
     pub fn cell(&self, i: usize) -> &str {
         &self.text[self.cells[i].1.clone()]
+    }
+
+    /// Cell `i` with whether it is known to need no quotes (see [`write_row_known`]).
+    pub fn cell_known(&self, i: usize) -> (&str, bool) {
+        (self.cell(i), self.unquoted[i])
     }
 
     /// One top-level value as a cell: numbers as they are, anything else defused.
@@ -55,15 +83,28 @@ impl Cells {
             return Err(Unsupported);
         }
         let start = self.text.len();
+        self.copied = None;
         let kind = value.serialize(Text(self))?;
-        if kind != Kind::Number {
-            if let Some(safe) = super::text::defused(&self.text[start..]) {
+        let end = self.text.len();
+        // The cell is exactly a shared list's text: what is known of that text holds for it.
+        let known = match &self.copied {
+            Some((copy, clean)) if *copy == (start..end) && kind != Kind::Number => Some(*clean),
+            _ => None,
+        };
+        let mut unquoted = matches!(kind, Kind::Number | Kind::Bool)
+            || known.is_some_and(|c| c.defused && c.unquoted);
+        if !unquoted && !known.is_some_and(|c| c.defused) {
+            let cell = &self.text[start..];
+            if super::text::is_plain_cell(cell.as_bytes()) {
+                unquoted = true;
+            } else if let Some(safe) = super::text::defused(cell) {
                 self.text.truncate(start);
                 self.text.push_str(&safe);
             }
         }
         let end = self.text.len();
         self.cells.push((name, start..end));
+        self.unquoted.push(unquoted);
         Ok(())
     }
 }
@@ -73,14 +114,21 @@ impl Visit for Text<'_> {
     type Out = Kind;
     fn items<T: Serialize + ?Sized>(self, id: u64, items: &T) -> Result<Kind> {
         let cells = self.0;
-        if let Some(text) = cells.shared.get(id) {
-            cells.text.push_str(text);
+        let start = cells.text.len();
+        if let Some(kept) = cells.shared.get(id) {
+            cells.text.push_str(&kept.text);
+            cells.copied = Some((start..cells.text.len(), kept.clean));
             return Ok(Kind::Other);
         }
-        let start = cells.text.len();
         let kind = items.serialize(Text(&mut *cells))?;
-        let text = cells.text[start..].into();
-        cells.shared.keep(id, text);
+        let text = &cells.text[start..];
+        let clean = Clean {
+            defused: kind != Kind::Number && super::text::defused(text).is_none(),
+            unquoted: !needs_quotes(text.as_bytes()),
+        };
+        let text = text.into();
+        cells.shared.keep(id, SharedCell { text, clean });
+        cells.copied = Some((start..cells.text.len(), clean));
         Ok(kind)
     }
 }
@@ -109,13 +157,19 @@ fn needs_quotes(b: &[u8]) -> bool {
 
 /// Appends one CSV row (fields quoted as the csv crate quotes them, `\n` terminated).
 pub fn write_row<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = &'a str>) {
+    write_row_known(out, fields.into_iter().map(|f| (f, false)));
+}
+
+/// [`write_row`] for fields each given with whether it is known to need no quotes (then it is
+/// not scanned).
+pub fn write_row_known<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = (&'a str, bool)>) {
     let start = out.len();
-    for (i, f) in fields.into_iter().enumerate() {
+    for (i, (f, unquoted)) in fields.into_iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
         let b = f.as_bytes();
-        if needs_quotes(b) {
+        if !unquoted && needs_quotes(b) {
             out.push(b'"');
             // Each quote doubled; the text between quotes copied whole (reason lists are
             // hundreds of bytes of JSON, full of quotes).
@@ -141,7 +195,10 @@ pub fn write_row<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = &'a str
 /// What a value was, as far as a cell cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
+    /// Digits, sign, point, exponent: never defused nor quoted.
     Number,
+    /// `True` or `False`: nothing to defuse or quote.
+    Bool,
     Other,
 }
 
@@ -307,7 +364,7 @@ impl<'a> ser::Serializer for Text<'a> {
 
     fn serialize_bool(self, v: bool) -> Result<Kind> {
         self.0.text.push_str(if v { "True" } else { "False" });
-        Ok(Kind::Other)
+        Ok(Kind::Bool)
     }
     fn serialize_i8(self, v: i8) -> Result<Kind> {
         self.serialize_i64(v.into())

@@ -46,6 +46,9 @@ pub struct Output {
     commit: Option<(temporaries::Temporary, PathBuf)>,
     written: u64,
     csv: Option<(String, Vec<String>)>,
+    /// The field names of the record that wrote the CSV header, when all were struct fields: a
+    /// later record naming the very same ones (the same type) is checked by address.
+    csv_fields: Vec<&'static str>,
     table: table::Table,
     scratch: Vec<u8>,
     /// Shared lists' JSON, rendered once (see `output::shared`).
@@ -87,6 +90,7 @@ impl Output {
             commit: None,
             written: 0,
             csv: None,
+            csv_fields: Vec::new(),
             table: table::Table::default(),
             scratch: Vec::with_capacity(4096),
             shared_json: fastjson::SharedJson::default(),
@@ -184,6 +188,7 @@ impl Output {
         let Output {
             w,
             csv,
+            csv_fields,
             scratch,
             cells,
             ..
@@ -197,19 +202,35 @@ impl Output {
             columns.extend(cells.cells.iter().map(|(n, _)| n.as_str().to_string()));
             csv_cells::write_row(scratch, columns.iter().map(String::as_str));
             *csv = Some((record_type.to_string(), columns));
+            *csv_fields = cells
+                .cells
+                .iter()
+                .map(|(name, _)| match name {
+                    csv_cells::Name::Field(f) => Some(*f),
+                    csv_cells::Name::Key(_) => None,
+                })
+                .collect::<Option<_>>()
+                .unwrap_or_default();
         }
         let (_, columns) = csv.as_ref().expect("set above");
         let record_type = defuse_formula_str(record_type);
         let n = cells.cells.len();
-        let same = columns.len() == n + 1
-            && columns[1..]
-                .iter()
-                .zip(&cells.cells)
-                .all(|(c, (name, _))| c == name.as_str());
+        // The same type's fields are the same `&'static str`s: compared by address, not text.
+        let same_fields = !csv_fields.is_empty()
+            && csv_fields.len() == n
+            && csv_fields.iter().zip(&cells.cells).all(
+                |(f, (name, _))| matches!(name, csv_cells::Name::Field(g) if std::ptr::eq(*f, *g)),
+            );
+        let same = same_fields
+            || columns.len() == n + 1
+                && columns[1..]
+                    .iter()
+                    .zip(&cells.cells)
+                    .all(|(c, (name, _))| c == name.as_str());
         if same {
-            csv_cells::write_row(
+            csv_cells::write_row_known(
                 scratch,
-                std::iter::once(&*record_type).chain((0..n).map(|i| cells.cell(i))),
+                std::iter::once((&*record_type, false)).chain((0..n).map(|i| cells.cell_known(i))),
             );
         } else {
             // Columns come from the type's first record; a field it lacked is dropped, one it
@@ -242,6 +263,7 @@ impl Output {
             let columns: Vec<String> = map.keys().cloned().collect();
             self.w.write_all(&csv_row(&columns)?)?;
             self.csv = Some((record_type.to_string(), columns));
+            self.csv_fields.clear();
         }
         let (_, columns) = self.csv.as_ref().expect("set above");
         let row: Vec<String> = columns

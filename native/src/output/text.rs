@@ -59,8 +59,10 @@ fn is_formula_char(c: u8) -> bool {
 }
 
 /// [`formula_starts_at`] anywhere in the cell. Every CSV cell is tested, and reason lists are
-/// hundreds of bytes: the separators are found with memchr's vector search (a cell rarely holds
-/// one) rather than by testing each byte, which made CSV output a third slower.
+/// hundreds of bytes: the separators of a long cell are found with memchr's vector search (a
+/// cell rarely holds one) rather than by testing each byte, which made CSV output a third
+/// slower. A short cell (a name, a DN, `True`) is tested byte by byte: setting up five vector
+/// searches cost more than the loop, and a DN's commas each stopped them.
 fn has_formula_start(b: &[u8]) -> bool {
     if b.is_empty() {
         return false;
@@ -68,9 +70,89 @@ fn has_formula_start(b: &[u8]) -> bool {
     if formula_starts_at(b, 0) {
         return true;
     }
+    if b.len() < 64 {
+        return short_cell_has_formula_start(b);
+    }
     let follows = |sep: usize| b.get(sep + 1).is_some_and(|&c| is_formula_char(c));
     memchr::memchr3_iter(b',', b';', b'\t', b).any(follows)
         || memchr::memchr2_iter(b'\r', b'\n', b).any(follows)
+}
+
+/// Whether a cell needs neither defusing nor quotes: no formula start first and none of
+/// `, ; " tab CR LF` anywhere (so no formula start after a separator either). Most cells (names,
+/// addresses, policy names) are such: one scan then answers both questions the CSV printer asks.
+pub(super) fn is_plain_cell(b: &[u8]) -> bool {
+    if b.first()
+        .is_some_and(|&c| matches!(c, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
+    {
+        return false;
+    }
+    if b.len() >= 64 {
+        return memchr::memchr3(b',', b';', b'"', b).is_none()
+            && memchr::memchr3(b'\t', b'\r', b'\n', b).is_none();
+    }
+    let word_is_plain = |x: u64| separators(x) | eq_bytes(x, b'"') == 0;
+    let mut words = b.chunks_exact(8);
+    for word in &mut words {
+        if !word_is_plain(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
+            return false;
+        }
+    }
+    word_is_plain(last_word(words.remainder()))
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each byte of `x` that equals `c`. Exact per byte (no borrow crosses a byte),
+/// unlike the usual "has a zero byte" test.
+fn eq_bytes(x: u64, c: u8) -> u64 {
+    const LOW7: u64 = ONES * 0x7f;
+    const HIGH: u64 = ONES * 0x80;
+    let y = x ^ (ONES * u64::from(c));
+    !(((y & LOW7) + LOW7) | y) & HIGH
+}
+
+/// [`eq_bytes`] for the separators a spreadsheet may split a cell at: `,` `;` tab CR LF.
+fn separators(x: u64) -> u64 {
+    eq_bytes(x, b',')
+        | eq_bytes(x, b';')
+        | eq_bytes(x, b'\t')
+        | eq_bytes(x, b'\r')
+        | eq_bytes(x, b'\n')
+}
+
+/// Up to seven last bytes as a word, zero-padded (a zero byte is none of the bytes looked for);
+/// assembled byte by byte, as a copy of a variable length would be a call to memcpy.
+fn last_word(rest: &[u8]) -> u64 {
+    rest.iter()
+        .enumerate()
+        .fold(0u64, |x, (i, &c)| x | u64::from(c) << (8 * i))
+}
+
+/// A formula start after a separator, eight bytes at a time: per word, a mask of separator
+/// bytes shifted one byte up (the last byte's carried into the next word) meets a mask of
+/// formula characters.
+fn short_cell_has_formula_start(b: &[u8]) -> bool {
+    let mut carry = 0u64;
+    let mut starts_in = |x: u64| {
+        let separators = separators(x);
+        let mut found = false;
+        if separators | carry != 0 {
+            let formula =
+                eq_bytes(x, b'=') | eq_bytes(x, b'+') | eq_bytes(x, b'-') | eq_bytes(x, b'@');
+            found = ((separators << 8) | carry) & formula != 0;
+        }
+        carry = separators >> 56;
+        found
+    };
+    let mut words = b.chunks_exact(8);
+    for word in &mut words {
+        if starts_in(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
+            return true;
+        }
+    }
+    let rest = words.remainder();
+    !rest.is_empty() && starts_in(last_word(rest))
 }
 
 /// How a value reads in one CSV or table cell: booleans as PowerShell prints them, lists joined
@@ -120,9 +202,9 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn the_vector_search_finds_every_formula_start_the_byte_test_finds() {
+    fn both_searches_find_every_formula_start_and_plain_cell_the_byte_test_finds() {
         // Every string of up to four characters over separators, formula starts and text.
-        let alphabet = [",", ";", "\t", "\r", "\n", "=", "-", "@", "a", "é"];
+        let alphabet = [",", ";", "\t", "\r", "\n", "=", "-", "@", "a", "é", "\""];
         let mut cells = vec![String::new()];
         for _ in 0..4 {
             let longer: Vec<String> = cells
@@ -133,10 +215,21 @@ mod tests {
         }
         cells.sort();
         cells.dedup();
-        for cell in &cells {
-            let b = cell.as_bytes();
-            let byte_by_byte = (0..b.len()).any(|i| formula_starts_at(b, i));
-            assert_eq!(has_formula_start(b), byte_by_byte, "{cell:?}");
+        // Each as it is (the short cells' loop) and inside a long cell (the vector search).
+        let pad = "x".repeat(64);
+        for short in &cells {
+            for cell in [
+                short.clone(),
+                format!("{pad}{short}"),
+                format!("{short}{pad}"),
+            ] {
+                let b = cell.as_bytes();
+                let byte_by_byte = (0..b.len()).any(|i| formula_starts_at(b, i));
+                assert_eq!(has_formula_start(b), byte_by_byte, "{cell:?}");
+                let plain = (b.is_empty() || !formula_starts_at(b, 0))
+                    && !b.iter().any(|c| b",;\"\t\r\n".contains(c));
+                assert_eq!(is_plain_cell(b), plain, "{cell:?}");
+            }
         }
     }
 
