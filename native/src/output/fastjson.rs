@@ -95,13 +95,9 @@ impl Compound<'_, '_> {
             self.ser.out.push(b':');
             return Ok(());
         }
+        self.ser.out.reserve(key.len() + 4);
+        self.comma();
         let out = &mut *self.ser.out;
-        out.reserve(key.len() + 4);
-        if self.first {
-            self.first = false;
-        } else {
-            out.push(b',');
-        }
         out.push(b'"');
         out.extend_from_slice(key.as_bytes());
         out.extend_from_slice(b"\":");

@@ -247,6 +247,30 @@ pub fn unlinked<T>(t: &Table<T>) -> impl Iterator<Item = (u32, &super::link_inde
         .map(|(i, e)| (i as u32, e))
 }
 
+/// Emits every record of `table` that no directory user linked to as an orphan of `service`;
+/// `judge` says of a record whether it meets the service's condition, why it is unlinked, and
+/// its detail.
+pub fn emit_unlinked<T>(
+    service: UcService,
+    table: Option<&Table<T>>,
+    emit: &mut dyn FnMut(Orphan) -> Result<(), UcError>,
+    mut judge: impl FnMut(&T) -> (Option<bool>, String, String),
+) -> Result<(), UcError> {
+    let Some(t) = table else { return Ok(()) };
+    for (i, e) in unlinked(t) {
+        let (meets, reason, detail) = judge(&e.data);
+        emit(Orphan {
+            service,
+            identity: &e.id,
+            location: t.location(i),
+            meets,
+            reason,
+            detail,
+        })?;
+    }
+    Ok(())
+}
+
 /// A standalone device record at the organisation it is counted under.
 #[allow(clippy::too_many_arguments)]
 pub fn device(

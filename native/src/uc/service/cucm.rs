@@ -10,8 +10,8 @@ use crate::uc::error::UcError;
 use crate::uc::inputs::{CucmPhone, CucmUser, DirectoryUser, Org};
 use crate::uc::key::{Key, KeyMap};
 use crate::uc::link::{
-    device, find_and_mark, placed, skip_bad, unlinked, DeviceRecord, EmailMatch, LinkCx, LinkRules,
-    Linked, Orphan, Rep, Service, Shared,
+    device, emit_unlinked, find_and_mark, placed, skip_bad, DeviceRecord, EmailMatch, LinkCx,
+    LinkRules, Linked, Orphan, Rep, Service, Shared,
 };
 use crate::uc::link_index::Table;
 use crate::uc::options::UcFiles;
@@ -244,18 +244,11 @@ impl Service for Cucm {
         _rep: &mut Rep,
         emit: &mut dyn FnMut(Orphan) -> Result<(), UcError>,
     ) -> Result<(), UcError> {
-        let Some(t) = &self.users else { return Ok(()) };
-        for (i, e) in unlinked(t) {
-            emit(Orphan {
-                service: UcService::Cucm,
-                identity: &e.id,
-                location: t.location(i),
-                meets: Some(e.data.meets_condition()),
-                reason: orphan_reason(&e.data).into(),
-                detail: cucm_detail(&e.data, &self.phones),
-            })?;
-        }
-        Ok(())
+        let phones = &self.phones;
+        emit_unlinked(UcService::Cucm, self.users.as_ref(), emit, |d| {
+            let reason = orphan_reason(d).into();
+            (Some(d.meets_condition()), reason, cucm_detail(d, phones))
+        })
     }
 
     fn warn(&self, f: &UcFiles, rep: &mut Rep) {

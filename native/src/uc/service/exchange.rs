@@ -6,7 +6,8 @@ use crate::model::Reporter;
 use crate::uc::error::UcError;
 use crate::uc::inputs::{DirectoryUser, Mailbox};
 use crate::uc::link::{
-    find_and_mark, skip_bad, unlinked, EmailMatch, LinkCx, LinkRules, Linked, Orphan, Rep, Service,
+    emit_unlinked, find_and_mark, skip_bad, EmailMatch, LinkCx, LinkRules, Linked, Orphan, Rep,
+    Service,
 };
 use crate::uc::link_index::Table;
 use crate::uc::options::UcFiles;
@@ -110,21 +111,12 @@ impl Service for Exchange {
         _rep: &mut Rep,
         emit: &mut dyn FnMut(Orphan) -> Result<(), UcError>,
     ) -> Result<(), UcError> {
-        let Some(t) = &self.table else { return Ok(()) };
-        for (i, e) in unlinked(t) {
-            let (meets, detail) = mailbox_detail(&e.data);
-            emit(Orphan {
-                service: UcService::Exchange,
-                identity: &e.id,
-                location: t.location(i),
-                meets: Some(meets),
-                reason:
-                    "no directory user has username_ms_365 or Email equal to its UserPrincipalName"
-                        .into(),
-                detail,
-            })?;
-        }
-        Ok(())
+        emit_unlinked(UcService::Exchange, self.table.as_ref(), emit, |d| {
+            let (meets, detail) = mailbox_detail(d);
+            let reason =
+                "no directory user has username_ms_365 or Email equal to its UserPrincipalName";
+            (Some(meets), reason.into(), detail)
+        })
     }
 }
 

@@ -6,7 +6,8 @@ use crate::model::uc::UcService;
 use crate::uc::error::UcError;
 use crate::uc::inputs::{unwrap_rest, DirectoryUser, PexipConference};
 use crate::uc::link::{
-    find_and_mark, skip_bad, unlinked, EmailMatch, LinkCx, LinkRules, Linked, Orphan, Rep, Service,
+    emit_unlinked, find_and_mark, skip_bad, EmailMatch, LinkCx, LinkRules, Linked, Orphan, Rep,
+    Service,
 };
 use crate::uc::link_index::Table;
 use crate::uc::options::UcFiles;
@@ -104,19 +105,10 @@ impl Service for Pexip {
         _rep: &mut Rep,
         emit: &mut dyn FnMut(Orphan) -> Result<(), UcError>,
     ) -> Result<(), UcError> {
-        if let Some(t) = &self.table {
-            for (i, e) in unlinked(t) {
-                emit(Orphan {
-                    service: UcService::Pexip,
-                    identity: &e.id,
-                    location: t.location(i),
-                    meets: Some(true),
-                    reason: "no directory user has Email equal to its primary_owner_email_address"
-                        .into(),
-                    detail: pexip_detail(&e.data, privacy),
-                })?;
-            }
-        }
+        emit_unlinked(UcService::Pexip, self.table.as_ref(), emit, |d| {
+            let reason = "no directory user has Email equal to its primary_owner_email_address";
+            (Some(true), reason.into(), pexip_detail(d, privacy))
+        })?;
         for (name, file, record) in std::mem::take(&mut self.unowned) {
             emit(Orphan {
                 service: UcService::Pexip,

@@ -8,8 +8,8 @@ use crate::model::{InputError, Reporter};
 use crate::uc::error::UcError;
 use crate::uc::inputs::{unwrap_rest, DirectoryUser, WebexLicense, WebexPerson, WebexWorkspace};
 use crate::uc::link::{
-    device, find_and_mark, placed, skip_bad, unlinked, DeviceRecord, EmailMatch, LinkCx, LinkRules,
-    Linked, Orphan, Rep, Service, Shared,
+    device, emit_unlinked, find_and_mark, placed, skip_bad, DeviceRecord, EmailMatch, LinkCx,
+    LinkRules, Linked, Orphan, Rep, Service, Shared,
 };
 use crate::uc::link_index::Table;
 use crate::uc::options::UcFiles;
@@ -206,20 +206,11 @@ impl Service for Webex {
         _rep: &mut Rep,
         emit: &mut dyn FnMut(Orphan) -> Result<(), UcError>,
     ) -> Result<(), UcError> {
-        let Some(t) = &self.people else { return Ok(()) };
-        for (i, e) in unlinked(t) {
-            let (meets, detail) = webex_detail(&e.data);
-            emit(Orphan {
-                service: UcService::Webex,
-                identity: &e.id,
-                location: t.location(i),
-                meets,
-                reason: "no directory user has username_webex_teams or Email equal to its email"
-                    .into(),
-                detail,
-            })?;
-        }
-        Ok(())
+        emit_unlinked(UcService::Webex, self.people.as_ref(), emit, |d| {
+            let (meets, detail) = webex_detail(d);
+            let reason = "no directory user has username_webex_teams or Email equal to its email";
+            (meets, reason.into(), detail)
+        })
     }
 
     fn warn(&self, _f: &UcFiles, rep: &mut Rep) {
