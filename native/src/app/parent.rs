@@ -7,13 +7,13 @@
 //! or when it names another process than the parent at start (inherited from a grandparent), no
 //! watch runs. On Windows the module's job object (kill on close) does this instead.
 
-use std::time::Duration;
-
 /// How often the parent is checked.
-const INTERVAL: Duration = Duration::from_millis(250);
+#[cfg(unix)]
+const INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The environment variable the module sets (docs/contract.md, "Parent process").
-pub const VARIABLE: &str = "LICENSEAUDIT_PARENT_PID";
+#[cfg(unix)]
+const VARIABLE: &str = "LICENSEAUDIT_PARENT_PID";
 
 /// Starts the watch when `LICENSEAUDIT_PARENT_PID` names this process's parent.
 pub fn watch() {
