@@ -271,12 +271,13 @@ Describe 'Get-ServerCalCompliance' {
     It 'counts -AdminAccount spellings of one account once, and says when a name is not in the evidence' {
         $ws = { $_.Product -eq 'Windows Server' -and $_.CalType -eq 'User' -and $_.Version -eq 2019 }
         # Three spellings, two accounts: within the two the licence terms exempt.
-        $result = @($Evidence | Get-ServerCalCompliance -LicensePath $Licenses -AsOf $AsOf -AdminAccount 'CONTOSO\bob', 'contoso\Bob', 'contoso\nobody' -WarningVariable warnings 3>$null)
+        $result = @($Evidence | Get-ServerCalCompliance -LicensePath $Licenses -AsOf $AsOf -AdminAccount 'CONTOSO\bob', 'contoso\Bob', 'contoso\NoBody' -WarningVariable warnings 3>$null)
         $position = $result | Where-Object $ws
-        $position.Assumption | Should -BeLike '*contoso\bob is exempt*'
-        $said = "admin account 'contoso\nobody' does not appear in the evidence; nothing exempted for it"
-        $position.Assumption | Should -BeLike "*$said*"
-        @($warnings | Where-Object { "$_" -like "*$said*" }).Count | Should -Be 1
+        # Named as first spelled, so a typo is found by its own spelling.
+        $position.Assumption | Should -BeLikeExactly '*CONTOSO\bob is exempt*'
+        $said = "admin account 'contoso\NoBody' does not appear in the evidence; nothing exempted for it"
+        $position.Assumption | Should -BeLikeExactly "*$said*"
+        @($warnings | Where-Object { "$_" -clike "*$said*" }).Count | Should -Be 1
     }
 
     It 'leaves no temporary file behind' {

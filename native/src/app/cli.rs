@@ -441,7 +441,9 @@ pub struct RightsizeArgs {
     #[arg(long, value_name = "FILE")]
     pub usage: String,
     /// What each user is licensed for: SipAddress, UserPrincipalName or Identity, and Tier
-    /// (Standard, Enterprise, Enterprise+Plus, Standard+Plus)
+    /// (Standard, Enterprise, Enterprise+Plus, Standard+Plus, or a CAL suite or plan read as the
+    /// CALs it is equivalent to: Core CAL Suite, Enterprise CAL Suite, Office 365 E1/E3/E5,
+    /// Microsoft 365 E3/E5)
     #[arg(long, value_name = "FILE")]
     pub licensed: Option<String>,
     /// Yearly price per CAL: CSV with Cal (Standard/Enterprise/Plus) and Price

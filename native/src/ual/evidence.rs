@@ -118,10 +118,10 @@ pub struct FallbackServer {
 }
 
 /// Why a principal of either kind does not consume a CAL (the one place both rules are applied).
-pub fn exclusion(
+pub fn exclusion<A: AsRef<str>>(
     kind: PrincipalKind,
     name: &str,
-    admin_accounts: &[String],
+    admin_accounts: &[A],
 ) -> Option<&'static str> {
     match kind {
         PrincipalKind::User => user_exclusion(name, admin_accounts),
@@ -130,7 +130,7 @@ pub fn exclusion(
 }
 
 /// Why a user does not consume a CAL.
-pub fn user_exclusion(user: &str, admin_accounts: &[String]) -> Option<&'static str> {
+pub fn user_exclusion<A: AsRef<str>>(user: &str, admin_accounts: &[A]) -> Option<&'static str> {
     let u = user.trim();
     if u.is_empty() {
         return Some("BlankUserName");
@@ -159,7 +159,8 @@ pub fn user_exclusion(user: &str, admin_accounts: &[String]) -> Option<&'static 
     }
     if admin_accounts
         .iter()
-        .any(|a| a.eq_ignore_ascii_case(u) || *a == normalise_user(u))
+        .map(AsRef::as_ref)
+        .any(|a: &str| a.eq_ignore_ascii_case(u) || a == normalise_user(u))
     {
         return Some("AdminAccount");
     }

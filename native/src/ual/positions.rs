@@ -7,7 +7,7 @@ use super::licenses::{CalType, License};
 use super::needs::{KindCounts, Models};
 use super::records::{CalCompliance, CalConsumption, LicenseDraw};
 use super::roles::{Family, LicenseProduct};
-use super::settings::Settings;
+use super::settings::{AdminAccount, Settings};
 use crate::model::Reporter;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -117,12 +117,15 @@ impl Admins {
     /// Which named administrators the evidence (or the principals list) holds; a warning for each
     /// it does not, because a mistyped name would otherwise exempt nothing, silently.
     pub fn of(engine: &Engine, reporter: &mut impl Reporter) -> Admins {
-        let (seen, absent): (Vec<String>, Vec<String>) = engine
+        let (seen, absent): (Vec<&AdminAccount>, Vec<&AdminAccount>) = engine
             .settings
             .admin_accounts
             .iter()
-            .cloned()
-            .partition(|a| engine.users.by_name.contains_key(a.as_str()));
+            .partition(|a| engine.users.by_name.contains_key(a.key.as_str()));
+        let given = |accounts: Vec<&AdminAccount>| -> Vec<String> {
+            accounts.into_iter().map(|a| a.given.clone()).collect()
+        };
+        let (seen, absent) = (given(seen), given(absent));
         for a in &absent {
             reporter.warning("AdminAccountNotInEvidence", &admin_absent(a));
         }
@@ -397,7 +400,10 @@ mod tests {
     #[test]
     fn administrators_named_but_not_in_the_evidence_are_warned_of() {
         let settings = Settings {
-            admin_accounts: vec!["contoso\\admin".into(), "contoso\\typo".into()],
+            admin_accounts: vec![
+                AdminAccount::new("contoso\\admin"),
+                AdminAccount::new("CONTOSO\\Typo"),
+            ],
             ..examples::settings()
         };
         let mut engine = engine(&settings);
@@ -407,13 +413,15 @@ mod tests {
         let mut reporter = Collected::default();
         let admins = Admins::of(&engine, &mut reporter);
         assert_eq!(admins.seen, vec!["contoso\\admin".to_string()]);
-        assert_eq!(admins.absent, vec!["contoso\\typo".to_string()]);
+        // Named as the admin spelled it, so the typo can be found.
+        assert_eq!(admins.absent, vec!["CONTOSO\\Typo".to_string()]);
         assert_eq!(admins.rows, 2);
         assert_eq!(reporter.warnings.len(), 1);
         assert_eq!(reporter.warnings[0].0, "AdminAccountNotInEvidence");
+        assert!(reporter.warnings[0].1.contains("'CONTOSO\\Typo'"));
         let said = admins.assumptions();
         assert_eq!(said.len(), 2);
-        assert!(said[1].contains("'contoso\\typo' does not appear in the evidence"));
+        assert!(said[1].contains("'CONTOSO\\Typo' does not appear in the evidence"));
         let none = Admins {
             seen: Vec::new(),
             absent: Vec::new(),

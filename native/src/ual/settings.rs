@@ -15,11 +15,36 @@ pub struct Settings {
     /// counted (`AfterAsOf`), as evidence last seen before the start is not (`OutsideWindow`).
     pub window_end: Option<DateTime<Utc>>,
     pub internal_domains: Vec<String>,
-    pub admin_accounts: Vec<String>,
+    pub admin_accounts: Vec<AdminAccount>,
     /// (product family or None for every product but Windows Server, server key)
     pub per_core: Vec<(Option<Family>, String)>,
     /// Server keys of Windows Server VMs in Azure
     pub azure: Vec<String>,
+}
+
+/// An administrator account named with `--admin-account`: as it is matched against the evidence
+/// (normalised, see [`normalise_user`]) and as the admin wrote it, for messages that name it (a
+/// mistyped name is found by its own spelling).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminAccount {
+    pub key: String,
+    pub given: String,
+}
+
+impl AdminAccount {
+    pub fn new(given: &str) -> AdminAccount {
+        AdminAccount {
+            key: normalise_user(given),
+            given: given.trim().to_string(),
+        }
+    }
+}
+
+impl AsRef<str> for AdminAccount {
+    /// The account as matched.
+    fn as_ref(&self) -> &str {
+        &self.key
+    }
 }
 
 impl Settings {
@@ -135,14 +160,15 @@ pub fn settings(options: &ComplianceOptions, licenses: &[License]) -> Result<Set
 /// The administrator accounts named, as the evidence spells users (Windows account names are
 /// case-insensitive: `CONTOSO\admin` and `contoso\Admin` are one account), each once; at most
 /// [`MAX_ADMIN_ACCOUNTS`] distinct accounts, none empty.
-fn admin_accounts(given: &[String]) -> Result<Vec<String>, UalError> {
-    let mut accounts: Vec<String> = Vec::new();
+fn admin_accounts(given: &[String]) -> Result<Vec<AdminAccount>, UalError> {
+    let mut accounts: Vec<AdminAccount> = Vec::new();
     for a in given {
-        let account = normalise_user(a);
-        if account.is_empty() {
+        let account = AdminAccount::new(a);
+        if account.key.is_empty() {
             return Err(UalError::EmptyAdminAccount);
         }
-        if !accounts.contains(&account) {
+        // The first spelling of an account is the one its messages use.
+        if !accounts.iter().any(|known| known.key == account.key) {
             accounts.push(account);
         }
     }
@@ -174,7 +200,7 @@ pub mod examples {
             window_start: Some(day(9, 1)),
             window_end: Some(day(11, 1)),
             internal_domains: vec!["contoso.com".into()],
-            admin_accounts: vec!["contoso\\admin".into()],
+            admin_accounts: vec![AdminAccount::new("contoso\\admin")],
             per_core: vec![(Some(Family::SqlServer), "sql01".into())],
             azure: vec!["az01".into()],
         }
@@ -270,10 +296,12 @@ mod tests {
         let given = |names: &[&str]| {
             admin_accounts(&names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
         };
-        assert_eq!(
-            given(&["CONTOSO\\Admin", "contoso\\admin", "contoso/backup"]).unwrap(),
-            vec!["contoso\\admin".to_string(), "contoso\\backup".to_string()]
-        );
+        let accounts = given(&["CONTOSO\\Admin", "contoso\\admin", "contoso/backup"]).unwrap();
+        // Matched as one account; named as first spelled.
+        let keys: Vec<&str> = accounts.iter().map(|a| a.key.as_str()).collect();
+        assert_eq!(keys, ["contoso\\admin", "contoso\\backup"]);
+        let names: Vec<&str> = accounts.iter().map(|a| a.given.as_str()).collect();
+        assert_eq!(names, ["CONTOSO\\Admin", "contoso/backup"]);
         assert!(matches!(
             given(&["a\\one", "a\\two", "a\\three"]),
             Err(UalError::TooManyAdminAccounts { count: 3 })

@@ -941,6 +941,8 @@ const SERVER_CALS: &[RecordColumn] = &[
     ("Required", "Required", Shows::Number),
     ("Owned", "Owned", Shows::Number),
     ("Covered", "Covered", Shows::Number),
+    // Shortfall is Required less Covered less this: without it the row does not add up.
+    ("Assumed covered", "AssumedCovered", Shows::Number),
     ("Shortfall", "Shortfall", Shows::Number),
 ];
 
