@@ -102,7 +102,6 @@ function Get-LyncCalUsage {
         [System.Management.Automation.PSCredential]
         [System.Management.Automation.Credential()]
         $Credential = [System.Management.Automation.PSCredential]::Empty,
-        [ValidateRange(1, 3650)]
         [ValidateRange(1, 36500)]
         [int]$Days = 90,
         [datetime]$AsOf,

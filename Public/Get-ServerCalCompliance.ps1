@@ -155,7 +155,6 @@ function Get-ServerCalCompliance {
         [string]$LicensePath,
         [ValidateSet('Usage', 'Access')]
         [string]$Mode = 'Usage',
-        [ValidateRange(1, 3650)]
         [ValidateRange(1, 36500)]
         [int]$WindowDays = 90,
         [string]$PrincipalPath,

@@ -256,7 +256,6 @@ function Invoke-LicenseAudit {
         [System.Management.Automation.PSCredential]
         [System.Management.Automation.Credential()]
         $SqlCredential = [System.Management.Automation.PSCredential]::Empty,
-        [ValidateRange(1, 3650)]
         [ValidateRange(1, 36500)]
         [int]$Days = 90,
         [switch]$TrustServerCertificate,

@@ -359,3 +359,21 @@ Describe 'Invoke-LicenseAudit errors point at the caller''s line' {
         $failure.FullyQualifiedErrorId | Should -BeLike '*,Invoke-LicenseAudit'
     }
 }
+
+Describe 'A window in days is checked against the engine''s one range' {
+    It '<Command> -<Parameter> takes 1 to 36,500 days, as the engine''s flag does (one range, not two)' -ForEach @(
+        @{ Command = 'Get-ServerCalCompliance'; Parameter = 'WindowDays' }
+        @{ Command = 'Get-LyncCalUsage'; Parameter = 'Days' }
+        @{ Command = 'Invoke-LicenseAudit'; Parameter = 'Days' }
+    ) {
+        $ranges = @((Get-Command $Command).Parameters[$Parameter].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateRangeAttribute] })
+        $ranges.Count | Should -Be 1
+        $ranges[0].MinRange | Should -Be 1
+        $ranges[0].MaxRange | Should -Be 36500
+        # Refused before anything runs, in PowerShell's words.
+        $failure = $null
+        $tooLong = @{ $Parameter = 36501 }
+        try { & $Command @tooLong -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError*'
+    }
+}
