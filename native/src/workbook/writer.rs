@@ -48,18 +48,24 @@ pub struct Meta {
 /// "2026-11-30 (records span 2026-11-28 … 2026-11-30)". `given` (report's own --as-of, or when it
 /// ran) only when no record states a date, and then said so.
 pub fn as_of_text(stats: &Stats, given: DateTime<Utc>) -> String {
-    let date = |d: DateTime<Utc>| d.format("%Y-%m-%d").to_string();
+    let day = |d: DateTime<Utc>| d.format("%Y-%m-%d").to_string();
     match stats.record_dates {
-        Some((first, last)) if date(first) == date(last) => date(last),
+        // One instant: with its time unless it is midnight UTC. An as-of given as a local date
+        // east of Greenwich (-AsOf 2026-11-01 in Berlin is 2026-10-31T23:00Z) would otherwise
+        // read as the day before.
+        Some((first, last)) if first == last && last.time() != chrono::NaiveTime::MIN => {
+            last.format("%Y-%m-%d %H:%M UTC").to_string()
+        }
+        Some((first, last)) if day(first) == day(last) => day(last),
         Some((first, last)) => format!(
             "{} (records span {} … {})",
-            date(last),
-            date(first),
-            date(last)
+            day(last),
+            day(first),
+            day(last)
         ),
         None => format!(
             "{} (no record states its date: the report's as-of)",
-            date(given)
+            day(given)
         ),
     }
 }
@@ -1480,6 +1486,37 @@ mod tests {
 
     fn text(s: &str) -> Content {
         Content::Text(s.into())
+    }
+
+    #[test]
+    fn the_as_of_shows_its_time_when_it_is_not_midnight_utc() {
+        let at = |text: &str| text.parse::<DateTime<Utc>>().unwrap();
+        let with = |first: &str, last: &str| Stats {
+            record_dates: Some((at(first), at(last))),
+            ..Stats::default()
+        };
+        let given = at("2026-12-07T09:30:00Z");
+        // -AsOf 2026-11-01 typed in Berlin: not "2026-10-31" alone, which reads as the day before.
+        let berlin = "2026-10-31T23:00:00Z";
+        assert_eq!(
+            as_of_text(&with(berlin, berlin), given),
+            "2026-10-31 23:00 UTC"
+        );
+        let midnight = "2026-11-01T00:00:00Z";
+        assert_eq!(as_of_text(&with(midnight, midnight), given), "2026-11-01");
+        // Records of one day at different times are that day; of different days, a span.
+        assert_eq!(
+            as_of_text(&with("2026-11-01T08:00:00Z", "2026-11-01T09:00:00Z"), given),
+            "2026-11-01"
+        );
+        assert_eq!(
+            as_of_text(&with("2026-10-30T08:00:00Z", "2026-11-01T09:00:00Z"), given),
+            "2026-11-01 (records span 2026-10-30 … 2026-11-01)"
+        );
+        assert_eq!(
+            as_of_text(&Stats::default(), given),
+            "2026-12-07 (no record states its date: the report's as-of)"
+        );
     }
 
     #[test]
