@@ -151,8 +151,8 @@ function Invoke-LicenseAudit {
     ServerCal: administrator accounts exempt from CALs (domain\user), at
     most two: the licence terms exempt up to two users or devices that only
     administer the server. Names are compared ignoring case; one the
-    evidence does not hold is said (a warning and each position's
-    Assumption). The same as Get-ServerCalCompliance -AdminAccount.
+    evidence does not hold is said (a warning and each User and Device CAL
+    line's Assumption). The same as Get-ServerCalCompliance -AdminAccount.
 
     .PARAMETER AzureServer
     ServerCal: servers that are Windows Server VMs in Azure, whose price
@@ -552,8 +552,15 @@ function Invoke-LicenseAudit {
             $results.ServerCal = Invoke-LicenseAuditRunStep -Cmdlet $PSCmdlet -Name 'ServerCal' -Command 'ual', 'compliance' -Arguments $ual `
                 -OutputFile (Join-Path $runFolder 'ual-compliance.ndjson') -HistoryPath $history -AsOf $asOfText
             if ($results.ServerCal.OutputFile) {
+                $unrecognized = @()
                 foreach ($line in [System.IO.File]::ReadAllLines($results.ServerCal.OutputFile)) {
                     if ($line.StartsWith('{"RecordType":"UalEvidenceSummary"')) { $ualEvidence = ConvertFrom-Json -InputObject $line }
+                    elseif ($line.StartsWith('{"RecordType":"UnrecognizedEvidence"')) { $unrecognized += ConvertFrom-Json -InputObject $line }
+                }
+                # As Get-ServerCalCompliance warns: evidence no product rule knows is not counted.
+                if ($unrecognized.Count -gt 0) {
+                    Write-Warning ("ServerCal: {0} kind(s) of evidence matched no known product (e.g. role '{1}' on {2}); see the UnrecognizedEvidence records in {3} and the workbook's Unrecognized Evidence sheet." -f
+                        $unrecognized.Count, $unrecognized[0].RoleName, $unrecognized[0].Server, $results.ServerCal.OutputFile)
                 }
             }
         }

@@ -147,6 +147,18 @@ Describe 'Invoke-LicenseAudit' {
         ($runbook -join ';') | Should -BeLike '*contoso\bob is exempt*'
     }
 
+    It 'warns of evidence no product rule knows, as Get-ServerCalCompliance does' {
+        $evidence = (Join-Path $Ual 'ual-user-access.json'), (Join-Path $Ual 'ual-device-access.json'), (Join-Path $Ual 'flexnet-evidence.csv')
+        $common = @{ EvidencePath = $evidence; LicensePath = (Join-Path $Ual 'licenses.csv'); InternalDomain = 'contoso.com'; AsOf = '2026-11-01T00:00:00Z' }
+        $summary = Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'ual-unrecognized') -Audit ServerCal @common -WarningVariable warned -WarningAction SilentlyContinue
+        $said = @($warned | Where-Object { "$_" -like "ServerCal: 1 kind(s) of evidence matched no known product (e.g. role 'Contoso Claims Service' on FS01.contoso.com)*" })
+        $said.Count | Should -Be 1
+        "$($said[0])" | Should -BeLike "*$(Join-Path $summary.OutputPath 'ual-compliance.ndjson')*"
+        # The same evidence the cmdlet warns of.
+        $null = Get-ServerCalCompliance @common -WarningVariable cmdletWarned -WarningAction SilentlyContinue
+        @($cmdletWarned | Where-Object { "$_" -like "1 kind(s) of evidence matched no known product*" }).Count | Should -Be 1
+    }
+
     It 'refuses an empty -AdminAccount' {
         $failure = $null
         try { Invoke-LicenseAudit -OutputPath (Join-Path $TestDrive 'ual-empty') -Audit ServerCal -EvidencePath (Join-Path $Ual 'ual-user-access.json') -AdminAccount '' } catch { $failure = $_ }
