@@ -239,7 +239,7 @@ pub fn find_and_mark<T>(
 }
 
 /// Entries no directory user links to, with their index.
-pub fn unlinked<T>(t: &Table<T>) -> impl Iterator<Item = (u32, &super::link_index::Entry<T>)> {
+fn unlinked<T>(t: &Table<T>) -> impl Iterator<Item = (u32, &super::link_index::Entry<T>)> {
     t.entries
         .iter()
         .enumerate()

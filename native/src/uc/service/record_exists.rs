@@ -7,7 +7,8 @@ use crate::model::InputError;
 use crate::uc::error::UcError;
 use crate::uc::inputs::{unwrap_rest, DirectoryUser, LINK_FIELDS};
 use crate::uc::link::{
-    find_and_mark, skip_bad, unlinked, EmailMatch, LinkCx, LinkRules, Linked, Orphan, Rep, Service,
+    emit_unlinked, find_and_mark, skip_bad, EmailMatch, LinkCx, LinkRules, Linked, Orphan, Rep,
+    Service,
 };
 use crate::uc::link_index::Table;
 use crate::uc::options::UcFiles;
@@ -101,17 +102,9 @@ impl Service for RecordExists {
     ) -> Result<(), UcError> {
         let Some(t) = &self.table else { return Ok(()) };
         let reason = self.orphan_reason();
-        for (i, e) in unlinked(t) {
-            emit(Orphan {
-                service: t.service,
-                identity: &e.id,
-                location: t.location(i),
-                meets: Some(true),
-                reason: reason.clone(),
-                detail: "record exists".into(),
-            })?;
-        }
-        Ok(())
+        emit_unlinked(t.service, Some(t), emit, |_| {
+            (Some(true), reason.clone(), "record exists".into())
+        })
     }
 }
 
