@@ -124,35 +124,13 @@ impl Visit for Text<'_> {
         let text = &cells.text[start..];
         let clean = Clean {
             defused: kind != Kind::Number && super::text::defused(text).is_none(),
-            unquoted: !needs_quotes(text.as_bytes()),
+            unquoted: !super::text::needs_quotes(text.as_bytes()),
         };
         let text = text.into();
         cells.shared.keep(id, SharedCell { text, clean });
         cells.copied = Some((start..cells.text.len(), clean));
         Ok(kind)
     }
-}
-
-/// Whether a field holds a comma, quote, CR or LF (then it is quoted), eight bytes at a time.
-fn needs_quotes(b: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let has = |x: u64, c: u8| {
-        let y = x ^ (ONES * u64::from(c));
-        y.wrapping_sub(ONES) & !y & (ONES * 0x80) != 0
-    };
-    let mut chunks = b.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        if has(x, b',') || has(x, b'"') || has(x, b'\r') || has(x, b'\n') {
-            return true;
-        }
-    }
-    chunks
-        .remainder()
-        .iter()
-        .any(|&c| matches!(c, b',' | b'"' | b'\r' | b'\n'))
 }
 
 /// Appends one CSV row (fields quoted as the csv crate quotes them, `\n` terminated).
@@ -169,7 +147,7 @@ pub fn write_row_known<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = (
             out.push(b',');
         }
         let b = f.as_bytes();
-        if !unquoted && needs_quotes(b) {
+        if !unquoted && super::text::needs_quotes(b) {
             out.push(b'"');
             // Each quote doubled; the text between quotes copied whole (reason lists are
             // hundreds of bytes of JSON, full of quotes).
